@@ -1,0 +1,61 @@
+// One lint setup for the whole monorepo. The module-boundary rule is what keeps
+// the domain pure: libs tagged type:domain may not reach Kafka, SQL, Redis,
+// sockets or NestJS, and contracts may import nothing but zod.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const ioAndFrameworks = ['@nestjs/*', 'kafkajs', 'pg', 'pg-*', 'ioredis', 'socket.io*', '@socket.io/*', 'node:net', 'net', '@electric-sql/*', '@unni-craftsman/*', 'express'];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'deploy/**', '**/.data/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
+              bannedExternalImports: ioAndFrameworks,
+            },
+            {
+              sourceTag: 'type:contract',
+              onlyDependOnLibsWithTags: ['type:contract'],
+              allowedExternalImports: ['zod', 'zod/*'],
+            },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:web',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
