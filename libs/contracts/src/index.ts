@@ -1,1 +1,11 @@
-export {};
+export * from './topics';
+export * from './common.schema';
+export * from './position.schema';
+export * from './wim.schema';
+export * from './alert.schema';
+export * from './overload.schema';
+export * from './case-event.schema';
+export * from './terminal-command.schema';
+export * from './dead-letter.schema';
+export * from './registry';
+export * from './env.schema';

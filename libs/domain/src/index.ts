@@ -1,1 +1,4 @@
-export {};
+export * from './vehicle';
+export * from './road';
+export * from './time';
+export * from './geo';

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { epochMs, severity } from './common.schema';
+
+export const alertRule = z.enum([
+  'speeding',
+  'fatigue_continuous',
+  'fatigue_night',
+  'fatigue_daily',
+  'night_ban_2_5',
+  'time_window_ban',
+  'overload',
+  'data_gap_moved',
+  'offline',
+  'drift',
+  'invalid_position',
+]);
+export type AlertRule = z.infer<typeof alertRule>;
+
+/**
+ * An alert on `alerts`. The id is deterministic (vehicle, rule, triggering window) so
+ * re-processing after a crash never makes a second alert; an episode that grows
+ * (speeding) is re-published with the same id and a higher `revision`.
+ */
+export const alertV1 = z.object({
+  v: z.literal(1),
+  alertId: z.string().min(1),
+  revision: z.number().int().nonnegative().default(0),
+  vehicleId: z.string().min(1),
+  plate: z.string().optional(),
+  companyId: z.string().optional(),
+  regionCode: z.string().optional(),
+  driverId: z.string().optional(),
+  rule: alertRule,
+  /** A pre-warning comes before the limit; a violation is the limit crossed. */
+  level: z.enum(['prewarning', 'violation', 'data_quality']),
+  severity,
+  startedAtMs: epochMs,
+  endedAtMs: epochMs.optional(),
+  raisedAtMs: epochMs,
+  /** Traffic points (记分) where the rule gives them. */
+  points: z.number().int().nonnegative().optional(),
+  fineYuan: z.number().nonnegative().optional(),
+  summary: z.string(),
+  details: z.record(z.string(), z.unknown()).default({}),
+  evidence: z.object({
+    positions: z.array(z.object({ deviceTimeMs: epochMs, latitudeDeg: z.number(), longitudeDeg: z.number(), speedKmh: z.number() })).optional(),
+    wimMeasurementId: z.string().optional(),
+  }).default({}),
+  latitudeDeg: z.number().optional(),
+  longitudeDeg: z.number().optional(),
+});
+export type AlertV1 = z.infer<typeof alertV1>;

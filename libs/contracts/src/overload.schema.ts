@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { epochMs, severity } from './common.schema';
+import { wimMeasurementV1 } from './wim.schema';
+
+/** A confirmed 超限 violation from a WIM record, on `violations.overload`; opens a 一超四罚 case. */
+export const overloadViolationV1 = z.object({
+  v: z.literal(1),
+  violationId: z.string().min(1),
+  alertId: z.string().min(1),
+  vehicleId: z.string().min(1),
+  registered: z.boolean(),
+  companyId: z.string().optional(),
+  measurement: wimMeasurementV1,
+  limitKg: z.number().positive(),
+  limitBasis: z.string(),
+  maxPermissibleErrorKg: z.number().nonnegative(),
+  confirmedGrossKg: z.number(),
+  excessKg: z.number(),
+  /** (confirmed − limit) / limit */
+  overloadRatio: z.number(),
+  /** (measured − limit) / limit, shown beside the confirmed figure. */
+  rawRatio: z.number(),
+  isBaiDunWang: z.boolean(),
+  overWeight: z.boolean(),
+  overDimensions: z.array(z.enum(['height', 'width', 'length'])),
+  severity,
+  decidedAtMs: epochMs,
+});
+export type OverloadViolationV1 = z.infer<typeof overloadViolationV1>;

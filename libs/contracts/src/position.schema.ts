@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { epochMs, plateColour } from './common.schema';
+
+/** One GNSS report from a terminal (0x0200, or one item of 0x0704), as put on `telemetry.positions`. */
+export const positionV1 = z.object({
+  v: z.literal(1),
+  vehicleId: z.string().min(1),
+  terminalId: z.string().min(1),
+  plate: z.string().optional(),
+  plateColour: plateColour.optional(),
+  /** False when the terminal is not in the vehicle registry: kept, flagged, never dropped. */
+  registered: z.boolean(),
+  /** IC-card driver (0x0702) logged in at the time, when the terminal reports one. */
+  driverId: z.string().optional(),
+  deviceTimeMs: epochMs,
+  receivedAtMs: epochMs,
+  latitudeDeg: z.number().min(-90).max(90),
+  longitudeDeg: z.number().min(-180).max(180),
+  altitudeM: z.number(),
+  speedKmh: z.number().nonnegative(),
+  headingDeg: z.number().min(0).max(360),
+  alarmFlags: z.number().int().nonnegative(),
+  statusFlags: z.number().int().nonnegative(),
+  accOn: z.boolean(),
+  gnssFixed: z.boolean(),
+  mileageKm: z.number().nonnegative().optional(),
+  recorderSpeedKmh: z.number().nonnegative().optional(),
+  satellites: z.number().int().nonnegative().optional(),
+  /** realtime 0x0200, or 0x0704 batch (0 normal / 1 blind-area back-fill). */
+  source: z.enum(['realtime', 'batch', 'blind-area']),
+});
+export type PositionV1 = z.infer<typeof positionV1>;

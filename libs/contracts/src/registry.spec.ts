@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseMessage, TOPICS, deadLetterTopicOf, parseEnv, infraEnvSchema, EnvError } from './index';
+
+const position = {
+  v: 1, vehicleId: '京A12345:1', terminalId: '013912345678', registered: true,
+  deviceTimeMs: 1_764_000_000_000, receivedAtMs: 1_764_000_001_000, latitudeDeg: 39.9, longitudeDeg: 116.4,
+  altitudeM: 50, speedKmh: 62.5, headingDeg: 90, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true, source: 'realtime',
+};
+
+describe('message schemas', () => {
+  it('accepts a well-formed position', () => {
+    const parsed = parseMessage(TOPICS.positions, position);
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('names every bad field in the reason', () => {
+    const parsed = parseMessage(TOPICS.positions, { ...position, latitudeDeg: 123, speedKmh: -1 });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.reason).toContain('latitudeDeg');
+      expect(parsed.reason).toContain('speedKmh');
+    }
+  });
+
+  it('refuses an unknown schema version', () => {
+    expect(parseMessage(TOPICS.positions, { ...position, v: 2 }).ok).toBe(false);
+  });
+
+  it('dead-letter topics sit beside their source', () => {
+    expect(deadLetterTopicOf(TOPICS.positions)).toBe('telemetry.positions.dlq');
+  });
+});
+
+describe('parseEnv', () => {
+  it('names the invalid variable', () => {
+    expect(() => parseEnv(infraEnvSchema, { DATABASE_URL: 'mysql://x' })).toThrow(EnvError);
+    expect(() => parseEnv(infraEnvSchema, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+  it('fills defaults', () => {
+    expect(parseEnv(infraEnvSchema, {}).KAFKA_BROKERS).toBe('127.0.0.1:9092');
+  });
+});

@@ -1,0 +1,22 @@
+/** Every Kafka topic roadwatch uses, with the key each is partitioned by (ARCHITECTURE.md "Messages"). */
+export const TOPICS = {
+  /** key = vehicleId */
+  positions: 'telemetry.positions',
+  /** key = plate (+ colour) */
+  wimMeasurements: 'wim.measurements',
+  /** key = vehicleId */
+  alerts: 'alerts',
+  /** key = vehicleId (or plate when the vehicle is unregistered) */
+  overloadViolations: 'violations.overload',
+  /** key = caseId */
+  caseEvents: 'cases.events',
+  /** key = terminalId */
+  terminalCommands: 'terminal.commands',
+  /** key = terminalId */
+  commandResults: 'terminal.command-results',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** A message that fails its schema is moved here with the reason; the consumer goes on. */
+export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { epochMs, plateColour } from './common.schema';
+
+/**
+ * A weigh-in-motion record from a 治超 station or 非现场执法 point. Shape is checked
+ * here; physical plausibility (axle weights, gross vs Σ axles) is a rule in libs/rules.
+ */
+export const wimMeasurementV1 = z.object({
+  v: z.literal(1),
+  /** Natural key: station id + the station's own record id. */
+  measurementId: z.string().min(1),
+  stationId: z.string().min(1),
+  stationRecordId: z.string().min(1),
+  lane: z.number().int().nonnegative(),
+  direction: z.string().min(1),
+  measuredAtMs: epochMs,
+  plate: z.string().min(1),
+  plateColour: plateColour,
+  vehicleType: z.string().optional(),
+  axleCount: z.number().int().positive(),
+  axleWeightsKg: z.array(z.number()),
+  axleSpacingsMm: z.array(z.number().nonnegative()).default([]),
+  grossKg: z.number(),
+  speedKmh: z.number().nonnegative(),
+  heightM: z.number().positive().optional(),
+  widthM: z.number().positive().optional(),
+  lengthM: z.number().positive().optional(),
+  imageRefs: z.array(z.string()).default([]),
+  calibrationRef: z.string().optional(),
+  /** JJG 907 accuracy class of the scale (0.2/0.5/1/2/5/10), as a percentage. */
+  accuracyClassPct: z.number().positive().optional(),
+  receivedAtMs: epochMs,
+});
+export type WimMeasurementV1 = z.infer<typeof wimMeasurementV1>;
+
+export const wimMeasurementId = (stationId: string, stationRecordId: string): string => `${stationId}/${stationRecordId}`;

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { haversineMeters } from './geo';
+
+describe('haversineMeters', () => {
+  it('one degree of latitude is about 111.2 km', () => {
+    const d = haversineMeters({ latitudeDeg: 30, longitudeDeg: 114 }, { latitudeDeg: 31, longitudeDeg: 114 });
+    expect(d).toBeGreaterThan(111_000);
+    expect(d).toBeLessThan(111_400);
+  });
+  it('is zero for the same point', () => {
+    expect(haversineMeters({ latitudeDeg: 39.9, longitudeDeg: 116.4 }, { latitudeDeg: 39.9, longitudeDeg: 116.4 })).toBe(0);
+  });
+});
