@@ -7,6 +7,30 @@ import nx from '@nx/eslint-plugin';
 
 const ioAndFrameworks = ['@nestjs/*', 'kafkajs', 'pg', 'pg-*', 'ioredis', 'socket.io*', '@socket.io/*', 'node:net', 'net', '@electric-sql/*', '@unni-craftsman/*', 'express'];
 
+const testTools = ['vitest', 'vitest/*', 'fast-check'];
+
+const boundaryOptions = (extraAllowed) => ({
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    {
+      sourceTag: 'type:domain',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
+      bannedExternalImports: ioAndFrameworks,
+    },
+    {
+      sourceTag: 'type:contract',
+      onlyDependOnLibsWithTags: ['type:contract'],
+      allowedExternalImports: ['zod', 'zod/*', ...extraAllowed],
+    },
+    { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
+    // The web app imports contracts and pure domain code, never adapters.
+    { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'] },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'deploy/**', '**/.data/**', 'web/dist/**'] },
   js.configs.recommended,
@@ -16,42 +40,14 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': 'off',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
-              bannedExternalImports: ioAndFrameworks,
-            },
-            {
-              sourceTag: 'type:contract',
-              onlyDependOnLibsWithTags: ['type:contract'],
-              allowedExternalImports: ['zod', 'zod/*'],
-            },
-            {
-              sourceTag: 'type:adapter',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:web',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions([])],
+    },
+  },
+  {
+    // Specs may use the test tools; the rest of the constraints stay the same.
+    files: ['**/*.spec.ts', '**/*.bench.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions(testTools)],
     },
   },
   {
