@@ -7,6 +7,8 @@ import nx from '@nx/eslint-plugin';
 
 const ioAndFrameworks = ['@nestjs/*', 'kafkajs', 'pg', 'pg-*', 'ioredis', 'socket.io*', '@socket.io/*', 'node:net', 'net', '@electric-sql/*', '@unni-craftsman/*', 'express'];
 
+const nodeIoModules = ['net', 'tls', 'dgram', 'http', 'https', 'http2', 'fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster'];
+
 const testTools = ['vitest', 'vitest/*', 'fast-check'];
 
 const boundaryOptions = (extraAllowed) => ({
@@ -48,6 +50,23 @@ export default tseslint.config(
     files: ['**/*.spec.ts', '**/*.bench.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaryOptions(testTools)],
+    },
+  },
+  {
+    // Nx's bannedExternalImports only sees npm packages; Node's own I/O modules are
+    // kept out of the pure libraries by the core rule.
+    files: ['libs/domain/**/*.ts', 'libs/rules/**/*.ts', 'libs/jt808/**/*.ts', 'libs/contracts/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.bench.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIoModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({
+            name,
+            message: 'Domain code is pure: no I/O. Do this in an adapter or a service.',
+          })),
+        },
+      ],
     },
   },
   {

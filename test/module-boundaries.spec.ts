@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The boundary rule is only as good as its configuration: these tests lint planted
+// source text (never written to disk) as if it lived in each library, and expect the
+// rule to refuse it. If the Nx project graph were missing the rule would skip silently,
+// so the graph is computed first and a skipped rule makes these tests fail.
+const repoRoot = join(import.meta.dirname, '..');
+
+const boundaryErrors = async (relativePath: string, source: string): Promise<string[]> => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const [result] = await eslint.lintText(source, { filePath: join(repoRoot, relativePath) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports').map((m) => m.message);
+};
+
+describe('module boundaries (@nx/enforce-module-boundaries, no-restricted-imports)', () => {
+  beforeAll(() => {
+    execFileSync(join(repoRoot, 'node_modules/.bin/nx'), ['show', 'projects'], {
+      cwd: repoRoot,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      stdio: 'ignore',
+    });
+  }, 120_000);
+
+  it.each([
+    ['kafkajs', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"],
+    ['pg', "import pg from 'pg';\nexport const p = pg;\n"],
+    ['@nestjs/common', "import { Injectable } from '@nestjs/common';\nexport const i = Injectable;\n"],
+    ['ioredis', "import Redis from 'ioredis';\nexport const r = Redis;\n"],
+    ['node:net', "import { createServer } from 'node:net';\nexport const c = createServer;\n"],
+  ])('libs/rules importing %s fails lint', async (moduleName, source) => {
+    const errors = await boundaryErrors('libs/rules/src/planted.ts', source);
+    expect(errors.join('\n')).toMatch(new RegExp(`not allowed to import "${moduleName}"|'${moduleName}' import is restricted`));
+  });
+
+  it('libs/domain may not depend on an adapter library', async () => {
+    const errors = await boundaryErrors('libs/domain/src/planted.ts', "import * as m from '@roadwatch/messaging';\nexport const x = m;\n");
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('libs/contracts may import nothing but zod', async () => {
+    const errors = await boundaryErrors('libs/contracts/src/planted.ts', "import pino from 'pino';\nexport const x = pino;\n");
+    expect(errors.join('\n')).toContain('pino');
+  });
+
+  it('libs/rules may import domain, contracts and zod-free pure code', async () => {
+    const errors = await boundaryErrors(
+      'libs/rules/src/planted.ts',
+      "import { isPassengerClass } from '@roadwatch/domain';\nimport { TOPICS } from '@roadwatch/contracts';\nexport const x = [isPassengerClass, TOPICS];\n",
+    );
+    expect(errors).toEqual([]);
+  });
+});
