@@ -2,6 +2,7 @@ export * from './topics';
 export * from './common.schema';
 export * from './position.schema';
 export * from './wim.schema';
+export * from './wim-station-record.schema';
 export * from './alert.schema';
 export * from './overload.schema';
 export * from './case-event.schema';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TOPICS, type TopicName } from './topics';
 import { positionV1 } from './position.schema';
 import { wimMeasurementV1 } from './wim.schema';
+import { wimStationRecordV1 } from './wim-station-record.schema';
 import { alertV1 } from './alert.schema';
 import { overloadViolationV1 } from './overload.schema';
 import { caseEventV1 } from './case-event.schema';
@@ -11,6 +12,7 @@ import { commandResultV1, terminalCommandV1 } from './terminal-command.schema';
 export const TOPIC_SCHEMAS = {
   [TOPICS.positions]: positionV1,
   [TOPICS.wimMeasurements]: wimMeasurementV1,
+  [TOPICS.wimStationRecords]: wimStationRecordV1,
   [TOPICS.alerts]: alertV1,
   [TOPICS.overloadViolations]: overloadViolationV1,
   [TOPICS.caseEvents]: caseEventV1,

@@ -4,6 +4,8 @@ export const TOPICS = {
   positions: 'telemetry.positions',
   /** key = plate (+ colour) */
   wimMeasurements: 'wim.measurements',
+  /** Raw records from stations that publish to Kafka directly; key = stationId. */
+  wimStationRecords: 'wim.station-records',
   /** key = vehicleId */
   alerts: 'alerts',
   /** key = vehicleId (or plate when the vehicle is unregistered) */
