@@ -2,3 +2,4 @@ export * from './logger';
 export * from './metrics';
 export * from './ops-http';
 export * from './shutdown';
+export * from './seen-set';
