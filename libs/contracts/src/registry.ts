@@ -22,15 +22,26 @@ export const TOPIC_SCHEMAS = {
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+export interface FieldIssue {
+  /** Dotted path of the bad field, `(root)` for the value itself. */
+  field: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string; issues: FieldIssue[] };
+
+export const fieldIssuesOf = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message }));
 
 /** Human-readable reason naming each failing field, for dead letters and 4xx answers. */
 export const describeZodError = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+  fieldIssuesOf(error).map(({ field, message }) => `${field}: ${message}`).join('; ');
 
 export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): ParseResult<z.infer<S>> => {
   const result = schema.safeParse(value);
-  return result.success ? { ok: true, value: result.data } : { ok: false, reason: describeZodError(result.error) };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, reason: describeZodError(result.error), issues: fieldIssuesOf(result.error) };
 };
 
 export const parseMessage = <T extends TopicName>(topic: T, value: unknown): ParseResult<MessageOf<T>> =>
