@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WimMeasurementV1 } from '@roadwatch/contracts';
+import { MemorySeenSet } from '@roadwatch/runtime';
+import { StationKeys } from '../station-keys';
+import { WimIntake } from '../wim-intake.usecase';
+import { createWimHttpApp } from './app.module';
+
+const record = (overrides: Record<string, unknown> = {}) => ({
+  stationId: 'ST-HB-001',
+  recordId: 'R-0001',
+  lane: 2,
+  direction: '北京方向',
+  measuredAt: '2026-11-23T10:15:00+08:00',
+  plate: '冀f12345',
+  plateColour: 2,
+  axleCount: 6,
+  axleWeightsKg: [7_000, 9_000, 9_000, 9_000, 9_000, 8_000],
+  grossKg: 51_000,
+  speedKmh: 42,
+  accuracyClassPct: 5,
+  ...overrides,
+});
+
+describe('ingest-wim HTTP API', () => {
+  const published: WimMeasurementV1[] = [];
+  let kafkaDown = false;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    // The publisher here stands in for the bus only; the real Kafka path is covered by
+    // the service's integration test.
+    const intake = new WimIntake({
+      publisher: {
+        publish: async (_topic, messages) => {
+          if (kafkaDown) throw new Error('broker unavailable');
+          published.push(...messages.map((m) => m.value));
+        },
+      },
+      seen: new MemorySeenSet(),
+      plausibilityWarnings: (m) => (m.axleWeightsKg.length !== m.axleCount ? ['axle count mismatch'] : []),
+      now: () => 1_800_000_000_000,
+    });
+    app = await createWimHttpApp(intake, StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'));
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+  afterAll(async () => app.close());
+
+  const post = (path: string, body: unknown, key = 'secret-1') =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+
+  it('accepts a valid record with 202 after publishing it, normalised', async () => {
+    const response = await post('/v1/wim/measurements', record());
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: 'accepted', measurementId: 'ST-HB-001/R-0001', warnings: [] });
+    expect(published.at(-1)).toMatchObject({ plate: '冀F12345', measuredAtMs: Date.parse('2026-11-23T02:15:00Z'), measurementId: 'ST-HB-001/R-0001' });
+  });
+
+  it('answers a duplicate submission without publishing it again', async () => {
+    const before = published.length;
+    const response = await post('/v1/wim/measurements', record());
+    expect(response.status).toBe(202);
+    expect((await response.json()).status).toBe('duplicate');
+    expect(published.length).toBe(before);
+  });
+
+  it('names every bad field in a 400', async () => {
+    const response = await post('/v1/wim/measurements', record({ recordId: 'R-2', grossKg: -5, axleCount: 'six' }));
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.error).toBe('validation_failed');
+    expect(body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['axleCount', 'grossKg']);
+  });
+
+  it('refuses a missing key with 401 and another station\'s record with 403', async () => {
+    expect((await post('/v1/wim/measurements', record(), 'wrong')).status).toBe(401);
+    const response = await post('/v1/wim/measurements', record({ recordId: 'R-3' }), 'secret-2');
+    expect(response.status).toBe(403);
+    expect((await response.json()).message).toContain('ST-HB-002');
+  });
+
+  it('keeps implausible but well-formed records and reports why', async () => {
+    const response = await post('/v1/wim/measurements', record({ recordId: 'R-4', axleCount: 5 }));
+    expect(response.status).toBe(202);
+    expect((await response.json()).warnings).toEqual(['axle count mismatch']);
+  });
+
+  it('keeps the valid records of a batch and reports the invalid ones by index', async () => {
+    const response = await post('/v1/wim/measurements/batch', { records: [record({ recordId: 'B-1' }), { plate: 'x' }, record({ recordId: 'B-2' })] });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(body.results[1]).toMatchObject({ index: 1, status: 'invalid' });
+  });
+
+  it('answers 503 when the record could not be stored, so the station retries', async () => {
+    kafkaDown = true;
+    const response = await post('/v1/wim/measurements', record({ recordId: 'R-5' }));
+    kafkaDown = false;
+    expect(response.status).toBe(503);
+    const retry = await post('/v1/wim/measurements', record({ recordId: 'R-5' }));
+    expect((await retry.json()).status).toBe('accepted');
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const response = await fetch(`${base}/v1/wim/measurements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'secret-1' }, body: '{"stationId":' });
+    expect(response.status).toBe(400);
+  });
+
+  it('serves an OpenAPI document generated from the validating schema', async () => {
+    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.schemas.WimStationRecord.required).toContain('axleWeightsKg');
+  });
+});

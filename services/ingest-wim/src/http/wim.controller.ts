@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { WimIntake, type IntakeOutcome } from '../wim-intake.usecase';
+import { StationKeys } from '../station-keys';
+import { openApiDocument } from './openapi';
+
+export const WIM_INTAKE = Symbol('WimIntake');
+export const STATION_KEYS = Symbol('StationKeys');
+export const MAX_BATCH_RECORDS = 500;
+
+const fail = (status: number, error: string, detail: Record<string, unknown>): never => {
+  throw new HttpException({ error, ...detail }, status);
+};
+
+/**
+ * HTTP face of ingest-wim. Errors name the bad field; 202 means the record is on Kafka;
+ * a batch keeps every valid record and reports each invalid one by index.
+ */
+@Controller()
+export class WimController {
+  constructor(
+    @Inject(WIM_INTAKE) private readonly intake: WimIntake,
+    @Inject(STATION_KEYS) private readonly keys: StationKeys,
+  ) {}
+
+  @Get('openapi.json')
+  openApi(): unknown {
+    return openApiDocument;
+  }
+
+  @Post('v1/wim/measurements')
+  @HttpCode(202)
+  async submit(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+    const stationId = this.authenticate(apiKey);
+    const outcome = await this.publishOrUnavailable(() => this.intake.submit(body, stationId));
+    if (outcome.status === 'invalid') fail(400, 'validation_failed', { issues: outcome.issues });
+    if (outcome.status === 'forbidden') fail(403, 'wrong_station', { message: outcome.reason });
+    return outcome;
+  }
+
+  @Post('v1/wim/measurements/batch')
+  @HttpCode(200)
+  async submitBatch(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+    const stationId = this.authenticate(apiKey);
+    const records = (body as { records?: unknown } | null)?.records;
+    if (!Array.isArray(records)) return fail(400, 'validation_failed', { issues: [{ field: 'records', message: 'expected an array' }] });
+    if (records.length > MAX_BATCH_RECORDS) {
+      return fail(413, 'batch_too_large', { message: `at most ${MAX_BATCH_RECORDS} records per batch, got ${records.length}` });
+    }
+    const results: Array<IntakeOutcome & { index: number }> = [];
+    for (const [index, record] of records.entries()) {
+      results.push({ index, ...(await this.publishOrUnavailable(() => this.intake.submit(record, stationId))) });
+    }
+    return {
+      accepted: results.filter((r) => r.status === 'accepted').length,
+      duplicates: results.filter((r) => r.status === 'duplicate').length,
+      rejected: results.filter((r) => r.status === 'invalid' || r.status === 'forbidden').length,
+      results,
+    };
+  }
+
+  private authenticate(apiKey: string | undefined): string {
+    const stationId = this.keys.stationFor(apiKey);
+    if (!stationId) return fail(401, 'unauthenticated', { message: 'missing or unknown x-api-key' });
+    return stationId;
+  }
+
+  /** Kafka unavailable is the platform's fault and temporary: 503 tells the station to retry. */
+  private async publishOrUnavailable(run: () => Promise<IntakeOutcome>): Promise<IntakeOutcome> {
+    try {
+      return await run();
+    } catch (error) {
+      return fail(503, 'unavailable', { message: `could not store the record, retry later (${(error as Error).message})` });
+    }
+  }
+}
