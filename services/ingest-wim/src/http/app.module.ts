@@ -1,5 +1,6 @@
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { WimIntake } from '../wim-intake.usecase';
 import type { StationKeys } from '../station-keys';
 import { STATION_KEYS, WIM_INTAKE, WimController } from './wim.controller';
@@ -19,8 +20,8 @@ class WimHttpModule {
 }
 
 /** The NestJS HTTP application around an intake; listening is the caller's choice. */
-export const createWimHttpApp = async (intake: WimIntake, keys: StationKeys): Promise<INestApplication> => {
-  const app = await NestFactory.create(WimHttpModule.with(intake, keys), { logger: ['error', 'warn'], bodyParser: false });
+export const createWimHttpApp = async (intake: WimIntake, keys: StationKeys): Promise<NestExpressApplication> => {
+  const app = await NestFactory.create<NestExpressApplication>(WimHttpModule.with(intake, keys), { logger: ['error', 'warn'], bodyParser: false });
   // 500 records of ~0.5 kB fit well inside 2 MB; anything larger is refused, not buffered.
   app.useBodyParser('json', { limit: '2mb' });
   app.enableShutdownHooks();
