@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1 } from '@roadwatch/contracts';
+import { InvalidMessageError, type Batch, type Bus, type RawPublisher, type ReceivedMessage, type Subscription, type TopicPartition } from './bus';
+
+/**
+ * The executable definition of the Bus semantics (see bus.ts). Each adapter's spec calls
+ * `runBusContract` with a factory; every test gets its own topic prefix, so no two tests
+ * (and no two runs) share a topic or a group.
+ */
+export interface BusContractOptions {
+  /** A fresh bus whose topics all carry this prefix. */
+  makeBus(topicPrefix: string): Bus & RawPublisher;
+  /** How long to wait for something that should happen (Kafka group joins are slow-ish). */
+  waitMs: number;
+  /** How long to keep watching for something that must not happen. */
+  quietMs: number;
+}
+
+const positions = TOPICS.positions;
+const positionsDlq = deadLetterTopicOf(positions) as `${typeof positions}.dlq`;
+
+export const position = (vehicleId: string, seq: number): PositionV1 => ({
+  v: 1,
+  vehicleId,
+  terminalId: `T-${vehicleId}`,
+  registered: true,
+  deviceTimeMs: 1_764_000_000_000 + seq * 1000,
+  receivedAtMs: 1_764_000_000_500 + seq * 1000,
+  latitudeDeg: 39.9,
+  longitudeDeg: 116.4,
+  altitudeM: 50,
+  speedKmh: 60,
+  headingDeg: 90,
+  alarmFlags: 0,
+  statusFlags: 3,
+  accOn: true,
+  gnssFixed: true,
+  source: 'realtime',
+});
+
+/** The sequence number a test put into a position (see `position`). */
+export const seqOf = (value: PositionV1): number => (value.deviceTimeMs - 1_764_000_000_000) / 1000;
+
+export const waitFor = async (what: string, condition: () => boolean, timeoutMs: number): Promise<void> => {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type PositionMessage = ReceivedMessage<typeof positions>;
+
+/** Records every handled message and batch of one subscription. */
+class Recorder {
+  readonly messages: PositionMessage[] = [];
+  readonly batches: Batch<typeof positions>[] = [];
+  readonly assigned: TopicPartition[][] = [];
+  readonly revoked: TopicPartition[][] = [];
+  handleBatch = async (batch: Batch<typeof positions>): Promise<void> => {
+    this.batches.push(batch);
+    this.messages.push(...batch.messages);
+  };
+  /** Partitions this member owns now, replaying its assign/revoke callbacks in order. */
+  owned(): Set<number> {
+    const owned = new Set<number>();
+    for (const event of this.events) {
+      for (const tp of event.partitions) {
+        if (event.add) owned.add(tp.partition);
+        else owned.delete(tp.partition);
+      }
+    }
+    return owned;
+  }
+  readonly events: { add: boolean; partitions: TopicPartition[] }[] = [];
+  callbacks() {
+    return {
+      onPartitionsAssigned: (partitions: TopicPartition[]) => {
+        this.assigned.push(partitions);
+        this.events.push({ add: true, partitions });
+      },
+      onPartitionsRevoked: (partitions: TopicPartition[]) => {
+        this.revoked.push(partitions);
+        this.events.push({ add: false, partitions });
+      },
+    };
+  }
+  seqsByKey(): Map<string, number[]> {
+    const byKey = new Map<string, number[]>();
+    for (const message of this.messages) {
+      const list = byKey.get(message.key!) ?? [];
+      list.push(seqOf(message.value));
+      byKey.set(message.key!, list);
+    }
+    return byKey;
+  }
+}
+
+export const runBusContract = (adapter: string, options: BusContractOptions): void => {
+  describe(`Bus contract: ${adapter}`, () => {
+    const opened: (Bus & RawPublisher)[] = [];
+    const subscriptions: Subscription[] = [];
+    afterEach(async () => {
+      await Promise.allSettled(subscriptions.splice(0).map((subscription) => subscription.close()));
+      await Promise.allSettled(opened.splice(0).map((bus) => bus.close()));
+    });
+
+    const newBus = (partitions = 4) => {
+      const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.`;
+      const bus = options.makeBus(prefix);
+      opened.push(bus);
+      return { bus, ready: bus.ensureTopics([{ topic: positions, partitions }]) };
+    };
+    const group = () => `g-${randomUUID().slice(0, 12)}`;
+    const track = (subscription: Subscription) => {
+      subscriptions.push(subscription);
+      return subscription;
+    };
+    const publishSeq = async (bus: Bus, vehicles: number, perVehicle: number, firstSeq = 0) => {
+      for (let seq = firstSeq; seq < firstSeq + perVehicle; seq += 1) {
+        await bus.publish(
+          positions,
+          Array.from({ length: vehicles }, (_, v) => ({ key: `V${v}`, value: position(`V${v}`, seq) })),
+        );
+      }
+    };
+
+    it('refuses to publish a value that fails its schema, and writes nothing of that call', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const bad = { ...position('V1', 1), speedKmh: -5 };
+      await expect(bus.publish(positions, [{ key: 'V1', value: position('V1', 0) }, { key: 'V1', value: bad }])).rejects.toBeInstanceOf(InvalidMessageError);
+      await expect(bus.publish(positions, [{ key: 'V1', value: bad }])).rejects.toThrow(/speedKmh/);
+      await bus.publish(positions, [{ key: 'V1', value: position('V1', 2) }]);
+      const recorder = new Recorder();
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
+      await waitFor('the valid message', () => recorder.messages.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(recorder.messages.map((m) => seqOf(m.value))).toEqual([2]);
+    });
+
+    it('keeps per-key order, and a key always lands on the same partition', async () => {
+      const { bus, ready } = newBus(4);
+      await ready;
+      await publishSeq(bus, 12, 25);
+      const recorder = new Recorder();
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
+      await waitFor('300 messages', () => recorder.messages.length >= 300, options.waitMs);
+      const expected = Array.from({ length: 25 }, (_, i) => i);
+      for (const [, seqs] of recorder.seqsByKey()) expect(seqs).toEqual(expected);
+      const partitionOfKey = new Map<string, Set<number>>();
+      for (const m of recorder.messages) partitionOfKey.set(m.key!, (partitionOfKey.get(m.key!) ?? new Set()).add(m.partition));
+      for (const [, parts] of partitionOfKey) expect(parts.size).toBe(1);
+      expect(new Set(recorder.messages.map((m) => m.partition)).size).toBeGreaterThan(1);
+      // A batch is one partition, ascending offsets, validated values.
+      for (const batch of recorder.batches) {
+        expect(batch.messages.length).toBeGreaterThan(0);
+        expect(batch.messages.every((m) => m.partition === batch.partition && m.topic === positions)).toBe(true);
+        const offsets = batch.messages.map((m) => BigInt(m.offset));
+        expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        expect(typeof batch.messages[0]!.timestampMs).toBe('number');
+      }
+    });
+
+    it('two members of one group share the partitions and together see everything once; another group sees everything too', async () => {
+      const { bus, ready } = newBus(4);
+      await ready;
+      const g = group();
+      const a = new Recorder();
+      const b = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: a.handleBatch, ...a.callbacks() }));
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: b.handleBatch, ...b.callbacks() }));
+      await waitFor('both members to own partitions', () => a.owned().size > 0 && b.owned().size > 0 && a.owned().size + b.owned().size === 4, options.waitMs);
+      expect([...a.owned()].filter((p) => b.owned().has(p))).toEqual([]);
+
+      await publishSeq(bus, 40, 5);
+      await waitFor('200 messages across the group', () => a.messages.length + b.messages.length >= 200, options.waitMs);
+      await sleep(options.quietMs);
+      const all = [...a.messages, ...b.messages].map((m) => `${m.key}/${seqOf(m.value)}`);
+      expect(all.length).toBe(200);
+      expect(new Set(all).size).toBe(200);
+      expect(a.messages.length).toBeGreaterThan(0);
+      expect(b.messages.length).toBeGreaterThan(0);
+
+      const other = new Recorder();
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: other.handleBatch }));
+      await waitFor('the second group to see all 200', () => other.messages.length >= 200, options.waitMs);
+      expect(new Set(other.messages.map((m) => `${m.key}/${seqOf(m.value)}`)).size).toBe(200);
+    });
+
+    it('calls assign/revoke as members join and leave, never giving a partition to two members', async () => {
+      const { bus, ready } = newBus(4);
+      await ready;
+      const g = group();
+      const a = new Recorder();
+      const b = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: a.handleBatch, ...a.callbacks() }));
+      await waitFor('the first member to own all 4', () => a.owned().size === 4, options.waitMs);
+      const subB = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: b.handleBatch, ...b.callbacks() });
+      await waitFor('a split', () => b.owned().size > 0 && a.owned().size + b.owned().size === 4, options.waitMs);
+      expect(a.revoked.flat().length).toBeGreaterThan(0);
+      await subB.close();
+      await waitFor('the first member to own all 4 again', () => a.owned().size === 4, options.waitMs);
+      expect(b.owned().size).toBe(0);
+    });
+
+    it('commits after the handler: no redelivery of committed batches, redelivery of uncommitted ones after a restart', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const g = group();
+      await publishSeq(bus, 1, 10);
+      const first = new Recorder();
+      const sub1 = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: first.handleBatch });
+      await waitFor('the first 10', () => first.messages.length >= 10, options.waitMs);
+      await sub1.close();
+
+      await publishSeq(bus, 1, 10, 10);
+      // This member never gets past its first batch: nothing it sees may be committed.
+      const failingSeen: number[] = [];
+      const sub2 = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          failingSeen.push(...batch.messages.map((m) => seqOf(m.value)));
+          throw new Error('simulated crash before the effects are durable');
+        },
+      });
+      await waitFor('the failing member to get a batch', () => failingSeen.length > 0, options.waitMs);
+      expect(Math.min(...failingSeen)).toBe(10);
+      await sub2.close();
+
+      const third = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: third.handleBatch }));
+      await waitFor('the uncommitted 10 again', () => third.messages.length >= 10, options.waitMs);
+      await sleep(options.quietMs);
+      expect(third.messages.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
+    });
+
+    it('retries a failing batch (not skipped, not committed) and then goes on in order', async () => {
+      const { bus, ready } = newBus(2);
+      await ready;
+      await publishSeq(bus, 4, 10);
+      let failures = 0;
+      const attempts: number[][] = [];
+      const recorder = new Recorder();
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positions],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            attempts.push(batch.messages.map((m) => seqOf(m.value)));
+            if (failures < 3) {
+              failures += 1;
+              throw new Error(`transient failure #${failures}`);
+            }
+            await recorder.handleBatch(batch);
+          },
+        }),
+      );
+      await waitFor('all 40 after the failures', () => recorder.messages.length >= 40, options.waitMs);
+      await sleep(options.quietMs);
+      expect(failures).toBe(3);
+      expect(recorder.messages.length).toBe(40);
+      for (const [, seqs] of recorder.seqsByKey()) expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      // The first failed batch came back (it starts where the failed one started).
+      expect(attempts.length).toBeGreaterThan(3);
+    });
+
+    it('dead-letters malformed JSON and schema-invalid values with the reason and goes on', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const good = (seq: number) => Buffer.from(JSON.stringify(position('V1', seq)));
+      await bus.publishRaw(positions, [
+        { key: 'V1', value: good(0) },
+        { key: 'V1', value: Buffer.from('{"v":1,"vehicleId":') },
+        { key: 'V1', value: Buffer.from(JSON.stringify({ ...position('V1', 2), latitudeDeg: 123 })) },
+        { key: 'V1', value: Buffer.from([0xff, 0xfe, 0x00, 0x01]) },
+        { key: 'V1', value: good(4) },
+      ]);
+      const recorder = new Recorder();
+      const letters: DeadLetterV1[] = [];
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positionsDlq],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            letters.push(...batch.messages.map((m) => m.value));
+          },
+        }),
+      );
+      await waitFor('3 dead letters', () => letters.length >= 3, options.waitMs);
+      await waitFor('both good messages', () => recorder.messages.length >= 2, options.waitMs);
+      await sleep(options.quietMs);
+      expect(recorder.messages.map((m) => seqOf(m.value))).toEqual([0, 4]);
+      expect(letters.length).toBe(3);
+      const [json, schema, binary] = [...letters].sort((x, y) => Number(x.offset) - Number(y.offset));
+      expect(json!.reason).toMatch(/malformed JSON/);
+      expect(json!.payload).toBe('{"v":1,"vehicleId":');
+      expect(json!.payloadEncoding).toBe('utf8');
+      expect(json!.sourceTopic.endsWith(positions)).toBe(true);
+      expect(json!.key).toBe('V1');
+      expect(json!.offset).toBe('1');
+      expect(schema!.reason).toMatch(/latitudeDeg/);
+      expect(binary!.payloadEncoding).toBe('base64');
+      expect(Buffer.from(binary!.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    });
+
+    it('replays from the start for a new group with fromBeginning; without it a new group starts at the end', async () => {
+      const { bus, ready } = newBus(2);
+      await ready;
+      await publishSeq(bus, 3, 5);
+      const replay = new Recorder();
+      const latest = new Recorder();
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: replay.handleBatch }));
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: false, handleBatch: latest.handleBatch, ...latest.callbacks() }));
+      await waitFor('the replay of 15', () => replay.messages.length >= 15, options.waitMs);
+      await waitFor('the latest-group to be assigned', () => latest.owned().size === 2, options.waitMs);
+      await sleep(options.quietMs);
+      await publishSeq(bus, 3, 2, 5);
+      await waitFor('the 6 new ones', () => latest.messages.length >= 6, options.waitMs);
+      await sleep(options.quietMs);
+      expect(latest.messages.map((m) => seqOf(m.value)).every((seq) => seq >= 5)).toBe(true);
+      expect(latest.messages.length).toBe(6);
+      expect(replay.messages.length).toBe(21);
+    });
+  });
+};

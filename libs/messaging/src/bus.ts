@@ -1,0 +1,136 @@
+import type { z } from 'zod';
+import type { DeadLetterV1, TOPIC_SCHEMAS, TopicName } from '@roadwatch/contracts';
+
+/**
+ * The message bus the services talk through (ARCHITECTURE.md "Data flow"). Two adapters
+ * implement it with the same semantics: `KafkaBus` (kafkajs, cluster mode) and
+ * `InProcessBus` (embedded single-process mode). `bus.contract.ts` is the executable
+ * definition of those semantics; both adapters run it unchanged.
+ *
+ * Semantics, in short:
+ * - `publish` validates every value against its topic's schema first (an invalid value is a
+ *   programming error: the call rejects and nothing is written) and resolves only once the
+ *   broker acknowledged all of them (acks = all).
+ * - Messages with the same key land on the same partition, so they keep their order.
+ * - `subscribe` joins a consumer group; the group's members share the partitions. The
+ *   handler gets a partition's whole batch, in offset order, already JSON-parsed and
+ *   schema-validated; the batch's offsets are committed only after the handler resolved
+ *   (at-least-once). A handler that throws gets the same batch again after a backoff;
+ *   it is never skipped.
+ * - A message that is not JSON or fails its topic's schema is written to
+ *   `deadLetterTopicOf(topic)` as a `deadLetterV1` with the reason, logged, committed, and
+ *   the consumer goes on.
+ */
+
+/** `<topic>.dlq` for every known topic (see `deadLetterTopicOf` in contracts). */
+export type DeadLetterTopicName = `${TopicName}.dlq`;
+/** Every topic a service may publish to or subscribe to. */
+export type BusTopic = TopicName | DeadLetterTopicName;
+
+/** What a consumer receives on a topic (schema output: defaults filled, unknown keys dropped). */
+export type ValueOf<T extends BusTopic> = T extends TopicName ? z.output<(typeof TOPIC_SCHEMAS)[T]> : DeadLetterV1;
+/** What a producer may hand in for a topic (schema input). */
+export type InputOf<T extends BusTopic> = T extends TopicName ? z.input<(typeof TOPIC_SCHEMAS)[T]> : DeadLetterV1;
+
+export type MessageHeaders = Record<string, string>;
+
+export interface OutgoingMessage<T extends BusTopic = BusTopic> {
+  /** Partitioning key: vehicleId for positions and alerts, plate for WIM, terminalId for commands. */
+  key: string;
+  value: InputOf<T>;
+  headers?: MessageHeaders;
+}
+
+/** One validated message as handed to a handler. Distributes over topics so `topic` narrows `value`. */
+export type ReceivedMessage<T extends BusTopic = BusTopic> = T extends BusTopic
+  ? {
+      topic: T;
+      partition: number;
+      /** Kafka offsets are 64-bit; kept as a decimal string. */
+      offset: string;
+      key: string | null;
+      value: ValueOf<T>;
+      timestampMs: number;
+      headers: MessageHeaders;
+    }
+  : never;
+
+/** A partition's batch: one topic, one partition, ascending offsets, never empty. */
+export type Batch<T extends BusTopic = BusTopic> = T extends BusTopic
+  ? { topic: T; partition: number; messages: ReceivedMessage<T>[] }
+  : never;
+
+export interface TopicPartition {
+  topic: BusTopic;
+  partition: number;
+}
+
+export interface SubscribeOptions<T extends BusTopic = BusTopic> {
+  groupId: string;
+  topics: readonly T[];
+  /** With no committed offset for the group, start at the oldest message (else at the end). */
+  fromBeginning?: boolean;
+  /**
+   * Called with one partition's batch at a time; batches of one partition never overlap,
+   * batches of different partitions may run concurrently. Resolve once the batch's effects
+   * are durable: that is when its offsets are committed. Throw to get the batch again.
+   */
+  handleBatch(batch: Batch<T>): Promise<void>;
+  /** Before the first batch of these partitions is handed to this member. */
+  onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
+  /**
+   * After this member handled (and committed) its last batch of these partitions. On Kafka
+   * another member may already be consuming them by then (kafkajs has no pre-rejoin hook), so
+   * what is flushed here must be safe to race with the new owner (idempotent writes).
+   */
+  onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
+}
+
+export interface Subscription {
+  readonly groupId: string;
+  /** Stop fetching, let the in-flight batch finish and commit, leave the group. */
+  close(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: TopicName;
+  partitions: number;
+}
+
+export interface Bus {
+  /** Validate, then write; resolves when the broker acknowledged every message (acks = all). */
+  publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void>;
+  /** Resolves once the member joined its group (it may still be rebalancing with others). */
+  subscribe<T extends BusTopic>(options: SubscribeOptions<T>): Promise<Subscription>;
+  /** Create the topics (and their dead-letter topics) with at least this many partitions. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Close every subscription gracefully, then the producer. */
+  close(): Promise<void>;
+}
+
+/** A raw record as it sits on a partition, before parsing. */
+export interface RawRecord {
+  key: string | null;
+  value: Buffer | null;
+  headers?: MessageHeaders;
+}
+
+/**
+ * Writes bytes without validation. Not for services: it exists for tests and for bridges
+ * that must reproduce what a foreign producer might put on a topic.
+ */
+export interface RawPublisher {
+  publishRaw(topic: BusTopic, records: readonly RawRecord[]): Promise<void>;
+}
+
+/** Thrown by `publish` when a value fails its topic's schema; nothing of the call was written. */
+export class InvalidMessageError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly index: number,
+    readonly reason: string,
+  ) {
+    super(`refusing to publish an invalid message to ${topic} (message #${index}): ${reason}`);
+    this.name = 'InvalidMessageError';
+  }
+}
