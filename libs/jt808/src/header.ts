@@ -1,0 +1,177 @@
+import { readBcdDigits, writeBcdDigits } from './bcd.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { Jt808DecodeError, Jt808EncodeError } from './errors.js';
+import { escapeAndWrap, unescapeFrame, xorChecksum } from './framing.js';
+
+/**
+ * Header layout edition. 2011 and 2013 share the header (BCD[6] phone, no version byte);
+ * 2019 is announced by bit 14 of the body attributes.
+ */
+export type HeaderEdition = '2013' | '2019';
+
+export interface SubpackageInfo {
+  /** Total number of packets, ≥ 1. */
+  readonly total: number;
+  /** 1-based index of this packet. */
+  readonly index: number;
+}
+
+export interface Jt808Header {
+  readonly messageId: number;
+  readonly edition: HeaderEdition;
+  /** 2019 protocol version byte (1 for the first 2019 revision); null before 2019. */
+  readonly protocolVersion: number | null;
+  /** Body length from the attributes (bits 0–9). */
+  readonly bodyLength: number;
+  /** Bits 10–12: 0 none, 1 (bit 10) RSA. */
+  readonly encryption: number;
+  /** Bit 15, reserved; kept so that re-encoding reproduces the frame. */
+  readonly reservedBit: boolean;
+  /** BCD digits as sent: 12 (2011/2013) or 20 (2019), leading zeros kept. */
+  readonly terminalPhone: string;
+  /** Message serial number, 0–65535, wraps. */
+  readonly serial: number;
+  readonly subpackage: SubpackageInfo | null;
+}
+
+/** A checked frame split into header and (still encoded) body. */
+export interface Jt808Envelope {
+  readonly header: Jt808Header;
+  /** The body bytes, a view into the unescaped message. */
+  readonly body: Uint8Array;
+  /** Offset of the body in the unescaped message, for error offsets. */
+  readonly bodyOffset: number;
+  /** The whole unescaped message (header + body, without check code). */
+  readonly message: Uint8Array;
+}
+
+export const MAX_BODY_LENGTH = 0x3ff;
+
+const LENGTH_MASK = 0x03ff;
+const ENCRYPTION_SHIFT = 10;
+const SUBPACKAGE_BIT = 1 << 13;
+const VERSION_BIT = 1 << 14;
+const RESERVED_BIT = 1 << 15;
+
+/**
+ * Unescapes a received frame (with its 0x7e flags), verifies the check code and the body
+ * length, and parses the header. Throws only `Jt808DecodeError`.
+ */
+export function decodeEnvelope(frame: Uint8Array): Jt808Envelope {
+  const content = unescapeFrame(frame);
+  if (content.length < 13) throw new Jt808DecodeError('truncated', content.length, `${content.length} byte(s) cannot hold a header and check code`);
+  const checkAt = content.length - 1;
+  const expected = xorChecksum(content, 0, checkAt);
+  if (expected !== content[checkAt]) {
+    throw new Jt808DecodeError('bad-checksum', checkAt, `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`);
+  }
+  const message = content.subarray(0, checkAt);
+  const reader = new ByteReader(message, 0, message.length);
+  const messageId = reader.u16('message id');
+  const attributes = reader.u16('body attributes');
+  const is2019 = (attributes & VERSION_BIT) !== 0;
+  const protocolVersion = is2019 ? reader.u8('protocol version') : null;
+  const terminalPhone = readBcdDigits(reader, is2019 ? 10 : 6, 'terminal phone');
+  const serial = reader.u16('serial');
+  const hint = { messageId, terminalPhone, serial };
+  let subpackage: SubpackageInfo | null = null;
+  if ((attributes & SUBPACKAGE_BIT) !== 0) {
+    const at = reader.offset;
+    const total = reader.u16('packet count');
+    const index = reader.u16('packet index');
+    if (total === 0 || index === 0 || index > total) {
+      throw new Jt808DecodeError('bad-value', at, `packet ${index} of ${total}`, hint);
+    }
+    subpackage = { total, index };
+  }
+  const bodyLength = attributes & LENGTH_MASK;
+  if (reader.remaining !== bodyLength) {
+    throw new Jt808DecodeError('length-mismatch', reader.offset, `attributes say ${bodyLength} body byte(s), frame has ${reader.remaining}`, hint);
+  }
+  const header: Jt808Header = {
+    messageId,
+    edition: is2019 ? '2019' : '2013',
+    protocolVersion,
+    bodyLength,
+    encryption: (attributes >>> ENCRYPTION_SHIFT) & 0x07,
+    reservedBit: (attributes & RESERVED_BIT) !== 0,
+    terminalPhone,
+    serial,
+    subpackage,
+  };
+  return { header, body: message.subarray(reader.offset), bodyOffset: reader.offset, message };
+}
+
+/** What a caller supplies to encode a header; the body length is computed. */
+export interface Jt808HeaderInput {
+  readonly messageId: number;
+  readonly terminalPhone: string;
+  readonly serial: number;
+  /** Default '2013'. */
+  readonly edition?: HeaderEdition;
+  /** 2019 only; default 1. */
+  readonly protocolVersion?: number | null;
+  readonly encryption?: number;
+  readonly reservedBit?: boolean;
+  readonly subpackage?: SubpackageInfo | null;
+}
+
+/** Header + body → escaped frame with flags and check code. Throws `Jt808EncodeError`. */
+export function encodeEnvelope(header: Jt808HeaderInput, body: Uint8Array): Uint8Array {
+  if (body.length > MAX_BODY_LENGTH) {
+    throw new Jt808EncodeError('body-too-long', 'body', `${body.length} bytes exceed ${MAX_BODY_LENGTH}; split it with encodeSubpackagedFrames`);
+  }
+  const edition = header.edition ?? '2013';
+  const encryption = header.encryption ?? 0;
+  if (!Number.isInteger(encryption) || encryption < 0 || encryption > 7) throw new Jt808EncodeError('value-out-of-range', 'encryption', `${encryption}`);
+  const subpackage = header.subpackage ?? null;
+  let attributes = body.length | (encryption << ENCRYPTION_SHIFT);
+  if (subpackage) attributes |= SUBPACKAGE_BIT;
+  if (edition === '2019') attributes |= VERSION_BIT;
+  if (header.reservedBit) attributes |= RESERVED_BIT;
+
+  const writer = new ByteWriter(body.length + 23);
+  writer.u16(header.messageId, 'messageId');
+  writer.u16(attributes, 'attributes');
+  if (edition === '2019') writer.u8(header.protocolVersion ?? 1, 'protocolVersion');
+  writeBcdDigits(writer, header.terminalPhone, edition === '2019' ? 10 : 6, 'terminalPhone');
+  writer.u16(header.serial, 'serial');
+  if (subpackage) {
+    if (subpackage.index < 1 || subpackage.index > subpackage.total) {
+      throw new Jt808EncodeError('bad-value', 'subpackage', `packet ${subpackage.index} of ${subpackage.total}`);
+    }
+    writer.u16(subpackage.total, 'subpackage.total');
+    writer.u16(subpackage.index, 'subpackage.index');
+  }
+  writer.bytes(body);
+  const message = writer.toBytes();
+  const content = new Uint8Array(message.length + 1);
+  content.set(message);
+  content[message.length] = xorChecksum(message);
+  return escapeAndWrap(content);
+}
+
+/**
+ * Splits a body longer than 1023 bytes into sub-package frames with consecutive serials
+ * starting at `header.serial`. A body that fits yields a single ordinary frame.
+ */
+export function encodeSubpackagedFrames(header: Jt808HeaderInput, body: Uint8Array, maxPacketBody = MAX_BODY_LENGTH): Uint8Array[] {
+  if (body.length <= maxPacketBody) return [encodeEnvelope({ ...header, subpackage: null }, body)];
+  if (!Number.isInteger(maxPacketBody) || maxPacketBody < 1 || maxPacketBody > MAX_BODY_LENGTH) {
+    throw new Jt808EncodeError('value-out-of-range', 'maxPacketBody', `${maxPacketBody}`);
+  }
+  const total = Math.ceil(body.length / maxPacketBody);
+  if (total > 0xffff) throw new Jt808EncodeError('body-too-long', 'body', `${total} packets exceed 65535`);
+  const frames: Uint8Array[] = [];
+  for (let index = 1; index <= total; index += 1) {
+    const part = body.subarray((index - 1) * maxPacketBody, index * maxPacketBody);
+    frames.push(encodeEnvelope({ ...header, serial: (header.serial + index - 1) & 0xffff, subpackage: { total, index } }, part));
+  }
+  return frames;
+}
+
+/** The phone without BCD left padding, so 2013 and 2019 frames of one SIM share a key. */
+export function terminalPhoneKey(terminalPhone: string): string {
+  const trimmed = terminalPhone.replace(/^0+/, '');
+  return trimmed === '' ? '0' : trimmed;
+}

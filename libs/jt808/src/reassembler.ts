@@ -1,0 +1,156 @@
+import { Jt808DecodeError } from './errors.js';
+import type { Jt808Envelope, Jt808Header } from './header.js';
+
+export interface ReassemblerOptions {
+  /** A set not completed this long after its first packet is dropped. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Body bytes held across all incomplete sets. Default 1 MiB. */
+  readonly maxPendingBytes?: number;
+  /** Incomplete sets held at once. Default 1024. */
+  readonly maxPendingSets?: number;
+  /** Packets a single set may announce. Default 4096 (≈ 4 MiB of body). */
+  readonly maxPacketsPerSet?: number;
+}
+
+/** A set given up on; `missingIndexes` is what a 0x8003 retransmission request would list. */
+export interface DroppedSubpackageSet {
+  readonly reason: 'timeout' | 'memory';
+  readonly terminalPhone: string;
+  readonly messageId: number;
+  /** Serial of packet 1 (packets carry consecutive serials). */
+  readonly firstSerial: number;
+  readonly total: number;
+  readonly missingIndexes: number[];
+}
+
+export interface ReassemblyResult {
+  /** The whole message once its last packet arrived; otherwise null. */
+  readonly complete: Jt808Envelope | null;
+  /** Sets evicted to stay within the memory bounds while storing this packet. */
+  readonly dropped: DroppedSubpackageSet[];
+}
+
+interface PendingSet {
+  readonly firstHeader: Jt808Header;
+  readonly firstSerial: number;
+  readonly total: number;
+  readonly startedAtMs: number;
+  readonly parts: Array<Uint8Array | undefined>;
+  received: number;
+  bytes: number;
+}
+
+/**
+ * Reassembles sub-packaged messages (body attribute bit 13). Pure: the caller passes the
+ * current time, and calls `expire(nowMs)` periodically to drop stale sets. Sets are keyed
+ * by terminal, message id and the serial of packet 1, which every packet implies
+ * (serial − index + 1), so interleaved sets from one terminal do not mix. A repeated
+ * packet (retransmission) replaces the earlier copy.
+ */
+export class Jt808SubpackageReassembler {
+  private readonly timeoutMs: number;
+  private readonly maxPendingBytes: number;
+  private readonly maxPendingSets: number;
+  private readonly maxPacketsPerSet: number;
+  // Map keeps insertion order, which is start order: the first entry is the oldest set.
+  private readonly pending = new Map<string, PendingSet>();
+  private pendingBytes = 0;
+
+  constructor(options: ReassemblerOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxPendingBytes = options.maxPendingBytes ?? 1 << 20;
+    this.maxPendingSets = options.maxPendingSets ?? 1024;
+    this.maxPacketsPerSet = options.maxPacketsPerSet ?? 4096;
+  }
+
+  get pendingSetCount(): number {
+    return this.pending.size;
+  }
+
+  get pendingByteCount(): number {
+    return this.pendingBytes;
+  }
+
+  /**
+   * Stores one packet. Throws `Jt808DecodeError` ('bad-subpackage') when the packet
+   * contradicts its set (different total) or announces more packets than allowed.
+   */
+  push(envelope: Jt808Envelope, nowMs: number): ReassemblyResult {
+    const { header } = envelope;
+    const info = header.subpackage;
+    if (!info) return { complete: envelope, dropped: [] };
+    const hint = { messageId: header.messageId, terminalPhone: header.terminalPhone, serial: header.serial };
+    if (info.total > this.maxPacketsPerSet) {
+      throw new Jt808DecodeError('bad-subpackage', 0, `${info.total} packets exceed the limit of ${this.maxPacketsPerSet}`, hint);
+    }
+    const firstSerial = (header.serial - info.index + 1) & 0xffff;
+    const key = `${header.terminalPhone}|${header.messageId}|${firstSerial}`;
+    let set = this.pending.get(key);
+    if (set && set.total !== info.total) {
+      throw new Jt808DecodeError('bad-subpackage', 0, `packet says ${info.total} packets, its set started with ${set.total}`, hint);
+    }
+    const dropped: DroppedSubpackageSet[] = [];
+    if (!set) {
+      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0 };
+      this.pending.set(key, set);
+    }
+    const previous = set.parts[info.index - 1];
+    if (previous) {
+      set.bytes -= previous.length;
+      this.pendingBytes -= previous.length;
+    } else {
+      set.received += 1;
+    }
+    // Copy: the envelope's body views a frame buffer the caller may reuse.
+    set.parts[info.index - 1] = envelope.body.slice();
+    if (info.index === 1) set.parts.length = info.total; // keep the array dense-sized
+    set.bytes += envelope.body.length;
+    this.pendingBytes += envelope.body.length;
+
+    if (set.received === set.total) {
+      this.remove(key, set);
+      return { complete: this.join(set), dropped };
+    }
+    while ((this.pendingBytes > this.maxPendingBytes || this.pending.size > this.maxPendingSets) && this.pending.size > 0) {
+      const [oldestKey, oldest] = this.pending.entries().next().value as [string, PendingSet];
+      this.remove(oldestKey, oldest);
+      dropped.push(this.describe(oldest, 'memory'));
+    }
+    return { complete: null, dropped };
+  }
+
+  /** Drops sets whose first packet is older than the timeout. */
+  expire(nowMs: number): DroppedSubpackageSet[] {
+    const dropped: DroppedSubpackageSet[] = [];
+    for (const [key, set] of this.pending) {
+      if (nowMs - set.startedAtMs >= this.timeoutMs) {
+        this.remove(key, set);
+        dropped.push(this.describe(set, 'timeout'));
+      }
+    }
+    return dropped;
+  }
+
+  private remove(key: string, set: PendingSet): void {
+    this.pending.delete(key);
+    this.pendingBytes -= set.bytes;
+  }
+
+  private describe(set: PendingSet, reason: DroppedSubpackageSet['reason']): DroppedSubpackageSet {
+    const missingIndexes: number[] = [];
+    for (let i = 0; i < set.total; i += 1) if (!set.parts[i]) missingIndexes.push(i + 1);
+    return { reason, terminalPhone: set.firstHeader.terminalPhone, messageId: set.firstHeader.messageId, firstSerial: set.firstSerial, total: set.total, missingIndexes };
+  }
+
+  private join(set: PendingSet): Jt808Envelope {
+    const body = new Uint8Array(set.bytes);
+    let at = 0;
+    for (const part of set.parts) {
+      body.set(part!, at);
+      at += part!.length;
+    }
+    const header: Jt808Header = { ...set.firstHeader, serial: set.firstSerial, bodyLength: body.length, subpackage: null };
+    // Reassembled bodies have no header bytes before them; offsets index the body.
+    return { header, body, bodyOffset: 0, message: body };
+  }
+}
