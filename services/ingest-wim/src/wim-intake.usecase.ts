@@ -19,7 +19,11 @@ export interface WimIntakeDeps {
   plausibilityWarnings: (measurement: WimMeasurementV1) => string[];
   now: () => number;
   duplicateMemoryMs?: number;
+  /** Told every outcome, for metrics and logs. */
+  onOutcome?: (outcome: IntakeOutcome, channel: IntakeChannel) => void;
 }
+
+export type IntakeChannel = 'http' | 'kafka';
 
 const SEVEN_DAYS_MS = 7 * 86_400_000;
 
@@ -32,13 +36,15 @@ const SEVEN_DAYS_MS = 7 * 86_400_000;
 export class WimIntake {
   constructor(private readonly deps: WimIntakeDeps) {}
 
-  async submit(body: unknown, authenticatedStationId: string | undefined): Promise<IntakeOutcome> {
+  /** `authenticatedStationId` undefined: the channel itself vouches for the station (Kafka ACLs). */
+  async submit(body: unknown, authenticatedStationId: string | undefined, channel: IntakeChannel = 'http'): Promise<IntakeOutcome> {
     const parsed = parseWith(wimStationRecordV1, body);
-    if (!parsed.ok) return { status: 'invalid', issues: parsed.issues };
-    return this.accept(parsed.value, authenticatedStationId);
+    const outcome = parsed.ok ? await this.accept(parsed.value, authenticatedStationId) : { status: 'invalid' as const, issues: parsed.issues };
+    this.deps.onOutcome?.(outcome, channel);
+    return outcome;
   }
 
-  async accept(record: WimStationRecordV1, authenticatedStationId: string | undefined): Promise<IntakeOutcome> {
+  private async accept(record: WimStationRecordV1, authenticatedStationId: string | undefined): Promise<IntakeOutcome> {
     if (authenticatedStationId !== undefined && record.stationId !== authenticatedStationId) {
       return { status: 'forbidden', reason: `this API key belongs to station ${authenticatedStationId}, not ${record.stationId}` };
     }

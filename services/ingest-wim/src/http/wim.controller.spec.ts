@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
 import { MemorySeenSet } from '@roadwatch/runtime';
 import { StationKeys } from '../station-keys';
 import { WimIntake } from '../wim-intake.usecase';
@@ -27,31 +28,40 @@ const record = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-describe('ingest-wim HTTP API', () => {
+describe('ingest-wim HTTP API (over the in-process bus)', () => {
   const published: WimMeasurementV1[] = [];
-  let kafkaDown = false;
+  let bus: InProcessBus;
   let app: INestApplication;
   let base: string;
 
-  beforeAll(async () => {
-    // The publisher here stands in for the bus only; the real Kafka path is covered by
-    // the service's integration test.
-    const intake = new WimIntake({
-      publisher: {
-        publish: async (_topic, messages) => {
-          if (kafkaDown) throw new Error('broker unavailable');
-          published.push(...messages.map((m) => m.value));
-        },
-      },
+  const makeIntake = (onBus: InProcessBus) =>
+    new WimIntake({
+      publisher: onBus,
       seen: new MemorySeenSet(),
       plausibilityWarnings: (m) => (m.axleWeightsKg.length !== m.axleCount ? ['axle count mismatch'] : []),
       now: () => 1_800_000_000_000,
     });
-    app = await createWimHttpApp(intake, StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'));
+
+  beforeAll(async () => {
+    bus = new InProcessBus();
+    await bus.subscribe({
+      groupId: 'test-reader',
+      topics: [TOPICS.wimMeasurements],
+      fromBeginning: true,
+      handleBatch: async (batch) => {
+        published.push(...batch.messages.map((m) => m.value));
+      },
+    });
+    app = await createWimHttpApp(makeIntake(bus), StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
-  afterAll(async () => app.close());
+  afterAll(async () => {
+    await app.close();
+    await bus.close();
+  });
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   const post = (path: string, body: unknown, key = 'secret-1') =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
@@ -60,14 +70,17 @@ describe('ingest-wim HTTP API', () => {
     const response = await post('/v1/wim/measurements', record());
     expect(response.status).toBe(202);
     expect(await readJson(response)).toEqual({ status: 'accepted', measurementId: 'ST-HB-001/R-0001', warnings: [] });
+    await settle();
     expect(published.at(-1)).toMatchObject({ plate: '冀F12345', measuredAtMs: Date.parse('2026-11-23T02:15:00Z'), measurementId: 'ST-HB-001/R-0001' });
   });
 
   it('answers a duplicate submission without publishing it again', async () => {
+    await settle();
     const before = published.length;
     const response = await post('/v1/wim/measurements', record());
     expect(response.status).toBe(202);
     expect((await readJson(response)).status).toBe('duplicate');
+    await settle();
     expect(published.length).toBe(before);
   });
 
@@ -101,12 +114,21 @@ describe('ingest-wim HTTP API', () => {
   });
 
   it('answers 503 when the record could not be stored, so the station retries', async () => {
-    kafkaDown = true;
-    const response = await post('/v1/wim/measurements', record({ recordId: 'R-5' }));
-    kafkaDown = false;
-    expect(response.status).toBe(503);
-    const retry = await post('/v1/wim/measurements', record({ recordId: 'R-5' }));
-    expect((await readJson(retry)).status).toBe('accepted');
+    const closedBus = new InProcessBus();
+    await closedBus.close();
+    const failing = await createWimHttpApp(makeIntake(closedBus), StationKeys.parse('ST-HB-001=secret-1'));
+    await failing.listen(0, '127.0.0.1');
+    try {
+      const response = await fetch(`${await failing.getUrl()}/v1/wim/measurements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'secret-1' },
+        body: JSON.stringify(record({ recordId: 'R-5' })),
+      });
+      expect(response.status).toBe(503);
+      expect((await readJson(response)).message).toContain('retry');
+    } finally {
+      await failing.close();
+    }
   });
 
   it('refuses malformed JSON with 400', async () => {
