@@ -1,8 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
 // Three tiers (CONVENTIONS.md): unit specs beside the code run in milliseconds;
-// integration specs (*.int.spec.ts) talk to the real Kafka, PostgreSQL, Redis and
-// embedded TimescaleDB that the global setup finds or starts.
+// integration specs (*.int.spec.ts, *.e2e.spec.ts) talk to the real Kafka, PostgreSQL,
+// Redis and embedded TimescaleDB that the global setup finds or starts; failure specs
+// (*.failure.spec.ts) kill and restart the shared Kafka broker, so they run alone, one
+// file at a time, after everything else.
+const integrationDefaults = {
+  globalSetup: ['libs/testing/src/global-setup.ts'],
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -10,19 +19,29 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
-          exclude: ['**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.failure.spec.ts', '**/node_modules/**'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['libs/*/src/**/*.int.spec.ts', 'services/*/src/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts', 'services/*/test/**/*.e2e.spec.ts'],
-          globalSetup: ['libs/testing/src/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          pool: 'forks',
+          include: ['{libs,services}/*/{src,test}/**/*.{int,e2e}.spec.ts'],
+          ...integrationDefaults,
           fileParallelism: true,
           maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'failure',
+          include: ['{libs,services}/*/{src,test}/**/*.failure.spec.ts'],
+          ...integrationDefaults,
+          testTimeout: 300_000,
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
