@@ -1,0 +1,381 @@
+import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type LogEntry, type Producer, type Admin } from 'kafkajs';
+import { deadLetterTopicOf } from '@roadwatch/contracts';
+import type { Logger } from 'pino';
+import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
+import { encodeAll, TopicNamer } from './codec';
+import { defaultBackoff, processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { createMessagingLogger, RepeatSuppressor } from './logger';
+
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Physical topic = prefix + logical topic (tests use a unique prefix each). */
+  topicPrefix?: string;
+  logger?: Logger;
+  /** Replication factor for topics created by `ensureTopics`; -1 = the broker's default. */
+  replicationFactor?: number;
+  /** Backoff between attempts of a failing batch. */
+  backoff?: BackoffOptions;
+  consumer?: {
+    sessionTimeoutMs?: number;
+    heartbeatIntervalMs?: number;
+    rebalanceTimeoutMs?: number;
+    maxWaitTimeMs?: number;
+    maxBytesPerPartition?: number;
+    /** Partitions handled at once by one member; one partition's batches never overlap. */
+    partitionsConsumedConcurrently?: number;
+  };
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+// kafkajs ERROR lines are mostly transient connection trouble it retries itself, and its
+// WARN lines are routine (a rebalance): both one level down.
+const kafkaLevelName: Record<number, 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'warn',
+  [logLevel.WARN]: 'info',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through pino; identical lines at most once per 10 s (a broker restart otherwise produces hundreds). */
+const kafkaLogCreator = (logger: Logger) => {
+  const suppressor = new RepeatSuppressor(10_000);
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log as { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
+      const suppressed = suppressor.admit(`${namespace}|${level}|${message}`);
+      if (suppressed === null) return;
+      const line = { kafkajs: namespace, ...extra, ...(suppressed > 0 ? { repeatsSuppressed: suppressed } : {}) };
+      logger[kafkaLevelName[level] ?? 'debug'](line, message);
+    };
+};
+
+const decodeHeaders = (headers: IHeaders | undefined): MessageHeaders => {
+  const out: MessageHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+};
+
+/**
+ * The Bus over Kafka (kafkajs 2.2.4). Producer: idempotent, acks = all, one request in
+ * flight (so retries never reorder a key), murmur2 key partitioning; kafkajs retries a
+ * send through a broker restart. Consumers: one kafkajs consumer per subscription,
+ * `eachBatch` with the partition's whole batch as one handler call, offsets resolved and
+ * committed by hand after the handler (autoCommit off), restarted when kafkajs crashes.
+ */
+export class KafkaBus implements Bus, RawPublisher {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly namer: TopicNamer;
+  readonly backoff: BackoffOptions;
+  private readonly producer: Producer;
+  private producerReady: Promise<void> | null = null;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private closed = false;
+
+  constructor(readonly options: KafkaBusOptions) {
+    this.logger = options.logger ?? createMessagingLogger({ bus: 'kafka', clientId: options.clientId });
+    this.namer = new TopicNamer(options.topicPrefix ?? '');
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(this.logger.child({ component: 'kafkajs' })),
+      // Client-wide: metadata, joins, commits. Long enough to ride out a broker restart.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+      // Idempotence needs unbounded retries (kafkajs warns otherwise); each wait is capped.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+  }
+
+  async publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+    this.assertOpen();
+    // Validation first: an invalid value rejects the whole call before anything is sent.
+    const encoded = encodeAll(topic, messages as readonly OutgoingMessage[]);
+    if (encoded.length === 0) return;
+    await this.send(this.namer.physical(topic), encoded.map((m) => ({ key: m.key, value: m.value, headers: m.headers })));
+  }
+
+  async publishRaw(topic: BusTopic, records: readonly RawRecord[]): Promise<void> {
+    this.assertOpen();
+    await this.send(this.namer.physical(topic), records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })));
+  }
+
+  /** @internal */
+  async send(physicalTopic: string, messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[]): Promise<void> {
+    await this.connectProducer();
+    await this.producer.send({ topic: physicalTopic, acks: -1, messages });
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const wanted = new Map<string, number>();
+    for (const spec of specs) {
+      wanted.set(this.namer.physical(spec.topic), spec.partitions);
+      wanted.set(this.namer.physical(deadLetterTopicOf(spec.topic)), spec.partitions);
+    }
+    await this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...wanted].filter(([topic]) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: this.options.replicationFactor ?? -1 })),
+        });
+      }
+      const present = [...wanted.keys()].filter((topic) => existing.has(topic));
+      if (present.length === 0) return;
+      const { topics } = await admin.fetchTopicMetadata({ topics: present });
+      const grow = topics
+        .map((t) => ({ topic: t.name, have: t.partitions.length, want: wanted.get(t.name)! }))
+        .filter((t) => t.have < t.want)
+        .map((t) => ({ topic: t.topic, count: t.want }));
+      if (grow.length > 0) {
+        this.logger.info({ topics: grow }, 'adding partitions to existing topics');
+        await admin.createPartitions({ topicPartitions: grow });
+      }
+    });
+  }
+
+  async subscribe<T extends BusTopic>(options: SubscribeOptions<T>): Promise<Subscription> {
+    this.assertOpen();
+    const subscription = new KafkaSubscription(this, options as unknown as SubscribeOptions);
+    this.subscriptions.add(subscription);
+    subscription.onClosed = () => this.subscriptions.delete(subscription);
+    await subscription.start();
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    if (this.producerReady) await this.producer.disconnect().catch((error) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+  }
+
+  private connectProducer(): Promise<void> {
+    if (!this.producerReady) {
+      this.producerReady = this.producer.connect().catch((error) => {
+        this.producerReady = null;
+        throw error;
+      });
+    }
+    return this.producerReady;
+  }
+
+  private async withAdmin<R>(work: (admin: Admin) => Promise<R>): Promise<R> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the Kafka bus is closed');
+  }
+}
+
+const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+class KafkaSubscription implements Subscription {
+  readonly groupId: string;
+  onClosed: () => void = () => {};
+  private consumer: Consumer | null = null;
+  private readonly closing = new AbortController();
+  private closePromise: Promise<void> | null = null;
+  /** What this member owns, by the last group join. */
+  private owned = new Map<string, TopicPartition>();
+  /** Assign/revoke callbacks run in order, and before any batch of the new assignment. */
+  private callbacks: Promise<void> = Promise.resolve();
+  private restarts = 0;
+  private readonly heartbeatIntervalMs: number;
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.groupId = options.groupId;
+    this.heartbeatIntervalMs = bus.options.consumer?.heartbeatIntervalMs ?? 3_000;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.createConsumer();
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics.map((topic) => this.bus.namer.physical(topic)), fromBeginning: this.options.fromBeginning ?? false });
+    // Resolves once the member joined (kafkajs' runner.start does connect + join + sync).
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.bus.options.consumer?.partitionsConsumedConcurrently ?? 4,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closePromise) {
+      this.closePromise = (async () => {
+        // Abort first: a batch stuck in its retry loop must not hold up stop().
+        this.closing.abort();
+        const consumer = this.consumer;
+        if (consumer) {
+          // stop(): no more fetches, the in-flight batch finishes (and commits), leave the group.
+          await consumer.stop().catch((error) => this.bus.logger.warn({ err: error, groupId: this.groupId }, 'consumer stop failed'));
+          await consumer.disconnect().catch((error) => this.bus.logger.warn({ err: error, groupId: this.groupId }, 'consumer disconnect failed'));
+        }
+        this.revokeAll();
+        await this.callbacks;
+        this.onClosed();
+      })();
+    }
+    return this.closePromise;
+  }
+
+  private createConsumer(): Consumer {
+    const settings = this.bus.options.consumer ?? {};
+    const consumer = this.bus.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      rebalanceTimeout: settings.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
+      maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: true,
+      retry: {
+        initialRetryTime: 300,
+        maxRetryTime: 5_000,
+        retries: 20,
+        // Retriable crashes (a broker restart outlasting the retries): restart unless closing.
+        restartOnFailure: async (error) => {
+          this.bus.logger.warn({ err: error, groupId: this.groupId }, 'consumer crashed; kafkajs restarts it');
+          return !this.closing.signal.aborted;
+        },
+      },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.revokeAll();
+      if (event.payload.restart || this.closing.signal.aborted) return;
+      // kafkajs gives up on non-retriable errors; a consumer must never stay down, so start a new one.
+      void this.recreate(consumer, event.payload.error);
+    });
+    return consumer;
+  }
+
+  private async recreate(crashed: Consumer, error: Error): Promise<void> {
+    this.restarts += 1;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.restarts - 1, 5));
+    this.bus.logger.error({ err: error, groupId: this.groupId, restartInMs: delayMs, restarts: this.restarts }, 'consumer crashed with a non-retriable error; starting a new one');
+    await crashed.disconnect().catch(() => {});
+    await sleep(delayMs, this.closing.signal);
+    if (this.closing.signal.aborted || this.consumer !== crashed) return;
+    try {
+      await this.start();
+    } catch (startError) {
+      if (this.consumer) void this.recreate(this.consumer, startError as Error);
+    }
+  }
+
+  private onJoin(memberAssignment: Record<string, number[]>): void {
+    const next = new Map<string, TopicPartition>();
+    for (const [physical, partitions] of Object.entries(memberAssignment)) {
+      const topic = this.bus.namer.logical(physical);
+      for (const partition of partitions) next.set(tpKey(physical, partition), { topic, partition });
+    }
+    const revoked = [...this.owned].filter(([key]) => !next.has(key)).map(([, tp]) => tp);
+    const assigned = [...next].filter(([key]) => !this.owned.has(key)).map(([, tp]) => tp);
+    this.owned = next;
+    this.bus.logger.info({ groupId: this.groupId, owned: next.size, assigned: assigned.length, revoked: revoked.length }, 'joined consumer group');
+    if (revoked.length > 0) this.enqueue('onPartitionsRevoked', revoked);
+    if (assigned.length > 0) this.enqueue('onPartitionsAssigned', assigned);
+    this.restarts = 0;
+  }
+
+  private revokeAll(): void {
+    const revoked = [...this.owned.values()];
+    this.owned = new Map();
+    if (revoked.length > 0) this.enqueue('onPartitionsRevoked', revoked);
+  }
+
+  private enqueue(name: 'onPartitionsAssigned' | 'onPartitionsRevoked', partitions: TopicPartition[]): void {
+    const callback = this.options[name];
+    if (!callback) return;
+    this.callbacks = this.callbacks.then(async () => {
+      try {
+        await callback(partitions);
+      } catch (error) {
+        this.bus.logger.error({ err: error, groupId: this.groupId, partitions }, `${name} callback failed`);
+      }
+    });
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    await this.callbacks;
+    if (batch.messages.length === 0) return;
+    const records: FetchedRecord[] = batch.messages.map((message) => ({
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value,
+      headers: decodeHeaders(message.headers),
+      timestampMs: Number(message.timestamp),
+    }));
+
+    // Stop retrying when closing, when kafkajs stops, or when the partition moved (seek/stale).
+    const stop = new AbortController();
+    const check = () => {
+      if (this.closing.signal.aborted || !isRunning() || isStale()) stop.abort();
+    };
+    // A long handler must not cost the membership: keep heartbeating while it runs.
+    const keepAlive = setInterval(() => {
+      check();
+      heartbeat().catch(() => {});
+    }, Math.max(100, Math.floor(this.heartbeatIntervalMs / 2)));
+    try {
+      const topic = this.bus.namer.logical(batch.topic);
+      const done = await processBatch({
+        topic,
+        physicalTopic: batch.topic,
+        partition: batch.partition,
+        records,
+        handleBatch: (b) => this.options.handleBatch(b),
+        publishDeadLetters: (letters) =>
+          this.bus.send(
+            this.bus.namer.physical(deadLetterTopicOf(topic)),
+            letters.map((letter) => ({ key: letter.key, value: JSON.stringify(letter.value), headers: {} })),
+          ),
+        signal: stop.signal,
+        backoff: this.bus.backoff,
+        logger: this.bus.logger,
+        // A rebalance error here propagates: kafkajs rejoins and the batch is fetched again.
+        beforeRetry: async () => {
+          check();
+          await heartbeat();
+        },
+      });
+      if (!done) return;
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      // Explicit offsets: with autoCommit off, kafkajs' commitOffsetsIfNecessary() alone commits nothing.
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      resolveOffset(batch.lastOffset());
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+}
