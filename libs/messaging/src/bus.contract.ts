@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1 } from '@roadwatch/contracts';
+import { position, sampleMessages } from './sample-messages';
+
+export { position };
 import { InvalidMessageError, type Batch, type Bus, type RawPublisher, type ReceivedMessage, type Subscription, type TopicPartition } from './bus';
 
 /**
@@ -19,25 +22,6 @@ export interface BusContractOptions {
 
 const positions = TOPICS.positions;
 const positionsDlq = deadLetterTopicOf(positions) as `${typeof positions}.dlq`;
-
-export const position = (vehicleId: string, seq: number): PositionV1 => ({
-  v: 1,
-  vehicleId,
-  terminalId: `T-${vehicleId}`,
-  registered: true,
-  deviceTimeMs: 1_764_000_000_000 + seq * 1000,
-  receivedAtMs: 1_764_000_000_500 + seq * 1000,
-  latitudeDeg: 39.9,
-  longitudeDeg: 116.4,
-  altitudeM: 50,
-  speedKmh: 60,
-  headingDeg: 90,
-  alarmFlags: 0,
-  statusFlags: 3,
-  accOn: true,
-  gnssFixed: true,
-  source: 'realtime',
-});
 
 /** The sequence number a test put into a position (see `position`). */
 export const seqOf = (value: PositionV1): number => (value.deviceTimeMs - 1_764_000_000_000) / 1000;
@@ -310,6 +294,52 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(schema!.reason).toMatch(/latitudeDeg/);
       expect(binary!.payloadEncoding).toBe('base64');
       expect(Buffer.from(binary!.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    });
+
+    it('dead-letters a malformed message on every topic, with its reason, and goes on to the next good one', async () => {
+      const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.`;
+      const bus = options.makeBus(prefix);
+      opened.push(bus);
+      const topics = Object.values(TOPICS);
+      await bus.ensureTopics(topics.map((topic) => ({ topic, partitions: 1 })));
+      for (const topic of topics) {
+        const sample = sampleMessages[topic];
+        await bus.publish(topic, [sample(1)] as never);
+        await bus.publishRaw(topic, [
+          { key: sample(2).key, value: Buffer.from('{"v":1,') },
+          { key: sample(3).key, value: Buffer.from(JSON.stringify({ v: 2 })) },
+        ]);
+        await bus.publish(topic, [sample(4)] as never);
+      }
+      const good = new Map<string, string[]>();
+      const letters = new Map<string, DeadLetterV1[]>();
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics,
+          fromBeginning: true,
+          handleBatch: async (batch) => void good.set(batch.topic, [...(good.get(batch.topic) ?? []), ...batch.messages.map((m) => m.offset)]),
+        }),
+      );
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: topics.map((topic) => deadLetterTopicOf(topic) as `${typeof topic}.dlq`),
+          fromBeginning: true,
+          handleBatch: async (batch) => void letters.set(batch.topic, [...(letters.get(batch.topic) ?? []), ...batch.messages.map((m) => m.value as DeadLetterV1)]),
+        }),
+      );
+      const total = (map: Map<string, unknown[]>) => [...map.values()].reduce((sum, list) => sum + list.length, 0);
+      await waitFor('2 good messages and 2 dead letters per topic', () => total(good) >= 2 * topics.length && total(letters) >= 2 * topics.length, options.waitMs);
+      await sleep(options.quietMs);
+      for (const topic of topics) {
+        expect(good.get(topic), topic).toEqual(['0', '3']);
+        const dead = [...(letters.get(deadLetterTopicOf(topic)) ?? [])].sort((x, y) => Number(x.offset) - Number(y.offset));
+        expect(dead.map((letter) => letter.offset), topic).toEqual(['1', '2']);
+        expect(dead[0]!.reason, topic).toMatch(/malformed JSON/);
+        expect(dead[1]!.reason, topic).toContain(`schema ${topic}`);
+        expect(dead.every((letter) => letter.sourceTopic === `${prefix}${topic}` && letter.key === sampleMessages[topic](0).key), topic).toBe(true);
+      }
     });
 
     it('replays from the start for a new group with fromBeginning; without it a new group starts at the end', async () => {
