@@ -1,1 +1,3 @@
 export {};
+export * from './overload';
+export * from './penalties';

@@ -32,7 +32,7 @@ export type LimitVehicleFacts = Pick<
 >;
 
 /** 49000 → "49,000 kg", independent of the runtime's locale data. */
-export const fmtKg = (kg: number): string => {
+export const formatKg = (kg: number): string => {
   const [whole = '', fraction] = String(kg).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${fraction === undefined ? grouped : `${grouped}.${fraction}`} kg`;
@@ -86,7 +86,7 @@ export const grossWeightLimit = (axleCount: number, vehicle: LimitVehicleFacts |
   let limitKg = row.baseLimitKg;
 
   if (vehicle?.hasAirSuspension === true && adj.airSuspensionAxleCounts.includes(axleCount)) {
-    adjustments.push({ kind: 'air_suspension', deltaKg: adj.airSuspensionBonusKg, note: `air suspension +${fmtKg(adj.airSuspensionBonusKg)}` });
+    adjustments.push({ kind: 'air_suspension', deltaKg: adj.airSuspensionBonusKg, note: `air suspension +${formatKg(adj.airSuspensionBonusKg)}` });
     limitKg += adj.airSuspensionBonusKg;
   }
   // The deduction is stricter, so it needs the record to say rigid truck (not unknown).
@@ -94,23 +94,23 @@ export const grossWeightLimit = (axleCount: number, vehicle: LimitVehicleFacts |
     adjustments.push({
       kind: 'single_tyre_non_drive_axles',
       deltaKg: -adj.singleTyreNonDriveDeductionKg,
-      note: `non-drive axles on single tyres −${fmtKg(adj.singleTyreNonDriveDeductionKg)}`,
+      note: `non-drive axles on single tyres −${formatKg(adj.singleTyreNonDriveDeductionKg)}`,
     });
     limitKg -= adj.singleTyreNonDriveDeductionKg;
   }
   const registered = vehicle?.registeredMaxGrossKg;
   if (axleCount === 2 && adj.twoAxleCappedByRegisteredMass && registered !== undefined && registered > 0 && registered < limitKg) {
-    adjustments.push({ kind: 'registered_max_gross', deltaKg: registered - limitKg, note: `行驶证 最大允许总质量 ${fmtKg(registered)}` });
+    adjustments.push({ kind: 'registered_max_gross', deltaKg: registered - limitKg, note: `行驶证 最大允许总质量 ${formatKg(registered)}` });
     limitKg = registered;
   }
 
-  const tail = adjustments.length === 0 ? '' : `; ${adjustments.map((a) => a.note).join('; ')} → ${fmtKg(limitKg)}`;
+  const tail = adjustments.length === 0 ? '' : `; ${adjustments.map((a) => a.note).join('; ')} → ${formatKg(limitKg)}`;
   return {
     limitKg,
     baseLimitKg: row.baseLimitKg,
     axleCount,
     configuration: row.configuration,
     adjustments,
-    basis: `${row.label}, ${fmtKg(row.baseLimitKg)} (${LEGAL})${tail}`,
+    basis: `${row.label}, ${formatKg(row.baseLimitKg)} (${LEGAL})${tail}`,
   };
 };

@@ -1,6 +1,6 @@
 import type { Severity, WimMeasurementV1 } from '@roadwatch/contracts';
 import { vehicleIdOf, type VehicleFacts } from '@roadwatch/domain';
-import { fmtKg, grossWeightLimit, type GrossLimit } from './gross-limit.rule';
+import { formatKg, grossWeightLimit, type GrossLimit } from './gross-limit.rule';
 import { percentOf, roundKg, type OverloadConfig } from './overload.config';
 import { checkWimPlausibility, type ImplausibilityReason } from './wim-plausibility.rule';
 
@@ -46,8 +46,7 @@ export interface RejectedAssessment extends AssessmentBase {
   reasons: ImplausibilityReason[];
 }
 
-export interface ScoredAssessment extends AssessmentBase {
-  outcome: 'compliant' | 'violation';
+interface ScoredFields extends AssessmentBase {
   /** Deterministic, derived from the measurement id: re-processing never makes a second violation. */
   violationId: string;
   alertId: string;
@@ -76,7 +75,14 @@ export interface ScoredAssessment extends AssessmentBase {
   summary: string;
 }
 
-export type ViolationAssessment = ScoredAssessment & { outcome: 'violation' };
+export interface CompliantAssessment extends ScoredFields {
+  outcome: 'compliant';
+}
+/** Over weight (confirmed) or over on a dimension: an 超限 alert and a 一超四罚 case. */
+export interface ViolationAssessment extends ScoredFields {
+  outcome: 'violation';
+}
+export type ScoredAssessment = CompliantAssessment | ViolationAssessment;
 export type OverloadAssessment = RejectedAssessment | ScoredAssessment;
 
 export const overloadViolationIdOf = (measurementId: string): string => `overload:${measurementId}`;
@@ -96,7 +102,7 @@ export const accuracyClassOf = (m: Pick<WimMeasurementV1, 'stationId' | 'accurac
 };
 
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'minor', 'major', 'serious', 'critical'];
-export const maxSeverity = (a: Severity, b: Severity): Severity =>
+const maxSeverity = (a: Severity, b: Severity): Severity =>
   SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b;
 
 /** The first band (from the top) whose minRatio the confirmed ratio reaches. */
@@ -162,25 +168,24 @@ export const assessOverload = (
   const escalation: Escalation = isBaiDunWang
     ? {
         recommendedForReview: true,
-        reasons: [`百吨王: measured gross ${fmtKg(measuredGrossKg)} ≥ ${fmtKg(config.baiDunWang.minMeasuredGrossKg)}`],
+        reasons: [`百吨王: measured gross ${formatKg(measuredGrossKg)} ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}`],
       }
     : { recommendedForReview: false, reasons: [] };
 
   const parts: string[] = [];
   if (overWeight) {
     parts.push(
-      `超限 ${fmtKg(excessKg)} over ${fmtKg(limit.limitKg)} (confirmed ${fmtKg(confirmedGrossKg)} = measured ${fmtKg(measuredGrossKg)} − ${accuracyClass.pct}% error; ${pct(overloadRatio)}, raw ${pct(rawRatio)})`,
+      `超限 ${formatKg(excessKg)} over ${formatKg(limit.limitKg)} (confirmed ${formatKg(confirmedGrossKg)} = measured ${formatKg(measuredGrossKg)} − ${accuracyClass.pct}% error; ${pct(overloadRatio)}, raw ${pct(rawRatio)})`,
     );
   }
   for (const d of overDimensions) parts.push(`${d.dimension} ${d.valueM} m > ${d.limitM} m`);
   if (isBaiDunWang) parts.push('百吨王');
   const summary = violation
     ? `${m.plate}: ${parts.join('; ')}`
-    : `${m.plate}: within limits (confirmed ${fmtKg(confirmedGrossKg)} ≤ ${fmtKg(limit.limitKg)})`;
+    : `${m.plate}: within limits (confirmed ${formatKg(confirmedGrossKg)} ≤ ${formatKg(limit.limitKg)})`;
 
-  return {
+  const fields: ScoredFields = {
     ...base,
-    outcome: violation ? 'violation' : 'compliant',
     violationId: overloadViolationIdOf(m.measurementId),
     alertId: overloadAlertIdOf(m.measurementId),
     limit,
@@ -203,4 +208,5 @@ export const assessOverload = (
     escalation,
     summary,
   };
+  return violation ? { ...fields, outcome: 'violation' } : { ...fields, outcome: 'compliant' };
 };

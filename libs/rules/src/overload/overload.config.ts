@@ -126,10 +126,10 @@ export const DEFAULT_OVERLOAD_CONFIG: OverloadConfig = {
 };
 
 /** A partial override: nested objects merge, arrays and records of stations replace/merge by key. */
-export type DeepPartial<T> = T extends readonly unknown[]
+export type ConfigPatch<T> = T extends readonly unknown[]
   ? T
   : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    ? { [K in keyof T]?: ConfigPatch<T[K]> }
     : T;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -139,20 +139,20 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Deep merge of plain data: objects merge key by key, arrays and scalars replace, undefined
  * leaves the base value. Never mutates its inputs.
  */
-export const mergeConfig = <T>(base: T, override: DeepPartial<T> | undefined): T => {
+export const mergeConfigPatch = <T>(base: T, override: ConfigPatch<T> | undefined): T => {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeConfig(out[key], value) : value;
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeConfigPatch(out[key], value) : value;
   }
   return out as T;
 };
 
 /** The overload config for a region: the defaults, then each override in order (e.g. province, then city). */
-export const resolveOverloadConfig = (...overrides: Array<DeepPartial<OverloadConfig> | undefined>): OverloadConfig =>
-  overrides.reduce<OverloadConfig>((config, override) => mergeConfig<OverloadConfig>(config, override), DEFAULT_OVERLOAD_CONFIG);
+export const resolveOverloadConfig = (...overrides: Array<ConfigPatch<OverloadConfig> | undefined>): OverloadConfig =>
+  overrides.reduce<OverloadConfig>((config, override) => mergeConfigPatch<OverloadConfig>(config, override), DEFAULT_OVERLOAD_CONFIG);
 
 /**
  * Kilogram arithmetic in binary floating point leaves noise (50,001.8 − 49,000 =
