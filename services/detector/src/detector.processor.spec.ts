@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { TOPICS, type AlertV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { chinaLocalToEpochMs, type VehicleFacts } from '@roadwatch/domain';
+import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
+import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
+import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
+import { positionOf, straightReports, wimOf } from '../test/support/positions';
+import { toyPositionRules } from '../test/support/toy-position-rules';
+import { DetectorMetrics } from './detector-metrics';
+import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor } from './detector.processor';
+import { InMemoryVehicleDirectory } from './directory/vehicle-directory';
+import { DEFAULT_FATIGUE_REMINDER_CONFIG } from './reminders/fatigue-reminder';
+import { MemoryStateStore } from './state/memory-state-store';
+import type { Checkpoint, PartitionRef, StateStore } from './state/state-store';
+
+const COACH: VehicleFacts = { vehicleId: '京A10000:2', plate: '京A10000', plateColour: 2, vehicleClass: 'tour_coach', companyId: 'company-1' };
+const TRUCK: VehicleFacts = { vehicleId: '冀F10003:2', plate: '冀F10003', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true, registeredMaxGrossKg: 49_000, companyId: 'company-4' };
+const START = chinaLocalToEpochMs(2025, 3, 14, 8, 0);
+
+class FakePublisher {
+  readonly sent: Array<{ topic: string; key: string; value: unknown }> = [];
+  failNext = 0;
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('broker unavailable');
+    }
+    for (const message of messages) this.sent.push({ topic, key: message.key, value: message.value });
+  }
+  alerts(): AlertV1[] {
+    return this.sent.filter((entry) => entry.topic === TOPICS.alerts).map((entry) => entry.value as AlertV1);
+  }
+  of(topic: string) {
+    return this.sent.filter((entry) => entry.topic === topic);
+  }
+}
+
+/** A store whose next checkpoints fail: the process "dies" between publishing and checkpointing. */
+class FlakyStore implements StateStore {
+  failNext = 0;
+  constructor(private readonly inner: StateStore) {}
+  load(ref: PartitionRef) {
+    return this.inner.load(ref);
+  }
+  async checkpoint(ref: PartitionRef, checkpoint: Checkpoint) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('redis connection lost');
+    }
+    return this.inner.checkpoint(ref, checkpoint);
+  }
+  clear(ref: PartitionRef) {
+    return this.inner.clear(ref);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakePublisher()) => {
+  const metrics = new DetectorMetrics(new ServiceMetrics('detector-test', { defaultMetrics: false }));
+  let nowMs = START;
+  const processor = new DetectorProcessor({
+    publisher: publisher as never,
+    stateStore: store,
+    directory: new InMemoryVehicleDirectory([COACH, TRUCK]),
+    positionRules: toyPositionRules(),
+    overloadConfig: DEFAULT_OVERLOAD_CONFIG,
+    reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,
+    topics: DEFAULT_DETECTOR_TOPICS,
+    logger: createLogger('detector-test', 'silent'),
+    metrics,
+    now: () => nowMs,
+  });
+  return { processor, publisher, store, metrics, setNow: (ms: number) => (nowMs = ms) };
+};
+
+const received = <T>(topic: string, values: readonly T[], firstOffset: number, partition = 0): ReceivedMessage[] =>
+  values.map((value, index) => ({ topic, partition, offset: String(firstOffset + index), key: 'k', value, timestampMs: START, headers: {} }) as unknown as ReceivedMessage);
+
+const positions = (values: readonly PositionV1[], firstOffset: number) => received(TOPICS.positions, values, firstOffset) as ReceivedMessage<typeof TOPICS.positions>[];
+const wims = (values: readonly WimMeasurementV1[], firstOffset: number) => received(TOPICS.wimMeasurements, values, firstOffset) as ReceivedMessage<typeof TOPICS.wimMeasurements>[];
+
+// 10 reports over 100 km/h, then 10 at 80: one episode, revisions 0..9.
+const speedingTrip = straightReports(COACH.vehicleId, '013800000000', START, 20, (index) => (index < 10 ? 110 : 80)).map((report) => positionOf(report));
+
+describe('DetectorProcessor', () => {
+  it('publishes the rules’ alerts keyed by vehicle and checkpoints state with the offset', async () => {
+    const { processor, publisher, store } = setup();
+    await processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
+    await processor.handlePositions(0, positions(speedingTrip, 0));
+    const alerts = publisher.alerts();
+    expect(alerts.map((alert) => alert.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(new Set(alerts.map((alert) => alert.alertId)).size).toBe(1);
+    expect(publisher.of(TOPICS.alerts).every((entry) => entry.key === COACH.vehicleId)).toBe(true);
+    const snapshot = await store.load({ topic: TOPICS.positions, partition: 0 });
+    expect(snapshot.lastOffset).toBe('19');
+    expect(snapshot.states.get(COACH.vehicleId)).toMatchObject({ terminalId: '013800000000', registered: true });
+    expect(processor.vehiclesHeld).toBe(1);
+  });
+
+  it('skips a redelivered batch that the checkpoint already holds (crash after checkpoint, before commit)', async () => {
+    const { processor, publisher, metrics } = setup();
+    await processor.handlePositions(0, positions(speedingTrip.slice(0, 5), 0));
+    const before = publisher.sent.length;
+    await processor.handlePositions(0, positions(speedingTrip.slice(0, 5), 0));
+    expect(publisher.sent.length).toBe(before);
+    expect((await metrics.replaysSkipped.get()).values[0]?.value).toBe(5);
+  });
+
+  it('a new instance resumes from the checkpoint: the episode grows, nothing is raised again', async () => {
+    const store = new MemoryStateStore();
+    const first = setup(store);
+    await first.processor.handlePositions(0, positions(speedingTrip.slice(0, 5), 0));
+    await first.processor.revoke([{ topic: TOPICS.positions, partition: 0 }]);
+    const second = setup(store);
+    await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
+    // The bus may hand the new owner a batch that overlaps what the old one checkpointed.
+    await second.processor.handlePositions(0, positions(speedingTrip.slice(3), 3));
+    expect(first.publisher.alerts().map((alert) => alert.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(second.publisher.alerts().map((alert) => alert.revision)).toEqual([5, 6, 7, 8, 9]);
+    expect(second.publisher.alerts()[0]?.alertId).toBe(first.publisher.alerts()[0]?.alertId);
+  });
+
+  it('publish done, checkpoint failed: the retried batch re-publishes the same ids and revisions from the checkpoint', async () => {
+    const flaky = new FlakyStore(new MemoryStateStore());
+    const { processor, publisher } = setup(flaky);
+    await processor.handlePositions(0, positions(speedingTrip.slice(0, 3), 0));
+    flaky.failNext = 1;
+    await expect(processor.handlePositions(0, positions(speedingTrip.slice(3, 6), 3))).rejects.toThrow('redis connection lost');
+    await processor.handlePositions(0, positions(speedingTrip.slice(3, 6), 3));
+    const keys = publisher.alerts().map((alert) => `${alert.alertId}@${alert.revision}`);
+    // Revisions 3..5 twice (the re-publication downstream dedupes), never a revision 6..8 from double-applied state.
+    expect(publisher.alerts().map((alert) => alert.revision)).toEqual([0, 1, 2, 3, 4, 5, 3, 4, 5]);
+    expect(new Set(keys).size).toBe(6);
+  });
+
+  it('a failed publish leaves no half-applied state behind', async () => {
+    const { processor, publisher } = setup();
+    await processor.handlePositions(0, positions(speedingTrip.slice(0, 2), 0));
+    publisher.failNext = 1;
+    await expect(processor.handlePositions(0, positions(speedingTrip.slice(2, 4), 2))).rejects.toThrow('broker unavailable');
+    await processor.handlePositions(0, positions(speedingTrip.slice(2, 4), 2));
+    expect(publisher.alerts().map((alert) => alert.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('puts a Chinese TTS reminder on terminal.commands for a fatigue pre-warning, keyed by terminal', async () => {
+    const { processor, publisher } = setup();
+    const longDrive = straightReports(COACH.vehicleId, '013800000000', START, 2 * 60 * 4, 80).map((report) => positionOf(report));
+    await processor.handlePositions(0, positions(longDrive, 0));
+    const commands = publisher.of(TOPICS.terminalCommands);
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toMatchObject({ key: '013800000000', value: { terminalId: '013800000000', vehicleId: COACH.vehicleId, command: { type: 'text', tts: true, text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' } } });
+  });
+
+  it('reads an unknown vehicle as class other and flags its alerts', async () => {
+    const { processor, publisher, metrics } = setup();
+    const stranger = straightReports('terminal:019900000001', '019900000001', START, 2, 120).map((report) => positionOf(report, { registered: false }));
+    await processor.handlePositions(0, positions(stranger, 0));
+    expect(publisher.alerts()[0]?.details).toMatchObject({ registered: false });
+    expect((await metrics.unknownVehicles.get()).values[0]?.value).toBe(2);
+  });
+
+  it('turns a six-axle truck weighed at 101 t into a 百吨王 violation and its alert; rejects an implausible record', async () => {
+    const { processor, publisher, metrics } = setup();
+    const measuredAtMs = START + 3_600_000;
+    const heavy = wimOf(TRUCK.plate, 2, 'R1', 101_000, measuredAtMs);
+    const broken = wimOf(TRUCK.plate, 2, 'R2', 60_000, measuredAtMs, { axleWeightsKg: [10_000, 10_000, 10_000] });
+    const light = wimOf(TRUCK.plate, 2, 'R3', 30_000, measuredAtMs);
+    await processor.handleWim(0, wims([heavy, broken, light], 0));
+    const violations = publisher.of(TOPICS.overloadViolations);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({ key: TRUCK.vehicleId, value: { vehicleId: TRUCK.vehicleId, registered: true, isBaiDunWang: true, limitKg: 49_000, companyId: 'company-4' } });
+    const alerts = publisher.alerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ alertId: 'alert:overload:ST-G4-01/R1', rule: 'overload', vehicleId: TRUCK.vehicleId, severity: 'critical' });
+    expect((await metrics.wimRejected.get()).values.map((value) => value.labels['reason'])).toContain('axle_count_mismatch');
+    // Redelivered: skipped by the checkpointed offset, nothing published twice.
+    await processor.handleWim(0, wims([heavy, broken, light], 0));
+    expect(publisher.of(TOPICS.overloadViolations)).toHaveLength(1);
+  });
+
+  it('raises offline once per silence, and remembers it across a restart', async () => {
+    const store = new MemoryStateStore();
+    const first = setup(store);
+    await first.processor.handlePositions(0, positions(speedingTrip.slice(10, 12), 0));
+    first.setNow(START + 60 * 60_000);
+    await first.processor.checkOffline();
+    await first.processor.checkOffline();
+    expect(first.publisher.alerts().filter((alert) => alert.rule === 'offline')).toHaveLength(1);
+    const second = setup(store);
+    second.setNow(START + 61 * 60_000);
+    await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
+    await second.processor.checkOffline();
+    expect(second.publisher.alerts()).toHaveLength(0);
+  });
+
+  it('drops its view when a newer owner has moved the partition on (zombie fencing)', async () => {
+    const store = new MemoryStateStore();
+    const zombie = setup(store);
+    await zombie.processor.handlePositions(0, positions(speedingTrip.slice(0, 2), 0));
+    const owner = setup(store);
+    await owner.processor.handlePositions(0, positions(speedingTrip.slice(0, 10), 0));
+    await zombie.processor.handlePositions(0, positions(speedingTrip.slice(2, 4), 2));
+    expect((await store.load({ topic: TOPICS.positions, partition: 0 })).lastOffset).toBe('9');
+    expect(zombie.processor.vehiclesHeld).toBe(0);
+    expect((await zombie.metrics.staleCheckpoints.get()).values[0]?.value).toBe(1);
+  });
+});

@@ -1,0 +1,326 @@
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import type { VehicleFacts } from '@roadwatch/domain';
+import type { Bus, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
+import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, type OverloadConfig } from '@roadwatch/rules';
+import type { Logger } from '@roadwatch/runtime';
+import type { VehicleDirectory } from './directory/vehicle-directory';
+import { unknownVehicleFacts } from './directory/vehicle-directory';
+import type { DetectorMetrics } from './detector-metrics';
+import { fatigueReminderOf, type FatigueReminderConfig } from './reminders/fatigue-reminder';
+import type { PositionRules } from './rules/position-rules.port';
+import { partitionKeyOf, type PartitionRef, type StateStore } from './state/state-store';
+
+/**
+ * The topics the detector reads and writes. Logical names: the bus validates each message
+ * against its topic's schema, so tests isolate themselves with the bus's topic prefix.
+ */
+export interface DetectorTopics {
+  positions: typeof TOPICS.positions;
+  wim: typeof TOPICS.wimMeasurements;
+  alerts: typeof TOPICS.alerts;
+  overloadViolations: typeof TOPICS.overloadViolations;
+  terminalCommands: typeof TOPICS.terminalCommands;
+}
+
+export const DEFAULT_DETECTOR_TOPICS: DetectorTopics = {
+  positions: TOPICS.positions,
+  wim: TOPICS.wimMeasurements,
+  alerts: TOPICS.alerts,
+  overloadViolations: TOPICS.overloadViolations,
+  terminalCommands: TOPICS.terminalCommands,
+};
+
+/** What the detector keeps per vehicle: the rules' opaque state plus what it needs to address the driver. */
+export interface VehicleSlot {
+  terminalId: string;
+  registered: boolean;
+  rules: unknown;
+}
+
+export interface DetectorProcessorDeps {
+  publisher: Pick<Bus, 'publish'>;
+  stateStore: StateStore;
+  directory: VehicleDirectory;
+  positionRules: PositionRules;
+  overloadConfig: OverloadConfig;
+  reminders: FatigueReminderConfig;
+  topics: DetectorTopics;
+  logger: Logger;
+  metrics?: DetectorMetrics;
+  now: () => number;
+}
+
+/** One owned partition: its vehicles' states as of `lastOffset`, and a queue so batches and timer ticks never interleave. */
+class PartitionContext {
+  lastOffset: bigint | null = null;
+  states = new Map<string, VehicleSlot>();
+  loaded: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly ref: PartitionRef) {}
+
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  idle(): Promise<unknown> {
+    return this.queue;
+  }
+}
+
+interface Outputs {
+  alerts: AlertV1[];
+  violations: OverloadViolationV1[];
+  commands: TerminalCommandV1[];
+}
+
+/**
+ * The stream processor, free of Kafka: it is handed partition batches and partition
+ * assignments by whatever bus runs it. Per batch: skip what the checkpoint already holds,
+ * run the rules, publish the alerts (deterministic ids), then checkpoint the changed states
+ * with the batch's last offset — all before the bus commits the batch's offsets.
+ */
+export class DetectorProcessor {
+  private readonly partitions = new Map<string, PartitionContext>();
+
+  constructor(private readonly deps: DetectorProcessorDeps) {}
+
+  /** Vehicles held in memory across every owned partition. */
+  get vehiclesHeld(): number {
+    let total = 0;
+    for (const context of this.partitions.values()) total += context.states.size;
+    return total;
+  }
+
+  ownedPartitions(): PartitionRef[] {
+    return [...this.partitions.values()].map((context) => context.ref);
+  }
+
+  async assign(refs: readonly PartitionRef[]): Promise<void> {
+    // Always from the store: a partition that comes back may have moved on under another owner.
+    await Promise.all(
+      refs.map(async (ref) => {
+        const context = new PartitionContext(ref);
+        this.partitions.set(partitionKeyOf(ref), context);
+        await context.exclusive(() => this.ensureLoaded(context));
+      }),
+    );
+    this.updateGauges();
+  }
+
+  /**
+   * Nothing to flush: every handled batch was checkpointed before its offsets were committed.
+   * Waiting for the in-flight task and dropping the state is all; the new owner loads it.
+   */
+  async revoke(refs: readonly PartitionRef[]): Promise<void> {
+    await Promise.all(
+      refs.map(async (ref) => {
+        const key = partitionKeyOf(ref);
+        const context = this.partitions.get(key);
+        if (!context) return;
+        this.partitions.delete(key);
+        await context.idle();
+      }),
+    );
+    this.updateGauges();
+  }
+
+  async revokeAll(): Promise<void> {
+    await this.revoke(this.ownedPartitions());
+  }
+
+  handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
+    const context = this.contextOf({ topic: this.deps.topics.positions, partition });
+    return context.exclusive(() =>
+      this.handleBatch(context, messages, (outputs, staged, message) => this.onPosition(context, outputs, staged, message.value)),
+    );
+  }
+
+  handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<void> {
+    const context = this.contextOf({ topic: this.deps.topics.wim, partition });
+    return context.exclusive(() => this.handleBatch(context, messages, (outputs, _staged, message) => this.onWim(outputs, message.value)));
+  }
+
+  /** The offline timer: `checkOffline` for every vehicle of every owned positions partition. */
+  async checkOffline(): Promise<void> {
+    const contexts = [...this.partitions.values()].filter((context) => context.ref.topic === this.deps.topics.positions);
+    await Promise.all(
+      contexts.map((context) =>
+        context.exclusive(async () => {
+          await this.ensureLoaded(context);
+          if (context.lastOffset === null || !this.partitions.has(partitionKeyOf(context.ref))) return;
+          const nowMs = this.deps.now();
+          const outputs: Outputs = { alerts: [], violations: [], commands: [] };
+          const staged = new Map<string, VehicleSlot>();
+          for (const [vehicleId, slot] of context.states) {
+            const facts = this.factsOf(vehicleId);
+            const result = this.deps.positionRules.checkOffline(facts, slot.rules, nowMs);
+            if (result.alerts.length === 0 && result.state === slot.rules) continue;
+            staged.set(vehicleId, { ...slot, rules: result.state });
+            outputs.alerts.push(...result.alerts.map((alert) => flagUnregistered(alert, slot.registered)));
+          }
+          if (staged.size === 0) return;
+          await this.commit(context, outputs, staged, context.lastOffset);
+        }),
+      ),
+    );
+  }
+
+  private contextOf(ref: PartitionRef): PartitionContext {
+    const key = partitionKeyOf(ref);
+    let context = this.partitions.get(key);
+    if (!context) {
+      // A batch before (or without) the assignment callback: load lazily.
+      context = new PartitionContext(ref);
+      this.partitions.set(key, context);
+    }
+    return context;
+  }
+
+  private async ensureLoaded(context: PartitionContext): Promise<void> {
+    if (!context.loaded) {
+      context.loaded = (async () => {
+        const snapshot = await this.deps.stateStore.load(context.ref);
+        context.lastOffset = snapshot.lastOffset === null ? null : BigInt(snapshot.lastOffset);
+        context.states = new Map([...snapshot.states].map(([vehicleId, slot]) => [vehicleId, slot as VehicleSlot]));
+        this.deps.logger.info({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size }, 'partition state loaded');
+      })();
+      context.loaded.catch(() => {
+        context.loaded = null;
+      });
+    }
+    await context.loaded;
+  }
+
+  private async handleBatch<M extends ReceivedMessage>(
+    context: PartitionContext,
+    messages: readonly M[],
+    onMessage: (outputs: Outputs, staged: Map<string, VehicleSlot>, message: M) => void,
+  ): Promise<void> {
+    try {
+      await this.ensureLoaded(context);
+      const outputs: Outputs = { alerts: [], violations: [], commands: [] };
+      const staged = new Map<string, VehicleSlot>();
+      let lastOffset = context.lastOffset;
+      let skipped = 0;
+      for (const message of messages) {
+        const offset = BigInt(message.offset);
+        if (lastOffset !== null && offset <= lastOffset) {
+          skipped++;
+          continue;
+        }
+        lastOffset = offset;
+        onMessage(outputs, staged, message);
+      }
+      const topic = context.ref.topic;
+      if (skipped > 0) {
+        this.deps.metrics?.replaysSkipped.inc({ topic }, skipped);
+        this.deps.logger.info({ topic, partition: context.ref.partition, skipped }, 'skipped messages already in the checkpoint');
+      }
+      if (lastOffset === null || lastOffset === context.lastOffset) return;
+      await this.commit(context, outputs, staged, lastOffset);
+      this.deps.metrics?.events.inc({ topic }, messages.length - skipped);
+      const newest = messages.at(-1);
+      if (newest) this.deps.metrics?.lagSeconds.set({ topic }, Math.max(0, (this.deps.now() - newest.timestampMs) / 1000));
+    } catch (error) {
+      // The rules may have mutated states in place before the failure: forget them, so the
+      // retried batch starts again from the checkpoint rather than from half-applied state.
+      context.loaded = null;
+      context.states = new Map();
+      context.lastOffset = null;
+      throw error;
+    }
+  }
+
+  /** Publish first (ids are deterministic, so a crash after this re-publishes the same ids), then checkpoint. */
+  private async commit(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, lastOffset: bigint): Promise<void> {
+    const { publisher, topics, metrics } = this.deps;
+    await Promise.all([
+      outputs.alerts.length > 0
+        ? publisher.publish(topics.alerts, outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert })))
+        : undefined,
+      outputs.violations.length > 0
+        ? publisher.publish(topics.overloadViolations, outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation })))
+        : undefined,
+      outputs.commands.length > 0
+        ? publisher.publish(topics.terminalCommands, outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command })))
+        : undefined,
+    ]);
+    for (const alert of outputs.alerts) metrics?.alerts.inc({ rule: alert.rule, level: alert.level });
+    if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
+
+    const stopTimer = metrics?.checkpointSeconds.startTimer();
+    const written = await this.deps.stateStore.checkpoint(context.ref, { lastOffset: lastOffset.toString(), changed: staged });
+    stopTimer?.();
+    if (!written) {
+      // Someone else owns the partition now and has moved it on: our view is stale. Drop it;
+      // if the partition is still ours after all, the next batch reloads the newer checkpoint.
+      metrics?.staleCheckpoints.inc();
+      this.deps.logger.warn({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: lastOffset.toString() }, 'checkpoint refused: the partition moved on under another owner');
+      context.loaded = null;
+      context.states = new Map();
+      context.lastOffset = null;
+      return;
+    }
+    for (const [vehicleId, slot] of staged) context.states.set(vehicleId, slot);
+    context.lastOffset = lastOffset;
+    this.updateGauges();
+  }
+
+  private factsOf(vehicleId: string, position?: PositionV1): VehicleFacts {
+    return this.deps.directory.byVehicleId(vehicleId) ?? unknownVehicleFacts(vehicleId, position?.plate, position?.plateColour);
+  }
+
+  private onPosition(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, position: PositionV1): void {
+    const { vehicleId } = position;
+    const known = this.deps.directory.byVehicleId(vehicleId);
+    if (!known) this.deps.metrics?.unknownVehicles.inc({ topic: context.ref.topic });
+    const facts = known ?? unknownVehicleFacts(vehicleId, position.plate, position.plateColour);
+    const previous = staged.get(vehicleId) ?? context.states.get(vehicleId);
+    const nowMs = this.deps.now();
+    const result = this.deps.positionRules.process(facts, previous?.rules, position, nowMs);
+    const slot: VehicleSlot = { terminalId: position.terminalId, registered: known !== undefined, rules: result.state };
+    staged.set(vehicleId, slot);
+    for (const raw of result.alerts) {
+      const alert = flagUnregistered(raw, slot.registered);
+      outputs.alerts.push(alert);
+      const reminder = fatigueReminderOf(alert, slot.terminalId, this.deps.reminders, nowMs);
+      if (reminder) outputs.commands.push(reminder);
+    }
+  }
+
+  private onWim(outputs: Outputs, measurement: WimMeasurementV1): void {
+    const facts = this.deps.directory.byPlate(measurement.plate, measurement.plateColour);
+    if (!facts) this.deps.metrics?.unknownVehicles.inc({ topic: this.deps.topics.wim });
+    const assessment = assessOverload(measurement, facts, this.deps.overloadConfig);
+    if (assessment.outcome === 'rejected') {
+      // A logged, counted rejection, not an alert: an implausible record says something about
+      // the scale, not the vehicle, and ingest-wim already flagged it on intake.
+      for (const reason of assessment.reasons) this.deps.metrics?.wimRejected.inc({ reason: reason.code });
+      this.deps.logger.warn(
+        { vehicleId: assessment.vehicleId, measurementId: measurement.measurementId, stationId: measurement.stationId, reasons: assessment.reasons.map((reason) => reason.message) },
+        'implausible WIM record rejected, not scored',
+      );
+      return;
+    }
+    if (!isOverloadViolation(assessment)) return;
+    const nowMs = this.deps.now();
+    outputs.violations.push(toOverloadViolationV1(assessment, measurement, nowMs));
+    outputs.alerts.push(toOverloadAlertV1(assessment, nowMs));
+  }
+
+  private updateGauges(): void {
+    const { metrics } = this.deps;
+    if (!metrics) return;
+    metrics.vehiclesHeld.set(this.vehiclesHeld);
+    const byTopic = new Map<string, number>();
+    for (const context of this.partitions.values()) byTopic.set(context.ref.topic, (byTopic.get(context.ref.topic) ?? 0) + 1);
+    for (const topic of [this.deps.topics.positions, this.deps.topics.wim]) metrics.partitionsOwned.set({ topic }, byTopic.get(topic) ?? 0);
+  }
+}
+
+/** Alerts of vehicles the registry does not know say so: the registry gap is visible on every alert. */
+const flagUnregistered = (alert: AlertV1, registered: boolean): AlertV1 =>
+  registered ? alert : { ...alert, details: { ...alert.details, registered: false, factsAssumed: 'class other (unknown vehicle)' } };

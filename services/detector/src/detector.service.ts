@@ -1,0 +1,99 @@
+import type { Bus, Subscription } from '@roadwatch/messaging';
+import { DEFAULT_OVERLOAD_CONFIG, type OverloadConfig } from '@roadwatch/rules';
+import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
+import type { VehicleDirectory } from './directory/vehicle-directory';
+import { DetectorMetrics } from './detector-metrics';
+import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type DetectorTopics } from './detector.processor';
+import { DEFAULT_FATIGUE_REMINDER_CONFIG, type FatigueReminderConfig } from './reminders/fatigue-reminder';
+import type { PositionRules } from './rules/position-rules.port';
+import { libsPositionRules } from './rules/libs-position-rules';
+import type { StateStore } from './state/state-store';
+
+export interface DetectorOptions {
+  bus: Bus;
+  stateStore: StateStore;
+  directory: VehicleDirectory;
+  /** Defaults to the pipeline of libs/rules with its default config. */
+  positionRules?: PositionRules;
+  overloadConfig?: OverloadConfig;
+  reminders?: Partial<FatigueReminderConfig>;
+  topics?: Partial<DetectorTopics>;
+  groupId?: string;
+  /** Where a group with no committed offset starts (default: the oldest message). */
+  fromBeginning?: boolean;
+  /** How often offline vehicles are looked for; 0 disables the timer. */
+  offlineCheckIntervalMs?: number;
+  logger?: Logger;
+  metrics?: ServiceMetrics;
+  now?: () => number;
+}
+
+export interface RunningDetector {
+  readonly processor: DetectorProcessor;
+  /** Run the offline check now (tests; the timer calls the same). */
+  checkOffline(): Promise<void>;
+  /** Graceful: stop consuming, let the in-flight batch finish, commit and checkpoint, leave the group. */
+  close(): Promise<void>;
+}
+
+/**
+ * The detector: one consumer-group member reading positions and WIM records. The
+ * standalone process calls this with the in-process bus and the memory store; `main.ts`
+ * with Kafka and Redis.
+ */
+export const startDetector = async (options: DetectorOptions): Promise<RunningDetector> => {
+  const logger = options.logger ?? createLogger('detector');
+  const metrics = new DetectorMetrics(options.metrics ?? new ServiceMetrics('detector', { defaultMetrics: false }));
+  const topics: DetectorTopics = { ...DEFAULT_DETECTOR_TOPICS, ...options.topics };
+  const processor = new DetectorProcessor({
+    publisher: options.bus,
+    stateStore: options.stateStore,
+    directory: options.directory,
+    positionRules: options.positionRules ?? libsPositionRules(),
+    overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
+    reminders: { ...DEFAULT_FATIGUE_REMINDER_CONFIG, ...options.reminders },
+    topics,
+    logger,
+    metrics,
+    now: options.now ?? Date.now,
+  });
+
+  const subscription: Subscription = await options.bus.subscribe({
+    groupId: options.groupId ?? 'detector',
+    topics: [topics.positions, topics.wim],
+    fromBeginning: options.fromBeginning ?? true,
+    handleBatch: async (batch) => {
+      if (batch.topic === topics.positions) await processor.handlePositions(batch.partition, batch.messages);
+      else if (batch.topic === topics.wim) await processor.handleWim(batch.partition, batch.messages);
+    },
+    onPartitionsAssigned: async (partitions) => {
+      logger.info({ partitions }, 'partitions assigned');
+      await processor.assign(partitions);
+    },
+    onPartitionsRevoked: async (partitions) => {
+      logger.info({ partitions }, 'partitions revoked');
+      await processor.revoke(partitions);
+    },
+  });
+
+  let offlineRun: Promise<void> = Promise.resolve();
+  const checkOffline = (): Promise<void> => {
+    offlineRun = offlineRun.then(() => processor.checkOffline()).catch((error: unknown) => logger.error({ err: error }, 'offline check failed'));
+    return offlineRun;
+  };
+  const intervalMs = options.offlineCheckIntervalMs ?? 60_000;
+  const timer = intervalMs > 0 ? setInterval(() => void checkOffline(), intervalMs) : undefined;
+  timer?.unref();
+
+  logger.info({ groupId: subscription.groupId, topics }, 'detector started');
+  return {
+    processor,
+    checkOffline,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await offlineRun;
+      await subscription.close();
+      await processor.revokeAll();
+    },
+  };
+};

@@ -1,0 +1,23 @@
+import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
+import type { VehicleFacts } from '@roadwatch/domain';
+
+/**
+ * What the detector needs from the position rules (libs/rules): a per-vehicle pipeline over
+ * JSON-serialisable state. The detector owns where the state lives (memory per partition,
+ * checkpointed); the rules own what it means. Alerts carry deterministic ids, so the same
+ * input processed twice (after a crash) yields the same ids and revisions.
+ *
+ * The state is opaque here. Implementations may mutate the state they are given — the
+ * detector never reuses a state object after a failed batch (it reloads the checkpoint).
+ */
+export interface PositionRuleResult {
+  state: unknown;
+  alerts: AlertV1[];
+}
+
+export interface PositionRules {
+  /** One position for one vehicle; `state` is undefined for a vehicle seen for the first time. */
+  process(facts: VehicleFacts, state: unknown, position: PositionV1, nowMs: number): PositionRuleResult;
+  /** The offline timer: alerts for a vehicle silent too long, given the wall clock. */
+  checkOffline(facts: VehicleFacts, state: unknown, nowMs: number): PositionRuleResult;
+}

@@ -1,0 +1,78 @@
+import type { PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
+
+export interface ReportLike {
+  vehicleId: string;
+  terminalPhone: string;
+  deviceTimeMs: number;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  speedKmh: number;
+  headingDeg: number;
+  accOn: boolean;
+  altitudeM: number;
+}
+
+/** A simulated report as the gateway puts it on `telemetry.positions`. */
+export const positionOf = (report: ReportLike, overrides: Partial<PositionV1> = {}): PositionV1 => {
+  const [plate, colour] = report.vehicleId.split(':');
+  return {
+    v: 1,
+    vehicleId: report.vehicleId,
+    terminalId: report.terminalPhone,
+    ...(plate && colour ? { plate, plateColour: Number(colour) } : {}),
+    registered: true,
+    deviceTimeMs: report.deviceTimeMs,
+    receivedAtMs: report.deviceTimeMs + 1_000,
+    latitudeDeg: report.latitudeDeg,
+    longitudeDeg: report.longitudeDeg,
+    altitudeM: report.altitudeM,
+    speedKmh: report.speedKmh,
+    headingDeg: report.headingDeg,
+    alarmFlags: 0,
+    statusFlags: report.accOn ? 1 : 0,
+    accOn: report.accOn,
+    gnssFixed: true,
+    source: 'realtime',
+    ...overrides,
+  };
+};
+
+/** Evenly spaced reports at a fixed speed, for tests that do not need a route. */
+export const straightReports = (vehicleId: string, terminalPhone: string, startMs: number, count: number, speedKmh: number | ((index: number) => number), intervalMs = 30_000): ReportLike[] =>
+  Array.from({ length: count }, (_, index) => ({
+    vehicleId,
+    terminalPhone,
+    deviceTimeMs: startMs + index * intervalMs,
+    latitudeDeg: 39.8 - index * 0.001,
+    longitudeDeg: 116.2 - index * 0.001,
+    speedKmh: typeof speedKmh === 'function' ? speedKmh(index) : speedKmh,
+    headingDeg: 225,
+    accOn: true,
+    altitudeM: 45,
+  }));
+
+/** A six-axle combination weighed at `grossKg` (axles shared out evenly). */
+export const wimOf = (plate: string, plateColour: number, stationRecordId: string, grossKg: number, measuredAtMs: number, overrides: Partial<WimMeasurementV1> = {}): WimMeasurementV1 => {
+  const axle = Math.round(grossKg / 6);
+  const axleWeightsKg = [axle, axle, axle, axle, axle, grossKg - 5 * axle];
+  return {
+    v: 1,
+    measurementId: `ST-G4-01/${stationRecordId}`,
+    stationId: 'ST-G4-01',
+    stationRecordId,
+    lane: 1,
+    direction: 'N',
+    measuredAtMs,
+    plate,
+    plateColour,
+    axleCount: 6,
+    axleWeightsKg,
+    axleSpacingsMm: [],
+    grossKg,
+    speedKmh: 45,
+    imageRefs: [],
+    accuracyClassPct: 5,
+    receivedAtMs: measuredAtMs + 2_000,
+    ...overrides,
+  };
+};
