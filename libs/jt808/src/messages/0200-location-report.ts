@@ -68,24 +68,91 @@ export type LocationStatus = { readonly [K in keyof typeof STATUS_BITS]: boolean
 
 const LOAD_STATES = ['empty', 'half', 'reserved', 'full'] as const;
 
-function bitNames<T extends Record<string, number>>(bits: T, flags: number): { -readonly [K in keyof T]: boolean } {
-  const out = {} as { -readonly [K in keyof T]: boolean };
-  for (const name of Object.keys(bits) as Array<keyof T>) out[name] = ((flags >>> bits[name]!) & 1) === 1;
-  return out;
-}
-
 function flagsFromNames<T extends Record<string, number>>(bits: T, names: Partial<Record<keyof T, boolean>>): number {
   let flags = 0;
   for (const name of Object.keys(names) as Array<keyof T>) if (names[name]) flags |= 1 << bits[name]!;
   return flags >>> 0;
 }
 
+// Object literals rather than a loop over the bit table: this runs for every position,
+// and building the objects key by key was the hottest spot of the decoder.
 export function decodeAlarmFlags(flags: number): LocationAlarms {
-  return bitNames(ALARM_BITS, flags);
+  return {
+  emergency: ((flags >>> 0) & 1) === 1,
+  overspeed: ((flags >>> 1) & 1) === 1,
+  fatigueDriving: ((flags >>> 2) & 1) === 1,
+  dangerWarning: ((flags >>> 3) & 1) === 1,
+  gnssModuleFault: ((flags >>> 4) & 1) === 1,
+  gnssAntennaDisconnected: ((flags >>> 5) & 1) === 1,
+  gnssAntennaShortCircuit: ((flags >>> 6) & 1) === 1,
+  mainPowerUndervoltage: ((flags >>> 7) & 1) === 1,
+  mainPowerLoss: ((flags >>> 8) & 1) === 1,
+  displayFault: ((flags >>> 9) & 1) === 1,
+  ttsModuleFault: ((flags >>> 10) & 1) === 1,
+  cameraFault: ((flags >>> 11) & 1) === 1,
+  icCardModuleFault: ((flags >>> 12) & 1) === 1,
+  overspeedWarning: ((flags >>> 13) & 1) === 1,
+  fatigueDrivingWarning: ((flags >>> 14) & 1) === 1,
+  dailyDrivingTimeExceeded: ((flags >>> 18) & 1) === 1,
+  overtimeParking: ((flags >>> 19) & 1) === 1,
+  areaInOut: ((flags >>> 20) & 1) === 1,
+  routeInOut: ((flags >>> 21) & 1) === 1,
+  routeSegmentDrivingTime: ((flags >>> 22) & 1) === 1,
+  routeDeviation: ((flags >>> 23) & 1) === 1,
+  vssFault: ((flags >>> 24) & 1) === 1,
+  fuelAbnormal: ((flags >>> 25) & 1) === 1,
+  vehicleStolen: ((flags >>> 26) & 1) === 1,
+  illegalIgnition: ((flags >>> 27) & 1) === 1,
+  illegalDisplacement: ((flags >>> 28) & 1) === 1,
+  collisionWarning: ((flags >>> 29) & 1) === 1,
+  rolloverWarning: ((flags >>> 30) & 1) === 1,
+  illegalDoorOpen: ((flags >>> 31) & 1) === 1,
+  };
 }
 
 export function decodeStatusFlags(flags: number): LocationStatus {
-  return { ...bitNames(STATUS_BITS, flags), loadState: LOAD_STATES[(flags >>> 8) & 0x03]! };
+  return {
+  accOn: ((flags >>> 0) & 1) === 1,
+  positioned: ((flags >>> 1) & 1) === 1,
+  southLatitude: ((flags >>> 2) & 1) === 1,
+  westLongitude: ((flags >>> 3) & 1) === 1,
+  outOfService: ((flags >>> 4) & 1) === 1,
+  coordinatesEncrypted: ((flags >>> 5) & 1) === 1,
+  fuelCircuitCut: ((flags >>> 10) & 1) === 1,
+  electricCircuitCut: ((flags >>> 11) & 1) === 1,
+  doorsLocked: ((flags >>> 12) & 1) === 1,
+  door1Open: ((flags >>> 13) & 1) === 1,
+  door2Open: ((flags >>> 14) & 1) === 1,
+  door3Open: ((flags >>> 15) & 1) === 1,
+  door4Open: ((flags >>> 16) & 1) === 1,
+  door5Open: ((flags >>> 17) & 1) === 1,
+  gpsUsed: ((flags >>> 18) & 1) === 1,
+  beidouUsed: ((flags >>> 19) & 1) === 1,
+  glonassUsed: ((flags >>> 20) & 1) === 1,
+  galileoUsed: ((flags >>> 21) & 1) === 1,
+  moving: ((flags >>> 22) & 1) === 1,
+    loadState: LOAD_STATES[(flags >>> 8) & 0x03]!,
+  };
+}
+
+export function decodeVehicleSignals(flags: number): VehicleSignals {
+  return {
+  lowBeam: ((flags >>> 0) & 1) === 1,
+  highBeam: ((flags >>> 1) & 1) === 1,
+  rightTurnSignal: ((flags >>> 2) & 1) === 1,
+  leftTurnSignal: ((flags >>> 3) & 1) === 1,
+  braking: ((flags >>> 4) & 1) === 1,
+  reverse: ((flags >>> 5) & 1) === 1,
+  fogLamp: ((flags >>> 6) & 1) === 1,
+  positionLamp: ((flags >>> 7) & 1) === 1,
+  horn: ((flags >>> 8) & 1) === 1,
+  airConditioner: ((flags >>> 9) & 1) === 1,
+  neutral: ((flags >>> 10) & 1) === 1,
+  retarder: ((flags >>> 11) & 1) === 1,
+  abs: ((flags >>> 12) & 1) === 1,
+  heater: ((flags >>> 13) & 1) === 1,
+  clutch: ((flags >>> 14) & 1) === 1,
+  };
 }
 
 /** Builds the alarm DWORD from named booleans (for encoding). */
@@ -224,7 +291,7 @@ function decodeItem(id: number, value: Uint8Array): LocationItem {
     case 0x25:
       if (length === 4) {
         const flags = u32At(value, 0);
-        return { type: 'vehicle-signals', id, flags, signals: bitNames(VEHICLE_SIGNAL_BITS, flags) };
+        return { type: 'vehicle-signals', id, flags, signals: decodeVehicleSignals(flags) };
       }
       break;
     case 0x2a:
@@ -255,7 +322,8 @@ function tenths(value: number, field: string): number {
 }
 
 function encodeItem(writer: ByteWriter, item: LocationItem): void {
-  const field = `items[0x${item.id.toString(16)}]`;
+  // A fixed field name: building one per item showed up in the encode profile.
+  const field = 'items';
   switch (item.type) {
     case 'unparsed-tail':
       writer.bytes(item.value);
