@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger, RedisSeenSet, ServiceMetrics } from '@roadwatch/runtime';
+import { startIngestWim, StationKeys, type RunningIngestWim } from '../src/index';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const stationRecord = (recordId: string) => ({
+  stationId: 'ST-JJ-007',
+  recordId,
+  lane: 1,
+  direction: '天津方向',
+  measuredAt: Date.parse('2026-11-23T09:00:00+08:00'),
+  plate: '冀B77777',
+  plateColour: 2,
+  axleCount: 6,
+  axleWeightsKg: [7_500, 18_000, 18_500, 19_000, 19_000, 19_000],
+  grossKg: 101_000,
+  speedKmh: 38,
+  accuracyClassPct: 5,
+});
+
+const waitFor = async <T>(read: () => T | undefined, timeoutMs = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('ingest-wim against real Kafka and Redis', () => {
+  const prefix = `t-${randomUUID().slice(0, 8)}-`;
+  const bus = new KafkaBus({ brokers, clientId: 'ingest-wim-test', topicPrefix: prefix });
+  const seen = RedisSeenSet.connect(redisUrl, `${prefix}wim:seen:`);
+  const measurements: WimMeasurementV1[] = [];
+  const deadLetters: DeadLetterV1[] = [];
+  let service: RunningIngestWim;
+
+  beforeAll(async () => {
+    await bus.ensureTopics([
+      { topic: TOPICS.wimMeasurements, partitions: 2 },
+      { topic: TOPICS.wimStationRecords, partitions: 2 },
+    ]);
+    service = await startIngestWim({
+      bus,
+      seen,
+      stationKeys: StationKeys.parse('ST-JJ-007=k-007'),
+      logger: createLogger('ingest-wim-test', 'warn'),
+      metrics: new ServiceMetrics('ingest-wim-test', { defaultMetrics: false }),
+      httpPort: 0,
+      groupId: `${prefix}ingest-wim`,
+    });
+    await bus.subscribe({
+      groupId: `${prefix}reader`,
+      topics: [TOPICS.wimMeasurements, deadLetterTopicOf(TOPICS.wimStationRecords) as `${typeof TOPICS.wimStationRecords}.dlq`],
+      fromBeginning: true,
+      handleBatch: async (batch) => {
+        for (const message of batch.messages) {
+          if (message.topic === TOPICS.wimMeasurements) measurements.push(message.value);
+          else deadLetters.push(message.value as DeadLetterV1);
+        }
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await bus.close();
+    await seen.close();
+  });
+
+  it('a 2xx over HTTP means the record is on Kafka, once, even when submitted twice', async () => {
+    const submit = () =>
+      fetch(`${service.url}/v1/wim/measurements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k-007' },
+        body: JSON.stringify(stationRecord('H-1')),
+      });
+    const first = await submit();
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ status: 'accepted', measurementId: 'ST-JJ-007/H-1' });
+    expect((await (await submit()).json()).status).toBe('duplicate');
+    const stored = await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/H-1'));
+    expect(stored).toMatchObject({ grossKg: 101_000, plate: '冀B77777', axleCount: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(measurements.filter((m) => m.measurementId === 'ST-JJ-007/H-1')).toHaveLength(1);
+  });
+
+  it('a station publishing to Kafka directly: valid records are normalised, invalid ones dead-lettered with the field named', async () => {
+    await bus.publishRaw(TOPICS.wimStationRecords, [
+      { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify({ ...stationRecord('K-1'), grossKg: 'heavy' })) },
+      { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify(stationRecord('K-2'))) },
+    ]);
+    const normalised = await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/K-2'));
+    expect(normalised.measuredAtMs).toBe(Date.parse('2026-11-23T01:00:00Z'));
+    const deadLetter = await waitFor(() => deadLetters[0]);
+    expect(deadLetter.reason).toContain('grossKg');
+    expect(measurements.some((m) => m.measurementId === 'ST-JJ-007/K-1')).toBe(false);
+  });
+});
