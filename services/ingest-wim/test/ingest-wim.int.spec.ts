@@ -85,7 +85,7 @@ describe('ingest-wim against real Kafka and Redis', () => {
     const first = await submit();
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ status: 'accepted', measurementId: 'ST-JJ-007/H-1' });
-    expect((await (await submit()).json()).status).toBe('duplicate');
+    expect(((await (await submit()).json()) as { status: string }).status).toBe('duplicate');
     const stored = await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/H-1'));
     expect(stored).toMatchObject({ grossKg: 101_000, plate: '冀B77777', axleCount: 6 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
