@@ -28,6 +28,9 @@ const boundaryOptions = (extraAllowed) => ({
     { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
+    // The standalone host is the composition root of the embedded mode: it alone may
+    // start several services in one process. Services still never import each other.
+    { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing', 'type:app'] },
     // The web app imports contracts and pure domain code, never adapters.
     { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'] },
   ],
