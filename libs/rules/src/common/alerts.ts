@@ -1,0 +1,86 @@
+import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
+import type { VehicleFacts } from '@roadwatch/domain';
+
+export type AlertLevel = AlertV1['level'];
+
+export interface EvidencePosition {
+  deviceTimeMs: number;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  speedKmh: number;
+}
+
+export interface AlertDraft {
+  rule: AlertRule;
+  level: AlertLevel;
+  severity: Severity;
+  /** `vehicle` or `driver:<id>`: whose alert it is, part of the id. */
+  subject: string;
+  /** The triggering window (episode start, period start, night date…), part of the id. */
+  windowKey: string | number;
+  revision?: number;
+  startedAtMs: number;
+  endedAtMs?: number;
+  raisedAtMs: number;
+  driverId?: string;
+  points?: number;
+  fineYuan?: number;
+  summary: string;
+  details?: Record<string, unknown>;
+  evidence?: EvidencePosition[];
+  latitudeDeg?: number;
+  longitudeDeg?: number;
+}
+
+/** `vehicle` (per-vehicle rules) or `driver:<id>` (fatigue, when the terminal reports the driver). */
+export const subjectOf = (driverId: string | undefined): string => (driverId ? `driver:${driverId}` : 'vehicle');
+export const driverIdOfSubject = (subject: string): string | undefined =>
+  subject.startsWith('driver:') ? subject.slice('driver:'.length) : undefined;
+
+/**
+ * Deterministic alert id (ARCHITECTURE.md "Messages"): vehicle or driver, rule, level and the
+ * triggering window. Same input, same id — re-processing after a crash never makes a second alert.
+ */
+export const alertIdOf = (vehicleId: string, subject: string, rule: AlertRule, level: AlertLevel, windowKey: string | number): string => {
+  const who = subject === 'vehicle' ? `v:${vehicleId}` : subject.replace(/^driver:/, 'd:');
+  return `${rule}|${level}|${who}|${windowKey}`;
+};
+
+const int = (ms: number): number => Math.max(0, Math.round(ms));
+
+export const buildAlert = (facts: VehicleFacts, draft: AlertDraft): AlertV1 => {
+  const alert: AlertV1 = {
+    v: 1,
+    alertId: alertIdOf(facts.vehicleId, draft.subject, draft.rule, draft.level, draft.windowKey),
+    revision: draft.revision ?? 0,
+    vehicleId: facts.vehicleId,
+    rule: draft.rule,
+    level: draft.level,
+    severity: draft.severity,
+    startedAtMs: int(draft.startedAtMs),
+    raisedAtMs: int(draft.raisedAtMs),
+    summary: draft.summary,
+    details: draft.details ?? {},
+    evidence: draft.evidence ? { positions: draft.evidence.map((p) => ({ ...p, deviceTimeMs: int(p.deviceTimeMs) })) } : {},
+  };
+  if (facts.plate) alert.plate = facts.plate;
+  if (facts.companyId) alert.companyId = facts.companyId;
+  if (facts.regionCode) alert.regionCode = facts.regionCode;
+  const driverId = draft.driverId ?? driverIdOfSubject(draft.subject);
+  if (driverId) alert.driverId = driverId;
+  if (draft.endedAtMs !== undefined) alert.endedAtMs = int(draft.endedAtMs);
+  if (draft.points !== undefined) alert.points = draft.points;
+  if (draft.fineYuan !== undefined) alert.fineYuan = draft.fineYuan;
+  if (draft.latitudeDeg !== undefined) alert.latitudeDeg = draft.latitudeDeg;
+  if (draft.longitudeDeg !== undefined) alert.longitudeDeg = draft.longitudeDeg;
+  return alert;
+};
+
+/** "3 h 40 min 05 s" — durations in summaries. */
+export const formatDuration = (ms: number): string => {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
+};

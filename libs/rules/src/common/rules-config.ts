@@ -1,0 +1,262 @@
+import type { RoadClass, VehicleClass } from '@roadwatch/domain';
+
+/**
+ * Every threshold of the position-driven rules. The defaults are RULES.md's numbers, each
+ * citing its section; an administrator overrides any of them per region (without a
+ * redeploy) with `resolveRulesConfig(DEFAULT_RULES_CONFIG, overrides, regionCode)`.
+ * Times of day are local (GMT+8) 'HH:MM' or 'HH:MM:SS'; windows may wrap midnight.
+ */
+export interface MotionConfig {
+  movingSpeedKmh: number;
+  jitterM: number;
+  gapMs: number;
+  restMs: number;
+}
+
+export interface SpeedingBand {
+  /** Lower bound of the excess over the effective limit, as a fraction (0.2 = 20%), inclusive ("以上"). */
+  minExcess: number;
+  points: number;
+  serious: boolean;
+}
+
+export interface SpeedingConfig {
+  /** Road classes where the 条例第78条 class caps apply. */
+  capRoadClasses: RoadClass[];
+  expresswayCapKmh: Record<VehicleClass, number>;
+  hazmatExpresswayCapKmh: number;
+  hazmatOtherRoadCapKmh: number;
+  nightStart: string;
+  nightEnd: string;
+  nightFactor: number;
+  nightClasses: VehicleClass[];
+  minEpisodeMs: number;
+  maxReportSpacingMs: number;
+  /** Bands, highest first; an excess below the last band is an episode without points. */
+  expresswayBands: SpeedingBand[];
+  otherRoadBands: SpeedingBand[];
+  /** Classes scored with the 中型以上载客载货汽车/危险物品 bands; others get no points. */
+  scoredClasses: VehicleClass[];
+}
+
+export interface FatiguePointsConfig {
+  points: number;
+  fineYuan?: number;
+}
+
+export interface FatigueConfig {
+  continuousLimitMs: number;
+  nightLimitMs: number;
+  nightStart: string;
+  nightEnd: string;
+  nightClasses: VehicleClass[];
+  dailyLimitMs: number;
+  dailyWindowMs: number;
+  prewarningLeadMs: number;
+  /** Points for > 4 h without rest, by class; a class missing here gets none. */
+  continuousPoints: Partial<Record<VehicleClass, FatiguePointsConfig>>;
+}
+
+export interface TimeWindowBan {
+  /** Stable id, part of the alert id. */
+  id: string;
+  description?: string;
+  vehicleClasses: VehicleClass[];
+  roadClasses: RoadClass[];
+  start: string;
+  end: string;
+  /** Moving time inside the window (on those roads) tolerated before it is a violation. */
+  toleranceMs: number;
+}
+
+export interface NightBanConfig {
+  windowStart: string;
+  windowEnd: string;
+  toleranceMs: number;
+  /** long_distance_bus subject when routeKm > this; tour_coach when tripKm is known > this. */
+  minDistanceKm: number;
+  busClasses: VehicleClass[];
+  tripClasses: VehicleClass[];
+  timeWindowBans: TimeWindowBan[];
+}
+
+export interface QualityConfig {
+  clockSkewMs: number;
+  minLongitudeDeg: number;
+  maxLongitudeDeg: number;
+  minLatitudeDeg: number;
+  maxLatitudeDeg: number;
+  minSpeedKmh: number;
+  maxSpeedKmh: number;
+  minAltitudeM: number;
+  maxAltitudeM: number;
+  driftSpeedKmh: number;
+  completeGapM: number;
+  offlineAfterMs: number;
+  /** Exact duplicates recognised among this many most recent reports. */
+  recentFingerprints: number;
+}
+
+export interface RoadDefaultsConfig {
+  /** Posted limit for a feature that carries none, by its road class. */
+  defaultPostedLimitKmh: Record<RoadClass, number>;
+  /** The reading when no segment or zone matches a position. */
+  unmatchedRoadClass: RoadClass;
+  unmatchedPostedLimitKmh: number;
+}
+
+export interface RulesConfig {
+  motion: MotionConfig;
+  speeding: SpeedingConfig;
+  fatigue: FatigueConfig;
+  nightBan: NightBanConfig;
+  quality: QualityConfig;
+  roads: RoadDefaultsConfig;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+export const DEFAULT_RULES_CONFIG: RulesConfig = {
+  motion: {
+    // §8 "Time from reports": moving = speed > 5 km/h *default* or beyond jitter (50 m *default*).
+    movingSpeedKmh: 5,
+    jitterM: 50,
+    // §8 "Time from reports": a gap is two consecutive reports more than 5 min *default* apart.
+    gapMs: 5 * MINUTE,
+    // §2 / §8: a rest is a stop of ≥ 20 min (条例第62条).
+    restMs: 20 * MINUTE,
+  },
+  speeding: {
+    // §1: class caps are 条例第78条, an expressway (高速公路) rule.
+    capRoadClasses: ['expressway'],
+    // §8 "Speeding": on expressways `other` 120, every other class 100, hazmat 80.
+    expresswayCapKmh: { tour_coach: 100, long_distance_bus: 100, hazmat: 80, heavy_truck: 100, other: 120 },
+    // §1: hazmat 80 on expressways, 60 on other roads (危险货物道路运输安全管理办法第46条).
+    hazmatExpresswayCapKmh: 80,
+    hazmatOtherRoadCapKmh: 60,
+    // §1 night rule: 两客 at night ≤ 80% of the day limit; night 22:00–06:00 *default*.
+    nightStart: '22:00',
+    nightEnd: '06:00',
+    nightFactor: 0.8,
+    nightClasses: ['tour_coach', 'long_distance_bus'],
+    // §1 / §8: an episode counts at ≥ 30 s *default*; over reports ≤ 60 s apart are one episode.
+    minEpisodeMs: 30_000,
+    maxReportSpacingMs: 60_000,
+    // §1 / §8 (记分办法): expressway/urban expressway ≥ 20% → 12 (serious), below → 6.
+    expresswayBands: [
+      { minExcess: 0.2, points: 12, serious: true },
+      { minExcess: 0, points: 6, serious: false },
+    ],
+    // §1 / §8: other roads ≥ 50% → 9 (serious), ≥ 20% → 6, ≥ 10% → 1, below → no points.
+    otherRoadBands: [
+      { minExcess: 0.5, points: 9, serious: true },
+      { minExcess: 0.2, points: 6, serious: false },
+      { minExcess: 0.1, points: 1, serious: false },
+    ],
+    // §1: the bands are those of 中型以上载客载货汽车 and hazmat; `other` (passenger cars) is not scored.
+    scoredClasses: ['tour_coach', 'long_distance_bus', 'hazmat', 'heavy_truck'],
+  },
+  fatigue: {
+    // §2 / §8: continuous driving > 4 h is a violation (条例第62条).
+    continuousLimitMs: 4 * HOUR,
+    // §2 / §8: passenger vehicles, part of a driving period inside the night > 2 h (办法; 规范).
+    nightLimitMs: 2 * HOUR,
+    nightStart: '22:00',
+    nightEnd: '06:00',
+    nightClasses: ['tour_coach', 'long_distance_bus'],
+    // §2 / §8: > 8 h driving in the trailing 24 h.
+    dailyLimitMs: 8 * HOUR,
+    dailyWindowMs: 24 * HOUR,
+    // §2 / §8 "Edges": pre-warning when the measure reaches the limit minus 20 min *default*.
+    prewarningLeadMs: 20 * MINUTE,
+    // §2: > 4 h on a passenger or hazmat vehicle 9 points / ¥200; other goods vehicles 3 points.
+    continuousPoints: {
+      tour_coach: { points: 9, fineYuan: 200 },
+      long_distance_bus: { points: 9, fineYuan: 200 },
+      hazmat: { points: 9, fineYuan: 200 },
+      heavy_truck: { points: 3 },
+    },
+  },
+  nightBan: {
+    // §3 / §8 "02:00–05:00": moving between 02:00:00 and 05:00:00 for > 5 min *default*.
+    windowStart: '02:00',
+    windowEnd: '05:00',
+    toleranceMs: 5 * MINUTE,
+    // §3: routes ≤ 200 km one way are exempt (交运规〔2023〕2号 第32条); tour coaches only on trips known > 200 km.
+    minDistanceKm: 200,
+    busClasses: ['long_distance_bus'],
+    tripClasses: ['tour_coach'],
+    // §3: hazmat night bans are provincial — none by default; e.g.
+    // { id: 'hazmat-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 min }.
+    timeWindowBans: [],
+  },
+  quality: {
+    // §6: time ≤ now + small clock skew (not given in RULES.md: 5 min).
+    clockSkewMs: 5 * MINUTE,
+    // §6 (JT/T 809-2011 §4.5.8): longitude 73.55–135.083 E, latitude 3.85–53.55 N.
+    minLongitudeDeg: 73.55,
+    maxLongitudeDeg: 135.083,
+    minLatitudeDeg: 3.85,
+    maxLatitudeDeg: 53.55,
+    // §6: speed 0–160 km/h; altitude −200–6,500 m.
+    minSpeedKmh: 0,
+    maxSpeedKmh: 160,
+    minAltitudeM: -200,
+    maxAltitudeM: 6500,
+    // §6: drift = a point implying > 160 km/h *default* from its neighbours.
+    driftSpeedKmh: 160,
+    // §6: a track gap is incomplete when consecutive points are > 1 km *default* apart.
+    completeGapM: 1000,
+    // Not in RULES.md (§6 上线率 only): no report for 20 min is "offline"; an operational default.
+    offlineAfterMs: 20 * MINUTE,
+    recentFingerprints: 8,
+  },
+  roads: {
+    // Not in RULES.md: a feature without postedLimitKmh gets its class's usual maximum.
+    defaultPostedLimitKmh: {
+      expressway: 120,
+      urban_expressway: 100,
+      national: 100,
+      provincial: 100,
+      county: 80,
+      urban: 80,
+      other: 120,
+    },
+    // Not in RULES.md: an unmapped position is read as a non-expressway road with no posted
+    // limit of its own (only the class caps and the night rule apply) — the driver's reading (§8).
+    unmatchedRoadClass: 'other',
+    unmatchedPostedLimitKmh: 120,
+  },
+};
+
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Deep merge; arrays and scalars in the override replace the base. */
+export const mergeRulesConfig = <T>(base: T, override: DeepPartial<T> | undefined): T => {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    result[key] = isPlainObject(value) && isPlainObject(result[key]) ? mergeRulesConfig(result[key], value) : value;
+  }
+  return result as T;
+};
+
+/** The configuration in force for a vehicle's region: the base with that region's overrides. */
+export const resolveRulesConfig = (
+  base: RulesConfig,
+  overridesByRegion: Readonly<Record<string, DeepPartial<RulesConfig>>>,
+  regionCode: string | undefined,
+): RulesConfig => {
+  const override = regionCode !== undefined ? overridesByRegion[regionCode] : undefined;
+  return override ? mergeRulesConfig<RulesConfig>(base, override) : base;
+};

@@ -1,0 +1,58 @@
+import { chinaMidnightMs, chinaTimeOfDayMs, chinaDateOf, DAY_MS } from '@roadwatch/domain';
+
+const todCache = new Map<string, number>();
+
+/** 'HH:MM' or 'HH:MM:SS' local time of day → ms since local midnight. */
+export const parseTimeOfDay = (text: string): number => {
+  const cached = todCache.get(text);
+  if (cached !== undefined) return cached;
+  const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (!match) throw new Error(`invalid time of day '${text}' (expected HH:MM or HH:MM:SS)`);
+  const ms = (Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3] ?? 0)) * 1000;
+  if (ms > DAY_MS) throw new Error(`invalid time of day '${text}'`);
+  todCache.set(text, ms);
+  return ms;
+};
+
+/**
+ * Whether an instant lies in the daily local window [start, end). The start instant is
+ * inside, the end instant is not ("22:00–06:00": 06:00:00 is day again). A window whose
+ * start is after its end wraps midnight.
+ */
+export const isInDailyWindow = (epochMs: number, start: string, end: string): boolean => {
+  const from = parseTimeOfDay(start);
+  const to = parseTimeOfDay(end);
+  const tod = chinaTimeOfDayMs(epochMs);
+  if (from === to) return false;
+  return from < to ? tod >= from && tod < to : tod >= from || tod < to;
+};
+
+export interface WindowOccurrence {
+  /** Epoch ms of this occurrence's start and end. */
+  startMs: number;
+  endMs: number;
+  /** Local date on which the occurrence starts (the "night" it belongs to). */
+  date: string;
+}
+
+/** The occurrences of a daily local window that intersect [fromMs, toMs], in order. */
+export const windowOccurrences = (fromMs: number, toMs: number, start: string, end: string): WindowOccurrence[] => {
+  const from = parseTimeOfDay(start);
+  const to = parseTimeOfDay(end);
+  if (from === to || toMs < fromMs) return [];
+  const length = from < to ? to - from : DAY_MS - from + to;
+  const result: WindowOccurrence[] = [];
+  for (let midnight = chinaMidnightMs(fromMs) - DAY_MS; midnight <= toMs; midnight += DAY_MS) {
+    const startMs = midnight + from;
+    const endMs = startMs + length;
+    if (endMs > fromMs && startMs < toMs) result.push({ startMs, endMs, date: chinaDateOf(startMs) });
+  }
+  return result;
+};
+
+/** Length of the part of [fromMs, toMs] inside the daily window. */
+export const dailyWindowOverlapMs = (fromMs: number, toMs: number, start: string, end: string): number => {
+  let total = 0;
+  for (const w of windowOccurrences(fromMs, toMs, start, end)) total += Math.max(0, Math.min(toMs, w.endMs) - Math.max(fromMs, w.startMs));
+  return total;
+};

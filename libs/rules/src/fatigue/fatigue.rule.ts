@@ -1,0 +1,298 @@
+import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
+import type { VehicleFacts } from '@roadwatch/domain';
+import { buildAlert, driverIdOfSubject, formatDuration, type EvidencePosition } from '../common/alerts';
+import type { RulesConfig } from '../common/rules-config';
+import { dailyWindowOverlapMs } from '../common/time-window';
+import {
+  addDrivingInterval,
+  closePeriodIfRested,
+  drivingPeriodMs,
+  initialDrivingPeriodState,
+  type DrivingPeriod,
+  type DrivingPeriodState,
+  type MotionInterval,
+} from '../motion/motion-model';
+
+/**
+ * Fatigue driving (RULES.md §2, §8 "Fatigue"), per driver when the report carries the
+ * 0x0702 driver identity, else per vehicle. Built on the motion model's driving intervals
+ * and driving periods; nothing here reads speeds.
+ *
+ * - continuous: a driving period > 4 h is one violation per period; pre-warning at 3 h 40 00.
+ * - night (passenger classes): the part of one period inside 22:00–06:00 > 2 h, one per
+ *   period; pre-warning 20 min before.
+ * - daily: driving inside the trailing 24 h > 8 h, one violation; the next only after the
+ *   total has fallen back to ≤ 8 h; pre-warning at 7 h 40.
+ * Terminal alarm bits 2 / 14 / 18 are recorded as evidence, never used to decide.
+ */
+
+const ALARM_BIT_FATIGUE = 1 << 2;
+const ALARM_BIT_FATIGUE_PREWARNING = 1 << 14;
+const ALARM_BIT_DAILY_EXCEEDED = 1 << 18;
+
+export interface TerminalAlarmEvidence {
+  /** First report time in the current period at which the terminal raised the bit. */
+  fatigueAtMs: number | null;
+  prewarningAtMs: number | null;
+  dailyExceededAtMs: number | null;
+}
+
+export interface FatigueSubjectState {
+  period: DrivingPeriodState;
+  periodStart: EvidencePosition | null;
+  /** Closed periods still inside the trailing window, as [startMs, endMs]. */
+  history: Array<[number, number]>;
+  continuousPrewarned: boolean;
+  continuousViolated: boolean;
+  nightPrewarned: boolean;
+  nightViolated: boolean;
+  dailyPhase: 'below' | 'prewarned' | 'violated';
+  terminalAlarms: TerminalAlarmEvidence;
+}
+
+export interface FatigueState {
+  subjects: Record<string, FatigueSubjectState>;
+}
+
+export interface FatigueEvent {
+  position: PositionV1;
+  /** From the previous accepted report to this one (motion model). */
+  interval: MotionInterval | null;
+  /** `driver:<id>` or `vehicle`, of this report. */
+  subject: string;
+}
+
+export const initialFatigueState = (): FatigueState => ({ subjects: {} });
+
+const initialSubject = (): FatigueSubjectState => ({
+  period: initialDrivingPeriodState(),
+  periodStart: null,
+  history: [],
+  continuousPrewarned: false,
+  continuousViolated: false,
+  nightPrewarned: false,
+  nightViolated: false,
+  dailyPhase: 'below',
+  terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
+});
+
+const overlap = (s: number, e: number, from: number, to: number): number => Math.max(0, Math.min(e, to) - Math.max(s, from));
+
+/** Driving time (periods, short stops included) inside [nowMs − window, nowMs]. */
+export const trailingDrivingMs = (subject: FatigueSubjectState, nowMs: number, windowMs: number): number => {
+  const from = nowMs - windowMs;
+  let total = 0;
+  for (const [s, e] of subject.history) total += overlap(s, e, from, nowMs);
+  const { periodStartMs, lastDrivingEndMs } = subject.period;
+  if (periodStartMs !== null && lastDrivingEndMs !== null) total += overlap(periodStartMs, lastDrivingEndMs, from, nowMs);
+  return total;
+};
+
+const minutesText = (ms: number): string => {
+  const minutes = Math.floor(ms / 60_000);
+  return `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
+};
+
+export const evaluateFatigue = (
+  facts: VehicleFacts,
+  state: FatigueState,
+  event: FatigueEvent,
+  config: RulesConfig,
+): { state: FatigueState; outputs: AlertV1[] } => {
+  const cfg = config.fatigue;
+  const restMs = config.motion.restMs;
+  const { position, interval } = event;
+  const nowMs = position.deviceTimeMs;
+  const outputs: AlertV1[] = [];
+  const subjects: Record<string, FatigueSubjectState> = { ...state.subjects };
+  const here = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
+  const nowEvidence: EvidencePosition = { deviceTimeMs: nowMs, ...here, speedKmh: position.speedKmh };
+
+  const onClosed = (key: string, sub: FatigueSubjectState, closed: DrivingPeriod): FatigueSubjectState => {
+    // The period's violations get their final record: a re-emission with the end and length.
+    const drivingMs = closed.endMs - closed.startMs;
+    const common = { subject: key, windowKey: closed.startMs, revision: 1, startedAtMs: closed.startMs, endedAtMs: closed.endMs, raisedAtMs: nowMs };
+    if (sub.continuousViolated) {
+      outputs.push(buildAlert(facts, {
+        ...common, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation',
+        summary: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(cfg.continuousLimitMs)}); period ended`,
+        details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        evidence: sub.periodStart ? [sub.periodStart] : [],
+      }));
+    }
+    if (sub.nightViolated) {
+      const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
+      outputs.push(buildAlert(facts, {
+        ...common, rule: 'fatigue_night', level: 'violation', severity: 'major',
+        summary: `Night driving ${formatDuration(nightMs)} in one driving period (limit ${formatDuration(cfg.nightLimitMs)}); period ended`,
+        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        evidence: sub.periodStart ? [sub.periodStart] : [],
+      }));
+    }
+    return {
+      ...sub,
+      history: [...sub.history, [closed.startMs, closed.endMs]],
+      periodStart: null,
+      continuousPrewarned: false,
+      continuousViolated: false,
+      nightPrewarned: false,
+      nightViolated: false,
+      terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
+    };
+  };
+
+  // 1. The driving interval that ends at this report, attributed to its subject.
+  if (interval && interval.driving && interval.subject !== null) {
+    const key = interval.subject;
+    let sub = subjects[key] ?? initialSubject();
+    // The trailing-24-h total is lowest just before driving resumes: re-arm there (§8: the
+    // next daily violation only after the total fell back to ≤ 8 h).
+    sub = rearmDaily(sub, trailingDrivingMs(sub, interval.startMs, cfg.dailyWindowMs), cfg);
+    const added = addDrivingInterval(sub.period, interval.startMs, interval.endMs, restMs);
+    if (added.closed) sub = onClosed(key, sub, added.closed);
+    sub = { ...sub, period: added.state };
+    if (added.started) sub.periodStart = { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh };
+    sub = recordAlarmBits(sub, position);
+    sub = measure(facts, key, sub, nowMs, nowEvidence, config, outputs);
+    subjects[key] = sub;
+  } else if (subjects[event.subject]?.period.periodStartMs != null) {
+    subjects[event.subject] = recordAlarmBits(subjects[event.subject] as FatigueSubjectState, position);
+  }
+
+  // 2. Every subject: a stop that has reached 20 min is a rest and ends its period; history
+  //    older than the trailing window is dropped; idle subjects are forgotten.
+  for (const key of Object.keys(subjects)) {
+    let sub = subjects[key] as FatigueSubjectState;
+    const rested = closePeriodIfRested(sub.period, nowMs, restMs);
+    if (rested.closed) sub = { ...onClosed(key, sub, rested.closed), period: rested.state };
+    const horizon = nowMs - cfg.dailyWindowMs;
+    if (sub.history.length > 0 && (sub.history[0] as [number, number])[1] <= horizon) sub = { ...sub, history: sub.history.filter(([, e]) => e > horizon) };
+    sub = rearmDaily(sub, trailingDrivingMs(sub, nowMs, cfg.dailyWindowMs), cfg);
+    if (sub.period.periodStartMs === null && sub.history.length === 0 && sub.dailyPhase === 'below') delete subjects[key];
+    else subjects[key] = sub;
+  }
+  return { state: { subjects }, outputs };
+};
+
+const rearmDaily = (sub: FatigueSubjectState, totalMs: number, cfg: RulesConfig['fatigue']): FatigueSubjectState => {
+  if (sub.dailyPhase === 'violated' && totalMs <= cfg.dailyLimitMs) {
+    return { ...sub, dailyPhase: totalMs < cfg.dailyLimitMs - cfg.prewarningLeadMs ? 'below' : 'prewarned' };
+  }
+  if (sub.dailyPhase === 'prewarned' && totalMs < cfg.dailyLimitMs - cfg.prewarningLeadMs) return { ...sub, dailyPhase: 'below' };
+  return sub;
+};
+
+const recordAlarmBits = (sub: FatigueSubjectState, position: PositionV1): FatigueSubjectState => {
+  const flags = position.alarmFlags;
+  if ((flags & (ALARM_BIT_FATIGUE | ALARM_BIT_FATIGUE_PREWARNING | ALARM_BIT_DAILY_EXCEEDED)) === 0) return sub;
+  const t = position.deviceTimeMs;
+  const a = sub.terminalAlarms;
+  return {
+    ...sub,
+    terminalAlarms: {
+      fatigueAtMs: a.fatigueAtMs ?? (flags & ALARM_BIT_FATIGUE ? t : null),
+      prewarningAtMs: a.prewarningAtMs ?? (flags & ALARM_BIT_FATIGUE_PREWARNING ? t : null),
+      dailyExceededAtMs: a.dailyExceededAtMs ?? (flags & ALARM_BIT_DAILY_EXCEEDED ? t : null),
+    },
+  };
+};
+
+const continuousPenalty = (facts: VehicleFacts, config: RulesConfig): { severity: AlertV1['severity']; points?: number; fineYuan?: number } => {
+  const penalty = config.fatigue.continuousPoints[facts.vehicleClass];
+  if (!penalty) return { severity: 'major' };
+  return {
+    severity: penalty.points >= 9 ? 'serious' : 'major',
+    points: penalty.points,
+    ...(penalty.fineYuan !== undefined ? { fineYuan: penalty.fineYuan } : {}),
+  };
+};
+
+const measure = (
+  facts: VehicleFacts,
+  key: string,
+  input: FatigueSubjectState,
+  nowMs: number,
+  nowEvidence: EvidencePosition,
+  config: RulesConfig,
+  outputs: AlertV1[],
+): FatigueSubjectState => {
+  const cfg = config.fatigue;
+  const sub = { ...input };
+  const periodStartMs = sub.period.periodStartMs as number;
+  const evidence = sub.periodStart ? [sub.periodStart, nowEvidence] : [nowEvidence];
+  const where = { latitudeDeg: nowEvidence.latitudeDeg, longitudeDeg: nowEvidence.longitudeDeg };
+  const base = { subject: key, startedAtMs: periodStartMs, raisedAtMs: nowMs, evidence, ...where };
+  const driverId = driverIdOfSubject(key);
+
+  // Continuous driving (§2, §8): > 4 h is a violation, the pre-warning at 4 h − 20 min.
+  const drivingMs = drivingPeriodMs(sub.period);
+  const continuousPre = cfg.continuousLimitMs - cfg.prewarningLeadMs;
+  if (drivingMs > cfg.continuousLimitMs && !sub.continuousViolated) {
+    sub.continuousViolated = true;
+    sub.continuousPrewarned = true;
+    outputs.push(buildAlert(facts, {
+      ...base, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation', windowKey: periodStartMs, endedAtMs: nowMs,
+      summary: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(cfg.continuousLimitMs)})`,
+      details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
+    }));
+  } else if (drivingMs >= continuousPre && !sub.continuousPrewarned) {
+    sub.continuousPrewarned = true;
+    outputs.push(buildAlert(facts, {
+      ...base, rule: 'fatigue_continuous', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
+      summary: `Continuous driving ${formatDuration(drivingMs)}: rest within ${formatDuration(cfg.continuousLimitMs - drivingMs)}`,
+      details: {
+        drivingMs, limitMs: cfg.continuousLimitMs, remainingMs: cfg.continuousLimitMs - drivingMs, terminalAlarms: sub.terminalAlarms,
+        ...(driverId ? { driverId } : {}),
+        ttsText: `您已连续驾驶${minutesText(drivingMs)}，请在${Math.ceil((cfg.continuousLimitMs - drivingMs) / 60_000)}分钟内停车休息20分钟以上`,
+      },
+    }));
+  }
+
+  // Night driving, passenger classes (§2, §8): the part of one period inside 22:00–06:00 > 2 h.
+  if (cfg.nightClasses.includes(facts.vehicleClass)) {
+    const nightMs = dailyWindowOverlapMs(periodStartMs, sub.period.lastDrivingEndMs as number, cfg.nightStart, cfg.nightEnd);
+    if (nightMs > cfg.nightLimitMs && !sub.nightViolated) {
+      sub.nightViolated = true;
+      sub.nightPrewarned = true;
+      outputs.push(buildAlert(facts, {
+        ...base, rule: 'fatigue_night', level: 'violation', severity: 'major', windowKey: periodStartMs, endedAtMs: nowMs,
+        summary: `Night driving ${formatDuration(nightMs)} in one driving period (limit ${formatDuration(cfg.nightLimitMs)})`,
+        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, nightStart: cfg.nightStart, nightEnd: cfg.nightEnd, terminalAlarms: sub.terminalAlarms },
+      }));
+    } else if (nightMs >= cfg.nightLimitMs - cfg.prewarningLeadMs && !sub.nightPrewarned) {
+      sub.nightPrewarned = true;
+      outputs.push(buildAlert(facts, {
+        ...base, rule: 'fatigue_night', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
+        summary: `Night driving ${formatDuration(nightMs)}: rest within ${formatDuration(cfg.nightLimitMs - nightMs)}`,
+        details: {
+          nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, remainingMs: cfg.nightLimitMs - nightMs,
+          ttsText: `您夜间已连续驾驶${minutesText(nightMs)}，请在${Math.ceil((cfg.nightLimitMs - nightMs) / 60_000)}分钟内停车休息`,
+        },
+      }));
+    }
+  }
+
+  // Trailing 24 h (§2, §8): > 8 h is one violation, the next only after ≤ 8 h again.
+  const dailyMs = trailingDrivingMs(sub, nowMs, cfg.dailyWindowMs);
+  // The daily alert's window is the trailing 24 h ending at the report that crossed the line.
+  const dailyBase = { ...base, startedAtMs: Math.max(0, nowMs - cfg.dailyWindowMs), windowKey: nowMs };
+  if (dailyMs > cfg.dailyLimitMs && sub.dailyPhase !== 'violated') {
+    sub.dailyPhase = 'violated';
+    outputs.push(buildAlert(facts, {
+      ...dailyBase, endedAtMs: nowMs, rule: 'fatigue_daily', level: 'violation', severity: 'major',
+      summary: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
+      details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },
+    }));
+  } else if (dailyMs >= cfg.dailyLimitMs - cfg.prewarningLeadMs && sub.dailyPhase === 'below') {
+    sub.dailyPhase = 'prewarned';
+    outputs.push(buildAlert(facts, {
+      ...dailyBase, rule: 'fatigue_daily', level: 'prewarning', severity: 'minor',
+      summary: `Driving ${formatDuration(dailyMs)} in the last 24 h: ${formatDuration(cfg.dailyLimitMs - dailyMs)} left`,
+      details: {
+        drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, remainingMs: cfg.dailyLimitMs - dailyMs,
+        ttsText: `您24小时内已累计驾驶${minutesText(dailyMs)}，请合理安排休息`,
+      },
+    }));
+  }
+  return sub;
+};

@@ -1,0 +1,218 @@
+import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
+import { alertV1 } from '@roadwatch/contracts';
+import type { VehicleFacts } from '@roadwatch/domain';
+import { describe, expect, it } from 'vitest';
+import { subjectOf } from '../common/alerts';
+import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
+import { initialMotionState, stepMotion } from '../motion/motion-model';
+import { factsOf, Track } from '../testing/track';
+import { evaluateFatigue, initialFatigueState } from './fatigue.rule';
+
+const H = 3_600_000;
+const MIN = 60_000;
+const S = 1_000;
+
+/** Motion model + fatigue rule over a track, as the pipeline runs them. */
+const run = (facts: VehicleFacts, positions: readonly PositionV1[], config: RulesConfig = DEFAULT_RULES_CONFIG) => {
+  let motion = initialMotionState();
+  let fatigue = initialFatigueState();
+  const alerts: Array<AlertV1 & { at: number }> = [];
+  for (const p of positions) {
+    const subject = subjectOf(p.driverId);
+    const m = stepMotion(motion, { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject }, config.motion);
+    motion = m.state;
+    const r = evaluateFatigue(facts, fatigue, { position: p, interval: m.interval, subject }, config);
+    fatigue = JSON.parse(JSON.stringify(r.state));
+    for (const a of r.outputs) {
+      alertV1.parse(a);
+      alerts.push({ ...a, at: p.deviceTimeMs });
+    }
+  }
+  return alerts;
+};
+const of = (alerts: Array<AlertV1 & { at: number }>, rule: AlertV1['rule'], level: AlertV1['level']) =>
+  alerts.filter((a) => a.rule === rule && a.level === level && a.revision === 0);
+
+const truck = factsOf('heavy_truck');
+const bus = factsOf('long_distance_bus', { routeKm: 300 });
+const hazmat = factsOf('hazmat');
+
+describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
+  it('exactly 4 h 00 00 of driving is not a violation', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
+  });
+
+  it('4 h 00 01 is a violation (one report 1 s past 4 h)', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H);
+    t.intervalMs = 1_000;
+    t.drive(1 * S);
+    const v = of(run(truck, t.positions), 'fatigue_continuous', 'violation');
+    expect(v).toHaveLength(1);
+    expect(v[0]?.details).toMatchObject({ drivingMs: 4 * H + 1 * S });
+  });
+
+  it('the next 30 s report past 4 h is the violation; one per period however long it lasts', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 30 * S).drive(2 * H);
+    const alerts = run(truck, t.positions);
+    const v = of(alerts, 'fatigue_continuous', 'violation');
+    expect(v).toHaveLength(1);
+    expect(v[0]?.at).toBe(t.positions[0]!.deviceTimeMs + 4 * H + 30 * S);
+  });
+
+  it('pre-warning at 3 h 40 00, not at 3 h 39 30, carrying the driving time so far for the TTS reminder', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H + 39 * MIN + 30 * S);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'prewarning')).toHaveLength(0);
+    t.drive(30 * S);
+    const pre = of(run(truck, t.positions), 'fatigue_continuous', 'prewarning');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]?.details).toMatchObject({ drivingMs: 3 * H + 40 * MIN, remainingMs: 20 * MIN });
+    expect(String(pre[0]?.details.ttsText)).toContain('3小时40分钟');
+  });
+
+  it('a 19 min 59 s stop does not break the period (2 h + 19:59 + 2 h → violation)', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(2 * H).stopFor(19 * MIN + 59 * S).drive(2 * H);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
+  });
+
+  it('a 20 min 00 s stop is a rest (2 h + 20:00 + 2 h → no violation)', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(2 * H).stopFor(20 * MIN).drive(2 * H);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
+  });
+
+  it('a 20 min stop with ACC on (idling for heating) is still a rest', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H);
+    t.accOn = true;
+    t.stopFor(20 * MIN).drive(3 * H);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
+  });
+
+  it('ACC off but moving counts as driving', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60);
+    t.accOn = false;
+    t.drive(4 * H + 30 * S);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
+  });
+
+  it('a gap the vehicle moved through counts as driving (3 h + 70 min gap moved 70 km → violation)', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).gap(70 * MIN, 70_000);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
+  });
+
+  it('a gap stood still through (end within 50 m) can be a rest (3 h + 70 min still + 3 h → none)', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).gap(70 * MIN, 30, 0).drive(3 * H);
+    expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
+  });
+
+  it('points per §2: passenger/hazmat 9 points ¥200 (serious), heavy truck 3 points', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 30 * S);
+    expect(of(run(hazmat, t.positions), 'fatigue_continuous', 'violation')[0]).toMatchObject({ points: 9, fineYuan: 200, severity: 'serious' });
+    expect(of(run(bus, t.positions), 'fatigue_continuous', 'violation')[0]).toMatchObject({ points: 9, fineYuan: 200 });
+    const truckAlert = of(run(truck, t.positions), 'fatigue_continuous', 'violation')[0];
+    expect(truckAlert).toMatchObject({ points: 3 });
+    expect(truckAlert?.fineYuan).toBeUndefined();
+  });
+
+  it('the violation record is re-emitted (same id, revision 1) with its end once a 20 min rest ends the period', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 10 * MIN).stop(25 * MIN);
+    const alerts = run(truck, t.positions).filter((a) => a.rule === 'fatigue_continuous' && a.level === 'violation');
+    expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
+    expect(alerts[1]?.alertId).toBe(alerts[0]?.alertId);
+    expect(alerts[1]?.endedAtMs).toBe(t.positions[0]!.deviceTimeMs + 4 * H + 10 * MIN);
+    expect(alerts[1]?.details).toMatchObject({ drivingMs: 4 * H + 10 * MIN, closed: true });
+  });
+
+  it('per driver when the report carries the 0x0702 driver: two drivers of 3 h each are not fatigued; the same without driver ids is', () => {
+    const withDrivers = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D1' }).report(60).drive(3 * H).stop(5 * MIN);
+    withDrivers.driverId = 'D2';
+    withDrivers.stop(5 * MIN).drive(3 * H);
+    expect(of(run(bus, withDrivers.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
+
+    const anonymous = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).stop(10 * MIN).drive(3 * H);
+    expect(of(run(bus, anonymous.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
+  });
+
+  it('a driver alert carries the driver id and its id is derived from the driver', () => {
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D7' }).report(60).drive(4 * H + 30 * S);
+    const v = of(run(bus, t.positions), 'fatigue_continuous', 'violation')[0];
+    expect(v?.driverId).toBe('D7');
+    expect(v?.alertId).toContain('d:D7');
+  });
+
+  it('terminal fatigue alarm bits are evidence only: bit 2 on a 1 h drive raises nothing, and is recorded on a real violation', () => {
+    const short = Track.at(2026, 11, 23, 8).report(60);
+    short.alarmFlags = (1 << 2) | (1 << 14) | (1 << 18);
+    short.drive(1 * H);
+    expect(run(truck, short.positions)).toHaveLength(0);
+    short.drive(3 * H + 30 * S);
+    const v = of(run(truck, short.positions), 'fatigue_continuous', 'violation')[0];
+    expect(v?.details.terminalAlarms).toMatchObject({ fatigueAtMs: short.positions[1]!.deviceTimeMs });
+  });
+});
+
+describe('fatigue — night driving of passenger vehicles > 2 h (RULES.md §2, §8)', () => {
+  it('2 h 00 00 inside 22:00–06:00 is not a violation; the next report is', () => {
+    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H);
+    expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
+    t.drive(30 * S);
+    expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(1);
+  });
+
+  it('pre-warning 20 min before: at 1 h 40 00 of night driving', () => {
+    const t = Track.at(2026, 11, 23, 21).report(60).drive(1 * H).drive(1 * H + 39 * MIN + 30 * S);
+    expect(of(run(bus, t.positions), 'fatigue_night', 'prewarning')).toHaveLength(0);
+    t.drive(30 * S);
+    const pre = of(run(bus, t.positions), 'fatigue_night', 'prewarning');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]?.details).toMatchObject({ nightDrivingMs: 1 * H + 40 * MIN });
+  });
+
+  it('only the part of the period inside the night counts (20:30 start, 2 h 00 at night by 00:00 is not yet over)', () => {
+    const t = Track.at(2026, 11, 23, 20, 30).report(60).drive(3 * H + 30 * MIN);
+    expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
+  });
+
+  it('does not apply to goods vehicles', () => {
+    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H + 30 * MIN);
+    expect(of(run(truck, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
+  });
+
+  it('one violation per driving period; a new period after a 20 min rest can have its own', () => {
+    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H + 30 * MIN).stopFor(20 * MIN).drive(2 * H + 30 * S);
+    expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(2);
+  });
+});
+
+describe('fatigue — > 8 h driving in the trailing 24 h (RULES.md §2, §8)', () => {
+  // 3 h 50 + rest 30 min + 3 h 50 = 7 h 40 of driving.
+  const day = () => Track.at(2026, 11, 23, 6).report(60).drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(3 * H + 50 * MIN);
+
+  it('pre-warning when the 24 h total reaches 7 h 40 (8 h − 20 min)', () => {
+    const alerts = run(truck, day().positions);
+    const pre = of(alerts, 'fatigue_daily', 'prewarning');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]?.details).toMatchObject({ drivingInWindowMs: 7 * H + 40 * MIN });
+  });
+
+  it('exactly 8 h 00 00 is not a violation; the next report past 8 h is, once', () => {
+    const t = day().stopFor(30 * MIN).drive(20 * MIN);
+    expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(0);
+    t.drive(30 * S).drive(1 * H);
+    expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(1);
+  });
+
+  it('no second violation while the 24 h total stays above 8 h (driving replaces what slides out of the window)', () => {
+    // 8 h 40 by 15:40, then a 14 h 40 stop: at 06:20 the next day 8 h 20 is still inside the window,
+    // and driving on keeps it there while the previous morning slides out.
+    const t = day().stopFor(30 * MIN).drive(1 * H).stop(14 * H + 40 * MIN).stopFor(0).drive(3 * H);
+    expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(1);
+  });
+
+  it('the next violation only after the total fell back to ≤ 8 h', () => {
+    const t = day().stopFor(30 * MIN).drive(1 * H).stop(24 * H).stopFor(0);
+    t.drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(1 * H);
+    const v = of(run(truck, t.positions), 'fatigue_daily', 'violation');
+    expect(v).toHaveLength(2);
+    expect(new Set(v.map((a) => a.alertId)).size).toBe(2);
+  });
+});
