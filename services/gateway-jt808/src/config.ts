@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Cluster-mode environment, parsed once at start-up (CONVENTIONS.md "Validation and configuration"). */
+export const gatewayEnvSchema = infraEnvSchema.extend({
+  GATEWAY_PORT: port.default(7808),
+  GATEWAY_HOST: z.string().default('0.0.0.0'),
+  OPS_PORT: port.default(9480),
+  OPS_HOST: z.string().default('0.0.0.0'),
+  /**
+   * Identifies this instance: its consumer group on `terminal.commands` is
+   * `gateway-jt808.<id>` and the connection directory records it as a terminal's owner.
+   * Give every replica a stable, distinct one (the pod name); defaults to the host name + pid.
+   */
+  GATEWAY_INSTANCE_ID: z.string().min(1).optional(),
+  /** `memory` (one instance) or `redis` (several instances share who holds which terminal). */
+  CONNECTION_DIRECTORY: z.enum(['memory', 'redis']).default('memory'),
+  /** `memory` or `postgres` (auth codes survive a restart; table created if absent). */
+  TERMINAL_REGISTRY: z.enum(['memory', 'postgres']).default('memory'),
+  /**
+   * Where terminal → vehicle comes from: `simulated:<n>` (the simulated fleet of n vehicles,
+   * seed 1, for demos and the load test), `file:<path>` (JSON array of
+   * `{ terminalId, plate, plateColour, vehicleClass?, companyId? }`), or `none`.
+   */
+  VEHICLE_DIRECTORY: z
+    .string()
+    .regex(/^(none|simulated:\d+|file:.+)$/, 'must be none, simulated:<n> or file:<path>')
+    .default('none'),
+  IDLE_TIMEOUT_MS: positiveInt.default(180_000),
+  PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
+  PUBLISH_MAX_BATCH: positiveInt.default(2_000),
+  MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
+  COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
+  COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
+  LOG_LEVEL: z.string().default('info'),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
+
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => parseEnv(gatewayEnvSchema, env);

@@ -1,0 +1,218 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { TOPICS } from '@roadwatch/contracts';
+import type { Bus, Subscription } from '@roadwatch/messaging';
+import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
+import { CommandDispatcher } from './command-dispatcher';
+import { InMemoryConnectionDirectory, type ConnectionDirectory } from './connection-directory';
+import { GatewayMetrics } from './metrics';
+import { PositionBatcher } from './position-batcher';
+import { OnlineTerminals } from './terminal-hub';
+import { InMemoryTerminalRegistry, type TerminalRegistry } from './terminal-registry';
+import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionLimits, type TerminalConnection } from './terminal-session';
+import type { VehicleDirectory } from './vehicle-directory';
+
+export interface GatewayOptions {
+  /** Kafka in cluster mode, the in-process bus in standalone mode; its topic prefix isolates tests. */
+  bus: Bus;
+  directory: VehicleDirectory;
+  registry?: TerminalRegistry;
+  /** Shared by all instances in cluster mode (Redis); in memory for one instance. */
+  connections?: ConnectionDirectory;
+  /** 0 = any free port (tests). */
+  port: number;
+  host?: string;
+  instanceId?: string;
+  logger?: Logger;
+  metrics?: ServiceMetrics;
+  /** Close a connection that sent nothing for this long (heartbeats count). Default 180 s. */
+  idleTimeoutMs?: number;
+  publishLingerMs?: number;
+  publishMaxBatch?: number;
+  /** Pause reading sockets while more positions than this await Kafka; resume below half. */
+  maxInFlightPositions?: number;
+  commandAnswerTimeoutMs?: number;
+  commandMaxAgeMs?: number;
+  /** Read `terminal.commands` (default true). */
+  commands?: boolean;
+  /** Start a new consumer group at the oldest command (commands older than commandMaxAgeMs are skipped). */
+  commandsFromBeginning?: boolean;
+  limits?: Partial<SessionLimits>;
+  /** A peer that does not read its downlink: dropped above this many buffered bytes. */
+  maxWriteBufferBytes?: number;
+}
+
+export interface RunningGateway {
+  port: number;
+  host: string;
+  instanceId: string;
+  metrics: ServiceMetrics;
+  /** Readiness: listening, commands subscribed, no publish stuck for long. */
+  readiness(): { listening: boolean; commands: boolean; kafka: boolean };
+  stats(): { connections: number; authenticated: number; inFlightPositions: number; pausedSockets: number };
+  close(): Promise<void>;
+}
+
+/**
+ * The JT/T 808 gateway: TCP server (plain node:net), one TerminalSession per connection,
+ * positions batched onto `telemetry.positions` and acknowledged after Kafka did, the
+ * downlink from `terminal.commands`.
+ */
+export const startGateway = async (options: GatewayOptions): Promise<RunningGateway> => {
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+  const logger = options.logger ?? createLogger('gateway-jt808');
+  const serviceMetrics = options.metrics ?? new ServiceMetrics('gateway-jt808', { defaultMetrics: false });
+  const metrics = new GatewayMetrics(serviceMetrics);
+  const registry = options.registry ?? new InMemoryTerminalRegistry();
+  const connections = options.connections ?? new InMemoryConnectionDirectory();
+  const idleTimeoutMs = options.idleTimeoutMs ?? 180_000;
+  const maxInFlight = options.maxInFlightPositions ?? 50_000;
+  const resumeBelow = Math.floor(maxInFlight / 2);
+  const maxWriteBuffer = options.maxWriteBufferBytes ?? 256 * 1024;
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
+
+  const paused = new Set<Socket>();
+  const resumeAll = (): void => {
+    for (const socket of paused) if (!socket.destroyed) socket.resume();
+    paused.clear();
+    metrics.pausedSockets.set(0);
+  };
+  // Kafka is healthy when nothing waits for it, or it acknowledged something lately.
+  let inFlightSince = 0;
+  let lastPublishOkAt = 0;
+  const batcher = new PositionBatcher({
+    bus: options.bus,
+    lingerMs: options.publishLingerMs ?? 5,
+    maxBatch: options.publishMaxBatch ?? 2_000,
+    onPublished: (durationMs, count, ok, error) => {
+      metrics.publishSeconds.observe(durationMs / 1000);
+      if (ok) lastPublishOkAt = Date.now();
+      else {
+        metrics.publishFailures.inc();
+        logger.error({ err: error, positions: count }, 'publishing positions failed; their terminals get no 0x8001 and retransmit');
+      }
+    },
+    onInFlightChange: (inFlight) => {
+      metrics.inFlight.set(inFlight);
+      if (inFlight === 0) inFlightSince = 0;
+      else if (inFlightSince === 0) inFlightSince = Date.now();
+      if (paused.size > 0 && inFlight <= resumeBelow) resumeAll();
+    },
+  });
+  const online = new OnlineTerminals(instanceId, connections, metrics, logger);
+  const dispatcher = new CommandDispatcher({
+    instanceId,
+    online,
+    directory: connections,
+    bus: options.bus,
+    metrics,
+    logger,
+    answerTimeoutMs: options.commandAnswerTimeoutMs ?? 30_000,
+    maxAgeMs: options.commandMaxAgeMs ?? 300_000,
+  });
+  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits };
+  const sessions = new Set<TerminalSession>();
+
+  const onSocket = (socket: Socket): void => {
+    const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.setTimeout(idleTimeoutMs);
+    const connection: TerminalConnection = {
+      remoteAddress,
+      get closed() {
+        return socket.destroyed;
+      },
+      write(frame) {
+        if (socket.destroyed) return false;
+        const ok = socket.write(frame);
+        if (!ok && socket.writableLength > maxWriteBuffer) {
+          metrics.disconnect('slow-reader');
+          socket.destroy();
+        }
+        return ok;
+      },
+      close() {
+        socket.destroy();
+      },
+    };
+    const session = new TerminalSession(connection, ctx);
+    sessions.add(session);
+    metrics.connections.inc();
+    socket.on('data', (chunk: Buffer) => {
+      session.onData(chunk);
+      // Back-pressure: stop reading this socket while Kafka is behind; the terminal's
+      // TCP window fills and it slows down instead of the gateway buffering without bound.
+      if (batcher.inFlight > maxInFlight && !socket.destroyed && !paused.has(socket)) {
+        socket.pause();
+        paused.add(socket);
+        metrics.backpressurePauses.inc();
+        metrics.pausedSockets.set(paused.size);
+      }
+    });
+    socket.on('timeout', () => session.close('idle'));
+    socket.on('error', (error) => logger.debug({ ...session.logFields, err: error }, 'socket error'));
+    socket.on('close', () => {
+      sessions.delete(session);
+      paused.delete(socket);
+      metrics.connections.dec();
+      session.onClosed();
+    });
+  };
+
+  const server: Server = createServer({ noDelay: true }, onSocket);
+  server.on('error', (error) => logger.error({ err: error }, 'gateway server error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+
+  // Quiet connections give their decoder buffers back (they hold ~2 KiB each).
+  const sweep = setInterval(() => {
+    const idleSince = Date.now() - 60_000;
+    for (const session of sessions) session.releaseIdleBuffers(idleSince);
+  }, 30_000);
+  sweep.unref();
+
+  let subscription: Subscription | null = null;
+  if (options.commands ?? true) {
+    subscription = await options.bus.subscribe({
+      groupId: `gateway-jt808.${instanceId}`,
+      topics: [TOPICS.terminalCommands],
+      fromBeginning: options.commandsFromBeginning ?? true,
+      handleBatch: async (batch) => {
+        for (const message of batch.messages) await dispatcher.dispatch(message.value);
+      },
+    });
+  }
+
+  logger.info({ port: address.port, host: address.address, instanceId }, 'JT/T 808 gateway listening');
+  let closing = false;
+  return {
+    port: address.port,
+    host: address.address,
+    instanceId,
+    metrics: serviceMetrics,
+    readiness: () => ({
+      listening: server.listening && !closing,
+      commands: subscription !== null || !(options.commands ?? true),
+      kafka: batcher.inFlight === 0 || Date.now() - Math.max(lastPublishOkAt, inFlightSince) < 30_000,
+    }),
+    stats: () => ({ connections: sessions.size, authenticated: online.size, inFlightPositions: batcher.inFlight, pausedSockets: paused.size }),
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      clearInterval(sweep);
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await subscription?.close();
+      // Give positions already read their publish (and their 0x8001) before the sockets go.
+      await Promise.race([batcher.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      for (const session of sessions) session.close('shutdown');
+      await serverClosed;
+      dispatcher.close();
+    },
+  };
+};

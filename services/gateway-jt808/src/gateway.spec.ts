@@ -1,0 +1,320 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
+import { vehicleIdOf } from '@roadwatch/domain';
+import { ALARM_BITS, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
+import { InProcessBus, type Bus } from '@roadwatch/messaging';
+import { InMemoryConnectionDirectory } from './connection-directory';
+import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
+import { TestTerminal, locationReport } from './testing/jt808-terminal';
+import { InMemoryVehicleDirectory } from './vehicle-directory';
+
+const quiet = pino({ level: 'silent' });
+const KNOWN_PHONE = '013800000001';
+const facts = { vehicleId: vehicleIdOf('京A12345', 2), plate: '京A12345', plateColour: 2, vehicleClass: 'tour_coach' as const };
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const until = async (predicate: () => boolean, timeoutMs = 3_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+/** Reads a topic of the bus from the beginning into an array. */
+const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPICS.commandResults): Promise<T[]> => {
+  const seen: T[] = [];
+  const subscription = await bus.subscribe({
+    groupId: `reader-${Math.random()}`,
+    topics: [topic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      for (const message of batch.messages) seen.push(message.value as T);
+    },
+  });
+  cleanups.push(() => subscription.close());
+  return seen;
+};
+
+const start = async (overrides: Partial<GatewayOptions> = {}): Promise<{ gateway: RunningGateway; bus: InProcessBus }> => {
+  const bus = new InProcessBus({ topicPrefix: `t${Math.random().toString(36).slice(2)}.`, logger: quiet });
+  const directory = new InMemoryVehicleDirectory([{ terminalId: KNOWN_PHONE, facts }]);
+  const gateway = await startGateway({ bus, directory, port: 0, host: '127.0.0.1', logger: quiet, publishLingerMs: 1, ...overrides });
+  cleanups.push(async () => {
+    await gateway.close();
+    await bus.close();
+  });
+  return { gateway, bus: (overrides.bus as InProcessBus | undefined) ?? bus };
+};
+
+const terminal = async (gateway: RunningGateway, phone: string, edition: '2013' | '2019' = '2013'): Promise<TestTerminal> => {
+  const t = await TestTerminal.connect({ host: '127.0.0.1', port: gateway.port, phone, edition, answerTimeoutMs: 2_000 });
+  cleanups.push(() => t.destroy());
+  return t;
+};
+
+const at = (i: number) => ({ latitudeDeg: 39.9 + i / 1000, longitudeDeg: 116.4, speedKmh: 72.5, deviceTimeMs: Date.UTC(2026, 10, 23, 8, 0, i) });
+
+/** A bus whose position publishes wait until released (or fail), to watch ack ordering. */
+class GatedBus extends InProcessBus {
+  gate: { promise: Promise<void>; open: () => void; fail: (error: Error) => void } = GatedBus.newGate();
+  static newGate() {
+    let open!: () => void;
+    let fail!: (error: Error) => void;
+    const promise = new Promise<void>((resolve, reject) => {
+      open = resolve;
+      fail = reject;
+    });
+    promise.catch(() => undefined);
+    return { promise, open, fail };
+  }
+  override async publish(...args: Parameters<InProcessBus['publish']>): Promise<void> {
+    if (args[0] === TOPICS.positions) await this.gate.promise;
+    return super.publish(...args);
+  }
+}
+
+describe('gateway-jt808 sessions (in-process bus)', () => {
+  it('registers, authenticates and publishes a 0x0200 as positionV1 — answering 0x8001 only after the publish resolved', async () => {
+    const bus = new GatedBus({ topicPrefix: 'gated.', logger: quiet });
+    const { gateway } = await start({ bus });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate('京A12345', 2);
+
+    const alarmFlags = (1 << ALARM_BITS.overspeed) | (1 << ALARM_BITS.fatigueDriving);
+    const serial = t.sendLocation({ ...at(1), alarmFlags, mileageKm: 1234.5 });
+    const answer = t.waitForAnswer(serial, 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.received.filter((m) => m.messageId === 0x8001 && m.body.answerSerial === serial)).toHaveLength(0);
+    expect(positions).toHaveLength(0);
+
+    bus.gate.open();
+    const ack = await answer;
+    expect(ack.messageId === 0x8001 && ack.body.result).toBe(GeneralResult.Ok);
+    await until(() => positions.length === 1);
+    expect(positions[0]).toMatchObject({
+      vehicleId: facts.vehicleId,
+      terminalId: '13800000001',
+      plate: '京A12345',
+      plateColour: 2,
+      registered: true,
+      source: 'realtime',
+      speedKmh: 72.5,
+      alarmFlags,
+      accOn: true,
+      gnssFixed: true,
+      mileageKm: 1234.5,
+      deviceTimeMs: at(1).deviceTimeMs,
+    });
+    expect(positions[0]!.receivedAtMs).toBeGreaterThan(Date.now() - 10_000);
+  });
+
+  it('sends no 0x8001 when the publish failed, so the terminal retransmits', async () => {
+    const bus = new GatedBus({ topicPrefix: 'fail.', logger: quiet });
+    const { gateway } = await start({ bus });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const serial = t.sendLocation(at(1));
+    bus.gate.fail(new Error('broker down'));
+    await expect(t.waitForAnswer(serial, 300)).rejects.toThrow(/no answer/);
+    bus.gate = GatedBus.newGate();
+    bus.gate.open();
+    // The retransmission (same serial, as terminals do) is stored and acknowledged.
+    const { frame } = t.encode(0x0200, locationReport(at(1)), serial);
+    const answer = t.waitForAnswer(serial);
+    t.sendRaw(frame);
+    expect((await answer).messageId).toBe(0x8001);
+  });
+
+  it('refuses everything but register/auth before authentication (0x8001 result 1) and stores nothing', async () => {
+    const { gateway, bus } = await start();
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    const answer = await t.sendAndWait(0x0200, locationReport(at(1)));
+    expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Failed);
+    const heartbeat = await t.sendAndWait(0x0002, {});
+    expect(heartbeat.messageId === 0x8001 && heartbeat.body.result).toBe(GeneralResult.Failed);
+    expect(await t.authenticate('wrong-code')).toBe(GeneralResult.Failed);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(positions).toHaveLength(0);
+  });
+
+  it('publishes every 0x0704 item (batch / blind-area), one 0x8001 for the batch, driver from the last 0x0702', async () => {
+    const { gateway, bus } = await start();
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE, '2019');
+    await t.registerAndAuthenticate();
+    const login = await t.sendAndWait(0x0702, {
+      cardStatus: 1,
+      signedOn: true,
+      eventTimeMs: Date.UTC(2026, 10, 23, 7, 0, 0),
+      readResult: 0,
+      card: { driverName: '张三', qualificationCode: 'QC110101199001011234', issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: '110101199001011234' },
+    });
+    expect(login.messageId).toBe(0x8001);
+    const batch = await t.sendAndWait(0x0704, { batchType: 0, blindAreaBackfill: false, locations: [at(1), at(2), at(3)].map(locationReport) });
+    expect(batch.messageId === 0x8001 && batch.body.result).toBe(GeneralResult.Ok);
+    const blind = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [at(4), at(5)].map(locationReport) });
+    expect(blind.messageId === 0x8001 && blind.body.result).toBe(GeneralResult.Ok);
+    await until(() => positions.length === 5);
+    expect(positions.map((p) => p.source).sort()).toEqual(['batch', 'batch', 'batch', 'blind-area', 'blind-area']);
+    expect(new Set(positions.map((p) => p.driverId))).toEqual(new Set(['QC110101199001011234']));
+    expect(positions.every((p) => p.terminalId === '13800000001' && p.vehicleId === facts.vehicleId)).toBe(true);
+  });
+
+  it('keeps the positions of a terminal missing from the vehicle registry, flagged unregistered', async () => {
+    const { gateway, bus } = await start();
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, '013999999999');
+    await t.registerAndAuthenticate('京Z99999', 1);
+    await t.sendAndWait(0x0200, locationReport(at(1)));
+    await until(() => positions.length === 1);
+    expect(positions[0]).toMatchObject({ vehicleId: 'terminal:13999999999', registered: false, terminalId: '13999999999' });
+    expect(positions[0]!.plate).toBeUndefined();
+  });
+
+  it('answers a position that fails positionV1 with result 2 and publishes nothing for it', async () => {
+    const { gateway, bus } = await start();
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const answer = await t.sendAndWait(0x0200, locationReport({ ...at(1), latitudeDeg: 95 }));
+    expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.BadMessage);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(positions).toHaveLength(0);
+  });
+
+  it('counts malformed frames, answers what it can, and drops a connection that sends only garbage', async () => {
+    const { gateway } = await start();
+    const good = await terminal(gateway, KNOWN_PHONE);
+    await good.registerAndAuthenticate();
+    // A frame with a bad check code: counted, not answered, the session goes on.
+    const { frame } = good.encode(0x0200, locationReport(at(1)));
+    const corrupt = frame.slice();
+    corrupt[corrupt.length - 2] = (corrupt[corrupt.length - 2] ?? 0) ^ 0x55;
+    good.sendRaw(corrupt);
+    expect((await good.sendAndWait(0x0200, locationReport(at(2)))).messageId).toBe(0x8001);
+
+    const garbage = await terminal(gateway, '013700000000');
+    for (let i = 0; i < 40 && !garbage.isClosed; i++) {
+      garbage.sendRaw(Buffer.from(`GET / HTTP/1.1 ${'x'.repeat(900)}\r\n`));
+      garbage.sendRaw(Uint8Array.from([0x7e, 0x01, 0x02, 0x7d, 0x09, 0x7e]));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await garbage.closed;
+    const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_decode_errors_total\{[^}]*kind="bad-checksum"/);
+    expect(metrics).toMatch(/roadwatch_gateway_disconnects_total\{[^}]*reason="garbage"/);
+    // The good terminal is unaffected.
+    expect((await good.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
+  });
+
+  it('replaces the old connection when a terminal reconnects on a new socket', async () => {
+    const { gateway } = await start();
+    const first = await terminal(gateway, KNOWN_PHONE);
+    const code = await first.register();
+    expect(await first.authenticate(code)).toBe(0);
+    const second = await terminal(gateway, KNOWN_PHONE);
+    expect(await second.authenticate(code)).toBe(0);
+    await first.closed;
+    expect(gateway.stats()).toMatchObject({ connections: 1, authenticated: 1 });
+    expect((await second.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
+  });
+
+  it('pauses reading sockets while too many positions await the bus and resumes below half', async () => {
+    const bus = new GatedBus({ topicPrefix: 'bp.', logger: quiet });
+    const { gateway } = await start({ bus, maxInFlightPositions: 5, publishMaxBatch: 100 });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const serials = Array.from({ length: 10 }, (_, i) => t.sendLocation(at(i)));
+    await until(() => gateway.stats().pausedSockets === 1);
+    expect(gateway.stats().inFlightPositions).toBeGreaterThan(5);
+    bus.gate.open();
+    await Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
+    await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0);
+  });
+
+  it('closes idle connections', async () => {
+    const { gateway } = await start({ idleTimeoutMs: 100 });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.closed;
+    await until(() => gateway.stats().connections === 0);
+  });
+});
+
+describe('gateway-jt808 downlink (in-process bus)', () => {
+  const command = (terminalId: string, cmd: TerminalCommandV1['command'], commandId = `cmd-${Math.random()}`): TerminalCommandV1 => ({
+    v: 1,
+    commandId,
+    terminalId,
+    issuedAtMs: Date.now(),
+    command: cmd,
+  });
+
+  const answerCommands = (t: TestTerminal): void => {
+    t.onMessage((message: Jt808Message) => {
+      if (message.messageId === 0x8300 || message.messageId === 0x8103) {
+        t.send(0x0001, { answerSerial: message.header.serial, answerMessageId: message.messageId, result: 0 });
+      } else if (message.messageId === 0x8201) {
+        t.send(0x0201, { answerSerial: message.header.serial, location: locationReport(at(9)) });
+      }
+    });
+  };
+
+  it('sends text, location query and parameters to the connected terminal and reports its answers', async () => {
+    const { gateway, bus } = await start();
+    const results = await collect<CommandResultV1>(bus, TOPICS.commandResults);
+    const t = await terminal(gateway, KNOWN_PHONE, '2019');
+    await t.registerAndAuthenticate();
+    answerCommands(t);
+    await bus.publish(TOPICS.terminalCommands, [
+      { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'text', text: '前方拥堵，请减速慢行', tts: true, display: true, urgent: false }, 'c-text') },
+      { key: KNOWN_PHONE, value: command('13800000001', { type: 'location_query' }, 'c-query') },
+      { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'set_params', params: [{ id: 0x0029, value: 10 }] }, 'c-params') },
+    ]);
+    await until(() => results.filter((r) => r.status !== 'sent').length === 3);
+    const final = Object.fromEntries(results.filter((r) => r.status !== 'sent').map((r) => [r.commandId, r]));
+    expect(final['c-text']).toMatchObject({ status: 'acknowledged', terminalId: '13800000001' });
+    expect(final['c-params']).toMatchObject({ status: 'acknowledged' });
+    expect(final['c-query']).toMatchObject({ status: 'answered', answer: { latitudeDeg: at(9).latitudeDeg } });
+    const text = t.received.find((m) => m.messageId === 0x8300);
+    expect(text?.messageId === 0x8300 && text.body.text).toBe('前方拥堵，请减速慢行');
+    expect(results.filter((r) => r.status === 'sent')).toHaveLength(3);
+  });
+
+  it('reports undeliverable for a terminal no instance holds, once, and leaves a terminal held by another instance to it', async () => {
+    const shared = new InMemoryConnectionDirectory();
+    const bus = new InProcessBus({ topicPrefix: 'multi.', logger: quiet });
+    const { gateway: a } = await start({ bus, connections: shared, instanceId: 'a' });
+    const { gateway: b } = await start({ bus, connections: shared, instanceId: 'b' });
+    const results = await collect<CommandResultV1>(bus, TOPICS.commandResults);
+    const onB = await terminal(b, KNOWN_PHONE);
+    await onB.registerAndAuthenticate();
+    answerCommands(onB);
+    await bus.publish(TOPICS.terminalCommands, [
+      { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'text', text: 'hello', tts: false, display: true, urgent: false }, 'held-by-b') },
+      { key: '13000000000', value: command('13000000000', { type: 'location_query' }, 'nobody') },
+    ]);
+    await until(() => results.some((r) => r.commandId === 'held-by-b' && r.status === 'acknowledged') && results.some((r) => r.commandId === 'nobody'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(results.filter((r) => r.commandId === 'nobody').map((r) => r.status)).toEqual(['undeliverable']);
+    expect(results.filter((r) => r.commandId === 'held-by-b').map((r) => r.status)).toEqual(['sent', 'acknowledged']);
+    expect(a.stats().authenticated).toBe(0);
+  });
+
+  it('reports failed when the terminal does not answer in time', async () => {
+    const { gateway, bus } = await start({ commandAnswerTimeoutMs: 100 });
+    const results = await collect<CommandResultV1>(bus, TOPICS.commandResults);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    await bus.publish(TOPICS.terminalCommands, [{ key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'location_query' }, 'silent') }]);
+    await until(() => results.some((r) => r.status === 'failed'));
+    expect(results.find((r) => r.status === 'failed')?.reason).toMatch(/no answer/);
+  });
+});

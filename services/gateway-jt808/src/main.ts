@@ -1,0 +1,69 @@
+import { hostname } from 'node:os';
+import pg from 'pg';
+import { TOPICS } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createSimulatedFleet } from '@roadwatch/testing';
+import { loadGatewayConfig } from './config';
+import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
+import { startGateway } from './gateway.service';
+import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
+import { InMemoryVehicleDirectory } from './vehicle-directory';
+
+// Cluster mode: one gateway process against real Kafka (and Redis / PostgreSQL when configured).
+const config = loadGatewayConfig();
+const logger = createLogger('gateway-jt808', config.LOG_LEVEL);
+const instanceId = config.GATEWAY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+const metrics = new ServiceMetrics('gateway-jt808');
+
+const loadDirectory = async (spec: string): Promise<InMemoryVehicleDirectory> => {
+  if (spec.startsWith('simulated:')) return InMemoryVehicleDirectory.fromFleet(createSimulatedFleet(Number(spec.slice('simulated:'.length))));
+  if (spec.startsWith('file:')) return InMemoryVehicleDirectory.fromFile(spec.slice('file:'.length));
+  return new InMemoryVehicleDirectory();
+};
+const directory = await loadDirectory(config.VEHICLE_DIRECTORY);
+logger.info({ vehicles: directory.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
+
+const registry: TerminalRegistry =
+  config.TERMINAL_REGISTRY === 'postgres' ? new PostgresTerminalRegistry(new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 })) : new InMemoryTerminalRegistry();
+const connections: ConnectionDirectory =
+  config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId) : new InMemoryConnectionDirectory();
+
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: `gateway-jt808-${instanceId}` });
+await bus.ensureTopics([
+  { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.terminalCommands, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.commandResults, partitions: config.KAFKA_TOPIC_PARTITIONS },
+]);
+
+const gateway = await startGateway({
+  bus,
+  directory,
+  registry,
+  connections,
+  port: config.GATEWAY_PORT,
+  host: config.GATEWAY_HOST,
+  instanceId,
+  logger,
+  metrics,
+  idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+  publishLingerMs: config.PUBLISH_LINGER_MS,
+  publishMaxBatch: config.PUBLISH_MAX_BATCH,
+  maxInFlightPositions: config.MAX_INFLIGHT_POSITIONS,
+  commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
+  commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
+});
+
+const ops = await startOpsServer({
+  port: config.OPS_PORT,
+  host: config.OPS_HOST,
+  metrics,
+  readiness: [
+    { name: 'tcp', check: () => gateway.readiness().listening },
+    { name: 'commands', check: () => gateway.readiness().commands },
+    { name: 'kafka', check: () => gateway.readiness().kafka },
+  ],
+});
+logger.info({ opsPort: ops.port }, 'ops server listening');
+// Closed in reverse: ops, gateway (flushes positions), then the bus and the stores.
+onShutdown(logger, [() => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);

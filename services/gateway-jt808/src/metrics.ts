@@ -1,0 +1,78 @@
+import type { Counter } from 'prom-client';
+import type { ServiceMetrics } from '@roadwatch/runtime';
+
+const hexId = (messageId: number): string => `0x${messageId.toString(16).padStart(4, '0')}`;
+
+/**
+ * The gateway's Prometheus metrics. Label children are cached: `labels()` hashes its
+ * arguments on every call, which shows at tens of thousands of frames per second.
+ */
+export class GatewayMetrics {
+  readonly connections;
+  readonly authenticated;
+  readonly inFlight;
+  readonly pausedSockets;
+  readonly publishSeconds;
+  readonly publishFailures;
+  readonly backpressurePauses;
+  private readonly frames;
+  private readonly decodeErrors;
+  private readonly positions;
+  private readonly disconnects;
+  private readonly commandResults;
+  private readonly rejected;
+  private readonly cache = new Map<string, { inc(value?: number): void }>();
+
+  constructor(metrics: ServiceMetrics) {
+    this.connections = metrics.gauge('gateway_connections', 'Open TCP connections from terminals');
+    this.authenticated = metrics.gauge('gateway_authenticated_terminals', 'Terminals authenticated on this instance');
+    this.inFlight = metrics.gauge('gateway_positions_in_flight', 'Positions submitted for publishing and not yet acknowledged by Kafka');
+    this.pausedSockets = metrics.gauge('gateway_paused_sockets', 'Sockets whose reading is paused by back-pressure');
+    this.publishSeconds = metrics.histogram('gateway_kafka_publish_seconds', 'Duration of one batched publish of positions, until Kafka acknowledged it', [
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ]);
+    this.publishFailures = metrics.counter('gateway_kafka_publish_failures_total', 'Batched publishes of positions that failed (their terminals got no 0x8001)');
+    this.backpressurePauses = metrics.counter('gateway_backpressure_pauses_total', 'Times a socket was paused because too many positions awaited Kafka');
+    this.frames = metrics.counter('gateway_frames_total', 'Frames received and decoded, by message id', ['message_id']);
+    this.decodeErrors = metrics.counter('gateway_decode_errors_total', 'Frames or bytes that failed to decode, by error kind', ['kind']);
+    this.positions = metrics.counter('gateway_positions_total', 'Positions accepted for publishing, by source and registration', ['source', 'registered']);
+    this.disconnects = metrics.counter('gateway_disconnects_total', 'Connections closed, by reason', ['reason']);
+    this.commandResults = metrics.counter('gateway_command_results_total', 'Command results published, by status', ['status']);
+    this.rejected = metrics.counter('gateway_rejected_messages_total', 'Messages answered with a failure, by reason', ['reason']);
+  }
+
+  private child(counter: Counter<string>, label: string, value: string): { inc(value?: number): void } {
+    const key = `${label}\u0000${value}\u0000${(counter as unknown as { name: string }).name}`;
+    let child = this.cache.get(key);
+    if (!child) {
+      child = counter.labels({ [label]: value });
+      this.cache.set(key, child);
+    }
+    return child;
+  }
+
+  frame(messageId: number): void {
+    this.child(this.frames, 'message_id', hexId(messageId)).inc();
+  }
+  decodeError(kind: string): void {
+    this.child(this.decodeErrors, 'kind', kind).inc();
+  }
+  position(source: string, registered: boolean, count = 1): void {
+    const key = `positions\u0000${source}\u0000${registered}`;
+    let child = this.cache.get(key);
+    if (!child) {
+      child = this.positions.labels({ source, registered: String(registered) });
+      this.cache.set(key, child);
+    }
+    child.inc(count);
+  }
+  disconnect(reason: string): void {
+    this.child(this.disconnects, 'reason', reason).inc();
+  }
+  commandResult(status: string): void {
+    this.child(this.commandResults, 'status', status).inc();
+  }
+  rejectedMessage(reason: string): void {
+    this.child(this.rejected, 'reason', reason).inc();
+  }
+}

@@ -1,0 +1,55 @@
+import { positionV1, type PositionV1 } from '@roadwatch/contracts';
+import { findLocationItem, type LocationReport } from '@roadwatch/jt808';
+
+/** Who sent a report, as the session knows it after authentication. */
+export interface ReportingVehicle {
+  terminalId: string;
+  vehicleId: string;
+  registered: boolean;
+  plate?: string;
+  plateColour?: number;
+  driverId?: string;
+}
+
+export type PositionSource = PositionV1['source'];
+
+export type MappedPosition = { ok: true; position: PositionV1 } | { ok: false; reason: string };
+
+/**
+ * One 0x0200 body (or one 0x0704 item) → a validated `positionV1`. Validated here, one by
+ * one, because the bus refuses a whole publish when one value is invalid: a terminal
+ * reporting latitude 95° must not sink the batch it shares with a thousand others.
+ * A report whose device time is all zeros (no GNSS time yet) gets the receive time.
+ */
+export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, source: PositionSource, receivedAtMs: number): MappedPosition => {
+  const mileage = findLocationItem(report.items, 'mileage');
+  const recorderSpeed = findLocationItem(report.items, 'recorder-speed');
+  const satellites = findLocationItem(report.items, 'satellites');
+  const candidate = {
+    v: 1 as const,
+    vehicleId: vehicle.vehicleId,
+    terminalId: vehicle.terminalId,
+    ...(vehicle.plate !== undefined ? { plate: vehicle.plate } : {}),
+    ...(vehicle.plateColour !== undefined ? { plateColour: vehicle.plateColour } : {}),
+    registered: vehicle.registered,
+    ...(vehicle.driverId !== undefined ? { driverId: vehicle.driverId } : {}),
+    deviceTimeMs: report.deviceTimeMs ?? receivedAtMs,
+    receivedAtMs,
+    latitudeDeg: report.latitudeDeg,
+    longitudeDeg: report.longitudeDeg,
+    altitudeM: report.altitudeM,
+    speedKmh: report.speedKmh,
+    headingDeg: report.directionDeg,
+    alarmFlags: report.alarmFlags >>> 0,
+    statusFlags: report.statusFlags >>> 0,
+    accOn: report.status.accOn,
+    gnssFixed: report.status.positioned,
+    ...(mileage ? { mileageKm: mileage.mileageKm } : {}),
+    ...(recorderSpeed ? { recorderSpeedKmh: recorderSpeed.recorderSpeedKmh } : {}),
+    ...(satellites ? { satellites: satellites.satellites } : {}),
+    source,
+  };
+  const parsed = positionV1.safeParse(candidate);
+  if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  return { ok: true, position: parsed.data };
+};

@@ -1,0 +1,382 @@
+import {
+  buildPlatformGeneralResponse,
+  buildRegisterResponse,
+  GeneralResult,
+  Jt808StreamDecoder,
+  RegisterResult,
+  type Jt808DecodeError,
+  type Jt808Header,
+  type Jt808Message,
+  type LocationReport,
+} from '@roadwatch/jt808';
+import { unregisteredVehicleIdOf } from '@roadwatch/domain';
+import type { PositionV1 } from '@roadwatch/contracts';
+import type { Logger } from '@roadwatch/runtime';
+import type { GatewayMetrics } from './metrics';
+import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
+import type { PositionBatcher } from './position-batcher';
+import { canonicalTerminalId } from './terminal-id';
+import type { TerminalRegistry } from './terminal-registry';
+import type { VehicleDirectory } from './vehicle-directory';
+
+/** The transport a session talks through: a TCP socket in production, a fake in unit tests. */
+export interface TerminalConnection {
+  readonly remoteAddress: string;
+  /** False when the peer is not reading fast enough (the caller may drop it). */
+  write(frame: Uint8Array): boolean;
+  close(reason: string): void;
+  readonly closed: boolean;
+}
+
+/** Which sessions are online, by terminal; a newer authenticated connection replaces an older one. */
+export interface TerminalHub {
+  attach(session: TerminalSession): void;
+  detach(session: TerminalSession): void;
+}
+
+/** The downlink side: answers from terminals to commands sent to them. */
+export interface CommandCorrelator {
+  onTerminalResponse(session: TerminalSession, answerSerial: number, answerMessageId: number, result: number): void;
+  onLocationAnswer(session: TerminalSession, answerSerial: number, position: PositionV1 | null): void;
+  onSessionClosed(session: TerminalSession): void;
+}
+
+export interface SessionLimits {
+  /** Decode errors in a row (no valid frame between) before the connection is dropped. */
+  maxConsecutiveErrors: number;
+  /** Bytes received since the last valid frame before the connection is dropped. */
+  maxBytesWithoutFrame: number;
+  /** Failed 0x0102 on one connection before it is dropped. */
+  maxAuthFailures: number;
+  /** Messages waiting for an async step (register/auth) before the socket is paused. */
+  maxQueuedMessages: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxConsecutiveErrors: 16,
+  maxBytesWithoutFrame: 16 * 1024,
+  maxAuthFailures: 3,
+  maxQueuedMessages: 256,
+};
+
+export interface SessionContext {
+  registry: TerminalRegistry;
+  directory: VehicleDirectory;
+  batcher: PositionBatcher;
+  hub: TerminalHub;
+  commands: CommandCorrelator;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  now(): number;
+  limits: SessionLimits;
+}
+
+type Addressee = Pick<Jt808Header, 'terminalPhone' | 'edition' | 'protocolVersion'>;
+
+/**
+ * One terminal connection: the JT/T 808 conversation, free of node:net.
+ *
+ * - Before authentication only 0x0100 (register) and 0x0102 (authenticate) are served;
+ *   anything else is answered 0x8001 result 1 (failure) and not stored, so a terminal
+ *   that lost its session learns it at once and authenticates again instead of waiting
+ *   for its response timeout. Terminal responses (0x0001) are ignored.
+ * - 0x0200 / 0x0704 positions are answered 0x8001 only after Kafka acknowledged them;
+ *   if the publish fails, nothing is answered and the terminal retransmits.
+ * - Messages are handled in arrival order; an async step (register, authenticate)
+ *   holds the ones behind it.
+ */
+export class TerminalSession {
+  /** Canonical terminal id once known (header of the first frame), see `canonicalTerminalId`. */
+  terminalId: string | null = null;
+  authenticated = false;
+  vehicle: ReportingVehicle | null = null;
+  /** The addressee for downlink frames: the phone as the terminal sends it, its edition. */
+  addressee: Addressee | null = null;
+  private decoder: Jt808StreamDecoder | null = null;
+  private serial = 0;
+  private consecutiveErrors = 0;
+  private bytesSinceFrame = 0;
+  private authFailures = 0;
+  private readonly queue: Jt808Message[] = [];
+  private draining = false;
+  private lastExpireMs = 0;
+  lastDataMs = 0;
+
+  constructor(
+    readonly connection: TerminalConnection,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  get queuedMessages(): number {
+    return this.queue.length;
+  }
+
+  get logFields(): Record<string, unknown> {
+    return { terminalId: this.terminalId, vehicleId: this.vehicle?.vehicleId, remote: this.connection.remoteAddress };
+  }
+
+  nextSerial(): number {
+    const serial = this.serial;
+    this.serial = (this.serial + 1) & 0xffff;
+    return serial;
+  }
+
+  /** Bytes from the socket. Never throws: bad input is counted, logged, and bounded. */
+  onData(chunk: Uint8Array): void {
+    if (this.connection.closed) return;
+    const nowMs = this.ctx.now();
+    this.lastDataMs = nowMs;
+    this.decoder ??= new Jt808StreamDecoder();
+    this.bytesSinceFrame += chunk.length;
+    const events = this.decoder.push(chunk, nowMs);
+    if (nowMs - this.lastExpireMs > 10_000) {
+      this.lastExpireMs = nowMs;
+      events.push(...this.decoder.expire(nowMs));
+    }
+    for (const event of events) {
+      if (event.type === 'message') {
+        this.consecutiveErrors = 0;
+        this.bytesSinceFrame = 0;
+        this.ctx.metrics.frame(event.message.messageId);
+        this.queue.push(event.message);
+      } else if (event.type === 'error') {
+        this.onDecodeError(event.error);
+      } else {
+        this.ctx.metrics.decodeError('dropped-subpackages');
+        this.ctx.logger.warn({ ...this.logFields, dropped: event.dropped }, 'incomplete sub-package set dropped');
+      }
+    }
+    if (this.connection.closed) return;
+    if (this.consecutiveErrors >= this.ctx.limits.maxConsecutiveErrors || this.bytesSinceFrame > this.ctx.limits.maxBytesWithoutFrame) {
+      this.ctx.logger.warn({ ...this.logFields, consecutiveErrors: this.consecutiveErrors, bytesSinceFrame: this.bytesSinceFrame }, 'dropping a connection that sends no valid frames');
+      this.close('garbage');
+      return;
+    }
+    this.drain();
+  }
+
+  /** The socket closed (by either side). */
+  onClosed(): void {
+    this.queue.length = 0;
+    this.decoder = null;
+    this.ctx.hub.detach(this);
+    this.ctx.commands.onSessionClosed(this);
+  }
+
+  close(reason: string): void {
+    if (this.connection.closed) return;
+    this.ctx.metrics.disconnect(reason);
+    this.connection.close(reason);
+  }
+
+  /** Frees the decoder of a connection that has been quiet (its buffers are empty by then). */
+  releaseIdleBuffers(idleSinceMs: number): void {
+    if (this.decoder && this.lastDataMs < idleSinceMs) this.decoder = null;
+  }
+
+  write(frame: Uint8Array): void {
+    if (this.connection.closed) return;
+    this.connection.write(frame);
+  }
+
+  private onDecodeError(error: Jt808DecodeError): void {
+    this.consecutiveErrors++;
+    this.ctx.metrics.decodeError(error.kind);
+    const hint = error.header;
+    this.ctx.logger.warn({ ...this.logFields, terminalPhone: hint?.terminalPhone, kind: error.kind, messageId: hint?.messageId, err: error.message }, 'malformed JT/T 808 frame');
+    // With a readable header the terminal can be told: 3 = unsupported, 2 = bad message.
+    if (hint && (this.terminalId === null || canonicalTerminalId(hint.terminalPhone) === this.terminalId)) {
+      const to = this.addressee ?? { terminalPhone: hint.terminalPhone, edition: hint.terminalPhone.length > 12 ? '2019' : '2013', protocolVersion: hint.terminalPhone.length > 12 ? 1 : null };
+      const answered = { ...to, messageId: hint.messageId, serial: hint.serial } as Jt808Header;
+      this.write(buildPlatformGeneralResponse(answered, this.nextSerial(), error.kind === 'unsupported-message' ? GeneralResult.Unsupported : GeneralResult.BadMessage));
+    }
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0 && !this.connection.closed) {
+        const message = this.queue.shift()!;
+        const pending = this.handle(message);
+        if (pending) {
+          pending
+            .catch((error: unknown) => this.ctx.logger.error({ ...this.logFields, err: error }, 'error handling a message'))
+            .finally(() => {
+              this.draining = false;
+              this.drain();
+            });
+          return;
+        }
+      }
+      this.draining = false;
+    } catch (error) {
+      // A bug in a handler must not take the process down; drop this connection only.
+      this.draining = false;
+      this.ctx.logger.error({ ...this.logFields, err: error }, 'unexpected error handling a message; closing the connection');
+      this.close('internal-error');
+    }
+  }
+
+  private answer(header: Jt808Header, result: number): void {
+    this.write(buildPlatformGeneralResponse(header, this.nextSerial(), result));
+  }
+
+  private reject(header: Jt808Header, reason: string): void {
+    this.ctx.metrics.rejectedMessage(reason);
+    this.answer(header, GeneralResult.Failed);
+  }
+
+  /** Handles one message; returns a promise only when later messages must wait for it. */
+  private handle(message: Jt808Message): Promise<void> | void {
+    const { header } = message;
+    switch (message.messageId) {
+      case 0x0100:
+        return this.register(header, message.body);
+      case 0x0102:
+        return this.authenticate(header, message.body.authCode);
+      case 0x0001:
+        // Responses are never answered; before authentication they are ignored.
+        if (this.isCurrentTerminal(header)) this.ctx.commands.onTerminalResponse(this, message.body.answerSerial, message.body.answerMessageId, message.body.result);
+        return;
+    }
+    if (!this.authenticated) return this.reject(header, 'not-authenticated');
+    if (!this.isCurrentTerminal(header)) return this.reject(header, 'terminal-id-mismatch');
+    this.addressee = header;
+    switch (message.messageId) {
+      case 0x0002:
+        return this.answer(header, GeneralResult.Ok);
+      case 0x0003:
+        return this.logout(header);
+      case 0x0200:
+        return this.publishPositions(header, [message.body], 'realtime');
+      case 0x0704:
+        return this.publishPositions(header, message.body.locations, message.body.blindAreaBackfill ? 'blind-area' : 'batch');
+      case 0x0201:
+        return this.locationAnswer(message.body.answerSerial, message.body.location);
+      case 0x0702: {
+        const body = message.body;
+        const driverId = body.signedOn ? body.card?.qualificationCode || body.card?.driverIdNumber || undefined : undefined;
+        if (this.vehicle) this.vehicle = { ...this.vehicle, driverId };
+        this.ctx.logger.info({ ...this.logFields, driverId, signedOn: body.signedOn }, 'driver identity');
+        return this.answer(header, GeneralResult.Ok);
+      }
+      default:
+        // Platform messages (0x8xxx) coming up from a terminal.
+        return this.answer(header, GeneralResult.Unsupported);
+    }
+  }
+
+  private isCurrentTerminal(header: Jt808Header): boolean {
+    return this.terminalId !== null && canonicalTerminalId(header.terminalPhone) === this.terminalId;
+  }
+
+  private async register(header: Jt808Header, body: Extract<Jt808Message, { messageId: 0x0100 }>['body']): Promise<void> {
+    const terminalId = canonicalTerminalId(header.terminalPhone);
+    if (this.authenticated && terminalId !== this.terminalId) return this.reject(header, 'terminal-id-mismatch');
+    let authCode: string;
+    try {
+      authCode = await this.ctx.registry.register({
+        terminalId,
+        plate: body.plate,
+        plateColour: body.plateColor,
+        manufacturerId: body.manufacturerId,
+        terminalModel: body.terminalModel,
+        deviceId: body.terminalId,
+        provinceId: body.provinceId,
+        cityId: body.cityId,
+      });
+    } catch (error) {
+      // No answer: the terminal retries its registration.
+      this.ctx.logger.error({ terminalId, err: error }, 'terminal registry unavailable; registration not answered');
+      return;
+    }
+    this.ctx.logger.info({ terminalId, plate: body.plate, plateColour: body.plateColor, remote: this.connection.remoteAddress }, 'terminal registered');
+    this.write(buildRegisterResponse(header, this.nextSerial(), RegisterResult.Ok, authCode));
+  }
+
+  private async authenticate(header: Jt808Header, authCode: string): Promise<void> {
+    const terminalId = canonicalTerminalId(header.terminalPhone);
+    if (this.authenticated && terminalId !== this.terminalId) return this.reject(header, 'terminal-id-mismatch');
+    let ok: boolean;
+    try {
+      ok = await this.ctx.registry.authenticate(terminalId, authCode);
+    } catch (error) {
+      this.ctx.logger.error({ terminalId, err: error }, 'terminal registry unavailable; authentication not answered');
+      return;
+    }
+    if (!ok) {
+      this.authFailures++;
+      this.ctx.logger.warn({ terminalId, remote: this.connection.remoteAddress, failures: this.authFailures }, 'authentication failed');
+      this.reject(header, 'bad-auth-code');
+      if (this.authFailures >= this.ctx.limits.maxAuthFailures) this.close('auth-failed');
+      return;
+    }
+    let facts;
+    try {
+      facts = await this.ctx.directory.lookup(terminalId);
+    } catch (error) {
+      this.ctx.logger.error({ terminalId, err: error }, 'vehicle directory unavailable; authentication not answered');
+      return;
+    }
+    if (this.connection.closed) return;
+    this.terminalId = terminalId;
+    this.addressee = header;
+    this.vehicle = facts
+      ? { terminalId, vehicleId: facts.vehicleId, registered: true, plate: facts.plate, plateColour: facts.plateColour }
+      : { terminalId, vehicleId: unregisteredVehicleIdOf(terminalId), registered: false };
+    if (!this.authenticated) {
+      this.authenticated = true;
+      this.ctx.hub.attach(this);
+    }
+    if (!facts) this.ctx.logger.warn({ terminalId, vehicleId: this.vehicle.vehicleId }, 'terminal not in the vehicle registry; its positions are kept, flagged unregistered');
+    this.answer(header, GeneralResult.Ok);
+  }
+
+  private async logout(header: Jt808Header): Promise<void> {
+    try {
+      await this.ctx.registry.unregister(this.terminalId!);
+    } catch (error) {
+      this.ctx.logger.error({ ...this.logFields, err: error }, 'terminal registry unavailable; logout not answered');
+      return;
+    }
+    this.ctx.logger.info(this.logFields, 'terminal logged out');
+    this.answer(header, GeneralResult.Ok);
+  }
+
+  private publishPositions(header: Jt808Header, reports: readonly LocationReport[], source: PositionSource): void {
+    const vehicle = this.vehicle!;
+    const receivedAtMs = Date.now();
+    const messages = [];
+    for (const report of reports) {
+      const mapped = toPosition(report, vehicle, source, receivedAtMs);
+      if (mapped.ok) messages.push({ key: vehicle.vehicleId, value: mapped.position });
+      else {
+        this.ctx.metrics.rejectedMessage('invalid-position');
+        this.ctx.logger.warn({ ...this.logFields, reason: mapped.reason }, 'position fails positionV1; not published');
+      }
+    }
+    if (messages.length === 0 && reports.length > 0) return this.answer(header, GeneralResult.BadMessage);
+    this.ctx.batcher.submit(messages).then(
+      () => {
+        this.ctx.metrics.position(source, vehicle.registered, messages.length);
+        this.answer(header, GeneralResult.Ok);
+      },
+      // Not stored, not answered: the terminal retransmits after its response timeout.
+      () => this.ctx.metrics.rejectedMessage('publish-failed'),
+    );
+  }
+
+  private locationAnswer(answerSerial: number, report: LocationReport): void {
+    const vehicle = this.vehicle!;
+    const mapped = toPosition(report, vehicle, 'realtime', Date.now());
+    if (mapped.ok) {
+      // A queried position is a position like any other; no 0x8001 is due for a response.
+      this.ctx.batcher.submit([{ key: vehicle.vehicleId, value: mapped.position }]).then(
+        () => this.ctx.metrics.position('realtime', vehicle.registered),
+        () => this.ctx.metrics.rejectedMessage('publish-failed'),
+      );
+    }
+    this.ctx.commands.onLocationAnswer(this, answerSerial, mapped.ok ? mapped.position : null);
+  }
+}

@@ -1,0 +1,1 @@
+export { TestTerminal, locationReport, type LocationInput, type TestTerminalOptions } from './jt808-terminal';
