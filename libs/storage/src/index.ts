@@ -1,1 +1,4 @@
-export {};
+export * from './embedded-timescale';
+export * from './pool';
+export * from './settings';
+export * from './migrate';
