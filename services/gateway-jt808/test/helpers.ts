@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { TOPICS, type TopicName } from '@roadwatch/contracts';
+import { KafkaBus, type Bus } from '@roadwatch/messaging';
+
+export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const quiet = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+
+/** A Kafka bus whose topics carry a prefix no other test uses. */
+export const isolatedKafkaBus = (name: string): { bus: KafkaBus; prefix: string } => {
+  const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${name}.`;
+  const bus = new KafkaBus({
+    brokers,
+    clientId: `gateway-e2e-${name}`,
+    topicPrefix: prefix,
+    logger: quiet,
+    backoff: { initialMs: 50, maxMs: 500 },
+    consumer: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100 },
+  });
+  return { bus, prefix };
+};
+
+export const ensureGatewayTopics = (bus: Bus, partitions = 3): Promise<void> =>
+  bus.ensureTopics([TOPICS.positions, TOPICS.terminalCommands, TOPICS.commandResults].map((topic) => ({ topic, partitions })));
+
+/** Everything on `topic`, read by a fresh consumer group from the beginning. */
+export const readTopic = async <T>(bus: Bus, topic: TopicName): Promise<{ values: T[]; close: () => Promise<void> }> => {
+  const values: T[] = [];
+  const subscription = await bus.subscribe({
+    groupId: `reader-${randomUUID()}`,
+    topics: [topic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      for (const message of batch.messages) values.push(message.value as T);
+    },
+  });
+  return { values, close: () => subscription.close() };
+};
+
+export const until = async (predicate: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `bash deploy/local/infra.sh <command>` (kafka-kill / kafka-start for the outage test). */
+export const infra = (command: 'kafka-kill' | 'kafka-start'): Promise<string> =>
+  new Promise((resolve, reject) =>
+    execFile('bash', ['deploy/local/infra.sh', command], { cwd: repoRoot, timeout: 180_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`infra.sh ${command} failed: ${stderr || error.message}`)) : resolve(stdout + stderr),
+    ),
+  );
