@@ -6,3 +6,5 @@ export * from './common/alerts';
 export * from './common/time-window';
 export * from './motion/motion-model';
 export * from './fatigue/fatigue.rule';
+export * from './roads/road-index';
+export * from './speeding/speeding.rule';

@@ -1,0 +1,215 @@
+import type { AlertV1, PositionV1, Severity } from '@roadwatch/contracts';
+import { isExpresswayClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
+import { buildAlert, type EvidencePosition } from '../common/alerts';
+import type { RulesConfig, SpeedingBand } from '../common/rules-config';
+import { isInDailyWindow } from '../common/time-window';
+import { pickDriversReading } from '../roads/road-index';
+
+/**
+ * Speeding (RULES.md §1, §8 "Speeding"). A report is *over* when its GNSS speed exceeds
+ * the effective limit: the lowest of the posted limit, the class cap, the hazmat cap and,
+ * for passenger classes at night, 80% of the day limit. Over reports ≤ 60 s apart form
+ * one episode, counted at ≥ 30 s from its first to its last over report; one alert per
+ * episode, re-emitted with the same id and a higher revision while it grows. The band is
+ * taken on the episode's peak excess.
+ */
+
+export type LimitSource = 'posted' | 'class_cap' | 'own_cap' | 'hazmat_cap' | 'night_80';
+
+export interface EffectiveLimit {
+  limitKmh: number;
+  source: LimitSource;
+  /** The limit before the night rule. */
+  dayLimitKmh: number;
+  night: boolean;
+  segmentId: string;
+  roadClass: RoadSegmentLimit['roadClass'];
+  roadName?: string;
+  postedLimitKmh: number;
+}
+
+const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
+  const cfg = config.speeding;
+  let limitKmh = road.postedLimitKmh;
+  let source: LimitSource = 'posted';
+  const capRoad = cfg.capRoadClasses.includes(road.roadClass);
+  const consider = (kmh: number | undefined, from: LimitSource): void => {
+    if (kmh !== undefined && kmh < limitKmh) {
+      limitKmh = kmh;
+      source = from;
+    }
+  };
+  if (facts.vehicleClass === 'hazmat') {
+    // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
+    consider(capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh, 'hazmat_cap');
+  } else if (capRoad) {
+    // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
+    if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) consider(facts.ownCapKmh, 'own_cap');
+    else consider(cfg.expresswayCapKmh[facts.vehicleClass], 'class_cap');
+  }
+  const dayLimitKmh = limitKmh;
+  if (night) {
+    limitKmh = dayLimitKmh * cfg.nightFactor;
+    source = 'night_80';
+  }
+  return {
+    limitKmh, source, dayLimitKmh, night, segmentId: road.segmentId, roadClass: road.roadClass, postedLimitKmh: road.postedLimitKmh,
+    ...(road.name !== undefined ? { roadName: road.name } : {}),
+  };
+};
+
+/**
+ * The effective limit at a report. Where several roads match, the driver's reading: the
+ * highest effective limit (RULES.md §8 — the doubt goes to the driver).
+ */
+export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): EffectiveLimit => {
+  const night = config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
+  const limits = roads.map((road) => limitOnRoad(facts, road, night, config));
+  return pickDriversReading(limits, (l) => l.limitKmh, (l) => ({ segmentId: l.segmentId, roadClass: l.roadClass, postedLimitKmh: l.postedLimitKmh }));
+};
+
+export interface SpeedingBandResult {
+  points: number | null;
+  serious: boolean;
+  /** 'expressway ≥ 20%', 'other road 10–20%', 'below 10%', 'not scored for class other'. */
+  label: string;
+}
+
+const EPSILON = 1e-9;
+
+/** §8: the band on the excess over the effective limit, 以上 = "at or above". */
+export const speedingBand = (facts: VehicleFacts, roadClass: RoadSegmentLimit['roadClass'], excess: number, config: RulesConfig): SpeedingBandResult => {
+  const cfg = config.speeding;
+  const expressway = isExpresswayClass(roadClass);
+  const bands: SpeedingBand[] = expressway ? cfg.expresswayBands : cfg.otherRoadBands;
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  if (!cfg.scoredClasses.includes(facts.vehicleClass)) return { points: null, serious: false, label: `not scored for class ${facts.vehicleClass}` };
+  for (let i = 0; i < bands.length; i++) {
+    const band = bands[i] as SpeedingBand;
+    if (excess >= band.minExcess - EPSILON) {
+      const range = i > 0 ? `${pct(band.minExcess)}–${pct((bands[i - 1] as SpeedingBand).minExcess)}` : `≥ ${pct(band.minExcess)}`;
+      return { points: band.points, serious: band.serious, label: `${expressway ? 'expressway' : 'other road'} ${range}` };
+    }
+  }
+  const lowest = bands[bands.length - 1];
+  return { points: null, serious: false, label: `${expressway ? 'expressway' : 'other road'} below ${pct(lowest?.minExcess ?? 0)}` };
+};
+
+const severityOf = (band: SpeedingBandResult): Severity =>
+  band.serious ? 'serious' : band.points === null || band.points === 0 ? 'info' : band.points >= 6 ? 'major' : 'minor';
+
+interface OverReport extends EvidencePosition {
+  limitKmh: number;
+  excess: number;
+}
+
+export interface SpeedingEpisode {
+  firstMs: number;
+  lastMs: number;
+  reportCount: number;
+  sumExcess: number;
+  first: OverReport;
+  peak: OverReport;
+  last: OverReport;
+  peakLimit: EffectiveLimit;
+  /** Sources of the effective limit seen in the episode, in order of first appearance. */
+  limitSources: LimitSource[];
+  /** Revision last emitted; −1 before the episode reached 30 s. */
+  revision: number;
+}
+
+export interface SpeedingState {
+  episode: SpeedingEpisode | null;
+}
+
+export interface SpeedingEvent {
+  position: PositionV1;
+  /** Segments and zones at the position (the road index's answer, never empty). */
+  roads: readonly RoadSegmentLimit[];
+}
+
+export const initialSpeedingState = (): SpeedingState => ({ episode: null });
+
+export const evaluateSpeeding = (
+  facts: VehicleFacts,
+  state: SpeedingState,
+  event: SpeedingEvent,
+  config: RulesConfig,
+): { state: SpeedingState; outputs: AlertV1[] } => {
+  const cfg = config.speeding;
+  const p = event.position;
+  const t = p.deviceTimeMs;
+  // An episode ends when no over report followed within 60 s.
+  let episode = state.episode && t - state.episode.lastMs <= cfg.maxReportSpacingMs ? state.episode : null;
+  const limit = effectiveLimit(facts, event.roads, t, config);
+  if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs: [] };
+
+  const over: OverReport = {
+    deviceTimeMs: t, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh,
+    limitKmh: limit.limitKmh, excess: (p.speedKmh - limit.limitKmh) / limit.limitKmh,
+  };
+  if (!episode) {
+    episode = { firstMs: t, lastMs: t, reportCount: 1, sumExcess: over.excess, first: over, peak: over, last: over, peakLimit: limit, limitSources: [limit.source], revision: -1 };
+  } else {
+    const newPeak = over.excess > episode.peak.excess;
+    episode = {
+      ...episode,
+      lastMs: t,
+      reportCount: episode.reportCount + 1,
+      sumExcess: episode.sumExcess + over.excess,
+      last: over,
+      peak: newPeak ? over : episode.peak,
+      peakLimit: newPeak ? limit : episode.peakLimit,
+      limitSources: episode.limitSources.includes(limit.source) ? episode.limitSources : [...episode.limitSources, limit.source],
+    };
+  }
+  const durationMs = episode.lastMs - episode.firstMs;
+  if (durationMs < cfg.minEpisodeMs) return { state: { episode }, outputs: [] };
+
+  episode = { ...episode, revision: episode.revision + 1 };
+  const band = speedingBand(facts, episode.peakLimit.roadClass, episode.peak.excess, config);
+  const meanExcess = episode.sumExcess / episode.reportCount;
+  const pct = (x: number): number => Math.round(x * 1000) / 10;
+  const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh });
+  const evidence = [episode.first, episode.peak, episode.last]
+    .filter((r, i, all) => all.findIndex((o) => o.deviceTimeMs === r.deviceTimeMs) === i)
+    .map(toEvidence);
+  const alert = buildAlert(facts, {
+    rule: 'speeding', level: 'violation', severity: severityOf(band), subject: 'vehicle', windowKey: episode.firstMs, revision: episode.revision,
+    startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs: t,
+    ...(p.driverId ? { driverId: p.driverId } : {}),
+    ...(band.points !== null ? { points: band.points } : {}),
+    summary: `Speeding ${episode.peak.speedKmh} km/h where the limit is ${round1(episode.peakLimit.limitKmh)} km/h (${limitSourceText[episode.peakLimit.source]}), +${pct(episode.peak.excess)}% for ${Math.round(durationMs / 1000)} s`,
+    details: {
+      durationMs,
+      reportCount: episode.reportCount,
+      peakSpeedKmh: episode.peak.speedKmh,
+      effectiveLimitKmh: round1(episode.peakLimit.limitKmh),
+      limitSource: episode.peakLimit.source,
+      limitSources: episode.limitSources,
+      dayLimitKmh: episode.peakLimit.dayLimitKmh,
+      night: episode.peakLimit.night,
+      postedLimitKmh: episode.peakLimit.postedLimitKmh,
+      segmentId: episode.peakLimit.segmentId,
+      roadClass: episode.peakLimit.roadClass,
+      ...(episode.peakLimit.roadName !== undefined ? { roadName: episode.peakLimit.roadName } : {}),
+      peakExcessPct: pct(episode.peak.excess),
+      meanExcessPct: pct(meanExcess),
+      band: band.label,
+    },
+    evidence,
+    latitudeDeg: p.latitudeDeg,
+    longitudeDeg: p.longitudeDeg,
+  });
+  return { state: { episode }, outputs: [alert] };
+};
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+const limitSourceText: Record<LimitSource, string> = {
+  posted: 'posted limit',
+  class_cap: 'class cap on expressways',
+  own_cap: "vehicle's own cap",
+  hazmat_cap: 'hazmat cap',
+  night_80: 'night 80% rule',
+};
