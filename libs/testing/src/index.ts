@@ -1,1 +1,2 @@
 export * from './fleet-simulator';
+export * from './infra';
