@@ -7,3 +7,4 @@ export { libsPositionRules } from './rules/libs-position-rules';
 export { MemoryStateStore } from './state/memory-state-store';
 export { RedisStateStore } from './state/redis-state-store';
 export type { StateStore, PartitionRef, PartitionSnapshot, Checkpoint } from './state/state-store';
+export { detectorEnvSchema, loadDetectorConfig, directoryFromConfig, type DetectorConfig } from './config';

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { InMemoryVehicleDirectory, loadVehicleRegistryFile, parseVehicleRegistry, type VehicleDirectory } from './directory/vehicle-directory';
+import type { RestArea } from './reminders/fatigue-reminder';
+
+export const detectorEnvSchema = infraEnvSchema.extend({
+  DETECTOR_GROUP_ID: z.string().min(1).default('detector'),
+  /** Physical topic = prefix + logical name (a shared cluster, a test). */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  DETECTOR_STATE_PREFIX: z.string().min(1).default('roadwatch:detector:'),
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
+  OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
+  /** JSON array of vehicle facts (the registry export); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
+  VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
+  VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
+  /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
+  REST_AREAS_FILE: z.string().min(1).optional(),
+  FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
+});
+
+export type DetectorConfig = z.infer<typeof detectorEnvSchema>;
+
+export const loadDetectorConfig = (env: Record<string, string | undefined> = process.env): DetectorConfig => parseEnv(detectorEnvSchema, env);
+
+export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => {
+  if (config.VEHICLE_REGISTRY_FILE) return loadVehicleRegistryFile(config.VEHICLE_REGISTRY_FILE);
+  if (config.VEHICLE_REGISTRY_JSON) return parseVehicleRegistry(config.VEHICLE_REGISTRY_JSON, 'VEHICLE_REGISTRY_JSON');
+  return new InMemoryVehicleDirectory([]);
+};
+
+const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: z.number(), longitudeDeg: z.number() }));
+
+export const restAreasFromConfig = (config: DetectorConfig): RestArea[] =>
+  config.REST_AREAS_FILE ? restAreaSchema.parse(JSON.parse(readFileSync(config.REST_AREAS_FILE, 'utf8'))) : [];

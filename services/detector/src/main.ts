@@ -1,0 +1,30 @@
+import { TOPICS } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig } from './config';
+import { startDetector } from './detector.service';
+import { RedisStateStore } from './state/redis-state-store';
+
+// Cluster mode: one detector member against real Kafka and Redis. Scale by starting more.
+const logger = createLogger('detector');
+const config = loadDetectorConfig();
+const metrics = new ServiceMetrics('detector');
+const directory = directoryFromConfig(config);
+if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
+await bus.ensureTopics(
+  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
+);
+const stateStore = RedisStateStore.connect(config.REDIS_URL, config.DETECTOR_STATE_PREFIX);
+const detector = await startDetector({
+  bus,
+  stateStore,
+  directory,
+  groupId: config.DETECTOR_GROUP_ID,
+  offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
+  reminders: { enabled: config.FATIGUE_REMINDERS === 'on', restAreas: restAreasFromConfig(config) },
+  logger,
+  metrics,
+});
+const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: [] });
+onShutdown(logger, [() => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);
