@@ -8,3 +8,4 @@ export * from './motion/motion-model';
 export * from './fatigue/fatigue.rule';
 export * from './roads/road-index';
 export * from './speeding/speeding.rule';
+export * from './night-ban/night-ban.rule';
