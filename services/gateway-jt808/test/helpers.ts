@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { TOPICS, type TopicName } from '@roadwatch/contracts';
 import { KafkaBus, type Bus } from '@roadwatch/messaging';
@@ -46,13 +44,3 @@ export const until = async (predicate: () => boolean, timeoutMs = 30_000, what =
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** `bash deploy/local/infra.sh <command>` (kafka-kill / kafka-start for the outage test). */
-export const infra = (command: 'kafka-kill' | 'kafka-start'): Promise<string> =>
-  new Promise((resolve, reject) =>
-    execFile('bash', ['deploy/local/infra.sh', command], { cwd: repoRoot, timeout: 180_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`infra.sh ${command} failed: ${stderr || error.message}`)) : resolve(stdout + stderr),
-    ),
-  );
