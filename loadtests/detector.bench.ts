@@ -1,0 +1,173 @@
+/**
+ * Detector throughput and memory, printed (not a test). Run: `npx tsx loadtests/detector.bench.ts`
+ * Env: BENCH_VEHICLES (100000), BENCH_REPORTS (positions per vehicle in-process, 10),
+ * BENCH_KAFKA_POSITIONS (positions through Kafka, 300000), BENCH_RULES (libs | toy),
+ * BENCH_SKIP_KAFKA=1 to run the in-process part only.
+ *
+ * 1. In-process: every position through DetectorProcessor (rules + state + checkpoint to
+ *    the memory store), publishing to a no-op publisher — the cost of the rules pipeline
+ *    and the detector's bookkeeping without a broker.
+ * 2. Kafka consumer path: N positions produced to a fresh topic (12 partitions), then one
+ *    detector member (KafkaBus + RedisStateStore) consumes them; timed from its start to the
+ *    last position handled.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
+import { KafkaBus, type ReceivedMessage } from '@roadwatch/messaging';
+import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
+import { createLogger } from '@roadwatch/runtime';
+import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName, type SimulatedVehicle } from '@roadwatch/testing';
+import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, InMemoryVehicleDirectory, libsPositionRules, MemoryStateStore, RedisStateStore, startDetector, type PositionRules } from '../services/detector/src/index';
+import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
+import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1_048_576;
+};
+
+const VEHICLES = Number(process.env['BENCH_VEHICLES'] ?? 100_000);
+const REPORTS = Number(process.env['BENCH_REPORTS'] ?? 10);
+const KAFKA_POSITIONS = Number(process.env['BENCH_KAFKA_POSITIONS'] ?? 300_000);
+const RULES_NAME = process.env['BENCH_RULES'] ?? 'libs';
+const START_MS = Date.UTC(2025, 2, 14, 1, 0);
+
+const rules = (): PositionRules => {
+  if (RULES_NAME === 'toy') return toyPositionRules();
+  try {
+    return libsPositionRules();
+  } catch (error) {
+    console.warn(`libs/rules position pipeline unavailable (${(error as Error).message}); using the toy rules`);
+    return toyPositionRules();
+  }
+};
+
+const positionAt = (vehicle: SimulatedVehicle, index: number): PositionV1 => {
+  const speedKmh = vehicle.cruiseSpeedKmh + ((index * 7) % 20);
+  const { position, headingDeg } = pointAlongRoute(vehicle.routeIndex, index * 30 * (speedKmh / 3.6));
+  const deviceTimeMs = START_MS + index * 30_000;
+  return {
+    v: 1, vehicleId: vehicle.facts.vehicleId, terminalId: vehicle.terminalPhone, plate: vehicle.facts.plate, plateColour: vehicle.facts.plateColour, registered: true,
+    deviceTimeMs, receivedAtMs: deviceTimeMs + 800, ...position, altitudeM: 45, speedKmh, headingDeg,
+    alarmFlags: 0, statusFlags: 1, accOn: true, gnssFixed: true, source: 'realtime',
+  };
+};
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules): Promise<void> => {
+  const directory = InMemoryVehicleDirectory.fromFleet(fleet);
+  const store = new MemoryStateStore();
+  const processor = new DetectorProcessor({
+    publisher: { publish: async () => undefined },
+    stateStore: store,
+    directory,
+    positionRules,
+    overloadConfig: DEFAULT_OVERLOAD_CONFIG,
+    reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,
+    topics: DEFAULT_DETECTOR_TOPICS,
+    logger: createLogger('bench', 'silent'),
+    now: () => START_MS,
+  });
+  const partitions = 12;
+  const offsets = new Array<number>(partitions).fill(0);
+  const baseline = heapMb();
+  let handled = 0;
+  let alerts = 0;
+  const countingRules: PositionRules = {
+    process: (...args) => {
+      const result = positionRules.process(...args);
+      alerts += result.alerts.length;
+      return result;
+    },
+    checkOffline: positionRules.checkOffline,
+  };
+  (processor as unknown as { deps: { positionRules: PositionRules } }).deps.positionRules = countingRules;
+  const started = performance.now();
+  for (let report = 0; report < REPORTS; report++) {
+    // One round: every vehicle reports once, in partition batches of up to 500.
+    const byPartition: PositionV1[][] = Array.from({ length: partitions }, () => []);
+    fleet.forEach((vehicle, index) => byPartition[index % partitions]!.push(positionAt(vehicle, report)));
+    for (let partition = 0; partition < partitions; partition++) {
+      const list = byPartition[partition]!;
+      for (let start = 0; start < list.length; start += 500) {
+        const batch = list.slice(start, start + 500).map((value) => ({ topic: TOPICS.positions, partition, offset: String(offsets[partition]!++), key: value.vehicleId, value, timestampMs: 0, headers: {} }) as ReceivedMessage<typeof TOPICS.positions>);
+        await processor.handlePositions(partition, batch);
+        handled += batch.length;
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const heldMb = heapMb() - baseline;
+  const sample = await store.load({ topic: TOPICS.positions, partition: 0 });
+  const jsonBytes = [...sample.states.values()].reduce<number>((sum, state) => sum + JSON.stringify(state).length, 0) / Math.max(1, sample.states.size);
+  console.log(`in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s; ${fmt(alerts)} alerts`);
+  console.log(`memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed JSON ${fmt(jsonBytes)} B/vehicle`);
+};
+
+const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRules): Promise<void> => {
+  const { kafkaBrokers, redisUrl } = infraEnv();
+  const prefix = `${uniqueName('bench')}.`;
+  const logger = createLogger('bench', 'warn');
+  const producer = new KafkaBus({ brokers: kafkaBrokers.split(','), clientId: 'bench-producer', topicPrefix: prefix, logger });
+  await producer.ensureTopics([
+    { topic: TOPICS.positions, partitions: 12 },
+    { topic: TOPICS.wimMeasurements, partitions: 1 },
+    { topic: TOPICS.alerts, partitions: 12 },
+    { topic: TOPICS.overloadViolations, partitions: 1 },
+    { topic: TOPICS.terminalCommands, partitions: 1 },
+  ]);
+  const produceStarted = performance.now();
+  const chunk: { key: string; value: PositionV1 }[] = [];
+  for (let n = 0; n < KAFKA_POSITIONS; n++) {
+    const vehicle = fleet[n % fleet.length]!;
+    const value = positionAt(vehicle, Math.floor(n / fleet.length));
+    chunk.push({ key: value.vehicleId, value });
+    if (chunk.length === 5_000 || n === KAFKA_POSITIONS - 1) {
+      await producer.publish(TOPICS.positions, chunk.splice(0));
+    }
+  }
+  const produceSeconds = (performance.now() - produceStarted) / 1000;
+  console.log(`kafka: produced ${fmt(KAFKA_POSITIONS)} positions in ${produceSeconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / produceSeconds)}/s (validated, acks=all)`);
+
+  let processed = 0;
+  const countingRules: PositionRules = {
+    process: (...args) => {
+      processed++;
+      return positionRules.process(...args);
+    },
+    checkOffline: positionRules.checkOffline,
+  };
+  const bus = new KafkaBus({ brokers: kafkaBrokers.split(','), clientId: 'bench-detector', topicPrefix: prefix, logger, consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 } });
+  const redisStore = RedisStateStore.connect(redisUrl, `bench:${prefix}`);
+  let checkpoints = 0;
+  let checkpointMs = 0;
+  const stateStore: typeof redisStore = Object.assign(Object.create(redisStore) as typeof redisStore, {
+    checkpoint: async (...args: Parameters<typeof redisStore.checkpoint>) => {
+      const t = performance.now();
+      const written = await redisStore.checkpoint(...args);
+      checkpoints++;
+      checkpointMs += performance.now() - t;
+      return written;
+    },
+  });
+  const started = performance.now();
+  const detector = await startDetector({ bus, stateStore, directory: InMemoryVehicleDirectory.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), offlineCheckIntervalMs: 0, logger });
+  while (processed < KAFKA_POSITIONS) await new Promise((resolve) => setTimeout(resolve, 100));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`);
+  await detector.close();
+  await bus.close();
+  await producer.close();
+  await stateStore.close();
+};
+
+const fleet = createSimulatedFleet(VEHICLES, 42);
+console.log(`detector bench: ${fmt(VEHICLES)} vehicles, rules = ${RULES_NAME}, node ${process.version}`);
+await inProcess(fleet, rules());
+if (process.env['BENCH_SKIP_KAFKA'] !== '1') await throughKafka(fleet, rules());
+process.exit(0);
