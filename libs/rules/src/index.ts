@@ -9,3 +9,5 @@ export * from './fatigue/fatigue.rule';
 export * from './roads/road-index';
 export * from './speeding/speeding.rule';
 export * from './night-ban/night-ban.rule';
+export * from './quality/data-quality.rule';
+export * from './pipeline/vehicle-pipeline';

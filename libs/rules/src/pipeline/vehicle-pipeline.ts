@@ -1,0 +1,283 @@
+import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
+import { chinaDateOf, type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
+import { buildAlert, formatDuration, subjectOf } from '../common/alerts';
+import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
+import { evaluateFatigue, initialFatigueState, type FatigueState } from '../fatigue/fatigue.rule';
+import { initialMotionState, stepMotion, type MotionState } from '../motion/motion-model';
+import { evaluateNightBan, initialNightBanState, type NightBanState, type RegistryNotice, type RelayLookup } from '../night-ban/night-ban.rule';
+import { countTrack, emptyCounters, judgeDrift, validatePosition, type DriftState, type QualityCounters, type TrackPoint } from '../quality/data-quality.rule';
+import { limitsAt, type RoadIndex } from '../roads/road-index';
+import { evaluateSpeeding, initialSpeedingState, type SpeedingState } from '../speeding/speeding.rule';
+
+/**
+ * The per-vehicle pipeline the detector runs for each position, in order per vehicle:
+ * (a) exact duplicates and positions at or before the watermark are not fed to the rules
+ * ('duplicate' / 'late' — the caller still archives them); (b) the record is validated
+ * (RULES.md §6); drift is flagged and excluded; (c) the motion model, speeding, fatigue,
+ * 02:00–05:00 and time-window bans run on what remains; (d) alerts come out as AlertV1
+ * with deterministic ids. The state is plain JSON: checkpoint it anywhere, restore it, and
+ * the same input gives the same alerts.
+ */
+
+export interface VehicleIdentity {
+  vehicleId: string;
+  plate?: string;
+  plateColour?: number;
+  companyId?: string;
+  regionCode?: string;
+}
+
+export interface AcceptedPoint extends TrackPoint {
+  roadClasses: RoadClass[];
+}
+
+export interface VehicleRuleState {
+  v: 1;
+  identity: VehicleIdentity;
+  /** Device time of the newest report that passed the time check; older ones are late. */
+  watermarkMs: number | null;
+  /** Hashes of the most recent reports, to tell a retransmission from a late report. */
+  recent: number[];
+  lastReceivedAtMs: number | null;
+  lastAccepted: AcceptedPoint | null;
+  drift: DriftState;
+  /** Device time of the first invalid report of the current run of invalid ones. */
+  invalidRunStartMs: number | null;
+  /** Silence start (last receipt) for which an offline alert is out. */
+  offlineSinceMs: number | null;
+  motion: MotionState;
+  speeding: SpeedingState;
+  fatigue: FatigueState;
+  nightBan: NightBanState;
+  quality: QualityCounters;
+}
+
+export interface PipelineContext {
+  /** The clock for the "time ≤ now + skew" check; defaults to the position's receivedAtMs (deterministic on replay). */
+  nowMs?: number;
+  roads?: RoadIndex;
+  relays?: RelayLookup;
+}
+
+export type PositionStatus = 'accepted' | 'duplicate' | 'late' | 'invalid' | 'drift';
+
+export interface ProcessResult {
+  state: VehicleRuleState;
+  status: PositionStatus;
+  /** Why a position is invalid or drift. */
+  reasons: string[];
+  alerts: AlertV1[];
+  notices: RegistryNotice[];
+  /** Quality counters of local days that ended with this position; persist them. */
+  closedDays: QualityCounters[];
+}
+
+export const initialVehicleState = (facts: VehicleFacts): VehicleRuleState => ({
+  v: 1,
+  identity: identityOf(facts),
+  watermarkMs: null,
+  recent: [],
+  lastReceivedAtMs: null,
+  lastAccepted: null,
+  drift: { candidate: null },
+  invalidRunStartMs: null,
+  offlineSinceMs: null,
+  motion: initialMotionState(),
+  speeding: initialSpeedingState(),
+  fatigue: initialFatigueState(),
+  nightBan: initialNightBanState(),
+  quality: emptyCounters(''),
+});
+
+const identityOf = (facts: VehicleFacts): VehicleIdentity => ({
+  vehicleId: facts.vehicleId,
+  plate: facts.plate,
+  plateColour: facts.plateColour,
+  ...(facts.companyId !== undefined ? { companyId: facts.companyId } : {}),
+  ...(facts.regionCode !== undefined ? { regionCode: facts.regionCode } : {}),
+});
+
+/** FNV-1a over the fields a retransmission repeats exactly. */
+export const positionFingerprint = (p: PositionV1): number => {
+  const text = `${p.deviceTimeMs}|${p.latitudeDeg}|${p.longitudeDeg}|${p.speedKmh}|${p.headingDeg}|${p.altitudeM}|${p.alarmFlags}|${p.statusFlags}|${p.accOn ? 1 : 0}|${p.driverId ?? ''}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+};
+
+const remember = (recent: number[], fingerprint: number, size: number): number[] =>
+  recent.length < size ? [...recent, fingerprint] : [...recent.slice(recent.length - size + 1), fingerprint];
+
+const factsFromIdentity = (identity: VehicleIdentity): VehicleFacts => ({
+  vehicleId: identity.vehicleId,
+  plate: identity.plate ?? '',
+  plateColour: identity.plateColour ?? 0,
+  vehicleClass: 'other',
+  ...(identity.companyId !== undefined ? { companyId: identity.companyId } : {}),
+  ...(identity.regionCode !== undefined ? { regionCode: identity.regionCode } : {}),
+});
+
+/** Roll the daily counters over when the accepted report's local day changes. */
+const rollCounters = (counters: QualityCounters, timeMs: number, closed: QualityCounters[]): QualityCounters => {
+  const date = chinaDateOf(timeMs);
+  if (counters.date === date) return counters;
+  if (counters.date !== '' && counters.received > 0) closed.push(counters);
+  return emptyCounters(date);
+};
+
+const bump = (c: QualityCounters, key: 'received' | 'valid' | 'invalid' | 'drift' | 'duplicate' | 'late' | 'movedThroughGaps'): QualityCounters => ({ ...c, [key]: c[key] + 1 });
+
+export const processPosition = (
+  facts: VehicleFacts,
+  vehicleState: VehicleRuleState | undefined,
+  position: PositionV1,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+  ctx: PipelineContext = {},
+): ProcessResult => {
+  const alerts: AlertV1[] = [];
+  const notices: RegistryNotice[] = [];
+  const closedDays: QualityCounters[] = [];
+  const previous = vehicleState ?? initialVehicleState(facts);
+  let state: VehicleRuleState = { ...previous, identity: identityOf(facts) };
+  const t = position.deviceTimeMs;
+  const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
+  const positionEvidence = [{ deviceTimeMs: t, ...where, speedKmh: position.speedKmh }];
+
+  // Data resumed after an offline alert: the alert gets its end.
+  state.lastReceivedAtMs = Math.max(state.lastReceivedAtMs ?? 0, position.receivedAtMs);
+  if (state.offlineSinceMs !== null) {
+    alerts.push(offlineAlert(facts, state.offlineSinceMs, position.receivedAtMs, config, 1));
+    state.offlineSinceMs = null;
+  }
+
+  // (a) Retransmissions and late reports are archived by the caller, never fed to the rules.
+  const fingerprint = positionFingerprint(position);
+  if (state.recent.includes(fingerprint)) {
+    return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], alerts, notices, closedDays };
+  }
+  if (state.watermarkMs !== null && t <= state.watermarkMs) {
+    return { state: { ...state, quality: bump(state.quality, 'late') }, status: 'late', reasons: [], alerts, notices, closedDays };
+  }
+
+  // (b) The valid-record check (§6). A report from the future does not move the watermark.
+  const nowMs = ctx.nowMs ?? position.receivedAtMs;
+  const reasons = validatePosition(position, facts, nowMs, config.quality);
+  if (reasons.length > 0) {
+    const timePlausible = !reasons.some((r) => r.startsWith('time:'));
+    state = {
+      ...state,
+      recent: remember(state.recent, fingerprint, config.quality.recentFingerprints),
+      watermarkMs: timePlausible ? t : state.watermarkMs,
+      quality: bump(bump(timePlausible ? rollCounters(state.quality, t, closedDays) : state.quality, 'received'), 'invalid'),
+    };
+    // One alert per run of invalid reports, keyed by the run's first report.
+    if (state.invalidRunStartMs === null) {
+      state.invalidRunStartMs = t;
+      alerts.push(buildAlert(facts, {
+        rule: 'invalid_position', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: t,
+        startedAtMs: t, raisedAtMs: t, summary: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
+        ...(timePlausible ? { evidence: positionEvidence } : {}),
+      }));
+    }
+    return { state, status: 'invalid', reasons, alerts, notices, closedDays };
+  }
+  state.invalidRunStartMs = null;
+  state.watermarkMs = t;
+  state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
+  state.quality = bump(rollCounters(state.quality, t, closedDays), 'received');
+
+  // Drift (§6): excluded from the rules, counted against 漂移率.
+  const point: TrackPoint = { timeMs: t, ...where };
+  const drift = judgeDrift(state.drift, state.lastAccepted, point, config.quality, config.motion.jitterM);
+  state.drift = drift.state;
+  if (drift.verdict === 'drift') {
+    state.quality = bump(state.quality, 'drift');
+    const impliedKmh = Math.round(drift.impliedKmh);
+    alerts.push(buildAlert(facts, {
+      rule: 'drift', level: 'data_quality', severity: 'info', subject: 'vehicle', windowKey: t, startedAtMs: t, raisedAtMs: t,
+      summary: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
+      details: { impliedSpeedKmh: impliedKmh, previous: state.lastAccepted }, evidence: positionEvidence, ...where,
+    }));
+    return { state, status: 'drift', reasons: [`drift: implies ${impliedKmh} km/h`], alerts, notices, closedDays };
+  }
+
+  // (c) The rules.
+  state.quality = countTrack(bump(state.quality, 'valid'), state.lastAccepted, point, config.quality);
+  const roads: RoadSegmentLimit[] = ctx.roads
+    ? limitsAt(ctx.roads, position.latitudeDeg, position.longitudeDeg)
+    : [{ segmentId: 'unmatched', roadClass: config.roads.unmatchedRoadClass, postedLimitKmh: config.roads.unmatchedPostedLimitKmh }];
+  const roadClasses = roads.map((r) => r.roadClass);
+  const subject = subjectOf(position.driverId);
+  const motion = stepMotion(state.motion, { timeMs: t, ...where, speedKmh: position.speedKmh, subject }, config.motion);
+  state.motion = motion.state;
+  const interval = motion.interval;
+
+  if (interval?.kind === 'gap_moved') {
+    // §8: a gap moved through counts as driving and is flagged (possible 人为干扰/屏蔽信号).
+    state.quality = bump(state.quality, 'movedThroughGaps');
+    const durationMs = interval.endMs - interval.startMs;
+    alerts.push(buildAlert(facts, {
+      rule: 'data_gap_moved', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: interval.startMs,
+      startedAtMs: interval.startMs, endedAtMs: interval.endMs, raisedAtMs: t,
+      ...(position.driverId ? { driverId: position.driverId } : {}),
+      summary: `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${Math.round(interval.distanceM)} m (counted as driving)`,
+      details: { durationMs, distanceM: Math.round(interval.distanceM), countedAsDriving: true },
+      evidence: [
+        { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
+        positionEvidence[0] as (typeof positionEvidence)[number],
+      ],
+      ...where,
+    }));
+  }
+
+  const speeding = evaluateSpeeding(facts, state.speeding, { position, roads }, config);
+  state.speeding = speeding.state;
+  alerts.push(...speeding.outputs);
+
+  const fatigue = evaluateFatigue(facts, state.fatigue, { position, interval, subject }, config);
+  state.fatigue = fatigue.state;
+  alerts.push(...fatigue.outputs);
+
+  const nightBan = evaluateNightBan(facts, state.nightBan, {
+    position, interval,
+    roadClassesAtStart: state.lastAccepted?.roadClasses ?? roadClasses,
+    roadClassesAtEnd: roadClasses,
+    ...(ctx.relays ? { relays: ctx.relays } : {}),
+  }, config);
+  state.nightBan = nightBan.state;
+  alerts.push(...nightBan.outputs);
+  notices.push(...nightBan.notices);
+
+  state.lastAccepted = { ...point, roadClasses };
+  return { state, status: 'accepted', reasons: [], alerts, notices, closedDays };
+};
+
+const offlineAlert = (facts: VehicleFacts, sinceMs: number, atMs: number, config: RulesConfig, revision: number): AlertV1 =>
+  buildAlert(facts, {
+    rule: 'offline', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: sinceMs, revision,
+    startedAtMs: sinceMs, raisedAtMs: atMs, ...(revision > 0 ? { endedAtMs: atMs } : {}),
+    summary: revision > 0
+      ? `Back online after ${formatDuration(atMs - sinceMs)} without reports`
+      : `Offline: no report for more than ${formatDuration(config.quality.offlineAfterMs)}`,
+    details: { silentMs: atMs - sinceMs, offlineAfterMs: config.quality.offlineAfterMs, resumed: revision > 0 },
+  });
+
+/**
+ * Called by the detector on a timer: a vehicle with no report received for longer than
+ * `offlineAfterMs` is offline — one alert per silence; the next report closes it.
+ */
+export const checkOffline = (
+  state: VehicleRuleState,
+  nowMs: number,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+): { state: VehicleRuleState; alerts: AlertV1[] } => {
+  const last = state.lastReceivedAtMs;
+  if (last === null || state.offlineSinceMs !== null || nowMs - last <= config.quality.offlineAfterMs) return { state, alerts: [] };
+  return {
+    state: { ...state, offlineSinceMs: last },
+    alerts: [offlineAlert(factsFromIdentity(state.identity), last, nowMs, config, 0)],
+  };
+};

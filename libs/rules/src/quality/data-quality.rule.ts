@@ -1,0 +1,117 @@
+import type { PositionV1 } from '@roadwatch/contracts';
+import { haversineMeters, type VehicleFacts } from '@roadwatch/domain';
+import type { QualityConfig } from '../common/rules-config';
+
+/**
+ * Data quality (RULES.md §6, 联网联控 assessment): the valid-record check of JT/T 809-2011
+ * §4.5.8, drift (a point implying > 160 km/h from its neighbours), and the per-vehicle daily
+ * counters behind 数据合格率, 漂移率, 上线率 and 轨迹完整率. Offline detection is in the
+ * pipeline (`checkOffline`), as a function of state and the detector's clock.
+ */
+
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isDword = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffff_ffff;
+
+/** Reasons the record is not valid; empty when it is. `nowMs` is the time of receipt or the detector's clock. */
+export const validatePosition = (position: PositionV1, facts: VehicleFacts | undefined, nowMs: number, config: QualityConfig): string[] => {
+  const reasons: string[] = [];
+  const p = position;
+  if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) reasons.push('time: missing');
+  else if (p.deviceTimeMs > nowMs + config.clockSkewMs) reasons.push(`time: ${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`);
+  if (!isFiniteNumber(p.longitudeDeg) || p.longitudeDeg < config.minLongitudeDeg || p.longitudeDeg > config.maxLongitudeDeg) {
+    reasons.push(`longitude: ${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`);
+  }
+  if (!isFiniteNumber(p.latitudeDeg) || p.latitudeDeg < config.minLatitudeDeg || p.latitudeDeg > config.maxLatitudeDeg) {
+    reasons.push(`latitude: ${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`);
+  }
+  if (!isFiniteNumber(p.speedKmh) || p.speedKmh < config.minSpeedKmh || p.speedKmh > config.maxSpeedKmh) reasons.push(`speed: ${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`);
+  if (!isFiniteNumber(p.altitudeM) || p.altitudeM < config.minAltitudeM || p.altitudeM > config.maxAltitudeM) reasons.push(`altitude: ${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`);
+  if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360) reasons.push(`direction: ${p.headingDeg} outside 0–360`);
+  if (!isDword(p.alarmFlags)) reasons.push('alarm: not a DWORD');
+  if (!isDword(p.statusFlags)) reasons.push('status: not a DWORD');
+  const plate = p.plate ?? facts?.plate;
+  if (typeof plate !== 'string' || plate.trim() === '') reasons.push('plate: missing');
+  const colour = p.plateColour ?? facts?.plateColour;
+  if (!Number.isInteger(colour) || (colour as number) < 0 || (colour as number) > 255) reasons.push('plate colour: missing');
+  return reasons;
+};
+
+export interface TrackPoint {
+  timeMs: number;
+  latitudeDeg: number;
+  longitudeDeg: number;
+}
+
+/**
+ * Implied speed between two points; GPS jitter is allowed for first, so a point is only
+ * called drift (a mark against the carrier's 漂移率) when it holds beyond the jitter.
+ */
+export const impliedSpeedKmh = (a: TrackPoint, b: TrackPoint, jitterM: number): number => {
+  const dt = b.timeMs - a.timeMs;
+  const d = Math.max(0, haversineMeters(a, b) - jitterM);
+  if (dt <= 0) return d > 0 ? Infinity : 0;
+  return (d / dt) * 3600;
+};
+
+export interface DriftState {
+  /** The last point judged drift, awaiting its successor. */
+  candidate: TrackPoint | null;
+}
+
+export type DriftVerdict = 'ok' | 'drift' | 'reanchor';
+
+/**
+ * Drift from its neighbours, judged without waiting for the next report: a point implying
+ * > 160 km/h from the last accepted point is drift — unless the previous point was also
+ * "drift" and this one agrees with it (≤ 160 km/h), in which case the accepted point was
+ * the bad one and the track re-anchors here.
+ */
+export const judgeDrift = (
+  state: DriftState,
+  lastAccepted: TrackPoint | null,
+  point: TrackPoint,
+  config: QualityConfig,
+  jitterM: number,
+): { state: DriftState; verdict: DriftVerdict; impliedKmh: number } => {
+  if (!lastAccepted) return { state: { candidate: null }, verdict: 'ok', impliedKmh: 0 };
+  const impliedKmh = impliedSpeedKmh(lastAccepted, point, jitterM);
+  if (impliedKmh <= config.driftSpeedKmh) return { state: { candidate: null }, verdict: 'ok', impliedKmh };
+  if (state.candidate && impliedSpeedKmh(state.candidate, point, jitterM) <= config.driftSpeedKmh) {
+    return { state: { candidate: null }, verdict: 'reanchor', impliedKmh };
+  }
+  return { state: { candidate: point }, verdict: 'drift', impliedKmh };
+};
+
+/** Per-vehicle counters for one local day; the detector persists each closed day. */
+export interface QualityCounters {
+  /** Local date (YYYY-MM-DD) of the device time of the reports counted. */
+  date: string;
+  received: number;
+  valid: number;
+  invalid: number;
+  drift: number;
+  duplicate: number;
+  late: number;
+  /** 轨迹完整率 = completeTrackM ÷ trackM (gaps > 1 km between consecutive points are incomplete). */
+  trackM: number;
+  completeTrackM: number;
+  incompleteGaps: number;
+  movedThroughGaps: number;
+}
+
+export const emptyCounters = (date: string): QualityCounters => ({
+  date, received: 0, valid: 0, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0,
+});
+
+/** Adds the stretch between consecutive accepted points to the track mileage. */
+export const countTrack = (counters: QualityCounters, from: TrackPoint | null, to: TrackPoint, config: QualityConfig): QualityCounters => {
+  if (!from) return counters;
+  const d = haversineMeters(from, to);
+  const complete = d <= config.completeGapM;
+  return {
+    ...counters,
+    trackM: counters.trackM + d,
+    completeTrackM: counters.completeTrackM + (complete ? d : 0),
+    incompleteGaps: counters.incompleteGaps + (complete ? 0 : 1),
+  };
+};
