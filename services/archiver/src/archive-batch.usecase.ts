@@ -1,0 +1,72 @@
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import type { Batch } from '@roadwatch/messaging';
+import type { ArchiveWriter } from './archive-writer';
+import type { LatestPositionStore } from './latest/latest-position-store';
+
+export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations] as const;
+export type ArchivedTopic = (typeof ARCHIVED_TOPICS)[number];
+
+export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'overload_violations';
+
+export interface BatchOutcome {
+  topic: ArchivedTopic;
+  table: ArchivedTable;
+  messages: number;
+  /** Rows inserted or changed; messages − rows were already there (redelivery, duplicates). */
+  rows: number;
+  /** Latest-position entries moved forward (positions only). */
+  latestMoved: number;
+  /** Kafka timestamp of the batch's last message. */
+  lastTimestampMs: number;
+  durationMs: number;
+}
+
+/**
+ * Archives one partition's batch: one statement for the whole batch, then (positions) the
+ * latest-position cache. It resolves only after both, so the bus commits the offsets only
+ * after the database committed; a failure rejects and the bus hands the same batch again,
+ * which the natural-key writes and the forward-only cache absorb.
+ */
+export class ArchiveBatch {
+  constructor(
+    private readonly deps: {
+      writer: ArchiveWriter;
+      latestPositions: LatestPositionStore;
+      now?: () => number;
+    },
+  ) {}
+
+  async handle(batch: Batch<ArchivedTopic>): Promise<BatchOutcome> {
+    const now = this.deps.now ?? Date.now;
+    const started = now();
+    const outcome = (table: ArchivedTable, rows: number, latestMoved = 0): BatchOutcome => ({
+      topic: batch.topic,
+      table,
+      messages: batch.messages.length,
+      rows,
+      latestMoved,
+      lastTimestampMs: batch.messages[batch.messages.length - 1]?.timestampMs ?? started,
+      durationMs: now() - started,
+    });
+    switch (batch.topic) {
+      case TOPICS.positions: {
+        const positions: PositionV1[] = batch.messages.map((m) => m.value);
+        const rows = await this.deps.writer.writePositions(positions);
+        const moved = await this.deps.latestPositions.advance(positions);
+        return outcome('positions', rows, moved);
+      }
+      case TOPICS.wimMeasurements: {
+        const measurements: WimMeasurementV1[] = batch.messages.map((m) => m.value);
+        return outcome('wim_measurements', await this.deps.writer.writeWimMeasurements(measurements));
+      }
+      case TOPICS.alerts: {
+        const alerts: AlertV1[] = batch.messages.map((m) => m.value);
+        return outcome('alerts', await this.deps.writer.upsertAlerts(alerts));
+      }
+      case TOPICS.overloadViolations: {
+        const violations: OverloadViolationV1[] = batch.messages.map((m) => m.value);
+        return outcome('overload_violations', await this.deps.writer.writeOverloadViolations(violations));
+      }
+    }
+  }
+}

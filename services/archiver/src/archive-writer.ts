@@ -1,0 +1,19 @@
+import type { AlertV1, OverloadViolationV1, PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
+
+/**
+ * Where the archiver writes. Every call is one statement (one transaction) for the whole
+ * list, idempotent on the natural key, and resolves after the database committed; it
+ * resolves to the number of rows it inserted or changed (a redelivered row counts 0).
+ */
+export interface ArchiveWriter {
+  /** Key (vehicle_id, device_time); a repeat is ignored. */
+  writePositions(positions: readonly PositionV1[]): Promise<number>;
+  /** Key measurement_id; a repeat is ignored. */
+  writeWimMeasurements(measurements: readonly WimMeasurementV1[]): Promise<number>;
+  /** Key alert_id; a higher revision replaces the row, an equal or lower one is ignored. */
+  upsertAlerts(alerts: readonly AlertV1[]): Promise<number>;
+  /** Key violation_id; a repeat is ignored. */
+  writeOverloadViolations(violations: readonly OverloadViolationV1[]): Promise<number>;
+  /** Answers when the database is usable (readiness). */
+  ping(): Promise<boolean>;
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '@roadwatch/contracts';
+import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
+import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
+import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import { infraEnv, uniqueName } from '@roadwatch/testing';
+import {
+  ARCHIVED_TOPICS,
+  MemoryLatestPositionStore,
+  PgArchiveWriter,
+  RedisLatestPositionStore,
+  startArchiver,
+  type ArchiveWriter,
+  type RunningArchiver,
+} from '../src/index';
+import { positionsOf, runArchiveScenario, vehicleDailyReports, waitUntil } from './support/scenario';
+
+const env = infraEnv();
+const logger = createLogger('archiver-test', process.env['LOG_LEVEL'] ?? 'warn');
+
+const metricValue = async (metrics: ServiceMetrics, name: string, labels: Record<string, string>): Promise<number> => {
+  const metric = metrics.registry.getSingleMetric(`roadwatch_${name}`);
+  const values = (await metric?.get())?.values ?? [];
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+};
+
+/** Drops a test schema and, when pg_partman manages its tables, their partman config. */
+const dropSchema = async (pool: StoragePool, schema: string): Promise<void> => {
+  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
+  const partmanSchema = partman.rows[0]?.nspname;
+  if (partmanSchema) await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+};
+
+describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
+  const name = uniqueName('archiver');
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'archiver-test', topicPrefix: `${name}.`, logger });
+  const pool = createPool(env.databaseUrl, { schema: name, max: 4, application: 'archiver-test' });
+  const latest = RedisLatestPositionStore.connect(env.redisUrl, `${name}:`);
+  const metrics = new ServiceMetrics('archiver-test', { defaultMetrics: false });
+  let archiver: RunningArchiver;
+  // Fails the first positions batch AFTER the database committed it: the batch comes back
+  // (its offsets were not committed) and the natural keys absorb the second write.
+  let failedOnce = false;
+  const real = new PgArchiveWriter(pool);
+  const writer: ArchiveWriter = {
+    writePositions: async (positions) => {
+      const rows = await real.writePositions(positions);
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new Error('injected failure after commit');
+      }
+      return rows;
+    },
+    writeWimMeasurements: (m) => real.writeWimMeasurements(m),
+    upsertAlerts: (a) => real.upsertAlerts(a),
+    writeOverloadViolations: (v) => real.writeOverloadViolations(v),
+    ping: () => real.ping(),
+  };
+
+  beforeAll(async () => {
+    await migrate(pool);
+    await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 3 })));
+    archiver = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics, groupId: `${name}-archiver`, writer, maintenance: false });
+  });
+
+  afterAll(async () => {
+    await archiver?.close();
+    await bus.close();
+    await latest.close();
+    await dropSchema(pool, name);
+    await pool.end();
+  });
+
+  it('archives every message exactly once, the alert at its latest revision, and keeps the latest position from moving back', async () => {
+    await runArchiveScenario(bus, pool, latest);
+    expect(failedOnce).toBe(true);
+    expect(await metricValue(metrics, 'archiver_batch_failures_total', { topic: TOPICS.positions })).toBe(1);
+    // Rows written count new rows only: duplicates and the redelivered batch add nothing.
+    expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'positions' })).toBeLessThanOrEqual(51);
+    expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'wim_measurements' })).toBe(2);
+    expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'overload_violations' })).toBe(1);
+    expect(await metricValue(metrics, 'archiver_messages_total', { topic: TOPICS.positions })).toBeGreaterThanOrEqual(66);
+    for (const check of archiver.readiness) expect(await check.check()).toBe(true);
+  });
+
+  it('runs the storage maintenance on plain PostgreSQL: partitions ahead and the daily rollup', async () => {
+    await archiver.runMaintenance();
+    expect(await vehicleDailyReports(pool, 'V1')).toBe(30);
+  });
+
+  it('resumes from the committed offsets: a second member of the group archives only what is new', async () => {
+    await archiver.close();
+    const metricsAgain = new ServiceMetrics('archiver-test-2', { defaultMetrics: false });
+    const again = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: metricsAgain, groupId: `${name}-archiver`, maintenance: false });
+    const more = positionsOf('V3', 5);
+    await bus.publish(TOPICS.positions, more.map((value) => ({ key: value.vehicleId, value })));
+    await waitUntil('V3 archived', async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V3'`)).rows[0].n) === 5);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await metricValue(metricsAgain, 'archiver_messages_total', { topic: TOPICS.positions })).toBe(5);
+    archiver = again;
+  });
+});
+
+describe('archiver on the embedded TimescaleDB over the in-process bus', () => {
+  let embedded: EmbeddedTimescale;
+  let pool: StoragePool;
+  const bus = new InProcessBus({ topicPrefix: `${uniqueName('archiver_embedded')}.`, logger });
+  const latest = new MemoryLatestPositionStore();
+  let archiver: RunningArchiver;
+
+  beforeAll(async () => {
+    embedded = await startEmbeddedTimescale();
+    pool = createPool(embedded.url, { embedded: true, application: 'archiver-test' });
+    const migration = await migrate(pool);
+    expect(migration.mode).toBe('timescaledb');
+    await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 3 })));
+    archiver = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: new ServiceMetrics('archiver-embedded', { defaultMetrics: false }), maintenance: false });
+  });
+
+  afterAll(async () => {
+    await archiver?.close();
+    await bus.close();
+    await latest.close();
+    await pool?.end();
+    await embedded?.stop();
+  });
+
+  it('archives the same pipeline into hypertables, exactly once', async () => {
+    await runArchiveScenario(bus, pool, latest);
+    const hypertables = await pool.query<{ hypertable_name: string }>(`SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`);
+    expect(hypertables.rows.map((r) => r.hypertable_name)).toEqual(['alerts', 'positions', 'wim_measurements']);
+  });
+
+  it('runs the maintenance the missing job scheduler would: the continuous aggregate is refreshed', async () => {
+    expect(await vehicleDailyReports(pool, 'V1')).toBe(0);
+    await archiver.runMaintenance();
+    // The 30 reports of that day; the blind-area one is older than the refresh lookback.
+    expect(await vehicleDailyReports(pool, 'V1')).toBe(30);
+  });
+});
