@@ -18,9 +18,11 @@ STATE_DIR="$(cd "$STATE_DIR" && pwd)"
 
 KAFKA_VERSION=3.9.1
 KAFKA_HOST=127.0.0.1
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
-KAFKA_LIBS="$STATE_DIR/libs"
+# Another port pair + state dir gives a second, private broker (e.g. for tests that kill it
+# without disturbing everything else that shares 9092); see dedicatedKafka() in libs/testing.
+KAFKA_PORT="${ROADWATCH_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${ROADWATCH_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+KAFKA_LIBS="${ROADWATCH_KAFKA_LIBS:-$STATE_DIR/libs}"
 KAFKA_DATA="$STATE_DIR/data"
 KAFKA_PROPS="$STATE_DIR/server.properties"
 KAFKA_LOG4J="$STATE_DIR/log4j.properties"

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { infraEnv, uniqueName } from './index';
+import { dedicatedKafka, infraEnv, uniqueName } from './index';
 
 /**
  * Proof that the integration tier talks to the real servers of deploy/local (and that CI
@@ -77,5 +77,28 @@ describe('real infrastructure', () => {
       expect(meta.topics[0]?.partitions).toHaveLength(4);
       await admin.deleteTopics({ topics: [topic] });
     });
+  });
+});
+
+describe('dedicated broker for failure tests', () => {
+  const broker = dedicatedKafka('infra-spec', 19092);
+  afterAll(() => broker.stop(), 60_000);
+
+  it('starts, survives kill -9 and restarts with its topics, on its own port', async () => {
+    await broker.start();
+    const kafka = new Kafka({ clientId: uniqueName('infra-spec'), brokers: [broker.brokers], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = uniqueName('dedicated');
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+      await admin.disconnect();
+      await broker.kill();
+      await broker.start();
+      await admin.connect();
+      expect(await admin.listTopics()).toContain(topic);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

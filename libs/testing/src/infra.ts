@@ -115,12 +115,16 @@ export type InfraCommand = 'up' | 'down' | 'status' | 'kafka-start' | 'kafka-sto
  * Runs `bash deploy/local/infra.sh <command>`. Its progress goes to stderr (shown with the
  * test output); rejects with the tail of it when the script fails or exceeds `timeoutMs`.
  */
-export function runInfra(command: InfraCommand, options: { timeoutMs?: number; inheritStdio?: boolean } = {}): Promise<string> {
+export function runInfra(
+  command: InfraCommand,
+  options: { timeoutMs?: number; inheritStdio?: boolean; env?: Record<string, string> } = {},
+): Promise<string> {
   const root = repoRoot();
   const timeoutMs = options.timeoutMs ?? 180_000;
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', [join(root, INFRA_SCRIPT), command], {
       cwd: root,
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', options.inheritStdio ? 'inherit' : 'pipe'],
     });
     let stdout = '';
@@ -156,4 +160,35 @@ export async function killKafka(): Promise<void> {
 /** Starts the broker again (no-op when it runs); resolves once it serves metadata. */
 export async function startKafka(): Promise<void> {
   await runInfra('kafka-start');
+}
+
+export interface DedicatedKafka {
+  /** `127.0.0.1:<port>`, for the `brokers` option of a client. */
+  brokers: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/**
+ * A broker of its own on `port` (controller on `port + 1`), with its own data under
+ * deploy/local/.kafka/instances/<name>. For tests that kill or stop the broker: doing that
+ * to the shared one on 9092 breaks every other test file running at the same time (and
+ * other checkouts on the machine). Costs a JVM (~512 MB) and ~10 s to start; call stop()
+ * in afterAll. Pick a port no other spec uses.
+ */
+export function dedicatedKafka(name: string, port: number): DedicatedKafka {
+  const root = repoRoot();
+  const env = {
+    ROADWATCH_STATE_DIR: join(root, 'deploy/local/.kafka/instances', name.replace(/[^a-zA-Z0-9_-]/g, '_')),
+    ROADWATCH_KAFKA_PORT: String(port),
+    ROADWATCH_KAFKA_CONTROLLER_PORT: String(port + 1),
+    ROADWATCH_KAFKA_LIBS: join(root, 'deploy/local/.kafka/libs'),
+  };
+  return {
+    brokers: `127.0.0.1:${port}`,
+    start: async () => void (await runInfra('kafka-start', { env })),
+    stop: async () => void (await runInfra('kafka-stop', { env })),
+    kill: async () => void (await runInfra('kafka-kill', { env })),
+  };
 }
