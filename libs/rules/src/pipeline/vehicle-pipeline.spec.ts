@@ -149,7 +149,7 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
     intervalS: fc.integer({ min: 10, max: 90 }),
     steps: fc.array(step, { minLength: 1, maxLength: 8 }),
   });
-  const build = (s: fc.RecordValue<typeof scenario> extends infer T ? T : never): PositionV1[] => {
+  const build = (s: typeof scenario extends fc.Arbitrary<infer T> ? T : never): PositionV1[] => {
     const t = Track.at(2026, 11, 23, s.startHour, 0, 0, { intervalMs: s.intervalS * S }).report(60);
     for (const st of s.steps) {
       t.driverId = st.driver;
