@@ -16,6 +16,8 @@ export const detectorEnvSchema = infraEnvSchema.extend({
   VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
   /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
   REST_AREAS_FILE: z.string().min(1).optional(),
+  /** GeoJSON FeatureCollection of road segments / speed zones (libs/rules/data/sample-roads.geojson is the demo's). */
+  ROADS_GEOJSON_FILE: z.string().min(1).optional(),
   FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
 });
 

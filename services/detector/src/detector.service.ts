@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG, type OverloadConfig } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, type OverloadConfig, type RoadIndex } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import { DetectorMetrics } from './detector-metrics';
@@ -13,8 +13,10 @@ export interface DetectorOptions {
   bus: Bus;
   stateStore: StateStore;
   directory: VehicleDirectory;
-  /** Defaults to the pipeline of libs/rules with its default config. */
+  /** Defaults to the pipeline of libs/rules with its default config and `roads`. */
   positionRules?: PositionRules;
+  /** Road segments / speed zones for the default rules (see `loadRoadIndex`). */
+  roads?: RoadIndex;
   overloadConfig?: OverloadConfig;
   reminders?: Partial<FatigueReminderConfig>;
   topics?: Partial<DetectorTopics>;
@@ -49,7 +51,12 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     publisher: options.bus,
     stateStore: options.stateStore,
     directory: options.directory,
-    positionRules: options.positionRules ?? libsPositionRules(),
+    positionRules:
+      options.positionRules ??
+      libsPositionRules({
+        ...(options.roads ? { roads: options.roads } : {}),
+        onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),
+      }),
     overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
     reminders: { ...DEFAULT_FATIGUE_REMINDER_CONFIG, ...options.reminders },
     topics,

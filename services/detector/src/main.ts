@@ -3,6 +3,7 @@ import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig } from './config';
 import { startDetector } from './detector.service';
+import { loadRoadIndex } from './rules/libs-position-rules';
 import { RedisStateStore } from './state/redis-state-store';
 
 // Cluster mode: one detector member against real Kafka and Redis. Scale by starting more.
@@ -11,6 +12,8 @@ const config = loadDetectorConfig();
 const metrics = new ServiceMetrics('detector');
 const directory = directoryFromConfig(config);
 if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
+const roads = config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE) : undefined;
+if (!roads) logger.warn('no road data (ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
 await bus.ensureTopics(
   [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
@@ -20,6 +23,7 @@ const detector = await startDetector({
   bus,
   stateStore,
   directory,
+  ...(roads ? { roads } : {}),
   groupId: config.DETECTOR_GROUP_ID,
   offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
   reminders: { enabled: config.FATIGUE_REMINDERS === 'on', restAreas: restAreasFromConfig(config) },

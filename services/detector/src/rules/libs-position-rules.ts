@@ -1,10 +1,57 @@
+import { readFileSync } from 'node:fs';
+import type { VehicleFacts } from '@roadwatch/domain';
+import {
+  buildRoadIndex,
+  checkOffline,
+  DEFAULT_RULES_CONFIG,
+  processPosition,
+  resolveRulesConfig,
+  type DeepPartial,
+  type RegistryNotice,
+  type RelayLookup,
+  type RoadIndex,
+  type RulesConfig,
+  type VehicleRuleState,
+} from '@roadwatch/rules';
 import type { PositionRules } from './position-rules.port';
 
+export interface LibsPositionRulesOptions {
+  config?: RulesConfig;
+  /** Per-region overrides (行政区划代码 → partial config), applied by the vehicle's regionCode. */
+  overridesByRegion?: Readonly<Record<string, DeepPartial<RulesConfig>>>;
+  /** Road segments and speed zones; without them every position is an unmapped road (RULES.md reading of the rules lib). */
+  roads?: RoadIndex;
+  /** The 接驳运输 relay registry for the 02:00–05:00 rule. */
+  relays?: RelayLookup;
+  /** A registry fact a rule needed and did not find (e.g. a long-distance bus without route_km). */
+  onNotice?: (notice: RegistryNotice) => void;
+  /** Quality counters of a local day that ended (data-quality reporting). */
+  onClosedDay?: (vehicleId: string, counters: unknown) => void;
+}
+
 /**
- * Binds the detector's port to the position pipeline of libs/rules. The pipeline
- * (`processPosition`, `checkOffline`) is still being written there; until it lands, the
- * detector refuses to start without explicit rules rather than run without detection.
+ * The detector's port bound to the libs/rules vehicle pipeline. The pipeline's clock for the
+ * "time ≤ now + skew" check stays the position's receivedAtMs (its default), not the wall
+ * clock, so replaying after a crash gives the same alerts with the same ids.
  */
-export const libsPositionRules = (): PositionRules => {
-  throw new Error('libs/rules has no position pipeline yet: pass positionRules to startDetector');
+export const libsPositionRules = (options: LibsPositionRulesOptions = {}): PositionRules => {
+  const base = options.config ?? DEFAULT_RULES_CONFIG;
+  const overrides = options.overridesByRegion ?? {};
+  const configFor = (facts: VehicleFacts): RulesConfig => resolveRulesConfig(base, overrides, facts.regionCode);
+  const ctx = { ...(options.roads ? { roads: options.roads } : {}), ...(options.relays ? { relays: options.relays } : {}) };
+  return {
+    process(facts, state, position) {
+      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctx);
+      for (const notice of result.notices) options.onNotice?.(notice);
+      for (const counters of result.closedDays) options.onClosedDay?.(facts.vehicleId, counters);
+      return { state: result.state, alerts: result.alerts };
+    },
+    checkOffline(facts, state, nowMs) {
+      return checkOffline(state as VehicleRuleState, nowMs, configFor(facts));
+    },
+  };
 };
+
+/** Reads a GeoJSON FeatureCollection of road segments / speed zones into the rules' index. */
+export const loadRoadIndex = (path: string, config: RulesConfig = DEFAULT_RULES_CONFIG): RoadIndex =>
+  buildRoadIndex(JSON.parse(readFileSync(path, 'utf8')), config.roads);
