@@ -146,7 +146,7 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
   });
   const scenario = fc.record({
     startHour: fc.integer({ min: 0, max: 23 }),
-    intervalS: fc.integer({ min: 10, max: 90 }),
+    intervalS: fc.integer({ min: 15, max: 90 }),
     steps: fc.array(step, { minLength: 1, maxLength: 8 }),
   });
   const build = (s: typeof scenario extends fc.Arbitrary<infer T> ? T : never): PositionV1[] => {
@@ -186,7 +186,7 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
     );
     // The property is only worth something if the streams raise violations.
     expect(withAlerts).toBeGreaterThan(20);
-  });
+  }, 60_000);
 
   it('a JSON round trip of the state mid-stream gives the same alerts as an uninterrupted run', () => {
     fc.assert(
@@ -198,5 +198,5 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 });
