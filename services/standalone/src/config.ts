@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { parseEnv } from '@roadwatch/contracts';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** The embedded default: every value has a default, so `npm start` needs no environment. */
+export const standaloneEnvSchema = z.object({
+  ROADWATCH_DATA_DIR: z.string().default('.data'),
+  GATEWAY_PORT: port.default(7808),
+  WIM_HTTP_PORT: port.default(8081),
+  OPS_PORT: port.default(9400),
+  /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
+  SIM_VEHICLES: z.coerce.number().int().min(0).max(20_000).default(200),
+  SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),
+  SIM_WIM_INTERVAL_MS: z.coerce.number().int().min(1_000).default(20_000),
+  /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */
+  RUN_FOR_MS: z.coerce.number().int().min(0).default(0),
+  WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key'),
+});
+export type StandaloneConfig = z.infer<typeof standaloneEnvSchema>;
+export const loadStandaloneConfig = (env: Record<string, string | undefined> = process.env): StandaloneConfig =>
+  parseEnv(standaloneEnvSchema, env);

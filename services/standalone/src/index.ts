@@ -1,0 +1,2 @@
+export { startPlatform, type RunningPlatform } from './platform';
+export { loadStandaloneConfig, standaloneEnvSchema, type StandaloneConfig } from './config';

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
+
+const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+// What `npm start` runs: every service in one process, the embedded TimescaleDB, the
+// in-process bus and a simulated fleet of real TCP terminals and a WIM station.
+describe('standalone platform (the embedded default)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-standalone-'));
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    platform = await startPlatform(
+      loadStandaloneConfig({
+        ROADWATCH_DATA_DIR: dataDir,
+        GATEWAY_PORT: '0',
+        WIM_HTTP_PORT: '0',
+        OPS_PORT: '0',
+        SIM_VEHICLES: '25',
+        SIM_REPORT_INTERVAL_MS: '1000',
+        SIM_WIM_INTERVAL_MS: '1000',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('simulated terminals report through the gateway and every position is archived in TimescaleDB', async () => {
+    await waitFor(() => (platform.simulation?.connectedTerminals() ?? 0) === 25, 30_000);
+    await waitFor(async () => {
+      const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions');
+      return Number(rows[0]?.n) >= 75;
+    }, 60_000);
+    const { rows } = await platform.pool.query<{ hypertable_name: string }>(
+      "SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_name = 'positions'",
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('weighings posted by the simulated station become overload alerts', async () => {
+    await waitFor(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, 30_000);
+    await waitFor(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, 60_000);
+    const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM wim_measurements');
+    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3);
+  });
+});
