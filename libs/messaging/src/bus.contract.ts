@@ -18,6 +18,8 @@ export interface BusContractOptions {
   waitMs: number;
   /** How long to keep watching for something that must not happen. */
   quietMs: number;
+  /** After each test, once its buses are closed: drop what it left behind (Kafka topics). */
+  dispose?(topicPrefixes: string[]): Promise<void>;
 }
 
 const positions = TOPICS.positions;
@@ -87,14 +89,20 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
   describe(`Bus contract: ${adapter}`, () => {
     const opened: (Bus & RawPublisher)[] = [];
     const subscriptions: Subscription[] = [];
+    const prefixes: string[] = [];
     afterEach(async () => {
       await Promise.allSettled(subscriptions.splice(0).map((subscription) => subscription.close()));
       await Promise.allSettled(opened.splice(0).map((bus) => bus.close()));
+      await options.dispose?.(prefixes.splice(0));
     });
 
+    const newPrefix = () => {
+      const prefix = `msgc-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.`;
+      prefixes.push(prefix);
+      return prefix;
+    };
     const newBus = (partitions = 4) => {
-      const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.`;
-      const bus = options.makeBus(prefix);
+      const bus = options.makeBus(newPrefix());
       opened.push(bus);
       return { bus, ready: bus.ensureTopics([{ topic: positions, partitions }]) };
     };
@@ -255,6 +263,40 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(attempts.length).toBeGreaterThan(3);
     });
 
+    it('closing lets the in-flight batch finish and commit; a closed bus refuses to publish', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const g = group();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started = false;
+      let finished = false;
+      const sub = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async () => {
+          started = true;
+          await gate;
+          finished = true;
+        },
+      });
+      await bus.publish(positions, [{ key: 'V1', value: position('V1', 0) }]);
+      await waitFor('the handler to start', () => started, options.waitMs);
+      const closing = sub.close();
+      await sleep(50);
+      release();
+      await closing;
+      expect(finished).toBe(true);
+      const again = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: again.handleBatch, ...again.callbacks() }));
+      await waitFor('the new member to be assigned', () => again.owned().size === 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(again.messages).toEqual([]);
+      await bus.close();
+      await expect(bus.publish(positions, [{ key: 'V1', value: position('V1', 1) }])).rejects.toThrow(/closed/);
+    });
+
     it('dead-letters malformed JSON and schema-invalid values with the reason and goes on', async () => {
       const { bus, ready } = newBus(1);
       await ready;
@@ -297,7 +339,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
     });
 
     it('dead-letters a malformed message on every topic, with its reason, and goes on to the next good one', async () => {
-      const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.`;
+      const prefix = newPrefix();
       const bus = options.makeBus(prefix);
       opened.push(bus);
       const topics = Object.values(TOPICS);

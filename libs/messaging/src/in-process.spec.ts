@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Partitioners } from 'kafkajs';
-import { TOPICS } from '@roadwatch/contracts';
-import { runBusContract, position, waitFor } from './bus.contract';
+import { runBusContract } from './bus.contract';
 import { InProcessBus } from './in-process.bus';
 import { murmur2, partitionForKey } from './murmur2';
 
@@ -34,38 +33,5 @@ describe('murmur2 partitioning', () => {
         expect(partitionForKey(key, partitions)).toBe(partitioner({ topic: 't', partitionMetadata, message: { key, value: null } }));
       }
     }
-  });
-});
-
-describe('in-process specifics', () => {
-  it('lets an in-flight batch finish and commit when the subscription closes', async () => {
-    const bus = new InProcessBus({ logger: quiet, topicPrefix: 'close-test.' });
-    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 1 }]);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let started = false;
-    let finished = false;
-    const sub = await bus.subscribe({
-      groupId: 'g',
-      topics: [TOPICS.positions],
-      fromBeginning: true,
-      handleBatch: async () => {
-        started = true;
-        await gate;
-        finished = true;
-      },
-    });
-    await bus.publish(TOPICS.positions, [{ key: 'V1', value: position('V1', 0) }]);
-    await waitFor('the handler to start', () => started, 1000);
-    const closing = sub.close();
-    release();
-    await closing;
-    expect(finished).toBe(true);
-    const again: unknown[] = [];
-    await bus.subscribe({ groupId: 'g', topics: [TOPICS.positions], fromBeginning: true, handleBatch: async (b) => void again.push(...b.messages) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(again).toEqual([]);
-    await bus.close();
-    await expect(bus.publish(TOPICS.positions, [{ key: 'V1', value: position('V1', 1) }])).rejects.toThrow(/closed/);
   });
 });

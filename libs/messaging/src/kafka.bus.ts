@@ -28,7 +28,23 @@ export interface KafkaBusOptions {
   };
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * How long `publish` keeps retrying a send that fails for a transient reason (broker down,
+   * leader moving) before it rejects. kafkajs gives up on its own after its client retries
+   * (~1.5 min with ours); a broker restart on a loaded machine can take about that long.
+   */
+  publishTimeoutMs?: number;
 }
+
+/** True when an error, or any error it wraps, is one Kafka or kafkajs calls transient. */
+export const isTransientKafkaError = (error: unknown): boolean => {
+  for (let e = error as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 10; depth += 1) {
+    if (e.retriable === true) return true;
+    if (e.name && ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError'].includes(e.name)) return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
+};
 
 // kafkajs ERROR lines are mostly transient connection trouble it retries itself, and its
 // WARN lines are routine (a rebalance): both one level down.
@@ -116,10 +132,26 @@ export class KafkaBus implements Bus, RawPublisher {
     await this.send(this.namer.physical(topic), records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })));
   }
 
-  /** @internal */
+  /**
+   * @internal Resolves once the broker acknowledged every message (acks = all). A transient
+   * failure is retried with the same idempotent producer until `publishTimeoutMs`; a retry
+   * after an ambiguous failure may write a message twice (at-least-once), which consumers
+   * absorb by idempotent handling.
+   */
   async send(physicalTopic: string, messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[]): Promise<void> {
-    await this.connectProducer();
-    await this.producer.send({ topic: physicalTopic, acks: -1, messages });
+    const deadline = Date.now() + (this.options.publishTimeoutMs ?? 180_000);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.connectProducer();
+        await this.producer.send({ topic: physicalTopic, acks: -1, messages });
+        return;
+      } catch (error) {
+        if (this.closed || !isTransientKafkaError(error) || Date.now() >= deadline) throw error;
+        const delayMs = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
+        this.logger.warn({ err: error, topic: physicalTopic, messages: messages.length, attempt, retryInMs: delayMs }, 'publish failed; retrying');
+        await sleep(delayMs);
+      }
+    }
   }
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
@@ -128,27 +160,44 @@ export class KafkaBus implements Bus, RawPublisher {
       wanted.set(this.namer.physical(spec.topic), spec.partitions);
       wanted.set(this.namer.physical(deadLetterTopicOf(spec.topic)), spec.partitions);
     }
-    await this.withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      const missing = [...wanted].filter(([topic]) => !existing.has(topic));
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: this.options.replicationFactor ?? -1 })),
-        });
+    // Right after a create (or a broker start) metadata can still say "does not host this
+    // topic-partition"; that is retriable, and kafkajs' waitForLeaders does not retry it.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.withAdmin((admin) => this.createOrGrow(admin, wanted));
+        return;
+      } catch (error) {
+        const retriable = (error as { retriable?: boolean }).retriable === true || (error as Error).name === 'KafkaJSNumberOfRetriesExceeded';
+        if (!retriable || attempt >= 10) throw error;
+        this.logger.info({ err: error, attempt }, 'ensureTopics: metadata not ready yet, retrying');
+        await sleep(Math.min(2_000, 200 * attempt));
       }
-      const present = [...wanted.keys()].filter((topic) => existing.has(topic));
-      if (present.length === 0) return;
-      const { topics } = await admin.fetchTopicMetadata({ topics: present });
-      const grow = topics
-        .map((t) => ({ topic: t.name, have: t.partitions.length, want: wanted.get(t.name)! }))
-        .filter((t) => t.have < t.want)
-        .map((t) => ({ topic: t.topic, count: t.want }));
-      if (grow.length > 0) {
-        this.logger.info({ topics: grow }, 'adding partitions to existing topics');
-        await admin.createPartitions({ topicPartitions: grow });
-      }
-    });
+    }
+  }
+
+  private async createOrGrow(admin: Admin, wanted: Map<string, number>): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...wanted].filter(([topic]) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: this.options.replicationFactor ?? -1 })),
+      });
+    }
+    // Every topic, new or old, must have a leader for every partition before we return.
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...wanted.keys()] });
+    const leaderless = topics.filter((t) => t.partitions.some((p) => p.leader < 0));
+    if (leaderless.length > 0) {
+      throw Object.assign(new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+    }
+    const grow = topics
+      .map((t) => ({ topic: t.name, have: t.partitions.length, want: wanted.get(t.name)! }))
+      .filter((t) => t.have < t.want)
+      .map((t) => ({ topic: t.topic, count: t.want }));
+    if (grow.length > 0) {
+      this.logger.info({ topics: grow }, 'adding partitions to existing topics');
+      await admin.createPartitions({ topicPartitions: grow });
+    }
   }
 
   async subscribe<T extends BusTopic>(options: SubscribeOptions<T>): Promise<Subscription> {
