@@ -10,3 +10,4 @@ export * from './terminal-command.schema';
 export * from './dead-letter.schema';
 export * from './registry';
 export * from './env.schema';
+export * from './api.schema';
