@@ -1,17 +1,16 @@
-import type pg from 'pg';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
-import type { StoragePool } from '@roadwatch/storage';
+import { runMaintenance, type StoragePool } from '@roadwatch/storage';
 import { ARCHIVED_TOPICS, ArchiveBatch } from './archive-batch.usecase';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
-import { fallbackMaintenance, MaintenanceLoop, type MaintenanceTask } from './maintenance';
+import { MaintenanceLoop, type MaintenanceTask } from './maintenance';
 import { PgArchiveWriter } from './pg-archive.writer';
 
 export interface ArchiverOptions {
   bus: Bus;
   /** A migrated storage schema (`createPool` + `migrate` of @roadwatch/storage). */
-  pool: StoragePool | pg.Pool;
+  pool: StoragePool;
   latestPositions: LatestPositionStore;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -20,8 +19,9 @@ export interface ArchiverOptions {
   /** Default: PgArchiveWriter over `pool`. */
   writer?: ArchiveWriter;
   /**
-   * Periodic storage maintenance; `false` turns it off (a cluster whose TimescaleDB runs
-   * its own policies may leave it on: it then only checks for the scheduler).
+   * Periodic storage maintenance, default `runMaintenance(pool)` of @roadwatch/storage
+   * every 15 min; `false` turns it off (a cluster whose TimescaleDB runs its own policies
+   * may leave it on: the pass then finds the scheduler and only reports).
    */
   maintenance?: false | { task?: MaintenanceTask; intervalMs?: number; initialDelayMs?: number };
   now?: () => number;
@@ -82,9 +82,8 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
   let loop: MaintenanceLoop | null = null;
   if (options.maintenance !== false) {
     const settings = options.maintenance ?? {};
-    const storage = (options.pool as Partial<StoragePool>).roadwatch ?? { embedded: false, schema: 'public' };
     loop = new MaintenanceLoop({
-      task: settings.task ?? fallbackMaintenance(options.pool, storage),
+      task: settings.task ?? (() => runMaintenance(options.pool)),
       intervalMs: settings.intervalMs ?? 15 * 60_000,
       initialDelayMs: settings.initialDelayMs ?? 30_000,
       logger,
@@ -102,9 +101,7 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
     ],
     runMaintenance: async () => {
       if (loop) return loop.runOnce();
-      const storage = (options.pool as Partial<StoragePool>).roadwatch ?? { embedded: false, schema: 'public' };
-      const task = fallbackMaintenance(options.pool, storage);
-      logger.info({ summary: await task() }, 'storage maintenance done');
+      logger.info({ summary: await runMaintenance(options.pool) }, 'storage maintenance done');
     },
     close: async () => {
       consuming = false;

@@ -15,7 +15,10 @@ const bus = new KafkaBus({
   brokers: config.KAFKA_BROKERS.split(','),
   clientId: 'archiver',
   logger,
-  consumer: { partitionsConsumedConcurrently: config.ARCHIVER_PARTITIONS_CONCURRENTLY, maxBytesPerPartition: 4 * 1_048_576 },
+  // Keep kafkajs's 1 MiB per partition: a fetch carries at most 10 MiB, so larger
+  // partition batches mean fewer partitions per fetch and less concurrency (measured:
+  // 4 MiB gave ~2 batches in flight, 1 MiB ~5; loadtests/archiver.bench.ts).
+  consumer: { partitionsConsumedConcurrently: config.ARCHIVER_PARTITIONS_CONCURRENTLY },
 });
 await bus.ensureTopics(
   [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),

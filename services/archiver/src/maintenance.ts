@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 
 /** One maintenance pass over the storage schema; resolves to a summary worth logging. */
@@ -63,69 +62,3 @@ export class MaintenanceLoop {
     await this.running;
   }
 }
-
-interface MetaRow {
-  mode: 'timescaledb' | 'plain';
-  partitioner: 'partman' | 'native' | null;
-  partman_schema: string | null;
-  settings: {
-    positions: { chunkInterval: string; compressAfter: string; retention: string };
-    wimMeasurements: { chunkInterval: string; compressAfter: string; retention: string };
-    alerts: { chunkInterval: string; compressAfter: string; retention: string };
-    dailyRefreshLookback: string;
-    premakePartitions: number;
-  };
-}
-
-const SERIES = [
-  { table: 'positions', key: 'positions' },
-  { table: 'wim_measurements', key: 'wimMeasurements' },
-  { table: 'alerts', key: 'alerts' },
-] as const;
-
-/**
- * Stand-in for libs/storage's `runMaintenance()`, which had not landed when the archiver
- * was written: the same duties over the schema the pool's search_path points at, read
- * from `storage_meta`. TimescaleDB: refresh the continuous aggregate, compress chunks past
- * `compressAfter`, drop chunks past `retention` (only where no scheduler runs the policies,
- * i.e. always on the embedded server). Plain PostgreSQL: partitions ahead and retention
- * (pg_partman's run_maintenance or the migrations' rw_* functions), then the rollup table.
- */
-export const fallbackMaintenance = (pool: pg.Pool, options: { embedded: boolean; schema: string }): MaintenanceTask => async () => {
-  const meta = (await pool.query<MetaRow>('SELECT mode, partitioner, partman_schema, settings FROM storage_meta')).rows[0];
-  if (!meta) throw new Error('storage schema not migrated (no storage_meta row)');
-  const s = meta.settings;
-  const done: Record<string, number> = {};
-  if (meta.mode === 'timescaledb') {
-    const scheduler = options.embedded
-      ? false
-      : Boolean((await pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'TimescaleDB Background Worker Scheduler%' LIMIT 1`)).rowCount);
-    if (scheduler) return { mode: meta.mode, scheduler: true };
-    // CALL may not run in a transaction block: a lone statement over the pool is autocommit.
-    await pool.query(`CALL refresh_continuous_aggregate('vehicle_daily', now() - $1::interval, now() - INTERVAL '1 hour')`, [s.dailyRefreshLookback]);
-    for (const series of SERIES) {
-      const cfg = s[series.key];
-      const compressed = await pool.query(
-        `SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks($1::regclass, older_than => $2::interval) c`,
-        [series.table, cfg.compressAfter],
-      );
-      const dropped = await pool.query(`SELECT drop_chunks($1::regclass, older_than => $2::interval)`, [series.table, cfg.retention]);
-      done[`${series.table}.compressed`] = compressed.rowCount ?? 0;
-      done[`${series.table}.dropped`] = dropped.rowCount ?? 0;
-    }
-    return { mode: meta.mode, scheduler: false, ...done };
-  }
-  for (const series of SERIES) {
-    const cfg = s[series.key];
-    if (meta.partitioner === 'partman' && meta.partman_schema) {
-      await pool.query(`SELECT "${meta.partman_schema}".run_maintenance(p_parent_table => $1, p_analyze => false)`, [`${options.schema}.${series.table}`]);
-    } else {
-      const made = await pool.query<{ n: number }>('SELECT rw_ensure_partitions($1::regclass, $2::interval, $3) AS n', [series.table, cfg.chunkInterval, s.premakePartitions]);
-      const dropped = await pool.query<{ n: number }>('SELECT rw_drop_partitions($1::regclass, $2::interval) AS n', [series.table, cfg.retention]);
-      done[`${series.table}.made`] = made.rows[0]?.n ?? 0;
-      done[`${series.table}.dropped`] = dropped.rows[0]?.n ?? 0;
-    }
-  }
-  const refreshed = await pool.query<{ n: number }>(`SELECT rw_refresh_vehicle_daily(now() - $1::interval, NULL) AS n`, [s.dailyRefreshLookback]);
-  return { mode: meta.mode, partitioner: meta.partitioner, ...done, dailyRows: refreshed.rows[0]?.n ?? 0 };
-};
