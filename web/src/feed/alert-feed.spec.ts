@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertItem } from '@roadwatch/contracts';
+import { AlertFeed, cueFor } from './alert-feed';
+
+const alert = (over: Partial<AlertItem> = {}): AlertItem => ({
+  alertId: 'a1',
+  revision: 0,
+  vehicleId: 'v1',
+  plate: '京A12345',
+  rule: 'speeding',
+  level: 'violation',
+  severity: 'minor',
+  startedAtMs: 1_000,
+  raisedAtMs: 1_000,
+  summary: '超速 12%',
+  ack: null,
+  ...over,
+});
+
+describe('cueFor — which alerts beep and flash', () => {
+  it('百吨王 (overload, summary flags it) is severe with sound and flash', () => {
+    const cue = cueFor(alert({ rule: 'overload', severity: 'critical', summary: '超限 58%，百吨王' }));
+    expect(cue).toEqual({ level: 'severe', sound: true, flash: true, baiDunWang: true });
+  });
+
+  it('a fatigue limit violation is severe even at minor severity; a fatigue pre-warning is not', () => {
+    expect(cueFor(alert({ rule: 'fatigue_continuous', level: 'violation', severity: 'minor' })).level).toBe('severe');
+    expect(cueFor(alert({ rule: 'fatigue_continuous', level: 'prewarning', severity: 'minor' })).sound).toBe(false);
+  });
+
+  it('serious/critical severities are severe; an ordinary overload is not 百吨王', () => {
+    expect(cueFor(alert({ severity: 'serious' })).level).toBe('severe');
+    expect(cueFor(alert({ rule: 'overload', severity: 'serious', summary: '超限 30%' })).baiDunWang).toBe(false);
+  });
+
+  it('minor violations are warn without sound; data quality is normal', () => {
+    expect(cueFor(alert())).toEqual({ level: 'warn', sound: false, flash: false, baiDunWang: false });
+    expect(cueFor(alert({ rule: 'drift', level: 'data_quality', severity: 'info' })).level).toBe('normal');
+  });
+});
+
+describe('AlertFeed', () => {
+  it('beeps once per alert: a higher revision replaces the row without a second sound', () => {
+    const feed = new AlertFeed();
+    expect(feed.upsert(alert({ severity: 'critical' })).cue.sound).toBe(true);
+    const again = feed.upsert(alert({ severity: 'critical', revision: 1, summary: '超速 30%' }));
+    expect(again.isNew).toBe(false);
+    expect(again.cue.sound).toBe(false);
+    expect(feed.items()).toHaveLength(1);
+    expect(feed.items()[0]?.summary).toBe('超速 30%');
+  });
+
+  it('ignores a stale revision', () => {
+    const feed = new AlertFeed();
+    feed.upsert(alert({ revision: 2, summary: 'new' }));
+    expect(feed.upsert(alert({ revision: 1, summary: 'old' })).stale).toBe(true);
+    expect(feed.items()[0]?.summary).toBe('new');
+  });
+
+  it('orders newest first, keeps at most maxItems, and derives alarm vehicles from open severe alerts', () => {
+    const feed = new AlertFeed(2);
+    feed.upsert(alert({ alertId: 'a', raisedAtMs: 1, vehicleId: 'v1', severity: 'critical' }));
+    feed.upsert(alert({ alertId: 'b', raisedAtMs: 3, vehicleId: 'v2', severity: 'critical', ack: { byUsername: 'op', atMs: 4, comment: 'ok' } }));
+    feed.upsert(alert({ alertId: 'c', raisedAtMs: 2, vehicleId: 'v3', severity: 'critical' }));
+    expect(feed.items().map((a) => a.alertId)).toEqual(['b', 'c']);
+    expect([...feed.alarmVehicleIds()]).toEqual(['v3']);
+    expect(feed.openFor('v3')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,78 @@
+import type { AlertItem } from '@roadwatch/contracts';
+
+/**
+ * The alert feed's model: newest first, one row per alertId (a growing episode is
+ * re-published with a higher revision and replaces its row), and the cue a row deserves.
+ */
+export type CueLevel = 'normal' | 'warn' | 'severe';
+
+export interface FeedCue {
+  level: CueLevel;
+  /** Web Audio beep — only for severe alerts, and only the first time an alert is seen. */
+  sound: boolean;
+  /** Flashing row. */
+  flash: boolean;
+  baiDunWang: boolean;
+}
+
+type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'summary'>;
+
+/** 百吨王 is flagged by the overload rule in the summary (alertItem carries no details). */
+export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.summary.includes('百吨王');
+
+export const isFatigueLimit = (a: CueInput): boolean => a.rule.startsWith('fatigue_') && a.level === 'violation';
+
+export const cueFor = (a: CueInput): FeedCue => {
+  const baiDunWang = isBaiDunWang(a);
+  const severe = baiDunWang || isFatigueLimit(a) || a.severity === 'critical' || a.severity === 'serious';
+  if (severe) return { level: 'severe', sound: true, flash: true, baiDunWang };
+  if (a.severity === 'major' || a.level === 'violation') return { level: 'warn', sound: false, flash: false, baiDunWang };
+  return { level: 'normal', sound: false, flash: false, baiDunWang };
+};
+
+export interface FeedUpsert {
+  item: AlertItem;
+  cue: FeedCue;
+  /** First time this alertId is seen. Sound plays only then. */
+  isNew: boolean;
+  /** Older than what is shown already (revision not newer): ignored. */
+  stale: boolean;
+}
+
+export class AlertFeed {
+  private readonly byId = new Map<string, AlertItem>();
+
+  constructor(private readonly maxItems = 200) {}
+
+  upsert(item: AlertItem): FeedUpsert {
+    const existing = this.byId.get(item.alertId);
+    const stale = existing !== undefined && existing.revision > item.revision;
+    if (!stale) this.byId.set(item.alertId, item);
+    const cue = cueFor(item);
+    const isNew = existing === undefined;
+    this.trim();
+    return { item, cue: { ...cue, sound: cue.sound && isNew, flash: cue.flash && !stale }, isNew, stale };
+  }
+
+  /** Newest first by raisedAtMs. */
+  items(): AlertItem[] {
+    return [...this.byId.values()].sort((a, b) => b.raisedAtMs - a.raisedAtMs);
+  }
+
+  /** Open (not acknowledged, not ended) alerts of one vehicle. */
+  openFor(vehicleId: string): AlertItem[] {
+    return this.items().filter((a) => a.vehicleId === vehicleId && a.ack === null && a.endedAtMs === undefined);
+  }
+
+  /** Vehicles drawn in the "alarm" status: an open severe alert. */
+  alarmVehicleIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const a of this.byId.values()) if (a.ack === null && a.endedAtMs === undefined && cueFor(a).level === 'severe') ids.add(a.vehicleId);
+    return ids;
+  }
+
+  private trim(): void {
+    if (this.byId.size <= this.maxItems) return;
+    for (const old of this.items().slice(this.maxItems)) this.byId.delete(old.alertId);
+  }
+}

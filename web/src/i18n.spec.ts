@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { alertRule, severity, vehicleClass } from '@roadwatch/contracts';
+import { messages, setLang, t } from './i18n';
+
+describe('i18n dictionary', () => {
+  it('every key has a non-empty zh and en text', () => {
+    for (const [key, entry] of Object.entries(messages)) {
+      expect(entry.zh.trim(), `${key}.zh`).not.toBe('');
+      expect(entry.en.trim(), `${key}.en`).not.toBe('');
+      expect(Object.keys(entry).sort(), key).toEqual(['en', 'zh']);
+    }
+  });
+
+  it('covers every vehicle class, alert rule and severity in the contracts', () => {
+    for (const c of vehicleClass.options) expect(messages).toHaveProperty([`class.${c}`]);
+    for (const r of alertRule.options) expect(messages).toHaveProperty([`rule.${r}`]);
+    for (const s of severity.options) expect(messages).toHaveProperty([`severity.${s}`]);
+  });
+
+  it('defaults to Chinese and switches to English', () => {
+    expect(t('feed.title')).toBe('实时报警');
+    setLang('en');
+    expect(t('feed.title')).toBe('Live alerts');
+    setLang('zh');
+    expect(t('rule.unknown_new_rule')).toBe('unknown_new_rule');
+  });
+});
