@@ -11,7 +11,7 @@ const nodeIoModules = ['net', 'tls', 'dgram', 'http', 'https', 'http2', 'fs', 'f
 
 const testTools = ['vitest', 'vitest/*', 'fast-check'];
 
-const boundaryOptions = (extraAllowed) => ({
+const boundaryOptions = (extraAllowed, adapterTestTags = []) => ({
   enforceBuildableLibDependency: false,
   allow: [],
   depConstraints: [
@@ -25,7 +25,7 @@ const boundaryOptions = (extraAllowed) => ({
       onlyDependOnLibsWithTags: ['type:contract'],
       allowedExternalImports: ['zod', 'zod/*', ...extraAllowed],
     },
-    { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util'] },
+    { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', ...adapterTestTags] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
     // The standalone host is the composition root of the embedded mode: it alone may
@@ -49,10 +49,11 @@ export default tseslint.config(
     },
   },
   {
-    // Specs may use the test tools; the rest of the constraints stay the same.
-    files: ['**/*.spec.ts', '**/*.bench.ts'],
+    // Specs may use the test tools, and adapters' specs the infrastructure helpers of
+    // libs/testing; the rest of the constraints stay the same.
+    files: ['**/*.spec.ts', '**/*.bench.ts', '**/*.contract.ts', '**/*.suite.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', boundaryOptions(testTools)],
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions(testTools, ['type:testing'])],
     },
   },
   {

@@ -2,9 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TOPICS } from '@roadwatch/contracts';
-// The broker kill/start helpers live in the type:testing lib; the boundary rule does not yet
-// let an adapter's specs use it (only vitest/fast-check), so this one import is exempted.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { dedicatedKafka, infraEnv, uniqueName } from '@roadwatch/testing';
 import { KafkaBus } from './kafka.bus';
 import { position, seqOf, waitFor } from './bus.contract';
