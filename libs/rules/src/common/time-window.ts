@@ -35,6 +35,19 @@ export interface WindowOccurrence {
   date: string;
 }
 
+// Formatting a date is the costly part of the per-report work; a local midnight always
+// gives the same date, so a small memo is safe (it is a cache, not state).
+const dateMemo = new Map<number, string>();
+const localDateOfMidnight = (midnightMs: number): string => {
+  let date = dateMemo.get(midnightMs);
+  if (date === undefined) {
+    if (dateMemo.size > 4_096) dateMemo.clear();
+    date = chinaDateOf(midnightMs);
+    dateMemo.set(midnightMs, date);
+  }
+  return date;
+};
+
 /** The occurrences of a daily local window that intersect [fromMs, toMs], in order. */
 export const windowOccurrences = (fromMs: number, toMs: number, start: string, end: string): WindowOccurrence[] => {
   const from = parseTimeOfDay(start);
@@ -45,14 +58,24 @@ export const windowOccurrences = (fromMs: number, toMs: number, start: string, e
   for (let midnight = chinaMidnightMs(fromMs) - DAY_MS; midnight <= toMs; midnight += DAY_MS) {
     const startMs = midnight + from;
     const endMs = startMs + length;
-    if (endMs > fromMs && startMs < toMs) result.push({ startMs, endMs, date: chinaDateOf(startMs) });
+    if (endMs > fromMs && startMs < toMs) result.push({ startMs, endMs, date: localDateOfMidnight(midnight) });
   }
   return result;
 };
 
 /** Length of the part of [fromMs, toMs] inside the daily window. */
 export const dailyWindowOverlapMs = (fromMs: number, toMs: number, start: string, end: string): number => {
+  const from = parseTimeOfDay(start);
+  const to = parseTimeOfDay(end);
+  if (from === to || toMs <= fromMs) return 0;
+  const length = from < to ? to - from : DAY_MS - from + to;
   let total = 0;
-  for (const w of windowOccurrences(fromMs, toMs, start, end)) total += Math.max(0, Math.min(toMs, w.endMs) - Math.max(fromMs, w.startMs));
+  for (let midnight = chinaMidnightMs(fromMs) - DAY_MS; midnight <= toMs; midnight += DAY_MS) {
+    const startMs = midnight + from;
+    total += Math.max(0, Math.min(toMs, startMs + length) - Math.max(fromMs, startMs));
+  }
   return total;
 };
+
+/** Local date (YYYY-MM-DD) of an instant, memoised by its local midnight. */
+export const localDateOf = (epochMs: number): string => localDateOfMidnight(chinaMidnightMs(epochMs));

@@ -1,7 +1,8 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
-import { chinaDateOf, type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
+import { type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, formatDuration, subjectOf } from '../common/alerts';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
+import { localDateOf } from '../common/time-window';
 import { evaluateFatigue, initialFatigueState, type FatigueState } from '../fatigue/fatigue.rule';
 import { initialMotionState, stepMotion, type MotionState } from '../motion/motion-model';
 import { evaluateNightBan, initialNightBanState, type NightBanState, type RegistryNotice, type RelayLookup } from '../night-ban/night-ban.rule';
@@ -97,14 +98,31 @@ const identityOf = (facts: VehicleFacts): VehicleIdentity => ({
   ...(facts.regionCode !== undefined ? { regionCode: facts.regionCode } : {}),
 });
 
-/** FNV-1a over the fields a retransmission repeats exactly. */
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const mix = (h: number, x: number): number => {
+  f64[0] = x;
+  h = Math.imul(h ^ (u32[0] as number), 0x01000193);
+  return Math.imul(h ^ (u32[1] as number), 0x01000193);
+};
+
+const sameIdentity = (a: VehicleIdentity, f: VehicleFacts): boolean =>
+  a.vehicleId === f.vehicleId && a.plate === f.plate && a.plateColour === f.plateColour && a.companyId === f.companyId && a.regionCode === f.regionCode;
+
+/** FNV-1a-style hash over the bits of the fields a retransmission repeats exactly. */
 export const positionFingerprint = (p: PositionV1): number => {
-  const text = `${p.deviceTimeMs}|${p.latitudeDeg}|${p.longitudeDeg}|${p.speedKmh}|${p.headingDeg}|${p.altitudeM}|${p.alarmFlags}|${p.statusFlags}|${p.accOn ? 1 : 0}|${p.driverId ?? ''}`;
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  h = mix(h, p.deviceTimeMs);
+  h = mix(h, p.latitudeDeg);
+  h = mix(h, p.longitudeDeg);
+  h = mix(h, p.speedKmh);
+  h = mix(h, p.headingDeg);
+  h = mix(h, p.altitudeM);
+  h = mix(h, p.alarmFlags);
+  h = mix(h, p.statusFlags);
+  h = mix(h, p.accOn ? 1 : 0);
+  const driver = p.driverId ?? '';
+  for (let i = 0; i < driver.length; i++) h = Math.imul(h ^ driver.charCodeAt(i), 0x01000193);
   return h >>> 0;
 };
 
@@ -122,13 +140,17 @@ const factsFromIdentity = (identity: VehicleIdentity): VehicleFacts => ({
 
 /** Roll the daily counters over when the accepted report's local day changes. */
 const rollCounters = (counters: QualityCounters, timeMs: number, closed: QualityCounters[]): QualityCounters => {
-  const date = chinaDateOf(timeMs);
+  const date = localDateOf(timeMs);
   if (counters.date === date) return counters;
   if (counters.date !== '' && counters.received > 0) closed.push(counters);
   return emptyCounters(date);
 };
 
-const bump = (c: QualityCounters, key: 'received' | 'valid' | 'invalid' | 'drift' | 'duplicate' | 'late' | 'movedThroughGaps'): QualityCounters => ({ ...c, [key]: c[key] + 1 });
+/** Counts into the counters object; `processPosition` works on its own copy of it. */
+const bump = (c: QualityCounters, key: 'received' | 'valid' | 'invalid' | 'drift' | 'duplicate' | 'late' | 'movedThroughGaps'): QualityCounters => {
+  c[key] += 1;
+  return c;
+};
 
 export const processPosition = (
   facts: VehicleFacts,
@@ -141,7 +163,8 @@ export const processPosition = (
   const notices: RegistryNotice[] = [];
   const closedDays: QualityCounters[] = [];
   const previous = vehicleState ?? initialVehicleState(facts);
-  let state: VehicleRuleState = { ...previous, identity: identityOf(facts) };
+  const identity = sameIdentity(previous.identity, facts) ? previous.identity : identityOf(facts);
+  let state: VehicleRuleState = { ...previous, identity, quality: { ...previous.quality } };
   const t = position.deviceTimeMs;
   const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
   const positionEvidence = [{ deviceTimeMs: t, ...where, speedKmh: position.speedKmh }];
