@@ -1,0 +1,197 @@
+/**
+ * JT/T 808 terminal-fleet load generator (a benchmark, not a test).
+ *
+ *   bash loadtests/terminal-fleet.sh                       # starts the gateway, runs, prints figures
+ *   npx tsx loadtests/terminal-fleet.ts --port 7808 --pid <gateway pid> --connections 10000 --interval-ms 500
+ *
+ * Opens N TCP connections from several loopback source addresses (127.0.0.2…, past the
+ * ~28k ephemeral ports of one address), registers and authenticates each terminal, then
+ * reports positions at the chosen interval (every `--batch-every`-th report is a 0x0704
+ * of `--batch-size` items). Prints positions/s acknowledged by 0x8001 (the gateway only
+ * answers after Kafka acknowledged), p50/p99 frame-to-ack latency and the gateway's RSS
+ * per connection (from /proc/<pid>/status). `--idle` only connects and heartbeats.
+ * The terminals are spread over `--workers` child processes.
+ */
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createSimulatedFleet } from '@roadwatch/testing';
+import { TestTerminal, locationReport } from '@roadwatch/gateway-jt808/testing';
+
+const { values: args } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '7808' },
+    pid: { type: 'string' },
+    connections: { type: 'string', default: '10000' },
+    'interval-ms': { type: 'string', default: '500' },
+    'batch-every': { type: 'string', default: '10' },
+    'batch-size': { type: 'string', default: '5' },
+    'duration-s': { type: 'string', default: '30' },
+    'warmup-s': { type: 'string', default: '5' },
+    workers: { type: 'string', default: '2' },
+    sources: { type: 'string', default: '8' },
+    idle: { type: 'boolean', default: false },
+    'worker-index': { type: 'string' },
+    'connect-concurrency': { type: 'string', default: '500' },
+  },
+});
+
+const N = Number(args.connections);
+const WORKERS = Number(args.workers);
+const intervalMs = Number(args['interval-ms']);
+const batchEvery = Number(args['batch-every']);
+const batchSize = Number(args['batch-size']);
+
+interface Progress {
+  type: 'progress';
+  connected: number;
+  failed: number;
+  ackedPositions: number;
+  sentPositions: number;
+  latencies: number[];
+}
+
+// ---------------------------------------------------------------- worker
+const runWorker = async (index: number): Promise<void> => {
+  const fleet = createSimulatedFleet(N);
+  const mine = fleet.filter((_, i) => i % WORKERS === index);
+  const sources = Number(args.sources);
+  let connected = 0;
+  let failed = 0;
+  let ackedPositions = 0;
+  let sentPositions = 0;
+  let latencies: number[] = [];
+  const terminals: TestTerminal[] = [];
+  const report = () => process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies } satisfies Progress);
+  setInterval(() => {
+    report();
+    latencies = [];
+  }, 1000).unref();
+
+  const connectOne = async (i: number): Promise<void> => {
+    const vehicle = mine[i]!;
+    try {
+      const terminal = await TestTerminal.connect({
+        host: args.host!,
+        port: Number(args.port),
+        phone: vehicle.terminalPhone,
+        localAddress: `127.0.0.${2 + ((i * WORKERS + index) % sources)}`,
+        answerTimeoutMs: 60_000,
+      });
+      await terminal.registerAndAuthenticate(vehicle.facts.plate, vehicle.facts.plateColour);
+      // Frame-to-ack bookkeeping: serial → (sent at, positions in the frame).
+      const pending = new Map<number, { at: number; count: number }>();
+      terminal.onMessage((message) => {
+        if (message.messageId !== 0x8001) return;
+        const sent = pending.get(message.body.answerSerial);
+        if (!sent) return;
+        pending.delete(message.body.answerSerial);
+        if (message.body.result !== 0) return;
+        ackedPositions += sent.count;
+        if (Math.random() < 0.05) latencies.push(performance.now() - sent.at);
+      });
+      terminals.push(terminal);
+      connected++;
+      if (args.idle) {
+        setInterval(() => terminal.send(0x0002, {}), 60_000 + Math.random() * 10_000).unref();
+        return;
+      }
+      let seq = 0;
+      const send = () => {
+        if (terminal.isClosed) return;
+        seq++;
+        const base = { latitudeDeg: 39.9 + (seq % 100) / 1000, longitudeDeg: 116.4, speedKmh: 60, deviceTimeMs: Date.now() };
+        let serial: number;
+        let count = 1;
+        if (seq % batchEvery === 0) {
+          count = batchSize;
+          serial = terminal.send(0x0704, {
+            batchType: 0,
+            blindAreaBackfill: false,
+            locations: Array.from({ length: batchSize }, (_, k) => locationReport({ ...base, deviceTimeMs: base.deviceTimeMs - k * 1000 })),
+          });
+        } else serial = terminal.send(0x0200, locationReport(base));
+        sentPositions += count;
+        pending.set(serial, { at: performance.now(), count });
+        if (pending.size > 1000) pending.clear();
+      };
+      setTimeout(() => setInterval(send, intervalMs), Math.random() * intervalMs);
+    } catch (error) {
+      if (failed++ < 3) console.error(`terminal ${vehicle.terminalPhone}: ${(error as Error).message}`);
+    }
+  };
+
+  const concurrency = Number(args['connect-concurrency']);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < mine.length) await connectOne(next++);
+    }),
+  );
+  report();
+  await new Promise(() => undefined);
+};
+
+// ---------------------------------------------------------------- parent
+const rssKb = (pid: string): number => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
+};
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+
+const runParent = async (): Promise<void> => {
+  const pid = args.pid;
+  const baselineKb = pid ? rssKb(pid) : NaN;
+  console.log(`gateway pid ${pid ?? '?'}: RSS before connections ${(baselineKb / 1024).toFixed(1)} MiB`);
+  const state = new Map<number, Progress>();
+  const latencies: number[] = [];
+  let measuring = false;
+  const children = Array.from({ length: WORKERS }, (_, i) => {
+    const child = fork(process.argv[1]!, [...process.argv.slice(2), '--worker-index', String(i)], { stdio: 'inherit' });
+    child.on('message', (message: Progress) => {
+      state.set(i, message);
+      if (measuring) latencies.push(...message.latencies);
+    });
+    return child;
+  });
+  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'sentPositions') => [...state.values()].reduce((sum, p) => sum + p[key], 0);
+  const started = Date.now();
+  while (total('connected') + total('failed') < N) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    process.stdout.write(`\rconnected ${total('connected')} / ${N} (failed ${total('failed')}) after ${((Date.now() - started) / 1000).toFixed(0)} s   `);
+  }
+  console.log(`\nall ${total('connected')} terminals registered and authenticated in ${((Date.now() - started) / 1000).toFixed(1)} s (${total('failed')} failed)`);
+  const connectedKb = pid ? rssKb(pid) : NaN;
+  await new Promise((resolve) => setTimeout(resolve, Number(args['warmup-s']) * 1000));
+  measuring = true;
+  const ackedAtStart = total('ackedPositions');
+  const sentAtStart = total('sentPositions');
+  const t0 = Date.now();
+  const durationMs = Number(args['duration-s']) * 1000;
+  let peakKb = 0;
+  while (Date.now() - t0 < durationMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (pid) peakKb = Math.max(peakKb, rssKb(pid));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  measuring = false;
+  latencies.sort((a, b) => a - b);
+  const perConnectionKb = (connectedKb - baselineKb) / total('connected');
+  const figures = {
+    connections: total('connected'),
+    mode: args.idle ? 'idle (heartbeats only)' : `reports every ${intervalMs} ms, every ${batchEvery}th a 0x0704 of ${batchSize}`,
+    offeredPositionsPerS: Math.round((total('sentPositions') - sentAtStart) / seconds),
+    ackedPositionsPerS: Math.round((total('ackedPositions') - ackedAtStart) / seconds),
+    frameToAckMs: { samples: latencies.length, p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1) },
+    gatewayRssMiB: { beforeConnections: +(baselineKb / 1024).toFixed(1), allConnected: +(connectedKb / 1024).toFixed(1), peakUnderLoad: +(peakKb / 1024).toFixed(1) },
+    gatewayRssPerConnectionKiB: +perConnectionKb.toFixed(2),
+  };
+  console.log(JSON.stringify(figures, null, 2));
+  for (const child of children) child.kill();
+  process.exit(0);
+};
+
+if (args['worker-index'] !== undefined) await runWorker(Number(args['worker-index']));
+else await runParent();
