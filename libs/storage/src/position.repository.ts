@@ -1,0 +1,228 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PositionV1 } from '@roadwatch/contracts';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { StoragePool } from './pool';
+import { chunked, inTransaction, msToTs, num, undef } from './sql';
+
+export type PositionInsertMethod = 'unnest' | 'copy';
+
+export interface PositionRepositoryOptions {
+  /** Bulk-insert path; 'copy' needs a real PostgreSQL server. Default: 'unnest' embedded, 'copy' otherwise (see README for figures). */
+  insertMethod?: PositionInsertMethod;
+  batchSize?: number;
+}
+
+export interface TrackPoint {
+  deviceTimeMs: number;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  speedKmh: number;
+  headingDeg: number;
+  accOn: boolean;
+  alarmFlags: number;
+  /** Set when downsampled: the bucket this point stands for (its first report). */
+  bucketStartMs?: number;
+  bucketReports?: number;
+  bucketMaxSpeedKmh?: number;
+}
+
+export interface TrackQuery {
+  /** Explicit bucket width; 0 returns every report. */
+  bucketMs?: number;
+  /** Without bucketMs: ranges longer than rawRangeMs are cut into about this many buckets. Default 2,000. */
+  maxPoints?: number;
+  /** Ranges up to this long come back raw. Default 2 h. */
+  rawRangeMs?: number;
+}
+
+export interface Track {
+  vehicleId: string;
+  bucketMs: number;
+  points: TrackPoint[];
+}
+
+const COLUMNS = [
+  'vehicle_id', 'device_time', 'terminal_id', 'plate', 'plate_colour', 'registered', 'driver_id', 'latitude_deg', 'longitude_deg',
+  'altitude_m', 'speed_kmh', 'heading_deg', 'alarm_flags', 'status_flags', 'acc_on', 'gnss_fixed', 'mileage_km', 'recorder_speed_kmh',
+  'satellites', 'source', 'received_at',
+] as const;
+
+/** Array types of the unnest parameters, in COLUMNS order; times travel as epoch ms. */
+const PARAM_TYPES = [
+  'text', 'float8', 'text', 'text', 'int2', 'bool', 'text', 'float8', 'float8',
+  'float4', 'float4', 'float4', 'int8', 'int8', 'bool', 'bool', 'float8', 'float4',
+  'int2', 'text', 'float8',
+] as const;
+
+const TIME_COLUMNS = new Set(['device_time', 'received_at']);
+
+/** The SELECT list that turns staged/unnested epoch-ms columns into the table's types. */
+const selectList = (names: readonly string[]): string =>
+  COLUMNS.map((c, i) => (TIME_COLUMNS.has(c) ? msToTs(names[i] as string) : (names[i] as string))).join(', ');
+
+const rowOf = (p: PositionV1): unknown[] => [
+  p.vehicleId, p.deviceTimeMs, p.terminalId, p.plate ?? null, p.plateColour ?? null, p.registered, p.driverId ?? null,
+  p.latitudeDeg, p.longitudeDeg, p.altitudeM, p.speedKmh, p.headingDeg, p.alarmFlags, p.statusFlags, p.accOn, p.gnssFixed,
+  p.mileageKm ?? null, p.recorderSpeedKmh ?? null, p.satellites ?? null, p.source, p.receivedAtMs,
+];
+
+const UNNEST_NAMES = COLUMNS.map((_, i) => `c${i}`);
+const UNNEST_SQL = `INSERT INTO positions (${COLUMNS.join(', ')})
+SELECT ${selectList(UNNEST_NAMES)}
+FROM unnest(${PARAM_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${UNNEST_NAMES.join(', ')})
+ON CONFLICT DO NOTHING`;
+
+const STAGE_NAMES = COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? `${c}_ms` : c));
+const STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS rw_positions_stage (${STAGE_NAMES.map((n, i) => `${n} ${PARAM_TYPES[i]}`).join(', ')}) ON COMMIT DELETE ROWS`;
+const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${selectList(STAGE_NAMES)} FROM rw_positions_stage ON CONFLICT DO NOTHING`;
+
+/** COPY text format: backslash, tab, newline and CR escaped, NULL as \N. */
+const copyField = (value: unknown): string => {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+};
+
+interface PositionRow {
+  vehicle_id: string; device_time: Date; terminal_id: string; plate: string | null; plate_colour: number | null; registered: boolean;
+  driver_id: string | null; latitude_deg: number; longitude_deg: number; altitude_m: number; speed_kmh: number; heading_deg: number;
+  alarm_flags: string; status_flags: string; acc_on: boolean; gnss_fixed: boolean; mileage_km: number | null;
+  recorder_speed_kmh: number | null; satellites: number | null; source: PositionV1['source']; received_at: Date;
+}
+
+const positionOf = (r: PositionRow): PositionV1 => {
+  const p: PositionV1 = {
+    v: 1, vehicleId: r.vehicle_id, terminalId: r.terminal_id, registered: r.registered,
+    deviceTimeMs: r.device_time.getTime(), receivedAtMs: r.received_at.getTime(),
+    latitudeDeg: r.latitude_deg, longitudeDeg: r.longitude_deg, altitudeM: r.altitude_m, speedKmh: r.speed_kmh, headingDeg: r.heading_deg,
+    alarmFlags: Number(r.alarm_flags), statusFlags: Number(r.status_flags), accOn: r.acc_on, gnssFixed: r.gnss_fixed, source: r.source,
+  };
+  if (r.plate !== null) p.plate = r.plate;
+  if (r.plate_colour !== null) p.plateColour = r.plate_colour;
+  if (r.driver_id !== null) p.driverId = r.driver_id;
+  if (r.mileage_km !== null) p.mileageKm = r.mileage_km;
+  if (r.recorder_speed_kmh !== null) p.recorderSpeedKmh = r.recorder_speed_kmh;
+  if (r.satellites !== null) p.satellites = r.satellites;
+  return p;
+};
+
+export class PositionRepository {
+  private readonly insertMethod: PositionInsertMethod;
+  private readonly batchSize: number;
+
+  constructor(private readonly pool: StoragePool, options: PositionRepositoryOptions = {}) {
+    const embedded = pool.roadwatch?.embedded ?? false;
+    this.insertMethod = options.insertMethod ?? (embedded ? 'unnest' : 'copy');
+    if (embedded && this.insertMethod === 'copy') throw new Error('storage: the COPY path needs a real PostgreSQL server');
+    this.batchSize = options.batchSize ?? 5_000;
+  }
+
+  /** Idempotent on (vehicle_id, device_time): returns how many rows were new. */
+  async insertMany(positions: readonly PositionV1[], method: PositionInsertMethod = this.insertMethod): Promise<number> {
+    if (positions.length === 0) return 0;
+    let inserted = 0;
+    for (const batch of chunked(positions, method === 'copy' ? this.batchSize * 4 : this.batchSize)) {
+      inserted += method === 'copy' ? await this.insertByCopy(batch) : await this.insertByUnnest(batch);
+    }
+    return inserted;
+  }
+
+  private async insertByUnnest(batch: readonly PositionV1[]): Promise<number> {
+    const columns: unknown[][] = COLUMNS.map(() => new Array(batch.length));
+    batch.forEach((p, row) => rowOf(p).forEach((value, col) => ((columns[col] as unknown[])[row] = value)));
+    const result = await this.pool.query(UNNEST_SQL, columns);
+    return result.rowCount ?? 0;
+  }
+
+  /** COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO NOTHING. */
+  private async insertByCopy(batch: readonly PositionV1[]): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(STAGE_DDL);
+      const lines = function* () {
+        for (const p of batch) yield `${rowOf(p).map(copyField).join('\t')}\n`;
+      };
+      await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY rw_positions_stage FROM STDIN`)));
+      const result = await client.query(STAGE_INSERT);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async count(vehicleId?: string): Promise<number> {
+    const { rows } = vehicleId
+      ? await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM positions WHERE vehicle_id = $1', [vehicleId])
+      : await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM positions');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Reports of one vehicle in [fromMs, toMs). Long ranges are downsampled with date_bin:
+   * one point per bucket (its first report) carrying the bucket's report count and top speed,
+   * so a speeding peak is never averaged away.
+   */
+  async track(vehicleId: string, fromMs: number, toMs: number, query: TrackQuery = {}): Promise<Track> {
+    const rangeMs = Math.max(0, toMs - fromMs);
+    const maxPoints = query.maxPoints ?? 2_000;
+    const bucketMs = query.bucketMs ?? (rangeMs > (query.rawRangeMs ?? 2 * 3_600_000) ? Math.ceil(rangeMs / maxPoints / 1000) * 1000 : 0);
+    if (bucketMs <= 0) {
+      const { rows } = await this.pool.query(
+        `SELECT device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags
+         FROM positions WHERE vehicle_id = $1 AND device_time >= ${msToTs('$2::float8')} AND device_time < ${msToTs('$3::float8')}
+         ORDER BY device_time`,
+        [vehicleId, fromMs, toMs],
+      );
+      return { vehicleId, bucketMs: 0, points: rows.map((r) => trackPointOf(r)) };
+    }
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT ON (bucket) bucket, device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags,
+              count(*) OVER w AS bucket_reports, max(speed_kmh) OVER w AS bucket_max_speed_kmh
+       FROM (SELECT date_bin($4::float8 * INTERVAL '1 millisecond', device_time, ${msToTs('$2::float8')}) AS bucket, *
+             FROM positions
+             WHERE vehicle_id = $1 AND device_time >= ${msToTs('$2::float8')} AND device_time < ${msToTs('$3::float8')}) s
+       WINDOW w AS (PARTITION BY bucket)
+       ORDER BY bucket, device_time`,
+      [vehicleId, fromMs, toMs, bucketMs],
+    );
+    return { vehicleId, bucketMs, points: rows.map((r) => trackPointOf(r)) };
+  }
+
+  /** The latest report of each given vehicle (one index probe per vehicle). */
+  async latest(vehicleIds: readonly string[], sinceMs?: number): Promise<PositionV1[]> {
+    if (vehicleIds.length === 0) return [];
+    const { rows } = await this.pool.query<PositionRow>(
+      `SELECT p.* FROM unnest($1::text[]) AS v(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM positions
+         WHERE vehicle_id = v.id AND ($2::float8 IS NULL OR device_time >= ${msToTs('$2::float8')})
+         ORDER BY device_time DESC LIMIT 1) p`,
+      [vehicleIds, sinceMs ?? null],
+    );
+    return rows.map(positionOf);
+  }
+
+  /** The latest report of every vehicle heard since sinceMs (the live map's first paint). */
+  async latestSince(sinceMs: number): Promise<PositionV1[]> {
+    const { rows } = await this.pool.query<PositionRow>(
+      `SELECT DISTINCT ON (vehicle_id) * FROM positions WHERE device_time >= ${msToTs('$1::float8')}
+       ORDER BY vehicle_id, device_time DESC`,
+      [sinceMs],
+    );
+    return rows.map(positionOf);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const trackPointOf = (r: any): TrackPoint => {
+  const point: TrackPoint = {
+    deviceTimeMs: (r.device_time as Date).getTime(),
+    latitudeDeg: r.latitude_deg, longitudeDeg: r.longitude_deg, speedKmh: r.speed_kmh, headingDeg: r.heading_deg,
+    accOn: r.acc_on, alarmFlags: Number(r.alarm_flags),
+  };
+  if (r.bucket) {
+    point.bucketStartMs = (r.bucket as Date).getTime();
+    point.bucketReports = num(r.bucket_reports) ?? 0;
+    point.bucketMaxSpeedKmh = undef(r.bucket_max_speed_kmh as number | null) ?? point.speedKmh;
+  }
+  return point;
+};

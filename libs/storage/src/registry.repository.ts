@@ -1,0 +1,222 @@
+import type { RoadClass, VehicleClass, VehicleFacts } from '@roadwatch/domain';
+import type { StoragePool } from './pool';
+import { msToTs } from './sql';
+
+export interface CompanyRecord {
+  companyId: string;
+  name: string;
+  kind?: 'transport' | 'source_unit' | 'owner' | 'other';
+  regionCode?: string;
+  licenceNo?: string;
+  contactPhone?: string;
+  webhookUrl?: string;
+}
+
+export interface VehicleRecord extends VehicleFacts {
+  ownerName?: string;
+  transportCertNo?: string;
+}
+
+export interface TerminalRecord {
+  terminalId: string;
+  vehicleId?: string;
+  authCode?: string;
+  manufacturerId?: string;
+  model?: string;
+  registeredAtMs?: number;
+}
+
+export interface DriverRecord {
+  driverId: string;
+  name: string;
+  companyId?: string;
+  idCardNo?: string;
+  qualificationNo?: string;
+  phone?: string;
+}
+
+export interface WimStationRecord {
+  stationId: string;
+  name: string;
+  kind?: 'fixed' | 'non_site' | 'source';
+  /** JJG 907 accuracy class as a percentage (0.2/0.5/1/2/5/10). */
+  accuracyClassPct?: number;
+  regionCode?: string;
+  roadName?: string;
+  latitudeDeg?: number;
+  longitudeDeg?: number;
+  validSpeedMinKmh?: number;
+  validSpeedMaxKmh?: number;
+  calibrationRef?: string;
+}
+
+export interface SourceSiteRecord {
+  sourceSiteId: string;
+  name: string;
+  companyId?: string;
+  regionCode?: string;
+  address?: string;
+  latitudeDeg?: number;
+  longitudeDeg?: number;
+}
+
+export interface SpeedZoneRecord {
+  segmentId: string;
+  name?: string;
+  roadClass: RoadClass;
+  postedLimitKmh: number;
+  /** [longitude, latitude] pairs. */
+  polyline: [number, number][];
+}
+
+const n = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const vehicleOf = (r: any): VehicleRecord => {
+  const v: VehicleRecord = { vehicleId: r.vehicle_id, plate: r.plate, plateColour: r.plate_colour, vehicleClass: r.vehicle_class as VehicleClass };
+  const optional: [keyof VehicleRecord, unknown][] = [
+    ['companyId', r.company_id], ['regionCode', r.region_code], ['routeKm', r.route_km], ['tripKm', r.trip_km], ['ownCapKmh', r.own_cap_kmh],
+    ['axleCount', r.axle_count], ['isCombination', r.is_combination], ['hasSingleDriveAxle', r.has_single_drive_axle],
+    ['hasAirSuspension', r.has_air_suspension], ['hasSingleTyreNonDriveAxles', r.has_single_tyre_non_drive_axles],
+    ['registeredMaxGrossKg', r.registered_max_gross_kg], ['ownerName', r.owner_name], ['transportCertNo', r.transport_cert_no],
+  ];
+  for (const [key, value] of optional) if (value !== null && value !== undefined) (v as unknown as Record<string, unknown>)[key] = value;
+  return v;
+};
+
+/** Registry upserts (keyed by id, last write wins) and the lookups ingest needs. */
+export class RegistryRepository {
+  constructor(private readonly pool: StoragePool) {}
+
+  async upsertCompany(c: CompanyRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO companies (company_id, name, kind, region_code, licence_no, contact_phone, webhook_url)
+       VALUES ($1, $2, coalesce($3, 'transport'), $4, $5, $6, $7)
+       ON CONFLICT (company_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, region_code = EXCLUDED.region_code,
+         licence_no = EXCLUDED.licence_no, contact_phone = EXCLUDED.contact_phone, webhook_url = EXCLUDED.webhook_url, updated_at = now()`,
+      [c.companyId, c.name, n(c.kind), n(c.regionCode), n(c.licenceNo), n(c.contactPhone), n(c.webhookUrl)],
+    );
+  }
+
+  async upsertVehicle(v: VehicleRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, owner_name, transport_cert_no, route_km,
+         trip_km, own_cap_kmh, axle_count, is_combination, has_single_drive_axle, has_air_suspension, has_single_tyre_non_drive_axles,
+         registered_max_gross_kg)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (vehicle_id) DO UPDATE SET plate = EXCLUDED.plate, plate_colour = EXCLUDED.plate_colour,
+         vehicle_class = EXCLUDED.vehicle_class, company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code,
+         owner_name = EXCLUDED.owner_name, transport_cert_no = EXCLUDED.transport_cert_no, route_km = EXCLUDED.route_km,
+         trip_km = EXCLUDED.trip_km, own_cap_kmh = EXCLUDED.own_cap_kmh, axle_count = EXCLUDED.axle_count,
+         is_combination = EXCLUDED.is_combination, has_single_drive_axle = EXCLUDED.has_single_drive_axle,
+         has_air_suspension = EXCLUDED.has_air_suspension, has_single_tyre_non_drive_axles = EXCLUDED.has_single_tyre_non_drive_axles,
+         registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, updated_at = now()`,
+      [v.vehicleId, v.plate, v.plateColour, v.vehicleClass, n(v.companyId), n(v.regionCode), n(v.ownerName), n(v.transportCertNo),
+        n(v.routeKm), n(v.tripKm), n(v.ownCapKmh), n(v.axleCount), n(v.isCombination), n(v.hasSingleDriveAxle), n(v.hasAirSuspension),
+        n(v.hasSingleTyreNonDriveAxles), n(v.registeredMaxGrossKg)],
+    );
+  }
+
+  async upsertTerminal(t: TerminalRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO terminals (terminal_id, vehicle_id, auth_code, manufacturer_id, model, registered_at)
+       VALUES ($1, $2, $3, $4, $5, ${msToTs('$6::float8')})
+       ON CONFLICT (terminal_id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, auth_code = EXCLUDED.auth_code,
+         manufacturer_id = EXCLUDED.manufacturer_id, model = EXCLUDED.model,
+         registered_at = coalesce(EXCLUDED.registered_at, terminals.registered_at), updated_at = now()`,
+      [t.terminalId, n(t.vehicleId), n(t.authCode), n(t.manufacturerId), n(t.model), n(t.registeredAtMs)],
+    );
+  }
+
+  async upsertDriver(d: DriverRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO drivers (driver_id, name, company_id, id_card_no, qualification_no, phone) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (driver_id) DO UPDATE SET name = EXCLUDED.name, company_id = EXCLUDED.company_id, id_card_no = EXCLUDED.id_card_no,
+         qualification_no = EXCLUDED.qualification_no, phone = EXCLUDED.phone, updated_at = now()`,
+      [d.driverId, d.name, n(d.companyId), n(d.idCardNo), n(d.qualificationNo), n(d.phone)],
+    );
+  }
+
+  async upsertWimStation(s: WimStationRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO wim_stations (station_id, name, kind, accuracy_class_pct, region_code, road_name, latitude_deg, longitude_deg,
+         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref)
+       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, accuracy_class_pct = EXCLUDED.accuracy_class_pct,
+         region_code = EXCLUDED.region_code, road_name = EXCLUDED.road_name, latitude_deg = EXCLUDED.latitude_deg,
+         longitude_deg = EXCLUDED.longitude_deg, valid_speed_min_kmh = EXCLUDED.valid_speed_min_kmh,
+         valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref, updated_at = now()`,
+      [s.stationId, s.name, n(s.kind), n(s.accuracyClassPct), n(s.regionCode), n(s.roadName), n(s.latitudeDeg), n(s.longitudeDeg),
+        n(s.validSpeedMinKmh), n(s.validSpeedMaxKmh), n(s.calibrationRef)],
+    );
+  }
+
+  async upsertSourceSite(s: SourceSiteRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO source_sites (source_site_id, name, company_id, region_code, address, latitude_deg, longitude_deg)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (source_site_id) DO UPDATE SET name = EXCLUDED.name, company_id = EXCLUDED.company_id,
+         region_code = EXCLUDED.region_code, address = EXCLUDED.address, latitude_deg = EXCLUDED.latitude_deg,
+         longitude_deg = EXCLUDED.longitude_deg, updated_at = now()`,
+      [s.sourceSiteId, s.name, n(s.companyId), n(s.regionCode), n(s.address), n(s.latitudeDeg), n(s.longitudeDeg)],
+    );
+  }
+
+  async upsertSpeedZone(z: SpeedZoneRecord): Promise<void> {
+    const lats = z.polyline.map((p) => p[1]);
+    const lons = z.polyline.map((p) => p[0]);
+    await this.pool.query(
+      `INSERT INTO road_speed_zones (segment_id, name, road_class, posted_limit_kmh, polyline, min_lat, min_lon, max_lat, max_lon)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (segment_id) DO UPDATE SET name = EXCLUDED.name, road_class = EXCLUDED.road_class,
+         posted_limit_kmh = EXCLUDED.posted_limit_kmh, polyline = EXCLUDED.polyline, min_lat = EXCLUDED.min_lat,
+         min_lon = EXCLUDED.min_lon, max_lat = EXCLUDED.max_lat, max_lon = EXCLUDED.max_lon, updated_at = now()`,
+      [z.segmentId, n(z.name), z.roadClass, z.postedLimitKmh, JSON.stringify(z.polyline),
+        lats.length ? Math.min(...lats) : null, lons.length ? Math.min(...lons) : null,
+        lats.length ? Math.max(...lats) : null, lons.length ? Math.max(...lons) : null],
+    );
+  }
+
+  async vehicle(vehicleId: string): Promise<VehicleRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM vehicles WHERE vehicle_id = $1', [vehicleId]);
+    return rows[0] ? vehicleOf(rows[0]) : undefined;
+  }
+
+  /** Terminal → vehicle, as the gateway needs on register/auth. Unknown terminal → undefined. */
+  async byTerminal(terminalId: string): Promise<{ terminal: TerminalRecord; vehicle?: VehicleRecord } | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT t.terminal_id, t.auth_code, t.manufacturer_id, t.model, t.registered_at, v.*
+       FROM terminals t LEFT JOIN vehicles v ON v.vehicle_id = t.vehicle_id WHERE t.terminal_id = $1`,
+      [terminalId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const terminal: TerminalRecord = { terminalId: r.terminal_id };
+    if (r.vehicle_id) terminal.vehicleId = r.vehicle_id;
+    if (r.auth_code) terminal.authCode = r.auth_code;
+    if (r.manufacturer_id) terminal.manufacturerId = r.manufacturer_id;
+    if (r.model) terminal.model = r.model;
+    if (r.registered_at) terminal.registeredAtMs = (r.registered_at as Date).getTime();
+    return r.vehicle_id ? { terminal, vehicle: vehicleOf(r) } : { terminal };
+  }
+
+  async wimStation(stationId: string): Promise<WimStationRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM wim_stations WHERE station_id = $1', [stationId]);
+    const r = rows[0];
+    if (!r) return undefined;
+    const s: WimStationRecord = { stationId: r.station_id, name: r.name, kind: r.kind };
+    if (r.accuracy_class_pct !== null) s.accuracyClassPct = Number(r.accuracy_class_pct);
+    if (r.region_code) s.regionCode = r.region_code;
+    return s;
+  }
+
+  /** Speed zones whose bounding box contains the point (exact matching is the caller's). */
+  async speedZonesNear(latitudeDeg: number, longitudeDeg: number): Promise<SpeedZoneRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT segment_id, name, road_class, posted_limit_kmh, polyline FROM road_speed_zones
+       WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2`,
+      [latitudeDeg, longitudeDeg],
+    );
+    return rows.map((r) => ({ segmentId: r.segment_id, name: r.name ?? undefined, roadClass: r.road_class, postedLimitKmh: r.posted_limit_kmh, polyline: r.polyline }));
+  }
+}

@@ -1,0 +1,276 @@
+import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertRepository } from '../alert.repository';
+import { CaseRepository, OverloadViolationRepository } from '../case.repository';
+import { VehicleDailyRepository } from '../daily.repository';
+import { runMaintenance } from '../maintenance';
+import { migrate, type MigrateOptions, type StorageMode } from '../migrate';
+import type { StoragePool } from '../pool';
+import { PositionRepository, type PositionInsertMethod } from '../position.repository';
+import { RegistryRepository } from '../registry.repository';
+import { WimRepository } from '../wim.repository';
+import { alert, caseEvent, position, positions, violation, wim } from './fixtures';
+
+export interface StorageHarness {
+  pool: StoragePool;
+  schema: string;
+  expectedMode: StorageMode;
+  migrateOptions?: MigrateOptions;
+  insertMethods: PositionInsertMethod[];
+  teardown(): Promise<void>;
+}
+
+/**
+ * The repository tests, written once and run against each server: the embedded
+ * TimescaleDB, and the real PostgreSQL with pg_partman and with the hand-written partitions.
+ */
+export function describeStorageSuite(name: string, open: () => Promise<StorageHarness>): void {
+  describe(name, () => {
+    let h: StorageHarness;
+    const now = Date.now();
+
+    beforeAll(async () => {
+      h = await open();
+      const first = await migrate(h.pool, h.migrateOptions);
+      expect(first.mode).toBe(h.expectedMode);
+      expect(first.applied).toEqual(['0001_registry', '0002_timeseries', '0003_vehicle_daily', '0004_violations_cases']);
+    });
+    afterAll(async () => {
+      await h?.teardown();
+    });
+
+    it('applies each migration once', async () => {
+      const again = await migrate(h.pool, h.migrateOptions);
+      expect(again.applied).toEqual([]);
+      const { rows } = await h.pool.query('SELECT id, mode FROM schema_migrations ORDER BY id');
+      expect(rows.map((r) => r.mode)).toEqual(Array(4).fill(h.expectedMode));
+    });
+
+    it('builds the time-series structure of its mode', async () => {
+      if (h.expectedMode === 'timescaledb') {
+        const ht = await h.pool.query(
+          `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1`, [h.schema]);
+        expect(ht.rows).toEqual([
+          { hypertable_name: 'alerts', compression_enabled: true },
+          { hypertable_name: 'positions', compression_enabled: true },
+          { hypertable_name: 'wim_measurements', compression_enabled: true },
+        ]);
+        const cagg = await h.pool.query(`SELECT view_name FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1`, [h.schema]);
+        expect(cagg.rows).toEqual([{ view_name: 'vehicle_daily' }]);
+        const jobs = await h.pool.query(`SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE hypertable_schema = $1 OR hypertable_schema LIKE '\\_timescaledb%'`, [h.schema]);
+        expect(jobs.rows.map((r) => r.proc_name).sort()).toEqual(expect.arrayContaining(['policy_compression', 'policy_retention', 'policy_refresh_continuous_aggregate']));
+      } else {
+        const parts = await h.pool.query(
+          `SELECT p.relname AS parent, count(*)::int AS n, bool_or(pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT') AS has_default
+           FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE p.relnamespace = $1::regnamespace AND p.relkind = 'p' GROUP BY 1 ORDER BY 1`, [h.schema]);
+        expect(parts.rows.map((r) => r.parent)).toEqual(['alerts', 'positions', 'wim_measurements']);
+        for (const r of parts.rows) {
+          expect(r.n).toBeGreaterThanOrEqual(8);
+          expect(r.has_default).toBe(true);
+        }
+        // A partition covering tomorrow exists already (created ahead).
+        const ahead = await h.pool.query(
+          `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'positions'::regclass AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+             AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz > now() + interval '1 day'`);
+        expect(ahead.rows[0].n).toBeGreaterThan(0);
+        const meta = await h.pool.query('SELECT partitioner FROM storage_meta');
+        expect(meta.rows[0].partitioner).toBe(h.migrateOptions?.partitioning === 'native' ? 'native' : 'partman');
+      }
+    });
+
+    it('re-delivered positions never make a second row, on every insert path', async () => {
+      for (const method of h.insertMethods) {
+        const repo = new PositionRepository(h.pool, { insertMethod: method, batchSize: 400 });
+        const vid = `IDEM-${method}:2`;
+        const batch = positions(vid, now - HOUR_MS, 1_000, 1_000, (i) => ({ speedKmh: i % 90, driverId: i % 2 ? 'D1' : undefined }));
+        expect(await repo.insertMany(batch)).toBe(1_000);
+        // The same batch again, plus duplicates inside one batch, plus 10 new reports.
+        const more = [...batch, ...batch.slice(0, 50), ...positions(vid, now - HOUR_MS + 1_000 * 1_000, 10, 1_000)];
+        expect(await repo.insertMany(more)).toBe(10);
+        expect(await repo.count(vid)).toBe(1_010);
+      }
+    });
+
+    it('round-trips a position, optional fields and flags intact', async () => {
+      const repo = new PositionRepository(h.pool, { insertMethod: h.insertMethods.at(-1) ?? 'unnest' });
+      const p = position('RT:1', now - 5 * MINUTE_MS + 123, {
+        alarmFlags: 0x8000_0004, statusFlags: 0x0000_0c03, registered: false, plate: undefined, plateColour: undefined, mileageKm: undefined,
+        recorderSpeedKmh: 61.5, satellites: 12, source: 'blind-area', terminalId: 'tab\there',
+      });
+      await repo.insertMany([p]);
+      const [back] = await repo.latest(['RT:1']);
+      expect(back).toEqual(p);
+    });
+
+    it('returns the latest position of each vehicle', async () => {
+      const repo = new PositionRepository(h.pool);
+      await repo.insertMany([...positions('L1:2', now - 30 * MINUTE_MS, 30, MINUTE_MS), ...positions('L2:2', now - 90 * MINUTE_MS, 10, MINUTE_MS)]);
+      const latest = await repo.latest(['L1:2', 'L2:2', 'NOPE:2']);
+      expect(latest.map((p) => [p.vehicleId, p.deviceTimeMs])).toEqual([
+        ['L1:2', now - 30 * MINUTE_MS + 29 * MINUTE_MS],
+        ['L2:2', now - 90 * MINUTE_MS + 9 * MINUTE_MS],
+      ]);
+      const since = await repo.latestSince(now - 10 * MINUTE_MS);
+      expect(since.map((p) => p.vehicleId)).toContain('L1:2');
+      expect(since.map((p) => p.vehicleId)).not.toContain('L2:2');
+    });
+
+    it('downsamples long tracks with date_bin, keeping each bucket\'s top speed', async () => {
+      const repo = new PositionRepository(h.pool);
+      const start = chinaMidnightMs(now) - DAY_MS + 8 * HOUR_MS; // yesterday 08:00 local
+      // 6 h of 10 s reports; one 118 km/h spike at report 1,000.
+      await repo.insertMany(positions('TRK:2', start, 2_160, 10_000, (i) => ({ speedKmh: i === 1_000 ? 118 : 50 + (i % 7) })));
+      const raw = await repo.track('TRK:2', start, start + HOUR_MS);
+      expect(raw.bucketMs).toBe(0);
+      expect(raw.points).toHaveLength(360);
+      const perMinute = await repo.track('TRK:2', start, start + 6 * HOUR_MS, { bucketMs: MINUTE_MS });
+      expect(perMinute.points).toHaveLength(360);
+      expect(perMinute.points.every((p) => p.bucketReports === 6)).toBe(true);
+      expect(perMinute.points[0]?.deviceTimeMs).toBe(start);
+      const spikeBucket = perMinute.points.find((p) => p.bucketStartMs === start + Math.floor(1_000 / 6) * MINUTE_MS);
+      expect(spikeBucket?.bucketMaxSpeedKmh).toBe(118);
+      const auto = await repo.track('TRK:2', start, start + 6 * HOUR_MS, { maxPoints: 100 });
+      expect(auto.bucketMs).toBe(216_000);
+      expect(auto.points).toHaveLength(100);
+      expect(Math.max(...auto.points.map((p) => p.bucketMaxSpeedKmh ?? 0))).toBe(118);
+    });
+
+    it('applies a later alert revision and ignores earlier or equal ones', async () => {
+      const repo = new AlertRepository(h.pool);
+      const startedAtMs = now - 2 * HOUR_MS;
+      expect(await repo.upsertMany([alert('al-1', 0, { startedAtMs })])).toBe(1);
+      expect(await repo.upsertMany([alert('al-1', 2, { startedAtMs, severity: 'serious', endedAtMs: startedAtMs + 90_000 })])).toBe(1);
+      expect(await repo.upsertMany([alert('al-1', 1, { startedAtMs, severity: 'minor' })])).toBe(0);
+      expect(await repo.upsertMany([alert('al-1', 2, { startedAtMs, severity: 'minor' })])).toBe(0);
+      // Several revisions in one batch: the highest wins.
+      expect(await repo.upsertMany([alert('al-1', 3, { startedAtMs }), alert('al-1', 5, { startedAtMs, summary: 'five' }), alert('al-1', 4, { startedAtMs })])).toBe(1);
+      const stored = await repo.get('al-1');
+      expect(stored).toMatchObject({ revision: 5, summary: 'five', details: { revision: 5 } });
+      const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM alerts WHERE alert_id = 'al-1'`);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('finds alerts by rule, severity, company and time', async () => {
+      const repo = new AlertRepository(h.pool);
+      const t = now - 5 * HOUR_MS;
+      await repo.upsertMany([
+        alert('f-1', 0, { startedAtMs: t, rule: 'fatigue_continuous', severity: 'serious', companyId: 'CF' }),
+        alert('f-2', 0, { startedAtMs: t + MINUTE_MS, rule: 'fatigue_continuous', severity: 'minor', companyId: 'CF' }),
+        alert('f-3', 0, { startedAtMs: t + 2 * MINUTE_MS, rule: 'night_ban_2_5', severity: 'serious', companyId: 'CF' }),
+        alert('f-4', 0, { startedAtMs: t + 3 * MINUTE_MS, rule: 'fatigue_continuous', severity: 'serious', companyId: 'OTHER' }),
+        alert('f-5', 0, { startedAtMs: t - DAY_MS, rule: 'fatigue_continuous', severity: 'serious', companyId: 'CF' }),
+      ]);
+      const found = await repo.find({ fromMs: t - HOUR_MS, toMs: now, rules: ['fatigue_continuous'], severities: ['serious'], companyId: 'CF' });
+      expect(found.map((a) => a.alertId)).toEqual(['f-1']);
+      const all = await repo.find({ fromMs: t - HOUR_MS, toMs: now, companyId: 'CF' });
+      expect(all.map((a) => a.alertId)).toEqual(['f-3', 'f-2', 'f-1']);
+    });
+
+    it('stores WIM records once and finds them by plate and time', async () => {
+      const repo = new WimRepository(h.pool);
+      const t = now - 3 * HOUR_MS;
+      const records = [wim('S1', 'r1', t, '冀A12345', 55_000), wim('S1', 'r2', t + MINUTE_MS, '冀A12345', 101_000), wim('S2', 'r1', t, '京B1', 30_000)];
+      expect(await repo.insertMany(records)).toBe(3);
+      expect(await repo.insertMany(records)).toBe(0);
+      const found = await repo.byPlate({ plate: '冀A12345', fromMs: t, toMs: now });
+      expect(found.map((m) => m.measurementId)).toEqual(['S1/r2', 'S1/r1']);
+      expect(found[0]).toEqual(records[1]);
+      expect(await repo.byPlate({ plate: '冀A12345', fromMs: t + 1, toMs: now })).toHaveLength(1);
+    });
+
+    it('keeps violations once and projects 一超四罚 case events idempotently', async () => {
+      const violations = new OverloadViolationRepository(h.pool);
+      const cases = new CaseRepository(h.pool);
+      const v = violation('v-1', wim('S9', 'r1', now - HOUR_MS, '冀B99999', 104_000));
+      expect(await violations.insert(v)).toBe(true);
+      expect(await violations.insert(v)).toBe(false);
+      const events = [
+        caseEvent('e1', 'case-1', 'v-1', 'opened'),
+        caseEvent('e2', 'case-1', 'v-1', 'party_named', { party: 'driver', details: { partyRef: 'D7', name: '张三', licenceNo: 'QC-1' } }),
+        caseEvent('e3', 'case-1', 'v-1', 'party_named', { party: 'vehicle_owner', details: { name: '某物流' } }),
+        caseEvent('e4', 'case-1', 'v-1', 'party_named', { party: 'transport_company', details: { partyRef: 'C1' } }),
+        caseEvent('e5', 'case-1', 'v-1', 'party_named', { party: 'source_unit', details: { partyRef: 'SITE-1' } }),
+        caseEvent('e6', 'case-1', 'v-1', 'penalty_proposed', { party: 'vehicle_owner', details: { fineYuan: 26_000, basis: '第43条' } }),
+        caseEvent('e7', 'case-1', 'v-1', 'decided'),
+      ];
+      for (const e of events) expect(await cases.apply(e)).toBe(true);
+      for (const e of events) expect(await cases.apply(e)).toBe(false);
+      const record = await cases.get('case-1');
+      expect(record).toMatchObject({ status: 'decided', vehicleId: '冀B99999:2', companyId: 'C1' });
+      expect(record?.parties.map((p) => p.party)).toEqual(['driver', 'source_unit', 'transport_company', 'vehicle_owner']);
+      expect(record?.penalties).toEqual([{ party: 'vehicle_owner', status: 'decided', fineYuan: 26_000, points: undefined, warning: false, measures: [], basis: '第43条' }]);
+      expect(record?.events).toHaveLength(7);
+      await expect(cases.apply(caseEvent('e-x', 'case-2', 'no-such-violation', 'opened'))).rejects.toThrow(/unknown violation/);
+      expect(await cases.get('case-2')).toBeUndefined();
+    });
+
+    it('maps terminals to vehicles through the registry', async () => {
+      const registry = new RegistryRepository(h.pool);
+      await registry.upsertCompany({ companyId: 'CR', name: '某运输公司', regionCode: '130100' });
+      await registry.upsertVehicle({ vehicleId: '冀A1:2', plate: '冀A1', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CR', axleCount: 6, isCombination: true, registeredMaxGrossKg: 49_000 });
+      await registry.upsertTerminal({ terminalId: '013800000001', vehicleId: '冀A1:2', authCode: 'AUTH' });
+      await registry.upsertWimStation({ stationId: 'S1', name: '京港澳 K200', kind: 'non_site', accuracyClassPct: 5 });
+      await registry.upsertSpeedZone({ segmentId: 'G4-1', roadClass: 'expressway', postedLimitKmh: 100, polyline: [[116.3, 39.8], [116.5, 40.0]] });
+      const found = await registry.byTerminal('013800000001');
+      expect(found?.terminal.authCode).toBe('AUTH');
+      expect(found?.vehicle).toMatchObject({ vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true, companyId: 'CR' });
+      expect(await registry.byTerminal('unknown')).toBeUndefined();
+      expect((await registry.wimStation('S1'))?.accuracyClassPct).toBe(5);
+      expect((await registry.speedZonesNear(39.9, 116.4)).map((z) => z.segmentId)).toEqual(['G4-1']);
+    });
+
+    it('computes daily figures per local day once maintenance has run', async () => {
+      const repo = new PositionRepository(h.pool);
+      const daily = new VehicleDailyRepository(h.pool);
+      const d2 = chinaMidnightMs(now) - 2 * DAY_MS; // local midnight two days ago
+      const d1 = d2 + DAY_MS;
+      const vid = 'DAY:2';
+      // Day D-2: 08:00–10:00 every minute (121 reports), the first 11 standing still, 1 km per minute after,
+      // a 97 km/h peak; plus one at 23:59:30 local, which still belongs to D-2.
+      const morning = positions(vid, d2 + 8 * HOUR_MS, 121, MINUTE_MS, (i) => ({ speedKmh: i <= 10 ? 0 : i === 60 ? 97 : 60, mileageKm: 5_000 + Math.max(0, i - 10) }));
+      const lateNight = position(vid, d1 - 30_000, { speedKmh: 40, mileageKm: 5_112 });
+      // Day D-1: 00:00:30 local and 29 more, stationary.
+      const nextDay = positions(vid, d1 + 30_000, 30, MINUTE_MS, () => ({ speedKmh: 0, mileageKm: 5_112 }));
+      await repo.insertMany([...morning, lateNight, ...nextDay]);
+
+      expect(await daily.forVehicle(vid, chinaDateOf(d2), chinaDateOf(d1))).toEqual([]); // not refreshed yet
+      const report = await runMaintenance(h.pool);
+      expect(report.refreshedDaily).toBe(true);
+      expect(report.schedulerRunning).toBe(false);
+
+      const days = await daily.forVehicle(vid, chinaDateOf(d2), chinaDateOf(d1));
+      expect(days).toHaveLength(2);
+      expect(days[0]).toMatchObject({ date: chinaDateOf(d2), dayStartMs: d2, reports: 122, movingReports: 111, maxSpeedKmh: 97, mileageKm: 112,
+        firstReportMs: d2 + 8 * HOUR_MS, lastReportMs: d1 - 30_000 });
+      expect(days[1]).toMatchObject({ date: chinaDateOf(d1), dayStartMs: d1, reports: 30, movingReports: 0, maxSpeedKmh: 0, mileageKm: 0 });
+      expect(await daily.forVehicles([vid, 'nobody'], chinaDateOf(d1), chinaDateOf(d1))).toHaveLength(1);
+    });
+
+    it('compresses and drops by the configured intervals (runMaintenance)', async () => {
+      const repo = new PositionRepository(h.pool);
+      const old = positions('OLD:2', now - 5 * DAY_MS, 100, MINUTE_MS);
+      expect(await repo.insertMany(old)).toBe(100);
+
+      await migrate(h.pool, { ...h.migrateOptions, settings: { positions: { compressAfter: '2 days' } } });
+      const first = await runMaintenance(h.pool);
+      if (h.expectedMode === 'timescaledb') {
+        expect(first.compressedChunks).toBeGreaterThan(0);
+        const chunks = await h.pool.query(
+          `SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_schema = $1 AND hypertable_name = 'positions' AND is_compressed`, [h.schema]);
+        expect(chunks.rows[0].n).toBeGreaterThan(0);
+      }
+      // Re-delivery into an old (compressed, on TimescaleDB) chunk is still idempotent.
+      expect(await repo.insertMany(old)).toBe(0);
+      expect(await repo.count('OLD:2')).toBe(100);
+
+      await migrate(h.pool, { ...h.migrateOptions, settings: { positions: { retention: '4 days' } } });
+      const second = await runMaintenance(h.pool);
+      if (h.expectedMode === 'timescaledb') expect(second.droppedChunks).toBeGreaterThan(0);
+      else expect(second.droppedPartitions).toBeGreaterThan(0);
+      expect(await repo.count('OLD:2')).toBe(0);
+      expect(await repo.count('DAY:2')).toBe(152); // two days old: kept
+    });
+  });
+}
