@@ -150,6 +150,8 @@ export const LIVE_EVENTS = {
   positions: 'positions',
   /** server → client, payload `AlertItem`, pushed as soon as it is consumed */
   alert: 'alert',
+  /** server → client, payload `AlertAckEvent`, when anyone acknowledges an alert the socket may see */
+  alertAck: 'alertAck',
 } as const;
 
 export const bbox = z
@@ -205,6 +207,9 @@ export const positionsBatch = z.object({
   positions: z.array(livePosition),
 });
 export type PositionsBatch = z.infer<typeof positionsBatch>;
+
+export const alertAckEvent = z.object({ alertId: z.string(), vehicleId: z.string(), ack: alertAck });
+export type AlertAckEvent = z.infer<typeof alertAckEvent>;
 
 // ─── WIM, reports, registry ───────────────────────────────────────────────────────
 

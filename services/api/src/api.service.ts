@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import { TOPICS } from '@roadwatch/contracts';
+import type { Bus, Subscription } from '@roadwatch/messaging';
+import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import type { StoragePool } from '@roadwatch/storage';
+import { TokenService } from './auth/tokens';
+import { UsersRepository, type NewUser } from './auth/users.repository';
+import { createApiHttpApp } from './http/app.module';
+import type { ApiContext } from './http/api-context';
+import { openApiDocument } from './http/openapi';
+import { LiveGateway } from './live/live.gateway';
+import { VehicleDirectory } from './live/vehicle-directory';
+import { AlertsRepository } from './repositories/alerts.repository';
+import { migrateApi } from './repositories/api-schema';
+import { ReportsRepository } from './repositories/reports.repository';
+import { TracksRepository } from './repositories/tracks.repository';
+import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
+
+export interface ApiOptions {
+  bus: Bus;
+  /** Already migrated by the storage layer (`migrate(pool)`); the API adds its own tables. */
+  pool: StoragePool;
+  /** The archiver's latest-position store (or a reader of it); without it, latest positions come from the positions table. */
+  latestPositions?: LatestPositionsPort;
+  jwtSecret: string;
+  port: number;
+  host?: string;
+  /** socket.io Redis adapter (cluster mode: instances share rooms). None in standalone mode. */
+  redisUrl?: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Built web app to serve on the same origin. */
+  staticDir?: string;
+  /** Upserted at start (standalone demo users). */
+  seedUsers?: readonly NewUser[];
+  /** Live feed tick (positions batch period). Default 1 s. */
+  tickMs?: number;
+  /** Consumer group prefix; the instance id is appended (every instance reads every message). */
+  liveGroupPrefix?: string;
+  instanceId?: string;
+  maxTrackPoints?: number;
+  registryRefreshMs?: number;
+  now?: () => number;
+}
+
+export interface RunningApi {
+  url: string;
+  instanceId: string;
+  live: LiveGateway;
+  close(): Promise<void>;
+}
+
+/**
+ * services/api: REST (NestJS) and the socket.io `/live` namespace on one HTTP server.
+ * The live feed subscribes to positions and alerts in a consumer group of its own
+ * (`api-live-<instanceId>`, from the end): every instance needs every message to serve
+ * its own sockets, so instances must NOT share a group.
+ */
+export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
+  const { pool, logger, metrics } = options;
+  const now = options.now ?? Date.now;
+  const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
+  await migrateApi(pool);
+  const users = new UsersRepository(pool);
+  for (const user of options.seedUsers ?? []) await users.upsert(user);
+
+  const tokens = new TokenService(options.jwtSecret, undefined, now);
+  const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now);
+  const directory = new VehicleDirectory(vehicles);
+  await directory.refresh();
+
+  // The gateway needs the HTTP server, the controllers need the gateway: a late-bound reference.
+  const liveRef: { gateway?: LiveGateway } = {};
+  let refreshing: Promise<unknown> = Promise.resolve();
+  const refreshDirectory = (): void => {
+    refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
+  };
+  const ctx: ApiContext = {
+    tokens,
+    users,
+    vehicles,
+    alerts: new AlertsRepository(pool),
+    tracks: new TracksRepository(pool),
+    reports: new ReportsRepository(pool),
+    now,
+    onAcknowledged: (event, owner) => liveRef.gateway?.broadcastAck(event, owner),
+    onRegistryChanged: refreshDirectory,
+    maxTrackPoints: options.maxTrackPoints ?? 2_000,
+    openApi: openApiDocument,
+  };
+
+  const app = await createApiHttpApp(ctx, options.staticDir);
+  await app.init();
+  const httpServer = app.getHttpServer() as HttpServer;
+  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false });
+  const redis: Redis[] = [];
+  if (options.redisUrl) {
+    const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    redis.push(pub, sub);
+    io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
+  }
+  const live = new LiveGateway({ io, tokens, directory, logger, metrics, tickMs: options.tickMs ?? 1_000 });
+  liveRef.gateway = live;
+  if (options.latestPositions) live.seed(await options.latestPositions.all());
+
+  const groupId = `${options.liveGroupPrefix ?? 'api-live'}-${instanceId}`;
+  const gateway = live;
+  const subscription: Subscription = await options.bus.subscribe({
+    groupId,
+    topics: [TOPICS.positions, TOPICS.alerts],
+    fromBeginning: false,
+    handleBatch: async (batch) => {
+      if (batch.topic === TOPICS.positions) gateway.onPositions(batch.messages.map((m) => m.value));
+      else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);
+    },
+  });
+  const refreshTimer = setInterval(refreshDirectory, options.registryRefreshMs ?? 30_000);
+  refreshTimer.unref();
+
+  await app.listen(options.port, options.host ?? '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  logger.info({ url, instanceId, groupId, adapter: options.redisUrl ? 'redis' : 'none' }, 'api listening');
+  return {
+    url,
+    instanceId,
+    live,
+    close: async () => {
+      clearInterval(refreshTimer);
+      await subscription.close();
+      gateway.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close().catch(() => undefined);
+      await refreshing;
+      for (const r of redis) r.disconnect();
+    },
+  };
+};

@@ -1,0 +1,90 @@
+import type { ApiRole } from '@roadwatch/contracts';
+
+/**
+ * What a caller may see, derived once from the verified token. Every repository turns it
+ * into SQL conditions (`scopeSql`) and the live feed into a predicate (`admits`); nothing
+ * is filtered in a controller after the fact.
+ *
+ * - `all`: admin (and an operator or enforcement user without a region).
+ * - `region`: operator / enforcement — vehicles whose region code starts with the prefix.
+ * - `company`: a transport company — its own vehicles only.
+ */
+export type ScopeKind = 'all' | 'region' | 'company';
+
+export interface Principal {
+  username: string;
+  role: ApiRole;
+  companyId?: string;
+  regionCode?: string;
+}
+
+export type Capability = 'vehicles' | 'alerts' | 'alerts.ack' | 'tracks' | 'wim' | 'reports' | 'cases' | 'live' | 'registry.admin';
+
+const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'reports', 'cases', 'live', 'registry.admin'],
+  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'reports', 'cases', 'live'],
+  company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'reports', 'cases', 'live'],
+  enforcement: ['wim', 'cases'],
+};
+
+/** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */
+const REGION = /^\d{1,12}$/;
+
+export class Scope {
+  private constructor(
+    readonly kind: ScopeKind,
+    /** Company id (`company`) or region prefix (`region`). */
+    readonly value: string,
+    readonly principal: Principal,
+  ) {}
+
+  static of(principal: Principal): Scope {
+    if (principal.role === 'company') {
+      // A company user without a company sees nothing rather than everything.
+      return new Scope('company', principal.companyId ?? '\u0000none', principal);
+    }
+    if (principal.role !== 'admin' && principal.regionCode) {
+      if (!REGION.test(principal.regionCode)) throw new Error(`regionCode "${principal.regionCode}" is not a division code`);
+      return new Scope('region', principal.regionCode, principal);
+    }
+    return new Scope('all', '', principal);
+  }
+
+  can(capability: Capability): boolean {
+    return CAPABILITIES[this.principal.role].includes(capability);
+  }
+
+  /** Stable key: two sockets with the same key see the same data. */
+  get key(): string {
+    return `${this.kind}:${this.value}`;
+  }
+
+  /**
+   * SQL condition over a row's company and region columns (expressions); appends its
+   * parameters to `params`. `TRUE` for `all`.
+   */
+  sql(columns: { companyId: string; regionCode: string }, params: unknown[]): string {
+    if (this.kind === 'all') return 'TRUE';
+    params.push(this.kind === 'company' ? this.value : `${this.value}%`);
+    return this.kind === 'company' ? `${columns.companyId} = $${params.length}` : `${columns.regionCode} LIKE $${params.length}`;
+  }
+
+  /** The same rule in memory, for the live feed. */
+  admits(owner: { companyId?: string | undefined; regionCode?: string | undefined }): boolean {
+    if (this.kind === 'all') return true;
+    if (this.kind === 'company') return owner.companyId === this.value;
+    return owner.regionCode !== undefined && owner.regionCode.startsWith(this.value);
+  }
+
+  /** socket.io rooms that receive server-originated events (acks) about an owner. */
+  static roomsFor(owner: { companyId?: string | undefined; regionCode?: string | undefined }): string[] {
+    const rooms = ['scope:all:'];
+    if (owner.companyId) rooms.push(`scope:company:${owner.companyId}`);
+    if (owner.regionCode) for (let i = 1; i <= owner.regionCode.length; i += 1) rooms.push(`scope:region:${owner.regionCode.slice(0, i)}`);
+    return rooms;
+  }
+
+  get room(): string {
+    return `scope:${this.key}`;
+  }
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+
+export const apiEnvSchema = infraEnvSchema.extend({
+  API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  API_HOST: z.string().default('0.0.0.0'),
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9480),
+  JWT_SECRET: z.string().min(16, 'at least 16 characters'),
+  LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
+  LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
+  STATIC_DIR: z.string().optional(),
+  /** `username:password` — the first admin of a fresh cluster (upserted at start). */
+  API_BOOTSTRAP_ADMIN: z.string().regex(/^[^:]+:[^:]+$/, 'username:password').optional(),
+});
+
+export type ApiConfig = z.infer<typeof apiEnvSchema>;
+export const loadApiConfig = (env: Record<string, string | undefined> = process.env): ApiConfig => parseEnv(apiEnvSchema, env);

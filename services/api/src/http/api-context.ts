@@ -1,0 +1,28 @@
+import type { Scope } from '../auth/scope';
+import type { TokenService } from '../auth/tokens';
+import type { UsersRepository } from '../auth/users.repository';
+import type { AlertsRepository } from '../repositories/alerts.repository';
+import type { ReportsRepository } from '../repositories/reports.repository';
+import type { TracksRepository } from '../repositories/tracks.repository';
+import type { VehiclesRepository } from '../repositories/vehicles.repository';
+import type { Owner } from '../live/vehicle-directory';
+import type { AlertAckEvent } from '@roadwatch/contracts';
+
+/** Everything the controllers use, built once by startApi. */
+export interface ApiContext {
+  tokens: TokenService;
+  users: UsersRepository;
+  vehicles: VehiclesRepository;
+  alerts: AlertsRepository;
+  tracks: TracksRepository;
+  reports: ReportsRepository;
+  now: () => number;
+  /** Push an acknowledgement to every instance's sockets that may see it. */
+  onAcknowledged(event: AlertAckEvent, owner: Owner): void;
+  /** The registry changed on this instance: refresh the live feed's owners. */
+  onRegistryChanged(): void;
+  maxTrackPoints: number;
+  openApi: unknown;
+}
+
+export type { Scope };

@@ -1,0 +1,155 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ackAlertRequest, companyDto, loginRequest, vehicleDto, type LoginResponse } from '@roadwatch/contracts';
+import { Scope } from '../auth/scope';
+import type { ApiContext } from './api-context';
+import { scopeOf } from './auth';
+import { fail, notFound, parseOr400 } from './http-errors';
+import { alertListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { API_CONTEXT } from './tokens';
+
+/**
+ * Thin HTTP face: parse (400 naming fields), derive the Scope from the token, call a
+ * repository with it. Something outside the scope is 404, never 403: a company user must
+ * not learn that another company's vehicle or alert exists.
+ */
+@Controller()
+export class ApiController {
+  constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {}
+
+  @Get('openapi.json')
+  openApi(): unknown {
+    return this.ctx.openApi;
+  }
+
+  @Post('v1/auth/login')
+  @HttpCode(200)
+  async login(@Body() body: unknown): Promise<LoginResponse> {
+    const { username, password } = parseOr400(loginRequest, body, 'body');
+    const principal = await this.ctx.users.authenticate(username, password);
+    if (!principal) return fail(401, 'unknown user or wrong password');
+    Scope.of(principal);
+    const { token, expiresAtMs } = await this.ctx.tokens.issue(principal);
+    return { token, expiresAtMs, user: principal };
+  }
+
+  @Get('v1/me')
+  async me(@Headers('authorization') auth?: string): Promise<unknown> {
+    const principal = await this.ctx.tokens.verify(auth?.replace(/^Bearer\s+/i, ''));
+    return principal ?? fail(401, 'missing, invalid or expired bearer token');
+  }
+
+  @Get('v1/vehicles')
+  async vehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'vehicles');
+    const q = parseOr400(vehicleListQuery, query, 'query');
+    return { items: await this.ctx.vehicles.list(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  @Get('v1/vehicles/:vehicleId')
+  async vehicle(@Param('vehicleId') vehicleId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'vehicles');
+    return (await this.ctx.vehicles.get(scope, vehicleId)) ?? notFound('vehicle', vehicleId);
+  }
+
+  @Get('v1/vehicles/:vehicleId/track')
+  async track(@Param('vehicleId') vehicleId: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'tracks');
+    const q = parseOr400(trackQuery, query, 'query');
+    if (!(await this.ctx.vehicles.get(scope, vehicleId))) return notFound('vehicle', vehicleId);
+    return this.ctx.tracks.track(vehicleId, q.fromMs, q.toMs, q.maxPoints ?? this.ctx.maxTrackPoints);
+  }
+
+  @Get('v1/alerts')
+  async alerts(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    const q = parseOr400(alertListQuery, query, 'query');
+    return { items: await this.ctx.alerts.list(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  @Get('v1/alerts/:alertId')
+  async alert(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    return (await this.ctx.alerts.get(scope, alertId)) ?? notFound('alert', alertId);
+  }
+
+  @Post('v1/alerts/:alertId/ack')
+  @HttpCode(200)
+  async acknowledge(@Param('alertId') alertId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts.ack');
+    const { comment } = parseOr400(ackAlertRequest, body, 'body');
+    const alert = (await this.ctx.alerts.acknowledge(scope, alertId, comment, this.ctx.now())) ?? notFound('alert', alertId);
+    if (alert.ack) this.ctx.onAcknowledged({ alertId, vehicleId: alert.vehicleId, ack: alert.ack }, { companyId: alert.companyId, regionCode: alert.regionCode });
+    return alert;
+  }
+
+  @Get('v1/wim')
+  async wim(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'wim');
+    const q = parseOr400(wimListQuery, query, 'query');
+    return { items: await this.ctx.reports.wim(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  @Get('v1/reports/companies')
+  async companyReport(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'reports');
+    const q = parseOr400(reportQuery, query, 'query');
+    return { fromMs: q.fromMs, toMs: q.toMs, rows: await this.ctx.reports.companies(scope, q.fromMs, q.toMs) };
+  }
+
+  // ─── registry administration (admin) ───
+
+  @Get('v1/admin/companies')
+  async companies(@Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    return { items: await this.ctx.vehicles.listCompanies(scope) };
+  }
+
+  @Post('v1/admin/companies')
+  @HttpCode(201)
+  async createCompany(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const company = parseOr400(companyDto, body, 'body');
+    if (await this.ctx.vehicles.companyExists(company.companyId)) return fail(409, `company ${company.companyId} exists; use PUT`);
+    await this.ctx.vehicles.upsertCompany(company);
+    this.ctx.onRegistryChanged();
+    return company;
+  }
+
+  @Put('v1/admin/companies/:companyId')
+  async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const company = parseOr400(companyDto, { ...(body as object), companyId }, 'body');
+    if (!(await this.ctx.vehicles.companyExists(companyId))) return notFound('company', companyId);
+    await this.ctx.vehicles.upsertCompany(company);
+    this.ctx.onRegistryChanged();
+    return company;
+  }
+
+  @Get('v1/admin/vehicles')
+  async adminVehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.vehicles(query, auth);
+  }
+
+  @Post('v1/admin/vehicles')
+  @HttpCode(201)
+  async createVehicle(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const vehicle = parseOr400(vehicleDto, body, 'body');
+    if (await this.ctx.vehicles.vehicleExists(vehicle.vehicleId)) return fail(409, `vehicle ${vehicle.vehicleId} exists; use PUT`);
+    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return fail(400, `body.companyId: company ${vehicle.companyId} not found`, [{ path: 'body.companyId', message: 'no such company' }]);
+    await this.ctx.vehicles.upsertVehicle(vehicle);
+    this.ctx.onRegistryChanged();
+    return vehicle;
+  }
+
+  @Put('v1/admin/vehicles/:vehicleId')
+  async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const vehicle = parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body');
+    if (!(await this.ctx.vehicles.vehicleExists(vehicleId))) return notFound('vehicle', vehicleId);
+    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return fail(400, `body.companyId: company ${vehicle.companyId} not found`, [{ path: 'body.companyId', message: 'no such company' }]);
+    await this.ctx.vehicles.upsertVehicle(vehicle);
+    this.ctx.onRegistryChanged();
+    return vehicle;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import * as c from '@roadwatch/contracts';
+import { alertListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+
+const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const pageOf = (name: string) => ({ content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: ref(name) }, limit: { type: 'integer' }, offset: { type: 'integer' } } } } } });
+
+/** Query parameters listed from the same zod object that validates them. */
+const params = (s: z.ZodType, path: string[] = []): unknown[] => {
+  const shape = (schema(s) as { properties?: Record<string, unknown>; required?: string[] }) ?? {};
+  const inPath = path.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const inQuery = Object.entries(shape.properties ?? {}).map(([name, sch]) => ({ name, in: 'query', required: shape.required?.includes(name) ?? false, schema: sch }));
+  return [...inPath, ...inQuery];
+};
+
+const errors = {
+  '400': { description: 'invalid request; `issues` names each bad field', ...json('Error') },
+  '401': { description: 'missing, invalid or expired token', ...json('Error') },
+  '403': { description: 'the role may not use this endpoint', ...json('Error') },
+};
+const notFound = { '404': { description: 'does not exist, or is outside the caller\'s scope', ...json('Error') } };
+
+/** OpenAPI 3.1, its schemas generated from the zod schemas in libs/contracts that the handlers use. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'roadwatch API',
+    version: '1.0.0',
+    description:
+      'Monitoring of 两客一危 vehicles and heavy trucks. Every answer is scoped server-side by the token: operators see their region code prefix, ' +
+      'company users only their own company, enforcement users WIM and cases. Live feed: socket.io namespace `/live` (see `LIVE_EVENTS` in @roadwatch/contracts).',
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas: {
+      Error: schema(c.apiError),
+      LoginRequest: schema(c.loginRequest),
+      LoginResponse: schema(c.loginResponse),
+      Vehicle: schema(c.vehicleListItem),
+      Track: schema(c.trackResponse),
+      Alert: schema(c.alertItem),
+      AckAlertRequest: schema(c.ackAlertRequest),
+      WimRecord: schema(c.wimRecordItem),
+      CompanyReportRow: schema(c.companyReportRow),
+      Company: schema(c.companyDto),
+      VehicleInput: schema(c.vehicleDto),
+      LiveSubscribe: schema(c.liveSubscribe),
+      PositionsBatch: schema(c.positionsBatch),
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/v1/auth/login': {
+      post: { summary: 'Log in; the token goes in `Authorization: Bearer` and the socket.io handshake `auth.token`', security: [], requestBody: { required: true, ...json('LoginRequest') }, responses: { '200': json('LoginResponse'), ...errors } },
+    },
+    '/v1/vehicles': { get: { summary: 'Vehicles in scope with latest position and status', parameters: params(vehicleListQuery), responses: { '200': pageOf('Vehicle'), ...errors } } },
+    '/v1/vehicles/{vehicleId}': { get: { summary: 'One vehicle', parameters: params(z.object({}), ['vehicleId']), responses: { '200': json('Vehicle'), ...errors, ...notFound } } },
+    '/v1/vehicles/{vehicleId}/track': {
+      get: { summary: 'Track playback; bucketed to maxPoints (first report per bucket) for long ranges', parameters: params(trackQuery, ['vehicleId']), responses: { '200': json('Track'), ...errors, ...notFound } },
+    },
+    '/v1/alerts': { get: { summary: 'Alerts in scope (rule and severity accept comma-separated lists)', parameters: params(alertListQuery), responses: { '200': pageOf('Alert'), ...errors } } },
+    '/v1/alerts/{alertId}': { get: { summary: 'One alert', parameters: params(z.object({}), ['alertId']), responses: { '200': json('Alert'), ...errors, ...notFound } } },
+    '/v1/alerts/{alertId}/ack': {
+      post: { summary: 'Acknowledge with a comment (who and when are recorded)', parameters: params(z.object({}), ['alertId']), requestBody: { required: true, ...json('AckAlertRequest') }, responses: { '200': json('Alert'), ...errors, ...notFound } },
+    },
+    '/v1/wim': { get: { summary: 'WIM records in scope', parameters: params(wimListQuery), responses: { '200': pageOf('WimRecord'), ...errors } } },
+    '/v1/reports/companies': {
+      get: {
+        summary: 'Per company: 上线率, violations by rule, mileage and driving hours (daily aggregate)',
+        parameters: params(reportQuery),
+        responses: { '200': { content: { 'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: ref('CompanyReportRow') } } } } } }, ...errors },
+      },
+    },
+    '/v1/admin/companies': {
+      get: { summary: 'Companies (admin)', responses: { '200': pageOf('Company'), ...errors } },
+      post: { summary: 'Create a company (admin)', requestBody: { required: true, ...json('Company') }, responses: { '201': json('Company'), '409': json('Error'), ...errors } },
+    },
+    '/v1/admin/companies/{companyId}': { put: { summary: 'Update a company (admin)', parameters: params(z.object({}), ['companyId']), requestBody: { required: true, ...json('Company') }, responses: { '200': json('Company'), ...errors, ...notFound } } },
+    '/v1/admin/vehicles': {
+      get: { summary: 'Vehicles (admin)', parameters: params(vehicleListQuery), responses: { '200': pageOf('Vehicle'), ...errors } },
+      post: { summary: 'Create a vehicle, optionally binding a terminal (admin)', requestBody: { required: true, ...json('VehicleInput') }, responses: { '201': json('VehicleInput'), '409': json('Error'), ...errors } },
+    },
+    '/v1/admin/vehicles/{vehicleId}': { put: { summary: 'Update a vehicle (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
+  },
+};

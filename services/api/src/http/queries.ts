@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { alertRule, severity, vehicleClass } from '@roadwatch/contracts';
+
+const ms = z.coerce.number().int().nonnegative();
+const csv = <T extends z.ZodType<unknown, string>>(item: T) => z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
+const paging = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
+
+export const vehicleListQuery = z.object({ companyId: z.string().min(1).optional(), vehicleClass: vehicleClass.optional(), plate: z.string().min(1).optional(), ...paging });
+
+export const trackQuery = z
+  .object({ fromMs: ms, toMs: ms, maxPoints: z.coerce.number().int().min(10).max(20_000).optional() })
+  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
+  .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days per request', path: ['toMs'] });
+
+export const alertListQuery = z.object({
+  rule: csv(alertRule).optional(),
+  severity: csv(severity).optional(),
+  companyId: z.string().min(1).optional(),
+  regionCode: z.string().regex(/^\d{1,12}$/, 'a division code (digits)').optional(),
+  vehicleId: z.string().min(1).optional(),
+  fromMs: ms.optional(),
+  toMs: ms.optional(),
+  acknowledged: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  ...paging,
+});
+
+export const wimListQuery = z.object({ plate: z.string().min(1).optional(), stationId: z.string().min(1).optional(), fromMs: ms.optional(), toMs: ms.optional(), ...paging });
+
+export const reportQuery = z
+  .object({ fromMs: ms, toMs: ms })
+  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] });

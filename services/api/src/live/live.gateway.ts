@@ -1,0 +1,253 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import {
+  LIVE_EVENTS,
+  LIVE_NAMESPACE,
+  describeZodError,
+  liveSubscribe,
+  type AlertAckEvent,
+  type AlertItem,
+  type AlertV1,
+  type Bbox,
+  type LivePosition,
+  type LiveSubscribeAck,
+  type PositionsBatch,
+  type PositionV1,
+} from '@roadwatch/contracts';
+import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import { Scope } from '../auth/scope';
+import type { TokenService } from '../auth/tokens';
+import type { LatestLike } from '../repositories/vehicles.repository';
+import type { Owner, VehicleDirectory } from './vehicle-directory';
+
+/** A socket's effective filter: its scope AND what it subscribed to. Equal filters share a room. */
+interface Filter {
+  key: string;
+  scope: Scope;
+  companyId?: string | undefined;
+  viewport?: Bbox | undefined;
+  alerts: boolean;
+  members: number;
+}
+
+const inBbox = (b: Bbox, lat: number, lon: number): boolean =>
+  lat >= b.south && lat <= b.north && (b.west <= b.east ? lon >= b.west && lon <= b.east : lon >= b.west || lon <= b.east);
+
+const round = (x: number): string => x.toFixed(4);
+
+export interface LiveGatewayOptions {
+  io: Server;
+  tokens: TokenService;
+  directory: VehicleDirectory;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  tickMs?: number;
+}
+
+/**
+ * The socket.io `/live` namespace.
+ *
+ * Delivery design (cluster): every API instance consumes `telemetry.positions` and
+ * `alerts` itself, in its own consumer group, and emits only to its own sockets
+ * (`nsp.local`). Positions are filtered per socket (scope × viewport/company), which needs
+ * every position on every instance anyway; relaying 10k positions/s through Redis pub/sub
+ * to instances that already read them from Kafka would only add load. The Redis adapter
+ * carries what only one instance knows: events born from a request (an alert
+ * acknowledged over REST on instance B reaches sockets on instance A through the scope
+ * rooms).
+ *
+ * Fan-out: sockets with the same effective filter share a room; each tick computes a
+ * filter's batch once and socket.io encodes it once for the whole room.
+ */
+export class LiveGateway {
+  readonly nsp: Namespace;
+  private readonly filters = new Map<string, Filter>();
+  private readonly lastKnown = new Map<string, LivePosition>();
+  private pending = new Map<string, LivePosition>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly emitted;
+  private readonly sockets;
+
+  constructor(private readonly options: LiveGatewayOptions) {
+    this.nsp = options.io.of(LIVE_NAMESPACE);
+    this.emitted = options.metrics.counter('live_events_total', 'socket.io room emits, by event', ['event']);
+    this.sockets = options.metrics.gauge('live_sockets', 'connected /live sockets on this instance');
+    this.nsp.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      void options.tokens.verify(typeof token === 'string' ? token : undefined).then((principal) => {
+        if (!principal) return next(new Error('unauthenticated'));
+        const scope = Scope.of(principal);
+        if (!scope.can('live')) return next(new Error('forbidden'));
+        socket.data['scope'] = scope;
+        next();
+      }, next);
+    });
+    this.nsp.on('connection', (socket) => this.onConnection(socket));
+    this.timer = setInterval(() => this.tick(), options.tickMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */
+  seed(latest: readonly LatestLike[]): void {
+    for (const p of latest) {
+      const current = this.lastKnown.get(p.vehicleId);
+      if (!current || current.deviceTimeMs < p.deviceTimeMs) this.lastKnown.set(p.vehicleId, this.live(p));
+    }
+  }
+
+  onPositions(positions: readonly PositionV1[]): void {
+    for (const p of positions) {
+      const current = this.lastKnown.get(p.vehicleId);
+      // Blind-area back-fill is history, not where the vehicle is now.
+      if (current && current.deviceTimeMs >= p.deviceTimeMs) continue;
+      const live = this.live(p);
+      this.lastKnown.set(p.vehicleId, live);
+      this.pending.set(p.vehicleId, live);
+    }
+  }
+
+  /** Alerts go out at once, to every local filter room that admits them. */
+  onAlert(alert: AlertV1): void {
+    const owner = this.ownerOfAlert(alert);
+    const item: AlertItem = {
+      alertId: alert.alertId,
+      revision: alert.revision,
+      vehicleId: alert.vehicleId,
+      rule: alert.rule,
+      level: alert.level,
+      severity: alert.severity,
+      startedAtMs: alert.startedAtMs,
+      raisedAtMs: alert.raisedAtMs,
+      summary: alert.summary,
+      ack: null,
+    };
+    const optional = {
+      plate: alert.plate ?? owner.plate,
+      companyId: owner.companyId,
+      regionCode: owner.regionCode,
+      endedAtMs: alert.endedAtMs,
+      points: alert.points,
+      fineYuan: alert.fineYuan,
+      latitudeDeg: alert.latitudeDeg,
+      longitudeDeg: alert.longitudeDeg,
+    };
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (item as Record<string, unknown>)[k] = v;
+    const where = alert.latitudeDeg !== undefined && alert.longitudeDeg !== undefined ? { lat: alert.latitudeDeg, lon: alert.longitudeDeg } : this.whereIs(alert.vehicleId);
+    for (const filter of this.filters.values()) {
+      if (!filter.alerts || !this.admits(filter, owner, where)) continue;
+      this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.alert, item);
+      this.emitted.inc({ event: 'alert' });
+    }
+  }
+
+  /** Through the adapter: every instance's sockets whose scope admits the owner. */
+  broadcastAck(event: AlertAckEvent, owner: Owner): void {
+    this.nsp.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.alertAck, event);
+  }
+
+  /** One `positions` event per filter room with the vehicles that reported since the last tick. */
+  tick(nowMs = Date.now()): void {
+    if (this.pending.size === 0 || this.filters.size === 0) {
+      this.pending.clear();
+      return;
+    }
+    const changed = [...this.pending.values()];
+    this.pending = new Map();
+    for (const filter of this.filters.values()) {
+      const positions = changed.filter((p) => this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg }));
+      if (positions.length === 0) continue;
+      const batch: PositionsBatch = { tickMs: nowMs, positions };
+      this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.positions, batch);
+      this.emitted.inc({ event: 'positions' });
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private onConnection(socket: Socket): void {
+    const scope = socket.data['scope'] as Scope;
+    this.sockets.inc();
+    void socket.join(scope.room);
+    socket.on(LIVE_EVENTS.subscribe, (payload: unknown, ack?: (answer: LiveSubscribeAck) => void) => {
+      const answer = this.subscribe(socket, scope, payload);
+      if (typeof ack === 'function') ack(answer);
+    });
+    socket.on(LIVE_EVENTS.unsubscribe, () => this.leave(socket));
+    socket.on('disconnect', () => {
+      this.sockets.dec();
+      this.leave(socket);
+    });
+  }
+
+  private subscribe(socket: Socket, scope: Scope, payload: unknown): LiveSubscribeAck {
+    const parsed = liveSubscribe.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
+    const { companyId, viewport, alerts } = parsed.data;
+    // Another company is "not found" to a company user, like over REST.
+    if (scope.kind === 'company' && companyId !== undefined && companyId !== scope.value) return { ok: false, error: `companyId: company ${companyId} not found` };
+    const key = [scope.key, companyId ?? '', viewport ? [viewport.west, viewport.south, viewport.east, viewport.north].map(round).join(',') : '', alerts ? 'a' : ''].join('|');
+    this.leave(socket);
+    let filter = this.filters.get(key);
+    if (!filter) {
+      filter = { key, scope, companyId, viewport, alerts, members: 0 };
+      this.filters.set(key, filter);
+    }
+    filter.members += 1;
+    socket.data['filter'] = key;
+    void socket.join(this.room(filter));
+    const snapshot = [...this.lastKnown.values()].filter((p) => this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg }));
+    if (snapshot.length > 0) socket.emit(LIVE_EVENTS.positions, { tickMs: Date.now(), positions: snapshot } satisfies PositionsBatch);
+    return { ok: true };
+  }
+
+  private leave(socket: Socket): void {
+    const key = socket.data['filter'] as string | undefined;
+    if (!key) return;
+    socket.data['filter'] = undefined;
+    const filter = this.filters.get(key);
+    if (!filter) return;
+    void socket.leave(this.room(filter));
+    filter.members -= 1;
+    if (filter.members <= 0) this.filters.delete(key);
+  }
+
+  private admits(filter: Filter, owner: Owner, where: { lat: number; lon: number } | undefined): boolean {
+    if (!filter.scope.admits(owner)) return false;
+    if (filter.companyId !== undefined && owner.companyId !== filter.companyId) return false;
+    if (filter.viewport && (!where || !inBbox(filter.viewport, where.lat, where.lon))) return false;
+    return true;
+  }
+
+  private room(filter: Filter): string {
+    return `filter:${filter.key}`;
+  }
+
+  private ownerOfAlert(alert: AlertV1): Owner {
+    const owner = this.options.directory.ownerOf(alert.vehicleId);
+    if (owner.companyId !== undefined || owner.regionCode !== undefined) return owner;
+    return { companyId: alert.companyId, regionCode: alert.regionCode, plate: alert.plate };
+  }
+
+  private whereIs(vehicleId: string): { lat: number; lon: number } | undefined {
+    const p = this.lastKnown.get(vehicleId);
+    return p ? { lat: p.latitudeDeg, lon: p.longitudeDeg } : undefined;
+  }
+
+  private live(p: LatestLike): LivePosition {
+    const owner = this.options.directory.ownerOf(p.vehicleId);
+    const live: LivePosition = {
+      vehicleId: p.vehicleId,
+      deviceTimeMs: p.deviceTimeMs,
+      latitudeDeg: p.latitudeDeg,
+      longitudeDeg: p.longitudeDeg,
+      speedKmh: p.speedKmh,
+      headingDeg: p.headingDeg,
+      accOn: p.accOn,
+    };
+    const plate = p.plate ?? owner.plate;
+    if (plate !== undefined) live.plate = plate;
+    if (owner.companyId !== undefined) live.companyId = owner.companyId;
+    return live;
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { TOPICS } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createPool, migrate } from '@roadwatch/storage';
+import { startApi } from './api.service';
+import { loadApiConfig } from './config';
+import { RedisLatestPositionsReader } from './redis-latest-positions';
+
+// Cluster mode: one API instance against real Kafka, PostgreSQL/TimescaleDB and Redis.
+// Run as many as needed behind a load balancer; socket.io rooms are shared through Redis.
+const logger = createLogger('api');
+const config = loadApiConfig();
+const metrics = new ServiceMetrics('api');
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'api' });
+await bus.ensureTopics([
+  { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.alerts, partitions: config.KAFKA_TOPIC_PARTITIONS },
+]);
+const pool = createPool(config.DATABASE_URL, { application: 'api' });
+await migrate(pool);
+const latestPositions = RedisLatestPositionsReader.connect(config.REDIS_URL, config.LATEST_POSITIONS_PREFIX);
+const [adminUser, adminPassword] = config.API_BOOTSTRAP_ADMIN?.split(':') ?? [];
+const api = await startApi({
+  bus,
+  pool,
+  latestPositions,
+  jwtSecret: config.JWT_SECRET,
+  port: config.API_PORT,
+  host: config.API_HOST,
+  redisUrl: config.REDIS_URL,
+  logger,
+  metrics,
+  tickMs: config.LIVE_TICK_MS,
+  ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
+  ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
+});
+const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: [] });
+onShutdown(logger, [() => api.close(), () => bus.close(), () => pool.end(), async () => latestPositions.close(), () => ops.close()]);

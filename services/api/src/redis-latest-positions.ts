@@ -1,0 +1,39 @@
+import { Redis } from 'ioredis';
+import type { LatestLike, LatestPositionsPort } from './repositories/vehicles.repository';
+
+/**
+ * Reads what services/archiver's RedisLatestPositionStore writes: the hash
+ * `{prefix}{latest}:position` (vehicleId → positionV1 JSON). Read-only: the archiver is
+ * the only writer.
+ */
+export class RedisLatestPositionsReader implements LatestPositionsPort {
+  private readonly key: string;
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.key = `${prefix}{latest}:position`;
+  }
+
+  static connect(url: string, prefix: string): RedisLatestPositionsReader {
+    return new RedisLatestPositionsReader(new Redis(url, { maxRetriesPerRequest: 3 }), prefix);
+  }
+
+  async get(vehicleId: string): Promise<LatestLike | null> {
+    const raw = await this.redis.hget(this.key, vehicleId);
+    return raw ? (JSON.parse(raw) as LatestLike) : null;
+  }
+
+  async all(): Promise<LatestLike[]> {
+    const out: LatestLike[] = [];
+    let cursor = '0';
+    do {
+      const [next, fields] = await this.redis.hscan(this.key, cursor, 'COUNT', 1_000);
+      for (let i = 1; i < fields.length; i += 2) out.push(JSON.parse(fields[i] as string) as LatestLike);
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
+  }
+
+  close(): void {
+    this.redis.disconnect();
+  }
+}

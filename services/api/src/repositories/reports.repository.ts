@@ -1,0 +1,107 @@
+import type { CompanyReportRow, WimRecordItem } from '@roadwatch/contracts';
+import type { StoragePool } from '@roadwatch/storage';
+import type { Scope } from '../auth/scope';
+import { compact, ms, num, TS } from './rows';
+
+export interface WimListQuery {
+  plate?: string | undefined;
+  stationId?: string | undefined;
+  fromMs?: number | undefined;
+  toMs?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** WIM records and per-company reports, scoped like everything else. */
+export class ReportsRepository {
+  constructor(private readonly pool: StoragePool) {}
+
+  /**
+   * WIM records. A company sees the weighings of its own registered vehicles (matched by
+   * plate + colour); a region scope sees its stations' weighings and its vehicles'.
+   */
+  async wim(scope: Scope, query: WimListQuery): Promise<WimRecordItem[]> {
+    const params: unknown[] = [];
+    const where = [
+      scope.sql({ companyId: 'v.company_id', regionCode: `COALESCE(s.region_code, v.region_code, c.region_code, '')` }, params),
+    ];
+    if (query.plate) where.push(`w.plate = $${params.push(query.plate)}`);
+    if (query.stationId) where.push(`w.station_id = $${params.push(query.stationId)}`);
+    if (query.fromMs !== undefined) where.push(`w.measured_at >= ${TS(`$${params.push(query.fromMs)}`)}`);
+    if (query.toMs !== undefined) where.push(`w.measured_at < ${TS(`$${params.push(query.toMs)}`)}`);
+    const { rows } = await this.pool.query(
+      `SELECT w.measurement_id, w.station_id, w.measured_at, w.plate, w.plate_colour, w.axle_count, w.gross_kg, w.speed_kmh
+       FROM wim_measurements w
+       LEFT JOIN vehicles v ON v.plate = w.plate AND v.plate_colour = w.plate_colour
+       LEFT JOIN companies c ON c.company_id = v.company_id
+       LEFT JOIN wim_stations s ON s.station_id = w.station_id
+       WHERE ${where.join(' AND ')} ORDER BY w.measured_at DESC LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
+      params,
+    );
+    return rows.map((r) =>
+      compact({
+        measurementId: r.measurement_id,
+        stationId: r.station_id,
+        measuredAtMs: ms(r.measured_at) as number,
+        plate: r.plate,
+        plateColour: r.plate_colour,
+        axleCount: r.axle_count,
+        grossKg: Number(r.gross_kg),
+        speedKmh: Number(r.speed_kmh),
+      }) as WimRecordItem,
+    );
+  }
+
+  /**
+   * Per company in scope: fleet size, 上线率 (vehicles with at least one report in the
+   * range / fleet), violations by rule, and mileage and driving hours from the daily
+   * aggregate (`vehicle_daily`, refreshed by the archiver's maintenance). Driving hours
+   * are estimated as the day's reporting span × the share of moving reports.
+   */
+  async companies(scope: Scope, fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
+    const params: unknown[] = [fromMs, toMs];
+    const scoped = scope.sql({ companyId: 'c.company_id', regionCode: 'c.region_code' }, params);
+    const { rows } = await this.pool.query(
+      `WITH fleet AS (
+         SELECT c.company_id, c.name, v.vehicle_id FROM companies c LEFT JOIN vehicles v ON v.company_id = c.company_id WHERE ${scoped}
+       ), daily AS (
+         SELECT d.vehicle_id, sum(d.mileage_km) AS km,
+                sum(extract(epoch FROM d.last_report_at - d.first_report_at) / 3600.0 * d.moving_reports::float8 / greatest(d.reports, 1)) AS hours
+         FROM vehicle_daily d
+         WHERE d.day >= ${TS('$1')} - interval '1 day' AND d.day < ${TS('$2')} AND d.vehicle_id IN (SELECT vehicle_id FROM fleet)
+         GROUP BY d.vehicle_id
+       ), online AS (
+         SELECT DISTINCT p.vehicle_id FROM positions p
+         WHERE p.device_time >= ${TS('$1')} AND p.device_time < ${TS('$2')} AND p.vehicle_id IN (SELECT vehicle_id FROM fleet)
+       ), violations AS (
+         SELECT a.vehicle_id, a.rule, count(DISTINCT a.alert_id) AS n FROM alerts a
+         WHERE a.level = 'violation' AND a.started_at >= ${TS('$1')} AND a.started_at < ${TS('$2')} AND a.vehicle_id IN (SELECT vehicle_id FROM fleet)
+         GROUP BY a.vehicle_id, a.rule
+       )
+       SELECT f.company_id, f.name, count(f.vehicle_id) AS vehicles,
+              count(o.vehicle_id) AS online,
+              coalesce(sum(d.km), 0) AS km, coalesce(sum(d.hours), 0) AS hours,
+              (SELECT jsonb_object_agg(rule, n) FROM (SELECT x.rule, sum(x.n) AS n FROM violations x JOIN fleet g ON g.vehicle_id = x.vehicle_id
+                 WHERE g.company_id = f.company_id GROUP BY x.rule) r) AS by_rule
+       FROM fleet f LEFT JOIN online o ON o.vehicle_id = f.vehicle_id LEFT JOIN daily d ON d.vehicle_id = f.vehicle_id
+       GROUP BY f.company_id, f.name ORDER BY f.company_id`,
+      params,
+    );
+    return rows.map((r) => {
+      const byRule = Object.fromEntries(Object.entries((r.by_rule ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Number(v)]));
+      const vehicles = Number(r.vehicles);
+      const online = Number(r.online);
+      return compact({
+        companyId: r.company_id,
+        companyName: r.name,
+        vehicles,
+        vehiclesOnline: online,
+        onlineRate: vehicles > 0 ? online / vehicles : 0,
+        violations: Object.values(byRule).reduce((a, b) => a + b, 0),
+        violationsByRule: byRule,
+        mileageKm: num(r.km) ?? 0,
+        drivingHours: num(r.hours) ?? 0,
+      }) as CompanyReportRow;
+    });
+  }
+}
