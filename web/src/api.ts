@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import {
+  alertItem,
+  apiError,
+  loginResponse,
+  page,
+  trackResponse,
+  vehicleListItem,
+  type AlertItem,
+  type LoginResponse,
+  type TrackResponse,
+  type VehicleListItem,
+} from '@roadwatch/contracts';
+
+/**
+ * REST client for services/api. Same origin, relative URLs (`/v1/...`): the API serves
+ * this app from its staticDir. Every response is validated with the contract's schema.
+ */
+const SESSION_KEY = 'roadwatch.session';
+
+export class ApiHttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export const loadSession = (): LoginResponse | undefined => {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  if (!raw) return undefined;
+  const parsed = loginResponse.safeParse(JSON.parse(raw));
+  if (!parsed.success || parsed.data.expiresAtMs <= Date.now()) {
+    sessionStorage.removeItem(SESSION_KEY);
+    return undefined;
+  }
+  return parsed.data;
+};
+
+export const clearSession = (): void => sessionStorage.removeItem(SESSION_KEY);
+
+const request = async <T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}, token?: string): Promise<T> => {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  if (init.body) headers.set('content-type', 'application/json');
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  const res = await fetch(path, { ...init, headers });
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const err = apiError.safeParse(body);
+    throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText);
+  }
+  return schema.parse(body);
+};
+
+export const login = async (username: string, password: string): Promise<LoginResponse> => {
+  const session = await request(loginResponse, '/v1/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) });
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+};
+
+export class Api {
+  constructor(private readonly token: string, private readonly onUnauthorized: () => void) {}
+
+  private async get<T>(schema: z.ZodType<T>, path: string): Promise<T> {
+    try {
+      return await request(schema, path, {}, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  /** Every vehicle the user may see (the API scopes company and region users). */
+  async vehicles(): Promise<VehicleListItem[]> {
+    const limit = 1000;
+    const out: VehicleListItem[] = [];
+    for (let offset = 0; offset < 200_000; offset += limit) {
+      const p = await this.get(page(vehicleListItem), `/v1/vehicles?limit=${limit}&offset=${offset}`);
+      out.push(...p.items);
+      if (p.items.length < limit) break;
+    }
+    return out;
+  }
+
+  vehicle(vehicleId: string): Promise<VehicleListItem> {
+    return this.get(vehicleListItem, `/v1/vehicles/${encodeURIComponent(vehicleId)}`);
+  }
+
+  async alerts(query: { vehicleId?: string; limit?: number } = {}): Promise<AlertItem[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 100) });
+    if (query.vehicleId) q.set('vehicleId', query.vehicleId);
+    return (await this.get(page(alertItem), `/v1/alerts?${q}`)).items;
+  }
+
+  track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {
+    const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), maxPoints: String(maxPoints) });
+    return this.get(trackResponse, `/v1/vehicles/${encodeURIComponent(vehicleId)}/track?${q}`);
+  }
+}

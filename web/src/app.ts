@@ -1,0 +1,166 @@
+import type { AlertItem, ApiUser, Bbox, LoginResponse } from '@roadwatch/contracts';
+import { Api, clearSession } from './api';
+import { configuredBasemap } from './config/basemap';
+import { t } from './i18n';
+import { LiveFeed } from './live';
+import { MapView } from './map/map-view';
+import { VehicleStore } from './map/vehicle-store';
+import { h, tr } from './ui/dom';
+import { FeedPanel } from './ui/feed-panel';
+import { Playback } from './ui/playback';
+import { VehicleCard } from './ui/vehicle-card';
+import { CLASS_COLOURS } from './map/map-view';
+
+/** Roles that work enforcement cases (一超四罚). */
+const CASE_ROLES: ReadonlySet<ApiUser['role']> = new Set(['enforcement', 'admin']);
+
+export interface RunningApp {
+  map: MapView;
+  store: VehicleStore;
+  feed: FeedPanel;
+  destroy(): void;
+}
+
+export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: HTMLElement, onLogout: () => void): RunningApp => {
+  const store = new VehicleStore();
+  const api = new Api(session.token, () => logout());
+  const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
+  const liveBadge = h('span', { class: 'live-badge off', i18n: 'live.disconnected' });
+  const countEl = h('span', { class: 'count', 'data-testid': 'vehicle-count' }, '0');
+
+  const feed = new FeedPanel(
+    (a: AlertItem) => {
+      if (a.longitudeDeg !== undefined && a.latitudeDeg !== undefined) map.flyTo(a.longitudeDeg, a.latitudeDeg);
+      if (store.byId.has(a.vehicleId)) void card.open(a.vehicleId);
+    },
+    () => map?.invalidate(),
+  );
+  const alarmIds = () => feed.feed.alarmVehicleIds();
+
+  const isCompanyUser = session.user.role === 'company';
+  const subscribe = (viewport: Bbox) => {
+    live.subscribe(isCompanyUser && session.user.companyId ? { viewport, companyId: session.user.companyId } : { viewport });
+  };
+
+  // Created before the map: the map's first viewport (on load) subscribes through it.
+  const live = new LiveFeed(session.token, {
+    positions: (batch) => {
+      const now = performance.now();
+      const wall = Date.now();
+      map.motion.tick(batch.tickMs);
+      const moved: string[] = [];
+      for (const p of batch.positions) if (store.applyLive(p, wall)) moved.push(p.vehicleId);
+      map.moved(moved, now);
+      countEl.textContent = String(store.byId.size);
+    },
+    alert: (a) => feed.push(a),
+    status: (connected) => {
+      liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
+      liveBadge.textContent = t(liveBadge.dataset.i18n);
+      liveBadge.classList.toggle('off', !connected);
+    },
+  });
+  const map = new MapView({
+    container: mapEl,
+    basemap: configuredBasemap(),
+    store,
+    alarmIds,
+    onVehicleClick: (id) => void card.open(id),
+    onViewportChange: subscribe,
+  });
+
+  const playback = new Playback(api, map);
+  const card = new VehicleCard({
+    api,
+    vehicle: (id) => store.byId.get(id),
+    alarmIds,
+    openAlertsFromFeed: (id) => feed.feed.openFor(id),
+    onPlayback: (id) => playback.open(id, store.byId.get(id)?.plate ?? id),
+  });
+
+
+  // Layers and legend. WIM stations and source sites have layers but the API exposes no
+  // endpoint for them yet: the toggles say so instead of drawing invented data.
+  const layerToggle = (id: 'vehicles' | 'wim-stations' | 'source-sites', key: 'layers.vehicles' | 'layers.wim' | 'layers.sources', note?: boolean) => {
+    const box = h('input', { type: 'checkbox', checked: true, onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked) });
+    return h('label', { class: 'layer-toggle' }, box, tr(key), note ? h('small', { class: 'na' }, ' (API —)') : undefined);
+  };
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    ...(Object.keys(CLASS_COLOURS) as Array<keyof typeof CLASS_COLOURS>)
+      .filter((c) => c !== 'other')
+      .map((c) => h('span', { class: 'legend-item' }, h('i', { style: `background:${CLASS_COLOURS[c]}` }), tr(`class.${c}`))),
+    ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) => h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`))),
+  );
+  const layers = h('div', { class: 'layers' }, h('strong', { i18n: 'layers.title' }), layerToggle('vehicles', 'layers.vehicles'), layerToggle('wim-stations', 'layers.wim', true), layerToggle('source-sites', 'layers.sources', true), legend);
+
+  // Side panel: alert feed, and for enforcement users a cases tab. The API has no case
+  // list endpoint yet, so the tab is an explicit "not available" placeholder — no fake rows.
+  const side = h('div', { class: 'side' });
+  const showCases = CASE_ROLES.has(session.user.role);
+  const casesEl = h('section', { class: 'cases', hidden: true, 'data-testid': 'cases' }, h('h3', { i18n: 'cases.title' }), h('p', { class: 'placeholder', i18n: 'cases.unavailable' }));
+  if (showCases) {
+    const tabAlerts = h('button', { type: 'button', class: 'tab active', i18n: 'tab.alerts' });
+    const tabCases = h('button', { type: 'button', class: 'tab', i18n: 'tab.cases' });
+    tabAlerts.addEventListener('click', () => {
+      feed.el.hidden = false;
+      casesEl.hidden = true;
+      tabAlerts.classList.add('active');
+      tabCases.classList.remove('active');
+    });
+    tabCases.addEventListener('click', () => {
+      feed.el.hidden = true;
+      casesEl.hidden = false;
+      tabCases.classList.add('active');
+      tabAlerts.classList.remove('active');
+    });
+    side.append(h('nav', { class: 'tabs' }, tabAlerts, tabCases));
+  }
+  side.append(feed.el, casesEl);
+
+  const logout = () => {
+    clearSession();
+    app.destroy();
+    onLogout();
+  };
+  const user = session.user;
+  const header = h(
+    'header',
+    { class: 'topbar' },
+    h('h1', { i18n: 'app.title' }),
+    liveBadge,
+    h('span', { class: 'vehicles' }, tr('vehicles.count'), ': ', countEl),
+    h('span', { class: 'spacer' }),
+    h('span', { class: 'user', 'data-testid': 'user' }, `${user.displayName ?? user.username}${user.companyId ? ` · ${user.companyId}` : ''}`),
+    langToggle,
+    h('button', { type: 'button', class: 'logout', i18n: 'logout', onclick: () => logout() }),
+  );
+  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side)));
+  map.map.resize();
+
+  // Initial state over REST: every visible vehicle and recent alerts; live updates follow.
+  void api
+    .vehicles()
+    .then((items) => {
+      store.load(items);
+      countEl.textContent = String(store.byId.size);
+      map.invalidate();
+    })
+    .catch((e) => console.error('[app] vehicles', e));
+  void api
+    .alerts({ limit: 100 })
+    .then((items) => feed.load(items))
+    .catch((e) => console.error('[app] alerts', e));
+
+  const app: RunningApp = {
+    map,
+    store,
+    feed,
+    destroy: () => {
+      live.close();
+      map.destroy();
+    },
+  };
+  return app;
+};

@@ -1,0 +1,66 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  LIVE_EVENTS,
+  LIVE_NAMESPACE,
+  alertItem,
+  liveSubscribeAck,
+  positionsBatch,
+  type AlertItem,
+  type LiveSubscribe,
+  type PositionsBatch,
+} from '@roadwatch/contracts';
+
+/**
+ * The socket.io live feed: JWT in the handshake (`auth.token`), one subscription
+ * (viewport and/or company) replaced on every map move, payloads validated against the
+ * contracts so a server change shows up as a console error instead of a broken map.
+ */
+export interface LiveHandlers {
+  positions(batch: PositionsBatch): void;
+  alert(item: AlertItem): void;
+  status(connected: boolean): void;
+}
+
+export class LiveFeed {
+  private readonly socket: Socket;
+  private subscription: LiveSubscribe | undefined;
+
+  constructor(token: string, handlers: LiveHandlers) {
+    this.socket = io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket', 'polling'] });
+    this.socket.on('connect', () => {
+      handlers.status(true);
+      if (this.subscription) this.send(this.subscription);
+    });
+    this.socket.on('disconnect', () => handlers.status(false));
+    this.socket.on('connect_error', (e) => {
+      console.warn('[live] connect error', e.message);
+      handlers.status(false);
+    });
+    this.socket.on(LIVE_EVENTS.positions, (payload: unknown) => {
+      const r = positionsBatch.safeParse(payload);
+      if (r.success) handlers.positions(r.data);
+      else console.error('[live] bad positions batch', r.error.issues);
+    });
+    this.socket.on(LIVE_EVENTS.alert, (payload: unknown) => {
+      const r = alertItem.safeParse(payload);
+      if (r.success) handlers.alert(r.data);
+      else console.error('[live] bad alert', r.error.issues);
+    });
+  }
+
+  subscribe(s: LiveSubscribe): void {
+    this.subscription = s;
+    if (this.socket.connected) this.send(s);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private send(s: LiveSubscribe): void {
+    this.socket.emit(LIVE_EVENTS.subscribe, s, (ack: unknown) => {
+      const r = liveSubscribeAck.safeParse(ack);
+      if (!r.success || !r.data.ok) console.warn('[live] subscribe refused', r.success && !r.data.ok ? r.data.error : ack);
+    });
+  }
+}

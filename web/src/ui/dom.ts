@@ -1,0 +1,36 @@
+import { onLangChange, t, type MessageKey } from '../i18n';
+
+type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
+
+/** A tiny element builder: no framework. `data-i18n` keys are re-translated on language change. */
+export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string | undefined>): HTMLElementTagNameMap[K] => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
+    else if (k === 'i18n') {
+      el.dataset.i18n = String(v);
+      el.textContent = t(String(v));
+    } else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== undefined) el.append(c);
+  return el;
+};
+
+export const tr = (key: MessageKey): HTMLSpanElement => h('span', { i18n: key });
+
+export const applyI18n = (root: ParentNode): void => {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n ?? '');
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder ?? ''));
+};
+
+onLangChange(() => {
+  applyI18n(document);
+  document.documentElement.lang = t('lang.toggle') === 'English' ? 'zh-CN' : 'en';
+});
+
+export const fmtTime = (ms: number): string => {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+};
