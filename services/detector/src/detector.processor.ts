@@ -1,6 +1,6 @@
 import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
-import type { Bus, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
+import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, type OverloadConfig } from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
@@ -237,16 +237,12 @@ export class DetectorProcessor {
   /** Publish first (ids are deterministic, so a crash after this re-publishes the same ids), then checkpoint. */
   private async commit(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, lastOffset: bigint): Promise<void> {
     const { publisher, topics, metrics } = this.deps;
+    // In chunks: one produce request per chunk, far below the broker's message.max.bytes
+    // (a catch-up batch of thousands of positions can raise thousands of alerts).
     await Promise.all([
-      outputs.alerts.length > 0
-        ? publisher.publish(topics.alerts, outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert })))
-        : undefined,
-      outputs.violations.length > 0
-        ? publisher.publish(topics.overloadViolations, outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation })))
-        : undefined,
-      outputs.commands.length > 0
-        ? publisher.publish(topics.terminalCommands, outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command })))
-        : undefined,
+      publishInChunks(publisher, topics.alerts, outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert }))),
+      publishInChunks(publisher, topics.overloadViolations, outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation }))),
+      publishInChunks(publisher, topics.terminalCommands, outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command }))),
     ]);
     for (const alert of outputs.alerts) metrics?.alerts.inc({ rule: alert.rule, level: alert.level });
     if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
@@ -320,6 +316,12 @@ export class DetectorProcessor {
     for (const topic of [this.deps.topics.positions, this.deps.topics.wim]) metrics.partitionsOwned.set({ topic }, byTopic.get(topic) ?? 0);
   }
 }
+
+const PUBLISH_CHUNK = 200;
+
+const publishInChunks = async <T extends BusTopic>(publisher: Pick<Bus, 'publish'>, topic: T, messages: OutgoingMessage<T>[]): Promise<void> => {
+  for (let start = 0; start < messages.length; start += PUBLISH_CHUNK) await publisher.publish(topic, messages.slice(start, start + PUBLISH_CHUNK));
+};
 
 /** Alerts of vehicles the registry does not know say so: the registry gap is visible on every alert. */
 const flagUnregistered = (alert: AlertV1, registered: boolean): AlertV1 =>

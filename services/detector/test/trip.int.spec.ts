@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { startDetector, type RunningDetector } from '../src/detector.service';
+import { startDetector } from '../src/detector.service';
 import { RedisStateStore } from '../src/state/redis-state-store';
 import { OutputCollector, waitQuiet, waitUntil } from './support/collector';
 import { detectorTopicSpecs, KAFKA_BROKERS, publishPositions, REDIS_URL, uniqueName } from './support/harness';
