@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessBus } from '@roadwatch/messaging';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import type { StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { startApi, type RunningApi } from '../src/index';
+import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
+
+describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', () => {
+  const schema = uniqueName('api_rest').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let api: RunningApi;
+  const tokens: Record<string, string> = {};
+  const T0 = NOW - 3 * 3_600_000;
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    // V1: 3,000 reports one second apart; V2, V3: one each.
+    await pool.query(
+      `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
+       SELECT 'V1', to_timestamp(($1::float8 + i * 1000) / 1000.0), 'T-V1', true, 23.13 + i * 1e-5, 113.32, 50, 90, true, true, 'realtime', now()
+       FROM generate_series(0, 2999) AS i`,
+      [T0],
+    );
+    for (const v of VEHICLES.slice(1)) {
+      await pool.query(
+        `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
+         VALUES ($1, to_timestamp($2 / 1000.0), $3, true, $4, $5, 0, 0, false, true, 'realtime', now())`,
+        [v.id, NOW - 60_000, `T-${v.id}`, v.lat, v.lon],
+      );
+    }
+    for (const v of VEHICLES) await insertAlert(pool, alert(`A-${v.id}`, v.id, T0 + 60_000));
+    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-test', { defaultMetrics: false }), seedUsers: USERS });
+    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  it('logs in with scrypt-hashed passwords; bad credentials are 401, a bad body is 400 naming the field', async () => {
+    expect((await post(api.url, '/v1/auth/login', { username: 'c1', password: 'wrong' })).status).toBe(401);
+    expect((await post(api.url, '/v1/auth/login', { username: 'nobody', password: 'x' })).status).toBe(401);
+    const bad = await post(api.url, '/v1/auth/login', { password: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'body.username' })]);
+    const { rows } = await pool.query(`SELECT password_hash FROM users WHERE username = 'c1'`);
+    expect(rows[0].password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect((await get(api.url, '/v1/vehicles')).status).toBe(401);
+    expect((await get(api.url, '/v1/vehicles', 'forged.token.value')).status).toBe(401);
+  });
+
+  it('a company user sees only its own vehicles, alerts and tracks; another company\'s are 404, by id and by list', async () => {
+    const t = tokens['c1'];
+    const list = await get(api.url, '/v1/vehicles', t);
+    expect(list.body.items.map((v: { vehicleId: string }) => v.vehicleId)).toEqual(['V1']);
+    expect(list.body.items[0]).toMatchObject({ companyId: 'C1', status: 'offline', latest: expect.objectContaining({ speedKmh: 50 }) });
+    // Asking for another company in the filter narrows, never widens.
+    expect((await get(api.url, '/v1/vehicles?companyId=C2', t)).body.items).toEqual([]);
+    expect((await get(api.url, '/v1/vehicles/V2', t)).status).toBe(404);
+    expect((await get(api.url, '/v1/vehicles/NOPE', t)).status).toBe(404);
+    expect((await get(api.url, `/v1/vehicles/V2/track?fromMs=${T0}&toMs=${NOW}`, t)).status).toBe(404);
+    expect((await get(api.url, '/v1/alerts/A-V2', t)).status).toBe(404);
+    expect((await post(api.url, '/v1/alerts/A-V2/ack', { comment: 'not mine' }, t)).status).toBe(404);
+    expect((await get(api.url, '/v1/alerts', t)).body.items.map((a: { alertId: string }) => a.alertId)).toEqual(['A-V1']);
+    expect((await get(api.url, '/v1/alerts?companyId=C2', t)).body.items).toEqual([]);
+    expect((await get(api.url, '/v1/alerts/A-V1', t)).status).toBe(200);
+    // The 404 body is the same for "exists elsewhere" and "does not exist".
+    expect((await get(api.url, '/v1/vehicles/V2', t)).body.message).toBe('vehicle V2 not found');
+    // Registry administration is admin only.
+    expect((await post(api.url, '/v1/admin/companies', { companyId: 'C9', name: 'x', regionCode: '44' }, t)).status).toBe(403);
+  });
+
+  it('an operator sees its region prefix (4401 = 广州) and nothing else; admin sees all', async () => {
+    const op = tokens['op-gz'];
+    expect((await get(api.url, '/v1/vehicles', op)).body.items.map((v: { vehicleId: string }) => v.vehicleId)).toEqual(['V1']);
+    expect((await get(api.url, '/v1/vehicles/V2', op)).status).toBe(404);
+    expect((await get(api.url, '/v1/alerts', op)).body.items.map((a: { alertId: string }) => a.alertId)).toEqual(['A-V1']);
+    expect((await get(api.url, '/v1/vehicles', tokens['admin'])).body.items).toHaveLength(3);
+    expect((await get(api.url, '/v1/alerts?regionCode=44', tokens['admin'])).body.items).toHaveLength(2);
+    expect((await get(api.url, '/v1/alerts?rule=speeding&severity=major,critical', tokens['admin'])).body.items).toHaveLength(3);
+    const bad = await get(api.url, '/v1/alerts?rule=teleport&fromMs=yesterday', tokens['admin']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['query.fromMs', 'query.rule.0']);
+    // Enforcement: WIM and cases, not vehicles.
+    expect((await get(api.url, '/v1/vehicles', tokens['enf'])).status).toBe(403);
+    expect((await get(api.url, '/v1/wim', tokens['enf'])).status).toBe(200);
+  });
+
+  it('acknowledges an alert with a comment, storing who and when', async () => {
+    const op = tokens['op-gz'];
+    const empty = await post(api.url, '/v1/alerts/A-V1/ack', { comment: '' }, op);
+    expect(empty.status).toBe(400);
+    expect(empty.body.issues[0].path).toBe('body.comment');
+    const before = Date.now();
+    const acked = await post(api.url, '/v1/alerts/A-V1/ack', { comment: '已电话联系驾驶员减速' }, op);
+    expect(acked.status).toBe(200);
+    expect(acked.body.ack).toMatchObject({ byUsername: 'op-gz', comment: '已电话联系驾驶员减速' });
+    expect(acked.body.ack.atMs).toBeGreaterThanOrEqual(before - 5);
+    expect((await get(api.url, '/v1/alerts/A-V1', tokens['c1'])).body.ack.byUsername).toBe('op-gz');
+    expect((await get(api.url, '/v1/alerts?acknowledged=false', tokens['admin'])).body.items.map((a: { alertId: string }) => a.alertId).sort()).toEqual(['A-V2', 'A-V3']);
+  });
+
+  it('plays a track back raw for short ranges and downsampled (first report per bucket) for long ones', async () => {
+    const t = tokens['c1'];
+    const short = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 + 600_000}`, t);
+    expect(short.body).toMatchObject({ downsampled: false, bucketMs: 0 });
+    expect(short.body.points).toHaveLength(600);
+    const long = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 + 3_000_000}&maxPoints=100`, t);
+    expect(long.body).toMatchObject({ downsampled: true, bucketMs: 30_000 });
+    expect(long.body.points).toHaveLength(100);
+    const times = long.body.points.map((p: { tMs: number }) => p.tMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBe(T0);
+    expect(times[1] - times[0]).toBe(30_000);
+    const bad = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 - 1}`, t);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('query.toMs');
+  });
+
+  it('reports per company within scope, administers the registry, and serves the OpenAPI document', async () => {
+    const report = await get(api.url, `/v1/reports/companies?fromMs=${T0}&toMs=${NOW + 1}`, tokens['c1']);
+    expect(report.body.rows).toEqual([expect.objectContaining({ companyId: 'C1', vehicles: 1, vehiclesOnline: 1, onlineRate: 1, violations: 1, violationsByRule: { speeding: 1 } })]);
+    const admin = tokens['admin'];
+    expect((await post(api.url, '/v1/admin/companies', { companyId: 'C4', name: '佛山货运', regionCode: '440604' }, admin)).status).toBe(201);
+    expect((await post(api.url, '/v1/admin/companies', { companyId: 'C4', name: '佛山货运', regionCode: '440604' }, admin)).status).toBe(409);
+    const badVehicle = await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 9999, vehicleClass: 'tank', companyId: 'C4' }, admin);
+    expect(badVehicle.status).toBe(400);
+    expect(badVehicle.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body.plateColour', 'body.vehicleClass']);
+    expect((await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C4', terminalId: '013800000004' }, admin)).status).toBe(201);
+    expect((await get(api.url, '/v1/vehicles/V4', tokens['op-gz'])).status).toBe(404);
+    const doc = await get(api.url, '/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toContain('/v1/vehicles/{vehicleId}/track');
+    expect(doc.body.components.schemas.Alert.properties.ack).toBeDefined();
+  });
+});

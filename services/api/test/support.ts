@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { io, type Socket } from 'socket.io-client';
+import { LIVE_NAMESPACE, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
+import { createLogger } from '@roadwatch/runtime';
+import { createPool, migrate, type StoragePool } from '@roadwatch/storage';
+import { infraEnv } from '@roadwatch/testing';
+import type { NewUser } from '../src/index';
+
+export const env = infraEnv();
+export const logger = createLogger('api-test', process.env['LOG_LEVEL'] ?? 'warn');
+export const JWT_SECRET = 'test-secret-0123456789abcdef';
+export const NOW = Date.now();
+
+/**
+ * Three companies in three districts: C1 广州天河 (440106), C2 深圳南山 (440305),
+ * C3 南京玄武 (320102). One vehicle each.
+ */
+export const USERS: NewUser[] = [
+  { username: 'admin', password: 'admin-pw', role: 'admin' },
+  { username: 'op-gz', password: 'op-pw', role: 'operator', regionCode: '4401' },
+  { username: 'c1', password: 'c1-pw', role: 'company', companyId: 'C1' },
+  { username: 'c2', password: 'c2-pw', role: 'company', companyId: 'C2' },
+  { username: 'enf', password: 'enf-pw', role: 'enforcement' },
+];
+
+export const VEHICLES = [
+  { id: 'V1', plate: '粤A10001', company: 'C1', region: '440106', lat: 23.13, lon: 113.32 },
+  { id: 'V2', plate: '粤B20002', company: 'C2', region: '440305', lat: 22.53, lon: 113.93 },
+  { id: 'V3', plate: '苏A30003', company: 'C3', region: '320102', lat: 32.05, lon: 118.79 },
+];
+
+/** Storage schema (own per test file) with the registry filled. */
+export async function seededPool(schema: string): Promise<StoragePool> {
+  const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'api-test' });
+  await migrate(pool);
+  for (const c of ['C1', 'C2', 'C3']) {
+    const v = VEHICLES.find((x) => x.company === c)!;
+    await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ($1, $2, $3)`, [c, `公司${c}`, v.region]);
+    await pool.query(`INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ($1, $2, 2, 'heavy_truck', $3)`, [v.id, v.plate, c]);
+  }
+  return pool;
+}
+
+export async function dropSchema(pool: StoragePool, schema: string): Promise<void> {
+  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
+  const partmanSchema = partman.rows[0]?.nspname;
+  if (partmanSchema) await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool.end();
+}
+
+export const position = (vehicleId: string, deviceTimeMs: number, lat: number, lon: number, speedKmh = 60): PositionV1 => ({
+  v: 1,
+  vehicleId,
+  terminalId: `T-${vehicleId}`,
+  registered: true,
+  deviceTimeMs,
+  receivedAtMs: deviceTimeMs + 200,
+  latitudeDeg: lat,
+  longitudeDeg: lon,
+  altitudeM: 10,
+  speedKmh,
+  headingDeg: 90,
+  alarmFlags: 0,
+  statusFlags: 3,
+  accOn: true,
+  gnssFixed: true,
+  source: 'realtime',
+});
+
+export const alert = (alertId: string, vehicleId: string, startedAtMs: number): AlertV1 => {
+  const v = VEHICLES.find((x) => x.id === vehicleId);
+  return {
+    v: 1,
+    alertId,
+    revision: 0,
+    vehicleId,
+    companyId: v?.company,
+    rule: 'speeding',
+    level: 'violation',
+    severity: 'major',
+    startedAtMs,
+    raisedAtMs: startedAtMs + 1_000,
+    summary: `${vehicleId} 超速`,
+    details: {},
+    evidence: {},
+    latitudeDeg: v?.lat,
+    longitudeDeg: v?.lon,
+  } as AlertV1;
+};
+
+export async function insertAlert(pool: StoragePool, a: AlertV1): Promise<void> {
+  await pool.query(
+    `INSERT INTO alerts (alert_id, started_at, revision, vehicle_id, company_id, rule, level, severity, raised_at, summary, latitude_deg, longitude_deg)
+     VALUES ($1, to_timestamp($2 / 1000.0), 0, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9, $10, $11)`,
+    [a.alertId, a.startedAtMs, a.vehicleId, a.companyId ?? null, a.rule, a.level, a.severity, a.raisedAtMs, a.summary, a.latitudeDeg ?? null, a.longitudeDeg ?? null],
+  );
+}
+
+export async function login(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
+export async function get(url: string, path: string, token?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
+export async function post(url: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+export async function connectLive(url: string, token: string): Promise<Socket> {
+  const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+export const waitUntil = async (check: () => boolean, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
