@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { LIVE_EVENTS, TOPICS, type AlertAckEvent, type AlertItem, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import type { StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { startApi, type RunningApi } from '../src/index';
+import { alert, connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, position, post, seededPool, USERS, VEHICLES, waitUntil } from './support';
+
+const WHOLE_MAP = { west: -180, south: -90, east: 180, north: 90 };
+
+interface Received {
+  positions: PositionsBatch[];
+  alerts: AlertItem[];
+  acks: AlertAckEvent[];
+}
+
+const record = (socket: Socket): Received => {
+  const r: Received = { positions: [], alerts: [], acks: [] };
+  socket.on(LIVE_EVENTS.positions, (b: PositionsBatch) => r.positions.push(b));
+  socket.on(LIVE_EVENTS.alert, (a: AlertItem) => r.alerts.push(a));
+  socket.on(LIVE_EVENTS.alertAck, (a: AlertAckEvent) => r.acks.push(a));
+  return r;
+};
+
+const subscribe = (socket: Socket, payload: unknown): Promise<LiveSubscribeAck> =>
+  new Promise((resolve) => socket.emit(LIVE_EVENTS.subscribe, payload, resolve));
+
+const vehiclesIn = (r: Received): string[] => [...new Set(r.positions.flatMap((b) => b.positions.map((p) => p.vehicleId)))].sort();
+
+/**
+ * Two API instances on one bus (each in its own consumer group, as in production) sharing
+ * socket.io rooms through real Redis. The in-process bus stands in for Kafka: the group
+ * semantics are the same, and the subject here is the fan-out, not the broker.
+ */
+describe('api live feed: socket.io /live with the Redis adapter, two instances', () => {
+  const schema = uniqueName('api_live').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let a: RunningApi;
+  let b: RunningApi;
+  const sockets: Socket[] = [];
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 4 }, { topic: TOPICS.alerts, partitions: 4 }]);
+    const common = { bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, tickMs: 200, liveGroupPrefix: schema };
+    a = await startApi({ ...common, instanceId: 'a', metrics: new ServiceMetrics('api-a', { defaultMetrics: false }), seedUsers: USERS });
+    b = await startApi({ ...common, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
+    for (const u of USERS) tokens[u.username] = await login(a.url, u.username, u.password);
+  });
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await a?.close();
+    await b?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  const open = async (api: RunningApi, user: string): Promise<{ socket: Socket; got: Received }> => {
+    const socket = await connectLive(api.url, tokens[user] as string);
+    sockets.push(socket);
+    return { socket, got: record(socket) };
+  };
+
+  it('refuses a handshake without a valid token', async () => {
+    await expect(connectLive(a.url, 'not-a-token')).rejects.toThrow(/unauthenticated/);
+    await expect(connectLive(a.url, tokens['enf'] as string)).rejects.toThrow(/forbidden/);
+  });
+
+  it('a company user receives only its own vehicles and alerts, whatever it subscribes to; positions come batched per tick', async () => {
+    const c1 = await open(a, 'c1');
+    const admin = await open(a, 'admin');
+    expect(await subscribe(c1.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
+    expect(await subscribe(admin.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
+    // Another company is "not found", and subscribing to it receives nothing.
+    const c1b = await open(b, 'c1');
+    expect(await subscribe(c1b.socket, { companyId: 'C2' })).toEqual({ ok: false, error: 'companyId: company C2 not found' });
+    expect((await subscribe(c1b.socket, {})).ok).toBe(false);
+
+    // Three reports per vehicle within one tick: one batch, the newest position per vehicle.
+    const t = NOW;
+    for (let i = 0; i < 3; i += 1) {
+      await bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 10, v.lat + i * 1e-4, v.lon) })));
+    }
+    await waitUntil(() => vehiclesIn(admin.got).length === 3);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(vehiclesIn(c1.got)).toEqual(['V1']);
+    expect(c1.got.positions.flatMap((x) => x.positions)).toEqual([expect.objectContaining({ vehicleId: 'V1', deviceTimeMs: t + 20, companyId: 'C1' })]);
+    // Nine reports, at most two events (the publishes may straddle a tick), one entry per vehicle per event.
+    expect(admin.got.positions.length).toBeLessThanOrEqual(2);
+    for (const batch of admin.got.positions) expect(new Set(batch.positions.map((p) => p.vehicleId)).size).toBe(batch.positions.length);
+    expect(admin.got.positions.at(-1)?.positions.find((p) => p.vehicleId === 'V3')?.deviceTimeMs).toBe(t + 20);
+    expect(c1b.got.positions).toEqual([]);
+
+    for (const v of VEHICLES) await bus.publish(TOPICS.alerts, [{ key: v.id, value: alert(`L-${v.id}`, v.id, t) }]);
+    await waitUntil(() => admin.got.alerts.length === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c1.got.alerts.map((x) => x.alertId)).toEqual(['L-V1']);
+    expect(c1b.got.alerts).toEqual([]);
+  });
+
+  it('operators are scoped by region; a viewport narrows to what is inside it', async () => {
+    const op = await open(b, 'op-gz');
+    const shenzhen = await open(b, 'admin');
+    expect(await subscribe(op.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
+    expect(await subscribe(shenzhen.socket, { viewport: { west: 113.7, south: 22.4, east: 114.6, north: 22.9 } })).toEqual({ ok: true });
+    // The subscription snapshot holds the last known positions in scope.
+    await waitUntil(() => op.got.positions.length > 0 && shenzhen.got.positions.length > 0);
+    expect(vehiclesIn(op.got)).toEqual(['V1']);
+    expect(vehiclesIn(shenzhen.got)).toEqual(['V2']);
+    op.got.positions.length = 0;
+    await bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.id, value: position(v.id, NOW + 5_000, v.lat, v.lon) })));
+    await waitUntil(() => op.got.positions.length > 0);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(vehiclesIn(op.got)).toEqual(['V1']);
+  });
+
+  it('every instance delivers a consumed alert to its own sockets exactly once; an acknowledgement made on B reaches sockets on A through Redis', async () => {
+    const onA = await open(a, 'op-gz');
+    const onB = await open(b, 'op-gz');
+    const c2OnA = await open(a, 'c2');
+    for (const s of [onA, onB, c2OnA]) expect(await subscribe(s.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
+
+    const x = alert('X-V1', 'V1', NOW + 10_000);
+    await insertAlert(pool, x); // what the archiver would have stored
+    await bus.publish(TOPICS.alerts, [{ key: 'V1', value: x }]);
+    await waitUntil(() => onA.got.alerts.length > 0 && onB.got.alerts.length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(onA.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
+    expect(onB.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
+
+    const acked = await post(b.url, '/v1/alerts/X-V1/ack', { comment: '已处理' }, tokens['op-gz']);
+    expect(acked.status).toBe(200);
+    await waitUntil(() => onA.got.acks.length > 0 && onB.got.acks.length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(onA.got.acks).toEqual([{ alertId: 'X-V1', vehicleId: 'V1', ack: expect.objectContaining({ byUsername: 'op-gz', comment: '已处理' }) }]);
+    expect(onB.got.acks).toHaveLength(1);
+    // Another company's socket on A hears neither the alert nor its acknowledgement.
+    expect(c2OnA.got.alerts).toEqual([]);
+    expect(c2OnA.got.acks).toEqual([]);
+  });
+});
