@@ -1,6 +1,6 @@
-export {};
 export * from './overload';
 export * from './penalties';
+export * from './common/config-patch';
 export * from './common/rules-config';
 export * from './common/alerts';
 export * from './common/time-window';

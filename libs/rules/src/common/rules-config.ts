@@ -1,4 +1,5 @@
 import type { RoadClass, VehicleClass } from '@roadwatch/domain';
+import { mergeConfigPatch, type ConfigPatch } from './config-patch';
 
 /**
  * Every threshold of the position-driven rules. The defaults are RULES.md's numbers, each
@@ -230,33 +231,15 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
   },
 };
 
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Deep merge; arrays and scalars in the override replace the base. */
-export const mergeRulesConfig = <T>(base: T, override: DeepPartial<T> | undefined): T => {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === undefined) continue;
-    result[key] = isPlainObject(value) && isPlainObject(result[key]) ? mergeRulesConfig(result[key], value) : value;
-  }
-  return result as T;
-};
+/** @deprecated name kept for callers outside libs/rules; it is `ConfigPatch`. */
+export type DeepPartial<T> = ConfigPatch<T>;
 
 /** The configuration in force for a vehicle's region: the base with that region's overrides. */
 export const resolveRulesConfig = (
   base: RulesConfig,
-  overridesByRegion: Readonly<Record<string, DeepPartial<RulesConfig>>>,
+  overridesByRegion: Readonly<Record<string, ConfigPatch<RulesConfig>>>,
   regionCode: string | undefined,
 ): RulesConfig => {
   const override = regionCode !== undefined ? overridesByRegion[regionCode] : undefined;
-  return override ? mergeRulesConfig<RulesConfig>(base, override) : base;
+  return override ? mergeConfigPatch<RulesConfig>(base, override) : base;
 };

@@ -1,7 +1,8 @@
 import { alertV1, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_CONFIG, mergeRulesConfig, type RulesConfig } from '../common/rules-config';
+import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
+import { mergeConfigPatch } from '../common/config-patch';
 import { initialMotionState, stepMotion } from '../motion/motion-model';
 import { factsOf, Track } from '../testing/track';
 import { evaluateNightBan, initialNightBanState, type RegistryNotice, type RelayLookup } from './night-ban.rule';
@@ -98,7 +99,7 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
 });
 
 describe('time-window bans per class and road class (RULES.md §3: provincial hazmat bans)', () => {
-  const config = mergeRulesConfig(DEFAULT_RULES_CONFIG, {
+  const config = mergeConfigPatch(DEFAULT_RULES_CONFIG, {
     nightBan: { timeWindowBans: [{ id: 'hz-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN }] },
   });
   const hazmat = factsOf('hazmat');

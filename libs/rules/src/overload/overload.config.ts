@@ -1,4 +1,5 @@
 import type { Severity } from '@roadwatch/contracts';
+import { mergeConfigPatch, type ConfigPatch } from '../common/config-patch';
 
 /**
  * Every number the overload (超限) rules use. Defaults are RULES.md's figures; an
@@ -123,31 +124,6 @@ export const DEFAULT_OVERLOAD_CONFIG: OverloadConfig = {
     ],
     dimensionsOnly: 'minor',
   },
-};
-
-/** A partial override: nested objects merge, arrays and records of stations replace/merge by key. */
-export type ConfigPatch<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: ConfigPatch<T[K]> }
-    : T;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Deep merge of plain data: objects merge key by key, arrays and scalars replace, undefined
- * leaves the base value. Never mutates its inputs.
- */
-export const mergeConfigPatch = <T>(base: T, override: ConfigPatch<T> | undefined): T => {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === undefined) continue;
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeConfigPatch(out[key], value) : value;
-  }
-  return out as T;
 };
 
 /** The overload config for a region: the defaults, then each override in order (e.g. province, then city). */

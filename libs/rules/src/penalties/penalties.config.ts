@@ -1,4 +1,4 @@
-import { mergeConfigPatch, type ConfigPatch } from '../overload/overload.config';
+import { mergeConfigPatch, type ConfigPatch } from '../common/config-patch';
 
 /**
  * Every number of the 一超四罚 rules (RULES.md §5, §8). Defaults are RULES.md's figures;
