@@ -8,7 +8,10 @@ import { chunked, inTransaction, msToTs, num, undef } from './sql';
 export type PositionInsertMethod = 'unnest' | 'copy';
 
 export interface PositionRepositoryOptions {
-  /** Bulk-insert path; 'copy' needs a real PostgreSQL server. Default: 'unnest' embedded, 'copy' otherwise (see README for figures). */
+  /**
+   * Bulk-insert path. 'unnest' (default) works on both servers; 'copy' (real PostgreSQL
+   * only) measured slower here: see loadtests/storage-insert.bench.ts and the README.
+   */
   insertMethod?: PositionInsertMethod;
   batchSize?: number;
 }
@@ -114,7 +117,7 @@ export class PositionRepository {
 
   constructor(private readonly pool: StoragePool, options: PositionRepositoryOptions = {}) {
     const embedded = pool.roadwatch?.embedded ?? false;
-    this.insertMethod = options.insertMethod ?? (embedded ? 'unnest' : 'copy');
+    this.insertMethod = options.insertMethod ?? 'unnest';
     if (embedded && this.insertMethod === 'copy') throw new Error('storage: the COPY path needs a real PostgreSQL server');
     this.batchSize = options.batchSize ?? 5_000;
   }

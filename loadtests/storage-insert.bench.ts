@@ -1,0 +1,94 @@
+/**
+ * Position bulk-insert throughput: real PostgreSQL (unnest vs COPY→staging→INSERT … ON
+ * CONFLICT) and the embedded TimescaleDB (unnest). Each run uses its own schema / instance.
+ *
+ *   npx tsx loadtests/storage-insert.bench.ts [rowsPerRun=200000] [batch=5000]
+ */
+import { randomBytes } from 'node:crypto';
+import type { PositionV1 } from '@roadwatch/contracts';
+import { createPool, migrate, PositionRepository, startEmbeddedTimescale, type PositionInsertMethod, type StoragePool } from '@roadwatch/storage';
+
+const ROWS = Number(process.argv[2] ?? 200_000);
+const BATCH = Number(process.argv[3] ?? 5_000);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch';
+const VEHICLES = 2_000;
+
+/** ROWS reports from VEHICLES vehicles, 30 s apart, ending now; `salt` keeps runs disjoint. */
+const makePositions = (rows: number, salt: string): PositionV1[] => {
+  const end = Date.now();
+  return Array.from({ length: rows }, (_, i) => {
+    const vehicle = i % VEHICLES;
+    const step = Math.floor(i / VEHICLES);
+    const t = end - (Math.ceil(rows / VEHICLES) - step) * 30_000;
+    return {
+      v: 1, vehicleId: `冀A${salt}${vehicle}:2`, terminalId: `0138${vehicle}`, plate: `冀A${vehicle}`, plateColour: 2, registered: true,
+      deviceTimeMs: t, receivedAtMs: t + 700, latitudeDeg: 39 + vehicle / 1e4, longitudeDeg: 116 + step / 1e4, altitudeM: 40,
+      speedKmh: (i * 7) % 110, headingDeg: (i * 13) % 360, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true,
+      mileageKm: 10_000 + step * 0.25, satellites: 14, source: 'realtime',
+    };
+  });
+};
+
+async function measure(label: string, pool: StoragePool, method: PositionInsertMethod, rows: PositionV1[]): Promise<void> {
+  const repo = new PositionRepository(pool, { insertMethod: method, batchSize: BATCH });
+  const started = performance.now();
+  // Batches go in concurrently up to the pool size, as the archiver would with several partitions.
+  const batches: PositionV1[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+  const lanes = Math.min(pool.options.max ?? 1, batches.length);
+  let inserted = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < batches.length) {
+      const batch = batches[next++] as PositionV1[];
+      const n = await repo.insertMany(batch, method);
+      inserted += n;
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  // Re-delivery of the same rows: all conflicts, nothing inserted.
+  const again = performance.now();
+  let duplicates = 0;
+  for (const batch of batches.slice(0, 5)) duplicates += await repo.insertMany(batch, method);
+  const dupRows = Math.min(rows.length, 5 * BATCH);
+  const dupSeconds = (performance.now() - again) / 1000;
+  console.log(
+    `${label.padEnd(34)} ${method.padEnd(6)} ${String(inserted).padStart(8)} rows in ${seconds.toFixed(2).padStart(6)} s = ` +
+      `${Math.round(inserted / seconds).toLocaleString('en').padStart(8)} rows/s   re-delivery: ${duplicates} new of ${dupRows}, ` +
+      `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s`,
+  );
+}
+
+async function realPostgres(connections: number): Promise<void> {
+  const schema = `rw_bench_${randomBytes(4).toString('hex')}`;
+  const pool = createPool(DATABASE_URL, { schema, max: connections });
+  try {
+    await migrate(pool, { partitioning: 'partman' });
+    for (const method of ['unnest', 'copy', 'unnest', 'copy'] as const) {
+      await measure(`PostgreSQL 15, ${connections} conn, partitioned`, pool, method, makePositions(ROWS, `${method}${randomBytes(2).toString('hex')}`));
+    }
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${schema}.%`]).catch(() => undefined);
+    const templates = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'partman' AND tablename LIKE $1`, [`template_${schema}_%`]);
+    for (const t of templates.rows) await pool.query(`DROP TABLE IF EXISTS partman.${t.tablename}`);
+    await pool.end();
+  }
+}
+
+async function embedded(): Promise<void> {
+  const server = await startEmbeddedTimescale();
+  const pool = createPool(server.url, { embedded: true });
+  try {
+    await migrate(pool);
+    await measure('embedded TimescaleDB (WASM), 1 conn', pool, 'unnest', makePositions(Math.min(ROWS, 100_000), 'e'));
+  } finally {
+    await pool.end();
+    await server.stop();
+  }
+}
+
+console.log(`positions bulk insert: ${ROWS} rows per run, batches of ${BATCH}, ${VEHICLES} vehicles`);
+await realPostgres(1);
+await realPostgres(4);
+await embedded();
