@@ -231,9 +231,6 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
   },
 };
 
-/** @deprecated name kept for callers outside libs/rules; it is `ConfigPatch`. */
-export type DeepPartial<T> = ConfigPatch<T>;
-
 /** The configuration in force for a vehicle's region: the base with that region's overrides. */
 export const resolveRulesConfig = (
   base: RulesConfig,

@@ -50,6 +50,25 @@ describe('per-vehicle pipeline — delivery', () => {
   });
 });
 
+describe('per-vehicle pipeline — purity', () => {
+  it.each([['per vehicle', undefined], ['per IC-card driver (0x0702)', 'D-110101198001011234']])(
+    'never changes the state it is given, %s: every step returns a new one',
+    (_label, driverId) => {
+      const t = Track.at(2026, 11, 23, 8, 0, 0, driverId ? { driverId } : {}).report(60).drive(3 * H + 50 * MIN, 90).stop(5 * MIN).drive(40 * MIN, 130);
+      let state: VehicleRuleState | undefined;
+      let alerts = 0;
+      for (const position of t.positions) {
+        const before = state === undefined ? undefined : JSON.stringify(state);
+        const result = processPosition(truck, state, position, DEFAULT_RULES_CONFIG, ctx);
+        if (state !== undefined) expect(JSON.stringify(state)).toBe(before);
+        state = result.state;
+        alerts += result.alerts.length;
+      }
+      expect(alerts).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   it.each([
     ['longitude 73.54 (below 73.55)', { longitudeDeg: 73.54 }, /longitude/],

@@ -6,7 +6,7 @@ import {
   DEFAULT_RULES_CONFIG,
   processPosition,
   resolveRulesConfig,
-  type DeepPartial,
+  type ConfigPatch,
   type RegistryNotice,
   type RelayLookup,
   type RoadIndex,
@@ -18,7 +18,7 @@ import type { PositionRules } from './position-rules.port';
 export interface LibsPositionRulesOptions {
   config?: RulesConfig;
   /** Per-region overrides (行政区划代码 → partial config), applied by the vehicle's regionCode. */
-  overridesByRegion?: Readonly<Record<string, DeepPartial<RulesConfig>>>;
+  overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
   /** Road segments and speed zones; without them every position is an unmapped road (RULES.md reading of the rules lib). */
   roads?: RoadIndex;
   /** The 接驳运输 relay registry for the 02:00–05:00 rule. */
