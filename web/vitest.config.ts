@@ -15,6 +15,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',
+          globalSetup: ['../libs/testing/src/global-setup.ts'],
         },
       },
     ],

@@ -1,6 +1,9 @@
 import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// maplibre resolves its worker as a sibling file of its own module at run time, which a
+// bundler never sees: emit it as an asset and point maplibre at it explicitly.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
 import type { Bbox, TrackPoint } from '@roadwatch/contracts';
 import { basemapCrs, basemapStyle, DEMO_CENTER, DEMO_ZOOM, type BasemapConfig } from '../config/basemap';
@@ -18,6 +21,8 @@ export const CLASS_COLOURS = {
 } as const;
 
 export const STATUS_COLOURS = { moving: '#ffffff', stopped: '#37474f', offline: '#b0bec5', alarm: '#e53935' } as const;
+
+maplibregl.setWorkerUrl(workerUrl);
 
 const emptyFc = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 

@@ -1,0 +1,270 @@
+/* eslint-disable @nx/enforce-module-boundaries -- this e2e spec is a composition root: it
+   starts the real API (an app) on the in-process bus and PostgreSQL (adapters) to drive the
+   built web app in Chromium. The app code under web/src never imports them. */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
+import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
+import { createPool, migrate } from '@roadwatch/storage';
+import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { startApi, type RunningApi } from '@roadwatch/api';
+
+/**
+ * The live map end to end: vite builds the app, the real API serves it (staticDir) over
+ * real PostgreSQL and the in-process bus, and headless Chromium logs in, sees the
+ * vehicles published on `telemetry.positions`, gets an alert in the feed within a
+ * second, and a company user sees only its own vehicles.
+ */
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = resolve(webDir, '../artifacts');
+const logger = createLogger('web-e2e', process.env['LOG_LEVEL'] ?? 'warn');
+
+const VEHICLES = [
+  { vehicleId: 'WEB-V1', plate: '京A·E2E01', vehicleClass: 'tour_coach', companyId: 'WEBC1', lon: 116.28, lat: 39.84 },
+  { vehicleId: 'WEB-V2', plate: '京B·E2E02', vehicleClass: 'hazmat', companyId: 'WEBC1', lon: 116.35, lat: 39.88 },
+  { vehicleId: 'WEB-V3', plate: '冀C·E2E03', vehicleClass: 'heavy_truck', companyId: 'WEBC2', lon: 116.2, lat: 39.78 },
+  { vehicleId: 'WEB-V4', plate: '京D·E2E04', vehicleClass: 'long_distance_bus', companyId: 'WEBC2', lon: 116.42, lat: 39.92 },
+] as const;
+
+const position = (v: (typeof VEHICLES)[number], step: number): PositionV1 => {
+  const now = Date.now();
+  return {
+    v: 1,
+    vehicleId: v.vehicleId,
+    terminalId: `T-${v.vehicleId}`,
+    plate: v.plate,
+    registered: true,
+    deviceTimeMs: now,
+    receivedAtMs: now,
+    latitudeDeg: v.lat + step * 0.00001,
+    longitudeDeg: v.lon + step * 0.00002,
+    altitudeM: 40,
+    speedKmh: 60,
+    headingDeg: 45,
+    alarmFlags: 0,
+    statusFlags: 0,
+    accOn: true,
+    gnssFixed: true,
+    source: 'realtime',
+  };
+};
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Vehicle ids in the map's GeoJSON source (the data set, before clustering). */
+const vehicleIdsOnMap = (page: Page): Promise<string[]> =>
+  page.evaluate(async () => {
+    const app = window.__roadwatch;
+    const source = app?.map.map.getSource('vehicles') as { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
+    if (!source) return [];
+    const data = await source.getData();
+    return data.features.map((f) => String(f.properties?.['id'])).sort();
+  });
+
+const waitForVehicles = async (page: Page, expected: string[], timeoutMs = 15_000): Promise<string[]> => {
+  const deadline = Date.now() + timeoutMs;
+  let ids: string[] = [];
+  while (Date.now() < deadline) {
+    ids = await vehicleIdsOnMap(page);
+    if (expected.every((id) => ids.includes(id))) return ids;
+    await page.waitForTimeout(200);
+  }
+  return ids;
+};
+
+const logIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
+  await page.goto(url);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=map] canvas', { timeout: 15_000 });
+  await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 }).catch((e: Error) => {
+    throw new Error(`map did not load: ${e.message}\npage log:\n${(pageLog.get(page) ?? []).join('\n')}`);
+  });
+};
+
+/** Console output per page, quoted when something fails. */
+const pageLog = new WeakMap<Page, string[]>();
+const recordLog = (page: Page): void => {
+  const log: string[] = [];
+  pageLog.set(page, log);
+  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+};
+
+describe('web: live map in real Chromium against the real API', () => {
+  const schema = uniqueName('web_e2e');
+  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-'));
+  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-e2e' });
+  const bus = new InProcessBus({ defaultPartitions: 2, logger });
+  let api: RunningApi;
+  let browser: Browser;
+  let publisher: NodeJS.Timeout | undefined;
+  let step = 0;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await migrate(pool);
+    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
+    api = await startApi({
+      bus,
+      pool,
+      jwtSecret: 'web-e2e-secret-web-e2e-secret-0123456789',
+      port: 0,
+      logger,
+      metrics: new ServiceMetrics('web-e2e', { defaultMetrics: false }),
+      staticDir: outDir,
+      tickMs: 250,
+      registryRefreshMs: 500,
+      seedUsers: [
+        { username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' },
+        { username: 'c1', password: 'c1-pass', role: 'company', companyId: 'WEBC1', displayName: '一号企业' },
+      ],
+    });
+
+    // Registry over the admin REST API, as an operator would set it up.
+    const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass' }) });
+    const { token } = (await login.json()) as { token: string };
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      expect(res.status, `${path} ${await res.clone().text()}`).toBe(201);
+    };
+    await post('/v1/admin/companies', { companyId: 'WEBC1', name: '一号旅游客运', regionCode: '110000' });
+    await post('/v1/admin/companies', { companyId: 'WEBC2', name: '二号物流', regionCode: '110000' });
+    for (const v of VEHICLES) {
+      await post('/v1/admin/vehicles', { vehicleId: v.vehicleId, plate: v.plate, plateColour: 2, vehicleClass: v.vehicleClass, companyId: v.companyId, regionCode: '110000', terminalId: `T-${v.vehicleId}` });
+    }
+    await new Promise((r) => setTimeout(r, 800)); // the live directory refreshes after registry changes
+
+    // The fleet keeps reporting, as terminals do.
+    publisher = setInterval(() => {
+      step++;
+      void bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) }))).catch((e: Error) => logger.error(e.message));
+    }, 300);
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  afterAll(async () => {
+    clearInterval(publisher);
+    await browser?.close();
+    await api?.close();
+    await bus.close();
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('admin: logs in, sees every vehicle on the map, opens a card, and a severe alert reaches the feed within a second', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    recordLog(page);
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await logIn(page, api.url, 'admin', 'admin-pass');
+
+    const ids = await waitForVehicles(page, VEHICLES.map((v) => v.vehicleId));
+    expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
+    expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
+
+    // Zoom in past clustering and click the tour coach where it is drawn: its card shows plate, company and speed.
+    await page.evaluate(() => {
+      const fix = window.__roadwatch!.store.byId.get('WEB-V1')!.fix!;
+      window.__roadwatch!.map.map.jumpTo({ center: [fix.lon, fix.lat], zoom: 15 });
+    });
+    const point = await page.waitForFunction(() => {
+      const m = window.__roadwatch!.map.map;
+      const f = m.queryRenderedFeatures({ layers: ['vehicle-points'] }).find((x) => x.properties['id'] === 'WEB-V1');
+      if (!f || f.geometry.type !== 'Point') return null;
+      const p = m.project(f.geometry.coordinates as [number, number]);
+      const r = m.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    }, undefined, { timeout: 5_000 }).then((h) => h.jsonValue() as Promise<{ x: number; y: number }>);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector('[data-testid=vehicle-card]:not([hidden])', { timeout: 5_000 }).catch(async (e: Error) => {
+      await page.screenshot({ path: join(artifacts, 'web-map-card-failed.png') });
+      throw new Error(`${e.message} (clicked ${JSON.stringify(point)})\n${(pageLog.get(page) ?? []).join('\n')}`);
+    });
+    expect(await page.textContent('[data-testid=card-plate]')).toBe('京A·E2E01');
+    const card = await page.textContent('[data-testid=vehicle-card]');
+    expect(card).toContain('一号旅游客运');
+    expect(card).toContain('公里/时');
+    await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 10 }));
+
+    const alert: AlertV1 = {
+      v: 1,
+      alertId: `web-e2e-bdw-${Date.now()}`,
+      revision: 0,
+      vehicleId: 'WEB-V3',
+      plate: '冀C·E2E03',
+      companyId: 'WEBC2',
+      rule: 'overload',
+      level: 'violation',
+      severity: 'critical',
+      startedAtMs: Date.now(),
+      raisedAtMs: Date.now(),
+      summary: '超限 62%，百吨王：实测总重 103,500 kg',
+      details: {},
+      evidence: {},
+      latitudeDeg: 39.78,
+      longitudeDeg: 116.2,
+    };
+    const published = Date.now();
+    await bus.publish(TOPICS.alerts, [{ key: alert.vehicleId, value: alert }]);
+    const row = await page.waitForSelector(`[data-alert-id="${alert.alertId}"]`, { timeout: 1_000 });
+    const latencyMs = Date.now() - published;
+    expect(latencyMs).toBeLessThan(1_000);
+    expect(await row.getAttribute('class')).toContain('flash');
+    expect(await row.textContent()).toContain('百吨王');
+
+    // The alarmed vehicle is drawn in the alarm status.
+    await page.waitForFunction(async () => {
+      const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
+      const data = await source.getData();
+      return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] === 'alarm');
+    }, undefined, { timeout: 3_000 });
+
+    await page.screenshot({ path: join(artifacts, 'web-map-admin.png') });
+
+    // English is one click away.
+    await page.click('[data-testid=lang-toggle]');
+    expect(await page.textContent('.feed h3')).toBe('Live alerts');
+    await page.click('[data-testid=lang-toggle]');
+    expect(await page.textContent('.feed h3')).toBe('实时报警');
+    await page.close();
+  });
+
+  it('a company user sees only its own vehicles and alerts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    recordLog(page);
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await logIn(page, api.url, 'c1', 'c1-pass');
+    const ids = await waitForVehicles(page, ['WEB-V1', 'WEB-V2']);
+    expect(ids).toEqual(['WEB-V1', 'WEB-V2']);
+    // Several more ticks: the other company's vehicles never arrive.
+    await page.waitForTimeout(1_500);
+    expect(await vehicleIdsOnMap(page)).toEqual(['WEB-V1', 'WEB-V2']);
+
+    const foreign: AlertV1 = {
+      v: 1, alertId: `web-e2e-foreign-${Date.now()}`, revision: 0, vehicleId: 'WEB-V4', plate: '京D·E2E04', companyId: 'WEBC2',
+      rule: 'speeding', level: 'violation', severity: 'serious', startedAtMs: Date.now(), raisedAtMs: Date.now(), summary: '超速 40%', details: {}, evidence: {},
+    };
+    const own: AlertV1 = { ...foreign, alertId: `web-e2e-own-${Date.now()}`, vehicleId: 'WEB-V2', plate: '京B·E2E02', companyId: 'WEBC1', rule: 'fatigue_continuous', summary: '连续驾驶 4 小时 20 分' };
+    await bus.publish(TOPICS.alerts, [{ key: foreign.vehicleId, value: foreign }]);
+    await bus.publish(TOPICS.alerts, [{ key: own.vehicleId, value: own }]);
+    await page.waitForSelector(`[data-alert-id="${own.alertId}"]`, { timeout: 1_000 });
+    expect(await page.$(`[data-alert-id="${foreign.alertId}"]`)).toBeNull();
+    expect(await page.textContent('[data-testid=user]')).toContain('WEBC1');
+    await page.screenshot({ path: join(artifacts, 'web-map-company.png') });
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+});
