@@ -8,8 +8,8 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: {
     proxy: {
-      '/v1': 'http://localhost:3000',
-      '/socket.io': { target: 'ws://localhost:3000', ws: true },
+      '/v1': 'http://localhost:8080',
+      '/socket.io': { target: 'ws://localhost:8080', ws: true },
     },
   },
 });

@@ -73,6 +73,8 @@ const dict = {
   'playback.from': { zh: '开始', en: 'From' },
   'playback.to': { zh: '结束', en: 'To' },
   'playback.load': { zh: '查询', en: 'Load' },
+  'playback.points': { zh: '个轨迹点', en: 'points' },
+  'playback.bucket': { zh: '抽稀间隔', en: 'bucket' },
   'cases.title': { zh: '治超案件', en: 'Enforcement cases' },
   'cases.empty': { zh: '暂无案件', en: 'No cases' },
   'cases.unavailable': { zh: '案件接口尚未提供（API 暂无案件列表）', en: 'Cases are not available yet (the API has no case list)' },

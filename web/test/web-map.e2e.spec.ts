@@ -11,7 +11,7 @@ import { build } from 'vite';
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, migrate } from '@roadwatch/storage';
+import { createPool, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 
@@ -144,6 +144,12 @@ describe('web: live map in real Chromium against the real API', () => {
     }
     await new Promise((r) => setTimeout(r, 800)); // the live directory refreshes after registry changes
 
+    // An hour of archived history for the tour coach (the archiver's job in production): track playback reads it.
+    const hourAgo = Date.now() - 3_600_000;
+    await new PositionRepository(pool).insertMany(
+      Array.from({ length: 30 }, (_, i) => ({ ...position(VEHICLES[0], 0), deviceTimeMs: hourAgo + i * 60_000, receivedAtMs: hourAgo + i * 60_000, latitudeDeg: 39.80 + i * 0.001, longitudeDeg: 116.25 + i * 0.001 })),
+    );
+
     // The fleet keeps reporting, as terminals do.
     publisher = setInterval(() => {
       step++;
@@ -197,6 +203,30 @@ describe('web: live map in real Chromium against the real API', () => {
     const card = await page.textContent('[data-testid=vehicle-card]');
     expect(card).toContain('一号旅游客运');
     expect(card).toContain('公里/时');
+
+    // Track playback from the card: the REST track is drawn, and the slider moves the head along it.
+    await page.click('[data-testid=vehicle-card] button.primary');
+    await page.waitForSelector('[data-testid=playback]:not([hidden])');
+    await page.waitForFunction(() => document.querySelector('[data-testid=playback] .info')?.textContent?.startsWith('30 '), undefined, { timeout: 5_000 });
+    const trackLength = await page.evaluate(async () => {
+      const data = await (window.__roadwatch!.map.map.getSource('track') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> }).getData();
+      const g = data.features[0]?.geometry;
+      return g?.type === 'LineString' ? g.coordinates.length : 0;
+    });
+    expect(trackLength).toBe(30);
+    await page.$eval('[data-testid=playback] input[type=range]', (el) => {
+      (el as HTMLInputElement).value = '1000';
+      el.dispatchEvent(new Event('input'));
+    });
+    const head = await page.evaluate(async () => {
+      const data = await (window.__roadwatch!.map.map.getSource('track-head') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> }).getData();
+      const g = data.features[0]?.geometry;
+      return g?.type === 'Point' ? g.coordinates : null;
+    });
+    expect(head?.[0]).toBeCloseTo(116.25 + 29 * 0.001, 6);
+    expect(head?.[1]).toBeCloseTo(39.8 + 29 * 0.001, 6);
+    await page.screenshot({ path: join(artifacts, 'web-map-playback.png') });
+    await page.click('[data-testid=playback] header button');
     await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 10 }));
 
     const alert: AlertV1 = {

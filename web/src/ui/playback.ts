@@ -76,7 +76,7 @@ export class Playback {
     try {
       const track = await this.api.track(this.vehicleId, fromMs, toMs);
       this.points = track.points;
-      this.info.textContent = this.points.length === 0 ? t('playback.empty') : `${this.points.length} pts${track.downsampled ? ` · ${Math.round(track.bucketMs / 1000)} s` : ''}`;
+      this.info.textContent = this.points.length === 0 ? t('playback.empty') : `${this.points.length} ${t('playback.points')}${track.downsampled ? ` · ${t('playback.bucket')} ${Math.round(track.bucketMs / 1000)} s` : ''}`;
       this.map.showTrack(this.points);
       this.seek(0);
     } catch (e) {
