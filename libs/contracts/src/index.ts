@@ -11,3 +11,4 @@ export * from './dead-letter.schema';
 export * from './registry';
 export * from './env.schema';
 export * from './api.schema';
+export * from './vehicle-registry.schema';

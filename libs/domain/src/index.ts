@@ -2,3 +2,5 @@ export * from './vehicle';
 export * from './road';
 export * from './time';
 export * from './geo';
+export * from './terminal-id';
+export * from './vehicle-registry';

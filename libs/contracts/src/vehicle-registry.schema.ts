@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { plateColour, vehicleClass } from './common.schema';
+
+/**
+ * One entry of the vehicle registry export (ARCHITECTURE.md "Identity"): a vehicle's facts
+ * and, when it has one, its terminal (SIM number). The gateway looks entries up by
+ * terminal, the detector by vehicle id and by plate + colour; both read the same file.
+ * `vehicleId` defaults to the id derived from plate + colour; `vehicleClass` to `other`,
+ * the reading the detector also gives a vehicle it does not know.
+ */
+export const vehicleRegistryEntry = z.object({
+  /** The terminal's SIM number, digits only, padded or not (canonicalised on lookup). */
+  terminalId: z.string().regex(/^\d{1,20}$/).optional(),
+  vehicleId: z.string().min(1).optional(),
+  plate: z.string().min(1),
+  plateColour,
+  vehicleClass: vehicleClass.default('other'),
+  companyId: z.string().optional(),
+  regionCode: z.string().optional(),
+  routeKm: z.number().positive().optional(),
+  tripKm: z.number().positive().optional(),
+  ownCapKmh: z.number().positive().optional(),
+  axleCount: z.number().int().positive().optional(),
+  isCombination: z.boolean().optional(),
+  hasSingleDriveAxle: z.boolean().optional(),
+  hasAirSuspension: z.boolean().optional(),
+  hasSingleTyreNonDriveAxles: z.boolean().optional(),
+  registeredMaxGrossKg: z.number().positive().optional(),
+});
+export type VehicleRegistryEntryV1 = z.infer<typeof vehicleRegistryEntry>;
+
+/** The registry file: a JSON array of entries. */
+export const vehicleRegistryFile = z.array(vehicleRegistryEntry);
