@@ -14,11 +14,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
+import { VehicleRegistry } from '@roadwatch/domain';
 import { KafkaBus, type ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
 import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName, type SimulatedVehicle } from '@roadwatch/testing';
-import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, InMemoryVehicleDirectory, libsPositionRules, MemoryStateStore, RedisStateStore, startDetector, type PositionRules } from '../services/detector/src/index';
+import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, libsPositionRules, MemoryStateStore, RedisStateStore, startDetector, type PositionRules } from '../services/detector/src/index';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
 
@@ -60,7 +61,7 @@ const positionAt = (vehicle: SimulatedVehicle, index: number): PositionV1 => {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules): Promise<void> => {
-  const directory = InMemoryVehicleDirectory.fromFleet(fleet);
+  const directory = VehicleRegistry.fromFleet(fleet);
   const store = new MemoryStateStore();
   const processor = new DetectorProcessor({
     publisher: { publish: async () => undefined },
@@ -156,7 +157,7 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     },
   });
   const started = performance.now();
-  const detector = await startDetector({ bus, stateStore, directory: InMemoryVehicleDirectory.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), offlineCheckIntervalMs: 0, logger });
+  const detector = await startDetector({ bus, stateStore, directory: VehicleRegistry.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), offlineCheckIntervalMs: 0, logger });
   while (processed < KAFKA_POSITIONS) await new Promise((resolve) => setTimeout(resolve, 100));
   const seconds = (performance.now() - started) / 1000;
   console.log(`kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
-import { InMemoryVehicleDirectory, loadVehicleRegistryFile, parseVehicleRegistry, type VehicleDirectory } from './directory/vehicle-directory';
+import { VehicleRegistry } from '@roadwatch/domain';
+import { loadVehicleRegistryFile, parseVehicleRegistry } from '@roadwatch/runtime';
+import type { VehicleDirectory } from './directory/vehicle-directory';
 import type { RestArea } from './reminders/fatigue-reminder';
 
 export const detectorEnvSchema = infraEnvSchema.extend({
@@ -11,7 +13,7 @@ export const detectorEnvSchema = infraEnvSchema.extend({
   DETECTOR_STATE_PREFIX: z.string().min(1).default('roadwatch:detector:'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
   OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
-  /** JSON array of vehicle facts (the registry export); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
+  /** The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
   VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
   VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
   /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
@@ -28,7 +30,7 @@ export const loadDetectorConfig = (env: Record<string, string | undefined> = pro
 export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => {
   if (config.VEHICLE_REGISTRY_FILE) return loadVehicleRegistryFile(config.VEHICLE_REGISTRY_FILE);
   if (config.VEHICLE_REGISTRY_JSON) return parseVehicleRegistry(config.VEHICLE_REGISTRY_JSON, 'VEHICLE_REGISTRY_JSON');
-  return new InMemoryVehicleDirectory([]);
+  return new VehicleRegistry();
 };
 
 const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: z.number(), longitudeDeg: z.number() }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TOPICS, type AlertV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
-import { chinaLocalToEpochMs, type VehicleFacts } from '@roadwatch/domain';
+import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwatch/domain';
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -8,7 +8,6 @@ import { positionOf, straightReports, wimOf } from '../test/support/positions';
 import { toyPositionRules } from '../test/support/toy-position-rules';
 import { DetectorMetrics } from './detector-metrics';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor } from './detector.processor';
-import { InMemoryVehicleDirectory } from './directory/vehicle-directory';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from './reminders/fatigue-reminder';
 import { MemoryStateStore } from './state/memory-state-store';
 import type { Checkpoint, PartitionRef, StateStore } from './state/state-store';
@@ -63,7 +62,7 @@ const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakeP
   const processor = new DetectorProcessor({
     publisher: publisher as never,
     stateStore: store,
-    directory: new InMemoryVehicleDirectory([COACH, TRUCK]),
+    directory: new VehicleRegistry([COACH, TRUCK].map((facts) => ({ facts }))),
     positionRules: toyPositionRules(),
     overloadConfig: DEFAULT_OVERLOAD_CONFIG,
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,

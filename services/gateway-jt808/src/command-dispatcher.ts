@@ -14,7 +14,7 @@ import type { Logger } from '@roadwatch/runtime';
 import type { ConnectionDirectory } from './connection-directory';
 import type { GatewayMetrics } from './metrics';
 import type { OnlineTerminals } from './terminal-hub';
-import { canonicalTerminalId } from './terminal-id';
+import { canonicalTerminalId } from '@roadwatch/domain';
 import type { CommandCorrelator, TerminalSession } from './terminal-session';
 
 interface PendingCommand {

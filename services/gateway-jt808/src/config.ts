@@ -22,8 +22,8 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   TERMINAL_REGISTRY: z.enum(['memory', 'postgres']).default('memory'),
   /**
    * Where terminal → vehicle comes from: `simulated:<n>` (the simulated fleet of n vehicles,
-   * seed 1, for demos and the load test), `file:<path>` (JSON array of
-   * `{ terminalId, plate, plateColour, vehicleClass?, companyId? }`), or `none`.
+   * seed 1, for demos and the load test), `file:<path>` (the registry export shared with the
+   * detector: `vehicleRegistryFile` of @roadwatch/contracts), or `none`.
    */
   VEHICLE_DIRECTORY: z
     .string()

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
-import { vehicleIdOf } from '@roadwatch/domain';
+import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
 import { TestTerminal, locationReport } from './testing/jt808-terminal';
-import { InMemoryVehicleDirectory } from './vehicle-directory';
 
 const quiet = pino({ level: 'silent' });
 const KNOWN_PHONE = '013800000001';
@@ -43,7 +42,7 @@ const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPI
 
 const start = async (overrides: Partial<GatewayOptions> = {}): Promise<{ gateway: RunningGateway; bus: InProcessBus }> => {
   const bus = new InProcessBus({ topicPrefix: `t${Math.random().toString(36).slice(2)}.`, logger: quiet });
-  const directory = new InMemoryVehicleDirectory([{ terminalId: KNOWN_PHONE, facts }]);
+  const directory = new VehicleRegistry([{ terminalId: KNOWN_PHONE, facts }]);
   const gateway = await startGateway({ bus, directory, port: 0, host: '127.0.0.1', logger: quiet, publishLingerMs: 1, ...overrides });
   cleanups.push(async () => {
     await gateway.close();

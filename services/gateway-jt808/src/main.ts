@@ -2,13 +2,13 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
-import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { VehicleRegistry } from '@roadwatch/domain';
+import { createLogger, loadVehicleRegistryFile, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { loadGatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
 import { startGateway } from './gateway.service';
 import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
-import { InMemoryVehicleDirectory } from './vehicle-directory';
 
 // Cluster mode: one gateway process against real Kafka (and Redis / PostgreSQL when configured).
 const config = loadGatewayConfig();
@@ -16,12 +16,12 @@ const logger = createLogger('gateway-jt808', config.LOG_LEVEL);
 const instanceId = config.GATEWAY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
 const metrics = new ServiceMetrics('gateway-jt808');
 
-const loadDirectory = async (spec: string): Promise<InMemoryVehicleDirectory> => {
-  if (spec.startsWith('simulated:')) return InMemoryVehicleDirectory.fromFleet(createSimulatedFleet(Number(spec.slice('simulated:'.length))));
-  if (spec.startsWith('file:')) return InMemoryVehicleDirectory.fromFile(spec.slice('file:'.length));
-  return new InMemoryVehicleDirectory();
+const loadDirectory = (spec: string): VehicleRegistry => {
+  if (spec.startsWith('simulated:')) return VehicleRegistry.fromFleet(createSimulatedFleet(Number(spec.slice('simulated:'.length))));
+  if (spec.startsWith('file:')) return loadVehicleRegistryFile(spec.slice('file:'.length));
+  return new VehicleRegistry();
 };
-const directory = await loadDirectory(config.VEHICLE_DIRECTORY);
+const directory = loadDirectory(config.VEHICLE_DIRECTORY);
 logger.info({ vehicles: directory.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
 
 const registry: TerminalRegistry =

@@ -9,13 +9,12 @@ import {
   type Jt808Message,
   type LocationReport,
 } from '@roadwatch/jt808';
-import { unregisteredVehicleIdOf } from '@roadwatch/domain';
+import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import type { PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
 import type { PositionBatcher } from './position-batcher';
-import { canonicalTerminalId } from './terminal-id';
 import type { TerminalRegistry } from './terminal-registry';
 import type { VehicleDirectory } from './vehicle-directory';
 
@@ -314,7 +313,7 @@ export class TerminalSession {
     }
     let facts;
     try {
-      facts = await this.ctx.directory.lookup(terminalId);
+      facts = await this.ctx.directory.byTerminal(terminalId);
     } catch (error) {
       this.ctx.logger.error({ terminalId, err: error }, 'vehicle directory unavailable; authentication not answered');
       return;

@@ -5,7 +5,7 @@ import type { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
 import { TestTerminal, locationReport } from '../src/testing/jt808-terminal';
-import { InMemoryVehicleDirectory } from '../src/vehicle-directory';
+import { VehicleRegistry } from '@roadwatch/domain';
 import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
 
 // Real TCP terminals → gateway → real Kafka, read back from Kafka.
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await ensureGatewayTopics(bus);
   gateway = await startGateway({
     bus,
-    directory: InMemoryVehicleDirectory.fromFleet(fleet),
+    directory: VehicleRegistry.fromFleet(fleet),
     port: 0,
     host: '127.0.0.1',
     logger: quiet,

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
+import { VehicleRegistry } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
-import { InMemoryVehicleDirectory as DetectorDirectory, MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
-import { InMemoryVehicleDirectory as GatewayDirectory, startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
+import { MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
+import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
 import { startSimulation, type RunningSimulation } from './simulation';
@@ -59,17 +60,19 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
+    // One registry for the whole process: the gateway reads it by terminal, the detector by vehicle and plate.
+    const vehicles = VehicleRegistry.fromFleet(fleet);
     const archiver = await startArchiver({ bus, pool, latestPositions: new MemoryLatestPositionStore(), logger: createLogger('archiver'), metrics });
     closers.push(() => archiver.close());
     const detector = await startDetector({
       bus,
       stateStore: new MemoryStateStore(),
-      directory: DetectorDirectory.fromFleet(fleet),
+      directory: vehicles,
       logger: createLogger('detector'),
       metrics,
     });
     closers.push(() => detector.close());
-    const gateway = await startGateway({ bus, directory: GatewayDirectory.fromFleet(fleet), port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
+    const gateway = await startGateway({ bus, directory: vehicles, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
     closers.push(() => gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });

@@ -1,6 +1,5 @@
 import type { PositionV1 } from '@roadwatch/contracts';
-import { chinaLocalToEpochMs, vehicleIdOf, type VehicleFacts } from '@roadwatch/domain';
-import { InMemoryVehicleDirectory } from '../../src/directory/vehicle-directory';
+import { chinaLocalToEpochMs, VehicleRegistry, vehicleIdOf, type VehicleFacts } from '@roadwatch/domain';
 import { libsPositionRules } from '../../src/rules/libs-position-rules';
 import type { PositionRules } from '../../src/rules/position-rules.port';
 import { positionOf, straightReports } from './positions';
@@ -15,7 +14,7 @@ export const failoverFleet = (size = FAILOVER_FLEET_SIZE): VehicleFacts[] =>
     return { vehicleId: vehicleIdOf(plate, 2), plate, plateColour: 2, vehicleClass: 'tour_coach', companyId: 'company-1' };
   });
 
-export const testDirectory = (): InMemoryVehicleDirectory => new InMemoryVehicleDirectory(failoverFleet());
+export const testDirectory = (): VehicleRegistry => new VehicleRegistry(failoverFleet().map((facts) => ({ facts })));
 
 export const testPositionRules = (name: string): PositionRules => (name === 'toy' ? toyPositionRules() : libsPositionRules());
 

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { chinaLocalToEpochMs, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
+import { chinaLocalToEpochMs, HOUR_MS, MINUTE_MS, VehicleRegistry } from '@roadwatch/domain';
 import { createSimulatedFleet, scriptedReports, type SimulatedVehicle } from '@roadwatch/testing';
-import { InMemoryVehicleDirectory } from '../../src/directory/vehicle-directory';
 import { loadRoadIndex } from '../../src/rules/libs-position-rules';
 import { positionOf, wimOf } from './positions';
 
@@ -22,7 +21,7 @@ export const sampleRoads = () => loadRoadIndex(fileURLToPath(new URL('../../../.
 
 export interface Trip {
   fleet: SimulatedVehicle[];
-  directory: InMemoryVehicleDirectory;
+  directory: VehicleRegistry;
   positions: PositionV1[];
   wim: WimMeasurementV1[];
   coach: SimulatedVehicle;
@@ -62,5 +61,5 @@ export const buildTrip = (): Trip => {
     `${bus.facts.vehicleId}|night_ban_2_5|violation`,
     `${weighed.facts.vehicleId}|overload|violation`,
   ].sort();
-  return { fleet, directory: InMemoryVehicleDirectory.fromFleet(fleet), positions, wim, coach, bus, fatigued, weighed, expected };
+  return { fleet, directory: VehicleRegistry.fromFleet(fleet), positions, wim, coach, bus, fatigued, weighed, expected };
 };
