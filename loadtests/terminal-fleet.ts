@@ -15,8 +15,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createSimulatedFleet } from '@roadwatch/testing';
-import { TestTerminal, locationReport } from '@roadwatch/gateway-jt808/testing';
+import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 
 const { values: args } = parseArgs({
   options: {

@@ -6,7 +6,7 @@ import { ALARM_BITS, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
-import { TestTerminal, locationReport } from './testing/jt808-terminal';
+import { TestTerminal, locationReport } from '@roadwatch/testing';
 
 const quiet = pino({ level: 'silent' });
 const KNOWN_PHONE = '013800000001';

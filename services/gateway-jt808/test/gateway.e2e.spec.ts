@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { GeneralResult } from '@roadwatch/jt808';
 import type { KafkaBus } from '@roadwatch/messaging';
-import { createSimulatedFleet } from '@roadwatch/testing';
+import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
-import { TestTerminal, locationReport } from '../src/testing/jt808-terminal';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
 

@@ -1,9 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import type { KafkaBus } from '@roadwatch/messaging';
-import { createSimulatedFleet, isPortOpen, killKafka, startKafka, waitForPort } from '@roadwatch/testing';
+import { createSimulatedFleet, isPortOpen, killKafka, locationReport, startKafka, TestTerminal, waitForPort } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
-import { TestTerminal, locationReport } from '../src/testing/jt808-terminal';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
 

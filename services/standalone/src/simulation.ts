@@ -1,5 +1,4 @@
-import { TestTerminal } from '@roadwatch/gateway-jt808/testing';
-import { LiveFleet, seededRandom, type SimulatedVehicle } from '@roadwatch/testing';
+import { LiveFleet, seededRandom, TestTerminal, type SimulatedVehicle } from '@roadwatch/testing';
 import type { Logger } from '@roadwatch/runtime';
 
 export interface RunningSimulation {

@@ -1,1 +1,0 @@
-export { TestTerminal, locationReport, type LocationInput, type TestTerminalOptions } from './jt808-terminal';
