@@ -59,6 +59,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       liveBadge.textContent = t(liveBadge.dataset.i18n);
       liveBadge.classList.toggle('off', !connected);
     },
+    unauthorized: () => logout(),
   });
   const map = new MapView({
     container: mapEl,
@@ -153,11 +154,15 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     .then((items) => feed.load(items))
     .catch((e) => console.error('[app] alerts', e));
 
+  // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
+  const ageing = setInterval(() => map.invalidate(), 30_000);
+
   const app: RunningApp = {
     map,
     store,
     feed,
     destroy: () => {
+      clearInterval(ageing);
       live.close();
       map.destroy();
     },

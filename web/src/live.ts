@@ -19,6 +19,8 @@ export interface LiveHandlers {
   positions(batch: PositionsBatch): void;
   alert(item: AlertItem): void;
   status(connected: boolean): void;
+  /** The server refused the token (expired or revoked): back to the login screen. */
+  unauthorized(): void;
 }
 
 export class LiveFeed {
@@ -35,6 +37,7 @@ export class LiveFeed {
     this.socket.on('connect_error', (e) => {
       console.warn('[live] connect error', e.message);
       handlers.status(false);
+      if (e.message === 'unauthenticated') handlers.unauthorized();
     });
     this.socket.on(LIVE_EVENTS.positions, (payload: unknown) => {
       const r = positionsBatch.safeParse(payload);

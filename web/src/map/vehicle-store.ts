@@ -36,8 +36,17 @@ export const drawnStatus = (v: VehicleState, alarmIds: ReadonlySet<string>, nowM
 export class VehicleStore {
   readonly byId = new Map<string, VehicleState>();
 
+  /**
+   * Registry facts and REST latest positions. Live fixes may have arrived first (the socket
+   * can beat the REST call): a newer live fix is kept, never replaced by an older snapshot.
+   */
   load(items: VehicleListItem[]): void {
     for (const i of items) {
+      const existing = this.byId.get(i.vehicleId);
+      const rest = i.latest
+        ? { lon: i.latest.longitudeDeg, lat: i.latest.latitudeDeg, speedKmh: i.latest.speedKmh, headingDeg: i.latest.headingDeg, deviceTimeMs: i.latest.deviceTimeMs, ...(i.latest.accOn !== undefined ? { accOn: i.latest.accOn } : {}) }
+        : undefined;
+      const fix = existing?.fix && (!rest || existing.fix.deviceTimeMs >= rest.deviceTimeMs) ? existing.fix : rest;
       this.byId.set(i.vehicleId, {
         vehicleId: i.vehicleId,
         plate: i.plate,
@@ -45,9 +54,8 @@ export class VehicleStore {
         ...(i.companyId !== undefined ? { companyId: i.companyId } : {}),
         ...(i.companyName !== undefined ? { companyName: i.companyName } : {}),
         serverStatus: i.status,
-        ...(i.latest
-          ? { fix: { lon: i.latest.longitudeDeg, lat: i.latest.latitudeDeg, speedKmh: i.latest.speedKmh, headingDeg: i.latest.headingDeg, deviceTimeMs: i.latest.deviceTimeMs, ...(i.latest.accOn !== undefined ? { accOn: i.latest.accOn } : {}) } }
-          : {}),
+        ...(fix ? { fix } : {}),
+        ...(existing?.seenAtMs !== undefined && fix === existing.fix ? { seenAtMs: existing.seenAtMs } : {}),
       });
     }
   }
