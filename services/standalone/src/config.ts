@@ -9,6 +9,12 @@ export const standaloneEnvSchema = z.object({
   GATEWAY_PORT: port.default(7808),
   WIM_HTTP_PORT: port.default(8081),
   OPS_PORT: port.default(9400),
+  /** REST, socket.io live feed and the live map, on one origin. */
+  API_PORT: port.default(8080),
+  /** Signs login tokens; a random one per run when unset (tokens then last until restart). */
+  JWT_SECRET: z.string().min(16).optional(),
+  /** The built web app (`npm run build -w web`); the map is not served when the folder is absent. */
+  WEB_DIST_DIR: z.string().default('web/dist'),
   /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
   SIM_VEHICLES: z.coerce.number().int().min(0).max(20_000).default(200),
   SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),

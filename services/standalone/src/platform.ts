@@ -1,11 +1,14 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
-import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { createSimulatedFleet } from '@roadwatch/testing';
+import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/testing';
+import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
@@ -19,6 +22,7 @@ export interface RunningPlatform {
   detector: RunningDetector;
   archiver: RunningArchiver;
   ingestWim: RunningIngestWim;
+  api: RunningApi;
   simulation: RunningSimulation | undefined;
   pool: StoragePool;
   /** Alerts seen on the bus since start, by rule (the demo's summary and the smoke test). */
@@ -27,6 +31,27 @@ export interface RunningPlatform {
 }
 
 const TOPIC_PARTITIONS = 4;
+
+/** The demo's sign-ins (password = user name), one per role; printed at start. */
+export const STANDALONE_USERS: readonly NewUser[] = [
+  { username: 'admin', password: 'admin', role: 'admin', displayName: '系统管理员' },
+  { username: 'operator', password: 'operator', role: 'operator', regionCode: '11', displayName: '北京市监控中心值班员' },
+  { username: 'company1', password: 'company1', role: 'company', companyId: 'company-1', displayName: simulatedCompanyName('company-1') },
+  { username: 'enforcement', password: 'enforcement', role: 'enforcement', displayName: '治超执法' },
+];
+
+/** The simulated fleet in the registry tables, so the API lists and scopes it like any registered fleet. */
+const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[]): Promise<void> => {
+  const registry = new RegistryRepository(pool);
+  const companies = new Map(fleet.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode]));
+  for (const [companyId, regionCode] of companies) {
+    await registry.upsertCompany({ companyId, name: simulatedCompanyName(companyId), ...(regionCode ? { regionCode } : {}) });
+  }
+  for (const vehicle of fleet) {
+    await registry.upsertVehicle(vehicle.facts);
+    await registry.upsertTerminal({ terminalId: vehicle.terminalPhone, vehicleId: vehicle.facts.vehicleId });
+  }
+};
 
 /**
  * The embedded default (ARCHITECTURE.md "Two ways to run"): every service in one process
@@ -60,9 +85,11 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
+    await registerFleet(pool, fleet);
     // One registry for the whole process: the gateway reads it by terminal, the detector by vehicle and plate.
     const vehicles = VehicleRegistry.fromFleet(fleet);
-    const archiver = await startArchiver({ bus, pool, latestPositions: new MemoryLatestPositionStore(), logger: createLogger('archiver'), metrics });
+    const latestPositions = new MemoryLatestPositionStore();
+    const archiver = await startArchiver({ bus, pool, latestPositions, logger: createLogger('archiver'), metrics });
     closers.push(() => archiver.close());
     const detector = await startDetector({
       bus,
@@ -77,6 +104,21 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });
     closers.push(() => ingestWim.close());
+
+    const webDist = resolve(config.WEB_DIST_DIR);
+    const api = await startApi({
+      bus,
+      pool,
+      latestPositions,
+      jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      port: config.API_PORT,
+      logger: createLogger('api'),
+      metrics,
+      seedUsers: STANDALONE_USERS,
+      ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
+    });
+    closers.push(() => api.close());
+    if (!existsSync(join(webDist, 'index.html'))) logger.warn({ webDist }, 'web app not built (npm run build -w web): the API runs without the map');
 
     const alertCounts: Record<string, number> = {};
     const seenAlerts = new Set<string>();
@@ -120,10 +162,17 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     if (simulation) closers.push(() => simulation.stop());
 
     logger.info(
-      { gateway: `tcp://127.0.0.1:${gateway.port}`, wim: ingestWim.url, ops: `http://127.0.0.1:${ops.port}`, simulatedVehicles: config.SIM_VEHICLES },
-      'roadwatch standalone is running',
+      {
+        map: api.url,
+        signIn: STANDALONE_USERS.map((user) => `${user.username}/${user.password} (${user.role})`),
+        gateway: `tcp://127.0.0.1:${gateway.port}`,
+        wim: ingestWim.url,
+        ops: `http://127.0.0.1:${ops.port}`,
+        simulatedVehicles: config.SIM_VEHICLES,
+      },
+      `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, ingestWim, simulation, pool, alertsByRule: () => ({ ...alertCounts }), close };
+    return { logger, gateway, detector, archiver, ingestWim, api, simulation, pool, alertsByRule: () => ({ ...alertCounts }), close };
   } catch (error) {
     await close();
     throw error;

@@ -25,6 +25,7 @@ describe('standalone platform (the embedded default)', () => {
         GATEWAY_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
+        API_PORT: '0',
         SIM_VEHICLES: '25',
         SIM_REPORT_INTERVAL_MS: '1000',
         SIM_WIM_INTERVAL_MS: '1000',
@@ -47,6 +48,28 @@ describe('standalone platform (the embedded default)', () => {
       "SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_name = 'positions'",
     );
     expect(rows).toHaveLength(1);
+  });
+
+  it('the API lists the simulated fleet, scoped to the signed-in company', async () => {
+    const signIn = async (username: string): Promise<string> => {
+      const response = await fetch(`${platform.api.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: username }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const vehiclesSeenBy = async (username: string) => {
+      const response = await fetch(`${platform.api.url}/v1/vehicles`, { headers: { authorization: `Bearer ${await signIn(username)}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { items: Array<{ vehicleId: string; companyId?: string }> };
+      return body.items;
+    };
+    expect(await vehiclesSeenBy('admin')).toHaveLength(25);
+    const own = await vehiclesSeenBy('company1');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((vehicle) => vehicle.companyId === 'company-1')).toBe(true);
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {
