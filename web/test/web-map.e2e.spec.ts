@@ -247,11 +247,23 @@ describe('web: live map in real Chromium against the real API', () => {
       latitudeDeg: 39.78,
       longitudeDeg: 116.2,
     };
+    // The arrival time is taken in the page (same machine clock), so the test's own polling
+    // over CDP on a loaded CI box does not count against the one-second budget.
+    await page.evaluate((alertId) => {
+      const w = window as unknown as { __alertSeenAtMs?: number };
+      const list = document.querySelector('[data-testid=alert-feed]')!;
+      new MutationObserver((_, obs) => {
+        if (list.querySelector(`[data-alert-id="${alertId}"]`)) {
+          w.__alertSeenAtMs = Date.now();
+          obs.disconnect();
+        }
+      }).observe(list, { childList: true, subtree: true });
+    }, alert.alertId);
     const published = Date.now();
     await bus.publish(TOPICS.alerts, [{ key: alert.vehicleId, value: alert }]);
-    const row = await page.waitForSelector(`[data-alert-id="${alert.alertId}"]`, { timeout: 1_000 });
-    const latencyMs = Date.now() - published;
-    expect(latencyMs).toBeLessThan(1_000);
+    const row = await page.waitForSelector(`[data-alert-id="${alert.alertId}"]`, { timeout: 5_000 });
+    const seenAtMs = await page.evaluate(() => (window as unknown as { __alertSeenAtMs?: number }).__alertSeenAtMs);
+    expect(seenAtMs! - published).toBeLessThan(1_000);
     expect(await row.getAttribute('class')).toContain('flash');
     expect(await row.textContent()).toContain('百吨王');
 
@@ -290,7 +302,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const own: AlertV1 = { ...foreign, alertId: `web-e2e-own-${Date.now()}`, vehicleId: 'WEB-V2', plate: '京B·E2E02', companyId: 'WEBC1', rule: 'fatigue_continuous', summary: '连续驾驶 4 小时 20 分' };
     await bus.publish(TOPICS.alerts, [{ key: foreign.vehicleId, value: foreign }]);
     await bus.publish(TOPICS.alerts, [{ key: own.vehicleId, value: own }]);
-    await page.waitForSelector(`[data-alert-id="${own.alertId}"]`, { timeout: 1_000 });
+    await page.waitForSelector(`[data-alert-id="${own.alertId}"]`, { timeout: 5_000 });
     expect(await page.$(`[data-alert-id="${foreign.alertId}"]`)).toBeNull();
     expect(await page.textContent('[data-testid=user]')).toContain('WEBC1');
     await page.screenshot({ path: join(artifacts, 'web-map-company.png') });
