@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
+          include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'web/src/**/*.spec.ts', 'test/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.failure.spec.ts', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },
@@ -26,7 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{libs,services}/*/{src,test}/**/*.{int,e2e}.spec.ts'],
+          include: ['{libs,services}/*/{src,test}/**/*.{int,e2e}.spec.ts', 'web/test/**/*.e2e.spec.ts'],
           ...integrationDefaults,
           fileParallelism: true,
           maxWorkers: 2,
