@@ -33,12 +33,13 @@ export class VehicleCard {
     this.el.hidden = false;
     this.render();
     clearInterval(this.timer);
-    this.timer = setInterval(() => this.render(), 1000);
+    // Refresh the values in place each second; the card's structure (and its buttons) stays.
+    this.timer = setInterval(() => this.update(), 1000);
     try {
       const alerts = await this.deps.api.alerts({ vehicleId, limit: 50 });
       if (this.vehicleId === vehicleId) {
         this.openAlerts = alerts.filter((a) => a.vehicleId === vehicleId && a.ack === null && a.endedAtMs === undefined);
-        this.render();
+        this.update();
       }
     } catch (e) {
       console.warn('[card] alerts', e);
@@ -51,31 +52,50 @@ export class VehicleCard {
     clearInterval(this.timer);
   }
 
+  private readonly values = new Map<string, HTMLElement>();
+
   private render(): void {
+    if (!this.vehicleId) return;
+    const v = this.deps.vehicle(this.vehicleId);
+    if (!v) return;
+    this.values.clear();
+    const row = (key: string) => {
+      const dd = h('dd', {});
+      this.values.set(key, dd);
+      return h('div', { class: 'kv' }, h('dt', {}, t(key)), dd);
+    };
+    this.el.replaceChildren(
+      h('header', {}, h('h3', { class: 'plate', 'data-testid': 'card-plate' }, v.plate), h('button', { type: 'button', class: 'close', title: t('card.close'), onclick: () => this.close() }, '×')),
+      h('dl', {}, ...['card.class', 'card.status', 'card.company', 'card.driver', 'card.speed', 'card.drivingToday', 'card.lastReport', 'card.openAlerts'].map(row)),
+      h('button', { type: 'button', class: 'primary', onclick: () => this.vehicleId && this.deps.onPlayback(this.vehicleId) }, t('card.playback')),
+    );
+    this.update();
+  }
+
+  private update(): void {
     if (!this.vehicleId) return;
     const v = this.deps.vehicle(this.vehicleId);
     if (!v) return;
     const status = drawnStatus(v, this.deps.alarmIds(), Date.now());
     const open = this.openAlerts ?? this.deps.openAlertsFromFeed(v.vehicleId);
-    const row = (key: string, value: Node | string) => h('div', { class: 'kv' }, h('dt', {}, t(key)), h('dd', {}, value));
-    this.el.replaceChildren(
-      h('header', {}, h('h3', { class: 'plate', 'data-testid': 'card-plate' }, v.plate), h('button', { type: 'button', class: 'close', title: t('card.close'), onclick: () => this.close() }, '×')),
-      h(
-        'dl',
-        {},
-        row('card.class', t(`class.${v.vehicleClass}`)),
-        row('card.status', h('span', { class: `status status-${status}` }, t(`status.${status}`))),
-        row('card.company', v.companyName ?? v.companyId ?? '—'),
-        row('card.driver', '—'),
-        row('card.speed', v.fix ? `${v.fix.speedKmh.toFixed(0)} ${t('unit.kmh')}` : '—'),
-        row('card.drivingToday', '—'),
-        row('card.lastReport', v.fix ? fmtTime(v.fix.deviceTimeMs) : '—'),
-        row(
-          'card.openAlerts',
-          open.length === 0 ? t('card.none') : h('ul', { class: 'open-alerts' }, ...open.slice(0, 5).map((a) => h('li', { class: `sev-${a.severity}` }, `${t(`rule.${a.rule}`)} · ${fmtTime(a.raisedAtMs)}`))),
-        ),
-      ),
-      h('button', { type: 'button', class: 'primary', onclick: () => this.vehicleId && this.deps.onPlayback(this.vehicleId) }, t('card.playback')),
+    const set = (key: string, value: Node | string) => {
+      const dd = this.values.get(key);
+      if (!dd) return;
+      if (typeof value === 'string') {
+        if (dd.textContent !== value) dd.textContent = value;
+      } else dd.replaceChildren(value);
+    };
+    set('card.class', t(`class.${v.vehicleClass}`));
+    set('card.status', h('span', { class: `status status-${status}` }, t(`status.${status}`)));
+    set('card.company', v.companyName ?? v.companyId ?? '—');
+    // Not in the API's vehicle DTO yet: shown as unknown, never invented.
+    set('card.driver', '—');
+    set('card.speed', v.fix ? `${v.fix.speedKmh.toFixed(0)} ${t('unit.kmh')}` : '—');
+    set('card.drivingToday', '—');
+    set('card.lastReport', v.fix ? fmtTime(v.fix.deviceTimeMs) : '—');
+    set(
+      'card.openAlerts',
+      open.length === 0 ? t('card.none') : h('ul', { class: 'open-alerts' }, ...open.slice(0, 5).map((a) => h('li', { class: `sev-${a.severity}` }, `${t(`rule.${a.rule}`)} · ${fmtTime(a.raisedAtMs)}`))),
     );
   }
 }
