@@ -175,11 +175,32 @@ describe('web: live map in real Chromium against the real API', () => {
     recordLog(page);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // The offline basemap needs no network: every request stays on the app's origin.
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(api.url) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+    });
     await logIn(page, api.url, 'admin', 'admin-pass');
 
     const ids = await waitForVehicles(page, VEHICLES.map((v) => v.vehicleId));
     expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
     expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
+
+    // Smooth motion: between ticks the drawn position takes intermediate values.
+    const drawn = await page.evaluate(async () => {
+      const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
+      const seen = new Set<string>();
+      const until = performance.now() + 1_000;
+      while (performance.now() < until) {
+        const f = (await source.getData()).features.find((x) => x.properties?.['id'] === 'WEB-V1');
+        if (f?.geometry.type === 'Point') seen.add(f.geometry.coordinates.join(','));
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return seen.size;
+    });
+    // About four ticks (250 ms) a second: more distinct positions than that means gliding.
+    expect(drawn).toBeGreaterThan(6);
 
     // Zoom in past clustering and click the tour coach where it is drawn: its card shows plate, company and speed.
     await page.evaluate(() => {
@@ -275,6 +296,7 @@ describe('web: live map in real Chromium against the real API', () => {
     }, undefined, { timeout: 3_000 });
 
     await page.screenshot({ path: join(artifacts, 'web-map-admin.png') });
+    expect(foreign).toEqual([]);
 
     // English is one click away.
     await page.click('[data-testid=lang-toggle]');
