@@ -186,6 +186,11 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const v = violation('v-1', wim('S9', 'r1', now - HOUR_MS, '冀B99999', 104_000));
       expect(await violations.insert(v)).toBe(true);
       expect(await violations.insert(v)).toBe(false);
+      // The archiver's bulk path: one statement, duplicates inside the list and known ids skipped.
+      const more = [violation('v-2', wim('S9', 'r2', now - HOUR_MS + 60_000, '冀B99998', 103_000)), violation('v-3', wim('S9', 'r3', now - HOUR_MS + 120_000, '冀B99997', 102_000))];
+      expect(await violations.insertMany([...more, v, ...more])).toBe(2);
+      expect(await violations.insertMany(more)).toBe(0);
+      expect(await violations.countForVehicle(v.vehicleId, now - 2 * HOUR_MS, now)).toBe(1);
       const events = [
         caseEvent('e1', 'case-1', 'v-1', 'opened'),
         caseEvent('e2', 'case-1', 'v-1', 'party_named', { party: 'driver', details: { partyRef: 'D7', name: '张三', licenceNo: 'QC-1' } }),
@@ -250,7 +255,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
     it('compresses and drops by the configured intervals (runMaintenance)', async () => {
       const repo = new PositionRepository(h.pool);
-      const old = positions('OLD:2', now - 5 * DAY_MS, 100, MINUTE_MS);
+      // Six days back, so that its 100 minutes never reach a 1-day chunk that is still inside the
+      // 4-day retention (from five days back they did between 22:20 and 24:00 UTC).
+      const old = positions('OLD:2', now - 6 * DAY_MS, 100, MINUTE_MS);
       expect(await repo.insertMany(old)).toBe(100);
 
       await migrate(h.pool, { ...h.migrateOptions, settings: { positions: { compressAfter: '2 days' } } });
