@@ -1,6 +1,6 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { inTransaction, msToTs, tsToMs } from './sql';
+import { chunked, inTransaction, msToTs, tsToMs } from './sql';
 
 type CaseParty = NonNullable<CaseEventV1['party']>;
 
@@ -23,24 +23,39 @@ export interface CaseRecord {
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const numOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/**
+ * One statement per batch: the JSON array of the messages expanded by `json_to_recordset`;
+ * the measurement's own columns are read out of its nested object, which is also kept whole.
+ */
+const INSERT_VIOLATIONS_SQL = `INSERT INTO overload_violations (violation_id, alert_id, vehicle_id, registered, company_id, measurement_id,
+  station_id, plate, plate_colour, measured_at, gross_kg, limit_kg, limit_basis, max_permissible_error_kg, confirmed_gross_kg,
+  excess_kg, overload_ratio, raw_ratio, is_bai_dun_wang, over_weight, over_dimensions, severity, decided_at, measurement)
+SELECT r."violationId", r."alertId", r."vehicleId", r."registered", r."companyId", r."measurement"->>'measurementId',
+  r."measurement"->>'stationId', r."measurement"->>'plate', (r."measurement"->>'plateColour')::int2,
+  ${msToTs(`(r."measurement"->>'measuredAtMs')::float8`)}, (r."measurement"->>'grossKg')::float8, r."limitKg", r."limitBasis",
+  r."maxPermissibleErrorKg", r."confirmedGrossKg", r."excessKg", r."overloadRatio", r."rawRatio", r."isBaiDunWang", r."overWeight",
+  r."overDimensions", r."severity", ${msToTs('r."decidedAtMs"')}, r."measurement"
+FROM json_to_recordset($1::json) AS r("violationId" text, "alertId" text, "vehicleId" text, "registered" boolean, "companyId" text,
+  "measurement" jsonb, "limitKg" float8, "limitBasis" text, "maxPermissibleErrorKg" float8, "confirmedGrossKg" float8,
+  "excessKg" float8, "overloadRatio" float8, "rawRatio" float8, "isBaiDunWang" boolean, "overWeight" boolean,
+  "overDimensions" text[], "severity" text, "decidedAtMs" float8)
+ON CONFLICT (violation_id) DO NOTHING`;
+
 export class OverloadViolationRepository {
   constructor(private readonly pool: StoragePool) {}
 
   /** Idempotent on violation_id; returns true when the violation is new. */
   async insert(v: OverloadViolationV1): Promise<boolean> {
-    const m = v.measurement;
-    const result = await this.pool.query(
-      `INSERT INTO overload_violations (violation_id, alert_id, vehicle_id, registered, company_id, measurement_id, station_id, plate,
-         plate_colour, measured_at, gross_kg, limit_kg, limit_basis, max_permissible_error_kg, confirmed_gross_kg, excess_kg,
-         overload_ratio, raw_ratio, is_bai_dun_wang, over_weight, over_dimensions, severity, decided_at, measurement)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${msToTs('$10::float8')}, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-         $22, ${msToTs('$23::float8')}, $24)
-       ON CONFLICT (violation_id) DO NOTHING`,
-      [v.violationId, v.alertId, v.vehicleId, v.registered, v.companyId ?? null, m.measurementId, m.stationId, m.plate, m.plateColour,
-        m.measuredAtMs, m.grossKg, v.limitKg, v.limitBasis, v.maxPermissibleErrorKg, v.confirmedGrossKg, v.excessKg, v.overloadRatio,
-        v.rawRatio, v.isBaiDunWang, v.overWeight, v.overDimensions, v.severity, v.decidedAtMs, JSON.stringify(m)],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return (await this.insertMany([v])) > 0;
+  }
+
+  /** Idempotent on violation_id (also within the list): returns how many rows were new. */
+  async insertMany(violations: readonly OverloadViolationV1[]): Promise<number> {
+    let inserted = 0;
+    for (const batch of chunked(violations, 2_000)) {
+      inserted += (await this.pool.query({ name: 'rw_violations_insert', text: INSERT_VIOLATIONS_SQL, values: [JSON.stringify(batch)] })).rowCount ?? 0;
+    }
+    return inserted;
   }
 
   /** Violations of one vehicle in the rolling window (repeat-offence counting, RULES.md §5). */
@@ -154,3 +169,102 @@ const requireParty = (event: CaseEventV1): CaseParty => {
   if (!event.party) throw new Error(`storage: case event ${event.eventId} (${event.type}) names no party`);
   return event.party;
 };
+
+/** A prior confirmed 超限 violation as the 一超四罚 repeat rules count it (RULES.md §5). */
+export interface CasePriorViolation {
+  violationId: string;
+  occurredAtMs: number;
+  vehicleId: string;
+  companyId?: string;
+  driverId?: string;
+}
+
+export interface CaseSourceSite {
+  sourceSiteId: string;
+  name: string;
+  companyId?: string;
+  companyName?: string;
+  licenceNo?: string;
+  regionCode?: string;
+  address?: string;
+}
+
+export interface CaseCompany {
+  companyId: string;
+  name: string;
+  licenceNo?: string;
+  regionCode?: string;
+  /** Vehicles the registry lists under the company (the 10% line's denominator). */
+  fleetSize: number;
+}
+
+/**
+ * The history a 一超四罚 case is proposed on (services/cases): prior violations of the
+ * vehicle, driver and company in a window, the company with its fleet size, the source
+ * site, the source unit's decided penalties. Read-only.
+ */
+export class CaseHistoryRepository {
+  constructor(private readonly pool: StoragePool) {}
+
+  /**
+   * Confirmed violations measured in (fromMs, toMs] of the vehicle, of the company, or whose
+   * case names the driver; the driver of each comes from its case's driver party.
+   */
+  async priorViolations(q: { vehicleId: string; companyId?: string; driverId?: string; fromMs: number; toMs: number }): Promise<CasePriorViolation[]> {
+    const { rows } = await this.pool.query(
+      `SELECT v.violation_id, v.vehicle_id, v.company_id, v.measured_at, p.party_ref AS driver_id
+       FROM overload_violations v
+       LEFT JOIN cases c ON c.violation_id = v.violation_id
+       LEFT JOIN case_parties p ON p.case_id = c.case_id AND p.party = 'driver'
+       WHERE v.measured_at > ${msToTs('$4::float8')} AND v.measured_at <= ${msToTs('$5::float8')}
+         AND (v.vehicle_id = $1 OR ($2::text IS NOT NULL AND v.company_id = $2) OR ($3::text IS NOT NULL AND p.party_ref = $3))
+       ORDER BY v.measured_at`,
+      [q.vehicleId, q.companyId ?? null, q.driverId ?? null, q.fromMs, q.toMs],
+    );
+    return rows.map((r) => {
+      const prior: CasePriorViolation = { violationId: r.violation_id, vehicleId: r.vehicle_id, occurredAtMs: (r.measured_at as Date).getTime() };
+      if (r.company_id) prior.companyId = r.company_id;
+      if (r.driver_id) prior.driverId = r.driver_id;
+      return prior;
+    });
+  }
+
+  async company(companyId: string): Promise<CaseCompany | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT c.company_id, c.name, c.licence_no, c.region_code, (SELECT count(*) FROM vehicles v WHERE v.company_id = c.company_id) AS fleet
+       FROM companies c WHERE c.company_id = $1`,
+      [companyId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const company: CaseCompany = { companyId: r.company_id, name: r.name, fleetSize: Number(r.fleet) };
+    if (r.licence_no) company.licenceNo = r.licence_no;
+    if (r.region_code) company.regionCode = r.region_code;
+    return company;
+  }
+
+  async sourceSite(sourceSiteId: string): Promise<CaseSourceSite | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT s.*, c.name AS company_name, c.licence_no FROM source_sites s LEFT JOIN companies c ON c.company_id = s.company_id WHERE s.source_site_id = $1`,
+      [sourceSiteId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const site: CaseSourceSite = { sourceSiteId: r.source_site_id, name: r.name };
+    for (const [key, value] of [['companyId', r.company_id], ['companyName', r.company_name], ['licenceNo', r.licence_no], ['regionCode', r.region_code], ['address', r.address]] as const) {
+      if (value) site[key] = value;
+    }
+    return site;
+  }
+
+  /** Decided source-unit penalties of the unit (party ref) decided in (fromMs, toMs]. */
+  async sourceUnitPenalties(sourceUnitId: string, fromMs: number, toMs: number): Promise<{ sourceUnitId: string; decidedAtMs: number; fineYuan: number }[]> {
+    const { rows } = await this.pool.query(
+      `SELECT k.decided_at, k.fine_yuan FROM case_penalties k JOIN case_parties p ON p.case_id = k.case_id AND p.party = 'source_unit'
+       WHERE k.party = 'source_unit' AND k.status = 'decided' AND p.party_ref = $1
+         AND k.decided_at > ${msToTs('$2::float8')} AND k.decided_at <= ${msToTs('$3::float8')}`,
+      [sourceUnitId, fromMs, toMs],
+    );
+    return rows.map((r) => ({ sourceUnitId, decidedAtMs: (r.decided_at as Date).getTime(), fineYuan: Number(r.fine_yuan ?? 0) }));
+  }
+}
