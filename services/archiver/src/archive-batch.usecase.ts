@@ -22,7 +22,7 @@ export interface BatchOutcome {
 }
 
 /**
- * Archives one partition's batch: one statement for the whole batch, then (positions) the
+ * Archives one partition's batch: the ArchiveWriter for its table, then (positions) the
  * latest-position cache. It resolves only after both, so the bus commits the offsets only
  * after the database committed; a failure rejects and the bus hands the same batch again,
  * which the natural-key writes and the forward-only cache absorb.

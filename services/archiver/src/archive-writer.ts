@@ -1,9 +1,11 @@
 import type { AlertV1, OverloadViolationV1, PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
 
 /**
- * Where the archiver writes. Every call is one statement (one transaction) for the whole
- * list, idempotent on the natural key, and resolves after the database committed; it
- * resolves to the number of rows it inserted or changed (a redelivered row counts 0).
+ * Where the archiver writes. Every call is idempotent on the natural key and resolves after
+ * the database committed all of the list (a long list may go in several statements: a
+ * failure part-way rejects, the batch is handed again, and the keys absorb what was already
+ * written); it resolves to the number of rows it inserted or changed (a redelivered row
+ * counts 0).
  */
 export interface ArchiveWriter {
   /** Key (vehicle_id, device_time); a repeat is ignored. */

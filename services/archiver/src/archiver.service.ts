@@ -16,7 +16,7 @@ export interface ArchiverOptions {
   metrics: ServiceMetrics;
   /** Default `archiver`. */
   groupId?: string;
-  /** Default: PgArchiveWriter over `pool`. */
+  /** Default: PgArchiveWriter (the storage repositories) over `pool`. */
   writer?: ArchiveWriter;
   /**
    * Periodic storage maintenance, default `runMaintenance(pool)` of @roadwatch/storage
@@ -37,7 +37,7 @@ export interface RunningArchiver {
 
 /**
  * archiver: one consumer group over positions, WIM records, alerts and overload violations;
- * each partition batch goes to the database in one statement, positions then to the
+ * each partition batch goes to the database through the storage repositories, positions then to the
  * latest-position cache, and only then does the handler resolve — so the bus commits the
  * offsets after the database committed (at-least-once, absorbed by natural keys).
  */
