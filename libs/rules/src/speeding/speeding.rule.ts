@@ -10,8 +10,12 @@ import { pickDriversReading } from '../roads/road-index';
  * the effective limit: the lowest of the posted limit, the class cap, the hazmat cap and,
  * for passenger classes at night, 80% of the day limit. Over reports ≤ 60 s apart form
  * one episode, counted at ≥ 30 s from its first to its last over report; one alert per
- * episode, re-emitted with the same id and a higher revision while it grows. The band is
- * taken on the episode's peak excess.
+ * episode, re-emitted with the same id and a higher revision while it grows — not on every
+ * over report, but when it first counts, when its band or points change, when its peak
+ * excess rose by `revisionPeakStepKmh`, when `revisionMinIntervalMs` passed since the last
+ * revision, and once more when it closes (the first report more than 60 s after its last
+ * over report): the final record, `details.closed = true`. The band is taken on the
+ * episode's peak excess.
  */
 
 export type LimitSource = 'posted' | 'class_cap' | 'own_cap' | 'hazmat_cap' | 'night_80';
@@ -116,6 +120,17 @@ export interface SpeedingEpisode {
   limitSources: LimitSource[];
   /** Revision last emitted; −1 before the episode reached 30 s. */
   revision: number;
+  /** What the last emitted revision said, to tell whether the next one is worth sending. */
+  emitted?: EmittedRevision | null;
+  driverId?: string;
+}
+
+export interface EmittedRevision {
+  /** Device time of the report that raised it. */
+  atMs: number;
+  peakExcessKmh: number;
+  points: number | null;
+  band: string;
 }
 
 export interface SpeedingState {
@@ -139,21 +154,32 @@ export const evaluateSpeeding = (
   const cfg = config.speeding;
   const p = event.position;
   const t = p.deviceTimeMs;
-  // An episode ends when no over report followed within 60 s.
-  let episode = state.episode && t - state.episode.lastMs <= cfg.maxReportSpacingMs ? state.episode : null;
+  const outputs: AlertV1[] = [];
+  // An episode ends when no over report followed within 60 s: an episode that counted gets
+  // its final revision now (its end, peak and mean are settled).
+  let episode = state.episode;
+  if (episode && t - episode.lastMs > cfg.maxReportSpacingMs) {
+    if (episode.revision >= 0) {
+      const closed = { ...episode, revision: episode.revision + 1 };
+      outputs.push(episodeAlert(facts, closed, speedingBand(facts, closed.peakLimit.roadClass, closed.peak.excess, config), t, true));
+    }
+    episode = null;
+  }
   const limit = effectiveLimit(facts, event.roads, t, config);
-  if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs: [] };
+  if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs };
 
   const over: OverReport = {
     deviceTimeMs: t, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh,
     limitKmh: limit.limitKmh, excess: (p.speedKmh - limit.limitKmh) / limit.limitKmh,
   };
+  const driver = p.driverId ? { driverId: p.driverId } : {};
   if (!episode) {
-    episode = { firstMs: t, lastMs: t, reportCount: 1, sumExcess: over.excess, first: over, peak: over, last: over, peakLimit: limit, limitSources: [limit.source], revision: -1 };
+    episode = { firstMs: t, lastMs: t, reportCount: 1, sumExcess: over.excess, first: over, peak: over, last: over, peakLimit: limit, limitSources: [limit.source], revision: -1, emitted: null, ...driver };
   } else {
     const newPeak = over.excess > episode.peak.excess;
+    const { driverId: _previousDriver, ...rest } = episode;
     episode = {
-      ...episode,
+      ...rest,
       lastMs: t,
       reportCount: episode.reportCount + 1,
       sumExcess: episode.sumExcess + over.excess,
@@ -161,25 +187,43 @@ export const evaluateSpeeding = (
       peak: newPeak ? over : episode.peak,
       peakLimit: newPeak ? limit : episode.peakLimit,
       limitSources: episode.limitSources.includes(limit.source) ? episode.limitSources : [...episode.limitSources, limit.source],
+      ...driver,
     };
   }
   const durationMs = episode.lastMs - episode.firstMs;
-  if (durationMs < cfg.minEpisodeMs) return { state: { episode }, outputs: [] };
+  if (durationMs < cfg.minEpisodeMs) return { state: { episode }, outputs };
 
-  episode = { ...episode, revision: episode.revision + 1 };
   const band = speedingBand(facts, episode.peakLimit.roadClass, episode.peak.excess, config);
+  const peakExcessKmh = episode.peak.speedKmh - episode.peak.limitKmh;
+  const last = episode.emitted ?? null;
+  const due =
+    last === null ||
+    band.points !== last.points ||
+    band.label !== last.band ||
+    peakExcessKmh >= last.peakExcessKmh + cfg.revisionPeakStepKmh ||
+    t - last.atMs >= cfg.revisionMinIntervalMs;
+  if (!due) return { state: { episode }, outputs };
+
+  episode = { ...episode, revision: episode.revision + 1, emitted: { atMs: t, peakExcessKmh, points: band.points, band: band.label } };
+  outputs.push(episodeAlert(facts, episode, band, t, false));
+  return { state: { episode }, outputs };
+};
+
+/** The episode's record as of revision `episode.revision`, raised at device time `raisedAtMs`. */
+const episodeAlert = (facts: VehicleFacts, episode: SpeedingEpisode, band: SpeedingBandResult, raisedAtMs: number, closed: boolean): AlertV1 => {
+  const durationMs = episode.lastMs - episode.firstMs;
   const meanExcess = episode.sumExcess / episode.reportCount;
   const pct = (x: number): number => Math.round(x * 1000) / 10;
   const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh });
   const evidence = [episode.first, episode.peak, episode.last]
     .filter((r, i, all) => all.findIndex((o) => o.deviceTimeMs === r.deviceTimeMs) === i)
     .map(toEvidence);
-  const alert = buildAlert(facts, {
+  return buildAlert(facts, {
     rule: 'speeding', level: 'violation', severity: severityOf(band), subject: 'vehicle', windowKey: episode.firstMs, revision: episode.revision,
-    startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs: t,
-    ...(p.driverId ? { driverId: p.driverId } : {}),
+    startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs,
+    ...(episode.driverId ? { driverId: episode.driverId } : {}),
     ...(band.points !== null ? { points: band.points } : {}),
-    summary: `Speeding ${episode.peak.speedKmh} km/h where the limit is ${round1(episode.peakLimit.limitKmh)} km/h (${limitSourceText[episode.peakLimit.source]}), +${pct(episode.peak.excess)}% for ${Math.round(durationMs / 1000)} s`,
+    summary: `Speeding ${episode.peak.speedKmh} km/h where the limit is ${round1(episode.peakLimit.limitKmh)} km/h (${limitSourceText[episode.peakLimit.source]}), +${pct(episode.peak.excess)}% for ${Math.round(durationMs / 1000)} s${closed ? ' (ended)' : ''}`,
     details: {
       durationMs,
       reportCount: episode.reportCount,
@@ -196,12 +240,12 @@ export const evaluateSpeeding = (
       peakExcessPct: pct(episode.peak.excess),
       meanExcessPct: pct(meanExcess),
       band: band.label,
+      closed,
     },
     evidence,
-    latitudeDeg: p.latitudeDeg,
-    longitudeDeg: p.longitudeDeg,
+    latitudeDeg: episode.last.latitudeDeg,
+    longitudeDeg: episode.last.longitudeDeg,
   });
-  return { state: { episode }, outputs: [alert] };
 };
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

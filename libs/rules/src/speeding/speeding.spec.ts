@@ -91,6 +91,61 @@ describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)
   });
 });
 
+describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, revisionMinIntervalMs 60 s)', () => {
+  const over = (fromS: number, toS: number, speed: number, everyS = 10): Array<[number, number]> =>
+    Array.from({ length: Math.floor((toS - fromS) / everyS) + 1 }, (_, i) => [fromS + i * everyS, speed]);
+
+  it('a steady episode: first count at 30 s, then one revision per 60 s, not one per report', () => {
+    const alerts = run(truck, G4, over(0, 150, 110));
+    expect(alerts.map((a) => [a.revision, (a.endedAtMs - DAY) / S])).toEqual([[0, 30], [1, 90], [2, 150]]);
+  });
+
+  it('59 s after the last revision nothing is re-sent; at 60 s it is', () => {
+    expect(run(truck, G4, [[0, 110], [30, 110], [89, 110]]).map((a) => a.revision)).toEqual([0]);
+    expect(run(truck, G4, [[0, 110], [30, 110], [90, 110]]).map((a) => a.revision)).toEqual([0, 1]);
+  });
+
+  it('the peak rising by 5 km/h re-emits at once; by 4.9 it waits', () => {
+    expect(run(truck, G4, [[0, 110], [30, 110], [40, 114.9]]).map((a) => a.revision)).toEqual([0]);
+    const alerts = run(truck, G4, [[0, 110], [30, 110], [40, 115]]);
+    expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
+    expect(alerts[1]?.details).toMatchObject({ peakSpeedKmh: 115, closed: false });
+  });
+
+  it('a band change re-emits at once (expressway 19.9% → 20%: 6 → 12 points)', () => {
+    const alerts = run(truck, G4, [[0, 119.9], [30, 119.9], [35, 120]]);
+    expect(alerts.map((a) => [a.revision, a.points])).toEqual([[0, 6], [1, 12]]);
+  });
+
+  it('the close gives the final record (end, peak, mean, closed) with the same id, even when nothing grew', () => {
+    const alerts = run(truck, G4, [[0, 110], [30, 110], [40, 110], [101, 60]]);
+    expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
+    expect(alerts[1]).toMatchObject({ alertId: alerts[0]?.alertId, endedAtMs: DAY + 40 * S, raisedAtMs: DAY + 101 * S });
+    expect(alerts[1]?.details).toMatchObject({ closed: true, reportCount: 3, peakSpeedKmh: 110, meanExcessPct: 10 });
+  });
+
+  it('an episode closing 60 s after its last over report is still open; 61 s closes it', () => {
+    expect(run(truck, G4, [[0, 110], [30, 110], [90, 60]]).map((a) => a.details.closed)).toEqual([false]);
+    expect(run(truck, G4, [[0, 110], [30, 110], [91, 60]]).map((a) => a.details.closed)).toEqual([false, true]);
+  });
+
+  it('an episode that never counted (29 s) closes without an alert', () => {
+    expect(run(truck, G4, [[0, 110], [29, 110], [200, 60]])).toHaveLength(0);
+  });
+
+  it('the knobs are configuration: step 0 and interval 0 give one revision per over report again', () => {
+    const eager = { ...config, speeding: { ...config.speeding, revisionPeakStepKmh: 0, revisionMinIntervalMs: 0 } };
+    let state = initialSpeedingState();
+    const revisions: number[] = [];
+    for (const [s, speedKmh] of over(0, 60, 110)) {
+      const r = evaluateSpeeding(truck, state, { position: positionAt(DAY + s * S, { speedKmh }), roads: [G4] }, eager);
+      state = r.state;
+      revisions.push(...r.outputs.map((a) => a.revision));
+    }
+    expect(revisions).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe('speeding — bands on the peak excess over the effective limit (RULES.md §1, §8: 以上 = at or above)', () => {
   const band = (facts: VehicleFacts, road: RoadSegmentLimit, speed: number, t = DAY) => {
     const a = run(facts, road, [[0, speed], [30, speed]], t)[0];
