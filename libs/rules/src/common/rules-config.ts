@@ -33,6 +33,14 @@ export interface SpeedingConfig {
   nightClasses: VehicleClass[];
   minEpisodeMs: number;
   maxReportSpacingMs: number;
+  /**
+   * When a growing episode is re-emitted (same alert id, next revision). Always: when it
+   * first counts, when its band or points change, and when it closes (final record). In
+   * between only when its peak rose by `revisionPeakStepKmh` or `revisionMinIntervalMs`
+   * passed since the last revision (device time) — the record is not re-sent per report.
+   */
+  revisionPeakStepKmh: number;
+  revisionMinIntervalMs: number;
   /** Bands, highest first; an excess below the last band is an episode without points. */
   expresswayBands: SpeedingBand[];
   otherRoadBands: SpeedingBand[];
@@ -98,6 +106,22 @@ export interface QualityConfig {
   recentFingerprints: number;
 }
 
+/**
+ * Late delivery (0x0704 blind-area back-fill). A report that follows the last one fed to the
+ * rules by more than `holdAfterSilenceMs` (device time) is held: the terminal may still upload
+ * what it stored during the silence. Held reports are released in device-time order as soon
+ * as the silence is filled, or once `windowMs` has passed since a held report was received
+ * (the vehicle's receive clock, or the detector's timer for a vehicle that went quiet).
+ * 0 for `windowMs` turns holding off. A back-fill that arrives later than that is archived
+ * only (counted `late`), as before.
+ */
+export interface LatenessConfig {
+  holdAfterSilenceMs: number;
+  windowMs: number;
+  /** Bound of a vehicle's held reports (checkpointed state); beyond it the oldest are released. */
+  maxHeldReports: number;
+}
+
 export interface RoadDefaultsConfig {
   /** Posted limit for a feature that carries none, by its road class. */
   defaultPostedLimitKmh: Record<RoadClass, number>;
@@ -112,6 +136,7 @@ export interface RulesConfig {
   fatigue: FatigueConfig;
   nightBan: NightBanConfig;
   quality: QualityConfig;
+  lateness: LatenessConfig;
   roads: RoadDefaultsConfig;
 }
 
@@ -144,6 +169,11 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     // §1 / §8: an episode counts at ≥ 30 s *default*; over reports ≤ 60 s apart are one episode.
     minEpisodeMs: 30_000,
     maxReportSpacingMs: 60_000,
+    // Not in RULES.md (§8 only says the record grows): re-emit on a peak 5 km/h above the last
+    // revision's, or 60 s after it; first count, band/points change and close always. Cuts the
+    // alert volume from one revision per over report to a handful per episode.
+    revisionPeakStepKmh: 5,
+    revisionMinIntervalMs: 60_000,
     // §1 / §8 (记分办法): expressway/urban expressway ≥ 20% → 12 (serious), below → 6.
     expresswayBands: [
       { minExcess: 0.2, points: 12, serious: true },
@@ -212,6 +242,15 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     // Not in RULES.md (§6 上线率 only): no report for 20 min is "offline"; an operational default.
     offlineAfterMs: 20 * MINUTE,
     recentFingerprints: 8,
+  },
+  lateness: {
+    // Not in RULES.md: terminals report every 10–60 s; a silence of more than 2 min is where a
+    // blind-area back-fill may follow. Holding only then keeps alerts from in-order data
+    // immediate; after a silence they wait at most 3 min (plus the detector's timer tick when
+    // the vehicle goes quiet) — §8: a gap alert must hold under any fair reading of the data.
+    holdAfterSilenceMs: 2 * MINUTE,
+    windowMs: 3 * MINUTE,
+    maxHeldReports: 1_000,
   },
   roads: {
     // Not in RULES.md: a feature without postedLimitKmh gets its class's usual maximum.
