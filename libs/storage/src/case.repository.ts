@@ -268,3 +268,102 @@ export class CaseHistoryRepository {
     return rows.map((r) => ({ sourceUnitId, decidedAtMs: (r.decided_at as Date).getTime(), fineYuan: Number(r.fine_yuan ?? 0) }));
   }
 }
+
+/** A prior confirmed 超限 violation as the 一超四罚 repeat rules count it (RULES.md §5). */
+export interface CasePriorViolation {
+  violationId: string;
+  occurredAtMs: number;
+  vehicleId: string;
+  companyId?: string;
+  driverId?: string;
+}
+
+export interface CaseSourceSite {
+  sourceSiteId: string;
+  name: string;
+  companyId?: string;
+  companyName?: string;
+  licenceNo?: string;
+  regionCode?: string;
+  address?: string;
+}
+
+export interface CaseCompany {
+  companyId: string;
+  name: string;
+  licenceNo?: string;
+  regionCode?: string;
+  /** Vehicles the registry lists under the company (the 10% line's denominator). */
+  fleetSize: number;
+}
+
+/**
+ * The history a 一超四罚 case is proposed on (services/cases): prior violations of the
+ * vehicle, driver and company in a window, the company with its fleet size, the source
+ * site, the source unit's decided penalties. Read-only.
+ */
+export class CaseHistoryRepository {
+  constructor(private readonly pool: StoragePool) {}
+
+  /**
+   * Confirmed violations measured in (fromMs, toMs] of the vehicle, of the company, or whose
+   * case names the driver; the driver of each comes from its case's driver party.
+   */
+  async priorViolations(q: { vehicleId: string; companyId?: string; driverId?: string; fromMs: number; toMs: number }): Promise<CasePriorViolation[]> {
+    const { rows } = await this.pool.query(
+      `SELECT v.violation_id, v.vehicle_id, v.company_id, v.measured_at, p.party_ref AS driver_id
+       FROM overload_violations v
+       LEFT JOIN cases c ON c.violation_id = v.violation_id
+       LEFT JOIN case_parties p ON p.case_id = c.case_id AND p.party = 'driver'
+       WHERE v.measured_at > ${msToTs('$4::float8')} AND v.measured_at <= ${msToTs('$5::float8')}
+         AND (v.vehicle_id = $1 OR ($2::text IS NOT NULL AND v.company_id = $2) OR ($3::text IS NOT NULL AND p.party_ref = $3))
+       ORDER BY v.measured_at`,
+      [q.vehicleId, q.companyId ?? null, q.driverId ?? null, q.fromMs, q.toMs],
+    );
+    return rows.map((r) => {
+      const prior: CasePriorViolation = { violationId: r.violation_id, vehicleId: r.vehicle_id, occurredAtMs: (r.measured_at as Date).getTime() };
+      if (r.company_id) prior.companyId = r.company_id;
+      if (r.driver_id) prior.driverId = r.driver_id;
+      return prior;
+    });
+  }
+
+  async company(companyId: string): Promise<CaseCompany | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT c.company_id, c.name, c.licence_no, c.region_code, (SELECT count(*) FROM vehicles v WHERE v.company_id = c.company_id) AS fleet
+       FROM companies c WHERE c.company_id = $1`,
+      [companyId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const company: CaseCompany = { companyId: r.company_id, name: r.name, fleetSize: Number(r.fleet) };
+    if (r.licence_no) company.licenceNo = r.licence_no;
+    if (r.region_code) company.regionCode = r.region_code;
+    return company;
+  }
+
+  async sourceSite(sourceSiteId: string): Promise<CaseSourceSite | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT s.*, c.name AS company_name, c.licence_no FROM source_sites s LEFT JOIN companies c ON c.company_id = s.company_id WHERE s.source_site_id = $1`,
+      [sourceSiteId],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const site: CaseSourceSite = { sourceSiteId: r.source_site_id, name: r.name };
+    for (const [key, value] of [['companyId', r.company_id], ['companyName', r.company_name], ['licenceNo', r.licence_no], ['regionCode', r.region_code], ['address', r.address]] as const) {
+      if (value) site[key] = value;
+    }
+    return site;
+  }
+
+  /** Decided source-unit penalties of the unit (party ref) decided in (fromMs, toMs]. */
+  async sourceUnitPenalties(sourceUnitId: string, fromMs: number, toMs: number): Promise<{ sourceUnitId: string; decidedAtMs: number; fineYuan: number }[]> {
+    const { rows } = await this.pool.query(
+      `SELECT k.decided_at, k.fine_yuan FROM case_penalties k JOIN case_parties p ON p.case_id = k.case_id AND p.party = 'source_unit'
+       WHERE k.party = 'source_unit' AND k.status = 'decided' AND p.party_ref = $1
+         AND k.decided_at > ${msToTs('$2::float8')} AND k.decided_at <= ${msToTs('$3::float8')}`,
+      [sourceUnitId, fromMs, toMs],
+    );
+    return rows.map((r) => ({ sourceUnitId, decidedAtMs: (r.decided_at as Date).getTime(), fineYuan: Number(r.fine_yuan ?? 0) }));
+  }
+}
