@@ -1,0 +1,231 @@
+import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
+import {
+  oneOverFourPenalties,
+  windowStartExclusiveMs,
+  type OneOverFourPenalties,
+  type OverloadConfig,
+  type PenaltyConfig,
+} from '@roadwatch/rules';
+import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryRepository, VehicleRecord } from '@roadwatch/storage';
+import { assessmentOfViolation } from './violation-assessment';
+
+type Party = NonNullable<CaseEventV1['party']>;
+
+/** One case per violation, whatever the delivery count: the id is the violation's. */
+export const caseIdOf = (violationId: string): string => `case:${violationId}`;
+/** Event ids are natural keys: a re-run of the same case writes nothing new. */
+export const caseEventIdOf = (caseId: string, type: CaseEventV1['type'], party?: Party): string => `${caseId}/${type}${party ? `/${party}` : ''}`;
+
+export const UNIDENTIFIED = 'unidentified — to be established by the officer';
+
+export interface OpenCaseDeps {
+  history: CaseHistoryRepository;
+  registry: RegistryRepository;
+  penaltyConfig: PenaltyConfig;
+  overloadConfig: Pick<OverloadConfig, 'dimensionLimitsM'>;
+  /** WIM station → 货运源头单位 site (a station at or linked to a loading site). */
+  stationSourceSites: Readonly<Record<string, string>>;
+  /** The driver, when some source knows who drove (none does yet: WIM records name no driver). */
+  driverOf?: (violation: OverloadViolationV1) => Promise<{ driverId: string; name?: string; licenceNo?: string } | undefined>;
+}
+
+export interface OpenedCase {
+  caseId: string;
+  penalties: OneOverFourPenalties;
+  events: CaseEventV1[];
+}
+
+/**
+ * 一超四罚 for one confirmed violation (RULES.md §5): names the four parties, proposes the
+ * penalties on the trailing 12 months of history, and returns the case's opening events
+ * in order (opened, four party_named, four penalty_proposed). Pure but for the reads.
+ */
+export class OpenCase {
+  constructor(private readonly deps: OpenCaseDeps) {}
+
+  async execute(violation: OverloadViolationV1, nowMs: number): Promise<OpenedCase> {
+    const d = this.deps;
+    const caseId = caseIdOf(violation.violationId);
+    const atMs = violation.measurement.measuredAtMs;
+    const vehicle = await d.registry.vehicle(violation.vehicleId);
+    const companyId = violation.companyId ?? vehicle?.companyId;
+    const company = companyId ? await d.history.company(companyId) : undefined;
+    const driver = d.driverOf ? await d.driverOf(violation) : undefined;
+    const siteId = d.stationSourceSites[violation.measurement.stationId];
+    const site = siteId ? await d.history.sourceSite(siteId) : undefined;
+
+    const fromMs = windowStartExclusiveMs(atMs, d.penaltyConfig.repeat.windowMonths);
+    const priors = await d.history.priorViolations({
+      vehicleId: violation.vehicleId,
+      ...(companyId ? { companyId } : {}),
+      ...(driver ? { driverId: driver.driverId } : {}),
+      fromMs,
+      toMs: atMs,
+    });
+    const assessment = assessmentOfViolation({ ...violation, ...(companyId ? { companyId } : {}) }, d.overloadConfig);
+    const penalties = oneOverFourPenalties(
+      {
+        violation: assessment,
+        ...(vehicle ? { vehicle } : {}),
+        ...(driver ? { driverId: driver.driverId } : {}),
+        ...(site ? { sourceUnit: { sourceUnitId: site.sourceSiteId } } : {}),
+        priorViolations: priors,
+        ...(site ? { priorSourceUnitPenalties: await d.history.sourceUnitPenalties(site.sourceSiteId, fromMs, atMs) } : {}),
+        ...(company && company.fleetSize > 0 ? { companyFleetSize: company.fleetSize } : {}),
+      },
+      d.penaltyConfig,
+    );
+
+    const event = (type: CaseEventV1['type'], details: Record<string, unknown>, party?: Party): CaseEventV1 => ({
+      v: 1,
+      eventId: caseEventIdOf(caseId, type, party),
+      caseId,
+      type,
+      violationId: violation.violationId,
+      ...(party ? { party } : {}),
+      occurredAtMs: nowMs,
+      details,
+    });
+    const events: CaseEventV1[] = [
+      event('opened', {
+        vehicleId: violation.vehicleId,
+        plate: violation.measurement.plate,
+        plateColour: violation.measurement.plateColour,
+        ...(companyId ? { companyId } : {}),
+        stationId: violation.measurement.stationId,
+        measuredAtMs: atMs,
+        measuredGrossKg: violation.measurement.grossKg,
+        confirmedGrossKg: violation.confirmedGrossKg,
+        limitKg: violation.limitKg,
+        limitBasis: violation.limitBasis,
+        excessKg: violation.excessKg,
+        overloadRatio: violation.overloadRatio,
+        overDimensions: violation.overDimensions,
+        severity: violation.severity,
+        isBaiDunWang: violation.isBaiDunWang,
+        flaggedForReview: penalties.reviewRecommendations.length > 0,
+        reviewRecommendations: penalties.reviewRecommendations,
+        blacklistCandidates: penalties.blacklistCandidates,
+        basis: penalties.basis,
+      }),
+      ...partyEvents(violation, vehicle, company, driver, site).map(([party, details]) => event('party_named', details, party)),
+      ...penaltyEvents(penalties).map(([party, details]) => event('penalty_proposed', details, party)),
+    ];
+    return { caseId, penalties, events };
+  }
+}
+
+const partyEvents = (
+  v: OverloadViolationV1,
+  vehicle: VehicleRecord | undefined,
+  company: CaseCompany | undefined,
+  driver: { driverId: string; name?: string; licenceNo?: string } | undefined,
+  site: CaseSourceSite | undefined,
+): Array<[Party, Record<string, unknown>]> => [
+  [
+    'driver',
+    driver
+      ? { identified: true, partyRef: driver.driverId, ...(driver.name ? { name: driver.name } : {}), ...(driver.licenceNo ? { licenceNo: driver.licenceNo } : {}) }
+      : { identified: false, name: UNIDENTIFIED, note: 'the WIM record names no driver; 从业资格证 to be recorded by the officer' },
+  ],
+  [
+    'vehicle_owner',
+    {
+      identified: true,
+      partyRef: v.vehicleId,
+      name: vehicle?.ownerName ?? company?.name ?? `owner of ${v.measurement.plate}`,
+      ...(vehicle?.transportCertNo ? { licenceNo: vehicle.transportCertNo } : {}),
+      plate: v.measurement.plate,
+      plateColour: v.measurement.plateColour,
+      registered: vehicle !== undefined,
+    },
+  ],
+  [
+    'transport_company',
+    company
+      ? { identified: true, partyRef: company.companyId, name: company.name, ...(company.licenceNo ? { licenceNo: company.licenceNo } : {}), fleetSize: company.fleetSize, ...(company.regionCode ? { regionCode: company.regionCode } : {}) }
+      : { identified: false, name: UNIDENTIFIED, note: 'vehicle or company not in the registry' },
+  ],
+  [
+    'source_unit',
+    site
+      ? {
+          identified: true,
+          partyRef: site.sourceSiteId,
+          name: site.companyName ?? site.name,
+          site: site.name,
+          ...(site.companyId ? { companyId: site.companyId } : {}),
+          ...(site.licenceNo ? { licenceNo: site.licenceNo } : {}),
+          ...(site.address ? { address: site.address } : {}),
+          via: `WIM station ${v.measurement.stationId}`,
+        }
+      : { identified: false, name: UNIDENTIFIED, note: `station ${v.measurement.stationId} is not linked to a loading site; loading slip (装载单) to be checked` },
+  ],
+];
+
+/** `penalty_proposed` details: the keys CaseRepository projects, plus ranges and consequences. */
+const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, unknown>]> => {
+  const owner = p.vehicleOwner;
+  const driver = p.driver;
+  const company = p.transportCompany;
+  const su = p.sourceUnit;
+  const suMin = Math.min(...su.proposed.map((r) => r.range.minYuan));
+  const suMax = Math.max(...su.proposed.map((r) => r.range.maxYuan));
+  return [
+    [
+      'vehicle_owner',
+      {
+        warning: owner.outcome === 'warning',
+        fineYuan: owner.proposedYuan,
+        minYuan: owner.range.minYuan,
+        maxYuan: owner.range.maxYuan,
+        capYuan: owner.capYuan,
+        ...(owner.weight ? { tonnes: owner.weight.tonnes, excessKg: owner.weight.excessKg } : {}),
+        measures: owner.consequence ? [owner.consequence] : [],
+        repeat: owner.repeat,
+        consequence: owner.consequence,
+        basis: owner.basis,
+      },
+    ],
+    [
+      'driver',
+      {
+        warning: false,
+        ...(driver.points !== null ? { points: driver.points } : {}),
+        ...(driver.fine ? { minYuan: driver.fine.minYuan, maxYuan: driver.fine.maxYuan } : { minYuan: 0, maxYuan: 0 }),
+        ratio: driver.ratio,
+        massKg: driver.massKg,
+        massBasis: driver.massBasis,
+        measures: driver.consequence ? [driver.consequence] : [],
+        repeat: driver.repeat,
+        consequence: driver.consequence,
+        basis: `${driver.basis}; fine decided by the officer within the range (道交法 第92条)`,
+      },
+    ],
+    [
+      'transport_company',
+      {
+        warning: false,
+        minYuan: 0,
+        maxYuan: 0,
+        measures: ['抄告', ...(company.consequence ? [company.consequence] : [])],
+        fleetShare: company.fleetShare,
+        consequence: company.consequence,
+        basis: `${company.note} (超限规定 第32条)`,
+      },
+    ],
+    [
+      'source_unit',
+      {
+        warning: false,
+        minYuan: suMin,
+        maxYuan: suMax,
+        conduct: su.conduct,
+        ranges: su.proposed.map((r) => ({ conduct: r.conduct, minYuan: r.range.minYuan, maxYuan: r.range.maxYuan, basis: r.basis })),
+        measures: [],
+        history: su.history,
+        basis: su.proposed.map((r) => r.basis).join('; or '),
+      },
+    ],
+  ];
+};
