@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertRule } from './alert.schema';
+import { caseParty } from './case-event.schema';
 import { epochMs, plateColour, severity, vehicleClass } from './common.schema';
 
 /**
@@ -261,3 +262,94 @@ export const vehicleDto = z.object({
   terminalId: z.string().optional(),
 });
 export type VehicleDto = z.infer<typeof vehicleDto>;
+
+// ─── 一超四罚 cases (services/cases opens them; enforcement users decide) ───
+
+export const caseStatus = z.enum(['opened', 'decided', 'reported', 'closed']);
+
+/** `GET /v1/cases` item. */
+export const caseListItem = z.object({
+  caseId: z.string(),
+  violationId: z.string(),
+  vehicleId: z.string(),
+  plate: z.string().optional(),
+  companyId: z.string().optional(),
+  regionCode: z.string().optional(),
+  status: caseStatus,
+  openedAtMs: epochMs,
+  decidedAtMs: epochMs.optional(),
+  measuredAtMs: epochMs.optional(),
+  stationId: z.string().optional(),
+  confirmedGrossKg: z.number().optional(),
+  excessKg: z.number().optional(),
+  isBaiDunWang: z.boolean(),
+  /** 百吨王 and other escalations: recommended for review. */
+  flaggedForReview: z.boolean(),
+  /** The vehicle / owner's proposed (or decided) fine. */
+  vehicleOwnerFineYuan: z.number().optional(),
+});
+export type CaseListItem = z.infer<typeof caseListItem>;
+
+export const caseParticipant = z.object({
+  party: caseParty,
+  /** False: "unidentified, to be established by the officer". */
+  identified: z.boolean(),
+  partyRef: z.string().optional(),
+  name: z.string().optional(),
+  licenceNo: z.string().optional(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const casePenalty = z.object({
+  party: caseParty,
+  status: z.enum(['proposed', 'decided']),
+  fineYuan: z.number().optional(),
+  /** The legal range the fine is decided within. */
+  minYuan: z.number().optional(),
+  maxYuan: z.number().optional(),
+  /** Source unit: one range per conduct while the conduct is not established. */
+  ranges: z.array(z.object({ conduct: z.string(), minYuan: z.number(), maxYuan: z.number(), basis: z.string() })).optional(),
+  points: z.number().int().optional(),
+  warning: z.boolean(),
+  measures: z.array(z.string()),
+  /** Legal basis (超限规定, 公路安全保护条例, 道交法, 记分办法 …). */
+  basis: z.string().optional(),
+  /** Repeat consequence over the rolling 12 months (营运证 revocation, 停业整顿 …), null when none. */
+  consequence: z.string().nullable().optional(),
+});
+
+/** `GET /v1/cases/:caseId` */
+export const caseDetail = caseListItem.extend({
+  limitKg: z.number().optional(),
+  limitBasis: z.string().optional(),
+  measuredGrossKg: z.number().optional(),
+  parties: z.array(caseParticipant),
+  penalties: z.array(casePenalty),
+  repeatConsequences: z.array(z.object({ party: caseParty, consequence: z.string() })),
+  /** 严重违法失信 list candidates (2017 联合惩戒 memorandum). */
+  blacklistCandidates: z.array(z.object({ party: z.string(), partyId: z.string(), reason: z.string() })),
+  reviewRecommendations: z.array(z.object({ reason: z.string(), evidence: z.record(z.string(), z.unknown()) })),
+  /** 超限规定 第44条: report to the home 运管 office within 7 working days of the decision; null until decided. */
+  reportDeadline: z.object({ decisionDate: z.string(), dueDate: z.string(), workingDays: z.number().int(), basis: z.string() }).nullable(),
+  events: z.array(z.object({ eventId: z.string(), type: z.string(), party: caseParty.optional(), occurredAtMs: epochMs, details: z.record(z.string(), z.unknown()) })),
+});
+export type CaseDetail = z.infer<typeof caseDetail>;
+
+/**
+ * `POST /v1/cases/:caseId/decision` (enforcement): decide the case, adjusting a proposed
+ * fine within its legal range. Parties not listed are decided as proposed.
+ */
+export const caseDecisionRequest = z.object({
+  penalties: z
+    .array(
+      z.object({
+        party: caseParty,
+        fineYuan: z.number().nonnegative(),
+        /** Source unit: the conduct established (its range applies). */
+        conduct: z.enum(['directed_or_forced', 'let_overloaded_leave']).optional(),
+      }),
+    )
+    .default([]),
+  comment: z.string().max(2000).optional(),
+});
+export type CaseDecisionRequest = z.infer<typeof caseDecisionRequest>;

@@ -7,6 +7,7 @@ import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
+import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
@@ -15,6 +16,7 @@ import { openApiDocument } from './http/openapi';
 import { LiveGateway } from './live/live.gateway';
 import { VehicleDirectory } from './live/vehicle-directory';
 import { AlertsRepository } from './repositories/alerts.repository';
+import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
 import { ReportsRepository } from './repositories/reports.repository';
 import { TracksRepository } from './repositories/tracks.repository';
@@ -44,6 +46,8 @@ export interface ApiOptions {
   instanceId?: string;
   maxTrackPoints?: number;
   registryRefreshMs?: number;
+  /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
+  penaltyConfig?: PenaltyConfig;
   now?: () => number;
 }
 
@@ -86,6 +90,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     alerts: new AlertsRepository(pool),
     tracks: new TracksRepository(pool),
     reports: new ReportsRepository(pool),
+    cases: new CasesRepository(pool, options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG),
+    publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),
     now,
     onAcknowledged: (event, owner) => liveRef.gateway?.broadcastAck(event, owner),
     onRegistryChanged: refreshDirectory,

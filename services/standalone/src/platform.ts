@@ -10,6 +10,7 @@ import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type E
 import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/testing';
 import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
+import { startCases, type RunningCases } from '@roadwatch/cases';
 import { MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
@@ -21,6 +22,7 @@ export interface RunningPlatform {
   gateway: RunningGateway;
   detector: RunningDetector;
   archiver: RunningArchiver;
+  cases: RunningCases;
   ingestWim: RunningIngestWim;
   api: RunningApi;
   simulation: RunningSimulation | undefined;
@@ -104,6 +106,9 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });
     closers.push(() => ingestWim.close());
+    // 一超四罚: a case per overload violation, on the same embedded database (one connection).
+    const cases = await startCases({ bus, pool, logger: createLogger('cases'), metrics });
+    closers.push(() => cases.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);
     const api = await startApi({
@@ -172,7 +177,7 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
       },
       `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, ingestWim, api, simulation, pool, alertsByRule: () => ({ ...alertCounts }), close };
+    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, pool, alertsByRule: () => ({ ...alertCounts }), close };
   } catch (error) {
     await close();
     throw error;

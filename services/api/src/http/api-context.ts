@@ -2,11 +2,12 @@ import type { Scope } from '../auth/scope';
 import type { TokenService } from '../auth/tokens';
 import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
+import type { CasesRepository } from '../repositories/cases.repository';
 import type { ReportsRepository } from '../repositories/reports.repository';
 import type { TracksRepository } from '../repositories/tracks.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import type { Owner } from '../live/vehicle-directory';
-import type { AlertAckEvent } from '@roadwatch/contracts';
+import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -16,6 +17,9 @@ export interface ApiContext {
   alerts: AlertsRepository;
   tracks: TracksRepository;
   reports: ReportsRepository;
+  cases: CasesRepository;
+  /** Publish a case event (a decision) on `cases.events`. */
+  publishCaseEvent(event: CaseEventV1): Promise<void>;
   now: () => number;
   /** Push an acknowledgement to every instance's sockets that may see it. */
   onAcknowledged(event: AlertAckEvent, owner: Owner): void;

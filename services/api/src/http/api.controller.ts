@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ackAlertRequest, companyDto, loginRequest, vehicleDto, type LoginResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseDecisionRequest, companyDto, loginRequest, vehicleDto, type LoginResponse } from '@roadwatch/contracts';
 import { Scope } from '../auth/scope';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -94,6 +94,38 @@ export class ApiController {
     const scope = await scopeOf(this.ctx.tokens, auth, 'reports');
     const q = parseOr400(reportQuery, query, 'query');
     return { fromMs: q.fromMs, toMs: q.toMs, rows: await this.ctx.reports.companies(scope, q.fromMs, q.toMs) };
+  }
+
+  // ─── 一超四罚 cases ───
+
+  @Get('v1/cases')
+  async cases(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    const q = parseOr400(caseListQuery, query, 'query');
+    return { items: await this.ctx.cases.list(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  @Get('v1/cases/:caseId')
+  async case(@Param('caseId') caseId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    return (await this.ctx.cases.get(scope, caseId)) ?? notFound('case', caseId);
+  }
+
+  /** Enforcement users only: decide the case, adjusting fines within their legal ranges. */
+  @Post('v1/cases/:caseId/decision')
+  @HttpCode(200)
+  async decide(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    if (scope.principal.role !== 'enforcement') {
+      // Others who may read the case learn nothing new from a 403; those who may not get the usual 404.
+      if (!(await this.ctx.cases.get(scope, caseId))) return notFound('case', caseId);
+      return fail(403, `role ${scope.principal.role} may not decide cases`);
+    }
+    const request = parseOr400(caseDecisionRequest, body, 'body');
+    const outcome = await this.ctx.cases.decide(scope, caseId, request, this.ctx.now());
+    if (!outcome.ok) return fail(outcome.status, outcome.message);
+    await this.ctx.publishCaseEvent(outcome.event);
+    return outcome.detail;
   }
 
   // ─── registry administration (admin) ───

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as c from '@roadwatch/contracts';
-import { alertListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 
 const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -48,6 +48,9 @@ export const openApiDocument = {
       VehicleInput: schema(c.vehicleDto),
       LiveSubscribe: schema(c.liveSubscribe),
       PositionsBatch: schema(c.positionsBatch),
+      Case: schema(c.caseListItem),
+      CaseDetail: schema(c.caseDetail),
+      CaseDecisionRequest: schema(c.caseDecisionRequest),
     },
   },
   security: [{ bearer: [] }],
@@ -71,6 +74,24 @@ export const openApiDocument = {
         summary: 'Per company: 上线率, violations by rule, mileage and driving hours (daily aggregate)',
         parameters: params(reportQuery),
         responses: { '200': { content: { 'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: ref('CompanyReportRow') } } } } } }, ...errors },
+      },
+    },
+    '/v1/cases': {
+      get: {
+        summary: '一超四罚 cases in scope (enforcement and admin: all; operator: region prefix; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference (driver, vehicle, company or source site id); fromMs/toMs on the measurement time',
+        parameters: params(caseListQuery),
+        responses: { '200': pageOf('Case'), ...errors },
+      },
+    },
+    '/v1/cases/{caseId}': {
+      get: { summary: 'One case: four parties, proposed penalties with legal basis and range, repeat consequences, 严重违法失信 candidates, 百吨王 review, 第44条 report deadline, event log', parameters: params(z.object({}), ['caseId']), responses: { '200': json('CaseDetail'), ...errors, ...notFound } },
+    },
+    '/v1/cases/{caseId}/decision': {
+      post: {
+        summary: 'Decide the case (enforcement): fines listed are adjusted within their legal range (source unit: name the conduct), the rest decided as proposed; a `decided` event goes to cases.events. 409 when already decided',
+        parameters: params(z.object({}), ['caseId']),
+        requestBody: { required: true, ...json('CaseDecisionRequest') },
+        responses: { '200': json('CaseDetail'), '409': json('Error'), ...errors, ...notFound },
       },
     },
     '/v1/admin/companies': {

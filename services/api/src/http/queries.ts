@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alertRule, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
 
 const ms = z.coerce.number().int().nonnegative();
 const csv = <T extends z.ZodType<unknown, string>>(item: T) => z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
@@ -29,3 +29,15 @@ export const wimListQuery = z.object({ plate: z.string().min(1).optional(), stat
 export const reportQuery = z
   .object({ fromMs: ms, toMs: ms })
   .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] });
+
+export const caseListQuery = z.object({
+  status: csv(caseStatus).optional(),
+  /** A party reference: driver id, vehicle id, company id or source site id. */
+  party: z.string().min(1).optional(),
+  companyId: z.string().min(1).optional(),
+  plate: z.string().min(1).optional(),
+  /** On the violation's measurement time. */
+  fromMs: ms.optional(),
+  toMs: ms.optional(),
+  ...paging,
+});

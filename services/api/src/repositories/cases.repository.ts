@@ -1,0 +1,184 @@
+import type { CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem } from '@roadwatch/contracts';
+import { article44ReportDeadline, type PenaltyConfig } from '@roadwatch/rules';
+import { CaseRepository, type StoragePool } from '@roadwatch/storage';
+import type { Scope } from '../auth/scope';
+import { compact, ms, num, str, TS } from './rows';
+
+export interface CaseListQuery {
+  status?: string[] | undefined;
+  /** A party reference: driver id, vehicle id, company id or source site id. */
+  party?: string | undefined;
+  companyId?: string | undefined;
+  plate?: string | undefined;
+  fromMs?: number | undefined;
+  toMs?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+// The registry is the authority on who owns a vehicle; the case's own copy covers the rest.
+const OWNER = { companyId: 'COALESCE(v.company_id, k.company_id)', regionCode: 'COALESCE(v.region_code, co.region_code)' };
+
+const SELECT = `
+  SELECT k.*, ${OWNER.companyId} AS owner_company, ${OWNER.regionCode} AS owner_region,
+         o.measured_at, o.station_id, o.confirmed_gross_kg, o.excess_kg, o.is_bai_dun_wang, o.gross_kg, o.limit_kg, o.limit_basis,
+         pen.fine_yuan AS owner_fine, COALESCE((ev.details->>'flaggedForReview')::boolean, false) AS flagged
+  FROM cases k
+  JOIN overload_violations o ON o.violation_id = k.violation_id
+  LEFT JOIN vehicles v ON v.vehicle_id = k.vehicle_id
+  LEFT JOIN companies co ON co.company_id = ${OWNER.companyId}
+  LEFT JOIN case_penalties pen ON pen.case_id = k.case_id AND pen.party = 'vehicle_owner'
+  LEFT JOIN case_events ev ON ev.case_id = k.case_id AND ev.type = 'opened'`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const itemOf = (r: any): CaseListItem =>
+  compact({
+    caseId: r.case_id,
+    violationId: r.violation_id,
+    vehicleId: r.vehicle_id,
+    plate: str(r.plate),
+    companyId: str(r.owner_company),
+    regionCode: str(r.owner_region),
+    status: r.status,
+    openedAtMs: ms(r.opened_at) as number,
+    decidedAtMs: ms(r.decided_at),
+    measuredAtMs: ms(r.measured_at),
+    stationId: str(r.station_id),
+    confirmedGrossKg: num(r.confirmed_gross_kg),
+    excessKg: num(r.excess_kg),
+    isBaiDunWang: r.is_bai_dun_wang === true,
+    flaggedForReview: r.flagged === true,
+    vehicleOwnerFineYuan: num(r.owner_fine),
+  }) as CaseListItem;
+
+export type DecisionOutcome = { ok: true; event: CaseEventV1; detail: CaseDetail } | { ok: false; status: 400 | 404 | 409; message: string };
+
+const detailsOf = (events: CaseDetail['events'], type: string, party?: string): Record<string, unknown> =>
+  events.find((e) => e.type === type && (party === undefined || e.party === party))?.details ?? {};
+
+/**
+ * 一超四罚 cases for the API. Scope: enforcement (any region) and admin see every case; an
+ * operator its region prefix; a company user its own vehicles' cases. Outside the scope is
+ * "not found", as everywhere else.
+ */
+export class CasesRepository {
+  private readonly store: CaseRepository;
+
+  constructor(
+    private readonly pool: StoragePool,
+    private readonly penaltyConfig: PenaltyConfig,
+  ) {
+    this.store = new CaseRepository(pool);
+  }
+
+  private scopeSql(scope: Scope, params: unknown[]): string {
+    return scope.principal.role === 'enforcement' ? 'TRUE' : scope.sql(OWNER, params);
+  }
+
+  async list(scope: Scope, q: CaseListQuery): Promise<CaseListItem[]> {
+    const params: unknown[] = [];
+    const where = [this.scopeSql(scope, params)];
+    if (q.status?.length) where.push(`k.status = ANY($${params.push(q.status)})`);
+    if (q.party) where.push(`EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = k.case_id AND p.party_ref = $${params.push(q.party)})`);
+    if (q.companyId) where.push(`${OWNER.companyId} = $${params.push(q.companyId)}`);
+    if (q.plate) where.push(`k.plate = $${params.push(q.plate)}`);
+    if (q.fromMs !== undefined) where.push(`o.measured_at >= ${TS(`$${params.push(q.fromMs)}`)}`);
+    if (q.toMs !== undefined) where.push(`o.measured_at < ${TS(`$${params.push(q.toMs)}`)}`);
+    const { rows } = await this.pool.query(
+      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY k.opened_at DESC, k.case_id LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)}`,
+      params,
+    );
+    return rows.map(itemOf);
+  }
+
+  /** Undefined when the case does not exist or the scope does not admit it (404 either way). */
+  async get(scope: Scope, caseId: string): Promise<CaseDetail | undefined> {
+    const params: unknown[] = [caseId];
+    const { rows } = await this.pool.query(`${SELECT} WHERE k.case_id = $1 AND ${this.scopeSql(scope, params)}`, params);
+    const row = rows[0];
+    if (!row) return undefined;
+    const record = await this.store.get(caseId);
+    if (!record) return undefined;
+    const events: CaseDetail['events'] = record.events.map((e) => compact({ ...e, party: e.party }) as CaseDetail['events'][number]);
+    const opened = detailsOf(events, 'opened');
+    const penalties: CaseDetail['penalties'] = record.penalties.map((p) => {
+      const proposal = detailsOf(events, 'penalty_proposed', p.party);
+      return compact({
+        party: p.party,
+        status: p.status,
+        fineYuan: p.fineYuan,
+        minYuan: num(proposal['minYuan']),
+        maxYuan: num(proposal['maxYuan']),
+        ranges: Array.isArray(proposal['ranges']) ? (proposal['ranges'] as CaseDetail['penalties'][number]['ranges']) : undefined,
+        points: p.points,
+        warning: p.warning,
+        measures: p.measures,
+        basis: p.basis,
+        consequence: typeof proposal['consequence'] === 'string' ? proposal['consequence'] : null,
+      }) as CaseDetail['penalties'][number];
+    });
+    const deadline = record.decidedAtMs !== undefined ? article44ReportDeadline(record.decidedAtMs, this.penaltyConfig) : null;
+    return {
+      ...itemOf(row),
+      ...compact({ limitKg: num(row.limit_kg), limitBasis: str(row.limit_basis), measuredGrossKg: num(row.gross_kg) }),
+      parties: record.parties.map((p) =>
+        compact({ party: p.party, identified: p.details['identified'] !== false, partyRef: p.partyRef, name: p.name, licenceNo: p.licenceNo, details: p.details }) as CaseDetail['parties'][number],
+      ),
+      penalties,
+      repeatConsequences: penalties.filter((p) => typeof p.consequence === 'string').map((p) => ({ party: p.party, consequence: p.consequence as string })),
+      blacklistCandidates: (opened['blacklistCandidates'] as CaseDetail['blacklistCandidates'] | undefined) ?? [],
+      reviewRecommendations: (opened['reviewRecommendations'] as CaseDetail['reviewRecommendations'] | undefined) ?? [],
+      reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis },
+      events,
+    };
+  }
+
+  /**
+   * Decides an opened case: each adjusted fine must lie within its proposal's legal range
+   * (the source unit's within the range of the conduct named). Records one `decided` event
+   * (once: the case's natural event id), then the adjusted figures on the penalties.
+   */
+  async decide(scope: Scope, caseId: string, request: CaseDecisionRequest, nowMs: number): Promise<DecisionOutcome> {
+    const detail = await this.get(scope, caseId);
+    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
+    if (detail.status !== 'opened') return { ok: false, status: 409, message: `case ${caseId} is already ${detail.status}` };
+    const decided = new Map(detail.penalties.map((p) => [p.party, { party: p.party, fineYuan: p.fineYuan ?? null, points: p.points ?? null, warning: p.warning, measures: p.measures } as Record<string, unknown>]));
+    for (const [i, adjust] of request.penalties.entries()) {
+      const proposal = detail.penalties.find((p) => p.party === adjust.party);
+      const at = `body.penalties.${i}.fineYuan`;
+      if (!proposal) return { ok: false, status: 400, message: `body.penalties.${i}.party: no proposed penalty for ${adjust.party}` };
+      let range = { minYuan: proposal.minYuan ?? 0, maxYuan: proposal.maxYuan ?? 0 };
+      if (adjust.party === 'source_unit') {
+        const byConduct = proposal.ranges?.find((r) => r.conduct === adjust.conduct);
+        if (!byConduct) return { ok: false, status: 400, message: `body.penalties.${i}.conduct: name the conduct established (${(proposal.ranges ?? []).map((r) => r.conduct).join(' or ')})` };
+        range = byConduct;
+      }
+      if (adjust.fineYuan < range.minYuan || adjust.fineYuan > range.maxYuan) {
+        return { ok: false, status: 400, message: `${at}: ¥${adjust.fineYuan} is outside the legal range ¥${range.minYuan}–¥${range.maxYuan} for ${adjust.party}` };
+      }
+      decided.set(adjust.party, { ...decided.get(adjust.party), fineYuan: adjust.fineYuan, ...(adjust.conduct ? { conduct: adjust.conduct } : {}), adjusted: true });
+    }
+    const deadline = article44ReportDeadline(nowMs, this.penaltyConfig);
+    const event: CaseEventV1 = {
+      v: 1,
+      eventId: `${caseId}/decided`,
+      caseId,
+      type: 'decided',
+      violationId: detail.violationId,
+      occurredAtMs: nowMs,
+      details: {
+        decidedBy: scope.principal.username,
+        ...(request.comment ? { comment: request.comment } : {}),
+        penalties: [...decided.values()],
+        reportDueDate: deadline.dueDate,
+      },
+    };
+    // The event id is the case's: of two officers deciding at once, one records the event.
+    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${caseId} is already decided` };
+    // The decided figures also stand in the event's details (the record of truth on replay).
+    for (const p of decided.values()) {
+      if (p['adjusted']) await this.pool.query(`UPDATE case_penalties SET fine_yuan = $3 WHERE case_id = $1 AND party = $2`, [caseId, p['party'], p['fineYuan']]);
+    }
+    return { ok: true, event, detail: (await this.get(scope, caseId)) as CaseDetail };
+  }
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
+import { CaseRepository, OverloadViolationRepository, type StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { startApi, type RunningApi } from '../src/index';
+import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
+
+/** 6 axles, 60,000 kg on a class-5 scale: confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8). */
+const violationOf = (vehicleId: string, plate: string, companyId: string, measuredAtMs: number): OverloadViolationV1 => {
+  const m = {
+    v: 1 as const, measurementId: `ST1/${vehicleId}`, stationId: 'ST1', stationRecordId: vehicleId, lane: 1, direction: 'N', measuredAtMs, plate, plateColour: 2,
+    axleCount: 6, axleWeightsKg: Array(6).fill(10_000), axleSpacingsMm: [], grossKg: 60_000, speedKmh: 30, imageRefs: [], accuracyClassPct: 5, receivedAtMs: measuredAtMs,
+  };
+  const a = assessOverload(m, { vehicleId, plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId }, resolveOverloadConfig());
+  if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
+  return toOverloadViolationV1(a, m, measuredAtMs);
+};
+
+/** The events services/cases would record (the API reads what storage holds). */
+const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1[] => {
+  const caseId = `case:${v.violationId}`;
+  const e = (type: CaseEventV1['type'], details: Record<string, unknown>, party?: CaseEventV1['party']): CaseEventV1 => ({
+    v: 1, eventId: `${caseId}/${type}${party ? `/${party}` : ''}`, caseId, type, violationId: v.violationId, ...(party ? { party } : {}), occurredAtMs: atMs, details,
+  });
+  return [
+    e('opened', { flaggedForReview: false, reviewRecommendations: [], blacklistCandidates: [] }),
+    e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'driver'),
+    e('party_named', { identified: true, partyRef: v.vehicleId, name: `owner of ${v.measurement.plate}` }, 'vehicle_owner'),
+    e('party_named', { identified: true, partyRef: v.companyId, name: `公司${v.companyId}` }, 'transport_company'),
+    e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'source_unit'),
+    e('penalty_proposed', { fineYuan: 4_000, minYuan: 4_000, maxYuan: 4_000, warning: false, measures: [], consequence: null, basis: 'excess 8000 kg → 8 started × 1000 kg × ¥500' }, 'vehicle_owner'),
+    e('penalty_proposed', { points: 3, minYuan: 500, maxYuan: 2_000, warning: false, measures: [], consequence: null, basis: '道交法 第92条' }, 'driver'),
+    e('penalty_proposed', { minYuan: 0, maxYuan: 0, warning: false, measures: ['抄告'], consequence: null, basis: '抄告' }, 'transport_company'),
+    e('penalty_proposed', {
+      minYuan: 0, maxYuan: 30_000, warning: false, measures: [], conduct: 'to_be_established', basis: '第68条; or 第71条',
+      ranges: [{ conduct: 'directed_or_forced', minYuan: 0, maxYuan: 30_000, basis: '第68条' }, { conduct: 'let_overloaded_leave', minYuan: 10_000, maxYuan: 30_000, basis: '第71条' }],
+    }, 'source_unit'),
+  ];
+};
+
+describe('api cases on real PostgreSQL: scoping and an enforcement decision', () => {
+  const schema = uniqueName('api_cases').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let api: RunningApi;
+  const tokens: Record<string, string> = {};
+  const published: CaseEventV1[] = [];
+  const caseOf: Record<string, string> = {};
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    const violations = new OverloadViolationRepository(pool);
+    const cases = new CaseRepository(pool);
+    for (const v of VEHICLES) {
+      const violation = violationOf(v.id, v.plate, v.company, NOW - 3_600_000);
+      await violations.insert(violation);
+      for (const event of openingEvents(violation, NOW - 3_000_000)) await cases.apply(event);
+      caseOf[v.id] = `case:${violation.violationId}`;
+    }
+    await bus.ensureTopics([{ topic: TOPICS.caseEvents, partitions: 2 }]);
+    await bus.subscribe({ groupId: 'observer', topics: [TOPICS.caseEvents], fromBeginning: true, handleBatch: async (b) => { for (const m of b.messages) published.push(m.value); } });
+    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-cases-test', { defaultMetrics: false }), seedUsers: USERS, now: () => Date.UTC(2025, 5, 16, 2) });
+    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  it('a company user sees only its own vehicles\' cases; another company\'s case is 404 by id and absent from the list', async () => {
+    const list = await get(api.url, '/v1/cases', tokens['c1']);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((c: { vehicleId: string }) => c.vehicleId)).toEqual(['V1']);
+    expect(list.body.items[0]).toMatchObject({ companyId: 'C1', status: 'opened', excessKg: 8_000, vehicleOwnerFineYuan: 4_000, isBaiDunWang: false });
+    expect((await get(api.url, `/v1/cases/${encodeURIComponent(caseOf['V2']!)}`, tokens['c1'])).status).toBe(404);
+    expect((await get(api.url, `/v1/cases?companyId=C2`, tokens['c1'])).body.items).toEqual([]);
+    const own = await get(api.url, `/v1/cases/${encodeURIComponent(caseOf['V1']!)}`, tokens['c1']);
+    expect(own.status).toBe(200);
+    expect(own.body.parties).toHaveLength(4);
+    expect(own.body.parties.find((p: { party: string }) => p.party === 'driver')).toMatchObject({ identified: false });
+    expect(own.body.penalties.find((p: { party: string }) => p.party === 'vehicle_owner')).toMatchObject({ fineYuan: 4_000, basis: expect.stringContaining('¥500') });
+    expect(own.body.reportDeadline).toBeNull();
+    expect(own.body.events).toHaveLength(9);
+    // A company user may read but not decide; another company's case stays 404.
+    expect((await post(api.url, `/v1/cases/${encodeURIComponent(caseOf['V1']!)}/decision`, {}, tokens['c1'])).status).toBe(403);
+    expect((await post(api.url, `/v1/cases/${encodeURIComponent(caseOf['V2']!)}/decision`, {}, tokens['c1'])).status).toBe(404);
+  });
+
+  it('operators see their region prefix; enforcement and admin see every case; filters narrow the list', async () => {
+    const ids = async (user: string, query = '') => (await get(api.url, `/v1/cases${query}`, tokens[user])).body.items.map((c: { vehicleId: string }) => c.vehicleId).sort();
+    expect(await ids('op-gz')).toEqual(['V1']);
+    expect(await ids('enf')).toEqual(['V1', 'V2', 'V3']);
+    expect(await ids('admin')).toEqual(['V1', 'V2', 'V3']);
+    expect(await ids('enf', '?plate=%E8%8B%8FA30003')).toEqual(['V3']);
+    expect(await ids('enf', '?party=C2')).toEqual(['V2']);
+    expect(await ids('enf', '?status=decided')).toEqual([]);
+    expect((await get(api.url, '/v1/cases?status=bogus', tokens['enf'])).status).toBe(400);
+  });
+
+  it('an enforcement user decides within the legal range; outside it is 400; the decision is a decided event with the 第44条 deadline', async () => {
+    const path = `/v1/cases/${encodeURIComponent(caseOf['V2']!)}/decision`;
+    const outside = await post(api.url, path, { penalties: [{ party: 'driver', fineYuan: 3_000 }] }, tokens['enf']);
+    expect(outside.status).toBe(400);
+    expect(outside.body.message).toContain('¥500–¥2000');
+    expect((await post(api.url, path, { penalties: [{ party: 'source_unit', fineYuan: 5_000 }] }, tokens['enf'])).status).toBe(400);
+    expect((await post(api.url, path, { penalties: [{ party: 'source_unit', fineYuan: 5_000, conduct: 'let_overloaded_leave' }] }, tokens['enf'])).status).toBe(400);
+
+    const ok = await post(api.url, path, { penalties: [{ party: 'driver', fineYuan: 800 }, { party: 'source_unit', fineYuan: 12_000, conduct: 'let_overloaded_leave' }], comment: '现场核实' }, tokens['enf']);
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('decided');
+    expect(ok.body.penalties.find((p: { party: string }) => p.party === 'driver')).toMatchObject({ status: 'decided', fineYuan: 800, points: 3 });
+    expect(ok.body.penalties.find((p: { party: string }) => p.party === 'source_unit')).toMatchObject({ fineYuan: 12_000 });
+    // Decided Monday 2025-06-16: 7 working days, the decision day not counted → Wednesday 2025-06-25.
+    expect(ok.body.reportDeadline).toMatchObject({ decisionDate: '2025-06-16', dueDate: '2025-06-25', workingDays: 7 });
+    const decided = ok.body.events.find((e: { type: string }) => e.type === 'decided');
+    expect(decided.details).toMatchObject({ decidedBy: 'enf', comment: '现场核实', reportDueDate: '2025-06-25' });
+
+    await new Promise((r) => setTimeout(r, 200));
+    expect(published).toEqual([expect.objectContaining({ type: 'decided', caseId: caseOf['V2'], eventId: `${caseOf['V2']}/decided` })]);
+    expect((await post(api.url, path, {}, tokens['enf'])).status).toBe(409);
+  });
+
+  it('documents the case endpoints in the OpenAPI document', async () => {
+    const doc = (await get(api.url, '/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/decision']));
+    expect(doc.components.schemas.CaseDetail.properties).toHaveProperty('reportDeadline');
+  });
+});
