@@ -97,7 +97,7 @@ describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, re
 
   it('a steady episode: first count at 30 s, then one revision per 60 s, not one per report', () => {
     const alerts = run(truck, G4, over(0, 150, 110));
-    expect(alerts.map((a) => [a.revision, (a.endedAtMs - DAY) / S])).toEqual([[0, 30], [1, 90], [2, 150]]);
+    expect(alerts.map((a) => [a.revision, ((a.endedAtMs ?? 0) - DAY) / S])).toEqual([[0, 30], [1, 90], [2, 150]]);
   });
 
   it('59 s after the last revision nothing is re-sent; at 60 s it is', () => {
