@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { buildRoadIndex } from '../roads/road-index';
 import { factsOf, positionAt, Track } from '../testing/track';
-import { checkOffline, processPosition, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
+import { checkOffline, processPosition, releaseHeld, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -17,7 +17,8 @@ const ctx: PipelineContext = { roads };
 const bus = factsOf('long_distance_bus', { routeKm: 300 });
 const truck = factsOf('heavy_truck');
 
-const runAll = (facts: VehicleFacts, positions: readonly PositionV1[], options: { roundTripAt?: (i: number) => boolean } = {}) => {
+/** Every position in turn, then (unless `flush: false`) the timer long after: nothing stays held. */
+const runAll = (facts: VehicleFacts, positions: readonly PositionV1[], options: { roundTripAt?: (i: number) => boolean; flush?: boolean } = {}) => {
   let state: VehicleRuleState | undefined;
   const alerts: AlertV1[] = [];
   const statuses: string[] = [];
@@ -28,8 +29,22 @@ const runAll = (facts: VehicleFacts, positions: readonly PositionV1[], options: 
     statuses.push(r.status);
     alerts.push(...r.alerts);
   });
+  if (state && options.flush !== false) {
+    const released = releaseHeld(facts, state, Number.MAX_SAFE_INTEGER, DEFAULT_RULES_CONFIG, ctx);
+    state = released.state;
+    alerts.push(...released.alerts);
+  }
   return { alerts, statuses, state: state as VehicleRuleState };
 };
+
+/** The stretch `from`–`to` (indexes, end excluded) arrives as a 0x0704 blind-area batch right after position `after`, received `delayMs` after it. */
+const backFilled = (positions: readonly PositionV1[], from: number, to: number, after: number, delayMs = 500): PositionV1[] => {
+  const arrival = (positions[after] as PositionV1).receivedAtMs + delayMs;
+  const blind = positions.slice(from, to).map((p) => ({ ...p, source: 'blind-area' as const, receivedAtMs: arrival }));
+  return [...positions.slice(0, from), ...positions.slice(to, after + 1), ...blind, ...positions.slice(after + 1)];
+};
+const asBlindArea = (positions: readonly PositionV1[], from: number, to: number): PositionV1[] =>
+  positions.map((p, i) => (i >= from && i < to ? { ...p, source: 'blind-area' as const } : p));
 
 describe('per-vehicle pipeline — delivery', () => {
   it('an exact retransmission is a duplicate and changes no alert; an older report is late (archived, not fed)', () => {
@@ -47,6 +62,84 @@ describe('per-vehicle pipeline — delivery', () => {
     for (const alert of a) alertV1.parse(alert);
     expect(a.map((x) => `${x.alertId}#${x.revision}`)).toEqual(b.map((x) => `${x.alertId}#${x.revision}`));
     expect(new Set(a.map((x) => x.rule))).toEqual(new Set(['speeding', 'fatigue_continuous', 'data_gap_moved']));
+  });
+});
+
+describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness window 3 min after a silence > 2 min)', () => {
+  // 08:00–08:10 driving, 08:10–08:30 out of coverage (stored by the terminal), 08:30–08:40 driving.
+  const trip = () => Track.at(2026, 11, 23, 8).report(60).drive(40 * MIN, 60).positions;
+  const blindFrom = 21; // 08:10:30
+  const blindTo = 61; // the report of 08:30:30 is the first after coverage returns
+  const gapAlerts = (alerts: AlertV1[]) => alerts.filter((a) => a.rule === 'data_gap_moved');
+
+  it('the back-fill arriving after newer real-time reports (within 3 min) gives no gap alert and the in-order alerts', () => {
+    const inOrder = asBlindArea(trip(), blindFrom, blindTo);
+    const late = backFilled(inOrder, blindFrom, blindTo, blindTo + 4); // 2 min of real-time reports first
+    const a = runAll(truck, late);
+    expect(gapAlerts(a.alerts)).toEqual([]);
+    expect(a.statuses.slice(blindFrom, blindFrom + 5)).toEqual(['held', 'held', 'held', 'held', 'held']);
+    expect(a.statuses.filter((x) => x === 'late')).toEqual([]);
+    expect(a.state.quality.late).toBe(0);
+    expect(a.state.held).toBeUndefined();
+    expect(a.alerts.map((x) => JSON.stringify(x))).toEqual(runAll(truck, inOrder).alerts.map((x) => JSON.stringify(x)));
+  });
+
+  it('the back-fill is fed as it arrives; the report that ended the silence waits for its window', () => {
+    const late = backFilled(trip(), blindFrom, blindTo, blindTo + 1);
+    const { statuses, state } = runAll(truck, late.slice(0, blindFrom + 2 + (blindTo - blindFrom)), { flush: false });
+    expect(statuses.slice(-(blindTo - blindFrom))).toEqual(new Array(blindTo - blindFrom).fill('accepted'));
+    expect(state.watermarkMs).toBe(late.at(blindFrom + 2 + (blindTo - blindFrom) - 1)?.deviceTimeMs);
+    expect(state.held?.map((h) => [h.position.deviceTimeMs, h.anchor])).toEqual([[late[blindFrom]?.deviceTimeMs, true], [late[blindFrom + 1]?.deviceTimeMs, false]]);
+  });
+
+  it('a silence nobody fills: the gap alert once the window has passed (vehicle clock), as before', () => {
+    const positions = trip().filter((_, i) => i < blindFrom || i >= blindTo);
+    const { statuses, alerts } = runAll(truck, positions, { flush: false });
+    // Held from 08:30:30 (received 08:30:31) until a report received at or after 08:33:31.
+    expect(statuses.slice(blindFrom, blindFrom + 7)).toEqual(['held', 'held', 'held', 'held', 'held', 'held', 'accepted']);
+    expect(gapAlerts(alerts)).toHaveLength(1);
+    expect(gapAlerts(alerts)[0]).toMatchObject({ startedAtMs: positions[blindFrom - 1]?.deviceTimeMs, endedAtMs: positions[blindFrom]?.deviceTimeMs });
+  });
+
+  it('a vehicle that goes quiet after the silence: the timer (releaseHeld) releases at receipt + 3 min, not before', () => {
+    const positions = trip().slice(0, blindFrom).concat(trip()[blindTo] as PositionV1);
+    const { state } = runAll(truck, positions, { flush: false });
+    const received = (positions.at(-1) as PositionV1).receivedAtMs;
+    const early = releaseHeld(truck, state, received + 3 * MIN - 1, DEFAULT_RULES_CONFIG, ctx);
+    expect(early.state).toBe(state);
+    const due = releaseHeld(truck, JSON.parse(JSON.stringify(state)) as VehicleRuleState, received + 3 * MIN, DEFAULT_RULES_CONFIG, ctx);
+    expect(gapAlerts(due.alerts)).toHaveLength(1);
+    expect(due.state.held).toBeUndefined();
+  });
+
+  it('a back-fill later than the window: the gap alert stands and the back-fill is archived only (late)', () => {
+    const late = backFilled(trip(), blindFrom, blindTo, blindTo + 7); // 3 min 30 of real-time reports first
+    const { statuses, alerts, state } = runAll(truck, late);
+    expect(gapAlerts(alerts)).toHaveLength(1);
+    expect(state.quality.late).toBe(blindTo - blindFrom);
+    expect(statuses.filter((x) => x === 'late')).toHaveLength(blindTo - blindFrom);
+  });
+
+  it('in-order reports with no silence are never held: alerts stay immediate', () => {
+    const { statuses } = runAll(truck, Track.at(2026, 11, 23, 8).report(60).drive(30 * MIN, 110).positions, { flush: false });
+    expect(new Set(statuses)).toEqual(new Set(['accepted']));
+  });
+
+  it('a retransmission of a held report is a duplicate; the hold is bounded by maxHeldReports', () => {
+    const positions = trip().filter((_, i) => i < blindFrom || i >= blindTo);
+    const { statuses } = runAll(truck, [...positions.slice(0, blindFrom + 2), positions[blindFrom] as PositionV1], { flush: false });
+    expect(statuses.slice(-3)).toEqual(['held', 'held', 'duplicate']);
+    const small = { ...DEFAULT_RULES_CONFIG, lateness: { ...DEFAULT_RULES_CONFIG.lateness, maxHeldReports: 2 } };
+    let state: VehicleRuleState | undefined;
+    const seen: string[] = [];
+    for (const p of positions.slice(0, blindFrom + 3)) {
+      const r = processPosition(truck, state, p, small, ctx);
+      state = r.state;
+      seen.push(r.status);
+    }
+    // The third held report pushes the oldest out; the two after it follow without a silence.
+    expect(seen.slice(-3)).toEqual(['held', 'held', 'accepted']);
+    expect(state?.held).toBeUndefined();
   });
 });
 
@@ -205,6 +298,35 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
     );
     // The property is only worth something if the streams raise violations.
     expect(withAlerts).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('a blind-area stretch arriving late (after newer real-time reports, within the window) gives the same alerts as in order', () => {
+    const { windowMs, holdAfterSilenceMs } = DEFAULT_RULES_CONFIG.lateness;
+    let meaningful = 0;
+    fc.assert(
+      fc.property(scenario, fc.nat(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 100 }), (s, at, length, k, roundTrip) => {
+        const positions = build(s);
+        if (positions.length < 4) return;
+        const from = 1 + (at % (positions.length - 2));
+        const to = Math.min(from + length, positions.length - 1);
+        // Only a stretch that leaves a silence in the real-time reports is held; a shorter one is
+        // archived only (see 'a back-fill later than the window').
+        if ((positions[to] as PositionV1).deviceTimeMs - (positions[from - 1] as PositionV1).deviceTimeMs <= holdAfterSilenceMs) return;
+        // The back-fill arrives after k more real-time reports, still within the window of the first.
+        let after = to;
+        const first = (positions[to] as PositionV1).receivedAtMs;
+        while (after + 1 < positions.length && after - to < k && (positions[after + 1] as PositionV1).receivedAtMs + 500 < first + windowMs) after++;
+        const inOrder = asBlindArea(positions, from, to);
+        const late = backFilled(inOrder, from, to, after);
+        meaningful++;
+        const clean = runAll(bus, inOrder).alerts;
+        const result = runAll(bus, late, { roundTripAt: (i) => roundTrip % 3 === 0 && i % 5 === 0 });
+        expect(result.statuses).not.toContain('late');
+        expect(key(result.alerts)).toEqual(key(clean));
+      }),
+      { numRuns: 80 },
+    );
+    expect(meaningful).toBeGreaterThan(30);
   }, 60_000);
 
   it('a JSON round trip of the state mid-stream gives the same alerts as an uninterrupted run', () => {

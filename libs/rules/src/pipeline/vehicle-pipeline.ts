@@ -13,7 +13,12 @@ import { evaluateSpeeding, initialSpeedingState, type SpeedingState } from '../s
 /**
  * The per-vehicle pipeline the detector runs for each position, in order per vehicle:
  * (a) exact duplicates and positions at or before the watermark are not fed to the rules
- * ('duplicate' / 'late' — the caller still archives them); (b) the record is validated
+ * ('duplicate' / 'late' — the caller still archives them); a position after a silence of
+ * more than `lateness.holdAfterSilenceMs` is held ('held'), with every position after it,
+ * until the silence is filled by a 0x0704 blind-area back-fill or `lateness.windowMs` has
+ * passed — then they are fed in device-time order (`releaseHeld` is the timer for vehicles
+ * that went quiet), so a late back-fill never shows the rules a gap that is not there;
+ * (b) the record is validated
  * (RULES.md §6); drift is flagged and excluded; (c) the motion model, speeding, fatigue,
  * 02:00–05:00 and time-window bans run on what remains; (d) alerts come out as AlertV1
  * with deterministic ids. The state is plain JSON: checkpoint it anywhere, restore it, and
@@ -51,6 +56,23 @@ export interface VehicleRuleState {
   fatigue: FatigueState;
   nightBan: NightBanState;
   quality: QualityCounters;
+  /**
+   * Positions held for a possible blind-area back-fill, in device-time order (absent when
+   * none; checkpoints from before it existed lack it too). Part of the checkpointed state:
+   * a restart loses none of them.
+   */
+  held?: HeldPosition[];
+}
+
+export interface HeldPosition {
+  position: PositionV1;
+  /**
+   * Held because a silence precedes it: released only once its window has passed (a back-fill
+   * for the silence may still be coming, item by item). The others — back-fill, and reports
+   * after an anchor — are released as soon as nothing silent lies between them and the last
+   * report fed.
+   */
+  anchor: boolean;
 }
 
 export interface PipelineContext {
@@ -60,7 +82,7 @@ export interface PipelineContext {
   relays?: RelayLookup;
 }
 
-export type PositionStatus = 'accepted' | 'duplicate' | 'late' | 'invalid' | 'drift';
+export type PositionStatus = 'accepted' | 'duplicate' | 'late' | 'invalid' | 'drift' | 'held';
 
 export interface ProcessResult {
   state: VehicleRuleState;
@@ -152,6 +174,12 @@ const bump = (c: QualityCounters, key: 'received' | 'valid' | 'invalid' | 'drift
   return c;
 };
 
+interface Sink {
+  alerts: AlertV1[];
+  notices: RegistryNotice[];
+  closedDays: QualityCounters[];
+}
+
 export const processPosition = (
   facts: VehicleFacts,
   vehicleState: VehicleRuleState | undefined,
@@ -159,43 +187,142 @@ export const processPosition = (
   config: RulesConfig = DEFAULT_RULES_CONFIG,
   ctx: PipelineContext = {},
 ): ProcessResult => {
-  const alerts: AlertV1[] = [];
-  const notices: RegistryNotice[] = [];
-  const closedDays: QualityCounters[] = [];
+  const sink: Sink = { alerts: [], notices: [], closedDays: [] };
   const previous = vehicleState ?? initialVehicleState(facts);
   const identity = sameIdentity(previous.identity, facts) ? previous.identity : identityOf(facts);
-  let state: VehicleRuleState = { ...previous, identity, quality: { ...previous.quality } };
+  const state: VehicleRuleState = { ...previous, identity, quality: { ...previous.quality } };
   const t = position.deviceTimeMs;
-  const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
-  const positionEvidence = [{ deviceTimeMs: t, ...where, speedKmh: position.speedKmh }];
 
   // Data resumed after an offline alert: the alert gets its end.
   state.lastReceivedAtMs = Math.max(state.lastReceivedAtMs ?? 0, position.receivedAtMs);
   if (state.offlineSinceMs !== null) {
-    alerts.push(offlineAlert(facts, state.offlineSinceMs, position.receivedAtMs, config, 1));
+    sink.alerts.push(offlineAlert(facts, state.offlineSinceMs, position.receivedAtMs, config, 1));
     state.offlineSinceMs = null;
   }
 
   // (a) Retransmissions and late reports are archived by the caller, never fed to the rules.
   const fingerprint = positionFingerprint(position);
-  if (state.recent.includes(fingerprint)) {
-    return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], alerts, notices, closedDays };
+  const held = previous.held ?? [];
+  if (state.recent.includes(fingerprint) || (held.length > 0 && held.some((h) => positionFingerprint(h.position) === fingerprint))) {
+    return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], ...sink };
   }
   if (state.watermarkMs !== null && t <= state.watermarkMs) {
-    return { state: { ...state, quality: bump(state.quality, 'late') }, status: 'late', reasons: [], alerts, notices, closedDays };
+    return { state: { ...state, quality: bump(state.quality, 'late') }, status: 'late', reasons: [], ...sink };
   }
 
+  // Held while a silence before it may still be filled by a back-fill. A report from the
+  // future is not held: it is invalid and moves nothing.
+  const { windowMs, holdAfterSilenceMs } = config.lateness;
+  const futureTime = t > (ctx.nowMs ?? position.receivedAtMs) + config.quality.clockSkewMs;
+  const predecessorMs = predecessorOf(held, state.watermarkMs, t);
+  const anchor = predecessorMs !== null && t - predecessorMs > holdAfterSilenceMs;
+  const hold = windowMs > 0 && !futureTime && (held.length > 0 || anchor);
+  if (!hold) {
+    const fed = feed(facts, state, position, fingerprint, config, ctx, sink);
+    return { state, ...fed, ...sink };
+  }
+  state.held = insertByDeviceTime(held, { position, anchor });
+  const fed = releaseDue(facts, state, state.lastReceivedAtMs, config, ctx, sink, position);
+  return { state, ...(fed ?? { status: 'held' as const, reasons: [] }), ...sink };
+};
+
+/**
+ * The timer's half of the hold: releases what a vehicle holds once `windowMs` has passed
+ * since receipt by `nowMs` (the detector's clock) — for a vehicle that went quiet after a
+ * silence, whose own reports no longer move its receive clock. Returns the state it was
+ * given when nothing is due.
+ */
+export const releaseHeld = (
+  facts: VehicleFacts,
+  vehicleState: VehicleRuleState,
+  nowMs: number,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+  ctx: PipelineContext = {},
+): { state: VehicleRuleState; alerts: AlertV1[]; notices: RegistryNotice[]; closedDays: QualityCounters[] } => {
+  const sink: Sink = { alerts: [], notices: [], closedDays: [] };
+  const before = vehicleState.held?.length ?? 0;
+  if (before === 0) return { state: vehicleState, ...sink };
+  const state: VehicleRuleState = { ...vehicleState, quality: { ...vehicleState.quality } };
+  const { nowMs: _ignored, ...replayable } = ctx;
+  releaseDue(facts, state, nowMs, config, replayable, sink);
+  if ((state.held?.length ?? 0) === before) return { state: vehicleState, ...sink };
+  return { state, ...sink };
+};
+
+/** Device time of the report before `t` among those fed (the watermark) and those held. */
+const predecessorOf = (held: readonly HeldPosition[], watermarkMs: number | null, t: number): number | null => {
+  let before = watermarkMs;
+  for (const h of held) if (h.position.deviceTimeMs <= t && (before === null || h.position.deviceTimeMs > before)) before = h.position.deviceTimeMs;
+  return before;
+};
+
+const insertByDeviceTime = (held: readonly HeldPosition[], entry: HeldPosition): HeldPosition[] => {
+  let i = held.length;
+  // Equal device times keep their arrival order, as they would have in order.
+  while (i > 0 && (held[i - 1] as HeldPosition).position.deviceTimeMs > entry.position.deviceTimeMs) i--;
+  return [...held.slice(0, i), entry, ...held.slice(i)];
+};
+
+/**
+ * Feeds the held positions that are due, in device-time order: those up to the newest one
+ * whose window passed by `clockMs`, and, from the front, each non-anchor that follows the
+ * last one fed within `holdAfterSilenceMs`. `state` is the caller's own copy.
+ */
+const releaseDue = (
+  facts: VehicleFacts,
+  state: VehicleRuleState,
+  clockMs: number,
+  config: RulesConfig,
+  ctx: PipelineContext,
+  sink: Sink,
+  watch?: PositionV1,
+): { status: PositionStatus; reasons: string[] } | null => {
+  const held = state.held ?? [];
+  const { windowMs, holdAfterSilenceMs, maxHeldReports } = config.lateness;
+  let frontierMs = -Infinity;
+  for (const { position: h } of held) if (h.receivedAtMs + windowMs <= clockMs && h.deviceTimeMs > frontierMs) frontierMs = h.deviceTimeMs;
+  let watched: { status: PositionStatus; reasons: string[] } | null = null;
+  let i = 0;
+  for (; i < held.length; i++) {
+    const { position: next, anchor } = held[i] as HeldPosition;
+    const contiguous = !anchor && (state.watermarkMs === null || next.deviceTimeMs - state.watermarkMs <= holdAfterSilenceMs);
+    const due = windowMs <= 0 || next.deviceTimeMs <= frontierMs || contiguous || held.length - i > maxHeldReports;
+    if (!due) break;
+    const fed = feed(facts, state, next, positionFingerprint(next), config, ctx, sink);
+    if (next === watch) watched = fed;
+  }
+  if (i === held.length) delete state.held;
+  else if (i > 0) state.held = held.slice(i);
+  return watched;
+};
+
+/** One position through (b)–(d), in device-time order; mutates `state`, the caller's own copy. */
+const feed = (
+  facts: VehicleFacts,
+  state: VehicleRuleState,
+  position: PositionV1,
+  fingerprint: number,
+  config: RulesConfig,
+  ctx: PipelineContext,
+  sink: Sink,
+): { status: PositionStatus; reasons: string[] } => {
+  const { alerts, notices, closedDays } = sink;
+  const t = position.deviceTimeMs;
+  const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
+  const positionEvidence = [{ deviceTimeMs: t, ...where, speedKmh: position.speedKmh }];
+  if (state.watermarkMs !== null && t <= state.watermarkMs) {
+    // Two held reports with the same device time: the second is late, as it would be in order.
+    state.quality = bump(state.quality, 'late');
+    return { status: 'late', reasons: [] };
+  }
   // (b) The valid-record check (§6). A report from the future does not move the watermark.
   const nowMs = ctx.nowMs ?? position.receivedAtMs;
   const reasons = validatePosition(position, facts, nowMs, config.quality);
   if (reasons.length > 0) {
     const timePlausible = !reasons.some((r) => r.startsWith('time:'));
-    state = {
-      ...state,
-      recent: remember(state.recent, fingerprint, config.quality.recentFingerprints),
-      watermarkMs: timePlausible ? t : state.watermarkMs,
-      quality: bump(bump(timePlausible ? rollCounters(state.quality, t, closedDays) : state.quality, 'received'), 'invalid'),
-    };
+    state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
+    if (timePlausible) state.watermarkMs = t;
+    state.quality = bump(bump(timePlausible ? rollCounters(state.quality, t, closedDays) : state.quality, 'received'), 'invalid');
     // One alert per run of invalid reports, keyed by the run's first report.
     if (state.invalidRunStartMs === null) {
       state.invalidRunStartMs = t;
@@ -205,7 +332,7 @@ export const processPosition = (
         ...(timePlausible ? { evidence: positionEvidence } : {}),
       }));
     }
-    return { state, status: 'invalid', reasons, alerts, notices, closedDays };
+    return { status: 'invalid', reasons };
   }
   state.invalidRunStartMs = null;
   state.watermarkMs = t;
@@ -224,7 +351,7 @@ export const processPosition = (
       summary: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
       details: { impliedSpeedKmh: impliedKmh, previous: state.lastAccepted }, evidence: positionEvidence, ...where,
     }));
-    return { state, status: 'drift', reasons: [`drift: implies ${impliedKmh} km/h`], alerts, notices, closedDays };
+    return { status: 'drift', reasons: [`drift: implies ${impliedKmh} km/h`] };
   }
 
   // (c) The rules.
@@ -275,7 +402,7 @@ export const processPosition = (
   notices.push(...nightBan.notices);
 
   state.lastAccepted = { ...point, roadClasses };
-  return { state, status: 'accepted', reasons: [], alerts, notices, closedDays };
+  return { status: 'accepted', reasons: [] };
 };
 
 const offlineAlert = (facts: VehicleFacts, sinceMs: number, atMs: number, config: RulesConfig, revision: number): AlertV1 =>
