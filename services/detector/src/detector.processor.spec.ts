@@ -5,6 +5,8 @@ import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { positionOf, straightReports, wimOf } from '../test/support/positions';
+import { libsPositionRules } from './rules/libs-position-rules';
+import type { PositionRules } from './rules/position-rules.port';
 import { toyPositionRules } from '../test/support/toy-position-rules';
 import { DetectorMetrics } from './detector-metrics';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor } from './detector.processor';
@@ -56,14 +58,14 @@ class FlakyStore implements StateStore {
   }
 }
 
-const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakePublisher()) => {
+const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakePublisher(), positionRules: PositionRules = toyPositionRules()) => {
   const metrics = new DetectorMetrics(new ServiceMetrics('detector-test', { defaultMetrics: false }));
   let nowMs = START;
   const processor = new DetectorProcessor({
     publisher: publisher as never,
     stateStore: store,
     directory: new VehicleRegistry([COACH, TRUCK].map((facts) => ({ facts }))),
-    positionRules: toyPositionRules(),
+    positionRules,
     overloadConfig: DEFAULT_OVERLOAD_CONFIG,
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,
     topics: DEFAULT_DETECTOR_TOPICS,
@@ -192,6 +194,42 @@ describe('DetectorProcessor', () => {
     await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
     await second.processor.checkOffline();
     expect(second.publisher.alerts()).toHaveLength(0);
+  });
+
+  describe('late 0x0704 blind-area back-fill (libs/rules pipeline, lateness window 3 min)', () => {
+    // 08:00–08:05 in coverage, 08:05:30–08:14:30 stored by the terminal, 08:15 onwards real time.
+    const drive = straightReports(COACH.vehicleId, '013800000000', START, 40, 60);
+    const before = drive.slice(0, 11).map((report) => positionOf(report));
+    const blind = drive.slice(11, 30).map((report) => positionOf(report, { source: 'blind-area', receivedAtMs: START + 30 * 30_000 + 60_000 }));
+    const after = drive.slice(30).map((report) => positionOf(report));
+    const gapAlerts = (publisher: FakePublisher) => publisher.alerts().filter((alert) => alert.rule === 'data_gap_moved');
+
+    it('holds what follows a silence in the checkpoint; a restarted member releases it on the timer', async () => {
+      const store = new MemoryStateStore();
+      const first = setup(store, new FakePublisher(), libsPositionRules());
+      await first.processor.handlePositions(0, positions([...before, ...after.slice(0, 1)], 0));
+      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[] } };
+      expect(slot.rules.held).toHaveLength(1);
+      first.setNow(START + 30 * 30_000 + 1_000 + 3 * 60_000 - 1);
+      await first.processor.checkOffline();
+      expect(gapAlerts(first.publisher)).toHaveLength(0);
+      const second = setup(store, new FakePublisher(), libsPositionRules());
+      await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
+      second.setNow(START + 30 * 30_000 + 1_000 + 3 * 60_000);
+      await second.processor.checkOffline();
+      expect(gapAlerts(second.publisher)).toHaveLength(1);
+      const reloaded = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[] } };
+      expect(reloaded.rules.held).toBeUndefined();
+    });
+
+    it('a back-fill arriving a minute after the newer reports, in a later batch: no data_gap_moved', async () => {
+      const { processor, publisher, setNow } = setup(new MemoryStateStore(), new FakePublisher(), libsPositionRules());
+      await processor.handlePositions(0, positions([...before, ...after.slice(0, 3)], 0));
+      await processor.handlePositions(0, positions([...blind, ...after.slice(3)], before.length + 3));
+      setNow(START + 24 * 60 * 60_000);
+      await processor.checkOffline();
+      expect(gapAlerts(publisher)).toEqual([]);
+    });
   });
 
   it('drops its view when a newer owner has moved the partition on (zombie fencing)', async () => {

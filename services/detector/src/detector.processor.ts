@@ -143,7 +143,11 @@ export class DetectorProcessor {
     return context.exclusive(() => this.handleBatch(context, messages, (outputs, _staged, message) => this.onWim(outputs, message.value)));
   }
 
-  /** The offline timer: `checkOffline` for every vehicle of every owned positions partition. */
+  /**
+   * The timer: `checkOffline` of the rules for every vehicle of every owned positions partition
+   * — held positions whose lateness window passed are released (their alerts, TTS reminders
+   * included, go out like a batch's), then offline vehicles are flagged.
+   */
   async checkOffline(): Promise<void> {
     const contexts = [...this.partitions.values()].filter((context) => context.ref.topic === this.deps.topics.positions);
     await Promise.all(
@@ -159,7 +163,12 @@ export class DetectorProcessor {
             const result = this.deps.positionRules.checkOffline(facts, slot.rules, nowMs);
             if (result.alerts.length === 0 && result.state === slot.rules) continue;
             staged.set(vehicleId, { ...slot, rules: result.state });
-            outputs.alerts.push(...result.alerts.map((alert) => flagUnregistered(alert, slot.registered)));
+            for (const raw of result.alerts) {
+              const alert = flagUnregistered(raw, slot.registered);
+              outputs.alerts.push(alert);
+              const reminder = fatigueReminderOf(alert, slot.terminalId, this.deps.reminders, nowMs);
+              if (reminder) outputs.commands.push(reminder);
+            }
           }
           if (staged.size === 0) return;
           await this.commit(context, outputs, staged, context.lastOffset);

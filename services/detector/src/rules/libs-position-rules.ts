@@ -5,6 +5,7 @@ import {
   checkOffline,
   DEFAULT_RULES_CONFIG,
   processPosition,
+  releaseHeld,
   resolveRulesConfig,
   type ConfigPatch,
   type RegistryNotice,
@@ -47,7 +48,12 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
       return { state: result.state, alerts: result.alerts };
     },
     checkOffline(facts, state, nowMs) {
-      return checkOffline(state as VehicleRuleState, nowMs, configFor(facts));
+      const config = configFor(facts);
+      const released = releaseHeld(facts, state as VehicleRuleState, nowMs, config, ctx);
+      for (const notice of released.notices) options.onNotice?.(notice);
+      for (const counters of released.closedDays) options.onClosedDay?.(facts.vehicleId, counters);
+      const offline = checkOffline(released.state, nowMs, config);
+      return { state: offline.state, alerts: [...released.alerts, ...offline.alerts] };
     },
   };
 };

@@ -18,6 +18,10 @@ export interface PositionRuleResult {
 export interface PositionRules {
   /** One position for one vehicle; `state` is undefined for a vehicle seen for the first time. */
   process(facts: VehicleFacts, state: unknown, position: PositionV1, nowMs: number): PositionRuleResult;
-  /** The offline timer: alerts for a vehicle silent too long, given the wall clock. */
+  /**
+   * The timer, given the wall clock: releases positions the rules held for a late blind-area
+   * back-fill once their lateness window passed (a vehicle that went quiet after a silence),
+   * then alerts for a vehicle silent too long. Returns the given state when nothing changed.
+   */
   checkOffline(facts: VehicleFacts, state: unknown, nowMs: number): PositionRuleResult;
 }
