@@ -91,6 +91,15 @@ export class Api {
     return (await this.get(page(alertItem), `/v1/alerts?${q}`)).items;
   }
 
+  async ack(alertId: string, comment: string): Promise<AlertItem> {
+    try {
+      return await request(alertItem, `/v1/alerts/${encodeURIComponent(alertId)}/ack`, { method: 'POST', body: JSON.stringify({ comment }) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {
     const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), maxPoints: String(maxPoints) });
     return this.get(trackResponse, `/v1/vehicles/${encodeURIComponent(vehicleId)}/track?${q}`);

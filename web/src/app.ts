@@ -14,6 +14,13 @@ import { CLASS_COLOURS } from './map/map-view';
 /** Roles that work enforcement cases (一超四罚). */
 const CASE_ROLES: ReadonlySet<ApiUser['role']> = new Set(['enforcement', 'admin']);
 
+/**
+ * Roles the API lets watch vehicles, alerts and the live feed (its Scope capabilities:
+ * `enforcement` has only wim and cases). Mirrored here until the login response carries
+ * the capabilities itself.
+ */
+const MONITOR_ROLES: ReadonlySet<ApiUser['role']> = new Set(['admin', 'operator', 'company']);
+
 export interface RunningApp {
   map: MapView;
   store: VehicleStore;
@@ -22,6 +29,7 @@ export interface RunningApp {
 }
 
 export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: HTMLElement, onLogout: () => void): RunningApp => {
+  const monitors = MONITOR_ROLES.has(session.user.role);
   const store = new VehicleStore();
   const api = new Api(session.token, () => logout());
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
@@ -34,16 +42,17 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       if (store.byId.has(a.vehicleId)) void card.open(a.vehicleId);
     },
     () => map?.invalidate(),
+    monitors ? (alertId, comment) => api.ack(alertId, comment) : undefined,
   );
   const alarmIds = () => feed.feed.alarmVehicleIds();
 
   const isCompanyUser = session.user.role === 'company';
   const subscribe = (viewport: Bbox) => {
-    live.subscribe(isCompanyUser && session.user.companyId ? { viewport, companyId: session.user.companyId } : { viewport });
+    live?.subscribe(isCompanyUser && session.user.companyId ? { viewport, companyId: session.user.companyId } : { viewport });
   };
 
   // Created before the map: the map's first viewport (on load) subscribes through it.
-  const live = new LiveFeed(session.token, {
+  const live = !monitors ? undefined : new LiveFeed(session.token, {
     positions: (batch) => {
       const now = performance.now();
       const wall = Date.now();
@@ -54,6 +63,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       countEl.textContent = String(store.byId.size);
     },
     alert: (a) => feed.push(a),
+    alertAck: (event) => feed.applyAck(event),
     status: (connected) => {
       liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
       liveBadge.textContent = t(liveBadge.dataset.i18n);
@@ -117,6 +127,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       tabAlerts.classList.remove('active');
     });
     side.append(h('nav', { class: 'tabs' }, tabAlerts, tabCases));
+    if (!monitors) tabCases.click();
   }
   side.append(feed.el, casesEl);
 
@@ -141,7 +152,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   map.map.resize();
 
   // Initial state over REST: every visible vehicle and recent alerts; live updates follow.
-  void api
+  if (monitors) void api
     .vehicles()
     .then((items) => {
       store.load(items);
@@ -149,7 +160,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       map.invalidate();
     })
     .catch((e) => console.error('[app] vehicles', e));
-  void api
+  if (monitors) void api
     .alerts({ limit: 100 })
     .then((items) => feed.load(items))
     .catch((e) => console.error('[app] alerts', e));
@@ -163,7 +174,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     feed,
     destroy: () => {
       clearInterval(ageing);
-      live.close();
+      live?.close();
       map.destroy();
     },
   };

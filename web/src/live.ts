@@ -2,9 +2,11 @@ import { io, type Socket } from 'socket.io-client';
 import {
   LIVE_EVENTS,
   LIVE_NAMESPACE,
+  alertAckEvent,
   alertItem,
   liveSubscribeAck,
   positionsBatch,
+  type AlertAckEvent,
   type AlertItem,
   type LiveSubscribe,
   type PositionsBatch,
@@ -18,6 +20,8 @@ import {
 export interface LiveHandlers {
   positions(batch: PositionsBatch): void;
   alert(item: AlertItem): void;
+  /** Someone acknowledged an alert (possibly on another screen). */
+  alertAck(event: AlertAckEvent): void;
   status(connected: boolean): void;
   /** The server refused the token (expired or revoked): back to the login screen. */
   unauthorized(): void;
@@ -48,6 +52,15 @@ export class LiveFeed {
       const r = alertItem.safeParse(payload);
       if (r.success) handlers.alert(r.data);
       else console.error('[live] bad alert', r.error.issues);
+    });
+    this.onAck(handlers);
+  }
+
+  private onAck(handlers: LiveHandlers): void {
+    this.socket.on(LIVE_EVENTS.alertAck, (payload: unknown) => {
+      const r = alertAckEvent.safeParse(payload);
+      if (r.success) handlers.alertAck(r.data);
+      else console.error('[live] bad alertAck', r.error.issues);
     });
   }
 

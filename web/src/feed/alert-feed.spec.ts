@@ -67,3 +67,16 @@ describe('AlertFeed', () => {
     expect(feed.openFor('v3')).toHaveLength(1);
   });
 });
+
+describe('AlertFeed.applyAck', () => {
+  it('an acknowledged alert is no longer open and its vehicle leaves the alarm status', () => {
+    const feed = new AlertFeed();
+    feed.upsert(alert({ severity: 'critical' }));
+    expect(feed.alarmVehicleIds().has('v1')).toBe(true);
+    expect(feed.applyAck('a1', { byUsername: 'op', atMs: 2_000, comment: '已电话提醒' })).toBe(true);
+    expect(feed.alarmVehicleIds().has('v1')).toBe(false);
+    expect(feed.openFor('v1')).toEqual([]);
+    expect(feed.items()[0]?.ack?.byUsername).toBe('op');
+    expect(feed.applyAck('unknown', { byUsername: 'op', atMs: 2_000, comment: 'x' })).toBe(false);
+  });
+});

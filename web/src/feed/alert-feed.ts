@@ -1,4 +1,4 @@
-import type { AlertItem } from '@roadwatch/contracts';
+import type { AlertAck, AlertItem } from '@roadwatch/contracts';
 
 /**
  * The alert feed's model: newest first, one row per alertId (a growing episode is
@@ -52,6 +52,14 @@ export class AlertFeed {
     const isNew = existing === undefined;
     this.trim();
     return { item, cue: { ...cue, sound: cue.sound && isNew, flash: cue.flash && !stale }, isNew, stale };
+  }
+
+  /** An acknowledgement (ours or another operator's): the row stays, greyed, and stops counting as open. */
+  applyAck(alertId: string, ack: AlertAck): boolean {
+    const existing = this.byId.get(alertId);
+    if (!existing) return false;
+    this.byId.set(alertId, { ...existing, ack });
+    return true;
   }
 
   /** Newest first by raisedAtMs. */

@@ -1,4 +1,4 @@
-import type { AlertItem } from '@roadwatch/contracts';
+import type { AlertAckEvent, AlertItem } from '@roadwatch/contracts';
 import { AlertFeed, cueFor } from '../feed/alert-feed';
 import { beep, isMuted, setMuted } from '../feed/beep';
 import { onLangChange, t } from '../i18n';
@@ -11,7 +11,15 @@ export class FeedPanel {
   private readonly list: HTMLOListElement;
   private readonly flashing = new Set<string>();
 
-  constructor(private readonly onSelect: (a: AlertItem) => void, private readonly onChange: () => void) {
+  /** The alert whose acknowledgement form is open, and its comment box (kept across re-renders). */
+  private ackOpen: { alertId: string; input: HTMLInputElement; error: HTMLElement } | undefined;
+
+  constructor(
+    private readonly onSelect: (a: AlertItem) => void,
+    private readonly onChange: () => void,
+    /** Absent for roles that may not acknowledge (no button then). */
+    private readonly ack?: (alertId: string, comment: string) => Promise<AlertItem>,
+  ) {
     this.list = h('ol', { class: 'feed-list', 'data-testid': 'alert-feed' });
     const mute = h('button', { class: 'mute', type: 'button' });
     const label = () => (mute.textContent = t(isMuted() ? 'feed.unmute' : 'feed.mute'));
@@ -50,6 +58,56 @@ export class FeedPanel {
     this.onChange();
   }
 
+  /** An acknowledgement from the live feed (this or another operator). */
+  applyAck(event: AlertAckEvent): void {
+    if (!this.feed.applyAck(event.alertId, event.ack)) return;
+    if (this.ackOpen?.alertId === event.alertId) this.ackOpen = undefined;
+    this.render();
+    this.onChange();
+  }
+
+  private ackControls(a: AlertItem): HTMLElement | undefined {
+    if (a.ack) return h('div', { class: 'acked-by' }, `${t('feed.acked')} · ${a.ack.byUsername} · ${a.ack.comment}`);
+    const ack = this.ack;
+    if (!ack) return undefined;
+    const stop = (e: Event) => e.stopPropagation();
+    if (this.ackOpen?.alertId !== a.alertId) {
+      return h('button', {
+        type: 'button',
+        class: 'ack-btn',
+        onclick: (e: Event) => {
+          stop(e);
+          const input = h('input', { name: 'comment', required: true, maxlength: 2000, placeholder: t('feed.ackComment'), onclick: stop });
+          this.ackOpen = { alertId: a.alertId, input, error: h('span', { class: 'ack-error' }) };
+          this.render();
+          input.focus();
+        },
+      }, t('feed.ack'));
+    }
+    const { input, error } = this.ackOpen;
+    return h(
+      'form',
+      {
+        class: 'ack-form',
+        onclick: stop,
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          const comment = input.value.trim();
+          if (!comment) return;
+          try {
+            const updated = await ack(a.alertId, comment);
+            if (updated.ack) this.applyAck({ alertId: updated.alertId, vehicleId: updated.vehicleId, ack: updated.ack });
+          } catch (err) {
+            error.textContent = `${t('feed.ackFailed')}: ${err instanceof Error ? err.message : String(err)}`;
+          }
+        },
+      },
+      input,
+      h('button', { type: 'submit' }, t('feed.ackSubmit')),
+      error,
+    );
+  }
+
   private render(): void {
     const items = this.feed.items();
     if (items.length === 0) {
@@ -66,6 +124,7 @@ export class FeedPanel {
           h('div', { class: 'row-top' }, h('span', { class: 'plate' }, a.plate ?? a.vehicleId), h('span', { class: 'sev' }, t(`severity.${a.severity}`)), h('time', {}, fmtTime(a.raisedAtMs))),
           h('div', { class: 'rule' }, t(`rule.${a.rule}`), cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
           h('div', { class: 'summary' }, a.summary),
+          this.ackControls(a),
         );
       }),
     );
