@@ -70,6 +70,7 @@ const baseline = heapBytes();
 let states: Array<VehicleRuleState | undefined> = new Array(VEHICLES).fill(undefined);
 let processed = 0;
 let alerts = 0;
+const alertsByRule = new Map<string, number>();
 let elapsedNs = 0n;
 let cpuMicros = 0;
 for (let round = 0; round < ROUNDS; round++) {
@@ -81,6 +82,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const r = processPosition(vehicle.facts, states[i], positions[i]!, DEFAULT_RULES_CONFIG, { roads });
     states[i] = r.state;
     alerts += r.alerts.length;
+    for (const alert of r.alerts) alertsByRule.set(alert.rule, (alertsByRule.get(alert.rule) ?? 0) + 1);
   }
   elapsedNs += process.hrtime.bigint() - start;
   const cpu = process.cpuUsage(cpuStart);
@@ -99,6 +101,6 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 console.log(`rules.bench: ${fmt(VEHICLES)} vehicles × ${ROUNDS} reports (${INTERVAL_MS / 1000} s apart), sample road index, Node ${process.version}`);
 console.log(`  positions processed   ${fmt(processed)} in ${seconds.toFixed(2)} s → ${fmt(processed / seconds)} events/s (${((seconds / processed) * 1e6).toFixed(2)} µs/event)`);
 console.log(`  CPU time              ${(cpuMicros / 1e6).toFixed(2)} s → ${fmt(processed / (cpuMicros / 1e6))} events per CPU-second (wall figure suffers when the machine is shared)`);
-console.log(`  alerts emitted        ${fmt(alerts)}`);
+console.log(`  alerts emitted        ${fmt(alerts)} (${[...alertsByRule].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${fmt(n)}`).join(', ')})`);
 console.log(`  heap per state        ${fmt((withStates - withoutStates) / VEHICLES)} bytes (heap ${fmt((withStates - baseline) / 1_048_576)} MB above the start with states held)`);
 console.log(`  JSON per state        ${fmt(jsonBytes / sample)} bytes (checkpoint size, mean of ${fmt(sample)})`);
