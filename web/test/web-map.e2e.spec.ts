@@ -317,6 +317,15 @@ describe('web: live map in real Chromium against the real API', () => {
       return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] !== 'alarm');
     }, undefined, { timeout: 3_000 });
 
+    // Clustered at low zoom: the four vehicles become one cluster with an HTML count label.
+    await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 6 }));
+    await page.waitForFunction(
+      () => window.__roadwatch!.map.map.querySourceFeatures('vehicles', { filter: ['has', 'point_count'] }).some((f) => f.properties['point_count'] === 4),
+      undefined,
+      { timeout: 5_000 },
+    );
+    await page.waitForFunction(() => [...document.querySelectorAll('.cluster-label')].some((el) => el.textContent === '4'), undefined, { timeout: 5_000 });
+
     // English is one click away.
     await page.click('[data-testid=lang-toggle]');
     expect(await page.textContent('.feed h3')).toBe('Live alerts');
