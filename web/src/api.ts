@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   alertItem,
   apiError,
+  caseListItem,
   loginResponse,
   page,
   trackResponse,
   vehicleListItem,
   type AlertItem,
+  type CaseListItem,
   type LoginResponse,
   type TrackResponse,
   type VehicleListItem,
@@ -98,6 +100,11 @@ export class Api {
       if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
       throw e;
     }
+  }
+
+  /** 一超四罚 cases in scope, newest first (the API orders and scopes them). */
+  async cases(limit = 100): Promise<CaseListItem[]> {
+    return (await this.get(page(caseListItem), `/v1/cases?limit=${limit}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

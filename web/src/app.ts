@@ -9,6 +9,7 @@ import { h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
+import { CasesPanel } from './ui/cases-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /** Roles that work enforcement cases (一超四罚). */
@@ -106,14 +107,14 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   );
   const layers = h('div', { class: 'layers' }, h('strong', { i18n: 'layers.title' }), layerToggle('vehicles', 'layers.vehicles'), layerToggle('wim-stations', 'layers.wim', true), layerToggle('source-sites', 'layers.sources', true), legend);
 
-  // Side panel: alert feed, and for enforcement users a cases tab. The API has no case
-  // list endpoint yet, so the tab is an explicit "not available" placeholder — no fake rows.
+  // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
   const side = h('div', { class: 'side' });
   const showCases = CASE_ROLES.has(session.user.role);
-  const casesEl = h('section', { class: 'cases', hidden: true, 'data-testid': 'cases' }, h('h3', { i18n: 'cases.title' }), h('p', { class: 'placeholder', i18n: 'cases.unavailable' }));
+  const cases = new CasesPanel(api);
+  const casesEl = cases.el;
   if (showCases) {
     const tabAlerts = h('button', { type: 'button', class: 'tab active', i18n: 'tab.alerts' });
-    const tabCases = h('button', { type: 'button', class: 'tab', i18n: 'tab.cases' });
+    const tabCases = h('button', { type: 'button', class: 'tab', i18n: 'tab.cases', 'data-testid': 'tab-cases' });
     tabAlerts.addEventListener('click', () => {
       feed.el.hidden = false;
       casesEl.hidden = true;
@@ -122,7 +123,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     });
     tabCases.addEventListener('click', () => {
       feed.el.hidden = true;
-      casesEl.hidden = false;
+      void cases.show();
       tabCases.classList.add('active');
       tabAlerts.classList.remove('active');
     });

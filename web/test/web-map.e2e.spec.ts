@@ -127,6 +127,7 @@ describe('web: live map in real Chromium against the real API', () => {
       seedUsers: [
         { username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' },
         { username: 'c1', password: 'c1-pass', role: 'company', companyId: 'WEBC1', displayName: '一号企业' },
+        { username: 'enf', password: 'enf-pass', role: 'enforcement', displayName: '治超执法' },
       ],
     });
 
@@ -326,6 +327,12 @@ describe('web: live map in real Chromium against the real API', () => {
     );
     await page.waitForFunction(() => [...document.querySelectorAll('.cluster-label')].some((el) => el.textContent === '4'), undefined, { timeout: 5_000 });
 
+    // The cases tab lists the API's 一超四罚 cases (none in this scenario: the empty state).
+    await page.click('[data-testid=tab-cases]');
+    await page.waitForSelector('[data-testid=case-list] .feed-empty', { timeout: 5_000 });
+    expect(await page.textContent('[data-testid=case-list]')).toBe('暂无案件');
+    await page.click('.tabs .tab:first-child');
+
     // English is one click away.
     await page.click('[data-testid=lang-toggle]');
     expect(await page.textContent('.feed h3')).toBe('Live alerts');
@@ -358,5 +365,22 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.screenshot({ path: join(artifacts, 'web-map-company.png') });
     await page.close();
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('an enforcement user opens on the cases tab and never calls what its role may not see', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    recordLog(page);
+    const refused: string[] = [];
+    page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.url()}`));
+    await page.goto(api.url);
+    await page.fill('input[name=username]', 'enf');
+    await page.fill('input[name=password]', 'enf-pass');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=cases]:not([hidden]) [data-testid=case-list] li', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid=case-list]')).toBe('暂无案件');
+    await page.waitForTimeout(1_000);
+    expect(refused).toEqual([]);
+    expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'))).toEqual([]);
+    await page.close();
   });
 });

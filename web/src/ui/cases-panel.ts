@@ -1,0 +1,68 @@
+import type { CaseListItem } from '@roadwatch/contracts';
+import type { Api } from '../api';
+import { onLangChange, t } from '../i18n';
+import { fmtTime, h } from './dom';
+
+/**
+ * 一超四罚 cases (read-only list; deciding a case is for a later screen). Loaded when the
+ * tab is first shown and on refresh.
+ */
+export class CasesPanel {
+  readonly el: HTMLElement;
+  private readonly list = h('ol', { class: 'case-list', 'data-testid': 'case-list' });
+  private items: CaseListItem[] | undefined;
+  private error: string | undefined;
+
+  constructor(private readonly api: Api) {
+    this.el = h(
+      'section',
+      { class: 'cases', hidden: true, 'data-testid': 'cases' },
+      h('header', {}, h('h3', { i18n: 'cases.title' }), h('button', { type: 'button', i18n: 'cases.refresh', onclick: () => void this.load() })),
+      this.list,
+    );
+    onLangChange(() => this.render());
+  }
+
+  async show(): Promise<void> {
+    this.el.hidden = false;
+    if (!this.items) await this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.items = await this.api.cases();
+      this.error = undefined;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+    this.render();
+  }
+
+  private render(): void {
+    if (this.error) {
+      this.list.replaceChildren(h('li', { class: 'case-error' }, `${t('cases.error')}: ${this.error}`));
+      return;
+    }
+    if (!this.items || this.items.length === 0) {
+      this.list.replaceChildren(h('li', { class: 'feed-empty' }, t('cases.empty')));
+      return;
+    }
+    const kg = (n: number | undefined) => (n === undefined ? '—' : `${(n / 1000).toFixed(1)} t`);
+    this.list.replaceChildren(
+      ...this.items.map((c) =>
+        h(
+          'li',
+          { class: `case-row status-${c.status}${c.flaggedForReview ? ' flagged' : ''}`, 'data-case-id': c.caseId },
+          h('div', { class: 'row-top' }, h('span', { class: 'plate' }, c.plate ?? c.vehicleId), h('span', { class: 'case-status' }, t(`caseStatus.${c.status}`)), h('time', {}, fmtTime(c.measuredAtMs ?? c.openedAtMs))),
+          h('div', {}, `${t('cases.gross')} ${kg(c.confirmedGrossKg)} · ${t('cases.excess')} ${kg(c.excessKg)}`, c.isBaiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
+          h(
+            'div',
+            { class: 'summary' },
+            `${t('cases.fine')} ${c.vehicleOwnerFineYuan === undefined ? '—' : `¥${c.vehicleOwnerFineYuan.toLocaleString()}`}${c.stationId ? ` · ${t('cases.station')} ${c.stationId}` : ''}`,
+            c.flaggedForReview ? h('span', { class: 'review' }, ` · ${t('cases.review')}`) : undefined,
+          ),
+        ),
+      ),
+    );
+  }
+}
