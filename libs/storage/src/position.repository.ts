@@ -24,7 +24,7 @@ export interface TrackPoint {
   headingDeg: number;
   accOn: boolean;
   alarmFlags: number;
-  /** Set when downsampled: the bucket this point stands for (its first report). */
+  /** Set when downsampled: the bucket this point stands for (the point is its fastest report). */
   bucketStartMs?: number;
   bucketReports?: number;
   bucketMaxSpeedKmh?: number;
@@ -33,10 +33,12 @@ export interface TrackPoint {
 export interface TrackQuery {
   /** Explicit bucket width; 0 returns every report. */
   bucketMs?: number;
-  /** Without bucketMs: ranges longer than rawRangeMs are cut into about this many buckets. Default 2,000. */
+  /**
+   * Without bucketMs: at most this many points. A range holding no more reports comes back
+   * raw; a longer one is cut into buckets of ⌈range / maxPoints⌉ (whole seconds), so the
+   * points cover the range evenly and never exceed maxPoints. Default 2,000.
+   */
   maxPoints?: number;
-  /** Ranges up to this long come back raw. Default 2 h. */
-  rawRangeMs?: number;
 }
 
 export interface Track {
@@ -160,31 +162,38 @@ export class PositionRepository {
   }
 
   /**
-   * Reports of one vehicle in [fromMs, toMs). Long ranges are downsampled with date_bin:
-   * one point per bucket (its first report) carrying the bucket's report count and top speed,
-   * so a speeding peak is never averaged away.
+   * Reports of one vehicle in [fromMs, toMs), for playback. Long ranges are downsampled with
+   * date_bin, and each bucket is represented by its FASTEST real report (earliest on a tie),
+   * carrying the bucket's report count and first-report time. Why the fastest and not the
+   * first: playback is where a speeding complaint is checked, and a first-report rule drops
+   * a peak that falls mid-bucket — the track would show a vehicle that never sped. A real
+   * report (not an average) also stays on the road.
    */
   async track(vehicleId: string, fromMs: number, toMs: number, query: TrackQuery = {}): Promise<Track> {
     const rangeMs = Math.max(0, toMs - fromMs);
-    const maxPoints = query.maxPoints ?? 2_000;
-    const bucketMs = query.bucketMs ?? (rangeMs > (query.rawRangeMs ?? 2 * 3_600_000) ? Math.ceil(rangeMs / maxPoints / 1000) * 1000 : 0);
+    const maxPoints = Math.max(1, query.maxPoints ?? 2_000);
+    const range = `vehicle_id = $1 AND device_time >= ${msToTs('$2::float8')} AND device_time < ${msToTs('$3::float8')}`;
+    let bucketMs = query.bucketMs;
+    if (bucketMs === undefined) {
+      const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM positions WHERE ${range}`, [vehicleId, fromMs, toMs]);
+      bucketMs = Number(rows[0]?.n ?? 0) > maxPoints ? Math.max(1, Math.ceil(rangeMs / maxPoints / 1000)) * 1000 : 0;
+    }
     if (bucketMs <= 0) {
       const { rows } = await this.pool.query(
         `SELECT device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags
-         FROM positions WHERE vehicle_id = $1 AND device_time >= ${msToTs('$2::float8')} AND device_time < ${msToTs('$3::float8')}
-         ORDER BY device_time`,
+         FROM positions WHERE ${range} ORDER BY device_time`,
         [vehicleId, fromMs, toMs],
       );
       return { vehicleId, bucketMs: 0, points: rows.map((r) => trackPointOf(r)) };
     }
     const { rows } = await this.pool.query(
-      `SELECT DISTINCT ON (bucket) bucket, device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags,
-              count(*) OVER w AS bucket_reports, max(speed_kmh) OVER w AS bucket_max_speed_kmh
-       FROM (SELECT date_bin($4::float8 * INTERVAL '1 millisecond', device_time, ${msToTs('$2::float8')}) AS bucket, *
-             FROM positions
-             WHERE vehicle_id = $1 AND device_time >= ${msToTs('$2::float8')} AND device_time < ${msToTs('$3::float8')}) s
-       WINDOW w AS (PARTITION BY bucket)
-       ORDER BY bucket, device_time`,
+      `SELECT * FROM (
+         SELECT DISTINCT ON (bucket) bucket, device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags,
+                count(*) OVER w AS bucket_reports, max(speed_kmh) OVER w AS bucket_max_speed_kmh
+         FROM (SELECT date_bin($4::float8 * INTERVAL '1 millisecond', device_time, ${msToTs('$2::float8')}) AS bucket, * FROM positions WHERE ${range}) s
+         WINDOW w AS (PARTITION BY bucket)
+         ORDER BY bucket, speed_kmh DESC, device_time) b
+       ORDER BY bucket`,
       [vehicleId, fromMs, toMs, bucketMs],
     );
     return { vehicleId, bucketMs, points: rows.map((r) => trackPointOf(r)) };

@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
-import type { StoragePool } from '@roadwatch/storage';
+import { PositionRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -19,7 +19,6 @@ import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
 import { ReportsRepository } from './repositories/reports.repository';
-import { TracksRepository } from './repositories/tracks.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
 
 export interface ApiOptions {
@@ -88,7 +87,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     users,
     vehicles,
     alerts: new AlertsRepository(pool),
-    tracks: new TracksRepository(pool),
+    positions: new PositionRepository(pool),
     reports: new ReportsRepository(pool),
     cases: new CasesRepository(pool, options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG),
     publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),

@@ -104,7 +104,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/alerts?acknowledged=false', tokens['admin'])).body.items.map((a: { alertId: string }) => a.alertId).sort()).toEqual(['A-V2', 'A-V3']);
   });
 
-  it('plays a track back raw for short ranges and downsampled (first report per bucket) for long ones', async () => {
+  it('plays a track back raw for short ranges and downsampled (fastest report per bucket, at most maxPoints) for long ones', async () => {
     const t = tokens['c1'];
     const short = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 + 600_000}`, t);
     expect(short.body).toMatchObject({ downsampled: false, bucketMs: 0 });

@@ -117,24 +117,34 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(since.map((p) => p.vehicleId)).not.toContain('L2:2');
     });
 
-    it('downsamples long tracks with date_bin, keeping each bucket\'s top speed', async () => {
+    it('downsamples long tracks with date_bin, each bucket shown by its fastest report', async () => {
       const repo = new PositionRepository(h.pool);
       const start = chinaMidnightMs(now) - DAY_MS + 8 * HOUR_MS; // yesterday 08:00 local
-      // 6 h of 10 s reports; one 118 km/h spike at report 1,000.
+      // 6 h of 10 s reports; one 118 km/h spike at report 1,000 (mid-bucket: 1,000 = 166 × 6 + 4).
       await repo.insertMany(positions('TRK:2', start, 2_160, 10_000, (i) => ({ speedKmh: i === 1_000 ? 118 : 50 + (i % 7) })));
       const raw = await repo.track('TRK:2', start, start + HOUR_MS);
       expect(raw.bucketMs).toBe(0);
       expect(raw.points).toHaveLength(360);
+      // No more reports than maxPoints: raw, whatever the range.
+      expect((await repo.track('TRK:2', start, start + HOUR_MS, { maxPoints: 360 })).bucketMs).toBe(0);
       const perMinute = await repo.track('TRK:2', start, start + 6 * HOUR_MS, { bucketMs: MINUTE_MS });
       expect(perMinute.points).toHaveLength(360);
       expect(perMinute.points.every((p) => p.bucketReports === 6)).toBe(true);
-      expect(perMinute.points[0]?.deviceTimeMs).toBe(start);
+      expect(perMinute.points[0]?.bucketStartMs).toBe(start);
+      // Bucket 0 holds speeds 50..55: its point is the 55 km/h report, the sixth.
+      expect(perMinute.points[0]).toMatchObject({ deviceTimeMs: start + 5 * 10_000, speedKmh: 55, bucketMaxSpeedKmh: 55 });
       const spikeBucket = perMinute.points.find((p) => p.bucketStartMs === start + Math.floor(1_000 / 6) * MINUTE_MS);
-      expect(spikeBucket?.bucketMaxSpeedKmh).toBe(118);
+      // The spike is a real point of the track, at its own time, not only a bucket figure.
+      expect(spikeBucket).toMatchObject({ deviceTimeMs: start + 1_000 * 10_000, speedKmh: 118, bucketMaxSpeedKmh: 118 });
       const auto = await repo.track('TRK:2', start, start + 6 * HOUR_MS, { maxPoints: 100 });
       expect(auto.bucketMs).toBe(216_000);
       expect(auto.points).toHaveLength(100);
-      expect(Math.max(...auto.points.map((p) => p.bucketMaxSpeedKmh ?? 0))).toBe(118);
+      expect(Math.max(...auto.points.map((p) => p.speedKmh))).toBe(118);
+      // An uneven ratio rounds the bucket up to whole seconds: never more than maxPoints, evenly spaced.
+      const uneven = await repo.track('TRK:2', start, start + 6 * HOUR_MS, { maxPoints: 7 });
+      expect(uneven.bucketMs).toBe(3_086_000);
+      expect(uneven.points.length).toBeLessThanOrEqual(7);
+      expect(uneven.points.map((p) => p.bucketStartMs)).toEqual(uneven.points.map((_, i) => start + i * 3_086_000));
     });
 
     it('applies a later alert revision and ignores earlier or equal ones', async () => {

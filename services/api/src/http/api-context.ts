@@ -4,10 +4,10 @@ import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
 import type { CasesRepository } from '../repositories/cases.repository';
 import type { ReportsRepository } from '../repositories/reports.repository';
-import type { TracksRepository } from '../repositories/tracks.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import type { Owner } from '../live/vehicle-directory';
 import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
+import type { PositionRepository } from '@roadwatch/storage';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -15,7 +15,8 @@ export interface ApiContext {
   users: UsersRepository;
   vehicles: VehiclesRepository;
   alerts: AlertsRepository;
-  tracks: TracksRepository;
+  /** libs/storage's positions: track playback. */
+  positions: PositionRepository;
   reports: ReportsRepository;
   cases: CasesRepository;
   /** Publish a case event (a decision) on `cases.events`. */

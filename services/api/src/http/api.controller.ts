@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ackAlertRequest, caseDecisionRequest, companyDto, loginRequest, vehicleDto, type LoginResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseDecisionRequest, companyDto, loginRequest, vehicleDto, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
 import { Scope } from '../auth/scope';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
@@ -56,7 +56,16 @@ export class ApiController {
     const scope = await scopeOf(this.ctx.tokens, auth, 'tracks');
     const q = parseOr400(trackQuery, query, 'query');
     if (!(await this.ctx.vehicles.get(scope, vehicleId))) return notFound('vehicle', vehicleId);
-    return this.ctx.tracks.track(vehicleId, q.fromMs, q.toMs, q.maxPoints ?? this.ctx.maxTrackPoints);
+    // libs/storage's playback (one downsampling rule: each bucket's fastest report); maxPoints bounds it.
+    const track = await this.ctx.positions.track(vehicleId, q.fromMs, q.toMs, { maxPoints: q.maxPoints ?? this.ctx.maxTrackPoints });
+    return {
+      vehicleId,
+      fromMs: q.fromMs,
+      toMs: q.toMs,
+      downsampled: track.bucketMs > 0,
+      bucketMs: track.bucketMs,
+      points: track.points.map((p) => ({ tMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg })),
+    } satisfies TrackResponse;
   }
 
   @Get('v1/alerts')
