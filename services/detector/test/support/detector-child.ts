@@ -3,7 +3,9 @@
  * graceful close, no last commit, no last checkpoint — what a crashed pod does.
  * Configured by env: KAFKA_BROKERS, TOPIC_PREFIX, GROUP_ID, REDIS_URL, STATE_PREFIX,
  * RULES (toy | libs), SLOW_CHECKPOINT_MS (a slow Redis: widens the window between publishing a
- * batch's alerts and checkpointing it, where a kill hurts most).
+ * batch's alerts and checkpointing it, where a kill hurts most). With a slow checkpoint the
+ * child prints `CHECKPOINT_PENDING <alerts>` when it enters one with alerts published and not
+ * yet checkpointed, so a test can kill it inside that window instead of at a random moment.
  */
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
@@ -28,11 +30,19 @@ const bus = new KafkaBus({
 });
 const redisStore = RedisStateStore.connect(env('REDIS_URL'), env('STATE_PREFIX'));
 const slowMs = Number(process.env['SLOW_CHECKPOINT_MS'] ?? 0);
+let alertsSinceCheckpoint = 0;
+const publish = bus.publish.bind(bus);
+bus.publish = async (topic, messages) => {
+  await publish(topic, messages);
+  if (topic === 'alerts') alertsSinceCheckpoint += messages.length;
+};
 const stateStore: StateStore =
   slowMs > 0
     ? {
         load: (ref) => redisStore.load(ref),
         checkpoint: async (ref, checkpoint) => {
+          if (alertsSinceCheckpoint > 0) process.stdout.write(`CHECKPOINT_PENDING ${alertsSinceCheckpoint}\n`);
+          alertsSinceCheckpoint = 0;
           await new Promise((resolve) => setTimeout(resolve, slowMs));
           return redisStore.checkpoint(ref, checkpoint);
         },
