@@ -57,6 +57,16 @@ export default tseslint.config(
     },
   },
   {
+    // The web app's browser e2e specs are composition roots like the standalone host: they
+    // start the real API, storage and bus behind the page. The app's own code stays type:web.
+    files: ['web/test/**/*.e2e.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { ...boundaryOptions(testTools, ['type:testing']), depConstraints: [
+        { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util', 'type:adapter', 'type:testing', 'type:app'] },
+      ] }],
+    },
+  },
+  {
     // Nx's bannedExternalImports only sees npm packages; Node's own I/O modules are
     // kept out of the pure libraries by the core rule.
     files: ['libs/domain/**/*.ts', 'libs/rules/**/*.ts', 'libs/jt808/**/*.ts', 'libs/contracts/**/*.ts'],

@@ -40,6 +40,11 @@ describe('module boundaries (@nx/enforce-module-boundaries, no-restricted-import
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it('the web app may not import an adapter library', async () => {
+    const errors = await boundaryErrors('web/src/planted.ts', "import * as m from '@roadwatch/messaging';\nexport const x = m;\n");
+    expect(errors.join('\n')).toContain('type:web');
+  });
+
   it('libs/contracts may import nothing but zod', async () => {
     const errors = await boundaryErrors('libs/contracts/src/planted.ts', "import pino from 'pino';\nexport const x = pino;\n");
     expect(errors.join('\n')).toContain('pino');

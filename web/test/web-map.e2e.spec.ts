@@ -1,6 +1,3 @@
-/* eslint-disable @nx/enforce-module-boundaries -- this e2e spec is a composition root: it
-   starts the real API (an app) on the in-process bus and PostgreSQL (adapters) to drive the
-   built web app in Chromium. The app code under web/src never imports them. */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
