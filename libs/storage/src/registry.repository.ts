@@ -182,6 +182,17 @@ export class RegistryRepository {
     return rows[0] ? vehicleOf(rows[0]) : undefined;
   }
 
+  async company(companyId: string): Promise<CompanyRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM companies WHERE company_id = $1', [companyId]);
+    const r = rows[0];
+    if (!r) return undefined;
+    const c: CompanyRecord = { companyId: r.company_id, name: r.name, kind: r.kind };
+    for (const [key, value] of [['regionCode', r.region_code], ['licenceNo', r.licence_no], ['contactPhone', r.contact_phone], ['webhookUrl', r.webhook_url]] as const) {
+      if (value !== null && value !== undefined) c[key] = value;
+    }
+    return c;
+  }
+
   /** Terminal → vehicle, as the gateway needs on register/auth. Unknown terminal → undefined. */
   async byTerminal(terminalId: string): Promise<{ terminal: TerminalRecord; vehicle?: VehicleRecord } | undefined> {
     const { rows } = await this.pool.query(

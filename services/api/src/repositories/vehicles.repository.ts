@@ -1,5 +1,5 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
-import type { StoragePool } from '@roadwatch/storage';
+import { PositionRepository, RegistryRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
 
@@ -36,11 +36,6 @@ const BASE = `
          COALESCE(v.region_code, c.region_code) AS region_code, v.axle_count
   FROM vehicles v LEFT JOIN companies c ON c.company_id = v.company_id`;
 
-const LATEST_SQL = `
-  SELECT p.vehicle_id, (extract(epoch FROM p.device_time) * 1000)::float8 AS t, p.latitude_deg, p.longitude_deg, p.speed_kmh, p.heading_deg, p.acc_on
-  FROM unnest($1::text[]) AS ids(id)
-  CROSS JOIN LATERAL (SELECT * FROM positions WHERE vehicle_id = ids.id ORDER BY device_time DESC LIMIT 1) p`;
-
 export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlineAfterMs: number): VehicleStatus => {
   if (!latest) return 'unknown';
   if (nowMs - latest.deviceTimeMs > offlineAfterMs) return 'offline';
@@ -49,12 +44,18 @@ export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlin
 
 /** Registry reads and writes for the API; every read takes the caller's Scope. */
 export class VehiclesRepository {
+  private readonly positions: PositionRepository;
+  private readonly registry: RegistryRepository;
+
   constructor(
     private readonly pool: StoragePool,
     private readonly latest: LatestPositionsPort | undefined,
     private readonly offlineAfterMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.positions = new PositionRepository(pool);
+    this.registry = new RegistryRepository(pool);
+  }
 
   async list(scope: Scope, query: VehicleListQuery): Promise<VehicleListItem[]> {
     const params: unknown[] = [];
@@ -80,29 +81,26 @@ export class VehiclesRepository {
     return rows.map((r) => compact({ vehicleId: r.vehicle_id, companyId: str(r.company_id), regionCode: str(r.region_code), plate: r.plate }));
   }
 
+  /**
+   * Through libs/storage's registry, which writes whole records: the fields the API does not
+   * edit (speed caps, axle details, a terminal's auth code…) are read first and kept.
+   */
   async upsertVehicle(vehicle: VehicleDto): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, axle_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (vehicle_id) DO UPDATE SET plate = EXCLUDED.plate, plate_colour = EXCLUDED.plate_colour, vehicle_class = EXCLUDED.vehicle_class,
-         company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code, axle_count = EXCLUDED.axle_count, updated_at = now()`,
-      [vehicle.vehicleId, vehicle.plate, vehicle.plateColour, vehicle.vehicleClass, vehicle.companyId, vehicle.regionCode ?? null, vehicle.axleCount ?? null],
-    );
-    if (vehicle.terminalId) {
-      await this.pool.query(
-        `INSERT INTO terminals (terminal_id, vehicle_id) VALUES ($1, $2)
-         ON CONFLICT (terminal_id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, updated_at = now()`,
-        [vehicle.terminalId, vehicle.vehicleId],
-      );
-    }
+    const { terminalId, regionCode, axleCount, ...edited } = vehicle;
+    const record: VehicleRecord = { ...(await this.registry.vehicle(vehicle.vehicleId)), ...edited };
+    // Absent in the body means cleared, as before.
+    delete record.regionCode;
+    delete record.axleCount;
+    await this.registry.upsertVehicle({ ...record, ...compact({ regionCode, axleCount }) });
+    if (terminalId) await this.registry.upsertTerminal({ ...(await this.registry.byTerminal(terminalId))?.terminal, terminalId, vehicleId: vehicle.vehicleId });
   }
 
   async vehicleExists(vehicleId: string): Promise<boolean> {
-    return (await this.pool.query(`SELECT 1 FROM vehicles WHERE vehicle_id = $1`, [vehicleId])).rowCount === 1;
+    return (await this.registry.vehicle(vehicleId)) !== undefined;
   }
 
   async companyExists(companyId: string): Promise<boolean> {
-    return (await this.pool.query(`SELECT 1 FROM companies WHERE company_id = $1`, [companyId])).rowCount === 1;
+    return (await this.registry.company(companyId)) !== undefined;
   }
 
   async listCompanies(scope: Scope): Promise<CompanyDto[]> {
@@ -115,11 +113,10 @@ export class VehiclesRepository {
   }
 
   async upsertCompany(company: CompanyDto): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO companies (company_id, name, region_code, licence_no) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (company_id) DO UPDATE SET name = EXCLUDED.name, region_code = EXCLUDED.region_code, licence_no = EXCLUDED.licence_no, updated_at = now()`,
-      [company.companyId, company.name, company.regionCode, company.licenceNo ?? null],
-    );
+    const { licenceNo, ...edited } = company;
+    const record: CompanyRecord = { ...(await this.registry.company(company.companyId)), ...edited };
+    delete record.licenceNo;
+    await this.registry.upsertCompany({ ...record, ...compact({ licenceNo }) });
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg rows
@@ -127,15 +124,9 @@ export class VehiclesRepository {
     const ids = rows.map((r) => r.vehicle_id as string);
     const latest = new Map<string, LatestPositionDto>();
     if (ids.length > 0) {
-      if (this.latest) {
-        const found = await Promise.all(ids.map((id) => this.latest?.get(id)));
-        for (const p of found) if (p) latest.set(p.vehicleId, { deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn });
-      } else {
-        const { rows: found } = await this.pool.query(LATEST_SQL, [ids]);
-        for (const p of found) {
-          latest.set(p.vehicle_id, { deviceTimeMs: Math.round(Number(p.t)), latitudeDeg: p.latitude_deg, longitudeDeg: p.longitude_deg, speedKmh: Number(p.speed_kmh), headingDeg: Number(p.heading_deg), accOn: p.acc_on });
-        }
-      }
+      // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
+      const found: (LatestLike | null | undefined)[] = this.latest ? await Promise.all(ids.map((id) => this.latest?.get(id))) : await this.positions.latest(ids);
+      for (const p of found) if (p) latest.set(p.vehicleId, { deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn });
     }
     const nowMs = this.now();
     return rows.map((r) => {
