@@ -9,4 +9,4 @@ export * from './alert.repository';
 export * from './case.repository';
 export * from './registry.repository';
 export * from './daily.repository';
-export type { Queryable } from './sql';
+export { ownerScopeSql, type OwnerScope, type Queryable } from './sql';

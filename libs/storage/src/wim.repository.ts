@@ -1,6 +1,6 @@
 import type { WimMeasurementV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs } from './sql';
+import { chunked, msToTs, ownerScopeSql, type OwnerScope } from './sql';
 
 /**
  * The batch travels as ONE parameter, the JSON array of the messages themselves, expanded by
@@ -39,11 +39,18 @@ const measurementOf = (r: any): WimMeasurementV1 => {
 };
 
 export interface WimQuery {
-  plate: string;
+  plate?: string;
   plateColour?: number;
-  fromMs: number;
-  toMs: number;
+  stationId?: string;
+  fromMs?: number;
+  toMs?: number;
+  /**
+   * A company sees the weighings of its registered vehicles (plate + colour); a region prefix
+   * matches the station's region, else the vehicle's, else its company's.
+   */
+  scope?: OwnerScope;
   limit?: number;
+  offset?: number;
 }
 
 export class WimRepository {
@@ -58,13 +65,28 @@ export class WimRepository {
     return inserted;
   }
 
-  async byPlate(query: WimQuery): Promise<WimMeasurementV1[]> {
+  /** Newest first; every filter optional, pagination by limit/offset. */
+  async find(query: WimQuery): Promise<WimMeasurementV1[]> {
+    const params: unknown[] = [];
+    const where = [
+      ownerScopeSql(query.scope, { companyId: 'v.company_id', regionCode: `COALESCE(s.region_code, v.region_code, c.region_code, '')` }, params),
+    ];
+    if (query.plate !== undefined) where.push(`w.plate = $${params.push(query.plate)}`);
+    if (query.plateColour !== undefined) where.push(`w.plate_colour = $${params.push(query.plateColour)}`);
+    if (query.stationId !== undefined) where.push(`w.station_id = $${params.push(query.stationId)}`);
+    if (query.fromMs !== undefined) where.push(`w.measured_at >= ${msToTs(`$${params.push(query.fromMs)}::float8`)}`);
+    if (query.toMs !== undefined) where.push(`w.measured_at < ${msToTs(`$${params.push(query.toMs)}::float8`)}`);
+    // The registry joins only matter to a scope; without one they are left out.
+    const joins = query.scope?.companyId !== undefined || query.scope?.regionPrefix !== undefined
+      ? `LEFT JOIN vehicles v ON v.plate = w.plate AND v.plate_colour = w.plate_colour
+         LEFT JOIN companies c ON c.company_id = v.company_id
+         LEFT JOIN wim_stations s ON s.station_id = w.station_id`
+      : '';
     const { rows } = await this.pool.query(
-      `SELECT * FROM wim_measurements
-       WHERE plate = $1 AND ($2::int2 IS NULL OR plate_colour = $2)
-         AND measured_at >= ${msToTs('$3::float8')} AND measured_at < ${msToTs('$4::float8')}
-       ORDER BY measured_at DESC LIMIT $5`,
-      [query.plate, query.plateColour ?? null, query.fromMs, query.toMs, query.limit ?? 500],
+      `SELECT w.* FROM wim_measurements w ${joins}
+       WHERE ${where.join(' AND ')}
+       ORDER BY w.measured_at DESC, w.measurement_id LIMIT $${params.push(query.limit ?? 500)} OFFSET $${params.push(query.offset ?? 0)}`,
+      params,
     );
     return rows.map(measurementOf);
   }

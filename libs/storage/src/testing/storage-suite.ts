@@ -184,10 +184,35 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const records = [wim('S1', 'r1', t, '冀A12345', 55_000), wim('S1', 'r2', t + MINUTE_MS, '冀A12345', 101_000), wim('S2', 'r1', t, '京B1', 30_000)];
       expect(await repo.insertMany(records)).toBe(3);
       expect(await repo.insertMany(records)).toBe(0);
-      const found = await repo.byPlate({ plate: '冀A12345', fromMs: t, toMs: now });
+      const found = await repo.find({ plate: '冀A12345', fromMs: t, toMs: now });
       expect(found.map((m) => m.measurementId)).toEqual(['S1/r2', 'S1/r1']);
       expect(found[0]).toEqual(records[1]);
-      expect(await repo.byPlate({ plate: '冀A12345', fromMs: t + 1, toMs: now })).toHaveLength(1);
+      expect(await repo.find({ plate: '冀A12345', fromMs: t + 1, toMs: now })).toHaveLength(1);
+      expect((await repo.find({ stationId: 'S2', fromMs: t, toMs: now })).map((m) => m.measurementId)).toEqual(['S2/r1']);
+      // Pagination: newest first, ties by measurement id.
+      const page = (offset: number) => repo.find({ fromMs: t, toMs: t + 2 * MINUTE_MS, limit: 1, offset }).then((ms) => ms.map((m) => m.measurementId));
+      expect([...(await page(0)), ...(await page(1)), ...(await page(2)), ...(await page(3))]).toEqual(['S1/r2', 'S1/r1', 'S2/r1']);
+    });
+
+    it('scopes WIM records by company (registered plate + colour) and by region prefix (station, vehicle, company)', async () => {
+      const repo = new WimRepository(h.pool);
+      const registry = new RegistryRepository(h.pool);
+      const t = now - 4 * HOUR_MS;
+      await registry.upsertCompany({ companyId: 'CW', name: '唐山货运', regionCode: '130200' });
+      await registry.upsertVehicle({ vehicleId: '冀B7:2', plate: '冀B7', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CW' });
+      await registry.upsertWimStation({ stationId: 'SW-BJ', name: '京开 K10', regionCode: '110105' });
+      await repo.insertMany([wim('SW-HB', 'r1', t, '冀B7', 40_000), wim('SW-BJ', 'r1', t + MINUTE_MS, '冀B7', 41_000), wim('SW-BJ', 'r2', t + 2 * MINUTE_MS, '京C8', 30_000)]);
+      const ids = (scope: { companyId?: string; regionPrefix?: string }) =>
+        repo.find({ fromMs: t, toMs: t + HOUR_MS, scope }).then((ms) => ms.map((m) => m.measurementId));
+      expect(await ids({ companyId: 'CW' })).toEqual(['SW-BJ/r1', 'SW-HB/r1']);
+      expect(await ids({ companyId: 'OTHER' })).toEqual([]);
+      // The station's region first: both weighings at the Beijing station, whoever was weighed.
+      expect(await ids({ regionPrefix: '11' })).toEqual(['SW-BJ/r2', 'SW-BJ/r1']);
+      // A station without a region falls back to the vehicle's company.
+      expect(await ids({ regionPrefix: '1302' })).toEqual(['SW-HB/r1']);
+      // LIKE wildcards in a prefix are literal.
+      expect(await ids({ regionPrefix: '%' })).toEqual([]);
+      expect(await ids({})).toHaveLength(3);
     });
 
     it('keeps violations once and projects 一超四罚 case events idempotently', async () => {
@@ -232,6 +257,8 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(found?.terminal.authCode).toBe('AUTH');
       expect(found?.vehicle).toMatchObject({ vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true, companyId: 'CR' });
       expect(await registry.byTerminal('unknown')).toBeUndefined();
+      expect(await registry.company('CR')).toEqual({ companyId: 'CR', name: '某运输公司', kind: 'transport', regionCode: '130100' });
+      expect(await registry.company('nobody')).toBeUndefined();
       expect((await registry.wimStation('S1'))?.accuracyClassPct).toBe(5);
       expect((await registry.speedZonesNear(39.9, 116.4)).map((z) => z.segmentId)).toEqual(['G4-1']);
     });

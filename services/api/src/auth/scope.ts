@@ -1,4 +1,5 @@
 import type { ApiRole } from '@roadwatch/contracts';
+import { ownerScopeSql, type OwnerScope } from '@roadwatch/storage';
 
 /**
  * What a caller may see, derived once from the verified token. Every repository turns it
@@ -59,14 +60,18 @@ export class Scope {
     return `${this.kind}:${this.value}`;
   }
 
+  /** The scope as libs/storage's repositories take it. */
+  get filter(): OwnerScope {
+    if (this.kind === 'company') return { companyId: this.value };
+    return this.kind === 'region' ? { regionPrefix: this.value } : {};
+  }
+
   /**
    * SQL condition over a row's company and region columns (expressions); appends its
-   * parameters to `params`. `TRUE` for `all`.
+   * parameters to `params`. `TRUE` for `all`. The same condition libs/storage applies.
    */
   sql(columns: { companyId: string; regionCode: string }, params: unknown[]): string {
-    if (this.kind === 'all') return 'TRUE';
-    params.push(this.kind === 'company' ? this.value : `${this.value}%`);
-    return this.kind === 'company' ? `${columns.companyId} = $${params.length}` : `${columns.regionCode} LIKE $${params.length}`;
+    return ownerScopeSql(this.filter, columns, params);
   }
 
   /** The same rule in memory, for the live feed. */

@@ -1,7 +1,7 @@
 import type { CompanyReportRow, WimRecordItem } from '@roadwatch/contracts';
-import type { StoragePool } from '@roadwatch/storage';
+import { WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
-import { compact, ms, num, TS } from './rows';
+import { compact, num, TS } from './rows';
 
 export interface WimListQuery {
   plate?: string | undefined;
@@ -14,42 +14,25 @@ export interface WimListQuery {
 
 /** WIM records and per-company reports, scoped like everything else. */
 export class ReportsRepository {
-  constructor(private readonly pool: StoragePool) {}
+  private readonly wims: WimRepository;
 
-  /**
-   * WIM records. A company sees the weighings of its own registered vehicles (matched by
-   * plate + colour); a region scope sees its stations' weighings and its vehicles'.
-   */
+  constructor(private readonly pool: StoragePool) {
+    this.wims = new WimRepository(pool);
+  }
+
+  /** WIM records through libs/storage, scoped there (company: its registered plates; region: station, else vehicle). */
   async wim(scope: Scope, query: WimListQuery): Promise<WimRecordItem[]> {
-    const params: unknown[] = [];
-    const where = [
-      scope.sql({ companyId: 'v.company_id', regionCode: `COALESCE(s.region_code, v.region_code, c.region_code, '')` }, params),
-    ];
-    if (query.plate) where.push(`w.plate = $${params.push(query.plate)}`);
-    if (query.stationId) where.push(`w.station_id = $${params.push(query.stationId)}`);
-    if (query.fromMs !== undefined) where.push(`w.measured_at >= ${TS(`$${params.push(query.fromMs)}`)}`);
-    if (query.toMs !== undefined) where.push(`w.measured_at < ${TS(`$${params.push(query.toMs)}`)}`);
-    const { rows } = await this.pool.query(
-      `SELECT w.measurement_id, w.station_id, w.measured_at, w.plate, w.plate_colour, w.axle_count, w.gross_kg, w.speed_kmh
-       FROM wim_measurements w
-       LEFT JOIN vehicles v ON v.plate = w.plate AND v.plate_colour = w.plate_colour
-       LEFT JOIN companies c ON c.company_id = v.company_id
-       LEFT JOIN wim_stations s ON s.station_id = w.station_id
-       WHERE ${where.join(' AND ')} ORDER BY w.measured_at DESC LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
-      params,
-    );
-    return rows.map((r) =>
-      compact({
-        measurementId: r.measurement_id,
-        stationId: r.station_id,
-        measuredAtMs: ms(r.measured_at) as number,
-        plate: r.plate,
-        plateColour: r.plate_colour,
-        axleCount: r.axle_count,
-        grossKg: Number(r.gross_kg),
-        speedKmh: Number(r.speed_kmh),
-      }) as WimRecordItem,
-    );
+    const found = await this.wims.find(compact({ ...query, scope: scope.filter }));
+    return found.map((m) => ({
+      measurementId: m.measurementId,
+      stationId: m.stationId,
+      measuredAtMs: m.measuredAtMs,
+      plate: m.plate,
+      plateColour: m.plateColour,
+      axleCount: m.axleCount,
+      grossKg: m.grossKg,
+      speedKmh: m.speedKmh,
+    }));
   }
 
   /**
