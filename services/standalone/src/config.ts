@@ -15,6 +15,8 @@ export const standaloneEnvSchema = z.object({
   JWT_SECRET: z.string().min(16).optional(),
   /** The built web app (`npm run build -w web`); the map is not served when the folder is absent. */
   WEB_DIST_DIR: z.string().default('web/dist'),
+  /** Road segments and speed zones (GeoJSON) the speeding rule reads posted limits from. */
+  ROADS_GEOJSON: z.string().default('libs/rules/data/sample-roads.geojson'),
   /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
   SIM_VEHICLES: z.coerce.number().int().min(0).max(20_000).default(200),
   SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),

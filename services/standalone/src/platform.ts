@@ -11,7 +11,7 @@ import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } fro
 import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
-import { MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
+import { loadRoadIndex, MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
@@ -96,6 +96,8 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     const detector = await startDetector({
       bus,
       stateStore: new MemoryStateStore(),
+      // The simulated corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60).
+      roads: loadRoadIndex(config.ROADS_GEOJSON),
       directory: vehicles,
       logger: createLogger('detector'),
       metrics,
