@@ -5,13 +5,17 @@ import {
   caseListItem,
   loginResponse,
   page,
+  sourceSiteItem,
   trackResponse,
   vehicleListItem,
+  wimStationItem,
   type AlertItem,
   type CaseListItem,
   type LoginResponse,
+  type SourceSiteItem,
   type TrackResponse,
   type VehicleListItem,
+  type WimStationItem,
 } from '@roadwatch/contracts';
 
 /**
@@ -105,6 +109,16 @@ export class Api {
   /** 一超四罚 cases in scope, newest first (the API orders and scopes them). */
   async cases(limit = 100): Promise<CaseListItem[]> {
     return (await this.get(page(caseListItem), `/v1/cases?limit=${limit}`)).items;
+  }
+
+  /** WIM stations in scope (map layer; roles with the `wim` capability). */
+  async wimStations(): Promise<WimStationItem[]> {
+    return (await this.get(page(wimStationItem), '/v1/wim/stations?limit=1000')).items;
+  }
+
+  /** 货运源头单位 source sites in scope (map layer). */
+  async sourceSites(): Promise<SourceSiteItem[]> {
+    return (await this.get(page(sourceSiteItem), '/v1/source-sites?limit=1000')).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

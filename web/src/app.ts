@@ -21,6 +21,8 @@ const CASE_ROLES: ReadonlySet<ApiUser['role']> = new Set(['enforcement', 'admin'
  * the capabilities itself.
  */
 const MONITOR_ROLES: ReadonlySet<ApiUser['role']> = new Set(['admin', 'operator', 'company']);
+/** Roles with the API's `wim` capability (WIM records and stations); every role may list source sites in its scope. */
+const WIM_ROLES: ReadonlySet<ApiUser['role']> = new Set(['admin', 'operator', 'enforcement']);
 
 export interface RunningApp {
   map: MapView;
@@ -91,11 +93,12 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   });
 
 
-  // Layers and legend. WIM stations and source sites have layers but the API exposes no
-  // endpoint for them yet: the toggles say so instead of drawing invented data.
-  const layerToggle = (id: 'vehicles' | 'wim-stations' | 'source-sites', key: 'layers.vehicles' | 'layers.wim' | 'layers.sources', note?: boolean) => {
-    const box = h('input', { type: 'checkbox', checked: true, onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked) });
-    return h('label', { class: 'layer-toggle' }, box, tr(key), note ? h('small', { class: 'na' }, ' (API —)') : undefined);
+  // Layers and legend. WIM stations and source sites come from the registry over REST;
+  // a role that may not see stations gets no toggle for them.
+  const seesWim = WIM_ROLES.has(session.user.role);
+  const layerToggle = (id: 'vehicles' | 'wim-stations' | 'source-sites', key: 'layers.vehicles' | 'layers.wim' | 'layers.sources') => {
+    const box = h('input', { type: 'checkbox', checked: true, 'data-testid': `layer-${id}`, onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked) });
+    return h('label', { class: 'layer-toggle' }, box, tr(key));
   };
   const legend = h(
     'div',
@@ -105,7 +108,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       .map((c) => h('span', { class: 'legend-item' }, h('i', { style: `background:${CLASS_COLOURS[c]}` }), tr(`class.${c}`))),
     ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) => h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`))),
   );
-  const layers = h('div', { class: 'layers' }, h('strong', { i18n: 'layers.title' }), layerToggle('vehicles', 'layers.vehicles'), layerToggle('wim-stations', 'layers.wim', true), layerToggle('source-sites', 'layers.sources', true), legend);
+  const layers = h('div', { class: 'layers' }, h('strong', { i18n: 'layers.title' }), layerToggle('vehicles', 'layers.vehicles'), seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined, layerToggle('source-sites', 'layers.sources'), legend);
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
   const side = h('div', { class: 'side' });
@@ -165,6 +168,18 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     .alerts({ limit: 100 })
     .then((items) => feed.load(items))
     .catch((e) => console.error('[app] alerts', e));
+
+  // Fixed places: drawn where the registry has coordinates, listed nowhere else.
+  const placed = <T extends { name: string; latitudeDeg?: number | undefined; longitudeDeg?: number | undefined }>(items: T[], id: (x: T) => string) =>
+    items.flatMap((x) => (x.latitudeDeg !== undefined && x.longitudeDeg !== undefined ? [{ id: id(x), name: x.name, lon: x.longitudeDeg, lat: x.latitudeDeg }] : []));
+  if (seesWim) void api
+    .wimStations()
+    .then((items) => map.setPlaces('wim-stations', placed(items, (s) => s.stationId)))
+    .catch((e) => console.error('[app] wim stations', e));
+  void api
+    .sourceSites()
+    .then((items) => map.setPlaces('source-sites', placed(items, (s) => s.sourceSiteId)))
+    .catch((e) => console.error('[app] source sites', e));
 
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);

@@ -8,7 +8,7 @@ import { build } from 'vite';
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, createPool, migrate, PositionRepository } from '@roadwatch/storage';
+import { AlertRepository, createPool, migrate, PositionRepository, RegistryRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 
@@ -63,6 +63,23 @@ const vehicleIdsOnMap = (page: Page): Promise<string[]> =>
     const data = await source.getData();
     return data.features.map((f) => String(f.properties?.['id'])).sort();
   });
+
+/** Ids and coordinates in a place layer's GeoJSON source (WIM stations, source sites), once it has any. */
+const placesOnMap = async (page: Page, layer: 'wim-stations' | 'source-sites', timeoutMs = 10_000, atLeast = 1): Promise<Array<{ id: string; coordinates: number[] }>> => {
+  const read = () =>
+    page.evaluate(async (id) => {
+      const source = window.__roadwatch?.map.map.getSource(id) as { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
+      if (!source) return [];
+      return (await source.getData()).features.map((f) => ({ id: String(f.properties?.['id']), coordinates: f.geometry.type === 'Point' ? f.geometry.coordinates : [] }));
+    }, layer);
+  const deadline = Date.now() + timeoutMs;
+  let found = await read();
+  while (found.length < atLeast && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    found = await read();
+  }
+  return found;
+};
 
 const waitForVehicles = async (page: Page, expected: string[], timeoutMs = 15_000): Promise<string[]> => {
   const deadline = Date.now() + timeoutMs;
@@ -140,6 +157,10 @@ describe('web: live map in real Chromium against the real API', () => {
     for (const v of VEHICLES) {
       await post('/v1/admin/vehicles', { vehicleId: v.vehicleId, plate: v.plate, plateColour: 2, vehicleClass: v.vehicleClass, companyId: v.companyId, regionCode: '110000', terminalId: `T-${v.vehicleId}` });
     }
+    // The registry's fixed places (no admin REST for them yet: the registry's own upserts).
+    const registry = new RegistryRepository(pool);
+    await registry.upsertWimStation({ stationId: 'WEB-ST1', name: 'G4 治超站', kind: 'fixed', regionCode: '110106', latitudeDeg: 39.8, longitudeDeg: 116.25 });
+    await registry.upsertSourceSite({ sourceSiteId: 'WEB-SS1', name: '石料厂', regionCode: '110111', latitudeDeg: 39.66, longitudeDeg: 116.05 });
     await new Promise((r) => setTimeout(r, 800)); // the live directory refreshes after registry changes
 
     // An hour of archived history for the tour coach (the archiver's job in production): track playback reads it.
@@ -184,6 +205,15 @@ describe('web: live map in real Chromium against the real API', () => {
     const ids = await waitForVehicles(page, VEHICLES.map((v) => v.vehicleId));
     expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
     expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
+
+    // The registry's WIM station and source site are on their layers, where the registry puts them (offline basemap: WGS-84 as is).
+    expect(await placesOnMap(page, 'wim-stations')).toEqual([{ id: 'WEB-ST1', coordinates: [116.25, 39.8] }]);
+    expect(await placesOnMap(page, 'source-sites')).toEqual([{ id: 'WEB-SS1', coordinates: [116.05, 39.66] }]);
+    expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('wim-stations', 'visibility') ?? 'visible')).toBe('visible');
+    await page.click('[data-testid=layer-wim-stations]');
+    expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('wim-stations', 'visibility'))).toBe('none');
+    await page.click('[data-testid=layer-wim-stations]');
+    expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('wim-stations', 'visibility'))).toBe('visible');
 
     // Smooth motion: the drawn position glides through points that were never a reported fix.
     const motion = await page.evaluate(async () => {
@@ -348,6 +378,10 @@ describe('web: live map in real Chromium against the real API', () => {
     // Several more ticks: the other company's vehicles never arrive.
     await page.waitForTimeout(1_500);
     expect(await vehicleIdsOnMap(page)).toEqual(['WEB-V1', 'WEB-V2']);
+    // No WIM station layer for a company (the API would refuse it), and the source site is not its company's.
+    expect(await page.$('[data-testid=layer-wim-stations]')).toBeNull();
+    expect(await placesOnMap(page, 'source-sites', 0)).toEqual([]);
+    expect(await placesOnMap(page, 'wim-stations', 0)).toEqual([]);
 
     const foreign: AlertV1 = {
       v: 1, alertId: `web-e2e-foreign-${Date.now()}`, revision: 0, vehicleId: 'WEB-V4', plate: '京D·E2E04', companyId: 'WEBC2',
@@ -375,6 +409,8 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=cases]:not([hidden]) [data-testid=case-list] li', { timeout: 15_000 });
     expect(await page.textContent('[data-testid=case-list]')).toBe('暂无案件');
+    // Enforcement sees the WIM station on the map.
+    expect((await placesOnMap(page, 'wim-stations')).map((p) => p.id)).toEqual(['WEB-ST1']);
     await page.waitForTimeout(1_000);
     expect(refused).toEqual([]);
     expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'))).toEqual([]);

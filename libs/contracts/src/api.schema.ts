@@ -228,6 +228,37 @@ export const wimRecordItem = z.object({
 });
 export type WimRecordItem = z.infer<typeof wimRecordItem>;
 
+/**
+ * `GET /v1/wim/stations` item: a weigh-in-motion station for the map layer. Coordinates are
+ * WGS-84/CGCS2000 and absent when the registry has none (such a station is listed, not drawn).
+ */
+export const wimStationItem = z.object({
+  stationId: z.string(),
+  name: z.string(),
+  /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
+  kind: z.enum(['fixed', 'non_site', 'source']),
+  /** JJG 907 accuracy class as a percentage. */
+  accuracyClassPct: z.number().optional(),
+  regionCode: z.string().optional(),
+  roadName: z.string().optional(),
+  latitudeDeg: z.number().optional(),
+  longitudeDeg: z.number().optional(),
+});
+export type WimStationItem = z.infer<typeof wimStationItem>;
+
+/** `GET /v1/source-sites` item: a 货运源头单位 loading site (quarry, logistics park, …). */
+export const sourceSiteItem = z.object({
+  sourceSiteId: z.string(),
+  name: z.string(),
+  /** The registered company operating the site, when it is one. */
+  companyId: z.string().optional(),
+  regionCode: z.string().optional(),
+  address: z.string().optional(),
+  latitudeDeg: z.number().optional(),
+  longitudeDeg: z.number().optional(),
+});
+export type SourceSiteItem = z.infer<typeof sourceSiteItem>;
+
 /** `GET /v1/reports/companies?fromMs=&toMs=` */
 export const companyReportRow = z.object({
   companyId: z.string(),

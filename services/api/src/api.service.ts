@@ -19,6 +19,7 @@ import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
 import { ReportsRepository } from './repositories/reports.repository';
+import { SitesRepository } from './repositories/sites.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
 
 export interface ApiOptions {
@@ -89,6 +90,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     alerts: new AlertsRepository(pool),
     positions: new PositionRepository(pool),
     reports: new ReportsRepository(pool),
+    sites: new SitesRepository(pool),
     cases: new CasesRepository(pool, options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG),
     publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),
     now,

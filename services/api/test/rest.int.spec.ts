@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import type { StoragePool } from '@roadwatch/storage';
+import { RegistryRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
@@ -136,5 +136,41 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toContain('/v1/vehicles/{vehicleId}/track');
     expect(doc.body.components.schemas.Alert.properties.ack).toBeDefined();
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/wim/stations', '/v1/source-sites']));
+    expect(doc.body.components.schemas.WimStation.properties.latitudeDeg).toBeDefined();
+  });
+
+  it('lists WIM stations and source sites for the map, scoped: region prefix for operators, own sites for companies, no stations for companies', async () => {
+    const registry = new RegistryRepository(pool);
+    await registry.upsertWimStation({ stationId: 'ST-GZ', name: '广州北治超站', kind: 'fixed', accuracyClassPct: 5, regionCode: '440111', roadName: 'G4', latitudeDeg: 23.3, longitudeDeg: 113.27 });
+    await registry.upsertWimStation({ stationId: 'ST-NJ', name: '南京不停车检测点', kind: 'non_site', regionCode: '320115', latitudeDeg: 31.95, longitudeDeg: 118.85 });
+    await registry.upsertWimStation({ stationId: 'ST-NOWHERE', name: '未定位站' });
+    await registry.upsertSourceSite({ sourceSiteId: 'SS-GZ', name: '番禺石场', regionCode: '440113', latitudeDeg: 22.95, longitudeDeg: 113.38 });
+    await registry.upsertSourceSite({ sourceSiteId: 'SS-C1', name: 'C1 自营物流园', companyId: 'C1', regionCode: '440106', latitudeDeg: 23.12, longitudeDeg: 113.36 });
+    await registry.upsertSourceSite({ sourceSiteId: 'SS-NJ', name: '江宁砂场', regionCode: '320115' });
+    const ids = async (path: string, user: string, key: string) => (await get(api.url, path, tokens[user])).body.items.map((x: Record<string, string>) => x[key]);
+
+    // Admin and enforcement (no region): everything, coordinates as stored; a station without them is listed, without them.
+    const all = await get(api.url, '/v1/wim/stations', tokens['admin']);
+    expect(all.body.items).toEqual([
+      { stationId: 'ST-GZ', name: '广州北治超站', kind: 'fixed', accuracyClassPct: 5, regionCode: '440111', roadName: 'G4', latitudeDeg: 23.3, longitudeDeg: 113.27 },
+      { stationId: 'ST-NJ', name: '南京不停车检测点', kind: 'non_site', regionCode: '320115', latitudeDeg: 31.95, longitudeDeg: 118.85 },
+      { stationId: 'ST-NOWHERE', name: '未定位站', kind: 'fixed' },
+    ]);
+    expect(await ids('/v1/wim/stations', 'enf', 'stationId')).toEqual(['ST-GZ', 'ST-NJ', 'ST-NOWHERE']);
+    expect(await ids('/v1/source-sites', 'enf', 'sourceSiteId')).toEqual(['SS-C1', 'SS-GZ', 'SS-NJ']);
+    // Operator 4401: its region only (a station without a region is not in any region).
+    expect(await ids('/v1/wim/stations', 'op-gz', 'stationId')).toEqual(['ST-GZ']);
+    expect(await ids('/v1/source-sites', 'op-gz', 'sourceSiteId')).toEqual(['SS-C1', 'SS-GZ']);
+    // Company users: no stations (no `wim` capability), only the source sites their own company runs.
+    expect((await get(api.url, '/v1/wim/stations', tokens['c1'])).status).toBe(403);
+    expect(await ids('/v1/source-sites', 'c1', 'sourceSiteId')).toEqual(['SS-C1']);
+    expect(await ids('/v1/source-sites', 'c2', 'sourceSiteId')).toEqual([]);
+    expect((await get(api.url, '/v1/source-sites')).status).toBe(401);
+    // Paging and 400s like every list.
+    expect(await ids('/v1/wim/stations?limit=1&offset=1', 'admin', 'stationId')).toEqual(['ST-NJ']);
+    const bad = await get(api.url, '/v1/source-sites?limit=0', tokens['admin']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('query.limit');
   });
 });

@@ -43,7 +43,18 @@ export const STANDALONE_USERS: readonly NewUser[] = [
 ];
 
 /** The simulated fleet in the registry tables, so the API lists and scopes it like any registered fleet. */
-const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[]): Promise<void> => {
+/**
+ * The demo's fixed places, near the simulated corridors (libs/testing's SIMULATED_ROUTES):
+ * the WIM station the simulation posts as sits on G4 in 房山, and two 货运源头单位 where
+ * the simulated trucks could load — a quarry off G107 and a logistics park on G1 at 香河.
+ * Coordinates are WGS-84, like everything else.
+ */
+const DEMO_SOURCE_SITES = [
+  { sourceSiteId: 'SRC-DEMO-QUARRY', name: '房山琉璃河石料厂（演示）', regionCode: '110111', address: '北京市房山区 G107 琉璃河段', latitudeDeg: 39.645, longitudeDeg: 116.045 },
+  { sourceSiteId: 'SRC-DEMO-PARK', name: '香河物流园（演示）', regionCode: '131024', address: '河北省廊坊市香河县 G1 京哈高速旁', latitudeDeg: 39.79, longitudeDeg: 116.91 },
+] as const;
+
+const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], wimStationId?: string): Promise<void> => {
   const registry = new RegistryRepository(pool);
   const companies = new Map(fleet.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode]));
   for (const [companyId, regionCode] of companies) {
@@ -53,6 +64,19 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
     await registry.upsertVehicle(vehicle.facts);
     await registry.upsertTerminal({ terminalId: vehicle.terminalPhone, vehicleId: vehicle.facts.vehicleId });
   }
+  if (wimStationId) {
+    await registry.upsertWimStation({
+      stationId: wimStationId,
+      name: 'G4 京港澳高速 房山治超站（演示）',
+      kind: 'non_site',
+      accuracyClassPct: 5,
+      regionCode: '110111',
+      roadName: 'G4 京港澳高速',
+      latitudeDeg: 39.69,
+      longitudeDeg: 116.13,
+    });
+  }
+  for (const site of DEMO_SOURCE_SITES) await registry.upsertSourceSite(site);
 };
 
 /**
@@ -87,7 +111,8 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
-    await registerFleet(pool, fleet);
+    // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
+    await registerFleet(pool, fleet, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
     // One registry for the whole process: the gateway reads it by terminal, the detector by vehicle and plate.
     const vehicles = VehicleRegistry.fromFleet(fleet);
     const latestPositions = new MemoryLatestPositionStore();

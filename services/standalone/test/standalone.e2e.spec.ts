@@ -70,6 +70,14 @@ describe('standalone platform (the embedded default)', () => {
     const own = await vehiclesSeenBy('company1');
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((vehicle) => vehicle.companyId === 'company-1')).toBe(true);
+
+    // The map's fixed places: the station the simulation posts as, and the demo source sites, all placed.
+    const enforcement = { authorization: `Bearer ${await signIn('enforcement')}` };
+    const stations = (await (await fetch(`${platform.api.url}/v1/wim/stations`, { headers: enforcement })).json()) as { items: Array<{ stationId: string; latitudeDeg?: number }> };
+    expect(stations.items).toEqual([expect.objectContaining({ stationId: 'ST-DEMO-01', latitudeDeg: expect.any(Number), longitudeDeg: expect.any(Number) })]);
+    const sites = (await (await fetch(`${platform.api.url}/v1/source-sites`, { headers: enforcement })).json()) as { items: Array<{ latitudeDeg?: number }> };
+    expect(sites.items.length).toBeGreaterThanOrEqual(2);
+    expect(sites.items.every((site) => site.latitudeDeg !== undefined)).toBe(true);
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {

@@ -26,6 +26,16 @@ maplibregl.setWorkerUrl(workerUrl);
 
 const emptyFc = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
+/** A fixed place drawn on the WIM-station or source-site layer (WGS-84). */
+export interface PlaceMarker {
+  id: string;
+  name: string;
+  lon: number;
+  lat: number;
+}
+
+export type PlaceLayer = 'wim-stations' | 'source-sites';
+
 export interface MapViewOptions {
   container: HTMLElement;
   basemap: BasemapConfig;
@@ -50,6 +60,8 @@ export class MapView {
   private lastDrawMs = 0;
   private clusterMarkers = new Map<number, maplibregl.Marker>();
   private frame = 0;
+  /** Place layers set before the style loaded: applied in onLoad. */
+  private places = new Map<PlaceLayer, PlaceMarker[]>();
 
   constructor(private readonly opts: MapViewOptions) {
     this.toDisplay = displayTransform(basemapCrs(opts.basemap));
@@ -142,6 +154,7 @@ export class MapView {
       if (e.sourceId === 'vehicles' && e.isSourceLoaded) this.updateClusterLabels();
     });
     this.loaded = true;
+    for (const [layer, items] of this.places) this.setPlaces(layer, items);
     this.emitViewport();
     this.loop();
   }
@@ -236,6 +249,16 @@ export class MapView {
     const ids = layerId === 'vehicles' ? ['clusters', 'vehicle-alarm-halo', 'vehicle-points'] : [layerId];
     for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     if (layerId === 'vehicles') for (const m of this.clusterMarkers.values()) m.getElement().style.display = visible ? '' : 'none';
+  }
+
+  /** Replace a place layer's points (WIM stations or source sites from the API). */
+  setPlaces(layer: PlaceLayer, items: PlaceMarker[]): void {
+    this.places.set(layer, items);
+    if (!this.loaded) return;
+    void this.map.getSource<GeoJSONSource>(layer)?.setData({
+      type: 'FeatureCollection',
+      features: items.map((p) => ({ type: 'Feature', properties: { id: p.id, name: p.name }, geometry: { type: 'Point', coordinates: this.toDisplay(p.lon, p.lat) } })),
+    });
   }
 
   showTrack(points: TrackPoint[]): void {

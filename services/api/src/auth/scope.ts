@@ -19,13 +19,17 @@ export interface Principal {
   regionCode?: string;
 }
 
-export type Capability = 'vehicles' | 'alerts' | 'alerts.ack' | 'tracks' | 'wim' | 'reports' | 'cases' | 'live' | 'registry.admin';
+/**
+ * What a role may call. `wim` covers WIM records and the WIM station layer; `sites` the
+ * 货运源头单位 source-site layer (a company user: only the sites its own company runs).
+ */
+export type Capability = 'vehicles' | 'alerts' | 'alerts.ack' | 'tracks' | 'wim' | 'sites' | 'reports' | 'cases' | 'live' | 'registry.admin';
 
 const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'reports', 'cases', 'live', 'registry.admin'],
-  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'reports', 'cases', 'live'],
-  company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'reports', 'cases', 'live'],
-  enforcement: ['wim', 'cases'],
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin'],
+  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live'],
+  company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live'],
+  enforcement: ['wim', 'sites', 'cases'],
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

@@ -4,6 +4,7 @@ import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
 import type { CasesRepository } from '../repositories/cases.repository';
 import type { ReportsRepository } from '../repositories/reports.repository';
+import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import type { Owner } from '../live/vehicle-directory';
 import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
@@ -18,6 +19,8 @@ export interface ApiContext {
   /** libs/storage's positions: track playback. */
   positions: PositionRepository;
   reports: ReportsRepository;
+  /** WIM stations and source sites (map layers). */
+  sites: SitesRepository;
   cases: CasesRepository;
   /** Publish a case event (a decision) on `cases.events`. */
   publishCaseEvent(event: CaseEventV1): Promise<void>;

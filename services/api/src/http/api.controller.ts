@@ -4,7 +4,7 @@ import { Scope } from '../auth/scope';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, caseListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, siteListQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -96,6 +96,22 @@ export class ApiController {
     const scope = await scopeOf(this.ctx.tokens, auth, 'wim');
     const q = parseOr400(wimListQuery, query, 'query');
     return { items: await this.ctx.reports.wim(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  /** WIM stations for the map (admin, operator in its region, enforcement). */
+  @Get('v1/wim/stations')
+  async wimStations(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'wim');
+    const q = parseOr400(siteListQuery, query, 'query');
+    return { items: await this.ctx.sites.wimStations(scope, q), limit: q.limit, offset: q.offset };
+  }
+
+  /** 货运源头单位 source sites for the map; a company user gets only the sites its company runs. */
+  @Get('v1/source-sites')
+  async sourceSites(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'sites');
+    const q = parseOr400(siteListQuery, query, 'query');
+    return { items: await this.ctx.sites.sourceSites(scope, q), limit: q.limit, offset: q.offset };
   }
 
   @Get('v1/reports/companies')

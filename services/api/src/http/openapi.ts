@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as c from '@roadwatch/contracts';
-import { alertListQuery, caseListQuery, reportQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, siteListQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 
 const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -43,6 +43,8 @@ export const openApiDocument = {
       Alert: schema(c.alertItem),
       AckAlertRequest: schema(c.ackAlertRequest),
       WimRecord: schema(c.wimRecordItem),
+      WimStation: schema(c.wimStationItem),
+      SourceSite: schema(c.sourceSiteItem),
       CompanyReportRow: schema(c.companyReportRow),
       Company: schema(c.companyDto),
       VehicleInput: schema(c.vehicleDto),
@@ -69,6 +71,12 @@ export const openApiDocument = {
       post: { summary: 'Acknowledge with a comment (who and when are recorded)', parameters: params(z.object({}), ['alertId']), requestBody: { required: true, ...json('AckAlertRequest') }, responses: { '200': json('Alert'), ...errors, ...notFound } },
     },
     '/v1/wim': { get: { summary: 'WIM records in scope', parameters: params(wimListQuery), responses: { '200': pageOf('WimRecord'), ...errors } } },
+    '/v1/wim/stations': {
+      get: { summary: 'WIM stations for the map layer (admin, enforcement; operators: their region prefix). Company users: 403', parameters: params(siteListQuery), responses: { '200': pageOf('WimStation'), ...errors } },
+    },
+    '/v1/source-sites': {
+      get: { summary: '货运源头单位 source sites for the map layer (admin, enforcement; operators: their region prefix; company users: only the sites their own company runs, usually none)', parameters: params(siteListQuery), responses: { '200': pageOf('SourceSite'), ...errors } },
+    },
     '/v1/reports/companies': {
       get: {
         summary: 'Per company: 上线率, violations by rule, mileage and driving hours (daily aggregate)',

@@ -26,6 +26,9 @@ export const alertListQuery = z.object({
 
 export const wimListQuery = z.object({ plate: z.string().min(1).optional(), stationId: z.string().min(1).optional(), fromMs: ms.optional(), toMs: ms.optional(), ...paging });
 
+/** Map layers (WIM stations, source sites): small registry tables, paged like the rest. */
+export const siteListQuery = z.object({ ...paging });
+
 export const reportQuery = z
   .object({ fromMs: ms, toMs: ms })
   .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] });
