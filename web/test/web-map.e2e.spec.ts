@@ -295,7 +295,7 @@ describe('web: live map in real Chromium against the real API', () => {
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超限 62%，百吨王：实测总重 103,500 kg',
-      details: {},
+      details: { isBaiDunWang: true },
       evidence: {},
       latitudeDeg: 39.78,
       longitudeDeg: 116.2,

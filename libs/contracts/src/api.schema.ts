@@ -126,6 +126,12 @@ export const alertItem = z.object({
   endedAtMs: epochMs.optional(),
   raisedAtMs: epochMs,
   summary: z.string(),
+  /**
+   * 百吨王: an overload alert whose measured gross reached the 百吨王 threshold — the
+   * overload rule's `details.isBaiDunWang`, never read from the summary text. False for
+   * every other rule.
+   */
+  isBaiDunWang: z.boolean(),
   points: z.number().int().optional(),
   fineYuan: z.number().optional(),
   latitudeDeg: z.number().optional(),

@@ -97,9 +97,13 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     expect(c1b.got.positions).toEqual([]);
 
     for (const v of VEHICLES) await bus.publish(TOPICS.alerts, [{ key: v.id, value: alert(`L-${v.id}`, v.id, t) }]);
-    await waitUntil(() => admin.got.alerts.length === 3);
+    // 百吨王 travels as a field, from the overload rule's details.
+    const bdw = { ...alert('L-BDW', 'V1', t), rule: 'overload' as const, severity: 'critical' as const, summary: '超限 60%', details: { isBaiDunWang: true } };
+    await bus.publish(TOPICS.alerts, [{ key: 'V1', value: bdw }]);
+    await waitUntil(() => admin.got.alerts.length === 4);
     await new Promise((r) => setTimeout(r, 300));
-    expect(c1.got.alerts.map((x) => x.alertId)).toEqual(['L-V1']);
+    expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(expect.arrayContaining([['L-V1', false], ['L-BDW', true]]));
+    expect(c1.got.alerts.map((x) => x.alertId)).toEqual(['L-V1', 'L-BDW']);
     expect(c1b.got.alerts).toEqual([]);
   });
 

@@ -90,6 +90,17 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/wim', tokens['enf'])).status).toBe(200);
   });
 
+  it('marks 百吨王 from the overload rule\'s details, not from the summary text', async () => {
+    const t = T0 + 120_000;
+    await insertAlert(pool, { ...alert('BDW-1', 'V3', t), rule: 'overload', severity: 'critical', summary: '超限 62%', details: { isBaiDunWang: true } });
+    await insertAlert(pool, { ...alert('BDW-TEXT', 'V3', t), rule: 'overload', severity: 'minor', summary: '超限 5%（非百吨王）', details: { isBaiDunWang: false } });
+    const admin = tokens['admin'];
+    expect((await get(api.url, '/v1/alerts/BDW-1', admin)).body.isBaiDunWang).toBe(true);
+    expect((await get(api.url, '/v1/alerts/BDW-TEXT', admin)).body.isBaiDunWang).toBe(false);
+    expect((await get(api.url, '/v1/alerts/A-V3', admin)).body.isBaiDunWang).toBe(false);
+    await pool.query(`DELETE FROM alerts WHERE alert_id LIKE 'BDW-%'`);
+  });
+
   it('acknowledges an alert with a comment, storing who and when', async () => {
     const op = tokens['op-gz'];
     const empty = await post(api.url, '/v1/alerts/A-V1/ack', { comment: '' }, op);

@@ -13,14 +13,23 @@ const alert = (over: Partial<AlertItem> = {}): AlertItem => ({
   startedAtMs: 1_000,
   raisedAtMs: 1_000,
   summary: '超速 12%',
+  isBaiDunWang: false,
   ack: null,
   ...over,
 });
 
 describe('cueFor — which alerts beep and flash', () => {
-  it('百吨王 (overload, summary flags it) is severe with sound and flash', () => {
-    const cue = cueFor(alert({ rule: 'overload', severity: 'critical', summary: '超限 58%，百吨王' }));
+  it('百吨王 (the API\'s isBaiDunWang) is severe with sound and flash, whatever its severity', () => {
+    const cue = cueFor(alert({ rule: 'overload', severity: 'critical', summary: '超限 58%', isBaiDunWang: true }));
     expect(cue).toEqual({ level: 'severe', sound: true, flash: true, baiDunWang: true });
+    // The flag alone makes it severe: a minor-severity 百吨王 still beeps.
+    expect(cueFor(alert({ rule: 'overload', severity: 'minor', isBaiDunWang: true }))).toEqual({ level: 'severe', sound: true, flash: true, baiDunWang: true });
+  });
+
+  it('the summary text is not trusted: "百吨王" in a summary without the flag is an ordinary overload', () => {
+    expect(cueFor(alert({ rule: 'overload', severity: 'minor', summary: '超限 10%，疑似百吨王', isBaiDunWang: false }))).toEqual({ level: 'warn', sound: false, flash: false, baiDunWang: false });
+    // Only overload alerts can be 百吨王.
+    expect(cueFor(alert({ rule: 'speeding', severity: 'minor', isBaiDunWang: true })).baiDunWang).toBe(false);
   });
 
   it('a fatigue limit violation is severe even at minor severity; a fatigue pre-warning is not', () => {

@@ -15,10 +15,10 @@ export interface FeedCue {
   baiDunWang: boolean;
 }
 
-type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'summary'>;
+type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'isBaiDunWang'>;
 
-/** 百吨王 is flagged by the overload rule in the summary (alertItem carries no details). */
-export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.summary.includes('百吨王');
+/** 百吨王 is the API's field (the overload rule's decision), not a word in the summary. */
+export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.isBaiDunWang;
 
 export const isFatigueLimit = (a: CueInput): boolean => a.rule.startsWith('fatigue_') && a.level === 'violation';
 

@@ -16,6 +16,7 @@ import {
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 import { Scope } from '../auth/scope';
 import type { TokenService } from '../auth/tokens';
+import { isBaiDunWangAlert } from '../repositories/alerts.repository';
 import type { LatestLike } from '../repositories/vehicles.repository';
 import type { Owner, VehicleDirectory } from './vehicle-directory';
 
@@ -118,6 +119,7 @@ export class LiveGateway {
       startedAtMs: alert.startedAtMs,
       raisedAtMs: alert.raisedAtMs,
       summary: alert.summary,
+      isBaiDunWang: isBaiDunWangAlert(alert.rule, alert.details),
       ack: null,
     };
     const optional = {

@@ -28,6 +28,10 @@ const SELECT = `
   LEFT JOIN companies c ON c.company_id = v.company_id
   LEFT JOIN LATERAL (SELECT acked_at, by_username, comment FROM alert_acks WHERE alert_id = a.alert_id ORDER BY acked_at DESC LIMIT 1) k ON TRUE`;
 
+/** 百吨王 as the overload rule decided it (libs/rules' overload mapper puts it in the alert's details). */
+export const isBaiDunWangAlert = (rule: string, details: unknown): boolean =>
+  rule === 'overload' && typeof details === 'object' && details !== null && (details as Record<string, unknown>)['isBaiDunWang'] === true;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 export const alertItemOf = (r: any): AlertItem =>
   compact({
@@ -44,6 +48,7 @@ export const alertItemOf = (r: any): AlertItem =>
     endedAtMs: ms(r.ended_at),
     raisedAtMs: ms(r.raised_at) as number,
     summary: r.summary,
+    isBaiDunWang: isBaiDunWangAlert(r.rule, r.details),
     points: num(r.points),
     fineYuan: num(r.fine_yuan),
     latitudeDeg: num(r.latitude_deg),
