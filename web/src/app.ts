@@ -1,4 +1,4 @@
-import type { AlertItem, ApiUser, Bbox, LoginResponse } from '@roadwatch/contracts';
+import type { AlertItem, ApiCapability, ApiUser, Bbox, LoginResponse } from '@roadwatch/contracts';
 import { Api, clearSession } from './api';
 import { configuredBasemap } from './config/basemap';
 import { t } from './i18n';
@@ -12,17 +12,11 @@ import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
-/** Roles that work enforcement cases (一超四罚). */
-const CASE_ROLES: ReadonlySet<ApiUser['role']> = new Set(['enforcement', 'admin']);
-
 /**
- * Roles the API lets watch vehicles, alerts and the live feed (its Scope capabilities:
- * `enforcement` has only wim and cases). Mirrored here until the login response carries
- * the capabilities itself.
+ * Roles whose work is the 一超四罚 cases (a UI choice: operators and companies may read
+ * cases too, but their screen is the live map). Only shown with the `cases` capability.
  */
-const MONITOR_ROLES: ReadonlySet<ApiUser['role']> = new Set(['admin', 'operator', 'company']);
-/** Roles with the API's `wim` capability (WIM records and stations); every role may list source sites in its scope. */
-const WIM_ROLES: ReadonlySet<ApiUser['role']> = new Set(['admin', 'operator', 'enforcement']);
+const CASE_ROLES: ReadonlySet<ApiUser['role']> = new Set(['enforcement', 'admin']);
 
 export interface RunningApp {
   map: MapView;
@@ -32,7 +26,9 @@ export interface RunningApp {
 }
 
 export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: HTMLElement, onLogout: () => void): RunningApp => {
-  const monitors = MONITOR_ROLES.has(session.user.role);
+  // What the API lets this user call, from the login response: the app asks for nothing else.
+  const can = (capability: ApiCapability): boolean => session.user.capabilities.includes(capability);
+  const monitors = can('vehicles') && can('alerts') && can('live');
   const store = new VehicleStore();
   const api = new Api(session.token, () => logout());
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
@@ -45,7 +41,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       if (store.byId.has(a.vehicleId)) void card.open(a.vehicleId);
     },
     () => map?.invalidate(),
-    monitors ? (alertId, comment) => api.ack(alertId, comment) : undefined,
+    monitors && can('alerts.ack') ? (alertId, comment) => api.ack(alertId, comment) : undefined,
   );
   const alarmIds = () => feed.feed.alarmVehicleIds();
 
@@ -95,7 +91,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // Layers and legend. WIM stations and source sites come from the registry over REST;
   // a role that may not see stations gets no toggle for them.
-  const seesWim = WIM_ROLES.has(session.user.role);
+  const seesWim = can('wim');
   const layerToggle = (id: 'vehicles' | 'wim-stations' | 'source-sites', key: 'layers.vehicles' | 'layers.wim' | 'layers.sources') => {
     const box = h('input', { type: 'checkbox', checked: true, 'data-testid': `layer-${id}`, onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked) });
     return h('label', { class: 'layer-toggle' }, box, tr(key));
@@ -112,7 +108,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
   const side = h('div', { class: 'side' });
-  const showCases = CASE_ROLES.has(session.user.role);
+  const showCases = can('cases') && CASE_ROLES.has(session.user.role);
   const cases = new CasesPanel(api);
   const casesEl = cases.el;
   if (showCases) {
@@ -176,7 +172,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     .wimStations()
     .then((items) => map.setPlaces('wim-stations', placed(items, (s) => s.stationId)))
     .catch((e) => console.error('[app] wim stations', e));
-  void api
+  if (can('sites')) void api
     .sourceSites()
     .then((items) => map.setPlaces('source-sites', placed(items, (s) => s.sourceSiteId)))
     .catch((e) => console.error('[app] source sites', e));

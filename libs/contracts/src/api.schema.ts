@@ -31,11 +31,19 @@ export const apiUser = z.object({
 });
 export type ApiUser = z.infer<typeof apiUser>;
 
+/**
+ * What a role may call (services/api's Scope holds the table, the one source of truth).
+ * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed.
+ */
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin']);
+export type ApiCapability = z.infer<typeof apiCapability>;
+
 export const loginResponse = z.object({
   /** Bearer token for `Authorization: Bearer …` and for the socket.io handshake `auth.token`. */
   token: z.string(),
   expiresAtMs: epochMs,
-  user: apiUser,
+  /** The signed-in user and what their role may call — clients show only that, never a copy of the role table. */
+  user: apiUser.extend({ capabilities: z.array(apiCapability) }),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 

@@ -53,6 +53,19 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/vehicles', 'forged.token.value')).status).toBe(401);
   });
 
+  it('the login response carries the role\'s capabilities from the Scope table, and they match what the API allows', async () => {
+    const capabilitiesOf = async (username: string, password: string) => (await post(api.url, '/v1/auth/login', { username, password })).body.user.capabilities as string[];
+    expect(await capabilitiesOf('enf', 'enf-pw')).toEqual(['wim', 'sites', 'cases']);
+    expect(await capabilitiesOf('c1', 'c1-pw')).toEqual(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live']);
+    const admin = await capabilitiesOf('admin', 'admin-pw');
+    expect(admin).toContain('registry.admin');
+    // What the list says is what the endpoints do: a capability missing from it is a 403.
+    const enf = tokens['enf'];
+    expect((await get(api.url, '/v1/wim/stations', enf)).status).toBe(200);
+    expect((await get(api.url, '/v1/alerts', enf)).status).toBe(403);
+    expect((await get(api.url, '/v1/wim/stations', tokens['c1'])).status).toBe(403);
+  });
+
   it('a company user sees only its own vehicles, alerts and tracks; another company\'s are 404, by id and by list', async () => {
     const t = tokens['c1'];
     const list = await get(api.url, '/v1/vehicles', t);

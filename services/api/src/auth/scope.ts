@@ -1,4 +1,4 @@
-import type { ApiRole } from '@roadwatch/contracts';
+import type { ApiCapability, ApiRole } from '@roadwatch/contracts';
 import { ownerScopeSql, type OwnerScope } from '@roadwatch/storage';
 
 /**
@@ -20,10 +20,11 @@ export interface Principal {
 }
 
 /**
- * What a role may call. `wim` covers WIM records and the WIM station layer; `sites` the
- * 货运源头单位 source-site layer (a company user: only the sites its own company runs).
+ * What a role may call (names from the contract; this table is the only one — the login
+ * response hands it to clients). `wim` covers WIM records and the WIM station layer;
+ * `sites` the 货运源头单位 source-site layer (a company user: only its own company's sites).
  */
-export type Capability = 'vehicles' | 'alerts' | 'alerts.ack' | 'tracks' | 'wim' | 'sites' | 'reports' | 'cases' | 'live' | 'registry.admin';
+export type Capability = ApiCapability;
 
 const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
   admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin'],
@@ -57,6 +58,11 @@ export class Scope {
 
   can(capability: Capability): boolean {
     return CAPABILITIES[this.principal.role].includes(capability);
+  }
+
+  /** Every capability of the caller's role, in the table's order (the login response's `capabilities`). */
+  get capabilities(): Capability[] {
+    return [...CAPABILITIES[this.principal.role]];
   }
 
   /** Stable key: two sockets with the same key see the same data. */

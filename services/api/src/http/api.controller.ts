@@ -27,9 +27,9 @@ export class ApiController {
     const { username, password } = parseOr400(loginRequest, body, 'body');
     const principal = await this.ctx.users.authenticate(username, password);
     if (!principal) return fail(401, 'unknown user or wrong password');
-    Scope.of(principal);
+    const scope = Scope.of(principal);
     const { token, expiresAtMs } = await this.ctx.tokens.issue(principal);
-    return { token, expiresAtMs, user: principal };
+    return { token, expiresAtMs, user: { ...principal, capabilities: scope.capabilities } };
   }
 
   @Get('v1/me')
