@@ -62,7 +62,7 @@ export default tseslint.config(
     files: ['web/test/**/*.e2e.spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { ...boundaryOptions(testTools, ['type:testing']), depConstraints: [
-        { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util', 'type:adapter', 'type:testing', 'type:app'] },
+        { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util', 'type:adapter', 'type:testing', 'type:app', 'type:host'] },
       ] }],
     },
   },

@@ -1,2 +1,2 @@
-export { startPlatform, type RunningPlatform } from './platform';
+export { startPlatform, type PlatformParts, type RunningPlatform } from './platform';
 export { loadStandaloneConfig, standaloneEnvSchema, type StandaloneConfig } from './config';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { InProcessBus } from '@roadwatch/messaging';
+import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/testing';
@@ -79,12 +79,33 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
   for (const site of DEMO_SOURCE_SITES) await registry.upsertSourceSite(site);
 };
 
+/** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */
+const startEmbeddedStorage = async (config: StandaloneConfig, logger: Logger, closers: Array<() => Promise<void>>): Promise<StoragePool> => {
+  const database: EmbeddedTimescale = await startEmbeddedTimescale({ dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale') });
+  closers.push(() => database.stop());
+  const pool = createPool(database.url, { embedded: true, application: 'roadwatch-standalone' });
+  closers.push(() => pool.end());
+  const migrated = await migrate(pool);
+  logger.info({ mode: migrated.mode, dataDir: config.ROADWATCH_DATA_DIR }, 'embedded TimescaleDB ready');
+  return pool;
+};
+
 /**
  * The embedded default (ARCHITECTURE.md "Two ways to run"): every service in one process
  * over the in-process bus, the embedded TimescaleDB persisted under the data folder, memory
  * instead of Redis, and a simulated fleet driving real TCP terminals into the gateway.
  */
-export const startPlatform = async (config: StandaloneConfig): Promise<RunningPlatform> => {
+/**
+ * Parts a caller brings instead of the embedded ones — the full-chain test runs this very
+ * composition on real Kafka and PostgreSQL. What the caller brings, the caller closes.
+ */
+export interface PlatformParts {
+  bus?: Bus;
+  /** Already migrated. */
+  pool?: StoragePool;
+}
+
+export const startPlatform = async (config: StandaloneConfig, parts: PlatformParts = {}): Promise<RunningPlatform> => {
   const logger = createLogger('standalone');
   const metrics = new ServiceMetrics('standalone');
   const closers: Array<() => Promise<void>> = [];
@@ -99,15 +120,9 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
   };
 
   try {
-    const database: EmbeddedTimescale = await startEmbeddedTimescale({ dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale') });
-    closers.push(() => database.stop());
-    const pool = createPool(database.url, { embedded: true, application: 'roadwatch-standalone' });
-    closers.push(() => pool.end());
-    const migrated = await migrate(pool);
-    logger.info({ mode: migrated.mode, dataDir: config.ROADWATCH_DATA_DIR }, 'embedded TimescaleDB ready');
-
-    const bus = new InProcessBus({ defaultPartitions: TOPIC_PARTITIONS, logger: createLogger('bus', 'warn') });
-    closers.push(() => bus.close());
+    const pool = parts.pool ?? (await startEmbeddedStorage(config, logger, closers));
+    const bus = parts.bus ?? new InProcessBus({ defaultPartitions: TOPIC_PARTITIONS, logger: createLogger('bus', 'warn') });
+    if (!parts.bus) closers.push(() => bus.close());
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
@@ -180,7 +195,7 @@ export const startPlatform = async (config: StandaloneConfig): Promise<RunningPl
 
     const [stationId, apiKey] = (config.WIM_STATION_KEYS.split(',')[0] ?? '').split('=');
     const simulation =
-      config.SIM_VEHICLES > 0 && stationId && apiKey
+      config.SIM_VEHICLES > 0 && config.SIM_DRIVE && stationId && apiKey
         ? await startSimulation({
             fleet,
             gatewayPort: gateway.port,

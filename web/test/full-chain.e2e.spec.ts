@@ -1,0 +1,134 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS, type TopicName } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger } from '@roadwatch/runtime';
+import { createPool, migrate } from '@roadwatch/storage';
+import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName } from '@roadwatch/testing';
+import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
+
+/**
+ * The whole chain, as the issue asks: a JT/T 808 terminal over TCP → gateway → real Kafka →
+ * detector → alerts → archiver (real PostgreSQL) and API → socket.io → the live map in real
+ * headless Chromium. The browser sees the truck move and its speeding alert arrive.
+ * The services are the standalone host's own composition, given the cluster's parts
+ * (KafkaBus, a PostgreSQL schema) instead of the embedded ones.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..');
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// The simulated fleet's 4th vehicle is a six-axle heavy truck on route 3, G107 (national road, posted 80 km/h).
+const FLEET_SIZE = 4;
+const truck = createSimulatedFleet(FLEET_SIZE)[3]!;
+
+const fixOnMap = (page: Page, vehicleId: string): Promise<{ lon: number; lat: number } | null> =>
+  page.evaluate((id) => {
+    const fix = window.__roadwatch?.store.byId.get(id)?.fix;
+    return fix ? { lon: fix.lon, lat: fix.lat } : null;
+  }, vehicleId);
+
+describe('full chain: terminal → gateway → Kafka → detector → archiver/API → socket.io → browser', () => {
+  const env = infraEnv();
+  const prefix = `${uniqueName('chain')}.`;
+  const schema = uniqueName('chain');
+  const webDist = mkdtempSync(join(tmpdir(), 'roadwatch-chain-web-'));
+  const logger = createLogger('full-chain', 'warn');
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'full-chain', topicPrefix: prefix, logger });
+  const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'full-chain' });
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let terminal: TestTerminal;
+
+  beforeAll(async () => {
+    await build({ root: join(repoRoot, 'web'), configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir: webDist, emptyOutDir: true } });
+    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
+    await migrate(pool);
+    platform = await startPlatform(
+      loadStandaloneConfig({
+        ROADWATCH_DATA_DIR: join(webDist, 'unused'),
+        GATEWAY_PORT: '0',
+        WIM_HTTP_PORT: '0',
+        OPS_PORT: '0',
+        API_PORT: '0',
+        WEB_DIST_DIR: webDist,
+        // The registry holds the fleet; the test drives the truck's terminal itself.
+        SIM_VEHICLES: String(FLEET_SIZE),
+        SIM_DRIVE: 'false',
+      }),
+      { bus, pool },
+    );
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    terminal = await TestTerminal.connect({ host: '127.0.0.1', port: platform.gateway.port, phone: truck.terminalPhone });
+    await terminal.registerAndAuthenticate(truck.facts.plate, truck.facts.plateColour);
+  });
+
+  afterAll(async () => {
+    await terminal?.close();
+    await browser?.close();
+    await platform?.close();
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
+    rmSync(webDist, { recursive: true, force: true });
+  });
+
+  it('the operator sees the truck move and its speeding alert arrive, and the archive holds its track', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(platform.api.url);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'admin');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 20_000 });
+
+    // 110 km/h where G107 is posted 80: six reports 10 s apart (device time), ending now.
+    const startMs = Math.floor((Date.now() - 50_000) / 1000) * 1000;
+    let distanceM = 2_000;
+    // Each report is stored (0x8001 comes only after Kafka acknowledged it) before the next.
+    const report = async (deviceTimeMs: number): Promise<void> => {
+      const { position, headingDeg } = pointAlongRoute(truck.routeIndex, distanceM);
+      distanceM += 305; // 110 km/h for 10 s
+      await terminal.waitForAnswer(terminal.sendLocation({ ...position, headingDeg, speedKmh: 110, deviceTimeMs }));
+    };
+    for (let i = 0; i < 6; i++) await report(startMs + i * 10_000);
+
+    await page.waitForFunction((id) => Boolean(window.__roadwatch?.store.byId.get(id)?.fix), truck.facts.vehicleId, { timeout: 30_000 });
+    const before = await fixOnMap(page, truck.facts.vehicleId);
+
+    // The speeding episode (≥ 30 s over, RULES.md §8) reaches the operator's feed.
+    await page.waitForFunction(
+      (plate) => [...document.querySelectorAll('[data-testid=alert-feed] li')].some((li) => li.textContent?.includes(plate)),
+      truck.facts.plate,
+      { timeout: 30_000 },
+    );
+    const feedText = await page.textContent('[data-testid=alert-feed]');
+    expect(feedText).toContain(truck.facts.plate);
+
+    // It keeps driving: the map follows.
+    for (let i = 6; i < 9; i++) await report(startMs + i * 10_000);
+    await page.waitForFunction(
+      ([id, lon]) => window.__roadwatch?.store.byId.get(id as string)?.fix?.lon !== lon,
+      [truck.facts.vehicleId, before?.lon] as const,
+      { timeout: 15_000 },
+    );
+    const after = await fixOnMap(page, truck.facts.vehicleId);
+    expect(after).not.toEqual(before);
+
+    mkdirSync(join(repoRoot, 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'artifacts/full-chain.png') });
+
+    // The archiver kept every acknowledged report, once, and the alert.
+    const storedReports = async (): Promise<number> =>
+      Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions WHERE vehicle_id = $1', [truck.facts.vehicleId])).rows[0]?.n);
+    for (let waited = 0; (await storedReports()) < 9 && waited < 30_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    expect(await storedReports()).toBe(9);
+    const alerts = await pool.query<{ rule: string }>('SELECT rule FROM alerts WHERE vehicle_id = $1', [truck.facts.vehicleId]);
+    expect(alerts.rows.map((r) => r.rule)).toContain('speeding');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
+
