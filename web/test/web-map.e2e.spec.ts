@@ -8,7 +8,7 @@ import { build } from 'vite';
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, createPool, migrate, PositionRepository, RegistryRepository } from '@roadwatch/storage';
+import { AlertRepository, createPool, migrate, PositionRepository, RegistryRepository, runMaintenance } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 
@@ -166,8 +166,11 @@ describe('web: live map in real Chromium against the real API', () => {
     // An hour of archived history for the tour coach (the archiver's job in production): track playback reads it.
     const hourAgo = Date.now() - 3_600_000;
     await new PositionRepository(pool).insertMany(
-      Array.from({ length: 30 }, (_, i) => ({ ...position(VEHICLES[0], 0), deviceTimeMs: hourAgo + i * 60_000, receivedAtMs: hourAgo + i * 60_000, latitudeDeg: 39.80 + i * 0.001, longitudeDeg: 116.25 + i * 0.001 })),
+      Array.from({ length: 30 }, (_, i) => ({ ...position(VEHICLES[0], 0), driverId: 'DRV-E2E', deviceTimeMs: hourAgo + i * 60_000, receivedAtMs: hourAgo + i * 60_000, latitudeDeg: 39.80 + i * 0.001, longitudeDeg: 116.25 + i * 0.001 })),
     );
+    // Its driver (IC card) in the registry, and the daily aggregate refreshed as the archiver's upkeep would.
+    await registry.upsertDriver({ driverId: 'DRV-E2E', name: '张师傅', companyId: 'WEBC1' });
+    await runMaintenance(pool, { scheduler: 'absent', refreshAll: true });
 
     // The fleet keeps reporting, as terminals do.
     publisher = setInterval(() => {
@@ -256,6 +259,9 @@ describe('web: live map in real Chromium against the real API', () => {
     const card = await page.textContent('[data-testid=vehicle-card]');
     expect(card).toContain('一号旅游客运');
     expect(card).toContain('公里/时');
+    // Driver from the latest archived report's IC card, today's driving from vehicle_daily (an estimate, marked ≈).
+    await page.waitForFunction(() => document.querySelector('[data-testid=vehicle-card]')?.textContent?.includes('张师傅 (DRV-E2E)'), undefined, { timeout: 5_000 });
+    expect(await page.textContent('[data-testid=vehicle-card]')).toMatch(/今日驾驶时长≈ \d+ 小时 \d\d 分钟/);
 
     // Track playback from the card: the REST track is drawn, and the slider moves the head along it.
     await page.click('[data-testid=vehicle-card] button.primary');

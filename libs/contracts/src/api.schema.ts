@@ -71,6 +71,8 @@ export const latestPositionDto = z.object({
   speedKmh: z.number(),
   headingDeg: z.number(),
   accOn: z.boolean().optional(),
+  /** The driver the terminal reported with this fix (0x0702 IC card), when it reported one. */
+  driverId: z.string().optional(),
 });
 export type LatestPositionDto = z.infer<typeof latestPositionDto>;
 
@@ -86,6 +88,26 @@ export const vehicleListItem = z.object({
   axleCount: z.number().int().optional(),
   status: vehicleStatus,
   latest: latestPositionDto.nullable(),
+  /**
+   * The driver of the latest report (`latest.driverId`, a 0x0702 IC card), named when the
+   * registry knows that driver id. Absent when the latest report carries no driver.
+   */
+  driver: z.object({ driverId: z.string(), name: z.string().optional() }).optional(),
+  /**
+   * Today (Asia/Shanghai) from the daily aggregate `vehicle_daily`, as fresh as its last
+   * refresh (`throughMs` = the last report it includes). Absent when it has no row for today.
+   * Driving hours are an estimate: the day's reporting span × the share of moving reports
+   * (the same estimate as the company report), not the fatigue rule's own tally.
+   */
+  today: z
+    .object({
+      date: z.string(),
+      drivingHoursEstimate: z.number().nonnegative(),
+      mileageKm: z.number().optional(),
+      reports: z.number().int(),
+      throughMs: epochMs,
+    })
+    .optional(),
 });
 export type VehicleListItem = z.infer<typeof vehicleListItem>;
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import { RegistryRepository, type StoragePool } from '@roadwatch/storage';
+import { chinaDateOf } from '@roadwatch/domain';
+import { RegistryRepository, runMaintenance, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
@@ -112,6 +113,30 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/alerts/BDW-TEXT', admin)).body.isBaiDunWang).toBe(false);
     expect((await get(api.url, '/v1/alerts/A-V3', admin)).body.isBaiDunWang).toBe(false);
     await pool.query(`DELETE FROM alerts WHERE alert_id LIKE 'BDW-%'`);
+  });
+
+  it('the vehicle carries the latest report\'s IC-card driver (named from the registry) and today\'s figures from vehicle_daily', async () => {
+    await new RegistryRepository(pool).upsertDriver({ driverId: 'DRV-9', name: '王师傅', companyId: 'C2' });
+    for (const [dt, speed] of [[-50_000, 60], [-40_000, 62]] as const) {
+      await pool.query(
+        `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, driver_id, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
+         VALUES ('V2', to_timestamp($1 / 1000.0), 'T-V2', true, 'DRV-9', 22.53, 113.93, $2, 0, true, true, 'realtime', now())`,
+        [NOW + dt, speed],
+      );
+    }
+    await runMaintenance(pool, { scheduler: 'absent', refreshAll: true });
+    const v2 = (await get(api.url, '/v1/vehicles/V2', tokens['c2'])).body;
+    expect(v2.latest.driverId).toBe('DRV-9');
+    expect(v2.driver).toEqual({ driverId: 'DRV-9', name: '王师傅' });
+    if (chinaDateOf(NOW - 60_000) === chinaDateOf(Date.now())) {
+      // V2's reports today: NOW−60 s stopped, NOW−50 s and NOW−40 s moving.
+      expect(v2.today).toEqual({ date: chinaDateOf(Date.now()), drivingHoursEstimate: expect.any(Number), reports: 3, throughMs: NOW - 40_000 });
+      expect(v2.today.drivingHoursEstimate).toBeCloseTo(((20_000 / 3_600_000) * 2) / 3, 6);
+    }
+    // No IC card on V1's reports: no driver, never a guess. Lists carry the same fields.
+    const list = (await get(api.url, '/v1/vehicles', tokens['admin'])).body.items as Array<{ vehicleId: string; driver?: unknown }>;
+    expect(list.find((v) => v.vehicleId === 'V1')?.driver).toBeUndefined();
+    expect(list.find((v) => v.vehicleId === 'V2')?.driver).toEqual({ driverId: 'DRV-9', name: '王师傅' });
   });
 
   it('acknowledges an alert with a comment, storing who and when', async () => {

@@ -1,4 +1,4 @@
-import type { AlertItem } from '@roadwatch/contracts';
+import type { AlertItem, VehicleListItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { drawnStatus, type VehicleState } from '../map/vehicle-store';
@@ -14,13 +14,20 @@ export interface CardDeps {
 
 /**
  * The vehicle card: plate, company, driver, speed, driving time today, open alerts.
- * Driver and driving time are not in the API's vehicle DTO yet, so they show "—"
- * (no invented values) until contracts carry them.
+ * Driver (the latest report's IC card) and today's driving (the daily aggregate's
+ * estimate) come from `GET /v1/vehicles/:id` on opening; without them the card says "—".
  */
+/** Hours as "≈ 3 h 05 min" (an estimate, and said to be one). */
+export const drivingTime = (hours: number): string => {
+  const minutes = Math.round(hours * 60);
+  return `≈ ${Math.floor(minutes / 60)} ${t('unit.hours')} ${String(minutes % 60).padStart(2, '0')} ${t('unit.minutes')}`;
+};
+
 export class VehicleCard {
   readonly el = h('aside', { class: 'vehicle-card', hidden: true, 'data-testid': 'vehicle-card' });
   private vehicleId: string | undefined;
   private openAlerts: AlertItem[] | undefined;
+  private details: VehicleListItem | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: CardDeps) {
@@ -30,11 +37,20 @@ export class VehicleCard {
   async open(vehicleId: string): Promise<void> {
     this.vehicleId = vehicleId;
     this.openAlerts = undefined;
+    this.details = undefined;
     this.el.hidden = false;
     this.render();
     clearInterval(this.timer);
     // Refresh the values in place each second; the card's structure (and its buttons) stays.
     this.timer = setInterval(() => this.update(), 1000);
+    void this.deps.api
+      .vehicle(vehicleId)
+      .then((details) => {
+        if (this.vehicleId !== vehicleId) return;
+        this.details = details;
+        this.update();
+      })
+      .catch((e) => console.warn('[card] vehicle', e));
     try {
       const alerts = await this.deps.api.alerts({ vehicleId, limit: 50 });
       if (this.vehicleId === vehicleId) {
@@ -88,10 +104,11 @@ export class VehicleCard {
     set('card.class', t(`class.${v.vehicleClass}`));
     set('card.status', h('span', { class: `status status-${status}` }, t(`status.${status}`)));
     set('card.company', v.companyName ?? v.companyId ?? '—');
-    // Not in the API's vehicle DTO yet: shown as unknown, never invented.
-    set('card.driver', '—');
+    // Only what the API knows: the latest report's IC card, the daily aggregate's estimate.
+    const driver = this.details?.driver;
+    set('card.driver', driver ? (driver.name ? `${driver.name} (${driver.driverId})` : driver.driverId) : '—');
     set('card.speed', v.fix ? `${v.fix.speedKmh.toFixed(0)} ${t('unit.kmh')}` : '—');
-    set('card.drivingToday', '—');
+    set('card.drivingToday', this.details?.today ? drivingTime(this.details.today.drivingHoursEstimate) : '—');
     set('card.lastReport', v.fix ? fmtTime(v.fix.deviceTimeMs) : '—');
     set(
       'card.openAlerts',

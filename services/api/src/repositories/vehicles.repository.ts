@@ -1,5 +1,6 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
-import { PositionRepository, RegistryRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import { chinaDateOf } from '@roadwatch/domain';
+import { PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
 
@@ -18,6 +19,8 @@ export interface LatestLike {
   headingDeg: number;
   accOn: boolean;
   plate?: string | undefined;
+  /** 0x0702 IC-card driver reported with the fix. */
+  driverId?: string | undefined;
 }
 
 export interface VehicleListQuery {
@@ -46,6 +49,7 @@ export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlin
 export class VehiclesRepository {
   private readonly positions: PositionRepository;
   private readonly registry: RegistryRepository;
+  private readonly daily: VehicleDailyRepository;
 
   constructor(
     private readonly pool: StoragePool,
@@ -55,6 +59,7 @@ export class VehiclesRepository {
   ) {
     this.positions = new PositionRepository(pool);
     this.registry = new RegistryRepository(pool);
+    this.daily = new VehicleDailyRepository(pool);
   }
 
   async list(scope: Scope, query: VehicleListQuery): Promise<VehicleListItem[]> {
@@ -126,11 +131,24 @@ export class VehiclesRepository {
     if (ids.length > 0) {
       // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
       const found: (LatestLike | null | undefined)[] = this.latest ? await Promise.all(ids.map((id) => this.latest?.get(id))) : await this.positions.latest(ids);
-      for (const p of found) if (p) latest.set(p.vehicleId, { deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn });
+      for (const p of found) {
+        if (p) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
+      }
     }
     const nowMs = this.now();
+    const driverIds = [...new Set([...latest.values()].flatMap((p) => (p.driverId ? [p.driverId] : [])))];
+    const driverNames = new Map<string, string>();
+    if (driverIds.length > 0) {
+      const { rows: drivers } = await this.pool.query(`SELECT driver_id, name FROM drivers WHERE driver_id = ANY($1::text[])`, [driverIds]);
+      for (const d of drivers) driverNames.set(d.driver_id, d.name);
+    }
+    // Today's row of the daily aggregate, one query for the page.
+    const today = chinaDateOf(nowMs);
+    const days = new Map(ids.length > 0 ? (await this.daily.forVehicles(ids, today, today)).map((d) => [d.vehicleId, d]) : []);
     return rows.map((r) => {
       const position = latest.get(r.vehicle_id) ?? null;
+      const day = days.get(r.vehicle_id);
+      const driverId = position?.driverId;
       return compact({
         vehicleId: r.vehicle_id,
         plate: r.plate,
@@ -142,6 +160,16 @@ export class VehiclesRepository {
         axleCount: num(r.axle_count),
         status: statusOf(position, nowMs, this.offlineAfterMs),
         latest: position,
+        driver: driverId ? compact({ driverId, name: driverNames.get(driverId) }) : undefined,
+        today: day
+          ? compact({
+              date: day.date,
+              drivingHoursEstimate: (((day.lastReportMs - day.firstReportMs) / 3_600_000) * day.movingReports) / Math.max(day.reports, 1),
+              mileageKm: day.mileageKm,
+              reports: day.reports,
+              throughMs: day.lastReportMs,
+            })
+          : undefined,
       }) as VehicleListItem;
     });
   }
