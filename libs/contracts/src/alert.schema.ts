@@ -40,7 +40,13 @@ export const alertV1 = z.object({
   /** Traffic points (记分) where the rule gives them. */
   points: z.number().int().nonnegative().optional(),
   fineYuan: z.number().nonnegative().optional(),
+  /**
+   * Chinese, the text shown by default (the UI is Chinese-first): the regulator's terms
+   * (超速, 疲劳驾驶, 超限…) with the figures.
+   */
   summary: z.string(),
+  /** `summary` in English, same figures; shown when the UI language is English. Optional: older alerts have none. */
+  summaryEn: z.string().optional(),
   details: z.record(z.string(), z.unknown()).default({}),
   evidence: z.object({
     positions: z.array(z.object({ deviceTimeMs: epochMs, latitudeDeg: z.number(), longitudeDeg: z.number(), speedKmh: z.number() })).optional(),

@@ -45,6 +45,7 @@ export const assessmentOfViolation = (v: OverloadViolationV1, config: Pick<Overl
     isBaiDunWang: v.isBaiDunWang,
     severity: v.severity,
     escalation: { recommendedForReview: v.isBaiDunWang, reasons: v.isBaiDunWang ? ['百吨王'] : [] },
-    summary: `${m.plate}: 超限 case from ${v.violationId}`,
+    summary: `${m.plate}：超限案件，源自${v.violationId}`,
+    summaryEn: `${m.plate}: 超限 case from ${v.violationId}`,
   };
 };

@@ -25,7 +25,10 @@ export interface AlertDraft {
   driverId?: string;
   points?: number;
   fineYuan?: number;
+  /** Chinese, shown by default (regulator's terms: 超速, 疲劳驾驶, 超限…). */
   summary: string;
+  /** The same text in English, with the same figures. */
+  summaryEn: string;
   details?: Record<string, unknown>;
   evidence?: EvidencePosition[];
   latitudeDeg?: number;
@@ -60,6 +63,7 @@ export const buildAlert = (facts: VehicleFacts, draft: AlertDraft): AlertV1 => {
     startedAtMs: int(draft.startedAtMs),
     raisedAtMs: int(draft.raisedAtMs),
     summary: draft.summary,
+    summaryEn: draft.summaryEn,
     details: draft.details ?? {},
     evidence: draft.evidence ? { positions: draft.evidence.map((p) => ({ ...p, deviceTimeMs: int(p.deviceTimeMs) })) } : {},
   };
@@ -83,4 +87,27 @@ export const formatDuration = (ms: number): string => {
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
+};
+
+/** "3小时40分钟5秒" — the Chinese summaries' durations; zero parts are left out ("4小时", "20分钟"). */
+export const formatDurationZh = (ms: number): string => {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const text = `${h > 0 ? `${h}小时` : ''}${m > 0 ? `${m}分钟` : ''}${s > 0 ? `${s}秒` : ''}`;
+  return text === '' ? '0秒' : text;
+};
+
+/** "02:00" → "2时", "05:30" → "5时30分". */
+const clockZh = (hhmm: string): string => {
+  const [h = '0', m = '0'] = hhmm.split(':');
+  const minutes = Number(m);
+  return `${Number(h)}时${minutes > 0 ? `${minutes}分` : ''}`;
+};
+
+/** A daily window in the regulator's words: "凌晨2时至5时", "22时至6时". */
+export const formatClockRangeZh = (start: string, end: string): string => {
+  const small = (hhmm: string): boolean => Number(hhmm.split(':')[0]) < 6;
+  return `${small(start) && small(end) ? '凌晨' : ''}${clockZh(start)}至${clockZh(end)}`;
 };

@@ -1,6 +1,6 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
-import { buildAlert, driverIdOfSubject, formatDuration, type EvidencePosition } from '../common/alerts';
+import { buildAlert, driverIdOfSubject, formatDuration, formatDurationZh, type EvidencePosition } from '../common/alerts';
 import type { RulesConfig } from '../common/rules-config';
 import { dailyWindowOverlapMs } from '../common/time-window';
 import {
@@ -115,7 +115,7 @@ export const evaluateFatigue = (
     if (sub.continuousViolated) {
       outputs.push(buildAlert(facts, {
         ...common, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation',
-        summary: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(cfg.continuousLimitMs)}); period ended`,
+        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
         details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
         evidence: sub.periodStart ? [sub.periodStart] : [],
       }));
@@ -124,7 +124,7 @@ export const evaluateFatigue = (
       const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
       outputs.push(buildAlert(facts, {
         ...common, rule: 'fatigue_night', level: 'violation', severity: 'major',
-        summary: `Night driving ${formatDuration(nightMs)} in one driving period (limit ${formatDuration(cfg.nightLimitMs)}); period ended`,
+        ...nightViolationText(nightMs, cfg.nightLimitMs, true),
         details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
         evidence: sub.periodStart ? [sub.periodStart] : [],
       }));
@@ -232,14 +232,15 @@ const measure = (
     sub.continuousPrewarned = true;
     outputs.push(buildAlert(facts, {
       ...base, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation', windowKey: periodStartMs, endedAtMs: nowMs,
-      summary: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(cfg.continuousLimitMs)})`,
+      ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false),
       details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
     }));
   } else if (drivingMs >= continuousPre && !sub.continuousPrewarned) {
     sub.continuousPrewarned = true;
     outputs.push(buildAlert(facts, {
       ...base, rule: 'fatigue_continuous', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
-      summary: `Continuous driving ${formatDuration(drivingMs)}: rest within ${formatDuration(cfg.continuousLimitMs - drivingMs)}`,
+      summary: `疲劳驾驶预警：已连续驾驶${formatDurationZh(drivingMs)}，请在${formatDurationZh(cfg.continuousLimitMs - drivingMs)}内停车休息`,
+      summaryEn: `Continuous driving ${formatDuration(drivingMs)}: rest within ${formatDuration(cfg.continuousLimitMs - drivingMs)}`,
       details: {
         drivingMs, limitMs: cfg.continuousLimitMs, remainingMs: cfg.continuousLimitMs - drivingMs, terminalAlarms: sub.terminalAlarms,
         ...(driverId ? { driverId } : {}),
@@ -256,14 +257,15 @@ const measure = (
       sub.nightPrewarned = true;
       outputs.push(buildAlert(facts, {
         ...base, rule: 'fatigue_night', level: 'violation', severity: 'major', windowKey: periodStartMs, endedAtMs: nowMs,
-        summary: `Night driving ${formatDuration(nightMs)} in one driving period (limit ${formatDuration(cfg.nightLimitMs)})`,
+        ...nightViolationText(nightMs, cfg.nightLimitMs, false),
         details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, nightStart: cfg.nightStart, nightEnd: cfg.nightEnd, terminalAlarms: sub.terminalAlarms },
       }));
     } else if (nightMs >= cfg.nightLimitMs - cfg.prewarningLeadMs && !sub.nightPrewarned) {
       sub.nightPrewarned = true;
       outputs.push(buildAlert(facts, {
         ...base, rule: 'fatigue_night', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
-        summary: `Night driving ${formatDuration(nightMs)}: rest within ${formatDuration(cfg.nightLimitMs - nightMs)}`,
+        summary: `疲劳驾驶预警：夜间已连续驾驶${formatDurationZh(nightMs)}，请在${formatDurationZh(cfg.nightLimitMs - nightMs)}内停车休息`,
+        summaryEn: `Night driving ${formatDuration(nightMs)}: rest within ${formatDuration(cfg.nightLimitMs - nightMs)}`,
         details: {
           nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, remainingMs: cfg.nightLimitMs - nightMs,
           ttsText: `您夜间已连续驾驶${minutesText(nightMs)}，请在${Math.ceil((cfg.nightLimitMs - nightMs) / 60_000)}分钟内停车休息`,
@@ -280,14 +282,16 @@ const measure = (
     sub.dailyPhase = 'violated';
     outputs.push(buildAlert(facts, {
       ...dailyBase, endedAtMs: nowMs, rule: 'fatigue_daily', level: 'violation', severity: 'major',
-      summary: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
+      summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）`,
+      summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
       details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },
     }));
   } else if (dailyMs >= cfg.dailyLimitMs - cfg.prewarningLeadMs && sub.dailyPhase === 'below') {
     sub.dailyPhase = 'prewarned';
     outputs.push(buildAlert(facts, {
       ...dailyBase, rule: 'fatigue_daily', level: 'prewarning', severity: 'minor',
-      summary: `Driving ${formatDuration(dailyMs)} in the last 24 h: ${formatDuration(cfg.dailyLimitMs - dailyMs)} left`,
+      summary: `疲劳驾驶预警：24小时内累计驾驶${formatDurationZh(dailyMs)}，剩余${formatDurationZh(cfg.dailyLimitMs - dailyMs)}`,
+      summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h: ${formatDuration(cfg.dailyLimitMs - dailyMs)} left`,
       details: {
         drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, remainingMs: cfg.dailyLimitMs - dailyMs,
         ttsText: `您24小时内已累计驾驶${minutesText(dailyMs)}，请合理安排休息`,
@@ -296,3 +300,15 @@ const measure = (
   }
   return sub;
 };
+
+/** Continuous-driving violation (>4 h without a 20 min rest): raised while driving, re-emitted when the period ends. */
+const continuousViolationText = (drivingMs: number, limitMs: number, ended: boolean): { summary: string; summaryEn: string } => ({
+  summary: `疲劳驾驶：连续驾驶${formatDurationZh(drivingMs)}未停车休息20分钟以上（上限${formatDurationZh(limitMs)}）${ended ? '，驾驶时段已结束' : ''}`,
+  summaryEn: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(limitMs)})${ended ? '; period ended' : ''}`,
+});
+
+/** Night-driving violation (passenger classes, the night window — 22时至6时 by default — inside one period): raised while driving, re-emitted when it ends. */
+const nightViolationText = (nightMs: number, limitMs: number, ended: boolean): { summary: string; summaryEn: string } => ({
+  summary: `疲劳驾驶：单个驾驶时段内夜间驾驶${formatDurationZh(nightMs)}（上限${formatDurationZh(limitMs)}）${ended ? '，驾驶时段已结束' : ''}`,
+  summaryEn: `Night driving ${formatDuration(nightMs)} in one driving period (limit ${formatDuration(limitMs)})${ended ? '; period ended' : ''}`,
+});

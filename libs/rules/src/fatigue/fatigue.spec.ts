@@ -50,6 +50,8 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
     const v = of(run(truck, t.positions), 'fatigue_continuous', 'violation');
     expect(v).toHaveLength(1);
     expect(v[0]?.details).toMatchObject({ drivingMs: 4 * H + 1 * S });
+    expect(v[0]?.summary).toBe('疲劳驾驶：连续驾驶4小时1秒未停车休息20分钟以上（上限4小时）');
+    expect(v[0]?.summaryEn).toBe('Continuous driving 4 h 00 min 01 s without a 20 min rest (limit 4 h 00 min 00 s)');
   });
 
   it('the next 30 s report past 4 h is the violation; one per period however long it lasts', () => {

@@ -1,6 +1,6 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
-import { buildAlert, formatDuration } from '../common/alerts';
+import { buildAlert, formatClockRangeZh, formatDuration, formatDurationZh } from '../common/alerts';
 import type { RulesConfig, TimeWindowBan } from '../common/rules-config';
 import { windowOccurrences } from '../common/time-window';
 import type { MotionInterval } from '../motion/motion-model';
@@ -137,7 +137,8 @@ export const evaluateNightBan = (
           rule: 'night_ban_2_5', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: night.date,
           startedAtMs: night.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs,
           ...(position.driverId ? { driverId: position.driverId } : {}),
-          summary: `Moving ${formatDuration(night.movingMs)} between ${cfg.windowStart} and ${cfg.windowEnd} on the night of ${night.date} (tolerance ${formatDuration(cfg.toleranceMs)}), no relay registered`,
+          summary: `夜间禁行：${formatClockRangeZh(cfg.windowStart, cfg.windowEnd)}运行${formatDurationZh(night.movingMs)}（${night.date}夜间，容许${formatDurationZh(cfg.toleranceMs)}），未登记接驳运输`,
+          summaryEn: `Moving ${formatDuration(night.movingMs)} between ${cfg.windowStart} and ${cfg.windowEnd} on the night of ${night.date} (tolerance ${formatDuration(cfg.toleranceMs)}), no relay registered`,
           details: {
             nightDate: night.date, movingInWindowMs: night.movingMs, toleranceMs: cfg.toleranceMs, exceededAtMs: Math.round(r.crossed.crossingMs),
             [applicability.basis]: applicability.distanceKm, intervalKind: interval.kind,
@@ -190,9 +191,21 @@ const banAlert = (
     rule: 'time_window_ban', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: `${ban.id}:${t.date}`,
     startedAtMs: t.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs,
     ...(position.driverId ? { driverId: position.driverId } : {}),
-    summary: `Moving ${formatDuration(t.movingMs)} on ${ban.roadClasses.join('/')} during the ban ${ban.start}–${ban.end}${ban.description ? ` (${ban.description})` : ''}`,
+    summary: `限时禁行：${formatClockRangeZh(ban.start, ban.end)}内在${ban.roadClasses.map((c) => roadClassZh[c]).join('、')}上行驶${formatDurationZh(t.movingMs)}${ban.description ? `（${ban.description}）` : ''}`,
+    summaryEn: `Moving ${formatDuration(t.movingMs)} on ${ban.roadClasses.join('/')} during the ban ${ban.start}–${ban.end}${ban.description ? ` (${ban.description})` : ''}`,
     details: { banId: ban.id, windowDate: t.date, start: ban.start, end: ban.end, roadClasses: ban.roadClasses, movingInWindowMs: t.movingMs, toleranceMs: ban.toleranceMs, exceededAtMs: Math.round(crossingMs) },
     evidence: evidence ?? [],
     latitudeDeg: position.latitudeDeg,
     longitudeDeg: position.longitudeDeg,
   });
+
+/** Road classes as the ban notices name them. */
+const roadClassZh: Record<RoadClass, string> = {
+  expressway: '高速公路',
+  urban_expressway: '城市快速路',
+  national: '国道',
+  provincial: '省道',
+  county: '县道',
+  urban: '城市道路',
+  other: '其他道路',
+};

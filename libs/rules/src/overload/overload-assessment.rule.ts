@@ -72,7 +72,10 @@ interface ScoredFields extends AssessmentBase {
   isBaiDunWang: boolean;
   severity: Severity;
   escalation: Escalation;
+  /** Chinese, shown by default (超限, 超高/超宽/超长, 百吨王). */
   summary: string;
+  /** `summary` in English, same figures. */
+  summaryEn: string;
 }
 
 export interface CompliantAssessment extends ScoredFields {
@@ -123,6 +126,9 @@ const overDimensionsOf = (m: Pick<WimMeasurementV1, 'heightM' | 'widthM' | 'leng
     .map(([dimension, valueM, limitM]) => ({ dimension, valueM, limitM }));
 };
 
+/** 超高/超宽/超长: the dimension named by its excess. */
+const dimensionZh: Record<Dimension, string> = { height: '超高', width: '超宽', length: '超长' };
+
 const pct = (ratio: number): string => `${roundKg(ratio * 100).toFixed(1)}%`;
 
 export const assessOverload = (
@@ -172,16 +178,30 @@ export const assessOverload = (
       }
     : { recommendedForReview: false, reasons: [] };
 
-  const parts: string[] = [];
+  // The same parts in Chinese (shown by default) and English, same figures.
+  const zh: string[] = [];
+  const en: string[] = [];
   if (overWeight) {
-    parts.push(
+    zh.push(
+      `超限${formatKg(excessKg)}，限值${formatKg(limit.limitKg)}（核定总质量${formatKg(confirmedGrossKg)} = 实测${formatKg(measuredGrossKg)} − ${accuracyClass.pct}%允许误差；超限率${pct(overloadRatio)}，实测超限率${pct(rawRatio)}）`,
+    );
+    en.push(
       `超限 ${formatKg(excessKg)} over ${formatKg(limit.limitKg)} (confirmed ${formatKg(confirmedGrossKg)} = measured ${formatKg(measuredGrossKg)} − ${accuracyClass.pct}% error; ${pct(overloadRatio)}, raw ${pct(rawRatio)})`,
     );
   }
-  for (const d of overDimensions) parts.push(`${d.dimension} ${d.valueM} m > ${d.limitM} m`);
-  if (isBaiDunWang) parts.push('百吨王');
+  for (const d of overDimensions) {
+    zh.push(`${dimensionZh[d.dimension]}${d.valueM} m，限值${d.limitM} m`);
+    en.push(`${d.dimension} ${d.valueM} m > ${d.limitM} m`);
+  }
+  if (isBaiDunWang) {
+    zh.push('百吨王');
+    en.push('百吨王');
+  }
   const summary = violation
-    ? `${m.plate}: ${parts.join('; ')}`
+    ? `${m.plate}：${zh.join('；')}`
+    : `${m.plate}：未超限（核定总质量${formatKg(confirmedGrossKg)} ≤ 限值${formatKg(limit.limitKg)}）`;
+  const summaryEn = violation
+    ? `${m.plate}: ${en.join('; ')}`
     : `${m.plate}: within limits (confirmed ${formatKg(confirmedGrossKg)} ≤ ${formatKg(limit.limitKg)})`;
 
   const fields: ScoredFields = {
@@ -207,6 +227,7 @@ export const assessOverload = (
     severity,
     escalation,
     summary,
+    summaryEn,
   };
   return violation ? { ...fields, outcome: 'violation' } : { ...fields, outcome: 'compliant' };
 };

@@ -71,7 +71,8 @@ describe('百吨王 (RULES.md §4, §8): confirmed violation with measured gross
     const a = scored(assessOverload(sixAxles(100_000, 5), tractor(), config));
     expect(a).toMatchObject({ outcome: 'violation', confirmedGrossKg: 95_000, isBaiDunWang: true, severity: 'critical' });
     expect(a.escalation.recommendedForReview).toBe(true);
-    expect(a.summary).toContain('百吨王');
+    expect(a.summary).toMatch(/超限.*核定总质量95,000 kg.*百吨王/);
+    expect(a.summaryEn).toMatch(/超限 .* over .*confirmed 95,000 kg.*百吨王/);
   });
 
   it('99,999 kg measured is not 百吨王 (serious by ratio, not critical)', () => {

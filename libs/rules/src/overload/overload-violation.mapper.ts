@@ -45,6 +45,7 @@ export const toOverloadAlertV1 = (a: ViolationAssessment, raisedAtMs: number): A
   startedAtMs: a.measuredAtMs,
   raisedAtMs,
   summary: a.summary,
+  summaryEn: a.summaryEn,
   details: {
     violationId: a.violationId,
     stationId: a.stationId,

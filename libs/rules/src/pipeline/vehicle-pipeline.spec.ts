@@ -225,11 +225,13 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(checkOffline(state, last + 20 * MIN).alerts).toHaveLength(0);
     const off = checkOffline(state, last + 20 * MIN + 1);
     expect(off.alerts[0]).toMatchObject({ rule: 'offline', level: 'data_quality', revision: 0, vehicleId: truck.vehicleId });
+    expect(off.alerts[0]).toMatchObject({ summary: '离线：超过20分钟无定位上报', summaryEn: 'Offline: no report for more than 0 h 20 min 00 s' });
     expect(checkOffline(off.state, last + 60 * MIN).alerts).toHaveLength(0);
     t.wait(40 * MIN).report(0);
     const back = processPosition(truck, off.state, t.positions.at(-1)!, DEFAULT_RULES_CONFIG, ctx);
     const closed = back.alerts.find((a) => a.rule === 'offline');
     expect(closed).toMatchObject({ alertId: off.alerts[0]?.alertId, revision: 1 });
+    expect(closed?.summary).toMatch(/^恢复上线：此前\d+分钟(\d+秒)?无定位上报$/);
   });
 
   it('daily counters roll over at local midnight and are handed back to be persisted', () => {

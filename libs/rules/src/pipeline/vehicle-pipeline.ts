@@ -1,6 +1,6 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import { type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
-import { buildAlert, formatDuration, subjectOf } from '../common/alerts';
+import { buildAlert, formatDuration, formatDurationZh, subjectOf } from '../common/alerts';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
 import { localDateOf } from '../common/time-window';
 import { evaluateFatigue, initialFatigueState, type FatigueState } from '../fatigue/fatigue.rule';
@@ -328,7 +328,7 @@ const feed = (
       state.invalidRunStartMs = t;
       alerts.push(buildAlert(facts, {
         rule: 'invalid_position', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: t,
-        startedAtMs: t, raisedAtMs: t, summary: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
+        startedAtMs: t, raisedAtMs: t, summary: `无效定位：${reasons.join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
         ...(timePlausible ? { evidence: positionEvidence } : {}),
       }));
     }
@@ -348,7 +348,8 @@ const feed = (
     const impliedKmh = Math.round(drift.impliedKmh);
     alerts.push(buildAlert(facts, {
       rule: 'drift', level: 'data_quality', severity: 'info', subject: 'vehicle', windowKey: t, startedAtMs: t, raisedAtMs: t,
-      summary: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
+      summary: `定位漂移：与上一定位点推算车速${impliedKmh} km/h（阈值${config.quality.driftSpeedKmh} km/h）`,
+      summaryEn: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
       details: { impliedSpeedKmh: impliedKmh, previous: state.lastAccepted }, evidence: positionEvidence, ...where,
     }));
     return { status: 'drift', reasons: [`drift: implies ${impliedKmh} km/h`] };
@@ -373,7 +374,8 @@ const feed = (
       rule: 'data_gap_moved', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: interval.startMs,
       startedAtMs: interval.startMs, endedAtMs: interval.endMs, raisedAtMs: t,
       ...(position.driverId ? { driverId: position.driverId } : {}),
-      summary: `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${Math.round(interval.distanceM)} m (counted as driving)`,
+      summary: `数据中断：${formatDurationZh(durationMs)}无定位上报，期间车辆移动${Math.round(interval.distanceM)}米（计入驾驶时间）`,
+      summaryEn: `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${Math.round(interval.distanceM)} m (counted as driving)`,
       details: { durationMs, distanceM: Math.round(interval.distanceM), countedAsDriving: true },
       evidence: [
         { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
@@ -409,9 +411,9 @@ const offlineAlert = (facts: VehicleFacts, sinceMs: number, atMs: number, config
   buildAlert(facts, {
     rule: 'offline', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: sinceMs, revision,
     startedAtMs: sinceMs, raisedAtMs: atMs, ...(revision > 0 ? { endedAtMs: atMs } : {}),
-    summary: revision > 0
-      ? `Back online after ${formatDuration(atMs - sinceMs)} without reports`
-      : `Offline: no report for more than ${formatDuration(config.quality.offlineAfterMs)}`,
+    ...(revision > 0
+      ? { summary: `恢复上线：此前${formatDurationZh(atMs - sinceMs)}无定位上报`, summaryEn: `Back online after ${formatDuration(atMs - sinceMs)} without reports` }
+      : { summary: `离线：超过${formatDurationZh(config.quality.offlineAfterMs)}无定位上报`, summaryEn: `Offline: no report for more than ${formatDuration(config.quality.offlineAfterMs)}` }),
     details: { silentMs: atMs - sinceMs, offlineAfterMs: config.quality.offlineAfterMs, resumed: revision > 0 },
   });
 

@@ -223,7 +223,7 @@ const episodeAlert = (facts: VehicleFacts, episode: SpeedingEpisode, band: Speed
     startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs,
     ...(episode.driverId ? { driverId: episode.driverId } : {}),
     ...(band.points !== null ? { points: band.points } : {}),
-    summary: `Speeding ${episode.peak.speedKmh} km/h where the limit is ${round1(episode.peakLimit.limitKmh)} km/h (${limitSourceText[episode.peakLimit.source]}), +${pct(episode.peak.excess)}% for ${Math.round(durationMs / 1000)} s${closed ? ' (ended)' : ''}`,
+    ...speedingSummary(episode.peak.speedKmh, round1(episode.peakLimit.limitKmh), episode.peakLimit.source, pct(episode.peak.excess), Math.round(durationMs / 1000), closed),
     details: {
       durationMs,
       reportCount: episode.reportCount,
@@ -250,10 +250,18 @@ const episodeAlert = (facts: VehicleFacts, episode: SpeedingEpisode, band: Speed
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-const limitSourceText: Record<LimitSource, string> = {
-  posted: 'posted limit',
-  class_cap: 'class cap on expressways',
-  own_cap: "vehicle's own cap",
-  hazmat_cap: 'hazmat cap',
-  night_80: 'night 80% rule',
+const limitSourceText: Record<LimitSource, { zh: string; en: string }> = {
+  posted: { zh: '道路限速', en: 'posted limit' },
+  class_cap: { zh: '高速公路车型限速', en: 'class cap on expressways' },
+  own_cap: { zh: '车辆自身限速', en: "vehicle's own cap" },
+  hazmat_cap: { zh: '危险货物运输车辆限速', en: 'hazmat cap' },
+  night_80: { zh: '夜间八折', en: 'night 80% rule' },
 };
+
+/** The episode's summary in Chinese (shown by default) and English, same figures. */
+const speedingSummary = (
+  speedKmh: number, limitKmh: number, source: LimitSource, excessPct: number, durationS: number, closed: boolean,
+): { summary: string; summaryEn: string } => ({
+  summary: `超速：车速${speedKmh} km/h，限速${limitKmh} km/h（${limitSourceText[source].zh}），超过限速${excessPct}%，持续${durationS}秒${closed ? '（已结束）' : ''}`,
+  summaryEn: `Speeding ${speedKmh} km/h where the limit is ${limitKmh} km/h (${limitSourceText[source].en}), +${excessPct}% for ${durationS} s${closed ? ' (ended)' : ''}`,
+});

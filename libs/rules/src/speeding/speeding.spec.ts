@@ -83,6 +83,9 @@ describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)
     expect(alerts[1]).toMatchObject({ endedAtMs: DAY + 60 * S, points: 12, severity: 'serious' });
     expect(alerts[1]?.details).toMatchObject({ peakSpeedKmh: 125, peakExcessPct: 25, meanExcessPct: 16.7, effectiveLimitKmh: 100, limitSource: 'class_cap', reportCount: 3 });
     expect(alerts[1]?.evidence.positions?.map((p) => p.speedKmh)).toEqual([110, 125, 115]);
+    // Chinese first, English kept, same figures.
+    expect(alerts[1]?.summary).toBe('超速：车速125 km/h，限速100 km/h（高速公路车型限速），超过限速25%，持续60秒（已结束）');
+    expect(alerts[1]?.summaryEn).toBe('Speeding 125 km/h where the limit is 100 km/h (class cap on expressways), +25% for 60 s (ended)');
   });
 
   it('a new episode after more than 60 s gets a new id', () => {
@@ -122,6 +125,8 @@ describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, re
     expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
     expect(alerts[1]).toMatchObject({ alertId: alerts[0]?.alertId, endedAtMs: DAY + 40 * S, raisedAtMs: DAY + 101 * S });
     expect(alerts[1]?.details).toMatchObject({ closed: true, reportCount: 3, peakSpeedKmh: 110, meanExcessPct: 10 });
+    expect(alerts[1]?.summary).toMatch(/^超速：.*（已结束）$/);
+    expect(alerts[1]?.summaryEn).toMatch(/ \(ended\)$/);
   });
 
   it('an episode closing 60 s after its last over report is still open; 61 s closes it', () => {
