@@ -4,10 +4,10 @@ import { chunked, msToTs } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
-  'ended_at', 'raised_at', 'points', 'fine_yuan', 'summary', 'details', 'evidence', 'latitude_deg', 'longitude_deg',
+  'ended_at', 'raised_at', 'points', 'fine_yuan', 'summary', 'summary_en', 'details', 'evidence', 'latitude_deg', 'longitude_deg',
 ] as const;
 const TYPES = ['text', 'float8', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4',
-  'float8', 'text', 'text', 'text', 'float8', 'float8'] as const;
+  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8'] as const;
 const NAMES = COLUMNS.map((_, i) => `c${i}`);
 const EXPR: Record<string, (n: string) => string> = {
   started_at: msToTs, ended_at: msToTs, raised_at: msToTs, details: (n) => `${n}::jsonb`, evidence: (n) => `${n}::jsonb`,
@@ -23,7 +23,7 @@ WHERE alerts.revision < EXCLUDED.revision`;
 
 const rowOf = (a: AlertV1): unknown[] => [
   a.alertId, a.startedAtMs, a.revision, a.vehicleId, a.plate ?? null, a.companyId ?? null, a.regionCode ?? null, a.driverId ?? null,
-  a.rule, a.level, a.severity, a.endedAtMs ?? null, a.raisedAtMs, a.points ?? null, a.fineYuan ?? null, a.summary,
+  a.rule, a.level, a.severity, a.endedAtMs ?? null, a.raisedAtMs, a.points ?? null, a.fineYuan ?? null, a.summary, a.summaryEn ?? null,
   JSON.stringify(a.details ?? {}), JSON.stringify(a.evidence ?? {}), a.latitudeDeg ?? null, a.longitudeDeg ?? null,
 ];
 
@@ -41,6 +41,7 @@ const alertOf = (r: any): AlertV1 => {
   if (r.ended_at !== null) a.endedAtMs = (r.ended_at as Date).getTime();
   if (r.points !== null) a.points = r.points;
   if (r.fine_yuan !== null) a.fineYuan = r.fine_yuan;
+  if (r.summary_en !== null && r.summary_en !== undefined) a.summaryEn = r.summary_en;
   if (r.latitude_deg !== null) a.latitudeDeg = r.latitude_deg;
   if (r.longitude_deg !== null) a.longitudeDeg = r.longitude_deg;
   return a;

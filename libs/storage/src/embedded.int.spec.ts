@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedTimescale } from './embedded-timescale';
 import { runMaintenance } from './maintenance';
-import { migrate } from './migrate';
+import { AlertRepository } from './alert.repository';
+import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate';
 import { createPool } from './pool';
 import { PositionRepository } from './position.repository';
 import { describeStorageSuite } from './testing/storage-suite';
-import { positions } from './testing/fixtures';
+import { alert, positions } from './testing/fixtures';
 
 // A fresh in-memory instance per run: nothing is shared with any other test.
 describeStorageSuite('storage on embedded TimescaleDB', async () => {
@@ -32,7 +33,7 @@ describe('embedded TimescaleDB launcher', () => {
     try {
       const first = await startEmbeddedTimescale({ dataDir });
       let pool = createPool(first.url, { embedded: true });
-      expect((await migrate(pool)).applied).toHaveLength(4);
+      expect((await migrate(pool)).applied).toHaveLength(5);
       await new PositionRepository(pool).insertMany(positions('P:2', Date.now() - 60_000, 5, 1_000));
       await pool.end();
       await first.stop();
@@ -60,6 +61,39 @@ describe('embedded TimescaleDB launcher', () => {
     try {
       expect(() => new PositionRepository(pool, { insertMethod: 'copy' })).toThrow(/real PostgreSQL/);
     } finally {
+      await pool.end();
+      await server.stop();
+    }
+  });
+
+  it('0005 adds summary_en to an alerts hypertable whose chunks are already compressed', async () => {
+    const server = await startEmbeddedTimescale();
+    const pool = createPool(server.url, { embedded: true });
+    const before = mkdtempSync(join(tmpdir(), 'rw-migrations-'));
+    try {
+      // The schema as it was before 0005, with an old alert in a compressed chunk.
+      for (const name of readdirSync(DEFAULT_MIGRATIONS_DIR).filter((n) => /^000[1-4]_.*\.sql$/.test(n))) {
+        copyFileSync(join(DEFAULT_MIGRATIONS_DIR, name), join(before, name));
+      }
+      await migrate(pool, { migrationsDir: before });
+      const startedAtMs = Date.now() - 60 * 86_400_000;
+      const repo = new AlertRepository(pool);
+      // Written as the build before 0005 did (the repository now names summary_en).
+      await pool.query(
+        `INSERT INTO alerts (alert_id, started_at, revision, vehicle_id, rule, level, severity, raised_at, summary)
+         VALUES ('al-compressed', to_timestamp($1::float8 / 1000), 0, 'A:2', 'speeding', 'violation', 'major', now(), '超速')`,
+        [startedAtMs],
+      );
+      expect((await runMaintenance(pool)).compressedChunks).toBeGreaterThan(0);
+      const compressed = await pool.query(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'alerts' AND is_compressed`);
+      expect(compressed.rows[0].n).toBeGreaterThan(0);
+
+      expect((await migrate(pool)).applied).toEqual(['0005_alert_summary_en']);
+      expect(await repo.get('al-compressed')).not.toHaveProperty('summaryEn');
+      await repo.upsertMany([alert('al-compressed', 1, { startedAtMs, summary: '超速（已结束）', summaryEn: 'Speeding (ended)' })]);
+      expect(await repo.get('al-compressed')).toMatchObject({ revision: 1, summary: '超速（已结束）', summaryEn: 'Speeding (ended)' });
+    } finally {
+      rmSync(before, { recursive: true, force: true });
       await pool.end();
       await server.stop();
     }

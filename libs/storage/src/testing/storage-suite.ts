@@ -33,7 +33,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       h = await open();
       const first = await migrate(h.pool, h.migrateOptions);
       expect(first.mode).toBe(h.expectedMode);
-      expect(first.applied).toEqual(['0001_registry', '0002_timeseries', '0003_vehicle_daily', '0004_violations_cases']);
+      expect(first.applied).toEqual(['0001_registry', '0002_timeseries', '0003_vehicle_daily', '0004_violations_cases', '0005_alert_summary_en']);
     });
     afterAll(async () => {
       await h?.teardown();
@@ -43,7 +43,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const again = await migrate(h.pool, h.migrateOptions);
       expect(again.applied).toEqual([]);
       const { rows } = await h.pool.query('SELECT id, mode FROM schema_migrations ORDER BY id');
-      expect(rows.map((r) => r.mode)).toEqual(Array(4).fill(h.expectedMode));
+      expect(rows.map((r) => r.mode)).toEqual(Array(5).fill(h.expectedMode));
     });
 
     it('builds the time-series structure of its mode', async () => {
@@ -160,6 +160,24 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(stored).toMatchObject({ revision: 5, summary: 'five', details: { revision: 5 } });
       const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM alerts WHERE alert_id = 'al-1'`);
       expect(rows[0].n).toBe(1);
+    });
+
+    it('keeps the Chinese summary and its English; an alert without English reads back without it', async () => {
+      const repo = new AlertRepository(h.pool);
+      const startedAtMs = now - 2 * HOUR_MS;
+      await repo.upsertMany([
+        alert('al-zh', 0, { startedAtMs, summary: '超速：车速95 km/h，限速80 km/h', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h' }),
+        alert('al-old', 0, { startedAtMs }),
+      ]);
+      expect(await repo.get('al-zh')).toMatchObject({ summary: '超速：车速95 km/h，限速80 km/h', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h' });
+      // A later revision replaces the English too.
+      await repo.upsertMany([alert('al-zh', 1, { startedAtMs, summary: '超速（已结束）', summaryEn: 'Speeding (ended)' })]);
+      expect(await repo.get('al-zh')).toMatchObject({ revision: 1, summary: '超速（已结束）', summaryEn: 'Speeding (ended)' });
+      const old = await repo.get('al-old');
+      expect(old).toBeDefined();
+      expect(old).not.toHaveProperty('summaryEn');
+      const found = await repo.find({ fromMs: startedAtMs - 1, toMs: now + HOUR_MS });
+      expect(found.find((x) => x.alertId === 'al-zh')?.summaryEn).toBe('Speeding (ended)');
     });
 
     it('finds alerts by rule, severity, company and time', async () => {
