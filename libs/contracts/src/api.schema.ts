@@ -155,7 +155,10 @@ export const alertItem = z.object({
   startedAtMs: epochMs,
   endedAtMs: epochMs.optional(),
   raisedAtMs: epochMs,
+  /** Chinese, shown by default. */
   summary: z.string(),
+  /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
+  summaryEn: z.string().optional(),
   /**
    * 百吨王: an overload alert whose measured gross reached the 百吨王 threshold — the
    * overload rule's `details.isBaiDunWang`, never read from the summary text. False for

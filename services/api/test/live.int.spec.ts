@@ -98,11 +98,13 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
 
     for (const v of VEHICLES) await bus.publish(TOPICS.alerts, [{ key: v.id, value: alert(`L-${v.id}`, v.id, t) }]);
     // 百吨王 travels as a field, from the overload rule's details.
-    const bdw = { ...alert('L-BDW', 'V1', t), rule: 'overload' as const, severity: 'critical' as const, summary: '超限 60%', details: { isBaiDunWang: true } };
+    const bdw = { ...alert('L-BDW', 'V1', t), rule: 'overload' as const, severity: 'critical' as const, summary: '超限 60%', summaryEn: 'overload 60%', details: { isBaiDunWang: true } };
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: bdw }]);
     await waitUntil(() => admin.got.alerts.length === 4);
     await new Promise((r) => setTimeout(r, 300));
     expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(expect.arrayContaining([['L-V1', false], ['L-BDW', true]]));
+    // The English summary travels beside the Chinese one.
+    expect(admin.got.alerts.find((x) => x.alertId === 'L-BDW')).toMatchObject({ summary: '超限 60%', summaryEn: 'overload 60%' });
     expect(c1.got.alerts.map((x) => x.alertId)).toEqual(['L-V1', 'L-BDW']);
     expect(c1b.got.alerts).toEqual([]);
   });

@@ -115,6 +115,18 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     await pool.query(`DELETE FROM alerts WHERE alert_id LIKE 'BDW-%'`);
   });
 
+  it('an alert carries its Chinese summary and, when stored, the English one', async () => {
+    const t = T0 + 130_000;
+    await insertAlert(pool, { ...alert('SUM-1', 'V3', t), summary: '超速：车速95 km/h，限速80 km/h（道路限速）', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)' });
+    const admin = tokens['admin'];
+    expect((await get(api.url, '/v1/alerts/SUM-1', admin)).body).toMatchObject({ summary: '超速：车速95 km/h，限速80 km/h（道路限速）', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)' });
+    const listed = (await get(api.url, '/v1/alerts?vehicleId=V3&limit=500', admin)).body.items.find((a: { alertId: string }) => a.alertId === 'SUM-1');
+    expect(listed.summaryEn).toBe('Speeding 95 km/h where the limit is 80 km/h (posted limit)');
+    // Stored before the English existed: none, not an empty string.
+    expect((await get(api.url, '/v1/alerts/A-V3', admin)).body).not.toHaveProperty('summaryEn');
+    await pool.query(`DELETE FROM alerts WHERE alert_id = 'SUM-1'`);
+  });
+
   it('the vehicle carries the latest report\'s IC-card driver (named from the registry) and today\'s figures from vehicle_daily', async () => {
     await new RegistryRepository(pool).upsertDriver({ driverId: 'DRV-9', name: '王师傅', companyId: 'C2' });
     for (const [dt, speed] of [[-50_000, 60], [-40_000, 62]] as const) {

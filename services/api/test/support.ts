@@ -91,9 +91,9 @@ export const alert = (alertId: string, vehicleId: string, startedAtMs: number): 
 
 export async function insertAlert(pool: StoragePool, a: AlertV1): Promise<void> {
   await pool.query(
-    `INSERT INTO alerts (alert_id, started_at, revision, vehicle_id, company_id, rule, level, severity, raised_at, summary, latitude_deg, longitude_deg, details)
-     VALUES ($1, to_timestamp($2 / 1000.0), 0, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9, $10, $11, $12)`,
-    [a.alertId, a.startedAtMs, a.vehicleId, a.companyId ?? null, a.rule, a.level, a.severity, a.raisedAtMs, a.summary, a.latitudeDeg ?? null, a.longitudeDeg ?? null, JSON.stringify(a.details ?? {})],
+    `INSERT INTO alerts (alert_id, started_at, revision, vehicle_id, company_id, rule, level, severity, raised_at, summary, latitude_deg, longitude_deg, details, summary_en)
+     VALUES ($1, to_timestamp($2 / 1000.0), 0, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9, $10, $11, $12, $13)`,
+    [a.alertId, a.startedAtMs, a.vehicleId, a.companyId ?? null, a.rule, a.level, a.severity, a.raisedAtMs, a.summary, a.latitudeDeg ?? null, a.longitudeDeg ?? null, JSON.stringify(a.details ?? {}), a.summaryEn ?? null],
   );
 }
 

@@ -127,6 +127,7 @@ export class LiveGateway {
       companyId: owner.companyId,
       regionCode: owner.regionCode,
       endedAtMs: alert.endedAtMs,
+      summaryEn: alert.summaryEn,
       points: alert.points,
       fineYuan: alert.fineYuan,
       latitudeDeg: alert.latitudeDeg,

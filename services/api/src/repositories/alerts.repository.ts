@@ -48,6 +48,7 @@ export const alertItemOf = (r: any): AlertItem =>
     endedAtMs: ms(r.ended_at),
     raisedAtMs: ms(r.raised_at) as number,
     summary: r.summary,
+    summaryEn: str(r.summary_en),
     isBaiDunWang: isBaiDunWangAlert(r.rule, r.details),
     points: num(r.points),
     fineYuan: num(r.fine_yuan),
