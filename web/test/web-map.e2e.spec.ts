@@ -301,6 +301,7 @@ describe('web: live map in real Chromium against the real API', () => {
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超限 62%，百吨王：实测总重 103,500 kg',
+      summaryEn: 'Overload 62%, 百吨王: measured gross 103,500 kg',
       details: { isBaiDunWang: true },
       evidence: {},
       latitudeDeg: 39.78,
@@ -367,10 +368,14 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click('.tabs .tab:first-child');
 
     // English is one click away.
+    const summarySel = `[data-alert-id="${alert.alertId}"] .summary`;
+    expect(await page.textContent(summarySel)).toBe('超限 62%，百吨王：实测总重 103,500 kg');
     await page.click('[data-testid=lang-toggle]');
     expect(await page.textContent('.feed h3')).toBe('Live alerts');
+    expect(await page.textContent(summarySel)).toBe('Overload 62%, 百吨王: measured gross 103,500 kg');
     await page.click('[data-testid=lang-toggle]');
     expect(await page.textContent('.feed h3')).toBe('实时报警');
+    expect(await page.textContent(summarySel)).toBe('超限 62%，百吨王：实测总重 103,500 kg');
     await page.close();
   });
 

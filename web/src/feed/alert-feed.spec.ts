@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertItem } from '@roadwatch/contracts';
-import { AlertFeed, cueFor } from './alert-feed';
+import { AlertFeed, cueFor, summaryFor } from './alert-feed';
 
 const alert = (over: Partial<AlertItem> = {}): AlertItem => ({
   alertId: 'a1',
@@ -87,5 +87,14 @@ describe('AlertFeed.applyAck', () => {
     expect(feed.openFor('v1')).toEqual([]);
     expect(feed.items()[0]?.ack?.byUsername).toBe('op');
     expect(feed.applyAck('unknown', { byUsername: 'op', atMs: 2_000, comment: 'x' })).toBe(false);
+  });
+});
+
+describe('summaryFor — the summary in the UI language', () => {
+  it('Chinese by default; English when the UI is English and the alert has it; else the Chinese', () => {
+    const a = alert({ summary: '超速：车速95 km/h，限速80 km/h', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h' });
+    expect(summaryFor(a, 'zh')).toBe('超速：车速95 km/h，限速80 km/h');
+    expect(summaryFor(a, 'en')).toBe('Speeding 95 km/h where the limit is 80 km/h');
+    expect(summaryFor(alert({ summary: '超速 12%' }), 'en')).toBe('超速 12%');
   });
 });

@@ -1,4 +1,5 @@
 import type { AlertAck, AlertItem } from '@roadwatch/contracts';
+import type { Lang } from '../i18n';
 
 /**
  * The alert feed's model: newest first, one row per alertId (a growing episode is
@@ -19,6 +20,10 @@ type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'isBaiDunWang'>;
 
 /** 百吨王 is the API's field (the overload rule's decision), not a word in the summary. */
 export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.isBaiDunWang;
+
+/** The summary in the UI language: the English one when the UI is English and the alert has it, else the Chinese. */
+export const summaryFor = (a: Pick<AlertItem, 'summary' | 'summaryEn'>, language: Lang): string =>
+  language === 'en' && a.summaryEn ? a.summaryEn : a.summary;
 
 export const isFatigueLimit = (a: CueInput): boolean => a.rule.startsWith('fatigue_') && a.level === 'violation';
 

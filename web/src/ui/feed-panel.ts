@@ -1,7 +1,7 @@
 import type { AlertAckEvent, AlertItem } from '@roadwatch/contracts';
-import { AlertFeed, cueFor } from '../feed/alert-feed';
+import { AlertFeed, cueFor, summaryFor } from '../feed/alert-feed';
 import { beep, isMuted, setMuted } from '../feed/beep';
-import { onLangChange, t } from '../i18n';
+import { lang, onLangChange, t } from '../i18n';
 import { fmtTime, h } from './dom';
 
 /** The alert feed beside the map: newest first, severe rows flash and beep once. */
@@ -123,7 +123,7 @@ export class FeedPanel {
           { class: cls, 'data-alert-id': a.alertId, 'data-vehicle-id': a.vehicleId, onclick: () => this.onSelect(a) },
           h('div', { class: 'row-top' }, h('span', { class: 'plate' }, a.plate ?? a.vehicleId), h('span', { class: 'sev' }, t(`severity.${a.severity}`)), h('time', {}, fmtTime(a.raisedAtMs))),
           h('div', { class: 'rule' }, t(`rule.${a.rule}`), cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
-          h('div', { class: 'summary' }, a.summary),
+          h('div', { class: 'summary' }, summaryFor(a, lang())),
           this.ackControls(a),
         );
       }),
