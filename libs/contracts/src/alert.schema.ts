@@ -16,6 +16,10 @@ export const alertRule = z.enum([
 ]);
 export type AlertRule = z.infer<typeof alertRule>;
 
+/** A pre-warning comes before the limit; a violation is the limit crossed. */
+export const alertLevel = z.enum(['prewarning', 'violation', 'data_quality']);
+export type AlertLevel = z.infer<typeof alertLevel>;
+
 /**
  * An alert on `alerts`. The id is deterministic (vehicle, rule, triggering window) so
  * re-processing after a crash never makes a second alert; an episode that grows
@@ -31,8 +35,7 @@ export const alertV1 = z.object({
   regionCode: z.string().optional(),
   driverId: z.string().optional(),
   rule: alertRule,
-  /** A pre-warning comes before the limit; a violation is the limit crossed. */
-  level: z.enum(['prewarning', 'violation', 'data_quality']),
+  level: alertLevel,
   severity,
   startedAtMs: epochMs,
   endedAtMs: epochMs.optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { alertRule } from './alert.schema';
+import { alertV1 } from './alert.schema';
 import { caseParty } from './case-event.schema';
-import { epochMs, plateColour, severity, vehicleClass } from './common.schema';
+import { epochMs, plateColour, vehicleClass } from './common.schema';
 
 /**
  * The public surface of services/api: REST DTOs and socket.io events, shared with the
@@ -142,35 +142,38 @@ export const alertAck = z.object({
 export type AlertAck = z.infer<typeof alertAck>;
 
 /** `GET /v1/alerts` item, and the socket.io `alert` event payload. */
-export const alertItem = z.object({
-  alertId: z.string(),
-  revision: z.number().int(),
-  vehicleId: z.string(),
-  plate: z.string().optional(),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
-  rule: alertRule,
-  level: z.enum(['prewarning', 'violation', 'data_quality']),
-  severity,
-  startedAtMs: epochMs,
-  endedAtMs: epochMs.optional(),
-  raisedAtMs: epochMs,
-  /** Chinese, shown by default. */
-  summary: z.string(),
-  /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
-  summaryEn: z.string().optional(),
-  /**
-   * 百吨王: an overload alert whose measured gross reached the 百吨王 threshold — the
-   * overload rule's `details.isBaiDunWang`, never read from the summary text. False for
-   * every other rule.
-   */
-  isBaiDunWang: z.boolean(),
-  points: z.number().int().optional(),
-  fineYuan: z.number().optional(),
-  latitudeDeg: z.number().optional(),
-  longitudeDeg: z.number().optional(),
-  ack: alertAck.nullable(),
-});
+export const alertItem = alertV1
+  .pick({
+    alertId: true,
+    revision: true,
+    vehicleId: true,
+    plate: true,
+    companyId: true,
+    regionCode: true,
+    rule: true,
+    level: true,
+    severity: true,
+    startedAtMs: true,
+    endedAtMs: true,
+    raisedAtMs: true,
+    /** Chinese, shown by default. */
+    summary: true,
+    /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
+    summaryEn: true,
+    points: true,
+    fineYuan: true,
+    latitudeDeg: true,
+    longitudeDeg: true,
+  })
+  .extend({
+    /**
+     * 百吨王: an overload alert whose measured gross reached the 百吨王 threshold — the
+     * overload rule's `details.isBaiDunWang`, never read from the summary text. False for
+     * every other rule.
+     */
+    isBaiDunWang: z.boolean(),
+    ack: alertAck.nullable(),
+  });
 export type AlertItem = z.infer<typeof alertItem>;
 
 /** `POST /v1/alerts/:alertId/ack` */
