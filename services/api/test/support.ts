@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, migrate, type StoragePool } from '@roadwatch/storage';
-import { infraEnv } from '@roadwatch/testing';
+import { infraEnv, samplePosition } from '@roadwatch/testing';
 import type { NewUser } from '../src/index';
 
 export const env = infraEnv();
@@ -49,24 +49,8 @@ export async function dropSchema(pool: StoragePool, schema: string): Promise<voi
   await pool.end();
 }
 
-export const position = (vehicleId: string, deviceTimeMs: number, lat: number, lon: number, speedKmh = 60): PositionV1 => ({
-  v: 1,
-  vehicleId,
-  terminalId: `T-${vehicleId}`,
-  registered: true,
-  deviceTimeMs,
-  receivedAtMs: deviceTimeMs + 200,
-  latitudeDeg: lat,
-  longitudeDeg: lon,
-  altitudeM: 10,
-  speedKmh,
-  headingDeg: 90,
-  alarmFlags: 0,
-  statusFlags: 3,
-  accOn: true,
-  gnssFixed: true,
-  source: 'realtime',
-});
+export const position = (vehicleId: string, deviceTimeMs: number, lat: number, lon: number, speedKmh = 60): PositionV1 =>
+  samplePosition(vehicleId, deviceTimeMs, { plate: undefined, plateColour: undefined, receivedAtMs: deviceTimeMs + 200, latitudeDeg: lat, longitudeDeg: lon, altitudeM: 10, speedKmh });
 
 export const alert = (alertId: string, vehicleId: string, startedAtMs: number): AlertV1 => {
   const v = VEHICLES.find((x) => x.id === vehicleId);

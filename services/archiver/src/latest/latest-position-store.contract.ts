@@ -1,30 +1,9 @@
 import { expect, it } from 'vitest';
 import type { PositionV1 } from '@roadwatch/contracts';
+import { samplePosition } from '@roadwatch/testing';
 import type { LatestPositionStore } from './latest-position-store';
 
 const T0 = Date.parse('2026-11-23T08:00:00+08:00');
-
-export const samplePosition = (vehicleId: string, deviceTimeMs: number, overrides: Partial<PositionV1> = {}): PositionV1 => ({
-  v: 1,
-  vehicleId,
-  terminalId: `T-${vehicleId}`,
-  plate: '京A12345',
-  plateColour: 1,
-  registered: true,
-  deviceTimeMs,
-  receivedAtMs: deviceTimeMs + 500,
-  latitudeDeg: 39.9,
-  longitudeDeg: 116.4,
-  altitudeM: 40,
-  speedKmh: 60,
-  headingDeg: 90,
-  alarmFlags: 0,
-  statusFlags: 3,
-  accOn: true,
-  gnssFixed: true,
-  source: 'realtime',
-  ...overrides,
-});
 
 /** The same behaviour from every LatestPositionStore, run against Redis and memory. */
 export const latestPositionStoreContract = (make: () => Promise<LatestPositionStore>): void => {

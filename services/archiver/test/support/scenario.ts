@@ -3,7 +3,7 @@ import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type W
 import type { Bus } from '@roadwatch/messaging';
 import type pg from 'pg';
 import type { LatestPositionStore } from '../../src/index';
-import { samplePosition } from '../../src/latest/latest-position-store.contract';
+import { samplePosition } from '@roadwatch/testing';
 
 const DAY = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
