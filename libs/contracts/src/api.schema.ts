@@ -313,6 +313,18 @@ export const companyReportRow = z.object({
   violationsByRule: z.record(z.string(), z.number().int()),
   mileageKm: z.number(),
   drivingHours: z.number(),
+  /**
+   * From the detector's daily quality counters (RULES.md §6) of the local days the range
+   * touches; each absent when no day of the company's vehicles has the figures it needs.
+   * 轨迹完整率: Σ completeTrackM ÷ Σ trackM.
+   */
+  trackCompleteness: z.number().min(0).max(1).optional(),
+  /** 数据合格率: Σ valid ÷ Σ received (valid = passed the JT/T 809 check and not drift). */
+  dataQualifiedRate: z.number().min(0).max(1).optional(),
+  /** 卫星定位漂移车辆率: vehicles with ≥ 1 drift point ÷ vehicles with ≥ 1 report in those days. */
+  driftVehicleRate: z.number().min(0).max(1).optional(),
+  /** Vehicle-days the three figures above cover. */
+  qualityDays: z.number().int().nonnegative().optional(),
 });
 export type CompanyReportRow = z.infer<typeof companyReportRow>;
 

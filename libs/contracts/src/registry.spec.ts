@@ -40,3 +40,18 @@ describe('parseEnv', () => {
     expect(parseEnv(infraEnvSchema, {}).KAFKA_BROKERS).toBe('127.0.0.1:9092');
   });
 });
+
+describe('quality.daily', () => {
+  const day = {
+    v: 1, vehicleId: '京A12345:1', date: '2026-11-23', final: false, computedAtMs: 1_764_000_000_000,
+    received: 10, valid: 9, invalid: 1, drift: 0, duplicate: 2, late: 0, trackM: 5_500, completeTrackM: 4_000, incompleteGaps: 1, movedThroughGaps: 0,
+  };
+  it('accepts a day of counters and refuses a missing counter or a bad date', () => {
+    expect(parseMessage(TOPICS.qualityDaily, day).ok).toBe(true);
+    const { trackM: _omitted, ...withoutTrack } = day;
+    const missing = parseMessage(TOPICS.qualityDaily, withoutTrack);
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.reason).toContain('trackM');
+    expect(parseMessage(TOPICS.qualityDaily, { ...day, date: '23/11/2026' }).ok).toBe(false);
+  });
+});

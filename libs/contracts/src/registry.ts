@@ -7,6 +7,7 @@ import { alertV1 } from './alert.schema';
 import { overloadViolationV1 } from './overload.schema';
 import { caseEventV1 } from './case-event.schema';
 import { commandResultV1, terminalCommandV1 } from './terminal-command.schema';
+import { vehicleQualityDayV1 } from './quality.schema';
 
 /** The schema every message on a topic must satisfy; consumers validate against it at runtime. */
 export const TOPIC_SCHEMAS = {
@@ -18,6 +19,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.caseEvents]: caseEventV1,
   [TOPICS.terminalCommands]: terminalCommandV1,
   [TOPICS.commandResults]: commandResultV1,
+  [TOPICS.qualityDaily]: vehicleQualityDayV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;

@@ -16,6 +16,8 @@ export const TOPICS = {
   terminalCommands: 'terminal.commands',
   /** key = terminalId */
   commandResults: 'terminal.command-results',
+  /** A vehicle's data-quality counters of one local day (snapshots, then the final one); key = vehicleId */
+  qualityDaily: 'quality.daily',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
