@@ -174,7 +174,8 @@ export const assessOverload = (
   const escalation: Escalation = isBaiDunWang
     ? {
         recommendedForReview: true,
-        reasons: [`百吨王: measured gross ${formatKg(measuredGrossKg)} ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}`],
+        // Read by enforcement officers: Chinese first, the English in the same line for others.
+        reasons: [`百吨王：实测总质量${formatKg(measuredGrossKg)} ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}（百吨王 — measured gross ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}）`],
       }
     : { recommendedForReview: false, reasons: [] };
 
@@ -186,7 +187,7 @@ export const assessOverload = (
       `超限${formatKg(excessKg)}，限值${formatKg(limit.limitKg)}（核定总质量${formatKg(confirmedGrossKg)} = 实测${formatKg(measuredGrossKg)} − ${accuracyClass.pct}%允许误差；超限率${pct(overloadRatio)}，实测超限率${pct(rawRatio)}）`,
     );
     en.push(
-      `超限 ${formatKg(excessKg)} over ${formatKg(limit.limitKg)} (confirmed ${formatKg(confirmedGrossKg)} = measured ${formatKg(measuredGrossKg)} − ${accuracyClass.pct}% error; ${pct(overloadRatio)}, raw ${pct(rawRatio)})`,
+      `Overload ${formatKg(excessKg)} over ${formatKg(limit.limitKg)} (confirmed ${formatKg(confirmedGrossKg)} = measured ${formatKg(measuredGrossKg)} − ${accuracyClass.pct}% error; ${pct(overloadRatio)}, raw ${pct(rawRatio)})`,
     );
   }
   for (const d of overDimensions) {
@@ -195,7 +196,7 @@ export const assessOverload = (
   }
   if (isBaiDunWang) {
     zh.push('百吨王');
-    en.push('百吨王');
+    en.push(`百吨王 (measured ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)})`);
   }
   const summary = violation
     ? `${m.plate}：${zh.join('；')}`

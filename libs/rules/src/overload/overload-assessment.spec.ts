@@ -70,9 +70,9 @@ describe('百吨王 (RULES.md §4, §8): confirmed violation with measured gross
   it('100.0 t measured, class 5: confirmed 95,000 → 百吨王, critical, recommended for review', () => {
     const a = scored(assessOverload(sixAxles(100_000, 5), tractor(), config));
     expect(a).toMatchObject({ outcome: 'violation', confirmedGrossKg: 95_000, isBaiDunWang: true, severity: 'critical' });
-    expect(a.escalation.recommendedForReview).toBe(true);
+    expect(a.escalation).toEqual({ recommendedForReview: true, reasons: ['百吨王：实测总质量100,000 kg ≥ 100,000 kg（百吨王 — measured gross ≥ 100,000 kg）'] });
     expect(a.summary).toMatch(/超限.*核定总质量95,000 kg.*百吨王/);
-    expect(a.summaryEn).toMatch(/超限 .* over .*confirmed 95,000 kg.*百吨王/);
+    expect(a.summaryEn).toMatch(/Overload .* over .*confirmed 95,000 kg.*百吨王 \(measured ≥ 100,000 kg\)/);
   });
 
   it('99,999 kg measured is not 百吨王 (serious by ratio, not critical)', () => {
