@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haversineMeters } from './geo';
+import { boundingBoxOf, haversineMeters } from './geo';
 
 describe('haversineMeters', () => {
   it('one degree of latitude is about 111.2 km', () => {
@@ -9,5 +9,12 @@ describe('haversineMeters', () => {
   });
   it('is zero for the same point', () => {
     expect(haversineMeters({ latitudeDeg: 39.9, longitudeDeg: 116.4 }, { latitudeDeg: 39.9, longitudeDeg: 116.4 })).toBe(0);
+  });
+});
+
+describe('boundingBoxOf', () => {
+  it('spans [lon, lat] points whatever their order; none has no box', () => {
+    expect(boundingBoxOf([[116.3, 39.9], [116.1, 40.2], [116.2, 39.8]])).toEqual({ minLatitudeDeg: 39.8, minLongitudeDeg: 116.1, maxLatitudeDeg: 40.2, maxLongitudeDeg: 116.3 });
+    expect(boundingBoxOf([])).toBeUndefined();
   });
 });

@@ -15,3 +15,20 @@ export const haversineMeters = (a: LatLon, b: LatLon): number => {
     Math.cos(toRadians(a.latitudeDeg)) * Math.cos(toRadians(b.latitudeDeg)) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 };
+
+export interface BoundingBox {
+  minLatitudeDeg: number;
+  minLongitudeDeg: number;
+  maxLatitudeDeg: number;
+  maxLongitudeDeg: number;
+}
+
+/** The bounding box of [longitude, latitude] points (GeoJSON order); undefined for none. */
+export const boundingBoxOf = (points: Iterable<readonly [number, number]>): BoundingBox | undefined => {
+  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  for (const [lon, lat] of points) {
+    minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+  }
+  return minLon === Infinity ? undefined : { minLatitudeDeg: minLat, minLongitudeDeg: minLon, maxLatitudeDeg: maxLat, maxLongitudeDeg: maxLon };
+};

@@ -10,3 +10,4 @@ export * from './case.repository';
 export * from './registry.repository';
 export * from './daily.repository';
 export { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
+export * from './registry-snapshot';

@@ -1,4 +1,4 @@
-import type { RoadClass, VehicleClass, VehicleFacts } from '@roadwatch/domain';
+import { boundingBoxOf, type BoundingBox, type RoadClass, type VehicleClass, type VehicleFacts } from '@roadwatch/domain';
 import type { StoragePool } from './pool';
 import { msToTs } from './sql';
 
@@ -67,12 +67,19 @@ export interface SpeedZoneRecord {
   postedLimitKmh: number;
   /** [longitude, latitude] pairs. */
   polyline: [number, number][];
+  /** As stored (computed from the polyline on write); absent on input. */
+  bbox?: BoundingBox;
+}
+
+export interface RegistryPage {
+  limit: number;
+  offset: number;
 }
 
 const n = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const vehicleOf = (r: any): VehicleRecord => {
+export const vehicleOf = (r: any): VehicleRecord => {
   const v: VehicleRecord = { vehicleId: r.vehicle_id, plate: r.plate, plateColour: r.plate_colour, vehicleClass: r.vehicle_class as VehicleClass };
   const optional: [keyof VehicleRecord, unknown][] = [
     ['companyId', r.company_id], ['regionCode', r.region_code], ['routeKm', r.route_km], ['tripKm', r.trip_km], ['ownCapKmh', r.own_cap_kmh],
@@ -83,6 +90,57 @@ const vehicleOf = (r: any): VehicleRecord => {
   for (const [key, value] of optional) if (value !== null && value !== undefined) (v as unknown as Record<string, unknown>)[key] = value;
   return v;
 };
+
+/** The registry tables the administration deletes from, with their keys. */
+export const REGISTRY_KEYS = {
+  terminals: 'terminal_id',
+  drivers: 'driver_id',
+  wim_stations: 'station_id',
+  source_sites: 'source_site_id',
+  road_speed_zones: 'segment_id',
+} as const;
+export type RegistryTable = keyof typeof REGISTRY_KEYS;
+
+/** Copies the non-null columns onto the record (NULL is an absent optional field). */
+const withOptional = <T extends object>(record: T, optional: ReadonlyArray<readonly [keyof T, unknown]>): T => {
+  for (const [key, value] of optional) if (value !== null && value !== undefined) (record as Record<keyof T, unknown>)[key] = value;
+  return record;
+};
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const terminalOf = (r: any): TerminalRecord =>
+  withOptional<TerminalRecord>({ terminalId: r.terminal_id }, [
+    ['vehicleId', r.vehicle_id], ['authCode', r.auth_code], ['manufacturerId', r.manufacturer_id], ['model', r.model],
+    ['registeredAtMs', r.registered_at ? (r.registered_at as Date).getTime() : null],
+  ]);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const driverOf = (r: any): DriverRecord =>
+  withOptional<DriverRecord>({ driverId: r.driver_id, name: r.name }, [
+    ['companyId', r.company_id], ['idCardNo', r.id_card_no], ['qualificationNo', r.qualification_no], ['phone', r.phone],
+  ]);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const wimStationOf = (r: any): WimStationRecord =>
+  withOptional<WimStationRecord>({ stationId: r.station_id, name: r.name, kind: r.kind }, [
+    ['accuracyClassPct', numOrNull(r.accuracy_class_pct)], ['regionCode', r.region_code], ['roadName', r.road_name],
+    ['latitudeDeg', r.latitude_deg], ['longitudeDeg', r.longitude_deg], ['validSpeedMinKmh', r.valid_speed_min_kmh],
+    ['validSpeedMaxKmh', r.valid_speed_max_kmh], ['calibrationRef', r.calibration_ref],
+  ]);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const sourceSiteOf = (r: any): SourceSiteRecord =>
+  withOptional<SourceSiteRecord>({ sourceSiteId: r.source_site_id, name: r.name }, [
+    ['companyId', r.company_id], ['regionCode', r.region_code], ['address', r.address], ['latitudeDeg', r.latitude_deg], ['longitudeDeg', r.longitude_deg],
+  ]);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+export const speedZoneOf = (r: any): SpeedZoneRecord =>
+  withOptional<SpeedZoneRecord>({ segmentId: r.segment_id, roadClass: r.road_class, postedLimitKmh: Number(r.posted_limit_kmh), polyline: r.polyline }, [
+    ['name', r.name],
+    ['bbox', r.min_lat === null || r.min_lat === undefined ? null : { minLatitudeDeg: r.min_lat, minLongitudeDeg: r.min_lon, maxLatitudeDeg: r.max_lat, maxLongitudeDeg: r.max_lon }],
+  ]);
 
 /** Registry upserts (keyed by id, last write wins) and the lookups ingest needs. */
 export class RegistryRepository {
@@ -163,8 +221,8 @@ export class RegistryRepository {
   }
 
   async upsertSpeedZone(z: SpeedZoneRecord): Promise<void> {
-    const lats = z.polyline.map((p) => p[1]);
-    const lons = z.polyline.map((p) => p[0]);
+    // The box is the stored index of the zone (no PostGIS in the embedded build): always the polyline's own.
+    const box = boundingBoxOf(z.polyline);
     await this.pool.query(
       `INSERT INTO road_speed_zones (segment_id, name, road_class, posted_limit_kmh, polyline, min_lat, min_lon, max_lat, max_lon)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -172,8 +230,7 @@ export class RegistryRepository {
          posted_limit_kmh = EXCLUDED.posted_limit_kmh, polyline = EXCLUDED.polyline, min_lat = EXCLUDED.min_lat,
          min_lon = EXCLUDED.min_lon, max_lat = EXCLUDED.max_lat, max_lon = EXCLUDED.max_lon, updated_at = now()`,
       [z.segmentId, n(z.name), z.roadClass, z.postedLimitKmh, JSON.stringify(z.polyline),
-        lats.length ? Math.min(...lats) : null, lons.length ? Math.min(...lons) : null,
-        lats.length ? Math.max(...lats) : null, lons.length ? Math.max(...lons) : null],
+        n(box?.minLatitudeDeg), n(box?.minLongitudeDeg), n(box?.maxLatitudeDeg), n(box?.maxLongitudeDeg)],
     );
   }
 
@@ -213,12 +270,66 @@ export class RegistryRepository {
 
   async wimStation(stationId: string): Promise<WimStationRecord | undefined> {
     const { rows } = await this.pool.query('SELECT * FROM wim_stations WHERE station_id = $1', [stationId]);
-    const r = rows[0];
-    if (!r) return undefined;
-    const s: WimStationRecord = { stationId: r.station_id, name: r.name, kind: r.kind };
-    if (r.accuracy_class_pct !== null) s.accuracyClassPct = Number(r.accuracy_class_pct);
-    if (r.region_code) s.regionCode = r.region_code;
-    return s;
+    return rows[0] ? wimStationOf(rows[0]) : undefined;
+  }
+
+  async terminal(terminalId: string): Promise<TerminalRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM terminals WHERE terminal_id = $1', [terminalId]);
+    return rows[0] ? terminalOf(rows[0]) : undefined;
+  }
+
+  async driver(driverId: string): Promise<DriverRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM drivers WHERE driver_id = $1', [driverId]);
+    return rows[0] ? driverOf(rows[0]) : undefined;
+  }
+
+  async sourceSite(sourceSiteId: string): Promise<SourceSiteRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM source_sites WHERE source_site_id = $1', [sourceSiteId]);
+    return rows[0] ? sourceSiteOf(rows[0]) : undefined;
+  }
+
+  async speedZone(segmentId: string): Promise<SpeedZoneRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM road_speed_zones WHERE segment_id = $1', [segmentId]);
+    return rows[0] ? speedZoneOf(rows[0]) : undefined;
+  }
+
+  // ─── pages (administration), ordered by id ───
+
+  async terminals(filter: { vehicleId?: string | undefined }, page: RegistryPage): Promise<TerminalRecord[]> {
+    return (await this.page('terminals', 'terminal_id', { vehicle_id: filter.vehicleId }, page)).map(terminalOf);
+  }
+
+  async drivers(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<DriverRecord[]> {
+    return (await this.page('drivers', 'driver_id', { company_id: filter.companyId }, page)).map(driverOf);
+  }
+
+  async wimStations(filter: { kind?: string | undefined }, page: RegistryPage): Promise<WimStationRecord[]> {
+    return (await this.page('wim_stations', 'station_id', { kind: filter.kind }, page)).map(wimStationOf);
+  }
+
+  async sourceSites(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<SourceSiteRecord[]> {
+    return (await this.page('source_sites', 'source_site_id', { company_id: filter.companyId }, page)).map(sourceSiteOf);
+  }
+
+  async speedZones(filter: { roadClass?: string | undefined }, page: RegistryPage): Promise<SpeedZoneRecord[]> {
+    return (await this.page('road_speed_zones', 'segment_id', { road_class: filter.roadClass }, page)).map(speedZoneOf);
+  }
+
+  /** Deletes one registry row; false when there was none. Whether it may go is the caller's decision. */
+  async delete(table: RegistryTable, id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ${table} WHERE ${REGISTRY_KEYS[table]} = $1`, [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg rows
+  private async page(table: RegistryTable, key: string, equals: Record<string, string | undefined>, page: RegistryPage): Promise<any[]> {
+    const params: unknown[] = [];
+    const where = Object.entries(equals).flatMap(([column, value]) => (value === undefined ? [] : [`${column} = $${params.push(value)}`]));
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} LIMIT $${params.push(page.limit)} OFFSET $${params.push(page.offset)}`,
+      params,
+    );
+    return rows;
   }
 
   /** Speed zones whose bounding box contains the point (exact matching is the caller's). */
@@ -228,6 +339,6 @@ export class RegistryRepository {
        WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2`,
       [latitudeDeg, longitudeDeg],
     );
-    return rows.map((r) => ({ segmentId: r.segment_id, name: r.name ?? undefined, roadClass: r.road_class, postedLimitKmh: r.posted_limit_kmh, polyline: r.polyline }));
+    return rows.map(speedZoneOf);
   }
 }

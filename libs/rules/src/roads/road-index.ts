@@ -1,4 +1,4 @@
-import { isExpresswayClass, ROAD_CLASSES, type RoadClass, type RoadSegmentLimit } from '@roadwatch/domain';
+import { boundingBoxOf, isExpresswayClass, ROAD_CLASSES, type RoadClass, type RoadSegmentLimit } from '@roadwatch/domain';
 import type { RoadDefaultsConfig } from '../common/rules-config';
 
 /**
@@ -86,12 +86,9 @@ export const buildRoadIndex = (geojson: unknown, options: RoadIndexOptions): Roa
         throw new Error(`${where}: geometry must be Polygon, MultiPolygon, LineString or MultiLineString`);
     }
     // Bounding box, widened by the buffer, decides the cells the feature sits in.
-    const all = [...indexed.polygons.flatMap((p) => p.flat()), ...indexed.lines.flat()];
-    let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
-    for (const [lon, lat] of all) {
-      minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-      minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
-    }
+    const box = boundingBoxOf([...indexed.polygons.flatMap((p) => p.flat()), ...indexed.lines.flat()]);
+    // A polygon without rings has no box, so no cell: it never matches.
+    const { minLongitudeDeg: minLon, maxLongitudeDeg: maxLon, minLatitudeDeg: minLat, maxLatitudeDeg: maxLat } = box ?? { minLongitudeDeg: Infinity, maxLongitudeDeg: -Infinity, minLatitudeDeg: Infinity, maxLatitudeDeg: -Infinity };
     const padLat = indexed.bufferM / METRES_PER_DEGREE;
     const padLon = padLat / Math.max(0.01, Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180));
     const featureIndex = features.length;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { epochMs } from './common.schema';
+
+/**
+ * Registry administration (`/v1/admin/...`, role admin): terminals, drivers, road speed
+ * zones, WIM stations and 货运源头单位 source sites. A `…Dto` is what a client sends (POST
+ * creates, PUT replaces the whole record); a `…Item` is what the API answers. Companies
+ * and vehicles keep `companyDto` / `vehicleDto` of api.schema.ts.
+ */
+
+const registryId = z.string().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const regionCode = z.string().regex(/^\d{2,12}$/, 'a division code (2–12 digits)');
+const text = (max: number) => z.string().min(1).max(max);
+
+/**
+ * China's bounds as RULES.md §6 states them (JT/T 809-2011 §4.5.8: longitude
+ * 73.55°–135.083° E, latitude 3.85°–53.55° N), the validity bounds of a position too
+ * (libs/rules `quality` config): a zone or a place outside them could never match a valid report.
+ */
+export const CHINA_BOUNDS = { minLongitudeDeg: 73.55, maxLongitudeDeg: 135.083, minLatitudeDeg: 3.85, maxLatitudeDeg: 53.55 } as const;
+const longitudeDeg = z.number().min(CHINA_BOUNDS.minLongitudeDeg).max(CHINA_BOUNDS.maxLongitudeDeg);
+const latitudeDeg = z.number().min(CHINA_BOUNDS.minLatitudeDeg).max(CHINA_BOUNDS.maxLatitudeDeg);
+
+/** A place: both coordinates or neither. */
+const withPlace = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((v: { latitudeDeg?: number; longitudeDeg?: number }) => (v.latitudeDeg === undefined) === (v.longitudeDeg === undefined), {
+    message: 'latitudeDeg and longitudeDeg go together',
+    path: ['longitudeDeg'],
+  });
+
+// ─── terminals ───
+
+/** A terminal (SIM number) and the vehicle it is fitted to. The auth code is the gateway's: never sent, never returned. */
+export const terminalDto = z.object({
+  /** Digits only, padded or not; stored without the leading zeros (canonical, as the gateway reads it). */
+  terminalId: z.string().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
+  vehicleId: registryId.optional(),
+  manufacturerId: text(32).optional(),
+  model: text(64).optional(),
+});
+export type TerminalDto = z.infer<typeof terminalDto>;
+
+export const terminalItem = terminalDto.extend({
+  /** Set when the terminal has registered (0x0100) through the gateway. */
+  registeredAtMs: epochMs.optional(),
+  /** Whether an auth code has been issued; the code itself never leaves the server. */
+  hasAuthCode: z.boolean(),
+});
+export type TerminalItem = z.infer<typeof terminalItem>;
+
+// ─── drivers ───
+
+export const driverDto = z.object({
+  driverId: registryId,
+  name: text(100),
+  companyId: registryId.optional(),
+  /** 居民身份证号码: 17 digits and a check digit or X. */
+  idCardNo: z.string().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
+  /** 从业资格证 number. */
+  qualificationNo: text(64).optional(),
+  phone: z.string().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
+});
+export type DriverDto = z.infer<typeof driverDto>;
+export const driverItem = driverDto;
+export type DriverItem = z.infer<typeof driverItem>;
+
+// ─── road speed zones ───
+
+/** Road classes as migration 0001 constrains them (and libs/domain's ROAD_CLASSES). */
+export const roadClass = z.enum(['expressway', 'urban_expressway', 'national', 'provincial', 'county', 'urban', 'other']);
+export type RoadClassDto = z.infer<typeof roadClass>;
+
+/** A posted limit along a polyline; the speeding rule matches positions within its buffer (libs/rules road index). */
+export const speedZoneDto = z.object({
+  segmentId: registryId,
+  name: text(200).optional(),
+  roadClass,
+  /** Posted limit; Chinese signs range from 5 (yards) to 120 (expressways), 130 leaves room for none. */
+  postedLimitKmh: z.number().min(5).max(130),
+  /** [longitude, latitude] points (WGS-84), at least two, all inside China's bounds. */
+  polyline: z.array(z.tuple([longitudeDeg, latitudeDeg])).min(2).max(5_000),
+});
+export type SpeedZoneDto = z.infer<typeof speedZoneDto>;
+
+export const boundingBox = z.object({ minLatitudeDeg: z.number(), minLongitudeDeg: z.number(), maxLatitudeDeg: z.number(), maxLongitudeDeg: z.number() });
+
+export const speedZoneItem = speedZoneDto.extend({
+  /** Computed by the server from the polyline. */
+  bbox: boundingBox,
+});
+export type SpeedZoneItem = z.infer<typeof speedZoneItem>;
+
+// ─── WIM stations ───
+
+/** JJG 907 accuracy classes, as a percentage. */
+const ACCURACY_CLASSES = [0.2, 0.5, 1, 2, 5, 10] as const;
+
+export const wimStationDto = withPlace(
+  z.object({
+    stationId: registryId,
+    name: text(200),
+    /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
+    kind: z.enum(['fixed', 'non_site', 'source']).default('fixed'),
+    accuracyClassPct: z.number().refine((v) => (ACCURACY_CLASSES as readonly number[]).includes(v), `one of ${ACCURACY_CLASSES.join(', ')} (JJG 907)`).optional(),
+    regionCode: regionCode.optional(),
+    roadName: text(200).optional(),
+    latitudeDeg: latitudeDeg.optional(),
+    longitudeDeg: longitudeDeg.optional(),
+    /** The speed range the station's accuracy class holds for. */
+    validSpeedMinKmh: z.number().min(0).max(200).optional(),
+    validSpeedMaxKmh: z.number().min(0).max(200).optional(),
+    calibrationRef: text(200).optional(),
+  }),
+).refine((s) => s.validSpeedMinKmh === undefined || s.validSpeedMaxKmh === undefined || s.validSpeedMinKmh < s.validSpeedMaxKmh, {
+  message: 'must be above validSpeedMinKmh',
+  path: ['validSpeedMaxKmh'],
+});
+export type WimStationDto = z.infer<typeof wimStationDto>;
+export const wimStationAdminItem = wimStationDto;
+export type WimStationAdminItem = z.infer<typeof wimStationAdminItem>;
+
+// ─── 货运源头单位 source sites ───
+
+export const sourceSiteDto = withPlace(
+  z.object({
+    sourceSiteId: registryId,
+    name: text(200),
+    /** The registered company running the site, when it is one. */
+    companyId: registryId.optional(),
+    regionCode: regionCode.optional(),
+    address: text(300).optional(),
+    latitudeDeg: latitudeDeg.optional(),
+    longitudeDeg: longitudeDeg.optional(),
+  }),
+);
+export type SourceSiteDto = z.infer<typeof sourceSiteDto>;
