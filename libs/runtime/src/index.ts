@@ -4,3 +4,4 @@ export * from './ops-http';
 export * from './shutdown';
 export * from './seen-set';
 export * from './vehicle-registry-file';
+export * from './reloader';
