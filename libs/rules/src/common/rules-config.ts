@@ -102,6 +102,8 @@ export interface QualityConfig {
   driftSpeedKmh: number;
   completeGapM: number;
   offlineAfterMs: number;
+  /** An open day's counters are reported (quality.daily) at most this often, and only when they changed. */
+  snapshotEveryMs: number;
   /** Exact duplicates recognised among this many most recent reports. */
   recentFingerprints: number;
 }
@@ -241,6 +243,9 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     completeGapM: 1000,
     // Not in RULES.md (§6 上线率 only): no report for 20 min is "offline"; an operational default.
     offlineAfterMs: 20 * MINUTE,
+    // Not in RULES.md: today's counters (and a silent vehicle's day) reach the reports within
+    // 10 min plus the detector's timer tick, without a message per report.
+    snapshotEveryMs: 10 * MINUTE,
     recentFingerprints: 8,
   },
   lateness: {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { buildRoadIndex } from '../roads/road-index';
 import { factsOf, positionAt, Track } from '../testing/track';
-import { checkOffline, processPosition, releaseHeld, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
+import { checkOffline, processPosition, qualitySnapshotDue, releaseHeld, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -245,6 +245,70 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     }
     expect(closed.map((c) => [c.date, c.valid])).toEqual([['2026-11-23', 20]]);
     expect(state?.quality.date).toBe('2026-11-24');
+  });
+
+  // 60 km/h every 30 s = 500 m stretches; the Track's metres per degree differ from the
+  // haversine's by 0.7 ppm, hence "close to" for metres and exact ratios.
+  const trackWithOneGap = () => Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN).gap(MIN, 1_500).drive(MIN);
+
+  it('轨迹完整率: 500 m stretches are complete, one 1.5 km stretch (> completeGapM 1 km) is not', () => {
+    const { state } = runAll(truck, trackWithOneGap().positions);
+    expect(state.quality).toMatchObject({ received: 14, valid: 14, invalid: 0, drift: 0, incompleteGaps: 1, movedThroughGaps: 0 });
+    expect(state.quality.trackM).toBeCloseTo(12 * 500 + 1_500, 1);
+    expect(state.quality.completeTrackM).toBeCloseTo(12 * 500, 1);
+    expect(state.quality.completeTrackM / state.quality.trackM).toBeCloseTo(6_000 / 7_500, 9);
+  });
+
+  it('snapshots of the open day: when the counters changed and snapshotEveryMs (10 min) has passed since the last', () => {
+    const t = trackWithOneGap();
+    const { state } = runAll(truck, t.positions);
+    const now = (state.lastReceivedAtMs as number) + MIN;
+    const first = qualitySnapshotDue(state, now);
+    expect(first.snapshot).toMatchObject({ date: '2026-11-23', received: 14, incompleteGaps: 1 });
+    expect(first.state.qualitySnapshot).toEqual({ date: '2026-11-23', reports: 14, atMs: now });
+    // Unchanged counters: nothing, however long after (a silent vehicle is reported once).
+    expect(qualitySnapshotDue(first.state, now + 5 * H)).toEqual({ state: first.state, snapshot: null });
+
+    t.drive(30 * S);
+    const later = processPosition(truck, first.state, t.positions.at(-1)!, DEFAULT_RULES_CONFIG, ctx).state;
+    expect(qualitySnapshotDue(later, now + 10 * MIN - 1).snapshot).toBeNull();
+    const second = qualitySnapshotDue(later, now + 10 * MIN);
+    expect(second.snapshot).toMatchObject({ date: '2026-11-23', received: 15, valid: 15 });
+    expect(second.snapshot!.trackM - first.snapshot!.trackM).toBeCloseTo(500, 1);
+    expect(second.state.qualitySnapshot).toEqual({ date: '2026-11-23', reports: 15, atMs: now + 10 * MIN });
+    // A retransmission changes the counters too (duplicate), so the next snapshot carries it.
+    const dup = processPosition(truck, second.state, t.positions.at(-1)!, DEFAULT_RULES_CONFIG, ctx).state;
+    expect(qualitySnapshotDue(dup, now + 20 * MIN).snapshot).toMatchObject({ received: 15, duplicate: 1 });
+  });
+
+  it('snapshots every 10 min while a day changes; the final of a closed day counts at least what its snapshots did', () => {
+    const t = Track.at(2026, 11, 23, 23, 50).report(60);
+    let state = processPosition(truck, undefined, t.positions[0]!, DEFAULT_RULES_CONFIG, ctx).state;
+    const sent: { date: string; received: number; final: boolean }[] = [];
+    for (let i = 0; i < 61; i++) {
+      t.drive(30 * S);
+      const r = processPosition(truck, state, t.positions.at(-1)!, DEFAULT_RULES_CONFIG, ctx);
+      sent.push(...r.closedDays.map((c) => ({ date: c.date, received: c.received, final: true })));
+      const due = qualitySnapshotDue(r.state, t.timeMs);
+      state = due.state;
+      if (due.snapshot) sent.push({ date: due.snapshot.date, received: due.snapshot.received, final: false });
+    }
+    // 23:50:00–23:59:30 is 20 reports; the 00:00:00 report closes the day.
+    expect(sent).toEqual([
+      { date: '2026-11-23', received: 2, final: false },
+      { date: '2026-11-23', received: 20, final: true },
+      { date: '2026-11-24', received: 2, final: false },
+      { date: '2026-11-24', received: 22, final: false },
+      { date: '2026-11-24', received: 42, final: false },
+    ]);
+  });
+
+  it('a checkpoint of state v:1 from before snapshots existed still loads and snapshots', () => {
+    const { state } = runAll(truck, trackWithOneGap().positions);
+    const old = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
+    delete old.qualitySnapshot;
+    expect(old.v).toBe(1);
+    expect(qualitySnapshotDue(old, 0).snapshot).toMatchObject({ received: 14 });
   });
 });
 

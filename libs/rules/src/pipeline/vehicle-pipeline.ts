@@ -6,7 +6,7 @@ import { localDateOf } from '../common/time-window';
 import { evaluateFatigue, initialFatigueState, type FatigueState } from '../fatigue/fatigue.rule';
 import { initialMotionState, stepMotion, type MotionState } from '../motion/motion-model';
 import { evaluateNightBan, initialNightBanState, type NightBanState, type RegistryNotice, type RelayLookup } from '../night-ban/night-ban.rule';
-import { countTrack, emptyCounters, judgeDrift, validatePosition, type DriftState, type QualityCounters, type TrackPoint } from '../quality/data-quality.rule';
+import { countTrack, emptyCounters, judgeDrift, reportsCounted, validatePosition, type DriftState, type QualityCounters, type TrackPoint } from '../quality/data-quality.rule';
 import { limitsAt, type RoadIndex } from '../roads/road-index';
 import { evaluateSpeeding, initialSpeedingState, type SpeedingState } from '../speeding/speeding.rule';
 
@@ -62,6 +62,12 @@ export interface VehicleRuleState {
    * a restart loses none of them.
    */
   held?: HeldPosition[];
+  /**
+   * The last snapshot of the open day's counters that went out (`qualitySnapshotDue`): its
+   * date, `reportsCounted` and the detector's clock. Absent until the first, and in
+   * checkpoints from before it existed.
+   */
+  qualitySnapshot?: { date: string; reports: number; atMs: number };
 }
 
 export interface HeldPosition {
@@ -432,4 +438,26 @@ export const checkOffline = (
     state: { ...state, offlineSinceMs: last },
     alerts: [offlineAlert(factsFromIdentity(state.identity), last, nowMs, config, 0)],
   };
+};
+
+/**
+ * Called by the detector on its timer: the open day's counters, when they changed since the
+ * last snapshot and that one is at least `snapshotEveryMs` old — so today's figures, and the
+ * day of a vehicle that went silent, reach the reports without waiting for a later day's
+ * report to close the day. A day's counters only grow, so a later snapshot of a date never
+ * counts fewer reports than an earlier one; the day's final counters come from
+ * `processPosition` (`closedDays`). Returns the given state when nothing is due.
+ */
+export const qualitySnapshotDue = (
+  state: VehicleRuleState,
+  nowMs: number,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+): { state: VehicleRuleState; snapshot: QualityCounters | null } => {
+  const counters = state.quality;
+  const reports = reportsCounted(counters);
+  const last = state.qualitySnapshot;
+  if (counters.date === '' || reports === 0) return { state, snapshot: null };
+  if (last && last.date === counters.date && last.reports === reports) return { state, snapshot: null };
+  if (last && nowMs - last.atMs < config.quality.snapshotEveryMs) return { state, snapshot: null };
+  return { state: { ...state, qualitySnapshot: { date: counters.date, reports, atMs: nowMs } }, snapshot: { ...counters } };
 };

@@ -1,4 +1,4 @@
-import type { PositionV1 } from '@roadwatch/contracts';
+import { QUALITY_COUNTER_KEYS, type PositionV1, type QualityCounterFields, type VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { haversineMeters, type VehicleFacts } from '@roadwatch/domain';
 import type { QualityConfig } from '../common/rules-config';
 
@@ -82,26 +82,30 @@ export const judgeDrift = (
   return { state: { candidate: point }, verdict: 'drift', impliedKmh };
 };
 
-/** Per-vehicle counters for one local day; the detector persists each closed day. */
-export interface QualityCounters {
-  /** Local date (YYYY-MM-DD) of the device time of the reports counted. */
+/**
+ * Per-vehicle counters for one local day, the fields of the `quality.daily` message (their
+ * meaning is documented there); the detector publishes each closed day and snapshots of the
+ * open one.
+ */
+export type QualityCounters = QualityCounterFields & {
+  /** Local date (YYYY-MM-DD) of the device time of the reports counted; '' before the first. */
   date: string;
-  received: number;
-  valid: number;
-  invalid: number;
-  drift: number;
-  duplicate: number;
-  late: number;
-  /** 轨迹完整率 = completeTrackM ÷ trackM (gaps > 1 km between consecutive points are incomplete). */
-  trackM: number;
-  completeTrackM: number;
-  incompleteGaps: number;
-  movedThroughGaps: number;
-}
+};
 
-export const emptyCounters = (date: string): QualityCounters => ({
-  date, received: 0, valid: 0, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0,
-});
+export const emptyCounters = (date: string): QualityCounters =>
+  ({ date, ...Object.fromEntries(QUALITY_COUNTER_KEYS.map((key) => [key, 0])) }) as QualityCounters;
+
+/**
+ * Every report the counters saw, whatever became of it. Each change of a day's counters
+ * counts at least one report, so an unchanged tally (same date) means unchanged counters.
+ */
+export const reportsCounted = (c: QualityCounters): number => c.received + c.duplicate + c.late;
+
+/** The `quality.daily` message of one day's counters. */
+export const qualityDayOf = (vehicleId: string, counters: QualityCounters, final: boolean, computedAtMs: number): VehicleQualityDayV1 => {
+  const fields = Object.fromEntries(QUALITY_COUNTER_KEYS.map((key) => [key, counters[key]])) as QualityCounterFields;
+  return { v: 1, vehicleId, date: counters.date, final, computedAtMs, ...fields };
+};
 
 /** Adds the stretch between consecutive accepted points to the track mileage. */
 export const countTrack = (counters: QualityCounters, from: TrackPoint | null, to: TrackPoint, config: QualityConfig): QualityCounters => {
