@@ -23,6 +23,11 @@ export function buildPlatformGeneralResponse(answered: Jt808Header, serial: numb
   return encodeFrame(downlinkHeader(answered, 0x8001, serial), { answerSerial: answered.serial, answerMessageId: answered.messageId, result });
 }
 
+/** 0x8003 asking for the listed packets (1-based) of the sub-packaged message whose packet 1 had `firstSerial`. */
+export function buildResendRequest(to: Addressee, serial: number, firstSerial: number, packetIndexes: readonly number[]): Uint8Array {
+  return encodeFrame(downlinkHeader(to, 0x8003, serial), { firstSerial, packetIndexes });
+}
+
 /** 0x8100 answering a 0x0100; `authCode` is required when the result is 0. */
 export function buildRegisterResponse(answered: Jt808Header, serial: number, result: number, authCode: string | null): Uint8Array {
   return encodeFrame(downlinkHeader(answered, 0x8100, serial), {

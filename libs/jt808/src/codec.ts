@@ -11,6 +11,7 @@ import { locationQueryResponseCodec, type LocationQueryResponse } from './messag
 import { driverIdentityCodec, type DriverIdentity } from './messages/0702-driver-identity.js';
 import { batchLocationUploadCodec, type BatchLocationUpload } from './messages/0704-batch-location-upload.js';
 import { platformGeneralResponseCodec, type PlatformGeneralResponse } from './messages/8001-platform-general-response.js';
+import { resendRequestCodec, type ResendRequest } from './messages/8003-resend-request.js';
 import { registerResponseCodec, type RegisterResponse } from './messages/8100-register-response.js';
 import { setParametersCodec, type SetParameters } from './messages/8103-set-parameters.js';
 import { locationQueryCodec } from './messages/8201-location-query.js';
@@ -28,6 +29,7 @@ export const MessageId = {
   DriverIdentity: 0x0702,
   BatchLocationUpload: 0x0704,
   PlatformGeneralResponse: 0x8001,
+  ResendRequest: 0x8003,
   RegisterResponse: 0x8100,
   SetParameters: 0x8103,
   LocationQuery: 0x8201,
@@ -46,6 +48,7 @@ export interface Jt808BodyMap {
   0x0702: DriverIdentity;
   0x0704: BatchLocationUpload;
   0x8001: PlatformGeneralResponse;
+  0x8003: ResendRequest;
   0x8100: RegisterResponse;
   0x8103: SetParameters;
   0x8201: EmptyBody;
@@ -70,6 +73,7 @@ const CODECS: { [K in SupportedMessageId]: MessageCodec<Jt808BodyMap[K]> } = {
   0x0702: driverIdentityCodec,
   0x0704: batchLocationUploadCodec,
   0x8001: platformGeneralResponseCodec,
+  0x8003: resendRequestCodec,
   0x8100: registerResponseCodec,
   0x8103: setParametersCodec,
   0x8201: locationQueryCodec,

@@ -25,6 +25,7 @@ export * from './messages/0201-location-query-response.js';
 export * from './messages/0702-driver-identity.js';
 export * from './messages/0704-batch-location-upload.js';
 export * from './messages/8001-platform-general-response.js';
+export * from './messages/8003-resend-request.js';
 export * from './messages/8100-register-response.js';
 export * from './messages/8103-set-parameters.js';
 export * from './messages/8201-location-query.js';

@@ -55,6 +55,32 @@ describe('Jt808SubpackageReassembler', () => {
     expect(reassembler.pendingByteCount).toBe(0);
   });
 
+  it('asks for the missing packets of a quiet set (0x8003), at most maxResendRequests times', () => {
+    const reassembler = new Jt808SubpackageReassembler({ resendAfterMs: 10_000, maxResendRequests: 2, timeoutMs: 60_000 });
+    reassembler.push(decodeEnvelope(frames[0]!), 1_000);
+    reassembler.push(decodeEnvelope(frames[2]!), 2_000);
+    expect(reassembler.resendRequests(11_999)).toEqual([]);
+    const [first] = reassembler.resendRequests(12_000);
+    const missing = Array.from({ length: frames.length }, (_, i) => i + 1).filter((i) => i !== 1 && i !== 3);
+    expect(first).toMatchObject({ firstSerial: 0xfffe, missingIndexes: missing, attempt: 1 });
+    expect(first!.header.terminalPhone).toBe('013912345678');
+    expect(reassembler.resendRequests(21_999)).toEqual([]);
+    expect(reassembler.resendRequests(22_000).map((due) => due.attempt)).toEqual([2]);
+    expect(reassembler.resendRequests(60_000)).toEqual([]);
+  });
+
+  it('asks 1 s after the last-numbered packet when some before it never came, and a resend completes the set', () => {
+    const reassembler = new Jt808SubpackageReassembler();
+    const envelopes = frames.map(decodeEnvelope);
+    envelopes.forEach((envelope, i) => i !== 1 && reassembler.push(envelope, 5_000));
+    expect(reassembler.resendRequests(5_999)).toEqual([]);
+    expect(reassembler.resendRequests(6_000).map((due) => due.missingIndexes)).toEqual([[2]]);
+    const { complete } = reassembler.push(envelopes[1]!, 6_500);
+    const message = decodeBody(complete!);
+    expect(message.messageId === 0x0704 && message.body.locations).toHaveLength(40);
+    expect(reassembler.resendRequests(60_000)).toEqual([]);
+  });
+
   it('evicts the oldest sets to stay within its memory bound', () => {
     const reassembler = new Jt808SubpackageReassembler({ maxPendingBytes: 700 });
     const other = encodeFrames({ ...header, serial: 100 }, batch, 300);

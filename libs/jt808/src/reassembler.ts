@@ -10,9 +10,27 @@ export interface ReassemblerOptions {
   readonly maxPendingSets?: number;
   /** Packets a single set may announce. Default 4096 (≈ 4 MiB of body). */
   readonly maxPacketsPerSet?: number;
+  /**
+   * An incomplete set that received nothing for this long is due a 0x8003 request for its
+   * missing packets (1 s after its last-numbered packet came when others are missing:
+   * one TCP connection keeps order, so those were lost). Default 10 s.
+   */
+  readonly resendAfterMs?: number;
+  /** 0x8003 requests per set before it is left to time out. Default 2. */
+  readonly maxResendRequests?: number;
 }
 
-/** A set given up on; `missingIndexes` is what a 0x8003 retransmission request would list. */
+/** A set whose missing packets should be asked for again (0x8003). */
+export interface ResendDue {
+  /** Header of the set's first packet seen: who to ask, in which edition. */
+  readonly header: Jt808Header;
+  readonly firstSerial: number;
+  readonly missingIndexes: number[];
+  /** 1 for the first request of this set. */
+  readonly attempt: number;
+}
+
+/** A set given up on, with the packets that never came. */
 export interface DroppedSubpackageSet {
   readonly reason: 'timeout' | 'memory';
   readonly terminalPhone: string;
@@ -30,6 +48,9 @@ export interface ReassemblyResult {
   readonly dropped: DroppedSubpackageSet[];
 }
 
+/** After the last-numbered packet, a short wait for stragglers before asking for the gaps. */
+const LAST_PACKET_GRACE_MS = 1_000;
+
 interface PendingSet {
   readonly firstHeader: Jt808Header;
   readonly firstSerial: number;
@@ -38,6 +59,8 @@ interface PendingSet {
   readonly parts: Array<Uint8Array | undefined>;
   received: number;
   bytes: number;
+  resendDueAtMs: number;
+  resendRequests: number;
 }
 
 /**
@@ -52,6 +75,8 @@ export class Jt808SubpackageReassembler {
   private readonly maxPendingBytes: number;
   private readonly maxPendingSets: number;
   private readonly maxPacketsPerSet: number;
+  private readonly resendAfterMs: number;
+  private readonly maxResendRequests: number;
   // Map keeps insertion order, which is start order: the first entry is the oldest set.
   private readonly pending = new Map<string, PendingSet>();
   private pendingBytes = 0;
@@ -61,6 +86,8 @@ export class Jt808SubpackageReassembler {
     this.maxPendingBytes = options.maxPendingBytes ?? 1 << 20;
     this.maxPendingSets = options.maxPendingSets ?? 1024;
     this.maxPacketsPerSet = options.maxPacketsPerSet ?? 4096;
+    this.resendAfterMs = options.resendAfterMs ?? 10_000;
+    this.maxResendRequests = options.maxResendRequests ?? 2;
   }
 
   get pendingSetCount(): number {
@@ -91,7 +118,7 @@ export class Jt808SubpackageReassembler {
     }
     const dropped: DroppedSubpackageSet[] = [];
     if (!set) {
-      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0 };
+      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0, resendDueAtMs: 0, resendRequests: 0 };
       this.pending.set(key, set);
     }
     const previous = set.parts[info.index - 1];
@@ -106,6 +133,7 @@ export class Jt808SubpackageReassembler {
     if (info.index === 1) set.parts.length = info.total; // keep the array dense-sized
     set.bytes += envelope.body.length;
     this.pendingBytes += envelope.body.length;
+    set.resendDueAtMs = nowMs + (info.index === set.total ? Math.min(LAST_PACKET_GRACE_MS, this.resendAfterMs) : this.resendAfterMs);
 
     if (set.received === set.total) {
       this.remove(key, set);
@@ -117,6 +145,21 @@ export class Jt808SubpackageReassembler {
       dropped.push(this.describe(oldest, 'memory'));
     }
     return { complete: null, dropped };
+  }
+
+  /**
+   * Sets due a 0x8003 request now; each is counted as asked, and asked again only after
+   * another `resendAfterMs` without the missing packets, up to `maxResendRequests` times.
+   */
+  resendRequests(nowMs: number): ResendDue[] {
+    const due: ResendDue[] = [];
+    for (const set of this.pending.values()) {
+      if (set.resendRequests >= this.maxResendRequests || set.resendDueAtMs > nowMs) continue;
+      set.resendRequests += 1;
+      set.resendDueAtMs = nowMs + this.resendAfterMs;
+      due.push({ header: set.firstHeader, firstSerial: set.firstSerial, missingIndexes: this.missingOf(set), attempt: set.resendRequests });
+    }
+    return due;
   }
 
   /** Drops sets whose first packet is older than the timeout. */
@@ -137,9 +180,13 @@ export class Jt808SubpackageReassembler {
   }
 
   private describe(set: PendingSet, reason: DroppedSubpackageSet['reason']): DroppedSubpackageSet {
+    return { reason, terminalPhone: set.firstHeader.terminalPhone, messageId: set.firstHeader.messageId, firstSerial: set.firstSerial, total: set.total, missingIndexes: this.missingOf(set) };
+  }
+
+  private missingOf(set: PendingSet): number[] {
     const missingIndexes: number[] = [];
     for (let i = 0; i < set.total; i += 1) if (!set.parts[i]) missingIndexes.push(i + 1);
-    return { reason, terminalPhone: set.firstHeader.terminalPhone, messageId: set.firstHeader.messageId, firstSerial: set.firstSerial, total: set.total, missingIndexes };
+    return missingIndexes;
   }
 
   private join(set: PendingSet): Jt808Envelope {

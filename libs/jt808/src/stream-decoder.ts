@@ -2,7 +2,7 @@ import { decodeBody, type Jt808Message } from './codec.js';
 import { Jt808Deframer, type DeframerOptions } from './deframer.js';
 import { Jt808DecodeError } from './errors.js';
 import { decodeEnvelope } from './header.js';
-import { Jt808SubpackageReassembler, type DroppedSubpackageSet, type ReassemblerOptions } from './reassembler.js';
+import { Jt808SubpackageReassembler, type DroppedSubpackageSet, type ReassemblerOptions, type ResendDue } from './reassembler.js';
 
 export type StreamEvent =
   | { readonly type: 'message'; readonly message: Jt808Message }
@@ -42,6 +42,11 @@ export class Jt808StreamDecoder {
       }
     }
     return events;
+  }
+
+  /** Incomplete sub-package sets due a 0x8003 request; call it after `push` and from the connection's timer. */
+  resendRequests(nowMs: number): ResendDue[] {
+    return this.reassembler.pendingSetCount === 0 ? [] : this.reassembler.resendRequests(nowMs);
   }
 
   /** Drops stale sub-package sets; call it from the connection's timer. */

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   limits?: Partial<SessionLimits>;
   /** A peer that does not read its downlink: dropped above this many buffered bytes. */
   maxWriteBufferBytes?: number;
+  /** How often sessions are swept for quiet sub-package sets (0x8003) and idle buffers. Default 5 s. */
+  sweepIntervalMs?: number;
 }
 
 export interface RunningGateway {
@@ -170,11 +172,15 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   });
   const address = server.address() as AddressInfo;
 
-  // Quiet connections give their decoder buffers back (they hold ~2 KiB each).
+  // Incomplete sub-package sets that went quiet get their 0x8003 request; quiet connections
+  // give their decoder buffers back (they hold ~2 KiB each).
   const sweep = setInterval(() => {
-    const idleSince = Date.now() - 60_000;
-    for (const session of sessions) session.releaseIdleBuffers(idleSince);
-  }, 30_000);
+    const now = Date.now();
+    for (const session of sessions) {
+      session.requestMissingPackets(now);
+      session.releaseIdleBuffers(now - 60_000);
+    }
+  }, options.sweepIntervalMs ?? 5_000);
   sweep.unref();
 
   let subscription: Subscription | null = null;

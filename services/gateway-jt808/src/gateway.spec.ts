@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
-import { ALARM_BITS, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
+import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
@@ -165,6 +165,32 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(positions.map((p) => p.source).sort()).toEqual(['batch', 'batch', 'batch', 'blind-area', 'blind-area']);
     expect(new Set(positions.map((p) => p.driverId))).toEqual(new Set(['QC110101199001011234']));
     expect(positions.every((p) => p.terminalId === '13800000001' && p.vehicleId === facts.vehicleId)).toBe(true);
+  });
+
+  it('asks for a lost sub-package with 0x8003, and the resent packet completes the 0x0704 batch', async () => {
+    const { gateway, bus } = await start({ sweepIntervalMs: 100 });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE, '2019');
+    await t.registerAndAuthenticate();
+    const locations = Array.from({ length: 30 }, (_, i) => locationReport(at(i)));
+    const firstSerial = t.nextSerial();
+    const frames = encodeFrames(
+      { messageId: 0x0704, terminalPhone: t.phone, serial: firstSerial, edition: '2019', protocolVersion: 1 },
+      { batchType: 1, blindAreaBackfill: true, locations },
+      400,
+    );
+    expect(frames.length).toBeGreaterThanOrEqual(3);
+    const answered = t.waitForAnswer(firstSerial, 5_000);
+    frames.forEach((frame, i) => i !== 1 && t.sendRaw(frame)); // packet 2 is lost on the way
+    await until(() => t.received.some((m) => m.messageId === 0x8003), 4_000);
+    const request = t.received.find((m) => m.messageId === 0x8003);
+    expect(request?.messageId === 0x8003 && request.body).toEqual({ firstSerial, packetIndexes: [2] });
+    expect(positions).toHaveLength(0);
+    t.sendRaw(frames[1]!);
+    const answer = await answered;
+    expect(answer.messageId === 0x8001 && answer.body).toMatchObject({ answerMessageId: 0x0704, result: GeneralResult.Ok });
+    await until(() => positions.length === 30);
+    expect(positions.every((p) => p.source === 'blind-area')).toBe(true);
   });
 
   it('keeps the positions of a terminal missing from the vehicle registry, flagged unregistered', async () => {

@@ -21,6 +21,7 @@ export class GatewayMetrics {
   private readonly disconnects;
   private readonly commandResults;
   private readonly rejected;
+  readonly resendRequests;
   private readonly cache = new Map<string, { inc(value?: number): void }>();
 
   constructor(metrics: ServiceMetrics) {
@@ -39,6 +40,7 @@ export class GatewayMetrics {
     this.disconnects = metrics.counter('gateway_disconnects_total', 'Connections closed, by reason', ['reason']);
     this.commandResults = metrics.counter('gateway_command_results_total', 'Command results published, by status', ['status']);
     this.rejected = metrics.counter('gateway_rejected_messages_total', 'Messages answered with a failure, by reason', ['reason']);
+    this.resendRequests = metrics.counter('gateway_resend_requests_total', '0x8003 requests for missing sub-packages sent to terminals');
   }
 
   private child(counter: Counter<string>, label: string, value: string): { inc(value?: number): void } {

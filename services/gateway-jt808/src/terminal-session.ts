@@ -1,6 +1,7 @@
 import {
   buildPlatformGeneralResponse,
   buildRegisterResponse,
+  buildResendRequest,
   GeneralResult,
   Jt808StreamDecoder,
   RegisterResult,
@@ -146,6 +147,7 @@ export class TerminalSession {
       }
     }
     if (this.connection.closed) return;
+    this.requestMissingPackets(nowMs);
     if (this.consecutiveErrors >= this.ctx.limits.maxConsecutiveErrors || this.bytesSinceFrame > this.ctx.limits.maxBytesWithoutFrame) {
       this.ctx.logger.warn({ ...this.logFields, consecutiveErrors: this.consecutiveErrors, bytesSinceFrame: this.bytesSinceFrame }, 'dropping a connection that sends no valid frames');
       this.close('garbage');
@@ -166,6 +168,25 @@ export class TerminalSession {
     if (this.connection.closed) return;
     this.ctx.metrics.disconnect(reason);
     this.connection.close(reason);
+  }
+
+  /**
+   * Asks the terminal again (0x8003) for the missing packets of its incomplete sub-packaged
+   * messages — from `onData` and from the gateway's sweep, since a set goes quiet exactly
+   * when packets stop coming. A 2013 request lists at most 255 packets; the rest are asked
+   * for on the next attempt.
+   */
+  requestMissingPackets(nowMs: number): void {
+    if (!this.decoder || this.connection.closed) return;
+    for (const due of this.decoder.resendRequests(nowMs)) {
+      const listed = due.missingIndexes.slice(0, due.header.edition === '2019' ? 0xffff : 0xff);
+      this.ctx.metrics.resendRequests.inc();
+      this.ctx.logger.info(
+        { ...this.logFields, messageId: due.header.messageId, firstSerial: due.firstSerial, missing: due.missingIndexes.length, attempt: due.attempt },
+        'asking the terminal to resend missing sub-packages (0x8003)',
+      );
+      this.write(buildResendRequest(due.header, this.nextSerial(), due.firstSerial, listed));
+    }
   }
 
   /** Frees the decoder of a connection that has been quiet (its buffers are empty by then). */

@@ -5,7 +5,7 @@ import { parameter } from './8103-set-parameters.js';
 
 const hex = (value: string) => Buffer.from(value, 'hex');
 
-describe('platform messages: 0x8001, 0x8100, 0x8103, 0x8201, 0x8300, and terminal 0x0001 / 0x0201', () => {
+describe('platform messages: 0x8001, 0x8003, 0x8100, 0x8103, 0x8201, 0x8300, and terminal 0x0001 / 0x0201', () => {
   it('0x0001 answers a platform message (SmallChi example)', () => {
     const message = decodeFrame(hex('7E0001000501234567890004B303E8000200D37E'));
     expect(message.messageId === 0x0001 && message.body).toEqual({ answerSerial: 1000, answerMessageId: 0x0002, result: 0 });
@@ -14,6 +14,17 @@ describe('platform messages: 0x8001, 0x8100, 0x8103, 0x8201, 0x8300, and termina
   it('0x8001 encodes exactly as SmallChi example', () => {
     const frame = encodeFrame({ messageId: 0x8001, terminalPhone: '012345678900', serial: 10 }, { answerSerial: 100, answerMessageId: 0x0200, result: 0 });
     expect(bytesToHex(frame).toUpperCase()).toBe('7E80010005012345678900000A0064020000617E');
+  });
+
+  it('0x8003 lists the packets to resend, the count a BYTE in 2013 and a WORD in 2019', () => {
+    // Body: original serial 0x0064, count 2, packets 2 and 3 — checksum by hand.
+    const frame = encodeFrame({ messageId: 0x8003, terminalPhone: '012345678900', serial: 10 }, { firstSerial: 100, packetIndexes: [2, 3] });
+    expect(bytesToHex(frame).toUpperCase()).toBe('7E80030007012345678900000A0064020002000360' + '7E');
+    const v2019 = encodeFrame({ messageId: 0x8003, terminalPhone: '01234567890123456789', edition: '2019', protocolVersion: 1, serial: 11 }, { firstSerial: 100, packetIndexes: [2, 3] });
+    const decoded = decodeFrame(v2019);
+    expect(decoded.header.bodyLength).toBe(8);
+    expect(decoded.messageId === 0x8003 && decoded.body).toEqual({ firstSerial: 100, packetIndexes: [2, 3] });
+    expect(() => encodeFrame({ messageId: 0x8003, terminalPhone: '012345678900', serial: 1 }, { firstSerial: 1, packetIndexes: Array.from({ length: 256 }, (_, i) => i + 1) })).toThrow(/value-out-of-range/);
   });
 
   it('0x8100 carries the auth code only on success', () => {
