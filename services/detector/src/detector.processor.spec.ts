@@ -4,7 +4,7 @@ import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwa
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { positionOf, straightReports, wimOf } from '../test/support/positions';
+import { meridianReports, positionOf, straightReports, wimOf } from '../test/support/positions';
 import { libsPositionRules } from './rules/libs-position-rules';
 import type { PositionRules } from './rules/position-rules.port';
 import { toyPositionRules } from '../test/support/toy-position-rules';
@@ -230,6 +230,35 @@ describe('DetectorProcessor', () => {
       await processor.checkOffline();
       expect(gapAlerts(publisher)).toEqual([]);
     });
+  });
+
+  it('quality.daily: the closed day goes out with the alerts before the checkpoint; a retried batch republishes the identical message', async () => {
+    const flaky = new FlakyStore(new MemoryStateStore());
+    const { processor, publisher, setNow } = setup(flaky, new FakePublisher(), libsPositionRules());
+    // 23:57, 23:58 (+500 m), 23:59 (+1.5 km: incomplete), 00:00 (+500 m) closes the 14th.
+    const day = meridianReports(COACH.vehicleId, '013800000000', chinaLocalToEpochMs(2025, 3, 14, 23, 57), [500, 1_500, 500], 30, 60_000).map((report) => positionOf(report));
+    await processor.handlePositions(0, positions(day.slice(0, 3), 0));
+    expect(publisher.of(TOPICS.qualityDaily)).toEqual([]);
+    flaky.failNext = 1;
+    await expect(processor.handlePositions(0, positions(day.slice(3), 3))).rejects.toThrow('redis connection lost');
+    await processor.handlePositions(0, positions(day.slice(3), 3));
+    const sent = publisher.of(TOPICS.qualityDaily);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[0]).toMatchObject({ key: COACH.vehicleId, value: { date: '2025-03-14', final: true, received: 3, valid: 3, incompleteGaps: 1, computedAtMs: day[3]!.receivedAtMs } });
+    const value = sent[0]!.value as { trackM: number; completeTrackM: number };
+    expect(value.trackM).toBeCloseTo(2_000, 6);
+    expect(value.completeTrackM).toBeCloseTo(500, 6);
+    // The timer's snapshot of the open day is checkpointed: a restarted member does not send it again.
+    setNow(day[3]!.receivedAtMs + 60_000);
+    await processor.checkOffline();
+    expect(publisher.of(TOPICS.qualityDaily).map((entry) => entry.value)).toMatchObject([{ final: true }, { final: true }, { date: '2025-03-15', final: false, received: 1 }]);
+    const restarted = setup(flaky, new FakePublisher(), libsPositionRules());
+    await restarted.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
+    restarted.setNow(day[3]!.receivedAtMs + 30 * 60_000);
+    await restarted.processor.checkOffline();
+    expect(restarted.publisher.of(TOPICS.qualityDaily)).toEqual([]);
+    expect(restarted.publisher.alerts().map((alert) => alert.rule)).toEqual(['offline']);
   });
 
   it('drops its view when a newer owner has moved the partition on (zombie fencing)', async () => {

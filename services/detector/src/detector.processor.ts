@@ -1,4 +1,4 @@
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, type OverloadConfig } from '@roadwatch/rules';
@@ -20,6 +20,7 @@ export interface DetectorTopics {
   alerts: typeof TOPICS.alerts;
   overloadViolations: typeof TOPICS.overloadViolations;
   terminalCommands: typeof TOPICS.terminalCommands;
+  qualityDaily: typeof TOPICS.qualityDaily;
 }
 
 export const DEFAULT_DETECTOR_TOPICS: DetectorTopics = {
@@ -28,6 +29,7 @@ export const DEFAULT_DETECTOR_TOPICS: DetectorTopics = {
   alerts: TOPICS.alerts,
   overloadViolations: TOPICS.overloadViolations,
   terminalCommands: TOPICS.terminalCommands,
+  qualityDaily: TOPICS.qualityDaily,
 };
 
 /** What the detector keeps per vehicle: the rules' opaque state plus what it needs to address the driver. */
@@ -74,6 +76,7 @@ interface Outputs {
   alerts: AlertV1[];
   violations: OverloadViolationV1[];
   commands: TerminalCommandV1[];
+  qualityDays: VehicleQualityDayV1[];
 }
 
 /**
@@ -146,7 +149,8 @@ export class DetectorProcessor {
   /**
    * The timer: `checkOffline` of the rules for every vehicle of every owned positions partition
    * — held positions whose lateness window passed are released (their alerts, TTS reminders
-   * included, go out like a batch's), then offline vehicles are flagged.
+   * included, go out like a batch's), then offline vehicles are flagged, and the open day's
+   * quality counters go out on `quality.daily` when a snapshot is due.
    */
   async checkOffline(): Promise<void> {
     const contexts = [...this.partitions.values()].filter((context) => context.ref.topic === this.deps.topics.positions);
@@ -156,13 +160,14 @@ export class DetectorProcessor {
           await this.ensureLoaded(context);
           if (context.lastOffset === null || !this.partitions.has(partitionKeyOf(context.ref))) return;
           const nowMs = this.deps.now();
-          const outputs: Outputs = { alerts: [], violations: [], commands: [] };
+          const outputs: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
           const staged = new Map<string, VehicleSlot>();
           for (const [vehicleId, slot] of context.states) {
             const facts = this.factsOf(vehicleId);
             const result = this.deps.positionRules.checkOffline(facts, slot.rules, nowMs);
-            if (result.alerts.length === 0 && result.state === slot.rules) continue;
+            if (result.alerts.length === 0 && result.qualityDays.length === 0 && result.state === slot.rules) continue;
             staged.set(vehicleId, { ...slot, rules: result.state });
+            outputs.qualityDays.push(...result.qualityDays);
             for (const raw of result.alerts) {
               const alert = flagUnregistered(raw, slot.registered);
               outputs.alerts.push(alert);
@@ -210,7 +215,7 @@ export class DetectorProcessor {
   ): Promise<void> {
     try {
       await this.ensureLoaded(context);
-      const outputs: Outputs = { alerts: [], violations: [], commands: [] };
+      const outputs: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
       const staged = new Map<string, VehicleSlot>();
       let lastOffset = context.lastOffset;
       let skipped = 0;
@@ -252,6 +257,7 @@ export class DetectorProcessor {
       publishInChunks(publisher, topics.alerts, outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert }))),
       publishInChunks(publisher, topics.overloadViolations, outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation }))),
       publishInChunks(publisher, topics.terminalCommands, outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command }))),
+      publishInChunks(publisher, topics.qualityDaily, outputs.qualityDays.map((day): OutgoingMessage<typeof TOPICS.qualityDaily> => ({ key: day.vehicleId, value: day }))),
     ]);
     for (const alert of outputs.alerts) metrics?.alerts.inc({ rule: alert.rule, level: alert.level });
     if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
@@ -288,6 +294,7 @@ export class DetectorProcessor {
     const result = this.deps.positionRules.process(facts, previous?.rules, position, nowMs);
     const slot: VehicleSlot = { terminalId: position.terminalId, registered: known !== undefined, rules: result.state };
     staged.set(vehicleId, slot);
+    outputs.qualityDays.push(...result.qualityDays);
     for (const raw of result.alerts) {
       const alert = flagUnregistered(raw, slot.registered);
       outputs.alerts.push(alert);

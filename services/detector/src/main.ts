@@ -16,7 +16,7 @@ const roads = config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FIL
 if (!roads) logger.warn('no road data (ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
 await bus.ensureTopics(
-  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
+  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
 );
 const stateStore = RedisStateStore.connect(config.REDIS_URL, config.DETECTOR_STATE_PREFIX);
 const detector = await startDetector({

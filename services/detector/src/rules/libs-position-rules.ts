@@ -5,6 +5,8 @@ import {
   checkOffline,
   DEFAULT_RULES_CONFIG,
   processPosition,
+  qualityDayOf,
+  qualitySnapshotDue,
   releaseHeld,
   resolveRulesConfig,
   type ConfigPatch,
@@ -26,8 +28,6 @@ export interface LibsPositionRulesOptions {
   relays?: RelayLookup;
   /** A registry fact a rule needed and did not find (e.g. a long-distance bus without route_km). */
   onNotice?: (notice: RegistryNotice) => void;
-  /** Quality counters of a local day that ended (data-quality reporting). */
-  onClosedDay?: (vehicleId: string, counters: unknown) => void;
 }
 
 /**
@@ -44,16 +44,19 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     process(facts, state, position) {
       const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctx);
       for (const notice of result.notices) options.onNotice?.(notice);
-      for (const counters of result.closedDays) options.onClosedDay?.(facts.vehicleId, counters);
-      return { state: result.state, alerts: result.alerts };
+      // Stamped with the receipt of the report that closed the day, not the wall clock: replay gives the same message.
+      const qualityDays = result.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, position.receivedAtMs));
+      return { state: result.state, alerts: result.alerts, qualityDays };
     },
     checkOffline(facts, state, nowMs) {
       const config = configFor(facts);
       const released = releaseHeld(facts, state as VehicleRuleState, nowMs, config, ctx);
       for (const notice of released.notices) options.onNotice?.(notice);
-      for (const counters of released.closedDays) options.onClosedDay?.(facts.vehicleId, counters);
       const offline = checkOffline(released.state, nowMs, config);
-      return { state: offline.state, alerts: [...released.alerts, ...offline.alerts] };
+      const due = qualitySnapshotDue(offline.state, nowMs, config);
+      const qualityDays = released.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, nowMs));
+      if (due.snapshot) qualityDays.push(qualityDayOf(facts.vehicleId, due.snapshot, false, nowMs));
+      return { state: due.state, alerts: [...released.alerts, ...offline.alerts], qualityDays };
     },
   };
 };

@@ -1,4 +1,4 @@
-import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
+import type { AlertV1, PositionV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 
 /**
@@ -13,6 +13,12 @@ import type { VehicleFacts } from '@roadwatch/domain';
 export interface PositionRuleResult {
   state: unknown;
   alerts: AlertV1[];
+  /**
+   * Data-quality counters to publish on `quality.daily`: the final counters of local days
+   * that ended, and (timer) snapshots of the open day. Derived from the input alone on the
+   * position path, so a replay republishes the same messages.
+   */
+  qualityDays: VehicleQualityDayV1[];
 }
 
 export interface PositionRules {
@@ -21,7 +27,8 @@ export interface PositionRules {
   /**
    * The timer, given the wall clock: releases positions the rules held for a late blind-area
    * back-fill once their lateness window passed (a vehicle that went quiet after a silence),
-   * then alerts for a vehicle silent too long. Returns the given state when nothing changed.
+   * then alerts for a vehicle silent too long, then a snapshot of the open day's quality
+   * counters when one is due. Returns the given state when nothing changed.
    */
   checkOffline(facts: VehicleFacts, state: unknown, nowMs: number): PositionRuleResult;
 }

@@ -1,4 +1,4 @@
-import { TOPICS, type AlertV1, type OverloadViolationV1, type TerminalCommandV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1, type TerminalCommandV1, type VehicleQualityDayV1 } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 
 /** Everything the detector wrote, read back through the bus in a group of its own. */
@@ -6,19 +6,21 @@ export class OutputCollector {
   readonly alerts: AlertV1[] = [];
   readonly violations: OverloadViolationV1[] = [];
   readonly commands: TerminalCommandV1[] = [];
+  readonly qualityDays: VehicleQualityDayV1[] = [];
   private subscription: Subscription | undefined;
 
   static async start(bus: Bus, groupId: string): Promise<OutputCollector> {
     const collector = new OutputCollector();
     collector.subscription = await bus.subscribe({
       groupId,
-      topics: [TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands],
+      topics: [TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily],
       fromBeginning: true,
       handleBatch: async (batch) => {
         for (const message of batch.messages) {
           if (message.topic === TOPICS.alerts) collector.alerts.push(message.value);
           else if (message.topic === TOPICS.overloadViolations) collector.violations.push(message.value);
           else if (message.topic === TOPICS.terminalCommands) collector.commands.push(message.value);
+          else if (message.topic === TOPICS.qualityDaily) collector.qualityDays.push(message.value);
         }
       },
     });

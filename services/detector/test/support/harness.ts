@@ -22,6 +22,7 @@ export const detectorTopicSpecs = (partitions: number) => [
   { topic: TOPICS.alerts, partitions },
   { topic: TOPICS.overloadViolations, partitions: 1 },
   { topic: TOPICS.terminalCommands, partitions: 1 },
+  { topic: TOPICS.qualityDaily, partitions },
 ];
 
 /** Positions published in chunks, keyed by vehicle (the gateway's key). */

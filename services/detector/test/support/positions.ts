@@ -76,3 +76,18 @@ export const wimOf = (plate: string, plateColour: number, stationRecordId: strin
     ...overrides,
   };
 };
+
+/** Degrees of latitude per metre on the sphere `haversineMeters` uses (mean radius 6,371,008.8 m). */
+const DEG_LAT_PER_M = 180 / (Math.PI * 6_371_008.8);
+
+/**
+ * Reports due north along a meridian, `intervalMs` apart: the first at `startMs`, each next
+ * one `stepsM[i]` metres further — so the track's haversine length is exactly Σ stepsM.
+ */
+export const meridianReports = (vehicleId: string, terminalPhone: string, startMs: number, stepsM: readonly number[], speedKmh = 60, intervalMs = 30_000): ReportLike[] => {
+  let latitudeDeg = 39.8;
+  const at = (index: number): ReportLike => ({
+    vehicleId, terminalPhone, deviceTimeMs: startMs + index * intervalMs, latitudeDeg, longitudeDeg: 116.2, speedKmh, headingDeg: 0, accOn: true, altitudeM: 45,
+  });
+  return [at(0), ...stepsM.map((m, i) => ((latitudeDeg += m * DEG_LAT_PER_M), at(i + 1)))];
+};

@@ -7,7 +7,7 @@ import type { PositionRules } from '../../src/rules/position-rules.port';
  * about in the detector's own tests: an "over 100 km/h" episode per vehicle that opens at
  * the first over report, is re-published with a higher revision on every further over
  * report, and ends at the first report at or under 100; plus a pre-warning after 3 h 40 of
- * reports and an offline alert after 20 min of silence.
+ * reports and an offline alert after 20 min of silence. No quality counters.
  */
 export interface ToyState {
   watermarkMs: number;
@@ -21,7 +21,7 @@ export interface ToyState {
 export const toyPositionRules = (): PositionRules => ({
   process(facts, raw, position) {
     const state: ToyState = raw ? { ...(raw as ToyState) } : { watermarkMs: -1, firstMs: position.deviceTimeMs, episodeStartMs: null, revision: -1, prewarned: false, offlineRaisedFor: null };
-    if (position.deviceTimeMs <= state.watermarkMs) return { state, alerts: [] };
+    if (position.deviceTimeMs <= state.watermarkMs) return { state, alerts: [], qualityDays: [] };
     state.watermarkMs = position.deviceTimeMs;
     const alerts: AlertV1[] = [];
     const base = { v: 1 as const, vehicleId: facts.vehicleId, raisedAtMs: position.deviceTimeMs, details: {}, evidence: {} };
@@ -50,15 +50,16 @@ export const toyPositionRules = (): PositionRules => ({
         details: { drivingMs, remainingMs: 240 * 60_000 - drivingMs },
       });
     }
-    return { state, alerts };
+    return { state, alerts, qualityDays: [] };
   },
   checkOffline(facts, raw, nowMs) {
     const state = raw as ToyState;
-    if (nowMs - state.watermarkMs < 20 * 60_000 || state.offlineRaisedFor === state.watermarkMs) return { state, alerts: [] };
+    if (nowMs - state.watermarkMs < 20 * 60_000 || state.offlineRaisedFor === state.watermarkMs) return { state, alerts: [], qualityDays: [] };
     const next: ToyState = { ...state, offlineRaisedFor: state.watermarkMs };
     return {
       state: next,
       alerts: [{ v: 1, alertId: `offline|${facts.vehicleId}|${state.watermarkMs}`, revision: 0, vehicleId: facts.vehicleId, rule: 'offline', level: 'data_quality', severity: 'minor', startedAtMs: state.watermarkMs, raisedAtMs: nowMs, summary: 'offline', details: {}, evidence: {} }],
+      qualityDays: [],
     };
   },
 });
