@@ -32,7 +32,7 @@ const withPlace = <T extends z.ZodObject>(schema: T) =>
 
 /** A terminal (SIM number) and the vehicle it is fitted to. The auth code is the gateway's: never sent, never returned. */
 export const terminalDto = z.object({
-  /** Digits only, padded or not; stored without the leading zeros (canonical, as the gateway reads it). */
+  /** Digits only, padded or not: `013800000001` and `13800000001` are the same terminal (as the gateway reads them). */
   terminalId: z.string().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
   vehicleId: registryId.optional(),
   manufacturerId: text(32).optional(),
@@ -40,11 +40,9 @@ export const terminalDto = z.object({
 });
 export type TerminalDto = z.infer<typeof terminalDto>;
 
+/** The auth code column is never part of an answer (the gateway keeps the codes it issues in its own table). */
 export const terminalItem = terminalDto.extend({
-  /** Set when the terminal has registered (0x0100) through the gateway. */
   registeredAtMs: epochMs.optional(),
-  /** Whether an auth code has been issued; the code itself never leaves the server. */
-  hasAuthCode: z.boolean(),
 });
 export type TerminalItem = z.infer<typeof terminalItem>;
 

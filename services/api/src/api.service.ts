@@ -18,6 +18,7 @@ import { VehicleDirectory } from './live/vehicle-directory';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
+import { RegistryAdminRepository } from './repositories/registry-admin.repository';
 import { ReportsRepository } from './repositories/reports.repository';
 import { SitesRepository } from './repositories/sites.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
@@ -46,6 +47,11 @@ export interface ApiOptions {
   instanceId?: string;
   maxTrackPoints?: number;
   registryRefreshMs?: number;
+  /**
+   * Called after every registry write through the admin REST (besides the live feed's own
+   * refresh): in one process, the detector's and gateway's registries reload at once.
+   */
+  onRegistryChanged?: () => void;
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
@@ -95,7 +101,11 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),
     now,
     onAcknowledged: (event, owner) => liveRef.gateway?.broadcastAck(event, owner),
-    onRegistryChanged: refreshDirectory,
+    registryAdmin: new RegistryAdminRepository(pool),
+    onRegistryChanged: () => {
+      refreshDirectory();
+      options.onRegistryChanged?.();
+    },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
   };

@@ -3,6 +3,7 @@ import type { TokenService } from '../auth/tokens';
 import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
 import type { CasesRepository } from '../repositories/cases.repository';
+import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { ReportsRepository } from '../repositories/reports.repository';
 import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
@@ -22,6 +23,8 @@ export interface ApiContext {
   /** WIM stations and source sites (map layers). */
   sites: SitesRepository;
   cases: CasesRepository;
+  /** Terminals, drivers, speed zones, WIM stations and source sites (admin). */
+  registryAdmin: RegistryAdminRepository;
   /** Publish a case event (a decision) on `cases.events`. */
   publishCaseEvent(event: CaseEventV1): Promise<void>;
   now: () => number;

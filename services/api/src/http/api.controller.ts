@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ackAlertRequest, caseDecisionRequest, companyDto, loginRequest, vehicleDto, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ackAlertRequest, caseDecisionRequest, loginRequest, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
 import { Scope } from '../auth/scope';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
@@ -151,62 +151,5 @@ export class ApiController {
     if (!outcome.ok) return fail(outcome.status, outcome.message);
     await this.ctx.publishCaseEvent(outcome.event);
     return outcome.detail;
-  }
-
-  // ─── registry administration (admin) ───
-
-  @Get('v1/admin/companies')
-  async companies(@Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
-    return { items: await this.ctx.vehicles.listCompanies(scope) };
-  }
-
-  @Post('v1/admin/companies')
-  @HttpCode(201)
-  async createCompany(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
-    const company = parseOr400(companyDto, body, 'body');
-    if (await this.ctx.vehicles.companyExists(company.companyId)) return fail(409, `company ${company.companyId} exists; use PUT`);
-    await this.ctx.vehicles.upsertCompany(company);
-    this.ctx.onRegistryChanged();
-    return company;
-  }
-
-  @Put('v1/admin/companies/:companyId')
-  async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
-    const company = parseOr400(companyDto, { ...(body as object), companyId }, 'body');
-    if (!(await this.ctx.vehicles.companyExists(companyId))) return notFound('company', companyId);
-    await this.ctx.vehicles.upsertCompany(company);
-    this.ctx.onRegistryChanged();
-    return company;
-  }
-
-  @Get('v1/admin/vehicles')
-  async adminVehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.vehicles(query, auth);
-  }
-
-  @Post('v1/admin/vehicles')
-  @HttpCode(201)
-  async createVehicle(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
-    const vehicle = parseOr400(vehicleDto, body, 'body');
-    if (await this.ctx.vehicles.vehicleExists(vehicle.vehicleId)) return fail(409, `vehicle ${vehicle.vehicleId} exists; use PUT`);
-    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return fail(400, `body.companyId: company ${vehicle.companyId} not found`, [{ path: 'body.companyId', message: 'no such company' }]);
-    await this.ctx.vehicles.upsertVehicle(vehicle);
-    this.ctx.onRegistryChanged();
-    return vehicle;
-  }
-
-  @Put('v1/admin/vehicles/:vehicleId')
-  async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
-    const vehicle = parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body');
-    if (!(await this.ctx.vehicles.vehicleExists(vehicleId))) return notFound('vehicle', vehicleId);
-    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return fail(400, `body.companyId: company ${vehicle.companyId} not found`, [{ path: 'body.companyId', message: 'no such company' }]);
-    await this.ctx.vehicles.upsertVehicle(vehicle);
-    this.ctx.onRegistryChanged();
-    return vehicle;
   }
 }

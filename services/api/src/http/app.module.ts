@@ -2,13 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ApiContext } from './api-context';
+import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { API_CONTEXT } from './tokens';
 
 @Module({})
 class ApiHttpModule {
   static with(ctx: ApiContext): DynamicModule {
-    return { module: ApiHttpModule, controllers: [ApiController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
+    return { module: ApiHttpModule, controllers: [ApiController, AdminController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
   }
 }
 

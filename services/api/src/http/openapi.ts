@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import * as c from '@roadwatch/contracts';
-import { alertListQuery, caseListQuery, reportQuery, siteListQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import {
+  alertListQuery,
+  caseListQuery,
+  driverListQuery,
+  reportQuery,
+  siteListQuery,
+  sourceSiteAdminListQuery,
+  speedZoneListQuery,
+  terminalListQuery,
+  trackQuery,
+  vehicleListQuery,
+  wimListQuery,
+  wimStationAdminListQuery,
+} from './queries';
 
 const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -21,6 +34,21 @@ const errors = {
   '403': { description: 'the role may not use this endpoint', ...json('Error') },
 };
 const notFound = { '404': { description: 'does not exist, or is outside the caller\'s scope', ...json('Error') } };
+
+const conflict = { '409': { description: 'exists (POST) or still referred to (DELETE)', ...json('Error') } };
+
+/** List, create, read, replace and delete of one registry table under /v1/admin (admin only). */
+const adminResource = (path: string, id: string, what: string, listQuery: z.ZodType, input: string, item: string) => ({
+  [`/v1/admin/${path}`]: {
+    get: { summary: `${what}: list (admin)`, parameters: params(listQuery), responses: { '200': pageOf(item), ...errors } },
+    post: { summary: `${what}: create (admin)`, requestBody: { required: true, ...json(input) }, responses: { '201': json(item), ...conflict, ...errors } },
+  },
+  [`/v1/admin/${path}/{${id}}`]: {
+    get: { summary: `${what}: one (admin)`, parameters: params(z.object({}), [id]), responses: { '200': json(item), ...errors, ...notFound } },
+    put: { summary: `${what}: replace (admin); the id comes from the path`, parameters: params(z.object({}), [id]), requestBody: { required: true, ...json(input) }, responses: { '200': json(item), ...errors, ...notFound } },
+    delete: { summary: `${what}: delete (admin)`, parameters: params(z.object({}), [id]), responses: { '204': { description: 'deleted' }, ...conflict, ...errors, ...notFound } },
+  },
+});
 
 /** OpenAPI 3.1, its schemas generated from the zod schemas in libs/contracts that the handlers use. */
 export const openApiDocument = {
@@ -48,6 +76,13 @@ export const openApiDocument = {
       CompanyReportRow: schema(c.companyReportRow),
       Company: schema(c.companyDto),
       VehicleInput: schema(c.vehicleDto),
+      TerminalInput: schema(c.terminalDto),
+      Terminal: schema(c.terminalItem),
+      Driver: schema(c.driverDto),
+      SpeedZoneInput: schema(c.speedZoneDto),
+      SpeedZone: schema(c.speedZoneItem),
+      WimStationInput: schema(c.wimStationDto),
+      SourceSiteInput: schema(c.sourceSiteDto),
       LiveSubscribe: schema(c.liveSubscribe),
       PositionsBatch: schema(c.positionsBatch),
       Case: schema(c.caseListItem),
@@ -112,5 +147,10 @@ export const openApiDocument = {
       post: { summary: 'Create a vehicle, optionally binding a terminal (admin)', requestBody: { required: true, ...json('VehicleInput') }, responses: { '201': json('VehicleInput'), '409': json('Error'), ...errors } },
     },
     '/v1/admin/vehicles/{vehicleId}': { put: { summary: 'Update a vehicle (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
+    ...adminResource('terminals', 'terminalId', 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)', terminalListQuery, 'TerminalInput', 'Terminal'),
+    ...adminResource('drivers', 'driverId', 'Driver (company must exist)', driverListQuery, 'Driver', 'Driver'),
+    ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of ≥ 2 [lon, lat] points inside China; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),
+    ...adminResource('wim-stations', 'stationId', 'WIM station (kept, 409, while WIM records or violations refer to it)', wimStationAdminListQuery, 'WimStationInput', 'WimStationInput'),
+    ...adminResource('source-sites', 'sourceSiteId', '货运源头单位 source site (company must exist; kept, 409, while a case names it)', sourceSiteAdminListQuery, 'SourceSiteInput', 'SourceSiteInput'),
   },
 };

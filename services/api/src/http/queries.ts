@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alertRule, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule, caseStatus, roadClass, severity, vehicleClass } from '@roadwatch/contracts';
 
 const ms = z.coerce.number().int().nonnegative();
 const csv = <T extends z.ZodType<unknown, string>>(item: T) => z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
@@ -44,3 +44,11 @@ export const caseListQuery = z.object({
   toMs: ms.optional(),
   ...paging,
 });
+
+// ─── registry administration (admin): one filter per list where a parent makes sense ───
+
+export const terminalListQuery = z.object({ vehicleId: z.string().min(1).optional(), ...paging });
+export const driverListQuery = z.object({ companyId: z.string().min(1).optional(), ...paging });
+export const speedZoneListQuery = z.object({ roadClass: roadClass.optional(), ...paging });
+export const wimStationAdminListQuery = z.object({ kind: z.enum(['fixed', 'non_site', 'source']).optional(), ...paging });
+export const sourceSiteAdminListQuery = z.object({ companyId: z.string().min(1).optional(), ...paging });

@@ -1,0 +1,166 @@
+import type { DriverDto, SourceSiteDto, SpeedZoneDto, SpeedZoneItem, TerminalDto, TerminalItem, WimStationDto } from '@roadwatch/contracts';
+import { RegistryRepository, type RegistryPage, type RegistryTable, type SpeedZoneRecord, type StoragePool, type TerminalRecord } from '@roadwatch/storage';
+import { compact } from './rows';
+
+/** Why a row may not be deleted (409), or undefined when it may. */
+export type InUse = string | undefined;
+
+const terminalItemOf = (t: TerminalRecord): TerminalItem =>
+  // The auth code stays here: it authenticates the terminal and is never sent to a client.
+  compact({ terminalId: t.terminalId, vehicleId: t.vehicleId, manufacturerId: t.manufacturerId, model: t.model, registeredAtMs: t.registeredAtMs }) as TerminalItem;
+
+const speedZoneItemOf = (z: SpeedZoneRecord): SpeedZoneItem =>
+  compact({ segmentId: z.segmentId, name: z.name, roadClass: z.roadClass, postedLimitKmh: z.postedLimitKmh, polyline: z.polyline, bbox: z.bbox }) as SpeedZoneItem;
+
+/**
+ * Registry administration beyond companies and vehicles (those stay in VehiclesRepository):
+ * terminals, drivers, road speed zones, WIM stations and source sites, through libs/storage's
+ * RegistryRepository. Admin only, so no Scope: the controller checks the capability.
+ */
+export class RegistryAdminRepository {
+  private readonly registry: RegistryRepository;
+
+  constructor(private readonly pool: StoragePool) {
+    this.registry = new RegistryRepository(pool);
+  }
+
+  async vehicleExists(vehicleId: string): Promise<boolean> {
+    return (await this.registry.vehicle(vehicleId)) !== undefined;
+  }
+
+  async companyExists(companyId: string): Promise<boolean> {
+    return (await this.registry.company(companyId)) !== undefined;
+  }
+
+  // ─── terminals ───
+
+  /**
+   * The id the terminal is stored under, padded or not: a SIM number arrives as
+   * `013800000001` from one edition and `13800000001` from another (canonicalTerminalId of
+   * libs/domain), and both name one terminal.
+   */
+  async storedTerminalId(terminalId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT terminal_id FROM terminals WHERE terminal_id = $1 OR (ltrim(terminal_id, '0') = ltrim($1, '0') AND ltrim($1, '0') <> '') ORDER BY terminal_id = $1 DESC LIMIT 1`,
+      [terminalId],
+    );
+    return rows[0]?.terminal_id;
+  }
+
+  async terminals(filter: { vehicleId?: string | undefined }, page: RegistryPage): Promise<TerminalItem[]> {
+    return (await this.registry.terminals(filter, page)).map(terminalItemOf);
+  }
+
+  async terminal(terminalId: string): Promise<TerminalItem | undefined> {
+    const stored = await this.storedTerminalId(terminalId);
+    const record = stored ? await this.registry.terminal(stored) : undefined;
+    return record ? terminalItemOf(record) : undefined;
+  }
+
+  /** Writes the edited fields; the auth code and registration time the terminal already has are kept. */
+  async putTerminal(terminal: TerminalDto, storedId = terminal.terminalId): Promise<TerminalItem> {
+    const existing = await this.registry.terminal(storedId);
+    const record: TerminalRecord = compact({ ...terminal, terminalId: storedId, authCode: existing?.authCode, registeredAtMs: existing?.registeredAtMs });
+    await this.registry.upsertTerminal(record);
+    return terminalItemOf(record);
+  }
+
+  // ─── drivers ───
+
+  drivers(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<DriverDto[]> {
+    return this.registry.drivers(filter, page);
+  }
+
+  driver(driverId: string): Promise<DriverDto | undefined> {
+    return this.registry.driver(driverId);
+  }
+
+  async putDriver(driver: DriverDto): Promise<DriverDto> {
+    await this.registry.upsertDriver(driver);
+    return driver;
+  }
+
+  // ─── road speed zones ───
+
+  async speedZones(filter: { roadClass?: string | undefined }, page: RegistryPage): Promise<SpeedZoneItem[]> {
+    return (await this.registry.speedZones(filter, page)).map(speedZoneItemOf);
+  }
+
+  async speedZone(segmentId: string): Promise<SpeedZoneItem | undefined> {
+    const record = await this.registry.speedZone(segmentId);
+    return record ? speedZoneItemOf(record) : undefined;
+  }
+
+  /** The answer is the stored zone, with the bounding box the storage computed. */
+  async putSpeedZone(zone: SpeedZoneDto): Promise<SpeedZoneItem> {
+    await this.registry.upsertSpeedZone(zone);
+    return (await this.speedZone(zone.segmentId)) as SpeedZoneItem;
+  }
+
+  // ─── WIM stations ───
+
+  wimStations(filter: { kind?: string | undefined }, page: RegistryPage): Promise<WimStationDto[]> {
+    return this.registry.wimStations(filter, page) as Promise<WimStationDto[]>;
+  }
+
+  wimStation(stationId: string): Promise<WimStationDto | undefined> {
+    return this.registry.wimStation(stationId) as Promise<WimStationDto | undefined>;
+  }
+
+  async putWimStation(station: WimStationDto): Promise<WimStationDto> {
+    await this.registry.upsertWimStation(station);
+    return station;
+  }
+
+  // ─── source sites ───
+
+  sourceSites(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<SourceSiteDto[]> {
+    return this.registry.sourceSites(filter, page);
+  }
+
+  sourceSite(sourceSiteId: string): Promise<SourceSiteDto | undefined> {
+    return this.registry.sourceSite(sourceSiteId);
+  }
+
+  async putSourceSite(site: SourceSiteDto): Promise<SourceSiteDto> {
+    await this.registry.upsertSourceSite(site);
+    return site;
+  }
+
+  // ─── deletion ───
+
+  /**
+   * What still refers to a row. The registry tables are the present; the records that
+   * name them are evidence, and evidence is not rewritten:
+   * - a WIM station with measurements or overload violations is kept — its accuracy class
+   *   and place are how a weighing is read (and challenged) later;
+   * - a driver or a source site named as a party of a 一超四罚 case is kept, for the case;
+   * - a terminal and a speed zone may always go: positions keep their terminal id and
+   *   speeding alerts the segment and limit they were judged by.
+   */
+  async inUse(table: RegistryTable, id: string): Promise<InUse> {
+    const count = async (sql: string): Promise<number> => Number((await this.pool.query(sql, [id])).rows[0]?.n ?? 0);
+    switch (table) {
+      case 'wim_stations': {
+        const measurements = await count('SELECT count(*) AS n FROM (SELECT 1 FROM wim_measurements WHERE station_id = $1 LIMIT 1) x');
+        const violations = await count('SELECT count(*) AS n FROM overload_violations WHERE station_id = $1');
+        if (measurements > 0 || violations > 0) return `WIM station ${id} has ${measurements > 0 ? 'WIM records' : ''}${measurements > 0 && violations > 0 ? ' and ' : ''}${violations > 0 ? `${violations} overload violation(s)` : ''}; it is kept as their evidence`;
+        return undefined;
+      }
+      case 'drivers': {
+        const cases = await count(`SELECT count(*) AS n FROM case_parties WHERE party = 'driver' AND party_ref = $1`);
+        return cases > 0 ? `driver ${id} is a party of ${cases} case(s); kept for them` : undefined;
+      }
+      case 'source_sites': {
+        const cases = await count(`SELECT count(*) AS n FROM case_parties WHERE party = 'source_unit' AND party_ref = $1`);
+        return cases > 0 ? `source site ${id} is a party of ${cases} case(s); kept for them` : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  delete(table: RegistryTable, id: string): Promise<boolean> {
+    return this.registry.delete(table, id);
+  }
+}
