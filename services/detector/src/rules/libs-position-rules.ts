@@ -22,8 +22,11 @@ export interface LibsPositionRulesOptions {
   config?: RulesConfig;
   /** Per-region overrides (行政区划代码 → partial config), applied by the vehicle's regionCode. */
   overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
-  /** Road segments and speed zones; without them every position is an unmapped road (RULES.md reading of the rules lib). */
-  roads?: RoadIndex;
+  /**
+   * Road segments and speed zones; without them every position is an unmapped road (RULES.md reading of the rules lib).
+   * A function is asked on every position: the index a registry reloader holds now.
+   */
+  roads?: RoadIndex | (() => RoadIndex | undefined);
   /** The 接驳运输 relay registry for the 02:00–05:00 rule. */
   relays?: RelayLookup;
   /** A registry fact a rule needed and did not find (e.g. a long-distance bus without route_km). */
@@ -39,10 +42,15 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
   const base = options.config ?? DEFAULT_RULES_CONFIG;
   const overrides = options.overridesByRegion ?? {};
   const configFor = (facts: VehicleFacts): RulesConfig => resolveRulesConfig(base, overrides, facts.regionCode);
-  const ctx = { ...(options.roads ? { roads: options.roads } : {}), ...(options.relays ? { relays: options.relays } : {}) };
+  const relays = options.relays ? { relays: options.relays } : {};
+  const roadsNow = typeof options.roads === 'function' ? options.roads : () => options.roads as RoadIndex | undefined;
+  const ctxNow = () => {
+    const roads = roadsNow();
+    return roads ? { roads, ...relays } : relays;
+  };
   return {
     process(facts, state, position) {
-      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctx);
+      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctxNow());
       for (const notice of result.notices) options.onNotice?.(notice);
       // Stamped with the receipt of the report that closed the day, not the wall clock: replay gives the same message.
       const qualityDays = result.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, position.receivedAtMs));
@@ -50,7 +58,7 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     },
     checkOffline(facts, state, nowMs) {
       const config = configFor(facts);
-      const released = releaseHeld(facts, state as VehicleRuleState, nowMs, config, ctx);
+      const released = releaseHeld(facts, state as VehicleRuleState, nowMs, config, ctxNow());
       for (const notice of released.notices) options.onNotice?.(notice);
       const offline = checkOffline(released.state, nowMs, config);
       const due = qualitySnapshotDue(offline.state, nowMs, config);
