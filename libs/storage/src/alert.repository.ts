@@ -1,6 +1,6 @@
 import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs } from './sql';
+import { chunked, msToTs, ownerScopeSql, type OwnerScope } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
@@ -47,17 +47,58 @@ const alertOf = (r: any): AlertV1 => {
   return a;
 };
 
-export interface AlertQuery {
-  fromMs: number;
-  toMs: number;
-  rules?: AlertRule[];
-  severities?: Severity[];
-  levels?: AlertV1['level'][];
-  companyId?: string;
-  regionCode?: string;
-  vehicleId?: string;
-  limit?: number;
+/** Who an alert belongs to: the registry is the authority, the alert's own copy covers vehicles missing from it. */
+const OWNER = { companyId: 'COALESCE(v.company_id, a.company_id)', regionCode: 'COALESCE(v.region_code, c.region_code, a.region_code)' };
+
+const SELECT_WITH_OWNER_AND_ACK = `
+  SELECT DISTINCT ON (a.started_at, a.alert_id) a.*, ${OWNER.companyId} AS owner_company, ${OWNER.regionCode} AS owner_region,
+         k.acked_at, k.by_username, k.comment
+  FROM alerts a
+  LEFT JOIN vehicles v ON v.vehicle_id = a.vehicle_id
+  LEFT JOIN companies c ON c.company_id = v.company_id
+  LEFT JOIN LATERAL (SELECT acked_at, by_username, comment FROM alert_acks WHERE alert_id = a.alert_id ORDER BY acked_at DESC LIMIT 1) k ON TRUE`;
+
+export interface AlertAck {
+  byUsername: string;
+  atMs: number;
+  comment: string;
 }
+
+/** An alert as stored, with its owner as the registry sees it now and its newest acknowledgement. */
+export interface StoredAlert extends AlertV1 {
+  owner: { companyId?: string; regionCode?: string };
+  ack: AlertAck | null;
+}
+
+export interface AlertQuery {
+  fromMs?: number | undefined;
+  toMs?: number | undefined;
+  rules?: AlertRule[] | undefined;
+  severities?: Severity[] | undefined;
+  levels?: AlertV1['level'][] | undefined;
+  /** The owner's company (registry first). */
+  companyId?: string | undefined;
+  /** A prefix of the owner's 行政区划代码. */
+  regionCode?: string | undefined;
+  vehicleId?: string | undefined;
+  acknowledged?: boolean | undefined;
+  /** What the asking user may see (company / region), on the owner. */
+  scope?: OwnerScope | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
+const storedAlertOf = (r: any): StoredAlert => {
+  const owner: StoredAlert['owner'] = {};
+  if (r.owner_company !== null) owner.companyId = r.owner_company;
+  if (r.owner_region !== null) owner.regionCode = r.owner_region;
+  return {
+    ...alertOf(r),
+    owner,
+    ack: r.acked_at ? { byUsername: r.by_username, atMs: (r.acked_at as Date).getTime(), comment: r.comment } : null,
+  };
+};
 
 export class AlertRepository {
   constructor(private readonly pool: StoragePool) {}
@@ -80,25 +121,44 @@ export class AlertRepository {
     return changed;
   }
 
-  async find(query: AlertQuery): Promise<AlertV1[]> {
+  /** Newest first; every filter optional, the scope always applied. */
+  async find(query: AlertQuery): Promise<StoredAlert[]> {
+    const params: unknown[] = [];
+    const where = [ownerScopeSql(query.scope, OWNER, params)];
+    if (query.rules?.length) where.push(`a.rule = ANY($${params.push(query.rules)})`);
+    if (query.severities?.length) where.push(`a.severity = ANY($${params.push(query.severities)})`);
+    if (query.levels?.length) where.push(`a.level = ANY($${params.push(query.levels)})`);
+    if (query.companyId !== undefined) where.push(`${OWNER.companyId} = $${params.push(query.companyId)}`);
+    if (query.regionCode !== undefined) where.push(ownerScopeSql({ regionPrefix: query.regionCode }, OWNER, params));
+    if (query.vehicleId !== undefined) where.push(`a.vehicle_id = $${params.push(query.vehicleId)}`);
+    if (query.fromMs !== undefined) where.push(`a.started_at >= ${msToTs(`$${params.push(query.fromMs)}::float8`)}`);
+    if (query.toMs !== undefined) where.push(`a.started_at < ${msToTs(`$${params.push(query.toMs)}::float8`)}`);
+    if (query.acknowledged !== undefined) where.push(query.acknowledged ? 'k.acked_at IS NOT NULL' : 'k.acked_at IS NULL');
     const { rows } = await this.pool.query(
-      `SELECT * FROM alerts
-       WHERE started_at >= ${msToTs('$1::float8')} AND started_at < ${msToTs('$2::float8')}
-         AND ($3::text[] IS NULL OR rule = ANY($3))
-         AND ($4::text[] IS NULL OR severity = ANY($4))
-         AND ($5::text[] IS NULL OR level = ANY($5))
-         AND ($6::text IS NULL OR company_id = $6)
-         AND ($7::text IS NULL OR region_code = $7)
-         AND ($8::text IS NULL OR vehicle_id = $8)
-       ORDER BY started_at DESC, alert_id LIMIT $9`,
-      [query.fromMs, query.toMs, query.rules ?? null, query.severities ?? null, query.levels ?? null, query.companyId ?? null,
-        query.regionCode ?? null, query.vehicleId ?? null, query.limit ?? 200],
+      `${SELECT_WITH_OWNER_AND_ACK} WHERE ${where.join(' AND ')} ORDER BY a.started_at DESC, a.alert_id, a.revision DESC
+       LIMIT $${params.push(query.limit ?? 200)} OFFSET $${params.push(query.offset ?? 0)}`,
+      params,
     );
-    return rows.map(alertOf);
+    return rows.map(storedAlertOf);
   }
 
-  async get(alertId: string): Promise<AlertV1 | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM alerts WHERE alert_id = $1 ORDER BY revision DESC LIMIT 1', [alertId]);
-    return rows[0] ? alertOf(rows[0]) : undefined;
+  /** Undefined when the alert does not exist or the scope does not admit it. */
+  async get(alertId: string, scope?: OwnerScope): Promise<StoredAlert | undefined> {
+    const params: unknown[] = [alertId];
+    const { rows } = await this.pool.query(
+      `${SELECT_WITH_OWNER_AND_ACK} WHERE a.alert_id = $1 AND ${ownerScopeSql(scope, OWNER, params)} ORDER BY a.started_at DESC, a.alert_id, a.revision DESC LIMIT 1`,
+      params,
+    );
+    return rows[0] ? storedAlertOf(rows[0]) : undefined;
+  }
+
+  /** Records who acknowledged, when, and why (history is kept; the newest counts). */
+  async acknowledge(alertId: string, ack: AlertAck): Promise<void> {
+    await this.pool.query(`INSERT INTO alert_acks (alert_id, acked_at, by_username, comment) VALUES ($1, ${msToTs('$2::float8')}, $3, $4) ON CONFLICT DO NOTHING`, [
+      alertId,
+      ack.atMs,
+      ack.byUsername,
+      ack.comment,
+    ]);
   }
 }

@@ -196,6 +196,31 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(all.map((a) => a.alertId)).toEqual(['f-3', 'f-2', 'f-1']);
     });
 
+    it('finds alerts within a scope on their owner (registry first) and by acknowledgement, newest acknowledgement winning', async () => {
+      const repo = new AlertRepository(h.pool);
+      const t = now - 7 * HOUR_MS;
+      // The alert says company OLD, the registry now says the vehicle belongs to CS-NEW in region 4401.
+      await new RegistryRepository(h.pool).upsertCompany({ companyId: 'CS-NEW', name: '新公司', regionCode: '440106' });
+      await new RegistryRepository(h.pool).upsertVehicle({ vehicleId: 'SC-V1', plate: '粤A11111', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CS-NEW' });
+      await repo.upsertMany([
+        alert('sc-1', 0, { startedAtMs: t, vehicleId: 'SC-V1', companyId: 'OLD', regionCode: '110000' }),
+        alert('sc-2', 0, { startedAtMs: t + MINUTE_MS, vehicleId: 'SC-UNREG', companyId: 'OLD', regionCode: '110105' }),
+      ]);
+      const ids = (found: { alertId: string }[]) => found.map((a) => a.alertId);
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, scope: { companyId: 'CS-NEW' } }))).toEqual(['sc-1']);
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, scope: { companyId: 'OLD' } }))).toEqual(['sc-2']);
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, scope: { regionPrefix: '4401' } }))).toEqual(['sc-1']);
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, regionCode: '11' }))).toEqual(['sc-2']);
+      expect(await repo.get('sc-1', { companyId: 'OLD' })).toBeUndefined();
+      expect((await repo.get('sc-1', { companyId: 'CS-NEW' }))?.owner).toEqual({ companyId: 'CS-NEW', regionCode: '440106' });
+
+      await repo.acknowledge('sc-1', { byUsername: 'op1', atMs: t + 2 * MINUTE_MS, comment: '已电话提醒' });
+      await repo.acknowledge('sc-1', { byUsername: 'op2', atMs: t + 3 * MINUTE_MS, comment: '司机已停车休息' });
+      expect((await repo.get('sc-1'))?.ack).toEqual({ byUsername: 'op2', atMs: t + 3 * MINUTE_MS, comment: '司机已停车休息' });
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, acknowledged: true }))).toEqual(['sc-1']);
+      expect(ids(await repo.find({ fromMs: t, toMs: t + HOUR_MS, acknowledged: false }))).toEqual(['sc-2']);
+    });
+
     it('stores WIM records once and finds them by plate and time', async () => {
       const repo = new WimRepository(h.pool);
       const t = now - 3 * HOUR_MS;

@@ -1,8 +1,8 @@
 import type { StoragePool } from '@roadwatch/storage';
 
 /**
- * The API's own tables, beside the storage migrations (which it runs first): users and
- * alert acknowledgements. Idempotent; an advisory lock keeps two instances starting
+ * The API's own table, beside the storage migrations (which run first): its users
+ * (acknowledgements of alerts are storage's, migration 0007). Idempotent; an advisory lock keeps two instances starting
  * together from racing on CREATE TABLE.
  */
 const STATEMENTS = [
@@ -17,14 +17,6 @@ const STATEMENTS = [
      created_at    timestamptz NOT NULL DEFAULT now(),
      updated_at    timestamptz NOT NULL DEFAULT now(),
      CHECK (role <> 'company' OR company_id IS NOT NULL)
-   )`,
-  // One row per acknowledgement (history); the newest is the alert's current ack.
-  `CREATE TABLE IF NOT EXISTS alert_acks (
-     alert_id    text NOT NULL,
-     acked_at    timestamptz NOT NULL DEFAULT now(),
-     by_username text NOT NULL,
-     comment     text NOT NULL,
-     PRIMARY KEY (alert_id, acked_at)
    )`,
 ];
 
