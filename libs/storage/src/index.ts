@@ -9,5 +9,6 @@ export * from './alert.repository';
 export * from './case.repository';
 export * from './registry.repository';
 export * from './daily.repository';
+export * from './quality.repository';
 export { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
 export * from './registry-snapshot';

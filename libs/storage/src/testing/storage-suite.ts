@@ -1,10 +1,12 @@
+import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRepository } from '../alert.repository';
 import { CaseRepository, OverloadViolationRepository } from '../case.repository';
 import { VehicleDailyRepository } from '../daily.repository';
+import { VehicleQualityRepository } from '../quality.repository';
 import { runMaintenance } from '../maintenance';
-import { migrate, type MigrateOptions, type StorageMode } from '../migrate';
+import { loadMigrations, migrate, type MigrateOptions, type StorageMode } from '../migrate';
 import type { StoragePool } from '../pool';
 import { PositionRepository, type PositionInsertMethod } from '../position.repository';
 import { RegistryRepository } from '../registry.repository';
@@ -33,7 +35,8 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       h = await open();
       const first = await migrate(h.pool, h.migrateOptions);
       expect(first.mode).toBe(h.expectedMode);
-      expect(first.applied).toEqual(['0001_registry', '0002_timeseries', '0003_vehicle_daily', '0004_violations_cases', '0005_alert_summary_en']);
+      // Every migration of the folder, in order (0001_registry … ).
+      expect(first.applied).toEqual(loadMigrations().map((m) => m.id));
     });
     afterAll(async () => {
       await h?.teardown();
@@ -43,7 +46,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const again = await migrate(h.pool, h.migrateOptions);
       expect(again.applied).toEqual([]);
       const { rows } = await h.pool.query('SELECT id, mode FROM schema_migrations ORDER BY id');
-      expect(rows.map((r) => r.mode)).toEqual(Array(5).fill(h.expectedMode));
+      expect(rows.map((r) => r.mode)).toEqual(Array(loadMigrations().length).fill(h.expectedMode));
     });
 
     it('builds the time-series structure of its mode', async () => {
@@ -331,6 +334,32 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         firstReportMs: d2 + 8 * HOUR_MS, lastReportMs: d1 - 30_000 });
       expect(days[1]).toMatchObject({ date: chinaDateOf(d1), dayStartMs: d1, reports: 30, movingReports: 0, maxSpeedKmh: 0, mileageKm: 0 });
       expect(await daily.forVehicles([vid, 'nobody'], chinaDateOf(d1), chinaDateOf(d1))).toHaveLength(1);
+    });
+
+    it('keeps each vehicle-day\'s most advanced quality counters: a stale snapshot or a snapshot after the final changes nothing', async () => {
+      const repo = new VehicleQualityRepository(h.pool);
+      const day = (date: string, received: number, final: boolean, extra: Partial<VehicleQualityDayV1> = {}): VehicleQualityDayV1 => ({
+        v: 1, vehicleId: 'Q:1', date, final, computedAtMs: now + received,
+        received, valid: received - 1, invalid: 1, drift: 0, duplicate: 0, late: 0, trackM: received * 500, completeTrackM: received * 400, incompleteGaps: 1, movedThroughGaps: 0, ...extra,
+      });
+      expect(await repo.upsertMany([day('2026-11-22', 10, false), day('2026-11-23', 5, false)])).toBe(2);
+      // Newer snapshot moves the day on; the same again and an older one do not.
+      expect(await repo.upsertMany([day('2026-11-22', 12, false)])).toBe(1);
+      expect(await repo.upsertMany([day('2026-11-22', 12, false), day('2026-11-22', 11, false)])).toBe(0);
+      // Same received, one more retransmission counted: still forward.
+      expect(await repo.upsertMany([day('2026-11-22', 12, false, { duplicate: 1 })])).toBe(1);
+      // The final wins, even with the counts of the last snapshot; no snapshot replaces it after.
+      expect(await repo.upsertMany([day('2026-11-22', 12, true, { duplicate: 1, trackM: 6_500.25 })])).toBe(1);
+      expect(await repo.upsertMany([day('2026-11-22', 13, false)])).toBe(0);
+      // Within one batch the most advanced message of a day is the one kept, whatever its place.
+      expect(await repo.upsertMany([day('2026-11-23', 8, false), day('2026-11-23', 7, false)])).toBe(1);
+
+      const stored = await repo.forVehicles(['Q:1', 'Q:none'], '2026-11-22', '2026-11-23');
+      expect(stored.map(({ updatedAtMs: _u, ...d }) => d)).toEqual([
+        day('2026-11-22', 12, true, { duplicate: 1, trackM: 6_500.25 }),
+        day('2026-11-23', 8, false),
+      ]);
+      expect(await repo.forVehicles(['Q:1'], '2026-11-23', '2026-11-30')).toHaveLength(1);
     });
 
     it('compresses and drops by the configured intervals (runMaintenance)', async () => {
