@@ -1,26 +1,47 @@
 /**
- * Fan-out benchmark for services/api's socket.io `/live` feed (prints figures; not a test).
+ * How many map clients one API instance serves on its socket.io `/live` feed (prints
+ * figures; not a test).
  *
- *   npx tsx loadtests/socket-fanout.bench.ts [--vehicles 10000] [--steps 10,25,50,100] [--seconds 8] [--tick 1000]
+ *   npx tsx loadtests/socket-fanout.bench.ts [--profile both|whole|city] [--client light|full]
+ *     [--steps 25,50,100,200,400,800,1600] [--vehicles 10000] [--tick 1000] [--seconds 8]
+ *     [--warmup 2] [--procs 2] [--feed direct|bus]
  *
- * One API instance (in-process bus, real PostgreSQL for its users table, no Redis
- * adapter) in this process; 10,000 moving vehicles, one report per vehicle per tick,
- * published on the bus. N socket.io clients (viewport = whole map, so every client gets
- * every vehicle every tick) run in a child process, so client JSON parsing does not
- * share this event loop. Latency = client receive time − the server tick that built the
- * batch. Loopback only. Note: on a 2-core machine the client process competes with the
- * server for CPU, so figures are a floor for a real deployment.
+ * One API instance (services/api `startApi`, real PostgreSQL for its users table, no
+ * Redis adapter) runs in this process. 10,000 vehicles on a 0.01° grid over the Pearl
+ * River delta (22.5–23.5°N, 113.2–114.2°E) each report once per tick. Map clients run in
+ * `--procs` child processes (loadtests/socket-fanout.clients.ts) and are added step by
+ * step; the search stops at the first step where the server misses the tick:
+ *
+ * - p99 of (client receive time − the server tick that built the batch) above one tick, or
+ * - fewer batches delivered than clients × server ticks in the window (a client skipped
+ *   or is still behind), or the server ran fewer ticks than the window holds, or a client
+ *   was dropped.
+ *
+ * Profiles: `whole` — every client subscribes to the whole map (every client gets every
+ * vehicle every tick; all share one filter room, so the batch is built and encoded once);
+ * `city` — every client has its own 0.5°×0.5° viewport centred at random over the fleet
+ * (one filter room per client, each with its own batch of ~1,900 vehicles).
+ *
+ * `light` clients (default) read only `tickMs` and the position count from the raw
+ * frame, so the server runs out of CPU before they do; `full` clients are
+ * socket.io-client with a JSON.parse per batch, as a browser would do it. Either way the
+ * clients share the machine's cores with the server: the client CPU column says how much.
+ *
+ * `--feed direct` (default) hands each tick's positions straight to the gateway, as the
+ * API's consumer would after decoding them: the in-process bus keeps every record it
+ * was ever given (~0.5 GB/min at this rate), which would swamp the server RSS column.
+ * `--feed bus` goes through it (and its encode/decode) anyway. Loopback only.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
-import { LIVE_EVENTS, LIVE_NAMESPACE, TOPICS, type PositionsBatch, type PositionV1 } from '@roadwatch/contracts';
+import { LIVE_EVENTS, TOPICS, type Bbox, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, samplePosition, seededRandom, uniqueName } from '@roadwatch/testing';
 import { startApi } from '@roadwatch/api';
+import type { ClientCommand, ClientKind, ClientReply, ClientReport } from './socket-fanout.clients';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,45 +49,18 @@ const arg = (name: string, fallback: string): string => {
 };
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-// ─── client process ───
-if (process.argv.includes('--clients')) {
-  const [url, token, n, seconds] = [arg('url', ''), arg('token', ''), Number(arg('n', '1')), Number(arg('seconds', '8'))];
-  const latencies: number[] = [];
-  let events = 0;
-  let positions = 0;
-  const sockets: Socket[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    await new Promise((resolve) => socket.emit(LIVE_EVENTS.subscribe, { viewport: { west: -180, south: -90, east: 180, north: 90 }, alerts: false }, resolve));
-    socket.on(LIVE_EVENTS.positions, (batch: PositionsBatch) => {
-      latencies.push(Date.now() - batch.tickMs);
-      events += 1;
-      positions += batch.positions.length;
-    });
-    sockets.push(socket);
-  }
-  process.send?.({ ready: true });
-  await new Promise((r) => setTimeout(r, 2_000)); // skip the subscription snapshots and warm-up
-  latencies.length = 0;
-  events = 0;
-  positions = 0;
-  await new Promise((r) => setTimeout(r, seconds * 1_000));
-  latencies.sort((a, b) => a - b);
-  process.send?.({ events, positions, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN });
-  for (const s of sockets) s.disconnect();
-  process.exit(0);
-}
-
-// ─── server process ───
 const vehicles = Number(arg('vehicles', '10000'));
-const steps = arg('steps', '10,25,50,100').split(',').map(Number);
+const steps = arg('steps', '25,50,100,200,400,800,1600').split(',').map(Number);
 const seconds = Number(arg('seconds', '8'));
+const warmupMs = Number(arg('warmup', '2')) * 1_000;
 const tickMs = Number(arg('tick', '1000'));
+const procs = Math.max(1, Number(arg('procs', '2')));
+const clientKind = arg('client', 'light') as ClientKind;
+const feed = arg('feed', 'direct');
+const profiles = (arg('profile', 'both') === 'both' ? ['whole', 'city'] : [arg('profile', 'both')]) as Array<'whole' | 'city'>;
+
 const logger = createLogger('fanout-bench', 'warn');
 const env = infraEnv();
 const schema = uniqueName('bench_fanout').replace(/[^a-z0-9_]/g, '_');
@@ -74,62 +68,200 @@ const pool = createPool(env.databaseUrl, { schema, max: 2, application: 'fanout-
 await migrate(pool);
 const bus = new InProcessBus({ logger });
 await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 4 }, { topic: TOPICS.alerts, partitions: 4 }]);
-const api = await startApi({
-  bus,
-  pool,
-  jwtSecret: 'bench-secret-0123456789',
-  port: 0,
-  logger,
-  metrics: new ServiceMetrics('fanout-bench', { defaultMetrics: false }),
-  tickMs,
-  seedUsers: [{ username: 'bench', password: 'bench', role: 'admin' }],
-});
+const metrics = new ServiceMetrics('fanout-bench', { defaultMetrics: false });
+const api = await startApi({ bus, pool, jwtSecret: 'bench-secret-0123456789', port: 0, logger, metrics, tickMs, seedUsers: [{ username: 'bench', password: 'bench', role: 'admin' }] });
 const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench' }) });
 const { token } = (await login.json()) as { token: string };
 
-// 10,000 vehicles moving around the Pearl River delta; one report each per tick.
-const fleet = Array.from({ length: vehicles }, (_, i) => ({ id: `BENCH${String(i).padStart(6, '0')}`, lat: 22.5 + (i % 100) * 0.01, lon: 113.2 + Math.floor(i / 100) * 0.01 }));
-let publishing = true;
-const publisher = (async () => {
-  while (publishing) {
-    const started = Date.now();
-    const messages = fleet.map((v) => {
-      v.lat += 1e-4;
-      const value: PositionV1 = {
-        v: 1, vehicleId: v.id, terminalId: v.id, registered: false, deviceTimeMs: started, receivedAtMs: started, latitudeDeg: v.lat, longitudeDeg: v.lon,
-        altitudeM: 0, speedKmh: 60, headingDeg: 0, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true, source: 'realtime',
-      };
-      return { key: v.id, value };
-    });
-    for (let i = 0; i < messages.length; i += 1_000) await bus.publish(TOPICS.positions, messages.slice(i, i + 1_000));
-    await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - started))));
+// ─── the fleet: one report per vehicle per tick, half a tick out of phase with the gateway's timer ───
+const AREA = { south: 22.5, west: 113.2, size: 1 };
+const fleet = Array.from({ length: vehicles }, (_, i) => ({ id: `BENCH${String(i).padStart(6, '0')}`, lat: AREA.south + (i % 100) * 0.01, lon: AREA.west + Math.floor(i / 100) * 0.01 }));
+const report = (): void => {
+  const now = Date.now();
+  const positions: PositionV1[] = fleet.map((v) => {
+    v.lat += 1e-5; // ~1 m per tick: the fleet stays in its area for the whole run
+    return samplePosition(v.id, now, { terminalId: v.id, receivedAtMs: now, latitudeDeg: v.lat, longitudeDeg: v.lon });
+  });
+  if (feed === 'bus') {
+    for (let i = 0; i < positions.length; i += 1_000) void bus.publish(TOPICS.positions, positions.slice(i, i + 1_000).map((value) => ({ key: value.vehicleId, value })));
+  } else {
+    api.live.onPositions(positions);
   }
-})();
+};
+// The gateway's tick timer started inside startApi just now; reporting half a tick later
+// gives each tick exactly one report of every vehicle.
+await sleep(tickMs / 2);
+const reporter = setInterval(report, tickMs);
 
-console.log(`socket.io fan-out: ${vehicles} vehicles, one report each per ${tickMs} ms tick, viewport = whole map, ${seconds} s per step`);
-console.log('clients | events/s (all clients) | positions/s delivered | tick→client p50 | p99 | max | server RSS MB');
-for (const n of steps) {
-  const child = fork(fileURLToPath(import.meta.url), ['--clients', '--url', api.url, '--token', token, '--n', String(n), '--seconds', String(seconds)], { stdio: 'inherit' });
+// ─── server-side readings ───
+/** A histogram's running sum and count (the gateway's tick build time). */
+const histogram = async (name: string): Promise<{ sum: number; count: number }> => {
+  const metric = metrics.registry.getSingleMetric(name);
+  const values = metric ? (await metric.get()).values : [];
+  const total = (suffix: string): number => values.filter((v) => (v as { metricName?: string }).metricName === `${name}${suffix}`).reduce((s, v) => s + v.value, 0);
+  return { sum: total('_sum'), count: total('_count') };
+};
+
+// ─── client processes ───
+const children: ChildProcess[] = [];
+const request = (child: ChildProcess, command: ClientCommand): Promise<ClientReply> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (reply: ClientReply): void => {
+      child.off('exit', onExit);
+      if (reply.reply === 'failed') reject(new Error(`client process: ${reply.error}`));
+      else resolve(reply);
+    };
+    const onExit = (code: number | null): void => {
+      child.off('message', onMessage);
+      reject(new Error(`client process exited (${code})`));
+    };
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+    child.send(command);
+  });
+const startChildren = (): void => {
+  for (let i = 0; i < procs; i += 1) {
+    children.push(fork(fileURLToPath(new URL('./socket-fanout.clients.ts', import.meta.url)), ['--url', api.url, '--token', token, '--client', clientKind], { stdio: 'inherit' }));
+  }
+};
+const stopChildren = async (): Promise<void> => {
+  await Promise.all(children.map((c) => request(c, { cmd: 'close' }).catch(() => undefined)));
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  children.length = 0;
+};
+
+const WHOLE_MAP: Bbox = { west: -180, south: -90, east: 180, north: 90 };
+const random = seededRandom(808);
+const cityViewport = (): Bbox => {
+  const lat = AREA.south + random() * AREA.size;
+  const lon = AREA.west + random() * AREA.size;
+  return { west: lon - 0.25, south: lat - 0.25, east: lon + 0.25, north: lat + 0.25 };
+};
+
+interface Row {
+  clients: number;
+  batchesPerS: number;
+  positionsPerS: number;
+  p50: number;
+  p99: number;
+  max: number;
+  serverCpu: number;
+  clientCpu: number;
+  rssMb: number;
+  buildMs: number;
+  ticks: number;
+  failure?: string;
+}
+
+const fmt = (r: Row): string =>
+  [
+    String(r.clients).padStart(7),
+    r.batchesPerS.toFixed(0).padStart(9),
+    Math.round(r.positionsPerS).toLocaleString('en').padStart(11),
+    `${r.p50}`.padStart(6),
+    `${r.p99}`.padStart(6),
+    `${r.max}`.padStart(6),
+    `${r.serverCpu.toFixed(0)}%`.padStart(10),
+    `${r.clientCpu.toFixed(0)}%`.padStart(10),
+    r.rssMb.toFixed(0).padStart(6),
+    `${r.buildMs.toFixed(1)} (${r.ticks})`.padStart(13),
+    r.failure ? `  FAIL: ${r.failure}` : '',
+  ].join(' |');
+
+/** Measures one window with whatever clients are connected now. */
+const measure = async (clients: number): Promise<Row> => {
+  const fromMs = Date.now();
+  await Promise.all(children.map((c) => request(c, { cmd: 'reset', fromMs })));
+  const cpuFrom = process.cpuUsage();
+  const wallFrom = performance.now();
+  const tickFrom = await histogram('roadwatch_live_tick_seconds');
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
-  const result = await new Promise<{ events: number; positions: number; p50: number; p99: number; max: number }>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean; events?: number }) => {
-      if (!m.ready) resolve(m as { events: number; positions: number; p50: number; p99: number; max: number });
-    });
-    child.on('error', reject);
-  });
+  await sleep(seconds * 1_000);
+  const toMs = Date.now();
+  const cpu = process.cpuUsage(cpuFrom);
+  const wallMs = performance.now() - wallFrom;
+  const tickTo = await histogram('roadwatch_live_tick_seconds');
   clearInterval(sampler);
-  await new Promise((r) => child.once('exit', r));
-  console.log(
-    `${String(n).padStart(7)} | ${(result.events / seconds).toFixed(1).padStart(21)} | ${Math.round(result.positions / seconds).toString().padStart(21)} | ${String(result.p50).padStart(12)} ms | ${String(result.p99).padStart(5)} ms | ${String(result.max).padStart(5)} ms | ${(rssMax / 2 ** 20).toFixed(0)}`,
-  );
-  if (result.p99 > tickMs) {
-    console.log(`p99 above one tick at ${n} clients: stopping`);
-    break;
+  // Batches of the window's last tick are still on their way: give them one more tick.
+  await sleep(tickMs);
+  const reports = (await Promise.all(children.map((c) => request(c, { cmd: 'report', toMs })))).map((r) => (r as { report: ClientReport }).report);
+  const latencies = reports.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const batches = reports.reduce((s, r) => s + r.batches, 0);
+  const ticks = tickTo.count - tickFrom.count;
+  // Every viewport holds vehicles, so every client should get a batch of every tick that anyone got one of.
+  const ticksSeen = new Set(reports.flatMap((r) => r.ticks)).size;
+  const row: Row = {
+    clients,
+    batchesPerS: batches / seconds,
+    positionsPerS: reports.reduce((s, r) => s + r.positions, 0) / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    serverCpu: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
+    clientCpu: (reports.reduce((s, r) => s + r.cpuMicros, 0) / 1_000 / wallMs) * 100,
+    rssMb: rssMax / 2 ** 20,
+    buildMs: ticks > 0 ? ((tickTo.sum - tickFrom.sum) / ticks) * 1_000 : NaN,
+    ticks,
+  };
+  const dropped = reports.reduce((s, r) => s + r.dropped, 0);
+  const failures: string[] = [];
+  if (clients > 0) {
+    if (!(row.p99 <= tickMs)) failures.push(`p99 ${row.p99} ms > ${tickMs} ms tick`);
+    if (ticksSeen < Math.floor((seconds * 1_000) / tickMs) - 1) failures.push(`batches of only ${ticksSeen} ticks in ${seconds} s arrived in time`);
+    const fewest = Math.min(...reports.map((r) => r.minBatchesPerClient));
+    if (batches < clients * ticksSeen) failures.push(`${batches} of ${clients * ticksSeen} batches arrived within a tick of the window (one client got ${fewest})`);
+    if (dropped > 0) failures.push(`${dropped} clients dropped`);
   }
+  if (failures.length > 0) row.failure = failures.join('; ');
+  return row;
+};
+
+console.log(
+  `socket.io fan-out: ${vehicles.toLocaleString('en')} vehicles, one report each per ${tickMs} ms tick (feed: ${feed}); ${clientKind} clients in ${procs} process(es); ${seconds} s per step`,
+);
+const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | RSS MB | build ms/tick (ticks)';
+const verdicts: string[] = [];
+console.log('\nbaseline: no clients (the feed alone: building and ingesting 10,000 positions per tick)');
+console.log(HEADER);
+console.log(fmt(await measure(0)));
+for (const profile of profiles) {
+  const what = profile === 'whole' ? 'whole-map clients' : 'city-viewport clients (0.5°×0.5° each)';
+  console.log(`\nprofile ${profile}: ${what}`);
+  console.log(HEADER);
+  startChildren();
+  let connected = 0;
+  let passed = 0;
+  let failedAt: Row | undefined;
+  for (const n of steps) {
+    const viewports = Array.from({ length: n - connected }, () => (profile === 'whole' ? WHOLE_MAP : cityViewport()));
+    try {
+      await Promise.all(children.map((c, i) => request(c, { cmd: 'add', viewports: viewports.filter((_, k) => k % children.length === i) })));
+    } catch (error) {
+      console.log(`${String(n).padStart(7)} | could not connect: ${(error as Error).message}`);
+      failedAt = { clients: n } as Row;
+      break;
+    }
+    connected = n;
+    await sleep(warmupMs);
+    const row = await measure(n);
+    console.log(fmt(row));
+    if (row.failure) {
+      failedAt = row;
+      break;
+    }
+    passed = n;
+  }
+  await stopChildren();
+  const clientBound = failedAt?.failure && failedAt.clientCpu > 90 * procs ? ' — the client processes were at their CPU limit, so this is a floor' : '';
+  const serves = passed === 0 ? `fewer than ${steps[0]}` : failedAt ? `${passed} (fails at ${failedAt.clients})` : `at least ${passed} (the last step)`;
+  verdicts.push(`one API instance serves ${serves} ${what} at ${vehicles.toLocaleString('en')} vehicles/${tickMs / 1_000} s tick (p99 ≤ ${tickMs / 1_000} s)${clientBound}`);
 }
-publishing = false;
-await publisher;
+console.log('');
+for (const v of verdicts) console.log(v);
+console.log(`(${LIVE_EVENTS.positions} events; clients and server on the same ${(await import('node:os')).availableParallelism()} cores)`);
+
+clearInterval(reporter);
 await api.close();
 await bus.close();
 const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);

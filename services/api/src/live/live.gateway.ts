@@ -67,11 +67,17 @@ export class LiveGateway {
   private readonly timer: NodeJS.Timeout;
   private readonly emitted;
   private readonly sockets;
+  private readonly tickSeconds;
 
   constructor(private readonly options: LiveGatewayOptions) {
     this.nsp = options.io.of(LIVE_NAMESPACE);
     this.emitted = options.metrics.counter('live_events_total', 'socket.io room emits, by event', ['event']);
     this.sockets = options.metrics.gauge('live_sockets', 'connected /live sockets on this instance');
+    this.tickSeconds = options.metrics.histogram(
+      'live_tick_seconds',
+      'Time one tick spends filtering its batches and handing them to socket.io (encoding and socket writes included)',
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+    );
     this.nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       void options.tokens.verify(typeof token === 'string' ? token : undefined).then((principal) => {
@@ -153,6 +159,7 @@ export class LiveGateway {
       this.pending.clear();
       return;
     }
+    const started = performance.now();
     const changed = [...this.pending.values()];
     this.pending = new Map();
     for (const filter of this.filters.values()) {
@@ -162,6 +169,7 @@ export class LiveGateway {
       this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.positions, batch);
       this.emitted.inc({ event: 'positions' });
     }
+    this.tickSeconds.observe((performance.now() - started) / 1_000);
   }
 
   close(): void {
