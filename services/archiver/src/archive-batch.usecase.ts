@@ -1,12 +1,12 @@
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Batch } from '@roadwatch/messaging';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
 
-export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations] as const;
+export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.qualityDaily] as const;
 export type ArchivedTopic = (typeof ARCHIVED_TOPICS)[number];
 
-export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'overload_violations';
+export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'overload_violations' | 'vehicle_quality_daily';
 
 export interface BatchOutcome {
   topic: ArchivedTopic;
@@ -66,6 +66,10 @@ export class ArchiveBatch {
       case TOPICS.overloadViolations: {
         const violations: OverloadViolationV1[] = batch.messages.map((m) => m.value);
         return outcome('overload_violations', await this.deps.writer.writeOverloadViolations(violations));
+      }
+      case TOPICS.qualityDaily: {
+        const days: VehicleQualityDayV1[] = batch.messages.map((m) => m.value);
+        return outcome('vehicle_quality_daily', await this.deps.writer.upsertQualityDays(days));
       }
     }
   }

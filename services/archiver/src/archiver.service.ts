@@ -36,7 +36,8 @@ export interface RunningArchiver {
 }
 
 /**
- * archiver: one consumer group over positions, WIM records, alerts and overload violations;
+ * archiver: one consumer group over positions, WIM records, alerts, overload violations and
+ * the detector's daily quality counters;
  * each partition batch goes to the database through the storage repositories, positions then to the
  * latest-position cache, and only then does the handler resolve — so the bus commits the
  * offsets after the database committed (at-least-once, absorbed by natural keys).

@@ -1,7 +1,7 @@
-import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createPool, migrate } from '@roadwatch/storage';
+import { ARCHIVED_TOPICS } from './archive-batch.usecase';
 import { startArchiver } from './archiver.service';
 import { loadArchiverConfig } from './config';
 import { RedisLatestPositionStore } from './latest/redis-latest-position-store';
@@ -21,7 +21,7 @@ const bus = new KafkaBus({
   consumer: { partitionsConsumedConcurrently: config.ARCHIVER_PARTITIONS_CONCURRENTLY },
 });
 await bus.ensureTopics(
-  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
+  [...ARCHIVED_TOPICS].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
 );
 const pool = createPool(config.DATABASE_URL, { schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE, application: 'archiver' });
 if (config.MIGRATE) logger.info({ migration: await migrate(pool) }, 'storage schema ready');

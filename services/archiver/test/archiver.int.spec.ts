@@ -42,6 +42,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
   // Fails the first positions batch AFTER the database committed it: the batch comes back
   // (its offsets were not committed) and the natural keys absorb the second write.
   let failedOnce = false;
+  let qualityFailedOnce = false;
   const real = new PgArchiveWriter(pool);
   const writer: ArchiveWriter = {
     writePositions: async (positions) => {
@@ -55,6 +56,15 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     writeWimMeasurements: (m) => real.writeWimMeasurements(m),
     upsertAlerts: (a) => real.upsertAlerts(a),
     writeOverloadViolations: (v) => real.writeOverloadViolations(v),
+    // The same for the first quality batch: its rows are committed, its offsets are not.
+    upsertQualityDays: async (days) => {
+      const rows = await real.upsertQualityDays(days);
+      if (!qualityFailedOnce) {
+        qualityFailedOnce = true;
+        throw new Error('injected failure after commit');
+      }
+      return rows;
+    },
     ping: () => real.ping(),
   };
 
@@ -76,6 +86,8 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     await runArchiveScenario(bus, pool, latest);
     expect(failedOnce).toBe(true);
     expect(await metricValue(metrics, 'archiver_batch_failures_total', { topic: TOPICS.positions })).toBe(1);
+    expect(qualityFailedOnce).toBe(true);
+    expect(await metricValue(metrics, 'archiver_batch_failures_total', { topic: TOPICS.qualityDaily })).toBe(1);
     // Rows written count new rows only: duplicates and the redelivered batch add nothing.
     expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'positions' })).toBeLessThanOrEqual(51);
     expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'wim_measurements' })).toBe(2);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Bus } from '@roadwatch/messaging';
 import type pg from 'pg';
 import type { LatestPositionStore } from '../../src/index';
@@ -54,6 +54,13 @@ export const alert = (revision: number): AlertV1 => ({
   evidence: {},
 });
 
+/** V1's counters of one local day: `received` reports, 500 m apart, one stretch of them incomplete. */
+export const qualityDay = (date: string, received: number, final: boolean): VehicleQualityDayV1 => ({
+  v: 1, vehicleId: 'V1', date, final, computedAtMs: T0 + received * 10_000,
+  received, valid: received, invalid: 0, drift: 0, duplicate: 0, late: 0,
+  trackM: (received - 1) * 500 + 0.25, completeTrackM: (received - 2) * 500, incompleteGaps: 1, movedThroughGaps: 0,
+});
+
 export const violation = (): OverloadViolationV1 => ({
   v: 1,
   violationId: 'VIO-ST-JJ-007/1',
@@ -99,6 +106,9 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   await bus.publish(TOPICS.wimMeasurements, [wim('1'), wim('2'), wim('1')].map((value) => ({ key: value.plate, value })));
   await bus.publish(TOPICS.alerts, [alert(0), alert(1)].map((value) => ({ key: value.vehicleId, value })));
   await bus.publish(TOPICS.overloadViolations, [violation(), violation()].map((value) => ({ key: value.vehicleId, value })));
+  // Two snapshots and the final of one day; another day's snapshot.
+  await bus.publish(TOPICS.qualityDaily, [qualityDay('2025-03-14', 10, false), qualityDay('2025-03-14', 14, false), qualityDay('2025-03-14', 15, true), qualityDay('2025-03-15', 3, false)]
+    .map((value) => ({ key: value.vehicleId, value })));
 
   await waitUntil('the first positions archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50);
   const newest = v1[v1.length - 1] as PositionV1;
@@ -109,11 +119,14 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   const late = samplePosition('V1', T0 - 2 * DAY, { source: 'blind-area', speedKmh: 12 });
   await bus.publish(TOPICS.positions, [{ key: 'V1', value: late }]);
   await bus.publish(TOPICS.alerts, [{ key: 'V1', value: alert(0) }]);
+  // A stale snapshot redelivered after the final (a replayed detector batch).
+  await bus.publish(TOPICS.qualityDaily, [{ key: 'V1', value: qualityDay('2025-03-14', 14, false) }]);
   await waitUntil('the late position archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51);
   await waitUntil('everything else archived', async () =>
     (await count(pool, 'SELECT count(*) AS n FROM wim_measurements')) === 2 &&
     (await count(pool, 'SELECT count(*) AS n FROM overload_violations')) === 1 &&
-    (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1,
+    (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1 &&
+    (await count(pool, 'SELECT count(*) AS n FROM vehicle_quality_daily WHERE final')) === 1,
   );
   // Let the redelivered alert revision 0 be consumed too (it is behind the late position's batch or beside it).
   await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -138,6 +151,12 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
 
   const violations = await pool.query(`SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations`);
   expect(violations.rows).toEqual([{ violation_id: 'VIO-ST-JJ-007/1', measurement_id: 'ST-JJ-007/1', is_bai_dun_wang: true, plate: '冀B77777' }]);
+
+  const quality = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, received, track_m, complete_track_m, incomplete_gaps, final FROM vehicle_quality_daily ORDER BY day`);
+  expect(quality.rows).toEqual([
+    { day: '2025-03-14', received: 15, track_m: 7_000.25, complete_track_m: 6_500, incomplete_gaps: 1, final: true },
+    { day: '2025-03-15', received: 3, track_m: 1_000.25, complete_track_m: 500, incomplete_gaps: 1, final: false },
+  ]);
 
   // The late report is archived but did not move the live map back.
   expect(await latest.get('V1')).toEqual(newest);
