@@ -363,6 +363,9 @@ export const caseListItem = z.object({
   status: caseStatus,
   openedAtMs: epochMs,
   decidedAtMs: epochMs.optional(),
+  /** 第44条 抄告: when the decision was reported to the vehicle's home authority. */
+  reportedAtMs: epochMs.optional(),
+  closedAtMs: epochMs.optional(),
   measuredAtMs: epochMs.optional(),
   stationId: z.string().optional(),
   confirmedGrossKg: z.number().optional(),
@@ -438,3 +441,23 @@ export const caseDecisionRequest = z.object({
   comment: z.string().max(2000).optional(),
 });
 export type CaseDecisionRequest = z.infer<typeof caseDecisionRequest>;
+
+/**
+ * `POST /v1/cases/:caseId/report` — a decided case reported (抄告) to the authority where
+ * the vehicle, its company or the driver is registered (超限规定 第44条, within the deadline).
+ */
+export const caseReportRequest = z.object({
+  /** The authority reported to, e.g. 河北省沧州市交通运输局. */
+  reportedTo: z.string().trim().min(1).max(200),
+  /** The document or channel, e.g. the 抄告函 number. */
+  reference: z.string().trim().max(200).optional(),
+  comment: z.string().max(2000).optional(),
+});
+export type CaseReportRequest = z.infer<typeof caseReportRequest>;
+
+/** `POST /v1/cases/:caseId/close` — a decided (or reported) case closed, saying why. */
+export const caseCloseRequest = z.object({
+  outcome: z.enum(['penalties_executed', 'revoked', 'transferred']),
+  comment: z.string().trim().min(1).max(2000),
+});
+export type CaseCloseRequest = z.infer<typeof caseCloseRequest>;

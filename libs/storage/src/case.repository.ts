@@ -126,6 +126,11 @@ export class CaseRepository {
         case 'decided':
           await client.query(`UPDATE cases SET status = 'decided', decided_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [event.caseId, at]);
           await client.query(`UPDATE case_penalties SET status = 'decided', decided_at = ${msToTs('$2::float8')} WHERE case_id = $1`, [event.caseId, at]);
+          // The officer's adjusted fines stand in the event (the record of truth on replay).
+          for (const decided of Array.isArray(d.penalties) ? (d.penalties as Record<string, unknown>[]) : []) {
+            if (decided['adjusted'] !== true || typeof decided['party'] !== 'string') continue;
+            await client.query('UPDATE case_penalties SET fine_yuan = $3 WHERE case_id = $1 AND party = $2', [event.caseId, decided['party'], numOrNull(decided['fineYuan'])]);
+          }
           break;
         case 'reported':
           await client.query(`UPDATE cases SET status = 'reported', reported_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [event.caseId, at]);

@@ -9,6 +9,9 @@ import { startApi, type RunningApi } from '../src/index';
 import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
 
 /** 6 axles, 60,000 kg on a class-5 scale: confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8). */
+/** The API's clock: Monday 2025-06-16, 10:00 in China. */
+const DECISION_DAY = Date.UTC(2025, 5, 16, 2);
+
 const violationOf = (vehicleId: string, plate: string, companyId: string, measuredAtMs: number): OverloadViolationV1 => {
   const m = {
     v: 1 as const, measurementId: `ST1/${vehicleId}`, stationId: 'ST1', stationRecordId: vehicleId, lane: 1, direction: 'N', measuredAtMs, plate, plateColour: 2,
@@ -62,7 +65,7 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     }
     await bus.ensureTopics([{ topic: TOPICS.caseEvents, partitions: 2 }]);
     await bus.subscribe({ groupId: 'observer', topics: [TOPICS.caseEvents], fromBeginning: true, handleBatch: async (b) => { for (const m of b.messages) published.push(m.value); } });
-    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-cases-test', { defaultMetrics: false }), seedUsers: USERS, now: () => Date.UTC(2025, 5, 16, 2) });
+    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-cases-test', { defaultMetrics: false }), seedUsers: USERS, now: () => DECISION_DAY });
     for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
   });
 
@@ -125,9 +128,39 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     expect((await post(api.url, path, {}, tokens['enf'])).status).toBe(409);
   });
 
+  it('a decided case is reported (抄告) once, then closed with its outcome; out of order is 409, others 403/404', async () => {
+    const id = encodeURIComponent(caseOf['V1']!);
+    const report = { reportedTo: '河北省沧州市交通运输局', reference: '京治超抄〔2025〕18号' };
+    // Not decided yet: neither reported nor closed.
+    expect((await post(api.url, `/v1/cases/${id}/report`, report, tokens['enf'])).status).toBe(409);
+    expect((await post(api.url, `/v1/cases/${id}/close`, { outcome: 'penalties_executed', comment: '罚款已缴' }, tokens['enf'])).status).toBe(409);
+    expect((await post(api.url, `/v1/cases/${id}/decision`, {}, tokens['enf'])).status).toBe(200);
+    // Validation names the field; other roles may not act.
+    const bad = await post(api.url, `/v1/cases/${id}/report`, { reportedTo: ' ' }, tokens['enf']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('body.reportedTo');
+    expect((await post(api.url, `/v1/cases/${id}/report`, report, tokens['admin'])).status).toBe(403);
+
+    const reported = await post(api.url, `/v1/cases/${id}/report`, report, tokens['enf']);
+    expect(reported.status).toBe(200);
+    expect(reported.body).toMatchObject({ status: 'reported', reportedAtMs: DECISION_DAY });
+    const event = reported.body.events.find((e: { type: string }) => e.type === 'reported');
+    // Reported on the decision day: within the 7-working-day deadline.
+    expect(event.details).toMatchObject({ reportedBy: 'enf', reportedTo: '河北省沧州市交通运输局', reference: '京治超抄〔2025〕18号', withinDeadline: true });
+    expect((await post(api.url, `/v1/cases/${id}/report`, report, tokens['enf'])).status).toBe(409);
+
+    const closed = await post(api.url, `/v1/cases/${id}/close`, { outcome: 'penalties_executed', comment: '四方罚款均已缴纳' }, tokens['enf']);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', closedAtMs: DECISION_DAY });
+    expect((await post(api.url, `/v1/cases/${id}/close`, { outcome: 'revoked', comment: '再次' }, tokens['enf'])).status).toBe(409);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(published.filter((e) => e.caseId === caseOf['V1']).map((e) => e.type)).toEqual(['decided', 'reported', 'closed']);
+    expect((await get(api.url, '/v1/cases?status=closed', tokens['enf'])).body.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseOf['V1']]);
+  });
+
   it('documents the case endpoints in the OpenAPI document', async () => {
     const doc = (await get(api.url, '/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/decision']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/decision', '/v1/cases/{caseId}/report', '/v1/cases/{caseId}/close']));
     expect(doc.components.schemas.CaseDetail.properties).toHaveProperty('reportDeadline');
   });
 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ackAlertRequest, caseDecisionRequest, loginRequest, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
 import { Scope } from '../auth/scope';
+import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
@@ -140,14 +141,38 @@ export class ApiController {
   @Post('v1/cases/:caseId/decision')
   @HttpCode(200)
   async decide(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
-    if (scope.principal.role !== 'enforcement') {
-      // Others who may read the case learn nothing new from a 403; those who may not get the usual 404.
-      if (!(await this.ctx.cases.get(scope, caseId))) return notFound('case', caseId);
-      return fail(403, `role ${scope.principal.role} may not decide cases`);
-    }
+    const scope = await this.enforcementScope(caseId, auth, 'decide');
     const request = parseOr400(caseDecisionRequest, body, 'body');
-    const outcome = await this.ctx.cases.decide(scope, caseId, request, this.ctx.now());
+    return this.published(await this.ctx.cases.decide(scope, caseId, request, this.ctx.now()));
+  }
+
+  /** Enforcement users only: the decided case reported (抄告) to the home authority, 超限规定 第44条. */
+  @Post('v1/cases/:caseId/report')
+  @HttpCode(200)
+  async reportCase(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await this.enforcementScope(caseId, auth, 'report');
+    const request = parseOr400(caseReportRequest, body, 'body');
+    return this.published(await this.ctx.cases.report(scope, caseId, request, this.ctx.now()));
+  }
+
+  /** Enforcement users only: close a decided or reported case with its outcome. */
+  @Post('v1/cases/:caseId/close')
+  @HttpCode(200)
+  async closeCase(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await this.enforcementScope(caseId, auth, 'close');
+    const request = parseOr400(caseCloseRequest, body, 'body');
+    return this.published(await this.ctx.cases.close(scope, caseId, request, this.ctx.now()));
+  }
+
+  /** The caller's scope when it is an enforcement user's; others who may read the case get 403, the rest the usual 404. */
+  private async enforcementScope(caseId: string, auth: string | undefined, action: string): Promise<Scope> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    if (scope.principal.role === 'enforcement') return scope;
+    if (!(await this.ctx.cases.get(scope, caseId))) return notFound('case', caseId);
+    return fail(403, `role ${scope.principal.role} may not ${action} cases`);
+  }
+
+  private async published(outcome: DecisionOutcome): Promise<unknown> {
     if (!outcome.ok) return fail(outcome.status, outcome.message);
     await this.ctx.publishCaseEvent(outcome.event);
     return outcome.detail;

@@ -88,6 +88,8 @@ export const openApiDocument = {
       Case: schema(c.caseListItem),
       CaseDetail: schema(c.caseDetail),
       CaseDecisionRequest: schema(c.caseDecisionRequest),
+      CaseReportRequest: schema(c.caseReportRequest),
+      CaseCloseRequest: schema(c.caseCloseRequest),
     },
   },
   security: [{ bearer: [] }],
@@ -134,6 +136,22 @@ export const openApiDocument = {
         summary: 'Decide the case (enforcement): fines listed are adjusted within their legal range (source unit: name the conduct), the rest decided as proposed; a `decided` event goes to cases.events. 409 when already decided',
         parameters: params(z.object({}), ['caseId']),
         requestBody: { required: true, ...json('CaseDecisionRequest') },
+        responses: { '200': json('CaseDetail'), '409': json('Error'), ...errors, ...notFound },
+      },
+    },
+    '/v1/cases/{caseId}/report': {
+      post: {
+        summary: '抄告 (enforcement): a decided case reported to the home authority (超限规定 第44条); the `reported` event records whether it was within the deadline. 409 unless decided',
+        parameters: params(z.object({}), ['caseId']),
+        requestBody: { required: true, ...json('CaseReportRequest') },
+        responses: { '200': json('CaseDetail'), '409': json('Error'), ...errors, ...notFound },
+      },
+    },
+    '/v1/cases/{caseId}/close': {
+      post: {
+        summary: 'Close a decided or reported case (enforcement) with its outcome and a comment; a `closed` event goes to cases.events. 409 when opened or already closed',
+        parameters: params(z.object({}), ['caseId']),
+        requestBody: { required: true, ...json('CaseCloseRequest') },
         responses: { '200': json('CaseDetail'), '409': json('Error'), ...errors, ...notFound },
       },
     },

@@ -1,4 +1,5 @@
-import type { CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem } from '@roadwatch/contracts';
+import type { CaseCloseRequest, CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem, CaseReportRequest } from '@roadwatch/contracts';
+import { chinaDateOf } from '@roadwatch/domain';
 import { article44ReportDeadline, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseRepository, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
@@ -42,6 +43,8 @@ const itemOf = (r: any): CaseListItem =>
     status: r.status,
     openedAtMs: ms(r.opened_at) as number,
     decidedAtMs: ms(r.decided_at),
+    reportedAtMs: ms(r.reported_at),
+    closedAtMs: ms(r.closed_at),
     measuredAtMs: ms(r.measured_at),
     stationId: str(r.station_id),
     confirmedGrossKg: num(r.confirmed_gross_kg),
@@ -174,11 +177,41 @@ export class CasesRepository {
       },
     };
     // The event id is the case's: of two officers deciding at once, one records the event.
+    // The decided fines are in the event's details; storage applies them with the status.
     if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${caseId} is already decided` };
-    // The decided figures also stand in the event's details (the record of truth on replay).
-    for (const p of decided.values()) {
-      if (p['adjusted']) await this.pool.query(`UPDATE case_penalties SET fine_yuan = $3 WHERE case_id = $1 AND party = $2`, [caseId, p['party'], p['fineYuan']]);
-    }
     return { ok: true, event, detail: (await this.get(scope, caseId)) as CaseDetail };
+  }
+
+  /**
+   * 抄告 (超限规定 第44条): a decided case reported to the home authority. Once per case; the
+   * event says whether it was within the deadline counted from the decision.
+   */
+  async report(scope: Scope, caseId: string, request: CaseReportRequest, nowMs: number): Promise<DecisionOutcome> {
+    const detail = await this.get(scope, caseId);
+    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
+    if (detail.status !== 'decided') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; only a decided case is reported` };
+    const dueDate = detail.reportDeadline?.dueDate;
+    return this.advance(scope, detail, 'reported', nowMs, {
+      reportedBy: scope.principal.username,
+      reportedTo: request.reportedTo,
+      ...(request.reference ? { reference: request.reference } : {}),
+      ...(request.comment ? { comment: request.comment } : {}),
+      ...(dueDate ? { dueDate, withinDeadline: chinaDateOf(nowMs) <= dueDate } : {}),
+    });
+  }
+
+  /** Closes a decided or reported case, with the outcome and why. */
+  async close(scope: Scope, caseId: string, request: CaseCloseRequest, nowMs: number): Promise<DecisionOutcome> {
+    const detail = await this.get(scope, caseId);
+    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
+    if (detail.status !== 'decided' && detail.status !== 'reported') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; decide it before closing` };
+    return this.advance(scope, detail, 'closed', nowMs, { closedBy: scope.principal.username, outcome: request.outcome, comment: request.comment });
+  }
+
+  private async advance(scope: Scope, detail: CaseDetail, type: 'reported' | 'closed', nowMs: number, details: Record<string, unknown>): Promise<DecisionOutcome> {
+    const event: CaseEventV1 = { v: 1, eventId: `${detail.caseId}/${type}`, caseId: detail.caseId, type, violationId: detail.violationId, occurredAtMs: nowMs, details };
+    // Natural event id: of two officers acting at once, one records the event.
+    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${detail.caseId} is already ${type}` };
+    return { ok: true, event, detail: (await this.get(scope, detail.caseId)) as CaseDetail };
   }
 }
