@@ -13,20 +13,36 @@ export const detectorEnvSchema = infraEnvSchema.extend({
   DETECTOR_STATE_PREFIX: z.string().min(1).default('roadwatch:detector:'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
   OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
+  /**
+   * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
+   * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS).
+   */
+  VEHICLE_REGISTRY_SOURCE: z.enum(['file', 'database']).default('file'),
   /** The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
   VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
   VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
+  /**
+   * `database`: the speed zones of the registry (road_speed_zones at DATABASE_URL), reloaded every REGISTRY_REFRESH_MS,
+   * over ROADS_GEOJSON_FILE when that is given too (a segment id in both: the database's wins). `none`: the file alone.
+   */
+  SPEED_ZONES_SOURCE: z.enum(['none', 'database']).default('none'),
+  /** Reload period of the database registry (vehicles and speed zones). */
+  REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
   REST_AREAS_FILE: z.string().min(1).optional(),
   /** GeoJSON FeatureCollection of road segments / speed zones (libs/rules/data/sample-roads.geojson is the demo's). */
   ROADS_GEOJSON_FILE: z.string().min(1).optional(),
   FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
+}).refine((env) => env.VEHICLE_REGISTRY_SOURCE !== 'database' || (!env.VEHICLE_REGISTRY_FILE && !env.VEHICLE_REGISTRY_JSON), {
+  message: 'VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON are not read with VEHICLE_REGISTRY_SOURCE=database; give one source',
+  path: ['VEHICLE_REGISTRY_SOURCE'],
 });
 
 export type DetectorConfig = z.infer<typeof detectorEnvSchema>;
 
 export const loadDetectorConfig = (env: Record<string, string | undefined> = process.env): DetectorConfig => parseEnv(detectorEnvSchema, env);
 
+/** The file registry (VEHICLE_REGISTRY_SOURCE=file); the database one is `startDatabaseRegistry`'s. */
 export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => {
   if (config.VEHICLE_REGISTRY_FILE) return loadVehicleRegistryFile(config.VEHICLE_REGISTRY_FILE);
   if (config.VEHICLE_REGISTRY_JSON) return parseVehicleRegistry(config.VEHICLE_REGISTRY_JSON, 'VEHICLE_REGISTRY_JSON');

@@ -15,8 +15,8 @@ export interface DetectorOptions {
   directory: VehicleDirectory;
   /** Defaults to the pipeline of libs/rules with its default config and `roads`. */
   positionRules?: PositionRules;
-  /** Road segments / speed zones for the default rules (see `loadRoadIndex`). */
-  roads?: RoadIndex;
+  /** Road segments / speed zones for the default rules (see `loadRoadIndex`), or a getter of the index loaded now (`startDatabaseRegistry`). */
+  roads?: RoadIndex | (() => RoadIndex | undefined);
   overloadConfig?: OverloadConfig;
   reminders?: Partial<FatigueReminderConfig>;
   topics?: Partial<DetectorTopics>;

@@ -1,7 +1,9 @@
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createPool } from '@roadwatch/storage';
 import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig } from './config';
+import { startDatabaseRegistry } from './directory/database-registry';
 import { startDetector } from './detector.service';
 import { loadRoadIndex } from './rules/libs-position-rules';
 import { RedisStateStore } from './state/redis-state-store';
@@ -10,10 +12,22 @@ import { RedisStateStore } from './state/redis-state-store';
 const logger = createLogger('detector');
 const config = loadDetectorConfig();
 const metrics = new ServiceMetrics('detector');
-const directory = directoryFromConfig(config);
-if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
-const roads = config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE) : undefined;
-if (!roads) logger.warn('no road data (ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
+const fromDatabase = config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPEED_ZONES_SOURCE === 'database';
+const pool = fromDatabase ? createPool(config.DATABASE_URL, { max: 2, application: 'detector-registry' }) : undefined;
+const registry = pool
+  ? await startDatabaseRegistry({
+      db: pool,
+      intervalMs: config.REGISTRY_REFRESH_MS,
+      logger,
+      vehicles: config.VEHICLE_REGISTRY_SOURCE === 'database',
+      speedZones: config.SPEED_ZONES_SOURCE === 'database',
+      roadsFile: config.ROADS_GEOJSON_FILE,
+    })
+  : undefined;
+const directory = registry?.directory ?? directoryFromConfig(config);
+if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
+const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE) : undefined);
+if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
 await bus.ensureTopics(
   [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
@@ -31,4 +45,4 @@ const detector = await startDetector({
   metrics,
 });
 const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: [] });
-onShutdown(logger, [() => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);
+onShutdown(logger, [async () => pool?.end(), async () => registry?.close(), () => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);

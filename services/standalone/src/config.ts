@@ -15,8 +15,13 @@ export const standaloneEnvSchema = z.object({
   JWT_SECRET: z.string().min(16).optional(),
   /** The built web app (`npm run build -w web`); the map is not served when the folder is absent. */
   WEB_DIST_DIR: z.string().default('web/dist'),
-  /** Road segments and speed zones (GeoJSON) the speeding rule reads posted limits from. */
+  /**
+   * Road segments and speed zones (GeoJSON) the speeding rule reads posted limits from, under the speed zones
+   * administered in the registry (a segment id in both: the registry's wins).
+   */
   ROADS_GEOJSON: z.string().default('libs/rules/data/sample-roads.geojson'),
+  /** How often the detector and gateway reload the registry (vehicles, terminals, speed zones); an admin change through the API reloads at once. */
+  REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
   SIM_VEHICLES: z.coerce.number().int().min(0).max(20_000).default(200),
   /** false: register the simulated fleet but drive no terminal (a test drives its own). */

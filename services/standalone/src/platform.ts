@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
-import { VehicleRegistry } from '@roadwatch/domain';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
@@ -11,7 +10,7 @@ import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } fro
 import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
-import { loadRoadIndex, MemoryStateStore, startDetector, type RunningDetector } from '@roadwatch/detector';
+import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
@@ -27,6 +26,8 @@ export interface RunningPlatform {
   api: RunningApi;
   simulation: RunningSimulation | undefined;
   pool: StoragePool;
+  /** The registry the detector and gateway read (reloaded from the tables; `reload()` after a change made outside the API). */
+  registry: DatabaseRegistry;
   /** Alerts seen on the bus since start, by rule (the demo's summary and the smoke test). */
   alertsByRule(): Record<string, number>;
   close(): Promise<void>;
@@ -128,22 +129,34 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
     await registerFleet(pool, fleet, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
-    // One registry for the whole process: the gateway reads it by terminal, the detector by vehicle and plate.
-    const vehicles = VehicleRegistry.fromFleet(fleet);
+    // One registry for the whole process, read from the registry tables and reloaded (periodically and on every
+    // admin change through the API): the gateway reads it by terminal, the detector by vehicle and plate, and
+    // the speeding rule the demo corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60) under the
+    // speed zones administered in the database.
+    const registry = await startDatabaseRegistry({
+      db: pool,
+      intervalMs: config.REGISTRY_REFRESH_MS,
+      logger: createLogger('registry'),
+      vehicles: true,
+      speedZones: true,
+      roadsFile: config.ROADS_GEOJSON,
+    });
+    closers.push(() => registry.close());
+    const { vehicles, directory } = registry;
+    if (!vehicles || !directory) throw new Error('the database registry was started without vehicles');
     const latestPositions = new MemoryLatestPositionStore();
     const archiver = await startArchiver({ bus, pool, latestPositions, logger: createLogger('archiver'), metrics });
     closers.push(() => archiver.close());
     const detector = await startDetector({
       bus,
       stateStore: new MemoryStateStore(),
-      // The simulated corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60).
-      roads: loadRoadIndex(config.ROADS_GEOJSON),
-      directory: vehicles,
+      ...(registry.roads ? { roads: registry.roads } : {}),
+      directory,
       logger: createLogger('detector'),
       metrics,
     });
     closers.push(() => detector.close());
-    const gateway = await startGateway({ bus, directory: vehicles, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
+    const gateway = await startGateway({ bus, directory: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
     closers.push(() => gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });
@@ -162,6 +175,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       logger: createLogger('api'),
       metrics,
       seedUsers: STANDALONE_USERS,
+      onRegistryChanged: () => void registry.reload(),
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
     closers.push(() => api.close());
@@ -219,7 +233,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       },
       `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, pool, alertsByRule: () => ({ ...alertCounts }), close };
+    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
   } catch (error) {
     await close();
     throw error;

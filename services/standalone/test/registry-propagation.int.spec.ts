@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
+import { createLogger } from '@roadwatch/runtime';
+import { limitAt } from '@roadwatch/rules';
+import { createPool, migrate } from '@roadwatch/storage';
+import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
+
+const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/**
+ * Issue #5: a vehicle, its terminal and a speed zone created through the admin REST reach
+ * the running detector and gateway — the standalone composition on the in-process bus and
+ * the real PostgreSQL, with a reload period far beyond the test, so only the API's change
+ * notice can have made them known.
+ */
+describe('registry changes through the admin REST reach the detector and the gateway (real PostgreSQL)', () => {
+  const env = infraEnv();
+  const schema = uniqueName('registry_prop').replace(/[^a-z0-9_]/g, '_');
+  const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'registry-propagation' });
+  const bus = new InProcessBus({ defaultPartitions: 2, logger: createLogger('bus', 'warn') });
+  const alerts: AlertV1[] = [];
+  let platform: RunningPlatform;
+  let token: string;
+
+  const admin = async (method: 'POST' | 'PUT', path: string, body: unknown): Promise<number> => {
+    const response = await fetch(`${platform.api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    return response.status;
+  };
+
+  beforeAll(async () => {
+    await migrate(pool);
+    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
+    platform = await startPlatform(
+      loadStandaloneConfig({ GATEWAY_PORT: '0', WIM_HTTP_PORT: '0', OPS_PORT: '0', API_PORT: '0', SIM_VEHICLES: '2', SIM_DRIVE: 'false', REGISTRY_REFRESH_MS: '3600000' }),
+      { bus, pool },
+    );
+    await bus.subscribe({ groupId: 'registry-propagation-alerts', topics: [TOPICS.alerts], handleBatch: async (batch) => void alerts.push(...batch.messages.map((m) => m.value as AlertV1)) });
+    const login = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+    token = ((await login.json()) as { token: string }).token;
+  }, 60_000);
+
+  afterAll(async () => {
+    await platform?.close();
+    await bus.close();
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
+  });
+
+  const vehicleId = '津C99999:2';
+  // A street in 天津 away from the demo corridors: unmapped (other road, 120) until the zone exists.
+  const zone = { segmentId: 'TJ-NANJING-RD', name: '南京路（测试）', roadClass: 'urban', postedLimitKmh: 60, polyline: [[117.18, 39.12], [117.22, 39.12]] };
+
+  it('a vehicle and its terminal created through the API are known to the detector and the gateway after the reload it triggers', async () => {
+    const registry = platform.registry;
+    expect(registry.directory?.byVehicleId(vehicleId)).toBeUndefined();
+    expect(await admin('POST', '/v1/admin/vehicles', { vehicleId, plate: '津C99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'company-1' })).toBe(201);
+    expect(await admin('POST', '/v1/admin/terminals', { terminalId: '13900000999', vehicleId })).toBe(201);
+    await waitFor(() => registry.vehicles?.current.byTerminal('013900000999') !== undefined, 'the terminal in the gateway\'s registry');
+    expect(registry.directory?.byVehicleId(vehicleId)).toMatchObject({ vehicleClass: 'heavy_truck', companyId: 'company-1' });
+    expect(registry.directory?.byPlate('津C99999', 2)?.vehicleId).toBe(vehicleId);
+  });
+
+  it('a 60 km/h speed zone created through the API makes 80 km/h there a speeding alert, judged by that zone', async () => {
+    expect(limitAt(platform.registry.roads!(), 39.12, 117.2).segmentId).toBe('unmatched');
+    expect(await admin('POST', '/v1/admin/speed-zones', zone)).toBe(201);
+    await waitFor(() => limitAt(platform.registry.roads!(), 39.12, 117.2).segmentId === zone.segmentId, 'the zone in the road index');
+    // The demo corridors of the GeoJSON file are still there beside the database's zone.
+    expect(limitAt(platform.registry.roads!(), 39.857, 116.287).segmentId).toBe('G4-beijing-zhuozhou');
+
+    const start = Date.now() - 10 * 60_000;
+    // 80 km/h east along the street, one report every 10 s for two minutes (~2.7 km).
+    const positions = Array.from({ length: 13 }, (_, i) =>
+      samplePosition(vehicleId, start + i * 10_000, { terminalId: '13900000999', plate: '津C99999', plateColour: 2, latitudeDeg: 39.12, longitudeDeg: 117.185 + i * 0.0026, speedKmh: 80, headingDeg: 90 }),
+    );
+    await bus.publish(TOPICS.positions, positions.map((value) => ({ key: vehicleId, value })));
+    await waitFor(() => alerts.some((a) => a.vehicleId === vehicleId && a.rule === 'speeding'), 'the speeding alert');
+    const speeding = alerts.filter((a) => a.vehicleId === vehicleId && a.rule === 'speeding').at(-1)!;
+    expect(speeding.details).toMatchObject({ segmentId: zone.segmentId, postedLimitKmh: 60 });
+    expect(speeding.companyId).toBe('company-1');
+    expect(speeding.details).not.toHaveProperty('registered', false);
+  });
+
+  it('a failed reload keeps the last registry and road index; the next good one takes the changes', async () => {
+    const registry = platform.registry;
+    const vehiclesBefore = registry.vehicles!.current;
+    const roadsBefore = registry.roads!();
+    await pool.query('ALTER TABLE terminals RENAME TO terminals_away');
+    await pool.query('ALTER TABLE road_speed_zones RENAME TO road_speed_zones_away');
+    try {
+      await registry.reload();
+      expect(registry.vehicles!.current).toBe(vehiclesBefore);
+      expect(registry.roads!()).toBe(roadsBefore);
+      expect(registry.directory?.byVehicleId(vehicleId)?.vehicleClass).toBe('heavy_truck');
+      expect(limitAt(registry.roads!(), 39.12, 117.2).postedLimitKmh).toBe(60);
+    } finally {
+      await pool.query('ALTER TABLE terminals_away RENAME TO terminals');
+      await pool.query('ALTER TABLE road_speed_zones_away RENAME TO road_speed_zones');
+    }
+    expect(await admin('PUT', `/v1/admin/speed-zones/${zone.segmentId}`, { ...zone, postedLimitKmh: 40 })).toBe(200);
+    await waitFor(() => limitAt(registry.roads!(), 39.12, 117.2).postedLimitKmh === 40, 'the edited limit');
+    expect(registry.roads!()).not.toBe(roadsBefore);
+  });
+});
