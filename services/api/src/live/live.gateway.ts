@@ -5,7 +5,6 @@ import {
   describeZodError,
   liveSubscribe,
   type AlertAckEvent,
-  type AlertItem,
   type AlertV1,
   type Bbox,
   type LivePosition,
@@ -16,7 +15,7 @@ import {
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 import { Scope } from '../auth/scope';
 import type { TokenService } from '../auth/tokens';
-import { isBaiDunWangAlert } from '../repositories/alerts.repository';
+import { alertItemOf } from '../repositories/alerts.repository';
 import type { LatestLike } from '../repositories/vehicles.repository';
 import type { Owner, VehicleDirectory } from './vehicle-directory';
 
@@ -115,31 +114,7 @@ export class LiveGateway {
   /** Alerts go out at once, to every local filter room that admits them. */
   onAlert(alert: AlertV1): void {
     const owner = this.ownerOfAlert(alert);
-    const item: AlertItem = {
-      alertId: alert.alertId,
-      revision: alert.revision,
-      vehicleId: alert.vehicleId,
-      rule: alert.rule,
-      level: alert.level,
-      severity: alert.severity,
-      startedAtMs: alert.startedAtMs,
-      raisedAtMs: alert.raisedAtMs,
-      summary: alert.summary,
-      isBaiDunWang: isBaiDunWangAlert(alert.rule, alert.details),
-      ack: null,
-    };
-    const optional = {
-      plate: alert.plate ?? owner.plate,
-      companyId: owner.companyId,
-      regionCode: owner.regionCode,
-      endedAtMs: alert.endedAtMs,
-      summaryEn: alert.summaryEn,
-      points: alert.points,
-      fineYuan: alert.fineYuan,
-      latitudeDeg: alert.latitudeDeg,
-      longitudeDeg: alert.longitudeDeg,
-    };
-    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (item as Record<string, unknown>)[k] = v;
+    const item = alertItemOf(alert, owner, null);
     const where = alert.latitudeDeg !== undefined && alert.longitudeDeg !== undefined ? { lat: alert.latitudeDeg, lon: alert.longitudeDeg } : this.whereIs(alert.vehicleId);
     for (const filter of this.filters.values()) {
       if (!filter.alerts || !this.admits(filter, owner, where)) continue;
