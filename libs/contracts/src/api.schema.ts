@@ -319,11 +319,11 @@ export const companyReportRow = z.object({
    * 轨迹完整率: Σ completeTrackM ÷ Σ trackM.
    */
   trackCompleteness: z.number().min(0).max(1).optional(),
-  /** 数据合格率: Σ valid ÷ Σ received (valid = passed the JT/T 809 check and not drift). */
+  /** 数据合格率: reports that pass the JT/T 809 §4.5.8 record check ÷ reports received (Σ (received − invalid) ÷ Σ received). */
   dataQualifiedRate: z.number().min(0).max(1).optional(),
   /** 卫星定位漂移车辆率: vehicles with ≥ 1 drift point ÷ vehicles with ≥ 1 report in those days. */
   driftVehicleRate: z.number().min(0).max(1).optional(),
-  /** Vehicle-days the three figures above cover. */
+  /** Vehicle-days the three figures above cover (0: none, and the three are absent). */
   qualityDays: z.number().int().nonnegative().optional(),
 });
 export type CompanyReportRow = z.infer<typeof companyReportRow>;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import { chinaDateOf } from '@roadwatch/domain';
-import { RegistryRepository, runMaintenance, type StoragePool } from '@roadwatch/storage';
+import { chinaDateOf, chinaMidnightMs, DAY_MS } from '@roadwatch/domain';
+import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
+import { RegistryRepository, runMaintenance, VehicleQualityRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
@@ -199,6 +200,44 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(doc.body.components.schemas.Alert.properties.ack).toBeDefined();
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/wim/stations', '/v1/source-sites']));
     expect(doc.body.components.schemas.WimStation.properties.latitudeDeg).toBeDefined();
+  });
+
+  it('reports 轨迹完整率, 数据合格率 and 漂移车辆率 from the daily quality counters of the range\'s local days, scoped', async () => {
+    const today = chinaMidnightMs(NOW);
+    const date = (midnightMs: number) => chinaDateOf(midnightMs + 12 * 3_600_000);
+    const day = (vehicleId: string, midnightMs: number, c: Partial<VehicleQualityDayV1>): VehicleQualityDayV1 => ({
+      v: 1, vehicleId, date: date(midnightMs), final: false, computedAtMs: NOW,
+      received: 0, valid: 0, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0, ...c,
+    });
+    await new VehicleQualityRepository(pool).upsertMany([
+      // C1's V1, yesterday (final) and today: 150 reports, 3 invalid, 1 drift; 15 km of track, 14 km complete.
+      day('V1', today - DAY_MS, { final: true, received: 100, valid: 97, invalid: 2, drift: 1, trackM: 10_000, completeTrackM: 9_000, incompleteGaps: 1 }),
+      day('V1', today, { received: 50, valid: 49, invalid: 1, trackM: 5_000, completeTrackM: 5_000 }),
+      // Outside the range: the day before yesterday and tomorrow.
+      day('V1', today - 2 * DAY_MS, { received: 10, invalid: 10, drift: 5, trackM: 1_000 }),
+      day('V1', today + DAY_MS, { received: 10, invalid: 10, drift: 5, trackM: 1_000 }),
+      // C2's V2, today: parked (no track), every report valid.
+      day('V2', today, { received: 200, valid: 200 }),
+    ]);
+    const path = `/v1/reports/companies?fromMs=${today - DAY_MS}&toMs=${today + DAY_MS}`;
+    const c1 = await get(api.url, path, tokens['c1']);
+    expect(c1.body.rows).toHaveLength(1);
+    expect(c1.body.rows[0]).toMatchObject({ companyId: 'C1', qualityDays: 2, trackCompleteness: 14_000 / 15_000, dataQualifiedRate: (150 - 3) / 150, driftVehicleRate: 1 });
+
+    const all = await get(api.url, path, tokens['admin']);
+    const byCompany = new Map(all.body.rows.map((r: { companyId: string }) => [r.companyId, r]));
+    expect(byCompany.get('C1')).toEqual(c1.body.rows[0]);
+    const c2 = byCompany.get('C2') as Record<string, unknown>;
+    expect(c2).toMatchObject({ qualityDays: 1, dataQualifiedRate: 1, driftVehicleRate: 0 });
+    expect(c2).not.toHaveProperty('trackCompleteness');
+    const c3 = byCompany.get('C3') as Record<string, unknown>;
+    expect(c3).toMatchObject({ qualityDays: 0 });
+    for (const field of ['trackCompleteness', 'dataQualifiedRate', 'driftVehicleRate']) expect(c3).not.toHaveProperty(field);
+    // One local day: only today's counters.
+    const todayOnly = await get(api.url, `/v1/reports/companies?fromMs=${today}&toMs=${today + DAY_MS}`, tokens['c1']);
+    expect(todayOnly.body.rows[0]).toMatchObject({ qualityDays: 1, trackCompleteness: 1, dataQualifiedRate: 49 / 50, driftVehicleRate: 0 });
+    const doc = await get(api.url, '/openapi.json');
+    expect(Object.keys(doc.body.components.schemas.CompanyReportRow.properties)).toEqual(expect.arrayContaining(['trackCompleteness', 'dataQualifiedRate', 'driftVehicleRate', 'qualityDays']));
   });
 
   it('lists WIM stations and source sites for the map, scoped: region prefix for operators, own sites for companies, no stations for companies', async () => {
