@@ -23,12 +23,15 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   /**
    * Where terminal → vehicle comes from: `simulated:<n>` (the simulated fleet of n vehicles,
    * seed 1, for demos and the load test), `file:<path>` (the registry export shared with the
-   * detector: `vehicleRegistryFile` of @roadwatch/contracts), or `none`.
+   * detector: `vehicleRegistryFile` of @roadwatch/contracts), `database` (the registry tables
+   * at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS), or `none`.
    */
   VEHICLE_DIRECTORY: z
     .string()
-    .regex(/^(none|simulated:\d+|file:.+)$/, 'must be none, simulated:<n> or file:<path>')
+    .regex(/^(none|database|simulated:\d+|file:.+)$/, 'must be none, database, simulated:<n> or file:<path>')
     .default('none'),
+  /** Reload period of VEHICLE_DIRECTORY=database; a failed reload keeps the last registry. */
+  REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   IDLE_TIMEOUT_MS: positiveInt.default(180_000),
   PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
   PUBLISH_MAX_BATCH: positiveInt.default(2_000),

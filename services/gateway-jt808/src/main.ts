@@ -3,12 +3,14 @@ import pg from 'pg';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { createLogger, loadVehicleRegistryFile, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createLogger, loadVehicleRegistryFile, onShutdown, Reloader, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createPool, loadVehicleRegistry } from '@roadwatch/storage';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { loadGatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
 import { startGateway } from './gateway.service';
 import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
+import type { VehicleDirectory } from './vehicle-directory';
 
 // Cluster mode: one gateway process against real Kafka (and Redis / PostgreSQL when configured).
 const config = loadGatewayConfig();
@@ -21,8 +23,14 @@ const loadDirectory = (spec: string): VehicleRegistry => {
   if (spec.startsWith('file:')) return loadVehicleRegistryFile(spec.slice('file:'.length));
   return new VehicleRegistry();
 };
-const directory = loadDirectory(config.VEHICLE_DIRECTORY);
-logger.info({ vehicles: directory.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
+// `database`: the registry tables, reloaded on a timer, so a vehicle registered through the API is known
+// to terminals that connect afterwards; looked up in memory once per authenticated connection.
+const registryPool = config.VEHICLE_DIRECTORY === 'database' ? createPool(config.DATABASE_URL, { max: 2, application: 'gateway-registry' }) : undefined;
+const vehicles = registryPool
+  ? await Reloader.start({ name: 'vehicle registry', load: () => loadVehicleRegistry(registryPool), intervalMs: config.REGISTRY_REFRESH_MS, logger })
+  : { current: loadDirectory(config.VEHICLE_DIRECTORY), close: async () => undefined };
+const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
+logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
 
 const registry: TerminalRegistry =
   config.TERMINAL_REGISTRY === 'postgres' ? new PostgresTerminalRegistry(new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 })) : new InMemoryTerminalRegistry();
@@ -66,4 +74,4 @@ const ops = await startOpsServer({
 });
 logger.info({ opsPort: ops.port }, 'ops server listening');
 // Closed in reverse: ops, gateway (flushes positions), then the bus and the stores.
-onShutdown(logger, [() => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);
+onShutdown(logger, [async () => registryPool?.end(), () => vehicles.close(), () => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);
