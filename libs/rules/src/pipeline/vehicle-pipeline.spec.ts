@@ -182,6 +182,14 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(r.state.motion.last).toBeNull();
   });
 
+  it('the invalid-position alert reads in Chinese with the figures, and in English beside it', () => {
+    const p = positionAt(chinaLocalToEpochMs(2026, 11, 23, 8), { speedKmh: 160.1, altitudeM: 6501, latitudeDeg: 39.5, longitudeDeg: 116 });
+    const [alert] = processPosition(truck, undefined, p, DEFAULT_RULES_CONFIG, ctx).alerts;
+    expect(alert?.summary).toBe('无效定位：速度160.1 km/h超出0–160 km/h；高程6501米超出-200–6500米');
+    expect(alert?.summaryEn).toBe('Invalid position: speed: 160.1 km/h outside 0–160; altitude: 6501 m outside -200–6500');
+    expect(alert?.details['reasons']).toEqual(['speed: 160.1 km/h outside 0–160', 'altitude: 6501 m outside -200–6500']);
+  });
+
   it('the edges themselves are valid: 73.55 / 135.083 E, 3.85 / 53.55 N, 160 km/h, −200 / 6,500 m', () => {
     for (const o of [{ longitudeDeg: 73.55, latitudeDeg: 3.85, altitudeM: -200 }, { longitudeDeg: 135.083, latitudeDeg: 53.55, altitudeM: 6500, speedKmh: 160 }]) {
       expect(processPosition(truck, undefined, positionAt(chinaLocalToEpochMs(2026, 11, 23, 8), o), DEFAULT_RULES_CONFIG, ctx).status).toBe('accepted');

@@ -323,9 +323,10 @@ const feed = (
   }
   // (b) The valid-record check (§6). A report from the future does not move the watermark.
   const nowMs = ctx.nowMs ?? position.receivedAtMs;
-  const reasons = validatePosition(position, facts, nowMs, config.quality);
-  if (reasons.length > 0) {
-    const timePlausible = !reasons.some((r) => r.startsWith('time:'));
+  const invalid = validatePosition(position, facts, nowMs, config.quality);
+  if (invalid.length > 0) {
+    const reasons = invalid.map((r) => r.en);
+    const timePlausible = !invalid.some((r) => r.field === 'time');
     state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
     if (timePlausible) state.watermarkMs = t;
     state.quality = bump(bump(timePlausible ? rollCounters(state.quality, t, closedDays) : state.quality, 'received'), 'invalid');
@@ -334,7 +335,7 @@ const feed = (
       state.invalidRunStartMs = t;
       alerts.push(buildAlert(facts, {
         rule: 'invalid_position', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: t,
-        startedAtMs: t, raisedAtMs: t, summary: `无效定位：${reasons.join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
+        startedAtMs: t, raisedAtMs: t, summary: `无效定位：${invalid.map((r) => r.zh).join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
         ...(timePlausible ? { evidence: positionEvidence } : {}),
       }));
     }

@@ -12,27 +12,41 @@ import type { QualityConfig } from '../common/rules-config';
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isDword = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffff_ffff;
 
+/** Why a record fails the valid-record check, in English (logs, details) and Chinese (the alert shown). */
+export interface InvalidReason {
+  field: 'time' | 'longitude' | 'latitude' | 'speed' | 'altitude' | 'direction' | 'alarm' | 'status' | 'plate' | 'plate colour';
+  en: string;
+  zh: string;
+}
+
 /** Reasons the record is not valid; empty when it is. `nowMs` is the time of receipt or the detector's clock. */
-export const validatePosition = (position: PositionV1, facts: VehicleFacts | undefined, nowMs: number, config: QualityConfig): string[] => {
-  const reasons: string[] = [];
+export const validatePosition = (position: PositionV1, facts: VehicleFacts | undefined, nowMs: number, config: QualityConfig): InvalidReason[] => {
+  const reasons: InvalidReason[] = [];
+  const fail = (field: InvalidReason['field'], en: string, zh: string) => reasons.push({ field, en: `${field}: ${en}`, zh });
   const p = position;
-  if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) reasons.push('time: missing');
-  else if (p.deviceTimeMs > nowMs + config.clockSkewMs) reasons.push(`time: ${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`);
+  if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) fail('time', 'missing', '定位时间缺失');
+  else if (p.deviceTimeMs > nowMs + config.clockSkewMs) {
+    fail('time', `${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`, `定位时间超前${p.deviceTimeMs - nowMs}毫秒（允许偏差${config.clockSkewMs}毫秒）`);
+  }
   if (!isFiniteNumber(p.longitudeDeg) || p.longitudeDeg < config.minLongitudeDeg || p.longitudeDeg > config.maxLongitudeDeg) {
-    reasons.push(`longitude: ${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`);
+    fail('longitude', `${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`, `经度${p.longitudeDeg}超出${config.minLongitudeDeg}–${config.maxLongitudeDeg}`);
   }
   if (!isFiniteNumber(p.latitudeDeg) || p.latitudeDeg < config.minLatitudeDeg || p.latitudeDeg > config.maxLatitudeDeg) {
-    reasons.push(`latitude: ${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`);
+    fail('latitude', `${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`, `纬度${p.latitudeDeg}超出${config.minLatitudeDeg}–${config.maxLatitudeDeg}`);
   }
-  if (!isFiniteNumber(p.speedKmh) || p.speedKmh < config.minSpeedKmh || p.speedKmh > config.maxSpeedKmh) reasons.push(`speed: ${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`);
-  if (!isFiniteNumber(p.altitudeM) || p.altitudeM < config.minAltitudeM || p.altitudeM > config.maxAltitudeM) reasons.push(`altitude: ${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`);
-  if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360) reasons.push(`direction: ${p.headingDeg} outside 0–360`);
-  if (!isDword(p.alarmFlags)) reasons.push('alarm: not a DWORD');
-  if (!isDword(p.statusFlags)) reasons.push('status: not a DWORD');
+  if (!isFiniteNumber(p.speedKmh) || p.speedKmh < config.minSpeedKmh || p.speedKmh > config.maxSpeedKmh) {
+    fail('speed', `${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`, `速度${p.speedKmh} km/h超出${config.minSpeedKmh}–${config.maxSpeedKmh} km/h`);
+  }
+  if (!isFiniteNumber(p.altitudeM) || p.altitudeM < config.minAltitudeM || p.altitudeM > config.maxAltitudeM) {
+    fail('altitude', `${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`, `高程${p.altitudeM}米超出${config.minAltitudeM}–${config.maxAltitudeM}米`);
+  }
+  if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360) fail('direction', `${p.headingDeg} outside 0–360`, `方向${p.headingDeg}超出0–360`);
+  if (!isDword(p.alarmFlags)) fail('alarm', 'not a DWORD', '报警标志格式错误');
+  if (!isDword(p.statusFlags)) fail('status', 'not a DWORD', '状态位格式错误');
   const plate = p.plate ?? facts?.plate;
-  if (typeof plate !== 'string' || plate.trim() === '') reasons.push('plate: missing');
+  if (typeof plate !== 'string' || plate.trim() === '') fail('plate', 'missing', '车牌号缺失');
   const colour = p.plateColour ?? facts?.plateColour;
-  if (!Number.isInteger(colour) || (colour as number) < 0 || (colour as number) > 255) reasons.push('plate colour: missing');
+  if (!Number.isInteger(colour) || (colour as number) < 0 || (colour as number) > 255) fail('plate colour', 'missing', '车牌颜色缺失');
   return reasons;
 };
 
