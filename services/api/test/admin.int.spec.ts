@@ -160,6 +160,26 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     expect((await send(api.url, 'DELETE', '/v1/admin/source-sites/S2', undefined, admin)).status).toBe(404);
   });
 
+  it('a driver or source site named as a party of a 一超四罚 case is kept (409); without one it may go', async () => {
+    const admin = tokens['admin']!;
+    await pool.query(
+      `INSERT INTO overload_violations (violation_id, alert_id, vehicle_id, registered, measurement_id, station_id, plate, plate_colour, measured_at, gross_kg, limit_kg,
+         limit_basis, max_permissible_error_kg, confirmed_gross_kg, excess_kg, overload_ratio, raw_ratio, is_bai_dun_wang, over_weight, severity, decided_at, measurement)
+       VALUES ('VIO-1', 'A-1', 'V1', true, 'ST1/1', 'ST1', '粤A10001', 2, now(), 60000, 49000, 'gb1589', 0, 60000, 11000, 0.22, 0.22, false, true, 'major', now(), '{}')`,
+    );
+    await pool.query(`INSERT INTO cases (case_id, violation_id, vehicle_id, opened_at) VALUES ('CASE-1', 'VIO-1', 'V1', now())`);
+    await pool.query(
+      `INSERT INTO case_parties (case_id, party, party_ref, named_at) VALUES ('CASE-1', 'driver', 'D1', now()), ('CASE-1', 'source_unit', 'S1', now())`,
+    );
+    const driver = await send(api.url, 'DELETE', '/v1/admin/drivers/D1', undefined, admin);
+    expect(driver.status).toBe(409);
+    expect(driver.body.message).toContain('case');
+    expect((await send(api.url, 'DELETE', '/v1/admin/source-sites/S1', undefined, admin)).status).toBe(409);
+    expect((await get(api.url, '/v1/admin/source-sites/S1', admin)).status).toBe(200);
+    // The station's violation alone keeps it too, beside its WIM records.
+    expect((await send(api.url, 'DELETE', '/v1/admin/wim-stations/ST1', undefined, admin)).body.message).toContain('overload violation');
+  });
+
   it('documents every admin resource in the OpenAPI document', async () => {
     const doc = await get(api.url, '/openapi.json');
     for (const resource of ['terminals', 'drivers', 'speed-zones', 'wim-stations', 'source-sites']) expect(Object.keys(doc.body.paths)).toContain(`/v1/admin/${resource}`);
