@@ -249,8 +249,11 @@ describe('DetectorProcessor', () => {
     const value = sent[0]!.value as { trackM: number; completeTrackM: number };
     expect(value.trackM).toBeCloseTo(2_000, 6);
     expect(value.completeTrackM).toBeCloseTo(500, 6);
-    // The timer's snapshot of the open day is checkpointed: a restarted member does not send it again.
+    // The timer's snapshot of the open day (armed at the first tick, due within 10 min) is checkpointed: a restarted member does not send it again.
     setNow(day[3]!.receivedAtMs + 60_000);
+    await processor.checkOffline();
+    expect(publisher.of(TOPICS.qualityDaily)).toHaveLength(2);
+    setNow(day[3]!.receivedAtMs + 11 * 60_000);
     await processor.checkOffline();
     expect(publisher.of(TOPICS.qualityDaily).map((entry) => entry.value)).toMatchObject([{ final: true }, { final: true }, { date: '2025-03-15', final: false, received: 1 }]);
     const restarted = setup(flaky, new FakePublisher(), libsPositionRules());

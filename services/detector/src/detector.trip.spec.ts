@@ -56,15 +56,18 @@ describe('detector on the in-process bus, the simulated trip', () => {
     expect(closed?.trackM).toBeCloseTo(8 * 500 + 1_500, 6);
     expect(closed?.completeTrackM).toBeCloseTo(8 * 500, 6);
 
-    // The open day (one report) goes out on the timer, once while it does not change.
-    nowMs += 5 * 60_000;
+    // The open day (one report) goes out on the timer: the first tick arms the vehicle at its
+    // phase, so its snapshot comes within 10 min — once, while the day does not change.
+    nowMs += 60_000;
+    await detector.checkOffline();
+    nowMs += 10 * 60_000;
     await detector.checkOffline();
     nowMs += 20 * 60_000;
     await detector.checkOffline();
     await waitQuiet(() => collector.qualityDays.length, 300, 10_000);
     expect(collector.qualityDays.slice(1)).toEqual([
       {
-        v: 1, vehicleId: facts.vehicleId, date: '2025-03-15', final: false, computedAtMs: midnightReceivedAtMs + 5 * 60_000,
+        v: 1, vehicleId: facts.vehicleId, date: '2025-03-15', final: false, computedAtMs: midnightReceivedAtMs + 11 * 60_000,
         received: 1, valid: 1, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: expect.closeTo(500, 6), completeTrackM: expect.closeTo(500, 6), incompleteGaps: 0, movedThroughGaps: 0,
       },
     ]);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { buildRoadIndex } from '../roads/road-index';
 import { factsOf, positionAt, Track } from '../testing/track';
-import { checkOffline, processPosition, qualitySnapshotDue, releaseHeld, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
+import { checkOffline, processPosition, qualitySnapshotDue, releaseHeld, snapshotPhaseMs, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -112,10 +112,15 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(due.state.held).toBeUndefined();
   });
 
-  it('a back-fill later than the window: the gap alert stands and the back-fill is archived only (late)', () => {
+  it('a back-fill later than the window: archived only (late); the gap still counts as driving, its alert revised once to say it was back-filled', () => {
     const late = backFilled(trip(), blindFrom, blindTo, blindTo + 7); // 3 min 30 of real-time reports first
     const { statuses, alerts, state } = runAll(truck, late);
-    expect(gapAlerts(alerts)).toHaveLength(1);
+    const [raised, revised, ...more] = gapAlerts(alerts);
+    expect(more).toEqual([]);
+    expect(raised).toMatchObject({ revision: 0, severity: 'minor', details: { countedAsDriving: true } });
+    expect(revised).toMatchObject({ alertId: raised?.alertId, revision: 1, severity: 'info', startedAtMs: raised?.startedAtMs, endedAtMs: raised?.endedAtMs });
+    expect(revised?.details).toMatchObject({ backfilled: true, countedAsDriving: true, firstBackfilledReportMs: (trip()[blindFrom] as PositionV1).deviceTimeMs });
+    expect(revised?.summary).toMatch(/^数据中断（已补传）：.*仍计入驾驶时间$/);
     expect(state.quality.late).toBe(blindTo - blindFrom);
     expect(statuses.filter((x) => x === 'late')).toHaveLength(blindTo - blindFrom);
   });
@@ -270,8 +275,13 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   it('snapshots of the open day: when the counters changed and snapshotEveryMs (10 min) has passed since the last', () => {
     const t = trackWithOneGap();
     const { state } = runAll(truck, t.positions);
-    const now = (state.lastReceivedAtMs as number) + MIN;
-    const first = qualitySnapshotDue(state, now);
+    // The timer's first look arms the vehicle at its phase; its first snapshot is due within 10 min.
+    const armedAt = (state.lastReceivedAtMs as number) + MIN;
+    const armed = qualitySnapshotDue(state, armedAt);
+    expect(armed.snapshot).toBeNull();
+    expect(armed.state.qualitySnapshot).toEqual({ date: '', reports: 0, atMs: armedAt - snapshotPhaseMs(truck.vehicleId, 10 * MIN) });
+    const now = armedAt + 10 * MIN;
+    const first = qualitySnapshotDue(armed.state, now);
     expect(first.snapshot).toMatchObject({ date: '2026-11-23', received: 14, incompleteGaps: 1 });
     expect(first.state.qualitySnapshot).toEqual({ date: '2026-11-23', reports: 14, atMs: now });
     // Unchanged counters: nothing, however long after (a silent vehicle is reported once).
@@ -291,7 +301,8 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
 
   it('snapshots every 10 min while a day changes; the final of a closed day counts at least what its snapshots did', () => {
     const t = Track.at(2026, 11, 23, 23, 50).report(60);
-    let state = processPosition(truck, undefined, t.positions[0]!, DEFAULT_RULES_CONFIG, ctx).state;
+    // Armed long ago: due at the first tick.
+    let state: VehicleRuleState = { ...processPosition(truck, undefined, t.positions[0]!, DEFAULT_RULES_CONFIG, ctx).state, qualitySnapshot: { date: '', reports: 0, atMs: 0 } };
     const sent: { date: string; received: number; final: boolean }[] = [];
     for (let i = 0; i < 61; i++) {
       t.drive(30 * S);
@@ -316,7 +327,24 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     const old = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
     delete old.qualitySnapshot;
     expect(old.v).toBe(1);
-    expect(qualitySnapshotDue(old, 0).snapshot).toMatchObject({ received: 14 });
+    const now = (state.lastReceivedAtMs as number) + MIN;
+    const armed = qualitySnapshotDue(old, now);
+    expect(armed.snapshot).toBeNull();
+    expect(qualitySnapshotDue(armed.state, now + 10 * MIN).snapshot).toMatchObject({ received: 14 });
+  });
+
+  it('the fleet\'s first snapshots spread over the 10 min, not into one timer tick: phases from the vehicle id', () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => `京A${10_000 + i}:2`);
+    const perMinute = Array<number>(10).fill(0);
+    for (const id of ids) {
+      const phase = snapshotPhaseMs(id, 10 * MIN);
+      expect(phase).toBeGreaterThanOrEqual(0);
+      expect(phase).toBeLessThan(10 * MIN);
+      expect(snapshotPhaseMs(id, 10 * MIN)).toBe(phase);
+      perMinute[Math.floor(phase / MIN)]! += 1;
+    }
+    for (const n of perMinute) expect(n).toBeGreaterThan(60);
+    expect(snapshotPhaseMs('京A10000:2', 0)).toBe(0);
   });
 });
 

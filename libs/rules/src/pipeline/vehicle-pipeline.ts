@@ -64,11 +64,70 @@ export interface VehicleRuleState {
   held?: HeldPosition[];
   /**
    * The last snapshot of the open day's counters that went out (`qualitySnapshotDue`): its
-   * date, `reportsCounted` and the detector's clock. Absent until the first, and in
-   * checkpoints from before it existed.
+   * date, `reportsCounted` and the detector's clock. Absent until the timer first sees the
+   * vehicle (then armed with date '' at the vehicle's phase), and in checkpoints from before
+   * it existed.
    */
   qualitySnapshot?: { date: string; reports: number; atMs: number };
+  /**
+   * The latest gaps moved through (newest last, at most MOVED_GAPS_KEPT): a report that
+   * arrives late inside one revises its alert. Absent in checkpoints from before it existed.
+   */
+  movedGaps?: MovedGap[];
 }
+
+/** A gap the vehicle moved through, as flagged: what its alert was built from. */
+export interface MovedGap {
+  startMs: number;
+  endMs: number;
+  raisedAtMs: number;
+  distanceM: number;
+  driverId?: string;
+  from: { deviceTimeMs: number; latitudeDeg: number; longitudeDeg: number; speedKmh: number };
+  to: { deviceTimeMs: number; latitudeDeg: number; longitudeDeg: number; speedKmh: number };
+  /** Device time of the first late report found inside it, once one came. */
+  backfilledAtMs?: number;
+}
+
+const MOVED_GAPS_KEPT = 8;
+
+/**
+ * A gap moved through counts as driving and is flagged (RULES.md §8, possible 人为干扰/屏蔽信号).
+ * Revision 1: reports from inside it came after all, too late to be fed in order (a blind-area
+ * back-fill after the lateness window) — the terminal did record the stretch, so the suspicion
+ * of a cut antenna is withdrawn; the stretch still counts as driving, as fed.
+ */
+const movedGapAlert = (facts: VehicleFacts, gap: MovedGap): AlertV1 => {
+  const durationMs = gap.endMs - gap.startMs;
+  const metres = Math.round(gap.distanceM);
+  const backfilled = gap.backfilledAtMs !== undefined;
+  return buildAlert(facts, {
+    rule: 'data_gap_moved', level: 'data_quality', severity: backfilled ? 'info' : 'minor', subject: 'vehicle', windowKey: gap.startMs,
+    revision: backfilled ? 1 : 0,
+    startedAtMs: gap.startMs, endedAtMs: gap.endMs, raisedAtMs: gap.raisedAtMs,
+    ...(gap.driverId ? { driverId: gap.driverId } : {}),
+    summary: backfilled
+      ? `数据中断（已补传）：${formatDurationZh(durationMs)}无实时定位，期间车辆移动${metres}米；终端事后补传了该时段数据，补传晚于等待窗口，该时段仍计入驾驶时间`
+      : `数据中断：${formatDurationZh(durationMs)}无定位上报，期间车辆移动${metres}米（计入驾驶时间）`,
+    summaryEn: backfilled
+      ? `Data gap, back-filled later: no live report for ${formatDuration(durationMs)} while the vehicle moved ${metres} m; the terminal back-filled the stretch after the waiting window, so it still counts as driving`
+      : `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${metres} m (counted as driving)`,
+    details: { durationMs, distanceM: metres, countedAsDriving: true, ...(backfilled ? { backfilled: true, firstBackfilledReportMs: gap.backfilledAtMs } : {}) },
+    evidence: [gap.from, gap.to],
+    latitudeDeg: gap.to.latitudeDeg,
+    longitudeDeg: gap.to.longitudeDeg,
+  });
+};
+
+/** A late report inside a flagged gap revises the gap's alert, once. Mutates `state`, the caller's copy. */
+const noteLateReport = (facts: VehicleFacts, state: VehicleRuleState, t: number, alerts: AlertV1[]): void => {
+  const gaps = state.movedGaps;
+  const i = gaps?.findIndex((gap) => gap.startMs < t && t < gap.endMs && gap.backfilledAtMs === undefined) ?? -1;
+  if (!gaps || i < 0) return;
+  const gap: MovedGap = { ...(gaps[i] as MovedGap), backfilledAtMs: t };
+  state.movedGaps = gaps.map((g, j) => (j === i ? gap : g));
+  alerts.push(movedGapAlert(facts, gap));
+};
 
 export interface HeldPosition {
   position: PositionV1;
@@ -149,9 +208,12 @@ export const positionFingerprint = (p: PositionV1): number => {
   h = mix(h, p.alarmFlags);
   h = mix(h, p.statusFlags);
   h = mix(h, p.accOn ? 1 : 0);
-  const driver = p.driverId ?? '';
-  for (let i = 0; i < driver.length; i++) h = Math.imul(h ^ driver.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return mixString(h, p.driverId ?? '') >>> 0;
+};
+
+const mixString = (h: number, s: string): number => {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 };
 
 const remember = (recent: number[], fingerprint: number, size: number): number[] =>
@@ -213,6 +275,7 @@ export const processPosition = (
     return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], ...sink };
   }
   if (state.watermarkMs !== null && t <= state.watermarkMs) {
+    noteLateReport(facts, state, t, sink.alerts);
     return { state: { ...state, quality: bump(state.quality, 'late') }, status: 'late', reasons: [], ...sink };
   }
 
@@ -376,20 +439,15 @@ const feed = (
   if (interval?.kind === 'gap_moved') {
     // §8: a gap moved through counts as driving and is flagged (possible 人为干扰/屏蔽信号).
     state.quality = bump(state.quality, 'movedThroughGaps');
-    const durationMs = interval.endMs - interval.startMs;
-    alerts.push(buildAlert(facts, {
-      rule: 'data_gap_moved', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: interval.startMs,
-      startedAtMs: interval.startMs, endedAtMs: interval.endMs, raisedAtMs: t,
+    const from = interval.from;
+    const gap: MovedGap = {
+      startMs: interval.startMs, endMs: interval.endMs, raisedAtMs: t, distanceM: interval.distanceM,
       ...(position.driverId ? { driverId: position.driverId } : {}),
-      summary: `数据中断：${formatDurationZh(durationMs)}无定位上报，期间车辆移动${Math.round(interval.distanceM)}米（计入驾驶时间）`,
-      summaryEn: `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${Math.round(interval.distanceM)} m (counted as driving)`,
-      details: { durationMs, distanceM: Math.round(interval.distanceM), countedAsDriving: true },
-      evidence: [
-        { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
-        positionEvidence[0] as (typeof positionEvidence)[number],
-      ],
-      ...where,
-    }));
+      from: { deviceTimeMs: from.timeMs, latitudeDeg: from.latitudeDeg, longitudeDeg: from.longitudeDeg, speedKmh: from.speedKmh },
+      to: positionEvidence[0] as MovedGap['to'],
+    };
+    state.movedGaps = [...(state.movedGaps ?? []), gap].slice(-MOVED_GAPS_KEPT);
+    alerts.push(movedGapAlert(facts, gap));
   }
 
   const speeding = evaluateSpeeding(facts, state.speeding, { position, roads }, config);
@@ -442,12 +500,22 @@ export const checkOffline = (
 };
 
 /**
+ * Where in every `everyMs` a vehicle's snapshots fall, from its id: a fleet's snapshots (and
+ * the checkpoints they cause) spread over the interval instead of all coming in one timer tick
+ * — after a restart, too.
+ */
+export const snapshotPhaseMs = (vehicleId: string, everyMs: number): number =>
+  everyMs > 0 ? (mixString(0x811c9dc5, vehicleId) >>> 0) % everyMs : 0;
+
+/**
  * Called by the detector on its timer: the open day's counters, when they changed since the
  * last snapshot and that one is at least `snapshotEveryMs` old — so today's figures, and the
  * day of a vehicle that went silent, reach the reports without waiting for a later day's
- * report to close the day. A day's counters only grow, so a later snapshot of a date never
- * counts fewer reports than an earlier one; the day's final counters come from
- * `processPosition` (`closedDays`). Returns the given state when nothing is due.
+ * report to close the day. A vehicle the timer sees for the first time is armed as if its last
+ * snapshot had been at its phase (`snapshotPhaseMs`), so its first one comes within
+ * `snapshotEveryMs`. A day's counters only grow, so a later snapshot of a date never counts
+ * fewer reports than an earlier one; the day's final counters come from `processPosition`
+ * (`closedDays`). Returns the given state when nothing is due or changed.
  */
 export const qualitySnapshotDue = (
   state: VehicleRuleState,
@@ -456,9 +524,15 @@ export const qualitySnapshotDue = (
 ): { state: VehicleRuleState; snapshot: QualityCounters | null } => {
   const counters = state.quality;
   const reports = reportsCounted(counters);
-  const last = state.qualitySnapshot;
+  const everyMs = config.quality.snapshotEveryMs;
   if (counters.date === '' || reports === 0) return { state, snapshot: null };
-  if (last && last.date === counters.date && last.reports === reports) return { state, snapshot: null };
-  if (last && nowMs - last.atMs < config.quality.snapshotEveryMs) return { state, snapshot: null };
+  let last = state.qualitySnapshot;
+  let armed: VehicleRuleState | null = null;
+  if (!last) {
+    last = { date: '', reports: 0, atMs: nowMs - snapshotPhaseMs(state.identity.vehicleId, everyMs) };
+    armed = { ...state, qualitySnapshot: last };
+  }
+  const unchanged = last.date === counters.date && last.reports === reports;
+  if (unchanged || nowMs - last.atMs < everyMs) return { state: armed ?? state, snapshot: null };
   return { state: { ...state, qualitySnapshot: { date: counters.date, reports, atMs: nowMs } }, snapshot: { ...counters } };
 };
