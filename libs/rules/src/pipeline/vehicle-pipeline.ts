@@ -17,7 +17,8 @@ import { evaluateSpeeding, initialSpeedingState, type SpeedingState } from '../s
  * more than `lateness.holdAfterSilenceMs` is held ('held'), with every position after it,
  * until the silence is filled by a 0x0704 blind-area back-fill or `lateness.windowMs` has
  * passed — then they are fed in device-time order (`releaseHeld` is the timer for vehicles
- * that went quiet), so a late back-fill never shows the rules a gap that is not there;
+ * that went quiet), so a late back-fill never shows the rules a gap that is not there
+ * (one later than the window still finds the gap flagged: its alert is revised, once);
  * (b) the record is validated
  * (RULES.md §6); drift is flagged and excluded; (c) the motion model, speeding, fatigue,
  * 02:00–05:00 and time-window bans run on what remains; (d) alerts come out as AlertV1
