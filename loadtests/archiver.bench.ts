@@ -10,7 +10,7 @@
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, migrate } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
 
@@ -102,6 +102,6 @@ try {
   await bus.close();
   await latest.close();
   await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${name}.%`]).catch(() => undefined);
-  await pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  await dropStorageSchema(pool, name);
   await pool.end();
 }

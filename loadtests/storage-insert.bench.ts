@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PositionV1 } from '@roadwatch/contracts';
-import { createPool, migrate, PositionRepository, startEmbeddedTimescale, type PositionInsertMethod, type StoragePool } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, PositionRepository, startEmbeddedTimescale, type PositionInsertMethod, type StoragePool } from '@roadwatch/storage';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 5_000);
@@ -68,7 +68,7 @@ async function realPostgres(connections: number): Promise<void> {
       await measure(`PostgreSQL 15, ${connections} conn, partitioned`, pool, method, makePositions(ROWS, `${method}${randomBytes(2).toString('hex')}`));
     }
   } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await dropStorageSchema(pool, schema);
     await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${schema}.%`]).catch(() => undefined);
     const templates = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'partman' AND tablename LIKE $1`, [`template_${schema}_%`]);
     for (const t of templates.rows) await pool.query(`DROP TABLE IF EXISTS partman.${t.tablename}`);

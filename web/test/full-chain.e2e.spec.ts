@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type TopicName } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { createPool, migrate } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
 
@@ -70,7 +70,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
     await terminal?.close();
     await browser?.close();
     await platform?.close();
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
     rmSync(webDist, { recursive: true, force: true });
   });

@@ -8,7 +8,7 @@ import { build } from 'vite';
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, createPool, migrate, PositionRepository, RegistryRepository, runMaintenance } from '@roadwatch/storage';
+import { AlertRepository, createPool, dropStorageSchema, migrate, PositionRepository, RegistryRepository, runMaintenance } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 
@@ -187,7 +187,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await browser?.close();
     await api?.close();
     await bus.close();
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
     rmSync(outDir, { recursive: true, force: true });
   });

@@ -267,3 +267,19 @@ async function configurePartitions(client: pg.PoolClient, schema: string, settin
     }
   }
 }
+
+/**
+ * Drops a schema `migrate` built, and what pg_partman keeps about its tables outside it
+ * (config rows and template tables in partman's own schema) — otherwise they pile up
+ * there. For tests and decommissioning; the pool is left open.
+ */
+export async function dropStorageSchema(pool: StoragePool, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`storage: "${schema}" is not a plain schema name`);
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
+  const partmanSchema = partman.rows[0]?.nspname;
+  if (!partmanSchema) return;
+  await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
+  const templates = await pool.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2`, [partmanSchema, `template_${schema}_%`]);
+  for (const { tablename } of templates.rows) await pool.query(`DROP TABLE IF EXISTS "${partmanSchema}"."${tablename}"`);
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MigrateOptions } from './migrate';
+import { dropStorageSchema, type MigrateOptions } from './migrate';
 import { createPool } from './pool';
 import { describeStorageSuite } from './testing/storage-suite';
 
@@ -16,13 +16,7 @@ const realPostgres = (partitioning: NonNullable<MigrateOptions['partitioning']>)
     migrateOptions: { partitioning },
     insertMethods: ['unnest', 'copy'] as ('unnest' | 'copy')[],
     async teardown() {
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      const partman = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_partman'`);
-      if (partman.rowCount) {
-        await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
-        const templates = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'partman' AND tablename LIKE $1`, [`template_${schema}_%`]);
-        for (const t of templates.rows) await pool.query(`DROP TABLE IF EXISTS partman.${t.tablename}`);
-      }
+      await dropStorageSchema(pool, schema);
       await pool.end();
     },
   };

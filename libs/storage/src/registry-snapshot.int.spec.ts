@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, limitAt } from '@roadwatch/rules';
-import { migrate } from './migrate';
+import { dropStorageSchema, migrate } from './migrate';
 import { createPool, type StoragePool } from './pool';
 import { RegistryRepository } from './registry.repository';
 import { loadSpeedZoneFeatures, loadVehicleRegistrations, loadVehicleRegistry } from './registry-snapshot';
@@ -26,7 +26,7 @@ describe('registry snapshot and administration reads on PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await dropStorageSchema(pool, schema);
     await pool.end();
   });
 

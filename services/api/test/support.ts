@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { createLogger } from '@roadwatch/runtime';
-import { createPool, migrate, type StoragePool } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
 import { infraEnv, samplePosition } from '@roadwatch/testing';
 import type { NewUser } from '../src/index';
 
@@ -42,10 +42,7 @@ export async function seededPool(schema: string): Promise<StoragePool> {
 }
 
 export async function dropSchema(pool: StoragePool, schema: string): Promise<void> {
-  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
-  const partmanSchema = partman.rows[0]?.nspname;
-  if (partmanSchema) await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await dropStorageSchema(pool, schema);
   await pool.end();
 }
 

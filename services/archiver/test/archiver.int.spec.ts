@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import {
   ARCHIVED_TOPICS,
@@ -24,13 +24,6 @@ const metricValue = async (metrics: ServiceMetrics, name: string, labels: Record
   return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
 };
 
-/** Drops a test schema and, when pg_partman manages its tables, their partman config. */
-const dropSchema = async (pool: StoragePool, schema: string): Promise<void> => {
-  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
-  const partmanSchema = partman.rows[0]?.nspname;
-  if (partmanSchema) await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-};
 
 describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
   const name = uniqueName('archiver');
@@ -78,7 +71,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     await archiver?.close();
     await bus.close();
     await latest.close();
-    await dropSchema(pool, name);
+    await dropStorageSchema(pool, name);
     await pool.end();
   });
 

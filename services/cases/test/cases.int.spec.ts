@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { CaseRepository, createPool, migrate, RegistryRepository, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import { CaseRepository, createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { caseIdOf, startCases, UNIDENTIFIED, type RunningCases } from '../src/index';
 import { violationOf } from './violations';
@@ -62,7 +62,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     await cases?.close();
     await bus.close();
     if (pool) {
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await dropStorageSchema(pool, schema);
       await pool.end();
     }
   });

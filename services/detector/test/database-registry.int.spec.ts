@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitAt } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
-import { createPool, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
 import { infraEnv } from '@roadwatch/testing';
 import { startDatabaseRegistry } from '../src/directory/database-registry';
 
@@ -18,7 +18,7 @@ describe('the detector\'s database registry (real PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await dropStorageSchema(pool, schema);
     await pool.end();
   });
 

@@ -3,7 +3,7 @@ import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { limitAt } from '@roadwatch/rules';
-import { createPool, migrate } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
@@ -50,15 +50,7 @@ describe('registry changes through the admin REST reach the detector and the gat
   afterAll(async () => {
     await platform?.close();
     await bus.close();
-    // The schema and what pg_partman keeps about it elsewhere (its config rows and template tables).
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    const partman = await pool.query(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
-    const partmanSchema = partman.rows[0]?.nspname as string | undefined;
-    if (partmanSchema) {
-      await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
-      const templates = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2`, [partmanSchema, `template_${schema}_%`]);
-      for (const t of templates.rows) await pool.query(`DROP TABLE IF EXISTS "${partmanSchema}"."${t.tablename}"`);
-    }
+    await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
   });
 
