@@ -1,3 +1,4 @@
+import { CHINA_BOUNDS } from '@roadwatch/contracts';
 import type { RoadClass, VehicleClass } from '@roadwatch/domain';
 import { mergeConfigPatch, type ConfigPatch } from './config-patch';
 
@@ -227,11 +228,9 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
   quality: {
     // §6: time ≤ now + small clock skew (not given in RULES.md: 5 min).
     clockSkewMs: 5 * MINUTE,
-    // §6 (JT/T 809-2011 §4.5.8): longitude 73.55–135.083 E, latitude 3.85–53.55 N.
-    minLongitudeDeg: 73.55,
-    maxLongitudeDeg: 135.083,
-    minLatitudeDeg: 3.85,
-    maxLatitudeDeg: 53.55,
+    // §6 (JT/T 809-2011 §4.5.8): longitude 73.55–135.083 E, latitude 3.85–53.55 N — the
+    // bounds the registry's places are checked against too.
+    ...CHINA_BOUNDS,
     // §6: speed 0–160 km/h; altitude −200–6,500 m.
     minSpeedKmh: 0,
     maxSpeedKmh: 160,
