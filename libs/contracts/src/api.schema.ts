@@ -47,14 +47,6 @@ export const loginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
-/** Every 4xx/5xx body. `issues` names the bad fields of a request. */
-export const apiError = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-export type ApiError = z.infer<typeof apiError>;
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), limit: z.number().int(), offset: z.number().int() });

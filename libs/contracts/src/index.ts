@@ -9,6 +9,7 @@ export * from './case-event.schema';
 export * from './terminal-command.schema';
 export * from './dead-letter.schema';
 export * from './quality.schema';
+export * from './errors';
 export * from './registry';
 export * from './env.schema';
 export * from './api.schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues, fieldIssuesOf, type FieldIssue } from './errors';
 import { TOPICS, type TopicName } from './topics';
 import { positionV1 } from './position.schema';
 import { wimMeasurementV1 } from './wim.schema';
@@ -24,26 +25,13 @@ export const TOPIC_SCHEMAS = {
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;
 
-export interface FieldIssue {
-  /** Dotted path of the bad field, `(root)` for the value itself. */
-  field: string;
-  message: string;
-}
-
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string; issues: FieldIssue[] };
-
-export const fieldIssuesOf = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message }));
-
-/** Human-readable reason naming each failing field, for dead letters and 4xx answers. */
-export const describeZodError = (error: z.ZodError): string =>
-  fieldIssuesOf(error).map(({ field, message }) => `${field}: ${message}`).join('; ');
 
 export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): ParseResult<z.infer<S>> => {
   const result = schema.safeParse(value);
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, reason: describeZodError(result.error), issues: fieldIssuesOf(result.error) };
+  if (result.success) return { ok: true, value: result.data };
+  const issues = fieldIssuesOf(result.error);
+  return { ok: false, reason: describeIssues(issues), issues };
 };
 
 export const parseMessage = <T extends TopicName>(topic: T, value: unknown): ParseResult<MessageOf<T>> =>

@@ -15,7 +15,7 @@ const send = async (url: string, method: 'PUT' | 'DELETE', path: string, body: u
   });
   return { status: response.status, body: await response.json().catch(() => null) };
 };
-const pathsOf = (body: { issues?: Array<{ path: string }> }): string[] => (body.issues ?? []).map((i) => i.path).sort();
+const fieldsOf = (body: { issues?: Array<{ field: string }> }): string[] => (body.issues ?? []).map((i) => i.field).sort();
 
 describe('registry administration REST on real PostgreSQL (/v1/admin: terminals, drivers, speed zones, WIM stations, source sites)', () => {
   const schema = uniqueName('api_admin').replace(/[^a-z0-9_]/g, '_');
@@ -57,8 +57,8 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     const before = changes;
     const badVehicle = await post(api.url, '/v1/admin/terminals', { terminalId: '13800000101', vehicleId: 'NOPE' }, admin);
     expect(badVehicle.status).toBe(400);
-    expect(pathsOf(badVehicle.body)).toEqual(['body.vehicleId']);
-    expect(pathsOf((await post(api.url, '/v1/admin/terminals', { terminalId: '138-0000', model: '' }, admin)).body)).toEqual(['body.model', 'body.terminalId']);
+    expect(fieldsOf(badVehicle.body)).toEqual(['body.vehicleId']);
+    expect(fieldsOf((await post(api.url, '/v1/admin/terminals', { terminalId: '138-0000', model: '' }, admin)).body)).toEqual(['body.model', 'body.terminalId']);
 
     const created = await post(api.url, '/v1/admin/terminals', { terminalId: '13800000101', vehicleId: 'V1', manufacturerId: 'M01', model: 'JT-1' }, admin);
     expect(created.status).toBe(201);
@@ -91,8 +91,8 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     const admin = tokens['admin']!;
     const bad = await post(api.url, '/v1/admin/drivers', { driverId: 'D1', name: '', idCardNo: '12345', companyId: 'C1' }, admin);
     expect(bad.status).toBe(400);
-    expect(pathsOf(bad.body)).toEqual(['body.idCardNo', 'body.name']);
-    expect(pathsOf((await post(api.url, '/v1/admin/drivers', { driverId: 'D1', name: '张三', companyId: 'C99' }, admin)).body)).toEqual(['body.companyId']);
+    expect(fieldsOf(bad.body)).toEqual(['body.idCardNo', 'body.name']);
+    expect(fieldsOf((await post(api.url, '/v1/admin/drivers', { driverId: 'D1', name: '张三', companyId: 'C99' }, admin)).body)).toEqual(['body.companyId']);
     expect((await post(api.url, '/v1/admin/drivers', { driverId: 'D1', name: '张三', companyId: 'C1', idCardNo: '11010519491231002X', qualificationNo: 'Q-1' }, admin)).status).toBe(201);
     expect((await post(api.url, '/v1/admin/drivers', { driverId: 'D2', name: '李四', companyId: 'C2' }, admin)).status).toBe(201);
     expect((await post(api.url, '/v1/admin/drivers', { driverId: 'D2', name: '李四' }, admin)).status).toBe(409);
@@ -109,9 +109,9 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     const admin = tokens['admin']!;
     const bad = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'highway', postedLimitKmh: 200, polyline: [[116.3, 39.9]] }, admin);
     expect(bad.status).toBe(400);
-    expect(pathsOf(bad.body)).toEqual(['body.polyline', 'body.postedLimitKmh', 'body.roadClass']);
+    expect(fieldsOf(bad.body)).toEqual(['body.polyline', 'body.postedLimitKmh', 'body.roadClass']);
     const outside = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'urban', postedLimitKmh: 60, polyline: [[116.3, 39.9], [2.35, 48.86]] }, admin);
-    expect(pathsOf(outside.body)).toEqual(['body.polyline.1.0']);
+    expect(fieldsOf(outside.body)).toEqual(['body.polyline.1.0']);
     const zone = { segmentId: 'Z1', name: '天河路', roadClass: 'urban', postedLimitKmh: 60, polyline: [[113.33, 23.14], [113.31, 23.13], [113.35, 23.12]] };
     const created = await post(api.url, '/v1/admin/speed-zones', { ...zone, bbox: { minLatitudeDeg: 0, minLongitudeDeg: 0, maxLatitudeDeg: 0, maxLongitudeDeg: 0 } }, admin);
     expect(created.status).toBe(201);
@@ -122,7 +122,7 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     expect(updated.body).toMatchObject({ segmentId: 'Z1', postedLimitKmh: 40, bbox: { minLatitudeDeg: 23.1, maxLongitudeDeg: 113.4 } });
     expect((await get(api.url, '/v1/admin/speed-zones?roadClass=expressway', admin)).body.items).toEqual([]);
     expect((await get(api.url, '/v1/admin/speed-zones?roadClass=urban', admin)).body.items).toHaveLength(1);
-    expect(pathsOf((await get(api.url, '/v1/admin/speed-zones?roadClass=lane', admin)).body)).toEqual(['query.roadClass']);
+    expect(fieldsOf((await get(api.url, '/v1/admin/speed-zones?roadClass=lane', admin)).body)).toEqual(['query.roadClass']);
     expect((await send(api.url, 'DELETE', '/v1/admin/speed-zones/Z1', undefined, admin)).status).toBe(204);
     expect((await get(api.url, '/v1/admin/speed-zones/Z1', admin)).status).toBe(404);
   });
@@ -130,7 +130,7 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
   it('WIM stations: a JJG 907 class, a place inside China; kept (409) while WIM records refer to it', async () => {
     const admin = tokens['admin']!;
     const bad = await post(api.url, '/v1/admin/wim-stations', { stationId: 'ST1', name: '站', accuracyClassPct: 3, latitudeDeg: 23.1, validSpeedMinKmh: 80, validSpeedMaxKmh: 10 }, admin);
-    expect(pathsOf(bad.body)).toEqual(['body.accuracyClassPct', 'body.longitudeDeg', 'body.validSpeedMaxKmh']);
+    expect(fieldsOf(bad.body)).toEqual(['body.accuracyClassPct', 'body.longitudeDeg', 'body.validSpeedMaxKmh']);
     const station = { stationId: 'ST1', name: '广州北治超站', kind: 'fixed', accuracyClassPct: 5, regionCode: '440111', latitudeDeg: 23.3, longitudeDeg: 113.2, validSpeedMinKmh: 5, validSpeedMaxKmh: 100 };
     expect((await post(api.url, '/v1/admin/wim-stations', station, admin)).status).toBe(201);
     expect((await get(api.url, '/v1/admin/wim-stations/ST1', admin)).body).toEqual(station);
@@ -150,7 +150,7 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
 
   it('source sites: an existing company when one is named, filtered by company', async () => {
     const admin = tokens['admin']!;
-    expect(pathsOf((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'S1', name: '石场', companyId: 'C77' }, admin)).body)).toEqual(['body.companyId']);
+    expect(fieldsOf((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'S1', name: '石场', companyId: 'C77' }, admin)).body)).toEqual(['body.companyId']);
     expect((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'S1', name: '石场', companyId: 'C1', latitudeDeg: 23.4, longitudeDeg: 113.5 }, admin)).status).toBe(201);
     expect((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'S2', name: '物流园' }, admin)).status).toBe(201);
     expect((await get(api.url, '/v1/admin/source-sites?companyId=C1', admin)).body.items).toEqual([{ sourceSiteId: 'S1', name: '石场', companyId: 'C1', latitudeDeg: 23.4, longitudeDeg: 113.5 }]);

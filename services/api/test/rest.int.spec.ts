@@ -48,7 +48,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await post(api.url, '/v1/auth/login', { username: 'nobody', password: 'x' })).status).toBe(401);
     const bad = await post(api.url, '/v1/auth/login', { password: 'x' });
     expect(bad.status).toBe(400);
-    expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'body.username' })]);
+    expect(bad.body.issues).toEqual([expect.objectContaining({ field: 'body.username' })]);
     const { rows } = await pool.query(`SELECT password_hash FROM users WHERE username = 'c1'`);
     expect(rows[0].password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect((await get(api.url, '/v1/vehicles')).status).toBe(401);
@@ -99,7 +99,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/alerts?rule=speeding&severity=major,critical', tokens['admin'])).body.items).toHaveLength(3);
     const bad = await get(api.url, '/v1/alerts?rule=teleport&fromMs=yesterday', tokens['admin']);
     expect(bad.status).toBe(400);
-    expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['query.fromMs', 'query.rule.0']);
+    expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['query.fromMs', 'query.rule.0']);
     // Enforcement: WIM and cases, not vehicles.
     expect((await get(api.url, '/v1/vehicles', tokens['enf'])).status).toBe(403);
     expect((await get(api.url, '/v1/wim', tokens['enf'])).status).toBe(200);
@@ -156,7 +156,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const op = tokens['op-gz'];
     const empty = await post(api.url, '/v1/alerts/A-V1/ack', { comment: '' }, op);
     expect(empty.status).toBe(400);
-    expect(empty.body.issues[0].path).toBe('body.comment');
+    expect(empty.body.issues[0].field).toBe('body.comment');
     const before = Date.now();
     const acked = await post(api.url, '/v1/alerts/A-V1/ack', { comment: '已电话联系驾驶员减速' }, op);
     expect(acked.status).toBe(200);
@@ -180,7 +180,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(times[1] - times[0]).toBe(30_000);
     const bad = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 - 1}`, t);
     expect(bad.status).toBe(400);
-    expect(bad.body.issues[0].path).toBe('query.toMs');
+    expect(bad.body.issues[0].field).toBe('query.toMs');
   });
 
   it('reports per company within scope, administers the registry, and serves the OpenAPI document', async () => {
@@ -191,7 +191,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await post(api.url, '/v1/admin/companies', { companyId: 'C4', name: '佛山货运', regionCode: '440604' }, admin)).status).toBe(409);
     const badVehicle = await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 9999, vehicleClass: 'tank', companyId: 'C4' }, admin);
     expect(badVehicle.status).toBe(400);
-    expect(badVehicle.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body.plateColour', 'body.vehicleClass']);
+    expect(badVehicle.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['body.plateColour', 'body.vehicleClass']);
     expect((await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C4', terminalId: '013800000004' }, admin)).status).toBe(201);
     expect((await get(api.url, '/v1/vehicles/V4', tokens['op-gz'])).status).toBe(404);
     const doc = await get(api.url, '/openapi.json');
@@ -271,6 +271,6 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(await ids('/v1/wim/stations?limit=1&offset=1', 'admin', 'stationId')).toEqual(['ST-NJ']);
     const bad = await get(api.url, '/v1/source-sites?limit=0', tokens['admin']);
     expect(bad.status).toBe(400);
-    expect(bad.body.issues[0].path).toBe('query.limit');
+    expect(bad.body.issues[0].field).toBe('query.limit');
   });
 });

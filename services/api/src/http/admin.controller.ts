@@ -8,7 +8,7 @@ import { driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminal
 import { API_CONTEXT } from './tokens';
 
 /** A reference in the body to a row that does not exist: 400 naming the field, like a validation error. */
-const missingReference = (field: string, what: string, id: string): never => fail(400, `body.${field}: ${what} ${id} not found`, [{ path: `body.${field}`, message: `no such ${what}` }]);
+const missingReference = (field: string, what: string, id: string): never => fail(400, `body.${field}: ${what} ${id} not found`, [{ field: `body.${field}`, message: `no such ${what}` }]);
 
 /**
  * Registry administration (`/v1/admin/...`, capability `registry.admin`: admin only; every

@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import { wimStationRecordV1 } from '@roadwatch/contracts';
+import { apiError, wimStationRecordV1 } from '@roadwatch/contracts';
 
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: { type: 'string' },
-    message: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-  },
-};
+/** The one error body of every roadwatch HTTP service (`apiError` of @roadwatch/contracts). */
+const errorBody = z.toJSONSchema(apiError);
 const outcome = {
   type: 'object',
   properties: {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { apiError, TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { MemorySeenSet } from '@roadwatch/runtime';
 import { StationKeys } from '../station-keys';
@@ -88,7 +88,8 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
     const response = await post('/v1/wim/measurements', record({ recordId: 'R-2', grossKg: -5, axleCount: 'six' }));
     expect(response.status).toBe(400);
     const body = await readJson(response);
-    expect(body.error).toBe('validation_failed');
+    // The one error body of every roadwatch HTTP service.
+    expect(apiError.parse(body)).toMatchObject({ statusCode: 400, error: 'validation_failed', message: expect.stringContaining('grossKg: ') });
     expect(body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['axleCount', 'grossKg']);
   });
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { apiErrorOf, describeIssues, type FieldIssue } from '@roadwatch/contracts';
 import { WimIntake, type IntakeOutcome } from '../wim-intake.usecase';
 import { StationKeys } from '../station-keys';
 import { openApiDocument } from './openapi';
@@ -7,8 +8,8 @@ export const WIM_INTAKE = Symbol('WimIntake');
 export const STATION_KEYS = Symbol('StationKeys');
 export const MAX_BATCH_RECORDS = 500;
 
-const fail = (status: number, error: string, detail: Record<string, unknown>): never => {
-  throw new HttpException({ error, ...detail }, status);
+const fail = (status: number, error: string, message: string, issues?: FieldIssue[]): never => {
+  throw new HttpException(apiErrorOf(status, message, { error, ...(issues ? { issues } : {}) }), status);
 };
 
 /**
@@ -32,8 +33,8 @@ export class WimController {
   async submit(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
     const outcome = await this.publishOrUnavailable(() => this.intake.submit(body, stationId));
-    if (outcome.status === 'invalid') fail(400, 'validation_failed', { issues: outcome.issues });
-    if (outcome.status === 'forbidden') fail(403, 'wrong_station', { message: outcome.reason });
+    if (outcome.status === 'invalid') fail(400, 'validation_failed', describeIssues(outcome.issues), outcome.issues);
+    if (outcome.status === 'forbidden') fail(403, 'wrong_station', outcome.reason);
     return outcome;
   }
 
@@ -42,9 +43,9 @@ export class WimController {
   async submitBatch(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
     const records = (body as { records?: unknown } | null)?.records;
-    if (!Array.isArray(records)) return fail(400, 'validation_failed', { issues: [{ field: 'records', message: 'expected an array' }] });
+    if (!Array.isArray(records)) return fail(400, 'validation_failed', 'records: expected an array', [{ field: 'records', message: 'expected an array' }]);
     if (records.length > MAX_BATCH_RECORDS) {
-      return fail(413, 'batch_too_large', { message: `at most ${MAX_BATCH_RECORDS} records per batch, got ${records.length}` });
+      return fail(413, 'batch_too_large', `at most ${MAX_BATCH_RECORDS} records per batch, got ${records.length}`);
     }
     const results: Array<IntakeOutcome & { index: number }> = [];
     for (const [index, record] of records.entries()) {
@@ -60,7 +61,7 @@ export class WimController {
 
   private authenticate(apiKey: string | undefined): string {
     const stationId = this.keys.stationFor(apiKey);
-    if (!stationId) return fail(401, 'unauthenticated', { message: 'missing or unknown x-api-key' });
+    if (!stationId) return fail(401, 'unauthenticated', 'missing or unknown x-api-key');
     return stationId;
   }
 
@@ -69,7 +70,7 @@ export class WimController {
     try {
       return await run();
     } catch (error) {
-      return fail(503, 'unavailable', { message: `could not store the record, retry later (${(error as Error).message})` });
+      return fail(503, 'unavailable', `could not store the record, retry later (${(error as Error).message})`);
     }
   }
 }
