@@ -150,6 +150,7 @@ interface Row {
   rssMb: number;
   buildMs: number;
   ticks: number;
+  ticksSeen: number;
   failure?: string;
 }
 
@@ -164,7 +165,7 @@ const fmt = (r: Row): string =>
     `${r.serverCpu.toFixed(0)}%`.padStart(10),
     `${r.clientCpu.toFixed(0)}%`.padStart(10),
     r.rssMb.toFixed(0).padStart(6),
-    `${r.buildMs.toFixed(1)} (${r.ticks})`.padStart(13),
+    `${r.buildMs.toFixed(1)} (${r.ticks}/${r.ticksSeen})`.padStart(15),
     r.failure ? `  FAIL: ${r.failure}` : '',
   ].join(' |');
 
@@ -203,6 +204,7 @@ const measure = async (clients: number): Promise<Row> => {
     rssMb: rssMax / 2 ** 20,
     buildMs: ticks > 0 ? ((tickTo.sum - tickFrom.sum) / ticks) * 1_000 : NaN,
     ticks,
+    ticksSeen,
   };
   const dropped = reports.reduce((s, r) => s + r.dropped, 0);
   const failures: string[] = [];
@@ -220,7 +222,7 @@ const measure = async (clients: number): Promise<Row> => {
 console.log(
   `socket.io fan-out: ${vehicles.toLocaleString('en')} vehicles, one report each per ${tickMs} ms tick (feed: ${feed}); ${clientKind} clients in ${procs} process(es); ${seconds} s per step`,
 );
-const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | RSS MB | build ms/tick (ticks)';
+const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | RSS MB | build ms/tick (ticks run/seen)';
 const verdicts: string[] = [];
 console.log('\nbaseline: no clients (the feed alone: building and ingesting 10,000 positions per tick)');
 console.log(HEADER);

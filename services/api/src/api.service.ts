@@ -14,6 +14,7 @@ import { createApiHttpApp } from './http/app.module';
 import type { ApiContext } from './http/api-context';
 import { openApiDocument } from './http/openapi';
 import { LiveGateway } from './live/live.gateway';
+import { liveParser } from './live/live-parser';
 import { VehicleDirectory } from './live/vehicle-directory';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
@@ -113,7 +114,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const app = await createApiHttpApp(ctx, options.staticDir);
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
-  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false });
+  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, parser: liveParser });
   const redis: Redis[] = [];
   if (options.redisUrl) {
     const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });

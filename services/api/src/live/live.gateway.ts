@@ -17,6 +17,7 @@ import { Scope } from '../auth/scope';
 import type { TokenService } from '../auth/tokens';
 import { alertItemOf } from '../repositories/alerts.repository';
 import type { LatestLike } from '../repositories/vehicles.repository';
+import { asciiJson, PreEncoded } from './live-parser';
 import type { Owner, VehicleDirectory } from './vehicle-directory';
 
 /** A socket's effective filter: its scope AND what it subscribed to. Equal filters share a room. */
@@ -33,6 +34,18 @@ const inBbox = (b: Bbox, lat: number, lon: number): boolean =>
   lat >= b.south && lat <= b.north && (b.west <= b.east ? lon >= b.west && lon <= b.east : lon >= b.west || lon <= b.east);
 
 const round = (x: number): string => x.toFixed(4);
+
+/** A batch from its positions' JSON texts (`asciiJson(LivePosition)` each). */
+const batchOf = (tickMs: number, positions: readonly string[]): PreEncoded<PositionsBatch> =>
+  new PreEncoded(`{"tickMs":${JSON.stringify(tickMs)},"positions":[${positions.join(',')}]}`);
+
+/** A changed position with what every filter asks of it, worked out once per tick. */
+interface Changed {
+  position: LivePosition;
+  owner: Owner;
+  where: { lat: number; lon: number };
+  json?: string;
+}
 
 export interface LiveGatewayOptions {
   io: Server;
@@ -56,12 +69,17 @@ export interface LiveGatewayOptions {
  * rooms).
  *
  * Fan-out: sockets with the same effective filter share a room; each tick computes a
- * filter's batch once and socket.io encodes it once for the whole room.
+ * filter's batch once and socket.io encodes it once for the whole room. A vehicle is in
+ * the batches of many rooms (overlapping viewports), so its JSON is made once per tick and
+ * each room's batch is joined from those texts (`PreEncoded`; the server must use
+ * `liveParser`). Subscription snapshots reuse the texts of the last known positions.
  */
 export class LiveGateway {
   readonly nsp: Namespace;
   private readonly filters = new Map<string, Filter>();
   private readonly lastKnown = new Map<string, LivePosition>();
+  /** JSON of a LivePosition (`asciiJson`), made at most once: positions are never mutated. */
+  private readonly json = new WeakMap<LivePosition, string>();
   private pending = new Map<string, LivePosition>();
   private readonly timer: NodeJS.Timeout;
   private readonly emitted;
@@ -135,13 +153,16 @@ export class LiveGateway {
       return;
     }
     const started = performance.now();
-    const changed = [...this.pending.values()];
+    const changed: Changed[] = [];
+    for (const position of this.pending.values()) {
+      changed.push({ position, owner: this.options.directory.ownerOf(position.vehicleId), where: { lat: position.latitudeDeg, lon: position.longitudeDeg } });
+    }
     this.pending = new Map();
     for (const filter of this.filters.values()) {
-      const positions = changed.filter((p) => this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg }));
+      const positions: string[] = [];
+      for (const c of changed) if (this.admits(filter, c.owner, c.where)) positions.push((c.json ??= this.jsonOf(c.position)));
       if (positions.length === 0) continue;
-      const batch: PositionsBatch = { tickMs: nowMs, positions };
-      this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.positions, batch);
+      this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.positions, batchOf(nowMs, positions));
       this.emitted.inc({ event: 'positions' });
     }
     this.tickSeconds.observe((performance.now() - started) / 1_000);
@@ -182,8 +203,11 @@ export class LiveGateway {
     filter.members += 1;
     socket.data['filter'] = key;
     void socket.join(this.room(filter));
-    const snapshot = [...this.lastKnown.values()].filter((p) => this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg }));
-    if (snapshot.length > 0) socket.emit(LIVE_EVENTS.positions, { tickMs: Date.now(), positions: snapshot } satisfies PositionsBatch);
+    const snapshot: string[] = [];
+    for (const p of this.lastKnown.values()) {
+      if (this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg })) snapshot.push(this.jsonOf(p));
+    }
+    if (snapshot.length > 0) socket.emit(LIVE_EVENTS.positions, batchOf(Date.now(), snapshot));
     return { ok: true };
   }
 
@@ -218,6 +242,15 @@ export class LiveGateway {
   private whereIs(vehicleId: string): { lat: number; lon: number } | undefined {
     const p = this.lastKnown.get(vehicleId);
     return p ? { lat: p.latitudeDeg, lon: p.longitudeDeg } : undefined;
+  }
+
+  private jsonOf(p: LivePosition): string {
+    let text = this.json.get(p);
+    if (text === undefined) {
+      text = asciiJson(p);
+      this.json.set(p, text);
+    }
+    return text;
   }
 
   private live(p: LatestLike): LivePosition {
