@@ -42,7 +42,13 @@ export type TerminalDto = z.infer<typeof terminalDto>;
 
 /** The auth code column is never part of an answer (the gateway keeps the codes it issues in its own table). */
 export const terminalItem = terminalDto.extend({
+  /** Its last 0x0100 (absent until it registers, and after a logout). */
   registeredAtMs: epochMs.optional(),
+  /** Its last successful 0x0102. */
+  lastAuthAtMs: epochMs.optional(),
+  /** The plate it declared in its 0x0100 — compare with the vehicle it is bound to. */
+  declaredPlate: z.string().optional(),
+  declaredPlateColour: z.number().int().optional(),
 });
 export type TerminalItem = z.infer<typeof terminalItem>;
 

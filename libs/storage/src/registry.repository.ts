@@ -24,7 +24,27 @@ export interface TerminalRecord {
   manufacturerId?: string;
   model?: string;
   registeredAtMs?: number;
+  lastAuthAtMs?: number;
+  /** What the terminal said of itself in its last 0x0100. */
+  declaredPlate?: string;
+  declaredPlateColour?: number;
+  deviceId?: string;
 }
+
+/** A terminal's 0x0100, its id without leading zeros (canonicalTerminalId of libs/domain). */
+export interface TerminalSelfRegistration {
+  terminalId: string;
+  plate: string;
+  plateColour: number;
+  manufacturerId: string;
+  terminalModel: string;
+  deviceId: string;
+  provinceId: number;
+  cityId: number;
+}
+
+/** The stored row of a terminal however its SIM number was padded: the exact id first. */
+const TERMINAL_ROW = `SELECT terminal_id FROM terminals WHERE ltrim(terminal_id, '0') = ltrim($1, '0') ORDER BY terminal_id = $1 DESC LIMIT 1`;
 
 export interface DriverRecord {
   driverId: string;
@@ -113,6 +133,8 @@ const terminalOf = (r: any): TerminalRecord =>
   withOptional<TerminalRecord>({ terminalId: r.terminal_id }, [
     ['vehicleId', r.vehicle_id], ['authCode', r.auth_code], ['manufacturerId', r.manufacturer_id], ['model', r.model],
     ['registeredAtMs', r.registered_at ? (r.registered_at as Date).getTime() : null],
+    ['lastAuthAtMs', r.last_auth_at ? (r.last_auth_at as Date).getTime() : null],
+    ['declaredPlate', r.declared_plate], ['declaredPlateColour', r.declared_plate_colour], ['deviceId', r.device_id],
   ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
@@ -175,15 +197,58 @@ export class RegistryRepository {
     );
   }
 
+  /** The administrator's facts of a terminal; an auth code and registration time it already has are kept unless given. */
   async upsertTerminal(t: TerminalRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO terminals (terminal_id, vehicle_id, auth_code, manufacturer_id, model, registered_at)
        VALUES ($1, $2, $3, $4, $5, ${msToTs('$6::float8')})
-       ON CONFLICT (terminal_id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, auth_code = EXCLUDED.auth_code,
+       ON CONFLICT (terminal_id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, auth_code = coalesce(EXCLUDED.auth_code, terminals.auth_code),
          manufacturer_id = EXCLUDED.manufacturer_id, model = EXCLUDED.model,
          registered_at = coalesce(EXCLUDED.registered_at, terminals.registered_at), updated_at = now()`,
       [t.terminalId, n(t.vehicleId), n(t.authCode), n(t.manufacturerId), n(t.model), n(t.registeredAtMs)],
     );
+  }
+
+  /**
+   * A terminal's registration (0x0100 → 0x8100): records what it declared and returns its
+   * auth code — the one it already has (a retransmitted 0x0100 gets the same answer, and two
+   * gateways racing agree), else `newAuthCode`. An administrator's binding to a vehicle is
+   * kept; an unknown terminal gets a row of its own, unbound, so it shows in the registry.
+   */
+  async registerTerminal(r: TerminalSelfRegistration, newAuthCode: string): Promise<string> {
+    const declared = [r.manufacturerId, r.terminalModel, r.deviceId, r.plate, r.plateColour, r.provinceId, r.cityId];
+    const { rows } = await this.pool.query<{ auth_code: string }>(
+      `WITH existing AS (${TERMINAL_ROW}),
+       updated AS (
+         UPDATE terminals t SET auth_code = coalesce(t.auth_code, $2), manufacturer_id = $3, model = $4, device_id = $5,
+           declared_plate = $6, declared_plate_colour = $7, province_id = $8, city_id = $9,
+           registered_at = coalesce(t.registered_at, now()), updated_at = now()
+         FROM existing e WHERE t.terminal_id = e.terminal_id RETURNING t.auth_code),
+       inserted AS (
+         INSERT INTO terminals (terminal_id, auth_code, manufacturer_id, model, device_id, declared_plate, declared_plate_colour, province_id, city_id, registered_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, now() WHERE NOT EXISTS (SELECT 1 FROM existing)
+         ON CONFLICT (terminal_id) DO UPDATE SET auth_code = coalesce(terminals.auth_code, EXCLUDED.auth_code), updated_at = now()
+         RETURNING auth_code)
+       SELECT auth_code FROM updated UNION ALL SELECT auth_code FROM inserted`,
+      [r.terminalId, newAuthCode, ...declared],
+    );
+    const code = rows[0]?.auth_code;
+    if (!code) throw new Error(`storage: registration of terminal ${r.terminalId} returned no auth code`);
+    return code;
+  }
+
+  /** 0x0102: true when `authCode` is the terminal's; records the time. */
+  async authenticateTerminal(terminalId: string, authCode: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE terminals SET last_auth_at = now() WHERE terminal_id = (${TERMINAL_ROW}) AND auth_code = $2`,
+      [terminalId, authCode],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** 0x0003 logout (注销): the code is withdrawn, the terminal must register again; its binding stays. */
+  async unregisterTerminal(terminalId: string): Promise<void> {
+    await this.pool.query(`UPDATE terminals SET auth_code = NULL, registered_at = NULL, updated_at = now() WHERE terminal_id = (${TERMINAL_ROW})`, [terminalId]);
   }
 
   async upsertDriver(d: DriverRecord): Promise<void> {

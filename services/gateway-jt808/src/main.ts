@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
-import pg from 'pg';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { createLogger, loadVehicleRegistryFile, onShutdown, Reloader, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
-import { createPool, loadVehicleRegistry } from '@roadwatch/storage';
+import { createPool, loadVehicleRegistry, migrate } from '@roadwatch/storage';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { loadGatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
@@ -32,8 +31,14 @@ const vehicles = registryPool
 const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
 logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
 
-const registry: TerminalRegistry =
-  config.TERMINAL_REGISTRY === 'postgres' ? new PostgresTerminalRegistry(new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 })) : new InMemoryTerminalRegistry();
+// `postgres`: auth codes in the registry's terminals table; the schema is brought up to date
+// first (idempotent, serialised with the other services by an advisory lock).
+const registry: TerminalRegistry = await (async () => {
+  if (config.TERMINAL_REGISTRY !== 'postgres') return new InMemoryTerminalRegistry();
+  const pool = createPool(config.DATABASE_URL, { max: 4, application: 'gateway-terminals' });
+  await migrate(pool);
+  return new PostgresTerminalRegistry(pool);
+})();
 const connections: ConnectionDirectory =
   config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId) : new InMemoryConnectionDirectory();
 

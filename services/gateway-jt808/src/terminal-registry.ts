@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
+import { RegistryRepository, type StoragePool, type TerminalSelfRegistration } from '@roadwatch/storage';
 
-/** What a terminal declared in its 0x0100 registration. */
-export interface TerminalRegistration {
-  terminalId: string;
-  plate: string;
-  plateColour: number;
-  manufacturerId: string;
-  terminalModel: string;
-  deviceId: string;
-  provinceId: number;
-  cityId: number;
-}
+/** What a terminal declared in its 0x0100 registration (its id without leading zeros). */
+export type TerminalRegistration = TerminalSelfRegistration;
 
 /**
  * Registered terminals and the auth codes issued to them (0x0100 → 0x8100 → 0x0102).
@@ -57,68 +48,31 @@ export class InMemoryTerminalRegistry implements TerminalRegistry {
 }
 
 /**
- * Auth codes in PostgreSQL, so that terminals need not re-register after a restart or
- * when they reconnect to another gateway instance. The gateway owns its one table and
- * creates it if absent (it is not part of the archive's schema).
+ * Auth codes in the registry's `terminals` table (libs/storage; migrated by whoever runs
+ * `migrate`, the gateway's main included), so that terminals need not re-register after a
+ * restart or when they reconnect to another gateway instance, and administrators see which
+ * terminals registered, what they declared and when they last authenticated.
  */
 export class PostgresTerminalRegistry implements TerminalRegistry {
-  private ready: Promise<void> | null = null;
+  private readonly registry: RegistryRepository;
 
   constructor(
-    private readonly pool: Pool,
-    private readonly table = 'gateway_terminal_registrations',
+    private readonly pool: StoragePool,
     private readonly ownsPool = true,
   ) {
-    if (!/^[a-z_][a-z0-9_.]*$/.test(table)) throw new Error(`bad table name ${table}`);
+    this.registry = new RegistryRepository(pool);
   }
 
-  private ensureTable(): Promise<void> {
-    this.ready ??= this.pool
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${this.table} (
-           terminal_id text PRIMARY KEY,
-           auth_code text NOT NULL,
-           plate text NOT NULL,
-           plate_colour smallint NOT NULL,
-           manufacturer_id text NOT NULL,
-           terminal_model text NOT NULL,
-           device_id text NOT NULL,
-           province_id integer NOT NULL,
-           city_id integer NOT NULL,
-           registered_at timestamptz NOT NULL DEFAULT now()
-         )`,
-      )
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.ready = null;
-        throw error;
-      });
-    return this.ready;
+  register(registration: TerminalRegistration): Promise<string> {
+    return this.registry.registerTerminal(registration, newAuthCode());
   }
 
-  async register(r: TerminalRegistration): Promise<string> {
-    await this.ensureTable();
-    // Insert-or-keep: a retransmitted 0x0100 gets the code issued the first time.
-    const result = await this.pool.query<{ auth_code: string }>(
-      `INSERT INTO ${this.table} (terminal_id, auth_code, plate, plate_colour, manufacturer_id, terminal_model, device_id, province_id, city_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (terminal_id) DO UPDATE SET plate = EXCLUDED.plate, plate_colour = EXCLUDED.plate_colour,
-         manufacturer_id = EXCLUDED.manufacturer_id, terminal_model = EXCLUDED.terminal_model, device_id = EXCLUDED.device_id
-       RETURNING auth_code`,
-      [r.terminalId, newAuthCode(), r.plate, r.plateColour, r.manufacturerId, r.terminalModel, r.deviceId, r.provinceId, r.cityId],
-    );
-    return result.rows[0]!.auth_code;
+  authenticate(terminalId: string, authCode: string): Promise<boolean> {
+    return this.registry.authenticateTerminal(terminalId, authCode);
   }
 
-  async authenticate(terminalId: string, authCode: string): Promise<boolean> {
-    await this.ensureTable();
-    const result = await this.pool.query(`SELECT 1 FROM ${this.table} WHERE terminal_id = $1 AND auth_code = $2`, [terminalId, authCode]);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async unregister(terminalId: string): Promise<void> {
-    await this.ensureTable();
-    await this.pool.query(`DELETE FROM ${this.table} WHERE terminal_id = $1`, [terminalId]);
+  unregister(terminalId: string): Promise<void> {
+    return this.registry.unregisterTerminal(terminalId);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,10 @@ export type InUse = string | undefined;
 
 const terminalItemOf = (t: TerminalRecord): TerminalItem =>
   // The auth code stays here: it authenticates the terminal and is never sent to a client.
-  compact({ terminalId: t.terminalId, vehicleId: t.vehicleId, manufacturerId: t.manufacturerId, model: t.model, registeredAtMs: t.registeredAtMs }) as TerminalItem;
+  compact({
+    terminalId: t.terminalId, vehicleId: t.vehicleId, manufacturerId: t.manufacturerId, model: t.model,
+    registeredAtMs: t.registeredAtMs, lastAuthAtMs: t.lastAuthAtMs, declaredPlate: t.declaredPlate, declaredPlateColour: t.declaredPlateColour,
+  }) as TerminalItem;
 
 const speedZoneItemOf = (z: SpeedZoneRecord): SpeedZoneItem =>
   compact({ segmentId: z.segmentId, name: z.name, roadClass: z.roadClass, postedLimitKmh: z.postedLimitKmh, polyline: z.polyline, bbox: z.bbox }) as SpeedZoneItem;
@@ -59,10 +62,9 @@ export class RegistryAdminRepository {
 
   /** Writes the edited fields; the auth code and registration time the terminal already has are kept. */
   async putTerminal(terminal: TerminalDto, storedId = terminal.terminalId): Promise<TerminalItem> {
-    const existing = await this.registry.terminal(storedId);
-    const record: TerminalRecord = compact({ ...terminal, terminalId: storedId, authCode: existing?.authCode, registeredAtMs: existing?.registeredAtMs });
-    await this.registry.upsertTerminal(record);
-    return terminalItemOf(record);
+    // No auth code given: the one the terminal holds (from its registration) stays, even one issued meanwhile.
+    await this.registry.upsertTerminal(compact({ ...terminal, terminalId: storedId }) as TerminalRecord);
+    return terminalItemOf((await this.registry.terminal(storedId)) as TerminalRecord);
   }
 
   // ─── drivers ───
