@@ -50,6 +50,9 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     }
     expect((await send(api.url, 'DELETE', '/v1/admin/drivers/D1', undefined, tokens['op-gz']!)).status).toBe(403);
     expect((await send(api.url, 'PUT', '/v1/admin/speed-zones/Z1', {}, tokens['c1']!)).status).toBe(403);
+    // A path naming no registry table: 404 for the admin, 403 for the others as before.
+    expect((await get(api.url, '/v1/admin/bogus', tokens['admin'])).status).toBe(404);
+    expect((await get(api.url, '/v1/admin/bogus', tokens['c1'])).status).toBe(403);
   });
 
   it('terminals: bound to an existing vehicle, one terminal however padded, and never with their auth code', async () => {

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto } from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
+import type { z } from 'zod';
+import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
@@ -9,6 +11,66 @@ import { API_CONTEXT } from './tokens';
 
 /** A reference in the body to a row that does not exist: 400 naming the field, like a validation error. */
 const missingReference = (field: string, what: string, id: string): never => fail(400, `body.${field}: ${what} ${id} not found`, [{ field: `body.${field}`, message: `no such ${what}` }]);
+
+/** One registry table as the admin REST sees it; the routes below are the same for each. */
+interface AdminResource {
+  what: string;
+  table: RegistryTable;
+  idKey: string;
+  dto: z.ZodType<Record<string, unknown>>;
+  listQuery: z.ZodType<Page>;
+  list(query: Page): Promise<unknown[]>;
+  /** The id the row is stored under (a terminal's SIM number padded or not), undefined when absent. */
+  storedId(id: string): Promise<string | undefined>;
+  get(storedId: string): Promise<unknown>;
+  put(dto: Record<string, unknown>, storedId?: string): Promise<unknown>;
+  /** Throws a 400 naming the field when the body refers to a row that does not exist. */
+  checkReferences?(dto: Record<string, unknown>): Promise<void>;
+}
+
+type Page = { limit: number; offset: number };
+
+/** Each resource lists with its own query type; the routes only need its page. */
+const resource = <Q extends Page>(def: Omit<AdminResource, 'listQuery' | 'list'> & { listQuery: z.ZodType<Q>; list(query: Q): Promise<unknown[]> }): AdminResource =>
+  def as unknown as AdminResource;
+
+const adminResources = (admin: RegistryAdminRepository): Record<string, AdminResource> => {
+  const byGet = (get: (id: string) => Promise<unknown>) => async (id: string) => ((await get(id)) !== undefined ? id : undefined);
+  const company = async (dto: Record<string, unknown>): Promise<void> => {
+    const companyId = dto['companyId'] as string | undefined;
+    if (companyId && !(await admin.companyExists(companyId))) missingReference('companyId', 'company', companyId);
+  };
+  // The casts bind each DTO type to its repository method; the zod schema has already checked the shape.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  return {
+    terminals: resource({
+      what: 'terminal', table: 'terminals', idKey: 'terminalId', dto: terminalDto as any, listQuery: terminalListQuery,
+      list: (q) => admin.terminals(q, q), storedId: (id) => admin.storedTerminalId(id), get: (id) => admin.terminal(id),
+      put: (dto, stored) => admin.putTerminal(dto as any, stored),
+      checkReferences: async (dto) => {
+        const vehicleId = dto['vehicleId'] as string | undefined;
+        if (vehicleId && !(await admin.vehicleExists(vehicleId))) missingReference('vehicleId', 'vehicle', vehicleId);
+      },
+    }),
+    drivers: resource({
+      what: 'driver', table: 'drivers', idKey: 'driverId', dto: driverDto as any, listQuery: driverListQuery,
+      list: (q) => admin.drivers(q, q), storedId: byGet((id) => admin.driver(id)), get: (id) => admin.driver(id), put: (dto) => admin.putDriver(dto as any), checkReferences: company,
+    }),
+    'speed-zones': resource({
+      what: 'speed zone', table: 'road_speed_zones', idKey: 'segmentId', dto: speedZoneDto as any, listQuery: speedZoneListQuery,
+      list: (q) => admin.speedZones(q, q), storedId: byGet((id) => admin.speedZone(id)), get: (id) => admin.speedZone(id), put: (dto) => admin.putSpeedZone(dto as any),
+    }),
+    'wim-stations': resource({
+      what: 'WIM station', table: 'wim_stations', idKey: 'stationId', dto: wimStationDto as any, listQuery: wimStationAdminListQuery,
+      list: (q) => admin.wimStations(q, q), storedId: byGet((id) => admin.wimStation(id)), get: (id) => admin.wimStation(id), put: (dto) => admin.putWimStation(dto as any),
+    }),
+    'source-sites': resource({
+      what: 'source site', table: 'source_sites', idKey: 'sourceSiteId', dto: sourceSiteDto as any, listQuery: sourceSiteAdminListQuery,
+      list: (q) => admin.sourceSites(q, q), storedId: byGet((id) => admin.sourceSite(id)), get: (id) => admin.sourceSite(id), put: (dto) => admin.putSourceSite(dto as any), checkReferences: company,
+    }),
+  };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+};
 
 /**
  * Registry administration (`/v1/admin/...`, capability `registry.admin`: admin only; every
@@ -20,7 +82,11 @@ const missingReference = (field: string, what: string, id: string): never => fai
  */
 @Controller('v1/admin')
 export class AdminController {
-  constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {}
+  private readonly resources: Readonly<Record<string, AdminResource>>;
+
+  constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {
+    this.resources = adminResources(ctx.registryAdmin);
+  }
 
   private async admin(auth: string | undefined): Promise<void> {
     await scopeOf(this.ctx.tokens, auth, 'registry.admin');
@@ -29,14 +95,6 @@ export class AdminController {
   private changed<T>(value: T): T {
     this.ctx.onRegistryChanged();
     return value;
-  }
-
-  private async remove(table: RegistryTable, what: string, id: string, exists: boolean): Promise<void> {
-    if (!exists) return notFound(what, id);
-    const inUse = await this.ctx.registryAdmin.inUse(table, id);
-    if (inUse) return fail(409, inUse);
-    await this.ctx.registryAdmin.delete(table, id);
-    this.ctx.onRegistryChanged();
   }
 
   // ─── companies ───
@@ -96,207 +154,66 @@ export class AdminController {
     return this.changed(vehicle);
   }
 
-  // ─── terminals (never with their auth code) ───
+  // ─── terminals (never with their auth code), drivers, road speed zones, WIM stations, 货运源头单位 source sites ───
 
-  @Get('terminals')
-  async terminals(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const q = parseOr400(terminalListQuery, query, 'query');
-    return { items: await this.ctx.registryAdmin.terminals(q, q), limit: q.limit, offset: q.offset };
+  @Get(':resource')
+  list(@Param('resource') resource: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, async (r) => {
+      const q = parseOr400(r.listQuery, query, 'query');
+      return { items: await r.list(q), limit: q.limit, offset: q.offset };
+    });
   }
 
-  @Get('terminals/:terminalId')
-  async terminal(@Param('terminalId') terminalId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return (await this.ctx.registryAdmin.terminal(terminalId)) ?? notFound('terminal', terminalId);
+  @Get(':resource/:id')
+  getOne(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, async (r) => {
+      const stored = await r.storedId(id);
+      return (stored !== undefined ? await r.get(stored) : undefined) ?? notFound(r.what, id);
+    });
   }
 
-  @Post('terminals')
+  @Post(':resource')
   @HttpCode(201)
-  async createTerminal(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const terminal = parseOr400(terminalDto, body, 'body');
-    const stored = await this.ctx.registryAdmin.storedTerminalId(terminal.terminalId);
-    if (stored) return fail(409, `terminal ${stored} exists; use PUT`);
-    if (terminal.vehicleId && !(await this.ctx.registryAdmin.vehicleExists(terminal.vehicleId))) return missingReference('vehicleId', 'vehicle', terminal.vehicleId);
-    return this.changed(await this.ctx.registryAdmin.putTerminal(terminal));
+  create(@Param('resource') resource: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, async (r) => {
+      const dto = parseOr400(r.dto, body, 'body');
+      const stored = await r.storedId(dto[r.idKey] as string);
+      if (stored !== undefined) return fail(409, `${r.what} ${stored} exists; use PUT`);
+      await r.checkReferences?.(dto);
+      return this.changed(await r.put(dto));
+    });
   }
 
-  @Put('terminals/:terminalId')
-  async updateTerminal(@Param('terminalId') terminalId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const terminal = parseOr400(terminalDto, { ...(body as object), terminalId }, 'body');
-    const stored = await this.ctx.registryAdmin.storedTerminalId(terminalId);
-    if (!stored) return notFound('terminal', terminalId);
-    if (terminal.vehicleId && !(await this.ctx.registryAdmin.vehicleExists(terminal.vehicleId))) return missingReference('vehicleId', 'vehicle', terminal.vehicleId);
-    return this.changed(await this.ctx.registryAdmin.putTerminal(terminal, stored));
+  @Put(':resource/:id')
+  update(@Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, async (r) => {
+      const dto = parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body');
+      const stored = await r.storedId(id);
+      if (stored === undefined) return notFound(r.what, id);
+      await r.checkReferences?.(dto);
+      return this.changed(await r.put(dto, stored));
+    });
   }
 
-  @Delete('terminals/:terminalId')
+  @Delete(':resource/:id')
   @HttpCode(204)
-  async deleteTerminal(@Param('terminalId') terminalId: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.admin(auth);
-    const stored = await this.ctx.registryAdmin.storedTerminalId(terminalId);
-    await this.remove('terminals', 'terminal', stored ?? terminalId, stored !== undefined);
+  async remove(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<void> {
+    await this.run(auth, resource, async (r) => {
+      const stored = await r.storedId(id);
+      if (stored === undefined) return notFound(r.what, id);
+      const inUse = await this.ctx.registryAdmin.inUse(r.table, stored);
+      if (inUse) return fail(409, inUse);
+      await this.ctx.registryAdmin.delete(r.table, stored);
+      this.ctx.onRegistryChanged();
+      return undefined;
+    });
   }
 
-  // ─── drivers ───
-
-  @Get('drivers')
-  async drivers(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+  /** Admin only, then the named resource (404 for a path that names none). */
+  private async run<T>(auth: string | undefined, resource: string, action: (r: AdminResource) => Promise<T>): Promise<T> {
     await this.admin(auth);
-    const q = parseOr400(driverListQuery, query, 'query');
-    return { items: await this.ctx.registryAdmin.drivers(q, q), limit: q.limit, offset: q.offset };
-  }
-
-  @Get('drivers/:driverId')
-  async driver(@Param('driverId') driverId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return (await this.ctx.registryAdmin.driver(driverId)) ?? notFound('driver', driverId);
-  }
-
-  @Post('drivers')
-  @HttpCode(201)
-  async createDriver(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const driver = parseOr400(driverDto, body, 'body');
-    if (await this.ctx.registryAdmin.driver(driver.driverId)) return fail(409, `driver ${driver.driverId} exists; use PUT`);
-    if (driver.companyId && !(await this.ctx.registryAdmin.companyExists(driver.companyId))) return missingReference('companyId', 'company', driver.companyId);
-    return this.changed(await this.ctx.registryAdmin.putDriver(driver));
-  }
-
-  @Put('drivers/:driverId')
-  async updateDriver(@Param('driverId') driverId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const driver = parseOr400(driverDto, { ...(body as object), driverId }, 'body');
-    if (!(await this.ctx.registryAdmin.driver(driverId))) return notFound('driver', driverId);
-    if (driver.companyId && !(await this.ctx.registryAdmin.companyExists(driver.companyId))) return missingReference('companyId', 'company', driver.companyId);
-    return this.changed(await this.ctx.registryAdmin.putDriver(driver));
-  }
-
-  @Delete('drivers/:driverId')
-  @HttpCode(204)
-  async deleteDriver(@Param('driverId') driverId: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.admin(auth);
-    await this.remove('drivers', 'driver', driverId, (await this.ctx.registryAdmin.driver(driverId)) !== undefined);
-  }
-
-  // ─── road speed zones ───
-
-  @Get('speed-zones')
-  async speedZones(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const q = parseOr400(speedZoneListQuery, query, 'query');
-    return { items: await this.ctx.registryAdmin.speedZones(q, q), limit: q.limit, offset: q.offset };
-  }
-
-  @Get('speed-zones/:segmentId')
-  async speedZone(@Param('segmentId') segmentId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return (await this.ctx.registryAdmin.speedZone(segmentId)) ?? notFound('speed zone', segmentId);
-  }
-
-  @Post('speed-zones')
-  @HttpCode(201)
-  async createSpeedZone(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const zone = parseOr400(speedZoneDto, body, 'body');
-    if (await this.ctx.registryAdmin.speedZone(zone.segmentId)) return fail(409, `speed zone ${zone.segmentId} exists; use PUT`);
-    return this.changed(await this.ctx.registryAdmin.putSpeedZone(zone));
-  }
-
-  @Put('speed-zones/:segmentId')
-  async updateSpeedZone(@Param('segmentId') segmentId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const zone = parseOr400(speedZoneDto, { ...(body as object), segmentId }, 'body');
-    if (!(await this.ctx.registryAdmin.speedZone(segmentId))) return notFound('speed zone', segmentId);
-    return this.changed(await this.ctx.registryAdmin.putSpeedZone(zone));
-  }
-
-  @Delete('speed-zones/:segmentId')
-  @HttpCode(204)
-  async deleteSpeedZone(@Param('segmentId') segmentId: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.admin(auth);
-    await this.remove('road_speed_zones', 'speed zone', segmentId, (await this.ctx.registryAdmin.speedZone(segmentId)) !== undefined);
-  }
-
-  // ─── WIM stations ───
-
-  @Get('wim-stations')
-  async wimStations(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const q = parseOr400(wimStationAdminListQuery, query, 'query');
-    return { items: await this.ctx.registryAdmin.wimStations(q, q), limit: q.limit, offset: q.offset };
-  }
-
-  @Get('wim-stations/:stationId')
-  async wimStation(@Param('stationId') stationId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return (await this.ctx.registryAdmin.wimStation(stationId)) ?? notFound('WIM station', stationId);
-  }
-
-  @Post('wim-stations')
-  @HttpCode(201)
-  async createWimStation(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const station = parseOr400(wimStationDto, body, 'body');
-    if (await this.ctx.registryAdmin.wimStation(station.stationId)) return fail(409, `WIM station ${station.stationId} exists; use PUT`);
-    return this.changed(await this.ctx.registryAdmin.putWimStation(station));
-  }
-
-  @Put('wim-stations/:stationId')
-  async updateWimStation(@Param('stationId') stationId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const station = parseOr400(wimStationDto, { ...(body as object), stationId }, 'body');
-    if (!(await this.ctx.registryAdmin.wimStation(stationId))) return notFound('WIM station', stationId);
-    return this.changed(await this.ctx.registryAdmin.putWimStation(station));
-  }
-
-  @Delete('wim-stations/:stationId')
-  @HttpCode(204)
-  async deleteWimStation(@Param('stationId') stationId: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.admin(auth);
-    await this.remove('wim_stations', 'WIM station', stationId, (await this.ctx.registryAdmin.wimStation(stationId)) !== undefined);
-  }
-
-  // ─── 货运源头单位 source sites ───
-
-  @Get('source-sites')
-  async sourceSites(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const q = parseOr400(sourceSiteAdminListQuery, query, 'query');
-    return { items: await this.ctx.registryAdmin.sourceSites(q, q), limit: q.limit, offset: q.offset };
-  }
-
-  @Get('source-sites/:sourceSiteId')
-  async sourceSite(@Param('sourceSiteId') sourceSiteId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return (await this.ctx.registryAdmin.sourceSite(sourceSiteId)) ?? notFound('source site', sourceSiteId);
-  }
-
-  @Post('source-sites')
-  @HttpCode(201)
-  async createSourceSite(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const site = parseOr400(sourceSiteDto, body, 'body');
-    if (await this.ctx.registryAdmin.sourceSite(site.sourceSiteId)) return fail(409, `source site ${site.sourceSiteId} exists; use PUT`);
-    if (site.companyId && !(await this.ctx.registryAdmin.companyExists(site.companyId))) return missingReference('companyId', 'company', site.companyId);
-    return this.changed(await this.ctx.registryAdmin.putSourceSite(site));
-  }
-
-  @Put('source-sites/:sourceSiteId')
-  async updateSourceSite(@Param('sourceSiteId') sourceSiteId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    const site = parseOr400(sourceSiteDto, { ...(body as object), sourceSiteId }, 'body');
-    if (!(await this.ctx.registryAdmin.sourceSite(sourceSiteId))) return notFound('source site', sourceSiteId);
-    if (site.companyId && !(await this.ctx.registryAdmin.companyExists(site.companyId))) return missingReference('companyId', 'company', site.companyId);
-    return this.changed(await this.ctx.registryAdmin.putSourceSite(site));
-  }
-
-  @Delete('source-sites/:sourceSiteId')
-  @HttpCode(204)
-  async deleteSourceSite(@Param('sourceSiteId') sourceSiteId: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.admin(auth);
-    await this.remove('source_sites', 'source site', sourceSiteId, (await this.ctx.registryAdmin.sourceSite(sourceSiteId)) !== undefined);
+    const r = this.resources[resource];
+    if (!r) return notFound('registry resource', resource);
+    return action(r);
   }
 }
