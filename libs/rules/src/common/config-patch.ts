@@ -23,3 +23,29 @@ export const mergeConfigPatch = <T>(base: T, override: ConfigPatch<T> | undefine
   }
   return out as T;
 };
+
+/**
+ * What is wrong with a patch against the configuration it patches: keys that are not
+ * settings, and values of another kind than the setting's (a number for a number, an array
+ * for an array, an object for a group). Empty when it applies cleanly. A patch read from a
+ * file is checked with this first, so a misspelt key is an error at start, not a rule that
+ * silently keeps its default.
+ */
+export const configPatchIssues = (base: unknown, patch: unknown, path = ''): string[] => {
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  if (!isPlainObject(patch)) return [`${path || '(root)'}: expected an object`];
+  if (!isPlainObject(base)) return [`${path || '(root)'}: not a group of settings`];
+  const issues: string[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (!Object.hasOwn(base, key)) {
+      issues.push(`${at(key)}: not a setting (known: ${Object.keys(base).join(', ')})`);
+      continue;
+    }
+    const current = base[key];
+    if (isPlainObject(current)) issues.push(...configPatchIssues(current, value, at(key)));
+    else if (Array.isArray(current) ? !Array.isArray(value) : typeof value !== typeof current && current !== null && current !== undefined) {
+      issues.push(`${at(key)}: expected ${Array.isArray(current) ? 'an array' : `a ${typeof current}`}, got ${JSON.stringify(value)}`);
+    }
+  }
+  return issues;
+};

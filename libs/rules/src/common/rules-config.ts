@@ -280,6 +280,11 @@ export const resolveRulesConfig = (
   overridesByRegion: Readonly<Record<string, ConfigPatch<RulesConfig>>>,
   regionCode: string | undefined,
 ): RulesConfig => {
-  const override = regionCode !== undefined ? overridesByRegion[regionCode] : undefined;
-  return override ? mergeConfigPatch<RulesConfig>(base, override) : base;
+  if (regionCode === undefined) return base;
+  // 行政区划代码 nest by prefix (省 13 → 市 1301 → 县 130102): a province's override applies to
+  // its cities and counties, a city's on top of it, the county's last.
+  const applicable = Object.keys(overridesByRegion)
+    .filter((code) => code.length > 0 && regionCode.startsWith(code))
+    .sort((a, b) => a.length - b.length);
+  return applicable.reduce<RulesConfig>((config, code) => mergeConfigPatch<RulesConfig>(config, overridesByRegion[code]), base);
 };
