@@ -34,8 +34,10 @@
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { LIVE_EVENTS, TOPICS, type Bbox, type PositionV1 } from '@roadwatch/contracts';
+import { TOPICS, type Bbox, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
@@ -61,6 +63,7 @@ const clientKind = arg('client', 'light') as ClientKind;
 const feed = arg('feed', 'direct');
 const profiles = (arg('profile', 'both') === 'both' ? ['whole', 'city'] : [arg('profile', 'both')]) as Array<'whole' | 'city'>;
 
+const cores = availableParallelism();
 const logger = createLogger('fanout-bench', 'warn');
 const env = infraEnv();
 const schema = uniqueName('bench_fanout').replace(/[^a-z0-9_]/g, '_');
@@ -94,6 +97,14 @@ await sleep(tickMs / 2);
 const reporter = setInterval(report, tickMs);
 
 // ─── server-side readings ───
+/** Busy and total jiffies of the whole machine (Linux /proc/stat): what every process and the kernel's softirqs (loopback TCP) used. */
+const machine = (): { busy: number; total: number } => {
+  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[];
+  const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  return { busy, total: busy + (idle ?? 0) + (iowait ?? 0) };
+};
+
 /** A histogram's running sum and count (the gateway's tick build time). */
 const histogram = async (name: string): Promise<{ sum: number; count: number }> => {
   const metric = metrics.registry.getSingleMetric(name);
@@ -147,6 +158,8 @@ interface Row {
   max: number;
   serverCpu: number;
   clientCpu: number;
+  machineCpu: number;
+  load1: number;
   rssMb: number;
   buildMs: number;
   ticks: number;
@@ -164,6 +177,8 @@ const fmt = (r: Row): string =>
     `${r.max}`.padStart(6),
     `${r.serverCpu.toFixed(0)}%`.padStart(10),
     `${r.clientCpu.toFixed(0)}%`.padStart(10),
+    `${r.machineCpu.toFixed(0)}%`.padStart(11),
+    r.load1.toFixed(1).padStart(5),
     r.rssMb.toFixed(0).padStart(6),
     `${r.buildMs.toFixed(1)} (${r.ticks}/${r.ticksSeen})`.padStart(15),
     r.failure ? `  FAIL: ${r.failure}` : '',
@@ -174,6 +189,7 @@ const measure = async (clients: number): Promise<Row> => {
   const fromMs = Date.now();
   await Promise.all(children.map((c) => request(c, { cmd: 'reset', fromMs })));
   const cpuFrom = process.cpuUsage();
+  const machineFrom = machine();
   const wallFrom = performance.now();
   const tickFrom = await histogram('roadwatch_live_tick_seconds');
   let rssMax = 0;
@@ -181,6 +197,8 @@ const measure = async (clients: number): Promise<Row> => {
   await sleep(seconds * 1_000);
   const toMs = Date.now();
   const cpu = process.cpuUsage(cpuFrom);
+  const machineTo = machine();
+  const load1 = loadavg()[0] ?? NaN;
   const wallMs = performance.now() - wallFrom;
   const tickTo = await histogram('roadwatch_live_tick_seconds');
   clearInterval(sampler);
@@ -201,6 +219,8 @@ const measure = async (clients: number): Promise<Row> => {
     max: latencies.at(-1) ?? NaN,
     serverCpu: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
     clientCpu: (reports.reduce((s, r) => s + r.cpuMicros, 0) / 1_000 / wallMs) * 100,
+    machineCpu: ((machineTo.busy - machineFrom.busy) / (machineTo.total - machineFrom.total)) * 100 * cores,
+    load1,
     rssMb: rssMax / 2 ** 20,
     buildMs: ticks > 0 ? ((tickTo.sum - tickFrom.sum) / ticks) * 1_000 : NaN,
     ticks,
@@ -222,7 +242,7 @@ const measure = async (clients: number): Promise<Row> => {
 console.log(
   `socket.io fan-out: ${vehicles.toLocaleString('en')} vehicles, one report each per ${tickMs} ms tick (feed: ${feed}); ${clientKind} clients in ${procs} process(es); ${seconds} s per step`,
 );
-const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | RSS MB | build ms/tick (ticks run/seen)';
+const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | machine CPU | load1 | RSS MB | build ms/tick (ticks run/seen)';
 const verdicts: string[] = [];
 console.log('\nbaseline: no clients (the feed alone: building and ingesting 10,000 positions per tick)');
 console.log(HEADER);
@@ -261,7 +281,9 @@ for (const profile of profiles) {
 }
 console.log('');
 for (const v of verdicts) console.log(v);
-console.log(`(${LIVE_EVENTS.positions} events; clients and server on the same ${(await import('node:os')).availableParallelism()} cores)`);
+console.log(
+  `(CPU columns in % of one core: server = this process, client = the client processes, machine = every process and the kernel on all ${cores} cores, other work included; clients and server share those cores)`,
+);
 
 clearInterval(reporter);
 await api.close();
