@@ -10,5 +10,6 @@ export * from './case.repository';
 export * from './registry.repository';
 export * from './daily.repository';
 export * from './quality.repository';
+export * from './relay.repository';
 export { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
 export * from './registry-snapshot';

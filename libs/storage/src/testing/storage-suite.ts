@@ -10,6 +10,7 @@ import { loadMigrations, migrate, type MigrateOptions, type StorageMode } from '
 import type { StoragePool } from '../pool';
 import { PositionRepository, type PositionInsertMethod } from '../position.repository';
 import { RegistryRepository } from '../registry.repository';
+import { RelayRepository } from '../relay.repository';
 import { WimRepository } from '../wim.repository';
 import { alert, caseEvent, position, positions, violation, wim } from './fixtures';
 
@@ -307,6 +308,37 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await registry.company('nobody')).toBeUndefined();
       expect((await registry.wimStation('S1'))?.accuracyClassPct).toBe(5);
       expect((await registry.speedZonesNear(39.9, 116.4)).map((z) => z.segmentId)).toEqual(['G4-1']);
+    });
+
+    it('keeps one 接驳运输 relay per vehicle and night, scoped by the vehicle\'s owner; the detector reads the nights from a date on', async () => {
+      const registry = new RegistryRepository(h.pool);
+      const relays = new RelayRepository(h.pool);
+      await registry.upsertCompany({ companyId: 'CB1', name: '石家庄客运', regionCode: '130100' });
+      await registry.upsertCompany({ companyId: 'CB2', name: '保定客运', regionCode: '130600' });
+      await registry.upsertVehicle({ vehicleId: '冀A9:1', plate: '冀A9', plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'CB1', routeKm: 420 });
+      await registry.upsertVehicle({ vehicleId: '冀F9:1', plate: '冀F9', plateColour: 1, vehicleClass: 'tour_coach', companyId: 'CB2', regionCode: '130602' });
+      const night = { relayPoint: '石家庄北服务区', handingOverDriver: 'D-1', takingOverDriver: '李四', registeredBy: 'cb1' };
+      const first = await relays.upsert({ vehicleId: '冀A9:1', nightDate: '2031-05-01', ...night, latitudeDeg: 38.1, longitudeDeg: 114.5 });
+      expect(first).toMatchObject({ vehicleId: '冀A9:1', nightDate: '2031-05-01', companyId: 'CB1', latitudeDeg: 38.1, longitudeDeg: 114.5 });
+      // The same night again replaces it under the same id; a place can be taken away.
+      const again = await relays.upsert({ vehicleId: '冀A9:1', nightDate: '2031-05-01', ...night, takingOverDriver: '王五' });
+      expect(again).toMatchObject({ relayId: first.relayId, takingOverDriver: '王五' });
+      expect(again).not.toHaveProperty('latitudeDeg');
+      await relays.upsert({ vehicleId: '冀A9:1', nightDate: '2031-05-03', ...night });
+      await relays.upsert({ vehicleId: '冀F9:1', nightDate: '2031-05-02', ...night, registeredBy: 'cb2' });
+      await expect(relays.upsert({ vehicleId: 'nope:1', nightDate: '2031-05-02', ...night })).rejects.toThrow(/no vehicle/);
+      const nights = (q: Parameters<RelayRepository['find']>[0]) => relays.find(q).then((rs) => rs.map((r) => `${r.vehicleId}@${r.nightDate}`));
+      expect(await nights({ fromDate: '2031-05-01', toDate: '2031-05-03' })).toEqual(['冀A9:1@2031-05-01', '冀F9:1@2031-05-02', '冀A9:1@2031-05-03']);
+      expect(await nights({ scope: { companyId: 'CB1' }, fromDate: '2031-05-01' })).toEqual(['冀A9:1@2031-05-01', '冀A9:1@2031-05-03']);
+      expect(await nights({ scope: { regionPrefix: '1306' }, fromDate: '2031-05-01' })).toEqual(['冀F9:1@2031-05-02']);
+      expect(await nights({ vehicleId: '冀A9:1', fromDate: '2031-05-02', toDate: '2031-05-02' })).toEqual([]);
+      expect((await relays.nightsFrom('2031-05-02')).map((r) => r.nightDate)).toEqual(['2031-05-02', '2031-05-03']);
+      // Another company can neither read nor delete it.
+      expect(await relays.get(first.relayId, { companyId: 'CB2' })).toBeUndefined();
+      expect(await relays.delete(first.relayId, { companyId: 'CB2' })).toBe(false);
+      expect(await relays.delete(first.relayId, { companyId: 'CB1' })).toBe(true);
+      expect(await relays.delete(first.relayId)).toBe(false);
+      expect(await nights({ vehicleId: '冀A9:1', fromDate: '2031-05-01' })).toEqual(['冀A9:1@2031-05-03']);
     });
 
     it('computes daily figures per local day once maintenance has run', async () => {
