@@ -1,5 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDetectorConfig } from './config';
+import { DEFAULT_RULES_CONFIG } from '@roadwatch/rules';
+import { loadDetectorConfig, rulesFromConfig } from './config';
+
+const rulesFile = (content: unknown): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'rw-rules-')), 'rules.json');
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+};
 
 describe('detector config: registry sources', () => {
   it('reads vehicles from a file by default and from the database when asked, reloading every minute unless told', () => {
@@ -14,5 +24,25 @@ describe('detector config: registry sources', () => {
   it('refuses two vehicle sources at once rather than silently ignoring one', () => {
     expect(() => loadDetectorConfig({ VEHICLE_REGISTRY_SOURCE: 'database', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' })).toThrow(/VEHICLE_REGISTRY_SOURCE: VEHICLE_REGISTRY_FILE/);
     expect(() => loadDetectorConfig({ SPEED_ZONES_SOURCE: 'postgis' })).toThrow(/SPEED_ZONES_SOURCE/);
+  });
+});
+
+describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
+  it('without a file the rules are RULES.md\'s defaults and no region overrides', () => {
+    expect(rulesFromConfig({})).toEqual({ config: DEFAULT_RULES_CONFIG, overridesByRegion: {} });
+  });
+
+  it('applies the base patch and keeps the per-region patches for the pipeline', () => {
+    const rules = rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { toleranceMs: 60_000 } }, regions: { '13': { quality: { clockSkewMs: 60_000 } } } }) });
+    expect(rules.config.nightBan.toleranceMs).toBe(60_000);
+    expect(rules.config.fatigue).toEqual(DEFAULT_RULES_CONFIG.fatigue);
+    expect(rules.overridesByRegion).toEqual({ '13': { quality: { clockSkewMs: 60_000 } } });
+  });
+
+  it('refuses a misspelt setting, a wrong kind of value and a region that is not a code, naming each', () => {
+    const bad = rulesFile({ base: { nightBan: { toleranceMinutes: 1 } }, regions: { '13': { fatigue: { prewarningLeadMs: '20m' } } } });
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: bad })).toThrow(/base\.nightBan\.toleranceMinutes: not a setting.*regions\.13\.fatigue\.prewarningLeadMs: expected a number/);
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ regions: { hebei: {} } }) })).toThrow(/regions\.hebei.*行政区划代码/);
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ region: {} }) })).toThrow(/RULES_CONFIG_FILE/);
   });
 });

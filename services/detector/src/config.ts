@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { describeZodError, infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { configPatchIssues, DEFAULT_RULES_CONFIG, mergeConfigPatch, type ConfigPatch, type RulesConfig } from '@roadwatch/rules';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { loadVehicleRegistryFile, parseVehicleRegistry } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
@@ -33,6 +34,12 @@ export const detectorEnvSchema = infraEnvSchema.extend({
   /** GeoJSON FeatureCollection of road segments / speed zones (libs/rules/data/sample-roads.geojson is the demo's). */
   ROADS_GEOJSON_FILE: z.string().min(1).optional(),
   FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
+  /**
+   * JSON `{ "base": patch, "regions": { "<行政区划代码 prefix>": patch } }` over RULES.md's
+   * defaults (`DEFAULT_RULES_CONFIG` of @roadwatch/rules): a province's or city's own
+   * thresholds, e.g. a provincial hazmat time-window ban. Checked at start.
+   */
+  RULES_CONFIG_FILE: z.string().min(1).optional(),
 }).refine((env) => env.VEHICLE_REGISTRY_SOURCE !== 'database' || (!env.VEHICLE_REGISTRY_FILE && !env.VEHICLE_REGISTRY_JSON), {
   message: 'VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON are not read with VEHICLE_REGISTRY_SOURCE=database; give one source',
   path: ['VEHICLE_REGISTRY_SOURCE'],
@@ -53,3 +60,32 @@ const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: 
 
 export const restAreasFromConfig = (config: DetectorConfig): RestArea[] =>
   config.REST_AREAS_FILE ? restAreaSchema.parse(JSON.parse(readFileSync(config.REST_AREAS_FILE, 'utf8'))) : [];
+
+const rulesFileSchema = z.object({
+  base: z.record(z.string(), z.unknown()).optional(),
+  regions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+}).strict();
+
+export interface RulesFromConfig {
+  config: RulesConfig;
+  overridesByRegion: Record<string, ConfigPatch<RulesConfig>>;
+}
+
+/** The rules' configuration: RULES.md's defaults with the file's patches, each checked (a misspelt key stops the start). */
+export const rulesFromConfig = (config: Pick<DetectorConfig, 'RULES_CONFIG_FILE'>): RulesFromConfig => {
+  if (!config.RULES_CONFIG_FILE) return { config: DEFAULT_RULES_CONFIG, overridesByRegion: {} };
+  const where = `RULES_CONFIG_FILE ${config.RULES_CONFIG_FILE}`;
+  const parsed = rulesFileSchema.safeParse(JSON.parse(readFileSync(config.RULES_CONFIG_FILE, 'utf8')));
+  if (!parsed.success) throw new Error(`${where}: ${describeZodError(parsed.error)}`);
+  const { base = {}, regions = {} } = parsed.data;
+  const issues = [
+    ...Object.keys(regions).filter((code) => !/^\d{2,12}$/.test(code)).map((code) => `regions.${code}: not a 行政区划代码 prefix (2–12 digits)`),
+    ...configPatchIssues(DEFAULT_RULES_CONFIG, base, 'base'),
+    ...Object.entries(regions).flatMap(([code, patch]) => configPatchIssues(DEFAULT_RULES_CONFIG, patch, `regions.${code}`)),
+  ];
+  if (issues.length > 0) throw new Error(`${where}: ${issues.join('; ')}`);
+  return {
+    config: mergeConfigPatch<RulesConfig>(DEFAULT_RULES_CONFIG, base as ConfigPatch<RulesConfig>),
+    overridesByRegion: regions as Record<string, ConfigPatch<RulesConfig>>,
+  };
+};

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG, type OverloadConfig, type RoadIndex } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import { DetectorMetrics } from './detector-metrics';
@@ -17,6 +17,9 @@ export interface DetectorOptions {
   positionRules?: PositionRules;
   /** Road segments / speed zones for the default rules (see `loadRoadIndex`), or a getter of the index loaded now (`startDatabaseRegistry`). */
   roads?: RoadIndex | (() => RoadIndex | undefined);
+  /** The default rules' thresholds (RULES.md's unless given) and per-region overrides (`rulesFromConfig`). */
+  rulesConfig?: RulesConfig;
+  overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
   overloadConfig?: OverloadConfig;
   reminders?: Partial<FatigueReminderConfig>;
   topics?: Partial<DetectorTopics>;
@@ -55,6 +58,8 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
       options.positionRules ??
       libsPositionRules({
         ...(options.roads ? { roads: options.roads } : {}),
+        ...(options.rulesConfig ? { config: options.rulesConfig } : {}),
+        ...(options.overridesByRegion ? { overridesByRegion: options.overridesByRegion } : {}),
         onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),
       }),
     overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,

@@ -2,7 +2,7 @@ import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createPool } from '@roadwatch/storage';
-import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig } from './config';
+import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig, rulesFromConfig } from './config';
 import { startDatabaseRegistry } from './directory/database-registry';
 import { startDetector } from './detector.service';
 import { loadRoadIndex } from './rules/libs-position-rules';
@@ -11,6 +11,8 @@ import { RedisStateStore } from './state/redis-state-store';
 // Cluster mode: one detector member against real Kafka and Redis. Scale by starting more.
 const logger = createLogger('detector');
 const config = loadDetectorConfig();
+// Before connecting to anything: a bad rules file stops the start with its reasons.
+const rules = rulesFromConfig(config);
 const metrics = new ServiceMetrics('detector');
 const fromDatabase = config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPEED_ZONES_SOURCE === 'database';
 const pool = fromDatabase ? createPool(config.DATABASE_URL, { max: 2, application: 'detector-registry' }) : undefined;
@@ -40,6 +42,8 @@ const detector = await startDetector({
   ...(roads ? { roads } : {}),
   groupId: config.DETECTOR_GROUP_ID,
   offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
+  rulesConfig: rules.config,
+  overridesByRegion: rules.overridesByRegion,
   reminders: { enabled: config.FATIGUE_REMINDERS === 'on', restAreas: restAreasFromConfig(config) },
   logger,
   metrics,

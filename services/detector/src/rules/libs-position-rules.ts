@@ -41,7 +41,13 @@ export interface LibsPositionRulesOptions {
 export const libsPositionRules = (options: LibsPositionRulesOptions = {}): PositionRules => {
   const base = options.config ?? DEFAULT_RULES_CONFIG;
   const overrides = options.overridesByRegion ?? {};
-  const configFor = (facts: VehicleFacts): RulesConfig => resolveRulesConfig(base, overrides, facts.regionCode);
+  // Resolved once per region, not per position: the merge is pure and the overrides fixed.
+  const byRegion = new Map<string | undefined, RulesConfig>();
+  const configFor = (facts: VehicleFacts): RulesConfig => {
+    let config = byRegion.get(facts.regionCode);
+    if (!config) byRegion.set(facts.regionCode, (config = resolveRulesConfig(base, overrides, facts.regionCode)));
+    return config;
+  };
   const relays = options.relays ? { relays: options.relays } : {};
   const roadsNow = typeof options.roads === 'function' ? options.roads : () => options.roads as RoadIndex | undefined;
   const ctxNow = () => {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chinaLocalToEpochMs, type VehicleFacts } from '@roadwatch/domain';
+import type { AlertV1 } from '@roadwatch/contracts';
+import { positionOf, straightReports } from '../../test/support/positions';
+import { libsPositionRules } from './libs-position-rules';
+
+const MIN = 60_000;
+const hazmatIn = (regionCode: string, n: number): VehicleFacts => ({ vehicleId: `冀E1000${n}:2`, plate: `冀E1000${n}`, plateColour: 2, vehicleClass: 'hazmat', regionCode });
+
+/** 20 min of driving from 00:30 local, one report per 30 s. */
+const drive = (facts: VehicleFacts): AlertV1[] => {
+  const rules = libsPositionRules({
+    overridesByRegion: {
+      // 河北 bans hazmat on every road from midnight to 06:00 (a provincial rule, RULES.md §3).
+      '13': { nightBan: { timeWindowBans: [{ id: 'hebei-hazmat-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway', 'national', 'provincial', 'county', 'urban', 'urban_expressway', 'other'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN }] } },
+    },
+  });
+  let state: unknown;
+  const alerts: AlertV1[] = [];
+  for (const report of straightReports(facts.vehicleId, '13800000001', chinaLocalToEpochMs(2026, 11, 24, 0, 30), 40, 60)) {
+    const result = rules.process(facts, state, positionOf(report), report.deviceTimeMs + 500);
+    state = result.state;
+    alerts.push(...result.alerts);
+  }
+  return alerts;
+};
+
+describe('the detector\'s rules apply per-region overrides by the vehicle\'s 行政区划代码', () => {
+  it('a hazmat vehicle registered in a 河北 county is held to the province\'s night ban; one in 北京 is not', () => {
+    expect(drive(hazmatIn('130102', 1)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(1);
+    expect(drive(hazmatIn('110105', 2)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(0);
+  });
+});
