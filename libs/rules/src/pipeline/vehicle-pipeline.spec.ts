@@ -260,6 +260,17 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(state?.quality.date).toBe('2026-11-24');
   });
 
+  it('a report from the future before any valid one counts as invalid on the day it was received, not lost', () => {
+    const receivedAtMs = chinaLocalToEpochMs(2026, 11, 23, 8);
+    const future = positionAt(receivedAtMs + 60 * MIN, { receivedAtMs, latitudeDeg: 39.5, longitudeDeg: 116 });
+    const first = processPosition(truck, undefined, future, DEFAULT_RULES_CONFIG, ctx);
+    expect(first.status).toBe('invalid');
+    expect(first.state.quality).toMatchObject({ date: '2026-11-23', received: 1, invalid: 1 });
+    // The next day's first valid report closes that day with its one invalid report in it.
+    const next = processPosition(truck, first.state, positionAt(chinaLocalToEpochMs(2026, 11, 24, 8), { latitudeDeg: 39.5, longitudeDeg: 116 }), DEFAULT_RULES_CONFIG, ctx);
+    expect(next.closedDays.map((c) => [c.date, c.received, c.invalid])).toEqual([['2026-11-23', 1, 1]]);
+  });
+
   // 60 km/h every 30 s = 500 m stretches; the Track's metres per degree differ from the
   // haversine's by 0.7 ppm, hence "close to" for metres and exact ratios.
   const trackWithOneGap = () => Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN).gap(MIN, 1_500).drive(MIN);

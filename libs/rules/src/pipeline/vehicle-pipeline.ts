@@ -393,7 +393,10 @@ const feed = (
     const timePlausible = !invalid.some((r) => r.field === 'time');
     state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
     if (timePlausible) state.watermarkMs = t;
-    state.quality = bump(bump(timePlausible ? rollCounters(state.quality, t, closedDays) : state.quality, 'received'), 'invalid');
+    // A report whose own time cannot be believed counts on the day being counted — or, before
+    // any day is, on the day it was received, so that it still counts against 数据合格率.
+    const countOnMs = timePlausible ? t : state.quality.date === '' ? position.receivedAtMs : null;
+    state.quality = bump(bump(countOnMs !== null ? rollCounters(state.quality, countOnMs, closedDays) : state.quality, 'received'), 'invalid');
     // One alert per run of invalid reports, keyed by the run's first report.
     if (state.invalidRunStartMs === null) {
       state.invalidRunStartMs = t;
