@@ -33,9 +33,10 @@ export type ApiUser = z.infer<typeof apiUser>;
 
 /**
  * What a role may call (services/api's Scope holds the table, the one source of truth).
- * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed.
+ * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
+ * `relays`: 接驳运输 relay registrations (`/v1/relays`).
  */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin']);
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({

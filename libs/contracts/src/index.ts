@@ -15,3 +15,4 @@ export * from './env.schema';
 export * from './api.schema';
 export * from './vehicle-registry.schema';
 export * from './registry-admin.schema';
+export * from './relay.schema';

@@ -138,3 +138,6 @@ export const sourceSiteDto = withPlace(
   }),
 );
 export type SourceSiteDto = z.infer<typeof sourceSiteDto>;
+
+/** A place inside China and the both-or-neither rule, for the other registrations that name one (relay.schema.ts). */
+export { latitudeDeg as chinaLatitudeDeg, longitudeDeg as chinaLongitudeDeg, withPlace };
