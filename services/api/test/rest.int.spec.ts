@@ -3,8 +3,8 @@ import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import { chinaDateOf, chinaMidnightMs, DAY_MS } from '@roadwatch/domain';
 import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
-import { RegistryRepository, runMaintenance, VehicleQualityRepository, type StoragePool } from '@roadwatch/storage';
-import { uniqueName } from '@roadwatch/testing';
+import { PositionRepository, RegistryRepository, runMaintenance, VehicleQualityRepository, type StoragePool } from '@roadwatch/storage';
+import { samplePosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
 
@@ -272,5 +272,23 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const bad = await get(api.url, '/v1/source-sites?limit=0', tokens['admin']);
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].field).toBe('query.limit');
+  });
+
+  it('reports a day\'s mileage and driving within the range only: the day before the range is not counted', async () => {
+    const registry = new RegistryRepository(pool);
+    await registry.upsertCompany({ companyId: 'C9', name: '里程测试运输', regionCode: '440106' });
+    await registry.upsertVehicle({ vehicleId: 'V9', plate: '粤A99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'C9' });
+    const today = chinaMidnightMs(NOW);
+    // Yesterday 10:00–10:30 the odometer runs 1,000 → 1,030 km; today 10:00–10:30, 1,100 → 1,140 km.
+    const run = (dayStartMs: number, fromKm: number) =>
+      Array.from({ length: 31 }, (_, i) => samplePosition('V9', dayStartMs + 10 * 3_600_000 + i * 60_000, { speedKmh: 80, mileageKm: fromKm + i * (fromKm < 1_050 ? 1 : 40 / 30) }));
+    await new PositionRepository(pool).insertMany([...run(today - DAY_MS, 1_000), ...run(today, 1_100)]);
+    await runMaintenance(pool, { scheduler: 'absent', refreshAll: true });
+    const row = async (fromMs: number, toMs: number) =>
+      (await get(api.url, `/v1/reports/companies?fromMs=${fromMs}&toMs=${toMs}`, tokens['admin'])).body.rows.find((r: { companyId: string }) => r.companyId === 'C9');
+    expect((await row(today, today + DAY_MS)).mileageKm).toBeCloseTo(40, 6);
+    expect((await row(today - DAY_MS, today + DAY_MS)).mileageKm).toBeCloseTo(70, 6);
+    // Half an hour moving each day.
+    expect((await row(today, today + DAY_MS)).drivingHours).toBeCloseTo(0.5, 2);
   });
 });

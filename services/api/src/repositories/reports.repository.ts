@@ -66,7 +66,8 @@ export class ReportsRepository {
          SELECT d.vehicle_id, sum(d.mileage_km) AS km,
                 sum(extract(epoch FROM d.last_report_at - d.first_report_at) / 3600.0 * d.moving_reports::float8 / greatest(d.reports, 1)) AS hours
          FROM vehicle_daily d
-         WHERE d.day >= ${TS('$1')} - interval '1 day' AND d.day < ${TS('$2')} AND d.vehicle_id IN (SELECT vehicle_id FROM fleet)
+         -- The local days overlapping the range: each starts before its end and ends after its start.
+         WHERE d.day > ${TS('$1')} - interval '1 day' AND d.day < ${TS('$2')} AND d.vehicle_id IN (SELECT vehicle_id FROM fleet)
          GROUP BY d.vehicle_id
        ), online AS (
          SELECT DISTINCT p.vehicle_id FROM positions p
