@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
-import { PositionRepository, type StoragePool } from '@roadwatch/storage';
+import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -53,6 +53,8 @@ export interface ApiOptions {
    * refresh): in one process, the detector's and gateway's registries reload at once.
    */
   onRegistryChanged?: () => void;
+  /** Called after every relay registration or deletion (`/v1/relays`): in one process, the detector's relays reload at once. */
+  onRelaysChanged?: () => void;
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
@@ -107,6 +109,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       refreshDirectory();
       options.onRegistryChanged?.();
     },
+    relays: new RelayRepository(pool),
+    onRelaysChanged: () => options.onRelaysChanged?.(),
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
   };

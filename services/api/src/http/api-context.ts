@@ -9,7 +9,7 @@ import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import type { Owner } from '../live/vehicle-directory';
 import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
-import type { PositionRepository } from '@roadwatch/storage';
+import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -25,6 +25,8 @@ export interface ApiContext {
   cases: CasesRepository;
   /** Terminals, drivers, speed zones, WIM stations and source sites (admin). */
   registryAdmin: RegistryAdminRepository;
+  /** 接驳运输 relay registrations (libs/storage's, called with the caller's `scope.filter`). */
+  relays: RelayRepository;
   /** Publish a case event (a decision) on `cases.events`. */
   publishCaseEvent(event: CaseEventV1): Promise<void>;
   now: () => number;
@@ -32,6 +34,8 @@ export interface ApiContext {
   onAcknowledged(event: AlertAckEvent, owner: Owner): void;
   /** The registry changed on this instance: refresh the live feed's owners. */
   onRegistryChanged(): void;
+  /** A relay registration changed on this instance: a detector in the same process reloads them. */
+  onRelaysChanged(): void;
   maxTrackPoints: number;
   openApi: unknown;
 }

@@ -4,12 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
+import { RelaysController } from './relays.controller';
 import { API_CONTEXT } from './tokens';
 
 @Module({})
 class ApiHttpModule {
   static with(ctx: ApiContext): DynamicModule {
-    return { module: ApiHttpModule, controllers: [ApiController, AdminController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
+    return { module: ApiHttpModule, controllers: [ApiController, AdminController, RelaysController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
   }
 }
 

@@ -90,6 +90,8 @@ export const openApiDocument = {
       CaseDecisionRequest: schema(c.caseDecisionRequest),
       CaseReportRequest: schema(c.caseReportRequest),
       CaseCloseRequest: schema(c.caseCloseRequest),
+      RelayRequest: schema(c.relayRequest),
+      Relay: schema(c.relayItem),
     },
   },
   security: [{ bearer: [] }],
@@ -154,6 +156,17 @@ export const openApiDocument = {
         requestBody: { required: true, ...json('CaseCloseRequest') },
         responses: { '200': json('CaseDetail'), '409': json('Error'), ...errors, ...notFound },
       },
+    },
+    '/v1/relays': {
+      get: { summary: '接驳运输 relay registrations of the vehicles in scope (company users: their own), by night from fromDate to toDate (YYYY-MM-DD, inclusive)', parameters: params(c.relayListQuery), responses: { '200': pageOf('Relay'), ...errors } },
+      post: {
+        summary: 'Register a relay (vehicle, driver pair, relay point) for a night: the vehicle is exempt from the 02:00–05:00 rule that night. nightDate is the local date of the night\'s 02:00, yesterday\'s at the earliest; only long_distance_bus and tour_coach vehicles (400 on body.vehicleId otherwise); a vehicle outside the scope is 404. One per vehicle and night: registering the night again replaces it',
+        requestBody: { required: true, ...json('RelayRequest') },
+        responses: { '201': json('Relay'), ...errors, ...notFound },
+      },
+    },
+    '/v1/relays/{relayId}': {
+      delete: { summary: 'Withdraw a relay registration of a vehicle in scope', parameters: params(z.object({}), ['relayId']), responses: { '204': { description: 'deleted' }, ...errors, ...notFound } },
     },
     '/v1/admin/companies': {
       get: { summary: 'Companies (admin)', responses: { '200': pageOf('Company'), ...errors } },

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { InProcessBus } from '@roadwatch/messaging';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import type { StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { startApi, type RunningApi } from '../src/index';
+import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS } from './support';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
+const remove = async (url: string, path: string, token: string): Promise<{ status: number; body: any }> => {
+  const response = await fetch(`${url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json().catch(() => null) };
+};
+const fieldsOf = (body: { issues?: Array<{ field: string }> }): string[] => (body.issues ?? []).map((i) => i.field).sort();
+
+describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)', () => {
+  const schema = uniqueName('api_relays').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let api: RunningApi;
+  let changes = 0;
+  const tokens: Record<string, string> = {};
+  const tonight = chinaDateOf(NOW);
+  const yesterday = chinaDateOf(NOW - DAY_MS);
+  const relay = (vehicleId: string, nightDate = tonight) => ({ vehicleId, nightDate, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四' });
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    // Beside support's heavy trucks (V1 of C1, V2 of C2): a long-distance bus of each company.
+    await pool.query(
+      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, route_km) VALUES
+       ('B1', '粤A80001', 1, 'long_distance_bus', 'C1', 420), ('B2', '粤B80002', 1, 'long_distance_bus', 'C2', 380)`,
+    );
+    api = await startApi({
+      bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-relays-test', { defaultMetrics: false }), seedUsers: USERS,
+      onRelaysChanged: () => (changes += 1), now: () => NOW,
+    });
+    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  it('a company registers a relay for its own bus tonight; the night again replaces it; the change is announced', async () => {
+    const c1 = tokens['c1']!;
+    const before = changes;
+    const created = await post(api.url, '/v1/relays', { ...relay('B1'), latitudeDeg: 23.4, longitudeDeg: 113.2 }, c1);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ vehicleId: 'B1', nightDate: tonight, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'c1', companyId: 'C1', latitudeDeg: 23.4 });
+    expect(created.body.relayId).toEqual(expect.any(String));
+    expect(changes).toBe(before + 1);
+    const again = await post(api.url, '/v1/relays', { ...relay('B1'), takingOverDriver: '王五' }, c1);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ relayId: created.body.relayId, takingOverDriver: '王五' });
+    // Yesterday's night may still be registered (it may not be over for the detector); the day before may not.
+    expect((await post(api.url, '/v1/relays', relay('B1', yesterday), c1)).status).toBe(201);
+    const late = await post(api.url, '/v1/relays', relay('B1', chinaDateOf(NOW - 2 * DAY_MS)), c1);
+    expect(late.status).toBe(400);
+    expect(fieldsOf(late.body)).toEqual(['body.nightDate']);
+  });
+
+  it('another company\'s vehicle is 404, a heavy truck 400 naming the vehicle, a bad body 400 naming each field', async () => {
+    const c1 = tokens['c1']!;
+    const foreign = await post(api.url, '/v1/relays', relay('B2'), c1);
+    expect(foreign.status).toBe(404);
+    expect(JSON.stringify(foreign.body)).not.toContain('long_distance_bus');
+    expect((await post(api.url, '/v1/relays', relay('NOPE'), c1)).status).toBe(404);
+    const truck = await post(api.url, '/v1/relays', relay('V1'), c1);
+    expect(truck.status).toBe(400);
+    expect(fieldsOf(truck.body)).toEqual(['body.vehicleId']);
+    expect(truck.body.message).toContain('heavy_truck');
+    const bad = await post(api.url, '/v1/relays', { vehicleId: 'B1', nightDate: '2026-02-30', relayPoint: '', handingOverDriver: '张三', takingOverDriver: '张三', latitudeDeg: 70, longitudeDeg: 113 }, c1);
+    expect(bad.status).toBe(400);
+    expect(fieldsOf(bad.body)).toEqual(['body.latitudeDeg', 'body.nightDate', 'body.relayPoint', 'body.takingOverDriver']);
+    // Enforcement users have no `relays`; no token is 401.
+    expect((await post(api.url, '/v1/relays', relay('B1'), tokens['enf'])).status).toBe(403);
+    expect((await get(api.url, '/v1/relays', tokens['enf'])).status).toBe(403);
+    expect((await get(api.url, '/v1/relays')).status).toBe(401);
+  });
+
+  it('each sees only the relays in its scope; the admin registers for any company and the operator within its region', async () => {
+    expect((await post(api.url, '/v1/relays', relay('B2'), tokens['c2'])).status).toBe(201);
+    const nights = async (user: string, query = '') =>
+      ((await get(api.url, `/v1/relays${query}`, tokens[user])).body.items as Array<{ vehicleId: string; nightDate: string }>).map((r) => `${r.vehicleId}@${r.nightDate}`);
+    expect(await nights('c1')).toEqual([`B1@${yesterday}`, `B1@${tonight}`]);
+    expect(await nights('c2')).toEqual([`B2@${tonight}`]);
+    expect(await nights('admin', `?fromDate=${tonight}`)).toEqual([`B1@${tonight}`, `B2@${tonight}`]);
+    expect(await nights('c1', '?vehicleId=B2')).toEqual([]);
+    expect(await nights('c1', `?toDate=${yesterday}`)).toEqual([`B1@${yesterday}`]);
+    // op-gz sees region 4401: C1 (440106) but not C2 (440305).
+    expect(await nights('op-gz')).toEqual([`B1@${yesterday}`, `B1@${tonight}`]);
+    expect((await post(api.url, '/v1/relays', relay('B2', chinaDateOf(NOW + DAY_MS)), tokens['op-gz'])).status).toBe(404);
+    const byAdmin = await post(api.url, '/v1/relays', relay('B2', chinaDateOf(NOW + DAY_MS)), tokens['admin']);
+    expect(byAdmin.status).toBe(201);
+    expect(byAdmin.body).toMatchObject({ registeredBy: 'admin', companyId: 'C2' });
+    expect(fieldsOf((await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${yesterday}`, tokens['c1'])).body)).toEqual(['query.toDate']);
+  });
+
+  it('a company deletes its own relay, never another company\'s (404)', async () => {
+    const [own] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c1'])).body.items as Array<{ relayId: string }>;
+    const [other] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c2'])).body.items as Array<{ relayId: string }>;
+    const before = changes;
+    expect((await remove(api.url, `/v1/relays/${other!.relayId}`, tokens['c1']!)).status).toBe(404);
+    expect(changes).toBe(before);
+    expect((await remove(api.url, `/v1/relays/${own!.relayId}`, tokens['c1']!)).status).toBe(204);
+    expect(changes).toBe(before + 1);
+    expect((await remove(api.url, `/v1/relays/${own!.relayId}`, tokens['c1']!)).status).toBe(404);
+    expect((await get(api.url, `/v1/relays?fromDate=${tonight}`, tokens['c2'])).body.items).toHaveLength(2);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await get(api.url, '/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/relays', '/v1/relays/{relayId}']));
+    expect(doc.components.schemas.RelayRequest.required).toEqual(expect.arrayContaining(['vehicleId', 'nightDate', 'relayPoint', 'handingOverDriver', 'takingOverDriver']));
+  });
+});
