@@ -2,7 +2,12 @@ import { z } from 'zod';
 import {
   alertItem,
   apiError,
+  caseCloseRequest,
+  caseDecisionRequest,
+  caseDetail,
   caseListItem,
+  caseReportRequest,
+  companyReportRow,
   loginResponse,
   page,
   sourceSiteItem,
@@ -10,7 +15,12 @@ import {
   vehicleListItem,
   wimStationItem,
   type AlertItem,
+  type CaseCloseRequest,
+  type CaseDecisionRequest,
+  type CaseDetail,
   type CaseListItem,
+  type CaseReportRequest,
+  type CompanyReportRow,
   type LoginResponse,
   type SourceSiteItem,
   type TrackResponse,
@@ -29,6 +39,12 @@ export class ApiHttpError extends Error {
     super(message);
   }
 }
+
+/**
+ * `GET /v1/reports/companies` answers its range with the rows; contracts name only the row
+ * (companyReportRow), so the envelope is stated here.
+ */
+const companyReport = z.object({ fromMs: z.number(), toMs: z.number(), rows: z.array(companyReportRow) });
 
 export const loadSession = (): LoginResponse | undefined => {
   const raw = sessionStorage.getItem(SESSION_KEY);
@@ -97,18 +113,48 @@ export class Api {
     return (await this.get(page(alertItem), `/v1/alerts?${q}`)).items;
   }
 
-  async ack(alertId: string, comment: string): Promise<AlertItem> {
+  private async post<T>(schema: z.ZodType<T>, path: string, body: unknown): Promise<T> {
     try {
-      return await request(alertItem, `/v1/alerts/${encodeURIComponent(alertId)}/ack`, { method: 'POST', body: JSON.stringify({ comment }) }, this.token);
+      return await request(schema, path, { method: 'POST', body: JSON.stringify(body) }, this.token);
     } catch (e) {
       if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
       throw e;
     }
   }
 
+  ack(alertId: string, comment: string): Promise<AlertItem> {
+    return this.post(alertItem, `/v1/alerts/${encodeURIComponent(alertId)}/ack`, { comment });
+  }
+
   /** 一超四罚 cases in scope, newest first (the API orders and scopes them). */
   async cases(limit = 100): Promise<CaseListItem[]> {
     return (await this.get(page(caseListItem), `/v1/cases?limit=${limit}`)).items;
+  }
+
+  /** One case: parties, proposed (or decided) penalties, deadline and event log. */
+  caseDetail(caseId: string): Promise<CaseDetail> {
+    return this.get(caseDetail, `/v1/cases/${encodeURIComponent(caseId)}`);
+  }
+
+  /** Enforcement: decide an opened case. The body is checked against the contract before it leaves. */
+  decideCase(caseId: string, body: CaseDecisionRequest): Promise<CaseDetail> {
+    return this.post(caseDetail, `/v1/cases/${encodeURIComponent(caseId)}/decision`, caseDecisionRequest.parse(body));
+  }
+
+  /** Enforcement: 抄告 a decided case (超限规定 第44条). */
+  reportCase(caseId: string, body: CaseReportRequest): Promise<CaseDetail> {
+    return this.post(caseDetail, `/v1/cases/${encodeURIComponent(caseId)}/report`, caseReportRequest.parse(body));
+  }
+
+  /** Enforcement: close a decided or reported case with its outcome. */
+  closeCase(caseId: string, body: CaseCloseRequest): Promise<CaseDetail> {
+    return this.post(caseDetail, `/v1/cases/${encodeURIComponent(caseId)}/close`, caseCloseRequest.parse(body));
+  }
+
+  /** Per-company figures (上线率, violations, 联网联控 quality rates) over [fromMs, toMs). */
+  async companyReport(fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
+    const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs) });
+    return (await this.get(companyReport, `/v1/reports/companies?${q}`)).rows;
   }
 
   /** WIM stations in scope (map layer; roles with the `wim` capability). */

@@ -10,6 +10,7 @@ import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
+import { ReportsPanel } from './ui/reports-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -109,7 +110,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
   const side = h('div', { class: 'side' });
   const showCases = can('cases') && CASE_ROLES.has(session.user.role);
-  const cases = new CasesPanel(api);
+  const cases = new CasesPanel(api, session.user.role);
   const casesEl = cases.el;
   if (showCases) {
     const tabAlerts = h('button', { type: 'button', class: 'tab active', i18n: 'tab.alerts' });
@@ -131,6 +132,28 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   }
   side.append(feed.el, casesEl);
 
+  // 报表: a view over the whole workspace (the table is wider than the side panel), for
+  // roles with the `reports` capability; the map keeps running beneath it.
+  const reports = can('reports') ? new ReportsPanel(api) : undefined;
+  const views = reports
+    ? (() => {
+        const toMap = h('button', { type: 'button', class: 'view active', i18n: 'view.map', 'data-testid': 'view-map' });
+        const toReports = h('button', { type: 'button', class: 'view', i18n: 'tab.reports', 'data-testid': 'tab-reports' });
+        toMap.addEventListener('click', () => {
+          reports.hide();
+          toMap.classList.add('active');
+          toReports.classList.remove('active');
+          map.map.resize();
+        });
+        toReports.addEventListener('click', () => {
+          void reports.show();
+          toReports.classList.add('active');
+          toMap.classList.remove('active');
+        });
+        return h('nav', { class: 'views' }, toMap, toReports);
+      })()
+    : undefined;
+
   const logout = () => {
     clearSession();
     app.destroy();
@@ -141,6 +164,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     'header',
     { class: 'topbar' },
     h('h1', { i18n: 'app.title' }),
+    views,
     liveBadge,
     h('span', { class: 'vehicles' }, tr('vehicles.count'), ': ', countEl),
     h('span', { class: 'spacer' }),
@@ -148,7 +172,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     langToggle,
     h('button', { type: 'button', class: 'logout', i18n: 'logout', onclick: () => logout() }),
   );
-  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side)));
+  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el)));
   map.map.resize();
 
   // Initial state over REST: every visible vehicle and recent alerts; live updates follow.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertRule, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule, caseCloseRequest, caseEventV1, caseParty, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
+import { SOURCE_UNIT_CONDUCTS } from './cases/case-workflow';
 import { messages, setLang, t } from './i18n';
 
 describe('i18n dictionary', () => {
@@ -15,6 +16,14 @@ describe('i18n dictionary', () => {
     for (const c of vehicleClass.options) expect(messages).toHaveProperty([`class.${c}`]);
     for (const r of alertRule.options) expect(messages).toHaveProperty([`rule.${r}`]);
     for (const s of severity.options) expect(messages).toHaveProperty([`severity.${s}`]);
+  });
+
+  it('covers every case status, party, event type, source-unit conduct and closing outcome in the contracts', () => {
+    for (const s of caseStatus.options) expect(messages).toHaveProperty([`caseStatus.${s}`]);
+    for (const p of caseParty.options) expect(messages).toHaveProperty([`party.${p}`]);
+    for (const e of caseEventV1.shape.type.options) expect(messages).toHaveProperty([`caseEvent.${e}`]);
+    for (const c of SOURCE_UNIT_CONDUCTS) expect(messages).toHaveProperty([`conduct.${c}`]);
+    for (const o of caseCloseRequest.shape.outcome.options) expect(messages).toHaveProperty([`outcome.${o}`]);
   });
 
   it('defaults to Chinese and switches to English', () => {

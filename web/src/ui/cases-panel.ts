@@ -1,26 +1,45 @@
-import type { CaseListItem } from '@roadwatch/contracts';
+import type { ApiRole, CaseListItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
+import { CaseDetailView } from './case-detail';
 import { fmtTime, h } from './dom';
 
 /**
- * 一超四罚 cases (read-only list; deciding a case is for a later screen). Loaded when the
- * tab is first shown and on refresh.
+ * 一超四罚 cases: the list, loaded when the tab is first shown and on refresh; a click
+ * opens the case (its detail and, for enforcement users, its next step) in its place.
  */
 export class CasesPanel {
   readonly el: HTMLElement;
   private readonly list = h('ol', { class: 'case-list', 'data-testid': 'case-list' });
+  private readonly listView: HTMLElement;
+  private readonly detail: CaseDetailView;
   private items: CaseListItem[] | undefined;
   private error: string | undefined;
 
-  constructor(private readonly api: Api) {
-    this.el = h(
-      'section',
-      { class: 'cases', hidden: true, 'data-testid': 'cases' },
+  constructor(private readonly api: Api, role: ApiRole) {
+    this.detail = new CaseDetailView(api, role, () => this.closeDetail());
+    this.detail.el.hidden = true;
+    this.listView = h(
+      'div',
+      { class: 'case-list-view' },
       h('header', {}, h('h3', { i18n: 'cases.title' }), h('button', { type: 'button', i18n: 'cases.refresh', onclick: () => void this.load() })),
       this.list,
     );
+    this.el = h('section', { class: 'cases', hidden: true, 'data-testid': 'cases' }, this.listView, this.detail.el);
     onLangChange(() => this.render());
+  }
+
+  private openDetail(caseId: string): void {
+    this.listView.hidden = true;
+    this.detail.el.hidden = false;
+    void this.detail.open(caseId);
+  }
+
+  /** Back to the list, reloaded: the case may have moved on. */
+  private closeDetail(): void {
+    this.detail.el.hidden = true;
+    this.listView.hidden = false;
+    void this.load();
   }
 
   async show(): Promise<void> {
@@ -52,7 +71,7 @@ export class CasesPanel {
       ...this.items.map((c) =>
         h(
           'li',
-          { class: `case-row status-${c.status}${c.flaggedForReview ? ' flagged' : ''}`, 'data-case-id': c.caseId },
+          { class: `case-row status-${c.status}${c.flaggedForReview ? ' flagged' : ''}`, 'data-case-id': c.caseId, onclick: () => this.openDetail(c.caseId) },
           h('div', { class: 'row-top' }, h('span', { class: 'plate' }, c.plate ?? c.vehicleId), h('span', { class: 'case-status' }, t(`caseStatus.${c.status}`)), h('time', {}, fmtTime(c.measuredAtMs ?? c.openedAtMs))),
           h('div', {}, `${t('cases.gross')} ${kg(c.confirmedGrossKg)} · ${t('cases.excess')} ${kg(c.excessKg)}`, c.isBaiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
           h(
