@@ -3,7 +3,7 @@
  * figures; not a test).
  *
  *   npx tsx loadtests/socket-fanout.bench.ts [--profile both|whole|city] [--client light|full]
- *     [--steps 25,50,100,200,400,800,1600] [--vehicles 10000] [--tick 1000] [--seconds 8]
+ *     [--steps 50,100,200,300,400,600,800,1200,1600] [--vehicles 10000] [--tick 1000] [--seconds 8]
  *     [--warmup 2] [--procs 2] [--feed direct|bus]
  *
  * One API instance (services/api `startApi`, real PostgreSQL for its users table, no
@@ -54,7 +54,7 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const vehicles = Number(arg('vehicles', '10000'));
-const steps = arg('steps', '25,50,100,200,400,800,1600').split(',').map(Number);
+const steps = arg('steps', '50,100,200,300,400,600,800,1200,1600').split(',').map(Number);
 const seconds = Number(arg('seconds', '8'));
 const warmupMs = Number(arg('warmup', '2')) * 1_000;
 const tickMs = Number(arg('tick', '1000'));
@@ -218,7 +218,7 @@ const measure = async (clients: number): Promise<Row> => {
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
     serverCpu: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
-    clientCpu: (reports.reduce((s, r) => s + r.cpuMicros, 0) / 1_000 / wallMs) * 100,
+    clientCpu: reports.reduce((s, r) => s + (r.cpuMicros / 1_000 / r.wallMs) * 100, 0),
     machineCpu: ((machineTo.busy - machineFrom.busy) / (machineTo.total - machineFrom.total)) * 100 * cores,
     load1,
     rssMb: rssMax / 2 ** 20,

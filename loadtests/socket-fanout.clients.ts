@@ -43,8 +43,9 @@ export interface ClientReport {
   minBatchesPerClient: number;
   /** Receive time − the server tick that built the batch, one entry per batch, ms. */
   latenciesMs: number[];
-  /** This process's CPU time in the window, µs (user + system). */
+  /** This process's CPU time from reset to report, µs (user + system), and that time. */
   cpuMicros: number;
+  wallMs: number;
 }
 
 const arg = (name: string): string => {
@@ -281,6 +282,7 @@ if (process.send) {
   // One entry per batch received since the window opened, whatever tick built it.
   let received: Array<{ counters: Counters; tickMs: number; latencyMs: number; positions: () => number }> = [];
   let cpuFrom = process.cpuUsage();
+  let wallFrom = performance.now();
   const onBatch: OnBatch = (counters, tickMs, positions) => {
     if (tickMs >= fromMs) received.push({ counters, tickMs, latencyMs: Date.now() - tickMs, positions });
   };
@@ -302,6 +304,7 @@ if (process.send) {
         fromMs = command.fromMs;
         received = [];
         cpuFrom = process.cpuUsage();
+        wallFrom = performance.now();
         send({ reply: 'reset' });
       } else if (command.cmd === 'report') {
         const cpu = process.cpuUsage(cpuFrom);
@@ -319,6 +322,7 @@ if (process.send) {
             minBatchesPerClient: clients.reduce((min, c) => Math.min(min, c.counters.batches), Infinity),
             latenciesMs: inWindow.map((r) => r.latencyMs),
             cpuMicros: cpu.user + cpu.system,
+            wallMs: performance.now() - wallFrom,
           },
         });
         fromMs = Infinity;
