@@ -16,7 +16,9 @@ export const detectorEnvSchema = infraEnvSchema.extend({
   OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
   /**
    * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
-   * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS).
+   * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
+   * 接驳运输 relay registrations of the nights from yesterday on are read too (the 02:00–05:00 rule's exemption);
+   * with `file` there are none.
    */
   VEHICLE_REGISTRY_SOURCE: z.enum(['file', 'database']).default('file'),
   /** The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
@@ -27,7 +29,7 @@ export const detectorEnvSchema = infraEnvSchema.extend({
    * over ROADS_GEOJSON_FILE when that is given too (a segment id in both: the database's wins). `none`: the file alone.
    */
   SPEED_ZONES_SOURCE: z.enum(['none', 'database']).default('none'),
-  /** Reload period of the database registry (vehicles and speed zones). */
+  /** Reload period of the database registry (vehicles with their relay registrations, and speed zones). */
   REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
   REST_AREAS_FILE: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import { DetectorMetrics } from './detector-metrics';
@@ -17,6 +17,8 @@ export interface DetectorOptions {
   positionRules?: PositionRules;
   /** Road segments / speed zones for the default rules (see `loadRoadIndex`), or a getter of the index loaded now (`startDatabaseRegistry`). */
   roads?: RoadIndex | (() => RoadIndex | undefined);
+  /** The 接驳运输 registrations for the default rules' 02:00–05:00 rule (`startDatabaseRegistry`'s `relays`); none: no vehicle is exempt. */
+  relays?: RelayLookup;
   /** The default rules' thresholds (RULES.md's unless given) and per-region overrides (`rulesFromConfig`). */
   rulesConfig?: RulesConfig;
   overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
@@ -58,6 +60,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
       options.positionRules ??
       libsPositionRules({
         ...(options.roads ? { roads: options.roads } : {}),
+        ...(options.relays ? { relays: options.relays } : {}),
         ...(options.rulesConfig ? { config: options.rulesConfig } : {}),
         ...(options.overridesByRegion ? { overridesByRegion: options.overridesByRegion } : {}),
         onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),

@@ -1,7 +1,7 @@
 export { startDetector, type DetectorOptions, type RunningDetector } from './detector.service';
 export { DetectorProcessor, DEFAULT_DETECTOR_TOPICS, type DetectorTopics } from './detector.processor';
 export { unknownVehicleFacts, type VehicleDirectory } from './directory/vehicle-directory';
-export { databaseRoadsLoader, reloadingDirectory, startDatabaseRegistry, type DatabaseRegistry } from './directory/database-registry';
+export { databaseRelaysLoader, databaseRoadsLoader, relayLookupOf, reloadingDirectory, startDatabaseRegistry, type DatabaseRegistry } from './directory/database-registry';
 export { DEFAULT_FATIGUE_REMINDER_CONFIG, fatigueReminderOf, type FatigueReminderConfig, type RestArea } from './reminders/fatigue-reminder';
 export type { PositionRules, PositionRuleResult } from './rules/position-rules.port';
 export { libsPositionRules, loadRoadIndex, type LibsPositionRulesOptions } from './rules/libs-position-rules';

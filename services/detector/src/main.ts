@@ -23,6 +23,8 @@ const registry = pool
       logger,
       vehicles: config.VEHICLE_REGISTRY_SOURCE === 'database',
       speedZones: config.SPEED_ZONES_SOURCE === 'database',
+      // 接驳运输 registrations are made for the registry's vehicles: read with them, from the same database.
+      relays: config.VEHICLE_REGISTRY_SOURCE === 'database',
       roadsFile: config.ROADS_GEOJSON_FILE,
     })
   : undefined;
@@ -40,6 +42,7 @@ const detector = await startDetector({
   stateStore,
   directory,
   ...(roads ? { roads } : {}),
+  ...(registry?.relays ? { relays: registry.relays } : {}),
   groupId: config.DETECTOR_GROUP_ID,
   offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
   rulesConfig: rules.config,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { VehicleRegistry } from '@roadwatch/domain';
-import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
+import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
+import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { Reloader, type Logger } from '@roadwatch/runtime';
-import { loadSpeedZoneFeatures, loadVehicleRegistry, type Queryable } from '@roadwatch/storage';
+import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, type Queryable, type RelayRecord } from '@roadwatch/storage';
 import type { VehicleDirectory } from './vehicle-directory';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
@@ -33,6 +33,21 @@ export const databaseRoadsLoader = (db: Queryable, options: { file?: string | un
   };
 };
 
+/** The 02:00–05:00 rule's lookup over the registrations loaded: one per vehicle and night. */
+export const relayLookupOf = (records: readonly RelayRecord[]): RelayLookup => {
+  const byNight = new Map<string, RelayRegistration>(
+    records.map((r) => [`${r.vehicleId}|${r.nightDate}`, { vehicleId: r.vehicleId, nightDate: r.nightDate, relayPoint: r.relayPoint }]),
+  );
+  return (vehicleId, nightDate) => byNight.get(`${vehicleId}|${nightDate}`);
+};
+
+/**
+ * The relay registrations of the nights from yesterday on (local dates), as a lookup: older
+ * nights are over, and a detector that judges them now (a replay) judges them without a relay.
+ */
+export const databaseRelaysLoader = (db: Queryable, now: () => number = Date.now): (() => Promise<RelayLookup>) =>
+  async () => relayLookupOf(await loadRelayNights(db, chinaDateOf(now() - DAY_MS)));
+
 export interface DatabaseRegistry {
   /** Undefined when the vehicles come from elsewhere. */
   directory?: VehicleDirectory;
@@ -40,14 +55,19 @@ export interface DatabaseRegistry {
   vehicles?: { readonly current: VehicleRegistry };
   /** Undefined when the roads come from elsewhere. */
   roads?: () => RoadIndex;
-  /** Reload now (an administrator's change in the same process). */
+  /** The 接驳运输 registrations loaded now; undefined when not read from the database. */
+  relays?: RelayLookup;
+  /** Reload now (an administrator's change in the same process): everything read from the database. */
   reload(): Promise<void>;
+  /** Reload the relay registrations alone (a registration through the API in the same process). */
+  reloadRelays(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * The registry read from PostgreSQL and reloaded every `intervalMs`: vehicles (with their
- * terminals) and/or speed zones. A failed reload keeps the last one (Reloader).
+ * terminals), speed zones and/or 接驳运输 relay registrations. A failed reload keeps the
+ * last one (Reloader).
  */
 export const startDatabaseRegistry = async (options: {
   db: Queryable;
@@ -55,8 +75,11 @@ export const startDatabaseRegistry = async (options: {
   logger: Logger;
   vehicles: boolean;
   speedZones: boolean;
+  relays?: boolean;
   roadsFile?: string | undefined;
   rulesConfig?: RulesConfig;
+  /** The clock that says which nights are yesterday's and later (tests). */
+  now?: () => number;
 }): Promise<DatabaseRegistry> => {
   const { db, intervalMs, logger } = options;
   const vehicles = options.vehicles
@@ -77,14 +100,21 @@ export const startDatabaseRegistry = async (options: {
         onLoaded: (index) => logger.debug({ segments: index.features.length }, 'road index loaded'),
       })
     : undefined;
+  const relays = options.relays
+    ? await Reloader.start<RelayLookup>({ name: 'relay registrations', load: databaseRelaysLoader(db, options.now), intervalMs, logger })
+    : undefined;
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
     ...(roads ? { roads: () => roads.current } : {}),
+    ...(relays ? { relays: (vehicleId: string, nightDate: string) => relays.current(vehicleId, nightDate) } : {}),
     reload: async () => {
-      await Promise.all([vehicles?.reload(), roads?.reload()]);
+      await Promise.all([vehicles?.reload(), roads?.reload(), relays?.reload()]);
+    },
+    reloadRelays: async () => {
+      await relays?.reload();
     },
     close: async () => {
-      await Promise.all([vehicles?.close(), roads?.close()]);
+      await Promise.all([vehicles?.close(), roads?.close(), relays?.close()]);
     },
   };
 };
