@@ -145,6 +145,7 @@ const dict = {
   'case.actions': { zh: '办理', en: 'Actions' },
   'case.decide': { zh: '作出决定', en: 'Decide' },
   'case.decideHint': { zh: '留空即按拟处罚决定；调整罚款须在法定幅度内', en: 'Leave empty to decide as proposed; an adjusted fine must lie in the legal range' },
+  'case.fine': { zh: '罚款', en: 'Fine' },
   'case.fineYuan': { zh: '罚款（元）', en: 'Fine (¥)' },
   'case.conduct': { zh: '认定行为', en: 'Conduct established' },
   'case.conductNone': { zh: '— 请选择 —', en: '— choose —' },

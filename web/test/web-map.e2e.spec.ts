@@ -5,18 +5,23 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { chinaDateOf } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
+import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, createPool, dropStorageSchema, migrate, PositionRepository, RegistryRepository, runMaintenance } from '@roadwatch/storage';
+import { AlertRepository, CaseRepository, createPool, dropStorageSchema, migrate, PositionRepository, RegistryRepository, runMaintenance, VehicleQualityRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
+import { startCases, type RunningCases } from '@roadwatch/cases';
 
 /**
  * The live map end to end: vite builds the app, the real API serves it (staticDir) over
  * real PostgreSQL and the in-process bus, and headless Chromium logs in, sees the
  * vehicles published on `telemetry.positions`, gets an alert in the feed within a
- * second, and a company user sees only its own vehicles.
+ * second, and a company user sees only its own vehicles and its own row of the 报表.
+ * services/cases opens 一超四罚 cases from violations on the bus, and an enforcement
+ * user takes one through 决定 → 抄告 → 结案.
  */
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = resolve(webDir, '../artifacts');
@@ -118,6 +123,7 @@ describe('web: live map in real Chromium against the real API', () => {
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
+  let cases: RunningCases;
   let browser: Browser;
   let publisher: NodeJS.Timeout | undefined;
   let step = 0;
@@ -127,7 +133,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
+    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.caseEvents].map((topic) => ({ topic, partitions: 2 })));
     api = await startApi({
       bus,
       pool,
@@ -178,12 +184,16 @@ describe('web: live map in real Chromium against the real API', () => {
       void bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) }))).catch((e: Error) => logger.error(e.message));
     }, 300);
 
+    // services/cases, as deployed: it opens a case for each violation on `violations.overload`.
+    cases = await startCases({ bus, pool, logger, metrics: new ServiceMetrics('web-e2e-cases', { defaultMetrics: false }) });
+
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
     mkdirSync(artifacts, { recursive: true });
   });
 
   afterAll(async () => {
     clearInterval(publisher);
+    await cases?.close();
     await browser?.close();
     await api?.close();
     await bus.close();
@@ -425,6 +435,158 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.waitForTimeout(1_000);
     expect(refused).toEqual([]);
     expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a company user opens 报表 and sees its own company\'s row only: 上线率 and the quality rates, those below the assessment floors marked', async () => {
+    // Today's quality counters (the detector's job): 数据合格率 70% and a drifting vehicle score zero; 轨迹完整率 95% does not.
+    await new VehicleQualityRepository(pool).upsertMany([
+      {
+        v: 1, vehicleId: 'WEB-V1', date: chinaDateOf(Date.now()), final: false, computedAtMs: Date.now(),
+        received: 100, valid: 69, invalid: 30, drift: 1, duplicate: 0, late: 0, trackM: 20_000, completeTrackM: 19_000, incompleteGaps: 1, movedThroughGaps: 0,
+      },
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    recordLog(page);
+    await logIn(page, api.url, 'c1', 'c1-pass');
+    await page.click('[data-testid=tab-reports]');
+    await page.waitForSelector('[data-testid=reports]:not([hidden]) [data-testid=report-table] tbody tr', { timeout: 10_000 });
+    // Only its own company, whatever else the registry holds (WEBC2 has vehicles too).
+    expect(await page.$$eval('[data-testid=report-table] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-company-id')))).toEqual(['WEBC1']);
+    const cell = (col: string) => page.textContent(`[data-testid=report-table] tbody tr td[data-col="report.${col}"]`);
+    // Two vehicles, one with archived reports in the last hour: 上线率 50.0%.
+    expect(await cell('company')).toBe('一号旅游客运');
+    expect(await cell('vehicles')).toBe('2');
+    expect(await cell('onlineRate')).toBe('50.0%');
+    expect(await cell('trackCompleteness')).toBe('95.0%');
+    expect(await cell('dataQualifiedRate')).toBe('70.0%');
+    expect(await cell('driftVehicleRate')).toBe('100.0%');
+    const marked = await page.$$eval('[data-testid=report-table] td.below-floor', (tds) => tds.map((td) => td.getAttribute('data-col')));
+    expect(marked).toEqual(['report.dataQualifiedRate', 'report.driftVehicleRate']);
+    // The default range is the last 7 local days.
+    const from = await page.inputValue('[data-testid=report-from]');
+    const to = await page.inputValue('[data-testid=report-to]');
+    expect(to).toBe(chinaDateOf(Date.now()));
+    expect(Date.parse(to) - Date.parse(from)).toBe(6 * 86_400_000);
+    // A range over 31 days is refused in the page, before any request.
+    await page.fill('[data-testid=report-from]', '2020-01-01');
+    await page.click('.report-form button[type=submit]');
+    expect(await page.textContent('[data-testid=report-status]')).toBe('每次最多查询31天');
+    // The CSV is built in the browser from the rows on screen.
+    await page.fill('[data-testid=report-from]', from);
+    await page.click('.report-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=report-status]')?.textContent === '');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
+    expect(download.suggestedFilename()).toBe(`company-report_${from}_${to}.csv`);
+    await page.screenshot({ path: join(artifacts, 'web-reports-company.png') });
+    // Back to the map.
+    await page.click('[data-testid=view-map]');
+    expect(await page.$('[data-testid=reports]:not([hidden])')).toBeNull();
+    expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'))).toEqual([]);
+    await page.close();
+  });
+
+  it('an enforcement user opens a case and takes it through 决定, 抄告 and 结案; the API\'s refusal is shown as it said it', async () => {
+    // Two 百吨王 weighings of the heavy truck at the WIM station, as ingest-wim and the overload rule produce them.
+    const violationAt = (measuredAtMs: number): OverloadViolationV1 => {
+      const m: WimMeasurementV1 = {
+        v: 1, measurementId: `WEB-ST1/${measuredAtMs}`, stationId: 'WEB-ST1', stationRecordId: String(measuredAtMs), lane: 1, direction: 'N', measuredAtMs, plate: '冀C·E2E03', plateColour: 2,
+        axleCount: 6, axleWeightsKg: Array<number>(6).fill(17_000), axleSpacingsMm: [], grossKg: 102_000, speedKmh: 30, imageRefs: [], accuracyClassPct: 5, receivedAtMs: measuredAtMs,
+      };
+      const a = assessOverload(m, { vehicleId: 'WEB-V3', plate: '冀C·E2E03', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WEBC2' }, resolveOverloadConfig());
+      if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
+      return toOverloadViolationV1(a, m, measuredAtMs);
+    };
+    const first = violationAt(Date.now() - 7_200_000);
+    const second = violationAt(Date.now() - 3_600_000);
+    await bus.publish(TOPICS.overloadViolations, [first, second].map((v) => ({ key: v.vehicleId, value: v })));
+    const store = new CaseRepository(pool);
+    const caseIds = [first, second].map((v) => `case:${v.violationId}`);
+    for (const id of caseIds) {
+      const deadline = Date.now() + 10_000;
+      while ((await store.get(id))?.penalties.length !== 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect((await store.get(id))?.penalties, id).toHaveLength(4);
+    }
+    const [caseA, caseB] = caseIds as [string, string];
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    recordLog(page);
+    await page.goto(api.url);
+    await page.fill('input[name=username]', 'enf');
+    await page.fill('input[name=password]', 'enf-pass');
+    await page.click('button[type=submit]');
+    const row = (id: string) => `[data-testid=case-list] [data-case-id="${id}"]`;
+    await page.waitForSelector(row(caseA), { timeout: 15_000 });
+    const status = () => page.getAttribute('[data-testid=case-detail] [data-testid=case-status]', 'data-status');
+    const statusText = () => page.textContent('[data-testid=case-detail] [data-testid=case-status]');
+
+    // Two officers at once: while this one has case B's decision form open, another decides it; the API's 409 is shown.
+    await page.click(row(caseB));
+    await page.waitForSelector('[data-testid=case-detail] [data-action=decide]');
+    await page.click('[data-testid=case-detail] [data-action=decide]');
+    const enfLogin = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'enf', password: 'enf-pass' }) });
+    const { token } = (await enfLogin.json()) as { token: string };
+    const other = await fetch(`${api.url}/v1/cases/${encodeURIComponent(caseB)}/decision`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    expect(other.status).toBe(200);
+    await page.click('[data-testid=case-form-decide] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=case-action-error]')?.textContent?.includes('already decided'), undefined, { timeout: 5_000 });
+    expect(await page.textContent('[data-testid=case-action-error]')).toBe(`操作失败: case ${caseB} is already decided`);
+    await page.click('[data-testid=case-detail] .case-back');
+
+    // Case A: the four parties (driver and source unit still to be established), 百吨王 flagged for review.
+    await page.waitForSelector(row(caseA));
+    await page.click(row(caseA));
+    await page.waitForSelector('[data-testid=case-detail] [data-testid=case-parties]');
+    expect(await status()).toBe('opened');
+    expect(await statusText()).toBe('待处理');
+    expect(await page.$$eval('[data-testid=case-parties] dd', (dds) => dds.map((d) => d.getAttribute('data-party')))).toEqual(['driver', 'vehicle_owner', 'transport_company', 'source_unit']);
+    expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('待查明');
+    expect(await page.textContent('[data-testid=case-review]')).toContain('百吨王');
+    expect(await page.textContent('[data-testid=case-deadline]')).toContain('作出决定后计算');
+    expect(await page.$$eval('[data-testid=case-events] li', (lis) => lis.length)).toBe(9);
+
+    // 决定: a driver's fine outside ¥500–¥2,000 is refused in the page; within it, the case is decided.
+    await page.click('[data-testid=case-detail] [data-action=decide]');
+    await page.fill('[data-testid=case-form-decide] input[name=fine-driver]', '3000');
+    await page.click('[data-testid=case-form-decide] button[type=submit]');
+    expect(await page.textContent('[data-testid=case-form-decide] fieldset[data-party=driver] .case-error')).toBe('超出法定幅度 ¥500–¥2,000');
+    expect(await status()).toBe('opened');
+    await page.fill('[data-testid=case-form-decide] input[name=fine-driver]', '800');
+    await page.fill('[data-testid=case-form-decide] input[name=comment]', '现场核实');
+    await page.click('[data-testid=case-form-decide] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'decided', undefined, { timeout: 5_000 });
+    expect(await statusText()).toBe('已决定');
+    expect(await page.textContent('[data-testid=case-penalties] [data-party=driver]')).toContain('¥800');
+    expect(await page.textContent('[data-testid=case-deadline]')).toMatch(/应于\d{4}-\d{2}-\d{2}前抄告/);
+
+    // 抄告 to the vehicle's home authority; the authority is required.
+    await page.click('[data-testid=case-detail] [data-action=report]');
+    await page.click('[data-testid=case-form-report] button[type=submit]');
+    expect(await page.textContent('[data-testid=case-form-report] [data-testid=case-action-error]')).toBe('抄告单位: 必填');
+    await page.fill('[data-testid=case-form-report] input[name=reportedTo]', '河北省沧州市交通运输局');
+    await page.fill('[data-testid=case-form-report] input[name=reference]', '京治超抄〔2026〕18号');
+    await page.click('[data-testid=case-form-report] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'reported', undefined, { timeout: 5_000 });
+    expect(await statusText()).toBe('已抄告');
+    expect(await page.$$eval('[data-testid=case-detail] [data-action]', (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['close']);
+
+    // 结案 with its outcome.
+    await page.click('[data-testid=case-detail] [data-action=close]');
+    await page.selectOption('[data-testid=case-form-close] select[name=outcome]', 'penalties_executed');
+    await page.fill('[data-testid=case-form-close] input[name=comment]', '罚款已缴');
+    await page.click('[data-testid=case-form-close] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'closed', undefined, { timeout: 5_000 });
+    expect(await statusText()).toBe('已结案');
+    expect(await page.$('[data-testid=case-actions]')).toBeNull();
+    const log = await page.$$eval('[data-testid=case-events] li', (lis) => lis.map((li) => li.getAttribute('data-type')));
+    expect(log.slice(-3)).toEqual(['decided', 'reported', 'closed']);
+    expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('处罚已执行 · 罚款已缴');
+    await page.screenshot({ path: join(artifacts, 'web-case-closed.png') });
+
+    // The list says so too.
+    await page.click('[data-testid=case-detail] .case-back');
+    await page.waitForFunction((id) => document.querySelector(`[data-case-id="${id}"] .case-status`)?.textContent === '已结案', caseA, { timeout: 5_000 });
+    expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiRole, CaseDetail } from '@roadwatch/contracts';
+import { caseParty, type ApiRole, type CaseDetail } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import {
   caseActions,
@@ -17,6 +17,8 @@ import { fmtTime, h } from './dom';
 
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
 const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `${(kg / 1000).toFixed(1)} t`);
+/** The parties in the contract's order (driver, vehicle / owner, company, source unit), whatever order the API lists them in. */
+const byParty = <T extends { party: CaseParty }>(items: readonly T[]): T[] => [...items].sort((a, b) => caseParty.options.indexOf(a.party) - caseParty.options.indexOf(b.party));
 const fill = (template: string, values: Record<string, string | number>): string => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
 /** The open action's form: its fields live across re-renders (a language switch keeps what was typed). */
@@ -103,7 +105,7 @@ export class CaseDetailView {
       h(
         'dl',
         { class: 'case-parties' },
-        ...d.parties.flatMap((p) => [
+        ...byParty(d.parties).flatMap((p) => [
           h('dt', {}, t(`party.${p.party}`)),
           h(
             'dd',
@@ -120,11 +122,12 @@ export class CaseDetailView {
       'section',
       { 'data-testid': 'case-penalties' },
       h('h4', { i18n: 'case.penalties' }),
-      ...d.penalties.map((p) => {
+      ...byParty(d.penalties).map((p) => {
         const range = p.minYuan !== undefined || p.maxYuan !== undefined ? `${yuan(p.minYuan ?? 0)}–${yuan(p.maxYuan ?? 0)}` : undefined;
         const facts = [
-          p.fineYuan !== undefined ? `${t('case.fineYuan')} ${yuan(p.fineYuan)}` : undefined,
-          range && !p.ranges?.length ? `${t('case.range')} ${range}` : undefined,
+          p.fineYuan !== undefined ? `${t('case.fine')} ${yuan(p.fineYuan)}` : undefined,
+          // A ¥0–¥0 range is no fine at all (the company is notified), not worth a line.
+          range && !p.ranges?.length && (p.maxYuan ?? 0) > 0 ? `${t('case.range')} ${range}` : undefined,
           p.points !== undefined ? `${t('case.points')} ${p.points}` : undefined,
           p.warning ? t('case.warning') : undefined,
           p.measures.length ? `${t('case.measures')} ${p.measures.join('、')}` : undefined,
@@ -232,7 +235,7 @@ export class CaseDetailView {
 
   private decideForm(d: CaseDetail, error: HTMLElement): HTMLFormElement {
     const inputs = new Map<CaseParty, { fine: HTMLInputElement; conduct?: HTMLSelectElement; issue: HTMLElement }>();
-    const rows = d.penalties.filter(isAdjustable).map((p) => {
+    const rows = byParty(d.penalties).filter(isAdjustable).map((p) => {
       const fine = h('input', { type: 'number', min: 0, step: 1, name: `fine-${p.party}`, placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan) });
       const conduct = p.ranges?.length
         ? h('select', { name: `conduct-${p.party}` }, h('option', { value: '' }, t('case.conductNone')), ...p.ranges.map((r) => h('option', { value: r.conduct }, `${t(`conduct.${r.conduct}`)} ${yuan(r.minYuan)}–${yuan(r.maxYuan)}`)))
