@@ -139,6 +139,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       logger: createLogger('registry'),
       vehicles: true,
       speedZones: true,
+      // 接驳运输 registrations (POST /v1/relays) exempt a bus from the 02:00–05:00 rule that night.
+      relays: true,
       roadsFile: config.ROADS_GEOJSON,
     });
     closers.push(() => registry.close());
@@ -151,6 +153,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       bus,
       stateStore: new MemoryStateStore(),
       ...(registry.roads ? { roads: registry.roads } : {}),
+      ...(registry.relays ? { relays: registry.relays } : {}),
       directory,
       logger: createLogger('detector'),
       metrics,
@@ -176,6 +179,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
       seedUsers: STANDALONE_USERS,
       onRegistryChanged: () => void registry.reload(),
+      onRelaysChanged: () => void registry.reloadRelays(),
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
     closers.push(() => api.close());

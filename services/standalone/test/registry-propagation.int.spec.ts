@@ -3,7 +3,8 @@ import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { limitAt } from '@roadwatch/rules';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
+import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
+import { createPool, dropStorageSchema, migrate, RegistryRepository } from '@roadwatch/storage';
 import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
@@ -86,6 +87,47 @@ describe('registry changes through the admin REST reach the detector and the gat
     expect(speeding.details).toMatchObject({ segmentId: zone.segmentId, postedLimitKmh: 60 });
     expect(speeding.companyId).toBe('company-1');
     expect(speeding.details).not.toHaveProperty('registered', false);
+  });
+
+  it('a 接驳运输 relay registered through the API by the company exempts its bus from the 02:00–05:00 rule that night; the bus without one is a violation', async () => {
+    // Long-distance buses on a 420 km route (route_km is not part of the admin vehicle body: written to the table and reloaded).
+    const buses = [{ vehicleId: '鄂A80001:1', plate: '鄂A80001' }, { vehicleId: '鄂A80002:1', plate: '鄂A80002' }];
+    const registryRepository = new RegistryRepository(pool);
+    for (const b of buses) await registryRepository.upsertVehicle({ ...b, plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'company-1', routeKm: 420 });
+    await platform.registry.reload();
+    const now = Date.now();
+    // Yesterday's night: over at any time of day, and still open to registration.
+    const night = chinaDateOf(now - DAY_MS);
+    const twoAm = chinaMidnightMs(now - DAY_MS) + 2 * HOUR_MS;
+    const signIn = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'company1', password: 'company1' }) });
+    const companyToken = ((await signIn.json()) as { token: string }).token;
+    const registered = await fetch(`${platform.api.url}/v1/relays`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${companyToken}` },
+      body: JSON.stringify({ vehicleId: buses[0]!.vehicleId, nightDate: night, relayPoint: '孝感服务区', handingOverDriver: '张三', takingOverDriver: '李四' }),
+    });
+    expect(registered.status).toBe(201);
+    // The API's change notice reloads the detector's relays (the period is an hour).
+    await waitFor(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, 'the relay in the detector\'s registry');
+    expect(platform.registry.relays?.(buses[1]!.vehicleId, night)).toBeUndefined();
+
+    // Each bus: 60 km/h from 01:58 to 02:15 in 武汉 (unmapped), then 150 km/h for two minutes — a
+    // speeding alert that, on the bus's own partition, comes after its night was judged.
+    for (const b of buses) {
+      const drive = (fromMs: number, count: number, speedKmh: number, startLon: number) =>
+        Array.from({ length: count }, (_, i) =>
+          samplePosition(b.vehicleId, fromMs + i * 10_000, { plate: b.plate, plateColour: 1, latitudeDeg: 30.5, longitudeDeg: startLon + i * (speedKmh / 3_600) * 10 / 96, speedKmh, headingDeg: 90 }),
+        );
+      const inWindow = drive(twoAm - 2 * 60_000, 103, 60, 114.0);
+      const last = inWindow.at(-1)!;
+      const positions = [...inWindow, ...drive(last.deviceTimeMs + 10_000, 13, 150, last.longitudeDeg + 0.004)];
+      await bus.publish(TOPICS.positions, positions.map((value) => ({ key: b.vehicleId, value })));
+    }
+    const of = (vehicleId: string, rule: string) => alerts.filter((a) => a.vehicleId === vehicleId && a.rule === rule);
+    await waitFor(() => buses.every((b) => of(b.vehicleId, 'speeding').length > 0), 'both buses\' speeding alerts');
+    await waitFor(() => of(buses[1]!.vehicleId, 'night_ban_2_5').length > 0, 'the night ban of the bus without a relay');
+    expect(of(buses[1]!.vehicleId, 'night_ban_2_5')[0]?.details).toMatchObject({ nightDate: night });
+    expect(of(buses[0]!.vehicleId, 'night_ban_2_5')).toEqual([]);
   });
 
   it('a failed reload keeps the last registry and road index; the next good one takes the changes', async () => {
