@@ -132,7 +132,7 @@ const request = (child: ChildProcess, command: ClientCommand): Promise<ClientRep
   });
 const startChildren = (): void => {
   for (let i = 0; i < procs; i += 1) {
-    children.push(fork(fileURLToPath(new URL('./socket-fanout.clients.ts', import.meta.url)), ['--url', api.url, '--token', token, '--client', clientKind], { stdio: 'inherit' }));
+    children.push(fork(fileURLToPath(new URL('./socket-fanout.clients.ts', import.meta.url)), ['--url', api.url, '--token', token, '--client', clientKind], { stdio: 'inherit', serialization: 'advanced' }));
   }
 };
 const stopChildren = async (): Promise<void> => {
@@ -153,6 +153,7 @@ interface Row {
   clients: number;
   batchesPerS: number;
   positionsPerS: number;
+  mbitPerS: number;
   p50: number;
   p99: number;
   max: number;
@@ -172,6 +173,7 @@ const fmt = (r: Row): string =>
     String(r.clients).padStart(7),
     r.batchesPerS.toFixed(0).padStart(9),
     Math.round(r.positionsPerS).toLocaleString('en').padStart(11),
+    (Number.isNaN(r.mbitPerS) ? '-' : r.mbitPerS.toFixed(0)).padStart(6),
     `${r.p50}`.padStart(6),
     `${r.p99}`.padStart(6),
     `${r.max}`.padStart(6),
@@ -214,6 +216,7 @@ const measure = async (clients: number): Promise<Row> => {
     clients,
     batchesPerS: batches / seconds,
     positionsPerS: reports.reduce((s, r) => s + r.positions, 0) / seconds,
+    mbitPerS: (reports.reduce((s, r) => s + r.bytes, 0) * 8) / 1e6 / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
@@ -242,7 +245,7 @@ const measure = async (clients: number): Promise<Row> => {
 console.log(
   `socket.io fan-out: ${vehicles.toLocaleString('en')} vehicles, one report each per ${tickMs} ms tick (feed: ${feed}); ${clientKind} clients in ${procs} process(es); ${seconds} s per step`,
 );
-const HEADER = 'clients | batches/s | positions/s | p50 ms | p99 ms | max ms | server CPU | client CPU | machine CPU | load1 | RSS MB | build ms/tick (ticks run/seen)';
+const HEADER = 'clients | batches/s | positions/s | Mbit/s | p50 ms | p99 ms | max ms | server CPU | client CPU | machine CPU | load1 | RSS MB | build ms/tick (ticks run/seen)';
 const verdicts: string[] = [];
 console.log('\nbaseline: no clients (the feed alone: building and ingesting 10,000 positions per tick)');
 console.log(HEADER);

@@ -39,6 +39,8 @@ export interface ClientReport {
   ticks: number[];
   batches: number;
   positions: number;
+  /** WebSocket payload bytes of those batches (NaN for `full` clients). */
+  bytes: number;
   /** Fewest batches any one client received in the window. */
   minBatchesPerClient: number;
   /** Receive time − the server tick that built the batch, one entry per batch, ms. */
@@ -103,7 +105,7 @@ interface Counters {
 }
 
 /** `positions` is read at report time: the client counting a frame may finish it after others that skipped it. */
-type OnBatch = (client: Counters, tickMs: number, positions: () => number) => void;
+type OnBatch = (client: Counters, tickMs: number, positions: () => number, bytes: number) => void;
 
 /** Bytes of a message's start that say what it is (`4` + `42/live,["positions",{"tickMs":` + 13 digits fits). */
 const HEAD = 64;
@@ -219,7 +221,7 @@ const connectLight = (url: string, token: string, subscribe: LiveSubscribe, onBa
               counted.set(key, countPositions(payload));
               counting.delete(key);
             }
-            onBatch(client, tickMs, () => counted.get(key) ?? 0);
+            onBatch(client, tickMs, () => counted.get(key) ?? 0, size);
           } else if (kind === SIO_CONNECT) {
             send(`42${LIVE_NAMESPACE},1${JSON.stringify([LIVE_EVENTS.subscribe, subscribe])}`);
           } else if (kind === SIO_ACK) {
@@ -266,7 +268,7 @@ const connectFull = async (url: string, token: string, subscribe: LiveSubscribe,
   });
   socket.on(LIVE_EVENTS.positions, (batch: PositionsBatch) => {
     const n = batch.positions.length;
-    onBatch(client, batch.tickMs, () => n);
+    onBatch(client, batch.tickMs, () => n, NaN); // socket.io-client does not tell the frame's size
   });
   socket.on('disconnect', () => (client.closed = true));
   await new Promise((resolve) => socket.emit(LIVE_EVENTS.subscribe, subscribe, resolve));
@@ -280,11 +282,11 @@ if (process.send) {
   const clients: Array<{ counters: Counters; close(): void }> = [];
   let fromMs = Infinity;
   // One entry per batch received since the window opened, whatever tick built it.
-  let received: Array<{ counters: Counters; tickMs: number; latencyMs: number; positions: () => number }> = [];
+  let received: Array<{ counters: Counters; tickMs: number; latencyMs: number; positions: () => number; bytes: number }> = [];
   let cpuFrom = process.cpuUsage();
   let wallFrom = performance.now();
-  const onBatch: OnBatch = (counters, tickMs, positions) => {
-    if (tickMs >= fromMs) received.push({ counters, tickMs, latencyMs: Date.now() - tickMs, positions });
+  const onBatch: OnBatch = (counters, tickMs, positions, bytes) => {
+    if (tickMs >= fromMs) received.push({ counters, tickMs, latencyMs: Date.now() - tickMs, positions, bytes });
   };
   process.on('message', (command: ClientCommand) => {
     void (async () => {
@@ -319,6 +321,7 @@ if (process.send) {
             ticks: [...new Set(inWindow.map((r) => r.tickMs))],
             batches: inWindow.length,
             positions: inWindow.reduce((s, r) => s + r.positions(), 0),
+            bytes: inWindow.reduce((s, r) => s + r.bytes, 0),
             minBatchesPerClient: clients.reduce((min, c) => Math.min(min, c.counters.batches), Infinity),
             latenciesMs: inWindow.map((r) => r.latencyMs),
             cpuMicros: cpu.user + cpu.system,
