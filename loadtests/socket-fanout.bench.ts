@@ -291,7 +291,5 @@ console.log(
 clearInterval(reporter);
 await api.close();
 await bus.close();
-const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
-if (partman.rows[0]) await pool.query(`DELETE FROM "${partman.rows[0].nspname}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
 await dropStorageSchema(pool, schema);
 await pool.end();
