@@ -582,6 +582,12 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(log.slice(-3)).toEqual(['decided', 'reported', 'closed']);
     expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('处罚已执行 · 罚款已缴');
     await page.screenshot({ path: join(artifacts, 'web-case-closed.png') });
+    // In English too, re-rendered in place.
+    await page.click('[data-testid=lang-toggle]');
+    expect(await statusText()).toBe('Closed');
+    expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('To be established');
+    expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('Penalties executed');
+    await page.click('[data-testid=lang-toggle]');
 
     // The list says so too.
     await page.click('[data-testid=case-detail] .case-back');

@@ -165,6 +165,7 @@ export class CaseDetailView {
       h('h4', { i18n: 'case.deadline' }),
       h('div', {}, due ? fill(t('case.deadlineDue'), { due: due.dueDate, decided: due.decisionDate, days: due.workingDays }) : t('case.deadlineNone')),
       due ? h('div', { class: 'muted' }, due.basis) : undefined,
+      d.reportedAtMs !== undefined ? h('div', {}, `${t('caseStatus.reported')} ${fmtTime(d.reportedAtMs)}`) : undefined,
     );
   }
 
