@@ -278,7 +278,7 @@ const connectFull = async (url: string, token: string, subscribe: LiveSubscribe,
 if (process.send) {
   const send = (reply: ClientReply): boolean => process.send?.(reply) ?? false;
   const [url, token, kind] = [arg('url'), arg('token'), arg('client') as ClientKind];
-  const connect = kind === 'full' ? connectFull : connectLight;
+  const open = kind === 'full' ? connectFull : connectLight;
   const clients: Array<{ counters: Counters; close(): void }> = [];
   let fromMs = Infinity;
   // One entry per batch received since the window opened, whatever tick built it.
@@ -296,7 +296,7 @@ if (process.send) {
           const opened = await Promise.all(
             command.viewports.slice(i, i + 25).map(async (viewport) => {
               const counters: Counters = { batches: 0, closed: false };
-              return { counters, ...(await connect(url, token, { viewport, alerts: false }, onBatch, counters)) };
+              return { counters, ...(await open(url, token, { viewport, alerts: false }, onBatch, counters)) };
             }),
           );
           clients.push(...opened);
