@@ -239,10 +239,11 @@ export class CaseDetailView {
     const rows = byParty(d.penalties).filter(isAdjustable).map((p) => {
       const fine = h('input', { type: 'number', min: 0, step: 1, name: `fine-${p.party}`, placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan) });
       const conduct = p.ranges?.length
-        ? h('select', { name: `conduct-${p.party}` }, h('option', { value: '' }, t('case.conductNone')), ...p.ranges.map((r) => h('option', { value: r.conduct }, `${t(`conduct.${r.conduct}`)} ${yuan(r.minYuan)}–${yuan(r.maxYuan)}`)))
+        ? h('select', { name: `conduct-${p.party}` }, h('option', { value: '', i18n: 'case.conductNone' }), ...p.ranges.map((r) => h('option', { value: r.conduct, i18n: `conduct.${r.conduct}` })))
         : undefined;
       const issue = h('small', { class: 'case-error' });
       inputs.set(p.party, { fine, ...(conduct ? { conduct } : {}), issue });
+      // The source unit's ranges are listed per conduct in its penalty above.
       const range = p.ranges?.length ? undefined : `${t('case.range')} ${yuan(p.minYuan ?? 0)}–${yuan(p.maxYuan ?? 0)}`;
       return h('fieldset', { 'data-party': p.party }, h('legend', {}, t(`party.${p.party}`)), conduct ? this.field('case.conduct', conduct) : undefined, this.field('case.fineYuan', fine, range), issue);
     });
