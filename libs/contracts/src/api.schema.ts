@@ -329,14 +329,39 @@ export const companyDto = z.object({
 });
 export type CompanyDto = z.infer<typeof companyDto>;
 
+/**
+ * A vehicle's registry record as the administrator writes it (POST creates, PUT replaces it
+ * whole: a fact left out is cleared). The facts are those the rules read (VehicleFacts of
+ * libs/domain): a long-distance bus without `routeKm` is not subject to the 02:00–05:00 rule
+ * (RULES.md §8), the axle configuration sets the overload limit (§4), the registered mass
+ * the driver's points.
+ */
 export const vehicleDto = z.object({
   vehicleId: z.string().min(1).max(64),
   plate: z.string().min(1).max(16),
   plateColour,
   vehicleClass,
   companyId: z.string().min(1),
-  regionCode: z.string().min(2).max(12).optional(),
+  regionCode: z.string().regex(/^\d{2,12}$/, 'a 行政区划代码 (2–12 digits)').optional(),
+  /** 车辆所有人 on the 行驶证. */
+  ownerName: z.string().min(1).max(100).optional(),
+  /** 道路运输证 number. */
+  transportCertNo: z.string().min(1).max(64).optional(),
+  /** 班线里程 one way, long-distance buses. */
+  routeKm: z.number().positive().max(5_000).optional(),
+  /** Trip length of the current 包车 record, tour coaches. */
+  tripKm: z.number().positive().max(10_000).optional(),
+  /** The vehicle's own speed cap where the registry sets one. */
+  ownCapKmh: z.number().min(20).max(130).optional(),
   axleCount: z.number().int().min(2).max(8).optional(),
+  /** 汽车列车 (tractor and trailer) rather than a rigid truck. */
+  isCombination: z.boolean().optional(),
+  hasSingleDriveAxle: z.boolean().optional(),
+  hasAirSuspension: z.boolean().optional(),
+  hasSingleTyreNonDriveAxles: z.boolean().optional(),
+  /** 行驶证 最大允许总质量. */
+  registeredMaxGrossKg: z.number().positive().max(200_000).optional(),
+  /** Binds this terminal (SIM number) to the vehicle. */
   terminalId: z.string().optional(),
 });
 export type VehicleDto = z.infer<typeof vehicleDto>;

@@ -55,6 +55,24 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     expect((await get(api.url, '/v1/admin/bogus', tokens['c1'])).status).toBe(403);
   });
 
+  it('vehicles: the facts the rules read (班线里程, axles, registered mass) are written, read back, and cleared by a PUT that leaves them out', async () => {
+    const bus = { vehicleId: 'VB1', plate: '粤A88888', plateColour: 2, vehicleClass: 'long_distance_bus', companyId: 'C1', regionCode: '440106', routeKm: 420, transportCertNo: '粤交运管440100012345', terminalId: '013900000088' };
+    expect((await post(api.url, '/v1/admin/vehicles', bus, tokens['admin'])).status).toBe(201);
+    const read = await get(api.url, '/v1/admin/vehicles/VB1', tokens['admin']);
+    expect(read.body).toMatchObject({ vehicleId: 'VB1', routeKm: 420, transportCertNo: '粤交运管440100012345', terminalIds: ['013900000088'] });
+    const truck = { vehicleId: 'VT1', plate: '粤A77777', plateColour: 1, vehicleClass: 'heavy_truck', companyId: 'C1', axleCount: 6, isCombination: true, hasSingleDriveAxle: true, registeredMaxGrossKg: 46_000 };
+    expect((await post(api.url, '/v1/admin/vehicles', truck, tokens['admin'])).status).toBe(201);
+    expect((await get(api.url, '/v1/admin/vehicles/VT1', tokens['admin'])).body).toMatchObject({ axleCount: 6, isCombination: true, hasSingleDriveAxle: true, registeredMaxGrossKg: 46_000 });
+    const { routeKm: _cleared, terminalId: _kept, ...withoutRoute } = bus;
+    expect((await send(api.url, 'PUT', '/v1/admin/vehicles/VB1', withoutRoute, tokens['admin']!)).status).toBe(200);
+    expect((await get(api.url, '/v1/admin/vehicles/VB1', tokens['admin'])).body).not.toHaveProperty('routeKm');
+    const bad = await post(api.url, '/v1/admin/vehicles', { ...bus, vehicleId: 'VB2', routeKm: -5, regionCode: 'guangzhou' }, tokens['admin']);
+    expect(bad.status).toBe(400);
+    expect(fieldsOf(bad.body)).toEqual(['body.regionCode', 'body.routeKm']);
+    expect((await get(api.url, '/v1/admin/vehicles/NOPE', tokens['admin'])).status).toBe(404);
+    expect((await get(api.url, '/v1/admin/vehicles/VB1', tokens['c1'])).status).toBe(403);
+  });
+
   it('terminals: bound to an existing vehicle, one terminal however padded, and never with their auth code', async () => {
     const admin = tokens['admin']!;
     const before = changes;

@@ -133,6 +133,12 @@ export class AdminController {
     return { items: await this.ctx.vehicles.list(scope, q), limit: q.limit, offset: q.offset };
   }
 
+  @Get('vehicles/:vehicleId')
+  async vehicle(@Param('vehicleId') vehicleId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    await this.admin(auth);
+    return (await this.ctx.vehicles.registryRecord(vehicleId)) ?? notFound('vehicle', vehicleId);
+  }
+
   @Post('vehicles')
   @HttpCode(201)
   async createVehicle(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {

@@ -177,7 +177,9 @@ export const openApiDocument = {
       get: { summary: 'Vehicles (admin)', parameters: params(vehicleListQuery), responses: { '200': pageOf('Vehicle'), ...errors } },
       post: { summary: 'Create a vehicle, optionally binding a terminal (admin)', requestBody: { required: true, ...json('VehicleInput') }, responses: { '201': json('VehicleInput'), '409': json('Error'), ...errors } },
     },
-    '/v1/admin/vehicles/{vehicleId}': { put: { summary: 'Update a vehicle (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
+    '/v1/admin/vehicles/{vehicleId}': {
+      get: { summary: 'The vehicle\'s registry record with the terminals bound to it (admin)', parameters: params(z.object({}), ['vehicleId']), responses: { '200': json('VehicleInput'), ...errors, ...notFound } },
+      put: { summary: 'Replace a vehicle\'s record: facts left out are cleared (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
     ...adminResource('terminals', 'terminalId', 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)', terminalListQuery, 'TerminalInput', 'Terminal'),
     ...adminResource('drivers', 'driverId', 'Driver (company must exist)', driverListQuery, 'Driver', 'Driver'),
     ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of ≥ 2 [lon, lat] points inside China; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),

@@ -91,13 +91,18 @@ export class VehiclesRepository {
    * edit (speed caps, axle details, a terminal's auth code…) are read first and kept.
    */
   async upsertVehicle(vehicle: VehicleDto): Promise<void> {
-    const { terminalId, regionCode, axleCount, ...edited } = vehicle;
-    const record: VehicleRecord = { ...(await this.registry.vehicle(vehicle.vehicleId)), ...edited };
-    // Absent in the body means cleared, as before.
-    delete record.regionCode;
-    delete record.axleCount;
-    await this.registry.upsertVehicle({ ...record, ...compact({ regionCode, axleCount }) });
+    // The body is the whole record: a fact it leaves out is cleared.
+    const { terminalId, ...record } = vehicle;
+    await this.registry.upsertVehicle(compact(record) as VehicleRecord);
     if (terminalId) await this.registry.upsertTerminal({ ...(await this.registry.byTerminal(terminalId))?.terminal, terminalId, vehicleId: vehicle.vehicleId });
+  }
+
+  /** The registry record as the administrator wrote it, with the terminals bound to it. */
+  async registryRecord(vehicleId: string): Promise<(VehicleDto & { terminalIds: string[] }) | undefined> {
+    const record = await this.registry.vehicle(vehicleId);
+    if (!record) return undefined;
+    const terminals = await this.registry.terminals({ vehicleId }, { limit: 100, offset: 0 });
+    return { ...(record as VehicleDto), terminalIds: terminals.map((t) => t.terminalId) };
   }
 
   async vehicleExists(vehicleId: string): Promise<boolean> {
