@@ -552,11 +552,15 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await page.textContent('[data-testid=case-form-decide] fieldset[data-party=driver] .case-error')).toBe('超出法定幅度 ¥500–¥2,000');
     expect(await status()).toBe('opened');
     await page.fill('[data-testid=case-form-decide] input[name=fine-driver]', '800');
+    // The source unit's fine only with its conduct established, within that conduct's range (第71条: ¥10,000–30,000).
+    await page.selectOption('[data-testid=case-form-decide] select[name=conduct-source_unit]', 'let_overloaded_leave');
+    await page.fill('[data-testid=case-form-decide] input[name=fine-source_unit]', '12000');
     await page.fill('[data-testid=case-form-decide] input[name=comment]', '现场核实');
     await page.click('[data-testid=case-form-decide] button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'decided', undefined, { timeout: 5_000 });
     expect(await statusText()).toBe('已决定');
     expect(await page.textContent('[data-testid=case-penalties] [data-party=driver]')).toContain('¥800');
+    expect(await page.textContent('[data-testid=case-penalties] [data-party=source_unit]')).toContain('¥12,000');
     expect(await page.textContent('[data-testid=case-deadline]')).toMatch(/应于\d{4}-\d{2}-\d{2}前抄告/);
 
     // 抄告 to the vehicle's home authority; the authority is required.
