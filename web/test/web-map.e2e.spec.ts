@@ -555,6 +555,7 @@ describe('web: live map in real Chromium against the real API', () => {
     // The source unit's fine only with its conduct established, within that conduct's range (第71条: ¥10,000–30,000).
     await page.selectOption('[data-testid=case-form-decide] select[name=conduct-source_unit]', 'let_overloaded_leave');
     await page.fill('[data-testid=case-form-decide] input[name=fine-source_unit]', '12000');
+    await page.screenshot({ path: join(artifacts, 'web-case-decide.png') });
     await page.fill('[data-testid=case-form-decide] input[name=comment]', '现场核实');
     await page.click('[data-testid=case-form-decide] button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'decided', undefined, { timeout: 5_000 });

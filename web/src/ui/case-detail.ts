@@ -153,7 +153,7 @@ export class CaseDetailView {
       d.repeatConsequences.length ? h('h4', { i18n: 'case.repeat' }) : undefined,
       ...d.repeatConsequences.map((r) => h('div', { class: 'consequence' }, `${t(`party.${r.party}`)}: ${r.consequence}`)),
       d.blacklistCandidates.length ? h('h4', { i18n: 'case.blacklist' }) : undefined,
-      ...d.blacklistCandidates.map((b) => h('div', { class: 'consequence' }, `${b.party} ${b.partyId}: ${b.reason}`)),
+      ...d.blacklistCandidates.map((b) => h('div', { class: 'consequence' }, `${t(`party.${b.party}`)} ${b.partyId}: ${b.reason}`)),
     );
   }
 
@@ -237,11 +237,13 @@ export class CaseDetailView {
   private decideForm(d: CaseDetail, error: HTMLElement): HTMLFormElement {
     const inputs = new Map<CaseParty, { fine: HTMLInputElement; conduct?: HTMLSelectElement; issue: HTMLElement }>();
     const rows = byParty(d.penalties).filter(isAdjustable).map((p) => {
-      const fine = h('input', { type: 'number', min: 0, step: 1, name: `fine-${p.party}`, placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan) });
-      const conduct = p.ranges?.length
-        ? h('select', { name: `conduct-${p.party}` }, h('option', { value: '', i18n: 'case.conductNone' }), ...p.ranges.map((r) => h('option', { value: r.conduct, i18n: `conduct.${r.conduct}` })))
-        : undefined;
       const issue = h('small', { class: 'case-error' });
+      // A refusal speaks of the value refused: editing clears it.
+      const clear = () => (issue.textContent = '');
+      const fine = h('input', { type: 'number', min: 0, step: 1, name: `fine-${p.party}`, placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan), oninput: clear });
+      const conduct = p.ranges?.length
+        ? h('select', { name: `conduct-${p.party}`, onchange: clear }, h('option', { value: '', i18n: 'case.conductNone' }), ...p.ranges.map((r) => h('option', { value: r.conduct, i18n: `conduct.${r.conduct}` })))
+        : undefined;
       inputs.set(p.party, { fine, ...(conduct ? { conduct } : {}), issue });
       // The source unit's ranges are listed per conduct in its penalty above.
       const range = p.ranges?.length ? undefined : `${t('case.range')} ${yuan(p.minYuan ?? 0)}–${yuan(p.maxYuan ?? 0)}`;
