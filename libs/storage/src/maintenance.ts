@@ -21,6 +21,8 @@ export interface MaintenanceReport {
   droppedChunks: number;
   createdPartitions: number;
   droppedPartitions: number;
+  /** Vehicle-days of quality counters past `qualityDailyRetention`, deleted. */
+  droppedQualityDays: number;
 }
 
 async function schedulerRunning(client: pg.PoolClient): Promise<boolean> {
@@ -57,7 +59,20 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
     const { settings } = meta;
     const report: MaintenanceReport = {
       mode: meta.mode, schedulerRunning: false, refreshedDaily: false, compressedChunks: 0, droppedChunks: 0, createdPartitions: 0, droppedPartitions: 0,
+      droppedQualityDays: 0,
     };
+
+    // A plain table on both servers: no policy of TimescaleDB's covers it, so this runs even
+    // where the scheduler does the rest. Local dates (Asia/Shanghai, no DST).
+    // (A schema migrated before 0006 has no such table yet.)
+    const quality = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${schema}.vehicle_quality_daily`]);
+    if (quality.rows[0]?.t) {
+      const expired = await client.query(
+        `DELETE FROM vehicle_quality_daily WHERE day < ((now() AT TIME ZONE 'Asia/Shanghai') - $1::interval)::date`,
+        [settings.qualityDailyRetention],
+      );
+      report.droppedQualityDays = expired.rowCount ?? 0;
+    }
 
     if (meta.mode === 'timescaledb') {
       report.schedulerRunning = options.scheduler === 'present' || (options.scheduler !== 'absent' && (await schedulerRunning(client)));

@@ -16,6 +16,8 @@ export interface StorageSettings {
   dailyRefreshLookback: string;
   /** Partitions created ahead of now on plain PostgreSQL (and kept behind, for late data). */
   premakePartitions: number;
+  /** Per-vehicle daily data-quality counters (`vehicle_quality_daily`) older than this are deleted. */
+  qualityDailyRetention: string;
 }
 
 export const DEFAULT_SETTINGS: StorageSettings = {
@@ -24,6 +26,8 @@ export const DEFAULT_SETTINGS: StorageSettings = {
   alerts: { chunkInterval: '7 days', compressAfter: '30 days', retention: '1095 days' },
   dailyRefreshLookback: '3 days',
   premakePartitions: 7,
+  // Three years, as alerts: the 联网联控 assessment looks back over the year and its appeals further.
+  qualityDailyRetention: '1095 days',
 };
 
 export type StorageSettingsInput = {
@@ -36,6 +40,7 @@ export const resolveSettings = (input: StorageSettingsInput = {}, base: StorageS
   alerts: { ...base.alerts, ...input.alerts },
   dailyRefreshLookback: input.dailyRefreshLookback ?? base.dailyRefreshLookback,
   premakePartitions: input.premakePartitions ?? base.premakePartitions,
+  qualityDailyRetention: input.qualityDailyRetention ?? base.qualityDailyRetention,
 });
 
 /** The time-series tables, their time column and their settings key. */

@@ -394,6 +394,21 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await repo.forVehicles(['Q:1'], '2026-11-23', '2026-11-30')).toHaveLength(1);
     });
 
+    it('deletes daily quality counters past qualityDailyRetention, on every server (runMaintenance)', async () => {
+      const repo = new VehicleQualityRepository(h.pool);
+      const dayOf = (daysAgo: number): VehicleQualityDayV1 => ({
+        v: 1, vehicleId: 'QR:2', date: chinaDateOf(now - daysAgo * DAY_MS), final: true, computedAtMs: now,
+        received: 10, valid: 10, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0,
+      });
+      await repo.upsertMany([dayOf(40), dayOf(20)]);
+      await migrate(h.pool, { ...h.migrateOptions, settings: { qualityDailyRetention: '30 days' } });
+      const report = await runMaintenance(h.pool, { scheduler: 'present' }); // even where a scheduler runs the rest
+      expect(report.droppedQualityDays).toBe(1);
+      const kept = await repo.forVehicles(['QR:2'], chinaDateOf(now - 60 * DAY_MS), chinaDateOf(now));
+      expect(kept.map((d) => d.date)).toEqual([chinaDateOf(now - 20 * DAY_MS)]);
+      await migrate(h.pool, { ...h.migrateOptions, settings: { qualityDailyRetention: '1095 days' } });
+    });
+
     it('compresses and drops by the configured intervals (runMaintenance)', async () => {
       const repo = new PositionRepository(h.pool);
       // Six days back, so that its 100 minutes never reach a 1-day chunk that is still inside the
