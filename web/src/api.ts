@@ -7,7 +7,7 @@ import {
   caseDetail,
   caseListItem,
   caseReportRequest,
-  companyReportRow,
+  companyReportResponse,
   loginResponse,
   page,
   sourceSiteItem,
@@ -40,11 +40,6 @@ export class ApiHttpError extends Error {
   }
 }
 
-/**
- * `GET /v1/reports/companies` answers its range with the rows; contracts name only the row
- * (companyReportRow), so the envelope is stated here.
- */
-const companyReport = z.object({ fromMs: z.number(), toMs: z.number(), rows: z.array(companyReportRow) });
 
 export const loadSession = (): LoginResponse | undefined => {
   const raw = sessionStorage.getItem(SESSION_KEY);
@@ -154,7 +149,7 @@ export class Api {
   /** Per-company figures (上线率, violations, 联网联控 quality rates) over [fromMs, toMs). */
   async companyReport(fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
     const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs) });
-    return (await this.get(companyReport, `/v1/reports/companies?${q}`)).rows;
+    return (await this.get(companyReportResponse, `/v1/reports/companies?${q}`)).rows;
   }
 
   /** WIM stations in scope (map layer; roles with the `wim` capability). */

@@ -321,6 +321,10 @@ export const companyReportRow = z.object({
 });
 export type CompanyReportRow = z.infer<typeof companyReportRow>;
 
+/** `GET /v1/reports/companies?fromMs&toMs` (at most 31 days). */
+export const companyReportResponse = z.object({ fromMs: epochMs, toMs: epochMs, rows: z.array(companyReportRow) });
+export type CompanyReportResponse = z.infer<typeof companyReportResponse>;
+
 export const companyDto = z.object({
   companyId: z.string().min(1).max(64),
   name: z.string().min(1).max(200),

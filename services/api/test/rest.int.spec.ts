@@ -234,6 +234,9 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(c3).toMatchObject({ qualityDays: 0 });
     for (const field of ['trackCompleteness', 'dataQualifiedRate', 'driftVehicleRate']) expect(c3).not.toHaveProperty(field);
     // One local day: only today's counters.
+    const tooLong = await get(api.url, `/v1/reports/companies?fromMs=${today - 40 * DAY_MS}&toMs=${today}`, tokens['c1']);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.issues).toEqual([{ field: 'query.toMs', message: 'at most 31 days per request' }]);
     const todayOnly = await get(api.url, `/v1/reports/companies?fromMs=${today}&toMs=${today + DAY_MS}`, tokens['c1']);
     expect(todayOnly.body.rows[0]).toMatchObject({ qualityDays: 1, trackCompleteness: 1, dataQualifiedRate: 49 / 50, driftVehicleRate: 0 });
     const doc = await get(api.url, '/openapi.json');

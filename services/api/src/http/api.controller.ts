@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
 import { Scope } from '../auth/scope';
 import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
@@ -116,7 +116,7 @@ export class ApiController {
   }
 
   @Get('v1/reports/companies')
-  async companyReport(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+  async companyReport(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<CompanyReportResponse> {
     const scope = await scopeOf(this.ctx.tokens, auth, 'reports');
     const q = parseOr400(reportQuery, query, 'query');
     return { fromMs: q.fromMs, toMs: q.toMs, rows: await this.ctx.reports.companies(scope, q.fromMs, q.toMs) };

@@ -29,9 +29,11 @@ export const wimListQuery = z.object({ plate: z.string().min(1).optional(), stat
 /** Map layers (WIM stations, source sites): small registry tables, paged like the rest. */
 export const siteListQuery = z.object({ ...paging });
 
+// A month at most, as for tracks: the report reads the range's positions for 上线率.
 export const reportQuery = z
   .object({ fromMs: ms, toMs: ms })
-  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] });
+  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
+  .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days per request', path: ['toMs'] });
 
 export const caseListQuery = z.object({
   status: csv(caseStatus).optional(),
