@@ -1,8 +1,6 @@
-// Exec probe of a service's ops server: `node /app/deploy/docker/probe.mjs <port> <path>`
-// exits 0 when http://127.0.0.1:<port><path> answers 2xx within 2 s.
-// Needed because startOpsServer (libs/runtime/src/ops-http.ts) binds 127.0.0.1 unless the
-// service passes a host, and only gateway-jt808 has OPS_HOST: from outside the container
-// (kubelet httpGet, compose's network) the other ops servers cannot be reached.
+// Health check of a service's ops server from inside its container (compose's healthchecks;
+// the slim image has no curl): `node /app/deploy/docker/probe.mjs <port> <path>` exits 0
+// when http://127.0.0.1:<port><path> answers 2xx within 2 s.
 const [port, path] = process.argv.slice(2);
 if (!/^\d+$/.test(port ?? '') || !path?.startsWith('/')) {
   console.error('usage: probe.mjs <port> </health|/ready|/metrics>');

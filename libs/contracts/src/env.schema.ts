@@ -24,4 +24,6 @@ export const infraEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(12),
+  /** Where each service's ops HTTP (/health, /ready, /metrics) listens: every interface, so probes and scrapers reach it. */
+  OPS_HOST: z.string().min(1).default('0.0.0.0'),
 });

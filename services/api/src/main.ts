@@ -35,5 +35,5 @@ const api = await startApi({
   ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
   ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
 });
-const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: [] });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [] });
 onShutdown(logger, [() => api.close(), () => bus.close(), () => pool.end(), async () => latestPositions.close(), () => ops.close()]);

@@ -34,5 +34,5 @@ const archiver = await startArchiver({
   metrics,
   maintenance: { intervalMs: config.MAINTENANCE_INTERVAL_MS },
 });
-const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: archiver.readiness });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: archiver.readiness });
 onShutdown(logger, [() => pool.end(), () => latestPositions.close(), () => bus.close(), () => archiver.close(), () => ops.close()]);

@@ -15,5 +15,5 @@ await bus.ensureTopics([TOPICS.overloadViolations, TOPICS.caseEvents].map((topic
 const pool = createPool(config.DATABASE_URL, { schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE, application: 'cases' });
 if (config.MIGRATE) logger.info({ migration: await migrate(pool) }, 'storage schema ready');
 const cases = await startCases({ bus, pool, logger, metrics, stationSourceSites: config.CASES_STATION_SOURCE_SITES });
-const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: cases.readiness });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: cases.readiness });
 onShutdown(logger, [() => pool.end(), () => bus.close(), () => cases.close(), () => ops.close()]);

@@ -51,5 +51,5 @@ const detector = await startDetector({
   logger,
   metrics,
 });
-const ops = await startOpsServer({ port: config.OPS_PORT, metrics, readiness: [] });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [] });
 onShutdown(logger, [async () => pool?.end(), async () => registry?.close(), () => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);

@@ -9,7 +9,6 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   GATEWAY_PORT: port.default(7808),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   OPS_PORT: port.default(9480),
-  OPS_HOST: z.string().default('0.0.0.0'),
   /**
    * Identifies this instance: its consumer group on `terminal.commands` is
    * `gateway-jt808.<id>` and the connection directory records it as a terminal's owner.
