@@ -1,7 +1,7 @@
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
-import { createPool } from '@roadwatch/storage';
+import { createPool, migrate } from '@roadwatch/storage';
 import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig, rulesFromConfig } from './config';
 import { startDatabaseRegistry } from './directory/database-registry';
 import { startDetector } from './detector.service';
@@ -16,6 +16,8 @@ const rules = rulesFromConfig(config);
 const metrics = new ServiceMetrics('detector');
 const fromDatabase = config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPEED_ZONES_SOURCE === 'database';
 const pool = fromDatabase ? createPool(config.DATABASE_URL, { max: 2, application: 'detector-registry' }) : undefined;
+// The registry tables may not exist yet on a first start: bring the schema up to date first (idempotent, locked).
+if (pool) await migrate(pool);
 const registry = pool
   ? await startDatabaseRegistry({
       db: pool,

@@ -22,23 +22,24 @@ const loadDirectory = (spec: string): VehicleRegistry => {
   if (spec.startsWith('file:')) return loadVehicleRegistryFile(spec.slice('file:'.length));
   return new VehicleRegistry();
 };
+// One pool for what the gateway keeps in PostgreSQL (the registry it reads, the auth codes it
+// writes), whose schema is brought up to date first — idempotent, and serialised with the
+// other services by an advisory lock — so that a first start on an empty database works.
+const usesDatabase = config.VEHICLE_DIRECTORY === 'database' || config.TERMINAL_REGISTRY === 'postgres';
+const pool = usesDatabase ? createPool(config.DATABASE_URL, { max: 4, application: 'gateway-jt808' }) : undefined;
+if (pool) await migrate(pool);
+
 // `database`: the registry tables, reloaded on a timer, so a vehicle registered through the API is known
 // to terminals that connect afterwards; looked up in memory once per authenticated connection.
-const registryPool = config.VEHICLE_DIRECTORY === 'database' ? createPool(config.DATABASE_URL, { max: 2, application: 'gateway-registry' }) : undefined;
+const registryPool = config.VEHICLE_DIRECTORY === 'database' ? pool : undefined;
 const vehicles = registryPool
   ? await Reloader.start({ name: 'vehicle registry', load: () => loadVehicleRegistry(registryPool), intervalMs: config.REGISTRY_REFRESH_MS, logger })
   : { current: loadDirectory(config.VEHICLE_DIRECTORY), close: async () => undefined };
 const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
 logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
 
-// `postgres`: auth codes in the registry's terminals table; the schema is brought up to date
-// first (idempotent, serialised with the other services by an advisory lock).
-const registry: TerminalRegistry = await (async () => {
-  if (config.TERMINAL_REGISTRY !== 'postgres') return new InMemoryTerminalRegistry();
-  const pool = createPool(config.DATABASE_URL, { max: 4, application: 'gateway-terminals' });
-  await migrate(pool);
-  return new PostgresTerminalRegistry(pool);
-})();
+// `postgres`: auth codes in the registry's terminals table.
+const registry: TerminalRegistry = config.TERMINAL_REGISTRY === 'postgres' && pool ? new PostgresTerminalRegistry(pool, false) : new InMemoryTerminalRegistry();
 const connections: ConnectionDirectory =
   config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId) : new InMemoryConnectionDirectory();
 
@@ -79,4 +80,5 @@ const ops = await startOpsServer({
 });
 logger.info({ opsPort: ops.port }, 'ops server listening');
 // Closed in reverse: ops, gateway (flushes positions), then the bus and the stores.
-onShutdown(logger, [async () => registryPool?.end(), () => vehicles.close(), () => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);
+// Closed in reverse: the gateway first, the pool last.
+onShutdown(logger, [async () => pool?.end(), () => vehicles.close(), () => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);
