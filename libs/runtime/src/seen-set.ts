@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 export interface SeenSet {
   has(key: string): Promise<boolean>;
   add(key: string, ttlMs: number): Promise<void>;
+  /** Readiness: the store answers. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,10 @@ export class RedisSeenSet implements SeenSet {
 
   async add(key: string, ttlMs: number): Promise<void> {
     await this.redis.set(this.prefix + key, '1', 'PX', ttlMs);
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === 'PONG';
   }
 
   async close(): Promise<void> {
@@ -53,6 +59,10 @@ export class MemorySeenSet implements SeenSet {
       const oldest = this.expiresAt.keys().next().value;
       if (oldest !== undefined) this.expiresAt.delete(oldest);
     }
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
   }
 
   async close(): Promise<void> {

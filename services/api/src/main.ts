@@ -35,5 +35,13 @@ const api = await startApi({
   ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
   ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
 });
-const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [] });
+const ops = await startOpsServer({
+  host: config.OPS_HOST,
+  port: config.OPS_PORT,
+  metrics,
+  readiness: [
+    { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+    { name: 'latest-positions', check: () => latestPositions.ping() },
+  ],
+});
 onShutdown(logger, [() => api.close(), () => bus.close(), () => pool.end(), async () => latestPositions.close(), () => ops.close()]);

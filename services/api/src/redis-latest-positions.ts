@@ -33,6 +33,10 @@ export class RedisLatestPositionsReader implements LatestPositionsPort {
     return out;
   }
 
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === 'PONG';
+  }
+
   close(): void {
     this.redis.disconnect();
   }

@@ -53,6 +53,9 @@ class FlakyStore implements StateStore {
   clear(ref: PartitionRef) {
     return this.inner.clear(ref);
   }
+  ping() {
+    return this.inner.ping();
+  }
   close() {
     return this.inner.close();
   }

@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
-import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
+import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import { DetectorMetrics } from './detector-metrics';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type DetectorTopics } from './detector.processor';
@@ -39,6 +39,8 @@ export interface RunningDetector {
   readonly processor: DetectorProcessor;
   /** Run the offline check now (tests; the timer calls the same). */
   checkOffline(): Promise<void>;
+  /** For the ops server's /ready: consuming, and the state store answers. */
+  readiness: ReadinessCheck[];
   /** Graceful: stop consuming, let the in-flight batch finish, commit and checkpoint, leave the group. */
   close(): Promise<void>;
 }
@@ -100,11 +102,17 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const timer = intervalMs > 0 ? setInterval(() => void checkOffline(), intervalMs) : undefined;
   timer?.unref();
 
+  let consuming = true;
   logger.info({ groupId: subscription.groupId, topics }, 'detector started');
   return {
     processor,
     checkOffline,
+    readiness: [
+      { name: 'consumer', check: () => consuming },
+      { name: 'state-store', check: () => options.stateStore.ping() },
+    ],
     close: async () => {
+      consuming = false;
       if (timer) clearInterval(timer);
       await offlineRun;
       await subscription.close();

@@ -19,7 +19,10 @@ describe('detector on the in-process bus, the simulated trip', () => {
     await bus.publish(TOPICS.positions, trip.positions.map((value) => ({ key: value.vehicleId, value })));
     await bus.publish(TOPICS.wimMeasurements, trip.wim.map((value) => ({ key: value.plate, value })));
     await waitQuiet(() => collector.alerts.length + collector.violations.length + collector.commands.length, 300, 30_000);
+    const ready = async () => (await Promise.all(detector.readiness.map((r) => r.check()))).every(Boolean);
+    expect(await ready()).toBe(true);
     await detector.close();
+    expect(await ready()).toBe(false); // /ready says so once it stopped consuming
 
     const distinct = new Map(collector.alerts.map((alert) => [alert.alertId, `${alert.vehicleId}|${alert.rule}|${alert.level}`]));
     expect([...distinct.values()].sort()).toEqual(trip.expected);

@@ -53,5 +53,5 @@ const detector = await startDetector({
   logger,
   metrics,
 });
-const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [] });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: detector.readiness });
 onShutdown(logger, [async () => pool?.end(), async () => registry?.close(), () => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);

@@ -25,5 +25,5 @@ const service = await startIngestWim({
   httpPort: config.WIM_HTTP_PORT,
   httpHost: config.WIM_HTTP_HOST,
 });
-const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [] });
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: [{ name: 'seen-set', check: () => seen.ping() }] });
 onShutdown(logger, [() => bus.close(), () => seen.close(), () => service.close(), () => ops.close()]);

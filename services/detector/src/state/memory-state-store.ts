@@ -38,6 +38,10 @@ export class MemoryStateStore implements StateStore {
     this.partitions.delete(partitionKeyOf(ref));
   }
 
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     // Nothing to release; the contents stay readable for a detector started again in the same process.
   }

@@ -68,6 +68,10 @@ export class RedisStateStore implements StateStore {
     await this.redis.del(keys.offset, keys.states);
   }
 
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === 'PONG';
+  }
+
   async close(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit();
   }

@@ -5,8 +5,9 @@ import type { StateStore } from './state-store';
 export const stateStoreContract = (make: () => Promise<StateStore>): void => {
   const positions = (partition: number) => ({ topic: 'telemetry.positions', partition });
 
-  it('loads nothing for a partition never checkpointed', async () => {
+  it('answers a ping (readiness) and loads nothing for a partition never checkpointed', async () => {
     const store = await make();
+    expect(await store.ping()).toBe(true);
     const snapshot = await store.load(positions(0));
     expect(snapshot.lastOffset).toBeNull();
     expect(snapshot.states.size).toBe(0);

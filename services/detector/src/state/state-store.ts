@@ -41,6 +41,8 @@ export interface StateStore {
   checkpoint(ref: PartitionRef, checkpoint: Checkpoint): Promise<boolean>;
   /** Forget a partition entirely (tests, topic deletion). */
   clear(ref: PartitionRef): Promise<void>;
+  /** Readiness: the store answers. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -47,6 +47,7 @@ const stateStore: StateStore =
           return redisStore.checkpoint(ref, checkpoint);
         },
         clear: (ref) => redisStore.clear(ref),
+        ping: () => redisStore.ping(),
         close: () => redisStore.close(),
       }
     : redisStore;
