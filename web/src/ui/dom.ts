@@ -1,3 +1,4 @@
+import { chinaLocalIso } from '@roadwatch/domain';
 import { onLangChange, t, type MessageKey } from '../i18n';
 
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
@@ -29,8 +30,5 @@ onLangChange(() => {
   document.documentElement.lang = t('lang.toggle') === 'English' ? 'zh-CN' : 'en';
 });
 
-export const fmtTime = (ms: number): string => {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-};
+/** `MM-DD HH:MM:SS` in China's time (GMT+8), as the rules and the monitoring centre read it, whatever the browser's zone. */
+export const fmtTime = (ms: number): string => chinaLocalIso(ms).slice(5).replace('T', ' ');

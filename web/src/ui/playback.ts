@@ -1,3 +1,4 @@
+import { chinaLocalIso, chinaLocalIsoToEpochMs } from '@roadwatch/domain';
 import type { TrackPoint } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
@@ -17,10 +18,8 @@ export const pointAt = (points: readonly TrackPoint[], tMs: number): TrackPoint 
   return points[lo];
 };
 
-const toLocalInput = (ms: number): string => {
-  const d = new Date(ms - new Date().getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-};
+// The range inputs are China's wall clock (GMT+8), like every time the platform shows.
+const toLocalInput = (ms: number): string => chinaLocalIso(ms).slice(0, 16);
 
 /** Track playback: REST track for a time range, a slider over time, play at 60× speed. */
 export class Playback {
@@ -71,8 +70,8 @@ export class Playback {
 
   private async load(): Promise<void> {
     if (!this.vehicleId) return;
-    const fromMs = new Date(this.from.value).getTime();
-    const toMs = new Date(this.to.value).getTime();
+    const fromMs = chinaLocalIsoToEpochMs(this.from.value) ?? NaN;
+    const toMs = chinaLocalIsoToEpochMs(this.to.value) ?? NaN;
     try {
       const track = await this.api.track(this.vehicleId, fromMs, toMs);
       this.points = track.points;
