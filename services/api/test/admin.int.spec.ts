@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
-import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '../src/index';
-import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS } from './support';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
-const send = async (url: string, method: 'PUT' | 'DELETE', path: string, body: unknown, token: string): Promise<{ status: number; body: any }> => {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
-};
-const fieldsOf = (body: { issues?: Array<{ field: string }> }): string[] => (body.issues ?? []).map((i) => i.field).sort();
+import type { RunningApi } from '../src/index';
+import { fieldsOf, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
 
 describe('registry administration REST on real PostgreSQL (/v1/admin: terminals, drivers, speed zones, WIM stations, source sites)', () => {
   const schema = uniqueName('api_admin').replace(/[^a-z0-9_]/g, '_');
@@ -23,21 +11,17 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
   let pool: StoragePool;
   let api: RunningApi;
   let changes = 0;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  let testApi: TestApi | undefined;
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    api = await startApi({
-      bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-admin-test', { defaultMetrics: false }), seedUsers: USERS,
-      onRegistryChanged: () => (changes += 1),
-    });
-    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+    testApi = await startTestApi(bus, pool, schema, { onRegistryChanged: () => (changes += 1) });
+    ({ api, tokens } = testApi);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await bus.close();
-    if (pool) await dropSchema(pool, schema);
+    await testApi?.close();
   });
 
   it('is admin only: operator, company and enforcement users get 403 on every resource, reading or writing', async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
-import { ServiceMetrics } from '@roadwatch/runtime';
 import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { CaseRepository, OverloadViolationRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '../src/index';
-import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
+import type { RunningApi } from '../src/index';
+import { get, logger, NOW, post, seededPool, startTestApi, VEHICLES, type TestApi } from './support';
 
 /** 6 axles, 60,000 kg on a class-5 scale: confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8). */
 /** The API's clock: Monday 2025-06-16, 10:00 in China. */
@@ -49,7 +48,8 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
   const bus = new InProcessBus({ logger });
   let pool: StoragePool;
   let api: RunningApi;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  let testApi: TestApi | undefined;
   const published: CaseEventV1[] = [];
   const caseOf: Record<string, string> = {};
 
@@ -65,14 +65,12 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     }
     await bus.ensureTopics([{ topic: TOPICS.caseEvents, partitions: 2 }]);
     await bus.subscribe({ groupId: 'observer', topics: [TOPICS.caseEvents], fromBeginning: true, handleBatch: async (b) => { for (const m of b.messages) published.push(m.value); } });
-    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-cases-test', { defaultMetrics: false }), seedUsers: USERS, now: () => DECISION_DAY });
-    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+    testApi = await startTestApi(bus, pool, schema, { now: () => DECISION_DAY });
+    ({ api, tokens } = testApi);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await bus.close();
-    if (pool) await dropSchema(pool, schema);
+    await testApi?.close();
   });
 
   it('a company user sees only its own vehicles\' cases; another company\'s case is 404 by id and absent from the list', async () => {

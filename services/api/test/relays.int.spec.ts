@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
-import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '../src/index';
-import { dropSchema, get, JWT_SECRET, login, logger, NOW, post, seededPool, USERS } from './support';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
-const remove = async (url: string, path: string, token: string): Promise<{ status: number; body: any }> => {
-  const response = await fetch(`${url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: await response.json().catch(() => null) };
-};
-const fieldsOf = (body: { issues?: Array<{ field: string }> }): string[] => (body.issues ?? []).map((i) => i.field).sort();
+import type { RunningApi } from '../src/index';
+import { fieldsOf, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
 
 describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)', () => {
   const schema = uniqueName('api_relays').replace(/[^a-z0-9_]/g, '_');
@@ -20,7 +12,8 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
   let pool: StoragePool;
   let api: RunningApi;
   let changes = 0;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  let testApi: TestApi | undefined;
   const tonight = chinaDateOf(NOW);
   const yesterday = chinaDateOf(NOW - DAY_MS);
   const relay = (vehicleId: string, nightDate = tonight) => ({ vehicleId, nightDate, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四' });
@@ -32,17 +25,12 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
       `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, route_km) VALUES
        ('B1', '粤A80001', 1, 'long_distance_bus', 'C1', 420), ('B2', '粤B80002', 1, 'long_distance_bus', 'C2', 380)`,
     );
-    api = await startApi({
-      bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-relays-test', { defaultMetrics: false }), seedUsers: USERS,
-      onRelaysChanged: () => (changes += 1), now: () => NOW,
-    });
-    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+    testApi = await startTestApi(bus, pool, schema, { onRelaysChanged: () => (changes += 1), now: () => NOW });
+    ({ api, tokens } = testApi);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await bus.close();
-    if (pool) await dropSchema(pool, schema);
+    await testApi?.close();
   });
 
   it('a company registers a relay for its own bus tonight; the night again replaces it; the change is announced', async () => {
@@ -104,11 +92,11 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     const [own] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c1'])).body.items as Array<{ relayId: string }>;
     const [other] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c2'])).body.items as Array<{ relayId: string }>;
     const before = changes;
-    expect((await remove(api.url, `/v1/relays/${other!.relayId}`, tokens['c1']!)).status).toBe(404);
+    expect((await send(api.url, 'DELETE', `/v1/relays/${other!.relayId}`, undefined, tokens['c1']!)).status).toBe(404);
     expect(changes).toBe(before);
-    expect((await remove(api.url, `/v1/relays/${own!.relayId}`, tokens['c1']!)).status).toBe(204);
+    expect((await send(api.url, 'DELETE', `/v1/relays/${own!.relayId}`, undefined, tokens['c1']!)).status).toBe(204);
     expect(changes).toBe(before + 1);
-    expect((await remove(api.url, `/v1/relays/${own!.relayId}`, tokens['c1']!)).status).toBe(404);
+    expect((await send(api.url, 'DELETE', `/v1/relays/${own!.relayId}`, undefined, tokens['c1']!)).status).toBe(404);
     expect((await get(api.url, `/v1/relays?fromDate=${tonight}`, tokens['c2'])).body.items).toHaveLength(2);
   });
 

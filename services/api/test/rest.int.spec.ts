@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
-import { ServiceMetrics } from '@roadwatch/runtime';
 import { chinaDateOf, chinaMidnightMs, DAY_MS } from '@roadwatch/domain';
 import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { PositionRepository, RegistryRepository, runMaintenance, VehicleQualityRepository, type StoragePool } from '@roadwatch/storage';
 import { samplePosition, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '../src/index';
-import { alert, dropSchema, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
+import type { RunningApi } from '../src/index';
+import { alert, get, insertAlert, logger, NOW, post, seededPool, startTestApi, VEHICLES, type TestApi } from './support';
 
 describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', () => {
   const schema = uniqueName('api_rest').replace(/[^a-z0-9_]/g, '_');
   const bus = new InProcessBus({ logger });
   let pool: StoragePool;
   let api: RunningApi;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  let testApi: TestApi | undefined;
   const T0 = NOW - 3 * 3_600_000;
 
   beforeAll(async () => {
@@ -33,14 +33,12 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
       );
     }
     for (const v of VEHICLES) await insertAlert(pool, alert(`A-${v.id}`, v.id, T0 + 60_000));
-    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-test', { defaultMetrics: false }), seedUsers: USERS });
-    for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+    testApi = await startTestApi(bus, pool, schema);
+    ({ api, tokens } = testApi);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await bus.close();
-    if (pool) await dropSchema(pool, schema);
+    await testApi?.close();
   });
 
   it('logs in with scrypt-hashed passwords; bad credentials are 401, a bad body is 400 naming the field', async () => {

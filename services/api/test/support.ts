@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
-import { createLogger } from '@roadwatch/runtime';
+import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
 import { infraEnv, samplePosition } from '@roadwatch/testing';
-import type { NewUser } from '../src/index';
+import type { InProcessBus } from '@roadwatch/messaging';
+import { startApi, type ApiOptions, type NewUser, type RunningApi } from '../src/index';
 
 export const env = infraEnv();
 export const logger = createLogger('api-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -85,19 +86,48 @@ export async function login(url: string, username: string, password: string): Pr
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
-export async function get(url: string, path: string, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+export type JsonResponse = { status: number; body: any };
+
+/** One request, its JSON answer (null when none), and its status. */
+export async function send(url: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, token?: string): Promise<JsonResponse> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field
-export async function post(url: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
+export const get = (url: string, path: string, token?: string): Promise<JsonResponse> => send(url, 'GET', path, undefined, token);
+export const post = (url: string, path: string, body: unknown, token?: string): Promise<JsonResponse> => send(url, 'POST', path, body, token);
+
+/** The fields a 400 names, sorted. */
+export const fieldsOf = (body: { issues?: Array<{ field: string }> }): string[] => (body.issues ?? []).map((i) => i.field).sort();
+
+export interface TestApi {
+  api: RunningApi;
+  /** A signed-in token for each of USERS, by username. */
+  tokens: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * One API instance on the in-process bus and the test file's schema, with USERS seeded and
+ * signed in; `close` stops it and drops the schema.
+ */
+export async function startTestApi(bus: InProcessBus, pool: StoragePool, schema: string, options: Partial<ApiOptions> = {}): Promise<TestApi> {
+  const api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics(`api-test-${schema}`, { defaultMetrics: false }), seedUsers: USERS, ...options });
+  const tokens: Record<string, string> = {};
+  for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
+  return {
+    api,
+    tokens,
+    close: async () => {
+      await api.close();
+      await bus.close();
+      await dropSchema(pool, schema);
+    },
+  };
 }
 
 export async function connectLive(url: string, token: string): Promise<Socket> {
