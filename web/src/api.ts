@@ -10,6 +10,8 @@ import {
   companyReportResponse,
   loginResponse,
   page,
+  relayItem,
+  relayRequest,
   sourceSiteItem,
   trackResponse,
   vehicleListItem,
@@ -21,7 +23,10 @@ import {
   type CaseListItem,
   type CaseReportRequest,
   type CompanyReportRow,
+  type FieldIssue,
   type LoginResponse,
+  type RelayItem,
+  type RelayRequest,
   type SourceSiteItem,
   type TrackResponse,
   type VehicleListItem,
@@ -35,8 +40,12 @@ import {
 const SESSION_KEY = 'roadwatch.session';
 
 export class ApiHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** The bad fields of a refused request (400), as the API named them (`body.nightDate`). */
+  readonly issues: readonly FieldIssue[];
+
+  constructor(readonly status: number, message: string, issues: readonly FieldIssue[] = []) {
     super(message);
+    this.issues = issues;
   }
 }
 
@@ -63,7 +72,7 @@ const request = async <T>(schema: z.ZodType<T>, path: string, init: RequestInit 
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const err = apiError.safeParse(body);
-    throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText);
+    throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText, err.success ? err.data.issues : undefined);
   }
   return schema.parse(body);
 };
@@ -86,12 +95,14 @@ export class Api {
     }
   }
 
-  /** Every vehicle the user may see (the API scopes company and region users). */
-  async vehicles(): Promise<VehicleListItem[]> {
+  /** Every vehicle the user may see (the API scopes company and region users), or those of one class. */
+  async vehicles(query: { vehicleClass?: VehicleListItem['vehicleClass'] } = {}): Promise<VehicleListItem[]> {
     const limit = 1000;
     const out: VehicleListItem[] = [];
     for (let offset = 0; offset < 200_000; offset += limit) {
-      const p = await this.get(page(vehicleListItem), `/v1/vehicles?limit=${limit}&offset=${offset}`);
+      const q = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+      if (query.vehicleClass) q.set('vehicleClass', query.vehicleClass);
+      const p = await this.get(page(vehicleListItem), `/v1/vehicles?${q}`);
       out.push(...p.items);
       if (p.items.length < limit) break;
     }
@@ -160,6 +171,33 @@ export class Api {
   /** 货运源头单位 source sites in scope (map layer). */
   async sourceSites(): Promise<SourceSiteItem[]> {
     return (await this.get(page(sourceSiteItem), '/v1/source-sites?limit=1000')).items;
+  }
+
+  /** 接驳运输 registrations in scope for the nights from `fromDate` to `toDate` (inclusive), by night then vehicle. */
+  async relays(fromDate: string, toDate: string): Promise<RelayItem[]> {
+    const limit = 1000;
+    const out: RelayItem[] = [];
+    for (let offset = 0; offset < 100_000; offset += limit) {
+      const q = new URLSearchParams({ fromDate, toDate, limit: String(limit), offset: String(offset) });
+      const p = await this.get(page(relayItem), `/v1/relays?${q}`);
+      out.push(...p.items);
+      if (p.items.length < limit) break;
+    }
+    return out;
+  }
+
+  /** Registers a relay (the vehicle's registration for that night is replaced). The body is checked against the contract before it leaves. */
+  registerRelay(body: RelayRequest): Promise<RelayItem> {
+    return this.post(relayItem, '/v1/relays', relayRequest.parse(body));
+  }
+
+  async deleteRelay(relayId: string): Promise<void> {
+    try {
+      await request(z.undefined(), `/v1/relays/${encodeURIComponent(relayId)}`, { method: 'DELETE' }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -10,6 +10,7 @@ import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
+import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
@@ -132,27 +133,37 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   }
   side.append(feed.el, casesEl);
 
-  // 报表: a view over the whole workspace (the table is wider than the side panel), for
-  // roles with the `reports` capability; the map keeps running beneath it.
+  // 报表 and 接驳登记: views over the whole workspace (their tables are wider than the side
+  // panel), each for the roles with its capability; the map keeps running beneath them.
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
-  const views = reports
-    ? (() => {
-        const toMap = h('button', { type: 'button', class: 'view active', i18n: 'view.map', 'data-testid': 'view-map' });
-        const toReports = h('button', { type: 'button', class: 'view', i18n: 'tab.reports', 'data-testid': 'tab-reports' });
-        toMap.addEventListener('click', () => {
-          reports.hide();
-          toMap.classList.add('active');
-          toReports.classList.remove('active');
-          map.map.resize();
-        });
-        toReports.addEventListener('click', () => {
-          void reports.show();
-          toReports.classList.add('active');
-          toMap.classList.remove('active');
-        });
-        return h('nav', { class: 'views' }, toMap, toReports);
-      })()
-    : undefined;
+  const relays = can('relays') ? new RelaysPanel(api) : undefined;
+  const panels = [
+    ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
+    ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
+  ];
+  const views =
+    panels.length === 0
+      ? undefined
+      : (() => {
+          const toMap = h('button', { type: 'button', class: 'view active', i18n: 'view.map', 'data-testid': 'view-map' });
+          const tabs = panels.map((p) => h('button', { type: 'button', class: 'view', i18n: p.i18n, 'data-testid': p.testid }));
+          const activate = (button: HTMLElement) => {
+            for (const b of [toMap, ...tabs]) b.classList.toggle('active', b === button);
+          };
+          toMap.addEventListener('click', () => {
+            for (const p of panels) p.panel.hide();
+            activate(toMap);
+            map.map.resize();
+          });
+          panels.forEach((p, i) =>
+            tabs[i]!.addEventListener('click', () => {
+              for (const other of panels) if (other !== p) other.panel.hide();
+              void p.panel.show();
+              activate(tabs[i]!);
+            }),
+          );
+          return h('nav', { class: 'views' }, toMap, ...tabs);
+        })();
 
   const logout = () => {
     clearSession();
@@ -172,7 +183,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     langToggle,
     h('button', { type: 'button', class: 'logout', i18n: 'logout', onclick: () => logout() }),
   );
-  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el)));
+  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el)));
   map.map.resize();
 
   // Initial state over REST: every visible vehicle and recent alerts; live updates follow.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertRule, caseCloseRequest, caseEventV1, caseParty, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
 import { SOURCE_UNIT_CONDUCTS } from './cases/case-workflow';
+import { RELAY_FIELDS } from './relays/relay-form';
 import { messages, setLang, t } from './i18n';
 
 describe('i18n dictionary', () => {
@@ -24,6 +25,10 @@ describe('i18n dictionary', () => {
     for (const e of caseEventV1.shape.type.options) expect(messages).toHaveProperty([`caseEvent.${e}`]);
     for (const c of SOURCE_UNIT_CONDUCTS) expect(messages).toHaveProperty([`conduct.${c}`]);
     for (const o of caseCloseRequest.shape.outcome.options) expect(messages).toHaveProperty([`outcome.${o}`]);
+  });
+
+  it('labels every field of the relay registration form', () => {
+    for (const f of RELAY_FIELDS) expect(messages).toHaveProperty([`relay.${f}`]);
   });
 
   it('defaults to Chinese and switches to English', () => {
