@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
+import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -14,6 +14,7 @@ import { AlertRepository, CaseRepository, createPool, dropStorageSchema, migrate
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
+import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
 
 /**
  * The live map end to end: vite builds the app, the real API serves it (staticDir) over
@@ -21,7 +22,8 @@ import { startCases, type RunningCases } from '@roadwatch/cases';
  * vehicles published on `telemetry.positions`, gets an alert in the feed within a
  * second, and a company user sees only its own vehicles and its own row of the 报表.
  * services/cases opens 一超四罚 cases from violations on the bus, and an enforcement
- * user takes one through 决定 → 抄告 → 结案.
+ * user takes one through 决定 → 抄告 → 结案. A company registers a 接驳运输 relay for its
+ * long-distance bus and deletes it.
  */
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = resolve(webDir, '../artifacts');
@@ -599,5 +601,100 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.waitForFunction((id) => document.querySelector(`[data-case-id="${id}"] .case-status`)?.textContent === '已结案', caseA, { timeout: 5_000 });
     expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
     await page.close();
+  });
+
+  it('a company user registers a 接驳运输 relay for its own bus tonight, sees it listed, and deletes it; another company\'s vehicles and relays are not offered', async () => {
+    // The company's long-distance bus (三类以上班线, route 420 km: the 02:00–05:00 rule applies), in the registry tables.
+    await new RegistryRepository(pool).upsertVehicle({ vehicleId: 'WEB-V5', plate: '京E·E2E05', plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'WEBC1', regionCode: '110000', routeKm: 420 });
+    const tonight = tonightOf(Date.now());
+    // Another company's bus has a relay tonight (registered by the administrator): not the company's to see.
+    const adminLogin = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass' }) });
+    const { token: adminToken } = (await adminLogin.json()) as { token: string };
+    const asAdmin = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
+    const foreign = await fetch(`${api.url}/v1/relays`, {
+      method: 'POST',
+      headers: asAdmin,
+      body: JSON.stringify({ vehicleId: 'WEB-V4', nightDate: tonight, relayPoint: '京台高速 德州服务区', handingOverDriver: '王师傅', takingOverDriver: '赵师傅' }),
+    });
+    expect(foreign.status, await foreign.clone().text()).toBe(201);
+    const foreignRelayId = ((await foreign.json()) as { relayId: string }).relayId;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    recordLog(page);
+    await logIn(page, api.url, 'c1', 'c1-pass');
+    await page.click('[data-testid=tab-relays]');
+    await page.waitForSelector('[data-testid=relays]:not([hidden])');
+    // The vehicles offered: the company's tour coach and bus, by plate; not its hazmat truck, nor WEBC2's bus.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=relay-vehicle] option[value]:not([value=""])').length > 0, undefined, { timeout: 10_000 });
+    expect(await page.$$eval('[data-testid=relay-vehicle] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))).toEqual(['WEB-V1', 'WEB-V5']);
+    expect(await page.textContent('[data-testid=relay-vehicle] option[value=WEB-V5]')).toBe('京E·E2E05 · 三类以上班线客车');
+    // Tonight and the next seven nights; the form's night is tonight (China time). None registered in its scope.
+    expect(await page.inputValue('[data-testid=relay-from]')).toBe(defaultRelayRange(Date.now()).fromDate);
+    expect(await page.inputValue('[data-testid=relay-to]')).toBe(defaultRelayRange(Date.now()).toDate);
+    expect(await page.inputValue('[data-testid=relay-nightDate]')).toBe(tonight);
+    await page.waitForFunction(() => document.querySelector('[data-testid=relay-status]')?.textContent === '该时段无接驳登记', undefined, { timeout: 5_000 });
+    expect(await page.$$('[data-testid=relay-table] tbody tr')).toHaveLength(0);
+
+    const issue = (field: string) => page.textContent(`[data-testid=relay-form] .field-issue[data-field=${field}]`);
+    const requests: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/v1/relays') && requests.push(r.url()));
+    // Checked in the page against the contract: nothing is sent while a field is missing or the drivers are one.
+    await page.selectOption('[data-testid=relay-vehicle]', 'WEB-V5');
+    await page.fill('[data-testid=relay-handingOverDriver]', '张师傅');
+    await page.fill('[data-testid=relay-takingOverDriver]', '张师傅');
+    await page.click('[data-testid=relay-form] button[type=submit]');
+    expect(await issue('relayPoint')).toBe('必填');
+    expect(await issue('takingOverDriver')).toBe('接班驾驶员须为另一名驾驶员');
+    expect(requests).toEqual([]);
+    // A night that is over is the API's to refuse: its 400 is shown beside the night.
+    const longAgo = chinaDateOf(Date.now() - 3 * DAY_MS);
+    await page.fill('[data-testid=relay-nightDate]', longAgo);
+    await page.fill('[data-testid=relay-relayPoint]', '京港澳高速 涿州服务区');
+    await page.fill('[data-testid=relay-takingOverDriver]', '李师傅');
+    await page.click('[data-testid=relay-form] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=relay-form] .field-issue[data-field=nightDate]')?.textContent !== '', undefined, { timeout: 5_000 });
+    expect(await issue('nightDate')).toMatch(/^the night is over: register from \d{4}-\d{2}-\d{2} on$/);
+    expect(await page.textContent('[data-testid=relay-form-error]')).toMatch(/^登记失败: /);
+    expect(await issue('relayPoint')).toBe('');
+
+    // Tonight, with the relay point's coordinates: registered and listed.
+    await page.fill('[data-testid=relay-nightDate]', tonight);
+    await page.fill('[data-testid=relay-latitudeDeg]', '39.4866');
+    await page.fill('[data-testid=relay-longitudeDeg]', '115.9741');
+    await page.click('[data-testid=relay-form] button[type=submit]');
+    const row = '[data-testid=relay-table] tbody tr[data-vehicle-id=WEB-V5]';
+    await page.waitForSelector(row, { timeout: 5_000 });
+    expect(await page.textContent('[data-testid=relay-form-ok]')).toBe(`已登记: 京E·E2E05 ${tonight}`);
+    expect(await page.$$eval('[data-testid=relay-table] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-vehicle-id')))).toEqual(['WEB-V5']);
+    const cell = (col: string) => page.textContent(`${row} td[data-col=${col}]`);
+    expect(await cell('plate')).toBe('京E·E2E05');
+    expect(await cell('night')).toBe(tonight);
+    expect(await cell('relayPoint')).toBe('京港澳高速 涿州服务区 (39.48660, 115.97410)');
+    expect(await cell('drivers')).toBe('张师傅 → 李师傅');
+    expect(await cell('registeredBy')).toBe('c1');
+    const listed = async () => ((await (await fetch(`${api.url}/v1/relays?fromDate=${tonight}&toDate=${tonight}`, { headers: asAdmin })).json()) as { items: Array<{ vehicleId: string; registeredBy: string }> }).items;
+    expect((await listed()).map((r) => `${r.vehicleId}/${r.registeredBy}`).sort()).toEqual(['WEB-V4/admin', 'WEB-V5/c1']);
+    await page.screenshot({ path: join(artifacts, 'web-relays-company.png') });
+
+    // Deleting asks first; cancelled, the registration stays.
+    await page.click(`${row} [data-action=delete]`);
+    expect(await page.textContent(`${row} td.confirming`)).toContain('确认删除该登记？');
+    await page.click(`${row} [data-action=cancel-delete]`);
+    expect(await page.$(`${row} [data-action=delete]`)).not.toBeNull();
+    expect(await listed()).toHaveLength(2);
+    await page.click(`${row} [data-action=delete]`);
+    await page.click(`${row} [data-action=confirm-delete]`);
+    await page.waitForSelector(row, { state: 'detached', timeout: 5_000 });
+    expect(await page.textContent('[data-testid=relay-status]')).toBe('该时段无接驳登记');
+    expect((await listed()).map((r) => r.vehicleId)).toEqual(['WEB-V4']);
+
+    // In English too.
+    await page.click('[data-testid=lang-toggle]');
+    expect(await page.textContent('[data-testid=tab-relays]')).toBe('Relays');
+    expect(await page.textContent('[data-testid=relay-vehicle] option[value=WEB-V5]')).toBe('京E·E2E05 · Long-distance bus');
+    await page.click('[data-testid=lang-toggle]');
+    expect((pageLog.get(page) ?? []).filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+    await page.close();
+    await fetch(`${api.url}/v1/relays/${encodeURIComponent(foreignRelayId)}`, { method: 'DELETE', headers: asAdmin });
   });
 });
