@@ -642,25 +642,27 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.selectOption('[data-testid=relay-vehicle]', 'WEB-V5');
     await page.fill('[data-testid=relay-handingOverDriver]', '张师傅');
     await page.fill('[data-testid=relay-takingOverDriver]', '张师傅');
+    await page.fill('[data-testid=relay-latitudeDeg]', '39.4866');
     await page.click('[data-testid=relay-form] button[type=submit]');
     expect(await issue('relayPoint')).toBe('必填');
     expect(await issue('takingOverDriver')).toBe('接班驾驶员须为另一名驾驶员');
+    expect(await issue('longitudeDeg')).toBe('经纬度须同时填写');
     expect(requests).toEqual([]);
     // A night that is over is the API's to refuse: its 400 is shown beside the night.
     const longAgo = chinaDateOf(Date.now() - 3 * DAY_MS);
     await page.fill('[data-testid=relay-nightDate]', longAgo);
     await page.fill('[data-testid=relay-relayPoint]', '京港澳高速 涿州服务区');
     await page.fill('[data-testid=relay-takingOverDriver]', '李师傅');
+    await page.fill('[data-testid=relay-longitudeDeg]', '115.9741');
     await page.click('[data-testid=relay-form] button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=relay-form] .field-issue[data-field=nightDate]')?.textContent !== '', undefined, { timeout: 5_000 });
     expect(await issue('nightDate')).toMatch(/^the night is over: register from \d{4}-\d{2}-\d{2} on$/);
     expect(await page.textContent('[data-testid=relay-form-error]')).toMatch(/^登记失败: /);
     expect(await issue('relayPoint')).toBe('');
 
+    expect(requests).toHaveLength(1);
     // Tonight, with the relay point's coordinates: registered and listed.
     await page.fill('[data-testid=relay-nightDate]', tonight);
-    await page.fill('[data-testid=relay-latitudeDeg]', '39.4866');
-    await page.fill('[data-testid=relay-longitudeDeg]', '115.9741');
     await page.click('[data-testid=relay-form] button[type=submit]');
     const row = '[data-testid=relay-table] tbody tr[data-vehicle-id=WEB-V5]';
     await page.waitForSelector(row, { timeout: 5_000 });

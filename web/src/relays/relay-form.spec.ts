@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, defaultRelayRange, relayFieldOf, relayRangeOf, relayRequestOf, tonightOf, type RelayForm } from './relay-form';
+import { addDays, defaultRelayRange, relayFieldOf, relayIssueKeyOf, relayRangeOf, relayRequestOf, tonightOf, type RelayForm } from './relay-form';
 
 /** Milliseconds of a Shanghai wall-clock time (GMT+8). */
 const shanghai = (y: number, mo: number, d: number, hh: number, mm = 0): number => Date.UTC(y, mo - 1, d, hh - 8, mm);
@@ -31,10 +31,10 @@ describe('relay nights', () => {
   });
 
   it('refuses a range that ends before it starts, or dates that do not exist', () => {
-    expect(relayRangeOf('2026-11-25', '2026-11-25')).toEqual({ ok: true, request: { fromDate: '2026-11-25', toDate: '2026-11-25' } });
-    expect(relayRangeOf('2026-11-26', '2026-11-25')).toMatchObject({ ok: false, issues: [{ field: 'toDate' }] });
-    expect(relayRangeOf('2026-02-30', '2026-03-01')).toMatchObject({ ok: false, issues: [{ field: 'fromDate' }] });
-    expect(relayRangeOf('', '2026-03-01').ok).toBe(false);
+    expect(relayRangeOf('2026-11-25', '2026-11-25')).toEqual({ ok: true, fromDate: '2026-11-25', toDate: '2026-11-25' });
+    expect(relayRangeOf('2026-11-26', '2026-11-25')).toEqual({ ok: false, error: 'order' });
+    expect(relayRangeOf('2026-02-30', '2026-03-01')).toEqual({ ok: false, error: 'invalid' });
+    expect(relayRangeOf('', '2026-03-01')).toEqual({ ok: false, error: 'invalid' });
   });
 });
 
@@ -70,5 +70,17 @@ describe('relay form → request', () => {
     expect(relayFieldOf({ field: 'takingOverDriver', message: 'x' })).toBe('takingOverDriver');
     expect(relayFieldOf({ field: 'body', message: 'x' })).toBeUndefined();
     expect(relayFieldOf({ field: '(root)', message: 'x' })).toBeUndefined();
+  });
+
+  it('puts the contract’s issues in the user’s words from what the form holds', () => {
+    expect(relayIssueKeyOf('relayPoint', form({ relayPoint: ' ' }))).toBe('relay.issueRequired');
+    expect(relayIssueKeyOf('vehicleId', form({ vehicleId: '' }))).toBe('relay.issueRequired');
+    expect(relayIssueKeyOf('takingOverDriver', form({ takingOverDriver: ' 张师傅' }))).toBe('relay.issueSameDriver');
+    expect(relayIssueKeyOf('nightDate', form({ nightDate: '2026-02-30' }))).toBe('relay.issueDate');
+    // The pair's refinement lands on longitudeDeg whichever is missing.
+    expect(relayIssueKeyOf('longitudeDeg', form({ latitudeDeg: '39.5' }))).toBe('relay.issueBothCoordinates');
+    expect(relayIssueKeyOf('longitudeDeg', form({ longitudeDeg: '115.9' }))).toBe('relay.issueBothCoordinates');
+    expect(relayIssueKeyOf('latitudeDeg', form({ latitudeDeg: '60', longitudeDeg: '115.9' }))).toBe('relay.issueCoordinate');
+    expect(relayIssueKeyOf('relayPoint', form())).toBeUndefined();
   });
 });

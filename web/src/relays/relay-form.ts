@@ -1,4 +1,4 @@
-import { fieldIssuesOf, relayListQuery, relayRequest, type FieldIssue, type RelayRequest } from '@roadwatch/contracts';
+import { fieldIssuesOf, nightDate, relayRequest, type FieldIssue, type RelayRequest } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import type { Built } from '../cases/case-workflow';
 
@@ -29,10 +29,12 @@ export const defaultRelayRange = (nowMs: number): { fromDate: string; toDate: st
   return { fromDate: tonight, toDate: addDays(tonight, DEFAULT_RELAY_NIGHTS_AHEAD) };
 };
 
-/** The list's range as the API will read it (real dates, in order); its issues otherwise. */
-export const relayRangeOf = (fromDate: string, toDate: string): Built<{ fromDate: string; toDate: string }, FieldIssue> => {
-  const parsed = relayListQuery.safeParse({ fromDate, toDate });
-  return parsed.success ? { ok: true, request: { fromDate, toDate } } : { ok: false, issues: fieldIssuesOf(parsed.error) };
+export type RelayRange = { ok: true; fromDate: string; toDate: string } | { ok: false; error: 'invalid' | 'order' };
+
+/** The list's range as the API will read it: real dates (the contract's), the last not before the first. */
+export const relayRangeOf = (fromDate: string, toDate: string): RelayRange => {
+  if (!nightDate.safeParse(fromDate).success || !nightDate.safeParse(toDate).success) return { ok: false, error: 'invalid' };
+  return toDate < fromDate ? { ok: false, error: 'order' } : { ok: true, fromDate, toDate };
 };
 
 /** What the registration form holds, as typed. */
@@ -75,4 +77,23 @@ export const relayRequestOf = (form: RelayForm): Built<RelayRequest, FieldIssue>
 export const relayFieldOf = (issue: FieldIssue): RelayField | undefined => {
   const name = issue.field.replace(/^body\./, '');
   return (RELAY_FIELDS as readonly string[]).includes(name) ? (name as RelayField) : undefined;
+};
+
+export type RelayIssueKey = 'relay.issueRequired' | 'relay.issueSameDriver' | 'relay.issueBothCoordinates' | 'relay.issueCoordinate' | 'relay.issueDate';
+
+/**
+ * A contract issue in the user's words (a message key), from what the form holds; undefined
+ * when the page has no words for it and the contract's own are shown.
+ */
+export const relayIssueKeyOf = (field: RelayField, form: RelayForm): RelayIssueKey | undefined => {
+  const empty = (f: RelayField) => form[f].trim() === '';
+  if (field === 'latitudeDeg' || field === 'longitudeDeg') {
+    // The pair's refinement lands on longitudeDeg whichever of the two is missing.
+    if (empty('latitudeDeg') !== empty('longitudeDeg')) return 'relay.issueBothCoordinates';
+    return 'relay.issueCoordinate';
+  }
+  if (empty(field)) return 'relay.issueRequired';
+  if (field === 'takingOverDriver' && form.takingOverDriver.trim() === form.handingOverDriver.trim()) return 'relay.issueSameDriver';
+  if (field === 'nightDate') return 'relay.issueDate';
+  return undefined;
 };

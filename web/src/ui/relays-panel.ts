@@ -1,7 +1,7 @@
 import { RELAY_VEHICLE_CLASSES, type FieldIssue, type RelayItem, type VehicleListItem } from '@roadwatch/contracts';
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
-import { defaultRelayRange, relayFieldOf, relayRangeOf, relayRequestOf, tonightOf, type RelayField, type RelayForm } from '../relays/relay-form';
+import { defaultRelayRange, relayFieldOf, relayIssueKeyOf, relayRangeOf, relayRequestOf, tonightOf, type RelayField, type RelayForm } from '../relays/relay-form';
 import { h } from './dom';
 
 /**
@@ -132,12 +132,12 @@ export class RelaysPanel {
     this.confirming = undefined;
     const range = relayRangeOf(this.from.value, this.to.value);
     if (!range.ok) {
-      this.setStatus(range.issues.some((i) => i.field === 'toDate' && this.from.value && this.to.value) ? 'relay.rangeOrder' : 'relay.rangeInvalid');
+      this.setStatus(range.error === 'order' ? 'relay.rangeOrder' : 'relay.rangeInvalid');
       return;
     }
     this.setStatus('relay.loading');
     try {
-      this.items = await this.api.relays(range.request.fromDate, range.request.toDate);
+      this.items = await this.api.relays(range.fromDate, range.toDate);
       this.setStatus(this.items.length === 0 ? 'relay.empty' : undefined);
     } catch (e) {
       this.items = undefined;
@@ -165,21 +165,18 @@ export class RelaysPanel {
     };
   }
 
-  /** In the user's words where the page knows what is wrong; the contract's or the API's own words otherwise. */
-  private issueText(field: RelayField, issue: FieldIssue, form: RelayForm): string {
-    if (form[field].trim() === '') return t('relay.issueRequired');
-    if (field === 'takingOverDriver' && form.takingOverDriver.trim() === form.handingOverDriver.trim()) return t('relay.issueSameDriver');
-    return issue.message;
-  }
-
   /** Shows each issue beside its field; one about no field goes under the form. */
   private showIssues(issues: readonly FieldIssue[], form: RelayForm, fromApi: boolean): void {
     const general: string[] = [];
     for (const issue of issues) {
       const field = relayFieldOf(issue);
       const el = field ? this.fieldIssues.get(field) : undefined;
-      if (field && el) el.textContent = fromApi ? issue.message : this.issueText(field, issue, form);
-      else general.push(issue.message);
+      if (!field || !el) {
+        general.push(issue.message);
+        continue;
+      }
+      const key = fromApi ? undefined : relayIssueKeyOf(field, form);
+      el.textContent = key ? t(key) : issue.message;
     }
     if (general.length > 0) this.formError.textContent = general.join('; ');
   }
