@@ -279,7 +279,11 @@ for (const profile of profiles) {
     passed = n;
   }
   await stopChildren();
-  const clientBound = failedAt?.failure && failedAt.clientCpu > 90 * procs ? ' — the client processes were at their CPU limit, so this is a floor' : '';
+  // Clients and server share the cores: when the failing step had them all busy, the clients' share is what the server lacked.
+  const clientBound =
+    failedAt?.failure && failedAt.machineCpu >= 90 * cores
+      ? ` — at ${failedAt.clients} every core was busy (the clients alone ${failedAt.clientCpu.toFixed(0)}% of a core), so this is a floor for the server`
+      : '';
   const serves = passed === 0 ? `fewer than ${steps[0]}` : failedAt ? `${passed} (fails at ${failedAt.clients})` : `at least ${passed} (the last step)`;
   verdicts.push(`one API instance serves ${serves} ${what} at ${vehicles.toLocaleString('en')} vehicles/${tickMs / 1_000} s tick (p99 ≤ ${tickMs / 1_000} s)${clientBound}`);
 }
