@@ -3,8 +3,8 @@
  * figures; not a test).
  *
  *   npx tsx loadtests/socket-fanout.bench.ts [--profile both|whole|city] [--client light|full]
- *     [--steps 50,100,200,400,600,800,1200,1600] [--vehicles 10000] [--tick 1000] [--seconds 6]
- *     [--warmup 2] [--procs 2] [--feed direct|bus]
+ *     [--steps 50,100,200,400,600,800,1200,1600] [--vehicles 10000] [--tick 1000] [--seconds 5]
+ *     [--warmup 1] [--procs 2] [--feed direct|bus]
  *
  * One API instance (services/api `startApi`, real PostgreSQL for its users table, no
  * Redis adapter) runs in this process. 10,000 vehicles on a 0.01° grid over the Pearl
@@ -55,8 +55,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const vehicles = Number(arg('vehicles', '10000'));
 const steps = arg('steps', '50,100,200,400,600,800,1200,1600').split(',').map(Number);
-const seconds = Number(arg('seconds', '6'));
-const warmupMs = Number(arg('warmup', '2')) * 1_000;
+const seconds = Number(arg('seconds', '5'));
+const warmupMs = Number(arg('warmup', '1')) * 1_000;
 const tickMs = Number(arg('tick', '1000'));
 const procs = Math.max(1, Number(arg('procs', '2')));
 const clientKind = arg('client', 'light') as ClientKind;
