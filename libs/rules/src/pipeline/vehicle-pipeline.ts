@@ -90,6 +90,8 @@ export interface MovedGap {
   backfilledAtMs?: number;
 }
 
+// Not a RULES.md number: a late back-fill concerns the latest gaps, and eight keep a day of
+// repeated blind areas while the checkpointed state stays small.
 const MOVED_GAPS_KEPT = 8;
 
 /**
