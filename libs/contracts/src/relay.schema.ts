@@ -40,6 +40,8 @@ export type RelayRequest = z.infer<typeof relayRequest>;
 export const relayItem = z.object({
   relayId: z.string(),
   vehicleId: z.string(),
+  /** The vehicle's plate as the registry has it now. */
+  plate: z.string().optional(),
   nightDate: localDate,
   relayPoint: z.string(),
   latitudeDeg: z.number().optional(),

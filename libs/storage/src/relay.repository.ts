@@ -9,6 +9,8 @@ import { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
 export interface RelayRecord {
   relayId: string;
   vehicleId: string;
+  /** The vehicle's plate as the registry has it now. */
+  plate?: string;
   /** Local (GMT+8) date of the night's 02:00, YYYY-MM-DD. */
   nightDate: string;
   relayPoint: string;
@@ -24,7 +26,7 @@ export interface RelayRecord {
   createdAtMs: number;
 }
 
-export type RelayInput = Omit<RelayRecord, 'relayId' | 'companyId' | 'createdAtMs'>;
+export type RelayInput = Omit<RelayRecord, 'relayId' | 'plate' | 'companyId' | 'createdAtMs'>;
 
 export interface RelayQuery {
   /** The vehicle's owner now (company, region of the vehicle else its company), as for every record of a vehicle. */
@@ -39,7 +41,8 @@ export interface RelayQuery {
 
 // The date as text: pg would make a JavaScript Date of it at the process's local midnight.
 const COLUMNS = `r.relay_id, r.vehicle_id, to_char(r.night_date, 'YYYY-MM-DD') AS night_date, r.relay_point, r.latitude_deg, r.longitude_deg,
-  r.handing_over_driver, r.taking_over_driver, r.registered_by, r.company_id, r.created_at`;
+  r.handing_over_driver, r.taking_over_driver, r.registered_by, r.company_id, r.created_at,
+  (SELECT plate FROM vehicles WHERE vehicle_id = r.vehicle_id) AS plate`;
 
 const OWNER = { companyId: 'v.company_id', regionCode: `COALESCE(v.region_code, c.region_code, '')` };
 const SCOPED_FROM = `relay_registrations r JOIN vehicles v ON v.vehicle_id = r.vehicle_id LEFT JOIN companies c ON c.company_id = v.company_id`;
@@ -56,6 +59,7 @@ const relayOf = (r: any): RelayRecord => {
     relay.longitudeDeg = r.longitude_deg;
   }
   if (r.company_id !== null) relay.companyId = r.company_id;
+  if (r.plate !== null && r.plate !== undefined) relay.plate = r.plate;
   return relay;
 };
 

@@ -38,7 +38,7 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     const before = changes;
     const created = await post(api.url, '/v1/relays', { ...relay('B1'), latitudeDeg: 23.4, longitudeDeg: 113.2 }, c1);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ vehicleId: 'B1', nightDate: tonight, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'c1', companyId: 'C1', latitudeDeg: 23.4 });
+    expect(created.body).toMatchObject({ vehicleId: 'B1', plate: '粤A80001', nightDate: tonight, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'c1', companyId: 'C1', latitudeDeg: 23.4 });
     expect(created.body.relayId).toEqual(expect.any(String));
     expect(changes).toBe(before + 1);
     const again = await post(api.url, '/v1/relays', { ...relay('B1'), takingOverDriver: '王五' }, c1);

@@ -259,7 +259,7 @@ export class RelaysPanel {
       h(
         'tr',
         { 'data-relay-id': r.relayId, 'data-vehicle-id': r.vehicleId, 'data-night': r.nightDate },
-        h('td', { 'data-col': 'plate' }, this.plateOf(r.vehicleId)),
+        h('td', { 'data-col': 'plate' }, r.plate ?? this.plateOf(r.vehicleId)),
         h('td', { 'data-col': 'night' }, r.nightDate),
         h(
           'td',
