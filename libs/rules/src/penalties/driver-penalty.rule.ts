@@ -1,4 +1,5 @@
 import type { PenaltyConfig, YuanRange } from './penalties.config';
+import { driverNotOverText, driverPenaltyText } from './penalty-texts';
 
 /**
  * RULES.md §5 and §8: the driver's points and fine are taken on the vehicle's registered
@@ -15,7 +16,9 @@ export interface DriverPenalty {
   points: number | null;
   /** A range decided by an officer; null when ratio ≤ 0. */
   fine: YuanRange | null;
+  /** Chinese (shown by default); `basisEn` the same figures in English. */
   basis: string;
+  basisEn: string;
 }
 
 /** Ratios compared at 30% / 50% must not flip on float noise. */
@@ -31,15 +34,16 @@ export const driverPenalty = (
   const massBasis = useRegistered ? 'registered_max_gross' : 'limit';
   const ratio = roundRatio((input.confirmedGrossKg - massKg) / massKg);
   const id = input.driverId !== undefined ? { driverId: input.driverId } : {};
-  const massText = `${massBasis === 'registered_max_gross' ? '行驶证 最大允许总质量' : 'limit'} ${massKg} kg`;
 
   if (!(ratio > 0)) {
-    return { ...id, massKg, massBasis, ratio, points: null, fine: null, basis: `confirmed ${input.confirmedGrossKg} kg not over ${massText}: no points, no fine` };
+    const text = driverNotOverText(input.confirmedGrossKg, massBasis, massKg);
+    return { ...id, massKg, massBasis, ratio, points: null, fine: null, basis: text.zh, basisEn: text.en };
   }
   const pointsBand = [...config.driver.pointsBands].sort((a, b) => b.minRatio - a.minRatio).find((b) => ratio >= b.minRatio);
   const fineBand = [...config.driver.fineBands].sort((a, b) => b.ratioAbove - a.ratioAbove).find((b) => ratio > b.ratioAbove);
   const points = pointsBand?.points ?? null;
   const fine = fineBand === undefined ? null : { minYuan: fineBand.minYuan, maxYuan: fineBand.maxYuan };
+  const text = driverPenaltyText({ confirmedGrossKg: input.confirmedGrossKg, massBasis, massKg, ratio, points: points ?? 0, fine });
   return {
     ...id,
     massKg,
@@ -47,6 +51,7 @@ export const driverPenalty = (
     ratio,
     points,
     fine,
-    basis: `(${input.confirmedGrossKg} − ${massKg}) / ${massKg} = ${(ratio * 100).toFixed(2)}% over ${massText}: ${points ?? 0} points (记分办法)${fine ? `, ¥${fine.minYuan}–${fine.maxYuan} (道交法 第92条)` : ''}`,
+    basis: text.zh,
+    basisEn: text.en,
   };
 };

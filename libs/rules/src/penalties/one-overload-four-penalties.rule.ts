@@ -3,6 +3,18 @@ import type { ViolationAssessment } from '../overload/overload-assessment.rule';
 import { driverPenalty, type DriverPenalty } from './driver-penalty.rule';
 import type { PenaltyConfig, YuanRange } from './penalties.config';
 import {
+  baiDunWangReviewText,
+  caseBasisText,
+  companyListReasonText,
+  companyNoteText,
+  companySuspensionText,
+  driverStopText,
+  repeatListReasonText,
+  sourceUnitBasisText,
+  vehicleRevocationText,
+  type Bilingual,
+} from './penalty-texts';
+import {
   companyFleetShare,
   priorsInWindow,
   repeatCount,
@@ -38,8 +50,9 @@ export interface OverloadCaseInput {
 export interface VehicleOwnerParty extends VehicleOwnerPenalty {
   vehicleId: string;
   repeat: RepeatCount;
-  /** §5: more than 3 in 12 months → revoke 车辆营运证. */
+  /** §5: more than 3 in 12 months → revoke 车辆营运证. Chinese; `consequenceEn` in English. */
   consequence: string | null;
+  consequenceEn: string | null;
 }
 
 export interface DriverParty extends DriverPenalty {
@@ -47,6 +60,7 @@ export interface DriverParty extends DriverPenalty {
   repeat: RepeatCount | null;
   /** §5: more than 3 → 责令停止从事营业性运输. */
   consequence: string | null;
+  consequenceEn: string | null;
 }
 
 export interface CompanyParty {
@@ -56,31 +70,37 @@ export interface CompanyParty {
   fleetShare: CompanyFleetShare | null;
   /** §5: violating vehicles > 10% of the fleet → 停业整顿. */
   consequence: string | null;
+  consequenceEn: string | null;
   note: string;
+  noteEn: string;
 }
 
 export interface SourceUnitParty {
   sourceUnitId?: string;
   conduct: SourceUnitConduct | 'to_be_established';
   /** Ranges an officer decides within; both when the conduct is not yet established. */
-  proposed: Array<{ conduct: SourceUnitConduct; range: YuanRange; basis: string }>;
+  proposed: Array<{ conduct: SourceUnitConduct; range: YuanRange; basis: string; basisEn: string }>;
   history: SourceUnitHistory | null;
 }
 
 export interface BlacklistCandidate {
   party: 'vehicle_owner' | 'driver' | 'transport_company' | 'source_unit';
   partyId: string;
+  /** Chinese; `reasonEn` the same in English. */
   reason: string;
+  reasonEn: string;
 }
 
 export interface ReviewRecommendation {
   reason: string;
+  reasonEn: string;
   evidence: Record<string, unknown>;
 }
 
 export interface OneOverFourPenalties {
   violationId: string;
   basis: string;
+  basisEn: string;
   vehicleOwner: VehicleOwnerParty;
   driver: DriverParty;
   transportCompany: CompanyParty;
@@ -91,10 +111,7 @@ export interface OneOverFourPenalties {
   reviewRecommendations: ReviewRecommendation[];
 }
 
-const SOURCE_UNIT_BASIS: Record<SourceUnitConduct, string> = {
-  directed_or_forced: 'directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)',
-  let_overloaded_leave: 'letting overloaded vehicles leave (道路运输条例 第71条)',
-};
+const zhEn = (text: Bilingual | null) => (text === null ? { zh: null, en: null } : text);
 
 export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyConfig): OneOverFourPenalties => {
   const v = input.violation;
@@ -102,21 +119,22 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   const current = { violationId: v.violationId, occurredAtMs: v.measuredAtMs };
   const window = priorsInWindow(history, current, config);
   const months = config.repeat.windowMonths;
+  const moreThan = config.repeat.moreThan;
   const blacklistCandidates: BlacklistCandidate[] = [];
+  const candidate = (party: BlacklistCandidate['party'], partyId: string, reason: Bilingual): void => {
+    blacklistCandidates.push({ party, partyId, reason: reason.zh, reasonEn: reason.en });
+  };
 
   // Vehicle / owner.
   const vehicleRepeat = repeatCount(window.filter((p) => p.vehicleId === v.vehicleId), config);
-  const vehicleConsequence = vehicleRepeat.triggered
-    ? `revoke 车辆营运证: ${vehicleRepeat.count} violations in ${months} months (more than ${config.repeat.moreThan})`
-    : null;
-  if (vehicleRepeat.triggered) {
-    blacklistCandidates.push({ party: 'vehicle_owner', partyId: v.vehicleId, reason: `${vehicleRepeat.count} 超限 violations in ${months} months (more than ${config.repeat.moreThan})` });
-  }
+  const vehicleConsequence = zhEn(vehicleRepeat.triggered ? vehicleRevocationText({ count: vehicleRepeat.count, months, moreThan }) : null);
+  if (vehicleRepeat.triggered) candidate('vehicle_owner', v.vehicleId, repeatListReasonText({ count: vehicleRepeat.count, months, moreThan }));
   const vehicleOwner: VehicleOwnerParty = {
     ...vehicleOwnerPenalty(v, config),
     vehicleId: v.vehicleId,
     repeat: vehicleRepeat,
-    consequence: vehicleConsequence,
+    consequence: vehicleConsequence.zh,
+    consequenceEn: vehicleConsequence.en,
   };
 
   // Driver.
@@ -126,12 +144,14 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   );
   const driverRepeat = input.driverId === undefined ? null : repeatCount(window.filter((p) => p.driverId === input.driverId), config);
   if (driverRepeat?.triggered && input.driverId !== undefined) {
-    blacklistCandidates.push({ party: 'driver', partyId: input.driverId, reason: `${driverRepeat.count} 超限 violations in ${months} months (more than ${config.repeat.moreThan})` });
+    candidate('driver', input.driverId, repeatListReasonText({ count: driverRepeat.count, months, moreThan }));
   }
+  const driverConsequence = zhEn(driverRepeat?.triggered ? driverStopText({ count: driverRepeat.count, months, moreThan }) : null);
   const driver: DriverParty = {
     ...driverBase,
     repeat: driverRepeat,
-    consequence: driverRepeat?.triggered ? `责令停止从事营业性运输: ${driverRepeat.count} violations in ${months} months (more than ${config.repeat.moreThan})` : null,
+    consequence: driverConsequence.zh,
+    consequenceEn: driverConsequence.en,
   };
 
   // Transport company.
@@ -141,24 +161,18 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
     companyId !== undefined && fleetSize !== undefined && fleetSize > 0
       ? companyFleetShare(window.filter((p) => p.companyId === companyId), v.vehicleId, fleetSize, config)
       : null;
-  if (fleetShare?.triggered && companyId !== undefined) {
-    blacklistCandidates.push({
-      party: 'transport_company',
-      partyId: companyId,
-      reason: `${fleetShare.violatingVehicles} of ${fleetShare.fleetSize} vehicles violated in ${months} months (> ${fleetShare.shareAbove * 100}%), 停业整顿 proposed`,
-    });
-  }
+  const fleet = fleetShare && { violatingVehicles: fleetShare.violatingVehicles, fleetSize: fleetShare.fleetSize, shareAbove: fleetShare.shareAbove, months };
+  if (fleet && fleetShare?.triggered && companyId !== undefined) candidate('transport_company', companyId, companyListReasonText(fleet));
+  const companyConsequence = zhEn(fleet && fleetShare?.triggered ? companySuspensionText(fleet) : null);
+  const note = companyNoteText(companyId === undefined ? 'not_on_record' : fleetShare === null ? 'fleet_size_unknown' : 'assessed');
   const transportCompany: CompanyParty = {
     ...(companyId !== undefined ? { companyId } : {}),
     notify: true,
     fleetShare,
-    consequence: fleetShare?.triggered ? `停业整顿: ${fleetShare.violatingVehicles} of ${fleetShare.fleetSize} vehicles violated in ${months} months` : null,
-    note:
-      companyId === undefined
-        ? 'company not on record (unregistered vehicle): 抄告 once identified'
-        : fleetShare === null
-          ? '抄告; fleet size not given, the 10% line not assessed'
-          : '抄告',
+    consequence: companyConsequence.zh,
+    consequenceEn: companyConsequence.en,
+    note: note.zh,
+    noteEn: note.en,
   };
 
   // Source loading unit.
@@ -166,23 +180,28 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   const conducts: SourceUnitConduct[] = su?.conduct !== undefined ? [su.conduct] : ['directed_or_forced', 'let_overloaded_leave'];
   const suHistory = su === undefined ? null : sourceUnitHistory(su.sourceUnitId, input.priorSourceUnitPenalties ?? [], v.measuredAtMs, config);
   if (su !== undefined && suHistory?.blacklistCandidate) {
-    blacklistCandidates.push({ party: 'source_unit', partyId: su.sourceUnitId, reason: suHistory.reasons.join('; ') });
+    blacklistCandidates.push({ party: 'source_unit', partyId: su.sourceUnitId, reason: suHistory.reasons.join('；'), reasonEn: suHistory.reasonsEn.join('; ') });
   }
   const sourceUnit: SourceUnitParty = {
     ...(su !== undefined ? { sourceUnitId: su.sourceUnitId } : {}),
     conduct: su?.conduct ?? 'to_be_established',
-    proposed: conducts.map((conduct) => ({
-      conduct,
-      range: conduct === 'directed_or_forced' ? config.sourceUnit.directingOrForcing : config.sourceUnit.lettingOverloadedLeave,
-      basis: SOURCE_UNIT_BASIS[conduct],
-    })),
+    proposed: conducts.map((conduct) => {
+      const basis = sourceUnitBasisText(conduct);
+      return {
+        conduct,
+        range: conduct === 'directed_or_forced' ? config.sourceUnit.directingOrForcing : config.sourceUnit.lettingOverloadedLeave,
+        basis: basis.zh,
+        basisEn: basis.en,
+      };
+    }),
     history: suHistory,
   };
 
   const reviewRecommendations: ReviewRecommendation[] = v.isBaiDunWang
     ? [
         {
-          reason: '百吨王: recommended for review (not itself a 严重违法失信 case)',
+          reason: baiDunWangReviewText().zh,
+          reasonEn: baiDunWangReviewText().en,
           evidence: {
             measurementId: v.measurementId,
             stationId: v.stationId,
@@ -200,7 +219,8 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
 
   return {
     violationId: v.violationId,
-    basis: '一超四罚, 超限规定 第32条',
+    basis: caseBasisText().zh,
+    basisEn: caseBasisText().en,
     vehicleOwner,
     driver,
     transportCompany,

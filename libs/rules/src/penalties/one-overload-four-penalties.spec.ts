@@ -36,6 +36,8 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('measured 60,000 kg class 5 on six axles: confirmed 57,000, 8,000 kg over → ¥4,000; driver 16.3% → 1 point; company notified', () => {
     const p = oneOverFourPenalties(caseOf(), config);
     expect(p.vehicleOwner).toMatchObject({ outcome: 'fine', proposedYuan: 4_000, weight: { tonnes: 8, fineYuan: 4_000 }, consequence: null });
+    expect(p.vehicleOwner.basis).toBe('超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限');
+    expect(p.vehicleOwner.basisEn).toBe('excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000');
     expect(p.driver).toMatchObject({ driverId: 'D-1', massBasis: 'limit', points: 1, fine: { minYuan: 200, maxYuan: 500 }, consequence: null });
     expect(p.transportCompany).toMatchObject({ companyId: 'C-001', notify: true, consequence: null });
     expect(p.blacklistCandidates).toEqual([]);
@@ -78,9 +80,14 @@ describe('repeat consequences over a rolling 12 months ("more than 3": the 4th t
   it('4th violation in 12 months (3 priors) → revoke 车辆营运证, driver 责令停止从事营业性运输, both list candidates', () => {
     const p = oneOverFourPenalties(caseOf({ priorViolations: [prior(1), prior(2), prior(3)] }), config);
     expect(p.vehicleOwner.repeat).toMatchObject({ count: 4, triggered: true });
-    expect(p.vehicleOwner.consequence).toContain('revoke 车辆营运证');
-    expect(p.driver.consequence).toContain('责令停止从事营业性运输');
-    expect(p.blacklistCandidates.map((c) => c.party)).toEqual(['vehicle_owner', 'driver']);
+    expect(p.vehicleOwner.consequence).toBe('吊销车辆营运证：12个月内违法超限4次（超过3次）');
+    expect(p.vehicleOwner.consequenceEn).toBe('revoke the 车辆营运证 (vehicle operating certificate): 4 超限 violations in 12 months (more than 3)');
+    expect(p.driver.consequence).toBe('责令停止从事营业性运输：12个月内违法超限4次（超过3次）');
+    expect(p.driver.consequenceEn).toBe('order to stop commercial transport (责令停止从事营业性运输): 4 超限 violations in 12 months (more than 3)');
+    expect(p.blacklistCandidates).toEqual([
+      { party: 'vehicle_owner', partyId: '冀A12345:2', reason: '12个月内违法超限4次（超过3次）', reasonEn: '4 超限 violations in 12 months (more than 3)' },
+      { party: 'driver', partyId: 'D-1', reason: '12个月内违法超限4次（超过3次）', reasonEn: '4 超限 violations in 12 months (more than 3)' },
+    ]);
   });
 
   it('a prior exactly 12 months back (same local time) is outside the window; one a minute later is inside', () => {
@@ -118,14 +125,16 @@ describe('repeat consequences over a rolling 12 months ("more than 3": the 4th t
     expect(atLine.transportCompany.fleetShare).toMatchObject({ violatingVehicles: 3, triggered: false });
     // 3 others + this one = 4 of 30 = 13.3% → 停业整顿.
     const over = oneOverFourPenalties(caseOf({ priorViolations: fleetPriors(3), companyFleetSize: 30 }), config);
-    expect(over.transportCompany.consequence).toContain('停业整顿');
+    expect(over.transportCompany.consequence).toBe('停业整顿：12个月内30辆车中4辆违法超限（超过10%）');
+    expect(over.transportCompany.consequenceEn).toBe('suspend operations for rectification (停业整顿): 4 of 30 vehicles violated in 12 months (more than 10%)');
     expect(over.blacklistCandidates.map((c) => c.party)).toEqual(['transport_company']);
   });
 
   it('company without a fleet size: notified, the 10% line not assessed', () => {
     const p = oneOverFourPenalties(caseOf(), config);
     expect(p.transportCompany.fleetShare).toBeNull();
-    expect(p.transportCompany.note).toContain('fleet size not given');
+    expect(p.transportCompany.note).toBe('抄告；未提供车辆总数，未评估10%界线');
+    expect(p.transportCompany.noteEn).toContain('fleet size not given');
   });
 
   it('source unit: fined ¥20,000 in 12 months → list candidate; ¥19,999 → not', () => {

@@ -1,5 +1,6 @@
 import { CHINA_UTC_OFFSET_MS } from '@roadwatch/domain';
 import type { PenaltyConfig } from './penalties.config';
+import { sourceUnitCountReasonText, sourceUnitFineReasonText, type Bilingual } from './penalty-texts';
 
 /**
  * RULES.md §5: repeat consequences over a rolling 12 months, from the history of prior
@@ -103,7 +104,9 @@ export interface SourceUnitHistory {
   penaltiesInWindow: number;
   largestFineYuan: number;
   blacklistCandidate: boolean;
+  /** Chinese; `reasonsEn` the same in English, in the same order. */
   reasons: string[];
+  reasonsEn: string[];
 }
 
 /** §5 严重违法失信: source unit fined ≥ ¥20,000 or penalised 3+ times in 12 months (decided penalties only). */
@@ -116,12 +119,18 @@ export const sourceUnitHistory = (
   const start = windowStartExclusiveMs(atMs, config.repeat.windowMonths);
   const inWindow = penalties.filter((p) => p.sourceUnitId === sourceUnitId && p.decidedAtMs > start && p.decidedAtMs <= atMs);
   const largestFineYuan = inWindow.reduce((max, p) => Math.max(max, p.fineYuan), 0);
-  const reasons: string[] = [];
+  const reasons: Bilingual[] = [];
   if (largestFineYuan >= config.blacklist.sourceUnitFineAtLeastYuan) {
-    reasons.push(`fined ¥${largestFineYuan} ≥ ¥${config.blacklist.sourceUnitFineAtLeastYuan} in ${config.repeat.windowMonths} months`);
+    reasons.push(sourceUnitFineReasonText(largestFineYuan, config.blacklist.sourceUnitFineAtLeastYuan, config.repeat.windowMonths));
   }
   if (inWindow.length >= config.blacklist.sourceUnitPenaltiesAtLeast) {
-    reasons.push(`penalised ${inWindow.length} times (≥ ${config.blacklist.sourceUnitPenaltiesAtLeast}) in ${config.repeat.windowMonths} months`);
+    reasons.push(sourceUnitCountReasonText(inWindow.length, config.blacklist.sourceUnitPenaltiesAtLeast, config.repeat.windowMonths));
   }
-  return { penaltiesInWindow: inWindow.length, largestFineYuan, blacklistCandidate: reasons.length > 0, reasons };
+  return {
+    penaltiesInWindow: inWindow.length,
+    largestFineYuan,
+    blacklistCandidate: reasons.length > 0,
+    reasons: reasons.map((r) => r.zh),
+    reasonsEn: reasons.map((r) => r.en),
+  };
 };

@@ -1,5 +1,6 @@
 import { chinaDateOf } from '@roadwatch/domain';
 import type { PenaltyConfig } from './penalties.config';
+import { reportDeadlineText } from './penalty-texts';
 
 /**
  * RULES.md §5 (超限规定 第44条): within 7 working days of the decision the 公路管理机构
@@ -17,7 +18,9 @@ export interface ReportDeadline {
   /** Non-working weekdays skipped and 调休 weekend days counted on the way, for the record. */
   holidaysSkipped: string[];
   workingWeekendDaysCounted: string[];
+  /** Chinese (shown by default); `basisEn` the same in English. */
   basis: string;
+  basisEn: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,12 +53,14 @@ export const article44ReportDeadline = (decidedAtMs: number, config: PenaltyConf
     }
   }
   const dueDate = utcMsToIsoDate(dayMs);
+  const text = reportDeadlineText(decisionDate, calendar.workingDays, dueDate);
   return {
     decisionDate,
     dueDate,
     workingDays: calendar.workingDays,
     holidaysSkipped,
     workingWeekendDaysCounted,
-    basis: `decision ${decisionDate} + ${calendar.workingDays} working days → report by ${dueDate} (超限规定 第44条)`,
+    basis: text.zh,
+    basisEn: text.en,
   };
 };

@@ -7,6 +7,8 @@ describe('第44条 report to the home 运管 office within 7 working days (RULES
   it('decision Monday 2026-05-11 → due Wednesday 2026-05-20 (Mon–Fri, the decision day not counted)', () => {
     const d = article44ReportDeadline(chinaLocalToEpochMs(2026, 5, 11, 15, 0), DEFAULT_PENALTY_CONFIG);
     expect(d).toMatchObject({ decisionDate: '2026-05-11', dueDate: '2026-05-20', workingDays: 7 });
+    expect(d.basis).toBe('决定日2026-05-11起7个工作日 → 应于2026-05-20前抄告车籍地运管机构（超限规定 第44条）');
+    expect(d.basisEn).toBe('decision 2026-05-11 + 7 working days → report by 2026-05-20 (超限规定 第44条)');
   });
 
   it('the decision date is the local (GMT+8) date: 00:30 on 2026-05-11 local is still the 11th', () => {

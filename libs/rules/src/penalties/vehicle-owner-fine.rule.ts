@@ -1,5 +1,6 @@
 import type { DimensionExcess } from '../overload/overload-assessment.rule';
 import type { DimensionFineBand, PenaltyConfig, YuanRange } from './penalties.config';
+import { dimensionFineText, vehicleOwnerBasisText, weightFineText, weightWarningText } from './penalty-texts';
 
 /**
  * RULES.md §5 and §8: the vehicle / owner party of 一超四罚. Weight on the *confirmed*
@@ -12,7 +13,9 @@ export interface WeightFine {
   /** Started (or whole, if configured) tonnes over; 0 for a warning. */
   tonnes: number;
   fineYuan: number;
+  /** Chinese; `basisEn` the same figures in English. */
   basis: string;
+  basisEn: string;
 }
 
 export interface DimensionFine extends YuanRange {
@@ -21,6 +24,7 @@ export interface DimensionFine extends YuanRange {
   label: string;
   proposedYuan: number;
   basis: string;
+  basisEn: string;
 }
 
 export interface VehicleOwnerPenalty {
@@ -33,24 +37,36 @@ export interface VehicleOwnerPenalty {
   capYuan: number;
   /** True when the uncapped sum of the proposal or the range's top was above the cap. */
   capped: boolean;
+  /** Chinese; `basisEn` the same figures in English. */
   basis: string;
+  basisEn: string;
 }
 
 export const weightFine = (excessKg: number, config: PenaltyConfig): WeightFine => {
   const c = config.vehicleOwner;
   if (excessKg <= c.warningMaxExcessKg) {
-    return { excessKg, warning: true, tonnes: 0, fineYuan: 0, basis: `excess ${excessKg} kg ≤ ${c.warningMaxExcessKg} kg: warning (超限规定 第43条)` };
+    const text = weightWarningText(excessKg, c.warningMaxExcessKg);
+    return { excessKg, warning: true, tonnes: 0, fineYuan: 0, basis: text.zh, basisEn: text.en };
   }
   // Integer tonnes from kilograms; the milligram rounding upstream keeps 2,000 kg at 2 t.
   const exactTonnes = excessKg / c.tonneKg;
   const tonnes = c.partTonne === 'round_up' ? Math.ceil(exactTonnes) : Math.floor(exactTonnes);
   const fineYuan = Math.min(tonnes * c.yuanPerTonne, c.caseCapYuan);
+  const text = weightFineText({
+    excessKg,
+    tonnes,
+    partTonne: c.partTonne,
+    tonneKg: c.tonneKg,
+    yuanPerTonne: c.yuanPerTonne,
+    cappedAtYuan: tonnes * c.yuanPerTonne > c.caseCapYuan ? c.caseCapYuan : undefined,
+  });
   return {
     excessKg,
     warning: false,
     tonnes,
     fineYuan,
-    basis: `excess ${excessKg} kg → ${tonnes} ${c.partTonne === 'round_up' ? 'started' : 'whole'} × ${c.tonneKg} kg × ¥${c.yuanPerTonne}${tonnes * c.yuanPerTonne > c.caseCapYuan ? `, capped at ¥${c.caseCapYuan}` : ''} (超限规定 第43条; 公路安全保护条例 第64条)`,
+    basis: text.zh,
+    basisEn: text.en,
   };
 };
 
@@ -74,13 +90,15 @@ export const dimensionFine = (
   const band = bands[bandIndex];
   if (band === undefined) return null;
   const proposedYuan = config.vehicleOwner.dimensionProposal === 'max' ? band.maxYuan : band.minYuan;
+  const text = dimensionFineText(overDimensions, bandIndex + 1, band.minYuan, band.maxYuan);
   return {
     band: bandIndex + 1,
     label: band.label,
     minYuan: band.minYuan,
     maxYuan: band.maxYuan,
     proposedYuan,
-    basis: `${overDimensions.map((d) => `${d.dimension} ${d.valueM} m > ${d.limitM} m`).join(', ')}; band ${bandIndex + 1} (${band.label}) (超限规定 第43条(一))`,
+    basis: text.zh,
+    basisEn: text.en,
   };
 };
 
@@ -102,7 +120,8 @@ export const vehicleOwnerPenalty = (
   const range = { minYuan: Math.min(weightYuan + (dimension?.minYuan ?? 0), cap), maxYuan: Math.min(uncappedMax, cap) };
   const proposedYuan = Math.min(uncappedProposal, cap);
   const outcome = (weight === null || weight.warning) && dimension === null ? 'warning' : 'fine';
-  const parts = [weight?.basis, dimension?.basis].filter((p): p is string => p !== undefined);
+  const parts = [weight, dimension].flatMap((p) => (p ? [{ zh: p.basis, en: p.basisEn }] : []));
+  const text = vehicleOwnerBasisText(parts, cap);
   return {
     outcome,
     weight,
@@ -111,6 +130,7 @@ export const vehicleOwnerPenalty = (
     proposedYuan,
     capYuan: cap,
     capped: uncappedMax > cap || uncappedProposal > cap,
-    basis: `${parts.join('; ')}; one case summed, capped at ¥${cap}`,
+    basis: text.zh,
+    basisEn: text.en,
   };
 };
