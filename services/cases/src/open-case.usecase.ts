@@ -1,5 +1,8 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import {
+  companyBasisText,
+  driverFineDecidedText,
+  eitherBasisText,
   oneOverFourPenalties,
   windowStartExclusiveMs,
   type OneOverFourPenalties,
@@ -107,6 +110,7 @@ export class OpenCase {
         reviewRecommendations: penalties.reviewRecommendations,
         blacklistCandidates: penalties.blacklistCandidates,
         basis: penalties.basis,
+        basisEn: penalties.basisEn,
       }),
       ...partyEvents(violation, vehicle, company, driver, site).map(([party, details]) => event('party_named', details, party)),
       ...penaltyEvents(penalties).map(([party, details]) => event('penalty_proposed', details, party)),
@@ -163,7 +167,11 @@ const partyEvents = (
   ],
 ];
 
-/** `penalty_proposed` details: the keys CaseRepository projects, plus ranges and consequences. */
+/**
+ * `penalty_proposed` details: the keys CaseRepository projects, plus ranges and consequences.
+ * Each text in Chinese (the projected key) and English (`…En`): the events are the record
+ * replayed, so both languages are kept as the rules wrote them.
+ */
 const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, unknown>]> => {
   const owner = p.vehicleOwner;
   const driver = p.driver;
@@ -171,6 +179,9 @@ const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, un
   const su = p.sourceUnit;
   const suMin = Math.min(...su.proposed.map((r) => r.range.minYuan));
   const suMax = Math.max(...su.proposed.map((r) => r.range.maxYuan));
+  const decided = driverFineDecidedText();
+  const companyBasis = companyBasisText({ zh: company.note, en: company.noteEn });
+  const suBasis = eitherBasisText(su.proposed.map((r) => ({ zh: r.basis, en: r.basisEn })));
   return [
     [
       'vehicle_owner',
@@ -184,7 +195,9 @@ const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, un
         measures: owner.consequence ? [owner.consequence] : [],
         repeat: owner.repeat,
         consequence: owner.consequence,
+        consequenceEn: owner.consequenceEn,
         basis: owner.basis,
+        basisEn: owner.basisEn,
       },
     ],
     [
@@ -199,7 +212,9 @@ const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, un
         measures: driver.consequence ? [driver.consequence] : [],
         repeat: driver.repeat,
         consequence: driver.consequence,
-        basis: `${driver.basis}; fine decided by the officer within the range (道交法 第92条)`,
+        consequenceEn: driver.consequenceEn,
+        basis: `${driver.basis}；${decided.zh}`,
+        basisEn: `${driver.basisEn}; ${decided.en}`,
       },
     ],
     [
@@ -211,7 +226,9 @@ const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, un
         measures: ['抄告', ...(company.consequence ? [company.consequence] : [])],
         fleetShare: company.fleetShare,
         consequence: company.consequence,
-        basis: `${company.note} (超限规定 第32条)`,
+        consequenceEn: company.consequenceEn,
+        basis: companyBasis.zh,
+        basisEn: companyBasis.en,
       },
     ],
     [
@@ -221,10 +238,11 @@ const penaltyEvents = (p: OneOverFourPenalties): Array<[Party, Record<string, un
         minYuan: suMin,
         maxYuan: suMax,
         conduct: su.conduct,
-        ranges: su.proposed.map((r) => ({ conduct: r.conduct, minYuan: r.range.minYuan, maxYuan: r.range.maxYuan, basis: r.basis })),
+        ranges: su.proposed.map((r) => ({ conduct: r.conduct, minYuan: r.range.minYuan, maxYuan: r.range.maxYuan, basis: r.basis, basisEn: r.basisEn })),
         measures: [],
         history: su.history,
-        basis: su.proposed.map((r) => r.basis).join('; or '),
+        basis: suBasis.zh,
+        basisEn: suBasis.en,
       },
     ],
   ];

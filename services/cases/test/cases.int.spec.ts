@@ -88,7 +88,8 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
 
     const penalty = Object.fromEntries(c.penalties.map((p) => [p.party, p]));
     expect(penalty['vehicle_owner']).toMatchObject({ status: 'proposed', fineYuan: 23_500, warning: false, measures: [] });
-    expect(penalty['vehicle_owner']!.basis).toContain('47 started');
+    expect(penalty['vehicle_owner']!.basis).toContain('超限规定 第43条');
+    expect(penalty['vehicle_owner']!.basis).toContain('47 × 1000 kg');
     expect(penalty['driver']).toMatchObject({ points: 6 });
     expect(penalty['driver']!.fineYuan).toBeUndefined();
     expect(penalty['transport_company']!.measures).toEqual(['抄告']);
@@ -100,6 +101,11 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     expect((opened['reviewRecommendations'] as { reason: string }[])[0]!.reason).toContain('百吨王');
     const driverProposal = events.find((e) => e.type === 'penalty_proposed' && e.party === 'driver')!.details;
     expect(driverProposal).toMatchObject({ points: 6, minYuan: 500, maxYuan: 2_000 });
+    // The record keeps both languages: Chinese shown by default, the English beside it.
+    expect(driverProposal['basis']).toMatch(/记6分（记分办法），罚款¥500–2000（道交法 第92条）；罚款由执法人员在幅度内决定/);
+    expect(driverProposal['basisEn']).toMatch(/6 points \(记分办法\), fine ¥500–2000 \(道交法 第92条\); fine decided by the officer within the range/);
+    const ownerProposal = events.find((e) => e.type === 'penalty_proposed' && e.party === 'vehicle_owner')!.details;
+    expect(ownerProposal['basisEn']).toContain('47 started × 1000 kg');
 
     await waitUntil(() => published.filter((e) => e.caseId === caseId).length === 9);
 
@@ -127,7 +133,9 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     const fourth = await owner(3);
     const ownerPenalty = (c: typeof third) => c.penalties.find((p) => p.party === 'vehicle_owner')!;
     expect(ownerPenalty(third)).toMatchObject({ fineYuan: 1_500, measures: [] });
-    expect(ownerPenalty(fourth).measures).toEqual([expect.stringContaining('revoke 车辆营运证: 4 violations in 12 months')]);
+    expect(ownerPenalty(fourth).measures).toEqual(['吊销车辆营运证：12个月内违法超限4次（超过3次）']);
+    expect(fourth.events.find((e) => e.type === 'penalty_proposed' && e.party === 'vehicle_owner')!.details['consequenceEn'])
+      .toBe('revoke the 车辆营运证 (vehicle operating certificate): 4 超限 violations in 12 months (more than 3)');
     expect(fourth.events[0]!.details['blacklistCandidates']).toEqual([expect.objectContaining({ party: 'vehicle_owner', partyId: other.vehicleId })]);
     // One violating truck of 22 is under the 10% line: the company is notified (抄告) only.
     expect(fourth.penalties.find((p) => p.party === 'transport_company')!.measures).toEqual(['抄告']);
