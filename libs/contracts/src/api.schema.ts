@@ -418,14 +418,17 @@ export const casePenalty = z.object({
   minYuan: z.number().optional(),
   maxYuan: z.number().optional(),
   /** Source unit: one range per conduct while the conduct is not established. */
-  ranges: z.array(z.object({ conduct: z.string(), minYuan: z.number(), maxYuan: z.number(), basis: z.string() })).optional(),
+  ranges: z.array(z.object({ conduct: z.string(), minYuan: z.number(), maxYuan: z.number(), basis: z.string(), basisEn: z.string().optional() })).optional(),
   points: z.number().int().optional(),
   warning: z.boolean(),
   measures: z.array(z.string()),
-  /** Legal basis (超限规定, 公路安全保护条例, 道交法, 记分办法 …). */
+  /** Legal basis (超限规定, 公路安全保护条例, 道交法, 记分办法 …), in Chinese. */
   basis: z.string().optional(),
+  /** The basis in English, same figures; absent on cases opened before it was recorded. */
+  basisEn: z.string().optional(),
   /** Repeat consequence over the rolling 12 months (营运证 revocation, 停业整顿 …), null when none. */
   consequence: z.string().nullable().optional(),
+  consequenceEn: z.string().nullable().optional(),
 });
 
 /** `GET /v1/cases/:caseId` */
@@ -435,12 +438,15 @@ export const caseDetail = caseListItem.extend({
   measuredGrossKg: z.number().optional(),
   parties: z.array(caseParticipant),
   penalties: z.array(casePenalty),
-  repeatConsequences: z.array(z.object({ party: caseParty, consequence: z.string() })),
+  /** Texts in Chinese; the `…En` twin in English, optional: cases opened before it was recorded have none. */
+  repeatConsequences: z.array(z.object({ party: caseParty, consequence: z.string(), consequenceEn: z.string().optional() })),
   /** 严重违法失信 list candidates (2017 联合惩戒 memorandum). */
-  blacklistCandidates: z.array(z.object({ party: z.string(), partyId: z.string(), reason: z.string() })),
-  reviewRecommendations: z.array(z.object({ reason: z.string(), evidence: z.record(z.string(), z.unknown()) })),
+  blacklistCandidates: z.array(z.object({ party: z.string(), partyId: z.string(), reason: z.string(), reasonEn: z.string().optional() })),
+  reviewRecommendations: z.array(z.object({ reason: z.string(), reasonEn: z.string().optional(), evidence: z.record(z.string(), z.unknown()) })),
   /** 超限规定 第44条: report to the home 运管 office within 7 working days of the decision; null until decided. */
-  reportDeadline: z.object({ decisionDate: z.string(), dueDate: z.string(), workingDays: z.number().int(), basis: z.string() }).nullable(),
+  reportDeadline: z
+    .object({ decisionDate: z.string(), dueDate: z.string(), workingDays: z.number().int(), basis: z.string(), basisEn: z.string().optional() })
+    .nullable(),
   events: z.array(z.object({ eventId: z.string(), type: z.string(), party: caseParty.optional(), occurredAtMs: epochMs, details: z.record(z.string(), z.unknown()) })),
 });
 export type CaseDetail = z.infer<typeof caseDetail>;

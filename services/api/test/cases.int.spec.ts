@@ -33,7 +33,11 @@ const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1[] => {
     e('party_named', { identified: true, partyRef: v.vehicleId, name: `owner of ${v.measurement.plate}` }, 'vehicle_owner'),
     e('party_named', { identified: true, partyRef: v.companyId, name: `公司${v.companyId}` }, 'transport_company'),
     e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'source_unit'),
-    e('penalty_proposed', { fineYuan: 4_000, minYuan: 4_000, maxYuan: 4_000, warning: false, measures: [], consequence: null, basis: 'excess 8000 kg → 8 started × 1000 kg × ¥500' }, 'vehicle_owner'),
+    e('penalty_proposed', {
+      fineYuan: 4_000, minYuan: 4_000, maxYuan: 4_000, warning: false, measures: [], consequence: null,
+      basis: '超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限',
+      basisEn: 'excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000',
+    }, 'vehicle_owner'),
     e('penalty_proposed', { points: 3, minYuan: 500, maxYuan: 2_000, warning: false, measures: [], consequence: null, basis: '道交法 第92条' }, 'driver'),
     e('penalty_proposed', { minYuan: 0, maxYuan: 0, warning: false, measures: ['抄告'], consequence: null, basis: '抄告' }, 'transport_company'),
     e('penalty_proposed', {
@@ -84,7 +88,14 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     expect(own.status).toBe(200);
     expect(own.body.parties).toHaveLength(4);
     expect(own.body.parties.find((p: { party: string }) => p.party === 'driver')).toMatchObject({ identified: false });
-    expect(own.body.penalties.find((p: { party: string }) => p.party === 'vehicle_owner')).toMatchObject({ fineYuan: 4_000, basis: expect.stringContaining('¥500') });
+    // The basis in Chinese (shown by default) and its English twin, as the case's event recorded them.
+    expect(own.body.penalties.find((p: { party: string }) => p.party === 'vehicle_owner')).toMatchObject({
+      fineYuan: 4_000,
+      basis: expect.stringContaining('超限8000 kg，罚款 8 × 1000 kg'),
+      basisEn: expect.stringContaining('excess 8000 kg → 8 started × 1000 kg × ¥500'),
+    });
+    // A proposal recorded before the English was (no basisEn) reads without one.
+    expect(own.body.penalties.find((p: { party: string }) => p.party === 'driver')).not.toHaveProperty('basisEn');
     expect(own.body.reportDeadline).toBeNull();
     expect(own.body.events).toHaveLength(9);
     // A company user may read but not decide; another company's case stays 404.
@@ -117,7 +128,13 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     expect(ok.body.penalties.find((p: { party: string }) => p.party === 'driver')).toMatchObject({ status: 'decided', fineYuan: 800, points: 3 });
     expect(ok.body.penalties.find((p: { party: string }) => p.party === 'source_unit')).toMatchObject({ fineYuan: 12_000 });
     // Decided Monday 2025-06-16: 7 working days, the decision day not counted → Wednesday 2025-06-25.
-    expect(ok.body.reportDeadline).toMatchObject({ decisionDate: '2025-06-16', dueDate: '2025-06-25', workingDays: 7 });
+    expect(ok.body.reportDeadline).toEqual({
+      decisionDate: '2025-06-16',
+      dueDate: '2025-06-25',
+      workingDays: 7,
+      basis: '决定日2025-06-16起7个工作日 → 应于2025-06-25前抄告车籍地运管机构（超限规定 第44条）',
+      basisEn: 'decision 2025-06-16 + 7 working days → report by 2025-06-25 (超限规定 第44条)',
+    });
     const decided = ok.body.events.find((e: { type: string }) => e.type === 'decided');
     expect(decided.details).toMatchObject({ decidedBy: 'enf', comment: '现场核实', reportDueDate: '2025-06-25' });
 

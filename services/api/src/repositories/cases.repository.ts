@@ -117,7 +117,9 @@ export class CasesRepository {
         warning: p.warning,
         measures: p.measures,
         basis: p.basis,
+        basisEn: str(proposal['basisEn']),
         consequence: typeof proposal['consequence'] === 'string' ? proposal['consequence'] : null,
+        consequenceEn: str(proposal['consequenceEn']),
       }) as CaseDetail['penalties'][number];
     });
     const deadline = record.decidedAtMs !== undefined ? article44ReportDeadline(record.decidedAtMs, this.penaltyConfig) : null;
@@ -128,10 +130,12 @@ export class CasesRepository {
         compact({ party: p.party, identified: p.details['identified'] !== false, partyRef: p.partyRef, name: p.name, licenceNo: p.licenceNo, details: p.details }) as CaseDetail['parties'][number],
       ),
       penalties,
-      repeatConsequences: penalties.filter((p) => typeof p.consequence === 'string').map((p) => ({ party: p.party, consequence: p.consequence as string })),
+      repeatConsequences: penalties
+        .filter((p) => typeof p.consequence === 'string')
+        .map((p) => compact({ party: p.party, consequence: p.consequence as string, consequenceEn: p.consequenceEn ?? undefined }) as CaseDetail['repeatConsequences'][number]),
       blacklistCandidates: (opened['blacklistCandidates'] as CaseDetail['blacklistCandidates'] | undefined) ?? [],
       reviewRecommendations: (opened['reviewRecommendations'] as CaseDetail['reviewRecommendations'] | undefined) ?? [],
-      reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis },
+      reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis, basisEn: deadline.basisEn },
       events,
     };
   }
