@@ -544,6 +544,9 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await page.$$eval('[data-testid=case-parties] dd', (dds) => dds.map((d) => d.getAttribute('data-party')))).toEqual(['driver', 'vehicle_owner', 'transport_company', 'source_unit']);
     expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('待查明');
     expect(await page.textContent('[data-testid=case-review]')).toContain('百吨王');
+    // The driver's basis in Chinese by default, with its figures (confirmed 96,900 kg, ≥ 50% over: 6 points, ¥500–2,000).
+    const driverBasis = () => page.textContent('[data-testid=case-penalties] [data-party=driver] .case-basis');
+    expect(await driverBasis()).toMatch(/^依据: \(96900 − \d+\) \/ \d+ = [\d.]+%，超过.+：记6分（记分办法），罚款¥500–2000（道交法 第92条）；罚款由执法人员在幅度内决定（道交法 第92条）$/);
     expect(await page.textContent('[data-testid=case-deadline]')).toContain('作出决定后计算');
     expect(await page.$$eval('[data-testid=case-events] li', (lis) => lis.length)).toBe(9);
 
@@ -594,7 +597,11 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await statusText()).toBe('Closed');
     expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('To be established');
     expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('Penalties executed');
+    // The same basis and the 第44条 deadline in English, the same figures.
+    expect(await driverBasis()).toMatch(/^Basis: \(96900 − \d+\) \/ \d+ = [\d.]+% over .+: 6 points \(记分办法\), fine ¥500–2000 \(道交法 第92条\); fine decided by the officer within the range \(道交法 第92条\)$/);
+    expect(await page.textContent('[data-testid=case-deadline]')).toMatch(/decision \d{4}-\d{2}-\d{2} \+ 7 working days → report by \d{4}-\d{2}-\d{2} \(超限规定 第44条\)/);
     await page.click('[data-testid=lang-toggle]');
+    expect(await driverBasis()).toContain('记6分（记分办法）');
 
     // The list says so too.
     await page.click('[data-testid=case-detail] .case-back');

@@ -12,7 +12,7 @@ import {
   type DecisionIssue,
   type FineInput,
 } from '../cases/case-workflow';
-import { onLangChange, t } from '../i18n';
+import { lang, onLangChange, t } from '../i18n';
 import { fmtTime, h } from './dom';
 
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
@@ -20,6 +20,11 @@ const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `
 /** The parties in the contract's order (driver, vehicle / owner, company, source unit), whatever order the API lists them in. */
 const byParty = <T extends { party: CaseParty }>(items: readonly T[]): T[] => [...items].sort((a, b) => caseParty.options.indexOf(a.party) - caseParty.options.indexOf(b.party));
 const fill = (template: string, values: Record<string, string | number>): string => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+/**
+ * A case text in the UI language: the rules write each basis, consequence and reason in
+ * Chinese with an English twin; a case opened before the twin was recorded shows the Chinese.
+ */
+const inLang = (zh: string, en: string | null | undefined): string => (lang() === 'en' && en ? en : zh);
 
 /** The open action's form: its fields live across re-renders (a language switch keeps what was typed). */
 interface OpenForm {
@@ -91,7 +96,7 @@ export class CaseDetailView {
             'div',
             { class: 'case-review', 'data-testid': 'case-review' },
             h('strong', {}, d.isBaiDunWang ? t('case.review') : t('cases.review')),
-            ...d.reviewRecommendations.map((r) => h('div', { class: 'muted' }, r.reason)),
+            ...d.reviewRecommendations.map((r) => h('div', { class: 'muted' }, inLang(r.reason, r.reasonEn))),
           )
         : undefined,
     );
@@ -130,16 +135,17 @@ export class CaseDetailView {
           range && !p.ranges?.length && (p.maxYuan ?? 0) > 0 ? `${t('case.range')} ${range}` : undefined,
           p.points !== undefined ? `${t('case.points')} ${p.points}` : undefined,
           p.warning ? t('case.warning') : undefined,
-          p.measures.length ? `${t('case.measures')} ${p.measures.join('、')}` : undefined,
+          // The repeat consequence is also a measure: it reads in the UI language like the line below.
+          p.measures.length ? `${t('case.measures')} ${p.measures.map((m) => (m === p.consequence ? inLang(m, p.consequenceEn) : m)).join('、')}` : undefined,
         ].filter(Boolean);
         return h(
           'div',
           { class: 'case-penalty', 'data-party': p.party },
           h('div', { class: 'row-top' }, h('strong', {}, t(`party.${p.party}`)), h('span', { class: 'muted' }, t(p.status === 'decided' ? 'case.decided' : 'case.proposed'))),
           facts.length ? h('div', {}, facts.join(' · ')) : undefined,
-          ...(p.ranges ?? []).map((r) => h('div', { class: 'muted' }, `${t(`conduct.${r.conduct}`)}: ${yuan(r.minYuan)}–${yuan(r.maxYuan)} (${r.basis})`)),
-          p.basis ? h('div', { class: 'muted' }, `${t('case.basis')}: ${p.basis}`) : undefined,
-          p.consequence ? h('div', { class: 'consequence' }, `${t('case.consequence')}: ${p.consequence}`) : undefined,
+          ...(p.ranges ?? []).map((r) => h('div', { class: 'muted' }, `${t(`conduct.${r.conduct}`)}: ${yuan(r.minYuan)}–${yuan(r.maxYuan)} (${inLang(r.basis, r.basisEn)})`)),
+          p.basis ? h('div', { class: 'muted case-basis' }, `${t('case.basis')}: ${inLang(p.basis, p.basisEn)}`) : undefined,
+          p.consequence ? h('div', { class: 'consequence' }, `${t('case.consequence')}: ${inLang(p.consequence, p.consequenceEn)}`) : undefined,
         );
       }),
     );
@@ -151,9 +157,9 @@ export class CaseDetailView {
       'section',
       {},
       d.repeatConsequences.length ? h('h4', { i18n: 'case.repeat' }) : undefined,
-      ...d.repeatConsequences.map((r) => h('div', { class: 'consequence' }, `${t(`party.${r.party}`)}: ${r.consequence}`)),
+      ...d.repeatConsequences.map((r) => h('div', { class: 'consequence' }, `${t(`party.${r.party}`)}: ${inLang(r.consequence, r.consequenceEn)}`)),
       d.blacklistCandidates.length ? h('h4', { i18n: 'case.blacklist' }) : undefined,
-      ...d.blacklistCandidates.map((b) => h('div', { class: 'consequence' }, `${t(`party.${b.party}`)} ${b.partyId}: ${b.reason}`)),
+      ...d.blacklistCandidates.map((b) => h('div', { class: 'consequence' }, `${t(`party.${b.party}`)} ${b.partyId}: ${inLang(b.reason, b.reasonEn)}`)),
     );
   }
 
@@ -164,7 +170,7 @@ export class CaseDetailView {
       { 'data-testid': 'case-deadline' },
       h('h4', { i18n: 'case.deadline' }),
       h('div', {}, due ? fill(t('case.deadlineDue'), { due: due.dueDate, decided: due.decisionDate, days: due.workingDays }) : t('case.deadlineNone')),
-      due ? h('div', { class: 'muted' }, due.basis) : undefined,
+      due ? h('div', { class: 'muted' }, inLang(due.basis, due.basisEn)) : undefined,
       d.reportedAtMs !== undefined ? h('div', {}, `${t('caseStatus.reported')} ${fmtTime(d.reportedAtMs)}`) : undefined,
     );
   }
