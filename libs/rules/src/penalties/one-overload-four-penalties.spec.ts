@@ -47,6 +47,8 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('source unit with conduct not established → both ranges proposed for the officer', () => {
     const p = oneOverFourPenalties(caseOf({ sourceUnit: { sourceUnitId: 'S-9' } }), config);
     expect(p.sourceUnit.conduct).toBe('to_be_established');
+    expect(p.sourceUnit.proposed.map((x) => x.basis)).toEqual(['指使、强令车辆超限装载（公路安全保护条例 第68条；超限规定 第49条）', '放行超限车辆驶出（道路运输条例 第71条）']);
+    expect(p.sourceUnit.proposed.map((x) => x.basisEn)).toEqual(['directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)', 'letting overloaded vehicles leave (道路运输条例 第71条)']);
     expect(p.sourceUnit.proposed.map((x) => [x.conduct, x.range])).toEqual([
       ['directed_or_forced', { minYuan: 0, maxYuan: 30_000 }],
       ['let_overloaded_leave', { minYuan: 10_000, maxYuan: 30_000 }],
@@ -62,6 +64,7 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('百吨王 (100.0 t measured) → recommended for review with evidence, not a 严重违法失信 list case', () => {
     const p = oneOverFourPenalties(caseOf({ violation: violationOf(100_000) }), config);
     expect(p.reviewRecommendations).toHaveLength(1);
+    expect(p.reviewRecommendations[0]).toMatchObject({ reason: '百吨王：建议复核（本身不属于严重违法失信情形）', reasonEn: expect.stringContaining('recommended for review') });
     expect(p.reviewRecommendations[0]?.evidence).toMatchObject({ measuredGrossKg: 100_000, confirmedGrossKg: 95_000, limitKg: 49_000 });
     expect(p.blacklistCandidates).toEqual([]);
     // 46,000 kg over → 46 t × ¥500 = ¥23,000.
@@ -140,7 +143,9 @@ describe('repeat consequences over a rolling 12 months ("more than 3": the 4th t
   it('source unit: fined ¥20,000 in 12 months → list candidate; ¥19,999 → not', () => {
     const su = { sourceUnitId: 'S-9' };
     const fined = (fineYuan: number) => [{ sourceUnitId: 'S-9', decidedAtMs: AT - 60 * DAY_MS, fineYuan }];
-    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: fined(20_000) }), config).blacklistCandidates.map((c) => c.party)).toEqual(['source_unit']);
+    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: fined(20_000) }), config).blacklistCandidates).toEqual([
+      { party: 'source_unit', partyId: 'S-9', reason: '12个月内被罚款¥20000（≥ ¥20000）', reasonEn: 'fined ¥20000 ≥ ¥20000 in 12 months' },
+    ]);
     expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: fined(19_999) }), config).blacklistCandidates).toEqual([]);
   });
 

@@ -10,7 +10,13 @@ const length = (valueM: number): DimensionExcess => ({ dimension: 'length', valu
 
 describe('vehicle / owner weight fine (RULES.md §5, §8: ≤ 1,000 kg warning, ¥500 per started 1,000 kg, max ¥30,000)', () => {
   it('excess exactly 1,000 kg → warning, no fine', () => {
-    expect(weightFine(1_000, config)).toMatchObject({ warning: true, fineYuan: 0, tonnes: 0 });
+    expect(weightFine(1_000, config)).toMatchObject({
+      warning: true,
+      fineYuan: 0,
+      tonnes: 0,
+      basis: '超限1000 kg ≤ 1000 kg：警告（超限规定 第43条）',
+      basisEn: 'excess 1000 kg ≤ 1000 kg: warning (超限规定 第43条)',
+    });
   });
 
   it('excess 1,001 kg → 2 started tonnes → ¥1,000', () => {
@@ -28,7 +34,12 @@ describe('vehicle / owner weight fine (RULES.md §5, §8: ≤ 1,000 kg warning, 
 
   it('fine cap ¥30,000: 60,000 kg over → 60 t × ¥500 = ¥30,000; 60,001 kg → still ¥30,000', () => {
     expect(weightFine(60_000, config)).toMatchObject({ tonnes: 60, fineYuan: 30_000 });
-    expect(weightFine(60_001, config)).toMatchObject({ tonnes: 61, fineYuan: 30_000 });
+    expect(weightFine(60_001, config)).toMatchObject({
+      tonnes: 61,
+      fineYuan: 30_000,
+      basis: '超限60001 kg，罚款 61 × 1000 kg（不足1000 kg按1000 kg计）× ¥500，以¥30000为限（超限规定 第43条；公路安全保护条例 第64条）',
+      basisEn: 'excess 60001 kg → 61 started × 1000 kg × ¥500, capped at ¥30000 (超限规定 第43条; 公路安全保护条例 第64条)',
+    });
     expect(weightFine(59_000, config).fineYuan).toBe(29_500);
   });
 
@@ -56,7 +67,12 @@ describe('vehicle / owner dimension fine (RULES.md §5 超限规定 第43条(一
   });
 
   it('the case takes one band, set by its worst dimension: height 4.1 m with width 3.1 m → band 2, not band 1 + band 2', () => {
-    expect(dimensionFine({ heightM: 4.1, widthM: 3.1 }, [height(4.1), width(3.1)], config)).toMatchObject({ band: 2, proposedYuan: 1_000 });
+    expect(dimensionFine({ heightM: 4.1, widthM: 3.1 }, [height(4.1), width(3.1)], config)).toMatchObject({
+      band: 2,
+      proposedYuan: 1_000,
+      basis: '车货总高 4.1 m > 4 m，车货总宽 3.1 m > 2.55 m；第2档 罚款¥200–1000（超限规定 第43条(一)）',
+      basisEn: 'height 4.1 m > 4 m, width 3.1 m > 2.55 m; band 2, fine ¥200–1000 (超限规定 第43条(一))',
+    });
   });
 
   it('no dimension over → no dimension fine', () => {
