@@ -1,6 +1,6 @@
 import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs, ownerScopeSql, type OwnerScope } from './sql';
+import { chunked, latestByKey, msToTs, ownerScopeSql, toColumns, type OwnerScope } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
@@ -105,19 +105,10 @@ export class AlertRepository {
 
   /** Inserts new alerts and applies newer revisions; returns rows inserted or updated. */
   async upsertMany(alerts: readonly AlertV1[]): Promise<number> {
-    // One statement may not touch a row twice: keep the highest revision per alert.
-    const newest = new Map<string, AlertV1>();
-    for (const a of alerts) {
-      const key = `${a.alertId}\u0000${a.startedAtMs}`;
-      const seen = newest.get(key);
-      if (!seen || seen.revision < a.revision) newest.set(key, a);
-    }
+    // The highest revision per alert.
+    const newest = latestByKey(alerts, (a) => `${a.alertId}\u0000${a.startedAtMs}`, (a, kept) => a.revision > kept.revision);
     let changed = 0;
-    for (const batch of chunked([...newest.values()], 2_000)) {
-      const columns: unknown[][] = COLUMNS.map(() => new Array(batch.length));
-      batch.forEach((a, row) => rowOf(a).forEach((value, col) => ((columns[col] as unknown[])[row] = value)));
-      changed += (await this.pool.query(UPSERT_SQL, columns)).rowCount ?? 0;
-    }
+    for (const batch of chunked(newest, 2_000)) changed += (await this.pool.query(UPSERT_SQL, toColumns(batch, COLUMNS.length, rowOf))).rowCount ?? 0;
     return changed;
   }
 

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PositionV1 } from '@roadwatch/contracts';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoragePool } from './pool';
-import { chunked, inTransaction, msToTs, num, undef } from './sql';
+import { chunked, inTransaction, msToTs, num, toColumns, undef } from './sql';
 
 export type PositionInsertMethod = 'unnest' | 'copy';
 
@@ -135,9 +135,7 @@ export class PositionRepository {
   }
 
   private async insertByUnnest(batch: readonly PositionV1[]): Promise<number> {
-    const columns: unknown[][] = COLUMNS.map(() => new Array(batch.length));
-    batch.forEach((p, row) => rowOf(p).forEach((value, col) => ((columns[col] as unknown[])[row] = value)));
-    const result = await this.pool.query(UNNEST_SQL, columns);
+    const result = await this.pool.query(UNNEST_SQL, toColumns(batch, COLUMNS.length, rowOf));
     return result.rowCount ?? 0;
   }
 

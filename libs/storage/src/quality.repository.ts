@@ -1,6 +1,6 @@
 import { QUALITY_COUNTER_KEYS, type QualityCounterFields, type QualityCounterKey, type VehicleQualityDayV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs } from './sql';
+import { chunked, latestByKey, msToTs, toColumns } from './sql';
 
 /** Column type per counter: a counter added to the contract does not compile until it has one. */
 const COUNTER_TYPES: Record<QualityCounterKey, 'int4' | 'float8'> = {
@@ -60,19 +60,10 @@ export class VehicleQualityRepository {
    * rows inserted or changed.
    */
   async upsertMany(days: readonly VehicleQualityDayV1[]): Promise<number> {
-    // One statement may not touch a row twice: keep the most advanced message per day.
-    const newest = new Map<string, VehicleQualityDayV1>();
-    for (const d of days) {
-      const key = `${d.vehicleId}\u0000${d.date}`;
-      const seen = newest.get(key);
-      if (!seen || advances(d, seen)) newest.set(key, d);
-    }
+    // The most advanced message per day.
+    const newest = latestByKey(days, (d) => `${d.vehicleId}\u0000${d.date}`, advances);
     let changed = 0;
-    for (const batch of chunked([...newest.values()], 2_000)) {
-      const columns: unknown[][] = COLUMNS.map(() => new Array(batch.length));
-      batch.forEach((d, row) => rowOf(d).forEach((value, col) => ((columns[col] as unknown[])[row] = value)));
-      changed += (await this.pool.query(UPSERT_SQL, columns)).rowCount ?? 0;
-    }
+    for (const batch of chunked(newest, 2_000)) changed += (await this.pool.query(UPSERT_SQL, toColumns(batch, COLUMNS.length, rowOf))).rowCount ?? 0;
     return changed;
   }
 

@@ -18,6 +18,27 @@ export const chunked = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
+/** Rows as column arrays, for `INSERT … SELECT … FROM unnest($1::t[], $2::t[], …)`. */
+export const toColumns = <T>(batch: readonly T[], columnCount: number, rowOf: (item: T) => readonly unknown[]): unknown[][] => {
+  const columns: unknown[][] = Array.from({ length: columnCount }, () => new Array(batch.length));
+  batch.forEach((item, row) => rowOf(item).forEach((value, col) => ((columns[col] as unknown[])[row] = value)));
+  return columns;
+};
+
+/**
+ * One item per key — the one `supersedes(candidate, kept)` prefers — in first-seen order:
+ * one upsert statement may not touch a row twice.
+ */
+export const latestByKey = <T>(items: readonly T[], keyOf: (item: T) => string, supersedes: (candidate: T, kept: T) => boolean): T[] => {
+  const kept = new Map<string, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const seen = kept.get(key);
+    if (seen === undefined || supersedes(item, seen)) kept.set(key, item);
+  }
+  return [...kept.values()];
+};
+
 export const undef = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
