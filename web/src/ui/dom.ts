@@ -32,3 +32,28 @@ onLangChange(() => {
 
 /** `MM-DD HH:MM:SS` in China's time (GMT+8), as the rules and the monitoring centre read it, whatever the browser's zone. */
 export const fmtTime = (ms: number): string => chinaLocalIso(ms).slice(5).replace('T', ' ');
+
+/**
+ * A translated status line of a view (loading, empty, an error with its detail). It keeps its
+ * key, so `refresh()` after a language switch says the same thing in the other language.
+ */
+export class StatusLine {
+  readonly el: HTMLElement;
+  private key: string | undefined;
+  private detail = '';
+
+  constructor(testId: string, private readonly isError: (key: string) => boolean) {
+    this.el = h('p', { class: 'report-status', 'data-testid': testId });
+  }
+
+  set(key: string | undefined, detail = ''): void {
+    this.key = key;
+    this.detail = detail;
+    this.el.textContent = key ? `${t(key)}${detail ? `: ${detail}` : ''}` : '';
+    this.el.classList.toggle('error', key !== undefined && this.isError(key));
+  }
+
+  refresh(): void {
+    this.set(this.key, this.detail);
+  }
+}

@@ -2,7 +2,7 @@ import { RELAY_VEHICLE_CLASSES, type FieldIssue, type RelayItem, type VehicleLis
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { defaultRelayRange, relayFieldOf, relayIssueKeyOf, relayRangeOf, relayRequestOf, tonightOf, type RelayField, type RelayForm } from '../relays/relay-form';
-import { h } from './dom';
+import { h, StatusLine } from './dom';
 
 /**
  * 接驳登记 (RULES.md §3): the relay registrations in the user's scope over a range of nights,
@@ -15,7 +15,7 @@ export class RelaysPanel {
   readonly el: HTMLElement;
   private readonly from: HTMLInputElement;
   private readonly to: HTMLInputElement;
-  private readonly status = h('p', { class: 'report-status', 'data-testid': 'relay-status' });
+  private readonly status = new StatusLine('relay-status', (key) => key === 'relay.error' || key === 'relay.deleteFailed' || key.startsWith('relay.range'));
   private readonly table = h('table', { class: 'report-table relay-table', 'data-testid': 'relay-table' });
   private readonly vehicleSelect = h('select', { name: 'vehicleId', 'data-testid': 'relay-vehicle' });
   private readonly inputs: Record<Exclude<RelayField, 'vehicleId'>, HTMLInputElement>;
@@ -27,8 +27,6 @@ export class RelaysPanel {
   private loaded = false;
   private busy = false;
   private confirming: string | undefined;
-  private statusKey: string | undefined;
-  private statusDetail = '';
 
   constructor(private readonly api: Api, nowMs: () => number = Date.now) {
     const range = defaultRelayRange(nowMs());
@@ -87,7 +85,7 @@ export class RelaysPanel {
       ),
       h('p', { class: 'report-note', i18n: 'relay.note' }),
       registerForm,
-      this.status,
+      this.status.el,
       h('div', { class: 'report-scroll' }, this.table),
     );
     onLangChange(() => {
@@ -132,26 +130,20 @@ export class RelaysPanel {
     this.confirming = undefined;
     const range = relayRangeOf(this.from.value, this.to.value);
     if (!range.ok) {
-      this.setStatus(range.error === 'order' ? 'relay.rangeOrder' : 'relay.rangeInvalid');
+      this.status.set(range.error === 'order' ? 'relay.rangeOrder' : 'relay.rangeInvalid');
       return;
     }
-    this.setStatus('relay.loading');
+    this.status.set('relay.loading');
     try {
       this.items = await this.api.relays(range.fromDate, range.toDate);
-      this.setStatus(this.items.length === 0 ? 'relay.empty' : undefined);
+      this.status.set(this.items.length === 0 ? 'relay.empty' : undefined);
     } catch (e) {
       this.items = undefined;
-      this.setStatus('relay.error', e instanceof Error ? e.message : String(e));
+      this.status.set('relay.error', e instanceof Error ? e.message : String(e));
     }
     this.render();
   }
 
-  private setStatus(key: string | undefined, detail = ''): void {
-    this.statusKey = key;
-    this.statusDetail = detail;
-    this.status.textContent = key ? `${t(key)}${detail ? `: ${detail}` : ''}` : '';
-    this.status.classList.toggle('error', key === 'relay.error' || key === 'relay.deleteFailed' || key?.startsWith('relay.range') === true);
-  }
 
   private readForm(): RelayForm {
     return {
@@ -219,7 +211,7 @@ export class RelaysPanel {
       await this.load();
     } catch (e) {
       this.confirming = undefined;
-      this.setStatus('relay.deleteFailed', e instanceof Error ? e.message : String(e));
+      this.status.set('relay.deleteFailed', e instanceof Error ? e.message : String(e));
       this.render();
     } finally {
       this.busy = false;
@@ -252,7 +244,7 @@ export class RelaysPanel {
   }
 
   private render(): void {
-    this.setStatus(this.statusKey, this.statusDetail);
+    this.status.refresh();
     const cols = ['relay.plate', 'relay.night', 'relay.relayPoint', 'relay.drivers', 'relay.registeredBy', 'relay.actions'] as const;
     const head = h('tr', {}, ...cols.map((c) => h('th', { 'data-col': c }, t(c))));
     const body = (this.items ?? []).map((r) =>

@@ -2,7 +2,7 @@ import type { CompanyReportRow } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { defaultReportDates, REPORT_COLUMNS, reportCsv, reportRangeOf, scoresZero } from '../reports/company-report';
-import { h } from './dom';
+import { h, StatusLine } from './dom';
 
 /**
  * 报表: one row per company in the user's scope over a range of local days (the API
@@ -13,13 +13,11 @@ export class ReportsPanel {
   readonly el: HTMLElement;
   private readonly from: HTMLInputElement;
   private readonly to: HTMLInputElement;
-  private readonly status = h('p', { class: 'report-status', 'data-testid': 'report-status' });
+  private readonly status = new StatusLine('report-status', (key) => key === 'report.error' || key.startsWith('report.range'));
   private readonly table = h('table', { class: 'report-table', 'data-testid': 'report-table' });
   private readonly exportBtn: HTMLButtonElement;
   private rows: CompanyReportRow[] | undefined;
   private loaded = false;
-  private statusKey: string | undefined;
-  private statusDetail = '';
 
   constructor(private readonly api: Api, nowMs: () => number = Date.now) {
     const dates = defaultReportDates(nowMs());
@@ -44,7 +42,7 @@ export class ReportsPanel {
         h('button', { type: 'submit', class: 'primary', i18n: 'report.query' }),
         this.exportBtn,
       ),
-      this.status,
+      this.status.el,
       h('div', { class: 'report-scroll' }, this.table),
       h('p', { class: 'report-note', i18n: 'report.floorNote' }),
     );
@@ -64,29 +62,23 @@ export class ReportsPanel {
     this.loaded = true;
     const range = reportRangeOf(this.from.value, this.to.value);
     if (!range.ok) {
-      this.setStatus(range.error === 'order' ? 'report.rangeOrder' : range.error === 'tooLong' ? 'report.rangeTooLong' : 'report.rangeInvalid');
+      this.status.set(range.error === 'order' ? 'report.rangeOrder' : range.error === 'tooLong' ? 'report.rangeTooLong' : 'report.rangeInvalid');
       return;
     }
-    this.setStatus('report.loading');
+    this.status.set('report.loading');
     try {
       this.rows = await this.api.companyReport(range.fromMs, range.toMs);
-      this.setStatus(this.rows.length === 0 ? 'report.empty' : undefined);
+      this.status.set(this.rows.length === 0 ? 'report.empty' : undefined);
     } catch (e) {
       this.rows = undefined;
-      this.setStatus('report.error', e instanceof Error ? e.message : String(e));
+      this.status.set('report.error', e instanceof Error ? e.message : String(e));
     }
     this.render();
   }
 
-  private setStatus(key: string | undefined, detail = ''): void {
-    this.statusKey = key;
-    this.statusDetail = detail;
-    this.status.textContent = key ? `${t(key)}${detail ? `: ${detail}` : ''}` : '';
-    this.status.classList.toggle('error', key === 'report.error' || key?.startsWith('report.range') === true);
-  }
 
   private render(): void {
-    this.setStatus(this.statusKey, this.statusDetail);
+    this.status.refresh();
     const rows = this.rows ?? [];
     this.exportBtn.disabled = rows.length === 0;
     const head = h('tr', {}, ...REPORT_COLUMNS.map((c) => h('th', { 'data-col': c.key }, t(c.key))));
