@@ -28,11 +28,13 @@ const registry = pool
       // 接驳运输 registrations are made for the registry's vehicles: read with them, from the same database.
       relays: config.VEHICLE_REGISTRY_SOURCE === 'database',
       roadsFile: config.ROADS_GEOJSON_FILE,
+      // The road defaults (buffer, unmapped road) from the rules file too, as the pipeline reads them.
+      rulesConfig: rules.config,
     })
   : undefined;
 const directory = registry?.directory ?? directoryFromConfig(config);
 if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
-const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE) : undefined);
+const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
 await bus.ensureTopics(
