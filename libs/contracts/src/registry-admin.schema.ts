@@ -86,8 +86,10 @@ export type RoadClassDto = z.infer<typeof roadClass>;
  */
 export const SPEED_ZONE_BOUNDS = { maxPoints: 5_000, maxExtentDeg: 5 } as const;
 
+type Position = readonly [number, number];
+
 /** Why the zone's bounding box is too wide, or undefined when it spans ≤ SPEED_ZONE_BOUNDS.maxExtentDeg both ways. */
-export const speedZoneExtentIssue = (points: Iterable<readonly [number, number]>): string | undefined => {
+export const speedZoneExtentIssue = (points: Iterable<Position>): string | undefined => {
   let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
   for (const [lon, lat] of points) {
     minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
@@ -100,7 +102,7 @@ export const speedZoneExtentIssue = (points: Iterable<readonly [number, number]>
 };
 
 /** Why the zone is too large (points, then extent), or undefined when it fits SPEED_ZONE_BOUNDS. */
-export const speedZoneSizeIssue = (points: ReadonlyArray<readonly [number, number]>): string | undefined =>
+export const speedZoneSizeIssue = (points: readonly Position[]): string | undefined =>
   points.length > SPEED_ZONE_BOUNDS.maxPoints
     ? `a speed zone has at most ${SPEED_ZONE_BOUNDS.maxPoints} points; this one has ${points.length}`
     : speedZoneExtentIssue(points);
@@ -117,10 +119,11 @@ export const speedZoneDto = z.object({
     .array(z.tuple([longitudeDeg, latitudeDeg]))
     .min(2)
     .max(SPEED_ZONE_BOUNDS.maxPoints)
-    // The point count is .max's issue (and the OpenAPI maxItems); the extent is checked here.
-    .superRefine((points, ctx) => {
-      const issue = speedZoneExtentIssue(points);
-      if (issue) ctx.addIssue({ code: 'custom', message: issue });
+    // The point count is .max's issue (and the OpenAPI maxItems); the extent is checked here,
+    // only on points that are otherwise valid (a point outside China is its own issue).
+    .refine((points) => speedZoneExtentIssue(points) === undefined, {
+      error: (issue) => speedZoneExtentIssue(issue.input as Position[]),
+      when: (payload) => payload.issues.length === 0,
     }),
 });
 export type SpeedZoneDto = z.infer<typeof speedZoneDto>;

@@ -182,7 +182,7 @@ export const openApiDocument = {
       put: { summary: 'Replace a vehicle\'s record: facts left out are cleared (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
     ...adminResource('terminals', 'terminalId', 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)', terminalListQuery, 'TerminalInput', 'Terminal'),
     ...adminResource('drivers', 'driverId', 'Driver (company must exist)', driverListQuery, 'Driver', 'Driver'),
-    ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of ≥ 2 [lon, lat] points inside China; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),
+    ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of 2–5,000 [lon, lat] points inside China, spanning at most 5° of longitude and 5° of latitude; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),
     ...adminResource('wim-stations', 'stationId', 'WIM station (kept, 409, while WIM records or violations refer to it)', wimStationAdminListQuery, 'WimStationInput', 'WimStationInput'),
     ...adminResource('source-sites', 'sourceSiteId', '货运源头单位 source site (company must exist; kept, 409, while a case names it)', sourceSiteAdminListQuery, 'SourceSiteInput', 'SourceSiteInput'),
   },
