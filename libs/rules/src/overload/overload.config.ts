@@ -59,6 +59,18 @@ export interface OverloadConfig {
      */
     defaultSpeedRangeKmh: SpeedRangeKmh;
     stationSpeedRangeKmh: Record<string, SpeedRangeKmh>;
+    /**
+     * A record measured this far after the platform received it comes from a scale whose clock
+     * is ahead: implausible. RULES.md gives no figure; *default* 10 min, the platform's
+     * tolerance for terminals' clocks too.
+     */
+    maxMeasuredAheadMs: number;
+    /**
+     * A record measured this long before it was received is kept and scored, with a warning:
+     * the intake remembers record ids for as long, so an older re-send is no longer recognised
+     * as a duplicate. *default* 7 days.
+     */
+    staleAfterMs: number;
   };
   tolerance: {
     /** RULES.md §4, §8: the station's accuracy class, else *default* 5%. */
@@ -109,6 +121,8 @@ export const DEFAULT_OVERLOAD_CONFIG: OverloadConfig = {
     grossAxleSumTolerancePct: 2, // RULES.md §4, §8
     defaultSpeedRangeKmh: { minKmh: 0.5, maxKmh: 100 }, // *default*, see the interface
     stationSpeedRangeKmh: {},
+    maxMeasuredAheadMs: 10 * 60_000, // *default*, see the interface
+    staleAfterMs: 7 * 86_400_000, // *default*: the intake's duplicate memory
   },
   tolerance: {
     defaultAccuracyClassPct: 5, // RULES.md §4, §8 *default*
