@@ -5,7 +5,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { TokenService } from './auth/tokens';
@@ -39,6 +39,8 @@ export interface ApiOptions {
   metrics: ServiceMetrics;
   /** Built web app to serve on the same origin. */
   staticDir?: string;
+  /** Browser origins allowed cross-origin on REST and socket.io (`CORS_ORIGINS`); default none: same origin only. */
+  allowedOrigins?: readonly string[];
   /** Upserted at start (standalone demo users). */
   seedUsers?: readonly NewUser[];
   /** Live feed tick (positions batch period). Default 1 s. */
@@ -115,10 +117,18 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
   };
 
-  const app = await createApiHttpApp(ctx, options.staticDir);
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins });
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
-  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, parser: liveParser });
+  const io = new Server(httpServer, {
+    ...(allowedOrigins.length > 0 ? { cors: corsOptionsFor(allowedOrigins) } : {}),
+    // A page on another origin must not open the live feed with a token it got hold of: the
+    // browser's Origin is checked on the handshake (CORS alone does not cover WebSocket).
+    allowRequest: (request, callback) => callback(null, isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)),
+    serveClient: false,
+    parser: liveParser,
+  });
   const redis: Redis[] = [];
   if (options.redisUrl) {
     const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { corsOrigins, infraEnvSchema, parseEnv, strongSecret } from '@roadwatch/contracts';
 
 export const apiEnvSchema = infraEnvSchema.extend({
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   API_HOST: z.string().default('0.0.0.0'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9480),
-  JWT_SECRET: z.string().min(16, 'at least 16 characters'),
+  /** Signs sign-in tokens: ≥ 32 random characters, never the examples' placeholder. */
+  JWT_SECRET: strongSecret,
+  CORS_ORIGINS: corsOrigins,
   LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
   LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
   STATIC_DIR: z.string().optional(),
