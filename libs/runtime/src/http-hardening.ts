@@ -13,12 +13,18 @@ export interface HttpHardeningOptions {
   allowedOrigins: readonly string[];
 }
 
+/** What a controller sets on a response besides its body (`@Res({ passthrough: true })`), e.g. Retry-After. */
+export interface ResponseHeaders {
+  setHeader(name: string, value: string): unknown;
+}
+
 type Next = (error?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
 /** The parts of an Express app (NestExpressApplication.getHttpAdapter().getInstance()) this needs. */
 export interface ExpressLike {
   disable(setting: string): unknown;
+  set(setting: string, value: unknown): unknown;
   use(middleware: Middleware): unknown;
 }
 
@@ -62,8 +68,14 @@ export const isOriginAllowed = (origin: string | undefined, host: string | undef
   }
 };
 
-export const hardenHttp = (app: ExpressLike): void => {
+/**
+ * `trustProxyHops`: how many reverse proxies (ingress, load balancer) stand in front; their
+ * X-Forwarded-For then gives the client address (per-address sign-in limits). 0: the socket's
+ * peer is the client — behind a proxy every client would share the proxy's address.
+ */
+export const hardenHttp = (app: ExpressLike, trustProxyHops = 0): void => {
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxyHops);
   const headers = helmet({
     contentSecurityPolicy,
     referrerPolicy: { policy: 'no-referrer' },

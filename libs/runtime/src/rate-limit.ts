@@ -10,6 +10,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export interface RateLimit {
   /** Spends `cost` from the key's budget: allowed, or refused with how long until the window frees up. */
   take(key: string, cost?: number): Promise<RateDecision>;
+  /** Gives back what `take` spent (e.g. a client address's attempt that turned out a good sign-in). */
+  refund(key: string, cost?: number): Promise<void>;
   /** Forgets a key (e.g. a user name after a good sign-in). */
   reset(key: string): Promise<void>;
 }
@@ -41,6 +43,9 @@ export const createRateLimit = (options: RateLimitOptions): RateLimit => {
         if (outcome instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, outcome.msBeforeNext) };
         throw outcome;
       }
+    },
+    async refund(key, cost = 1) {
+      await limiter.reward(key, cost);
     },
     async reset(key) {
       await limiter.delete(key);

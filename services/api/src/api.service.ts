@@ -8,6 +8,7 @@ import type { Bus, Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
+import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
@@ -41,6 +42,10 @@ export interface ApiOptions {
   staticDir?: string;
   /** Browser origins allowed cross-origin on REST and socket.io (`CORS_ORIGINS`); default none: same origin only. */
   allowedOrigins?: readonly string[];
+  /** Reverse proxies in front of the API (`API_TRUST_PROXY_HOPS`): their X-Forwarded-For names the client. */
+  trustProxyHops?: number;
+  /** Sign-in attempt budgets; shared through `redisUrl` when given. Default 10 per user name, 50 per address, per 15 min. */
+  signInLimits?: SignInLimits;
   /** Upserted at start (standalone demo users). */
   seedUsers?: readonly NewUser[];
   /** Live feed tick (positions batch period). Default 1 s. */
@@ -94,9 +99,12 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const refreshDirectory = (): void => {
     refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
   };
+  // Its own connection: the socket.io adapter's subscriber cannot run commands.
+  const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const ctx: ApiContext = {
     tokens,
     users,
+    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
     alerts: new AlertsRepository(pool),
     positions: new PositionRepository(pool),
@@ -118,7 +126,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];
-  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins });
+  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops });
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
   const io = new Server(httpServer, {
@@ -169,6 +177,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await app.close().catch(() => undefined);
       await refreshing;
       for (const r of redis) r.disconnect();
+      throttleRedis?.disconnect();
     },
   };
 };

@@ -33,6 +33,8 @@ const api = await startApi({
   metrics,
   tickMs: config.LIVE_TICK_MS,
   allowedOrigins: parseAllowedOrigins(config.CORS_ORIGINS),
+  trustProxyHops: config.API_TRUST_PROXY_HOPS,
+  signInLimits: { perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowSeconds: config.LOGIN_WINDOW_S },
   ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
   ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
 });

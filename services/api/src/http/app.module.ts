@@ -20,11 +20,13 @@ export interface ApiHttpOptions {
   staticDir?: string | undefined;
   /** Browser origins allowed cross-origin; none by default. */
   allowedOrigins: readonly string[];
+  /** Reverse proxies in front (their X-Forwarded-For names the client); 0 by default. */
+  trustProxyHops?: number | undefined;
 }
 
 export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions): Promise<NestExpressApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
-  hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike);
+  hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
   // The built web app on the same origin as the API and socket.io.
   if (options.staticDir) app.useStaticAssets(options.staticDir, { index: 'index.html' });

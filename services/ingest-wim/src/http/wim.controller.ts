@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Res } from '@nestjs/common';
-import { retryAfterSeconds, type RateLimit } from '@roadwatch/runtime';
+import { retryAfterSeconds, type RateLimit, type ResponseHeaders } from '@roadwatch/runtime';
 import { apiErrorOf, describeIssues, type FieldIssue } from '@roadwatch/contracts';
 import { WimIntake, type IntakeOutcome } from '../wim-intake.usecase';
 import { StationKeys } from '../station-keys';
@@ -15,10 +15,6 @@ export interface StationThrottle {
   onThrottled?: (stationId: string) => void;
 }
 
-/** The one thing the controller sets on a response besides its body. */
-interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
-}
 export const MAX_BATCH_RECORDS = 500;
 
 const fail = (status: number, error: string, message: string, issues?: FieldIssue[]): never => {
@@ -44,7 +40,7 @@ export class WimController {
 
   @Post('v1/wim/measurements')
   @HttpCode(202)
-  async submit(@Body() body: unknown, @Res({ passthrough: true }) response: HeaderSink, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+  async submit(@Body() body: unknown, @Res({ passthrough: true }) response: ResponseHeaders, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
     await this.spend(stationId, 1, response);
     const outcome = await this.publishOrUnavailable(() => this.intake.submit(body, stationId));
@@ -55,7 +51,7 @@ export class WimController {
 
   @Post('v1/wim/measurements/batch')
   @HttpCode(200)
-  async submitBatch(@Body() body: unknown, @Res({ passthrough: true }) response: HeaderSink, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+  async submitBatch(@Body() body: unknown, @Res({ passthrough: true }) response: ResponseHeaders, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
     const records = (body as { records?: unknown } | null)?.records;
     if (!Array.isArray(records)) return fail(400, 'validation_failed', 'records: expected an array', [{ field: 'records', message: 'expected an array' }]);
@@ -83,7 +79,7 @@ export class WimController {
   }
 
   /** 429 with Retry-After when the station has spent its budget; nothing of the request is taken. */
-  private async spend(stationId: string, records: number, response: HeaderSink): Promise<void> {
+  private async spend(stationId: string, records: number, response: ResponseHeaders): Promise<void> {
     let decision;
     try {
       decision = await this.throttle.rateLimit.take(stationId, records);
