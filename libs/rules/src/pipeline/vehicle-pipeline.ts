@@ -340,10 +340,10 @@ export const processPosition = (
 };
 
 /**
- * The timer's half of the hold: releases what a vehicle holds once `windowMs` has passed
- * since receipt by `nowMs` (the detector's clock) — for a vehicle that went quiet after a
- * silence, whose own reports no longer move its receive clock. Returns the state it was
- * given when nothing is due.
+ * The timer's half of the hold: releases what a vehicle holds, and judges the late stretches
+ * it gathered, once `windowMs` has passed since receipt by `nowMs` (the detector's clock) — for
+ * a vehicle that went quiet, whose own reports no longer move its receive clock. Returns the
+ * state it was given when nothing is due.
  */
 export const releaseHeld = (
   facts: VehicleFacts,
