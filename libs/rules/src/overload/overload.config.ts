@@ -145,6 +145,15 @@ export const resolveOverloadConfig = (...overrides: Array<ConfigPatch<OverloadCo
   overrides.reduce<OverloadConfig>((config, override) => mergeConfigPatch<OverloadConfig>(config, override), DEFAULT_OVERLOAD_CONFIG);
 
 /**
+ * The config with the stations' accuracy classes of the registry (RULES.md §4: the station's
+ * class, else 5%) over those configured here: the registry is what an administrator keeps current.
+ */
+export const withStationAccuracyClasses = (config: OverloadConfig, classesPct: Readonly<Record<string, number>>): OverloadConfig => ({
+  ...config,
+  tolerance: { ...config.tolerance, stationAccuracyClassPct: { ...config.tolerance.stationAccuracyClassPct, ...classesPct } },
+});
+
+/**
  * Kilogram arithmetic in binary floating point leaves noise (50,001.8 − 49,000 =
  * 1,001.8000000000029). Rounding to the milligram removes it, so comparisons at the
  * boundaries RULES.md quotes are exact.
