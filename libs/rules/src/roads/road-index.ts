@@ -1,5 +1,5 @@
 import { speedZoneSizeIssue } from '@roadwatch/contracts';
-import { isExpresswayClass, ROAD_CLASSES, type RoadClass, type RoadSegmentLimit } from '@roadwatch/domain';
+import { boundingBoxOf, isExpresswayClass, ROAD_CLASSES, type RoadClass, type RoadSegmentLimit } from '@roadwatch/domain';
 import Flatbush from 'flatbush';
 import type { RoadDefaultsConfig } from '../common/rules-config';
 
@@ -123,15 +123,10 @@ export const buildRoadIndex = (geojson: unknown, options: RoadIndexOptions): Roa
   features.forEach((f, featureIndex) => {
     f.polygons.forEach((polygon, polygonIndex) => {
       // A polygon without rings never matches: no entry.
-      const outer = polygon[0];
-      if (!outer) return;
-      let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
-      for (const [lon, lat] of outer) {
-        minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-        minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
-      }
+      const box = polygon[0] && boundingBoxOf(polygon[0]);
+      if (!box) return;
       // Inside a polygon is inside its outer ring, so the outer ring's box holds every hit.
-      const entry = (tree as Flatbush).add(minLon, minLat, maxLon, maxLat);
+      const entry = (tree as Flatbush).add(box.minLongitudeDeg, box.minLatitudeDeg, box.maxLongitudeDeg, box.maxLatitudeDeg);
       entryFeature[entry] = featureIndex;
       entryPolygon[entry] = polygonIndex;
     });
