@@ -51,6 +51,9 @@ export function unescapeFrame(frame: Uint8Array): Uint8Array {
 export function unescapeFrameLeniently(frame: Uint8Array): { content: Uint8Array; anomalies: Array<'stray-flag' | 'bad-escape'> } | null {
   const last = frame.length - 1;
   if (frame.length < 2 || frame[0] !== FLAG || frame[last] !== FLAG) return null;
+  // Fast path, as in unescapeFrame: most frames hold neither 0x7d nor an inner 0x7e.
+  const firstEscape = frame.indexOf(ESCAPE, 1);
+  if ((firstEscape < 0 || firstEscape >= last) && frame.indexOf(FLAG, 1) === last) return { content: frame.slice(1, last), anomalies: [] };
   const out = new Uint8Array(last - 1);
   let used = 0;
   let strayFlag = false;

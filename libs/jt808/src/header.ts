@@ -167,9 +167,11 @@ function readPhone(reader: ByteReader, width: number, lenient: boolean, anomalie
   let digits = '';
   let hex = false;
   for (let i = 0; i < bytes.length; i += 1) {
-    const pair = bytes[i]!.toString(16).padStart(2, '0').toUpperCase();
-    if (bytes[i]! >>> 4 > 9 || (bytes[i]! & 0x0f) > 9) hex = true;
-    digits += pair;
+    const high = bytes[i]! >>> 4;
+    const low = bytes[i]! & 0x0f;
+    if (high > 9 || low > 9) hex = true;
+    // '0'–'9', then 'A'–'F' (55 + 10 = 65, 'A').
+    digits += String.fromCharCode(high > 9 ? 55 + high : 48 + high, low > 9 ? 55 + low : 48 + low);
   }
   if (hex) anomalies.push('hex-terminal-id');
   return digits;
