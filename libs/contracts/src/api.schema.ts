@@ -36,7 +36,8 @@ export type ApiUser = z.infer<typeof apiUser>;
  * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
  * `relays`: 接驳运输 relay registrations (`/v1/relays`).
  */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays']);
+/** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
