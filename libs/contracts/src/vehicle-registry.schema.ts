@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { plateColour, vehicleClass } from './common.schema';
 
 /**
@@ -10,13 +11,13 @@ import { plateColour, vehicleClass } from './common.schema';
  */
 export const vehicleRegistryEntry = z.object({
   /** The terminal's SIM number, digits only, padded or not (canonicalised on lookup). */
-  terminalId: z.string().regex(/^\d{1,20}$/).optional(),
-  vehicleId: z.string().min(1).optional(),
-  plate: z.string().min(1),
+  terminalId: safeString().regex(/^\d{1,20}$/).optional(),
+  vehicleId: safeString().min(1).optional(),
+  plate: safeString().min(1),
   plateColour,
   vehicleClass: vehicleClass.default('other'),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
   routeKm: z.number().positive().optional(),
   tripKm: z.number().positive().optional(),
   ownCapKmh: z.number().positive().optional(),
