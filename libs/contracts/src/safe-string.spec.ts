@@ -97,7 +97,7 @@ const flatten = (issues: readonly Issue[]): Issue[] =>
     ...(issue.code === 'invalid_key' ? flatten(issue.issues ?? []).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })) : []),
   ]);
 
-const schemas = Object.entries(contracts).filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType);
+const schemas: [string, z.ZodType][] = Object.entries(contracts as Record<string, unknown>).flatMap(([name, value]) => (value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : []));
 
 describe('every string of every contract refuses NUL, controls and lone surrogates', () => {
   it('finds the contracts and their strings (so that the cases below are not vacuous)', () => {

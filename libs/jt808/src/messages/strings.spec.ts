@@ -25,7 +25,7 @@ const decodeError = (frame: Uint8Array): Jt808DecodeError => {
   throw new Error('decoded without an error');
 };
 
-const registerFrame = (body: Partial<Register>) => encodeFrame({ messageId: 0x0100, terminalPhone: phone, serial: 7, edition: body.edition ?? '2013' }, { ...register, ...body });
+const registerFrame = (body: Partial<Register> & { edition?: '2013' | '2019' }) => encodeFrame({ messageId: 0x0100, terminalPhone: phone, serial: 7, edition: body.edition ?? '2013' }, { ...register, ...body });
 
 describe('strings a terminal sends', () => {
   it('0x0100: trailing 0x00 after the plate and in the fixed-width fields is padding, dropped', () => {
