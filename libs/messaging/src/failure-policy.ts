@@ -25,7 +25,13 @@ export type FailurePolicyOptions = Partial<FailurePolicy>;
 
 /** SQLSTATE classes and codes of a server that cannot serve now, whatever the statement. */
 const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '53']);
-const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P04', '57P05', '57014', '40001', '40P01', '55P03', '55006']);
+const TRANSIENT_SQLSTATES = new Set([
+  '57P01', '57P02', '57P03', '57P04', '57P05', '57014', '40001', '40P01', '55P03', '55006',
+  // A connection whose prepared statements the client and the server see differently
+  // (duplicate_prepared_statement, invalid_sql_statement_name): the session is wrong, not
+  // the record — never dead-letter for it (the watchdog reports the stall if it persists).
+  '42P05', '26000',
+]);
 /** SQLSTATE classes of a statement refused for what it carries: the same rows fail again. */
 const DATA_SQLSTATE_CLASSES = new Set(['21', '22', '23', '42', '44']);
 
