@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs } from './common.schema';
+import { divisionCode, epochMs } from './common.schema';
 
 /**
  * Registry administration (`/v1/admin/...`, role admin): terminals, drivers, road speed
@@ -9,7 +9,6 @@ import { epochMs } from './common.schema';
  */
 
 const registryId = z.string().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
-const regionCode = z.string().regex(/^\d{2,12}$/, 'a division code (2–12 digits)');
 const text = (max: number) => z.string().min(1).max(max);
 
 /**
@@ -106,7 +105,7 @@ export const wimStationDto = withPlace(
     /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
     kind: z.enum(['fixed', 'non_site', 'source']).default('fixed'),
     accuracyClassPct: z.number().refine((v) => (ACCURACY_CLASSES as readonly number[]).includes(v), `one of ${ACCURACY_CLASSES.join(', ')} (JJG 907)`).optional(),
-    regionCode: regionCode.optional(),
+    regionCode: divisionCode.optional(),
     roadName: text(200).optional(),
     latitudeDeg: latitudeDeg.optional(),
     longitudeDeg: longitudeDeg.optional(),
@@ -131,7 +130,7 @@ export const sourceSiteDto = withPlace(
     name: text(200),
     /** The registered company running the site, when it is one. */
     companyId: registryId.optional(),
-    regionCode: regionCode.optional(),
+    regionCode: divisionCode.optional(),
     address: text(300).optional(),
     latitudeDeg: latitudeDeg.optional(),
     longitudeDeg: longitudeDeg.optional(),

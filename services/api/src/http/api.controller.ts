@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
+import { PasswordWorkBusyError } from '../auth/password-work';
 import { Scope } from '../auth/scope';
 import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
@@ -13,6 +15,12 @@ import { API_CONTEXT } from './tokens';
  * repository with it. Something outside the scope is 404, never 403: a company user must
  * not learn that another company's vehicle or alert exists.
  */
+/** The parts of Express's request that name the client (`ip` honours API_TRUST_PROXY_HOPS). */
+interface ClientAddress {
+  ip?: string;
+  socket: { remoteAddress?: string };
+}
+
 @Controller()
 export class ApiController {
   constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {}
@@ -24,10 +32,22 @@ export class ApiController {
 
   @Post('v1/auth/login')
   @HttpCode(200)
-  async login(@Body() body: unknown): Promise<LoginResponse> {
+  async login(@Body() body: unknown, @Req() request: ClientAddress, @Res({ passthrough: true }) response: ResponseHeaders): Promise<LoginResponse> {
     const { username, password } = parseOr400(loginRequest, body, 'body');
-    const principal = await this.ctx.users.authenticate(username, password);
+    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const attempt = await this.ctx.signIn.attempt(username, address).catch((error: Error) => fail(503, `could not check sign-in limits, retry later (${error.message})`));
+    if (!attempt.allowed) {
+      const seconds = retryAfterSeconds(attempt.retryAfterMs);
+      response.setHeader('Retry-After', String(seconds));
+      return fail(429, `too many failed sign-ins ${attempt.limitedBy === 'username' ? 'for this user name' : 'from this address'}; retry after ${seconds} s`);
+    }
+    const principal = await this.ctx.users.authenticate(username, password).catch((error: unknown) => {
+      if (!(error instanceof PasswordWorkBusyError)) throw error;
+      response.setHeader('Retry-After', String(retryAfterSeconds(error.retryAfterMs)));
+      return fail(503, error.message);
+    });
     if (!principal) return fail(401, 'unknown user or wrong password');
+    await this.ctx.signIn.succeeded(username, address);
     const scope = Scope.of(principal);
     const { token, expiresAtMs } = await this.ctx.tokens.issue(principal);
     return { token, expiresAtMs, user: { ...principal, capabilities: scope.capabilities } };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { Reloader, type Logger } from '@roadwatch/runtime';
-import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, type Queryable, type RelayRecord } from '@roadwatch/storage';
+import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
 import type { VehicleDirectory } from './vehicle-directory';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
@@ -55,6 +55,8 @@ export interface DatabaseRegistry {
   vehicles?: { readonly current: VehicleRegistry };
   /** Undefined when the roads come from elsewhere. */
   roads?: () => RoadIndex;
+  /** Each WIM station's accuracy class loaded now, by station id (read with the vehicles); undefined when the vehicles come from elsewhere. */
+  wimStationClasses?: () => Readonly<Record<string, number>>;
   /** The 接驳运输 registrations loaded now; undefined when not read from the database. */
   relays?: RelayLookup;
   /** Reload now (an administrator's change in the same process): everything read from the database. */
@@ -66,8 +68,8 @@ export interface DatabaseRegistry {
 
 /**
  * The registry read from PostgreSQL and reloaded every `intervalMs`: vehicles (with their
- * terminals), speed zones and/or 接驳运输 relay registrations. A failed reload keeps the
- * last one (Reloader).
+ * terminals, and the WIM stations' accuracy classes), speed zones and/or 接驳运输 relay
+ * registrations. A failed reload keeps the last one (Reloader).
  */
 export const startDatabaseRegistry = async (options: {
   db: Queryable;
@@ -91,6 +93,10 @@ export const startDatabaseRegistry = async (options: {
         onLoaded: (registry) => logger.debug({ vehicles: registry.size }, 'vehicle registry loaded'),
       })
     : undefined;
+  // The stations are registry data like the vehicles whose weighings they score: read with them.
+  const stations = options.vehicles
+    ? await Reloader.start<Record<string, number>>({ name: 'WIM stations', load: () => loadWimStationClasses(db), intervalMs, logger })
+    : undefined;
   const roads = options.speedZones
     ? await Reloader.start<RoadIndex>({
         name: 'road speed zones',
@@ -105,16 +111,17 @@ export const startDatabaseRegistry = async (options: {
     : undefined;
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
+    ...(stations ? { wimStationClasses: () => stations.current } : {}),
     ...(roads ? { roads: () => roads.current } : {}),
     ...(relays ? { relays: (vehicleId: string, nightDate: string) => relays.current(vehicleId, nightDate) } : {}),
     reload: async () => {
-      await Promise.all([vehicles?.reload(), roads?.reload(), relays?.reload()]);
+      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload()]);
     },
     reloadRelays: async () => {
       await relays?.reload();
     },
     close: async () => {
-      await Promise.all([vehicles?.close(), roads?.close(), relays?.close()]);
+      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close()]);
     },
   };
 };
