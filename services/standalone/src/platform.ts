@@ -25,6 +25,8 @@ export interface RunningPlatform {
   ingestWim: RunningIngestWim;
   api: RunningApi;
   simulation: RunningSimulation | undefined;
+  /** `/health`, `/ready`, `/metrics`. */
+  ops: OpsServer;
   pool: StoragePool;
   /** The registry the detector and gateway read (reloaded from the tables; `reload()` after a change made outside the API). */
   registry: DatabaseRegistry;
@@ -242,7 +244,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       },
       `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
+    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, ops, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
   } catch (error) {
     await close();
     throw error;
