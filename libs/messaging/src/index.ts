@@ -7,3 +7,4 @@ export { classifyFailure, describeFailure, defaultFailurePolicy, type FailureKin
 export { defaultStallAfterMs, type StalledPartition } from './progress-watchdog';
 export { type MetricsRegistryOwner } from './consumer-metrics';
 export { createMessagingLogger, type Logger } from './logger';
+export { replayDeadLetters, type ReplayOptions, type ReplayOutcome, type ReplayReport } from './dead-letter-replay';
