@@ -140,6 +140,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const session = new TerminalSession(connection, ctx);
     sessions.add(session);
     metrics.connections.inc();
+    const authDeadline = setTimeout(() => session.enforceAuthDeadline(), limits.authDeadlineMs);
+    authDeadline.unref();
     socket.on('data', (chunk: Buffer) => {
       session.onData(chunk);
       // Back-pressure: stop reading this socket while Kafka is behind; the terminal's
@@ -154,6 +156,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     socket.on('timeout', () => session.close('idle'));
     socket.on('error', (error) => logger.debug({ ...session.logFields, err: error }, 'socket error'));
     socket.on('close', () => {
+      clearTimeout(authDeadline);
       sessions.delete(session);
       paused.delete(socket);
       metrics.connections.dec();
