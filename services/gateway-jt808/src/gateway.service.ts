@@ -55,6 +55,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Paused sockets resumed per event-loop turn once Kafka's backlog fell below half its bound. */
+const RESUMED_PER_TURN = 32;
+
 /**
  * The JT/T 808 gateway: TCP server (plain node:net), one TerminalSession per connection,
  * positions batched onto `telemetry.positions` and acknowledged after Kafka did, the
@@ -73,11 +76,31 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const maxWriteBuffer = options.maxWriteBufferBytes ?? 256 * 1024;
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
 
+  // Paused sockets, oldest first. They are resumed a few per event-loop turn, not all at
+  // once: a resumed socket hands over everything it buffered while paused in the same tick,
+  // so resuming thousands together decoded hundreds of thousands of frames before the loop
+  // could accept a connection or read a terminal's 0x0100 / 0x0102 (seconds of event-loop
+  // delay under load; issue #10 item 11). Between turns the poll phase serves everyone else.
   const paused = new Set<Socket>();
-  const resumeAll = (): void => {
-    for (const socket of paused) if (!socket.destroyed) socket.resume();
-    paused.clear();
-    metrics.pausedSockets.set(0);
+  let resumeScheduled = false;
+  const resumeSome = (): void => {
+    resumeScheduled = false;
+    let resumed = 0;
+    for (const socket of paused) {
+      if (resumed >= RESUMED_PER_TURN || batcher.inFlight > maxInFlight) break;
+      paused.delete(socket);
+      if (socket.destroyed) continue;
+      socket.resume();
+      resumed++;
+    }
+    metrics.pausedSockets.set(paused.size);
+    // Keep resuming, turn by turn, until Kafka's backlog is at its bound again.
+    if (paused.size > 0 && batcher.inFlight <= maxInFlight) scheduleResume();
+  };
+  const scheduleResume = (): void => {
+    if (resumeScheduled) return;
+    resumeScheduled = true;
+    setImmediate(resumeSome);
   };
   // Kafka is healthy when nothing waits for it, or it acknowledged something lately.
   let inFlightSince = 0;
@@ -98,7 +121,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       metrics.inFlight.set(inFlight);
       if (inFlight === 0) inFlightSince = 0;
       else if (inFlightSince === 0) inFlightSince = Date.now();
-      if (paused.size > 0 && inFlight <= resumeBelow) resumeAll();
+      if (paused.size > 0 && inFlight <= resumeBelow) scheduleResume();
     },
   });
   const online = new OnlineTerminals(instanceId, connections, metrics, logger);
@@ -146,7 +169,12 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       session.onData(chunk);
       // Back-pressure: stop reading this socket while Kafka is behind; the terminal's
       // TCP window fills and it slows down instead of the gateway buffering without bound.
-      if (batcher.inFlight > maxInFlight && !socket.destroyed && !paused.has(socket)) {
+      // Only sockets that can publish positions are paused: a terminal still registering or
+      // authenticating adds nothing to Kafka's backlog, and pausing it left its 0x0102 unread
+      // until the backlog drained — minutes under load, past the terminal's answer timeout
+      // (issue #10 item 11). The auth deadline, the junk and queue bounds limit what an
+      // unauthenticated connection can cost meanwhile.
+      if (session.authenticated && batcher.inFlight > maxInFlight && !socket.destroyed && !paused.has(socket)) {
         socket.pause();
         paused.add(socket);
         metrics.backpressurePauses.inc();
