@@ -12,7 +12,7 @@ describe('gateway config: VEHICLE_DIRECTORY', () => {
 
 describe('gateway config: slow and abusive connections', () => {
   it('defaults the auth deadline to 60 s and junk to 16 KiB a minute, and names a bad value', () => {
-    expect(loadGatewayConfig({})).toMatchObject({ AUTH_DEADLINE_MS: 60_000, MAX_JUNK_BYTES_PER_WINDOW: 16_384, JUNK_WINDOW_MS: 60_000 });
+    expect(loadGatewayConfig({})).toMatchObject({ AUTH_DEADLINE_MS: 60_000, MAX_JUNK_BYTES_PER_WINDOW: 16_384, JUNK_WINDOW_MS: 60_000, MAX_EVENT_LOOP_DELAY_MS: 200 });
     expect(loadGatewayConfig({ AUTH_DEADLINE_MS: '15000', MAX_JUNK_BYTES_PER_WINDOW: '4096', JUNK_WINDOW_MS: '10000' })).toMatchObject({
       AUTH_DEADLINE_MS: 15_000,
       MAX_JUNK_BYTES_PER_WINDOW: 4_096,

@@ -40,6 +40,8 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
   PUBLISH_MAX_BATCH: positiveInt.default(2_000),
   MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
+  /** Authenticated sockets stop being read while the event loop runs later than this (register/auth go first). */
+  MAX_EVENT_LOOP_DELAY_MS: positiveInt.default(200),
   COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
   COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
   LOG_LEVEL: z.string().default('info'),

@@ -266,6 +266,26 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0);
   });
 
+  it('stops reading reporting terminals while the event loop runs late, serves a registering one meanwhile, and loses nothing', async () => {
+    const { gateway, bus } = await start({ maxEventLoopDelayMs: 100 });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const reporter = await terminal(gateway, KNOWN_PHONE);
+    await reporter.registerAndAuthenticate();
+    const newcomer = await terminal(gateway, '013800000009');
+    const acks = Array.from({ length: 5 }, (_, i) => reporter.waitForAnswer(reporter.sendLocation(at(i)), 10_000));
+    const registered = newcomer.register();
+    // The process is busy for 400 ms (as when it is short of CPU): the frames above wait in
+    // the kernel, and the loop is late when it reads them.
+    const busyUntil = performance.now() + 400;
+    while (performance.now() < busyUntil);
+    expect(await newcomer.authenticate(await registered)).toBe(GeneralResult.Ok);
+    await Promise.all(acks);
+    const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="kafka"/);
+    await until(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+  });
+
   it('closes idle connections', async () => {
     const { gateway } = await start({ idleTimeoutMs: 100 });
     const t = await terminal(gateway, KNOWN_PHONE);

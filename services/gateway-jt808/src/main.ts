@@ -65,6 +65,7 @@ const gateway = await startGateway({
   publishLingerMs: config.PUBLISH_LINGER_MS,
   publishMaxBatch: config.PUBLISH_MAX_BATCH,
   maxInFlightPositions: config.MAX_INFLIGHT_POSITIONS,
+  maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
   commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
   commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
 });
