@@ -68,6 +68,7 @@ const gateway = await startGateway({
   maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
   commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
   commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
+  framePolicy: config.JT808_FRAME_POLICY,
 });
 
 const ops = await startOpsServer({
