@@ -5,7 +5,7 @@ import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
-import { InMemoryTerminalRegistry, type TerminalRegistry } from './terminal-registry';
+import { InMemoryTerminalRegistry } from './terminal-registry';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
 import { TestTerminal, locationReport } from '@roadwatch/testing';
 
@@ -417,16 +417,12 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
   it('closes a connection whose messages pile up behind a registration that is not answered yet', async () => {
     let releaseRegistry!: () => void;
     const held = new Promise<void>((resolve) => (releaseRegistry = resolve));
-    const registry = new InMemoryTerminalRegistry();
-    const slowRegistry: TerminalRegistry = {
-      register: async (registration) => {
+    const slowRegistry = new (class extends InMemoryTerminalRegistry {
+      override async register(registration: Parameters<InMemoryTerminalRegistry['register']>[0]): Promise<string> {
         await held;
-        return registry.register(registration);
-      },
-      authenticate: (terminalId, code) => registry.authenticate(terminalId, code),
-      unregister: (terminalId) => registry.unregister(terminalId),
-      close: async () => undefined,
-    };
+        return super.register(registration);
+      }
+    })();
     cleanups.push(() => releaseRegistry());
     const { gateway } = await start({ registry: slowRegistry, limits: { maxQueuedMessages: 100 } });
     const t = await terminal(gateway, KNOWN_PHONE);
