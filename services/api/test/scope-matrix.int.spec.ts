@@ -39,8 +39,11 @@ const USERS: Record<Role, NewUser> = {
 
 // ─── the data: whose each row is ───
 
-/** CA is a Hebei company with a coach registered in Guangzhou; CB a Guangzhou company with a bus registered in Hebei. */
-const COMPANIES = { CA: '130102', CB: '440106', CC: '440305' } as const;
+/**
+ * CA is a Hebei company with a coach registered in Guangzhou; CB a Guangzhou company with a bus
+ * registered in Hebei; CD a company the registry gives no region, nor its truck.
+ */
+const COMPANIES: Record<string, string | null> = { CA: '130102', CB: '440106', CC: '440305', CD: null };
 
 const FACTS = {
   vehicles: {
@@ -49,6 +52,7 @@ const FACTS = {
     VB1: { plate: '粤A00003', colour: 2, class: 'heavy_truck', company: 'CB', ownRegion: null, lat: 23.12, lon: 113.32 },
     VB2: { plate: '冀B00004', colour: 1, class: 'long_distance_bus', company: 'CB', ownRegion: '130203', lat: 39.63, lon: 118.18 },
     VC1: { plate: '粤B00005', colour: 2, class: 'heavy_truck', company: 'CC', ownRegion: null, lat: 22.53, lon: 113.93 },
+    VD1: { plate: '粤A00006', colour: 2, class: 'heavy_truck', company: 'CD', ownRegion: null, lat: 23.15, lon: 113.3 },
   },
   stations: { S13: '130100', S4401: '440106', S4403: '440305', S0: null },
   sourceSites: {
@@ -66,14 +70,23 @@ const FACTS = {
     'S0/VB1': { vehicle: 'VB1', station: 'S0' },
     'S13/VX': { vehicle: null, station: 'S13' },
   },
-  /** Stored alerts: the registered vehicles' carry a stale copy of their owner (the registry wins); VX is unregistered (its copy counts). */
+  /** Stored alerts (`AL-`) and live ones (`LA-`) of each vehicle, with the owner copy in ALERT_COPY. */
   alerts: {
-    'AL-VA1': 'VA1', 'AL-VA2': 'VA2', 'AL-VB1': 'VB1', 'AL-VB2': 'VB2', 'AL-VC1': 'VC1', 'AL-VX': 'VX',
+    'AL-VA1': 'VA1', 'AL-VA2': 'VA2', 'AL-VB1': 'VB1', 'AL-VB2': 'VB2', 'AL-VC1': 'VC1', 'AL-VD1': 'VD1', 'AL-VX': 'VX',
   },
   relays: { 'R-VA1': 'VA1', 'R-VA2': 'VA2', 'R-VB2': 'VB2' },
 } as const;
+/**
+ * The owner an alert carries: a stale copy for registered vehicles (the registry wins); VX is
+ * unregistered (its copy counts); VD1's registry owner has a company but no region, so the
+ * copy's region counts and its company does not.
+ */
 const STALE_COPY = { companyId: 'CC', regionCode: '440305' };
-const VX_COPY = { companyId: 'CB', regionCode: '440199' };
+const ALERT_COPY: Record<string, { companyId: string; regionCode: string }> = {
+  VX: { companyId: 'CB', regionCode: '440199' },
+  VD1: { companyId: 'CB', regionCode: '440111' },
+};
+const alertCopyOf = (vehicleId: string) => ALERT_COPY[vehicleId] ?? STALE_COPY;
 
 type VehicleId = keyof typeof FACTS.vehicles;
 const VEHICLE_IDS = Object.keys(FACTS.vehicles) as VehicleId[];
@@ -86,9 +99,9 @@ const ALL_VEHICLES = [...VEHICLE_IDS];
 const VISIBLE: Record<string, Visible> = {
   // A vehicle's region is its own, else its company's.
   vehicles: { admin: ALL_VEHICLES, op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
-  // The vehicle's owner from the registry; AL-VX's own copy (CB, 440199).
+  // The vehicle's owner from the registry, field by field, else the alert's copy: AL-VX (CB, 440199), AL-VD1 (CD, 440111).
   alerts: {
-    admin: Object.keys(FACTS.alerts), op13: ['AL-VA1', 'AL-VB2'], op4401: ['AL-VA2', 'AL-VB1', 'AL-VX'], enf44: 403, ca: ['AL-VA1', 'AL-VA2'], cb: ['AL-VB1', 'AL-VB2', 'AL-VX'],
+    admin: Object.keys(FACTS.alerts), op13: ['AL-VA1', 'AL-VB2'], op4401: ['AL-VA2', 'AL-VB1', 'AL-VD1', 'AL-VX'], enf44: 403, ca: ['AL-VA1', 'AL-VA2'], cb: ['AL-VB1', 'AL-VB2', 'AL-VX'],
   },
   // A weighing's region is its station's, else the vehicle's; companies may not read WIM.
   wim: {
@@ -96,17 +109,17 @@ const VISIBLE: Record<string, Visible> = {
     enf44: ['S4401/VA2', 'S4401/VB2', 'S0/VB1', 'S4403/VC1'], ca: 403, cb: 403,
   },
   // Cases as the weighing they came from (listed by vehicle id: one case per vehicle); companies their own vehicles'.
-  cases: { admin: ALL_VEHICLES, op13: ['VA1'], op4401: ['VA2', 'VB2', 'VB1'], enf44: ['VA2', 'VB2', 'VB1', 'VC1'], ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
+  cases: { admin: ['VA1', 'VA2', 'VB1', 'VB2', 'VC1'], op13: ['VA1'], op4401: ['VA2', 'VB2', 'VB1'], enf44: ['VA2', 'VB2', 'VB1', 'VC1'], ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   // Places: their own region; a source site also its company's.
   stations: { admin: Object.keys(FACTS.stations), op13: ['S13'], op4401: ['S4401'], enf44: ['S4401', 'S4403'], ca: 403, cb: 403 },
   sourceSites: { admin: Object.keys(FACTS.sourceSites), op13: ['SS13'], op4401: ['SS4401'], enf44: ['SS4401', 'SS4403'], ca: ['SS13', 'SS0'], cb: ['SS4401'] },
   relays: { admin: ['VA1', 'VA2', 'VB2'], op13: ['VA1', 'VB2'], op4401: ['VA2'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB2'] },
   // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
-  report: { admin: ['CA:2', 'CB:2', 'CC:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
+  report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
   livePositions: { admin: [...ALL_VEHICLES, 'VX'], op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   liveAlerts: {
-    admin: ['LA-VA1', 'LA-VA2', 'LA-VB1', 'LA-VB2', 'LA-VC1', 'LA-VX'], op13: ['LA-VA1', 'LA-VB2'], op4401: ['LA-VA2', 'LA-VB1', 'LA-VX'], enf44: 403,
+    admin: ['LA-VA1', 'LA-VA2', 'LA-VB1', 'LA-VB2', 'LA-VC1', 'LA-VD1', 'LA-VX'], op13: ['LA-VA1', 'LA-VB2'], op4401: ['LA-VA2', 'LA-VB1', 'LA-VD1', 'LA-VX'], enf44: 403,
     ca: ['LA-VA1', 'LA-VA2'], cb: ['LA-VB1', 'LA-VB2', 'LA-VX'],
   },
 };
@@ -200,7 +213,7 @@ const tomorrow = chinaDateOf(Date.now() + DAY_MS);
 const report = `/v1/reports/companies?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
 const vehicleOwnerRegion = (id: string): string | null => {
   const v = FACTS.vehicles[id as VehicleId];
-  return v ? (v.ownRegion ?? COMPANIES[v.company]) : null;
+  return v ? (v.ownRegion ?? COMPANIES[v.company] ?? null) : null;
 };
 const companyOfVehicle = (id: string): string | undefined => FACTS.vehicles[id as VehicleId]?.company;
 
@@ -263,7 +276,7 @@ const ROUTES: RouteRow[] = [
       ...listRow('GET /v1/vehicles', '?vehicleClass=long_distance_bus', '/v1/vehicles?vehicleClass=long_distance_bus', narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].class === 'long_distance_bus'), itemsBy('vehicleId')),
       ...listRow('GET /v1/vehicles', '?plate=冀', `/v1/vehicles?plate=${enc('冀')}`, narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].plate.startsWith('冀')), itemsBy('vehicleId')),
       // The region every list shows is the one it is scoped on.
-      ...listRow('GET /v1/vehicles', 'regionCode shown', '/v1/vehicles', narrowed(VISIBLE.vehicles!, () => true), (b) => itemsBy('vehicleId')(b).filter((id, i) => b.items[i].regionCode === vehicleOwnerRegion(id))),
+      ...listRow('GET /v1/vehicles', 'regionCode shown', '/v1/vehicles', narrowed(VISIBLE.vehicles!, () => true), (b) => itemsBy('vehicleId')(b).filter((id, i) => (b.items[i].regionCode ?? null) === vehicleOwnerRegion(id))),
     ],
   },
   { route: 'GET /v1/vehicles/:vehicleId', cells: () => byIdRow('GET /v1/vehicles/:vehicleId', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}` }), () => 200) },
@@ -275,8 +288,8 @@ const ROUTES: RouteRow[] = [
     route: 'GET /v1/alerts',
     cells: () => [
       ...listRow('GET /v1/alerts', 'all', '/v1/alerts', VISIBLE.alerts!, itemsBy('alertId')),
-      ...listRow('GET /v1/alerts', '?companyId=CB', '/v1/alerts?companyId=CB', narrowed(VISIBLE.alerts!, (id) => (companyOfVehicle(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? VX_COPY.companyId) === 'CB'), itemsBy('alertId')),
-      ...listRow('GET /v1/alerts', '?regionCode=4401', '/v1/alerts?regionCode=4401', narrowed(VISIBLE.alerts!, (id) => (vehicleOwnerRegion(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? VX_COPY.regionCode).startsWith('4401')), itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?companyId=CB', '/v1/alerts?companyId=CB', narrowed(VISIBLE.alerts!, (id) => (companyOfVehicle(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf('VX').companyId) === 'CB'), itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?regionCode=4401', '/v1/alerts?regionCode=4401', narrowed(VISIBLE.alerts!, (id) => (vehicleOwnerRegion(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf(FACTS.alerts[id as keyof typeof FACTS.alerts]).regionCode).startsWith('4401')), itemsBy('alertId')),
       ...listRow('GET /v1/alerts', '?vehicleId=VB2', '/v1/alerts?vehicleId=VB2', narrowed(VISIBLE.alerts!, (id) => id === 'AL-VB2'), itemsBy('alertId')),
       ...listRow('GET /v1/alerts', '?acknowledged=false', '/v1/alerts?acknowledged=false', VISIBLE.alerts!, itemsBy('alertId')),
     ],
@@ -419,7 +432,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       ctx.caseOf[w.vehicle] = `case:${violation.violationId}`;
     }
     for (const [alertId, vehicleId] of Object.entries(FACTS.alerts)) {
-      const copy = vehicleId === 'VX' ? VX_COPY : STALE_COPY;
+      const copy = alertCopyOf(vehicleId);
       await insertAlert(pool, { v: 1, alertId, revision: 0, vehicleId, companyId: copy.companyId, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: NOW - 600_000, raisedAtMs: NOW - 599_000, summary: `${vehicleId} 超速`, details: {}, evidence: {} } as AlertV1);
       await pool.query(`UPDATE alerts SET region_code = $2 WHERE alert_id = $1`, [alertId, copy.regionCode]);
     }
@@ -495,7 +508,7 @@ async function liveCells(ctx: Ctx, sockets: Socket[], bus: InProcessBus, check: 
   const where = { ...Object.fromEntries(VEHICLE_IDS.map((id) => [id, FACTS.vehicles[id]])), VX: { lat: 23.2, lon: 113.4 } } as Record<string, { lat: number; lon: number }>;
   await bus.publish(TOPICS.positions, Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })));
   for (const id of Object.keys(where)) {
-    const copy = id === 'VX' ? VX_COPY : STALE_COPY;
+    const copy = alertCopyOf(id);
     const alert = { v: 1, alertId: `LA-${id}`, revision: 0, vehicleId: id, ...copy, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: t, raisedAtMs: t, summary: `${id} 超速`, details: {}, evidence: {} } as AlertV1;
     await bus.publish(TOPICS.alerts, [{ key: id, value: alert }]);
   }
