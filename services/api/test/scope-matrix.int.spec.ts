@@ -126,9 +126,9 @@ const VISIBLE: Record<string, Visible> = {
 
 /** What the login response tells each role's client it may call. */
 const CAPABILITIES: Record<Role, readonly string[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays'],
-  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays'],
-  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays'],
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered'],
+  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   enf44: ['wim', 'sites', 'cases'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
   cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
@@ -283,6 +283,15 @@ const ROUTES: RouteRow[] = [
   {
     route: 'GET /v1/vehicles/:vehicleId/track',
     cells: () => byIdRow('GET /v1/vehicles/:vehicleId/track', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}` }), () => 200),
+  },
+  {
+    // An unregistered terminal's positions belong to no region or company: the monitoring centre (admin, operators of any region) reads them.
+    route: 'GET /v1/terminals/:terminalId/track',
+    cells: () =>
+      byIdRow('GET /v1/terminals/:terminalId/track', ['13800000001'], { admin: ['13800000001'], op13: ['13800000001'], op4401: ['13800000001'], enf44: 403, ca: 403, cb: 403 }, (_, id) => ({
+        method: 'GET',
+        path: `/v1/terminals/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}`,
+      }), () => 200),
   },
   {
     route: 'GET /v1/alerts',

@@ -24,7 +24,9 @@ export interface Principal {
 /**
  * What a role may call (names from the contract; the login response hands them to clients).
  * `wim` covers WIM records and the WIM station layer; `sites` the 货运源头单位 source-site
- * layer; `relays` the 接驳运输 relay registrations.
+ * layer; `relays` the 接驳运输 relay registrations; `terminals.unregistered` the positions of
+ * terminals no vehicle is bound to (they belong to no region or company, so only the monitoring
+ * centre reads them, whatever an operator's region).
  */
 export type Capability = ApiCapability;
 
@@ -35,8 +37,8 @@ export type Capability = ApiCapability;
  * libs/storage's `OWNER_OF`, whatever the role.
  */
 export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'company'; capabilities: readonly Capability[] }> = {
-  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays'] },
-  operator: { scope: 'regionClaim', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays'] },
+  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered'] },
+  operator: { scope: 'regionClaim', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'] },
   company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'] },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };

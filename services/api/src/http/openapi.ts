@@ -104,6 +104,13 @@ export const openApiDocument = {
     '/v1/vehicles/{vehicleId}/track': {
       get: { summary: 'Track playback; bucketed to maxPoints (first report per bucket) for long ranges', parameters: params(trackQuery, ['vehicleId']), responses: { '200': json('Track'), ...errors, ...notFound } },
     },
+    '/v1/terminals/{terminalId}/track': {
+      get: {
+        summary: 'Track of an unregistered terminal (no vehicle bound; kept as vehicle `terminal:<id>`), by its SIM number padded or not — admin and operators only (403 for other roles); empty when it sent nothing in the range',
+        parameters: params(trackQuery, ['terminalId']),
+        responses: { '200': json('Track'), ...errors },
+      },
+    },
     '/v1/alerts': { get: { summary: 'Alerts in scope (rule and severity accept comma-separated lists)', parameters: params(alertListQuery), responses: { '200': pageOf('Alert'), ...errors } } },
     '/v1/alerts/{alertId}': { get: { summary: 'One alert', parameters: params(z.object({}), ['alertId']), responses: { '200': json('Alert'), ...errors, ...notFound } } },
     '/v1/alerts/{alertId}/ack': {
