@@ -132,7 +132,7 @@ export const openApiDocument = {
     },
     '/v1/cases': {
       get: {
-        summary: '一超四罚 cases in scope (enforcement and admin: all; operator: region prefix; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference (driver, vehicle, company or source site id); fromMs/toMs on the measurement time',
+        summary: '一超四罚 cases in scope (admin: all; operator and enforcement: those weighed at a station of their region prefix, else of a vehicle of it, all without a region; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference (driver, vehicle, company or source site id); fromMs/toMs on the measurement time',
         parameters: params(caseListQuery),
         responses: { '200': pageOf('Case'), ...errors },
       },
