@@ -42,6 +42,8 @@ export interface GatewayOptions {
   maxWriteBufferBytes?: number;
   /** How often sessions are swept for quiet sub-package sets (0x8003) and idle buffers. Default 5 s. */
   sweepIntervalMs?: number;
+  /** The platform clock (default Date.now): stamps each position's `receivedAtMs`. */
+  now?: () => number;
 }
 
 export interface RunningGateway {
@@ -112,7 +114,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     answerTimeoutMs: options.commandAnswerTimeoutMs ?? 30_000,
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
-  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits };
+  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: options.now ?? Date.now, limits };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {
