@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertV1 } from './alert.schema';
 import { caseParty } from './case-event.schema';
-import { epochMs, plateColour, vehicleClass } from './common.schema';
+import { divisionCode, epochMs, plateColour, vehicleClass } from './common.schema';
 
 /**
  * The public surface of services/api: REST DTOs and socket.io events, shared with the
@@ -36,7 +36,8 @@ export type ApiUser = z.infer<typeof apiUser>;
  * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
  * `relays`: 接驳运输 relay registrations (`/v1/relays`).
  */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays']);
+/** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
@@ -348,7 +349,7 @@ export const vehicleDto = z.object({
   plateColour,
   vehicleClass,
   companyId: z.string().min(1),
-  regionCode: z.string().regex(/^\d{2,12}$/, 'a 行政区划代码 (2–12 digits)').optional(),
+  regionCode: divisionCode.optional(),
   /** 车辆所有人 on the 行驶证. */
   ownerName: z.string().min(1).max(100).optional(),
   /** 道路运输证 number. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { plateColour, vehicleClass } from './common.schema';
+import { wimStationRecordV1 } from './wim-station-record.schema';
 
 /**
  * One entry of the vehicle registry export (ARCHITECTURE.md "Identity"): a vehicle's facts
@@ -31,3 +32,19 @@ export type VehicleRegistryEntryV1 = z.infer<typeof vehicleRegistryEntry>;
 
 /** The registry file: a JSON array of entries. */
 export const vehicleRegistryFile = z.array(vehicleRegistryEntry);
+
+/** A WIM station as the detector reads it: its accuracy class (JJG 907), the tolerance of its weighings (RULES.md §4). */
+export const wimStationRegistryEntry = z.object({
+  stationId: z.string().min(1),
+  accuracyClassPct: wimStationRecordV1.shape.accuracyClassPct,
+});
+export type WimStationRegistryEntryV1 = z.infer<typeof wimStationRegistryEntry>;
+
+/**
+ * The registry export with more than vehicles: `{ vehicles, wimStations }`. The plain array
+ * (`vehicleRegistryFile`) is the same export without stations; readers take either.
+ */
+export const registryExportFile = z.object({
+  vehicles: vehicleRegistryFile,
+  wimStations: z.array(wimStationRegistryEntry).default([]),
+}).strict();

@@ -32,6 +32,13 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
         [v.id, NOW - 60_000, `T-${v.id}`, v.lat, v.lon],
       );
     }
+    // An unregistered terminal (no vehicle bound): the gateway keeps its reports as vehicle terminal:<id>.
+    await pool.query(
+      `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
+       SELECT 'terminal:13900000042', to_timestamp(($1::float8 + i * 10000) / 1000.0), '13900000042', false, 39.9 + i * 1e-4, 116.3, 40, 0, true, true, 'realtime', now()
+       FROM generate_series(0, 4) AS i`,
+      [T0],
+    );
     for (const v of VEHICLES) await insertAlert(pool, alert(`A-${v.id}`, v.id, T0 + 60_000));
     testApi = await startTestApi(bus, pool, schema);
     ({ api, tokens } = testApi);
@@ -179,6 +186,30 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const bad = await get(api.url, `/v1/vehicles/V1/track?fromMs=${T0}&toMs=${T0 - 1}`, t);
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].field).toBe('query.toMs');
+  });
+
+  it('an unregistered terminal\'s positions are read by admin and operators by terminal id (padded or not), not by company or enforcement users', async () => {
+    const path = (id: string) => `/v1/terminals/${id}/track?fromMs=${T0}&toMs=${T0 + 600_000}`;
+    const admin = await get(api.url, path('13900000042'), tokens['admin']);
+    expect(admin.status).toBe(200);
+    expect(admin.body).toMatchObject({ vehicleId: 'terminal:13900000042', downsampled: false });
+    expect(admin.body.points.map((p: { tMs: number }) => p.tMs)).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * 10_000));
+    // An operator of a region: the terminal belongs to no region, the monitoring centre reads it anyway.
+    const operator = await get(api.url, path('013900000042'), tokens['op-gz']);
+    expect(operator.status).toBe(200);
+    expect(operator.body.points).toHaveLength(5);
+    expect((await get(api.url, `/v1/vehicles/terminal:13900000042/track?fromMs=${T0}&toMs=${T0 + 600_000}`, tokens['op-gz'])).status).toBe(404);
+    expect((await get(api.url, path('13900000042'), tokens['c1'])).status).toBe(403);
+    expect((await get(api.url, path('13900000042'), tokens['enf'])).status).toBe(403);
+    expect((await get(api.url, path('13900000042'))).status).toBe(401);
+    expect((await get(api.url, path('13900000099'), tokens['admin'])).body.points).toEqual([]);
+    const bad = await get(api.url, `/v1/terminals/${encodeURIComponent('1390%')}/track?fromMs=${T0}&toMs=${T0 + 1}`, tokens['admin']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field)).toEqual(['path.terminalId']);
+    const capabilities = (await post(api.url, '/v1/auth/login', { username: 'op-gz', password: 'op-pw' })).body.user.capabilities as string[];
+    expect(capabilities).toContain('terminals.unregistered');
+    const doc = await get(api.url, '/openapi.json');
+    expect(doc.body.paths['/v1/terminals/{terminalId}/track'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['terminalId', 'fromMs', 'toMs', 'maxPoints']);
   });
 
   it('reports per company within scope, administers the registry, and serves the OpenAPI document', async () => {

@@ -12,6 +12,9 @@ export const trackQuery = z
   .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
   .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days per request', path: ['toMs'] });
 
+/** A terminal id as the gateway keeps it: the SIM number's digits (hex from terminals that send it so), padded or not. */
+export const terminalIdParam = z.object({ terminalId: z.string().regex(/^[0-9A-Fa-f]{1,20}$/, 'a terminal (SIM) number: 1–20 digits') });
+
 export const alertListQuery = z.object({
   rule: csv(alertRule).optional(),
   severity: csv(severity).optional(),
