@@ -65,6 +65,8 @@ export interface ApiOptions {
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
+  /** A position dated more than this after its receipt is future-dated: never a vehicle's latest (default 10 min, DEFAULT_CLOCK_SKEW_MS). */
+  clockSkewMs?: number;
 }
 
 export interface RunningApi {
@@ -89,7 +91,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   for (const user of options.seedUsers ?? []) await users.upsert(user);
 
   const tokens = new TokenService(options.jwtSecret, undefined, now);
-  const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now);
+  const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now, options.clockSkewMs);
   const directory = new VehicleDirectory(vehicles);
   await directory.refresh();
 
@@ -144,7 +146,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
-  const live = new LiveGateway({ io, tokens, directory, logger, metrics, tickMs: options.tickMs ?? 1_000 });
+  const live = new LiveGateway({ io, tokens, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now, ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}) });
   liveRef.gateway = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
 

@@ -12,6 +12,7 @@ import {
   type PositionsBatch,
   type PositionV1,
 } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS, replacesLatest } from '@roadwatch/domain';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 import { vehicleRecordOwner } from '@roadwatch/storage';
 import { Scope } from '../auth/scope';
@@ -55,6 +56,10 @@ export interface LiveGatewayOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   tickMs?: number;
+  /** The platform clock (default Date.now): a seeded position ahead of it by more than clockSkewMs is not where the vehicle is. */
+  now?: () => number;
+  /** A position dated more than this after its receipt is future-dated: never shown as where the vehicle is (default 10 min). */
+  clockSkewMs?: number;
 }
 
 /**
@@ -86,8 +91,12 @@ export class LiveGateway {
   private readonly emitted;
   private readonly sockets;
   private readonly tickSeconds;
+  private readonly nowMs: () => number;
+  private readonly clockSkewMs: number;
 
   constructor(private readonly options: LiveGatewayOptions) {
+    this.nowMs = options.now ?? Date.now;
+    this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     this.nsp = options.io.of(LIVE_NAMESPACE);
     this.emitted = options.metrics.counter('live_events_total', 'socket.io room emits, by event', ['event']);
     this.sockets = options.metrics.gauge('live_sockets', 'connected /live sockets on this instance');
@@ -123,17 +132,20 @@ export class LiveGateway {
 
   /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */
   seed(latest: readonly LatestLike[]): void {
+    const nowMs = this.nowMs();
     for (const p of latest) {
-      const current = this.lastKnown.get(p.vehicleId);
-      if (!current || current.deviceTimeMs < p.deviceTimeMs) this.lastKnown.set(p.vehicleId, this.live(p));
+      // An entry without its receipt (older stores) is judged against the clock now.
+      if (replacesLatest({ deviceTimeMs: p.deviceTimeMs, receivedAtMs: p.receivedAtMs ?? nowMs }, this.lastKnown.get(p.vehicleId), nowMs, this.clockSkewMs)) {
+        this.lastKnown.set(p.vehicleId, this.live(p));
+      }
     }
   }
 
   onPositions(positions: readonly PositionV1[]): void {
+    const nowMs = this.nowMs();
     for (const p of positions) {
-      const current = this.lastKnown.get(p.vehicleId);
-      // Blind-area back-fill is history, not where the vehicle is now.
-      if (current && current.deviceTimeMs >= p.deviceTimeMs) continue;
+      // Blind-area back-fill is history, not where the vehicle is now; a report dated 2099 is a wrong clock.
+      if (!replacesLatest(p, this.lastKnown.get(p.vehicleId), nowMs, this.clockSkewMs)) continue;
       const live = this.live(p);
       this.lastKnown.set(p.vehicleId, live);
       this.pending.set(p.vehicleId, live);

@@ -1,5 +1,5 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
+import { chinaDateOf, DEFAULT_CLOCK_SKEW_MS, isAheadOfClock } from '@roadwatch/domain';
 import { OWNER_OF, PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
@@ -13,6 +13,8 @@ export interface LatestPositionsPort {
 export interface LatestLike {
   vehicleId: string;
   deviceTimeMs: number;
+  /** When the platform received it (absent from older entries). */
+  receivedAtMs?: number | undefined;
   latitudeDeg: number;
   longitudeDeg: number;
   speedKmh: number;
@@ -56,6 +58,7 @@ export class VehiclesRepository {
     private readonly latest: LatestPositionsPort | undefined,
     private readonly offlineAfterMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly clockSkewMs: number = DEFAULT_CLOCK_SKEW_MS,
   ) {
     this.positions = new PositionRepository(pool);
     this.registry = new RegistryRepository(pool);
@@ -136,8 +139,10 @@ export class VehiclesRepository {
     if (ids.length > 0) {
       // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
       const found: (LatestLike | null | undefined)[] = this.latest ? await Promise.all(ids.map((id) => this.latest?.get(id))) : await this.positions.latest(ids);
+      const clockMs = this.now();
       for (const p of found) {
-        if (p) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
+        // An entry ahead of the clock (stored before the archiver left future-dated reports out) is no position.
+        if (p && !isAheadOfClock(p.deviceTimeMs, clockMs, this.clockSkewMs)) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
       }
     }
     const nowMs = this.now();
