@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMessage, TOPICS, deadLetterTopicOf, parseEnv, infraEnvSchema, EnvError } from './index';
+import { parseMessage, TOPICS, deadLetterTopicOf, parseEnv, infraEnvSchema, EnvError, registryChangeKey, type RegistryChangeV1 } from './index';
 
 const position = {
   v: 1, vehicleId: '京A12345:1', terminalId: '013912345678', registered: true,
@@ -53,5 +53,21 @@ describe('quality.daily', () => {
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.reason).toContain('trackM');
     expect(parseMessage(TOPICS.qualityDaily, { ...day, date: '23/11/2026' }).ok).toBe(false);
+  });
+});
+
+describe('registry.changes', () => {
+  const change = { v: 1, entity: 'terminal', id: '013800000001', change: 'delete', revision: 7, changedAtMs: 1_764_000_000_000 };
+  it('accepts a change and keys it by entity kind and id', () => {
+    const parsed = parseMessage(TOPICS.registryChanges, change);
+    expect(parsed.ok).toBe(true);
+    expect(registryChangeKey(change as RegistryChangeV1)).toBe('terminal:013800000001');
+  });
+  it('refuses an unknown entity, change or version, a revision of 0 and an id with a NUL', () => {
+    for (const bad of [{ entity: 'user' }, { change: 'patch' }, { v: 2 }, { revision: 0 }, { revision: 1.5 }, { id: 'V\u00001' }, { id: '' }]) {
+      const parsed = parseMessage(TOPICS.registryChanges, { ...change, ...bad });
+      expect(parsed.ok, JSON.stringify(bad)).toBe(false);
+      if (!parsed.ok) expect(parsed.reason).toMatch(new RegExp(Object.keys(bad)[0] as string));
+    }
   });
 });

@@ -9,6 +9,7 @@ import { overloadViolationV1 } from './overload.schema';
 import { caseEventV1 } from './case-event.schema';
 import { commandResultV1, terminalCommandV1 } from './terminal-command.schema';
 import { vehicleQualityDayV1 } from './quality.schema';
+import { registryChangeV1 } from './registry-change.schema';
 
 /** The schema every message on a topic must satisfy; consumers validate against it at runtime. */
 export const TOPIC_SCHEMAS = {
@@ -21,6 +22,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.terminalCommands]: terminalCommandV1,
   [TOPICS.commandResults]: commandResultV1,
   [TOPICS.qualityDaily]: vehicleQualityDayV1,
+  [TOPICS.registryChanges]: registryChangeV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;

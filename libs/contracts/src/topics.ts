@@ -18,6 +18,8 @@ export const TOPICS = {
   commandResults: 'terminal.command-results',
   /** A vehicle's data-quality counters of one local day (snapshots, then the final one); key = vehicleId */
   qualityDaily: 'quality.daily',
+  /** A registry write (admin resources, relay registrations), from the outbox; key = entity kind + id (registryChangeKey) */
+  registryChanges: 'registry.changes',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

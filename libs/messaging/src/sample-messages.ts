@@ -115,4 +115,8 @@ export const sampleMessages: { [T in TopicName]: (n: number) => { key: string; v
       received: n, valid: n, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 500 * n, completeTrackM: 500 * n, incompleteGaps: 0, movedThroughGaps: 0,
     },
   }),
+  [TOPICS.registryChanges]: (n) => ({
+    key: 'vehicle:V1',
+    value: { v: 1, entity: 'vehicle', id: 'V1', change: 'upsert', revision: n + 1, changedAtMs: 1_764_000_000_000 + n },
+  }),
 };
