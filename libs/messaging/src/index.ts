@@ -8,3 +8,4 @@ export { defaultStallAfterMs, type StalledPartition } from './progress-watchdog'
 export { type MetricsRegistryOwner } from './consumer-metrics';
 export { createMessagingLogger, type Logger } from './logger';
 export { replayDeadLetters, type ReplayOptions, type ReplayOutcome, type ReplayReport } from './dead-letter-replay';
+export { followRegistryChanges, type FollowRegistryChangesOptions } from './registry-changes';

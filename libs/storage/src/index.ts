@@ -14,3 +14,4 @@ export * from './relay.repository';
 export { type Queryable } from './sql';
 export * from './owner';
 export * from './registry-snapshot';
+export * from './outbox.repository';

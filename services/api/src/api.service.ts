@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
-import type { Bus, Subscription } from '@roadwatch/messaging';
+import { followRegistryChanges, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
-import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
+import { OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { TokenService } from './auth/tokens';
@@ -21,6 +21,11 @@ import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
+import { RegistryUnitOfWork } from './registry/registry-unit-of-work';
+import { DeleteRegistryRecordUseCase } from './registry/usecases/delete-registry-record/delete-registry-record.usecase';
+import { DeleteRelayUseCase } from './registry/usecases/delete-relay/delete-relay.usecase';
+import { RegisterRelayUseCase } from './registry/usecases/register-relay/register-relay.usecase';
+import { SaveRegistryRecordUseCase } from './registry/usecases/save-registry-record/save-registry-record.usecase';
 import { ReportsRepository } from './repositories/reports.repository';
 import { SitesRepository } from './repositories/sites.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
@@ -56,12 +61,10 @@ export interface ApiOptions {
   maxTrackPoints?: number;
   registryRefreshMs?: number;
   /**
-   * Called after every registry write through the admin REST (besides the live feed's own
-   * refresh): in one process, the detector's and gateway's registries reload at once.
+   * The outbox relay's safety-net period (default 1 s): `registry.changes` rows a crashed
+   * instance committed but did not publish go out at the next run. Every commit publishes at once.
    */
-  onRegistryChanged?: () => void;
-  /** Called after every relay registration or deletion (`/v1/relays`): in one process, the detector's relays reload at once. */
-  onRelaysChanged?: () => void;
+  outboxIntervalMs?: number;
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
@@ -101,6 +104,20 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const refreshDirectory = (): void => {
     refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
   };
+  // Registry writes leave as `registry.changes` through the outbox; this instance's relay publishes them.
+  const outbox = OutboxRelay.start({
+    pool,
+    // The topic is an outbox row's; the bus checks it and the payload against the topic's schema.
+    publish: (topic, messages) => options.bus.publish(topic as BusTopic, messages as OutgoingMessage[]),
+    logger,
+    intervalMs: options.outboxIntervalMs ?? 1_000,
+  });
+  const registryWrites = new RegistryUnitOfWork(
+    pool,
+    (tx) => ({ vehicles: new VehiclesRepository(tx, undefined, undefined, now, options.clockSkewMs), registryAdmin: new RegistryAdminRepository(tx), relays: new RelayRepository(tx) }),
+    now,
+    () => void outbox.kick(),
+  );
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const ctx: ApiContext = {
@@ -117,12 +134,13 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     now,
     onAcknowledged: (event, owner) => liveRef.gateway?.broadcastAck(event, owner),
     registryAdmin: new RegistryAdminRepository(pool),
-    onRegistryChanged: () => {
-      refreshDirectory();
-      options.onRegistryChanged?.();
-    },
     relays: new RelayRepository(pool),
-    onRelaysChanged: () => options.onRelaysChanged?.(),
+    registryCommands: {
+      saveRecord: new SaveRegistryRecordUseCase(registryWrites),
+      deleteRecord: new DeleteRegistryRecordUseCase(registryWrites),
+      registerRelay: new RegisterRelayUseCase(registryWrites, vehicles, now),
+      deleteRelay: new DeleteRelayUseCase(registryWrites),
+    },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
   };
@@ -161,6 +179,17 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);
     },
   });
+  // The live feed's owners follow the registry at once (every instance: its own group), the period as a safety net.
+  const registryChanges = await followRegistryChanges(options.bus, {
+    groupId: `${options.liveGroupPrefix ?? 'api-live'}-registry-${instanceId}`,
+    apply: async (changes) => {
+      if (changes.some((change) => change.entity === 'company' || change.entity === 'vehicle')) {
+        refreshDirectory();
+        await refreshing;
+      }
+    },
+  });
+  refreshDirectory();
   const refreshTimer = setInterval(refreshDirectory, options.registryRefreshMs ?? 30_000);
   refreshTimer.unref();
 
@@ -173,6 +202,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     live,
     close: async () => {
       clearInterval(refreshTimer);
+      await outbox.close();
+      await registryChanges.close();
       await subscription.close();
       gateway.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

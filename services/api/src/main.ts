@@ -16,6 +16,7 @@ const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: '
 await bus.ensureTopics([
   { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
   { topic: TOPICS.alerts, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.registryChanges, partitions: config.KAFKA_TOPIC_PARTITIONS },
 ]);
 const pool = createPool(config.DATABASE_URL, { application: 'api' });
 await migrate(pool);

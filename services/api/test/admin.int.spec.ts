@@ -3,20 +3,19 @@ import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
-import { fieldsOf, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
+import { fieldsOf, registryChanges, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
 
 describe('registry administration REST on real PostgreSQL (/v1/admin: terminals, drivers, speed zones, WIM stations, source sites)', () => {
   const schema = uniqueName('api_admin').replace(/[^a-z0-9_]/g, '_');
   const bus = new InProcessBus({ logger });
   let pool: StoragePool;
   let api: RunningApi;
-  let changes = 0;
   let tokens: Record<string, string> = {};
   let testApi: TestApi | undefined;
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    testApi = await startTestApi(bus, pool, schema, { onRegistryChanged: () => (changes += 1) });
+    testApi = await startTestApi(bus, pool, schema);
     ({ api, tokens } = testApi);
   });
 
@@ -59,7 +58,7 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
 
   it('terminals: bound to an existing vehicle, one terminal however padded, and never with their auth code', async () => {
     const admin = tokens['admin']!;
-    const before = changes;
+    const before = (await registryChanges(pool)).length;
     const badVehicle = await post(api.url, '/v1/admin/terminals', { terminalId: '13800000101', vehicleId: 'NOPE' }, admin);
     expect(badVehicle.status).toBe(400);
     expect(fieldsOf(badVehicle.body)).toEqual(['body.vehicleId']);
@@ -68,7 +67,8 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     const created = await post(api.url, '/v1/admin/terminals', { terminalId: '13800000101', vehicleId: 'V1', manufacturerId: 'M01', model: 'JT-1' }, admin);
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ terminalId: '13800000101', vehicleId: 'V1', manufacturerId: 'M01', model: 'JT-1' });
-    expect(changes).toBe(before + 1);
+    expect(await registryChanges(pool)).toHaveLength(before + 1);
+    expect((await registryChanges(pool)).at(-1)).toMatchObject({ v: 1, entity: 'terminal', id: '13800000101', change: 'upsert' });
     expect((await post(api.url, '/v1/admin/terminals', { terminalId: '013800000101' }, admin)).status).toBe(409);
 
     // The gateway's auth code in the column: never answered, and kept by a PUT.

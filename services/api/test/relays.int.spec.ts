@@ -4,14 +4,13 @@ import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
-import { fieldsOf, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
+import { fieldsOf, registryChanges, get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
 
 describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)', () => {
   const schema = uniqueName('api_relays').replace(/[^a-z0-9_]/g, '_');
   const bus = new InProcessBus({ logger });
   let pool: StoragePool;
   let api: RunningApi;
-  let changes = 0;
   let tokens: Record<string, string> = {};
   let testApi: TestApi | undefined;
   const tonight = chinaDateOf(NOW);
@@ -25,7 +24,7 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
       `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, route_km) VALUES
        ('B1', '粤A80001', 1, 'long_distance_bus', 'C1', 420), ('B2', '粤B80002', 1, 'long_distance_bus', 'C2', 380)`,
     );
-    testApi = await startTestApi(bus, pool, schema, { onRelaysChanged: () => (changes += 1), now: () => NOW });
+    testApi = await startTestApi(bus, pool, schema, { now: () => NOW });
     ({ api, tokens } = testApi);
   });
 
@@ -35,12 +34,13 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
 
   it('a company registers a relay for its own bus tonight; the night again replaces it; the change is announced', async () => {
     const c1 = tokens['c1']!;
-    const before = changes;
+    const before = (await registryChanges(pool)).length;
     const created = await post(api.url, '/v1/relays', { ...relay('B1'), latitudeDeg: 23.4, longitudeDeg: 113.2 }, c1);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ vehicleId: 'B1', plate: '粤A80001', nightDate: tonight, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'c1', companyId: 'C1', latitudeDeg: 23.4 });
     expect(created.body.relayId).toEqual(expect.any(String));
-    expect(changes).toBe(before + 1);
+    expect(await registryChanges(pool)).toHaveLength(before + 1);
+    expect((await registryChanges(pool)).at(-1)).toMatchObject({ entity: 'relay', id: created.body.relayId, change: 'upsert' });
     const again = await post(api.url, '/v1/relays', { ...relay('B1'), takingOverDriver: '王五' }, c1);
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ relayId: created.body.relayId, takingOverDriver: '王五' });
@@ -97,11 +97,12 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
   it('a company deletes its own relay, never another company\'s (404)', async () => {
     const [own] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c1'])).body.items as Array<{ relayId: string }>;
     const [other] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c2'])).body.items as Array<{ relayId: string }>;
-    const before = changes;
+    const before = (await registryChanges(pool)).length;
     expect((await send(api.url, 'DELETE', `/v1/relays/${other!.relayId}`, undefined, tokens['c1']!)).status).toBe(404);
-    expect(changes).toBe(before);
+    expect(await registryChanges(pool)).toHaveLength(before);
     expect((await send(api.url, 'DELETE', `/v1/relays/${own!.relayId}`, undefined, tokens['c1']!)).status).toBe(204);
-    expect(changes).toBe(before + 1);
+    expect(await registryChanges(pool)).toHaveLength(before + 1);
+    expect((await registryChanges(pool)).at(-1)).toMatchObject({ entity: 'relay', id: own!.relayId, change: 'delete' });
     expect((await send(api.url, 'DELETE', `/v1/relays/${own!.relayId}`, undefined, tokens['c1']!)).status).toBe(404);
     expect((await get(api.url, `/v1/relays?fromDate=${tonight}`, tokens['c2'])).body.items).toHaveLength(2);
   });

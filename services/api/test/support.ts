@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type AlertV1, type CaseEventV1, type OverloadViolationV1, type PositionV1 } from '@roadwatch/contracts';
+import { LIVE_NAMESPACE, type RegistryChangeV1, type AlertV1, type CaseEventV1, type OverloadViolationV1, type PositionV1 } from '@roadwatch/contracts';
 import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
@@ -188,3 +188,9 @@ export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1
     }, 'source_unit'),
   ];
 };
+
+/** The `registry.changes` events the registry writes put in the outbox, oldest first (committed with the write). */
+export async function registryChanges(pool: StoragePool): Promise<RegistryChangeV1[]> {
+  const { rows } = await pool.query<{ payload: RegistryChangeV1 }>(`SELECT payload FROM outbox WHERE topic = 'registry.changes' ORDER BY id`);
+  return rows.map((row) => row.payload);
+}

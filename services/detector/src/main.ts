@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
@@ -18,6 +19,10 @@ const fromDatabase = config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPE
 const pool = fromDatabase ? createPool(config.DATABASE_URL, { max: 2, application: 'detector-registry' }) : undefined;
 // The registry tables may not exist yet on a first start: bring the schema up to date first (idempotent, locked).
 if (pool) await migrate(pool);
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger, metrics });
+await bus.ensureTopics(
+  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily, TOPICS.registryChanges].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
+);
 const registry = pool
   ? await startDatabaseRegistry({
       db: pool,
@@ -30,6 +35,8 @@ const registry = pool
       roadsFile: config.ROADS_GEOJSON_FILE,
       // The road defaults (buffer, unmapped road) from the rules file too, as the pipeline reads them.
       rulesConfig: rules.config,
+      // An admin write through the API reaches this member at once; the period stays as a safety net.
+      changes: { bus, groupId: `${config.DETECTOR_GROUP_ID}-registry-${hostname()}-${process.pid}` },
     })
   : undefined;
 // The WIM stations' accuracy classes (RULES.md §4) come with the vehicles, from the database or the file.
@@ -38,10 +45,6 @@ const { directory, wimStationClasses } =
 if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
 const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config, logger) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
-const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger, metrics });
-await bus.ensureTopics(
-  [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
-);
 const stateStore = RedisStateStore.connect(config.REDIS_URL, config.DETECTOR_STATE_PREFIX);
 const detector = await startDetector({
   bus,
@@ -59,4 +62,4 @@ const detector = await startDetector({
   metrics,
 });
 const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: detector.readiness });
-onShutdown(logger, [async () => pool?.end(), async () => registry?.close(), () => bus.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);
+onShutdown(logger, [async () => pool?.end(), () => bus.close(), async () => registry?.close(), () => stateStore.close(), () => detector.close(), () => ops.close()]);

@@ -2,12 +2,13 @@ import { hostname } from 'node:os';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { createLogger, loadVehicleRegistryFile, onShutdown, Reloader, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createLogger, loadVehicleRegistryFile, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createPool, loadVehicleRegistry, migrate } from '@roadwatch/storage';
 import { createSimulatedFleet } from '@roadwatch/testing';
 import { loadGatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
 import { startGateway } from './gateway.service';
+import { startVehicleRegistry } from './vehicle-registry-reloader';
 import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
 import type { VehicleDirectory } from './vehicle-directory';
 
@@ -29,11 +30,25 @@ const usesDatabase = config.VEHICLE_DIRECTORY === 'database' || config.TERMINAL_
 const pool = usesDatabase ? createPool(config.DATABASE_URL, { max: 4, application: 'gateway-jt808' }) : undefined;
 if (pool) await migrate(pool);
 
-// `database`: the registry tables, reloaded on a timer, so a vehicle registered through the API is known
-// to terminals that connect afterwards; looked up in memory once per authenticated connection.
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: `gateway-jt808-${instanceId}` });
+await bus.ensureTopics([
+  { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.terminalCommands, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.commandResults, partitions: config.KAFKA_TOPIC_PARTITIONS },
+  { topic: TOPICS.registryChanges, partitions: config.KAFKA_TOPIC_PARTITIONS },
+]);
+
+// `database`: the registry tables, reloaded at once on `registry.changes` (an admin write through the API)
+// and on a timer as a safety net, so a vehicle registered through the API is known to terminals that
+// connect afterwards; looked up in memory once per authenticated connection.
 const registryPool = config.VEHICLE_DIRECTORY === 'database' ? pool : undefined;
 const vehicles = registryPool
-  ? await Reloader.start({ name: 'vehicle registry', load: () => loadVehicleRegistry(registryPool), intervalMs: config.REGISTRY_REFRESH_MS, logger })
+  ? await startVehicleRegistry({
+      load: () => loadVehicleRegistry(registryPool),
+      intervalMs: config.REGISTRY_REFRESH_MS,
+      logger,
+      changes: { bus, groupId: `gateway-jt808-registry-${instanceId}` },
+    })
   : { current: loadDirectory(config.VEHICLE_DIRECTORY), close: async () => undefined };
 const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
 logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
@@ -43,12 +58,6 @@ const registry: TerminalRegistry = config.TERMINAL_REGISTRY === 'postgres' && po
 const connections: ConnectionDirectory =
   config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId) : new InMemoryConnectionDirectory();
 
-const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: `gateway-jt808-${instanceId}` });
-await bus.ensureTopics([
-  { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
-  { topic: TOPICS.terminalCommands, partitions: config.KAFKA_TOPIC_PARTITIONS },
-  { topic: TOPICS.commandResults, partitions: config.KAFKA_TOPIC_PARTITIONS },
-]);
 
 const gateway = await startGateway({
   bus,
@@ -84,4 +93,4 @@ const ops = await startOpsServer({
 logger.info({ opsPort: ops.port }, 'ops server listening');
 // Closed in reverse: ops, gateway (flushes positions), then the bus and the stores.
 // Closed in reverse: the gateway first, the pool last.
-onShutdown(logger, [async () => pool?.end(), () => vehicles.close(), () => bus.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);
+onShutdown(logger, [async () => pool?.end(), () => bus.close(), () => vehicles.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);

@@ -134,7 +134,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
     await registerFleet(pool, fleet, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
     // One registry for the whole process, read from the registry tables and reloaded (periodically and on every
-    // admin change through the API): the gateway reads it by terminal, the detector by vehicle and plate, and
+    // registry.changes event an admin write through the API publishes): the gateway reads it by terminal, the detector by vehicle and plate, and
     // the speeding rule the demo corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60) under the
     // speed zones administered in the database.
     const registry = await startDatabaseRegistry({
@@ -146,6 +146,9 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       // 接驳运输 registrations (POST /v1/relays) exempt a bus from the 02:00–05:00 rule that night.
       relays: true,
       roadsFile: config.ROADS_GEOJSON,
+      // Every registry write through the API (admin resources, relays) publishes on registry.changes: the
+      // detector and gateway reload at once, as in cluster mode; the period stays as a safety net.
+      changes: { bus, groupId: 'standalone-registry' },
     });
     closers.push(() => registry.close());
     const { vehicles, directory } = registry;
@@ -183,8 +186,6 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       logger: createLogger('api'),
       metrics,
       seedUsers: STANDALONE_USERS,
-      onRegistryChanged: () => void registry.reload(),
-      onRelaysChanged: () => void registry.reloadRelays(),
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
     closers.push(() => api.close());

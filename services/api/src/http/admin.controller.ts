@@ -1,100 +1,35 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto } from '@roadwatch/contracts';
-import type { RegistryTable } from '@roadwatch/storage';
-import type { z } from 'zod';
-import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
+import { companyDto, vehicleDto } from '@roadwatch/contracts';
+import { registryResources, type RegistryResource } from '../registry/registry-resources';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
-import { fail, notFound, parseOr400 } from './http-errors';
-import { driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminalListQuery, vehicleListQuery, wimStationAdminListQuery } from './queries';
+import { answerRefusal, notFound, parseOr400 } from './http-errors';
+import { vehicleListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
-
-/** A reference in the body to a row that does not exist: 400 naming the field, like a validation error. */
-const missingReference = (field: string, what: string, id: string): never => fail(400, `body.${field}: ${what} ${id} not found`, [{ field: `body.${field}`, message: `no such ${what}` }]);
-
-/** One registry table as the admin REST sees it; the routes below are the same for each. */
-interface AdminResource {
-  what: string;
-  table: RegistryTable;
-  idKey: string;
-  dto: z.ZodType<Record<string, unknown>>;
-  listQuery: z.ZodType<Page>;
-  list(query: Page): Promise<unknown[]>;
-  /** The id the row is stored under (a terminal's SIM number padded or not), undefined when absent. */
-  storedId(id: string): Promise<string | undefined>;
-  get(storedId: string): Promise<unknown>;
-  put(dto: Record<string, unknown>, storedId?: string): Promise<unknown>;
-  /** Throws a 400 naming the field when the body refers to a row that does not exist. */
-  checkReferences?(dto: Record<string, unknown>): Promise<void>;
-}
-
-type Page = { limit: number; offset: number };
-
-/** Each resource lists with its own query type; the routes only need its page. */
-const resource = <Q extends Page>(def: Omit<AdminResource, 'listQuery' | 'list'> & { listQuery: z.ZodType<Q>; list(query: Q): Promise<unknown[]> }): AdminResource =>
-  def as unknown as AdminResource;
-
-const adminResources = (admin: RegistryAdminRepository): Record<string, AdminResource> => {
-  const byGet = (get: (id: string) => Promise<unknown>) => async (id: string) => ((await get(id)) !== undefined ? id : undefined);
-  const company = async (dto: Record<string, unknown>): Promise<void> => {
-    const companyId = dto['companyId'] as string | undefined;
-    if (companyId && !(await admin.companyExists(companyId))) missingReference('companyId', 'company', companyId);
-  };
-  // The casts bind each DTO type to its repository method; the zod schema has already checked the shape.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
-  return {
-    terminals: resource({
-      what: 'terminal', table: 'terminals', idKey: 'terminalId', dto: terminalDto as any, listQuery: terminalListQuery,
-      list: (q) => admin.terminals(q, q), storedId: (id) => admin.storedTerminalId(id), get: (id) => admin.terminal(id),
-      put: (dto, stored) => admin.putTerminal(dto as any, stored),
-      checkReferences: async (dto) => {
-        const vehicleId = dto['vehicleId'] as string | undefined;
-        if (vehicleId && !(await admin.vehicleExists(vehicleId))) missingReference('vehicleId', 'vehicle', vehicleId);
-      },
-    }),
-    drivers: resource({
-      what: 'driver', table: 'drivers', idKey: 'driverId', dto: driverDto as any, listQuery: driverListQuery,
-      list: (q) => admin.drivers(q, q), storedId: byGet((id) => admin.driver(id)), get: (id) => admin.driver(id), put: (dto) => admin.putDriver(dto as any), checkReferences: company,
-    }),
-    'speed-zones': resource({
-      what: 'speed zone', table: 'road_speed_zones', idKey: 'segmentId', dto: speedZoneDto as any, listQuery: speedZoneListQuery,
-      list: (q) => admin.speedZones(q, q), storedId: byGet((id) => admin.speedZone(id)), get: (id) => admin.speedZone(id), put: (dto) => admin.putSpeedZone(dto as any),
-    }),
-    'wim-stations': resource({
-      what: 'WIM station', table: 'wim_stations', idKey: 'stationId', dto: wimStationDto as any, listQuery: wimStationAdminListQuery,
-      list: (q) => admin.wimStations(q, q), storedId: byGet((id) => admin.wimStation(id)), get: (id) => admin.wimStation(id), put: (dto) => admin.putWimStation(dto as any),
-    }),
-    'source-sites': resource({
-      what: 'source site', table: 'source_sites', idKey: 'sourceSiteId', dto: sourceSiteDto as any, listQuery: sourceSiteAdminListQuery,
-      list: (q) => admin.sourceSites(q, q), storedId: byGet((id) => admin.sourceSite(id)), get: (id) => admin.sourceSite(id), put: (dto) => admin.putSourceSite(dto as any), checkReferences: company,
-    }),
-  };
-  /* eslint-enable @typescript-eslint/no-explicit-any */
-};
 
 /**
  * Registry administration (`/v1/admin/...`, capability `registry.admin`: admin only; every
  * other role gets 403). POST creates (201; 409 when the id exists), PUT replaces the whole
  * record (404 when absent; the id comes from the path), DELETE answers 204 or 409 when
- * records still refer to the row (see RegistryAdminRepository.inUse). Every write calls
- * `onRegistryChanged`, so the live feed and — in one process — the detector and gateway
- * reload the registry now rather than at their next period.
+ * records still refer to the row (see RegistryAdminRepository.inUse). Every write is a use
+ * case (ctx.registryCommands) that commits it with its `registry.changes` event, on which the
+ * live feed, the detector and the gateway reload at once — in one process or in a cluster.
  */
 @Controller('v1/admin')
 export class AdminController {
-  private readonly resources: Readonly<Record<string, AdminResource>>;
+  /** Reads go to the pool's repositories; writes to the use cases, which build their own over a transaction. */
+  private readonly resources: Readonly<Record<string, RegistryResource>>;
 
   constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {
-    this.resources = adminResources(ctx.registryAdmin);
+    this.resources = registryResources({ vehicles: ctx.vehicles, registryAdmin: ctx.registryAdmin });
   }
 
   private async admin(auth: string | undefined): Promise<void> {
     await scopeOf(this.ctx.tokens, auth, 'registry.admin');
   }
 
-  private changed<T>(value: T): T {
-    this.ctx.onRegistryChanged();
-    return value;
+  private save(resource: string, mode: 'create' | 'replace', record: Record<string, unknown>): Promise<unknown> {
+    return this.ctx.registryCommands.saveRecord.execute({ resource, mode, record }).catch(answerRefusal);
   }
 
   // ─── companies ───
@@ -109,19 +44,13 @@ export class AdminController {
   @HttpCode(201)
   async createCompany(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     await this.admin(auth);
-    const company = parseOr400(companyDto, body, 'body');
-    if (await this.ctx.vehicles.companyExists(company.companyId)) return fail(409, `company ${company.companyId} exists; use PUT`);
-    await this.ctx.vehicles.upsertCompany(company);
-    return this.changed(company);
+    return this.save('companies', 'create', parseOr400(companyDto, body, 'body'));
   }
 
   @Put('companies/:companyId')
   async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     await this.admin(auth);
-    const company = parseOr400(companyDto, { ...(body as object), companyId }, 'body');
-    if (!(await this.ctx.vehicles.companyExists(companyId))) return notFound('company', companyId);
-    await this.ctx.vehicles.upsertCompany(company);
-    return this.changed(company);
+    return this.save('companies', 'replace', parseOr400(companyDto, { ...(body as object), companyId }, 'body'));
   }
 
   // ─── vehicles ───
@@ -143,21 +72,13 @@ export class AdminController {
   @HttpCode(201)
   async createVehicle(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     await this.admin(auth);
-    const vehicle = parseOr400(vehicleDto, body, 'body');
-    if (await this.ctx.vehicles.vehicleExists(vehicle.vehicleId)) return fail(409, `vehicle ${vehicle.vehicleId} exists; use PUT`);
-    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return missingReference('companyId', 'company', vehicle.companyId);
-    await this.ctx.vehicles.upsertVehicle(vehicle);
-    return this.changed(vehicle);
+    return this.save('vehicles', 'create', parseOr400(vehicleDto, body, 'body'));
   }
 
   @Put('vehicles/:vehicleId')
   async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     await this.admin(auth);
-    const vehicle = parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body');
-    if (!(await this.ctx.vehicles.vehicleExists(vehicleId))) return notFound('vehicle', vehicleId);
-    if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return missingReference('companyId', 'company', vehicle.companyId);
-    await this.ctx.vehicles.upsertVehicle(vehicle);
-    return this.changed(vehicle);
+    return this.save('vehicles', 'replace', parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body'));
   }
 
   // ─── terminals (never with their auth code), drivers, road speed zones, WIM stations, 货运源头单位 source sites ───
@@ -165,8 +86,8 @@ export class AdminController {
   @Get(':resource')
   list(@Param('resource') resource: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     return this.run(auth, resource, async (r) => {
-      const q = parseOr400(r.listQuery, query, 'query');
-      return { items: await r.list(q), limit: q.limit, offset: q.offset };
+      const q = parseOr400(r.listQuery as NonNullable<RegistryResource['listQuery']>, query, 'query');
+      return { items: await r.list?.(q), limit: q.limit, offset: q.offset };
     });
   }
 
@@ -174,52 +95,32 @@ export class AdminController {
   getOne(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<unknown> {
     return this.run(auth, resource, async (r) => {
       const stored = await r.storedId(id);
-      return (stored !== undefined ? await r.get(stored) : undefined) ?? notFound(r.what, id);
+      return (stored !== undefined ? await r.get?.(stored) : undefined) ?? notFound(r.what, id);
     });
   }
 
   @Post(':resource')
   @HttpCode(201)
   create(@Param('resource') resource: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, async (r) => {
-      const dto = parseOr400(r.dto, body, 'body');
-      const stored = await r.storedId(dto[r.idKey] as string);
-      if (stored !== undefined) return fail(409, `${r.what} ${stored} exists; use PUT`);
-      await r.checkReferences?.(dto);
-      return this.changed(await r.put(dto));
-    });
+    return this.run(auth, resource, (r) => this.save(resource, 'create', parseOr400(r.dto, body, 'body')));
   }
 
   @Put(':resource/:id')
   update(@Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, async (r) => {
-      const dto = parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body');
-      const stored = await r.storedId(id);
-      if (stored === undefined) return notFound(r.what, id);
-      await r.checkReferences?.(dto);
-      return this.changed(await r.put(dto, stored));
-    });
+    return this.run(auth, resource, (r) => this.save(resource, 'replace', parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body')));
   }
 
   @Delete(':resource/:id')
   @HttpCode(204)
   async remove(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.run(auth, resource, async (r) => {
-      const stored = await r.storedId(id);
-      if (stored === undefined) return notFound(r.what, id);
-      const inUse = await this.ctx.registryAdmin.inUse(r.table, stored);
-      if (inUse) return fail(409, inUse);
-      await this.ctx.registryAdmin.delete(r.table, stored);
-      this.ctx.onRegistryChanged();
-      return undefined;
-    });
+    await this.run(auth, resource, () => this.ctx.registryCommands.deleteRecord.execute({ resource, id }).catch(answerRefusal));
   }
 
-  /** Admin only, then the named resource (404 for a path that names none). */
-  private async run<T>(auth: string | undefined, resource: string, action: (r: AdminResource) => Promise<T>): Promise<T> {
+  /** Admin only, then the named resource of the generic routes (404 for a path that names none). */
+  private async run<T>(auth: string | undefined, resource: string, action: (r: RegistryResource) => Promise<T>): Promise<T> {
     await this.admin(auth);
     const r = this.resources[resource];
-    if (!r) return notFound('registry resource', resource);
+    if (!r?.table) return notFound('registry resource', resource);
     return action(r);
   }
 }

@@ -9,6 +9,10 @@ import type { ReportsRepository } from '../repositories/reports.repository';
 import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import type { Owner } from '../live/vehicle-directory';
+import type { DeleteRegistryRecordUseCase } from '../registry/usecases/delete-registry-record/delete-registry-record.usecase';
+import type { DeleteRelayUseCase } from '../registry/usecases/delete-relay/delete-relay.usecase';
+import type { RegisterRelayUseCase } from '../registry/usecases/register-relay/register-relay.usecase';
+import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-registry-record/save-registry-record.usecase';
 import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 
@@ -35,12 +39,20 @@ export interface ApiContext {
   now: () => number;
   /** Push an acknowledgement to every instance's sockets that may see it. */
   onAcknowledged(event: AlertAckEvent, owner: Owner): void;
-  /** The registry changed on this instance: refresh the live feed's owners. */
-  onRegistryChanged(): void;
-  /** A relay registration changed on this instance: a detector in the same process reloads them. */
-  onRelaysChanged(): void;
+  /**
+   * Every registry write (admin resources, relay registrations): each a use case that commits
+   * the write with its `registry.changes` event (transactional outbox).
+   */
+  registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+}
+
+export interface RegistryCommands {
+  saveRecord: SaveRegistryRecordUseCase;
+  deleteRecord: DeleteRegistryRecordUseCase;
+  registerRelay: RegisterRelayUseCase;
+  deleteRelay: DeleteRelayUseCase;
 }
 
 export type { Scope };

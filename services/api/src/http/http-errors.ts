@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { z } from 'zod';
+import { RegistryCommandError } from '../registry/registry-command.error';
 import { apiErrorOf, describeIssues, fieldIssuesOf, type FieldIssue } from '@roadwatch/contracts';
 
 export const fail = (statusCode: number, message: string, issues?: FieldIssue[]): never => {
@@ -15,3 +16,11 @@ export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, where
 };
 
 export const notFound = (what: string, id: string): never => fail(404, `${what} ${id} not found`);
+
+/** A registry use case's refusal as HTTP: conflict 409, not found 404, a bad field 400 naming it; anything else rethrown. */
+export const answerRefusal = (error: unknown): never => {
+  if (!(error instanceof RegistryCommandError)) throw error;
+  if (error.kind === 'conflict') return fail(409, error.message);
+  if (error.kind === 'not_found') return fail(404, error.message);
+  return fail(400, error.message, error.issue ? [error.issue] : undefined);
+};

@@ -1,12 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { RELAY_VEHICLE_CLASSES, relayListQuery, relayRequest, type RelayItem } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
+import { relayListQuery, relayRequest, type RelayItem } from '@roadwatch/contracts';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
-import { fail, notFound, parseOr400 } from './http-errors';
+import { answerRefusal, parseOr400 } from './http-errors';
 import { API_CONTEXT } from './tokens';
-
-const badField = (field: string, message: string): never => fail(400, `${field}: ${message}`, [{ field, message }]);
 
 /**
  * 接驳运输 relay registrations (RULES.md §3), capability `relays`: a company registers the
@@ -15,8 +12,8 @@ const badField = (field: string, message: string): never => fail(400, `${field}:
  * registers from tonight on (the night whose 02:00 falls on today's local date): a past night
  * would exempt its bus after the fact. The monitoring centre (admins and operators) may also
  * register a past night — a relay that ran while the bus was out of coverage, whose data comes
- * back-filled later. Every write calls `onRelaysChanged`, so a detector in the same process
- * exempts the vehicle at once.
+ * back-filled later (RegisterRelayUseCase). Every write commits with its `registry.changes`
+ * event, so the detectors exempt the vehicle at once, in one process or in a cluster.
  */
 @Controller('v1/relays')
 export class RelaysController {
@@ -35,24 +32,13 @@ export class RelaysController {
   async register(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<RelayItem> {
     const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
     const request = parseOr400(relayRequest, body, 'body');
-    const vehicle = (await this.ctx.vehicles.get(scope, request.vehicleId)) ?? notFound('vehicle', request.vehicleId);
-    if (!(RELAY_VEHICLE_CLASSES as readonly string[]).includes(vehicle.vehicleClass)) {
-      return badField('body.vehicleId', `a ${vehicle.vehicleClass} vehicle runs no relay: only ${RELAY_VEHICLE_CLASSES.join(' and ')} vehicles are registered`);
-    }
-    const tonight = chinaDateOf(this.ctx.now());
-    if (scope.principal.role === 'company' && request.nightDate < tonight) {
-      return badField('body.nightDate', `the night is over: a company registers from ${tonight} on (the monitoring centre registers past nights)`);
-    }
-    const relay = await this.ctx.relays.upsert({ ...request, registeredBy: scope.principal.username });
-    this.ctx.onRelaysChanged();
-    return relay;
+    return this.ctx.registryCommands.registerRelay.execute({ scope, request }).catch(answerRefusal);
   }
 
   @Delete(':relayId')
   @HttpCode(204)
   async remove(@Param('relayId') relayId: string, @Headers('authorization') auth?: string): Promise<void> {
     const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
-    if (!(await this.ctx.relays.delete(relayId, scope.filter))) return notFound('relay registration', relayId);
-    this.ctx.onRelaysChanged();
+    await this.ctx.registryCommands.deleteRelay.execute({ scope, relayId }).catch(answerRefusal);
   }
 }

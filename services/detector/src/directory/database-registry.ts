@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
+import type { RegistryEntity } from '@roadwatch/contracts';
+import { followRegistryChanges, type Bus, type Subscription } from '@roadwatch/messaging';
 import { Reloader, type Logger } from '@roadwatch/runtime';
 import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
 import { warnSkippedRoads } from '../rules/libs-position-rules';
@@ -73,10 +75,12 @@ export interface DatabaseRegistry {
   wimStationClasses?: () => Readonly<Record<string, number>>;
   /** The 接驳运输 registrations loaded now; undefined when not read from the database. */
   relays?: RelayLookup;
-  /** Reload now (an administrator's change in the same process): everything read from the database. */
+  /** Reload now (a change made outside the API, which publishes none): everything read from the database. */
   reload(): Promise<void>;
-  /** Reload the relay registrations alone (a registration through the API in the same process). */
+  /** Reload the relay registrations alone. */
   reloadRelays(): Promise<void>;
+  /** Reload what these entities' changes touch (a batch of `registry.changes`): each part at most once. */
+  reloadFor(entities: Iterable<RegistryEntity>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +100,11 @@ export const startDatabaseRegistry = async (options: {
   rulesConfig?: RulesConfig;
   /** The clock that says which nights are yesterday's and later (tests). */
   now?: () => number;
+  /**
+   * Apply `registry.changes` at once (issue #12 item 5), in a group of this instance's own
+   * (`groupId`); the period stays as a safety net for changes made outside the API.
+   */
+  changes?: { bus: Bus; groupId: string };
 }): Promise<DatabaseRegistry> => {
   const { db, intervalMs, logger } = options;
   const vehicles = options.vehicles
@@ -123,6 +132,30 @@ export const startDatabaseRegistry = async (options: {
   const relays = options.relays
     ? await Reloader.start<RelayLookup>({ name: 'relay registrations', load: databaseRelaysLoader(db, options.now), intervalMs, logger })
     : undefined;
+  // Which reloads an entity's change calls for: a company's region and a terminal's vehicle are read with the vehicles.
+  const reloadersOf: Record<RegistryEntity, ReadonlyArray<{ reload(): Promise<boolean> } | undefined>> = {
+    company: [vehicles],
+    vehicle: [vehicles],
+    terminal: [vehicles],
+    driver: [],
+    source_site: [],
+    wim_station: [stations],
+    speed_zone: [roads],
+    relay: [relays],
+  };
+  const reloadFor = async (entities: Iterable<RegistryEntity>): Promise<void> => {
+    const due = new Set([...entities].flatMap((entity) => reloadersOf[entity] ?? []));
+    await Promise.all([...due].map((reloader) => reloader?.reload()));
+  };
+  let subscription: Subscription | undefined;
+  if (options.changes) {
+    subscription = await followRegistryChanges(options.changes.bus, {
+      groupId: options.changes.groupId,
+      apply: (changes) => reloadFor(changes.map((change) => change.entity)),
+    });
+    // A change committed between the first load and the group's start is in neither: read once more.
+    await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload()]);
+  }
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
     ...(stations ? { wimStationClasses: () => stations.current } : {}),
@@ -134,7 +167,9 @@ export const startDatabaseRegistry = async (options: {
     reloadRelays: async () => {
       await relays?.reload();
     },
+    reloadFor,
     close: async () => {
+      await subscription?.close();
       await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close()]);
     },
   };

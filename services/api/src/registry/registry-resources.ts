@@ -1,0 +1,98 @@
+import { companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto, type RegistryEntity } from '@roadwatch/contracts';
+import type { RegistryTable } from '@roadwatch/storage';
+import type { z } from 'zod';
+import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
+import type { VehiclesRepository } from '../repositories/vehicles.repository';
+import { driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminalListQuery, wimStationAdminListQuery } from '../http/queries';
+import { missingReference } from './registry-command.error';
+
+export type Page = { limit: number; offset: number };
+
+/** One registry table as the admin REST sees it; the routes and the write use cases are the same for each. */
+export interface RegistryResource {
+  what: string;
+  entity: RegistryEntity;
+  idKey: string;
+  dto: z.ZodType<Record<string, unknown>>;
+  /** For the resources listed by the generic routes; companies and vehicles have routes of their own. */
+  table?: RegistryTable;
+  listQuery?: z.ZodType<Page>;
+  list?(query: Page): Promise<unknown[]>;
+  /** The id the row is stored under (a terminal's SIM number padded or not), undefined when absent. */
+  storedId(id: string): Promise<string | undefined>;
+  get?(storedId: string): Promise<unknown>;
+  put(dto: Record<string, unknown>, storedId?: string): Promise<unknown>;
+  /** Refuses (RegistryCommandError naming the field) a body that refers to a row that does not exist. */
+  checkReferences?(dto: Record<string, unknown>): Promise<void>;
+  /** Other rows the write changes besides its own (a vehicle's body binds a terminal). */
+  alsoChanged?(dto: Record<string, unknown>): Array<{ entity: RegistryEntity; id: string }>;
+}
+
+/** Each resource lists with its own query type; the routes only need its page. */
+const resource = <Q extends Page>(def: Omit<RegistryResource, 'listQuery' | 'list'> & { listQuery?: z.ZodType<Q>; list?(query: Q): Promise<unknown[]> }): RegistryResource =>
+  def as unknown as RegistryResource;
+
+export interface RegistryRepositories {
+  vehicles: VehiclesRepository;
+  registryAdmin: RegistryAdminRepository;
+}
+
+/** The registry resources by path segment (`companies`, `terminals`, …) over these repositories (a pool's or a transaction's). */
+export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRepositories): Record<string, RegistryResource> => {
+  const byGet = (get: (id: string) => Promise<unknown>) => async (id: string) => ((await get(id)) !== undefined ? id : undefined);
+  const company = async (dto: Record<string, unknown>): Promise<void> => {
+    const companyId = dto['companyId'] as string | undefined;
+    if (companyId && !(await admin.companyExists(companyId))) missingReference('companyId', 'company', companyId);
+  };
+  // The casts bind each DTO type to its repository method; the zod schema has already checked the shape.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  return {
+    companies: resource({
+      what: 'company', entity: 'company', idKey: 'companyId', dto: companyDto as any,
+      storedId: byGet(async (id) => ((await vehicles.companyExists(id)) ? id : undefined)),
+      put: async (dto) => {
+        await vehicles.upsertCompany(dto as any);
+        return dto;
+      },
+    }),
+    vehicles: resource({
+      what: 'vehicle', entity: 'vehicle', idKey: 'vehicleId', dto: vehicleDto as any,
+      storedId: byGet(async (id) => ((await vehicles.vehicleExists(id)) ? id : undefined)),
+      put: async (dto) => {
+        await vehicles.upsertVehicle(dto as any);
+        return dto;
+      },
+      checkReferences: async (dto) => {
+        const companyId = dto['companyId'] as string;
+        if (!(await vehicles.companyExists(companyId))) missingReference('companyId', 'company', companyId);
+      },
+      alsoChanged: (dto) => (typeof dto['terminalId'] === 'string' ? [{ entity: 'terminal', id: dto['terminalId'] }] : []),
+    }),
+    terminals: resource({
+      what: 'terminal', entity: 'terminal', table: 'terminals', idKey: 'terminalId', dto: terminalDto as any, listQuery: terminalListQuery,
+      list: (q) => admin.terminals(q, q), storedId: (id) => admin.storedTerminalId(id), get: (id) => admin.terminal(id),
+      put: (dto, stored) => admin.putTerminal(dto as any, stored),
+      checkReferences: async (dto) => {
+        const vehicleId = dto['vehicleId'] as string | undefined;
+        if (vehicleId && !(await admin.vehicleExists(vehicleId))) missingReference('vehicleId', 'vehicle', vehicleId);
+      },
+    }),
+    drivers: resource({
+      what: 'driver', entity: 'driver', table: 'drivers', idKey: 'driverId', dto: driverDto as any, listQuery: driverListQuery,
+      list: (q) => admin.drivers(q, q), storedId: byGet((id) => admin.driver(id)), get: (id) => admin.driver(id), put: (dto) => admin.putDriver(dto as any), checkReferences: company,
+    }),
+    'speed-zones': resource({
+      what: 'speed zone', entity: 'speed_zone', table: 'road_speed_zones', idKey: 'segmentId', dto: speedZoneDto as any, listQuery: speedZoneListQuery,
+      list: (q) => admin.speedZones(q, q), storedId: byGet((id) => admin.speedZone(id)), get: (id) => admin.speedZone(id), put: (dto) => admin.putSpeedZone(dto as any),
+    }),
+    'wim-stations': resource({
+      what: 'WIM station', entity: 'wim_station', table: 'wim_stations', idKey: 'stationId', dto: wimStationDto as any, listQuery: wimStationAdminListQuery,
+      list: (q) => admin.wimStations(q, q), storedId: byGet((id) => admin.wimStation(id)), get: (id) => admin.wimStation(id), put: (dto) => admin.putWimStation(dto as any),
+    }),
+    'source-sites': resource({
+      what: 'source site', entity: 'source_site', table: 'source_sites', idKey: 'sourceSiteId', dto: sourceSiteDto as any, listQuery: sourceSiteAdminListQuery,
+      list: (q) => admin.sourceSites(q, q), storedId: byGet((id) => admin.sourceSite(id)), get: (id) => admin.sourceSite(id), put: (dto) => admin.putSourceSite(dto as any), checkReferences: company,
+    }),
+  };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+};

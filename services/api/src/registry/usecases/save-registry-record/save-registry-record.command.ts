@@ -1,0 +1,9 @@
+/** Create or replace one registry record (`POST /v1/admin/<resource>`, `PUT /v1/admin/<resource>/:id`). */
+export interface SaveRegistryRecordCommand {
+  /** The path segment: `companies`, `vehicles`, `terminals`, `drivers`, `speed-zones`, `wim-stations`, `source-sites`. */
+  resource: string;
+  /** `create` refuses an id that exists (conflict); `replace` one that does not (not found). */
+  mode: 'create' | 'replace';
+  /** The whole record, parsed by the resource's DTO schema (for `replace`, with the path's id). */
+  record: Record<string, unknown>;
+}
