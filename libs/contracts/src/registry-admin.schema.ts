@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { divisionCode, epochMs } from './common.schema';
 
 /**
@@ -8,8 +9,8 @@ import { divisionCode, epochMs } from './common.schema';
  * and vehicles keep `companyDto` / `vehicleDto` of api.schema.ts.
  */
 
-const registryId = z.string().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
-const text = (max: number) => z.string().min(1).max(max);
+const registryId = safeString().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const text = (max: number) => safeString().min(1).max(max);
 
 /**
  * China's bounds as RULES.md §6 states them (JT/T 809-2011 §4.5.8: longitude
@@ -32,7 +33,7 @@ const withPlace = <T extends z.ZodObject>(schema: T) =>
 /** A terminal (SIM number) and the vehicle it is fitted to. The auth code is the gateway's: never sent, never returned. */
 export const terminalDto = z.object({
   /** Digits only, padded or not: `013800000001` and `13800000001` are the same terminal (as the gateway reads them). */
-  terminalId: z.string().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
+  terminalId: safeString().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
   vehicleId: registryId.optional(),
   manufacturerId: text(32).optional(),
   model: text(64).optional(),
@@ -46,7 +47,7 @@ export const terminalItem = terminalDto.extend({
   /** Its last successful 0x0102. */
   lastAuthAtMs: epochMs.optional(),
   /** The plate it declared in its 0x0100 — compare with the vehicle it is bound to. */
-  declaredPlate: z.string().optional(),
+  declaredPlate: safeString().optional(),
   declaredPlateColour: z.number().int().optional(),
 });
 export type TerminalItem = z.infer<typeof terminalItem>;
@@ -58,10 +59,10 @@ export const driverDto = z.object({
   name: text(100),
   companyId: registryId.optional(),
   /** 居民身份证号码: 17 digits and a check digit or X. */
-  idCardNo: z.string().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
+  idCardNo: safeString().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
   /** 从业资格证 number. */
   qualificationNo: text(64).optional(),
-  phone: z.string().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
+  phone: safeString().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
 });
 export type DriverDto = z.infer<typeof driverDto>;
 export const driverItem = driverDto;

@@ -323,4 +323,32 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     // Half an hour moving each day.
     expect((await row(today, today + DAY_MS)).drivingHours).toBeCloseTo(0.5, 2);
   });
+
+  it('a NUL or control character in a query filter, a path id or a body field is a 400 naming the field, never a 500; the API keeps serving', async () => {
+    const admin = tokens['admin'];
+    const query = await get(api.url, '/v1/vehicles?plate=%E7%B2%A4A%0010001', admin);
+    expect(query.status).toBe(400);
+    expect(query.body.issues).toEqual([{ field: 'query.plate', message: 'contains a NUL character (U+0000) at index 2' }]);
+    const alerts = await get(api.url, '/v1/alerts?companyId=C1%1B', admin);
+    expect(alerts.status).toBe(400);
+    expect(alerts.body.issues).toEqual([{ field: 'query.companyId', message: 'contains an escape character (U+001B) at index 2' }]);
+    const path = await get(api.url, '/v1/vehicles/V1%00', admin);
+    expect(path.status).toBe(400);
+    expect(path.body).toMatchObject({ error: 'Bad Request', issues: [{ field: 'path.vehicleId', message: 'contains a NUL character (U+0000) at index 2' }] });
+    const track = await get(api.url, `/v1/vehicles/%00V1/track?fromMs=${T0}&toMs=${T0 + 60_000}`, admin);
+    expect(track.body.issues).toEqual([{ field: 'path.vehicleId', message: 'contains a NUL character (U+0000) at index 0' }]);
+    const adminId = await get(api.url, '/v1/admin/drivers/D%0A1', admin);
+    expect(adminId.status).toBe(400);
+    expect(adminId.body.issues).toEqual([{ field: 'path.id', message: 'contains a line feed character (U+000A) at index 1' }]);
+    // Bodies: JSON's \u0000 and \ud800 escapes are valid JSON and parse to the bad characters.
+    const ack = await post(api.url, '/v1/alerts/A-V2/ack', { comment: '已联系\u0000' }, admin);
+    expect(ack.status).toBe(400);
+    expect(ack.body.issues).toEqual([{ field: 'body.comment', message: 'contains a NUL character (U+0000) at index 3' }]);
+    const company = await post(api.url, '/v1/admin/companies', { companyId: 'C-SURROGATE', name: '公司\ud800', regionCode: '440106' }, admin);
+    expect(company.status).toBe(400);
+    expect(company.body.issues).toEqual([{ field: 'body.name', message: 'contains an unpaired UTF-16 surrogate (U+D800) at index 2' }]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM companies WHERE company_id = 'C-SURROGATE'`)).rows[0].n).toBe(0);
+    expect((await get(api.url, '/v1/alerts/A-V2', admin)).body.ack).toBeNull();
+    expect((await get(api.url, '/v1/vehicles/V1', admin)).status).toBe(200);
+  });
 });

@@ -1,6 +1,6 @@
 import { decodeGbk, encodeGbk } from '../gbk.js';
 import type { MessageCodec } from './message-codec.js';
-import { readFixedString, writeFixedString } from './strings.js';
+import { readFixedString, readRestString, writeFixedString } from './strings.js';
 
 /** 2011 and 2013 share a header, so the edition of a 0x0100 body comes from its fields. */
 export type RegisterEdition = '2011' | '2013' | '2019';
@@ -77,8 +77,8 @@ export const registerCodec: MessageCodec<Register> = {
       terminalModel: readFixedString(reader, widths.model, 'terminal model'),
       terminalId: readFixedString(reader, widths.terminalId, 'terminal id'),
       plateColor: reader.u8('plate colour'),
-      // Some terminals end the plate with 0x00 as if it were a C string.
-      plate: decodeGbk(reader.rest()).replace(/\0+$/, ''),
+      // Some terminals end the plate with 0x00 as if it were a C string: dropped, not refused.
+      plate: readRestString(reader, 'plate'),
     };
   },
   encode(writer, body) {

@@ -40,5 +40,8 @@ describe('TokenService.verify: a valid signature is not enough, the claims must 
     expect(await tokens.verify(await signed({ role: 'admin' }))).toBeNull();
     expect(await tokens.verify(await signed({ role: 'admin' }, { sub: '' }))).toBeNull();
     expect(await tokens.verify(await signed({ role: 'company', companyId: 7 }, { sub: 'c' }))).toBeNull();
+    // Claims reach SQL parameters: a NUL or a lone surrogate in them is refused like in any other input.
+    expect(await tokens.verify(await signed({ role: 'company', companyId: 'C1\u0000' }, { sub: 'c' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: 'ad\ud800min' }))).toBeNull();
   });
 });
