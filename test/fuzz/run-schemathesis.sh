@@ -85,16 +85,18 @@ fuzz() { # name schema-url base-url header
     --report ndjson --report-dir "$out" --output-truncate true >"$out/output.txt" 2>&1 || rc=$?
   local operations cases failures
   operations=$(grep -c '"ScenarioFinished"' "$out"/*.ndjson 2>/dev/null || true)
-  cases=$(sed -nE 's/.*"n_tests"?[^0-9]*([0-9]+).*/\1/p' "$out/output.txt" | tail -1)
-  failures=$(grep -oE '[0-9]+ failures? ' "$out/output.txt" | tail -1 | grep -oE '[0-9]+' || echo 0)
-  [[ -n $failures ]] || failures=0
+  # schemathesis's summary: "2427 generated, 2 found 3 unique failures, 22 errored".
+  cases=$(grep -oE '[0-9]+ generated' "$out/output.txt" | tail -1 | grep -oE '[0-9]+' || true)
+  failures=$(grep -oE '[0-9]+ unique failures?' "$out/output.txt" | tail -1 | grep -oE '[0-9]+' || true)
+  errored=$(grep -oE '[0-9]+ errored' "$out/output.txt" | tail -1 | grep -oE '[0-9]+' || true)
+  failures=$(( ${failures:-0} + ${errored:-0} ))
   if ((rc != 0)) && ((failures == 0)); then failures=1; fi
-  echo "fuzz: $name operations=${operations:-0} failures=$failures exit=$rc"
+  echo "fuzz: $name operations=${operations:-0} cases=${cases:-0} failures=$failures exit=$rc"
   if ((rc != 0)); then
     FAILED_RUNS+=("$name")
-    sed -n '/FAILURES/,$p' "$out/output.txt" | head -400
+    sed -n '/= \(ERRORS\|FAILURES\) =/,$p' "$out/output.txt" | head -600 || true
   else
-    tail -15 "$out/output.txt"
+    tail -15 "$out/output.txt" || true
   fi
   TOTAL_FAILURES=$((TOTAL_FAILURES + failures))
   TOTAL_OPERATIONS=$((TOTAL_OPERATIONS + ${operations:-0}))
@@ -109,7 +111,7 @@ fuzz ingest-wim "$WIM_URL/openapi.json" "$WIM_URL" "x-api-key: fuzz-station-key"
 
 if grep -q '"level":50' "$WORK/platform.log"; then
   echo "fuzz: the platform logged errors:"
-  grep '"level":50' "$WORK/platform.log" | head -20
+  grep '"level":50' "$WORK/platform.log" | cut -c1-600 | head -20 || true
 fi
-echo "fuzz summary: runs=$RUNS operations=$TOTAL_OPERATIONS failures=$TOTAL_FAILURES failed_runs=${FAILED_RUNS[*]:-none}"
+echo "fuzz summary: runs=$RUNS operations=$TOTAL_OPERATIONS cases=$TOTAL_CASES failures=$TOTAL_FAILURES failed_runs=${FAILED_RUNS[*]:-none}"
 ((TOTAL_FAILURES == 0 && ${#FAILED_RUNS[@]} == 0))
