@@ -72,6 +72,8 @@ RUNS=$((${#ROLE_LIST[@]} + 1))
 PER_RUN_S=$((BUDGET_S / RUNS))
 ((PER_RUN_S >= 10)) || PER_RUN_S=10
 
+# One worker: CPython 3.11 can crash parsing source in two threads at once (AST recursion depth
+# mismatch inside hypothesis), a runtime error that says nothing of the API.
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
 TOTAL_FAILURES=0 TOTAL_OPERATIONS=0 TOTAL_CASES=0 FAILED_RUNS=()
 
@@ -81,7 +83,7 @@ fuzz() { # name schema-url base-url header
   mkdir -p "$out"
   "$VENV/bin/st" run "$schema" --url "$base" -H "$header" \
     --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --max-time "$PER_RUN_S" --phases examples,coverage,fuzzing \
-    --workers 2 --seed 808 --suppress-health-check all --request-timeout 20 --no-color \
+    --workers 1 --seed 808 --suppress-health-check all --request-timeout 20 --no-color \
     --report ndjson --report-dir "$out" --output-truncate true >"$out/output.txt" 2>&1 || rc=$?
   local operations cases failures
   operations=$(grep -c '"ScenarioFinished"' "$out"/*.ndjson 2>/dev/null || true)

@@ -1,3 +1,5 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { apiError, type ErrorStatus, type RouteSpec } from '@roadwatch/contracts';
@@ -72,11 +74,42 @@ export const openApiDocumentOf = (info: OpenApiInfo, routes: readonly RouteSpec[
     security: [usesStationKey ? { stationKey: [] } : { bearer: [] }],
     paths,
   }, {
-    // zod renders a tuple ([lon, lat]) as prefixItems plus `items: false`; with min/maxItems
-    // equal to its length `items` adds nothing, and OpenAPI validators refuse the boolean.
+    // zod renders a tuple ([lon, lat]) as `prefixItems` with `items: false`, which OpenAPI
+    // tools (schemathesis among them) refuse as an invalid Schema Object. A fixed-length array
+    // whose every item is one of the positions' schemas says the same to them.
     override: ({ jsonSchema }) => {
-      const s = jsonSchema as { prefixItems?: unknown[]; items?: unknown; maxItems?: number };
-      if (s.items === false && s.prefixItems && s.maxItems === s.prefixItems.length) delete s.items;
+      const s = jsonSchema as { prefixItems?: unknown[]; items?: unknown; minItems?: number; maxItems?: number; description?: string };
+      if (!s.prefixItems) return;
+      s.items = s.prefixItems.length === 1 ? s.prefixItems[0] : { anyOf: s.prefixItems };
+      s.minItems = s.maxItems = s.prefixItems.length;
+      s.description ??= 'a tuple: position i follows the i-th schema of anyOf';
+      delete s.prefixItems;
     },
   }) as unknown as Record<string, unknown>;
 };
+
+/** `GET /v1/vehicles/{}` — a route as it is served, its parameter names aside (`:id` and `{id}` alike). */
+export const routeShapeOf = (method: string, path: string): string =>
+  `${method.toUpperCase()} /${path.split('/').filter(Boolean).join('/')}`.replace(/(:[A-Za-z0-9_]+|\{[A-Za-z0-9_]+\})/g, '{}');
+
+/**
+ * Every route the Nest controllers serve, read from Nest's own decorator metadata, for tests
+ * holding a document to the code. `expand` turns one declared path into the routes it serves
+ * (the admin tables share handlers under `:resource`).
+ */
+export const nestRouteShapes = (controllers: ReadonlyArray<abstract new (...args: never[]) => unknown>, expand: (path: string) => string[] = (path) => [path]): string[] =>
+  controllers.flatMap((controller) => {
+    const base = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
+    return Object.getOwnPropertyNames(controller.prototype).flatMap((name) => {
+      const handler = (controller.prototype as Record<string, unknown>)[name];
+      if (name === 'constructor' || typeof handler !== 'function') return [];
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (path === undefined) return [];
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      return expand(`${base}/${path}`).map((p) => routeShapeOf(method, p));
+    });
+  });
+
+/** Every operation of an OpenAPI document as a route shape. */
+export const documentRouteShapes = (document: { paths?: unknown }): string[] =>
+  Object.entries((document.paths ?? {}) as Record<string, Record<string, unknown>>).flatMap(([path, item]) => Object.keys(item).map((method) => routeShapeOf(method, path)));
