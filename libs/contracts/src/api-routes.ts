@@ -190,7 +190,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/cases',
-    summary: '一超四罚 cases in scope (enforcement and admin: all; operator: region prefix; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference; fromMs/toMs on the measurement time',
+    summary: '一超四罚 cases in scope (admin: all; operator and enforcement: those weighed at a station of their region prefix, else of a vehicle of it, all without a region; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference; fromMs/toMs on the measurement time',
     security: 'bearer',
     query: caseListQuery,
     status: 200,

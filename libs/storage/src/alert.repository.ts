@@ -1,6 +1,7 @@
 import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, latestByKey, msToTs, ownerScopeSql, toColumns, type OwnerScope } from './sql';
+import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import { chunked, latestByKey, msToTs, toColumns } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
@@ -48,7 +49,7 @@ const alertOf = (r: any): AlertV1 => {
 };
 
 /** Who an alert belongs to: the registry is the authority, the alert's own copy covers vehicles missing from it. */
-const OWNER = { companyId: 'COALESCE(v.company_id, a.company_id)', regionCode: 'COALESCE(v.region_code, c.region_code, a.region_code)' };
+const OWNER = OWNER_OF.vehicleRecord(OWNER_OF.vehicle('v', 'c'), { companyId: 'a.company_id', regionCode: 'a.region_code' });
 
 const SELECT_WITH_OWNER_AND_ACK = `
   SELECT DISTINCT ON (a.started_at, a.alert_id) a.*, ${OWNER.companyId} AS owner_company, ${OWNER.regionCode} AS owner_region,

@@ -39,6 +39,16 @@ export const latestByKey = <T>(items: readonly T[], keyOf: (item: T) => string, 
   return [...kept.values()];
 };
 
+/**
+ * A named (server-side prepared) statement on a real server, an unnamed one on the embedded
+ * server: when a named statement's Bind or Execute fails there (a refused row),
+ * pglite-socket answers without the ParseComplete, so `pg` forgets the statement while the
+ * server keeps it, and every later use of that name on the one connection fails with 42P05
+ * "prepared statement already exists" — one refused row would stop the table's writes.
+ */
+export const preparedQuery = (pool: { roadwatch?: { embedded: boolean } }, name: string, text: string, values: unknown[]): pg.QueryConfig =>
+  pool.roadwatch?.embedded ? { text, values } : { name, text, values };
+
 export const undef = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -55,23 +65,3 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
-
-/**
- * Who may see a row, as the API derives it from a token: one company's rows, or rows whose
- * region code starts with a prefix. Both absent: everything.
- */
-export interface OwnerScope {
-  companyId?: string | undefined;
-  regionPrefix?: string | undefined;
-}
-
-/**
- * The scope as an SQL condition over a row's owner expressions (which the query joins from
- * vehicles/companies); appends its parameters to `params`. `TRUE` when nothing is set.
- */
-export const ownerScopeSql = (scope: OwnerScope | undefined, columns: { companyId: string; regionCode: string }, params: unknown[]): string => {
-  const where: string[] = [];
-  if (scope?.companyId !== undefined) where.push(`${columns.companyId} = $${params.push(scope.companyId)}`);
-  if (scope?.regionPrefix !== undefined) where.push(`${columns.regionCode} LIKE $${params.push(`${scope.regionPrefix.replace(/[%_\\]/g, '\\$&')}%`)}`);
-  return where.length ? where.join(' AND ') : 'TRUE';
-};

@@ -9,10 +9,13 @@ import { RelaysController } from './relays.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { API_CONTEXT } from './tokens';
 
+/** Every controller the API serves (the scope matrix test walks their routes). */
+export const API_CONTROLLERS = [ApiController, AdminController, RelaysController];
+
 @Module({})
 class ApiHttpModule {
   static with(ctx: ApiContext): DynamicModule {
-    return { module: ApiHttpModule, controllers: [ApiController, AdminController, RelaysController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
+    return { module: ApiHttpModule, controllers: API_CONTROLLERS, providers: [{ provide: API_CONTEXT, useValue: ctx }] };
   }
 }
 

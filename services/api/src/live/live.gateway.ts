@@ -13,6 +13,7 @@ import {
   type PositionV1,
 } from '@roadwatch/contracts';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import { vehicleRecordOwner } from '@roadwatch/storage';
 import { Scope } from '../auth/scope';
 import type { TokenService } from '../auth/tokens';
 import { alertItemOf } from '../repositories/alerts.repository';
@@ -243,10 +244,10 @@ export class LiveGateway {
     return `filter:${filter.key}`;
   }
 
+  /** libs/storage's `OWNER_OF.vehicleRecord`, as the alerts REST scopes the stored alert: the registry's owner, else the alert's copy. */
   private ownerOfAlert(alert: AlertV1): Owner {
-    const owner = this.options.directory.ownerOf(alert.vehicleId);
-    if (owner.companyId !== undefined || owner.regionCode !== undefined) return owner;
-    return { companyId: alert.companyId, regionCode: alert.regionCode, plate: alert.plate };
+    const registry = this.options.directory.ownerOf(alert.vehicleId);
+    return { ...vehicleRecordOwner(registry, alert), plate: registry.plate ?? alert.plate };
   }
 
   private whereIs(vehicleId: string): { lat: number; lon: number } | undefined {

@@ -1,6 +1,6 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
-import { PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import { OWNER_OF, PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
 
@@ -32,11 +32,11 @@ export interface VehicleListQuery {
 }
 
 // Company and region come from the registry: the vehicle's own region, else its company's.
-const OWNER = { companyId: 'v.company_id', regionCode: 'COALESCE(v.region_code, c.region_code)' };
+const OWNER = OWNER_OF.vehicle('v', 'c');
 
 const BASE = `
   SELECT v.vehicle_id, v.plate, v.plate_colour, v.vehicle_class, v.company_id, c.name AS company_name,
-         COALESCE(v.region_code, c.region_code) AS region_code, v.axle_count
+         ${OWNER.regionCode} AS region_code, v.axle_count
   FROM vehicles v LEFT JOIN companies c ON c.company_id = v.company_id`;
 
 export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlineAfterMs: number): VehicleStatus => {
@@ -122,7 +122,7 @@ export class VehiclesRepository {
   async listCompanies(scope: Scope): Promise<CompanyDto[]> {
     const params: unknown[] = [];
     const { rows } = await this.pool.query(
-      `SELECT company_id, name, region_code, licence_no FROM companies c WHERE ${scope.sql({ companyId: 'c.company_id', regionCode: 'c.region_code' }, params)} ORDER BY company_id LIMIT 1000`,
+      `SELECT company_id, name, region_code, licence_no FROM companies c WHERE ${scope.sql(OWNER_OF.company('c'), params)} ORDER BY company_id LIMIT 1000`,
       params,
     );
     return rows.map((r) => compact({ companyId: r.company_id, name: r.name, regionCode: r.region_code ?? '', licenceNo: str(r.licence_no) }));
