@@ -92,7 +92,7 @@ export const ADMIN_RESOURCES = {
 export type AdminResourceName = keyof typeof ADMIN_RESOURCES;
 
 /** The admin answer for one vehicle: its registry record and the terminals bound to it. */
-export const vehicleRecordItem = vehicleDto.omit({ terminalId: true }).extend({ terminalIds: z.array(z.string()) });
+export const vehicleRecordItem = vehicleDto.omit({ terminalId: true }).extend({ terminalIds: z.array(safeString()) });
 
 const adminRoutes = (Object.entries(ADMIN_RESOURCES) as Array<[AdminResourceName, (typeof ADMIN_RESOURCES)[AdminResourceName]]>).flatMap(([name, r]): RouteSpec[] => {
   const one = `/v1/admin/${name}/:${r.idKey}`;
@@ -284,9 +284,9 @@ export const apiRoutes: readonly RouteSpec[] = [
 /** ingest-wim's answer to one weighing. */
 export const wimIntakeAccepted = z.object({
   status: z.enum(['accepted', 'duplicate']),
-  measurementId: z.string(),
+  measurementId: safeString(),
   /** Plausibility findings (RULES.md §4); the record is kept. */
-  warnings: z.array(z.string()),
+  warnings: z.array(safeString()),
 });
 
 /** ingest-wim's answer to a batch: every record's outcome by index. */
@@ -298,10 +298,10 @@ export const wimBatchOutcome = z.object({
     z.object({
       index: z.number().int(),
       status: z.enum(['accepted', 'duplicate', 'invalid', 'forbidden']),
-      measurementId: z.string().optional(),
-      warnings: z.array(z.string()).optional(),
-      issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-      reason: z.string().optional(),
+      measurementId: safeString().optional(),
+      warnings: z.array(safeString()).optional(),
+      issues: z.array(z.object({ field: safeString(), message: safeString() })).optional(),
+      reason: safeString().optional(),
     }),
   ),
 });

@@ -57,7 +57,8 @@ const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
   };
 };
 
-export const openApiDocumentOf = (info: OpenApiInfo, routes: readonly RouteSpec[]): Record<string, unknown> => {
+/** `schemas`: named components (`Alert`, `Vehicle`, …); every use of one of these zod schemas becomes a `$ref`. */
+export const openApiDocumentOf = (info: OpenApiInfo, routes: readonly RouteSpec[], schemas: Record<string, z.ZodType> = {}): Record<string, unknown> => {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const item = (paths[openApiPathOf(route.path)] ??= {});
@@ -69,7 +70,7 @@ export const openApiDocumentOf = (info: OpenApiInfo, routes: readonly RouteSpec[
     info: { ...info },
     components: {
       securitySchemes: usesStationKey ? { stationKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } : { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Error: apiError },
+      schemas: { Error: apiError, ...schemas },
     },
     security: [usesStationKey ? { stationKey: [] } : { bearer: [] }],
     paths,

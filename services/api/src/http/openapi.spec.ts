@@ -47,12 +47,14 @@ describe('the OpenAPI documents say what the routes answer', () => {
   it('sign-in documents 429 with Retry-After, /v1/me its user, the admin vehicle its terminalIds', () => {
     const login = doc.paths['/v1/auth/login']!['post']!;
     expect(login.responses['429']!.headers).toHaveProperty('Retry-After');
-    expect(JSON.stringify(doc.paths['/v1/me']!['get']!.responses['200'])).toContain('"role"');
-    expect(JSON.stringify(doc.paths['/v1/admin/vehicles/{vehicleId}']!['get']!.responses['200'])).toContain('terminalIds');
+    expect(JSON.stringify(doc.paths['/v1/me']!['get']!.responses['200'])).toContain('#/components/schemas/User');
+    expect(JSON.stringify(doc.paths['/v1/admin/vehicles/{vehicleId}']!['get']!.responses['200'])).toContain('#/components/schemas/VehicleRecord');
+    expect(JSON.stringify(doc.components['schemas' as never])).toContain('terminalIds');
   });
 
   it('a speed zone answers with its polyline of [lon, lat] pairs and its bbox, not the input schema', () => {
-    const zone = JSON.stringify(doc.paths['/v1/admin/speed-zones/{segmentId}']!['get']!.responses['200']);
+    expect(JSON.stringify(doc.paths['/v1/admin/speed-zones/{segmentId}']!['get']!.responses['200'])).toContain('#/components/schemas/SpeedZone');
+    const zone = JSON.stringify((doc.components as unknown as { schemas: Record<string, unknown> }).schemas['SpeedZone']);
     expect(zone).toContain('"maximum":135.083');
     expect(zone).toContain('bbox');
     expect(zone).not.toContain('"items":false');

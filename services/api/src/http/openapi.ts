@@ -1,4 +1,4 @@
-import { apiRoutes } from '@roadwatch/contracts';
+import * as c from '@roadwatch/contracts';
 import { openApiDocumentOf } from '@roadwatch/runtime';
 
 /** OpenAPI 3.1, generated from the route table and zod schemas of libs/contracts that the handlers use. */
@@ -10,5 +10,30 @@ export const openApiDocument = openApiDocumentOf(
       'Monitoring of 两客一危 vehicles and heavy trucks. Every answer is scoped server-side by the token: operators see their region code prefix, ' +
       'company users only their own company, enforcement users WIM and cases. Live feed: socket.io namespace `/live` (see `LIVE_EVENTS` in @roadwatch/contracts).',
   },
-  apiRoutes,
+  c.apiRoutes,
+  {
+    LoginRequest: c.loginRequest,
+    LoginResponse: c.loginResponse,
+    User: c.apiUser,
+    Vehicle: c.vehicleListItem,
+    Track: c.trackResponse,
+    Alert: c.alertItem,
+    WimRecord: c.wimRecordItem,
+    WimStation: c.wimStationItem,
+    SourceSite: c.sourceSiteItem,
+    CompanyReportRow: c.companyReportRow,
+    Company: c.companyDto,
+    VehicleInput: c.vehicleDto,
+    VehicleRecord: c.vehicleRecordItem,
+    Terminal: c.terminalItem,
+    SpeedZone: c.speedZoneItem,
+    Case: c.caseListItem,
+    CaseDetail: c.caseDetail,
+    Relay: c.relayItem,
+    RelayRequest: c.relayRequest,
+    AckAlertRequest: c.ackAlertRequest,
+    CaseDecisionRequest: c.caseDecisionRequest,
+    CaseReportRequest: c.caseReportRequest,
+    CaseCloseRequest: c.caseCloseRequest,
+  },
 );
