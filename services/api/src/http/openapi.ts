@@ -69,6 +69,7 @@ export const openApiDocument = {
       Vehicle: schema(c.vehicleListItem),
       Track: schema(c.trackResponse),
       Alert: schema(c.alertItem),
+      AlertRevisions: schema(c.alertRevisionsResponse),
       AckAlertRequest: schema(c.ackAlertRequest),
       WimRecord: schema(c.wimRecordItem),
       WimStation: schema(c.wimStationItem),
@@ -106,6 +107,9 @@ export const openApiDocument = {
     },
     '/v1/alerts': { get: { summary: 'Alerts in scope (rule and severity accept comma-separated lists)', parameters: params(alertListQuery), responses: { '200': pageOf('Alert'), ...errors } } },
     '/v1/alerts/{alertId}': { get: { summary: 'One alert', parameters: params(z.object({}), ['alertId']), responses: { '200': json('Alert'), ...errors, ...notFound } } },
+    '/v1/alerts/{alertId}/revisions': {
+      get: { summary: 'Every revision of one alert, oldest first (when it was first raised, when the limit was passed, how the record grew); 404 like the alert itself', parameters: params(z.object({}), ['alertId']), responses: { '200': json('AlertRevisions'), ...errors, ...notFound } },
+    },
     '/v1/alerts/{alertId}/ack': {
       post: { summary: 'Acknowledge with a comment (who and when are recorded)', parameters: params(z.object({}), ['alertId']), requestBody: { required: true, ...json('AckAlertRequest') }, responses: { '200': json('Alert'), ...errors, ...notFound } },
     },
