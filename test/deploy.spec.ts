@@ -41,8 +41,26 @@ const PROBE_SCRIPT = 'deploy/docker/probe.mjs';
 const IMAGE_ROOT = '/app';
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Problems of one service's environment as a deployment gives it, each naming `at` and the key. */
-const envProblems = (service: string, env: Env, at: string): { problems: string[]; config?: Record<string, unknown> } => {
+/**
+ * The examples ship placeholders for the secrets, which the services refuse at start (a
+ * deployment must generate its own; a test below proves the refusal). The other checks stand
+ * in what an operator puts there: a random 32-character value.
+ */
+const GENERATED_SECRET = 'q3V9xZ1pL7mN2bR8tY4wK6jH0cF5dS1a';
+const SECRET_VARIABLES: Record<string, (example: string) => string> = {
+  JWT_SECRET: () => GENERATED_SECRET,
+  WIM_STATION_KEYS: (example) =>
+    example
+      .split(',')
+      .map((pair) => `${pair.slice(0, pair.indexOf('='))}=${GENERATED_SECRET}`)
+      .join(','),
+};
+const withGeneratedSecrets = (env: Env): Env =>
+  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, SECRET_VARIABLES[key]?.(value) ?? value]));
+
+/** Problems of one service's environment as a deployment gives it (secrets generated), each naming `at` and the key. */
+const envProblems = (service: string, exampleEnv: Env, at: string): { problems: string[]; config?: Record<string, unknown> } => {
+  const env = withGeneratedSecrets(exampleEnv);
   const entry = SCHEMAS[service];
   if (!entry) return { problems: [`${at}: no env schema known for service ${service} (add it to SCHEMAS in test/deploy.spec.ts)`] };
   const shape = entry.schema.shape as Record<string, z.ZodType>;
@@ -146,6 +164,15 @@ describe(`${COMPOSE_FILE}`, () => {
     const env = composeEnv(name, service!, problems);
     problems.push(...envProblems(name, env, `${COMPOSE_FILE} services.${name}.environment`).problems);
     expect(problems).toEqual([]);
+  });
+
+  it("the examples' placeholder secrets are refused at start, naming the variable", () => {
+    const refused = (name: string): string[] => {
+      const parsed = SCHEMAS[name]!.schema.safeParse(composeEnv(name, compose.services[name]!, []));
+      return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+    };
+    expect(refused('api')).toEqual(['JWT_SECRET']);
+    expect(refused('ingest-wim')).toEqual(['WIM_STATION_KEYS']);
   });
 
   it.each(DEPLOYABLE)('%s: healthcheck probes its ops port, published ports are ports it listens on', (name) => {

@@ -16,3 +16,5 @@ export * from './api.schema';
 export * from './vehicle-registry.schema';
 export * from './registry-admin.schema';
 export * from './relay.schema';
+export * from './safe-string';
+export * from './string-paths';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { plateColour, vehicleClass } from './common.schema';
+import { wimStationRecordV1 } from './wim-station-record.schema';
 
 /**
  * One entry of the vehicle registry export (ARCHITECTURE.md "Identity"): a vehicle's facts
@@ -10,13 +12,13 @@ import { plateColour, vehicleClass } from './common.schema';
  */
 export const vehicleRegistryEntry = z.object({
   /** The terminal's SIM number, digits only, padded or not (canonicalised on lookup). */
-  terminalId: z.string().regex(/^\d{1,20}$/).optional(),
-  vehicleId: z.string().min(1).optional(),
-  plate: z.string().min(1),
+  terminalId: safeString().regex(/^\d{1,20}$/).optional(),
+  vehicleId: safeString().min(1).optional(),
+  plate: safeString().min(1),
   plateColour,
   vehicleClass: vehicleClass.default('other'),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
   routeKm: z.number().positive().optional(),
   tripKm: z.number().positive().optional(),
   ownCapKmh: z.number().positive().optional(),
@@ -31,3 +33,19 @@ export type VehicleRegistryEntryV1 = z.infer<typeof vehicleRegistryEntry>;
 
 /** The registry file: a JSON array of entries. */
 export const vehicleRegistryFile = z.array(vehicleRegistryEntry);
+
+/** A WIM station as the detector reads it: its accuracy class (JJG 907), the tolerance of its weighings (RULES.md §4). */
+export const wimStationRegistryEntry = z.object({
+  stationId: safeString().min(1),
+  accuracyClassPct: wimStationRecordV1.shape.accuracyClassPct,
+});
+export type WimStationRegistryEntryV1 = z.infer<typeof wimStationRegistryEntry>;
+
+/**
+ * The registry export with more than vehicles: `{ vehicles, wimStations }`. The plain array
+ * (`vehicleRegistryFile`) is the same export without stations; readers take either.
+ */
+export const registryExportFile = z.object({
+  vehicles: vehicleRegistryFile,
+  wimStations: z.array(wimStationRegistryEntry).default([]),
+}).strict();

@@ -5,3 +5,5 @@ export * from './shutdown';
 export * from './seen-set';
 export * from './vehicle-registry-file';
 export * from './reloader';
+export * from './http-hardening';
+export * from './rate-limit';

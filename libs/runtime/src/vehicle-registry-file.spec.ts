@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadVehicleRegistryFile, parseVehicleRegistry } from './vehicle-registry-file';
+import { loadVehicleRegistryFile, parseRegistryExport, parseVehicleRegistry } from './vehicle-registry-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'vehicle-registry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +50,25 @@ describe('loadVehicleRegistryFile', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ plate: '', plateColour: 2 }]));
     expect(() => loadVehicleRegistryFile(bad)).toThrow(`vehicle registry ${bad} is invalid at [0.plate]`);
+  });
+});
+
+describe('parseRegistryExport', () => {
+  it('reads the object form: vehicles and each WIM station\'s accuracy class; the plain array has no stations', () => {
+    const json = JSON.stringify({
+      vehicles: [{ plate: '冀F12345', plateColour: 2, vehicleClass: 'heavy_truck' }],
+      wimStations: [{ stationId: 'ST-1', accuracyClassPct: 1 }, { stationId: 'ST-2', accuracyClassPct: 0.2 }, { stationId: 'ST-3' }],
+    });
+    const parsed = parseRegistryExport(json, 'export.json');
+    expect(parsed.vehicles.byPlate('冀F12345', 2)?.vehicleClass).toBe('heavy_truck');
+    expect(parsed.wimStationClasses).toEqual({ 'ST-1': 1, 'ST-2': 0.2 });
+    expect(parseVehicleRegistry(json, 'export.json').size).toBe(1);
+    expect(parseRegistryExport(JSON.stringify([{ plate: '冀F12345', plateColour: 2 }]), 'array.json').wimStationClasses).toEqual({});
+  });
+
+  it('names the bad station or vehicle of the object form; a class outside JJG 907 is refused', () => {
+    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [], wimStations: [{ stationId: 'ST-1', accuracyClassPct: 3 }] }), 'e.json')).toThrow(/e.json is invalid at \[wimStations.0.accuracyClassPct\]/);
+    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [{ plate: 'y', plateColour: 1, terminalId: 'x1' }] }), 'e.json')).toThrow(/e.json is invalid at \[vehicles.0.terminalId\] \(plate y, terminal x1\)/);
+    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [], stations: [] }), 'e.json')).toThrow(/e.json is invalid at \[\]/);
   });
 });

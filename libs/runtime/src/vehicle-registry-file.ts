@@ -1,38 +1,65 @@
 import { readFileSync } from 'node:fs';
-import { vehicleRegistryFile, type VehicleRegistryEntryV1 } from '@roadwatch/contracts';
+import { registryExportFile, vehicleRegistryFile, type VehicleRegistryEntryV1, type WimStationRegistryEntryV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf, type VehicleFacts } from '@roadwatch/domain';
 
+/** What the registry export holds for the services: the vehicles, and each WIM station's accuracy class by station id. */
+export interface RegistryExport {
+  vehicles: VehicleRegistry;
+  wimStationClasses: Record<string, number>;
+}
+
 /**
- * The registry export (`vehicleRegistryFile` of @roadwatch/contracts: a JSON array of
- * `{ terminalId?, plate, plateColour, vehicleClass?, vehicleId?, … }`), read once at
- * start-up. A malformed registry stops the process with the source and the offending
- * entry named: running on with a partial registry would misread vehicles silently.
+ * The registry export, read once at start-up: a JSON array of vehicle entries
+ * (`vehicleRegistryFile` of @roadwatch/contracts: `{ terminalId?, plate, plateColour,
+ * vehicleClass?, vehicleId?, … }`), or `{ "vehicles": [...], "wimStations": [{ stationId,
+ * accuracyClassPct }] }` (`registryExportFile`). A malformed registry stops the process with the
+ * source and the offending entry named: running on with a partial registry would misread
+ * vehicles silently.
  */
-export const parseVehicleRegistry = (json: string, source: string): VehicleRegistry => {
+const vehiclesOnly = vehicleRegistryFile.transform((vehicles) => ({ vehicles, wimStations: [] as WimStationRegistryEntryV1[] }));
+
+export const parseRegistryExport = (json: string, source: string): RegistryExport => {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (error) {
     throw new Error(`vehicle registry ${source} is not valid JSON: ${(error as Error).message}`);
   }
-  const result = vehicleRegistryFile.safeParse(raw);
+  // An object without `vehicles` is read as a bad array, as before the object form existed.
+  const withStations = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'vehicles' in raw;
+  const result = withStations ? registryExportFile.safeParse(raw) : vehiclesOnly.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const index = issue?.path[0];
-    const entry = Array.isArray(raw) && typeof index === 'number' ? describeEntry(raw[index]) : '';
-    throw new Error(`vehicle registry ${source} is invalid at [${issue?.path.join('.')}]${entry}: ${issue?.message}`);
+    throw new Error(`vehicle registry ${source} is invalid at [${issue?.path.join('.')}]${describeEntry(entryAt(raw, issue?.path ?? []))}: ${issue?.message}`);
   }
-  return new VehicleRegistry(result.data.map(registrationOf));
+  const wimStationClasses: Record<string, number> = {};
+  for (const { stationId, accuracyClassPct } of result.data.wimStations) if (accuracyClassPct !== undefined) wimStationClasses[stationId] = accuracyClassPct;
+  return { vehicles: new VehicleRegistry(result.data.vehicles.map(registrationOf)), wimStationClasses };
 };
 
-export const loadVehicleRegistryFile = (path: string): VehicleRegistry => {
+export const parseVehicleRegistry = (json: string, source: string): VehicleRegistry => parseRegistryExport(json, source).vehicles;
+
+export const loadRegistryExportFile = (path: string): RegistryExport => {
   let json: string;
   try {
     json = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`vehicle registry ${path} cannot be read: ${(error as Error).message}`);
   }
-  return parseVehicleRegistry(json, path);
+  return parseRegistryExport(json, path);
+};
+
+export const loadVehicleRegistryFile = (path: string): VehicleRegistry => loadRegistryExportFile(path).vehicles;
+
+/** The entry an issue's path points into: the element at its first index. */
+const entryAt = (raw: unknown, path: readonly PropertyKey[]): unknown => {
+  let at: unknown = raw;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+    if (typeof key === 'number') return at;
+  }
+  return undefined;
 };
 
 const registrationOf = ({ terminalId, vehicleId, ...rest }: VehicleRegistryEntryV1): { terminalId?: string; facts: VehicleFacts } => {

@@ -34,6 +34,18 @@ const factsOf = (r: any): VehicleRegistration['facts'] => {
 
 export const loadVehicleRegistry = async (db: Queryable): Promise<VehicleRegistry> => new VehicleRegistry(await loadVehicleRegistrations(db));
 
+/**
+ * The accuracy class (JJG 907, % of the measured gross) of every WIM station that has one in
+ * the registry, by station id: RULES.md §4, the station's class sets a weighing's tolerance.
+ */
+export const loadWimStationClasses = async (db: Queryable): Promise<Record<string, number>> => {
+  const { rows } = await db.query<{ station_id: string; accuracy_class_pct: string | number }>(
+    'SELECT station_id, accuracy_class_pct FROM wim_stations WHERE accuracy_class_pct IS NOT NULL ORDER BY station_id',
+  );
+  // numeric(4, 1) comes back as text.
+  return Object.fromEntries(rows.map((r) => [r.station_id, Number(r.accuracy_class_pct)]));
+};
+
 export interface SpeedZoneFeature {
   type: 'Feature';
   properties: { segmentId: string; roadClass: string; postedLimitKmh: number; name?: string };

@@ -5,9 +5,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
+import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
@@ -39,6 +40,12 @@ export interface ApiOptions {
   metrics: ServiceMetrics;
   /** Built web app to serve on the same origin. */
   staticDir?: string;
+  /** Browser origins allowed cross-origin on REST and socket.io (`CORS_ORIGINS`); default none: same origin only. */
+  allowedOrigins?: readonly string[];
+  /** Reverse proxies in front of the API (`API_TRUST_PROXY_HOPS`): their X-Forwarded-For names the client. */
+  trustProxyHops?: number;
+  /** Sign-in attempt budgets; shared through `redisUrl` when given. Default 10 per user name, 50 per address, per 15 min. */
+  signInLimits?: SignInLimits;
   /** Upserted at start (standalone demo users). */
   seedUsers?: readonly NewUser[];
   /** Live feed tick (positions batch period). Default 1 s. */
@@ -92,9 +99,12 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const refreshDirectory = (): void => {
     refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
   };
+  // Its own connection: the socket.io adapter's subscriber cannot run commands.
+  const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const ctx: ApiContext = {
     tokens,
     users,
+    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
     alerts: new AlertsRepository(pool),
     positions: new PositionRepository(pool),
@@ -115,10 +125,18 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
   };
 
-  const app = await createApiHttpApp(ctx, options.staticDir);
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops });
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
-  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, parser: liveParser });
+  const io = new Server(httpServer, {
+    ...(allowedOrigins.length > 0 ? { cors: corsOptionsFor(allowedOrigins) } : {}),
+    // A page on another origin must not open the live feed with a token it got hold of: the
+    // browser's Origin is checked on the handshake (CORS alone does not cover WebSocket).
+    allowRequest: (request, callback) => callback(null, isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)),
+    serveClient: false,
+    parser: liveParser,
+  });
   const redis: Redis[] = [];
   if (options.redisUrl) {
     const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
@@ -159,6 +177,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await app.close().catch(() => undefined);
       await refreshing;
       for (const r of redis) r.disconnect();
+      throttleRedis?.disconnect();
     },
   };
 };

@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { corsOrigins, infraEnvSchema, parseEnv, strongSecret } from '@roadwatch/contracts';
 
 export const apiEnvSchema = infraEnvSchema.extend({
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   API_HOST: z.string().default('0.0.0.0'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9480),
-  JWT_SECRET: z.string().min(16, 'at least 16 characters'),
+  /** Signs sign-in tokens: ≥ 32 random characters, never the examples' placeholder. */
+  JWT_SECRET: strongSecret,
+  CORS_ORIGINS: corsOrigins,
+  /** Reverse proxies (ingress, load balancer) in front of the API; their X-Forwarded-For names the client (per-address sign-in limits). */
+  API_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Failed sign-ins allowed per user name / per client address in LOGIN_WINDOW_S, shared through Redis; then 429. */
+  LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(1_000).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
   LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
   LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
   STATIC_DIR: z.string().optional(),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
-import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
+import { createLogger, onShutdown, parseAllowedOrigins, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createPool, migrate } from '@roadwatch/storage';
 import { startApi } from './api.service';
 import { loadApiConfig } from './config';
@@ -32,6 +32,9 @@ const api = await startApi({
   logger,
   metrics,
   tickMs: config.LIVE_TICK_MS,
+  allowedOrigins: parseAllowedOrigins(config.CORS_ORIGINS),
+  trustProxyHops: config.API_TRUST_PROXY_HOPS,
+  signInLimits: { perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowSeconds: config.LOGIN_WINDOW_S },
   ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
   ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '@roadwatch/rules';
-import { loadDetectorConfig, rulesFromConfig } from './config';
+import { loadDetectorConfig, registryFromConfig, rulesFromConfig } from './config';
 
 const rulesFile = (content: unknown): string => {
   const path = join(mkdtempSync(join(tmpdir(), 'rw-rules-')), 'rules.json');
@@ -12,6 +12,16 @@ const rulesFile = (content: unknown): string => {
 };
 
 describe('detector config: registry sources', () => {
+  it('takes the WIM stations\' accuracy classes from the registry file with the vehicles; a plain array has none', () => {
+    const registry = { vehicles: [{ plate: '冀F51000', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6 }], wimStations: [{ stationId: 'ST-CLASS-1', accuracyClassPct: 1 }] };
+    const fromFile = registryFromConfig(loadDetectorConfig({ VEHICLE_REGISTRY_FILE: rulesFile(registry) }));
+    expect(fromFile.wimStationClasses).toEqual({ 'ST-CLASS-1': 1 });
+    expect(fromFile.directory.byPlate('冀F51000', 2)?.axleCount).toBe(6);
+    expect(registryFromConfig(loadDetectorConfig({ VEHICLE_REGISTRY_JSON: JSON.stringify(registry) })).wimStationClasses).toEqual({ 'ST-CLASS-1': 1 });
+    expect(registryFromConfig(loadDetectorConfig({ VEHICLE_REGISTRY_JSON: JSON.stringify(registry.vehicles) })).wimStationClasses).toEqual({});
+    expect(registryFromConfig(loadDetectorConfig({})).directory.size).toBe(0);
+  });
+
   it('reads vehicles from a file by default and from the database when asked, reloading every minute unless told', () => {
     expect(loadDetectorConfig({})).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'file', SPEED_ZONES_SOURCE: 'none', REGISTRY_REFRESH_MS: 60_000 });
     expect(loadDetectorConfig({ VEHICLE_REGISTRY_SOURCE: 'database', SPEED_ZONES_SOURCE: 'database', REGISTRY_REFRESH_MS: '15000' })).toMatchObject({

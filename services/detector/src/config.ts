@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeZodError, infraEnvSchema, parseEnv } from '@roadwatch/contracts';
 import { configPatchIssues, DEFAULT_RULES_CONFIG, mergeConfigPatch, type ConfigPatch, type RulesConfig } from '@roadwatch/rules';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { loadVehicleRegistryFile, parseVehicleRegistry } from '@roadwatch/runtime';
+import { loadRegistryExportFile, parseRegistryExport } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import type { RestArea } from './reminders/fatigue-reminder';
 
@@ -21,7 +21,10 @@ export const detectorEnvSchema = infraEnvSchema.extend({
    * with `file` there are none.
    */
   VEHICLE_REGISTRY_SOURCE: z.enum(['file', 'database']).default('file'),
-  /** The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway); or the same JSON inline in VEHICLE_REGISTRY_JSON. */
+  /**
+   * The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway, or `registryExportFile`:
+   * `{ vehicles, wimStations }` with each station's accuracy class); or the same JSON inline in VEHICLE_REGISTRY_JSON.
+   */
   VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
   VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
   /**
@@ -51,12 +54,20 @@ export type DetectorConfig = z.infer<typeof detectorEnvSchema>;
 
 export const loadDetectorConfig = (env: Record<string, string | undefined> = process.env): DetectorConfig => parseEnv(detectorEnvSchema, env);
 
-/** The file registry (VEHICLE_REGISTRY_SOURCE=file); the database one is `startDatabaseRegistry`'s. */
-export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => {
-  if (config.VEHICLE_REGISTRY_FILE) return loadVehicleRegistryFile(config.VEHICLE_REGISTRY_FILE);
-  if (config.VEHICLE_REGISTRY_JSON) return parseVehicleRegistry(config.VEHICLE_REGISTRY_JSON, 'VEHICLE_REGISTRY_JSON');
-  return new VehicleRegistry();
+/**
+ * The file registry (VEHICLE_REGISTRY_SOURCE=file): the vehicles and, in the export's object
+ * form, the WIM stations' accuracy classes; the database one is `startDatabaseRegistry`'s.
+ */
+export const registryFromConfig = (config: DetectorConfig): { directory: VehicleDirectory; wimStationClasses: Record<string, number> } => {
+  const parsed = config.VEHICLE_REGISTRY_FILE
+    ? loadRegistryExportFile(config.VEHICLE_REGISTRY_FILE)
+    : config.VEHICLE_REGISTRY_JSON
+      ? parseRegistryExport(config.VEHICLE_REGISTRY_JSON, 'VEHICLE_REGISTRY_JSON')
+      : { vehicles: new VehicleRegistry(), wimStationClasses: {} };
+  return { directory: parsed.vehicles, wimStationClasses: parsed.wimStationClasses };
 };
+
+export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => registryFromConfig(config).directory;
 
 const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: z.number(), longitudeDeg: z.number() }));
 

@@ -233,6 +233,21 @@ describe('DetectorProcessor', () => {
       await processor.checkOffline();
       expect(gapAlerts(publisher)).toEqual([]);
     });
+
+    it('the back-fill newest first, in two later batches: every report fed in device-time order, none late', async () => {
+      const store = new MemoryStateStore();
+      const { processor, publisher, setNow } = setup(store, new FakePublisher(), libsPositionRules());
+      const reversed = [...blind].reverse();
+      await processor.handlePositions(0, positions([...before, ...after.slice(0, 3)], 0));
+      await processor.handlePositions(0, positions(reversed.slice(0, 10), before.length + 3));
+      await processor.handlePositions(0, positions([...reversed.slice(10), ...after.slice(3)], before.length + 13));
+      setNow(START + 24 * 60 * 60_000);
+      await processor.checkOffline();
+      expect(gapAlerts(publisher)).toEqual([]);
+      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[]; quality: { late: number; valid: number } } };
+      expect(slot.rules.held).toBeUndefined();
+      expect(slot.rules.quality).toMatchObject({ late: 0, valid: drive.length });
+    });
   });
 
   it('quality.daily: the closed day goes out with the alerts before the checkpoint; a retried batch republishes the identical message', async () => {

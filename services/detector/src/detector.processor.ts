@@ -1,7 +1,7 @@
 import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
-import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, type OverloadConfig } from '@roadwatch/rules';
+import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, withStationAccuracyClasses, type OverloadConfig } from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
 import { unknownVehicleFacts } from './directory/vehicle-directory';
@@ -45,6 +45,8 @@ export interface DetectorProcessorDeps {
   directory: VehicleDirectory;
   positionRules: PositionRules;
   overloadConfig: OverloadConfig;
+  /** The WIM stations' accuracy classes of the registry as loaded now (by station id), over `overloadConfig`'s. */
+  wimStationClasses?: () => Readonly<Record<string, number>>;
   reminders: FatigueReminderConfig;
   topics: DetectorTopics;
   logger: Logger;
@@ -303,10 +305,24 @@ export class DetectorProcessor {
     }
   }
 
+  private stationClasses: Readonly<Record<string, number>> | undefined;
+  private stationConfig: OverloadConfig | undefined;
+
+  /** The overload config with the registry's station classes; rebuilt only when a reload gave new ones. */
+  private overloadConfig(): OverloadConfig {
+    const classes = this.deps.wimStationClasses?.();
+    if (!classes) return this.deps.overloadConfig;
+    if (classes !== this.stationClasses || !this.stationConfig) {
+      this.stationClasses = classes;
+      this.stationConfig = withStationAccuracyClasses(this.deps.overloadConfig, classes);
+    }
+    return this.stationConfig;
+  }
+
   private onWim(outputs: Outputs, measurement: WimMeasurementV1): void {
     const facts = this.deps.directory.byPlate(measurement.plate, measurement.plateColour);
     if (!facts) this.deps.metrics?.unknownVehicles.inc({ topic: this.deps.topics.wim });
-    const assessment = assessOverload(measurement, facts, this.deps.overloadConfig);
+    const assessment = assessOverload(measurement, facts, this.overloadConfig());
     if (assessment.outcome === 'rejected') {
       // A logged, counted rejection, not an alert: an implausible record says something about
       // the scale, not the vehicle, and ingest-wim already flagged it on intake.

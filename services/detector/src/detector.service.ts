@@ -23,6 +23,8 @@ export interface DetectorOptions {
   rulesConfig?: RulesConfig;
   overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
   overloadConfig?: OverloadConfig;
+  /** Each WIM station's accuracy class by station id (the registry's, RULES.md §4), or a getter of those loaded now (`startDatabaseRegistry`). */
+  wimStationClasses?: Readonly<Record<string, number>> | (() => Readonly<Record<string, number>>);
   reminders?: Partial<FatigueReminderConfig>;
   topics?: Partial<DetectorTopics>;
   groupId?: string;
@@ -68,6 +70,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
         onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),
       }),
     overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
+    ...(options.wimStationClasses ? { wimStationClasses: stationClassesGetter(options.wimStationClasses) } : {}),
     reminders: { ...DEFAULT_FATIGUE_REMINDER_CONFIG, ...options.reminders },
     topics,
     logger,
@@ -120,3 +123,6 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     },
   };
 };
+
+const stationClassesGetter = (classes: Readonly<Record<string, number>> | (() => Readonly<Record<string, number>>)): (() => Readonly<Record<string, number>>) =>
+  typeof classes === 'function' ? classes : () => classes;

@@ -8,4 +8,4 @@ export { libsPositionRules, loadRoadIndex, type LibsPositionRulesOptions } from 
 export { MemoryStateStore } from './state/memory-state-store';
 export { RedisStateStore } from './state/redis-state-store';
 export type { StateStore, PartitionRef, PartitionSnapshot, Checkpoint } from './state/state-store';
-export { detectorEnvSchema, loadDetectorConfig, directoryFromConfig, type DetectorConfig } from './config';
+export { detectorEnvSchema, loadDetectorConfig, directoryFromConfig, registryFromConfig, type DetectorConfig } from './config';

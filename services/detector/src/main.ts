@@ -2,7 +2,7 @@ import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
 import { createPool, migrate } from '@roadwatch/storage';
-import { directoryFromConfig, loadDetectorConfig, restAreasFromConfig, rulesFromConfig } from './config';
+import { loadDetectorConfig, registryFromConfig, restAreasFromConfig, rulesFromConfig } from './config';
 import { startDatabaseRegistry } from './directory/database-registry';
 import { startDetector } from './detector.service';
 import { loadRoadIndex } from './rules/libs-position-rules';
@@ -32,9 +32,11 @@ const registry = pool
       rulesConfig: rules.config,
     })
   : undefined;
-const directory = registry?.directory ?? directoryFromConfig(config);
+// The WIM stations' accuracy classes (RULES.md §4) come with the vehicles, from the database or the file.
+const { directory, wimStationClasses } =
+  registry?.directory && registry.wimStationClasses ? { directory: registry.directory, wimStationClasses: registry.wimStationClasses } : registryFromConfig(config);
 if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
-const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config) : undefined);
+const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config, logger) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
 await bus.ensureTopics(
@@ -47,6 +49,7 @@ const detector = await startDetector({
   directory,
   ...(roads ? { roads } : {}),
   ...(registry?.relays ? { relays: registry.relays } : {}),
+  wimStationClasses,
   groupId: config.DETECTOR_GROUP_ID,
   offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
   rulesConfig: rules.config,

@@ -37,6 +37,12 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
   COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
   COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
+  /**
+   * `lenient`: accept real terminals' frames with unambiguous anomalies (a wrong check code on
+   * an otherwise exact frame, a hex phone, the 2019 bit on a 2013 header, a raw 0x7e / 0x7d the
+   * check code confirms, one padding byte), counted per terminal; `strict`: refuse them.
+   */
+  JT808_FRAME_POLICY: z.enum(['lenient', 'strict']).default('lenient'),
   LOG_LEVEL: z.string().default('info'),
 });
 

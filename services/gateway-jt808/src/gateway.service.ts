@@ -5,6 +5,7 @@ import type { Bus, Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { CommandDispatcher } from './command-dispatcher';
 import { InMemoryConnectionDirectory, type ConnectionDirectory } from './connection-directory';
+import { FrameAnomalies, type FramePolicy } from './frame-anomalies';
 import { GatewayMetrics } from './metrics';
 import { PositionBatcher } from './position-batcher';
 import { OnlineTerminals } from './terminal-hub';
@@ -42,6 +43,12 @@ export interface GatewayOptions {
   maxWriteBufferBytes?: number;
   /** How often sessions are swept for quiet sub-package sets (0x8003) and idle buffers. Default 5 s. */
   sweepIntervalMs?: number;
+  /**
+   * `lenient` (default): frames with the unambiguous anomalies of real terminals (`Jt808FrameAnomaly`)
+   * are accepted, counted per terminal and kind on /metrics and on the terminal's record;
+   * `strict`: refused as the standard reads (0x8001 result 2 when the header is readable).
+   */
+  framePolicy?: FramePolicy;
 }
 
 export interface RunningGateway {
@@ -112,7 +119,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     answerTimeoutMs: options.commandAnswerTimeoutMs ?? 30_000,
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
-  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits };
+  const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registry, logger);
+  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits, frames };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {
@@ -180,6 +188,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       session.requestMissingPackets(now);
       session.releaseIdleBuffers(now - 60_000);
     }
+    void frames.flush();
   }, options.sweepIntervalMs ?? 5_000);
   sweep.unref();
 
@@ -195,7 +204,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     });
   }
 
-  logger.info({ port: address.port, host: address.address, instanceId }, 'JT/T 808 gateway listening');
+  logger.info({ port: address.port, host: address.address, instanceId, framePolicy: frames.policy }, 'JT/T 808 gateway listening');
   let closing = false;
   return {
     port: address.port,
@@ -218,6 +227,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       await Promise.race([batcher.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
       for (const session of sessions) session.close('shutdown');
       await serverClosed;
+      await frames.flush();
       dispatcher.close();
     },
   };

@@ -66,6 +66,7 @@ const gateway = await startGateway({
   maxInFlightPositions: config.MAX_INFLIGHT_POSITIONS,
   commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
   commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
+  framePolicy: config.JT808_FRAME_POLICY,
 });
 
 const ops = await startOpsServer({

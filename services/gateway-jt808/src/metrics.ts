@@ -1,6 +1,9 @@
 import type { Counter } from 'prom-client';
 import type { ServiceMetrics } from '@roadwatch/runtime';
 
+/** Distinct terminals labelled on `gateway_frame_anomalies_total`. */
+const MAX_ANOMALY_TERMINALS = 1_000;
+
 const hexId = (messageId: number): string => `0x${messageId.toString(16).padStart(4, '0')}`;
 
 /**
@@ -22,6 +25,8 @@ export class GatewayMetrics {
   private readonly commandResults;
   private readonly rejected;
   readonly resendRequests;
+  private readonly frameAnomalies;
+  private readonly anomalyTerminals = new Set<string>();
   private readonly cache = new Map<string, { inc(value?: number): void }>();
 
   constructor(metrics: ServiceMetrics) {
@@ -41,6 +46,11 @@ export class GatewayMetrics {
     this.commandResults = metrics.counter('gateway_command_results_total', 'Command results published, by status', ['status']);
     this.rejected = metrics.counter('gateway_rejected_messages_total', 'Messages answered with a failure, by reason', ['reason']);
     this.resendRequests = metrics.counter('gateway_resend_requests_total', '0x8003 requests for missing sub-packages sent to terminals');
+    this.frameAnomalies = metrics.counter(
+      'gateway_frame_anomalies_total',
+      `Frames accepted despite an anomaly (lenient policy), by terminal and kind; terminals beyond the first ${MAX_ANOMALY_TERMINALS} are counted as "other"`,
+      ['terminal_id', 'kind'],
+    );
   }
 
   private child(counter: Counter<string>, label: string, value: string): { inc(value?: number): void } {
@@ -73,6 +83,18 @@ export class GatewayMetrics {
   }
   commandResult(status: string): void {
     this.child(this.commandResults, 'status', status).inc();
+  }
+  frameAnomaly(terminalId: string, kind: string): void {
+    // Bounded label set: a fleet with a broken firmware must not grow /metrics without limit.
+    if (!this.anomalyTerminals.has(terminalId) && this.anomalyTerminals.size < MAX_ANOMALY_TERMINALS) this.anomalyTerminals.add(terminalId);
+    const terminal = this.anomalyTerminals.has(terminalId) ? terminalId : 'other';
+    const key = `anomaly\u0000${terminal}\u0000${kind}`;
+    let child = this.cache.get(key);
+    if (!child) {
+      child = this.frameAnomalies.labels({ terminal_id: terminal, kind });
+      this.cache.set(key, child);
+    }
+    child.inc();
   }
   rejectedMessage(reason: string): void {
     this.child(this.rejected, 'reason', reason).inc();

@@ -13,6 +13,7 @@ import {
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import type { PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
+import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
 import type { PositionBatcher } from './position-batcher';
@@ -69,6 +70,8 @@ export interface SessionContext {
   logger: Logger;
   now(): number;
   limits: SessionLimits;
+  /** The frame policy (lenient / strict) and the per-terminal count of accepted anomalies. */
+  frames: FrameAnomalies;
 }
 
 type Addressee = Pick<Jt808Header, 'terminalPhone' | 'edition' | 'protocolVersion'>;
@@ -126,7 +129,7 @@ export class TerminalSession {
     if (this.connection.closed) return;
     const nowMs = this.ctx.now();
     this.lastDataMs = nowMs;
-    this.decoder ??= new Jt808StreamDecoder();
+    this.decoder ??= new Jt808StreamDecoder({ lenient: this.ctx.frames.lenient });
     this.bytesSinceFrame += chunk.length;
     const events = this.decoder.push(chunk, nowMs);
     if (nowMs - this.lastExpireMs > 10_000) {
@@ -138,6 +141,8 @@ export class TerminalSession {
         this.consecutiveErrors = 0;
         this.bytesSinceFrame = 0;
         this.ctx.metrics.frame(event.message.messageId);
+        const { anomalies } = event.message;
+        if (anomalies && anomalies.length > 0) this.ctx.frames.record(canonicalTerminalId(event.message.header.terminalPhone), event.message.messageId, anomalies, nowMs);
         this.queue.push(event.message);
       } else if (event.type === 'error') {
         this.onDecodeError(event.error);

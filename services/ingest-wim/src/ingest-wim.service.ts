@@ -1,7 +1,7 @@
 import { TOPICS } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
-import { checkWimPlausibility, DEFAULT_OVERLOAD_CONFIG, type OverloadConfig } from '@roadwatch/rules';
-import type { Logger, SeenSet, ServiceMetrics } from '@roadwatch/runtime';
+import { checkWimPlausibility, DEFAULT_OVERLOAD_CONFIG, staleWimWarning, type OverloadConfig } from '@roadwatch/rules';
+import { createRateLimit, type Logger, type RateLimit, type SeenSet, type ServiceMetrics } from '@roadwatch/runtime';
 import { createWimHttpApp } from './http/app.module';
 import type { StationKeys } from './station-keys';
 import { WimIntake } from './wim-intake.usecase';
@@ -17,8 +17,12 @@ export interface IngestWimOptions {
   overloadConfig?: OverloadConfig;
   /** Consumer group for stations that publish to `wim.station-records` directly. */
   groupId?: string;
+  /** Per-station budget of records (HTTP); default 600 per minute in this process's memory. */
+  stationRateLimit?: RateLimit;
   now?: () => number;
 }
+
+export const DEFAULT_STATION_RECORDS_PER_MINUTE = 600;
 
 export interface RunningIngestWim {
   url: string;
@@ -40,17 +44,27 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
     now: options.now ?? Date.now,
     plausibilityWarnings: (measurement) => {
       const plausibility = checkWimPlausibility(measurement, overloadConfig);
-      return plausibility.plausible ? [] : plausibility.reasons.map((reason) => reason.message);
+      const stale = staleWimWarning(measurement, overloadConfig);
+      return [...(plausibility.plausible ? [] : plausibility.reasons.map((reason) => reason.message)), ...(stale ? [stale] : [])];
     },
     onOutcome: (outcome, channel) => {
       outcomes.inc({ channel, outcome: outcome.status });
       if (outcome.status === 'accepted' && outcome.warnings.length > 0) {
-        logger.warn({ measurementId: outcome.measurementId, warnings: outcome.warnings }, 'implausible WIM record kept; it will not be scored');
+        logger.warn({ measurementId: outcome.measurementId, warnings: outcome.warnings }, 'WIM record kept with warnings (an implausible one is not scored)');
       }
     },
   });
 
-  const app = await createWimHttpApp(intake, options.stationKeys);
+  const stationRateLimit =
+    options.stationRateLimit ?? createRateLimit({ points: DEFAULT_STATION_RECORDS_PER_MINUTE, windowSeconds: 60, keyPrefix: 'roadwatch:wim:rate' });
+  const throttled = metrics.counter('wim_throttled_total', 'WIM HTTP requests refused with 429 (station over its per-minute budget), by station', ['station']);
+  const app = await createWimHttpApp(intake, options.stationKeys, {
+    rateLimit: stationRateLimit,
+    onThrottled: (stationId) => {
+      throttled.inc({ station: stationId });
+      logger.warn({ stationId }, 'WIM station over its per-minute budget: 429');
+    },
+  });
   await app.listen(options.httpPort, options.httpHost ?? '127.0.0.1');
 
   const subscription: Subscription = await bus.subscribe({

@@ -154,6 +154,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       stateStore: new MemoryStateStore(),
       ...(registry.roads ? { roads: registry.roads } : {}),
       ...(registry.relays ? { relays: registry.relays } : {}),
+      ...(registry.wimStationClasses ? { wimStationClasses: registry.wimStationClasses } : {}),
       directory,
       logger: createLogger('detector'),
       metrics,

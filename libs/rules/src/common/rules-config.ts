@@ -123,6 +123,13 @@ export interface LatenessConfig {
   windowMs: number;
   /** Bound of a vehicle's held reports (checkpointed state); beyond it the oldest are released. */
   maxHeldReports: number;
+  /**
+   * A stretch between two reports fed in order longer than this is a hole a late report may
+   * fill: a late report strictly inside one is judged (as a late stretch); one elsewhere is a
+   * retransmission of data already judged, or lies between reports close enough that no rule
+   * reads it differently.
+   */
+  minHoleMs: number;
 }
 
 export interface RoadDefaultsConfig {
@@ -255,6 +262,10 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     holdAfterSilenceMs: 2 * MINUTE,
     windowMs: 3 * MINUTE,
     maxHeldReports: 1_000,
+    // Not in RULES.md: over-speed reports up to 60 s apart are one episode (§8) and a gap is
+    // > 5 min, so a stretch of at most 60 s without reports hides nothing a rule would read
+    // differently; a longer one may hide a speeding episode of its own.
+    minHoleMs: MINUTE,
   },
   roads: {
     // Not in RULES.md: a feature without postedLimitKmh gets its class's usual maximum.

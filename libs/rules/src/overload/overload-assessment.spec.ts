@@ -1,7 +1,7 @@
 import { alertV1, overloadViolationV1 } from '@roadwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { assessOverload, isOverloadViolation, type OverloadAssessment, type ScoredAssessment } from './overload-assessment.rule';
-import { DEFAULT_OVERLOAD_CONFIG, resolveOverloadConfig } from './overload.config';
+import { DEFAULT_OVERLOAD_CONFIG, resolveOverloadConfig, withStationAccuracyClasses } from './overload.config';
 import { toOverloadAlertV1, toOverloadViolationV1 } from './overload-violation.mapper';
 import { tractor, wim } from './wim.fixture';
 
@@ -55,6 +55,28 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
     const regional = resolveOverloadConfig({ tolerance: { stationAccuracyClassPct: { ST01: 2 } } });
     expect(scored(assessOverload(sixAxles(49_100), tractor(), regional)).accuracyClass).toEqual({ pct: 2, source: 'station_config' });
     expect(scored(assessOverload(sixAxles(49_100, 0.5), tractor(), regional)).accuracyClass).toEqual({ pct: 2, source: 'measurement_and_station_config' });
+  });
+
+  it("the registry's station class (withStationAccuracyClasses): 52,000 kg on six axles at a class-1 station → confirmed 51,480 > 49,000 → violation", () => {
+    const registry = withStationAccuracyClasses(config, { ST01: 1 });
+    expect(scored(assessOverload(sixAxles(52_000), tractor(), registry))).toMatchObject({
+      outcome: 'violation', accuracyClass: { pct: 1, source: 'station_config' }, maxPermissibleErrorKg: 520, confirmedGrossKg: 51_480, excessKg: 2_480,
+    });
+  });
+
+  it("51,000 kg on six axles tells the two apart: class-1 station → confirmed 50,490, violation; no class anywhere → 5%, confirmed 48,450, compliant", () => {
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST01: 1 })))).toMatchObject({ outcome: 'violation', confirmedGrossKg: 50_490, excessKg: 1_490 });
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), config))).toMatchObject({ outcome: 'compliant', accuracyClass: { pct: 5, source: 'default' }, confirmedGrossKg: 48_450 });
+    // Another station's class is not this one's.
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST02: 1 })))).toMatchObject({ outcome: 'compliant', confirmedGrossKg: 48_450 });
+  });
+
+  it("the registry's class replaces a configured one for the same station; a record declaring class 5 at a class-1 station is read at 5% (the larger, §8)", () => {
+    const regional = resolveOverloadConfig({ tolerance: { stationAccuracyClassPct: { ST01: 2, ST09: 10 } } });
+    const registry = withStationAccuracyClasses(regional, { ST01: 1 });
+    expect(registry.tolerance.stationAccuracyClassPct).toEqual({ ST01: 1, ST09: 10 });
+    expect(regional.tolerance.stationAccuracyClassPct).toEqual({ ST01: 2, ST09: 10 });
+    expect(scored(assessOverload(sixAxles(51_000, 5), tractor(), registry))).toMatchObject({ outcome: 'compliant', accuracyClass: { pct: 5, source: 'measurement_and_station_config' }, confirmedGrossKg: 48_450 });
   });
 
   it('46 t: six axles, tractor with a single drive axle, 46,100 kg on class 0.2 → confirmed 46,007.8 > 46,000 → violation', () => {

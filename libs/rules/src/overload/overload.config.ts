@@ -59,6 +59,18 @@ export interface OverloadConfig {
      */
     defaultSpeedRangeKmh: SpeedRangeKmh;
     stationSpeedRangeKmh: Record<string, SpeedRangeKmh>;
+    /**
+     * A record measured this far after the platform received it comes from a scale whose clock
+     * is ahead: implausible. RULES.md gives no figure; *default* 10 min, the platform's
+     * tolerance for terminals' clocks too.
+     */
+    maxMeasuredAheadMs: number;
+    /**
+     * A record measured this long before it was received is kept and scored, with a warning:
+     * the intake remembers record ids for as long, so an older re-send is no longer recognised
+     * as a duplicate. *default* 7 days.
+     */
+    staleAfterMs: number;
   };
   tolerance: {
     /** RULES.md §4, §8: the station's accuracy class, else *default* 5%. */
@@ -109,6 +121,8 @@ export const DEFAULT_OVERLOAD_CONFIG: OverloadConfig = {
     grossAxleSumTolerancePct: 2, // RULES.md §4, §8
     defaultSpeedRangeKmh: { minKmh: 0.5, maxKmh: 100 }, // *default*, see the interface
     stationSpeedRangeKmh: {},
+    maxMeasuredAheadMs: 10 * 60_000, // *default*, see the interface
+    staleAfterMs: 7 * 86_400_000, // *default*: the intake's duplicate memory
   },
   tolerance: {
     defaultAccuracyClassPct: 5, // RULES.md §4, §8 *default*
@@ -129,6 +143,15 @@ export const DEFAULT_OVERLOAD_CONFIG: OverloadConfig = {
 /** The overload config for a region: the defaults, then each override in order (e.g. province, then city). */
 export const resolveOverloadConfig = (...overrides: Array<ConfigPatch<OverloadConfig> | undefined>): OverloadConfig =>
   overrides.reduce<OverloadConfig>((config, override) => mergeConfigPatch<OverloadConfig>(config, override), DEFAULT_OVERLOAD_CONFIG);
+
+/**
+ * The config with the stations' accuracy classes of the registry (RULES.md §4: the station's
+ * class, else 5%) over those configured here: the registry is what an administrator keeps current.
+ */
+export const withStationAccuracyClasses = (config: OverloadConfig, classesPct: Readonly<Record<string, number>>): OverloadConfig => ({
+  ...config,
+  tolerance: { ...config.tolerance, stationAccuracyClassPct: { ...config.tolerance.stationAccuracyClassPct, ...classesPct } },
+});
 
 /**
  * Kilogram arithmetic in binary floating point leaves noise (50,001.8 − 49,000 =

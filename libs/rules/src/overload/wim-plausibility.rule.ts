@@ -10,7 +10,8 @@ export type ImplausibilityCode =
   | 'axle_count_mismatch'
   | 'axle_weight_out_of_range'
   | 'gross_axle_sum_mismatch'
-  | 'speed_out_of_range';
+  | 'speed_out_of_range'
+  | 'measured_in_future';
 
 export interface ImplausibilityReason {
   code: ImplausibilityCode;
@@ -20,10 +21,8 @@ export interface ImplausibilityReason {
 
 export type WimPlausibility = { plausible: true } | { plausible: false; reasons: ImplausibilityReason[] };
 
-export type WimPlausibilityInput = Pick<
-  WimMeasurementV1,
-  'stationId' | 'axleCount' | 'axleWeightsKg' | 'grossKg' | 'speedKmh'
->;
+export type WimPlausibilityInput = Pick<WimMeasurementV1, 'stationId' | 'axleCount' | 'axleWeightsKg' | 'grossKg' | 'speedKmh'> &
+  Partial<Pick<WimMeasurementV1, 'measuredAtMs' | 'receivedAtMs'>>;
 
 export const speedRangeOf = (stationId: string, config: OverloadConfig): SpeedRangeKmh =>
   config.plausibility.stationSpeedRangeKmh[stationId] ?? config.plausibility.defaultSpeedRangeKmh;
@@ -48,6 +47,17 @@ export const checkWimPlausibility = (m: WimPlausibilityInput, config: OverloadCo
       code: 'axle_count_mismatch',
       message: `axle count ${m.axleCount} ≠ ${m.axleWeightsKg.length} axle weights`,
       details: { axleCount: m.axleCount, axleWeights: m.axleWeightsKg.length },
+    });
+  }
+
+  // A scale whose clock runs ahead cannot date the offence: the record is kept as evidence,
+  // never scored (a case dated in the future would not hold).
+  if (m.measuredAtMs !== undefined && m.receivedAtMs !== undefined && m.measuredAtMs - m.receivedAtMs > config.plausibility.maxMeasuredAheadMs) {
+    const aheadMs = m.measuredAtMs - m.receivedAtMs;
+    reasons.push({
+      code: 'measured_in_future',
+      message: `measured ${Math.round(aheadMs / 60_000)} min after it was received (the station's clock is ahead; > ${config.plausibility.maxMeasuredAheadMs / 60_000} min is implausible)`,
+      details: { measuredAtMs: m.measuredAtMs, receivedAtMs: m.receivedAtMs, aheadMs },
     });
   }
 
@@ -84,4 +94,15 @@ export const checkWimPlausibility = (m: WimPlausibilityInput, config: OverloadCo
   }
 
   return reasons.length === 0 ? { plausible: true } : { plausible: false, reasons };
+};
+
+/**
+ * A warning, not a reason to refuse: a record measured long before it reached the platform (a
+ * station uploading after an outage) is kept and scored, but the station and the operator are
+ * told, since the intake no longer recognises a re-send of it as a duplicate.
+ */
+export const staleWimWarning = (m: Pick<WimMeasurementV1, 'measuredAtMs' | 'receivedAtMs'>, config: OverloadConfig): string | undefined => {
+  const lateMs = m.receivedAtMs - m.measuredAtMs;
+  if (lateMs <= config.plausibility.staleAfterMs) return undefined;
+  return `measured ${(lateMs / 86_400_000).toFixed(1)} days before it was received (> ${config.plausibility.staleAfterMs / 86_400_000} days): kept and scored, but a re-send of it is no longer recognised as a duplicate`;
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOverloadConfig, DEFAULT_OVERLOAD_CONFIG } from './overload.config';
-import { checkWimPlausibility } from './wim-plausibility.rule';
+import { checkWimPlausibility, staleWimWarning } from './wim-plausibility.rule';
 import { wim } from './wim.fixture';
 
 const config = DEFAULT_OVERLOAD_CONFIG;
@@ -69,5 +69,32 @@ describe('WIM plausibility (RULES.md §4, §8)', () => {
 
   it('a non-finite gross is rejected', () => {
     expect(codes(checkWimPlausibility(wim({ grossKg: Number.NaN, axleCount: 2, axleWeightsKg: [5_000, 5_000] }), config))).toEqual(['non_finite_value']);
+  });
+});
+
+describe('WIM record clocks: the station measured-at against the platform received-at', () => {
+  const received = Date.UTC(2026, 4, 12, 2, 0, 0);
+  const MINUTE = 60_000;
+  const at = (measuredAtMs: number) => wim({ grossKg: 40_000, axleCount: 6, measuredAtMs, receivedAtMs: received });
+
+  it('a record measured more than 10 min after it was received is implausible (the scale clock is ahead); exactly 10 min is not', () => {
+    expect(checkWimPlausibility(at(received + 10 * MINUTE), DEFAULT_OVERLOAD_CONFIG)).toEqual({ plausible: true });
+    const ahead = checkWimPlausibility(at(received + 10 * MINUTE + 1), DEFAULT_OVERLOAD_CONFIG);
+    expect(ahead.plausible).toBe(false);
+    if (!ahead.plausible) expect(ahead.reasons.map((r) => r.code)).toEqual(['measured_in_future']);
+    // A record 2099-dated, as a broken clock would send.
+    const far = checkWimPlausibility(at(Date.UTC(2099, 0, 1)), DEFAULT_OVERLOAD_CONFIG);
+    expect(far.plausible).toBe(false);
+  });
+
+  it('the threshold is configuration', () => {
+    const config = resolveOverloadConfig({ plausibility: { maxMeasuredAheadMs: MINUTE } });
+    expect(checkWimPlausibility(at(received + 2 * MINUTE), config).plausible).toBe(false);
+  });
+
+  it('a record measured more than 7 days before it was received is kept and scored, with a warning', () => {
+    expect(checkWimPlausibility(at(received - 30 * 86_400_000), DEFAULT_OVERLOAD_CONFIG)).toEqual({ plausible: true });
+    expect(staleWimWarning(at(received - 7 * 86_400_000), DEFAULT_OVERLOAD_CONFIG)).toBeUndefined();
+    expect(staleWimWarning(at(received - 7 * 86_400_000 - 1), DEFAULT_OVERLOAD_CONFIG)).toContain('7.0 days before it was received');
   });
 });

@@ -84,12 +84,18 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(a.alerts.map((x) => JSON.stringify(x))).toEqual(runAll(truck, inOrder).alerts.map((x) => JSON.stringify(x)));
   });
 
-  it('the back-fill is fed as it arrives; the report that ended the silence waits for its window', () => {
+  it('the back-fill waits with the report that ended the silence for its window (more of it may still come), then all go in device-time order', () => {
     const late = backFilled(trip(), blindFrom, blindTo, blindTo + 1);
-    const { statuses, state } = runAll(truck, late.slice(0, blindFrom + 2 + (blindTo - blindFrom)), { flush: false });
-    expect(statuses.slice(-(blindTo - blindFrom))).toEqual(new Array(blindTo - blindFrom).fill('accepted'));
-    expect(state.watermarkMs).toBe(late.at(blindFrom + 2 + (blindTo - blindFrom) - 1)?.deviceTimeMs);
-    expect(state.held?.map((h) => [h.position.deviceTimeMs, h.anchor])).toEqual([[late[blindFrom]?.deviceTimeMs, true], [late[blindFrom + 1]?.deviceTimeMs, false]]);
+    const arrived = late.slice(0, blindFrom + 2 + (blindTo - blindFrom));
+    const { statuses, state } = runAll(truck, arrived, { flush: false });
+    expect(statuses.slice(-(blindTo - blindFrom))).toEqual(new Array(blindTo - blindFrom).fill('held'));
+    expect(state.watermarkMs).toBe(late[blindFrom - 1]?.deviceTimeMs);
+    expect(state.held?.map((h) => h.position.deviceTimeMs)).toEqual(trip().slice(blindFrom, blindTo + 2).map((p) => p.deviceTimeMs));
+    expect(state.held?.filter((h) => h.backfill).length).toBe(blindTo - blindFrom);
+    const due = releaseHeld(truck, state, (late[blindFrom] as PositionV1).receivedAtMs + 3 * MIN, DEFAULT_RULES_CONFIG, ctx);
+    expect(due.state.held).toBeUndefined();
+    expect(due.state.watermarkMs).toBe(trip()[blindTo + 1]?.deviceTimeMs);
+    expect(gapAlerts(due.alerts)).toEqual([]);
   });
 
   it('a silence nobody fills: the gap alert once the window has passed (vehicle clock), as before', () => {
@@ -112,7 +118,7 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(due.state.held).toBeUndefined();
   });
 
-  it('a back-fill later than the window: archived only (late); the gap still counts as driving, its alert revised once to say it was back-filled', () => {
+  it('a back-fill later than the window: counted late and judged as a stretch of its own; the gap still counts as driving, its alert revised once to say it was back-filled', () => {
     const late = backFilled(trip(), blindFrom, blindTo, blindTo + 7); // 3 min 30 of real-time reports first
     const { statuses, alerts, state } = runAll(truck, late);
     const [raised, revised, ...more] = gapAlerts(alerts);

@@ -17,8 +17,11 @@ import { evaluateSpeeding, initialSpeedingState, type SpeedingState } from '../s
  * more than `lateness.holdAfterSilenceMs` is held ('held'), with every position after it,
  * until the silence is filled by a 0x0704 blind-area back-fill or `lateness.windowMs` has
  * passed — then they are fed in device-time order (`releaseHeld` is the timer for vehicles
- * that went quiet), so a late back-fill never shows the rules a gap that is not there
- * (one later than the window still finds the gap flagged: its alert is revised, once);
+ * that went quiet), so a late back-fill never shows the rules a gap that is not there,
+ * whatever order its reports arrive in; a report older than the watermark that fills a hole
+ * of the fed track (a back-fill later than the window, a short blind stretch) is gathered for
+ * the window too and its stretch judged on its own, in device-time order, by the rules that
+ * read only its reports (`judgeLateStretch`; a flagged gap it falls in is revised, once);
  * (b) the record is validated
  * (RULES.md §6); drift is flagged and excluded; (c) the motion model, speeding, fatigue,
  * 02:00–05:00 and time-window bans run on what remains; (d) alerts come out as AlertV1
@@ -75,6 +78,18 @@ export interface VehicleRuleState {
    * arrives late inside one revises its alert. Absent in checkpoints from before it existed.
    */
   movedGaps?: MovedGap[];
+  /**
+   * The latest holes of the fed track (newest last, at most HOLES_KEPT): consecutive fed
+   * reports more than `lateness.minHoleMs` apart, as [fromMs, toMs]. A late report strictly
+   * inside one is new data (a blind-area back-fill), not a retransmission of a report already
+   * judged. Absent in checkpoints from before it existed.
+   */
+  holes?: Array<[number, number]>;
+  /**
+   * Late reports that fill a hole, in device-time order, gathered for the window so that a
+   * late batch in any order, or split, is judged as one stretch (absent when none).
+   */
+  lateHeld?: HeldPosition[];
 }
 
 /** A gap the vehicle moved through, as flagged: what its alert was built from. */
@@ -93,6 +108,16 @@ export interface MovedGap {
 // Not a RULES.md number: a late back-fill concerns the latest gaps, and eight keep a day of
 // repeated blind areas while the checkpointed state stays small.
 const MOVED_GAPS_KEPT = 8;
+// Not a RULES.md number: as many holes as moved-through gaps, for the same reason.
+const HOLES_KEPT = 8;
+
+/**
+ * Rules whose alerts a late stretch judged on its own can raise: each reads only the stretch's
+ * own reports. Fatigue, 02:00–05:00 and time-window bans read the time between reports, which
+ * the track fed in order has already judged (a moved-through gap as driving, §8) and which a
+ * stretch cut out of it cannot judge again without the state before it.
+ */
+const LATE_STRETCH_RULES: ReadonlySet<AlertV1['rule']> = new Set(['speeding', 'drift', 'invalid_position']);
 
 /**
  * A gap moved through counts as driving and is flagged (RULES.md §8, possible 人为干扰/屏蔽信号).
@@ -136,11 +161,17 @@ export interface HeldPosition {
   position: PositionV1;
   /**
    * Held because a silence precedes it: released only once its window has passed (a back-fill
-   * for the silence may still be coming, item by item). The others — back-fill, and reports
-   * after an anchor — are released as soon as nothing silent lies between them and the last
-   * report fed.
+   * for the silence may still be coming, item by item). Reports after an anchor are released
+   * as soon as nothing silent or back-filled lies between them and the last report fed.
    */
   anchor: boolean;
+  /**
+   * A 0x0704 blind-area report, or one that arrived after a newer report of the vehicle: part
+   * of a back-fill, whose older reports may still be coming (a batch in reverse order, or
+   * split in several), so it waits for its window or a newer report's. Absent in checkpoints
+   * from before it existed.
+   */
+  backfill?: true;
 }
 
 export interface PipelineContext {
@@ -274,12 +305,17 @@ export const processPosition = (
   // (a) Retransmissions and late reports are archived by the caller, never fed to the rules.
   const fingerprint = positionFingerprint(position);
   const held = previous.held ?? [];
-  if (state.recent.includes(fingerprint) || (held.length > 0 && held.some((h) => positionFingerprint(h.position) === fingerprint))) {
+  const holding = (entries: readonly HeldPosition[] | undefined) => entries !== undefined && entries.some((h) => positionFingerprint(h.position) === fingerprint);
+  if (state.recent.includes(fingerprint) || holding(held) || holding(previous.lateHeld)) {
     return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], ...sink };
   }
   if (state.watermarkMs !== null && t <= state.watermarkMs) {
     noteLateReport(facts, state, t, sink.alerts);
-    return { state: { ...state, quality: bump(state.quality, 'late') }, status: 'late', reasons: [], ...sink };
+    state.quality = bump(state.quality, 'late');
+    // Counted late (it came after newer data was judged); judged with its stretch once the window has passed.
+    if (state.holes?.some(([fromMs, toMs]) => fromMs < t && t < toMs)) state.lateHeld = insertByDeviceTime(state.lateHeld ?? [], { position, anchor: false });
+    releaseLateDue(facts, state, state.lastReceivedAtMs, config, ctx, sink);
+    return { state, status: 'late', reasons: [], ...sink };
   }
 
   // Held while a silence before it may still be filled by a back-fill. A report from the
@@ -288,21 +324,26 @@ export const processPosition = (
   const futureTime = t > (ctx.nowMs ?? position.receivedAtMs) + config.quality.clockSkewMs;
   const predecessorMs = predecessorOf(held, state.watermarkMs, t);
   const anchor = predecessorMs !== null && t - predecessorMs > holdAfterSilenceMs;
-  const hold = windowMs > 0 && !futureTime && (held.length > 0 || anchor);
+  // A 0x0704 blind-area report is back-fill by definition, and so is one older than a report
+  // already held: more of its batch may still come, older, in any order or split.
+  const backfill = position.source === 'blind-area' || held.some((h) => h.position.deviceTimeMs > t);
+  const hold = windowMs > 0 && !futureTime && (held.length > 0 || anchor || backfill);
   if (!hold) {
     const fed = feed(facts, state, position, fingerprint, config, ctx, sink);
+    releaseLateDue(facts, state, state.lastReceivedAtMs, config, ctx, sink);
     return { state, ...fed, ...sink };
   }
-  state.held = insertByDeviceTime(held, { position, anchor });
+  state.held = insertByDeviceTime(held, { position, anchor, ...(backfill ? { backfill: true as const } : {}) });
   const fed = releaseDue(facts, state, state.lastReceivedAtMs, config, ctx, sink, position);
+  releaseLateDue(facts, state, state.lastReceivedAtMs, config, ctx, sink);
   return { state, ...(fed ?? { status: 'held' as const, reasons: [] }), ...sink };
 };
 
 /**
- * The timer's half of the hold: releases what a vehicle holds once `windowMs` has passed
- * since receipt by `nowMs` (the detector's clock) — for a vehicle that went quiet after a
- * silence, whose own reports no longer move its receive clock. Returns the state it was
- * given when nothing is due.
+ * The timer's half of the hold: releases what a vehicle holds, and judges the late stretches
+ * it gathered, once `windowMs` has passed since receipt by `nowMs` (the detector's clock) — for
+ * a vehicle that went quiet, whose own reports no longer move its receive clock. Returns the
+ * state it was given when nothing is due.
  */
 export const releaseHeld = (
   facts: VehicleFacts,
@@ -313,11 +354,13 @@ export const releaseHeld = (
 ): { state: VehicleRuleState; alerts: AlertV1[]; notices: RegistryNotice[]; closedDays: QualityCounters[] } => {
   const sink: Sink = { alerts: [], notices: [], closedDays: [] };
   const before = vehicleState.held?.length ?? 0;
-  if (before === 0) return { state: vehicleState, ...sink };
+  const lateBefore = vehicleState.lateHeld?.length ?? 0;
+  if (before === 0 && lateBefore === 0) return { state: vehicleState, ...sink };
   const state: VehicleRuleState = { ...vehicleState, quality: { ...vehicleState.quality } };
   const { nowMs: _ignored, ...replayable } = ctx;
-  releaseDue(facts, state, nowMs, config, replayable, sink);
-  if ((state.held?.length ?? 0) === before) return { state: vehicleState, ...sink };
+  if (before > 0) releaseDue(facts, state, nowMs, config, replayable, sink);
+  releaseLateDue(facts, state, nowMs, config, replayable, sink);
+  if ((state.held?.length ?? 0) === before && (state.lateHeld?.length ?? 0) === lateBefore) return { state: vehicleState, ...sink };
   return { state, ...sink };
 };
 
@@ -351,13 +394,12 @@ const releaseDue = (
 ): { status: PositionStatus; reasons: string[] } | null => {
   const held = state.held ?? [];
   const { windowMs, holdAfterSilenceMs, maxHeldReports } = config.lateness;
-  let frontierMs = -Infinity;
-  for (const { position: h } of held) if (h.receivedAtMs + windowMs <= clockMs && h.deviceTimeMs > frontierMs) frontierMs = h.deviceTimeMs;
+  const frontierMs = frontierOf(held, windowMs, clockMs);
   let watched: { status: PositionStatus; reasons: string[] } | null = null;
   let i = 0;
   for (; i < held.length; i++) {
-    const { position: next, anchor } = held[i] as HeldPosition;
-    const contiguous = !anchor && (state.watermarkMs === null || next.deviceTimeMs - state.watermarkMs <= holdAfterSilenceMs);
+    const { position: next, anchor, backfill } = held[i] as HeldPosition;
+    const contiguous = !anchor && !backfill && (state.watermarkMs === null || next.deviceTimeMs - state.watermarkMs <= holdAfterSilenceMs);
     const due = windowMs <= 0 || next.deviceTimeMs <= frontierMs || contiguous || held.length - i > maxHeldReports;
     if (!due) break;
     const fed = feed(facts, state, next, positionFingerprint(next), config, ctx, sink);
@@ -366,6 +408,52 @@ const releaseDue = (
   if (i === held.length) delete state.held;
   else if (i > 0) state.held = held.slice(i);
   return watched;
+};
+
+/** The newest device time among the held reports whose window has passed by `clockMs`: everything up to it is due. */
+const frontierOf = (held: readonly HeldPosition[], windowMs: number, clockMs: number): number => {
+  let frontierMs = -Infinity;
+  for (const { position: h } of held) if (h.receivedAtMs + windowMs <= clockMs && h.deviceTimeMs > frontierMs) frontierMs = h.deviceTimeMs;
+  return frontierMs;
+};
+
+/**
+ * Judges the late reports whose window has passed by `clockMs`, with every older one
+ * gathered, as one stretch (`judgeLateStretch`). `state` is the caller's own copy.
+ */
+const releaseLateDue = (facts: VehicleFacts, state: VehicleRuleState, clockMs: number | null, config: RulesConfig, ctx: PipelineContext, sink: Sink): void => {
+  const late = state.lateHeld;
+  if (!late || clockMs === null) return;
+  const { windowMs, maxHeldReports } = config.lateness;
+  const frontierMs = windowMs <= 0 ? Infinity : frontierOf(late, windowMs, clockMs);
+  // Beyond the bound the oldest go first, as for the held reports.
+  let due = 0;
+  while (due < late.length && ((late[due] as HeldPosition).position.deviceTimeMs <= frontierMs || late.length - due > maxHeldReports)) due++;
+  if (due === 0) return;
+  sink.alerts.push(...judgeLateStretch(facts, late.slice(0, due).map((h) => h.position), config, ctx));
+  if (due === late.length) delete state.lateHeld;
+  else state.lateHeld = late.slice(due);
+};
+
+/**
+ * A late stretch — reports older than what the vehicle's track has judged, filling a hole of
+ * it — judged on its own, in device-time order, from a fresh state: §6 validity, drift and
+ * speeding (an episode inside a blind area is as real as any). Their alerts say so
+ * (`details.lateStretch`). The track's own state is not rewound: its fatigue and 02:00–05:00
+ * readings of the hole stand (a moved-through gap counted as driving, §8).
+ */
+export const judgeLateStretch = (facts: VehicleFacts, positions: readonly PositionV1[], config: RulesConfig = DEFAULT_RULES_CONFIG, ctx: PipelineContext = {}): AlertV1[] => {
+  const side = initialVehicleState(facts);
+  const sink: Sink = { alerts: [], notices: [], closedDays: [] };
+  for (const p of [...positions].sort((a, b) => a.deviceTimeMs - b.deviceTimeMs)) feed(facts, side, p, positionFingerprint(p), config, ctx, sink);
+  return sink.alerts.filter((a) => LATE_STRETCH_RULES.has(a.rule)).map((a) => ({ ...a, details: { ...a.details, lateStretch: true } }));
+};
+
+/** Keeps the stretch between two fed reports when it is long enough to hide data a late report may bring. */
+const noteHole = (state: VehicleRuleState, t: number, config: RulesConfig): void => {
+  const fromMs = state.watermarkMs;
+  if (fromMs === null || t - fromMs <= config.lateness.minHoleMs) return;
+  state.holes = [...(state.holes ?? []), [fromMs, t] as [number, number]].slice(-HOLES_KEPT);
 };
 
 /** One position through (b)–(d), in device-time order; mutates `state`, the caller's own copy. */
@@ -394,7 +482,10 @@ const feed = (
     const reasons = invalid.map((r) => r.en);
     const timePlausible = !invalid.some((r) => r.field === 'time');
     state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
-    if (timePlausible) state.watermarkMs = t;
+    if (timePlausible) {
+      noteHole(state, t, config);
+      state.watermarkMs = t;
+    }
     // A report whose own time cannot be believed counts on the day being counted — or, before
     // any day is, on the day it was received, so that it still counts against 数据合格率.
     const countOnMs = timePlausible ? t : state.quality.date === '' ? position.receivedAtMs : null;
@@ -411,6 +502,7 @@ const feed = (
     return { status: 'invalid', reasons };
   }
   state.invalidRunStartMs = null;
+  noteHole(state, t, config);
   state.watermarkMs = t;
   state.recent = remember(state.recent, fingerprint, config.quality.recentFingerprints);
   state.quality = bump(rollCounters(state.quality, t, closedDays), 'received');

@@ -1,11 +1,14 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { passwordWork } from './password-work';
 
 // scrypt N=2^14, r=8, p=1 (OWASP's minimum for scrypt); 64-byte key, 16-byte salt.
 const PARAMS: ScryptOptions = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_BYTES = 64;
 
 const derive = (password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> =>
-  new Promise((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEY_BYTES, params, (error, key) => (error ? reject(error) : resolve(key))));
+  passwordWork.run(
+    () => new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEY_BYTES, params, (error, key) => (error ? reject(error) : resolve(key)))),
+  );
 
 /** `scrypt$N$r$p$salt$key` (base64), so the parameters can be raised later. */
 export const hashPassword = async (password: string): Promise<string> => {

@@ -1,8 +1,21 @@
 import { jwtVerify, SignJWT } from 'jose';
-import { apiRole } from '@roadwatch/contracts';
+import { z } from 'zod';
+import { apiRole, divisionCode, safeString } from '@roadwatch/contracts';
 import type { Principal } from './scope';
 
 const ISSUER = 'roadwatch-api';
+
+/**
+ * The claims a token must carry to name a principal. A signature only proves who signed, not
+ * that the claims make sense: a token signed with a leaked or test secret, or issued by an older
+ * release, must be refused here (401) rather than reach Scope.of, whose checks throw.
+ */
+const principalClaims = z.object({
+  sub: safeString().min(1).max(64),
+  role: apiRole,
+  companyId: safeString().min(1).max(64).optional(),
+  regionCode: divisionCode.optional(),
+});
 
 /** HS256 tokens carrying the role and the scope claims; the scope is recomputed from them on every request. */
 export class TokenService {
@@ -32,12 +45,18 @@ export class TokenService {
   async verify(token: string | undefined): Promise<Principal | null> {
     if (!token) return null;
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: new Date(this.now()) });
-      const role = apiRole.safeParse(payload['role']);
-      if (!role.success || typeof payload.sub !== 'string') return null;
-      const principal: Principal = { username: payload.sub, role: role.data };
-      if (typeof payload['companyId'] === 'string') principal.companyId = payload['companyId'];
-      if (typeof payload['regionCode'] === 'string') principal.regionCode = payload['regionCode'];
+      // exp is required: a token without it would never expire.
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: new Date(this.now()),
+      });
+      const claims = principalClaims.safeParse(payload);
+      if (!claims.success) return null;
+      const principal: Principal = { username: claims.data.sub, role: claims.data.role };
+      if (claims.data.companyId !== undefined) principal.companyId = claims.data.companyId;
+      if (claims.data.regionCode !== undefined) principal.regionCode = claims.data.regionCode;
       return principal;
     } catch {
       return null;

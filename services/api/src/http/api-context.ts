@@ -1,4 +1,5 @@
 import type { Scope } from '../auth/scope';
+import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { TokenService } from '../auth/tokens';
 import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
@@ -15,6 +16,8 @@ import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 export interface ApiContext {
   tokens: TokenService;
   users: UsersRepository;
+  /** Per user name and client address budgets of sign-in attempts. */
+  signIn: SignInThrottle;
   vehicles: VehiclesRepository;
   alerts: AlertsRepository;
   /** libs/storage's positions: track playback. */

@@ -1,11 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
+import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
+import { PasswordWorkBusyError } from '../auth/password-work';
 import { Scope } from '../auth/scope';
 import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, caseListQuery, reportQuery, siteListQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -13,6 +16,12 @@ import { API_CONTEXT } from './tokens';
  * repository with it. Something outside the scope is 404, never 403: a company user must
  * not learn that another company's vehicle or alert exists.
  */
+/** The parts of Express's request that name the client (`ip` honours API_TRUST_PROXY_HOPS). */
+interface ClientAddress {
+  ip?: string;
+  socket: { remoteAddress?: string };
+}
+
 @Controller()
 export class ApiController {
   constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {}
@@ -24,10 +33,22 @@ export class ApiController {
 
   @Post('v1/auth/login')
   @HttpCode(200)
-  async login(@Body() body: unknown): Promise<LoginResponse> {
+  async login(@Body() body: unknown, @Req() request: ClientAddress, @Res({ passthrough: true }) response: ResponseHeaders): Promise<LoginResponse> {
     const { username, password } = parseOr400(loginRequest, body, 'body');
-    const principal = await this.ctx.users.authenticate(username, password);
+    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const attempt = await this.ctx.signIn.attempt(username, address).catch((error: Error) => fail(503, `could not check sign-in limits, retry later (${error.message})`));
+    if (!attempt.allowed) {
+      const seconds = retryAfterSeconds(attempt.retryAfterMs);
+      response.setHeader('Retry-After', String(seconds));
+      return fail(429, `too many failed sign-ins ${attempt.limitedBy === 'username' ? 'for this user name' : 'from this address'}; retry after ${seconds} s`);
+    }
+    const principal = await this.ctx.users.authenticate(username, password).catch((error: unknown) => {
+      if (!(error instanceof PasswordWorkBusyError)) throw error;
+      response.setHeader('Retry-After', String(retryAfterSeconds(error.retryAfterMs)));
+      return fail(503, error.message);
+    });
     if (!principal) return fail(401, 'unknown user or wrong password');
+    await this.ctx.signIn.succeeded(username, address);
     const scope = Scope.of(principal);
     const { token, expiresAtMs } = await this.ctx.tokens.issue(principal);
     return { token, expiresAtMs, user: { ...principal, capabilities: scope.capabilities } };
@@ -57,6 +78,24 @@ export class ApiController {
     const scope = await scopeOf(this.ctx.tokens, auth, 'tracks');
     const q = parseOr400(trackQuery, query, 'query');
     if (!(await this.ctx.vehicles.get(scope, vehicleId))) return notFound('vehicle', vehicleId);
+    return this.trackOf(vehicleId, q);
+  }
+
+  /**
+   * The positions a terminal sent while no vehicle was bound to it: the gateway keeps them
+   * under vehicle id `terminal:<id>` (flagged unregistered). They belong to no company or
+   * region, so admin and operators read them here by terminal id (padded or not), company
+   * users not at all (403). An unknown terminal has an empty track.
+   */
+  @Get('v1/terminals/:terminalId/track')
+  async unregisteredTrack(@Param('terminalId') terminalId: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.tokens, auth, 'terminals.unregistered');
+    const { terminalId: id } = parseOr400(terminalIdParam, { terminalId }, 'path');
+    const q = parseOr400(trackQuery, query, 'query');
+    return this.trackOf(unregisteredVehicleIdOf(canonicalTerminalId(id)), q);
+  }
+
+  private async trackOf(vehicleId: string, q: { fromMs: number; toMs: number; maxPoints?: number | undefined }): Promise<TrackResponse> {
     // libs/storage's playback (one downsampling rule: each bucket's fastest report); maxPoints bounds it.
     const track = await this.ctx.positions.track(vehicleId, q.fromMs, q.toMs, { maxPoints: q.maxPoints ?? this.ctx.maxTrackPoints });
     return {
@@ -66,7 +105,7 @@ export class ApiController {
       downsampled: track.bucketMs > 0,
       bucketMs: track.bucketMs,
       points: track.points.map((p) => ({ tMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg })),
-    } satisfies TrackResponse;
+    };
   }
 
   @Get('v1/alerts')

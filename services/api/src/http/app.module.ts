@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { corsOptionsFor, hardenHttp, type ExpressLike } from '@roadwatch/runtime';
 import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
+import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { API_CONTEXT } from './tokens';
 
 @Module({})
@@ -14,11 +16,22 @@ class ApiHttpModule {
   }
 }
 
-export const createApiHttpApp = async (ctx: ApiContext, staticDir?: string): Promise<NestExpressApplication> => {
+export interface ApiHttpOptions {
+  /** Built web app to serve on the API's own origin. */
+  staticDir?: string | undefined;
+  /** Browser origins allowed cross-origin; none by default. */
+  allowedOrigins: readonly string[];
+  /** Reverse proxies in front (their X-Forwarded-For names the client); 0 by default. */
+  trustProxyHops?: number | undefined;
+}
+
+export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions): Promise<NestExpressApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
+  hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
-  // The built web app on the same origin as the API and socket.io (no CORS in standalone).
-  if (staticDir) app.useStaticAssets(staticDir, { index: 'index.html' });
-  app.enableCors();
+  app.useGlobalPipes(new SafePathParamsPipe());
+  // The built web app on the same origin as the API and socket.io.
+  if (options.staticDir) app.useStaticAssets(options.staticDir, { index: 'index.html' });
+  if (options.allowedOrigins.length > 0) app.enableCors(corsOptionsFor(options.allowedOrigins));
   return app;
 };

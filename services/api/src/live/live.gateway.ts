@@ -96,18 +96,28 @@ export class LiveGateway {
       [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
     );
     this.nsp.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      void options.tokens.verify(typeof token === 'string' ? token : undefined).then((principal) => {
-        if (!principal) return next(new Error('unauthenticated'));
-        const scope = Scope.of(principal);
-        if (!scope.can('live')) return next(new Error('forbidden'));
-        socket.data['scope'] = scope;
-        next();
-      }, next);
+      // Nothing thrown on the handshake path may escape: an exception inside a promise callback
+      // here is an unhandled rejection, which ends the whole process.
+      this.authenticate(socket.handshake.auth).then(
+        (outcome) => (outcome instanceof Scope ? ((socket.data['scope'] = outcome), next()) : next(new Error(outcome))),
+        (error: unknown) => {
+          options.logger.warn({ err: error }, 'live handshake refused after an error');
+          next(new Error('unauthenticated'));
+        },
+      );
     });
     this.nsp.on('connection', (socket) => this.onConnection(socket));
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 1_000);
     this.timer.unref();
+  }
+
+  /** The caller's scope, or why the handshake is refused. */
+  private async authenticate(auth: unknown): Promise<Scope | 'unauthenticated' | 'forbidden'> {
+    const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+    const principal = await this.options.tokens.verify(typeof token === 'string' ? token : undefined);
+    if (!principal) return 'unauthenticated';
+    const scope = Scope.of(principal);
+    return scope.can('live') ? scope : 'forbidden';
   }
 
   /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { Reloader, type Logger } from '@roadwatch/runtime';
-import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, type Queryable, type RelayRecord } from '@roadwatch/storage';
+import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
+import { warnSkippedRoads } from '../rules/libs-position-rules';
 import type { VehicleDirectory } from './vehicle-directory';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
@@ -18,18 +19,24 @@ export const reloadingDirectory = (source: { readonly current: VehicleDirectory 
  * The road index from the `road_speed_zones` table, on top of a GeoJSON file when one is
  * given (ROADS_GEOJSON_FILE; read once). Where both have a segment with the same id, the
  * database's wins: it is the one an administrator edits. The file keeps what the table cannot
- * hold (polygons, per-segment buffers).
+ * hold (polygons, per-segment buffers). A zone too large for the index (stored before the
+ * contract bounded it) is left out with a warning on every load, the rest still loads.
  */
-export const databaseRoadsLoader = (db: Queryable, options: { file?: string | undefined; config?: RulesConfig } = {}): (() => Promise<RoadIndex>) => {
+export const databaseRoadsLoader = (
+  db: Queryable,
+  options: { file?: string | undefined; config?: RulesConfig; logger?: Logger } = {},
+): (() => Promise<RoadIndex>) => {
   const base = options.file ? (JSON.parse(readFileSync(options.file, 'utf8')) as { features?: Array<{ properties?: { segmentId?: unknown } }> }) : undefined;
-  // Fail at start-up, not at the first reload, when the file itself is bad.
+  // Fail at start-up, not at the first reload, when the file itself is bad; say once what it leaves out.
   const config = options.config ?? DEFAULT_RULES_CONFIG;
-  if (base) buildRoadIndex(base, config.roads);
+  if (base) warnSkippedRoads(buildRoadIndex(base, config.roads).skipped, options.logger, options.file as string);
   return async () => {
     const zones = await loadSpeedZoneFeatures(db);
     const fromDb = new Set(zones.features.map((f) => f.properties.segmentId));
     const fileFeatures = (base?.features ?? []).filter((f) => !fromDb.has(String(f.properties?.segmentId)));
-    return buildRoadIndex({ ...base, type: 'FeatureCollection', features: [...fileFeatures, ...zones.features] }, config.roads);
+    const index = buildRoadIndex({ ...base, type: 'FeatureCollection', features: [...fileFeatures, ...zones.features] }, config.roads);
+    warnSkippedRoads(index.skipped.filter((s) => fromDb.has(s.segmentId)), options.logger, 'road_speed_zones');
+    return index;
   };
 };
 
@@ -55,6 +62,8 @@ export interface DatabaseRegistry {
   vehicles?: { readonly current: VehicleRegistry };
   /** Undefined when the roads come from elsewhere. */
   roads?: () => RoadIndex;
+  /** Each WIM station's accuracy class loaded now, by station id (read with the vehicles); undefined when the vehicles come from elsewhere. */
+  wimStationClasses?: () => Readonly<Record<string, number>>;
   /** The 接驳运输 registrations loaded now; undefined when not read from the database. */
   relays?: RelayLookup;
   /** Reload now (an administrator's change in the same process): everything read from the database. */
@@ -66,8 +75,8 @@ export interface DatabaseRegistry {
 
 /**
  * The registry read from PostgreSQL and reloaded every `intervalMs`: vehicles (with their
- * terminals), speed zones and/or 接驳运输 relay registrations. A failed reload keeps the
- * last one (Reloader).
+ * terminals, and the WIM stations' accuracy classes), speed zones and/or 接驳运输 relay
+ * registrations. A failed reload keeps the last one (Reloader).
  */
 export const startDatabaseRegistry = async (options: {
   db: Queryable;
@@ -91,10 +100,14 @@ export const startDatabaseRegistry = async (options: {
         onLoaded: (registry) => logger.debug({ vehicles: registry.size }, 'vehicle registry loaded'),
       })
     : undefined;
+  // The stations are registry data like the vehicles whose weighings they score: read with them.
+  const stations = options.vehicles
+    ? await Reloader.start<Record<string, number>>({ name: 'WIM stations', load: () => loadWimStationClasses(db), intervalMs, logger })
+    : undefined;
   const roads = options.speedZones
     ? await Reloader.start<RoadIndex>({
         name: 'road speed zones',
-        load: databaseRoadsLoader(db, { file: options.roadsFile, ...(options.rulesConfig ? { config: options.rulesConfig } : {}) }),
+        load: databaseRoadsLoader(db, { file: options.roadsFile, logger, ...(options.rulesConfig ? { config: options.rulesConfig } : {}) }),
         intervalMs,
         logger,
         onLoaded: (index) => logger.debug({ segments: index.features.length }, 'road index loaded'),
@@ -105,16 +118,17 @@ export const startDatabaseRegistry = async (options: {
     : undefined;
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
+    ...(stations ? { wimStationClasses: () => stations.current } : {}),
     ...(roads ? { roads: () => roads.current } : {}),
     ...(relays ? { relays: (vehicleId: string, nightDate: string) => relays.current(vehicleId, nightDate) } : {}),
     reload: async () => {
-      await Promise.all([vehicles?.reload(), roads?.reload(), relays?.reload()]);
+      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload()]);
     },
     reloadRelays: async () => {
       await relays?.reload();
     },
     close: async () => {
-      await Promise.all([vehicles?.close(), roads?.close(), relays?.close()]);
+      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close()]);
     },
   };
 };

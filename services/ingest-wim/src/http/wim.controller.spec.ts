@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiError, TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
-import { MemorySeenSet } from '@roadwatch/runtime';
+import { createRateLimit, MemorySeenSet } from '@roadwatch/runtime';
 import { StationKeys } from '../station-keys';
 import { WimIntake } from '../wim-intake.usecase';
 import { createWimHttpApp } from './app.module';
@@ -34,6 +34,7 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
   let app: INestApplication;
   let base: string;
 
+  const roomy = () => ({ rateLimit: createRateLimit({ points: 10_000, windowSeconds: 60, keyPrefix: 'test' }) });
   const makeIntake = (onBus: InProcessBus) =>
     new WimIntake({
       publisher: onBus,
@@ -52,7 +53,7 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
         published.push(...batch.messages.map((m) => m.value));
       },
     });
-    app = await createWimHttpApp(makeIntake(bus), StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'));
+    app = await createWimHttpApp(makeIntake(bus), StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'), roomy());
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -117,7 +118,7 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
   it('answers 503 when the record could not be stored, so the station retries', async () => {
     const closedBus = new InProcessBus();
     await closedBus.close();
-    const failing = await createWimHttpApp(makeIntake(closedBus), StationKeys.parse('ST-HB-001=secret-1'));
+    const failing = await createWimHttpApp(makeIntake(closedBus), StationKeys.parse('ST-HB-001=secret-1'), roomy());
     await failing.listen(0, '127.0.0.1');
     try {
       const response = await fetch(`${await failing.getUrl()}/v1/wim/measurements`, {
@@ -141,5 +142,45 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
     const doc = await readJson(await fetch(`${base}/openapi.json`));
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.schemas.WimStationRecord.required).toContain('axleWeightsKg');
+  });
+
+  it('answers with the security headers, no X-Powered-By and no caching', async () => {
+    const response = await post('/v1/wim/measurements', record({ recordId: 'R-headers' }));
+    expect(response.status).toBe(202);
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a station over its budget with 429 and Retry-After, counting every record of a batch, other stations unaffected', async () => {
+    const throttled: string[] = [];
+    const tight = await createWimHttpApp(makeIntake(bus), StationKeys.parse('ST-HB-001=secret-1,ST-HB-002=secret-2'), {
+      rateLimit: createRateLimit({ points: 3, windowSeconds: 60, keyPrefix: 'tight' }),
+      onThrottled: (stationId) => throttled.push(stationId),
+    });
+    await tight.listen(0, '127.0.0.1');
+    const url = await tight.getUrl();
+    const send = (path: string, body: unknown, key = 'secret-1') =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+    try {
+      expect((await send('/v1/wim/measurements', record({ recordId: 'RL-1' }))).status).toBe(202);
+      // Two records of a batch spend two of the three: the batch passes, then nothing is left.
+      expect((await send('/v1/wim/measurements/batch', { records: [record({ recordId: 'RL-2' }), record({ recordId: 'RL-3' })] })).status).toBe(200);
+      const refused = await send('/v1/wim/measurements', record({ recordId: 'RL-4' }));
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await readJson(refused)).toMatchObject({ statusCode: 429, error: 'rate_limited' });
+      expect(published.some((m) => m.stationRecordId === 'RL-4')).toBe(false);
+      // Another station has its own budget.
+      expect((await send('/v1/wim/measurements', record({ stationId: 'ST-HB-002', recordId: 'RL-5' }), 'secret-2')).status).toBe(202);
+      expect(throttled).toEqual(['ST-HB-001']);
+    } finally {
+      await tight.close();
+    }
   });
 });

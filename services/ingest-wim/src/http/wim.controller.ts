@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Res } from '@nestjs/common';
+import { retryAfterSeconds, type RateLimit, type ResponseHeaders } from '@roadwatch/runtime';
 import { apiErrorOf, describeIssues, type FieldIssue } from '@roadwatch/contracts';
 import { WimIntake, type IntakeOutcome } from '../wim-intake.usecase';
 import { StationKeys } from '../station-keys';
@@ -6,6 +7,14 @@ import { openApiDocument } from './openapi';
 
 export const WIM_INTAKE = Symbol('WimIntake');
 export const STATION_KEYS = Symbol('StationKeys');
+export const STATION_THROTTLE = Symbol('StationThrottle');
+
+/** Each station's budget of records per window, and who to tell when one is refused. */
+export interface StationThrottle {
+  rateLimit: RateLimit;
+  onThrottled?: (stationId: string) => void;
+}
+
 export const MAX_BATCH_RECORDS = 500;
 
 const fail = (status: number, error: string, message: string, issues?: FieldIssue[]): never => {
@@ -21,6 +30,7 @@ export class WimController {
   constructor(
     @Inject(WIM_INTAKE) private readonly intake: WimIntake,
     @Inject(STATION_KEYS) private readonly keys: StationKeys,
+    @Inject(STATION_THROTTLE) private readonly throttle: StationThrottle,
   ) {}
 
   @Get('openapi.json')
@@ -30,8 +40,9 @@ export class WimController {
 
   @Post('v1/wim/measurements')
   @HttpCode(202)
-  async submit(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+  async submit(@Body() body: unknown, @Res({ passthrough: true }) response: ResponseHeaders, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
+    await this.spend(stationId, 1, response);
     const outcome = await this.publishOrUnavailable(() => this.intake.submit(body, stationId));
     if (outcome.status === 'invalid') fail(400, 'validation_failed', describeIssues(outcome.issues), outcome.issues);
     if (outcome.status === 'forbidden') fail(403, 'wrong_station', outcome.reason);
@@ -40,13 +51,15 @@ export class WimController {
 
   @Post('v1/wim/measurements/batch')
   @HttpCode(200)
-  async submitBatch(@Body() body: unknown, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
+  async submitBatch(@Body() body: unknown, @Res({ passthrough: true }) response: ResponseHeaders, @Headers('x-api-key') apiKey?: string): Promise<unknown> {
     const stationId = this.authenticate(apiKey);
     const records = (body as { records?: unknown } | null)?.records;
     if (!Array.isArray(records)) return fail(400, 'validation_failed', 'records: expected an array', [{ field: 'records', message: 'expected an array' }]);
     if (records.length > MAX_BATCH_RECORDS) {
       return fail(413, 'batch_too_large', `at most ${MAX_BATCH_RECORDS} records per batch, got ${records.length}`);
     }
+    // Every record of a batch counts: batching is not a way around the budget.
+    await this.spend(stationId, records.length, response);
     const results: Array<IntakeOutcome & { index: number }> = [];
     for (const [index, record] of records.entries()) {
       results.push({ index, ...(await this.publishOrUnavailable(() => this.intake.submit(record, stationId))) });
@@ -63,6 +76,21 @@ export class WimController {
     const stationId = this.keys.stationFor(apiKey);
     if (!stationId) return fail(401, 'unauthenticated', 'missing or unknown x-api-key');
     return stationId;
+  }
+
+  /** 429 with Retry-After when the station has spent its budget; nothing of the request is taken. */
+  private async spend(stationId: string, records: number, response: ResponseHeaders): Promise<void> {
+    let decision;
+    try {
+      decision = await this.throttle.rateLimit.take(stationId, records);
+    } catch (error) {
+      return fail(503, 'unavailable', `could not check the station's rate limit, retry later (${(error as Error).message})`);
+    }
+    if (decision.allowed) return;
+    this.throttle.onThrottled?.(stationId);
+    const seconds = retryAfterSeconds(decision.retryAfterMs);
+    response.setHeader('Retry-After', String(seconds));
+    fail(429, 'rate_limited', `station ${stationId} is over its budget of records per minute; retry after ${seconds} s`);
   }
 
   /** Kafka unavailable is the platform's fault and temporary: 503 tells the station to retry. */

@@ -1,0 +1,47 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { TokenService } from './tokens';
+
+const SECRET = 'a-test-secret-of-enough-length';
+const NOW_MS = Date.UTC(2026, 11, 6, 4, 0, 0);
+const key = new TextEncoder().encode(SECRET);
+
+/** A token signed with the service's own key, with exactly the claims given (no defaults added). */
+const signed = async (claims: Record<string, unknown>, options: { sub?: string; exp?: number | null; iat?: number | null } = {}): Promise<string> => {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('roadwatch-api');
+  if (options.sub !== undefined) jwt = jwt.setSubject(options.sub);
+  if (options.iat !== null) jwt = jwt.setIssuedAt(options.iat ?? Math.floor(NOW_MS / 1000));
+  if (options.exp !== null) jwt = jwt.setExpirationTime(options.exp ?? Math.floor(NOW_MS / 1000) + 600);
+  return jwt.sign(key);
+};
+
+describe('TokenService.verify: a valid signature is not enough, the claims must name a principal', () => {
+  const tokens = new TokenService(SECRET, 3_600_000, () => NOW_MS);
+
+  it('accepts what it issued', async () => {
+    const { token } = await tokens.issue({ username: 'operator', role: 'operator', regionCode: '11' });
+    expect(await tokens.verify(token)).toEqual({ username: 'operator', role: 'operator', regionCode: '11' });
+  });
+
+  it('refuses a token without exp (it would never expire) or without iat', async () => {
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: 'admin', exp: null }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: 'admin', iat: null }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: 'admin' }))).toEqual({ username: 'admin', role: 'admin' });
+  });
+
+  it('refuses a region that is not a division code (LIKE wildcards, letters, too long) instead of throwing later', async () => {
+    for (const regionCode of ['4%', 'abc', '1', '1234567890123', '', 11]) {
+      expect(await tokens.verify(await signed({ role: 'operator', regionCode }, { sub: 'op' })), String(regionCode)).toBeNull();
+    }
+  });
+
+  it('refuses an unknown role, a missing or empty subject, and a non-string company', async () => {
+    expect(await tokens.verify(await signed({ role: 'root' }, { sub: 'x' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: '' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'company', companyId: 7 }, { sub: 'c' }))).toBeNull();
+    // Claims reach SQL parameters: a NUL or a lone surrogate in them is refused like in any other input.
+    expect(await tokens.verify(await signed({ role: 'company', companyId: 'C1\u0000' }, { sub: 'c' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin' }, { sub: 'ad\ud800min' }))).toBeNull();
+  });
+});

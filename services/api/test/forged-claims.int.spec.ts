@@ -1,0 +1,72 @@
+import { SignJWT } from 'jose';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_NAMESPACE } from '@roadwatch/contracts';
+import { InProcessBus } from '@roadwatch/messaging';
+import type { StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { connectLive, get, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
+
+/** Signed with the API's own secret: only the claims are wrong. */
+const tokenWith = (claims: Record<string, unknown>, withExpiry = true): Promise<string> => {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer('roadwatch-api').setIssuedAt();
+  if (withExpiry) jwt = jwt.setExpirationTime('10m');
+  return jwt.sign(new TextEncoder().encode(JWT_SECRET));
+};
+
+/** The handshake's outcome: 'connected', the connect_error message, or 'no answer' after 10 s. */
+const handshake = (url: string, token: string): Promise<string> =>
+  new Promise((resolve) => {
+    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    const done = (outcome: string): void => {
+      clearTimeout(timer);
+      socket.disconnect();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done('no answer'), 10_000);
+    socket.once('connect', () => done('connected'));
+    socket.once('connect_error', (error: Error) => done(error.message));
+  });
+
+describe('api: validly signed tokens with claims that name no principal', () => {
+  const schema = uniqueName('api_forged').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let testApi: TestApi;
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => void rejections.push(reason);
+
+  beforeAll(async () => {
+    // The bug this guards against ended the process through an unhandled rejection; count them
+    // here instead, so the test fails rather than the worker dying.
+    process.on('unhandledRejection', onRejection);
+    pool = await seededPool(schema);
+    testApi = await startTestApi(bus, pool, schema);
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onRejection);
+    await testApi?.close();
+  });
+
+  it('a socket handshake whose regionCode is not a division code is refused, and nothing escapes the handshake', async () => {
+    const { url } = testApi.api;
+    for (const regionCode of ['44%', 'x', '']) {
+      expect(await handshake(url, await tokenWith({ role: 'operator', regionCode }))).toBe('unauthenticated');
+    }
+    expect(await handshake(url, await tokenWith({ role: 'operator' }, false))).toBe('unauthenticated');
+    expect(rejections).toEqual([]);
+    // The instance still serves: a real user connects, REST answers.
+    const socket = await connectLive(url, testApi.tokens['op-gz']!);
+    expect(socket.connected).toBe(true);
+    socket.disconnect();
+    expect((await get(url, '/v1/vehicles', testApi.tokens['admin'])).status).toBe(200);
+  });
+
+  it('REST answers 401, not 500, to the same tokens', async () => {
+    const { url } = testApi.api;
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'operator', regionCode: '44%' }))).status).toBe(401);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, false))).status).toBe(401);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }))).status).toBe(200);
+  });
+});
