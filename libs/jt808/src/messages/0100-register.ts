@@ -1,4 +1,4 @@
-import { encodeGbk } from '../gbk.js';
+import { decodeGbk, encodeGbk } from '../gbk.js';
 import type { MessageCodec } from './message-codec.js';
 import { readFixedString, readRestString, writeFixedString } from './strings.js';
 
