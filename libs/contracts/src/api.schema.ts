@@ -198,7 +198,7 @@ export type AlertRevisionItem = z.infer<typeof alertRevisionItem>;
  * `GET /v1/alerts/:alertId/revisions`: every revision stored, oldest first. An alert stored
  * before revisions were kept lists its one stored (latest) revision.
  */
-export const alertRevisionsResponse = z.object({ alertId: z.string(), items: z.array(alertRevisionItem) });
+export const alertRevisionsResponse = z.object({ alertId: alertV1.shape.alertId, items: z.array(alertRevisionItem) });
 export type AlertRevisionsResponse = z.infer<typeof alertRevisionsResponse>;
 
 /** `POST /v1/alerts/:alertId/ack` */
