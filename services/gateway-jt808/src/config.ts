@@ -32,9 +32,16 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   /** Reload period of VEHICLE_DIRECTORY=database; a failed reload keeps the last registry. */
   REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   IDLE_TIMEOUT_MS: positiveInt.default(180_000),
+  /** A connection not authenticated (0x0102 accepted) this long after it opened is closed. */
+  AUTH_DEADLINE_MS: positiveInt.default(60_000),
+  /** Bytes outside valid frames allowed per JUNK_WINDOW_MS before the connection is closed. */
+  MAX_JUNK_BYTES_PER_WINDOW: positiveInt.default(16 * 1024),
+  JUNK_WINDOW_MS: positiveInt.default(60_000),
   PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
   PUBLISH_MAX_BATCH: positiveInt.default(2_000),
   MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
+  /** Authenticated sockets stop being read while the event loop runs later than this (register/auth go first). */
+  MAX_EVENT_LOOP_DELAY_MS: positiveInt.default(200),
   COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
   COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
   /**

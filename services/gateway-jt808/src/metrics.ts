@@ -17,7 +17,8 @@ export class GatewayMetrics {
   readonly pausedSockets;
   readonly publishSeconds;
   readonly publishFailures;
-  readonly backpressurePauses;
+  private readonly backpressurePauses;
+  readonly eventLoopDelay;
   private readonly frames;
   private readonly decodeErrors;
   private readonly positions;
@@ -38,7 +39,12 @@ export class GatewayMetrics {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
     ]);
     this.publishFailures = metrics.counter('gateway_kafka_publish_failures_total', 'Batched publishes of positions that failed (their terminals got no 0x8001)');
-    this.backpressurePauses = metrics.counter('gateway_backpressure_pauses_total', 'Times a socket was paused because too many positions awaited Kafka');
+    this.backpressurePauses = metrics.counter(
+      'gateway_backpressure_pauses_total',
+      'Times an authenticated socket was paused: cause kafka (too many positions awaited Kafka) or event-loop (the process ran late)',
+      ['cause'],
+    );
+    this.eventLoopDelay = metrics.gauge('gateway_event_loop_delay_seconds', 'How late the last event-loop probe ran (reading authenticated sockets pauses above MAX_EVENT_LOOP_DELAY_MS)');
     this.frames = metrics.counter('gateway_frames_total', 'Frames received and decoded, by message id', ['message_id']);
     this.decodeErrors = metrics.counter('gateway_decode_errors_total', 'Frames or bytes that failed to decode, by error kind', ['kind']);
     this.positions = metrics.counter('gateway_positions_total', 'Positions accepted for publishing, by source and registration', ['source', 'registered']);
@@ -77,6 +83,9 @@ export class GatewayMetrics {
       this.cache.set(key, child);
     }
     child.inc(count);
+  }
+  backpressurePause(cause: 'kafka' | 'event-loop'): void {
+    this.child(this.backpressurePauses, 'cause', cause).inc();
   }
   disconnect(reason: string): void {
     this.child(this.disconnects, 'reason', reason).inc();
