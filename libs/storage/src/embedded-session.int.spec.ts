@@ -39,11 +39,17 @@ describe('embedded TimescaleDB: a client leaves nothing behind in the shared ses
   };
 
   it('stores WIM records, violations and cases after a failed query (a NUL byte, as a login with one sends)', async () => {
-    await storeOneOfEach(); // the named statements rw_wim_insert / rw_violations_insert now exist in the session
-    // The API's login looks its user name up with such a parameter: PostgreSQL refuses the NUL.
+    // A named statement in the session, as any pg client may prepare one (the repositories did).
+    const named = { name: 'rw_probe', text: 'SELECT count(*)::int AS n FROM wim_measurements' };
+    await storeOneOfEach();
+    expect((await pool.query(named)).rows[0].n).toBe(1);
+    // The API's login looks its user name up with such a parameter: PostgreSQL refuses the NUL,
+    // and pg-pool destroys the client.
     await expect(pool.query('SELECT * FROM companies WHERE name = $1', ['admin\u0000'])).rejects.toMatchObject({ code: '22021' });
     await storeOneOfEach();
     await storeOneOfEach();
+    // The next client prepares the same name again: the old session's statement is gone.
+    expect((await pool.query(named)).rows[0].n).toBe(3);
   });
 
   it('stores after a client failed inside a transaction it opened (the transaction is rolled back)', async () => {
