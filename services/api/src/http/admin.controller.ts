@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { companyDto, vehicleDto } from '@roadwatch/contracts';
+import { companyDto, vehicleDto, vehicleListQuery } from '@roadwatch/contracts';
 import { registryResources, type RegistryResource } from '../registry/registry-resources';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { answerRefusal, notFound, parseOr400 } from './http-errors';
-import { vehicleListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -80,6 +79,7 @@ export class AdminController {
     await this.admin(auth);
     return this.save('vehicles', 'replace', parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body'));
   }
+
 
   // ─── terminals (never with their auth code), drivers, road speed zones, WIM stations, 货运源头单位 source sites ───
 

@@ -1,10 +1,12 @@
-import { companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto, type RegistryEntity } from '@roadwatch/contracts';
+import {
+  companyDto, driverDto, driverListQuery, sourceSiteAdminListQuery, sourceSiteDto, speedZoneDto, speedZoneListQuery, terminalDto, terminalListQuery, vehicleDto, wimStationAdminListQuery, wimStationDto,
+  type RegistryEntity, type VehicleDto,
+} from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
 import type { z } from 'zod';
 import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
-import { driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminalListQuery, wimStationAdminListQuery } from '../http/queries';
-import { missingReference } from './registry-command.error';
+import { conflict, missingReference } from './registry-command.error';
 
 export type Page = { limit: number; offset: number };
 
@@ -63,8 +65,11 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
         return dto;
       },
       checkReferences: async (dto) => {
-        const companyId = dto['companyId'] as string;
-        if (!(await vehicles.companyExists(companyId))) missingReference('companyId', 'company', companyId);
+        const vehicle = dto as unknown as VehicleDto;
+        if (!(await vehicles.companyExists(vehicle.companyId))) missingReference('companyId', 'company', vehicle.companyId);
+        // A plate and colour name one vehicle: another vehicle's is a 409, not a unique-key 500.
+        const holder = await vehicles.otherVehicleWithPlate(vehicle);
+        if (holder !== undefined) conflict(`plate ${vehicle.plate} (colour ${vehicle.plateColour}) is registered to vehicle ${holder}`);
       },
       alsoChanged: (dto) => (typeof dto['terminalId'] === 'string' ? [{ entity: 'terminal', id: dto['terminalId'] }] : []),
     }),
