@@ -11,6 +11,7 @@ import type { StoragePool } from '../pool';
 import { PositionRepository, type PositionInsertMethod } from '../position.repository';
 import { RegistryRepository } from '../registry.repository';
 import { RelayRepository } from '../relay.repository';
+import { appendRegistryChange, inStorageTransaction, OutboxRelay, type OutboxMessage } from '../outbox.repository';
 import { WimRepository } from '../wim.repository';
 import { alert, caseEvent, position, positions, violation, wim } from './fixtures';
 
@@ -528,6 +529,44 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       else expect(second.droppedPartitions).toBeGreaterThan(0);
       expect(await repo.count('OLD:2')).toBe(0);
       expect(await repo.count('DAY:2')).toBe(152); // two days old: kept
+    });
+
+    it('commits a registry write and its registry.changes event together (outbox), or neither; the relay sends them in id order once', async () => {
+      const registry = (db: StoragePool) => new RegistryRepository(db);
+      const changedAtMs = 1_764_000_000_000;
+      const written = await inStorageTransaction(h.pool, async (tx) => {
+        await registry(tx).upsertDriver({ driverId: 'OUTBOX-D1', name: '张三' });
+        const first = await appendRegistryChange(tx, { entity: 'driver', id: 'OUTBOX-D1', change: 'upsert', changedAtMs });
+        const second = await appendRegistryChange(tx, { entity: 'driver', id: 'OUTBOX-D1', change: 'delete', changedAtMs: changedAtMs + 1 });
+        // A second connection inside the transaction would wait forever on the embedded server: refused.
+        await expect(tx.connect()).rejects.toThrow(/transaction/);
+        return [first, second];
+      });
+      expect(written[1]!.revision).toBeGreaterThan(written[0]!.revision);
+      await expect(
+        inStorageTransaction(h.pool, async (tx) => {
+          await registry(tx).upsertDriver({ driverId: 'OUTBOX-D2', name: '李四' });
+          await appendRegistryChange(tx, { entity: 'driver', id: 'OUTBOX-D2', change: 'upsert', changedAtMs });
+          throw new Error('refused after the write');
+        }),
+      ).rejects.toThrow('refused after the write');
+      expect(await registry(h.pool).driver('OUTBOX-D2')).toBeUndefined();
+
+      const sent: Array<{ topic: string } & OutboxMessage> = [];
+      const quiet = { warn: () => undefined };
+      let failures = 0;
+      const down = new OutboxRelay({ pool: h.pool, publish: () => { failures += 1; return Promise.reject(new Error('broker down')); }, logger: quiet, intervalMs: 0 });
+      expect(await down.kick()).toBe(0);
+      expect(failures).toBe(1);
+      const relay = new OutboxRelay({ pool: h.pool, publish: async (topic, messages) => void sent.push(...messages.map((m) => ({ topic, ...m }))), logger: quiet, intervalMs: 0, batchSize: 1 });
+      expect(await relay.kick()).toBe(2);
+      expect(sent).toEqual(written.map((change) => ({ topic: 'registry.changes', key: 'driver:OUTBOX-D1', value: change })));
+      expect(await relay.kick()).toBe(0);
+      await relay.close();
+      // Sent rows are kept for a while, then deleted by a later run.
+      const pruning = new OutboxRelay({ pool: h.pool, publish: async () => undefined, logger: quiet, intervalMs: 0, keepSentMs: 0 });
+      await pruning.kick();
+      expect(Number((await h.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n)).toBe(0);
     });
   });
 }
