@@ -16,3 +16,4 @@ export * from './api.schema';
 export * from './vehicle-registry.schema';
 export * from './registry-admin.schema';
 export * from './relay.schema';
+export * from './users.schema';

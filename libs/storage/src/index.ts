@@ -11,5 +11,5 @@ export * from './registry.repository';
 export * from './daily.repository';
 export * from './quality.repository';
 export * from './relay.repository';
-export { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
+export { inTransaction, msToTs, ownerScopeSql, type OwnerScope, type Queryable } from './sql';
 export * from './registry-snapshot';

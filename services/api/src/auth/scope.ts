@@ -23,12 +23,13 @@ export interface Principal {
  * What a role may call (names from the contract; this table is the only one — the login
  * response hands it to clients). `wim` covers WIM records and the WIM station layer;
  * `sites` the 货运源头单位 source-site layer (a company user: only its own company's sites);
- * `relays` the 接驳运输 relay registrations of the vehicles in scope (a company user: its own).
+ * `relays` the 接驳运输 relay registrations of the vehicles in scope (a company user: its own);
+ * `users.admin` user administration and the audit log.
  */
 export type Capability = ApiCapability;
 
 const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays'],
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'users.admin'],
   operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays'],
   company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
   enforcement: ['wim', 'sites', 'cases'],

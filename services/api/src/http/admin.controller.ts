@@ -89,7 +89,7 @@ export class AdminController {
   }
 
   private async admin(auth: string | undefined): Promise<void> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    await scopeOf(this.ctx.sessions, auth, 'registry.admin');
   }
 
   private changed<T>(value: T): T {
@@ -101,7 +101,7 @@ export class AdminController {
 
   @Get('companies')
   async companies(@Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
     return { items: await this.ctx.vehicles.listCompanies(scope) };
   }
 
@@ -128,7 +128,7 @@ export class AdminController {
 
   @Get('vehicles')
   async vehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
     const q = parseOr400(vehicleListQuery, query, 'query');
     return { items: await this.ctx.vehicles.list(scope, q), limit: q.limit, offset: q.offset };
   }

@@ -6,12 +6,14 @@ import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
+import { UsersController } from './users.controller';
 import { API_CONTEXT } from './tokens';
 
 @Module({})
 class ApiHttpModule {
   static with(ctx: ApiContext): DynamicModule {
-    return { module: ApiHttpModule, controllers: [ApiController, AdminController, RelaysController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
+    // UsersController before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's /v1/admin/:resource.
+    return { module: ApiHttpModule, controllers: [ApiController, UsersController, AdminController, RelaysController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
   }
 }
 
