@@ -182,6 +182,19 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(exports.body.items[0]).toMatchObject({ actor: 'admin', outcome: 'success', changes: { filters: { after: { fromMs } } } });
   });
 
+  it('documents the user, audit and password routes in /openapi.json from the contracts\' schemas', async () => {
+    const doc = (await get(url, '/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/v1/me', '/v1/me/password', '/v1/admin/users', '/v1/admin/users/{username}', '/v1/admin/users/{username}/disable', '/v1/admin/users/{username}/enable',
+      '/v1/admin/users/{username}/reset-password', '/v1/admin/users/{username}/sign-ins', '/v1/admin/audit', '/v1/admin/audit.csv',
+    ]));
+    expect(doc.components.schemas.CreateUserRequest.required).toEqual(expect.arrayContaining(['username', 'role']));
+    expect(doc.components.schemas.ChangePasswordRequest.properties.newPassword.minLength).toBe(10);
+    expect(Object.keys(doc.components.schemas.AuditEntry.properties)).toEqual(expect.arrayContaining(['actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes']));
+    expect(doc.paths['/v1/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['actor', 'action', 'fromMs', 'toMs', 'limit', 'offset']));
+    expect(doc.components.schemas.LoginResponse.properties.user.required).toContain('mustChangePassword');
+  });
+
   it('the audit log is append-only: UPDATE, DELETE of a recent row and TRUNCATE are refused by the database', async () => {
     await expect(pool.query(`UPDATE audit_log SET actor = 'someone-else'`)).rejects.toThrow(/append-only/);
     await expect(pool.query(`DELETE FROM audit_log`)).rejects.toThrow(/kept 3 years/);

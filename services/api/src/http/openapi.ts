@@ -30,8 +30,8 @@ const params = (s: z.ZodType, path: string[] = []): unknown[] => {
 
 const errors = {
   '400': { description: 'invalid request; `issues` names each bad field', ...json('Error') },
-  '401': { description: 'missing, invalid or expired token', ...json('Error') },
-  '403': { description: 'the role may not use this endpoint', ...json('Error') },
+  '401': { description: 'missing, invalid or expired token, or its user was disabled, deleted or changed since', ...json('Error') },
+  '403': { description: 'the role may not use this endpoint, or the user must change its password first (POST /v1/me/password)', ...json('Error') },
 };
 const notFound = { '404': { description: 'does not exist, or is outside the caller\'s scope', ...json('Error') } };
 
@@ -92,12 +92,67 @@ export const openApiDocument = {
       CaseCloseRequest: schema(c.caseCloseRequest),
       RelayRequest: schema(c.relayRequest),
       Relay: schema(c.relayItem),
+      User: schema(c.userItem),
+      CreateUserRequest: schema(c.createUserRequest),
+      UpdateUserRequest: schema(c.updateUserRequest),
+      ResetPasswordRequest: schema(c.resetPasswordRequest),
+      PasswordIssued: schema(c.passwordIssued),
+      ChangePasswordRequest: schema(c.changePasswordRequest),
+      AuditEntry: schema(c.auditItem),
     },
   },
   security: [{ bearer: [] }],
   paths: {
     '/v1/auth/login': {
       post: { summary: 'Log in; the token goes in `Authorization: Bearer` and the socket.io handshake `auth.token`', security: [], requestBody: { required: true, ...json('LoginRequest') }, responses: { '200': json('LoginResponse'), ...errors } },
+    },
+    '/v1/me': { get: { summary: 'The signed-in user, its capabilities and whether it must change its password (answers while it must)', responses: { '200': json('User'), ...errors } } },
+    '/v1/me/password': {
+      post: {
+        summary: 'Change one\'s own password (allowed while it must be changed): the current one, and a new one of ≥ 10 characters that is not the user name and not guessable (zxcvbn score ≥ 3). Answers a fresh token; the user\'s other sessions end. 400 names body.newPassword or body.currentPassword',
+        requestBody: { required: true, ...json('ChangePasswordRequest') },
+        responses: { '200': json('LoginResponse'), ...errors },
+      },
+    },
+    '/v1/admin/users': {
+      get: { summary: 'Users (admin)', parameters: params(c.userListQuery), responses: { '200': pageOf('User'), ...errors } },
+      post: {
+        summary: 'Create a user (admin). Without `password` a one-time temporary password is made and returned once; either way the user must change it at first sign-in. A company user names an existing company; only operators and enforcement users have a region',
+        requestBody: { required: true, ...json('CreateUserRequest') },
+        responses: { '201': json('PasswordIssued'), ...conflict, ...errors },
+      },
+    },
+    '/v1/admin/users/{username}': {
+      get: { summary: 'One user (admin)', parameters: params(z.object({}), ['username']), responses: { '200': json('User'), ...errors, ...notFound } },
+      put: {
+        summary: 'Replace role, company, region and display name (admin; fields left out are cleared). A change of role, company or region ends the user\'s sessions within the session bound',
+        parameters: params(z.object({}), ['username']),
+        requestBody: { required: true, ...json('UpdateUserRequest') },
+        responses: { '200': json('User'), ...errors, ...notFound },
+      },
+    },
+    '/v1/admin/users/{username}/disable': { post: { summary: 'Disable a user (admin; not oneself, 409): its sessions and sockets end within the session bound', parameters: params(z.object({}), ['username']), responses: { '200': json('User'), ...conflict, ...errors, ...notFound } } },
+    '/v1/admin/users/{username}/enable': { post: { summary: 'Enable a user again (admin)', parameters: params(z.object({}), ['username']), responses: { '200': json('User'), ...errors, ...notFound } } },
+    '/v1/admin/users/{username}/reset-password': {
+      post: {
+        summary: 'Reset a password (admin): the given one, or a one-time temporary one returned once; the user must change it at next sign-in and its sessions end',
+        parameters: params(z.object({}), ['username']),
+        requestBody: { required: false, ...json('ResetPasswordRequest') },
+        responses: { '200': json('PasswordIssued'), ...errors, ...notFound },
+      },
+    },
+    '/v1/admin/users/{username}/sign-ins': {
+      get: { summary: 'The user\'s sign-ins, successful or failed with their reason and client address, newest first (admin)', parameters: params(c.auditListQuery, ['username']), responses: { '200': pageOf('AuditEntry'), ...errors } },
+    },
+    '/v1/admin/audit': {
+      get: { summary: 'The audit log, newest first (admin): every admin action with actor, target, before/after and client address, every sign-in. Filters actor, action, target, fromMs/toMs', parameters: params(c.auditListQuery), responses: { '200': pageOf('AuditEntry'), ...errors } },
+    },
+    '/v1/admin/audit.csv': {
+      get: {
+        summary: 'The filtered audit log as CSV (UTF-8 with BOM, oldest first, at most 100,000 rows — `X-Truncated` when cut); limit/offset are ignored. The export is itself audited',
+        parameters: params(c.auditListQuery),
+        responses: { '200': { description: 'CSV: auditId, at, actor, action, target, outcome, reason, clientAddress, changes (JSON)', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors },
+      },
     },
     '/v1/vehicles': { get: { summary: 'Vehicles in scope with latest position and status', parameters: params(vehicleListQuery), responses: { '200': pageOf('Vehicle'), ...errors } } },
     '/v1/vehicles/{vehicleId}': { get: { summary: 'One vehicle', parameters: params(z.object({}), ['vehicleId']), responses: { '200': json('Vehicle'), ...errors, ...notFound } } },
