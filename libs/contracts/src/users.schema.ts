@@ -93,7 +93,11 @@ export const userListQuery = z.object({
 
 // ─── audit log ───
 
-/** What the audit log records. `auth.*` are sign-ins and password changes by the user; `user.*` and `audit.*` are admin actions. */
+/**
+ * What the audit log records. `auth.*` are sign-ins and password changes by the user; `user.*`,
+ * `registry.*` (companies, vehicles, terminals, drivers, speed zones, WIM stations, source sites;
+ * target `<resource>/<id>`) and `audit.*` are admin actions.
+ */
 export const auditAction = z.enum([
   'auth.sign_in',
   'auth.change_password',
@@ -104,6 +108,9 @@ export const auditAction = z.enum([
   'user.reset_password',
   'user.bootstrap',
   'audit.export',
+  'registry.create',
+  'registry.update',
+  'registry.delete',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

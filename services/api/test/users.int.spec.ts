@@ -182,6 +182,18 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(exports.body.items[0]).toMatchObject({ actor: 'admin', outcome: 'success', changes: { filters: { after: { fromMs } } } });
   });
 
+  it('registry administration lands in the audit log too: who, what, which record, the fields before and after', async () => {
+    expect((await send(url, 'PUT', '/v1/admin/companies/C3', { companyId: 'C3', name: '南京玄武货运', regionCode: '320102' }, admin)).status).toBe(200);
+    expect((await post(url, '/v1/admin/drivers', { driverId: 'D-AUDIT', name: '钱师傅', companyId: 'C3' }, admin)).status).toBe(201);
+    expect((await send(url, 'DELETE', '/v1/admin/drivers/D-AUDIT', undefined, admin)).status).toBe(204);
+    const log = (await get(url, '/v1/admin/audit?actor=admin&limit=3', admin)).body.items;
+    expect(log.map((i: { action: string; target: string }) => `${i.action} ${i.target}`)).toEqual(['registry.delete drivers/D-AUDIT', 'registry.create drivers/D-AUDIT', 'registry.update companies/C3']);
+    expect(log[2].changes).toEqual({ name: { before: '公司C3', after: '南京玄武货运' } });
+    expect(log[1].changes).toMatchObject({ name: { after: '钱师傅' }, companyId: { after: 'C3' } });
+    expect(log[0].changes).toMatchObject({ name: { before: '钱师傅' } });
+    expect(log[0].clientAddress).toMatch(/127\.0\.0\.1/);
+  });
+
   it('documents the user, audit and password routes in /openapi.json from the contracts\' schemas', async () => {
     const doc = (await get(url, '/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
