@@ -62,6 +62,7 @@ function bench(name: string, run: () => unknown, unitsPerRun = 1, unit = 'frames
 console.log(`JT/T 808 codec, one core, Node ${process.version}`);
 console.log(`0x0200 real: ${REAL_0200.length} B, generated: ${GENERATED_0200.length} B; 0x0704 real: ${REAL_0704.length} B with 8 positions`);
 bench('decode 0x0200 (real terminal frame, 5 std + 6 vendor items)', () => decodeFrame(REAL_0200));
+bench('decode 0x0200 (real terminal frame), lenient', () => decodeFrame(REAL_0200, { lenient: true }));
 bench('decode 0x0200 (generated, 8 typed items)', () => decodeFrame(GENERATED_0200));
 bench('encode 0x0200 (8 typed items)', () => encodeFrame(header, report));
 bench('re-encode decoded 0x0200 (real frame)', (() => {
@@ -78,6 +79,14 @@ bench(
   'stream decoder: de-frame + decode 0x0200 in 1460 B chunks',
   () => {
     const decoder = new Jt808StreamDecoder();
+    for (let at = 0; at < stream.length; at += 1460) decoder.push(stream.subarray(at, at + 1460), 0);
+  },
+  100,
+);
+bench(
+  'stream decoder, lenient (the gateway default): same stream',
+  () => {
+    const decoder = new Jt808StreamDecoder({ lenient: true });
     for (let at = 0; at < stream.length; at += 1460) decoder.push(stream.subarray(at, at + 1460), 0);
   },
   100,

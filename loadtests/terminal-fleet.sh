@@ -2,6 +2,7 @@
 # Starts the gateway as its own process against the real Kafka, then the terminal fleet.
 #   bash loadtests/terminal-fleet.sh [terminal-fleet.ts options]   e.g. --connections 10000 --interval-ms 500
 #   bash loadtests/terminal-fleet.sh --idle --connections 19000
+#   GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/gateway-prof" bash loadtests/terminal-fleet.sh …   # profile the gateway
 # Needs `bash deploy/local/infra.sh up` (Kafka on 127.0.0.1:9092).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,7 +28,7 @@ export IDLE_TIMEOUT_MS=${IDLE_TIMEOUT_MS:-600000}
 
 # node directly (not via npx) so that $! is the gateway's own pid for /proc/<pid>/status.
 NODE_BIN="$(npx --no-install which node 2>/dev/null || command -v node)"
-"$NODE_BIN" --import tsx services/gateway-jt808/src/main.ts >/tmp/gateway-jt808-loadtest.log 2>&1 &
+"$NODE_BIN" ${GATEWAY_NODE_ARGS:-} --import tsx services/gateway-jt808/src/main.ts >/tmp/gateway-jt808-loadtest.log 2>&1 &
 GATEWAY_PID=$!
 trap 'kill $GATEWAY_PID 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 120); do

@@ -11,6 +11,11 @@
  * answers after Kafka acknowledged), p50/p99 frame-to-ack latency and the gateway's RSS
  * per connection (from /proc/<pid>/status). `--idle` only connects and heartbeats.
  * The terminals are spread over `--workers` child processes.
+ *
+ * Registration under load (issue #10 item 11): `--reporting-first 2000` registers 2,000
+ * terminals first and lets them report for `--settle-s` seconds before the others connect;
+ * the figures then say how many of the late ones completed register + authenticate within
+ * `--register-window-s` and how long it took them (p50/p99/max from their connect).
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,6 +38,9 @@ const { values: args } = parseArgs({
     idle: { type: 'boolean', default: false },
     'worker-index': { type: 'string' },
     'connect-concurrency': { type: 'string', default: '500' },
+    'reporting-first': { type: 'string', default: '0' },
+    'settle-s': { type: 'string', default: '10' },
+    'register-window-s': { type: 'string', default: '0' },
   },
 });
 
@@ -41,6 +49,9 @@ const WORKERS = Number(args.workers);
 const intervalMs = Number(args['interval-ms']);
 const batchEvery = Number(args['batch-every']);
 const batchSize = Number(args['batch-size']);
+const reportingFirst = Number(args['reporting-first']);
+/** 0 = wait for every terminal (each failure costs the 60 s answer timeout, twice). */
+const registerWindowS = Number(args['register-window-s']);
 
 interface Progress {
   type: 'progress';
@@ -49,6 +60,9 @@ interface Progress {
   ackedPositions: number;
   sentPositions: number;
   latencies: number[];
+  /** Register + authenticate durations (ms from connect) of terminals that connected after the first group. */
+  registrationsMs: number[];
+  lateConnected: number;
 }
 
 // ---------------------------------------------------------------- worker
@@ -61,15 +75,19 @@ const runWorker = async (index: number): Promise<void> => {
   let ackedPositions = 0;
   let sentPositions = 0;
   let latencies: number[] = [];
+  let registrationsMs: number[] = [];
+  let lateConnected = 0;
   const terminals: TestTerminal[] = [];
-  const report = () => process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies } satisfies Progress);
+  const report = () => process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies, registrationsMs, lateConnected } satisfies Progress);
   setInterval(() => {
     report();
     latencies = [];
+    registrationsMs = [];
   }, 1000).unref();
 
-  const connectOne = async (i: number): Promise<void> => {
+  const connectOne = async (i: number, late: boolean): Promise<void> => {
     const vehicle = mine[i]!;
+    const startedMs = performance.now();
     try {
       const terminal = await TestTerminal.connect({
         host: args.host!,
@@ -79,6 +97,10 @@ const runWorker = async (index: number): Promise<void> => {
         answerTimeoutMs: 60_000,
       });
       await terminal.registerAndAuthenticate(vehicle.facts.plate, vehicle.facts.plateColour);
+      if (late) {
+        lateConnected++;
+        registrationsMs.push(performance.now() - startedMs);
+      }
       // Frame-to-ack bookkeeping: serial → (sent at, positions in the frame).
       const pending = new Map<number, { at: number; count: number }>();
       terminal.onMessage((message) => {
@@ -122,12 +144,19 @@ const runWorker = async (index: number): Promise<void> => {
   };
 
   const concurrency = Number(args['connect-concurrency']);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < mine.length) await connectOne(next++);
-    }),
-  );
+  const connectRange = async (from: number, to: number, late: boolean): Promise<void> => {
+    let next = from;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < to) await connectOne(next++, late);
+      }),
+    );
+  };
+  // This worker's share of the first group (terminal i belongs to worker i % WORKERS).
+  const firstShare = fleet.slice(0, reportingFirst).filter((_, i) => i % WORKERS === index).length;
+  await connectRange(0, firstShare, false);
+  if (firstShare > 0) await new Promise((resolve) => setTimeout(resolve, Number(args['settle-s']) * 1000));
+  await connectRange(firstShare, mine.length, reportingFirst > 0);
   report();
   await new Promise(() => undefined);
 };
@@ -147,21 +176,35 @@ const runParent = async (): Promise<void> => {
   const state = new Map<number, Progress>();
   const latencies: number[] = [];
   let measuring = false;
+  const registrationsMs: number[] = [];
   const children = Array.from({ length: WORKERS }, (_, i) => {
     const child = fork(process.argv[1]!, [...process.argv.slice(2), '--worker-index', String(i)], { stdio: 'inherit' });
     child.on('message', (message: Progress) => {
       state.set(i, message);
+      registrationsMs.push(...message.registrationsMs);
       if (measuring) latencies.push(...message.latencies);
     });
     return child;
   });
-  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'sentPositions') => [...state.values()].reduce((sum, p) => sum + p[key], 0);
+  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'sentPositions' | 'lateConnected') => [...state.values()].reduce((sum, p) => sum + p[key], 0);
   const started = Date.now();
-  while (total('connected') + total('failed') < N) {
+  const windowEndsMs = registerWindowS > 0 ? started + registerWindowS * 1000 : Infinity;
+  while (total('connected') + total('failed') < N && Date.now() < windowEndsMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     process.stdout.write(`\rconnected ${total('connected')} / ${N} (failed ${total('failed')}) after ${((Date.now() - started) / 1000).toFixed(0)} s   `);
   }
-  console.log(`\nall ${total('connected')} terminals registered and authenticated in ${((Date.now() - started) / 1000).toFixed(1)} s (${total('failed')} failed)`);
+  console.log(`\n${total('connected')} of ${N} terminals registered and authenticated in ${((Date.now() - started) / 1000).toFixed(1)} s (${total('failed')} failed)`);
+  if (reportingFirst > 0) {
+    registrationsMs.sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        reportingFirst,
+        lateTerminals: N - reportingFirst,
+        lateRegisteredAndAuthenticated: total('lateConnected'),
+        lateRegistrationMs: { p50: Math.round(percentile(registrationsMs, 50)), p99: Math.round(percentile(registrationsMs, 99)), max: Math.round(registrationsMs.at(-1) ?? NaN) },
+      }),
+    );
+  }
   const connectedKb = pid ? rssKb(pid) : NaN;
   await new Promise((resolve) => setTimeout(resolve, Number(args['warmup-s']) * 1000));
   measuring = true;

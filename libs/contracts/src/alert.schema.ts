@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, safeJsonObject, safeString } from './safe-string';
 import { epochMs, severity } from './common.schema';
 
 export const alertRule = z.enum([
@@ -27,13 +28,13 @@ export type AlertLevel = z.infer<typeof alertLevel>;
  */
 export const alertV1 = z.object({
   v: z.literal(1),
-  alertId: z.string().min(1),
+  alertId: safeString().min(1),
   revision: z.number().int().nonnegative().default(0),
-  vehicleId: z.string().min(1),
-  plate: z.string().optional(),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
-  driverId: z.string().optional(),
+  vehicleId: safeString().min(1),
+  plate: safeString().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
+  driverId: safeString().optional(),
   rule: alertRule,
   level: alertLevel,
   severity,
@@ -47,13 +48,13 @@ export const alertV1 = z.object({
    * Chinese, the text shown by default (the UI is Chinese-first): the regulator's terms
    * (超速, 疲劳驾驶, 超限…) with the figures.
    */
-  summary: z.string(),
+  summary: freeText(),
   /** `summary` in English, same figures; shown when the UI language is English. Optional: older alerts have none. */
-  summaryEn: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).default({}),
+  summaryEn: freeText().optional(),
+  details: safeJsonObject().default({}),
   evidence: z.object({
     positions: z.array(z.object({ deviceTimeMs: epochMs, latitudeDeg: z.number(), longitudeDeg: z.number(), speedKmh: z.number() })).optional(),
-    wimMeasurementId: z.string().optional(),
+    wimMeasurementId: safeString().optional(),
   }).default({}),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, safeJsonObject, safeString } from './safe-string';
 import { alertV1 } from './alert.schema';
 import { caseParty } from './case-event.schema';
 import { divisionCode, epochMs, plateColour, vehicleClass } from './common.schema';
@@ -15,19 +16,19 @@ export type ApiRole = z.infer<typeof apiRole>;
 
 /** `POST /v1/auth/login` */
 export const loginRequest = z.object({
-  username: z.string().min(1).max(100),
-  password: z.string().min(1).max(200),
+  username: safeString().min(1).max(100),
+  password: safeString().min(1).max(200),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
 export const apiUser = z.object({
-  username: z.string(),
+  username: safeString(),
   role: apiRole,
   /** For `company` users: the only company whose data they ever see. */
-  companyId: z.string().optional(),
+  companyId: safeString().optional(),
   /** For `operator` users: the administrative-division prefix they see (e.g. `4401`). */
-  regionCode: z.string().optional(),
-  displayName: z.string().optional(),
+  regionCode: safeString().optional(),
+  displayName: safeString().optional(),
 });
 export type ApiUser = z.infer<typeof apiUser>;
 
@@ -36,12 +37,13 @@ export type ApiUser = z.infer<typeof apiUser>;
  * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
  * `relays`: 接驳运输 relay registrations (`/v1/relays`); `users.admin`: user administration and the audit log.
  */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'users.admin']);
+/** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
   /** Bearer token for `Authorization: Bearer …` and for the socket.io handshake `auth.token`. */
-  token: z.string(),
+  token: safeString(),
   expiresAtMs: epochMs,
   /** The signed-in user and what their role may call — clients show only that, never a copy of the role table. */
   user: apiUser.extend({
@@ -69,19 +71,19 @@ export const latestPositionDto = z.object({
   headingDeg: z.number(),
   accOn: z.boolean().optional(),
   /** The driver the terminal reported with this fix (0x0702 IC card), when it reported one. */
-  driverId: z.string().optional(),
+  driverId: safeString().optional(),
 });
 export type LatestPositionDto = z.infer<typeof latestPositionDto>;
 
 /** `GET /v1/vehicles` item and `GET /v1/vehicles/:vehicleId`. */
 export const vehicleListItem = z.object({
-  vehicleId: z.string(),
-  plate: z.string(),
+  vehicleId: safeString(),
+  plate: safeString(),
   plateColour,
   vehicleClass,
-  companyId: z.string().optional(),
-  companyName: z.string().optional(),
-  regionCode: z.string().optional(),
+  companyId: safeString().optional(),
+  companyName: safeString().optional(),
+  regionCode: safeString().optional(),
   axleCount: z.number().int().optional(),
   status: vehicleStatus,
   latest: latestPositionDto.nullable(),
@@ -89,7 +91,7 @@ export const vehicleListItem = z.object({
    * The driver of the latest report (`latest.driverId`, a 0x0702 IC card), named when the
    * registry knows that driver id. Absent when the latest report carries no driver.
    */
-  driver: z.object({ driverId: z.string(), name: z.string().optional() }).optional(),
+  driver: z.object({ driverId: safeString(), name: safeString().optional() }).optional(),
   /**
    * Today (Asia/Shanghai) from the daily aggregate `vehicle_daily`, as fresh as its last
    * refresh (`throughMs` = the last report it includes). Absent when it has no row for today.
@@ -98,7 +100,7 @@ export const vehicleListItem = z.object({
    */
   today: z
     .object({
-      date: z.string(),
+      date: safeString(),
       drivingHoursEstimate: z.number().nonnegative(),
       mileageKm: z.number().optional(),
       reports: z.number().int(),
@@ -119,7 +121,7 @@ export const trackPoint = z.object({
 export type TrackPoint = z.infer<typeof trackPoint>;
 
 export const trackResponse = z.object({
-  vehicleId: z.string(),
+  vehicleId: safeString(),
   fromMs: epochMs,
   toMs: epochMs,
   /** True when the range held more points than `maxPoints` and was bucketed. */
@@ -132,9 +134,9 @@ export type TrackResponse = z.infer<typeof trackResponse>;
 // ─── alerts ────────────────────────────────────────────────────────────────────────
 
 export const alertAck = z.object({
-  byUsername: z.string(),
+  byUsername: safeString(),
   atMs: epochMs,
-  comment: z.string(),
+  comment: freeText(),
 });
 export type AlertAck = z.infer<typeof alertAck>;
 
@@ -174,7 +176,7 @@ export const alertItem = alertV1
 export type AlertItem = z.infer<typeof alertItem>;
 
 /** `POST /v1/alerts/:alertId/ack` */
-export const ackAlertRequest = z.object({ comment: z.string().min(1).max(2000) });
+export const ackAlertRequest = z.object({ comment: freeText().min(1).max(2000) });
 export type AckAlertRequest = z.infer<typeof ackAlertRequest>;
 
 // ─── live feed (socket.io namespace `/live`) ──────────────────────────────────────
@@ -216,7 +218,7 @@ export type Bbox = z.infer<typeof bbox>;
 export const liveSubscribe = z
   .object({
     viewport: bbox.optional(),
-    companyId: z.string().min(1).optional(),
+    companyId: safeString().min(1).optional(),
     /** Also receive alerts for the subscribed scope (default true). */
     alerts: z.boolean().default(true),
   })
@@ -228,14 +230,14 @@ export type LiveSubscribe = z.input<typeof liveSubscribe>;
 
 export const liveSubscribeAck = z.union([
   z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  z.object({ ok: z.literal(false), error: safeString() }),
 ]);
 export type LiveSubscribeAck = z.infer<typeof liveSubscribeAck>;
 
 export const livePosition = z.object({
-  vehicleId: z.string(),
-  plate: z.string().optional(),
-  companyId: z.string().optional(),
+  vehicleId: safeString(),
+  plate: safeString().optional(),
+  companyId: safeString().optional(),
   deviceTimeMs: epochMs,
   latitudeDeg: z.number(),
   longitudeDeg: z.number(),
@@ -253,16 +255,16 @@ export const positionsBatch = z.object({
 });
 export type PositionsBatch = z.infer<typeof positionsBatch>;
 
-export const alertAckEvent = z.object({ alertId: z.string(), vehicleId: z.string(), ack: alertAck });
+export const alertAckEvent = z.object({ alertId: safeString(), vehicleId: safeString(), ack: alertAck });
 export type AlertAckEvent = z.infer<typeof alertAckEvent>;
 
 // ─── WIM, reports, registry ───────────────────────────────────────────────────────
 
 export const wimRecordItem = z.object({
-  measurementId: z.string(),
-  stationId: z.string(),
+  measurementId: safeString(),
+  stationId: safeString(),
   measuredAtMs: epochMs,
-  plate: z.string(),
+  plate: safeString(),
   plateColour,
   axleCount: z.number().int(),
   grossKg: z.number(),
@@ -277,14 +279,14 @@ export type WimRecordItem = z.infer<typeof wimRecordItem>;
  * WGS-84/CGCS2000 and absent when the registry has none (such a station is listed, not drawn).
  */
 export const wimStationItem = z.object({
-  stationId: z.string(),
-  name: z.string(),
+  stationId: safeString(),
+  name: safeString(),
   /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
   kind: z.enum(['fixed', 'non_site', 'source']),
   /** JJG 907 accuracy class as a percentage. */
   accuracyClassPct: z.number().optional(),
-  regionCode: z.string().optional(),
-  roadName: z.string().optional(),
+  regionCode: safeString().optional(),
+  roadName: safeString().optional(),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),
 });
@@ -292,12 +294,12 @@ export type WimStationItem = z.infer<typeof wimStationItem>;
 
 /** `GET /v1/source-sites` item: a 货运源头单位 loading site (quarry, logistics park, …). */
 export const sourceSiteItem = z.object({
-  sourceSiteId: z.string(),
-  name: z.string(),
+  sourceSiteId: safeString(),
+  name: safeString(),
   /** The registered company operating the site, when it is one. */
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
-  address: z.string().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
+  address: safeString().optional(),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),
 });
@@ -305,14 +307,14 @@ export type SourceSiteItem = z.infer<typeof sourceSiteItem>;
 
 /** `GET /v1/reports/companies?fromMs=&toMs=` */
 export const companyReportRow = z.object({
-  companyId: z.string(),
-  companyName: z.string().optional(),
+  companyId: safeString(),
+  companyName: safeString().optional(),
   vehicles: z.number().int(),
   /** Vehicles with at least one position in the range (上线率 = online / vehicles). */
   vehiclesOnline: z.number().int(),
   onlineRate: z.number(),
   violations: z.number().int(),
-  violationsByRule: z.record(z.string(), z.number().int()),
+  violationsByRule: z.record(safeString(), z.number().int()),
   mileageKm: z.number(),
   drivingHours: z.number(),
   /**
@@ -335,10 +337,10 @@ export const companyReportResponse = z.object({ fromMs: epochMs, toMs: epochMs, 
 export type CompanyReportResponse = z.infer<typeof companyReportResponse>;
 
 export const companyDto = z.object({
-  companyId: z.string().min(1).max(64),
-  name: z.string().min(1).max(200),
-  regionCode: z.string().min(2).max(12),
-  licenceNo: z.string().max(64).optional(),
+  companyId: safeString().min(1).max(64),
+  name: safeString().min(1).max(200),
+  regionCode: safeString().min(2).max(12),
+  licenceNo: safeString().max(64).optional(),
 });
 export type CompanyDto = z.infer<typeof companyDto>;
 
@@ -350,16 +352,16 @@ export type CompanyDto = z.infer<typeof companyDto>;
  * the driver's points.
  */
 export const vehicleDto = z.object({
-  vehicleId: z.string().min(1).max(64),
-  plate: z.string().min(1).max(16),
+  vehicleId: safeString().min(1).max(64),
+  plate: safeString().min(1).max(16),
   plateColour,
   vehicleClass,
-  companyId: z.string().min(1),
+  companyId: safeString().min(1),
   regionCode: divisionCode.optional(),
   /** 车辆所有人 on the 行驶证. */
-  ownerName: z.string().min(1).max(100).optional(),
+  ownerName: safeString().min(1).max(100).optional(),
   /** 道路运输证 number. */
-  transportCertNo: z.string().min(1).max(64).optional(),
+  transportCertNo: safeString().min(1).max(64).optional(),
   /** 班线里程 one way, long-distance buses. */
   routeKm: z.number().positive().max(5_000).optional(),
   /** Trip length of the current 包车 record, tour coaches. */
@@ -375,7 +377,7 @@ export const vehicleDto = z.object({
   /** 行驶证 最大允许总质量. */
   registeredMaxGrossKg: z.number().positive().max(200_000).optional(),
   /** Binds this terminal (SIM number) to the vehicle. */
-  terminalId: z.string().optional(),
+  terminalId: safeString().optional(),
 });
 export type VehicleDto = z.infer<typeof vehicleDto>;
 
@@ -385,12 +387,12 @@ export const caseStatus = z.enum(['opened', 'decided', 'reported', 'closed']);
 
 /** `GET /v1/cases` item. */
 export const caseListItem = z.object({
-  caseId: z.string(),
-  violationId: z.string(),
-  vehicleId: z.string(),
-  plate: z.string().optional(),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
+  caseId: safeString(),
+  violationId: safeString(),
+  vehicleId: safeString(),
+  plate: safeString().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
   status: caseStatus,
   openedAtMs: epochMs,
   decidedAtMs: epochMs.optional(),
@@ -398,7 +400,7 @@ export const caseListItem = z.object({
   reportedAtMs: epochMs.optional(),
   closedAtMs: epochMs.optional(),
   measuredAtMs: epochMs.optional(),
-  stationId: z.string().optional(),
+  stationId: safeString().optional(),
   confirmedGrossKg: z.number().optional(),
   excessKg: z.number().optional(),
   isBaiDunWang: z.boolean(),
@@ -413,10 +415,10 @@ export const caseParticipant = z.object({
   party: caseParty,
   /** False: "unidentified, to be established by the officer". */
   identified: z.boolean(),
-  partyRef: z.string().optional(),
-  name: z.string().optional(),
-  licenceNo: z.string().optional(),
-  details: z.record(z.string(), z.unknown()),
+  partyRef: safeString().optional(),
+  name: safeString().optional(),
+  licenceNo: safeString().optional(),
+  details: safeJsonObject(),
 });
 
 export const casePenalty = z.object({
@@ -427,36 +429,36 @@ export const casePenalty = z.object({
   minYuan: z.number().optional(),
   maxYuan: z.number().optional(),
   /** Source unit: one range per conduct while the conduct is not established. */
-  ranges: z.array(z.object({ conduct: z.string(), minYuan: z.number(), maxYuan: z.number(), basis: z.string(), basisEn: z.string().optional() })).optional(),
+  ranges: z.array(z.object({ conduct: safeString(), minYuan: z.number(), maxYuan: z.number(), basis: safeString(), basisEn: safeString().optional() })).optional(),
   points: z.number().int().optional(),
   warning: z.boolean(),
-  measures: z.array(z.string()),
+  measures: z.array(safeString()),
   /** Legal basis (超限规定, 公路安全保护条例, 道交法, 记分办法 …), in Chinese. */
-  basis: z.string().optional(),
+  basis: safeString().optional(),
   /** The basis in English, same figures; absent on cases opened before it was recorded. */
-  basisEn: z.string().optional(),
+  basisEn: safeString().optional(),
   /** Repeat consequence over the rolling 12 months (营运证 revocation, 停业整顿 …), null when none. */
-  consequence: z.string().nullable().optional(),
-  consequenceEn: z.string().nullable().optional(),
+  consequence: safeString().nullable().optional(),
+  consequenceEn: safeString().nullable().optional(),
 });
 
 /** `GET /v1/cases/:caseId` */
 export const caseDetail = caseListItem.extend({
   limitKg: z.number().optional(),
-  limitBasis: z.string().optional(),
+  limitBasis: safeString().optional(),
   measuredGrossKg: z.number().optional(),
   parties: z.array(caseParticipant),
   penalties: z.array(casePenalty),
   /** Texts in Chinese; the `…En` twin in English, optional: cases opened before it was recorded have none. */
-  repeatConsequences: z.array(z.object({ party: caseParty, consequence: z.string(), consequenceEn: z.string().optional() })),
+  repeatConsequences: z.array(z.object({ party: caseParty, consequence: safeString(), consequenceEn: safeString().optional() })),
   /** 严重违法失信 list candidates (2017 联合惩戒 memorandum). */
-  blacklistCandidates: z.array(z.object({ party: z.string(), partyId: z.string(), reason: z.string(), reasonEn: z.string().optional() })),
-  reviewRecommendations: z.array(z.object({ reason: z.string(), reasonEn: z.string().optional(), evidence: z.record(z.string(), z.unknown()) })),
+  blacklistCandidates: z.array(z.object({ party: safeString(), partyId: safeString(), reason: safeString(), reasonEn: safeString().optional() })),
+  reviewRecommendations: z.array(z.object({ reason: safeString(), reasonEn: safeString().optional(), evidence: safeJsonObject() })),
   /** 超限规定 第44条: report to the home 运管 office within 7 working days of the decision; null until decided. */
   reportDeadline: z
-    .object({ decisionDate: z.string(), dueDate: z.string(), workingDays: z.number().int(), basis: z.string(), basisEn: z.string().optional() })
+    .object({ decisionDate: safeString(), dueDate: safeString(), workingDays: z.number().int(), basis: safeString(), basisEn: safeString().optional() })
     .nullable(),
-  events: z.array(z.object({ eventId: z.string(), type: z.string(), party: caseParty.optional(), occurredAtMs: epochMs, details: z.record(z.string(), z.unknown()) })),
+  events: z.array(z.object({ eventId: safeString(), type: safeString(), party: caseParty.optional(), occurredAtMs: epochMs, details: safeJsonObject() })),
 });
 export type CaseDetail = z.infer<typeof caseDetail>;
 
@@ -475,7 +477,7 @@ export const caseDecisionRequest = z.object({
       }),
     )
     .default([]),
-  comment: z.string().max(2000).optional(),
+  comment: freeText().max(2000).optional(),
 });
 export type CaseDecisionRequest = z.infer<typeof caseDecisionRequest>;
 
@@ -485,16 +487,16 @@ export type CaseDecisionRequest = z.infer<typeof caseDecisionRequest>;
  */
 export const caseReportRequest = z.object({
   /** The authority reported to, e.g. 河北省沧州市交通运输局. */
-  reportedTo: z.string().trim().min(1).max(200),
+  reportedTo: safeString().trim().min(1).max(200),
   /** The document or channel, e.g. the 抄告函 number. */
-  reference: z.string().trim().max(200).optional(),
-  comment: z.string().max(2000).optional(),
+  reference: safeString().trim().max(200).optional(),
+  comment: freeText().max(2000).optional(),
 });
 export type CaseReportRequest = z.infer<typeof caseReportRequest>;
 
 /** `POST /v1/cases/:caseId/close` — a decided (or reported) case closed, saying why. */
 export const caseCloseRequest = z.object({
   outcome: z.enum(['penalties_executed', 'revoked', 'transferred']),
-  comment: z.string().trim().min(1).max(2000),
+  comment: freeText().trim().min(1).max(2000),
 });
 export type CaseCloseRequest = z.infer<typeof caseCloseRequest>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 
 /**
  * Environment parsed once at start-up; a missing or invalid value stops the process
@@ -20,12 +21,12 @@ export const parseEnv = <S extends z.ZodObject>(schema: S, env: Record<string, s
 };
 
 export const infraEnvSchema = z.object({
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: safeString().min(1).default('127.0.0.1:9092'),
+  DATABASE_URL: safeString().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch'),
+  REDIS_URL: safeString().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(12),
   /** Where each service's ops HTTP (/health, /ready, /metrics) listens: every interface, so probes and scrapers reach it. */
-  OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  OPS_HOST: safeString().min(1).default('0.0.0.0'),
 });
 
 /**
@@ -43,14 +44,13 @@ export const weakSecretReason = (value: string): string | undefined => {
 };
 
 /** A secret a production service starts with (JWT signing key, station API keys). */
-export const strongSecret = z.string().superRefine((value, ctx) => {
+export const strongSecret = safeString().superRefine((value, ctx) => {
   const reason = weakSecretReason(value);
   if (reason) ctx.addIssue({ code: 'custom', message: reason });
 });
 
 /** Browser origins allowed cross-origin (`https://map.example.gov.cn,…`); empty = same origin only. */
-export const corsOrigins = z
-  .string()
+export const corsOrigins = safeString()
   .default('')
   .superRefine((value, ctx) => {
     for (const origin of value.split(',').map((o) => o.trim()).filter(Boolean)) {

@@ -16,4 +16,6 @@ export * from './api.schema';
 export * from './vehicle-registry.schema';
 export * from './registry-admin.schema';
 export * from './relay.schema';
+export * from './safe-string';
+export * from './string-paths';
 export * from './users.schema';

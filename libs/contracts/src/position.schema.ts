@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { epochMs, plateColour } from './common.schema';
 
 /** One GNSS report from a terminal (0x0200, or one item of 0x0704), as put on `telemetry.positions`. */
 export const positionV1 = z.object({
   v: z.literal(1),
-  vehicleId: z.string().min(1),
-  terminalId: z.string().min(1),
-  plate: z.string().optional(),
+  vehicleId: safeString().min(1),
+  terminalId: safeString().min(1),
+  plate: safeString().optional(),
   plateColour: plateColour.optional(),
   /** False when the terminal is not in the vehicle registry: kept, flagged, never dropped. */
   registered: z.boolean(),
   /** IC-card driver (0x0702) logged in at the time, when the terminal reports one. */
-  driverId: z.string().optional(),
+  driverId: safeString().optional(),
   deviceTimeMs: epochMs,
   receivedAtMs: epochMs,
   latitudeDeg: z.number().min(-90).max(90),

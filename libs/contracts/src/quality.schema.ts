@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { epochMs } from './common.schema';
 
 const count = z.number().int().nonnegative();
@@ -35,7 +36,7 @@ export type QualityCounterKey = keyof QualityCounterFields;
 export const QUALITY_COUNTER_KEYS: readonly QualityCounterKey[] = qualityCounterFields.keyof().options;
 
 /** Local (Asia/Shanghai) calendar date. */
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const localDate = safeString().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /**
  * On `quality.daily` (key vehicleId): a vehicle's counters for one local day, from the
@@ -45,7 +46,7 @@ export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-
  */
 export const vehicleQualityDayV1 = qualityCounterFields.extend({
   v: z.literal(1),
-  vehicleId: z.string().min(1),
+  vehicleId: safeString().min(1),
   date: localDate,
   final: z.boolean(),
   computedAtMs: epochMs,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { divisionCode, epochMs } from './common.schema';
 
 /**
@@ -8,8 +9,8 @@ import { divisionCode, epochMs } from './common.schema';
  * and vehicles keep `companyDto` / `vehicleDto` of api.schema.ts.
  */
 
-const registryId = z.string().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
-const text = (max: number) => z.string().min(1).max(max);
+const registryId = safeString().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const text = (max: number) => safeString().min(1).max(max);
 
 /**
  * China's bounds as RULES.md §6 states them (JT/T 809-2011 §4.5.8: longitude
@@ -32,7 +33,7 @@ const withPlace = <T extends z.ZodObject>(schema: T) =>
 /** A terminal (SIM number) and the vehicle it is fitted to. The auth code is the gateway's: never sent, never returned. */
 export const terminalDto = z.object({
   /** Digits only, padded or not: `013800000001` and `13800000001` are the same terminal (as the gateway reads them). */
-  terminalId: z.string().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
+  terminalId: safeString().regex(/^\d{1,20}$/, 'the SIM number: 1–20 digits'),
   vehicleId: registryId.optional(),
   manufacturerId: text(32).optional(),
   model: text(64).optional(),
@@ -46,7 +47,7 @@ export const terminalItem = terminalDto.extend({
   /** Its last successful 0x0102. */
   lastAuthAtMs: epochMs.optional(),
   /** The plate it declared in its 0x0100 — compare with the vehicle it is bound to. */
-  declaredPlate: z.string().optional(),
+  declaredPlate: safeString().optional(),
   declaredPlateColour: z.number().int().optional(),
 });
 export type TerminalItem = z.infer<typeof terminalItem>;
@@ -58,10 +59,10 @@ export const driverDto = z.object({
   name: text(100),
   companyId: registryId.optional(),
   /** 居民身份证号码: 17 digits and a check digit or X. */
-  idCardNo: z.string().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
+  idCardNo: safeString().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
   /** 从业资格证 number. */
   qualificationNo: text(64).optional(),
-  phone: z.string().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
+  phone: safeString().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
 });
 export type DriverDto = z.infer<typeof driverDto>;
 export const driverItem = driverDto;
@@ -73,6 +74,39 @@ export type DriverItem = z.infer<typeof driverItem>;
 export const roadClass = z.enum(['expressway', 'urban_expressway', 'national', 'provincial', 'county', 'urban', 'other']);
 export type RoadClassDto = z.infer<typeof roadClass>;
 
+/**
+ * How large one speed zone may be — in the registry and in the road file (libs/rules road
+ * index) — so that no zone, however drawn, costs the index or a lookup more than a real one:
+ * a posted limit holds for a stretch between signs (an expressway's longest uniform stretch
+ * runs a few hundred km, a city's urban zone spans well under 1°).
+ * - `maxPoints`: 5,000 [lon, lat] points, a 500 km road surveyed at a point every 100 m.
+ * - `maxExtentDeg`: the zone's bounding box spans at most 5° of longitude and 5° of latitude
+ *   (≈ 555 km north–south, 390–530 km east–west at China's road latitudes). In degrees, not
+ *   km, so the check needs no distance model; it bounds each segment of the zone too.
+ */
+export const SPEED_ZONE_BOUNDS = { maxPoints: 5_000, maxExtentDeg: 5 } as const;
+
+type Position = readonly [number, number];
+
+/** Why the zone's bounding box is too wide, or undefined when it spans ≤ SPEED_ZONE_BOUNDS.maxExtentDeg both ways. */
+export const speedZoneExtentIssue = (points: Iterable<Position>): string | undefined => {
+  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  for (const [lon, lat] of points) {
+    minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+  }
+  const lonSpanDeg = maxLon - minLon, latSpanDeg = maxLat - minLat;
+  return lonSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg || latSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg
+    ? `a speed zone spans at most ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of longitude and ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of latitude (≈ 400–550 km); this one spans ${lonSpanDeg.toFixed(2)}° × ${latSpanDeg.toFixed(2)}°`
+    : undefined;
+};
+
+/** Why the zone is too large (points, then extent), or undefined when it fits SPEED_ZONE_BOUNDS. */
+export const speedZoneSizeIssue = (points: readonly Position[]): string | undefined =>
+  points.length > SPEED_ZONE_BOUNDS.maxPoints
+    ? `a speed zone has at most ${SPEED_ZONE_BOUNDS.maxPoints} points; this one has ${points.length}`
+    : speedZoneExtentIssue(points);
+
 /** A posted limit along a polyline; the speeding rule matches positions within its buffer (libs/rules road index). */
 export const speedZoneDto = z.object({
   segmentId: registryId,
@@ -80,8 +114,17 @@ export const speedZoneDto = z.object({
   roadClass,
   /** Posted limit; Chinese signs range from 5 (yards) to 120 (expressways), 130 leaves room for none. */
   postedLimitKmh: z.number().min(5).max(130),
-  /** [longitude, latitude] points (WGS-84), at least two, all inside China's bounds. */
-  polyline: z.array(z.tuple([longitudeDeg, latitudeDeg])).min(2).max(5_000),
+  /** [longitude, latitude] points (WGS-84), at least two, all inside China's bounds, within SPEED_ZONE_BOUNDS. */
+  polyline: z
+    .array(z.tuple([longitudeDeg, latitudeDeg]))
+    .min(2)
+    .max(SPEED_ZONE_BOUNDS.maxPoints)
+    // The point count is .max's issue (and the OpenAPI maxItems); the extent is checked here,
+    // only on points that are otherwise valid (a point outside China is its own issue).
+    .refine((points) => speedZoneExtentIssue(points) === undefined, {
+      error: (issue) => speedZoneExtentIssue(issue.input as Position[]),
+      when: (payload) => payload.issues.length === 0,
+    }),
 });
 export type SpeedZoneDto = z.infer<typeof speedZoneDto>;
 

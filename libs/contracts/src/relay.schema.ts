@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { epochMs, vehicleClass } from './common.schema';
 import { localDate } from './quality.schema';
 import { chinaLatitudeDeg, chinaLongitudeDeg, withPlace } from './registry-admin.schema';
@@ -20,15 +21,15 @@ export const nightDate = localDate.refine((s) => {
 }, 'not a calendar date');
 
 /** A driver: the registry's driver id or the name, as the company knows them. */
-const driver = z.string().trim().min(1).max(100);
+const driver = safeString().trim().min(1).max(100);
 
 export const relayRequest = withPlace(
   z.object({
-    vehicleId: z.string().min(1).max(64),
+    vehicleId: safeString().min(1).max(64),
     /** Local (GMT+8) date of the night's 02:00. */
     nightDate,
     /** 接驳点: where the drivers change (a service area, a station). */
-    relayPoint: z.string().trim().min(1).max(200),
+    relayPoint: safeString().trim().min(1).max(200),
     latitudeDeg: chinaLatitudeDeg.optional(),
     longitudeDeg: chinaLongitudeDeg.optional(),
     handingOverDriver: driver,
@@ -38,20 +39,20 @@ export const relayRequest = withPlace(
 export type RelayRequest = z.infer<typeof relayRequest>;
 
 export const relayItem = z.object({
-  relayId: z.string(),
-  vehicleId: z.string(),
+  relayId: safeString(),
+  vehicleId: safeString(),
   /** The vehicle's plate as the registry has it now. */
-  plate: z.string().optional(),
+  plate: safeString().optional(),
   nightDate: localDate,
-  relayPoint: z.string(),
+  relayPoint: safeString(),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),
-  handingOverDriver: z.string(),
-  takingOverDriver: z.string(),
+  handingOverDriver: safeString(),
+  takingOverDriver: safeString(),
   /** The user who registered it. */
-  registeredBy: z.string(),
+  registeredBy: safeString(),
   /** The vehicle's company when it was registered. */
-  companyId: z.string().optional(),
+  companyId: safeString().optional(),
   createdAtMs: epochMs,
 });
 export type RelayItem = z.infer<typeof relayItem>;
@@ -59,7 +60,7 @@ export type RelayItem = z.infer<typeof relayItem>;
 /** `GET /v1/relays`: nights from `fromDate` to `toDate` inclusive. */
 export const relayListQuery = z
   .object({
-    vehicleId: z.string().min(1).optional(),
+    vehicleId: safeString().min(1).optional(),
     fromDate: nightDate.optional(),
     toDate: nightDate.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -1,30 +1,31 @@
 import { z } from 'zod';
+import { freeText, safeJsonObject, safeString } from './safe-string';
 import { epochMs } from './common.schema';
 
 /** A downlink for one terminal, on `terminal.commands` (key = terminalId). */
 export const terminalCommandV1 = z.object({
   v: z.literal(1),
-  commandId: z.string().min(1),
-  terminalId: z.string().min(1),
-  vehicleId: z.string().optional(),
+  commandId: safeString().min(1),
+  terminalId: safeString().min(1),
+  vehicleId: safeString().optional(),
   issuedAtMs: epochMs,
   /** A command not delivered by then is reported undeliverable. */
   expiresAtMs: epochMs.optional(),
   command: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('text'), text: z.string().min(1).max(1000), tts: z.boolean().default(true), display: z.boolean().default(true), urgent: z.boolean().default(false) }),
+    z.object({ type: z.literal('text'), text: freeText().min(1).max(1000), tts: z.boolean().default(true), display: z.boolean().default(true), urgent: z.boolean().default(false) }),
     z.object({ type: z.literal('location_query') }),
-    z.object({ type: z.literal('set_params'), params: z.array(z.object({ id: z.number().int().nonnegative(), value: z.union([z.number(), z.string()]) })).min(1) }),
+    z.object({ type: z.literal('set_params'), params: z.array(z.object({ id: z.number().int().nonnegative(), value: z.union([z.number(), safeString()]) })).min(1) }),
   ]),
 });
 export type TerminalCommandV1 = z.infer<typeof terminalCommandV1>;
 
 export const commandResultV1 = z.object({
   v: z.literal(1),
-  commandId: z.string().min(1),
-  terminalId: z.string().min(1),
+  commandId: safeString().min(1),
+  terminalId: safeString().min(1),
   status: z.enum(['sent', 'acknowledged', 'failed', 'unsupported', 'undeliverable', 'answered']),
-  reason: z.string().optional(),
+  reason: freeText().optional(),
   answeredAtMs: epochMs,
-  answer: z.record(z.string(), z.unknown()).optional(),
+  answer: safeJsonObject().optional(),
 });
 export type CommandResultV1 = z.infer<typeof commandResultV1>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiRole } from './api.schema';
 import { divisionCode, epochMs } from './common.schema';
+import { safeJsonObject, safeString } from './safe-string';
 
 /**
  * User administration (`/v1/admin/users`, `/v1/admin/audit`, admin only) and a user's own
@@ -9,27 +10,27 @@ import { divisionCode, epochMs } from './common.schema';
  */
 
 /**
- * Text a person typed: no control characters and no bidirectional overrides, which could
- * make a name in the audit log or its CSV export read differently from what it is.
+ * A name a person typed: a safe string (no C0 control, DEL or lone surrogate), and besides no
+ * C1 control and no bidirectional override, which could make a name in the audit log or its
+ * CSV export read differently from what it is.
  */
 // eslint-disable-next-line no-control-regex -- the control characters are what this refuses
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+const MISLEADING = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/u;
 export const plainText = (max: number) =>
-  z
-    .string()
+  safeString()
+    .refine((s) => !MISLEADING.test(s), 'no control characters or bidirectional overrides')
     .trim()
     .min(1)
-    .max(max)
-    .refine((s) => !UNSAFE_TEXT.test(s), 'no control characters or bidirectional overrides');
+    .max(max);
 
 /** A user name: a letter or digit first, then letters, digits, `.`, `_` or `-` (it appears in URLs and in the audit log). */
-export const username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '1–64 letters, digits, ".", "_" or "-", a letter or digit first');
+export const username = safeString().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '1–64 letters, digits, ".", "_" or "-", a letter or digit first');
 
 /** The shortest password the API accepts (besides its strength rule: not the user name, not a common password). */
 export const MIN_PASSWORD_LENGTH = 10;
-export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
+export const newPassword = safeString().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
 
-const companyId = z.string().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const companyId = safeString().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
 
 /** What an admin sets of a user. A company user must name its company; only operators and enforcement users have a region. */
 const userFields = z.object({
@@ -58,23 +59,23 @@ export type ResetPasswordRequest = z.infer<typeof resetPasswordRequest>;
 
 /** The answer to a create or a reset: the temporary password is shown once and never stored in clear. */
 export const passwordIssued = z.object({
-  username: z.string(),
+  username: safeString(),
   /** Present when the API made the password; tell it to the user once. */
-  temporaryPassword: z.string().optional(),
+  temporaryPassword: safeString().optional(),
   mustChangePassword: z.literal(true),
 });
 export type PasswordIssued = z.infer<typeof passwordIssued>;
 
 /** `POST /v1/me/password`. */
-export const changePasswordRequest = z.object({ currentPassword: z.string().min(1).max(200), newPassword });
+export const changePasswordRequest = z.object({ currentPassword: safeString().min(1).max(200), newPassword });
 export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 
 export const userItem = z.object({
-  username: z.string(),
+  username: safeString(),
   role: apiRole,
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
-  displayName: z.string().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
+  displayName: safeString().optional(),
   disabled: z.boolean(),
   mustChangePassword: z.boolean(),
   createdAtMs: epochMs,
@@ -85,7 +86,7 @@ export type UserItem = z.infer<typeof userItem>;
 
 export const userListQuery = z.object({
   role: apiRole.optional(),
-  companyId: z.string().min(1).optional(),
+  companyId: safeString().min(1).optional(),
   disabled: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -115,21 +116,21 @@ export const auditAction = z.enum([
 export type AuditAction = z.infer<typeof auditAction>;
 
 /** A changed field's value before and after (absent = unset); never a password or its hash. */
-export const fieldChange = z.object({ before: z.unknown().optional(), after: z.unknown().optional() });
+export const fieldChange = safeJsonObject().pipe(z.object({ before: z.unknown().optional(), after: z.unknown().optional() }));
 
 export const auditItem = z.object({
-  auditId: z.string(),
+  auditId: safeString(),
   atMs: epochMs,
   /** Who acted (the user name tried, for a sign-in; `system` for the bootstrap admin). */
-  actor: z.string(),
+  actor: safeString(),
   action: auditAction,
-  /** The user acted upon. */
-  target: z.string().optional(),
+  /** The user acted upon, or the registry record (`<resource>/<id>`). */
+  target: safeString().optional(),
   outcome: z.enum(['success', 'failure']),
-  /** Why a sign-in failed (`unknown_user`, `wrong_password`, `disabled`, `throttled`), or a note. */
-  reason: z.string().optional(),
-  clientAddress: z.string().optional(),
-  changes: z.record(z.string(), fieldChange).optional(),
+  /** Why a sign-in failed (`unknown_user`, `wrong_password`, `disabled`, `throttled_username`, `throttled_address`), or a note. */
+  reason: safeString().optional(),
+  clientAddress: safeString().optional(),
+  changes: z.record(safeString(), fieldChange).optional(),
 });
 export type AuditItem = z.infer<typeof auditItem>;
 
@@ -138,9 +139,9 @@ const ms = z.coerce.number().int().nonnegative();
 /** `GET /v1/admin/audit` (paged) and `/v1/admin/audit.csv` (every match, oldest first, up to the export cap). */
 export const auditListQuery = z
   .object({
-    actor: z.string().min(1).max(100).optional(),
+    actor: safeString().min(1).max(100).optional(),
     action: auditAction.optional(),
-    target: z.string().min(1).max(100).optional(),
+    target: safeString().min(1).max(200).optional(),
     fromMs: ms.optional(),
     toMs: ms.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { plateColour, vehicleClass } from './common.schema';
 import { wimStationRecordV1 } from './wim-station-record.schema';
 
@@ -11,13 +12,13 @@ import { wimStationRecordV1 } from './wim-station-record.schema';
  */
 export const vehicleRegistryEntry = z.object({
   /** The terminal's SIM number, digits only, padded or not (canonicalised on lookup). */
-  terminalId: z.string().regex(/^\d{1,20}$/).optional(),
-  vehicleId: z.string().min(1).optional(),
-  plate: z.string().min(1),
+  terminalId: safeString().regex(/^\d{1,20}$/).optional(),
+  vehicleId: safeString().min(1).optional(),
+  plate: safeString().min(1),
   plateColour,
   vehicleClass: vehicleClass.default('other'),
-  companyId: z.string().optional(),
-  regionCode: z.string().optional(),
+  companyId: safeString().optional(),
+  regionCode: safeString().optional(),
   routeKm: z.number().positive().optional(),
   tripKm: z.number().positive().optional(),
   ownCapKmh: z.number().positive().optional(),
@@ -35,7 +36,7 @@ export const vehicleRegistryFile = z.array(vehicleRegistryEntry);
 
 /** A WIM station as the detector reads it: its accuracy class (JJG 907), the tolerance of its weighings (RULES.md §4). */
 export const wimStationRegistryEntry = z.object({
-  stationId: z.string().min(1),
+  stationId: safeString().min(1),
   accuracyClassPct: wimStationRecordV1.shape.accuracyClassPct,
 });
 export type WimStationRegistryEntryV1 = z.infer<typeof wimStationRegistryEntry>;

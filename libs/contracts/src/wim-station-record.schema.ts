@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusingUnsafeCharacters, safeString } from './safe-string';
 import { plateColour } from './common.schema';
 
 /**
@@ -7,16 +8,16 @@ import { plateColour } from './common.schema';
  * `wimMeasurementV1` on `wim.measurements`.
  */
 export const wimStationRecordV1 = z.object({
-  stationId: z.string().min(1).max(64),
+  stationId: safeString().min(1).max(64),
   /** The station's own id of this weighing; with stationId, the natural key. */
-  recordId: z.string().min(1).max(128),
+  recordId: safeString().min(1).max(128),
   lane: z.number().int().min(0).max(32),
-  direction: z.string().min(1).max(32),
+  direction: safeString().min(1).max(32),
   /** ISO-8601 with offset, or epoch milliseconds. */
-  measuredAt: z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]),
-  plate: z.string().trim().min(2).max(16),
+  measuredAt: z.union([refusingUnsafeCharacters(z.iso.datetime({ offset: true })), z.number().int().positive()]),
+  plate: safeString().trim().min(2).max(16),
   plateColour,
-  vehicleType: z.string().max(32).optional(),
+  vehicleType: safeString().max(32).optional(),
   axleCount: z.number().int().min(2).max(12),
   axleWeightsKg: z.array(z.number().finite()).min(1).max(12),
   axleSpacingsMm: z.array(z.number().finite().nonnegative()).max(11).optional(),
@@ -25,8 +26,8 @@ export const wimStationRecordV1 = z.object({
   heightM: z.number().positive().max(10).optional(),
   widthM: z.number().positive().max(10).optional(),
   lengthM: z.number().positive().max(40).optional(),
-  imageRefs: z.array(z.string().max(512)).max(16).optional(),
-  calibrationRef: z.string().max(128).optional(),
+  imageRefs: z.array(safeString().max(512)).max(16).optional(),
+  calibrationRef: safeString().max(128).optional(),
   accuracyClassPct: z.union([z.literal(0.2), z.literal(0.5), z.literal(1), z.literal(2), z.literal(5), z.literal(10)]).optional(),
 });
 export type WimStationRecordV1 = z.infer<typeof wimStationRecordV1>;

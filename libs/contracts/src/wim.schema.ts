@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 import { epochMs, plateColour } from './common.schema';
 
 /**
@@ -8,15 +9,15 @@ import { epochMs, plateColour } from './common.schema';
 export const wimMeasurementV1 = z.object({
   v: z.literal(1),
   /** Natural key: station id + the station's own record id. */
-  measurementId: z.string().min(1),
-  stationId: z.string().min(1),
-  stationRecordId: z.string().min(1),
+  measurementId: safeString().min(1),
+  stationId: safeString().min(1),
+  stationRecordId: safeString().min(1),
   lane: z.number().int().nonnegative(),
-  direction: z.string().min(1),
+  direction: safeString().min(1),
   measuredAtMs: epochMs,
-  plate: z.string().min(1),
+  plate: safeString().min(1),
   plateColour: plateColour,
-  vehicleType: z.string().optional(),
+  vehicleType: safeString().optional(),
   axleCount: z.number().int().positive(),
   axleWeightsKg: z.array(z.number()),
   axleSpacingsMm: z.array(z.number().nonnegative()).default([]),
@@ -25,8 +26,8 @@ export const wimMeasurementV1 = z.object({
   heightM: z.number().positive().optional(),
   widthM: z.number().positive().optional(),
   lengthM: z.number().positive().optional(),
-  imageRefs: z.array(z.string()).default([]),
-  calibrationRef: z.string().optional(),
+  imageRefs: z.array(safeString()).default([]),
+  calibrationRef: safeString().optional(),
   /** JJG 907 accuracy class of the scale (0.2/0.5/1/2/5/10), as a percentage. */
   accuracyClassPct: z.number().positive().optional(),
   receivedAtMs: epochMs,

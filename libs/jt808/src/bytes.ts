@@ -59,6 +59,11 @@ export class ByteReader {
     return this.bytes(this.remaining);
   }
 
+  /** The remaining bytes, without advancing (for bodies whose layout depends on their content). */
+  peekRest(): Uint8Array {
+    return this.source.subarray(this.position, this.end);
+  }
+
   /** A reader over the next `count` bytes, advancing this one past them. */
   sub(count: number, what: string): ByteReader {
     const at = this.require(count, what);

@@ -1,6 +1,7 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { Jt808DecodeError } from './errors.js';
-import { decodeEnvelope, encodeEnvelope, encodeSubpackagedFrames, type Jt808Envelope, type Jt808Header, type Jt808HeaderInput } from './header.js';
+import type { Jt808FrameAnomaly } from './anomalies.js';
+import { decodeEnvelope, encodeEnvelope, encodeSubpackagedFrames, type DecodeOptions, type Jt808Envelope, type Jt808Header, type Jt808HeaderInput } from './header.js';
 import { terminalGeneralResponseCodec, type TerminalGeneralResponse } from './messages/0001-terminal-general-response.js';
 import { heartbeatCodec } from './messages/0002-heartbeat.js';
 import { logoutCodec } from './messages/0003-logout.js';
@@ -57,9 +58,12 @@ export interface Jt808BodyMap {
 
 export type SupportedMessageId = keyof Jt808BodyMap;
 
-/** A decoded message; narrow on `messageId` to get the body type. */
+/**
+ * A decoded message; narrow on `messageId` to get the body type. `anomalies` lists what was
+ * off about its frame(s) and accepted by lenient decoding (empty or absent when nothing was).
+ */
 export type Jt808Message = {
-  [K in SupportedMessageId]: { readonly messageId: K; readonly header: Jt808Header; readonly body: Jt808BodyMap[K] };
+  [K in SupportedMessageId]: { readonly messageId: K; readonly header: Jt808Header; readonly body: Jt808BodyMap[K]; readonly anomalies?: readonly Jt808FrameAnomaly[] };
 }[SupportedMessageId];
 
 const CODECS: { [K in SupportedMessageId]: MessageCodec<Jt808BodyMap[K]> } = {
@@ -108,7 +112,7 @@ export function decodeBody(envelope: Jt808Envelope): Jt808Message {
   const reader = new ByteReader(envelope.message, envelope.bodyOffset, envelope.message.length);
   try {
     const body = (CODECS[messageId] as MessageCodec<unknown>).decode(reader, { edition: header.edition });
-    return { messageId, header, body } as Jt808Message;
+    return (envelope.anomalies.length > 0 ? { messageId, header, body, anomalies: envelope.anomalies } : { messageId, header, body }) as Jt808Message;
   } catch (error) {
     if (error instanceof Jt808DecodeError && !error.header) throw new Jt808DecodeError(error.kind, error.offset, `${messageName(messageId)}: ${error.message}`, hintOf(header));
     throw error;
@@ -120,8 +124,8 @@ export function decodeBody(envelope: Jt808Envelope): Jt808Message {
  * body, dispatched by message id. Throws only `Jt808DecodeError`; sub-package frames throw
  * 'needs-reassembly' — feed their envelopes to `Jt808SubpackageReassembler` instead.
  */
-export function decodeFrame(frame: Uint8Array): Jt808Message {
-  return decodeBody(decodeEnvelope(frame));
+export function decodeFrame(frame: Uint8Array, options?: DecodeOptions): Jt808Message {
+  return decodeBody(decodeEnvelope(frame, options));
 }
 
 /** Encodes a message body without framing it. Throws only `Jt808EncodeError`. */

@@ -33,7 +33,7 @@ export type Jt808DecodeErrorKind =
   | 'frame-too-long'
   /** Bytes outside any frame (before the first 0x7e, or after an oversized frame). */
   | 'garbage'
-  /** Sub-package set inconsistent with earlier packets (different total, ...). */
+  /** A sub-package announcing more packets than the reassembler allows. */
   | 'bad-subpackage';
 
 /** Header fields known at the time of the error, when the header itself decoded. */

@@ -42,6 +42,44 @@ export function unescapeFrame(frame: Uint8Array): Uint8Array {
   return out.subarray(0, used);
 }
 
+/**
+ * Like `unescapeFrame`, but a raw 0x7e inside the frame and a 0x7d that escapes nothing
+ * (not followed by 0x01 / 0x02) are kept as data and reported, for the caller to accept
+ * only when the check code and the declared length confirm that reading. Null when the
+ * frame does not start and end with 0x7e.
+ */
+export function unescapeFrameLeniently(frame: Uint8Array): { content: Uint8Array; anomalies: Array<'stray-flag' | 'bad-escape'> } | null {
+  const last = frame.length - 1;
+  if (frame.length < 2 || frame[0] !== FLAG || frame[last] !== FLAG) return null;
+  // Fast path, as in unescapeFrame: most frames hold neither 0x7d nor an inner 0x7e.
+  const firstEscape = frame.indexOf(ESCAPE, 1);
+  if ((firstEscape < 0 || firstEscape >= last) && frame.indexOf(FLAG, 1) === last) return { content: frame.slice(1, last), anomalies: [] };
+  const out = new Uint8Array(last - 1);
+  let used = 0;
+  let strayFlag = false;
+  let badEscape = false;
+  for (let i = 1; i < last; i += 1) {
+    const byte = frame[i]!;
+    if (byte === FLAG) strayFlag = true;
+    if (byte !== ESCAPE) {
+      out[used++] = byte;
+      continue;
+    }
+    const next = frame[i + 1];
+    if (i + 1 < last && (next === 0x01 || next === 0x02)) {
+      out[used++] = next === 0x02 ? FLAG : ESCAPE;
+      i += 1;
+    } else {
+      badEscape = true;
+      out[used++] = ESCAPE;
+    }
+  }
+  const anomalies: Array<'stray-flag' | 'bad-escape'> = [];
+  if (strayFlag) anomalies.push('stray-flag');
+  if (badEscape) anomalies.push('bad-escape');
+  return { content: out.subarray(0, used), anomalies };
+}
+
 /** Escapes `content` (header, body, check code) and wraps it in 0x7e flags. */
 export function escapeAndWrap(content: Uint8Array): Uint8Array {
   let specials = 0;

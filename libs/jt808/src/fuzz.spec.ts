@@ -17,9 +17,9 @@ const validFrames = readdirSync(FIXTURE_DIR)
   .flatMap((file) => parseFixture(file, readFileSync(new URL(file, FIXTURE_DIR), 'utf8')))
   .map((frame) => frame.bytes);
 
-function decodeOrTypedError(frame: Uint8Array): Jt808Message | Jt808DecodeError {
+function decodeOrTypedError(frame: Uint8Array, lenient = false): Jt808Message | Jt808DecodeError {
   try {
-    return decodeFrame(frame);
+    return decodeFrame(frame, { lenient });
   } catch (error) {
     if (error instanceof Jt808DecodeError) return error;
     throw error;
@@ -27,7 +27,7 @@ function decodeOrTypedError(frame: Uint8Array): Jt808Message | Jt808DecodeError 
 }
 
 /** A decoded message re-encodes to something that decodes to the same body, or refuses with a typed encode error. */
-function checkRoundTrip(message: Jt808Message): void {
+function checkRoundTrip(message: Jt808Message, lenient = false): void {
   let reencoded: Uint8Array;
   try {
     reencoded = encodeMessage(message);
@@ -36,7 +36,7 @@ function checkRoundTrip(message: Jt808Message): void {
     if (error instanceof Jt808EncodeError) return;
     throw error;
   }
-  expect(decodeFrame(reencoded).body).toEqual(message.body);
+  expect(decodeFrame(reencoded, { lenient }).body).toEqual(message.body);
 }
 
 const mutation = fc.oneof(
@@ -77,8 +77,8 @@ describe('fuzz', () => {
   it('random bytes biased towards flags and escapes, arbitrarily chunked, through the stream decoder', () => {
     const byte = fc.oneof(fc.constantFrom(0x7e, 0x7d, 0x01, 0x02, 0x00), fc.integer({ min: 0, max: 255 }));
     fc.assert(
-      fc.property(fc.array(byte, { maxLength: 2000 }), fc.integer({ min: 1, max: 64 }), (bytes, chunkSize) => {
-        const decoder = new Jt808StreamDecoder({ maxFrameBytes: 256, maxPendingBytes: 4096 });
+      fc.property(fc.array(byte, { maxLength: 2000 }), fc.integer({ min: 1, max: 64 }), fc.boolean(), (bytes, chunkSize, lenient) => {
+        const decoder = new Jt808StreamDecoder({ maxFrameBytes: 256, maxPendingBytes: 4096, lenient });
         const stream = Uint8Array.from(bytes);
         for (let at = 0; at < stream.length; at += chunkSize) {
           for (const event of decoder.push(stream.subarray(at, at + chunkSize), at)) {
@@ -93,10 +93,10 @@ describe('fuzz', () => {
 
   it('mutated valid frames (raw bytes): typed error or a message that round-trips', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...validFrames), fc.array(mutation, { minLength: 1, maxLength: 4 }), (frame, changes) => {
+      fc.property(fc.constantFrom(...validFrames), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (frame, changes, lenient) => {
         const mutated = changes.reduce(mutate, frame);
-        const result = decodeOrTypedError(mutated);
-        if (!(result instanceof Jt808DecodeError)) checkRoundTrip(result);
+        const result = decodeOrTypedError(mutated, lenient);
+        if (!(result instanceof Jt808DecodeError)) checkRoundTrip(result, lenient);
       }),
       { numRuns: 1500 },
     );
@@ -118,7 +118,7 @@ describe('fuzz', () => {
   });
 
   it('mutated bodies re-framed with correct length and check code: body decoders never throw untyped', () => {
-    const envelopes = validFrames.map(decodeEnvelope);
+    const envelopes = validFrames.map((frame) => decodeEnvelope(frame));
     fc.assert(
       fc.property(fc.constantFrom(...envelopes), fc.array(mutation, { minLength: 1, maxLength: 6 }), (envelope, changes) => {
         const body = changes.reduce(mutate, envelope.body);

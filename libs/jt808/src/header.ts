@@ -1,7 +1,8 @@
 import { readBcdDigits, writeBcdDigits } from './bcd.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { Jt808DecodeError, Jt808EncodeError } from './errors.js';
-import { escapeAndWrap, unescapeFrame, xorChecksum } from './framing.js';
+import type { Jt808FrameAnomaly } from './anomalies.js';
+import { escapeAndWrap, unescapeFrame, unescapeFrameLeniently, xorChecksum } from './framing.js';
 
 /**
  * Header layout edition. 2011 and 2013 share the header (BCD[6] phone, no version byte);
@@ -43,6 +44,8 @@ export interface Jt808Envelope {
   readonly bodyOffset: number;
   /** The whole unescaped message (header + body, without check code). */
   readonly message: Uint8Array;
+  /** What was off about the frame and accepted anyway (lenient decoding only); usually empty. */
+  readonly anomalies: readonly Jt808FrameAnomaly[];
 }
 
 export const MAX_BODY_LENGTH = 0x3ff;
@@ -53,29 +56,70 @@ const SUBPACKAGE_BIT = 1 << 13;
 const VERSION_BIT = 1 << 14;
 const RESERVED_BIT = 1 << 15;
 
+/** How `decodeEnvelope` treats frames that break the standard in ways real terminals do. */
+export interface DecodeOptions {
+  /**
+   * Accept the unambiguous anomalies of `Jt808FrameAnomaly` (listed on the envelope)
+   * instead of refusing the frame. Default false: the standard, strictly.
+   */
+  readonly lenient?: boolean;
+}
+
+/** Anomalies that a structural check (the check code) must confirm before they are accepted. */
+const NEEDS_CHECK_CODE: ReadonlySet<Jt808FrameAnomaly> = new Set(['stray-flag', 'bad-escape', 'version-bit-on-2013-header', 'trailing-byte']);
+
 /**
  * Unescapes a received frame (with its 0x7e flags), verifies the check code and the body
  * length, and parses the header. Throws only `Jt808DecodeError`.
+ *
+ * With `{ lenient: true }` a frame with the anomalies of `Jt808FrameAnomaly` is accepted
+ * when its reading is unambiguous, and the anomalies are listed on the envelope: at most
+ * one of the two verifications (check code, declared length) may be the thing that is off,
+ * and whatever the frame's bytes are re-read as (a raw 0x7e or 0x7d, a 2013 layout, a
+ * padding byte) must be confirmed by the other. A frame refused leniently fails with the
+ * error the strict reading gives.
  */
-export function decodeEnvelope(frame: Uint8Array): Jt808Envelope {
-  const content = unescapeFrame(frame);
+export function decodeEnvelope(frame: Uint8Array, options: DecodeOptions = {}): Jt808Envelope {
+  if (!options.lenient) return decodeContent(unescapeFrame(frame), false);
+  const unescaped = unescapeFrameLeniently(frame);
+  if (!unescaped) return decodeContent(unescapeFrame(frame), false);
+  try {
+    return decodeContent(unescaped.content, true, unescaped.anomalies);
+  } catch (error) {
+    // Not acceptable leniently either: report it as the standard reading sees it.
+    if (!(error instanceof Jt808DecodeError)) throw error;
+    return decodeContent(unescapeFrame(frame), false);
+  }
+}
+
+function decodeContent(content: Uint8Array, lenient: boolean, framingAnomalies: readonly Jt808FrameAnomaly[] = []): Jt808Envelope {
   if (content.length < 13) throw new Jt808DecodeError('truncated', content.length, `${content.length} byte(s) cannot hold a header and check code`);
   const checkAt = content.length - 1;
   const expected = xorChecksum(content, 0, checkAt);
-  if (expected !== content[checkAt]) {
-    throw new Jt808DecodeError('bad-checksum', checkAt, `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`);
-  }
-  const message = content.subarray(0, checkAt);
-  const reader = new ByteReader(message, 0, message.length);
+  const checkCodeOk = expected === content[checkAt];
+  const badChecksum = () =>
+    new Jt808DecodeError('bad-checksum', checkAt, `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`);
+  if (!checkCodeOk && !lenient) throw badChecksum();
+  const anomalies: Jt808FrameAnomaly[] = [...framingAnomalies];
+  const whole = content.subarray(0, checkAt);
+  const reader = new ByteReader(whole, 0, whole.length);
   const messageId = reader.u16('message id');
   const attributes = reader.u16('body attributes');
-  const is2019 = (attributes & VERSION_BIT) !== 0;
+  const bodyLength = attributes & LENGTH_MASK;
+  const subpackageBytes = (attributes & SUBPACKAGE_BIT) !== 0 ? 4 : 0;
+  let is2019 = (attributes & VERSION_BIT) !== 0;
+  // Bit 14 on a frame laid out as 2013 (the 2019 header is 5 bytes longer, so at most one
+  // layout can match the declared length exactly).
+  if (lenient && is2019 && whole.length !== 17 + subpackageBytes + bodyLength && whole.length === 12 + subpackageBytes + bodyLength) {
+    is2019 = false;
+    anomalies.push('version-bit-on-2013-header');
+  }
   const protocolVersion = is2019 ? reader.u8('protocol version') : null;
-  const terminalPhone = readBcdDigits(reader, is2019 ? 10 : 6, 'terminal phone');
+  const terminalPhone = readPhone(reader, is2019 ? 10 : 6, lenient, anomalies);
   const serial = reader.u16('serial');
   const hint = { messageId, terminalPhone, serial };
   let subpackage: SubpackageInfo | null = null;
-  if ((attributes & SUBPACKAGE_BIT) !== 0) {
+  if (subpackageBytes > 0) {
     const at = reader.offset;
     const total = reader.u16('packet count');
     const index = reader.u16('packet index');
@@ -84,9 +128,20 @@ export function decodeEnvelope(frame: Uint8Array): Jt808Envelope {
     }
     subpackage = { total, index };
   }
-  const bodyLength = attributes & LENGTH_MASK;
+  let message = whole;
   if (reader.remaining !== bodyLength) {
-    throw new Jt808DecodeError('length-mismatch', reader.offset, `attributes say ${bodyLength} body byte(s), frame has ${reader.remaining}`, hint);
+    // One byte after the declared body, covered by a correct check code: padding.
+    if (!(lenient && reader.remaining === bodyLength + 1)) {
+      if (!checkCodeOk) throw badChecksum();
+      throw new Jt808DecodeError('length-mismatch', reader.offset, `attributes say ${bodyLength} body byte(s), frame has ${reader.remaining}`, hint);
+    }
+    anomalies.push('trailing-byte');
+    message = whole.subarray(0, reader.offset + bodyLength);
+  }
+  if (!checkCodeOk) {
+    // A wrong check code is accepted only on a frame that is otherwise exactly standard.
+    if (anomalies.some((anomaly) => NEEDS_CHECK_CODE.has(anomaly))) throw badChecksum();
+    anomalies.push('bad-checksum');
   }
   const header: Jt808Header = {
     messageId,
@@ -99,7 +154,27 @@ export function decodeEnvelope(frame: Uint8Array): Jt808Envelope {
     serial,
     subpackage,
   };
-  return { header, body: message.subarray(reader.offset), bodyOffset: reader.offset, message };
+  return { header, body: message.subarray(reader.offset), bodyOffset: reader.offset, message, anomalies };
+}
+
+/**
+ * The phone: BCD digits; leniently, nibbles A–F are read as the hex digits some terminals
+ * send (the field is fixed-width, so the reading is unambiguous) and flagged.
+ */
+function readPhone(reader: ByteReader, width: number, lenient: boolean, anomalies: Jt808FrameAnomaly[]): string {
+  if (!lenient) return readBcdDigits(reader, width, 'terminal phone');
+  const bytes = reader.bytes(width, 'terminal phone');
+  let digits = '';
+  let hex = false;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const high = bytes[i]! >>> 4;
+    const low = bytes[i]! & 0x0f;
+    if (high > 9 || low > 9) hex = true;
+    // '0'–'9', then 'A'–'F' (55 + 10 = 65, 'A').
+    digits += String.fromCharCode(high > 9 ? 55 + high : 48 + high, low > 9 ? 55 + low : 48 + low);
+  }
+  if (hex) anomalies.push('hex-terminal-id');
+  return digits;
 }
 
 /** What a caller supplies to encode a header; the body length is computed. */
@@ -134,7 +209,7 @@ export function encodeEnvelope(header: Jt808HeaderInput, body: Uint8Array): Uint
   writer.u16(header.messageId, 'messageId');
   writer.u16(attributes, 'attributes');
   if (edition === '2019') writer.u8(header.protocolVersion ?? 1, 'protocolVersion');
-  writeBcdDigits(writer, header.terminalPhone, edition === '2019' ? 10 : 6, 'terminalPhone');
+  writePhone(writer, header.terminalPhone, edition === '2019' ? 10 : 6);
   writer.u16(header.serial, 'serial');
   if (subpackage) {
     if (subpackage.index < 1 || subpackage.index > subpackage.total) {
@@ -168,6 +243,16 @@ export function encodeSubpackagedFrames(header: Jt808HeaderInput, body: Uint8Arr
     frames.push(encodeEnvelope({ ...header, serial: (header.serial + index - 1) & 0xffff, subpackage: { total, index } }, part));
   }
   return frames;
+}
+
+/** Writes the phone as BCD; a phone read leniently as hex (A–F nibbles) is answered as it came. */
+function writePhone(writer: ByteWriter, phone: string, width: number): void {
+  if (/^\d*$/.test(phone) || !/^[0-9A-Fa-f]+$/.test(phone) || phone.length > width * 2) {
+    writeBcdDigits(writer, phone, width, 'terminalPhone');
+    return;
+  }
+  const padded = phone.padStart(width * 2, '0');
+  for (let i = 0; i < width; i += 1) writer.u8(parseInt(padded.slice(i * 2, i * 2 + 2), 16), 'terminalPhone');
 }
 
 /** The phone without BCD left padding, so 2013 and 2019 frames of one SIM share a key. */

@@ -4,10 +4,11 @@
  * classes return errors as values.
  */
 export * from './errors.js';
+export * from './anomalies.js';
 export { ByteReader, ByteWriter, bytesToHex, hexToBytes } from './bytes.js';
 export { readBcdTime, writeBcdTime, readBcdDate, writeBcdDate, readBcdDigits, writeBcdDigits } from './bcd.js';
 export { decodeGbk, encodeGbk } from './gbk.js';
-export { escapeAndWrap, unescapeFrame, xorChecksum, FLAG, ESCAPE } from './framing.js';
+export { escapeAndWrap, unescapeFrame, unescapeFrameLeniently, xorChecksum, FLAG, ESCAPE } from './framing.js';
 export { Jt808Deframer, DEFAULT_MAX_FRAME_BYTES, type DeframerEvent, type DeframerOptions } from './deframer.js';
 export * from './header.js';
 export * from './reassembler.js';

@@ -1,3 +1,4 @@
+import type { Jt808FrameAnomaly } from './anomalies.js';
 import { Jt808DecodeError } from './errors.js';
 import type { Jt808Envelope, Jt808Header } from './header.js';
 
@@ -35,7 +36,7 @@ export interface DroppedSubpackageSet {
   readonly reason: 'timeout' | 'memory';
   readonly terminalPhone: string;
   readonly messageId: number;
-  /** Serial of packet 1 (packets carry consecutive serials). */
+  /** Serial of packet 1 (when it never came: implied by another packet, serial − index + 1). */
   readonly firstSerial: number;
   readonly total: number;
   readonly missingIndexes: number[];
@@ -52,8 +53,10 @@ export interface ReassemblyResult {
 const LAST_PACKET_GRACE_MS = 1_000;
 
 interface PendingSet {
-  readonly firstHeader: Jt808Header;
-  readonly firstSerial: number;
+  /** Packet 1's header once it came, else the first packet's. */
+  firstHeader: Jt808Header;
+  /** Packet 1's serial once it came, else implied by the first packet (serial − index + 1). */
+  firstSerial: number;
   readonly total: number;
   readonly startedAtMs: number;
   readonly parts: Array<Uint8Array | undefined>;
@@ -61,14 +64,19 @@ interface PendingSet {
   bytes: number;
   resendDueAtMs: number;
   resendRequests: number;
+  readonly anomalies: Set<Jt808FrameAnomaly>;
 }
 
 /**
  * Reassembles sub-packaged messages (body attribute bit 13). Pure: the caller passes the
  * current time, and calls `expire(nowMs)` periodically to drop stale sets. Sets are keyed
- * by terminal, message id and the serial of packet 1, which every packet implies
- * (serial − index + 1), so interleaved sets from one terminal do not mix. A repeated
- * packet (retransmission) replaces the earlier copy.
+ * by terminal, message id and packet count, and packets placed by their index — not by
+ * serials, which terminals do not keep consecutive: they interleave other messages (a
+ * heartbeat, a 0x0200) between the packets of one set, each taking a serial, and a packet
+ * resent after 0x8003 carries a new serial. A repeated packet (retransmission) replaces the
+ * earlier copy. Two sets of one message id and packet count from one terminal cannot be
+ * told apart by the header, so a terminal must finish one before starting the next (the
+ * standard's sequence: packets in order, missing ones re-sent on request).
  */
 export class Jt808SubpackageReassembler {
   private readonly timeoutMs: number;
@@ -110,17 +118,20 @@ export class Jt808SubpackageReassembler {
     if (info.total > this.maxPacketsPerSet) {
       throw new Jt808DecodeError('bad-subpackage', 0, `${info.total} packets exceed the limit of ${this.maxPacketsPerSet}`, hint);
     }
-    const firstSerial = (header.serial - info.index + 1) & 0xffff;
-    const key = `${header.terminalPhone}|${header.messageId}|${firstSerial}`;
+    const key = `${header.terminalPhone}|${header.messageId}|${info.total}`;
     let set = this.pending.get(key);
-    if (set && set.total !== info.total) {
-      throw new Jt808DecodeError('bad-subpackage', 0, `packet says ${info.total} packets, its set started with ${set.total}`, hint);
-    }
     const dropped: DroppedSubpackageSet[] = [];
     if (!set) {
-      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0, resendDueAtMs: 0, resendRequests: 0 };
+      const firstSerial = (header.serial - info.index + 1) & 0xffff;
+      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0, resendDueAtMs: 0, resendRequests: 0, anomalies: new Set() };
       this.pending.set(key, set);
     }
+    if (info.index === 1) {
+      // 0x8003 names a set by its first packet's serial, and the message takes its header.
+      set.firstHeader = header;
+      set.firstSerial = header.serial;
+    }
+    for (const anomaly of envelope.anomalies) set.anomalies.add(anomaly);
     const previous = set.parts[info.index - 1];
     if (previous) {
       set.bytes -= previous.length;
@@ -198,6 +209,6 @@ export class Jt808SubpackageReassembler {
     }
     const header: Jt808Header = { ...set.firstHeader, serial: set.firstSerial, bodyLength: body.length, subpackage: null };
     // Reassembled bodies have no header bytes before them; offsets index the body.
-    return { header, body, bodyOffset: 0, message: body };
+    return { header, body, bodyOffset: 0, message: body, anomalies: [...set.anomalies] };
   }
 }

@@ -2,31 +2,10 @@ import type { Logger } from 'pino';
 import type { Batch, BusTopic, MessageHeaders, ReceivedMessage } from './bus';
 import { deadLetterOf, decodeValue } from './codec';
 import type { DeadLetterV1 } from '@roadwatch/contracts';
+import { backoffDelayMs, sleep } from './backoff';
+import { describeFailure, type FailureKind, type FailurePolicy } from './failure-policy';
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-
-export const defaultBackoff: BackoffOptions = { initialMs: 200, maxMs: 10_000 };
-
-export const backoffDelayMs = (attempt: number, options: BackoffOptions): number =>
-  Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt - 1, 20));
-
-/** A sleep that ends early when the signal aborts (close or revocation must not wait out a backoff). */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export { backoffDelayMs, defaultBackoff, sleep, type BackoffOptions } from './backoff';
 
 /** A record as fetched from a partition (Kafka or in-process), before parsing. */
 export interface FetchedRecord {
@@ -37,7 +16,12 @@ export interface FetchedRecord {
   timestampMs: number;
 }
 
+/** Why a record went to the dead-letter topic: it did not decode, or the handler refused it for good. */
+export type DeadLetterStage = 'decode' | 'handler';
+
 export interface ProcessBatchParams {
+  /** The consumer group (named in a handler dead letter's reason and in the logs). */
+  groupId: string;
   /** Logical topic (schema lookup, what the handler sees). */
   topic: BusTopic;
   /** Physical topic (what a dead letter names as its source). */
@@ -48,29 +32,49 @@ export interface ProcessBatchParams {
   publishDeadLetters(letters: { key: string | null; value: DeadLetterV1 }[]): Promise<void>;
   /** Aborted when this member must stop working on the partition (close, revoke, crash). */
   signal: AbortSignal;
-  backoff: BackoffOptions;
+  policy: FailurePolicy;
   logger: Logger;
   /** Called between attempts (the Kafka adapter heartbeats here; a rebalance error propagates). */
   beforeRetry?(): Promise<void>;
+  /** Told of every record dead-lettered (metrics). */
+  onDeadLettered?(stage: DeadLetterStage, count: number): void;
   now?(): number;
 }
 
+type Letter = { key: string | null; value: DeadLetterV1 };
+
 /**
- * What both adapters do with one fetched partition batch: parse and validate every record,
- * dead-letter the bad ones (once), hand the good ones to the handler as one call, and
- * retry with backoff until the handler succeeds. Returns true when the batch is done and
- * its offsets may be committed; false when the signal aborted first (nothing to commit:
- * the next owner gets the batch again).
+ * What both adapters do with one fetched partition batch — the one place where the
+ * retry / isolate / dead-letter policy lives:
+ *
+ * 1. Parse and validate every record; the ones that do not decode are dead-lettered (once).
+ * 2. Hand the good ones to the handler as one call. A failure is classified by the
+ *    consumer's `FailurePolicy`:
+ *    - transient (database or broker away): the same records again after a backoff, for as
+ *      long as it takes — never dead-lettered;
+ *    - data (the database refused what a record carries): isolate at once;
+ *    - unknown: again up to `maxAttempts`, then isolate.
+ * 3. Isolating bisects: each half is handled on its own, in offset order (so per-key order
+ *    holds among the records that succeed); a half that fails persistently is split again,
+ *    down to single records. A single record is dead-lettered with the error after a data
+ *    error, or after `maxAttempts` unknown failures of its own — a flaky error on a larger
+ *    half only costs a split, never a record.
+ *
+ * Returns true when the batch is done (handled or dead-lettered) and its offsets may be
+ * committed; false when the signal aborted first (nothing to commit: the next owner gets
+ * the batch again). Handlers must be idempotent: bisecting hands records again.
  */
 export const processBatch = async (params: ProcessBatchParams): Promise<boolean> => {
-  const { topic, partition, records, logger } = params;
+  const { topic, partition, records, logger, policy } = params;
   const now = params.now ?? Date.now;
   const messages: ReceivedMessage[] = [];
-  const letters: { key: string | null; value: DeadLetterV1 }[] = [];
+  const rawByOffset = new Map<string, FetchedRecord>();
+  const letters: Letter[] = [];
   for (const record of records) {
     const decoded = decodeValue(topic, record.value);
     if (decoded.ok) {
       messages.push({ topic, partition, offset: record.offset, key: record.key, value: decoded.value, timestampMs: record.timestampMs, headers: record.headers } as ReceivedMessage);
+      rawByOffset.set(record.offset, record);
     } else {
       letters.push({
         key: record.key,
@@ -78,33 +82,74 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
       });
     }
   }
+  const where = { groupId: params.groupId, topic: params.physicalTopic, partition };
 
-  let lettersSent = letters.length === 0;
-  let handled = messages.length === 0;
-  for (let attempt = 1; ; attempt += 1) {
-    if (params.signal.aborted) return false;
-    try {
-      if (!lettersSent) {
-        await params.publishDeadLetters(letters);
-        lettersSent = true;
-        for (const letter of letters) {
-          logger.warn({ topic: params.physicalTopic, partition, offset: letter.value.offset, key: letter.key, reason: letter.value.reason }, 'message dead-lettered');
-        }
-      }
-      if (!handled) {
-        await params.handleBatch({ topic, partition, messages } as Batch);
-        handled = true;
-      }
-      return true;
-    } catch (error) {
+  const waitBeforeRetry = async (attempt: number, error: unknown, log: Record<string, unknown>, message: string): Promise<void> => {
+    const delayMs = backoffDelayMs(attempt, policy.backoff);
+    logger.warn({ err: error, ...where, ...log, attempt, retryInMs: delayMs }, message);
+    await sleep(delayMs, params.signal);
+    await params.beforeRetry?.();
+  };
+
+  /** Dead letters must reach their topic before the offsets move past their records. */
+  const sendLetters = async (batch: Letter[], stage: DeadLetterStage): Promise<boolean> => {
+    for (let attempt = 1; ; attempt += 1) {
       if (params.signal.aborted) return false;
-      const delayMs = backoffDelayMs(attempt, params.backoff);
-      logger.warn(
-        { err: error, topic: params.physicalTopic, partition, firstOffset: records[0]?.offset, lastOffset: records.at(-1)?.offset, attempt, retryInMs: delayMs, stage: lettersSent ? 'handler' : 'dead-letter' },
-        'batch failed; it will be retried, not skipped',
-      );
-      await sleep(delayMs, params.signal);
-      await params.beforeRetry?.();
+      try {
+        await params.publishDeadLetters(batch);
+        for (const letter of batch) {
+          logger.warn({ ...where, offset: letter.value.offset, key: letter.key, reason: letter.value.reason, stage }, 'message dead-lettered');
+        }
+        params.onDeadLettered?.(stage, batch.length);
+        return true;
+      } catch (error) {
+        if (params.signal.aborted) return false;
+        await waitBeforeRetry(attempt, error, { stage: 'dead-letter', letters: batch.length }, 'writing dead letters failed; retrying');
+      }
     }
-  }
+  };
+
+  /** Handles `part`, isolating what fails persistently; false when aborted. */
+  const settle = async (part: ReceivedMessage[], isolating: boolean): Promise<boolean> => {
+    // A half of a batch that already failed persistently is split at its first persistent
+    // failure; a single record (or a whole batch) gets the full number of attempts.
+    const bound = isolating && part.length > 1 ? 1 : policy.maxAttempts;
+    let persistentFailures = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      if (params.signal.aborted) return false;
+      let failure: unknown;
+      try {
+        await params.handleBatch({ topic, partition, messages: part } as Batch);
+        return true;
+      } catch (error) {
+        failure = error;
+      }
+      if (params.signal.aborted) return false;
+      const kind: FailureKind = policy.classify(failure);
+      if (kind !== 'transient') persistentFailures += 1;
+      const persistent = kind === 'data' || (kind === 'unknown' && persistentFailures >= bound);
+      const span = { firstOffset: part[0]?.offset, lastOffset: part.at(-1)?.offset, messages: part.length, kind };
+      if (!persistent) {
+        await waitBeforeRetry(attempt, failure, { ...span, stage: 'handler' },
+          kind === 'transient' ? 'batch failed for a transient reason; retrying until it succeeds' : 'batch failed; retrying');
+        continue;
+      }
+      if (part.length === 1) {
+        const message = part[0]!;
+        const record = rawByOffset.get(message.offset)!;
+        const reason = `handler of consumer group ${params.groupId} refused the record (${kind} error, ${persistentFailures} attempt${persistentFailures === 1 ? '' : 's'}): ${describeFailure(failure)}`;
+        logger.error({ err: failure, ...where, offset: message.offset, key: message.key, kind }, 'a record fails persistently; dead-lettering it and going on');
+        const letter = deadLetterOf({ sourceTopic: params.physicalTopic, partition, offset: message.offset, key: record.key, value: record.value, reason, nowMs: now() });
+        return sendLetters([{ key: record.key, value: letter }], 'handler');
+      }
+      logger.warn({ err: failure, ...where, ...span, attempts: attempt }, 'batch fails persistently; bisecting it to isolate the failing record(s)');
+      const middle = Math.ceil(part.length / 2);
+      if (!(await settle(part.slice(0, middle), true))) return false;
+      return settle(part.slice(middle), true);
+    }
+  };
+
+  if (letters.length > 0 && !(await sendLetters(letters, 'decode'))) return false;
+  if (messages.length === 0) return true;
+  return settle(messages, false);
 };

@@ -18,6 +18,8 @@ export interface BusContractOptions {
   waitMs: number;
   /** How long to keep watching for something that must not happen. */
   quietMs: number;
+  /** A short stall threshold for the watchdog test. */
+  stallAfterMs: number;
   /** After each test, once its buses are closed: drop what it left behind (Kafka topics). */
   dispose?(topicPrefixes: string[]): Promise<void>;
 }
@@ -382,6 +384,156 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
         expect(dead[1]!.reason, topic).toContain(`schema ${topic}`);
         expect(dead.every((letter) => letter.sourceTopic === `${prefix}${topic}` && letter.key === sampleMessages[topic](0).key), topic).toBe(true);
       }
+    });
+
+    /** Every dead letter of the positions topic, by a group of its own. */
+    const collectLetters = async (bus: Bus): Promise<DeadLetterV1[]> => {
+      const letters: DeadLetterV1[] = [];
+      track(await bus.subscribe({ groupId: group(), topics: [positionsDlq], fromBeginning: true, handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)) }));
+      return letters;
+    };
+    /** An error as `pg` raises it: the SQLSTATE in `code`. */
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
+
+    it('isolates a record the handler refuses for good (a data error): the others are handled in order, it goes to the dead-letter topic with the error, and the group commits past it', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      await publishSeq(bus, 1, 40);
+      const letters = await collectLetters(bus);
+      const g = group();
+      const handled: number[] = [];
+      let poisonCalls = 0;
+      const sub = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        failurePolicy: { maxAttempts: 3 },
+        handleBatch: async (batch) => {
+          const seqs = batch.messages.map((m) => seqOf(m.value));
+          if (seqs.includes(17)) {
+            poisonCalls += 1;
+            // Like a multi-row INSERT: one refused row fails the whole statement.
+            throw pgError('22003', 'value "70000" is out of range for type smallint');
+          }
+          handled.push(...seqs);
+        },
+      });
+      await waitFor('39 handled and 1 dead letter', () => handled.length >= 39 && letters.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(handled).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((seq) => seq !== 17));
+      expect(letters).toHaveLength(1);
+      expect(letters[0]).toMatchObject({ offset: '17', key: 'V0', payloadEncoding: 'utf8' });
+      expect(letters[0]!.reason).toContain(g);
+      expect(letters[0]!.reason).toMatch(/data error/);
+      expect(letters[0]!.reason).toContain('out of range for type smallint [22003]');
+      expect(seqOf(JSON.parse(letters[0]!.payload) as PositionV1)).toBe(17);
+      // A data error is not retried as such: bisecting needs about log2(40) calls, not maxAttempts per level.
+      expect(poisonCalls).toBeLessThanOrEqual(8);
+      // Committed past it: the group's next member gets nothing again.
+      await sub.close();
+      const again = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: again.handleBatch, ...again.callbacks() }));
+      await waitFor('the next member to be assigned', () => again.owned().size === 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(again.messages).toEqual([]);
+    });
+
+    it('retries a record failing with an unknown error maxAttempts times on its own before dead-lettering it, and keeps the order of the rest', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      await publishSeq(bus, 1, 12);
+      const letters = await collectLetters(bus);
+      const handled: number[] = [];
+      let aloneCalls = 0;
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positions],
+          fromBeginning: true,
+          failurePolicy: { maxAttempts: 3, backoff: { initialMs: 5, maxMs: 20 } },
+          handleBatch: async (batch) => {
+            const seqs = batch.messages.map((m) => seqOf(m.value));
+            if (seqs.includes(5)) {
+              if (seqs.length === 1) aloneCalls += 1;
+              throw new TypeError("Cannot read properties of undefined (reading 'x')");
+            }
+            handled.push(...seqs);
+          },
+        }),
+      );
+      await waitFor('11 handled and 1 dead letter', () => handled.length >= 11 && letters.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(handled).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+      expect(aloneCalls).toBe(3);
+      expect(letters.map((letter) => letter.offset)).toEqual(['5']);
+      expect(letters[0]!.reason).toMatch(/unknown error, 3 attempts\): Cannot read properties/);
+    });
+
+    it('retries a transient failure (database unreachable) past maxAttempts and never dead-letters it', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      await publishSeq(bus, 2, 5);
+      const letters = await collectLetters(bus);
+      const recorder = new Recorder();
+      let failures = 0;
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positions],
+          fromBeginning: true,
+          failurePolicy: { maxAttempts: 2, backoff: { initialMs: 5, maxMs: 20 } },
+          handleBatch: async (batch) => {
+            if (failures < 8) {
+              failures += 1;
+              const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+              // Alternate with the way pg-pool and the server say it.
+              throw failures % 3 === 0 ? pgError('57P01', 'terminating connection due to administrator command') : failures % 3 === 1 ? refused : new Error('timeout exceeded when trying to connect');
+            }
+            await recorder.handleBatch(batch);
+          },
+        }),
+      );
+      await waitFor('all 10 after the outage', () => recorder.messages.length >= 10, options.waitMs);
+      await sleep(options.quietMs);
+      expect(failures).toBe(8);
+      expect(recorder.messages.map((m) => `${m.key}/${seqOf(m.value)}`)).toHaveLength(10);
+      for (const [, seqs] of recorder.seqsByKey()) expect(seqs).toEqual([0, 1, 2, 3, 4]);
+      expect(letters).toEqual([]);
+    });
+
+    it('reports a consumer stalled when it makes no committed progress with lag for stallAfterMs, and not once it moves again', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const g = group();
+      let outage = true;
+      let calls = 0;
+      const sub = track(
+        await bus.subscribe({
+          groupId: g,
+          topics: [positions],
+          fromBeginning: true,
+          stallAfterMs: options.stallAfterMs,
+          failurePolicy: { backoff: { initialMs: 20, maxMs: 100 } },
+          handleBatch: async () => {
+            calls += 1;
+            if (outage) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+          },
+        }),
+      );
+      // Idle, no lag: never stalled, however long.
+      await sleep(options.stallAfterMs * 1.5);
+      expect(sub.stalled()).toEqual([]);
+      await bus.publish(positions, [0, 1, 2].map((seq) => ({ key: 'V0', value: position('V0', seq) })));
+      await waitFor('the stall to be reported', () => sub.stalled().length === 1, options.waitMs + options.stallAfterMs * 3);
+      const [stalled] = sub.stalled();
+      expect(stalled).toMatchObject({ groupId: g, partition: 0, lag: 3 });
+      expect(stalled!.topic.endsWith(positions)).toBe(true);
+      expect(stalled!.noProgressForMs).toBeGreaterThanOrEqual(options.stallAfterMs);
+      expect(bus.stalledConsumers()).toContainEqual(expect.objectContaining({ groupId: g, partition: 0 }));
+      expect(calls).toBeGreaterThan(1);
+      outage = false;
+      await waitFor('the consumer to move again', () => sub.stalled().length === 0, options.waitMs);
+      expect(bus.stalledConsumers().filter((s) => s.groupId === g)).toEqual([]);
     });
 
     it('replays from the start for a new group with fromBeginning; without it a new group starts at the end', async () => {

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 import type { DeadLetterV1, TOPIC_SCHEMAS, TopicName } from '@roadwatch/contracts';
+import type { FailurePolicyOptions } from './failure-policy';
+import type { StalledPartition } from './progress-watchdog';
+
+export type { StalledPartition };
 
 /**
  * The message bus the services talk through (ARCHITECTURE.md "Data flow"). Two adapters
@@ -15,8 +19,12 @@ import type { DeadLetterV1, TOPIC_SCHEMAS, TopicName } from '@roadwatch/contract
  * - `subscribe` joins a consumer group; the group's members share the partitions. The
  *   handler gets a partition's whole batch, in offset order, already JSON-parsed and
  *   schema-validated; the batch's offsets are committed only after the handler resolved
- *   (at-least-once). A handler that throws gets the same batch again after a backoff;
- *   it is never skipped.
+ *   (at-least-once). A handler that throws gets the batch again after a backoff; a failure
+ *   that persists (a data error, or an unknown one `maxAttempts` times) is isolated by
+ *   bisecting the batch, the refused record(s) go to the dead-letter topic with the error,
+ *   and the consumer commits past them. A transient failure (database or broker away) is
+ *   retried until it succeeds, never dead-lettered. See `processBatch`.
+ * - A consumer with lag and no committed progress for `stallAfterMs` is reported stalled.
  * - A message that is not JSON or fails its topic's schema is written to
  *   `deadLetterTopicOf(topic)` as a `deadLetterV1` with the reason, logged, committed, and
  *   the consumer goes on.
@@ -84,10 +92,16 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * what is flushed here must be safe to race with the new owner (idempotent writes).
    */
   onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
+  /** This consumer's retry / isolate policy, over the bus's (default: 5 attempts, 200 ms … 10 s). */
+  failurePolicy?: FailurePolicyOptions;
+  /** No committed progress for this long while a partition has lag = stalled (default: the bus's, 60 s). */
+  stallAfterMs?: number;
 }
 
 export interface Subscription {
   readonly groupId: string;
+  /** Partitions of this member that have lag and made no committed progress for `stallAfterMs`. */
+  stalled(): StalledPartition[];
   /** Stop fetching, let the in-flight batch finish and commit, leave the group. */
   close(): Promise<void>;
 }
@@ -106,6 +120,8 @@ export interface Bus {
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Close every subscription gracefully, then the producer. */
   close(): Promise<void>;
+  /** Every open subscription's stalled partitions (for `/ready`). */
+  stalledConsumers(): StalledPartition[];
 }
 
 /** A raw record as it sits on a partition, before parsing. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { TOPIC_SCHEMAS, TOPICS, deadLetterTopicOf, deadLetterV1, describeZodError, type DeadLetterV1 } from '@roadwatch/contracts';
+import { TOPIC_SCHEMAS, TOPICS, deadLetterTopicOf, deadLetterV1, describeZodError, escapeUnsafeCharacters, type DeadLetterV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, type BusTopic, type MessageHeaders, type OutgoingMessage } from './bus';
 
 const knownTopics = new Set<string>(Object.values(TOPICS));
@@ -72,7 +72,8 @@ export const decodeValue = (topic: string, value: Buffer | null): Decoded => {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `malformed JSON: ${(error as Error).message}` };
+    // V8 quotes the text around the error, which may be the very control character refused.
+    return { ok: false, reason: `malformed JSON: ${escapeUnsafeCharacters((error as Error).message)}` };
   }
   const schema = schemaFor(topic);
   if (!schema) return { ok: false, reason: `no schema for topic ${topic}` };

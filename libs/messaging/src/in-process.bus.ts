@@ -1,10 +1,13 @@
 import { deadLetterTopicOf } from '@roadwatch/contracts';
 import type { Logger } from 'pino';
-import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
+import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, StalledPartition, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
 import { encodeAll, TopicNamer } from './codec';
-import { defaultBackoff, processBatch, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { processBatch, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
 import { partitionForKey } from './murmur2';
 import { createMessagingLogger } from './logger';
+import type { MetricsRegistryOwner } from './consumer-metrics';
+import { defaultStallAfterMs, ProgressWatchdog } from './progress-watchdog';
 
 /**
  * The bus of the embedded single-process mode. It keeps the parts of Kafka's model the
@@ -13,7 +16,28 @@ import { createMessagingLogger } from './logger';
  * partitions (rebalanced on join/leave, with the assign/revoke callbacks), committed
  * offsets per group, at-least-once delivery, replay from the start for a new group.
  * Everything is in memory: a restart of the process starts from empty topics.
+ *
+ * Retention, so the embedded mode can run for months: a partition's log drops the records
+ * that every consumer group known to the bus for that partition has committed (and no
+ * member is still reading), and is capped by size (`retention`); the cap drops the oldest
+ * records even when a group has not consumed them, with a warning that names each group
+ * and how many records it lost. A group that joins later starts at the oldest record still
+ * kept (like Kafka after its retention); a group whose members all left keeps its
+ * committed offsets, and so holds records back until the cap drops them.
  */
+export interface InProcessRetention {
+  /**
+   * Committed records are kept while a partition holds no more than this (so a group that
+   * joins a little later still replays recent history); beyond twice this, what every group
+   * has committed is dropped down to it. Default 1 MiB.
+   */
+  committedBytesKeptPerPartition?: number;
+  /** Most bytes (keys, values, headers, plus a per-record overhead) kept per partition. Default 32 MiB. */
+  maxBytesPerPartition?: number;
+  /** Most records kept per partition. Default 200,000. */
+  maxRecordsPerPartition?: number;
+}
+
 export interface InProcessBusOptions {
   /** Physical topic = prefix + logical topic (tests use a unique prefix each). */
   topicPrefix?: string;
@@ -21,10 +45,20 @@ export interface InProcessBusOptions {
   defaultPartitions?: number;
   /** Most records handed to a handler in one batch. */
   maxBatchSize?: number;
-  /** Backoff between attempts of a failing batch. */
+  /** Backoff between attempts of a failing batch (shorthand for `failurePolicy.backoff`). */
   backoff?: BackoffOptions;
+  /** Retry / isolate policy of every subscription unless it brings its own. */
+  failurePolicy?: FailurePolicyOptions;
+  /** Default of `SubscribeOptions.stallAfterMs`: 60 s. */
+  stallAfterMs?: number;
+  retention?: InProcessRetention;
+  /** Consumer metrics (stalled, lag, dead letters) go to this registry. */
+  metrics?: MetricsRegistryOwner;
   logger?: Logger;
 }
+
+/** What a record costs beyond its bytes (object, offsets, buffer header): an estimate for the cap. */
+const RECORD_OVERHEAD_BYTES = 160;
 
 interface StoredRecord {
   offset: number;
@@ -34,14 +68,56 @@ interface StoredRecord {
   timestampMs: number;
 }
 
+/** One partition: its records from `baseOffset` (older ones were trimmed) to `endOffset`. */
 class PartitionLog {
-  readonly records: StoredRecord[] = [];
+  private records: StoredRecord[] = [];
+  baseOffset = 0;
+  bytes = 0;
   private readonly waiters = new Set<() => void>();
 
+  get endOffset(): number {
+    return this.baseOffset + this.records.length;
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
   append(record: Omit<StoredRecord, 'offset'>): void {
-    this.records.push({ ...record, offset: this.records.length });
+    this.records.push({ ...record, offset: this.endOffset });
+    this.bytes += recordBytes(record);
     for (const wake of this.waiters) wake();
     this.waiters.clear();
+  }
+
+  /** Up to `max` records from `from` (at least `baseOffset`). */
+  read(from: number, max: number): StoredRecord[] {
+    const start = Math.max(from, this.baseOffset) - this.baseOffset;
+    return this.records.slice(start, start + max);
+  }
+
+  /** Drops the records before `offset`; returns how many. */
+  trimTo(offset: number): number {
+    const count = Math.min(Math.max(0, offset - this.baseOffset), this.records.length);
+    if (count === 0) return 0;
+    for (let i = 0; i < count; i += 1) this.bytes -= recordBytes(this.records[i]!);
+    this.records = this.records.slice(count);
+    this.baseOffset += count;
+    return count;
+  }
+
+  /** The offset before which dropping leaves at most `maxRecords` records and `maxBytes` bytes (not past `limit`). */
+  offsetToFit(maxRecords: number, maxBytes: number, limit = this.endOffset): number {
+    let offset = this.baseOffset;
+    let records = this.records.length;
+    let bytes = this.bytes;
+    for (const record of this.records) {
+      if (offset >= limit || (records <= maxRecords && bytes <= maxBytes)) break;
+      records -= 1;
+      bytes -= recordBytes(record);
+      offset += 1;
+    }
+    return offset;
   }
 
   /** Resolves at the next append, or when the signal aborts. */
@@ -62,6 +138,12 @@ class PartitionLog {
   }
 }
 
+const recordBytes = (record: Omit<StoredRecord, 'offset'>): number => {
+  let bytes = RECORD_OVERHEAD_BYTES + (record.value?.length ?? 0) + (record.key?.length ?? 0) * 2;
+  for (const [name, value] of Object.entries(record.headers)) bytes += (name.length + value.length) * 2;
+  return bytes;
+};
+
 const tpKey = (physicalTopic: string, partition: number) => `${physicalTopic}\u0000${partition}`;
 
 export class InProcessBus implements Bus, RawPublisher {
@@ -70,7 +152,12 @@ export class InProcessBus implements Bus, RawPublisher {
   private readonly namer: TopicNamer;
   private readonly defaultPartitions: number;
   readonly maxBatchSize: number;
-  readonly backoff: BackoffOptions;
+  readonly failurePolicy: FailurePolicyOptions;
+  readonly stallAfterMs: number;
+  readonly metrics: MetricsRegistryOwner | undefined;
+  private readonly maxBytesPerPartition: number;
+  private readonly maxRecordsPerPartition: number;
+  private readonly committedBytesKept: number;
   readonly logger: Logger;
   private roundRobin = 0;
   private closed = false;
@@ -79,7 +166,14 @@ export class InProcessBus implements Bus, RawPublisher {
     this.namer = new TopicNamer(options.topicPrefix ?? '');
     this.defaultPartitions = options.defaultPartitions ?? 4;
     this.maxBatchSize = options.maxBatchSize ?? 500;
-    this.backoff = options.backoff ?? defaultBackoff;
+    this.failurePolicy = { ...(options.backoff ? { backoff: options.backoff } : {}), ...options.failurePolicy };
+    failurePolicyOf(this.failurePolicy);
+    this.stallAfterMs = options.stallAfterMs ?? defaultStallAfterMs;
+    this.metrics = options.metrics;
+    this.maxBytesPerPartition = options.retention?.maxBytesPerPartition ?? 32 * 1024 * 1024;
+    this.maxRecordsPerPartition = options.retention?.maxRecordsPerPartition ?? 200_000;
+    this.committedBytesKept = options.retention?.committedBytesKeptPerPartition ?? 1024 * 1024;
+    if (!(this.maxBytesPerPartition > 0) || !(this.maxRecordsPerPartition >= 1)) throw new Error('in-process bus: retention caps must be positive');
     this.logger = options.logger ?? createMessagingLogger({ bus: 'in-process' });
   }
 
@@ -115,15 +209,36 @@ export class InProcessBus implements Bus, RawPublisher {
       group = new ConsumerGroup(this, options.groupId);
       this.groups.set(options.groupId, group);
     }
-    const member = new GroupMember(options as unknown as SubscribeOptions);
+    const member = new GroupMember(options as unknown as SubscribeOptions, this);
     await group.join(member);
     const joined = group;
-    return { groupId: options.groupId, close: () => joined.leave(member) };
+    return { groupId: options.groupId, close: () => joined.leave(member), stalled: () => member.watchdog.stalled() };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.groups.values()].map((group) => group.leaveAll()));
+  }
+
+  stalledConsumers(): StalledPartition[] {
+    return [...this.groups.values()].flatMap((group) => group.stalled());
+  }
+
+  /**
+   * Records of `topic` the group has not committed yet, summed over partitions (what a
+   * Kafka tool calls the group's lag). A group with no committed offset on a partition
+   * counts from the oldest record kept there.
+   */
+  lagOf(groupId: string, topic: BusTopic): number {
+    const { physical, logs } = this.logsOf(topic);
+    const committed = this.groups.get(groupId)?.committed;
+    return logs.reduce((sum, log, partition) => sum + log.endOffset - Math.max(log.baseOffset, committed?.get(tpKey(physical, partition)) ?? 0), 0);
+  }
+
+  /** Records and approximate bytes kept for `topic`, summed over its partitions (tests, diagnostics). */
+  retained(topic: BusTopic): { records: number; bytes: number; baseOffsets: number[] } {
+    const { logs } = this.logsOf(topic);
+    return { records: logs.reduce((sum, log) => sum + log.size, 0), bytes: logs.reduce((sum, log) => sum + log.bytes, 0), baseOffsets: logs.map((log) => log.baseOffset) };
   }
 
   /** @internal */
@@ -137,9 +252,38 @@ export class InProcessBus implements Bus, RawPublisher {
     return { physical, logs };
   }
 
+  /** @internal */
+  logOf(physical: string, partition: number): PartitionLog | undefined {
+    return this.topics.get(physical)?.[partition];
+  }
+
   /** @internal Where a dead letter of `topic` goes. */
   deadLetter(topic: BusTopic, records: readonly RawRecord[]): void {
     this.append(this.namer.physical(deadLetterTopicOf(topic)), records);
+  }
+
+  /**
+   * @internal After a commit: drop what every group that reads this partition is past, down
+   * to `committedBytesKeptPerPartition`. Only once the partition holds twice that, so a
+   * trim drops a whole step and the copy costs O(1) per record.
+   */
+  trimCommitted(physical: string, partition: number, log: PartitionLog): void {
+    if (log.bytes <= 2 * this.committedBytesKept) return;
+    const floor = this.readFloor(physical, partition);
+    if (floor === null || floor.offset <= log.baseOffset) return;
+    log.trimTo(log.offsetToFit(Number.MAX_SAFE_INTEGER, this.committedBytesKept, floor.offset));
+  }
+
+  /** The lowest offset any group still needs on this partition (committed, or where a member reads); null when no group reads it. */
+  private readFloor(physical: string, partition: number): { offset: number; byGroup: Map<string, number> } | null {
+    const key = tpKey(physical, partition);
+    const byGroup = new Map<string, number>();
+    for (const group of this.groups.values()) {
+      const needed = group.neededFrom(key);
+      if (needed !== null) byGroup.set(group.groupId, needed);
+    }
+    if (byGroup.size === 0) return null;
+    return { offset: Math.min(...byGroup.values()), byGroup };
   }
 
   private append(physical: string, records: readonly RawRecord[]): void {
@@ -149,10 +293,37 @@ export class InProcessBus implements Bus, RawPublisher {
       this.topics.set(physical, logs);
     }
     const timestampMs = Date.now();
+    const touched = new Set<number>();
     for (const record of records) {
       // Keyed records follow Kafka's default partitioner; unkeyed ones are spread round-robin.
       const partition = record.key === null ? this.roundRobin++ % logs.length : partitionForKey(record.key, logs.length);
       logs[partition]!.append({ key: record.key, value: record.value, headers: { ...(record.headers ?? {}) }, timestampMs });
+      touched.add(partition);
+    }
+    for (const partition of touched) this.enforceCap(physical, partition, logs[partition]!);
+  }
+
+  /**
+   * Over the cap, the oldest records go — down to 90 % of it, so this happens in steps and
+   * each step is one warning — whether or not every group has read them. The warning names
+   * each group that had not committed them and how many it lost; its readers skip ahead.
+   */
+  private enforceCap(physical: string, partition: number, log: PartitionLog): void {
+    if (log.size <= this.maxRecordsPerPartition && log.bytes <= this.maxBytesPerPartition) return;
+    const floor = this.readFloor(physical, partition);
+    const fitOffset = log.offsetToFit(Math.floor(this.maxRecordsPerPartition * 0.9), Math.floor(this.maxBytesPerPartition * 0.9));
+    const fromOffset = log.baseOffset;
+    // What every group is past goes first and is no loss.
+    const dropTo = Math.max(fitOffset, floor?.offset ?? 0);
+    log.trimTo(Math.min(dropTo, log.endOffset));
+    const lost = [...(floor?.byGroup ?? new Map<string, number>())]
+      .filter(([, needed]) => needed < log.baseOffset)
+      .map(([groupId, needed]) => ({ groupId, lostRecords: log.baseOffset - Math.max(needed, fromOffset), fromOffset: Math.max(needed, fromOffset), toOffset: log.baseOffset - 1 }));
+    const fields = { topic: physical, partition, droppedRecords: log.baseOffset - fromOffset, keptRecords: log.size, keptBytes: log.bytes, maxRecordsPerPartition: this.maxRecordsPerPartition, maxBytesPerPartition: this.maxBytesPerPartition };
+    if (lost.length > 0) {
+      this.logger.warn({ ...fields, lost }, 'in-process bus retention cap reached: dropped records that consumer groups had not committed (they skip ahead)');
+    } else if (!floor) {
+      this.logger.warn(fields, 'in-process bus retention cap reached: dropped the oldest records of a partition no consumer group reads');
     }
   }
 
@@ -163,7 +334,24 @@ export class InProcessBus implements Bus, RawPublisher {
 
 class GroupMember {
   readonly owned = new Map<string, PartitionWorker>();
-  constructor(readonly options: SubscribeOptions) {}
+  readonly watchdog: ProgressWatchdog;
+  readonly failurePolicy: FailurePolicy;
+  constructor(
+    readonly options: SubscribeOptions,
+    bus: InProcessBus,
+  ) {
+    this.failurePolicy = failurePolicyOf(bus.failurePolicy, options.failurePolicy);
+    this.watchdog = new ProgressWatchdog({
+      groupId: options.groupId,
+      stallAfterMs: options.stallAfterMs ?? bus.stallAfterMs,
+      logger: bus.logger,
+      ...(bus.metrics ? { metrics: bus.metrics } : {}),
+      endOffsetOf: (physical, partition) => {
+        const log = bus.logOf(physical, partition);
+        return log ? BigInt(log.endOffset) : undefined;
+      },
+    });
+  }
 }
 
 /**
@@ -182,9 +370,24 @@ class ConsumerGroup {
     readonly groupId: string,
   ) {}
 
+  /** The lowest offset this group still needs on a partition: its committed offset or where a worker of it reads; null when it never read it. */
+  neededFrom(key: string): number | null {
+    let needed = this.committed.get(key) ?? null;
+    for (const member of this.members) {
+      const worker = member.owned.get(key);
+      if (worker) needed = needed === null ? worker.position : Math.min(needed, worker.position);
+    }
+    return needed;
+  }
+
+  stalled(): StalledPartition[] {
+    return this.members.flatMap((member) => member.watchdog.stalled());
+  }
+
   join(member: GroupMember): Promise<void> {
     return this.serialise(async () => {
       this.members.push(member);
+      member.watchdog.start();
       await this.rebalance();
     });
   }
@@ -194,6 +397,7 @@ class ConsumerGroup {
       if (!this.members.includes(member)) return;
       this.members = this.members.filter((candidate) => candidate !== member);
       await this.revoke(member, [...member.owned.keys()]);
+      member.watchdog.stop();
       await this.rebalance();
     });
   }
@@ -203,6 +407,7 @@ class ConsumerGroup {
       const leaving = this.members;
       this.members = [];
       await Promise.all(leaving.map((member) => this.revoke(member, [...member.owned.keys()])));
+      for (const member of leaving) member.watchdog.stop();
     });
   }
 
@@ -248,6 +453,7 @@ class ConsumerGroup {
     for (const worker of workers) worker.stop();
     await Promise.all(workers.map((worker) => worker.done));
     for (const key of keys) member.owned.delete(key);
+    for (const worker of workers) member.watchdog.forget(worker.physical, worker.partition);
     await this.callback(member, 'onPartitionsRevoked', workers.map((worker) => ({ topic: worker.topic, partition: worker.partition })));
   }
 
@@ -264,15 +470,19 @@ class ConsumerGroup {
 class PartitionWorker {
   private readonly controller = new AbortController();
   readonly done: Promise<void>;
+  /** The next offset this worker reads (the trim floor counts it until the group commits). */
+  position: number;
 
   constructor(
     private readonly group: ConsumerGroup,
     private readonly member: GroupMember,
     readonly topic: BusTopic,
-    private readonly physical: string,
+    readonly physical: string,
     readonly partition: number,
     private readonly log: PartitionLog,
   ) {
+    // No committed offset: the group starts at the beginning (the oldest record kept) or at the end (auto.offset.reset).
+    this.position = group.committed.get(tpKey(physical, partition)) ?? (member.options.fromBeginning ? log.baseOffset : log.endOffset);
     this.done = this.run().catch((error) => group.bus.logger.error({ err: error, groupId: group.groupId, topic: physical, partition }, 'partition worker failed'));
   }
 
@@ -284,14 +494,16 @@ class PartitionWorker {
     const { bus } = this.group;
     const key = tpKey(this.physical, this.partition);
     const signal = this.controller.signal;
-    // No committed offset: the group starts at the beginning or at the end (auto.offset.reset).
-    let position = this.group.committed.get(key) ?? (this.member.options.fromBeginning ? 0 : this.log.records.length);
+    const watchdog = this.member.watchdog;
     while (!signal.aborted) {
-      if (position >= this.log.records.length) {
+      // The retention cap may have dropped records this group had not read: go on from the oldest kept.
+      if (this.position < this.log.baseOffset) this.position = this.log.baseOffset;
+      if (this.position >= this.log.endOffset) {
         await this.log.waitForAppend(signal);
         continue;
       }
-      const slice = this.log.records.slice(position, position + bus.maxBatchSize);
+      const slice = this.log.read(this.position, bus.maxBatchSize);
+      watchdog.fetched(this.physical, this.partition, BigInt(slice[0]!.offset), BigInt(this.log.endOffset));
       const records: FetchedRecord[] = slice.map((record) => ({
         offset: String(record.offset),
         key: record.key,
@@ -300,6 +512,7 @@ class PartitionWorker {
         timestampMs: record.timestampMs,
       }));
       const done = await processBatch({
+        groupId: this.group.groupId,
         topic: this.topic,
         physicalTopic: this.physical,
         partition: this.partition,
@@ -308,12 +521,15 @@ class PartitionWorker {
         publishDeadLetters: async (letters) =>
           bus.deadLetter(this.topic, letters.map((letter) => ({ key: letter.key, value: Buffer.from(JSON.stringify(letter.value), 'utf8') }))),
         signal,
-        backoff: bus.backoff,
+        policy: this.member.failurePolicy,
         logger: bus.logger,
+        onDeadLettered: (stage, count) => watchdog.dead(this.physical, stage, count),
       });
       if (!done) return;
-      position = slice.at(-1)!.offset + 1;
-      this.group.committed.set(key, position);
+      this.position = slice.at(-1)!.offset + 1;
+      this.group.committed.set(key, this.position);
+      watchdog.committed(this.physical, this.partition, BigInt(this.position), BigInt(this.log.endOffset));
+      bus.trimCommitted(this.physical, this.partition, this.log);
     }
   }
 }

@@ -11,6 +11,7 @@ runBusContract('in-process', {
   makeBus: (topicPrefix) => new InProcessBus({ topicPrefix, logger: quiet, backoff: { initialMs: 5, maxMs: 50 }, maxBatchSize: 64 }),
   waitMs: 5_000,
   quietMs: 50,
+  stallAfterMs: 300,
 });
 
 describe('murmur2 partitioning', () => {

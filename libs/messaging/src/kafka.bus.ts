@@ -1,10 +1,13 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type LogEntry, type Producer, type Admin } from 'kafkajs';
 import { deadLetterTopicOf } from '@roadwatch/contracts';
 import type { Logger } from 'pino';
-import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
+import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, StalledPartition, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
 import { encodeAll, TopicNamer } from './codec';
-import { defaultBackoff, processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { classifyFailure, failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
 import { createMessagingLogger, RepeatSuppressor } from './logger';
+import type { MetricsRegistryOwner } from './consumer-metrics';
+import { defaultStallAfterMs, ProgressWatchdog } from './progress-watchdog';
 
 
 export interface KafkaBusOptions {
@@ -15,8 +18,14 @@ export interface KafkaBusOptions {
   logger?: Logger;
   /** Replication factor for topics created by `ensureTopics`; -1 = the broker's default. */
   replicationFactor?: number;
-  /** Backoff between attempts of a failing batch. */
+  /** Backoff between attempts of a failing batch (shorthand for `failurePolicy.backoff`). */
   backoff?: BackoffOptions;
+  /** Retry / isolate policy of every subscription unless it brings its own. */
+  failurePolicy?: FailurePolicyOptions;
+  /** Default of `SubscribeOptions.stallAfterMs`: 60 s. */
+  stallAfterMs?: number;
+  /** Consumer metrics (stalled, lag, dead letters) go to this registry. */
+  metrics?: MetricsRegistryOwner;
   consumer?: {
     sessionTimeoutMs?: number;
     heartbeatIntervalMs?: number;
@@ -35,16 +44,6 @@ export interface KafkaBusOptions {
    */
   publishTimeoutMs?: number;
 }
-
-/** True when an error, or any error it wraps, is one Kafka or kafkajs calls transient. */
-export const isTransientKafkaError = (error: unknown): boolean => {
-  for (let e = error as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 10; depth += 1) {
-    if (e.retriable === true) return true;
-    if (e.name && ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError'].includes(e.name)) return true;
-    e = (e.cause ?? e.originalError) as typeof e;
-  }
-  return false;
-};
 
 // kafkajs ERROR lines are mostly transient connection trouble it retries itself, and its
 // WARN lines are routine (a rebalance): both one level down.
@@ -89,7 +88,7 @@ export class KafkaBus implements Bus, RawPublisher {
   readonly kafka: Kafka;
   readonly logger: Logger;
   readonly namer: TopicNamer;
-  readonly backoff: BackoffOptions;
+  readonly failurePolicy: FailurePolicyOptions;
   private readonly producer: Producer;
   private producerReady: Promise<void> | null = null;
   private readonly subscriptions = new Set<KafkaSubscription>();
@@ -98,7 +97,8 @@ export class KafkaBus implements Bus, RawPublisher {
   constructor(readonly options: KafkaBusOptions) {
     this.logger = options.logger ?? createMessagingLogger({ bus: 'kafka', clientId: options.clientId });
     this.namer = new TopicNamer(options.topicPrefix ?? '');
-    this.backoff = options.backoff ?? defaultBackoff;
+    this.failurePolicy = { ...(options.backoff ? { backoff: options.backoff } : {}), ...options.failurePolicy };
+    failurePolicyOf(this.failurePolicy);
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -146,7 +146,7 @@ export class KafkaBus implements Bus, RawPublisher {
         await this.producer.send({ topic: physicalTopic, acks: -1, messages });
         return;
       } catch (error) {
-        if (this.closed || !isTransientKafkaError(error) || Date.now() >= deadline) throw error;
+        if (this.closed || classifyFailure(error) !== 'transient' || Date.now() >= deadline) throw error;
         const delayMs = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
         this.logger.warn({ err: error, topic: physicalTopic, messages: messages.length, attempt, retryInMs: delayMs }, 'publish failed; retrying');
         await sleep(delayMs);
@@ -209,6 +209,30 @@ export class KafkaBus implements Bus, RawPublisher {
     return subscription;
   }
 
+  stalledConsumers(): StalledPartition[] {
+    return [...this.subscriptions].flatMap((subscription) => subscription.stalled());
+  }
+
+  /**
+   * Records of `topic` the group has not committed yet, summed over partitions (the lag a
+   * Kafka tool shows). A partition without a committed offset counts from its oldest record.
+   */
+  async lagOf(groupId: string, topic: BusTopic): Promise<number> {
+    const physical = this.namer.physical(topic);
+    return this.withAdmin(async (admin) => {
+      const ends = await admin.fetchTopicOffsets(physical);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [physical] });
+      const committedOf = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      let lag = 0n;
+      for (const end of ends) {
+        const at = committedOf.get(end.partition) ?? -1n;
+        const from = at >= 0n ? at : BigInt(end.low);
+        lag += BigInt(end.high) - from;
+      }
+      return Number(lag);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -255,6 +279,8 @@ class KafkaSubscription implements Subscription {
   private callbacks: Promise<void> = Promise.resolve();
   private restarts = 0;
   private readonly heartbeatIntervalMs: number;
+  private readonly failurePolicy: FailurePolicy;
+  private readonly watchdog: ProgressWatchdog;
 
   constructor(
     private readonly bus: KafkaBus,
@@ -262,9 +288,21 @@ class KafkaSubscription implements Subscription {
   ) {
     this.groupId = options.groupId;
     this.heartbeatIntervalMs = bus.options.consumer?.heartbeatIntervalMs ?? 3_000;
+    this.failurePolicy = failurePolicyOf(bus.failurePolicy, options.failurePolicy);
+    this.watchdog = new ProgressWatchdog({
+      groupId: options.groupId,
+      stallAfterMs: options.stallAfterMs ?? bus.options.stallAfterMs ?? defaultStallAfterMs,
+      logger: bus.logger,
+      ...(bus.options.metrics ? { metrics: bus.options.metrics } : {}),
+    });
+  }
+
+  stalled(): StalledPartition[] {
+    return this.watchdog.stalled();
   }
 
   async start(): Promise<void> {
+    this.watchdog.start();
     const consumer = this.createConsumer();
     this.consumer = consumer;
     await consumer.connect();
@@ -290,6 +328,7 @@ class KafkaSubscription implements Subscription {
           await consumer.disconnect().catch((error) => this.bus.logger.warn({ err: error, groupId: this.groupId }, 'consumer disconnect failed'));
         }
         this.revokeAll();
+        this.watchdog.stop();
         await this.callbacks;
         this.onClosed();
       })();
@@ -349,6 +388,7 @@ class KafkaSubscription implements Subscription {
       for (const partition of partitions) next.set(tpKey(physical, partition), { topic, partition });
     }
     const revoked = [...this.owned].filter(([key]) => !next.has(key)).map(([, tp]) => tp);
+    for (const tp of revoked) this.watchdog.forget(this.bus.namer.physical(tp.topic), tp.partition);
     const assigned = [...next].filter(([key]) => !this.owned.has(key)).map(([, tp]) => tp);
     this.owned = next;
     this.bus.logger.info({ groupId: this.groupId, owned: next.size, assigned: assigned.length, revoked: revoked.length }, 'joined consumer group');
@@ -360,6 +400,7 @@ class KafkaSubscription implements Subscription {
   private revokeAll(): void {
     const revoked = [...this.owned.values()];
     this.owned = new Map();
+    for (const tp of revoked) this.watchdog.forget(this.bus.namer.physical(tp.topic), tp.partition);
     if (revoked.length > 0) this.enqueue('onPartitionsRevoked', revoked);
   }
 
@@ -378,6 +419,7 @@ class KafkaSubscription implements Subscription {
   private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     await this.callbacks;
     if (batch.messages.length === 0) return;
+    this.watchdog.fetched(batch.topic, batch.partition, BigInt(batch.firstOffset() ?? batch.messages[0]!.offset), BigInt(batch.highWatermark));
     const records: FetchedRecord[] = batch.messages.map((message) => ({
       offset: message.offset,
       key: message.key ? message.key.toString('utf8') : null,
@@ -399,6 +441,7 @@ class KafkaSubscription implements Subscription {
     try {
       const topic = this.bus.namer.logical(batch.topic);
       const done = await processBatch({
+        groupId: this.groupId,
         topic,
         physicalTopic: batch.topic,
         partition: batch.partition,
@@ -410,8 +453,9 @@ class KafkaSubscription implements Subscription {
             letters.map((letter) => ({ key: letter.key, value: JSON.stringify(letter.value), headers: {} })),
           ),
         signal: stop.signal,
-        backoff: this.bus.backoff,
+        policy: this.failurePolicy,
         logger: this.bus.logger,
+        onDeadLettered: (stage, count) => this.watchdog.dead(batch.topic, stage, count),
         // A rebalance error here propagates: kafkajs rejoins and the batch is fetched again.
         beforeRetry: async () => {
           check();
@@ -423,6 +467,7 @@ class KafkaSubscription implements Subscription {
       // Explicit offsets: with autoCommit off, kafkajs' commitOffsetsIfNecessary() alone commits nothing.
       await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
       resolveOffset(batch.lastOffset());
+      this.watchdog.committed(batch.topic, batch.partition, BigInt(next), BigInt(batch.highWatermark));
     } finally {
       clearInterval(keepAlive);
     }

@@ -33,5 +33,6 @@ runBusContract('kafka', {
     }),
   waitMs: 30_000,
   quietMs: 1_000,
+  stallAfterMs: 2_000,
   dispose: (prefixes) => deleteTopicsWithPrefixes(prefixes),
 });

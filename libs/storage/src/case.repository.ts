@@ -1,6 +1,6 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, inTransaction, msToTs, tsToMs } from './sql';
+import { chunked, inTransaction, msToTs, preparedQuery, tsToMs } from './sql';
 
 type CaseParty = NonNullable<CaseEventV1['party']>;
 
@@ -53,7 +53,7 @@ export class OverloadViolationRepository {
   async insertMany(violations: readonly OverloadViolationV1[]): Promise<number> {
     let inserted = 0;
     for (const batch of chunked(violations, 2_000)) {
-      inserted += (await this.pool.query({ name: 'rw_violations_insert', text: INSERT_VIOLATIONS_SQL, values: [JSON.stringify(batch)] })).rowCount ?? 0;
+      inserted += (await this.pool.query(preparedQuery(this.pool, 'rw_violations_insert', INSERT_VIOLATIONS_SQL, [JSON.stringify(batch)]))).rowCount ?? 0;
     }
     return inserted;
   }

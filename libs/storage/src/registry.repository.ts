@@ -246,6 +246,37 @@ export class RegistryRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /**
+   * Adds a terminal's accepted frame anomalies (`{ kind: count }`, counted by the gateway
+   * since its last call) to the terminal's counters and records the last one. False when
+   * no terminal row has that SIM number (its counts then live only in the gateway's metrics).
+   */
+  async recordFrameAnomalies(terminalId: string, counts: Readonly<Record<string, number>>, lastKind: string, atMs: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE terminals t SET
+         frame_anomalies = t.frame_anomalies || (
+           SELECT coalesce(jsonb_object_agg(d.key, coalesce((t.frame_anomalies ->> d.key)::bigint, 0) + d.value::bigint), '{}'::jsonb)
+           FROM jsonb_each_text($2::jsonb) d),
+         last_frame_anomaly = $3, last_frame_anomaly_at = to_timestamp($4::double precision / 1000), updated_at = now()
+       WHERE t.terminal_id = (${TERMINAL_ROW})`,
+      [terminalId, JSON.stringify(counts), lastKind, atMs],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** A terminal's frame-anomaly counters and the last one, or null when there is no such terminal. */
+  async frameAnomaliesOf(terminalId: string): Promise<{ counts: Record<string, number>; lastKind: string | null; lastAtMs: number | null } | null> {
+    const { rows } = await this.pool.query<{ frame_anomalies: Record<string, number | string>; last_frame_anomaly: string | null; last_at_ms: string | null }>(
+      `SELECT frame_anomalies, last_frame_anomaly, (extract(epoch FROM last_frame_anomaly_at) * 1000)::bigint AS last_at_ms
+       FROM terminals WHERE terminal_id = (${TERMINAL_ROW})`,
+      [terminalId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const counts = Object.fromEntries(Object.entries(row.frame_anomalies).map(([kind, count]) => [kind, Number(count)]));
+    return { counts, lastKind: row.last_frame_anomaly, lastAtMs: row.last_at_ms === null ? null : Number(row.last_at_ms) };
+  }
+
   /** 0x0003 logout (注销): the code is withdrawn, the terminal must register again; its binding stays. */
   async unregisterTerminal(terminalId: string): Promise<void> {
     await this.pool.query(`UPDATE terminals SET auth_code = NULL, registered_at = NULL, updated_at = now() WHERE terminal_id = (${TERMINAL_ROW})`, [terminalId]);

@@ -39,6 +39,16 @@ export const latestByKey = <T>(items: readonly T[], keyOf: (item: T) => string, 
   return [...kept.values()];
 };
 
+/**
+ * A named (server-side prepared) statement on a real server, an unnamed one on the embedded
+ * server: when a named statement's Bind or Execute fails there (a refused row),
+ * pglite-socket answers without the ParseComplete, so `pg` forgets the statement while the
+ * server keeps it, and every later use of that name on the one connection fails with 42P05
+ * "prepared statement already exists" — one refused row would stop the table's writes.
+ */
+export const preparedQuery = (pool: { roadwatch?: { embedded: boolean } }, name: string, text: string, values: unknown[]): pg.QueryConfig =>
+  pool.roadwatch?.embedded ? { text, values } : { name, text, values };
+
 export const undef = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import type { WimMeasurementV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs, ownerScopeSql, type OwnerScope } from './sql';
+import { chunked, msToTs, ownerScopeSql, preparedQuery, type OwnerScope } from './sql';
 
 /**
  * The batch travels as ONE parameter, the JSON array of the messages themselves, expanded by
@@ -60,7 +60,7 @@ export class WimRepository {
   async insertMany(measurements: readonly WimMeasurementV1[]): Promise<number> {
     let inserted = 0;
     for (const batch of chunked(measurements, 2_000)) {
-      inserted += (await this.pool.query({ name: 'rw_wim_insert', text: INSERT_SQL, values: [JSON.stringify(batch)] })).rowCount ?? 0;
+      inserted += (await this.pool.query(preparedQuery(this.pool, 'rw_wim_insert', INSERT_SQL, [JSON.stringify(batch)]))).rowCount ?? 0;
     }
     return inserted;
   }

@@ -27,6 +27,8 @@ export interface TestTerminalOptions {
   localAddress?: string;
   /** Default wait for an answer before `sendAndWait` rejects. */
   answerTimeoutMs?: number;
+  /** Decode the platform's frames leniently — needed by a terminal whose phone is hex, which the answers repeat. */
+  lenient?: boolean;
 }
 
 export interface LocationInput {
@@ -69,7 +71,7 @@ export class TestTerminal {
   /** Decode errors on the downlink (should stay empty). */
   readonly errors: Error[] = [];
   private serial = 0;
-  private readonly decoder = new Jt808StreamDecoder();
+  private readonly decoder: Jt808StreamDecoder;
   private readonly waiters = new Map<string, { resolve: (message: Jt808Message) => void; timer: NodeJS.Timeout }>();
   private readonly listeners = new Set<(message: Jt808Message) => void>();
   readonly closed: Promise<void>;
@@ -84,6 +86,7 @@ export class TestTerminal {
     const digits = this.edition === '2019' ? 20 : 12;
     this.phone = options.phone.padStart(digits, '0');
     this.answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
+    this.decoder = new Jt808StreamDecoder({ lenient: options.lenient ?? false });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) =>

@@ -110,13 +110,20 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     expect((await get(api.url, '/v1/admin/drivers?limit=10', admin)).body.items.map((d: { driverId: string }) => d.driverId)).toEqual(['D1']);
   });
 
-  it('speed zones: road class, a 5–130 km/h limit, a polyline of at least two points inside China; the bbox is the server\'s', async () => {
+  it('speed zones: road class, a 5–130 km/h limit, a polyline of 2–5,000 points inside China spanning ≤ 5° each way; the bbox is the server\'s', async () => {
     const admin = tokens['admin']!;
     const bad = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'highway', postedLimitKmh: 200, polyline: [[116.3, 39.9]] }, admin);
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['body.polyline', 'body.postedLimitKmh', 'body.roadClass']);
     const outside = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'urban', postedLimitKmh: 60, polyline: [[116.3, 39.9], [2.35, 48.86]] }, admin);
     expect(fieldsOf(outside.body)).toEqual(['body.polyline.1.0']);
+    // Five points across China, each inside its bounds: the road index grew by gigabytes on it (issue #10 item 9).
+    const chinaWide = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'urban', postedLimitKmh: 60, polyline: [[73.6, 18.2], [134.9, 18.2], [134.9, 53.5], [73.6, 53.5], [73.6, 18.2]] }, admin);
+    expect(chinaWide.status).toBe(400);
+    expect(chinaWide.body.issues).toEqual([{ field: 'body.polyline', message: expect.stringMatching(/at most 5° of longitude and 5° of latitude.*61\.30° × 35\.30°/) }]);
+    const tooMany = await post(api.url, '/v1/admin/speed-zones', { segmentId: 'Z1', roadClass: 'urban', postedLimitKmh: 60, polyline: Array.from({ length: 5_001 }, (_, i) => [113 + i * 1e-4, 23]) }, admin);
+    expect(fieldsOf(tooMany.body)).toEqual(['body.polyline']);
+    expect((await get(api.url, '/v1/admin/speed-zones/Z1', admin)).status).toBe(404);
     const zone = { segmentId: 'Z1', name: '天河路', roadClass: 'urban', postedLimitKmh: 60, polyline: [[113.33, 23.14], [113.31, 23.13], [113.35, 23.12]] };
     const created = await post(api.url, '/v1/admin/speed-zones', { ...zone, bbox: { minLatitudeDeg: 0, minLongitudeDeg: 0, maxLatitudeDeg: 0, maxLongitudeDeg: 0 } }, admin);
     expect(created.status).toBe(201);

@@ -32,6 +32,13 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
         [v.id, NOW - 60_000, `T-${v.id}`, v.lat, v.lon],
       );
     }
+    // An unregistered terminal (no vehicle bound): the gateway keeps its reports as vehicle terminal:<id>.
+    await pool.query(
+      `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
+       SELECT 'terminal:13900000042', to_timestamp(($1::float8 + i * 10000) / 1000.0), '13900000042', false, 39.9 + i * 1e-4, 116.3, 40, 0, true, true, 'realtime', now()
+       FROM generate_series(0, 4) AS i`,
+      [T0],
+    );
     for (const v of VEHICLES) await insertAlert(pool, alert(`A-${v.id}`, v.id, T0 + 60_000));
     testApi = await startTestApi(bus, pool, schema);
     ({ api, tokens } = testApi);
@@ -181,6 +188,30 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(bad.body.issues[0].field).toBe('query.toMs');
   });
 
+  it('an unregistered terminal\'s positions are read by admin and operators by terminal id (padded or not), not by company or enforcement users', async () => {
+    const path = (id: string) => `/v1/terminals/${id}/track?fromMs=${T0}&toMs=${T0 + 600_000}`;
+    const admin = await get(api.url, path('13900000042'), tokens['admin']);
+    expect(admin.status).toBe(200);
+    expect(admin.body).toMatchObject({ vehicleId: 'terminal:13900000042', downsampled: false });
+    expect(admin.body.points.map((p: { tMs: number }) => p.tMs)).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * 10_000));
+    // An operator of a region: the terminal belongs to no region, the monitoring centre reads it anyway.
+    const operator = await get(api.url, path('013900000042'), tokens['op-gz']);
+    expect(operator.status).toBe(200);
+    expect(operator.body.points).toHaveLength(5);
+    expect((await get(api.url, `/v1/vehicles/terminal:13900000042/track?fromMs=${T0}&toMs=${T0 + 600_000}`, tokens['op-gz'])).status).toBe(404);
+    expect((await get(api.url, path('13900000042'), tokens['c1'])).status).toBe(403);
+    expect((await get(api.url, path('13900000042'), tokens['enf'])).status).toBe(403);
+    expect((await get(api.url, path('13900000042'))).status).toBe(401);
+    expect((await get(api.url, path('13900000099'), tokens['admin'])).body.points).toEqual([]);
+    const bad = await get(api.url, `/v1/terminals/${encodeURIComponent('1390%')}/track?fromMs=${T0}&toMs=${T0 + 1}`, tokens['admin']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field)).toEqual(['path.terminalId']);
+    const capabilities = (await post(api.url, '/v1/auth/login', { username: 'op-gz', password: 'op-pw' })).body.user.capabilities as string[];
+    expect(capabilities).toContain('terminals.unregistered');
+    const doc = await get(api.url, '/openapi.json');
+    expect(doc.body.paths['/v1/terminals/{terminalId}/track'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['terminalId', 'fromMs', 'toMs', 'maxPoints']);
+  });
+
   it('reports per company within scope, administers the registry, and serves the OpenAPI document', async () => {
     const report = await get(api.url, `/v1/reports/companies?fromMs=${T0}&toMs=${NOW + 1}`, tokens['c1']);
     expect(report.body.rows).toEqual([expect.objectContaining({ companyId: 'C1', vehicles: 1, vehiclesOnline: 1, onlineRate: 1, violations: 1, violationsByRule: { speeding: 1 } })]);
@@ -291,5 +322,33 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await row(today - DAY_MS, today + DAY_MS)).mileageKm).toBeCloseTo(70, 6);
     // Half an hour moving each day.
     expect((await row(today, today + DAY_MS)).drivingHours).toBeCloseTo(0.5, 2);
+  });
+
+  it('a NUL or control character in a query filter, a path id or a body field is a 400 naming the field, never a 500; the API keeps serving', async () => {
+    const admin = tokens['admin'];
+    const query = await get(api.url, '/v1/vehicles?plate=%E7%B2%A4A%0010001', admin);
+    expect(query.status).toBe(400);
+    expect(query.body.issues).toEqual([{ field: 'query.plate', message: 'contains a NUL character (U+0000) at index 2' }]);
+    const alerts = await get(api.url, '/v1/alerts?companyId=C1%1B', admin);
+    expect(alerts.status).toBe(400);
+    expect(alerts.body.issues).toEqual([{ field: 'query.companyId', message: 'contains an escape character (U+001B) at index 2' }]);
+    const path = await get(api.url, '/v1/vehicles/V1%00', admin);
+    expect(path.status).toBe(400);
+    expect(path.body).toMatchObject({ error: 'Bad Request', issues: [{ field: 'path.vehicleId', message: 'contains a NUL character (U+0000) at index 2' }] });
+    const track = await get(api.url, `/v1/vehicles/%00V1/track?fromMs=${T0}&toMs=${T0 + 60_000}`, admin);
+    expect(track.body.issues).toEqual([{ field: 'path.vehicleId', message: 'contains a NUL character (U+0000) at index 0' }]);
+    const adminId = await get(api.url, '/v1/admin/drivers/D%0A1', admin);
+    expect(adminId.status).toBe(400);
+    expect(adminId.body.issues).toEqual([{ field: 'path.id', message: 'contains a line feed character (U+000A) at index 1' }]);
+    // Bodies: JSON's \u0000 and \ud800 escapes are valid JSON and parse to the bad characters.
+    const ack = await post(api.url, '/v1/alerts/A-V2/ack', { comment: '已联系\u0000' }, admin);
+    expect(ack.status).toBe(400);
+    expect(ack.body.issues).toEqual([{ field: 'body.comment', message: 'contains a NUL character (U+0000) at index 3' }]);
+    const company = await post(api.url, '/v1/admin/companies', { companyId: 'C-SURROGATE', name: '公司\ud800', regionCode: '440106' }, admin);
+    expect(company.status).toBe(400);
+    expect(company.body.issues).toEqual([{ field: 'body.name', message: 'contains an unpaired UTF-16 surrogate (U+D800) at index 2' }]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM companies WHERE company_id = 'C-SURROGATE'`)).rows[0].n).toBe(0);
+    expect((await get(api.url, '/v1/alerts/A-V2', admin)).body.ack).toBeNull();
+    expect((await get(api.url, '/v1/vehicles/V1', admin)).status).toBe(200);
   });
 });

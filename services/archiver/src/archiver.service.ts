@@ -1,4 +1,4 @@
-import type { Bus, Subscription } from '@roadwatch/messaging';
+import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { runMaintenance, type StoragePool } from '@roadwatch/storage';
 import { ARCHIVED_TOPICS, ArchiveBatch } from './archive-batch.usecase';
@@ -24,6 +24,10 @@ export interface ArchiverOptions {
    * may leave it on: the pass then finds the scheduler and only reports).
    */
   maintenance?: false | { task?: MaintenanceTask; intervalMs?: number; initialDelayMs?: number };
+  /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
+  failurePolicy?: FailurePolicyOptions;
+  /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
+  stallAfterMs?: number;
   now?: () => number;
 }
 
@@ -61,6 +65,8 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
     groupId: options.groupId ?? 'archiver',
     topics: ARCHIVED_TOPICS,
     fromBeginning: true,
+    ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
+    ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}),
     handleBatch: async (batch) => {
       try {
         const outcome = await archive.handle(batch);
@@ -73,7 +79,7 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
       } catch (error) {
         failures.inc({ topic: batch.topic });
         logger.error({ err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset, messages: batch.messages.length },
-          'archiving a batch failed; it will be handed again');
+          'archiving a batch failed; the bus retries it, or isolates and dead-letters the records the database refuses');
         throw error;
       }
     },
@@ -98,7 +104,8 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
     readiness: [
       { name: 'database', check: () => writer.ping() },
       { name: 'latest-positions', check: () => options.latestPositions.ping() },
-      { name: 'consumer', check: () => consuming },
+      // Joined, and no partition with lag stuck without progress (a poison batch, a database that does not come back).
+      { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
     ],
     runMaintenance: async () => {
       if (loop) return loop.runOnce();

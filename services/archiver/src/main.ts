@@ -15,6 +15,8 @@ const bus = new KafkaBus({
   brokers: config.KAFKA_BROKERS.split(','),
   clientId: 'archiver',
   logger,
+  // The consumer's lag, stalls and dead letters on /metrics.
+  metrics,
   // Keep kafkajs's 1 MiB per partition: a fetch carries at most 10 MiB, so larger
   // partition batches mean fewer partitions per fetch and less concurrency (measured:
   // 4 MiB gave ~2 batches in flight, 1 MiB ~5; loadtests/archiver.bench.ts).

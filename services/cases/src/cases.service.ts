@@ -1,5 +1,5 @@
 import { TOPICS, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/contracts';
-import type { Bus, Subscription } from '@roadwatch/messaging';
+import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { CaseHistoryRepository, CaseRepository, OverloadViolationRepository, RegistryRepository, type StoragePool } from '@roadwatch/storage';
@@ -19,6 +19,10 @@ export interface CasesOptions {
   /** WIM station id → 货运源头单位 site id, for stations at or linked to a loading site. */
   stationSourceSites?: Readonly<Record<string, string>>;
   driverOf?: OpenCaseDeps['driverOf'];
+  /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused violation goes to `violations.overload.dlq`). */
+  failurePolicy?: FailurePolicyOptions;
+  /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
+  stallAfterMs?: number;
   now?: () => number;
 }
 
@@ -85,6 +89,8 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
     groupId: options.groupId ?? 'cases',
     topics: [TOPICS.overloadViolations],
     fromBeginning: true,
+    ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
+    ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}),
     handleBatch: async (batch) => {
       try {
         const out: CaseEventV1[] = [];
@@ -92,7 +98,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
         if (out.length) await bus.publish(TOPICS.caseEvents, out.map((value) => ({ key: value.caseId, value })));
       } catch (error) {
         failures.inc();
-        logger.error({ err: error, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'opening cases failed; the batch will be handed again');
+        logger.error({ err: error, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'opening cases failed; the bus retries the batch, or isolates and dead-letters the violations refused for good');
         throw error;
       }
     },
@@ -102,7 +108,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
   return {
     readiness: [
       { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
-      { name: 'consumer', check: () => consuming },
+      { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
     ],
     close: async () => {
       consuming = false;

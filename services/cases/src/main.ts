@@ -10,7 +10,8 @@ import { loadCasesConfig } from './config';
 const logger = createLogger('cases');
 const config = loadCasesConfig();
 const metrics = new ServiceMetrics('cases');
-const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'cases', logger });
+// metrics: the consumer's lag, stalls and dead letters on /metrics.
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'cases', logger, metrics });
 await bus.ensureTopics([TOPICS.overloadViolations, TOPICS.caseEvents].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })));
 const pool = createPool(config.DATABASE_URL, { schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE, application: 'cases' });
 if (config.MIGRATE) logger.info({ migration: await migrate(pool) }, 'storage schema ready');

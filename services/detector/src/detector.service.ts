@@ -1,4 +1,4 @@
-import type { Bus, Subscription } from '@roadwatch/messaging';
+import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
 import type { VehicleDirectory } from './directory/vehicle-directory';
@@ -32,6 +32,10 @@ export interface DetectorOptions {
   fromBeginning?: boolean;
   /** How often offline vehicles are looked for; 0 disables the timer. */
   offlineCheckIntervalMs?: number;
+  /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
+  failurePolicy?: FailurePolicyOptions;
+  /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
+  stallAfterMs?: number;
   logger?: Logger;
   metrics?: ServiceMetrics;
   now?: () => number;
@@ -82,6 +86,8 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     groupId: options.groupId ?? 'detector',
     topics: [topics.positions, topics.wim],
     fromBeginning: options.fromBeginning ?? true,
+    ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
+    ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}),
     handleBatch: async (batch) => {
       if (batch.topic === topics.positions) await processor.handlePositions(batch.partition, batch.messages);
       else if (batch.topic === topics.wim) await processor.handleWim(batch.partition, batch.messages);
@@ -111,7 +117,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     processor,
     checkOffline,
     readiness: [
-      { name: 'consumer', check: () => consuming },
+      { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
       { name: 'state-store', check: () => options.stateStore.ping() },
     ],
     close: async () => {

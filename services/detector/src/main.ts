@@ -36,9 +36,9 @@ const registry = pool
 const { directory, wimStationClasses } =
   registry?.directory && registry.wimStationClasses ? { directory: registry.directory, wimStationClasses: registry.wimStationClasses } : registryFromConfig(config);
 if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
-const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config) : undefined);
+const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config, logger) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
-const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
+const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'detector', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger, metrics });
 await bus.ensureTopics(
   [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily].map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })),
 );

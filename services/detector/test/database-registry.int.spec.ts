@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitAt } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
@@ -34,6 +35,26 @@ describe('the detector\'s database registry (real PostgreSQL)', () => {
     expect(limitAt(roads(), 39.6, 116.05).segmentId).toBe('unmatched');
     expect(limitAt(roads(), 39.965, 116.36).segmentId).toBe('G6-beijing-changping');
     expect(registry.directory?.size).toBe(0);
+    await registry.close();
+  });
+
+  it('a zone stored before the contract bounded its size (five points across China) is left out with a warning on every load; the rest loads at once', async () => {
+    const warnings: Array<{ segmentId?: string; source?: string; msg: string }> = [];
+    const captured = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    const repository = new RegistryRepository(pool);
+    // Straight to the table, as a row written before the bound was (the admin API refuses it now).
+    await repository.upsertSpeedZone({ segmentId: 'legacy-china-wide', roadClass: 'urban', postedLimitKmh: 30, polyline: [[73.6, 18.2], [134.9, 18.2], [134.9, 53.5], [73.6, 53.5], [73.6, 18.2]] });
+    await repository.upsertSpeedZone({ segmentId: 'S-tianhe', roadClass: 'urban', postedLimitKmh: 50, polyline: [[113.3, 23.1], [113.4, 23.2]] });
+    const registry = await startDatabaseRegistry({ db: pool, intervalMs: 0, logger: captured, vehicles: false, speedZones: true, roadsFile: 'libs/rules/data/sample-roads.geojson' });
+    const roads = registry.roads!;
+    expect(roads().skipped.map((s) => s.segmentId)).toEqual(['legacy-china-wide']);
+    expect(limitAt(roads(), 23.15, 113.35)).toMatchObject({ segmentId: 'S-tianhe', postedLimitKmh: 50 });
+    expect(limitAt(roads(), 18.2, 100).segmentId).toBe('unmatched');
+    expect(limitAt(roads(), 39.92, 116.4).segmentId).toBe('zone-beijing-core-60');
+    await registry.reload();
+    const ours = warnings.filter((w) => w.segmentId === 'legacy-china-wide');
+    expect(ours).toHaveLength(2);
+    expect(ours[0]).toMatchObject({ source: 'road_speed_zones', msg: expect.stringMatching(/^road data: legacy-china-wide from road_speed_zones left out of the road index: a speed zone spans at most 5°/) });
     await registry.close();
   });
 });

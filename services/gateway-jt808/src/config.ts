@@ -32,11 +32,24 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   /** Reload period of VEHICLE_DIRECTORY=database; a failed reload keeps the last registry. */
   REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   IDLE_TIMEOUT_MS: positiveInt.default(180_000),
+  /** A connection not authenticated (0x0102 accepted) this long after it opened is closed. */
+  AUTH_DEADLINE_MS: positiveInt.default(60_000),
+  /** Bytes outside valid frames allowed per JUNK_WINDOW_MS before the connection is closed. */
+  MAX_JUNK_BYTES_PER_WINDOW: positiveInt.default(16 * 1024),
+  JUNK_WINDOW_MS: positiveInt.default(60_000),
   PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
   PUBLISH_MAX_BATCH: positiveInt.default(2_000),
   MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
+  /** Authenticated sockets stop being read while the event loop runs later than this (register/auth go first). */
+  MAX_EVENT_LOOP_DELAY_MS: positiveInt.default(200),
   COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
   COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
+  /**
+   * `lenient`: accept real terminals' frames with unambiguous anomalies (a wrong check code on
+   * an otherwise exact frame, a hex phone, the 2019 bit on a 2013 header, a raw 0x7e / 0x7d the
+   * check code confirms, one padding byte), counted per terminal; `strict`: refuse them.
+   */
+  JT808_FRAME_POLICY: z.enum(['lenient', 'strict']).default('lenient'),
   LOG_LEVEL: z.string().default('info'),
 });
 

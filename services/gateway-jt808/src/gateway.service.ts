@@ -5,6 +5,7 @@ import type { Bus, Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { CommandDispatcher } from './command-dispatcher';
 import { InMemoryConnectionDirectory, type ConnectionDirectory } from './connection-directory';
+import { FrameAnomalies, type FramePolicy } from './frame-anomalies';
 import { GatewayMetrics } from './metrics';
 import { PositionBatcher } from './position-batcher';
 import { OnlineTerminals } from './terminal-hub';
@@ -31,6 +32,12 @@ export interface GatewayOptions {
   publishMaxBatch?: number;
   /** Pause reading sockets while more positions than this await Kafka; resume below half. */
   maxInFlightPositions?: number;
+  /**
+   * Pause reading authenticated sockets while the event loop runs later than this (the
+   * process is short of CPU), so that accepting connections and answering register/auth
+   * do not wait behind position frames; resume once it is back under half. Default 200 ms.
+   */
+  maxEventLoopDelayMs?: number;
   commandAnswerTimeoutMs?: number;
   commandMaxAgeMs?: number;
   /** Read `terminal.commands` (default true). */
@@ -42,6 +49,12 @@ export interface GatewayOptions {
   maxWriteBufferBytes?: number;
   /** How often sessions are swept for quiet sub-package sets (0x8003) and idle buffers. Default 5 s. */
   sweepIntervalMs?: number;
+  /**
+   * `lenient` (default): frames with the unambiguous anomalies of real terminals (`Jt808FrameAnomaly`)
+   * are accepted, counted per terminal and kind on /metrics and on the terminal's record;
+   * `strict`: refused as the standard reads (0x8001 result 2 when the header is readable).
+   */
+  framePolicy?: FramePolicy;
 }
 
 export interface RunningGateway {
@@ -51,9 +64,12 @@ export interface RunningGateway {
   metrics: ServiceMetrics;
   /** Readiness: listening, commands subscribed, no publish stuck for long. */
   readiness(): { listening: boolean; commands: boolean; kafka: boolean };
-  stats(): { connections: number; authenticated: number; inFlightPositions: number; pausedSockets: number };
+  stats(): { connections: number; authenticated: number; inFlightPositions: number; pausedSockets: number; eventLoopBehind: boolean };
   close(): Promise<void>;
 }
+
+/** Paused sockets resumed per event-loop turn once Kafka's backlog fell below half its bound. */
+const RESUMED_PER_TURN = 16;
 
 /**
  * The JT/T 808 gateway: TCP server (plain node:net), one TerminalSession per connection,
@@ -73,11 +89,61 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const maxWriteBuffer = options.maxWriteBufferBytes ?? 256 * 1024;
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
 
+  // Position intake is paused for two reasons: Kafka is behind (more than maxInFlight
+  // positions unacknowledged), or this process is behind (its event loop runs late, so every
+  // frame — a new terminal's 0x0100 / 0x0102 and the accept of its connection included —
+  // waits behind the position frames already read). Only authenticated sockets are paused:
+  // a terminal still registering publishes nothing, and pausing it left its 0x0102 unread
+  // until the backlog drained, past its answer timeout (issue #10 item 11).
+  const maxLoopDelayMs = options.maxEventLoopDelayMs ?? 200;
+  let loopDelayMs = 0;
+  let loopBehind = false;
+  const intakeFull = (): boolean => loopBehind || batcher.inFlight > maxInFlight;
+  const loopProbeMs = 50;
+  let expectedProbeAt = performance.now() + loopProbeMs;
+  const loopProbe = setInterval(() => {
+    const now = performance.now();
+    loopDelayMs = Math.max(0, now - expectedProbeAt);
+    expectedProbeAt = now + loopProbeMs;
+    const wasBehind = loopBehind;
+    // Hysteresis: behind above the bound, caught up again below half of it.
+    loopBehind = loopBehind ? loopDelayMs > maxLoopDelayMs / 2 : loopDelayMs > maxLoopDelayMs;
+    metrics.eventLoopDelay.set(loopDelayMs / 1000);
+    if (wasBehind && !loopBehind && paused.size > 0 && batcher.inFlight <= resumeBelow) scheduleResume();
+  }, loopProbeMs);
+  loopProbe.unref();
+
+  // Paused sockets, oldest first, resumed a few per event-loop turn rather than all at once:
+  // a resumed socket hands over everything it buffered while paused in the same tick, so
+  // resuming thousands together decoded hundreds of thousands of frames before the loop
+  // could accept a connection or read a 0x0100 (seconds of event-loop delay under load).
+  // Between turns the poll phase serves everyone else.
   const paused = new Set<Socket>();
-  const resumeAll = (): void => {
-    for (const socket of paused) if (!socket.destroyed) socket.resume();
-    paused.clear();
-    metrics.pausedSockets.set(0);
+  let resumeScheduled = false;
+  const pause = (socket: Socket, cause: 'kafka' | 'event-loop'): void => {
+    socket.pause();
+    paused.add(socket);
+    metrics.backpressurePause(cause);
+    metrics.pausedSockets.set(paused.size);
+  };
+  const resumeSome = (): void => {
+    resumeScheduled = false;
+    let resumed = 0;
+    for (const socket of paused) {
+      if (resumed >= RESUMED_PER_TURN || intakeFull()) break;
+      paused.delete(socket);
+      if (socket.destroyed) continue;
+      socket.resume();
+      resumed++;
+    }
+    metrics.pausedSockets.set(paused.size);
+    // Keep resuming, turn by turn, until Kafka's backlog is at its bound again or the loop lags.
+    if (paused.size > 0 && !intakeFull()) scheduleResume();
+  };
+  const scheduleResume = (): void => {
+    if (resumeScheduled) return;
+    resumeScheduled = true;
+    setImmediate(resumeSome);
   };
   // Kafka is healthy when nothing waits for it, or it acknowledged something lately.
   let inFlightSince = 0;
@@ -98,7 +164,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       metrics.inFlight.set(inFlight);
       if (inFlight === 0) inFlightSince = 0;
       else if (inFlightSince === 0) inFlightSince = Date.now();
-      if (paused.size > 0 && inFlight <= resumeBelow) resumeAll();
+      if (paused.size > 0 && inFlight <= resumeBelow && !loopBehind) scheduleResume();
     },
   });
   const online = new OnlineTerminals(instanceId, connections, metrics, logger);
@@ -112,7 +178,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     answerTimeoutMs: options.commandAnswerTimeoutMs ?? 30_000,
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
-  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits };
+  const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registry, logger);
+  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits, frames };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {
@@ -140,20 +207,20 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const session = new TerminalSession(connection, ctx);
     sessions.add(session);
     metrics.connections.inc();
+    const authDeadline = setTimeout(() => session.enforceAuthDeadline(), limits.authDeadlineMs);
+    authDeadline.unref();
     socket.on('data', (chunk: Buffer) => {
       session.onData(chunk);
-      // Back-pressure: stop reading this socket while Kafka is behind; the terminal's
-      // TCP window fills and it slows down instead of the gateway buffering without bound.
-      if (batcher.inFlight > maxInFlight && !socket.destroyed && !paused.has(socket)) {
-        socket.pause();
-        paused.add(socket);
-        metrics.backpressurePauses.inc();
-        metrics.pausedSockets.set(paused.size);
-      }
+      // Back-pressure: stop reading this socket while Kafka or the event loop is behind; the
+      // terminal's TCP window fills and it slows down instead of the gateway buffering
+      // without bound. Never a socket that has not authenticated (see above); the auth
+      // deadline, the junk and queue bounds limit what such a connection can cost meanwhile.
+      if (session.authenticated && !socket.destroyed && !paused.has(socket) && intakeFull()) pause(socket, loopBehind ? 'event-loop' : 'kafka');
     });
     socket.on('timeout', () => session.close('idle'));
     socket.on('error', (error) => logger.debug({ ...session.logFields, err: error }, 'socket error'));
     socket.on('close', () => {
+      clearTimeout(authDeadline);
       sessions.delete(session);
       paused.delete(socket);
       metrics.connections.dec();
@@ -180,6 +247,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       session.requestMissingPackets(now);
       session.releaseIdleBuffers(now - 60_000);
     }
+    void frames.flush();
   }, options.sweepIntervalMs ?? 5_000);
   sweep.unref();
 
@@ -195,7 +263,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     });
   }
 
-  logger.info({ port: address.port, host: address.address, instanceId }, 'JT/T 808 gateway listening');
+  logger.info({ port: address.port, host: address.address, instanceId, framePolicy: frames.policy }, 'JT/T 808 gateway listening');
   let closing = false;
   return {
     port: address.port,
@@ -207,17 +275,19 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       commands: subscription !== null || !(options.commands ?? true),
       kafka: batcher.inFlight === 0 || Date.now() - Math.max(lastPublishOkAt, inFlightSince) < 30_000,
     }),
-    stats: () => ({ connections: sessions.size, authenticated: online.size, inFlightPositions: batcher.inFlight, pausedSockets: paused.size }),
+    stats: () => ({ connections: sessions.size, authenticated: online.size, inFlightPositions: batcher.inFlight, pausedSockets: paused.size, eventLoopBehind: loopBehind }),
     close: async () => {
       if (closing) return;
       closing = true;
       clearInterval(sweep);
+      clearInterval(loopProbe);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await subscription?.close();
       // Give positions already read their publish (and their 0x8001) before the sockets go.
       await Promise.race([batcher.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
       for (const session of sessions) session.close('shutdown');
       await serverClosed;
+      await frames.flush();
       dispatcher.close();
     },
   };

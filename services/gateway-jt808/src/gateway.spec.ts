@@ -5,6 +5,7 @@ import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
+import { InMemoryTerminalRegistry } from './terminal-registry';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
 import { TestTerminal, locationReport } from '@roadwatch/testing';
 
@@ -265,11 +266,170 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0);
   });
 
+  it('stops reading reporting terminals while the event loop runs late, serves a registering one meanwhile, and loses nothing', async () => {
+    const { gateway, bus } = await start({ maxEventLoopDelayMs: 100 });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const reporter = await terminal(gateway, KNOWN_PHONE);
+    await reporter.registerAndAuthenticate();
+    const newcomer = await terminal(gateway, '013800000009');
+    const acks = Array.from({ length: 5 }, (_, i) => reporter.waitForAnswer(reporter.sendLocation(at(i)), 10_000));
+    const registered = newcomer.register();
+    // The process is busy for 400 ms (as when it is short of CPU): the frames above wait in
+    // the kernel, and the loop is late when it reads them.
+    const busyUntil = performance.now() + 400;
+    while (performance.now() < busyUntil);
+    expect(await newcomer.authenticate(await registered)).toBe(GeneralResult.Ok);
+    await Promise.all(acks);
+    const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="kafka"/);
+    await until(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+  });
+
   it('closes idle connections', async () => {
     const { gateway } = await start({ idleTimeoutMs: 100 });
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.closed;
     await until(() => gateway.stats().connections === 0);
+  });
+});
+
+describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)', () => {
+  const disconnects = async (gateway: RunningGateway): Promise<Record<string, number>> => {
+    const metric = await gateway.metrics.registry.getSingleMetric('roadwatch_gateway_disconnects_total')?.get();
+    return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels.reason), v.value]));
+  };
+  const heartbeatFrame = (t: TestTerminal, serial?: number): Uint8Array => t.encode(0x0002, {}, serial).frame;
+  /** Bytes without 0x7e: the de-framer drops them as garbage outside any frame. */
+  const junk = (bytes: number): Buffer => Buffer.alloc(bytes, 0x41);
+
+  it('closes a connection that trickles one byte a second when the auth deadline passes, not before', { timeout: 15_000 }, async () => {
+    const { gateway } = await start({ limits: { authDeadlineMs: 2_500 } });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    const openedAt = Date.now();
+    // A valid 0x0100, one byte a second: never complete, never garbage, never idle (180 s).
+    const { frame } = t.encode(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: '0000001', plateColor: 2, plate: '京A12345' });
+    let sent = 0;
+    const trickle = setInterval(() => !t.isClosed && sent < frame.length && t.sendRaw(frame.subarray(sent, ++sent)), 1_000);
+    cleanups.push(() => clearInterval(trickle));
+    await t.closed;
+    const openForMs = Date.now() - openedAt;
+    expect(openForMs).toBeGreaterThanOrEqual(2_500 - 50);
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(sent).toBeLessThan(frame.length);
+    expect((await disconnects(gateway))['auth-deadline']).toBe(1);
+    await until(() => gateway.stats().connections === 0);
+  });
+
+  it('closes a terminal that registered and never authenticated; an authenticated one outlives the deadline', { timeout: 15_000 }, async () => {
+    const { gateway } = await start({ limits: { authDeadlineMs: 800 } });
+    const registeredOnly = await terminal(gateway, '013800000002');
+    const authenticated = await terminal(gateway, KNOWN_PHONE);
+    expect(await registeredOnly.register()).toMatch(/^[0-9a-f]{16}$/);
+    await authenticated.registerAndAuthenticate();
+    await registeredOnly.closed;
+    // Well past the deadline the authenticated terminal is still served.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(authenticated.isClosed).toBe(false);
+    const answer = await authenticated.sendAndWait(0x0002, {});
+    expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Ok);
+    expect(await disconnects(gateway)).toEqual({ 'auth-deadline': 1 });
+    expect(gateway.stats()).toMatchObject({ connections: 1, authenticated: 1 });
+  });
+
+  it('closes an authenticated terminal that interleaves garbage with valid frames past the junk limit, which the garbage rules never catch', async () => {
+    const { gateway } = await start({ limits: { maxJunkBytesPerWindow: 4_096, junkWindowMs: 60_000 } });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    // 900 junk bytes then a heartbeat: each heartbeat resets "errors in a row" and "bytes
+    // since a valid frame", so 16 errors or 16 KiB are never reached.
+    let answered = 0;
+    for (let i = 0; i < 12 && !t.isClosed; i++) {
+      t.sendRaw(junk(900));
+      // The test terminal drops its waiters when the socket closes; the close ends the wait.
+      const answer = await Promise.race([t.sendAndWait(0x0002, {}, 2_000), t.closed.then(() => null)]);
+      if (answer === null) break;
+      answered++;
+    }
+    await t.closed;
+    expect(answered).toBe(4); // 4 × 900 is under 4 KiB; the fifth run of junk is over
+    const reasons = await disconnects(gateway);
+    expect(reasons['junk-rate']).toBe(1);
+    expect(reasons['garbage']).toBeUndefined();
+  });
+
+  it('counts junk per window: the same junk spread over windows is let through', async () => {
+    const { gateway } = await start({ limits: { maxJunkBytesPerWindow: 2_048, junkWindowMs: 150 } });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    for (let i = 0; i < 4; i++) {
+      t.sendRaw(junk(1_500));
+      expect((await t.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(t.isClosed).toBe(false);
+    // More than the limit inside one window is not.
+    t.sendRaw(junk(2_100));
+    await t.closed;
+    expect((await disconnects(gateway))['junk-rate']).toBe(1);
+  });
+
+  it('never counts an honest terminal as junk: escaped bytes, frames split byte by byte, many frames in one chunk, a sub-packaged batch', async () => {
+    const { gateway, bus } = await start({ limits: { maxJunkBytesPerWindow: 1_024, junkWindowMs: 60_000 } });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE, '2019');
+    await t.registerAndAuthenticate();
+    // Serials 0x7e7e / 0x7d7d are escaped on the wire (7d 02 / 7d 01): the frame is longer than its content.
+    for (const serial of [0x7e7e, 0x7d7d, 0x7e7d]) {
+      const answer = t.waitForAnswer(serial);
+      t.sendRaw(heartbeatFrame(t, serial));
+      expect((await answer).messageId).toBe(0x8001);
+    }
+    // One frame a byte per write.
+    const split = t.encode(0x0200, locationReport(at(1)));
+    const splitAnswer = t.waitForAnswer(split.serial);
+    for (let i = 0; i < split.frame.length; i++) {
+      t.sendRaw(split.frame.subarray(i, i + 1));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await splitAnswer).messageId).toBe(0x8001);
+    // 200 frames (≈ 12 KB, far over the junk limit) in one write.
+    const many = Array.from({ length: 200 }, (_, i) => t.encode(0x0200, locationReport(at(i + 2))));
+    const manyAnswers = Promise.all(many.map((m) => t.waitForAnswer(m.serial)));
+    t.sendRaw(Buffer.concat(many.map((m) => m.frame)));
+    await manyAnswers;
+    // A 0x0704 in sub-packages: no message until the last packet, credited then.
+    const firstSerial = t.nextSerial();
+    const packets = encodeFrames(
+      { messageId: 0x0704, terminalPhone: t.phone, serial: firstSerial, edition: '2019', protocolVersion: 1 },
+      { batchType: 0, blindAreaBackfill: false, locations: Array.from({ length: 20 }, (_, i) => locationReport(at(300 + i))) },
+      300,
+    );
+    expect(packets.length).toBeGreaterThanOrEqual(2);
+    const batchAnswer = t.waitForAnswer(firstSerial);
+    for (const packet of packets) t.sendRaw(packet);
+    expect((await batchAnswer).messageId).toBe(0x8001);
+    await until(() => positions.length === 221);
+    expect(t.isClosed).toBe(false);
+    expect(await disconnects(gateway)).toEqual({});
+  });
+
+  it('closes a connection whose messages pile up behind a registration that is not answered yet', async () => {
+    let releaseRegistry!: () => void;
+    const held = new Promise<void>((resolve) => (releaseRegistry = resolve));
+    const slowRegistry = new (class extends InMemoryTerminalRegistry {
+      override async register(registration: Parameters<InMemoryTerminalRegistry['register']>[0]): Promise<string> {
+        await held;
+        return super.register(registration);
+      }
+    })();
+    cleanups.push(() => releaseRegistry());
+    const { gateway } = await start({ registry: slowRegistry, limits: { maxQueuedMessages: 100 } });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    const registration = t.encode(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: '0000001', plateColor: 2, plate: '京A12345' });
+    t.sendRaw(Buffer.concat([registration.frame, ...Array.from({ length: 150 }, () => heartbeatFrame(t))]));
+    await t.closed;
+    expect((await disconnects(gateway))['queue-overflow']).toBe(1);
   });
 });
 

@@ -61,11 +61,14 @@ const gateway = await startGateway({
   logger,
   metrics,
   idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+  limits: { authDeadlineMs: config.AUTH_DEADLINE_MS, maxJunkBytesPerWindow: config.MAX_JUNK_BYTES_PER_WINDOW, junkWindowMs: config.JUNK_WINDOW_MS },
   publishLingerMs: config.PUBLISH_LINGER_MS,
   publishMaxBatch: config.PUBLISH_MAX_BATCH,
   maxInFlightPositions: config.MAX_INFLIGHT_POSITIONS,
+  maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
   commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
   commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
+  framePolicy: config.JT808_FRAME_POLICY,
 });
 
 const ops = await startOpsServer({

@@ -1,6 +1,9 @@
 import type { Counter } from 'prom-client';
 import type { ServiceMetrics } from '@roadwatch/runtime';
 
+/** Distinct terminals labelled on `gateway_frame_anomalies_total`. */
+const MAX_ANOMALY_TERMINALS = 1_000;
+
 const hexId = (messageId: number): string => `0x${messageId.toString(16).padStart(4, '0')}`;
 
 /**
@@ -14,7 +17,8 @@ export class GatewayMetrics {
   readonly pausedSockets;
   readonly publishSeconds;
   readonly publishFailures;
-  readonly backpressurePauses;
+  private readonly backpressurePauses;
+  readonly eventLoopDelay;
   private readonly frames;
   private readonly decodeErrors;
   private readonly positions;
@@ -22,6 +26,8 @@ export class GatewayMetrics {
   private readonly commandResults;
   private readonly rejected;
   readonly resendRequests;
+  private readonly frameAnomalies;
+  private readonly anomalyTerminals = new Set<string>();
   private readonly cache = new Map<string, { inc(value?: number): void }>();
 
   constructor(metrics: ServiceMetrics) {
@@ -33,7 +39,12 @@ export class GatewayMetrics {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
     ]);
     this.publishFailures = metrics.counter('gateway_kafka_publish_failures_total', 'Batched publishes of positions that failed (their terminals got no 0x8001)');
-    this.backpressurePauses = metrics.counter('gateway_backpressure_pauses_total', 'Times a socket was paused because too many positions awaited Kafka');
+    this.backpressurePauses = metrics.counter(
+      'gateway_backpressure_pauses_total',
+      'Times an authenticated socket was paused: cause kafka (too many positions awaited Kafka) or event-loop (the process ran late)',
+      ['cause'],
+    );
+    this.eventLoopDelay = metrics.gauge('gateway_event_loop_delay_seconds', 'How late the last event-loop probe ran (reading authenticated sockets pauses above MAX_EVENT_LOOP_DELAY_MS)');
     this.frames = metrics.counter('gateway_frames_total', 'Frames received and decoded, by message id', ['message_id']);
     this.decodeErrors = metrics.counter('gateway_decode_errors_total', 'Frames or bytes that failed to decode, by error kind', ['kind']);
     this.positions = metrics.counter('gateway_positions_total', 'Positions accepted for publishing, by source and registration', ['source', 'registered']);
@@ -41,6 +52,11 @@ export class GatewayMetrics {
     this.commandResults = metrics.counter('gateway_command_results_total', 'Command results published, by status', ['status']);
     this.rejected = metrics.counter('gateway_rejected_messages_total', 'Messages answered with a failure, by reason', ['reason']);
     this.resendRequests = metrics.counter('gateway_resend_requests_total', '0x8003 requests for missing sub-packages sent to terminals');
+    this.frameAnomalies = metrics.counter(
+      'gateway_frame_anomalies_total',
+      `Frames accepted despite an anomaly (lenient policy), by terminal and kind; terminals beyond the first ${MAX_ANOMALY_TERMINALS} are counted as "other"`,
+      ['terminal_id', 'kind'],
+    );
   }
 
   private child(counter: Counter<string>, label: string, value: string): { inc(value?: number): void } {
@@ -68,11 +84,26 @@ export class GatewayMetrics {
     }
     child.inc(count);
   }
+  backpressurePause(cause: 'kafka' | 'event-loop'): void {
+    this.child(this.backpressurePauses, 'cause', cause).inc();
+  }
   disconnect(reason: string): void {
     this.child(this.disconnects, 'reason', reason).inc();
   }
   commandResult(status: string): void {
     this.child(this.commandResults, 'status', status).inc();
+  }
+  frameAnomaly(terminalId: string, kind: string): void {
+    // Bounded label set: a fleet with a broken firmware must not grow /metrics without limit.
+    if (!this.anomalyTerminals.has(terminalId) && this.anomalyTerminals.size < MAX_ANOMALY_TERMINALS) this.anomalyTerminals.add(terminalId);
+    const terminal = this.anomalyTerminals.has(terminalId) ? terminalId : 'other';
+    const key = `anomaly\u0000${terminal}\u0000${kind}`;
+    let child = this.cache.get(key);
+    if (!child) {
+      child = this.frameAnomalies.labels({ terminal_id: terminal, kind });
+      this.cache.set(key, child);
+    }
+    child.inc();
   }
   rejectedMessage(reason: string): void {
     this.child(this.rejected, 'reason', reason).inc();

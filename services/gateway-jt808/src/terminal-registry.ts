@@ -15,13 +15,27 @@ export interface TerminalRegistry {
   authenticate(terminalId: string, authCode: string): Promise<boolean>;
   /** 0x0003 logout (注销): the terminal must register again. */
   unregister(terminalId: string): Promise<void>;
+  /**
+   * Adds accepted frame anomalies (`{ kind: count }`) to the terminal's record, with the last
+   * kind and when; false when the registry has no such terminal.
+   */
+  recordFrameAnomalies(terminalId: string, counts: Readonly<Record<string, number>>, lastKind: string, atMs: number): Promise<boolean>;
+  /** The terminal's frame-anomaly counters, or null when the registry has no such terminal. */
+  frameAnomaliesOf(terminalId: string): Promise<FrameAnomalyRecord | null>;
   close(): Promise<void>;
+}
+
+export interface FrameAnomalyRecord {
+  counts: Record<string, number>;
+  lastKind: string | null;
+  lastAtMs: number | null;
 }
 
 const newAuthCode = (): string => randomBytes(8).toString('hex');
 
 export class InMemoryTerminalRegistry implements TerminalRegistry {
   private readonly codes = new Map<string, string>();
+  private readonly anomalies = new Map<string, FrameAnomalyRecord>();
 
   async register(registration: TerminalRegistration): Promise<string> {
     const existing = this.codes.get(registration.terminalId);
@@ -37,6 +51,21 @@ export class InMemoryTerminalRegistry implements TerminalRegistry {
 
   async unregister(terminalId: string): Promise<void> {
     this.codes.delete(terminalId);
+  }
+
+  async recordFrameAnomalies(terminalId: string, counts: Readonly<Record<string, number>>, lastKind: string, atMs: number): Promise<boolean> {
+    // Like the table: only terminals the registry knows (a logged-out one keeps its record).
+    if (!this.codes.has(terminalId) && !this.anomalies.has(terminalId)) return false;
+    const record = this.anomalies.get(terminalId) ?? { counts: {}, lastKind: null, lastAtMs: null };
+    for (const [kind, count] of Object.entries(counts)) record.counts[kind] = (record.counts[kind] ?? 0) + count;
+    this.anomalies.set(terminalId, { counts: record.counts, lastKind, lastAtMs: atMs });
+    return true;
+  }
+
+  async frameAnomaliesOf(terminalId: string): Promise<FrameAnomalyRecord | null> {
+    const record = this.anomalies.get(terminalId);
+    if (record) return { ...record, counts: { ...record.counts } };
+    return this.codes.has(terminalId) ? { counts: {}, lastKind: null, lastAtMs: null } : null;
   }
 
   /** For tests and the embedded demo: a terminal that registered in an earlier life. */
@@ -73,6 +102,14 @@ export class PostgresTerminalRegistry implements TerminalRegistry {
 
   unregister(terminalId: string): Promise<void> {
     return this.registry.unregisterTerminal(terminalId);
+  }
+
+  recordFrameAnomalies(terminalId: string, counts: Readonly<Record<string, number>>, lastKind: string, atMs: number): Promise<boolean> {
+    return this.registry.recordFrameAnomalies(terminalId, counts, lastKind, atMs);
+  }
+
+  frameAnomaliesOf(terminalId: string): Promise<FrameAnomalyRecord | null> {
+    return this.registry.frameAnomaliesOf(terminalId);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import {
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import type { PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
+import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
 import type { PositionBatcher } from './position-batcher';
@@ -48,15 +49,38 @@ export interface SessionLimits {
   maxBytesWithoutFrame: number;
   /** Failed 0x0102 on one connection before it is dropped. */
   maxAuthFailures: number;
-  /** Messages waiting for an async step (register/auth) before the socket is paused. */
+  /** Messages waiting behind an async step (register, authenticate, logout) before the connection is dropped. */
   maxQueuedMessages: number;
+  /** A connection not authenticated this long after it opened is dropped (a slow or abusive client holds a socket for nothing). */
+  authDeadlineMs: number;
+  /**
+   * Junk bytes (received bytes that no valid frame accounts for) allowed per `junkWindowMs`.
+   * Catches what the two garbage rules above cannot: garbage interleaved with valid frames,
+   * which resets both of them.
+   */
+  maxJunkBytesPerWindow: number;
+  junkWindowMs: number;
 }
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   maxConsecutiveErrors: 16,
   maxBytesWithoutFrame: 16 * 1024,
   maxAuthFailures: 3,
-  maxQueuedMessages: 256,
+  maxQueuedMessages: 1024,
+  authDeadlineMs: 60_000,
+  maxJunkBytesPerWindow: 16 * 1024,
+  junkWindowMs: 60_000,
+};
+
+/**
+ * The most bytes a received frame of this message can have taken on the wire: flags, and
+ * header + body + check code all escaped (every byte 0x7e or 0x7d doubles). Crediting the
+ * most keeps an honest terminal at zero junk whatever its bytes; a reassembled sub-packaged
+ * message is credited its whole body at once, when it completes.
+ */
+const mostWireBytesOf = (header: Jt808Header): number => {
+  const headerBytes = header.edition === '2019' ? 17 : 12;
+  return 2 + 2 * (headerBytes + header.bodyLength + 1);
 };
 
 export interface SessionContext {
@@ -69,6 +93,8 @@ export interface SessionContext {
   logger: Logger;
   now(): number;
   limits: SessionLimits;
+  /** The frame policy (lenient / strict) and the per-terminal count of accepted anomalies. */
+  frames: FrameAnomalies;
 }
 
 type Addressee = Pick<Jt808Header, 'terminalPhone' | 'edition' | 'protocolVersion'>;
@@ -101,11 +127,17 @@ export class TerminalSession {
   private draining = false;
   private lastExpireMs = 0;
   lastDataMs = 0;
+  private junkBytes = 0;
+  private junkWindowStartMs: number;
+  readonly openedAtMs: number;
 
   constructor(
     readonly connection: TerminalConnection,
     private readonly ctx: SessionContext,
-  ) {}
+  ) {
+    this.openedAtMs = ctx.now();
+    this.junkWindowStartMs = this.openedAtMs;
+  }
 
   get queuedMessages(): number {
     return this.queue.length;
@@ -126,8 +158,13 @@ export class TerminalSession {
     if (this.connection.closed) return;
     const nowMs = this.ctx.now();
     this.lastDataMs = nowMs;
-    this.decoder ??= new Jt808StreamDecoder();
+    this.decoder ??= new Jt808StreamDecoder({ lenient: this.ctx.frames.lenient });
     this.bytesSinceFrame += chunk.length;
+    if (nowMs - this.junkWindowStartMs >= this.ctx.limits.junkWindowMs) {
+      this.junkWindowStartMs = nowMs;
+      this.junkBytes = 0;
+    }
+    this.junkBytes += chunk.length;
     const events = this.decoder.push(chunk, nowMs);
     if (nowMs - this.lastExpireMs > 10_000) {
       this.lastExpireMs = nowMs;
@@ -137,7 +174,10 @@ export class TerminalSession {
       if (event.type === 'message') {
         this.consecutiveErrors = 0;
         this.bytesSinceFrame = 0;
+        this.junkBytes = Math.max(0, this.junkBytes - mostWireBytesOf(event.message.header));
         this.ctx.metrics.frame(event.message.messageId);
+        const { anomalies } = event.message;
+        if (anomalies && anomalies.length > 0) this.ctx.frames.record(canonicalTerminalId(event.message.header.terminalPhone), event.message.messageId, anomalies, nowMs);
         this.queue.push(event.message);
       } else if (event.type === 'error') {
         this.onDecodeError(event.error);
@@ -153,7 +193,34 @@ export class TerminalSession {
       this.close('garbage');
       return;
     }
+    if (this.junkBytes > this.ctx.limits.maxJunkBytesPerWindow) {
+      this.ctx.logger.warn(
+        { ...this.logFields, junkBytes: this.junkBytes, windowMs: this.ctx.limits.junkWindowMs, limit: this.ctx.limits.maxJunkBytesPerWindow },
+        'dropping a connection that sends too many bytes outside valid frames',
+      );
+      this.close('junk-rate');
+      return;
+    }
+    if (this.queue.length > this.ctx.limits.maxQueuedMessages) {
+      this.ctx.logger.warn({ ...this.logFields, queued: this.queue.length }, 'dropping a connection that sends faster than its register/authenticate/logout is answered');
+      this.close('queue-overflow');
+      return;
+    }
     this.drain();
+  }
+
+  /**
+   * Called by the gateway `authDeadlineMs` after the connection opened: a connection that has
+   * not authenticated by then (trickling bytes, or registered and never authenticated) is
+   * dropped, so slow clients cannot hold sockets and sessions indefinitely.
+   */
+  enforceAuthDeadline(): void {
+    if (this.authenticated || this.connection.closed) return;
+    this.ctx.logger.warn(
+      { ...this.logFields, openForMs: this.ctx.now() - this.openedAtMs, deadlineMs: this.ctx.limits.authDeadlineMs },
+      'dropping a connection that did not authenticate in time',
+    );
+    this.close('auth-deadline');
   }
 
   /** The socket closed (by either side). */

@@ -99,6 +99,29 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     expect((await t.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
   });
 
+  it('answers a message whose strings hold a NUL or a control character 0x8001 result 2, keeps it off Kafka, and keeps the connection', async () => {
+    const vehicle = fleet[3]!;
+    const t = await connect(vehicle.terminalPhone);
+    const registration = { edition: '2013' as const, provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: 'T000042', plateColor: 2 };
+    // A NUL inside the plate: refused, not registered. Trailing 0x00 padding would be fine (libs/jt808 strings.spec).
+    const badRegister = await t.sendAndWait(0x0100, { ...registration, plate: '京A\u00001234' });
+    expect(badRegister.messageId === 0x8001 && badRegister.body).toMatchObject({ answerMessageId: 0x0100, result: GeneralResult.BadMessage });
+    const badModel = await t.sendAndWait(0x0100, { ...registration, terminalModel: 'SIM\u001b1', plate: vehicle.facts.plate });
+    expect(badModel.messageId === 0x8001 && badModel.body.result).toBe(GeneralResult.BadMessage);
+    // Same connection: a clean registration and authentication go through.
+    await t.registerAndAuthenticate(vehicle.facts.plate, vehicle.facts.plateColour);
+    const identity = (qualificationCode: string, driverName = '张三') =>
+      t.sendAndWait(0x0702, { cardStatus: 1, signedOn: true, eventTimeMs: Date.UTC(2026, 10, 23, 1, 0, 0), readResult: 0, card: { driverName, qualificationCode, issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: null } });
+    expect((await identity('Q-GOOD-1')).body).toMatchObject({ result: GeneralResult.Ok });
+    expect((await identity('Q\u001bBAD')).body).toMatchObject({ answerMessageId: 0x0702, result: GeneralResult.BadMessage });
+    expect((await identity('Q-BAD-2', '张\u0000三')).body).toMatchObject({ result: GeneralResult.BadMessage });
+    const position = await t.sendAndWait(0x0200, locationReport(report(30)));
+    expect(position.messageId === 0x8001 && position.body.result).toBe(GeneralResult.Ok);
+    await until(() => positions.values.some((p) => p.vehicleId === vehicle.facts.vehicleId), 30_000, 'the position after the refused messages');
+    // The refused card reads changed nothing: the driver is still the last good one.
+    expect(positions.values.filter((p) => p.vehicleId === vehicle.facts.vehicleId).map((p) => p.driverId)).toEqual(['Q-GOOD-1']);
+  });
+
   it('delivers a command to the connected terminal and publishes its answer; an offline terminal’s command is undeliverable', async () => {
     const t = await connect(v2019.terminalPhone, '2019');
     await t.registerAndAuthenticate();

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { TOPICS, type TopicName } from '@roadwatch/contracts';
-import { KafkaBus, type Bus } from '@roadwatch/messaging';
+import { KafkaBus, type Bus, type KafkaBusOptions } from '@roadwatch/messaging';
 
 export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const quiet = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
-/** A Kafka bus whose topics carry a prefix no other test uses. */
-export const isolatedKafkaBus = (name: string): { bus: KafkaBus; prefix: string } => {
+/** A Kafka bus whose topics carry a prefix no other test uses (of `Bus`, a KafkaBus subclass, when given). */
+export const isolatedKafkaBus = <B extends KafkaBus = KafkaBus>(name: string, Bus: new (options: KafkaBusOptions) => B = KafkaBus as never): { bus: B; prefix: string } => {
   const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${name}.`;
-  const bus = new KafkaBus({
+  const bus = new Bus({
     brokers,
     clientId: `gateway-e2e-${name}`,
     topicPrefix: prefix,

@@ -103,4 +103,33 @@ describe('ingest-wim against real Kafka and Redis', () => {
     expect(deadLetter.reason).toContain('grossKg');
     expect(measurements.some((m) => m.measurementId === 'ST-JJ-007/K-1')).toBe(false);
   });
+
+  it('a plate with a NUL or a lone surrogate is answered 400 naming the field, and never reaches Kafka', async () => {
+    const post = (body: string) => fetch(`${service.url}/v1/wim/measurements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k-007' }, body });
+    // JSON.stringify writes the NUL as `\u0000` and the lone surrogate as `\ud800`: the station's bytes are valid JSON.
+    const nul = await post(JSON.stringify({ ...stationRecord('N-1'), plate: '冀B\u00007777' }));
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ error: 'validation_failed', issues: [{ field: 'plate', message: 'contains a NUL character (U+0000) at index 2' }] });
+    const surrogate = await post(JSON.stringify({ ...stationRecord('N-2'), plate: '冀B7777\ud800' }));
+    expect(surrogate.status).toBe(400);
+    expect(await surrogate.json()).toMatchObject({ issues: [{ field: 'plate', message: 'contains an unpaired UTF-16 surrogate (U+D800) at index 6' }] });
+    const escape = await post(JSON.stringify({ ...stationRecord('N-3'), direction: '天津\u001b[2J' }));
+    expect(await escape.json()).toMatchObject({ issues: [{ field: 'direction', message: 'contains an escape character (U+001B) at index 2' }] });
+    // The service keeps serving: the next valid record goes through, and is the only one of these on Kafka.
+    expect((await post(JSON.stringify(stationRecord('N-4')))).status).toBe(202);
+    await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/N-4'));
+    expect(measurements.filter((m) => ['ST-JJ-007/N-1', 'ST-JJ-007/N-2', 'ST-JJ-007/N-3'].includes(m.measurementId))).toEqual([]);
+  });
+
+  it('on wim.station-records a plate with a NUL goes to the dead-letter topic with the reason; the record behind it is normalised', async () => {
+    await bus.publishRaw(TOPICS.wimStationRecords, [
+      { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify({ ...stationRecord('KN-1'), plate: '冀B\u00007777' })) },
+      { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify(stationRecord('KN-2'))) },
+    ]);
+    await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/KN-2'));
+    const deadLetter = await waitFor(() => deadLetters.find((letter) => letter.reason.includes('NUL')));
+    expect(deadLetter.reason).toContain('plate: contains a NUL character (U+0000) at index 2');
+    expect(JSON.parse(deadLetter.payload).recordId).toBe('KN-1');
+    expect(measurements.some((m) => m.measurementId === 'ST-JJ-007/KN-1')).toBe(false);
+  });
 });

@@ -25,6 +25,8 @@ export interface RunningPlatform {
   ingestWim: RunningIngestWim;
   api: RunningApi;
   simulation: RunningSimulation | undefined;
+  /** `/health`, `/ready`, `/metrics`. */
+  ops: OpsServer;
   pool: StoragePool;
   /** The registry the detector and gateway read (reloaded from the tables; `reload()` after a change made outside the API). */
   registry: DatabaseRegistry;
@@ -122,7 +124,9 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
 
   try {
     const pool = parts.pool ?? (await startEmbeddedStorage(config, logger, closers));
-    const bus = parts.bus ?? new InProcessBus({ defaultPartitions: TOPIC_PARTITIONS, logger: createLogger('bus', 'warn') });
+    // Retention: what every consumer group committed is dropped, and a partition is capped
+    // (32 MiB / 200,000 records), so the process runs for months (in-process.bus.ts).
+    const bus = parts.bus ?? new InProcessBus({ defaultPartitions: TOPIC_PARTITIONS, logger: createLogger('bus', 'warn'), metrics });
     if (!parts.bus) closers.push(() => bus.close());
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
@@ -208,6 +212,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       readiness: [
         { name: 'gateway', check: () => gateway.readiness().listening },
         ...archiver.readiness,
+        // Every consumer of the process (detector, cases, API feeds too): none stuck with lag.
+        { name: 'consumers', check: () => bus.stalledConsumers().length === 0 },
       ],
     });
     closers.push(() => ops.close());
@@ -238,7 +244,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       },
       `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
+    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, ops, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
   } catch (error) {
     await close();
     throw error;

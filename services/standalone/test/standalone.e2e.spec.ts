@@ -48,6 +48,13 @@ describe('standalone platform (the embedded default)', () => {
       "SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_name = 'positions'",
     );
     expect(rows).toHaveLength(1);
+    // Every consumer moving: /ready says so, and the bus reports each group's lag and stalls.
+    const ready = await fetch(`http://127.0.0.1:${platform.ops.port}/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toMatchObject({ consumers: true, consumer: true });
+    const metrics = await (await fetch(`http://127.0.0.1:${platform.ops.port}/metrics`)).text();
+    expect(metrics).toMatch(/roadwatch_consumer_lag_records\{[^}]*group="archiver",topic="telemetry\.positions"/);
+    expect(metrics).toMatch(/roadwatch_consumer_stalled\{[^}]*group="detector"[^}]*\} 0/);
   });
 
   it('the API lists the simulated fleet, scoped to the signed-in company', async () => {

@@ -18,7 +18,7 @@ export const authenticationCodec: MessageCodec<Authentication> = {
   messageId: 0x0102,
   name: 'authentication',
   decode(reader, context) {
-    if (context.edition !== '2019') return { authCode: readRestString(reader).replace(/\0+$/, ''), imei: null, softwareVersion: null };
+    if (context.edition !== '2019') return { authCode: readRestString(reader, 'auth code'), imei: null, softwareVersion: null };
     return {
       authCode: readLengthPrefixedString(reader, 'auth code'),
       imei: readFixedString(reader, 15, 'IMEI'),

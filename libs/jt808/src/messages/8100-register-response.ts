@@ -26,7 +26,7 @@ export const registerResponseCodec: MessageCodec<RegisterResponse> = {
   decode(reader) {
     const answerSerial = reader.u16('answer serial');
     const result = reader.u8('result');
-    return { answerSerial, result, authCode: result === RegisterResult.Ok ? readRestString(reader) : null };
+    return { answerSerial, result, authCode: result === RegisterResult.Ok ? readRestString(reader, 'auth code') : null };
   },
   encode(writer, body) {
     writer.u16(body.answerSerial, 'answerSerial');

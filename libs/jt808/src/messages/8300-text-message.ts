@@ -38,7 +38,7 @@ export const textMessageCodec: MessageCodec<TextMessage> = {
       display: (flags & (1 << TEXT_FLAG_BITS.display)) !== 0,
       tts: (flags & (1 << TEXT_FLAG_BITS.tts)) !== 0,
       textType,
-      text: readRestString(reader),
+      text: readRestString(reader, 'text', 'text'),
     };
   },
   encode(writer, body, context) {

@@ -241,6 +241,17 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect([...(await page(0)), ...(await page(1)), ...(await page(2)), ...(await page(3))]).toEqual(['S1/r2', 'S1/r1', 'S2/r1']);
     });
 
+    it('after a refused WIM or violation insert, the next one on the same connection is stored (the embedded server keeps a failed named statement)', async () => {
+      const repo = new WimRepository(h.pool);
+      const violations = new OverloadViolationRepository(h.pool);
+      const t = now - 5 * HOUR_MS;
+      // lane is a smallint: 70,000 is refused (22003) after the statement was parsed.
+      await expect(repo.insertMany([{ ...wim('SR', 'bad', t, '冀R1', 40_000), lane: 70_000 }])).rejects.toMatchObject({ code: '22003' });
+      expect(await repo.insertMany([wim('SR', 'good', t, '冀R1', 40_000)])).toBe(1);
+      await expect(violations.insertMany([{ ...violation('v-bad', wim('SR', 'b2', t, '冀R1', 104_000)), decidedAtMs: 1e17 }])).rejects.toHaveProperty('code', '22008');
+      expect(await violations.insertMany([violation('v-good', wim('SR', 'g2', t, '冀R1', 104_000))])).toBe(1);
+    });
+
     it('scopes WIM records by company (registered plate + colour) and by region prefix (station, vehicle, company)', async () => {
       const repo = new WimRepository(h.pool);
       const registry = new RegistryRepository(h.pool);

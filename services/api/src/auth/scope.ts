@@ -24,13 +24,15 @@ export interface Principal {
  * response hands it to clients). `wim` covers WIM records and the WIM station layer;
  * `sites` the 货运源头单位 source-site layer (a company user: only its own company's sites);
  * `relays` the 接驳运输 relay registrations of the vehicles in scope (a company user: its own);
+ * `terminals.unregistered` the positions of terminals no vehicle is bound to (they belong to no
+ * region or company, so only the monitoring centre reads them, whatever an operator's region);
  * `users.admin` user administration and the audit log.
  */
 export type Capability = ApiCapability;
 
 const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'users.admin'],
-  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays'],
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'],
+  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
   enforcement: ['wim', 'sites', 'cases'],
 };

@@ -51,5 +51,8 @@ describe('TokenService.verify: a valid signature is not enough, the claims must 
     expect(await tokens.verify(await signed({ role: 'admin', ver: 0 }))).toBeNull();
     expect(await tokens.verify(await signed({ role: 'admin', ver: 0 }, { sub: '' }))).toBeNull();
     expect(await tokens.verify(await signed({ role: 'company', companyId: 7, ver: 0 }, { sub: 'c' }))).toBeNull();
+    // Claims reach SQL parameters: a NUL or a lone surrogate in them is refused like in any other input.
+    expect(await tokens.verify(await signed({ role: 'company', companyId: 'C1\u0000', ver: 0 }, { sub: 'c' }))).toBeNull();
+    expect(await tokens.verify(await signed({ role: 'admin', ver: 0 }, { sub: 'ad\ud800min' }))).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { apiRole, divisionCode } from '@roadwatch/contracts';
+import { apiRole, divisionCode, safeString } from '@roadwatch/contracts';
 import type { Principal } from './scope';
 
 const ISSUER = 'roadwatch-api';
@@ -11,9 +11,9 @@ const ISSUER = 'roadwatch-api';
  * release, must be refused here (401) rather than reach Scope.of, whose checks throw.
  */
 const principalClaims = z.object({
-  sub: z.string().min(1).max(64),
+  sub: safeString().min(1).max(64),
   role: apiRole,
-  companyId: z.string().min(1).max(64).optional(),
+  companyId: safeString().min(1).max(64).optional(),
   regionCode: divisionCode.optional(),
   /** The user's token version at issue; a token of an older version is refused (see Sessions). */
   ver: z.number().int().nonnegative(),

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { PasswordWorkBusyError } from '../auth/password-work';
 import { Scope } from '../auth/scope';
@@ -8,7 +9,7 @@ import type { ApiContext } from './api-context';
 import { scopeOf, sessionOf } from './auth';
 import { clientAddressOf, loginResponseOf, type ClientAddress } from './sign-in';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, caseListQuery, reportQuery, siteListQuery, trackQuery, vehicleListQuery, wimListQuery } from './queries';
+import { alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -79,6 +80,24 @@ export class ApiController {
     const scope = await scopeOf(this.ctx.sessions, auth, 'tracks');
     const q = parseOr400(trackQuery, query, 'query');
     if (!(await this.ctx.vehicles.get(scope, vehicleId))) return notFound('vehicle', vehicleId);
+    return this.trackOf(vehicleId, q);
+  }
+
+  /**
+   * The positions a terminal sent while no vehicle was bound to it: the gateway keeps them
+   * under vehicle id `terminal:<id>` (flagged unregistered). They belong to no company or
+   * region, so admin and operators read them here by terminal id (padded or not), company
+   * users not at all (403). An unknown terminal has an empty track.
+   */
+  @Get('v1/terminals/:terminalId/track')
+  async unregisteredTrack(@Param('terminalId') terminalId: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
+    await scopeOf(this.ctx.sessions, auth, 'terminals.unregistered');
+    const { terminalId: id } = parseOr400(terminalIdParam, { terminalId }, 'path');
+    const q = parseOr400(trackQuery, query, 'query');
+    return this.trackOf(unregisteredVehicleIdOf(canonicalTerminalId(id)), q);
+  }
+
+  private async trackOf(vehicleId: string, q: { fromMs: number; toMs: number; maxPoints?: number | undefined }): Promise<TrackResponse> {
     // libs/storage's playback (one downsampling rule: each bucket's fastest report); maxPoints bounds it.
     const track = await this.ctx.positions.track(vehicleId, q.fromMs, q.toMs, { maxPoints: q.maxPoints ?? this.ctx.maxTrackPoints });
     return {
@@ -88,7 +107,7 @@ export class ApiController {
       downsampled: track.bucketMs > 0,
       bucketMs: track.bucketMs,
       points: track.points.map((p) => ({ tMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg })),
-    } satisfies TrackResponse;
+    };
   }
 
   @Get('v1/alerts')

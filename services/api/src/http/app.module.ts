@@ -6,6 +6,7 @@ import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
+import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
 import { API_CONTEXT } from './tokens';
 
@@ -30,6 +31,7 @@ export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions)
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
   hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
+  app.useGlobalPipes(new SafePathParamsPipe());
   // The built web app on the same origin as the API and socket.io.
   if (options.staticDir) app.useStaticAssets(options.staticDir, { index: 'index.html' });
   if (options.allowedOrigins.length > 0) app.enableCors(corsOptionsFor(options.allowedOrigins));

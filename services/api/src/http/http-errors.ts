@@ -6,8 +6,8 @@ export const fail = (statusCode: number, message: string, issues?: FieldIssue[])
   throw new HttpException(apiErrorOf(statusCode, message, issues ? { issues } : {}), statusCode);
 };
 
-/** 400 naming every bad field (`query.fromMs: …`, `body.plate: …`). */
-export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
+/** 400 naming every bad field (`query.fromMs: …`, `body.plate: …`, `path.terminalId: …`). */
+export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.output<S> => {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issues = fieldIssuesOf(result.error, where);

@@ -159,6 +159,13 @@ export const openApiDocument = {
     '/v1/vehicles/{vehicleId}/track': {
       get: { summary: 'Track playback; bucketed to maxPoints (first report per bucket) for long ranges', parameters: params(trackQuery, ['vehicleId']), responses: { '200': json('Track'), ...errors, ...notFound } },
     },
+    '/v1/terminals/{terminalId}/track': {
+      get: {
+        summary: 'Track of an unregistered terminal (no vehicle bound; kept as vehicle `terminal:<id>`), by its SIM number padded or not — admin and operators only (403 for other roles); empty when it sent nothing in the range',
+        parameters: params(trackQuery, ['terminalId']),
+        responses: { '200': json('Track'), ...errors },
+      },
+    },
     '/v1/alerts': { get: { summary: 'Alerts in scope (rule and severity accept comma-separated lists)', parameters: params(alertListQuery), responses: { '200': pageOf('Alert'), ...errors } } },
     '/v1/alerts/{alertId}': { get: { summary: 'One alert', parameters: params(z.object({}), ['alertId']), responses: { '200': json('Alert'), ...errors, ...notFound } } },
     '/v1/alerts/{alertId}/ack': {
@@ -237,7 +244,7 @@ export const openApiDocument = {
       put: { summary: 'Replace a vehicle\'s record: facts left out are cleared (admin)', parameters: params(z.object({}), ['vehicleId']), requestBody: { required: true, ...json('VehicleInput') }, responses: { '200': json('VehicleInput'), ...errors, ...notFound } } },
     ...adminResource('terminals', 'terminalId', 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)', terminalListQuery, 'TerminalInput', 'Terminal'),
     ...adminResource('drivers', 'driverId', 'Driver (company must exist)', driverListQuery, 'Driver', 'Driver'),
-    ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of ≥ 2 [lon, lat] points inside China; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),
+    ...adminResource('speed-zones', 'segmentId', 'Road speed zone (posted limit 5–130 km/h along a polyline of 2–5,000 [lon, lat] points inside China, spanning at most 5° of longitude and 5° of latitude; bbox computed by the server)', speedZoneListQuery, 'SpeedZoneInput', 'SpeedZone'),
     ...adminResource('wim-stations', 'stationId', 'WIM station (kept, 409, while WIM records or violations refer to it)', wimStationAdminListQuery, 'WimStationInput', 'WimStationInput'),
     ...adminResource('source-sites', 'sourceSiteId', '货运源头单位 source site (company must exist; kept, 409, while a case names it)', sourceSiteAdminListQuery, 'SourceSiteInput', 'SourceSiteInput'),
   },

@@ -1,30 +1,33 @@
 import { z } from 'zod';
-import { alertRule, caseStatus, roadClass, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule, caseStatus, roadClass, safeString, severity, vehicleClass } from '@roadwatch/contracts';
 
 const ms = z.coerce.number().int().nonnegative();
-const csv = <T extends z.ZodType<unknown, string>>(item: T) => z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
+const csv = <T extends z.ZodType<unknown, string>>(item: T) => safeString().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
 const paging = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
 
-export const vehicleListQuery = z.object({ companyId: z.string().min(1).optional(), vehicleClass: vehicleClass.optional(), plate: z.string().min(1).optional(), ...paging });
+export const vehicleListQuery = z.object({ companyId: safeString().min(1).optional(), vehicleClass: vehicleClass.optional(), plate: safeString().min(1).optional(), ...paging });
 
 export const trackQuery = z
   .object({ fromMs: ms, toMs: ms, maxPoints: z.coerce.number().int().min(10).max(20_000).optional() })
   .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
   .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days per request', path: ['toMs'] });
 
+/** A terminal id as the gateway keeps it: the SIM number's digits (hex from terminals that send it so), padded or not. */
+export const terminalIdParam = z.object({ terminalId: z.string().regex(/^[0-9A-Fa-f]{1,20}$/, 'a terminal (SIM) number: 1–20 digits') });
+
 export const alertListQuery = z.object({
   rule: csv(alertRule).optional(),
   severity: csv(severity).optional(),
-  companyId: z.string().min(1).optional(),
-  regionCode: z.string().regex(/^\d{1,12}$/, 'a division code (digits)').optional(),
-  vehicleId: z.string().min(1).optional(),
+  companyId: safeString().min(1).optional(),
+  regionCode: safeString().regex(/^\d{1,12}$/, 'a division code (digits)').optional(),
+  vehicleId: safeString().min(1).optional(),
   fromMs: ms.optional(),
   toMs: ms.optional(),
   acknowledged: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
   ...paging,
 });
 
-export const wimListQuery = z.object({ plate: z.string().min(1).optional(), stationId: z.string().min(1).optional(), fromMs: ms.optional(), toMs: ms.optional(), ...paging });
+export const wimListQuery = z.object({ plate: safeString().min(1).optional(), stationId: safeString().min(1).optional(), fromMs: ms.optional(), toMs: ms.optional(), ...paging });
 
 /** Map layers (WIM stations, source sites): small registry tables, paged like the rest. */
 export const siteListQuery = z.object({ ...paging });
@@ -38,9 +41,9 @@ export const reportQuery = z
 export const caseListQuery = z.object({
   status: csv(caseStatus).optional(),
   /** A party reference: driver id, vehicle id, company id or source site id. */
-  party: z.string().min(1).optional(),
-  companyId: z.string().min(1).optional(),
-  plate: z.string().min(1).optional(),
+  party: safeString().min(1).optional(),
+  companyId: safeString().min(1).optional(),
+  plate: safeString().min(1).optional(),
   /** On the violation's measurement time. */
   fromMs: ms.optional(),
   toMs: ms.optional(),
@@ -49,8 +52,8 @@ export const caseListQuery = z.object({
 
 // ─── registry administration (admin): one filter per list where a parent makes sense ───
 
-export const terminalListQuery = z.object({ vehicleId: z.string().min(1).optional(), ...paging });
-export const driverListQuery = z.object({ companyId: z.string().min(1).optional(), ...paging });
+export const terminalListQuery = z.object({ vehicleId: safeString().min(1).optional(), ...paging });
+export const driverListQuery = z.object({ companyId: safeString().min(1).optional(), ...paging });
 export const speedZoneListQuery = z.object({ roadClass: roadClass.optional(), ...paging });
 export const wimStationAdminListQuery = z.object({ kind: z.enum(['fixed', 'non_site', 'source']).optional(), ...paging });
-export const sourceSiteAdminListQuery = z.object({ companyId: z.string().min(1).optional(), ...paging });
+export const sourceSiteAdminListQuery = z.object({ companyId: safeString().min(1).optional(), ...paging });

@@ -3,6 +3,7 @@ import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { Reloader, type Logger } from '@roadwatch/runtime';
 import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
+import { warnSkippedRoads } from '../rules/libs-position-rules';
 import type { VehicleDirectory } from './vehicle-directory';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
@@ -18,18 +19,24 @@ export const reloadingDirectory = (source: { readonly current: VehicleDirectory 
  * The road index from the `road_speed_zones` table, on top of a GeoJSON file when one is
  * given (ROADS_GEOJSON_FILE; read once). Where both have a segment with the same id, the
  * database's wins: it is the one an administrator edits. The file keeps what the table cannot
- * hold (polygons, per-segment buffers).
+ * hold (polygons, per-segment buffers). A zone too large for the index (stored before the
+ * contract bounded it) is left out with a warning on every load, the rest still loads.
  */
-export const databaseRoadsLoader = (db: Queryable, options: { file?: string | undefined; config?: RulesConfig } = {}): (() => Promise<RoadIndex>) => {
+export const databaseRoadsLoader = (
+  db: Queryable,
+  options: { file?: string | undefined; config?: RulesConfig; logger?: Logger } = {},
+): (() => Promise<RoadIndex>) => {
   const base = options.file ? (JSON.parse(readFileSync(options.file, 'utf8')) as { features?: Array<{ properties?: { segmentId?: unknown } }> }) : undefined;
-  // Fail at start-up, not at the first reload, when the file itself is bad.
+  // Fail at start-up, not at the first reload, when the file itself is bad; say once what it leaves out.
   const config = options.config ?? DEFAULT_RULES_CONFIG;
-  if (base) buildRoadIndex(base, config.roads);
+  if (base) warnSkippedRoads(buildRoadIndex(base, config.roads).skipped, options.logger, options.file as string);
   return async () => {
     const zones = await loadSpeedZoneFeatures(db);
     const fromDb = new Set(zones.features.map((f) => f.properties.segmentId));
     const fileFeatures = (base?.features ?? []).filter((f) => !fromDb.has(String(f.properties?.segmentId)));
-    return buildRoadIndex({ ...base, type: 'FeatureCollection', features: [...fileFeatures, ...zones.features] }, config.roads);
+    const index = buildRoadIndex({ ...base, type: 'FeatureCollection', features: [...fileFeatures, ...zones.features] }, config.roads);
+    warnSkippedRoads(index.skipped.filter((s) => fromDb.has(s.segmentId)), options.logger, 'road_speed_zones');
+    return index;
   };
 };
 
@@ -100,7 +107,7 @@ export const startDatabaseRegistry = async (options: {
   const roads = options.speedZones
     ? await Reloader.start<RoadIndex>({
         name: 'road speed zones',
-        load: databaseRoadsLoader(db, { file: options.roadsFile, ...(options.rulesConfig ? { config: options.rulesConfig } : {}) }),
+        load: databaseRoadsLoader(db, { file: options.roadsFile, logger, ...(options.rulesConfig ? { config: options.rulesConfig } : {}) }),
         intervalMs,
         logger,
         onLoaded: (index) => logger.debug({ segments: index.features.length }, 'road index loaded'),

@@ -16,6 +16,7 @@ import {
   type RulesConfig,
   type VehicleRuleState,
 } from '@roadwatch/rules';
+import type { Logger } from '@roadwatch/runtime';
 import type { PositionRules } from './position-rules.port';
 
 export interface LibsPositionRulesOptions {
@@ -75,6 +76,17 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
   };
 };
 
+/**
+ * One warning per feature the index left out (larger than a speed zone may be, the contract's
+ * SPEED_ZONE_BOUNDS), naming it, where it came from and why; the rest of the roads load.
+ */
+export const warnSkippedRoads = (skipped: RoadIndex['skipped'], logger: Logger | undefined, source: string): void => {
+  for (const { segmentId, reason } of skipped) logger?.warn({ segmentId, source, reason }, `road data: ${segmentId} from ${source} left out of the road index: ${reason}`);
+};
+
 /** Reads a GeoJSON FeatureCollection of road segments / speed zones into the rules' index. */
-export const loadRoadIndex = (path: string, config: RulesConfig = DEFAULT_RULES_CONFIG): RoadIndex =>
-  buildRoadIndex(JSON.parse(readFileSync(path, 'utf8')), config.roads);
+export const loadRoadIndex = (path: string, config: RulesConfig = DEFAULT_RULES_CONFIG, logger?: Logger): RoadIndex => {
+  const index = buildRoadIndex(JSON.parse(readFileSync(path, 'utf8')), config.roads);
+  warnSkippedRoads(index.skipped, logger, path);
+  return index;
+};
