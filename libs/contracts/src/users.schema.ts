@@ -14,7 +14,6 @@ import { safeJsonObject, safeString } from './safe-string';
  * C1 control and no bidirectional override, which could make a name in the audit log or its
  * CSV export read differently from what it is.
  */
-// eslint-disable-next-line no-control-regex -- the control characters are what this refuses
 const MISLEADING = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/u;
 export const plainText = (max: number) =>
   safeString()
