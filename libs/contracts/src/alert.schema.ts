@@ -58,5 +58,13 @@ export const alertV1 = z.object({
   }).default({}),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),
+  /**
+   * Raised from data received late: the receipt time of the report that raised (or revised)
+   * the alert minus its device time, when that exceeds the detector's `receivedLateAfterMs`
+   * (default 10 min) — a blind-area back-fill, a terminal's store-and-forward after weeks
+   * offline. Absent for alerts from live data. The live map shows such an alert as
+   * back-filled, not as news.
+   */
+  receivedLateByMs: z.number().int().nonnegative().optional(),
 });
 export type AlertV1 = z.infer<typeof alertV1>;

@@ -163,6 +163,8 @@ export const alertItem = alertV1
     fineYuan: true,
     latitudeDeg: true,
     longitudeDeg: true,
+    /** Raised from data received this late (a back-fill): shown as back-filled, not as a new alert. */
+    receivedLateByMs: true,
   })
   .extend({
     /**

@@ -1,13 +1,15 @@
 import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, latestByKey, msToTs, ownerScopeSql, toColumns, type OwnerScope } from './sql';
+import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import { chunked, latestByKey, msToTs, toColumns } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
   'ended_at', 'raised_at', 'points', 'fine_yuan', 'summary', 'summary_en', 'details', 'evidence', 'latitude_deg', 'longitude_deg',
+  'received_late_by_ms',
 ] as const;
 const TYPES = ['text', 'float8', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4',
-  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8'] as const;
+  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int8'] as const;
 const NAMES = COLUMNS.map((_, i) => `c${i}`);
 const EXPR: Record<string, (n: string) => string> = {
   started_at: msToTs, ended_at: msToTs, raised_at: msToTs, details: (n) => `${n}::jsonb`, evidence: (n) => `${n}::jsonb`,
@@ -25,6 +27,7 @@ const rowOf = (a: AlertV1): unknown[] => [
   a.alertId, a.startedAtMs, a.revision, a.vehicleId, a.plate ?? null, a.companyId ?? null, a.regionCode ?? null, a.driverId ?? null,
   a.rule, a.level, a.severity, a.endedAtMs ?? null, a.raisedAtMs, a.points ?? null, a.fineYuan ?? null, a.summary, a.summaryEn ?? null,
   JSON.stringify(a.details ?? {}), JSON.stringify(a.evidence ?? {}), a.latitudeDeg ?? null, a.longitudeDeg ?? null,
+  a.receivedLateByMs ?? null,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
@@ -44,11 +47,12 @@ const alertOf = (r: any): AlertV1 => {
   if (r.summary_en !== null && r.summary_en !== undefined) a.summaryEn = r.summary_en;
   if (r.latitude_deg !== null) a.latitudeDeg = r.latitude_deg;
   if (r.longitude_deg !== null) a.longitudeDeg = r.longitude_deg;
+  if (r.received_late_by_ms !== null && r.received_late_by_ms !== undefined) a.receivedLateByMs = Number(r.received_late_by_ms);
   return a;
 };
 
 /** Who an alert belongs to: the registry is the authority, the alert's own copy covers vehicles missing from it. */
-const OWNER = { companyId: 'COALESCE(v.company_id, a.company_id)', regionCode: 'COALESCE(v.region_code, c.region_code, a.region_code)' };
+const OWNER = OWNER_OF.vehicleRecord(OWNER_OF.vehicle('v', 'c'), { companyId: 'a.company_id', regionCode: 'a.region_code' });
 
 const SELECT_WITH_OWNER_AND_ACK = `
   SELECT DISTINCT ON (a.started_at, a.alert_id) a.*, ${OWNER.companyId} AS owner_company, ${OWNER.regionCode} AS owner_region,

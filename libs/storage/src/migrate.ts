@@ -252,9 +252,12 @@ async function configurePartitions(client: pg.PoolClient, schema: string, settin
             [table, series.timeColumn, s.chunkInterval, settings.premakePartitions],
           );
         }
+        // ignore_default_data: pg_partman 4.x otherwise creates children up to the newest time in
+        // the default partition — a terminal's report dated 2099 (stored, flagged) made maintenance
+        // create daily partitions until 2099 (pg_partman issue #462).
         await client.query(
           `UPDATE ${partman}.part_config SET retention = $2, retention_keep_table = false, retention_keep_index = false,
-             premake = $3, infinite_time_partitions = true WHERE parent_table = $1`,
+             premake = $3, infinite_time_partitions = true, ignore_default_data = true WHERE parent_table = $1`,
           [table, s.retention, settings.premakePartitions],
         );
       } else {

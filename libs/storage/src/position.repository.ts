@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PositionV1 } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoragePool } from './pool';
 import { chunked, inTransaction, msToTs, num, toColumns, undef } from './sql';
@@ -14,6 +15,11 @@ export interface PositionRepositoryOptions {
    */
   insertMethod?: PositionInsertMethod;
   batchSize?: number;
+  /**
+   * A report dated more than this after its receipt is future-dated: stored, never a vehicle's
+   * latest (`latest`, `latestSince`). Default DEFAULT_CLOCK_SKEW_MS (10 min).
+   */
+  clockSkewMs?: number;
 }
 
 export interface TrackPoint {
@@ -61,6 +67,9 @@ const PARAM_TYPES = [
 ] as const;
 
 const TIME_COLUMNS = new Set(['device_time', 'received_at']);
+
+/** Not dated more than the clock skew ($3, ms) after its receipt: `isAheadOfClock` of libs/domain in SQL. */
+const NOT_FUTURE_DATED = `device_time <= received_at + $3::float8 * INTERVAL '1 millisecond'`;
 
 /** The SELECT list that turns staged/unnested epoch-ms columns into the table's types. */
 const selectList = (names: readonly string[]): string =>
@@ -116,8 +125,10 @@ const positionOf = (r: PositionRow): PositionV1 => {
 export class PositionRepository {
   private readonly insertMethod: PositionInsertMethod;
   private readonly batchSize: number;
+  private readonly clockSkewMs: number;
 
   constructor(private readonly pool: StoragePool, options: PositionRepositoryOptions = {}) {
+    this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     const embedded = pool.roadwatch?.embedded ?? false;
     this.insertMethod = options.insertMethod ?? 'unnest';
     if (embedded && this.insertMethod === 'copy') throw new Error('storage: the COPY path needs a real PostgreSQL server');
@@ -197,26 +208,29 @@ export class PositionRepository {
     return { vehicleId, bucketMs, points: rows.map((r) => trackPointOf(r)) };
   }
 
-  /** The latest report of each given vehicle (one index probe per vehicle). */
+  /**
+   * The latest report of each given vehicle (one index probe per vehicle, stepping over
+   * future-dated rows: a terminal whose clock says 2099 is not frozen there).
+   */
   async latest(vehicleIds: readonly string[], sinceMs?: number): Promise<PositionV1[]> {
     if (vehicleIds.length === 0) return [];
     const { rows } = await this.pool.query<PositionRow>(
       `SELECT p.* FROM unnest($1::text[]) AS v(id)
        CROSS JOIN LATERAL (
          SELECT * FROM positions
-         WHERE vehicle_id = v.id AND ($2::float8 IS NULL OR device_time >= ${msToTs('$2::float8')})
+         WHERE vehicle_id = v.id AND ($2::float8 IS NULL OR device_time >= ${msToTs('$2::float8')}) AND ${NOT_FUTURE_DATED}
          ORDER BY device_time DESC LIMIT 1) p`,
-      [vehicleIds, sinceMs ?? null],
+      [vehicleIds, sinceMs ?? null, this.clockSkewMs],
     );
     return rows.map(positionOf);
   }
 
-  /** The latest report of every vehicle heard since sinceMs (the live map's first paint). */
+  /** The latest report of every vehicle heard since sinceMs (the live map's first paint), future-dated rows left out. */
   async latestSince(sinceMs: number): Promise<PositionV1[]> {
     const { rows } = await this.pool.query<PositionRow>(
-      `SELECT DISTINCT ON (vehicle_id) * FROM positions WHERE device_time >= ${msToTs('$1::float8')}
+      `SELECT DISTINCT ON (vehicle_id) * FROM positions WHERE device_time >= ${msToTs('$1::float8')} AND ${NOT_FUTURE_DATED.replace('$3', '$2')}
        ORDER BY vehicle_id, device_time DESC`,
-      [sinceMs],
+      [sinceMs, this.clockSkewMs],
     );
     return rows.map(positionOf);
   }

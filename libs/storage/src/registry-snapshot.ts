@@ -1,4 +1,5 @@
 import { VehicleRegistry, type VehicleRegistration } from '@roadwatch/domain';
+import { OWNER_OF } from './owner';
 import type { Queryable } from './sql';
 import { speedZoneOf, vehicleOf } from './registry.repository';
 
@@ -11,12 +12,12 @@ import { speedZoneOf, vehicleOf } from './registry.repository';
 /**
  * Every vehicle as the rules read it, once per terminal fitted to it (a vehicle without a
  * terminal once, without one). The region is the vehicle's own, else its company's — the
- * same reading as the API's scoping, so a vehicle is held to its region's rules where it
+ * same reading as the API's scoping (`OWNER_OF.vehicle`), so a vehicle is held to its region's rules where it
  * is seen.
  */
 export const loadVehicleRegistrations = async (db: Queryable): Promise<VehicleRegistration[]> => {
   const { rows } = await db.query(
-    `SELECT v.*, COALESCE(v.region_code, c.region_code) AS effective_region_code, t.terminal_id
+    `SELECT v.*, ${OWNER_OF.vehicle('v', 'c').regionCode} AS effective_region_code, t.terminal_id
      FROM vehicles v
      LEFT JOIN companies c ON c.company_id = v.company_id
      LEFT JOIN terminals t ON t.vehicle_id = v.vehicle_id

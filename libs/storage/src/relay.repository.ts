@@ -1,5 +1,6 @@
 import type { StoragePool } from './pool';
-import { ownerScopeSql, type OwnerScope, type Queryable } from './sql';
+import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import type { Queryable } from './sql';
 
 /**
  * A 接驳运输 relay registration (RULES.md §3): the vehicle runs the night of `nightDate` as
@@ -44,7 +45,8 @@ const COLUMNS = `r.relay_id, r.vehicle_id, to_char(r.night_date, 'YYYY-MM-DD') A
   r.handing_over_driver, r.taking_over_driver, r.registered_by, r.company_id, r.created_at,
   (SELECT plate FROM vehicles WHERE vehicle_id = r.vehicle_id) AS plate`;
 
-const OWNER = { companyId: 'v.company_id', regionCode: `COALESCE(v.region_code, c.region_code, '')` };
+// A registration exists only for a registered vehicle: its owner is the vehicle's.
+const OWNER = OWNER_OF.vehicle('v', 'c');
 const SCOPED_FROM = `relay_registrations r JOIN vehicles v ON v.vehicle_id = r.vehicle_id LEFT JOIN companies c ON c.company_id = v.company_id`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row

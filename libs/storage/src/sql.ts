@@ -65,23 +65,3 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
-
-/**
- * Who may see a row, as the API derives it from a token: one company's rows, or rows whose
- * region code starts with a prefix. Both absent: everything.
- */
-export interface OwnerScope {
-  companyId?: string | undefined;
-  regionPrefix?: string | undefined;
-}
-
-/**
- * The scope as an SQL condition over a row's owner expressions (which the query joins from
- * vehicles/companies); appends its parameters to `params`. `TRUE` when nothing is set.
- */
-export const ownerScopeSql = (scope: OwnerScope | undefined, columns: { companyId: string; regionCode: string }, params: unknown[]): string => {
-  const where: string[] = [];
-  if (scope?.companyId !== undefined) where.push(`${columns.companyId} = $${params.push(scope.companyId)}`);
-  if (scope?.regionPrefix !== undefined) where.push(`${columns.regionCode} LIKE $${params.push(`${scope.regionPrefix.replace(/[%_\\]/g, '\\$&')}%`)}`);
-  return where.length ? where.join(' AND ') : 'TRUE';
-};

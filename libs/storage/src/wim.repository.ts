@@ -1,6 +1,7 @@
 import type { WimMeasurementV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, msToTs, ownerScopeSql, preparedQuery, type OwnerScope } from './sql';
+import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import { chunked, msToTs, preparedQuery } from './sql';
 
 /**
  * The batch travels as ONE parameter, the JSON array of the messages themselves, expanded by
@@ -45,8 +46,9 @@ export interface WimQuery {
   fromMs?: number;
   toMs?: number;
   /**
-   * A company sees the weighings of its registered vehicles (plate + colour); a region prefix
-   * matches the station's region, else the vehicle's, else its company's.
+   * `OWNER_OF.weighing`: a company sees the weighings of its registered vehicles (plate +
+   * colour); a region prefix matches the station's region, else the vehicle's (its own, else
+   * its company's).
    */
   scope?: OwnerScope;
   limit?: number;
@@ -69,7 +71,7 @@ export class WimRepository {
   async find(query: WimQuery): Promise<WimMeasurementV1[]> {
     const params: unknown[] = [];
     const where = [
-      ownerScopeSql(query.scope, { companyId: 'v.company_id', regionCode: `COALESCE(s.region_code, v.region_code, c.region_code, '')` }, params),
+      ownerScopeSql(query.scope, OWNER_OF.weighing('s', OWNER_OF.vehicle('v', 'c')), params),
     ];
     if (query.plate !== undefined) where.push(`w.plate = $${params.push(query.plate)}`);
     if (query.plateColour !== undefined) where.push(`w.plate_colour = $${params.push(query.plateColour)}`);

@@ -76,6 +76,8 @@ export interface ApiOptions {
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
+  /** A position dated more than this after its receipt is future-dated: never a vehicle's latest (default 10 min, DEFAULT_CLOCK_SKEW_MS). */
+  clockSkewMs?: number;
 }
 
 export interface RunningApi {
@@ -106,7 +108,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
 
   const tokens = new TokenService(options.jwtSecret, options.tokenTtlMs, now);
   const sessions = new Sessions(tokens, users, options.sessionBoundMs ?? DEFAULT_SESSION_BOUND_MS, now);
-  const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now);
+  const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now, options.clockSkewMs);
   const directory = new VehicleDirectory(vehicles);
   await directory.refresh();
 
@@ -146,7 +148,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];
-  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops });
+  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops, logger });
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
   const io = new Server(httpServer, {
@@ -164,7 +166,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
-  const live = new LiveGateway({ io, sessions, clustered: options.redisUrl !== undefined, directory, logger, metrics, tickMs: options.tickMs ?? 1_000 });
+  const live = new LiveGateway({
+    io, sessions, clustered: options.redisUrl !== undefined, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
+    ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+  });
   liveRef.gateway = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
 

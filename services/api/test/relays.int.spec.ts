@@ -44,11 +44,17 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     const again = await post(api.url, '/v1/relays', { ...relay('B1'), takingOverDriver: '王五' }, c1);
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ relayId: created.body.relayId, takingOverDriver: '王五' });
-    // Yesterday's night may still be registered (it may not be over for the detector); the day before may not.
-    expect((await post(api.url, '/v1/relays', relay('B1', yesterday), c1)).status).toBe(201);
-    const late = await post(api.url, '/v1/relays', relay('B1', chinaDateOf(NOW - 2 * DAY_MS)), c1);
-    expect(late.status).toBe(400);
-    expect(fieldsOf(late.body)).toEqual(['body.nightDate']);
+    // A company registers from tonight on: a past night, yesterday's included, is 400 naming the field.
+    for (const past of [yesterday, chinaDateOf(NOW - 2 * DAY_MS)]) {
+      const late = await post(api.url, '/v1/relays', relay('B1', past), c1);
+      expect(late.status).toBe(400);
+      expect(fieldsOf(late.body)).toEqual(['body.nightDate']);
+      expect(late.body.message).toContain(`from ${tonight} on`);
+    }
+    // The monitoring centre registers a past night (its data back-filled later).
+    const byOperator = await post(api.url, '/v1/relays', relay('B1', yesterday), tokens['op-gz']);
+    expect(byOperator.status).toBe(201);
+    expect(byOperator.body).toMatchObject({ nightDate: yesterday, registeredBy: 'op-gz' });
   });
 
   it('another company\'s vehicle is 404, a heavy truck 400 naming the vehicle, a bad body 400 naming each field', async () => {
@@ -98,6 +104,20 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     expect(changes).toBe(before + 1);
     expect((await send(api.url, 'DELETE', `/v1/relays/${own!.relayId}`, undefined, tokens['c1']!)).status).toBe(404);
     expect((await get(api.url, `/v1/relays?fromDate=${tonight}`, tokens['c2'])).body.items).toHaveLength(2);
+  });
+
+  it('an operator or the admin registers a relay for a night weeks past (back-filled data); a company may not', async () => {
+    const weeksAgo = chinaDateOf(NOW - 21 * DAY_MS);
+    const company = await post(api.url, '/v1/relays', relay('B1', weeksAgo), tokens['c1']);
+    expect(company.status).toBe(400);
+    expect(fieldsOf(company.body)).toEqual(['body.nightDate']);
+    const operator = await post(api.url, '/v1/relays', relay('B1', weeksAgo), tokens['op-gz']);
+    expect(operator.status).toBe(201);
+    expect(operator.body).toMatchObject({ vehicleId: 'B1', nightDate: weeksAgo, registeredBy: 'op-gz', companyId: 'C1' });
+    expect((await post(api.url, '/v1/relays', relay('B2', weeksAgo), tokens['admin'])).status).toBe(201);
+    // The company sees the registration of its bus, whoever made it.
+    const listed = (await get(api.url, `/v1/relays?toDate=${weeksAgo}`, tokens['c1'])).body.items as Array<{ vehicleId: string; nightDate: string; registeredBy: string }>;
+    expect(listed.map((r) => `${r.vehicleId}@${r.nightDate}/${r.registeredBy}`)).toEqual([`B1@${weeksAgo}/op-gz`]);
   });
 
   it('is in the OpenAPI document', async () => {

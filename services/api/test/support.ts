@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
+import { LIVE_NAMESPACE, type AlertV1, type CaseEventV1, type OverloadViolationV1, type PositionV1 } from '@roadwatch/contracts';
+import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
 import { infraEnv, samplePosition } from '@roadwatch/testing';
@@ -145,4 +146,45 @@ export const waitUntil = async (check: () => boolean, timeoutMs = 10_000): Promi
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
   }
+};
+
+/**
+ * An overload violation of a registered heavy truck weighed at `stationId`: 6 axles, 60,000 kg
+ * on a class-5 scale, confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8).
+ * Its measurement id is `<stationId>/<vehicleId>`.
+ */
+export const violationOf = (vehicleId: string, plate: string, companyId: string, measuredAtMs: number, stationId = 'ST1', plateColour = 2): OverloadViolationV1 => {
+  const m = {
+    v: 1 as const, measurementId: `${stationId}/${vehicleId}`, stationId, stationRecordId: vehicleId, lane: 1, direction: 'N', measuredAtMs, plate, plateColour,
+    axleCount: 6, axleWeightsKg: Array(6).fill(10_000), axleSpacingsMm: [], grossKg: 60_000, speedKmh: 30, imageRefs: [], accuracyClassPct: 5, receivedAtMs: measuredAtMs,
+  };
+  const a = assessOverload(m, { vehicleId, plate, plateColour, vehicleClass: 'heavy_truck', companyId }, resolveOverloadConfig());
+  if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
+  return toOverloadViolationV1(a, m, measuredAtMs);
+};
+
+/** The events services/cases would record on opening the case (the API reads what storage holds). */
+export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1[] => {
+  const caseId = `case:${v.violationId}`;
+  const e = (type: CaseEventV1['type'], details: Record<string, unknown>, party?: CaseEventV1['party']): CaseEventV1 => ({
+    v: 1, eventId: `${caseId}/${type}${party ? `/${party}` : ''}`, caseId, type, violationId: v.violationId, ...(party ? { party } : {}), occurredAtMs: atMs, details,
+  });
+  return [
+    e('opened', { flaggedForReview: false, reviewRecommendations: [], blacklistCandidates: [] }),
+    e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'driver'),
+    e('party_named', { identified: true, partyRef: v.vehicleId, name: `owner of ${v.measurement.plate}` }, 'vehicle_owner'),
+    e('party_named', { identified: true, partyRef: v.companyId, name: `公司${v.companyId}` }, 'transport_company'),
+    e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'source_unit'),
+    e('penalty_proposed', {
+      fineYuan: 4_000, minYuan: 4_000, maxYuan: 4_000, warning: false, measures: [], consequence: null,
+      basis: '超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限',
+      basisEn: 'excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000',
+    }, 'vehicle_owner'),
+    e('penalty_proposed', { points: 3, minYuan: 500, maxYuan: 2_000, warning: false, measures: [], consequence: null, basis: '道交法 第92条' }, 'driver'),
+    e('penalty_proposed', { minYuan: 0, maxYuan: 0, warning: false, measures: ['抄告'], consequence: null, basis: '抄告' }, 'transport_company'),
+    e('penalty_proposed', {
+      minYuan: 0, maxYuan: 30_000, warning: false, measures: [], conduct: 'to_be_established', basis: '第68条; or 第71条',
+      ranges: [{ conduct: 'directed_or_forced', minYuan: 0, maxYuan: 30_000, basis: '第68条' }, { conduct: 'let_overloaded_leave', minYuan: 10_000, maxYuan: 30_000, basis: '第71条' }],
+    }, 'source_unit'),
+  ];
 };

@@ -204,7 +204,11 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(doc.components.schemas.ChangePasswordRequest.properties.newPassword.minLength).toBe(10);
     expect(Object.keys(doc.components.schemas.AuditEntry.properties)).toEqual(expect.arrayContaining(['actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes']));
     expect(doc.paths['/v1/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['actor', 'action', 'fromMs', 'toMs', 'limit', 'offset']));
-    expect(doc.components.schemas.LoginResponse.properties.user.required).toContain('mustChangePassword');
+    // The signed-in user of /v1/me and of the sign-in answer says whether the password must change.
+    expect(doc.components.schemas.User.required).toContain('mustChangePassword');
+    expect(doc.components.schemas.LoginResponse.properties.user.$ref).toMatch(/^#\/components\/schemas\/User(Output)?$/);
+    expect(Object.keys(doc.paths['/v1/admin/audit.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+    expect(Object.keys(doc.paths['/v1/admin/users/{username}/disable'].post.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409']));
   });
 
   it('the audit log is append-only: UPDATE, DELETE of a recent row and TRUNCATE are refused by the database', async () => {

@@ -33,6 +33,8 @@ export class ArchiveBatch {
       writer: ArchiveWriter;
       latestPositions: LatestPositionStore;
       now?: () => number;
+      /** A position dated more than this after its receipt is archived but never the vehicle's latest (default DEFAULT_CLOCK_SKEW_MS). */
+      clockSkewMs?: number;
     },
   ) {}
 
@@ -52,7 +54,7 @@ export class ArchiveBatch {
       case TOPICS.positions: {
         const positions: PositionV1[] = batch.messages.map((m) => m.value);
         const rows = await this.deps.writer.writePositions(positions);
-        const moved = await this.deps.latestPositions.advance(positions);
+        const moved = await this.deps.latestPositions.advance(positions, now(), this.deps.clockSkewMs);
         return outcome('positions', rows, moved);
       }
       case TOPICS.wimMeasurements: {

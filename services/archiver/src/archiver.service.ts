@@ -28,7 +28,10 @@ export interface ArchiverOptions {
   failurePolicy?: FailurePolicyOptions;
   /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
   stallAfterMs?: number;
+  /** The platform clock (default Date.now): an entry of the latest-position store ahead of it by more than clockSkewMs gives way. */
   now?: () => number;
+  /** A position dated more than this after its receipt is archived, never a vehicle's latest (default 10 min, DEFAULT_CLOCK_SKEW_MS). */
+  clockSkewMs?: number;
 }
 
 export interface RunningArchiver {
@@ -50,7 +53,7 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
   const { bus, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const writer = options.writer ?? new PgArchiveWriter(options.pool);
-  const archive = new ArchiveBatch({ writer, latestPositions: options.latestPositions, now });
+  const archive = new ArchiveBatch({ writer, latestPositions: options.latestPositions, now, ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}) });
 
   const rows = metrics.counter('archiver_rows_written_total', 'Rows inserted or changed, by table', ['table']);
   const messages = metrics.counter('archiver_messages_total', 'Messages archived (including redelivered duplicates), by topic', ['topic']);

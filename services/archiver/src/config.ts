@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 
 export const archiverEnvSchema = infraEnvSchema.extend({
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9484),
@@ -11,6 +12,8 @@ export const archiverEnvSchema = infraEnvSchema.extend({
   ARCHIVER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().positive().default(8),
   /** Redis key prefix of the latest-position hashes. */
   LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
+  /** A position dated more than this after its receipt is archived but never a vehicle's latest; keep it equal to the detector's `quality.clockSkewMs`. */
+  CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_SKEW_MS),
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60_000),
   /** Apply the storage migrations at start-up. */
   MIGRATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -35,6 +35,7 @@ const archiver = await startArchiver({
   logger,
   metrics,
   maintenance: { intervalMs: config.MAINTENANCE_INTERVAL_MS },
+  clockSkewMs: config.CLOCK_SKEW_MS,
 });
 const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, metrics, readiness: archiver.readiness });
 onShutdown(logger, [() => pool.end(), () => latestPositions.close(), () => bus.close(), () => archiver.close(), () => ops.close()]);

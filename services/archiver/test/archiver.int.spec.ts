@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '@roadwatch/contracts';
+import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
@@ -104,6 +104,21 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await metricValue(metricsAgain, 'archiver_messages_total', { topic: TOPICS.positions })).toBe(5);
     archiver = again;
+  });
+
+  it('a report dated 2099 is stored, but the latest stays the last valid report, and a later valid report replaces it', async () => {
+    const [first, second] = positionsOf('V4', 2) as [PositionV1, PositionV1];
+    // The terminal's clock jumped to 2099: received between the two valid reports.
+    const future: PositionV1 = { ...first, deviceTimeMs: Date.UTC(2099, 0, 1), receivedAtMs: first.receivedAtMs + 1, speedKmh: 99 };
+    await bus.publish(TOPICS.positions, [first, future].map((value) => ({ key: value.vehicleId, value })));
+    const count = async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V4'`)).rows[0].n);
+    await waitUntil('V4 archived', async () => (await count()) === 2);
+    expect(await latest.get('V4')).toMatchObject({ deviceTimeMs: first.deviceTimeMs, speedKmh: first.speedKmh });
+    await bus.publish(TOPICS.positions, [{ key: second.vehicleId, value: second }]);
+    await waitUntil('V4 moved on', async () => (await latest.get('V4'))?.deviceTimeMs === second.deviceTimeMs);
+    expect(await count()).toBe(3);
+    const { rows } = await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V4' AND device_time > now() + INTERVAL '50 years'`);
+    expect(Number(rows[0].n)).toBe(1);
   });
 });
 

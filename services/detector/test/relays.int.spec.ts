@@ -71,12 +71,16 @@ describe('接驳运输 relay registrations reach the detector\'s 02:00–05:00 r
     expect(nightBanAlerts()).toEqual([]);
   });
 
-  it('loads the nights from yesterday on only; a withdrawn relay is gone after the next reload', async () => {
+  it('loads the nights of the last 31 days (a past night registered for back-filled data), not older; a withdrawn relay is gone after the next reload', async () => {
     const relays = new RelayRepository(pool);
-    const dayBefore = chinaDateOf(now - 2 * DAY_MS);
-    await relays.upsert({ vehicleId: bus.vehicleId, nightDate: dayBefore, relayPoint: '孝感服务区', handingOverDriver: 'D-11', takingOverDriver: 'D-12', registeredBy: 'test' });
+    const weeksAgo = chinaDateOf(now - 21 * DAY_MS);
+    const tooOld = chinaDateOf(now - 32 * DAY_MS);
+    for (const nightDate of [weeksAgo, tooOld]) {
+      await relays.upsert({ vehicleId: bus.vehicleId, nightDate, relayPoint: '孝感服务区', handingOverDriver: 'D-11', takingOverDriver: 'D-12', registeredBy: 'test' });
+    }
     await registry.reload();
-    expect(registry.relays!(bus.vehicleId, dayBefore)).toBeUndefined();
+    expect(registry.relays!(bus.vehicleId, weeksAgo)).toMatchObject({ nightDate: weeksAgo });
+    expect(registry.relays!(bus.vehicleId, tooOld)).toBeUndefined();
     const [registered] = await relays.find({ vehicleId: bus.vehicleId, fromDate: night, toDate: night });
     expect(await relays.delete(registered!.relayId)).toBe(true);
     await registry.reloadRelays();

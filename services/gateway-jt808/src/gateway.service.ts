@@ -49,6 +49,8 @@ export interface GatewayOptions {
   maxWriteBufferBytes?: number;
   /** How often sessions are swept for quiet sub-package sets (0x8003) and idle buffers. Default 5 s. */
   sweepIntervalMs?: number;
+  /** The platform clock (default Date.now): stamps each position's `receivedAtMs`. */
+  now?: () => number;
   /**
    * `lenient` (default): frames with the unambiguous anomalies of real terminals (`Jt808FrameAnomaly`)
    * are accepted, counted per terminal and kind on /metrics and on the terminal's record;
@@ -179,7 +181,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
   const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registry, logger);
-  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: Date.now, limits, frames };
+  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: options.now ?? Date.now, limits, frames };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {

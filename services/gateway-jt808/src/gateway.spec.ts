@@ -168,6 +168,27 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(positions.every((p) => p.terminalId === '13800000001' && p.vehicleId === facts.vehicleId)).toBe(true);
   });
 
+  it('stamps receivedAtMs with the platform clock it is given; a report dated 2099 and weeks-old back-fill are acknowledged and published as sent', async () => {
+    const clockMs = Date.UTC(2026, 10, 23, 0, 10, 0);
+    const startedAt = Date.now();
+    const { gateway, bus } = await start({ now: () => clockMs + (Date.now() - startedAt) });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const y2099 = { ...at(1), deviceTimeMs: Date.UTC(2099, 0, 1, 0, 0, 0) };
+    const future = await t.sendAndWait(0x0200, locationReport(y2099));
+    expect(future.messageId === 0x8001 && future.body.result).toBe(GeneralResult.Ok);
+    const weeksAgo = Date.UTC(2026, 10, 2, 0, 0, 0);
+    const old = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [{ ...at(2), deviceTimeMs: weeksAgo }].map(locationReport) });
+    expect(old.messageId === 0x8001 && old.body.result).toBe(GeneralResult.Ok);
+    await until(() => positions.length === 2);
+    expect(positions.map((p) => p.deviceTimeMs)).toEqual([y2099.deviceTimeMs, weeksAgo]);
+    for (const p of positions) {
+      expect(p.receivedAtMs).toBeGreaterThanOrEqual(clockMs);
+      expect(p.receivedAtMs).toBeLessThan(clockMs + 60_000);
+    }
+  });
+
   it('asks for a lost sub-package with 0x8003, and the resent packet completes the 0x0704 batch', async () => {
     const { gateway, bus } = await start({ sweepIntervalMs: 100 });
     const positions = await collect<PositionV1>(bus, TOPICS.positions);

@@ -433,7 +433,8 @@ export class TerminalSession {
 
   private publishPositions(header: Jt808Header, reports: readonly LocationReport[], source: PositionSource): void {
     const vehicle = this.vehicle!;
-    const receivedAtMs = Date.now();
+    // The platform's clock at receipt: what a future-dated or late report is measured against.
+    const receivedAtMs = this.ctx.now();
     const messages = [];
     for (const report of reports) {
       const mapped = toPosition(report, vehicle, source, receivedAtMs);
@@ -456,7 +457,7 @@ export class TerminalSession {
 
   private locationAnswer(answerSerial: number, report: LocationReport): void {
     const vehicle = this.vehicle!;
-    const mapped = toPosition(report, vehicle, 'realtime', Date.now());
+    const mapped = toPosition(report, vehicle, 'realtime', this.ctx.now());
     if (mapped.ok) {
       // A queried position is a position like any other; no 0x8001 is due for a response.
       this.ctx.batcher.submit([{ key: vehicle.vehicleId, value: mapped.position }]).then(

@@ -1,5 +1,5 @@
 import type { AlertAck, AlertItem } from '@roadwatch/contracts';
-import type { Lang } from '../i18n';
+import { t, type Lang } from '../i18n';
 
 /**
  * The alert feed's model: newest first, one row per alertId (a growing episode is
@@ -14,9 +14,14 @@ export interface FeedCue {
   /** Flashing row. */
   flash: boolean;
   baiDunWang: boolean;
+  /**
+   * Raised from data received late (`receivedLateByMs`): history, not news — shown as
+   * back-filled, never beeped, flashed or drawn as the vehicle's alarm now.
+   */
+  backfilled: boolean;
 }
 
-type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'isBaiDunWang'>;
+type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'isBaiDunWang'> & Partial<Pick<AlertItem, 'receivedLateByMs'>>;
 
 /** 百吨王 is the API's field (the overload rule's decision), not a word in the summary. */
 export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.isBaiDunWang;
@@ -29,10 +34,21 @@ export const isFatigueLimit = (a: CueInput): boolean => a.rule.startsWith('fatig
 
 export const cueFor = (a: CueInput): FeedCue => {
   const baiDunWang = isBaiDunWang(a);
+  const backfilled = a.receivedLateByMs !== undefined;
   const severe = baiDunWang || isFatigueLimit(a) || a.severity === 'critical' || a.severity === 'serious';
-  if (severe) return { level: 'severe', sound: true, flash: true, baiDunWang };
-  if (a.severity === 'major' || a.level === 'violation') return { level: 'warn', sound: false, flash: false, baiDunWang };
-  return { level: 'normal', sound: false, flash: false, baiDunWang };
+  if (severe) return { level: 'severe', sound: !backfilled, flash: !backfilled, baiDunWang, backfilled };
+  if (a.severity === 'major' || a.level === 'violation') return { level: 'warn', sound: false, flash: false, baiDunWang, backfilled };
+  return { level: 'normal', sound: false, flash: false, baiDunWang, backfilled };
+};
+
+/** "补传数据 · 迟到3天" / "Back-filled data · received late by 3 d": how late, in the largest whole unit. */
+export const backfilledLabel = (receivedLateByMs: number, language: Lang): string => {
+  const [n, unit] =
+    receivedLateByMs >= 86_400_000 ? [Math.floor(receivedLateByMs / 86_400_000), 'unit.day']
+    : receivedLateByMs >= 3_600_000 ? [Math.floor(receivedLateByMs / 3_600_000), 'unit.hour']
+    : [Math.floor(receivedLateByMs / 60_000), 'unit.minute'];
+  const late = language === 'en' ? `${t('feed.lateBy', language)} ${n} ${t(unit, language)}` : `${t('feed.lateBy', language)}${n}${t(unit, language)}`;
+  return `${t('feed.backfilled', language)} · ${late}`;
 };
 
 export interface FeedUpsert {
@@ -77,10 +93,13 @@ export class AlertFeed {
     return this.items().filter((a) => a.vehicleId === vehicleId && a.ack === null && a.endedAtMs === undefined);
   }
 
-  /** Vehicles drawn in the "alarm" status: an open severe alert. */
+  /** Vehicles drawn in the "alarm" status: an open severe alert from live data (a back-filled one is history). */
   alarmVehicleIds(): Set<string> {
     const ids = new Set<string>();
-    for (const a of this.byId.values()) if (a.ack === null && a.endedAtMs === undefined && cueFor(a).level === 'severe') ids.add(a.vehicleId);
+    for (const a of this.byId.values()) {
+      const cue = cueFor(a);
+      if (a.ack === null && a.endedAtMs === undefined && cue.level === 'severe' && !cue.backfilled) ids.add(a.vehicleId);
+    }
     return ids;
   }
 

@@ -1,5 +1,5 @@
 import type { AlertAckEvent, AlertItem } from '@roadwatch/contracts';
-import { AlertFeed, cueFor, summaryFor } from '../feed/alert-feed';
+import { AlertFeed, backfilledLabel, cueFor, summaryFor } from '../feed/alert-feed';
 import { beep, isMuted, setMuted } from '../feed/beep';
 import { lang, onLangChange, t } from '../i18n';
 import { fmtTime, h } from './dom';
@@ -117,12 +117,13 @@ export class FeedPanel {
     this.list.replaceChildren(
       ...items.map((a) => {
         const cue = cueFor(a);
-        const cls = ['feed-row', `cue-${cue.level}`, `sev-${a.severity}`, this.flashing.has(a.alertId) ? 'flash' : '', a.ack ? 'acked' : ''].filter(Boolean).join(' ');
+        const cls = ['feed-row', `cue-${cue.level}`, `sev-${a.severity}`, this.flashing.has(a.alertId) ? 'flash' : '', a.ack ? 'acked' : '', cue.backfilled ? 'backfilled' : ''].filter(Boolean).join(' ');
         return h(
           'li',
           { class: cls, 'data-alert-id': a.alertId, 'data-vehicle-id': a.vehicleId, onclick: () => this.onSelect(a) },
           h('div', { class: 'row-top' }, h('span', { class: 'plate' }, a.plate ?? a.vehicleId), h('span', { class: 'sev' }, t(`severity.${a.severity}`)), h('time', {}, fmtTime(a.raisedAtMs))),
           h('div', { class: 'rule' }, t(`rule.${a.rule}`), cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
+          a.receivedLateByMs !== undefined ? h('div', { class: 'backfilled-note' }, backfilledLabel(a.receivedLateByMs, lang())) : undefined,
           h('div', { class: 'summary' }, summaryFor(a, lang())),
           this.ackControls(a),
         );

@@ -35,7 +35,8 @@ const deliver = (positions: readonly PositionV1[], roundTripAt: (i: number) => b
   return { alerts: [...alerts, ...released.alerts], statuses, state: released.state };
 };
 
-const json = (alerts: readonly AlertV1[]) => alerts.map((a) => JSON.stringify(a));
+// How late the data came (`receivedLateByMs`) is about delivery, not judgement: a back-fill's alerts may carry it where time order's do not.
+const json = (alerts: readonly AlertV1[]) => alerts.map(({ receivedLateByMs: _delivery, ...a }) => JSON.stringify(a));
 const ofRule = (alerts: readonly AlertV1[], rule: AlertV1['rule']) => alerts.filter((a) => a.rule === rule);
 const blindArea = (positions: readonly PositionV1[], receivedAtMs: number): PositionV1[] =>
   positions.map((p) => ({ ...p, source: 'blind-area' as const, receivedAtMs }));

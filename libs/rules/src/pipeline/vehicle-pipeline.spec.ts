@@ -182,7 +182,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     ['speed 160.1 km/h (above 160)', { speedKmh: 160.1 }, /speed/],
     ['altitude −201 m (below −200)', { altitudeM: -201 }, /altitude/],
     ['altitude 6,501 m (above 6,500)', { altitudeM: 6501 }, /altitude/],
-    ['time 5 min + 1 s after receipt (beyond the skew)', { receivedAtMs: chinaLocalToEpochMs(2026, 11, 23, 8) - 5 * MIN - S }, /time/],
+    ['time 10 min + 1 s after receipt (beyond the skew)', { receivedAtMs: chinaLocalToEpochMs(2026, 11, 23, 8) - 10 * MIN - S }, /time/],
   ])('%s is invalid, reported with its reason, not fed to the rules', (_name, overrides, reason) => {
     const p = positionAt(chinaLocalToEpochMs(2026, 11, 23, 8), { speedKmh: 60, latitudeDeg: 39.5, longitudeDeg: 116, ...overrides });
     const r = processPosition(truck, undefined, p, DEFAULT_RULES_CONFIG, ctx);
@@ -390,7 +390,8 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
     }
     return t.positions;
   };
-  const key = (alerts: AlertV1[]) => alerts.map((a) => JSON.stringify(a));
+  // How late the data came (`receivedLateByMs`) is about delivery, not judgement: a back-fill may carry it where live data does not.
+  const key = (alerts: AlertV1[]) => alerts.map(({ receivedLateByMs: _delivery, ...a }) => JSON.stringify(a));
 
   it('re-delivering earlier positions any number of times at later points gives exactly the same alerts', () => {
     let withAlerts = 0;
@@ -459,4 +460,65 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
       { numRuns: 60 },
     );
   }, 60_000);
+});
+
+describe('per-vehicle pipeline — clocks (a report ahead of the platform clock, data received weeks late)', () => {
+  const Y2099 = chinaLocalToEpochMs(2099, 1, 1, 8);
+  // 08:00–08:05 at 60 km/h, then 08:05–08:07 at 130 km/h: a speeding episode on an unmatched road.
+  const trip = () => Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN, 60).drive(2 * MIN, 130).positions;
+
+  it('a report dated 2099 is invalid, dated by its receipt, moves no watermark; the later valid reports are still judged', () => {
+    const positions = trip();
+    const at = 6;
+    const before = positions[at - 1] as PositionV1;
+    const future = positionAt(Y2099, { vehicleId: before.vehicleId, receivedAtMs: before.receivedAtMs + 500, latitudeDeg: 39.6, speedKmh: 0 });
+    const withFuture = [...positions.slice(0, at), future, ...positions.slice(at)];
+    const a = runAll(truck, withFuture);
+    const b = runAll(truck, positions);
+    expect(a.statuses[at]).toBe('invalid');
+    expect(a.statuses.filter((s) => s !== 'accepted')).toEqual(['invalid']);
+    const invalid = a.alerts.filter((x) => x.rule === 'invalid_position');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ startedAtMs: future.receivedAtMs, raisedAtMs: future.receivedAtMs });
+    expect(invalid[0]?.summaryEn).toContain('time:');
+    // The watermark is the last valid report, not 2099; the rest judged as without the 2099 report.
+    expect(a.state.watermarkMs).toBe(positions[positions.length - 1]?.deviceTimeMs);
+    const judged = (alerts: AlertV1[]) => alerts.filter((x) => x.rule !== 'invalid_position').map((x) => `${x.alertId}#${x.revision}`);
+    expect(judged(a.alerts)).toEqual(judged(b.alerts));
+    expect(judged(a.alerts).some((id) => id.startsWith('speeding|'))).toBe(true);
+  });
+
+  it('the skew is 10 min by default: 9 min ahead is accepted and judged, 10 min and 1 ms is not; configurable', () => {
+    const receivedAtMs = chinaLocalToEpochMs(2026, 11, 23, 8);
+    const ahead = (ms: number) => positionAt(receivedAtMs + ms, { receivedAtMs });
+    expect(processPosition(truck, undefined, ahead(9 * MIN), DEFAULT_RULES_CONFIG, ctx).status).toBe('accepted');
+    expect(processPosition(truck, undefined, ahead(10 * MIN), DEFAULT_RULES_CONFIG, ctx).status).toBe('accepted');
+    expect(processPosition(truck, undefined, ahead(10 * MIN + 1), DEFAULT_RULES_CONFIG, ctx).status).toBe('invalid');
+    const strict = { ...DEFAULT_RULES_CONFIG, quality: { ...DEFAULT_RULES_CONFIG.quality, clockSkewMs: MIN } };
+    expect(processPosition(truck, undefined, ahead(2 * MIN), strict, ctx).status).toBe('invalid');
+    // The platform clock can be given (ctx.nowMs) instead of the receipt.
+    expect(processPosition(truck, undefined, ahead(9 * MIN), DEFAULT_RULES_CONFIG, { ...ctx, nowMs: receivedAtMs - 2 * MIN }).status).toBe('invalid');
+  });
+
+  it('data received three weeks late is judged the same, and its alerts say how late (receivedLateByMs); live data\'s do not', () => {
+    const weeksMs = 21 * 24 * H;
+    const live = runAll(truck, trip());
+    const late = runAll(truck, trip().map((p) => ({ ...p, source: 'batch' as const, receivedAtMs: p.deviceTimeMs + weeksMs })));
+    expect(late.alerts.map((x) => `${x.alertId}#${x.revision}`)).toEqual(live.alerts.map((x) => `${x.alertId}#${x.revision}`));
+    expect(late.alerts.length).toBeGreaterThan(0);
+    for (const alert of late.alerts) {
+      expect(alert.receivedLateByMs).toBe(weeksMs);
+      expect(alertV1.parse(alert).receivedLateByMs).toBe(weeksMs);
+    }
+    expect(live.alerts.every((x) => x.receivedLateByMs === undefined)).toBe(true);
+  });
+
+  it('late by the threshold (10 min) exactly is not late; by more is — per triggering report, not per alert id', () => {
+    const positions = trip();
+    // Only the report that ends the speeding episode's 30 s arrives late, by 10 min and then by 10 min + 1 s.
+    const speedingFirst = (alerts: AlertV1[]) => alerts.find((x) => x.rule === 'speeding');
+    const lateAt = (lateMs: number) => runAll(truck, positions.map((p, i) => (i >= 12 ? { ...p, receivedAtMs: p.deviceTimeMs + lateMs } : p)));
+    expect(speedingFirst(lateAt(10 * MIN).alerts)?.receivedLateByMs).toBeUndefined();
+    expect(speedingFirst(lateAt(10 * MIN + S).alerts)?.receivedLateByMs).toBe(10 * MIN + S);
+  });
 });

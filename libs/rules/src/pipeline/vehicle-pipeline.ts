@@ -1,5 +1,5 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
-import { type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
+import { isAheadOfClock, type RoadClass, type RoadSegmentLimit, type VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, formatDuration, formatDurationZh, subjectOf } from '../common/alerts';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
 import { localDateOf } from '../common/time-window';
@@ -310,7 +310,9 @@ export const processPosition = (
     return { state: { ...state, quality: bump(state.quality, 'duplicate') }, status: 'duplicate', reasons: [], ...sink };
   }
   if (state.watermarkMs !== null && t <= state.watermarkMs) {
+    const firstAlert = sink.alerts.length;
     noteLateReport(facts, state, t, sink.alerts);
+    markReceivedLate(sink.alerts, firstAlert, position, config);
     state.quality = bump(state.quality, 'late');
     // Counted late (it came after newer data was judged); judged with its stretch once the window has passed.
     if (state.holes?.some(([fromMs, toMs]) => fromMs < t && t < toMs)) state.lateHeld = insertByDeviceTime(state.lateHeld ?? [], { position, anchor: false });
@@ -321,7 +323,7 @@ export const processPosition = (
   // Held while a silence before it may still be filled by a back-fill. A report from the
   // future is not held: it is invalid and moves nothing.
   const { windowMs, holdAfterSilenceMs } = config.lateness;
-  const futureTime = t > (ctx.nowMs ?? position.receivedAtMs) + config.quality.clockSkewMs;
+  const futureTime = isAheadOfClock(t, ctx.nowMs ?? position.receivedAtMs, config.quality.clockSkewMs);
   const predecessorMs = predecessorOf(held, state.watermarkMs, t);
   const anchor = predecessorMs !== null && t - predecessorMs > holdAfterSilenceMs;
   // A 0x0704 blind-area report is back-fill by definition, and so is one older than a report
@@ -410,6 +412,18 @@ const releaseDue = (
   return watched;
 };
 
+/**
+ * The alerts from `from` on were raised or revised by `position`: when it was received more
+ * than `receivedLateAfterMs` after its device time (a back-fill, store-and-forward after weeks
+ * offline), they say by how much (`receivedLateByMs`), so the live map shows them as late
+ * data, not as news. Judged the same either way.
+ */
+const markReceivedLate = (alerts: AlertV1[], from: number, position: PositionV1, config: RulesConfig): void => {
+  const lateByMs = Math.round(position.receivedAtMs - position.deviceTimeMs);
+  if (!(lateByMs > config.quality.receivedLateAfterMs)) return;
+  for (let i = from; i < alerts.length; i++) (alerts[i] as AlertV1).receivedLateByMs = lateByMs;
+};
+
 /** The newest device time among the held reports whose window has passed by `clockMs`: everything up to it is due. */
 const frontierOf = (held: readonly HeldPosition[], windowMs: number, clockMs: number): number => {
   let frontierMs = -Infinity;
@@ -466,6 +480,21 @@ const feed = (
   ctx: PipelineContext,
   sink: Sink,
 ): { status: PositionStatus; reasons: string[] } => {
+  const firstAlert = sink.alerts.length;
+  const fed = judge(facts, state, position, fingerprint, config, ctx, sink);
+  markReceivedLate(sink.alerts, firstAlert, position, config);
+  return fed;
+};
+
+const judge = (
+  facts: VehicleFacts,
+  state: VehicleRuleState,
+  position: PositionV1,
+  fingerprint: number,
+  config: RulesConfig,
+  ctx: PipelineContext,
+  sink: Sink,
+): { status: PositionStatus; reasons: string[] } => {
   const { alerts, notices, closedDays } = sink;
   const t = position.deviceTimeMs;
   const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
@@ -490,12 +519,15 @@ const feed = (
     // any day is, on the day it was received, so that it still counts against 数据合格率.
     const countOnMs = timePlausible ? t : state.quality.date === '' ? position.receivedAtMs : null;
     state.quality = bump(bump(countOnMs !== null ? rollCounters(state.quality, countOnMs, closedDays) : state.quality, 'received'), 'invalid');
-    // One alert per run of invalid reports, keyed by the run's first report.
+    // One alert per run of invalid reports, keyed by the run's first report. A future-dated
+    // report's own time is not believed: its alert is dated by its receipt, so a report
+    // dated 2099 does not sit at the top of every alert list until 2099.
     if (state.invalidRunStartMs === null) {
       state.invalidRunStartMs = t;
+      const alertAtMs = timePlausible ? t : position.receivedAtMs;
       alerts.push(buildAlert(facts, {
         rule: 'invalid_position', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: t,
-        startedAtMs: t, raisedAtMs: t, summary: `无效定位：${invalid.map((r) => r.zh).join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
+        startedAtMs: alertAtMs, raisedAtMs: alertAtMs, summary: `无效定位：${invalid.map((r) => r.zh).join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
         ...(timePlausible ? { evidence: positionEvidence } : {}),
       }));
     }

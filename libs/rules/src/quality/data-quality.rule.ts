@@ -1,5 +1,5 @@
 import { QUALITY_COUNTER_KEYS, type PositionV1, type QualityCounterFields, type VehicleQualityDayV1 } from '@roadwatch/contracts';
-import { haversineMeters, type VehicleFacts } from '@roadwatch/domain';
+import { haversineMeters, isAheadOfClock, type VehicleFacts } from '@roadwatch/domain';
 import type { QualityConfig } from '../common/rules-config';
 
 /**
@@ -25,7 +25,7 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   const fail = (field: InvalidReason['field'], en: string, zh: string) => reasons.push({ field, en: `${field}: ${en}`, zh });
   const p = position;
   if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) fail('time', 'missing', '定位时间缺失');
-  else if (p.deviceTimeMs > nowMs + config.clockSkewMs) {
+  else if (isAheadOfClock(p.deviceTimeMs, nowMs, config.clockSkewMs)) {
     fail('time', `${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`, `定位时间超前${p.deviceTimeMs - nowMs}毫秒（允许偏差${config.clockSkewMs}毫秒）`);
   }
   if (!isFiniteNumber(p.longitudeDeg) || p.longitudeDeg < config.minLongitudeDeg || p.longitudeDeg > config.maxLongitudeDeg) {

@@ -121,6 +121,29 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(since.map((p) => p.vehicleId)).not.toContain('L2:2');
     });
 
+    it('a report dated 2099 is stored, but the latest stays the last report not ahead of its receipt by more than 10 min', async () => {
+      const repo = new PositionRepository(h.pool);
+      const y2099 = Date.UTC(2099, 0, 1);
+      const valid = positions('F1:2', now - 10 * MINUTE_MS, 5, MINUTE_MS);
+      const future = position('F1:2', y2099, { receivedAtMs: now - 7 * MINUTE_MS });
+      // 9 min ahead of its receipt is within the skew: it may be the latest.
+      const slightlyAhead = position('F2:2', now + 8 * MINUTE_MS, { receivedAtMs: now - MINUTE_MS });
+      const beyond = position('F3:2', now + 10 * MINUTE_MS + 1, { receivedAtMs: now - MINUTE_MS + 1 });
+      const before = position('F3:2', now - MINUTE_MS);
+      expect(await repo.insertMany([...valid, future, slightlyAhead, before, beyond])).toBe(9);
+      expect(await repo.count('F1:2')).toBe(6);
+      const latest = await repo.latest(['F1:2', 'F2:2', 'F3:2']);
+      expect(latest.map((p) => [p.vehicleId, p.deviceTimeMs])).toEqual([
+        ['F1:2', now - 6 * MINUTE_MS],
+        ['F2:2', now + 8 * MINUTE_MS],
+        ['F3:2', now - MINUTE_MS],
+      ]);
+      const since = (await repo.latestSince(now - 20 * MINUTE_MS)).filter((p) => p.vehicleId.startsWith('F'));
+      expect(since.map((p) => [p.vehicleId, p.deviceTimeMs])).toEqual(latest.map((p) => [p.vehicleId, p.deviceTimeMs]));
+      // The skew is the repository's to set.
+      expect((await new PositionRepository(h.pool, { clockSkewMs: MINUTE_MS }).latest(['F2:2'])).map((p) => p.deviceTimeMs)).toEqual([]);
+    });
+
     it('downsamples long tracks with date_bin, each bucket shown by its fastest report', async () => {
       const repo = new PositionRepository(h.pool);
       const start = chinaMidnightMs(now) - DAY_MS + 8 * HOUR_MS; // yesterday 08:00 local
@@ -182,6 +205,17 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(old).not.toHaveProperty('summaryEn');
       const found = await repo.find({ fromMs: startedAtMs - 1, toMs: now + HOUR_MS });
       expect(found.find((x) => x.alertId === 'al-zh')?.summaryEn).toBe('Speeding (ended)');
+    });
+
+    it('keeps how late an alert\'s data was received (receivedLateByMs); a live alert reads back without it', async () => {
+      const repo = new AlertRepository(h.pool);
+      const startedAtMs = now - 3 * HOUR_MS;
+      const weeksMs = 21 * DAY_MS;
+      await repo.upsertMany([alert('al-late', 0, { startedAtMs, receivedLateByMs: weeksMs }), alert('al-live', 0, { startedAtMs })]);
+      expect((await repo.get('al-late'))?.receivedLateByMs).toBe(weeksMs);
+      expect(await repo.get('al-live')).not.toHaveProperty('receivedLateByMs');
+      const found = await repo.find({ fromMs: startedAtMs - 1, toMs: startedAtMs + 1 });
+      expect(found.find((x) => x.alertId === 'al-late')?.receivedLateByMs).toBe(weeksMs);
     });
 
     it('finds alerts by rule, severity, company and time', async () => {

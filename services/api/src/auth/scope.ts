@@ -1,14 +1,16 @@
 import type { ApiCapability, ApiRole } from '@roadwatch/contracts';
-import { ownerScopeSql, type OwnerScope } from '@roadwatch/storage';
+import { ownerAdmits, ownerScopeSql, type Owner, type OwnerColumns, type OwnerScope } from '@roadwatch/storage';
 
 /**
  * What a caller may see, derived once from the verified token. Every repository turns it
- * into SQL conditions (`scopeSql`) and the live feed into a predicate (`admits`); nothing
- * is filtered in a controller after the fact.
+ * into SQL conditions over the row's owner (`scope.sql(OWNER_OF.<kind>(…), params)`, the
+ * owner of each resource kind defined once in libs/storage's `OWNER_OF`) and the live feed
+ * into a predicate over the same owner (`admits`); nothing is filtered in a controller after
+ * the fact.
  *
- * - `all`: admin (and an operator or enforcement user without a region).
- * - `region`: operator / enforcement — vehicles whose region code starts with the prefix.
- * - `company`: a transport company — its own vehicles only.
+ * - `all`: everything.
+ * - `region`: rows whose owner's region code starts with the prefix.
+ * - `company`: rows whose owner is the company.
  */
 export type ScopeKind = 'all' | 'region' | 'company';
 
@@ -20,21 +22,26 @@ export interface Principal {
 }
 
 /**
- * What a role may call (names from the contract; this table is the only one — the login
- * response hands it to clients). `wim` covers WIM records and the WIM station layer;
- * `sites` the 货运源头单位 source-site layer (a company user: only its own company's sites);
- * `relays` the 接驳运输 relay registrations of the vehicles in scope (a company user: its own);
- * `terminals.unregistered` the positions of terminals no vehicle is bound to (they belong to no
- * region or company, so only the monitoring centre reads them, whatever an operator's region);
- * `users.admin` user administration and the audit log.
+ * What a role may call (names from the contract; the login response hands them to clients).
+ * `wim` covers WIM records and the WIM station layer; `sites` the 货运源头单位 source-site
+ * layer; `relays` the 接驳运输 relay registrations; `terminals.unregistered` the positions of
+ * terminals no vehicle is bound to (they belong to no region or company, so only the monitoring
+ * centre reads them, whatever an operator's region); `users.admin` user administration and the
+ * audit log.
  */
 export type Capability = ApiCapability;
 
-const CAPABILITIES: Record<ApiRole, readonly Capability[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'],
-  operator: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
-  company: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
-  enforcement: ['wim', 'sites', 'cases'],
+/**
+ * The one scope definition per role, for every resource: which rows (`scope`: `all`, the
+ * token's `regionCode` prefix when it carries one else all, or the token's `companyId`) and
+ * which endpoints (`capabilities`). Whose a row is — its owner — is the resource kind's, in
+ * libs/storage's `OWNER_OF`, whatever the role.
+ */
+export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'company'; capabilities: readonly Capability[] }> = {
+  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'] },
+  operator: { scope: 'regionClaim', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'] },
+  company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */
@@ -49,11 +56,12 @@ export class Scope {
   ) {}
 
   static of(principal: Principal): Scope {
-    if (principal.role === 'company') {
+    const rule = ROLE_SCOPES[principal.role].scope;
+    if (rule === 'company') {
       // A company user without a company sees nothing rather than everything.
       return new Scope('company', principal.companyId ?? '\u0000none', principal);
     }
-    if (principal.role !== 'admin' && principal.regionCode) {
+    if (rule === 'regionClaim' && principal.regionCode) {
       if (!REGION.test(principal.regionCode)) throw new Error(`regionCode "${principal.regionCode}" is not a division code`);
       return new Scope('region', principal.regionCode, principal);
     }
@@ -61,12 +69,12 @@ export class Scope {
   }
 
   can(capability: Capability): boolean {
-    return CAPABILITIES[this.principal.role].includes(capability);
+    return ROLE_SCOPES[this.principal.role].capabilities.includes(capability);
   }
 
   /** Every capability of the caller's role, in the table's order (the login response's `capabilities`). */
   get capabilities(): Capability[] {
-    return [...CAPABILITIES[this.principal.role]];
+    return [...ROLE_SCOPES[this.principal.role].capabilities];
   }
 
   /** Stable key: two sockets with the same key see the same data. */
@@ -81,22 +89,20 @@ export class Scope {
   }
 
   /**
-   * SQL condition over a row's company and region columns (expressions); appends its
-   * parameters to `params`. `TRUE` for `all`. The same condition libs/storage applies.
+   * SQL condition over a row's owner (libs/storage's `OWNER_OF` for its resource kind);
+   * appends its parameters to `params`. `TRUE` for `all`.
    */
-  sql(columns: { companyId: string; regionCode: string }, params: unknown[]): string {
-    return ownerScopeSql(this.filter, columns, params);
+  sql(owner: OwnerColumns, params: unknown[]): string {
+    return ownerScopeSql(this.filter, owner, params);
   }
 
   /** The same rule in memory, for the live feed. */
-  admits(owner: { companyId?: string | undefined; regionCode?: string | undefined }): boolean {
-    if (this.kind === 'all') return true;
-    if (this.kind === 'company') return owner.companyId === this.value;
-    return owner.regionCode !== undefined && owner.regionCode.startsWith(this.value);
+  admits(owner: Owner): boolean {
+    return ownerAdmits(this.filter, owner);
   }
 
   /** socket.io rooms that receive server-originated events (acks) about an owner. */
-  static roomsFor(owner: { companyId?: string | undefined; regionCode?: string | undefined }): string[] {
+  static roomsFor(owner: Owner): string[] {
     const rooms = ['scope:all:'];
     if (owner.companyId) rooms.push(`scope:company:${owner.companyId}`);
     if (owner.regionCode) for (let i = 1; i <= owner.regionCode.length; i += 1) rooms.push(`scope:region:${owner.regionCode.slice(0, i)}`);

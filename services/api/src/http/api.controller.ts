@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse, alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from '@roadwatch/contracts';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { PasswordWorkBusyError } from '../auth/password-work';
@@ -9,7 +9,6 @@ import type { ApiContext } from './api-context';
 import { scopeOf, sessionOf } from './auth';
 import { clientAddressOf, loginResponseOf, type ClientAddress } from './sign-in';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**

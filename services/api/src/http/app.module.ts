@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { corsOptionsFor, hardenHttp, type ExpressLike } from '@roadwatch/runtime';
+import { ApiExceptionFilter, corsOptionsFor, hardenHttp, type ExpressLike, type Logger } from '@roadwatch/runtime';
 import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
@@ -10,11 +10,17 @@ import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
 import { API_CONTEXT } from './tokens';
 
+/**
+ * Every controller the API serves (the scope matrix test walks their routes). UsersController
+ * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
+ * /v1/admin/:resource.
+ */
+export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController];
+
 @Module({})
 class ApiHttpModule {
   static with(ctx: ApiContext): DynamicModule {
-    // UsersController before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's /v1/admin/:resource.
-    return { module: ApiHttpModule, controllers: [ApiController, UsersController, AdminController, RelaysController], providers: [{ provide: API_CONTEXT, useValue: ctx }] };
+    return { module: ApiHttpModule, controllers: API_CONTROLLERS, providers: [{ provide: API_CONTEXT, useValue: ctx }] };
   }
 }
 
@@ -25,12 +31,16 @@ export interface ApiHttpOptions {
   allowedOrigins: readonly string[];
   /** Reverse proxies in front (their X-Forwarded-For names the client); 0 by default. */
   trustProxyHops?: number | undefined;
+  /** Where an unexpected error (a 500) is logged. */
+  logger: Logger;
 }
 
 export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions): Promise<NestExpressApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
   hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
+  // Every error as the one error body; a 500 logged, its cause never sent.
+  app.useGlobalFilters(new ApiExceptionFilter(options.logger));
   app.useGlobalPipes(new SafePathParamsPipe());
   // The built web app on the same origin as the API and socket.io.
   if (options.staticDir) app.useStaticAssets(options.staticDir, { index: 'index.html' });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { RELAY_VEHICLE_CLASSES, relayListQuery, relayRequest, type RelayItem } from '@roadwatch/contracts';
-import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { chinaDateOf } from '@roadwatch/domain';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
@@ -11,11 +11,12 @@ const badField = (field: string, message: string): never => fail(400, `${field}:
 /**
  * 接驳运输 relay registrations (RULES.md §3), capability `relays`: a company registers the
  * relays of its own long-distance buses and tour coaches; admins and operators those of the
- * vehicles in their scope. A vehicle outside the scope is 404, as everywhere. A night is
- * registered in advance or while it lasts: a night before yesterday's is refused (the night
- * of the 2nd runs 02:00–05:00 on the 2nd, so at 01:00 on the 3rd it is yesterday's date and
- * over, but the detector may still be judging it). Every write calls `onRelaysChanged`, so a
- * detector in the same process exempts the vehicle at once.
+ * vehicles in their scope. A vehicle outside the scope is 404, as everywhere. A company
+ * registers from tonight on (the night whose 02:00 falls on today's local date): a past night
+ * would exempt its bus after the fact. The monitoring centre (admins and operators) may also
+ * register a past night — a relay that ran while the bus was out of coverage, whose data comes
+ * back-filled later. Every write calls `onRelaysChanged`, so a detector in the same process
+ * exempts the vehicle at once.
  */
 @Controller('v1/relays')
 export class RelaysController {
@@ -38,8 +39,10 @@ export class RelaysController {
     if (!(RELAY_VEHICLE_CLASSES as readonly string[]).includes(vehicle.vehicleClass)) {
       return badField('body.vehicleId', `a ${vehicle.vehicleClass} vehicle runs no relay: only ${RELAY_VEHICLE_CLASSES.join(' and ')} vehicles are registered`);
     }
-    const yesterday = chinaDateOf(this.ctx.now() - DAY_MS);
-    if (request.nightDate < yesterday) return badField('body.nightDate', `the night is over: register from ${yesterday} on`);
+    const tonight = chinaDateOf(this.ctx.now());
+    if (scope.principal.role === 'company' && request.nightDate < tonight) {
+      return badField('body.nightDate', `the night is over: a company registers from ${tonight} on (the monitoring centre registers past nights)`);
+    }
     const relay = await this.ctx.relays.upsert({ ...request, registeredBy: scope.principal.username });
     this.ctx.onRelaysChanged();
     return relay;

@@ -13,7 +13,9 @@ import {
   type PositionV1,
   type SessionEnded,
 } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS, replacesLatest } from '@roadwatch/domain';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
+import { vehicleRecordOwner } from '@roadwatch/storage';
 import { Scope } from '../auth/scope';
 import type { Session, Sessions } from '../auth/sessions';
 import { alertItemOf } from '../repositories/alerts.repository';
@@ -63,6 +65,10 @@ export interface LiveGatewayOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   tickMs?: number;
+  /** The platform clock (default Date.now): a seeded position ahead of it by more than clockSkewMs is not where the vehicle is. */
+  now?: () => number;
+  /** A position dated more than this after its receipt is future-dated: never shown as where the vehicle is (default 10 min). */
+  clockSkewMs?: number;
 }
 
 /**
@@ -95,8 +101,12 @@ export class LiveGateway {
   private readonly emitted;
   private readonly sockets;
   private readonly tickSeconds;
+  private readonly nowMs: () => number;
+  private readonly clockSkewMs: number;
 
   constructor(private readonly options: LiveGatewayOptions) {
+    this.nowMs = options.now ?? Date.now;
+    this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     this.nsp = options.io.of(LIVE_NAMESPACE);
     this.emitted = options.metrics.counter('live_events_total', 'socket.io room emits, by event', ['event']);
     this.sockets = options.metrics.gauge('live_sockets', 'connected /live sockets on this instance');
@@ -172,17 +182,20 @@ export class LiveGateway {
 
   /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */
   seed(latest: readonly LatestLike[]): void {
+    const nowMs = this.nowMs();
     for (const p of latest) {
-      const current = this.lastKnown.get(p.vehicleId);
-      if (!current || current.deviceTimeMs < p.deviceTimeMs) this.lastKnown.set(p.vehicleId, this.live(p));
+      // An entry without its receipt (older stores) is judged against the clock now.
+      if (replacesLatest({ deviceTimeMs: p.deviceTimeMs, receivedAtMs: p.receivedAtMs ?? nowMs }, this.lastKnown.get(p.vehicleId), nowMs, this.clockSkewMs)) {
+        this.lastKnown.set(p.vehicleId, this.live(p));
+      }
     }
   }
 
   onPositions(positions: readonly PositionV1[]): void {
+    const nowMs = this.nowMs();
     for (const p of positions) {
-      const current = this.lastKnown.get(p.vehicleId);
-      // Blind-area back-fill is history, not where the vehicle is now.
-      if (current && current.deviceTimeMs >= p.deviceTimeMs) continue;
+      // Blind-area back-fill is history, not where the vehicle is now; a report dated 2099 is a wrong clock.
+      if (!replacesLatest(p, this.lastKnown.get(p.vehicleId), nowMs, this.clockSkewMs)) continue;
       const live = this.live(p);
       this.lastKnown.set(p.vehicleId, live);
       this.pending.set(p.vehicleId, live);
@@ -299,10 +312,10 @@ export class LiveGateway {
     return `filter:${filter.key}`;
   }
 
+  /** libs/storage's `OWNER_OF.vehicleRecord`, as the alerts REST scopes the stored alert: the registry's owner, else the alert's copy. */
   private ownerOfAlert(alert: AlertV1): Owner {
-    const owner = this.options.directory.ownerOf(alert.vehicleId);
-    if (owner.companyId !== undefined || owner.regionCode !== undefined) return owner;
-    return { companyId: alert.companyId, regionCode: alert.regionCode, plate: alert.plate };
+    const registry = this.options.directory.ownerOf(alert.vehicleId);
+    return { ...vehicleRecordOwner(registry, alert), plate: registry.plate ?? alert.plate };
   }
 
   private whereIs(vehicleId: string): { lat: number; lon: number } | undefined {

@@ -49,6 +49,7 @@ export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | n
     fineYuan: alert.fineYuan,
     latitudeDeg: alert.latitudeDeg,
     longitudeDeg: alert.longitudeDeg,
+    receivedLateByMs: alert.receivedLateByMs,
     ack,
   }) as AlertItem;
 

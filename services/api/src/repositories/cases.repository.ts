@@ -1,7 +1,7 @@
 import type { CaseCloseRequest, CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem, CaseReportRequest } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
 import { article44ReportDeadline, type PenaltyConfig } from '@roadwatch/rules';
-import { CaseRepository, type StoragePool } from '@roadwatch/storage';
+import { CaseRepository, OWNER_OF, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, ms, num, str, TS } from './rows';
 
@@ -18,16 +18,21 @@ export interface CaseListQuery {
 }
 
 // The registry is the authority on who owns a vehicle; the case's own copy covers the rest.
-const OWNER = { companyId: 'COALESCE(v.company_id, k.company_id)', regionCode: 'COALESCE(v.region_code, co.region_code)' };
+// The case shows the vehicle's owner; it is scoped as the weighing it came from (the
+// station's region, else the vehicle's): the station's authority decides it.
+const VEHICLE_OWNER = OWNER_OF.vehicleRecord(OWNER_OF.vehicle('v', 'vc'), { companyId: 'k.company_id', regionCode: 'kc.region_code' });
+const OWNER = OWNER_OF.weighing('s', VEHICLE_OWNER);
 
 const SELECT = `
-  SELECT k.*, ${OWNER.companyId} AS owner_company, ${OWNER.regionCode} AS owner_region,
+  SELECT k.*, ${VEHICLE_OWNER.companyId} AS owner_company, ${VEHICLE_OWNER.regionCode} AS owner_region,
          o.measured_at, o.station_id, o.confirmed_gross_kg, o.excess_kg, o.is_bai_dun_wang, o.gross_kg, o.limit_kg, o.limit_basis,
          pen.fine_yuan AS owner_fine, COALESCE((ev.details->>'flaggedForReview')::boolean, false) AS flagged
   FROM cases k
   JOIN overload_violations o ON o.violation_id = k.violation_id
   LEFT JOIN vehicles v ON v.vehicle_id = k.vehicle_id
-  LEFT JOIN companies co ON co.company_id = ${OWNER.companyId}
+  LEFT JOIN companies vc ON vc.company_id = v.company_id
+  LEFT JOIN companies kc ON kc.company_id = k.company_id
+  LEFT JOIN wim_stations s ON s.station_id = o.station_id
   LEFT JOIN case_penalties pen ON pen.case_id = k.case_id AND pen.party = 'vehicle_owner'
   LEFT JOIN case_events ev ON ev.case_id = k.case_id AND ev.type = 'opened'`;
 
@@ -60,9 +65,10 @@ const detailsOf = (events: CaseDetail['events'], type: string, party?: string): 
   events.find((e) => e.type === type && (party === undefined || e.party === party))?.details ?? {};
 
 /**
- * 一超四罚 cases for the API. Scope: enforcement (any region) and admin see every case; an
- * operator its region prefix; a company user its own vehicles' cases. Outside the scope is
- * "not found", as everywhere else.
+ * 一超四罚 cases for the API, scoped as every other resource (`Scope`, `OWNER_OF.weighing`): an
+ * operator or enforcement user with a region sees the cases weighed at its region's stations
+ * (a station without a region: the vehicle's region), a company user its own vehicles' cases.
+ * Outside the scope is "not found", reads and writes alike.
  */
 export class CasesRepository {
   private readonly store: CaseRepository;
@@ -74,13 +80,9 @@ export class CasesRepository {
     this.store = new CaseRepository(pool);
   }
 
-  private scopeSql(scope: Scope, params: unknown[]): string {
-    return scope.principal.role === 'enforcement' ? 'TRUE' : scope.sql(OWNER, params);
-  }
-
   async list(scope: Scope, q: CaseListQuery): Promise<CaseListItem[]> {
     const params: unknown[] = [];
-    const where = [this.scopeSql(scope, params)];
+    const where = [scope.sql(OWNER, params)];
     if (q.status?.length) where.push(`k.status = ANY($${params.push(q.status)})`);
     if (q.party) where.push(`EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = k.case_id AND p.party_ref = $${params.push(q.party)})`);
     if (q.companyId) where.push(`${OWNER.companyId} = $${params.push(q.companyId)}`);
@@ -97,7 +99,7 @@ export class CasesRepository {
   /** Undefined when the case does not exist or the scope does not admit it (404 either way). */
   async get(scope: Scope, caseId: string): Promise<CaseDetail | undefined> {
     const params: unknown[] = [caseId];
-    const { rows } = await this.pool.query(`${SELECT} WHERE k.case_id = $1 AND ${this.scopeSql(scope, params)}`, params);
+    const { rows } = await this.pool.query(`${SELECT} WHERE k.case_id = $1 AND ${scope.sql(OWNER, params)}`, params);
     const row = rows[0];
     if (!row) return undefined;
     const record = await this.store.get(caseId);

@@ -1,6 +1,6 @@
 import type { CompanyReportRow, WimRecordItem } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
-import { WimRepository, type StoragePool } from '@roadwatch/storage';
+import { OWNER_OF, WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, TS } from './rows';
 
@@ -53,15 +53,22 @@ export class ReportsRepository {
    *   both from the same days (so the rate's parts cover the same vehicles and dates; the
    *   positions-based vehiclesOnline counts the exact ms range instead);
    * each absent when its denominator is 0; qualityDays is how many vehicle-days they cover.
+   *
+   * Scope: every figure counts the vehicles the scope admits as vehicles (`OWNER_OF.vehicle`:
+   * own region, else the company's), grouped by their company — the same vehicles the vehicle
+   * list shows. A company in scope itself (its own region or id) has its row even when none of
+   * its vehicles is.
    */
   async companies(scope: Scope, fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
     const params: unknown[] = [fromMs, toMs];
-    const scoped = scope.sql({ companyId: 'c.company_id', regionCode: 'c.region_code' }, params);
+    const vehicleInScope = scope.sql(OWNER_OF.vehicle('v', 'c'), params);
+    const companyInScope = scope.sql(OWNER_OF.company('c'), params);
     const fromDate = `$${params.push(chinaDateOf(fromMs))}::date`;
     const toDate = `$${params.push(chinaDateOf(Math.max(fromMs, toMs - 1)))}::date`;
     const { rows } = await this.pool.query(
       `WITH fleet AS (
-         SELECT c.company_id, c.name, v.vehicle_id FROM companies c LEFT JOIN vehicles v ON v.company_id = c.company_id WHERE ${scoped}
+         SELECT c.company_id, c.name, v.vehicle_id FROM companies c LEFT JOIN vehicles v ON v.company_id = c.company_id AND ${vehicleInScope}
+         WHERE v.vehicle_id IS NOT NULL OR ${companyInScope}
        ), daily AS (
          SELECT d.vehicle_id, sum(d.mileage_km) AS km,
                 sum(extract(epoch FROM d.last_report_at - d.first_report_at) / 3600.0 * d.moving_reports::float8 / greatest(d.reports, 1)) AS hours

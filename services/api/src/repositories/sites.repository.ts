@@ -1,5 +1,5 @@
 import type { SourceSiteItem, WimStationItem } from '@roadwatch/contracts';
-import type { StoragePool } from '@roadwatch/storage';
+import { OWNER_OF, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
 
@@ -23,8 +23,8 @@ export class SitesRepository {
 
   async wimStations(scope: Scope, q: SiteListQuery): Promise<WimStationItem[]> {
     const params: unknown[] = [];
-    // No company column: a company-scoped caller matches nothing (NULL = $n is never true).
-    const where = scope.sql({ companyId: 'NULL', regionCode: 's.region_code' }, params);
+    // No company runs a station: a company-scoped caller matches nothing (NULL = $n is never true).
+    const where = scope.sql(OWNER_OF.place('s'), params);
     const { rows } = await this.pool.query(
       `SELECT s.station_id, s.name, s.kind, s.accuracy_class_pct, s.region_code, s.road_name, s.latitude_deg, s.longitude_deg
        FROM wim_stations s WHERE ${where} ORDER BY s.station_id LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)}`,
@@ -47,7 +47,7 @@ export class SitesRepository {
 
   async sourceSites(scope: Scope, q: SiteListQuery): Promise<SourceSiteItem[]> {
     const params: unknown[] = [];
-    const where = scope.sql({ companyId: 's.company_id', regionCode: 's.region_code' }, params);
+    const where = scope.sql(OWNER_OF.place('s', 'company_id'), params);
     const { rows } = await this.pool.query(
       `SELECT s.source_site_id, s.name, s.company_id, s.region_code, s.address, s.latitude_deg, s.longitude_deg
        FROM source_sites s WHERE ${where} ORDER BY s.source_site_id LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)}`,

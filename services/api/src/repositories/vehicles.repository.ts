@@ -1,6 +1,6 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
-import { PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import { chinaDateOf, DEFAULT_CLOCK_SKEW_MS, isAheadOfClock } from '@roadwatch/domain';
+import { OWNER_OF, PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact, num, str } from './rows';
 
@@ -13,6 +13,8 @@ export interface LatestPositionsPort {
 export interface LatestLike {
   vehicleId: string;
   deviceTimeMs: number;
+  /** When the platform received it (absent from older entries). */
+  receivedAtMs?: number | undefined;
   latitudeDeg: number;
   longitudeDeg: number;
   speedKmh: number;
@@ -32,11 +34,11 @@ export interface VehicleListQuery {
 }
 
 // Company and region come from the registry: the vehicle's own region, else its company's.
-const OWNER = { companyId: 'v.company_id', regionCode: 'COALESCE(v.region_code, c.region_code)' };
+const OWNER = OWNER_OF.vehicle('v', 'c');
 
 const BASE = `
   SELECT v.vehicle_id, v.plate, v.plate_colour, v.vehicle_class, v.company_id, c.name AS company_name,
-         COALESCE(v.region_code, c.region_code) AS region_code, v.axle_count
+         ${OWNER.regionCode} AS region_code, v.axle_count
   FROM vehicles v LEFT JOIN companies c ON c.company_id = v.company_id`;
 
 export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlineAfterMs: number): VehicleStatus => {
@@ -56,6 +58,7 @@ export class VehiclesRepository {
     private readonly latest: LatestPositionsPort | undefined,
     private readonly offlineAfterMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly clockSkewMs: number = DEFAULT_CLOCK_SKEW_MS,
   ) {
     this.positions = new PositionRepository(pool);
     this.registry = new RegistryRepository(pool);
@@ -105,6 +108,12 @@ export class VehiclesRepository {
     return { ...(record as VehicleDto), terminalIds: terminals.map((t) => t.terminalId) };
   }
 
+  /** Another vehicle already registered under this plate and colour (they are unique), if any. */
+  async otherVehicleWithPlate(vehicle: { vehicleId: string; plate: string; plateColour: number }): Promise<string | undefined> {
+    const holder = await this.registry.vehicleIdOfPlate(vehicle.plate, vehicle.plateColour);
+    return holder !== undefined && holder !== vehicle.vehicleId ? holder : undefined;
+  }
+
   async vehicleExists(vehicleId: string): Promise<boolean> {
     return (await this.registry.vehicle(vehicleId)) !== undefined;
   }
@@ -116,7 +125,7 @@ export class VehiclesRepository {
   async listCompanies(scope: Scope): Promise<CompanyDto[]> {
     const params: unknown[] = [];
     const { rows } = await this.pool.query(
-      `SELECT company_id, name, region_code, licence_no FROM companies c WHERE ${scope.sql({ companyId: 'c.company_id', regionCode: 'c.region_code' }, params)} ORDER BY company_id LIMIT 1000`,
+      `SELECT company_id, name, region_code, licence_no FROM companies c WHERE ${scope.sql(OWNER_OF.company('c'), params)} ORDER BY company_id LIMIT 1000`,
       params,
     );
     return rows.map((r) => compact({ companyId: r.company_id, name: r.name, regionCode: r.region_code ?? '', licenceNo: str(r.licence_no) }));
@@ -136,8 +145,10 @@ export class VehiclesRepository {
     if (ids.length > 0) {
       // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
       const found: (LatestLike | null | undefined)[] = this.latest ? await Promise.all(ids.map((id) => this.latest?.get(id))) : await this.positions.latest(ids);
+      const clockMs = this.now();
       for (const p of found) {
-        if (p) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
+        // An entry ahead of the clock (stored before the archiver left future-dated reports out) is no position.
+        if (p && !isAheadOfClock(p.deviceTimeMs, clockMs, this.clockSkewMs)) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
       }
     }
     const nowMs = this.now();

@@ -1,15 +1,15 @@
 import type { PositionV1 } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS, replacesLatest } from '@roadwatch/domain';
 import { newestPerVehicle, type LatestPositionStore } from './latest-position-store';
 
 /** The embedded mode's store: one map in the process. */
 export class MemoryLatestPositionStore implements LatestPositionStore {
   private readonly latest = new Map<string, PositionV1>();
 
-  async advance(positions: readonly PositionV1[]): Promise<number> {
+  async advance(positions: readonly PositionV1[], nowMs: number, clockSkewMs = DEFAULT_CLOCK_SKEW_MS): Promise<number> {
     let moved = 0;
-    for (const [vehicleId, position] of newestPerVehicle(positions)) {
-      const current = this.latest.get(vehicleId);
-      if (current && current.deviceTimeMs >= position.deviceTimeMs) continue;
+    for (const [vehicleId, position] of newestPerVehicle(positions, clockSkewMs)) {
+      if (!replacesLatest(position, this.latest.get(vehicleId), nowMs, clockSkewMs)) continue;
       this.latest.set(vehicleId, position);
       moved += 1;
     }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { PositionV1 } from '@roadwatch/contracts';
+import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 import { newestPerVehicle, type LatestPositionStore } from './latest-position-store';
 
 /**
@@ -9,13 +10,16 @@ import { newestPerVehicle, type LatestPositionStore } from './latest-position-st
  * - `{prefix}{latest}:position` — vehicleId → the position as JSON (`positionV1`).
  * The compare-and-set is one Lua script, so two archiver members racing on one vehicle
  * (a rebalance) can never move an entry back: the older write finds the newer time and
- * changes nothing. Device times in ms fit a Lua double exactly.
+ * changes nothing. Device times in ms fit a Lua double exactly. ARGV[1] is the clock now plus
+ * the skew: a stored time beyond it is future-dated (stored before such reports were left
+ * out) and gives way — `replacesLatest` of libs/domain; future-dated candidates never get here.
  */
 const ADVANCE_SCRIPT = `
 local moved = 0
-for i = 1, #ARGV, 3 do
+local ceiling = tonumber(ARGV[1])
+for i = 2, #ARGV, 3 do
   local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if (not current) or tonumber(current) < tonumber(ARGV[i + 1]) then
+  if (not current) or tonumber(current) < tonumber(ARGV[i + 1]) or tonumber(current) > ceiling then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
     moved = moved + 1
@@ -49,11 +53,11 @@ export class RedisLatestPositionStore implements LatestPositionStore {
     return new RedisLatestPositionStore(new Redis(url, { maxRetriesPerRequest: 3 }), prefix, true);
   }
 
-  async advance(positions: readonly PositionV1[]): Promise<number> {
-    const newest = [...newestPerVehicle(positions).values()];
+  async advance(positions: readonly PositionV1[], nowMs: number, clockSkewMs = DEFAULT_CLOCK_SKEW_MS): Promise<number> {
+    const newest = [...newestPerVehicle(positions, clockSkewMs).values()];
     let moved = 0;
     for (let start = 0; start < newest.length; start += CHUNK) {
-      const args: string[] = [];
+      const args: string[] = [String(nowMs + clockSkewMs)];
       for (const position of newest.slice(start, start + CHUNK)) {
         args.push(position.vehicleId, String(position.deviceTimeMs), JSON.stringify(position));
       }

@@ -49,11 +49,18 @@ export const relayLookupOf = (records: readonly RelayRecord[]): RelayLookup => {
 };
 
 /**
- * The relay registrations of the nights from yesterday on (local dates), as a lookup: older
- * nights are over, and a detector that judges them now (a replay) judges them without a relay.
+ * Nights whose relays the detector holds, back from today. Not a RULES.md number: data received
+ * weeks late is still judged, and the monitoring centre may register the relay of such a past
+ * night (`/v1/relays`); a registration is one small row per vehicle and night.
+ */
+export const RELAY_NIGHTS_BACK_DAYS = 31;
+
+/**
+ * The relay registrations of the nights from RELAY_NIGHTS_BACK_DAYS ago on (local dates), as a
+ * lookup: back-filled data of such a night is judged with its relay; an older night without one.
  */
 export const databaseRelaysLoader = (db: Queryable, now: () => number = Date.now): (() => Promise<RelayLookup>) =>
-  async () => relayLookupOf(await loadRelayNights(db, chinaDateOf(now() - DAY_MS)));
+  async () => relayLookupOf(await loadRelayNights(db, chinaDateOf(now() - RELAY_NIGHTS_BACK_DAYS * DAY_MS)));
 
 export interface DatabaseRegistry {
   /** Undefined when the vehicles come from elsewhere. */

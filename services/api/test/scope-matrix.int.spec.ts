@@ -1,0 +1,554 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import type { Socket } from 'socket.io-client';
+import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
+import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { InProcessBus } from '@roadwatch/messaging';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import { CaseRepository, createPool, migrate, OverloadViolationRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import { uniqueName } from '@roadwatch/testing';
+import { startApi, type NewUser, type RunningApi } from '../src/index';
+import { API_CONTROLLERS } from '../src/http/app.module';
+import { connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, openingEvents, position, send, violationOf, waitUntil } from './support';
+
+/**
+ * The whole role × endpoint matrix over real HTTP, socket.io and PostgreSQL, with users whose
+ * claims differ from the demo users': operators of region 13 (Hebei) and of 4401 (Guangzhou),
+ * enforcement of 44 (Guangdong), the users of two companies, and an admin. The data spans
+ * regions and companies, with vehicles whose own region differs from their company's.
+ *
+ * The expectations are declared below (FACTS: whose each row is; VISIBLE: which rows each role
+ * sees, per resource); the cells are generated from them, every cell is run, and the test fails
+ * naming each cell that differs. Every route the controllers serve needs a row (ROUTES), so a
+ * new route cannot skip the matrix.
+ */
+
+type Role = 'admin' | 'op13' | 'op4401' | 'enf44' | 'ca' | 'cb';
+const ROLES: Role[] = ['admin', 'op13', 'op4401', 'enf44', 'ca', 'cb'];
+
+const USERS: Record<Role, NewUser> = {
+  admin: { username: 'm-admin', password: 'm-admin-pw', role: 'admin' },
+  op13: { username: 'm-op13', password: 'm-op13-pw', role: 'operator', regionCode: '13' },
+  op4401: { username: 'm-op4401', password: 'm-op4401-pw', role: 'operator', regionCode: '4401' },
+  enf44: { username: 'm-enf44', password: 'm-enf44-pw', role: 'enforcement', regionCode: '44' },
+  ca: { username: 'm-ca', password: 'm-ca-pw', role: 'company', companyId: 'CA' },
+  cb: { username: 'm-cb', password: 'm-cb-pw', role: 'company', companyId: 'CB' },
+};
+
+// ─── the data: whose each row is ───
+
+/**
+ * CA is a Hebei company with a coach registered in Guangzhou; CB a Guangzhou company with a bus
+ * registered in Hebei; CD a company the registry gives no region, nor its truck.
+ */
+const COMPANIES: Record<string, string | null> = { CA: '130102', CB: '440106', CC: '440305', CD: null };
+
+const FACTS = {
+  vehicles: {
+    VA1: { plate: '冀A00001', colour: 1, class: 'long_distance_bus', company: 'CA', ownRegion: null, lat: 38.04, lon: 114.51 },
+    VA2: { plate: '粤A00002', colour: 1, class: 'tour_coach', company: 'CA', ownRegion: '440104', lat: 23.13, lon: 113.26 },
+    VB1: { plate: '粤A00003', colour: 2, class: 'heavy_truck', company: 'CB', ownRegion: null, lat: 23.12, lon: 113.32 },
+    VB2: { plate: '冀B00004', colour: 1, class: 'long_distance_bus', company: 'CB', ownRegion: '130203', lat: 39.63, lon: 118.18 },
+    VC1: { plate: '粤B00005', colour: 2, class: 'heavy_truck', company: 'CC', ownRegion: null, lat: 22.53, lon: 113.93 },
+    VD1: { plate: '粤A00006', colour: 2, class: 'heavy_truck', company: 'CD', ownRegion: null, lat: 23.15, lon: 113.3 },
+  },
+  stations: { S13: '130100', S4401: '440106', S4403: '440305', S0: null },
+  sourceSites: {
+    SS13: { region: '130102', company: 'CA' },
+    SS4401: { region: '440106', company: 'CB' },
+    SS4403: { region: '440305', company: null },
+    SS0: { region: null, company: 'CA' },
+  },
+  /** Each weighing: vehicle (or an unregistered plate) and the station; a case is opened from each registered one. */
+  weighings: {
+    'S13/VA1': { vehicle: 'VA1', station: 'S13' },
+    'S4401/VA2': { vehicle: 'VA2', station: 'S4401' },
+    'S4401/VB2': { vehicle: 'VB2', station: 'S4401' },
+    'S4403/VC1': { vehicle: 'VC1', station: 'S4403' },
+    'S0/VB1': { vehicle: 'VB1', station: 'S0' },
+    'S13/VX': { vehicle: null, station: 'S13' },
+  },
+  /** Stored alerts (`AL-`) and live ones (`LA-`) of each vehicle, with the owner copy in ALERT_COPY. */
+  alerts: {
+    'AL-VA1': 'VA1', 'AL-VA2': 'VA2', 'AL-VB1': 'VB1', 'AL-VB2': 'VB2', 'AL-VC1': 'VC1', 'AL-VD1': 'VD1', 'AL-VX': 'VX',
+  },
+  relays: { 'R-VA1': 'VA1', 'R-VA2': 'VA2', 'R-VB2': 'VB2' },
+} as const;
+/**
+ * The owner an alert carries: a stale copy for registered vehicles (the registry wins); VX is
+ * unregistered (its copy counts); VD1's registry owner has a company but no region, so the
+ * copy's region counts and its company does not.
+ */
+const STALE_COPY = { companyId: 'CC', regionCode: '440305' };
+const ALERT_COPY: Record<string, { companyId: string; regionCode: string }> = {
+  VX: { companyId: 'CB', regionCode: '440199' },
+  VD1: { companyId: 'CB', regionCode: '440111' },
+};
+const alertCopyOf = (vehicleId: string) => ALERT_COPY[vehicleId] ?? STALE_COPY;
+
+type VehicleId = keyof typeof FACTS.vehicles;
+const VEHICLE_IDS = Object.keys(FACTS.vehicles) as VehicleId[];
+
+// ─── the declared table: which rows each role sees (403: the role may not call it) ───
+
+type Visible = Record<Role, readonly string[] | 403>;
+const ALL_VEHICLES = [...VEHICLE_IDS];
+
+const VISIBLE: Record<string, Visible> = {
+  // A vehicle's region is its own, else its company's.
+  vehicles: { admin: ALL_VEHICLES, op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
+  // The vehicle's owner from the registry, field by field, else the alert's copy: AL-VX (CB, 440199), AL-VD1 (CD, 440111).
+  alerts: {
+    admin: Object.keys(FACTS.alerts), op13: ['AL-VA1', 'AL-VB2'], op4401: ['AL-VA2', 'AL-VB1', 'AL-VD1', 'AL-VX'], enf44: 403, ca: ['AL-VA1', 'AL-VA2'], cb: ['AL-VB1', 'AL-VB2', 'AL-VX'],
+  },
+  // A weighing's region is its station's, else the vehicle's; companies may not read WIM.
+  wim: {
+    admin: Object.keys(FACTS.weighings), op13: ['S13/VA1', 'S13/VX'], op4401: ['S4401/VA2', 'S4401/VB2', 'S0/VB1'],
+    enf44: ['S4401/VA2', 'S4401/VB2', 'S0/VB1', 'S4403/VC1'], ca: 403, cb: 403,
+  },
+  // Cases as the weighing they came from (listed by vehicle id: one case per vehicle); companies their own vehicles'.
+  cases: { admin: ['VA1', 'VA2', 'VB1', 'VB2', 'VC1'], op13: ['VA1'], op4401: ['VA2', 'VB2', 'VB1'], enf44: ['VA2', 'VB2', 'VB1', 'VC1'], ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
+  // Places: their own region; a source site also its company's.
+  stations: { admin: Object.keys(FACTS.stations), op13: ['S13'], op4401: ['S4401'], enf44: ['S4401', 'S4403'], ca: 403, cb: 403 },
+  sourceSites: { admin: Object.keys(FACTS.sourceSites), op13: ['SS13'], op4401: ['SS4401'], enf44: ['SS4401', 'SS4403'], ca: ['SS13', 'SS0'], cb: ['SS4401'] },
+  relays: { admin: ['VA1', 'VA2', 'VB2'], op13: ['VA1', 'VB2'], op4401: ['VA2'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB2'] },
+  // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
+  report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
+  // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
+  livePositions: { admin: [...ALL_VEHICLES, 'VX'], op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
+  liveAlerts: {
+    admin: ['LA-VA1', 'LA-VA2', 'LA-VB1', 'LA-VB2', 'LA-VC1', 'LA-VD1', 'LA-VX'], op13: ['LA-VA1', 'LA-VB2'], op4401: ['LA-VA2', 'LA-VB1', 'LA-VD1', 'LA-VX'], enf44: 403,
+    ca: ['LA-VA1', 'LA-VA2'], cb: ['LA-VB1', 'LA-VB2', 'LA-VX'],
+  },
+};
+
+/** What the login response tells each role's client it may call. */
+const CAPABILITIES: Record<Role, readonly string[]> = {
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'],
+  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  enf44: ['wim', 'sites', 'cases'],
+  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
+  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
+};
+
+const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
+const adminOnly = (ids: readonly string[]): Visible => ({ ...ADMIN_ONLY, admin: ids });
+
+/** The visible set narrowed by a filter over the declared facts (403 stays 403). */
+const narrowed = (visible: Visible, keep: (id: string) => boolean): Visible =>
+  Object.fromEntries(ROLES.map((r) => [r, visible[r] === 403 ? 403 : (visible[r] as string[]).filter(keep)])) as Visible;
+
+// ─── cells ───
+
+type Expected = number | readonly string[];
+interface Cell {
+  route: string;
+  label: string;
+  role: Role;
+  expected: Expected;
+  run(ctx: Ctx): Promise<{ status: number; ids?: string[] }>;
+}
+
+interface Ctx {
+  url: string;
+  tokens: Record<Role, string>;
+  caseOf: Record<string, string>;
+  pool: StoragePool;
+}
+
+type IdsOf = (body: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+const itemsBy = (key: string): IdsOf => (body) => (body?.items ?? []).map((i: Record<string, string>) => i[key]);
+
+interface RouteRow {
+  route: string;
+  cells(): Cell[];
+}
+
+/** A GET list: 200 with the visible ids, or the role's status. */
+const listRow = (route: string, label: string, path: string | ((ctx: Ctx) => string), visible: Visible, idsOf: IdsOf): Cell[] =>
+  ROLES.map((role) => ({
+    route,
+    label,
+    role,
+    expected: visible[role] === 403 ? 403 : [...(visible[role] as string[])].sort(),
+    run: async (ctx) => {
+      const r = await send(ctx.url, 'GET', typeof path === 'string' ? path : path(ctx), undefined, ctx.tokens[role]);
+      return r.status === 200 ? { status: 200, ids: idsOf(r.body).sort() } : { status: r.status };
+    },
+  }));
+
+/**
+ * One request per role and id: `inScope` when the role sees the id (or 403 when it may not
+ * call the route at all), else 404 — the same answer as an id that does not exist.
+ */
+const byIdRow = (
+  route: string,
+  ids: readonly string[],
+  visible: Visible,
+  request: (ctx: Ctx, id: string) => { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; body?: unknown },
+  inScope: (role: Role, id: string) => number,
+  outOfScope: (role: Role) => number = () => 404,
+  setup?: (ctx: Ctx, id: string) => Promise<void>,
+): Cell[] =>
+  ROLES.flatMap((role) =>
+    ids.map((id) => ({
+      route,
+      label: id,
+      role,
+      expected: visible[role] === 403 ? 403 : (visible[role] as string[]).includes(id) ? inScope(role, id) : outOfScope(role),
+      run: async (ctx) => {
+        await setup?.(ctx, id);
+        const q = request(ctx, id);
+        return { status: (await send(ctx.url, q.method, q.path, q.body, ctx.tokens[role])).status };
+      },
+    })),
+  );
+
+const enc = encodeURIComponent;
+const tonight = chinaDateOf(Date.now());
+const tomorrow = chinaDateOf(Date.now() + DAY_MS);
+const report = `/v1/reports/companies?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
+const vehicleOwnerRegion = (id: string): string | null => {
+  const v = FACTS.vehicles[id as VehicleId];
+  return v ? (v.ownRegion ?? COMPANIES[v.company] ?? null) : null;
+};
+const companyOfVehicle = (id: string): string | undefined => FACTS.vehicles[id as VehicleId]?.company;
+
+/** Admin-only writes: every other role 403 before the body is read. */
+const adminWrite = (route: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, adminStatus: number): Cell[] =>
+  ROLES.map((role) => ({
+    route,
+    label: path,
+    role,
+    expected: role === 'admin' ? adminStatus : 403,
+    run: async (ctx) => ({ status: (await send(ctx.url, method, path, body, ctx.tokens[role])).status }),
+  }));
+
+/** A registry resource's admin routes, in the order a row's life runs: create, read, replace, delete. */
+const adminResource = (path: string, id: string, body: Record<string, unknown>, listIds: readonly string[], idKey: string): RouteRow[] => [
+  { route: `GET /v1/admin/${path}`, cells: () => listRow(`GET /v1/admin/${path}`, 'list', `/v1/admin/${path}`, adminOnly(listIds), itemsBy(idKey)) },
+  { route: `POST /v1/admin/${path}`, cells: () => adminWrite(`POST /v1/admin/${path}`, 'POST', `/v1/admin/${path}`, body, 201) },
+  { route: `GET /v1/admin/${path}/:id`, cells: () => adminWrite(`GET /v1/admin/${path}/:id`, 'GET', `/v1/admin/${path}/${id}`, undefined, 200) },
+  { route: `PUT /v1/admin/${path}/:id`, cells: () => adminWrite(`PUT /v1/admin/${path}/:id`, 'PUT', `/v1/admin/${path}/${id}`, body, 200) },
+  { route: `DELETE /v1/admin/${path}/:id`, cells: () => adminWrite(`DELETE /v1/admin/${path}/:id`, 'DELETE', `/v1/admin/${path}/${id}`, undefined, 204) },
+];
+
+/** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
+const ROUTES: RouteRow[] = [
+  { route: 'GET /openapi.json', cells: () => ROLES.map((role) => ({ route: 'GET /openapi.json', label: '', role, expected: 200, run: async (ctx) => ({ status: (await send(ctx.url, 'GET', '/openapi.json', undefined, ctx.tokens[role])).status }) })) },
+  {
+    route: 'POST /v1/auth/login',
+    // The capabilities handed to the client are the role table's.
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/auth/login',
+        label: 'capabilities',
+        role,
+        expected: [...CAPABILITIES[role]].sort(),
+        run: async (ctx) => {
+          const r = await send(ctx.url, 'POST', '/v1/auth/login', { username: USERS[role].username, password: USERS[role].password });
+          return { status: r.status, ids: [...(r.body?.user?.capabilities ?? [])].sort() };
+        },
+      })),
+  },
+  {
+    route: 'GET /v1/me',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'GET /v1/me',
+        label: 'claims',
+        role,
+        expected: [USERS[role].username, USERS[role].regionCode ?? USERS[role].companyId ?? '-'],
+        run: async (ctx) => {
+          const r = await send(ctx.url, 'GET', '/v1/me', undefined, ctx.tokens[role]);
+          return { status: r.status, ids: [r.body?.username, r.body?.regionCode ?? r.body?.companyId ?? '-'] };
+        },
+      })),
+  },
+  {
+    route: 'GET /v1/vehicles',
+    cells: () => [
+      ...listRow('GET /v1/vehicles', 'all', '/v1/vehicles', VISIBLE.vehicles!, itemsBy('vehicleId')),
+      ...listRow('GET /v1/vehicles', '?companyId=CB', '/v1/vehicles?companyId=CB', narrowed(VISIBLE.vehicles!, (id) => companyOfVehicle(id) === 'CB'), itemsBy('vehicleId')),
+      ...listRow('GET /v1/vehicles', '?vehicleClass=long_distance_bus', '/v1/vehicles?vehicleClass=long_distance_bus', narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].class === 'long_distance_bus'), itemsBy('vehicleId')),
+      ...listRow('GET /v1/vehicles', '?plate=冀', `/v1/vehicles?plate=${enc('冀')}`, narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].plate.startsWith('冀')), itemsBy('vehicleId')),
+      // The region every list shows is the one it is scoped on.
+      ...listRow('GET /v1/vehicles', 'regionCode shown', '/v1/vehicles', narrowed(VISIBLE.vehicles!, () => true), (b) => itemsBy('vehicleId')(b).filter((id, i) => (b.items[i].regionCode ?? null) === vehicleOwnerRegion(id))),
+    ],
+  },
+  { route: 'GET /v1/vehicles/:vehicleId', cells: () => byIdRow('GET /v1/vehicles/:vehicleId', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}` }), () => 200) },
+  {
+    route: 'GET /v1/vehicles/:vehicleId/track',
+    cells: () => byIdRow('GET /v1/vehicles/:vehicleId/track', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}` }), () => 200),
+  },
+  {
+    // An unregistered terminal's positions belong to no region or company: the monitoring centre (admin, operators of any region) reads them.
+    route: 'GET /v1/terminals/:terminalId/track',
+    cells: () =>
+      byIdRow('GET /v1/terminals/:terminalId/track', ['13800000001'], { admin: ['13800000001'], op13: ['13800000001'], op4401: ['13800000001'], enf44: 403, ca: 403, cb: 403 }, (_, id) => ({
+        method: 'GET',
+        path: `/v1/terminals/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}`,
+      }), () => 200),
+  },
+  {
+    route: 'GET /v1/alerts',
+    cells: () => [
+      ...listRow('GET /v1/alerts', 'all', '/v1/alerts', VISIBLE.alerts!, itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?companyId=CB', '/v1/alerts?companyId=CB', narrowed(VISIBLE.alerts!, (id) => (companyOfVehicle(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf('VX').companyId) === 'CB'), itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?regionCode=4401', '/v1/alerts?regionCode=4401', narrowed(VISIBLE.alerts!, (id) => (vehicleOwnerRegion(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf(FACTS.alerts[id as keyof typeof FACTS.alerts]).regionCode).startsWith('4401')), itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?vehicleId=VB2', '/v1/alerts?vehicleId=VB2', narrowed(VISIBLE.alerts!, (id) => id === 'AL-VB2'), itemsBy('alertId')),
+      ...listRow('GET /v1/alerts', '?acknowledged=false', '/v1/alerts?acknowledged=false', VISIBLE.alerts!, itemsBy('alertId')),
+    ],
+  },
+  { route: 'GET /v1/alerts/:alertId', cells: () => byIdRow('GET /v1/alerts/:alertId', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}` }), () => 200) },
+  {
+    route: 'GET /v1/wim',
+    cells: () => [
+      ...listRow('GET /v1/wim', 'all', '/v1/wim', VISIBLE.wim!, itemsBy('measurementId')),
+      ...listRow('GET /v1/wim', '?stationId=S4401', '/v1/wim?stationId=S4401', narrowed(VISIBLE.wim!, (id) => id.startsWith('S4401/')), itemsBy('measurementId')),
+      ...listRow('GET /v1/wim', '?plate=冀B00004', `/v1/wim?plate=${enc('冀B00004')}`, narrowed(VISIBLE.wim!, (id) => id.endsWith('/VB2')), itemsBy('measurementId')),
+    ],
+  },
+  { route: 'GET /v1/wim/stations', cells: () => listRow('GET /v1/wim/stations', 'all', '/v1/wim/stations', VISIBLE.stations!, itemsBy('stationId')) },
+  { route: 'GET /v1/source-sites', cells: () => listRow('GET /v1/source-sites', 'all', '/v1/source-sites', VISIBLE.sourceSites!, itemsBy('sourceSiteId')) },
+  { route: 'GET /v1/reports/companies', cells: () => listRow('GET /v1/reports/companies', 'range', report, VISIBLE.report!, (b) => (b?.rows ?? []).map((r: { companyId: string; vehicles: number }) => `${r.companyId}:${r.vehicles}`)) },
+  {
+    route: 'GET /v1/cases',
+    cells: () => [
+      ...listRow('GET /v1/cases', 'all', '/v1/cases', VISIBLE.cases!, itemsBy('vehicleId')),
+      ...listRow('GET /v1/cases', '?companyId=CB', '/v1/cases?companyId=CB', narrowed(VISIBLE.cases!, (id) => companyOfVehicle(id) === 'CB'), itemsBy('vehicleId')),
+      ...listRow('GET /v1/cases', '?party=VA1', '/v1/cases?party=VA1', narrowed(VISIBLE.cases!, (id) => id === 'VA1'), itemsBy('vehicleId')),
+      ...listRow('GET /v1/cases', '?status=opened', '/v1/cases?status=opened', VISIBLE.cases!, itemsBy('vehicleId')),
+    ],
+  },
+  { route: 'GET /v1/cases/:caseId', cells: () => byIdRow('GET /v1/cases/:caseId', [...VEHICLE_IDS, 'NONE'], VISIBLE.cases!, (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}` }), () => 200) },
+  {
+    route: 'GET /v1/relays',
+    cells: () => [
+      ...listRow('GET /v1/relays', 'all', '/v1/relays', VISIBLE.relays!, itemsBy('vehicleId')),
+      ...listRow('GET /v1/relays', '?vehicleId=VB2', '/v1/relays?vehicleId=VB2', narrowed(VISIBLE.relays!, (id) => id === 'VB2'), itemsBy('vehicleId')),
+      ...listRow('GET /v1/relays', `?fromDate=${tomorrow}`, `/v1/relays?fromDate=${tomorrow}`, VISIBLE.relays!, itemsBy('vehicleId')),
+    ],
+  },
+  { route: 'GET /v1/admin/companies', cells: () => listRow('GET /v1/admin/companies', 'list', '/v1/admin/companies', adminOnly(Object.keys(COMPANIES)), itemsBy('companyId')) },
+  { route: 'GET /v1/admin/vehicles', cells: () => listRow('GET /v1/admin/vehicles', 'list', '/v1/admin/vehicles', adminOnly(ALL_VEHICLES), itemsBy('vehicleId')) },
+  { route: 'GET /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('GET /v1/admin/vehicles/:vehicleId', 'GET', '/v1/admin/vehicles/VB2', undefined, 200) },
+  // socket.io: what each role receives of the positions and alerts the bus carries.
+  { route: 'SOCKET /live', cells: () => [] },
+  // ─── writes ───
+  {
+    route: 'POST /v1/alerts/:alertId/ack',
+    cells: () => byIdRow('POST /v1/alerts/:alertId/ack', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'POST', path: `/v1/alerts/${id}/ack`, body: { comment: '已核实' } }), () => 200),
+  },
+  // Deciding, reporting and closing is enforcement's: another role that may read the case gets 403, outside the scope 404.
+  ...(
+    [
+      ['decision', { penalties: [] }],
+      ['report', { reportedTo: '河北省交通运输厅' }],
+      ['close', { outcome: 'penalties_executed', comment: '已执行' }],
+    ] as const
+  ).map(([action, body]) => ({
+    route: `POST /v1/cases/:caseId/${action}`,
+    cells: () =>
+      byIdRow(`POST /v1/cases/:caseId/${action}`, [...VEHICLE_IDS, 'NONE'], VISIBLE.cases!, (ctx, id) => ({ method: 'POST', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/${action}`, body }), (role) =>
+        USERS[role].role === 'enforcement' ? 200 : 403,
+      ),
+  })),
+  {
+    route: 'POST /v1/relays',
+    cells: () =>
+      byIdRow('POST /v1/relays', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'POST', path: '/v1/relays', body: { vehicleId: id, nightDate: tonight, relayPoint: '服务区', handingOverDriver: '张三', takingOverDriver: '李四' } }), (_, id) =>
+        ['long_distance_bus', 'tour_coach'].includes(FACTS.vehicles[id as VehicleId].class) ? 201 : 400,
+      ),
+  },
+  {
+    route: 'DELETE /v1/relays/:relayId',
+    // Each cell puts the registration back first, so every role meets it.
+    cells: () =>
+      byIdRow('DELETE /v1/relays/:relayId', Object.values(FACTS.relays), VISIBLE.relays!, (_, vehicleId) => ({ method: 'DELETE', path: `/v1/relays/R-${vehicleId}` }), () => 204, () => 404, (ctx, vehicleId) => seedRelay(ctx.pool, `R-${vehicleId}`)),
+  },
+  { route: 'POST /v1/admin/companies', cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201) },
+  { route: 'PUT /v1/admin/companies/:companyId', cells: () => adminWrite('PUT /v1/admin/companies/:companyId', 'PUT', '/v1/admin/companies/CZ', { companyId: 'CZ', name: '新公司二', regionCode: '110101' }, 200) },
+  { route: 'POST /v1/admin/vehicles', cells: () => adminWrite('POST /v1/admin/vehicles', 'POST', '/v1/admin/vehicles', { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ' }, 201) },
+  { route: 'PUT /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('PUT /v1/admin/vehicles/:vehicleId', 'PUT', '/v1/admin/vehicles/VZ', { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ', regionCode: '110102' }, 200) },
+  ...adminResource('terminals', '13800000999', { terminalId: '13800000999', vehicleId: 'VZ', model: 'JT-1' }, [], 'terminalId'),
+  ...adminResource('drivers', 'DZ', { driverId: 'DZ', name: '赵六', companyId: 'CZ' }, [], 'driverId'),
+  ...adminResource('speed-zones', 'ZZ', { segmentId: 'ZZ', roadClass: 'urban', postedLimitKmh: 60, polyline: [[116.3, 39.9], [116.4, 39.95]] }, [], 'segmentId'),
+  ...adminResource('wim-stations', 'SZ', { stationId: 'SZ', name: '新站', regionCode: '110101' }, Object.keys(FACTS.stations), 'stationId'),
+  ...adminResource('source-sites', 'SSZ', { sourceSiteId: 'SSZ', name: '新源头', companyId: 'CZ' }, Object.keys(FACTS.sourceSites), 'sourceSiteId'),
+  // 用户管理 and the audit log: admin only, whatever the other role's scope; a user's own password: every signed-in user.
+  { route: 'GET /v1/admin/users', cells: () => listRow('GET /v1/admin/users', 'list', '/v1/admin/users', adminOnly(Object.values(USERS).map((u) => u.username)), itemsBy('username')) },
+  { route: 'POST /v1/admin/users', cells: () => adminWrite('POST /v1/admin/users', 'POST', '/v1/admin/users', { username: 'm-new', role: 'company', companyId: 'CA' }, 201) },
+  { route: 'GET /v1/admin/users/:username', cells: () => adminWrite('GET /v1/admin/users/:username', 'GET', '/v1/admin/users/m-new', undefined, 200) },
+  { route: 'PUT /v1/admin/users/:username', cells: () => adminWrite('PUT /v1/admin/users/:username', 'PUT', '/v1/admin/users/m-new', { role: 'company', companyId: 'CB' }, 200) },
+  { route: 'POST /v1/admin/users/:username/reset-password', cells: () => adminWrite('POST /v1/admin/users/:username/reset-password', 'POST', '/v1/admin/users/m-new/reset-password', {}, 200) },
+  { route: 'POST /v1/admin/users/:username/disable', cells: () => adminWrite('POST /v1/admin/users/:username/disable', 'POST', '/v1/admin/users/m-new/disable', {}, 200) },
+  { route: 'POST /v1/admin/users/:username/enable', cells: () => adminWrite('POST /v1/admin/users/:username/enable', 'POST', '/v1/admin/users/m-new/enable', {}, 200) },
+  { route: 'GET /v1/admin/users/:username/sign-ins', cells: () => adminWrite('GET /v1/admin/users/:username/sign-ins', 'GET', '/v1/admin/users/m-ca/sign-ins', undefined, 200) },
+  { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
+  { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  {
+    route: 'POST /v1/me/password',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/me/password',
+        label: 'wrong current password',
+        role,
+        expected: 400,
+        run: async (ctx) => ({ status: (await send(ctx.url, 'POST', '/v1/me/password', { currentPassword: 'not-the-password', newPassword: 'Depot-Night-Shift-North' }, ctx.tokens[role])).status }),
+      })),
+  },
+];
+
+const seedRelay = async (pool: StoragePool, relayId: string): Promise<void> => {
+  await pool.query(
+    `INSERT INTO relay_registrations (relay_id, vehicle_id, night_date, relay_point, handing_over_driver, taking_over_driver, registered_by, company_id)
+     SELECT $1, v.vehicle_id, $3::date, '服务区', '张三', '李四', 'seed', v.company_id FROM vehicles v WHERE v.vehicle_id = $2
+     ON CONFLICT DO NOTHING`,
+    [relayId, FACTS.relays[relayId as keyof typeof FACTS.relays], tomorrow],
+  );
+};
+
+/** Every route the controllers serve, as `METHOD /path/:param` (from Nest's own route metadata). */
+const controllerRoutes = (): string[] =>
+  API_CONTROLLERS.flatMap((controller) => {
+    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+    const proto = controller.prototype as unknown as Record<string, unknown>;
+    return Object.getOwnPropertyNames(proto).flatMap((name) => {
+      const handler = proto[name];
+      if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) return [];
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler))].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+      return [`${method} ${path}`];
+    });
+  });
+
+/** A route with its parameters unnamed (`/v1/cases/:caseId` and the OpenAPI document's `/v1/cases/{caseId}` alike). */
+const unnamed = (route: string): string => route.replace(/\{\w+\}|:\w+/g, ':_');
+
+/** The registry resources are one generic `:resource` route per method in the controller; each resource is a row here. */
+const servedFormOf = (row: string): string =>
+  unnamed(row.replace(/^(\w+) \/v1\/admin\/(terminals|drivers|speed-zones|wim-stations|source-sites)(\/:id)?$/, (_, m: string, _r: string, id?: string) => `${m} /v1/admin/:resource${id ? '/:id' : ''}`));
+
+describe('scope matrix: every role × every endpoint over real HTTP, socket.io and PostgreSQL', () => {
+  const schema = uniqueName('api_matrix').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let api: RunningApi;
+  const ctx = { caseOf: {} as Record<string, string> } as Ctx;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    pool = createPool(env.databaseUrl, { schema, max: 4, application: 'api-matrix' });
+    await migrate(pool);
+    for (const [id, region] of Object.entries(COMPANIES)) await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ($1, $2, $3)`, [id, `公司${id}`, region]);
+    for (const [id, v] of Object.entries(FACTS.vehicles)) {
+      await pool.query(`INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, route_km) VALUES ($1, $2, $3, $4, $5, $6, 400)`, [id, v.plate, v.colour, v.class, v.company, v.ownRegion]);
+    }
+    for (const [id, region] of Object.entries(FACTS.stations)) await pool.query(`INSERT INTO wim_stations (station_id, name, region_code) VALUES ($1, $2, $3)`, [id, `站${id}`, region]);
+    for (const [id, s] of Object.entries(FACTS.sourceSites)) await pool.query(`INSERT INTO source_sites (source_site_id, name, company_id, region_code) VALUES ($1, $2, $3, $4)`, [id, `源头${id}`, s.company, s.region]);
+    const wims = new WimRepository(pool);
+    const violations = new OverloadViolationRepository(pool);
+    const cases = new CaseRepository(pool);
+    for (const w of Object.values(FACTS.weighings)) {
+      const v = w.vehicle ? FACTS.vehicles[w.vehicle] : { plate: '粤Z99999', colour: 2, company: 'CC' };
+      const violation = violationOf(w.vehicle ?? 'VX', v.plate, v.company, NOW - 3_600_000, w.station, v.colour);
+      await wims.insertMany([violation.measurement]);
+      if (!w.vehicle) continue;
+      await violations.insert(violation);
+      for (const event of openingEvents(violation, NOW - 3_000_000)) await cases.apply(event);
+      ctx.caseOf[w.vehicle] = `case:${violation.violationId}`;
+    }
+    for (const [alertId, vehicleId] of Object.entries(FACTS.alerts)) {
+      const copy = alertCopyOf(vehicleId);
+      await insertAlert(pool, { v: 1, alertId, revision: 0, vehicleId, companyId: copy.companyId, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: NOW - 600_000, raisedAtMs: NOW - 599_000, summary: `${vehicleId} 超速`, details: {}, evidence: {} } as AlertV1);
+      await pool.query(`UPDATE alerts SET region_code = $2 WHERE alert_id = $1`, [alertId, copy.regionCode]);
+    }
+    for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
+    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 2 }, { topic: TOPICS.alerts, partitions: 2 }, { topic: TOPICS.caseEvents, partitions: 2 }]);
+    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-matrix', { defaultMetrics: false }), seedUsers: Object.values(USERS), tickMs: 100, liveGroupPrefix: schema });
+    ctx.url = api.url;
+    ctx.pool = pool;
+    ctx.tokens = {} as Record<Role, string>;
+    for (const role of ROLES) ctx.tokens[role] = await login(api.url, USERS[role].username, USERS[role].password);
+  });
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await api?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  it('has a row for every route the controllers serve and every operation of the OpenAPI document', async () => {
+    const served = controllerRoutes();
+    const documented = Object.entries((await send(ctx.url, 'GET', '/openapi.json')).body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const rowsAsServed = new Set(ROUTES.map((r) => servedFormOf(r.route)));
+    const rowsAsDocumented = new Set(ROUTES.map((r) => unnamed(r.route)));
+    const missing = [
+      ...served.filter((r) => !rowsAsServed.has(unnamed(r))).map((r) => `served, no row: ${r}`),
+      ...documented.filter((r) => !rowsAsDocumented.has(unnamed(r))).map((r) => `documented, no row: ${r}`),
+    ];
+    expect(missing).toEqual([]);
+    expect(served.length).toBeGreaterThan(20);
+  });
+
+  it('answers every cell as the table declares (reads, the live feed, writes)', async () => {
+    const differing: string[] = [];
+    const check = (cell: Pick<Cell, 'route' | 'label' | 'role' | 'expected'>, got: { status: number; ids?: string[] | undefined }): void => {
+      const want = typeof cell.expected === 'number' ? `${cell.expected}` : `200 ${JSON.stringify(cell.expected)}`;
+      const have = typeof cell.expected === 'number' ? `${got.status}` : `${got.status}${got.ids ? ` ${JSON.stringify(got.ids)}` : ''}`;
+      if (want !== have) differing.push(`${cell.route} [${cell.label}] as ${cell.role}: expected ${want}, got ${have}`);
+    };
+    for (const row of ROUTES) {
+      if (row.route === 'SOCKET /live') {
+        await liveCells(ctx, sockets, bus, check);
+        continue;
+      }
+      for (const cell of row.cells()) check(cell, await cell.run(ctx));
+    }
+    expect(differing).toEqual([]);
+  });
+});
+
+/** Each role subscribes to the whole map with alerts (a viewport of the whole world); the bus carries a position and an alert of every vehicle. */
+async function liveCells(ctx: Ctx, sockets: Socket[], bus: InProcessBus, check: (cell: Pick<Cell, 'route' | 'label' | 'role' | 'expected'>, got: { status: number; ids?: string[] }) => void): Promise<void> {
+  const received = new Map<Role, { positions: Set<string>; alerts: Set<string> }>();
+  for (const role of ROLES) {
+    const connected = await connectLive(ctx.url, ctx.tokens[role]).then(
+      (socket) => socket,
+      () => undefined,
+    );
+    // A refused handshake stands for 403.
+    check({ route: 'SOCKET /live', label: 'handshake', role, expected: VISIBLE.livePositions![role] === 403 ? 403 : 200 }, { status: connected ? 200 : 403 });
+    if (!connected) continue;
+    sockets.push(connected);
+    const r = { positions: new Set<string>(), alerts: new Set<string>() };
+    connected.on(LIVE_EVENTS.positions, (b: PositionsBatch) => b.positions.forEach((p) => r.positions.add(p.vehicleId)));
+    connected.on(LIVE_EVENTS.alert, (a: AlertItem) => r.alerts.add(a.alertId));
+    const ack = await new Promise<LiveSubscribeAck>((resolve) => connected.emit(LIVE_EVENTS.subscribe, { viewport: { west: -180, south: -90, east: 180, north: 90 }, alerts: true }, resolve));
+    if (!ack.ok) check({ route: 'SOCKET /live', label: 'subscribe', role, expected: 200 }, { status: 400 });
+    received.set(role, r);
+  }
+  const t = Date.now();
+  const where = { ...Object.fromEntries(VEHICLE_IDS.map((id) => [id, FACTS.vehicles[id]])), VX: { lat: 23.2, lon: 113.4 } } as Record<string, { lat: number; lon: number }>;
+  await bus.publish(TOPICS.positions, Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })));
+  for (const id of Object.keys(where)) {
+    const copy = alertCopyOf(id);
+    const alert = { v: 1, alertId: `LA-${id}`, revision: 0, vehicleId: id, ...copy, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: t, raisedAtMs: t, summary: `${id} 超速`, details: {}, evidence: {} } as AlertV1;
+    await bus.publish(TOPICS.alerts, [{ key: id, value: alert }]);
+  }
+  const expectedOf = (role: Role, kind: 'livePositions' | 'liveAlerts'): readonly string[] => (VISIBLE[kind]![role] === 403 ? [] : (VISIBLE[kind]![role] as string[]));
+  // Until every socket has what it should (or the wait runs out and the cell says what is missing); then two more ticks for anything extra.
+  await waitUntil(() => [...received].every(([role, r]) => expectedOf(role, 'livePositions').every((id) => r.positions.has(id)) && expectedOf(role, 'liveAlerts').every((id) => r.alerts.has(id))), 10_000).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const [role, r] of received) {
+    check({ route: 'SOCKET /live', label: 'positions', role, expected: [...expectedOf(role, 'livePositions')].sort() }, { status: 200, ids: [...r.positions].sort() });
+    check({ route: 'SOCKET /live', label: 'alerts', role, expected: [...expectedOf(role, 'liveAlerts')].sort() }, { status: 200, ids: [...r.alerts].sort() });
+  }
+}
