@@ -26,6 +26,11 @@ describe('passwordWeakness: length ≥ 10, not the user name, not guessable (zxc
     }
   });
 
+  it('judges a long password by its first 32 characters: a weak start is weak however it goes on, a strong one strong', () => {
+    expect(passwordWeakness(`${'a'.repeat(32)}Xq7#pL2!zR`, 'wang')).toMatch(/too easy to guess/);
+    expect(passwordWeakness(`Correct-Horse-Battery${'a'.repeat(150)}`, 'wang')).toBeUndefined();
+  });
+
   it('judges the NFKC form the hash sees: full-width digits are the digits', () => {
     expect(passwordWeakness('１２３４５６７８９０', 'wang')).toMatch(/too easy to guess/);
   });
