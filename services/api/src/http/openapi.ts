@@ -19,6 +19,7 @@ export const openApiDocument = openApiDocumentOf(
     Vehicle: c.vehicleListItem,
     Track: c.trackResponse,
     Alert: c.alertItem,
+    AlertRevisions: c.alertRevisionsResponse,
     WimRecord: c.wimRecordItem,
     WimStation: c.wimStationItem,
     SourceSite: c.sourceSiteItem,
