@@ -304,6 +304,8 @@ const ROUTES: RouteRow[] = [
     ],
   },
   { route: 'GET /v1/alerts/:alertId', cells: () => byIdRow('GET /v1/alerts/:alertId', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}` }), () => 200) },
+  // An alert's revisions are scoped as the alert is (main added the route without a row).
+  { route: 'GET /v1/alerts/:alertId/revisions', cells: () => byIdRow('GET /v1/alerts/:alertId/revisions', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}/revisions` }), () => 200) },
   {
     route: 'GET /v1/wim',
     cells: () => [
