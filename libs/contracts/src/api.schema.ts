@@ -35,10 +35,10 @@ export type ApiUser = z.infer<typeof apiUser>;
 /**
  * What a role may call (services/api's Scope holds the table, the one source of truth).
  * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
- * `relays`: 接驳运输 relay registrations (`/v1/relays`).
+ * `relays`: 接驳运输 relay registrations (`/v1/relays`); `users.admin`: user administration and the audit log.
  */
 /** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered']);
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
@@ -46,7 +46,11 @@ export const loginResponse = z.object({
   token: safeString(),
   expiresAtMs: epochMs,
   /** The signed-in user and what their role may call — clients show only that, never a copy of the role table. */
-  user: apiUser.extend({ capabilities: z.array(apiCapability) }),
+  user: apiUser.extend({
+    capabilities: z.array(apiCapability),
+    /** Set after an admin created the user or reset its password: every endpoint but `/v1/me` and `/v1/me/password` answers 403 until it is changed. */
+    mustChangePassword: z.boolean(),
+  }),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
@@ -222,7 +226,12 @@ export const LIVE_EVENTS = {
   alert: 'alert',
   /** server → client, payload `AlertAckEvent`, when anyone acknowledges an alert the socket may see */
   alertAck: 'alertAck',
+  /** server → client, payload `SessionEnded`, just before the server disconnects the socket: its token expired, or its user was disabled or changed */
+  sessionEnded: 'sessionEnded',
 } as const;
+
+export const sessionEnded = z.object({ reason: z.enum(['expired', 'revoked']) });
+export type SessionEnded = z.infer<typeof sessionEnded>;
 
 export const bbox = z
   .object({

@@ -21,3 +21,4 @@ export * from './api-query.schema';
 export * from './api-routes';
 export * from './safe-string';
 export * from './string-paths';
+export * from './users.schema';

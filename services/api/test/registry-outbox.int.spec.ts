@@ -3,6 +3,8 @@ import { TOPICS, type RegistryChangeV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { OutboxRelay, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
+import { AuditRepository } from '../src/auth/audit.repository';
+import { migrateApi } from '../src/repositories/api-schema';
 import { RegistryAdminRepository } from '../src/repositories/registry-admin.repository';
 import { VehiclesRepository } from '../src/repositories/vehicles.repository';
 import { RegistryUnitOfWork } from '../src/registry/registry-unit-of-work';
@@ -22,12 +24,15 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
   const seen: RegistryChangeV1[] = [];
   let pool: StoragePool;
   const publish = (topic: string, messages: ReadonlyArray<{ key: string; value: unknown }>) => bus.publish(TOPICS.registryChanges, messages.map((m) => ({ key: m.key, value: m.value as RegistryChangeV1 })));
-  const over = (db: StoragePool) => ({ vehicles: new VehiclesRepository(db, undefined), registryAdmin: new RegistryAdminRepository(db), relays: new RelayRepository(db) });
+  const over = (db: StoragePool) => ({ vehicles: new VehiclesRepository(db, undefined), registryAdmin: new RegistryAdminRepository(db), relays: new RelayRepository(db), audit: new AuditRepository(db) });
+  const by = { actor: 'outbox-test' };
   const pending = async (): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).rows[0].n);
   const seenOf = (id: string) => seen.filter((change) => change.id === id);
 
   beforeAll(async () => {
     pool = await seededPool(schema);
+    // The API's own tables (the audit log the use cases write in their transaction).
+    await migrateApi(pool);
     await bus.ensureTopics([{ topic: TOPICS.registryChanges, partitions: 3 }]);
     await bus.subscribe({ groupId: `${name}-observer`, topics: [TOPICS.registryChanges], fromBeginning: true, handleBatch: async (batch) => void seen.push(...batch.messages.map((m) => m.value)) });
   }, 60_000);
@@ -41,10 +46,11 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
   const useCase = () => new SaveRegistryRecordUseCase(new RegistryUnitOfWork(pool, over, () => 1_764_000_000_000, () => undefined));
 
   it('a write committed by a process killed before the publish is published by the next relay, once', async () => {
-    await useCase().execute({ resource: 'drivers', mode: 'create', record: { driverId: 'D-KILLED', name: '王五', companyId: 'C1' } });
+    await useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-KILLED', name: '王五', companyId: 'C1' } });
     // Committed with the write: the driver and its pending event.
     expect((await pool.query(`SELECT name FROM drivers WHERE driver_id = 'D-KILLED'`)).rows).toEqual([{ name: '王五' }]);
     expect(await pending()).toBe(1);
+    expect((await pool.query(`SELECT actor, action FROM audit_log WHERE target = 'drivers/D-KILLED'`)).rows).toEqual([{ actor: 'outbox-test', action: 'registry.create' }]);
 
     // The restarted process's relay.
     const relay = new OutboxRelay({ pool, publish, logger, intervalMs: 0 });
@@ -58,7 +64,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     expect(await again.kick()).toBe(0);
 
     // A later change on the same key comes after it on its partition: the first was seen once.
-    await useCase().execute({ resource: 'drivers', mode: 'replace', record: { driverId: 'D-KILLED', name: '王五（改）', companyId: 'C1' } });
+    await useCase().execute({ by, resource: 'drivers', mode: 'replace', record: { driverId: 'D-KILLED', name: '王五（改）', companyId: 'C1' } });
     expect(await again.kick()).toBe(1);
     await waitUntil(() => seenOf('D-KILLED').length === 2, 30_000);
     const [created, replaced] = seenOf('D-KILLED');
@@ -67,7 +73,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
   });
 
   it('a publish that fails leaves the rows pending, in order; the next run sends them in id order (at least once)', async () => {
-    for (const name of ['一', '二', '三']) await useCase().execute({ resource: 'drivers', mode: 'create', record: { driverId: `D-ORDER-${name}`, name, companyId: 'C2' } });
+    for (const name of ['一', '二', '三']) await useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: `D-ORDER-${name}`, name, companyId: 'C2' } });
     let calls = 0;
     const failing = new OutboxRelay({ pool, publish: async () => { calls += 1; throw new Error('broker unavailable'); }, logger: { warn: () => undefined }, intervalMs: 0 });
     expect(await failing.kick()).toBe(0);
@@ -83,10 +89,11 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
 
   it('a refused write leaves neither the row nor an event: a reference to no company, an id that exists', async () => {
     const before = (await registryChanges(pool)).length;
-    await expect(useCase().execute({ resource: 'drivers', mode: 'create', record: { driverId: 'D-NOCO', name: '赵六', companyId: 'NOPE' } })).rejects.toBeInstanceOf(RegistryCommandError);
-    await expect(useCase().execute({ resource: 'drivers', mode: 'create', record: { driverId: 'D-KILLED', name: '重复' } })).rejects.toMatchObject({ kind: 'conflict' });
-    await expect(useCase().execute({ resource: 'drivers', mode: 'replace', record: { driverId: 'D-NONE', name: '无' } })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-NOCO', name: '赵六', companyId: 'NOPE' } })).rejects.toBeInstanceOf(RegistryCommandError);
+    await expect(useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-KILLED', name: '重复' } })).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(useCase().execute({ by, resource: 'drivers', mode: 'replace', record: { driverId: 'D-NONE', name: '无' } })).rejects.toMatchObject({ kind: 'not_found' });
     expect((await pool.query(`SELECT driver_id FROM drivers WHERE driver_id IN ('D-NOCO', 'D-NONE')`)).rows).toEqual([]);
+    expect((await pool.query(`SELECT target FROM audit_log WHERE target IN ('drivers/D-NOCO', 'drivers/D-NONE')`)).rows).toEqual([]);
     expect(await registryChanges(pool)).toHaveLength(before);
   });
 
@@ -94,8 +101,10 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     // The outbox refuses the row (a check made to fail): the driver is not written either.
     await pool.query(`ALTER TABLE outbox ADD CONSTRAINT outbox_test_refuses CHECK (message_key <> 'driver:D-ROLLBACK')`);
     try {
-      await expect(useCase().execute({ resource: 'drivers', mode: 'create', record: { driverId: 'D-ROLLBACK', name: '回滚' } })).rejects.toThrow(/outbox_test_refuses/);
+      await expect(useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-ROLLBACK', name: '回滚' } })).rejects.toThrow(/outbox_test_refuses/);
       expect((await pool.query(`SELECT driver_id FROM drivers WHERE driver_id = 'D-ROLLBACK'`)).rows).toEqual([]);
+      // Nor its audit entry, written in the same transaction.
+      expect((await pool.query(`SELECT target FROM audit_log WHERE target = 'drivers/D-ROLLBACK'`)).rows).toEqual([]);
     } finally {
       await pool.query(`ALTER TABLE outbox DROP CONSTRAINT outbox_test_refuses`);
     }

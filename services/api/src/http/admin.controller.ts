@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { companyDto, vehicleDto, vehicleListQuery } from '@roadwatch/contracts';
+import type { AuditContext } from '../auth/audit.repository';
 import { registryResources, type RegistryResource } from '../registry/registry-resources';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { answerRefusal, notFound, parseOr400 } from './http-errors';
+import { clientAddressOf, type ClientAddress } from './sign-in';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -23,40 +25,43 @@ export class AdminController {
     this.resources = registryResources({ vehicles: ctx.vehicles, registryAdmin: ctx.registryAdmin });
   }
 
-  private async admin(auth: string | undefined): Promise<void> {
-    await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+  /** Admin only; who acts and from where, for the audit log. */
+  private async admin(auth: string | undefined, request?: ClientAddress): Promise<AuditContext> {
+    const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
+    return { actor: scope.principal.username, ...(request ? { clientAddress: clientAddressOf(request) } : {}) };
   }
 
-  private save(resource: string, mode: 'create' | 'replace', record: Record<string, unknown>): Promise<unknown> {
-    return this.ctx.registryCommands.saveRecord.execute({ resource, mode, record }).catch(answerRefusal);
+  /** The use case writes the record, its audit entry and its registry.changes event in one transaction. */
+  private save(by: AuditContext, resource: string, mode: 'create' | 'replace', record: Record<string, unknown>): Promise<unknown> {
+    return this.ctx.registryCommands.saveRecord.execute({ by, resource, mode, record }).catch(answerRefusal);
   }
 
   // ─── companies ───
 
   @Get('companies')
   async companies(@Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
     return { items: await this.ctx.vehicles.listCompanies(scope) };
   }
 
   @Post('companies')
   @HttpCode(201)
-  async createCompany(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return this.save('companies', 'create', parseOr400(companyDto, body, 'body'));
+  async createCompany(@Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    const by = await this.admin(auth, request);
+    return this.save(by, 'companies', 'create', parseOr400(companyDto, body, 'body'));
   }
 
   @Put('companies/:companyId')
-  async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return this.save('companies', 'replace', parseOr400(companyDto, { ...(body as object), companyId }, 'body'));
+  async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    const by = await this.admin(auth, request);
+    return this.save(by, 'companies', 'replace', parseOr400(companyDto, { ...(body as object), companyId }, 'body'));
   }
 
   // ─── vehicles ───
 
   @Get('vehicles')
   async vehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'registry.admin');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
     const q = parseOr400(vehicleListQuery, query, 'query');
     return { items: await this.ctx.vehicles.list(scope, q), limit: q.limit, offset: q.offset };
   }
@@ -69,15 +74,15 @@ export class AdminController {
 
   @Post('vehicles')
   @HttpCode(201)
-  async createVehicle(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return this.save('vehicles', 'create', parseOr400(vehicleDto, body, 'body'));
+  async createVehicle(@Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    const by = await this.admin(auth, request);
+    return this.save(by, 'vehicles', 'create', parseOr400(vehicleDto, body, 'body'));
   }
 
   @Put('vehicles/:vehicleId')
-  async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await this.admin(auth);
-    return this.save('vehicles', 'replace', parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body'));
+  async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    const by = await this.admin(auth, request);
+    return this.save(by, 'vehicles', 'replace', parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body'));
   }
 
 
@@ -85,7 +90,7 @@ export class AdminController {
 
   @Get(':resource')
   list(@Param('resource') resource: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, async (r) => {
+    return this.run(auth, resource, undefined, async (r) => {
       const q = parseOr400(r.listQuery as NonNullable<RegistryResource['listQuery']>, query, 'query');
       return { items: await r.list?.(q), limit: q.limit, offset: q.offset };
     });
@@ -93,7 +98,7 @@ export class AdminController {
 
   @Get(':resource/:id')
   getOne(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, async (r) => {
+    return this.run(auth, resource, undefined, async (r) => {
       const stored = await r.storedId(id);
       return (stored !== undefined ? await r.get?.(stored) : undefined) ?? notFound(r.what, id);
     });
@@ -101,26 +106,26 @@ export class AdminController {
 
   @Post(':resource')
   @HttpCode(201)
-  create(@Param('resource') resource: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, (r) => this.save(resource, 'create', parseOr400(r.dto, body, 'body')));
+  create(@Param('resource') resource: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, request, (r, by) => this.save(by, resource, 'create', parseOr400(r.dto, body, 'body')));
   }
 
   @Put(':resource/:id')
-  update(@Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    return this.run(auth, resource, (r) => this.save(resource, 'replace', parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body')));
+  update(@Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+    return this.run(auth, resource, request, (r, by) => this.save(by, resource, 'replace', parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body')));
   }
 
   @Delete(':resource/:id')
   @HttpCode(204)
-  async remove(@Param('resource') resource: string, @Param('id') id: string, @Headers('authorization') auth?: string): Promise<void> {
-    await this.run(auth, resource, () => this.ctx.registryCommands.deleteRecord.execute({ resource, id }).catch(answerRefusal));
+  async remove(@Param('resource') resource: string, @Param('id') id: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<void> {
+    await this.run(auth, resource, request, (_r, by) => this.ctx.registryCommands.deleteRecord.execute({ by, resource, id }).catch(answerRefusal));
   }
 
   /** Admin only, then the named resource of the generic routes (404 for a path that names none). */
-  private async run<T>(auth: string | undefined, resource: string, action: (r: RegistryResource) => Promise<T>): Promise<T> {
-    await this.admin(auth);
+  private async run<T>(auth: string | undefined, resource: string, request: ClientAddress | undefined, action: (r: RegistryResource, by: AuditContext) => Promise<T>): Promise<T> {
+    const by = await this.admin(auth, request);
     const r = this.resources[resource];
     if (!r?.table) return notFound('registry resource', resource);
-    return action(r);
+    return action(r, by);
   }
 }

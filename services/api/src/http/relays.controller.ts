@@ -21,7 +21,7 @@ export class RelaysController {
 
   @Get()
   async list(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     const q = parseOr400(relayListQuery, query, 'query');
     const items: RelayItem[] = await this.ctx.relays.find({ ...q, scope: scope.filter });
     return { items, limit: q.limit, offset: q.offset };
@@ -30,7 +30,7 @@ export class RelaysController {
   @Post()
   @HttpCode(201)
   async register(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<RelayItem> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     const request = parseOr400(relayRequest, body, 'body');
     return this.ctx.registryCommands.registerRelay.execute({ scope, request }).catch(answerRefusal);
   }
@@ -38,7 +38,7 @@ export class RelaysController {
   @Delete(':relayId')
   @HttpCode(204)
   async remove(@Param('relayId') relayId: string, @Headers('authorization') auth?: string): Promise<void> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     await this.ctx.registryCommands.deleteRelay.execute({ scope, relayId }).catch(answerRefusal);
   }
 }

@@ -4,6 +4,7 @@ import {
 } from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
 import type { z } from 'zod';
+import { Scope } from '../auth/scope';
 import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import { conflict, missingReference } from './registry-command.error';
@@ -16,13 +17,14 @@ export interface RegistryResource {
   entity: RegistryEntity;
   idKey: string;
   dto: z.ZodType<Record<string, unknown>>;
-  /** For the resources listed by the generic routes; companies and vehicles have routes of their own. */
+  /** For the resources listed by the generic routes; companies and vehicles have routes of their own (and no delete). */
   table?: RegistryTable;
   listQuery?: z.ZodType<Page>;
   list?(query: Page): Promise<unknown[]>;
   /** The id the row is stored under (a terminal's SIM number padded or not), undefined when absent. */
   storedId(id: string): Promise<string | undefined>;
-  get?(storedId: string): Promise<unknown>;
+  /** The record as the admin REST answers it (the audit log's `before`). */
+  get(storedId: string): Promise<unknown>;
   put(dto: Record<string, unknown>, storedId?: string): Promise<unknown>;
   /** Refuses (RegistryCommandError naming the field) a body that refers to a row that does not exist. */
   checkReferences?(dto: Record<string, unknown>): Promise<void>;
@@ -52,6 +54,7 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
     companies: resource({
       what: 'company', entity: 'company', idKey: 'companyId', dto: companyDto as any,
       storedId: byGet(async (id) => ((await vehicles.companyExists(id)) ? id : undefined)),
+      get: async (id) => (await vehicles.listCompanies(Scope.of({ username: 'registry', role: 'admin' }))).find((c) => c.companyId === id),
       put: async (dto) => {
         await vehicles.upsertCompany(dto as any);
         return dto;
@@ -60,6 +63,13 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
     vehicles: resource({
       what: 'vehicle', entity: 'vehicle', idKey: 'vehicleId', dto: vehicleDto as any,
       storedId: byGet(async (id) => ((await vehicles.vehicleExists(id)) ? id : undefined)),
+      // The record as the DTO names it: the bound terminals are listed apart.
+      get: async (id) => {
+        const record = await vehicles.registryRecord(id);
+        if (!record) return undefined;
+        const { terminalIds: _terminalIds, ...vehicle } = record;
+        return vehicle;
+      },
       put: async (dto) => {
         await vehicles.upsertVehicle(dto as any);
         return dto;

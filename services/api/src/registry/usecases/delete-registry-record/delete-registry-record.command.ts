@@ -1,5 +1,9 @@
+import type { AuditContext } from '../../../auth/audit.repository';
+
 /** Delete one registry record (`DELETE /v1/admin/<resource>/:id`). */
 export interface DeleteRegistryRecordCommand {
+  /** Who deletes, from where (the audit log). */
+  by: AuditContext;
   /** The path segment of a resource with a table of its own: `terminals`, `drivers`, `speed-zones`, `wim-stations`, `source-sites`. */
   resource: string;
   id: string;

@@ -1,5 +1,9 @@
+import type { AuditContext } from '../../../auth/audit.repository';
+
 /** Create or replace one registry record (`POST /v1/admin/<resource>`, `PUT /v1/admin/<resource>/:id`). */
 export interface SaveRegistryRecordCommand {
+  /** Who writes, from where (the audit log). */
+  by: AuditContext;
   /** The path segment: `companies`, `vehicles`, `terminals`, `drivers`, `speed-zones`, `wim-stations`, `source-sites`. */
   resource: string;
   /** `create` refuses an id that exists (conflict); `replace` one that does not (not found). */
