@@ -45,13 +45,26 @@ export interface OutboxRelayOptions {
   pool: StoragePool;
   /** Resolves once the broker holds every message (the Bus's publish). A rejection leaves the rows pending. */
   publish(topic: string, messages: readonly OutboxMessage[]): Promise<void>;
-  logger: { warn(details: object, message: string): void };
+  logger: { warn(details: object, message: string): void; error(details: object, message: string): void };
+  /**
+   * When `publish` refused one message for good (it fails the topic's schema: the Bus's
+   * InvalidMessageError), its index in the call; undefined for anything worth retrying. The
+   * refused row is set aside with the reason and the others go out, in order.
+   */
+  refusedIndex?(error: unknown): number | undefined;
   /** Safety-net period: rows a crashed relay left pending go out at the next run. Default 1 s; 0 only on `kick()`. */
   intervalMs?: number;
   /** Rows per transaction. Default 500. */
   batchSize?: number;
   /** Sent rows older than this are deleted. Default one day. */
   keepSentMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
 }
 
 /** One relay at a time per database drains the outbox, so rows go out in id order even with several API instances. */
@@ -125,9 +138,9 @@ export class OutboxRelay {
     let total = 0;
     try {
       for (;;) {
-        const sent = await this.publishBatch(batchSize);
+        const { read, sent } = await this.publishBatch(batchSize);
         total += sent;
-        if (sent < batchSize || this.closed) break;
+        if (read < batchSize || this.closed) break;
       }
       await this.options.pool.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1 / 1000.0)`, [this.options.keepSentMs ?? 86_400_000]);
     } catch (error) {
@@ -137,25 +150,43 @@ export class OutboxRelay {
     return total;
   }
 
-  private publishBatch(batchSize: number): Promise<number> {
+  /** One batch in one transaction: the rows read, and those published and marked sent (not the refused). */
+  private publishBatch(batchSize: number): Promise<{ read: number; sent: number }> {
     return inTransaction(this.options.pool, async (client) => {
       const { rows: locked } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [OUTBOX_LOCK_KEY]);
-      if (!locked[0]?.locked) return 0;
-      const { rows } = await client.query<{ id: string; topic: string; message_key: string; payload: unknown }>(
-        'SELECT id, topic, message_key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1',
+      if (!locked[0]?.locked) return { read: 0, sent: 0 };
+      const { rows } = await client.query<OutboxRow>(
+        'SELECT id, topic, message_key, payload FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1',
         [batchSize],
       );
+      const sent: string[] = [];
       // One publish per run of rows on the same topic, in id order.
       for (let start = 0; start < rows.length; ) {
         const topic = rows[start]?.topic as string;
         let end = start;
         while (end < rows.length && rows[end]?.topic === topic) end += 1;
-        await this.options.publish(topic, rows.slice(start, end).map((row) => ({ key: row.message_key, value: row.payload })));
+        let group = rows.slice(start, end);
+        while (group.length > 0) {
+          try {
+            await this.options.publish(topic, group.map((row) => ({ key: row.message_key, value: row.payload })));
+            sent.push(...group.map((row) => row.id));
+            group = [];
+          } catch (error) {
+            // The bus validates a whole call before it writes any of it: without the refused row, the rest go out.
+            const index = this.options.refusedIndex?.(error);
+            const refused = index === undefined ? undefined : group[index];
+            if (!refused) throw error;
+            const failure = error instanceof Error ? error.message : String(error);
+            await client.query('UPDATE outbox SET failed_at = now(), failure = $2 WHERE id = $1', [refused.id, failure]);
+            this.options.logger.error({ outboxId: refused.id, topic, key: refused.message_key, failure }, 'outbox relay: the bus refuses this row for good; set aside (outbox.failed_at), the rest go on');
+            group = group.filter((row) => row !== refused);
+          }
+        }
         start = end;
       }
-      if (rows.length > 0) await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-      this.publishedCount += rows.length;
-      return rows.length;
+      if (sent.length > 0) await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [sent]);
+      this.publishedCount += sent.length;
+      return { read: rows.length, sent: sent.length };
     });
   }
 }

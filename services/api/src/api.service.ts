@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
-import { followRegistryChanges, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
+import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
@@ -126,6 +126,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     pool,
     // The topic is an outbox row's; the bus checks it and the payload against the topic's schema.
     publish: (topic, messages) => options.bus.publish(topic as BusTopic, messages as OutgoingMessage[]),
+    refusedIndex: (error) => (error instanceof InvalidMessageError ? error.index : undefined),
     logger,
     intervalMs: options.outboxIntervalMs ?? 1_000,
   });

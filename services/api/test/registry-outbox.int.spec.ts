@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type RegistryChangeV1 } from '@roadwatch/contracts';
-import { KafkaBus } from '@roadwatch/messaging';
+import { InvalidMessageError, KafkaBus } from '@roadwatch/messaging';
 import { OutboxRelay, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { AuditRepository } from '../src/auth/audit.repository';
@@ -26,7 +26,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
   const publish = (topic: string, messages: ReadonlyArray<{ key: string; value: unknown }>) => bus.publish(TOPICS.registryChanges, messages.map((m) => ({ key: m.key, value: m.value as RegistryChangeV1 })));
   const over = (db: StoragePool) => ({ vehicles: new VehiclesRepository(db, undefined), registryAdmin: new RegistryAdminRepository(db), relays: new RelayRepository(db), audit: new AuditRepository(db) });
   const by = { actor: 'outbox-test' };
-  const pending = async (): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).rows[0].n);
+  const pending = async (): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`)).rows[0].n);
   const seenOf = (id: string) => seen.filter((change) => change.id === id);
 
   beforeAll(async () => {
@@ -75,7 +75,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
   it('a publish that fails leaves the rows pending, in order; the next run sends them in id order (at least once)', async () => {
     for (const name of ['一', '二', '三']) await useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: `D-ORDER-${name}`, name, companyId: 'C2' } });
     let calls = 0;
-    const failing = new OutboxRelay({ pool, publish: async () => { calls += 1; throw new Error('broker unavailable'); }, logger: { warn: () => undefined }, intervalMs: 0 });
+    const failing = new OutboxRelay({ pool, publish: async () => { calls += 1; throw new Error('broker unavailable'); }, logger: { warn: () => undefined, error: () => undefined }, intervalMs: 0 });
     expect(await failing.kick()).toBe(0);
     expect(calls).toBe(1);
     expect(await pending()).toBe(3);
@@ -85,6 +85,35 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     expect(await relay.kick()).toBe(3);
     expect(published).toEqual(['D-ORDER-一', 'D-ORDER-二', 'D-ORDER-三']);
     expect(await pending()).toBe(0);
+  });
+
+  it('a row the bus refuses for good (not a registry change) is set aside with the reason; the rows after it still go out, in order', async () => {
+    await useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-BEFORE', name: '前', companyId: 'C1' } });
+    // Written by something else than appendRegistryChange: an entity the schema does not know.
+    await pool.query(`INSERT INTO outbox (topic, message_key, payload) VALUES ('registry.changes', 'user:U1', '{"v":1,"entity":"user","id":"U1","change":"upsert","revision":1,"changedAtMs":0}')`);
+    await useCase().execute({ by, resource: 'drivers', mode: 'create', record: { driverId: 'D-AFTER', name: '后', companyId: 'C1' } });
+    const errors: object[] = [];
+    const published: string[] = [];
+    const relay = new OutboxRelay({
+      pool, logger: { warn: () => undefined, error: (details) => void errors.push(details) }, intervalMs: 0,
+      publish: async (topic, messages) => {
+        await publish(topic, messages);
+        published.push(...messages.map((m) => m.key));
+      },
+      refusedIndex: (error) => (error instanceof InvalidMessageError ? error.index : undefined),
+    });
+    expect(await relay.kick()).toBe(2);
+    expect(published).toEqual(['driver:D-BEFORE', 'driver:D-AFTER']);
+    const { rows } = await pool.query(`SELECT sent_at, failed_at, failure FROM outbox WHERE message_key = 'user:U1'`);
+    expect(rows[0].sent_at).toBeNull();
+    expect(rows[0].failed_at).toBeInstanceOf(Date);
+    expect(rows[0].failure).toMatch(/entity/);
+    expect(errors).toEqual([expect.objectContaining({ key: 'user:U1', topic: 'registry.changes' })]);
+    expect(await pending()).toBe(0);
+    // Set aside, not retried: the next run has nothing to send.
+    expect(await relay.kick()).toBe(0);
+    await waitUntil(() => seenOf('D-AFTER').length === 1, 30_000);
+    expect(seen.some((change) => (change.entity as string) === 'user')).toBe(false);
   });
 
   it('a refused write leaves neither the row nor an event: a reference to no company, an id that exists', async () => {

@@ -553,7 +553,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await registry(h.pool).driver('OUTBOX-D2')).toBeUndefined();
 
       const sent: Array<{ topic: string } & OutboxMessage> = [];
-      const quiet = { warn: () => undefined };
+      const quiet = { warn: () => undefined, error: () => undefined };
       let failures = 0;
       const down = new OutboxRelay({ pool: h.pool, publish: () => { failures += 1; return Promise.reject(new Error('broker down')); }, logger: quiet, intervalMs: 0 });
       expect(await down.kick()).toBe(0);
