@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '@roadwatch/contracts';
+import { deadLetterTopicOf, TOPICS, type DeadLetterV1 } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
 import { KafkaBus } from '@roadwatch/messaging';
 import { limitAt } from '@roadwatch/rules';
@@ -108,5 +108,26 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
     const tonight = chinaDateOf(Date.now());
     expect(await admin('POST', '/v1/relays', { vehicleId: '冀A55555:1', nightDate: tonight, relayPoint: '石家庄服务区', handingOverDriver: '张三', takingOverDriver: '李四' })).toBe(201);
     await waitFor(() => detector.relays?.('冀A55555:1', tonight) !== undefined, 'the relay in the detector\'s registry');
+  });
+
+  it('junk on registry.changes (bytes that are not UTF-8, a NUL in the id, an unknown entity) is dead-lettered with its reason; the next admin write still reaches both', async () => {
+    const deadLetters: DeadLetterV1[] = [];
+    await apiBus.subscribe({
+      groupId: `${name}-dlq-observer`, topics: [deadLetterTopicOf(TOPICS.registryChanges) as typeof TOPICS.registryChanges], fromBeginning: true,
+      handleBatch: async (batch) => void deadLetters.push(...batch.messages.map((m) => m.value as unknown as DeadLetterV1)),
+    });
+    const change = { v: 1, entity: 'vehicle', id: 'V1', change: 'upsert', revision: 1, changedAtMs: 0 };
+    await apiBus.publishRaw(TOPICS.registryChanges, [
+      { key: 'vehicle:bytes', value: Buffer.from([0xff, 0xfe, 0x7b]) },
+      { key: 'vehicle:nul', value: Buffer.from(JSON.stringify({ ...change, id: 'V\u00001' })) },
+      { key: 'user:U1', value: Buffer.from(JSON.stringify({ ...change, entity: 'user' })) },
+    ]);
+    expect(await admin('POST', '/v1/admin/vehicles', { vehicleId: '冀A66666:2', plate: '冀A66666', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1' })).toBe(201);
+    await waitFor(() => detector.directory?.byVehicleId('冀A66666:2') !== undefined && gateway.current.byVehicleId('冀A66666:2') !== undefined, 'the vehicle after the junk in both registries');
+    // Every group that met the junk dead-lettered it, naming why.
+    await waitFor(() => ['vehicle:bytes', 'vehicle:nul', 'user:U1'].every((key) => deadLetters.some((letter) => letter.key === key)), 'the dead letters');
+    expect(deadLetters.find((letter) => letter.key === 'vehicle:bytes')?.reason).toMatch(/UTF-8/);
+    expect(deadLetters.find((letter) => letter.key === 'vehicle:nul')?.reason).toMatch(/id/);
+    expect(deadLetters.find((letter) => letter.key === 'user:U1')?.reason).toMatch(/entity/);
   });
 });
