@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitAt } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, RegistryRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { infraEnv } from '@roadwatch/testing';
 import { startDatabaseRegistry } from '../src/directory/database-registry';
 
@@ -55,6 +55,23 @@ describe('the detector\'s database registry (real PostgreSQL)', () => {
     const ours = warnings.filter((w) => w.segmentId === 'legacy-china-wide');
     expect(ours).toHaveLength(2);
     expect(ours[0]).toMatchObject({ source: 'road_speed_zones', msg: expect.stringMatching(/^road data: legacy-china-wide from road_speed_zones left out of the road index: a speed zone spans at most 5°/) });
+    await registry.close();
+  });
+
+  it('reloads for a batch of registry.changes only what its entities touch: a relay change reloads the relays, not the vehicles', async () => {
+    const now = Date.UTC(2025, 5, 16, 4, 0, 0);
+    const registry = await startDatabaseRegistry({ db: pool, intervalMs: 0, logger, vehicles: true, speedZones: false, relays: true, now: () => now });
+    const repository = new RegistryRepository(pool);
+    await repository.upsertCompany({ companyId: 'RF1', name: '接驳测试公司' });
+    await repository.upsertVehicle({ vehicleId: '鄂A10001:1', plate: '鄂A10001', plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'RF1', routeKm: 500 });
+    await new RelayRepository(pool).upsert({ vehicleId: '鄂A10001:1', nightDate: '2025-06-16', relayPoint: '孝感', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'test' });
+
+    await registry.reloadFor(['relay', 'relay', 'source_site', 'driver']);
+    expect(registry.relays?.('鄂A10001:1', '2025-06-16')).toBeDefined();
+    // The vehicle written meanwhile waits for a change that names the vehicles.
+    expect(registry.directory?.byVehicleId('鄂A10001:1')).toBeUndefined();
+    await registry.reloadFor(['company']);
+    expect(registry.directory?.byVehicleId('鄂A10001:1')).toMatchObject({ vehicleClass: 'long_distance_bus', companyId: 'RF1' });
     await registry.close();
   });
 });
