@@ -140,33 +140,38 @@ export const alertAck = z.object({
 });
 export type AlertAck = z.infer<typeof alertAck>;
 
+/** The record of an alert as it stands at one revision: shown by the alert item and by each of its revisions. */
+const alertRecordFields = {
+  revision: true,
+  level: true,
+  severity: true,
+  startedAtMs: true,
+  endedAtMs: true,
+  raisedAtMs: true,
+  /** When the alert was first raised (its revision 0); absent only on alerts stored before it was kept and never revised since. */
+  firstRaisedAtMs: true,
+  /** Limit-type violations: when the limit was passed (4 h driven, 30 s of speeding…). */
+  limitPassedAtMs: true,
+  /** Chinese, shown by default. */
+  summary: true,
+  /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
+  summaryEn: true,
+  points: true,
+  fineYuan: true,
+  latitudeDeg: true,
+  longitudeDeg: true,
+} as const;
+
 /** `GET /v1/alerts` item, and the socket.io `alert` event payload. */
 export const alertItem = alertV1
   .pick({
+    ...alertRecordFields,
     alertId: true,
-    revision: true,
     vehicleId: true,
     plate: true,
     companyId: true,
     regionCode: true,
     rule: true,
-    level: true,
-    severity: true,
-    startedAtMs: true,
-    endedAtMs: true,
-    raisedAtMs: true,
-    /** When the alert was first raised (its revision 0); absent only on alerts stored before it was kept and never revised since. */
-    firstRaisedAtMs: true,
-    /** Limit-type violations: when the limit was passed (4 h driven, 30 s of speeding…). */
-    limitPassedAtMs: true,
-    /** Chinese, shown by default. */
-    summary: true,
-    /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
-    summaryEn: true,
-    points: true,
-    fineYuan: true,
-    latitudeDeg: true,
-    longitudeDeg: true,
     /** Raised from data received this late (a back-fill): shown as back-filled, not as a new alert. */
     receivedLateByMs: true,
   })
@@ -182,22 +187,7 @@ export const alertItem = alertV1
 export type AlertItem = z.infer<typeof alertItem>;
 
 /** One revision of an alert as it was published: the record as it stood then. */
-export const alertRevisionItem = alertV1.pick({
-  revision: true,
-  level: true,
-  severity: true,
-  startedAtMs: true,
-  endedAtMs: true,
-  raisedAtMs: true,
-  firstRaisedAtMs: true,
-  limitPassedAtMs: true,
-  summary: true,
-  summaryEn: true,
-  points: true,
-  fineYuan: true,
-  latitudeDeg: true,
-  longitudeDeg: true,
-});
+export const alertRevisionItem = alertV1.pick(alertRecordFields);
 export type AlertRevisionItem = z.infer<typeof alertRevisionItem>;
 
 /**

@@ -1,11 +1,9 @@
 import { SignJWT } from 'jose';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_NAMESPACE } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { connectLive, get, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
+import { connectLive, get, handshake, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
 
 /** Signed with the API's own secret: only the claims are wrong. */
 const tokenWith = (claims: Record<string, unknown>, withExpiry = true, subject = 'mallory'): Promise<string> => {
@@ -13,20 +11,6 @@ const tokenWith = (claims: Record<string, unknown>, withExpiry = true, subject =
   if (withExpiry) jwt = jwt.setExpirationTime('10m');
   return jwt.sign(new TextEncoder().encode(JWT_SECRET));
 };
-
-/** The handshake's outcome: 'connected', the connect_error message, or 'no answer' after 10 s. */
-const handshake = (url: string, token: string): Promise<string> =>
-  new Promise((resolve) => {
-    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
-    const done = (outcome: string): void => {
-      clearTimeout(timer);
-      socket.disconnect();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done('no answer'), 10_000);
-    socket.once('connect', () => done('connected'));
-    socket.once('connect_error', (error: Error) => done(error.message));
-  });
 
 describe('api: validly signed tokens with claims that name no principal', () => {
   const schema = uniqueName('api_forged').replace(/[^a-z0-9_]/g, '_');
