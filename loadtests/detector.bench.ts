@@ -80,12 +80,12 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   let handled = 0;
   let alerts = 0;
   const countingRules: PositionRules = {
+    ...positionRules,
     process: (...args) => {
       const result = positionRules.process(...args);
       alerts += result.alerts.length;
       return result;
     },
-    checkOffline: positionRules.checkOffline,
   };
   (processor as unknown as { deps: { positionRules: PositionRules } }).deps.positionRules = countingRules;
   const started = performance.now();
@@ -137,11 +137,11 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
 
   let processed = 0;
   const countingRules: PositionRules = {
+    ...positionRules,
     process: (...args) => {
       processed++;
       return positionRules.process(...args);
     },
-    checkOffline: positionRules.checkOffline,
   };
   const bus = new KafkaBus({ brokers: kafkaBrokers.split(','), clientId: 'bench-detector', topicPrefix: prefix, logger, consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 } });
   const redisStore = RedisStateStore.connect(redisUrl, `bench:${prefix}`);
