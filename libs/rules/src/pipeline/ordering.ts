@@ -1,7 +1,7 @@
 import type { PositionV1 } from '@roadwatch/contracts';
 import { isAheadOfClock } from '@roadwatch/domain';
 import type { RulesConfig } from '../common/rules-config';
-import type { HeldPosition, OrderingState } from './vehicle-state';
+import { NONE, type HeldPosition, type OrderingState } from './vehicle-state';
 
 /**
  * The ordering stage: an event-time operator over one vehicle's reports, pure. It drops exact
@@ -201,7 +201,7 @@ const releaseHeldReports = (
     const fed = feedInOrder(ordering, next, positionFingerprint(next), config, sink);
     if (next === watch) watched = fed;
   }
-  if (i > 0) ordering.held = i === held.length ? [] : held.slice(i);
+  if (i > 0) ordering.held = i === held.length ? NONE : held.slice(i);
   return watched;
 };
 
@@ -216,7 +216,7 @@ const releaseLateStretches = (ordering: OrderingState, clockMs: number | null, c
   while (due < late.length && ((late[due] as HeldPosition).position.deviceTimeMs <= frontierMs || late.length - due > maxHeldReports)) due++;
   if (due === 0) return;
   sink.lateStretch(late.slice(0, due).map((h) => h.position));
-  ordering.lateHeld = due === late.length ? [] : late.slice(due);
+  ordering.lateHeld = due === late.length ? NONE : late.slice(due);
 };
 
 /** Keeps the stretch between two fed reports when it is long enough to hide data a late report may bring. */

@@ -9,7 +9,7 @@ import { countTrack, emptyCounters, reportsCounted, type QualityCounters } from 
 import { evaluateSpeeding, initialSpeedingState } from '../speeding/speeding.rule';
 import { mixString } from './ordering';
 import type { PositionRule, RuleStep } from './position-rule';
-import type { MovedGap, OfflineRuleState, QualityRuleState, RuleStates } from './vehicle-state';
+import { NONE, type MovedGap, type OfflineRuleState, type QualityRuleState, type RuleStates } from './vehicle-state';
 
 /**
  * The position rules, declared: each over its own slice of the vehicle's state, in the order
@@ -81,7 +81,7 @@ export const snapshotPhaseMs = (vehicleId: string, everyMs: number): number =>
  * counters come when a later day's report closes it.
  */
 export const qualityRule: PositionRule<QualityRuleState> = {
-  initial: () => ({ counters: emptyCounters(''), invalidRunStartMs: null, movedGaps: [], snapshot: null }),
+  initial: () => ({ counters: emptyCounters(''), invalidRunStartMs: null, movedGaps: NONE, snapshot: null }),
 
   onReport(state, report, { facts, config }) {
     const closedDays: QualityCounters[] = [];

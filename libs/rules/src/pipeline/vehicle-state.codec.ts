@@ -3,7 +3,7 @@ import type { MotionState } from '../motion/motion-model';
 import type { NightBanState } from '../night-ban/night-ban.rule';
 import type { DriftState, QualityCounters } from '../quality/data-quality.rule';
 import type { SpeedingState } from '../speeding/speeding.rule';
-import { VEHICLE_STATE_VERSION, type AcceptedPoint, type HeldPosition, type MovedGap, type QualitySnapshotMark, type VehicleIdentity, type VehicleRuleState } from './vehicle-state';
+import { NONE, VEHICLE_STATE_VERSION, type AcceptedPoint, type HeldPosition, type MovedGap, type QualitySnapshotMark, type VehicleIdentity, type VehicleRuleState } from './vehicle-state';
 
 /**
  * The vehicle state as checkpointed: `encodeVehicleState` gives the JSON value to store,
@@ -77,10 +77,10 @@ const MIGRATIONS: readonly Migration[] = [
         version: 2,
         identity: v1.identity,
         lastReceivedAtMs: v1.lastReceivedAtMs,
-        ordering: { watermarkMs: v1.watermarkMs, recent: v1.recent, held: v1.held ?? [], holes: v1.holes ?? [], lateHeld: v1.lateHeld ?? [] },
+        ordering: { watermarkMs: v1.watermarkMs, recent: v1.recent, held: v1.held ?? NONE, holes: v1.holes ?? NONE, lateHeld: v1.lateHeld ?? NONE },
         track: { lastAccepted: v1.lastAccepted, drift: v1.drift, motion: v1.motion },
         rules: {
-          quality: { counters: v1.quality, invalidRunStartMs: v1.invalidRunStartMs, movedGaps: v1.movedGaps ?? [], snapshot: v1.qualitySnapshot ?? null },
+          quality: { counters: v1.quality, invalidRunStartMs: v1.invalidRunStartMs, movedGaps: v1.movedGaps ?? NONE, snapshot: v1.qualitySnapshot ?? null },
           speeding: v1.speeding,
           fatigue: v1.fatigue,
           nightBan: v1.nightBan,

@@ -131,5 +131,12 @@ export const identityOf = (facts: VehicleFacts): VehicleIdentity => ({
   ...(facts.regionCode !== undefined ? { regionCode: facts.regionCode } : {}),
 });
 
-export const initialOrderingState = (): OrderingState => ({ watermarkMs: null, recent: [], held: [], holes: [], lateHeld: [] });
+/**
+ * The one empty list every empty list of the state starts as, or goes back to: the state's
+ * lists are replaced, never changed in place (frozen, so a change in place would throw), and a
+ * fleet of vehicles holding nothing shares it instead of four empty arrays each.
+ */
+export const NONE = Object.freeze([]) as unknown as never[];
+
+export const initialOrderingState = (): OrderingState => ({ watermarkMs: null, recent: NONE, held: NONE, holes: NONE, lateHeld: NONE });
 export const initialTrackState = (): TrackState => ({ lastAccepted: null, drift: { candidate: null }, motion: initialMotionState() });
