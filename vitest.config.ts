@@ -26,7 +26,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{libs,services}/*/{src,test}/**/*.{int,e2e}.spec.ts', 'web/test/**/*.e2e.spec.ts'],
+          // test/fuzz: schemathesis against the embedded default, ~3 minutes.
+          include: ['{libs,services}/*/{src,test}/**/*.{int,e2e}.spec.ts', 'web/test/**/*.e2e.spec.ts', 'test/fuzz/**/*.int.spec.ts'],
           ...integrationDefaults,
           fileParallelism: true,
           maxWorkers: 2,

@@ -360,6 +360,10 @@ pg_start() {
     # Settings applied only while it is down, so a running server is never restarted.
     pg_conftool "$PG_VERSION" "$PG_CLUSTER" set listen_addresses 'localhost'
     pg_conftool "$PG_VERSION" "$PG_CLUSTER" set max_connections 200
+    # Tests run in parallel, each in its own schema of partitioned tables, and drop it with
+    # CASCADE: one drop locks every partition, and the default 64 locks per transaction ran out
+    # ("out of shared memory") once alert revisions brought their own partitions.
+    pg_conftool "$PG_VERSION" "$PG_CLUSTER" set max_locks_per_transaction 256
     log "starting PostgreSQL $PG_VERSION/$PG_CLUSTER"
     pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start 9>&-
     touch "$STATE_DIR/started.postgres"

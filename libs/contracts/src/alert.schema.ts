@@ -40,7 +40,21 @@ export const alertV1 = z.object({
   severity,
   startedAtMs: epochMs,
   endedAtMs: epochMs.optional(),
+  /** When this revision was raised (device time of the report that raised it). */
   raisedAtMs: epochMs,
+  /**
+   * When the alert's first revision was raised: the same on every revision of one alert.
+   * Optional: alerts published before it existed have none (storage then keeps the earliest
+   * `raisedAtMs` it saw).
+   */
+  firstRaisedAtMs: epochMs.optional(),
+  /**
+   * Limit-type rules: the instant the limit was passed — 4 h of one driving period reached,
+   * 2 h of it at night, 8 h inside the trailing 24 h, 5 min of moving in the 02:00–05:00
+   * window (or a time-window ban's tolerance), 30 s of one speeding episode. Carried by every
+   * revision; absent on pre-warnings, other rules and older alerts.
+   */
+  limitPassedAtMs: epochMs.optional(),
   /** Traffic points (记分) where the rule gives them. */
   points: z.number().int().nonnegative().optional(),
   fineYuan: z.number().nonnegative().optional(),

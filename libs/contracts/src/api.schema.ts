@@ -151,6 +151,10 @@ export const alertItem = alertV1
     startedAtMs: true,
     endedAtMs: true,
     raisedAtMs: true,
+    /** When the alert was first raised (its revision 0); absent only on alerts stored before it was kept and never revised since. */
+    firstRaisedAtMs: true,
+    /** Limit-type violations: when the limit was passed (4 h driven, 30 s of speeding…). */
+    limitPassedAtMs: true,
     /** Chinese, shown by default. */
     summary: true,
     /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
@@ -172,6 +176,32 @@ export const alertItem = alertV1
     ack: alertAck.nullable(),
   });
 export type AlertItem = z.infer<typeof alertItem>;
+
+/** One revision of an alert as it was published: the record as it stood then. */
+export const alertRevisionItem = alertV1.pick({
+  revision: true,
+  level: true,
+  severity: true,
+  startedAtMs: true,
+  endedAtMs: true,
+  raisedAtMs: true,
+  firstRaisedAtMs: true,
+  limitPassedAtMs: true,
+  summary: true,
+  summaryEn: true,
+  points: true,
+  fineYuan: true,
+  latitudeDeg: true,
+  longitudeDeg: true,
+});
+export type AlertRevisionItem = z.infer<typeof alertRevisionItem>;
+
+/**
+ * `GET /v1/alerts/:alertId/revisions`: every revision stored, oldest first. An alert stored
+ * before revisions were kept lists its one stored (latest) revision.
+ */
+export const alertRevisionsResponse = z.object({ alertId: alertV1.shape.alertId, items: z.array(alertRevisionItem) });
+export type AlertRevisionsResponse = z.infer<typeof alertRevisionsResponse>;
 
 /** `POST /v1/alerts/:alertId/ack` */
 export const ackAlertRequest = z.object({ comment: freeText().min(1).max(2000) });

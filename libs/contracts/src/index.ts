@@ -16,5 +16,7 @@ export * from './api.schema';
 export * from './vehicle-registry.schema';
 export * from './registry-admin.schema';
 export * from './relay.schema';
+export * from './api-query.schema';
+export * from './api-routes';
 export * from './safe-string';
 export * from './string-paths';

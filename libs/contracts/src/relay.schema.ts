@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { safeString } from './safe-string';
-import { epochMs, vehicleClass } from './common.schema';
+import { epochMs, requestDate, vehicleClass } from './common.schema';
 import { localDate } from './quality.schema';
 import { chinaLatitudeDeg, chinaLongitudeDeg, withPlace } from './registry-admin.schema';
 
@@ -14,11 +14,8 @@ import { chinaLatitudeDeg, chinaLongitudeDeg, withPlace } from './registry-admin
 /** The classes the 02:00–05:00 rule applies to (libs/rules `nightBan` busClasses and tripClasses), the only ones registered. */
 export const RELAY_VEHICLE_CLASSES = ['long_distance_bus', 'tour_coach'] as const satisfies readonly z.infer<typeof vehicleClass>[];
 
-/** A calendar date that exists (2026-02-30 does not). */
-export const nightDate = localDate.refine((s) => {
-  const day = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === s;
-}, 'not a calendar date');
+/** A calendar date that exists (2026-02-30 does not), within 2000–2100 (0000-01-01 is refused, not sent to SQL). */
+export const nightDate = requestDate;
 
 /** A driver: the registry's driver id or the name, as the company knows them. */
 const driver = safeString().trim().min(1).max(100);

@@ -7,3 +7,5 @@ export * from './vehicle-registry-file';
 export * from './reloader';
 export * from './http-hardening';
 export * from './rate-limit';
+export * from './openapi';
+export * from './http-exceptions';

@@ -1,33 +1,54 @@
 import type { AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
 import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
-import { chunked, latestByKey, msToTs, toColumns } from './sql';
+import { chunked, inTransaction, latestByKey, msToTs, toColumns } from './sql';
 
 const COLUMNS = [
   'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
   'ended_at', 'raised_at', 'points', 'fine_yuan', 'summary', 'summary_en', 'details', 'evidence', 'latitude_deg', 'longitude_deg',
-  'received_late_by_ms',
+  'received_late_by_ms', 'first_raised_at', 'limit_passed_at',
 ] as const;
 const TYPES = ['text', 'float8', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4',
-  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int8'] as const;
+  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int8', 'float8', 'float8'] as const;
 const NAMES = COLUMNS.map((_, i) => `c${i}`);
 const EXPR: Record<string, (n: string) => string> = {
-  started_at: msToTs, ended_at: msToTs, raised_at: msToTs, details: (n) => `${n}::jsonb`, evidence: (n) => `${n}::jsonb`,
+  started_at: msToTs, ended_at: msToTs, raised_at: msToTs, first_raised_at: msToTs, limit_passed_at: msToTs,
+  details: (n) => `${n}::jsonb`, evidence: (n) => `${n}::jsonb`,
 };
-const UPDATABLE = COLUMNS.filter((c) => c !== 'alert_id' && c !== 'started_at');
+const NEWER = 'alerts.revision < EXCLUDED.revision';
+/** What a stored alert takes from an incoming revision: the newer revision's value, with two exceptions. */
+const SET: Record<string, string> = Object.fromEntries(
+  COLUMNS.filter((c) => c !== 'alert_id' && c !== 'started_at').map((c) => [c, `CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE alerts.${c} END`]),
+);
+// First raised: the earliest any revision said, whatever order they came in (LEAST skips NULLs).
+SET['first_raised_at'] = 'LEAST(alerts.first_raised_at, EXCLUDED.first_raised_at)';
+// The limit instant is the alert's, not the revision's: a revision without it (an older producer) keeps it.
+SET['limit_passed_at'] = `CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.limit_passed_at, alerts.limit_passed_at) ELSE COALESCE(alerts.limit_passed_at, EXCLUDED.limit_passed_at) END`;
 
-// A later revision replaces the row; an earlier or equal one (re-delivery, reordering) is ignored.
+// A later revision replaces the row; an earlier or equal one (re-delivery, reordering) changes
+// nothing but an earlier first-raised time.
 const UPSERT_SQL = `INSERT INTO alerts (${COLUMNS.join(', ')})
 SELECT ${COLUMNS.map((c, i) => (EXPR[c] ? EXPR[c](NAMES[i] as string) : NAMES[i])).join(', ')}
 FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${NAMES.join(', ')})
-ON CONFLICT (alert_id, started_at) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, stored_at = now()
-WHERE alerts.revision < EXCLUDED.revision`;
+ON CONFLICT (alert_id, started_at) DO UPDATE SET ${Object.entries(SET).map(([c, value]) => `${c} = ${value}`).join(', ')}, stored_at = now()
+WHERE ${NEWER} OR EXCLUDED.first_raised_at < alerts.first_raised_at OR (alerts.first_raised_at IS NULL AND EXCLUDED.first_raised_at IS NOT NULL)
+  OR (alerts.limit_passed_at IS NULL AND EXCLUDED.limit_passed_at IS NOT NULL)`;
+
+// Every revision once: the message as received, keyed by (alert, start, revision).
+const INSERT_REVISIONS_SQL = `INSERT INTO alert_revisions (alert_id, started_at, revision, vehicle_id, raised_at, alert)
+SELECT c0, ${msToTs('c1')}, c2, c3, ${msToTs('c4')}, c5::jsonb
+FROM unnest($1::text[], $2::float8[], $3::int4[], $4::text[], $5::float8[], $6::text[]) AS u(c0, c1, c2, c3, c4, c5)
+ON CONFLICT DO NOTHING`;
+const revisionRowOf = (a: AlertV1): unknown[] => [a.alertId, a.startedAtMs, a.revision, a.vehicleId, a.raisedAtMs, JSON.stringify(a)];
+
+/** The first-raised time a revision vouches for: its own field, else (older producers) its raising. */
+const firstRaisedOf = (a: AlertV1): number => a.firstRaisedAtMs ?? a.raisedAtMs;
 
 const rowOf = (a: AlertV1): unknown[] => [
   a.alertId, a.startedAtMs, a.revision, a.vehicleId, a.plate ?? null, a.companyId ?? null, a.regionCode ?? null, a.driverId ?? null,
   a.rule, a.level, a.severity, a.endedAtMs ?? null, a.raisedAtMs, a.points ?? null, a.fineYuan ?? null, a.summary, a.summaryEn ?? null,
   JSON.stringify(a.details ?? {}), JSON.stringify(a.evidence ?? {}), a.latitudeDeg ?? null, a.longitudeDeg ?? null,
-  a.receivedLateByMs ?? null,
+  a.receivedLateByMs ?? null, firstRaisedOf(a), a.limitPassedAtMs ?? null,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
@@ -48,6 +69,8 @@ const alertOf = (r: any): AlertV1 => {
   if (r.latitude_deg !== null) a.latitudeDeg = r.latitude_deg;
   if (r.longitude_deg !== null) a.longitudeDeg = r.longitude_deg;
   if (r.received_late_by_ms !== null && r.received_late_by_ms !== undefined) a.receivedLateByMs = Number(r.received_late_by_ms);
+  if (r.first_raised_at != null) a.firstRaisedAtMs = (r.first_raised_at as Date).getTime();
+  if (r.limit_passed_at != null) a.limitPassedAtMs = (r.limit_passed_at as Date).getTime();
   return a;
 };
 
@@ -107,13 +130,47 @@ const storedAlertOf = (r: any): StoredAlert => {
 export class AlertRepository {
   constructor(private readonly pool: StoragePool) {}
 
-  /** Inserts new alerts and applies newer revisions; returns rows inserted or updated. */
+  /**
+   * Keeps every revision (once each) and makes the alerts row the highest revision, with the
+   * earliest first-raised time of any revision seen; returns alerts rows inserted or updated.
+   */
   async upsertMany(alerts: readonly AlertV1[]): Promise<number> {
-    // The highest revision per alert.
-    const newest = latestByKey(alerts, (a) => `${a.alertId}\u0000${a.startedAtMs}`, (a, kept) => a.revision > kept.revision);
+    const keyOf = (a: AlertV1): string => `${a.alertId}\u0000${a.startedAtMs}`;
+    const revisions = latestByKey(alerts, (a) => `${keyOf(a)}\u0000${a.revision}`, () => false);
+    // The highest revision per alert, carrying the earliest first-raised time of the batch.
+    const earliest = new Map<string, number>();
+    for (const a of alerts) earliest.set(keyOf(a), Math.min(earliest.get(keyOf(a)) ?? Infinity, firstRaisedOf(a)));
+    const newest = latestByKey(alerts, keyOf, (a, kept) => a.revision > kept.revision).map((a) => ({ ...a, firstRaisedAtMs: earliest.get(keyOf(a)) as number }));
     let changed = 0;
-    for (const batch of chunked(newest, 2_000)) changed += (await this.pool.query(UPSERT_SQL, toColumns(batch, COLUMNS.length, rowOf))).rowCount ?? 0;
+    for (const batch of chunked(newest, 2_000)) {
+      changed += await inTransaction(this.pool, async (client) => {
+        // An alert's row and its history are written together.
+        const keys = new Set(batch.map(keyOf));
+        const history = revisions.filter((r) => keys.has(keyOf(r)));
+        for (const part of chunked(history, 2_000)) await client.query(INSERT_REVISIONS_SQL, toColumns(part, 6, revisionRowOf));
+        return (await client.query(UPSERT_SQL, toColumns(batch, COLUMNS.length, rowOf))).rowCount ?? 0;
+      });
+    }
     return changed;
+  }
+
+  /**
+   * Every stored revision of one alert, oldest first, as published; empty when the alert does
+   * not exist or the scope does not admit it (the same scope as `get`).
+   */
+  async revisions(alertId: string, scope?: OwnerScope): Promise<AlertV1[]> {
+    const params: unknown[] = [alertId];
+    const { rows } = await this.pool.query<{ alert: AlertV1 }>(
+      `SELECT r.alert FROM alert_revisions r
+       WHERE r.alert_id = $1 AND (r.alert_id, r.started_at) IN (
+         SELECT a.alert_id, a.started_at FROM alerts a
+         LEFT JOIN vehicles v ON v.vehicle_id = a.vehicle_id
+         LEFT JOIN companies c ON c.company_id = v.company_id
+         WHERE a.alert_id = $1 AND ${ownerScopeSql(scope, OWNER, params)})
+       ORDER BY r.started_at, r.revision`,
+      params,
+    );
+    return rows.map((r) => r.alert);
   }
 
   /** Newest first; every filter optional, the scope always applied. */

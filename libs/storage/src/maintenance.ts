@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assertIdentifier, type StoragePool } from './pool';
-import { readMeta, type StorageMode } from './migrate';
+import { presentSeries, readMeta, type StorageMode } from './migrate';
 import { SERIES } from './settings';
 
 export interface MaintenanceOptions {
@@ -57,6 +57,7 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
   try {
     const meta = await readMeta(client);
     const { settings } = meta;
+    const series = await presentSeries(client, schema);
     const report: MaintenanceReport = {
       mode: meta.mode, schedulerRunning: false, refreshedDaily: false, compressedChunks: 0, droppedChunks: 0, createdPartitions: 0, droppedPartitions: 0,
       droppedQualityDays: 0,
@@ -88,16 +89,16 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
       await client.query(`CALL refresh_continuous_aggregate('${schema}.vehicle_daily', ${start}, NULL)`);
       report.refreshedDaily = true;
 
-      for (const series of SERIES) {
-        const table = `${schema}.${series.table}`;
-        const s = settings[series.key];
+      for (const { table: name, key } of series) {
+        const table = `${schema}.${name}`;
+        const s = settings[key];
         const dropped = await client.query('SELECT drop_chunks($1::regclass, older_than => $2::interval)', [table, s.retention]);
         report.droppedChunks += dropped.rowCount ?? 0;
         const compressed = await client.query(
           `SELECT compress_chunk(format('%I.%I', chunk_schema, chunk_name)::regclass, if_not_compressed => true)
            FROM timescaledb_information.chunks
            WHERE hypertable_schema = $1 AND hypertable_name = $2 AND NOT is_compressed AND range_end < now() - $3::interval`,
-          [schema, series.table, s.compressAfter],
+          [schema, name, s.compressAfter],
         );
         report.compressedChunks += compressed.rowCount ?? 0;
       }
@@ -106,9 +107,9 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
 
     const before = await countPartitions(client, schema);
     let dropped = 0;
-    for (const series of SERIES) {
-      const table = `${schema}.${series.table}`;
-      const s = settings[series.key];
+    for (const { table: name, key } of series) {
+      const table = `${schema}.${name}`;
+      const s = settings[key];
       if (meta.partmanSchema) {
         const partman = assertIdentifier(meta.partmanSchema);
         // Creates ahead and drops by part_config.retention; the report gives the net change.

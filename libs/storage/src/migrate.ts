@@ -209,13 +209,25 @@ export async function migrate(pool: StoragePool, options: MigrateOptions = {}): 
   }
 }
 
+/**
+ * The time series whose table the schema has: one migrated with an older set of migrations
+ * (a test's, or a deployment's before 0011) lacks the later ones.
+ */
+export async function presentSeries(client: pg.PoolClient, schema: string): Promise<Array<(typeof SERIES)[number]>> {
+  const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass(u.t)::text AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY u.i', [
+    SERIES.map((series) => `${schema}.${series.table}`),
+  ]);
+  return SERIES.filter((_, i) => rows[i]?.t != null);
+}
+
 /** Policies are idempotent: removed and added again, so changed settings take effect. */
 async function configureTimescale(client: pg.PoolClient, schema: string, settings: StorageSettings): Promise<void> {
+  const series = await presentSeries(client, schema);
   await client.query('BEGIN');
   try {
-    for (const series of SERIES) {
-      const table = `${schema}.${series.table}`;
-      const s = settings[series.key];
+    for (const { table: name, key } of series) {
+      const table = `${schema}.${name}`;
+      const s = settings[key];
       await client.query('SELECT set_chunk_time_interval($1::regclass, $2::interval)', [table, s.chunkInterval]);
       await client.query('SELECT remove_compression_policy($1::regclass, if_exists => true)', [table]);
       await client.query('SELECT add_compression_policy($1::regclass, compress_after => $2::interval)', [table, s.compressAfter]);
@@ -237,7 +249,7 @@ async function configureTimescale(client: pg.PoolClient, schema: string, setting
 }
 
 async function configurePartitions(client: pg.PoolClient, schema: string, settings: StorageSettings, partmanSchema: string | null): Promise<void> {
-  for (const series of SERIES) {
+  for (const series of await presentSeries(client, schema)) {
     const table = `${schema}.${series.table}`;
     const s = settings[series.key];
     await client.query('BEGIN');

@@ -178,6 +178,12 @@ export class RegistryRepository {
     );
   }
 
+  /** The vehicle registered under a plate and colour (unique in `vehicles`), if any. */
+  async vehicleIdOfPlate(plate: string, plateColour: number): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ vehicle_id: string }>('SELECT vehicle_id FROM vehicles WHERE plate = $1 AND plate_colour = $2', [plate, plateColour]);
+    return rows[0]?.vehicle_id;
+  }
+
   async upsertVehicle(v: VehicleRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, owner_name, transport_cert_no, route_km,

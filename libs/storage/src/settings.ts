@@ -48,4 +48,6 @@ export const SERIES = [
   { table: 'positions', timeColumn: 'device_time', key: 'positions' },
   { table: 'wim_measurements', timeColumn: 'measured_at', key: 'wimMeasurements' },
   { table: 'alerts', timeColumn: 'started_at', key: 'alerts' },
+  // Every revision of an alert: chunked, compressed and expired with the alerts.
+  { table: 'alert_revisions', timeColumn: 'started_at', key: 'alerts' },
 ] as const;

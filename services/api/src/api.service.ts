@@ -128,7 +128,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];
-  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops });
+  const app = await createApiHttpApp(ctx, { staticDir: options.staticDir, allowedOrigins, trustProxyHops: options.trustProxyHops, logger });
   await app.init();
   const httpServer = app.getHttpServer() as HttpServer;
   const io = new Server(httpServer, {

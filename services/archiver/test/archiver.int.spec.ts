@@ -149,7 +149,7 @@ describe('archiver on the embedded TimescaleDB over the in-process bus', () => {
   it('archives the same pipeline into hypertables, exactly once', async () => {
     await runArchiveScenario(bus, pool, latest);
     const hypertables = await pool.query<{ hypertable_name: string }>(`SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`);
-    expect(hypertables.rows.map((r) => r.hypertable_name)).toEqual(['alerts', 'positions', 'wim_measurements']);
+    expect(hypertables.rows.map((r) => r.hypertable_name)).toEqual(['alert_revisions', 'alerts', 'positions', 'wim_measurements']);
   });
 
   it('runs the maintenance the missing job scheduler would: the continuous aggregate is refreshed', async () => {

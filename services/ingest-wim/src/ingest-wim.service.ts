@@ -64,7 +64,7 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
       throttled.inc({ station: stationId });
       logger.warn({ stationId }, 'WIM station over its per-minute budget: 429');
     },
-  });
+  }, logger);
   await app.listen(options.httpPort, options.httpHost ?? '127.0.0.1');
 
   const subscription: Subscription = await bus.subscribe({

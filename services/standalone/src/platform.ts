@@ -84,7 +84,9 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
 
 /** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */
 const startEmbeddedStorage = async (config: StandaloneConfig, logger: Logger, closers: Array<() => Promise<void>>): Promise<StoragePool> => {
-  const database: EmbeddedTimescale = await startEmbeddedTimescale({ dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale') });
+  // Served on a Unix socket in the data folder (this OS user only), never on a TCP port: the
+  // embedded server accepts any user name and password.
+  const database: EmbeddedTimescale = await startEmbeddedTimescale({ dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale'), socketDir: join(config.ROADWATCH_DATA_DIR, 'run') });
   closers.push(() => database.stop());
   const pool = createPool(database.url, { embedded: true, application: 'roadwatch-standalone' });
   closers.push(() => pool.end());

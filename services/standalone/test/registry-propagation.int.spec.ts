@@ -89,23 +89,31 @@ describe('registry changes through the admin REST reach the detector and the gat
     expect(speeding.details).not.toHaveProperty('registered', false);
   });
 
-  it('a 接驳运输 relay registered through the API by the company exempts its bus from the 02:00–05:00 rule that night; the bus without one is a violation', async () => {
+  it('a 接驳运输 relay for last night, refused to the company (tonight on only) and registered through the API by the authority, exempts its bus from the 02:00–05:00 rule that night; the bus without one is a violation', async () => {
     // Long-distance buses on a 420 km route (route_km is not part of the admin vehicle body: written to the table and reloaded).
     const buses = [{ vehicleId: '鄂A80001:1', plate: '鄂A80001' }, { vehicleId: '鄂A80002:1', plate: '鄂A80002' }];
     const registryRepository = new RegistryRepository(pool);
     for (const b of buses) await registryRepository.upsertVehicle({ ...b, plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'company-1', routeKm: 420 });
     await platform.registry.reload();
     const now = Date.now();
-    // Yesterday's night: over at any time of day, and still open to registration.
+    // Yesterday's night: over at any time of day.
     const night = chinaDateOf(now - DAY_MS);
     const twoAm = chinaMidnightMs(now - DAY_MS) + 2 * HOUR_MS;
-    const signIn = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'company1', password: 'company1' }) });
-    const companyToken = ((await signIn.json()) as { token: string }).token;
-    const registered = await fetch(`${platform.api.url}/v1/relays`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${companyToken}` },
-      body: JSON.stringify({ vehicleId: buses[0]!.vehicleId, nightDate: night, relayPoint: '孝感服务区', handingOverDriver: '张三', takingOverDriver: '李四' }),
-    });
+    const tokenOf = async (username: string): Promise<string> => {
+      const signIn = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
+      return ((await signIn.json()) as { token: string }).token;
+    };
+    const register = (token: string) =>
+      fetch(`${platform.api.url}/v1/relays`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ vehicleId: buses[0]!.vehicleId, nightDate: night, relayPoint: '孝感服务区', handingOverDriver: '张三', takingOverDriver: '李四' }),
+      });
+    // A company registers from tonight on; a past night (back-filled data) is the authority's to register.
+    const refused = await register(await tokenOf('company1'));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { issues: Array<{ field: string }> }).issues.map((i) => i.field)).toEqual(['body.nightDate']);
+    const registered = await register(await tokenOf('admin'));
     expect(registered.status).toBe(201);
     // The API's change notice reloads the detector's relays (the period is an hour).
     await waitFor(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, 'the relay in the detector\'s registry');

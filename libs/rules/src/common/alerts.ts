@@ -22,6 +22,10 @@ export interface AlertDraft {
   startedAtMs: number;
   endedAtMs?: number;
   raisedAtMs: number;
+  /** When revision 0 was raised; defaults to `raisedAtMs` on revision 0 (a later revision must say). */
+  firstRaisedAtMs?: number;
+  /** The instant the rule's limit was passed (limit-type violations). */
+  limitPassedAtMs?: number;
   driverId?: string;
   points?: number;
   fineYuan?: number;
@@ -73,6 +77,9 @@ export const buildAlert = (facts: VehicleFacts, draft: AlertDraft): AlertV1 => {
   const driverId = draft.driverId ?? driverIdOfSubject(draft.subject);
   if (driverId) alert.driverId = driverId;
   if (draft.endedAtMs !== undefined) alert.endedAtMs = int(draft.endedAtMs);
+  const firstRaisedAtMs = draft.firstRaisedAtMs ?? (alert.revision === 0 ? draft.raisedAtMs : undefined);
+  if (firstRaisedAtMs !== undefined) alert.firstRaisedAtMs = int(firstRaisedAtMs);
+  if (draft.limitPassedAtMs !== undefined) alert.limitPassedAtMs = int(draft.limitPassedAtMs);
   if (draft.points !== undefined) alert.points = draft.points;
   if (draft.fineYuan !== undefined) alert.fineYuan = draft.fineYuan;
   if (draft.latitudeDeg !== undefined) alert.latitudeDeg = draft.latitudeDeg;

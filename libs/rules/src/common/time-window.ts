@@ -79,3 +79,20 @@ export const dailyWindowOverlapMs = (fromMs: number, toMs: number, start: string
 
 /** Local date (YYYY-MM-DD) of an instant, memoised by its local midnight. */
 export const localDateOf = (epochMs: number): string => localDateOfMidnight(chinaMidnightMs(epochMs));
+
+/**
+ * The instant at which the time spent inside the daily window since `fromMs` reaches
+ * `targetMs`, looking no further than `toMs`; undefined when it is not reached by then.
+ * (The 2 h of night driving inside one driving period, counted from the period's start.)
+ */
+export const instantWindowTimeReaches = (fromMs: number, toMs: number, start: string, end: string, targetMs: number): number | undefined => {
+  let spentMs = 0;
+  for (const w of windowOccurrences(fromMs, toMs, start, end)) {
+    const enteredMs = Math.max(fromMs, w.startMs);
+    const insideMs = Math.min(toMs, w.endMs) - enteredMs;
+    if (insideMs <= 0) continue;
+    if (spentMs + insideMs >= targetMs) return enteredMs + (targetMs - spentMs);
+    spentMs += insideMs;
+  }
+  return undefined;
+};

@@ -2,7 +2,7 @@ import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, driverIdOfSubject, formatDuration, formatDurationZh, type EvidencePosition } from '../common/alerts';
 import type { RulesConfig } from '../common/rules-config';
-import { dailyWindowOverlapMs } from '../common/time-window';
+import { dailyWindowOverlapMs, instantWindowTimeReaches } from '../common/time-window';
 import {
   addDrivingInterval,
   closePeriodIfRested,
@@ -46,6 +46,12 @@ export interface FatigueSubjectState {
   continuousViolated: boolean;
   nightPrewarned: boolean;
   nightViolated: boolean;
+  /**
+   * When the period's continuous / night violation was first raised, for the revision that
+   * closes it. Absent in checkpoints written before they were kept.
+   */
+  continuousRaisedAtMs?: number | null;
+  nightRaisedAtMs?: number | null;
   dailyPhase: 'below' | 'prewarned' | 'violated';
   terminalAlarms: TerminalAlarmEvidence;
 }
@@ -115,6 +121,7 @@ export const evaluateFatigue = (
     if (sub.continuousViolated) {
       outputs.push(buildAlert(facts, {
         ...common, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation',
+        limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config), ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
         ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
         details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
         evidence: sub.periodStart ? [sub.periodStart] : [],
@@ -122,8 +129,10 @@ export const evaluateFatigue = (
     }
     if (sub.nightViolated) {
       const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
+      const limitPassedAtMs = nightLimitPassedAtMs(closed.startMs, closed.endMs, config);
       outputs.push(buildAlert(facts, {
         ...common, rule: 'fatigue_night', level: 'violation', severity: 'major',
+        ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}), ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
         ...nightViolationText(nightMs, cfg.nightLimitMs, true),
         details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
         evidence: sub.periodStart ? [sub.periodStart] : [],
@@ -137,6 +146,8 @@ export const evaluateFatigue = (
       continuousViolated: false,
       nightPrewarned: false,
       nightViolated: false,
+      continuousRaisedAtMs: null,
+      nightRaisedAtMs: null,
       terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
     };
   };
@@ -153,7 +164,7 @@ export const evaluateFatigue = (
     sub = { ...sub, period: added.state };
     if (added.started) sub.periodStart = { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh };
     sub = recordAlarmBits(sub, position);
-    sub = measure(facts, key, sub, nowMs, nowEvidence, config, outputs);
+    sub = measure(facts, key, sub, interval.startMs, nowMs, nowEvidence, config, outputs);
     subjects[key] = sub;
   } else if (subjects[event.subject]?.period.periodStartMs != null) {
     subjects[event.subject] = recordAlarmBits(subjects[event.subject] as FatigueSubjectState, position);
@@ -207,10 +218,36 @@ const continuousPenalty = (facts: VehicleFacts, config: RulesConfig): { severity
   };
 };
 
+/** A driving period counts all of its time as driving: 4 h of it are reached 4 h after its start. */
+const continuousLimitPassedAtMs = (periodStartMs: number, config: RulesConfig): number => periodStartMs + config.fatigue.continuousLimitMs;
+
+/** The instant the night part of the period [startMs, endMs] reached the night limit. */
+const nightLimitPassedAtMs = (periodStartMs: number, endMs: number, config: RulesConfig): number | undefined =>
+  instantWindowTimeReaches(periodStartMs, endMs, config.fatigue.nightStart, config.fatigue.nightEnd, config.fatigue.nightLimitMs);
+
+/**
+ * The first millisecond at which the trailing-24-h driving time reached the daily limit, in
+ * the driving that ended at `nowMs` (from `drivingSinceMs`). While the head drives the total
+ * never falls (it gains what the tail may lose), so a bisection over the interval is exact.
+ */
+const dailyLimitPassedAtMs = (sub: FatigueSubjectState, drivingSinceMs: number, nowMs: number, cfg: RulesConfig['fatigue']): number => {
+  const totalAt = (t: number): number => trailingDrivingMs({ ...sub, period: { ...sub.period, lastDrivingEndMs: t } }, t, cfg.dailyWindowMs);
+  let lo = Math.max(drivingSinceMs, sub.period.periodStartMs ?? drivingSinceMs);
+  let hi = nowMs;
+  if (totalAt(lo) >= cfg.dailyLimitMs) return lo;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (totalAt(mid) >= cfg.dailyLimitMs) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+};
+
 const measure = (
   facts: VehicleFacts,
   key: string,
   input: FatigueSubjectState,
+  drivingSinceMs: number,
   nowMs: number,
   nowEvidence: EvidencePosition,
   config: RulesConfig,
@@ -230,8 +267,10 @@ const measure = (
   if (drivingMs > cfg.continuousLimitMs && !sub.continuousViolated) {
     sub.continuousViolated = true;
     sub.continuousPrewarned = true;
+    sub.continuousRaisedAtMs = nowMs;
     outputs.push(buildAlert(facts, {
       ...base, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation', windowKey: periodStartMs, endedAtMs: nowMs,
+      limitPassedAtMs: continuousLimitPassedAtMs(periodStartMs, config),
       ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false),
       details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
     }));
@@ -255,8 +294,11 @@ const measure = (
     if (nightMs > cfg.nightLimitMs && !sub.nightViolated) {
       sub.nightViolated = true;
       sub.nightPrewarned = true;
+      sub.nightRaisedAtMs = nowMs;
+      const limitPassedAtMs = nightLimitPassedAtMs(periodStartMs, sub.period.lastDrivingEndMs as number, config);
       outputs.push(buildAlert(facts, {
         ...base, rule: 'fatigue_night', level: 'violation', severity: 'major', windowKey: periodStartMs, endedAtMs: nowMs,
+        ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
         ...nightViolationText(nightMs, cfg.nightLimitMs, false),
         details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, nightStart: cfg.nightStart, nightEnd: cfg.nightEnd, terminalAlarms: sub.terminalAlarms },
       }));
@@ -282,6 +324,7 @@ const measure = (
     sub.dailyPhase = 'violated';
     outputs.push(buildAlert(facts, {
       ...dailyBase, endedAtMs: nowMs, rule: 'fatigue_daily', level: 'violation', severity: 'major',
+      limitPassedAtMs: dailyLimitPassedAtMs(sub, drivingSinceMs, nowMs, cfg),
       summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）`,
       summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
       details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },

@@ -218,3 +218,65 @@ describe('fatigue — > 8 h driving in the trailing 24 h (RULES.md §2, §8)', (
     expect(new Set(v.map((a) => a.alertId)).size).toBe(2);
   });
 });
+
+describe('fatigue — when the limit was passed and when the alert was first raised (issue #10 item 6)', () => {
+  const all = (alerts: Array<AlertV1 & { at: number }>, rule: AlertV1['rule']) => alerts.filter((a) => a.rule === rule && a.level === 'violation');
+
+  it('continuous: the instant 4 h of driving were reached, exact, on the raising and the closing revision', () => {
+    // Reports every 47 s, so no report lands on 4 h: the violation is raised at the first report past it.
+    const start = Track.at(2026, 11, 23, 8);
+    const t = start.report(60);
+    const startMs = t.timeMs;
+    t.intervalMs = 47 * S;
+    t.drive(4 * H + 5 * MIN).stopFor(25 * MIN).drive(10 * MIN);
+    const [raised, closed, ...more] = all(run(truck, t.positions), 'fatigue_continuous');
+    expect(more).toHaveLength(0);
+    expect(raised?.revision).toBe(0);
+    expect(raised?.limitPassedAtMs).toBe(startMs + 4 * H);
+    expect(raised?.raisedAtMs).toBeGreaterThan(startMs + 4 * H);
+    expect(raised?.raisedAtMs).toBeLessThan(startMs + 4 * H + 47 * S);
+    expect(raised?.firstRaisedAtMs).toBe(raised?.raisedAtMs);
+    // The period's final record keeps both instants; only its own raising time moves on.
+    expect(closed).toMatchObject({ revision: 1, limitPassedAtMs: startMs + 4 * H, firstRaisedAtMs: raised?.raisedAtMs });
+    expect(closed?.raisedAtMs).toBeGreaterThan(raised?.raisedAtMs as number);
+  });
+
+  it('continuous: a short stop counts as driving, so the limit instant is still 4 h after the period began', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60);
+    const startMs = t.timeMs;
+    t.drive(2 * H).stopFor(15 * MIN).drive(2 * H);
+    const [raised] = all(run(truck, t.positions), 'fatigue_continuous');
+    expect(raised?.limitPassedAtMs).toBe(startMs + 4 * H);
+  });
+
+  it('night: the instant the period had 2 h inside 22:00–06:00 (00:00 for a bus driving from 21:10)', () => {
+    const t = Track.at(2026, 11, 23, 21, 10).report(60);
+    t.intervalMs = 53 * S;
+    t.drive(3 * H);
+    const [raised] = all(run(bus, t.positions), 'fatigue_night');
+    expect(raised?.limitPassedAtMs).toBe(Track.at(2026, 11, 24, 0).timeMs);
+    expect(raised?.raisedAtMs).toBeGreaterThan(raised?.limitPassedAtMs as number);
+  });
+
+  it('24 h: the instant the trailing 24 h held 8 h of driving, exact, between two reports', () => {
+    // Three periods under 4 h, rests of 1 h: 3 h 50 + 3 h 50 = 7 h 40, then 20 min more.
+    const t = Track.at(2026, 11, 23, 0).report(60);
+    t.intervalMs = 41 * S;
+    t.drive(3 * H + 50 * MIN).stopFor(1 * H).drive(3 * H + 50 * MIN).stopFor(1 * H);
+    const thirdStartMs = t.timeMs;
+    t.drive(1 * H);
+    const alerts = run(truck, t.positions);
+    expect(all(alerts, 'fatigue_continuous')).toHaveLength(0);
+    const [daily] = all(alerts, 'fatigue_daily');
+    // Each rest is a full hour, so each period is 3 h 50 from its first to its last moving report.
+    expect(daily?.limitPassedAtMs).toBe(thirdStartMs + 20 * MIN);
+    expect(daily?.firstRaisedAtMs).toBe(daily?.raisedAtMs);
+  });
+
+  it('pre-warnings carry the first-raised time but no limit instant', () => {
+    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H + 45 * MIN);
+    const [pre] = of(run(truck, t.positions), 'fatigue_continuous', 'prewarning');
+    expect(pre?.firstRaisedAtMs).toBe(pre?.raisedAtMs);
+    expect(pre).not.toHaveProperty('limitPassedAtMs');
+  });
+});

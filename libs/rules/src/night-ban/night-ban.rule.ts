@@ -136,6 +136,7 @@ export const evaluateNightBan = (
         outputs.push(buildAlert(facts, {
           rule: 'night_ban_2_5', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: night.date,
           startedAtMs: night.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs,
+          limitPassedAtMs: r.crossed.crossingMs,
           ...(position.driverId ? { driverId: position.driverId } : {}),
           summary: `夜间禁行：${formatClockRangeZh(cfg.windowStart, cfg.windowEnd)}运行${formatDurationZh(night.movingMs)}（${night.date}夜间，容许${formatDurationZh(cfg.toleranceMs)}），未登记接驳运输`,
           summaryEn: `Moving ${formatDuration(night.movingMs)} between ${cfg.windowStart} and ${cfg.windowEnd} on the night of ${night.date} (tolerance ${formatDuration(cfg.toleranceMs)}), no relay registered`,
@@ -189,7 +190,7 @@ const banAlert = (
 ): AlertV1 =>
   buildAlert(facts, {
     rule: 'time_window_ban', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: `${ban.id}:${t.date}`,
-    startedAtMs: t.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs,
+    startedAtMs: t.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs, limitPassedAtMs: crossingMs,
     ...(position.driverId ? { driverId: position.driverId } : {}),
     summary: `限时禁行：${formatClockRangeZh(ban.start, ban.end)}内在${ban.roadClasses.map((c) => roadClassZh[c]).join('、')}上行驶${formatDurationZh(t.movingMs)}${ban.description ? `（${ban.description}）` : ''}`,
     summaryEn: `Moving ${formatDuration(t.movingMs)} on ${ban.roadClasses.join('/')} during the ban ${ban.start}–${ban.end}${ban.description ? ` (${ban.description})` : ''}`,

@@ -43,6 +43,8 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
     expect(alerts[0]).toMatchObject({ rule: 'night_ban_2_5', level: 'violation', startedAtMs: night(2).timeMs });
     expect(alerts[0]?.details).toMatchObject({ nightDate: '2026-11-24', movingInWindowMs: 5 * MIN + 30 * S, exceededAtMs: night(2, 5).timeMs });
     expect(alerts[0]?.alertId).toContain('2026-11-24');
+    // The contract's limit instant is the 5 min reached, not the report that showed it.
+    expect(alerts[0]).toMatchObject({ limitPassedAtMs: night(2, 5).timeMs, raisedAtMs: night(2, 5, 30).timeMs, firstRaisedAtMs: night(2, 5, 30).timeMs });
     expect(alerts[0]?.summary).toMatch(/^夜间禁行：凌晨2时至5时运行5分钟30秒（2026-11-24夜间，容许.+），未登记接驳运输$/);
     expect(alerts[0]?.summaryEn).toMatch(/^Moving 0 h 05 min 30 s between 02:00 and 05:00 on the night of 2026-11-24 /);
   });

@@ -122,6 +122,8 @@ export interface SpeedingEpisode {
   revision: number;
   /** What the last emitted revision said, to tell whether the next one is worth sending. */
   emitted?: EmittedRevision | null;
+  /** Device time of the report that raised revision 0 (absent in checkpoints written before it was kept). */
+  firstRaisedAtMs?: number;
   driverId?: string;
 }
 
@@ -161,7 +163,7 @@ export const evaluateSpeeding = (
   if (episode && t - episode.lastMs > cfg.maxReportSpacingMs) {
     if (episode.revision >= 0) {
       const closed = { ...episode, revision: episode.revision + 1 };
-      outputs.push(episodeAlert(facts, closed, speedingBand(facts, closed.peakLimit.roadClass, closed.peak.excess, config), t, true));
+      outputs.push(episodeAlert(facts, closed, speedingBand(facts, closed.peakLimit.roadClass, closed.peak.excess, config), t, true, config));
     }
     episode = null;
   }
@@ -204,13 +206,18 @@ export const evaluateSpeeding = (
     t - last.atMs >= cfg.revisionMinIntervalMs;
   if (!due) return { state: { episode }, outputs };
 
-  episode = { ...episode, revision: episode.revision + 1, emitted: { atMs: t, peakExcessKmh, points: band.points, band: band.label } };
-  outputs.push(episodeAlert(facts, episode, band, t, false));
+  episode = {
+    ...episode, revision: episode.revision + 1, emitted: { atMs: t, peakExcessKmh, points: band.points, band: band.label },
+    ...(episode.revision < 0 ? { firstRaisedAtMs: t } : {}),
+  };
+  outputs.push(episodeAlert(facts, episode, band, t, false, config));
   return { state: { episode }, outputs };
 };
 
 /** The episode's record as of revision `episode.revision`, raised at device time `raisedAtMs`. */
-const episodeAlert = (facts: VehicleFacts, episode: SpeedingEpisode, band: SpeedingBandResult, raisedAtMs: number, closed: boolean): AlertV1 => {
+const episodeAlert = (
+  facts: VehicleFacts, episode: SpeedingEpisode, band: SpeedingBandResult, raisedAtMs: number, closed: boolean, config: RulesConfig,
+): AlertV1 => {
   const durationMs = episode.lastMs - episode.firstMs;
   const meanExcess = episode.sumExcess / episode.reportCount;
   const pct = (x: number): number => Math.round(x * 1000) / 10;
@@ -221,6 +228,9 @@ const episodeAlert = (facts: VehicleFacts, episode: SpeedingEpisode, band: Speed
   return buildAlert(facts, {
     rule: 'speeding', level: 'violation', severity: severityOf(band), subject: 'vehicle', windowKey: episode.firstMs, revision: episode.revision,
     startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs,
+    // The episode counts once it has lasted 30 s: over from its first over report on (§8).
+    limitPassedAtMs: episode.firstMs + config.speeding.minEpisodeMs,
+    ...(episode.firstRaisedAtMs !== undefined ? { firstRaisedAtMs: episode.firstRaisedAtMs } : {}),
     ...(episode.driverId ? { driverId: episode.driverId } : {}),
     ...(band.points !== null ? { points: band.points } : {}),
     ...speedingSummary(episode.peak.speedKmh, round1(episode.peakLimit.limitKmh), episode.peakLimit.source, pct(episode.peak.excess), Math.round(durationMs / 1000), closed),

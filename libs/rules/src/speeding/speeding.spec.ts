@@ -64,6 +64,15 @@ describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)
     expect(alerts[0]).toMatchObject({ rule: 'speeding', level: 'violation', startedAtMs: DAY, endedAtMs: DAY + 30 * S, revision: 0 });
   });
 
+  it('every revision carries when the episode reached 30 s and when its first revision was raised', () => {
+    // Reports 25 s apart: the 30 s are reached between the second and third over reports.
+    const alerts = run(truck, G4, [[0, 110], [25, 112], [50, 125], [75, 118], [100, 130], [240, 90]]);
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    for (const a of alerts) expect(a).toMatchObject({ limitPassedAtMs: DAY + 30 * S, firstRaisedAtMs: DAY + 50 * S });
+    expect(alerts[0]?.raisedAtMs).toBe(DAY + 50 * S);
+    expect(alerts.at(-1)).toMatchObject({ raisedAtMs: DAY + 240 * S, details: { closed: true } });
+  });
+
   it('over reports 60 s apart are one episode (60 s ≥ 30 s → counts)', () => {
     expect(run(truck, G4, [[0, 110], [60, 110]])).toHaveLength(1);
   });

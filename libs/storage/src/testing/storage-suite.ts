@@ -1,4 +1,4 @@
-import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
+import type { AlertV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRepository } from '../alert.repository';
@@ -55,6 +55,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         const ht = await h.pool.query(
           `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1`, [h.schema]);
         expect(ht.rows).toEqual([
+          { hypertable_name: 'alert_revisions', compression_enabled: true },
           { hypertable_name: 'alerts', compression_enabled: true },
           { hypertable_name: 'positions', compression_enabled: true },
           { hypertable_name: 'wim_measurements', compression_enabled: true },
@@ -68,7 +69,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           `SELECT p.relname AS parent, count(*)::int AS n, bool_or(pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT') AS has_default
            FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
            WHERE p.relnamespace = $1::regnamespace AND p.relkind = 'p' GROUP BY 1 ORDER BY 1`, [h.schema]);
-        expect(parts.rows.map((r) => r.parent)).toEqual(['alerts', 'positions', 'wim_measurements']);
+        expect(parts.rows.map((r) => r.parent)).toEqual(['alert_revisions', 'alerts', 'positions', 'wim_measurements']);
         for (const r of parts.rows) {
           expect(r.n).toBeGreaterThanOrEqual(8);
           expect(r.has_default).toBe(true);
@@ -187,6 +188,54 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(stored).toMatchObject({ revision: 5, summary: 'five', details: { revision: 5 } });
       const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM alerts WHERE alert_id = 'al-1'`);
       expect(rows[0].n).toBe(1);
+    });
+
+    it('keeps every revision once, the latest as the alert, its first-raised time whatever the order, its limit instant', async () => {
+      const repo = new AlertRepository(h.pool);
+      const startedAtMs = now - 5 * HOUR_MS;
+      const limitPassedAtMs = startedAtMs + 4 * HOUR_MS;
+      const raised = (revision: number) => startedAtMs + 4 * HOUR_MS + 30_000 + revision * 600_000;
+      // As the detector publishes them: every revision says when the alert was first raised.
+      const rev = (revision: number, over: Partial<AlertV1> = {}) =>
+        alert('hist-1', revision, { rule: 'fatigue_continuous', startedAtMs, raisedAtMs: raised(revision), firstRaisedAtMs: raised(0), limitPassedAtMs, ...over });
+      // Out of order (2 before 1), then a redelivery of all three.
+      expect(await repo.upsertMany([rev(0)])).toBe(1);
+      expect(await repo.upsertMany([rev(2, { endedAtMs: raised(2), summary: 'closed' })])).toBe(1);
+      expect(await repo.upsertMany([rev(1)])).toBe(0);
+      expect(await repo.upsertMany([rev(0), rev(1), rev(2, { endedAtMs: raised(2), summary: 'closed' })])).toBe(0);
+      expect(await repo.get('hist-1')).toMatchObject({ revision: 2, summary: 'closed', raisedAtMs: raised(2), firstRaisedAtMs: raised(0), limitPassedAtMs });
+      const history = await repo.revisions('hist-1');
+      expect(history.map((a) => [a.revision, a.raisedAtMs, a.firstRaisedAtMs, a.limitPassedAtMs])).toEqual([
+        [0, raised(0), raised(0), limitPassedAtMs], [1, raised(1), raised(0), limitPassedAtMs], [2, raised(2), raised(0), limitPassedAtMs],
+      ]);
+      expect(history[2]).toEqual(rev(2, { endedAtMs: raised(2), summary: 'closed' }));
+
+      // Messages from before firstRaisedAtMs existed: the earliest raising seen is kept, even
+      // when revision 0 arrives last, and when a batch holds several revisions.
+      const old = (revision: number) => alert('hist-old', revision, { startedAtMs, raisedAtMs: raised(revision) });
+      await repo.upsertMany([old(2)]);
+      expect((await repo.get('hist-old'))?.firstRaisedAtMs).toBe(raised(2));
+      await repo.upsertMany([old(1), old(3)]);
+      expect(await repo.get('hist-old')).toMatchObject({ revision: 3, firstRaisedAtMs: raised(1) });
+      expect(await repo.upsertMany([old(0)])).toBe(1);
+      expect(await repo.get('hist-old')).toMatchObject({ revision: 3, firstRaisedAtMs: raised(0) });
+      expect((await repo.revisions('hist-old')).map((a) => a.revision)).toEqual([0, 1, 2, 3]);
+      // A revision without the limit instant (an older producer) does not erase it.
+      await repo.upsertMany([alert('hist-1', 3, { startedAtMs, raisedAtMs: raised(3) })]);
+      expect(await repo.get('hist-1')).toMatchObject({ revision: 3, firstRaisedAtMs: raised(0), limitPassedAtMs });
+      expect(await repo.revisions('no-such-alert')).toEqual([]);
+    });
+
+    it('reads revisions in the scope that reads the alert', async () => {
+      const repo = new AlertRepository(h.pool);
+      const t = now - 9 * HOUR_MS;
+      await new RegistryRepository(h.pool).upsertCompany({ companyId: 'RV-C', name: '甲公司', regionCode: '120101' });
+      await new RegistryRepository(h.pool).upsertVehicle({ vehicleId: 'RV-V1', plate: '津A22222', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RV-C' });
+      await repo.upsertMany([alert('rv-1', 0, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' }), alert('rv-1', 1, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' })]);
+      expect((await repo.revisions('rv-1', { companyId: 'RV-C' })).map((a) => a.revision)).toEqual([0, 1]);
+      expect((await repo.revisions('rv-1', { regionPrefix: '12' })).map((a) => a.revision)).toEqual([0, 1]);
+      expect(await repo.revisions('rv-1', { companyId: 'OTHER' })).toEqual([]);
+      expect(await repo.revisions('rv-1', { regionPrefix: '11' })).toEqual([]);
     });
 
     it('keeps the Chinese summary and its English; an alert without English reads back without it', async () => {

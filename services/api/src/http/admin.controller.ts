@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto } from '@roadwatch/contracts';
+import { type VehicleDto, companyDto, driverDto, sourceSiteDto, speedZoneDto, terminalDto, vehicleDto, wimStationDto, driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminalListQuery, vehicleListQuery, wimStationAdminListQuery } from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
 import type { z } from 'zod';
 import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { driverListQuery, sourceSiteAdminListQuery, speedZoneListQuery, terminalListQuery, vehicleListQuery, wimStationAdminListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /** A reference in the body to a row that does not exist: 400 naming the field, like a validation error. */
@@ -146,6 +145,7 @@ export class AdminController {
     const vehicle = parseOr400(vehicleDto, body, 'body');
     if (await this.ctx.vehicles.vehicleExists(vehicle.vehicleId)) return fail(409, `vehicle ${vehicle.vehicleId} exists; use PUT`);
     if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return missingReference('companyId', 'company', vehicle.companyId);
+    await this.plateIsFree(vehicle);
     await this.ctx.vehicles.upsertVehicle(vehicle);
     return this.changed(vehicle);
   }
@@ -156,8 +156,15 @@ export class AdminController {
     const vehicle = parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body');
     if (!(await this.ctx.vehicles.vehicleExists(vehicleId))) return notFound('vehicle', vehicleId);
     if (!(await this.ctx.vehicles.companyExists(vehicle.companyId))) return missingReference('companyId', 'company', vehicle.companyId);
+    await this.plateIsFree(vehicle);
     await this.ctx.vehicles.upsertVehicle(vehicle);
     return this.changed(vehicle);
+  }
+
+  /** A plate and colour name one vehicle: another vehicle's is a 409, not a unique-key 500. */
+  private async plateIsFree(vehicle: VehicleDto): Promise<void> {
+    const holder = await this.ctx.vehicles.otherVehicleWithPlate(vehicle);
+    if (holder !== undefined) fail(409, `plate ${vehicle.plate} (colour ${vehicle.plateColour}) is registered to vehicle ${holder}`);
   }
 
   // ─── terminals (never with their auth code), drivers, road speed zones, WIM stations, 货运源头单位 source sites ───

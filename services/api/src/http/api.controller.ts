@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse } from '@roadwatch/contracts';
+import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse, alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from '@roadwatch/contracts';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { PasswordWorkBusyError } from '../auth/password-work';
@@ -8,7 +8,6 @@ import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from './queries';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -119,6 +118,12 @@ export class ApiController {
   async alert(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
     const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
     return (await this.ctx.alerts.get(scope, alertId)) ?? notFound('alert', alertId);
+  }
+
+  @Get('v1/alerts/:alertId/revisions')
+  async alertRevisions(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    return (await this.ctx.alerts.revisions(scope, alertId)) ?? notFound('alert', alertId);
   }
 
   @Post('v1/alerts/:alertId/ack')

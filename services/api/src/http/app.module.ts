@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { corsOptionsFor, hardenHttp, type ExpressLike } from '@roadwatch/runtime';
+import { ApiExceptionFilter, corsOptionsFor, hardenHttp, type ExpressLike, type Logger } from '@roadwatch/runtime';
 import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
@@ -26,12 +26,16 @@ export interface ApiHttpOptions {
   allowedOrigins: readonly string[];
   /** Reverse proxies in front (their X-Forwarded-For names the client); 0 by default. */
   trustProxyHops?: number | undefined;
+  /** Where an unexpected error (a 500) is logged. */
+  logger: Logger;
 }
 
 export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions): Promise<NestExpressApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
   hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
+  // Every error as the one error body; a 500 logged, its cause never sent.
+  app.useGlobalFilters(new ApiExceptionFilter(options.logger));
   app.useGlobalPipes(new SafePathParamsPipe());
   // The built web app on the same origin as the API and socket.io.
   if (options.staticDir) app.useStaticAssets(options.staticDir, { index: 'index.html' });

@@ -1,4 +1,4 @@
-import type { AlertItem, AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
+import type { AlertItem, AlertRevisionItem, AlertRevisionsResponse, AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
 import { AlertRepository, type AlertAck, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';
@@ -42,6 +42,8 @@ export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | n
     startedAtMs: alert.startedAtMs,
     endedAtMs: alert.endedAtMs,
     raisedAtMs: alert.raisedAtMs,
+    firstRaisedAtMs: alert.firstRaisedAtMs,
+    limitPassedAtMs: alert.limitPassedAtMs,
     summary: alert.summary,
     summaryEn: alert.summaryEn,
     isBaiDunWang: isBaiDunWangAlert(alert.rule, alert.details),
@@ -52,6 +54,24 @@ export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | n
     receivedLateByMs: alert.receivedLateByMs,
     ack,
   }) as AlertItem;
+
+const revisionItemOf = (alert: AlertV1): AlertRevisionItem =>
+  compact({
+    revision: alert.revision,
+    level: alert.level,
+    severity: alert.severity,
+    startedAtMs: alert.startedAtMs,
+    endedAtMs: alert.endedAtMs,
+    raisedAtMs: alert.raisedAtMs,
+    firstRaisedAtMs: alert.firstRaisedAtMs,
+    limitPassedAtMs: alert.limitPassedAtMs,
+    summary: alert.summary,
+    summaryEn: alert.summaryEn,
+    points: alert.points,
+    fineYuan: alert.fineYuan,
+    latitudeDeg: alert.latitudeDeg,
+    longitudeDeg: alert.longitudeDeg,
+  }) as AlertRevisionItem;
 
 /** Alerts through libs/storage, scoped there on their owner (registry first). */
 export class AlertsRepository {
@@ -82,6 +102,18 @@ export class AlertsRepository {
   async get(scope: Scope, alertId: string): Promise<AlertItem | undefined> {
     const alert = await this.alerts.get(alertId, scope.filter);
     return alert ? alertItemOf(alert, alert.owner, alert.ack) : undefined;
+  }
+
+  /**
+   * Every revision of one alert, oldest first; undefined when the alert is not visible in the
+   * scope — decided by the same read as `get`, so the two can never disagree.
+   */
+  async revisions(scope: Scope, alertId: string): Promise<AlertRevisionsResponse | undefined> {
+    const alert = await this.alerts.get(alertId, scope.filter);
+    if (!alert) return undefined;
+    const stored = await this.alerts.revisions(alertId, scope.filter);
+    // Stored before revisions were kept: the one revision there is.
+    return { alertId, items: (stored.length > 0 ? stored : [alert]).map(revisionItemOf) };
   }
 
   /** Records who acknowledged, when, and why; the alert must be visible in the scope. */

@@ -108,6 +108,12 @@ export class VehiclesRepository {
     return { ...(record as VehicleDto), terminalIds: terminals.map((t) => t.terminalId) };
   }
 
+  /** Another vehicle already registered under this plate and colour (they are unique), if any. */
+  async otherVehicleWithPlate(vehicle: { vehicleId: string; plate: string; plateColour: number }): Promise<string | undefined> {
+    const holder = await this.registry.vehicleIdOfPlate(vehicle.plate, vehicle.plateColour);
+    return holder !== undefined && holder !== vehicle.vehicleId ? holder : undefined;
+  }
+
   async vehicleExists(vehicleId: string): Promise<boolean> {
     return (await this.registry.vehicle(vehicleId)) !== undefined;
   }

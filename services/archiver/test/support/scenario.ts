@@ -148,6 +148,12 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   expect(alerts.rows).toHaveLength(1);
   expect(alerts.rows[0]).toMatchObject({ revision: 1, severity: 'serious', summary: 'speeding, revision 1', details: { maxSpeedKmh: 120 } });
   expect((alerts.rows[0].ended_at as Date).getTime()).toBe(T0 + 120_000);
+  // Both revisions kept once each (revision 0 was delivered twice); the row keeps when the
+  // alert was first raised (revision 0's raising: these messages predate firstRaisedAtMs).
+  const revisions = await pool.query(`SELECT revision, alert->>'summary' AS summary FROM alert_revisions ORDER BY revision`);
+  expect(revisions.rows).toEqual([{ revision: 0, summary: 'speeding, revision 0' }, { revision: 1, summary: 'speeding, revision 1' }]);
+  const firstRaised = await pool.query(`SELECT first_raised_at FROM alerts`);
+  expect((firstRaised.rows[0].first_raised_at as Date).getTime()).toBe(T0);
 
   const violations = await pool.query(`SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations`);
   expect(violations.rows).toEqual([{ violation_id: 'VIO-ST-JJ-007/1', measurement_id: 'ST-JJ-007/1', is_bai_dun_wang: true, plate: '冀B77777' }]);

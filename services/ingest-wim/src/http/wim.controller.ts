@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Res } from '@nestjs/common';
 import { retryAfterSeconds, type RateLimit, type ResponseHeaders } from '@roadwatch/runtime';
-import { apiErrorOf, describeIssues, type FieldIssue } from '@roadwatch/contracts';
+import { apiErrorOf, describeIssues, MAX_WIM_BATCH_RECORDS, type FieldIssue } from '@roadwatch/contracts';
 import { WimIntake, type IntakeOutcome } from '../wim-intake.usecase';
 import { StationKeys } from '../station-keys';
 import { openApiDocument } from './openapi';
@@ -15,7 +15,7 @@ export interface StationThrottle {
   onThrottled?: (stationId: string) => void;
 }
 
-export const MAX_BATCH_RECORDS = 500;
+export const MAX_BATCH_RECORDS = MAX_WIM_BATCH_RECORDS;
 
 const fail = (status: number, error: string, message: string, issues?: FieldIssue[]): never => {
   throw new HttpException(apiErrorOf(status, message, { error, ...(issues ? { issues } : {}) }), status);

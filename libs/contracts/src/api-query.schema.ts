@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { alertRule, caseStatus, roadClass, safeString, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule } from './alert.schema';
+import { caseStatus } from './api.schema';
+import { queryEpochMs, severity, vehicleClass } from './common.schema';
+import { roadClass } from './registry-admin.schema';
+import { safeString } from './safe-string';
 
-const ms = z.coerce.number().int().nonnegative();
+/**
+ * Query strings and path parameters of services/api's REST routes: each is parsed with its
+ * schema here (400 naming the field) and documented from the same schema (`apiRoutes`).
+ */
+
+const ms = queryEpochMs;
 const csv = <T extends z.ZodType<unknown, string>>(item: T) => safeString().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
 const paging = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
 
@@ -13,7 +22,7 @@ export const trackQuery = z
   .refine((q) => q.toMs - q.fromMs <= 31 * 86_400_000, { message: 'at most 31 days per request', path: ['toMs'] });
 
 /** A terminal id as the gateway keeps it: the SIM number's digits (hex from terminals that send it so), padded or not. */
-export const terminalIdParam = z.object({ terminalId: z.string().regex(/^[0-9A-Fa-f]{1,20}$/, 'a terminal (SIM) number: 1–20 digits') });
+export const terminalIdParam = z.object({ terminalId: safeString().regex(/^[0-9A-Fa-f]{1,20}$/, 'a terminal (SIM) number: 1–20 digits') });
 
 export const alertListQuery = z.object({
   rule: csv(alertRule).optional(),
