@@ -50,13 +50,17 @@ export interface UnfedReport {
   why: 'duplicate' | 'late_on_arrival' | 'late';
 }
 
-export interface TickContext {
-  /** The facts the vehicle's own reports carried (its identity), the offline alert's subject. */
-  facts: VehicleFacts;
-  identity: VehicleIdentity;
+/** What a rule's due time depends on besides its slice. */
+export interface DueContext {
   config: RulesConfig;
   /** The newest receipt of any report of the vehicle. */
   lastReceivedAtMs: number | null;
+}
+
+export interface TickContext extends DueContext {
+  /** The facts the vehicle's own reports carried (its identity), the offline alert's subject. */
+  facts: VehicleFacts;
+  identity: VehicleIdentity;
 }
 
 export interface RuleStep<S> {
@@ -83,7 +87,7 @@ export interface PositionRule<S> {
   onReceived?(state: S, position: PositionV1, ctx: RuleContext): RuleStep<S>;
   onUnfed?(state: S, report: UnfedReport, ctx: RuleContext): RuleStep<S>;
   onTick?(state: S, nowMs: number, ctx: TickContext): RuleStep<S>;
-  dueMs?(state: S, ctx: TickContext): number | null;
+  dueMs?(state: S, ctx: DueContext): number | null;
 }
 
 /** The rules by the name of their slice: `rules[name]` of the vehicle state is `PositionRule<RuleStates[name]>`'s. */

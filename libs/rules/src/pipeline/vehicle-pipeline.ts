@@ -329,7 +329,7 @@ export const tickVehicle = (
  */
 export const vehicleDueMs = (state: VehicleRuleState, config: RulesConfig = DEFAULT_RULES_CONFIG): number | null => {
   let dueMs = orderingDueMs(state.ordering, config) ?? Infinity;
-  const ctx = tickContextOf(state, config);
+  const ctx = { config, lastReceivedAtMs: state.lastReceivedAtMs };
   for (const { name, rule } of POSITION_RULES) {
     const ruleDue = (rule as AnyRule).dueMs?.(state.rules[name], ctx) ?? null;
     if (ruleDue !== null && ruleDue < dueMs) dueMs = ruleDue;
