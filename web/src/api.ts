@@ -2,6 +2,18 @@ import { z } from 'zod';
 import {
   alertItem,
   apiError,
+  auditItem,
+  changePasswordRequest,
+  createUserRequest,
+  passwordIssued,
+  updateUserRequest,
+  userItem,
+  type AuditItem,
+  type AuditListQuery,
+  type CreateUserRequest,
+  type PasswordIssued,
+  type UpdateUserRequest,
+  type UserItem,
   caseCloseRequest,
   caseDecisionRequest,
   caseDetail,
@@ -63,6 +75,11 @@ export const loadSession = (): LoginResponse | undefined => {
 
 export const clearSession = (): void => sessionStorage.removeItem(SESSION_KEY);
 
+const storeSession = (session: LoginResponse): LoginResponse => {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+};
+
 const request = async <T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}, token?: string): Promise<T> => {
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/json');
@@ -77,10 +94,18 @@ const request = async <T>(schema: z.ZodType<T>, path: string, init: RequestInit 
   return schema.parse(body);
 };
 
-export const login = async (username: string, password: string): Promise<LoginResponse> => {
-  const session = await request(loginResponse, '/v1/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) });
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  return session;
+export const login = async (username: string, password: string): Promise<LoginResponse> =>
+  storeSession(await request(loginResponse, '/v1/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }));
+
+/** The user's own password (also while it must be changed): the answer is a fresh session, which replaces the old one. */
+export const changePassword = async (token: string, currentPassword: string, newPassword: string): Promise<LoginResponse> =>
+  storeSession(await request(loginResponse, '/v1/me/password', { method: 'POST', body: JSON.stringify(changePasswordRequest.parse({ currentPassword, newPassword })) }, token));
+
+/** Audit filters as query parameters (absent ones left out). */
+const auditParams = (query: Partial<AuditListQuery>): URLSearchParams => {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') q.set(key, String(value));
+  return q;
 };
 
 export class Api {
@@ -198,6 +223,51 @@ export class Api {
       if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
       throw e;
     }
+  }
+
+  // ─── 用户管理 (admin) ───
+
+  async users(): Promise<UserItem[]> {
+    return (await this.get(page(userItem), '/v1/admin/users?limit=1000')).items;
+  }
+
+  /** Creates a user; the answer carries the one-time password when none was given. */
+  createUser(body: CreateUserRequest): Promise<UserItem & PasswordIssued> {
+    return this.post(userItem.extend(passwordIssued.shape), '/v1/admin/users', createUserRequest.parse(body));
+  }
+
+  async updateUser(username: string, body: UpdateUserRequest): Promise<UserItem> {
+    try {
+      return await request(userItem, `/v1/admin/users/${encodeURIComponent(username)}`, { method: 'PUT', body: JSON.stringify(updateUserRequest.parse(body)) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  setUserDisabled(username: string, disabled: boolean): Promise<UserItem> {
+    return this.post(userItem, `/v1/admin/users/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`, {});
+  }
+
+  /** A one-time password for the user, who must change it at next sign-in. */
+  resetPassword(username: string): Promise<PasswordIssued> {
+    return this.post(passwordIssued, `/v1/admin/users/${encodeURIComponent(username)}/reset-password`, {});
+  }
+
+  async signIns(username: string): Promise<AuditItem[]> {
+    return (await this.get(page(auditItem), `/v1/admin/users/${encodeURIComponent(username)}/sign-ins?limit=50`)).items;
+  }
+
+  async audit(query: Partial<AuditListQuery>): Promise<AuditItem[]> {
+    return (await this.get(page(auditItem), `/v1/admin/audit?${auditParams(query)}`)).items;
+  }
+
+  /** The filtered audit log as the API's CSV file (the bearer token cannot ride on a plain link). */
+  async auditCsv(query: Partial<AuditListQuery>): Promise<Blob> {
+    const res = await fetch(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status === 401) this.onUnauthorized();
+    if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
+    return res.blob();
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

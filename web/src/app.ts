@@ -12,6 +12,7 @@ import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
+import { UsersPanel } from './ui/users-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -137,9 +138,11 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   // panel), each for the roles with its capability; the map keeps running beneath them.
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
+  const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const panels = [
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
+    ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -183,7 +186,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     langToggle,
     h('button', { type: 'button', class: 'logout', i18n: 'logout', onclick: () => logout() }),
   );
-  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el)));
+  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el)));
   map.map.resize();
 
   // Initial state over REST: every visible vehicle and recent alerts; live updates follow.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertRule, caseCloseRequest, caseEventV1, caseParty, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
+import { alertRule, apiRole, auditAction, caseCloseRequest, caseEventV1, caseParty, caseStatus, severity, vehicleClass } from '@roadwatch/contracts';
 import { SOURCE_UNIT_CONDUCTS } from './cases/case-workflow';
 import { RELAY_FIELDS } from './relays/relay-form';
 import { messages, setLang, t } from './i18n';
@@ -25,6 +25,12 @@ describe('i18n dictionary', () => {
     for (const e of caseEventV1.shape.type.options) expect(messages).toHaveProperty([`caseEvent.${e}`]);
     for (const c of SOURCE_UNIT_CONDUCTS) expect(messages).toHaveProperty([`conduct.${c}`]);
     for (const o of caseCloseRequest.shape.outcome.options) expect(messages).toHaveProperty([`outcome.${o}`]);
+  });
+
+  it('names every role and every audit action of the contracts (用户管理, 审计日志)', () => {
+    for (const r of apiRole.options) expect(messages).toHaveProperty([`role.${r}`]);
+    for (const a of auditAction.options) expect(messages).toHaveProperty([`action.${a}`]);
+    for (const f of ['username', 'role', 'companyId', 'regionCode', 'displayName', 'password']) expect(messages).toHaveProperty([`users.${f}`]);
   });
 
   it('labels every field of the relay registration form', () => {

@@ -54,6 +54,8 @@ export class LiveFeed {
       else console.error('[live] bad alert', r.error.issues);
     });
     this.onAck(handlers);
+    // The server ends the socket when the token expires or its user is disabled or changed: sign in again.
+    this.socket.on(LIVE_EVENTS.sessionEnded, () => handlers.unauthorized());
   }
 
   private onAck(handlers: LiveHandlers): void {

@@ -1,8 +1,10 @@
 import './styles.css';
-import { loadSession } from './api';
+import type { LoginResponse } from '@roadwatch/contracts';
+import { clearSession, loadSession } from './api';
 import { startApp, type RunningApp } from './app';
 import { initLang, lang, setLang } from './i18n';
 import { h } from './ui/dom';
+import { renderChangePassword } from './ui/change-password';
 import { renderLogin } from './ui/login';
 
 /**
@@ -25,11 +27,21 @@ langToggle.addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'
 
 const showLogin = (): void => {
   window.__roadwatch = undefined;
-  renderLogin(root, langToggle, (session) => {
-    window.__roadwatch = startApp(root, session, langToggle, showLogin);
-  });
+  renderLogin(root, langToggle, enter);
+};
+
+/** The app, or first the change-password page for a user who must change it (the API refuses them everything else). */
+const enter = (session: LoginResponse): void => {
+  if (session.user.mustChangePassword) {
+    renderChangePassword(root, langToggle, session, enter, () => {
+      clearSession();
+      showLogin();
+    });
+    return;
+  }
+  window.__roadwatch = startApp(root, session, langToggle, showLogin);
 };
 
 const session = loadSession();
-if (session) window.__roadwatch = startApp(root, session, langToggle, showLogin);
+if (session) enter(session);
 else showLogin();

@@ -663,7 +663,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.fill('[data-testid=relay-longitudeDeg]', '115.9741');
     await page.click('[data-testid=relay-form] button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=relay-form] .field-issue[data-field=nightDate]')?.textContent !== '', undefined, { timeout: 5_000 });
-    expect(await issue('nightDate')).toMatch(/^the night is over: register from \d{4}-\d{2}-\d{2} on$/);
+    expect(await issue('nightDate')).toMatch(/^the night is over: a company registers from \d{4}-\d{2}-\d{2} on \(the monitoring centre registers past nights\)$/);
     expect(await page.textContent('[data-testid=relay-form-error]')).toMatch(/^登记失败: /);
     expect(await issue('relayPoint')).toBe('');
 

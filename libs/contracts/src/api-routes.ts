@@ -3,7 +3,6 @@ import {
   ackAlertRequest,
   alertItem,
   alertRevisionsResponse,
-  apiUser,
   caseCloseRequest,
   caseDecisionRequest,
   caseDetail,
@@ -38,6 +37,7 @@ import {
 } from './api-query.schema';
 import { driverDto, driverItem, sourceSiteDto, speedZoneDto, speedZoneItem, terminalDto, terminalItem, wimStationAdminItem, wimStationDto } from './registry-admin.schema';
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
+import { auditItem, auditListQuery, changePasswordRequest, createUserRequest, passwordIssued, resetPasswordRequest, updateUserRequest, userItem, userListQuery } from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
 
@@ -66,6 +66,8 @@ export interface RouteSpec {
   status: 200 | 201 | 202 | 204;
   /** The body of the success answer (none for 204). */
   response?: z.ZodType;
+  /** The success answer's media type when it is not JSON (the audit log's CSV export). */
+  responseType?: 'text/csv';
   errors: readonly ErrorStatus[];
 }
 
@@ -107,6 +109,72 @@ const adminRoutes = (Object.entries(ADMIN_RESOURCES) as Array<[AdminResourceName
   ];
 });
 
+/** 用户管理 and the audit log (admin only: every other role 403). */
+function userRoutes(): RouteSpec[] {
+  const user = pathOf('username');
+  const userPath = '/v1/admin/users/:username';
+  return [
+    { method: 'get', path: '/v1/admin/users', summary: 'Users (admin)', security: 'bearer', query: userListQuery, status: 200, response: page(userItem), errors: signedIn },
+    {
+      method: 'post',
+      path: '/v1/admin/users',
+      summary: 'Create a user (admin). Without `password` a one-time temporary password is made and returned once; either way the user must change it at first sign-in. A company user names an existing company; only operators and enforcement users have a region. 409 when the name is taken',
+      security: 'bearer',
+      body: createUserRequest,
+      status: 201,
+      response: userItem.extend(passwordIssued.shape),
+      errors: [401, 403, 409, 503],
+    },
+    { method: 'get', path: userPath, summary: 'One user (admin)', security: 'bearer', params: user, status: 200, response: userItem, errors: signedInOne },
+    {
+      method: 'put',
+      path: userPath,
+      summary: "Replace role, company, region and display name (admin; fields left out are cleared). A change of role, company or region ends the user's sessions within the session bound",
+      security: 'bearer',
+      params: user,
+      body: updateUserRequest,
+      status: 200,
+      response: userItem,
+      errors: signedInOne,
+    },
+    { method: 'post', path: `${userPath}/disable`, summary: "Disable a user (admin; not oneself, 409): its tokens and sockets end within the session bound", security: 'bearer', params: user, status: 200, response: userItem, errors: [401, 403, 404, 409] },
+    { method: 'post', path: `${userPath}/enable`, summary: 'Enable a user again (admin)', security: 'bearer', params: user, status: 200, response: userItem, errors: signedInOne },
+    {
+      method: 'post',
+      path: `${userPath}/reset-password`,
+      summary: 'Reset a password (admin): the given one, or a one-time temporary one returned once; the user must change it at next sign-in and its sessions end',
+      security: 'bearer',
+      params: user,
+      body: resetPasswordRequest,
+      status: 200,
+      response: passwordIssued,
+      errors: [401, 403, 404, 503],
+    },
+    { method: 'get', path: `${userPath}/sign-ins`, summary: "The user's sign-ins, successful or failed with their reason and client address, newest first (admin)", security: 'bearer', params: user, query: auditListQuery, status: 200, response: page(auditItem), errors: signedIn },
+    {
+      method: 'get',
+      path: '/v1/admin/audit',
+      summary: 'The audit log, newest first (admin): every admin action (users, registry) with actor, target, the fields before and after and the client address; every sign-in, with the reason of a failure',
+      security: 'bearer',
+      query: auditListQuery,
+      status: 200,
+      response: page(auditItem),
+      errors: signedIn,
+    },
+    {
+      method: 'get',
+      path: '/v1/admin/audit.csv',
+      summary: 'The filtered audit log as CSV (UTF-8 with BOM, oldest first, at most 100,000 rows — `X-Truncated` when cut; limit and offset are ignored). The export is itself audited',
+      security: 'bearer',
+      query: auditListQuery,
+      status: 200,
+      response: z.string(),
+      responseType: 'text/csv',
+      errors: signedIn,
+    },
+  ];
+}
+
 /** services/api (`/openapi.json` on the API's port). */
 export const apiRoutes: readonly RouteSpec[] = [
   {
@@ -119,7 +187,25 @@ export const apiRoutes: readonly RouteSpec[] = [
     response: loginResponse,
     errors: [401, 429, 503],
   },
-  { method: 'get', path: '/v1/me', summary: 'The signed-in user the token names', security: 'bearer', status: 200, response: apiUser, errors: [401] },
+  {
+    method: 'get',
+    path: '/v1/me',
+    summary: 'The signed-in user the token names, its capabilities and whether it must change its password (answers while it must); 401 once the user is disabled, deleted or changed',
+    security: 'bearer',
+    status: 200,
+    response: loginResponse.shape.user,
+    errors: [401, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/me/password',
+    summary: "Change one's own password (allowed while it must be changed): the current one, and a new one of ≥ 10 characters that is not the user name and not guessable (zxcvbn score ≥ 3). Answers a fresh sign-in; the user's other sessions end. 400 names body.newPassword or body.currentPassword",
+    security: 'bearer',
+    body: changePasswordRequest,
+    status: 200,
+    response: loginResponse,
+    errors: [401, 503],
+  },
   { method: 'get', path: '/v1/vehicles', summary: 'Vehicles in scope with latest position and status', security: 'bearer', query: vehicleListQuery, status: 200, response: page(vehicleListItem), errors: signedIn },
   { method: 'get', path: '/v1/vehicles/:vehicleId', summary: 'One vehicle', security: 'bearer', params: pathOf('vehicleId'), status: 200, response: vehicleListItem, errors: signedInOne },
   {
@@ -290,6 +376,7 @@ export const apiRoutes: readonly RouteSpec[] = [
     errors: [401, 403, 404, 409],
   },
   ...adminRoutes,
+  ...userRoutes(),
 ];
 
 /** ingest-wim's answer to one weighing. */

@@ -35,10 +35,10 @@ export type ApiUser = z.infer<typeof apiUser>;
 /**
  * What a role may call (services/api's Scope holds the table, the one source of truth).
  * `wim`: WIM records and stations; `sites`: 货运源头单位 source sites; `live`: the socket.io feed;
- * `relays`: 接驳运输 relay registrations (`/v1/relays`).
+ * `relays`: 接驳运输 relay registrations (`/v1/relays`); `users.admin`: user administration and the audit log.
  */
 /** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered']);
+export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin']);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
@@ -46,7 +46,11 @@ export const loginResponse = z.object({
   token: safeString(),
   expiresAtMs: epochMs,
   /** The signed-in user and what their role may call — clients show only that, never a copy of the role table. */
-  user: apiUser.extend({ capabilities: z.array(apiCapability) }),
+  user: apiUser.extend({
+    capabilities: z.array(apiCapability),
+    /** Set after an admin created the user or reset its password: every endpoint but `/v1/me` and `/v1/me/password` answers 403 until it is changed. */
+    mustChangePassword: z.boolean(),
+  }),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
@@ -136,33 +140,38 @@ export const alertAck = z.object({
 });
 export type AlertAck = z.infer<typeof alertAck>;
 
+/** The record of an alert as it stands at one revision: shown by the alert item and by each of its revisions. */
+const alertRecordFields = {
+  revision: true,
+  level: true,
+  severity: true,
+  startedAtMs: true,
+  endedAtMs: true,
+  raisedAtMs: true,
+  /** When the alert was first raised (its revision 0); absent only on alerts stored before it was kept and never revised since. */
+  firstRaisedAtMs: true,
+  /** Limit-type violations: when the limit was passed (4 h driven, 30 s of speeding…). */
+  limitPassedAtMs: true,
+  /** Chinese, shown by default. */
+  summary: true,
+  /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
+  summaryEn: true,
+  points: true,
+  fineYuan: true,
+  latitudeDeg: true,
+  longitudeDeg: true,
+} as const;
+
 /** `GET /v1/alerts` item, and the socket.io `alert` event payload. */
 export const alertItem = alertV1
   .pick({
+    ...alertRecordFields,
     alertId: true,
-    revision: true,
     vehicleId: true,
     plate: true,
     companyId: true,
     regionCode: true,
     rule: true,
-    level: true,
-    severity: true,
-    startedAtMs: true,
-    endedAtMs: true,
-    raisedAtMs: true,
-    /** When the alert was first raised (its revision 0); absent only on alerts stored before it was kept and never revised since. */
-    firstRaisedAtMs: true,
-    /** Limit-type violations: when the limit was passed (4 h driven, 30 s of speeding…). */
-    limitPassedAtMs: true,
-    /** Chinese, shown by default. */
-    summary: true,
-    /** `summary` in English (same figures), shown when the UI is in English; absent on alerts stored before it existed. */
-    summaryEn: true,
-    points: true,
-    fineYuan: true,
-    latitudeDeg: true,
-    longitudeDeg: true,
     /** Raised from data received this late (a back-fill): shown as back-filled, not as a new alert. */
     receivedLateByMs: true,
   })
@@ -178,22 +187,7 @@ export const alertItem = alertV1
 export type AlertItem = z.infer<typeof alertItem>;
 
 /** One revision of an alert as it was published: the record as it stood then. */
-export const alertRevisionItem = alertV1.pick({
-  revision: true,
-  level: true,
-  severity: true,
-  startedAtMs: true,
-  endedAtMs: true,
-  raisedAtMs: true,
-  firstRaisedAtMs: true,
-  limitPassedAtMs: true,
-  summary: true,
-  summaryEn: true,
-  points: true,
-  fineYuan: true,
-  latitudeDeg: true,
-  longitudeDeg: true,
-});
+export const alertRevisionItem = alertV1.pick(alertRecordFields);
 export type AlertRevisionItem = z.infer<typeof alertRevisionItem>;
 
 /**
@@ -222,7 +216,12 @@ export const LIVE_EVENTS = {
   alert: 'alert',
   /** server → client, payload `AlertAckEvent`, when anyone acknowledges an alert the socket may see */
   alertAck: 'alertAck',
+  /** server → client, payload `SessionEnded`, just before the server disconnects the socket: its token expired, or its user was disabled or changed */
+  sessionEnded: 'sessionEnded',
 } as const;
+
+export const sessionEnded = z.object({ reason: z.enum(['expired', 'revoked']) });
+export type SessionEnded = z.infer<typeof sessionEnded>;
 
 export const bbox = z
   .object({

@@ -20,3 +20,4 @@ export * from './api-query.schema';
 export * from './api-routes';
 export * from './safe-string';
 export * from './string-paths';
+export * from './users.schema';

@@ -44,7 +44,7 @@ const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
   const hasInput = route.params !== undefined || route.query !== undefined || route.body !== undefined;
   const statuses = [...(hasInput ? [400 as const] : []), ...(route.body ? [413 as const] : []), ...route.errors].sort((a, b) => a - b);
   const responses: ZodOpenApiResponsesObject = {
-    [route.status]: route.response ? { description: 'OK', content: { 'application/json': { schema: route.response } } } : { description: 'done, no body' },
+    [route.status]: route.response ? { description: 'OK', content: { [route.responseType ?? 'application/json']: { schema: route.response } } } : { description: 'done, no body' },
   };
   for (const status of statuses) responses[`${status}` as `${1 | 2 | 3 | 4 | 5}${string}`] = errorResponse(status);
   return {

@@ -11,6 +11,6 @@ export * from './registry.repository';
 export * from './daily.repository';
 export * from './quality.repository';
 export * from './relay.repository';
-export { type Queryable } from './sql';
+export { inTransaction, msToTs, type Queryable } from './sql';
 export * from './owner';
 export * from './registry-snapshot';

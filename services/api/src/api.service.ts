@@ -9,6 +9,8 @@ import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } fro
 import { PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
+import { AuditRepository } from './auth/audit.repository';
+import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
@@ -48,6 +50,15 @@ export interface ApiOptions {
   signInLimits?: SignInLimits;
   /** Upserted at start (standalone demo users). */
   seedUsers?: readonly NewUser[];
+  /**
+   * The first admin of a cluster (`API_BOOTSTRAP_ADMIN`): created flagged must-change when the
+   * user name is free; an existing user is left as it is (a restart never resets a password).
+   */
+  bootstrapAdmin?: { username: string; password: string };
+  /** How soon a change to a user (disabled, deleted, re-scoped, password reset) ends their REST and socket sessions on every instance. Default 60 s. */
+  sessionBoundMs?: number;
+  /** Lifetime of a sign-in token. Default 12 h. */
+  tokenTtlMs?: number;
   /** Live feed tick (positions batch period). Default 1 s. */
   tickMs?: number;
   /** Consumer group prefix; the instance id is appended (every instance reads every message). */
@@ -87,10 +98,16 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const now = options.now ?? Date.now;
   const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
   await migrateApi(pool);
-  const users = new UsersRepository(pool);
+  const audit = new AuditRepository(pool);
+  const users = new UsersRepository(pool, audit);
   for (const user of options.seedUsers ?? []) await users.upsert(user);
+  if (options.bootstrapAdmin) {
+    const created = await users.bootstrap({ ...options.bootstrapAdmin, role: 'admin' });
+    logger.info({ username: options.bootstrapAdmin.username, created }, created ? 'bootstrap admin created; it must change its password at first sign-in' : 'bootstrap admin exists; left as it is');
+  }
 
-  const tokens = new TokenService(options.jwtSecret, undefined, now);
+  const tokens = new TokenService(options.jwtSecret, options.tokenTtlMs, now);
+  const sessions = new Sessions(tokens, users, options.sessionBoundMs ?? DEFAULT_SESSION_BOUND_MS, now);
   const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now, options.clockSkewMs);
   const directory = new VehicleDirectory(vehicles);
   await directory.refresh();
@@ -105,7 +122,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const ctx: ApiContext = {
     tokens,
+    sessions,
     users,
+    audit,
+    onUserChanged: (username) => liveRef.gateway?.userChanged(username),
     signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
     alerts: new AlertsRepository(pool),
@@ -146,7 +166,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
-  const live = new LiveGateway({ io, tokens, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now, ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}) });
+  const live = new LiveGateway({
+    io, sessions, clustered: options.redisUrl !== undefined, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
+    ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+  });
   liveRef.gateway = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
 

@@ -17,8 +17,13 @@ export const apiEnvSchema = infraEnvSchema.extend({
   LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
   LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
   STATIC_DIR: z.string().optional(),
-  /** `username:password` — the first admin of a fresh cluster (upserted at start). */
-  API_BOOTSTRAP_ADMIN: z.string().regex(/^[^:]+:[^:]+$/, 'username:password').optional(),
+  /**
+   * `username:password` — the first admin of a fresh cluster: created at start when the user
+   * name is free, flagged must-change; an existing user is never touched (remove it once used).
+   */
+  API_BOOTSTRAP_ADMIN: z.string().regex(/^[^:]+:.+$/, 'username:password').optional(),
+  /** How soon disabling, re-scoping or resetting a user ends their sessions on REST and sockets, on every instance. */
+  SESSION_BOUND_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
 export type ApiConfig = z.infer<typeof apiEnvSchema>;

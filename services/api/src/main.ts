@@ -20,7 +20,8 @@ await bus.ensureTopics([
 const pool = createPool(config.DATABASE_URL, { application: 'api' });
 await migrate(pool);
 const latestPositions = RedisLatestPositionsReader.connect(config.REDIS_URL, config.LATEST_POSITIONS_PREFIX);
-const [adminUser, adminPassword] = config.API_BOOTSTRAP_ADMIN?.split(':') ?? [];
+// The password may itself hold a colon: only the first one separates.
+const bootstrap = config.API_BOOTSTRAP_ADMIN ? /^([^:]+):(.+)$/.exec(config.API_BOOTSTRAP_ADMIN) : null;
 const api = await startApi({
   bus,
   pool,
@@ -36,7 +37,8 @@ const api = await startApi({
   trustProxyHops: config.API_TRUST_PROXY_HOPS,
   signInLimits: { perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowSeconds: config.LOGIN_WINDOW_S },
   ...(config.STATIC_DIR ? { staticDir: config.STATIC_DIR } : {}),
-  ...(adminUser && adminPassword ? { seedUsers: [{ username: adminUser, password: adminPassword, role: 'admin' as const }] } : {}),
+  sessionBoundMs: config.SESSION_BOUND_MS,
+  ...(bootstrap?.[1] && bootstrap[2] ? { bootstrapAdmin: { username: bootstrap[1], password: bootstrap[2] } } : {}),
 });
 const ops = await startOpsServer({
   host: config.OPS_HOST,

@@ -1,32 +1,16 @@
 import { SignJWT } from 'jose';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_NAMESPACE } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { connectLive, get, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
+import { connectLive, get, handshake, JWT_SECRET, logger, seededPool, startTestApi, type TestApi } from './support';
 
 /** Signed with the API's own secret: only the claims are wrong. */
-const tokenWith = (claims: Record<string, unknown>, withExpiry = true): Promise<string> => {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer('roadwatch-api').setIssuedAt();
+const tokenWith = (claims: Record<string, unknown>, withExpiry = true, subject = 'mallory'): Promise<string> => {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer('roadwatch-api').setIssuedAt();
   if (withExpiry) jwt = jwt.setExpirationTime('10m');
   return jwt.sign(new TextEncoder().encode(JWT_SECRET));
 };
-
-/** The handshake's outcome: 'connected', the connect_error message, or 'no answer' after 10 s. */
-const handshake = (url: string, token: string): Promise<string> =>
-  new Promise((resolve) => {
-    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
-    const done = (outcome: string): void => {
-      clearTimeout(timer);
-      socket.disconnect();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done('no answer'), 10_000);
-    socket.once('connect', () => done('connected'));
-    socket.once('connect_error', (error: Error) => done(error.message));
-  });
 
 describe('api: validly signed tokens with claims that name no principal', () => {
   const schema = uniqueName('api_forged').replace(/[^a-z0-9_]/g, '_');
@@ -67,6 +51,12 @@ describe('api: validly signed tokens with claims that name no principal', () => 
     const { url } = testApi.api;
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'operator', regionCode: '44%' }))).status).toBe(401);
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, false))).status).toBe(401);
-    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }))).status).toBe(200);
+    // A validly signed token of a user that does not exist is no session (issue #11, item 2): it got 200.
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }))).status).toBe(401);
+    expect((await handshake(url, await tokenWith({ role: 'admin', ver: 0 })))).toBe('unauthenticated');
+    // The same claims for a user who exists, at their token version, make a session; without a version none.
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }, true, 'admin'))).status).toBe(200);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, true, 'admin'))).status).toBe(401);
+    expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 1 }, true, 'admin'))).status).toBe(401);
   });
 });

@@ -1,34 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_NAMESPACE } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { logger, seededPool, startTestApi, type TestApi } from './support';
+import { handshake, logger, seededPool, startTestApi, type TestApi } from './support';
 
 const ALLOWED = 'https://map.example.gov.cn';
-
-/** The live handshake's outcome for a browser on `origin`: 'connected' or the error's message. */
-const handshakeFrom = (url: string, token: string, origin: string | undefined): Promise<string> =>
-  new Promise((resolve) => {
-    const socket = io(`${url}${LIVE_NAMESPACE}`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      ...(origin ? { extraHeaders: { origin } } : {}),
-    });
-    const done = (outcome: string): void => {
-      clearTimeout(timer);
-      socket.disconnect();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done('no answer'), 10_000);
-    socket.once('connect', () => done('connected'));
-    socket.once('connect_error', (error: Error) => done(error.message));
-  });
 
 describe('api HTTP hygiene: security headers, caching, CORS and the live feed origin', () => {
   const schema = uniqueName('api_hygiene').replace(/[^a-z0-9_]/g, '_');
@@ -90,10 +69,10 @@ describe('api HTTP hygiene: security headers, caching, CORS and the live feed or
 
   it('the live feed refuses a browser on another origin, even with a valid token; its own origin, a configured one and non-browsers connect', async () => {
     const token = testApi.tokens['op-gz']!;
-    expect(await handshakeFrom(url, token, 'https://evil.example.com')).toBe('websocket error');
-    expect(await handshakeFrom(url, token, ALLOWED)).toBe('connected');
-    expect(await handshakeFrom(url, token, new URL(url).origin)).toBe('connected');
-    expect(await handshakeFrom(url, token, undefined)).toBe('connected');
+    expect(await handshake(url, token, 'https://evil.example.com')).toBe('websocket error');
+    expect(await handshake(url, token, ALLOWED)).toBe('connected');
+    expect(await handshake(url, token, new URL(url).origin)).toBe('connected');
+    expect(await handshake(url, token, undefined)).toBe('connected');
   });
 });
 
@@ -113,6 +92,6 @@ describe('api without CORS_ORIGINS: same origin only', () => {
     const { url } = testApi.api;
     const preflight = await fetch(`${url}/v1/vehicles`, { method: 'OPTIONS', headers: { origin: ALLOWED, 'access-control-request-method': 'GET' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    expect(await handshakeFrom(url, testApi.tokens['op-gz']!, ALLOWED)).toBe('websocket error');
+    expect(await handshake(url, testApi.tokens['op-gz']!, ALLOWED)).toBe('websocket error');
   });
 });

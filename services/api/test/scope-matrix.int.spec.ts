@@ -126,7 +126,7 @@ const VISIBLE: Record<string, Visible> = {
 
 /** What the login response tells each role's client it may call. */
 const CAPABILITIES: Record<Role, readonly string[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered'],
+  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'],
   op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   enf44: ['wim', 'sites', 'cases'],
@@ -304,6 +304,8 @@ const ROUTES: RouteRow[] = [
     ],
   },
   { route: 'GET /v1/alerts/:alertId', cells: () => byIdRow('GET /v1/alerts/:alertId', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}` }), () => 200) },
+  // An alert's revisions are scoped as the alert is (main added the route without a row).
+  { route: 'GET /v1/alerts/:alertId/revisions', cells: () => byIdRow('GET /v1/alerts/:alertId/revisions', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}/revisions` }), () => 200) },
   {
     route: 'GET /v1/wim',
     cells: () => [
@@ -379,6 +381,28 @@ const ROUTES: RouteRow[] = [
   ...adminResource('speed-zones', 'ZZ', { segmentId: 'ZZ', roadClass: 'urban', postedLimitKmh: 60, polyline: [[116.3, 39.9], [116.4, 39.95]] }, [], 'segmentId'),
   ...adminResource('wim-stations', 'SZ', { stationId: 'SZ', name: '新站', regionCode: '110101' }, Object.keys(FACTS.stations), 'stationId'),
   ...adminResource('source-sites', 'SSZ', { sourceSiteId: 'SSZ', name: '新源头', companyId: 'CZ' }, Object.keys(FACTS.sourceSites), 'sourceSiteId'),
+  // 用户管理 and the audit log: admin only, whatever the other role's scope; a user's own password: every signed-in user.
+  { route: 'GET /v1/admin/users', cells: () => listRow('GET /v1/admin/users', 'list', '/v1/admin/users', adminOnly(Object.values(USERS).map((u) => u.username)), itemsBy('username')) },
+  { route: 'POST /v1/admin/users', cells: () => adminWrite('POST /v1/admin/users', 'POST', '/v1/admin/users', { username: 'm-new', role: 'company', companyId: 'CA' }, 201) },
+  { route: 'GET /v1/admin/users/:username', cells: () => adminWrite('GET /v1/admin/users/:username', 'GET', '/v1/admin/users/m-new', undefined, 200) },
+  { route: 'PUT /v1/admin/users/:username', cells: () => adminWrite('PUT /v1/admin/users/:username', 'PUT', '/v1/admin/users/m-new', { role: 'company', companyId: 'CB' }, 200) },
+  { route: 'POST /v1/admin/users/:username/reset-password', cells: () => adminWrite('POST /v1/admin/users/:username/reset-password', 'POST', '/v1/admin/users/m-new/reset-password', {}, 200) },
+  { route: 'POST /v1/admin/users/:username/disable', cells: () => adminWrite('POST /v1/admin/users/:username/disable', 'POST', '/v1/admin/users/m-new/disable', {}, 200) },
+  { route: 'POST /v1/admin/users/:username/enable', cells: () => adminWrite('POST /v1/admin/users/:username/enable', 'POST', '/v1/admin/users/m-new/enable', {}, 200) },
+  { route: 'GET /v1/admin/users/:username/sign-ins', cells: () => adminWrite('GET /v1/admin/users/:username/sign-ins', 'GET', '/v1/admin/users/m-ca/sign-ins', undefined, 200) },
+  { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
+  { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  {
+    route: 'POST /v1/me/password',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/me/password',
+        label: 'wrong current password',
+        role,
+        expected: 400,
+        run: async (ctx) => ({ status: (await send(ctx.url, 'POST', '/v1/me/password', { currentPassword: 'not-the-password', newPassword: 'Depot-Night-Shift-North' }, ctx.tokens[role])).status }),
+      })),
+  },
 ];
 
 const seedRelay = async (pool: StoragePool, relayId: string): Promise<void> => {

@@ -188,3 +188,17 @@ export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1
     }, 'source_unit'),
   ];
 };
+
+/** A live-feed handshake's outcome for a client (a browser on `origin` when given): 'connected', the connect_error message, or 'no answer' after 10 s. */
+export const handshake = (url: string, token: string, origin?: string): Promise<string> =>
+  new Promise((resolve) => {
+    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false, ...(origin ? { extraHeaders: { origin } } : {}) });
+    const done = (outcome: string): void => {
+      clearTimeout(timer);
+      socket.disconnect();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done('no answer'), 10_000);
+    socket.once('connect', () => done('connected'));
+    socket.once('connect_error', (error: Error) => done(error.message));
+  });

@@ -19,7 +19,8 @@ export const defaultReportDates = (nowMs: number): { from: string; to: string } 
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-const midnightOf = (date: string): number | undefined => {
+/** The midnight (China time) that starts a YYYY-MM-DD date; undefined for anything else. */
+export const midnightOf = (date: string): number | undefined => {
   const m = DATE.exec(date);
   if (!m) return undefined;
   const ms = chinaLocalToEpochMs(Number(m[1]), Number(m[2]), Number(m[3]));

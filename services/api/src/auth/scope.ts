@@ -26,7 +26,8 @@ export interface Principal {
  * `wim` covers WIM records and the WIM station layer; `sites` the 货运源头单位 source-site
  * layer; `relays` the 接驳运输 relay registrations; `terminals.unregistered` the positions of
  * terminals no vehicle is bound to (they belong to no region or company, so only the monitoring
- * centre reads them, whatever an operator's region).
+ * centre reads them, whatever an operator's region); `users.admin` user administration and the
+ * audit log.
  */
 export type Capability = ApiCapability;
 
@@ -37,7 +38,7 @@ export type Capability = ApiCapability;
  * libs/storage's `OWNER_OF`, whatever the role.
  */
 export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'company'; capabilities: readonly Capability[] }> = {
-  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered'] },
+  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'] },
   operator: { scope: 'regionClaim', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'] },
   company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'] },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },

@@ -15,7 +15,16 @@ const principalClaims = z.object({
   role: apiRole,
   companyId: safeString().min(1).max(64).optional(),
   regionCode: divisionCode.optional(),
+  /** The user's token version at issue; a token of an older version is refused (see Sessions). */
+  ver: z.number().int().nonnegative(),
 });
+
+/** A verified token: who, under which token version, until when. */
+export interface VerifiedToken {
+  principal: Principal;
+  tokenVersion: number;
+  expiresAtMs: number;
+}
 
 /** HS256 tokens carrying the role and the scope claims; the scope is recomputed from them on every request. */
 export class TokenService {
@@ -26,9 +35,9 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(principal: Principal): Promise<{ token: string; expiresAtMs: number }> {
+  async issue(principal: Principal, tokenVersion: number): Promise<{ token: string; expiresAtMs: number }> {
     const expiresAtMs = this.now() + this.ttlMs;
-    const claims: Record<string, string> = { role: principal.role };
+    const claims: Record<string, string | number> = { role: principal.role, ver: tokenVersion };
     if (principal.companyId) claims['companyId'] = principal.companyId;
     if (principal.regionCode) claims['regionCode'] = principal.regionCode;
     const token = await new SignJWT(claims)
@@ -41,8 +50,8 @@ export class TokenService {
     return { token, expiresAtMs };
   }
 
-  /** The principal, or null for a missing, forged, expired or malformed token. */
-  async verify(token: string | undefined): Promise<Principal | null> {
+  /** The principal and token version, or null for a missing, forged, expired or malformed token. */
+  async verify(token: string | undefined): Promise<VerifiedToken | null> {
     if (!token) return null;
     try {
       // exp is required: a token without it would never expire.
@@ -57,7 +66,7 @@ export class TokenService {
       const principal: Principal = { username: claims.data.sub, role: claims.data.role };
       if (claims.data.companyId !== undefined) principal.companyId = claims.data.companyId;
       if (claims.data.regionCode !== undefined) principal.regionCode = claims.data.regionCode;
-      return principal;
+      return { principal, tokenVersion: claims.data.ver, expiresAtMs: (payload.exp as number) * 1000 };
     } catch {
       return null;
     }

@@ -1,5 +1,7 @@
 import type { Scope } from '../auth/scope';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
+import type { AuditRepository } from '../auth/audit.repository';
+import type { Sessions } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
 import type { UsersRepository } from '../auth/users.repository';
 import type { AlertsRepository } from '../repositories/alerts.repository';
@@ -15,7 +17,12 @@ import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
   tokens: TokenService;
+  /** Every request's token checked against its user (exists, enabled, same token version). */
+  sessions: Sessions;
   users: UsersRepository;
+  audit: AuditRepository;
+  /** A user was changed on this instance: their live sockets are re-checked (on every instance). */
+  onUserChanged(username: string): void;
   /** Per user name and client address budgets of sign-in attempts. */
   signIn: SignInThrottle;
   vehicles: VehiclesRepository;

@@ -6,7 +6,8 @@ import { PasswordWorkBusyError } from '../auth/password-work';
 import { Scope } from '../auth/scope';
 import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
-import { scopeOf } from './auth';
+import { scopeOf, sessionOf } from './auth';
+import { clientAddressOf, loginResponseOf, type ClientAddress } from './sign-in';
 import { fail, notFound, parseOr400 } from './http-errors';
 import { API_CONTEXT } from './tokens';
 
@@ -15,11 +16,6 @@ import { API_CONTEXT } from './tokens';
  * repository with it. Something outside the scope is 404, never 403: a company user must
  * not learn that another company's vehicle or alert exists.
  */
-/** The parts of Express's request that name the client (`ip` honours API_TRUST_PROXY_HOPS). */
-interface ClientAddress {
-  ip?: string;
-  socket: { remoteAddress?: string };
-}
 
 @Controller()
 export class ApiController {
@@ -34,47 +30,53 @@ export class ApiController {
   @HttpCode(200)
   async login(@Body() body: unknown, @Req() request: ClientAddress, @Res({ passthrough: true }) response: ResponseHeaders): Promise<LoginResponse> {
     const { username, password } = parseOr400(loginRequest, body, 'body');
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddressOf(request);
+    const signInFailed = (reason: string) => this.ctx.audit.record({ actor: username, action: 'auth.sign_in', target: username, outcome: 'failure', reason, clientAddress: address });
     const attempt = await this.ctx.signIn.attempt(username, address).catch((error: Error) => fail(503, `could not check sign-in limits, retry later (${error.message})`));
     if (!attempt.allowed) {
+      await signInFailed(`throttled_${attempt.limitedBy}`);
       const seconds = retryAfterSeconds(attempt.retryAfterMs);
       response.setHeader('Retry-After', String(seconds));
       return fail(429, `too many failed sign-ins ${attempt.limitedBy === 'username' ? 'for this user name' : 'from this address'}; retry after ${seconds} s`);
     }
-    const principal = await this.ctx.users.authenticate(username, password).catch((error: unknown) => {
+    const outcome = await this.ctx.users.authenticate(username, password).catch((error: unknown) => {
       if (!(error instanceof PasswordWorkBusyError)) throw error;
       response.setHeader('Retry-After', String(retryAfterSeconds(error.retryAfterMs)));
       return fail(503, error.message);
     });
-    if (!principal) return fail(401, 'unknown user or wrong password');
+    if (!outcome.ok) {
+      await signInFailed(outcome.reason);
+      // One answer for every reason: a caller must not learn which user names exist or are disabled.
+      return fail(401, 'unknown user or wrong password');
+    }
     await this.ctx.signIn.succeeded(username, address);
-    const scope = Scope.of(principal);
-    const { token, expiresAtMs } = await this.ctx.tokens.issue(principal);
-    return { token, expiresAtMs, user: { ...principal, capabilities: scope.capabilities } };
+    await this.ctx.users.signedIn(username, address);
+    return loginResponseOf(this.ctx, outcome);
   }
 
+  /** Who the token names; answers even while the password must be changed. */
   @Get('v1/me')
   async me(@Headers('authorization') auth?: string): Promise<unknown> {
-    const principal = await this.ctx.tokens.verify(auth?.replace(/^Bearer\s+/i, ''));
-    return principal ?? fail(401, 'missing, invalid or expired bearer token');
+    const session = await sessionOf(this.ctx.sessions, auth);
+    return { ...session.principal, mustChangePassword: session.mustChangePassword, capabilities: Scope.of(session.principal).capabilities };
   }
 
   @Get('v1/vehicles')
   async vehicles(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'vehicles');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'vehicles');
     const q = parseOr400(vehicleListQuery, query, 'query');
     return { items: await this.ctx.vehicles.list(scope, q), limit: q.limit, offset: q.offset };
   }
 
   @Get('v1/vehicles/:vehicleId')
   async vehicle(@Param('vehicleId') vehicleId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'vehicles');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'vehicles');
     return (await this.ctx.vehicles.get(scope, vehicleId)) ?? notFound('vehicle', vehicleId);
   }
 
   @Get('v1/vehicles/:vehicleId/track')
   async track(@Param('vehicleId') vehicleId: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'tracks');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'tracks');
     const q = parseOr400(trackQuery, query, 'query');
     if (!(await this.ctx.vehicles.get(scope, vehicleId))) return notFound('vehicle', vehicleId);
     return this.trackOf(vehicleId, q);
@@ -88,7 +90,7 @@ export class ApiController {
    */
   @Get('v1/terminals/:terminalId/track')
   async unregisteredTrack(@Param('terminalId') terminalId: string, @Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    await scopeOf(this.ctx.tokens, auth, 'terminals.unregistered');
+    await scopeOf(this.ctx.sessions, auth, 'terminals.unregistered');
     const { terminalId: id } = parseOr400(terminalIdParam, { terminalId }, 'path');
     const q = parseOr400(trackQuery, query, 'query');
     return this.trackOf(unregisteredVehicleIdOf(canonicalTerminalId(id)), q);
@@ -109,27 +111,27 @@ export class ApiController {
 
   @Get('v1/alerts')
   async alerts(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'alerts');
     const q = parseOr400(alertListQuery, query, 'query');
     return { items: await this.ctx.alerts.list(scope, q), limit: q.limit, offset: q.offset };
   }
 
   @Get('v1/alerts/:alertId')
   async alert(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'alerts');
     return (await this.ctx.alerts.get(scope, alertId)) ?? notFound('alert', alertId);
   }
 
   @Get('v1/alerts/:alertId/revisions')
   async alertRevisions(@Param('alertId') alertId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'alerts');
     return (await this.ctx.alerts.revisions(scope, alertId)) ?? notFound('alert', alertId);
   }
 
   @Post('v1/alerts/:alertId/ack')
   @HttpCode(200)
   async acknowledge(@Param('alertId') alertId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'alerts.ack');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'alerts.ack');
     const { comment } = parseOr400(ackAlertRequest, body, 'body');
     const alert = (await this.ctx.alerts.acknowledge(scope, alertId, comment, this.ctx.now())) ?? notFound('alert', alertId);
     if (alert.ack) this.ctx.onAcknowledged({ alertId, vehicleId: alert.vehicleId, ack: alert.ack }, { companyId: alert.companyId, regionCode: alert.regionCode });
@@ -138,7 +140,7 @@ export class ApiController {
 
   @Get('v1/wim')
   async wim(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'wim');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'wim');
     const q = parseOr400(wimListQuery, query, 'query');
     return { items: await this.ctx.reports.wim(scope, q), limit: q.limit, offset: q.offset };
   }
@@ -146,7 +148,7 @@ export class ApiController {
   /** WIM stations for the map (admin, operator in its region, enforcement). */
   @Get('v1/wim/stations')
   async wimStations(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'wim');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'wim');
     const q = parseOr400(siteListQuery, query, 'query');
     return { items: await this.ctx.sites.wimStations(scope, q), limit: q.limit, offset: q.offset };
   }
@@ -154,14 +156,14 @@ export class ApiController {
   /** 货运源头单位 source sites for the map; a company user gets only the sites its company runs. */
   @Get('v1/source-sites')
   async sourceSites(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'sites');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'sites');
     const q = parseOr400(siteListQuery, query, 'query');
     return { items: await this.ctx.sites.sourceSites(scope, q), limit: q.limit, offset: q.offset };
   }
 
   @Get('v1/reports/companies')
   async companyReport(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<CompanyReportResponse> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'reports');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'reports');
     const q = parseOr400(reportQuery, query, 'query');
     return { fromMs: q.fromMs, toMs: q.toMs, rows: await this.ctx.reports.companies(scope, q.fromMs, q.toMs) };
   }
@@ -170,14 +172,14 @@ export class ApiController {
 
   @Get('v1/cases')
   async cases(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'cases');
     const q = parseOr400(caseListQuery, query, 'query');
     return { items: await this.ctx.cases.list(scope, q), limit: q.limit, offset: q.offset };
   }
 
   @Get('v1/cases/:caseId')
   async case(@Param('caseId') caseId: string, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'cases');
     return (await this.ctx.cases.get(scope, caseId)) ?? notFound('case', caseId);
   }
 
@@ -210,7 +212,7 @@ export class ApiController {
 
   /** The caller's scope when it is an enforcement user's; others who may read the case get 403, the rest the usual 404. */
   private async enforcementScope(caseId: string, auth: string | undefined, action: string): Promise<Scope> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'cases');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'cases');
     if (scope.principal.role === 'enforcement') return scope;
     if (!(await this.ctx.cases.get(scope, caseId))) return notFound('case', caseId);
     return fail(403, `role ${scope.principal.role} may not ${action} cases`);

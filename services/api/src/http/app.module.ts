@@ -7,10 +7,15 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
+import { UsersController } from './users.controller';
 import { API_CONTEXT } from './tokens';
 
-/** Every controller the API serves (the scope matrix test walks their routes). */
-export const API_CONTROLLERS = [ApiController, AdminController, RelaysController];
+/**
+ * Every controller the API serves (the scope matrix test walks their routes). UsersController
+ * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
+ * /v1/admin/:resource.
+ */
+export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController];
 
 @Module({})
 class ApiHttpModule {

@@ -14,7 +14,8 @@ export const openApiDocument = openApiDocumentOf(
   {
     LoginRequest: c.loginRequest,
     LoginResponse: c.loginResponse,
-    User: c.apiUser,
+    // The signed-in user as /v1/me and the sign-in answer name it (capabilities, must-change).
+    User: c.loginResponse.shape.user,
     Vehicle: c.vehicleListItem,
     Track: c.trackResponse,
     Alert: c.alertItem,
@@ -36,5 +37,12 @@ export const openApiDocument = openApiDocumentOf(
     CaseDecisionRequest: c.caseDecisionRequest,
     CaseReportRequest: c.caseReportRequest,
     CaseCloseRequest: c.caseCloseRequest,
+    UserItem: c.userItem,
+    CreateUserRequest: c.createUserRequest,
+    UpdateUserRequest: c.updateUserRequest,
+    ResetPasswordRequest: c.resetPasswordRequest,
+    PasswordIssued: c.passwordIssued,
+    ChangePasswordRequest: c.changePasswordRequest,
+    AuditEntry: c.auditItem,
   },
 );

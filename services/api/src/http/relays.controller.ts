@@ -24,7 +24,7 @@ export class RelaysController {
 
   @Get()
   async list(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     const q = parseOr400(relayListQuery, query, 'query');
     const items: RelayItem[] = await this.ctx.relays.find({ ...q, scope: scope.filter });
     return { items, limit: q.limit, offset: q.offset };
@@ -33,7 +33,7 @@ export class RelaysController {
   @Post()
   @HttpCode(201)
   async register(@Body() body: unknown, @Headers('authorization') auth?: string): Promise<RelayItem> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     const request = parseOr400(relayRequest, body, 'body');
     const vehicle = (await this.ctx.vehicles.get(scope, request.vehicleId)) ?? notFound('vehicle', request.vehicleId);
     if (!(RELAY_VEHICLE_CLASSES as readonly string[]).includes(vehicle.vehicleClass)) {
@@ -51,7 +51,7 @@ export class RelaysController {
   @Delete(':relayId')
   @HttpCode(204)
   async remove(@Param('relayId') relayId: string, @Headers('authorization') auth?: string): Promise<void> {
-    const scope = await scopeOf(this.ctx.tokens, auth, 'relays');
+    const scope = await scopeOf(this.ctx.sessions, auth, 'relays');
     if (!(await this.ctx.relays.delete(relayId, scope.filter))) return notFound('relay registration', relayId);
     this.ctx.onRelaysChanged();
   }

@@ -11,12 +11,13 @@ import {
   type LiveSubscribeAck,
   type PositionsBatch,
   type PositionV1,
+  type SessionEnded,
 } from '@roadwatch/contracts';
 import { DEFAULT_CLOCK_SKEW_MS, replacesLatest } from '@roadwatch/domain';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
 import { vehicleRecordOwner } from '@roadwatch/storage';
 import { Scope } from '../auth/scope';
-import type { TokenService } from '../auth/tokens';
+import type { Session, Sessions } from '../auth/sessions';
 import { alertItemOf } from '../repositories/alerts.repository';
 import type { LatestLike } from '../repositories/vehicles.repository';
 import { asciiJson, PreEncoded } from './live-parser';
@@ -37,6 +38,11 @@ const inBbox = (b: Bbox, lat: number, lon: number): boolean =>
 
 const round = (x: number): string => x.toFixed(4);
 
+/** Each socket joins its user's room, so a change to the user reaches exactly their sockets. */
+const userRoom = (username: string): string => `user:${username}`;
+/** Server-side event between instances (through the adapter): a user was changed, re-check their sockets. */
+const USER_CHANGED = 'roadwatch:userChanged';
+
 /** A batch from its positions' JSON texts (`asciiJson(LivePosition)` each). */
 const batchOf = (tickMs: number, positions: readonly string[]): PreEncoded<PositionsBatch> =>
   new PreEncoded(`{"tickMs":${JSON.stringify(tickMs)},"positions":[${positions.join(',')}]}`);
@@ -51,7 +57,10 @@ interface Changed {
 
 export interface LiveGatewayOptions {
   io: Server;
-  tokens: TokenService;
+  /** Checks every handshake, and every open socket once per half session bound. */
+  sessions: Sessions;
+  /** Instances share an adapter (Redis): a user changed on one instance is re-checked on all at once. */
+  clustered?: boolean;
   directory: VehicleDirectory;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -88,6 +97,7 @@ export class LiveGateway {
   private readonly json = new WeakMap<LivePosition, string>();
   private pending = new Map<string, LivePosition>();
   private readonly timer: NodeJS.Timeout;
+  private readonly sweepTimer: NodeJS.Timeout;
   private readonly emitted;
   private readonly sockets;
   private readonly tickSeconds;
@@ -109,7 +119,7 @@ export class LiveGateway {
       // Nothing thrown on the handshake path may escape: an exception inside a promise callback
       // here is an unhandled rejection, which ends the whole process.
       this.authenticate(socket.handshake.auth).then(
-        (outcome) => (outcome instanceof Scope ? ((socket.data['scope'] = outcome), next()) : next(new Error(outcome))),
+        (outcome) => (typeof outcome === 'string' ? next(new Error(outcome)) : ((socket.data['session'] = outcome.session), (socket.data['scope'] = outcome.scope), next())),
         (error: unknown) => {
           options.logger.warn({ err: error }, 'live handshake refused after an error');
           next(new Error('unauthenticated'));
@@ -117,17 +127,57 @@ export class LiveGateway {
       );
     });
     this.nsp.on('connection', (socket) => this.onConnection(socket));
+    // Another instance changed a user: drop what this one cached and re-check the user's sockets now.
+    this.nsp.on(USER_CHANGED, (username: unknown) => {
+      if (typeof username !== 'string') return;
+      options.sessions.forget(username);
+      void this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
+    });
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 1_000);
     this.timer.unref();
+    this.sweepTimer = setInterval(() => void this.recheck(Promise.resolve([...this.nsp.sockets.values()])), options.sessions.cacheTtlMs);
+    this.sweepTimer.unref();
   }
 
-  /** The caller's scope, or why the handshake is refused. */
-  private async authenticate(auth: unknown): Promise<Scope | 'unauthenticated' | 'forbidden'> {
+  /** The caller's session and scope, or why the handshake is refused. */
+  private async authenticate(auth: unknown): Promise<{ session: Session; scope: Scope } | 'unauthenticated' | 'forbidden' | 'password change required'> {
     const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    const principal = await this.options.tokens.verify(typeof token === 'string' ? token : undefined);
-    if (!principal) return 'unauthenticated';
-    const scope = Scope.of(principal);
-    return scope.can('live') ? scope : 'forbidden';
+    const session = await this.options.sessions.of(typeof token === 'string' ? token : undefined);
+    if (!session) return 'unauthenticated';
+    if (session.mustChangePassword) return 'password change required';
+    const scope = Scope.of(session.principal);
+    return scope.can('live') ? { session, scope } : 'forbidden';
+  }
+
+  /**
+   * A user was changed on this instance: re-check their sockets here at once, and on every
+   * other instance through the adapter (without one, their sweep does it within the bound).
+   */
+  userChanged(username: string): void {
+    void this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
+    if (this.options.clustered) this.nsp.serverSideEmit(USER_CHANGED, username);
+  }
+
+  /** Disconnects the sockets whose session no longer stands. A failed check keeps the socket (the next sweep tries again). */
+  private async recheck(sockets: Promise<ReadonlyArray<{ data: Record<string, unknown>; emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }>>): Promise<void> {
+    try {
+      for (const socket of await sockets) {
+        const session = socket.data['session'] as Session | undefined;
+        if (!session) continue;
+        const stands = await this.options.sessions.stands(session).catch((error: Error) => {
+          this.options.logger.warn({ err: error.message, username: session.principal.username }, 'live session check failed; the socket stays until the next sweep');
+          return true;
+        });
+        if (!stands) this.endSession(socket, session.expiresAtMs <= Date.now() ? 'expired' : 'revoked');
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'live session sweep failed');
+    }
+  }
+
+  private endSession(socket: { emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }, reason: SessionEnded['reason']): void {
+    socket.emit(LIVE_EVENTS.sessionEnded, { reason } satisfies SessionEnded);
+    socket.disconnect(true);
   }
 
   /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */
@@ -193,18 +243,24 @@ export class LiveGateway {
 
   close(): void {
     clearInterval(this.timer);
+    clearInterval(this.sweepTimer);
   }
 
   private onConnection(socket: Socket): void {
     const scope = socket.data['scope'] as Scope;
+    const session = socket.data['session'] as Session;
     this.sockets.inc();
-    void socket.join(scope.room);
+    void socket.join([scope.room, userRoom(session.principal.username)]);
+    // A token that expires ends its socket then, not at the next sweep.
+    const expiry = setTimeout(() => this.endSession(socket, 'expired'), Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
+    expiry.unref();
     socket.on(LIVE_EVENTS.subscribe, (payload: unknown, ack?: (answer: LiveSubscribeAck) => void) => {
       const answer = this.subscribe(socket, scope, payload);
       if (typeof ack === 'function') ack(answer);
     });
     socket.on(LIVE_EVENTS.unsubscribe, () => this.leave(socket));
     socket.on('disconnect', () => {
+      clearTimeout(expiry);
       this.sockets.dec();
       this.leave(socket);
     });

@@ -1,4 +1,4 @@
-import type { AlertItem, AlertRevisionItem, AlertRevisionsResponse, AlertRule, AlertV1, Severity } from '@roadwatch/contracts';
+import { alertRevisionItem, type AlertItem, type AlertRevisionItem, type AlertRevisionsResponse, type AlertRule, type AlertV1, type Severity } from '@roadwatch/contracts';
 import { AlertRepository, type AlertAck, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';
@@ -55,23 +55,8 @@ export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | n
     ack,
   }) as AlertItem;
 
-const revisionItemOf = (alert: AlertV1): AlertRevisionItem =>
-  compact({
-    revision: alert.revision,
-    level: alert.level,
-    severity: alert.severity,
-    startedAtMs: alert.startedAtMs,
-    endedAtMs: alert.endedAtMs,
-    raisedAtMs: alert.raisedAtMs,
-    firstRaisedAtMs: alert.firstRaisedAtMs,
-    limitPassedAtMs: alert.limitPassedAtMs,
-    summary: alert.summary,
-    summaryEn: alert.summaryEn,
-    points: alert.points,
-    fineYuan: alert.fineYuan,
-    latitudeDeg: alert.latitudeDeg,
-    longitudeDeg: alert.longitudeDeg,
-  }) as AlertRevisionItem;
+/** The revision's record, exactly the fields the contract lists (zod's pick leaves out the rest). */
+const revisionItemOf = (alert: AlertV1): AlertRevisionItem => alertRevisionItem.parse(alert);
 
 /** Alerts through libs/storage, scoped there on their owner (registry first). */
 export class AlertsRepository {
