@@ -3,8 +3,9 @@ import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwa
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_RULES_CONFIG, type VehicleRuleState } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import v1Checkpoints from '../../../libs/rules/src/pipeline/fixtures/v1-checkpoints.json';
 import { positionOf, straightReports } from '../test/support/positions';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor } from './detector.processor';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from './reminders/fatigue-reminder';
@@ -13,6 +14,8 @@ import type { PositionRules } from './rules/position-rules.port';
 import { MemoryStateStore } from './state/memory-state-store';
 
 const START = chinaLocalToEpochMs(2025, 3, 14, 8, 0);
+// Checkpoints captured from the pipeline before the versioned state (see the rules' codec spec).
+const v1Checkpoints = JSON.parse(readFileSync(join(import.meta.dirname, '../../../libs/rules/src/pipeline/fixtures/v1-checkpoints.json'), 'utf8')) as { vehicles: unknown[] };
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const P0 = { topic: TOPICS.positions, partition: 0 };
