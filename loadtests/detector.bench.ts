@@ -72,20 +72,23 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,
     topics: DEFAULT_DETECTOR_TOPICS,
     logger: createLogger('bench', 'silent'),
-    now: () => START_MS,
+    now: () => clockMs,
   });
+  let clockMs = START_MS;
   const partitions = 12;
   const offsets = new Array<number>(partitions).fill(0);
   const baseline = heapMb();
   let handled = 0;
   let alerts = 0;
+  let ticks = 0;
   const countingRules: PositionRules = {
+    ...positionRules,
     process: (...args) => {
       const result = positionRules.process(...args);
       alerts += result.alerts.length;
       return result;
     },
-    checkOffline: positionRules.checkOffline,
+    tick: (...args) => (ticks++, positionRules.tick(...args)),
   };
   (processor as unknown as { deps: { positionRules: PositionRules } }).deps.positionRules = countingRules;
   const started = performance.now();
@@ -108,6 +111,31 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   const jsonBytes = [...sample.states.values()].reduce<number>((sum, state) => sum + JSON.stringify(state).length, 0) / Math.max(1, sample.states.size);
   console.log(`in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s; ${fmt(alerts)} alerts`);
   console.log(`memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed JSON ${fmt(jsonBytes)} B/vehicle`);
+
+  // The timers: the first tick arms every vehicle's quality snapshot, the snapshots fall due
+  // within 10 min; then a tick with nothing due, against a scan that asks the rules about every
+  // vehicle (what a timer without due times does).
+  const lastReceivedMs = START_MS + (REPORTS - 1) * 30_000 + 800;
+  const timed = async (atMs: number): Promise<{ ms: number; cpuMs: number; visited: number }> => {
+    clockMs = atMs;
+    ticks = 0;
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    await processor.runTimers();
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000, visited: ticks };
+  };
+  const arming = await timed(lastReceivedMs + 60_000);
+  const snapshots = await timed(lastReceivedMs + 11 * 60_000);
+  const idle = await timed(lastReceivedMs + 15 * 60_000);
+  const scanCpu = process.cpuUsage();
+  const scanStarted = performance.now();
+  for (const [vehicleId, slot] of [...(processor as unknown as { partitions: Map<string, { states: Map<string, { rules: unknown }> }> }).partitions.values()].flatMap((context) => [...context.states])) {
+    positionRules.tick(directory.byVehicleId(vehicleId)!, slot.rules, lastReceivedMs + 15 * 60_000);
+  }
+  const scanUsed = process.cpuUsage(scanCpu);
+  const line = (name: string, r: { ms: number; cpuMs: number; visited: number }) => `${name} ${r.ms.toFixed(1)} ms (${r.cpuMs.toFixed(1)} ms CPU), ${fmt(r.visited)} vehicles visited`;
+  console.log(`timers over ${fmt(processor.vehiclesHeld)} vehicles: ${line('arming tick', arming)}; ${line('snapshot tick', snapshots)}; ${line('tick with none due', idle)}; a scan asking the rules about every vehicle ${(performance.now() - scanStarted).toFixed(1)} ms (${((scanUsed.user + scanUsed.system) / 1000).toFixed(1)} ms CPU)`);
 };
 
 const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRules): Promise<void> => {
@@ -137,11 +165,11 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
 
   let processed = 0;
   const countingRules: PositionRules = {
+    ...positionRules,
     process: (...args) => {
       processed++;
       return positionRules.process(...args);
     },
-    checkOffline: positionRules.checkOffline,
   };
   const bus = new KafkaBus({ brokers: kafkaBrokers.split(','), clientId: 'bench-detector', topicPrefix: prefix, logger, consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 } });
   const redisStore = RedisStateStore.connect(redisUrl, `bench:${prefix}`);

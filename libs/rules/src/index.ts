@@ -11,3 +11,8 @@ export * from './speeding/speeding.rule';
 export * from './night-ban/night-ban.rule';
 export * from './quality/data-quality.rule';
 export * from './pipeline/vehicle-pipeline';
+export * from './pipeline/vehicle-state';
+export * from './pipeline/vehicle-state.codec';
+export * from './pipeline/ordering';
+export * from './pipeline/position-rule';
+export * from './pipeline/position-rules';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TOPICS, type AlertV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwatch/domain';
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, type VehicleRuleState } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { meridianReports, positionOf, straightReports, wimOf } from '../test/support/positions';
 import { libsPositionRules } from './rules/libs-position-rules';
@@ -189,13 +189,13 @@ describe('DetectorProcessor', () => {
     const first = setup(store);
     await first.processor.handlePositions(0, positions(speedingTrip.slice(10, 12), 0));
     first.setNow(START + 60 * 60_000);
-    await first.processor.checkOffline();
-    await first.processor.checkOffline();
+    await first.processor.runTimers();
+    await first.processor.runTimers();
     expect(first.publisher.alerts().filter((alert) => alert.rule === 'offline')).toHaveLength(1);
     const second = setup(store);
     second.setNow(START + 61 * 60_000);
     await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
-    await second.processor.checkOffline();
+    await second.processor.runTimers();
     expect(second.publisher.alerts()).toHaveLength(0);
   });
 
@@ -211,15 +211,15 @@ describe('DetectorProcessor', () => {
       const store = new MemoryStateStore();
       const first = setup(store, new FakePublisher(), libsPositionRules());
       await first.processor.handlePositions(0, positions([...before, ...after.slice(0, 1)], 0));
-      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[] } };
-      expect(slot.rules.held).toHaveLength(1);
+      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: VehicleRuleState };
+      expect(slot.rules.ordering.held).toHaveLength(1);
       first.setNow(START + 30 * 30_000 + 1_000 + 3 * 60_000 - 1);
-      await first.processor.checkOffline();
+      await first.processor.runTimers();
       expect(gapAlerts(first.publisher)).toHaveLength(0);
       const second = setup(store, new FakePublisher(), libsPositionRules());
       await second.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
       second.setNow(START + 30 * 30_000 + 1_000 + 3 * 60_000);
-      await second.processor.checkOffline();
+      await second.processor.runTimers();
       expect(gapAlerts(second.publisher)).toHaveLength(1);
       const reloaded = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[] } };
       expect(reloaded.rules.held).toBeUndefined();
@@ -230,7 +230,7 @@ describe('DetectorProcessor', () => {
       await processor.handlePositions(0, positions([...before, ...after.slice(0, 3)], 0));
       await processor.handlePositions(0, positions([...blind, ...after.slice(3)], before.length + 3));
       setNow(START + 24 * 60 * 60_000);
-      await processor.checkOffline();
+      await processor.runTimers();
       expect(gapAlerts(publisher)).toEqual([]);
     });
 
@@ -242,11 +242,11 @@ describe('DetectorProcessor', () => {
       await processor.handlePositions(0, positions(reversed.slice(0, 10), before.length + 3));
       await processor.handlePositions(0, positions([...reversed.slice(10), ...after.slice(3)], before.length + 13));
       setNow(START + 24 * 60 * 60_000);
-      await processor.checkOffline();
+      await processor.runTimers();
       expect(gapAlerts(publisher)).toEqual([]);
-      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: { held?: unknown[]; quality: { late: number; valid: number } } };
-      expect(slot.rules.held).toBeUndefined();
-      expect(slot.rules.quality).toMatchObject({ late: 0, valid: drive.length });
+      const slot = (await store.load({ topic: TOPICS.positions, partition: 0 })).states.get(COACH.vehicleId) as { rules: VehicleRuleState };
+      expect(slot.rules.ordering.held).toEqual([]);
+      expect(slot.rules.rules.quality.counters).toMatchObject({ late: 0, valid: drive.length });
     });
   });
 
@@ -269,15 +269,15 @@ describe('DetectorProcessor', () => {
     expect(value.completeTrackM).toBeCloseTo(500, 6);
     // The timer's snapshot of the open day (armed at the first tick, due within 10 min) is checkpointed: a restarted member does not send it again.
     setNow(day[3]!.receivedAtMs + 60_000);
-    await processor.checkOffline();
+    await processor.runTimers();
     expect(publisher.of(TOPICS.qualityDaily)).toHaveLength(2);
     setNow(day[3]!.receivedAtMs + 11 * 60_000);
-    await processor.checkOffline();
+    await processor.runTimers();
     expect(publisher.of(TOPICS.qualityDaily).map((entry) => entry.value)).toMatchObject([{ final: true }, { final: true }, { date: '2025-03-15', final: false, received: 1 }]);
     const restarted = setup(flaky, new FakePublisher(), libsPositionRules());
     await restarted.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
     restarted.setNow(day[3]!.receivedAtMs + 30 * 60_000);
-    await restarted.processor.checkOffline();
+    await restarted.processor.runTimers();
     expect(restarted.publisher.of(TOPICS.qualityDaily)).toEqual([]);
     expect(restarted.publisher.alerts().map((alert) => alert.rule)).toEqual(['offline']);
   });

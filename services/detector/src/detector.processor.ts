@@ -9,6 +9,7 @@ import type { DetectorMetrics } from './detector-metrics';
 import { fatigueReminderOf, type FatigueReminderConfig } from './reminders/fatigue-reminder';
 import type { PositionRules } from './rules/position-rules.port';
 import { partitionKeyOf, type PartitionRef, type StateStore } from './state/state-store';
+import { DueQueue } from './timers/due-queue';
 
 /**
  * The topics the detector reads and writes. Logical names: the bus validates each message
@@ -54,10 +55,14 @@ export interface DetectorProcessorDeps {
   now: () => number;
 }
 
-/** One owned partition: its vehicles' states as of `lastOffset`, and a queue so batches and timer ticks never interleave. */
+/**
+ * One owned partition: its vehicles' states as of `lastOffset`, when each vehicle's timer is
+ * next due, and a queue so batches and timer ticks never interleave.
+ */
 class PartitionContext {
   lastOffset: bigint | null = null;
   states = new Map<string, VehicleSlot>();
+  readonly due = new DueQueue();
   loaded: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -149,12 +154,14 @@ export class DetectorProcessor {
   }
 
   /**
-   * The timer: `checkOffline` of the rules for every vehicle of every owned positions partition
-   * — held positions whose lateness window passed are released (their alerts, TTS reminders
-   * included, go out like a batch's), then offline vehicles are flagged, and the open day's
-   * quality counters go out on `quality.daily` when a snapshot is due.
+   * The timers: for each owned positions partition, the vehicles whose timer is due by the
+   * clock (a min-heap by due time — a tick touches no vehicle that is not due) go through the
+   * rules' `tick`: held positions whose lateness window passed are released (their alerts, TTS
+   * reminders included, go out like a batch's), offline vehicles are flagged, the open day's
+   * quality counters go out on `quality.daily` when a snapshot is due, and a vehicle idle past
+   * the rules' limit is dropped from the state (its open day published first).
    */
-  async checkOffline(): Promise<void> {
+  async runTimers(): Promise<void> {
     const contexts = [...this.partitions.values()].filter((context) => context.ref.topic === this.deps.topics.positions);
     await Promise.all(
       contexts.map((context) =>
@@ -164,11 +171,13 @@ export class DetectorProcessor {
           const nowMs = this.deps.now();
           const outputs: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
           const staged = new Map<string, VehicleSlot>();
-          for (const [vehicleId, slot] of context.states) {
+          const removed: string[] = [];
+          const due = context.due.takeDue(nowMs);
+          for (const vehicleId of due) {
+            const slot = context.states.get(vehicleId);
+            if (!slot) continue;
             const facts = this.factsOf(vehicleId);
-            const result = this.deps.positionRules.checkOffline(facts, slot.rules, nowMs);
-            if (result.alerts.length === 0 && result.qualityDays.length === 0 && result.state === slot.rules) continue;
-            staged.set(vehicleId, { ...slot, rules: result.state });
+            const result = this.deps.positionRules.tick(facts, slot.rules, nowMs);
             outputs.qualityDays.push(...result.qualityDays);
             for (const raw of result.alerts) {
               const alert = flagUnregistered(raw, slot.registered);
@@ -176,9 +185,19 @@ export class DetectorProcessor {
               const reminder = fatigueReminderOf(alert, slot.terminalId, this.deps.reminders, nowMs);
               if (reminder) outputs.commands.push(reminder);
             }
+            if (result.state === null) removed.push(vehicleId);
+            else if (result.state !== slot.rules || result.alerts.length > 0 || result.qualityDays.length > 0) staged.set(vehicleId, { ...slot, rules: result.state });
+            // Unchanged: due again when its rules say (changed ones are scheduled once checkpointed).
+            else context.due.schedule(vehicleId, this.deps.positionRules.dueMs(facts, slot.rules));
           }
-          if (staged.size === 0) return;
-          await this.commit(context, outputs, staged, context.lastOffset);
+          if (staged.size === 0 && removed.length === 0) return;
+          try {
+            await this.commit(context, outputs, staged, context.lastOffset, removed);
+          } catch (error) {
+            // Not checkpointed: the vehicles keep their state and are due again at once.
+            for (const vehicleId of [...staged.keys(), ...removed]) context.due.schedule(vehicleId, -Infinity);
+            throw error;
+          }
         }),
       ),
     );
@@ -200,7 +219,22 @@ export class DetectorProcessor {
       context.loaded = (async () => {
         const snapshot = await this.deps.stateStore.load(context.ref);
         context.lastOffset = snapshot.lastOffset === null ? null : BigInt(snapshot.lastOffset);
-        context.states = new Map([...snapshot.states].map(([vehicleId, slot]) => [vehicleId, slot as VehicleSlot]));
+        context.states = new Map();
+        context.due.clear();
+        for (const [vehicleId, raw] of snapshot.states) {
+          const slot = raw as VehicleSlot;
+          let rules: unknown;
+          try {
+            // Checkpoints of an older state version are migrated here, once per load.
+            rules = this.deps.positionRules.decodeState(slot.rules);
+          } catch (error) {
+            // Not a state these rules can read: the vehicle starts afresh; the checkpoint is in the log, not lost.
+            this.deps.logger.error({ topic: context.ref.topic, partition: context.ref.partition, vehicleId, err: error, checkpoint: slot.rules }, 'vehicle state not readable; the vehicle starts afresh');
+            continue;
+          }
+          context.states.set(vehicleId, { ...slot, rules });
+          context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), rules));
+        }
         this.deps.logger.info({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size }, 'partition state loaded');
       })();
       context.loaded.catch(() => {
@@ -245,13 +279,14 @@ export class DetectorProcessor {
       // retried batch starts again from the checkpoint rather than from half-applied state.
       context.loaded = null;
       context.states = new Map();
+      context.due.clear();
       context.lastOffset = null;
       throw error;
     }
   }
 
   /** Publish first (ids are deterministic, so a crash after this re-publishes the same ids), then checkpoint. */
-  private async commit(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, lastOffset: bigint): Promise<void> {
+  private async commit(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, lastOffset: bigint, removed: readonly string[] = []): Promise<void> {
     const { publisher, topics, metrics } = this.deps;
     // In chunks: one produce request per chunk, far below the broker's message.max.bytes
     // (a catch-up batch of thousands of positions can raise thousands of alerts).
@@ -265,7 +300,7 @@ export class DetectorProcessor {
     if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
 
     const stopTimer = metrics?.checkpointSeconds.startTimer();
-    const written = await this.deps.stateStore.checkpoint(context.ref, { lastOffset: lastOffset.toString(), changed: staged });
+    const written = await this.deps.stateStore.checkpoint(context.ref, { lastOffset: lastOffset.toString(), changed: staged, ...(removed.length > 0 ? { removed } : {}) });
     stopTimer?.();
     if (!written) {
       // Someone else owns the partition now and has moved it on: our view is stale. Drop it;
@@ -274,10 +309,18 @@ export class DetectorProcessor {
       this.deps.logger.warn({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: lastOffset.toString() }, 'checkpoint refused: the partition moved on under another owner');
       context.loaded = null;
       context.states = new Map();
+      context.due.clear();
       context.lastOffset = null;
       return;
     }
-    for (const [vehicleId, slot] of staged) context.states.set(vehicleId, slot);
+    for (const [vehicleId, slot] of staged) {
+      context.states.set(vehicleId, slot);
+      context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), slot.rules));
+    }
+    for (const vehicleId of removed) {
+      context.states.delete(vehicleId);
+      context.due.forget(vehicleId);
+    }
     context.lastOffset = lastOffset;
     this.updateGauges();
   }

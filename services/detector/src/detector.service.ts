@@ -30,7 +30,7 @@ export interface DetectorOptions {
   groupId?: string;
   /** Where a group with no committed offset starts (default: the oldest message). */
   fromBeginning?: boolean;
-  /** How often offline vehicles are looked for; 0 disables the timer. */
+  /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. Named after its first use, like OFFLINE_CHECK_INTERVAL_MS. */
   offlineCheckIntervalMs?: number;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
   failurePolicy?: FailurePolicyOptions;
@@ -43,8 +43,8 @@ export interface DetectorOptions {
 
 export interface RunningDetector {
   readonly processor: DetectorProcessor;
-  /** Run the offline check now (tests; the timer calls the same). */
-  checkOffline(): Promise<void>;
+  /** Run the timers now: every vehicle due (held reports, offline, quality snapshots, the idle limit) — tests; the interval calls the same. */
+  runTimers(): Promise<void>;
   /** For the ops server's /ready: consuming, and the state store answers. */
   readiness: ReadinessCheck[];
   /** Graceful: stop consuming, let the in-flight batch finish, commit and checkpoint, leave the group. */
@@ -102,20 +102,20 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     },
   });
 
-  let offlineRun: Promise<void> = Promise.resolve();
-  const checkOffline = (): Promise<void> => {
-    offlineRun = offlineRun.then(() => processor.checkOffline()).catch((error: unknown) => logger.error({ err: error }, 'offline check failed'));
-    return offlineRun;
+  let timerRun: Promise<void> = Promise.resolve();
+  const runTimers = (): Promise<void> => {
+    timerRun = timerRun.then(() => processor.runTimers()).catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
+    return timerRun;
   };
   const intervalMs = options.offlineCheckIntervalMs ?? 60_000;
-  const timer = intervalMs > 0 ? setInterval(() => void checkOffline(), intervalMs) : undefined;
+  const timer = intervalMs > 0 ? setInterval(() => void runTimers(), intervalMs) : undefined;
   timer?.unref();
 
   let consuming = true;
   logger.info({ groupId: subscription.groupId, topics }, 'detector started');
   return {
     processor,
-    checkOffline,
+    runTimers,
     readiness: [
       { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
       { name: 'state-store', check: () => options.stateStore.ping() },
@@ -123,7 +123,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     close: async () => {
       consuming = false;
       if (timer) clearInterval(timer);
-      await offlineRun;
+      await timerRun;
       await subscription.close();
       await processor.revokeAll();
     },

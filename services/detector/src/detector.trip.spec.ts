@@ -62,11 +62,11 @@ describe('detector on the in-process bus, the simulated trip', () => {
     // The open day (one report) goes out on the timer: the first tick arms the vehicle at its
     // phase, so its snapshot comes within 10 min — once, while the day does not change.
     nowMs += 60_000;
-    await detector.checkOffline();
+    await detector.runTimers();
     nowMs += 10 * 60_000;
-    await detector.checkOffline();
+    await detector.runTimers();
     nowMs += 20 * 60_000;
-    await detector.checkOffline();
+    await detector.runTimers();
     await waitQuiet(() => collector.qualityDays.length, 300, 10_000);
     expect(collector.qualityDays.slice(1)).toEqual([
       {

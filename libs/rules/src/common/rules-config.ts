@@ -138,6 +138,15 @@ export interface LatenessConfig {
   minHoleMs: number;
 }
 
+/** How long the pipeline keeps a vehicle's state (not a rule: what the detector holds and checkpoints). */
+export interface RetentionConfig {
+  /**
+   * A vehicle without a report received for this long has its state dropped (its open quality
+   * day closed first), so the state of vehicles that left the fleet does not grow for ever.
+   */
+  idleStateTtlMs: number;
+}
+
 export interface RoadDefaultsConfig {
   /** Posted limit for a feature that carries none, by its road class. */
   defaultPostedLimitKmh: Record<RoadClass, number>;
@@ -153,6 +162,7 @@ export interface RulesConfig {
   nightBan: NightBanConfig;
   quality: QualityConfig;
   lateness: LatenessConfig;
+  retention: RetentionConfig;
   roads: RoadDefaultsConfig;
 }
 
@@ -276,6 +286,11 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     // > 5 min, so a stretch of at most 60 s without reports hides nothing a rule would read
     // differently; a longer one may hide a speeding episode of its own.
     minHoleMs: MINUTE,
+  },
+  retention: {
+    // Not in RULES.md: a month without a report is a vehicle off the road (scrapped, sold,
+    // its terminal replaced); its next report, if any, starts afresh like a new vehicle's.
+    idleStateTtlMs: 30 * 24 * HOUR,
   },
   roads: {
     // Not in RULES.md: a feature without postedLimitKmh gets its class's usual maximum.

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { factsOf, Track } from '../testing/track';
-import { processPosition, releaseHeld, type VehicleRuleState } from './vehicle-pipeline';
+import { processPosition, releaseHeld } from './vehicle-pipeline';
+import type { VehicleRuleState } from './vehicle-state';
 
 // Issue #10 item 3: every report that is stored is judged in device-time order, whatever the
 // delivery order and batch shape. No road index: every point is an unmapped road (limit 120
@@ -67,7 +68,7 @@ describe('event-time order — a 0x0704 back-fill in any order within the latene
     const reversed = blindArea(positions.slice(BLIND_FROM, BLIND_TO), arrival).reverse();
     const run = deliver([...positions.slice(0, BLIND_FROM), ...positions.slice(BLIND_TO, BLIND_TO + 5), ...reversed, ...positions.slice(BLIND_TO + 5)]);
     expect(run.statuses).not.toContain('late');
-    expect(run.state.quality.late).toBe(0);
+    expect(run.state.rules.quality.counters.late).toBe(0);
     expect(json(run.alerts)).toEqual(json(reference.alerts));
   });
 
@@ -106,8 +107,8 @@ describe('event-time order — beyond the lateness window', () => {
     const olderHalf = blindArea(blind.slice(0, 20), positions[BLIND_TO + 8]!.receivedAtMs + 500).reverse();
     const run = deliver([...positions.slice(0, BLIND_FROM), ...positions.slice(BLIND_TO, BLIND_TO + 1), ...newerHalf, ...positions.slice(BLIND_TO + 1, BLIND_TO + 9), ...olderHalf, ...positions.slice(BLIND_TO + 9)]);
     expect(run.statuses.filter((s) => s === 'late')).toHaveLength(20);
-    expect(run.state.quality.late).toBe(20);
-    expect(run.state.lateHeld).toBeUndefined();
+    expect(run.state.rules.quality.counters.late).toBe(20);
+    expect(run.state.ordering.lateHeld).toEqual([]);
     const speeding = ofRule(run.alerts, 'speeding');
     expect(speeding.length).toBeGreaterThan(0);
     // The episode's first over report is 08:12:30 whatever the order: the same alert id as in time order.
@@ -139,11 +140,11 @@ describe('event-time order — beyond the lateness window', () => {
     let state: VehicleRuleState | undefined;
     for (const p of [...positions.slice(0, 13), ...positions.slice(21), ...blindArea(positions.slice(13, 21), arrival).reverse()]) state = processPosition(truck, state, p).state;
     const restored = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
-    expect(restored.lateHeld?.map((h) => h.position.deviceTimeMs)).toEqual(positions.slice(13, 21).map((p) => p.deviceTimeMs));
+    expect(restored.ordering.lateHeld.map((h) => h.position.deviceTimeMs)).toEqual(positions.slice(13, 21).map((p) => p.deviceTimeMs));
     expect(releaseHeld(truck, restored, arrival + windowMs - 1).alerts).toEqual([]);
     const due = releaseHeld(truck, restored, arrival + windowMs);
     expect(ofRule(due.alerts, 'speeding')).toHaveLength(1);
-    expect(due.state.lateHeld).toBeUndefined();
+    expect(due.state.ordering.lateHeld).toEqual([]);
   });
 
   it('a retransmission of a report already judged is late and judged nowhere again; one of a gathered late report is a duplicate', () => {

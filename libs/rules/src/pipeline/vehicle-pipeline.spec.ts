@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { buildRoadIndex } from '../roads/road-index';
 import { factsOf, positionAt, Track } from '../testing/track';
-import { checkOffline, processPosition, qualitySnapshotDue, releaseHeld, snapshotPhaseMs, type PipelineContext, type VehicleRuleState } from './vehicle-pipeline';
+import v1Checkpoints from './fixtures/v1-checkpoints.json';
+import { snapshotPhaseMs } from './position-rules';
+import { checkOffline, processPosition, qualitySnapshotDue, releaseHeld, type PipelineContext } from './vehicle-pipeline';
+import type { VehicleRuleState } from './vehicle-state';
+import { decodeVehicleState, type VehicleRuleStateV1 } from './vehicle-state.codec';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -79,8 +83,8 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(gapAlerts(a.alerts)).toEqual([]);
     expect(a.statuses.slice(blindFrom, blindFrom + 5)).toEqual(['held', 'held', 'held', 'held', 'held']);
     expect(a.statuses.filter((x) => x === 'late')).toEqual([]);
-    expect(a.state.quality.late).toBe(0);
-    expect(a.state.held).toBeUndefined();
+    expect(a.state.rules.quality.counters.late).toBe(0);
+    expect(a.state.ordering.held).toEqual([]);
     expect(a.alerts.map((x) => JSON.stringify(x))).toEqual(runAll(truck, inOrder).alerts.map((x) => JSON.stringify(x)));
   });
 
@@ -89,12 +93,12 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     const arrived = late.slice(0, blindFrom + 2 + (blindTo - blindFrom));
     const { statuses, state } = runAll(truck, arrived, { flush: false });
     expect(statuses.slice(-(blindTo - blindFrom))).toEqual(new Array(blindTo - blindFrom).fill('held'));
-    expect(state.watermarkMs).toBe(late[blindFrom - 1]?.deviceTimeMs);
-    expect(state.held?.map((h) => h.position.deviceTimeMs)).toEqual(trip().slice(blindFrom, blindTo + 2).map((p) => p.deviceTimeMs));
-    expect(state.held?.filter((h) => h.backfill).length).toBe(blindTo - blindFrom);
+    expect(state.ordering.watermarkMs).toBe(late[blindFrom - 1]?.deviceTimeMs);
+    expect(state.ordering.held.map((h) => h.position.deviceTimeMs)).toEqual(trip().slice(blindFrom, blindTo + 2).map((p) => p.deviceTimeMs));
+    expect(state.ordering.held.filter((h) => h.backfill).length).toBe(blindTo - blindFrom);
     const due = releaseHeld(truck, state, (late[blindFrom] as PositionV1).receivedAtMs + 3 * MIN, DEFAULT_RULES_CONFIG, ctx);
-    expect(due.state.held).toBeUndefined();
-    expect(due.state.watermarkMs).toBe(trip()[blindTo + 1]?.deviceTimeMs);
+    expect(due.state.ordering.held).toEqual([]);
+    expect(due.state.ordering.watermarkMs).toBe(trip()[blindTo + 1]?.deviceTimeMs);
     expect(gapAlerts(due.alerts)).toEqual([]);
   });
 
@@ -115,7 +119,7 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(early.state).toBe(state);
     const due = releaseHeld(truck, JSON.parse(JSON.stringify(state)) as VehicleRuleState, received + 3 * MIN, DEFAULT_RULES_CONFIG, ctx);
     expect(gapAlerts(due.alerts)).toHaveLength(1);
-    expect(due.state.held).toBeUndefined();
+    expect(due.state.ordering.held).toEqual([]);
   });
 
   it('a back-fill later than the window: counted late and judged as a stretch of its own; the gap still counts as driving, its alert revised once to say it was back-filled', () => {
@@ -127,7 +131,7 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(revised).toMatchObject({ alertId: raised?.alertId, revision: 1, severity: 'info', startedAtMs: raised?.startedAtMs, endedAtMs: raised?.endedAtMs });
     expect(revised?.details).toMatchObject({ backfilled: true, countedAsDriving: true, firstBackfilledReportMs: (trip()[blindFrom] as PositionV1).deviceTimeMs });
     expect(revised?.summary).toMatch(/^数据中断（已补传）：.*仍计入驾驶时间$/);
-    expect(state.quality.late).toBe(blindTo - blindFrom);
+    expect(state.rules.quality.counters.late).toBe(blindTo - blindFrom);
     expect(statuses.filter((x) => x === 'late')).toHaveLength(blindTo - blindFrom);
   });
 
@@ -150,7 +154,7 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     }
     // The third held report pushes the oldest out; the two after it follow without a silence.
     expect(seen.slice(-3)).toEqual(['held', 'held', 'accepted']);
-    expect(state?.held).toBeUndefined();
+    expect(state?.ordering.held).toEqual([]);
   });
 });
 
@@ -190,7 +194,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(r.reasons.join(' ')).toMatch(reason);
     expect(r.alerts).toHaveLength(1);
     expect(r.alerts[0]).toMatchObject({ rule: 'invalid_position', level: 'data_quality' });
-    expect(r.state.motion.last).toBeNull();
+    expect(r.state.track.motion.last).toBeNull();
   });
 
   it('the invalid-position alert reads in Chinese with the figures, and in English beside it', () => {
@@ -216,8 +220,8 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(statuses.filter((s) => s === 'drift')).toHaveLength(1);
     expect(alerts.filter((a) => a.rule === 'drift')).toHaveLength(1);
     expect(alerts.filter((a) => a.rule === 'data_gap_moved')).toHaveLength(0);
-    expect(state.fatigue.subjects).toEqual({});
-    expect(state.quality.drift).toBe(1);
+    expect(state.rules.fatigue.subjects).toEqual({});
+    expect(state.rules.quality.counters.drift).toBe(1);
   });
 
   it('a gap moved through raises data_gap_moved and counts as driving; a gap > 1 km is incomplete track', () => {
@@ -226,8 +230,8 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     const gap = alerts.filter((a) => a.rule === 'data_gap_moved');
     expect(gap).toHaveLength(1);
     expect(gap[0]?.details).toMatchObject({ durationMs: 20 * MIN, countedAsDriving: true });
-    expect(state.quality.incompleteGaps).toBe(1);
-    expect(state.quality.completeTrackM / state.quality.trackM).toBeCloseTo(20_000 / 35_000, 1);
+    expect(state.rules.quality.counters.incompleteGaps).toBe(1);
+    expect(state.rules.quality.counters.completeTrackM / state.rules.quality.counters.trackM).toBeCloseTo(20_000 / 35_000, 1);
   });
 
   it('ACC off but moving: driving, all the way to a fatigue violation', () => {
@@ -263,7 +267,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
       closed.push(...r.closedDays);
     }
     expect(closed.map((c) => [c.date, c.valid])).toEqual([['2026-11-23', 20]]);
-    expect(state?.quality.date).toBe('2026-11-24');
+    expect(state?.rules.quality.counters.date).toBe('2026-11-24');
   });
 
   it('a report from the future before any valid one counts as invalid on the day it was received, not lost', () => {
@@ -271,7 +275,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     const future = positionAt(receivedAtMs + 60 * MIN, { receivedAtMs, latitudeDeg: 39.5, longitudeDeg: 116 });
     const first = processPosition(truck, undefined, future, DEFAULT_RULES_CONFIG, ctx);
     expect(first.status).toBe('invalid');
-    expect(first.state.quality).toMatchObject({ date: '2026-11-23', received: 1, invalid: 1 });
+    expect(first.state.rules.quality.counters).toMatchObject({ date: '2026-11-23', received: 1, invalid: 1 });
     // The next day's first valid report closes that day with its one invalid report in it.
     const next = processPosition(truck, first.state, positionAt(chinaLocalToEpochMs(2026, 11, 24, 8), { latitudeDeg: 39.5, longitudeDeg: 116 }), DEFAULT_RULES_CONFIG, ctx);
     expect(next.closedDays.map((c) => [c.date, c.received, c.invalid])).toEqual([['2026-11-23', 1, 1]]);
@@ -283,10 +287,10 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
 
   it('轨迹完整率: 500 m stretches are complete, one 1.5 km stretch (> completeGapM 1 km) is not', () => {
     const { state } = runAll(truck, trackWithOneGap().positions);
-    expect(state.quality).toMatchObject({ received: 14, valid: 14, invalid: 0, drift: 0, incompleteGaps: 1, movedThroughGaps: 0 });
-    expect(state.quality.trackM).toBeCloseTo(12 * 500 + 1_500, 1);
-    expect(state.quality.completeTrackM).toBeCloseTo(12 * 500, 1);
-    expect(state.quality.completeTrackM / state.quality.trackM).toBeCloseTo(6_000 / 7_500, 9);
+    expect(state.rules.quality.counters).toMatchObject({ received: 14, valid: 14, invalid: 0, drift: 0, incompleteGaps: 1, movedThroughGaps: 0 });
+    expect(state.rules.quality.counters.trackM).toBeCloseTo(12 * 500 + 1_500, 1);
+    expect(state.rules.quality.counters.completeTrackM).toBeCloseTo(12 * 500, 1);
+    expect(state.rules.quality.counters.completeTrackM / state.rules.quality.counters.trackM).toBeCloseTo(6_000 / 7_500, 9);
   });
 
   it('snapshots of the open day: when the counters changed and snapshotEveryMs (10 min) has passed since the last', () => {
@@ -296,11 +300,11 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     const armedAt = (state.lastReceivedAtMs as number) + MIN;
     const armed = qualitySnapshotDue(state, armedAt);
     expect(armed.snapshot).toBeNull();
-    expect(armed.state.qualitySnapshot).toEqual({ date: '', reports: 0, atMs: armedAt - snapshotPhaseMs(truck.vehicleId, 10 * MIN) });
+    expect(armed.state.rules.quality.snapshot).toEqual({ date: '', reports: 0, atMs: armedAt - snapshotPhaseMs(truck.vehicleId, 10 * MIN) });
     const now = armedAt + 10 * MIN;
     const first = qualitySnapshotDue(armed.state, now);
     expect(first.snapshot).toMatchObject({ date: '2026-11-23', received: 14, incompleteGaps: 1 });
-    expect(first.state.qualitySnapshot).toEqual({ date: '2026-11-23', reports: 14, atMs: now });
+    expect(first.state.rules.quality.snapshot).toEqual({ date: '2026-11-23', reports: 14, atMs: now });
     // Unchanged counters: nothing, however long after (a silent vehicle is reported once).
     expect(qualitySnapshotDue(first.state, now + 5 * H)).toEqual({ state: first.state, snapshot: null });
 
@@ -310,7 +314,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     const second = qualitySnapshotDue(later, now + 10 * MIN);
     expect(second.snapshot).toMatchObject({ date: '2026-11-23', received: 15, valid: 15 });
     expect(second.snapshot!.trackM - first.snapshot!.trackM).toBeCloseTo(500, 1);
-    expect(second.state.qualitySnapshot).toEqual({ date: '2026-11-23', reports: 15, atMs: now + 10 * MIN });
+    expect(second.state.rules.quality.snapshot).toEqual({ date: '2026-11-23', reports: 15, atMs: now + 10 * MIN });
     // A retransmission changes the counters too (duplicate), so the next snapshot carries it.
     const dup = processPosition(truck, second.state, t.positions.at(-1)!, DEFAULT_RULES_CONFIG, ctx).state;
     expect(qualitySnapshotDue(dup, now + 20 * MIN).snapshot).toMatchObject({ received: 15, duplicate: 1 });
@@ -319,7 +323,8 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   it('snapshots every 10 min while a day changes; the final of a closed day counts at least what its snapshots did', () => {
     const t = Track.at(2026, 11, 23, 23, 50).report(60);
     // Armed long ago: due at the first tick.
-    let state: VehicleRuleState = { ...processPosition(truck, undefined, t.positions[0]!, DEFAULT_RULES_CONFIG, ctx).state, qualitySnapshot: { date: '', reports: 0, atMs: 0 } };
+    const first = processPosition(truck, undefined, t.positions[0]!, DEFAULT_RULES_CONFIG, ctx).state;
+    let state: VehicleRuleState = { ...first, rules: { ...first.rules, quality: { ...first.rules.quality, snapshot: { date: '', reports: 0, atMs: 0 } } } };
     const sent: { date: string; received: number; final: boolean }[] = [];
     for (let i = 0; i < 61; i++) {
       t.drive(30 * S);
@@ -340,14 +345,17 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   });
 
   it('a checkpoint of state v:1 from before snapshots existed still loads and snapshots', () => {
-    const { state } = runAll(truck, trackWithOneGap().positions);
-    const old = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
+    // Written by the pipeline before the versioned state (fixtures/v1-checkpoints.json), the snapshot mark taken out.
+    const truckRun = v1Checkpoints.vehicles.find((v) => v.name === 'truck')!;
+    const written = truckRun.checkpoints.find((c) => c.state.quality.received >= 14)!;
+    const old = structuredClone(written.state) as unknown as VehicleRuleStateV1;
     delete old.qualitySnapshot;
     expect(old.v).toBe(1);
+    const state = decodeVehicleState(old);
     const now = (state.lastReceivedAtMs as number) + MIN;
-    const armed = qualitySnapshotDue(old, now);
+    const armed = qualitySnapshotDue(state, now);
     expect(armed.snapshot).toBeNull();
-    expect(qualitySnapshotDue(armed.state, now + 10 * MIN).snapshot).toMatchObject({ received: 14 });
+    expect(qualitySnapshotDue(armed.state, now + 10 * MIN).snapshot).toMatchObject({ received: old.quality.received });
   });
 
   it('the fleet\'s first snapshots spread over the 10 min, not into one timer tick: phases from the vehicle id', () => {
@@ -482,7 +490,7 @@ describe('per-vehicle pipeline — clocks (a report ahead of the platform clock,
     expect(invalid[0]).toMatchObject({ startedAtMs: future.receivedAtMs, raisedAtMs: future.receivedAtMs });
     expect(invalid[0]?.summaryEn).toContain('time:');
     // The watermark is the last valid report, not 2099; the rest judged as without the 2099 report.
-    expect(a.state.watermarkMs).toBe(positions[positions.length - 1]?.deviceTimeMs);
+    expect(a.state.ordering.watermarkMs).toBe(positions[positions.length - 1]?.deviceTimeMs);
     const judged = (alerts: AlertV1[]) => alerts.filter((x) => x.rule !== 'invalid_position').map((x) => `${x.alertId}#${x.revision}`);
     expect(judged(a.alerts)).toEqual(judged(b.alerts));
     expect(judged(a.alerts).some((id) => id.startsWith('speeding|'))).toBe(true);

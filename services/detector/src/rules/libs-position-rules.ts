@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { VehicleFacts } from '@roadwatch/domain';
 import {
   buildRoadIndex,
-  checkOffline,
+  decodeVehicleState,
   DEFAULT_RULES_CONFIG,
   processPosition,
   qualityDayOf,
-  qualitySnapshotDue,
-  releaseHeld,
   resolveRulesConfig,
+  tickVehicle,
+  vehicleDueMs,
   type ConfigPatch,
   type RegistryNotice,
   type RelayLookup,
@@ -63,16 +63,15 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
       const qualityDays = result.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, position.receivedAtMs));
       return { state: result.state, alerts: result.alerts, qualityDays };
     },
-    checkOffline(facts, state, nowMs) {
-      const config = configFor(facts);
-      const released = releaseHeld(facts, state as VehicleRuleState, nowMs, config, ctxNow());
-      for (const notice of released.notices) options.onNotice?.(notice);
-      const offline = checkOffline(released.state, nowMs, config);
-      const due = qualitySnapshotDue(offline.state, nowMs, config);
-      const qualityDays = released.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, nowMs));
-      if (due.snapshot) qualityDays.push(qualityDayOf(facts.vehicleId, due.snapshot, false, nowMs));
-      return { state: due.state, alerts: [...released.alerts, ...offline.alerts], qualityDays };
+    tick(facts, state, nowMs) {
+      const ticked = tickVehicle(facts, state as VehicleRuleState, nowMs, configFor(facts), ctxNow());
+      for (const notice of ticked.notices) options.onNotice?.(notice);
+      const qualityDays = ticked.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, nowMs));
+      for (const counters of ticked.openDays) qualityDays.push(qualityDayOf(facts.vehicleId, counters, false, nowMs));
+      return { state: ticked.state, alerts: ticked.alerts, qualityDays };
     },
+    dueMs: (facts, state) => vehicleDueMs(state as VehicleRuleState, configFor(facts)),
+    decodeState: decodeVehicleState,
   };
 };
 

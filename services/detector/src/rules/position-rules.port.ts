@@ -7,10 +7,12 @@ import type { VehicleFacts } from '@roadwatch/domain';
  * checkpointed); the rules own what it means. Alerts carry deterministic ids, so the same
  * input processed twice (after a crash) yields the same ids and revisions.
  *
- * The state is opaque here. Implementations may mutate the state they are given — the
+ * The state is opaque here, the rules' own versioned shape: `decodeState` reads a checkpoint
+ * back (migrating an older one). Implementations may mutate the state they are given — the
  * detector never reuses a state object after a failed batch (it reloads the checkpoint).
  */
 export interface PositionRuleResult {
+  /** null (timer only): the vehicle's state is dropped (idle too long). */
   state: unknown;
   alerts: AlertV1[];
   /**
@@ -25,10 +27,13 @@ export interface PositionRules {
   /** One position for one vehicle; `state` is undefined for a vehicle seen for the first time. */
   process(facts: VehicleFacts, state: unknown, position: PositionV1, nowMs: number): PositionRuleResult;
   /**
-   * The timer, given the wall clock: releases positions the rules held for a late blind-area
-   * back-fill once their lateness window passed (a vehicle that went quiet after a silence),
-   * then alerts for a vehicle silent too long, then a snapshot of the open day's quality
-   * counters when one is due. Returns the given state when nothing changed.
+   * The timer, given the wall clock: whatever is due for the vehicle — held positions whose
+   * lateness window passed, the offline alert, a snapshot of the open day's quality counters,
+   * the idle limit (state null: drop it). Returns the given state when nothing changed.
    */
-  checkOffline(facts: VehicleFacts, state: unknown, nowMs: number): PositionRuleResult;
+  tick(facts: VehicleFacts, state: unknown, nowMs: number): PositionRuleResult;
+  /** When `tick` next has something to do for the vehicle (null: not before its next position); never later than that. */
+  dueMs(facts: VehicleFacts, state: unknown): number | null;
+  /** A checkpointed state read back; throws, naming the problem, when it is not one. */
+  decodeState(raw: unknown): unknown;
 }

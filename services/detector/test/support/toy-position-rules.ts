@@ -52,7 +52,12 @@ export const toyPositionRules = (): PositionRules => ({
     }
     return { state, alerts, qualityDays: [] };
   },
-  checkOffline(facts, raw, nowMs) {
+  dueMs(_facts, raw) {
+    const state = raw as ToyState;
+    return state.offlineRaisedFor === state.watermarkMs ? null : state.watermarkMs + 20 * 60_000;
+  },
+  decodeState: (raw) => raw,
+  tick(facts, raw, nowMs) {
     const state = raw as ToyState;
     if (nowMs - state.watermarkMs < 20 * 60_000 || state.offlineRaisedFor === state.watermarkMs) return { state, alerts: [], qualityDays: [] };
     const next: ToyState = { ...state, offlineRaisedFor: state.watermarkMs };
