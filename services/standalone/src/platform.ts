@@ -147,7 +147,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       speedZones: true,
       // 接驳运输 registrations (POST /v1/relays) exempt a bus from the 02:00–05:00 rule that night.
       relays: true,
-      roadsFile: config.ROADS_GEOJSON,
+      roadsFile: config.ROADS_GEOJSON_FILE,
       // Every registry write through the API (admin resources, relays) publishes on registry.changes: the
       // detector and gateway reload at once, as in cluster mode; the period stays as a safety net.
       changes: { bus, groupId: 'standalone-registry' },
