@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { TOPICS } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { bootService, loadVehicleRegistryFile } from '@roadwatch/runtime';
-import { createSimulatedFleet } from '@roadwatch/testing';
+import { createSimulatedFleet } from '@roadwatch/simulator';
 import { loadVehicleRegistry } from '@roadwatch/storage';
 import { gatewayDeprecatedEnv, gatewayEnvSchema, type GatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';

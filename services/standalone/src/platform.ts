@@ -6,7 +6,7 @@ import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/testing';
+import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/simulator';
 import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
