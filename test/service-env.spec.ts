@@ -23,7 +23,7 @@ const CLUSTER_SCHEMAS: Record<string, z.ZodObject> = {
 };
 const ALL_SCHEMAS: Record<string, z.ZodObject> = { ...CLUSTER_SCHEMAS, standalone: standaloneEnvSchema };
 /** Names this release replaced (read, with a warning, for one more): no schema may define them again. */
-const OLD_NAMES = ['ROADS_GEOJSON', 'STATIC_DIR', 'VEHICLE_DIRECTORY', 'LATEST_POSITIONS_PREFIX', 'DETECTOR_STATE_PREFIX'];
+const OLD_NAMES = ['ROADS_GEOJSON', 'STATIC_DIR', 'VEHICLE_DIRECTORY', 'LATEST_POSITIONS_PREFIX', 'DETECTOR_STATE_PREFIX', 'TERMINAL_REGISTRY'];
 
 describe('service environments: one name per idea', () => {
   it('every cluster service reads every infrastructure variable (database schema and migrate, topic prefix, Redis prefix, log level)', () => {

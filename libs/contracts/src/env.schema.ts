@@ -33,7 +33,7 @@ export const kafkaEnvSchema = z.object({
 });
 
 /** A plain lower-case SQL identifier: a schema name spliced into `SET search_path`. */
-export const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier');
+export const sqlIdentifier = safeString().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier');
 
 /** PostgreSQL / TimescaleDB: where, which schema the storage tables live in, and whether to migrate at start. */
 export const databaseEnvSchema = z.object({

@@ -16,9 +16,9 @@ import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
 import type { ApiContext } from './http/api-context';
 import { openApiDocument } from './http/openapi';
-import { LiveGateway } from './live/live.gateway';
+import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
-import { VehicleDirectory } from './live/vehicle-directory';
+import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { migrateApi } from './repositories/api-schema';
@@ -86,7 +86,7 @@ export interface ApiOptions {
 export interface RunningApi {
   url: string;
   instanceId: string;
-  live: LiveGateway;
+  live: LiveFeedServer;
   close(): Promise<void>;
 }
 
@@ -112,14 +112,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const tokens = new TokenService(options.jwtSecret, options.tokenTtlMs, now);
   const sessions = new Sessions(tokens, users, options.sessionBoundMs ?? DEFAULT_SESSION_BOUND_MS, now);
   const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now, options.clockSkewMs);
-  const directory = new VehicleDirectory(vehicles);
-  await directory.refresh();
+  const owners = new VehicleOwnerCache(vehicles);
+  await owners.refresh();
 
   // The gateway needs the HTTP server, the controllers need the gateway: a late-bound reference.
-  const liveRef: { gateway?: LiveGateway } = {};
+  const liveRef: { feed?: LiveFeedServer } = {};
   let refreshing: Promise<unknown> = Promise.resolve();
-  const refreshDirectory = (): void => {
-    refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
+  const refreshOwners = (): void => {
+    refreshing = refreshing.then(() => owners.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle owners refresh failed'));
   };
   // Registry writes leave as `registry.changes` through the outbox; this instance's relay publishes them.
   const outbox = OutboxRelay.start({
@@ -148,7 +148,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     sessions,
     users,
     audit,
-    onUserChanged: (username) => liveRef.gateway?.userChanged(username),
+    onUserChanged: (username) => liveRef.feed?.userChanged(username),
     signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
     alerts: new AlertsRepository(pool),
@@ -158,7 +158,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     cases: new CasesRepository(pool, options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG),
     publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),
     now,
-    onAcknowledged: (event, owner) => liveRef.gateway?.broadcastAck(event, owner),
+    onAcknowledged: (event, owner) => liveRef.feed?.broadcastAck(event, owner),
     registryAdmin: new RegistryAdminRepository(pool),
     relays: new RelayRepository(pool),
     registryCommands: {
@@ -190,11 +190,11 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
-  const live = new LiveGateway({
-    io, sessions, clustered: options.redisUrl !== undefined, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
+  const live = new LiveFeedServer({
+    io, sessions, clustered: options.redisUrl !== undefined, owners, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
   });
-  liveRef.gateway = live;
+  liveRef.feed = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
 
   const groupId = `${options.liveGroupPrefix ?? 'api-live'}-${instanceId}`;
@@ -213,13 +213,13 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     groupId: `${options.liveGroupPrefix ?? 'api-live'}-registry-${instanceId}`,
     apply: async (changes) => {
       if (changes.some((change) => change.entity === 'company' || change.entity === 'vehicle')) {
-        refreshDirectory();
+        refreshOwners();
         await refreshing;
       }
     },
   });
-  refreshDirectory();
-  const refreshTimer = setInterval(refreshDirectory, options.registryRefreshMs ?? 30_000);
+  refreshOwners();
+  const refreshTimer = setInterval(refreshOwners, options.registryRefreshMs ?? 30_000);
   refreshTimer.unref();
 
   await app.listen(options.port, options.host ?? '127.0.0.1');

@@ -4,7 +4,7 @@ import { describeZodError, infraEnvSchema, parseEnv, renameDeprecatedEnv, type D
 import { configPatchIssues, DEFAULT_RULES_CONFIG, mergeConfigPatch, type ConfigPatch, type RulesConfig } from '@roadwatch/rules';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { loadRegistryExportFile, parseRegistryExport } from '@roadwatch/runtime';
-import type { VehicleDirectory } from './directory/vehicle-directory';
+import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import type { RestArea } from './reminders/fatigue-reminder';
 
 export const detectorEnvSchema = infraEnvSchema.extend({
@@ -69,7 +69,7 @@ export const loadDetectorConfig = (env: Record<string, string | undefined> = pro
  * The file registry (VEHICLE_REGISTRY_SOURCE=file): the vehicles and, in the export's object
  * form, the WIM stations' accuracy classes; the database one is `startDatabaseRegistry`'s.
  */
-export const registryFromConfig = (config: DetectorConfig): { directory: VehicleDirectory; wimStationClasses: Record<string, number> } => {
+export const registryFromConfig = (config: DetectorConfig): { directory: VehicleFactsLookup; wimStationClasses: Record<string, number> } => {
   const parsed = config.VEHICLE_REGISTRY_FILE
     ? loadRegistryExportFile(config.VEHICLE_REGISTRY_FILE)
     : config.VEHICLE_REGISTRY_JSON
@@ -78,7 +78,7 @@ export const registryFromConfig = (config: DetectorConfig): { directory: Vehicle
   return { directory: parsed.vehicles, wimStationClasses: parsed.wimStationClasses };
 };
 
-export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => registryFromConfig(config).directory;
+export const directoryFromConfig = (config: DetectorConfig): VehicleFactsLookup => registryFromConfig(config).directory;
 
 const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: z.number(), longitudeDeg: z.number() }));
 

@@ -1,7 +1,7 @@
 import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
-import type { VehicleDirectory } from './directory/vehicle-directory';
+import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { DetectorMetrics } from './detector-metrics';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type DetectorTopics } from './detector.processor';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG, type FatigueReminderConfig } from './reminders/fatigue-reminder';
@@ -12,7 +12,7 @@ import type { StateStore } from './state/state-store';
 export interface DetectorOptions {
   bus: Bus;
   stateStore: StateStore;
-  directory: VehicleDirectory;
+  vehicles: VehicleFactsLookup;
   /** Defaults to the pipeline of libs/rules with its default config and `roads`. */
   positionRules?: PositionRules;
   /** Road segments / speed zones for the default rules (see `loadRoadIndex`), or a getter of the index loaded now (`startDatabaseRegistry`). */
@@ -63,7 +63,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const processor = new DetectorProcessor({
     publisher: options.bus,
     stateStore: options.stateStore,
-    directory: options.directory,
+    vehicles: options.vehicles,
     positionRules:
       options.positionRules ??
       libsPositionRules({

@@ -47,7 +47,7 @@ const stateStore = RedisStateStore.connect(config.REDIS_URL, redisKey(DETECTOR_S
 const detector = await startDetector({
   bus,
   stateStore,
-  directory,
+  vehicles: directory,
   ...(roads ? { roads } : {}),
   ...(registry?.relays ? { relays: registry.relays } : {}),
   wimStationClasses,

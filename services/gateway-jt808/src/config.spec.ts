@@ -26,6 +26,9 @@ describe('gateway config: VEHICLE_REGISTRY_SOURCE (the detector\'s name)', () =>
     expect(() => loadGatewayConfig({ VEHICLE_DIRECTORY: 'postgres' })).toThrow(/VEHICLE_REGISTRY_SOURCE: must be none, database/);
     expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database', VEHICLE_REGISTRY_SOURCE: 'none' }).VEHICLE_REGISTRY_SOURCE).toBe('none');
     expect(gatewayEnvSchema.shape).not.toHaveProperty('VEHICLE_DIRECTORY');
+    expect(loadGatewayConfig({ TERMINAL_REGISTRY: 'postgres' }).TERMINAL_REGISTRATIONS).toBe('postgres');
+    expect(() => loadGatewayConfig({ TERMINAL_REGISTRY: 'redis' })).toThrow(/TERMINAL_REGISTRATIONS/);
+    expect(gatewayEnvSchema.shape).not.toHaveProperty('TERMINAL_REGISTRY');
   });
 });
 

@@ -18,7 +18,7 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   /** `memory` (one instance) or `redis` (several instances share who holds which terminal). */
   CONNECTION_DIRECTORY: z.enum(['memory', 'redis']).default('memory'),
   /** `memory` or `postgres` (auth codes survive a restart; table created if absent). */
-  TERMINAL_REGISTRY: z.enum(['memory', 'postgres']).default('memory'),
+  TERMINAL_REGISTRATIONS: z.enum(['memory', 'postgres']).default('memory'),
   /**
    * Where terminal → vehicle comes from (the same variable as the detector's): `simulated:<n>`
    * (the simulated fleet of n vehicles, seed 1, for demos and the load test), `file` (the
@@ -61,6 +61,8 @@ export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 
 /** Renamed in this release; the old names are read, with a warning, for one more. */
 export const gatewayDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  // The terminals' JT/T 808 registrations and auth codes; "registry" names the administered vehicles and terminals.
+  TERMINAL_REGISTRY: { replacedBy: 'TERMINAL_REGISTRATIONS' },
   // `file:<path>` is now VEHICLE_REGISTRY_SOURCE=file with VEHICLE_REGISTRY_FILE=<path>, as for the detector.
   VEHICLE_DIRECTORY: {
     replacedBy: 'VEHICLE_REGISTRY_SOURCE',

@@ -8,8 +8,8 @@ import { gatewayDeprecatedEnv, gatewayEnvSchema, type GatewayConfig } from './co
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
 import { startGateway } from './gateway.service';
 import { startVehicleRegistry } from './vehicle-registry-reloader';
-import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
-import type { VehicleDirectory } from './vehicle-directory';
+import { InMemoryTerminalRegistrations, PostgresTerminalRegistrations, type TerminalRegistrations } from './terminal-registrations';
+import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
 // Cluster mode: one gateway process against real Kafka (and Redis / PostgreSQL when configured).
 const instanceIdOf = (config: GatewayConfig): string => config.GATEWAY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
@@ -20,7 +20,7 @@ const { config, logger, metrics, bus, pool, redisKey, serve } = await bootServic
   service: 'gateway-jt808',
   schema: gatewayEnvSchema,
   deprecatedEnv: gatewayDeprecatedEnv,
-  database: { max: 4, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.TERMINAL_REGISTRY === 'postgres' },
+  database: { max: 4, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.TERMINAL_REGISTRATIONS === 'postgres' },
   kafka: {
     clientId: (config) => `gateway-jt808-${instanceIdOf(config)}`,
     topics: [TOPICS.positions, TOPICS.terminalCommands, TOPICS.commandResults, TOPICS.registryChanges],
@@ -46,18 +46,18 @@ const vehicles = registryPool
       changes: { bus, groupId: `gateway-jt808-registry-${instanceId}` },
     })
   : { current: registryFromSource(config), close: async () => undefined };
-const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
+const terminalVehicles: TerminalVehicleLookup = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
 logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_REGISTRY_SOURCE }, 'vehicle registry loaded');
 
 // `postgres`: auth codes in the registry's terminals table.
-const registry: TerminalRegistry = config.TERMINAL_REGISTRY === 'postgres' && pool ? new PostgresTerminalRegistry(pool, false) : new InMemoryTerminalRegistry();
+const registrations: TerminalRegistrations = config.TERMINAL_REGISTRATIONS === 'postgres' && pool ? new PostgresTerminalRegistrations(pool, false) : new InMemoryTerminalRegistrations();
 const connections: ConnectionDirectory =
   config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId, redisKey('gateway-jt808:')) : new InMemoryConnectionDirectory();
 
 const gateway = await startGateway({
   bus,
-  directory,
-  registry,
+  vehicles: terminalVehicles,
+  registrations,
   connections,
   port: config.GATEWAY_PORT,
   host: config.GATEWAY_HOST,
@@ -82,5 +82,5 @@ await serve({
     { name: 'commands', check: () => gateway.readiness().commands },
     { name: 'kafka', check: () => gateway.readiness().kafka },
   ],
-  closers: [() => vehicles.close(), () => registry.close(), () => connections.close(), () => gateway.close()],
+  closers: [() => vehicles.close(), () => registrations.close(), () => connections.close(), () => gateway.close()],
 });

@@ -164,12 +164,12 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       ...(registry.roads ? { roads: registry.roads } : {}),
       ...(registry.relays ? { relays: registry.relays } : {}),
       ...(registry.wimStationClasses ? { wimStationClasses: registry.wimStationClasses } : {}),
-      directory,
+      vehicles: directory,
       logger: createLogger('detector'),
       metrics,
     });
     closers.push(() => detector.close());
-    const gateway = await startGateway({ bus, directory: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
+    const gateway = await startGateway({ bus, vehicles: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
     closers.push(() => gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });

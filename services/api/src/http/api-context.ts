@@ -10,7 +10,7 @@ import type { RegistryAdminRepository } from '../repositories/registry-admin.rep
 import type { ReportsRepository } from '../repositories/reports.repository';
 import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
-import type { Owner } from '../live/vehicle-directory';
+import type { Owner } from '../live/vehicle-owner-cache';
 import type { DeleteRegistryRecordUseCase } from '../registry/usecases/delete-registry-record/delete-registry-record.usecase';
 import type { DeleteRelayUseCase } from '../registry/usecases/delete-relay/delete-relay.usecase';
 import type { RegisterRelayUseCase } from '../registry/usecases/register-relay/register-relay.usecase';

@@ -54,7 +54,7 @@ const stateStore: StateStore =
 await startDetector({
   bus,
   stateStore,
-  directory: testDirectory(),
+  vehicles: testDirectory(),
   positionRules: testPositionRules(env('RULES')),
   groupId: env('GROUP_ID'),
   offlineCheckIntervalMs: 0,
