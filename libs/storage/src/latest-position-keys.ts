@@ -10,7 +10,12 @@ export interface LatestPositionKeys {
   position: string;
 }
 
-export const latestPositionKeys = (prefix: string): LatestPositionKeys => ({
-  time: `${prefix}{latest}:time`,
-  position: `${prefix}{latest}:position`,
-});
+/**
+ * A brace in the prefix would take the hash tag's place (an empty `{}` even makes Redis hash
+ * each whole key, so the two hashes land in different slots and the archiver's script fails
+ * with CROSSSLOT on a cluster): such a prefix is refused.
+ */
+export const latestPositionKeys = (prefix: string): LatestPositionKeys => {
+  if (/[{}]/.test(prefix)) throw new Error(`LATEST_POSITIONS_PREFIX "${prefix}" may not contain { or }: the keys' hash tag {latest} keeps both hashes in one Redis Cluster slot`);
+  return { time: `${prefix}{latest}:time`, position: `${prefix}{latest}:position` };
+};

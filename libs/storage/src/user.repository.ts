@@ -79,6 +79,15 @@ export class UserRepository {
     return rows[0];
   }
 
+  /** What a signed-in user's every request is checked against — not the password hash, which that check never needs. */
+  async sessionState(username: string): Promise<Pick<UserRow, 'token_version' | 'disabled' | 'must_change_password'> | undefined> {
+    const { rows } = await this.db.query<Pick<UserRow, 'token_version' | 'disabled' | 'must_change_password'>>(
+      `SELECT token_version, disabled, must_change_password FROM users WHERE username = $1`,
+      [username],
+    );
+    return rows[0];
+  }
+
   async list(filter: UserListFilter): Promise<UserRow[]> {
     const params: unknown[] = [];
     const conditions = ['TRUE'];

@@ -586,6 +586,8 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect((await users.updateProfile('u-张三', { role: 'company', companyId: 'C-U', displayName: '张三丰' }, false))?.token_version).toBe(0);
       expect((await users.updateProfile('u-张三', { role: 'operator', regionCode: '11' }, true))).toMatchObject({ token_version: 1, company_id: null, region_code: '11', display_name: null });
       expect((await users.setDisabled('u-张三', true))?.token_version).toBe(2);
+      expect(await users.sessionState('u-张三')).toEqual({ token_version: 2, disabled: true, must_change_password: true });
+      expect(await users.sessionState('nobody')).toBeUndefined();
       expect(await users.setPassword('u-张三', 'h2', { mustChange: false, onlyEnabled: true })).toBeUndefined();
       expect((await users.get('u-张三'))?.password_hash).toBe('h1');
       expect(await users.setPassword('u-张三', 'h3', { mustChange: true, onlyEnabled: false })).toMatchObject({ password_hash: 'h3', must_change_password: true, token_version: 3 });

@@ -113,7 +113,7 @@ export class UsersRepository {
   }
 
   async sessionState(username: string): Promise<SessionState | null> {
-    const row = await this.users.get(username);
+    const row = await this.users.sessionState(username);
     return row ? { tokenVersion: row.token_version, disabled: row.disabled, mustChangePassword: row.must_change_password } : null;
   }
 
