@@ -30,6 +30,7 @@ describe('infraEnvSchema: one fragment per piece of infrastructure', () => {
     expect(problems({ DATABASE_SCHEMA: 'Roadwatch' })).toEqual([expect.stringMatching(/^DATABASE_SCHEMA:/)]);
     expect(problems({ LOG_LEVEL: 'verbose' })).toEqual([expect.stringMatching(/^LOG_LEVEL:/)]);
     expect(problems({ MIGRATE: 'yes' })).toEqual([expect.stringMatching(/^MIGRATE:/)]);
+    expect(problems({ REDIS_KEY_PREFIX: 'rw{1}:' })).toEqual([expect.stringMatching(/^REDIS_KEY_PREFIX: no \{ or \}/)]);
     expect(problems({ KAFKA_TOPIC_PREFIX: 'a\u0000b' })).toEqual([expect.stringMatching(/^KAFKA_TOPIC_PREFIX:/)]);
     expect(parseEnv(infraEnvSchema, { MIGRATE: 'false', LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' })).toMatchObject({ MIGRATE: false, LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' });
   });

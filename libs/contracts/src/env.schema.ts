@@ -47,7 +47,8 @@ export const databaseEnvSchema = z.object({
 /** Redis: where, and the prefix of every key the platform writes (a shared Redis, a test). */
 export const redisEnvSchema = z.object({
   REDIS_URL: safeString().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  REDIS_KEY_PREFIX: safeString().min(1).default('roadwatch:'),
+  /** No `{` or `}`: a hash tag in the prefix would displace the keys' own (`{latest}`) and split what one script must touch. */
+  REDIS_KEY_PREFIX: safeString().min(1).regex(/^[^{}]*$/, 'no { or }: they would displace the keys\' own Redis Cluster hash tag').default('roadwatch:'),
 });
 
 /** pino's levels. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { TOPICS } from '@roadwatch/contracts';
 import { bootService, parseAllowedOrigins } from '@roadwatch/runtime';
+import { pingDatabase } from '@roadwatch/storage';
 import { startApi } from './api.service';
 import { apiDeprecatedEnv, apiEnvSchema } from './config';
 import { RedisLatestPositionsReader } from './redis-latest-positions';
@@ -38,7 +39,7 @@ const api = await startApi({
 });
 await serve({
   readiness: [
-    { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+    { name: 'database', check: () => pingDatabase(pool) },
     { name: 'latest-positions', check: () => latestPositions.ping() },
   ],
   closers: [async () => latestPositions.close(), () => api.close()],

@@ -1,5 +1,5 @@
 import type { AlertV1, OverloadViolationV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { AlertRepository, OverloadViolationRepository, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import { AlertRepository, OverloadViolationRepository, pingDatabase, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { ArchiveWriter } from './archive-writer';
 
 /**
@@ -42,8 +42,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     return this.quality.upsertMany(days);
   }
 
-  async ping(): Promise<boolean> {
-    await this.pool.query('SELECT 1');
-    return true;
+  ping(): Promise<boolean> {
+    return pingDatabase(this.pool);
   }
 }

@@ -2,7 +2,7 @@ import { TOPICS, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/c
 import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
-import { CaseHistoryRepository, CaseRepository, OverloadViolationRepository, RegistryRepository, type StoragePool } from '@roadwatch/storage';
+import { CaseHistoryRepository, CaseRepository, OverloadViolationRepository, pingDatabase, RegistryRepository, type StoragePool } from '@roadwatch/storage';
 import { caseIdOf, OpenCase, type OpenCaseDeps } from './open-case.usecase';
 
 export interface CasesOptions {
@@ -107,7 +107,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
   logger.info({ groupId: options.groupId ?? 'cases' }, 'cases consuming');
   return {
     readiness: [
-      { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+      { name: 'database', check: () => pingDatabase(pool) },
       { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
     ],
     close: async () => {
