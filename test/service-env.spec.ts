@@ -23,7 +23,7 @@ const CLUSTER_SCHEMAS: Record<string, z.ZodObject> = {
 };
 const ALL_SCHEMAS: Record<string, z.ZodObject> = { ...CLUSTER_SCHEMAS, standalone: standaloneEnvSchema };
 /** Names this release replaced (read, with a warning, for one more): no schema may define them again. */
-const OLD_NAMES = ['ROADS_GEOJSON', 'STATIC_DIR', 'VEHICLE_DIRECTORY', 'LATEST_POSITIONS_PREFIX', 'DETECTOR_STATE_PREFIX', 'TERMINAL_REGISTRY'];
+const OLD_NAMES = ['ROADS_GEOJSON', 'STATIC_DIR', 'VEHICLE_DIRECTORY', 'LATEST_POSITIONS_PREFIX', 'DETECTOR_STATE_PREFIX', 'TERMINAL_REGISTRY', 'OFFLINE_CHECK_INTERVAL_MS'];
 
 describe('service environments: one name per idea', () => {
   it('every cluster service reads every infrastructure variable (database schema and migrate, topic prefix, Redis prefix, log level)', () => {
@@ -51,6 +51,8 @@ describe('service environments: one name per idea', () => {
     // The state lived at DETECTOR_STATE_PREFIX, now at REDIS_KEY_PREFIX + 'detector:': the same keys.
     expect(loadDetectorConfig({ DETECTOR_STATE_PREFIX: 'rw2:detector:' }).REDIS_KEY_PREFIX).toBe('rw2:');
     expect(loadDetectorConfig({}).REDIS_KEY_PREFIX).toBe('roadwatch:');
+    expect(loadDetectorConfig({ OFFLINE_CHECK_INTERVAL_MS: '0' }).TIMERS_INTERVAL_MS).toBe(0);
+    expect(loadDetectorConfig({}).TIMERS_INTERVAL_MS).toBe(60_000);
   });
 
   it('every service starts through bootService: no main.ts builds its own bus, pool, ops server or shutdown', () => {

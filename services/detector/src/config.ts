@@ -10,7 +10,8 @@ import type { RestArea } from './reminders/fatigue-reminder';
 export const detectorEnvSchema = infraEnvSchema.extend({
   DETECTOR_GROUP_ID: z.string().min(1).default('detector'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
-  OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
+  /** How often the timers run (the vehicles due: held reports released, offline, quality snapshots, idle limit); 0 = never. */
+  TIMERS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
   /**
    * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
    * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
@@ -54,6 +55,8 @@ export const DETECTOR_STATE_KEY_PART = 'detector:';
 
 /** Renamed in this release; the old names are read, with a warning, for one more. */
 export const detectorDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  // It always drove every timer, not only the offline check.
+  OFFLINE_CHECK_INTERVAL_MS: { replacedBy: 'TIMERS_INTERVAL_MS' },
   // The state lived at DETECTOR_STATE_PREFIX (default `roadwatch:detector:`), now at REDIS_KEY_PREFIX + `detector:`:
   // the old value without its `detector:` tail names the same keys.
   DETECTOR_STATE_PREFIX: {

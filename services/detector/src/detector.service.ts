@@ -30,8 +30,8 @@ export interface DetectorOptions {
   groupId?: string;
   /** Where a group with no committed offset starts (default: the oldest message). */
   fromBeginning?: boolean;
-  /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. Named after its first use, like OFFLINE_CHECK_INTERVAL_MS. */
-  offlineCheckIntervalMs?: number;
+  /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. */
+  timersIntervalMs?: number;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
   failurePolicy?: FailurePolicyOptions;
   /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
@@ -107,7 +107,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     timerRun = timerRun.then(() => processor.runTimers()).catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
     return timerRun;
   };
-  const intervalMs = options.offlineCheckIntervalMs ?? 60_000;
+  const intervalMs = options.timersIntervalMs ?? 60_000;
   const timer = intervalMs > 0 ? setInterval(() => void runTimers(), intervalMs) : undefined;
   timer?.unref();
 

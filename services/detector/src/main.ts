@@ -52,7 +52,7 @@ const detector = await startDetector({
   ...(registry?.relays ? { relays: registry.relays } : {}),
   wimStationClasses,
   groupId: config.DETECTOR_GROUP_ID,
-  offlineCheckIntervalMs: config.OFFLINE_CHECK_INTERVAL_MS,
+  timersIntervalMs: config.TIMERS_INTERVAL_MS,
   rulesConfig: rules.config,
   overridesByRegion: rules.overridesByRegion,
   reminders: { enabled: config.FATIGUE_REMINDERS === 'on', restAreas: restAreasFromConfig(config) },

@@ -57,7 +57,7 @@ await startDetector({
   vehicles: testDirectory(),
   positionRules: testPositionRules(env('RULES')),
   groupId: env('GROUP_ID'),
-  offlineCheckIntervalMs: 0,
+  timersIntervalMs: 0,
   logger,
 });
 process.stdout.write(`READY ${process.pid}\n`);

@@ -35,7 +35,7 @@ export const publishPositions = async (bus: Bus, positions: readonly PositionV1[
 /** The reference: one detector alone on the in-process bus over the same input. */
 export const referenceRun = async (positions: readonly PositionV1[], directory: VehicleFactsLookup, positionRules: PositionRules): Promise<OutputCollector> => {
   const bus = new InProcessBus({ defaultPartitions: 6 });
-  const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: directory, positionRules, offlineCheckIntervalMs: 0, logger: createLogger('reference', 'silent') });
+  const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: directory, positionRules, timersIntervalMs: 0, logger: createLogger('reference', 'silent') });
   const collector = await OutputCollector.start(bus, 'reference-collector');
   await publishPositions(bus, positions);
   await waitQuiet(() => collector.alerts.length + collector.commands.length, 500, 60_000);
