@@ -1,5 +1,4 @@
-import type { CaseCloseRequest, CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem, CaseReportRequest } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
+import type { CaseDetail, CaseListItem } from '@roadwatch/contracts';
 import { article44ReportDeadline, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseRepository, OWNER_OF, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
@@ -59,8 +58,6 @@ const itemOf = (r: any): CaseListItem =>
     vehicleOwnerFineYuan: num(r.owner_fine),
   }) as CaseListItem;
 
-export type DecisionOutcome = { ok: true; event: CaseEventV1; detail: CaseDetail } | { ok: false; status: 400 | 404 | 409; message: string };
-
 const detailsOf = (events: CaseDetail['events'], type: string, party?: string): Record<string, unknown> =>
   events.find((e) => e.type === type && (party === undefined || e.party === party))?.details ?? {};
 
@@ -68,7 +65,8 @@ const detailsOf = (events: CaseDetail['events'], type: string, party?: string): 
  * 一超四罚 cases for the API, scoped as every other resource (`Scope`, `OWNER_OF.weighing`): an
  * operator or enforcement user with a region sees the cases weighed at its region's stations
  * (a station without a region: the vehicle's region), a company user its own vehicles' cases.
- * Outside the scope is "not found", reads and writes alike.
+ * Outside the scope is "not found", reads and writes alike. Read-only: every state change
+ * is a use case of @roadwatch/case-lifecycle (`ApiContext.caseCommands`).
  */
 export class CasesRepository {
   private readonly store: CaseRepository;
@@ -140,84 +138,5 @@ export class CasesRepository {
       reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis, basisEn: deadline.basisEn },
       events,
     };
-  }
-
-  /**
-   * Decides an opened case: each adjusted fine must lie within its proposal's legal range
-   * (the source unit's within the range of the conduct named). Records one `decided` event
-   * (once: the case's natural event id), then the adjusted figures on the penalties.
-   */
-  async decide(scope: Scope, caseId: string, request: CaseDecisionRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'opened') return { ok: false, status: 409, message: `case ${caseId} is already ${detail.status}` };
-    const decided = new Map(detail.penalties.map((p) => [p.party, { party: p.party, fineYuan: p.fineYuan ?? null, points: p.points ?? null, warning: p.warning, measures: p.measures } as Record<string, unknown>]));
-    for (const [i, adjust] of request.penalties.entries()) {
-      const proposal = detail.penalties.find((p) => p.party === adjust.party);
-      const at = `body.penalties.${i}.fineYuan`;
-      if (!proposal) return { ok: false, status: 400, message: `body.penalties.${i}.party: no proposed penalty for ${adjust.party}` };
-      let range = { minYuan: proposal.minYuan ?? 0, maxYuan: proposal.maxYuan ?? 0 };
-      if (adjust.party === 'source_unit') {
-        const byConduct = proposal.ranges?.find((r) => r.conduct === adjust.conduct);
-        if (!byConduct) return { ok: false, status: 400, message: `body.penalties.${i}.conduct: name the conduct established (${(proposal.ranges ?? []).map((r) => r.conduct).join(' or ')})` };
-        range = byConduct;
-      }
-      if (adjust.fineYuan < range.minYuan || adjust.fineYuan > range.maxYuan) {
-        return { ok: false, status: 400, message: `${at}: ¥${adjust.fineYuan} is outside the legal range ¥${range.minYuan}–¥${range.maxYuan} for ${adjust.party}` };
-      }
-      decided.set(adjust.party, { ...decided.get(adjust.party), fineYuan: adjust.fineYuan, ...(adjust.conduct ? { conduct: adjust.conduct } : {}), adjusted: true });
-    }
-    const deadline = article44ReportDeadline(nowMs, this.penaltyConfig);
-    const event: CaseEventV1 = {
-      v: 1,
-      eventId: `${caseId}/decided`,
-      caseId,
-      type: 'decided',
-      violationId: detail.violationId,
-      occurredAtMs: nowMs,
-      details: {
-        decidedBy: scope.principal.username,
-        ...(request.comment ? { comment: request.comment } : {}),
-        penalties: [...decided.values()],
-        reportDueDate: deadline.dueDate,
-      },
-    };
-    // The event id is the case's: of two officers deciding at once, one records the event.
-    // The decided fines are in the event's details; storage applies them with the status.
-    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${caseId} is already decided` };
-    return { ok: true, event, detail: (await this.get(scope, caseId)) as CaseDetail };
-  }
-
-  /**
-   * 抄告 (超限规定 第44条): a decided case reported to the home authority. Once per case; the
-   * event says whether it was within the deadline counted from the decision.
-   */
-  async report(scope: Scope, caseId: string, request: CaseReportRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'decided') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; only a decided case is reported` };
-    const dueDate = detail.reportDeadline?.dueDate;
-    return this.advance(scope, detail, 'reported', nowMs, {
-      reportedBy: scope.principal.username,
-      reportedTo: request.reportedTo,
-      ...(request.reference ? { reference: request.reference } : {}),
-      ...(request.comment ? { comment: request.comment } : {}),
-      ...(dueDate ? { dueDate, withinDeadline: chinaDateOf(nowMs) <= dueDate } : {}),
-    });
-  }
-
-  /** Closes a decided or reported case, with the outcome and why. */
-  async close(scope: Scope, caseId: string, request: CaseCloseRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'decided' && detail.status !== 'reported') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; decide it before closing` };
-    return this.advance(scope, detail, 'closed', nowMs, { closedBy: scope.principal.username, outcome: request.outcome, comment: request.comment });
-  }
-
-  private async advance(scope: Scope, detail: CaseDetail, type: 'reported' | 'closed', nowMs: number, details: Record<string, unknown>): Promise<DecisionOutcome> {
-    const event: CaseEventV1 = { v: 1, eventId: `${detail.caseId}/${type}`, caseId: detail.caseId, type, violationId: detail.violationId, occurredAtMs: nowMs, details };
-    // Natural event id: of two officers acting at once, one records the event.
-    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${detail.caseId} is already ${type}` };
-    return { ok: true, event, detail: (await this.get(scope, detail.caseId)) as CaseDetail };
   }
 }
