@@ -114,6 +114,9 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     await waitUntil(() => published.filter((e) => e.caseId === caseId).length === 18);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM cases WHERE violation_id = $1`, [v.violationId]);
     expect(rows[0].n).toBe(1);
+    // The violation itself is stored once, by the case lifecycle alone (the archiver leaves it).
+    const stored = await pool.query(`SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations WHERE violation_id = $1`, [v.violationId]);
+    expect(stored.rows).toEqual([{ violation_id: v.violationId, measurement_id: v.measurement.measurementId, is_bai_dun_wang: true, plate: truck.plate }]);
     expect((await pool.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1`, [caseId])).rows[0].n).toBe(9);
     const again = published.filter((e) => e.caseId === caseId);
     expect(again.slice(9).map((e) => e.eventId).sort()).toEqual(again.slice(0, 9).map((e) => e.eventId).sort());
