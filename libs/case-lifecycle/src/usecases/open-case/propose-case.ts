@@ -1,5 +1,6 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import {
+  caseFactsOfViolation,
   companyBasisText,
   driverFineDecidedText,
   eitherBasisText,
@@ -10,7 +11,6 @@ import {
   type PenaltyConfig,
 } from '@roadwatch/rules';
 import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryRepository, VehicleRecord } from '@roadwatch/storage';
-import { assessmentOfViolation } from '../../violation-assessment';
 
 type Party = NonNullable<CaseEventV1['party']>;
 
@@ -69,10 +69,11 @@ export class CaseProposer {
       fromMs,
       toMs: atMs,
     });
-    const assessment = assessmentOfViolation({ ...violation, ...(companyId ? { companyId } : {}) }, d.overloadConfig);
+    // The facts the message carries, read as the detector decided them (never re-judged).
+    const facts = caseFactsOfViolation({ ...violation, ...(companyId ? { companyId } : {}) }, d.overloadConfig);
     const penalties = oneOverFourPenalties(
       {
-        violation: assessment,
+        violation: facts,
         ...(vehicle ? { vehicle } : {}),
         ...(driver ? { driverId: driver.driverId } : {}),
         ...(site ? { sourceUnit: { sourceUnitId: site.sourceSiteId } } : {}),
