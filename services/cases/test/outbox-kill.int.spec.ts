@@ -5,9 +5,8 @@ import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, KafkaBus, type BusTopic, type OutgoingMessage } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { CaseRepository, createPool, dropStorageSchema, migrate, OutboxRelay, RegistryRepository, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { caseIdOf } from '../src/index';
-import { violationOf } from './violations';
 
 const env = infraEnv();
 const logger = createLogger('cases-outbox-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -79,7 +78,7 @@ describe('cases.events from the outbox: a kill between the commit and the publis
   });
 
   it('the killed member committed the case with its nine events pending; a restarted relay publishes them once, in order', async () => {
-    const v = violationOf({ stationId: 'ST-K', recordId: 'k1', plate: truck.plate, measuredAtMs: NOW - 3_600_000, grossKg: 70_000, vehicle: truck });
+    const v = overloadViolationOf({ stationId: 'ST-K', recordId: 'k1', plate: truck.plate, measuredAtMs: NOW - 3_600_000, grossKg: 70_000, vehicle: truck });
     const caseId = caseIdOf(v.violationId);
     const killed = await openThenDie({ DATABASE_URL: env.databaseUrl, DATABASE_SCHEMA: schema, CASE_VIOLATION_JSON: JSON.stringify(v), CASE_NOW_MS: String(NOW) });
     expect(killed.signal).toBe('SIGKILL');
