@@ -10,7 +10,7 @@
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
+import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
 
@@ -83,7 +83,7 @@ try {
     }
   }
   const archiveMs = Date.now() - archiveStart;
-  const counted = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM positions')).rows[0]?.n);
+  const counted = await new PositionRepository(pool).count();
   const latestCount = (await latest.all()).length;
   const batches = metrics.registry.getSingleMetric('roadwatch_archiver_batch_seconds');
   const histogram = (await batches?.get())?.values ?? [];
@@ -101,7 +101,6 @@ try {
 } finally {
   await bus.close();
   await latest.close();
-  await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${name}.%`]).catch(() => undefined);
   await dropStorageSchema(pool, name);
   await pool.end();
 }

@@ -68,10 +68,8 @@ async function realPostgres(connections: number): Promise<void> {
       await measure(`PostgreSQL 15, ${connections} conn, partitioned`, pool, method, makePositions(ROWS, `${method}${randomBytes(2).toString('hex')}`));
     }
   } finally {
+    // With pg_partman's config rows and template tables.
     await dropStorageSchema(pool, schema);
-    await pool.query(`DELETE FROM partman.part_config WHERE parent_table LIKE $1`, [`${schema}.%`]).catch(() => undefined);
-    const templates = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'partman' AND tablename LIKE $1`, [`template_${schema}_%`]);
-    for (const t of templates.rows) await pool.query(`DROP TABLE IF EXISTS partman.${t.tablename}`);
     await pool.end();
   }
 }

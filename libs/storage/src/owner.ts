@@ -1,3 +1,4 @@
+import { escapeLike } from './sql';
 /**
  * Who owns a row — the one definition every scoped query (and the API's live feed) uses.
  *
@@ -63,8 +64,6 @@ export const vehicleRecordOwner = (registry: Owner, copy: Owner): Owner => ({
   companyId: registry.companyId ?? copy.companyId,
   regionCode: registry.regionCode ?? copy.regionCode,
 });
-
-const escapeLike = (text: string): string => text.replace(/[%_\\]/g, '\\$&');
 
 /**
  * The scope as an SQL condition over a row's owner expressions (`OWNER_OF`); appends its

@@ -57,3 +57,6 @@ export function createPool(url: string, options: CreatePoolOptions = {}): Storag
   Object.defineProperty(pool, 'roadwatch', { value: { embedded, schema }, enumerable: false });
   return pool as StoragePool;
 }
+
+/** True when the database answers a trivial query (readiness checks); throws when it cannot be reached. */
+export const pingDatabase = async (pool: pg.Pool): Promise<boolean> => (await pool.query('SELECT 1')).rowCount === 1;

@@ -49,6 +49,9 @@ export const latestByKey = <T>(items: readonly T[], keyOf: (item: T) => string, 
 export const preparedQuery = (pool: { roadwatch?: { embedded: boolean } }, name: string, text: string, values: unknown[]): pg.QueryConfig =>
   pool.roadwatch?.embedded ? { text, values } : { name, text, values };
 
+/** A text matched literally inside LIKE (its %, _ and \\ are plain characters). */
+export const escapeLike = (text: string): string => text.replace(/[%_\\]/g, '\\$&');
+
 export const undef = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

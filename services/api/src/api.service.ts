@@ -10,7 +10,7 @@ import { AlertRepository, OutboxRelay, PositionRepository, RelayRepository, type
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
-import { AuditRepository } from './auth/audit.repository';
+import { AuditRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -23,7 +23,6 @@ import { VehicleDirectory } from './live/vehicle-directory';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
-import { migrateApi } from './repositories/api-schema';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
 import { RegistryUnitOfWork } from './registry/registry-unit-of-work';
 import { DeleteRegistryRecordUseCase } from './registry/usecases/delete-registry-record/delete-registry-record.usecase';
@@ -36,7 +35,7 @@ import { VehiclesRepository, type LatestPositionsPort } from './repositories/veh
 
 export interface ApiOptions {
   bus: Bus;
-  /** Already migrated by the storage layer (`migrate(pool)`); the API adds its own tables. */
+  /** Already migrated by the storage layer (`migrate(pool)`), users and audit log included. */
   pool: StoragePool;
   /** The archiver's latest-position store (or a reader of it); without it, latest positions come from the positions table. */
   latestPositions?: LatestPositionsPort;
@@ -102,7 +101,6 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const { pool, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
-  await migrateApi(pool);
   const audit = new AuditRepository(pool);
   const users = new UsersRepository(pool, audit);
   for (const user of options.seedUsers ?? []) await users.upsert(user);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, onShutdown, parseAllowedOrigins, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
-import { createPool, migrate } from '@roadwatch/storage';
+import { createPool, migrate, pingDatabase } from '@roadwatch/storage';
 import { startApi } from './api.service';
 import { loadApiConfig } from './config';
 import { RedisLatestPositionsReader } from './redis-latest-positions';
@@ -46,7 +46,7 @@ const ops = await startOpsServer({
   port: config.OPS_PORT,
   metrics,
   readiness: [
-    { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+    { name: 'database', check: () => pingDatabase(pool) },
     { name: 'latest-positions', check: () => latestPositions.ping() },
   ],
 });

@@ -1,16 +1,17 @@
 import { Redis } from 'ioredis';
+import { latestPositionKeys } from '@roadwatch/storage';
 import type { LatestLike, LatestPositionsPort } from './repositories/vehicles.repository';
 
 /**
- * Reads what services/archiver's RedisLatestPositionStore writes: the hash
- * `{prefix}{latest}:position` (vehicleId → positionV1 JSON). Read-only: the archiver is
+ * Reads what services/archiver's RedisLatestPositionStore writes: the position hash of
+ * libs/storage's `latestPositionKeys` (vehicleId → positionV1 JSON). Read-only: the archiver is
  * the only writer.
  */
 export class RedisLatestPositionsReader implements LatestPositionsPort {
   private readonly key: string;
 
   constructor(private readonly redis: Redis, prefix: string) {
-    this.key = `${prefix}{latest}:position`;
+    this.key = latestPositionKeys(prefix).position;
   }
 
   static connect(url: string, prefix: string): RedisLatestPositionsReader {

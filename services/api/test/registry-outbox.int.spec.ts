@@ -3,8 +3,7 @@ import { TOPICS, type RegistryChangeV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, KafkaBus } from '@roadwatch/messaging';
 import { OutboxRelay, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { AuditRepository } from '../src/auth/audit.repository';
-import { migrateApi } from '../src/repositories/api-schema';
+import { AuditRepository } from '@roadwatch/storage';
 import { RegistryAdminRepository } from '../src/repositories/registry-admin.repository';
 import { VehiclesRepository } from '../src/repositories/vehicles.repository';
 import { RegistryUnitOfWork } from '../src/registry/registry-unit-of-work';
@@ -31,8 +30,6 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    // The API's own tables (the audit log the use cases write in their transaction).
-    await migrateApi(pool);
     await bus.ensureTopics([{ topic: TOPICS.registryChanges, partitions: 3 }]);
     await bus.subscribe({ groupId: `${name}-observer`, topics: [TOPICS.registryChanges], fromBeginning: true, handleBatch: async (batch) => void seen.push(...batch.messages.map((m) => m.value)) });
   }, 60_000);

@@ -1,5 +1,5 @@
 import type { AlertV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { AlertRepository, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import { AlertRepository, pingDatabase, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { ArchiveWriter } from './archive-writer';
 
 /**
@@ -36,8 +36,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     return this.quality.upsertMany(days);
   }
 
-  async ping(): Promise<boolean> {
-    await this.pool.query('SELECT 1');
-    return true;
+  ping(): Promise<boolean> {
+    return pingDatabase(this.pool);
   }
 }

@@ -3,7 +3,7 @@ import { InvalidMessageError, type Bus, type BusTopic, type FailurePolicyOptions
 import { TOPICS, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
-import { OutboxRelay, type StoragePool } from '@roadwatch/storage';
+import { OutboxRelay, pingDatabase, type StoragePool } from '@roadwatch/storage';
 
 export interface CasesOptions {
   bus: Bus;
@@ -106,7 +106,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
   logger.info({ groupId: options.groupId ?? 'cases' }, 'cases consuming');
   return {
     readiness: [
-      { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+      { name: 'database', check: () => pingDatabase(pool) },
       { name: 'consumer', check: () => consuming && subscription.stalled().length === 0 },
     ],
     close: async () => {

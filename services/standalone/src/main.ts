@@ -1,18 +1,19 @@
 import { loadStandaloneConfig } from './config';
 import { startPlatform } from './platform';
 import { onShutdown } from '@roadwatch/runtime';
+import { PositionRepository } from '@roadwatch/storage';
 
 const config = loadStandaloneConfig();
 const platform = await startPlatform(config);
 const { logger } = platform;
 
 const summary = setInterval(async () => {
-  const positions = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions');
+  const positionsStored = await new PositionRepository(platform.pool).count();
   logger.info(
     {
       terminals: platform.simulation?.connectedTerminals() ?? 0,
       reportsSent: platform.simulation?.reportsSent() ?? 0,
-      positionsStored: Number(positions.rows[0]?.n ?? 0),
+      positionsStored,
       weighingsSent: platform.simulation?.weighingsSent() ?? 0,
       alertsByRule: platform.alertsByRule(),
     },

@@ -13,6 +13,13 @@ import { RegistryRepository } from '../registry.repository';
 import { RelayRepository } from '../relay.repository';
 import { appendRegistryChange, inStorageTransaction, OutboxRelay, type OutboxMessage } from '../outbox.repository';
 import { WimRepository } from '../wim.repository';
+import { AuditRepository } from '../audit.repository';
+import { UserRepository } from '../user.repository';
+import { inTransaction } from '../sql';
+import { VehicleListReadModel } from '../vehicle-list.read-model';
+import { CompanyReportReadModel } from '../company-report.read-model';
+import { PlaceReadModel } from '../place.read-model';
+import { RegistryReferences } from '../registry-references';
 import { alert, caseEvent, position, positions, violation, wim } from './fixtures';
 
 export interface StorageHarness {
@@ -567,6 +574,108 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const pruning = new OutboxRelay({ pool: h.pool, publish: async () => undefined, logger: quiet, intervalMs: 0, keepSentMs: 0 });
       await pruning.kick();
       expect(Number((await h.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n)).toBe(0);
+    });
+
+    it('keeps users (a taken name refused, session-ending changes bump the token version, a disabled user keeps its password) and their audit entries', async () => {
+      const users = new UserRepository(h.pool);
+      const audit = new AuditRepository(h.pool);
+      expect(await users.insertNew({ username: 'u-张三', passwordHash: 'h1', role: 'company', companyId: 'C-U', displayName: '张三' })).toMatchObject({ username: 'u-张三', must_change_password: true, token_version: 0 });
+      expect(await users.insertNew({ username: 'u-张三', passwordHash: 'other', role: 'admin' })).toBeUndefined();
+      expect((await users.get('u-张三'))?.password_hash).toBe('h1');
+      // Profile edits end sessions only when told; disabling always does.
+      expect((await users.updateProfile('u-张三', { role: 'company', companyId: 'C-U', displayName: '张三丰' }, false))?.token_version).toBe(0);
+      expect((await users.updateProfile('u-张三', { role: 'operator', regionCode: '11' }, true))).toMatchObject({ token_version: 1, company_id: null, region_code: '11', display_name: null });
+      expect((await users.setDisabled('u-张三', true))?.token_version).toBe(2);
+      expect(await users.sessionState('u-张三')).toEqual({ token_version: 2, disabled: true, must_change_password: true });
+      expect(await users.sessionState('nobody')).toBeUndefined();
+      expect(await users.setPassword('u-张三', 'h2', { mustChange: false, onlyEnabled: true })).toBeUndefined();
+      expect((await users.get('u-张三'))?.password_hash).toBe('h1');
+      expect(await users.setPassword('u-张三', 'h3', { mustChange: true, onlyEnabled: false })).toMatchObject({ password_hash: 'h3', must_change_password: true, token_version: 3 });
+      expect(await users.updateProfile('nobody', { role: 'admin' }, true)).toBeUndefined();
+      // The table's own checks: a company user needs a company, a region is digits.
+      await expect(users.upsert({ username: 'u-bad', passwordHash: 'h', role: 'company' })).rejects.toThrow();
+      await expect(users.upsert({ username: 'u-bad', passwordHash: 'h', role: 'operator', regionCode: '11%' })).rejects.toThrow();
+      await users.upsert({ username: 'u-李四', passwordHash: 'h', role: 'operator', regionCode: '13' });
+      expect((await users.list({ role: 'operator', limit: 10, offset: 0 })).map((u) => u.username).filter((n) => n.startsWith('u-'))).toEqual(['u-张三', 'u-李四'].sort());
+      expect((await users.list({ disabled: true, limit: 10, offset: 0 })).map((u) => u.username)).toContain('u-张三');
+      expect((await users.list({ disabled: false, limit: 10, offset: 0 })).map((u) => u.username)).not.toContain('u-张三');
+
+      // An entry written in a transaction that rolls back is gone with the change it recorded.
+      await expect(
+        inTransaction(h.pool, async (tx) => {
+          await new UserRepository(tx).recordSignIn('u-李四');
+          await new AuditRepository(tx).record({ actor: 'u-李四', action: 'auth.sign_in', target: 'u-rollback', outcome: 'success' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await audit.list({ target: 'u-rollback', limit: 10, offset: 0 })).toEqual([]);
+      expect((await users.get('u-李四'))?.last_sign_in_at).toBeNull();
+
+      const t0 = Date.now();
+      await audit.record({ actor: 'admin', action: 'user.create', target: 'u-李四', outcome: 'success', clientAddress: '::1', changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } } });
+      await audit.record({ actor: 'u-李四', action: 'auth.sign_in', target: 'u-李四', outcome: 'failure', reason: 'wrong_password' });
+      const newestFirst = await audit.list({ target: 'u-李四', limit: 10, offset: 0 });
+      expect(newestFirst.map((a) => [a.action, a.outcome])).toEqual([['auth.sign_in', 'failure'], ['user.create', 'success']]);
+      expect(newestFirst[1]).toMatchObject({ actor: 'admin', clientAddress: '::1', changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } } });
+      expect(newestFirst[0]).not.toHaveProperty('clientAddress');
+      expect(typeof newestFirst[0]?.auditId).toBe('string');
+      expect((await audit.export({ target: 'u-李四' })).map((a) => a.action)).toEqual(['user.create', 'auth.sign_in']);
+      expect(await audit.list({ target: 'u-李四', fromMs: t0 + 3_600_000, limit: 10, offset: 0 })).toEqual([]);
+      expect((await audit.list({ target: 'u-李四', actor: 'admin', toMs: t0 + 3_600_000, limit: 10, offset: 0 })).map((a) => a.action)).toEqual(['user.create']);
+      await expect(h.pool.query(`UPDATE audit_log SET actor = 'x' WHERE target = 'u-李四'`)).rejects.toThrow(/append-only/);
+      await expect(h.pool.query(`DELETE FROM audit_log WHERE target = 'u-李四'`)).rejects.toThrow(/kept 3 years/);
+    });
+
+    it('reads the API\'s read models in scope: vehicle list, companies, places, the company report, registry references', async () => {
+      const registry = new RegistryRepository(h.pool);
+      await registry.upsertCompany({ companyId: 'RM-C1', name: '读模型公司', regionCode: '320100' });
+      await registry.upsertCompany({ companyId: 'RM-C2', name: '别的公司', regionCode: '330100' });
+      await registry.upsertVehicle({ vehicleId: 'RM-V1', plate: '苏A_%1', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', axleCount: 6 });
+      await registry.upsertVehicle({ vehicleId: 'RM-V2', plate: '苏AX91', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', regionCode: '330200' });
+      await registry.upsertVehicle({ vehicleId: 'RM-V3', plate: '浙B1', plateColour: 1, vehicleClass: 'tour_coach', companyId: 'RM-C2' });
+      await registry.upsertDriver({ driverId: 'RM-D1', name: '司机甲', companyId: 'RM-C1' });
+      const vehicles = new VehicleListReadModel(h.pool);
+      const page = { limit: 100, offset: 0 };
+      // The owner's region is the vehicle's own, else its company's.
+      expect((await vehicles.list({ regionPrefix: '3201' }, page)).map((v) => v.vehicleId)).toEqual(['RM-V1']);
+      expect(await vehicles.get({ regionPrefix: '3302' }, 'RM-V2')).toEqual({ vehicleId: 'RM-V2', plate: '苏AX91', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', companyName: '读模型公司', regionCode: '330200', axleCount: undefined });
+      expect(await vehicles.get({ regionPrefix: '3201' }, 'RM-V2')).toBeUndefined();
+      // A plate's LIKE wildcards are plain characters.
+      expect((await vehicles.list({}, { ...page, plate: '_%' })).map((v) => v.vehicleId)).toEqual(['RM-V1']);
+      expect((await vehicles.list({ companyId: 'RM-C1' }, { ...page, vehicleClass: 'heavy_truck' })).map((v) => v.vehicleId)).toEqual(['RM-V1', 'RM-V2']);
+      expect((await vehicles.owners()).find((v) => v.vehicleId === 'RM-V3')).toMatchObject({ companyId: 'RM-C2', regionCode: '330100' });
+      expect((await vehicles.companies({ regionPrefix: '33' })).filter((c) => c.companyId.startsWith('RM-'))).toEqual([{ companyId: 'RM-C2', name: '别的公司', regionCode: '330100', licenceNo: undefined }]);
+      expect([...(await vehicles.driverNames(['RM-D1', 'RM-none']))]).toEqual([['RM-D1', '司机甲']]);
+
+      const report = new CompanyReportReadModel(h.pool);
+      const dayMs = chinaMidnightMs(now) - 2 * DAY_MS;
+      await new PositionRepository(h.pool).insertMany(positions('RM-V1', dayMs + HOUR_MS, 3, MINUTE_MS, () => ({ speedKmh: 60 })));
+      await new AlertRepository(h.pool).upsertMany([alert('RM-A1', 1, { vehicleId: 'RM-V1', rule: 'speeding', level: 'violation', startedAtMs: dayMs + HOUR_MS })]);
+      const rows = await report.companies({ regionPrefix: '32' }, dayMs, dayMs + DAY_MS);
+      // RM-C1 by its own region: only its vehicle in scope (RM-V2 is registered in 3302).
+      expect(rows.filter((r) => r.companyId.startsWith('RM-'))).toEqual([
+        expect.objectContaining({ companyId: 'RM-C1', companyName: '读模型公司', vehicles: 1, vehiclesOnline: 1, violationsByRule: { speeding: 1 }, qualityDays: 0, received: 0 }),
+      ]);
+      expect((await report.companies({ companyId: 'RM-C2' }, dayMs, dayMs + DAY_MS))).toEqual([expect.objectContaining({ companyId: 'RM-C2', vehicles: 1, vehiclesOnline: 0, violationsByRule: {}, mileageKm: 0, drivingHours: 0 })]);
+
+      await registry.upsertWimStation({ stationId: 'RM-S1', name: '站一', kind: 'fixed', accuracyClassPct: 0.5, regionCode: '320100', latitudeDeg: 32.1 });
+      await registry.upsertSourceSite({ sourceSiteId: 'RM-SS1', name: '源头一', companyId: 'RM-C1', regionCode: '320100' });
+      const places = new PlaceReadModel(h.pool);
+      expect(await places.wimStations({ regionPrefix: '3201' }, page)).toEqual([{ stationId: 'RM-S1', name: '站一', kind: 'fixed', accuracyClassPct: 0.5, regionCode: '320100', roadName: undefined, latitudeDeg: 32.1, longitudeDeg: undefined }]);
+      // No company runs a station: a company scope sees none.
+      expect(await places.wimStations({ companyId: 'RM-C1' }, page)).toEqual([]);
+      expect((await places.sourceSites({ companyId: 'RM-C1' }, page)).map((s) => s.sourceSiteId)).toEqual(['RM-SS1']);
+      expect(await places.sourceSites({ companyId: 'RM-C2' }, page)).toEqual([]);
+
+      const references = new RegistryReferences(h.pool);
+      await registry.upsertTerminal({ terminalId: '013900000077', vehicleId: 'RM-V1' });
+      expect(await references.storedTerminalId('13900000077')).toBe('013900000077');
+      expect(await references.storedTerminalId('013900000077')).toBe('013900000077');
+      expect(await references.storedTerminalId('0000')).toBeUndefined();
+      expect(await references.ofWimStation('RM-S1')).toEqual({ hasWimMeasurements: false, overloadViolations: 0, caseParties: 0 });
+      await new WimRepository(h.pool).insertMany([wim('RM-S1', 'RM-W1', dayMs + HOUR_MS, '苏A_%1', 60_000)]);
+      expect((await references.ofWimStation('RM-S1')).hasWimMeasurements).toBe(true);
+      expect((await references.asCaseParty('driver', 'RM-D1')).caseParties).toBe(0);
     });
   });
 }

@@ -1,6 +1,5 @@
 import type { ApiRole, UpdateUserRequest, UserItem } from '@roadwatch/contracts';
-import { inTransaction, type Queryable, type StoragePool } from '@roadwatch/storage';
-import type { AuditContext, AuditEntry, AuditRepository } from './audit.repository';
+import { AuditRepository, inTransaction, UserRepository, type AuditContext, type AuditEntry, type Queryable, type StoragePool, type UserRow, type UserWrite } from '@roadwatch/storage';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Principal } from './scope';
 
@@ -11,21 +10,6 @@ export interface NewUser {
   companyId?: string;
   regionCode?: string;
   displayName?: string;
-}
-
-interface UserRow {
-  username: string;
-  password_hash: string;
-  role: ApiRole;
-  company_id: string | null;
-  region_code: string | null;
-  display_name: string | null;
-  disabled: boolean;
-  token_version: number;
-  must_change_password: boolean;
-  created_at: Date;
-  updated_at: Date;
-  last_sign_in_at: Date | null;
 }
 
 /** What every request of a signed-in user is checked against (cached for at most the session bound). */
@@ -79,21 +63,18 @@ let dummyHash: Promise<string> | undefined;
  * change is never made without its record (nor recorded without being made).
  */
 export class UsersRepository {
+  private readonly users: UserRepository;
+
   constructor(
     private readonly pool: StoragePool,
     private readonly audit: AuditRepository,
-  ) {}
+  ) {
+    this.users = new UserRepository(pool);
+  }
 
   /** Standalone demo and test users: created, or put back as given (their sessions stay valid). */
   async upsert(user: NewUser): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO users (username, password_hash, role, company_id, region_code, display_name)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-         company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code, display_name = EXCLUDED.display_name,
-         must_change_password = false, updated_at = now()`,
-      [user.username, await hashPassword(user.password), user.role, user.companyId ?? null, user.regionCode ?? null, user.displayName ?? null],
-    );
+    await this.users.upsert(await this.writeOf(user));
   }
 
   /**
@@ -102,13 +83,9 @@ export class UsersRepository {
    * True when it was created.
    */
   async bootstrap(user: NewUser): Promise<boolean> {
-    const hash = await hashPassword(user.password);
+    const write = await this.writeOf({ username: user.username, password: user.password, role: user.role, displayName: user.displayName });
     return inTransaction(this.pool, async (db) => {
-      const { rowCount } = await db.query(
-        `INSERT INTO users (username, password_hash, role, display_name, must_change_password) VALUES ($1, $2, $3, $4, true) ON CONFLICT (username) DO NOTHING`,
-        [user.username, hash, user.role, user.displayName ?? null],
-      );
-      if (rowCount !== 1) return false;
+      if (!(await new UserRepository(db).insertNew(write))) return false;
       await this.audit.record({ actor: 'system', action: 'user.bootstrap', target: user.username, outcome: 'success', changes: { role: { after: user.role } } }, db);
       return true;
     });
@@ -116,7 +93,7 @@ export class UsersRepository {
 
   /** Checks a user name and password; on failure, why (for the audit log only — the caller answers alike). */
   async authenticate(username: string, password: string): Promise<Authentication> {
-    const row = await this.row(this.pool, username);
+    const row = await this.users.get(username);
     if (!row) {
       dummyHash ??= hashPassword('not-a-user');
       await verifyPassword(password, await dummyHash);
@@ -130,54 +107,30 @@ export class UsersRepository {
   /** A successful sign-in: its time on the user and its audit entry. */
   async signedIn(username: string, clientAddress: string): Promise<void> {
     await inTransaction(this.pool, async (db) => {
-      await db.query(`UPDATE users SET last_sign_in_at = now() WHERE username = $1`, [username]);
+      await new UserRepository(db).recordSignIn(username);
       await this.audit.record({ actor: username, action: 'auth.sign_in', target: username, outcome: 'success', clientAddress }, db);
     });
   }
 
   async sessionState(username: string): Promise<SessionState | null> {
-    const { rows } = await this.pool.query<{ token_version: number; disabled: boolean; must_change_password: boolean }>(
-      `SELECT token_version, disabled, must_change_password FROM users WHERE username = $1`,
-      [username],
-    );
-    const row = rows[0];
+    const row = await this.users.sessionState(username);
     return row ? { tokenVersion: row.token_version, disabled: row.disabled, mustChangePassword: row.must_change_password } : null;
   }
 
   async list(filter: { role?: ApiRole | undefined; companyId?: string | undefined; disabled?: boolean | undefined; limit: number; offset: number }): Promise<UserItem[]> {
-    const params: unknown[] = [];
-    const conditions = ['TRUE'];
-    const add = (column: string, value: unknown): void => {
-      if (value === undefined) return;
-      params.push(value);
-      conditions.push(`${column} = $${params.length}`);
-    };
-    add('role', filter.role);
-    add('company_id', filter.companyId);
-    add('disabled', filter.disabled);
-    params.push(filter.limit, filter.offset);
-    const { rows } = await this.pool.query<UserRow>(
-      `SELECT * FROM users WHERE ${conditions.join(' AND ')} ORDER BY username LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    return rows.map(itemOf);
+    return (await this.users.list(filter)).map(itemOf);
   }
 
   async get(username: string): Promise<UserItem | undefined> {
-    const row = await this.row(this.pool, username);
+    const row = await this.users.get(username);
     return row ? itemOf(row) : undefined;
   }
 
   /** Creates a user flagged must-change; undefined when the name is taken. */
   async create(user: NewUser, by: AuditContext): Promise<UserItem | undefined> {
-    const hash = await hashPassword(user.password);
+    const write = await this.writeOf(user);
     return inTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<UserRow>(
-        `INSERT INTO users (username, password_hash, role, company_id, region_code, display_name, must_change_password)
-         VALUES ($1, $2, $3, $4, $5, $6, true) ON CONFLICT (username) DO NOTHING RETURNING *`,
-        [user.username, hash, user.role, user.companyId ?? null, user.regionCode ?? null, user.displayName ?? null],
-      );
-      const row = rows[0];
+      const row = await new UserRepository(db).insertNew(write);
       if (!row) return undefined;
       const item = itemOf(row);
       const changes: NonNullable<AuditEntry['changes']> = {};
@@ -198,24 +151,16 @@ export class UsersRepository {
         if (before[field] !== fields[field]) changes[field] = { ...(before[field] !== undefined ? { before: before[field] } : {}), ...(fields[field] !== undefined ? { after: fields[field] } : {}) };
       }
       const endsSessions = Object.keys(changes).some((field) => SCOPING.has(field));
-      const { rows } = await db.query<UserRow>(
-        `UPDATE users SET role = $2, company_id = $3, region_code = $4, display_name = $5, updated_at = now(),
-           token_version = token_version + $6 WHERE username = $1 RETURNING *`,
-        [username, fields.role, fields.companyId ?? null, fields.regionCode ?? null, fields.displayName ?? null, endsSessions ? 1 : 0],
-      );
-      return { row: rows[0] as UserRow, changes };
+      return { row: await new UserRepository(db).updateProfile(username, fields, endsSessions), changes };
     });
   }
 
   /** Disables (ending every session) or enables a user. */
   async setDisabled(username: string, disabled: boolean, by: AuditContext): Promise<UserItem | undefined> {
     return this.change(username, disabled ? 'user.disable' : 'user.enable', by, async (db, before) => {
-      const { rows } = await db.query<UserRow>(
-        `UPDATE users SET disabled = $2, updated_at = now(), token_version = token_version + 1 WHERE username = $1 RETURNING *`,
-        [username, disabled],
-      );
+      const row = await new UserRepository(db).setDisabled(username, disabled);
       const changes: NonNullable<AuditEntry['changes']> = before.disabled === disabled ? {} : { disabled: { before: before.disabled, after: disabled } };
-      return { row: rows[0] as UserRow, changes };
+      return { row, changes };
     });
   }
 
@@ -223,12 +168,8 @@ export class UsersRepository {
   async resetPassword(username: string, password: string, by: AuditContext): Promise<UserItem | undefined> {
     const hash = await hashPassword(password);
     return this.change(username, 'user.reset_password', by, async (db, before) => {
-      const { rows } = await db.query<UserRow>(
-        `UPDATE users SET password_hash = $2, must_change_password = true, password_changed_at = now(), updated_at = now(), token_version = token_version + 1
-         WHERE username = $1 RETURNING *`,
-        [username, hash],
-      );
-      return { row: rows[0] as UserRow, changes: { mustChangePassword: { before: before.mustChangePassword, after: true } } };
+      const row = await new UserRepository(db).setPassword(username, hash, { mustChange: true, onlyEnabled: false });
+      return { row, changes: { mustChangePassword: { before: before.mustChangePassword, after: true } } };
     });
   }
 
@@ -245,12 +186,7 @@ export class UsersRepository {
     }
     const hash = await hashPassword(newPassword);
     return inTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<UserRow>(
-        `UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = now(), updated_at = now(), token_version = token_version + 1
-         WHERE username = $1 AND NOT disabled RETURNING *`,
-        [username, hash],
-      );
-      const row = rows[0];
+      const row = await new UserRepository(db).setPassword(username, hash, { mustChange: false, onlyEnabled: true });
       if (!row) return { ok: false, reason: 'disabled' } as const;
       await this.audit.record({ ...by, outcome: 'success', changes: { mustChangePassword: { before: checked.mustChangePassword, after: false } } }, db);
       return { ok: true, principal: principalOf(row), tokenVersion: row.token_version, mustChangePassword: false } as const;
@@ -262,19 +198,20 @@ export class UsersRepository {
     username: string,
     action: AuditEntry['action'],
     by: AuditContext,
-    apply: (db: Queryable, before: UserItem) => Promise<{ row: UserRow; changes: NonNullable<AuditEntry['changes']> }>,
+    apply: (db: Queryable, before: UserItem) => Promise<{ row: UserRow | undefined; changes: NonNullable<AuditEntry['changes']> }>,
   ): Promise<UserItem | undefined> {
     return inTransaction(this.pool, async (db) => {
-      const before = await this.row(db, username, true);
+      const before = await new UserRepository(db).get(username, true);
       if (!before) return undefined;
       const { row, changes } = await apply(db, itemOf(before));
+      // The row is locked: it cannot have gone since it was read.
+      if (!row) throw new Error(`users: ${username} vanished inside its own transaction`);
       await this.audit.record({ ...by, action, target: username, outcome: 'success', changes }, db);
       return itemOf(row);
     });
   }
 
-  private async row(db: Queryable, username: string, forUpdate = false): Promise<UserRow | undefined> {
-    const { rows } = await db.query<UserRow>(`SELECT * FROM users WHERE username = $1${forUpdate ? ' FOR UPDATE' : ''}`, [username]);
-    return rows[0];
+  private async writeOf(user: NewUser): Promise<UserWrite> {
+    return { username: user.username, passwordHash: await hashPassword(user.password), role: user.role, companyId: user.companyId, regionCode: user.regionCode, displayName: user.displayName };
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { companyDto, vehicleDto, vehicleListQuery } from '@roadwatch/contracts';
-import type { AuditContext } from '../auth/audit.repository';
+import type { AuditContext } from '@roadwatch/storage';
 import { registryResources, type RegistryResource } from '../registry/registry-resources';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';

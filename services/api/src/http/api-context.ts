@@ -1,6 +1,6 @@
 import type { Scope } from '../auth/scope';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
-import type { AuditRepository } from '../auth/audit.repository';
+import type { AuditRepository } from '@roadwatch/storage';
 import type { Sessions } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
 import type { UsersRepository } from '../auth/users.repository';

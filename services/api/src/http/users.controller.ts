@@ -13,7 +13,7 @@ import {
   type UserItem,
 } from '@roadwatch/contracts';
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
-import { AUDIT_EXPORT_MAX_ROWS, type AuditContext } from '../auth/audit.repository';
+import { AUDIT_EXPORT_MAX_ROWS, type AuditContext } from '@roadwatch/storage';
 import { PasswordWorkBusyError } from '../auth/password-work';
 import { passwordWeakness } from '../auth/password-strength';
 import type { ApiContext } from './api-context';

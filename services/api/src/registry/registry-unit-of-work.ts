@@ -1,6 +1,6 @@
 import type { RegistryEntity } from '@roadwatch/contracts';
 import { appendRegistryChange, inStorageTransaction, type RelayRepository, type StoragePool } from '@roadwatch/storage';
-import type { AuditEntry, AuditRepository } from '../auth/audit.repository';
+import type { AuditEntry, AuditRepository } from '@roadwatch/storage';
 import type { RegistryRepositories } from './registry-resources';
 
 export type RecordChange = (entity: RegistryEntity, id: string, change: 'upsert' | 'delete') => Promise<void>;

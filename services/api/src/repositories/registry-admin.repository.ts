@@ -1,5 +1,5 @@
 import type { DriverDto, SourceSiteDto, SpeedZoneDto, SpeedZoneItem, TerminalDto, TerminalItem, WimStationDto } from '@roadwatch/contracts';
-import { RegistryRepository, type RegistryPage, type RegistryTable, type SpeedZoneRecord, type StoragePool, type TerminalRecord } from '@roadwatch/storage';
+import { RegistryReferences, RegistryRepository, type RegistryPage, type RegistryTable, type SpeedZoneRecord, type StoragePool, type TerminalRecord } from '@roadwatch/storage';
 import { compact } from './rows';
 
 /** Why a row may not be deleted (409), or undefined when it may. */
@@ -22,9 +22,11 @@ const speedZoneItemOf = (z: SpeedZoneRecord): SpeedZoneItem =>
  */
 export class RegistryAdminRepository {
   private readonly registry: RegistryRepository;
+  private readonly references: RegistryReferences;
 
-  constructor(private readonly pool: StoragePool) {
+  constructor(pool: StoragePool) {
     this.registry = new RegistryRepository(pool);
+    this.references = new RegistryReferences(pool);
   }
 
   async vehicleExists(vehicleId: string): Promise<boolean> {
@@ -42,12 +44,8 @@ export class RegistryAdminRepository {
    * `013800000001` from one edition and `13800000001` from another (canonicalTerminalId of
    * libs/domain), and both name one terminal.
    */
-  async storedTerminalId(terminalId: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query(
-      `SELECT terminal_id FROM terminals WHERE terminal_id = $1 OR (ltrim(terminal_id, '0') = ltrim($1, '0') AND ltrim($1, '0') <> '') ORDER BY terminal_id = $1 DESC LIMIT 1`,
-      [terminalId],
-    );
-    return rows[0]?.terminal_id;
+  storedTerminalId(terminalId: string): Promise<string | undefined> {
+    return this.references.storedTerminalId(terminalId);
   }
 
   async terminals(filter: { vehicleId?: string | undefined }, page: RegistryPage): Promise<TerminalItem[]> {
@@ -141,20 +139,18 @@ export class RegistryAdminRepository {
    *   speeding alerts the segment and limit they were judged by.
    */
   async inUse(table: RegistryTable, id: string): Promise<InUse> {
-    const count = async (sql: string): Promise<number> => Number((await this.pool.query(sql, [id])).rows[0]?.n ?? 0);
     switch (table) {
       case 'wim_stations': {
-        const measurements = await count('SELECT count(*) AS n FROM (SELECT 1 FROM wim_measurements WHERE station_id = $1 LIMIT 1) x');
-        const violations = await count('SELECT count(*) AS n FROM overload_violations WHERE station_id = $1');
-        if (measurements > 0 || violations > 0) return `WIM station ${id} has ${measurements > 0 ? 'WIM records' : ''}${measurements > 0 && violations > 0 ? ' and ' : ''}${violations > 0 ? `${violations} overload violation(s)` : ''}; it is kept as their evidence`;
+        const { hasWimMeasurements: measured, overloadViolations: violations } = await this.references.ofWimStation(id);
+        if (measured || violations > 0) return `WIM station ${id} has ${measured ? 'WIM records' : ''}${measured && violations > 0 ? ' and ' : ''}${violations > 0 ? `${violations} overload violation(s)` : ''}; it is kept as their evidence`;
         return undefined;
       }
       case 'drivers': {
-        const cases = await count(`SELECT count(*) AS n FROM case_parties WHERE party = 'driver' AND party_ref = $1`);
+        const cases = (await this.references.asCaseParty('driver', id)).caseParties;
         return cases > 0 ? `driver ${id} is a party of ${cases} case(s); kept for them` : undefined;
       }
       case 'source_sites': {
-        const cases = await count(`SELECT count(*) AS n FROM case_parties WHERE party = 'source_unit' AND party_ref = $1`);
+        const cases = (await this.references.asCaseParty('source_unit', id)).caseParties;
         return cases > 0 ? `source site ${id} is a party of ${cases} case(s); kept for them` : undefined;
       }
       default:

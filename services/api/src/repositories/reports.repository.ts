@@ -1,8 +1,7 @@
 import type { CompanyReportRow, WimRecordItem } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
-import { OWNER_OF, WimRepository, type StoragePool } from '@roadwatch/storage';
+import { CompanyReportReadModel, WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
-import { compact, num, TS } from './rows';
+import { compact } from './rows';
 
 export interface WimListQuery {
   plate?: string | undefined;
@@ -16,9 +15,11 @@ export interface WimListQuery {
 /** WIM records and per-company reports, scoped like everything else. */
 export class ReportsRepository {
   private readonly wims: WimRepository;
+  private readonly report: CompanyReportReadModel;
 
-  constructor(private readonly pool: StoragePool) {
+  constructor(pool: StoragePool) {
     this.wims = new WimRepository(pool);
+    this.report = new CompanyReportReadModel(pool);
   }
 
   /** WIM records through libs/storage, scoped there (company: its registered plates; region: station, else vehicle). */
@@ -60,71 +61,22 @@ export class ReportsRepository {
    * its vehicles is.
    */
   async companies(scope: Scope, fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
-    const params: unknown[] = [fromMs, toMs];
-    const vehicleInScope = scope.sql(OWNER_OF.vehicle('v', 'c'), params);
-    const companyInScope = scope.sql(OWNER_OF.company('c'), params);
-    const fromDate = `$${params.push(chinaDateOf(fromMs))}::date`;
-    const toDate = `$${params.push(chinaDateOf(Math.max(fromMs, toMs - 1)))}::date`;
-    const { rows } = await this.pool.query(
-      `WITH fleet AS (
-         SELECT c.company_id, c.name, v.vehicle_id FROM companies c LEFT JOIN vehicles v ON v.company_id = c.company_id AND ${vehicleInScope}
-         WHERE v.vehicle_id IS NOT NULL OR ${companyInScope}
-       ), daily AS (
-         SELECT d.vehicle_id, sum(d.mileage_km) AS km,
-                sum(extract(epoch FROM d.last_report_at - d.first_report_at) / 3600.0 * d.moving_reports::float8 / greatest(d.reports, 1)) AS hours
-         FROM vehicle_daily d
-         -- The local days overlapping the range: each starts before its end and ends after its start.
-         WHERE d.day > ${TS('$1')} - interval '1 day' AND d.day < ${TS('$2')} AND d.vehicle_id IN (SELECT vehicle_id FROM fleet)
-         GROUP BY d.vehicle_id
-       ), online AS (
-         SELECT DISTINCT p.vehicle_id FROM positions p
-         WHERE p.device_time >= ${TS('$1')} AND p.device_time < ${TS('$2')} AND p.vehicle_id IN (SELECT vehicle_id FROM fleet)
-       ), violations AS (
-         SELECT a.vehicle_id, a.rule, count(DISTINCT a.alert_id) AS n FROM alerts a
-         WHERE a.level = 'violation' AND a.started_at >= ${TS('$1')} AND a.started_at < ${TS('$2')} AND a.vehicle_id IN (SELECT vehicle_id FROM fleet)
-         GROUP BY a.vehicle_id, a.rule
-       ), quality AS (
-         SELECT q.vehicle_id, count(*) AS days, sum(q.received) AS received, sum(q.invalid) AS invalid, sum(q.drift) AS drift,
-                sum(q.track_m) AS track_m, sum(q.complete_track_m) AS complete_track_m
-         FROM vehicle_quality_daily q
-         WHERE q.day >= ${fromDate} AND q.day <= ${toDate} AND q.vehicle_id IN (SELECT vehicle_id FROM fleet)
-         GROUP BY q.vehicle_id
-       )
-       SELECT f.company_id, f.name, count(f.vehicle_id) AS vehicles,
-              count(o.vehicle_id) AS online,
-              coalesce(sum(d.km), 0) AS km, coalesce(sum(d.hours), 0) AS hours,
-              coalesce(sum(q.days), 0) AS quality_days, coalesce(sum(q.received), 0) AS received, coalesce(sum(q.invalid), 0) AS invalid,
-              coalesce(sum(q.track_m), 0) AS track_m, coalesce(sum(q.complete_track_m), 0) AS complete_track_m,
-              count(q.vehicle_id) FILTER (WHERE q.received > 0) AS reporting, count(q.vehicle_id) FILTER (WHERE q.drift > 0) AS drifting,
-              (SELECT jsonb_object_agg(rule, n) FROM (SELECT x.rule, sum(x.n) AS n FROM violations x JOIN fleet g ON g.vehicle_id = x.vehicle_id
-                 WHERE g.company_id = f.company_id GROUP BY x.rule) r) AS by_rule
-       FROM fleet f LEFT JOIN online o ON o.vehicle_id = f.vehicle_id LEFT JOIN daily d ON d.vehicle_id = f.vehicle_id
-         LEFT JOIN quality q ON q.vehicle_id = f.vehicle_id
-       GROUP BY f.company_id, f.name ORDER BY f.company_id`,
-      params,
+    return (await this.report.companies(scope.filter, fromMs, toMs)).map((r) =>
+      compact({
+        companyId: r.companyId,
+        companyName: r.companyName,
+        vehicles: r.vehicles,
+        vehiclesOnline: r.vehiclesOnline,
+        onlineRate: r.vehicles > 0 ? r.vehiclesOnline / r.vehicles : 0,
+        violations: Object.values(r.violationsByRule).reduce((a, b) => a + b, 0),
+        violationsByRule: r.violationsByRule,
+        mileageKm: r.mileageKm,
+        drivingHours: r.drivingHours,
+        trackCompleteness: r.trackM > 0 ? r.completeTrackM / r.trackM : undefined,
+        dataQualifiedRate: r.received > 0 ? (r.received - r.invalid) / r.received : undefined,
+        driftVehicleRate: r.reportingVehicles > 0 ? r.driftingVehicles / r.reportingVehicles : undefined,
+        qualityDays: r.qualityDays,
+      }) as CompanyReportRow,
     );
-    return rows.map((r) => {
-      const byRule = Object.fromEntries(Object.entries((r.by_rule ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Number(v)]));
-      const vehicles = Number(r.vehicles);
-      const online = Number(r.online);
-      const received = Number(r.received);
-      const trackM = Number(r.track_m);
-      const reporting = Number(r.reporting);
-      return compact({
-        companyId: r.company_id,
-        companyName: r.name,
-        vehicles,
-        vehiclesOnline: online,
-        onlineRate: vehicles > 0 ? online / vehicles : 0,
-        violations: Object.values(byRule).reduce((a, b) => a + b, 0),
-        violationsByRule: byRule,
-        mileageKm: num(r.km) ?? 0,
-        drivingHours: num(r.hours) ?? 0,
-        trackCompleteness: trackM > 0 ? Number(r.complete_track_m) / trackM : undefined,
-        dataQualifiedRate: received > 0 ? (received - Number(r.invalid)) / received : undefined,
-        driftVehicleRate: reporting > 0 ? Number(r.drifting) / reporting : undefined,
-        qualityDays: Number(r.quality_days),
-      }) as CompanyReportRow;
-    });
   }
 }

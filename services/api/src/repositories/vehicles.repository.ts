@@ -1,8 +1,8 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
 import { chinaDateOf, DEFAULT_CLOCK_SKEW_MS, isAheadOfClock } from '@roadwatch/domain';
-import { OWNER_OF, PositionRepository, RegistryRepository, VehicleDailyRepository, type CompanyRecord, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import { PositionRepository, RegistryRepository, VehicleDailyRepository, VehicleListReadModel, type CompanyRecord, type StoragePool, type VehicleListRow, type VehicleRecord } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
-import { compact, num, str } from './rows';
+import { compact } from './rows';
 
 export interface LatestPositionsPort {
   get(vehicleId: string): Promise<LatestLike | null>;
@@ -33,14 +33,6 @@ export interface VehicleListQuery {
   offset: number;
 }
 
-// Company and region come from the registry: the vehicle's own region, else its company's.
-const OWNER = OWNER_OF.vehicle('v', 'c');
-
-const BASE = `
-  SELECT v.vehicle_id, v.plate, v.plate_colour, v.vehicle_class, v.company_id, c.name AS company_name,
-         ${OWNER.regionCode} AS region_code, v.axle_count
-  FROM vehicles v LEFT JOIN companies c ON c.company_id = v.company_id`;
-
 export const statusOf = (latest: LatestPositionDto | null, nowMs: number, offlineAfterMs: number): VehicleStatus => {
   if (!latest) return 'unknown';
   if (nowMs - latest.deviceTimeMs > offlineAfterMs) return 'offline';
@@ -52,9 +44,10 @@ export class VehiclesRepository {
   private readonly positions: PositionRepository;
   private readonly registry: RegistryRepository;
   private readonly daily: VehicleDailyRepository;
+  private readonly readModel: VehicleListReadModel;
 
   constructor(
-    private readonly pool: StoragePool,
+    pool: StoragePool,
     private readonly latest: LatestPositionsPort | undefined,
     private readonly offlineAfterMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
@@ -63,30 +56,22 @@ export class VehiclesRepository {
     this.positions = new PositionRepository(pool);
     this.registry = new RegistryRepository(pool);
     this.daily = new VehicleDailyRepository(pool);
+    this.readModel = new VehicleListReadModel(pool);
   }
 
   async list(scope: Scope, query: VehicleListQuery): Promise<VehicleListItem[]> {
-    const params: unknown[] = [];
-    const where = [scope.sql(OWNER, params)];
-    if (query.companyId) where.push(`v.company_id = $${params.push(query.companyId)}`);
-    if (query.vehicleClass) where.push(`v.vehicle_class = $${params.push(query.vehicleClass)}`);
-    if (query.plate) where.push(`v.plate LIKE $${params.push(`%${query.plate.replace(/[%_\\]/g, '\\$&')}%`)}`);
-    const sql = `${BASE} WHERE ${where.join(' AND ')} ORDER BY v.vehicle_id LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`;
-    const { rows } = await this.pool.query(sql, params);
-    return this.withLatest(rows);
+    return this.withLatest(await this.readModel.list(scope.filter, query));
   }
 
   /** The vehicle if it exists AND the scope admits it; otherwise undefined (callers answer 404 either way). */
   async get(scope: Scope, vehicleId: string): Promise<VehicleListItem | undefined> {
-    const params: unknown[] = [vehicleId];
-    const { rows } = await this.pool.query(`${BASE} WHERE v.vehicle_id = $1 AND ${scope.sql(OWNER, params)}`, params);
-    return (await this.withLatest(rows))[0];
+    const row = await this.readModel.get(scope.filter, vehicleId);
+    return row ? (await this.withLatest([row]))[0] : undefined;
   }
 
   /** Every registered vehicle's owner, for the live feed's in-memory scoping. */
   async owners(): Promise<Array<{ vehicleId: string; companyId?: string; regionCode?: string; plate: string }>> {
-    const { rows } = await this.pool.query(`${BASE}`);
-    return rows.map((r) => compact({ vehicleId: r.vehicle_id, companyId: str(r.company_id), regionCode: str(r.region_code), plate: r.plate }));
+    return (await this.readModel.owners()).map((r) => compact({ vehicleId: r.vehicleId, companyId: r.companyId, regionCode: r.regionCode, plate: r.plate }));
   }
 
   /**
@@ -123,12 +108,7 @@ export class VehiclesRepository {
   }
 
   async listCompanies(scope: Scope): Promise<CompanyDto[]> {
-    const params: unknown[] = [];
-    const { rows } = await this.pool.query(
-      `SELECT company_id, name, region_code, licence_no FROM companies c WHERE ${scope.sql(OWNER_OF.company('c'), params)} ORDER BY company_id LIMIT 1000`,
-      params,
-    );
-    return rows.map((r) => compact({ companyId: r.company_id, name: r.name, regionCode: r.region_code ?? '', licenceNo: str(r.licence_no) }));
+    return (await this.readModel.companies(scope.filter)).map((r) => compact({ companyId: r.companyId, name: r.name, regionCode: r.regionCode ?? '', licenceNo: r.licenceNo }));
   }
 
   async upsertCompany(company: CompanyDto): Promise<void> {
@@ -138,9 +118,8 @@ export class VehiclesRepository {
     await this.registry.upsertCompany({ ...record, ...compact({ licenceNo }) });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg rows
-  private async withLatest(rows: any[]): Promise<VehicleListItem[]> {
-    const ids = rows.map((r) => r.vehicle_id as string);
+  private async withLatest(rows: VehicleListRow[]): Promise<VehicleListItem[]> {
+    const ids = rows.map((r) => r.vehicleId);
     const latest = new Map<string, LatestPositionDto>();
     if (ids.length > 0) {
       // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
@@ -153,27 +132,23 @@ export class VehiclesRepository {
     }
     const nowMs = this.now();
     const driverIds = [...new Set([...latest.values()].flatMap((p) => (p.driverId ? [p.driverId] : [])))];
-    const driverNames = new Map<string, string>();
-    if (driverIds.length > 0) {
-      const { rows: drivers } = await this.pool.query(`SELECT driver_id, name FROM drivers WHERE driver_id = ANY($1::text[])`, [driverIds]);
-      for (const d of drivers) driverNames.set(d.driver_id, d.name);
-    }
+    const driverNames = driverIds.length > 0 ? await this.readModel.driverNames(driverIds) : new Map<string, string>();
     // Today's row of the daily aggregate, one query for the page.
     const today = chinaDateOf(nowMs);
     const days = new Map(ids.length > 0 ? (await this.daily.forVehicles(ids, today, today)).map((d) => [d.vehicleId, d]) : []);
     return rows.map((r) => {
-      const position = latest.get(r.vehicle_id) ?? null;
-      const day = days.get(r.vehicle_id);
+      const position = latest.get(r.vehicleId) ?? null;
+      const day = days.get(r.vehicleId);
       const driverId = position?.driverId;
       return compact({
-        vehicleId: r.vehicle_id,
+        vehicleId: r.vehicleId,
         plate: r.plate,
-        plateColour: r.plate_colour,
-        vehicleClass: r.vehicle_class,
-        companyId: str(r.company_id),
-        companyName: str(r.company_name),
-        regionCode: str(r.region_code),
-        axleCount: num(r.axle_count),
+        plateColour: r.plateColour,
+        vehicleClass: r.vehicleClass,
+        companyId: r.companyId,
+        companyName: r.companyName,
+        regionCode: r.regionCode,
+        axleCount: r.axleCount,
         status: statusOf(position, nowMs, this.offlineAfterMs),
         latest: position,
         driver: driverId ? compact({ driverId, name: driverNames.get(driverId) }) : undefined,

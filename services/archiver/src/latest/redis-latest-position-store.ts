@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import type { PositionV1 } from '@roadwatch/contracts';
 import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
+import { latestPositionKeys } from '@roadwatch/storage';
 import { newestPerVehicle, type LatestPositionStore } from './latest-position-store';
 
 /**
  * Cluster mode. Two hashes under one hash tag (one Redis Cluster slot, so one script may
- * touch both):
- * - `{prefix}{latest}:time` — vehicleId → device time (epoch ms) of the stored entry;
- * - `{prefix}{latest}:position` — vehicleId → the position as JSON (`positionV1`).
+ * touch both), named by libs/storage's `latestPositionKeys`: the device time and the position
+ * per vehicle.
  * The compare-and-set is one Lua script, so two archiver members racing on one vehicle
  * (a rebalance) can never move an entry back: the older write finds the newer time and
  * changes nothing. Device times in ms fit a Lua double exactly. ARGV[1] is the clock now plus
@@ -44,8 +44,9 @@ export class RedisLatestPositionStore implements LatestPositionStore {
     prefix: string,
     private readonly ownsConnection = false,
   ) {
-    this.timeKey = `${prefix}{latest}:time`;
-    this.positionKey = `${prefix}{latest}:position`;
+    const keys = latestPositionKeys(prefix);
+    this.timeKey = keys.time;
+    this.positionKey = keys.position;
     this.redis.defineCommand('roadwatchAdvanceLatest', { numberOfKeys: 2, lua: ADVANCE_SCRIPT });
   }
 

@@ -1,4 +1,4 @@
-import type { AuditContext } from '../../../auth/audit.repository';
+import type { AuditContext } from '@roadwatch/storage';
 
 /** Delete one registry record (`DELETE /v1/admin/<resource>/:id`). */
 export interface DeleteRegistryRecordCommand {

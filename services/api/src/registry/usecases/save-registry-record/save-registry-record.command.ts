@@ -1,4 +1,4 @@
-import type { AuditContext } from '../../../auth/audit.repository';
+import type { AuditContext } from '@roadwatch/storage';
 
 /** Create or replace one registry record (`POST /v1/admin/<resource>`, `PUT /v1/admin/<resource>/:id`). */
 export interface SaveRegistryRecordCommand {

@@ -1,5 +1,5 @@
 import type { AuditAction, AuditItem, AuditListQuery } from '@roadwatch/contracts';
-import { msToTs, type Queryable, type StoragePool } from '@roadwatch/storage';
+import { msToTs, type Queryable } from './sql';
 
 /** Who acts and from where, for every audited write. */
 export interface AuditContext {
@@ -37,12 +37,15 @@ const itemOf = (row: AuditRow): AuditItem => {
   return item;
 };
 
+/** How long audit rows are kept at least: migration 0014's trigger refuses deleting younger ones. */
+export const AUDIT_RETENTION_YEARS = 3;
+
 /** The most rows one CSV export carries; narrow the filters for more. */
 export const AUDIT_EXPORT_MAX_ROWS = 100_000;
 
 /** The audit log (table `audit_log`, append-only: a trigger refuses UPDATE, TRUNCATE and DELETE within the retention). */
 export class AuditRepository {
-  constructor(private readonly pool: StoragePool) {}
+  constructor(private readonly pool: Queryable) {}
 
   /** Appends one entry; `db` is the transaction of the change it records, when there is one. */
   async record(entry: AuditEntry, db: Queryable = this.pool): Promise<void> {
