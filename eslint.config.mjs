@@ -26,11 +26,14 @@ const boundaryOptions = (extraAllowed, adapterTestTags = []) => ({
       allowedExternalImports: ['zod', 'zod/*', ...extraAllowed],
     },
     { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', ...adapterTestTags] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing'] },
+    // The simulated fleet and its JT/T 808 terminals (the embedded default's demo, the load
+    // generators, the tests): over the codec and the domain, never a service's adapters.
+    { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing'] },
     // The standalone host is the composition root of the embedded mode: it alone may
     // start several services in one process. Services still never import each other.
-    { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:testing', 'type:app'] },
+    { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing', 'type:app'] },
     // The web app imports contracts and pure domain code, never adapters.
     { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'] },
   ],
@@ -81,6 +84,15 @@ export default tseslint.config(
           })),
         },
       ],
+    },
+  },
+  {
+    // libs/testing holds test tools only: a service's or a lib's production code never runs them
+    // (the simulated fleet the embedded default drives is @roadwatch/simulator).
+    files: ['services/*/src/**/*.ts', 'libs/{messaging,storage,runtime,simulator}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.contract.ts', '**/*.suite.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@roadwatch/testing', message: 'Test tools only; production code imports @roadwatch/simulator or its own lib.' }] }],
     },
   },
   {

@@ -66,7 +66,7 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   const processor = new DetectorProcessor({
     publisher: { publish: async () => undefined },
     stateStore: store,
-    directory,
+    vehicles: directory,
     positionRules,
     overloadConfig: DEFAULT_OVERLOAD_CONFIG,
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,
@@ -185,7 +185,7 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     },
   });
   const started = performance.now();
-  const detector = await startDetector({ bus, stateStore, directory: VehicleRegistry.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), offlineCheckIntervalMs: 0, logger });
+  const detector = await startDetector({ bus, stateStore, vehicles: VehicleRegistry.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), timersIntervalMs: 0, logger });
   while (processed < KAFKA_POSITIONS) await new Promise((resolve) => setTimeout(resolve, 100));
   const seconds = (performance.now() - started) / 1000;
   console.log(`kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`);

@@ -50,6 +50,21 @@ describe('module boundaries (@nx/enforce-module-boundaries, no-restricted-import
     expect(errors.join('\n')).toContain('pino');
   });
 
+  it('production code may not run the test tools (libs/testing); the simulated fleet is @roadwatch/simulator', async () => {
+    const planted = "import { createSimulatedFleet } from '@roadwatch/testing';\nexport const x = createSimulatedFleet;\n";
+    expect((await boundaryErrors('services/gateway-jt808/src/planted.ts', planted)).join('\n')).toContain('Test tools only');
+    expect((await boundaryErrors('libs/storage/src/planted.ts', planted)).join('\n')).toContain('Test tools only');
+    // A spec still may; so may the host, from the simulator.
+    expect(await boundaryErrors('services/gateway-jt808/src/planted.spec.ts', planted)).toEqual([]);
+    expect(await boundaryErrors('services/standalone/src/planted.ts', planted.replace('@roadwatch/testing', '@roadwatch/simulator'))).toEqual([]);
+  });
+
+  it('the simulator depends on the codec and the domain, not on adapters', async () => {
+    const errors = await boundaryErrors('libs/simulator/src/planted.ts', "import * as m from '@roadwatch/messaging';\nexport const x = m;\n");
+    // Refused by its tag, or (the adapters' specs use the simulator through libs/testing) as a cycle.
+    expect(errors.join('\n')).toMatch(/type:simulator|Circular dependency between "@roadwatch\/simulator"/);
+  });
+
   it('libs/rules may import domain, contracts and zod-free pure code', async () => {
     const errors = await boundaryErrors(
       'libs/rules/src/planted.ts',

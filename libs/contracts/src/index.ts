@@ -10,7 +10,7 @@ export * from './terminal-command.schema';
 export * from './dead-letter.schema';
 export * from './quality.schema';
 export * from './errors';
-export * from './registry';
+export * from './topic-schemas';
 export * from './env.schema';
 export * from './api.schema';
 export * from './vehicle-registry.schema';

@@ -1,3 +1,4 @@
+export * from './boot';
 export * from './logger';
 export * from './metrics';
 export * from './ops-http';

@@ -22,7 +22,7 @@ export interface PositionRepositoryOptions {
   clockSkewMs?: number;
 }
 
-export interface TrackPoint {
+export interface StoredTrackPoint {
   deviceTimeMs: number;
   latitudeDeg: number;
   longitudeDeg: number;
@@ -50,7 +50,7 @@ export interface TrackQuery {
 export interface Track {
   vehicleId: string;
   bucketMs: number;
-  points: TrackPoint[];
+  points: StoredTrackPoint[];
 }
 
 const COLUMNS = [
@@ -237,8 +237,8 @@ export class PositionRepository {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const trackPointOf = (r: any): TrackPoint => {
-  const point: TrackPoint = {
+const trackPointOf = (r: any): StoredTrackPoint => {
+  const point: StoredTrackPoint = {
     deviceTimeMs: (r.device_time as Date).getTime(),
     latitudeDeg: r.latitude_deg, longitudeDeg: r.longitude_deg, speedKmh: r.speed_kmh, headingDeg: r.heading_deg,
     accOn: r.acc_on, alarmFlags: Number(r.alarm_flags),

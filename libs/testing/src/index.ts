@@ -1,5 +1,6 @@
-export * from './fleet-simulator';
+// The simulated fleet and the JT/T 808 terminal are production code now (the embedded
+// default drives them), in @roadwatch/simulator; tests keep importing them from here.
+export * from '@roadwatch/simulator';
 export * from './infra';
-export * from './jt808-terminal';
 export * from './sample-position';
 export * from './overload-violation';

@@ -17,9 +17,9 @@ import { UsersRepository, type NewUser } from './auth/users.repository';
 import { createApiHttpApp } from './http/app.module';
 import type { ApiContext } from './http/api-context';
 import { openApiDocument } from './http/openapi';
-import { LiveGateway } from './live/live.gateway';
+import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
-import { VehicleDirectory } from './live/vehicle-directory';
+import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
@@ -87,7 +87,7 @@ export interface ApiOptions {
 export interface RunningApi {
   url: string;
   instanceId: string;
-  live: LiveGateway;
+  live: LiveFeedServer;
   close(): Promise<void>;
 }
 
@@ -112,14 +112,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const tokens = new TokenService(options.jwtSecret, options.tokenTtlMs, now);
   const sessions = new Sessions(tokens, users, options.sessionBoundMs ?? DEFAULT_SESSION_BOUND_MS, now);
   const vehicles = new VehiclesRepository(pool, options.latestPositions, undefined, now, options.clockSkewMs);
-  const directory = new VehicleDirectory(vehicles);
-  await directory.refresh();
+  const owners = new VehicleOwnerCache(vehicles);
+  await owners.refresh();
 
   // The gateway needs the HTTP server, the controllers need the gateway: a late-bound reference.
-  const liveRef: { gateway?: LiveGateway } = {};
+  const liveRef: { feed?: LiveFeedServer } = {};
   let refreshing: Promise<unknown> = Promise.resolve();
-  const refreshDirectory = (): void => {
-    refreshing = refreshing.then(() => directory.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle directory refresh failed'));
+  const refreshOwners = (): void => {
+    refreshing = refreshing.then(() => owners.refresh()).catch((error: Error) => logger.warn({ err: error.message }, 'vehicle owners refresh failed'));
   };
   // Registry writes leave as `registry.changes` through the outbox; this instance's relay publishes them.
   const outbox = OutboxRelay.start({
@@ -153,7 +153,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     sessions,
     users,
     audit,
-    onUserChanged: (username) => liveRef.gateway?.userChanged(username),
+    onUserChanged: (username) => liveRef.feed?.userChanged(username),
     signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
     alerts,
@@ -166,7 +166,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       report: new ReportCaseUseCase(caseWrites, penaltyConfig),
       close: new CloseCaseUseCase(caseWrites),
     },
-    acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.gateway?.broadcastAck(event, owner)),
+    acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.feed?.broadcastAck(event, owner)),
     now,
     registryAdmin: new RegistryAdminRepository(pool),
     relays: new RelayRepository(pool),
@@ -199,11 +199,11 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
-  const live = new LiveGateway({
-    io, sessions, clustered: options.redisUrl !== undefined, directory, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
+  const live = new LiveFeedServer({
+    io, sessions, clustered: options.redisUrl !== undefined, owners, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
   });
-  liveRef.gateway = live;
+  liveRef.feed = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
 
   const groupId = `${options.liveGroupPrefix ?? 'api-live'}-${instanceId}`;
@@ -222,13 +222,13 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     groupId: `${options.liveGroupPrefix ?? 'api-live'}-registry-${instanceId}`,
     apply: async (changes) => {
       if (changes.some((change) => change.entity === 'company' || change.entity === 'vehicle')) {
-        refreshDirectory();
+        refreshOwners();
         await refreshing;
       }
     },
   });
-  refreshDirectory();
-  const refreshTimer = setInterval(refreshDirectory, options.registryRefreshMs ?? 30_000);
+  refreshOwners();
+  const refreshTimer = setInterval(refreshOwners, options.registryRefreshMs ?? 30_000);
   refreshTimer.unref();
 
   await app.listen(options.port, options.host ?? '127.0.0.1');

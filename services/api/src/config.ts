@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { corsOrigins, infraEnvSchema, parseEnv, strongSecret } from '@roadwatch/contracts';
+import { corsOrigins, infraEnvSchema, parseEnv, renameDeprecatedEnv, strongSecret, type DeprecatedEnvName } from '@roadwatch/contracts';
 
 export const apiEnvSchema = infraEnvSchema.extend({
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -14,9 +14,9 @@ export const apiEnvSchema = infraEnvSchema.extend({
   LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(1_000).default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
-  LATEST_POSITIONS_PREFIX: z.string().default('roadwatch:'),
   LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
-  STATIC_DIR: z.string().optional(),
+  /** The built map (`npm run build -w web`), served on the API's origin; not served when unset. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
   /**
    * `username:password` — the first admin of a fresh cluster: created at start when the user
    * name is free, flagged must-change; an existing user is never touched (remove it once used).
@@ -26,5 +26,13 @@ export const apiEnvSchema = infraEnvSchema.extend({
   SESSION_BOUND_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
+/** Renamed in this release; the old names are read, with a warning, for one more. */
+export const apiDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  STATIC_DIR: { replacedBy: 'WEB_DIST_DIR' },
+  // The latest positions live at REDIS_KEY_PREFIX + `latest:…`, as they did at LATEST_POSITIONS_PREFIX.
+  LATEST_POSITIONS_PREFIX: { replacedBy: 'REDIS_KEY_PREFIX' },
+};
+
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
-export const loadApiConfig = (env: Record<string, string | undefined> = process.env): ApiConfig => parseEnv(apiEnvSchema, env);
+export const loadApiConfig = (env: Record<string, string | undefined> = process.env): ApiConfig =>
+  parseEnv(apiEnvSchema, renameDeprecatedEnv(env, apiDeprecatedEnv).env);

@@ -3,8 +3,6 @@ import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
 
 export const casesEnvSchema = infraEnvSchema.extend({
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9486),
-  /** Schema the storage tables live in. */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier').default('public'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
   /** JSON object: WIM station id → 货运源头单位 site id (stations at or linked to a loading site). */
   CASES_STATION_SOURCE_SITES: z
@@ -18,8 +16,6 @@ export const casesEnvSchema = infraEnvSchema.extend({
         return z.NEVER;
       }
     }),
-  /** Apply the storage migrations at start-up. */
-  MIGRATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type CasesConfig = z.infer<typeof casesEnvSchema>;

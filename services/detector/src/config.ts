@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeZodError, infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { describeZodError, infraEnvSchema, parseEnv, renameDeprecatedEnv, type DeprecatedEnvName } from '@roadwatch/contracts';
 import { configPatchIssues, DEFAULT_RULES_CONFIG, mergeConfigPatch, type ConfigPatch, type RulesConfig } from '@roadwatch/rules';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { loadRegistryExportFile, parseRegistryExport } from '@roadwatch/runtime';
-import type { VehicleDirectory } from './directory/vehicle-directory';
+import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import type { RestArea } from './reminders/fatigue-reminder';
 
 export const detectorEnvSchema = infraEnvSchema.extend({
   DETECTOR_GROUP_ID: z.string().min(1).default('detector'),
-  /** Physical topic = prefix + logical name (a shared cluster, a test). */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
-  DETECTOR_STATE_PREFIX: z.string().min(1).default('roadwatch:detector:'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
-  OFFLINE_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
+  /** How often the timers run (the vehicles due: held reports released, offline, quality snapshots, idle limit); 0 = never. */
+  TIMERS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
   /**
    * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
    * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
@@ -52,13 +50,29 @@ export const detectorEnvSchema = infraEnvSchema.extend({
 
 export type DetectorConfig = z.infer<typeof detectorEnvSchema>;
 
-export const loadDetectorConfig = (env: Record<string, string | undefined> = process.env): DetectorConfig => parseEnv(detectorEnvSchema, env);
+/** Where the per-vehicle state lives in Redis, under the platform's one key prefix. */
+export const DETECTOR_STATE_KEY_PART = 'detector:';
+
+/** Renamed in this release; the old names are read, with a warning, for one more. */
+export const detectorDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  // It always drove every timer, not only the offline check.
+  OFFLINE_CHECK_INTERVAL_MS: { replacedBy: 'TIMERS_INTERVAL_MS' },
+  // The state lived at DETECTOR_STATE_PREFIX (default `roadwatch:detector:`), now at REDIS_KEY_PREFIX + `detector:`:
+  // the old value without its `detector:` tail names the same keys.
+  DETECTOR_STATE_PREFIX: {
+    replacedBy: 'REDIS_KEY_PREFIX',
+    to: (value) => ({ REDIS_KEY_PREFIX: value.endsWith(DETECTOR_STATE_KEY_PART) && value.length > DETECTOR_STATE_KEY_PART.length ? value.slice(0, -DETECTOR_STATE_KEY_PART.length) : value }),
+  },
+};
+
+export const loadDetectorConfig = (env: Record<string, string | undefined> = process.env): DetectorConfig =>
+  parseEnv(detectorEnvSchema, renameDeprecatedEnv(env, detectorDeprecatedEnv).env);
 
 /**
  * The file registry (VEHICLE_REGISTRY_SOURCE=file): the vehicles and, in the export's object
  * form, the WIM stations' accuracy classes; the database one is `startDatabaseRegistry`'s.
  */
-export const registryFromConfig = (config: DetectorConfig): { directory: VehicleDirectory; wimStationClasses: Record<string, number> } => {
+export const registryFromConfig = (config: DetectorConfig): { directory: VehicleFactsLookup; wimStationClasses: Record<string, number> } => {
   const parsed = config.VEHICLE_REGISTRY_FILE
     ? loadRegistryExportFile(config.VEHICLE_REGISTRY_FILE)
     : config.VEHICLE_REGISTRY_JSON
@@ -67,7 +81,7 @@ export const registryFromConfig = (config: DetectorConfig): { directory: Vehicle
   return { directory: parsed.vehicles, wimStationClasses: parsed.wimStationClasses };
 };
 
-export const directoryFromConfig = (config: DetectorConfig): VehicleDirectory => registryFromConfig(config).directory;
+export const directoryFromConfig = (config: DetectorConfig): VehicleFactsLookup => registryFromConfig(config).directory;
 
 const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: z.number(), longitudeDeg: z.number() }));
 

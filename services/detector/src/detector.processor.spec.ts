@@ -67,7 +67,7 @@ const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakeP
   const processor = new DetectorProcessor({
     publisher: publisher as never,
     stateStore: store,
-    directory: new VehicleRegistry([COACH, TRUCK].map((facts) => ({ facts }))),
+    vehicles: new VehicleRegistry([COACH, TRUCK].map((facts) => ({ facts }))),
     positionRules,
     overloadConfig: DEFAULT_OVERLOAD_CONFIG,
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,

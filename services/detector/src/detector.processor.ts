@@ -3,8 +3,8 @@ import type { VehicleFacts } from '@roadwatch/domain';
 import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, withStationAccuracyClasses, type OverloadConfig } from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
-import type { VehicleDirectory } from './directory/vehicle-directory';
-import { unknownVehicleFacts } from './directory/vehicle-directory';
+import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
+import { unknownVehicleFacts } from './directory/vehicle-facts-lookup';
 import type { DetectorMetrics } from './detector-metrics';
 import { fatigueReminderOf, type FatigueReminderConfig } from './reminders/fatigue-reminder';
 import type { PositionRules } from './rules/position-rules.port';
@@ -43,7 +43,7 @@ export interface VehicleSlot {
 export interface DetectorProcessorDeps {
   publisher: Pick<Bus, 'publish'>;
   stateStore: StateStore;
-  directory: VehicleDirectory;
+  vehicles: VehicleFactsLookup;
   positionRules: PositionRules;
   overloadConfig: OverloadConfig;
   /** The WIM stations' accuracy classes of the registry as loaded now (by station id), over `overloadConfig`'s. */
@@ -326,12 +326,12 @@ export class DetectorProcessor {
   }
 
   private factsOf(vehicleId: string, position?: PositionV1): VehicleFacts {
-    return this.deps.directory.byVehicleId(vehicleId) ?? unknownVehicleFacts(vehicleId, position?.plate, position?.plateColour);
+    return this.deps.vehicles.byVehicleId(vehicleId) ?? unknownVehicleFacts(vehicleId, position?.plate, position?.plateColour);
   }
 
   private onPosition(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, position: PositionV1): void {
     const { vehicleId } = position;
-    const known = this.deps.directory.byVehicleId(vehicleId);
+    const known = this.deps.vehicles.byVehicleId(vehicleId);
     if (!known) this.deps.metrics?.unknownVehicles.inc({ topic: context.ref.topic });
     const facts = known ?? unknownVehicleFacts(vehicleId, position.plate, position.plateColour);
     const previous = staged.get(vehicleId) ?? context.states.get(vehicleId);
@@ -363,7 +363,7 @@ export class DetectorProcessor {
   }
 
   private onWim(outputs: Outputs, measurement: WimMeasurementV1): void {
-    const facts = this.deps.directory.byPlate(measurement.plate, measurement.plateColour);
+    const facts = this.deps.vehicles.byPlate(measurement.plate, measurement.plateColour);
     if (!facts) this.deps.metrics?.unknownVehicles.inc({ topic: this.deps.topics.wim });
     const assessment = assessOverload(measurement, facts, this.overloadConfig());
     if (assessment.outcome === 'rejected') {

@@ -1,7 +1,7 @@
 import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
-import type { VehicleDirectory } from './directory/vehicle-directory';
+import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { DetectorMetrics } from './detector-metrics';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type DetectorTopics } from './detector.processor';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG, type FatigueReminderConfig } from './reminders/fatigue-reminder';
@@ -12,7 +12,7 @@ import type { StateStore } from './state/state-store';
 export interface DetectorOptions {
   bus: Bus;
   stateStore: StateStore;
-  directory: VehicleDirectory;
+  vehicles: VehicleFactsLookup;
   /** Defaults to the pipeline of libs/rules with its default config and `roads`. */
   positionRules?: PositionRules;
   /** Road segments / speed zones for the default rules (see `loadRoadIndex`), or a getter of the index loaded now (`startDatabaseRegistry`). */
@@ -30,8 +30,8 @@ export interface DetectorOptions {
   groupId?: string;
   /** Where a group with no committed offset starts (default: the oldest message). */
   fromBeginning?: boolean;
-  /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. Named after its first use, like OFFLINE_CHECK_INTERVAL_MS. */
-  offlineCheckIntervalMs?: number;
+  /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. */
+  timersIntervalMs?: number;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
   failurePolicy?: FailurePolicyOptions;
   /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
@@ -63,7 +63,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const processor = new DetectorProcessor({
     publisher: options.bus,
     stateStore: options.stateStore,
-    directory: options.directory,
+    vehicles: options.vehicles,
     positionRules:
       options.positionRules ??
       libsPositionRules({
@@ -107,7 +107,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     timerRun = timerRun.then(() => processor.runTimers()).catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
     return timerRun;
   };
-  const intervalMs = options.offlineCheckIntervalMs ?? 60_000;
+  const intervalMs = options.timersIntervalMs ?? 60_000;
   const timer = intervalMs > 0 ? setInterval(() => void runTimers(), intervalMs) : undefined;
   timer?.unref();
 

@@ -49,7 +49,7 @@ const setup = (store: MemoryStateStore, rules: PositionRules, facts: VehicleFact
   const processor = new DetectorProcessor({
     publisher: publisher as never,
     stateStore: store,
-    directory: new VehicleRegistry(facts.map((f) => ({ facts: f }))),
+    vehicles: new VehicleRegistry(facts.map((f) => ({ facts: f }))),
     positionRules: rules,
     overloadConfig: DEFAULT_OVERLOAD_CONFIG,
     reminders: DEFAULT_FATIGUE_REMINDER_CONFIG,

@@ -14,7 +14,7 @@ describe('detector on the in-process bus, the simulated trip', () => {
   it('turns the trip into exactly the expected alerts, once each, and one reminder', async () => {
     const trip = buildTrip();
     const bus = new InProcessBus({ defaultPartitions: 4 });
-    const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), directory: trip.directory, roads: sampleRoads(), offlineCheckIntervalMs: 0, logger: createLogger('trip', 'silent') });
+    const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: trip.directory, roads: sampleRoads(), timersIntervalMs: 0, logger: createLogger('trip', 'silent') });
     const collector = await OutputCollector.start(bus, 'trip-collector');
     await bus.publish(TOPICS.positions, trip.positions.map((value) => ({ key: value.vehicleId, value })));
     await bus.publish(TOPICS.wimMeasurements, trip.wim.map((value) => ({ key: value.plate, value })));
@@ -45,7 +45,7 @@ describe('detector on the in-process bus, the simulated trip', () => {
     let nowMs = midnightReceivedAtMs;
     const bus = new InProcessBus({ defaultPartitions: 2 });
     const detector = await startDetector({
-      bus, stateStore: new MemoryStateStore(), directory: new VehicleRegistry([{ facts }]), offlineCheckIntervalMs: 0, logger: createLogger('quality', 'silent'), now: () => nowMs,
+      bus, stateStore: new MemoryStateStore(), vehicles: new VehicleRegistry([{ facts }]), timersIntervalMs: 0, logger: createLogger('quality', 'silent'), now: () => nowMs,
     });
     const collector = await OutputCollector.start(bus, 'quality-collector');
     await bus.publish(TOPICS.positions, positions.map((value) => ({ key: value.vehicleId, value })));

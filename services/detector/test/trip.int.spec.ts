@@ -19,7 +19,7 @@ const consumer = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTim
 const startMember = async (prefix: string, groupId: string, statePrefix: string, trip: Trip) => {
   const bus = new KafkaBus({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('trip-detector'), topicPrefix: prefix, logger, consumer });
   const stateStore = RedisStateStore.connect(REDIS_URL, statePrefix);
-  const detector = await startDetector({ bus, stateStore, directory: trip.directory, roads: sampleRoads(), groupId, offlineCheckIntervalMs: 0, logger });
+  const detector = await startDetector({ bus, stateStore, vehicles: trip.directory, roads: sampleRoads(), groupId, timersIntervalMs: 0, logger });
   return {
     detector,
     stop: async () => {

@@ -48,7 +48,7 @@ describe('the WIM stations\' accuracy classes reach the detector from the regist
     registry = await startDatabaseRegistry({ db: pool, intervalMs: 0, logger, vehicles: true, speedZones: false });
     bus = new InProcessBus({ defaultPartitions: 2 });
     detector = await startDetector({
-      bus, stateStore: new MemoryStateStore(), directory: registry.directory!, wimStationClasses: registry.wimStationClasses!, offlineCheckIntervalMs: 0, logger,
+      bus, stateStore: new MemoryStateStore(), vehicles: registry.directory!, wimStationClasses: registry.wimStationClasses!, timersIntervalMs: 0, logger,
     });
     collector = await OutputCollector.start(bus, 'wim-stations-collector');
   });

@@ -1,12 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from './config';
+import { gatewayEnvSchema, loadGatewayConfig } from './config';
 
-describe('gateway config: VEHICLE_DIRECTORY', () => {
-  it('accepts database beside none, simulated:<n> and file:<path>, with a reload period defaulting to a minute', () => {
-    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database' })).toMatchObject({ VEHICLE_DIRECTORY: 'database', REGISTRY_REFRESH_MS: 60_000 });
-    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'file:/tmp/registry.json', REGISTRY_REFRESH_MS: '5000' }).REGISTRY_REFRESH_MS).toBe(5_000);
-    expect(() => loadGatewayConfig({ VEHICLE_DIRECTORY: 'postgres' })).toThrow(/VEHICLE_DIRECTORY: must be none, database/);
+describe('gateway config: VEHICLE_REGISTRY_SOURCE (the detector\'s name)', () => {
+  it('accepts database beside none, simulated:<n> and file (with VEHICLE_REGISTRY_FILE), with a reload period defaulting to a minute', () => {
+    expect(loadGatewayConfig({})).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'none' });
+    expect(loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'database' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'database', REGISTRY_REFRESH_MS: 60_000 });
+    expect(loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: '/tmp/registry.json', REGISTRY_REFRESH_MS: '5000' })).toMatchObject({
+      VEHICLE_REGISTRY_FILE: '/tmp/registry.json',
+      REGISTRY_REFRESH_MS: 5_000,
+    });
+    expect(loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'simulated:20' }).VEHICLE_REGISTRY_SOURCE).toBe('simulated:20');
+    expect(() => loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'postgres' })).toThrow(/VEHICLE_REGISTRY_SOURCE: must be none, database/);
+    expect(() => loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'simulated:' })).toThrow(/VEHICLE_REGISTRY_SOURCE/);
     expect(() => loadGatewayConfig({ REGISTRY_REFRESH_MS: '10' })).toThrow(/REGISTRY_REFRESH_MS/);
+  });
+
+  it('refuses a file source without its file, and a file without the file source (one meaning per setting)', () => {
+    expect(() => loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'file' })).toThrow(/VEHICLE_REGISTRY_SOURCE: VEHICLE_REGISTRY_FILE is read with/);
+    expect(() => loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'database', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' })).toThrow(/VEHICLE_REGISTRY_SOURCE/);
+  });
+
+  it('still reads the old VEHICLE_DIRECTORY for one release, file:<path> as the file source', () => {
+    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'database' });
+    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'file:/tmp/registry.json' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' });
+    expect(() => loadGatewayConfig({ VEHICLE_DIRECTORY: 'postgres' })).toThrow(/VEHICLE_REGISTRY_SOURCE: must be none, database/);
+    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database', VEHICLE_REGISTRY_SOURCE: 'none' }).VEHICLE_REGISTRY_SOURCE).toBe('none');
+    expect(gatewayEnvSchema.shape).not.toHaveProperty('VEHICLE_DIRECTORY');
+    expect(loadGatewayConfig({ TERMINAL_REGISTRY: 'postgres' }).TERMINAL_REGISTRATIONS).toBe('postgres');
+    expect(() => loadGatewayConfig({ TERMINAL_REGISTRY: 'redis' })).toThrow(/TERMINAL_REGISTRATIONS/);
+    expect(gatewayEnvSchema.shape).not.toHaveProperty('TERMINAL_REGISTRY');
   });
 });
 

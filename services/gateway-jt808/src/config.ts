@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+import { infraEnvSchema, parseEnv, renameDeprecatedEnv, type DeprecatedEnvName } from '@roadwatch/contracts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -18,18 +18,20 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
   /** `memory` (one instance) or `redis` (several instances share who holds which terminal). */
   CONNECTION_DIRECTORY: z.enum(['memory', 'redis']).default('memory'),
   /** `memory` or `postgres` (auth codes survive a restart; table created if absent). */
-  TERMINAL_REGISTRY: z.enum(['memory', 'postgres']).default('memory'),
+  TERMINAL_REGISTRATIONS: z.enum(['memory', 'postgres']).default('memory'),
   /**
-   * Where terminal → vehicle comes from: `simulated:<n>` (the simulated fleet of n vehicles,
-   * seed 1, for demos and the load test), `file:<path>` (the registry export shared with the
-   * detector: `vehicleRegistryFile` of @roadwatch/contracts), `database` (the registry tables
-   * at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS), or `none`.
+   * Where terminal → vehicle comes from (the same variable as the detector's): `simulated:<n>`
+   * (the simulated fleet of n vehicles, seed 1, for demos and the load test), `file` (the
+   * registry export at VEHICLE_REGISTRY_FILE, shared with the detector: `vehicleRegistryFile`
+   * of @roadwatch/contracts), `database` (the registry tables at DATABASE_URL, reloaded every
+   * REGISTRY_REFRESH_MS), or `none`.
    */
-  VEHICLE_DIRECTORY: z
+  VEHICLE_REGISTRY_SOURCE: z
     .string()
-    .regex(/^(none|database|simulated:\d+|file:.+)$/, 'must be none, database, simulated:<n> or file:<path>')
+    .regex(/^(none|database|file|simulated:\d+)$/, 'must be none, database, file or simulated:<n>')
     .default('none'),
-  /** Reload period of VEHICLE_DIRECTORY=database; a failed reload keeps the last registry. */
+  VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
+  /** Reload period of VEHICLE_REGISTRY_SOURCE=database; a failed reload keeps the last registry. */
   REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   IDLE_TIMEOUT_MS: positiveInt.default(180_000),
   /** A connection not authenticated (0x0102 accepted) this long after it opened is closed. */
@@ -50,9 +52,24 @@ export const gatewayEnvSchema = infraEnvSchema.extend({
    * check code confirms, one padding byte), counted per terminal; `strict`: refuse them.
    */
   JT808_FRAME_POLICY: z.enum(['lenient', 'strict']).default('lenient'),
-  LOG_LEVEL: z.string().default('info'),
+}).refine((env) => (env.VEHICLE_REGISTRY_SOURCE === 'file') === (env.VEHICLE_REGISTRY_FILE !== undefined), {
+  message: 'VEHICLE_REGISTRY_FILE is read with VEHICLE_REGISTRY_SOURCE=file, and only then; give both or neither',
+  path: ['VEHICLE_REGISTRY_SOURCE'],
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 
-export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig => parseEnv(gatewayEnvSchema, env);
+/** Renamed in this release; the old names are read, with a warning, for one more. */
+export const gatewayDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  // The terminals' JT/T 808 registrations and auth codes; "registry" names the administered vehicles and terminals.
+  TERMINAL_REGISTRY: { replacedBy: 'TERMINAL_REGISTRATIONS' },
+  // `file:<path>` is now VEHICLE_REGISTRY_SOURCE=file with VEHICLE_REGISTRY_FILE=<path>, as for the detector.
+  VEHICLE_DIRECTORY: {
+    replacedBy: 'VEHICLE_REGISTRY_SOURCE',
+    to: (value): Record<string, string> =>
+      value.startsWith('file:') ? { VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: value.slice('file:'.length) } : { VEHICLE_REGISTRY_SOURCE: value },
+  },
+};
+
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env): GatewayConfig =>
+  parseEnv(gatewayEnvSchema, renameDeprecatedEnv(env, gatewayDeprecatedEnv).env);

@@ -1,7 +1,7 @@
 import type { Jt808FrameAnomaly } from '@roadwatch/jt808';
 import type { Logger } from '@roadwatch/runtime';
 import type { GatewayMetrics } from './metrics';
-import type { TerminalRegistry } from './terminal-registry';
+import type { TerminalRegistrations } from './terminal-registrations';
 
 /** `lenient` (default): accept the unambiguous anomalies of real terminals' frames, counted and flagged; `strict`: refuse them. */
 export type FramePolicy = 'lenient' | 'strict';
@@ -29,7 +29,7 @@ export class FrameAnomalies {
   constructor(
     readonly policy: FramePolicy,
     private readonly metrics: GatewayMetrics,
-    private readonly registry: TerminalRegistry,
+    private readonly registrations: TerminalRegistrations,
     private readonly logger: Logger,
   ) {
     this.lenient = policy === 'lenient';
@@ -64,9 +64,9 @@ export class FrameAnomalies {
     this.pending = new Map();
     for (const [terminalId, entry] of batch) {
       try {
-        await this.registry.recordFrameAnomalies(terminalId, Object.fromEntries(entry.counts), entry.lastKind, entry.lastAtMs);
+        await this.registrations.recordFrameAnomalies(terminalId, Object.fromEntries(entry.counts), entry.lastKind, entry.lastAtMs);
       } catch (error) {
-        this.logger.error({ terminalId, err: error }, 'terminal registry unavailable; frame anomalies kept for the next attempt');
+        this.logger.error({ terminalId, err: error }, 'terminal registrations unavailable; frame anomalies kept for the next attempt');
         this.merge(terminalId, entry);
       }
     }

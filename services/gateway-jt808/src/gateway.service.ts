@@ -9,15 +9,17 @@ import { FrameAnomalies, type FramePolicy } from './frame-anomalies';
 import { GatewayMetrics } from './metrics';
 import { PositionBatcher } from './position-batcher';
 import { OnlineTerminals } from './terminal-hub';
-import { InMemoryTerminalRegistry, type TerminalRegistry } from './terminal-registry';
+import { InMemoryTerminalRegistrations, type TerminalRegistrations } from './terminal-registrations';
 import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionLimits, type TerminalConnection } from './terminal-session';
-import type { VehicleDirectory } from './vehicle-directory';
+import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
 export interface GatewayOptions {
   /** Kafka in cluster mode, the in-process bus in standalone mode; its topic prefix isolates tests. */
   bus: Bus;
-  directory: VehicleDirectory;
-  registry?: TerminalRegistry;
+  /** Terminal → vehicle, from the registry. */
+  vehicles: TerminalVehicleLookup;
+  /** The terminals' JT/T 808 registrations and auth codes. */
+  registrations?: TerminalRegistrations;
   /** Shared by all instances in cluster mode (Redis); in memory for one instance. */
   connections?: ConnectionDirectory;
   /** 0 = any free port (tests). */
@@ -83,7 +85,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger('gateway-jt808');
   const serviceMetrics = options.metrics ?? new ServiceMetrics('gateway-jt808', { defaultMetrics: false });
   const metrics = new GatewayMetrics(serviceMetrics);
-  const registry = options.registry ?? new InMemoryTerminalRegistry();
+  const registrations = options.registrations ?? new InMemoryTerminalRegistrations();
   const connections = options.connections ?? new InMemoryConnectionDirectory();
   const idleTimeoutMs = options.idleTimeoutMs ?? 180_000;
   const maxInFlight = options.maxInFlightPositions ?? 50_000;
@@ -180,8 +182,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     answerTimeoutMs: options.commandAnswerTimeoutMs ?? 30_000,
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
-  const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registry, logger);
-  const ctx = { registry, directory: options.directory, batcher, hub: online, commands: dispatcher, metrics, logger, now: options.now ?? Date.now, limits, frames };
+  const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registrations, logger);
+  const ctx = { registrations, vehicles: options.vehicles, batcher, hub: online, commands: dispatcher, metrics, logger, now: options.now ?? Date.now, limits, frames };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {

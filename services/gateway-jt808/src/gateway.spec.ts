@@ -5,7 +5,7 @@ import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { InMemoryConnectionDirectory } from './connection-directory';
-import { InMemoryTerminalRegistry } from './terminal-registry';
+import { InMemoryTerminalRegistrations } from './terminal-registrations';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway.service';
 import { TestTerminal, locationReport } from '@roadwatch/testing';
 
@@ -44,7 +44,7 @@ const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPI
 const start = async (overrides: Partial<GatewayOptions> = {}): Promise<{ gateway: RunningGateway; bus: InProcessBus }> => {
   const bus = new InProcessBus({ topicPrefix: `t${Math.random().toString(36).slice(2)}.`, logger: quiet });
   const directory = new VehicleRegistry([{ terminalId: KNOWN_PHONE, facts }]);
-  const gateway = await startGateway({ bus, directory, port: 0, host: '127.0.0.1', logger: quiet, publishLingerMs: 1, ...overrides });
+  const gateway = await startGateway({ bus, vehicles: directory, port: 0, host: '127.0.0.1', logger: quiet, publishLingerMs: 1, ...overrides });
   cleanups.push(async () => {
     await gateway.close();
     await bus.close();
@@ -438,14 +438,14 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
   it('closes a connection whose messages pile up behind a registration that is not answered yet', async () => {
     let releaseRegistry!: () => void;
     const held = new Promise<void>((resolve) => (releaseRegistry = resolve));
-    const slowRegistry = new (class extends InMemoryTerminalRegistry {
-      override async register(registration: Parameters<InMemoryTerminalRegistry['register']>[0]): Promise<string> {
+    const slowRegistry = new (class extends InMemoryTerminalRegistrations {
+      override async register(registration: Parameters<InMemoryTerminalRegistrations['register']>[0]): Promise<string> {
         await held;
         return super.register(registration);
       }
     })();
     cleanups.push(() => releaseRegistry());
-    const { gateway } = await start({ registry: slowRegistry, limits: { maxQueuedMessages: 100 } });
+    const { gateway } = await start({ registrations: slowRegistry, limits: { maxQueuedMessages: 100 } });
     const t = await terminal(gateway, KNOWN_PHONE);
     const registration = t.encode(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: '0000001', plateColor: 2, plate: '京A12345' });
     t.sendRaw(Buffer.concat([registration.frame, ...Array.from({ length: 150 }, () => heartbeatFrame(t))]));

@@ -1,47 +1,43 @@
 import { hostname } from 'node:os';
 import { TOPICS } from '@roadwatch/contracts';
-import { KafkaBus } from '@roadwatch/messaging';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { createLogger, loadVehicleRegistryFile, onShutdown, ServiceMetrics, startOpsServer } from '@roadwatch/runtime';
-import { createPool, loadVehicleRegistry, migrate } from '@roadwatch/storage';
-import { createSimulatedFleet } from '@roadwatch/testing';
-import { loadGatewayConfig } from './config';
+import { bootService, loadVehicleRegistryFile } from '@roadwatch/runtime';
+import { createSimulatedFleet } from '@roadwatch/simulator';
+import { loadVehicleRegistry } from '@roadwatch/storage';
+import { gatewayDeprecatedEnv, gatewayEnvSchema, type GatewayConfig } from './config';
 import { InMemoryConnectionDirectory, RedisConnectionDirectory, type ConnectionDirectory } from './connection-directory';
 import { startGateway } from './gateway.service';
 import { startVehicleRegistry } from './vehicle-registry-reloader';
-import { InMemoryTerminalRegistry, PostgresTerminalRegistry, type TerminalRegistry } from './terminal-registry';
-import type { VehicleDirectory } from './vehicle-directory';
+import { InMemoryTerminalRegistrations, PostgresTerminalRegistrations, type TerminalRegistrations } from './terminal-registrations';
+import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
 // Cluster mode: one gateway process against real Kafka (and Redis / PostgreSQL when configured).
-const config = loadGatewayConfig();
-const logger = createLogger('gateway-jt808', config.LOG_LEVEL);
-const instanceId = config.GATEWAY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-const metrics = new ServiceMetrics('gateway-jt808');
-
-const loadDirectory = (spec: string): VehicleRegistry => {
-  if (spec.startsWith('simulated:')) return VehicleRegistry.fromFleet(createSimulatedFleet(Number(spec.slice('simulated:'.length))));
-  if (spec.startsWith('file:')) return loadVehicleRegistryFile(spec.slice('file:'.length));
-  return new VehicleRegistry();
-};
+const instanceIdOf = (config: GatewayConfig): string => config.GATEWAY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
 // One pool for what the gateway keeps in PostgreSQL (the registry it reads, the auth codes it
 // writes), whose schema is brought up to date first — idempotent, and serialised with the
 // other services by an advisory lock — so that a first start on an empty database works.
-const usesDatabase = config.VEHICLE_DIRECTORY === 'database' || config.TERMINAL_REGISTRY === 'postgres';
-const pool = usesDatabase ? createPool(config.DATABASE_URL, { max: 4, application: 'gateway-jt808' }) : undefined;
-if (pool) await migrate(pool);
+const { config, logger, metrics, bus, pool, redisKey, serve } = await bootService({
+  service: 'gateway-jt808',
+  schema: gatewayEnvSchema,
+  deprecatedEnv: gatewayDeprecatedEnv,
+  database: { max: 4, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.TERMINAL_REGISTRATIONS === 'postgres' },
+  kafka: {
+    clientId: (config) => `gateway-jt808-${instanceIdOf(config)}`,
+    topics: [TOPICS.positions, TOPICS.terminalCommands, TOPICS.commandResults, TOPICS.registryChanges],
+  },
+});
+const instanceId = instanceIdOf(config);
 
-const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS.split(','), clientId: `gateway-jt808-${instanceId}` });
-await bus.ensureTopics([
-  { topic: TOPICS.positions, partitions: config.KAFKA_TOPIC_PARTITIONS },
-  { topic: TOPICS.terminalCommands, partitions: config.KAFKA_TOPIC_PARTITIONS },
-  { topic: TOPICS.commandResults, partitions: config.KAFKA_TOPIC_PARTITIONS },
-  { topic: TOPICS.registryChanges, partitions: config.KAFKA_TOPIC_PARTITIONS },
-]);
-
+const registryFromSource = (config: GatewayConfig): VehicleRegistry => {
+  const source = config.VEHICLE_REGISTRY_SOURCE;
+  if (source.startsWith('simulated:')) return VehicleRegistry.fromFleet(createSimulatedFleet(Number(source.slice('simulated:'.length))));
+  if (source === 'file' && config.VEHICLE_REGISTRY_FILE) return loadVehicleRegistryFile(config.VEHICLE_REGISTRY_FILE);
+  return new VehicleRegistry();
+};
 // `database`: the registry tables, reloaded at once on `registry.changes` (an admin write through the API)
 // and on a timer as a safety net, so a vehicle registered through the API is known to terminals that
 // connect afterwards; looked up in memory once per authenticated connection.
-const registryPool = config.VEHICLE_DIRECTORY === 'database' ? pool : undefined;
+const registryPool = config.VEHICLE_REGISTRY_SOURCE === 'database' ? pool : undefined;
 const vehicles = registryPool
   ? await startVehicleRegistry({
       load: () => loadVehicleRegistry(registryPool),
@@ -49,20 +45,19 @@ const vehicles = registryPool
       logger,
       changes: { bus, groupId: `gateway-jt808-registry-${instanceId}` },
     })
-  : { current: loadDirectory(config.VEHICLE_DIRECTORY), close: async () => undefined };
-const directory: VehicleDirectory = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
-logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_DIRECTORY }, 'vehicle directory loaded');
+  : { current: registryFromSource(config), close: async () => undefined };
+const terminalVehicles: TerminalVehicleLookup = { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) };
+logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_REGISTRY_SOURCE }, 'vehicle registry loaded');
 
 // `postgres`: auth codes in the registry's terminals table.
-const registry: TerminalRegistry = config.TERMINAL_REGISTRY === 'postgres' && pool ? new PostgresTerminalRegistry(pool, false) : new InMemoryTerminalRegistry();
+const registrations: TerminalRegistrations = config.TERMINAL_REGISTRATIONS === 'postgres' && pool ? new PostgresTerminalRegistrations(pool, false) : new InMemoryTerminalRegistrations();
 const connections: ConnectionDirectory =
-  config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId) : new InMemoryConnectionDirectory();
-
+  config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId, redisKey('gateway-jt808:')) : new InMemoryConnectionDirectory();
 
 const gateway = await startGateway({
   bus,
-  directory,
-  registry,
+  vehicles: terminalVehicles,
+  registrations,
   connections,
   port: config.GATEWAY_PORT,
   host: config.GATEWAY_HOST,
@@ -80,17 +75,12 @@ const gateway = await startGateway({
   framePolicy: config.JT808_FRAME_POLICY,
 });
 
-const ops = await startOpsServer({
-  port: config.OPS_PORT,
-  host: config.OPS_HOST,
-  metrics,
+// Closed after the ops server: the gateway first (it flushes positions), then the stores, then the bus and the pool.
+await serve({
   readiness: [
     { name: 'tcp', check: () => gateway.readiness().listening },
     { name: 'commands', check: () => gateway.readiness().commands },
     { name: 'kafka', check: () => gateway.readiness().kafka },
   ],
+  closers: [() => vehicles.close(), () => registrations.close(), () => connections.close(), () => gateway.close()],
 });
-logger.info({ opsPort: ops.port }, 'ops server listening');
-// Closed in reverse: ops, gateway (flushes positions), then the bus and the stores.
-// Closed in reverse: the gateway first, the pool last.
-onShutdown(logger, [async () => pool?.end(), () => bus.close(), () => vehicles.close(), () => registry.close(), () => connections.close(), () => gateway.close(), () => ops.close()]);

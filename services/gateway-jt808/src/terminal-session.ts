@@ -17,8 +17,8 @@ import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
 import type { PositionBatcher } from './position-batcher';
-import type { TerminalRegistry } from './terminal-registry';
-import type { VehicleDirectory } from './vehicle-directory';
+import type { TerminalRegistrations } from './terminal-registrations';
+import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
 /** The transport a session talks through: a TCP socket in production, a fake in unit tests. */
 export interface TerminalConnection {
@@ -84,8 +84,8 @@ const mostWireBytesOf = (header: Jt808Header): number => {
 };
 
 export interface SessionContext {
-  registry: TerminalRegistry;
-  directory: VehicleDirectory;
+  registrations: TerminalRegistrations;
+  vehicles: TerminalVehicleLookup;
   batcher: PositionBatcher;
   hub: TerminalHub;
   commands: CommandCorrelator;
@@ -363,7 +363,7 @@ export class TerminalSession {
     if (this.authenticated && terminalId !== this.terminalId) return this.reject(header, 'terminal-id-mismatch');
     let authCode: string;
     try {
-      authCode = await this.ctx.registry.register({
+      authCode = await this.ctx.registrations.register({
         terminalId,
         plate: body.plate,
         plateColour: body.plateColor,
@@ -375,7 +375,7 @@ export class TerminalSession {
       });
     } catch (error) {
       // No answer: the terminal retries its registration.
-      this.ctx.logger.error({ terminalId, err: error }, 'terminal registry unavailable; registration not answered');
+      this.ctx.logger.error({ terminalId, err: error }, 'terminal registrations unavailable; registration not answered');
       return;
     }
     this.ctx.logger.info({ terminalId, plate: body.plate, plateColour: body.plateColor, remote: this.connection.remoteAddress }, 'terminal registered');
@@ -387,9 +387,9 @@ export class TerminalSession {
     if (this.authenticated && terminalId !== this.terminalId) return this.reject(header, 'terminal-id-mismatch');
     let ok: boolean;
     try {
-      ok = await this.ctx.registry.authenticate(terminalId, authCode);
+      ok = await this.ctx.registrations.authenticate(terminalId, authCode);
     } catch (error) {
-      this.ctx.logger.error({ terminalId, err: error }, 'terminal registry unavailable; authentication not answered');
+      this.ctx.logger.error({ terminalId, err: error }, 'terminal registrations unavailable; authentication not answered');
       return;
     }
     if (!ok) {
@@ -401,9 +401,9 @@ export class TerminalSession {
     }
     let facts;
     try {
-      facts = await this.ctx.directory.byTerminal(terminalId);
+      facts = await this.ctx.vehicles.byTerminal(terminalId);
     } catch (error) {
-      this.ctx.logger.error({ terminalId, err: error }, 'vehicle directory unavailable; authentication not answered');
+      this.ctx.logger.error({ terminalId, err: error }, 'vehicle registry unavailable; authentication not answered');
       return;
     }
     if (this.connection.closed) return;
@@ -422,9 +422,9 @@ export class TerminalSession {
 
   private async logout(header: Jt808Header): Promise<void> {
     try {
-      await this.ctx.registry.unregister(this.terminalId!);
+      await this.ctx.registrations.unregister(this.terminalId!);
     } catch (error) {
-      this.ctx.logger.error({ ...this.logFields, err: error }, 'terminal registry unavailable; logout not answered');
+      this.ctx.logger.error({ ...this.logFields, err: error }, 'terminal registrations unavailable; logout not answered');
       return;
     }
     this.ctx.logger.info(this.logFields, 'terminal logged out');

@@ -7,7 +7,7 @@ import { ServiceMetrics } from '@roadwatch/runtime';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 import type { FramePolicy } from '../src/frame-anomalies';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
-import { InMemoryTerminalRegistry } from '../src/terminal-registry';
+import { InMemoryTerminalRegistrations } from '../src/terminal-registrations';
 import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
 
 // Real terminals' anomalous frames over real TCP → gateway → real Kafka: a lenient gateway
@@ -57,7 +57,7 @@ function anomalousReport(terminal: TestTerminal, serial: number, anomaly: Jt808F
 interface Running {
   gateway: RunningGateway;
   metrics: ServiceMetrics;
-  registry: InMemoryTerminalRegistry;
+  registry: InMemoryTerminalRegistrations;
 }
 
 let bus: KafkaBus;
@@ -89,11 +89,11 @@ beforeAll(async () => {
   await ensureGatewayTopics(bus);
   for (const framePolicy of ['lenient', 'strict'] as const) {
     const metrics = new ServiceMetrics('gateway-jt808', { defaultMetrics: false });
-    const registry = new InMemoryTerminalRegistry();
+    const registry = new InMemoryTerminalRegistrations();
     const gateway = await startGateway({
       bus,
-      directory: VehicleRegistry.fromFleet(fleet),
-      registry,
+      vehicles: VehicleRegistry.fromFleet(fleet),
+      registrations: registry,
       metrics,
       port: 0,
       host: '127.0.0.1',

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await ensureGatewayTopics(bus);
   gateway = await startGateway({
     bus,
-    directory: VehicleRegistry.fromFleet(fleet),
+    vehicles: VehicleRegistry.fromFleet(fleet),
     port: 0,
     host: '127.0.0.1',
     logger: quiet,

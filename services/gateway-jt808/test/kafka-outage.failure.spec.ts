@@ -86,7 +86,7 @@ it('every position acknowledged with 0x8001 is on Kafka after the broker was kil
   ({ bus } = isolatedKafkaBus('outage'));
   await ensureGatewayTopics(bus);
   // A small in-flight bound, so back-pressure (paused sockets) is part of the run.
-  gateway = await startGateway({ bus, directory: VehicleRegistry.fromFleet(fleet), port: 0, host: '127.0.0.1', logger: quiet, commands: false, maxInFlightPositions: 500 });
+  gateway = await startGateway({ bus, vehicles: VehicleRegistry.fromFleet(fleet), port: 0, host: '127.0.0.1', logger: quiet, commands: false, maxInFlightPositions: 500 });
   for (const vehicle of fleet) {
     const terminal = await TestTerminal.connect({ host: '127.0.0.1', port: gateway.port, phone: vehicle.terminalPhone, answerTimeoutMs: 20_000 });
     await terminal.registerAndAuthenticate();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@roadwatch/contracts';
+import { parseEnv, renameDeprecatedEnv, type DeprecatedEnvName } from '@roadwatch/contracts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -19,7 +19,7 @@ export const standaloneEnvSchema = z.object({
    * Road segments and speed zones (GeoJSON) the speeding rule reads posted limits from, under the speed zones
    * administered in the registry (a segment id in both: the registry's wins).
    */
-  ROADS_GEOJSON: z.string().default('libs/rules/data/sample-roads.geojson'),
+  ROADS_GEOJSON_FILE: z.string().default('libs/rules/data/sample-roads.geojson'),
   /** How often the detector and gateway reload the registry (vehicles, terminals, speed zones); an admin change through the API reloads at once. */
   REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
@@ -33,5 +33,10 @@ export const standaloneEnvSchema = z.object({
   WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key'),
 });
 export type StandaloneConfig = z.infer<typeof standaloneEnvSchema>;
+/** Renamed in this release (the cluster services' names); the old names are read, with a warning, for one more. */
+export const standaloneDeprecatedEnv: Record<string, DeprecatedEnvName> = {
+  ROADS_GEOJSON: { replacedBy: 'ROADS_GEOJSON_FILE' },
+};
+
 export const loadStandaloneConfig = (env: Record<string, string | undefined> = process.env): StandaloneConfig =>
-  parseEnv(standaloneEnvSchema, env);
+  parseEnv(standaloneEnvSchema, renameDeprecatedEnv(env, standaloneDeprecatedEnv).env);

@@ -1,4 +1,5 @@
-import { loadStandaloneConfig } from './config';
+import { renameDeprecatedEnv } from '@roadwatch/contracts';
+import { loadStandaloneConfig, standaloneDeprecatedEnv } from './config';
 import { startPlatform } from './platform';
 import { onShutdown } from '@roadwatch/runtime';
 import { PositionRepository } from '@roadwatch/storage';
@@ -6,6 +7,7 @@ import { PositionRepository } from '@roadwatch/storage';
 const config = loadStandaloneConfig();
 const platform = await startPlatform(config);
 const { logger } = platform;
+for (const warning of renameDeprecatedEnv(process.env, standaloneDeprecatedEnv).warnings) logger.warn(warning);
 
 const summary = setInterval(async () => {
   const positionsStored = await new PositionRepository(platform.pool).count();

@@ -6,7 +6,7 @@ import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/testing';
+import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/simulator';
 import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
@@ -147,7 +147,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       speedZones: true,
       // 接驳运输 registrations (POST /v1/relays) exempt a bus from the 02:00–05:00 rule that night.
       relays: true,
-      roadsFile: config.ROADS_GEOJSON,
+      roadsFile: config.ROADS_GEOJSON_FILE,
       // Every registry write through the API (admin resources, relays) publishes on registry.changes: the
       // detector and gateway reload at once, as in cluster mode; the period stays as a safety net.
       changes: { bus, groupId: 'standalone-registry' },
@@ -164,12 +164,12 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       ...(registry.roads ? { roads: registry.roads } : {}),
       ...(registry.relays ? { relays: registry.relays } : {}),
       ...(registry.wimStationClasses ? { wimStationClasses: registry.wimStationClasses } : {}),
-      directory,
+      vehicles: directory,
       logger: createLogger('detector'),
       metrics,
     });
     closers.push(() => detector.close());
-    const gateway = await startGateway({ bus, directory: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
+    const gateway = await startGateway({ bus, vehicles: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
     closers.push(() => gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });

@@ -1,4 +1,4 @@
-import { LiveFleet, seededRandom, TestTerminal, type SimulatedVehicle } from '@roadwatch/testing';
+import { LiveFleet, seededRandom, TestTerminal, type SimulatedVehicle } from '@roadwatch/simulator';
 import type { Logger } from '@roadwatch/runtime';
 
 export interface RunningSimulation {

@@ -3,7 +3,7 @@ import type { RoadClass, RoadSegmentLimit, VehicleFacts } from '@roadwatch/domai
 import type { RulesConfig } from '../common/rules-config';
 import type { MotionInterval } from '../motion/motion-model';
 import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
-import type { InvalidReason, QualityCounters, TrackPoint } from '../quality/data-quality.rule';
+import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
 import type { AcceptedPoint, RuleStates, VehicleIdentity } from './vehicle-state';
 
@@ -20,11 +20,11 @@ export interface PipelineContext {
  */
 export type TrackedReport =
   | { kind: 'invalid'; position: PositionV1; reasons: InvalidReason[]; timePlausible: boolean }
-  | { kind: 'drift'; position: PositionV1; point: TrackPoint; impliedKmh: number; previous: AcceptedPoint | null }
+  | { kind: 'drift'; position: PositionV1; point: TimedFix; impliedKmh: number; previous: AcceptedPoint | null }
   | {
       kind: 'accepted';
       position: PositionV1;
-      point: TrackPoint;
+      point: TimedFix;
       /** The accepted report before this one (null for the first). */
       previous: AcceptedPoint | null;
       roads: RoadSegmentLimit[];

@@ -4,7 +4,7 @@ import { subjectOf } from '../common/alerts';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
 import { stepMotion } from '../motion/motion-model';
 import type { RegistryNotice } from '../night-ban/night-ban.rule';
-import { judgeDrift, validatePosition, type QualityCounters, type TrackPoint } from '../quality/data-quality.rule';
+import { judgeDrift, validatePosition, type QualityCounters, type TimedFix } from '../quality/data-quality.rule';
 import { limitsAt } from '../roads/road-index';
 import { feedInOrder, orderArrival, orderingDueMs, positionFingerprint, releaseDue, type FedVerdict, type OrderedReportSink, type PositionStatus } from './ordering';
 import type { PipelineContext, PositionRule, RuleContext, RuleStep, TickContext, TrackedReport, UnfedReport } from './position-rule';
@@ -180,7 +180,7 @@ class RuleRun implements OrderedReportSink {
     const invalid = validatePosition(position, facts, pipeline.nowMs ?? position.receivedAtMs, config.quality);
     // A report from the future does not move the watermark.
     if (invalid.length > 0) return { kind: 'invalid', position, reasons: invalid, timePlausible: !invalid.some((r) => r.field === 'time') };
-    const point: TrackPoint = { timeMs: t, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
+    const point: TimedFix = { timeMs: t, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
     const previous = track.lastAccepted;
     // Drift (§6): excluded from the rules, counted against 漂移率.
     const drift = judgeDrift(track.drift, previous, point, config.quality, config.motion.jitterM);

@@ -3,7 +3,7 @@ import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
 import type { FatigueState } from '../fatigue/fatigue.rule';
 import { initialMotionState, type MotionState } from '../motion/motion-model';
 import type { NightBanState } from '../night-ban/night-ban.rule';
-import type { DriftState, QualityCounters, TrackPoint } from '../quality/data-quality.rule';
+import type { DriftState, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { SpeedingState } from '../speeding/speeding.rule';
 
 /**
@@ -23,7 +23,7 @@ export interface VehicleIdentity {
   regionCode?: string;
 }
 
-export interface AcceptedPoint extends TrackPoint {
+export interface AcceptedPoint extends TimedFix {
   roadClasses: RoadClass[];
 }
 

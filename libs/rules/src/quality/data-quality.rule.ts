@@ -50,7 +50,7 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   return reasons;
 };
 
-export interface TrackPoint {
+export interface TimedFix {
   timeMs: number;
   latitudeDeg: number;
   longitudeDeg: number;
@@ -60,7 +60,7 @@ export interface TrackPoint {
  * Implied speed between two points; GPS jitter is allowed for first, so a point is only
  * called drift (a mark against the carrier's 漂移率) when it holds beyond the jitter.
  */
-export const impliedSpeedKmh = (a: TrackPoint, b: TrackPoint, jitterM: number): number => {
+export const impliedSpeedKmh = (a: TimedFix, b: TimedFix, jitterM: number): number => {
   const dt = b.timeMs - a.timeMs;
   const d = Math.max(0, haversineMeters(a, b) - jitterM);
   if (dt <= 0) return d > 0 ? Infinity : 0;
@@ -69,7 +69,7 @@ export const impliedSpeedKmh = (a: TrackPoint, b: TrackPoint, jitterM: number): 
 
 export interface DriftState {
   /** The last point judged drift, awaiting its successor. */
-  candidate: TrackPoint | null;
+  candidate: TimedFix | null;
 }
 
 export type DriftVerdict = 'ok' | 'drift' | 'reanchor';
@@ -82,8 +82,8 @@ export type DriftVerdict = 'ok' | 'drift' | 'reanchor';
  */
 export const judgeDrift = (
   state: DriftState,
-  lastAccepted: TrackPoint | null,
-  point: TrackPoint,
+  lastAccepted: TimedFix | null,
+  point: TimedFix,
   config: QualityConfig,
   jitterM: number,
 ): { state: DriftState; verdict: DriftVerdict; impliedKmh: number } => {
@@ -122,7 +122,7 @@ export const qualityDayOf = (vehicleId: string, counters: QualityCounters, final
 };
 
 /** Adds the stretch between consecutive accepted points to the track mileage. */
-export const countTrack = (counters: QualityCounters, from: TrackPoint | null, to: TrackPoint, config: QualityConfig): QualityCounters => {
+export const countTrack = (counters: QualityCounters, from: TimedFix | null, to: TimedFix, config: QualityConfig): QualityCounters => {
   if (!from) return counters;
   const d = haversineMeters(from, to);
   const complete = d <= config.completeGapM;

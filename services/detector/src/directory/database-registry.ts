@@ -6,10 +6,10 @@ import { followRegistryChanges, type Bus, type Subscription } from '@roadwatch/m
 import { Reloader, type Logger } from '@roadwatch/runtime';
 import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
 import { warnSkippedRoads } from '../rules/libs-position-rules';
-import type { VehicleDirectory } from './vehicle-directory';
+import type { VehicleFactsLookup } from './vehicle-facts-lookup';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
-export const reloadingDirectory = (source: { readonly current: VehicleDirectory }): VehicleDirectory => ({
+export const reloadingDirectory = (source: { readonly current: VehicleFactsLookup }): VehicleFactsLookup => ({
   byVehicleId: (vehicleId) => source.current.byVehicleId(vehicleId),
   byPlate: (plate, plateColour) => source.current.byPlate(plate, plateColour),
   get size() {
@@ -66,7 +66,7 @@ export const databaseRelaysLoader = (db: Queryable, now: () => number = Date.now
 
 export interface DatabaseRegistry {
   /** Undefined when the vehicles come from elsewhere. */
-  directory?: VehicleDirectory;
+  directory?: VehicleFactsLookup;
   /** The whole registry as loaded now (a gateway in the same process looks terminals up in it). */
   vehicles?: { readonly current: VehicleRegistry };
   /** Undefined when the roads come from elsewhere. */

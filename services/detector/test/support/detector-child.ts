@@ -54,10 +54,10 @@ const stateStore: StateStore =
 await startDetector({
   bus,
   stateStore,
-  directory: testDirectory(),
+  vehicles: testDirectory(),
   positionRules: testPositionRules(env('RULES')),
   groupId: env('GROUP_ID'),
-  offlineCheckIntervalMs: 0,
+  timersIntervalMs: 0,
   logger,
 });
 process.stdout.write(`READY ${process.pid}\n`);

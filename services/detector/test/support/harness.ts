@@ -5,7 +5,7 @@ import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { startDetector } from '../../src/detector.service';
-import type { VehicleDirectory } from '../../src/directory/vehicle-directory';
+import type { VehicleFactsLookup } from '../../src/directory/vehicle-facts-lookup';
 import type { PositionRules } from '../../src/rules/position-rules.port';
 import { MemoryStateStore } from '../../src/state/memory-state-store';
 import { OutputCollector, waitQuiet } from './collector';
@@ -33,9 +33,9 @@ export const publishPositions = async (bus: Bus, positions: readonly PositionV1[
 };
 
 /** The reference: one detector alone on the in-process bus over the same input. */
-export const referenceRun = async (positions: readonly PositionV1[], directory: VehicleDirectory, positionRules: PositionRules): Promise<OutputCollector> => {
+export const referenceRun = async (positions: readonly PositionV1[], directory: VehicleFactsLookup, positionRules: PositionRules): Promise<OutputCollector> => {
   const bus = new InProcessBus({ defaultPartitions: 6 });
-  const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), directory, positionRules, offlineCheckIntervalMs: 0, logger: createLogger('reference', 'silent') });
+  const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: directory, positionRules, timersIntervalMs: 0, logger: createLogger('reference', 'silent') });
   const collector = await OutputCollector.start(bus, 'reference-collector');
   await publishPositions(bus, positions);
   await waitQuiet(() => collector.alerts.length + collector.commands.length, 500, 60_000);

@@ -1,6 +1,6 @@
 import type { AlertAckEvent, AlertItem } from '@roadwatch/contracts';
 import type { AlertRepository } from '@roadwatch/storage';
-import type { Owner } from '../../../live/vehicle-directory';
+import type { Owner } from '../../../live/vehicle-owner-cache';
 import type { AlertsRepository } from '../../../repositories/alerts.repository';
 import { AlertCommandError } from '../../alert-command.error';
 import type { AcknowledgeAlertCommand } from './acknowledge-alert.command';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { TerminalRegistration, TerminalRegistry } from './terminal-registry';
+import type { TerminalRegistration, TerminalRegistrations } from './terminal-registrations';
 
 export const sampleRegistration = (terminalId: string, overrides: Partial<TerminalRegistration> = {}): TerminalRegistration => ({
   terminalId,
@@ -13,8 +13,8 @@ export const sampleRegistration = (terminalId: string, overrides: Partial<Termin
   ...overrides,
 });
 
-/** The same behaviour from every TerminalRegistry; run against memory (unit) and the real PostgreSQL (integration). */
-export const terminalRegistryContract = (make: () => Promise<TerminalRegistry>): void => {
+/** The same behaviour from every TerminalRegistrations; run against memory (unit) and the real PostgreSQL (integration). */
+export const terminalRegistryContract = (make: () => Promise<TerminalRegistrations>): void => {
   it('issues an auth code on registration and accepts it, and only it, on authentication', async () => {
     const registry = await make();
     const code = await registry.register(sampleRegistration('013900000001'));

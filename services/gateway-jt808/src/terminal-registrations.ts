@@ -9,7 +9,7 @@ export type TerminalRegistration = TerminalSelfRegistration;
  * A re-registration of a registered terminal returns the code it already has, so a
  * terminal that retransmits its 0x0100 gets the same answer.
  */
-export interface TerminalRegistry {
+export interface TerminalRegistrations {
   register(registration: TerminalRegistration): Promise<string>;
   /** True when `authCode` is the one issued to this terminal. */
   authenticate(terminalId: string, authCode: string): Promise<boolean>;
@@ -33,7 +33,7 @@ export interface FrameAnomalyRecord {
 
 const newAuthCode = (): string => randomBytes(8).toString('hex');
 
-export class InMemoryTerminalRegistry implements TerminalRegistry {
+export class InMemoryTerminalRegistrations implements TerminalRegistrations {
   private readonly codes = new Map<string, string>();
   private readonly anomalies = new Map<string, FrameAnomalyRecord>();
 
@@ -82,7 +82,7 @@ export class InMemoryTerminalRegistry implements TerminalRegistry {
  * restart or when they reconnect to another gateway instance, and administrators see which
  * terminals registered, what they declared and when they last authenticated.
  */
-export class PostgresTerminalRegistry implements TerminalRegistry {
+export class PostgresTerminalRegistrations implements TerminalRegistrations {
   private readonly registry: RegistryRepository;
 
   constructor(

@@ -6,6 +6,6 @@ import type { VehicleFacts } from '@roadwatch/domain';
  * registry still reports, flagged `registered: false` (ARCHITECTURE.md "Identity").
  * `VehicleRegistry` of @roadwatch/domain is the in-memory one; the port may also be async.
  */
-export interface VehicleDirectory {
+export interface TerminalVehicleLookup {
   byTerminal(terminalId: string): Promise<VehicleFacts | undefined> | VehicleFacts | undefined;
 }

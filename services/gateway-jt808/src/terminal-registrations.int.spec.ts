@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
 import { infraEnv } from '@roadwatch/testing';
-import { PostgresTerminalRegistry } from './terminal-registry';
-import { sampleRegistration, terminalRegistryContract } from './terminal-registry.contract';
+import { PostgresTerminalRegistrations } from './terminal-registrations';
+import { sampleRegistration, terminalRegistryContract } from './terminal-registrations.contract';
 
 const { databaseUrl } = infraEnv();
 const schema = `rw_gateway_terminals_${randomBytes(4).toString('hex')}`;
 let admin: StoragePool;
 
 /** A gateway's registry on the migrated schema; each gateway has its own pool, as after a restart. */
-const gatewayRegistry = (): PostgresTerminalRegistry => new PostgresTerminalRegistry(createPool(databaseUrl, { schema, max: 2 }));
+const gatewayRegistry = (): PostgresTerminalRegistrations => new PostgresTerminalRegistrations(createPool(databaseUrl, { schema, max: 2 }));
 
 beforeAll(async () => {
   admin = createPool(databaseUrl, { schema, max: 2 });
@@ -22,7 +22,7 @@ afterAll(async () => {
   await admin.end();
 });
 
-describe('PostgresTerminalRegistry on the registry tables of the real PostgreSQL server', () => {
+describe('PostgresTerminalRegistrations on the registry tables of the real PostgreSQL server', () => {
   terminalRegistryContract(async () => gatewayRegistry());
 
   it('a terminal authenticates with its code after a gateway restart; concurrent retransmissions agree on one code; the registry shows what it declared', async () => {

@@ -8,7 +8,7 @@ import type { VehicleFacts } from '@roadwatch/domain';
  * @roadwatch/domain is the implementation, `loadVehicleRegistryFile` of
  * @roadwatch/runtime reads the registry export.
  */
-export interface VehicleDirectory {
+export interface VehicleFactsLookup {
   byVehicleId(vehicleId: string): VehicleFacts | undefined;
   byPlate(plate: string, plateColour: number): VehicleFacts | undefined;
   readonly size: number;

@@ -21,7 +21,7 @@ import type { Session, Sessions } from '../auth/sessions';
 import { alertItemOf } from '../repositories/alerts.repository';
 import type { LatestLike } from '../repositories/vehicles.repository';
 import { asciiJson, PreEncoded } from './live-parser';
-import type { Owner, VehicleDirectory } from './vehicle-directory';
+import type { Owner, VehicleOwnerCache } from './vehicle-owner-cache';
 
 /** A socket's effective filter: its scope AND what it subscribed to. Equal filters share a room. */
 interface Filter {
@@ -55,13 +55,13 @@ interface Changed {
   json?: string;
 }
 
-export interface LiveGatewayOptions {
+export interface LiveFeedServerOptions {
   io: Server;
   /** Checks every handshake, and every open socket once per half session bound. */
   sessions: Sessions;
   /** Instances share an adapter (Redis): a user changed on one instance is re-checked on all at once. */
   clustered?: boolean;
-  directory: VehicleDirectory;
+  owners: VehicleOwnerCache;
   logger: Logger;
   metrics: ServiceMetrics;
   tickMs?: number;
@@ -89,7 +89,7 @@ export interface LiveGatewayOptions {
  * each room's batch is joined from those texts (`PreEncoded`; the server must use
  * `liveParser`). Subscription snapshots reuse the texts of the last known positions.
  */
-export class LiveGateway {
+export class LiveFeedServer {
   readonly nsp: Namespace;
   private readonly filters = new Map<string, Filter>();
   private readonly lastKnown = new Map<string, LivePosition>();
@@ -104,7 +104,7 @@ export class LiveGateway {
   private readonly nowMs: () => number;
   private readonly clockSkewMs: number;
 
-  constructor(private readonly options: LiveGatewayOptions) {
+  constructor(private readonly options: LiveFeedServerOptions) {
     this.nowMs = options.now ?? Date.now;
     this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     this.nsp = options.io.of(LIVE_NAMESPACE);
@@ -228,7 +228,7 @@ export class LiveGateway {
     const started = performance.now();
     const changed: Changed[] = [];
     for (const position of this.pending.values()) {
-      changed.push({ position, owner: this.options.directory.ownerOf(position.vehicleId), where: { lat: position.latitudeDeg, lon: position.longitudeDeg } });
+      changed.push({ position, owner: this.options.owners.ownerOf(position.vehicleId), where: { lat: position.latitudeDeg, lon: position.longitudeDeg } });
     }
     this.pending = new Map();
     for (const filter of this.filters.values()) {
@@ -284,7 +284,7 @@ export class LiveGateway {
     void socket.join(this.room(filter));
     const snapshot: string[] = [];
     for (const p of this.lastKnown.values()) {
-      if (this.admits(filter, this.options.directory.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg })) snapshot.push(this.jsonOf(p));
+      if (this.admits(filter, this.options.owners.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg })) snapshot.push(this.jsonOf(p));
     }
     if (snapshot.length > 0) socket.emit(LIVE_EVENTS.positions, batchOf(Date.now(), snapshot));
     return { ok: true };
@@ -314,8 +314,8 @@ export class LiveGateway {
 
   /** libs/storage's `OWNER_OF.vehicleRecord`, as the alerts REST scopes the stored alert: the registry's owner, else the alert's copy. */
   private ownerOfAlert(alert: AlertV1): Owner {
-    const registry = this.options.directory.ownerOf(alert.vehicleId);
-    return { ...vehicleRecordOwner(registry, alert), plate: registry.plate ?? alert.plate };
+    const owner = this.options.owners.ownerOf(alert.vehicleId);
+    return { ...vehicleRecordOwner(owner, alert), plate: owner.plate ?? alert.plate };
   }
 
   private whereIs(vehicleId: string): { lat: number; lon: number } | undefined {
@@ -333,7 +333,7 @@ export class LiveGateway {
   }
 
   private live(p: LatestLike): LivePosition {
-    const owner = this.options.directory.ownerOf(p.vehicleId);
+    const owner = this.options.owners.ownerOf(p.vehicleId);
     const live: LivePosition = {
       vehicleId: p.vehicleId,
       deviceTimeMs: p.deviceTimeMs,

@@ -9,7 +9,7 @@ export interface OwnerSource {
   owners(): Promise<Array<Owner & { vehicleId: string }>>;
 }
 
-export class VehicleDirectory {
+export class VehicleOwnerCache {
   private owners = new Map<string, Owner>();
 
   constructor(private readonly source: OwnerSource) {}

@@ -1,0 +1,2 @@
+export * from './fleet-simulator';
+export * from './jt808-terminal';
