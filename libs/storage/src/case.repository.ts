@@ -1,6 +1,7 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { chunked, inTransaction, msToTs, preparedQuery, tsToMs } from './sql';
+import { withinTransaction } from './outbox.repository';
+import { chunked, msToTs, preparedQuery, tsToMs } from './sql';
 
 type CaseParty = NonNullable<CaseEventV1['party']>;
 
@@ -80,7 +81,7 @@ export class CaseRepository {
 
   /** Returns false when the event was already recorded (re-delivery). */
   async apply(event: CaseEventV1): Promise<boolean> {
-    return inTransaction(this.pool, async (client) => {
+    return withinTransaction(this.pool, async (client) => {
       const recorded = await client.query(
         `INSERT INTO case_events (event_id, case_id, type, violation_id, party, occurred_at, details)
          VALUES ($1, $2, $3, $4, $5, ${msToTs('$6::float8')}, $7) ON CONFLICT (event_id) DO NOTHING`,

@@ -7,6 +7,7 @@ export * from './position.repository';
 export * from './wim.repository';
 export * from './alert.repository';
 export * from './case.repository';
+export * from './case-list.read-model';
 export * from './registry.repository';
 export * from './daily.repository';
 export * from './quality.repository';

@@ -1,6 +1,16 @@
-import { registryChangeKey, TOPICS, type RegistryChangeV1 } from '@roadwatch/contracts';
+import { registryChangeKey, TOPICS, type CaseEventV1, type RegistryChangeV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
 import { inTransaction, type Queryable } from './sql';
+
+/** Marks the pool-shaped view of an open transaction (`inStorageTransaction`). */
+const TRANSACTION_VIEW = Symbol('roadwatch.transactionView');
+
+/**
+ * Runs `work` in a transaction of its own on a pool, or directly on an open transaction's
+ * view (a repository used inside a unit of work joins it instead of opening a second one).
+ */
+export const withinTransaction = <T>(pool: StoragePool, work: (db: Queryable) => Promise<T>): Promise<T> =>
+  (pool as unknown as Record<symbol, unknown>)[TRANSACTION_VIEW] === true ? work(pool) : inTransaction(pool, work);
 
 /**
  * Runs `work` in one transaction and hands it a pool-shaped view of the transaction's
@@ -15,6 +25,7 @@ export const inStorageTransaction = <T>(pool: StoragePool, work: (tx: StoragePoo
       query: client.query.bind(client),
       connect: () => Promise.reject(new Error('storage: a transaction view cannot check out another connection')),
       roadwatch: pool.roadwatch,
+      [TRANSACTION_VIEW]: true,
     };
     return work(tx as unknown as StoragePool);
   });
@@ -34,6 +45,19 @@ export const appendRegistryChange = async (db: Queryable, change: RegistryChange
     [TOPICS.registryChanges, registryChangeKey(change), JSON.stringify({ v: 1, entity: change.entity, id: change.id, change: change.change, changedAtMs: change.changedAtMs })],
   );
   return { v: 1, ...change, revision: Number(rows[0]?.id) };
+};
+
+/**
+ * Appends 一超四罚 case events to the outbox on `db` — the transaction that recorded them —
+ * in order, key = caseId: the relay publishes them on `cases.events` after the commit.
+ */
+export const appendCaseEvents = async (db: Queryable, events: readonly CaseEventV1[]): Promise<void> => {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox (topic, message_key, payload)
+     SELECT $1, e->>'caseId', e FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
+    [TOPICS.caseEvents, JSON.stringify(events)],
+  );
 };
 
 export interface OutboxMessage {

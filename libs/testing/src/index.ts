@@ -3,3 +3,4 @@
 export * from '@roadwatch/simulator';
 export * from './infra';
 export * from './sample-position';
+export * from './overload-violation';

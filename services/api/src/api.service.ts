@@ -6,8 +6,9 @@ import { Server } from 'socket.io';
 import { TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
-import { OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
+import { AlertRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
+import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { AuditRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
@@ -19,6 +20,7 @@ import { openApiDocument } from './http/openapi';
 import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
+import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
@@ -139,6 +141,11 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     now,
     () => void outbox.kick(),
   );
+  // Case decisions, reports and closings commit with their cases.events outbox rows; the
+  // response waits for the relay's publish, as it waited for the bus before.
+  const caseWrites = new CaseUnitOfWork(pool, () => outbox.kick());
+  const penaltyConfig = options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG;
+  const alerts = new AlertsRepository(pool);
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const ctx: ApiContext = {
@@ -149,14 +156,18 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     onUserChanged: (username) => liveRef.feed?.userChanged(username),
     signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
     vehicles,
-    alerts: new AlertsRepository(pool),
+    alerts,
     positions: new PositionRepository(pool),
     reports: new ReportsRepository(pool),
     sites: new SitesRepository(pool),
-    cases: new CasesRepository(pool, options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG),
-    publishCaseEvent: (event) => options.bus.publish(TOPICS.caseEvents, [{ key: event.caseId, value: event }]),
+    cases: new CasesRepository(pool, penaltyConfig),
+    caseCommands: {
+      decide: new DecideCaseUseCase(caseWrites, penaltyConfig),
+      report: new ReportCaseUseCase(caseWrites, penaltyConfig),
+      close: new CloseCaseUseCase(caseWrites),
+    },
+    acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.feed?.broadcastAck(event, owner)),
     now,
-    onAcknowledged: (event, owner) => liveRef.feed?.broadcastAck(event, owner),
     registryAdmin: new RegistryAdminRepository(pool),
     relays: new RelayRepository(pool),
     registryCommands: {

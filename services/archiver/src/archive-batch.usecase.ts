@@ -1,12 +1,14 @@
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Batch } from '@roadwatch/messaging';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
 
-export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.qualityDaily] as const;
+// Not `violations.overload`: the case lifecycle (@roadwatch/case-lifecycle) is the one writer of
+// overload_violations, in the transaction that opens the violation's case.
+export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.qualityDaily] as const;
 export type ArchivedTopic = (typeof ARCHIVED_TOPICS)[number];
 
-export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'overload_violations' | 'vehicle_quality_daily';
+export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'vehicle_quality_daily';
 
 export interface BatchOutcome {
   topic: ArchivedTopic;
@@ -64,10 +66,6 @@ export class ArchiveBatch {
       case TOPICS.alerts: {
         const alerts: AlertV1[] = batch.messages.map((m) => m.value);
         return outcome('alerts', await this.deps.writer.upsertAlerts(alerts));
-      }
-      case TOPICS.overloadViolations: {
-        const violations: OverloadViolationV1[] = batch.messages.map((m) => m.value);
-        return outcome('overload_violations', await this.deps.writer.writeOverloadViolations(violations));
       }
       case TOPICS.qualityDaily: {
         const days: VehicleQualityDayV1[] = batch.messages.map((m) => m.value);

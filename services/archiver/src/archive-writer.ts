@@ -1,4 +1,4 @@
-import type { AlertV1, OverloadViolationV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { AlertV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
 
 /**
  * Where the archiver writes. Every call is idempotent on the natural key and resolves after
@@ -14,8 +14,6 @@ export interface ArchiveWriter {
   writeWimMeasurements(measurements: readonly WimMeasurementV1[]): Promise<number>;
   /** Key alert_id; a higher revision replaces the row, an equal or lower one is ignored. */
   upsertAlerts(alerts: readonly AlertV1[]): Promise<number>;
-  /** Key violation_id; a repeat is ignored. */
-  writeOverloadViolations(violations: readonly OverloadViolationV1[]): Promise<number>;
   /** Key (vehicle_id, day); a message further on replaces the row, a stale snapshot or a snapshot after the final is ignored. */
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number>;
   /** Answers when the database is usable (readiness). */

@@ -43,7 +43,7 @@ export interface RunningArchiver {
 }
 
 /**
- * archiver: one consumer group over positions, WIM records, alerts, overload violations and
+ * archiver: one consumer group over positions, WIM records, alerts and
  * the detector's daily quality counters;
  * each partition batch goes to the database through the storage repositories, positions then to the
  * latest-position cache, and only then does the handler resolve — so the bus commits the

@@ -1,5 +1,5 @@
-import type { AlertV1, OverloadViolationV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { AlertRepository, OverloadViolationRepository, pingDatabase, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import type { AlertV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import { AlertRepository, pingDatabase, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
 import type { ArchiveWriter } from './archive-writer';
 
 /**
@@ -11,14 +11,12 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly positions: PositionRepository;
   private readonly wim: WimRepository;
   private readonly alerts: AlertRepository;
-  private readonly violations: OverloadViolationRepository;
   private readonly quality: VehicleQualityRepository;
 
   constructor(private readonly pool: StoragePool) {
     this.positions = new PositionRepository(pool);
     this.wim = new WimRepository(pool);
     this.alerts = new AlertRepository(pool);
-    this.violations = new OverloadViolationRepository(pool);
     this.quality = new VehicleQualityRepository(pool);
   }
 
@@ -32,10 +30,6 @@ export class PgArchiveWriter implements ArchiveWriter {
 
   upsertAlerts(alerts: readonly AlertV1[]): Promise<number> {
     return this.alerts.upsertMany(alerts);
-  }
-
-  writeOverloadViolations(violations: readonly OverloadViolationV1[]): Promise<number> {
-    return this.violations.insertMany(violations);
   }
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {

@@ -48,7 +48,6 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     },
     writeWimMeasurements: (m) => real.writeWimMeasurements(m),
     upsertAlerts: (a) => real.upsertAlerts(a),
-    writeOverloadViolations: (v) => real.writeOverloadViolations(v),
     // The same for the first quality batch: its rows are committed, its offsets are not.
     upsertQualityDays: async (days) => {
       const rows = await real.upsertQualityDays(days);
@@ -84,7 +83,6 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     // Rows written count new rows only: duplicates and the redelivered batch add nothing.
     expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'positions' })).toBeLessThanOrEqual(51);
     expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'wim_measurements' })).toBe(2);
-    expect(await metricValue(metrics, 'archiver_rows_written_total', { table: 'overload_violations' })).toBe(1);
     expect(await metricValue(metrics, 'archiver_messages_total', { topic: TOPICS.positions })).toBeGreaterThanOrEqual(66);
     for (const check of archiver.readiness) expect(await check.check()).toBe(true);
   });

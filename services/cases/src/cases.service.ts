@@ -1,9 +1,9 @@
-import { TOPICS, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/contracts';
-import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
+import { CaseProposer, CaseUnitOfWork, OpenCaseUseCase, type CaseProposalConfig } from '@roadwatch/case-lifecycle';
+import { InvalidMessageError, type Bus, type BusTopic, type FailurePolicyOptions, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
+import { TOPICS, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
-import { CaseHistoryRepository, CaseRepository, OverloadViolationRepository, pingDatabase, RegistryRepository, type StoragePool } from '@roadwatch/storage';
-import { caseIdOf, OpenCase, type OpenCaseDeps } from './open-case.usecase';
+import { OutboxRelay, pingDatabase, type StoragePool } from '@roadwatch/storage';
 
 export interface CasesOptions {
   bus: Bus;
@@ -18,7 +18,9 @@ export interface CasesOptions {
   overloadConfig?: Pick<OverloadConfig, 'dimensionLimitsM'>;
   /** WIM station id → 货运源头单位 site id, for stations at or linked to a loading site. */
   stationSourceSites?: Readonly<Record<string, string>>;
-  driverOf?: OpenCaseDeps['driverOf'];
+  driverOf?: CaseProposalConfig['driverOf'];
+  /** Safety-net period of the outbox relay (default 1 s); every batch kicks it after its commits. */
+  outboxIntervalMs?: number;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused violation goes to `violations.overload.dlq`). */
   failurePolicy?: FailurePolicyOptions;
   /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
@@ -31,57 +33,55 @@ export interface RunningCases {
   close(): Promise<void>;
 }
 
-/** The stored event as it went out (details as recorded). */
-const asEvent = (caseId: string, violationId: string, e: { eventId: string; type: CaseEventV1['type']; party?: CaseEventV1['party']; occurredAtMs: number; details: Record<string, unknown> }): CaseEventV1 => ({
-  v: 1, eventId: e.eventId, caseId, type: e.type, violationId, ...(e.party ? { party: e.party } : {}), occurredAtMs: e.occurredAtMs, details: e.details,
-});
-
 /**
  * services/cases: consumer group `cases` on `violations.overload`. Per violation, in
- * partition order: store the violation (idempotent, the archiver does the same), open its
- * 一超四罚 case through `CaseRepository.apply` (one transaction per event, each event once),
- * then publish the case's events on `cases.events` (key = caseId). Only then does the
- * batch resolve and its offsets commit. A redelivered violation finds its case and
- * re-publishes the stored events unchanged (consumers dedupe on eventId); it never
- * recomputes nor opens a second case.
+ * partition order, the `OpenCaseUseCase` of @roadwatch/case-lifecycle stores the violation
+ * (its only writer), opens its 一超四罚 case and queues the case's events for `cases.events`
+ * (key = caseId) in the outbox, all in one transaction. After the batch the outbox relay
+ * publishes them; only then does the batch resolve and its offsets commit. A redelivered
+ * violation finds its case and queues the stored events again unchanged (consumers dedupe on
+ * eventId); it never recomputes nor opens a second case. A crash between the commit and the
+ * publish loses nothing: the relay (this one after a restart, or any other on the database)
+ * publishes the pending rows.
  */
 export const startCases = async (options: CasesOptions): Promise<RunningCases> => {
   const { bus, pool, logger, metrics } = options;
   const now = options.now ?? Date.now;
-  const cases = new CaseRepository(pool);
-  const violations = new OverloadViolationRepository(pool);
-  const openCase = new OpenCase({
-    history: new CaseHistoryRepository(pool),
-    registry: new RegistryRepository(pool),
-    penaltyConfig: options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG,
-    overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
-    stationSourceSites: options.stationSourceSites ?? {},
-    ...(options.driverOf ? { driverOf: options.driverOf } : {}),
+  const outbox = OutboxRelay.start({
+    pool,
+    publish: (topic, messages) => bus.publish(topic as BusTopic, messages as OutgoingMessage[]),
+    refusedIndex: (error) => (error instanceof InvalidMessageError ? error.index : undefined),
+    logger,
+    intervalMs: options.outboxIntervalMs ?? 1_000,
   });
+  // The relay is kicked once per batch, after every violation of it has committed.
+  const openCase = new OpenCaseUseCase(
+    new CaseUnitOfWork(pool),
+    new CaseProposer({
+      penaltyConfig: options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG,
+      overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
+      stationSourceSites: options.stationSourceSites ?? {},
+      ...(options.driverOf ? { driverOf: options.driverOf } : {}),
+    }),
+  );
 
   const opened = metrics.counter('cases_opened_total', 'Cases opened (first delivery of a violation)');
   const redelivered = metrics.counter('cases_redelivered_total', 'Violations whose case already existed (events re-published)');
   const flagged = metrics.counter('cases_review_flagged_total', 'Cases flagged for review (百吨王)');
   const failures = metrics.counter('cases_batch_failures_total', 'Batches that failed and will be handed again');
 
-  const handle = async (violation: OverloadViolationV1): Promise<CaseEventV1[]> => {
-    const caseId = caseIdOf(violation.violationId);
-    await violations.insert(violation);
-    const existing = await cases.get(caseId);
-    // Penalties are the last events of an opening: with them stored the case is complete.
-    if (existing && existing.penalties.length === 4) {
+  const handle = async (violation: OverloadViolationV1): Promise<void> => {
+    const result = await openCase.execute({ violation, nowMs: now() });
+    if (!result.opened) {
       redelivered.inc();
-      return existing.events.map((e) => asEvent(caseId, violation.violationId, e));
+      return;
     }
-    const result = await openCase.execute(violation, now());
-    for (const event of result.events) await cases.apply(event);
     opened.inc();
     if (result.penalties.reviewRecommendations.length > 0) flagged.inc();
     logger.info(
-      { vehicleId: violation.vehicleId, caseId, violationId: violation.violationId, proposedYuan: result.penalties.vehicleOwner.proposedYuan, review: result.penalties.reviewRecommendations.length > 0 },
+      { vehicleId: violation.vehicleId, caseId: result.caseId, violationId: violation.violationId, proposedYuan: result.penalties.vehicleOwner.proposedYuan, review: result.penalties.reviewRecommendations.length > 0 },
       'case opened',
     );
-    return result.events;
   };
 
   let consuming = false;
@@ -93,9 +93,8 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
     ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}),
     handleBatch: async (batch) => {
       try {
-        const out: CaseEventV1[] = [];
-        for (const message of batch.messages) out.push(...(await handle(message.value)));
-        if (out.length) await bus.publish(TOPICS.caseEvents, out.map((value) => ({ key: value.caseId, value })));
+        for (const message of batch.messages) await handle(message.value);
+        await outbox.kick();
       } catch (error) {
         failures.inc();
         logger.error({ err: error, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'opening cases failed; the bus retries the batch, or isolates and dead-letters the violations refused for good');
@@ -113,6 +112,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
     close: async () => {
       consuming = false;
       await subscription.close();
+      await outbox.close();
     },
   };
 };

@@ -3,9 +3,8 @@ import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { CaseRepository, createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { caseIdOf, startCases, UNIDENTIFIED, type RunningCases } from '../src/index';
-import { violationOf } from './violations';
 
 const env = infraEnv();
 const logger = createLogger('cases-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -70,7 +69,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
   it('a 101 t pass opens one case with four parties and RULES.md\'s penalties; 百吨王 is flagged for review; a redelivery opens no second case', async () => {
     // RULES.md §8: 6 axles → 49,000 kg; class 5 → error 5,050 kg; confirmed 95,950 kg; excess 46,950 kg
     // → 47 started tonnes × ¥500 = ¥23,500; driver ratio on the limit 95.8% ≥ 50% → 6 points, > 30% → ¥500–2,000.
-    const v = violationOf({ stationId: 'ST-SRC', recordId: 'r1', plate: truck.plate, measuredAtMs: NOW - DAY, grossKg: 101_000, vehicle: truck });
+    const v = overloadViolationOf({ stationId: 'ST-SRC', recordId: 'r1', plate: truck.plate, measuredAtMs: NOW - DAY, grossKg: 101_000, vehicle: truck });
     expect(v.confirmedGrossKg).toBe(95_950);
     expect(v.excessKg).toBe(46_950);
     await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
@@ -114,6 +113,9 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     await waitUntil(() => published.filter((e) => e.caseId === caseId).length === 18);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM cases WHERE violation_id = $1`, [v.violationId]);
     expect(rows[0].n).toBe(1);
+    // The violation itself is stored once, by the case lifecycle alone (the archiver leaves it).
+    const stored = await pool.query(`SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations WHERE violation_id = $1`, [v.violationId]);
+    expect(stored.rows).toEqual([{ violation_id: v.violationId, measurement_id: v.measurement.measurementId, is_bai_dun_wang: true, plate: truck.plate }]);
     expect((await pool.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1`, [caseId])).rows[0].n).toBe(9);
     const again = published.filter((e) => e.caseId === caseId);
     expect(again.slice(9).map((e) => e.eventId).sort()).toEqual(again.slice(0, 9).map((e) => e.eventId).sort());
@@ -122,7 +124,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
   it('the 3rd violation of a vehicle in 12 months carries no 营运证 revocation; the 4th does, and lists the vehicle', async () => {
     // Four passes of the second truck: 54,000 kg on a class-5 scale → confirmed 51,300 kg, excess 2,300 kg → 3 started t → ¥1,500.
     const passes = [300, 200, 100, 10].map((daysAgo, i) =>
-      violationOf({ stationId: 'ST-X', recordId: `o${i}`, plate: other.plate, measuredAtMs: NOW - daysAgo * DAY, grossKg: 54_000, vehicle: other }));
+      overloadViolationOf({ stationId: 'ST-X', recordId: `o${i}`, plate: other.plate, measuredAtMs: NOW - daysAgo * DAY, grossKg: 54_000, vehicle: other }));
     // One at a time, in order: the history of each is the cases before it.
     for (const v of passes) {
       await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '@roadwatch/contracts';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> => {
@@ -92,5 +93,18 @@ describe('standalone platform (the embedded default)', () => {
     await waitFor(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, 60_000);
     const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM wim_measurements');
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3);
+    // On the embedded server's one connection too: the case lifecycle opens the violation's case
+    // in one transaction with its outbox rows, and the relay publishes every one of them.
+    await waitFor(async () => Number((await platform.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM cases`)).rows[0]?.n) >= 1, 60_000);
+    const opened = await platform.pool.query<{ case_id: string; stored: string; violations: string }>(
+      `SELECT c.case_id, (SELECT count(*) FROM case_events e WHERE e.case_id = c.case_id)::text AS stored,
+              (SELECT count(*) FROM overload_violations v WHERE v.violation_id = c.violation_id)::text AS violations
+       FROM cases c ORDER BY c.opened_at LIMIT 1`,
+    );
+    const first = opened.rows[0]!;
+    expect(first.violations).toBe('1');
+    await waitFor(async () => Number((await platform.pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM outbox WHERE topic = $1 AND message_key = $2 AND sent_at IS NOT NULL`, [TOPICS.caseEvents, first.case_id])).rows[0]?.n) >= Number(first.stored), 30_000);
+    expect(Number(first.stored)).toBeGreaterThanOrEqual(9);
   });
 });

@@ -1,5 +1,7 @@
+import type { OverloadViolationV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
-import type { ViolationAssessment } from '../overload/overload-assessment.rule';
+import type { Dimension, DimensionExcess, ViolationAssessment } from '../overload/overload-assessment.rule';
+import type { OverloadConfig } from '../overload/overload.config';
 import { driverPenalty, type DriverPenalty } from './driver-penalty.rule';
 import type { PenaltyConfig, YuanRange } from './penalties.config';
 import {
@@ -33,8 +35,87 @@ import { vehicleOwnerPenalty, type VehicleOwnerPenalty } from './vehicle-owner-f
  */
 export type SourceUnitConduct = 'directed_or_forced' | 'let_overloaded_leave';
 
+/**
+ * What the penalties are proposed on: the facts of the confirmed violation as the detector
+ * decided it — every one carried by the `violations.overload` message — and, for an
+ * over-dimension, the limit exceeded.
+ */
+export interface OverloadCaseFacts {
+  violationId: string;
+  vehicleId: string;
+  companyId?: string;
+  measurementId: string;
+  stationId: string;
+  measuredAtMs: number;
+  measuredGrossKg: number;
+  confirmedGrossKg: number;
+  limitKg: number;
+  limitBasis: string;
+  /** The scale's accuracy class, evidence of a 百吨王 review. */
+  accuracyClassPct: number;
+  overWeight: boolean;
+  excessKg: number;
+  isBaiDunWang: boolean;
+  dimensionsM: { heightM?: number; widthM?: number; lengthM?: number };
+  overDimensions: readonly DimensionExcess[];
+}
+
+/**
+ * The facts of a `violations.overload` message, read as they are (never re-judged). The
+ * accuracy class is the measurement's, else the one the permissible error was computed at;
+ * only the dimension limits, not carried on the message, come from the overload config.
+ */
+export const caseFactsOfViolation = (v: OverloadViolationV1, config: Pick<OverloadConfig, 'dimensionLimitsM'>): OverloadCaseFacts => {
+  const m = v.measurement;
+  const values: Record<Dimension, number | undefined> = { height: m.heightM, width: m.widthM, length: m.lengthM };
+  return {
+    violationId: v.violationId,
+    vehicleId: v.vehicleId,
+    ...(v.companyId !== undefined ? { companyId: v.companyId } : {}),
+    measurementId: m.measurementId,
+    stationId: m.stationId,
+    measuredAtMs: m.measuredAtMs,
+    measuredGrossKg: m.grossKg,
+    confirmedGrossKg: v.confirmedGrossKg,
+    limitKg: v.limitKg,
+    limitBasis: v.limitBasis,
+    accuracyClassPct: m.accuracyClassPct ?? (m.grossKg > 0 ? Math.round((v.maxPermissibleErrorKg / m.grossKg) * 1e6) / 1e4 : 0),
+    overWeight: v.overWeight,
+    excessKg: v.excessKg,
+    isBaiDunWang: v.isBaiDunWang,
+    dimensionsM: {
+      ...(m.heightM !== undefined ? { heightM: m.heightM } : {}),
+      ...(m.widthM !== undefined ? { widthM: m.widthM } : {}),
+      ...(m.lengthM !== undefined ? { lengthM: m.lengthM } : {}),
+    },
+    overDimensions: v.overDimensions
+      .filter((d) => values[d] !== undefined)
+      .map((d) => ({ dimension: d, valueM: values[d] as number, limitM: config.dimensionLimitsM[d] })),
+  };
+};
+
+/** The facts of an assessment made in-process (the detector's own, and the rules' tests). */
+export const caseFactsOfAssessment = (a: ViolationAssessment): OverloadCaseFacts => ({
+  violationId: a.violationId,
+  vehicleId: a.vehicleId,
+  ...(a.companyId !== undefined ? { companyId: a.companyId } : {}),
+  measurementId: a.measurementId,
+  stationId: a.stationId,
+  measuredAtMs: a.measuredAtMs,
+  measuredGrossKg: a.measuredGrossKg,
+  confirmedGrossKg: a.confirmedGrossKg,
+  limitKg: a.limit.limitKg,
+  limitBasis: a.limit.basis,
+  accuracyClassPct: a.accuracyClass.pct,
+  overWeight: a.overWeight,
+  excessKg: a.excessKg,
+  isBaiDunWang: a.isBaiDunWang,
+  dimensionsM: a.dimensionsM,
+  overDimensions: a.overDimensions,
+});
+
 export interface OverloadCaseInput {
-  violation: ViolationAssessment;
+  violation: OverloadCaseFacts;
   /** The registry record, when the plate is registered (registered 最大允许总质量 for the driver). */
   vehicle?: VehicleFacts;
   driverId?: string;
@@ -139,7 +220,7 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
 
   // Driver.
   const driverBase = driverPenalty(
-    { confirmedGrossKg: v.confirmedGrossKg, limitKg: v.limit.limitKg, registeredMaxGrossKg: input.vehicle?.registeredMaxGrossKg, driverId: input.driverId },
+    { confirmedGrossKg: v.confirmedGrossKg, limitKg: v.limitKg, registeredMaxGrossKg: input.vehicle?.registeredMaxGrossKg, driverId: input.driverId },
     config,
   );
   const driverRepeat = input.driverId === undefined ? null : repeatCount(window.filter((p) => p.driverId === input.driverId), config);
@@ -208,9 +289,9 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
             measuredAtMs: v.measuredAtMs,
             measuredGrossKg: v.measuredGrossKg,
             confirmedGrossKg: v.confirmedGrossKg,
-            limitKg: v.limit.limitKg,
-            limitBasis: v.limit.basis,
-            accuracyClassPct: v.accuracyClass.pct,
+            limitKg: v.limitKg,
+            limitBasis: v.limitBasis,
+            accuracyClassPct: v.accuracyClassPct,
             priorViolationIds: vehicleRepeat.priorViolationIds,
           },
         },

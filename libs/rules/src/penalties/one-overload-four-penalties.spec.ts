@@ -1,19 +1,19 @@
 import { chinaLocalToEpochMs, DAY_MS } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
-import { assessOverload, isOverloadViolation, type ViolationAssessment } from '../overload/overload-assessment.rule';
+import { assessOverload, isOverloadViolation } from '../overload/overload-assessment.rule';
 import { DEFAULT_OVERLOAD_CONFIG } from '../overload/overload.config';
 import { tractor, wim } from '../overload/wim.fixture';
-import { oneOverFourPenalties, type OverloadCaseInput } from './one-overload-four-penalties.rule';
+import { caseFactsOfAssessment, oneOverFourPenalties, type OverloadCaseFacts, type OverloadCaseInput } from './one-overload-four-penalties.rule';
 import { DEFAULT_PENALTY_CONFIG, resolvePenaltyConfig } from './penalties.config';
 import { windowStartExclusiveMs, type PriorViolation } from './repeat-consequences.rule';
 
 const config = DEFAULT_PENALTY_CONFIG;
 const AT = chinaLocalToEpochMs(2026, 5, 12, 10, 0);
 
-const violationOf = (grossKg: number, accuracyClassPct = 5, vehicle = tractor()): ViolationAssessment => {
+const violationOf = (grossKg: number, accuracyClassPct = 5, vehicle = tractor()): OverloadCaseFacts => {
   const a = assessOverload(wim({ grossKg, axleCount: 6, accuracyClassPct, measuredAtMs: AT }), vehicle, DEFAULT_OVERLOAD_CONFIG);
   if (!isOverloadViolation(a)) throw new Error('expected a violation');
-  return a;
+  return caseFactsOfAssessment(a);
 };
 
 const prior = (n: number, overrides: Partial<PriorViolation> = {}): PriorViolation => ({

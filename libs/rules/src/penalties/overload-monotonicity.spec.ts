@@ -5,7 +5,8 @@ import type { VehicleFacts } from '@roadwatch/domain';
 import { assessOverload, type OverloadAssessment } from '../overload/overload-assessment.rule';
 import { DEFAULT_OVERLOAD_CONFIG } from '../overload/overload.config';
 import { axlesFor, wim } from '../overload/wim.fixture';
-import { oneOverFourPenalties } from './one-overload-four-penalties.rule';
+import { toOverloadViolationV1 } from '../overload/overload-violation.mapper';
+import { caseFactsOfAssessment, caseFactsOfViolation, oneOverFourPenalties } from './one-overload-four-penalties.rule';
 import { DEFAULT_PENALTY_CONFIG } from './penalties.config';
 
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, serious: 3, critical: 4 };
@@ -44,7 +45,7 @@ const measurement = (grossKg: number, c: CaseValue) =>
 
 const outcomeOf = (a: OverloadAssessment, vehicle: VehicleFacts | undefined) => {
   if (a.outcome === 'rejected') return null;
-  const p = a.outcome === 'violation' ? oneOverFourPenalties({ violation: a, ...(vehicle ? { vehicle } : {}) }, DEFAULT_PENALTY_CONFIG) : null;
+  const p = a.outcome === 'violation' ? oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...(vehicle ? { vehicle } : {}) }, DEFAULT_PENALTY_CONFIG) : null;
   return {
     violation: a.outcome === 'violation',
     severity: RANK[a.severity],
@@ -56,6 +57,22 @@ const outcomeOf = (a: OverloadAssessment, vehicle: VehicleFacts | undefined) => 
 };
 
 describe('overload assessment properties (fast-check)', () => {
+  it('the violations.overload message carries every fact the penalties read: its facts are the assessment\'s, and so are the four penalties', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const m = measurement(c.grossA, c);
+        const a = assessOverload(m, c.vehicle, DEFAULT_OVERLOAD_CONFIG);
+        if (a.outcome !== 'violation') return;
+        const message = toOverloadViolationV1(a, m, m.measuredAtMs + 1_000);
+        const facts = caseFactsOfViolation(message, DEFAULT_OVERLOAD_CONFIG);
+        expect(facts).toEqual(caseFactsOfAssessment(a));
+        const vehicle = c.vehicle ? { vehicle: c.vehicle } : {};
+        expect(oneOverFourPenalties({ violation: facts, ...vehicle }, DEFAULT_PENALTY_CONFIG)).toEqual(oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...vehicle }, DEFAULT_PENALTY_CONFIG));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is deterministic: the same record and facts give the same assessment and penalties', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
@@ -63,7 +80,7 @@ describe('overload assessment properties (fast-check)', () => {
         const a2 = assessOverload(measurement(c.grossA, c), c.vehicle && { ...c.vehicle }, DEFAULT_OVERLOAD_CONFIG);
         expect(a2).toEqual(a1);
         if (a1.outcome === 'violation' && a2.outcome === 'violation') {
-          expect(oneOverFourPenalties({ violation: a2 }, DEFAULT_PENALTY_CONFIG)).toEqual(oneOverFourPenalties({ violation: a1 }, DEFAULT_PENALTY_CONFIG));
+          expect(oneOverFourPenalties({ violation: caseFactsOfAssessment(a2) }, DEFAULT_PENALTY_CONFIG)).toEqual(oneOverFourPenalties({ violation: caseFactsOfAssessment(a1) }, DEFAULT_PENALTY_CONFIG));
         }
       }),
       { numRuns: 500 },

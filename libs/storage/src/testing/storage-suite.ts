@@ -3,6 +3,7 @@ import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRepository } from '../alert.repository';
 import { CaseRepository, OverloadViolationRepository } from '../case.repository';
+import { CaseReadModel } from '../case-list.read-model';
 import { VehicleDailyRepository } from '../daily.repository';
 import { VehicleQualityRepository } from '../quality.repository';
 import { runMaintenance } from '../maintenance';
@@ -393,6 +394,12 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(record?.events).toHaveLength(7);
       await expect(cases.apply(caseEvent('e-x', 'case-2', 'no-such-violation', 'opened'))).rejects.toThrow(/unknown violation/);
       expect(await cases.get('case-2')).toBeUndefined();
+      // The API's read model of the case: its weighing, its owner (the case's copy: the vehicle is not registered), scoped.
+      const read = new CaseReadModel(h.pool);
+      expect(await read.get({}, 'case-1')).toMatchObject({ caseId: 'case-1', violationId: 'v-1', status: 'decided', ownerCompanyId: 'C1', stationId: 'S9', vehicleOwnerFineYuan: 26_000, flaggedForReview: false });
+      expect(await read.get({ companyId: 'OTHER' }, 'case-1')).toBeUndefined();
+      expect((await read.list({ companyId: 'C1' }, { status: ['decided'], party: 'D7', limit: 10, offset: 0 })).map((c) => c.caseId)).toEqual(['case-1']);
+      expect(await read.list({ companyId: 'C1' }, { status: ['opened'], limit: 10, offset: 0 })).toEqual([]);
     });
 
     it('maps terminals to vehicles through the registry', async () => {

@@ -10,12 +10,12 @@ import type { RegistryAdminRepository } from '../repositories/registry-admin.rep
 import type { ReportsRepository } from '../repositories/reports.repository';
 import type { SitesRepository } from '../repositories/sites.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
-import type { Owner } from '../live/vehicle-owner-cache';
 import type { DeleteRegistryRecordUseCase } from '../registry/usecases/delete-registry-record/delete-registry-record.usecase';
 import type { DeleteRelayUseCase } from '../registry/usecases/delete-relay/delete-relay.usecase';
 import type { RegisterRelayUseCase } from '../registry/usecases/register-relay/register-relay.usecase';
 import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-registry-record/save-registry-record.usecase';
-import type { AlertAckEvent, CaseEventV1 } from '@roadwatch/contracts';
+import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
+import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 
 /** Everything the controllers use, built once by startApi. */
@@ -41,11 +41,10 @@ export interface ApiContext {
   registryAdmin: RegistryAdminRepository;
   /** 接驳运输 relay registrations (libs/storage's, called with the caller's `scope.filter`). */
   relays: RelayRepository;
-  /** Publish a case event (a decision) on `cases.events`. */
-  publishCaseEvent(event: CaseEventV1): Promise<void>;
+  /** The 一超四罚 state changes after opening: each commits with its `cases.events` outbox row. */
+  caseCommands: CaseCommands;
+  acknowledgeAlert: AcknowledgeAlertUseCase;
   now: () => number;
-  /** Push an acknowledgement to every instance's sockets that may see it. */
-  onAcknowledged(event: AlertAckEvent, owner: Owner): void;
   /**
    * Every registry write (admin resources, relay registrations): each a use case that commits
    * the write with its `registry.changes` event (transactional outbox).
@@ -53,6 +52,12 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+}
+
+export interface CaseCommands {
+  decide: DecideCaseUseCase;
+  report: ReportCaseUseCase;
+  close: CloseCaseUseCase;
 }
 
 export interface RegistryCommands {

@@ -4,16 +4,15 @@ import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain'
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { PasswordWorkBusyError } from '../auth/password-work';
 import { Scope } from '../auth/scope';
-import type { DecisionOutcome } from '../repositories/cases.repository';
 import type { ApiContext } from './api-context';
 import { scopeOf, sessionOf } from './auth';
 import { clientAddressOf, loginResponseOf, type ClientAddress } from './sign-in';
-import { fail, notFound, parseOr400 } from './http-errors';
+import { answerRefusal, fail, notFound, parseOr400 } from './http-errors';
 import { API_CONTEXT } from './tokens';
 
 /**
  * Thin HTTP face: parse (400 naming fields), derive the Scope from the token, call a
- * repository with it. Something outside the scope is 404, never 403: a company user must
+ * repository (reads) or a use case (every state change) with it. Something outside the scope is 404, never 403: a company user must
  * not learn that another company's vehicle or alert exists.
  */
 
@@ -133,9 +132,7 @@ export class ApiController {
   async acknowledge(@Param('alertId') alertId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'alerts.ack');
     const { comment } = parseOr400(ackAlertRequest, body, 'body');
-    const alert = (await this.ctx.alerts.acknowledge(scope, alertId, comment, this.ctx.now())) ?? notFound('alert', alertId);
-    if (alert.ack) this.ctx.onAcknowledged({ alertId, vehicleId: alert.vehicleId, ack: alert.ack }, { companyId: alert.companyId, regionCode: alert.regionCode });
-    return alert;
+    return this.ctx.acknowledgeAlert.execute({ scope, alertId, comment, nowMs: this.ctx.now() }).catch(answerRefusal);
   }
 
   @Get('v1/wim')
@@ -189,7 +186,7 @@ export class ApiController {
   async decide(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     const scope = await this.enforcementScope(caseId, auth, 'decide');
     const request = parseOr400(caseDecisionRequest, body, 'body');
-    return this.published(await this.ctx.cases.decide(scope, caseId, request, this.ctx.now()));
+    return this.changed(scope, caseId, (actor) => this.ctx.caseCommands.decide.execute({ caseId, actor, request, nowMs: this.ctx.now() }));
   }
 
   /** Enforcement users only: the decided case reported (抄告) to the home authority, 超限规定 第44条. */
@@ -198,7 +195,7 @@ export class ApiController {
   async reportCase(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     const scope = await this.enforcementScope(caseId, auth, 'report');
     const request = parseOr400(caseReportRequest, body, 'body');
-    return this.published(await this.ctx.cases.report(scope, caseId, request, this.ctx.now()));
+    return this.changed(scope, caseId, (actor) => this.ctx.caseCommands.report.execute({ caseId, actor, request, nowMs: this.ctx.now() }));
   }
 
   /** Enforcement users only: close a decided or reported case with its outcome. */
@@ -207,7 +204,7 @@ export class ApiController {
   async closeCase(@Param('caseId') caseId: string, @Body() body: unknown, @Headers('authorization') auth?: string): Promise<unknown> {
     const scope = await this.enforcementScope(caseId, auth, 'close');
     const request = parseOr400(caseCloseRequest, body, 'body');
-    return this.published(await this.ctx.cases.close(scope, caseId, request, this.ctx.now()));
+    return this.changed(scope, caseId, (actor) => this.ctx.caseCommands.close.execute({ caseId, actor, request, nowMs: this.ctx.now() }));
   }
 
   /** The caller's scope when it is an enforcement user's; others who may read the case get 403, the rest the usual 404. */
@@ -218,9 +215,14 @@ export class ApiController {
     return fail(403, `role ${scope.principal.role} may not ${action} cases`);
   }
 
-  private async published(outcome: DecisionOutcome): Promise<unknown> {
-    if (!outcome.ok) return fail(outcome.status, outcome.message);
-    await this.ctx.publishCaseEvent(outcome.event);
-    return outcome.detail;
+  /**
+   * Runs a case use case for a case the caller's scope admits (outside it: 404, nothing
+   * written); answers with the case as it now reads. The use case commits the change with its
+   * `cases.events` outbox row; refusals become HTTP in `answerRefusal`.
+   */
+  private async changed(scope: Scope, caseId: string, change: (actor: string) => Promise<unknown>): Promise<unknown> {
+    if (!(await this.ctx.cases.get(scope, caseId))) return notFound('case', caseId);
+    await change(scope.principal.username).catch(answerRefusal);
+    return (await this.ctx.cases.get(scope, caseId)) ?? notFound('case', caseId);
   }
 }

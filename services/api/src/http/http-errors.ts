@@ -1,5 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { z } from 'zod';
+import { CaseCommandError } from '@roadwatch/case-lifecycle';
+import { AlertCommandError } from '../alerts/alert-command.error';
 import { RegistryCommandError } from '../registry/registry-command.error';
 import { apiErrorOf, describeIssues, fieldIssuesOf, type FieldIssue } from '@roadwatch/contracts';
 
@@ -17,10 +19,18 @@ export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, where
 
 export const notFound = (what: string, id: string): never => fail(404, `${what} ${id} not found`);
 
-/** A registry use case's refusal as HTTP: conflict 409, not found 404, a bad field 400 naming it; anything else rethrown. */
+/**
+ * A use case's refusal as HTTP — the one place domain errors become status codes: not found
+ * 404, conflict or wrong state 409, a bad field or command 400 (naming the field when known);
+ * anything else rethrown.
+ */
 export const answerRefusal = (error: unknown): never => {
-  if (!(error instanceof RegistryCommandError)) throw error;
-  if (error.kind === 'conflict') return fail(409, error.message);
-  if (error.kind === 'not_found') return fail(404, error.message);
-  return fail(400, error.message, error.issue ? [error.issue] : undefined);
+  if (error instanceof RegistryCommandError) {
+    if (error.kind === 'conflict') return fail(409, error.message);
+    if (error.kind === 'not_found') return fail(404, error.message);
+    return fail(400, error.message, error.issue ? [error.issue] : undefined);
+  }
+  if (error instanceof CaseCommandError) return fail(error.kind === 'not_found' ? 404 : error.kind === 'wrong_state' ? 409 : 400, error.message);
+  if (error instanceof AlertCommandError) return fail(404, error.message);
+  throw error;
 };

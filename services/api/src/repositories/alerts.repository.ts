@@ -100,11 +100,4 @@ export class AlertsRepository {
     // Stored before revisions were kept: the one revision there is.
     return { alertId, items: (stored.length > 0 ? stored : [alert]).map(revisionItemOf) };
   }
-
-  /** Records who acknowledged, when, and why; the alert must be visible in the scope. */
-  async acknowledge(scope: Scope, alertId: string, comment: string, nowMs: number): Promise<AlertItem | undefined> {
-    if (!(await this.alerts.get(alertId, scope.filter))) return undefined;
-    await this.alerts.acknowledge(alertId, { byUsername: scope.principal.username, atMs: nowMs, comment });
-    return this.get(scope, alertId);
-  }
 }

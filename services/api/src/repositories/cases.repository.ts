@@ -1,65 +1,30 @@
-import type { CaseCloseRequest, CaseDecisionRequest, CaseDetail, CaseEventV1, CaseListItem, CaseReportRequest } from '@roadwatch/contracts';
-import { chinaDateOf } from '@roadwatch/domain';
+import type { CaseDetail, CaseListItem } from '@roadwatch/contracts';
 import { article44ReportDeadline, type PenaltyConfig } from '@roadwatch/rules';
-import { CaseRepository, OWNER_OF, type StoragePool } from '@roadwatch/storage';
+import { CaseReadModel, CaseRepository, type CaseListFilter, type CaseListRow, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
-import { compact, ms, num, str, TS } from './rows';
+import { compact, num, str } from './rows';
 
-export interface CaseListQuery {
-  status?: string[] | undefined;
-  /** A party reference: driver id, vehicle id, company id or source site id. */
-  party?: string | undefined;
-  companyId?: string | undefined;
-  plate?: string | undefined;
-  fromMs?: number | undefined;
-  toMs?: number | undefined;
-  limit: number;
-  offset: number;
-}
-
-// The registry is the authority on who owns a vehicle; the case's own copy covers the rest.
-// The case shows the vehicle's owner; it is scoped as the weighing it came from (the
-// station's region, else the vehicle's): the station's authority decides it.
-const VEHICLE_OWNER = OWNER_OF.vehicleRecord(OWNER_OF.vehicle('v', 'vc'), { companyId: 'k.company_id', regionCode: 'kc.region_code' });
-const OWNER = OWNER_OF.weighing('s', VEHICLE_OWNER);
-
-const SELECT = `
-  SELECT k.*, ${VEHICLE_OWNER.companyId} AS owner_company, ${VEHICLE_OWNER.regionCode} AS owner_region,
-         o.measured_at, o.station_id, o.confirmed_gross_kg, o.excess_kg, o.is_bai_dun_wang, o.gross_kg, o.limit_kg, o.limit_basis,
-         pen.fine_yuan AS owner_fine, COALESCE((ev.details->>'flaggedForReview')::boolean, false) AS flagged
-  FROM cases k
-  JOIN overload_violations o ON o.violation_id = k.violation_id
-  LEFT JOIN vehicles v ON v.vehicle_id = k.vehicle_id
-  LEFT JOIN companies vc ON vc.company_id = v.company_id
-  LEFT JOIN companies kc ON kc.company_id = k.company_id
-  LEFT JOIN wim_stations s ON s.station_id = o.station_id
-  LEFT JOIN case_penalties pen ON pen.case_id = k.case_id AND pen.party = 'vehicle_owner'
-  LEFT JOIN case_events ev ON ev.case_id = k.case_id AND ev.type = 'opened'`;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const itemOf = (r: any): CaseListItem =>
+const itemOf = (r: CaseListRow): CaseListItem =>
   compact({
-    caseId: r.case_id,
-    violationId: r.violation_id,
-    vehicleId: r.vehicle_id,
-    plate: str(r.plate),
-    companyId: str(r.owner_company),
-    regionCode: str(r.owner_region),
+    caseId: r.caseId,
+    violationId: r.violationId,
+    vehicleId: r.vehicleId,
+    plate: r.plate,
+    companyId: r.ownerCompanyId,
+    regionCode: r.ownerRegionCode,
     status: r.status,
-    openedAtMs: ms(r.opened_at) as number,
-    decidedAtMs: ms(r.decided_at),
-    reportedAtMs: ms(r.reported_at),
-    closedAtMs: ms(r.closed_at),
-    measuredAtMs: ms(r.measured_at),
-    stationId: str(r.station_id),
-    confirmedGrossKg: num(r.confirmed_gross_kg),
-    excessKg: num(r.excess_kg),
-    isBaiDunWang: r.is_bai_dun_wang === true,
-    flaggedForReview: r.flagged === true,
-    vehicleOwnerFineYuan: num(r.owner_fine),
+    openedAtMs: r.openedAtMs,
+    decidedAtMs: r.decidedAtMs,
+    reportedAtMs: r.reportedAtMs,
+    closedAtMs: r.closedAtMs,
+    measuredAtMs: r.measuredAtMs,
+    stationId: r.stationId,
+    confirmedGrossKg: r.confirmedGrossKg,
+    excessKg: r.excessKg,
+    isBaiDunWang: r.isBaiDunWang,
+    flaggedForReview: r.flaggedForReview,
+    vehicleOwnerFineYuan: r.vehicleOwnerFineYuan,
   }) as CaseListItem;
-
-export type DecisionOutcome = { ok: true; event: CaseEventV1; detail: CaseDetail } | { ok: false; status: 400 | 404 | 409; message: string };
 
 const detailsOf = (events: CaseDetail['events'], type: string, party?: string): Record<string, unknown> =>
   events.find((e) => e.type === type && (party === undefined || e.party === party))?.details ?? {};
@@ -68,39 +33,28 @@ const detailsOf = (events: CaseDetail['events'], type: string, party?: string): 
  * 一超四罚 cases for the API, scoped as every other resource (`Scope`, `OWNER_OF.weighing`): an
  * operator or enforcement user with a region sees the cases weighed at its region's stations
  * (a station without a region: the vehicle's region), a company user its own vehicles' cases.
- * Outside the scope is "not found", reads and writes alike.
+ * Outside the scope is "not found", reads and writes alike. Read-only: every state change
+ * is a use case of @roadwatch/case-lifecycle (`ApiContext.caseCommands`).
  */
 export class CasesRepository {
   private readonly store: CaseRepository;
+  private readonly read: CaseReadModel;
 
   constructor(
-    private readonly pool: StoragePool,
+    pool: StoragePool,
     private readonly penaltyConfig: PenaltyConfig,
   ) {
     this.store = new CaseRepository(pool);
+    this.read = new CaseReadModel(pool);
   }
 
-  async list(scope: Scope, q: CaseListQuery): Promise<CaseListItem[]> {
-    const params: unknown[] = [];
-    const where = [scope.sql(OWNER, params)];
-    if (q.status?.length) where.push(`k.status = ANY($${params.push(q.status)})`);
-    if (q.party) where.push(`EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = k.case_id AND p.party_ref = $${params.push(q.party)})`);
-    if (q.companyId) where.push(`${OWNER.companyId} = $${params.push(q.companyId)}`);
-    if (q.plate) where.push(`k.plate = $${params.push(q.plate)}`);
-    if (q.fromMs !== undefined) where.push(`o.measured_at >= ${TS(`$${params.push(q.fromMs)}`)}`);
-    if (q.toMs !== undefined) where.push(`o.measured_at < ${TS(`$${params.push(q.toMs)}`)}`);
-    const { rows } = await this.pool.query(
-      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY k.opened_at DESC, k.case_id LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)}`,
-      params,
-    );
-    return rows.map(itemOf);
+  async list(scope: Scope, q: CaseListFilter): Promise<CaseListItem[]> {
+    return (await this.read.list(scope.filter, q)).map(itemOf);
   }
 
   /** Undefined when the case does not exist or the scope does not admit it (404 either way). */
   async get(scope: Scope, caseId: string): Promise<CaseDetail | undefined> {
-    const params: unknown[] = [caseId];
-    const { rows } = await this.pool.query(`${SELECT} WHERE k.case_id = $1 AND ${scope.sql(OWNER, params)}`, params);
-    const row = rows[0];
+    const row = await this.read.get(scope.filter, caseId);
     if (!row) return undefined;
     const record = await this.store.get(caseId);
     if (!record) return undefined;
@@ -127,7 +81,7 @@ export class CasesRepository {
     const deadline = record.decidedAtMs !== undefined ? article44ReportDeadline(record.decidedAtMs, this.penaltyConfig) : null;
     return {
       ...itemOf(row),
-      ...compact({ limitKg: num(row.limit_kg), limitBasis: str(row.limit_basis), measuredGrossKg: num(row.gross_kg) }),
+      ...compact({ limitKg: row.limitKg, limitBasis: row.limitBasis, measuredGrossKg: row.measuredGrossKg }),
       parties: record.parties.map((p) =>
         compact({ party: p.party, identified: p.details['identified'] !== false, partyRef: p.partyRef, name: p.name, licenceNo: p.licenceNo, details: p.details }) as CaseDetail['parties'][number],
       ),
@@ -140,84 +94,5 @@ export class CasesRepository {
       reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis, basisEn: deadline.basisEn },
       events,
     };
-  }
-
-  /**
-   * Decides an opened case: each adjusted fine must lie within its proposal's legal range
-   * (the source unit's within the range of the conduct named). Records one `decided` event
-   * (once: the case's natural event id), then the adjusted figures on the penalties.
-   */
-  async decide(scope: Scope, caseId: string, request: CaseDecisionRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'opened') return { ok: false, status: 409, message: `case ${caseId} is already ${detail.status}` };
-    const decided = new Map(detail.penalties.map((p) => [p.party, { party: p.party, fineYuan: p.fineYuan ?? null, points: p.points ?? null, warning: p.warning, measures: p.measures } as Record<string, unknown>]));
-    for (const [i, adjust] of request.penalties.entries()) {
-      const proposal = detail.penalties.find((p) => p.party === adjust.party);
-      const at = `body.penalties.${i}.fineYuan`;
-      if (!proposal) return { ok: false, status: 400, message: `body.penalties.${i}.party: no proposed penalty for ${adjust.party}` };
-      let range = { minYuan: proposal.minYuan ?? 0, maxYuan: proposal.maxYuan ?? 0 };
-      if (adjust.party === 'source_unit') {
-        const byConduct = proposal.ranges?.find((r) => r.conduct === adjust.conduct);
-        if (!byConduct) return { ok: false, status: 400, message: `body.penalties.${i}.conduct: name the conduct established (${(proposal.ranges ?? []).map((r) => r.conduct).join(' or ')})` };
-        range = byConduct;
-      }
-      if (adjust.fineYuan < range.minYuan || adjust.fineYuan > range.maxYuan) {
-        return { ok: false, status: 400, message: `${at}: ¥${adjust.fineYuan} is outside the legal range ¥${range.minYuan}–¥${range.maxYuan} for ${adjust.party}` };
-      }
-      decided.set(adjust.party, { ...decided.get(adjust.party), fineYuan: adjust.fineYuan, ...(adjust.conduct ? { conduct: adjust.conduct } : {}), adjusted: true });
-    }
-    const deadline = article44ReportDeadline(nowMs, this.penaltyConfig);
-    const event: CaseEventV1 = {
-      v: 1,
-      eventId: `${caseId}/decided`,
-      caseId,
-      type: 'decided',
-      violationId: detail.violationId,
-      occurredAtMs: nowMs,
-      details: {
-        decidedBy: scope.principal.username,
-        ...(request.comment ? { comment: request.comment } : {}),
-        penalties: [...decided.values()],
-        reportDueDate: deadline.dueDate,
-      },
-    };
-    // The event id is the case's: of two officers deciding at once, one records the event.
-    // The decided fines are in the event's details; storage applies them with the status.
-    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${caseId} is already decided` };
-    return { ok: true, event, detail: (await this.get(scope, caseId)) as CaseDetail };
-  }
-
-  /**
-   * 抄告 (超限规定 第44条): a decided case reported to the home authority. Once per case; the
-   * event says whether it was within the deadline counted from the decision.
-   */
-  async report(scope: Scope, caseId: string, request: CaseReportRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'decided') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; only a decided case is reported` };
-    const dueDate = detail.reportDeadline?.dueDate;
-    return this.advance(scope, detail, 'reported', nowMs, {
-      reportedBy: scope.principal.username,
-      reportedTo: request.reportedTo,
-      ...(request.reference ? { reference: request.reference } : {}),
-      ...(request.comment ? { comment: request.comment } : {}),
-      ...(dueDate ? { dueDate, withinDeadline: chinaDateOf(nowMs) <= dueDate } : {}),
-    });
-  }
-
-  /** Closes a decided or reported case, with the outcome and why. */
-  async close(scope: Scope, caseId: string, request: CaseCloseRequest, nowMs: number): Promise<DecisionOutcome> {
-    const detail = await this.get(scope, caseId);
-    if (!detail) return { ok: false, status: 404, message: `case ${caseId} not found` };
-    if (detail.status !== 'decided' && detail.status !== 'reported') return { ok: false, status: 409, message: `case ${caseId} is ${detail.status}; decide it before closing` };
-    return this.advance(scope, detail, 'closed', nowMs, { closedBy: scope.principal.username, outcome: request.outcome, comment: request.comment });
-  }
-
-  private async advance(scope: Scope, detail: CaseDetail, type: 'reported' | 'closed', nowMs: number, details: Record<string, unknown>): Promise<DecisionOutcome> {
-    const event: CaseEventV1 = { v: 1, eventId: `${detail.caseId}/${type}`, caseId: detail.caseId, type, violationId: detail.violationId, occurredAtMs: nowMs, details };
-    // Natural event id: of two officers acting at once, one records the event.
-    if (!(await this.store.apply(event))) return { ok: false, status: 409, message: `case ${detail.caseId} is already ${type}` };
-    return { ok: true, event, detail: (await this.get(scope, detail.caseId)) as CaseDetail };
   }
 }

@@ -1,5 +1,6 @@
 import type { CaseEventV1, OverloadViolationV1 } from '@roadwatch/contracts';
 import {
+  caseFactsOfViolation,
   companyBasisText,
   driverFineDecidedText,
   eitherBasisText,
@@ -10,7 +11,6 @@ import {
   type PenaltyConfig,
 } from '@roadwatch/rules';
 import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryRepository, VehicleRecord } from '@roadwatch/storage';
-import { assessmentOfViolation } from './violation-assessment';
 
 type Party = NonNullable<CaseEventV1['party']>;
 
@@ -21,9 +21,13 @@ export const caseEventIdOf = (caseId: string, type: CaseEventV1['type'], party?:
 
 export const UNIDENTIFIED = 'unidentified — to be established by the officer';
 
-export interface OpenCaseDeps {
+/** What a proposal reads: over the opening's transaction, so the violation just stored counts as it always did. */
+export interface CaseProposalReads {
   history: CaseHistoryRepository;
   registry: RegistryRepository;
+}
+
+export interface CaseProposalConfig {
   penaltyConfig: PenaltyConfig;
   overloadConfig: Pick<OverloadConfig, 'dimensionLimitsM'>;
   /** WIM station → 货运源头单位 site (a station at or linked to a loading site). */
@@ -32,7 +36,7 @@ export interface OpenCaseDeps {
   driverOf?: (violation: OverloadViolationV1) => Promise<{ driverId: string; name?: string; licenceNo?: string } | undefined>;
 }
 
-export interface OpenedCase {
+export interface CaseProposal {
   caseId: string;
   penalties: OneOverFourPenalties;
   events: CaseEventV1[];
@@ -43,11 +47,11 @@ export interface OpenedCase {
  * penalties on the trailing 12 months of history, and returns the case's opening events
  * in order (opened, four party_named, four penalty_proposed). Pure but for the reads.
  */
-export class OpenCase {
-  constructor(private readonly deps: OpenCaseDeps) {}
+export class CaseProposer {
+  constructor(private readonly config: CaseProposalConfig) {}
 
-  async execute(violation: OverloadViolationV1, nowMs: number): Promise<OpenedCase> {
-    const d = this.deps;
+  async propose(violation: OverloadViolationV1, nowMs: number, reads: CaseProposalReads): Promise<CaseProposal> {
+    const d = { ...this.config, ...reads };
     const caseId = caseIdOf(violation.violationId);
     const atMs = violation.measurement.measuredAtMs;
     const vehicle = await d.registry.vehicle(violation.vehicleId);
@@ -65,10 +69,11 @@ export class OpenCase {
       fromMs,
       toMs: atMs,
     });
-    const assessment = assessmentOfViolation({ ...violation, ...(companyId ? { companyId } : {}) }, d.overloadConfig);
+    // The facts the message carries, read as the detector decided them (never re-judged).
+    const facts = caseFactsOfViolation({ ...violation, ...(companyId ? { companyId } : {}) }, d.overloadConfig);
     const penalties = oneOverFourPenalties(
       {
-        violation: assessment,
+        violation: facts,
         ...(vehicle ? { vehicle } : {}),
         ...(driver ? { driverId: driver.driverId } : {}),
         ...(site ? { sourceUnit: { sourceUnitId: site.sourceSiteId } } : {}),

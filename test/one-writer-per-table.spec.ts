@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * One writer per table (issue #12): every statement that writes a table (INSERT, UPDATE,
+ * DELETE, TRUNCATE) is found in the sources; a write inside libs/storage belongs to the
+ * modules that use the exported repository or function holding it, a write elsewhere to the
+ * module it is in. Each table must be written by the one module OWNERS names.
+ */
+const ROOT = join(import.meta.dirname, '..');
+
+const OWNERS: Record<string, string> = {
+  // The 一超四罚 lifecycle: the violation is stored with its case, in one transaction.
+  overload_violations: 'libs/case-lifecycle',
+  cases: 'libs/case-lifecycle',
+  case_events: 'libs/case-lifecycle',
+  case_parties: 'libs/case-lifecycle',
+  case_penalties: 'libs/case-lifecycle',
+};
+
+const sourcesUnder = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !e.name.endsWith('.bench.ts'))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+    .filter((path) => !path.includes('/testing/') && !path.includes('/node_modules/'));
+
+const moduleOf = (path: string): string => path.split('/').slice(0, 2).join('/');
+
+const modules = (kind: 'libs' | 'services'): string[] => readdirSync(join(ROOT, kind), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${kind}/${e.name}`);
+
+/** Every table the migrations (and the API's own schema) create. */
+const tables = (): Set<string> => {
+  const found = new Set<string>();
+  const sql = readdirSync(join(ROOT, 'libs/storage/migrations')).map((f) => readFileSync(join(ROOT, 'libs/storage/migrations', f), 'utf8'));
+  const ts = [...modules('libs'), ...modules('services')].flatMap((m) => sourcesUnder(`${m}/src`)).map((f) => readFileSync(join(ROOT, f), 'utf8'));
+  for (const text of [...sql, ...ts]) for (const m of text.matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([a-z_][a-z0-9_]*)"?/gi)) found.add(m[1]!.toLowerCase());
+  return found;
+};
+
+const WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
+
+/** The tables a text writes. */
+export const writtenTables = (text: string, known: ReadonlySet<string>): string[] =>
+  [...text.matchAll(WRITE)].map((m) => m[1]!.toLowerCase()).filter((t) => known.has(t));
+
+interface Declaration {
+  name: string;
+  at: number;
+  end: number;
+  exported: boolean;
+  /** Within a class: its methods (a private one stands for the methods that call it). */
+  methods: { name: string; at: number; end: number; private: boolean }[];
+}
+
+/** The top-level declarations of a file, with their extent (up to the next one). */
+const declarationsOf = (text: string): Declaration[] => {
+  const found = [...text.matchAll(/^(export\s+)?(?:default\s+)?(?:abstract\s+)?(class|const|let|(?:async\s+)?function)\s+(\w+)/gm)];
+  return found.map((m, i) => {
+    const at = m.index;
+    const end = found[i + 1]?.index ?? text.length;
+    const body = text.slice(at, end);
+    const heads = m[2] === 'class' ? [...body.matchAll(/^ {2}((?:(?:private|protected|public|static|async|readonly)\s+)*)(\w+)\s*(?:<[^>]*>)?\(/gm)] : [];
+    const methods = heads.map((h, j) => ({ name: h[2]!, at: at + h.index, end: at + (heads[j + 1]?.index ?? body.length), private: /private|protected/.test(h[1] ?? '') }));
+    return { name: m[3]!, at, end, exported: m[1] !== undefined, methods };
+  });
+};
+
+/**
+ * What a consumer must use for a write at `index` of a storage file: `Class.method`, an
+ * exported function or constant; a non-exported helper or a private method stands for what
+ * calls it (one level).
+ */
+const entryPointsOf = (text: string, declarations: Declaration[], index: number): { symbol: string; method?: string }[] => {
+  const owner = declarations.find((d) => d.at <= index && index < d.end);
+  if (!owner) return [];
+  const inMethod = (name: string): { symbol: string; method: string }[] => {
+    const method = owner.methods.find((m) => m.name === name);
+    const callers = owner.methods.filter((m) => !m.private && m.name !== name && text.slice(m.at, m.end).includes(`this.${name}(`));
+    return [...(method && !method.private ? [method] : []), ...callers].map((m) => ({ symbol: owner.name, method: m.name }));
+  };
+  const method = owner.methods.find((m) => m.at <= index && index < m.end);
+  if (method) return inMethod(method.name);
+  if (owner.exported) return [{ symbol: owner.name }];
+  return declarations.filter((d) => d.exported && new RegExp(`\\b${owner.name}\\b`).test(text.slice(d.at, d.end))).flatMap((d) => {
+    const users = d.methods.filter((m) => new RegExp(`\\b${owner.name}\\b`).test(text.slice(m.at, m.end)));
+    if (users.length === 0) return [{ symbol: d.name }];
+    return users.flatMap((m) => [...(m.private ? [] : [{ symbol: d.name, method: m.name }]), ...d.methods.filter((c) => !c.private && c.name !== m.name && text.slice(c.at, c.end).includes(`this.${m.name}(`)).map((c) => ({ symbol: d.name, method: c.name }))]);
+  });
+};
+
+/** table → the modules that write it. */
+const writers = (): Map<string, Set<string>> => {
+  const known = tables();
+  const out = new Map<string, Set<string>>();
+  const add = (table: string, module: string) => out.set(table, (out.get(table) ?? new Set()).add(module));
+  const consumers = [...modules('libs'), ...modules('services')].filter((m) => m !== 'libs/storage' && m !== 'libs/testing').flatMap((m) => sourcesUnder(`${m}/src`));
+  const texts = new Map(consumers.map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
+  for (const [file, text] of texts) for (const table of writtenTables(text, known)) add(table, moduleOf(file));
+  // A module builds a repository in one file and calls it in another: matched per module.
+  const byModule = new Map<string, string>();
+  for (const [file, text] of texts) if (text.includes('@roadwatch/storage') || byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file)) ?? ''}\n${text}`);
+  for (const [file, text] of texts) if (!text.includes('@roadwatch/storage') && byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file))}\n${text}`);
+  for (const file of sourcesUnder('libs/storage/src')) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const declarations = declarationsOf(text);
+    for (const m of text.matchAll(WRITE)) {
+      const table = m[1]!.toLowerCase();
+      if (!known.has(table)) continue;
+      for (const entry of entryPointsOf(text, declarations, m.index)) {
+        for (const [module, source] of byModule) {
+          if (!new RegExp(`\\b${entry.symbol}\\b`).test(source)) continue;
+          if (entry.method && !new RegExp(`\\.${entry.method}\\(`).test(source)) continue;
+          add(table, module);
+        }
+      }
+    }
+  }
+  return out;
+};
+
+describe('one writer per table', () => {
+  it('finds the writes of a statement and nothing in an upsert clause', () => {
+    const known = new Set(['cases', 'case_events', 'outbox']);
+    expect(writtenTables(`INSERT INTO case_events (a) VALUES ($1) ON CONFLICT (a) DO UPDATE SET a = EXCLUDED.a`, known)).toEqual(['case_events']);
+    expect(writtenTables(`update "cases" set status = 'closed'`, known)).toEqual(['cases']);
+    expect(writtenTables(`DELETE FROM outbox WHERE sent_at < now()`, known)).toEqual(['outbox']);
+    expect(writtenTables(`SELECT * FROM cases`, known)).toEqual([]);
+  });
+
+  it('each owned table is written by its owner alone', () => {
+    const found = writers();
+    for (const [table, owner] of Object.entries(OWNERS)) expect({ table, writers: [...(found.get(table) ?? [])].sort() }).toEqual({ table, writers: [owner] });
+  });
+});
