@@ -5,7 +5,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
-const ioAndFrameworks = ['@nestjs/*', 'kafkajs', 'pg', 'pg-*', 'ioredis', 'socket.io*', '@socket.io/*', 'node:net', 'net', '@electric-sql/*', '@unni-craftsman/*', 'express'];
+const ioAndFrameworks = [
+  '@nestjs/*',
+  'kafkajs',
+  'pg',
+  'pg-*',
+  'ioredis',
+  'socket.io*',
+  '@socket.io/*',
+  'node:net',
+  'net',
+  '@electric-sql/*',
+  '@unni-craftsman/*',
+  'express',
+];
 
 const nodeIoModules = ['net', 'tls', 'dgram', 'http', 'https', 'http2', 'fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster'];
 
@@ -33,7 +46,10 @@ const boundaryOptions = (extraAllowed, adapterTestTags = []) => ({
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing'] },
     // The standalone host is the composition root of the embedded mode: it alone may
     // start several services in one process. Services still never import each other.
-    { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing', 'type:app'] },
+    {
+      sourceTag: 'type:host',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:util', 'type:simulator', 'type:testing', 'type:app'],
+    },
     // The web app imports contracts and pure domain code, never adapters.
     { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'] },
   ],
@@ -64,9 +80,18 @@ export default tseslint.config(
     // start the real API, storage and bus behind the page. The app's own code stays type:web.
     files: ['web/test/**/*.e2e.spec.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { ...boundaryOptions(testTools, ['type:testing']), depConstraints: [
-        { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util', 'type:adapter', 'type:testing', 'type:app', 'type:host'] },
-      ] }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...boundaryOptions(testTools, ['type:testing']),
+          depConstraints: [
+            {
+              sourceTag: 'type:web',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util', 'type:adapter', 'type:testing', 'type:app', 'type:host'],
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -78,10 +103,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeIoModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({
-            name,
-            message: 'Domain code is pure: no I/O. Do this in an adapter or a service.',
-          })),
+          paths: nodeIoModules
+            .flatMap((name) => [name, `node:${name}`])
+            .map((name) => ({
+              name,
+              message: 'Domain code is pure: no I/O. Do this in an adapter or a service.',
+            })),
         },
       ],
     },
@@ -92,7 +119,10 @@ export default tseslint.config(
     files: ['services/*/src/**/*.ts', 'libs/{messaging,storage,runtime,simulator}/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.contract.ts', '**/*.suite.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@roadwatch/testing', message: 'Test tools only; production code imports @roadwatch/simulator or its own lib.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@roadwatch/testing', message: 'Test tools only; production code imports @roadwatch/simulator or its own lib.' }] },
+      ],
     },
   },
   {

@@ -41,10 +41,26 @@ const position = (i: number): PositionV1 => {
   const vehicle = i % vehicles;
   const step = Math.floor(i / vehicles);
   return {
-    v: 1, vehicleId: `V${vehicle}`, terminalId: `013800${String(vehicle).padStart(6, '0')}`, plate: `京A${vehicle}`, plateColour: 2,
-    registered: true, deviceTimeMs: t0 + step * 30_000, receivedAtMs: t0 + step * 30_000 + 800,
-    latitudeDeg: 39.9 + (vehicle % 100) / 1_000, longitudeDeg: 116.4 + step / 10_000, altitudeM: 45, speedKmh: 40 + (i % 50),
-    headingDeg: 90, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true, mileageKm: 1_000 + step / 10, satellites: 12, source: 'realtime',
+    v: 1,
+    vehicleId: `V${vehicle}`,
+    terminalId: `013800${String(vehicle).padStart(6, '0')}`,
+    plate: `京A${vehicle}`,
+    plateColour: 2,
+    registered: true,
+    deviceTimeMs: t0 + step * 30_000,
+    receivedAtMs: t0 + step * 30_000 + 800,
+    latitudeDeg: 39.9 + (vehicle % 100) / 1_000,
+    longitudeDeg: 116.4 + step / 10_000,
+    altitudeM: 45,
+    speedKmh: 40 + (i % 50),
+    headingDeg: 90,
+    alarmFlags: 0,
+    statusFlags: 3,
+    accOn: true,
+    gnssFixed: true,
+    mileageKm: 1_000 + step / 10,
+    satellites: 12,
+    source: 'realtime',
   };
 };
 
@@ -87,14 +103,15 @@ try {
   const latestCount = (await latest.all()).length;
   const batches = metrics.registry.getSingleMetric('roadwatch_archiver_batch_seconds');
   const histogram = (await batches?.get())?.values ?? [];
-  const named = (suffix: string): number =>
-    histogram.find((v) => (v as { metricName?: string }).metricName?.endsWith(suffix))?.value ?? 0;
+  const named = (suffix: string): number => histogram.find((v) => (v as { metricName?: string }).metricName?.endsWith(suffix))?.value ?? 0;
   const batchCount = named('_count');
   const batchSum = named('_sum');
   await archiver.close();
 
   console.log(`archived ${counted} rows in ${seconds(archiveMs)} s (includes joining the group): ${Math.round(total / (archiveMs / 1_000))} positions/s`);
-  console.log(`batches: ${batchCount}, mean ${(total / Math.max(1, batchCount)).toFixed(0)} positions and ${((batchSum / Math.max(1, batchCount)) * 1_000).toFixed(1)} ms each (database + Redis)`);
+  console.log(
+    `batches: ${batchCount}, mean ${(total / Math.max(1, batchCount)).toFixed(0)} positions and ${((batchSum / Math.max(1, batchCount)) * 1_000).toFixed(1)} ms each (database + Redis)`,
+  );
   console.log(`latest-position entries on Redis: ${latestCount} (vehicles: ${vehicles})`);
   console.log(`settings: partitionsConsumedConcurrently=${concurrency}, pool=${poolSize}, maxBytesPerPartition=${maxBytes}`);
   if (counted !== total) throw new Error(`expected ${total} rows, found ${counted}`);

@@ -34,7 +34,16 @@ const registry = new RegistryRepository(pool);
 await registry.upsertCompany({ companyId: 'HB1', name: '基准运输公司', regionCode: '130102' });
 const trucks: VehicleRecord[] = [];
 for (let i = 0; i < fleet; i += 1) {
-  const truck: VehicleRecord = { vehicleId: `冀B${String(i).padStart(5, '0')}:2`, plate: `冀B${String(i).padStart(5, '0')}`, plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1', regionCode: '130102', axleCount: 6, isCombination: true };
+  const truck: VehicleRecord = {
+    vehicleId: `冀B${String(i).padStart(5, '0')}:2`,
+    plate: `冀B${String(i).padStart(5, '0')}`,
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'HB1',
+    regionCode: '130102',
+    axleCount: 6,
+    isCombination: true,
+  };
   await registry.upsertVehicle(truck);
   trucks.push(truck);
 }
@@ -43,7 +52,9 @@ await bus.ensureTopics([TOPICS.overloadViolations, TOPICS.caseEvents].map((topic
 const seen = new Map<string, number>();
 const doneAtMs = new Map<string, number>();
 await bus.subscribe({
-  groupId: `${name}-observer`, topics: [TOPICS.caseEvents], fromBeginning: true,
+  groupId: `${name}-observer`,
+  topics: [TOPICS.caseEvents],
+  fromBeginning: true,
   handleBatch: async (batch) => {
     for (const m of batch.messages) {
       const event: CaseEventV1 = m.value;
@@ -60,7 +71,14 @@ const sentAtMs = new Map<string, number>();
 const started = Date.now();
 for (let i = 0; i < violations; i += 1) {
   const truck = trucks[i % fleet] as VehicleRecord;
-  const v = overloadViolationOf({ stationId: 'ST-B', recordId: `b${i}`, plate: truck.plate, measuredAtMs: now - 300 * DAY_MS + i * 60_000, grossKg: 60_000 + (i % 40) * 1_000, vehicle: truck });
+  const v = overloadViolationOf({
+    stationId: 'ST-B',
+    recordId: `b${i}`,
+    plate: truck.plate,
+    measuredAtMs: now - 300 * DAY_MS + i * 60_000,
+    grossKg: 60_000 + (i % 40) * 1_000,
+    vehicle: truck,
+  });
   sentAtMs.set(caseIdOf(v.violationId), Date.now());
   await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
 }
@@ -68,11 +86,21 @@ const deadline = Date.now() + 300_000;
 while (doneAtMs.size < violations && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 const totalMs = Date.now() - started;
 const latencies = [...doneAtMs].map(([caseId, at]) => at - (sentAtMs.get(caseId) ?? at)).sort((a, b) => a - b);
-console.log(JSON.stringify({
-  violations, fleet, casesCompleted: doneAtMs.size, eventsObserved: [...seen.values()].reduce((a, b) => a + b, 0),
-  totalMs, casesPerSecond: Math.round((doneAtMs.size / totalMs) * 1_000 * 10) / 10,
-  publishToNinthEventMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies[latencies.length - 1] },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      violations,
+      fleet,
+      casesCompleted: doneAtMs.size,
+      eventsObserved: [...seen.values()].reduce((a, b) => a + b, 0),
+      totalMs,
+      casesPerSecond: Math.round((doneAtMs.size / totalMs) * 1_000 * 10) / 10,
+      publishToNinthEventMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies[latencies.length - 1] },
+    },
+    null,
+    2,
+  ),
+);
 
 await cases.close();
 await bus.close();

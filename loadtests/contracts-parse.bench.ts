@@ -6,13 +6,40 @@
 import { positionV1, unsafeCharacterIn, wimStationRecordV1 } from '../libs/contracts/src/index.js';
 
 const position = {
-  v: 1, vehicleId: '京A12345:2', terminalId: '13912345678', plate: '京A12345', plateColour: 2, registered: true, driverId: 'Q123456789',
-  deviceTimeMs: 1_764_000_000_000, receivedAtMs: 1_764_000_001_000, latitudeDeg: 39.9, longitudeDeg: 116.4, altitudeM: 50, speedKmh: 62.5,
-  headingDeg: 90, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true, source: 'realtime',
+  v: 1,
+  vehicleId: '京A12345:2',
+  terminalId: '13912345678',
+  plate: '京A12345',
+  plateColour: 2,
+  registered: true,
+  driverId: 'Q123456789',
+  deviceTimeMs: 1_764_000_000_000,
+  receivedAtMs: 1_764_000_001_000,
+  latitudeDeg: 39.9,
+  longitudeDeg: 116.4,
+  altitudeM: 50,
+  speedKmh: 62.5,
+  headingDeg: 90,
+  alarmFlags: 0,
+  statusFlags: 3,
+  accOn: true,
+  gnssFixed: true,
+  source: 'realtime',
 };
 const station = {
-  stationId: 'ST-HB-001', recordId: 'R-0001', lane: 2, direction: '北京方向', measuredAt: '2026-11-23T10:15:00+08:00', plate: '冀F12345', plateColour: 2,
-  axleCount: 6, axleWeightsKg: [7_000, 9_000, 9_000, 9_000, 9_000, 8_000], grossKg: 51_000, speedKmh: 42, imageRefs: ['img/1.jpg', 'img/2.jpg'], accuracyClassPct: 5,
+  stationId: 'ST-HB-001',
+  recordId: 'R-0001',
+  lane: 2,
+  direction: '北京方向',
+  measuredAt: '2026-11-23T10:15:00+08:00',
+  plate: '冀F12345',
+  plateColour: 2,
+  axleCount: 6,
+  axleWeightsKg: [7_000, 9_000, 9_000, 9_000, 9_000, 8_000],
+  grossKg: 51_000,
+  speedKmh: 42,
+  imageRefs: ['img/1.jpg', 'img/2.jpg'],
+  accuracyClassPct: 5,
 };
 
 const rate = (what: string, run: () => unknown, count = 200_000): void => {

@@ -19,7 +19,15 @@ import { KafkaBus, type ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
 import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName, type SimulatedVehicle } from '@roadwatch/testing';
-import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, libsPositionRules, MemoryStateStore, RedisStateStore, startDetector, type PositionRules } from '../services/detector/src/index';
+import {
+  DEFAULT_DETECTOR_TOPICS,
+  DetectorProcessor,
+  libsPositionRules,
+  MemoryStateStore,
+  RedisStateStore,
+  startDetector,
+  type PositionRules,
+} from '../services/detector/src/index';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
 
@@ -52,9 +60,23 @@ const positionAt = (vehicle: SimulatedVehicle, index: number): PositionV1 => {
   const { position, headingDeg } = pointAlongRoute(vehicle.routeIndex, index * 30 * (speedKmh / 3.6));
   const deviceTimeMs = START_MS + index * 30_000;
   return {
-    v: 1, vehicleId: vehicle.facts.vehicleId, terminalId: vehicle.terminalPhone, plate: vehicle.facts.plate, plateColour: vehicle.facts.plateColour, registered: true,
-    deviceTimeMs, receivedAtMs: deviceTimeMs + 800, ...position, altitudeM: 45, speedKmh, headingDeg,
-    alarmFlags: 0, statusFlags: 1, accOn: true, gnssFixed: true, source: 'realtime',
+    v: 1,
+    vehicleId: vehicle.facts.vehicleId,
+    terminalId: vehicle.terminalPhone,
+    plate: vehicle.facts.plate,
+    plateColour: vehicle.facts.plateColour,
+    registered: true,
+    deviceTimeMs,
+    receivedAtMs: deviceTimeMs + 800,
+    ...position,
+    altitudeM: 45,
+    speedKmh,
+    headingDeg,
+    alarmFlags: 0,
+    statusFlags: 1,
+    accOn: true,
+    gnssFixed: true,
+    source: 'realtime',
   };
 };
 
@@ -99,7 +121,18 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
     for (let partition = 0; partition < partitions; partition++) {
       const list = byPartition[partition]!;
       for (let start = 0; start < list.length; start += 500) {
-        const batch = list.slice(start, start + 500).map((value) => ({ topic: TOPICS.positions, partition, offset: String(offsets[partition]!++), key: value.vehicleId, value, timestampMs: 0, headers: {} }) as ReceivedMessage<typeof TOPICS.positions>);
+        const batch = list.slice(start, start + 500).map(
+          (value) =>
+            ({
+              topic: TOPICS.positions,
+              partition,
+              offset: String(offsets[partition]!++),
+              key: value.vehicleId,
+              value,
+              timestampMs: 0,
+              headers: {},
+            }) as ReceivedMessage<typeof TOPICS.positions>,
+        );
         await processor.handlePositions(partition, batch);
         handled += batch.length;
       }
@@ -109,8 +142,12 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   const heldMb = heapMb() - baseline;
   const sample = await store.load({ topic: TOPICS.positions, partition: 0 });
   const jsonBytes = [...sample.states.values()].reduce<number>((sum, state) => sum + JSON.stringify(state).length, 0) / Math.max(1, sample.states.size);
-  console.log(`in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s; ${fmt(alerts)} alerts`);
-  console.log(`memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed JSON ${fmt(jsonBytes)} B/vehicle`);
+  console.log(
+    `in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s; ${fmt(alerts)} alerts`,
+  );
+  console.log(
+    `memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed JSON ${fmt(jsonBytes)} B/vehicle`,
+  );
 
   // The timers: the first tick arms every vehicle's quality snapshot, the snapshots fall due
   // within 10 min; then a tick with nothing due, against a scan that asks the rules about every
@@ -130,12 +167,17 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   const idle = await timed(lastReceivedMs + 15 * 60_000);
   const scanCpu = process.cpuUsage();
   const scanStarted = performance.now();
-  for (const [vehicleId, slot] of [...(processor as unknown as { partitions: Map<string, { states: Map<string, { rules: unknown }> }> }).partitions.values()].flatMap((context) => [...context.states])) {
+  for (const [vehicleId, slot] of [
+    ...(processor as unknown as { partitions: Map<string, { states: Map<string, { rules: unknown }> }> }).partitions.values(),
+  ].flatMap((context) => [...context.states])) {
     positionRules.tick(directory.byVehicleId(vehicleId)!, slot.rules, lastReceivedMs + 15 * 60_000);
   }
   const scanUsed = process.cpuUsage(scanCpu);
-  const line = (name: string, r: { ms: number; cpuMs: number; visited: number }) => `${name} ${r.ms.toFixed(1)} ms (${r.cpuMs.toFixed(1)} ms CPU), ${fmt(r.visited)} vehicles visited`;
-  console.log(`timers over ${fmt(processor.vehiclesHeld)} vehicles: ${line('arming tick', arming)}; ${line('snapshot tick', snapshots)}; ${line('tick with none due', idle)}; a scan asking the rules about every vehicle ${(performance.now() - scanStarted).toFixed(1)} ms (${((scanUsed.user + scanUsed.system) / 1000).toFixed(1)} ms CPU)`);
+  const line = (name: string, r: { ms: number; cpuMs: number; visited: number }) =>
+    `${name} ${r.ms.toFixed(1)} ms (${r.cpuMs.toFixed(1)} ms CPU), ${fmt(r.visited)} vehicles visited`;
+  console.log(
+    `timers over ${fmt(processor.vehiclesHeld)} vehicles: ${line('arming tick', arming)}; ${line('snapshot tick', snapshots)}; ${line('tick with none due', idle)}; a scan asking the rules about every vehicle ${(performance.now() - scanStarted).toFixed(1)} ms (${((scanUsed.user + scanUsed.system) / 1000).toFixed(1)} ms CPU)`,
+  );
 };
 
 const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRules): Promise<void> => {
@@ -161,7 +203,9 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     }
   }
   const produceSeconds = (performance.now() - produceStarted) / 1000;
-  console.log(`kafka: produced ${fmt(KAFKA_POSITIONS)} positions in ${produceSeconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / produceSeconds)}/s (validated, acks=all)`);
+  console.log(
+    `kafka: produced ${fmt(KAFKA_POSITIONS)} positions in ${produceSeconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / produceSeconds)}/s (validated, acks=all)`,
+  );
 
   let processed = 0;
   const countingRules: PositionRules = {
@@ -171,7 +215,13 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
       return positionRules.process(...args);
     },
   };
-  const bus = new KafkaBus({ brokers: kafkaBrokers.split(','), clientId: 'bench-detector', topicPrefix: prefix, logger, consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 } });
+  const bus = new KafkaBus({
+    brokers: kafkaBrokers.split(','),
+    clientId: 'bench-detector',
+    topicPrefix: prefix,
+    logger,
+    consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 },
+  });
   const redisStore = RedisStateStore.connect(redisUrl, `bench:${prefix}`);
   let checkpoints = 0;
   let checkpointMs = 0;
@@ -185,10 +235,20 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     },
   });
   const started = performance.now();
-  const detector = await startDetector({ bus, stateStore, vehicles: VehicleRegistry.fromFleet(fleet), positionRules: countingRules, groupId: uniqueName('bench'), timersIntervalMs: 0, logger });
+  const detector = await startDetector({
+    bus,
+    stateStore,
+    vehicles: VehicleRegistry.fromFleet(fleet),
+    positionRules: countingRules,
+    groupId: uniqueName('bench'),
+    timersIntervalMs: 0,
+    logger,
+  });
   while (processed < KAFKA_POSITIONS) await new Promise((resolve) => setTimeout(resolve, 100));
   const seconds = (performance.now() - started) / 1000;
-  console.log(`kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`);
+  console.log(
+    `kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`,
+  );
   await detector.close();
   await bus.close();
   await producer.close();

@@ -23,7 +23,15 @@ const heapMiB = () => {
 const bus = new InProcessBus({
   defaultPartitions: 4,
   logger: pino({ level: 'warn' }),
-  ...(keepAll ? { retention: { committedBytesKeptPerPartition: Number.MAX_SAFE_INTEGER, maxBytesPerPartition: Number.MAX_SAFE_INTEGER, maxRecordsPerPartition: Number.MAX_SAFE_INTEGER } } : {}),
+  ...(keepAll
+    ? {
+        retention: {
+          committedBytesKeptPerPartition: Number.MAX_SAFE_INTEGER,
+          maxBytesPerPartition: Number.MAX_SAFE_INTEGER,
+          maxRecordsPerPartition: Number.MAX_SAFE_INTEGER,
+        },
+      }
+    : {}),
 });
 await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 4 }]);
 let consumed = 0;
@@ -34,18 +42,25 @@ const startHeap = heapMiB();
 const started = performance.now();
 console.log(`positions | heap+buffers MiB | records kept | bytes kept (MiB)`);
 for (let sent = 0; sent < total; sent += perCall) {
-  await bus.publish(TOPICS.positions, Array.from({ length: perCall }, (_, i) => {
-    const n = sent + i;
-    const vehicleId = `V${n % vehicles}`;
-    return { key: vehicleId, value: samplePosition(vehicleId, 1_764_000_000_000 + n * 1_000) };
-  }));
+  await bus.publish(
+    TOPICS.positions,
+    Array.from({ length: perCall }, (_, i) => {
+      const n = sent + i;
+      const vehicleId = `V${n % vehicles}`;
+      return { key: vehicleId, value: samplePosition(vehicleId, 1_764_000_000_000 + n * 1_000) };
+    }),
+  );
   // Let the consumers keep up, as they do at the embedded default's load.
   while (consumed < (sent + perCall) * 4) await new Promise((resolve) => setImmediate(resolve));
   if ((sent + perCall) % 50_000 === 0) {
     const kept = bus.retained(TOPICS.positions);
-    console.log(`${String(sent + perCall).padStart(9)} | ${String(heapMiB()).padStart(15)} | ${String(kept.records).padStart(12)} | ${(kept.bytes / 1024 / 1024).toFixed(1).padStart(16)}`);
+    console.log(
+      `${String(sent + perCall).padStart(9)} | ${String(heapMiB()).padStart(15)} | ${String(kept.records).padStart(12)} | ${(kept.bytes / 1024 / 1024).toFixed(1).padStart(16)}`,
+    );
   }
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`${total} positions through 4 groups in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} positions/s); heap+buffers ${startHeap} MiB at start, ${heapMiB()} MiB at the end; ${bus.retained(TOPICS.positions).records} records kept`);
+console.log(
+  `${total} positions through 4 groups in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} positions/s); heap+buffers ${startHeap} MiB at start, ${heapMiB()} MiB at the end; ${bus.retained(TOPICS.positions).records} records kept`,
+);
 await bus.close();

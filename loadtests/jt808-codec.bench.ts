@@ -1,14 +1,7 @@
 // JT/T 808 codec micro-benchmark: frames per second on one core (this process is single
 // threaded). Run: npx tsx loadtests/jt808-codec.bench.ts
 // Prints figures; it asserts nothing and is not part of the test suite.
-import {
-  Jt808StreamDecoder,
-  decodeFrame,
-  encodeFrame,
-  encodeMessage,
-  hexToBytes,
-  type LocationReport,
-} from '../libs/jt808/src/index.js';
+import { Jt808StreamDecoder, decodeFrame, encodeFrame, encodeMessage, hexToBytes, type LocationReport } from '../libs/jt808/src/index.js';
 
 // A real terminal's 0x0200 with items 0x01 0x03 0x25 0x30 0x31 and vendor items (Traccar fixture).
 const REAL_0200 = hexToBytes(
@@ -56,7 +49,9 @@ function bench(name: string, run: () => unknown, unitsPerRun = 1, unit = 'frames
     elapsed = performance.now() - start;
   }
   const perSecond = (runs * unitsPerRun) / (elapsed / 1000);
-  console.log(`${name.padEnd(58)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} ${unit}/s  (${((elapsed * 1e6) / runs / unitsPerRun).toFixed(0)} ns each)`);
+  console.log(
+    `${name.padEnd(58)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} ${unit}/s  (${((elapsed * 1e6) / runs / unitsPerRun).toFixed(0)} ns each)`,
+  );
 }
 
 console.log(`JT/T 808 codec, one core, Node ${process.version}`);
@@ -65,10 +60,13 @@ bench('decode 0x0200 (real terminal frame, 5 std + 6 vendor items)', () => decod
 bench('decode 0x0200 (real terminal frame), lenient', () => decodeFrame(REAL_0200, { lenient: true }));
 bench('decode 0x0200 (generated, 8 typed items)', () => decodeFrame(GENERATED_0200));
 bench('encode 0x0200 (8 typed items)', () => encodeFrame(header, report));
-bench('re-encode decoded 0x0200 (real frame)', (() => {
-  const message = decodeFrame(REAL_0200);
-  return () => encodeMessage(message);
-})());
+bench(
+  're-encode decoded 0x0200 (real frame)',
+  (() => {
+    const message = decodeFrame(REAL_0200);
+    return () => encodeMessage(message);
+  })(),
+);
 bench('decode 0x0704 batch (8 positions) — frames', () => decodeFrame(REAL_0704));
 bench('decode 0x0704 batch (8 positions) — positions', () => decodeFrame(REAL_0704), 8, 'positions');
 bench('encode 0x0704 batch (8 positions)', () => encodeMessage(decoded0704));

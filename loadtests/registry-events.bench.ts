@@ -51,34 +51,65 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 await migrate(pool);
 const registry = new RegistryRepository(pool);
 await registry.upsertCompany({ companyId: 'BENCH', name: '基准运输公司', regionCode: '110000' });
-for (let i = 0; i < fleet; i += 1) await registry.upsertVehicle({ vehicleId: `BV${i}:2`, plate: `京B${String(i).padStart(5, '0')}`, plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'BENCH' });
+for (let i = 0; i < fleet; i += 1)
+  await registry.upsertVehicle({
+    vehicleId: `BV${i}:2`,
+    plate: `京B${String(i).padStart(5, '0')}`,
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'BENCH',
+  });
 await buses[0].ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges].map((topic) => ({ topic, partitions: 3 })));
 const api = await startApi({
-  bus: buses[0], pool, jwtSecret: 'bench-secret-0123456789abcdef', port: 0, logger, metrics: new ServiceMetrics('registry-events-bench', { defaultMetrics: false }),
-  seedUsers: [{ username: 'admin', password: 'admin-pw', role: 'admin' }], registryRefreshMs: HOUR_MS, liveGroupPrefix: `${name}-api`,
+  bus: buses[0],
+  pool,
+  jwtSecret: 'bench-secret-0123456789abcdef',
+  port: 0,
+  logger,
+  metrics: new ServiceMetrics('registry-events-bench', { defaultMetrics: false }),
+  seedUsers: [{ username: 'admin', password: 'admin-pw', role: 'admin' }],
+  registryRefreshMs: HOUR_MS,
+  liveGroupPrefix: `${name}-api`,
 });
 const detector = await startDatabaseRegistry({
   db: pool,
-  intervalMs: HOUR_MS, logger, vehicles: true, speedZones: false, changes: { bus: buses[1], groupId: `${name}-detector` },
+  intervalMs: HOUR_MS,
+  logger,
+  vehicles: true,
+  speedZones: false,
+  changes: { bus: buses[1], groupId: `${name}-detector` },
 });
 let gatewayLoads = 0;
 const gateway = await startVehicleRegistry({
   load: () => {
     gatewayLoads += 1;
     return loadVehicleRegistry(pool);
-  }, intervalMs: HOUR_MS, logger, changes: { bus: buses[2], groupId: `${name}-gateway` } });
-const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pw' }) });
+  },
+  intervalMs: HOUR_MS,
+  logger,
+  changes: { bus: buses[2], groupId: `${name}-gateway` },
+});
+const login = await fetch(`${api.url}/v1/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'admin', password: 'admin-pw' }),
+});
 const token = ((await login.json()) as { token: string }).token;
 const put = (i: number, plate: string) =>
   fetch(`${api.url}/v1/admin/vehicles/${encodeURIComponent(`BV${i}:2`)}`, {
-    method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'BENCH' }),
   }).then((response) => response.status);
 
 const knownToBoth = (plate: string) => detector.directory?.byPlate(plate, 2) !== undefined && gateway.current.byVehicleId('BV0:2')?.plate === plate;
 // Warm-up: both groups consume once they have applied a change.
 await put(0, '京W00000');
-await until(() => knownToBoth('京W00000'), 60_000, () => put(0, '京W00000'));
+await until(
+  () => knownToBoth('京W00000'),
+  60_000,
+  () => put(0, '京W00000'),
+);
 
 const httpMs: number[] = [];
 const detectorMs: number[] = [];
@@ -102,7 +133,9 @@ for (let round = 0; round < rounds; round += 1) {
 }
 const line = (what: string, values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  console.log(`${what.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`);
+  console.log(
+    `${what.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`,
+  );
 };
 console.log(`registry events, ${rounds} sequential admin PUTs over HTTP, registry of ${fleet} vehicles, real Kafka + PostgreSQL, poll 1 h`);
 line('HTTP PUT answered', httpMs);
@@ -114,8 +147,14 @@ const loadsBefore = gatewayLoads;
 const burstStart = performance.now();
 await Promise.all(Array.from({ length: burst }, (_, k) => put(1 + k, `京S${String(k).padStart(5, '0')}`)));
 const lastPlate = `京S${String(burst - 1).padStart(5, '0')}`;
-await until(() => Array.from({ length: burst }, (_, k) => detector.directory?.byPlate(`京S${String(k).padStart(5, '0')}`, 2)).every(Boolean) && gateway.current.byVehicleId(`BV${burst}:2`)?.plate === lastPlate);
-console.log(`burst of ${burst} concurrent PUTs: all in both registries after ${(performance.now() - burstStart).toFixed(0)} ms; the gateway reloaded ${gatewayLoads - loadsBefore} times for them`);
+await until(
+  () =>
+    Array.from({ length: burst }, (_, k) => detector.directory?.byPlate(`京S${String(k).padStart(5, '0')}`, 2)).every(Boolean) &&
+    gateway.current.byVehicleId(`BV${burst}:2`)?.plate === lastPlate,
+);
+console.log(
+  `burst of ${burst} concurrent PUTs: all in both registries after ${(performance.now() - burstStart).toFixed(0)} ms; the gateway reloaded ${gatewayLoads - loadsBefore} times for them`,
+);
 
 await gateway.close();
 await detector.close();

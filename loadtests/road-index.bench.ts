@@ -39,12 +39,17 @@ const random = randomFrom(42);
 type Position = [number, number];
 
 const sample = JSON.parse(readFileSync(join(import.meta.dirname, '../libs/rules/data/sample-roads.geojson'), 'utf8')) as { features: unknown[] };
-const line = (segmentId: string, coordinates: Position[]) =>
-  ({ type: 'Feature', properties: { segmentId, roadClass: 'national', postedLimitKmh: 80 }, geometry: { type: 'LineString', coordinates } });
+const line = (segmentId: string, coordinates: Position[]) => ({
+  type: 'Feature',
+  properties: { segmentId, roadClass: 'national', postedLimitKmh: 80 },
+  geometry: { type: 'LineString', coordinates },
+});
 
 // A national network: roads as random walks of 100–900 m steps in eastern China, like surveyed polylines.
 const network = Array.from({ length: ZONES }, (_, z) => {
-  let lon = 100 + random() * 22, lat = 22 + random() * 18, headingRad = random() * 2 * Math.PI;
+  let lon = 100 + random() * 22,
+    lat = 22 + random() * 18,
+    headingRad = random() * 2 * Math.PI;
   const points: Position[] = [];
   for (let i = 0; i < ZONE_POINTS; i++) {
     points.push([lon, lat]);
@@ -58,10 +63,52 @@ const network = Array.from({ length: ZONES }, (_, z) => {
 const networkPoints = network.flatMap((f) => f.geometry.coordinates);
 
 const cases: Array<{ name: string; features: unknown[]; onRoad: Position[] }> = [
-  { name: 'sample file', features: sample.features, onRoad: [[116.13, 39.69], [116.4, 39.92], [116.36, 39.965], [116.08, 39.68]] },
-  { name: 'sample + one 5° × 5° five-point zone (the bound)', features: [...sample.features, line('wide', [[110, 30], [115, 35], [110, 35], [115, 30], [112.5, 32.5]])], onRoad: [[112.5, 32.5], [111, 31]] },
+  {
+    name: 'sample file',
+    features: sample.features,
+    onRoad: [
+      [116.13, 39.69],
+      [116.4, 39.92],
+      [116.36, 39.965],
+      [116.08, 39.68],
+    ],
+  },
+  {
+    name: 'sample + one 5° × 5° five-point zone (the bound)',
+    features: [
+      ...sample.features,
+      line('wide', [
+        [110, 30],
+        [115, 35],
+        [110, 35],
+        [115, 30],
+        [112.5, 32.5],
+      ]),
+    ],
+    onRoad: [
+      [112.5, 32.5],
+      [111, 31],
+    ],
+  },
   { name: `sample + ${ZONES.toLocaleString('en-US')} zones × ${ZONE_POINTS} points`, features: [...sample.features, ...network], onRoad: networkPoints },
-  ...(CHINA_WIDE ? [{ name: 'sample + one five-point zone across China', features: [...sample.features, line('china-wide', [[73.6, 18.2], [134.9, 18.2], [134.9, 53.5], [73.6, 53.5], [73.6, 18.2]])], onRoad: [[100, 18.2] as Position] }] : []),
+  ...(CHINA_WIDE
+    ? [
+        {
+          name: 'sample + one five-point zone across China',
+          features: [
+            ...sample.features,
+            line('china-wide', [
+              [73.6, 18.2],
+              [134.9, 18.2],
+              [134.9, 53.5],
+              [73.6, 53.5],
+              [73.6, 18.2],
+            ]),
+          ],
+          onRoad: [[100, 18.2] as Position],
+        },
+      ]
+    : []),
 ];
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

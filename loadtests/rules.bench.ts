@@ -30,7 +30,10 @@ const INTERVAL_MS = Number(process.env['BENCH_INTERVAL_S'] ?? 30) * 1000;
 // 21:30 local: the night rules (80%, night fatigue) come into play during longer runs.
 const START_MS = Date.UTC(2026, 10, 23, 13, 30);
 
-const roads = buildRoadIndex(JSON.parse(readFileSync(join(import.meta.dirname, '../libs/rules/data/sample-roads.geojson'), 'utf8')), DEFAULT_RULES_CONFIG.roads);
+const roads = buildRoadIndex(
+  JSON.parse(readFileSync(join(import.meta.dirname, '../libs/rules/data/sample-roads.geojson'), 'utf8')),
+  DEFAULT_RULES_CONFIG.roads,
+);
 const fleet = createSimulatedFleet(VEHICLES, 42);
 const distanceM = fleet.map((_, i) => (i * 7_919) % 40_000);
 
@@ -99,8 +102,19 @@ const withoutStates = heapBytes();
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 console.log(`rules.bench: ${fmt(VEHICLES)} vehicles × ${ROUNDS} reports (${INTERVAL_MS / 1000} s apart), sample road index, Node ${process.version}`);
-console.log(`  positions processed   ${fmt(processed)} in ${seconds.toFixed(2)} s → ${fmt(processed / seconds)} events/s (${((seconds / processed) * 1e6).toFixed(2)} µs/event)`);
-console.log(`  CPU time              ${(cpuMicros / 1e6).toFixed(2)} s → ${fmt(processed / (cpuMicros / 1e6))} events per CPU-second (wall figure suffers when the machine is shared)`);
-console.log(`  alerts emitted        ${fmt(alerts)} (${[...alertsByRule].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${fmt(n)}`).join(', ')})`);
-console.log(`  heap per state        ${fmt((withStates - withoutStates) / VEHICLES)} bytes (heap ${fmt((withStates - baseline) / 1_048_576)} MB above the start with states held)`);
+console.log(
+  `  positions processed   ${fmt(processed)} in ${seconds.toFixed(2)} s → ${fmt(processed / seconds)} events/s (${((seconds / processed) * 1e6).toFixed(2)} µs/event)`,
+);
+console.log(
+  `  CPU time              ${(cpuMicros / 1e6).toFixed(2)} s → ${fmt(processed / (cpuMicros / 1e6))} events per CPU-second (wall figure suffers when the machine is shared)`,
+);
+console.log(
+  `  alerts emitted        ${fmt(alerts)} (${[...alertsByRule]
+    .sort((a, b) => b[1] - a[1])
+    .map(([rule, n]) => `${rule} ${fmt(n)}`)
+    .join(', ')})`,
+);
+console.log(
+  `  heap per state        ${fmt((withStates - withoutStates) / VEHICLES)} bytes (heap ${fmt((withStates - baseline) / 1_048_576)} MB above the start with states held)`,
+);
 console.log(`  JSON per state        ${fmt(jsonBytes / sample)} bytes (checkpoint size, mean of ${fmt(sample)})`);

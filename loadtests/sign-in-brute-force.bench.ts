@@ -29,7 +29,11 @@ const schema = uniqueName('signin_bench').replace(/[^a-z0-9_]/g, '_');
 const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'sign-in-bench' });
 
 const signIn = async (url: string, username: string, password: string): Promise<number> => {
-  const response = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const status = response.status;
   await response.body?.cancel();
   return status;
@@ -86,13 +90,17 @@ const run = async (label: string, limits: SignInLimits | undefined): Promise<voi
     ...(limits ? { signInLimits: limits } : {}),
   });
   try {
-    const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-pw' }) });
+    const login = await fetch(`${api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'operator-pw' }),
+    });
     const { token } = (await login.json()) as { token: string };
     const quiet = await measure(api, token, phaseMs / 2);
     const attacked = await measure(api, token, phaseMs, bruteForce(api.url));
     const row = (phase: string, m: Awaited<ReturnType<typeof measure>>) =>
       console.log(
-        `${label.padEnd(28)} ${phase.padEnd(8)} requests ${String(m.requests).padStart(5)}  p50 ${m.p50.toFixed(1).padStart(7)} ms  p99 ${m.p99.toFixed(1).padStart(7)} ms  process CPU ${(m.cpuMs / (phase === 'quiet' ? phaseMs / 2 : phaseMs) * 100).toFixed(0).padStart(3)} %` +
+        `${label.padEnd(28)} ${phase.padEnd(8)} requests ${String(m.requests).padStart(5)}  p50 ${m.p50.toFixed(1).padStart(7)} ms  p99 ${m.p99.toFixed(1).padStart(7)} ms  process CPU ${((m.cpuMs / (phase === 'quiet' ? phaseMs / 2 : phaseMs)) * 100).toFixed(0).padStart(3)} %` +
           (m.statuses.size ? `  sign-in answers ${[...m.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}` : ''),
       );
     row('quiet', quiet);
@@ -105,7 +113,9 @@ const run = async (label: string, limits: SignInLimits | undefined): Promise<voi
 
 try {
   await migrate(pool);
-  console.log(`${guesses} wrong passwords for one user name, ${parallel} in parallel, against an operator's sequential GET /v1/vehicles; ${phaseMs / 1_000} s phases`);
+  console.log(
+    `${guesses} wrong passwords for one user name, ${parallel} in parallel, against an operator's sequential GET /v1/vehicles; ${phaseMs / 1_000} s phases`,
+  );
   await run('default limits', undefined);
   await run('limits off (gate only)', { perUsername: 1_000_000, perAddress: 1_000_000, windowSeconds: 900 });
 } finally {

@@ -70,15 +70,35 @@ const schema = uniqueName('bench_fanout').replace(/[^a-z0-9_]/g, '_');
 const pool = createPool(env.databaseUrl, { schema, max: 2, application: 'fanout-bench' });
 await migrate(pool);
 const bus = new InProcessBus({ logger });
-await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 4 }, { topic: TOPICS.alerts, partitions: 4 }]);
+await bus.ensureTopics([
+  { topic: TOPICS.positions, partitions: 4 },
+  { topic: TOPICS.alerts, partitions: 4 },
+]);
 const metrics = new ServiceMetrics('fanout-bench', { defaultMetrics: false });
-const api = await startApi({ bus, pool, jwtSecret: 'bench-secret-0123456789', port: 0, logger, metrics, tickMs, seedUsers: [{ username: 'bench', password: 'bench', role: 'admin' }] });
-const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench' }) });
+const api = await startApi({
+  bus,
+  pool,
+  jwtSecret: 'bench-secret-0123456789',
+  port: 0,
+  logger,
+  metrics,
+  tickMs,
+  seedUsers: [{ username: 'bench', password: 'bench', role: 'admin' }],
+});
+const login = await fetch(`${api.url}/v1/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'bench', password: 'bench' }),
+});
 const { token } = (await login.json()) as { token: string };
 
 // ─── the fleet: one report per vehicle per tick, half a tick out of phase with the gateway's timer ───
 const AREA = { south: 22.5, west: 113.2, size: 1 };
-const fleet = Array.from({ length: vehicles }, (_, i) => ({ id: `BENCH${String(i).padStart(6, '0')}`, lat: AREA.south + (i % 100) * 0.01, lon: AREA.west + Math.floor(i / 100) * 0.01 }));
+const fleet = Array.from({ length: vehicles }, (_, i) => ({
+  id: `BENCH${String(i).padStart(6, '0')}`,
+  lat: AREA.south + (i % 100) * 0.01,
+  lon: AREA.west + Math.floor(i / 100) * 0.01,
+}));
 const report = (): void => {
   const now = Date.now();
   const positions: PositionV1[] = fleet.map((v) => {
@@ -86,7 +106,11 @@ const report = (): void => {
     return samplePosition(v.id, now, { terminalId: v.id, receivedAtMs: now, latitudeDeg: v.lat, longitudeDeg: v.lon });
   });
   if (feed === 'bus') {
-    for (let i = 0; i < positions.length; i += 1_000) void bus.publish(TOPICS.positions, positions.slice(i, i + 1_000).map((value) => ({ key: value.vehicleId, value })));
+    for (let i = 0; i < positions.length; i += 1_000)
+      void bus.publish(
+        TOPICS.positions,
+        positions.slice(i, i + 1_000).map((value) => ({ key: value.vehicleId, value })),
+      );
   } else {
     api.live.onPositions(positions);
   }
@@ -109,7 +133,8 @@ const machine = (): { busy: number; total: number } => {
 const histogram = async (name: string): Promise<{ sum: number; count: number }> => {
   const metric = metrics.registry.getSingleMetric(name);
   const values = metric ? (await metric.get()).values : [];
-  const total = (suffix: string): number => values.filter((v) => (v as { metricName?: string }).metricName === `${name}${suffix}`).reduce((s, v) => s + v.value, 0);
+  const total = (suffix: string): number =>
+    values.filter((v) => (v as { metricName?: string }).metricName === `${name}${suffix}`).reduce((s, v) => s + v.value, 0);
   return { sum: total('_sum'), count: total('_count') };
 };
 
@@ -132,7 +157,12 @@ const request = (child: ChildProcess, command: ClientCommand): Promise<ClientRep
   });
 const startChildren = (): void => {
   for (let i = 0; i < procs; i += 1) {
-    children.push(fork(fileURLToPath(new URL('./socket-fanout.clients.ts', import.meta.url)), ['--url', api.url, '--token', token, '--client', clientKind], { stdio: 'inherit', serialization: 'advanced' }));
+    children.push(
+      fork(fileURLToPath(new URL('./socket-fanout.clients.ts', import.meta.url)), ['--url', api.url, '--token', token, '--client', clientKind], {
+        stdio: 'inherit',
+        serialization: 'advanced',
+      }),
+    );
   }
 };
 const stopChildren = async (): Promise<void> => {
@@ -234,9 +264,11 @@ const measure = async (clients: number): Promise<Row> => {
   const failures: string[] = [];
   if (clients > 0) {
     if (!(row.p99 <= tickMs)) failures.push(`p99 ${row.p99} ms > ${tickMs} ms tick`);
-    if (ticksSeen < Math.floor((toMs - fromMs) / tickMs) - 1) failures.push(`batches of only ${ticksSeen} ticks in ${((toMs - fromMs) / 1_000).toFixed(1)} s arrived in time`);
+    if (ticksSeen < Math.floor((toMs - fromMs) / tickMs) - 1)
+      failures.push(`batches of only ${ticksSeen} ticks in ${((toMs - fromMs) / 1_000).toFixed(1)} s arrived in time`);
     const fewest = Math.min(...reports.map((r) => r.minBatchesPerClient));
-    if (batches < clients * ticksSeen) failures.push(`${batches} of ${clients * ticksSeen} batches arrived within a tick of the window (one client got ${fewest})`);
+    if (batches < clients * ticksSeen)
+      failures.push(`${batches} of ${clients * ticksSeen} batches arrived within a tick of the window (one client got ${fewest})`);
     if (dropped > 0) failures.push(`${dropped} clients dropped`);
   }
   if (failures.length > 0) row.failure = failures.join('; ');
@@ -246,7 +278,8 @@ const measure = async (clients: number): Promise<Row> => {
 console.log(
   `socket.io fan-out: ${vehicles.toLocaleString('en')} vehicles, one report each per ${tickMs} ms tick (feed: ${feed}); ${clientKind} clients in ${procs} process(es); ${seconds} s per step`,
 );
-const HEADER = 'clients | batches/s | positions/s | Mbit/s | p50 ms | p99 ms | max ms | server CPU | client CPU | machine CPU | load1 | RSS MB | build ms/tick (ticks run/seen)';
+const HEADER =
+  'clients | batches/s | positions/s | Mbit/s | p50 ms | p99 ms | max ms | server CPU | client CPU | machine CPU | load1 | RSS MB | build ms/tick (ticks run/seen)';
 const verdicts: string[] = [];
 console.log('\nbaseline: no clients (the feed alone: building and ingesting 10,000 positions per tick)');
 console.log(HEADER);
@@ -285,7 +318,9 @@ for (const profile of profiles) {
       ? ` — at ${failedAt.clients} every core was busy (the clients alone ${failedAt.clientCpu.toFixed(0)}% of a core), so this is a floor for the server`
       : '';
   const serves = passed === 0 ? `fewer than ${steps[0]}` : failedAt ? `${passed} (fails at ${failedAt.clients})` : `at least ${passed} (the last step)`;
-  verdicts.push(`one API instance serves ${serves} ${what} at ${vehicles.toLocaleString('en')} vehicles/${tickMs / 1_000} s tick (p99 ≤ ${tickMs / 1_000} s)${clientBound}`);
+  verdicts.push(
+    `one API instance serves ${serves} ${what} at ${vehicles.toLocaleString('en')} vehicles/${tickMs / 1_000} s tick (p99 ≤ ${tickMs / 1_000} s)${clientBound}`,
+  );
 }
 console.log('');
 for (const v of verdicts) console.log(v);

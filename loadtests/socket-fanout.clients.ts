@@ -26,10 +26,7 @@ export type ClientCommand =
 
 /** child → parent */
 export type ClientReply =
-  | { reply: 'added'; clients: number }
-  | { reply: 'failed'; error: string }
-  | { reply: 'reset' }
-  | { reply: 'report'; report: ClientReport };
+  { reply: 'added'; clients: number } | { reply: 'failed'; error: string } | { reply: 'reset' } | { reply: 'report'; report: ClientReport };
 
 export interface ClientReport {
   clients: number;

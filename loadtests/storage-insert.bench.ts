@@ -6,7 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PositionV1 } from '@roadwatch/contracts';
-import { createPool, dropStorageSchema, migrate, PositionRepository, startEmbeddedTimescale, type PositionInsertMethod, type StoragePool } from '@roadwatch/storage';
+import {
+  createPool,
+  dropStorageSchema,
+  migrate,
+  PositionRepository,
+  startEmbeddedTimescale,
+  type PositionInsertMethod,
+  type StoragePool,
+} from '@roadwatch/storage';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 5_000);
@@ -21,10 +29,26 @@ const makePositions = (rows: number, salt: string): PositionV1[] => {
     const step = Math.floor(i / VEHICLES);
     const t = end - (Math.ceil(rows / VEHICLES) - step) * 30_000;
     return {
-      v: 1, vehicleId: `冀A${salt}${vehicle}:2`, terminalId: `0138${vehicle}`, plate: `冀A${vehicle}`, plateColour: 2, registered: true,
-      deviceTimeMs: t, receivedAtMs: t + 700, latitudeDeg: 39 + vehicle / 1e4, longitudeDeg: 116 + step / 1e4, altitudeM: 40,
-      speedKmh: (i * 7) % 110, headingDeg: (i * 13) % 360, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true,
-      mileageKm: 10_000 + step * 0.25, satellites: 14, source: 'realtime',
+      v: 1,
+      vehicleId: `冀A${salt}${vehicle}:2`,
+      terminalId: `0138${vehicle}`,
+      plate: `冀A${vehicle}`,
+      plateColour: 2,
+      registered: true,
+      deviceTimeMs: t,
+      receivedAtMs: t + 700,
+      latitudeDeg: 39 + vehicle / 1e4,
+      longitudeDeg: 116 + step / 1e4,
+      altitudeM: 40,
+      speedKmh: (i * 7) % 110,
+      headingDeg: (i * 13) % 360,
+      alarmFlags: 0,
+      statusFlags: 3,
+      accOn: true,
+      gnssFixed: true,
+      mileageKm: 10_000 + step * 0.25,
+      satellites: 14,
+      source: 'realtime',
     };
   });
 };
@@ -38,13 +62,15 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
   const lanes = Math.min(pool.options.max ?? 1, batches.length);
   let inserted = 0;
   let next = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    while (next < batches.length) {
-      const batch = batches[next++] as PositionV1[];
-      const n = await repo.insertMany(batch, method);
-      inserted += n;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] as PositionV1[];
+        const n = await repo.insertMany(batch, method);
+        inserted += n;
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   // Re-delivery of the same rows: all conflicts, nothing inserted.
   const again = performance.now();
@@ -54,7 +80,9 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
   const dupSeconds = (performance.now() - again) / 1000;
   console.log(
     `${label.padEnd(34)} ${method.padEnd(6)} ${String(inserted).padStart(8)} rows in ${seconds.toFixed(2).padStart(6)} s = ` +
-      `${Math.round(inserted / seconds).toLocaleString('en').padStart(8)} rows/s   re-delivery: ${duplicates} new of ${dupRows}, ` +
+      `${Math.round(inserted / seconds)
+        .toLocaleString('en')
+        .padStart(8)} rows/s   re-delivery: ${duplicates} new of ${dupRows}, ` +
       `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s`,
   );
 }

@@ -78,7 +78,8 @@ const runWorker = async (index: number): Promise<void> => {
   let registrationsMs: number[] = [];
   let lateConnected = 0;
   const terminals: TestTerminal[] = [];
-  const report = () => process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies, registrationsMs, lateConnected } satisfies Progress);
+  const report = () =>
+    process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies, registrationsMs, lateConnected } satisfies Progress);
   setInterval(() => {
     report();
     latencies = [];
@@ -193,7 +194,9 @@ const runParent = async (): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     process.stdout.write(`\rconnected ${total('connected')} / ${N} (failed ${total('failed')}) after ${((Date.now() - started) / 1000).toFixed(0)} s   `);
   }
-  console.log(`\n${total('connected')} of ${N} terminals registered and authenticated in ${((Date.now() - started) / 1000).toFixed(1)} s (${total('failed')} failed)`);
+  console.log(
+    `\n${total('connected')} of ${N} terminals registered and authenticated in ${((Date.now() - started) / 1000).toFixed(1)} s (${total('failed')} failed)`,
+  );
   if (reportingFirst > 0) {
     registrationsMs.sort((a, b) => a - b);
     console.log(
@@ -201,7 +204,11 @@ const runParent = async (): Promise<void> => {
         reportingFirst,
         lateTerminals: N - reportingFirst,
         lateRegisteredAndAuthenticated: total('lateConnected'),
-        lateRegistrationMs: { p50: Math.round(percentile(registrationsMs, 50)), p99: Math.round(percentile(registrationsMs, 99)), max: Math.round(registrationsMs.at(-1) ?? NaN) },
+        lateRegistrationMs: {
+          p50: Math.round(percentile(registrationsMs, 50)),
+          p99: Math.round(percentile(registrationsMs, 99)),
+          max: Math.round(registrationsMs.at(-1) ?? NaN),
+        },
       }),
     );
   }
@@ -227,7 +234,11 @@ const runParent = async (): Promise<void> => {
     offeredPositionsPerS: Math.round((total('sentPositions') - sentAtStart) / seconds),
     ackedPositionsPerS: Math.round((total('ackedPositions') - ackedAtStart) / seconds),
     frameToAckMs: { samples: latencies.length, p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1) },
-    gatewayRssMiB: { beforeConnections: +(baselineKb / 1024).toFixed(1), allConnected: +(connectedKb / 1024).toFixed(1), peakUnderLoad: +(peakKb / 1024).toFixed(1) },
+    gatewayRssMiB: {
+      beforeConnections: +(baselineKb / 1024).toFixed(1),
+      allConnected: +(connectedKb / 1024).toFixed(1),
+      peakUnderLoad: +(peakKb / 1024).toFixed(1),
+    },
     gatewayRssPerConnectionKiB: +perConnectionKb.toFixed(2),
   };
   console.log(JSON.stringify(figures, null, 2));

@@ -25,7 +25,11 @@ if (!topic || !topics.includes(topic)) {
 }
 
 const reason = flag('--reason');
-const bus = new KafkaBus({ brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'dlq-replay', topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '' });
+const bus = new KafkaBus({
+  brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+  clientId: 'dlq-replay',
+  topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '',
+});
 try {
   // Creates nothing that the platform would not (same partitions); a topic never written yet has an empty dead-letter topic.
   await bus.ensureTopics([{ topic, partitions: Number(process.env['KAFKA_TOPIC_PARTITIONS'] ?? 12) }]);
@@ -36,7 +40,9 @@ try {
     idleMs: Number(flag('--idle-ms') ?? 5_000),
     ...(reason ? { accept: (letter) => letter.reason.includes(reason) } : {}),
     onLetter: (letter, outcome) =>
-      console.log(`${letter.sourceTopic}[${letter.partition}]@${letter.offset} key=${letter.key ?? '-'} ${outcome.status}${outcome.status === 'skipped' ? ` (${outcome.why})` : ''} — refused for: ${letter.reason}`),
+      console.log(
+        `${letter.sourceTopic}[${letter.partition}]@${letter.offset} key=${letter.key ?? '-'} ${outcome.status}${outcome.status === 'skipped' ? ` (${outcome.why})` : ''} — refused for: ${letter.reason}`,
+      ),
   });
   console.log(`${args.includes('--dry-run') ? 'would replay' : 'replayed'} ${report.replayed}, skipped ${report.skipped.length}`);
 } finally {

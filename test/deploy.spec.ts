@@ -55,8 +55,7 @@ const SECRET_VARIABLES: Record<string, (example: string) => string> = {
       .map((pair) => `${pair.slice(0, pair.indexOf('='))}=${GENERATED_SECRET}`)
       .join(','),
 };
-const withGeneratedSecrets = (env: Env): Env =>
-  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, SECRET_VARIABLES[key]?.(value) ?? value]));
+const withGeneratedSecrets = (env: Env): Env => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, SECRET_VARIABLES[key]?.(value) ?? value]));
 
 /** Problems of one service's environment as a deployment gives it (secrets generated), each naming `at` and the key. */
 const envProblems = (service: string, exampleEnv: Env, at: string): { problems: string[]; config?: Record<string, unknown> } => {
@@ -65,7 +64,9 @@ const envProblems = (service: string, exampleEnv: Env, at: string): { problems: 
   if (!entry) return { problems: [`${at}: no env schema known for service ${service} (add it to SCHEMAS in test/deploy.spec.ts)`] };
   const shape = entry.schema.shape as Record<string, z.ZodType>;
   const problems = [
-    ...Object.keys(env).filter((key) => !(key in shape)).map((key) => `${at}.${key}: not a key of ${entry.where}`),
+    ...Object.keys(env)
+      .filter((key) => !(key in shape))
+      .map((key) => `${at}.${key}: not a key of ${entry.where}`),
     ...Object.entries(shape)
       .filter(([key, field]) => !(key in env) && !field.safeParse(undefined).success)
       .map(([key]) => `${at}.${key}: required by ${entry.where} (no default) but not set`),
@@ -78,7 +79,11 @@ const envProblems = (service: string, exampleEnv: Env, at: string): { problems: 
 
 /** Every port the service listens on, by variable: GATEWAY_PORT, API_PORT, WIM_HTTP_PORT, OPS_PORT … */
 const listeningPorts = (config: Record<string, unknown>): Map<number, string> =>
-  new Map(Object.entries(config).filter(([key, value]) => key.endsWith('_PORT') && typeof value === 'number').map(([key, value]) => [value as number, key]));
+  new Map(
+    Object.entries(config)
+      .filter(([key, value]) => key.endsWith('_PORT') && typeof value === 'number')
+      .map(([key, value]) => [value as number, key]),
+  );
 
 const isLoopback = (host: unknown): boolean => host === undefined || host === '127.0.0.1' || host === 'localhost' || host === '::1';
 
@@ -144,16 +149,20 @@ describe(`${COMPOSE_FILE}`, () => {
       const at = `${COMPOSE_FILE} services.${name}`;
       if (!service.build) {
         if (!COMPOSE_INFRA.has(name)) problems.push(`${at}: neither a built service nor known infrastructure (${[...COMPOSE_INFRA].join(', ')})`);
-        else if (!/^[\w./-]+:[\w.-]+$/.test(service.image ?? '') || service.image?.endsWith(':latest')) problems.push(`${at}.image: pin a tag (${service.image})`);
+        else if (!/^[\w./-]+:[\w.-]+$/.test(service.image ?? '') || service.image?.endsWith(':latest'))
+          problems.push(`${at}.image: pin a tag (${service.image})`);
         continue;
       }
       if (join(repoRoot, 'deploy/compose', service.build.context ?? '.') !== repoRoot) problems.push(`${at}.build.context: must be the repository root`);
-      if (service.build.dockerfile !== 'deploy/docker/Dockerfile') problems.push(`${at}.build.dockerfile: ${service.build.dockerfile} is not deploy/docker/Dockerfile`);
+      if (service.build.dockerfile !== 'deploy/docker/Dockerfile')
+        problems.push(`${at}.build.dockerfile: ${service.build.dockerfile} is not deploy/docker/Dockerfile`);
       const arg = service.build.args?.SERVICE;
       if (arg !== name) problems.push(`${at}.build.args.SERVICE: ${arg} should be the compose service's name ${name}`);
-      if (!existsSync(join(repoRoot, 'services', String(arg), 'src/main.ts'))) problems.push(`${at}.build.args.SERVICE: services/${arg}/src/main.ts does not exist`);
+      if (!existsSync(join(repoRoot, 'services', String(arg), 'src/main.ts')))
+        problems.push(`${at}.build.args.SERVICE: services/${arg}/src/main.ts does not exist`);
     }
-    for (const service of DEPLOYABLE) if (!compose.services[service]?.build) problems.push(`${COMPOSE_FILE} services.${service}: missing (services/${service} exists)`);
+    for (const service of DEPLOYABLE)
+      if (!compose.services[service]?.build) problems.push(`${COMPOSE_FILE} services.${service}: missing (services/${service} exists)`);
     expect(problems).toEqual([]);
   });
 
@@ -180,7 +189,9 @@ describe(`${COMPOSE_FILE}`, () => {
     const at = `${COMPOSE_FILE} services.${name}`;
     const { config, problems } = envProblems(name, composeEnv(name, service, []), `${at}.environment`);
     if (!config) return expect(problems).toEqual([]);
-    const probe = probeCommand(Array.isArray(service.healthcheck?.test) && service.healthcheck.test[0] === 'CMD' ? service.healthcheck.test.slice(1) : undefined);
+    const probe = probeCommand(
+      Array.isArray(service.healthcheck?.test) && service.healthcheck.test[0] === 'CMD' ? service.healthcheck.test.slice(1) : undefined,
+    );
     if (!probe) problems.push(`${at}.healthcheck.test: expected ['CMD', 'node', '${IMAGE_ROOT}/${PROBE_SCRIPT}', <OPS_PORT>, '/ready']`);
     else {
       if (probe.port !== config.OPS_PORT) problems.push(`${at}.healthcheck.test: port ${probe.port} is not OPS_PORT ${String(config.OPS_PORT)}`);
@@ -189,7 +200,10 @@ describe(`${COMPOSE_FILE}`, () => {
     const ports = listeningPorts(config);
     for (const mapping of service.ports ?? []) {
       const container = Number(String(mapping).split(':').at(-1)?.split('/')[0]);
-      if (!ports.has(container)) problems.push(`${at}.ports: ${mapping} publishes ${container}, which ${name} does not listen on (${[...ports].map(([p, k]) => `${k}=${p}`).join(', ')})`);
+      if (!ports.has(container))
+        problems.push(
+          `${at}.ports: ${mapping} publishes ${container}, which ${name} does not listen on (${[...ports].map(([p, k]) => `${k}=${p}`).join(', ')})`,
+        );
     }
     expect(problems).toEqual([]);
   });
@@ -200,7 +214,8 @@ describe(`${COMPOSE_FILE}`, () => {
       for (const [dependency, { condition } = {}] of Object.entries(service.depends_on ?? {})) {
         const target = compose.services[dependency];
         if (!target) problems.push(`${COMPOSE_FILE} services.${name}.depends_on.${dependency}: no such service`);
-        else if (condition === 'service_healthy' && !target.healthcheck) problems.push(`${COMPOSE_FILE} services.${name}.depends_on.${dependency}: service_healthy but ${dependency} has no healthcheck`);
+        else if (condition === 'service_healthy' && !target.healthcheck)
+          problems.push(`${COMPOSE_FILE} services.${name}.depends_on.${dependency}: service_healthy but ${dependency} has no healthcheck`);
       }
     }
     expect(problems).toEqual([]);
@@ -216,7 +231,9 @@ describe(`${COMPOSE_FILE}`, () => {
         REDIS_URL: [env.REDIS_URL ? new URL(env.REDIS_URL).hostname : ''],
       };
       for (const [key, names] of Object.entries(hosts)) {
-        for (const host of names) if (!COMPOSE_INFRA.has(host) || !compose.services[host]) problems.push(`${COMPOSE_FILE} services.${name}.environment.${key}: host "${host}" is not a compose infrastructure service`);
+        for (const host of names)
+          if (!COMPOSE_INFRA.has(host) || !compose.services[host])
+            problems.push(`${COMPOSE_FILE} services.${name}.environment.${key}: host "${host}" is not a compose infrastructure service`);
       }
     }
     expect(problems).toEqual([]);
@@ -237,7 +254,11 @@ interface K8sObject {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string };
+    fieldRef?: { fieldPath: string };
+  };
 }
 interface Probe {
   httpGet?: { path: string; port: number | string };
@@ -271,7 +292,8 @@ const k8sObjects = kustomization.resources.flatMap((resource) => loadObjects(`${
 const secretsTemplate = loadObjects(K8S_SECRETS);
 const deployments = k8sObjects.filter((object): object is Deployment & { file: string } => object.kind === 'Deployment');
 const configMapData = (name: string): Env | undefined => k8sObjects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)?.data as Env | undefined;
-const secretData = (name: string): Env | undefined => secretsTemplate.find((o) => o.kind === 'Secret' && o.metadata.name === name)?.stringData as Env | undefined;
+const secretData = (name: string): Env | undefined =>
+  secretsTemplate.find((o) => o.kind === 'Secret' && o.metadata.name === name)?.stringData as Env | undefined;
 
 /** The environment a container gets: envFrom first, env on top (Kubernetes' order); secrets from the template. */
 const containerEnv = (container: Container, at: string, problems: string[]): Env => {
@@ -285,7 +307,8 @@ const containerEnv = (container: Container, at: string, problems: string[]): Env
     const from = variable.valueFrom;
     if (from?.secretKeyRef) {
       const value = secretData(from.secretKeyRef.name)?.[from.secretKeyRef.key];
-      if (value === undefined) problems.push(`${at}.env.${variable.name}: secret ${from.secretKeyRef.name} key ${from.secretKeyRef.key} is not in ${K8S_SECRETS}`);
+      if (value === undefined)
+        problems.push(`${at}.env.${variable.name}: secret ${from.secretKeyRef.name} key ${from.secretKeyRef.key} is not in ${K8S_SECRETS}`);
       env[variable.name] = value ?? '';
     } else if (from?.configMapKeyRef) {
       const value = configMapData(from.configMapKeyRef.name)?.[from.configMapKeyRef.key];
@@ -305,9 +328,13 @@ const deploymentNamed = (name: string) => deployments.find((d) => d.metadata.nam
 describe(`${K8S_DIR}`, () => {
   it('lists only files that exist, and a Deployment for every deployable service', () => {
     const problems = [
-      ...kustomization.resources.filter((resource) => !existsSync(join(repoRoot, K8S_DIR, resource))).map((resource) => `${K8S_DIR}/kustomization.yaml resources: ${resource} does not exist`),
+      ...kustomization.resources
+        .filter((resource) => !existsSync(join(repoRoot, K8S_DIR, resource)))
+        .map((resource) => `${K8S_DIR}/kustomization.yaml resources: ${resource} does not exist`),
       ...DEPLOYABLE.filter((service) => !deploymentNamed(service)).map((service) => `${K8S_DIR}: no Deployment ${service} (services/${service} exists)`),
-      ...deployments.filter((d) => !DEPLOYABLE.includes(d.metadata.name)).map((d) => `${d.file} Deployment ${d.metadata.name}: no such directory under services/`),
+      ...deployments
+        .filter((d) => !DEPLOYABLE.includes(d.metadata.name))
+        .map((d) => `${d.file} Deployment ${d.metadata.name}: no such directory under services/`),
     ];
     expect(problems).toEqual([]);
   });
@@ -321,12 +348,17 @@ describe(`${K8S_DIR}`, () => {
     if (others.length > 0 || !container) problems.push(`${at}: expected exactly one container`);
     const podLabels = deployment!.spec.template.metadata.labels;
     if (podLabels['app.kubernetes.io/name'] !== name) problems.push(`${at}.spec.template.metadata.labels: app.kubernetes.io/name should be ${name}`);
-    for (const [key, value] of Object.entries(deployment!.spec.selector.matchLabels)) if (podLabels[key] !== value) problems.push(`${at}.spec.selector.matchLabels.${key}: does not select the pod template`);
+    for (const [key, value] of Object.entries(deployment!.spec.selector.matchLabels))
+      if (podLabels[key] !== value) problems.push(`${at}.spec.selector.matchLabels.${key}: does not select the pod template`);
     if (container) {
-      if (container.image !== `roadwatch/${name}`) problems.push(`${at} container ${container.name}.image: ${container.image} should be roadwatch/${name} (tagged in kustomization.yaml images)`);
-      if (container.command || container.args) problems.push(`${at} container ${container.name}: command/args override the image's CMD (services/${name}/src/main.ts)`);
-      if (!kustomization.images?.some((image) => image.name === container.image)) problems.push(`${K8S_DIR}/kustomization.yaml images: no entry for ${container.image}`);
-      if (!container.resources?.requests?.cpu || !container.resources.requests.memory || !container.resources.limits?.memory) problems.push(`${at} container ${container.name}.resources: set requests (cpu, memory) and a memory limit`);
+      if (container.image !== `roadwatch/${name}`)
+        problems.push(`${at} container ${container.name}.image: ${container.image} should be roadwatch/${name} (tagged in kustomization.yaml images)`);
+      if (container.command || container.args)
+        problems.push(`${at} container ${container.name}: command/args override the image's CMD (services/${name}/src/main.ts)`);
+      if (!kustomization.images?.some((image) => image.name === container.image))
+        problems.push(`${K8S_DIR}/kustomization.yaml images: no entry for ${container.image}`);
+      if (!container.resources?.requests?.cpu || !container.resources.requests.memory || !container.resources.limits?.memory)
+        problems.push(`${at} container ${container.name}.resources: set requests (cpu, memory) and a memory limit`);
     }
     if (!existsSync(join(repoRoot, 'services', name, 'src/main.ts'))) problems.push(`${at}: services/${name}/src/main.ts does not exist`);
     expect(problems).toEqual([]);
@@ -343,46 +375,57 @@ describe(`${K8S_DIR}`, () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(DEPLOYABLE)('%s: probes reach the ops server (its port, /health for liveness and startup, /ready for readiness), container ports are ports it listens on', (name) => {
-    const deployment = deploymentNamed(name)!;
-    const container = deployment.spec.template.spec.containers[0]!;
-    const at = `${deployment.file} Deployment ${name} container ${container.name}`;
-    const { config, problems } = envProblems(name, containerEnv(container, at, []), `${at}.env`);
-    if (!config) return expect(problems).toEqual([]);
-    const ports = listeningPorts(config);
-    for (const port of container.ports ?? []) {
-      if (!ports.has(port.containerPort)) problems.push(`${at}.ports.${port.name ?? port.containerPort}: ${name} does not listen on ${port.containerPort}`);
-      else if (port.containerPort === config.OPS_PORT && isLoopback(config.OPS_HOST)) problems.push(`${at}.ports.${port.name ?? port.containerPort}: the ops server listens on 127.0.0.1 only`);
-    }
-    const expected = { startupProbe: '/health', livenessProbe: '/health', readinessProbe: '/ready' } as const;
-    for (const [kind, path] of Object.entries(expected) as [keyof typeof expected, string][]) {
-      const probe = container[kind];
-      if (!probe) {
-        problems.push(`${at}.${kind}: missing`);
-        continue;
+  it.each(DEPLOYABLE)(
+    '%s: probes reach the ops server (its port, /health for liveness and startup, /ready for readiness), container ports are ports it listens on',
+    (name) => {
+      const deployment = deploymentNamed(name)!;
+      const container = deployment.spec.template.spec.containers[0]!;
+      const at = `${deployment.file} Deployment ${name} container ${container.name}`;
+      const { config, problems } = envProblems(name, containerEnv(container, at, []), `${at}.env`);
+      if (!config) return expect(problems).toEqual([]);
+      const ports = listeningPorts(config);
+      for (const port of container.ports ?? []) {
+        if (!ports.has(port.containerPort)) problems.push(`${at}.ports.${port.name ?? port.containerPort}: ${name} does not listen on ${port.containerPort}`);
+        else if (port.containerPort === config.OPS_PORT && isLoopback(config.OPS_HOST))
+          problems.push(`${at}.ports.${port.name ?? port.containerPort}: the ops server listens on 127.0.0.1 only`);
       }
-      let target: { port: number; path: string } | undefined;
-      if (probe.httpGet) {
-        const { port } = probe.httpGet;
-        const resolved = typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
-        if (resolved === undefined) problems.push(`${at}.${kind}.httpGet.port: no container port named ${port}`);
-        // kubelet connects to the pod IP: an ops server on 127.0.0.1 never answers it.
-        if (isLoopback(config.OPS_HOST)) problems.push(`${at}.${kind}.httpGet: ${name}'s ops server listens on 127.0.0.1 (no OPS_HOST or OPS_HOST loopback); use the exec probe ${PROBE_SCRIPT}`);
-        target = { port: resolved ?? -1, path: probe.httpGet.path };
-      } else {
-        target = probeCommand(probe.exec?.command);
-        if (!target) problems.push(`${at}.${kind}.exec.command: expected [node, ${IMAGE_ROOT}/${PROBE_SCRIPT}, <OPS_PORT>, <path>]`);
+      const expected = { startupProbe: '/health', livenessProbe: '/health', readinessProbe: '/ready' } as const;
+      for (const [kind, path] of Object.entries(expected) as [keyof typeof expected, string][]) {
+        const probe = container[kind];
+        if (!probe) {
+          problems.push(`${at}.${kind}: missing`);
+          continue;
+        }
+        let target: { port: number; path: string } | undefined;
+        if (probe.httpGet) {
+          const { port } = probe.httpGet;
+          const resolved = typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
+          if (resolved === undefined) problems.push(`${at}.${kind}.httpGet.port: no container port named ${port}`);
+          // kubelet connects to the pod IP: an ops server on 127.0.0.1 never answers it.
+          if (isLoopback(config.OPS_HOST))
+            problems.push(
+              `${at}.${kind}.httpGet: ${name}'s ops server listens on 127.0.0.1 (no OPS_HOST or OPS_HOST loopback); use the exec probe ${PROBE_SCRIPT}`,
+            );
+          target = { port: resolved ?? -1, path: probe.httpGet.path };
+        } else {
+          target = probeCommand(probe.exec?.command);
+          if (!target) problems.push(`${at}.${kind}.exec.command: expected [node, ${IMAGE_ROOT}/${PROBE_SCRIPT}, <OPS_PORT>, <path>]`);
+        }
+        if (target && target.port !== config.OPS_PORT) problems.push(`${at}.${kind}: port ${target.port} is not OPS_PORT ${String(config.OPS_PORT)}`);
+        if (target && target.path !== path) problems.push(`${at}.${kind}: path ${target.path} should be ${path}`);
       }
-      if (target && target.port !== config.OPS_PORT) problems.push(`${at}.${kind}: port ${target.port} is not OPS_PORT ${String(config.OPS_PORT)}`);
-      if (target && target.path !== path) problems.push(`${at}.${kind}: path ${target.path} should be ${path}`);
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('Services select a Deployment and target ports its container declares; the gateway is reachable from outside', () => {
     const problems: string[] = [];
     for (const service of k8sObjects.filter((o) => o.kind === 'Service')) {
-      const spec = service.spec as { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] };
+      const spec = service.spec as {
+        type?: string;
+        selector?: Record<string, string>;
+        ports?: { name?: string; port: number; targetPort?: number | string }[];
+      };
       const at = `${service.file} Service ${service.metadata.name}`;
       const target = deployments.find((d) => Object.entries(spec.selector ?? {}).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
       if (!target || !spec.selector) {
@@ -392,11 +435,15 @@ describe(`${K8S_DIR}`, () => {
       const declared = target.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
       for (const port of spec.ports ?? []) {
         const targetPort = port.targetPort ?? port.port;
-        if (!declared.some((p) => p.name === targetPort || p.containerPort === targetPort)) problems.push(`${at}.spec.ports.${port.name ?? port.port}: targetPort ${targetPort} is not a container port of ${target.metadata.name}`);
+        if (!declared.some((p) => p.name === targetPort || p.containerPort === targetPort))
+          problems.push(`${at}.spec.ports.${port.name ?? port.port}: targetPort ${targetPort} is not a container port of ${target.metadata.name}`);
       }
     }
     const gatewayPublic = k8sObjects.some(
-      (o) => o.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(String((o.spec as { type?: string }).type)) && (o.spec as { selector?: Record<string, string> }).selector?.['app.kubernetes.io/name'] === 'gateway-jt808',
+      (o) =>
+        o.kind === 'Service' &&
+        ['LoadBalancer', 'NodePort'].includes(String((o.spec as { type?: string }).type)) &&
+        (o.spec as { selector?: Record<string, string> }).selector?.['app.kubernetes.io/name'] === 'gateway-jt808',
     );
     if (!gatewayPublic) problems.push(`${K8S_DIR}/gateway-jt808.yaml: terminals connect from outside, so the gateway needs a LoadBalancer or NodePort Service`);
     expect(problems).toEqual([]);
@@ -422,12 +469,19 @@ describe('probe paths are what startOpsServer serves', () => {
 
   it('answers /health and /ready with 200 and an unknown path with 404', async () => {
     const status = async (path: string) => (await fetch(`http://127.0.0.1:${server.port}${path}`)).status;
-    expect({ health: await status('/health'), ready: await status('/ready'), unknown: await status('/healthz') }).toEqual({ health: 200, ready: 200, unknown: 404 });
+    expect({ health: await status('/health'), ready: await status('/ready'), unknown: await status('/healthz') }).toEqual({
+      health: 200,
+      ready: 200,
+      unknown: 404,
+    });
   });
 
   it(`${PROBE_SCRIPT} is in the image (.dockerignore keeps it)`, () => {
     expect(existsSync(join(repoRoot, PROBE_SCRIPT))).toBe(true);
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     const kept = ['deploy', 'deploy/docker', PROBE_SCRIPT, 'package-lock.json', 'web', 'libs', 'services'];
     expect(ignored.filter((pattern) => kept.includes(pattern.replace(/^\/|\/$/g, '')))).toEqual([]);
   });
@@ -458,7 +512,7 @@ describe('deploy/docker/Dockerfile', () => {
     }
   });
 
-  it("installs from the lock file with dev dependencies (tsx runs the services) and runs services/$SERVICE/src/main.ts as each start script does", () => {
+  it('installs from the lock file with dev dependencies (tsx runs the services) and runs services/$SERVICE/src/main.ts as each start script does', () => {
     expect(text).toMatch(/^RUN .*npm ci\b(?!.*--omit=dev)(?!.*--production)/m);
     expect(text).toMatch(/^USER (?!root\b)\S+/m);
     const runtime = text.slice(text.lastIndexOf('\nFROM '));

@@ -27,14 +27,18 @@ const sourcesUnder = (dir: string): string[] =>
 
 const moduleOf = (path: string): string => path.split('/').slice(0, 2).join('/');
 
-const modules = (kind: 'libs' | 'services'): string[] => readdirSync(join(ROOT, kind), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${kind}/${e.name}`);
+const modules = (kind: 'libs' | 'services'): string[] =>
+  readdirSync(join(ROOT, kind), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => `${kind}/${e.name}`);
 
 /** Every table the migrations (and the API's own schema) create. */
 const tables = (): Set<string> => {
   const found = new Set<string>();
   const sql = readdirSync(join(ROOT, 'libs/storage/migrations')).map((f) => readFileSync(join(ROOT, 'libs/storage/migrations', f), 'utf8'));
   const ts = [...modules('libs'), ...modules('services')].flatMap((m) => sourcesUnder(`${m}/src`)).map((f) => readFileSync(join(ROOT, f), 'utf8'));
-  for (const text of [...sql, ...ts]) for (const m of text.matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([a-z_][a-z0-9_]*)"?/gi)) found.add(m[1]!.toLowerCase());
+  for (const text of [...sql, ...ts])
+    for (const m of text.matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([a-z_][a-z0-9_]*)"?/gi)) found.add(m[1]!.toLowerCase());
   return found;
 };
 
@@ -61,7 +65,12 @@ const declarationsOf = (text: string): Declaration[] => {
     const end = found[i + 1]?.index ?? text.length;
     const body = text.slice(at, end);
     const heads = m[2] === 'class' ? [...body.matchAll(/^ {2}((?:(?:private|protected|public|static|async|readonly)\s+)*)(\w+)\s*(?:<[^>]*>)?\(/gm)] : [];
-    const methods = heads.map((h, j) => ({ name: h[2]!, at: at + h.index, end: at + (heads[j + 1]?.index ?? body.length), private: /private|protected/.test(h[1] ?? '') }));
+    const methods = heads.map((h, j) => ({
+      name: h[2]!,
+      at: at + h.index,
+      end: at + (heads[j + 1]?.index ?? body.length),
+      private: /private|protected/.test(h[1] ?? ''),
+    }));
     return { name: m[3]!, at, end, exported: m[1] !== undefined, methods };
   });
 };
@@ -82,11 +91,18 @@ const entryPointsOf = (text: string, declarations: Declaration[], index: number)
   const method = owner.methods.find((m) => m.at <= index && index < m.end);
   if (method) return inMethod(method.name);
   if (owner.exported) return [{ symbol: owner.name }];
-  return declarations.filter((d) => d.exported && new RegExp(`\\b${owner.name}\\b`).test(text.slice(d.at, d.end))).flatMap((d) => {
-    const users = d.methods.filter((m) => new RegExp(`\\b${owner.name}\\b`).test(text.slice(m.at, m.end)));
-    if (users.length === 0) return [{ symbol: d.name }];
-    return users.flatMap((m) => [...(m.private ? [] : [{ symbol: d.name, method: m.name }]), ...d.methods.filter((c) => !c.private && c.name !== m.name && text.slice(c.at, c.end).includes(`this.${m.name}(`)).map((c) => ({ symbol: d.name, method: c.name }))]);
-  });
+  return declarations
+    .filter((d) => d.exported && new RegExp(`\\b${owner.name}\\b`).test(text.slice(d.at, d.end)))
+    .flatMap((d) => {
+      const users = d.methods.filter((m) => new RegExp(`\\b${owner.name}\\b`).test(text.slice(m.at, m.end)));
+      if (users.length === 0) return [{ symbol: d.name }];
+      return users.flatMap((m) => [
+        ...(m.private ? [] : [{ symbol: d.name, method: m.name }]),
+        ...d.methods
+          .filter((c) => !c.private && c.name !== m.name && text.slice(c.at, c.end).includes(`this.${m.name}(`))
+          .map((c) => ({ symbol: d.name, method: c.name })),
+      ]);
+    });
 };
 
 /** table → the modules that write it. */
@@ -94,13 +110,17 @@ const writers = (): Map<string, Set<string>> => {
   const known = tables();
   const out = new Map<string, Set<string>>();
   const add = (table: string, module: string) => out.set(table, (out.get(table) ?? new Set()).add(module));
-  const consumers = [...modules('libs'), ...modules('services')].filter((m) => m !== 'libs/storage' && m !== 'libs/testing').flatMap((m) => sourcesUnder(`${m}/src`));
+  const consumers = [...modules('libs'), ...modules('services')]
+    .filter((m) => m !== 'libs/storage' && m !== 'libs/testing')
+    .flatMap((m) => sourcesUnder(`${m}/src`));
   const texts = new Map(consumers.map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
   for (const [file, text] of texts) for (const table of writtenTables(text, known)) add(table, moduleOf(file));
   // A module builds a repository in one file and calls it in another: matched per module.
   const byModule = new Map<string, string>();
-  for (const [file, text] of texts) if (text.includes('@roadwatch/storage') || byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file)) ?? ''}\n${text}`);
-  for (const [file, text] of texts) if (!text.includes('@roadwatch/storage') && byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file))}\n${text}`);
+  for (const [file, text] of texts)
+    if (text.includes('@roadwatch/storage') || byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file)) ?? ''}\n${text}`);
+  for (const [file, text] of texts)
+    if (!text.includes('@roadwatch/storage') && byModule.has(moduleOf(file))) byModule.set(moduleOf(file), `${byModule.get(moduleOf(file))}\n${text}`);
   for (const file of sourcesUnder('libs/storage/src')) {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const declarations = declarationsOf(text);

@@ -23,18 +23,30 @@ const CLUSTER_SCHEMAS: Record<string, z.ZodObject> = {
 };
 const ALL_SCHEMAS: Record<string, z.ZodObject> = { ...CLUSTER_SCHEMAS, standalone: standaloneEnvSchema };
 /** Names this release replaced (read, with a warning, for one more): no schema may define them again. */
-const OLD_NAMES = ['ROADS_GEOJSON', 'STATIC_DIR', 'VEHICLE_DIRECTORY', 'LATEST_POSITIONS_PREFIX', 'DETECTOR_STATE_PREFIX', 'TERMINAL_REGISTRY', 'OFFLINE_CHECK_INTERVAL_MS'];
+const OLD_NAMES = [
+  'ROADS_GEOJSON',
+  'STATIC_DIR',
+  'VEHICLE_DIRECTORY',
+  'LATEST_POSITIONS_PREFIX',
+  'DETECTOR_STATE_PREFIX',
+  'TERMINAL_REGISTRY',
+  'OFFLINE_CHECK_INTERVAL_MS',
+];
 
 describe('service environments: one name per idea', () => {
   it('every cluster service reads every infrastructure variable (database schema and migrate, topic prefix, Redis prefix, log level)', () => {
     const infra = Object.keys(infraEnvSchema.shape).sort();
     expect(infra).toEqual(expect.arrayContaining(['DATABASE_SCHEMA', 'MIGRATE', 'KAFKA_TOPIC_PREFIX', 'REDIS_KEY_PREFIX', 'LOG_LEVEL', 'OPS_HOST']));
-    const missing = Object.entries(CLUSTER_SCHEMAS).flatMap(([service, schema]) => infra.filter((key) => !(key in schema.shape)).map((key) => `${service}: ${key}`));
+    const missing = Object.entries(CLUSTER_SCHEMAS).flatMap(([service, schema]) =>
+      infra.filter((key) => !(key in schema.shape)).map((key) => `${service}: ${key}`),
+    );
     expect(missing).toEqual([]);
   });
 
   it('no service defines a replaced name, and the standalone host names files and folders as the services do', () => {
-    const defined = Object.entries(ALL_SCHEMAS).flatMap(([service, schema]) => OLD_NAMES.filter((name) => name in schema.shape).map((name) => `${service}: ${name}`));
+    const defined = Object.entries(ALL_SCHEMAS).flatMap(([service, schema]) =>
+      OLD_NAMES.filter((name) => name in schema.shape).map((name) => `${service}: ${name}`),
+    );
     expect(defined).toEqual([]);
     expect(Object.keys(standaloneEnvSchema.shape)).toEqual(expect.arrayContaining(['ROADS_GEOJSON_FILE', 'WEB_DIST_DIR']));
     expect(Object.keys(apiEnvSchema.shape)).toContain('WEB_DIST_DIR');
@@ -61,7 +73,9 @@ describe('service environments: one name per idea', () => {
     const copies = services.flatMap((service) => {
       const main = readFileSync(join(repoRoot, 'services', service, 'src/main.ts'), 'utf8');
       return [
-        ...['new KafkaBus(', 'createPool(', 'migrate(', 'startOpsServer(', 'onShutdown(', 'createLogger(', 'new ServiceMetrics(', 'process.env'].filter((copy) => main.includes(copy)).map((copy) => `${service}: ${copy}`),
+        ...['new KafkaBus(', 'createPool(', 'migrate(', 'startOpsServer(', 'onShutdown(', 'createLogger(', 'new ServiceMetrics(', 'process.env']
+          .filter((copy) => main.includes(copy))
+          .map((copy) => `${service}: ${copy}`),
         ...(main.includes('bootService(') ? [] : [`${service}: no bootService`]),
       ];
     });

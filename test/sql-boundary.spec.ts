@@ -57,12 +57,12 @@ export const sqlIn = (fileName: string, source: string): Finding[] => {
 describe('SQL and store keys live in libs/storage', () => {
   it('finds SQL in literals and in .query( calls, and leaves prose and comments alone', () => {
     const planted = [
-      "const a = `SELECT v.plate\n  FROM vehicles v WHERE v.vehicle_id = $1`;",
+      'const a = `SELECT v.plate\n  FROM vehicles v WHERE v.vehicle_id = $1`;',
       "pool.query('select 1');",
       'db.query(`delete from users where username = ${"$1"}`);',
-      "db.query(`${BASE} WHERE x = 1 ORDER BY id`);",
+      'db.query(`${BASE} WHERE x = 1 ORDER BY id`);',
       "const c = 'INSERT INTO audit_log (actor) VALUES ($1)';",
-      "const d = `UPDATE users SET disabled = true`;",
+      'const d = `UPDATE users SET disabled = true`;',
       "const e = 'CREATE TABLE IF NOT EXISTS users (username text)';",
       'const f = `${prefix}{latest}:position`;',
     ].join('\n');
@@ -82,7 +82,9 @@ describe('SQL and store keys live in libs/storage', () => {
   });
 
   it('no SQL and no latest-position key outside libs/storage, but for the listed exceptions', () => {
-    const files = SCANNED.flatMap((pattern) => globSync(pattern, { cwd: repoRoot })).filter((path) => !notScanned(path)).sort();
+    const files = SCANNED.flatMap((pattern) => globSync(pattern, { cwd: repoRoot }))
+      .filter((path) => !notScanned(path))
+      .sort();
     expect(files.length).toBeGreaterThan(50);
     const offences: string[] = [];
     for (const path of files) {

@@ -9,7 +9,11 @@ const script = fileURLToPath(new URL('./run-schemathesis.sh', import.meta.url));
 // against them. Bounded: FUZZ_BUDGET_S (default 180 s) of fuzzing in all.
 describe('API fuzzing with schemathesis against the embedded default', () => {
   it('finds no server error and no answer that differs from the OpenAPI document', () => {
-    const run = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, FUZZ_BUDGET_S: process.env['FUZZ_BUDGET_S'] ?? '180' }, maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('bash', [script], {
+      encoding: 'utf8',
+      env: { ...process.env, FUZZ_BUDGET_S: process.env['FUZZ_BUDGET_S'] ?? '180' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const output = `${run.stdout}\n${run.stderr}`;
     const counts = output.split('\n').filter((line) => line.startsWith('fuzz'));
     console.log(counts.join('\n'));

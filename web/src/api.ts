@@ -55,12 +55,15 @@ export class ApiHttpError extends Error {
   /** The bad fields of a refused request (400), as the API named them (`body.nightDate`). */
   readonly issues: readonly FieldIssue[];
 
-  constructor(readonly status: number, message: string, issues: readonly FieldIssue[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    issues: readonly FieldIssue[] = [],
+  ) {
     super(message);
     this.issues = issues;
   }
 }
-
 
 export const loadSession = (): LoginResponse | undefined => {
   const raw = sessionStorage.getItem(SESSION_KEY);
@@ -99,7 +102,14 @@ export const login = async (username: string, password: string): Promise<LoginRe
 
 /** The user's own password (also while it must be changed): the answer is a fresh session, which replaces the old one. */
 export const changePassword = async (token: string, currentPassword: string, newPassword: string): Promise<LoginResponse> =>
-  storeSession(await request(loginResponse, '/v1/me/password', { method: 'POST', body: JSON.stringify(changePasswordRequest.parse({ currentPassword, newPassword })) }, token));
+  storeSession(
+    await request(
+      loginResponse,
+      '/v1/me/password',
+      { method: 'POST', body: JSON.stringify(changePasswordRequest.parse({ currentPassword, newPassword })) },
+      token,
+    ),
+  );
 
 /** Audit filters as query parameters (absent ones left out). */
 const auditParams = (query: Partial<AuditListQuery>): URLSearchParams => {
@@ -109,7 +119,10 @@ const auditParams = (query: Partial<AuditListQuery>): URLSearchParams => {
 };
 
 export class Api {
-  constructor(private readonly token: string, private readonly onUnauthorized: () => void) {}
+  constructor(
+    private readonly token: string,
+    private readonly onUnauthorized: () => void,
+  ) {}
 
   private async get<T>(schema: z.ZodType<T>, path: string): Promise<T> {
     try {
@@ -238,7 +251,12 @@ export class Api {
 
   async updateUser(username: string, body: UpdateUserRequest): Promise<UserItem> {
     try {
-      return await request(userItem, `/v1/admin/users/${encodeURIComponent(username)}`, { method: 'PUT', body: JSON.stringify(updateUserRequest.parse(body)) }, this.token);
+      return await request(
+        userItem,
+        `/v1/admin/users/${encodeURIComponent(username)}`,
+        { method: 'PUT', body: JSON.stringify(updateUserRequest.parse(body)) },
+        this.token,
+      );
     } catch (e) {
       if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
       throw e;
@@ -264,7 +282,9 @@ export class Api {
 
   /** The filtered audit log as the API's CSV file (the bearer token cannot ride on a plain link). */
   async auditCsv(query: Partial<AuditListQuery>): Promise<Blob> {
-    const res = await fetch(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await fetch(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
     if (res.status === 401) this.onUnauthorized();
     if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
     return res.blob();

@@ -54,25 +54,27 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   };
 
   // Created before the map: the map's first viewport (on load) subscribes through it.
-  const live = !monitors ? undefined : new LiveFeed(session.token, {
-    positions: (batch) => {
-      const now = performance.now();
-      const wall = Date.now();
-      map.motion.tick(batch.tickMs);
-      const moved: string[] = [];
-      for (const p of batch.positions) if (store.applyLive(p, wall)) moved.push(p.vehicleId);
-      map.moved(moved, now);
-      countEl.textContent = String(store.byId.size);
-    },
-    alert: (a) => feed.push(a),
-    alertAck: (event) => feed.applyAck(event),
-    status: (connected) => {
-      liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
-      liveBadge.textContent = t(liveBadge.dataset.i18n);
-      liveBadge.classList.toggle('off', !connected);
-    },
-    unauthorized: () => logout(),
-  });
+  const live = !monitors
+    ? undefined
+    : new LiveFeed(session.token, {
+        positions: (batch) => {
+          const now = performance.now();
+          const wall = Date.now();
+          map.motion.tick(batch.tickMs);
+          const moved: string[] = [];
+          for (const p of batch.positions) if (store.applyLive(p, wall)) moved.push(p.vehicleId);
+          map.moved(moved, now);
+          countEl.textContent = String(store.byId.size);
+        },
+        alert: (a) => feed.push(a),
+        alertAck: (event) => feed.applyAck(event),
+        status: (connected) => {
+          liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
+          liveBadge.textContent = t(liveBadge.dataset.i18n);
+          liveBadge.classList.toggle('off', !connected);
+        },
+        unauthorized: () => logout(),
+      });
   const map = new MapView({
     container: mapEl,
     basemap: configuredBasemap(),
@@ -91,12 +93,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     onPlayback: (id) => playback.open(id, store.byId.get(id)?.plate ?? id),
   });
 
-
   // Layers and legend. WIM stations and source sites come from the registry over REST;
   // a role that may not see stations gets no toggle for them.
   const seesWim = can('wim');
   const layerToggle = (id: 'vehicles' | 'wim-stations' | 'source-sites', key: 'layers.vehicles' | 'layers.wim' | 'layers.sources') => {
-    const box = h('input', { type: 'checkbox', checked: true, 'data-testid': `layer-${id}`, onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked) });
+    const box = h('input', {
+      type: 'checkbox',
+      checked: true,
+      'data-testid': `layer-${id}`,
+      onchange: (e: Event) => map.setLayerVisible(id, (e.target as HTMLInputElement).checked),
+    });
     return h('label', { class: 'layer-toggle' }, box, tr(key));
   };
   const legend = h(
@@ -105,9 +111,19 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(Object.keys(CLASS_COLOURS) as Array<keyof typeof CLASS_COLOURS>)
       .filter((c) => c !== 'other')
       .map((c) => h('span', { class: 'legend-item' }, h('i', { style: `background:${CLASS_COLOURS[c]}` }), tr(`class.${c}`))),
-    ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) => h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`))),
+    ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) =>
+      h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`)),
+    ),
   );
-  const layers = h('div', { class: 'layers' }, h('strong', { i18n: 'layers.title' }), layerToggle('vehicles', 'layers.vehicles'), seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined, layerToggle('source-sites', 'layers.sources'), legend);
+  const layers = h(
+    'div',
+    { class: 'layers' },
+    h('strong', { i18n: 'layers.title' }),
+    layerToggle('vehicles', 'layers.vehicles'),
+    seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined,
+    layerToggle('source-sites', 'layers.sources'),
+    legend,
+  );
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
   const side = h('div', { class: 'side' });
@@ -186,34 +202,57 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     langToggle,
     h('button', { type: 'button', class: 'logout', i18n: 'logout', onclick: () => logout() }),
   );
-  root.replaceChildren(h('div', { class: 'app' }, header, h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el)));
+  root.replaceChildren(
+    h(
+      'div',
+      { class: 'app' },
+      header,
+      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el),
+    ),
+  );
   map.map.resize();
 
   // Initial state over REST: every visible vehicle and recent alerts; live updates follow.
-  if (monitors) void api
-    .vehicles()
-    .then((items) => {
-      store.load(items);
-      countEl.textContent = String(store.byId.size);
-      map.invalidate();
-    })
-    .catch((e) => console.error('[app] vehicles', e));
-  if (monitors) void api
-    .alerts({ limit: 100 })
-    .then((items) => feed.load(items))
-    .catch((e) => console.error('[app] alerts', e));
+  if (monitors)
+    void api
+      .vehicles()
+      .then((items) => {
+        store.load(items);
+        countEl.textContent = String(store.byId.size);
+        map.invalidate();
+      })
+      .catch((e) => console.error('[app] vehicles', e));
+  if (monitors)
+    void api
+      .alerts({ limit: 100 })
+      .then((items) => feed.load(items))
+      .catch((e) => console.error('[app] alerts', e));
 
   // Fixed places: drawn where the registry has coordinates, listed nowhere else.
   const placed = <T extends { name: string; latitudeDeg?: number | undefined; longitudeDeg?: number | undefined }>(items: T[], id: (x: T) => string) =>
-    items.flatMap((x) => (x.latitudeDeg !== undefined && x.longitudeDeg !== undefined ? [{ id: id(x), name: x.name, lon: x.longitudeDeg, lat: x.latitudeDeg }] : []));
-  if (seesWim) void api
-    .wimStations()
-    .then((items) => map.setPlaces('wim-stations', placed(items, (s) => s.stationId)))
-    .catch((e) => console.error('[app] wim stations', e));
-  if (can('sites')) void api
-    .sourceSites()
-    .then((items) => map.setPlaces('source-sites', placed(items, (s) => s.sourceSiteId)))
-    .catch((e) => console.error('[app] source sites', e));
+    items.flatMap((x) =>
+      x.latitudeDeg !== undefined && x.longitudeDeg !== undefined ? [{ id: id(x), name: x.name, lon: x.longitudeDeg, lat: x.latitudeDeg }] : [],
+    );
+  if (seesWim)
+    void api
+      .wimStations()
+      .then((items) =>
+        map.setPlaces(
+          'wim-stations',
+          placed(items, (s) => s.stationId),
+        ),
+      )
+      .catch((e) => console.error('[app] wim stations', e));
+  if (can('sites'))
+    void api
+      .sourceSites()
+      .then((items) =>
+        map.setPlaces(
+          'source-sites',
+          placed(items, (s) => s.sourceSiteId),
+        ),
+      )
+      .catch((e) => console.error('[app] source sites', e));
 
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);

@@ -19,7 +19,15 @@ import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@road
  * (KafkaBus, a PostgreSQL schema) instead of the embedded ones.
  */
 const repoRoot = resolve(import.meta.dirname, '../..');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // The simulated fleet's 4th vehicle is a six-axle heavy truck on route 3, G107 (national road, posted 80 km/h).
 const FLEET_SIZE = 4;
@@ -44,7 +52,12 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
   let terminal: TestTerminal;
 
   beforeAll(async () => {
-    await build({ root: join(repoRoot, 'web'), configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir: webDist, emptyOutDir: true } });
+    await build({
+      root: join(repoRoot, 'web'),
+      configFile: join(repoRoot, 'web/vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: webDist, emptyOutDir: true },
+    });
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
     await migrate(pool);
     platform = await startPlatform(
@@ -131,4 +144,3 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });
-

@@ -10,7 +10,17 @@ import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, CaseRepository, createPool, dropStorageSchema, migrate, PositionRepository, RegistryRepository, runMaintenance, VehicleQualityRepository } from '@roadwatch/storage';
+import {
+  AlertRepository,
+  CaseRepository,
+  createPool,
+  dropStorageSchema,
+  migrate,
+  PositionRepository,
+  RegistryRepository,
+  runMaintenance,
+  VehicleQualityRepository,
+} from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
@@ -59,7 +69,15 @@ const position = (v: (typeof VEHICLES)[number], step: number): PositionV1 => {
   };
 };
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Vehicle ids in the map's GeoJSON source (the data set, before clustering). */
 const vehicleIdsOnMap = (page: Page): Promise<string[]> =>
@@ -72,12 +90,20 @@ const vehicleIdsOnMap = (page: Page): Promise<string[]> =>
   });
 
 /** Ids and coordinates in a place layer's GeoJSON source (WIM stations, source sites), once it has any. */
-const placesOnMap = async (page: Page, layer: 'wim-stations' | 'source-sites', timeoutMs = 10_000, atLeast = 1): Promise<Array<{ id: string; coordinates: number[] }>> => {
+const placesOnMap = async (
+  page: Page,
+  layer: 'wim-stations' | 'source-sites',
+  timeoutMs = 10_000,
+  atLeast = 1,
+): Promise<Array<{ id: string; coordinates: number[] }>> => {
   const read = () =>
     page.evaluate(async (id) => {
       const source = window.__roadwatch?.map.map.getSource(id) as { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
       if (!source) return [];
-      return (await source.getData()).features.map((f) => ({ id: String(f.properties?.['id']), coordinates: f.geometry.type === 'Point' ? f.geometry.coordinates : [] }));
+      return (await source.getData()).features.map((f) => ({
+        id: String(f.properties?.['id']),
+        coordinates: f.geometry.type === 'Point' ? f.geometry.coordinates : [],
+      }));
     }, layer);
   const deadline = Date.now() + timeoutMs;
   let found = await read();
@@ -105,9 +131,11 @@ const logIn = async (page: Page, url: string, username: string, password: string
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=map] canvas', { timeout: 15_000 });
-  await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 }).catch((e: Error) => {
-    throw new Error(`map did not load: ${e.message}\npage log:\n${(pageLog.get(page) ?? []).join('\n')}`);
-  });
+  await page
+    .waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 })
+    .catch((e: Error) => {
+      throw new Error(`map did not load: ${e.message}\npage log:\n${(pageLog.get(page) ?? []).join('\n')}`);
+    });
 };
 
 /** Console output per page, quoted when something fails. */
@@ -154,16 +182,32 @@ describe('web: live map in real Chromium against the real API', () => {
     });
 
     // Registry over the admin REST API, as an operator would set it up.
-    const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass' }) });
+    const login = await fetch(`${api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-pass' }),
+    });
     const { token } = (await login.json()) as { token: string };
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
       expect(res.status, `${path} ${await res.clone().text()}`).toBe(201);
     };
     await post('/v1/admin/companies', { companyId: 'WEBC1', name: '一号旅游客运', regionCode: '110000' });
     await post('/v1/admin/companies', { companyId: 'WEBC2', name: '二号物流', regionCode: '110000' });
     for (const v of VEHICLES) {
-      await post('/v1/admin/vehicles', { vehicleId: v.vehicleId, plate: v.plate, plateColour: 2, vehicleClass: v.vehicleClass, companyId: v.companyId, regionCode: '110000', terminalId: `T-${v.vehicleId}` });
+      await post('/v1/admin/vehicles', {
+        vehicleId: v.vehicleId,
+        plate: v.plate,
+        plateColour: 2,
+        vehicleClass: v.vehicleClass,
+        companyId: v.companyId,
+        regionCode: '110000',
+        terminalId: `T-${v.vehicleId}`,
+      });
     }
     // The registry's fixed places (no admin REST for them yet: the registry's own upserts).
     const registry = new RegistryRepository(pool);
@@ -174,7 +218,14 @@ describe('web: live map in real Chromium against the real API', () => {
     // An hour of archived history for the tour coach (the archiver's job in production): track playback reads it.
     const hourAgo = Date.now() - 3_600_000;
     await new PositionRepository(pool).insertMany(
-      Array.from({ length: 30 }, (_, i) => ({ ...position(VEHICLES[0], 0), driverId: 'DRV-E2E', deviceTimeMs: hourAgo + i * 60_000, receivedAtMs: hourAgo + i * 60_000, latitudeDeg: 39.80 + i * 0.001, longitudeDeg: 116.25 + i * 0.001 })),
+      Array.from({ length: 30 }, (_, i) => ({
+        ...position(VEHICLES[0], 0),
+        driverId: 'DRV-E2E',
+        deviceTimeMs: hourAgo + i * 60_000,
+        receivedAtMs: hourAgo + i * 60_000,
+        latitudeDeg: 39.8 + i * 0.001,
+        longitudeDeg: 116.25 + i * 0.001,
+      })),
     );
     // Its driver (IC card) in the registry, and the daily aggregate refreshed as the archiver's upkeep would.
     await registry.upsertDriver({ driverId: 'DRV-E2E', name: '张师傅', companyId: 'WEBC1' });
@@ -183,7 +234,12 @@ describe('web: live map in real Chromium against the real API', () => {
     // The fleet keeps reporting, as terminals do.
     publisher = setInterval(() => {
       step++;
-      void bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) }))).catch((e: Error) => logger.error(e.message));
+      void bus
+        .publish(
+          TOPICS.positions,
+          VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) })),
+        )
+        .catch((e: Error) => logger.error(e.message));
     }, 300);
 
     // services/cases, as deployed: it opens a case for each violation on `violations.overload`.
@@ -217,7 +273,10 @@ describe('web: live map in real Chromium against the real API', () => {
     });
     await logIn(page, api.url, 'admin', 'admin-pass');
 
-    const ids = await waitForVehicles(page, VEHICLES.map((v) => v.vehicleId));
+    const ids = await waitForVehicles(
+      page,
+      VEHICLES.map((v) => v.vehicleId),
+    );
     expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
     expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
 
@@ -254,14 +313,20 @@ describe('web: live map in real Chromium against the real API', () => {
       const fix = window.__roadwatch!.store.byId.get('WEB-V1')!.fix!;
       window.__roadwatch!.map.map.jumpTo({ center: [fix.lon, fix.lat], zoom: 15 });
     });
-    const point = await page.waitForFunction(() => {
-      const m = window.__roadwatch!.map.map;
-      const f = m.queryRenderedFeatures({ layers: ['vehicle-points'] }).find((x) => x.properties['id'] === 'WEB-V1');
-      if (!f || f.geometry.type !== 'Point') return null;
-      const p = m.project(f.geometry.coordinates as [number, number]);
-      const r = m.getCanvas().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    }, undefined, { timeout: 5_000 }).then((h) => h.jsonValue() as Promise<{ x: number; y: number }>);
+    const point = await page
+      .waitForFunction(
+        () => {
+          const m = window.__roadwatch!.map.map;
+          const f = m.queryRenderedFeatures({ layers: ['vehicle-points'] }).find((x) => x.properties['id'] === 'WEB-V1');
+          if (!f || f.geometry.type !== 'Point') return null;
+          const p = m.project(f.geometry.coordinates as [number, number]);
+          const r = m.getCanvas().getBoundingClientRect();
+          return { x: r.left + p.x, y: r.top + p.y };
+        },
+        undefined,
+        { timeout: 5_000 },
+      )
+      .then((h) => h.jsonValue() as Promise<{ x: number; y: number }>);
     await page.mouse.click(point.x, point.y);
     await page.waitForSelector('[data-testid=vehicle-card]:not([hidden])', { timeout: 5_000 }).catch(async (e: Error) => {
       await page.screenshot({ path: join(artifacts, 'web-map-card-failed.png') });
@@ -272,7 +337,9 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(card).toContain('一号旅游客运');
     expect(card).toContain('公里/时');
     // Driver from the latest archived report's IC card, today's driving from vehicle_daily (an estimate, marked ≈).
-    await page.waitForFunction(() => document.querySelector('[data-testid=vehicle-card]')?.textContent?.includes('张师傅 (DRV-E2E)'), undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=vehicle-card]')?.textContent?.includes('张师傅 (DRV-E2E)'), undefined, {
+      timeout: 5_000,
+    });
     expect(await page.textContent('[data-testid=vehicle-card]')).toMatch(/今日驾驶时长≈ \d+ 小时 \d\d 分钟/);
 
     // Track playback from the card: the REST track is drawn, and the slider moves the head along it.
@@ -342,11 +409,15 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await row.textContent()).toContain('百吨王');
 
     // The alarmed vehicle is drawn in the alarm status.
-    await page.waitForFunction(async () => {
-      const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
-      const data = await source.getData();
-      return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] === 'alarm');
-    }, undefined, { timeout: 3_000 });
+    await page.waitForFunction(
+      async () => {
+        const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
+        const data = await source.getData();
+        return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] === 'alarm');
+      },
+      undefined,
+      { timeout: 3_000 },
+    );
 
     await page.screenshot({ path: join(artifacts, 'web-map-admin.png') });
     expect(foreign).toEqual([]);
@@ -358,11 +429,15 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click(`${rowSel} .ack-form button[type=submit]`);
     await page.waitForSelector(`${rowSel} .acked-by`, { timeout: 5_000 });
     expect(await page.textContent(`${rowSel} .acked-by`)).toContain('admin');
-    await page.waitForFunction(async () => {
-      const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
-      const data = await source.getData();
-      return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] !== 'alarm');
-    }, undefined, { timeout: 3_000 });
+    await page.waitForFunction(
+      async () => {
+        const source = window.__roadwatch!.map.map.getSource('vehicles') as unknown as { getData(): Promise<GeoJSON.FeatureCollection> };
+        const data = await source.getData();
+        return data.features.some((f) => f.properties?.['id'] === 'WEB-V3' && f.properties?.['status'] !== 'alarm');
+      },
+      undefined,
+      { timeout: 3_000 },
+    );
 
     // Clustered at low zoom: the four vehicles become one cluster with an HTML count label.
     await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 6 }));
@@ -407,10 +482,30 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await placesOnMap(page, 'wim-stations', 0)).toEqual([]);
 
     const foreign: AlertV1 = {
-      v: 1, alertId: `web-e2e-foreign-${Date.now()}`, revision: 0, vehicleId: 'WEB-V4', plate: '京D·E2E04', companyId: 'WEBC2',
-      rule: 'speeding', level: 'violation', severity: 'serious', startedAtMs: Date.now(), raisedAtMs: Date.now(), summary: '超速 40%', details: {}, evidence: {},
+      v: 1,
+      alertId: `web-e2e-foreign-${Date.now()}`,
+      revision: 0,
+      vehicleId: 'WEB-V4',
+      plate: '京D·E2E04',
+      companyId: 'WEBC2',
+      rule: 'speeding',
+      level: 'violation',
+      severity: 'serious',
+      startedAtMs: Date.now(),
+      raisedAtMs: Date.now(),
+      summary: '超速 40%',
+      details: {},
+      evidence: {},
     };
-    const own: AlertV1 = { ...foreign, alertId: `web-e2e-own-${Date.now()}`, vehicleId: 'WEB-V2', plate: '京B·E2E02', companyId: 'WEBC1', rule: 'fatigue_continuous', summary: '连续驾驶 4 小时 20 分' };
+    const own: AlertV1 = {
+      ...foreign,
+      alertId: `web-e2e-own-${Date.now()}`,
+      vehicleId: 'WEB-V2',
+      plate: '京B·E2E02',
+      companyId: 'WEBC1',
+      rule: 'fatigue_continuous',
+      summary: '连续驾驶 4 小时 20 分',
+    };
     await bus.publish(TOPICS.alerts, [{ key: foreign.vehicleId, value: foreign }]);
     await bus.publish(TOPICS.alerts, [{ key: own.vehicleId, value: own }]);
     await page.waitForSelector(`[data-alert-id="${own.alertId}"]`, { timeout: 5_000 });
@@ -440,12 +535,25 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.close();
   });
 
-  it('a company user opens 报表 and sees its own company\'s row only: 上线率 and the quality rates, those below the assessment floors marked', async () => {
+  it("a company user opens 报表 and sees its own company's row only: 上线率 and the quality rates, those below the assessment floors marked", async () => {
     // Today's quality counters (the detector's job): 数据合格率 70% and a drifting vehicle score zero; 轨迹完整率 95% does not.
     await new VehicleQualityRepository(pool).upsertMany([
       {
-        v: 1, vehicleId: 'WEB-V1', date: chinaDateOf(Date.now()), final: false, computedAtMs: Date.now(),
-        received: 100, valid: 69, invalid: 30, drift: 1, duplicate: 0, late: 0, trackM: 20_000, completeTrackM: 19_000, incompleteGaps: 1, movedThroughGaps: 0,
+        v: 1,
+        vehicleId: 'WEB-V1',
+        date: chinaDateOf(Date.now()),
+        final: false,
+        computedAtMs: Date.now(),
+        received: 100,
+        valid: 69,
+        invalid: 30,
+        drift: 1,
+        duplicate: 0,
+        late: 0,
+        trackM: 20_000,
+        completeTrackM: 19_000,
+        incompleteGaps: 1,
+        movedThroughGaps: 0,
       },
     ]);
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -488,20 +596,42 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.close();
   });
 
-  it('an enforcement user opens a case and takes it through 决定, 抄告 and 结案; the API\'s refusal is shown as it said it', async () => {
+  it("an enforcement user opens a case and takes it through 决定, 抄告 and 结案; the API's refusal is shown as it said it", async () => {
     // Two 百吨王 weighings of the heavy truck at the WIM station, as ingest-wim and the overload rule produce them.
     const violationAt = (measuredAtMs: number): OverloadViolationV1 => {
       const m: WimMeasurementV1 = {
-        v: 1, measurementId: `WEB-ST1/${measuredAtMs}`, stationId: 'WEB-ST1', stationRecordId: String(measuredAtMs), lane: 1, direction: 'N', measuredAtMs, plate: '冀C·E2E03', plateColour: 2,
-        axleCount: 6, axleWeightsKg: Array<number>(6).fill(17_000), axleSpacingsMm: [], grossKg: 102_000, speedKmh: 30, imageRefs: [], accuracyClassPct: 5, receivedAtMs: measuredAtMs,
+        v: 1,
+        measurementId: `WEB-ST1/${measuredAtMs}`,
+        stationId: 'WEB-ST1',
+        stationRecordId: String(measuredAtMs),
+        lane: 1,
+        direction: 'N',
+        measuredAtMs,
+        plate: '冀C·E2E03',
+        plateColour: 2,
+        axleCount: 6,
+        axleWeightsKg: Array<number>(6).fill(17_000),
+        axleSpacingsMm: [],
+        grossKg: 102_000,
+        speedKmh: 30,
+        imageRefs: [],
+        accuracyClassPct: 5,
+        receivedAtMs: measuredAtMs,
       };
-      const a = assessOverload(m, { vehicleId: 'WEB-V3', plate: '冀C·E2E03', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WEBC2' }, resolveOverloadConfig());
+      const a = assessOverload(
+        m,
+        { vehicleId: 'WEB-V3', plate: '冀C·E2E03', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WEBC2' },
+        resolveOverloadConfig(),
+      );
       if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
       return toOverloadViolationV1(a, m, measuredAtMs);
     };
     const first = violationAt(Date.now() - 7_200_000);
     const second = violationAt(Date.now() - 3_600_000);
-    await bus.publish(TOPICS.overloadViolations, [first, second].map((v) => ({ key: v.vehicleId, value: v })));
+    await bus.publish(
+      TOPICS.overloadViolations,
+      [first, second].map((v) => ({ key: v.vehicleId, value: v })),
+    );
     const store = new CaseRepository(pool);
     const caseIds = [first, second].map((v) => `case:${v.violationId}`);
     for (const id of caseIds) {
@@ -526,12 +656,22 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click(row(caseB));
     await page.waitForSelector('[data-testid=case-detail] [data-action=decide]');
     await page.click('[data-testid=case-detail] [data-action=decide]');
-    const enfLogin = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'enf', password: 'enf-pass' }) });
+    const enfLogin = await fetch(`${api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'enf', password: 'enf-pass' }),
+    });
     const { token } = (await enfLogin.json()) as { token: string };
-    const other = await fetch(`${api.url}/v1/cases/${encodeURIComponent(caseB)}/decision`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const other = await fetch(`${api.url}/v1/cases/${encodeURIComponent(caseB)}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(other.status).toBe(200);
     await page.click('[data-testid=case-form-decide] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=case-action-error]')?.textContent?.includes('already decided'), undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=case-action-error]')?.textContent?.includes('already decided'), undefined, {
+      timeout: 5_000,
+    });
     expect(await page.textContent('[data-testid=case-action-error]')).toBe(`操作失败: case ${caseB} is already decided`);
     await page.click('[data-testid=case-detail] .case-back');
 
@@ -541,12 +681,19 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.waitForSelector('[data-testid=case-detail] [data-testid=case-parties]');
     expect(await status()).toBe('opened');
     expect(await statusText()).toBe('待处理');
-    expect(await page.$$eval('[data-testid=case-parties] dd', (dds) => dds.map((d) => d.getAttribute('data-party')))).toEqual(['driver', 'vehicle_owner', 'transport_company', 'source_unit']);
+    expect(await page.$$eval('[data-testid=case-parties] dd', (dds) => dds.map((d) => d.getAttribute('data-party')))).toEqual([
+      'driver',
+      'vehicle_owner',
+      'transport_company',
+      'source_unit',
+    ]);
     expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('待查明');
     expect(await page.textContent('[data-testid=case-review]')).toContain('百吨王');
     // The driver's basis in Chinese by default, with its figures (confirmed 96,900 kg, ≥ 50% over: 6 points, ¥500–2,000).
     const driverBasis = () => page.textContent('[data-testid=case-penalties] [data-party=driver] .case-basis');
-    expect(await driverBasis()).toMatch(/^依据: \(96900 − \d+\) \/ \d+ = [\d.]+%，超过.+：记6分（记分办法），罚款¥500–2000（道交法 第92条）；罚款由执法人员在幅度内决定（道交法 第92条）$/);
+    expect(await driverBasis()).toMatch(
+      /^依据: \(96900 − \d+\) \/ \d+ = [\d.]+%，超过.+：记6分（记分办法），罚款¥500–2000（道交法 第92条）；罚款由执法人员在幅度内决定（道交法 第92条）$/,
+    );
     expect(await page.textContent('[data-testid=case-deadline]')).toContain('作出决定后计算');
     expect(await page.$$eval('[data-testid=case-events] li', (lis) => lis.length)).toBe(9);
 
@@ -563,7 +710,11 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.screenshot({ path: join(artifacts, 'web-case-decide.png') });
     await page.fill('[data-testid=case-form-decide] input[name=comment]', '现场核实');
     await page.click('[data-testid=case-form-decide] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'decided', undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'decided',
+      undefined,
+      { timeout: 5_000 },
+    );
     expect(await statusText()).toBe('已决定');
     expect(await page.textContent('[data-testid=case-penalties] [data-party=driver]')).toContain('¥800');
     expect(await page.textContent('[data-testid=case-penalties] [data-party=source_unit]')).toContain('¥12,000');
@@ -576,7 +727,11 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.fill('[data-testid=case-form-report] input[name=reportedTo]', '河北省沧州市交通运输局');
     await page.fill('[data-testid=case-form-report] input[name=reference]', '京治超抄〔2026〕18号');
     await page.click('[data-testid=case-form-report] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'reported', undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'reported',
+      undefined,
+      { timeout: 5_000 },
+    );
     expect(await statusText()).toBe('已抄告');
     expect(await page.$$eval('[data-testid=case-detail] [data-action]', (bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['close']);
 
@@ -585,7 +740,11 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.selectOption('[data-testid=case-form-close] select[name=outcome]', 'penalties_executed');
     await page.fill('[data-testid=case-form-close] input[name=comment]', '罚款已缴');
     await page.click('[data-testid=case-form-close] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'closed', undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=case-detail] [data-testid=case-status]')?.getAttribute('data-status') === 'closed',
+      undefined,
+      { timeout: 5_000 },
+    );
     expect(await statusText()).toBe('已结案');
     expect(await page.$('[data-testid=case-actions]')).toBeNull();
     const log = await page.$$eval('[data-testid=case-events] li', (lis) => lis.map((li) => li.getAttribute('data-type')));
@@ -598,8 +757,12 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await page.textContent('[data-testid=case-parties] dd[data-party=driver]')).toBe('To be established');
     expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('Penalties executed');
     // The same basis and the 第44条 deadline in English, the same figures.
-    expect(await driverBasis()).toMatch(/^Basis: \(96900 − \d+\) \/ \d+ = [\d.]+% over .+: 6 points \(记分办法\), fine ¥500–2000 \(道交法 第92条\); fine decided by the officer within the range \(道交法 第92条\)$/);
-    expect(await page.textContent('[data-testid=case-deadline]')).toMatch(/decision \d{4}-\d{2}-\d{2} \+ 7 working days → report by \d{4}-\d{2}-\d{2} \(超限规定 第44条\)/);
+    expect(await driverBasis()).toMatch(
+      /^Basis: \(96900 − \d+\) \/ \d+ = [\d.]+% over .+: 6 points \(记分办法\), fine ¥500–2000 \(道交法 第92条\); fine decided by the officer within the range \(道交法 第92条\)$/,
+    );
+    expect(await page.textContent('[data-testid=case-deadline]')).toMatch(
+      /decision \d{4}-\d{2}-\d{2} \+ 7 working days → report by \d{4}-\d{2}-\d{2} \(超限规定 第44条\)/,
+    );
     await page.click('[data-testid=lang-toggle]');
     expect(await driverBasis()).toContain('记6分（记分办法）');
 
@@ -610,18 +773,36 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.close();
   });
 
-  it('a company user registers a 接驳运输 relay for its own bus tonight, sees it listed, and deletes it; another company\'s vehicles and relays are not offered', async () => {
+  it("a company user registers a 接驳运输 relay for its own bus tonight, sees it listed, and deletes it; another company's vehicles and relays are not offered", async () => {
     // The company's long-distance bus (三类以上班线, route 420 km: the 02:00–05:00 rule applies), in the registry tables.
-    await new RegistryRepository(pool).upsertVehicle({ vehicleId: 'WEB-V5', plate: '京E·E2E05', plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'WEBC1', regionCode: '110000', routeKm: 420 });
+    await new RegistryRepository(pool).upsertVehicle({
+      vehicleId: 'WEB-V5',
+      plate: '京E·E2E05',
+      plateColour: 1,
+      vehicleClass: 'long_distance_bus',
+      companyId: 'WEBC1',
+      regionCode: '110000',
+      routeKm: 420,
+    });
     const tonight = tonightOf(Date.now());
     // Another company's bus has a relay tonight (registered by the administrator): not the company's to see.
-    const adminLogin = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass' }) });
+    const adminLogin = await fetch(`${api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-pass' }),
+    });
     const { token: adminToken } = (await adminLogin.json()) as { token: string };
     const asAdmin = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
     const foreign = await fetch(`${api.url}/v1/relays`, {
       method: 'POST',
       headers: asAdmin,
-      body: JSON.stringify({ vehicleId: 'WEB-V4', nightDate: tonight, relayPoint: '京台高速 德州服务区', handingOverDriver: '王师傅', takingOverDriver: '赵师傅' }),
+      body: JSON.stringify({
+        vehicleId: 'WEB-V4',
+        nightDate: tonight,
+        relayPoint: '京台高速 德州服务区',
+        handingOverDriver: '王师傅',
+        takingOverDriver: '赵师傅',
+      }),
     });
     expect(foreign.status, await foreign.clone().text()).toBe(201);
     const foreignRelayId = ((await foreign.json()) as { relayId: string }).relayId;
@@ -632,8 +813,13 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click('[data-testid=tab-relays]');
     await page.waitForSelector('[data-testid=relays]:not([hidden])');
     // The vehicles offered: the company's tour coach and bus, by plate; not its hazmat truck, nor WEBC2's bus.
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=relay-vehicle] option[value]:not([value=""])').length > 0, undefined, { timeout: 10_000 });
-    expect(await page.$$eval('[data-testid=relay-vehicle] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))).toEqual(['WEB-V1', 'WEB-V5']);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=relay-vehicle] option[value]:not([value=""])').length > 0, undefined, {
+      timeout: 10_000,
+    });
+    expect(await page.$$eval('[data-testid=relay-vehicle] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))).toEqual([
+      'WEB-V1',
+      'WEB-V5',
+    ]);
     expect(await page.textContent('[data-testid=relay-vehicle] option[value=WEB-V5]')).toBe('京E·E2E05 · 三类以上班线客车');
     // Tonight and the next seven nights; the form's night is tonight (China time). None registered in its scope.
     expect(await page.inputValue('[data-testid=relay-from]')).toBe(defaultRelayRange(Date.now()).fromDate);
@@ -662,8 +848,12 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.fill('[data-testid=relay-takingOverDriver]', '李师傅');
     await page.fill('[data-testid=relay-longitudeDeg]', '115.9741');
     await page.click('[data-testid=relay-form] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=relay-form] .field-issue[data-field=nightDate]')?.textContent !== '', undefined, { timeout: 5_000 });
-    expect(await issue('nightDate')).toMatch(/^the night is over: a company registers from \d{4}-\d{2}-\d{2} on \(the monitoring centre registers past nights\)$/);
+    await page.waitForFunction(() => document.querySelector('[data-testid=relay-form] .field-issue[data-field=nightDate]')?.textContent !== '', undefined, {
+      timeout: 5_000,
+    });
+    expect(await issue('nightDate')).toMatch(
+      /^the night is over: a company registers from \d{4}-\d{2}-\d{2} on \(the monitoring centre registers past nights\)$/,
+    );
     expect(await page.textContent('[data-testid=relay-form-error]')).toMatch(/^登记失败: /);
     expect(await issue('relayPoint')).toBe('');
 
@@ -681,7 +871,12 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await cell('relayPoint')).toBe('京港澳高速 涿州服务区 (39.48660, 115.97410)');
     expect(await cell('drivers')).toBe('张师傅 → 李师傅');
     expect(await cell('registeredBy')).toBe('c1');
-    const listed = async () => ((await (await fetch(`${api.url}/v1/relays?fromDate=${tonight}&toDate=${tonight}`, { headers: asAdmin })).json()) as { items: Array<{ vehicleId: string; registeredBy: string }> }).items;
+    const listed = async () =>
+      (
+        (await (await fetch(`${api.url}/v1/relays?fromDate=${tonight}&toDate=${tonight}`, { headers: asAdmin })).json()) as {
+          items: Array<{ vehicleId: string; registeredBy: string }>;
+        }
+      ).items;
     expect((await listed()).map((r) => `${r.vehicleId}/${r.registeredBy}`).sort()).toEqual(['WEB-V4/admin', 'WEB-V5/c1']);
     await page.screenshot({ path: join(artifacts, 'web-relays-company.png') });
 

@@ -21,7 +21,15 @@ import { startApi, type RunningApi } from '@roadwatch/api';
  */
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger('web-users-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const BOUND_MS = 2_000;
 
 const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
@@ -31,8 +39,7 @@ const signIn = async (page: Page, url: string, username: string, password: strin
   await page.click('button[type=submit]');
 };
 
-const mapLoaded = (page: Page): Promise<unknown> =>
-  page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
+const mapLoaded = (page: Page): Promise<unknown> => page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
 describe('web: 用户管理 and the change-password page in real Chromium against the real API', () => {
   const schema = uniqueName('web_users');
@@ -144,7 +151,9 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
     expect(await admin.textContent('[data-testid=audit-table] tbody tr[data-action="user.create"] [data-col="audit.action"]')).toBe('新建用户');
     await admin.selectOption('[data-testid=audit-action]', 'user.create');
     await admin.click('[data-testid=audit-query]');
-    await admin.waitForFunction(() => [...document.querySelectorAll('[data-testid=audit-table] tbody tr')].every((r) => r.getAttribute('data-action') === 'user.create'));
+    await admin.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=audit-table] tbody tr')].every((r) => r.getAttribute('data-action') === 'user.create'),
+    );
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('[data-testid=audit-export]')]);
     expect(download.suggestedFilename()).toBe('audit-log.csv');
     const csv = readFileSync((await download.path())!, 'utf8');

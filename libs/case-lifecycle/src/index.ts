@@ -1,6 +1,14 @@
 export { CaseCommandError } from './case-command.error';
 export { CaseUnitOfWork, type CaseTransaction } from './case-unit-of-work';
-export { CaseProposer, caseIdOf, caseEventIdOf, UNIDENTIFIED, type CaseProposal, type CaseProposalConfig, type CaseProposalReads } from './usecases/open-case/propose-case';
+export {
+  CaseProposer,
+  caseIdOf,
+  caseEventIdOf,
+  UNIDENTIFIED,
+  type CaseProposal,
+  type CaseProposalConfig,
+  type CaseProposalReads,
+} from './usecases/open-case/propose-case';
 export type { OpenCaseCommand } from './usecases/open-case/open-case.command';
 export { OpenCaseUseCase, type OpenCaseResult } from './usecases/open-case/open-case.usecase';
 export type { DecideCaseCommand } from './usecases/decide-case/decide-case.command';

@@ -16,14 +16,27 @@ describe('case commands on real PostgreSQL: each change commits with its cases.e
   let decide: DecideCaseUseCase;
   let report: ReportCaseUseCase;
   let close: CloseCaseUseCase;
-  const truck: VehicleRecord = { vehicleId: '冀A55555:2', plate: '冀A55555', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1', regionCode: '130102', axleCount: 6, isCombination: true };
+  const truck: VehicleRecord = {
+    vehicleId: '冀A55555:2',
+    plate: '冀A55555',
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'HB1',
+    regionCode: '130102',
+    axleCount: 6,
+    isCombination: true,
+  };
 
   /** What the outbox holds for cases.events, in order. */
   const outbox = async (): Promise<string[]> =>
-    (await pool.query(`SELECT payload->>'eventId' AS event_id FROM outbox WHERE topic = $1 ORDER BY outbox.id`, [TOPICS.caseEvents])).rows.map((r) => r.event_id as string);
+    (await pool.query(`SELECT payload->>'eventId' AS event_id FROM outbox WHERE topic = $1 ORDER BY outbox.id`, [TOPICS.caseEvents])).rows.map(
+      (r) => r.event_id as string,
+    );
   const refusal = (promise: Promise<unknown>): Promise<CaseCommandError> =>
     promise.then(
-      () => { throw new Error('expected a refusal'); },
+      () => {
+        throw new Error('expected a refusal');
+      },
       (error: unknown) => {
         expect(error).toBeInstanceOf(CaseCommandError);
         return error as CaseCommandError;
@@ -37,7 +50,10 @@ describe('case commands on real PostgreSQL: each change commits with its cases.e
     await registry.upsertCompany({ companyId: 'HB1', name: '河北某运输有限公司', regionCode: '130102' });
     await registry.upsertVehicle(truck);
     const unitOfWork = new CaseUnitOfWork(pool, () => void (commits += 1));
-    open = new OpenCaseUseCase(unitOfWork, new CaseProposer({ penaltyConfig: DEFAULT_PENALTY_CONFIG, overloadConfig: DEFAULT_OVERLOAD_CONFIG, stationSourceSites: {} }));
+    open = new OpenCaseUseCase(
+      unitOfWork,
+      new CaseProposer({ penaltyConfig: DEFAULT_PENALTY_CONFIG, overloadConfig: DEFAULT_OVERLOAD_CONFIG, stationSourceSites: {} }),
+    );
     decide = new DecideCaseUseCase(unitOfWork, DEFAULT_PENALTY_CONFIG);
     report = new ReportCaseUseCase(unitOfWork, DEFAULT_PENALTY_CONFIG);
     close = new CloseCaseUseCase(unitOfWork);
@@ -66,9 +82,17 @@ describe('case commands on real PostgreSQL: each change commits with its cases.e
     const noConduct = await refusal(decide.execute({ caseId, actor: 'officer1', request: { penalties: [{ party: 'source_unit', fineYuan: 0 }] }, nowMs: NOW }));
     expect(noConduct.kind).toBe('invalid');
     expect(noConduct.message).toMatch(/^body\.penalties\.0\.conduct: name the conduct established/);
-    expect(await refusal(report.execute({ caseId, actor: 'officer1', request: { reportedTo: '河北省交通运输厅' }, nowMs: NOW }))).toMatchObject({ kind: 'wrong_state', message: `case ${caseId} is opened; only a decided case is reported` });
-    expect(await refusal(close.execute({ caseId, actor: 'officer1', request: { outcome: 'revoked', comment: '撤销' }, nowMs: NOW }))).toMatchObject({ kind: 'wrong_state' });
-    expect(await refusal(decide.execute({ caseId: 'case:nope', actor: 'officer1', request: { penalties: [] }, nowMs: NOW }))).toMatchObject({ kind: 'not_found', message: 'case case:nope not found' });
+    expect(await refusal(report.execute({ caseId, actor: 'officer1', request: { reportedTo: '河北省交通运输厅' }, nowMs: NOW }))).toMatchObject({
+      kind: 'wrong_state',
+      message: `case ${caseId} is opened; only a decided case is reported`,
+    });
+    expect(await refusal(close.execute({ caseId, actor: 'officer1', request: { outcome: 'revoked', comment: '撤销' }, nowMs: NOW }))).toMatchObject({
+      kind: 'wrong_state',
+    });
+    expect(await refusal(decide.execute({ caseId: 'case:nope', actor: 'officer1', request: { penalties: [] }, nowMs: NOW }))).toMatchObject({
+      kind: 'not_found',
+      message: 'case case:nope not found',
+    });
     // Nothing written by a refusal: no event, no outbox row, the case still opened.
     expect(await outbox()).toEqual(afterOpening);
     expect((await pool.query(`SELECT status FROM cases WHERE case_id = $1`, [caseId])).rows).toEqual([{ status: 'opened' }]);
@@ -91,7 +115,9 @@ describe('case commands on real PostgreSQL: each change commits with its cases.e
 
     const reported = await report.execute({ caseId, actor: 'officer1', request: { reportedTo: '河北省交通运输厅' }, nowMs: NOW + 86_400_000 });
     expect(reported.details).toMatchObject({ reportedBy: 'officer1', reportedTo: '河北省交通运输厅', withinDeadline: true });
-    expect(await refusal(report.execute({ caseId, actor: 'officer1', request: { reportedTo: '河北省交通运输厅' }, nowMs: NOW + 86_400_000 }))).toMatchObject({ kind: 'wrong_state' });
+    expect(await refusal(report.execute({ caseId, actor: 'officer1', request: { reportedTo: '河北省交通运输厅' }, nowMs: NOW + 86_400_000 }))).toMatchObject({
+      kind: 'wrong_state',
+    });
     await close.execute({ caseId, actor: 'officer1', request: { outcome: 'penalties_executed', comment: '已执行' }, nowMs: NOW + 2 * 86_400_000 });
     expect(await outbox()).toEqual([...afterOpening, `${caseId}/decided`, `${caseId}/reported`, `${caseId}/closed`]);
     expect((await pool.query(`SELECT status FROM cases WHERE case_id = $1`, [caseId])).rows).toEqual([{ status: 'closed' }]);

@@ -66,10 +66,12 @@ export const alertV1 = z.object({
   /** `summary` in English, same figures; shown when the UI language is English. Optional: older alerts have none. */
   summaryEn: freeText().optional(),
   details: safeJsonObject().default({}),
-  evidence: z.object({
-    positions: z.array(z.object({ deviceTimeMs: epochMs, latitudeDeg: z.number(), longitudeDeg: z.number(), speedKmh: z.number() })).optional(),
-    wimMeasurementId: safeString().optional(),
-  }).default({}),
+  evidence: z
+    .object({
+      positions: z.array(z.object({ deviceTimeMs: epochMs, latitudeDeg: z.number(), longitudeDeg: z.number(), speedKmh: z.number() })).optional(),
+      wimMeasurementId: safeString().optional(),
+    })
+    .default({}),
   latitudeDeg: z.number().optional(),
   longitudeDeg: z.number().optional(),
   /**

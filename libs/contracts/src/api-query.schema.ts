@@ -11,10 +11,18 @@ import { safeString } from './safe-string';
  */
 
 const ms = queryEpochMs;
-const csv = <T extends z.ZodType<unknown, string>>(item: T) => safeString().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  safeString()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(item));
 const paging = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
 
-export const vehicleListQuery = z.object({ companyId: safeString().min(1).optional(), vehicleClass: vehicleClass.optional(), plate: safeString().min(1).optional(), ...paging });
+export const vehicleListQuery = z.object({
+  companyId: safeString().min(1).optional(),
+  vehicleClass: vehicleClass.optional(),
+  plate: safeString().min(1).optional(),
+  ...paging,
+});
 
 export const trackQuery = z
   .object({ fromMs: ms, toMs: ms, maxPoints: z.coerce.number().int().min(10).max(20_000).optional() })
@@ -28,15 +36,26 @@ export const alertListQuery = z.object({
   rule: csv(alertRule).optional(),
   severity: csv(severity).optional(),
   companyId: safeString().min(1).optional(),
-  regionCode: safeString().regex(/^\d{1,12}$/, 'a division code (digits)').optional(),
+  regionCode: safeString()
+    .regex(/^\d{1,12}$/, 'a division code (digits)')
+    .optional(),
   vehicleId: safeString().min(1).optional(),
   fromMs: ms.optional(),
   toMs: ms.optional(),
-  acknowledged: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  acknowledged: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .optional(),
   ...paging,
 });
 
-export const wimListQuery = z.object({ plate: safeString().min(1).optional(), stationId: safeString().min(1).optional(), fromMs: ms.optional(), toMs: ms.optional(), ...paging });
+export const wimListQuery = z.object({
+  plate: safeString().min(1).optional(),
+  stationId: safeString().min(1).optional(),
+  fromMs: ms.optional(),
+  toMs: ms.optional(),
+  ...paging,
+});
 
 /** Map layers (WIM stations, source sites): small registry tables, paged like the rest. */
 export const siteListQuery = z.object({ ...paging });

@@ -35,9 +35,29 @@ import {
   wimListQuery,
   wimStationAdminListQuery,
 } from './api-query.schema';
-import { driverDto, driverItem, sourceSiteDto, speedZoneDto, speedZoneItem, terminalDto, terminalItem, wimStationAdminItem, wimStationDto } from './registry-admin.schema';
+import {
+  driverDto,
+  driverItem,
+  sourceSiteDto,
+  speedZoneDto,
+  speedZoneItem,
+  terminalDto,
+  terminalItem,
+  wimStationAdminItem,
+  wimStationDto,
+} from './registry-admin.schema';
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
-import { auditItem, auditListQuery, changePasswordRequest, createUserRequest, passwordIssued, resetPasswordRequest, updateUserRequest, userItem, userListQuery } from './users.schema';
+import {
+  auditItem,
+  auditListQuery,
+  changePasswordRequest,
+  createUserRequest,
+  passwordIssued,
+  resetPasswordRequest,
+  updateUserRequest,
+  userItem,
+  userListQuery,
+} from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
 
@@ -80,7 +100,13 @@ const signedInOne: ErrorStatus[] = [401, 403, 404];
 
 /** `/v1/admin/<name>` tables with the same five routes each (admin only). */
 export const ADMIN_RESOURCES = {
-  terminals: { idKey: 'terminalId', what: 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)', listQuery: terminalListQuery, input: terminalDto, item: terminalItem },
+  terminals: {
+    idKey: 'terminalId',
+    what: 'Terminal (SIM number → vehicle; the auth code is never returned; padded and unpadded ids name one terminal)',
+    listQuery: terminalListQuery,
+    input: terminalDto,
+    item: terminalItem,
+  },
   drivers: { idKey: 'driverId', what: 'Driver (company must exist)', listQuery: driverListQuery, input: driverDto, item: driverItem },
   'speed-zones': {
     idKey: 'segmentId',
@@ -89,36 +115,96 @@ export const ADMIN_RESOURCES = {
     input: speedZoneDto,
     item: speedZoneItem,
   },
-  'wim-stations': { idKey: 'stationId', what: 'WIM station (kept, 409, while WIM records or violations refer to it)', listQuery: wimStationAdminListQuery, input: wimStationDto, item: wimStationAdminItem },
-  'source-sites': { idKey: 'sourceSiteId', what: '货运源头单位 source site (company must exist; kept, 409, while a case names it)', listQuery: sourceSiteAdminListQuery, input: sourceSiteDto, item: sourceSiteDto },
+  'wim-stations': {
+    idKey: 'stationId',
+    what: 'WIM station (kept, 409, while WIM records or violations refer to it)',
+    listQuery: wimStationAdminListQuery,
+    input: wimStationDto,
+    item: wimStationAdminItem,
+  },
+  'source-sites': {
+    idKey: 'sourceSiteId',
+    what: '货运源头单位 source site (company must exist; kept, 409, while a case names it)',
+    listQuery: sourceSiteAdminListQuery,
+    input: sourceSiteDto,
+    item: sourceSiteDto,
+  },
 } as const;
 export type AdminResourceName = keyof typeof ADMIN_RESOURCES;
 
 /** The admin answer for one vehicle: its registry record and the terminals bound to it. */
 export const vehicleRecordItem = vehicleDto.omit({ terminalId: true }).extend({ terminalIds: z.array(safeString()) });
 
-const adminRoutes = (Object.entries(ADMIN_RESOURCES) as Array<[AdminResourceName, (typeof ADMIN_RESOURCES)[AdminResourceName]]>).flatMap(([name, r]): RouteSpec[] => {
-  const one = `/v1/admin/${name}/:${r.idKey}`;
-  const params = pathOf(r.idKey);
-  return [
-    { method: 'get', path: `/v1/admin/${name}`, summary: `${r.what}: list (admin)`, security: 'bearer', query: r.listQuery, status: 200, response: page(r.item), errors: signedIn },
-    { method: 'post', path: `/v1/admin/${name}`, summary: `${r.what}: create (admin); 409 when the id exists`, security: 'bearer', body: r.input, status: 201, response: r.item, errors: [401, 403, 409] },
-    { method: 'get', path: one, summary: `${r.what}: one (admin)`, security: 'bearer', params, status: 200, response: r.item, errors: signedInOne },
-    { method: 'put', path: one, summary: `${r.what}: replace (admin); the id comes from the path`, security: 'bearer', params, body: r.input, status: 200, response: r.item, errors: signedInOne },
-    { method: 'delete', path: one, summary: `${r.what}: delete (admin); 409 while records still refer to it`, security: 'bearer', params, status: 204, errors: [401, 403, 404, 409] },
-  ];
-});
+const adminRoutes = (Object.entries(ADMIN_RESOURCES) as Array<[AdminResourceName, (typeof ADMIN_RESOURCES)[AdminResourceName]]>).flatMap(
+  ([name, r]): RouteSpec[] => {
+    const one = `/v1/admin/${name}/:${r.idKey}`;
+    const params = pathOf(r.idKey);
+    return [
+      {
+        method: 'get',
+        path: `/v1/admin/${name}`,
+        summary: `${r.what}: list (admin)`,
+        security: 'bearer',
+        query: r.listQuery,
+        status: 200,
+        response: page(r.item),
+        errors: signedIn,
+      },
+      {
+        method: 'post',
+        path: `/v1/admin/${name}`,
+        summary: `${r.what}: create (admin); 409 when the id exists`,
+        security: 'bearer',
+        body: r.input,
+        status: 201,
+        response: r.item,
+        errors: [401, 403, 409],
+      },
+      { method: 'get', path: one, summary: `${r.what}: one (admin)`, security: 'bearer', params, status: 200, response: r.item, errors: signedInOne },
+      {
+        method: 'put',
+        path: one,
+        summary: `${r.what}: replace (admin); the id comes from the path`,
+        security: 'bearer',
+        params,
+        body: r.input,
+        status: 200,
+        response: r.item,
+        errors: signedInOne,
+      },
+      {
+        method: 'delete',
+        path: one,
+        summary: `${r.what}: delete (admin); 409 while records still refer to it`,
+        security: 'bearer',
+        params,
+        status: 204,
+        errors: [401, 403, 404, 409],
+      },
+    ];
+  },
+);
 
 /** 用户管理 and the audit log (admin only: every other role 403). */
 function userRoutes(): RouteSpec[] {
   const user = pathOf('username');
   const userPath = '/v1/admin/users/:username';
   return [
-    { method: 'get', path: '/v1/admin/users', summary: 'Users (admin)', security: 'bearer', query: userListQuery, status: 200, response: page(userItem), errors: signedIn },
+    {
+      method: 'get',
+      path: '/v1/admin/users',
+      summary: 'Users (admin)',
+      security: 'bearer',
+      query: userListQuery,
+      status: 200,
+      response: page(userItem),
+      errors: signedIn,
+    },
     {
       method: 'post',
       path: '/v1/admin/users',
-      summary: 'Create a user (admin). Without `password` a one-time temporary password is made and returned once; either way the user must change it at first sign-in. A company user names an existing company; only operators and enforcement users have a region. 409 when the name is taken',
+      summary:
+        'Create a user (admin). Without `password` a one-time temporary password is made and returned once; either way the user must change it at first sign-in. A company user names an existing company; only operators and enforcement users have a region. 409 when the name is taken',
       security: 'bearer',
       body: createUserRequest,
       status: 201,
@@ -129,7 +215,8 @@ function userRoutes(): RouteSpec[] {
     {
       method: 'put',
       path: userPath,
-      summary: "Replace role, company, region and display name (admin; fields left out are cleared). A change of role, company or region ends the user's sessions within the session bound",
+      summary:
+        "Replace role, company, region and display name (admin; fields left out are cleared). A change of role, company or region ends the user's sessions within the session bound",
       security: 'bearer',
       params: user,
       body: updateUserRequest,
@@ -137,12 +224,31 @@ function userRoutes(): RouteSpec[] {
       response: userItem,
       errors: signedInOne,
     },
-    { method: 'post', path: `${userPath}/disable`, summary: "Disable a user (admin; not oneself, 409): its tokens and sockets end within the session bound", security: 'bearer', params: user, status: 200, response: userItem, errors: [401, 403, 404, 409] },
-    { method: 'post', path: `${userPath}/enable`, summary: 'Enable a user again (admin)', security: 'bearer', params: user, status: 200, response: userItem, errors: signedInOne },
+    {
+      method: 'post',
+      path: `${userPath}/disable`,
+      summary: 'Disable a user (admin; not oneself, 409): its tokens and sockets end within the session bound',
+      security: 'bearer',
+      params: user,
+      status: 200,
+      response: userItem,
+      errors: [401, 403, 404, 409],
+    },
+    {
+      method: 'post',
+      path: `${userPath}/enable`,
+      summary: 'Enable a user again (admin)',
+      security: 'bearer',
+      params: user,
+      status: 200,
+      response: userItem,
+      errors: signedInOne,
+    },
     {
       method: 'post',
       path: `${userPath}/reset-password`,
-      summary: 'Reset a password (admin): the given one, or a one-time temporary one returned once; the user must change it at next sign-in and its sessions end',
+      summary:
+        'Reset a password (admin): the given one, or a one-time temporary one returned once; the user must change it at next sign-in and its sessions end',
       security: 'bearer',
       params: user,
       body: resetPasswordRequest,
@@ -150,11 +256,22 @@ function userRoutes(): RouteSpec[] {
       response: passwordIssued,
       errors: [401, 403, 404, 503],
     },
-    { method: 'get', path: `${userPath}/sign-ins`, summary: "The user's sign-ins, successful or failed with their reason and client address, newest first (admin)", security: 'bearer', params: user, query: auditListQuery, status: 200, response: page(auditItem), errors: signedIn },
+    {
+      method: 'get',
+      path: `${userPath}/sign-ins`,
+      summary: "The user's sign-ins, successful or failed with their reason and client address, newest first (admin)",
+      security: 'bearer',
+      params: user,
+      query: auditListQuery,
+      status: 200,
+      response: page(auditItem),
+      errors: signedIn,
+    },
     {
       method: 'get',
       path: '/v1/admin/audit',
-      summary: 'The audit log, newest first (admin): every admin action (users, registry) with actor, target, the fields before and after and the client address; every sign-in, with the reason of a failure',
+      summary:
+        'The audit log, newest first (admin): every admin action (users, registry) with actor, target, the fields before and after and the client address; every sign-in, with the reason of a failure',
       security: 'bearer',
       query: auditListQuery,
       status: 200,
@@ -164,7 +281,8 @@ function userRoutes(): RouteSpec[] {
     {
       method: 'get',
       path: '/v1/admin/audit.csv',
-      summary: 'The filtered audit log as CSV (UTF-8 with BOM, oldest first, at most 100,000 rows — `X-Truncated` when cut; limit and offset are ignored). The export is itself audited',
+      summary:
+        'The filtered audit log as CSV (UTF-8 with BOM, oldest first, at most 100,000 rows — `X-Truncated` when cut; limit and offset are ignored). The export is itself audited',
       security: 'bearer',
       query: auditListQuery,
       status: 200,
@@ -180,7 +298,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/v1/auth/login',
-    summary: 'Sign in; the token goes in `Authorization: Bearer` and the socket.io handshake `auth.token`. 429 with Retry-After after too many failures for the user name or address; 503 (Retry-After) while the password work is saturated',
+    summary:
+      'Sign in; the token goes in `Authorization: Bearer` and the socket.io handshake `auth.token`. 429 with Retry-After after too many failures for the user name or address; 503 (Retry-After) while the password work is saturated',
     security: 'none',
     body: loginRequest,
     status: 200,
@@ -190,7 +309,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/me',
-    summary: 'The signed-in user the token names, its capabilities and whether it must change its password (answers while it must); 401 once the user is disabled, deleted or changed',
+    summary:
+      'The signed-in user the token names, its capabilities and whether it must change its password (answers while it must); 401 once the user is disabled, deleted or changed',
     security: 'bearer',
     status: 200,
     response: loginResponse.shape.user,
@@ -199,15 +319,34 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/v1/me/password',
-    summary: "Change one's own password (allowed while it must be changed): the current one, and a new one of ≥ 10 characters that is not the user name and not guessable (zxcvbn score ≥ 3). Answers a fresh sign-in; the user's other sessions end. 400 names body.newPassword or body.currentPassword",
+    summary:
+      "Change one's own password (allowed while it must be changed): the current one, and a new one of ≥ 10 characters that is not the user name and not guessable (zxcvbn score ≥ 3). Answers a fresh sign-in; the user's other sessions end. 400 names body.newPassword or body.currentPassword",
     security: 'bearer',
     body: changePasswordRequest,
     status: 200,
     response: loginResponse,
     errors: [401, 503],
   },
-  { method: 'get', path: '/v1/vehicles', summary: 'Vehicles in scope with latest position and status', security: 'bearer', query: vehicleListQuery, status: 200, response: page(vehicleListItem), errors: signedIn },
-  { method: 'get', path: '/v1/vehicles/:vehicleId', summary: 'One vehicle', security: 'bearer', params: pathOf('vehicleId'), status: 200, response: vehicleListItem, errors: signedInOne },
+  {
+    method: 'get',
+    path: '/v1/vehicles',
+    summary: 'Vehicles in scope with latest position and status',
+    security: 'bearer',
+    query: vehicleListQuery,
+    status: 200,
+    response: page(vehicleListItem),
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/vehicles/:vehicleId',
+    summary: 'One vehicle',
+    security: 'bearer',
+    params: pathOf('vehicleId'),
+    status: 200,
+    response: vehicleListItem,
+    errors: signedInOne,
+  },
   {
     method: 'get',
     path: '/v1/vehicles/:vehicleId/track',
@@ -222,7 +361,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/terminals/:terminalId/track',
-    summary: 'Track of an unregistered terminal (no vehicle bound; kept as vehicle `terminal:<id>`), by its SIM number padded or not — admin and operators only (403 for other roles); empty when it sent nothing in the range',
+    summary:
+      'Track of an unregistered terminal (no vehicle bound; kept as vehicle `terminal:<id>`), by its SIM number padded or not — admin and operators only (403 for other roles); empty when it sent nothing in the range',
     security: 'bearer',
     params: terminalIdParam,
     query: trackQuery,
@@ -230,8 +370,26 @@ export const apiRoutes: readonly RouteSpec[] = [
     response: trackResponse,
     errors: signedIn,
   },
-  { method: 'get', path: '/v1/alerts', summary: 'Alerts in scope (rule and severity accept comma-separated lists)', security: 'bearer', query: alertListQuery, status: 200, response: page(alertItem), errors: signedIn },
-  { method: 'get', path: '/v1/alerts/:alertId', summary: 'One alert', security: 'bearer', params: pathOf('alertId'), status: 200, response: alertItem, errors: signedInOne },
+  {
+    method: 'get',
+    path: '/v1/alerts',
+    summary: 'Alerts in scope (rule and severity accept comma-separated lists)',
+    security: 'bearer',
+    query: alertListQuery,
+    status: 200,
+    response: page(alertItem),
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts/:alertId',
+    summary: 'One alert',
+    security: 'bearer',
+    params: pathOf('alertId'),
+    status: 200,
+    response: alertItem,
+    errors: signedInOne,
+  },
   {
     method: 'get',
     path: '/v1/alerts/:alertId/revisions',
@@ -253,7 +411,16 @@ export const apiRoutes: readonly RouteSpec[] = [
     response: alertItem,
     errors: signedInOne,
   },
-  { method: 'get', path: '/v1/wim', summary: 'WIM records in scope', security: 'bearer', query: wimListQuery, status: 200, response: page(wimRecordItem), errors: signedIn },
+  {
+    method: 'get',
+    path: '/v1/wim',
+    summary: 'WIM records in scope',
+    security: 'bearer',
+    query: wimListQuery,
+    status: 200,
+    response: page(wimRecordItem),
+    errors: signedIn,
+  },
   {
     method: 'get',
     path: '/v1/wim/stations',
@@ -267,7 +434,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/source-sites',
-    summary: '货运源头单位 source sites for the map layer (admin, enforcement; operators: their region prefix; company users: only the sites their own company runs, usually none)',
+    summary:
+      '货运源头单位 source sites for the map layer (admin, enforcement; operators: their region prefix; company users: only the sites their own company runs, usually none)',
     security: 'bearer',
     query: siteListQuery,
     status: 200,
@@ -287,7 +455,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/cases',
-    summary: '一超四罚 cases in scope (admin: all; operator and enforcement: those weighed at a station of their region prefix, else of a vehicle of it, all without a region; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference; fromMs/toMs on the measurement time',
+    summary:
+      '一超四罚 cases in scope (admin: all; operator and enforcement: those weighed at a station of their region prefix, else of a vehicle of it, all without a region; company: its own vehicles). `status` accepts a comma-separated list; `party` is a party reference; fromMs/toMs on the measurement time',
     security: 'bearer',
     query: caseListQuery,
     status: 200,
@@ -297,7 +466,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/cases/:caseId',
-    summary: 'One case: four parties, proposed penalties with legal basis and range, repeat consequences, 严重违法失信 candidates, 百吨王 review, 第44条 report deadline, event log',
+    summary:
+      'One case: four parties, proposed penalties with legal basis and range, repeat consequences, 严重违法失信 candidates, 百吨王 review, 第44条 report deadline, event log',
     security: 'bearer',
     params: pathOf('caseId'),
     status: 200,
@@ -350,20 +520,83 @@ export const apiRoutes: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/v1/relays',
-    summary: "Register a relay for a night (the vehicle is exempt from the 02:00–05:00 rule that night); nightDate is the local date of the night's 02:00, yesterday's at the earliest; only long_distance_bus and tour_coach vehicles; one per vehicle and night (registering again replaces it)",
+    summary:
+      "Register a relay for a night (the vehicle is exempt from the 02:00–05:00 rule that night); nightDate is the local date of the night's 02:00, yesterday's at the earliest; only long_distance_bus and tour_coach vehicles; one per vehicle and night (registering again replaces it)",
     security: 'bearer',
     body: relayRequest,
     status: 201,
     response: relayItem,
     errors: signedInOne,
   },
-  { method: 'delete', path: '/v1/relays/:relayId', summary: 'Withdraw a relay registration of a vehicle in scope', security: 'bearer', params: pathOf('relayId'), status: 204, errors: signedInOne },
-  { method: 'get', path: '/v1/admin/companies', summary: 'Companies (admin)', security: 'bearer', status: 200, response: z.object({ items: z.array(companyDto) }), errors: signedIn },
-  { method: 'post', path: '/v1/admin/companies', summary: 'Create a company (admin); 409 when it exists', security: 'bearer', body: companyDto, status: 201, response: companyDto, errors: [401, 403, 409] },
-  { method: 'put', path: '/v1/admin/companies/:companyId', summary: 'Update a company (admin)', security: 'bearer', params: pathOf('companyId'), body: companyDto, status: 200, response: companyDto, errors: signedInOne },
-  { method: 'get', path: '/v1/admin/vehicles', summary: 'Vehicles (admin)', security: 'bearer', query: vehicleListQuery, status: 200, response: page(vehicleListItem), errors: signedIn },
-  { method: 'post', path: '/v1/admin/vehicles', summary: 'Create a vehicle, optionally binding a terminal (admin); 409 when it exists or another vehicle has its plate and colour', security: 'bearer', body: vehicleDto, status: 201, response: vehicleDto, errors: [401, 403, 409] },
-  { method: 'get', path: '/v1/admin/vehicles/:vehicleId', summary: "The vehicle's registry record with the terminals bound to it (admin)", security: 'bearer', params: pathOf('vehicleId'), status: 200, response: vehicleRecordItem, errors: signedInOne },
+  {
+    method: 'delete',
+    path: '/v1/relays/:relayId',
+    summary: 'Withdraw a relay registration of a vehicle in scope',
+    security: 'bearer',
+    params: pathOf('relayId'),
+    status: 204,
+    errors: signedInOne,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/companies',
+    summary: 'Companies (admin)',
+    security: 'bearer',
+    status: 200,
+    response: z.object({ items: z.array(companyDto) }),
+    errors: signedIn,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/companies',
+    summary: 'Create a company (admin); 409 when it exists',
+    security: 'bearer',
+    body: companyDto,
+    status: 201,
+    response: companyDto,
+    errors: [401, 403, 409],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/companies/:companyId',
+    summary: 'Update a company (admin)',
+    security: 'bearer',
+    params: pathOf('companyId'),
+    body: companyDto,
+    status: 200,
+    response: companyDto,
+    errors: signedInOne,
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/vehicles',
+    summary: 'Vehicles (admin)',
+    security: 'bearer',
+    query: vehicleListQuery,
+    status: 200,
+    response: page(vehicleListItem),
+    errors: signedIn,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/vehicles',
+    summary: 'Create a vehicle, optionally binding a terminal (admin); 409 when it exists or another vehicle has its plate and colour',
+    security: 'bearer',
+    body: vehicleDto,
+    status: 201,
+    response: vehicleDto,
+    errors: [401, 403, 409],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/vehicles/:vehicleId',
+    summary: "The vehicle's registry record with the terminals bound to it (admin)",
+    security: 'bearer',
+    params: pathOf('vehicleId'),
+    status: 200,
+    response: vehicleRecordItem,
+    errors: signedInOne,
+  },
   {
     method: 'put',
     path: '/v1/admin/vehicles/:vehicleId',
@@ -411,7 +644,8 @@ export const wimRoutes: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/v1/wim/measurements',
-    summary: 'Submit one weighing; 202 once it is stored on Kafka. 403 when the record names another station than the key; 429 (Retry-After) over the station\'s budget; 503 while storage is unavailable',
+    summary:
+      "Submit one weighing; 202 once it is stored on Kafka. 403 when the record names another station than the key; 429 (Retry-After) over the station's budget; 503 while storage is unavailable",
     security: 'stationKey',
     body: wimStationRecordV1,
     status: 202,
@@ -424,7 +658,11 @@ export const wimRoutes: readonly RouteSpec[] = [
     summary: `Submit up to ${MAX_WIM_BATCH_RECORDS} weighings; valid ones are kept, invalid ones reported by index (413 above ${MAX_WIM_BATCH_RECORDS} records or 2 MB)`,
     security: 'stationKey',
     // The 500-record cap answers 413 (documented), not 400, so it is left out of the schema.
-    body: z.object({ records: z.array(wimStationRecordV1).describe(`at most ${MAX_WIM_BATCH_RECORDS} records, each as for one weighing; an invalid one is reported by index, the rest kept`) }),
+    body: z.object({
+      records: z
+        .array(wimStationRecordV1)
+        .describe(`at most ${MAX_WIM_BATCH_RECORDS} records, each as for one weighing; an invalid one is reported by index, the rest kept`),
+    }),
     status: 200,
     response: wimBatchOutcome,
     errors: [401, 429, 503],

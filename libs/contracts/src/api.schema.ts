@@ -38,7 +38,21 @@ export type ApiUser = z.infer<typeof apiUser>;
  * `relays`: 接驳运输 relay registrations (`/v1/relays`); `users.admin`: user administration and the audit log.
  */
 /** `terminals.unregistered`: the positions of terminals no vehicle is bound to, by terminal id (admin and operators). */
-export const apiCapability = z.enum(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin']);
+export const apiCapability = z.enum([
+  'vehicles',
+  'alerts',
+  'alerts.ack',
+  'tracks',
+  'wim',
+  'sites',
+  'reports',
+  'cases',
+  'live',
+  'registry.admin',
+  'relays',
+  'terminals.unregistered',
+  'users.admin',
+]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
 export const loginResponse = z.object({
@@ -54,9 +68,7 @@ export const loginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
-
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), limit: z.number().int(), offset: z.number().int() });
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), limit: z.number().int(), offset: z.number().int() });
 
 // ─── vehicles ──────────────────────────────────────────────────────────────────────
 
@@ -250,10 +262,7 @@ export const liveSubscribe = z
   });
 export type LiveSubscribe = z.input<typeof liveSubscribe>;
 
-export const liveSubscribeAck = z.union([
-  z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: safeString() }),
-]);
+export const liveSubscribeAck = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: safeString() })]);
 export type LiveSubscribeAck = z.infer<typeof liveSubscribeAck>;
 
 export const livePosition = z.object({
@@ -451,7 +460,9 @@ export const casePenalty = z.object({
   minYuan: z.number().optional(),
   maxYuan: z.number().optional(),
   /** Source unit: one range per conduct while the conduct is not established. */
-  ranges: z.array(z.object({ conduct: safeString(), minYuan: z.number(), maxYuan: z.number(), basis: safeString(), basisEn: safeString().optional() })).optional(),
+  ranges: z
+    .array(z.object({ conduct: safeString(), minYuan: z.number(), maxYuan: z.number(), basis: safeString(), basisEn: safeString().optional() }))
+    .optional(),
   points: z.number().int().optional(),
   warning: z.boolean(),
   measures: z.array(safeString()),

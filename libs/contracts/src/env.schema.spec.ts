@@ -26,13 +26,19 @@ describe('infraEnvSchema: one fragment per piece of infrastructure', () => {
         return (error as EnvError).problems;
       }
     };
-    expect(problems({ DATABASE_SCHEMA: 'a; DROP TABLE alerts' })).toEqual([expect.stringMatching(/^DATABASE_SCHEMA: must be a plain lower-case SQL identifier/)]);
+    expect(problems({ DATABASE_SCHEMA: 'a; DROP TABLE alerts' })).toEqual([
+      expect.stringMatching(/^DATABASE_SCHEMA: must be a plain lower-case SQL identifier/),
+    ]);
     expect(problems({ DATABASE_SCHEMA: 'Roadwatch' })).toEqual([expect.stringMatching(/^DATABASE_SCHEMA:/)]);
     expect(problems({ LOG_LEVEL: 'verbose' })).toEqual([expect.stringMatching(/^LOG_LEVEL:/)]);
     expect(problems({ MIGRATE: 'yes' })).toEqual([expect.stringMatching(/^MIGRATE:/)]);
     expect(problems({ REDIS_KEY_PREFIX: 'rw{1}:' })).toEqual([expect.stringMatching(/^REDIS_KEY_PREFIX: no \{ or \}/)]);
     expect(problems({ KAFKA_TOPIC_PREFIX: 'a\u0000b' })).toEqual([expect.stringMatching(/^KAFKA_TOPIC_PREFIX:/)]);
-    expect(parseEnv(infraEnvSchema, { MIGRATE: 'false', LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' })).toMatchObject({ MIGRATE: false, LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' });
+    expect(parseEnv(infraEnvSchema, { MIGRATE: 'false', LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' })).toMatchObject({
+      MIGRATE: false,
+      LOG_LEVEL: 'silent',
+      KAFKA_TOPIC_PREFIX: 'test.',
+    });
   });
 });
 
@@ -41,7 +47,8 @@ describe('renameDeprecatedEnv', () => {
     STATIC_DIR: { replacedBy: 'WEB_DIST_DIR' },
     VEHICLE_DIRECTORY: {
       replacedBy: 'VEHICLE_REGISTRY_SOURCE',
-      to: (value: string): Record<string, string> => (value.startsWith('file:') ? { VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: value.slice(5) } : { VEHICLE_REGISTRY_SOURCE: value }),
+      to: (value: string): Record<string, string> =>
+        value.startsWith('file:') ? { VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: value.slice(5) } : { VEHICLE_REGISTRY_SOURCE: value },
     },
   };
 

@@ -37,18 +37,28 @@ export const sqlIdentifier = safeString().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must
 
 /** PostgreSQL / TimescaleDB: where, which schema the storage tables live in, and whether to migrate at start. */
 export const databaseEnvSchema = z.object({
-  DATABASE_URL: safeString().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch'),
+  DATABASE_URL: safeString()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch'),
   /** Schema the storage tables live in. */
   DATABASE_SCHEMA: sqlIdentifier.default('public'),
   /** Apply the storage migrations at start-up (idempotent, serialised across services by an advisory lock). */
-  MIGRATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  MIGRATE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 /** Redis: where, and the prefix of every key the platform writes (a shared Redis, a test). */
 export const redisEnvSchema = z.object({
-  REDIS_URL: safeString().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: safeString()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** No `{` or `}`: a hash tag in the prefix would displace the keys' own (`{latest}`) and split what one script must touch. */
-  REDIS_KEY_PREFIX: safeString().min(1).regex(/^[^{}]*$/, 'no { or }: they would displace the keys\' own Redis Cluster hash tag').default('roadwatch:'),
+  REDIS_KEY_PREFIX: safeString()
+    .min(1)
+    .regex(/^[^{}]*$/, "no { or }: they would displace the keys' own Redis Cluster hash tag")
+    .default('roadwatch:'),
 });
 
 /** pino's levels. */
@@ -120,7 +130,11 @@ export const strongSecret = safeString().superRefine((value, ctx) => {
 export const corsOrigins = safeString()
   .default('')
   .superRefine((value, ctx) => {
-    for (const origin of value.split(',').map((o) => o.trim()).filter(Boolean)) {
-      if (!/^https?:\/\/[^/\s*]+$/.test(origin.replace(/\/+$/, ''))) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no wildcard)` });
+    for (const origin of value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean)) {
+      if (!/^https?:\/\/[^/\s*]+$/.test(origin.replace(/\/+$/, '')))
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no wildcard)` });
     }
   });

@@ -38,7 +38,13 @@ export const apiError = z.object({
 export type ApiError = z.infer<typeof apiError>;
 
 const REASON_PHRASES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  503: 'Service Unavailable',
 };
 
 export const apiErrorOf = (statusCode: number, message: string, options: { error?: string; issues?: FieldIssue[] } = {}): ApiError => ({

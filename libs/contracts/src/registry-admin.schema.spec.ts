@@ -11,17 +11,44 @@ const issuesOf = (polyline: Position[]) => {
 describe('speed zone size (SPEED_ZONE_BOUNDS: 5,000 points, 5° × 5°)', () => {
   it('a five-point zone across China is refused on polyline, naming the bound and its span', () => {
     // Every point inside China's bounds: the schema took it before, and the road index grew by gigabytes.
-    expect(issuesOf([[73.6, 18.2], [134.9, 18.2], [134.9, 53.5], [73.6, 53.5], [73.6, 18.2]])).toEqual([
-      { path: 'polyline', message: 'a speed zone spans at most 5° of longitude and 5° of latitude (≈ 400–550 km); this one spans 61.30° × 35.30°' },
-    ]);
+    expect(
+      issuesOf([
+        [73.6, 18.2],
+        [134.9, 18.2],
+        [134.9, 53.5],
+        [73.6, 53.5],
+        [73.6, 18.2],
+      ]),
+    ).toEqual([{ path: 'polyline', message: 'a speed zone spans at most 5° of longitude and 5° of latitude (≈ 400–550 km); this one spans 61.30° × 35.30°' }]);
   });
 
   it('exactly 5° either way is in; a hair more, either way, is out', () => {
-    expect(issuesOf([[110, 30], [115, 35]])).toEqual([]);
-    expect(issuesOf([[110, 30], [115.001, 30]]).map((i) => i.path)).toEqual(['polyline']);
-    expect(issuesOf([[110, 30], [110, 35.001]]).map((i) => i.path)).toEqual(['polyline']);
+    expect(
+      issuesOf([
+        [110, 30],
+        [115, 35],
+      ]),
+    ).toEqual([]);
+    expect(
+      issuesOf([
+        [110, 30],
+        [115.001, 30],
+      ]).map((i) => i.path),
+    ).toEqual(['polyline']);
+    expect(
+      issuesOf([
+        [110, 30],
+        [110, 35.001],
+      ]).map((i) => i.path),
+    ).toEqual(['polyline']);
     // Order does not matter: the span is of the whole polyline, west after east too.
-    expect(issuesOf([[115, 30], [112, 31], [109.9, 30]]).map((i) => i.path)).toEqual(['polyline']);
+    expect(
+      issuesOf([
+        [115, 30],
+        [112, 31],
+        [109.9, 30],
+      ]).map((i) => i.path),
+    ).toEqual(['polyline']);
   });
 
   it('5,000 points are in, 5,001 out with one issue (the count), not two', () => {
@@ -32,6 +59,11 @@ describe('speed zone size (SPEED_ZONE_BOUNDS: 5,000 points, 5° × 5°)', () => 
   });
 
   it('a point outside China is its own issue; no extent issue is added on top of it', () => {
-    expect(issuesOf([[116.3, 39.9], [2.35, 48.86]]).map((i) => i.path)).toEqual(['polyline.1.0']);
+    expect(
+      issuesOf([
+        [116.3, 39.9],
+        [2.35, 48.86],
+      ]).map((i) => i.path),
+    ).toEqual(['polyline.1.0']);
   });
 });

@@ -9,7 +9,10 @@ import { divisionCode, epochMs } from './common.schema';
  * and vehicles keep `companyDto` / `vehicleDto` of api.schema.ts.
  */
 
-const registryId = safeString().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const registryId = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
 const text = (max: number) => safeString().min(1).max(max);
 
 /**
@@ -59,10 +62,14 @@ export const driverDto = z.object({
   name: text(100),
   companyId: registryId.optional(),
   /** 居民身份证号码: 17 digits and a check digit or X. */
-  idCardNo: safeString().regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X').optional(),
+  idCardNo: safeString()
+    .regex(/^\d{17}[\dXx]$/, '18 characters: 17 digits and a digit or X')
+    .optional(),
   /** 从业资格证 number. */
   qualificationNo: text(64).optional(),
-  phone: safeString().regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)').optional(),
+  phone: safeString()
+    .regex(/^[\d+\- ]{5,20}$/, 'digits, +, - and spaces (5–20)')
+    .optional(),
 });
 export type DriverDto = z.infer<typeof driverDto>;
 export const driverItem = driverDto;
@@ -90,12 +97,18 @@ type Position = readonly [number, number];
 
 /** Why the zone's bounding box is too wide, or undefined when it spans ≤ SPEED_ZONE_BOUNDS.maxExtentDeg both ways. */
 export const speedZoneExtentIssue = (points: Iterable<Position>): string | undefined => {
-  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    maxLon = -Infinity,
+    minLat = Infinity,
+    maxLat = -Infinity;
   for (const [lon, lat] of points) {
-    minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+    minLon = Math.min(minLon, lon);
+    maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
   }
-  const lonSpanDeg = maxLon - minLon, latSpanDeg = maxLat - minLat;
+  const lonSpanDeg = maxLon - minLon,
+    latSpanDeg = maxLat - minLat;
   return lonSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg || latSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg
     ? `a speed zone spans at most ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of longitude and ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of latitude (≈ 400–550 km); this one spans ${lonSpanDeg.toFixed(2)}° × ${latSpanDeg.toFixed(2)}°`
     : undefined;
@@ -147,7 +160,10 @@ export const wimStationDto = withPlace(
     name: text(200),
     /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
     kind: z.enum(['fixed', 'non_site', 'source']).default('fixed'),
-    accuracyClassPct: z.number().refine((v) => (ACCURACY_CLASSES as readonly number[]).includes(v), `one of ${ACCURACY_CLASSES.join(', ')} (JJG 907)`).optional(),
+    accuracyClassPct: z
+      .number()
+      .refine((v) => (ACCURACY_CLASSES as readonly number[]).includes(v), `one of ${ACCURACY_CLASSES.join(', ')} (JJG 907)`)
+      .optional(),
     regionCode: divisionCode.optional(),
     roadName: text(200).optional(),
     latitudeDeg: latitudeDeg.optional(),

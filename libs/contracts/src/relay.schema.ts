@@ -63,5 +63,8 @@ export const relayListQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
-  .refine((q) => q.fromDate === undefined || q.toDate === undefined || q.fromDate <= q.toDate, { message: 'toDate must not be before fromDate', path: ['toDate'] });
+  .refine((q) => q.fromDate === undefined || q.toDate === undefined || q.fromDate <= q.toDate, {
+    message: 'toDate must not be before fromDate',
+    path: ['toDate'],
+  });
 export type RelayListQuery = z.infer<typeof relayListQuery>;

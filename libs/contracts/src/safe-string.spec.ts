@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as contracts from './index';
-import { escapeUnsafeCharacters, freeText, parseWith, RECORD_KEY, safeJsonObject, safeString, stringPathsOf, unsafeCharacterIn, wimStationRecordV1 } from './index';
+import {
+  escapeUnsafeCharacters,
+  freeText,
+  parseWith,
+  RECORD_KEY,
+  safeJsonObject,
+  safeString,
+  stringPathsOf,
+  unsafeCharacterIn,
+  wimStationRecordV1,
+} from './index';
 
 describe('unsafeCharacterIn', () => {
   it('names the character and its index', () => {
@@ -21,7 +31,8 @@ describe('unsafeCharacterIn', () => {
   });
 
   it('lets printable text through: Chinese, full-width, spaces, C1 and other Unicode', () => {
-    for (const text of ['', '京A12345', '冀F·12345', '沪Ａ１２３', '  spaced  ', 'ü€\u00a0\u0085\u2028\ufeff', '\u0080']) expect(unsafeCharacterIn(text)).toBeUndefined();
+    for (const text of ['', '京A12345', '冀F·12345', '沪Ａ１２３', '  spaced  ', 'ü€\u00a0\u0085\u2028\ufeff', '\u0080'])
+      expect(unsafeCharacterIn(text)).toBeUndefined();
   });
 
   it('free text allows tab, line feed and carriage return; a line does not', () => {
@@ -45,10 +56,11 @@ describe('the schema helpers', () => {
     expect(plate.parse(' 冀F12345 ')).toBe('冀F12345');
     const parsed = parseWith(z.object({ plate }), { plate: '\u0000' });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.issues).toEqual([
-      { field: 'plate', message: 'contains a NUL character (U+0000) at index 0' },
-      { field: 'plate', message: expect.stringContaining('2') },
-    ]);
+    if (!parsed.ok)
+      expect(parsed.issues).toEqual([
+        { field: 'plate', message: 'contains a NUL character (U+0000) at index 0' },
+        { field: 'plate', message: expect.stringContaining('2') },
+      ]);
   });
 
   it('refuses a control character even where .trim() would have cut it', () => {
@@ -97,12 +109,25 @@ const flatten = (issues: readonly Issue[]): Issue[] =>
     ...(issue.code === 'invalid_key' ? flatten(issue.issues ?? []).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })) : []),
   ]);
 
-const schemas: [string, z.ZodType][] = Object.entries(contracts as Record<string, unknown>).flatMap(([name, value]) => (value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : []));
+const schemas: [string, z.ZodType][] = Object.entries(contracts as Record<string, unknown>).flatMap(([name, value]) =>
+  value instanceof z.ZodType ? [[name, value] as [string, z.ZodType]] : [],
+);
 
 describe('every string of every contract refuses NUL, controls and lone surrogates', () => {
   it('finds the contracts and their strings (so that the cases below are not vacuous)', () => {
     const names = schemas.map(([name]) => name);
-    for (const name of ['positionV1', 'wimStationRecordV1', 'alertV1', 'liveSubscribe', 'relayRequest', 'vehicleDto', 'terminalCommandV1', 'caseDetail', 'infraEnvSchema']) expect(names).toContain(name);
+    for (const name of [
+      'positionV1',
+      'wimStationRecordV1',
+      'alertV1',
+      'liveSubscribe',
+      'relayRequest',
+      'vehicleDto',
+      'terminalCommandV1',
+      'caseDetail',
+      'infraEnvSchema',
+    ])
+      expect(names).toContain(name);
     const total = schemas.reduce((sum, [, schema]) => sum + stringPathsOf(schema).length, 0);
     expect(total).toBeGreaterThan(250);
     expect(stringPathsOf(contracts.terminalCommandV1).map((p) => p.path.join('.'))).toEqual(
@@ -122,7 +147,9 @@ describe('every string of every contract refuses NUL, controls and lone surrogat
     const issues = flatten((result.error?.issues ?? []) as unknown as Issue[]);
     const isKey = leaf.path.at(-1) === RECORD_KEY;
     const where = isKey ? leaf.path.slice(0, -1) : leaf.path;
-    const named = issues.filter((issue) => where.every((segment, i) => String(issue.path[i]) === String(segment)) && (!isKey || issue.path.length > where.length));
+    const named = issues.filter(
+      (issue) => where.every((segment, i) => String(issue.path[i]) === String(segment)) && (!isKey || issue.path.length > where.length),
+    );
     expect(named.map((issue) => issue.message)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 

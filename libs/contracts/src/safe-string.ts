@@ -30,7 +30,14 @@ const UNSAFE: Record<SafeTextKind, RegExp> = {
 
 const hex = (code: number): string => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 
-const CONTROL_NAMES: Record<number, string> = { 0x00: 'a NUL', 0x09: 'a tab', 0x0a: 'a line feed', 0x0d: 'a carriage return', 0x1b: 'an escape', 0x7f: 'a DEL' };
+const CONTROL_NAMES: Record<number, string> = {
+  0x00: 'a NUL',
+  0x09: 'a tab',
+  0x0a: 'a line feed',
+  0x0d: 'a carriage return',
+  0x1b: 'an escape',
+  0x7f: 'a DEL',
+};
 
 /**
  * Why `value` is not safe text of that kind — `contains a NUL character (U+0000) at index 3`

@@ -12,9 +12,18 @@ export const terminalCommandV1 = z.object({
   /** A command not delivered by then is reported undeliverable. */
   expiresAtMs: epochMs.optional(),
   command: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('text'), text: freeText().min(1).max(1000), tts: z.boolean().default(true), display: z.boolean().default(true), urgent: z.boolean().default(false) }),
+    z.object({
+      type: z.literal('text'),
+      text: freeText().min(1).max(1000),
+      tts: z.boolean().default(true),
+      display: z.boolean().default(true),
+      urgent: z.boolean().default(false),
+    }),
     z.object({ type: z.literal('location_query') }),
-    z.object({ type: z.literal('set_params'), params: z.array(z.object({ id: z.number().int().nonnegative(), value: z.union([z.number(), safeString()]) })).min(1) }),
+    z.object({
+      type: z.literal('set_params'),
+      params: z.array(z.object({ id: z.number().int().nonnegative(), value: z.union([z.number(), safeString()]) })).min(1),
+    }),
   ]),
 });
 export type TerminalCommandV1 = z.infer<typeof terminalCommandV1>;

@@ -2,9 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { parseMessage, TOPICS, deadLetterTopicOf, parseEnv, infraEnvSchema, EnvError, registryChangeKey, type RegistryChangeV1 } from './index';
 
 const position = {
-  v: 1, vehicleId: '京A12345:1', terminalId: '013912345678', registered: true,
-  deviceTimeMs: 1_764_000_000_000, receivedAtMs: 1_764_000_001_000, latitudeDeg: 39.9, longitudeDeg: 116.4,
-  altitudeM: 50, speedKmh: 62.5, headingDeg: 90, alarmFlags: 0, statusFlags: 3, accOn: true, gnssFixed: true, source: 'realtime',
+  v: 1,
+  vehicleId: '京A12345:1',
+  terminalId: '013912345678',
+  registered: true,
+  deviceTimeMs: 1_764_000_000_000,
+  receivedAtMs: 1_764_000_001_000,
+  latitudeDeg: 39.9,
+  longitudeDeg: 116.4,
+  altitudeM: 50,
+  speedKmh: 62.5,
+  headingDeg: 90,
+  alarmFlags: 0,
+  statusFlags: 3,
+  accOn: true,
+  gnssFixed: true,
+  source: 'realtime',
 };
 
 describe('message schemas', () => {
@@ -43,8 +56,21 @@ describe('parseEnv', () => {
 
 describe('quality.daily', () => {
   const day = {
-    v: 1, vehicleId: '京A12345:1', date: '2026-11-23', final: false, computedAtMs: 1_764_000_000_000,
-    received: 10, valid: 9, invalid: 1, drift: 0, duplicate: 2, late: 0, trackM: 5_500, completeTrackM: 4_000, incompleteGaps: 1, movedThroughGaps: 0,
+    v: 1,
+    vehicleId: '京A12345:1',
+    date: '2026-11-23',
+    final: false,
+    computedAtMs: 1_764_000_000_000,
+    received: 10,
+    valid: 9,
+    invalid: 1,
+    drift: 0,
+    duplicate: 2,
+    late: 0,
+    trackM: 5_500,
+    completeTrackM: 4_000,
+    incompleteGaps: 1,
+    movedThroughGaps: 0,
   };
   it('accepts a day of counters and refuses a missing counter or a bad date', () => {
     expect(parseMessage(TOPICS.qualityDaily, day).ok).toBe(true);

@@ -29,7 +29,10 @@ export const username = safeString().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 
 export const MIN_PASSWORD_LENGTH = 10;
 export const newPassword = safeString().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
 
-const companyId = safeString().min(1).max(64).regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
+const companyId = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s/?#]+$/, 'no spaces, slashes, ? or #');
 
 /** What an admin sets of a user. A company user must name its company; only operators and enforcement users have a region. */
 const userFields = z.object({
@@ -41,8 +44,14 @@ const userFields = z.object({
 
 const consistent = <T extends z.ZodType<z.infer<typeof userFields>>>(schema: T) =>
   schema
-    .refine((u) => (u.role === 'company') === (u.companyId !== undefined), { message: 'a company user names its company, and only a company user has one', path: ['companyId'] })
-    .refine((u) => u.regionCode === undefined || u.role === 'operator' || u.role === 'enforcement', { message: 'only operator and enforcement users have a region', path: ['regionCode'] });
+    .refine((u) => (u.role === 'company') === (u.companyId !== undefined), {
+      message: 'a company user names its company, and only a company user has one',
+      path: ['companyId'],
+    })
+    .refine((u) => u.regionCode === undefined || u.role === 'operator' || u.role === 'enforcement', {
+      message: 'only operator and enforcement users have a region',
+      path: ['regionCode'],
+    });
 
 /** `POST /v1/admin/users`. Without `password` the API makes a one-time temporary one; either way the user must change it at first sign-in. */
 export const createUserRequest = consistent(userFields.extend({ username, password: newPassword.optional() }));
@@ -86,7 +95,10 @@ export type UserItem = z.infer<typeof userItem>;
 export const userListQuery = z.object({
   role: apiRole.optional(),
   companyId: safeString().min(1).optional(),
-  disabled: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  disabled: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -12,7 +12,9 @@ import { wimStationRecordV1 } from './wim-station-record.schema';
  */
 export const vehicleRegistryEntry = z.object({
   /** The terminal's SIM number, digits only, padded or not (canonicalised on lookup). */
-  terminalId: safeString().regex(/^\d{1,20}$/).optional(),
+  terminalId: safeString()
+    .regex(/^\d{1,20}$/)
+    .optional(),
   vehicleId: safeString().min(1).optional(),
   plate: safeString().min(1),
   plateColour,
@@ -45,7 +47,9 @@ export type WimStationRegistryEntryV1 = z.infer<typeof wimStationRegistryEntry>;
  * The registry export with more than vehicles: `{ vehicles, wimStations }`. The plain array
  * (`vehicleRegistryFile`) is the same export without stations; readers take either.
  */
-export const registryExportFile = z.object({
-  vehicles: vehicleRegistryFile,
-  wimStations: z.array(wimStationRegistryEntry).default([]),
-}).strict();
+export const registryExportFile = z
+  .object({
+    vehicles: vehicleRegistryFile,
+    wimStations: z.array(wimStationRegistryEntry).default([]),
+  })
+  .strict();

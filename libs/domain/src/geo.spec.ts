@@ -14,7 +14,13 @@ describe('haversineMeters', () => {
 
 describe('boundingBoxOf', () => {
   it('spans [lon, lat] points whatever their order; none has no box', () => {
-    expect(boundingBoxOf([[116.3, 39.9], [116.1, 40.2], [116.2, 39.8]])).toEqual({ minLatitudeDeg: 39.8, minLongitudeDeg: 116.1, maxLatitudeDeg: 40.2, maxLongitudeDeg: 116.3 });
+    expect(
+      boundingBoxOf([
+        [116.3, 39.9],
+        [116.1, 40.2],
+        [116.2, 39.8],
+      ]),
+    ).toEqual({ minLatitudeDeg: 39.8, minLongitudeDeg: 116.1, maxLatitudeDeg: 40.2, maxLongitudeDeg: 116.3 });
     expect(boundingBoxOf([])).toBeUndefined();
   });
 });

@@ -10,9 +10,7 @@ export interface LatLon {
 export const haversineMeters = (a: LatLon, b: LatLon): number => {
   const dLat = toRadians(b.latitudeDeg - a.latitudeDeg);
   const dLon = toRadians(b.longitudeDeg - a.longitudeDeg);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(toRadians(a.latitudeDeg)) * Math.cos(toRadians(b.latitudeDeg)) * Math.sin(dLon / 2) ** 2;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.latitudeDeg)) * Math.cos(toRadians(b.latitudeDeg)) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 };
 
@@ -25,10 +23,15 @@ export interface BoundingBox {
 
 /** The bounding box of [longitude, latitude] points (GeoJSON order); undefined for none. */
 export const boundingBoxOf = (points: Iterable<readonly [number, number]>): BoundingBox | undefined => {
-  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    maxLon = -Infinity,
+    minLat = Infinity,
+    maxLat = -Infinity;
   for (const [lon, lat] of points) {
-    minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+    minLon = Math.min(minLon, lon);
+    maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
   }
   return minLon === Infinity ? undefined : { minLatitudeDeg: minLat, minLongitudeDeg: minLon, maxLatitudeDeg: maxLat, maxLongitudeDeg: maxLon };
 };

@@ -16,7 +16,7 @@ describe('China local time (GMT+8)', () => {
   });
 });
 
-describe('local wall-clock text (GMT+8) for people, whatever the viewer\'s time zone', () => {
+describe("local wall-clock text (GMT+8) for people, whatever the viewer's time zone", () => {
   it('formats and reads back 2026-11-24 01:05:09 in China (2026-11-23 17:05:09 UTC)', () => {
     const t = Date.UTC(2026, 10, 23, 17, 5, 9);
     expect(chinaLocalIso(t)).toBe('2026-11-24T01:05:09');

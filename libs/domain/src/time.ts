@@ -9,15 +9,13 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** Milliseconds since local (GMT+8) midnight. */
-export const chinaTimeOfDayMs = (epochMs: number): number =>
-  (((epochMs + CHINA_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+export const chinaTimeOfDayMs = (epochMs: number): number => (((epochMs + CHINA_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
 
 /** Epoch ms of the local (GMT+8) midnight that starts the day containing epochMs. */
 export const chinaMidnightMs = (epochMs: number): number => epochMs - chinaTimeOfDayMs(epochMs);
 
 /** Local calendar date as YYYY-MM-DD. */
-export const chinaDateOf = (epochMs: number): string =>
-  new Date(chinaMidnightMs(epochMs) + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10);
+export const chinaDateOf = (epochMs: number): string => new Date(chinaMidnightMs(epochMs) + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10);
 
 /** Epoch ms of a local wall-clock time; month is 1-based. */
 export const chinaLocalToEpochMs = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number =>

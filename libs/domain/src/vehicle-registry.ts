@@ -30,7 +30,9 @@ export class VehicleRegistry {
   /** From a fleet such as `createSimulatedFleet` of @roadwatch/simulator (standalone mode, tests). */
   static fromFleet(fleet: Iterable<{ terminalPhone?: string; facts: VehicleFacts }>): VehicleRegistry {
     return new VehicleRegistry(
-      Array.from(fleet, (vehicle) => (vehicle.terminalPhone === undefined ? { facts: vehicle.facts } : { terminalId: vehicle.terminalPhone, facts: vehicle.facts })),
+      Array.from(fleet, (vehicle) =>
+        vehicle.terminalPhone === undefined ? { facts: vehicle.facts } : { terminalId: vehicle.terminalPhone, facts: vehicle.facts },
+      ),
     );
   }
 

@@ -39,15 +39,13 @@ export interface VehicleFacts {
   registeredMaxGrossKg?: number;
 }
 
-export const isPassengerClass = (vehicleClass: VehicleClass): boolean =>
-  vehicleClass === 'tour_coach' || vehicleClass === 'long_distance_bus';
+export const isPassengerClass = (vehicleClass: VehicleClass): boolean => vehicleClass === 'tour_coach' || vehicleClass === 'long_distance_bus';
 
 /**
  * A vehicle is known by plate + plate colour (ARCHITECTURE.md "Identity"); the id is
  * derived so that every service computes the same one without a registry lookup.
  */
-export const vehicleIdOf = (plate: string, plateColour: PlateColourCode): VehicleId =>
-  `${plate.trim().toUpperCase()}:${plateColour}`;
+export const vehicleIdOf = (plate: string, plateColour: PlateColourCode): VehicleId => `${plate.trim().toUpperCase()}:${plateColour}`;
 
 /** Positions from terminals not in the registry are kept under this id, flagged. */
 export const unregisteredVehicleIdOf = (terminalId: string): VehicleId => `terminal:${terminalId}`;

@@ -101,7 +101,11 @@ describe('anomalous frames of real terminals (fixtures/anomalous-frames.hex)', (
 
   it('lists the anomalies of every packet on the reassembled message', () => {
     const body = decodeEnvelope(ORIGINAL.bytes).body;
-    const packet = (index: number) => encodeEnvelope({ messageId: 0x0200, terminalPhone: '13912345678', serial: 40 + index, subpackage: { index, total: 2 } }, body.subarray((index - 1) * 21, index * 21));
+    const packet = (index: number) =>
+      encodeEnvelope(
+        { messageId: 0x0200, terminalPhone: '13912345678', serial: 40 + index, subpackage: { index, total: 2 } },
+        body.subarray((index - 1) * 21, index * 21),
+      );
     // Packet 2 padded with one byte, its check code recomputed.
     const content = unescapeFrame(packet(2));
     const padded = new Uint8Array(content.length + 1);

@@ -1,7 +1,15 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { Jt808DecodeError } from './errors.js';
 import type { Jt808FrameAnomaly } from './anomalies.js';
-import { decodeEnvelope, encodeEnvelope, encodeSubpackagedFrames, type DecodeOptions, type Jt808Envelope, type Jt808Header, type Jt808HeaderInput } from './header.js';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  encodeSubpackagedFrames,
+  type DecodeOptions,
+  type Jt808Envelope,
+  type Jt808Header,
+  type Jt808HeaderInput,
+} from './header.js';
 import { terminalGeneralResponseCodec, type TerminalGeneralResponse } from './messages/0001-terminal-general-response.js';
 import { heartbeatCodec } from './messages/0002-heartbeat.js';
 import { logoutCodec } from './messages/0003-logout.js';
@@ -63,7 +71,12 @@ export type SupportedMessageId = keyof Jt808BodyMap;
  * off about its frame(s) and accepted by lenient decoding (empty or absent when nothing was).
  */
 export type Jt808Message = {
-  [K in SupportedMessageId]: { readonly messageId: K; readonly header: Jt808Header; readonly body: Jt808BodyMap[K]; readonly anomalies?: readonly Jt808FrameAnomaly[] };
+  [K in SupportedMessageId]: {
+    readonly messageId: K;
+    readonly header: Jt808Header;
+    readonly body: Jt808BodyMap[K];
+    readonly anomalies?: readonly Jt808FrameAnomaly[];
+  };
 }[SupportedMessageId];
 
 const CODECS: { [K in SupportedMessageId]: MessageCodec<Jt808BodyMap[K]> } = {
@@ -114,7 +127,8 @@ export function decodeBody(envelope: Jt808Envelope): Jt808Message {
     const body = (CODECS[messageId] as MessageCodec<unknown>).decode(reader, { edition: header.edition });
     return (envelope.anomalies.length > 0 ? { messageId, header, body, anomalies: envelope.anomalies } : { messageId, header, body }) as Jt808Message;
   } catch (error) {
-    if (error instanceof Jt808DecodeError && !error.header) throw new Jt808DecodeError(error.kind, error.offset, `${messageName(messageId)}: ${error.message}`, hintOf(header));
+    if (error instanceof Jt808DecodeError && !error.header)
+      throw new Jt808DecodeError(error.kind, error.offset, `${messageName(messageId)}: ${error.message}`, hintOf(header));
     throw error;
   }
 }
@@ -145,7 +159,11 @@ export function encodeFrame<K extends SupportedMessageId>(header: Jt808HeaderInp
 }
 
 /** Like `encodeFrame`, splitting bodies over `maxPacketBody` bytes into sub-packages. */
-export function encodeFrames<K extends SupportedMessageId>(header: Jt808HeaderInput & { readonly messageId: K }, body: Jt808BodyMap[K], maxPacketBody?: number): Uint8Array[] {
+export function encodeFrames<K extends SupportedMessageId>(
+  header: Jt808HeaderInput & { readonly messageId: K },
+  body: Jt808BodyMap[K],
+  maxPacketBody?: number,
+): Uint8Array[] {
   return encodeSubpackagedFrames(header, encodeBody(header.messageId, body, header.edition ?? '2013'), maxPacketBody);
 }
 

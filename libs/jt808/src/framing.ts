@@ -36,7 +36,12 @@ export function unescapeFrame(frame: Uint8Array): Uint8Array {
     const next = i + 1 < last ? frame[i + 1] : undefined;
     if (next === 0x02) out[used++] = FLAG;
     else if (next === 0x01) out[used++] = ESCAPE;
-    else throw new Jt808DecodeError('bad-escape', i, next === undefined ? '0x7d at the end of the frame' : `0x7d followed by 0x${next.toString(16).padStart(2, '0')}`);
+    else
+      throw new Jt808DecodeError(
+        'bad-escape',
+        i,
+        next === undefined ? '0x7d at the end of the frame' : `0x7d followed by 0x${next.toString(16).padStart(2, '0')}`,
+      );
     i += 1;
   }
   return out.subarray(0, used);

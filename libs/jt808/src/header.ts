@@ -98,7 +98,11 @@ function decodeContent(content: Uint8Array, lenient: boolean, framingAnomalies: 
   const expected = xorChecksum(content, 0, checkAt);
   const checkCodeOk = expected === content[checkAt];
   const badChecksum = () =>
-    new Jt808DecodeError('bad-checksum', checkAt, `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`);
+    new Jt808DecodeError(
+      'bad-checksum',
+      checkAt,
+      `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`,
+    );
   if (!checkCodeOk && !lenient) throw badChecksum();
   const anomalies: Jt808FrameAnomaly[] = [...framingAnomalies];
   const whole = content.subarray(0, checkAt);

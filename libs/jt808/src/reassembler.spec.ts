@@ -135,7 +135,15 @@ describe('sub-packages keyed by terminal, message id and packet count, placed by
   it('reassembles packets out of order, with duplicates, into one message', () => {
     const count = encodeFrames(header, batch, 300).length;
     const packets = packetsWithSerials(Array.from({ length: count }, (_, i) => 100 + 3 * i));
-    const order = [2, 0, 0, 2, ...Array.from({ length: count }, (_, i) => i).filter((i) => i !== 0 && i !== 2).reverse()];
+    const order = [
+      2,
+      0,
+      0,
+      2,
+      ...Array.from({ length: count }, (_, i) => i)
+        .filter((i) => i !== 0 && i !== 2)
+        .reverse(),
+    ];
     const decoder = new Jt808StreamDecoder();
     const events = order.flatMap((i) => decoder.push(packets[i]!, 0));
     expect(locationsOf(events)).toEqual([40]);
@@ -156,10 +164,16 @@ describe('sub-packages keyed by terminal, message id and packet count, placed by
     expect(locationsOf(decoder.push(resent, 3_000))).toEqual([40]);
   });
 
-  it('keeps two terminals\' sets and two message ids apart', () => {
+  it("keeps two terminals' sets and two message ids apart", () => {
     const count = encodeFrames(header, batch, 300).length;
-    const a = packetsWithSerials(Array.from({ length: count }, (_, i) => i + 1), '13900000001');
-    const b = packetsWithSerials(Array.from({ length: count }, (_, i) => i + 1), '13900000002');
+    const a = packetsWithSerials(
+      Array.from({ length: count }, (_, i) => i + 1),
+      '13900000001',
+    );
+    const b = packetsWithSerials(
+      Array.from({ length: count }, (_, i) => i + 1),
+      '13900000002',
+    );
     const reassembler = new Jt808SubpackageReassembler();
     const results = a.flatMap((packet, i) => [reassembler.push(decodeEnvelope(packet), 0), reassembler.push(decodeEnvelope(b[i]!), 0)]);
     const complete = results.filter((r) => r.complete).map((r) => r.complete!.header.terminalPhone);

@@ -123,7 +123,18 @@ export class Jt808SubpackageReassembler {
     const dropped: DroppedSubpackageSet[] = [];
     if (!set) {
       const firstSerial = (header.serial - info.index + 1) & 0xffff;
-      set = { firstHeader: header, firstSerial, total: info.total, startedAtMs: nowMs, parts: new Array(info.total), received: 0, bytes: 0, resendDueAtMs: 0, resendRequests: 0, anomalies: new Set() };
+      set = {
+        firstHeader: header,
+        firstSerial,
+        total: info.total,
+        startedAtMs: nowMs,
+        parts: new Array(info.total),
+        received: 0,
+        bytes: 0,
+        resendDueAtMs: 0,
+        resendRequests: 0,
+        anomalies: new Set(),
+      };
       this.pending.set(key, set);
     }
     if (info.index === 1) {
@@ -191,7 +202,14 @@ export class Jt808SubpackageReassembler {
   }
 
   private describe(set: PendingSet, reason: DroppedSubpackageSet['reason']): DroppedSubpackageSet {
-    return { reason, terminalPhone: set.firstHeader.terminalPhone, messageId: set.firstHeader.messageId, firstSerial: set.firstSerial, total: set.total, missingIndexes: this.missingOf(set) };
+    return {
+      reason,
+      terminalPhone: set.firstHeader.terminalPhone,
+      messageId: set.firstHeader.messageId,
+      firstSerial: set.firstSerial,
+      total: set.total,
+      missingIndexes: this.missingOf(set),
+    };
   }
 
   private missingOf(set: PendingSet): number[] {

@@ -73,12 +73,28 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
   for (const record of records) {
     const decoded = decodeValue(topic, record.value);
     if (decoded.ok) {
-      messages.push({ topic, partition, offset: record.offset, key: record.key, value: decoded.value, timestampMs: record.timestampMs, headers: record.headers } as ReceivedMessage);
+      messages.push({
+        topic,
+        partition,
+        offset: record.offset,
+        key: record.key,
+        value: decoded.value,
+        timestampMs: record.timestampMs,
+        headers: record.headers,
+      } as ReceivedMessage);
       rawByOffset.set(record.offset, record);
     } else {
       letters.push({
         key: record.key,
-        value: deadLetterOf({ sourceTopic: params.physicalTopic, partition, offset: record.offset, key: record.key, value: record.value, reason: decoded.reason, nowMs: now() }),
+        value: deadLetterOf({
+          sourceTopic: params.physicalTopic,
+          partition,
+          offset: record.offset,
+          key: record.key,
+          value: record.value,
+          reason: decoded.reason,
+          nowMs: now(),
+        }),
       });
     }
   }
@@ -130,8 +146,12 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
       const persistent = kind === 'data' || (kind === 'unknown' && persistentFailures >= bound);
       const span = { firstOffset: part[0]?.offset, lastOffset: part.at(-1)?.offset, messages: part.length, kind };
       if (!persistent) {
-        await waitBeforeRetry(attempt, failure, { ...span, stage: 'handler' },
-          kind === 'transient' ? 'batch failed for a transient reason; retrying until it succeeds' : 'batch failed; retrying');
+        await waitBeforeRetry(
+          attempt,
+          failure,
+          { ...span, stage: 'handler' },
+          kind === 'transient' ? 'batch failed for a transient reason; retrying until it succeeds' : 'batch failed; retrying',
+        );
         continue;
       }
       if (part.length === 1) {
@@ -139,7 +159,15 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
         const record = rawByOffset.get(message.offset)!;
         const reason = `handler of consumer group ${params.groupId} refused the record (${kind} error, ${persistentFailures} attempt${persistentFailures === 1 ? '' : 's'}): ${describeFailure(failure)}`;
         logger.error({ err: failure, ...where, offset: message.offset, key: message.key, kind }, 'a record fails persistently; dead-lettering it and going on');
-        const letter = deadLetterOf({ sourceTopic: params.physicalTopic, partition, offset: message.offset, key: record.key, value: record.value, reason, nowMs: now() });
+        const letter = deadLetterOf({
+          sourceTopic: params.physicalTopic,
+          partition,
+          offset: message.offset,
+          key: record.key,
+          value: record.value,
+          reason,
+          nowMs: now(),
+        });
         return sendLetters([{ key: record.key, value: letter }], 'handler');
       }
       logger.warn({ err: failure, ...where, ...span, attempts: attempt }, 'batch fails persistently; bisecting it to isolate the failing record(s)');

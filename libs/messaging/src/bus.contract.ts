@@ -126,7 +126,12 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       const { bus, ready } = newBus(1);
       await ready;
       const bad = { ...position('V1', 1), speedKmh: -5 };
-      await expect(bus.publish(positions, [{ key: 'V1', value: position('V1', 0) }, { key: 'V1', value: bad }])).rejects.toBeInstanceOf(InvalidMessageError);
+      await expect(
+        bus.publish(positions, [
+          { key: 'V1', value: position('V1', 0) },
+          { key: 'V1', value: bad },
+        ]),
+      ).rejects.toBeInstanceOf(InvalidMessageError);
       await expect(bus.publish(positions, [{ key: 'V1', value: bad }])).rejects.toThrow(/speedKmh/);
       await bus.publish(positions, [{ key: 'V1', value: position('V1', 2) }]);
       const recorder = new Recorder();
@@ -370,26 +375,44 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           groupId: group(),
           topics: topics.map((topic) => deadLetterTopicOf(topic) as `${typeof topic}.dlq`),
           fromBeginning: true,
-          handleBatch: async (batch) => void letters.set(batch.topic, [...(letters.get(batch.topic) ?? []), ...batch.messages.map((m) => m.value as DeadLetterV1)]),
+          handleBatch: async (batch) =>
+            void letters.set(batch.topic, [...(letters.get(batch.topic) ?? []), ...batch.messages.map((m) => m.value as DeadLetterV1)]),
         }),
       );
       const total = (map: Map<string, unknown[]>) => [...map.values()].reduce((sum, list) => sum + list.length, 0);
-      await waitFor('2 good messages and 2 dead letters per topic', () => total(good) >= 2 * topics.length && total(letters) >= 2 * topics.length, options.waitMs);
+      await waitFor(
+        '2 good messages and 2 dead letters per topic',
+        () => total(good) >= 2 * topics.length && total(letters) >= 2 * topics.length,
+        options.waitMs,
+      );
       await sleep(options.quietMs);
       for (const topic of topics) {
         expect(good.get(topic), topic).toEqual(['0', '3']);
         const dead = [...(letters.get(deadLetterTopicOf(topic)) ?? [])].sort((x, y) => Number(x.offset) - Number(y.offset));
-        expect(dead.map((letter) => letter.offset), topic).toEqual(['1', '2']);
+        expect(
+          dead.map((letter) => letter.offset),
+          topic,
+        ).toEqual(['1', '2']);
         expect(dead[0]!.reason, topic).toMatch(/malformed JSON/);
         expect(dead[1]!.reason, topic).toContain(`schema ${topic}`);
-        expect(dead.every((letter) => letter.sourceTopic === `${prefix}${topic}` && letter.key === sampleMessages[topic](0).key), topic).toBe(true);
+        expect(
+          dead.every((letter) => letter.sourceTopic === `${prefix}${topic}` && letter.key === sampleMessages[topic](0).key),
+          topic,
+        ).toBe(true);
       }
     });
 
     /** Every dead letter of the positions topic, by a group of its own. */
     const collectLetters = async (bus: Bus): Promise<DeadLetterV1[]> => {
       const letters: DeadLetterV1[] = [];
-      track(await bus.subscribe({ groupId: group(), topics: [positionsDlq], fromBeginning: true, handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)) }));
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positionsDlq],
+          fromBeginning: true,
+          handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)),
+        }),
+      );
       return letters;
     };
     /** An error as `pg` raises it: the SQLSTATE in `code`. */
@@ -487,7 +510,11 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
               failures += 1;
               const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
               // Alternate with the way pg-pool and the server say it.
-              throw failures % 3 === 0 ? pgError('57P01', 'terminating connection due to administrator command') : failures % 3 === 1 ? refused : new Error('timeout exceeded when trying to connect');
+              throw failures % 3 === 0
+                ? pgError('57P01', 'terminating connection due to administrator command')
+                : failures % 3 === 1
+                  ? refused
+                  : new Error('timeout exceeded when trying to connect');
             }
             await recorder.handleBatch(batch);
           },
@@ -523,7 +550,10 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       // Idle, no lag: never stalled, however long.
       await sleep(options.stallAfterMs * 1.5);
       expect(sub.stalled()).toEqual([]);
-      await bus.publish(positions, [0, 1, 2].map((seq) => ({ key: 'V0', value: position('V0', seq) })));
+      await bus.publish(
+        positions,
+        [0, 1, 2].map((seq) => ({ key: 'V0', value: position('V0', seq) })),
+      );
       await waitFor('the stall to be reported', () => sub.stalled().length === 1, options.waitMs + options.stallAfterMs * 3);
       const [stalled] = sub.stalled();
       expect(stalled).toMatchObject({ groupId: g, partition: 0, lag: 3 });

@@ -64,9 +64,7 @@ export type ReceivedMessage<T extends BusTopic = BusTopic> = T extends BusTopic
   : never;
 
 /** A partition's batch: one topic, one partition, ascending offsets, never empty. */
-export type Batch<T extends BusTopic = BusTopic> = T extends BusTopic
-  ? { topic: T; partition: number; messages: ReceivedMessage<T>[] }
-  : never;
+export type Batch<T extends BusTopic = BusTopic> = T extends BusTopic ? { topic: T; partition: number; messages: ReceivedMessage<T>[] } : never;
 
 export interface TopicPartition {
   topic: BusTopic;

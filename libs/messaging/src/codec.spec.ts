@@ -44,9 +44,18 @@ describe('codec', () => {
     const position = sampleMessages[TOPICS.positions](1).value;
     const withNul = Buffer.from(JSON.stringify({ ...position, plate: '京A\u00001234' }));
     expect(withNul.includes(0)).toBe(false); // JSON escapes it: `\u0000` on the wire, NUL after parsing
-    expect(decodeValue(TOPICS.positions, withNul)).toEqual({ ok: false, reason: `schema ${TOPICS.positions}: plate: contains a NUL character (U+0000) at index 2` });
-    expect(decodeValue(TOPICS.positions, Buffer.from(JSON.stringify({ ...position, driverId: 'D\ud800' })))).toMatchObject({ ok: false, reason: expect.stringContaining('driverId: contains an unpaired UTF-16 surrogate (U+D800) at index 1') });
-    expect(decodeValue(TOPICS.wimStationRecords, Buffer.from('{"plate":"\\u001b[2J"}'))).toMatchObject({ ok: false, reason: expect.stringContaining('plate: contains an escape character (U+001B) at index 0') });
+    expect(decodeValue(TOPICS.positions, withNul)).toEqual({
+      ok: false,
+      reason: `schema ${TOPICS.positions}: plate: contains a NUL character (U+0000) at index 2`,
+    });
+    expect(decodeValue(TOPICS.positions, Buffer.from(JSON.stringify({ ...position, driverId: 'D\ud800' })))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('driverId: contains an unpaired UTF-16 surrogate (U+D800) at index 1'),
+    });
+    expect(decodeValue(TOPICS.wimStationRecords, Buffer.from('{"plate":"\\u001b[2J"}'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('plate: contains an escape character (U+001B) at index 0'),
+    });
     // A raw NUL byte in the JSON text: V8's message quotes it; the reason must not.
     const raw = decodeValue(TOPICS.positions, Buffer.from('\u0000{"v":1}', 'utf8'));
     expect(raw).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed JSON/) });

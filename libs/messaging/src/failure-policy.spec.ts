@@ -6,7 +6,24 @@ const withCode = (code: string, message = `error ${code}`) => Object.assign(new 
 
 describe('classifyFailure', () => {
   it('calls the database or broker being away transient', () => {
-    for (const code of ['42P05', '26000', '08006', '08001', '57P01', '57P03', '53300', '53200', '40001', '40P01', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']) {
+    for (const code of [
+      '42P05',
+      '26000',
+      '08006',
+      '08001',
+      '57P01',
+      '57P03',
+      '53300',
+      '53200',
+      '40001',
+      '40P01',
+      '57014',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'EAI_AGAIN',
+    ]) {
       expect(classifyFailure(withCode(code)), code).toBe('transient');
     }
     expect(classifyFailure(new Error('timeout exceeded when trying to connect'))).toBe('transient');

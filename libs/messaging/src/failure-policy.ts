@@ -26,25 +26,51 @@ export type FailurePolicyOptions = Partial<FailurePolicy>;
 /** SQLSTATE classes and codes of a server that cannot serve now, whatever the statement. */
 const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '53']);
 const TRANSIENT_SQLSTATES = new Set([
-  '57P01', '57P02', '57P03', '57P04', '57P05', '57014', '40001', '40P01', '55P03', '55006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57P04',
+  '57P05',
+  '57014',
+  '40001',
+  '40P01',
+  '55P03',
+  '55006',
   // A connection whose prepared statements the client and the server see differently
   // (duplicate_prepared_statement, invalid_sql_statement_name): the session is wrong, not
   // the record — never dead-letter for it (the watchdog reports the stall if it persists).
-  '42P05', '26000',
+  '42P05',
+  '26000',
 ]);
 /** SQLSTATE classes of a statement refused for what it carries: the same rows fail again. */
 const DATA_SQLSTATE_CLASSES = new Set(['21', '22', '23', '42', '44']);
 
 /** Node's and DNS's error codes for a peer that cannot be reached or dropped the connection. */
 const TRANSIENT_SYSTEM_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH',
-  'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ESOCKETTIMEDOUT',
+  'ERR_SOCKET_CLOSED',
+  'ERR_STREAM_DESTROYED',
 ]);
 
 const TRANSIENT_NAMES = new Set([
   // kafkajs (a handler that publishes while the broker is away)
-  'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
   // ioredis
   'MaxRetriesPerRequestError',
   // AbortSignal.timeout() and fetch
@@ -128,7 +154,12 @@ export const describeFailure = (error: unknown): string => {
 export const defaultFailurePolicy: FailurePolicy = { maxAttempts: 5, backoff: defaultBackoff, classify: classifyFailure };
 
 export const failurePolicyOf = (...layers: (FailurePolicyOptions | undefined)[]): FailurePolicy => {
-  const policy = Object.assign({}, defaultFailurePolicy, ...layers.map((layer) => Object.fromEntries(Object.entries(layer ?? {}).filter(([, v]) => v !== undefined)))) as FailurePolicy;
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new Error(`failure policy: maxAttempts must be an integer ≥ 1, got ${policy.maxAttempts}`);
+  const policy = Object.assign(
+    {},
+    defaultFailurePolicy,
+    ...layers.map((layer) => Object.fromEntries(Object.entries(layer ?? {}).filter(([, v]) => v !== undefined))),
+  ) as FailurePolicy;
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1)
+    throw new Error(`failure policy: maxAttempts must be an integer ≥ 1, got ${policy.maxAttempts}`);
   return policy;
 };

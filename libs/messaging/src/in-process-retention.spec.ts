@@ -18,7 +18,10 @@ const capturingLogger = () => {
 const publishRange = async (bus: InProcessBus, from: number, to: number, perCall = 500): Promise<void> => {
   for (let seq = from; seq < to; seq += perCall) {
     const end = Math.min(to, seq + perCall);
-    await bus.publish(positions, Array.from({ length: end - seq }, (_, i) => ({ key: 'V1', value: position('V1', seq + i) })));
+    await bus.publish(
+      positions,
+      Array.from({ length: end - seq }, (_, i) => ({ key: 'V1', value: position('V1', seq + i) })),
+    );
   }
 };
 
@@ -35,7 +38,12 @@ describe('in-process bus retention', () => {
     return bus;
   };
   const counting = async (bus: InProcessBus, groupId: string, seen: number[], fromBeginning = true) => {
-    const sub = await bus.subscribe({ groupId, topics: [positions], fromBeginning, handleBatch: async (batch) => void seen.push(...batch.messages.map((m) => seqOf(m.value))) });
+    const sub = await bus.subscribe({
+      groupId,
+      topics: [positions],
+      fromBeginning,
+      handleBatch: async (batch) => void seen.push(...batch.messages.map((m) => seqOf(m.value))),
+    });
     subscriptions.push(sub);
     return sub;
   };
@@ -83,10 +91,17 @@ describe('in-process bus retention', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slow: number[] = [];
-    subscriptions.push(await bus.subscribe({ groupId: 'slow', topics: [positions], fromBeginning: true, handleBatch: async (batch) => {
-      await gate;
-      slow.push(...batch.messages.map((m) => seqOf(m.value)));
-    } }));
+    subscriptions.push(
+      await bus.subscribe({
+        groupId: 'slow',
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          await gate;
+          slow.push(...batch.messages.map((m) => seqOf(m.value)));
+        },
+      }),
+    );
     await publishRange(bus, 0, 2_000);
     await waitFor('the fast group', () => fast.length >= 2_000, 5_000);
     expect(bus.retained(positions).baseOffsets[0]).toBe(0);
@@ -145,12 +160,22 @@ describe('in-process bus retention', () => {
     const bus = newBus({ logger, metrics: { registry }, stallAfterMs: 200, backoff: { initialMs: 10, maxMs: 40 } });
     await bus.ensureTopics([{ topic: positions, partitions: 1 }]);
     let outage = true;
-    subscriptions.push(await bus.subscribe({ groupId: 'archiver', topics: [positions], fromBeginning: true, handleBatch: async (batch) => {
-      if (outage) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-      if (batch.messages.some((m) => seqOf(m.value) === 3)) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
-    } }));
+    subscriptions.push(
+      await bus.subscribe({
+        groupId: 'archiver',
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          if (outage) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          if (batch.messages.some((m) => seqOf(m.value) === 3)) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+        },
+      }),
+    );
     await publishRange(bus, 0, 5);
-    const stalledValue = async () => (await registry.getSingleMetric('roadwatch_consumer_stalled')!.get()).values.find((v) => v.labels['group'] === 'archiver' && v.labels['topic'] === positions)?.value;
+    const stalledValue = async () =>
+      (await registry.getSingleMetric('roadwatch_consumer_stalled')!.get()).values.find(
+        (v) => v.labels['group'] === 'archiver' && v.labels['topic'] === positions,
+      )?.value;
     await waitFor('the stall on the metric', () => bus.stalledConsumers().length === 1, 5_000);
     expect(await stalledValue()).toBe(1);
     const line = lines.find((l) => String(l['msg']).startsWith('consumer stalled'));

@@ -1,6 +1,18 @@
 import { deadLetterTopicOf } from '@roadwatch/contracts';
 import type { Logger } from 'pino';
-import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, StalledPartition, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
+import type {
+  Bus,
+  BusTopic,
+  MessageHeaders,
+  OutgoingMessage,
+  RawPublisher,
+  RawRecord,
+  StalledPartition,
+  SubscribeOptions,
+  Subscription,
+  TopicPartition,
+  TopicSpec,
+} from './bus';
 import { encodeAll, TopicNamer } from './codec';
 import { processBatch, type BackoffOptions, type FetchedRecord } from './batch-processor';
 import { failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
@@ -238,7 +250,11 @@ export class InProcessBus implements Bus, RawPublisher {
   /** Records and approximate bytes kept for `topic`, summed over its partitions (tests, diagnostics). */
   retained(topic: BusTopic): { records: number; bytes: number; baseOffsets: number[] } {
     const { logs } = this.logsOf(topic);
-    return { records: logs.reduce((sum, log) => sum + log.size, 0), bytes: logs.reduce((sum, log) => sum + log.bytes, 0), baseOffsets: logs.map((log) => log.baseOffset) };
+    return {
+      records: logs.reduce((sum, log) => sum + log.size, 0),
+      bytes: logs.reduce((sum, log) => sum + log.bytes, 0),
+      baseOffsets: logs.map((log) => log.baseOffset),
+    };
   }
 
   /** @internal */
@@ -318,8 +334,21 @@ export class InProcessBus implements Bus, RawPublisher {
     log.trimTo(Math.min(dropTo, log.endOffset));
     const lost = [...(floor?.byGroup ?? new Map<string, number>())]
       .filter(([, needed]) => needed < log.baseOffset)
-      .map(([groupId, needed]) => ({ groupId, lostRecords: log.baseOffset - Math.max(needed, fromOffset), fromOffset: Math.max(needed, fromOffset), toOffset: log.baseOffset - 1 }));
-    const fields = { topic: physical, partition, droppedRecords: log.baseOffset - fromOffset, keptRecords: log.size, keptBytes: log.bytes, maxRecordsPerPartition: this.maxRecordsPerPartition, maxBytesPerPartition: this.maxBytesPerPartition };
+      .map(([groupId, needed]) => ({
+        groupId,
+        lostRecords: log.baseOffset - Math.max(needed, fromOffset),
+        fromOffset: Math.max(needed, fromOffset),
+        toOffset: log.baseOffset - 1,
+      }));
+    const fields = {
+      topic: physical,
+      partition,
+      droppedRecords: log.baseOffset - fromOffset,
+      keptRecords: log.size,
+      keptBytes: log.bytes,
+      maxRecordsPerPartition: this.maxRecordsPerPartition,
+      maxBytesPerPartition: this.maxBytesPerPartition,
+    };
     if (lost.length > 0) {
       this.logger.warn({ ...fields, lost }, 'in-process bus retention cap reached: dropped records that consumer groups had not committed (they skip ahead)');
     } else if (!floor) {
@@ -434,12 +463,23 @@ class ConsumerGroup {
 
   private async rebalance(): Promise<void> {
     const target = this.targetAssignment();
-    await Promise.all(this.members.map((member) => this.revoke(member, [...member.owned.keys()].filter((key) => !target.get(member)!.has(key)))));
+    await Promise.all(
+      this.members.map((member) =>
+        this.revoke(
+          member,
+          [...member.owned.keys()].filter((key) => !target.get(member)!.has(key)),
+        ),
+      ),
+    );
     await Promise.all(
       this.members.map(async (member) => {
         const gained = [...target.get(member)!.entries()].filter(([key]) => !member.owned.has(key));
         if (gained.length === 0) return;
-        await this.callback(member, 'onPartitionsAssigned', gained.map(([, tp]) => ({ topic: tp.topic, partition: tp.partition })));
+        await this.callback(
+          member,
+          'onPartitionsAssigned',
+          gained.map(([, tp]) => ({ topic: tp.topic, partition: tp.partition })),
+        );
         for (const [key, tp] of gained) {
           member.owned.set(key, new PartitionWorker(this, member, tp.topic, tp.physical, tp.partition, this.bus.logsOf(tp.topic).logs[tp.partition]!));
         }
@@ -454,7 +494,11 @@ class ConsumerGroup {
     await Promise.all(workers.map((worker) => worker.done));
     for (const key of keys) member.owned.delete(key);
     for (const worker of workers) member.watchdog.forget(worker.physical, worker.partition);
-    await this.callback(member, 'onPartitionsRevoked', workers.map((worker) => ({ topic: worker.topic, partition: worker.partition })));
+    await this.callback(
+      member,
+      'onPartitionsRevoked',
+      workers.map((worker) => ({ topic: worker.topic, partition: worker.partition })),
+    );
   }
 
   private async callback(member: GroupMember, name: 'onPartitionsAssigned' | 'onPartitionsRevoked', partitions: TopicPartition[]): Promise<void> {
@@ -483,7 +527,9 @@ class PartitionWorker {
   ) {
     // No committed offset: the group starts at the beginning (the oldest record kept) or at the end (auto.offset.reset).
     this.position = group.committed.get(tpKey(physical, partition)) ?? (member.options.fromBeginning ? log.baseOffset : log.endOffset);
-    this.done = this.run().catch((error) => group.bus.logger.error({ err: error, groupId: group.groupId, topic: physical, partition }, 'partition worker failed'));
+    this.done = this.run().catch((error) =>
+      group.bus.logger.error({ err: error, groupId: group.groupId, topic: physical, partition }, 'partition worker failed'),
+    );
   }
 
   stop(): void {
@@ -519,7 +565,10 @@ class PartitionWorker {
         records,
         handleBatch: (batch) => this.member.options.handleBatch(batch),
         publishDeadLetters: async (letters) =>
-          bus.deadLetter(this.topic, letters.map((letter) => ({ key: letter.key, value: Buffer.from(JSON.stringify(letter.value), 'utf8') }))),
+          bus.deadLetter(
+            this.topic,
+            letters.map((letter) => ({ key: letter.key, value: Buffer.from(JSON.stringify(letter.value), 'utf8') })),
+          ),
         signal,
         policy: this.member.failurePolicy,
         logger: bus.logger,

@@ -28,7 +28,14 @@ describe('murmur2 partitioning', () => {
   it('puts every key on the partition kafkajs DefaultPartitioner picks', () => {
     const partitioner = Partitioners.DefaultPartitioner();
     for (const partitions of [1, 3, 4, 12]) {
-      const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0], offlineReplicas: [] }));
+      const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        partitionErrorCode: 0,
+        replicas: [0],
+        isr: [0],
+        offlineReplicas: [],
+      }));
       for (let i = 0; i < 500; i += 1) {
         const key = i % 2 ? `京A${10000 + i}:1` : `vehicle-${i}`;
         expect(partitionForKey(key, partitions)).toBe(partitioner({ topic: 't', partitionMetadata, message: { key, value: null } }));

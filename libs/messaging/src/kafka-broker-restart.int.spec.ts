@@ -24,7 +24,9 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
   const env = infraEnv();
   const broker = dedicatedKafka('messaging-broker-restart', 19292);
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const schema = uniqueName('msg_restart').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const schema = uniqueName('msg_restart')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
   // An idle client dropped by the server must not become an uncaught error; the next query reconnects.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client dropped'));
@@ -34,7 +36,9 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
   beforeAll(async () => {
     await broker.start();
     await pool.query(`CREATE SCHEMA ${schema}`);
-    await pool.query(`CREATE TABLE ${schema}.positions (vehicle_id text NOT NULL, seq integer NOT NULL, kafka_offset bigint NOT NULL, PRIMARY KEY (vehicle_id, seq))`);
+    await pool.query(
+      `CREATE TABLE ${schema}.positions (vehicle_id text NOT NULL, seq integer NOT NULL, kafka_offset bigint NOT NULL, PRIMARY KEY (vehicle_id, seq))`,
+    );
     bus = new KafkaBus({
       brokers: [broker.brokers],
       clientId: 'messaging-broker-restart',

@@ -1,14 +1,25 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type LogEntry, type Producer, type Admin } from 'kafkajs';
 import { deadLetterTopicOf } from '@roadwatch/contracts';
 import type { Logger } from 'pino';
-import type { Bus, BusTopic, MessageHeaders, OutgoingMessage, RawPublisher, RawRecord, StalledPartition, SubscribeOptions, Subscription, TopicPartition, TopicSpec } from './bus';
+import type {
+  Bus,
+  BusTopic,
+  MessageHeaders,
+  OutgoingMessage,
+  RawPublisher,
+  RawRecord,
+  StalledPartition,
+  SubscribeOptions,
+  Subscription,
+  TopicPartition,
+  TopicSpec,
+} from './bus';
 import { encodeAll, TopicNamer } from './codec';
 import { processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
 import { classifyFailure, failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
 import { createMessagingLogger, RepeatSuppressor } from './logger';
 import type { MetricsRegistryOwner } from './consumer-metrics';
 import { defaultStallAfterMs, ProgressWatchdog } from './progress-watchdog';
-
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -59,7 +70,12 @@ const kafkaLogCreator = (logger: Logger) => {
   const suppressor = new RepeatSuppressor(10_000);
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log as { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
+      const {
+        message,
+        timestamp: _timestamp,
+        logger: _logger,
+        ...extra
+      } = log as { message: string; timestamp?: string; logger?: string } & Record<string, unknown>;
       const suppressed = suppressor.admit(`${namespace}|${level}|${message}`);
       if (suppressed === null) return;
       const line = { kafkajs: namespace, ...extra, ...(suppressed > 0 ? { repeatsSuppressed: suppressed } : {}) };
@@ -124,12 +140,18 @@ export class KafkaBus implements Bus, RawPublisher {
     // Validation first: an invalid value rejects the whole call before anything is sent.
     const encoded = encodeAll(topic, messages as readonly OutgoingMessage[]);
     if (encoded.length === 0) return;
-    await this.send(this.namer.physical(topic), encoded.map((m) => ({ key: m.key, value: m.value, headers: m.headers })));
+    await this.send(
+      this.namer.physical(topic),
+      encoded.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+    );
   }
 
   async publishRaw(topic: BusTopic, records: readonly RawRecord[]): Promise<void> {
     this.assertOpen();
-    await this.send(this.namer.physical(topic), records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })));
+    await this.send(
+      this.namer.physical(topic),
+      records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })),
+    );
   }
 
   /**
@@ -306,7 +328,10 @@ class KafkaSubscription implements Subscription {
     const consumer = this.createConsumer();
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics.map((topic) => this.bus.namer.physical(topic)), fromBeginning: this.options.fromBeginning ?? false });
+    await consumer.subscribe({
+      topics: this.options.topics.map((topic) => this.bus.namer.physical(topic)),
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
     // Resolves once the member joined (kafkajs' runner.start does connect + join + sync).
     await consumer.run({
       autoCommit: false,
@@ -370,7 +395,10 @@ class KafkaSubscription implements Subscription {
   private async recreate(crashed: Consumer, error: Error): Promise<void> {
     this.restarts += 1;
     const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.restarts - 1, 5));
-    this.bus.logger.error({ err: error, groupId: this.groupId, restartInMs: delayMs, restarts: this.restarts }, 'consumer crashed with a non-retriable error; starting a new one');
+    this.bus.logger.error(
+      { err: error, groupId: this.groupId, restartInMs: delayMs, restarts: this.restarts },
+      'consumer crashed with a non-retriable error; starting a new one',
+    );
     await crashed.disconnect().catch(() => {});
     await sleep(delayMs, this.closing.signal);
     if (this.closing.signal.aborted || this.consumer !== crashed) return;
@@ -434,10 +462,13 @@ class KafkaSubscription implements Subscription {
       if (this.closing.signal.aborted || !isRunning() || isStale()) stop.abort();
     };
     // A long handler must not cost the membership: keep heartbeating while it runs.
-    const keepAlive = setInterval(() => {
-      check();
-      heartbeat().catch(() => {});
-    }, Math.max(100, Math.floor(this.heartbeatIntervalMs / 2)));
+    const keepAlive = setInterval(
+      () => {
+        check();
+        heartbeat().catch(() => {});
+      },
+      Math.max(100, Math.floor(this.heartbeatIntervalMs / 2)),
+    );
     try {
       const topic = this.bus.namer.logical(batch.topic);
       const done = await processBatch({

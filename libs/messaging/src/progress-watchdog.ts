@@ -142,10 +142,18 @@ export class ProgressWatchdog {
     this.metrics?.stalled.set(labels, stalled ? 1 : 0);
     if (stalled === progress.stalled) return;
     progress.stalled = stalled;
-    const line = { groupId: this.options.groupId, topic: progress.topic, partition: progress.partition, lag: Number(lag), stallAfterMs: this.options.stallAfterMs };
+    const line = {
+      groupId: this.options.groupId,
+      topic: progress.topic,
+      partition: progress.partition,
+      lag: Number(lag),
+      stallAfterMs: this.options.stallAfterMs,
+    };
     if (stalled) {
-      this.options.logger.error({ ...line, noProgressForMs: nowMs - progress.waitingSinceMs! },
-        'consumer stalled: no committed progress while the partition has lag; /ready is false until it moves');
+      this.options.logger.error(
+        { ...line, noProgressForMs: nowMs - progress.waitingSinceMs! },
+        'consumer stalled: no committed progress while the partition has lag; /ready is false until it moves',
+      );
     } else {
       this.options.logger.info(line, 'consumer moving again');
     }

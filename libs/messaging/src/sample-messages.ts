@@ -111,8 +111,21 @@ export const sampleMessages: { [T in TopicName]: (n: number) => { key: string; v
   [TOPICS.qualityDaily]: (n) => ({
     key: 'V1',
     value: {
-      v: 1, vehicleId: 'V1', date: '2025-11-25', final: false, computedAtMs: 1_764_000_000_000 + n,
-      received: n, valid: n, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 500 * n, completeTrackM: 500 * n, incompleteGaps: 0, movedThroughGaps: 0,
+      v: 1,
+      vehicleId: 'V1',
+      date: '2025-11-25',
+      final: false,
+      computedAtMs: 1_764_000_000_000 + n,
+      received: n,
+      valid: n,
+      invalid: 0,
+      drift: 0,
+      duplicate: 0,
+      late: 0,
+      trackM: 500 * n,
+      completeTrackM: 500 * n,
+      incompleteGaps: 0,
+      movedThroughGaps: 0,
     },
   }),
   [TOPICS.registryChanges]: (n) => ({

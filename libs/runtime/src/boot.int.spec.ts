@@ -126,7 +126,13 @@ describe('bootService on the real servers', () => {
       service: 'boot-test-bad',
       schema: testSchema,
       // Unreachable servers: a connection attempt would fail differently (and slowly).
-      env: { ...baseEnv, KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATABASE_SCHEMA: 'Robert"); DROP', LOG_LEVEL: 'loud' },
+      env: {
+        ...baseEnv,
+        KAFKA_BROKERS: '127.0.0.1:1',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        DATABASE_SCHEMA: 'Robert"); DROP',
+        LOG_LEVEL: 'loud',
+      },
       database: {},
       kafka: { topics: [TOPICS.positions] },
     });

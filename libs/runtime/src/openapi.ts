@@ -44,14 +44,18 @@ const operationOf = (route: RouteSpec): ZodOpenApiOperationObject => {
   const hasInput = route.params !== undefined || route.query !== undefined || route.body !== undefined;
   const statuses = [...(hasInput ? [400 as const] : []), ...(route.body ? [413 as const] : []), ...route.errors].sort((a, b) => a - b);
   const responses: ZodOpenApiResponsesObject = {
-    [route.status]: route.response ? { description: 'OK', content: { [route.responseType ?? 'application/json']: { schema: route.response } } } : { description: 'done, no body' },
+    [route.status]: route.response
+      ? { description: 'OK', content: { [route.responseType ?? 'application/json']: { schema: route.response } } }
+      : { description: 'done, no body' },
   };
   for (const status of statuses) responses[`${status}` as `${1 | 2 | 3 | 4 | 5}${string}`] = errorResponse(status);
   return {
     summary: route.summary,
     operationId: `${route.method}${openApiPathOf(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     ...(route.security === 'none' ? { security: [] } : {}),
-    ...(route.params || route.query ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } } : {}),
+    ...(route.params || route.query
+      ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } }
+      : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
     responses,
   };
@@ -65,28 +69,33 @@ export const openApiDocumentOf = (info: OpenApiInfo, routes: readonly RouteSpec[
     item[route.method] = operationOf(route);
   }
   const usesStationKey = routes.some((r) => r.security === 'stationKey');
-  return createDocument({
-    openapi: '3.1.0',
-    info: { ...info },
-    components: {
-      securitySchemes: usesStationKey ? { stationKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } : { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Error: apiError, ...schemas },
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: { ...info },
+      components: {
+        securitySchemes: usesStationKey
+          ? { stationKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } }
+          : { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: { Error: apiError, ...schemas },
+      },
+      security: [usesStationKey ? { stationKey: [] } : { bearer: [] }],
+      paths,
     },
-    security: [usesStationKey ? { stationKey: [] } : { bearer: [] }],
-    paths,
-  }, {
-    // zod renders a tuple ([lon, lat]) as `prefixItems` with `items: false`, which OpenAPI
-    // tools (schemathesis among them) refuse as an invalid Schema Object. A fixed-length array
-    // whose every item is one of the positions' schemas says the same to them.
-    override: ({ jsonSchema }) => {
-      const s = jsonSchema as { prefixItems?: unknown[]; items?: unknown; minItems?: number; maxItems?: number; description?: string };
-      if (!s.prefixItems) return;
-      s.items = s.prefixItems.length === 1 ? s.prefixItems[0] : { anyOf: s.prefixItems };
-      s.minItems = s.maxItems = s.prefixItems.length;
-      s.description ??= 'a tuple: position i follows the i-th schema of anyOf';
-      delete s.prefixItems;
+    {
+      // zod renders a tuple ([lon, lat]) as `prefixItems` with `items: false`, which OpenAPI
+      // tools (schemathesis among them) refuse as an invalid Schema Object. A fixed-length array
+      // whose every item is one of the positions' schemas says the same to them.
+      override: ({ jsonSchema }) => {
+        const s = jsonSchema as { prefixItems?: unknown[]; items?: unknown; minItems?: number; maxItems?: number; description?: string };
+        if (!s.prefixItems) return;
+        s.items = s.prefixItems.length === 1 ? s.prefixItems[0] : { anyOf: s.prefixItems };
+        s.minItems = s.maxItems = s.prefixItems.length;
+        s.description ??= 'a tuple: position i follows the i-th schema of anyOf';
+        delete s.prefixItems;
+      },
     },
-  }) as unknown as Record<string, unknown>;
+  ) as unknown as Record<string, unknown>;
 };
 
 /** `GET /v1/vehicles/{}` — a route as it is served, its parameter names aside (`:id` and `{id}` alike). */
@@ -98,7 +107,10 @@ export const routeShapeOf = (method: string, path: string): string =>
  * holding a document to the code. `expand` turns one declared path into the routes it serves
  * (the admin tables share handlers under `:resource`).
  */
-export const nestRouteShapes = (controllers: ReadonlyArray<abstract new (...args: never[]) => unknown>, expand: (path: string) => string[] = (path) => [path]): string[] =>
+export const nestRouteShapes = (
+  controllers: ReadonlyArray<abstract new (...args: never[]) => unknown>,
+  expand: (path: string) => string[] = (path) => [path],
+): string[] =>
   controllers.flatMap((controller) => {
     const base = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
     return Object.getOwnPropertyNames(controller.prototype).flatMap((name) => {
@@ -113,4 +125,6 @@ export const nestRouteShapes = (controllers: ReadonlyArray<abstract new (...args
 
 /** Every operation of an OpenAPI document as a route shape. */
 export const documentRouteShapes = (document: { paths?: unknown }): string[] =>
-  Object.entries((document.paths ?? {}) as Record<string, Record<string, unknown>>).flatMap(([path, item]) => Object.keys(item).map((method) => routeShapeOf(method, path)));
+  Object.entries((document.paths ?? {}) as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => routeShapeOf(method, path)),
+  );

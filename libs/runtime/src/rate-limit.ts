@@ -30,7 +30,9 @@ export interface RateLimitOptions {
 
 export const createRateLimit = (options: RateLimitOptions): RateLimit => {
   const common = { points: options.points, duration: options.windowSeconds, keyPrefix: options.keyPrefix };
-  const limiter: RateLimiterAbstract = options.redis ? new RateLimiterRedis({ ...common, storeClient: options.redis, useRedisPackage: false }) : new RateLimiterMemory(common);
+  const limiter: RateLimiterAbstract = options.redis
+    ? new RateLimiterRedis({ ...common, storeClient: options.redis, useRedisPackage: false })
+    : new RateLimiterMemory(common);
   return {
     async take(key, cost = 1) {
       try {

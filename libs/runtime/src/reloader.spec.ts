@@ -7,11 +7,16 @@ const logger = createLogger('reloader-test', 'silent');
 describe('Reloader', () => {
   it('keeps the last good value when a reload fails, and takes the next good one', async () => {
     const answers: Array<number | Error> = [1, new Error('database down'), 3];
-    const reloader = await Reloader.start({ name: 'test', intervalMs: 0, logger, load: async () => {
-      const next = answers.shift();
-      if (next instanceof Error) throw next;
-      return next as number;
-    } });
+    const reloader = await Reloader.start({
+      name: 'test',
+      intervalMs: 0,
+      logger,
+      load: async () => {
+        const next = answers.shift();
+        if (next instanceof Error) throw next;
+        return next as number;
+      },
+    });
     expect(reloader.current).toBe(1);
     expect(await reloader.reload()).toBe(false);
     expect(reloader.current).toBe(1);
@@ -23,17 +28,31 @@ describe('Reloader', () => {
   });
 
   it('refuses to start without a first value', async () => {
-    await expect(Reloader.start({ name: 'test', intervalMs: 0, logger, load: async () => { throw new Error('no such table'); } })).rejects.toThrow('no such table');
+    await expect(
+      Reloader.start({
+        name: 'test',
+        intervalMs: 0,
+        logger,
+        load: async () => {
+          throw new Error('no such table');
+        },
+      }),
+    ).rejects.toThrow('no such table');
   });
 
   it('folds reloads asked during a load into one more load after it', async () => {
     let loads = 0;
     let release: (() => void) | undefined;
-    const reloader = await Reloader.start({ name: 'test', intervalMs: 0, logger, load: async () => {
-      loads += 1;
-      if (loads === 2) await new Promise<void>((resolve) => (release = resolve));
-      return loads;
-    } });
+    const reloader = await Reloader.start({
+      name: 'test',
+      intervalMs: 0,
+      logger,
+      load: async () => {
+        loads += 1;
+        if (loads === 2) await new Promise<void>((resolve) => (release = resolve));
+        return loads;
+      },
+    });
     const first = reloader.reload();
     await new Promise((r) => setTimeout(r, 5));
     const second = reloader.reload();

@@ -14,7 +14,10 @@ export interface SeenSet {
 }
 
 export class RedisSeenSet implements SeenSet {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   static connect(url: string, prefix: string): RedisSeenSet {
     return new RedisSeenSet(new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 }), prefix);
@@ -40,7 +43,10 @@ export class RedisSeenSet implements SeenSet {
 /** The embedded default: bounded, oldest forgotten first. */
 export class MemorySeenSet implements SeenSet {
   private readonly expiresAt = new Map<string, number>();
-  constructor(private readonly maxEntries = 1_000_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxEntries = 1_000_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async has(key: string): Promise<boolean> {
     const expiry = this.expiresAt.get(key);

@@ -9,15 +9,26 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseVehicleRegistry', () => {
   it('reads a registry file, deriving ids from plate + colour', () => {
-    const registry = parseVehicleRegistry(JSON.stringify([{ plate: '冀F12345', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true }]), 'test');
+    const registry = parseVehicleRegistry(
+      JSON.stringify([{ plate: '冀F12345', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true }]),
+      'test',
+    );
     expect(registry.byPlate('冀F12345', 2)).toMatchObject({ vehicleId: '冀F12345:2', axleCount: 6 });
   });
 
   it('names the bad entry of an invalid registry', () => {
-    expect(() => parseVehicleRegistry(JSON.stringify([{ plate: 'x', plateColour: 2, vehicleClass: 'tank' }]), 'registry.json')).toThrow(/registry.json is invalid at \[0.vehicleClass\] \(plate x\)/);
-    expect(() => parseVehicleRegistry(JSON.stringify([{ plate: 'x', plateColour: 2 }, { terminalId: '13800000001x', plate: 'y', plateColour: 1 }]), 'r.json')).toThrow(
-      /r.json is invalid at \[1.terminalId\] \(plate y, terminal 13800000001x\)/,
+    expect(() => parseVehicleRegistry(JSON.stringify([{ plate: 'x', plateColour: 2, vehicleClass: 'tank' }]), 'registry.json')).toThrow(
+      /registry.json is invalid at \[0.vehicleClass\] \(plate x\)/,
     );
+    expect(() =>
+      parseVehicleRegistry(
+        JSON.stringify([
+          { plate: 'x', plateColour: 2 },
+          { terminalId: '13800000001x', plate: 'y', plateColour: 1 },
+        ]),
+        'r.json',
+      ),
+    ).toThrow(/r.json is invalid at \[1.terminalId\] \(plate y, terminal 13800000001x\)/);
     expect(() => parseVehicleRegistry('{"plate": "x"}', 'r.json')).toThrow(/r.json is invalid at \[\]/);
     expect(() => parseVehicleRegistry('[{', 'r.json')).toThrow(/r.json is not valid JSON/);
   });
@@ -30,7 +41,14 @@ describe('parseVehicleRegistry', () => {
       ]),
       'test',
     );
-    expect(registry.byTerminal('13800000001')).toEqual({ vehicleId: '京A12345:2', plate: '京A12345', plateColour: 2, vehicleClass: 'other', companyId: 'c1', regionCode: '110000' });
+    expect(registry.byTerminal('13800000001')).toEqual({
+      vehicleId: '京A12345:2',
+      plate: '京A12345',
+      plateColour: 2,
+      vehicleClass: 'other',
+      companyId: 'c1',
+      regionCode: '110000',
+    });
     expect(registry.byTerminal('00000000013800000002')).toMatchObject({ vehicleId: 'bus-2', routeKm: 420 });
     expect(registry.byVehicleId('bus-2')?.plate).toBe('京B00002');
     expect(registry.size).toBe(2);
@@ -54,7 +72,7 @@ describe('loadVehicleRegistryFile', () => {
 });
 
 describe('parseRegistryExport', () => {
-  it('reads the object form: vehicles and each WIM station\'s accuracy class; the plain array has no stations', () => {
+  it("reads the object form: vehicles and each WIM station's accuracy class; the plain array has no stations", () => {
     const json = JSON.stringify({
       vehicles: [{ plate: '冀F12345', plateColour: 2, vehicleClass: 'heavy_truck' }],
       wimStations: [{ stationId: 'ST-1', accuracyClassPct: 1 }, { stationId: 'ST-2', accuracyClassPct: 0.2 }, { stationId: 'ST-3' }],
@@ -67,8 +85,12 @@ describe('parseRegistryExport', () => {
   });
 
   it('names the bad station or vehicle of the object form; a class outside JJG 907 is refused', () => {
-    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [], wimStations: [{ stationId: 'ST-1', accuracyClassPct: 3 }] }), 'e.json')).toThrow(/e.json is invalid at \[wimStations.0.accuracyClassPct\]/);
-    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [{ plate: 'y', plateColour: 1, terminalId: 'x1' }] }), 'e.json')).toThrow(/e.json is invalid at \[vehicles.0.terminalId\] \(plate y, terminal x1\)/);
+    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [], wimStations: [{ stationId: 'ST-1', accuracyClassPct: 3 }] }), 'e.json')).toThrow(
+      /e.json is invalid at \[wimStations.0.accuracyClassPct\]/,
+    );
+    expect(() => parseRegistryExport(JSON.stringify({ vehicles: [{ plate: 'y', plateColour: 1, terminalId: 'x1' }] }), 'e.json')).toThrow(
+      /e.json is invalid at \[vehicles.0.terminalId\] \(plate y, terminal x1\)/,
+    );
     expect(() => parseRegistryExport(JSON.stringify({ vehicles: [], stations: [] }), 'e.json')).toThrow(/e.json is invalid at \[\]/);
   });
 });

@@ -14,7 +14,15 @@ describe('fleet simulator', () => {
 
   it('scripted reports move at the scripted speed and stand still when stopped', () => {
     const [vehicle] = createSimulatedFleet(1);
-    const reports = scriptedReports(vehicle!, 0, [{ durationMs: 600_000, speedKmh: 72 }, { durationMs: 300_000, speedKmh: 0 }], 60_000);
+    const reports = scriptedReports(
+      vehicle!,
+      0,
+      [
+        { durationMs: 600_000, speedKmh: 72 },
+        { durationMs: 300_000, speedKmh: 0 },
+      ],
+      60_000,
+    );
     expect(reports).toHaveLength(15);
     const moved = haversineMeters(reports[0]!, reports[1]!);
     expect(moved).toBeGreaterThan(1_150); // 72 km/h for 60 s = 1,200 m along a polyline

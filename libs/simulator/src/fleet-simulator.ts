@@ -28,10 +28,42 @@ export interface SimulatedReport extends LatLon {
 
 /** Corridors as [latitude, longitude] vertices (WGS-84). */
 export const SIMULATED_ROUTES: ReadonlyArray<{ name: string; vertices: ReadonlyArray<readonly [number, number]> }> = [
-  { name: 'G4 京港澳高速 北京—涿州', vertices: [[39.857, 116.287], [39.78, 116.22], [39.69, 116.13], [39.6, 116.05], [39.49, 115.97]] },
-  { name: 'G6 京藏高速 北京—昌平', vertices: [[39.965, 116.36], [40.05, 116.3], [40.13, 116.24], [40.22, 116.2]] },
-  { name: 'G1 京哈高速 北京—香河', vertices: [[39.89, 116.49], [39.87, 116.6], [39.84, 116.75], [39.77, 116.95]] },
-  { name: 'G107 国道 良乡—琉璃河', vertices: [[39.73, 116.14], [39.68, 116.08], [39.61, 116.03]] },
+  {
+    name: 'G4 京港澳高速 北京—涿州',
+    vertices: [
+      [39.857, 116.287],
+      [39.78, 116.22],
+      [39.69, 116.13],
+      [39.6, 116.05],
+      [39.49, 115.97],
+    ],
+  },
+  {
+    name: 'G6 京藏高速 北京—昌平',
+    vertices: [
+      [39.965, 116.36],
+      [40.05, 116.3],
+      [40.13, 116.24],
+      [40.22, 116.2],
+    ],
+  },
+  {
+    name: 'G1 京哈高速 北京—香河',
+    vertices: [
+      [39.89, 116.49],
+      [39.87, 116.6],
+      [39.84, 116.75],
+      [39.77, 116.95],
+    ],
+  },
+  {
+    name: 'G107 国道 良乡—琉璃河',
+    vertices: [
+      [39.73, 116.14],
+      [39.68, 116.08],
+      [39.61, 116.03],
+    ],
+  },
 ];
 
 const COMPANIES = ['北京首汽旅游客运', '北京长途客运集团', '京危化运输', '冀中重卡物流'] as const;
@@ -84,8 +116,7 @@ export const createSimulatedFleet = (vehicleCount: number, seed = 1): SimulatedV
   return fleet;
 };
 
-export const simulatedCompanyName = (companyId: string): string =>
-  COMPANIES[Number(companyId.split('-')[1] ?? 1) - 1] ?? companyId;
+export const simulatedCompanyName = (companyId: string): string => COMPANIES[Number(companyId.split('-')[1] ?? 1) - 1] ?? companyId;
 
 const bearingDeg = (from: LatLon, to: LatLon): number => {
   const toRad = Math.PI / 180;
@@ -188,7 +219,10 @@ export const scriptedReports = (
 /** Live fleet for the embedded demo: every vehicle advances by wall-clock time. */
 export class LiveFleet {
   private readonly distanceM: number[];
-  constructor(readonly vehicles: readonly SimulatedVehicle[], seed = 7) {
+  constructor(
+    readonly vehicles: readonly SimulatedVehicle[],
+    seed = 7,
+  ) {
     const random = seededRandom(seed);
     this.distanceM = vehicles.map(() => random() * 40_000);
   }

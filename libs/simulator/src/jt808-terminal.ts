@@ -45,7 +45,7 @@ export interface LocationInput {
 
 /** A LocationReport for the encoder: ACC on and positioned unless status flags are given. */
 export const locationReport = (input: LocationInput): LocationReport => {
-  const statusFlags = input.statusFlags ?? ((1 << STATUS_BITS.accOn) | (1 << STATUS_BITS.positioned));
+  const statusFlags = input.statusFlags ?? (1 << STATUS_BITS.accOn) | (1 << STATUS_BITS.positioned);
   const alarmFlags = input.alarmFlags ?? 0;
   return {
     alarmFlags,
@@ -101,7 +101,12 @@ export class TestTerminal {
 
   static connect(options: TestTerminalOptions): Promise<TestTerminal> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: options.host, port: options.port, noDelay: true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+      const socket = connect({
+        host: options.host,
+        port: options.port,
+        noDelay: true,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
@@ -123,7 +128,10 @@ export class TestTerminal {
   }
 
   encode<K extends SupportedMessageId>(messageId: K, body: Jt808BodyMap[K], serial = this.nextSerial()): { serial: number; frame: Uint8Array } {
-    return { serial, frame: encodeFrame({ messageId, terminalPhone: this.phone, serial, edition: this.edition, protocolVersion: this.edition === '2019' ? 1 : null }, body) };
+    return {
+      serial,
+      frame: encodeFrame({ messageId, terminalPhone: this.phone, serial, edition: this.edition, protocolVersion: this.edition === '2019' ? 1 : null }, body),
+    };
   }
 
   send<K extends SupportedMessageId>(messageId: K, body: Jt808BodyMap[K], serial?: number): number {
@@ -168,13 +176,18 @@ export class TestTerminal {
       plateColor: plateColour,
       plate,
     });
-    if (answer.messageId !== 0x8100 || answer.body.result !== 0 || !answer.body.authCode) throw new Error(`registration refused: ${JSON.stringify(answer.body)}`);
+    if (answer.messageId !== 0x8100 || answer.body.result !== 0 || !answer.body.authCode)
+      throw new Error(`registration refused: ${JSON.stringify(answer.body)}`);
     return answer.body.authCode;
   }
 
   /** 0x0102 → the 0x8001 result. */
   async authenticate(authCode: string): Promise<number> {
-    const answer = await this.sendAndWait(0x0102, { authCode, imei: this.edition === '2019' ? '860000000000001' : null, softwareVersion: this.edition === '2019' ? '1.0.0' : null });
+    const answer = await this.sendAndWait(0x0102, {
+      authCode,
+      imei: this.edition === '2019' ? '860000000000001' : null,
+      softwareVersion: this.edition === '2019' ? '1.0.0' : null,
+    });
     if (answer.messageId !== 0x8001) throw new Error(`unexpected answer 0x${answer.messageId.toString(16)}`);
     return answer.body.result;
   }

@@ -4,16 +4,66 @@ import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import { chunked, inTransaction, latestByKey, msToTs, toColumns } from './sql';
 
 const COLUMNS = [
-  'alert_id', 'started_at', 'revision', 'vehicle_id', 'plate', 'company_id', 'region_code', 'driver_id', 'rule', 'level', 'severity',
-  'ended_at', 'raised_at', 'points', 'fine_yuan', 'summary', 'summary_en', 'details', 'evidence', 'latitude_deg', 'longitude_deg',
-  'received_late_by_ms', 'first_raised_at', 'limit_passed_at',
+  'alert_id',
+  'started_at',
+  'revision',
+  'vehicle_id',
+  'plate',
+  'company_id',
+  'region_code',
+  'driver_id',
+  'rule',
+  'level',
+  'severity',
+  'ended_at',
+  'raised_at',
+  'points',
+  'fine_yuan',
+  'summary',
+  'summary_en',
+  'details',
+  'evidence',
+  'latitude_deg',
+  'longitude_deg',
+  'received_late_by_ms',
+  'first_raised_at',
+  'limit_passed_at',
 ] as const;
-const TYPES = ['text', 'float8', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4',
-  'float8', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int8', 'float8', 'float8'] as const;
+const TYPES = [
+  'text',
+  'float8',
+  'int4',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'float8',
+  'int4',
+  'float8',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'float8',
+  'int8',
+  'float8',
+  'float8',
+] as const;
 const NAMES = COLUMNS.map((_, i) => `c${i}`);
 const EXPR: Record<string, (n: string) => string> = {
-  started_at: msToTs, ended_at: msToTs, raised_at: msToTs, first_raised_at: msToTs, limit_passed_at: msToTs,
-  details: (n) => `${n}::jsonb`, evidence: (n) => `${n}::jsonb`,
+  started_at: msToTs,
+  ended_at: msToTs,
+  raised_at: msToTs,
+  first_raised_at: msToTs,
+  limit_passed_at: msToTs,
+  details: (n) => `${n}::jsonb`,
+  evidence: (n) => `${n}::jsonb`,
 };
 const NEWER = 'alerts.revision < EXCLUDED.revision';
 /** What a stored alert takes from an incoming revision: the newer revision's value, with two exceptions. */
@@ -23,14 +73,17 @@ const SET: Record<string, string> = Object.fromEntries(
 // First raised: the earliest any revision said, whatever order they came in (LEAST skips NULLs).
 SET['first_raised_at'] = 'LEAST(alerts.first_raised_at, EXCLUDED.first_raised_at)';
 // The limit instant is the alert's, not the revision's: a revision without it (an older producer) keeps it.
-SET['limit_passed_at'] = `CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.limit_passed_at, alerts.limit_passed_at) ELSE COALESCE(alerts.limit_passed_at, EXCLUDED.limit_passed_at) END`;
+SET['limit_passed_at'] =
+  `CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.limit_passed_at, alerts.limit_passed_at) ELSE COALESCE(alerts.limit_passed_at, EXCLUDED.limit_passed_at) END`;
 
 // A later revision replaces the row; an earlier or equal one (re-delivery, reordering) changes
 // nothing but an earlier first-raised time.
 const UPSERT_SQL = `INSERT INTO alerts (${COLUMNS.join(', ')})
 SELECT ${COLUMNS.map((c, i) => (EXPR[c] ? EXPR[c](NAMES[i] as string) : NAMES[i])).join(', ')}
 FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${NAMES.join(', ')})
-ON CONFLICT (alert_id, started_at) DO UPDATE SET ${Object.entries(SET).map(([c, value]) => `${c} = ${value}`).join(', ')}, stored_at = now()
+ON CONFLICT (alert_id, started_at) DO UPDATE SET ${Object.entries(SET)
+  .map(([c, value]) => `${c} = ${value}`)
+  .join(', ')}, stored_at = now()
 WHERE ${NEWER} OR EXCLUDED.first_raised_at < alerts.first_raised_at OR (alerts.first_raised_at IS NULL AND EXCLUDED.first_raised_at IS NOT NULL)
   OR (alerts.limit_passed_at IS NULL AND EXCLUDED.limit_passed_at IS NOT NULL)`;
 
@@ -45,18 +98,47 @@ const revisionRowOf = (a: AlertV1): unknown[] => [a.alertId, a.startedAtMs, a.re
 const firstRaisedOf = (a: AlertV1): number => a.firstRaisedAtMs ?? a.raisedAtMs;
 
 const rowOf = (a: AlertV1): unknown[] => [
-  a.alertId, a.startedAtMs, a.revision, a.vehicleId, a.plate ?? null, a.companyId ?? null, a.regionCode ?? null, a.driverId ?? null,
-  a.rule, a.level, a.severity, a.endedAtMs ?? null, a.raisedAtMs, a.points ?? null, a.fineYuan ?? null, a.summary, a.summaryEn ?? null,
-  JSON.stringify(a.details ?? {}), JSON.stringify(a.evidence ?? {}), a.latitudeDeg ?? null, a.longitudeDeg ?? null,
-  a.receivedLateByMs ?? null, firstRaisedOf(a), a.limitPassedAtMs ?? null,
+  a.alertId,
+  a.startedAtMs,
+  a.revision,
+  a.vehicleId,
+  a.plate ?? null,
+  a.companyId ?? null,
+  a.regionCode ?? null,
+  a.driverId ?? null,
+  a.rule,
+  a.level,
+  a.severity,
+  a.endedAtMs ?? null,
+  a.raisedAtMs,
+  a.points ?? null,
+  a.fineYuan ?? null,
+  a.summary,
+  a.summaryEn ?? null,
+  JSON.stringify(a.details ?? {}),
+  JSON.stringify(a.evidence ?? {}),
+  a.latitudeDeg ?? null,
+  a.longitudeDeg ?? null,
+  a.receivedLateByMs ?? null,
+  firstRaisedOf(a),
+  a.limitPassedAtMs ?? null,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const alertOf = (r: any): AlertV1 => {
   const a: AlertV1 = {
-    v: 1, alertId: r.alert_id, revision: r.revision, vehicleId: r.vehicle_id, rule: r.rule, level: r.level, severity: r.severity,
-    startedAtMs: (r.started_at as Date).getTime(), raisedAtMs: (r.raised_at as Date).getTime(), summary: r.summary,
-    details: r.details, evidence: r.evidence,
+    v: 1,
+    alertId: r.alert_id,
+    revision: r.revision,
+    vehicleId: r.vehicle_id,
+    rule: r.rule,
+    level: r.level,
+    severity: r.severity,
+    startedAtMs: (r.started_at as Date).getTime(),
+    raisedAtMs: (r.raised_at as Date).getTime(),
+    summary: r.summary,
+    details: r.details,
+    evidence: r.evidence,
   };
   if (r.plate !== null) a.plate = r.plate;
   if (r.company_id !== null) a.companyId = r.company_id;
@@ -136,11 +218,18 @@ export class AlertRepository {
    */
   async upsertMany(alerts: readonly AlertV1[]): Promise<number> {
     const keyOf = (a: AlertV1): string => `${a.alertId}\u0000${a.startedAtMs}`;
-    const revisions = latestByKey(alerts, (a) => `${keyOf(a)}\u0000${a.revision}`, () => false);
+    const revisions = latestByKey(
+      alerts,
+      (a) => `${keyOf(a)}\u0000${a.revision}`,
+      () => false,
+    );
     // The highest revision per alert, carrying the earliest first-raised time of the batch.
     const earliest = new Map<string, number>();
     for (const a of alerts) earliest.set(keyOf(a), Math.min(earliest.get(keyOf(a)) ?? Infinity, firstRaisedOf(a)));
-    const newest = latestByKey(alerts, keyOf, (a, kept) => a.revision > kept.revision).map((a) => ({ ...a, firstRaisedAtMs: earliest.get(keyOf(a)) as number }));
+    const newest = latestByKey(alerts, keyOf, (a, kept) => a.revision > kept.revision).map((a) => ({
+      ...a,
+      firstRaisedAtMs: earliest.get(keyOf(a)) as number,
+    }));
     let changed = 0;
     for (const batch of chunked(newest, 2_000)) {
       changed += await inTransaction(this.pool, async (client) => {
@@ -206,11 +295,9 @@ export class AlertRepository {
 
   /** Records who acknowledged, when, and why (history is kept; the newest counts). */
   async acknowledge(alertId: string, ack: AlertAck): Promise<void> {
-    await this.pool.query(`INSERT INTO alert_acks (alert_id, acked_at, by_username, comment) VALUES ($1, ${msToTs('$2::float8')}, $3, $4) ON CONFLICT DO NOTHING`, [
-      alertId,
-      ack.atMs,
-      ack.byUsername,
-      ack.comment,
-    ]);
+    await this.pool.query(
+      `INSERT INTO alert_acks (alert_id, acked_at, by_username, comment) VALUES ($1, ${msToTs('$2::float8')}, $3, $4) ON CONFLICT DO NOTHING`,
+      [alertId, ack.atMs, ack.byUsername, ack.comment],
+    );
   }
 }

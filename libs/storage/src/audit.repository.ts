@@ -49,10 +49,15 @@ export class AuditRepository {
 
   /** Appends one entry; `db` is the transaction of the change it records, when there is one. */
   async record(entry: AuditEntry, db: Queryable = this.pool): Promise<void> {
-    await db.query(
-      `INSERT INTO audit_log (actor, action, target, outcome, reason, client_address, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [entry.actor, entry.action, entry.target ?? null, entry.outcome, entry.reason ?? null, entry.clientAddress ?? null, entry.changes ? JSON.stringify(entry.changes) : null],
-    );
+    await db.query(`INSERT INTO audit_log (actor, action, target, outcome, reason, client_address, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      entry.actor,
+      entry.action,
+      entry.target ?? null,
+      entry.outcome,
+      entry.reason ?? null,
+      entry.clientAddress ?? null,
+      entry.changes ? JSON.stringify(entry.changes) : null,
+    ]);
   }
 
   /** Newest first, paged. */

@@ -120,24 +120,45 @@ export class CaseRepository {
              ON CONFLICT (case_id, party) DO UPDATE SET fine_yuan = EXCLUDED.fine_yuan, points = EXCLUDED.points,
                warning = EXCLUDED.warning, measures = EXCLUDED.measures, basis = EXCLUDED.basis,
                proposed_at = EXCLUDED.proposed_at, status = 'proposed', decided_at = NULL`,
-            [event.caseId, requireParty(event), numOrNull(d.fineYuan), numOrNull(d.points), d.warning === true,
-              Array.isArray(d.measures) ? d.measures.map(String) : [], str(d.basis), at],
+            [
+              event.caseId,
+              requireParty(event),
+              numOrNull(d.fineYuan),
+              numOrNull(d.points),
+              d.warning === true,
+              Array.isArray(d.measures) ? d.measures.map(String) : [],
+              str(d.basis),
+              at,
+            ],
           );
           break;
         case 'decided':
-          await client.query(`UPDATE cases SET status = 'decided', decided_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [event.caseId, at]);
+          await client.query(`UPDATE cases SET status = 'decided', decided_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [
+            event.caseId,
+            at,
+          ]);
           await client.query(`UPDATE case_penalties SET status = 'decided', decided_at = ${msToTs('$2::float8')} WHERE case_id = $1`, [event.caseId, at]);
           // The officer's adjusted fines stand in the event (the record of truth on replay).
           for (const decided of Array.isArray(d.penalties) ? (d.penalties as Record<string, unknown>[]) : []) {
             if (decided['adjusted'] !== true || typeof decided['party'] !== 'string') continue;
-            await client.query('UPDATE case_penalties SET fine_yuan = $3 WHERE case_id = $1 AND party = $2', [event.caseId, decided['party'], numOrNull(decided['fineYuan'])]);
+            await client.query('UPDATE case_penalties SET fine_yuan = $3 WHERE case_id = $1 AND party = $2', [
+              event.caseId,
+              decided['party'],
+              numOrNull(decided['fineYuan']),
+            ]);
           }
           break;
         case 'reported':
-          await client.query(`UPDATE cases SET status = 'reported', reported_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [event.caseId, at]);
+          await client.query(`UPDATE cases SET status = 'reported', reported_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [
+            event.caseId,
+            at,
+          ]);
           break;
         case 'closed':
-          await client.query(`UPDATE cases SET status = 'closed', closed_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [event.caseId, at]);
+          await client.query(`UPDATE cases SET status = 'closed', closed_at = ${msToTs('$2::float8')}, updated_at = now() WHERE case_id = $1`, [
+            event.caseId,
+            at,
+          ]);
           break;
       }
       return true;
@@ -151,13 +172,34 @@ export class CaseRepository {
     const penalties = (await this.pool.query('SELECT * FROM case_penalties WHERE case_id = $1 ORDER BY party', [caseId])).rows;
     const events = (await this.pool.query('SELECT * FROM case_events WHERE case_id = $1 ORDER BY occurred_at, recorded_at', [caseId])).rows;
     const record: CaseRecord = {
-      caseId: c.case_id, violationId: c.violation_id, vehicleId: c.vehicle_id, status: c.status, openedAtMs: c.opened_at.getTime(),
-      parties: parties.map((p) => ({ party: p.party, partyRef: p.party_ref ?? undefined, name: p.name ?? undefined, licenceNo: p.licence_no ?? undefined, details: p.details })),
-      penalties: penalties.map((p) => ({
-        party: p.party, status: p.status, fineYuan: p.fine_yuan ?? undefined, points: p.points ?? undefined, warning: p.warning,
-        measures: p.measures, basis: p.basis ?? undefined,
+      caseId: c.case_id,
+      violationId: c.violation_id,
+      vehicleId: c.vehicle_id,
+      status: c.status,
+      openedAtMs: c.opened_at.getTime(),
+      parties: parties.map((p) => ({
+        party: p.party,
+        partyRef: p.party_ref ?? undefined,
+        name: p.name ?? undefined,
+        licenceNo: p.licence_no ?? undefined,
+        details: p.details,
       })),
-      events: events.map((e) => ({ eventId: e.event_id, type: e.type, party: e.party ?? undefined, occurredAtMs: e.occurred_at.getTime(), details: e.details })),
+      penalties: penalties.map((p) => ({
+        party: p.party,
+        status: p.status,
+        fineYuan: p.fine_yuan ?? undefined,
+        points: p.points ?? undefined,
+        warning: p.warning,
+        measures: p.measures,
+        basis: p.basis ?? undefined,
+      })),
+      events: events.map((e) => ({
+        eventId: e.event_id,
+        type: e.type,
+        party: e.party ?? undefined,
+        occurredAtMs: e.occurred_at.getTime(),
+        details: e.details,
+      })),
     };
     if (c.plate) record.plate = c.plate;
     if (c.company_id) record.companyId = c.company_id;
@@ -257,7 +299,13 @@ export class CaseHistoryRepository {
     const r = rows[0];
     if (!r) return undefined;
     const site: CaseSourceSite = { sourceSiteId: r.source_site_id, name: r.name };
-    for (const [key, value] of [['companyId', r.company_id], ['companyName', r.company_name], ['licenceNo', r.licence_no], ['regionCode', r.region_code], ['address', r.address]] as const) {
+    for (const [key, value] of [
+      ['companyId', r.company_id],
+      ['companyName', r.company_name],
+      ['licenceNo', r.licence_no],
+      ['regionCode', r.region_code],
+      ['address', r.address],
+    ] as const) {
       if (value) site[key] = value;
     }
     return site;

@@ -50,9 +50,15 @@ export class VehicleDailyRepository {
     return rows.map((r) => {
       const dayStartMs = (r.day as Date).getTime();
       const day: VehicleDay = {
-        vehicleId: r.vehicle_id, date: chinaDateOf(dayStartMs), dayStartMs, reports: Number(r.reports), movingReports: Number(r.moving_reports),
-        maxSpeedKmh: Number(r.max_speed_kmh), avgSpeedKmh: Number(r.avg_speed_kmh),
-        firstReportMs: (r.first_report_at as Date).getTime(), lastReportMs: (r.last_report_at as Date).getTime(),
+        vehicleId: r.vehicle_id,
+        date: chinaDateOf(dayStartMs),
+        dayStartMs,
+        reports: Number(r.reports),
+        movingReports: Number(r.moving_reports),
+        maxSpeedKmh: Number(r.max_speed_kmh),
+        avgSpeedKmh: Number(r.avg_speed_kmh),
+        firstReportMs: (r.first_report_at as Date).getTime(),
+        lastReportMs: (r.last_report_at as Date).getTime(),
       };
       if (r.mileage_km !== null) day.mileageKm = Number(r.mileage_km);
       return day;

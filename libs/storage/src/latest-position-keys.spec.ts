@@ -10,7 +10,7 @@ const hashTagOf = (key: string): string => {
 };
 
 describe('latestPositionKeys', () => {
-  it('names the archiver\'s two hashes as they have always been named, under the prefix', () => {
+  it("names the archiver's two hashes as they have always been named, under the prefix", () => {
     expect(latestPositionKeys('rw:')).toEqual({ time: 'rw:{latest}:time', position: 'rw:{latest}:position' });
     expect(latestPositionKeys('')).toEqual({ time: '{latest}:time', position: '{latest}:position' });
   });
@@ -22,7 +22,7 @@ describe('latestPositionKeys', () => {
     expect(keys.time.startsWith(prefix) && keys.position.startsWith(prefix)).toBe(true);
   });
 
-  it.each(['a{}:', 'a{b}c:', 'x}', '{'])('refuses the prefix %j, whose brace would take the hash tag\'s place', (prefix) => {
+  it.each(['a{}:', 'a{b}c:', 'x}', '{'])("refuses the prefix %j, whose brace would take the hash tag's place", (prefix) => {
     expect(() => latestPositionKeys(prefix)).toThrow(/may not contain \{ or \}/);
   });
 });

@@ -16,6 +16,7 @@ export interface LatestPositionKeys {
  * with CROSSSLOT on a cluster): such a prefix is refused.
  */
 export const latestPositionKeys = (prefix: string): LatestPositionKeys => {
-  if (/[{}]/.test(prefix)) throw new Error(`LATEST_POSITIONS_PREFIX "${prefix}" may not contain { or }: the keys' hash tag {latest} keeps both hashes in one Redis Cluster slot`);
+  if (/[{}]/.test(prefix))
+    throw new Error(`LATEST_POSITIONS_PREFIX "${prefix}" may not contain { or }: the keys' hash tag {latest} keeps both hashes in one Redis Cluster slot`);
   return { time: `${prefix}{latest}:time`, position: `${prefix}{latest}:position` };
 };

@@ -59,7 +59,13 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
     const { settings } = meta;
     const series = await presentSeries(client, schema);
     const report: MaintenanceReport = {
-      mode: meta.mode, schedulerRunning: false, refreshedDaily: false, compressedChunks: 0, droppedChunks: 0, createdPartitions: 0, droppedPartitions: 0,
+      mode: meta.mode,
+      schedulerRunning: false,
+      refreshedDaily: false,
+      compressedChunks: 0,
+      droppedChunks: 0,
+      createdPartitions: 0,
+      droppedPartitions: 0,
       droppedQualityDays: 0,
     };
 
@@ -68,10 +74,9 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
     // (A schema migrated before 0006 has no such table yet.)
     const quality = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${schema}.vehicle_quality_daily`]);
     if (quality.rows[0]?.t) {
-      const expired = await client.query(
-        `DELETE FROM vehicle_quality_daily WHERE day < ((now() AT TIME ZONE 'Asia/Shanghai') - $1::interval)::date`,
-        [settings.qualityDailyRetention],
-      );
+      const expired = await client.query(`DELETE FROM vehicle_quality_daily WHERE day < ((now() AT TIME ZONE 'Asia/Shanghai') - $1::interval)::date`, [
+        settings.qualityDailyRetention,
+      ]);
       report.droppedQualityDays = expired.rowCount ?? 0;
     }
 
@@ -115,7 +120,11 @@ export async function runMaintenance(pool: StoragePool, options: MaintenanceOpti
         // Creates ahead and drops by part_config.retention; the report gives the net change.
         await client.query(`SELECT ${partman}.run_maintenance(p_parent_table => $1, p_analyze => false, p_jobmon => false)`, [table]);
       } else {
-        const made = await client.query<{ n: number }>('SELECT rw_ensure_partitions($1::regclass, $2::interval, $3) AS n', [table, s.chunkInterval, settings.premakePartitions]);
+        const made = await client.query<{ n: number }>('SELECT rw_ensure_partitions($1::regclass, $2::interval, $3) AS n', [
+          table,
+          s.chunkInterval,
+          settings.premakePartitions,
+        ]);
         report.createdPartitions += made.rows[0]?.n ?? 0;
         const gone = await client.query<{ n: number }>('SELECT rw_drop_partitions($1::regclass, $2::interval) AS n', [table, s.retention]);
         dropped += gone.rows[0]?.n ?? 0;

@@ -176,7 +176,9 @@ export async function migrate(pool: StoragePool, options: MigrateOptions = {}): 
       const checksum = done.get(migration.id);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(`storage: migration ${migration.id} changed after it was applied (checksum ${checksum} → ${migration.checksum}); add a new migration instead`);
+          throw new Error(
+            `storage: migration ${migration.id} changed after it was applied (checksum ${checksum} → ${migration.checksum}); add a new migration instead`,
+          );
         }
         continue;
       }
@@ -214,9 +216,10 @@ export async function migrate(pool: StoragePool, options: MigrateOptions = {}): 
  * (a test's, or a deployment's before 0011) lacks the later ones.
  */
 export async function presentSeries(client: pg.PoolClient, schema: string): Promise<Array<(typeof SERIES)[number]>> {
-  const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass(u.t)::text AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY u.i', [
-    SERIES.map((series) => `${schema}.${series.table}`),
-  ]);
+  const { rows } = await client.query<{ t: string | null }>(
+    'SELECT to_regclass(u.t)::text AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY u.i',
+    [SERIES.map((series) => `${schema}.${series.table}`)],
+  );
   return SERIES.filter((_, i) => rows[i]?.t != null);
 }
 
@@ -291,10 +294,15 @@ async function configurePartitions(client: pg.PoolClient, schema: string, settin
 export async function dropStorageSchema(pool: StoragePool, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`storage: "${schema}" is not a plain schema name`);
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  const partman = await pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`);
+  const partman = await pool.query<{ nspname: string }>(
+    `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'`,
+  );
   const partmanSchema = partman.rows[0]?.nspname;
   if (!partmanSchema) return;
   await pool.query(`DELETE FROM "${partmanSchema}".part_config WHERE parent_table LIKE $1`, [`${schema}.%`]);
-  const templates = await pool.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2`, [partmanSchema, `template_${schema}_%`]);
+  const templates = await pool.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2`, [
+    partmanSchema,
+    `template_${schema}_%`,
+  ]);
   for (const { tablename } of templates.rows) await pool.query(`DROP TABLE IF EXISTS "${partmanSchema}"."${tablename}"`);
 }

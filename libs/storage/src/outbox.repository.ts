@@ -42,7 +42,11 @@ export const appendRegistryChange = async (db: Queryable, change: RegistryChange
      INSERT INTO outbox (id, topic, message_key, payload)
      SELECT id, $1, $2, $3::jsonb || jsonb_build_object('revision', id) FROM next
      RETURNING id`,
-    [TOPICS.registryChanges, registryChangeKey(change), JSON.stringify({ v: 1, entity: change.entity, id: change.id, change: change.change, changedAtMs: change.changedAtMs })],
+    [
+      TOPICS.registryChanges,
+      registryChangeKey(change),
+      JSON.stringify({ v: 1, entity: change.entity, id: change.id, change: change.change, changedAtMs: change.changedAtMs }),
+    ],
   );
   return { v: 1, ...change, revision: Number(rows[0]?.id) };
 };
@@ -185,14 +189,17 @@ export class OutboxRelay {
       );
       const sent: string[] = [];
       // One publish per run of rows on the same topic, in id order.
-      for (let start = 0; start < rows.length; ) {
+      for (let start = 0; start < rows.length;) {
         const topic = rows[start]?.topic as string;
         let end = start;
         while (end < rows.length && rows[end]?.topic === topic) end += 1;
         let group = rows.slice(start, end);
         while (group.length > 0) {
           try {
-            await this.options.publish(topic, group.map((row) => ({ key: row.message_key, value: row.payload })));
+            await this.options.publish(
+              topic,
+              group.map((row) => ({ key: row.message_key, value: row.payload })),
+            );
             sent.push(...group.map((row) => row.id));
             group = [];
           } catch (error) {
@@ -202,7 +209,10 @@ export class OutboxRelay {
             if (!refused) throw error;
             const failure = error instanceof Error ? error.message : String(error);
             await client.query('UPDATE outbox SET failed_at = now(), failure = $2 WHERE id = $1', [refused.id, failure]);
-            this.options.logger.error({ outboxId: refused.id, topic, key: refused.message_key, failure }, 'outbox relay: the bus refuses this row for good; set aside (outbox.failed_at), the rest go on');
+            this.options.logger.error(
+              { outboxId: refused.id, topic, key: refused.message_key, failure },
+              'outbox relay: the bus refuses this row for good; set aside (outbox.failed_at), the rest go on',
+            );
             group = group.filter((row) => row !== refused);
           }
         }

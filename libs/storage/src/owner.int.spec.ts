@@ -51,8 +51,11 @@ describe('ownerScopeSql on PostgreSQL and ownerAdmits in memory admit the same o
         params,
       );
       const bySql = rows.map((r) => r.id).sort();
-      const inMemory = OWNERS.filter((o) => ownerAdmits(scope, o)).map((o) => o.id).sort();
-      if (JSON.stringify(bySql) !== JSON.stringify(inMemory)) differing.push(`${JSON.stringify(scope)}: SQL ${JSON.stringify(bySql)}, memory ${JSON.stringify(inMemory)}`);
+      const inMemory = OWNERS.filter((o) => ownerAdmits(scope, o))
+        .map((o) => o.id)
+        .sort();
+      if (JSON.stringify(bySql) !== JSON.stringify(inMemory))
+        differing.push(`${JSON.stringify(scope)}: SQL ${JSON.stringify(bySql)}, memory ${JSON.stringify(inMemory)}`);
     }
     expect(differing).toEqual([]);
     // And what they agree on is the rule: a prefix of the region code, the whole company id.
@@ -64,6 +67,9 @@ describe('ownerScopeSql on PostgreSQL and ownerAdmits in memory admit the same o
   it('a record takes the registry owner field by field, the copy filling what the registry lacks', () => {
     expect(vehicleRecordOwner({ companyId: 'CD' }, { companyId: 'CB', regionCode: '440111' })).toEqual({ companyId: 'CD', regionCode: '440111' });
     expect(vehicleRecordOwner({}, { companyId: 'CB', regionCode: '440199' })).toEqual({ companyId: 'CB', regionCode: '440199' });
-    expect(vehicleRecordOwner({ companyId: 'CA', regionCode: '440104' }, { companyId: 'CC', regionCode: '440305' })).toEqual({ companyId: 'CA', regionCode: '440104' });
+    expect(vehicleRecordOwner({ companyId: 'CA', regionCode: '440104' }, { companyId: 'CC', regionCode: '440305' })).toEqual({
+      companyId: 'CA',
+      regionCode: '440104',
+    });
   });
 });

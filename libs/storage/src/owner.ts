@@ -54,9 +54,15 @@ export const OWNER_OF = {
     regionCode: coalesce(vehicle.regionCode, copy.regionCode),
   }),
   /** `s`: the weighing's wim_stations row (LEFT JOIN); `vehicle`: the weighed vehicle's owner. */
-  weighing: (s: string, vehicle: OwnerColumns): OwnerColumns => ({ companyId: vehicle.companyId, regionCode: coalesce(`${s}.region_code`, vehicle.regionCode) }),
+  weighing: (s: string, vehicle: OwnerColumns): OwnerColumns => ({
+    companyId: vehicle.companyId,
+    regionCode: coalesce(`${s}.region_code`, vehicle.regionCode),
+  }),
   /** `p`: the place; `companyColumn`: its operating company's column, or none (a WIM station). */
-  place: (p: string, companyColumn?: string): OwnerColumns => ({ companyId: companyColumn ? `${p}.${companyColumn}` : 'NULL::text', regionCode: `${p}.region_code` }),
+  place: (p: string, companyColumn?: string): OwnerColumns => ({
+    companyId: companyColumn ? `${p}.${companyColumn}` : 'NULL::text',
+    regionCode: `${p}.region_code`,
+  }),
 } as const;
 
 /** `OWNER_OF.vehicleRecord` in memory: the registry's owner field by field, else the record's copy. */

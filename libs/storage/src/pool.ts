@@ -40,7 +40,10 @@ export function createPool(url: string, options: CreatePoolOptions = {}): Storag
         return this as pg.Client;
       });
       if (!callback) return ready;
-      ready.then((c) => callback(null, c), (error: Error) => callback(error));
+      ready.then(
+        (c) => callback(null, c),
+        (error: Error) => callback(error),
+      );
     }
   }
   const pool = new pg.Pool({

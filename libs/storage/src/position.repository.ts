@@ -54,16 +54,52 @@ export interface Track {
 }
 
 const COLUMNS = [
-  'vehicle_id', 'device_time', 'terminal_id', 'plate', 'plate_colour', 'registered', 'driver_id', 'latitude_deg', 'longitude_deg',
-  'altitude_m', 'speed_kmh', 'heading_deg', 'alarm_flags', 'status_flags', 'acc_on', 'gnss_fixed', 'mileage_km', 'recorder_speed_kmh',
-  'satellites', 'source', 'received_at',
+  'vehicle_id',
+  'device_time',
+  'terminal_id',
+  'plate',
+  'plate_colour',
+  'registered',
+  'driver_id',
+  'latitude_deg',
+  'longitude_deg',
+  'altitude_m',
+  'speed_kmh',
+  'heading_deg',
+  'alarm_flags',
+  'status_flags',
+  'acc_on',
+  'gnss_fixed',
+  'mileage_km',
+  'recorder_speed_kmh',
+  'satellites',
+  'source',
+  'received_at',
 ] as const;
 
 /** Array types of the unnest parameters, in COLUMNS order; times travel as epoch ms. */
 const PARAM_TYPES = [
-  'text', 'float8', 'text', 'text', 'int2', 'bool', 'text', 'float8', 'float8',
-  'float4', 'float4', 'float4', 'int8', 'int8', 'bool', 'bool', 'float8', 'float4',
-  'int2', 'text', 'float8',
+  'text',
+  'float8',
+  'text',
+  'text',
+  'int2',
+  'bool',
+  'text',
+  'float8',
+  'float8',
+  'float4',
+  'float4',
+  'float4',
+  'int8',
+  'int8',
+  'bool',
+  'bool',
+  'float8',
+  'float4',
+  'int2',
+  'text',
+  'float8',
 ] as const;
 
 const TIME_COLUMNS = new Set(['device_time', 'received_at']);
@@ -76,9 +112,27 @@ const selectList = (names: readonly string[]): string =>
   COLUMNS.map((c, i) => (TIME_COLUMNS.has(c) ? msToTs(names[i] as string) : (names[i] as string))).join(', ');
 
 const rowOf = (p: PositionV1): unknown[] => [
-  p.vehicleId, p.deviceTimeMs, p.terminalId, p.plate ?? null, p.plateColour ?? null, p.registered, p.driverId ?? null,
-  p.latitudeDeg, p.longitudeDeg, p.altitudeM, p.speedKmh, p.headingDeg, p.alarmFlags, p.statusFlags, p.accOn, p.gnssFixed,
-  p.mileageKm ?? null, p.recorderSpeedKmh ?? null, p.satellites ?? null, p.source, p.receivedAtMs,
+  p.vehicleId,
+  p.deviceTimeMs,
+  p.terminalId,
+  p.plate ?? null,
+  p.plateColour ?? null,
+  p.registered,
+  p.driverId ?? null,
+  p.latitudeDeg,
+  p.longitudeDeg,
+  p.altitudeM,
+  p.speedKmh,
+  p.headingDeg,
+  p.alarmFlags,
+  p.statusFlags,
+  p.accOn,
+  p.gnssFixed,
+  p.mileageKm ?? null,
+  p.recorderSpeedKmh ?? null,
+  p.satellites ?? null,
+  p.source,
+  p.receivedAtMs,
 ];
 
 const UNNEST_NAMES = COLUMNS.map((_, i) => `c${i}`);
@@ -100,18 +154,47 @@ const copyField = (value: unknown): string => {
 };
 
 interface PositionRow {
-  vehicle_id: string; device_time: Date; terminal_id: string; plate: string | null; plate_colour: number | null; registered: boolean;
-  driver_id: string | null; latitude_deg: number; longitude_deg: number; altitude_m: number; speed_kmh: number; heading_deg: number;
-  alarm_flags: string; status_flags: string; acc_on: boolean; gnss_fixed: boolean; mileage_km: number | null;
-  recorder_speed_kmh: number | null; satellites: number | null; source: PositionV1['source']; received_at: Date;
+  vehicle_id: string;
+  device_time: Date;
+  terminal_id: string;
+  plate: string | null;
+  plate_colour: number | null;
+  registered: boolean;
+  driver_id: string | null;
+  latitude_deg: number;
+  longitude_deg: number;
+  altitude_m: number;
+  speed_kmh: number;
+  heading_deg: number;
+  alarm_flags: string;
+  status_flags: string;
+  acc_on: boolean;
+  gnss_fixed: boolean;
+  mileage_km: number | null;
+  recorder_speed_kmh: number | null;
+  satellites: number | null;
+  source: PositionV1['source'];
+  received_at: Date;
 }
 
 const positionOf = (r: PositionRow): PositionV1 => {
   const p: PositionV1 = {
-    v: 1, vehicleId: r.vehicle_id, terminalId: r.terminal_id, registered: r.registered,
-    deviceTimeMs: r.device_time.getTime(), receivedAtMs: r.received_at.getTime(),
-    latitudeDeg: r.latitude_deg, longitudeDeg: r.longitude_deg, altitudeM: r.altitude_m, speedKmh: r.speed_kmh, headingDeg: r.heading_deg,
-    alarmFlags: Number(r.alarm_flags), statusFlags: Number(r.status_flags), accOn: r.acc_on, gnssFixed: r.gnss_fixed, source: r.source,
+    v: 1,
+    vehicleId: r.vehicle_id,
+    terminalId: r.terminal_id,
+    registered: r.registered,
+    deviceTimeMs: r.device_time.getTime(),
+    receivedAtMs: r.received_at.getTime(),
+    latitudeDeg: r.latitude_deg,
+    longitudeDeg: r.longitude_deg,
+    altitudeM: r.altitude_m,
+    speedKmh: r.speed_kmh,
+    headingDeg: r.heading_deg,
+    alarmFlags: Number(r.alarm_flags),
+    statusFlags: Number(r.status_flags),
+    accOn: r.acc_on,
+    gnssFixed: r.gnss_fixed,
+    source: r.source,
   };
   if (r.plate !== null) p.plate = r.plate;
   if (r.plate_colour !== null) p.plateColour = r.plate_colour;
@@ -127,7 +210,10 @@ export class PositionRepository {
   private readonly batchSize: number;
   private readonly clockSkewMs: number;
 
-  constructor(private readonly pool: StoragePool, options: PositionRepositoryOptions = {}) {
+  constructor(
+    private readonly pool: StoragePool,
+    options: PositionRepositoryOptions = {},
+  ) {
     this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     const embedded = pool.roadwatch?.embedded ?? false;
     this.insertMethod = options.insertMethod ?? 'unnest';
@@ -240,8 +326,12 @@ export class PositionRepository {
 const trackPointOf = (r: any): StoredTrackPoint => {
   const point: StoredTrackPoint = {
     deviceTimeMs: (r.device_time as Date).getTime(),
-    latitudeDeg: r.latitude_deg, longitudeDeg: r.longitude_deg, speedKmh: r.speed_kmh, headingDeg: r.heading_deg,
-    accOn: r.acc_on, alarmFlags: Number(r.alarm_flags),
+    latitudeDeg: r.latitude_deg,
+    longitudeDeg: r.longitude_deg,
+    speedKmh: r.speed_kmh,
+    headingDeg: r.heading_deg,
+    accOn: r.acc_on,
+    alarmFlags: Number(r.alarm_flags),
   };
   if (r.bucket) {
     point.bucketStartMs = (r.bucket as Date).getTime();

@@ -4,8 +4,16 @@ import { chunked, latestByKey, msToTs, toColumns } from './sql';
 
 /** Column type per counter: a counter added to the contract does not compile until it has one. */
 const COUNTER_TYPES: Record<QualityCounterKey, 'int4' | 'float8'> = {
-  received: 'int4', valid: 'int4', invalid: 'int4', drift: 'int4', duplicate: 'int4', late: 'int4',
-  trackM: 'float8', completeTrackM: 'float8', incompleteGaps: 'int4', movedThroughGaps: 'int4',
+  received: 'int4',
+  valid: 'int4',
+  invalid: 'int4',
+  drift: 'int4',
+  duplicate: 'int4',
+  late: 'int4',
+  trackM: 'float8',
+  completeTrackM: 'float8',
+  incompleteGaps: 'int4',
+  movedThroughGaps: 'int4',
 };
 
 /** trackM → track_m, completeTrackM → complete_track_m. */
@@ -78,8 +86,13 @@ export class VehicleQualityRepository {
     return rows.map((r) => {
       const counters = Object.fromEntries(QUALITY_COUNTER_KEYS.map((key) => [key, Number(r[snake(key)])])) as QualityCounterFields;
       return {
-        v: 1, vehicleId: r.vehicle_id, date: r.date, ...counters, final: r.final,
-        computedAtMs: (r.computed_at as Date).getTime(), updatedAtMs: (r.updated_at as Date).getTime(),
+        v: 1,
+        vehicleId: r.vehicle_id,
+        date: r.date,
+        ...counters,
+        final: r.final,
+        computedAtMs: (r.computed_at as Date).getTime(),
+        updatedAtMs: (r.updated_at as Date).getTime(),
       };
     });
   }

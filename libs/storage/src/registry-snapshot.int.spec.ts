@@ -18,11 +18,28 @@ describe('registry snapshot and administration reads on PostgreSQL', () => {
     await migrate(pool, { partitioning: 'native' });
     registry = new RegistryRepository(pool);
     await registry.upsertCompany({ companyId: 'C1', name: '天津货运', regionCode: '120101' });
-    await registry.upsertVehicle({ vehicleId: 'V1', plate: '津A00001', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C1', ownerName: '张三', axleCount: 3 });
+    await registry.upsertVehicle({
+      vehicleId: 'V1',
+      plate: '津A00001',
+      plateColour: 2,
+      vehicleClass: 'hazmat',
+      companyId: 'C1',
+      ownerName: '张三',
+      axleCount: 3,
+    });
     await registry.upsertVehicle({ vehicleId: 'V2', plate: '津A00002', plateColour: 2, vehicleClass: 'heavy_truck', regionCode: '120102' });
     await registry.upsertTerminal({ terminalId: '13800000001', vehicleId: 'V1', authCode: 'code-1' });
     await registry.upsertTerminal({ terminalId: '013800000002', vehicleId: 'V1' });
-    await registry.upsertSpeedZone({ segmentId: 'Z1', name: '南京路', roadClass: 'urban', postedLimitKmh: 50, polyline: [[117.18, 39.12], [117.22, 39.13]] });
+    await registry.upsertSpeedZone({
+      segmentId: 'Z1',
+      name: '南京路',
+      roadClass: 'urban',
+      postedLimitKmh: 50,
+      polyline: [
+        [117.18, 39.12],
+        [117.22, 39.13],
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -30,16 +47,28 @@ describe('registry snapshot and administration reads on PostgreSQL', () => {
     await pool.end();
   });
 
-  it('reads every vehicle once per terminal, its region else its company\'s, without the registry-only columns', async () => {
+  it("reads every vehicle once per terminal, its region else its company's, without the registry-only columns", async () => {
     const registrations = await loadVehicleRegistrations(pool);
-    expect(registrations.map((r) => [r.facts.vehicleId, r.terminalId])).toEqual([['V1', '013800000002'], ['V1', '13800000001'], ['V2', undefined]]);
-    expect(registrations[0]?.facts).toEqual({ vehicleId: 'V1', plate: '津A00001', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C1', regionCode: '120101', axleCount: 3 });
+    expect(registrations.map((r) => [r.facts.vehicleId, r.terminalId])).toEqual([
+      ['V1', '013800000002'],
+      ['V1', '13800000001'],
+      ['V2', undefined],
+    ]);
+    expect(registrations[0]?.facts).toEqual({
+      vehicleId: 'V1',
+      plate: '津A00001',
+      plateColour: 2,
+      vehicleClass: 'hazmat',
+      companyId: 'C1',
+      regionCode: '120101',
+      axleCount: 3,
+    });
     const loaded = await loadVehicleRegistry(pool);
     expect(loaded.byTerminal('13800000002')?.vehicleId).toBe('V1');
     expect(loaded.byVehicleId('V2')?.regionCode).toBe('120102');
   });
 
-  it('reads the speed zones as the road index\'s GeoJSON, with the bbox stored from the polyline', async () => {
+  it("reads the speed zones as the road index's GeoJSON, with the bbox stored from the polyline", async () => {
     const index = buildRoadIndex(await loadSpeedZoneFeatures(pool), DEFAULT_RULES_CONFIG.roads);
     expect(limitAt(index, 39.125, 117.2)).toEqual({ segmentId: 'Z1', name: '南京路', roadClass: 'urban', postedLimitKmh: 50 });
     expect((await registry.speedZone('Z1'))?.bbox).toEqual({ minLatitudeDeg: 39.12, minLongitudeDeg: 117.18, maxLatitudeDeg: 39.13, maxLongitudeDeg: 117.22 });

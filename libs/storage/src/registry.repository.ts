@@ -102,10 +102,19 @@ const n = <T>(value: T | undefined): T | null => (value === undefined ? null : v
 export const vehicleOf = (r: any): VehicleRecord => {
   const v: VehicleRecord = { vehicleId: r.vehicle_id, plate: r.plate, plateColour: r.plate_colour, vehicleClass: r.vehicle_class as VehicleClass };
   const optional: [keyof VehicleRecord, unknown][] = [
-    ['companyId', r.company_id], ['regionCode', r.region_code], ['routeKm', r.route_km], ['tripKm', r.trip_km], ['ownCapKmh', r.own_cap_kmh],
-    ['axleCount', r.axle_count], ['isCombination', r.is_combination], ['hasSingleDriveAxle', r.has_single_drive_axle],
-    ['hasAirSuspension', r.has_air_suspension], ['hasSingleTyreNonDriveAxles', r.has_single_tyre_non_drive_axles],
-    ['registeredMaxGrossKg', r.registered_max_gross_kg], ['ownerName', r.owner_name], ['transportCertNo', r.transport_cert_no],
+    ['companyId', r.company_id],
+    ['regionCode', r.region_code],
+    ['routeKm', r.route_km],
+    ['tripKm', r.trip_km],
+    ['ownCapKmh', r.own_cap_kmh],
+    ['axleCount', r.axle_count],
+    ['isCombination', r.is_combination],
+    ['hasSingleDriveAxle', r.has_single_drive_axle],
+    ['hasAirSuspension', r.has_air_suspension],
+    ['hasSingleTyreNonDriveAxles', r.has_single_tyre_non_drive_axles],
+    ['registeredMaxGrossKg', r.registered_max_gross_kg],
+    ['ownerName', r.owner_name],
+    ['transportCertNo', r.transport_cert_no],
   ];
   for (const [key, value] of optional) if (value !== null && value !== undefined) (v as unknown as Record<string, unknown>)[key] = value;
   return v;
@@ -131,37 +140,59 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const terminalOf = (r: any): TerminalRecord =>
   withOptional<TerminalRecord>({ terminalId: r.terminal_id }, [
-    ['vehicleId', r.vehicle_id], ['authCode', r.auth_code], ['manufacturerId', r.manufacturer_id], ['model', r.model],
+    ['vehicleId', r.vehicle_id],
+    ['authCode', r.auth_code],
+    ['manufacturerId', r.manufacturer_id],
+    ['model', r.model],
     ['registeredAtMs', r.registered_at ? (r.registered_at as Date).getTime() : null],
     ['lastAuthAtMs', r.last_auth_at ? (r.last_auth_at as Date).getTime() : null],
-    ['declaredPlate', r.declared_plate], ['declaredPlateColour', r.declared_plate_colour], ['deviceId', r.device_id],
+    ['declaredPlate', r.declared_plate],
+    ['declaredPlateColour', r.declared_plate_colour],
+    ['deviceId', r.device_id],
   ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const driverOf = (r: any): DriverRecord =>
   withOptional<DriverRecord>({ driverId: r.driver_id, name: r.name }, [
-    ['companyId', r.company_id], ['idCardNo', r.id_card_no], ['qualificationNo', r.qualification_no], ['phone', r.phone],
+    ['companyId', r.company_id],
+    ['idCardNo', r.id_card_no],
+    ['qualificationNo', r.qualification_no],
+    ['phone', r.phone],
   ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const wimStationOf = (r: any): WimStationRecord =>
   withOptional<WimStationRecord>({ stationId: r.station_id, name: r.name, kind: r.kind }, [
-    ['accuracyClassPct', numOrNull(r.accuracy_class_pct)], ['regionCode', r.region_code], ['roadName', r.road_name],
-    ['latitudeDeg', r.latitude_deg], ['longitudeDeg', r.longitude_deg], ['validSpeedMinKmh', r.valid_speed_min_kmh],
-    ['validSpeedMaxKmh', r.valid_speed_max_kmh], ['calibrationRef', r.calibration_ref],
+    ['accuracyClassPct', numOrNull(r.accuracy_class_pct)],
+    ['regionCode', r.region_code],
+    ['roadName', r.road_name],
+    ['latitudeDeg', r.latitude_deg],
+    ['longitudeDeg', r.longitude_deg],
+    ['validSpeedMinKmh', r.valid_speed_min_kmh],
+    ['validSpeedMaxKmh', r.valid_speed_max_kmh],
+    ['calibrationRef', r.calibration_ref],
   ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const sourceSiteOf = (r: any): SourceSiteRecord =>
   withOptional<SourceSiteRecord>({ sourceSiteId: r.source_site_id, name: r.name }, [
-    ['companyId', r.company_id], ['regionCode', r.region_code], ['address', r.address], ['latitudeDeg', r.latitude_deg], ['longitudeDeg', r.longitude_deg],
+    ['companyId', r.company_id],
+    ['regionCode', r.region_code],
+    ['address', r.address],
+    ['latitudeDeg', r.latitude_deg],
+    ['longitudeDeg', r.longitude_deg],
   ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 export const speedZoneOf = (r: any): SpeedZoneRecord =>
   withOptional<SpeedZoneRecord>({ segmentId: r.segment_id, roadClass: r.road_class, postedLimitKmh: Number(r.posted_limit_kmh), polyline: r.polyline }, [
     ['name', r.name],
-    ['bbox', r.min_lat === null || r.min_lat === undefined ? null : { minLatitudeDeg: r.min_lat, minLongitudeDeg: r.min_lon, maxLatitudeDeg: r.max_lat, maxLongitudeDeg: r.max_lon }],
+    [
+      'bbox',
+      r.min_lat === null || r.min_lat === undefined
+        ? null
+        : { minLatitudeDeg: r.min_lat, minLongitudeDeg: r.min_lon, maxLatitudeDeg: r.max_lat, maxLongitudeDeg: r.max_lon },
+    ],
   ]);
 
 /** Registry upserts (keyed by id, last write wins) and the lookups ingest needs. */
@@ -180,7 +211,10 @@ export class RegistryRepository {
 
   /** The vehicle registered under a plate and colour (unique in `vehicles`), if any. */
   async vehicleIdOfPlate(plate: string, plateColour: number): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ vehicle_id: string }>('SELECT vehicle_id FROM vehicles WHERE plate = $1 AND plate_colour = $2', [plate, plateColour]);
+    const { rows } = await this.pool.query<{ vehicle_id: string }>('SELECT vehicle_id FROM vehicles WHERE plate = $1 AND plate_colour = $2', [
+      plate,
+      plateColour,
+    ]);
     return rows[0]?.vehicle_id;
   }
 
@@ -197,9 +231,25 @@ export class RegistryRepository {
          is_combination = EXCLUDED.is_combination, has_single_drive_axle = EXCLUDED.has_single_drive_axle,
          has_air_suspension = EXCLUDED.has_air_suspension, has_single_tyre_non_drive_axles = EXCLUDED.has_single_tyre_non_drive_axles,
          registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, updated_at = now()`,
-      [v.vehicleId, v.plate, v.plateColour, v.vehicleClass, n(v.companyId), n(v.regionCode), n(v.ownerName), n(v.transportCertNo),
-        n(v.routeKm), n(v.tripKm), n(v.ownCapKmh), n(v.axleCount), n(v.isCombination), n(v.hasSingleDriveAxle), n(v.hasAirSuspension),
-        n(v.hasSingleTyreNonDriveAxles), n(v.registeredMaxGrossKg)],
+      [
+        v.vehicleId,
+        v.plate,
+        v.plateColour,
+        v.vehicleClass,
+        n(v.companyId),
+        n(v.regionCode),
+        n(v.ownerName),
+        n(v.transportCertNo),
+        n(v.routeKm),
+        n(v.tripKm),
+        n(v.ownCapKmh),
+        n(v.axleCount),
+        n(v.isCombination),
+        n(v.hasSingleDriveAxle),
+        n(v.hasAirSuspension),
+        n(v.hasSingleTyreNonDriveAxles),
+        n(v.registeredMaxGrossKg),
+      ],
     );
   }
 
@@ -245,10 +295,10 @@ export class RegistryRepository {
 
   /** 0x0102: true when `authCode` is the terminal's; records the time. */
   async authenticateTerminal(terminalId: string, authCode: string): Promise<boolean> {
-    const result = await this.pool.query(
-      `UPDATE terminals SET last_auth_at = now() WHERE terminal_id = (${TERMINAL_ROW}) AND auth_code = $2`,
-      [terminalId, authCode],
-    );
+    const result = await this.pool.query(`UPDATE terminals SET last_auth_at = now() WHERE terminal_id = (${TERMINAL_ROW}) AND auth_code = $2`, [
+      terminalId,
+      authCode,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -285,7 +335,9 @@ export class RegistryRepository {
 
   /** 0x0003 logout (注销): the code is withdrawn, the terminal must register again; its binding stays. */
   async unregisterTerminal(terminalId: string): Promise<void> {
-    await this.pool.query(`UPDATE terminals SET auth_code = NULL, registered_at = NULL, updated_at = now() WHERE terminal_id = (${TERMINAL_ROW})`, [terminalId]);
+    await this.pool.query(`UPDATE terminals SET auth_code = NULL, registered_at = NULL, updated_at = now() WHERE terminal_id = (${TERMINAL_ROW})`, [
+      terminalId,
+    ]);
   }
 
   async upsertDriver(d: DriverRecord): Promise<void> {
@@ -306,8 +358,19 @@ export class RegistryRepository {
          region_code = EXCLUDED.region_code, road_name = EXCLUDED.road_name, latitude_deg = EXCLUDED.latitude_deg,
          longitude_deg = EXCLUDED.longitude_deg, valid_speed_min_kmh = EXCLUDED.valid_speed_min_kmh,
          valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref, updated_at = now()`,
-      [s.stationId, s.name, n(s.kind), n(s.accuracyClassPct), n(s.regionCode), n(s.roadName), n(s.latitudeDeg), n(s.longitudeDeg),
-        n(s.validSpeedMinKmh), n(s.validSpeedMaxKmh), n(s.calibrationRef)],
+      [
+        s.stationId,
+        s.name,
+        n(s.kind),
+        n(s.accuracyClassPct),
+        n(s.regionCode),
+        n(s.roadName),
+        n(s.latitudeDeg),
+        n(s.longitudeDeg),
+        n(s.validSpeedMinKmh),
+        n(s.validSpeedMaxKmh),
+        n(s.calibrationRef),
+      ],
     );
   }
 
@@ -331,8 +394,17 @@ export class RegistryRepository {
        ON CONFLICT (segment_id) DO UPDATE SET name = EXCLUDED.name, road_class = EXCLUDED.road_class,
          posted_limit_kmh = EXCLUDED.posted_limit_kmh, polyline = EXCLUDED.polyline, min_lat = EXCLUDED.min_lat,
          min_lon = EXCLUDED.min_lon, max_lat = EXCLUDED.max_lat, max_lon = EXCLUDED.max_lon, updated_at = now()`,
-      [z.segmentId, n(z.name), z.roadClass, z.postedLimitKmh, JSON.stringify(z.polyline),
-        n(box?.minLatitudeDeg), n(box?.minLongitudeDeg), n(box?.maxLatitudeDeg), n(box?.maxLongitudeDeg)],
+      [
+        z.segmentId,
+        n(z.name),
+        z.roadClass,
+        z.postedLimitKmh,
+        JSON.stringify(z.polyline),
+        n(box?.minLatitudeDeg),
+        n(box?.minLongitudeDeg),
+        n(box?.maxLatitudeDeg),
+        n(box?.maxLongitudeDeg),
+      ],
     );
   }
 
@@ -346,7 +418,12 @@ export class RegistryRepository {
     const r = rows[0];
     if (!r) return undefined;
     const c: CompanyRecord = { companyId: r.company_id, name: r.name, kind: r.kind };
-    for (const [key, value] of [['regionCode', r.region_code], ['licenceNo', r.licence_no], ['contactPhone', r.contact_phone], ['webhookUrl', r.webhook_url]] as const) {
+    for (const [key, value] of [
+      ['regionCode', r.region_code],
+      ['licenceNo', r.licence_no],
+      ['contactPhone', r.contact_phone],
+      ['webhookUrl', r.webhook_url],
+    ] as const) {
       if (value !== null && value !== undefined) c[key] = value;
     }
     return c;

@@ -52,8 +52,13 @@ const SCOPED_FROM = `relay_registrations r JOIN vehicles v ON v.vehicle_id = r.v
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const relayOf = (r: any): RelayRecord => {
   const relay: RelayRecord = {
-    relayId: r.relay_id, vehicleId: r.vehicle_id, nightDate: r.night_date, relayPoint: r.relay_point,
-    handingOverDriver: r.handing_over_driver, takingOverDriver: r.taking_over_driver, registeredBy: r.registered_by,
+    relayId: r.relay_id,
+    vehicleId: r.vehicle_id,
+    nightDate: r.night_date,
+    relayPoint: r.relay_point,
+    handingOverDriver: r.handing_over_driver,
+    takingOverDriver: r.taking_over_driver,
+    registeredBy: r.registered_by,
     createdAtMs: (r.created_at as Date).getTime(),
   };
   if (r.latitude_deg !== null && r.longitude_deg !== null) {
@@ -70,7 +75,9 @@ const relayOf = (r: any): RelayRecord => {
  * in memory and looks up per vehicle and night (reloaded like the rest of the registry).
  */
 export const loadRelayNights = async (db: Queryable, fromDate: string): Promise<RelayRecord[]> => {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM relay_registrations r WHERE r.night_date >= $1::date ORDER BY r.night_date, r.vehicle_id`, [fromDate]);
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM relay_registrations r WHERE r.night_date >= $1::date ORDER BY r.night_date, r.vehicle_id`, [
+    fromDate,
+  ]);
   return rows.map(relayOf);
 };
 
@@ -94,8 +101,16 @@ export class RelayRepository {
            updated_at = now()
          RETURNING r.*)
        SELECT ${COLUMNS} FROM saved r`,
-      [relay.vehicleId, relay.nightDate, relay.relayPoint, relay.latitudeDeg ?? null, relay.longitudeDeg ?? null,
-        relay.handingOverDriver, relay.takingOverDriver, relay.registeredBy],
+      [
+        relay.vehicleId,
+        relay.nightDate,
+        relay.relayPoint,
+        relay.latitudeDeg ?? null,
+        relay.longitudeDeg ?? null,
+        relay.handingOverDriver,
+        relay.takingOverDriver,
+        relay.registeredBy,
+      ],
     );
     if (!rows[0]) throw new Error(`storage: no vehicle ${relay.vehicleId} to register a relay for`);
     return relayOf(rows[0]);

@@ -9,8 +9,7 @@ export const msToTs = (param: string): string => `to_timestamp(${param} / 1000.0
 export const tsToMs = (value: Date | null | undefined): number | undefined => (value ? value.getTime() : undefined);
 
 /** pg returns bigint/numeric as strings. */
-export const num = (value: string | number | null | undefined): number | undefined =>
-  value === null || value === undefined ? undefined : Number(value);
+export const num = (value: string | number | null | undefined): number | undefined => (value === null || value === undefined ? undefined : Number(value));
 
 export const chunked = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];

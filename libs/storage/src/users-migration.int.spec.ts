@@ -67,9 +67,20 @@ describe('migration 0014 (users, audit_log) over a database where the API alread
     const result = await migrate(pool, { partitioning: 'native' });
     expect(result.applied).toEqual(['0014_users_audit']);
     const user = await new UserRepository(pool).get('old-admin');
-    expect(user).toMatchObject({ username: 'old-admin', password_hash: 'scrypt$old', role: 'admin', display_name: '老管理员', token_version: 0, disabled: false });
-    expect((await new AuditRepository(pool).list({ limit: 10, offset: 0 })).map((a) => [a.actor, a.action, a.clientAddress])).toEqual([['old-admin', 'auth.sign_in', '10.0.0.1']]);
-    const indexes = await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'audit_log' ORDER BY 1`, [schema]);
+    expect(user).toMatchObject({
+      username: 'old-admin',
+      password_hash: 'scrypt$old',
+      role: 'admin',
+      display_name: '老管理员',
+      token_version: 0,
+      disabled: false,
+    });
+    expect((await new AuditRepository(pool).list({ limit: 10, offset: 0 })).map((a) => [a.actor, a.action, a.clientAddress])).toEqual([
+      ['old-admin', 'auth.sign_in', '10.0.0.1'],
+    ]);
+    const indexes = await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'audit_log' ORDER BY 1`, [
+      schema,
+    ]);
     expect(indexes.rows.map((r) => r.indexname)).toEqual(['audit_log_actor', 'audit_log_at', 'audit_log_pkey', 'audit_log_target_action']);
     // A second run changes nothing.
     expect((await migrate(pool, { partitioning: 'native' })).applied).toEqual([]);

@@ -107,7 +107,9 @@ export class VehicleListReadModel {
 
   /** Names of the registered drivers among these ids (an unknown id is left out). */
   async driverNames(driverIds: readonly string[]): Promise<Map<string, string>> {
-    const { rows } = await this.db.query<{ driver_id: string; name: string }>(`SELECT driver_id, name FROM drivers WHERE driver_id = ANY($1::text[])`, [driverIds]);
+    const { rows } = await this.db.query<{ driver_id: string; name: string }>(`SELECT driver_id, name FROM drivers WHERE driver_id = ANY($1::text[])`, [
+      driverIds,
+    ]);
     return new Map(rows.map((d) => [d.driver_id, d.name]));
   }
 }

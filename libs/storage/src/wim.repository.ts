@@ -25,10 +25,22 @@ ON CONFLICT DO NOTHING`;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
 const measurementOf = (r: any): WimMeasurementV1 => {
   const m: WimMeasurementV1 = {
-    v: 1, measurementId: r.measurement_id, stationId: r.station_id, stationRecordId: r.station_record_id, lane: r.lane,
-    direction: r.direction, measuredAtMs: (r.measured_at as Date).getTime(), plate: r.plate, plateColour: r.plate_colour,
-    axleCount: r.axle_count, axleWeightsKg: r.axle_weights_kg, axleSpacingsMm: r.axle_spacings_mm, grossKg: r.gross_kg,
-    speedKmh: r.speed_kmh, imageRefs: r.image_refs, receivedAtMs: (r.received_at as Date).getTime(),
+    v: 1,
+    measurementId: r.measurement_id,
+    stationId: r.station_id,
+    stationRecordId: r.station_record_id,
+    lane: r.lane,
+    direction: r.direction,
+    measuredAtMs: (r.measured_at as Date).getTime(),
+    plate: r.plate,
+    plateColour: r.plate_colour,
+    axleCount: r.axle_count,
+    axleWeightsKg: r.axle_weights_kg,
+    axleSpacingsMm: r.axle_spacings_mm,
+    grossKg: r.gross_kg,
+    speedKmh: r.speed_kmh,
+    imageRefs: r.image_refs,
+    receivedAtMs: (r.received_at as Date).getTime(),
   };
   if (r.vehicle_type !== null) m.vehicleType = r.vehicle_type;
   if (r.height_m !== null) m.heightM = r.height_m;
@@ -70,20 +82,19 @@ export class WimRepository {
   /** Newest first; every filter optional, pagination by limit/offset. */
   async find(query: WimQuery): Promise<WimMeasurementV1[]> {
     const params: unknown[] = [];
-    const where = [
-      ownerScopeSql(query.scope, OWNER_OF.weighing('s', OWNER_OF.vehicle('v', 'c')), params),
-    ];
+    const where = [ownerScopeSql(query.scope, OWNER_OF.weighing('s', OWNER_OF.vehicle('v', 'c')), params)];
     if (query.plate !== undefined) where.push(`w.plate = $${params.push(query.plate)}`);
     if (query.plateColour !== undefined) where.push(`w.plate_colour = $${params.push(query.plateColour)}`);
     if (query.stationId !== undefined) where.push(`w.station_id = $${params.push(query.stationId)}`);
     if (query.fromMs !== undefined) where.push(`w.measured_at >= ${msToTs(`$${params.push(query.fromMs)}::float8`)}`);
     if (query.toMs !== undefined) where.push(`w.measured_at < ${msToTs(`$${params.push(query.toMs)}::float8`)}`);
     // The registry joins only matter to a scope; without one they are left out.
-    const joins = query.scope?.companyId !== undefined || query.scope?.regionPrefix !== undefined
-      ? `LEFT JOIN vehicles v ON v.plate = w.plate AND v.plate_colour = w.plate_colour
+    const joins =
+      query.scope?.companyId !== undefined || query.scope?.regionPrefix !== undefined
+        ? `LEFT JOIN vehicles v ON v.plate = w.plate AND v.plate_colour = w.plate_colour
          LEFT JOIN companies c ON c.company_id = v.company_id
          LEFT JOIN wim_stations s ON s.station_id = w.station_id`
-      : '';
+        : '';
     const { rows } = await this.pool.query(
       `SELECT w.* FROM wim_measurements w ${joins}
        WHERE ${where.join(' AND ')}

@@ -27,8 +27,12 @@ export default async function setup(): Promise<void> {
   // First run on a fresh machine installs packages and fetches Kafka's jars: allow minutes.
   await runInfra('up', { timeoutMs: 10 * 60_000, inheritStdio: true });
   // The environment may point elsewhere than where infra.sh starts things: say so plainly.
-  await Promise.all(missing.map((e) => waitForPort(e.host, e.port, 15_000).catch(() => {
-    throw new Error(`infra.sh up succeeded but ${e.name} still does not answer on ${e.host}:${e.port} (check KAFKA_BROKERS / DATABASE_URL / REDIS_URL)`);
-  })));
+  await Promise.all(
+    missing.map((e) =>
+      waitForPort(e.host, e.port, 15_000).catch(() => {
+        throw new Error(`infra.sh up succeeded but ${e.name} still does not answer on ${e.host}:${e.port} (check KAFKA_BROKERS / DATABASE_URL / REDIS_URL)`);
+      }),
+    ),
+  );
   console.log(`[global-setup] infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

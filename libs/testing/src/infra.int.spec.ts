@@ -24,9 +24,7 @@ describe('real infrastructure', () => {
     it('is PostgreSQL 15, with PostGIS and pg_partman available', async () => {
       const { rows } = await pool.query<{ version: string }>('select version()');
       expect(rows[0]?.version).toMatch(/^PostgreSQL 15\./);
-      const ext = await pool.query<{ name: string }>(
-        `select name from pg_available_extensions where name in ('postgis', 'pg_partman') order by name`,
-      );
+      const ext = await pool.query<{ name: string }>(`select name from pg_available_extensions where name in ('postgis', 'pg_partman') order by name`);
       expect(ext.rows.map((r) => r.name)).toEqual(['pg_partman', 'postgis']);
     });
 

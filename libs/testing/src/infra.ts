@@ -115,10 +115,7 @@ export type InfraCommand = 'up' | 'down' | 'status' | 'kafka-start' | 'kafka-sto
  * Runs `bash deploy/local/infra.sh <command>`. Its progress goes to stderr (shown with the
  * test output); rejects with the tail of it when the script fails or exceeds `timeoutMs`.
  */
-export function runInfra(
-  command: InfraCommand,
-  options: { timeoutMs?: number; inheritStdio?: boolean; env?: Record<string, string> } = {},
-): Promise<string> {
+export function runInfra(command: InfraCommand, options: { timeoutMs?: number; inheritStdio?: boolean; env?: Record<string, string> } = {}): Promise<string> {
   const root = repoRoot();
   const timeoutMs = options.timeoutMs ?? 180_000;
   return new Promise((resolvePromise, reject) => {

@@ -5,7 +5,14 @@ import type { VehicleFacts } from '@roadwatch/domain';
 const overloadConfig = resolveOverloadConfig();
 
 /** A 6-axle pass on a class-5 scale, as the detector would publish it on `violations.overload` (the cases tests). */
-export const overloadViolationOf = (input: { stationId: string; recordId: string; plate: string; measuredAtMs: number; grossKg: number; vehicle?: VehicleFacts }): OverloadViolationV1 => {
+export const overloadViolationOf = (input: {
+  stationId: string;
+  recordId: string;
+  plate: string;
+  measuredAtMs: number;
+  grossKg: number;
+  vehicle?: VehicleFacts;
+}): OverloadViolationV1 => {
   const perAxle = input.grossKg / 6;
   const m: WimMeasurementV1 = {
     v: 1,

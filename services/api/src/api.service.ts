@@ -106,7 +106,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   for (const user of options.seedUsers ?? []) await users.upsert(user);
   if (options.bootstrapAdmin) {
     const created = await users.bootstrap({ ...options.bootstrapAdmin, role: 'admin' });
-    logger.info({ username: options.bootstrapAdmin.username, created }, created ? 'bootstrap admin created; it must change its password at first sign-in' : 'bootstrap admin exists; left as it is');
+    logger.info(
+      { username: options.bootstrapAdmin.username, created },
+      created ? 'bootstrap admin created; it must change its password at first sign-in' : 'bootstrap admin exists; left as it is',
+    );
   }
 
   const tokens = new TokenService(options.jwtSecret, options.tokenTtlMs, now);
@@ -200,7 +203,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
   }
   const live = new LiveFeedServer({
-    io, sessions, clustered: options.redisUrl !== undefined, owners, logger, metrics, tickMs: options.tickMs ?? 1_000, now,
+    io,
+    sessions,
+    clustered: options.redisUrl !== undefined,
+    owners,
+    logger,
+    metrics,
+    tickMs: options.tickMs ?? 1_000,
+    now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
   });
   liveRef.feed = live;

@@ -21,7 +21,10 @@ export const apiEnvSchema = infraEnvSchema.extend({
    * `username:password` — the first admin of a fresh cluster: created at start when the user
    * name is free, flagged must-change; an existing user is never touched (remove it once used).
    */
-  API_BOOTSTRAP_ADMIN: z.string().regex(/^[^:]+:.+$/, 'username:password').optional(),
+  API_BOOTSTRAP_ADMIN: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'username:password')
+    .optional(),
   /** How soon disabling, re-scoping or resetting a user ends their sessions on REST and sockets, on every instance. */
   SESSION_BOUND_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });

@@ -32,7 +32,11 @@ const api = await startApi({
   tickMs: config.LIVE_TICK_MS,
   allowedOrigins: parseAllowedOrigins(config.CORS_ORIGINS),
   trustProxyHops: config.API_TRUST_PROXY_HOPS,
-  signInLimits: { perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowSeconds: config.LOGIN_WINDOW_S },
+  signInLimits: {
+    perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME,
+    perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    windowSeconds: config.LOGIN_WINDOW_S,
+  },
   ...(config.WEB_DIST_DIR ? { staticDir: config.WEB_DIST_DIR } : {}),
   sessionBoundMs: config.SESSION_BOUND_MS,
   ...(bootstrap?.[1] && bootstrap[2] ? { bootstrapAdmin: { username: bootstrap[1], password: bootstrap[2] } } : {}),

@@ -10,7 +10,10 @@ import type { LatestLike, LatestPositionsPort } from './repositories/vehicles.re
 export class RedisLatestPositionsReader implements LatestPositionsPort {
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     this.key = latestPositionKeys(prefix).position;
   }
 

@@ -32,8 +32,13 @@ describe('api: GET /v1/alerts/:alertId/revisions', () => {
     const startedAtMs = NOW - 3_600_000;
     const limitPassedAtMs = startedAtMs + 30_000;
     const rev = (alertId: string, vehicleId: string, revision: number): AlertV1 => ({
-      ...alert(alertId, vehicleId, startedAtMs), revision, raisedAtMs: startedAtMs + 40_000 + revision * 60_000, firstRaisedAtMs: startedAtMs + 40_000,
-      limitPassedAtMs, endedAtMs: startedAtMs + 40_000 + revision * 60_000, summary: `超速 rev ${revision}`,
+      ...alert(alertId, vehicleId, startedAtMs),
+      revision,
+      raisedAtMs: startedAtMs + 40_000 + revision * 60_000,
+      firstRaisedAtMs: startedAtMs + 40_000,
+      limitPassedAtMs,
+      endedAtMs: startedAtMs + 40_000 + revision * 60_000,
+      summary: `超速 rev ${revision}`,
     });
     // Revision 2 arrives before 1, and 0 twice.
     await repo.upsertMany([rev('H-V1', 'V1', 0), rev('H-V1', 'V1', 2)]);
@@ -45,17 +50,29 @@ describe('api: GET /v1/alerts/:alertId/revisions', () => {
     expect(history.status).toBe(200);
     expect(history.body.alertId).toBe('H-V1');
     expect(history.body.items.map((r: { revision: number; raisedAtMs: number }) => [r.revision, r.raisedAtMs])).toEqual([
-      [0, startedAtMs + 40_000], [1, startedAtMs + 100_000], [2, startedAtMs + 160_000],
+      [0, startedAtMs + 40_000],
+      [1, startedAtMs + 100_000],
+      [2, startedAtMs + 160_000],
     ]);
     for (const r of history.body.items) expect(r).toMatchObject({ firstRaisedAtMs: startedAtMs + 40_000, limitPassedAtMs, startedAtMs });
     expect(history.body.items[1].summary).toBe('超速 rev 1');
     // The alert itself is the latest revision, first raised when revision 0 was.
-    expect((await get(api.url, '/v1/alerts/H-V1', admin)).body).toMatchObject({ revision: 2, raisedAtMs: startedAtMs + 160_000, firstRaisedAtMs: startedAtMs + 40_000, limitPassedAtMs });
+    expect((await get(api.url, '/v1/alerts/H-V1', admin)).body).toMatchObject({
+      revision: 2,
+      raisedAtMs: startedAtMs + 160_000,
+      firstRaisedAtMs: startedAtMs + 40_000,
+      limitPassedAtMs,
+    });
 
     // A company reads its own alert's revisions; another company's, or one that does not
     // exist, is the same 404 as reading the alert.
     expect((await get(api.url, '/v1/alerts/H-V1/revisions', tokens['c1'])).status).toBe(200);
-    for (const [id, who] of [['H-V2', 'c1'], ['H-V1', 'c2'], ['NOPE', 'c1'], ['H-V2', 'op-gz']] as const) {
+    for (const [id, who] of [
+      ['H-V2', 'c1'],
+      ['H-V1', 'c2'],
+      ['NOPE', 'c1'],
+      ['H-V2', 'op-gz'],
+    ] as const) {
       expect((await get(api.url, `/v1/alerts/${id}/revisions`, tokens[who])).status).toBe(404);
       expect((await get(api.url, `/v1/alerts/${id}`, tokens[who])).status).toBe(404);
     }

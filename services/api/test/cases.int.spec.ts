@@ -30,7 +30,14 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
       caseOf[v.id] = `case:${violation.violationId}`;
     }
     await bus.ensureTopics([{ topic: TOPICS.caseEvents, partitions: 2 }]);
-    await bus.subscribe({ groupId: 'observer', topics: [TOPICS.caseEvents], fromBeginning: true, handleBatch: async (b) => { for (const m of b.messages) published.push(m.value); } });
+    await bus.subscribe({
+      groupId: 'observer',
+      topics: [TOPICS.caseEvents],
+      fromBeginning: true,
+      handleBatch: async (b) => {
+        for (const m of b.messages) published.push(m.value);
+      },
+    });
     testApi = await startTestApi(bus, pool, schema, { now: () => DECISION_DAY });
     ({ api, tokens } = testApi);
   });
@@ -39,7 +46,7 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     await testApi?.close();
   });
 
-  it('a company user sees only its own vehicles\' cases; another company\'s case is 404 by id and absent from the list', async () => {
+  it("a company user sees only its own vehicles' cases; another company's case is 404 by id and absent from the list", async () => {
     const list = await get(api.url, '/v1/cases', tokens['c1']);
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: { vehicleId: string }) => c.vehicleId)).toEqual(['V1']);
@@ -66,7 +73,8 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
   });
 
   it('operators see their region prefix; enforcement and admin see every case; filters narrow the list', async () => {
-    const ids = async (user: string, query = '') => (await get(api.url, `/v1/cases${query}`, tokens[user])).body.items.map((c: { vehicleId: string }) => c.vehicleId).sort();
+    const ids = async (user: string, query = '') =>
+      (await get(api.url, `/v1/cases${query}`, tokens[user])).body.items.map((c: { vehicleId: string }) => c.vehicleId).sort();
     expect(await ids('op-gz')).toEqual(['V1']);
     expect(await ids('enf')).toEqual(['V1', 'V2', 'V3']);
     expect(await ids('admin')).toEqual(['V1', 'V2', 'V3']);
@@ -82,9 +90,22 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
     expect(outside.status).toBe(400);
     expect(outside.body.message).toContain('¥500–¥2000');
     expect((await post(api.url, path, { penalties: [{ party: 'source_unit', fineYuan: 5_000 }] }, tokens['enf'])).status).toBe(400);
-    expect((await post(api.url, path, { penalties: [{ party: 'source_unit', fineYuan: 5_000, conduct: 'let_overloaded_leave' }] }, tokens['enf'])).status).toBe(400);
+    expect((await post(api.url, path, { penalties: [{ party: 'source_unit', fineYuan: 5_000, conduct: 'let_overloaded_leave' }] }, tokens['enf'])).status).toBe(
+      400,
+    );
 
-    const ok = await post(api.url, path, { penalties: [{ party: 'driver', fineYuan: 800 }, { party: 'source_unit', fineYuan: 12_000, conduct: 'let_overloaded_leave' }], comment: '现场核实' }, tokens['enf']);
+    const ok = await post(
+      api.url,
+      path,
+      {
+        penalties: [
+          { party: 'driver', fineYuan: 800 },
+          { party: 'source_unit', fineYuan: 12_000, conduct: 'let_overloaded_leave' },
+        ],
+        comment: '现场核实',
+      },
+      tokens['enf'],
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('decided');
     expect(ok.body.penalties.find((p: { party: string }) => p.party === 'driver')).toMatchObject({ status: 'decided', fineYuan: 800, points: 3 });
@@ -137,7 +158,9 @@ describe('api cases on real PostgreSQL: scoping and an enforcement decision', ()
 
   it('documents the case endpoints in the OpenAPI document', async () => {
     const doc = (await get(api.url, '/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/decision', '/v1/cases/{caseId}/report', '/v1/cases/{caseId}/close']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/decision', '/v1/cases/{caseId}/report', '/v1/cases/{caseId}/close']),
+    );
     expect(doc.components.schemas.CaseDetail.properties).toHaveProperty('reportDeadline');
   });
 });

@@ -53,7 +53,7 @@ describe('api: validly signed tokens with claims that name no principal', () => 
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, false))).status).toBe(401);
     // A validly signed token of a user that does not exist is no session (issue #11, item 2): it got 200.
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }))).status).toBe(401);
-    expect((await handshake(url, await tokenWith({ role: 'admin', ver: 0 })))).toBe('unauthenticated');
+    expect(await handshake(url, await tokenWith({ role: 'admin', ver: 0 }))).toBe('unauthenticated');
     // The same claims for a user who exists, at their token version, make a session; without a version none.
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin', ver: 0 }, true, 'admin'))).status).toBe(200);
     expect((await get(url, '/v1/vehicles', await tokenWith({ role: 'admin' }, true, 'admin'))).status).toBe(401);

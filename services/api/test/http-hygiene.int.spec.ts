@@ -60,7 +60,10 @@ describe('api HTTP hygiene: security headers, caching, CORS and the live feed or
 
   it('CORS answers only the configured origin', async () => {
     const preflight = (origin: string) =>
-      fetch(`${url}/v1/vehicles`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      fetch(`${url}/v1/vehicles`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     expect((await preflight(ALLOWED)).headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
     const simple = await fetch(`${url}/v1/vehicles`, { headers: { origin: 'https://evil.example.com', authorization: `Bearer ${admin()}` } });

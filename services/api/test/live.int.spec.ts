@@ -6,7 +6,23 @@ import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
-import { alert, connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, position, post, seededPool, USERS, VEHICLES, waitUntil } from './support';
+import {
+  alert,
+  connectLive,
+  dropSchema,
+  env,
+  insertAlert,
+  JWT_SECRET,
+  login,
+  logger,
+  NOW,
+  position,
+  post,
+  seededPool,
+  USERS,
+  VEHICLES,
+  waitUntil,
+} from './support';
 
 const WHOLE_MAP = { west: -180, south: -90, east: 180, north: 90 };
 
@@ -45,7 +61,10 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 4 }, { topic: TOPICS.alerts, partitions: 4 }]);
+    await bus.ensureTopics([
+      { topic: TOPICS.positions, partitions: 4 },
+      { topic: TOPICS.alerts, partitions: 4 },
+    ]);
     const common = { bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, tickMs: 200, liveGroupPrefix: schema };
     a = await startApi({ ...common, instanceId: 'a', metrics: new ServiceMetrics('api-a', { defaultMetrics: false }), seedUsers: USERS });
     b = await startApi({ ...common, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
@@ -84,13 +103,18 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     // Three reports per vehicle within one tick: one batch, the newest position per vehicle.
     const t = NOW;
     for (let i = 0; i < 3; i += 1) {
-      await bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 10, v.lat + i * 1e-4, v.lon) })));
+      await bus.publish(
+        TOPICS.positions,
+        VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 10, v.lat + i * 1e-4, v.lon) })),
+      );
     }
     await waitUntil(() => vehiclesIn(admin.got).length === 3);
     await new Promise((r) => setTimeout(r, 500));
     expect(vehiclesIn(c1.got)).toEqual(['V1']);
     // The plate (from the registry) arrives as written, whatever escaping the batch used on the wire.
-    expect(c1.got.positions.flatMap((x) => x.positions)).toEqual([expect.objectContaining({ vehicleId: 'V1', deviceTimeMs: t + 20, companyId: 'C1', plate: '粤A10001' })]);
+    expect(c1.got.positions.flatMap((x) => x.positions)).toEqual([
+      expect.objectContaining({ vehicleId: 'V1', deviceTimeMs: t + 20, companyId: 'C1', plate: '粤A10001' }),
+    ]);
     // Nine reports, at most two events (the publishes may straddle a tick), one entry per vehicle per event.
     expect(admin.got.positions.length).toBeLessThanOrEqual(2);
     for (const batch of admin.got.positions) expect(new Set(batch.positions.map((p) => p.vehicleId)).size).toBe(batch.positions.length);
@@ -99,11 +123,23 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
 
     for (const v of VEHICLES) await bus.publish(TOPICS.alerts, [{ key: v.id, value: alert(`L-${v.id}`, v.id, t) }]);
     // 百吨王 travels as a field, from the overload rule's details.
-    const bdw = { ...alert('L-BDW', 'V1', t), rule: 'overload' as const, severity: 'critical' as const, summary: '超限 60%', summaryEn: 'overload 60%', details: { isBaiDunWang: true } };
+    const bdw = {
+      ...alert('L-BDW', 'V1', t),
+      rule: 'overload' as const,
+      severity: 'critical' as const,
+      summary: '超限 60%',
+      summaryEn: 'overload 60%',
+      details: { isBaiDunWang: true },
+    };
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: bdw }]);
     await waitUntil(() => admin.got.alerts.length === 4);
     await new Promise((r) => setTimeout(r, 300));
-    expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(expect.arrayContaining([['L-V1', false], ['L-BDW', true]]));
+    expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(
+      expect.arrayContaining([
+        ['L-V1', false],
+        ['L-BDW', true],
+      ]),
+    );
     // The English summary travels beside the Chinese one.
     expect(admin.got.alerts.find((x) => x.alertId === 'L-BDW')).toMatchObject({ summary: '超限 60%', summaryEn: 'overload 60%' });
     expect(c1.got.alerts.map((x) => x.alertId)).toEqual(['L-V1', 'L-BDW']);
@@ -120,7 +156,10 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     expect(vehiclesIn(op.got)).toEqual(['V1']);
     expect(vehiclesIn(shenzhen.got)).toEqual(['V2']);
     op.got.positions.length = 0;
-    await bus.publish(TOPICS.positions, VEHICLES.map((v) => ({ key: v.id, value: position(v.id, NOW + 5_000, v.lat, v.lon) })));
+    await bus.publish(
+      TOPICS.positions,
+      VEHICLES.map((v) => ({ key: v.id, value: position(v.id, NOW + 5_000, v.lat, v.lon) })),
+    );
     await waitUntil(() => op.got.positions.length > 0);
     await new Promise((r) => setTimeout(r, 400));
     expect(vehiclesIn(op.got)).toEqual(['V1']);

@@ -51,28 +51,54 @@ describe('api: odd input is a 400 naming the field, never a 500', () => {
   });
 
   it('a relay registered for the night of 0000-01-01 is a 400 on body.nightDate', async () => {
-    const response = await send(url, 'POST', '/v1/relays', { vehicleId: 'V1', nightDate: '0000-01-01', relayPoint: '服务区', handingOverDriver: '张三', takingOverDriver: '李四' }, admin());
+    const response = await send(
+      url,
+      'POST',
+      '/v1/relays',
+      { vehicleId: 'V1', nightDate: '0000-01-01', relayPoint: '服务区', handingOverDriver: '张三', takingOverDriver: '李四' },
+      admin(),
+    );
     expect(response.status).toBe(400);
     expect(fieldsOf(response.body)).toContain('body.nightDate');
   });
 
-  it('a vehicle put under another vehicle\'s plate and colour is a 409 naming it, and both records are kept', async () => {
+  it("a vehicle put under another vehicle's plate and colour is a 409 naming it, and both records are kept", async () => {
     const [v1, v2] = VEHICLES;
-    const response = await send(url, 'PUT', `/v1/admin/vehicles/${v2!.id}`, { plate: v1!.plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId: v2!.company }, admin());
+    const response = await send(
+      url,
+      'PUT',
+      `/v1/admin/vehicles/${v2!.id}`,
+      { plate: v1!.plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId: v2!.company },
+      admin(),
+    );
     expect(response.status).toBe(409);
     expect(response.body.message).toContain(v1!.id);
     const kept = await get(url, `/v1/admin/vehicles/${v2!.id}`, admin());
     expect(kept.body.plate).toBe(v2!.plate);
-    const created = await send(url, 'POST', '/v1/admin/vehicles', { vehicleId: 'V9', plate: v1!.plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'C1' }, admin());
+    const created = await send(
+      url,
+      'POST',
+      '/v1/admin/vehicles',
+      { vehicleId: 'V9', plate: v1!.plate, plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'C1' },
+      admin(),
+    );
     expect(created.status).toBe(409);
     expect((await get(url, '/v1/admin/vehicles/V9', admin())).status).toBe(404);
   });
 
   it('malformed JSON is a 400 naming the body and a body over the limit a 413, both in the one error body', async () => {
-    const malformed = await fetch(`${url}/v1/alerts/A1/ack`, { method: 'POST', headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' }, body: '{"comment": "\u0000' });
+    const malformed = await fetch(`${url}/v1/alerts/A1/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+      body: '{"comment": "\u0000',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
-    const large = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x', password: 'y'.repeat(300_000) }) });
+    const large = await fetch(`${url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'x', password: 'y'.repeat(300_000) }),
+    });
     expect(large.status).toBe(413);
     expect(await large.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });

@@ -15,7 +15,13 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
   let testApi: TestApi | undefined;
   const tonight = chinaDateOf(NOW);
   const yesterday = chinaDateOf(NOW - DAY_MS);
-  const relay = (vehicleId: string, nightDate = tonight) => ({ vehicleId, nightDate, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四' });
+  const relay = (vehicleId: string, nightDate = tonight) => ({
+    vehicleId,
+    nightDate,
+    relayPoint: '广州北服务区',
+    handingOverDriver: '张三',
+    takingOverDriver: '李四',
+  });
 
   beforeAll(async () => {
     pool = await seededPool(schema);
@@ -37,7 +43,17 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     const before = (await registryChanges(pool)).length;
     const created = await post(api.url, '/v1/relays', { ...relay('B1'), latitudeDeg: 23.4, longitudeDeg: 113.2 }, c1);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ vehicleId: 'B1', plate: '粤A80001', nightDate: tonight, relayPoint: '广州北服务区', handingOverDriver: '张三', takingOverDriver: '李四', registeredBy: 'c1', companyId: 'C1', latitudeDeg: 23.4 });
+    expect(created.body).toMatchObject({
+      vehicleId: 'B1',
+      plate: '粤A80001',
+      nightDate: tonight,
+      relayPoint: '广州北服务区',
+      handingOverDriver: '张三',
+      takingOverDriver: '李四',
+      registeredBy: 'c1',
+      companyId: 'C1',
+      latitudeDeg: 23.4,
+    });
     expect(created.body.relayId).toEqual(expect.any(String));
     expect(await registryChanges(pool)).toHaveLength(before + 1);
     expect((await registryChanges(pool)).at(-1)).toMatchObject({ entity: 'relay', id: created.body.relayId, change: 'upsert' });
@@ -57,7 +73,7 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     expect(byOperator.body).toMatchObject({ nightDate: yesterday, registeredBy: 'op-gz' });
   });
 
-  it('another company\'s vehicle is 404, a heavy truck 400 naming the vehicle, a bad body 400 naming each field', async () => {
+  it("another company's vehicle is 404, a heavy truck 400 naming the vehicle, a bad body 400 naming each field", async () => {
     const c1 = tokens['c1']!;
     const foreign = await post(api.url, '/v1/relays', relay('B2'), c1);
     expect(foreign.status).toBe(404);
@@ -67,7 +83,12 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     expect(truck.status).toBe(400);
     expect(fieldsOf(truck.body)).toEqual(['body.vehicleId']);
     expect(truck.body.message).toContain('heavy_truck');
-    const bad = await post(api.url, '/v1/relays', { vehicleId: 'B1', nightDate: '2026-02-30', relayPoint: '', handingOverDriver: '张三', takingOverDriver: '张三', latitudeDeg: 70, longitudeDeg: 113 }, c1);
+    const bad = await post(
+      api.url,
+      '/v1/relays',
+      { vehicleId: 'B1', nightDate: '2026-02-30', relayPoint: '', handingOverDriver: '张三', takingOverDriver: '张三', latitudeDeg: 70, longitudeDeg: 113 },
+      c1,
+    );
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['body.latitudeDeg', 'body.nightDate', 'body.relayPoint', 'body.takingOverDriver']);
     // Enforcement users have no `relays`; no token is 401.
@@ -79,7 +100,9 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
   it('each sees only the relays in its scope; the admin registers for any company and the operator within its region', async () => {
     expect((await post(api.url, '/v1/relays', relay('B2'), tokens['c2'])).status).toBe(201);
     const nights = async (user: string, query = '') =>
-      ((await get(api.url, `/v1/relays${query}`, tokens[user])).body.items as Array<{ vehicleId: string; nightDate: string }>).map((r) => `${r.vehicleId}@${r.nightDate}`);
+      ((await get(api.url, `/v1/relays${query}`, tokens[user])).body.items as Array<{ vehicleId: string; nightDate: string }>).map(
+        (r) => `${r.vehicleId}@${r.nightDate}`,
+      );
     expect(await nights('c1')).toEqual([`B1@${yesterday}`, `B1@${tonight}`]);
     expect(await nights('c2')).toEqual([`B2@${tonight}`]);
     expect(await nights('admin', `?fromDate=${tonight}`)).toEqual([`B1@${tonight}`, `B2@${tonight}`]);
@@ -94,7 +117,7 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     expect(fieldsOf((await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${yesterday}`, tokens['c1'])).body)).toEqual(['query.toDate']);
   });
 
-  it('a company deletes its own relay, never another company\'s (404)', async () => {
+  it("a company deletes its own relay, never another company's (404)", async () => {
     const [own] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c1'])).body.items as Array<{ relayId: string }>;
     const [other] = (await get(api.url, `/v1/relays?fromDate=${tonight}&toDate=${tonight}`, tokens['c2'])).body.items as Array<{ relayId: string }>;
     const before = (await registryChanges(pool)).length;
@@ -117,13 +140,19 @@ describe('接驳运输 relay registrations REST on real PostgreSQL (/v1/relays)'
     expect(operator.body).toMatchObject({ vehicleId: 'B1', nightDate: weeksAgo, registeredBy: 'op-gz', companyId: 'C1' });
     expect((await post(api.url, '/v1/relays', relay('B2', weeksAgo), tokens['admin'])).status).toBe(201);
     // The company sees the registration of its bus, whoever made it.
-    const listed = (await get(api.url, `/v1/relays?toDate=${weeksAgo}`, tokens['c1'])).body.items as Array<{ vehicleId: string; nightDate: string; registeredBy: string }>;
+    const listed = (await get(api.url, `/v1/relays?toDate=${weeksAgo}`, tokens['c1'])).body.items as Array<{
+      vehicleId: string;
+      nightDate: string;
+      registeredBy: string;
+    }>;
     expect(listed.map((r) => `${r.vehicleId}@${r.nightDate}/${r.registeredBy}`)).toEqual([`B1@${weeksAgo}/op-gz`]);
   });
 
   it('is in the OpenAPI document', async () => {
     const doc = (await get(api.url, '/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/relays', '/v1/relays/{relayId}']));
-    expect(doc.components.schemas.RelayRequest.required).toEqual(expect.arrayContaining(['vehicleId', 'nightDate', 'relayPoint', 'handingOverDriver', 'takingOverDriver']));
+    expect(doc.components.schemas.RelayRequest.required).toEqual(
+      expect.arrayContaining(['vehicleId', 'nightDate', 'relayPoint', 'handingOverDriver', 'takingOverDriver']),
+    );
   });
 });

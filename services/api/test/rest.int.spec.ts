@@ -60,8 +60,9 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/vehicles', 'forged.token.value')).status).toBe(401);
   });
 
-  it('the login response carries the role\'s capabilities from the Scope table, and they match what the API allows', async () => {
-    const capabilitiesOf = async (username: string, password: string) => (await post(api.url, '/v1/auth/login', { username, password })).body.user.capabilities as string[];
+  it("the login response carries the role's capabilities from the Scope table, and they match what the API allows", async () => {
+    const capabilitiesOf = async (username: string, password: string) =>
+      (await post(api.url, '/v1/auth/login', { username, password })).body.user.capabilities as string[];
     expect(await capabilitiesOf('enf', 'enf-pw')).toEqual(['wim', 'sites', 'cases']);
     expect(await capabilitiesOf('c1', 'c1-pw')).toEqual(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays']);
     const admin = await capabilitiesOf('admin', 'admin-pw');
@@ -73,7 +74,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/wim/stations', tokens['c1'])).status).toBe(403);
   });
 
-  it('a company user sees only its own vehicles, alerts and tracks; another company\'s are 404, by id and by list', async () => {
+  it("a company user sees only its own vehicles, alerts and tracks; another company's are 404, by id and by list", async () => {
     const t = tokens['c1'];
     const list = await get(api.url, '/v1/vehicles', t);
     expect(list.body.items.map((v: { vehicleId: string }) => v.vehicleId)).toEqual(['V1']);
@@ -110,10 +111,16 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect((await get(api.url, '/v1/wim', tokens['enf'])).status).toBe(200);
   });
 
-  it('marks 百吨王 from the overload rule\'s details, not from the summary text', async () => {
+  it("marks 百吨王 from the overload rule's details, not from the summary text", async () => {
     const t = T0 + 120_000;
     await insertAlert(pool, { ...alert('BDW-1', 'V3', t), rule: 'overload', severity: 'critical', summary: '超限 62%', details: { isBaiDunWang: true } });
-    await insertAlert(pool, { ...alert('BDW-TEXT', 'V3', t), rule: 'overload', severity: 'minor', summary: '超限 5%（非百吨王）', details: { isBaiDunWang: false } });
+    await insertAlert(pool, {
+      ...alert('BDW-TEXT', 'V3', t),
+      rule: 'overload',
+      severity: 'minor',
+      summary: '超限 5%（非百吨王）',
+      details: { isBaiDunWang: false },
+    });
     const admin = tokens['admin'];
     expect((await get(api.url, '/v1/alerts/BDW-1', admin)).body.isBaiDunWang).toBe(true);
     expect((await get(api.url, '/v1/alerts/BDW-TEXT', admin)).body.isBaiDunWang).toBe(false);
@@ -123,9 +130,16 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
 
   it('an alert carries its Chinese summary and, when stored, the English one', async () => {
     const t = T0 + 130_000;
-    await insertAlert(pool, { ...alert('SUM-1', 'V3', t), summary: '超速：车速95 km/h，限速80 km/h（道路限速）', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)' });
+    await insertAlert(pool, {
+      ...alert('SUM-1', 'V3', t),
+      summary: '超速：车速95 km/h，限速80 km/h（道路限速）',
+      summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)',
+    });
     const admin = tokens['admin'];
-    expect((await get(api.url, '/v1/alerts/SUM-1', admin)).body).toMatchObject({ summary: '超速：车速95 km/h，限速80 km/h（道路限速）', summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)' });
+    expect((await get(api.url, '/v1/alerts/SUM-1', admin)).body).toMatchObject({
+      summary: '超速：车速95 km/h，限速80 km/h（道路限速）',
+      summaryEn: 'Speeding 95 km/h where the limit is 80 km/h (posted limit)',
+    });
     const listed = (await get(api.url, '/v1/alerts?vehicleId=V3&limit=500', admin)).body.items.find((a: { alertId: string }) => a.alertId === 'SUM-1');
     expect(listed.summaryEn).toBe('Speeding 95 km/h where the limit is 80 km/h (posted limit)');
     // Stored before the English existed: none, not an empty string.
@@ -133,9 +147,12 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     await pool.query(`DELETE FROM alerts WHERE alert_id = 'SUM-1'`);
   });
 
-  it('the vehicle carries the latest report\'s IC-card driver (named from the registry) and today\'s figures from vehicle_daily', async () => {
+  it("the vehicle carries the latest report's IC-card driver (named from the registry) and today's figures from vehicle_daily", async () => {
     await new RegistryRepository(pool).upsertDriver({ driverId: 'DRV-9', name: '王师傅', companyId: 'C2' });
-    for (const [dt, speed] of [[-50_000, 60], [-40_000, 62]] as const) {
+    for (const [dt, speed] of [
+      [-50_000, 60],
+      [-40_000, 62],
+    ] as const) {
       await pool.query(
         `INSERT INTO positions (vehicle_id, device_time, terminal_id, registered, driver_id, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, gnss_fixed, source, received_at)
          VALUES ('V2', to_timestamp($1 / 1000.0), 'T-V2', true, 'DRV-9', 22.53, 113.93, $2, 0, true, true, 'realtime', now())`,
@@ -168,7 +185,10 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(acked.body.ack).toMatchObject({ byUsername: 'op-gz', comment: '已电话联系驾驶员减速' });
     expect(acked.body.ack.atMs).toBeGreaterThanOrEqual(before - 5);
     expect((await get(api.url, '/v1/alerts/A-V1', tokens['c1'])).body.ack.byUsername).toBe('op-gz');
-    expect((await get(api.url, '/v1/alerts?acknowledged=false', tokens['admin'])).body.items.map((a: { alertId: string }) => a.alertId).sort()).toEqual(['A-V2', 'A-V3']);
+    expect((await get(api.url, '/v1/alerts?acknowledged=false', tokens['admin'])).body.items.map((a: { alertId: string }) => a.alertId).sort()).toEqual([
+      'A-V2',
+      'A-V3',
+    ]);
   });
 
   it('plays a track back raw for short ranges and downsampled (fastest report per bucket, at most maxPoints) for long ones', async () => {
@@ -188,7 +208,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(bad.body.issues[0].field).toBe('query.toMs');
   });
 
-  it('an unregistered terminal\'s positions are read by admin and operators by terminal id (padded or not), not by company or enforcement users', async () => {
+  it("an unregistered terminal's positions are read by admin and operators by terminal id (padded or not), not by company or enforcement users", async () => {
     const path = (id: string) => `/v1/terminals/${id}/track?fromMs=${T0}&toMs=${T0 + 600_000}`;
     const admin = await get(api.url, path('13900000042'), tokens['admin']);
     expect(admin.status).toBe(200);
@@ -209,19 +229,40 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const capabilities = (await post(api.url, '/v1/auth/login', { username: 'op-gz', password: 'op-pw' })).body.user.capabilities as string[];
     expect(capabilities).toContain('terminals.unregistered');
     const doc = await get(api.url, '/openapi.json');
-    expect(doc.body.paths['/v1/terminals/{terminalId}/track'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['terminalId', 'fromMs', 'toMs', 'maxPoints']);
+    expect(doc.body.paths['/v1/terminals/{terminalId}/track'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'terminalId',
+      'fromMs',
+      'toMs',
+      'maxPoints',
+    ]);
   });
 
   it('reports per company within scope, administers the registry, and serves the OpenAPI document', async () => {
     const report = await get(api.url, `/v1/reports/companies?fromMs=${T0}&toMs=${NOW + 1}`, tokens['c1']);
-    expect(report.body.rows).toEqual([expect.objectContaining({ companyId: 'C1', vehicles: 1, vehiclesOnline: 1, onlineRate: 1, violations: 1, violationsByRule: { speeding: 1 } })]);
+    expect(report.body.rows).toEqual([
+      expect.objectContaining({ companyId: 'C1', vehicles: 1, vehiclesOnline: 1, onlineRate: 1, violations: 1, violationsByRule: { speeding: 1 } }),
+    ]);
     const admin = tokens['admin'];
     expect((await post(api.url, '/v1/admin/companies', { companyId: 'C4', name: '佛山货运', regionCode: '440604' }, admin)).status).toBe(201);
     expect((await post(api.url, '/v1/admin/companies', { companyId: 'C4', name: '佛山货运', regionCode: '440604' }, admin)).status).toBe(409);
-    const badVehicle = await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 9999, vehicleClass: 'tank', companyId: 'C4' }, admin);
+    const badVehicle = await post(
+      api.url,
+      '/v1/admin/vehicles',
+      { vehicleId: 'V4', plate: '粤E40004', plateColour: 9999, vehicleClass: 'tank', companyId: 'C4' },
+      admin,
+    );
     expect(badVehicle.status).toBe(400);
     expect(badVehicle.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['body.plateColour', 'body.vehicleClass']);
-    expect((await post(api.url, '/v1/admin/vehicles', { vehicleId: 'V4', plate: '粤E40004', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C4', terminalId: '013800000004' }, admin)).status).toBe(201);
+    expect(
+      (
+        await post(
+          api.url,
+          '/v1/admin/vehicles',
+          { vehicleId: 'V4', plate: '粤E40004', plateColour: 2, vehicleClass: 'hazmat', companyId: 'C4', terminalId: '013800000004' },
+          admin,
+        )
+      ).status,
+    ).toBe(201);
     expect((await get(api.url, '/v1/vehicles/V4', tokens['op-gz'])).status).toBe(404);
     const doc = await get(api.url, '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
@@ -231,12 +272,26 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(doc.body.components.schemas.WimStation.properties.latitudeDeg).toBeDefined();
   });
 
-  it('reports 轨迹完整率, 数据合格率 and 漂移车辆率 from the daily quality counters of the range\'s local days, scoped', async () => {
+  it("reports 轨迹完整率, 数据合格率 and 漂移车辆率 from the daily quality counters of the range's local days, scoped", async () => {
     const today = chinaMidnightMs(NOW);
     const date = (midnightMs: number) => chinaDateOf(midnightMs + 12 * 3_600_000);
     const day = (vehicleId: string, midnightMs: number, c: Partial<VehicleQualityDayV1>): VehicleQualityDayV1 => ({
-      v: 1, vehicleId, date: date(midnightMs), final: false, computedAtMs: NOW,
-      received: 0, valid: 0, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0, ...c,
+      v: 1,
+      vehicleId,
+      date: date(midnightMs),
+      final: false,
+      computedAtMs: NOW,
+      received: 0,
+      valid: 0,
+      invalid: 0,
+      drift: 0,
+      duplicate: 0,
+      late: 0,
+      trackM: 0,
+      completeTrackM: 0,
+      incompleteGaps: 0,
+      movedThroughGaps: 0,
+      ...c,
     });
     await new VehicleQualityRepository(pool).upsertMany([
       // C1's V1, yesterday (final) and today: 150 reports, 3 invalid, 1 drift; 15 km of track, 14 km complete.
@@ -251,7 +306,13 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const path = `/v1/reports/companies?fromMs=${today - DAY_MS}&toMs=${today + DAY_MS}`;
     const c1 = await get(api.url, path, tokens['c1']);
     expect(c1.body.rows).toHaveLength(1);
-    expect(c1.body.rows[0]).toMatchObject({ companyId: 'C1', qualityDays: 2, trackCompleteness: 14_000 / 15_000, dataQualifiedRate: (150 - 3) / 150, driftVehicleRate: 1 });
+    expect(c1.body.rows[0]).toMatchObject({
+      companyId: 'C1',
+      qualityDays: 2,
+      trackCompleteness: 14_000 / 15_000,
+      dataQualifiedRate: (150 - 3) / 150,
+      driftVehicleRate: 1,
+    });
 
     const all = await get(api.url, path, tokens['admin']);
     const byCompany = new Map(all.body.rows.map((r: { companyId: string }) => [r.companyId, r]));
@@ -269,23 +330,58 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const todayOnly = await get(api.url, `/v1/reports/companies?fromMs=${today}&toMs=${today + DAY_MS}`, tokens['c1']);
     expect(todayOnly.body.rows[0]).toMatchObject({ qualityDays: 1, trackCompleteness: 1, dataQualifiedRate: 49 / 50, driftVehicleRate: 0 });
     const doc = await get(api.url, '/openapi.json');
-    expect(Object.keys(doc.body.components.schemas.CompanyReportRow.properties)).toEqual(expect.arrayContaining(['trackCompleteness', 'dataQualifiedRate', 'driftVehicleRate', 'qualityDays']));
+    expect(Object.keys(doc.body.components.schemas.CompanyReportRow.properties)).toEqual(
+      expect.arrayContaining(['trackCompleteness', 'dataQualifiedRate', 'driftVehicleRate', 'qualityDays']),
+    );
   });
 
   it('lists WIM stations and source sites for the map, scoped: region prefix for operators, own sites for companies, no stations for companies', async () => {
     const registry = new RegistryRepository(pool);
-    await registry.upsertWimStation({ stationId: 'ST-GZ', name: '广州北治超站', kind: 'fixed', accuracyClassPct: 5, regionCode: '440111', roadName: 'G4', latitudeDeg: 23.3, longitudeDeg: 113.27 });
-    await registry.upsertWimStation({ stationId: 'ST-NJ', name: '南京不停车检测点', kind: 'non_site', regionCode: '320115', latitudeDeg: 31.95, longitudeDeg: 118.85 });
+    await registry.upsertWimStation({
+      stationId: 'ST-GZ',
+      name: '广州北治超站',
+      kind: 'fixed',
+      accuracyClassPct: 5,
+      regionCode: '440111',
+      roadName: 'G4',
+      latitudeDeg: 23.3,
+      longitudeDeg: 113.27,
+    });
+    await registry.upsertWimStation({
+      stationId: 'ST-NJ',
+      name: '南京不停车检测点',
+      kind: 'non_site',
+      regionCode: '320115',
+      latitudeDeg: 31.95,
+      longitudeDeg: 118.85,
+    });
     await registry.upsertWimStation({ stationId: 'ST-NOWHERE', name: '未定位站' });
     await registry.upsertSourceSite({ sourceSiteId: 'SS-GZ', name: '番禺石场', regionCode: '440113', latitudeDeg: 22.95, longitudeDeg: 113.38 });
-    await registry.upsertSourceSite({ sourceSiteId: 'SS-C1', name: 'C1 自营物流园', companyId: 'C1', regionCode: '440106', latitudeDeg: 23.12, longitudeDeg: 113.36 });
+    await registry.upsertSourceSite({
+      sourceSiteId: 'SS-C1',
+      name: 'C1 自营物流园',
+      companyId: 'C1',
+      regionCode: '440106',
+      latitudeDeg: 23.12,
+      longitudeDeg: 113.36,
+    });
     await registry.upsertSourceSite({ sourceSiteId: 'SS-NJ', name: '江宁砂场', regionCode: '320115' });
-    const ids = async (path: string, user: string, key: string) => (await get(api.url, path, tokens[user])).body.items.map((x: Record<string, string>) => x[key]);
+    const ids = async (path: string, user: string, key: string) =>
+      (await get(api.url, path, tokens[user])).body.items.map((x: Record<string, string>) => x[key]);
 
     // Admin and enforcement (no region): everything, coordinates as stored; a station without them is listed, without them.
     const all = await get(api.url, '/v1/wim/stations', tokens['admin']);
     expect(all.body.items).toEqual([
-      { stationId: 'ST-GZ', name: '广州北治超站', kind: 'fixed', accuracyClassPct: 5, regionCode: '440111', roadName: 'G4', latitudeDeg: 23.3, longitudeDeg: 113.27 },
+      {
+        stationId: 'ST-GZ',
+        name: '广州北治超站',
+        kind: 'fixed',
+        accuracyClassPct: 5,
+        regionCode: '440111',
+        roadName: 'G4',
+        latitudeDeg: 23.3,
+        longitudeDeg: 113.27,
+      },
       { stationId: 'ST-NJ', name: '南京不停车检测点', kind: 'non_site', regionCode: '320115', latitudeDeg: 31.95, longitudeDeg: 118.85 },
       { stationId: 'ST-NOWHERE', name: '未定位站', kind: 'fixed' },
     ]);
@@ -306,18 +402,22 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     expect(bad.body.issues[0].field).toBe('query.limit');
   });
 
-  it('reports a day\'s mileage and driving within the range only: the day before the range is not counted', async () => {
+  it("reports a day's mileage and driving within the range only: the day before the range is not counted", async () => {
     const registry = new RegistryRepository(pool);
     await registry.upsertCompany({ companyId: 'C9', name: '里程测试运输', regionCode: '440106' });
     await registry.upsertVehicle({ vehicleId: 'V9', plate: '粤A99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'C9' });
     const today = chinaMidnightMs(NOW);
     // Yesterday 10:00–10:30 the odometer runs 1,000 → 1,030 km; today 10:00–10:30, 1,100 → 1,140 km.
     const run = (dayStartMs: number, fromKm: number) =>
-      Array.from({ length: 31 }, (_, i) => samplePosition('V9', dayStartMs + 10 * 3_600_000 + i * 60_000, { speedKmh: 80, mileageKm: fromKm + i * (fromKm < 1_050 ? 1 : 40 / 30) }));
+      Array.from({ length: 31 }, (_, i) =>
+        samplePosition('V9', dayStartMs + 10 * 3_600_000 + i * 60_000, { speedKmh: 80, mileageKm: fromKm + i * (fromKm < 1_050 ? 1 : 40 / 30) }),
+      );
     await new PositionRepository(pool).insertMany([...run(today - DAY_MS, 1_000), ...run(today, 1_100)]);
     await runMaintenance(pool, { scheduler: 'absent', refreshAll: true });
     const row = async (fromMs: number, toMs: number) =>
-      (await get(api.url, `/v1/reports/companies?fromMs=${fromMs}&toMs=${toMs}`, tokens['admin'])).body.rows.find((r: { companyId: string }) => r.companyId === 'C9');
+      (await get(api.url, `/v1/reports/companies?fromMs=${fromMs}&toMs=${toMs}`, tokens['admin'])).body.rows.find(
+        (r: { companyId: string }) => r.companyId === 'C9',
+      );
     expect((await row(today, today + DAY_MS)).mileageKm).toBeCloseTo(40, 6);
     expect((await row(today - DAY_MS, today + DAY_MS)).mileageKm).toBeCloseTo(70, 6);
     // Half an hour moving each day.

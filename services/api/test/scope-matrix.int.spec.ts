@@ -72,7 +72,13 @@ const FACTS = {
   },
   /** Stored alerts (`AL-`) and live ones (`LA-`) of each vehicle, with the owner copy in ALERT_COPY. */
   alerts: {
-    'AL-VA1': 'VA1', 'AL-VA2': 'VA2', 'AL-VB1': 'VB1', 'AL-VB2': 'VB2', 'AL-VC1': 'VC1', 'AL-VD1': 'VD1', 'AL-VX': 'VX',
+    'AL-VA1': 'VA1',
+    'AL-VA2': 'VA2',
+    'AL-VB1': 'VB1',
+    'AL-VB2': 'VB2',
+    'AL-VC1': 'VC1',
+    'AL-VD1': 'VD1',
+    'AL-VX': 'VX',
   },
   relays: { 'R-VA1': 'VA1', 'R-VA2': 'VA2', 'R-VB2': 'VB2' },
 } as const;
@@ -101,15 +107,31 @@ const VISIBLE: Record<string, Visible> = {
   vehicles: { admin: ALL_VEHICLES, op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   // The vehicle's owner from the registry, field by field, else the alert's copy: AL-VX (CB, 440199), AL-VD1 (CD, 440111).
   alerts: {
-    admin: Object.keys(FACTS.alerts), op13: ['AL-VA1', 'AL-VB2'], op4401: ['AL-VA2', 'AL-VB1', 'AL-VD1', 'AL-VX'], enf44: 403, ca: ['AL-VA1', 'AL-VA2'], cb: ['AL-VB1', 'AL-VB2', 'AL-VX'],
+    admin: Object.keys(FACTS.alerts),
+    op13: ['AL-VA1', 'AL-VB2'],
+    op4401: ['AL-VA2', 'AL-VB1', 'AL-VD1', 'AL-VX'],
+    enf44: 403,
+    ca: ['AL-VA1', 'AL-VA2'],
+    cb: ['AL-VB1', 'AL-VB2', 'AL-VX'],
   },
   // A weighing's region is its station's, else the vehicle's; companies may not read WIM.
   wim: {
-    admin: Object.keys(FACTS.weighings), op13: ['S13/VA1', 'S13/VX'], op4401: ['S4401/VA2', 'S4401/VB2', 'S0/VB1'],
-    enf44: ['S4401/VA2', 'S4401/VB2', 'S0/VB1', 'S4403/VC1'], ca: 403, cb: 403,
+    admin: Object.keys(FACTS.weighings),
+    op13: ['S13/VA1', 'S13/VX'],
+    op4401: ['S4401/VA2', 'S4401/VB2', 'S0/VB1'],
+    enf44: ['S4401/VA2', 'S4401/VB2', 'S0/VB1', 'S4403/VC1'],
+    ca: 403,
+    cb: 403,
   },
   // Cases as the weighing they came from (listed by vehicle id: one case per vehicle); companies their own vehicles'.
-  cases: { admin: ['VA1', 'VA2', 'VB1', 'VB2', 'VC1'], op13: ['VA1'], op4401: ['VA2', 'VB2', 'VB1'], enf44: ['VA2', 'VB2', 'VB1', 'VC1'], ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
+  cases: {
+    admin: ['VA1', 'VA2', 'VB1', 'VB2', 'VC1'],
+    op13: ['VA1'],
+    op4401: ['VA2', 'VB2', 'VB1'],
+    enf44: ['VA2', 'VB2', 'VB1', 'VC1'],
+    ca: ['VA1', 'VA2'],
+    cb: ['VB1', 'VB2'],
+  },
   // Places: their own region; a source site also its company's.
   stations: { admin: Object.keys(FACTS.stations), op13: ['S13'], op4401: ['S4401'], enf44: ['S4401', 'S4403'], ca: 403, cb: 403 },
   sourceSites: { admin: Object.keys(FACTS.sourceSites), op13: ['SS13'], op4401: ['SS4401'], enf44: ['SS4401', 'SS4403'], ca: ['SS13', 'SS0'], cb: ['SS4401'] },
@@ -119,14 +141,32 @@ const VISIBLE: Record<string, Visible> = {
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
   livePositions: { admin: [...ALL_VEHICLES, 'VX'], op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   liveAlerts: {
-    admin: ['LA-VA1', 'LA-VA2', 'LA-VB1', 'LA-VB2', 'LA-VC1', 'LA-VD1', 'LA-VX'], op13: ['LA-VA1', 'LA-VB2'], op4401: ['LA-VA2', 'LA-VB1', 'LA-VD1', 'LA-VX'], enf44: 403,
-    ca: ['LA-VA1', 'LA-VA2'], cb: ['LA-VB1', 'LA-VB2', 'LA-VX'],
+    admin: ['LA-VA1', 'LA-VA2', 'LA-VB1', 'LA-VB2', 'LA-VC1', 'LA-VD1', 'LA-VX'],
+    op13: ['LA-VA1', 'LA-VB2'],
+    op4401: ['LA-VA2', 'LA-VB1', 'LA-VD1', 'LA-VX'],
+    enf44: 403,
+    ca: ['LA-VA1', 'LA-VA2'],
+    cb: ['LA-VB1', 'LA-VB2', 'LA-VX'],
   },
 };
 
 /** What the login response tells each role's client it may call. */
 const CAPABILITIES: Record<Role, readonly string[]> = {
-  admin: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'],
+  admin: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'wim',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'registry.admin',
+    'relays',
+    'terminals.unregistered',
+    'users.admin',
+  ],
   op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
   enf44: ['wim', 'sites', 'cases'],
@@ -160,7 +200,10 @@ interface Ctx {
 }
 
 type IdsOf = (body: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
-const itemsBy = (key: string): IdsOf => (body) => (body?.items ?? []).map((i: Record<string, string>) => i[key]);
+const itemsBy =
+  (key: string): IdsOf =>
+  (body) =>
+    (body?.items ?? []).map((i: Record<string, string>) => i[key]);
 
 interface RouteRow {
   route: string;
@@ -238,7 +281,17 @@ const adminResource = (path: string, id: string, body: Record<string, unknown>, 
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
 const ROUTES: RouteRow[] = [
-  { route: 'GET /openapi.json', cells: () => ROLES.map((role) => ({ route: 'GET /openapi.json', label: '', role, expected: 200, run: async (ctx) => ({ status: (await send(ctx.url, 'GET', '/openapi.json', undefined, ctx.tokens[role])).status }) })) },
+  {
+    route: 'GET /openapi.json',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'GET /openapi.json',
+        label: '',
+        role,
+        expected: 200,
+        run: async (ctx) => ({ status: (await send(ctx.url, 'GET', '/openapi.json', undefined, ctx.tokens[role])).status }),
+      })),
+  },
   {
     route: 'POST /v1/auth/login',
     // The capabilities handed to the client are the role table's.
@@ -272,78 +325,226 @@ const ROUTES: RouteRow[] = [
     route: 'GET /v1/vehicles',
     cells: () => [
       ...listRow('GET /v1/vehicles', 'all', '/v1/vehicles', VISIBLE.vehicles!, itemsBy('vehicleId')),
-      ...listRow('GET /v1/vehicles', '?companyId=CB', '/v1/vehicles?companyId=CB', narrowed(VISIBLE.vehicles!, (id) => companyOfVehicle(id) === 'CB'), itemsBy('vehicleId')),
-      ...listRow('GET /v1/vehicles', '?vehicleClass=long_distance_bus', '/v1/vehicles?vehicleClass=long_distance_bus', narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].class === 'long_distance_bus'), itemsBy('vehicleId')),
-      ...listRow('GET /v1/vehicles', '?plate=冀', `/v1/vehicles?plate=${enc('冀')}`, narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].plate.startsWith('冀')), itemsBy('vehicleId')),
+      ...listRow(
+        'GET /v1/vehicles',
+        '?companyId=CB',
+        '/v1/vehicles?companyId=CB',
+        narrowed(VISIBLE.vehicles!, (id) => companyOfVehicle(id) === 'CB'),
+        itemsBy('vehicleId'),
+      ),
+      ...listRow(
+        'GET /v1/vehicles',
+        '?vehicleClass=long_distance_bus',
+        '/v1/vehicles?vehicleClass=long_distance_bus',
+        narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].class === 'long_distance_bus'),
+        itemsBy('vehicleId'),
+      ),
+      ...listRow(
+        'GET /v1/vehicles',
+        '?plate=冀',
+        `/v1/vehicles?plate=${enc('冀')}`,
+        narrowed(VISIBLE.vehicles!, (id) => FACTS.vehicles[id as VehicleId].plate.startsWith('冀')),
+        itemsBy('vehicleId'),
+      ),
       // The region every list shows is the one it is scoped on.
-      ...listRow('GET /v1/vehicles', 'regionCode shown', '/v1/vehicles', narrowed(VISIBLE.vehicles!, () => true), (b) => itemsBy('vehicleId')(b).filter((id, i) => (b.items[i].regionCode ?? null) === vehicleOwnerRegion(id))),
+      ...listRow(
+        'GET /v1/vehicles',
+        'regionCode shown',
+        '/v1/vehicles',
+        narrowed(VISIBLE.vehicles!, () => true),
+        (b) => itemsBy('vehicleId')(b).filter((id, i) => (b.items[i].regionCode ?? null) === vehicleOwnerRegion(id)),
+      ),
     ],
   },
-  { route: 'GET /v1/vehicles/:vehicleId', cells: () => byIdRow('GET /v1/vehicles/:vehicleId', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}` }), () => 200) },
+  {
+    route: 'GET /v1/vehicles/:vehicleId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/vehicles/:vehicleId',
+        [...VEHICLE_IDS, 'VX'],
+        VISIBLE.vehicles!,
+        (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}` }),
+        () => 200,
+      ),
+  },
   {
     route: 'GET /v1/vehicles/:vehicleId/track',
-    cells: () => byIdRow('GET /v1/vehicles/:vehicleId/track', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}` }), () => 200),
+    cells: () =>
+      byIdRow(
+        'GET /v1/vehicles/:vehicleId/track',
+        [...VEHICLE_IDS, 'VX'],
+        VISIBLE.vehicles!,
+        (_, id) => ({ method: 'GET', path: `/v1/vehicles/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}` }),
+        () => 200,
+      ),
   },
   {
     // An unregistered terminal's positions belong to no region or company: the monitoring centre (admin, operators of any region) reads them.
     route: 'GET /v1/terminals/:terminalId/track',
     cells: () =>
-      byIdRow('GET /v1/terminals/:terminalId/track', ['13800000001'], { admin: ['13800000001'], op13: ['13800000001'], op4401: ['13800000001'], enf44: 403, ca: 403, cb: 403 }, (_, id) => ({
-        method: 'GET',
-        path: `/v1/terminals/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}`,
-      }), () => 200),
+      byIdRow(
+        'GET /v1/terminals/:terminalId/track',
+        ['13800000001'],
+        { admin: ['13800000001'], op13: ['13800000001'], op4401: ['13800000001'], enf44: 403, ca: 403, cb: 403 },
+        (_, id) => ({
+          method: 'GET',
+          path: `/v1/terminals/${id}/track?fromMs=${NOW - 3_600_000}&toMs=${NOW + 60_000}`,
+        }),
+        () => 200,
+      ),
   },
   {
     route: 'GET /v1/alerts',
     cells: () => [
       ...listRow('GET /v1/alerts', 'all', '/v1/alerts', VISIBLE.alerts!, itemsBy('alertId')),
-      ...listRow('GET /v1/alerts', '?companyId=CB', '/v1/alerts?companyId=CB', narrowed(VISIBLE.alerts!, (id) => (companyOfVehicle(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf('VX').companyId) === 'CB'), itemsBy('alertId')),
-      ...listRow('GET /v1/alerts', '?regionCode=4401', '/v1/alerts?regionCode=4401', narrowed(VISIBLE.alerts!, (id) => (vehicleOwnerRegion(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf(FACTS.alerts[id as keyof typeof FACTS.alerts]).regionCode).startsWith('4401')), itemsBy('alertId')),
-      ...listRow('GET /v1/alerts', '?vehicleId=VB2', '/v1/alerts?vehicleId=VB2', narrowed(VISIBLE.alerts!, (id) => id === 'AL-VB2'), itemsBy('alertId')),
+      ...listRow(
+        'GET /v1/alerts',
+        '?companyId=CB',
+        '/v1/alerts?companyId=CB',
+        narrowed(VISIBLE.alerts!, (id) => (companyOfVehicle(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf('VX').companyId) === 'CB'),
+        itemsBy('alertId'),
+      ),
+      ...listRow(
+        'GET /v1/alerts',
+        '?regionCode=4401',
+        '/v1/alerts?regionCode=4401',
+        narrowed(VISIBLE.alerts!, (id) =>
+          (
+            vehicleOwnerRegion(FACTS.alerts[id as keyof typeof FACTS.alerts]) ?? alertCopyOf(FACTS.alerts[id as keyof typeof FACTS.alerts]).regionCode
+          ).startsWith('4401'),
+        ),
+        itemsBy('alertId'),
+      ),
+      ...listRow(
+        'GET /v1/alerts',
+        '?vehicleId=VB2',
+        '/v1/alerts?vehicleId=VB2',
+        narrowed(VISIBLE.alerts!, (id) => id === 'AL-VB2'),
+        itemsBy('alertId'),
+      ),
       ...listRow('GET /v1/alerts', '?acknowledged=false', '/v1/alerts?acknowledged=false', VISIBLE.alerts!, itemsBy('alertId')),
     ],
   },
-  { route: 'GET /v1/alerts/:alertId', cells: () => byIdRow('GET /v1/alerts/:alertId', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}` }), () => 200) },
+  {
+    route: 'GET /v1/alerts/:alertId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/alerts/:alertId',
+        [...Object.keys(FACTS.alerts), 'AL-NONE'],
+        VISIBLE.alerts!,
+        (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}` }),
+        () => 200,
+      ),
+  },
   // An alert's revisions are scoped as the alert is (main added the route without a row).
-  { route: 'GET /v1/alerts/:alertId/revisions', cells: () => byIdRow('GET /v1/alerts/:alertId/revisions', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}/revisions` }), () => 200) },
+  {
+    route: 'GET /v1/alerts/:alertId/revisions',
+    cells: () =>
+      byIdRow(
+        'GET /v1/alerts/:alertId/revisions',
+        [...Object.keys(FACTS.alerts), 'AL-NONE'],
+        VISIBLE.alerts!,
+        (_, id) => ({ method: 'GET', path: `/v1/alerts/${id}/revisions` }),
+        () => 200,
+      ),
+  },
   {
     route: 'GET /v1/wim',
     cells: () => [
       ...listRow('GET /v1/wim', 'all', '/v1/wim', VISIBLE.wim!, itemsBy('measurementId')),
-      ...listRow('GET /v1/wim', '?stationId=S4401', '/v1/wim?stationId=S4401', narrowed(VISIBLE.wim!, (id) => id.startsWith('S4401/')), itemsBy('measurementId')),
-      ...listRow('GET /v1/wim', '?plate=冀B00004', `/v1/wim?plate=${enc('冀B00004')}`, narrowed(VISIBLE.wim!, (id) => id.endsWith('/VB2')), itemsBy('measurementId')),
+      ...listRow(
+        'GET /v1/wim',
+        '?stationId=S4401',
+        '/v1/wim?stationId=S4401',
+        narrowed(VISIBLE.wim!, (id) => id.startsWith('S4401/')),
+        itemsBy('measurementId'),
+      ),
+      ...listRow(
+        'GET /v1/wim',
+        '?plate=冀B00004',
+        `/v1/wim?plate=${enc('冀B00004')}`,
+        narrowed(VISIBLE.wim!, (id) => id.endsWith('/VB2')),
+        itemsBy('measurementId'),
+      ),
     ],
   },
   { route: 'GET /v1/wim/stations', cells: () => listRow('GET /v1/wim/stations', 'all', '/v1/wim/stations', VISIBLE.stations!, itemsBy('stationId')) },
   { route: 'GET /v1/source-sites', cells: () => listRow('GET /v1/source-sites', 'all', '/v1/source-sites', VISIBLE.sourceSites!, itemsBy('sourceSiteId')) },
-  { route: 'GET /v1/reports/companies', cells: () => listRow('GET /v1/reports/companies', 'range', report, VISIBLE.report!, (b) => (b?.rows ?? []).map((r: { companyId: string; vehicles: number }) => `${r.companyId}:${r.vehicles}`)) },
+  {
+    route: 'GET /v1/reports/companies',
+    cells: () =>
+      listRow('GET /v1/reports/companies', 'range', report, VISIBLE.report!, (b) =>
+        (b?.rows ?? []).map((r: { companyId: string; vehicles: number }) => `${r.companyId}:${r.vehicles}`),
+      ),
+  },
   {
     route: 'GET /v1/cases',
     cells: () => [
       ...listRow('GET /v1/cases', 'all', '/v1/cases', VISIBLE.cases!, itemsBy('vehicleId')),
-      ...listRow('GET /v1/cases', '?companyId=CB', '/v1/cases?companyId=CB', narrowed(VISIBLE.cases!, (id) => companyOfVehicle(id) === 'CB'), itemsBy('vehicleId')),
-      ...listRow('GET /v1/cases', '?party=VA1', '/v1/cases?party=VA1', narrowed(VISIBLE.cases!, (id) => id === 'VA1'), itemsBy('vehicleId')),
+      ...listRow(
+        'GET /v1/cases',
+        '?companyId=CB',
+        '/v1/cases?companyId=CB',
+        narrowed(VISIBLE.cases!, (id) => companyOfVehicle(id) === 'CB'),
+        itemsBy('vehicleId'),
+      ),
+      ...listRow(
+        'GET /v1/cases',
+        '?party=VA1',
+        '/v1/cases?party=VA1',
+        narrowed(VISIBLE.cases!, (id) => id === 'VA1'),
+        itemsBy('vehicleId'),
+      ),
       ...listRow('GET /v1/cases', '?status=opened', '/v1/cases?status=opened', VISIBLE.cases!, itemsBy('vehicleId')),
     ],
   },
-  { route: 'GET /v1/cases/:caseId', cells: () => byIdRow('GET /v1/cases/:caseId', [...VEHICLE_IDS, 'NONE'], VISIBLE.cases!, (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}` }), () => 200) },
+  {
+    route: 'GET /v1/cases/:caseId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/cases/:caseId',
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}` }),
+        () => 200,
+      ),
+  },
   {
     route: 'GET /v1/relays',
     cells: () => [
       ...listRow('GET /v1/relays', 'all', '/v1/relays', VISIBLE.relays!, itemsBy('vehicleId')),
-      ...listRow('GET /v1/relays', '?vehicleId=VB2', '/v1/relays?vehicleId=VB2', narrowed(VISIBLE.relays!, (id) => id === 'VB2'), itemsBy('vehicleId')),
+      ...listRow(
+        'GET /v1/relays',
+        '?vehicleId=VB2',
+        '/v1/relays?vehicleId=VB2',
+        narrowed(VISIBLE.relays!, (id) => id === 'VB2'),
+        itemsBy('vehicleId'),
+      ),
       ...listRow('GET /v1/relays', `?fromDate=${tomorrow}`, `/v1/relays?fromDate=${tomorrow}`, VISIBLE.relays!, itemsBy('vehicleId')),
     ],
   },
-  { route: 'GET /v1/admin/companies', cells: () => listRow('GET /v1/admin/companies', 'list', '/v1/admin/companies', adminOnly(Object.keys(COMPANIES)), itemsBy('companyId')) },
-  { route: 'GET /v1/admin/vehicles', cells: () => listRow('GET /v1/admin/vehicles', 'list', '/v1/admin/vehicles', adminOnly(ALL_VEHICLES), itemsBy('vehicleId')) },
+  {
+    route: 'GET /v1/admin/companies',
+    cells: () => listRow('GET /v1/admin/companies', 'list', '/v1/admin/companies', adminOnly(Object.keys(COMPANIES)), itemsBy('companyId')),
+  },
+  {
+    route: 'GET /v1/admin/vehicles',
+    cells: () => listRow('GET /v1/admin/vehicles', 'list', '/v1/admin/vehicles', adminOnly(ALL_VEHICLES), itemsBy('vehicleId')),
+  },
   { route: 'GET /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('GET /v1/admin/vehicles/:vehicleId', 'GET', '/v1/admin/vehicles/VB2', undefined, 200) },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───
   {
     route: 'POST /v1/alerts/:alertId/ack',
-    cells: () => byIdRow('POST /v1/alerts/:alertId/ack', [...Object.keys(FACTS.alerts), 'AL-NONE'], VISIBLE.alerts!, (_, id) => ({ method: 'POST', path: `/v1/alerts/${id}/ack`, body: { comment: '已核实' } }), () => 200),
+    cells: () =>
+      byIdRow(
+        'POST /v1/alerts/:alertId/ack',
+        [...Object.keys(FACTS.alerts), 'AL-NONE'],
+        VISIBLE.alerts!,
+        (_, id) => ({ method: 'POST', path: `/v1/alerts/${id}/ack`, body: { comment: '已核实' } }),
+        () => 200,
+      ),
   },
   // Deciding, reporting and closing is enforcement's: another role that may read the case gets 403, outside the scope 404.
   ...(
@@ -355,41 +556,123 @@ const ROUTES: RouteRow[] = [
   ).map(([action, body]) => ({
     route: `POST /v1/cases/:caseId/${action}`,
     cells: () =>
-      byIdRow(`POST /v1/cases/:caseId/${action}`, [...VEHICLE_IDS, 'NONE'], VISIBLE.cases!, (ctx, id) => ({ method: 'POST', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/${action}`, body }), (role) =>
-        USERS[role].role === 'enforcement' ? 200 : 403,
+      byIdRow(
+        `POST /v1/cases/:caseId/${action}`,
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({ method: 'POST', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/${action}`, body }),
+        (role) => (USERS[role].role === 'enforcement' ? 200 : 403),
       ),
   })),
   {
     route: 'POST /v1/relays',
     cells: () =>
-      byIdRow('POST /v1/relays', [...VEHICLE_IDS, 'VX'], VISIBLE.vehicles!, (_, id) => ({ method: 'POST', path: '/v1/relays', body: { vehicleId: id, nightDate: tonight, relayPoint: '服务区', handingOverDriver: '张三', takingOverDriver: '李四' } }), (_, id) =>
-        ['long_distance_bus', 'tour_coach'].includes(FACTS.vehicles[id as VehicleId].class) ? 201 : 400,
+      byIdRow(
+        'POST /v1/relays',
+        [...VEHICLE_IDS, 'VX'],
+        VISIBLE.vehicles!,
+        (_, id) => ({
+          method: 'POST',
+          path: '/v1/relays',
+          body: { vehicleId: id, nightDate: tonight, relayPoint: '服务区', handingOverDriver: '张三', takingOverDriver: '李四' },
+        }),
+        (_, id) => (['long_distance_bus', 'tour_coach'].includes(FACTS.vehicles[id as VehicleId].class) ? 201 : 400),
       ),
   },
   {
     route: 'DELETE /v1/relays/:relayId',
     // Each cell puts the registration back first, so every role meets it.
     cells: () =>
-      byIdRow('DELETE /v1/relays/:relayId', Object.values(FACTS.relays), VISIBLE.relays!, (_, vehicleId) => ({ method: 'DELETE', path: `/v1/relays/R-${vehicleId}` }), () => 204, () => 404, (ctx, vehicleId) => seedRelay(ctx.pool, `R-${vehicleId}`)),
+      byIdRow(
+        'DELETE /v1/relays/:relayId',
+        Object.values(FACTS.relays),
+        VISIBLE.relays!,
+        (_, vehicleId) => ({ method: 'DELETE', path: `/v1/relays/R-${vehicleId}` }),
+        () => 204,
+        () => 404,
+        (ctx, vehicleId) => seedRelay(ctx.pool, `R-${vehicleId}`),
+      ),
   },
-  { route: 'POST /v1/admin/companies', cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201) },
-  { route: 'PUT /v1/admin/companies/:companyId', cells: () => adminWrite('PUT /v1/admin/companies/:companyId', 'PUT', '/v1/admin/companies/CZ', { companyId: 'CZ', name: '新公司二', regionCode: '110101' }, 200) },
-  { route: 'POST /v1/admin/vehicles', cells: () => adminWrite('POST /v1/admin/vehicles', 'POST', '/v1/admin/vehicles', { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ' }, 201) },
-  { route: 'PUT /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('PUT /v1/admin/vehicles/:vehicleId', 'PUT', '/v1/admin/vehicles/VZ', { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ', regionCode: '110102' }, 200) },
+  {
+    route: 'POST /v1/admin/companies',
+    cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201),
+  },
+  {
+    route: 'PUT /v1/admin/companies/:companyId',
+    cells: () =>
+      adminWrite('PUT /v1/admin/companies/:companyId', 'PUT', '/v1/admin/companies/CZ', { companyId: 'CZ', name: '新公司二', regionCode: '110101' }, 200),
+  },
+  {
+    route: 'POST /v1/admin/vehicles',
+    cells: () =>
+      adminWrite(
+        'POST /v1/admin/vehicles',
+        'POST',
+        '/v1/admin/vehicles',
+        { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ' },
+        201,
+      ),
+  },
+  {
+    route: 'PUT /v1/admin/vehicles/:vehicleId',
+    cells: () =>
+      adminWrite(
+        'PUT /v1/admin/vehicles/:vehicleId',
+        'PUT',
+        '/v1/admin/vehicles/VZ',
+        { vehicleId: 'VZ', plate: '京A00009', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CZ', regionCode: '110102' },
+        200,
+      ),
+  },
   ...adminResource('terminals', '13800000999', { terminalId: '13800000999', vehicleId: 'VZ', model: 'JT-1' }, [], 'terminalId'),
   ...adminResource('drivers', 'DZ', { driverId: 'DZ', name: '赵六', companyId: 'CZ' }, [], 'driverId'),
-  ...adminResource('speed-zones', 'ZZ', { segmentId: 'ZZ', roadClass: 'urban', postedLimitKmh: 60, polyline: [[116.3, 39.9], [116.4, 39.95]] }, [], 'segmentId'),
+  ...adminResource(
+    'speed-zones',
+    'ZZ',
+    {
+      segmentId: 'ZZ',
+      roadClass: 'urban',
+      postedLimitKmh: 60,
+      polyline: [
+        [116.3, 39.9],
+        [116.4, 39.95],
+      ],
+    },
+    [],
+    'segmentId',
+  ),
   ...adminResource('wim-stations', 'SZ', { stationId: 'SZ', name: '新站', regionCode: '110101' }, Object.keys(FACTS.stations), 'stationId'),
   ...adminResource('source-sites', 'SSZ', { sourceSiteId: 'SSZ', name: '新源头', companyId: 'CZ' }, Object.keys(FACTS.sourceSites), 'sourceSiteId'),
   // 用户管理 and the audit log: admin only, whatever the other role's scope; a user's own password: every signed-in user.
-  { route: 'GET /v1/admin/users', cells: () => listRow('GET /v1/admin/users', 'list', '/v1/admin/users', adminOnly(Object.values(USERS).map((u) => u.username)), itemsBy('username')) },
-  { route: 'POST /v1/admin/users', cells: () => adminWrite('POST /v1/admin/users', 'POST', '/v1/admin/users', { username: 'm-new', role: 'company', companyId: 'CA' }, 201) },
+  {
+    route: 'GET /v1/admin/users',
+    cells: () => listRow('GET /v1/admin/users', 'list', '/v1/admin/users', adminOnly(Object.values(USERS).map((u) => u.username)), itemsBy('username')),
+  },
+  {
+    route: 'POST /v1/admin/users',
+    cells: () => adminWrite('POST /v1/admin/users', 'POST', '/v1/admin/users', { username: 'm-new', role: 'company', companyId: 'CA' }, 201),
+  },
   { route: 'GET /v1/admin/users/:username', cells: () => adminWrite('GET /v1/admin/users/:username', 'GET', '/v1/admin/users/m-new', undefined, 200) },
-  { route: 'PUT /v1/admin/users/:username', cells: () => adminWrite('PUT /v1/admin/users/:username', 'PUT', '/v1/admin/users/m-new', { role: 'company', companyId: 'CB' }, 200) },
-  { route: 'POST /v1/admin/users/:username/reset-password', cells: () => adminWrite('POST /v1/admin/users/:username/reset-password', 'POST', '/v1/admin/users/m-new/reset-password', {}, 200) },
-  { route: 'POST /v1/admin/users/:username/disable', cells: () => adminWrite('POST /v1/admin/users/:username/disable', 'POST', '/v1/admin/users/m-new/disable', {}, 200) },
-  { route: 'POST /v1/admin/users/:username/enable', cells: () => adminWrite('POST /v1/admin/users/:username/enable', 'POST', '/v1/admin/users/m-new/enable', {}, 200) },
-  { route: 'GET /v1/admin/users/:username/sign-ins', cells: () => adminWrite('GET /v1/admin/users/:username/sign-ins', 'GET', '/v1/admin/users/m-ca/sign-ins', undefined, 200) },
+  {
+    route: 'PUT /v1/admin/users/:username',
+    cells: () => adminWrite('PUT /v1/admin/users/:username', 'PUT', '/v1/admin/users/m-new', { role: 'company', companyId: 'CB' }, 200),
+  },
+  {
+    route: 'POST /v1/admin/users/:username/reset-password',
+    cells: () => adminWrite('POST /v1/admin/users/:username/reset-password', 'POST', '/v1/admin/users/m-new/reset-password', {}, 200),
+  },
+  {
+    route: 'POST /v1/admin/users/:username/disable',
+    cells: () => adminWrite('POST /v1/admin/users/:username/disable', 'POST', '/v1/admin/users/m-new/disable', {}, 200),
+  },
+  {
+    route: 'POST /v1/admin/users/:username/enable',
+    cells: () => adminWrite('POST /v1/admin/users/:username/enable', 'POST', '/v1/admin/users/m-new/enable', {}, 200),
+  },
+  {
+    route: 'GET /v1/admin/users/:username/sign-ins',
+    cells: () => adminWrite('GET /v1/admin/users/:username/sign-ins', 'GET', '/v1/admin/users/m-ca/sign-ins', undefined, 200),
+  },
   { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
   { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
   {
@@ -400,7 +683,11 @@ const ROUTES: RouteRow[] = [
         label: 'wrong current password',
         role,
         expected: 400,
-        run: async (ctx) => ({ status: (await send(ctx.url, 'POST', '/v1/me/password', { currentPassword: 'not-the-password', newPassword: 'Depot-Night-Shift-North' }, ctx.tokens[role])).status }),
+        run: async (ctx) => ({
+          status: (
+            await send(ctx.url, 'POST', '/v1/me/password', { currentPassword: 'not-the-password', newPassword: 'Depot-Night-Shift-North' }, ctx.tokens[role])
+          ).status,
+        }),
       })),
   },
 ];
@@ -433,7 +720,12 @@ const unnamed = (route: string): string => route.replace(/\{\w+\}|:\w+/g, ':_');
 
 /** The registry resources are one generic `:resource` route per method in the controller; each resource is a row here. */
 const servedFormOf = (row: string): string =>
-  unnamed(row.replace(/^(\w+) \/v1\/admin\/(terminals|drivers|speed-zones|wim-stations|source-sites)(\/:id)?$/, (_, m: string, _r: string, id?: string) => `${m} /v1/admin/:resource${id ? '/:id' : ''}`));
+  unnamed(
+    row.replace(
+      /^(\w+) \/v1\/admin\/(terminals|drivers|speed-zones|wim-stations|source-sites)(\/:id)?$/,
+      (_, m: string, _r: string, id?: string) => `${m} /v1/admin/:resource${id ? '/:id' : ''}`,
+    ),
+  );
 
 describe('scope matrix: every role × every endpoint over real HTTP, socket.io and PostgreSQL', () => {
   const schema = uniqueName('api_matrix').replace(/[^a-z0-9_]/g, '_');
@@ -446,12 +738,23 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
   beforeAll(async () => {
     pool = createPool(env.databaseUrl, { schema, max: 4, application: 'api-matrix' });
     await migrate(pool);
-    for (const [id, region] of Object.entries(COMPANIES)) await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ($1, $2, $3)`, [id, `公司${id}`, region]);
+    for (const [id, region] of Object.entries(COMPANIES))
+      await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ($1, $2, $3)`, [id, `公司${id}`, region]);
     for (const [id, v] of Object.entries(FACTS.vehicles)) {
-      await pool.query(`INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, route_km) VALUES ($1, $2, $3, $4, $5, $6, 400)`, [id, v.plate, v.colour, v.class, v.company, v.ownRegion]);
+      await pool.query(
+        `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, route_km) VALUES ($1, $2, $3, $4, $5, $6, 400)`,
+        [id, v.plate, v.colour, v.class, v.company, v.ownRegion],
+      );
     }
-    for (const [id, region] of Object.entries(FACTS.stations)) await pool.query(`INSERT INTO wim_stations (station_id, name, region_code) VALUES ($1, $2, $3)`, [id, `站${id}`, region]);
-    for (const [id, s] of Object.entries(FACTS.sourceSites)) await pool.query(`INSERT INTO source_sites (source_site_id, name, company_id, region_code) VALUES ($1, $2, $3, $4)`, [id, `源头${id}`, s.company, s.region]);
+    for (const [id, region] of Object.entries(FACTS.stations))
+      await pool.query(`INSERT INTO wim_stations (station_id, name, region_code) VALUES ($1, $2, $3)`, [id, `站${id}`, region]);
+    for (const [id, s] of Object.entries(FACTS.sourceSites))
+      await pool.query(`INSERT INTO source_sites (source_site_id, name, company_id, region_code) VALUES ($1, $2, $3, $4)`, [
+        id,
+        `源头${id}`,
+        s.company,
+        s.region,
+      ]);
     const wims = new WimRepository(pool);
     const violations = new OverloadViolationRepository(pool);
     const cases = new CaseRepository(pool);
@@ -466,12 +769,40 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     }
     for (const [alertId, vehicleId] of Object.entries(FACTS.alerts)) {
       const copy = alertCopyOf(vehicleId);
-      await insertAlert(pool, { v: 1, alertId, revision: 0, vehicleId, companyId: copy.companyId, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: NOW - 600_000, raisedAtMs: NOW - 599_000, summary: `${vehicleId} 超速`, details: {}, evidence: {} } as AlertV1);
+      await insertAlert(pool, {
+        v: 1,
+        alertId,
+        revision: 0,
+        vehicleId,
+        companyId: copy.companyId,
+        rule: 'speeding',
+        level: 'violation',
+        severity: 'major',
+        startedAtMs: NOW - 600_000,
+        raisedAtMs: NOW - 599_000,
+        summary: `${vehicleId} 超速`,
+        details: {},
+        evidence: {},
+      } as AlertV1);
       await pool.query(`UPDATE alerts SET region_code = $2 WHERE alert_id = $1`, [alertId, copy.regionCode]);
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
-    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 2 }, { topic: TOPICS.alerts, partitions: 2 }, { topic: TOPICS.caseEvents, partitions: 2 }]);
-    api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics('api-matrix', { defaultMetrics: false }), seedUsers: Object.values(USERS), tickMs: 100, liveGroupPrefix: schema });
+    await bus.ensureTopics([
+      { topic: TOPICS.positions, partitions: 2 },
+      { topic: TOPICS.alerts, partitions: 2 },
+      { topic: TOPICS.caseEvents, partitions: 2 },
+    ]);
+    api = await startApi({
+      bus,
+      pool,
+      jwtSecret: JWT_SECRET,
+      port: 0,
+      logger,
+      metrics: new ServiceMetrics('api-matrix', { defaultMetrics: false }),
+      seedUsers: Object.values(USERS),
+      tickMs: 100,
+      liveGroupPrefix: schema,
+    });
     ctx.url = api.url;
     ctx.pool = pool;
     ctx.tokens = {} as Record<Role, string>;
@@ -487,8 +818,8 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
 
   it('has a row for every route the controllers serve and every operation of the OpenAPI document', async () => {
     const served = controllerRoutes();
-    const documented = Object.entries((await send(ctx.url, 'GET', '/openapi.json')).body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    const documented = Object.entries((await send(ctx.url, 'GET', '/openapi.json')).body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
     const rowsAsServed = new Set(ROUTES.map((r) => servedFormOf(r.route)));
     const rowsAsDocumented = new Set(ROUTES.map((r) => unnamed(r.route)));
@@ -519,7 +850,12 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
 });
 
 /** Each role subscribes to the whole map with alerts (a viewport of the whole world); the bus carries a position and an alert of every vehicle. */
-async function liveCells(ctx: Ctx, sockets: Socket[], bus: InProcessBus, check: (cell: Pick<Cell, 'route' | 'label' | 'role' | 'expected'>, got: { status: number; ids?: string[] }) => void): Promise<void> {
+async function liveCells(
+  ctx: Ctx,
+  sockets: Socket[],
+  bus: InProcessBus,
+  check: (cell: Pick<Cell, 'route' | 'label' | 'role' | 'expected'>, got: { status: number; ids?: string[] }) => void,
+): Promise<void> {
   const received = new Map<Role, { positions: Set<string>; alerts: Set<string> }>();
   for (const role of ROLES) {
     const connected = await connectLive(ctx.url, ctx.tokens[role]).then(
@@ -533,24 +869,56 @@ async function liveCells(ctx: Ctx, sockets: Socket[], bus: InProcessBus, check: 
     const r = { positions: new Set<string>(), alerts: new Set<string>() };
     connected.on(LIVE_EVENTS.positions, (b: PositionsBatch) => b.positions.forEach((p) => r.positions.add(p.vehicleId)));
     connected.on(LIVE_EVENTS.alert, (a: AlertItem) => r.alerts.add(a.alertId));
-    const ack = await new Promise<LiveSubscribeAck>((resolve) => connected.emit(LIVE_EVENTS.subscribe, { viewport: { west: -180, south: -90, east: 180, north: 90 }, alerts: true }, resolve));
+    const ack = await new Promise<LiveSubscribeAck>((resolve) =>
+      connected.emit(LIVE_EVENTS.subscribe, { viewport: { west: -180, south: -90, east: 180, north: 90 }, alerts: true }, resolve),
+    );
     if (!ack.ok) check({ route: 'SOCKET /live', label: 'subscribe', role, expected: 200 }, { status: 400 });
     received.set(role, r);
   }
   const t = Date.now();
-  const where = { ...Object.fromEntries(VEHICLE_IDS.map((id) => [id, FACTS.vehicles[id]])), VX: { lat: 23.2, lon: 113.4 } } as Record<string, { lat: number; lon: number }>;
-  await bus.publish(TOPICS.positions, Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })));
+  const where = { ...Object.fromEntries(VEHICLE_IDS.map((id) => [id, FACTS.vehicles[id]])), VX: { lat: 23.2, lon: 113.4 } } as Record<
+    string,
+    { lat: number; lon: number }
+  >;
+  await bus.publish(
+    TOPICS.positions,
+    Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })),
+  );
   for (const id of Object.keys(where)) {
     const copy = alertCopyOf(id);
-    const alert = { v: 1, alertId: `LA-${id}`, revision: 0, vehicleId: id, ...copy, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: t, raisedAtMs: t, summary: `${id} 超速`, details: {}, evidence: {} } as AlertV1;
+    const alert = {
+      v: 1,
+      alertId: `LA-${id}`,
+      revision: 0,
+      vehicleId: id,
+      ...copy,
+      rule: 'speeding',
+      level: 'violation',
+      severity: 'major',
+      startedAtMs: t,
+      raisedAtMs: t,
+      summary: `${id} 超速`,
+      details: {},
+      evidence: {},
+    } as AlertV1;
     await bus.publish(TOPICS.alerts, [{ key: id, value: alert }]);
   }
-  const expectedOf = (role: Role, kind: 'livePositions' | 'liveAlerts'): readonly string[] => (VISIBLE[kind]![role] === 403 ? [] : (VISIBLE[kind]![role] as string[]));
+  const expectedOf = (role: Role, kind: 'livePositions' | 'liveAlerts'): readonly string[] =>
+    VISIBLE[kind]![role] === 403 ? [] : (VISIBLE[kind]![role] as string[]);
   // Until every socket has what it should (or the wait runs out and the cell says what is missing); then two more ticks for anything extra.
-  await waitUntil(() => [...received].every(([role, r]) => expectedOf(role, 'livePositions').every((id) => r.positions.has(id)) && expectedOf(role, 'liveAlerts').every((id) => r.alerts.has(id))), 10_000).catch(() => undefined);
+  await waitUntil(
+    () =>
+      [...received].every(
+        ([role, r]) => expectedOf(role, 'livePositions').every((id) => r.positions.has(id)) && expectedOf(role, 'liveAlerts').every((id) => r.alerts.has(id)),
+      ),
+    10_000,
+  ).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const [role, r] of received) {
-    check({ route: 'SOCKET /live', label: 'positions', role, expected: [...expectedOf(role, 'livePositions')].sort() }, { status: 200, ids: [...r.positions].sort() });
+    check(
+      { route: 'SOCKET /live', label: 'positions', role, expected: [...expectedOf(role, 'livePositions')].sort() },
+      { status: 200, ids: [...r.positions].sort() },
+    );
     check({ route: 'SOCKET /live', label: 'alerts', role, expected: [...expectedOf(role, 'liveAlerts')].sort() }, { status: 200, ids: [...r.alerts].sort() });
   }
 }

@@ -51,8 +51,18 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
 
   const start = async (name: string, options: Partial<ApiOptions> = {}): Promise<RunningApi> => {
     const api = await startApi({
-      bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, tickMs: 200, liveGroupPrefix: schema, instanceId: name,
-      metrics: new ServiceMetrics(`api-${name}`, { defaultMetrics: false }), sessionBoundMs: BOUND_MS, ...options,
+      bus,
+      pool,
+      jwtSecret: JWT_SECRET,
+      port: 0,
+      logger,
+      redisUrl: env.redisUrl,
+      tickMs: 200,
+      liveGroupPrefix: schema,
+      instanceId: name,
+      metrics: new ServiceMetrics(`api-${name}`, { defaultMetrics: false }),
+      sessionBoundMs: BOUND_MS,
+      ...options,
     });
     started.push(api);
     return api;
@@ -73,7 +83,10 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    await bus.ensureTopics([{ topic: TOPICS.positions, partitions: 2 }, { topic: TOPICS.alerts, partitions: 2 }]);
+    await bus.ensureTopics([
+      { topic: TOPICS.positions, partitions: 2 },
+      { topic: TOPICS.alerts, partitions: 2 },
+    ]);
     a = await start('a', { seedUsers: USERS });
     b = await start('b');
     admin = await login(a.url, 'admin', 'admin-pw');
@@ -132,7 +145,7 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
     await until(() => get(b.url, '/v1/me', again), 401, BOUND_MS + 1_000);
   });
 
-  it('a user deleted or disabled with SQL behind the API\'s back (no instance told): REST 401 and sockets ended by the sweep, within the bound', async () => {
+  it("a user deleted or disabled with SQL behind the API's back (no instance told): REST 401 and sockets ended by the sweep, within the bound", async () => {
     const gone = await addUser('qian', { role: 'company', companyId: 'C2' });
     const off = await addUser('wu', { role: 'company', companyId: 'C2' });
     expect((await get(a.url, '/v1/vehicles', gone)).status).toBe(200);

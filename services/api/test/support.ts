@@ -38,7 +38,11 @@ export async function seededPool(schema: string): Promise<StoragePool> {
   for (const c of ['C1', 'C2', 'C3']) {
     const v = VEHICLES.find((x) => x.company === c)!;
     await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ($1, $2, $3)`, [c, `公司${c}`, v.region]);
-    await pool.query(`INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ($1, $2, 2, 'heavy_truck', $3)`, [v.id, v.plate, c]);
+    await pool.query(`INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ($1, $2, 2, 'heavy_truck', $3)`, [
+      v.id,
+      v.plate,
+      c,
+    ]);
   }
   return pool;
 }
@@ -49,7 +53,15 @@ export async function dropSchema(pool: StoragePool, schema: string): Promise<voi
 }
 
 export const position = (vehicleId: string, deviceTimeMs: number, lat: number, lon: number, speedKmh = 60): PositionV1 =>
-  samplePosition(vehicleId, deviceTimeMs, { plate: undefined, plateColour: undefined, receivedAtMs: deviceTimeMs + 200, latitudeDeg: lat, longitudeDeg: lon, altitudeM: 10, speedKmh });
+  samplePosition(vehicleId, deviceTimeMs, {
+    plate: undefined,
+    plateColour: undefined,
+    receivedAtMs: deviceTimeMs + 200,
+    latitudeDeg: lat,
+    longitudeDeg: lon,
+    altitudeM: 10,
+    speedKmh,
+  });
 
 export const alert = (alertId: string, vehicleId: string, startedAtMs: number): AlertV1 => {
   const v = VEHICLES.find((x) => x.id === vehicleId);
@@ -76,12 +88,30 @@ export async function insertAlert(pool: StoragePool, a: AlertV1): Promise<void> 
   await pool.query(
     `INSERT INTO alerts (alert_id, started_at, revision, vehicle_id, company_id, rule, level, severity, raised_at, summary, latitude_deg, longitude_deg, details, summary_en)
      VALUES ($1, to_timestamp($2 / 1000.0), 0, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9, $10, $11, $12, $13)`,
-    [a.alertId, a.startedAtMs, a.vehicleId, a.companyId ?? null, a.rule, a.level, a.severity, a.raisedAtMs, a.summary, a.latitudeDeg ?? null, a.longitudeDeg ?? null, JSON.stringify(a.details ?? {}), a.summaryEn ?? null],
+    [
+      a.alertId,
+      a.startedAtMs,
+      a.vehicleId,
+      a.companyId ?? null,
+      a.rule,
+      a.level,
+      a.severity,
+      a.raisedAtMs,
+      a.summary,
+      a.latitudeDeg ?? null,
+      a.longitudeDeg ?? null,
+      JSON.stringify(a.details ?? {}),
+      a.summaryEn ?? null,
+    ],
   );
 }
 
 export async function login(url: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
@@ -117,7 +147,16 @@ export interface TestApi {
  * signed in; `close` stops it and drops the schema.
  */
 export async function startTestApi(bus: InProcessBus, pool: StoragePool, schema: string, options: Partial<ApiOptions> = {}): Promise<TestApi> {
-  const api = await startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics(`api-test-${schema}`, { defaultMetrics: false }), seedUsers: USERS, ...options });
+  const api = await startApi({
+    bus,
+    pool,
+    jwtSecret: JWT_SECRET,
+    port: 0,
+    logger,
+    metrics: new ServiceMetrics(`api-test-${schema}`, { defaultMetrics: false }),
+    seedUsers: USERS,
+    ...options,
+  });
   const tokens: Record<string, string> = {};
   for (const u of USERS) tokens[u.username] = await login(api.url, u.username, u.password);
   return {
@@ -153,10 +192,32 @@ export const waitUntil = async (check: () => boolean, timeoutMs = 10_000): Promi
  * on a class-5 scale, confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8).
  * Its measurement id is `<stationId>/<vehicleId>`.
  */
-export const violationOf = (vehicleId: string, plate: string, companyId: string, measuredAtMs: number, stationId = 'ST1', plateColour = 2): OverloadViolationV1 => {
+export const violationOf = (
+  vehicleId: string,
+  plate: string,
+  companyId: string,
+  measuredAtMs: number,
+  stationId = 'ST1',
+  plateColour = 2,
+): OverloadViolationV1 => {
   const m = {
-    v: 1 as const, measurementId: `${stationId}/${vehicleId}`, stationId, stationRecordId: vehicleId, lane: 1, direction: 'N', measuredAtMs, plate, plateColour,
-    axleCount: 6, axleWeightsKg: Array(6).fill(10_000), axleSpacingsMm: [], grossKg: 60_000, speedKmh: 30, imageRefs: [], accuracyClassPct: 5, receivedAtMs: measuredAtMs,
+    v: 1 as const,
+    measurementId: `${stationId}/${vehicleId}`,
+    stationId,
+    stationRecordId: vehicleId,
+    lane: 1,
+    direction: 'N',
+    measuredAtMs,
+    plate,
+    plateColour,
+    axleCount: 6,
+    axleWeightsKg: Array(6).fill(10_000),
+    axleSpacingsMm: [],
+    grossKg: 60_000,
+    speedKmh: 30,
+    imageRefs: [],
+    accuracyClassPct: 5,
+    receivedAtMs: measuredAtMs,
   };
   const a = assessOverload(m, { vehicleId, plate, plateColour, vehicleClass: 'heavy_truck', companyId }, resolveOverloadConfig());
   if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
@@ -167,7 +228,14 @@ export const violationOf = (vehicleId: string, plate: string, companyId: string,
 export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1[] => {
   const caseId = `case:${v.violationId}`;
   const e = (type: CaseEventV1['type'], details: Record<string, unknown>, party?: CaseEventV1['party']): CaseEventV1 => ({
-    v: 1, eventId: `${caseId}/${type}${party ? `/${party}` : ''}`, caseId, type, violationId: v.violationId, ...(party ? { party } : {}), occurredAtMs: atMs, details,
+    v: 1,
+    eventId: `${caseId}/${type}${party ? `/${party}` : ''}`,
+    caseId,
+    type,
+    violationId: v.violationId,
+    ...(party ? { party } : {}),
+    occurredAtMs: atMs,
+    details,
   });
   return [
     e('opened', { flaggedForReview: false, reviewRecommendations: [], blacklistCandidates: [] }),
@@ -175,17 +243,38 @@ export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1
     e('party_named', { identified: true, partyRef: v.vehicleId, name: `owner of ${v.measurement.plate}` }, 'vehicle_owner'),
     e('party_named', { identified: true, partyRef: v.companyId, name: `公司${v.companyId}` }, 'transport_company'),
     e('party_named', { identified: false, name: 'unidentified — to be established by the officer' }, 'source_unit'),
-    e('penalty_proposed', {
-      fineYuan: 4_000, minYuan: 4_000, maxYuan: 4_000, warning: false, measures: [], consequence: null,
-      basis: '超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限',
-      basisEn: 'excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000',
-    }, 'vehicle_owner'),
+    e(
+      'penalty_proposed',
+      {
+        fineYuan: 4_000,
+        minYuan: 4_000,
+        maxYuan: 4_000,
+        warning: false,
+        measures: [],
+        consequence: null,
+        basis: '超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限',
+        basisEn: 'excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000',
+      },
+      'vehicle_owner',
+    ),
     e('penalty_proposed', { points: 3, minYuan: 500, maxYuan: 2_000, warning: false, measures: [], consequence: null, basis: '道交法 第92条' }, 'driver'),
     e('penalty_proposed', { minYuan: 0, maxYuan: 0, warning: false, measures: ['抄告'], consequence: null, basis: '抄告' }, 'transport_company'),
-    e('penalty_proposed', {
-      minYuan: 0, maxYuan: 30_000, warning: false, measures: [], conduct: 'to_be_established', basis: '第68条; or 第71条',
-      ranges: [{ conduct: 'directed_or_forced', minYuan: 0, maxYuan: 30_000, basis: '第68条' }, { conduct: 'let_overloaded_leave', minYuan: 10_000, maxYuan: 30_000, basis: '第71条' }],
-    }, 'source_unit'),
+    e(
+      'penalty_proposed',
+      {
+        minYuan: 0,
+        maxYuan: 30_000,
+        warning: false,
+        measures: [],
+        conduct: 'to_be_established',
+        basis: '第68条; or 第71条',
+        ranges: [
+          { conduct: 'directed_or_forced', minYuan: 0, maxYuan: 30_000, basis: '第68条' },
+          { conduct: 'let_overloaded_leave', minYuan: 10_000, maxYuan: 30_000, basis: '第71条' },
+        ],
+      },
+      'source_unit',
+    ),
   ];
 };
 
@@ -198,7 +287,12 @@ export async function registryChanges(pool: StoragePool): Promise<RegistryChange
 /** A live-feed handshake's outcome for a client (a browser on `origin` when given): 'connected', the connect_error message, or 'no answer' after 10 s. */
 export const handshake = (url: string, token: string, origin?: string): Promise<string> =>
   new Promise((resolve) => {
-    const socket = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false, ...(origin ? { extraHeaders: { origin } } : {}) });
+    const socket = io(`${url}${LIVE_NAMESPACE}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      ...(origin ? { extraHeaders: { origin } } : {}),
+    });
     const done = (outcome: string): void => {
       clearTimeout(timer);
       socket.disconnect();

@@ -47,7 +47,14 @@ describe('api: user administration, must-change passwords, the audit log', () =>
   it('creates a user with a one-time password; the user signs in flagged must-change and is refused everywhere but /v1/me until it changes it', async () => {
     const created = await post(url, '/v1/admin/users', { username: 'wang.op', role: 'operator', regionCode: '440106', displayName: '王值班' }, admin);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ username: 'wang.op', role: 'operator', regionCode: '440106', displayName: '王值班', disabled: false, mustChangePassword: true });
+    expect(created.body).toMatchObject({
+      username: 'wang.op',
+      role: 'operator',
+      regionCode: '440106',
+      displayName: '王值班',
+      disabled: false,
+      mustChangePassword: true,
+    });
     const temporary = created.body.temporaryPassword as string;
     expect(temporary).toMatch(/^[A-Za-z2-9]{16}$/);
     expect((await post(url, '/v1/admin/users', { username: 'wang.op', role: 'admin' }, admin)).status).toBe(409);
@@ -90,7 +97,9 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect([...new Set(fieldsOf(bad.body))]).toEqual(['body.companyId', 'body.displayName', 'body.regionCode', 'body.username']);
     expect(fieldsOf((await post(url, '/v1/admin/users', { username: 'op2', role: 'operator', companyId: 'C1' }, admin)).body)).toEqual(['body.companyId']);
     expect(fieldsOf((await post(url, '/v1/admin/users', { username: 'c9', role: 'company', companyId: 'NOPE' }, admin)).body)).toEqual(['body.companyId']);
-    expect(fieldsOf((await post(url, '/v1/admin/users', { username: 'c9', role: 'company', companyId: 'C1', password: 'qwertyuiop' }, admin)).body)).toEqual(['body.password']);
+    expect(fieldsOf((await post(url, '/v1/admin/users', { username: 'c9', role: 'company', companyId: 'C1', password: 'qwertyuiop' }, admin)).body)).toEqual([
+      'body.password',
+    ]);
     expect((await get(url, '/v1/admin/users/c9', admin)).status).toBe(404);
     expect(fieldsOf((await get(url, '/v1/admin/audit?action=nope&limit=0', admin)).body)).toEqual(['query.action', 'query.limit']);
     expect(fieldsOf((await get(url, '/v1/admin/audit.csv?fromMs=10&toMs=5', admin)).body)).toEqual(['query.toMs']);
@@ -123,9 +132,24 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(log.status).toBe(200);
     const actions = (log.body.items as Array<{ action: string }>).map((i) => i.action);
     // Newest first.
-    expect(actions).toEqual(['auth.sign_in', 'auth.sign_in', 'user.reset_password', 'user.reset_password', 'user.enable', 'auth.sign_in', 'user.disable', 'user.update', 'user.create']);
+    expect(actions).toEqual([
+      'auth.sign_in',
+      'auth.sign_in',
+      'user.reset_password',
+      'user.reset_password',
+      'user.enable',
+      'auth.sign_in',
+      'user.disable',
+      'user.update',
+      'user.create',
+    ]);
     const update = log.body.items.find((i: { action: string }) => i.action === 'user.update');
-    expect(update).toMatchObject({ actor: 'admin', target: 'li.c1', outcome: 'success', changes: { companyId: { before: 'C1', after: 'C2' }, displayName: { after: '李调度' } } });
+    expect(update).toMatchObject({
+      actor: 'admin',
+      target: 'li.c1',
+      outcome: 'success',
+      changes: { companyId: { before: 'C1', after: 'C2' }, displayName: { after: '李调度' } },
+    });
     expect(update.clientAddress).toMatch(/127\.0\.0\.1/);
     expect(update.changes.role).toBeUndefined();
     expect(log.body.items.find((i: { action: string }) => i.action === 'user.disable').changes).toEqual({ disabled: { before: false, after: true } });
@@ -142,7 +166,7 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(paged.body.items.map((i: { action: string }) => i.action)).toEqual(['auth.sign_in', 'user.reset_password']);
   });
 
-  it('every sign-in lands in the log, success or failure with its reason and address; admins list a user\'s sign-ins', async () => {
+  it("every sign-in lands in the log, success or failure with its reason and address; admins list a user's sign-ins", async () => {
     await signIn(url, 'c2', 'wrong-password');
     await signIn(url, 'c2', 'c2-pw');
     await signIn(url, 'ghost', 'whatever');
@@ -175,7 +199,9 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect(lines[0]).toBe('auditId,at,actor,action,target,outcome,reason,clientAddress,changes');
     expect(lines).toHaveLength(4);
     // Oldest first; the JSON of the changes quoted with doubled quotes.
-    expect(lines[1]).toMatch(/^\d+,\d{4}-\d\d-\d\dT[^,]+Z,admin,user\.create,zhao,success,,[^,]*127\.0\.0\.1,"\{.*""displayName"":\{""after"":""赵 \\""老\\"" 王""\}.*\}"$/);
+    expect(lines[1]).toMatch(
+      /^\d+,\d{4}-\d\d-\d\dT[^,]+Z,admin,user\.create,zhao,success,,[^,]*127\.0\.0\.1,"\{.*""displayName"":\{""after"":""赵 \\""老\\"" 王""\}.*\}"$/,
+    );
     expect(lines[2]).toMatch(/^\d+,[^,]+Z,"'=SUM\(1,2\)",auth\.sign_in,"'=SUM\(1,2\)",failure,unknown_user,[^,]*127\.0\.0\.1,$/);
     expect(lines[3]).toBe('');
     const exports = await get(url, '/v1/admin/audit?action=audit.export', admin);
@@ -187,23 +213,41 @@ describe('api: user administration, must-change passwords, the audit log', () =>
     expect((await post(url, '/v1/admin/drivers', { driverId: 'D-AUDIT', name: '钱师傅', companyId: 'C3' }, admin)).status).toBe(201);
     expect((await send(url, 'DELETE', '/v1/admin/drivers/D-AUDIT', undefined, admin)).status).toBe(204);
     const log = (await get(url, '/v1/admin/audit?actor=admin&limit=3', admin)).body.items;
-    expect(log.map((i: { action: string; target: string }) => `${i.action} ${i.target}`)).toEqual(['registry.delete drivers/D-AUDIT', 'registry.create drivers/D-AUDIT', 'registry.update companies/C3']);
+    expect(log.map((i: { action: string; target: string }) => `${i.action} ${i.target}`)).toEqual([
+      'registry.delete drivers/D-AUDIT',
+      'registry.create drivers/D-AUDIT',
+      'registry.update companies/C3',
+    ]);
     expect(log[2].changes).toEqual({ name: { before: '公司C3', after: '南京玄武货运' } });
     expect(log[1].changes).toMatchObject({ name: { after: '钱师傅' }, companyId: { after: 'C3' } });
     expect(log[0].changes).toMatchObject({ name: { before: '钱师傅' } });
     expect(log[0].clientAddress).toMatch(/127\.0\.0\.1/);
   });
 
-  it('documents the user, audit and password routes in /openapi.json from the contracts\' schemas', async () => {
+  it("documents the user, audit and password routes in /openapi.json from the contracts' schemas", async () => {
     const doc = (await get(url, '/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/v1/me', '/v1/me/password', '/v1/admin/users', '/v1/admin/users/{username}', '/v1/admin/users/{username}/disable', '/v1/admin/users/{username}/enable',
-      '/v1/admin/users/{username}/reset-password', '/v1/admin/users/{username}/sign-ins', '/v1/admin/audit', '/v1/admin/audit.csv',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/me',
+        '/v1/me/password',
+        '/v1/admin/users',
+        '/v1/admin/users/{username}',
+        '/v1/admin/users/{username}/disable',
+        '/v1/admin/users/{username}/enable',
+        '/v1/admin/users/{username}/reset-password',
+        '/v1/admin/users/{username}/sign-ins',
+        '/v1/admin/audit',
+        '/v1/admin/audit.csv',
+      ]),
+    );
     expect(doc.components.schemas.CreateUserRequest.required).toEqual(expect.arrayContaining(['username', 'role']));
     expect(doc.components.schemas.ChangePasswordRequest.properties.newPassword.minLength).toBe(10);
-    expect(Object.keys(doc.components.schemas.AuditEntry.properties)).toEqual(expect.arrayContaining(['actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes']));
-    expect(doc.paths['/v1/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['actor', 'action', 'fromMs', 'toMs', 'limit', 'offset']));
+    expect(Object.keys(doc.components.schemas.AuditEntry.properties)).toEqual(
+      expect.arrayContaining(['actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes']),
+    );
+    expect(doc.paths['/v1/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['actor', 'action', 'fromMs', 'toMs', 'limit', 'offset']),
+    );
     // The signed-in user of /v1/me and of the sign-in answer says whether the password must change.
     expect(doc.components.schemas.User.required).toContain('mustChangePassword');
     expect(doc.components.schemas.LoginResponse.properties.user.$ref).toMatch(/^#\/components\/schemas\/User(Output)?$/);
@@ -220,7 +264,15 @@ describe('api: user administration, must-change passwords, the audit log', () =>
 
   it('API_BOOTSTRAP_ADMIN creates the first admin flagged must-change, and a restart with it never resets the password', async () => {
     const start = (password: string) =>
-      startApi({ bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, metrics: new ServiceMetrics(`api-boot-${password.length}`, { defaultMetrics: false }), bootstrapAdmin: { username: 'root-admin', password } });
+      startApi({
+        bus,
+        pool,
+        jwtSecret: JWT_SECRET,
+        port: 0,
+        logger,
+        metrics: new ServiceMetrics(`api-boot-${password.length}`, { defaultMetrics: false }),
+        bootstrapAdmin: { username: 'root-admin', password },
+      });
     const first = await start('first:boot-pass');
     const signedIn = await signIn(first.url, 'root-admin', 'first:boot-pass');
     expect(signedIn.body.user).toMatchObject({ role: 'admin', mustChangePassword: true });

@@ -53,13 +53,22 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
   const { bus, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const writer = options.writer ?? new PgArchiveWriter(options.pool);
-  const archive = new ArchiveBatch({ writer, latestPositions: options.latestPositions, now, ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}) });
+  const archive = new ArchiveBatch({
+    writer,
+    latestPositions: options.latestPositions,
+    now,
+    ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+  });
 
   const rows = metrics.counter('archiver_rows_written_total', 'Rows inserted or changed, by table', ['table']);
   const messages = metrics.counter('archiver_messages_total', 'Messages archived (including redelivered duplicates), by topic', ['topic']);
   const failures = metrics.counter('archiver_batch_failures_total', 'Batches that failed and will be handed again, by topic', ['topic']);
-  const latency = metrics.histogram('archiver_batch_seconds', 'Time to archive one partition batch (database + cache), by topic',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], ['topic']);
+  const latency = metrics.histogram(
+    'archiver_batch_seconds',
+    'Time to archive one partition batch (database + cache), by topic',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ['topic'],
+  );
   const lag = metrics.gauge('archiver_lag_seconds', 'Age of the newest archived message when its batch committed, by topic', ['topic']);
   const latestMoved = metrics.counter('archiver_latest_positions_moved_total', 'Latest-position entries moved forward');
 
@@ -78,11 +87,16 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
         latency.observe({ topic: outcome.topic }, outcome.durationMs / 1000);
         lag.set({ topic: outcome.topic }, Math.max(0, now() - outcome.lastTimestampMs) / 1000);
         if (outcome.latestMoved) latestMoved.inc(outcome.latestMoved);
-        logger.debug({ topic: outcome.topic, partition: batch.partition, messages: outcome.messages, rows: outcome.rows, durationMs: outcome.durationMs }, 'batch archived');
+        logger.debug(
+          { topic: outcome.topic, partition: batch.partition, messages: outcome.messages, rows: outcome.rows, durationMs: outcome.durationMs },
+          'batch archived',
+        );
       } catch (error) {
         failures.inc({ topic: batch.topic });
-        logger.error({ err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset, messages: batch.messages.length },
-          'archiving a batch failed; the bus retries it, or isolates and dead-letters the records the database refuses');
+        logger.error(
+          { err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset, messages: batch.messages.length },
+          'archiving a batch failed; the bus retries it, or isolates and dead-letters the records the database refuses',
+        );
         throw error;
       }
     },

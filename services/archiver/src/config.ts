@@ -10,7 +10,11 @@ export const archiverEnvSchema = infraEnvSchema.extend({
   ARCHIVER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().positive().default(8),
   /** A position dated more than this after its receipt is archived but never a vehicle's latest; keep it equal to the detector's `quality.clockSkewMs`. */
   CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(DEFAULT_CLOCK_SKEW_MS),
-  MAINTENANCE_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60_000),
+  MAINTENANCE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
 });
 
 /** Renamed in this release; the old names are read, with a warning, for one more. */

@@ -17,9 +17,7 @@ export class MaintenanceLoop {
   private readonly duration;
   lastSuccessMs: number | null = null;
 
-  constructor(
-    private readonly options: { task: MaintenanceTask; intervalMs: number; initialDelayMs?: number; logger: Logger; metrics: ServiceMetrics },
-  ) {
+  constructor(private readonly options: { task: MaintenanceTask; intervalMs: number; initialDelayMs?: number; logger: Logger; metrics: ServiceMetrics }) {
     this.runs = options.metrics.counter('archiver_maintenance_runs_total', 'Storage maintenance passes, by outcome', ['outcome']);
     this.duration = options.metrics.histogram('archiver_maintenance_seconds', 'Duration of a storage maintenance pass', [0.05, 0.25, 1, 5, 30, 120, 600]);
   }

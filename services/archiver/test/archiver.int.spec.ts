@@ -24,7 +24,6 @@ const metricValue = async (metrics: ServiceMetrics, name: string, labels: Record
   return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
 };
 
-
 describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
   const name = uniqueName('archiver');
   const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'archiver-test', topicPrefix: `${name}.`, logger });
@@ -97,7 +96,10 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     const metricsAgain = new ServiceMetrics('archiver-test-2', { defaultMetrics: false });
     const again = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: metricsAgain, groupId: `${name}-archiver`, maintenance: false });
     const more = positionsOf('V3', 5);
-    await bus.publish(TOPICS.positions, more.map((value) => ({ key: value.vehicleId, value })));
+    await bus.publish(
+      TOPICS.positions,
+      more.map((value) => ({ key: value.vehicleId, value })),
+    );
     await waitUntil('V3 archived', async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V3'`)).rows[0].n) === 5);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await metricValue(metricsAgain, 'archiver_messages_total', { topic: TOPICS.positions })).toBe(5);
@@ -108,7 +110,10 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     const [first, second] = positionsOf('V4', 2) as [PositionV1, PositionV1];
     // The terminal's clock jumped to 2099: received between the two valid reports.
     const future: PositionV1 = { ...first, deviceTimeMs: Date.UTC(2099, 0, 1), receivedAtMs: first.receivedAtMs + 1, speedKmh: 99 };
-    await bus.publish(TOPICS.positions, [first, future].map((value) => ({ key: value.vehicleId, value })));
+    await bus.publish(
+      TOPICS.positions,
+      [first, future].map((value) => ({ key: value.vehicleId, value })),
+    );
     const count = async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V4'`)).rows[0].n);
     await waitUntil('V4 archived', async () => (await count()) === 2);
     expect(await latest.get('V4')).toMatchObject({ deviceTimeMs: first.deviceTimeMs, speedKmh: first.speedKmh });
@@ -133,7 +138,14 @@ describe('archiver on the embedded TimescaleDB over the in-process bus', () => {
     const migration = await migrate(pool);
     expect(migration.mode).toBe('timescaledb');
     await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 3 })));
-    archiver = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: new ServiceMetrics('archiver-embedded', { defaultMetrics: false }), maintenance: false });
+    archiver = await startArchiver({
+      bus,
+      pool,
+      latestPositions: latest,
+      logger,
+      metrics: new ServiceMetrics('archiver-embedded', { defaultMetrics: false }),
+      maintenance: false,
+    });
   });
 
   afterAll(async () => {

@@ -27,7 +27,15 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
     await migrate(pool);
     // One partition each: the poison and the good message behind it share it, as on a real key.
     await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 1 })));
-    archiver = await startArchiver({ bus, pool, latestPositions: new MemoryLatestPositionStore(), logger, metrics: new ServiceMetrics('archiver-poison-test', { defaultMetrics: false }), groupId: `${name}-archiver`, maintenance: false });
+    archiver = await startArchiver({
+      bus,
+      pool,
+      latestPositions: new MemoryLatestPositionStore(),
+      logger,
+      metrics: new ServiceMetrics('archiver-poison-test', { defaultMetrics: false }),
+      groupId: `${name}-archiver`,
+      maintenance: false,
+    });
     await bus.subscribe({
       groupId: `${name}-dlq-reader`,
       topics: [deadLetterTopicOf(TOPICS.positions), deadLetterTopicOf(TOPICS.wimMeasurements)] as `${typeof TOPICS.positions}.dlq`[],
@@ -59,7 +67,11 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
     expect(stored.rows[0]!.device_time.getTime()).toBe(T0 + 20_000);
     await waitUntil('two dead letters', async () => deadLetters.filter((letter) => letter.key === 'VP1').length === 2);
     const [nul, surrogate] = deadLetters.filter((letter) => letter.key === 'VP1').sort((a, b) => Number(a.offset) - Number(b.offset));
-    expect(nul).toMatchObject({ sourceTopic: `${name}.${TOPICS.positions}`, payloadEncoding: 'utf8', reason: expect.stringContaining('plate: contains a NUL character (U+0000) at index 2') });
+    expect(nul).toMatchObject({
+      sourceTopic: `${name}.${TOPICS.positions}`,
+      payloadEncoding: 'utf8',
+      reason: expect.stringContaining('plate: contains a NUL character (U+0000) at index 2'),
+    });
     // The refused value is kept as it came (JSON's `\u0000` escape), for the operator to inspect.
     expect(JSON.parse(nul!.payload).plate).toBe('京A\u000012345');
     expect(surrogate!.reason).toContain('driverId: contains an unpaired UTF-16 surrogate (U+D800) at index 1');
@@ -70,7 +82,10 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
       { key: 'P1', value: raw({ ...wim('POISON-1'), plate: '冀B\u001b7777' }) },
       { key: 'P1', value: raw(wim('GOOD-1')) },
     ]);
-    await waitUntil('the valid WIM record archived', async () => (await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['GOOD-1'])) === 1);
+    await waitUntil(
+      'the valid WIM record archived',
+      async () => (await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['GOOD-1'])) === 1,
+    );
     await waitUntil('its dead letter', async () => deadLetters.some((letter) => letter.key === 'P1'));
     expect(deadLetters.find((letter) => letter.key === 'P1')!.reason).toContain('plate: contains an escape character (U+001B) at index 2');
     expect(await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['POISON-1'])).toBe(0);

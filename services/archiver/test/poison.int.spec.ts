@@ -28,19 +28,40 @@ const weighings = (from: number, to: number, poisonAt?: number): WimMeasurementV
     return { ...wim(String(n)), plate: PLATES[n % PLATES.length]!, ...(n === poisonAt ? { lane: 70_000 } : {}) };
   });
 
-const publishWim = (bus: Bus, values: WimMeasurementV1[]) => bus.publish(wimTopic, values.map((value) => ({ key: value.plate, value })));
+const publishWim = (bus: Bus, values: WimMeasurementV1[]) =>
+  bus.publish(
+    wimTopic,
+    values.map((value) => ({ key: value.plate, value })),
+  );
 
 const count = async (pool: StoragePool): Promise<number> => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM wim_measurements')).rows[0]!.n);
 
 const collectLetters = async (bus: Bus, groupId: string): Promise<{ letters: DeadLetterV1[]; subscription: Subscription }> => {
   const letters: DeadLetterV1[] = [];
-  const subscription = await bus.subscribe({ groupId, topics: [wimDlq], fromBeginning: true, handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)) });
+  const subscription = await bus.subscribe({
+    groupId,
+    topics: [wimDlq],
+    fromBeginning: true,
+    handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)),
+  });
   return { letters, subscription };
 };
 
 /** The readiness checks as `/ready` reads them: a check that throws is not ready. */
 const ready = async (archiver: RunningArchiver): Promise<Record<string, boolean>> =>
-  Object.fromEntries(await Promise.all(archiver.readiness.map(async (check) => [check.name, await Promise.resolve().then(check.check).catch(() => false)] as const)));
+  Object.fromEntries(
+    await Promise.all(
+      archiver.readiness.map(
+        async (check) =>
+          [
+            check.name,
+            await Promise.resolve()
+              .then(check.check)
+              .catch(() => false),
+          ] as const,
+      ),
+    ),
+  );
 
 const metricSum = async (metrics: ServiceMetrics, name: string): Promise<number> =>
   ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
@@ -111,7 +132,14 @@ describe('a record PostgreSQL refuses, on the embedded default (in-process bus, 
     pool = createPool(embedded.url, { embedded: true, application: 'archiver-poison-test' });
     expect((await migrate(pool)).mode).toBe('timescaledb');
     await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 4 })));
-    archiver = await startArchiver({ bus, pool, latestPositions: new MemoryLatestPositionStore(), logger, metrics: new ServiceMetrics('archiver-poison-embedded', { defaultMetrics: false }), maintenance: false });
+    archiver = await startArchiver({
+      bus,
+      pool,
+      latestPositions: new MemoryLatestPositionStore(),
+      logger,
+      metrics: new ServiceMetrics('archiver-poison-embedded', { defaultMetrics: false }),
+      maintenance: false,
+    });
   });
 
   afterAll(async () => {
@@ -186,7 +214,16 @@ describe('the database away, on real Kafka: retried, never dead-lettered, stored
     url.port = String(proxy.port);
     proxied = createPool(url.toString(), { schema: name, max: 2, application: 'archiver-outage-test' });
     await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions: 1 })));
-    archiver = await startArchiver({ bus, pool: proxied, latestPositions: new MemoryLatestPositionStore(), logger, metrics, groupId: group, maintenance: false, stallAfterMs: 1_500 });
+    archiver = await startArchiver({
+      bus,
+      pool: proxied,
+      latestPositions: new MemoryLatestPositionStore(),
+      logger,
+      metrics,
+      groupId: group,
+      maintenance: false,
+      stallAfterMs: 1_500,
+    });
   });
 
   afterAll(async () => {
@@ -208,8 +245,11 @@ describe('the database away, on real Kafka: retried, never dead-lettered, stored
       await proxy.stop();
       await publishWim(bus, weighings(10, 40));
       // More failures than the default bound of 5 attempts, and the stall on /ready.
-      await waitUntil('failures past the bound and the stall', async () =>
-        (await metricSum(metrics, 'roadwatch_archiver_batch_failures_total')) >= 8 && (await ready(archiver)).consumer === false, 60_000);
+      await waitUntil(
+        'failures past the bound and the stall',
+        async () => (await metricSum(metrics, 'roadwatch_archiver_batch_failures_total')) >= 8 && (await ready(archiver)).consumer === false,
+        60_000,
+      );
       expect(await ready(archiver)).toMatchObject({ consumer: false, database: false });
       expect(await count(direct)).toBe(10);
       expect(letters).toEqual([]);

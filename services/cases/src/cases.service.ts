@@ -79,7 +79,13 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
     opened.inc();
     if (result.penalties.reviewRecommendations.length > 0) flagged.inc();
     logger.info(
-      { vehicleId: violation.vehicleId, caseId: result.caseId, violationId: violation.violationId, proposedYuan: result.penalties.vehicleOwner.proposedYuan, review: result.penalties.reviewRecommendations.length > 0 },
+      {
+        vehicleId: violation.vehicleId,
+        caseId: result.caseId,
+        violationId: violation.violationId,
+        proposedYuan: result.penalties.vehicleOwner.proposedYuan,
+        review: result.penalties.reviewRecommendations.length > 0,
+      },
       'case opened',
     );
   };
@@ -97,7 +103,10 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
         await outbox.kick();
       } catch (error) {
         failures.inc();
-        logger.error({ err: error, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'opening cases failed; the bus retries the batch, or isolates and dead-letters the violations refused for good');
+        logger.error(
+          { err: error, partition: batch.partition, firstOffset: batch.messages[0]?.offset },
+          'opening cases failed; the bus retries the batch, or isolates and dead-letters the violations refused for good',
+        );
         throw error;
       }
     },

@@ -28,10 +28,27 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
   let repo: CaseRepository;
   const published: CaseEventV1[] = [];
   const truck: VehicleRecord = {
-    vehicleId: '冀A88888:2', plate: '冀A88888', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1', regionCode: '130102',
-    axleCount: 6, isCombination: true, ownerName: '石家庄某物流', transportCertNo: '冀交运管130102000001',
+    vehicleId: '冀A88888:2',
+    plate: '冀A88888',
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'HB1',
+    regionCode: '130102',
+    axleCount: 6,
+    isCombination: true,
+    ownerName: '石家庄某物流',
+    transportCertNo: '冀交运管130102000001',
   };
-  const other: VehicleRecord = { vehicleId: '冀A77777:2', plate: '冀A77777', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1', regionCode: '130102', axleCount: 6, isCombination: true };
+  const other: VehicleRecord = {
+    vehicleId: '冀A77777:2',
+    plate: '冀A77777',
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'HB1',
+    regionCode: '130102',
+    axleCount: 6,
+    isCombination: true,
+  };
 
   beforeAll(async () => {
     pool = createPool(env.databaseUrl, { schema, max: 4, application: 'cases-test' });
@@ -42,18 +59,28 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     await registry.upsertVehicle(truck);
     await registry.upsertVehicle(other);
     // The rest of HB1's fleet (22 in all): one or two violating trucks stay under the 10% line.
-    for (let i = 0; i < 20; i += 1) await registry.upsertVehicle({ ...other, vehicleId: `冀A1${String(i).padStart(4, '0')}:2`, plate: `冀A1${String(i).padStart(4, '0')}` });
+    for (let i = 0; i < 20; i += 1)
+      await registry.upsertVehicle({ ...other, vehicleId: `冀A1${String(i).padStart(4, '0')}:2`, plate: `冀A1${String(i).padStart(4, '0')}` });
     await registry.upsertSourceSite({ sourceSiteId: 'SITE1', name: '某砂石料场 装载点', companyId: 'SRC1' });
     await registry.upsertWimStation({ stationId: 'ST-SRC', name: '料场出口 WIM', kind: 'source', accuracyClassPct: 5 });
     repo = new CaseRepository(pool);
     await bus.ensureTopics([TOPICS.overloadViolations, TOPICS.caseEvents].map((topic) => ({ topic, partitions: 3 })));
     await bus.subscribe({
-      groupId: `${name}-observer`, topics: [TOPICS.caseEvents], fromBeginning: true,
-      handleBatch: async (batch) => { for (const m of batch.messages) published.push(m.value); },
+      groupId: `${name}-observer`,
+      topics: [TOPICS.caseEvents],
+      fromBeginning: true,
+      handleBatch: async (batch) => {
+        for (const m of batch.messages) published.push(m.value);
+      },
     });
     cases = await startCases({
-      bus, pool, logger, metrics: new ServiceMetrics('cases-test', { defaultMetrics: false }), groupId: `${name}-cases`,
-      stationSourceSites: { 'ST-SRC': 'SITE1' }, now: () => NOW,
+      bus,
+      pool,
+      logger,
+      metrics: new ServiceMetrics('cases-test', { defaultMetrics: false }),
+      groupId: `${name}-cases`,
+      stationSourceSites: { 'ST-SRC': 'SITE1' },
+      now: () => NOW,
     });
   });
 
@@ -66,7 +93,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     }
   });
 
-  it('a 101 t pass opens one case with four parties and RULES.md\'s penalties; 百吨王 is flagged for review; a redelivery opens no second case', async () => {
+  it("a 101 t pass opens one case with four parties and RULES.md's penalties; 百吨王 is flagged for review; a redelivery opens no second case", async () => {
     // RULES.md §8: 6 axles → 49,000 kg; class 5 → error 5,050 kg; confirmed 95,950 kg; excess 46,950 kg
     // → 47 started tonnes × ¥500 = ¥23,500; driver ratio on the limit 95.8% ≥ 50% → 6 points, > 30% → ¥500–2,000.
     const v = overloadViolationOf({ stationId: 'ST-SRC', recordId: 'r1', plate: truck.plate, measuredAtMs: NOW - DAY, grossKg: 101_000, vehicle: truck });
@@ -114,17 +141,31 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM cases WHERE violation_id = $1`, [v.violationId]);
     expect(rows[0].n).toBe(1);
     // The violation itself is stored once, by the case lifecycle alone (the archiver leaves it).
-    const stored = await pool.query(`SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations WHERE violation_id = $1`, [v.violationId]);
+    const stored = await pool.query(
+      `SELECT violation_id, measurement_id, is_bai_dun_wang, measurement->>'plate' AS plate FROM overload_violations WHERE violation_id = $1`,
+      [v.violationId],
+    );
     expect(stored.rows).toEqual([{ violation_id: v.violationId, measurement_id: v.measurement.measurementId, is_bai_dun_wang: true, plate: truck.plate }]);
     expect((await pool.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1`, [caseId])).rows[0].n).toBe(9);
     const again = published.filter((e) => e.caseId === caseId);
-    expect(again.slice(9).map((e) => e.eventId).sort()).toEqual(again.slice(0, 9).map((e) => e.eventId).sort());
+    expect(
+      again
+        .slice(9)
+        .map((e) => e.eventId)
+        .sort(),
+    ).toEqual(
+      again
+        .slice(0, 9)
+        .map((e) => e.eventId)
+        .sort(),
+    );
   });
 
   it('the 3rd violation of a vehicle in 12 months carries no 营运证 revocation; the 4th does, and lists the vehicle', async () => {
     // Four passes of the second truck: 54,000 kg on a class-5 scale → confirmed 51,300 kg, excess 2,300 kg → 3 started t → ¥1,500.
     const passes = [300, 200, 100, 10].map((daysAgo, i) =>
-      overloadViolationOf({ stationId: 'ST-X', recordId: `o${i}`, plate: other.plate, measuredAtMs: NOW - daysAgo * DAY, grossKg: 54_000, vehicle: other }));
+      overloadViolationOf({ stationId: 'ST-X', recordId: `o${i}`, plate: other.plate, measuredAtMs: NOW - daysAgo * DAY, grossKg: 54_000, vehicle: other }),
+    );
     // One at a time, in order: the history of each is the cases before it.
     for (const v of passes) {
       await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
@@ -136,13 +177,17 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     const ownerPenalty = (c: typeof third) => c.penalties.find((p) => p.party === 'vehicle_owner')!;
     expect(ownerPenalty(third)).toMatchObject({ fineYuan: 1_500, measures: [] });
     expect(ownerPenalty(fourth).measures).toEqual(['吊销车辆营运证：12个月内违法超限4次（超过3次）']);
-    expect(fourth.events.find((e) => e.type === 'penalty_proposed' && e.party === 'vehicle_owner')!.details['consequenceEn'])
-      .toBe('revoke the 车辆营运证 (vehicle operating certificate): 4 超限 violations in 12 months (more than 3)');
+    expect(fourth.events.find((e) => e.type === 'penalty_proposed' && e.party === 'vehicle_owner')!.details['consequenceEn']).toBe(
+      'revoke the 车辆营运证 (vehicle operating certificate): 4 超限 violations in 12 months (more than 3)',
+    );
     expect(fourth.events[0]!.details['blacklistCandidates']).toEqual([expect.objectContaining({ party: 'vehicle_owner', partyId: other.vehicleId })]);
     // One violating truck of 22 is under the 10% line: the company is notified (抄告) only.
     expect(fourth.penalties.find((p) => p.party === 'transport_company')!.measures).toEqual(['抄告']);
-    expect(fourth.events.find((e) => e.type === 'penalty_proposed' && e.party === 'transport_company')!.details['fleetShare'])
-      .toMatchObject({ violatingVehicles: 1, fleetSize: 22, triggered: false });
+    expect(fourth.events.find((e) => e.type === 'penalty_proposed' && e.party === 'transport_company')!.details['fleetShare']).toMatchObject({
+      violatingVehicles: 1,
+      fleetSize: 22,
+      triggered: false,
+    });
     // A station not linked to a loading site: the source unit is to be established.
     expect(fourth.parties.find((p) => p.party === 'source_unit')).toMatchObject({ name: UNIDENTIFIED });
   });

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, KafkaBus, type BusTopic, type OutgoingMessage } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { CaseRepository, createPool, dropStorageSchema, migrate, OutboxRelay, RegistryRepository, type StoragePool, type VehicleRecord } from '@roadwatch/storage';
+import {
+  CaseRepository,
+  createPool,
+  dropStorageSchema,
+  migrate,
+  OutboxRelay,
+  RegistryRepository,
+  type StoragePool,
+  type VehicleRecord,
+} from '@roadwatch/storage';
 import { infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { caseIdOf } from '../src/index';
 
@@ -41,7 +50,16 @@ describe('cases.events from the outbox: a kill between the commit and the publis
   const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'cases-outbox-test', topicPrefix: `${name}.`, logger });
   let pool: StoragePool;
   const published: CaseEventV1[] = [];
-  const truck: VehicleRecord = { vehicleId: '冀A66666:2', plate: '冀A66666', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1', regionCode: '130102', axleCount: 6, isCombination: true };
+  const truck: VehicleRecord = {
+    vehicleId: '冀A66666:2',
+    plate: '冀A66666',
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'HB1',
+    regionCode: '130102',
+    axleCount: 6,
+    isCombination: true,
+  };
   const relays: OutboxRelay[] = [];
   const startRelay = (): OutboxRelay => {
     const relay = OutboxRelay.start({
@@ -63,8 +81,12 @@ describe('cases.events from the outbox: a kill between the commit and the publis
     await registry.upsertVehicle(truck);
     await bus.ensureTopics([{ topic: TOPICS.caseEvents, partitions: 3 }]);
     await bus.subscribe({
-      groupId: `${name}-observer`, topics: [TOPICS.caseEvents], fromBeginning: true,
-      handleBatch: async (batch) => { for (const m of batch.messages) published.push(m.value); },
+      groupId: `${name}-observer`,
+      topics: [TOPICS.caseEvents],
+      fromBeginning: true,
+      handleBatch: async (batch) => {
+        for (const m of batch.messages) published.push(m.value);
+      },
     });
   });
 
@@ -80,7 +102,12 @@ describe('cases.events from the outbox: a kill between the commit and the publis
   it('the killed member committed the case with its nine events pending; a restarted relay publishes them once, in order', async () => {
     const v = overloadViolationOf({ stationId: 'ST-K', recordId: 'k1', plate: truck.plate, measuredAtMs: NOW - 3_600_000, grossKg: 70_000, vehicle: truck });
     const caseId = caseIdOf(v.violationId);
-    const killed = await openThenDie({ DATABASE_URL: env.databaseUrl, DATABASE_SCHEMA: schema, CASE_VIOLATION_JSON: JSON.stringify(v), CASE_NOW_MS: String(NOW) });
+    const killed = await openThenDie({
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_SCHEMA: schema,
+      CASE_VIOLATION_JSON: JSON.stringify(v),
+      CASE_NOW_MS: String(NOW),
+    });
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.output).toContain('COMMITTED');
 
@@ -88,7 +115,9 @@ describe('cases.events from the outbox: a kill between the commit and the publis
     const stored = (await new CaseRepository(pool).get(caseId))!;
     expect(stored.penalties).toHaveLength(4);
     expect((await pool.query('SELECT count(*)::int AS n FROM overload_violations WHERE violation_id = $1', [v.violationId])).rows[0].n).toBe(1);
-    const pending = await pool.query(`SELECT message_key, payload->>'eventId' AS event_id FROM outbox WHERE topic = $1 AND sent_at IS NULL ORDER BY id`, [TOPICS.caseEvents]);
+    const pending = await pool.query(`SELECT message_key, payload->>'eventId' AS event_id FROM outbox WHERE topic = $1 AND sent_at IS NULL ORDER BY id`, [
+      TOPICS.caseEvents,
+    ]);
     expect(pending.rows.map((r) => r.event_id)).toEqual(stored.events.map((e) => e.eventId));
     expect(new Set(pending.rows.map((r) => r.message_key))).toEqual(new Set([caseId]));
     expect(published).toEqual([]);

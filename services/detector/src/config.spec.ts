@@ -12,8 +12,11 @@ const rulesFile = (content: unknown): string => {
 };
 
 describe('detector config: registry sources', () => {
-  it('takes the WIM stations\' accuracy classes from the registry file with the vehicles; a plain array has none', () => {
-    const registry = { vehicles: [{ plate: '冀F51000', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6 }], wimStations: [{ stationId: 'ST-CLASS-1', accuracyClassPct: 1 }] };
+  it("takes the WIM stations' accuracy classes from the registry file with the vehicles; a plain array has none", () => {
+    const registry = {
+      vehicles: [{ plate: '冀F51000', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6 }],
+      wimStations: [{ stationId: 'ST-CLASS-1', accuracyClassPct: 1 }],
+    };
     const fromFile = registryFromConfig(loadDetectorConfig({ VEHICLE_REGISTRY_FILE: rulesFile(registry) }));
     expect(fromFile.wimStationClasses).toEqual({ 'ST-CLASS-1': 1 });
     expect(fromFile.directory.byPlate('冀F51000', 2)?.axleCount).toBe(6);
@@ -32,18 +35,22 @@ describe('detector config: registry sources', () => {
   });
 
   it('refuses two vehicle sources at once rather than silently ignoring one', () => {
-    expect(() => loadDetectorConfig({ VEHICLE_REGISTRY_SOURCE: 'database', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' })).toThrow(/VEHICLE_REGISTRY_SOURCE: VEHICLE_REGISTRY_FILE/);
+    expect(() => loadDetectorConfig({ VEHICLE_REGISTRY_SOURCE: 'database', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' })).toThrow(
+      /VEHICLE_REGISTRY_SOURCE: VEHICLE_REGISTRY_FILE/,
+    );
     expect(() => loadDetectorConfig({ SPEED_ZONES_SOURCE: 'postgis' })).toThrow(/SPEED_ZONES_SOURCE/);
   });
 });
 
 describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
-  it('without a file the rules are RULES.md\'s defaults and no region overrides', () => {
+  it("without a file the rules are RULES.md's defaults and no region overrides", () => {
     expect(rulesFromConfig({})).toEqual({ config: DEFAULT_RULES_CONFIG, overridesByRegion: {} });
   });
 
   it('applies the base patch and keeps the per-region patches for the pipeline', () => {
-    const rules = rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { toleranceMs: 60_000 } }, regions: { '13': { quality: { clockSkewMs: 60_000 } } } }) });
+    const rules = rulesFromConfig({
+      RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { toleranceMs: 60_000 } }, regions: { '13': { quality: { clockSkewMs: 60_000 } } } }),
+    });
     expect(rules.config.nightBan.toleranceMs).toBe(60_000);
     expect(rules.config.fatigue).toEqual(DEFAULT_RULES_CONFIG.fatigue);
     expect(rules.overridesByRegion).toEqual({ '13': { quality: { clockSkewMs: 60_000 } } });
@@ -51,7 +58,9 @@ describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
 
   it('refuses a misspelt setting, a wrong kind of value and a region that is not a code, naming each', () => {
     const bad = rulesFile({ base: { nightBan: { toleranceMinutes: 1 } }, regions: { '13': { fatigue: { prewarningLeadMs: '20m' } } } });
-    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: bad })).toThrow(/base\.nightBan\.toleranceMinutes: not a setting.*regions\.13\.fatigue\.prewarningLeadMs: expected a number/);
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: bad })).toThrow(
+      /base\.nightBan\.toleranceMinutes: not a setting.*regions\.13\.fatigue\.prewarningLeadMs: expected a number/,
+    );
     expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ regions: { hebei: {} } }) })).toThrow(/regions\.hebei.*行政区划代码/);
     expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ region: {} }) })).toThrow(/RULES_CONFIG_FILE/);
   });

@@ -7,46 +7,48 @@ import { loadRegistryExportFile, parseRegistryExport } from '@roadwatch/runtime'
 import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import type { RestArea } from './reminders/fatigue-reminder';
 
-export const detectorEnvSchema = infraEnvSchema.extend({
-  DETECTOR_GROUP_ID: z.string().min(1).default('detector'),
-  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
-  /** How often the timers run (the vehicles due: held reports released, offline, quality snapshots, idle limit); 0 = never. */
-  TIMERS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
-  /**
-   * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
-   * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
-   * 接驳运输 relay registrations of the nights from yesterday on are read too (the 02:00–05:00 rule's exemption);
-   * with `file` there are none.
-   */
-  VEHICLE_REGISTRY_SOURCE: z.enum(['file', 'database']).default('file'),
-  /**
-   * The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway, or `registryExportFile`:
-   * `{ vehicles, wimStations }` with each station's accuracy class); or the same JSON inline in VEHICLE_REGISTRY_JSON.
-   */
-  VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
-  VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
-  /**
-   * `database`: the speed zones of the registry (road_speed_zones at DATABASE_URL), reloaded every REGISTRY_REFRESH_MS,
-   * over ROADS_GEOJSON_FILE when that is given too (a segment id in both: the database's wins). `none`: the file alone.
-   */
-  SPEED_ZONES_SOURCE: z.enum(['none', 'database']).default('none'),
-  /** Reload period of the database registry (vehicles with their relay registrations, and speed zones). */
-  REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
-  /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
-  REST_AREAS_FILE: z.string().min(1).optional(),
-  /** GeoJSON FeatureCollection of road segments / speed zones (libs/rules/data/sample-roads.geojson is the demo's). */
-  ROADS_GEOJSON_FILE: z.string().min(1).optional(),
-  FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
-  /**
-   * JSON `{ "base": patch, "regions": { "<行政区划代码 prefix>": patch } }` over RULES.md's
-   * defaults (`DEFAULT_RULES_CONFIG` of @roadwatch/rules): a province's or city's own
-   * thresholds, e.g. a provincial hazmat time-window ban. Checked at start.
-   */
-  RULES_CONFIG_FILE: z.string().min(1).optional(),
-}).refine((env) => env.VEHICLE_REGISTRY_SOURCE !== 'database' || (!env.VEHICLE_REGISTRY_FILE && !env.VEHICLE_REGISTRY_JSON), {
-  message: 'VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON are not read with VEHICLE_REGISTRY_SOURCE=database; give one source',
-  path: ['VEHICLE_REGISTRY_SOURCE'],
-});
+export const detectorEnvSchema = infraEnvSchema
+  .extend({
+    DETECTOR_GROUP_ID: z.string().min(1).default('detector'),
+    OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9483),
+    /** How often the timers run (the vehicles due: held reports released, offline, quality snapshots, idle limit); 0 = never. */
+    TIMERS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
+    /**
+     * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
+     * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
+     * 接驳运输 relay registrations of the nights from yesterday on are read too (the 02:00–05:00 rule's exemption);
+     * with `file` there are none.
+     */
+    VEHICLE_REGISTRY_SOURCE: z.enum(['file', 'database']).default('file'),
+    /**
+     * The registry export (`vehicleRegistryFile` of @roadwatch/contracts, shared with the gateway, or `registryExportFile`:
+     * `{ vehicles, wimStations }` with each station's accuracy class); or the same JSON inline in VEHICLE_REGISTRY_JSON.
+     */
+    VEHICLE_REGISTRY_FILE: z.string().min(1).optional(),
+    VEHICLE_REGISTRY_JSON: z.string().min(1).optional(),
+    /**
+     * `database`: the speed zones of the registry (road_speed_zones at DATABASE_URL), reloaded every REGISTRY_REFRESH_MS,
+     * over ROADS_GEOJSON_FILE when that is given too (a segment id in both: the database's wins). `none`: the file alone.
+     */
+    SPEED_ZONES_SOURCE: z.enum(['none', 'database']).default('none'),
+    /** Reload period of the database registry (vehicles with their relay registrations, and speed zones). */
+    REGISTRY_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
+    /** JSON array of { name, latitudeDeg, longitudeDeg } service areas named in fatigue reminders. */
+    REST_AREAS_FILE: z.string().min(1).optional(),
+    /** GeoJSON FeatureCollection of road segments / speed zones (libs/rules/data/sample-roads.geojson is the demo's). */
+    ROADS_GEOJSON_FILE: z.string().min(1).optional(),
+    FATIGUE_REMINDERS: z.enum(['on', 'off']).default('on'),
+    /**
+     * JSON `{ "base": patch, "regions": { "<行政区划代码 prefix>": patch } }` over RULES.md's
+     * defaults (`DEFAULT_RULES_CONFIG` of @roadwatch/rules): a province's or city's own
+     * thresholds, e.g. a provincial hazmat time-window ban. Checked at start.
+     */
+    RULES_CONFIG_FILE: z.string().min(1).optional(),
+  })
+  .refine((env) => env.VEHICLE_REGISTRY_SOURCE !== 'database' || (!env.VEHICLE_REGISTRY_FILE && !env.VEHICLE_REGISTRY_JSON), {
+    message: 'VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON are not read with VEHICLE_REGISTRY_SOURCE=database; give one source',
+    path: ['VEHICLE_REGISTRY_SOURCE'],
+  });
 
 export type DetectorConfig = z.infer<typeof detectorEnvSchema>;
 
@@ -61,7 +63,10 @@ export const detectorDeprecatedEnv: Record<string, DeprecatedEnvName> = {
   // the old value without its `detector:` tail names the same keys.
   DETECTOR_STATE_PREFIX: {
     replacedBy: 'REDIS_KEY_PREFIX',
-    to: (value) => ({ REDIS_KEY_PREFIX: value.endsWith(DETECTOR_STATE_KEY_PART) && value.length > DETECTOR_STATE_KEY_PART.length ? value.slice(0, -DETECTOR_STATE_KEY_PART.length) : value }),
+    to: (value) => ({
+      REDIS_KEY_PREFIX:
+        value.endsWith(DETECTOR_STATE_KEY_PART) && value.length > DETECTOR_STATE_KEY_PART.length ? value.slice(0, -DETECTOR_STATE_KEY_PART.length) : value,
+    }),
   },
 };
 
@@ -88,10 +93,12 @@ const restAreaSchema = z.array(z.object({ name: z.string().min(1), latitudeDeg: 
 export const restAreasFromConfig = (config: DetectorConfig): RestArea[] =>
   config.REST_AREAS_FILE ? restAreaSchema.parse(JSON.parse(readFileSync(config.REST_AREAS_FILE, 'utf8'))) : [];
 
-const rulesFileSchema = z.object({
-  base: z.record(z.string(), z.unknown()).optional(),
-  regions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-}).strict();
+const rulesFileSchema = z
+  .object({
+    base: z.record(z.string(), z.unknown()).optional(),
+    regions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  })
+  .strict();
 
 export interface RulesFromConfig {
   config: RulesConfig;
@@ -106,7 +113,9 @@ export const rulesFromConfig = (config: Pick<DetectorConfig, 'RULES_CONFIG_FILE'
   if (!parsed.success) throw new Error(`${where}: ${describeZodError(parsed.error)}`);
   const { base = {}, regions = {} } = parsed.data;
   const issues = [
-    ...Object.keys(regions).filter((code) => !/^\d{2,12}$/.test(code)).map((code) => `regions.${code}: not a 行政区划代码 prefix (2–12 digits)`),
+    ...Object.keys(regions)
+      .filter((code) => !/^\d{2,12}$/.test(code))
+      .map((code) => `regions.${code}: not a 行政区划代码 prefix (2–12 digits)`),
     ...configPatchIssues(DEFAULT_RULES_CONFIG, base, 'base'),
     ...Object.entries(regions).flatMap(([code, patch]) => configPatchIssues(DEFAULT_RULES_CONFIG, patch, `regions.${code}`)),
   ];

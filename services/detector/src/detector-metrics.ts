@@ -29,7 +29,11 @@ export class DetectorMetrics {
     this.vehiclesHeld = metrics.gauge('detector_vehicles_held', 'Vehicle states held in memory by this instance');
     this.partitionsOwned = metrics.gauge('detector_partitions_owned', 'Partitions this instance owns', ['topic']);
     this.lagSeconds = metrics.gauge('detector_lag_seconds', 'Age of the newest handled message (broker time → handled)', ['topic']);
-    this.checkpointSeconds = metrics.histogram('detector_checkpoint_seconds', 'Time to write one partition checkpoint', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1]);
+    this.checkpointSeconds = metrics.histogram(
+      'detector_checkpoint_seconds',
+      'Time to write one partition checkpoint',
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    );
     this.staleCheckpoints = metrics.counter('detector_stale_checkpoints_total', 'Checkpoints refused because a newer owner moved the partition on');
   }
 }

@@ -15,7 +15,16 @@ import { MemoryStateStore } from './state/memory-state-store';
 import type { Checkpoint, PartitionRef, StateStore } from './state/state-store';
 
 const COACH: VehicleFacts = { vehicleId: '京A10000:2', plate: '京A10000', plateColour: 2, vehicleClass: 'tour_coach', companyId: 'company-1' };
-const TRUCK: VehicleFacts = { vehicleId: '冀F10003:2', plate: '冀F10003', plateColour: 2, vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true, registeredMaxGrossKg: 49_000, companyId: 'company-4' };
+const TRUCK: VehicleFacts = {
+  vehicleId: '冀F10003:2',
+  plate: '冀F10003',
+  plateColour: 2,
+  vehicleClass: 'heavy_truck',
+  axleCount: 6,
+  isCombination: true,
+  registeredMaxGrossKg: 49_000,
+  companyId: 'company-4',
+};
 const START = chinaLocalToEpochMs(2025, 3, 14, 8, 0);
 
 class FakePublisher {
@@ -80,10 +89,15 @@ const setup = (store: StateStore = new MemoryStateStore(), publisher = new FakeP
 };
 
 const received = <T>(topic: string, values: readonly T[], firstOffset: number, partition = 0): ReceivedMessage[] =>
-  values.map((value, index) => ({ topic, partition, offset: String(firstOffset + index), key: 'k', value, timestampMs: START, headers: {} }) as unknown as ReceivedMessage);
+  values.map(
+    (value, index) =>
+      ({ topic, partition, offset: String(firstOffset + index), key: 'k', value, timestampMs: START, headers: {} }) as unknown as ReceivedMessage,
+  );
 
-const positions = (values: readonly PositionV1[], firstOffset: number) => received(TOPICS.positions, values, firstOffset) as ReceivedMessage<typeof TOPICS.positions>[];
-const wims = (values: readonly WimMeasurementV1[], firstOffset: number) => received(TOPICS.wimMeasurements, values, firstOffset) as ReceivedMessage<typeof TOPICS.wimMeasurements>[];
+const positions = (values: readonly PositionV1[], firstOffset: number) =>
+  received(TOPICS.positions, values, firstOffset) as ReceivedMessage<typeof TOPICS.positions>[];
+const wims = (values: readonly WimMeasurementV1[], firstOffset: number) =>
+  received(TOPICS.wimMeasurements, values, firstOffset) as ReceivedMessage<typeof TOPICS.wimMeasurements>[];
 
 // 10 reports over 100 km/h, then 10 at 80: one episode, revisions 0..9.
 const speedingTrip = straightReports(COACH.vehicleId, '013800000000', START, 20, (index) => (index < 10 ? 110 : 80)).map((report) => positionOf(report));
@@ -154,7 +168,14 @@ describe('DetectorProcessor', () => {
     await processor.handlePositions(0, positions(longDrive, 0));
     const commands = publisher.of(TOPICS.terminalCommands);
     expect(commands).toHaveLength(1);
-    expect(commands[0]).toMatchObject({ key: '013800000000', value: { terminalId: '013800000000', vehicleId: COACH.vehicleId, command: { type: 'text', tts: true, text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' } } });
+    expect(commands[0]).toMatchObject({
+      key: '013800000000',
+      value: {
+        terminalId: '013800000000',
+        vehicleId: COACH.vehicleId,
+        command: { type: 'text', tts: true, text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' },
+      },
+    });
   });
 
   it('reads an unknown vehicle as class other and flags its alerts', async () => {
@@ -174,7 +195,10 @@ describe('DetectorProcessor', () => {
     await processor.handleWim(0, wims([heavy, broken, light], 0));
     const violations = publisher.of(TOPICS.overloadViolations);
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatchObject({ key: TRUCK.vehicleId, value: { vehicleId: TRUCK.vehicleId, registered: true, isBaiDunWang: true, limitKg: 49_000, companyId: 'company-4' } });
+    expect(violations[0]).toMatchObject({
+      key: TRUCK.vehicleId,
+      value: { vehicleId: TRUCK.vehicleId, registered: true, isBaiDunWang: true, limitKg: 49_000, companyId: 'company-4' },
+    });
     const alerts = publisher.alerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ alertId: 'alert:overload:ST-G4-01/R1', rule: 'overload', vehicleId: TRUCK.vehicleId, severity: 'critical' });
@@ -254,7 +278,9 @@ describe('DetectorProcessor', () => {
     const flaky = new FlakyStore(new MemoryStateStore());
     const { processor, publisher, setNow } = setup(flaky, new FakePublisher(), libsPositionRules());
     // 23:57, 23:58 (+500 m), 23:59 (+1.5 km: incomplete), 00:00 (+500 m) closes the 14th.
-    const day = meridianReports(COACH.vehicleId, '013800000000', chinaLocalToEpochMs(2025, 3, 14, 23, 57), [500, 1_500, 500], 30, 60_000).map((report) => positionOf(report));
+    const day = meridianReports(COACH.vehicleId, '013800000000', chinaLocalToEpochMs(2025, 3, 14, 23, 57), [500, 1_500, 500], 30, 60_000).map((report) =>
+      positionOf(report),
+    );
     await processor.handlePositions(0, positions(day.slice(0, 3), 0));
     expect(publisher.of(TOPICS.qualityDaily)).toEqual([]);
     flaky.failNext = 1;
@@ -263,7 +289,10 @@ describe('DetectorProcessor', () => {
     const sent = publisher.of(TOPICS.qualityDaily);
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual(sent[0]);
-    expect(sent[0]).toMatchObject({ key: COACH.vehicleId, value: { date: '2025-03-14', final: true, received: 3, valid: 3, incompleteGaps: 1, computedAtMs: day[3]!.receivedAtMs } });
+    expect(sent[0]).toMatchObject({
+      key: COACH.vehicleId,
+      value: { date: '2025-03-14', final: true, received: 3, valid: 3, incompleteGaps: 1, computedAtMs: day[3]!.receivedAtMs },
+    });
     const value = sent[0]!.value as { trackM: number; completeTrackM: number };
     expect(value.trackM).toBeCloseTo(2_000, 6);
     expect(value.completeTrackM).toBeCloseTo(500, 6);
@@ -273,7 +302,11 @@ describe('DetectorProcessor', () => {
     expect(publisher.of(TOPICS.qualityDaily)).toHaveLength(2);
     setNow(day[3]!.receivedAtMs + 11 * 60_000);
     await processor.runTimers();
-    expect(publisher.of(TOPICS.qualityDaily).map((entry) => entry.value)).toMatchObject([{ final: true }, { final: true }, { date: '2025-03-15', final: false, received: 1 }]);
+    expect(publisher.of(TOPICS.qualityDaily).map((entry) => entry.value)).toMatchObject([
+      { final: true },
+      { final: true },
+      { date: '2025-03-15', final: false, received: 1 },
+    ]);
     const restarted = setup(flaky, new FakePublisher(), libsPositionRules());
     await restarted.processor.assign([{ topic: TOPICS.positions, partition: 0 }]);
     restarted.setNow(day[3]!.receivedAtMs + 30 * 60_000);

@@ -1,7 +1,22 @@
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type TerminalCommandV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import {
+  TOPICS,
+  type AlertV1,
+  type OverloadViolationV1,
+  type PositionV1,
+  type TerminalCommandV1,
+  type VehicleQualityDayV1,
+  type WimMeasurementV1,
+} from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
-import { assessOverload, isOverloadViolation, toOverloadAlertV1, toOverloadViolationV1, withStationAccuracyClasses, type OverloadConfig } from '@roadwatch/rules';
+import {
+  assessOverload,
+  isOverloadViolation,
+  toOverloadAlertV1,
+  toOverloadViolationV1,
+  withStationAccuracyClasses,
+  type OverloadConfig,
+} from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
 import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { unknownVehicleFacts } from './directory/vehicle-facts-lookup';
@@ -143,9 +158,7 @@ export class DetectorProcessor {
 
   handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
     const context = this.contextOf({ topic: this.deps.topics.positions, partition });
-    return context.exclusive(() =>
-      this.handleBatch(context, messages, (outputs, staged, message) => this.onPosition(context, outputs, staged, message.value)),
-    );
+    return context.exclusive(() => this.handleBatch(context, messages, (outputs, staged, message) => this.onPosition(context, outputs, staged, message.value)));
   }
 
   handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<void> {
@@ -186,7 +199,8 @@ export class DetectorProcessor {
               if (reminder) outputs.commands.push(reminder);
             }
             if (result.state === null) removed.push(vehicleId);
-            else if (result.state !== slot.rules || result.alerts.length > 0 || result.qualityDays.length > 0) staged.set(vehicleId, { ...slot, rules: result.state });
+            else if (result.state !== slot.rules || result.alerts.length > 0 || result.qualityDays.length > 0)
+              staged.set(vehicleId, { ...slot, rules: result.state });
             // Unchanged: due again when its rules say (changed ones are scheduled once checkpointed).
             else context.due.schedule(vehicleId, this.deps.positionRules.dueMs(facts, slot.rules));
           }
@@ -229,13 +243,19 @@ export class DetectorProcessor {
             rules = this.deps.positionRules.decodeState(slot.rules);
           } catch (error) {
             // Not a state these rules can read: the vehicle starts afresh; the checkpoint is in the log, not lost.
-            this.deps.logger.error({ topic: context.ref.topic, partition: context.ref.partition, vehicleId, err: error, checkpoint: slot.rules }, 'vehicle state not readable; the vehicle starts afresh');
+            this.deps.logger.error(
+              { topic: context.ref.topic, partition: context.ref.partition, vehicleId, err: error, checkpoint: slot.rules },
+              'vehicle state not readable; the vehicle starts afresh',
+            );
             continue;
           }
           context.states.set(vehicleId, { ...slot, rules });
           context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), rules));
         }
-        this.deps.logger.info({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size }, 'partition state loaded');
+        this.deps.logger.info(
+          { topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size },
+          'partition state loaded',
+        );
       })();
       context.loaded.catch(() => {
         context.loaded = null;
@@ -286,27 +306,56 @@ export class DetectorProcessor {
   }
 
   /** Publish first (ids are deterministic, so a crash after this re-publishes the same ids), then checkpoint. */
-  private async commit(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, lastOffset: bigint, removed: readonly string[] = []): Promise<void> {
+  private async commit(
+    context: PartitionContext,
+    outputs: Outputs,
+    staged: Map<string, VehicleSlot>,
+    lastOffset: bigint,
+    removed: readonly string[] = [],
+  ): Promise<void> {
     const { publisher, topics, metrics } = this.deps;
     // In chunks: one produce request per chunk, far below the broker's message.max.bytes
     // (a catch-up batch of thousands of positions can raise thousands of alerts).
     await Promise.all([
-      publishInChunks(publisher, topics.alerts, outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert }))),
-      publishInChunks(publisher, topics.overloadViolations, outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation }))),
-      publishInChunks(publisher, topics.terminalCommands, outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command }))),
-      publishInChunks(publisher, topics.qualityDaily, outputs.qualityDays.map((day): OutgoingMessage<typeof TOPICS.qualityDaily> => ({ key: day.vehicleId, value: day }))),
+      publishInChunks(
+        publisher,
+        topics.alerts,
+        outputs.alerts.map((alert): OutgoingMessage<typeof TOPICS.alerts> => ({ key: alert.vehicleId, value: alert })),
+      ),
+      publishInChunks(
+        publisher,
+        topics.overloadViolations,
+        outputs.violations.map((violation): OutgoingMessage<typeof TOPICS.overloadViolations> => ({ key: violation.vehicleId, value: violation })),
+      ),
+      publishInChunks(
+        publisher,
+        topics.terminalCommands,
+        outputs.commands.map((command): OutgoingMessage<typeof TOPICS.terminalCommands> => ({ key: command.terminalId, value: command })),
+      ),
+      publishInChunks(
+        publisher,
+        topics.qualityDaily,
+        outputs.qualityDays.map((day): OutgoingMessage<typeof TOPICS.qualityDaily> => ({ key: day.vehicleId, value: day })),
+      ),
     ]);
     for (const alert of outputs.alerts) metrics?.alerts.inc({ rule: alert.rule, level: alert.level });
     if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
 
     const stopTimer = metrics?.checkpointSeconds.startTimer();
-    const written = await this.deps.stateStore.checkpoint(context.ref, { lastOffset: lastOffset.toString(), changed: staged, ...(removed.length > 0 ? { removed } : {}) });
+    const written = await this.deps.stateStore.checkpoint(context.ref, {
+      lastOffset: lastOffset.toString(),
+      changed: staged,
+      ...(removed.length > 0 ? { removed } : {}),
+    });
     stopTimer?.();
     if (!written) {
       // Someone else owns the partition now and has moved it on: our view is stale. Drop it;
       // if the partition is still ours after all, the next batch reloads the newer checkpoint.
       metrics?.staleCheckpoints.inc();
-      this.deps.logger.warn({ topic: context.ref.topic, partition: context.ref.partition, lastOffset: lastOffset.toString() }, 'checkpoint refused: the partition moved on under another owner');
+      this.deps.logger.warn(
+        { topic: context.ref.topic, partition: context.ref.partition, lastOffset: lastOffset.toString() },
+        'checkpoint refused: the partition moved on under another owner',
+      );
       context.loaded = null;
       context.states = new Map();
       context.due.clear();
@@ -371,7 +420,12 @@ export class DetectorProcessor {
       // the scale, not the vehicle, and ingest-wim already flagged it on intake.
       for (const reason of assessment.reasons) this.deps.metrics?.wimRejected.inc({ reason: reason.code });
       this.deps.logger.warn(
-        { vehicleId: assessment.vehicleId, measurementId: measurement.measurementId, stationId: measurement.stationId, reasons: assessment.reasons.map((reason) => reason.message) },
+        {
+          vehicleId: assessment.vehicleId,
+          measurementId: measurement.measurementId,
+          stationId: measurement.stationId,
+          reasons: assessment.reasons.map((reason) => reason.message),
+        },
         'implausible WIM record rejected, not scored',
       );
       return;

@@ -130,5 +130,6 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   };
 };
 
-const stationClassesGetter = (classes: Readonly<Record<string, number>> | (() => Readonly<Record<string, number>>)): (() => Readonly<Record<string, number>>) =>
-  typeof classes === 'function' ? classes : () => classes;
+const stationClassesGetter = (
+  classes: Readonly<Record<string, number>> | (() => Readonly<Record<string, number>>),
+): (() => Readonly<Record<string, number>>) => (typeof classes === 'function' ? classes : () => classes);

@@ -15,7 +15,9 @@ import { MemoryStateStore } from './state/memory-state-store';
 
 const START = chinaLocalToEpochMs(2025, 3, 14, 8, 0);
 // Checkpoints captured from the pipeline before the versioned state (see the rules' codec spec).
-const v1Checkpoints = JSON.parse(readFileSync(join(import.meta.dirname, '../../../libs/rules/src/pipeline/fixtures/v1-checkpoints.json'), 'utf8')) as { vehicles: unknown[] };
+const v1Checkpoints = JSON.parse(readFileSync(join(import.meta.dirname, '../../../libs/rules/src/pipeline/fixtures/v1-checkpoints.json'), 'utf8')) as {
+  vehicles: unknown[];
+};
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const P0 = { topic: TOPICS.positions, partition: 0 };
@@ -61,11 +63,21 @@ const setup = (store: MemoryStateStore, rules: PositionRules, facts: VehicleFact
 };
 
 const batch = (values: readonly PositionV1[], firstOffset: number) =>
-  values.map((value, index) => ({ topic: TOPICS.positions, partition: 0, offset: String(firstOffset + index), key: value.vehicleId, value, timestampMs: START, headers: {} })) as unknown as ReceivedMessage<typeof TOPICS.positions>[];
+  values.map((value, index) => ({
+    topic: TOPICS.positions,
+    partition: 0,
+    offset: String(firstOffset + index),
+    key: value.vehicleId,
+    value,
+    timestampMs: START,
+    headers: {},
+  })) as unknown as ReceivedMessage<typeof TOPICS.positions>[];
 
 describe('detector timers — by due time, not a scan of every vehicle', () => {
   const N = 500;
-  const fleet = Array.from({ length: N }, (_, i) => straightReports(`京A${String(i).padStart(5, '0')}:2`, `0138${String(i).padStart(8, '0')}`, START, 3, 60).map((r) => positionOf(r)));
+  const fleet = Array.from({ length: N }, (_, i) =>
+    straightReports(`京A${String(i).padStart(5, '0')}:2`, `0138${String(i).padStart(8, '0')}`, START, 3, 60).map((r) => positionOf(r)),
+  );
 
   it(`a tick with ${N} vehicles of which none is due touches none of them; a tick when all are due touches each once`, async () => {
     const { wrapped, calls } = counted(libsPositionRules());
@@ -117,12 +129,23 @@ describe('detector timers — by due time, not a scan of every vehicle', () => {
     expect(processor.vehiclesHeld).toBe(1);
     const stored = await store.load(P0);
     expect([...stored.states.keys()]).toEqual([fleet[1]![0]!.vehicleId]);
-    const finals = publisher.sent.filter((e) => e.topic === TOPICS.qualityDaily && (e.value as { vehicleId: string; final: boolean }).vehicleId === fleet[0]![0]!.vehicleId && (e.value as { final: boolean }).final);
+    const finals = publisher.sent.filter(
+      (e) =>
+        e.topic === TOPICS.qualityDaily &&
+        (e.value as { vehicleId: string; final: boolean }).vehicleId === fleet[0]![0]!.vehicleId &&
+        (e.value as { final: boolean }).final,
+    );
     expect(finals.map((e) => e.value)).toEqual([expect.objectContaining({ date: '2025-03-14', received: 3, valid: 3, final: true })]);
   });
 
   it('a v1 checkpoint loads (migrated once), goes on with the same alerts; an unreadable one is logged and its vehicle starts afresh', async () => {
-    type Recorded = { name: string; facts: VehicleFacts; events: Array<{ position: PositionV1 } | { tickAtMs: number }>; outputs: Array<{ alerts: AlertV1[] }>; checkpoints: Array<{ afterEvent: number; state: { held?: unknown[] } }> };
+    type Recorded = {
+      name: string;
+      facts: VehicleFacts;
+      events: Array<{ position: PositionV1 } | { tickAtMs: number }>;
+      outputs: Array<{ alerts: AlertV1[] }>;
+      checkpoints: Array<{ afterEvent: number; state: { held?: unknown[] } }>;
+    };
     const truck = (v1Checkpoints.vehicles as unknown as Recorded[]).find((v) => v.name === 'truck')!;
     const cut = truck.checkpoints.find((c) => (c.state.held?.length ?? 0) > 0)!;
     const facts = truck.facts;
@@ -136,7 +159,15 @@ describe('detector timers — by due time, not a scan of every vehicle', () => {
     });
     const { processor, publisher, logged, setNow } = setup(store, libsPositionRules({ config: DEFAULT_RULES_CONFIG }), [facts]);
     await processor.assign([P0]);
-    expect(logged).toEqual([expect.objectContaining({ msg: 'vehicle state not readable; the vehicle starts afresh', obj: expect.objectContaining({ vehicleId: 'broken:2', err: expect.objectContaining({ message: expect.stringMatching(/vehicle state v1: watermarkMs should be number\|null, is absent/) }) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        msg: 'vehicle state not readable; the vehicle starts afresh',
+        obj: expect.objectContaining({
+          vehicleId: 'broken:2',
+          err: expect.objectContaining({ message: expect.stringMatching(/vehicle state v1: watermarkMs should be number\|null, is absent/) }),
+        }),
+      }),
+    ]);
     expect(processor.vehiclesHeld).toBe(1);
     // The rest of the recorded run, reports through batches and ticks through the timer.
     const events = truck.events.slice(cut.afterEvent + 1);

@@ -14,10 +14,23 @@ describe('detector on the in-process bus, the simulated trip', () => {
   it('turns the trip into exactly the expected alerts, once each, and one reminder', async () => {
     const trip = buildTrip();
     const bus = new InProcessBus({ defaultPartitions: 4 });
-    const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: trip.directory, roads: sampleRoads(), timersIntervalMs: 0, logger: createLogger('trip', 'silent') });
+    const detector = await startDetector({
+      bus,
+      stateStore: new MemoryStateStore(),
+      vehicles: trip.directory,
+      roads: sampleRoads(),
+      timersIntervalMs: 0,
+      logger: createLogger('trip', 'silent'),
+    });
     const collector = await OutputCollector.start(bus, 'trip-collector');
-    await bus.publish(TOPICS.positions, trip.positions.map((value) => ({ key: value.vehicleId, value })));
-    await bus.publish(TOPICS.wimMeasurements, trip.wim.map((value) => ({ key: value.plate, value })));
+    await bus.publish(
+      TOPICS.positions,
+      trip.positions.map((value) => ({ key: value.vehicleId, value })),
+    );
+    await bus.publish(
+      TOPICS.wimMeasurements,
+      trip.wim.map((value) => ({ key: value.plate, value })),
+    );
     await waitQuiet(() => collector.alerts.length + collector.violations.length + collector.commands.length, 300, 30_000);
     const ready = async () => (await Promise.all(detector.readiness.map((r) => r.check()))).every(Boolean);
     expect(await ready()).toBe(true);
@@ -30,7 +43,10 @@ describe('detector on the in-process bus, the simulated trip', () => {
     expect(collector.violations).toHaveLength(1);
     expect(collector.violations[0]).toMatchObject({ vehicleId: trip.weighed.facts.vehicleId, isBaiDunWang: true, limitKg: 49_000 });
     expect(collector.commands).toHaveLength(1);
-    expect(collector.commands[0]).toMatchObject({ terminalId: trip.fatigued.terminalPhone, command: { type: 'text', text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' } });
+    expect(collector.commands[0]).toMatchObject({
+      terminalId: trip.fatigued.terminalPhone,
+      command: { type: 'text', text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' },
+    });
     await bus.close();
   });
 
@@ -45,16 +61,35 @@ describe('detector on the in-process bus, the simulated trip', () => {
     let nowMs = midnightReceivedAtMs;
     const bus = new InProcessBus({ defaultPartitions: 2 });
     const detector = await startDetector({
-      bus, stateStore: new MemoryStateStore(), vehicles: new VehicleRegistry([{ facts }]), timersIntervalMs: 0, logger: createLogger('quality', 'silent'), now: () => nowMs,
+      bus,
+      stateStore: new MemoryStateStore(),
+      vehicles: new VehicleRegistry([{ facts }]),
+      timersIntervalMs: 0,
+      logger: createLogger('quality', 'silent'),
+      now: () => nowMs,
     });
     const collector = await OutputCollector.start(bus, 'quality-collector');
-    await bus.publish(TOPICS.positions, positions.map((value) => ({ key: value.vehicleId, value })));
+    await bus.publish(
+      TOPICS.positions,
+      positions.map((value) => ({ key: value.vehicleId, value })),
+    );
     await waitUntil(() => collector.qualityDays.length >= 1, 10_000, 'the closed day');
 
     const [closed] = collector.qualityDays;
     expect(closed).toMatchObject({
-      v: 1, vehicleId: facts.vehicleId, date: '2025-03-14', final: true, computedAtMs: midnightReceivedAtMs,
-      received: 10, valid: 10, invalid: 0, drift: 0, duplicate: 0, late: 0, incompleteGaps: 1, movedThroughGaps: 0,
+      v: 1,
+      vehicleId: facts.vehicleId,
+      date: '2025-03-14',
+      final: true,
+      computedAtMs: midnightReceivedAtMs,
+      received: 10,
+      valid: 10,
+      invalid: 0,
+      drift: 0,
+      duplicate: 0,
+      late: 0,
+      incompleteGaps: 1,
+      movedThroughGaps: 0,
     });
     expect(closed?.trackM).toBeCloseTo(8 * 500 + 1_500, 6);
     expect(closed?.completeTrackM).toBeCloseTo(8 * 500, 6);
@@ -70,8 +105,21 @@ describe('detector on the in-process bus, the simulated trip', () => {
     await waitQuiet(() => collector.qualityDays.length, 300, 10_000);
     expect(collector.qualityDays.slice(1)).toEqual([
       {
-        v: 1, vehicleId: facts.vehicleId, date: '2025-03-15', final: false, computedAtMs: midnightReceivedAtMs + 11 * 60_000,
-        received: 1, valid: 1, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: expect.closeTo(500, 6), completeTrackM: expect.closeTo(500, 6), incompleteGaps: 0, movedThroughGaps: 0,
+        v: 1,
+        vehicleId: facts.vehicleId,
+        date: '2025-03-15',
+        final: false,
+        computedAtMs: midnightReceivedAtMs + 11 * 60_000,
+        received: 1,
+        valid: 1,
+        invalid: 0,
+        drift: 0,
+        duplicate: 0,
+        late: 0,
+        trackM: expect.closeTo(500, 6),
+        completeTrackM: expect.closeTo(500, 6),
+        incompleteGaps: 0,
+        movedThroughGaps: 0,
       },
     ]);
     await detector.close();

@@ -1,7 +1,14 @@
 export { startDetector, type DetectorOptions, type RunningDetector } from './detector.service';
 export { DetectorProcessor, DEFAULT_DETECTOR_TOPICS, type DetectorTopics } from './detector.processor';
 export { unknownVehicleFacts, type VehicleFactsLookup } from './directory/vehicle-facts-lookup';
-export { databaseRelaysLoader, databaseRoadsLoader, relayLookupOf, reloadingDirectory, startDatabaseRegistry, type DatabaseRegistry } from './directory/database-registry';
+export {
+  databaseRelaysLoader,
+  databaseRoadsLoader,
+  relayLookupOf,
+  reloadingDirectory,
+  startDatabaseRegistry,
+  type DatabaseRegistry,
+} from './directory/database-registry';
 export { DEFAULT_FATIGUE_REMINDER_CONFIG, fatigueReminderOf, type FatigueReminderConfig, type RestArea } from './reminders/fatigue-reminder';
 export type { PositionRules, PositionRuleResult } from './rules/position-rules.port';
 export { libsPositionRules, loadRoadIndex, type LibsPositionRulesOptions } from './rules/libs-position-rules';

@@ -9,7 +9,16 @@ import { RedisStateStore } from './state/redis-state-store';
 
 // Cluster mode: one detector member against real Kafka and Redis (and PostgreSQL when the
 // registry or the speed zones come from it). Scale by starting more.
-const { config, logger, metrics, bus, pool, redisKey, serve, prepared: rules } = await bootService({
+const {
+  config,
+  logger,
+  metrics,
+  bus,
+  pool,
+  redisKey,
+  serve,
+  prepared: rules,
+} = await bootService({
   service: 'detector',
   schema: detectorEnvSchema,
   deprecatedEnv: detectorDeprecatedEnv,
@@ -18,7 +27,15 @@ const { config, logger, metrics, bus, pool, redisKey, serve, prepared: rules } =
   // The registry tables may not exist yet on a first start: the schema is brought up to date first (idempotent, locked).
   database: { max: 2, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPEED_ZONES_SOURCE === 'database' },
   kafka: {
-    topics: [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.terminalCommands, TOPICS.qualityDaily, TOPICS.registryChanges],
+    topics: [
+      TOPICS.positions,
+      TOPICS.wimMeasurements,
+      TOPICS.alerts,
+      TOPICS.overloadViolations,
+      TOPICS.terminalCommands,
+      TOPICS.qualityDaily,
+      TOPICS.registryChanges,
+    ],
   },
 });
 const registry = pool
@@ -39,8 +56,11 @@ const registry = pool
   : undefined;
 // The WIM stations' accuracy classes (RULES.md §4) come with the vehicles, from the database or the file.
 const { directory, wimStationClasses } =
-  registry?.directory && registry.wimStationClasses ? { directory: registry.directory, wimStationClasses: registry.wimStationClasses } : registryFromConfig(config);
-if (directory.size === 0) logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
+  registry?.directory && registry.wimStationClasses
+    ? { directory: registry.directory, wimStationClasses: registry.wimStationClasses }
+    : registryFromConfig(config);
+if (directory.size === 0)
+  logger.warn('no vehicle registry given (VEHICLE_REGISTRY_SOURCE, VEHICLE_REGISTRY_FILE / VEHICLE_REGISTRY_JSON): every vehicle is read as class other');
 const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config, logger) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const stateStore = RedisStateStore.connect(config.REDIS_URL, redisKey(DETECTOR_STATE_KEY_PART));

@@ -30,7 +30,12 @@ describe('detector failover on real Kafka', () => {
     const expected = new Set(reference.alerts.map((alert) => `${alert.alertId}@${alert.revision}`));
     expect(expected.size).toBeGreaterThan(500);
 
-    const bus = new KafkaBus({ brokers: KAFKA_BROKERS.split(','), clientId: 'failover-test', topicPrefix: prefix, logger: createLogger('failover-test', 'warn') });
+    const bus = new KafkaBus({
+      brokers: KAFKA_BROKERS.split(','),
+      clientId: 'failover-test',
+      topicPrefix: prefix,
+      logger: createLogger('failover-test', 'warn'),
+    });
     await bus.ensureTopics(detectorTopicSpecs(6));
     const env = { KAFKA_BROKERS, REDIS_URL, TOPIC_PREFIX: prefix, GROUP_ID: groupId, STATE_PREFIX: statePrefix, RULES, LOG_LEVEL: 'info' };
     const victim = spawnDetector({ ...env, SLOW_CHECKPOINT_MS: '1000' });
@@ -75,7 +80,9 @@ describe('detector failover on real Kafka', () => {
     const skipped = [...survivor.output().matchAll(/"skipped":(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
     const loaded = [...survivor.output().matchAll(/"msg":"partition state loaded"/g)].length;
     console.info(`survivor: ${loaded} partition loads, ${skipped} redelivered messages skipped by the checkpoint`);
-    console.info(`failover: ${input.length} positions, ${expected.size} (alertId, revision) pairs expected and seen, ${collector.alerts.length - actual.size} re-published after the kill`);
+    console.info(
+      `failover: ${input.length} positions, ${expected.size} (alertId, revision) pairs expected and seen, ${collector.alerts.length - actual.size} re-published after the kill`,
+    );
 
     survivor.process.kill('SIGTERM');
     await survivor.exited;

@@ -15,7 +15,7 @@ const logger = createLogger('detector-relays-test', 'silent');
  * 01:58 to 02:15 breaks the 02:00–05:00 rule unless a relay is registered for that night —
  * registered in PostgreSQL, loaded by the registry the detector reads, reloaded on a change.
  */
-describe('接驳运输 relay registrations reach the detector\'s 02:00–05:00 rule (real PostgreSQL)', () => {
+describe("接驳运输 relay registrations reach the detector's 02:00–05:00 rule (real PostgreSQL)", () => {
   const schema = `rw_detector_relays_${randomBytes(4).toString('hex')}`;
   let pool: StoragePool;
   let registry: DatabaseRegistry;
@@ -28,7 +28,13 @@ describe('接驳运输 relay registrations reach the detector\'s 02:00–05:00 r
   /** 60 km/h east from 01:58, one report every 30 s, to 02:15 — 15 minutes moving in the window. */
   const drive = (): PositionV1[] =>
     Array.from({ length: 35 }, (_, i) =>
-      samplePosition(bus.vehicleId, twoAm - 2 * 60_000 + i * 30_000, { plate: bus.plate, plateColour: 1, latitudeDeg: 30.5, longitudeDeg: 114.0 + i * 0.0052, speedKmh: 60 }),
+      samplePosition(bus.vehicleId, twoAm - 2 * 60_000 + i * 30_000, {
+        plate: bus.plate,
+        plateColour: 1,
+        latitudeDeg: 30.5,
+        longitudeDeg: 114.0 + i * 0.0052,
+        speedKmh: 60,
+      }),
     );
   const nightBanAlerts = (): AlertV1[] => {
     const rules = libsPositionRules({ relays: registry.relays! });
@@ -63,7 +69,14 @@ describe('接驳运输 relay registrations reach the detector\'s 02:00–05:00 r
     expect(violation).toMatchObject({ vehicleId: bus.vehicleId, level: 'violation', details: { nightDate: night } });
 
     const relays = new RelayRepository(pool);
-    await relays.upsert({ vehicleId: bus.vehicleId, nightDate: night, relayPoint: '孝感服务区', handingOverDriver: 'D-11', takingOverDriver: 'D-12', registeredBy: 'test' });
+    await relays.upsert({
+      vehicleId: bus.vehicleId,
+      nightDate: night,
+      relayPoint: '孝感服务区',
+      handingOverDriver: 'D-11',
+      takingOverDriver: 'D-12',
+      registeredBy: 'test',
+    });
     // Not before the registry reloads: the detector holds what it loaded.
     expect(registry.relays!(bus.vehicleId, night)).toBeUndefined();
     await registry.reloadRelays();
@@ -76,7 +89,14 @@ describe('接驳运输 relay registrations reach the detector\'s 02:00–05:00 r
     const weeksAgo = chinaDateOf(now - 21 * DAY_MS);
     const tooOld = chinaDateOf(now - 32 * DAY_MS);
     for (const nightDate of [weeksAgo, tooOld]) {
-      await relays.upsert({ vehicleId: bus.vehicleId, nightDate, relayPoint: '孝感服务区', handingOverDriver: 'D-11', takingOverDriver: 'D-12', registeredBy: 'test' });
+      await relays.upsert({
+        vehicleId: bus.vehicleId,
+        nightDate,
+        relayPoint: '孝感服务区',
+        handingOverDriver: 'D-11',
+        takingOverDriver: 'D-12',
+        registeredBy: 'test',
+      });
     }
     await registry.reload();
     expect(registry.relays!(bus.vehicleId, weeksAgo)).toMatchObject({ nightDate: weeksAgo });

@@ -45,7 +45,10 @@ const assertTrip = (collector: OutputCollector, trip: Trip) => {
   expect(new Set(collector.violations.map((violation) => violation.violationId)).size).toBe(1);
   expect(collector.violations[0]).toMatchObject({ vehicleId: trip.weighed.facts.vehicleId, isBaiDunWang: true });
   expect(new Set(collector.commands.map((command) => command.commandId)).size).toBe(1);
-  expect(collector.commands[0]).toMatchObject({ terminalId: trip.fatigued.terminalPhone, command: { text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' } });
+  expect(collector.commands[0]).toMatchObject({
+    terminalId: trip.fatigued.terminalPhone,
+    command: { text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' },
+  });
 };
 
 const setup = async (label: string) => {
@@ -65,7 +68,10 @@ describe('detector end to end on real Kafka and Redis', () => {
     const { trip, prefix, bus, collector, groupId, statePrefix } = await setup('trip');
     const member = await startMember(prefix, groupId, statePrefix, trip);
     await publishPositions(bus, trip.positions);
-    await bus.publish(TOPICS.wimMeasurements, trip.wim.map((value) => ({ key: value.plate, value })));
+    await bus.publish(
+      TOPICS.wimMeasurements,
+      trip.wim.map((value) => ({ key: value.plate, value })),
+    );
     await waitUntil(done(collector, trip), 60_000, 'the expected alerts');
     await waitQuiet(() => collector.alerts.length, 1_500, 20_000);
     assertTrip(collector, trip);
@@ -85,12 +91,17 @@ describe('detector end to end on real Kafka and Redis', () => {
     const rest = publishPositions(bus, trip.positions.slice(half), 50);
     await first.stop();
     await rest;
-    await bus.publish(TOPICS.wimMeasurements, trip.wim.map((value) => ({ key: value.plate, value })));
+    await bus.publish(
+      TOPICS.wimMeasurements,
+      trip.wim.map((value) => ({ key: value.plate, value })),
+    );
     const second = await startMember(prefix, groupId, statePrefix, trip);
     await waitUntil(done(collector, trip), 60_000, 'the expected alerts after the restart');
     await waitQuiet(() => collector.alerts.length, 1_500, 20_000);
     assertTrip(collector, trip);
-    console.info(`restart: ${collector.alerts.length} alert messages, ${collector.latestRevisions().size} alert ids, re-published: ${collector.republished().length}`);
+    console.info(
+      `restart: ${collector.alerts.length} alert messages, ${collector.latestRevisions().size} alert ids, re-published: ${collector.republished().length}`,
+    );
     await second.stop();
     await collector.close();
     await bus.close();

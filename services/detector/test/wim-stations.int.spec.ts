@@ -20,9 +20,17 @@ const logger = createLogger('detector-wim-stations-test', 'silent');
  * the vehicles it reads, and a change reaches it on the next reload. 51,000 kg on six axles
  * tells the two apart: class 1 → confirmed 50,490 > 49,000, a violation; 5% → 48,450, none.
  */
-describe('the WIM stations\' accuracy classes reach the detector from the registry tables (real PostgreSQL)', () => {
+describe("the WIM stations' accuracy classes reach the detector from the registry tables (real PostgreSQL)", () => {
   const schema = `rw_detector_stations_${randomBytes(4).toString('hex')}`;
-  const truck: VehicleFacts = { vehicleId: '冀F51000:2', plate: '冀F51000', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CW1', axleCount: 6, isCombination: true };
+  const truck: VehicleFacts = {
+    vehicleId: '冀F51000:2',
+    plate: '冀F51000',
+    plateColour: 2,
+    vehicleClass: 'heavy_truck',
+    companyId: 'CW1',
+    axleCount: 6,
+    isCombination: true,
+  };
   const measuredAtMs = Date.UTC(2026, 10, 23, 2, 0, 0);
   let pool: StoragePool;
   let registry: DatabaseRegistry;
@@ -35,7 +43,11 @@ describe('the WIM stations\' accuracy classes reach the detector from the regist
     const { accuracyClassPct: _declared, ...m } = wimOf(truck.plate, truck.plateColour, recordId, 51_000, measuredAtMs);
     return { ...m, stationId, measurementId: `${stationId}/${recordId}` };
   };
-  const weigh = (...measurements: WimMeasurementV1[]) => bus.publish(TOPICS.wimMeasurements, measurements.map((value) => ({ key: value.plate, value })));
+  const weigh = (...measurements: WimMeasurementV1[]) =>
+    bus.publish(
+      TOPICS.wimMeasurements,
+      measurements.map((value) => ({ key: value.plate, value })),
+    );
 
   beforeAll(async () => {
     pool = createPool(infraEnv().databaseUrl, { schema, max: 2 });
@@ -48,7 +60,12 @@ describe('the WIM stations\' accuracy classes reach the detector from the regist
     registry = await startDatabaseRegistry({ db: pool, intervalMs: 0, logger, vehicles: true, speedZones: false });
     bus = new InProcessBus({ defaultPartitions: 2 });
     detector = await startDetector({
-      bus, stateStore: new MemoryStateStore(), vehicles: registry.directory!, wimStationClasses: registry.wimStationClasses!, timersIntervalMs: 0, logger,
+      bus,
+      stateStore: new MemoryStateStore(),
+      vehicles: registry.directory!,
+      wimStationClasses: registry.wimStationClasses!,
+      timersIntervalMs: 0,
+      logger,
     });
     collector = await OutputCollector.start(bus, 'wim-stations-collector');
   });
@@ -67,7 +84,14 @@ describe('the WIM stations\' accuracy classes reach the detector from the regist
     await weigh(weighing('ST-NO-CLASS', 'A1'), weighing('ST-CLASS-1', 'A1'));
     await waitUntil(() => collector.violations.length >= 1, 10_000, 'the class-1 violation');
     expect(collector.violations.map((v) => v.measurement.measurementId)).toEqual(['ST-CLASS-1/A1']);
-    expect(collector.violations[0]).toMatchObject({ vehicleId: truck.vehicleId, limitKg: 49_000, maxPermissibleErrorKg: 510, confirmedGrossKg: 50_490, excessKg: 1_490, overWeight: true });
+    expect(collector.violations[0]).toMatchObject({
+      vehicleId: truck.vehicleId,
+      limitKg: 49_000,
+      maxPermissibleErrorKg: 510,
+      confirmedGrossKg: 50_490,
+      excessKg: 1_490,
+      overWeight: true,
+    });
     expect(collector.alerts.map((a) => a.alertId)).toEqual(['alert:overload:ST-CLASS-1/A1']);
   });
 

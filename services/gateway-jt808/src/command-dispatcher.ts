@@ -85,7 +85,12 @@ export class CommandDispatcher implements CommandCorrelator {
       // Exactly one instance reports it (they all read every command).
       if (!(await directory.claimReport(`undeliverable:${command.commandId}`, 3_600_000))) return;
       logger.info({ commandId: command.commandId, terminalId, expired }, 'command undeliverable');
-      await this.publishResult({ commandId: command.commandId, terminalId, status: 'undeliverable', reason: expired ? 'expired before delivery' : 'terminal not connected to any gateway instance' });
+      await this.publishResult({
+        commandId: command.commandId,
+        terminalId,
+        status: 'undeliverable',
+        reason: expired ? 'expired before delivery' : 'terminal not connected to any gateway instance',
+      });
       return;
     }
     const to = session.addressee!;
@@ -95,7 +100,11 @@ export class CommandDispatcher implements CommandCorrelator {
     try {
       switch (command.command.type) {
         case 'text':
-          frame = buildTextMessage(to, serial, command.command.text, { display: command.command.display, tts: command.command.tts, emergency: command.command.urgent });
+          frame = buildTextMessage(to, serial, command.command.text, {
+            display: command.command.display,
+            tts: command.command.tts,
+            emergency: command.command.urgent,
+          });
           sentMessageId = 0x8300;
           break;
         case 'location_query':
@@ -116,7 +125,12 @@ export class CommandDispatcher implements CommandCorrelator {
     const timer = setTimeout(() => {
       if (this.pending.get(key)?.commandId !== command.commandId) return;
       this.pending.delete(key);
-      void this.publishResult({ commandId: command.commandId, terminalId, status: 'failed', reason: `no answer within ${this.options.answerTimeoutMs} ms` }).catch(() => undefined);
+      void this.publishResult({
+        commandId: command.commandId,
+        terminalId,
+        status: 'failed',
+        reason: `no answer within ${this.options.answerTimeoutMs} ms`,
+      }).catch(() => undefined);
     }, this.options.answerTimeoutMs);
     timer.unref();
     this.pending.set(key, { commandId: command.commandId, terminalId, session, sentMessageId, timer });
@@ -129,7 +143,10 @@ export class CommandDispatcher implements CommandCorrelator {
     const pending = this.take(session, answerSerial);
     if (!pending) return;
     if (answerMessageId !== pending.sentMessageId) {
-      this.options.logger.warn({ ...session.logFields, answerMessageId, expected: pending.sentMessageId }, 'terminal answered a different message id for this serial');
+      this.options.logger.warn(
+        { ...session.logFields, answerMessageId, expected: pending.sentMessageId },
+        'terminal answered a different message id for this serial',
+      );
     }
     const mapped = GENERAL_RESULT_STATUS[result] ?? { status: 'failed' as const, reason: `terminal result ${result}` };
     this.fire({ commandId: pending.commandId, terminalId: pending.terminalId, ...mapped, answer: { result } });
@@ -175,7 +192,9 @@ export class CommandDispatcher implements CommandCorrelator {
   }
 
   private fire(result: Omit<CommandResultV1, 'v' | 'answeredAtMs'>): void {
-    this.publishResult(result).catch((error: unknown) => this.options.logger.error({ commandId: result.commandId, err: error }, 'could not publish a command result'));
+    this.publishResult(result).catch((error: unknown) =>
+      this.options.logger.error({ commandId: result.commandId, err: error }, 'could not publish a command result'),
+    );
   }
 
   private async publishResult(result: Omit<CommandResultV1, 'v' | 'answeredAtMs'>): Promise<void> {

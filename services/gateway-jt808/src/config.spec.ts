@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayEnvSchema, loadGatewayConfig } from './config';
 
-describe('gateway config: VEHICLE_REGISTRY_SOURCE (the detector\'s name)', () => {
+describe("gateway config: VEHICLE_REGISTRY_SOURCE (the detector's name)", () => {
   it('accepts database beside none, simulated:<n> and file (with VEHICLE_REGISTRY_FILE), with a reload period defaulting to a minute', () => {
     expect(loadGatewayConfig({})).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'none' });
     expect(loadGatewayConfig({ VEHICLE_REGISTRY_SOURCE: 'database' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'database', REGISTRY_REFRESH_MS: 60_000 });
@@ -22,7 +22,10 @@ describe('gateway config: VEHICLE_REGISTRY_SOURCE (the detector\'s name)', () =>
 
   it('still reads the old VEHICLE_DIRECTORY for one release, file:<path> as the file source', () => {
     expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'database' });
-    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'file:/tmp/registry.json' })).toMatchObject({ VEHICLE_REGISTRY_SOURCE: 'file', VEHICLE_REGISTRY_FILE: '/tmp/registry.json' });
+    expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'file:/tmp/registry.json' })).toMatchObject({
+      VEHICLE_REGISTRY_SOURCE: 'file',
+      VEHICLE_REGISTRY_FILE: '/tmp/registry.json',
+    });
     expect(() => loadGatewayConfig({ VEHICLE_DIRECTORY: 'postgres' })).toThrow(/VEHICLE_REGISTRY_SOURCE: must be none, database/);
     expect(loadGatewayConfig({ VEHICLE_DIRECTORY: 'database', VEHICLE_REGISTRY_SOURCE: 'none' }).VEHICLE_REGISTRY_SOURCE).toBe('none');
     expect(gatewayEnvSchema.shape).not.toHaveProperty('VEHICLE_DIRECTORY');
@@ -34,7 +37,12 @@ describe('gateway config: VEHICLE_REGISTRY_SOURCE (the detector\'s name)', () =>
 
 describe('gateway config: slow and abusive connections', () => {
   it('defaults the auth deadline to 60 s and junk to 16 KiB a minute, and names a bad value', () => {
-    expect(loadGatewayConfig({})).toMatchObject({ AUTH_DEADLINE_MS: 60_000, MAX_JUNK_BYTES_PER_WINDOW: 16_384, JUNK_WINDOW_MS: 60_000, MAX_EVENT_LOOP_DELAY_MS: 200 });
+    expect(loadGatewayConfig({})).toMatchObject({
+      AUTH_DEADLINE_MS: 60_000,
+      MAX_JUNK_BYTES_PER_WINDOW: 16_384,
+      JUNK_WINDOW_MS: 60_000,
+      MAX_EVENT_LOOP_DELAY_MS: 200,
+    });
     expect(loadGatewayConfig({ AUTH_DEADLINE_MS: '15000', MAX_JUNK_BYTES_PER_WINDOW: '4096', JUNK_WINDOW_MS: '10000' })).toMatchObject({
       AUTH_DEADLINE_MS: 15_000,
       MAX_JUNK_BYTES_PER_WINDOW: 4_096,

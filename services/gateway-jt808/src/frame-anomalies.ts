@@ -42,7 +42,10 @@ export class FrameAnomalies {
     if (!entry) {
       if (this.pending.size >= MAX_PENDING_TERMINALS) return;
       // Logged once per terminal per flush, not per frame: a faulty firmware sends every frame so.
-      this.logger.warn({ terminalId, messageId: `0x${messageId.toString(16).padStart(4, '0')}`, anomalies }, 'JT/T 808 frame accepted despite anomalies (lenient policy)');
+      this.logger.warn(
+        { terminalId, messageId: `0x${messageId.toString(16).padStart(4, '0')}`, anomalies },
+        'JT/T 808 frame accepted despite anomalies (lenient policy)',
+      );
       entry = { counts: new Map(), lastKind: anomalies[0]!, lastAtMs: atMs };
       this.pending.set(terminalId, entry);
     }

@@ -183,7 +183,18 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     maxAgeMs: options.commandMaxAgeMs ?? 300_000,
   });
   const frames = new FrameAnomalies(options.framePolicy ?? 'lenient', metrics, registrations, logger);
-  const ctx = { registrations, vehicles: options.vehicles, batcher, hub: online, commands: dispatcher, metrics, logger, now: options.now ?? Date.now, limits, frames };
+  const ctx = {
+    registrations,
+    vehicles: options.vehicles,
+    batcher,
+    hub: online,
+    commands: dispatcher,
+    metrics,
+    logger,
+    now: options.now ?? Date.now,
+    limits,
+    frames,
+  };
   const sessions = new Set<TerminalSession>();
 
   const onSocket = (socket: Socket): void => {
@@ -279,7 +290,13 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       commands: subscription !== null || !(options.commands ?? true),
       kafka: batcher.inFlight === 0 || Date.now() - Math.max(lastPublishOkAt, inFlightSince) < 30_000,
     }),
-    stats: () => ({ connections: sessions.size, authenticated: online.size, inFlightPositions: batcher.inFlight, pausedSockets: paused.size, eventLoopBehind: loopBehind }),
+    stats: () => ({
+      connections: sessions.size,
+      authenticated: online.size,
+      inFlightPositions: batcher.inFlight,
+      pausedSockets: paused.size,
+      eventLoopBehind: loopBehind,
+    }),
     close: async () => {
       if (closing) return;
       closing = true;

@@ -155,7 +155,13 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
       signedOn: true,
       eventTimeMs: Date.UTC(2026, 10, 23, 7, 0, 0),
       readResult: 0,
-      card: { driverName: '张三', qualificationCode: 'QC110101199001011234', issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: '110101199001011234' },
+      card: {
+        driverName: '张三',
+        qualificationCode: 'QC110101199001011234',
+        issuingAuthority: '北京市交通委',
+        certificateExpiry: '2030-01-01',
+        driverIdNumber: '110101199001011234',
+      },
     });
     expect(login.messageId).toBe(0x8001);
     const batch = await t.sendAndWait(0x0704, { batchType: 0, blindAreaBackfill: false, locations: [at(1), at(2), at(3)].map(locationReport) });
@@ -329,7 +335,16 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     const t = await terminal(gateway, KNOWN_PHONE);
     const openedAt = Date.now();
     // A valid 0x0100, one byte a second: never complete, never garbage, never idle (180 s).
-    const { frame } = t.encode(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: '0000001', plateColor: 2, plate: '京A12345' });
+    const { frame } = t.encode(0x0100, {
+      edition: '2013',
+      provinceId: 11,
+      cityId: 100,
+      manufacturerId: 'RWTST',
+      terminalModel: 'SIM-1',
+      terminalId: '0000001',
+      plateColor: 2,
+      plate: '京A12345',
+    });
     let sent = 0;
     const trickle = setInterval(() => !t.isClosed && sent < frame.length && t.sendRaw(frame.subarray(sent, ++sent)), 1_000);
     cleanups.push(() => clearInterval(trickle));
@@ -447,7 +462,16 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     cleanups.push(() => releaseRegistry());
     const { gateway } = await start({ registrations: slowRegistry, limits: { maxQueuedMessages: 100 } });
     const t = await terminal(gateway, KNOWN_PHONE);
-    const registration = t.encode(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: '0000001', plateColor: 2, plate: '京A12345' });
+    const registration = t.encode(0x0100, {
+      edition: '2013',
+      provinceId: 11,
+      cityId: 100,
+      manufacturerId: 'RWTST',
+      terminalModel: 'SIM-1',
+      terminalId: '0000001',
+      plateColor: 2,
+      plate: '京A12345',
+    });
     t.sendRaw(Buffer.concat([registration.frame, ...Array.from({ length: 150 }, () => heartbeatFrame(t))]));
     await t.closed;
     expect((await disconnects(gateway))['queue-overflow']).toBe(1);

@@ -50,9 +50,12 @@ const terminalVehicles: TerminalVehicleLookup = { byTerminal: (terminalId) => ve
 logger.info({ vehicles: vehicles.current.size, source: config.VEHICLE_REGISTRY_SOURCE }, 'vehicle registry loaded');
 
 // `postgres`: auth codes in the registry's terminals table.
-const registrations: TerminalRegistrations = config.TERMINAL_REGISTRATIONS === 'postgres' && pool ? new PostgresTerminalRegistrations(pool, false) : new InMemoryTerminalRegistrations();
+const registrations: TerminalRegistrations =
+  config.TERMINAL_REGISTRATIONS === 'postgres' && pool ? new PostgresTerminalRegistrations(pool, false) : new InMemoryTerminalRegistrations();
 const connections: ConnectionDirectory =
-  config.CONNECTION_DIRECTORY === 'redis' ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId, redisKey('gateway-jt808:')) : new InMemoryConnectionDirectory();
+  config.CONNECTION_DIRECTORY === 'redis'
+    ? RedisConnectionDirectory.connect(config.REDIS_URL, instanceId, redisKey('gateway-jt808:'))
+    : new InMemoryConnectionDirectory();
 
 const gateway = await startGateway({
   bus,

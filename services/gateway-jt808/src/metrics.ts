@@ -35,16 +35,24 @@ export class GatewayMetrics {
     this.authenticated = metrics.gauge('gateway_authenticated_terminals', 'Terminals authenticated on this instance');
     this.inFlight = metrics.gauge('gateway_positions_in_flight', 'Positions submitted for publishing and not yet acknowledged by Kafka');
     this.pausedSockets = metrics.gauge('gateway_paused_sockets', 'Sockets whose reading is paused by back-pressure');
-    this.publishSeconds = metrics.histogram('gateway_kafka_publish_seconds', 'Duration of one batched publish of positions, until Kafka acknowledged it', [
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-    ]);
-    this.publishFailures = metrics.counter('gateway_kafka_publish_failures_total', 'Batched publishes of positions that failed (their terminals got no 0x8001)');
+    this.publishSeconds = metrics.histogram(
+      'gateway_kafka_publish_seconds',
+      'Duration of one batched publish of positions, until Kafka acknowledged it',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    );
+    this.publishFailures = metrics.counter(
+      'gateway_kafka_publish_failures_total',
+      'Batched publishes of positions that failed (their terminals got no 0x8001)',
+    );
     this.backpressurePauses = metrics.counter(
       'gateway_backpressure_pauses_total',
       'Times an authenticated socket was paused: cause kafka (too many positions awaited Kafka) or event-loop (the process ran late)',
       ['cause'],
     );
-    this.eventLoopDelay = metrics.gauge('gateway_event_loop_delay_seconds', 'How late the last event-loop probe ran (reading authenticated sockets pauses above MAX_EVENT_LOOP_DELAY_MS)');
+    this.eventLoopDelay = metrics.gauge(
+      'gateway_event_loop_delay_seconds',
+      'How late the last event-loop probe ran (reading authenticated sockets pauses above MAX_EVENT_LOOP_DELAY_MS)',
+    );
     this.frames = metrics.counter('gateway_frames_total', 'Frames received and decoded, by message id', ['message_id']);
     this.decodeErrors = metrics.counter('gateway_decode_errors_total', 'Frames or bytes that failed to decode, by error kind', ['kind']);
     this.positions = metrics.counter('gateway_positions_total', 'Positions accepted for publishing, by source and registration', ['source', 'registered']);

@@ -36,7 +36,9 @@ export class OnlineTerminals implements TerminalHub {
     } else {
       this.metrics.authenticated.inc();
     }
-    this.directory.claim(terminalId, this.instanceId).catch((error: unknown) => this.logger.warn({ terminalId, err: error }, 'connection directory claim failed'));
+    this.directory
+      .claim(terminalId, this.instanceId)
+      .catch((error: unknown) => this.logger.warn({ terminalId, err: error }, 'connection directory claim failed'));
   }
 
   detach(session: TerminalSession): void {
@@ -44,7 +46,9 @@ export class OnlineTerminals implements TerminalHub {
     if (terminalId === null || this.sessions.get(terminalId) !== session) return;
     this.sessions.delete(terminalId);
     this.metrics.authenticated.dec();
-    this.directory.release(terminalId, this.instanceId).catch((error: unknown) => this.logger.warn({ terminalId, err: error }, 'connection directory release failed'));
+    this.directory
+      .release(terminalId, this.instanceId)
+      .catch((error: unknown) => this.logger.warn({ terminalId, err: error }, 'connection directory release failed'));
   }
 
   *[Symbol.iterator](): IterableIterator<TerminalSession> {

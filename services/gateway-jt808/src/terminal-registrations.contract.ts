@@ -51,13 +51,17 @@ export const terminalRegistryContract = (make: () => Promise<TerminalRegistratio
     await registry.close();
   });
 
-  it('adds frame anomalies to a registered terminal\'s record, and knows no unregistered one', async () => {
+  it("adds frame anomalies to a registered terminal's record, and knows no unregistered one", async () => {
     const registry = await make();
     await registry.register(sampleRegistration('013900000008'));
     expect(await registry.frameAnomaliesOf('013900000008')).toMatchObject({ counts: {}, lastKind: null });
     expect(await registry.recordFrameAnomalies('013900000008', { 'bad-checksum': 2, 'stray-flag': 1 }, 'stray-flag', Date.UTC(2026, 0, 1, 8))).toBe(true);
     expect(await registry.recordFrameAnomalies('013900000008', { 'bad-checksum': 3 }, 'bad-checksum', Date.UTC(2026, 0, 1, 9))).toBe(true);
-    expect(await registry.frameAnomaliesOf('013900000008')).toEqual({ counts: { 'bad-checksum': 5, 'stray-flag': 1 }, lastKind: 'bad-checksum', lastAtMs: Date.UTC(2026, 0, 1, 9) });
+    expect(await registry.frameAnomaliesOf('013900000008')).toEqual({
+      counts: { 'bad-checksum': 5, 'stray-flag': 1 },
+      lastKind: 'bad-checksum',
+      lastAtMs: Date.UTC(2026, 0, 1, 9),
+    });
     expect(await registry.recordFrameAnomalies('013900000999', { 'bad-checksum': 1 }, 'bad-checksum', 0)).toBe(false);
     expect(await registry.frameAnomaliesOf('013900000999')).toBeNull();
     await registry.close();

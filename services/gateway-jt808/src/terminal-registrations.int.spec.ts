@@ -35,7 +35,14 @@ describe('PostgresTerminalRegistrations on the registry tables of the real Postg
     expect(await after.authenticate('13600000001', codes[0] as string)).toBe(true);
     await after.close();
     const row = await new RegistryRepository(admin).terminal('13600000001');
-    expect(row).toMatchObject({ declaredPlate: '京A12345', declaredPlateColour: 2, model: 'RW-T808', manufacturerId: 'RW001', deviceId: 'DEV0001', authCode: codes[0] });
+    expect(row).toMatchObject({
+      declaredPlate: '京A12345',
+      declaredPlateColour: 2,
+      model: 'RW-T808',
+      manufacturerId: 'RW001',
+      deviceId: 'DEV0001',
+      authCode: codes[0],
+    });
     expect(row?.registeredAtMs).toBeGreaterThan(Date.now() - 60_000);
     expect(row?.lastAuthAtMs).toBeGreaterThanOrEqual(row?.registeredAtMs ?? Infinity);
   });

@@ -177,7 +177,8 @@ export class TerminalSession {
         this.junkBytes = Math.max(0, this.junkBytes - mostWireBytesOf(event.message.header));
         this.ctx.metrics.frame(event.message.messageId);
         const { anomalies } = event.message;
-        if (anomalies && anomalies.length > 0) this.ctx.frames.record(canonicalTerminalId(event.message.header.terminalPhone), event.message.messageId, anomalies, nowMs);
+        if (anomalies && anomalies.length > 0)
+          this.ctx.frames.record(canonicalTerminalId(event.message.header.terminalPhone), event.message.messageId, anomalies, nowMs);
         this.queue.push(event.message);
       } else if (event.type === 'error') {
         this.onDecodeError(event.error);
@@ -189,7 +190,10 @@ export class TerminalSession {
     if (this.connection.closed) return;
     this.requestMissingPackets(nowMs);
     if (this.consecutiveErrors >= this.ctx.limits.maxConsecutiveErrors || this.bytesSinceFrame > this.ctx.limits.maxBytesWithoutFrame) {
-      this.ctx.logger.warn({ ...this.logFields, consecutiveErrors: this.consecutiveErrors, bytesSinceFrame: this.bytesSinceFrame }, 'dropping a connection that sends no valid frames');
+      this.ctx.logger.warn(
+        { ...this.logFields, consecutiveErrors: this.consecutiveErrors, bytesSinceFrame: this.bytesSinceFrame },
+        'dropping a connection that sends no valid frames',
+      );
       this.close('garbage');
       return;
     }
@@ -202,7 +206,10 @@ export class TerminalSession {
       return;
     }
     if (this.queue.length > this.ctx.limits.maxQueuedMessages) {
-      this.ctx.logger.warn({ ...this.logFields, queued: this.queue.length }, 'dropping a connection that sends faster than its register/authenticate/logout is answered');
+      this.ctx.logger.warn(
+        { ...this.logFields, queued: this.queue.length },
+        'dropping a connection that sends faster than its register/authenticate/logout is answered',
+      );
       this.close('queue-overflow');
       return;
     }
@@ -270,12 +277,21 @@ export class TerminalSession {
     this.consecutiveErrors++;
     this.ctx.metrics.decodeError(error.kind);
     const hint = error.header;
-    this.ctx.logger.warn({ ...this.logFields, terminalPhone: hint?.terminalPhone, kind: error.kind, messageId: hint?.messageId, err: error.message }, 'malformed JT/T 808 frame');
+    this.ctx.logger.warn(
+      { ...this.logFields, terminalPhone: hint?.terminalPhone, kind: error.kind, messageId: hint?.messageId, err: error.message },
+      'malformed JT/T 808 frame',
+    );
     // With a readable header the terminal can be told: 3 = unsupported, 2 = bad message.
     if (hint && (this.terminalId === null || canonicalTerminalId(hint.terminalPhone) === this.terminalId)) {
-      const to = this.addressee ?? { terminalPhone: hint.terminalPhone, edition: hint.terminalPhone.length > 12 ? '2019' : '2013', protocolVersion: hint.terminalPhone.length > 12 ? 1 : null };
+      const to = this.addressee ?? {
+        terminalPhone: hint.terminalPhone,
+        edition: hint.terminalPhone.length > 12 ? '2019' : '2013',
+        protocolVersion: hint.terminalPhone.length > 12 ? 1 : null,
+      };
       const answered = { ...to, messageId: hint.messageId, serial: hint.serial } as Jt808Header;
-      this.write(buildPlatformGeneralResponse(answered, this.nextSerial(), error.kind === 'unsupported-message' ? GeneralResult.Unsupported : GeneralResult.BadMessage));
+      this.write(
+        buildPlatformGeneralResponse(answered, this.nextSerial(), error.kind === 'unsupported-message' ? GeneralResult.Unsupported : GeneralResult.BadMessage),
+      );
     }
   }
 
@@ -324,7 +340,8 @@ export class TerminalSession {
         return this.authenticate(header, message.body.authCode);
       case 0x0001:
         // Responses are never answered; before authentication they are ignored.
-        if (this.isCurrentTerminal(header)) this.ctx.commands.onTerminalResponse(this, message.body.answerSerial, message.body.answerMessageId, message.body.result);
+        if (this.isCurrentTerminal(header))
+          this.ctx.commands.onTerminalResponse(this, message.body.answerSerial, message.body.answerMessageId, message.body.result);
         return;
     }
     if (!this.authenticated) return this.reject(header, 'not-authenticated');
@@ -416,7 +433,11 @@ export class TerminalSession {
       this.authenticated = true;
       this.ctx.hub.attach(this);
     }
-    if (!facts) this.ctx.logger.warn({ terminalId, vehicleId: this.vehicle.vehicleId }, 'terminal not in the vehicle registry; its positions are kept, flagged unregistered');
+    if (!facts)
+      this.ctx.logger.warn(
+        { terminalId, vehicleId: this.vehicle.vehicleId },
+        'terminal not in the vehicle registry; its positions are kept, flagged unregistered',
+      );
     this.answer(header, GeneralResult.Ok);
   }
 

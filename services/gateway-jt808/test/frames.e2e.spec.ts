@@ -115,7 +115,7 @@ afterAll(async () => {
   await bus?.close();
 });
 
-describe('real terminals\' anomalous frames through the gateway, real TCP and real Kafka', () => {
+describe("real terminals' anomalous frames through the gateway, real TCP and real Kafka", () => {
   it('lenient (the default): each anomalous 0x0200 is acknowledged, its position reaches Kafka, and the terminal is counted per kind on /metrics and on its record', async () => {
     const vehicle = fleet[0]!;
     const terminal = await connect('lenient', vehicle.terminalPhone);
@@ -130,15 +130,24 @@ describe('real terminals\' anomalous frames through the gateway, real TCP and re
 
     const mine = () => positions.values.filter((p) => p.vehicleId === vehicle.facts.vehicleId);
     await until(() => mine().length >= ANOMALIES.length, 30_000, 'the anomalous positions on Kafka');
-    expect(mine().map((p) => p.speedKmh).sort()).toEqual(ANOMALIES.map((_, index) => 31 + index));
+    expect(
+      mine()
+        .map((p) => p.speedKmh)
+        .sort(),
+    ).toEqual(ANOMALIES.map((_, index) => 31 + index));
     expect(mine().every((p) => p.registered && p.terminalId === vehicle.terminalPhone.replace(/^0+/, ''))).toBe(true);
 
     const { metrics, registry } = gateways.get('lenient')!;
     const text = (await metrics.render()).body;
     const terminalId = vehicle.terminalPhone.replace(/^0+/, '');
-    for (const kind of ANOMALIES) expect(text).toContain(`roadwatch_gateway_frame_anomalies_total{terminal_id="${terminalId}",kind="${kind}",service="gateway-jt808"} 1`);
+    for (const kind of ANOMALIES)
+      expect(text).toContain(`roadwatch_gateway_frame_anomalies_total{terminal_id="${terminalId}",kind="${kind}",service="gateway-jt808"} 1`);
     // Written by the gateway's sweep (every 50 ms here), one write per terminal.
-    const record = await eventually(() => registry.frameAnomaliesOf(terminalId), (r) => Object.keys(r?.counts ?? {}).length === ANOMALIES.length, 'the terminal record');
+    const record = await eventually(
+      () => registry.frameAnomaliesOf(terminalId),
+      (r) => Object.keys(r?.counts ?? {}).length === ANOMALIES.length,
+      'the terminal record',
+    );
     expect(record?.counts).toEqual(Object.fromEntries(ANOMALIES.map((kind) => [kind, 1])));
     expect(record?.lastKind).toBe('bad-escape');
   });
@@ -149,10 +158,12 @@ describe('real terminals\' anomalous frames through the gateway, real TCP and re
     const answer = await terminal.sendAndWait(0x0200, reportFor(9));
     expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Ok);
     expect(answer.header.terminalPhone).toBe(HEX_PHONE);
-    await until(() => positions.values.some((p) => p.terminalId === HEX_PHONE), 30_000, 'the hex terminal\'s position');
+    await until(() => positions.values.some((p) => p.terminalId === HEX_PHONE), 30_000, "the hex terminal's position");
     expect(positions.values.find((p) => p.terminalId === HEX_PHONE)).toMatchObject({ vehicleId: `terminal:${HEX_PHONE}`, registered: false, speedKmh: 40 });
     const text = (await gateways.get('lenient')!.metrics.render()).body;
-    expect(text).toMatch(new RegExp(`roadwatch_gateway_frame_anomalies_total\\{terminal_id="${HEX_PHONE}",kind="hex-terminal-id",service="gateway-jt808"\\} [3-9]`));
+    expect(text).toMatch(
+      new RegExp(`roadwatch_gateway_frame_anomalies_total\\{terminal_id="${HEX_PHONE}",kind="hex-terminal-id",service="gateway-jt808"\\} [3-9]`),
+    );
   });
 
   it('strict: the same frames are refused — none answered 0x8001 result 0, none on Kafka — while a clean report behind them is', async () => {
@@ -176,9 +187,18 @@ describe('real terminals\' anomalous frames through the gateway, real TCP and re
     expect((await gateways.get('strict')!.metrics.render()).body).not.toContain('roadwatch_gateway_frame_anomalies_total{');
   });
 
-  it('strict: a hex phone\'s registration is not answered', async () => {
+  it("strict: a hex phone's registration is not answered", async () => {
     const terminal = await connect('strict', HEX_PHONE);
-    terminal.send(0x0100, { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RW001', terminalModel: 'RW-T1', terminalId: 'T000001', plateColor: 2, plate: '京A00001' });
+    terminal.send(0x0100, {
+      edition: '2013',
+      provinceId: 11,
+      cityId: 100,
+      manufacturerId: 'RW001',
+      terminalModel: 'RW-T1',
+      terminalId: 'T000001',
+      plateColor: 2,
+      plate: '京A00001',
+    });
     // A heartbeat from a BCD phone on the same connection is answered (result 1, not
     // authenticated) after the registration before it was handled.
     const serial = 777;

@@ -23,7 +23,12 @@ const connect = async (phone: string, edition: '2013' | '2019' = '2013'): Promis
   return terminal;
 };
 
-const report = (i: number) => ({ latitudeDeg: 39.9 + i / 1000, longitudeDeg: 116.3 + i / 1000, speedKmh: 50 + i, deviceTimeMs: Date.UTC(2026, 10, 23, 9, 0, i) });
+const report = (i: number) => ({
+  latitudeDeg: 39.9 + i / 1000,
+  longitudeDeg: 116.3 + i / 1000,
+  speedKmh: 50 + i,
+  deviceTimeMs: Date.UTC(2026, 10, 23, 9, 0, i),
+});
 
 beforeAll(async () => {
   ({ bus } = isolatedKafkaBus('gateway'));
@@ -59,7 +64,12 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     expect([a, b].map((m) => m.messageId === 0x8001 && m.body.result)).toEqual([GeneralResult.Ok, GeneralResult.Ok]);
     await until(() => positions.values.filter((p) => p.registered && p.source === 'realtime').length >= 2, 30_000, 'two positions on Kafka');
     const byVehicle = new Map(positions.values.map((p) => [p.vehicleId, p]));
-    expect(byVehicle.get(v2013.facts.vehicleId)).toMatchObject({ plate: v2013.facts.plate, plateColour: 2, registered: true, deviceTimeMs: report(1).deviceTimeMs });
+    expect(byVehicle.get(v2013.facts.vehicleId)).toMatchObject({
+      plate: v2013.facts.plate,
+      plateColour: 2,
+      registered: true,
+      deviceTimeMs: report(1).deviceTimeMs,
+    });
     expect(byVehicle.get(v2019.facts.vehicleId)).toMatchObject({ plate: v2019.facts.plate, alarmFlags: 1, registered: true });
     // The same SIM has one id whether the header carried it in 12 or 20 digits.
     expect(byVehicle.get(v2019.facts.vehicleId)?.terminalId).toBe(v2019.terminalPhone.replace(/^0+/, ''));
@@ -73,7 +83,11 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     expect([batch, blind].every((m) => m.messageId === 0x8001 && m.body.result === 0)).toBe(true);
     const mine = () => positions.values.filter((p) => p.vehicleId === vBatch.facts.vehicleId);
     await until(() => mine().length >= 6, 30_000, 'six batch positions');
-    expect(mine().map((p) => p.source).sort()).toEqual(['batch', 'batch', 'batch', 'batch', 'blind-area', 'blind-area']);
+    expect(
+      mine()
+        .map((p) => p.source)
+        .sort(),
+    ).toEqual(['batch', 'batch', 'batch', 'batch', 'blind-area', 'blind-area']);
   });
 
   it('keeps an unregistered terminal’s positions, flagged', async () => {
@@ -102,7 +116,15 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
   it('answers a message whose strings hold a NUL or a control character 0x8001 result 2, keeps it off Kafka, and keeps the connection', async () => {
     const vehicle = fleet[3]!;
     const t = await connect(vehicle.terminalPhone);
-    const registration = { edition: '2013' as const, provinceId: 11, cityId: 100, manufacturerId: 'RWTST', terminalModel: 'SIM-1', terminalId: 'T000042', plateColor: 2 };
+    const registration = {
+      edition: '2013' as const,
+      provinceId: 11,
+      cityId: 100,
+      manufacturerId: 'RWTST',
+      terminalModel: 'SIM-1',
+      terminalId: 'T000042',
+      plateColor: 2,
+    };
     // A NUL inside the plate: refused, not registered. Trailing 0x00 padding would be fine (libs/jt808 strings.spec).
     const badRegister = await t.sendAndWait(0x0100, { ...registration, plate: '京A\u00001234' });
     expect(badRegister.messageId === 0x8001 && badRegister.body).toMatchObject({ answerMessageId: 0x0100, result: GeneralResult.BadMessage });
@@ -111,7 +133,13 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     // Same connection: a clean registration and authentication go through.
     await t.registerAndAuthenticate(vehicle.facts.plate, vehicle.facts.plateColour);
     const identity = (qualificationCode: string, driverName = '张三') =>
-      t.sendAndWait(0x0702, { cardStatus: 1, signedOn: true, eventTimeMs: Date.UTC(2026, 10, 23, 1, 0, 0), readResult: 0, card: { driverName, qualificationCode, issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: null } });
+      t.sendAndWait(0x0702, {
+        cardStatus: 1,
+        signedOn: true,
+        eventTimeMs: Date.UTC(2026, 10, 23, 1, 0, 0),
+        readResult: 0,
+        card: { driverName, qualificationCode, issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: null },
+      });
     expect((await identity('Q-GOOD-1')).body).toMatchObject({ result: GeneralResult.Ok });
     expect((await identity('Q\u001bBAD')).body).toMatchObject({ answerMessageId: 0x0702, result: GeneralResult.BadMessage });
     expect((await identity('Q-BAD-2', '张\u0000三')).body).toMatchObject({ result: GeneralResult.BadMessage });
@@ -129,7 +157,13 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
       if (message.messageId === 0x8300) t.send(0x0001, { answerSerial: message.header.serial, answerMessageId: 0x8300, result: 0 });
       if (message.messageId === 0x8201) t.send(0x0201, { answerSerial: message.header.serial, location: locationReport(report(30)) });
     });
-    const command = (commandId: string, terminalId: string, cmd: TerminalCommandV1['command']): TerminalCommandV1 => ({ v: 1, commandId, terminalId, issuedAtMs: Date.now(), command: cmd });
+    const command = (commandId: string, terminalId: string, cmd: TerminalCommandV1['command']): TerminalCommandV1 => ({
+      v: 1,
+      commandId,
+      terminalId,
+      issuedAtMs: Date.now(),
+      command: cmd,
+    });
     const id = v2019.terminalPhone.replace(/^0+/, '');
     await bus.publish(TOPICS.terminalCommands, [
       { key: id, value: command('e2e-text', id, { type: 'text', text: '请注意休息', tts: true, display: true, urgent: true }) },

@@ -86,7 +86,15 @@ it('every position acknowledged with 0x8001 is on Kafka after the broker was kil
   ({ bus } = isolatedKafkaBus('outage'));
   await ensureGatewayTopics(bus);
   // A small in-flight bound, so back-pressure (paused sockets) is part of the run.
-  gateway = await startGateway({ bus, vehicles: VehicleRegistry.fromFleet(fleet), port: 0, host: '127.0.0.1', logger: quiet, commands: false, maxInFlightPositions: 500 });
+  gateway = await startGateway({
+    bus,
+    vehicles: VehicleRegistry.fromFleet(fleet),
+    port: 0,
+    host: '127.0.0.1',
+    logger: quiet,
+    commands: false,
+    maxInFlightPositions: 500,
+  });
   for (const vehicle of fleet) {
     const terminal = await TestTerminal.connect({ host: '127.0.0.1', port: gateway.port, phone: vehicle.terminalPhone, answerTimeoutMs: 20_000 });
     await terminal.registerAndAuthenticate();
@@ -120,23 +128,41 @@ it('every position acknowledged with 0x8001 is on Kafka after the broker was kil
     const expected = new Set(clients.flatMap((client, i) => [...client.acked].map((t) => `${fleet[i]!.facts.vehicleId}@${t}`)));
     const stored = await readTopic<PositionV1>(bus, TOPICS.positions);
     try {
-      await until(() => {
-        const seen = new Set(stored.values.map((p) => `${p.vehicleId}@${p.deviceTimeMs}`));
-        return [...expected].every((key) => seen.has(key));
-      }, 60_000, 'every acknowledged position read back from Kafka');
+      await until(
+        () => {
+          const seen = new Set(stored.values.map((p) => `${p.vehicleId}@${p.deviceTimeMs}`));
+          return [...expected].every((key) => seen.has(key));
+        },
+        60_000,
+        'every acknowledged position read back from Kafka',
+      );
     } catch (error) {
       const seen = new Set(stored.values.map((p) => `${p.vehicleId}@${p.deviceTimeMs}`));
-      const missing = clients.flatMap((client, i) =>
-        [...client.ackedAt].filter(([t]) => !seen.has(`${fleet[i]!.facts.vehicleId}@${t}`)).map(([, at]) => at),
+      const missing = clients.flatMap((client, i) => [...client.ackedAt].filter(([t]) => !seen.has(`${fleet[i]!.facts.vehicleId}@${t}`)).map(([, at]) => at));
+      console.log(
+        JSON.stringify({
+          acknowledged: expected.size,
+          onKafka: stored.values.length,
+          missing: missing.length,
+          killStartedAt,
+          killedAt,
+          missingAckedAt: [Math.min(...missing), Math.max(...missing)],
+        }),
       );
-      console.log(JSON.stringify({ acknowledged: expected.size, onKafka: stored.values.length, missing: missing.length, killStartedAt, killedAt, missingAckedAt: [Math.min(...missing), Math.max(...missing)] }));
       throw error;
     } finally {
       await stored.close();
     }
     const retransmissions = clients.reduce((sum, client) => sum + client.retransmissions, 0);
     console.log(
-      JSON.stringify({ acknowledged: expected.size, onKafka: stored.values.length, duplicatesOnKafka: stored.values.length - expected.size, ackedDuringOutage, retransmissions, pausedSocketsDuringOutage: maxPaused }),
+      JSON.stringify({
+        acknowledged: expected.size,
+        onKafka: stored.values.length,
+        duplicatesOnKafka: stored.values.length - expected.size,
+        ackedDuringOutage,
+        retransmissions,
+        pausedSocketsDuringOutage: maxPaused,
+      }),
     );
     expect(retransmissions).toBeGreaterThan(0);
   } finally {

@@ -93,7 +93,13 @@ describe('registration while Kafka is behind (real Kafka, producer held)', () =>
     // A 2013 and a 2019 terminal arrive now; neither may wait for Kafka's backlog.
     const newcomer = await connect(late.terminalPhone);
     await newcomer.registerAndAuthenticate(late.facts.plate, late.facts.plateColour);
-    const newcomer2019 = await TestTerminal.connect({ host: '127.0.0.1', port: gateway.port, phone: lateToo.terminalPhone, edition: '2019', answerTimeoutMs: 10_000 });
+    const newcomer2019 = await TestTerminal.connect({
+      host: '127.0.0.1',
+      port: gateway.port,
+      phone: lateToo.terminalPhone,
+      edition: '2019',
+      answerTimeoutMs: 10_000,
+    });
     terminals.push(newcomer2019);
     const code = await newcomer2019.register(lateToo.facts.plate, lateToo.facts.plateColour);
     expect(await newcomer2019.authenticate(code)).toBe(GeneralResult.Ok);

@@ -10,7 +10,10 @@ export const ingestWimEnvSchema = infraEnvSchema.extend({
     .string()
     .min(1, 'set at least one stationId=apiKey pair')
     .superRefine((value, ctx) => {
-      for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const pair of value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const at = pair.indexOf('=');
         const reason = at > 0 ? weakSecretReason(pair.slice(at + 1)) : 'not stationId=apiKey';
         if (reason) ctx.addIssue({ code: 'custom', message: `station ${at > 0 ? pair.slice(0, at) : `"${pair}"`}: ${reason}` });
@@ -22,5 +25,4 @@ export const ingestWimEnvSchema = infraEnvSchema.extend({
 });
 
 export type IngestWimConfig = z.infer<typeof ingestWimEnvSchema>;
-export const loadIngestWimConfig = (env: Record<string, string | undefined> = process.env): IngestWimConfig =>
-  parseEnv(ingestWimEnvSchema, env);
+export const loadIngestWimConfig = (env: Record<string, string | undefined> = process.env): IngestWimConfig => parseEnv(ingestWimEnvSchema, env);

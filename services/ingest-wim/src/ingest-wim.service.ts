@@ -58,13 +58,18 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
   const stationRateLimit =
     options.stationRateLimit ?? createRateLimit({ points: DEFAULT_STATION_RECORDS_PER_MINUTE, windowSeconds: 60, keyPrefix: 'roadwatch:wim:rate' });
   const throttled = metrics.counter('wim_throttled_total', 'WIM HTTP requests refused with 429 (station over its per-minute budget), by station', ['station']);
-  const app = await createWimHttpApp(intake, options.stationKeys, {
-    rateLimit: stationRateLimit,
-    onThrottled: (stationId) => {
-      throttled.inc({ station: stationId });
-      logger.warn({ stationId }, 'WIM station over its per-minute budget: 429');
+  const app = await createWimHttpApp(
+    intake,
+    options.stationKeys,
+    {
+      rateLimit: stationRateLimit,
+      onThrottled: (stationId) => {
+        throttled.inc({ station: stationId });
+        logger.warn({ stationId }, 'WIM station over its per-minute budget: 429');
+      },
     },
-  }, logger);
+    logger,
+  );
   await app.listen(options.httpPort, options.httpHost ?? '127.0.0.1');
 
   const subscription: Subscription = await bus.subscribe({

@@ -16,7 +16,12 @@ const { config, logger, metrics, bus, redisKey, serve } = await bootService({
 const seen = RedisSeenSet.connect(config.REDIS_URL, redisKey('wim:seen:'));
 // The stations' budgets live in Redis: every ingest-wim instance behind the balancer spends the same one.
 const rateLimitRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-const stationRateLimit = createRateLimit({ points: config.WIM_STATION_RECORDS_PER_MINUTE, windowSeconds: 60, keyPrefix: redisKey('wim:rate'), redis: rateLimitRedis });
+const stationRateLimit = createRateLimit({
+  points: config.WIM_STATION_RECORDS_PER_MINUTE,
+  windowSeconds: 60,
+  keyPrefix: redisKey('wim:rate'),
+  redis: rateLimitRedis,
+});
 const service = await startIngestWim({
   bus,
   seen,

@@ -27,5 +27,4 @@ export const normaliseStationRecord = (record: WimStationRecordV1, receivedAtMs:
 });
 
 /** WIM is partitioned by plate + colour: one vehicle's weighings stay in order. */
-export const wimMessageKey = (measurement: Pick<WimMeasurementV1, 'plate' | 'plateColour'>): string =>
-  `${measurement.plate}:${measurement.plateColour}`;
+export const wimMessageKey = (measurement: Pick<WimMeasurementV1, 'plate' | 'plateColour'>): string => `${measurement.plate}:${measurement.plateColour}`;

@@ -14,7 +14,10 @@ export class StationKeys {
   /** `ST001=key1,ST002=key2` — the WIM_STATION_KEYS format. */
   static parse(spec: string): StationKeys {
     const entries = new Map<string, string>();
-    for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of spec
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const at = pair.indexOf('=');
       if (at <= 0 || at === pair.length - 1) throw new Error(`WIM_STATION_KEYS: "${pair}" is not stationId=key`);
       entries.set(pair.slice(0, at), pair.slice(at + 1));

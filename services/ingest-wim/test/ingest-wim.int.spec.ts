@@ -105,11 +105,15 @@ describe('ingest-wim against real Kafka and Redis', () => {
   });
 
   it('a plate with a NUL or a lone surrogate is answered 400 naming the field, and never reaches Kafka', async () => {
-    const post = (body: string) => fetch(`${service.url}/v1/wim/measurements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k-007' }, body });
+    const post = (body: string) =>
+      fetch(`${service.url}/v1/wim/measurements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k-007' }, body });
     // JSON.stringify writes the NUL as `\u0000` and the lone surrogate as `\ud800`: the station's bytes are valid JSON.
     const nul = await post(JSON.stringify({ ...stationRecord('N-1'), plate: '冀B\u00007777' }));
     expect(nul.status).toBe(400);
-    expect(await nul.json()).toMatchObject({ error: 'validation_failed', issues: [{ field: 'plate', message: 'contains a NUL character (U+0000) at index 2' }] });
+    expect(await nul.json()).toMatchObject({
+      error: 'validation_failed',
+      issues: [{ field: 'plate', message: 'contains a NUL character (U+0000) at index 2' }],
+    });
     const surrogate = await post(JSON.stringify({ ...stationRecord('N-2'), plate: '冀B7777\ud800' }));
     expect(surrogate.status).toBe(400);
     expect(await surrogate.json()).toMatchObject({ issues: [{ field: 'plate', message: 'contains an unpaired UTF-16 surrogate (U+D800) at index 6' }] });

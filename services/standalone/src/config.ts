@@ -25,7 +25,10 @@ export const standaloneEnvSchema = z.object({
   /** Simulated vehicles, each a JT/T 808 terminal over TCP; 0 runs no simulation. */
   SIM_VEHICLES: z.coerce.number().int().min(0).max(20_000).default(200),
   /** false: register the simulated fleet but drive no terminal (a test drives its own). */
-  SIM_DRIVE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SIM_DRIVE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),
   SIM_WIM_INTERVAL_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */

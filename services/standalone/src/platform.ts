@@ -53,8 +53,22 @@ export const STANDALONE_USERS: readonly NewUser[] = [
  * Coordinates are WGS-84, like everything else.
  */
 const DEMO_SOURCE_SITES = [
-  { sourceSiteId: 'SRC-DEMO-QUARRY', name: '房山琉璃河石料厂（演示）', regionCode: '110111', address: '北京市房山区 G107 琉璃河段', latitudeDeg: 39.645, longitudeDeg: 116.045 },
-  { sourceSiteId: 'SRC-DEMO-PARK', name: '香河物流园（演示）', regionCode: '131024', address: '河北省廊坊市香河县 G1 京哈高速旁', latitudeDeg: 39.79, longitudeDeg: 116.91 },
+  {
+    sourceSiteId: 'SRC-DEMO-QUARRY',
+    name: '房山琉璃河石料厂（演示）',
+    regionCode: '110111',
+    address: '北京市房山区 G107 琉璃河段',
+    latitudeDeg: 39.645,
+    longitudeDeg: 116.045,
+  },
+  {
+    sourceSiteId: 'SRC-DEMO-PARK',
+    name: '香河物流园（演示）',
+    regionCode: '131024',
+    address: '河北省廊坊市香河县 G1 京哈高速旁',
+    latitudeDeg: 39.79,
+    longitudeDeg: 116.91,
+  },
 ] as const;
 
 const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], wimStationId?: string): Promise<void> => {
@@ -86,7 +100,10 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
 const startEmbeddedStorage = async (config: StandaloneConfig, logger: Logger, closers: Array<() => Promise<void>>): Promise<StoragePool> => {
   // Served on a Unix socket in the data folder (this OS user only), never on a TCP port: the
   // embedded server accepts any user name and password.
-  const database: EmbeddedTimescale = await startEmbeddedTimescale({ dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale'), socketDir: join(config.ROADWATCH_DATA_DIR, 'run') });
+  const database: EmbeddedTimescale = await startEmbeddedTimescale({
+    dataDir: join(config.ROADWATCH_DATA_DIR, 'timescale'),
+    socketDir: join(config.ROADWATCH_DATA_DIR, 'run'),
+  });
   closers.push(() => database.stop());
   const pool = createPool(database.url, { embedded: true, application: 'roadwatch-standalone' });
   closers.push(() => pool.end());
@@ -169,10 +186,24 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
     });
     closers.push(() => detector.close());
-    const gateway = await startGateway({ bus, vehicles: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) }, port: config.GATEWAY_PORT, host: '127.0.0.1', logger: createLogger('gateway-jt808'), metrics });
+    const gateway = await startGateway({
+      bus,
+      vehicles: { byTerminal: (terminalId) => vehicles.current.byTerminal(terminalId) },
+      port: config.GATEWAY_PORT,
+      host: '127.0.0.1',
+      logger: createLogger('gateway-jt808'),
+      metrics,
+    });
     closers.push(() => gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
-    const ingestWim = await startIngestWim({ bus, seen: new MemorySeenSet(), stationKeys, logger: createLogger('ingest-wim'), metrics, httpPort: config.WIM_HTTP_PORT });
+    const ingestWim = await startIngestWim({
+      bus,
+      seen: new MemorySeenSet(),
+      stationKeys,
+      logger: createLogger('ingest-wim'),
+      metrics,
+      httpPort: config.WIM_HTTP_PORT,
+    });
     closers.push(() => ingestWim.close());
     // 一超四罚: a case per overload violation, on the same embedded database (one connection).
     const cases = await startCases({ bus, pool, logger: createLogger('cases'), metrics });

@@ -32,7 +32,11 @@ describe('registry changes through the admin REST reach the detector and the gat
   let token: string;
 
   const admin = async (method: 'POST' | 'PUT', path: string, body: unknown): Promise<number> => {
-    const response = await fetch(`${platform.api.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${platform.api.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
     return response.status;
   };
 
@@ -40,11 +44,27 @@ describe('registry changes through the admin REST reach the detector and the gat
     await migrate(pool);
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
     platform = await startPlatform(
-      loadStandaloneConfig({ GATEWAY_PORT: '0', WIM_HTTP_PORT: '0', OPS_PORT: '0', API_PORT: '0', SIM_VEHICLES: '2', SIM_DRIVE: 'false', REGISTRY_REFRESH_MS: '3600000' }),
+      loadStandaloneConfig({
+        GATEWAY_PORT: '0',
+        WIM_HTTP_PORT: '0',
+        OPS_PORT: '0',
+        API_PORT: '0',
+        SIM_VEHICLES: '2',
+        SIM_DRIVE: 'false',
+        REGISTRY_REFRESH_MS: '3600000',
+      }),
       { bus, pool },
     );
-    await bus.subscribe({ groupId: 'registry-propagation-alerts', topics: [TOPICS.alerts], handleBatch: async (batch) => void alerts.push(...batch.messages.map((m) => m.value as AlertV1)) });
-    const login = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+    await bus.subscribe({
+      groupId: 'registry-propagation-alerts',
+      topics: [TOPICS.alerts],
+      handleBatch: async (batch) => void alerts.push(...batch.messages.map((m) => m.value as AlertV1)),
+    });
+    const login = await fetch(`${platform.api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin' }),
+    });
     token = ((await login.json()) as { token: string }).token;
   }, 60_000);
 
@@ -57,14 +77,25 @@ describe('registry changes through the admin REST reach the detector and the gat
 
   const vehicleId = '津C99999:2';
   // A street in 天津 away from the demo corridors: unmapped (other road, 120) until the zone exists.
-  const zone = { segmentId: 'TJ-NANJING-RD', name: '南京路（测试）', roadClass: 'urban', postedLimitKmh: 60, polyline: [[117.18, 39.12], [117.22, 39.12]] };
+  const zone = {
+    segmentId: 'TJ-NANJING-RD',
+    name: '南京路（测试）',
+    roadClass: 'urban',
+    postedLimitKmh: 60,
+    polyline: [
+      [117.18, 39.12],
+      [117.22, 39.12],
+    ],
+  };
 
   it('a vehicle and its terminal created through the API are known to the detector and the gateway after the reload it triggers', async () => {
     const registry = platform.registry;
     expect(registry.directory?.byVehicleId(vehicleId)).toBeUndefined();
-    expect(await admin('POST', '/v1/admin/vehicles', { vehicleId, plate: '津C99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'company-1' })).toBe(201);
+    expect(
+      await admin('POST', '/v1/admin/vehicles', { vehicleId, plate: '津C99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'company-1' }),
+    ).toBe(201);
     expect(await admin('POST', '/v1/admin/terminals', { terminalId: '13900000999', vehicleId })).toBe(201);
-    await waitFor(() => registry.vehicles?.current.byTerminal('013900000999') !== undefined, 'the terminal in the gateway\'s registry');
+    await waitFor(() => registry.vehicles?.current.byTerminal('013900000999') !== undefined, "the terminal in the gateway's registry");
     expect(registry.directory?.byVehicleId(vehicleId)).toMatchObject({ vehicleClass: 'heavy_truck', companyId: 'company-1' });
     expect(registry.directory?.byPlate('津C99999', 2)?.vehicleId).toBe(vehicleId);
   });
@@ -79,9 +110,20 @@ describe('registry changes through the admin REST reach the detector and the gat
     const start = Date.now() - 10 * 60_000;
     // 80 km/h east along the street, one report every 10 s for two minutes (~2.7 km).
     const positions = Array.from({ length: 13 }, (_, i) =>
-      samplePosition(vehicleId, start + i * 10_000, { terminalId: '13900000999', plate: '津C99999', plateColour: 2, latitudeDeg: 39.12, longitudeDeg: 117.185 + i * 0.0026, speedKmh: 80, headingDeg: 90 }),
+      samplePosition(vehicleId, start + i * 10_000, {
+        terminalId: '13900000999',
+        plate: '津C99999',
+        plateColour: 2,
+        latitudeDeg: 39.12,
+        longitudeDeg: 117.185 + i * 0.0026,
+        speedKmh: 80,
+        headingDeg: 90,
+      }),
     );
-    await bus.publish(TOPICS.positions, positions.map((value) => ({ key: vehicleId, value })));
+    await bus.publish(
+      TOPICS.positions,
+      positions.map((value) => ({ key: vehicleId, value })),
+    );
     await waitFor(() => alerts.some((a) => a.vehicleId === vehicleId && a.rule === 'speeding'), 'the speeding alert');
     const speeding = alerts.filter((a) => a.vehicleId === vehicleId && a.rule === 'speeding').at(-1)!;
     expect(speeding.details).toMatchObject({ segmentId: zone.segmentId, postedLimitKmh: 60 });
@@ -91,23 +133,37 @@ describe('registry changes through the admin REST reach the detector and the gat
 
   it('a 接驳运输 relay for last night, refused to the company (tonight on only) and registered through the API by the authority, exempts its bus from the 02:00–05:00 rule that night; the bus without one is a violation', async () => {
     // Long-distance buses on a 420 km route (route_km is not part of the admin vehicle body: written to the table and reloaded).
-    const buses = [{ vehicleId: '鄂A80001:1', plate: '鄂A80001' }, { vehicleId: '鄂A80002:1', plate: '鄂A80002' }];
+    const buses = [
+      { vehicleId: '鄂A80001:1', plate: '鄂A80001' },
+      { vehicleId: '鄂A80002:1', plate: '鄂A80002' },
+    ];
     const registryRepository = new RegistryRepository(pool);
-    for (const b of buses) await registryRepository.upsertVehicle({ ...b, plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'company-1', routeKm: 420 });
+    for (const b of buses)
+      await registryRepository.upsertVehicle({ ...b, plateColour: 1, vehicleClass: 'long_distance_bus', companyId: 'company-1', routeKm: 420 });
     await platform.registry.reload();
     const now = Date.now();
     // Yesterday's night: over at any time of day.
     const night = chinaDateOf(now - DAY_MS);
     const twoAm = chinaMidnightMs(now - DAY_MS) + 2 * HOUR_MS;
     const tokenOf = async (username: string): Promise<string> => {
-      const signIn = await fetch(`${platform.api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
+      const signIn = await fetch(`${platform.api.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: username }),
+      });
       return ((await signIn.json()) as { token: string }).token;
     };
     const register = (token: string) =>
       fetch(`${platform.api.url}/v1/relays`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ vehicleId: buses[0]!.vehicleId, nightDate: night, relayPoint: '孝感服务区', handingOverDriver: '张三', takingOverDriver: '李四' }),
+        body: JSON.stringify({
+          vehicleId: buses[0]!.vehicleId,
+          nightDate: night,
+          relayPoint: '孝感服务区',
+          handingOverDriver: '张三',
+          takingOverDriver: '李四',
+        }),
       });
     // A company registers from tonight on; a past night (back-filled data) is the authority's to register.
     const refused = await register(await tokenOf('company1'));
@@ -116,7 +172,7 @@ describe('registry changes through the admin REST reach the detector and the gat
     const registered = await register(await tokenOf('admin'));
     expect(registered.status).toBe(201);
     // The API's change notice reloads the detector's relays (the period is an hour).
-    await waitFor(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, 'the relay in the detector\'s registry');
+    await waitFor(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, "the relay in the detector's registry");
     expect(platform.registry.relays?.(buses[1]!.vehicleId, night)).toBeUndefined();
 
     // Each bus: 60 km/h from 01:58 to 02:15 in 武汉 (unmapped), then 150 km/h for two minutes — a
@@ -124,15 +180,25 @@ describe('registry changes through the admin REST reach the detector and the gat
     for (const b of buses) {
       const drive = (fromMs: number, count: number, speedKmh: number, startLon: number) =>
         Array.from({ length: count }, (_, i) =>
-          samplePosition(b.vehicleId, fromMs + i * 10_000, { plate: b.plate, plateColour: 1, latitudeDeg: 30.5, longitudeDeg: startLon + i * (speedKmh / 3_600) * 10 / 96, speedKmh, headingDeg: 90 }),
+          samplePosition(b.vehicleId, fromMs + i * 10_000, {
+            plate: b.plate,
+            plateColour: 1,
+            latitudeDeg: 30.5,
+            longitudeDeg: startLon + (i * (speedKmh / 3_600) * 10) / 96,
+            speedKmh,
+            headingDeg: 90,
+          }),
         );
       const inWindow = drive(twoAm - 2 * 60_000, 103, 60, 114.0);
       const last = inWindow.at(-1)!;
       const positions = [...inWindow, ...drive(last.deviceTimeMs + 10_000, 13, 150, last.longitudeDeg + 0.004)];
-      await bus.publish(TOPICS.positions, positions.map((value) => ({ key: b.vehicleId, value })));
+      await bus.publish(
+        TOPICS.positions,
+        positions.map((value) => ({ key: b.vehicleId, value })),
+      );
     }
     const of = (vehicleId: string, rule: string) => alerts.filter((a) => a.vehicleId === vehicleId && a.rule === rule);
-    await waitFor(() => buses.every((b) => of(b.vehicleId, 'speeding').length > 0), 'both buses\' speeding alerts');
+    await waitFor(() => buses.every((b) => of(b.vehicleId, 'speeding').length > 0), "both buses' speeding alerts");
     await waitFor(() => of(buses[1]!.vehicleId, 'night_ban_2_5').length > 0, 'the night ban of the bus without a relay');
     expect(of(buses[1]!.vehicleId, 'night_ban_2_5')[0]?.details).toMatchObject({ nightDate: night });
     expect(of(buses[0]!.vehicleId, 'night_ban_2_5')).toEqual([]);

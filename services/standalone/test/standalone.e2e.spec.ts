@@ -81,7 +81,9 @@ describe('standalone platform (the embedded default)', () => {
 
     // The map's fixed places: the station the simulation posts as, and the demo source sites, all placed.
     const enforcement = { authorization: `Bearer ${await signIn('enforcement')}` };
-    const stations = (await (await fetch(`${platform.api.url}/v1/wim/stations`, { headers: enforcement })).json()) as { items: Array<{ stationId: string; latitudeDeg?: number }> };
+    const stations = (await (await fetch(`${platform.api.url}/v1/wim/stations`, { headers: enforcement })).json()) as {
+      items: Array<{ stationId: string; latitudeDeg?: number }>;
+    };
     expect(stations.items).toEqual([expect.objectContaining({ stationId: 'ST-DEMO-01', latitudeDeg: expect.any(Number), longitudeDeg: expect.any(Number) })]);
     const sites = (await (await fetch(`${platform.api.url}/v1/source-sites`, { headers: enforcement })).json()) as { items: Array<{ latitudeDeg?: number }> };
     expect(sites.items.length).toBeGreaterThanOrEqual(2);
@@ -103,8 +105,18 @@ describe('standalone platform (the embedded default)', () => {
     );
     const first = opened.rows[0]!;
     expect(first.violations).toBe('1');
-    await waitFor(async () => Number((await platform.pool.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM outbox WHERE topic = $1 AND message_key = $2 AND sent_at IS NOT NULL`, [TOPICS.caseEvents, first.case_id])).rows[0]?.n) >= Number(first.stored), 30_000);
+    await waitFor(
+      async () =>
+        Number(
+          (
+            await platform.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM outbox WHERE topic = $1 AND message_key = $2 AND sent_at IS NOT NULL`, [
+              TOPICS.caseEvents,
+              first.case_id,
+            ])
+          ).rows[0]?.n,
+        ) >= Number(first.stored),
+      30_000,
+    );
     expect(Number(first.stored)).toBeGreaterThanOrEqual(9);
   });
 });

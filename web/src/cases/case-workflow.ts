@@ -60,9 +60,7 @@ export interface FineInput {
 }
 
 export type DecisionIssue =
-  | { party: CaseParty; kind: 'notNumber' }
-  | { party: CaseParty; kind: 'conduct' }
-  | { party: CaseParty; kind: 'range'; minYuan: number; maxYuan: number };
+  { party: CaseParty; kind: 'notNumber' } | { party: CaseParty; kind: 'conduct' } | { party: CaseParty; kind: 'range'; minYuan: number; maxYuan: number };
 
 export type Built<T, I> = { ok: true; request: T } | { ok: false; issues: I[] };
 
@@ -71,7 +69,11 @@ export type Built<T, I> = { ok: true; request: T } | { ok: false; issues: I[] };
  * fine, or the source unit's conduct named); the rest are decided as proposed. Each listed
  * fine must lie in its legal range; the source unit's range is its conduct's.
  */
-export const decisionRequestOf = (detail: Pick<CaseDetail, 'penalties'>, inputs: Partial<Record<CaseParty, FineInput>>, comment: string): Built<CaseDecisionRequest, DecisionIssue> => {
+export const decisionRequestOf = (
+  detail: Pick<CaseDetail, 'penalties'>,
+  inputs: Partial<Record<CaseParty, FineInput>>,
+  comment: string,
+): Built<CaseDecisionRequest, DecisionIssue> => {
   const issues: DecisionIssue[] = [];
   const penalties: CaseDecisionRequest['penalties'] = [];
   for (const p of detail.penalties) {

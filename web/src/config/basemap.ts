@@ -54,9 +54,15 @@ const TIANDITU_HOSTS = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => `https://t${n}.tiandi
 const rasterStyle = (sources: Array<{ id: string; tiles: string[]; attribution?: string; maxzoom?: number }>): StyleSpecification => ({
   version: 8,
   sources: Object.fromEntries(
-    sources.map((s) => [s.id, { type: 'raster', tiles: s.tiles, tileSize: 256, maxzoom: s.maxzoom ?? 18, ...(s.attribution ? { attribution: s.attribution } : {}) }]),
+    sources.map((s) => [
+      s.id,
+      { type: 'raster', tiles: s.tiles, tileSize: 256, maxzoom: s.maxzoom ?? 18, ...(s.attribution ? { attribution: s.attribution } : {}) },
+    ]),
   ),
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8ecef' } }, ...sources.map((s) => ({ id: s.id, type: 'raster' as const, source: s.id }))],
+  layers: [
+    { id: 'background', type: 'background', paint: { 'background-color': '#e8ecef' } },
+    ...sources.map((s) => ({ id: s.id, type: 'raster' as const, source: s.id })),
+  ],
 });
 
 /**
@@ -69,9 +75,27 @@ export const offlineStyle = (baseUrl: string): StyleSpecification => ({
   sources: { 'demo-area': { type: 'geojson', data: new URL('demo-area.geojson', baseUrl).href } },
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } },
-    { id: 'demo-area-fill', type: 'fill', source: 'demo-area', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-color': '#dfe8d8', 'fill-opacity': 0.8 } },
-    { id: 'demo-area-outline', type: 'line', source: 'demo-area', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#7f8c8d', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
-    { id: 'demo-roads', type: 'line', source: 'demo-area', filter: ['==', ['get', 'kind'], 'road'], paint: { 'line-color': '#f0b35a', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 1.5, 14, 6] } },
+    {
+      id: 'demo-area-fill',
+      type: 'fill',
+      source: 'demo-area',
+      filter: ['==', ['get', 'kind'], 'area'],
+      paint: { 'fill-color': '#dfe8d8', 'fill-opacity': 0.8 },
+    },
+    {
+      id: 'demo-area-outline',
+      type: 'line',
+      source: 'demo-area',
+      filter: ['==', ['get', 'kind'], 'area'],
+      paint: { 'line-color': '#7f8c8d', 'line-width': 1.5, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: 'demo-roads',
+      type: 'line',
+      source: 'demo-area',
+      filter: ['==', ['get', 'kind'], 'road'],
+      paint: { 'line-color': '#f0b35a', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 1.5, 14, 6] },
+    },
   ],
 });
 
@@ -83,7 +107,12 @@ export const basemapStyle = (c: BasemapConfig, baseUrl: string): StyleSpecificat
     case 'tianditu':
       // *_w = Web Mercator tiles in CGCS2000: no datum shift against WGS-84 at map scale.
       return rasterStyle([
-        { id: 'tianditu-vec', tiles: TIANDITU_HOSTS.map((h) => `${h}/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=${encodeURIComponent(c.key)}`), attribution: '© 天地图', maxzoom: 18 },
+        {
+          id: 'tianditu-vec',
+          tiles: TIANDITU_HOSTS.map((h) => `${h}/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=${encodeURIComponent(c.key)}`),
+          attribution: '© 天地图',
+          maxzoom: 18,
+        },
         { id: 'tianditu-cva', tiles: TIANDITU_HOSTS.map((h) => `${h}/DataServer?T=cva_w&x={x}&y={y}&l={z}&tk=${encodeURIComponent(c.key)}`), maxzoom: 18 },
       ]);
     case 'xyz':

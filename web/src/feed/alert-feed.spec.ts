@@ -19,15 +19,27 @@ const alert = (over: Partial<AlertItem> = {}): AlertItem => ({
 });
 
 describe('cueFor — which alerts beep and flash', () => {
-  it('百吨王 (the API\'s isBaiDunWang) is severe with sound and flash, whatever its severity', () => {
+  it("百吨王 (the API's isBaiDunWang) is severe with sound and flash, whatever its severity", () => {
     const cue = cueFor(alert({ rule: 'overload', severity: 'critical', summary: '超限 58%', isBaiDunWang: true }));
     expect(cue).toEqual({ level: 'severe', sound: true, flash: true, baiDunWang: true, backfilled: false });
     // The flag alone makes it severe: a minor-severity 百吨王 still beeps.
-    expect(cueFor(alert({ rule: 'overload', severity: 'minor', isBaiDunWang: true }))).toEqual({ level: 'severe', sound: true, flash: true, baiDunWang: true, backfilled: false });
+    expect(cueFor(alert({ rule: 'overload', severity: 'minor', isBaiDunWang: true }))).toEqual({
+      level: 'severe',
+      sound: true,
+      flash: true,
+      baiDunWang: true,
+      backfilled: false,
+    });
   });
 
   it('the summary text is not trusted: "百吨王" in a summary without the flag is an ordinary overload', () => {
-    expect(cueFor(alert({ rule: 'overload', severity: 'minor', summary: '超限 10%，疑似百吨王', isBaiDunWang: false }))).toEqual({ level: 'warn', sound: false, flash: false, baiDunWang: false, backfilled: false });
+    expect(cueFor(alert({ rule: 'overload', severity: 'minor', summary: '超限 10%，疑似百吨王', isBaiDunWang: false }))).toEqual({
+      level: 'warn',
+      sound: false,
+      flash: false,
+      baiDunWang: false,
+      backfilled: false,
+    });
     // Only overload alerts can be 百吨王.
     expect(cueFor(alert({ rule: 'speeding', severity: 'minor', isBaiDunWang: true })).baiDunWang).toBe(false);
   });
@@ -102,7 +114,7 @@ describe('summaryFor — the summary in the UI language', () => {
 describe('an alert raised from data received late (receivedLateByMs): shown as back-filled, not flashed as new', () => {
   const threeWeeksMs = 21 * 86_400_000;
 
-  it('a severe alert from weeks-old data neither beeps nor flashes, keeps its level, and is not the vehicle\'s alarm now', () => {
+  it("a severe alert from weeks-old data neither beeps nor flashes, keeps its level, and is not the vehicle's alarm now", () => {
     const late = alert({ alertId: 'late', rule: 'fatigue_continuous', level: 'violation', severity: 'serious', receivedLateByMs: threeWeeksMs });
     expect(cueFor(late)).toEqual({ level: 'severe', sound: false, flash: false, baiDunWang: false, backfilled: true });
     const feed = new AlertFeed();
@@ -116,7 +128,13 @@ describe('an alert raised from data received late (receivedLateByMs): shown as b
   });
 
   it('a 百吨王 from a late weighing or back-fill is still marked 百吨王, without the cues of a new one', () => {
-    expect(cueFor(alert({ rule: 'overload', isBaiDunWang: true, receivedLateByMs: 11 * 60_000 }))).toEqual({ level: 'severe', sound: false, flash: false, baiDunWang: true, backfilled: true });
+    expect(cueFor(alert({ rule: 'overload', isBaiDunWang: true, receivedLateByMs: 11 * 60_000 }))).toEqual({
+      level: 'severe',
+      sound: false,
+      flash: false,
+      baiDunWang: true,
+      backfilled: true,
+    });
   });
 
   it('says how late, Chinese first, English available, in the largest whole unit', () => {

@@ -27,8 +27,7 @@ type CueInput = Pick<AlertItem, 'rule' | 'level' | 'severity' | 'isBaiDunWang'> 
 export const isBaiDunWang = (a: CueInput): boolean => a.rule === 'overload' && a.isBaiDunWang;
 
 /** The summary in the UI language: the English one when the UI is English and the alert has it, else the Chinese. */
-export const summaryFor = (a: Pick<AlertItem, 'summary' | 'summaryEn'>, language: Lang): string =>
-  language === 'en' && a.summaryEn ? a.summaryEn : a.summary;
+export const summaryFor = (a: Pick<AlertItem, 'summary' | 'summaryEn'>, language: Lang): string => (language === 'en' && a.summaryEn ? a.summaryEn : a.summary);
 
 export const isFatigueLimit = (a: CueInput): boolean => a.rule.startsWith('fatigue_') && a.level === 'violation';
 
@@ -44,9 +43,11 @@ export const cueFor = (a: CueInput): FeedCue => {
 /** "补传数据 · 迟到3天" / "Back-filled data · received late by 3 d": how late, in the largest whole unit. */
 export const backfilledLabel = (receivedLateByMs: number, language: Lang): string => {
   const [n, unit] =
-    receivedLateByMs >= 86_400_000 ? [Math.floor(receivedLateByMs / 86_400_000), 'unit.day']
-    : receivedLateByMs >= 3_600_000 ? [Math.floor(receivedLateByMs / 3_600_000), 'unit.hour']
-    : [Math.floor(receivedLateByMs / 60_000), 'unit.minute'];
+    receivedLateByMs >= 86_400_000
+      ? [Math.floor(receivedLateByMs / 86_400_000), 'unit.day']
+      : receivedLateByMs >= 3_600_000
+        ? [Math.floor(receivedLateByMs / 3_600_000), 'unit.hour']
+        : [Math.floor(receivedLateByMs / 60_000), 'unit.minute'];
   const late = language === 'en' ? `${t('feed.lateBy', language)} ${n} ${t(unit, language)}` : `${t('feed.lateBy', language)}${n}${t(unit, language)}`;
   return `${t('feed.backfilled', language)} · ${late}`;
 };

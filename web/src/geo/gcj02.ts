@@ -45,5 +45,4 @@ export const wgs84ToGcj02 = (lon: number, lat: number): [number, number] => {
 };
 
 /** The display transform for a basemap's CRS: identity for WGS-84/CGCS2000. */
-export const displayTransform = (crs: Crs): ((lon: number, lat: number) => [number, number]) =>
-  crs === 'gcj02' ? wgs84ToGcj02 : (lon, lat) => [lon, lat];
+export const displayTransform = (crs: Crs): ((lon: number, lat: number) => [number, number]) => (crs === 'gcj02' ? wgs84ToGcj02 : (lon, lat) => [lon, lat]);

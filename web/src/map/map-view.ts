@@ -96,8 +96,18 @@ export class MapView {
     m.addSource('track', { type: 'geojson', data: emptyFc() });
     m.addSource('track-head', { type: 'geojson', data: emptyFc() });
 
-    m.addLayer({ id: 'wim-stations', type: 'circle', source: 'wim-stations', paint: { 'circle-radius': 7, 'circle-color': '#c62828', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-    m.addLayer({ id: 'source-sites', type: 'circle', source: 'source-sites', paint: { 'circle-radius': 6, 'circle-color': '#5d4037', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    m.addLayer({
+      id: 'wim-stations',
+      type: 'circle',
+      source: 'wim-stations',
+      paint: { 'circle-radius': 7, 'circle-color': '#c62828', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    });
+    m.addLayer({
+      id: 'source-sites',
+      type: 'circle',
+      source: 'source-sites',
+      paint: { 'circle-radius': 6, 'circle-color': '#5d4037', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    });
     m.addLayer({ id: 'track', type: 'line', source: 'track', paint: { 'line-color': '#1565c0', 'line-width': 3, 'line-opacity': 0.8 } });
 
     m.addLayer({
@@ -133,7 +143,12 @@ export class MapView {
         'circle-stroke-width': ['match', ['get', 'status'], 'alarm', 3, 'stopped', 2, 1.5],
       },
     });
-    m.addLayer({ id: 'track-head', type: 'circle', source: 'track-head', paint: { 'circle-radius': 8, 'circle-color': '#ffeb3b', 'circle-stroke-color': '#1565c0', 'circle-stroke-width': 3 } });
+    m.addLayer({
+      id: 'track-head',
+      type: 'circle',
+      source: 'track-head',
+      paint: { 'circle-radius': 8, 'circle-color': '#ffeb3b', 'circle-stroke-color': '#1565c0', 'circle-stroke-width': 3 },
+    });
 
     m.on('click', 'vehicle-points', (e) => {
       const id = e.features?.[0]?.properties?.id;
@@ -257,7 +272,11 @@ export class MapView {
     if (!this.loaded) return;
     void this.map.getSource<GeoJSONSource>(layer)?.setData({
       type: 'FeatureCollection',
-      features: items.map((p) => ({ type: 'Feature', properties: { id: p.id, name: p.name }, geometry: { type: 'Point', coordinates: this.toDisplay(p.lon, p.lat) } })),
+      features: items.map((p) => ({
+        type: 'Feature',
+        properties: { id: p.id, name: p.name },
+        geometry: { type: 'Point', coordinates: this.toDisplay(p.lon, p.lat) },
+      })),
     });
   }
 
@@ -275,7 +294,12 @@ export class MapView {
 
   showTrackHead(p: TrackPoint | undefined): void {
     void this.map.getSource<GeoJSONSource>('track-head')?.setData(
-      p ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.toDisplay(p.longitudeDeg, p.latitudeDeg) } }] } : emptyFc(),
+      p
+        ? {
+            type: 'FeatureCollection',
+            features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.toDisplay(p.longitudeDeg, p.latitudeDeg) } }],
+          }
+        : emptyFc(),
     );
   }
 

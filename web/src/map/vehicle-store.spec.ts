@@ -12,7 +12,15 @@ const item = (over: Partial<VehicleListItem> = {}): VehicleListItem => ({
   latest: { deviceTimeMs: 1_000, latitudeDeg: 39.8, longitudeDeg: 116.3, speedKmh: 0, headingDeg: 0 },
   ...over,
 });
-const live = (deviceTimeMs: number, speedKmh = 50): LivePosition => ({ vehicleId: 'v1', deviceTimeMs, latitudeDeg: 39.81, longitudeDeg: 116.31, speedKmh, headingDeg: 90, accOn: true });
+const live = (deviceTimeMs: number, speedKmh = 50): LivePosition => ({
+  vehicleId: 'v1',
+  deviceTimeMs,
+  latitudeDeg: 39.81,
+  longitudeDeg: 116.31,
+  speedKmh,
+  headingDeg: 90,
+  accOn: true,
+});
 
 describe('VehicleStore', () => {
   it('a live fix that beat the REST list is kept when the list arrives with an older snapshot', () => {

@@ -44,7 +44,14 @@ export class VehicleStore {
     for (const i of items) {
       const existing = this.byId.get(i.vehicleId);
       const rest = i.latest
-        ? { lon: i.latest.longitudeDeg, lat: i.latest.latitudeDeg, speedKmh: i.latest.speedKmh, headingDeg: i.latest.headingDeg, deviceTimeMs: i.latest.deviceTimeMs, ...(i.latest.accOn !== undefined ? { accOn: i.latest.accOn } : {}) }
+        ? {
+            lon: i.latest.longitudeDeg,
+            lat: i.latest.latitudeDeg,
+            speedKmh: i.latest.speedKmh,
+            headingDeg: i.latest.headingDeg,
+            deviceTimeMs: i.latest.deviceTimeMs,
+            ...(i.latest.accOn !== undefined ? { accOn: i.latest.accOn } : {}),
+          }
         : undefined;
       const fix = existing?.fix && (!rest || existing.fix.deviceTimeMs >= rest.deviceTimeMs) ? existing.fix : rest;
       this.byId.set(i.vehicleId, {
@@ -65,7 +72,13 @@ export class VehicleStore {
     let v = this.byId.get(p.vehicleId);
     if (!v) {
       // Not in the list yet (registered after we loaded): draw it as "other" until known.
-      v = { vehicleId: p.vehicleId, plate: p.plate ?? p.vehicleId, vehicleClass: 'other', serverStatus: 'unknown', ...(p.companyId ? { companyId: p.companyId } : {}) };
+      v = {
+        vehicleId: p.vehicleId,
+        plate: p.plate ?? p.vehicleId,
+        vehicleClass: 'other',
+        serverStatus: 'unknown',
+        ...(p.companyId ? { companyId: p.companyId } : {}),
+      };
       this.byId.set(p.vehicleId, v);
     }
     if (v.fix && p.deviceTimeMs < v.fix.deviceTimeMs) return false;

@@ -47,7 +47,10 @@ describe('relay form → request', () => {
   });
 
   it('sends the coordinates as numbers, both or neither', () => {
-    expect(relayRequestOf(form({ latitudeDeg: '39.4866', longitudeDeg: ' 115.9741 ' }))).toMatchObject({ ok: true, request: { latitudeDeg: 39.4866, longitudeDeg: 115.9741 } });
+    expect(relayRequestOf(form({ latitudeDeg: '39.4866', longitudeDeg: ' 115.9741 ' }))).toMatchObject({
+      ok: true,
+      request: { latitudeDeg: 39.4866, longitudeDeg: 115.9741 },
+    });
     const one = relayRequestOf(form({ latitudeDeg: '39.4866' }));
     expect(one.ok).toBe(false);
     if (!one.ok) expect(one.issues.map((i) => i.field)).toEqual(['longitudeDeg']);

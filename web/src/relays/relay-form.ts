@@ -49,7 +49,15 @@ export interface RelayForm {
 }
 
 export type RelayField = keyof RelayForm;
-export const RELAY_FIELDS: readonly RelayField[] = ['vehicleId', 'nightDate', 'relayPoint', 'handingOverDriver', 'takingOverDriver', 'latitudeDeg', 'longitudeDeg'];
+export const RELAY_FIELDS: readonly RelayField[] = [
+  'vehicleId',
+  'nightDate',
+  'relayPoint',
+  'handingOverDriver',
+  'takingOverDriver',
+  'latitudeDeg',
+  'longitudeDeg',
+];
 
 /** An empty coordinate is left out; anything else typed goes to the contract as a number (NaN is refused there, by field). */
 const coordinate = (typed: string): number | undefined => (typed.trim() === '' ? undefined : Number(typed.trim()));

@@ -18,7 +18,8 @@ import { fmtTime, h } from './dom';
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
 const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `${(kg / 1000).toFixed(1)} t`);
 /** The parties in the contract's order (driver, vehicle / owner, company, source unit), whatever order the API lists them in. */
-const byParty = <T extends { party: CaseParty }>(items: readonly T[]): T[] => [...items].sort((a, b) => caseParty.options.indexOf(a.party) - caseParty.options.indexOf(b.party));
+const byParty = <T extends { party: CaseParty }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => caseParty.options.indexOf(a.party) - caseParty.options.indexOf(b.party));
 const fill = (template: string, values: Record<string, string | number>): string => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 /**
  * A case text in the UI language: the rules write each basis, consequence and reason in
@@ -89,8 +90,18 @@ export class CaseDetailView {
     return h(
       'section',
       { class: 'case-summary' },
-      h('div', {}, `${t('case.measured')} ${tonnes(d.measuredGrossKg)} · ${t('cases.gross')} ${tonnes(d.confirmedGrossKg)} · ${t('case.limit')} ${tonnes(d.limitKg)} · ${t('cases.excess')} ${tonnes(d.excessKg)}`),
-      h('div', { class: 'muted' }, [d.measuredAtMs !== undefined ? fmtTime(d.measuredAtMs) : undefined, d.stationId ? `${t('cases.station')} ${d.stationId}` : undefined, d.limitBasis].filter(Boolean).join(' · ')),
+      h(
+        'div',
+        {},
+        `${t('case.measured')} ${tonnes(d.measuredGrossKg)} · ${t('cases.gross')} ${tonnes(d.confirmedGrossKg)} · ${t('case.limit')} ${tonnes(d.limitKg)} · ${t('cases.excess')} ${tonnes(d.excessKg)}`,
+      ),
+      h(
+        'div',
+        { class: 'muted' },
+        [d.measuredAtMs !== undefined ? fmtTime(d.measuredAtMs) : undefined, d.stationId ? `${t('cases.station')} ${d.stationId}` : undefined, d.limitBasis]
+          .filter(Boolean)
+          .join(' · '),
+      ),
       d.flaggedForReview || d.isBaiDunWang
         ? h(
             'div',
@@ -115,7 +126,9 @@ export class CaseDetailView {
           h(
             'dd',
             { 'data-party': p.party, class: p.identified ? undefined : 'unidentified' },
-            p.identified ? [p.name ?? p.partyRef ?? '', p.partyRef && p.name ? ` (${p.partyRef})` : '', p.licenceNo ? ` · ${p.licenceNo}` : ''].join('') : t('case.unidentified'),
+            p.identified
+              ? [p.name ?? p.partyRef ?? '', p.partyRef && p.name ? ` (${p.partyRef})` : '', p.licenceNo ? ` · ${p.licenceNo}` : ''].join('')
+              : t('case.unidentified'),
           ),
         ]),
       ),
@@ -141,9 +154,16 @@ export class CaseDetailView {
         return h(
           'div',
           { class: 'case-penalty', 'data-party': p.party },
-          h('div', { class: 'row-top' }, h('strong', {}, t(`party.${p.party}`)), h('span', { class: 'muted' }, t(p.status === 'decided' ? 'case.decided' : 'case.proposed'))),
+          h(
+            'div',
+            { class: 'row-top' },
+            h('strong', {}, t(`party.${p.party}`)),
+            h('span', { class: 'muted' }, t(p.status === 'decided' ? 'case.decided' : 'case.proposed')),
+          ),
           facts.length ? h('div', {}, facts.join(' · ')) : undefined,
-          ...(p.ranges ?? []).map((r) => h('div', { class: 'muted' }, `${t(`conduct.${r.conduct}`)}: ${yuan(r.minYuan)}–${yuan(r.maxYuan)} (${inLang(r.basis, r.basisEn)})`)),
+          ...(p.ranges ?? []).map((r) =>
+            h('div', { class: 'muted' }, `${t(`conduct.${r.conduct}`)}: ${yuan(r.minYuan)}–${yuan(r.maxYuan)} (${inLang(r.basis, r.basisEn)})`),
+          ),
           p.basis ? h('div', { class: 'muted case-basis' }, `${t('case.basis')}: ${inLang(p.basis, p.basisEn)}`) : undefined,
           p.consequence ? h('div', { class: 'consequence' }, `${t('case.consequence')}: ${inLang(p.consequence, p.consequenceEn)}`) : undefined,
         );
@@ -197,7 +217,15 @@ export class CaseDetailView {
         'ol',
         { class: 'case-events', 'data-testid': 'case-events' },
         ...d.events.map((e) =>
-          h('li', { 'data-type': e.type }, h('time', {}, fmtTime(e.occurredAtMs)), ' ', t(`caseEvent.${e.type}`), e.party ? ` · ${t(`party.${e.party}`)}` : '', said(e.details) ? ` · ${said(e.details)}` : ''),
+          h(
+            'li',
+            { 'data-type': e.type },
+            h('time', {}, fmtTime(e.occurredAtMs)),
+            ' ',
+            t(`caseEvent.${e.type}`),
+            e.party ? ` · ${t(`party.${e.party}`)}` : '',
+            said(e.details) ? ` · ${said(e.details)}` : '',
+          ),
         ),
       ),
     );
@@ -207,10 +235,22 @@ export class CaseDetailView {
     const allowed = caseActions(d.status, this.role);
     if (allowed.length === 0) return undefined;
     const buttons = allowed.map((a) =>
-      h('button', { type: 'button', class: this.form?.action === a ? 'primary' : undefined, 'data-action': a, i18n: `case.${a}`, onclick: () => this.openForm(d, a) }),
+      h('button', {
+        type: 'button',
+        class: this.form?.action === a ? 'primary' : undefined,
+        'data-action': a,
+        i18n: `case.${a}`,
+        onclick: () => this.openForm(d, a),
+      }),
     );
     const form = this.form && allowed.includes(this.form.action) ? this.form : undefined;
-    return h('section', { class: 'case-actions', 'data-testid': 'case-actions' }, h('h4', { i18n: 'case.actions' }), h('div', { class: 'buttons' }, ...buttons), form?.el);
+    return h(
+      'section',
+      { class: 'case-actions', 'data-testid': 'case-actions' },
+      h('h4', { i18n: 'case.actions' }),
+      h('div', { class: 'buttons' }, ...buttons),
+      form?.el,
+    );
   }
 
   private openForm(d: CaseDetail, action: CaseAction): void {
@@ -242,22 +282,47 @@ export class CaseDetailView {
 
   private decideForm(d: CaseDetail, error: HTMLElement): HTMLFormElement {
     const inputs = new Map<CaseParty, { fine: HTMLInputElement; conduct?: HTMLSelectElement; issue: HTMLElement }>();
-    const rows = byParty(d.penalties).filter(isAdjustable).map((p) => {
-      const issue = h('small', { class: 'case-error' });
-      // A refusal speaks of the value refused: editing clears it.
-      const clear = () => (issue.textContent = '');
-      const fine = h('input', { type: 'number', min: 0, step: 1, name: `fine-${p.party}`, placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan), oninput: clear });
-      const conduct = p.ranges?.length
-        ? h('select', { name: `conduct-${p.party}`, onchange: clear }, h('option', { value: '', i18n: 'case.conductNone' }), ...p.ranges.map((r) => h('option', { value: r.conduct, i18n: `conduct.${r.conduct}` })))
-        : undefined;
-      inputs.set(p.party, { fine, ...(conduct ? { conduct } : {}), issue });
-      // The source unit's ranges are listed per conduct in its penalty above.
-      const range = p.ranges?.length ? undefined : `${t('case.range')} ${yuan(p.minYuan ?? 0)}–${yuan(p.maxYuan ?? 0)}`;
-      return h('fieldset', { 'data-party': p.party }, h('legend', {}, t(`party.${p.party}`)), conduct ? this.field('case.conduct', conduct) : undefined, this.field('case.fineYuan', fine, range), issue);
-    });
+    const rows = byParty(d.penalties)
+      .filter(isAdjustable)
+      .map((p) => {
+        const issue = h('small', { class: 'case-error' });
+        // A refusal speaks of the value refused: editing clears it.
+        const clear = () => (issue.textContent = '');
+        const fine = h('input', {
+          type: 'number',
+          min: 0,
+          step: 1,
+          name: `fine-${p.party}`,
+          placeholder: p.fineYuan === undefined ? '' : String(p.fineYuan),
+          oninput: clear,
+        });
+        const conduct = p.ranges?.length
+          ? h(
+              'select',
+              { name: `conduct-${p.party}`, onchange: clear },
+              h('option', { value: '', i18n: 'case.conductNone' }),
+              ...p.ranges.map((r) => h('option', { value: r.conduct, i18n: `conduct.${r.conduct}` })),
+            )
+          : undefined;
+        inputs.set(p.party, { fine, ...(conduct ? { conduct } : {}), issue });
+        // The source unit's ranges are listed per conduct in its penalty above.
+        const range = p.ranges?.length ? undefined : `${t('case.range')} ${yuan(p.minYuan ?? 0)}–${yuan(p.maxYuan ?? 0)}`;
+        return h(
+          'fieldset',
+          { 'data-party': p.party },
+          h('legend', {}, t(`party.${p.party}`)),
+          conduct ? this.field('case.conduct', conduct) : undefined,
+          this.field('case.fineYuan', fine, range),
+          issue,
+        );
+      });
     const comment = h('input', { name: 'comment', maxlength: 2000 });
     const issueText = (i: DecisionIssue): string =>
-      i.kind === 'notNumber' ? t('case.issueNotNumber') : i.kind === 'conduct' ? t('case.issueConduct') : `${t('case.issueRange')} ${yuan(i.minYuan)}–${yuan(i.maxYuan)}`;
+      i.kind === 'notNumber'
+        ? t('case.issueNotNumber')
+        : i.kind === 'conduct'
+          ? t('case.issueConduct')
+          : `${t('case.issueRange')} ${yuan(i.minYuan)}–${yuan(i.maxYuan)}`;
     return h(
       'form',
       {

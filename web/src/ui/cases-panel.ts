@@ -16,7 +16,10 @@ export class CasesPanel {
   private items: CaseListItem[] | undefined;
   private error: string | undefined;
 
-  constructor(private readonly api: Api, role: ApiRole) {
+  constructor(
+    private readonly api: Api,
+    role: ApiRole,
+  ) {
     this.detail = new CaseDetailView(api, role, () => this.closeDetail());
     this.detail.el.hidden = true;
     this.listView = h(
@@ -72,8 +75,19 @@ export class CasesPanel {
         h(
           'li',
           { class: `case-row status-${c.status}${c.flaggedForReview ? ' flagged' : ''}`, 'data-case-id': c.caseId, onclick: () => this.openDetail(c.caseId) },
-          h('div', { class: 'row-top' }, h('span', { class: 'plate' }, c.plate ?? c.vehicleId), h('span', { class: 'case-status' }, t(`caseStatus.${c.status}`)), h('time', {}, fmtTime(c.measuredAtMs ?? c.openedAtMs))),
-          h('div', {}, `${t('cases.gross')} ${kg(c.confirmedGrossKg)} · ${t('cases.excess')} ${kg(c.excessKg)}`, c.isBaiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
+          h(
+            'div',
+            { class: 'row-top' },
+            h('span', { class: 'plate' }, c.plate ?? c.vehicleId),
+            h('span', { class: 'case-status' }, t(`caseStatus.${c.status}`)),
+            h('time', {}, fmtTime(c.measuredAtMs ?? c.openedAtMs)),
+          ),
+          h(
+            'div',
+            {},
+            `${t('cases.gross')} ${kg(c.confirmedGrossKg)} · ${t('cases.excess')} ${kg(c.excessKg)}`,
+            c.isBaiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined,
+          ),
           h(
             'div',
             { class: 'summary' },

@@ -8,7 +8,13 @@ import { h, tr } from './dom';
  * (created by an admin, or reset), whose every other call the API refuses until then. The
  * new session the API answers replaces the old one.
  */
-export const renderChangePassword = (root: HTMLElement, langToggle: HTMLElement, session: LoginResponse, onChanged: (s: LoginResponse) => void, onLogout: () => void): void => {
+export const renderChangePassword = (
+  root: HTMLElement,
+  langToggle: HTMLElement,
+  session: LoginResponse,
+  onChanged: (s: LoginResponse) => void,
+  onLogout: () => void,
+): void => {
   const error = h('p', { class: 'login-error', role: 'alert', 'data-testid': 'pw-error' });
   const current = h('input', { name: 'currentPassword', type: 'password', autocomplete: 'current-password', required: true });
   const next = h('input', { name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });

@@ -4,7 +4,11 @@ import { onLangChange, t, type MessageKey } from '../i18n';
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 
 /** A tiny element builder: no framework. `data-i18n` keys are re-translated on language change. */
-export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string | undefined>): HTMLElementTagNameMap[K] => {
+export const h = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | undefined>
+): HTMLElementTagNameMap[K] => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -42,7 +46,10 @@ export class StatusLine {
   private key: string | undefined;
   private detail = '';
 
-  constructor(testId: string, private readonly isError: (key: string) => boolean) {
+  constructor(
+    testId: string,
+    private readonly isError: (key: string) => boolean,
+  ) {
     this.el = h('p', { class: 'report-status', 'data-testid': testId });
   }
 

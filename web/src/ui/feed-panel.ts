@@ -72,17 +72,21 @@ export class FeedPanel {
     if (!ack) return undefined;
     const stop = (e: Event) => e.stopPropagation();
     if (this.ackOpen?.alertId !== a.alertId) {
-      return h('button', {
-        type: 'button',
-        class: 'ack-btn',
-        onclick: (e: Event) => {
-          stop(e);
-          const input = h('input', { name: 'comment', required: true, maxlength: 2000, placeholder: t('feed.ackComment'), onclick: stop });
-          this.ackOpen = { alertId: a.alertId, input, error: h('span', { class: 'ack-error' }) };
-          this.render();
-          input.focus();
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'ack-btn',
+          onclick: (e: Event) => {
+            stop(e);
+            const input = h('input', { name: 'comment', required: true, maxlength: 2000, placeholder: t('feed.ackComment'), onclick: stop });
+            this.ackOpen = { alertId: a.alertId, input, error: h('span', { class: 'ack-error' }) };
+            this.render();
+            input.focus();
+          },
         },
-      }, t('feed.ack'));
+        t('feed.ack'),
+      );
     }
     const { input, error } = this.ackOpen;
     return h(
@@ -117,11 +121,26 @@ export class FeedPanel {
     this.list.replaceChildren(
       ...items.map((a) => {
         const cue = cueFor(a);
-        const cls = ['feed-row', `cue-${cue.level}`, `sev-${a.severity}`, this.flashing.has(a.alertId) ? 'flash' : '', a.ack ? 'acked' : '', cue.backfilled ? 'backfilled' : ''].filter(Boolean).join(' ');
+        const cls = [
+          'feed-row',
+          `cue-${cue.level}`,
+          `sev-${a.severity}`,
+          this.flashing.has(a.alertId) ? 'flash' : '',
+          a.ack ? 'acked' : '',
+          cue.backfilled ? 'backfilled' : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
         return h(
           'li',
           { class: cls, 'data-alert-id': a.alertId, 'data-vehicle-id': a.vehicleId, onclick: () => this.onSelect(a) },
-          h('div', { class: 'row-top' }, h('span', { class: 'plate' }, a.plate ?? a.vehicleId), h('span', { class: 'sev' }, t(`severity.${a.severity}`)), h('time', {}, fmtTime(a.raisedAtMs))),
+          h(
+            'div',
+            { class: 'row-top' },
+            h('span', { class: 'plate' }, a.plate ?? a.vehicleId),
+            h('span', { class: 'sev' }, t(`severity.${a.severity}`)),
+            h('time', {}, fmtTime(a.raisedAtMs)),
+          ),
           h('div', { class: 'rule' }, t(`rule.${a.rule}`), cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
           a.receivedLateByMs !== undefined ? h('div', { class: 'backfilled-note' }, backfilledLabel(a.receivedLateByMs, lang())) : undefined,
           h('div', { class: 'summary' }, summaryFor(a, lang())),

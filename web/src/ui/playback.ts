@@ -34,7 +34,10 @@ export class Playback {
   private readonly to = h('input', { type: 'datetime-local' }) as HTMLInputElement;
   private readonly info = h('span', { class: 'info' });
 
-  constructor(private readonly api: Api, private readonly map: MapView) {
+  constructor(
+    private readonly api: Api,
+    private readonly map: MapView,
+  ) {
     this.slider.addEventListener('input', () => this.seek(Number(this.slider.value)));
     onLangChange(() => this.render());
   }
@@ -59,10 +62,25 @@ export class Playback {
   }
 
   private render(): void {
-    const playBtn = h('button', { type: 'button', onclick: () => (this.playing ? this.stop() : this.play()) }, t(this.playing ? 'playback.pause' : 'playback.play'));
+    const playBtn = h(
+      'button',
+      { type: 'button', onclick: () => (this.playing ? this.stop() : this.play()) },
+      t(this.playing ? 'playback.pause' : 'playback.play'),
+    );
     this.el.replaceChildren(
-      h('header', {}, h('strong', {}, `${t('playback.title')} · ${this.plate}`), h('button', { type: 'button', onclick: () => this.close() }, t('playback.close'))),
-      h('div', { class: 'range' }, h('label', {}, t('playback.from'), this.from), h('label', {}, t('playback.to'), this.to), h('button', { type: 'button', onclick: () => void this.load() }, t('playback.load'))),
+      h(
+        'header',
+        {},
+        h('strong', {}, `${t('playback.title')} · ${this.plate}`),
+        h('button', { type: 'button', onclick: () => this.close() }, t('playback.close')),
+      ),
+      h(
+        'div',
+        { class: 'range' },
+        h('label', {}, t('playback.from'), this.from),
+        h('label', {}, t('playback.to'), this.to),
+        h('button', { type: 'button', onclick: () => void this.load() }, t('playback.load')),
+      ),
       h('div', { class: 'controls' }, playBtn, this.slider, this.clock),
       this.info,
     );
@@ -75,7 +93,10 @@ export class Playback {
     try {
       const track = await this.api.track(this.vehicleId, fromMs, toMs);
       this.points = track.points;
-      this.info.textContent = this.points.length === 0 ? t('playback.empty') : `${this.points.length} ${t('playback.points')}${track.downsampled ? ` · ${t('playback.bucket')} ${Math.round(track.bucketMs / 1000)} s` : ''}`;
+      this.info.textContent =
+        this.points.length === 0
+          ? t('playback.empty')
+          : `${this.points.length} ${t('playback.points')}${track.downsampled ? ` · ${t('playback.bucket')} ${Math.round(track.bucketMs / 1000)} s` : ''}`;
       this.map.showTrack(this.points);
       this.seek(0);
     } catch (e) {

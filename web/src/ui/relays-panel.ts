@@ -1,7 +1,16 @@
 import { RELAY_VEHICLE_CLASSES, type FieldIssue, type RelayItem, type VehicleListItem } from '@roadwatch/contracts';
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
-import { defaultRelayRange, relayFieldOf, relayIssueKeyOf, relayRangeOf, relayRequestOf, tonightOf, type RelayField, type RelayForm } from '../relays/relay-form';
+import {
+  defaultRelayRange,
+  relayFieldOf,
+  relayIssueKeyOf,
+  relayRangeOf,
+  relayRequestOf,
+  tonightOf,
+  type RelayField,
+  type RelayForm,
+} from '../relays/relay-form';
 import { h, StatusLine } from './dom';
 
 /**
@@ -28,7 +37,10 @@ export class RelaysPanel {
   private busy = false;
   private confirming: string | undefined;
 
-  constructor(private readonly api: Api, nowMs: () => number = Date.now) {
+  constructor(
+    private readonly api: Api,
+    nowMs: () => number = Date.now,
+  ) {
     const range = defaultRelayRange(nowMs());
     this.from = h('input', { type: 'date', name: 'fromDate', value: range.fromDate, 'data-testid': 'relay-from' });
     this.to = h('input', { type: 'date', name: 'toDate', value: range.toDate, 'data-testid': 'relay-to' });
@@ -50,10 +62,15 @@ export class RelaysPanel {
     };
     const registerForm = h(
       'form',
-      { class: 'relay-form', novalidate: true, 'data-testid': 'relay-form', onsubmit: (e: Event) => {
+      {
+        class: 'relay-form',
+        novalidate: true,
+        'data-testid': 'relay-form',
+        onsubmit: (e: Event) => {
           e.preventDefault();
           void this.register();
-        } },
+        },
+      },
       h('h4', { i18n: 'relay.register' }),
       h(
         'div',
@@ -74,10 +91,13 @@ export class RelaysPanel {
       { class: 'reports relays', hidden: true, 'data-testid': 'relays' },
       h(
         'form',
-        { class: 'report-form', onsubmit: (e: Event) => {
-          e.preventDefault();
-          void this.load();
-        } },
+        {
+          class: 'report-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            void this.load();
+          },
+        },
         h('h3', { i18n: 'relay.title' }),
         h('label', {}, h('span', { i18n: 'relay.from' }), this.from),
         h('label', {}, h('span', { i18n: 'relay.to' }), this.to),
@@ -144,7 +164,6 @@ export class RelaysPanel {
     this.render();
   }
 
-
   private readForm(): RelayForm {
     return {
       vehicleId: this.vehicleSelect.value,
@@ -197,7 +216,12 @@ export class RelaysPanel {
     } catch (e) {
       // The API's refusal as it said it; beside the field it names when it names one.
       this.formError.textContent = `${t('relay.failed')}: ${e instanceof Error ? e.message : String(e)}`;
-      if (e instanceof ApiHttpError) this.showIssues(e.issues.filter((i) => relayFieldOf(i) !== undefined), form, true);
+      if (e instanceof ApiHttpError)
+        this.showIssues(
+          e.issues.filter((i) => relayFieldOf(i) !== undefined),
+          form,
+          true,
+        );
     } finally {
       this.busy = false;
     }
@@ -230,7 +254,11 @@ export class RelaysPanel {
 
   private actionsOf(r: RelayItem): HTMLElement {
     if (this.confirming !== r.relayId) {
-      return h('td', { class: 'actions' }, h('button', { type: 'button', class: 'relay-delete', 'data-action': 'delete', onclick: () => this.confirm(r.relayId) }, t('relay.delete')));
+      return h(
+        'td',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'relay-delete', 'data-action': 'delete', onclick: () => this.confirm(r.relayId) }, t('relay.delete')),
+      );
     }
     return h(
       'td',
@@ -257,7 +285,9 @@ export class RelaysPanel {
           'td',
           { 'data-col': 'relayPoint' },
           r.relayPoint,
-          r.latitudeDeg !== undefined && r.longitudeDeg !== undefined ? h('small', { class: 'muted' }, ` (${r.latitudeDeg.toFixed(5)}, ${r.longitudeDeg.toFixed(5)})`) : undefined,
+          r.latitudeDeg !== undefined && r.longitudeDeg !== undefined
+            ? h('small', { class: 'muted' }, ` (${r.latitudeDeg.toFixed(5)}, ${r.longitudeDeg.toFixed(5)})`)
+            : undefined,
         ),
         h('td', { 'data-col': 'drivers' }, `${r.handingOverDriver} → ${r.takingOverDriver}`),
         h('td', { 'data-col': 'registeredBy' }, r.registeredBy),

@@ -19,7 +19,10 @@ export class ReportsPanel {
   private rows: CompanyReportRow[] | undefined;
   private loaded = false;
 
-  constructor(private readonly api: Api, nowMs: () => number = Date.now) {
+  constructor(
+    private readonly api: Api,
+    nowMs: () => number = Date.now,
+  ) {
     const dates = defaultReportDates(nowMs());
     this.from = h('input', { type: 'date', name: 'from', value: dates.from, 'data-testid': 'report-from' });
     this.to = h('input', { type: 'date', name: 'to', value: dates.to, 'data-testid': 'report-to' });
@@ -75,7 +78,6 @@ export class ReportsPanel {
     }
     this.render();
   }
-
 
   private render(): void {
     this.status.refresh();

@@ -38,8 +38,12 @@ export class UsersPanel {
   private readonly issued = h('p', { class: 'users-issued', 'data-testid': 'user-issued', hidden: true });
   private readonly filters: { actor: HTMLInputElement; action: HTMLSelectElement; from: HTMLInputElement; to: HTMLInputElement };
 
-  constructor(private readonly api: Api, private readonly selfUsername: string) {
-    const input = (name: Exclude<UserField, 'role'>, attrs: Record<string, string | number> = {}) => h('input', { name, 'data-testid': `user-${name}`, ...attrs });
+  constructor(
+    private readonly api: Api,
+    private readonly selfUsername: string,
+  ) {
+    const input = (name: Exclude<UserField, 'role'>, attrs: Record<string, string | number> = {}) =>
+      h('input', { name, 'data-testid': `user-${name}`, ...attrs });
     this.inputs = {
       username: input('username', { maxlength: 64, autocomplete: 'off' }),
       companyId: input('companyId', { maxlength: 64 }),
@@ -55,12 +59,26 @@ export class UsersPanel {
     };
     const form = h(
       'form',
-      { class: 'relay-form', novalidate: true, 'data-testid': 'user-form', onsubmit: (e: Event) => {
+      {
+        class: 'relay-form',
+        novalidate: true,
+        'data-testid': 'user-form',
+        onsubmit: (e: Event) => {
           e.preventDefault();
           void this.save();
-        } },
+        },
+      },
       this.formTitle,
-      h('div', { class: 'relay-fields' }, field('username', this.inputs.username), field('role', this.roleSelect), field('companyId', this.inputs.companyId), field('regionCode', this.inputs.regionCode), field('displayName', this.inputs.displayName), field('password', this.inputs.password)),
+      h(
+        'div',
+        { class: 'relay-fields' },
+        field('username', this.inputs.username),
+        field('role', this.roleSelect),
+        field('companyId', this.inputs.companyId),
+        field('regionCode', this.inputs.regionCode),
+        field('displayName', this.inputs.displayName),
+        field('password', this.inputs.password),
+      ),
       h('div', { class: 'buttons' }, this.submit, this.cancel, this.formOk),
       this.formError,
       this.issued,
@@ -73,10 +91,13 @@ export class UsersPanel {
     };
     const auditForm = h(
       'form',
-      { class: 'report-form', onsubmit: (e: Event) => {
+      {
+        class: 'report-form',
+        onsubmit: (e: Event) => {
           e.preventDefault();
           void this.loadAudit();
-        } },
+        },
+      },
       h('h3', { i18n: 'audit.title' }),
       h('label', {}, h('span', { i18n: 'audit.actor' }), this.filters.actor),
       h('label', {}, h('span', { i18n: 'audit.action' }), this.filters.action),
@@ -114,7 +135,10 @@ export class UsersPanel {
     this.roleSelect.replaceChildren(...apiRole.options.map((r) => h('option', { value: r }, t(`role.${r}`))));
     this.roleSelect.value = role;
     const action = this.filters.action.value;
-    this.filters.action.replaceChildren(h('option', { value: '' }, t('audit.anyAction')), ...auditAction.options.map((a) => h('option', { value: a }, t(`action.${a}`))));
+    this.filters.action.replaceChildren(
+      h('option', { value: '' }, t('audit.anyAction')),
+      ...auditAction.options.map((a) => h('option', { value: a }, t(`action.${a}`))),
+    );
     this.filters.action.value = action;
   }
 
@@ -131,7 +155,12 @@ export class UsersPanel {
   }
 
   private async loadAudit(): Promise<void> {
-    const query = auditQueryOf({ actor: this.filters.actor.value, action: this.filters.action.value, from: this.filters.from.value, to: this.filters.to.value });
+    const query = auditQueryOf({
+      actor: this.filters.actor.value,
+      action: this.filters.action.value,
+      from: this.filters.from.value,
+      to: this.filters.to.value,
+    });
     if (!query) {
       this.auditStatus.set('relay.rangeInvalid');
       return;
@@ -147,7 +176,12 @@ export class UsersPanel {
   }
 
   private async exportCsv(): Promise<void> {
-    const query = auditQueryOf({ actor: this.filters.actor.value, action: this.filters.action.value, from: this.filters.from.value, to: this.filters.to.value });
+    const query = auditQueryOf({
+      actor: this.filters.actor.value,
+      action: this.filters.action.value,
+      from: this.filters.from.value,
+      to: this.filters.to.value,
+    });
     if (!query) return this.auditStatus.set('relay.rangeInvalid');
     try {
       const url = URL.createObjectURL(await this.api.auditCsv(query));
@@ -164,7 +198,14 @@ export class UsersPanel {
   }
 
   private readForm(): UserForm {
-    return { role: this.roleSelect.value, username: this.inputs.username.value, companyId: this.inputs.companyId.value, regionCode: this.inputs.regionCode.value, displayName: this.inputs.displayName.value, password: this.inputs.password.value };
+    return {
+      role: this.roleSelect.value,
+      username: this.inputs.username.value,
+      companyId: this.inputs.companyId.value,
+      regionCode: this.inputs.regionCode.value,
+      displayName: this.inputs.displayName.value,
+      password: this.inputs.password.value,
+    };
   }
 
   private clearIssues(): void {
@@ -190,7 +231,11 @@ export class UsersPanel {
   private showIssued(username: string, temporaryPassword: string | undefined): void {
     if (!temporaryPassword) return;
     this.issued.hidden = false;
-    this.issued.replaceChildren(h('span', { i18n: 'users.issued' }), ` ${username}: `, h('code', { 'data-testid': 'user-temporary-password' }, temporaryPassword));
+    this.issued.replaceChildren(
+      h('span', { i18n: 'users.issued' }),
+      ` ${username}: `,
+      h('code', { 'data-testid': 'user-temporary-password' }, temporaryPassword),
+    );
   }
 
   private edit(username: string | undefined): void {
@@ -274,7 +319,16 @@ export class UsersPanel {
 
   private render(): void {
     this.status.refresh();
-    const cols = ['users.username', 'users.displayName', 'users.role', 'users.companyId', 'users.regionCode', 'users.status', 'users.lastSignIn', 'users.actions'] as const;
+    const cols = [
+      'users.username',
+      'users.displayName',
+      'users.role',
+      'users.companyId',
+      'users.regionCode',
+      'users.status',
+      'users.lastSignIn',
+      'users.actions',
+    ] as const;
     const button = (action: string, key: string, onclick: () => void) => h('button', { type: 'button', 'data-action': action, onclick }, t(key));
     const rows = this.users.map((u) =>
       h(
@@ -285,7 +339,11 @@ export class UsersPanel {
         h('td', {}, t(`role.${u.role}`)),
         h('td', {}, u.companyId ?? ''),
         h('td', {}, u.regionCode ?? ''),
-        h('td', { 'data-col': 'status' }, [t(u.disabled ? 'users.disabled' : 'users.enabled'), ...(u.mustChangePassword ? [t('users.mustChange')] : [])].join(' · ')),
+        h(
+          'td',
+          { 'data-col': 'status' },
+          [t(u.disabled ? 'users.disabled' : 'users.enabled'), ...(u.mustChangePassword ? [t('users.mustChange')] : [])].join(' · '),
+        ),
         h('td', {}, u.lastSignInAtMs !== undefined ? fmtTime(u.lastSignInAtMs) : t('users.never')),
         h(
           'td',
@@ -293,7 +351,11 @@ export class UsersPanel {
           button('edit', 'users.edit', () => this.edit(u.username)),
           ' ',
           // An admin cannot lock themselves out (the API refuses it too).
-          u.username === this.selfUsername ? undefined : u.disabled ? button('enable', 'users.enable', () => void this.setDisabled(u.username, false)) : button('disable', 'users.disable', () => void this.setDisabled(u.username, true)),
+          u.username === this.selfUsername
+            ? undefined
+            : u.disabled
+              ? button('enable', 'users.enable', () => void this.setDisabled(u.username, false))
+              : button('disable', 'users.disable', () => void this.setDisabled(u.username, true)),
           ' ',
           button('reset', 'users.reset', () => void this.reset(u.username)),
           ' ',
@@ -318,7 +380,16 @@ export class UsersPanel {
 
   private renderAudit(): void {
     this.auditStatus.refresh();
-    const table = this.auditRows(this.audit, ['audit.at', 'audit.actor', 'audit.action', 'audit.target', 'audit.outcome', 'audit.reason', 'audit.address', 'audit.changes']);
+    const table = this.auditRows(this.audit, [
+      'audit.at',
+      'audit.actor',
+      'audit.action',
+      'audit.target',
+      'audit.outcome',
+      'audit.reason',
+      'audit.address',
+      'audit.changes',
+    ]);
     this.auditTable.replaceChildren(...table.childNodes);
   }
 
@@ -333,14 +404,20 @@ export class UsersPanel {
       'audit.address': (i) => i.clientAddress ?? '',
       'audit.changes': (i) =>
         Object.entries(i.changes ?? {})
-          .map(([field, c]) => `${field}: ${c.before === undefined ? '∅' : JSON.stringify(c.before)} → ${c.after === undefined ? '∅' : JSON.stringify(c.after)}`)
+          .map(
+            ([field, c]) => `${field}: ${c.before === undefined ? '∅' : JSON.stringify(c.before)} → ${c.after === undefined ? '∅' : JSON.stringify(c.after)}`,
+          )
           .join('; '),
     };
     return h(
       'table',
       { class: 'report-table' },
       h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', { 'data-col': c }, t(c))))),
-      h('tbody', {}, ...items.map((i) => h('tr', { 'data-action': i.action, 'data-outcome': i.outcome }, ...cols.map((c) => h('td', { 'data-col': c }, cell[c]!(i)))))),
+      h(
+        'tbody',
+        {},
+        ...items.map((i) => h('tr', { 'data-action': i.action, 'data-outcome': i.outcome }, ...cols.map((c) => h('td', { 'data-col': c }, cell[c]!(i))))),
+      ),
     );
   }
 }

@@ -81,8 +81,17 @@ export class VehicleCard {
       return h('div', { class: 'kv' }, h('dt', {}, t(key)), dd);
     };
     this.el.replaceChildren(
-      h('header', {}, h('h3', { class: 'plate', 'data-testid': 'card-plate' }, v.plate), h('button', { type: 'button', class: 'close', title: t('card.close'), onclick: () => this.close() }, '×')),
-      h('dl', {}, ...['card.class', 'card.status', 'card.company', 'card.driver', 'card.speed', 'card.drivingToday', 'card.lastReport', 'card.openAlerts'].map(row)),
+      h(
+        'header',
+        {},
+        h('h3', { class: 'plate', 'data-testid': 'card-plate' }, v.plate),
+        h('button', { type: 'button', class: 'close', title: t('card.close'), onclick: () => this.close() }, '×'),
+      ),
+      h(
+        'dl',
+        {},
+        ...['card.class', 'card.status', 'card.company', 'card.driver', 'card.speed', 'card.drivingToday', 'card.lastReport', 'card.openAlerts'].map(row),
+      ),
       h('button', { type: 'button', class: 'primary', onclick: () => this.vehicleId && this.deps.onPlayback(this.vehicleId) }, t('card.playback')),
     );
     this.update();
@@ -112,7 +121,13 @@ export class VehicleCard {
     set('card.lastReport', v.fix ? fmtTime(v.fix.deviceTimeMs) : '—');
     set(
       'card.openAlerts',
-      open.length === 0 ? t('card.none') : h('ul', { class: 'open-alerts' }, ...open.slice(0, 5).map((a) => h('li', { class: `sev-${a.severity}` }, `${t(`rule.${a.rule}`)} · ${fmtTime(a.raisedAtMs)}`))),
+      open.length === 0
+        ? t('card.none')
+        : h(
+            'ul',
+            { class: 'open-alerts' },
+            ...open.slice(0, 5).map((a) => h('li', { class: `sev-${a.severity}` }, `${t(`rule.${a.rule}`)} · ${fmtTime(a.raisedAtMs)}`)),
+          ),
     );
   }
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserForm } from './user-form';
 
-const form = (patch: Partial<UserForm>): UserForm => ({ username: '', role: 'operator', companyId: '', regionCode: '', displayName: '', password: '', ...patch });
+const form = (patch: Partial<UserForm>): UserForm => ({
+  username: '',
+  role: 'operator',
+  companyId: '',
+  regionCode: '',
+  displayName: '',
+  password: '',
+  ...patch,
+});
 
 describe('the 用户管理 form, checked against the contract before it is sent', () => {
   it('builds a create request, trimming text but never the password, and leaving empty fields out', () => {
@@ -9,7 +17,10 @@ describe('the 用户管理 form, checked against the contract before it is sent'
       ok: true,
       request: { username: 'wang', role: 'operator', regionCode: '4401', displayName: '王', password: ' pass with spaces ' },
     });
-    expect(createRequestOf(form({ username: 'li', role: 'company', companyId: 'C1' }))).toEqual({ ok: true, request: { username: 'li', role: 'company', companyId: 'C1' } });
+    expect(createRequestOf(form({ username: 'li', role: 'company', companyId: 'C1' }))).toEqual({
+      ok: true,
+      request: { username: 'li', role: 'company', companyId: 'C1' },
+    });
   });
 
   it('names each bad field as the API would: company users need a company, only operators and enforcement a region', () => {

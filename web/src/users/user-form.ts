@@ -1,4 +1,12 @@
-import { createUserRequest, updateUserRequest, type AuditAction, type AuditListQuery, type CreateUserRequest, type FieldIssue, type UpdateUserRequest } from '@roadwatch/contracts';
+import {
+  createUserRequest,
+  updateUserRequest,
+  type AuditAction,
+  type AuditListQuery,
+  type CreateUserRequest,
+  type FieldIssue,
+  type UpdateUserRequest,
+} from '@roadwatch/contracts';
 import { DAY_MS } from '@roadwatch/domain';
 import { midnightOf } from '../reports/company-report';
 
@@ -44,7 +52,12 @@ export const createRequestOf = (form: UserForm): Built<CreateUserRequest> => {
 
 /** An edit: role, company, region and display name replace the user's (left empty = cleared). */
 export const updateRequestOf = (form: UserForm): Built<UpdateUserRequest> => {
-  const parsed = updateUserRequest.safeParse({ role: form.role, companyId: given(form.companyId), regionCode: given(form.regionCode), displayName: given(form.displayName) });
+  const parsed = updateUserRequest.safeParse({
+    role: form.role,
+    companyId: given(form.companyId),
+    regionCode: given(form.regionCode),
+    displayName: given(form.displayName),
+  });
   return parsed.success ? { ok: true, request: parsed.data } : { ok: false, issues: issuesOf(parsed.error) };
 };
 

@@ -23,5 +23,11 @@ export const proposalOf = (record: CaseRecord, party: Party): { minYuan: number;
 
 /** Records a `reported` or `closed` event once (natural event id: of two officers acting at once, one records it). */
 export const advanceEvent = (record: CaseRecord, type: 'reported' | 'closed', nowMs: number, details: Record<string, unknown>): CaseEventV1 => ({
-  v: 1, eventId: `${record.caseId}/${type}`, caseId: record.caseId, type, violationId: record.violationId, occurredAtMs: nowMs, details,
+  v: 1,
+  eventId: `${record.caseId}/${type}`,
+  caseId: record.caseId,
+  type,
+  violationId: record.violationId,
+  occurredAtMs: nowMs,
+  details,
 });

@@ -53,7 +53,14 @@ describe('0x0100 register', () => {
   });
 
   it('reads 2013 field widths and GBK plates', () => {
-    expect(register('0100-register.2013.hex', 1)).toMatchObject({ edition: '2013', manufacturerId: '70107', terminalModel: 'HB-R03GBD', terminalId: '2366104', plateColor: 2, plate: '苏BA6860' });
+    expect(register('0100-register.2013.hex', 1)).toMatchObject({
+      edition: '2013',
+      manufacturerId: '70107',
+      terminalModel: 'HB-R03GBD',
+      terminalId: '2366104',
+      plateColor: 2,
+      plate: '苏BA6860',
+    });
   });
 
   it('reads 2019 field widths', () => {
@@ -61,7 +68,16 @@ describe('0x0100 register', () => {
   });
 
   it('encodes a 2019 registration and reads it back', () => {
-    const body: Register = { edition: '2019', provinceId: 11, cityId: 100, manufacturerId: 'RW', terminalModel: 'RW-T1', terminalId: 'T0001', plateColor: 1, plate: '京A·12345' };
+    const body: Register = {
+      edition: '2019',
+      provinceId: 11,
+      cityId: 100,
+      manufacturerId: 'RW',
+      terminalModel: 'RW-T1',
+      terminalId: 'T0001',
+      plateColor: 1,
+      plate: '京A·12345',
+    };
     const frame = encodeFrame({ messageId: 0x0100, terminalPhone: '13912345678', serial: 0, edition: '2019' }, body);
     const decoded = decodeFrame(frame);
     expect(decoded.messageId === 0x0100 && decoded.body).toEqual(body);

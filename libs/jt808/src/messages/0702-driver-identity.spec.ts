@@ -27,6 +27,10 @@ describe('0x0702 driver identity', () => {
   });
 
   it('2019: adds the driver ID-card number', () => {
-    expect(identity('0702-driver-identity.2019.hex').card).toMatchObject({ driverName: 'koike', certificateExpiry: '2019-12-01', driverIdNumber: '12345678901234567' });
+    expect(identity('0702-driver-identity.2019.hex').card).toMatchObject({
+      driverName: 'koike',
+      certificateExpiry: '2019-12-01',
+      driverIdNumber: '12345678901234567',
+    });
   });
 });

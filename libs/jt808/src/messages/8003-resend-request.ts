@@ -26,7 +26,11 @@ export const resendRequestCodec: MessageCodec<ResendRequest> = {
     const limit = context.edition === '2019' ? 0xffff : 0xff;
     if (body.packetIndexes.length === 0) throw new Jt808EncodeError('bad-value', 'packetIndexes', 'a resend request lists at least one packet');
     if (body.packetIndexes.length > limit) {
-      throw new Jt808EncodeError('value-out-of-range', 'packetIndexes', `${body.packetIndexes.length} packets; the ${context.edition} count field holds ${limit}`);
+      throw new Jt808EncodeError(
+        'value-out-of-range',
+        'packetIndexes',
+        `${body.packetIndexes.length} packets; the ${context.edition} count field holds ${limit}`,
+      );
     }
     writer.u16(body.firstSerial, 'firstSerial');
     if (context.edition === '2019') writer.u16(body.packetIndexes.length, 'packetCount');

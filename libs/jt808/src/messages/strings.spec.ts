@@ -13,7 +13,16 @@ import type { Register } from './0100-register.js';
  */
 
 const phone = '13912345678';
-const register: Register = { edition: '2013', provinceId: 11, cityId: 100, manufacturerId: 'RW', terminalModel: 'RW-T1', terminalId: 'T0001', plateColor: 1, plate: '京A12345' };
+const register: Register = {
+  edition: '2013',
+  provinceId: 11,
+  cityId: 100,
+  manufacturerId: 'RW',
+  terminalModel: 'RW-T1',
+  terminalId: 'T0001',
+  plateColor: 1,
+  plate: '京A12345',
+};
 
 const decodeError = (frame: Uint8Array): Jt808DecodeError => {
   try {
@@ -25,7 +34,8 @@ const decodeError = (frame: Uint8Array): Jt808DecodeError => {
   throw new Error('decoded without an error');
 };
 
-const registerFrame = (body: Partial<Register> & { edition?: '2013' | '2019' }) => encodeFrame({ messageId: 0x0100, terminalPhone: phone, serial: 7, edition: body.edition ?? '2013' }, { ...register, ...body });
+const registerFrame = (body: Partial<Register> & { edition?: '2013' | '2019' }) =>
+  encodeFrame({ messageId: 0x0100, terminalPhone: phone, serial: 7, edition: body.edition ?? '2013' }, { ...register, ...body });
 
 describe('strings a terminal sends', () => {
   it('0x0100: trailing 0x00 after the plate and in the fixed-width fields is padding, dropped', () => {
@@ -45,7 +55,9 @@ describe('strings a terminal sends', () => {
     expect(decodeError(registerFrame({ plate: '京A\t12345' })).message).toContain('plate contains a tab character');
     expect(decodeError(registerFrame({ plate: '\u007f京A12345' })).message).toContain('plate contains a DEL character (U+007F) at index 0');
     expect(decodeError(registerFrame({ terminalId: 'T\u00001' })).message).toContain('terminal id contains a NUL character (U+0000) at index 1');
-    expect(decodeError(registerFrame({ edition: '2019', terminalModel: 'M\u00011' })).message).toContain('terminal model contains a control character (U+0001) at index 1');
+    expect(decodeError(registerFrame({ edition: '2019', terminalModel: 'M\u00011' })).message).toContain(
+      'terminal model contains a control character (U+0001) at index 1',
+    );
     // Leading 0x00 is not padding: the standard pads after the text.
     expect(decodeError(registerFrame({ manufacturerId: '\u0000RW' })).message).toContain('manufacturer id contains a NUL');
   });
@@ -57,13 +69,18 @@ describe('strings a terminal sends', () => {
     const error = decodeError(encodeEnvelope({ messageId: 0x0100, terminalPhone: phone, serial: 1 }, body));
     expect(error.message).toMatch(/plate contains a NUL character \(U\+0000\) at index 2/);
     // The same bytes without the NUL decode, with U+FFFD for the broken pair: printable, kept as evidence.
-    const decoded = decodeFrame(encodeEnvelope({ messageId: 0x0100, terminalPhone: phone, serial: 1 }, Buffer.concat([fixed, Buffer.from([0xbe, 0xa9, 0x81, 0x20, 0x41])])));
+    const decoded = decodeFrame(
+      encodeEnvelope({ messageId: 0x0100, terminalPhone: phone, serial: 1 }, Buffer.concat([fixed, Buffer.from([0xbe, 0xa9, 0x81, 0x20, 0x41])])),
+    );
     expect(decoded.messageId === 0x0100 && decoded.body.plate).toBe('京\ufffd A');
   });
 
   it('0x0102: the auth code may end in 0x00 (2013) but not hold a control character (2013 and 2019)', () => {
     const auth = (authCode: string, edition: '2013' | '2019' = '2013') =>
-      encodeFrame({ messageId: 0x0102, terminalPhone: phone, serial: 2, edition }, { authCode, imei: edition === '2019' ? '866123456789012' : null, softwareVersion: edition === '2019' ? 'V1' : null });
+      encodeFrame(
+        { messageId: 0x0102, terminalPhone: phone, serial: 2, edition },
+        { authCode, imei: edition === '2019' ? '866123456789012' : null, softwareVersion: edition === '2019' ? 'V1' : null },
+      );
     const decoded = decodeFrame(auth('A1b2\u0000'));
     expect(decoded.messageId === 0x0102 && decoded.body.authCode).toBe('A1b2');
     expect(decodeError(auth('A1\nb2')).message).toContain('auth code contains a line feed character (U+000A) at index 2');
@@ -79,7 +96,14 @@ describe('strings a terminal sends', () => {
           signedOn: true,
           eventTimeMs: Date.UTC(2026, 10, 23, 1, 0, 0),
           readResult: 0,
-          card: { driverName: '张三', qualificationCode: 'Q123456', issuingAuthority: '北京市交通委', certificateExpiry: '2030-01-01', driverIdNumber: null, ...card },
+          card: {
+            driverName: '张三',
+            qualificationCode: 'Q123456',
+            issuingAuthority: '北京市交通委',
+            certificateExpiry: '2030-01-01',
+            driverIdNumber: null,
+            ...card,
+          },
         },
       );
     const decoded = decodeFrame(identity({ driverName: '张三\u0000' }));

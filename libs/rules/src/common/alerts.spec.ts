@@ -14,7 +14,7 @@ describe('summary formatting', () => {
     expect(formatDurationZh(0)).toBe('0秒');
   });
 
-  it('daily windows in the regulator\'s words', () => {
+  it("daily windows in the regulator's words", () => {
     expect(formatClockRangeZh('02:00', '05:00')).toBe('凌晨2时至5时');
     expect(formatClockRangeZh('22:00', '06:00')).toBe('22时至6时');
     expect(formatClockRangeZh('07:30', '09:00')).toBe('7时30分至9时');

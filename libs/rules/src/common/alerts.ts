@@ -41,8 +41,7 @@ export interface AlertDraft {
 
 /** `vehicle` (per-vehicle rules) or `driver:<id>` (fatigue, when the terminal reports the driver). */
 export const subjectOf = (driverId: string | undefined): string => (driverId ? `driver:${driverId}` : 'vehicle');
-export const driverIdOfSubject = (subject: string): string | undefined =>
-  subject.startsWith('driver:') ? subject.slice('driver:'.length) : undefined;
+export const driverIdOfSubject = (subject: string): string | undefined => (subject.startsWith('driver:') ? subject.slice('driver:'.length) : undefined);
 
 /**
  * Deterministic alert id (ARCHITECTURE.md "Messages"): vehicle or driver, rule, level and the

@@ -3,14 +3,9 @@
  * patches: nested objects merge key by key, arrays and scalars replace, undefined leaves
  * the base value. One implementation for every rule family.
  */
-export type ConfigPatch<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: ConfigPatch<T[K]> }
-    : T;
+export type ConfigPatch<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: ConfigPatch<T[K]> } : T;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Deep merge of plain data; never mutates its inputs. */
 export const mergeConfigPatch = <T>(base: T, override: ConfigPatch<T> | undefined): T => {

@@ -119,24 +119,36 @@ export const evaluateFatigue = (
     const drivingMs = closed.endMs - closed.startMs;
     const common = { subject: key, windowKey: closed.startMs, revision: 1, startedAtMs: closed.startMs, endedAtMs: closed.endMs, raisedAtMs: nowMs };
     if (sub.continuousViolated) {
-      outputs.push(buildAlert(facts, {
-        ...common, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation',
-        limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config), ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
-        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
-        details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
-        evidence: sub.periodStart ? [sub.periodStart] : [],
-      }));
+      outputs.push(
+        buildAlert(facts, {
+          ...common,
+          ...continuousPenalty(facts, config),
+          rule: 'fatigue_continuous',
+          level: 'violation',
+          limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config),
+          ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
+          ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
+          details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+          evidence: sub.periodStart ? [sub.periodStart] : [],
+        }),
+      );
     }
     if (sub.nightViolated) {
       const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
       const limitPassedAtMs = nightLimitPassedAtMs(closed.startMs, closed.endMs, config);
-      outputs.push(buildAlert(facts, {
-        ...common, rule: 'fatigue_night', level: 'violation', severity: 'major',
-        ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}), ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
-        ...nightViolationText(nightMs, cfg.nightLimitMs, true),
-        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
-        evidence: sub.periodStart ? [sub.periodStart] : [],
-      }));
+      outputs.push(
+        buildAlert(facts, {
+          ...common,
+          rule: 'fatigue_night',
+          level: 'violation',
+          severity: 'major',
+          ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
+          ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
+          ...nightViolationText(nightMs, cfg.nightLimitMs, true),
+          details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+          evidence: sub.periodStart ? [sub.periodStart] : [],
+        }),
+      );
     }
     return {
       ...sub,
@@ -162,7 +174,13 @@ export const evaluateFatigue = (
     const added = addDrivingInterval(sub.period, interval.startMs, interval.endMs, restMs);
     if (added.closed) sub = onClosed(key, sub, added.closed);
     sub = { ...sub, period: added.state };
-    if (added.started) sub.periodStart = { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh };
+    if (added.started)
+      sub.periodStart = {
+        deviceTimeMs: interval.from.timeMs,
+        latitudeDeg: interval.from.latitudeDeg,
+        longitudeDeg: interval.from.longitudeDeg,
+        speedKmh: interval.from.speedKmh,
+      };
     sub = recordAlarmBits(sub, position);
     sub = measure(facts, key, sub, interval.startMs, nowMs, nowEvidence, config, outputs);
     subjects[key] = sub;
@@ -268,24 +286,40 @@ const measure = (
     sub.continuousViolated = true;
     sub.continuousPrewarned = true;
     sub.continuousRaisedAtMs = nowMs;
-    outputs.push(buildAlert(facts, {
-      ...base, ...continuousPenalty(facts, config), rule: 'fatigue_continuous', level: 'violation', windowKey: periodStartMs, endedAtMs: nowMs,
-      limitPassedAtMs: continuousLimitPassedAtMs(periodStartMs, config),
-      ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false),
-      details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
-    }));
+    outputs.push(
+      buildAlert(facts, {
+        ...base,
+        ...continuousPenalty(facts, config),
+        rule: 'fatigue_continuous',
+        level: 'violation',
+        windowKey: periodStartMs,
+        endedAtMs: nowMs,
+        limitPassedAtMs: continuousLimitPassedAtMs(periodStartMs, config),
+        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false),
+        details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
+      }),
+    );
   } else if (drivingMs >= continuousPre && !sub.continuousPrewarned) {
     sub.continuousPrewarned = true;
-    outputs.push(buildAlert(facts, {
-      ...base, rule: 'fatigue_continuous', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
-      summary: `疲劳驾驶预警：已连续驾驶${formatDurationZh(drivingMs)}，请在${formatDurationZh(cfg.continuousLimitMs - drivingMs)}内停车休息`,
-      summaryEn: `Continuous driving ${formatDuration(drivingMs)}: rest within ${formatDuration(cfg.continuousLimitMs - drivingMs)}`,
-      details: {
-        drivingMs, limitMs: cfg.continuousLimitMs, remainingMs: cfg.continuousLimitMs - drivingMs, terminalAlarms: sub.terminalAlarms,
-        ...(driverId ? { driverId } : {}),
-        ttsText: `您已连续驾驶${minutesText(drivingMs)}，请在${Math.ceil((cfg.continuousLimitMs - drivingMs) / 60_000)}分钟内停车休息20分钟以上`,
-      },
-    }));
+    outputs.push(
+      buildAlert(facts, {
+        ...base,
+        rule: 'fatigue_continuous',
+        level: 'prewarning',
+        severity: 'minor',
+        windowKey: periodStartMs,
+        summary: `疲劳驾驶预警：已连续驾驶${formatDurationZh(drivingMs)}，请在${formatDurationZh(cfg.continuousLimitMs - drivingMs)}内停车休息`,
+        summaryEn: `Continuous driving ${formatDuration(drivingMs)}: rest within ${formatDuration(cfg.continuousLimitMs - drivingMs)}`,
+        details: {
+          drivingMs,
+          limitMs: cfg.continuousLimitMs,
+          remainingMs: cfg.continuousLimitMs - drivingMs,
+          terminalAlarms: sub.terminalAlarms,
+          ...(driverId ? { driverId } : {}),
+          ttsText: `您已连续驾驶${minutesText(drivingMs)}，请在${Math.ceil((cfg.continuousLimitMs - drivingMs) / 60_000)}分钟内停车休息20分钟以上`,
+        },
+      }),
+    );
   }
 
   // Night driving, passenger classes (§2, §8): the part of one period inside 22:00–06:00 > 2 h.
@@ -296,23 +330,46 @@ const measure = (
       sub.nightPrewarned = true;
       sub.nightRaisedAtMs = nowMs;
       const limitPassedAtMs = nightLimitPassedAtMs(periodStartMs, sub.period.lastDrivingEndMs as number, config);
-      outputs.push(buildAlert(facts, {
-        ...base, rule: 'fatigue_night', level: 'violation', severity: 'major', windowKey: periodStartMs, endedAtMs: nowMs,
-        ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
-        ...nightViolationText(nightMs, cfg.nightLimitMs, false),
-        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, nightStart: cfg.nightStart, nightEnd: cfg.nightEnd, terminalAlarms: sub.terminalAlarms },
-      }));
+      outputs.push(
+        buildAlert(facts, {
+          ...base,
+          rule: 'fatigue_night',
+          level: 'violation',
+          severity: 'major',
+          windowKey: periodStartMs,
+          endedAtMs: nowMs,
+          ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
+          ...nightViolationText(nightMs, cfg.nightLimitMs, false),
+          details: {
+            nightDrivingMs: nightMs,
+            drivingMs,
+            limitMs: cfg.nightLimitMs,
+            nightStart: cfg.nightStart,
+            nightEnd: cfg.nightEnd,
+            terminalAlarms: sub.terminalAlarms,
+          },
+        }),
+      );
     } else if (nightMs >= cfg.nightLimitMs - cfg.prewarningLeadMs && !sub.nightPrewarned) {
       sub.nightPrewarned = true;
-      outputs.push(buildAlert(facts, {
-        ...base, rule: 'fatigue_night', level: 'prewarning', severity: 'minor', windowKey: periodStartMs,
-        summary: `疲劳驾驶预警：夜间已连续驾驶${formatDurationZh(nightMs)}，请在${formatDurationZh(cfg.nightLimitMs - nightMs)}内停车休息`,
-        summaryEn: `Night driving ${formatDuration(nightMs)}: rest within ${formatDuration(cfg.nightLimitMs - nightMs)}`,
-        details: {
-          nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, remainingMs: cfg.nightLimitMs - nightMs,
-          ttsText: `您夜间已连续驾驶${minutesText(nightMs)}，请在${Math.ceil((cfg.nightLimitMs - nightMs) / 60_000)}分钟内停车休息`,
-        },
-      }));
+      outputs.push(
+        buildAlert(facts, {
+          ...base,
+          rule: 'fatigue_night',
+          level: 'prewarning',
+          severity: 'minor',
+          windowKey: periodStartMs,
+          summary: `疲劳驾驶预警：夜间已连续驾驶${formatDurationZh(nightMs)}，请在${formatDurationZh(cfg.nightLimitMs - nightMs)}内停车休息`,
+          summaryEn: `Night driving ${formatDuration(nightMs)}: rest within ${formatDuration(cfg.nightLimitMs - nightMs)}`,
+          details: {
+            nightDrivingMs: nightMs,
+            drivingMs,
+            limitMs: cfg.nightLimitMs,
+            remainingMs: cfg.nightLimitMs - nightMs,
+            ttsText: `您夜间已连续驾驶${minutesText(nightMs)}，请在${Math.ceil((cfg.nightLimitMs - nightMs) / 60_000)}分钟内停车休息`,
+          },
+        }),
+      );
     }
   }
 
@@ -322,24 +379,37 @@ const measure = (
   const dailyBase = { ...base, startedAtMs: Math.max(0, nowMs - cfg.dailyWindowMs), windowKey: nowMs };
   if (dailyMs > cfg.dailyLimitMs && sub.dailyPhase !== 'violated') {
     sub.dailyPhase = 'violated';
-    outputs.push(buildAlert(facts, {
-      ...dailyBase, endedAtMs: nowMs, rule: 'fatigue_daily', level: 'violation', severity: 'major',
-      limitPassedAtMs: dailyLimitPassedAtMs(sub, drivingSinceMs, nowMs, cfg),
-      summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）`,
-      summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
-      details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },
-    }));
+    outputs.push(
+      buildAlert(facts, {
+        ...dailyBase,
+        endedAtMs: nowMs,
+        rule: 'fatigue_daily',
+        level: 'violation',
+        severity: 'major',
+        limitPassedAtMs: dailyLimitPassedAtMs(sub, drivingSinceMs, nowMs, cfg),
+        summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）`,
+        summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
+        details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },
+      }),
+    );
   } else if (dailyMs >= cfg.dailyLimitMs - cfg.prewarningLeadMs && sub.dailyPhase === 'below') {
     sub.dailyPhase = 'prewarned';
-    outputs.push(buildAlert(facts, {
-      ...dailyBase, rule: 'fatigue_daily', level: 'prewarning', severity: 'minor',
-      summary: `疲劳驾驶预警：24小时内累计驾驶${formatDurationZh(dailyMs)}，剩余${formatDurationZh(cfg.dailyLimitMs - dailyMs)}`,
-      summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h: ${formatDuration(cfg.dailyLimitMs - dailyMs)} left`,
-      details: {
-        drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, remainingMs: cfg.dailyLimitMs - dailyMs,
-        ttsText: `您24小时内已累计驾驶${minutesText(dailyMs)}，请合理安排休息`,
-      },
-    }));
+    outputs.push(
+      buildAlert(facts, {
+        ...dailyBase,
+        rule: 'fatigue_daily',
+        level: 'prewarning',
+        severity: 'minor',
+        summary: `疲劳驾驶预警：24小时内累计驾驶${formatDurationZh(dailyMs)}，剩余${formatDurationZh(cfg.dailyLimitMs - dailyMs)}`,
+        summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h: ${formatDuration(cfg.dailyLimitMs - dailyMs)} left`,
+        details: {
+          drivingInWindowMs: dailyMs,
+          limitMs: cfg.dailyLimitMs,
+          remainingMs: cfg.dailyLimitMs - dailyMs,
+          ttsText: `您24小时内已累计驾驶${minutesText(dailyMs)}，请合理安排休息`,
+        },
+      }),
+    );
   }
   return sub;
 };

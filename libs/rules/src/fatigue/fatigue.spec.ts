@@ -19,7 +19,11 @@ const run = (facts: VehicleFacts, positions: readonly PositionV1[], config: Rule
   const alerts: Array<AlertV1 & { at: number }> = [];
   for (const p of positions) {
     const subject = subjectOf(p.driverId);
-    const m = stepMotion(motion, { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject }, config.motion);
+    const m = stepMotion(
+      motion,
+      { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject },
+      config.motion,
+    );
     motion = m.state;
     const r = evaluateFatigue(facts, fatigue, { position: p, interval: m.interval, subject }, config);
     fatigue = JSON.parse(JSON.stringify(r.state));
@@ -39,12 +43,16 @@ const hazmat = factsOf('hazmat');
 
 describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   it('exactly 4 h 00 00 of driving is not a violation', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
   });
 
   it('4 h 00 01 is a violation (one report 1 s past 4 h)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H);
     t.intervalMs = 1_000;
     t.drive(1 * S);
     const v = of(run(truck, t.positions), 'fatigue_continuous', 'violation');
@@ -55,7 +63,10 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('the next 30 s report past 4 h is the violation; one per period however long it lasts', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 30 * S).drive(2 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H + 30 * S)
+      .drive(2 * H);
     const alerts = run(truck, t.positions);
     const v = of(alerts, 'fatigue_continuous', 'violation');
     expect(v).toHaveLength(1);
@@ -63,7 +74,9 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('pre-warning at 3 h 40 00, not at 3 h 39 30, carrying the driving time so far for the TTS reminder', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H + 39 * MIN + 30 * S);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H + 39 * MIN + 30 * S);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'prewarning')).toHaveLength(0);
     t.drive(30 * S);
     const pre = of(run(truck, t.positions), 'fatigue_continuous', 'prewarning');
@@ -73,17 +86,27 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('a 19 min 59 s stop does not break the period (2 h + 19:59 + 2 h → violation)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(2 * H).stopFor(19 * MIN + 59 * S).drive(2 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(2 * H)
+      .stopFor(19 * MIN + 59 * S)
+      .drive(2 * H);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
   });
 
   it('a 20 min 00 s stop is a rest (2 h + 20:00 + 2 h → no violation)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(2 * H).stopFor(20 * MIN).drive(2 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(2 * H)
+      .stopFor(20 * MIN)
+      .drive(2 * H);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
   });
 
   it('a 20 min stop with ACC on (idling for heating) is still a rest', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H);
     t.accOn = true;
     t.stopFor(20 * MIN).drive(3 * H);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
@@ -97,17 +120,26 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('a gap the vehicle moved through counts as driving (3 h + 70 min gap moved 70 km → violation)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).gap(70 * MIN, 70_000);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H)
+      .gap(70 * MIN, 70_000);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
   });
 
   it('a gap stood still through (end within 50 m) can be a rest (3 h + 70 min still + 3 h → none)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).gap(70 * MIN, 30, 0).drive(3 * H);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H)
+      .gap(70 * MIN, 30, 0)
+      .drive(3 * H);
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
   });
 
   it('points per §2: passenger/hazmat 9 points ¥200 (serious), heavy truck 3 points', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 30 * S);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H + 30 * S);
     expect(of(run(hazmat, t.positions), 'fatigue_continuous', 'violation')[0]).toMatchObject({ points: 9, fineYuan: 200, severity: 'serious' });
     expect(of(run(bus, t.positions), 'fatigue_continuous', 'violation')[0]).toMatchObject({ points: 9, fineYuan: 200 });
     const truckAlert = of(run(truck, t.positions), 'fatigue_continuous', 'violation')[0];
@@ -116,7 +148,10 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('the violation record is re-emitted (same id, revision 1) with its end once a 20 min rest ends the period', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 10 * MIN).stop(25 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H + 10 * MIN)
+      .stop(25 * MIN);
     const alerts = run(truck, t.positions).filter((a) => a.rule === 'fatigue_continuous' && a.level === 'violation');
     expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
     expect(alerts[1]?.alertId).toBe(alerts[0]?.alertId);
@@ -125,17 +160,26 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
   });
 
   it('per driver when the report carries the 0x0702 driver: two drivers of 3 h each are not fatigued; the same without driver ids is', () => {
-    const withDrivers = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D1' }).report(60).drive(3 * H).stop(5 * MIN);
+    const withDrivers = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D1' })
+      .report(60)
+      .drive(3 * H)
+      .stop(5 * MIN);
     withDrivers.driverId = 'D2';
     withDrivers.stop(5 * MIN).drive(3 * H);
     expect(of(run(bus, withDrivers.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
 
-    const anonymous = Track.at(2026, 11, 23, 8).report(60).drive(3 * H).stop(10 * MIN).drive(3 * H);
+    const anonymous = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H)
+      .stop(10 * MIN)
+      .drive(3 * H);
     expect(of(run(bus, anonymous.positions), 'fatigue_continuous', 'violation')).toHaveLength(1);
   });
 
   it('a driver alert carries the driver id and its id is derived from the driver', () => {
-    const t = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D7' }).report(60).drive(4 * H + 30 * S);
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { driverId: 'D7' })
+      .report(60)
+      .drive(4 * H + 30 * S);
     const v = of(run(bus, t.positions), 'fatigue_continuous', 'violation')[0];
     expect(v?.driverId).toBe('D7');
     expect(v?.alertId).toContain('d:D7');
@@ -154,14 +198,19 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
 
 describe('fatigue — night driving of passenger vehicles > 2 h (RULES.md §2, §8)', () => {
   it('2 h 00 00 inside 22:00–06:00 is not a violation; the next report is', () => {
-    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H);
+    const t = Track.at(2026, 11, 23, 22)
+      .report(60)
+      .drive(2 * H);
     expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
     t.drive(30 * S);
     expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(1);
   });
 
   it('pre-warning 20 min before: at 1 h 40 00 of night driving', () => {
-    const t = Track.at(2026, 11, 23, 21).report(60).drive(1 * H).drive(1 * H + 39 * MIN + 30 * S);
+    const t = Track.at(2026, 11, 23, 21)
+      .report(60)
+      .drive(1 * H)
+      .drive(1 * H + 39 * MIN + 30 * S);
     expect(of(run(bus, t.positions), 'fatigue_night', 'prewarning')).toHaveLength(0);
     t.drive(30 * S);
     const pre = of(run(bus, t.positions), 'fatigue_night', 'prewarning');
@@ -170,24 +219,37 @@ describe('fatigue — night driving of passenger vehicles > 2 h (RULES.md §2, �
   });
 
   it('only the part of the period inside the night counts (20:30 start, 2 h 00 at night by 00:00 is not yet over)', () => {
-    const t = Track.at(2026, 11, 23, 20, 30).report(60).drive(3 * H + 30 * MIN);
+    const t = Track.at(2026, 11, 23, 20, 30)
+      .report(60)
+      .drive(3 * H + 30 * MIN);
     expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
   });
 
   it('does not apply to goods vehicles', () => {
-    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H + 30 * MIN);
+    const t = Track.at(2026, 11, 23, 22)
+      .report(60)
+      .drive(2 * H + 30 * MIN);
     expect(of(run(truck, t.positions), 'fatigue_night', 'violation')).toHaveLength(0);
   });
 
   it('one violation per driving period; a new period after a 20 min rest can have its own', () => {
-    const t = Track.at(2026, 11, 23, 22).report(60).drive(2 * H + 30 * MIN).stopFor(20 * MIN).drive(2 * H + 30 * S);
+    const t = Track.at(2026, 11, 23, 22)
+      .report(60)
+      .drive(2 * H + 30 * MIN)
+      .stopFor(20 * MIN)
+      .drive(2 * H + 30 * S);
     expect(of(run(bus, t.positions), 'fatigue_night', 'violation')).toHaveLength(2);
   });
 });
 
 describe('fatigue — > 8 h driving in the trailing 24 h (RULES.md §2, §8)', () => {
   // 3 h 50 + rest 30 min + 3 h 50 = 7 h 40 of driving.
-  const day = () => Track.at(2026, 11, 23, 6).report(60).drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(3 * H + 50 * MIN);
+  const day = () =>
+    Track.at(2026, 11, 23, 6)
+      .report(60)
+      .drive(3 * H + 50 * MIN)
+      .stopFor(30 * MIN)
+      .drive(3 * H + 50 * MIN);
 
   it('pre-warning when the 24 h total reaches 7 h 40 (8 h − 20 min)', () => {
     const alerts = run(truck, day().positions);
@@ -197,7 +259,9 @@ describe('fatigue — > 8 h driving in the trailing 24 h (RULES.md §2, §8)', (
   });
 
   it('exactly 8 h 00 00 is not a violation; the next report past 8 h is, once', () => {
-    const t = day().stopFor(30 * MIN).drive(20 * MIN);
+    const t = day()
+      .stopFor(30 * MIN)
+      .drive(20 * MIN);
     expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(0);
     t.drive(30 * S).drive(1 * H);
     expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(1);
@@ -206,13 +270,26 @@ describe('fatigue — > 8 h driving in the trailing 24 h (RULES.md §2, §8)', (
   it('no second violation while the 24 h total stays above 8 h (driving replaces what slides out of the window)', () => {
     // 8 h 40 by 15:40, then a 14 h 40 stop: at 06:20 the next day 8 h 20 is still inside the window,
     // and driving on keeps it there while the previous morning slides out.
-    const t = day().stopFor(30 * MIN).drive(1 * H).stop(14 * H + 40 * MIN).stopFor(0).drive(3 * H);
+    const t = day()
+      .stopFor(30 * MIN)
+      .drive(1 * H)
+      .stop(14 * H + 40 * MIN)
+      .stopFor(0)
+      .drive(3 * H);
     expect(of(run(truck, t.positions), 'fatigue_daily', 'violation')).toHaveLength(1);
   });
 
   it('the next violation only after the total fell back to ≤ 8 h', () => {
-    const t = day().stopFor(30 * MIN).drive(1 * H).stop(24 * H).stopFor(0);
-    t.drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(3 * H + 50 * MIN).stopFor(30 * MIN).drive(1 * H);
+    const t = day()
+      .stopFor(30 * MIN)
+      .drive(1 * H)
+      .stop(24 * H)
+      .stopFor(0);
+    t.drive(3 * H + 50 * MIN)
+      .stopFor(30 * MIN)
+      .drive(3 * H + 50 * MIN)
+      .stopFor(30 * MIN)
+      .drive(1 * H);
     const v = of(run(truck, t.positions), 'fatigue_daily', 'violation');
     expect(v).toHaveLength(2);
     expect(new Set(v.map((a) => a.alertId)).size).toBe(2);
@@ -228,7 +305,9 @@ describe('fatigue — when the limit was passed and when the alert was first rai
     const t = start.report(60);
     const startMs = t.timeMs;
     t.intervalMs = 47 * S;
-    t.drive(4 * H + 5 * MIN).stopFor(25 * MIN).drive(10 * MIN);
+    t.drive(4 * H + 5 * MIN)
+      .stopFor(25 * MIN)
+      .drive(10 * MIN);
     const [raised, closed, ...more] = all(run(truck, t.positions), 'fatigue_continuous');
     expect(more).toHaveLength(0);
     expect(raised?.revision).toBe(0);
@@ -244,7 +323,9 @@ describe('fatigue — when the limit was passed and when the alert was first rai
   it('continuous: a short stop counts as driving, so the limit instant is still 4 h after the period began', () => {
     const t = Track.at(2026, 11, 23, 8).report(60);
     const startMs = t.timeMs;
-    t.drive(2 * H).stopFor(15 * MIN).drive(2 * H);
+    t.drive(2 * H)
+      .stopFor(15 * MIN)
+      .drive(2 * H);
     const [raised] = all(run(truck, t.positions), 'fatigue_continuous');
     expect(raised?.limitPassedAtMs).toBe(startMs + 4 * H);
   });
@@ -262,7 +343,10 @@ describe('fatigue — when the limit was passed and when the alert was first rai
     // Three periods under 4 h, rests of 1 h: 3 h 50 + 3 h 50 = 7 h 40, then 20 min more.
     const t = Track.at(2026, 11, 23, 0).report(60);
     t.intervalMs = 41 * S;
-    t.drive(3 * H + 50 * MIN).stopFor(1 * H).drive(3 * H + 50 * MIN).stopFor(1 * H);
+    t.drive(3 * H + 50 * MIN)
+      .stopFor(1 * H)
+      .drive(3 * H + 50 * MIN)
+      .stopFor(1 * H);
     const thirdStartMs = t.timeMs;
     t.drive(1 * H);
     const alerts = run(truck, t.positions);
@@ -274,7 +358,9 @@ describe('fatigue — when the limit was passed and when the alert was first rai
   });
 
   it('pre-warnings carry the first-raised time but no limit instant', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(3 * H + 45 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(3 * H + 45 * MIN);
     const [pre] = of(run(truck, t.positions), 'fatigue_continuous', 'prewarning');
     expect(pre?.firstRaisedAtMs).toBe(pre?.raisedAtMs);
     expect(pre).not.toHaveProperty('limitPassedAtMs');

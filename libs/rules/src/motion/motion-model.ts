@@ -125,11 +125,7 @@ export const drivingPeriodMs = (state: DrivingPeriodState): number =>
   state.periodStartMs === null || state.lastDrivingEndMs === null ? 0 : state.lastDrivingEndMs - state.periodStartMs;
 
 /** Closes the open period once `nowMs` shows a stop of ≥ restMs since the last driving. */
-export const closePeriodIfRested = (
-  state: DrivingPeriodState,
-  nowMs: number,
-  restMs: number,
-): { state: DrivingPeriodState; closed: DrivingPeriod | null } => {
+export const closePeriodIfRested = (state: DrivingPeriodState, nowMs: number, restMs: number): { state: DrivingPeriodState; closed: DrivingPeriod | null } => {
   if (state.periodStartMs === null || state.lastDrivingEndMs === null || nowMs - state.lastDrivingEndMs < restMs) {
     return { state, closed: null };
   }

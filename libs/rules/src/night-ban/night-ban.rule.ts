@@ -38,8 +38,7 @@ export interface RegistryNotice {
 }
 
 export type NightBanApplicability =
-  | { subject: true; distanceKm: number; basis: 'routeKm' | 'tripKm' }
-  | { subject: false; reason: string; missingField?: 'routeKm' };
+  { subject: true; distanceKm: number; basis: 'routeKm' | 'tripKm' } | { subject: false; reason: string; missingField?: 'routeKm' };
 
 export const nightBanApplicability = (facts: VehicleFacts, config: RulesConfig): NightBanApplicability => {
   const cfg = config.nightBan;
@@ -52,7 +51,8 @@ export const nightBanApplicability = (facts: VehicleFacts, config: RulesConfig):
   }
   if (cfg.tripClasses.includes(facts.vehicleClass)) {
     // §8: a tour coach is subject only when its trip is *known* to exceed 200 km.
-    if (facts.tripKm === undefined || !(facts.tripKm > cfg.minDistanceKm)) return { subject: false, reason: facts.tripKm === undefined ? 'trip length unknown' : `trip ${facts.tripKm} km ≤ ${cfg.minDistanceKm} km` };
+    if (facts.tripKm === undefined || !(facts.tripKm > cfg.minDistanceKm))
+      return { subject: false, reason: facts.tripKm === undefined ? 'trip length unknown' : `trip ${facts.tripKm} km ≤ ${cfg.minDistanceKm} km` };
     return { subject: true, distanceKm: facts.tripKm, basis: 'tripKm' };
   }
   return { subject: false, reason: `class ${facts.vehicleClass} not subject` };
@@ -133,31 +133,49 @@ export const evaluateNightBan = (
       night = { ...night, decided: true };
       const relay = event.relays?.(facts.vehicleId, night.date);
       if (!relay) {
-        outputs.push(buildAlert(facts, {
-          rule: 'night_ban_2_5', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: night.date,
-          startedAtMs: night.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs,
-          limitPassedAtMs: r.crossed.crossingMs,
-          ...(position.driverId ? { driverId: position.driverId } : {}),
-          summary: `夜间禁行：${formatClockRangeZh(cfg.windowStart, cfg.windowEnd)}运行${formatDurationZh(night.movingMs)}（${night.date}夜间，容许${formatDurationZh(cfg.toleranceMs)}），未登记接驳运输`,
-          summaryEn: `Moving ${formatDuration(night.movingMs)} between ${cfg.windowStart} and ${cfg.windowEnd} on the night of ${night.date} (tolerance ${formatDuration(cfg.toleranceMs)}), no relay registered`,
-          details: {
-            nightDate: night.date, movingInWindowMs: night.movingMs, toleranceMs: cfg.toleranceMs, exceededAtMs: Math.round(r.crossed.crossingMs),
-            [applicability.basis]: applicability.distanceKm, intervalKind: interval.kind,
-          },
-          evidence, ...where,
-        }));
+        outputs.push(
+          buildAlert(facts, {
+            rule: 'night_ban_2_5',
+            level: 'violation',
+            severity: 'major',
+            subject: 'vehicle',
+            windowKey: night.date,
+            startedAtMs: night.firstMovingMs,
+            endedAtMs: position.deviceTimeMs,
+            raisedAtMs: position.deviceTimeMs,
+            limitPassedAtMs: r.crossed.crossingMs,
+            ...(position.driverId ? { driverId: position.driverId } : {}),
+            summary: `夜间禁行：${formatClockRangeZh(cfg.windowStart, cfg.windowEnd)}运行${formatDurationZh(night.movingMs)}（${night.date}夜间，容许${formatDurationZh(cfg.toleranceMs)}），未登记接驳运输`,
+            summaryEn: `Moving ${formatDuration(night.movingMs)} between ${cfg.windowStart} and ${cfg.windowEnd} on the night of ${night.date} (tolerance ${formatDuration(cfg.toleranceMs)}), no relay registered`,
+            details: {
+              nightDate: night.date,
+              movingInWindowMs: night.movingMs,
+              toleranceMs: cfg.toleranceMs,
+              exceededAtMs: Math.round(r.crossed.crossingMs),
+              [applicability.basis]: applicability.distanceKm,
+              intervalKind: interval.kind,
+            },
+            evidence,
+            ...where,
+          }),
+        );
       }
     }
     next = { ...next, night };
   } else if (applicability.missingField) {
     // Report the missing registry field once per night in which the bus moved in the window.
-    const nights = windowOccurrences(interval.startMs, interval.endMs, cfg.windowStart, cfg.windowEnd)
-      .filter((w) => Math.min(interval.endMs, w.endMs) > Math.max(interval.startMs, w.startMs));
+    const nights = windowOccurrences(interval.startMs, interval.endMs, cfg.windowStart, cfg.windowEnd).filter(
+      (w) => Math.min(interval.endMs, w.endMs) > Math.max(interval.startMs, w.startMs),
+    );
     const last = nights[nights.length - 1];
     if (last && next.noticeDate !== last.date) {
       notices.push({
-        kind: 'missing_registry_field', vehicleId: facts.vehicleId, field: applicability.missingField, rule: 'night_ban_2_5',
-        noticeKey: `night_ban_2_5|${facts.vehicleId}|${applicability.missingField}|${last.date}`, atMs: position.deviceTimeMs,
+        kind: 'missing_registry_field',
+        vehicleId: facts.vehicleId,
+        field: applicability.missingField,
+        rule: 'night_ban_2_5',
+        noticeKey: `night_ban_2_5|${facts.vehicleId}|${applicability.missingField}|${last.date}`,
+        atMs: position.deviceTimeMs,
         message: `${facts.plate}: long-distance bus moving at night without routeKm in the registry; the 02:00–05:00 rule cannot apply`,
       });
       next = { ...next, noticeDate: last.date };
@@ -189,12 +207,28 @@ const banAlert = (
   evidence: AlertV1['evidence']['positions'],
 ): AlertV1 =>
   buildAlert(facts, {
-    rule: 'time_window_ban', level: 'violation', severity: 'major', subject: 'vehicle', windowKey: `${ban.id}:${t.date}`,
-    startedAtMs: t.firstMovingMs, endedAtMs: position.deviceTimeMs, raisedAtMs: position.deviceTimeMs, limitPassedAtMs: crossingMs,
+    rule: 'time_window_ban',
+    level: 'violation',
+    severity: 'major',
+    subject: 'vehicle',
+    windowKey: `${ban.id}:${t.date}`,
+    startedAtMs: t.firstMovingMs,
+    endedAtMs: position.deviceTimeMs,
+    raisedAtMs: position.deviceTimeMs,
+    limitPassedAtMs: crossingMs,
     ...(position.driverId ? { driverId: position.driverId } : {}),
     summary: `限时禁行：${formatClockRangeZh(ban.start, ban.end)}内在${ban.roadClasses.map((c) => roadClassZh[c]).join('、')}上行驶${formatDurationZh(t.movingMs)}${ban.description ? `（${ban.description}）` : ''}`,
     summaryEn: `Moving ${formatDuration(t.movingMs)} on ${ban.roadClasses.join('/')} during the ban ${ban.start}–${ban.end}${ban.description ? ` (${ban.description})` : ''}`,
-    details: { banId: ban.id, windowDate: t.date, start: ban.start, end: ban.end, roadClasses: ban.roadClasses, movingInWindowMs: t.movingMs, toleranceMs: ban.toleranceMs, exceededAtMs: Math.round(crossingMs) },
+    details: {
+      banId: ban.id,
+      windowDate: t.date,
+      start: ban.start,
+      end: ban.end,
+      roadClasses: ban.roadClasses,
+      movingInWindowMs: t.movingMs,
+      toleranceMs: ban.toleranceMs,
+      exceededAtMs: Math.round(crossingMs),
+    },
     evidence: evidence ?? [],
     latitudeDeg: position.latitudeDeg,
     longitudeDeg: position.longitudeDeg,

@@ -19,9 +19,18 @@ const run = (facts: VehicleFacts, positions: readonly PositionV1[], options: { c
   const notices: RegistryNotice[] = [];
   const roads = [options.roadClass ?? 'expressway'];
   for (const p of positions) {
-    const m = stepMotion(motion, { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject: 'vehicle' }, config.motion);
+    const m = stepMotion(
+      motion,
+      { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject: 'vehicle' },
+      config.motion,
+    );
     motion = m.state;
-    const r = evaluateNightBan(facts, state, { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads, ...(options.relays ? { relays: options.relays } : {}) }, config);
+    const r = evaluateNightBan(
+      facts,
+      state,
+      { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads, ...(options.relays ? { relays: options.relays } : {}) },
+      config,
+    );
     state = JSON.parse(JSON.stringify(r.state));
     alerts.push(...r.outputs.map((a) => alertV1.parse(a)));
     notices.push(...r.notices);
@@ -34,11 +43,25 @@ const night = (h: number, m = 0, s = 0) => Track.at(2026, 11, 24, h, m, s);
 
 describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
   it('exactly 5 min of moving from 02:00:00 is not a violation', () => {
-    expect(run(bus, night(2).report(60).drive(5 * MIN).stop(30 * MIN).positions).alerts).toHaveLength(0);
+    expect(
+      run(
+        bus,
+        night(2)
+          .report(60)
+          .drive(5 * MIN)
+          .stop(30 * MIN).positions,
+      ).alerts,
+    ).toHaveLength(0);
   });
 
   it('5 min + one report (5 min 30 s) is a violation, one per night', () => {
-    const { alerts } = run(bus, night(2).report(60).drive(5 * MIN + 30 * S).drive(2 * H).positions);
+    const { alerts } = run(
+      bus,
+      night(2)
+        .report(60)
+        .drive(5 * MIN + 30 * S)
+        .drive(2 * H).positions,
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ rule: 'night_ban_2_5', level: 'violation', startedAtMs: night(2).timeMs });
     expect(alerts[0]?.details).toMatchObject({ nightDate: '2026-11-24', movingInWindowMs: 5 * MIN + 30 * S, exceededAtMs: night(2, 5).timeMs });
@@ -50,34 +73,92 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
   });
 
   it('02:00:00 start: driving up to 02:00:00 and stopping then counts nothing; moving from 01:55 counts from 02:00:00', () => {
-    expect(run(bus, night(1).report(60).drive(1 * H).stop(1 * H).positions).alerts).toHaveLength(0);
-    expect(run(bus, night(1, 55).report(60).drive(10 * MIN).stop(10 * MIN).positions).alerts).toHaveLength(0);
-    expect(run(bus, night(1, 55).report(60).drive(10 * MIN + 30 * S).positions).alerts).toHaveLength(1);
+    expect(
+      run(
+        bus,
+        night(1)
+          .report(60)
+          .drive(1 * H)
+          .stop(1 * H).positions,
+      ).alerts,
+    ).toHaveLength(0);
+    expect(
+      run(
+        bus,
+        night(1, 55)
+          .report(60)
+          .drive(10 * MIN)
+          .stop(10 * MIN).positions,
+      ).alerts,
+    ).toHaveLength(0);
+    expect(
+      run(
+        bus,
+        night(1, 55)
+          .report(60)
+          .drive(10 * MIN + 30 * S).positions,
+      ).alerts,
+    ).toHaveLength(1);
   });
 
   it('05:00:00 end: 4 min moving from 04:56 is not a violation', () => {
-    expect(run(bus, night(4, 56).report(60).drive(1 * H).positions).alerts).toHaveLength(0);
+    expect(
+      run(
+        bus,
+        night(4, 56)
+          .report(60)
+          .drive(1 * H).positions,
+      ).alerts,
+    ).toHaveLength(0);
   });
 
   it('moving time is summed over the night (3 min at 02:10 + 3 min at 04:00 → violation)', () => {
-    const t = night(2, 10).report(60).drive(3 * MIN).stop(1 * H + 47 * MIN).stopFor(0).drive(3 * MIN);
+    const t = night(2, 10)
+      .report(60)
+      .drive(3 * MIN)
+      .stop(1 * H + 47 * MIN)
+      .stopFor(0)
+      .drive(3 * MIN);
     expect(run(bus, t.positions).alerts).toHaveLength(1);
   });
 
   it('a gap the vehicle moved through counts in the sum (01:58 → gap to 02:30, 30 km on)', () => {
-    expect(run(bus, night(1, 58).report(60).gap(32 * MIN, 30_000).positions).alerts).toHaveLength(1);
-    expect(run(bus, night(1, 58).report(60).gap(32 * MIN, 20, 0).positions).alerts).toHaveLength(0);
+    expect(
+      run(
+        bus,
+        night(1, 58)
+          .report(60)
+          .gap(32 * MIN, 30_000).positions,
+      ).alerts,
+    ).toHaveLength(1);
+    expect(
+      run(
+        bus,
+        night(1, 58)
+          .report(60)
+          .gap(32 * MIN, 20, 0).positions,
+      ).alerts,
+    ).toHaveLength(0);
   });
 
   it('a new night can have its own violation', () => {
-    const t = night(2).report(60).drive(10 * MIN).stop(2 * H).stop(22 * H).stopFor(0).drive(10 * MIN);
+    const t = night(2)
+      .report(60)
+      .drive(10 * MIN)
+      .stop(2 * H)
+      .stop(22 * H)
+      .stopFor(0)
+      .drive(10 * MIN);
     const { alerts } = run(bus, t.positions);
     expect(alerts.map((a) => a.details.nightDate)).toEqual(['2026-11-24', '2026-11-25']);
   });
 
   it('a relay (接驳运输) registered for the vehicle that night exempts it; one for another night does not', () => {
-    const t = night(2).report(60).drive(30 * MIN);
-    const relays: RelayLookup = (vehicleId, nightDate) => (vehicleId === bus.vehicleId && nightDate === '2026-11-24' ? { vehicleId, relayPoint: '京石高速 涿州服务区', nightDate, driverId: 'D2' } : undefined);
+    const t = night(2)
+      .report(60)
+      .drive(30 * MIN);
+    const relays: RelayLookup = (vehicleId, nightDate) =>
+      vehicleId === bus.vehicleId && nightDate === '2026-11-24' ? { vehicleId, relayPoint: '京石高速 涿州服务区', nightDate, driverId: 'D2' } : undefined;
     expect(run(bus, t.positions, { relays }).alerts).toHaveLength(0);
     const otherNight: RelayLookup = (vehicleId, nightDate) => (nightDate === '2026-11-25' ? { vehicleId, relayPoint: 'x', nightDate } : undefined);
     expect(run(bus, t.positions, { relays: otherNight }).alerts).toHaveLength(1);
@@ -91,11 +172,23 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
     ['a tour coach whose trip length is unknown is not', factsOf('tour_coach'), 0],
     ['a heavy truck is not subject by default', factsOf('heavy_truck'), 0],
   ])('%s', (_name, facts, count) => {
-    expect(run(facts, night(2).report(60).drive(30 * MIN).positions).alerts).toHaveLength(count);
+    expect(
+      run(
+        facts,
+        night(2)
+          .report(60)
+          .drive(30 * MIN).positions,
+      ).alerts,
+    ).toHaveLength(count);
   });
 
   it('a long-distance bus without routeKm is not subject, and the missing field is reported once per night', () => {
-    const { alerts, notices } = run(factsOf('long_distance_bus'), night(2).report(60).drive(30 * MIN).positions);
+    const { alerts, notices } = run(
+      factsOf('long_distance_bus'),
+      night(2)
+        .report(60)
+        .drive(30 * MIN).positions,
+    );
     expect(alerts).toHaveLength(0);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ kind: 'missing_registry_field', field: 'routeKm' });
@@ -104,20 +197,54 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
 
 describe('time-window bans per class and road class (RULES.md §3: provincial hazmat bans)', () => {
   const config = mergeConfigPatch(DEFAULT_RULES_CONFIG, {
-    nightBan: { timeWindowBans: [{ id: 'hz-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN }] },
+    nightBan: {
+      timeWindowBans: [
+        { id: 'hz-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN },
+      ],
+    },
   });
   const hazmat = factsOf('hazmat');
 
   it('hazmat moving 10 min at 00:30 on an expressway is one violation', () => {
-    const { alerts } = run(hazmat, night(0, 30).report(60).drive(1 * H).positions, { config });
+    const { alerts } = run(
+      hazmat,
+      night(0, 30)
+        .report(60)
+        .drive(1 * H).positions,
+      { config },
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ rule: 'time_window_ban' });
     expect(alerts[0]?.details).toMatchObject({ banId: 'hz-expressway-night', windowDate: '2026-11-24' });
   });
 
   it('not on a national road, not for a heavy truck, not at 06:00 and after', () => {
-    expect(run(hazmat, night(0, 30).report(60).drive(1 * H).positions, { config, roadClass: 'national' }).alerts).toHaveLength(0);
-    expect(run(factsOf('heavy_truck'), night(0, 30).report(60).drive(1 * H).positions, { config }).alerts).toHaveLength(0);
-    expect(run(hazmat, night(6).report(60).drive(1 * H).positions, { config }).alerts).toHaveLength(0);
+    expect(
+      run(
+        hazmat,
+        night(0, 30)
+          .report(60)
+          .drive(1 * H).positions,
+        { config, roadClass: 'national' },
+      ).alerts,
+    ).toHaveLength(0);
+    expect(
+      run(
+        factsOf('heavy_truck'),
+        night(0, 30)
+          .report(60)
+          .drive(1 * H).positions,
+        { config },
+      ).alerts,
+    ).toHaveLength(0);
+    expect(
+      run(
+        hazmat,
+        night(6)
+          .report(60)
+          .drive(1 * H).positions,
+        { config },
+      ).alerts,
+    ).toHaveLength(0);
   });
 });

@@ -105,8 +105,7 @@ export const accuracyClassOf = (m: Pick<WimMeasurementV1, 'stationId' | 'accurac
 };
 
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'minor', 'major', 'serious', 'critical'];
-const maxSeverity = (a: Severity, b: Severity): Severity =>
-  SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b;
+const maxSeverity = (a: Severity, b: Severity): Severity => (SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b);
 
 /** The first band (from the top) whose minRatio the confirmed ratio reaches. */
 export const weightSeverityOf = (overloadRatio: number, config: OverloadConfig): Severity => {
@@ -131,11 +130,7 @@ const dimensionZh: Record<Dimension, string> = { height: '超高', width: '超�
 
 const pct = (ratio: number): string => `${roundKg(ratio * 100).toFixed(1)}%`;
 
-export const assessOverload = (
-  m: WimMeasurementV1,
-  vehicle: VehicleFacts | undefined,
-  config: OverloadConfig,
-): OverloadAssessment => {
+export const assessOverload = (m: WimMeasurementV1, vehicle: VehicleFacts | undefined, config: OverloadConfig): OverloadAssessment => {
   const base: AssessmentBase = {
     measurementId: m.measurementId,
     stationId: m.stationId,
@@ -175,7 +170,9 @@ export const assessOverload = (
     ? {
         recommendedForReview: true,
         // Read by enforcement officers: Chinese first, the English in the same line for others.
-        reasons: [`百吨王：实测总质量${formatKg(measuredGrossKg)} ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}（百吨王 — measured gross ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}）`],
+        reasons: [
+          `百吨王：实测总质量${formatKg(measuredGrossKg)} ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}（百吨王 — measured gross ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)}）`,
+        ],
       }
     : { recommendedForReview: false, reasons: [] };
 
@@ -198,9 +195,7 @@ export const assessOverload = (
     zh.push('百吨王');
     en.push(`百吨王 (measured ≥ ${formatKg(config.baiDunWang.minMeasuredGrossKg)})`);
   }
-  const summary = violation
-    ? `${m.plate}：${zh.join('；')}`
-    : `${m.plate}：未超限（核定总质量${formatKg(confirmedGrossKg)} ≤ 限值${formatKg(limit.limitKg)}）`;
+  const summary = violation ? `${m.plate}：${zh.join('；')}` : `${m.plate}：未超限（核定总质量${formatKg(confirmedGrossKg)} ≤ 限值${formatKg(limit.limitKg)}）`;
   const summaryEn = violation
     ? `${m.plate}: ${en.join('; ')}`
     : `${m.plate}: within limits (confirmed ${formatKg(confirmedGrossKg)} ≤ ${formatKg(limit.limitKg)})`;

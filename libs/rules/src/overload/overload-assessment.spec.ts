@@ -29,7 +29,11 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
   });
 
   it('49,100 kg measured on six axles, class 2: error 982, confirmed 48,118 → compliant', () => {
-    expect(scored(assessOverload(sixAxles(49_100, 2), tractor(), config))).toMatchObject({ outcome: 'compliant', maxPermissibleErrorKg: 982, confirmedGrossKg: 48_118 });
+    expect(scored(assessOverload(sixAxles(49_100, 2), tractor(), config))).toMatchObject({
+      outcome: 'compliant',
+      maxPermissibleErrorKg: 982,
+      confirmedGrossKg: 48_118,
+    });
   });
 
   it('49,000 kg measured, class 0.2: error 98, confirmed 48,902 → compliant', () => {
@@ -38,7 +42,14 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
 
   it('49,100 kg measured, class 0.2: error 98.2, confirmed 49,001.8 > 49,000 → violation, excess 1.8 kg', () => {
     const a = scored(assessOverload(sixAxles(49_100, 0.2), tractor(), config));
-    expect(a).toMatchObject({ outcome: 'violation', maxPermissibleErrorKg: 98.2, confirmedGrossKg: 49_001.8, overWeight: true, excessKg: 1.8, severity: 'minor' });
+    expect(a).toMatchObject({
+      outcome: 'violation',
+      maxPermissibleErrorKg: 98.2,
+      confirmedGrossKg: 49_001.8,
+      overWeight: true,
+      excessKg: 1.8,
+      severity: 'minor',
+    });
     expect(a.isBaiDunWang).toBe(false);
   });
 
@@ -48,7 +59,10 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
   });
 
   it('no declared class → default 5%', () => {
-    expect(scored(assessOverload(sixAxles(49_100), tractor(), config))).toMatchObject({ accuracyClass: { pct: 5, source: 'default' }, confirmedGrossKg: 46_645 });
+    expect(scored(assessOverload(sixAxles(49_100), tractor(), config))).toMatchObject({
+      accuracyClass: { pct: 5, source: 'default' },
+      confirmedGrossKg: 46_645,
+    });
   });
 
   it("the station's configured class applies when the record has none; when both declare one, the larger", () => {
@@ -60,15 +74,30 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
   it("the registry's station class (withStationAccuracyClasses): 52,000 kg on six axles at a class-1 station → confirmed 51,480 > 49,000 → violation", () => {
     const registry = withStationAccuracyClasses(config, { ST01: 1 });
     expect(scored(assessOverload(sixAxles(52_000), tractor(), registry))).toMatchObject({
-      outcome: 'violation', accuracyClass: { pct: 1, source: 'station_config' }, maxPermissibleErrorKg: 520, confirmedGrossKg: 51_480, excessKg: 2_480,
+      outcome: 'violation',
+      accuracyClass: { pct: 1, source: 'station_config' },
+      maxPermissibleErrorKg: 520,
+      confirmedGrossKg: 51_480,
+      excessKg: 2_480,
     });
   });
 
-  it("51,000 kg on six axles tells the two apart: class-1 station → confirmed 50,490, violation; no class anywhere → 5%, confirmed 48,450, compliant", () => {
-    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST01: 1 })))).toMatchObject({ outcome: 'violation', confirmedGrossKg: 50_490, excessKg: 1_490 });
-    expect(scored(assessOverload(sixAxles(51_000), tractor(), config))).toMatchObject({ outcome: 'compliant', accuracyClass: { pct: 5, source: 'default' }, confirmedGrossKg: 48_450 });
+  it('51,000 kg on six axles tells the two apart: class-1 station → confirmed 50,490, violation; no class anywhere → 5%, confirmed 48,450, compliant', () => {
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST01: 1 })))).toMatchObject({
+      outcome: 'violation',
+      confirmedGrossKg: 50_490,
+      excessKg: 1_490,
+    });
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), config))).toMatchObject({
+      outcome: 'compliant',
+      accuracyClass: { pct: 5, source: 'default' },
+      confirmedGrossKg: 48_450,
+    });
     // Another station's class is not this one's.
-    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST02: 1 })))).toMatchObject({ outcome: 'compliant', confirmedGrossKg: 48_450 });
+    expect(scored(assessOverload(sixAxles(51_000), tractor(), withStationAccuracyClasses(config, { ST02: 1 })))).toMatchObject({
+      outcome: 'compliant',
+      confirmedGrossKg: 48_450,
+    });
   });
 
   it("the registry's class replaces a configured one for the same station; a record declaring class 5 at a class-1 station is read at 5% (the larger, §8)", () => {
@@ -76,7 +105,11 @@ describe('overload assessment: confirmed gross = measured − accuracy class % o
     const registry = withStationAccuracyClasses(regional, { ST01: 1 });
     expect(registry.tolerance.stationAccuracyClassPct).toEqual({ ST01: 1, ST09: 10 });
     expect(regional.tolerance.stationAccuracyClassPct).toEqual({ ST01: 2, ST09: 10 });
-    expect(scored(assessOverload(sixAxles(51_000, 5), tractor(), registry))).toMatchObject({ outcome: 'compliant', accuracyClass: { pct: 5, source: 'measurement_and_station_config' }, confirmedGrossKg: 48_450 });
+    expect(scored(assessOverload(sixAxles(51_000, 5), tractor(), registry))).toMatchObject({
+      outcome: 'compliant',
+      accuracyClass: { pct: 5, source: 'measurement_and_station_config' },
+      confirmedGrossKg: 48_450,
+    });
   });
 
   it('46 t: six axles, tractor with a single drive axle, 46,100 kg on class 0.2 → confirmed 46,007.8 > 46,000 → violation', () => {
@@ -92,7 +125,10 @@ describe('百吨王 (RULES.md §4, §8): confirmed violation with measured gross
   it('100.0 t measured, class 5: confirmed 95,000 → 百吨王, critical, recommended for review', () => {
     const a = scored(assessOverload(sixAxles(100_000, 5), tractor(), config));
     expect(a).toMatchObject({ outcome: 'violation', confirmedGrossKg: 95_000, isBaiDunWang: true, severity: 'critical' });
-    expect(a.escalation).toEqual({ recommendedForReview: true, reasons: ['百吨王：实测总质量100,000 kg ≥ 100,000 kg（百吨王 — measured gross ≥ 100,000 kg）'] });
+    expect(a.escalation).toEqual({
+      recommendedForReview: true,
+      reasons: ['百吨王：实测总质量100,000 kg ≥ 100,000 kg（百吨王 — measured gross ≥ 100,000 kg）'],
+    });
     expect(a.summary).toMatch(/超限.*核定总质量95,000 kg.*百吨王/);
     expect(a.summaryEn).toMatch(/Overload .* over .*confirmed 95,000 kg.*百吨王 \(measured ≥ 100,000 kg\)/);
   });
@@ -172,10 +208,23 @@ describe('mapping to the contracts', () => {
     const a = assessOverload(m, tractor(), config);
     if (!isOverloadViolation(a)) throw new Error('expected a violation');
     const violation = overloadViolationV1.parse(toOverloadViolationV1(a, m, 1_000));
-    expect(violation).toMatchObject({ violationId: a.violationId, limitKg: 49_000, confirmedGrossKg: 95_000, isBaiDunWang: true, severity: 'critical', companyId: 'C-001' });
+    expect(violation).toMatchObject({
+      violationId: a.violationId,
+      limitKg: 49_000,
+      confirmedGrossKg: 95_000,
+      isBaiDunWang: true,
+      severity: 'critical',
+      companyId: 'C-001',
+    });
     expect(violation.limitBasis).toBe('6+ axle combination, 49,000 kg (超限规定 第3条)');
     const alert = alertV1.parse(toOverloadAlertV1(a, 1_000));
-    expect(alert).toMatchObject({ alertId: a.alertId, rule: 'overload', level: 'violation', severity: 'critical', evidence: { wimMeasurementId: 'ST01/000123' } });
+    expect(alert).toMatchObject({
+      alertId: a.alertId,
+      rule: 'overload',
+      level: 'violation',
+      severity: 'critical',
+      evidence: { wimMeasurementId: 'ST01/000123' },
+    });
     expect(alert.details).toMatchObject({ recommendedForReview: true });
   });
 });

@@ -5,11 +5,7 @@ import type { ViolationAssessment } from './overload-assessment.rule';
  * Plain mapping from an assessment to the messages on `violations.overload` and `alerts`.
  * The clock stays with the caller: it passes the decision / raise time in.
  */
-export const toOverloadViolationV1 = (
-  a: ViolationAssessment,
-  measurement: WimMeasurementV1,
-  decidedAtMs: number,
-): OverloadViolationV1 => ({
+export const toOverloadViolationV1 = (a: ViolationAssessment, measurement: WimMeasurementV1, decidedAtMs: number): OverloadViolationV1 => ({
   v: 1,
   violationId: a.violationId,
   alertId: a.alertId,

@@ -6,12 +6,7 @@ import { percentOf, roundKg, type OverloadConfig, type SpeedRangeKmh } from './o
  * scored. Every failing check is listed, not only the first.
  */
 export type ImplausibilityCode =
-  | 'non_finite_value'
-  | 'axle_count_mismatch'
-  | 'axle_weight_out_of_range'
-  | 'gross_axle_sum_mismatch'
-  | 'speed_out_of_range'
-  | 'measured_in_future';
+  'non_finite_value' | 'axle_count_mismatch' | 'axle_weight_out_of_range' | 'gross_axle_sum_mismatch' | 'speed_out_of_range' | 'measured_in_future';
 
 export interface ImplausibilityReason {
   code: ImplausibilityCode;

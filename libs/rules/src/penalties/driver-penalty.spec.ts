@@ -41,11 +41,17 @@ describe('driver points and fine (RULES.md §5, §8: < 30% → 1, ≥ 30% → 3,
   it('the basis states the same figures in Chinese (shown by default) and in English', () => {
     const p = onRegistered38t(60_000);
     expect(p.basis).toBe('(57000 − 38000) / 38000 = 50.00%，超过行驶证最大允许总质量38000 kg：记6分（记分办法），罚款¥500–2000（道交法 第92条）');
-    expect(p.basisEn).toBe('(57000 − 38000) / 38000 = 50.00% over registered maximum gross mass (行驶证) 38000 kg: 6 points (记分办法), fine ¥500–2000 (道交法 第92条)');
+    expect(p.basisEn).toBe(
+      '(57000 − 38000) / 38000 = 50.00% over registered maximum gross mass (行驶证) 38000 kg: 6 points (记分办法), fine ¥500–2000 (道交法 第92条)',
+    );
   });
 
   it('without a registered mass the ratio is taken on the limit: confirmed 49,001.8 on 49,000 → 1 point', () => {
-    expect(driverPenalty({ confirmedGrossKg: 49_001.8, limitKg: 49_000 }, config)).toMatchObject({ massBasis: 'limit', points: 1, fine: { minYuan: 200, maxYuan: 500 } });
+    expect(driverPenalty({ confirmedGrossKg: 49_001.8, limitKg: 49_000 }, config)).toMatchObject({
+      massBasis: 'limit',
+      points: 1,
+      fine: { minYuan: 200, maxYuan: 500 },
+    });
   });
 
   it('confirmed gross not over the registered mass (ratio ≤ 0) → neither points nor fine', () => {

@@ -207,7 +207,10 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   };
 
   // Vehicle / owner.
-  const vehicleRepeat = repeatCount(window.filter((p) => p.vehicleId === v.vehicleId), config);
+  const vehicleRepeat = repeatCount(
+    window.filter((p) => p.vehicleId === v.vehicleId),
+    config,
+  );
   const vehicleConsequence = zhEn(vehicleRepeat.triggered ? vehicleRevocationText({ count: vehicleRepeat.count, months, moreThan }) : null);
   if (vehicleRepeat.triggered) candidate('vehicle_owner', v.vehicleId, repeatListReasonText({ count: vehicleRepeat.count, months, moreThan }));
   const vehicleOwner: VehicleOwnerParty = {
@@ -223,7 +226,13 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
     { confirmedGrossKg: v.confirmedGrossKg, limitKg: v.limitKg, registeredMaxGrossKg: input.vehicle?.registeredMaxGrossKg, driverId: input.driverId },
     config,
   );
-  const driverRepeat = input.driverId === undefined ? null : repeatCount(window.filter((p) => p.driverId === input.driverId), config);
+  const driverRepeat =
+    input.driverId === undefined
+      ? null
+      : repeatCount(
+          window.filter((p) => p.driverId === input.driverId),
+          config,
+        );
   if (driverRepeat?.triggered && input.driverId !== undefined) {
     candidate('driver', input.driverId, repeatListReasonText({ count: driverRepeat.count, months, moreThan }));
   }
@@ -240,7 +249,12 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   const fleetSize = input.companyFleetSize;
   const fleetShare =
     companyId !== undefined && fleetSize !== undefined && fleetSize > 0
-      ? companyFleetShare(window.filter((p) => p.companyId === companyId), v.vehicleId, fleetSize, config)
+      ? companyFleetShare(
+          window.filter((p) => p.companyId === companyId),
+          v.vehicleId,
+          fleetSize,
+          config,
+        )
       : null;
   const fleet = fleetShare && { violatingVehicles: fleetShare.violatingVehicles, fleetSize: fleetShare.fleetSize, shareAbove: fleetShare.shareAbove, months };
   if (fleet && fleetShare?.triggered && companyId !== undefined) candidate('transport_company', companyId, companyListReasonText(fleet));
@@ -261,7 +275,12 @@ export const oneOverFourPenalties = (input: OverloadCaseInput, config: PenaltyCo
   const conducts: SourceUnitConduct[] = su?.conduct !== undefined ? [su.conduct] : ['directed_or_forced', 'let_overloaded_leave'];
   const suHistory = su === undefined ? null : sourceUnitHistory(su.sourceUnitId, input.priorSourceUnitPenalties ?? [], v.measuredAtMs, config);
   if (su !== undefined && suHistory?.blacklistCandidate) {
-    blacklistCandidates.push({ party: 'source_unit', partyId: su.sourceUnitId, reason: suHistory.reasons.join('；'), reasonEn: suHistory.reasonsEn.join('; ') });
+    blacklistCandidates.push({
+      party: 'source_unit',
+      partyId: su.sourceUnitId,
+      reason: suHistory.reasons.join('；'),
+      reasonEn: suHistory.reasonsEn.join('; '),
+    });
   }
   const sourceUnit: SourceUnitParty = {
     ...(su !== undefined ? { sourceUnitId: su.sourceUnitId } : {}),

@@ -36,8 +36,12 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('measured 60,000 kg class 5 on six axles: confirmed 57,000, 8,000 kg over → ¥4,000; driver 16.3% → 1 point; company notified', () => {
     const p = oneOverFourPenalties(caseOf(), config);
     expect(p.vehicleOwner).toMatchObject({ outcome: 'fine', proposedYuan: 4_000, weight: { tonnes: 8, fineYuan: 4_000 }, consequence: null });
-    expect(p.vehicleOwner.basis).toBe('超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限');
-    expect(p.vehicleOwner.basisEn).toBe('excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000');
+    expect(p.vehicleOwner.basis).toBe(
+      '超限8000 kg，罚款 8 × 1000 kg（不足1000 kg按1000 kg计）× ¥500（超限规定 第43条；公路安全保护条例 第64条）；同一案件合并计算，以¥30000为限',
+    );
+    expect(p.vehicleOwner.basisEn).toBe(
+      'excess 8000 kg → 8 started × 1000 kg × ¥500 (超限规定 第43条; 公路安全保护条例 第64条); one case summed, capped at ¥30000',
+    );
     expect(p.driver).toMatchObject({ driverId: 'D-1', massBasis: 'limit', points: 1, fine: { minYuan: 200, maxYuan: 500 }, consequence: null });
     expect(p.transportCompany).toMatchObject({ companyId: 'C-001', notify: true, consequence: null });
     expect(p.blacklistCandidates).toEqual([]);
@@ -47,8 +51,14 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('source unit with conduct not established → both ranges proposed for the officer', () => {
     const p = oneOverFourPenalties(caseOf({ sourceUnit: { sourceUnitId: 'S-9' } }), config);
     expect(p.sourceUnit.conduct).toBe('to_be_established');
-    expect(p.sourceUnit.proposed.map((x) => x.basis)).toEqual(['指使、强令车辆超限装载（公路安全保护条例 第68条；超限规定 第49条）', '放行超限车辆驶出（道路运输条例 第71条）']);
-    expect(p.sourceUnit.proposed.map((x) => x.basisEn)).toEqual(['directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)', 'letting overloaded vehicles leave (道路运输条例 第71条)']);
+    expect(p.sourceUnit.proposed.map((x) => x.basis)).toEqual([
+      '指使、强令车辆超限装载（公路安全保护条例 第68条；超限规定 第49条）',
+      '放行超限车辆驶出（道路运输条例 第71条）',
+    ]);
+    expect(p.sourceUnit.proposed.map((x) => x.basisEn)).toEqual([
+      'directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)',
+      'letting overloaded vehicles leave (道路运输条例 第71条)',
+    ]);
     expect(p.sourceUnit.proposed.map((x) => [x.conduct, x.range])).toEqual([
       ['directed_or_forced', { minYuan: 0, maxYuan: 30_000 }],
       ['let_overloaded_leave', { minYuan: 10_000, maxYuan: 30_000 }],
@@ -64,7 +74,10 @@ describe('一超四罚: the four parties of one case (RULES.md §5)', () => {
   it('百吨王 (100.0 t measured) → recommended for review with evidence, not a 严重违法失信 list case', () => {
     const p = oneOverFourPenalties(caseOf({ violation: violationOf(100_000) }), config);
     expect(p.reviewRecommendations).toHaveLength(1);
-    expect(p.reviewRecommendations[0]).toMatchObject({ reason: '百吨王：建议复核（本身不属于严重违法失信情形）', reasonEn: expect.stringContaining('recommended for review') });
+    expect(p.reviewRecommendations[0]).toMatchObject({
+      reason: '百吨王：建议复核（本身不属于严重违法失信情形）',
+      reasonEn: expect.stringContaining('recommended for review'),
+    });
     expect(p.reviewRecommendations[0]?.evidence).toMatchObject({ measuredGrossKg: 100_000, confirmedGrossKg: 95_000, limitKg: 49_000 });
     expect(p.blacklistCandidates).toEqual([]);
     // 46,000 kg over → 46 t × ¥500 = ¥23,000.
@@ -152,7 +165,13 @@ describe('repeat consequences over a rolling 12 months ("more than 3": the 4th t
   it('source unit: penalised 3 times in 12 months → list candidate; 2 times → not', () => {
     const su = { sourceUnitId: 'S-9' };
     const times = (k: number) => Array.from({ length: k }, (_, i) => ({ sourceUnitId: 'S-9', decidedAtMs: AT - (i + 1) * DAY_MS, fineYuan: 10_000 }));
-    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: times(3) }), config).sourceUnit.history).toMatchObject({ penaltiesInWindow: 3, blacklistCandidate: true });
-    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: times(2) }), config).sourceUnit.history).toMatchObject({ penaltiesInWindow: 2, blacklistCandidate: false });
+    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: times(3) }), config).sourceUnit.history).toMatchObject({
+      penaltiesInWindow: 3,
+      blacklistCandidate: true,
+    });
+    expect(oneOverFourPenalties(caseOf({ sourceUnit: su, priorSourceUnitPenalties: times(2) }), config).sourceUnit.history).toMatchObject({
+      penaltiesInWindow: 2,
+      blacklistCandidate: false,
+    });
   });
 });

@@ -12,13 +12,15 @@ import { DEFAULT_PENALTY_CONFIG } from './penalties.config';
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, serious: 3, critical: 4 };
 
 const vehicleArb: fc.Arbitrary<VehicleFacts | undefined> = fc.option(
-  fc.record({
-    isCombination: fc.option(fc.boolean(), { nil: undefined }),
-    hasSingleDriveAxle: fc.option(fc.boolean(), { nil: undefined }),
-    hasAirSuspension: fc.option(fc.boolean(), { nil: undefined }),
-    hasSingleTyreNonDriveAxles: fc.option(fc.boolean(), { nil: undefined }),
-    registeredMaxGrossKg: fc.option(fc.integer({ min: 10_000, max: 60_000 }), { nil: undefined }),
-  }).map((facts) => ({ vehicleId: 'V:2', plate: 'V', plateColour: 2, vehicleClass: 'heavy_truck' as const, companyId: 'C', ...facts })),
+  fc
+    .record({
+      isCombination: fc.option(fc.boolean(), { nil: undefined }),
+      hasSingleDriveAxle: fc.option(fc.boolean(), { nil: undefined }),
+      hasAirSuspension: fc.option(fc.boolean(), { nil: undefined }),
+      hasSingleTyreNonDriveAxles: fc.option(fc.boolean(), { nil: undefined }),
+      registeredMaxGrossKg: fc.option(fc.integer({ min: 10_000, max: 60_000 }), { nil: undefined }),
+    })
+    .map((facts) => ({ vehicleId: 'V:2', plate: 'V', plateColour: 2, vehicleClass: 'heavy_truck' as const, companyId: 'C', ...facts })),
   { nil: undefined },
 );
 
@@ -45,7 +47,8 @@ const measurement = (grossKg: number, c: CaseValue) =>
 
 const outcomeOf = (a: OverloadAssessment, vehicle: VehicleFacts | undefined) => {
   if (a.outcome === 'rejected') return null;
-  const p = a.outcome === 'violation' ? oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...(vehicle ? { vehicle } : {}) }, DEFAULT_PENALTY_CONFIG) : null;
+  const p =
+    a.outcome === 'violation' ? oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...(vehicle ? { vehicle } : {}) }, DEFAULT_PENALTY_CONFIG) : null;
   return {
     violation: a.outcome === 'violation',
     severity: RANK[a.severity],
@@ -57,7 +60,7 @@ const outcomeOf = (a: OverloadAssessment, vehicle: VehicleFacts | undefined) => 
 };
 
 describe('overload assessment properties (fast-check)', () => {
-  it('the violations.overload message carries every fact the penalties read: its facts are the assessment\'s, and so are the four penalties', () => {
+  it("the violations.overload message carries every fact the penalties read: its facts are the assessment's, and so are the four penalties", () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const m = measurement(c.grossA, c);
@@ -67,7 +70,9 @@ describe('overload assessment properties (fast-check)', () => {
         const facts = caseFactsOfViolation(message, DEFAULT_OVERLOAD_CONFIG);
         expect(facts).toEqual(caseFactsOfAssessment(a));
         const vehicle = c.vehicle ? { vehicle: c.vehicle } : {};
-        expect(oneOverFourPenalties({ violation: facts, ...vehicle }, DEFAULT_PENALTY_CONFIG)).toEqual(oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...vehicle }, DEFAULT_PENALTY_CONFIG));
+        expect(oneOverFourPenalties({ violation: facts, ...vehicle }, DEFAULT_PENALTY_CONFIG)).toEqual(
+          oneOverFourPenalties({ violation: caseFactsOfAssessment(a), ...vehicle }, DEFAULT_PENALTY_CONFIG),
+        );
       }),
       { numRuns: 300 },
     );
@@ -80,7 +85,9 @@ describe('overload assessment properties (fast-check)', () => {
         const a2 = assessOverload(measurement(c.grossA, c), c.vehicle && { ...c.vehicle }, DEFAULT_OVERLOAD_CONFIG);
         expect(a2).toEqual(a1);
         if (a1.outcome === 'violation' && a2.outcome === 'violation') {
-          expect(oneOverFourPenalties({ violation: caseFactsOfAssessment(a2) }, DEFAULT_PENALTY_CONFIG)).toEqual(oneOverFourPenalties({ violation: caseFactsOfAssessment(a1) }, DEFAULT_PENALTY_CONFIG));
+          expect(oneOverFourPenalties({ violation: caseFactsOfAssessment(a2) }, DEFAULT_PENALTY_CONFIG)).toEqual(
+            oneOverFourPenalties({ violation: caseFactsOfAssessment(a1) }, DEFAULT_PENALTY_CONFIG),
+          );
         }
       }),
       { numRuns: 500 },

@@ -143,7 +143,10 @@ export const companyBasisText = (note: Bilingual): Bilingual => ({ zh: `${note.z
 
 export const sourceUnitBasisText = (conduct: 'directed_or_forced' | 'let_overloaded_leave'): Bilingual =>
   conduct === 'directed_or_forced'
-    ? { zh: '指使、强令车辆超限装载（公路安全保护条例 第68条；超限规定 第49条）', en: 'directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)' }
+    ? {
+        zh: '指使、强令车辆超限装载（公路安全保护条例 第68条；超限规定 第49条）',
+        en: 'directing or forcing overloading (公路安全保护条例 第68条; 超限规定 第49条)',
+      }
     : { zh: '放行超限车辆驶出（道路运输条例 第71条）', en: 'letting overloaded vehicles leave (道路运输条例 第71条)' };
 
 /** Either conduct while it is not established: the bases side by side. */

@@ -51,7 +51,12 @@ describe('vehicle / owner weight fine (RULES.md §5, §8: ≤ 1,000 kg warning, 
 
 describe('vehicle / owner dimension fine (RULES.md §5 超限规定 第43条(一); §8: one band, the lowest whose three bounds all hold)', () => {
   it('height 4.2 m (width, length within) → band 1: up to ¥200, proposed ¥200', () => {
-    expect(dimensionFine({ heightM: 4.2, widthM: 2.5, lengthM: 18 }, [height(4.2)], config)).toMatchObject({ band: 1, minYuan: 0, maxYuan: 200, proposedYuan: 200 });
+    expect(dimensionFine({ heightM: 4.2, widthM: 2.5, lengthM: 18 }, [height(4.2)], config)).toMatchObject({
+      band: 1,
+      minYuan: 0,
+      maxYuan: 200,
+      proposedYuan: 200,
+    });
   });
 
   it('height 4.21 m → band 2: ¥200–1,000, proposed ¥1,000', () => {

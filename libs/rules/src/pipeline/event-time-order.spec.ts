@@ -45,18 +45,27 @@ const blindArea = (positions: readonly PositionV1[], receivedAtMs: number): Posi
 // 08:00–08:10 at 60 km/h in coverage; 08:10:30–08:30:00 out of coverage (stored by the
 // terminal), with 08:12–08:16 at 150 km/h; from 08:30:30 real time again, at 60 km/h.
 const trip = (): PositionV1[] =>
-  Track.at(2026, 11, 23, 8).report(60).drive(10 * MIN, 60).drive(2 * MIN, 60).drive(4 * MIN, 150).drive(24 * MIN, 60).positions;
+  Track.at(2026, 11, 23, 8)
+    .report(60)
+    .drive(10 * MIN, 60)
+    .drive(2 * MIN, 60)
+    .drive(4 * MIN, 150)
+    .drive(24 * MIN, 60).positions;
 const BLIND_FROM = 21; // 08:10:30
 const BLIND_TO = 61; // 08:30:30, the first report after coverage returns
 const inOrder = (): PositionV1[] => {
   const positions = trip();
-  return [...positions.slice(0, BLIND_FROM), ...blindArea(positions.slice(BLIND_FROM, BLIND_TO), 0).map((p, i) => ({ ...p, receivedAtMs: positions[BLIND_FROM + i]!.receivedAtMs })), ...positions.slice(BLIND_TO)];
+  return [
+    ...positions.slice(0, BLIND_FROM),
+    ...blindArea(positions.slice(BLIND_FROM, BLIND_TO), 0).map((p, i) => ({ ...p, receivedAtMs: positions[BLIND_FROM + i]!.receivedAtMs })),
+    ...positions.slice(BLIND_TO),
+  ];
 };
 
 describe('event-time order — a 0x0704 back-fill in any order within the lateness window', () => {
   const reference = deliver(inOrder());
 
-  it('the reference (time order) raises the blind stretch\'s speeding episode and no gap', () => {
+  it("the reference (time order) raises the blind stretch's speeding episode and no gap", () => {
     expect(ofRule(reference.alerts, 'speeding').length).toBeGreaterThan(0);
     expect(ofRule(reference.alerts, 'data_gap_moved')).toEqual([]);
     expect(reference.statuses).not.toContain('late');
@@ -105,7 +114,14 @@ describe('event-time order — beyond the lateness window', () => {
     const newerHalf = blindArea(blind.slice(20), positions[BLIND_TO]!.receivedAtMs + 500).reverse();
     // The older half (08:10:30–08:20:00, the 150 km/h stretch in it) after 4 min of newer reports.
     const olderHalf = blindArea(blind.slice(0, 20), positions[BLIND_TO + 8]!.receivedAtMs + 500).reverse();
-    const run = deliver([...positions.slice(0, BLIND_FROM), ...positions.slice(BLIND_TO, BLIND_TO + 1), ...newerHalf, ...positions.slice(BLIND_TO + 1, BLIND_TO + 9), ...olderHalf, ...positions.slice(BLIND_TO + 9)]);
+    const run = deliver([
+      ...positions.slice(0, BLIND_FROM),
+      ...positions.slice(BLIND_TO, BLIND_TO + 1),
+      ...newerHalf,
+      ...positions.slice(BLIND_TO + 1, BLIND_TO + 9),
+      ...olderHalf,
+      ...positions.slice(BLIND_TO + 9),
+    ]);
     expect(run.statuses.filter((s) => s === 'late')).toHaveLength(20);
     expect(run.state.rules.quality.counters.late).toBe(20);
     expect(run.state.ordering.lateHeld).toEqual([]);
@@ -119,26 +135,43 @@ describe('event-time order — beyond the lateness window', () => {
   });
 
   it('a short blind stretch (90 s: no silence long enough to hold) back-filled in reverse after the live reports resumed: its speeding is judged', () => {
-    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S }).report(60).drive(2 * MIN, 60).drive(80 * S, 150).drive(3 * MIN, 60);
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S })
+      .report(60)
+      .drive(2 * MIN, 60)
+      .drive(80 * S, 150)
+      .drive(3 * MIN, 60);
     const positions = t.positions;
     const from = 13; // 08:02:10
     const to = 21; // 08:03:30 — 90 s after the last report before the stretch, fed at once
     const arrival = positions[to + 1]!.receivedAtMs + 300;
-    const run = deliver([...positions.slice(0, from), ...positions.slice(to, to + 2), ...blindArea(positions.slice(from, to), arrival).reverse(), ...positions.slice(to + 2)]);
+    const run = deliver([
+      ...positions.slice(0, from),
+      ...positions.slice(to, to + 2),
+      ...blindArea(positions.slice(from, to), arrival).reverse(),
+      ...positions.slice(to + 2),
+    ]);
     expect(run.statuses.slice(from, from + 2)).toEqual(['accepted', 'accepted']);
     expect(run.statuses.filter((s) => s === 'late')).toHaveLength(to - from);
     const reference = ofRule(deliver(positions).alerts, 'speeding');
     const speeding = ofRule(run.alerts, 'speeding');
     expect(speeding.map((a) => [a.alertId, a.revision])).toEqual([[reference[0]?.alertId, 0]]);
-    expect({ ...speeding[0], details: { ...speeding[0]?.details, lateStretch: undefined } }).toEqual({ ...reference[0], details: { ...reference[0]?.details, lateStretch: undefined } });
+    expect({ ...speeding[0], details: { ...speeding[0]?.details, lateStretch: undefined } }).toEqual({
+      ...reference[0],
+      details: { ...reference[0]?.details, lateStretch: undefined },
+    });
   });
 
   it('a late stretch waits for its window: gathered in the checkpointed state, judged when the timer passes receipt + 3 min', () => {
-    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S }).report(60).drive(2 * MIN, 60).drive(80 * S, 150).drive(20 * S, 60);
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S })
+      .report(60)
+      .drive(2 * MIN, 60)
+      .drive(80 * S, 150)
+      .drive(20 * S, 60);
     const positions = t.positions;
     const arrival = positions.at(-1)!.receivedAtMs + 300;
     let state: VehicleRuleState | undefined;
-    for (const p of [...positions.slice(0, 13), ...positions.slice(21), ...blindArea(positions.slice(13, 21), arrival).reverse()]) state = processPosition(truck, state, p).state;
+    for (const p of [...positions.slice(0, 13), ...positions.slice(21), ...blindArea(positions.slice(13, 21), arrival).reverse()])
+      state = processPosition(truck, state, p).state;
     const restored = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
     expect(restored.ordering.lateHeld.map((h) => h.position.deviceTimeMs)).toEqual(positions.slice(13, 21).map((p) => p.deviceTimeMs));
     expect(releaseHeld(truck, restored, arrival + windowMs - 1).alerts).toEqual([]);
@@ -148,12 +181,18 @@ describe('event-time order — beyond the lateness window', () => {
   });
 
   it('a retransmission of a report already judged is late and judged nowhere again; one of a gathered late report is a duplicate', () => {
-    const positions = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 90 * S }).report(150).drive(30 * MIN, 150).positions;
+    const positions = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 90 * S })
+      .report(150)
+      .drive(30 * MIN, 150).positions;
     const once = deliver(positions);
     const again = deliver([...positions, ...positions.slice(0, 10)]);
     expect(again.statuses.slice(positions.length)).toEqual(new Array(10).fill('late'));
     expect(json(again.alerts)).toEqual(json(once.alerts));
-    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S }).report(60).drive(2 * MIN, 60).drive(80 * S, 150).drive(20 * S, 60);
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: 10 * S })
+      .report(60)
+      .drive(2 * MIN, 60)
+      .drive(80 * S, 150)
+      .drive(20 * S, 60);
     const late = blindArea(t.positions.slice(13, 21), t.positions.at(-1)!.receivedAtMs + 300);
     const run = deliver([...t.positions.slice(0, 13), ...t.positions.slice(21), ...late, late[0]!]);
     expect(run.statuses.at(-1)).toBe('duplicate');
@@ -163,14 +202,20 @@ describe('event-time order — beyond the lateness window', () => {
 describe('event-time order — property (fast-check)', () => {
   // A track: 5 min in coverage, then a blind area of more than 2 min (drives, some over 120
   // km/h, and stops) stored by the terminal, then live reports again.
-  const leg = fc.record({ kind: fc.constantFrom('drive', 'drive', 'stop'), seconds: fc.integer({ min: 20, max: 400 }), speedKmh: fc.integer({ min: 40, max: 160 }) });
+  const leg = fc.record({
+    kind: fc.constantFrom('drive', 'drive', 'stop'),
+    seconds: fc.integer({ min: 20, max: 400 }),
+    speedKmh: fc.integer({ min: 40, max: 160 }),
+  });
   const scenario = fc.record({
     intervalS: fc.integer({ min: 5, max: 40 }),
     legs: fc.array(leg, { minLength: 1, maxLength: 6 }),
     liveInWindow: fc.integer({ min: 0, max: 6 }),
   });
   const build = (s: { intervalS: number; legs: Array<{ kind: string; seconds: number; speedKmh: number }>; liveInWindow: number }) => {
-    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: s.intervalS * S }).report(60).drive(5 * MIN, 60);
+    const t = Track.at(2026, 11, 23, 8, 0, 0, { intervalMs: s.intervalS * S })
+      .report(60)
+      .drive(5 * MIN, 60);
     const blindFrom = t.positions.length;
     for (const l of s.legs) {
       if (l.kind === 'drive') t.drive(l.seconds * S, l.speedKmh);
@@ -180,7 +225,11 @@ describe('event-time order — property (fast-check)', () => {
     if (t.timeMs - t.positions[blindFrom - 1]!.deviceTimeMs < 2.5 * MIN) t.stop(2.5 * MIN);
     const blindTo = t.positions.length;
     t.drive(10 * MIN, 60);
-    const positions = [...t.positions.slice(0, blindFrom), ...t.positions.slice(blindFrom, blindTo).map((p) => ({ ...p, source: 'blind-area' as const })), ...t.positions.slice(blindTo)];
+    const positions = [
+      ...t.positions.slice(0, blindFrom),
+      ...t.positions.slice(blindFrom, blindTo).map((p) => ({ ...p, source: 'blind-area' as const })),
+      ...t.positions.slice(blindTo),
+    ];
     // What arrives out of order: the back-fill and the first live reports after the blind area.
     return { positions, stretchFrom: blindFrom, stretchTo: blindTo + s.liveInWindow };
   };

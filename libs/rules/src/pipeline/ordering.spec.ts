@@ -25,7 +25,8 @@ const recorder = (judge: (p: PositionV1) => boolean = () => true) => {
   return { seen, sink };
 };
 
-const at = (offsetS: number, receivedS: number, extra: Partial<PositionV1> = {}) => positionAt(T0 + offsetS * S, { receivedAtMs: T0 + receivedS * S, latitudeDeg: 39.5 + offsetS * 1e-5, ...extra });
+const at = (offsetS: number, receivedS: number, extra: Partial<PositionV1> = {}) =>
+  positionAt(T0 + offsetS * S, { receivedAtMs: T0 + receivedS * S, latitudeDeg: 39.5 + offsetS * 1e-5, ...extra });
 
 describe('ordering stage (alone, with a recording sink)', () => {
   it('emits reports in device-time order whatever the arrival order of a back-fill, and says when the hold is due', () => {
@@ -35,7 +36,11 @@ describe('ordering stage (alone, with a recording sink)', () => {
     // 0, 30 live; silence to 600 (held: anchor); the blind stretch arrives newest first.
     expect([at(0, 1), at(30, 31), at(600, 601)].map(arrive)).toEqual(['accepted', 'accepted', 'held']);
     expect(orderingDueMs(ordering, DEFAULT_RULES_CONFIG)).toBe(T0 + 601 * S + 3 * MIN);
-    expect([at(540, 610, { source: 'blind-area' }), at(300, 610, { source: 'blind-area' }), at(60, 610, { source: 'blind-area' })].map(arrive)).toEqual(['held', 'held', 'held']);
+    expect([at(540, 610, { source: 'blind-area' }), at(300, 610, { source: 'blind-area' }), at(60, 610, { source: 'blind-area' })].map(arrive)).toEqual([
+      'held',
+      'held',
+      'held',
+    ]);
     // Exact retransmission of a held one, and of a fed one.
     expect(arrive(at(300, 611, { source: 'blind-area' }))).toBe('duplicate');
     expect(arrive(at(30, 612))).toBe('duplicate');
@@ -45,13 +50,24 @@ describe('ordering stage (alone, with a recording sink)', () => {
     expect(seen).toEqual(['report 0', 'report 30', 'duplicate 300', 'duplicate 30', 'report 60', 'report 300', 'report 540', 'report 600']);
     expect(ordering.held).toEqual([]);
     expect(orderingDueMs(ordering, DEFAULT_RULES_CONFIG)).toBeNull();
-    expect(ordering.holes).toEqual([[T0 + 60 * S, T0 + 300 * S], [T0 + 300 * S, T0 + 540 * S]]);
+    expect(ordering.holes).toEqual([
+      [T0 + 60 * S, T0 + 300 * S],
+      [T0 + 300 * S, T0 + 540 * S],
+    ]);
   });
 
   it('a report older than the watermark is late; inside a hole it is gathered and handed on as a stretch once its window passed', () => {
     const ordering = initialOrderingState();
     const { seen, sink } = recorder();
-    const arrive = (p: PositionV1) => orderArrival(ordering, p, p.receivedAtMs, p.receivedAtMs, { ...DEFAULT_RULES_CONFIG, lateness: { ...DEFAULT_RULES_CONFIG.lateness, holdAfterSilenceMs: 10 * MIN } }, sink).status;
+    const arrive = (p: PositionV1) =>
+      orderArrival(
+        ordering,
+        p,
+        p.receivedAtMs,
+        p.receivedAtMs,
+        { ...DEFAULT_RULES_CONFIG, lateness: { ...DEFAULT_RULES_CONFIG.lateness, holdAfterSilenceMs: 10 * MIN } },
+        sink,
+      ).status;
     expect([at(0, 1), at(300, 301), at(320, 321)].map(arrive)).toEqual(['accepted', 'accepted', 'accepted']);
     expect(arrive(at(310, 400))).toBe('late'); // between fed reports 20 s apart: no hole
     expect(arrive(at(200, 400))).toBe('late'); // inside the 0–300 hole: gathered

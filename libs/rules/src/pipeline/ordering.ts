@@ -181,13 +181,7 @@ const frontierOf = (held: readonly HeldPosition[], windowMs: number, clockMs: nu
  * whose window passed by `clockMs`, and, from the front, each non-anchor that follows the
  * last one fed within `holdAfterSilenceMs`. Returns what became of `watch` when it was fed.
  */
-const releaseHeldReports = (
-  ordering: OrderingState,
-  clockMs: number,
-  config: RulesConfig,
-  sink: OrderedReportSink,
-  watch?: PositionV1,
-): FedVerdict | null => {
+const releaseHeldReports = (ordering: OrderingState, clockMs: number, config: RulesConfig, sink: OrderedReportSink, watch?: PositionV1): FedVerdict | null => {
   const held = ordering.held;
   const { windowMs, holdAfterSilenceMs, maxHeldReports } = config.lateness;
   const frontierMs = frontierOf(held, windowMs, clockMs);

@@ -46,9 +46,15 @@ const movedGapAlert = (facts: VehicleFacts, gap: MovedGap): AlertV1 => {
   const metres = Math.round(gap.distanceM);
   const backfilled = gap.backfilledAtMs !== undefined;
   return buildAlert(facts, {
-    rule: 'data_gap_moved', level: 'data_quality', severity: backfilled ? 'info' : 'minor', subject: 'vehicle', windowKey: gap.startMs,
+    rule: 'data_gap_moved',
+    level: 'data_quality',
+    severity: backfilled ? 'info' : 'minor',
+    subject: 'vehicle',
+    windowKey: gap.startMs,
     revision: backfilled ? 1 : 0,
-    startedAtMs: gap.startMs, endedAtMs: gap.endMs, raisedAtMs: gap.raisedAtMs,
+    startedAtMs: gap.startMs,
+    endedAtMs: gap.endMs,
+    raisedAtMs: gap.raisedAtMs,
     ...(gap.driverId ? { driverId: gap.driverId } : {}),
     summary: backfilled
       ? `数据中断（已补传）：${formatDurationZh(durationMs)}无实时定位，期间车辆移动${metres}米；终端事后补传了该时段数据，补传晚于等待窗口，该时段仍计入驾驶时间`
@@ -56,7 +62,12 @@ const movedGapAlert = (facts: VehicleFacts, gap: MovedGap): AlertV1 => {
     summaryEn: backfilled
       ? `Data gap, back-filled later: no live report for ${formatDuration(durationMs)} while the vehicle moved ${metres} m; the terminal back-filled the stretch after the waiting window, so it still counts as driving`
       : `Data gap, moved through: no report for ${formatDuration(durationMs)} while the vehicle moved ${metres} m (counted as driving)`,
-    details: { durationMs, distanceM: metres, countedAsDriving: true, ...(backfilled ? { backfilled: true, firstBackfilledReportMs: gap.backfilledAtMs } : {}) },
+    details: {
+      durationMs,
+      distanceM: metres,
+      countedAsDriving: true,
+      ...(backfilled ? { backfilled: true, firstBackfilledReportMs: gap.backfilledAtMs } : {}),
+    },
     evidence: [gap.from, gap.to],
     latitudeDeg: gap.to.latitudeDeg,
     longitudeDeg: gap.to.longitudeDeg,
@@ -68,8 +79,7 @@ const movedGapAlert = (facts: VehicleFacts, gap: MovedGap): AlertV1 => {
  * the checkpoints they cause) spread over the interval instead of all coming in one timer tick
  * — after a restart, too.
  */
-export const snapshotPhaseMs = (vehicleId: string, everyMs: number): number =>
-  everyMs > 0 ? (mixString(0x811c9dc5, vehicleId) >>> 0) % everyMs : 0;
+export const snapshotPhaseMs = (vehicleId: string, everyMs: number): number => (everyMs > 0 ? (mixString(0x811c9dc5, vehicleId) >>> 0) % everyMs : 0);
 
 /**
  * Data quality (RULES.md §6, §8): the day's counters, one `invalid_position` alert per run of
@@ -104,11 +114,21 @@ export const qualityRule: PositionRule<QualityRuleState> = {
       // report's own time is not believed: its alert is dated by its receipt, so a report
       // dated 2099 does not sit at the top of every alert list until 2099.
       const alertAtMs = timePlausible ? t : position.receivedAtMs;
-      alerts.push(buildAlert(facts, {
-        rule: 'invalid_position', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: t,
-        startedAtMs: alertAtMs, raisedAtMs: alertAtMs, summary: `无效定位：${report.reasons.map((r) => r.zh).join('；')}`, summaryEn: `Invalid position: ${reasons.join('; ')}`, details: { reasons, source: position.source },
-        ...(timePlausible ? { evidence: positionEvidence } : {}),
-      }));
+      alerts.push(
+        buildAlert(facts, {
+          rule: 'invalid_position',
+          level: 'data_quality',
+          severity: 'minor',
+          subject: 'vehicle',
+          windowKey: t,
+          startedAtMs: alertAtMs,
+          raisedAtMs: alertAtMs,
+          summary: `无效定位：${report.reasons.map((r) => r.zh).join('；')}`,
+          summaryEn: `Invalid position: ${reasons.join('; ')}`,
+          details: { reasons, source: position.source },
+          ...(timePlausible ? { evidence: positionEvidence } : {}),
+        }),
+      );
       return { state: { ...state, counters, invalidRunStartMs: t }, alerts, closedDays };
     }
     let counters = rollCounters(state.counters, t, closedDays);
@@ -117,12 +137,22 @@ export const qualityRule: PositionRule<QualityRuleState> = {
       // Excluded from the rules, counted against 漂移率.
       counters.drift += 1;
       const impliedKmh = Math.round(report.impliedKmh);
-      alerts.push(buildAlert(facts, {
-        rule: 'drift', level: 'data_quality', severity: 'info', subject: 'vehicle', windowKey: t, startedAtMs: t, raisedAtMs: t,
-        summary: `定位漂移：与上一定位点推算车速${impliedKmh} km/h（阈值${config.quality.driftSpeedKmh} km/h）`,
-        summaryEn: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
-        details: { impliedSpeedKmh: impliedKmh, previous: report.previous }, evidence: positionEvidence, ...where,
-      }));
+      alerts.push(
+        buildAlert(facts, {
+          rule: 'drift',
+          level: 'data_quality',
+          severity: 'info',
+          subject: 'vehicle',
+          windowKey: t,
+          startedAtMs: t,
+          raisedAtMs: t,
+          summary: `定位漂移：与上一定位点推算车速${impliedKmh} km/h（阈值${config.quality.driftSpeedKmh} km/h）`,
+          summaryEn: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
+          details: { impliedSpeedKmh: impliedKmh, previous: report.previous },
+          evidence: positionEvidence,
+          ...where,
+        }),
+      );
       return { state: { ...state, counters, invalidRunStartMs: null }, alerts, closedDays };
     }
     counters.valid += 1;
@@ -133,7 +163,10 @@ export const qualityRule: PositionRule<QualityRuleState> = {
     counters.movedThroughGaps += 1;
     const from = interval.from;
     const gap: MovedGap = {
-      startMs: interval.startMs, endMs: interval.endMs, raisedAtMs: t, distanceM: interval.distanceM,
+      startMs: interval.startMs,
+      endMs: interval.endMs,
+      raisedAtMs: t,
+      distanceM: interval.distanceM,
       ...(position.driverId ? { driverId: position.driverId } : {}),
       from: { deviceTimeMs: from.timeMs, latitudeDeg: from.latitudeDeg, longitudeDeg: from.longitudeDeg, speedKmh: from.speedKmh },
       to: positionEvidence[0] as MovedGap['to'],
@@ -207,23 +240,42 @@ export const nightBanRule: PositionRule<RuleStates['nightBan']> = {
   initial: initialNightBanState,
   onReport(state, report, { facts, config, pipeline }) {
     if (report.kind !== 'accepted') return { state, alerts: [] };
-    const r = evaluateNightBan(facts, state, {
-      position: report.position, interval: report.interval,
-      roadClassesAtStart: report.previous?.roadClasses ?? report.roadClasses,
-      roadClassesAtEnd: report.roadClasses,
-      ...(pipeline.relays ? { relays: pipeline.relays } : {}),
-    }, config);
+    const r = evaluateNightBan(
+      facts,
+      state,
+      {
+        position: report.position,
+        interval: report.interval,
+        roadClassesAtStart: report.previous?.roadClasses ?? report.roadClasses,
+        roadClassesAtEnd: report.roadClasses,
+        ...(pipeline.relays ? { relays: pipeline.relays } : {}),
+      },
+      config,
+    );
     return { state: r.state, alerts: r.outputs, notices: r.notices };
   },
 };
 
 const offlineAlert = (facts: VehicleFacts, sinceMs: number, atMs: number, config: RulesConfig, revision: number): AlertV1 =>
   buildAlert(facts, {
-    rule: 'offline', level: 'data_quality', severity: 'minor', subject: 'vehicle', windowKey: sinceMs, revision,
-    startedAtMs: sinceMs, raisedAtMs: atMs, ...(revision > 0 ? { endedAtMs: atMs } : {}),
+    rule: 'offline',
+    level: 'data_quality',
+    severity: 'minor',
+    subject: 'vehicle',
+    windowKey: sinceMs,
+    revision,
+    startedAtMs: sinceMs,
+    raisedAtMs: atMs,
+    ...(revision > 0 ? { endedAtMs: atMs } : {}),
     ...(revision > 0
-      ? { summary: `恢复上线：此前${formatDurationZh(atMs - sinceMs)}无定位上报`, summaryEn: `Back online after ${formatDuration(atMs - sinceMs)} without reports` }
-      : { summary: `离线：超过${formatDurationZh(config.quality.offlineAfterMs)}无定位上报`, summaryEn: `Offline: no report for more than ${formatDuration(config.quality.offlineAfterMs)}` }),
+      ? {
+          summary: `恢复上线：此前${formatDurationZh(atMs - sinceMs)}无定位上报`,
+          summaryEn: `Back online after ${formatDuration(atMs - sinceMs)} without reports`,
+        }
+      : {
+          summary: `离线：超过${formatDurationZh(config.quality.offlineAfterMs)}无定位上报`,
+          summaryEn: `Offline: no report for more than ${formatDuration(config.quality.offlineAfterMs)}`,
+        }),
     details: { silentMs: atMs - sinceMs, offlineAfterMs: config.quality.offlineAfterMs, resumed: revision > 0 },
   });
 
@@ -243,7 +295,8 @@ export const offlineRule: PositionRule<OfflineRuleState> = {
     return { state: { sinceMs: lastReceivedAtMs }, alerts: [offlineAlert(facts, lastReceivedAtMs, nowMs, config, 0)] };
   },
   // The boundary itself is not yet offline; visiting then is harmless, and safe for a fractional clock.
-  dueMs: (state, { config, lastReceivedAtMs }) => (lastReceivedAtMs === null || state.sinceMs !== null ? null : lastReceivedAtMs + config.quality.offlineAfterMs),
+  dueMs: (state, { config, lastReceivedAtMs }) =>
+    lastReceivedAtMs === null || state.sinceMs !== null ? null : lastReceivedAtMs + config.quality.offlineAfterMs,
 };
 
 type NamedRule = { [K in keyof RuleStates]: { readonly name: K; readonly rule: PositionRule<RuleStates[K]> } }[keyof RuleStates];

@@ -52,14 +52,20 @@ const asBlindArea = (positions: readonly PositionV1[], from: number, to: number)
 
 describe('per-vehicle pipeline — delivery', () => {
   it('an exact retransmission is a duplicate and changes no alert; an older report is late (archived, not fed)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(2 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(2 * MIN);
     const [p0, p1, p2] = t.positions;
     const { statuses } = runAll(truck, [p0!, p1!, p1!, p2!, { ...p0!, speedKmh: 61 }]);
     expect(statuses).toEqual(['accepted', 'accepted', 'duplicate', 'accepted', 'late']);
   });
 
   it('every alert is a valid AlertV1 and the same input gives the same ids', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(4 * H + 10 * MIN, 130).gap(10 * MIN, 10_000).stop(30 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(4 * H + 10 * MIN, 130)
+      .gap(10 * MIN, 10_000)
+      .stop(30 * MIN);
     const a = runAll(truck, t.positions).alerts;
     const b = runAll(truck, t.positions).alerts;
     expect(a.length).toBeGreaterThan(3);
@@ -71,7 +77,10 @@ describe('per-vehicle pipeline — delivery', () => {
 
 describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness window 3 min after a silence > 2 min)', () => {
   // 08:00–08:10 driving, 08:10–08:30 out of coverage (stored by the terminal), 08:30–08:40 driving.
-  const trip = () => Track.at(2026, 11, 23, 8).report(60).drive(40 * MIN, 60).positions;
+  const trip = () =>
+    Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(40 * MIN, 60).positions;
   const blindFrom = 21; // 08:10:30
   const blindTo = 61; // the report of 08:30:30 is the first after coverage returns
   const gapAlerts = (alerts: AlertV1[]) => alerts.filter((a) => a.rule === 'data_gap_moved');
@@ -94,7 +103,11 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     const { statuses, state } = runAll(truck, arrived, { flush: false });
     expect(statuses.slice(-(blindTo - blindFrom))).toEqual(new Array(blindTo - blindFrom).fill('held'));
     expect(state.ordering.watermarkMs).toBe(late[blindFrom - 1]?.deviceTimeMs);
-    expect(state.ordering.held.map((h) => h.position.deviceTimeMs)).toEqual(trip().slice(blindFrom, blindTo + 2).map((p) => p.deviceTimeMs));
+    expect(state.ordering.held.map((h) => h.position.deviceTimeMs)).toEqual(
+      trip()
+        .slice(blindFrom, blindTo + 2)
+        .map((p) => p.deviceTimeMs),
+    );
     expect(state.ordering.held.filter((h) => h.backfill).length).toBe(blindTo - blindFrom);
     const due = releaseHeld(truck, state, (late[blindFrom] as PositionV1).receivedAtMs + 3 * MIN, DEFAULT_RULES_CONFIG, ctx);
     expect(due.state.ordering.held).toEqual([]);
@@ -112,7 +125,9 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
   });
 
   it('a vehicle that goes quiet after the silence: the timer (releaseHeld) releases at receipt + 3 min, not before', () => {
-    const positions = trip().slice(0, blindFrom).concat(trip()[blindTo] as PositionV1);
+    const positions = trip()
+      .slice(0, blindFrom)
+      .concat(trip()[blindTo] as PositionV1);
     const { state } = runAll(truck, positions, { flush: false });
     const received = (positions.at(-1) as PositionV1).receivedAtMs;
     const early = releaseHeld(truck, state, received + 3 * MIN - 1, DEFAULT_RULES_CONFIG, ctx);
@@ -129,14 +144,24 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
     expect(more).toEqual([]);
     expect(raised).toMatchObject({ revision: 0, severity: 'minor', details: { countedAsDriving: true } });
     expect(revised).toMatchObject({ alertId: raised?.alertId, revision: 1, severity: 'info', startedAtMs: raised?.startedAtMs, endedAtMs: raised?.endedAtMs });
-    expect(revised?.details).toMatchObject({ backfilled: true, countedAsDriving: true, firstBackfilledReportMs: (trip()[blindFrom] as PositionV1).deviceTimeMs });
+    expect(revised?.details).toMatchObject({
+      backfilled: true,
+      countedAsDriving: true,
+      firstBackfilledReportMs: (trip()[blindFrom] as PositionV1).deviceTimeMs,
+    });
     expect(revised?.summary).toMatch(/^数据中断（已补传）：.*仍计入驾驶时间$/);
     expect(state.rules.quality.counters.late).toBe(blindTo - blindFrom);
     expect(statuses.filter((x) => x === 'late')).toHaveLength(blindTo - blindFrom);
   });
 
   it('in-order reports with no silence are never held: alerts stay immediate', () => {
-    const { statuses } = runAll(truck, Track.at(2026, 11, 23, 8).report(60).drive(30 * MIN, 110).positions, { flush: false });
+    const { statuses } = runAll(
+      truck,
+      Track.at(2026, 11, 23, 8)
+        .report(60)
+        .drive(30 * MIN, 110).positions,
+      { flush: false },
+    );
     expect(new Set(statuses)).toEqual(new Set(['accepted']));
   });
 
@@ -159,22 +184,26 @@ describe('per-vehicle pipeline — late 0x0704 blind-area back-fill (lateness wi
 });
 
 describe('per-vehicle pipeline — purity', () => {
-  it.each([['per vehicle', undefined], ['per IC-card driver (0x0702)', 'D-110101198001011234']])(
-    'never changes the state it is given, %s: every step returns a new one',
-    (_label, driverId) => {
-      const t = Track.at(2026, 11, 23, 8, 0, 0, driverId ? { driverId } : {}).report(60).drive(3 * H + 50 * MIN, 90).stop(5 * MIN).drive(40 * MIN, 130);
-      let state: VehicleRuleState | undefined;
-      let alerts = 0;
-      for (const position of t.positions) {
-        const before = state === undefined ? undefined : JSON.stringify(state);
-        const result = processPosition(truck, state, position, DEFAULT_RULES_CONFIG, ctx);
-        if (state !== undefined) expect(JSON.stringify(state)).toBe(before);
-        state = result.state;
-        alerts += result.alerts.length;
-      }
-      expect(alerts).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    ['per vehicle', undefined],
+    ['per IC-card driver (0x0702)', 'D-110101198001011234'],
+  ])('never changes the state it is given, %s: every step returns a new one', (_label, driverId) => {
+    const t = Track.at(2026, 11, 23, 8, 0, 0, driverId ? { driverId } : {})
+      .report(60)
+      .drive(3 * H + 50 * MIN, 90)
+      .stop(5 * MIN)
+      .drive(40 * MIN, 130);
+    let state: VehicleRuleState | undefined;
+    let alerts = 0;
+    for (const position of t.positions) {
+      const before = state === undefined ? undefined : JSON.stringify(state);
+      const result = processPosition(truck, state, position, DEFAULT_RULES_CONFIG, ctx);
+      if (state !== undefined) expect(JSON.stringify(state)).toBe(before);
+      state = result.state;
+      alerts += result.alerts.length;
+    }
+    expect(alerts).toBeGreaterThan(0);
+  });
 });
 
 describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
@@ -206,13 +235,18 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   });
 
   it('the edges themselves are valid: 73.55 / 135.083 E, 3.85 / 53.55 N, 160 km/h, −200 / 6,500 m', () => {
-    for (const o of [{ longitudeDeg: 73.55, latitudeDeg: 3.85, altitudeM: -200 }, { longitudeDeg: 135.083, latitudeDeg: 53.55, altitudeM: 6500, speedKmh: 160 }]) {
+    for (const o of [
+      { longitudeDeg: 73.55, latitudeDeg: 3.85, altitudeM: -200 },
+      { longitudeDeg: 135.083, latitudeDeg: 53.55, altitudeM: 6500, speedKmh: 160 },
+    ]) {
       expect(processPosition(truck, undefined, positionAt(chinaLocalToEpochMs(2026, 11, 23, 8), o), DEFAULT_RULES_CONFIG, ctx).status).toBe('accepted');
     }
   });
 
   it('a drift point (implies > 160 km/h from its neighbour) is flagged and excluded; the track goes on', () => {
-    const t = Track.at(2026, 11, 23, 8).report(0).stop(2 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(0)
+      .stop(2 * MIN);
     const jump = positionAt(t.timeMs + 30 * S, { latitudeDeg: 39.6, longitudeDeg: 116 });
     t.wait(30 * S).stop(20 * MIN);
     const positions = [...t.positions.slice(0, 5), jump, ...t.positions.slice(5)];
@@ -225,7 +259,11 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   });
 
   it('a gap moved through raises data_gap_moved and counts as driving; a gap > 1 km is incomplete track', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(10 * MIN).gap(20 * MIN, 15_000).drive(10 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(10 * MIN)
+      .gap(20 * MIN, 15_000)
+      .drive(10 * MIN);
     const { alerts, state } = runAll(truck, t.positions);
     const gap = alerts.filter((a) => a.rule === 'data_gap_moved');
     expect(gap).toHaveLength(1);
@@ -242,7 +280,9 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   });
 
   it('offline: no report for more than 20 min → one alert per silence; the next report closes it (same id, revision 1)', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(5 * MIN);
     const { state } = runAll(truck, t.positions);
     const last = state.lastReceivedAtMs as number;
     expect(checkOffline(state, last + 20 * MIN).alerts).toHaveLength(0);
@@ -258,7 +298,9 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
   });
 
   it('daily counters roll over at local midnight and are handed back to be persisted', () => {
-    const t = Track.at(2026, 11, 23, 23, 50).report(60).drive(20 * MIN);
+    const t = Track.at(2026, 11, 23, 23, 50)
+      .report(60)
+      .drive(20 * MIN);
     let state: VehicleRuleState | undefined;
     const closed = [];
     for (const p of t.positions) {
@@ -277,13 +319,24 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(first.status).toBe('invalid');
     expect(first.state.rules.quality.counters).toMatchObject({ date: '2026-11-23', received: 1, invalid: 1 });
     // The next day's first valid report closes that day with its one invalid report in it.
-    const next = processPosition(truck, first.state, positionAt(chinaLocalToEpochMs(2026, 11, 24, 8), { latitudeDeg: 39.5, longitudeDeg: 116 }), DEFAULT_RULES_CONFIG, ctx);
+    const next = processPosition(
+      truck,
+      first.state,
+      positionAt(chinaLocalToEpochMs(2026, 11, 24, 8), { latitudeDeg: 39.5, longitudeDeg: 116 }),
+      DEFAULT_RULES_CONFIG,
+      ctx,
+    );
     expect(next.closedDays.map((c) => [c.date, c.received, c.invalid])).toEqual([['2026-11-23', 1, 1]]);
   });
 
   // 60 km/h every 30 s = 500 m stretches; the Track's metres per degree differ from the
   // haversine's by 0.7 ppm, hence "close to" for metres and exact ratios.
-  const trackWithOneGap = () => Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN).gap(MIN, 1_500).drive(MIN);
+  const trackWithOneGap = () =>
+    Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(5 * MIN)
+      .gap(MIN, 1_500)
+      .drive(MIN);
 
   it('轨迹完整率: 500 m stretches are complete, one 1.5 km stretch (> completeGapM 1 km) is not', () => {
     const { state } = runAll(truck, trackWithOneGap().positions);
@@ -358,7 +411,7 @@ describe('per-vehicle pipeline — data quality (RULES.md §6)', () => {
     expect(qualitySnapshotDue(armed.state, now + 10 * MIN).snapshot).toMatchObject({ received: old.quality.received });
   });
 
-  it('the fleet\'s first snapshots spread over the 10 min, not into one timer tick: phases from the vehicle id', () => {
+  it("the fleet's first snapshots spread over the 10 min, not into one timer tick: phases from the vehicle id", () => {
     const ids = Array.from({ length: 1_000 }, (_, i) => `京A${10_000 + i}:2`);
     const perMinute = Array<number>(10).fill(0);
     for (const id of ids) {
@@ -432,26 +485,33 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
     const { windowMs, holdAfterSilenceMs } = DEFAULT_RULES_CONFIG.lateness;
     let meaningful = 0;
     fc.assert(
-      fc.property(scenario, fc.nat(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 100 }), (s, at, length, k, roundTrip) => {
-        const positions = build(s);
-        if (positions.length < 4) return;
-        const from = 1 + (at % (positions.length - 2));
-        const to = Math.min(from + length, positions.length - 1);
-        // Only a stretch that leaves a silence in the real-time reports is held; a shorter one is
-        // archived only (see 'a back-fill later than the window').
-        if ((positions[to] as PositionV1).deviceTimeMs - (positions[from - 1] as PositionV1).deviceTimeMs <= holdAfterSilenceMs) return;
-        // The back-fill arrives after k more real-time reports, still within the window of the first.
-        let after = to;
-        const first = (positions[to] as PositionV1).receivedAtMs;
-        while (after + 1 < positions.length && after - to < k && (positions[after + 1] as PositionV1).receivedAtMs + 500 < first + windowMs) after++;
-        const inOrder = asBlindArea(positions, from, to);
-        const late = backFilled(inOrder, from, to, after);
-        meaningful++;
-        const clean = runAll(bus, inOrder).alerts;
-        const result = runAll(bus, late, { roundTripAt: (i) => roundTrip % 3 === 0 && i % 5 === 0 });
-        expect(result.statuses).not.toContain('late');
-        expect(key(result.alerts)).toEqual(key(clean));
-      }),
+      fc.property(
+        scenario,
+        fc.nat(),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 100 }),
+        (s, at, length, k, roundTrip) => {
+          const positions = build(s);
+          if (positions.length < 4) return;
+          const from = 1 + (at % (positions.length - 2));
+          const to = Math.min(from + length, positions.length - 1);
+          // Only a stretch that leaves a silence in the real-time reports is held; a shorter one is
+          // archived only (see 'a back-fill later than the window').
+          if ((positions[to] as PositionV1).deviceTimeMs - (positions[from - 1] as PositionV1).deviceTimeMs <= holdAfterSilenceMs) return;
+          // The back-fill arrives after k more real-time reports, still within the window of the first.
+          let after = to;
+          const first = (positions[to] as PositionV1).receivedAtMs;
+          while (after + 1 < positions.length && after - to < k && (positions[after + 1] as PositionV1).receivedAtMs + 500 < first + windowMs) after++;
+          const inOrder = asBlindArea(positions, from, to);
+          const late = backFilled(inOrder, from, to, after);
+          meaningful++;
+          const clean = runAll(bus, inOrder).alerts;
+          const result = runAll(bus, late, { roundTripAt: (i) => roundTrip % 3 === 0 && i % 5 === 0 });
+          expect(result.statuses).not.toContain('late');
+          expect(key(result.alerts)).toEqual(key(clean));
+        },
+      ),
       { numRuns: 80 },
     );
     expect(meaningful).toBeGreaterThan(30);
@@ -473,7 +533,11 @@ describe('per-vehicle pipeline — properties (fast-check)', () => {
 describe('per-vehicle pipeline — clocks (a report ahead of the platform clock, data received weeks late)', () => {
   const Y2099 = chinaLocalToEpochMs(2099, 1, 1, 8);
   // 08:00–08:05 at 60 km/h, then 08:05–08:07 at 130 km/h: a speeding episode on an unmatched road.
-  const trip = () => Track.at(2026, 11, 23, 8).report(60).drive(5 * MIN, 60).drive(2 * MIN, 130).positions;
+  const trip = () =>
+    Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(5 * MIN, 60)
+      .drive(2 * MIN, 130).positions;
 
   it('a report dated 2099 is invalid, dated by its receipt, moves no watermark; the later valid reports are still judged', () => {
     const positions = trip();
@@ -508,10 +572,13 @@ describe('per-vehicle pipeline — clocks (a report ahead of the platform clock,
     expect(processPosition(truck, undefined, ahead(9 * MIN), DEFAULT_RULES_CONFIG, { ...ctx, nowMs: receivedAtMs - 2 * MIN }).status).toBe('invalid');
   });
 
-  it('data received three weeks late is judged the same, and its alerts say how late (receivedLateByMs); live data\'s do not', () => {
+  it("data received three weeks late is judged the same, and its alerts say how late (receivedLateByMs); live data's do not", () => {
     const weeksMs = 21 * 24 * H;
     const live = runAll(truck, trip());
-    const late = runAll(truck, trip().map((p) => ({ ...p, source: 'batch' as const, receivedAtMs: p.deviceTimeMs + weeksMs })));
+    const late = runAll(
+      truck,
+      trip().map((p) => ({ ...p, source: 'batch' as const, receivedAtMs: p.deviceTimeMs + weeksMs })),
+    );
     expect(late.alerts.map((x) => `${x.alertId}#${x.revision}`)).toEqual(live.alerts.map((x) => `${x.alertId}#${x.revision}`));
     expect(late.alerts.length).toBeGreaterThan(0);
     for (const alert of late.alerts) {
@@ -525,7 +592,11 @@ describe('per-vehicle pipeline — clocks (a report ahead of the platform clock,
     const positions = trip();
     // Only the report that ends the speeding episode's 30 s arrives late, by 10 min and then by 10 min + 1 s.
     const speedingFirst = (alerts: AlertV1[]) => alerts.find((x) => x.rule === 'speeding');
-    const lateAt = (lateMs: number) => runAll(truck, positions.map((p, i) => (i >= 12 ? { ...p, receivedAtMs: p.deviceTimeMs + lateMs } : p)));
+    const lateAt = (lateMs: number) =>
+      runAll(
+        truck,
+        positions.map((p, i) => (i >= 12 ? { ...p, receivedAtMs: p.deviceTimeMs + lateMs } : p)),
+      );
     expect(speedingFirst(lateAt(10 * MIN).alerts)?.receivedLateByMs).toBeUndefined();
     expect(speedingFirst(lateAt(10 * MIN + S).alerts)?.receivedLateByMs).toBe(10 * MIN + S);
   });

@@ -6,10 +6,27 @@ import { stepMotion } from '../motion/motion-model';
 import type { RegistryNotice } from '../night-ban/night-ban.rule';
 import { judgeDrift, validatePosition, type QualityCounters, type TimedFix } from '../quality/data-quality.rule';
 import { limitsAt } from '../roads/road-index';
-import { feedInOrder, orderArrival, orderingDueMs, positionFingerprint, releaseDue, type FedVerdict, type OrderedReportSink, type PositionStatus } from './ordering';
+import {
+  feedInOrder,
+  orderArrival,
+  orderingDueMs,
+  positionFingerprint,
+  releaseDue,
+  type FedVerdict,
+  type OrderedReportSink,
+  type PositionStatus,
+} from './ordering';
 import type { PipelineContext, PositionRule, RuleContext, RuleStep, TickContext, TrackedReport, UnfedReport } from './position-rule';
 import { offlineRule, openDayOf, POSITION_RULES, qualityRule } from './position-rules';
-import { identityOf, initialOrderingState, initialTrackState, VEHICLE_STATE_VERSION, type RuleStates, type VehicleIdentity, type VehicleRuleState } from './vehicle-state';
+import {
+  identityOf,
+  initialOrderingState,
+  initialTrackState,
+  VEHICLE_STATE_VERSION,
+  type RuleStates,
+  type VehicleIdentity,
+  type VehicleRuleState,
+} from './vehicle-state';
 
 /**
  * The per-vehicle pipeline the detector runs for each position, in two stages composed here:
@@ -51,7 +68,14 @@ export interface ProcessResult {
 export const initialVehicleState = (facts: VehicleFacts): VehicleRuleState => {
   const rules: Partial<Record<keyof RuleStates, unknown>> = {};
   for (const { name, rule } of POSITION_RULES) rules[name] = rule.initial(facts);
-  return { version: VEHICLE_STATE_VERSION, identity: identityOf(facts), lastReceivedAtMs: null, ordering: initialOrderingState(), track: initialTrackState(), rules: rules as RuleStates };
+  return {
+    version: VEHICLE_STATE_VERSION,
+    identity: identityOf(facts),
+    lastReceivedAtMs: null,
+    ordering: initialOrderingState(),
+    track: initialTrackState(),
+    rules: rules as RuleStates,
+  };
 };
 
 const sameIdentity = (a: VehicleIdentity, f: VehicleFacts): boolean =>
@@ -191,7 +215,11 @@ class RuleRun implements OrderedReportSink {
       : [{ segmentId: 'unmatched', roadClass: config.roads.unmatchedRoadClass, postedLimitKmh: config.roads.unmatchedPostedLimitKmh }];
     const roadClasses = roads.map((r) => r.roadClass);
     const subject = subjectOf(position.driverId);
-    const motion = stepMotion(track.motion, { timeMs: t, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg, speedKmh: position.speedKmh, subject }, config.motion);
+    const motion = stepMotion(
+      track.motion,
+      { timeMs: t, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg, speedKmh: position.speedKmh, subject },
+      config.motion,
+    );
     track.motion = motion.state;
     track.lastAccepted = { ...point, roadClasses };
     return { kind: 'accepted', position, point, previous, roads, roadClasses, interval: motion.interval, subject };
@@ -221,7 +249,12 @@ export const processPosition = (
  * (`details.lateStretch`). The track's own state is not rewound: its fatigue and 02:00–05:00
  * readings of the hole stand (a moved-through gap counted as driving, §8).
  */
-export const judgeLateStretch = (facts: VehicleFacts, positions: readonly PositionV1[], config: RulesConfig = DEFAULT_RULES_CONFIG, ctx: PipelineContext = {}): AlertV1[] => {
+export const judgeLateStretch = (
+  facts: VehicleFacts,
+  positions: readonly PositionV1[],
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+  ctx: PipelineContext = {},
+): AlertV1[] => {
   const run = new RuleRun(initialVehicleState(facts), facts, config, ctx);
   for (const p of [...positions].sort((a, b) => a.deviceTimeMs - b.deviceTimeMs)) feedInOrder(run.state.ordering, p, positionFingerprint(p), config, run);
   return run.out.alerts.filter((a) => LATE_STRETCH_RULES.has(a.rule)).map((a) => ({ ...a, details: { ...a.details, lateStretch: true } }));
@@ -258,7 +291,13 @@ const tickContextOf = (state: VehicleRuleState, config: RulesConfig): TickContex
 });
 
 /** One rule's timer on its slice; the given state when it changed nothing. */
-const tickRule = <K extends keyof RuleStates>(state: VehicleRuleState, name: K, rule: PositionRule<RuleStates[K]>, nowMs: number, config: RulesConfig): { state: VehicleRuleState; step: RuleStep<RuleStates[K]> } => {
+const tickRule = <K extends keyof RuleStates>(
+  state: VehicleRuleState,
+  name: K,
+  rule: PositionRule<RuleStates[K]>,
+  nowMs: number,
+  config: RulesConfig,
+): { state: VehicleRuleState; step: RuleStep<RuleStates[K]> } => {
   const slice = state.rules[name];
   const step = rule.onTick ? rule.onTick(slice, nowMs, tickContextOf(state, config)) : { state: slice, alerts: [] };
   return { state: step.state === slice ? state : { ...state, rules: { ...state.rules, [name]: step.state } }, step };
@@ -268,7 +307,11 @@ const tickRule = <K extends keyof RuleStates>(state: VehicleRuleState, name: K, 
  * The offline rule on the detector's clock: a vehicle with no report received for longer than
  * `offlineAfterMs` is offline — one alert per silence; the next report closes it.
  */
-export const checkOffline = (state: VehicleRuleState, nowMs: number, config: RulesConfig = DEFAULT_RULES_CONFIG): { state: VehicleRuleState; alerts: AlertV1[] } => {
+export const checkOffline = (
+  state: VehicleRuleState,
+  nowMs: number,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+): { state: VehicleRuleState; alerts: AlertV1[] } => {
   const { state: next, step } = tickRule(state, 'offline', offlineRule, nowMs, config);
   return { state: next, alerts: step.alerts };
 };
@@ -279,7 +322,11 @@ export const checkOffline = (state: VehicleRuleState, nowMs: number, config: Rul
  * and the day of a vehicle that went silent, reach the reports without waiting for a later
  * day's report to close the day. Returns the given state when nothing is due or changed.
  */
-export const qualitySnapshotDue = (state: VehicleRuleState, nowMs: number, config: RulesConfig = DEFAULT_RULES_CONFIG): { state: VehicleRuleState; snapshot: QualityCounters | null } => {
+export const qualitySnapshotDue = (
+  state: VehicleRuleState,
+  nowMs: number,
+  config: RulesConfig = DEFAULT_RULES_CONFIG,
+): { state: VehicleRuleState; snapshot: QualityCounters | null } => {
   const { state: next, step } = tickRule(state, 'quality', qualityRule, nowMs, config);
   return { state: next, snapshot: step.openDay ?? null };
 };

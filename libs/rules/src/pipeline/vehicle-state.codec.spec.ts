@@ -17,8 +17,19 @@ import { decodeVehicleState, encodeVehicleState, VehicleStateDecodeError, type V
  * the checkpoint (`v: 1`) written after some events and every output of that run.
  */
 type Event = { position: PositionV1 } | { tickAtMs: number };
-interface Output { alerts: AlertV1[]; closedDays: QualityCounters[]; snapshot: QualityCounters | null; status?: string }
-interface Recorded { name: string; facts: VehicleFacts; events: Event[]; outputs: Output[]; checkpoints: Array<{ afterEvent: number; state: unknown }> }
+interface Output {
+  alerts: AlertV1[];
+  closedDays: QualityCounters[];
+  snapshot: QualityCounters | null;
+  status?: string;
+}
+interface Recorded {
+  name: string;
+  facts: VehicleFacts;
+  events: Event[];
+  outputs: Output[];
+  checkpoints: Array<{ afterEvent: number; state: unknown }>;
+}
 const recorded = v1Checkpoints.vehicles as unknown as Recorded[];
 
 /** The events from `from` on, through today's pipeline (the timer is `tickVehicle`), from `state`. */
@@ -65,7 +76,7 @@ describe('vehicle state codec — checkpoints written before the versioned state
     expect(rules).toEqual(new Set(['speeding', 'data_gap_moved', 'fatigue_continuous', 'offline', 'night_ban_2_5', 'fatigue_night']));
   });
 
-  it('today\'s pipeline, from the start, gives every output the v1 run gave (behaviour unchanged by the split)', () => {
+  it("today's pipeline, from the start, gives every output the v1 run gave (behaviour unchanged by the split)", () => {
     for (const vehicle of recorded) expect(runFrom(vehicle.facts, vehicle.events, 0, undefined)).toEqual(vehicle.outputs);
   });
 
@@ -85,35 +96,55 @@ describe('vehicle state codec — checkpoints written before the versioned state
   it('a v1 checkpoint maps field by field: the optional fields it lacks become empty, none is lost', () => {
     const withAll = recorded[0]!.checkpoints.map((c) => c.state as VehicleRuleStateV1).find((s) => s.lateHeld && s.movedGaps && s.holes && s.qualitySnapshot)!;
     const s = decodeVehicleState(structuredClone(withAll));
-    expect(s.ordering).toEqual({ watermarkMs: withAll.watermarkMs, recent: withAll.recent, held: withAll.held ?? [], holes: withAll.holes, lateHeld: withAll.lateHeld });
+    expect(s.ordering).toEqual({
+      watermarkMs: withAll.watermarkMs,
+      recent: withAll.recent,
+      held: withAll.held ?? [],
+      holes: withAll.holes,
+      lateHeld: withAll.lateHeld,
+    });
     expect(s.track).toEqual({ lastAccepted: withAll.lastAccepted, drift: withAll.drift, motion: withAll.motion });
     expect(s.rules).toEqual({
       quality: { counters: withAll.quality, invalidRunStartMs: withAll.invalidRunStartMs, movedGaps: withAll.movedGaps, snapshot: withAll.qualitySnapshot },
-      speeding: withAll.speeding, fatigue: withAll.fatigue, nightBan: withAll.nightBan, offline: { sinceMs: withAll.offlineSinceMs },
+      speeding: withAll.speeding,
+      fatigue: withAll.fatigue,
+      nightBan: withAll.nightBan,
+      offline: { sinceMs: withAll.offlineSinceMs },
     });
     const bare = structuredClone(recorded[0]!.checkpoints[0]!.state) as VehicleRuleStateV1;
     for (const key of ['held', 'lateHeld', 'movedGaps', 'holes', 'qualitySnapshot'] as const) delete bare[key];
     const fromBare = decodeVehicleState(bare);
-    expect([fromBare.ordering.held, fromBare.ordering.lateHeld, fromBare.ordering.holes, fromBare.rules.quality.movedGaps, fromBare.rules.quality.snapshot]).toEqual([[], [], [], [], null]);
+    expect([
+      fromBare.ordering.held,
+      fromBare.ordering.lateHeld,
+      fromBare.ordering.holes,
+      fromBare.rules.quality.movedGaps,
+      fromBare.rules.quality.snapshot,
+    ]).toEqual([[], [], [], [], null]);
   });
 });
 
-describe('vehicle state codec — today\'s version', () => {
+describe("vehicle state codec — today's version", () => {
   const truck = factsOf('heavy_truck', { plate: '京A\u0000𠀀\uD800', companyId: 'c-\u202E-1' });
 
   it('encode → JSON → decode gives the same state and the same alerts after it, odd bytes in the identity included', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(30 * 60_000, 135).gap(10 * 60_000, 12_000).drive(10 * 60_000, 70);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(30 * 60_000, 135)
+      .gap(10 * 60_000, 12_000)
+      .drive(10 * 60_000, 70);
     let state: VehicleRuleState | undefined;
     const half = Math.floor(t.positions.length / 2);
     for (const p of t.positions.slice(0, half)) state = processPosition(truck, state, p).state;
     const decoded = decodeVehicleState(JSON.parse(JSON.stringify(encodeVehicleState(state!))));
     expect(decoded).toEqual(state);
     expect(decoded.identity.plate).toBe('京A\u0000𠀀\uD800');
-    const rest = (from: VehicleRuleState) => t.positions.slice(half).flatMap((p) => {
-      const r = processPosition(truck, from, p);
-      from = r.state;
-      return r.alerts;
-    });
+    const rest = (from: VehicleRuleState) =>
+      t.positions.slice(half).flatMap((p) => {
+        const r = processPosition(truck, from, p);
+        from = r.state;
+        return r.alerts;
+      });
     expect(rest(decoded)).toEqual(rest(state!));
   });
 

@@ -3,7 +3,16 @@ import type { MotionState } from '../motion/motion-model';
 import type { NightBanState } from '../night-ban/night-ban.rule';
 import type { DriftState, QualityCounters } from '../quality/data-quality.rule';
 import type { SpeedingState } from '../speeding/speeding.rule';
-import { NONE, VEHICLE_STATE_VERSION, type AcceptedPoint, type HeldPosition, type MovedGap, type QualitySnapshotMark, type VehicleIdentity, type VehicleRuleState } from './vehicle-state';
+import {
+  NONE,
+  VEHICLE_STATE_VERSION,
+  type AcceptedPoint,
+  type HeldPosition,
+  type MovedGap,
+  type QualitySnapshotMark,
+  type VehicleIdentity,
+  type VehicleRuleState,
+} from './vehicle-state';
 
 /**
  * The vehicle state as checkpointed: `encodeVehicleState` gives the JSON value to store,
@@ -47,12 +56,19 @@ const require = (raw: Json, where: string, fields: Record<string, 'object' | 'ar
   for (const [field, kind] of Object.entries(fields)) {
     const value = raw[field];
     const ok =
-      kind === 'object' ? isObject(value)
-      : kind === 'array' ? Array.isArray(value)
-      : kind === 'string' ? typeof value === 'string'
-      : kind === 'number|null' ? value === null || (typeof value === 'number' && Number.isFinite(value))
-      : value === null || isObject(value);
-    if (!ok) throw new VehicleStateDecodeError(`vehicle state${where}: ${field} should be ${kind}, is ${value === undefined ? 'absent' : JSON.stringify(value)?.slice(0, 80)}`);
+      kind === 'object'
+        ? isObject(value)
+        : kind === 'array'
+          ? Array.isArray(value)
+          : kind === 'string'
+            ? typeof value === 'string'
+            : kind === 'number|null'
+              ? value === null || (typeof value === 'number' && Number.isFinite(value))
+              : value === null || isObject(value);
+    if (!ok)
+      throw new VehicleStateDecodeError(
+        `vehicle state${where}: ${field} should be ${kind}, is ${value === undefined ? 'absent' : JSON.stringify(value)?.slice(0, 80)}`,
+      );
   }
 };
 
@@ -69,8 +85,19 @@ const MIGRATIONS: readonly Migration[] = [
     from: 1,
     migrate(raw) {
       require(raw, ' v1', {
-        identity: 'object', watermarkMs: 'number|null', recent: 'array', lastReceivedAtMs: 'number|null', lastAccepted: 'object|null', drift: 'object',
-        invalidRunStartMs: 'number|null', offlineSinceMs: 'number|null', motion: 'object', speeding: 'object', fatigue: 'object', nightBan: 'object', quality: 'object',
+        identity: 'object',
+        watermarkMs: 'number|null',
+        recent: 'array',
+        lastReceivedAtMs: 'number|null',
+        lastAccepted: 'object|null',
+        drift: 'object',
+        invalidRunStartMs: 'number|null',
+        offlineSinceMs: 'number|null',
+        motion: 'object',
+        speeding: 'object',
+        fatigue: 'object',
+        nightBan: 'object',
+        quality: 'object',
       });
       const v1 = raw as unknown as VehicleRuleStateV1;
       const v2: VehicleRuleState = {
@@ -95,7 +122,8 @@ const MIGRATIONS: readonly Migration[] = [
 const versionOf = (raw: Json): number => {
   if (raw['version'] !== undefined) {
     const version = raw['version'];
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new VehicleStateDecodeError(`vehicle state: version should be a positive integer, is ${JSON.stringify(version)}`);
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+      throw new VehicleStateDecodeError(`vehicle state: version should be a positive integer, is ${JSON.stringify(version)}`);
     return version;
   }
   // Version 1 predates the field and said `v: 1`.
@@ -107,9 +135,11 @@ const versionOf = (raw: Json): number => {
 export const encodeVehicleState = (state: VehicleRuleState): unknown => state;
 
 export const decodeVehicleState = (raw: unknown): VehicleRuleState => {
-  if (!isObject(raw)) throw new VehicleStateDecodeError(`vehicle state: should be an object, is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
+  if (!isObject(raw))
+    throw new VehicleStateDecodeError(`vehicle state: should be an object, is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
   let version = versionOf(raw);
-  if (version > VEHICLE_STATE_VERSION) throw new VehicleStateDecodeError(`vehicle state: version ${version} was written by a newer release (this one reads up to ${VEHICLE_STATE_VERSION})`);
+  if (version > VEHICLE_STATE_VERSION)
+    throw new VehicleStateDecodeError(`vehicle state: version ${version} was written by a newer release (this one reads up to ${VEHICLE_STATE_VERSION})`);
   let state = raw;
   for (; version < VEHICLE_STATE_VERSION; version++) {
     const step = MIGRATIONS.find((m) => m.from === version);
@@ -121,7 +151,12 @@ export const decodeVehicleState = (raw: unknown): VehicleRuleState => {
   require(state['ordering'] as Json, '.ordering', { watermarkMs: 'number|null', recent: 'array', held: 'array', holes: 'array', lateHeld: 'array' });
   require(state['track'] as Json, '.track', { lastAccepted: 'object|null', drift: 'object', motion: 'object' });
   require(state['rules'] as Json, '.rules', { quality: 'object', speeding: 'object', fatigue: 'object', nightBan: 'object', offline: 'object' });
-  require((state['rules'] as Json)['quality'] as Json, '.rules.quality', { counters: 'object', invalidRunStartMs: 'number|null', movedGaps: 'array', snapshot: 'object|null' });
+  require((state['rules'] as Json)['quality'] as Json, '.rules.quality', {
+    counters: 'object',
+    invalidRunStartMs: 'number|null',
+    movedGaps: 'array',
+    snapshot: 'object|null',
+  });
   require((state['rules'] as Json)['offline'] as Json, '.rules.offline', { sinceMs: 'number|null' });
   return state as unknown as VehicleRuleState;
 };

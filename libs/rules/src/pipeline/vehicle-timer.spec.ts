@@ -43,8 +43,10 @@ describe('the timer per vehicle — tickVehicle and its due time', () => {
     expect(due).toBeGreaterThan(40);
   });
 
-  it('the due time is the earliest of a held report\'s window, the offline limit, the snapshot and the idle limit', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(10 * MIN);
+  it("the due time is the earliest of a held report's window, the offline limit, the snapshot and the idle limit", () => {
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(10 * MIN);
     let state: VehicleRuleState | undefined;
     for (const p of t.positions) state = processPosition(truck, state, p).state;
     const last = state!.lastReceivedAtMs!;
@@ -54,7 +56,12 @@ describe('the timer per vehicle — tickVehicle and its due time', () => {
     expect(armed.rules.quality.snapshot).not.toBeNull();
     expect(vehicleDueMs(armed)).toBe(Math.min(armed.rules.quality.snapshot!.atMs + 10 * MIN, last + 20 * MIN));
     // After a silence of 3 min the next report is held: due when its window (3 min after receipt) passes.
-    const resumed = processPosition(truck, armed, { ...t.positions.at(-1)!, deviceTimeMs: t.timeMs + 3 * MIN, receivedAtMs: t.timeMs + 3 * MIN + 1_000, latitudeDeg: 39.6 });
+    const resumed = processPosition(truck, armed, {
+      ...t.positions.at(-1)!,
+      deviceTimeMs: t.timeMs + 3 * MIN,
+      receivedAtMs: t.timeMs + 3 * MIN + 1_000,
+      latitudeDeg: 39.6,
+    });
     expect(resumed.status).toBe('held');
     const heldDueMs = t.timeMs + 3 * MIN + 1_000 + 3 * MIN;
     // The report changed the day's counters, so the snapshot may be due first.
@@ -68,7 +75,9 @@ describe('the timer per vehicle — tickVehicle and its due time', () => {
   });
 
   it('a vehicle idle for 30 days (default) is dropped, its open quality day closed first; 1 ms earlier it is kept', () => {
-    const t = Track.at(2026, 11, 23, 8).report(60).drive(10 * MIN);
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(10 * MIN);
     let state: VehicleRuleState | undefined;
     for (const p of t.positions) state = processPosition(truck, state, p).state;
     const last = state!.lastReceivedAtMs!;
@@ -86,7 +95,10 @@ describe('the timer per vehicle — tickVehicle and its due time', () => {
   it('the idle limit is configurable and also drops a vehicle whose day had nothing valid to close', () => {
     const config: RulesConfig = { ...DEFAULT_RULES_CONFIG, retention: { idleStateTtlMs: 2 * DAY } };
     const only = processPosition(truck, undefined, Track.at(2026, 11, 23, 8).report(60).positions[0]!, config).state;
-    const dupOnly = { ...only, rules: { ...only.rules, quality: { ...only.rules.quality, counters: { ...only.rules.quality.counters, received: 0, valid: 0, duplicate: 1 } } } };
+    const dupOnly = {
+      ...only,
+      rules: { ...only.rules, quality: { ...only.rules.quality, counters: { ...only.rules.quality.counters, received: 0, valid: 0, duplicate: 1 } } },
+    };
     expect(vehicleDueMs(dupOnly, config)).toBeLessThanOrEqual(only.lastReceivedAtMs! + 2 * DAY);
     const r = tickVehicle(truck, dupOnly, only.lastReceivedAtMs! + 2 * DAY, config);
     expect(r.state).toBeNull();

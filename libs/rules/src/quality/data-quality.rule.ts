@@ -26,21 +26,42 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   const p = position;
   if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) fail('time', 'missing', '定位时间缺失');
   else if (isAheadOfClock(p.deviceTimeMs, nowMs, config.clockSkewMs)) {
-    fail('time', `${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`, `定位时间超前${p.deviceTimeMs - nowMs}毫秒（允许偏差${config.clockSkewMs}毫秒）`);
+    fail(
+      'time',
+      `${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`,
+      `定位时间超前${p.deviceTimeMs - nowMs}毫秒（允许偏差${config.clockSkewMs}毫秒）`,
+    );
   }
   if (!isFiniteNumber(p.longitudeDeg) || p.longitudeDeg < config.minLongitudeDeg || p.longitudeDeg > config.maxLongitudeDeg) {
-    fail('longitude', `${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`, `经度${p.longitudeDeg}超出${config.minLongitudeDeg}–${config.maxLongitudeDeg}`);
+    fail(
+      'longitude',
+      `${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`,
+      `经度${p.longitudeDeg}超出${config.minLongitudeDeg}–${config.maxLongitudeDeg}`,
+    );
   }
   if (!isFiniteNumber(p.latitudeDeg) || p.latitudeDeg < config.minLatitudeDeg || p.latitudeDeg > config.maxLatitudeDeg) {
-    fail('latitude', `${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`, `纬度${p.latitudeDeg}超出${config.minLatitudeDeg}–${config.maxLatitudeDeg}`);
+    fail(
+      'latitude',
+      `${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`,
+      `纬度${p.latitudeDeg}超出${config.minLatitudeDeg}–${config.maxLatitudeDeg}`,
+    );
   }
   if (!isFiniteNumber(p.speedKmh) || p.speedKmh < config.minSpeedKmh || p.speedKmh > config.maxSpeedKmh) {
-    fail('speed', `${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`, `速度${p.speedKmh} km/h超出${config.minSpeedKmh}–${config.maxSpeedKmh} km/h`);
+    fail(
+      'speed',
+      `${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`,
+      `速度${p.speedKmh} km/h超出${config.minSpeedKmh}–${config.maxSpeedKmh} km/h`,
+    );
   }
   if (!isFiniteNumber(p.altitudeM) || p.altitudeM < config.minAltitudeM || p.altitudeM > config.maxAltitudeM) {
-    fail('altitude', `${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`, `高程${p.altitudeM}米超出${config.minAltitudeM}–${config.maxAltitudeM}米`);
+    fail(
+      'altitude',
+      `${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`,
+      `高程${p.altitudeM}米超出${config.minAltitudeM}–${config.maxAltitudeM}米`,
+    );
   }
-  if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360) fail('direction', `${p.headingDeg} outside 0–360`, `方向${p.headingDeg}超出0–360`);
+  if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360)
+    fail('direction', `${p.headingDeg} outside 0–360`, `方向${p.headingDeg}超出0–360`);
   if (!isDword(p.alarmFlags)) fail('alarm', 'not a DWORD', '报警标志格式错误');
   if (!isDword(p.statusFlags)) fail('status', 'not a DWORD', '状态位格式错误');
   const plate = p.plate ?? facts?.plate;

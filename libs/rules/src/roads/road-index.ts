@@ -68,8 +68,7 @@ const asRing = (value: unknown, where: string): Ring => {
   return value.map((p) => [p[0], p[1]] as [number, number]);
 };
 
-const entriesOf = (f: IndexedFeature): number =>
-  f.polygons.filter((p) => p.length > 0).length + f.lines.reduce((n, l) => n + l.length - 1, 0);
+const entriesOf = (f: IndexedFeature): number => f.polygons.filter((p) => p.length > 0).length + f.lines.reduce((n, l) => n + l.length - 1, 0);
 
 export const buildRoadIndex = (geojson: unknown, options: RoadIndexOptions): RoadIndex => {
   const defaultBufferM = options.defaultBufferM ?? 50;
@@ -87,7 +86,12 @@ export const buildRoadIndex = (geojson: unknown, options: RoadIndexOptions): Roa
     if (!ROAD_CLASSES.includes(roadClass)) throw new Error(`${where}: roadClass must be one of ${ROAD_CLASSES.join(', ')}`);
     const posted = props.postedLimitKmh ?? options.defaultPostedLimitKmh[roadClass];
     if (typeof posted !== 'number' || !(posted > 0)) throw new Error(`${where}: postedLimitKmh must be a positive number`);
-    const limit: RoadSegmentLimit = { segmentId: props.segmentId, roadClass, postedLimitKmh: posted, ...(typeof props.name === 'string' ? { name: props.name } : {}) };
+    const limit: RoadSegmentLimit = {
+      segmentId: props.segmentId,
+      roadClass,
+      postedLimitKmh: posted,
+      ...(typeof props.name === 'string' ? { name: props.name } : {}),
+    };
     const bufferM = typeof props.bufferM === 'number' ? props.bufferM : defaultBufferM;
     const geometry = feature.geometry ?? {};
     const coords = geometry.coordinates;
@@ -139,7 +143,12 @@ export const buildRoadIndex = (geojson: unknown, options: RoadIndexOptions): Roa
         // matching position can have, so the box is widened by the buffer there: it never misses.
         const farthestLatDeg = Math.min(89, Math.max(Math.abs(latA), Math.abs(latB)) + padLat);
         const padLon = padLat / Math.cos(toRadians(farthestLatDeg));
-        const entry = (tree as Flatbush).add(Math.min(lonA, lonB) - padLon, Math.min(latA, latB) - padLat, Math.max(lonA, lonB) + padLon, Math.max(latA, latB) + padLat);
+        const entry = (tree as Flatbush).add(
+          Math.min(lonA, lonB) - padLon,
+          Math.min(latA, latB) - padLat,
+          Math.max(lonA, lonB) + padLon,
+          Math.max(latA, latB) + padLat,
+        );
         entryFeature[entry] = featureIndex;
         entryPolygon[entry] = -1;
         entrySegment.set([lonA, latA, lonB, latB], entry * 4);
@@ -172,11 +181,16 @@ const insidePolygon = (lon: number, lat: number, polygon: Ring[]): boolean =>
 const distanceToSegmentM = (lon: number, lat: number, lonA: number, latA: number, lonB: number, latB: number): number => {
   const kx = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
   const ky = METRES_PER_DEGREE;
-  const x1 = (lonA - lon) * kx, y1 = (latA - lat) * ky, x2 = (lonB - lon) * kx, y2 = (latB - lat) * ky;
-  const dx = x2 - x1, dy = y2 - y1;
+  const x1 = (lonA - lon) * kx,
+    y1 = (latA - lat) * ky,
+    x2 = (lonB - lon) * kx,
+    y2 = (latB - lat) * ky;
+  const dx = x2 - x1,
+    dy = y2 - y1;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(x1 * dx + y1 * dy) / len2));
-  const px = x1 + t * dx, py = y1 + t * dy;
+  const px = x1 + t * dx,
+    py = y1 + t * dy;
   return Math.sqrt(px * px + py * py);
 };
 
@@ -193,9 +207,17 @@ export const limitsAt = (index: RoadIndex, latitudeDeg: number, longitudeDeg: nu
     const polygonIndex = index.entryPolygon[entry] as number;
     const f = index.features[featureIndex] as IndexedFeature;
     const s = index.entrySegment;
-    const hit = polygonIndex >= 0
-      ? insidePolygon(longitudeDeg, latitudeDeg, f.polygons[polygonIndex] as Ring[])
-      : distanceToSegmentM(longitudeDeg, latitudeDeg, s[entry * 4] as number, s[entry * 4 + 1] as number, s[entry * 4 + 2] as number, s[entry * 4 + 3] as number) <= f.bufferM;
+    const hit =
+      polygonIndex >= 0
+        ? insidePolygon(longitudeDeg, latitudeDeg, f.polygons[polygonIndex] as Ring[])
+        : distanceToSegmentM(
+            longitudeDeg,
+            latitudeDeg,
+            s[entry * 4] as number,
+            s[entry * 4 + 1] as number,
+            s[entry * 4 + 2] as number,
+            s[entry * 4 + 3] as number,
+          ) <= f.bufferM;
     if (hit) hits.push(featureIndex);
     // The features are collected here; the tree's own result list stays empty.
     return false;
@@ -210,15 +232,21 @@ export const limitsAt = (index: RoadIndex, latitudeDeg: number, longitudeDeg: nu
  * then the segment id, so the answer is deterministic.
  */
 export const limitAt = (index: RoadIndex, latitudeDeg: number, longitudeDeg: number): RoadSegmentLimit =>
-  pickDriversReading(limitsAt(index, latitudeDeg, longitudeDeg), (l) => l.postedLimitKmh, (l) => l);
+  pickDriversReading(
+    limitsAt(index, latitudeDeg, longitudeDeg),
+    (l) => l.postedLimitKmh,
+    (l) => l,
+  );
 
 export const pickDriversReading = <T>(items: readonly T[], limitOf: (item: T) => number, roadOf: (item: T) => RoadSegmentLimit): T => {
   let best = items[0] as T;
   for (const item of items.slice(1)) {
-    const a = limitOf(item), b = limitOf(best);
+    const a = limitOf(item),
+      b = limitOf(best);
     if (a > b) best = item;
     else if (a === b) {
-      const ea = isExpresswayClass(roadOf(item).roadClass), eb = isExpresswayClass(roadOf(best).roadClass);
+      const ea = isExpresswayClass(roadOf(item).roadClass),
+        eb = isExpresswayClass(roadOf(best).roadClass);
       if ((!ea && eb) || (ea === eb && roadOf(item).segmentId < roadOf(best).segmentId)) best = item;
     }
   }

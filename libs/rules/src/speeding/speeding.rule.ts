@@ -57,7 +57,13 @@ const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean
     source = 'night_80';
   }
   return {
-    limitKmh, source, dayLimitKmh, night, segmentId: road.segmentId, roadClass: road.roadClass, postedLimitKmh: road.postedLimitKmh,
+    limitKmh,
+    source,
+    dayLimitKmh,
+    night,
+    segmentId: road.segmentId,
+    roadClass: road.roadClass,
+    postedLimitKmh: road.postedLimitKmh,
     ...(road.name !== undefined ? { roadName: road.name } : {}),
   };
 };
@@ -69,7 +75,11 @@ const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean
 export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): EffectiveLimit => {
   const night = config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
   const limits = roads.map((road) => limitOnRoad(facts, road, night, config));
-  return pickDriversReading(limits, (l) => l.limitKmh, (l) => ({ segmentId: l.segmentId, roadClass: l.roadClass, postedLimitKmh: l.postedLimitKmh }));
+  return pickDriversReading(
+    limits,
+    (l) => l.limitKmh,
+    (l) => ({ segmentId: l.segmentId, roadClass: l.roadClass, postedLimitKmh: l.postedLimitKmh }),
+  );
 };
 
 export interface SpeedingBandResult {
@@ -171,12 +181,29 @@ export const evaluateSpeeding = (
   if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs };
 
   const over: OverReport = {
-    deviceTimeMs: t, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh,
-    limitKmh: limit.limitKmh, excess: (p.speedKmh - limit.limitKmh) / limit.limitKmh,
+    deviceTimeMs: t,
+    latitudeDeg: p.latitudeDeg,
+    longitudeDeg: p.longitudeDeg,
+    speedKmh: p.speedKmh,
+    limitKmh: limit.limitKmh,
+    excess: (p.speedKmh - limit.limitKmh) / limit.limitKmh,
   };
   const driver = p.driverId ? { driverId: p.driverId } : {};
   if (!episode) {
-    episode = { firstMs: t, lastMs: t, reportCount: 1, sumExcess: over.excess, first: over, peak: over, last: over, peakLimit: limit, limitSources: [limit.source], revision: -1, emitted: null, ...driver };
+    episode = {
+      firstMs: t,
+      lastMs: t,
+      reportCount: 1,
+      sumExcess: over.excess,
+      first: over,
+      peak: over,
+      last: over,
+      peakLimit: limit,
+      limitSources: [limit.source],
+      revision: -1,
+      emitted: null,
+      ...driver,
+    };
   } else {
     const newPeak = over.excess > episode.peak.excess;
     const { driverId: _previousDriver, ...rest } = episode;
@@ -207,7 +234,9 @@ export const evaluateSpeeding = (
   if (!due) return { state: { episode }, outputs };
 
   episode = {
-    ...episode, revision: episode.revision + 1, emitted: { atMs: t, peakExcessKmh, points: band.points, band: band.label },
+    ...episode,
+    revision: episode.revision + 1,
+    emitted: { atMs: t, peakExcessKmh, points: band.points, band: band.label },
     ...(episode.revision < 0 ? { firstRaisedAtMs: t } : {}),
   };
   outputs.push(episodeAlert(facts, episode, band, t, false, config));
@@ -216,24 +245,48 @@ export const evaluateSpeeding = (
 
 /** The episode's record as of revision `episode.revision`, raised at device time `raisedAtMs`. */
 const episodeAlert = (
-  facts: VehicleFacts, episode: SpeedingEpisode, band: SpeedingBandResult, raisedAtMs: number, closed: boolean, config: RulesConfig,
+  facts: VehicleFacts,
+  episode: SpeedingEpisode,
+  band: SpeedingBandResult,
+  raisedAtMs: number,
+  closed: boolean,
+  config: RulesConfig,
 ): AlertV1 => {
   const durationMs = episode.lastMs - episode.firstMs;
   const meanExcess = episode.sumExcess / episode.reportCount;
   const pct = (x: number): number => Math.round(x * 1000) / 10;
-  const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh });
+  const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({
+    deviceTimeMs,
+    latitudeDeg,
+    longitudeDeg,
+    speedKmh,
+  });
   const evidence = [episode.first, episode.peak, episode.last]
     .filter((r, i, all) => all.findIndex((o) => o.deviceTimeMs === r.deviceTimeMs) === i)
     .map(toEvidence);
   return buildAlert(facts, {
-    rule: 'speeding', level: 'violation', severity: severityOf(band), subject: 'vehicle', windowKey: episode.firstMs, revision: episode.revision,
-    startedAtMs: episode.firstMs, endedAtMs: episode.lastMs, raisedAtMs,
+    rule: 'speeding',
+    level: 'violation',
+    severity: severityOf(band),
+    subject: 'vehicle',
+    windowKey: episode.firstMs,
+    revision: episode.revision,
+    startedAtMs: episode.firstMs,
+    endedAtMs: episode.lastMs,
+    raisedAtMs,
     // The episode counts once it has lasted 30 s: over from its first over report on (§8).
     limitPassedAtMs: episode.firstMs + config.speeding.minEpisodeMs,
     ...(episode.firstRaisedAtMs !== undefined ? { firstRaisedAtMs: episode.firstRaisedAtMs } : {}),
     ...(episode.driverId ? { driverId: episode.driverId } : {}),
     ...(band.points !== null ? { points: band.points } : {}),
-    ...speedingSummary(episode.peak.speedKmh, round1(episode.peakLimit.limitKmh), episode.peakLimit.source, pct(episode.peak.excess), Math.round(durationMs / 1000), closed),
+    ...speedingSummary(
+      episode.peak.speedKmh,
+      round1(episode.peakLimit.limitKmh),
+      episode.peakLimit.source,
+      pct(episode.peak.excess),
+      Math.round(durationMs / 1000),
+      closed,
+    ),
     details: {
       durationMs,
       reportCount: episode.reportCount,
@@ -270,7 +323,12 @@ const limitSourceText: Record<LimitSource, { zh: string; en: string }> = {
 
 /** The episode's summary in Chinese (shown by default) and English, same figures. */
 const speedingSummary = (
-  speedKmh: number, limitKmh: number, source: LimitSource, excessPct: number, durationS: number, closed: boolean,
+  speedKmh: number,
+  limitKmh: number,
+  source: LimitSource,
+  excessPct: number,
+  durationS: number,
+  closed: boolean,
 ): { summary: string; summaryEn: string } => ({
   summary: `超速：车速${speedKmh} km/h，限速${limitKmh} km/h（${limitSourceText[source].zh}），超过限速${excessPct}%，持续${durationS}秒${closed ? '（已结束）' : ''}`,
   summaryEn: `Speeding ${speedKmh} km/h where the limit is ${limitKmh} km/h (${limitSourceText[source].en}), +${excessPct}% for ${durationS} s${closed ? ' (ended)' : ''}`,

@@ -55,18 +55,33 @@ describe('speeding — effective limit (RULES.md §1, §8)', () => {
 
 describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)', () => {
   it('over for 29 s is not an episode that counts', () => {
-    expect(run(truck, G4, [[0, 110], [29, 110]])).toHaveLength(0);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [29, 110],
+      ]),
+    ).toHaveLength(0);
   });
 
   it('over for 30 s counts: one alert', () => {
-    const alerts = run(truck, G4, [[0, 110], [30, 110]]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [30, 110],
+    ]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ rule: 'speeding', level: 'violation', startedAtMs: DAY, endedAtMs: DAY + 30 * S, revision: 0 });
   });
 
   it('every revision carries when the episode reached 30 s and when its first revision was raised', () => {
     // Reports 25 s apart: the 30 s are reached between the second and third over reports.
-    const alerts = run(truck, G4, [[0, 110], [25, 112], [50, 125], [75, 118], [100, 130], [240, 90]]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [25, 112],
+      [50, 125],
+      [75, 118],
+      [100, 130],
+      [240, 90],
+    ]);
     expect(alerts.length).toBeGreaterThanOrEqual(2);
     for (const a of alerts) expect(a).toMatchObject({ limitPassedAtMs: DAY + 30 * S, firstRaisedAtMs: DAY + 50 * S });
     expect(alerts[0]?.raisedAtMs).toBe(DAY + 50 * S);
@@ -74,23 +89,53 @@ describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)
   });
 
   it('over reports 60 s apart are one episode (60 s ≥ 30 s → counts)', () => {
-    expect(run(truck, G4, [[0, 110], [60, 110]])).toHaveLength(1);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [60, 110],
+      ]),
+    ).toHaveLength(1);
   });
 
   it('over reports 61 s apart are two episodes of 0 s each (→ nothing)', () => {
-    expect(run(truck, G4, [[0, 110], [61, 110], [122, 110]])).toHaveLength(0);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [61, 110],
+        [122, 110],
+      ]),
+    ).toHaveLength(0);
   });
 
   it('a report under the limit between over reports ≤ 60 s apart does not split the episode', () => {
-    expect(run(truck, G4, [[0, 110], [20, 90], [40, 110]])).toHaveLength(1);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [20, 90],
+        [40, 110],
+      ]),
+    ).toHaveLength(1);
   });
 
   it('one alert per episode whose record grows: same id, higher revision, end, peak and mean excess', () => {
-    const alerts = run(truck, G4, [[0, 110], [30, 125], [60, 115], [90, 90], [200, 90]]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [30, 125],
+      [60, 115],
+      [90, 90],
+      [200, 90],
+    ]);
     expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
     expect(new Set(alerts.map((a) => a.alertId)).size).toBe(1);
     expect(alerts[1]).toMatchObject({ endedAtMs: DAY + 60 * S, points: 12, severity: 'serious' });
-    expect(alerts[1]?.details).toMatchObject({ peakSpeedKmh: 125, peakExcessPct: 25, meanExcessPct: 16.7, effectiveLimitKmh: 100, limitSource: 'class_cap', reportCount: 3 });
+    expect(alerts[1]?.details).toMatchObject({
+      peakSpeedKmh: 125,
+      peakExcessPct: 25,
+      meanExcessPct: 16.7,
+      effectiveLimitKmh: 100,
+      limitSource: 'class_cap',
+      reportCount: 3,
+    });
     expect(alerts[1]?.evidence.positions?.map((p) => p.speedKmh)).toEqual([110, 125, 115]);
     // Chinese first, English kept, same figures.
     expect(alerts[1]?.summary).toBe('超速：车速125 km/h，限速100 km/h（高速公路车型限速），超过限速25%，持续60秒（已结束）');
@@ -98,7 +143,12 @@ describe('speeding — episodes (RULES.md §8: ≥ 30 s, reports ≤ 60 s apart)
   });
 
   it('a new episode after more than 60 s gets a new id', () => {
-    const alerts = run(truck, G4, [[0, 110], [30, 110], [200, 110], [230, 110]]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [30, 110],
+      [200, 110],
+      [230, 110],
+    ]);
     expect(new Set(alerts.map((a) => a.alertId)).size).toBe(2);
   });
 });
@@ -109,28 +159,66 @@ describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, re
 
   it('a steady episode: first count at 30 s, then one revision per 60 s, not one per report', () => {
     const alerts = run(truck, G4, over(0, 150, 110));
-    expect(alerts.map((a) => [a.revision, ((a.endedAtMs ?? 0) - DAY) / S])).toEqual([[0, 30], [1, 90], [2, 150]]);
+    expect(alerts.map((a) => [a.revision, ((a.endedAtMs ?? 0) - DAY) / S])).toEqual([
+      [0, 30],
+      [1, 90],
+      [2, 150],
+    ]);
   });
 
   it('59 s after the last revision nothing is re-sent; at 60 s it is', () => {
-    expect(run(truck, G4, [[0, 110], [30, 110], [89, 110]]).map((a) => a.revision)).toEqual([0]);
-    expect(run(truck, G4, [[0, 110], [30, 110], [90, 110]]).map((a) => a.revision)).toEqual([0, 1]);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [30, 110],
+        [89, 110],
+      ]).map((a) => a.revision),
+    ).toEqual([0]);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [30, 110],
+        [90, 110],
+      ]).map((a) => a.revision),
+    ).toEqual([0, 1]);
   });
 
   it('the peak rising by 5 km/h re-emits at once; by 4.9 it waits', () => {
-    expect(run(truck, G4, [[0, 110], [30, 110], [40, 114.9]]).map((a) => a.revision)).toEqual([0]);
-    const alerts = run(truck, G4, [[0, 110], [30, 110], [40, 115]]);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [30, 110],
+        [40, 114.9],
+      ]).map((a) => a.revision),
+    ).toEqual([0]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [30, 110],
+      [40, 115],
+    ]);
     expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
     expect(alerts[1]?.details).toMatchObject({ peakSpeedKmh: 115, closed: false });
   });
 
   it('a band change re-emits at once (expressway 19.9% → 20%: 6 → 12 points)', () => {
-    const alerts = run(truck, G4, [[0, 119.9], [30, 119.9], [35, 120]]);
-    expect(alerts.map((a) => [a.revision, a.points])).toEqual([[0, 6], [1, 12]]);
+    const alerts = run(truck, G4, [
+      [0, 119.9],
+      [30, 119.9],
+      [35, 120],
+    ]);
+    expect(alerts.map((a) => [a.revision, a.points])).toEqual([
+      [0, 6],
+      [1, 12],
+    ]);
   });
 
   it('the close gives the final record (end, peak, mean, closed) with the same id, even when nothing grew', () => {
-    const alerts = run(truck, G4, [[0, 110], [30, 110], [40, 110], [101, 60]]);
+    const alerts = run(truck, G4, [
+      [0, 110],
+      [30, 110],
+      [40, 110],
+      [101, 60],
+    ]);
     expect(alerts.map((a) => a.revision)).toEqual([0, 1]);
     expect(alerts[1]).toMatchObject({ alertId: alerts[0]?.alertId, endedAtMs: DAY + 40 * S, raisedAtMs: DAY + 101 * S });
     expect(alerts[1]?.details).toMatchObject({ closed: true, reportCount: 3, peakSpeedKmh: 110, meanExcessPct: 10 });
@@ -139,12 +227,30 @@ describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, re
   });
 
   it('an episode closing 60 s after its last over report is still open; 61 s closes it', () => {
-    expect(run(truck, G4, [[0, 110], [30, 110], [90, 60]]).map((a) => a.details.closed)).toEqual([false]);
-    expect(run(truck, G4, [[0, 110], [30, 110], [91, 60]]).map((a) => a.details.closed)).toEqual([false, true]);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [30, 110],
+        [90, 60],
+      ]).map((a) => a.details.closed),
+    ).toEqual([false]);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [30, 110],
+        [91, 60],
+      ]).map((a) => a.details.closed),
+    ).toEqual([false, true]);
   });
 
   it('an episode that never counted (29 s) closes without an alert', () => {
-    expect(run(truck, G4, [[0, 110], [29, 110], [200, 60]])).toHaveLength(0);
+    expect(
+      run(truck, G4, [
+        [0, 110],
+        [29, 110],
+        [200, 60],
+      ]),
+    ).toHaveLength(0);
   });
 
   it('the knobs are configuration: step 0 and interval 0 give one revision per over report again', () => {
@@ -162,7 +268,15 @@ describe('speeding — which revisions are re-emitted (revisionPeakStepKmh 5, re
 
 describe('speeding — bands on the peak excess over the effective limit (RULES.md §1, §8: 以上 = at or above)', () => {
   const band = (facts: VehicleFacts, road: RoadSegmentLimit, speed: number, t = DAY) => {
-    const a = run(facts, road, [[0, speed], [30, speed]], t)[0];
+    const a = run(
+      facts,
+      road,
+      [
+        [0, speed],
+        [30, speed],
+      ],
+      t,
+    )[0];
     return { points: a?.points, severity: a?.severity };
   };
   it.each([
@@ -180,11 +294,19 @@ describe('speeding — bands on the peak excess over the effective limit (RULES.
 
   it('night 80%: a bus at 96 km/h at 23:00 on a road posted 100 is 20% over 80 → 6 points; at 10:00 it is not over', () => {
     expect(band(bus, N100, 96, chinaLocalToEpochMs(2026, 11, 23, 23))).toEqual({ points: 6, severity: 'major' });
-    expect(run(bus, N100, [[0, 96], [30, 96]])).toHaveLength(0);
+    expect(
+      run(bus, N100, [
+        [0, 96],
+        [30, 96],
+      ]),
+    ).toHaveLength(0);
   });
 
   it('class other (passenger cars) is recorded without points: the bands are those of 中型以上 and hazmat', () => {
-    const a = run(car, G4, [[0, 150], [30, 150]])[0];
+    const a = run(car, G4, [
+      [0, 150],
+      [30, 150],
+    ])[0];
     expect(a?.points).toBeUndefined();
     expect(a?.details.band).toMatch(/not scored/);
   });

@@ -62,7 +62,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('builds the time-series structure of its mode', async () => {
       if (h.expectedMode === 'timescaledb') {
         const ht = await h.pool.query(
-          `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1`, [h.schema]);
+          `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1`,
+          [h.schema],
+        );
         expect(ht.rows).toEqual([
           { hypertable_name: 'alert_revisions', compression_enabled: true },
           { hypertable_name: 'alerts', compression_enabled: true },
@@ -71,13 +73,20 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         ]);
         const cagg = await h.pool.query(`SELECT view_name FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1`, [h.schema]);
         expect(cagg.rows).toEqual([{ view_name: 'vehicle_daily' }]);
-        const jobs = await h.pool.query(`SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE hypertable_schema = $1 OR hypertable_schema LIKE '\\_timescaledb%'`, [h.schema]);
-        expect(jobs.rows.map((r) => r.proc_name).sort()).toEqual(expect.arrayContaining(['policy_compression', 'policy_retention', 'policy_refresh_continuous_aggregate']));
+        const jobs = await h.pool.query(
+          `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE hypertable_schema = $1 OR hypertable_schema LIKE '\\_timescaledb%'`,
+          [h.schema],
+        );
+        expect(jobs.rows.map((r) => r.proc_name).sort()).toEqual(
+          expect.arrayContaining(['policy_compression', 'policy_retention', 'policy_refresh_continuous_aggregate']),
+        );
       } else {
         const parts = await h.pool.query(
           `SELECT p.relname AS parent, count(*)::int AS n, bool_or(pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT') AS has_default
            FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
-           WHERE p.relnamespace = $1::regnamespace AND p.relkind = 'p' GROUP BY 1 ORDER BY 1`, [h.schema]);
+           WHERE p.relnamespace = $1::regnamespace AND p.relkind = 'p' GROUP BY 1 ORDER BY 1`,
+          [h.schema],
+        );
         expect(parts.rows.map((r) => r.parent)).toEqual(['alert_revisions', 'alerts', 'positions', 'wim_measurements']);
         for (const r of parts.rows) {
           expect(r.n).toBeGreaterThanOrEqual(8);
@@ -87,7 +96,8 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         const ahead = await h.pool.query(
           `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
            WHERE i.inhparent = 'positions'::regclass AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-             AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz > now() + interval '1 day'`);
+             AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz > now() + interval '1 day'`,
+        );
         expect(ahead.rows[0].n).toBeGreaterThan(0);
         const meta = await h.pool.query('SELECT partitioner FROM storage_meta');
         expect(meta.rows[0].partitioner).toBe(h.migrateOptions?.partitioning === 'native' ? 'native' : 'partman');
@@ -110,8 +120,16 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('round-trips a position, optional fields and flags intact', async () => {
       const repo = new PositionRepository(h.pool, { insertMethod: h.insertMethods.at(-1) ?? 'unnest' });
       const p = position('RT:1', now - 5 * MINUTE_MS + 123, {
-        alarmFlags: 0x8000_0004, statusFlags: 0x0000_0c03, registered: false, plate: undefined, plateColour: undefined, mileageKm: undefined,
-        recorderSpeedKmh: 61.5, satellites: 12, source: 'blind-area', terminalId: 'tab\there',
+        alarmFlags: 0x8000_0004,
+        statusFlags: 0x0000_0c03,
+        registered: false,
+        plate: undefined,
+        plateColour: undefined,
+        mileageKm: undefined,
+        recorderSpeedKmh: 61.5,
+        satellites: 12,
+        source: 'blind-area',
+        terminalId: 'tab\there',
       });
       await repo.insertMany([p]);
       const [back] = await repo.latest(['RT:1']);
@@ -192,7 +210,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await repo.upsertMany([alert('al-1', 1, { startedAtMs, severity: 'minor' })])).toBe(0);
       expect(await repo.upsertMany([alert('al-1', 2, { startedAtMs, severity: 'minor' })])).toBe(0);
       // Several revisions in one batch: the highest wins.
-      expect(await repo.upsertMany([alert('al-1', 3, { startedAtMs }), alert('al-1', 5, { startedAtMs, summary: 'five' }), alert('al-1', 4, { startedAtMs })])).toBe(1);
+      expect(
+        await repo.upsertMany([alert('al-1', 3, { startedAtMs }), alert('al-1', 5, { startedAtMs, summary: 'five' }), alert('al-1', 4, { startedAtMs })]),
+      ).toBe(1);
       const stored = await repo.get('al-1');
       expect(stored).toMatchObject({ revision: 5, summary: 'five', details: { revision: 5 } });
       const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM alerts WHERE alert_id = 'al-1'`);
@@ -206,7 +226,14 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const raised = (revision: number) => startedAtMs + 4 * HOUR_MS + 30_000 + revision * 600_000;
       // As the detector publishes them: every revision says when the alert was first raised.
       const rev = (revision: number, over: Partial<AlertV1> = {}) =>
-        alert('hist-1', revision, { rule: 'fatigue_continuous', startedAtMs, raisedAtMs: raised(revision), firstRaisedAtMs: raised(0), limitPassedAtMs, ...over });
+        alert('hist-1', revision, {
+          rule: 'fatigue_continuous',
+          startedAtMs,
+          raisedAtMs: raised(revision),
+          firstRaisedAtMs: raised(0),
+          limitPassedAtMs,
+          ...over,
+        });
       // Out of order (2 before 1), then a redelivery of all three.
       expect(await repo.upsertMany([rev(0)])).toBe(1);
       expect(await repo.upsertMany([rev(2, { endedAtMs: raised(2), summary: 'closed' })])).toBe(1);
@@ -215,7 +242,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await repo.get('hist-1')).toMatchObject({ revision: 2, summary: 'closed', raisedAtMs: raised(2), firstRaisedAtMs: raised(0), limitPassedAtMs });
       const history = await repo.revisions('hist-1');
       expect(history.map((a) => [a.revision, a.raisedAtMs, a.firstRaisedAtMs, a.limitPassedAtMs])).toEqual([
-        [0, raised(0), raised(0), limitPassedAtMs], [1, raised(1), raised(0), limitPassedAtMs], [2, raised(2), raised(0), limitPassedAtMs],
+        [0, raised(0), raised(0), limitPassedAtMs],
+        [1, raised(1), raised(0), limitPassedAtMs],
+        [2, raised(2), raised(0), limitPassedAtMs],
       ]);
       expect(history[2]).toEqual(rev(2, { endedAtMs: raised(2), summary: 'closed' }));
 
@@ -239,8 +268,17 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const repo = new AlertRepository(h.pool);
       const t = now - 9 * HOUR_MS;
       await new RegistryRepository(h.pool).upsertCompany({ companyId: 'RV-C', name: '甲公司', regionCode: '120101' });
-      await new RegistryRepository(h.pool).upsertVehicle({ vehicleId: 'RV-V1', plate: '津A22222', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RV-C' });
-      await repo.upsertMany([alert('rv-1', 0, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' }), alert('rv-1', 1, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' })]);
+      await new RegistryRepository(h.pool).upsertVehicle({
+        vehicleId: 'RV-V1',
+        plate: '津A22222',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'RV-C',
+      });
+      await repo.upsertMany([
+        alert('rv-1', 0, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' }),
+        alert('rv-1', 1, { startedAtMs: t, vehicleId: 'RV-V1', companyId: 'RV-C' }),
+      ]);
       expect((await repo.revisions('rv-1', { companyId: 'RV-C' })).map((a) => a.revision)).toEqual([0, 1]);
       expect((await repo.revisions('rv-1', { regionPrefix: '12' })).map((a) => a.revision)).toEqual([0, 1]);
       expect(await repo.revisions('rv-1', { companyId: 'OTHER' })).toEqual([]);
@@ -265,7 +303,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(found.find((x) => x.alertId === 'al-zh')?.summaryEn).toBe('Speeding (ended)');
     });
 
-    it('keeps how late an alert\'s data was received (receivedLateByMs); a live alert reads back without it', async () => {
+    it("keeps how late an alert's data was received (receivedLateByMs); a live alert reads back without it", async () => {
       const repo = new AlertRepository(h.pool);
       const startedAtMs = now - 3 * HOUR_MS;
       const weeksMs = 21 * DAY_MS;
@@ -297,7 +335,13 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const t = now - 7 * HOUR_MS;
       // The alert says company OLD, the registry now says the vehicle belongs to CS-NEW in region 4401.
       await new RegistryRepository(h.pool).upsertCompany({ companyId: 'CS-NEW', name: '新公司', regionCode: '440106' });
-      await new RegistryRepository(h.pool).upsertVehicle({ vehicleId: 'SC-V1', plate: '粤A11111', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CS-NEW' });
+      await new RegistryRepository(h.pool).upsertVehicle({
+        vehicleId: 'SC-V1',
+        plate: '粤A11111',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'CS-NEW',
+      });
       await repo.upsertMany([
         alert('sc-1', 0, { startedAtMs: t, vehicleId: 'SC-V1', companyId: 'OLD', regionCode: '110000' }),
         alert('sc-2', 0, { startedAtMs: t + MINUTE_MS, vehicleId: 'SC-UNREG', companyId: 'OLD', regionCode: '110105' }),
@@ -340,7 +384,10 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       // lane is a smallint: 70,000 is refused (22003) after the statement was parsed.
       await expect(repo.insertMany([{ ...wim('SR', 'bad', t, '冀R1', 40_000), lane: 70_000 }])).rejects.toMatchObject({ code: '22003' });
       expect(await repo.insertMany([wim('SR', 'good', t, '冀R1', 40_000)])).toBe(1);
-      await expect(violations.insertMany([{ ...violation('v-bad', wim('SR', 'b2', t, '冀R1', 104_000)), decidedAtMs: 1e17 }])).rejects.toHaveProperty('code', '22008');
+      await expect(violations.insertMany([{ ...violation('v-bad', wim('SR', 'b2', t, '冀R1', 104_000)), decidedAtMs: 1e17 }])).rejects.toHaveProperty(
+        'code',
+        '22008',
+      );
       expect(await violations.insertMany([violation('v-good', wim('SR', 'g2', t, '冀R1', 104_000))])).toBe(1);
     });
 
@@ -351,7 +398,11 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       await registry.upsertCompany({ companyId: 'CW', name: '唐山货运', regionCode: '130200' });
       await registry.upsertVehicle({ vehicleId: '冀B7:2', plate: '冀B7', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CW' });
       await registry.upsertWimStation({ stationId: 'SW-BJ', name: '京开 K10', regionCode: '110105' });
-      await repo.insertMany([wim('SW-HB', 'r1', t, '冀B7', 40_000), wim('SW-BJ', 'r1', t + MINUTE_MS, '冀B7', 41_000), wim('SW-BJ', 'r2', t + 2 * MINUTE_MS, '京C8', 30_000)]);
+      await repo.insertMany([
+        wim('SW-HB', 'r1', t, '冀B7', 40_000),
+        wim('SW-BJ', 'r1', t + MINUTE_MS, '冀B7', 41_000),
+        wim('SW-BJ', 'r2', t + 2 * MINUTE_MS, '京C8', 30_000),
+      ]);
       const ids = (scope: { companyId?: string; regionPrefix?: string }) =>
         repo.find({ fromMs: t, toMs: t + HOUR_MS, scope }).then((ms) => ms.map((m) => m.measurementId));
       expect(await ids({ companyId: 'CW' })).toEqual(['SW-BJ/r1', 'SW-HB/r1']);
@@ -372,7 +423,10 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect(await violations.insert(v)).toBe(true);
       expect(await violations.insert(v)).toBe(false);
       // The archiver's bulk path: one statement, duplicates inside the list and known ids skipped.
-      const more = [violation('v-2', wim('S9', 'r2', now - HOUR_MS + 60_000, '冀B99998', 103_000)), violation('v-3', wim('S9', 'r3', now - HOUR_MS + 120_000, '冀B99997', 102_000))];
+      const more = [
+        violation('v-2', wim('S9', 'r2', now - HOUR_MS + 60_000, '冀B99998', 103_000)),
+        violation('v-3', wim('S9', 'r3', now - HOUR_MS + 120_000, '冀B99997', 102_000)),
+      ];
       expect(await violations.insertMany([...more, v, ...more])).toBe(2);
       expect(await violations.insertMany(more)).toBe(0);
       expect(await violations.countForVehicle(v.vehicleId, now - 2 * HOUR_MS, now)).toBe(1);
@@ -390,13 +444,23 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const record = await cases.get('case-1');
       expect(record).toMatchObject({ status: 'decided', vehicleId: '冀B99999:2', companyId: 'C1' });
       expect(record?.parties.map((p) => p.party)).toEqual(['driver', 'source_unit', 'transport_company', 'vehicle_owner']);
-      expect(record?.penalties).toEqual([{ party: 'vehicle_owner', status: 'decided', fineYuan: 26_000, points: undefined, warning: false, measures: [], basis: '第43条' }]);
+      expect(record?.penalties).toEqual([
+        { party: 'vehicle_owner', status: 'decided', fineYuan: 26_000, points: undefined, warning: false, measures: [], basis: '第43条' },
+      ]);
       expect(record?.events).toHaveLength(7);
       await expect(cases.apply(caseEvent('e-x', 'case-2', 'no-such-violation', 'opened'))).rejects.toThrow(/unknown violation/);
       expect(await cases.get('case-2')).toBeUndefined();
       // The API's read model of the case: its weighing, its owner (the case's copy: the vehicle is not registered), scoped.
       const read = new CaseReadModel(h.pool);
-      expect(await read.get({}, 'case-1')).toMatchObject({ caseId: 'case-1', violationId: 'v-1', status: 'decided', ownerCompanyId: 'C1', stationId: 'S9', vehicleOwnerFineYuan: 26_000, flaggedForReview: false });
+      expect(await read.get({}, 'case-1')).toMatchObject({
+        caseId: 'case-1',
+        violationId: 'v-1',
+        status: 'decided',
+        ownerCompanyId: 'C1',
+        stationId: 'S9',
+        vehicleOwnerFineYuan: 26_000,
+        flaggedForReview: false,
+      });
       expect(await read.get({ companyId: 'OTHER' }, 'case-1')).toBeUndefined();
       expect((await read.list({ companyId: 'C1' }, { status: ['decided'], party: 'D7', limit: 10, offset: 0 })).map((c) => c.caseId)).toEqual(['case-1']);
       expect(await read.list({ companyId: 'C1' }, { status: ['opened'], limit: 10, offset: 0 })).toEqual([]);
@@ -405,10 +469,27 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('maps terminals to vehicles through the registry', async () => {
       const registry = new RegistryRepository(h.pool);
       await registry.upsertCompany({ companyId: 'CR', name: '某运输公司', regionCode: '130100' });
-      await registry.upsertVehicle({ vehicleId: '冀A1:2', plate: '冀A1', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'CR', axleCount: 6, isCombination: true, registeredMaxGrossKg: 49_000 });
+      await registry.upsertVehicle({
+        vehicleId: '冀A1:2',
+        plate: '冀A1',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'CR',
+        axleCount: 6,
+        isCombination: true,
+        registeredMaxGrossKg: 49_000,
+      });
       await registry.upsertTerminal({ terminalId: '013800000001', vehicleId: '冀A1:2', authCode: 'AUTH' });
       await registry.upsertWimStation({ stationId: 'S1', name: '京港澳 K200', kind: 'non_site', accuracyClassPct: 5 });
-      await registry.upsertSpeedZone({ segmentId: 'G4-1', roadClass: 'expressway', postedLimitKmh: 100, polyline: [[116.3, 39.8], [116.5, 40.0]] });
+      await registry.upsertSpeedZone({
+        segmentId: 'G4-1',
+        roadClass: 'expressway',
+        postedLimitKmh: 100,
+        polyline: [
+          [116.3, 39.8],
+          [116.5, 40.0],
+        ],
+      });
       const found = await registry.byTerminal('013800000001');
       expect(found?.terminal.authCode).toBe('AUTH');
       expect(found?.vehicle).toMatchObject({ vehicleClass: 'heavy_truck', axleCount: 6, isCombination: true, companyId: 'CR' });
@@ -419,7 +500,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect((await registry.speedZonesNear(39.9, 116.4)).map((z) => z.segmentId)).toEqual(['G4-1']);
     });
 
-    it('keeps one 接驳运输 relay per vehicle and night, scoped by the vehicle\'s owner; the detector reads the nights from a date on', async () => {
+    it("keeps one 接驳运输 relay per vehicle and night, scoped by the vehicle's owner; the detector reads the nights from a date on", async () => {
       const registry = new RegistryRepository(h.pool);
       const relays = new RelayRepository(h.pool);
       await registry.upsertCompany({ companyId: 'CB1', name: '石家庄客运', regionCode: '130100' });
@@ -458,7 +539,10 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const vid = 'DAY:2';
       // Day D-2: 08:00–10:00 every minute (121 reports), the first 11 standing still, 1 km per minute after,
       // a 97 km/h peak; plus one at 23:59:30 local, which still belongs to D-2.
-      const morning = positions(vid, d2 + 8 * HOUR_MS, 121, MINUTE_MS, (i) => ({ speedKmh: i <= 10 ? 0 : i === 60 ? 97 : 60, mileageKm: 5_000 + Math.max(0, i - 10) }));
+      const morning = positions(vid, d2 + 8 * HOUR_MS, 121, MINUTE_MS, (i) => ({
+        speedKmh: i <= 10 ? 0 : i === 60 ? 97 : 60,
+        mileageKm: 5_000 + Math.max(0, i - 10),
+      }));
       const lateNight = position(vid, d1 - 30_000, { speedKmh: 40, mileageKm: 5_112 });
       // Day D-1: 00:00:30 local and 29 more, stationary.
       const nextDay = positions(vid, d1 + 30_000, 30, MINUTE_MS, () => ({ speedKmh: 0, mileageKm: 5_112 }));
@@ -471,17 +555,39 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
       const days = await daily.forVehicle(vid, chinaDateOf(d2), chinaDateOf(d1));
       expect(days).toHaveLength(2);
-      expect(days[0]).toMatchObject({ date: chinaDateOf(d2), dayStartMs: d2, reports: 122, movingReports: 111, maxSpeedKmh: 97, mileageKm: 112,
-        firstReportMs: d2 + 8 * HOUR_MS, lastReportMs: d1 - 30_000 });
+      expect(days[0]).toMatchObject({
+        date: chinaDateOf(d2),
+        dayStartMs: d2,
+        reports: 122,
+        movingReports: 111,
+        maxSpeedKmh: 97,
+        mileageKm: 112,
+        firstReportMs: d2 + 8 * HOUR_MS,
+        lastReportMs: d1 - 30_000,
+      });
       expect(days[1]).toMatchObject({ date: chinaDateOf(d1), dayStartMs: d1, reports: 30, movingReports: 0, maxSpeedKmh: 0, mileageKm: 0 });
       expect(await daily.forVehicles([vid, 'nobody'], chinaDateOf(d1), chinaDateOf(d1))).toHaveLength(1);
     });
 
-    it('keeps each vehicle-day\'s most advanced quality counters: a stale snapshot or a snapshot after the final changes nothing', async () => {
+    it("keeps each vehicle-day's most advanced quality counters: a stale snapshot or a snapshot after the final changes nothing", async () => {
       const repo = new VehicleQualityRepository(h.pool);
       const day = (date: string, received: number, final: boolean, extra: Partial<VehicleQualityDayV1> = {}): VehicleQualityDayV1 => ({
-        v: 1, vehicleId: 'Q:1', date, final, computedAtMs: now + received,
-        received, valid: received - 1, invalid: 1, drift: 0, duplicate: 0, late: 0, trackM: received * 500, completeTrackM: received * 400, incompleteGaps: 1, movedThroughGaps: 0, ...extra,
+        v: 1,
+        vehicleId: 'Q:1',
+        date,
+        final,
+        computedAtMs: now + received,
+        received,
+        valid: received - 1,
+        invalid: 1,
+        drift: 0,
+        duplicate: 0,
+        late: 0,
+        trackM: received * 500,
+        completeTrackM: received * 400,
+        incompleteGaps: 1,
+        movedThroughGaps: 0,
+        ...extra,
       });
       expect(await repo.upsertMany([day('2026-11-22', 10, false), day('2026-11-23', 5, false)])).toBe(2);
       // Newer snapshot moves the day on; the same again and an older one do not.
@@ -506,8 +612,21 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('deletes daily quality counters past qualityDailyRetention, on every server (runMaintenance)', async () => {
       const repo = new VehicleQualityRepository(h.pool);
       const dayOf = (daysAgo: number): VehicleQualityDayV1 => ({
-        v: 1, vehicleId: 'QR:2', date: chinaDateOf(now - daysAgo * DAY_MS), final: true, computedAtMs: now,
-        received: 10, valid: 10, invalid: 0, drift: 0, duplicate: 0, late: 0, trackM: 0, completeTrackM: 0, incompleteGaps: 0, movedThroughGaps: 0,
+        v: 1,
+        vehicleId: 'QR:2',
+        date: chinaDateOf(now - daysAgo * DAY_MS),
+        final: true,
+        computedAtMs: now,
+        received: 10,
+        valid: 10,
+        invalid: 0,
+        drift: 0,
+        duplicate: 0,
+        late: 0,
+        trackM: 0,
+        completeTrackM: 0,
+        incompleteGaps: 0,
+        movedThroughGaps: 0,
       });
       await repo.upsertMany([dayOf(40), dayOf(20)]);
       await migrate(h.pool, { ...h.migrateOptions, settings: { qualityDailyRetention: '30 days' } });
@@ -530,7 +649,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       if (h.expectedMode === 'timescaledb') {
         expect(first.compressedChunks).toBeGreaterThan(0);
         const chunks = await h.pool.query(
-          `SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_schema = $1 AND hypertable_name = 'positions' AND is_compressed`, [h.schema]);
+          `SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_schema = $1 AND hypertable_name = 'positions' AND is_compressed`,
+          [h.schema],
+        );
         expect(chunks.rows[0].n).toBeGreaterThan(0);
       }
       // Re-delivery into an old (compressed, on TimescaleDB) chunk is still idempotent.
@@ -569,10 +690,24 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const sent: Array<{ topic: string } & OutboxMessage> = [];
       const quiet = { warn: () => undefined, error: () => undefined };
       let failures = 0;
-      const down = new OutboxRelay({ pool: h.pool, publish: () => { failures += 1; return Promise.reject(new Error('broker down')); }, logger: quiet, intervalMs: 0 });
+      const down = new OutboxRelay({
+        pool: h.pool,
+        publish: () => {
+          failures += 1;
+          return Promise.reject(new Error('broker down'));
+        },
+        logger: quiet,
+        intervalMs: 0,
+      });
       expect(await down.kick()).toBe(0);
       expect(failures).toBe(1);
-      const relay = new OutboxRelay({ pool: h.pool, publish: async (topic, messages) => void sent.push(...messages.map((m) => ({ topic, ...m }))), logger: quiet, intervalMs: 0, batchSize: 1 });
+      const relay = new OutboxRelay({
+        pool: h.pool,
+        publish: async (topic, messages) => void sent.push(...messages.map((m) => ({ topic, ...m }))),
+        logger: quiet,
+        intervalMs: 0,
+        batchSize: 1,
+      });
       expect(await relay.kick()).toBe(2);
       expect(sent).toEqual(written.map((change) => ({ topic: 'registry.changes', key: 'driver:OUTBOX-D1', value: change })));
       expect(await relay.kick()).toBe(0);
@@ -586,24 +721,39 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('keeps users (a taken name refused, session-ending changes bump the token version, a disabled user keeps its password) and their audit entries', async () => {
       const users = new UserRepository(h.pool);
       const audit = new AuditRepository(h.pool);
-      expect(await users.insertNew({ username: 'u-张三', passwordHash: 'h1', role: 'company', companyId: 'C-U', displayName: '张三' })).toMatchObject({ username: 'u-张三', must_change_password: true, token_version: 0 });
+      expect(await users.insertNew({ username: 'u-张三', passwordHash: 'h1', role: 'company', companyId: 'C-U', displayName: '张三' })).toMatchObject({
+        username: 'u-张三',
+        must_change_password: true,
+        token_version: 0,
+      });
       expect(await users.insertNew({ username: 'u-张三', passwordHash: 'other', role: 'admin' })).toBeUndefined();
       expect((await users.get('u-张三'))?.password_hash).toBe('h1');
       // Profile edits end sessions only when told; disabling always does.
       expect((await users.updateProfile('u-张三', { role: 'company', companyId: 'C-U', displayName: '张三丰' }, false))?.token_version).toBe(0);
-      expect((await users.updateProfile('u-张三', { role: 'operator', regionCode: '11' }, true))).toMatchObject({ token_version: 1, company_id: null, region_code: '11', display_name: null });
+      expect(await users.updateProfile('u-张三', { role: 'operator', regionCode: '11' }, true)).toMatchObject({
+        token_version: 1,
+        company_id: null,
+        region_code: '11',
+        display_name: null,
+      });
       expect((await users.setDisabled('u-张三', true))?.token_version).toBe(2);
       expect(await users.sessionState('u-张三')).toEqual({ token_version: 2, disabled: true, must_change_password: true });
       expect(await users.sessionState('nobody')).toBeUndefined();
       expect(await users.setPassword('u-张三', 'h2', { mustChange: false, onlyEnabled: true })).toBeUndefined();
       expect((await users.get('u-张三'))?.password_hash).toBe('h1');
-      expect(await users.setPassword('u-张三', 'h3', { mustChange: true, onlyEnabled: false })).toMatchObject({ password_hash: 'h3', must_change_password: true, token_version: 3 });
+      expect(await users.setPassword('u-张三', 'h3', { mustChange: true, onlyEnabled: false })).toMatchObject({
+        password_hash: 'h3',
+        must_change_password: true,
+        token_version: 3,
+      });
       expect(await users.updateProfile('nobody', { role: 'admin' }, true)).toBeUndefined();
       // The table's own checks: a company user needs a company, a region is digits.
       await expect(users.upsert({ username: 'u-bad', passwordHash: 'h', role: 'company' })).rejects.toThrow();
       await expect(users.upsert({ username: 'u-bad', passwordHash: 'h', role: 'operator', regionCode: '11%' })).rejects.toThrow();
       await users.upsert({ username: 'u-李四', passwordHash: 'h', role: 'operator', regionCode: '13' });
-      expect((await users.list({ role: 'operator', limit: 10, offset: 0 })).map((u) => u.username).filter((n) => n.startsWith('u-'))).toEqual(['u-张三', 'u-李四'].sort());
+      expect((await users.list({ role: 'operator', limit: 10, offset: 0 })).map((u) => u.username).filter((n) => n.startsWith('u-'))).toEqual(
+        ['u-张三', 'u-李四'].sort(),
+      );
       expect((await users.list({ disabled: true, limit: 10, offset: 0 })).map((u) => u.username)).toContain('u-张三');
       expect((await users.list({ disabled: false, limit: 10, offset: 0 })).map((u) => u.username)).not.toContain('u-张三');
 
@@ -619,56 +769,113 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       expect((await users.get('u-李四'))?.last_sign_in_at).toBeNull();
 
       const t0 = Date.now();
-      await audit.record({ actor: 'admin', action: 'user.create', target: 'u-李四', outcome: 'success', clientAddress: '::1', changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } } });
+      await audit.record({
+        actor: 'admin',
+        action: 'user.create',
+        target: 'u-李四',
+        outcome: 'success',
+        clientAddress: '::1',
+        changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } },
+      });
       await audit.record({ actor: 'u-李四', action: 'auth.sign_in', target: 'u-李四', outcome: 'failure', reason: 'wrong_password' });
       const newestFirst = await audit.list({ target: 'u-李四', limit: 10, offset: 0 });
-      expect(newestFirst.map((a) => [a.action, a.outcome])).toEqual([['auth.sign_in', 'failure'], ['user.create', 'success']]);
-      expect(newestFirst[1]).toMatchObject({ actor: 'admin', clientAddress: '::1', changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } } });
+      expect(newestFirst.map((a) => [a.action, a.outcome])).toEqual([
+        ['auth.sign_in', 'failure'],
+        ['user.create', 'success'],
+      ]);
+      expect(newestFirst[1]).toMatchObject({
+        actor: 'admin',
+        clientAddress: '::1',
+        changes: { role: { after: 'operator' }, displayName: { after: '李四\u{1F69A}' } },
+      });
       expect(newestFirst[0]).not.toHaveProperty('clientAddress');
       expect(typeof newestFirst[0]?.auditId).toBe('string');
       expect((await audit.export({ target: 'u-李四' })).map((a) => a.action)).toEqual(['user.create', 'auth.sign_in']);
       expect(await audit.list({ target: 'u-李四', fromMs: t0 + 3_600_000, limit: 10, offset: 0 })).toEqual([]);
-      expect((await audit.list({ target: 'u-李四', actor: 'admin', toMs: t0 + 3_600_000, limit: 10, offset: 0 })).map((a) => a.action)).toEqual(['user.create']);
+      expect((await audit.list({ target: 'u-李四', actor: 'admin', toMs: t0 + 3_600_000, limit: 10, offset: 0 })).map((a) => a.action)).toEqual([
+        'user.create',
+      ]);
       await expect(h.pool.query(`UPDATE audit_log SET actor = 'x' WHERE target = 'u-李四'`)).rejects.toThrow(/append-only/);
       await expect(h.pool.query(`DELETE FROM audit_log WHERE target = 'u-李四'`)).rejects.toThrow(/kept 3 years/);
     });
 
-    it('reads the API\'s read models in scope: vehicle list, companies, places, the company report, registry references', async () => {
+    it("reads the API's read models in scope: vehicle list, companies, places, the company report, registry references", async () => {
       const registry = new RegistryRepository(h.pool);
       await registry.upsertCompany({ companyId: 'RM-C1', name: '读模型公司', regionCode: '320100' });
       await registry.upsertCompany({ companyId: 'RM-C2', name: '别的公司', regionCode: '330100' });
       await registry.upsertVehicle({ vehicleId: 'RM-V1', plate: '苏A_%1', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', axleCount: 6 });
-      await registry.upsertVehicle({ vehicleId: 'RM-V2', plate: '苏AX91', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', regionCode: '330200' });
+      await registry.upsertVehicle({
+        vehicleId: 'RM-V2',
+        plate: '苏AX91',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'RM-C1',
+        regionCode: '330200',
+      });
       await registry.upsertVehicle({ vehicleId: 'RM-V3', plate: '浙B1', plateColour: 1, vehicleClass: 'tour_coach', companyId: 'RM-C2' });
       await registry.upsertDriver({ driverId: 'RM-D1', name: '司机甲', companyId: 'RM-C1' });
       const vehicles = new VehicleListReadModel(h.pool);
       const page = { limit: 100, offset: 0 };
       // The owner's region is the vehicle's own, else its company's.
       expect((await vehicles.list({ regionPrefix: '3201' }, page)).map((v) => v.vehicleId)).toEqual(['RM-V1']);
-      expect(await vehicles.get({ regionPrefix: '3302' }, 'RM-V2')).toEqual({ vehicleId: 'RM-V2', plate: '苏AX91', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'RM-C1', companyName: '读模型公司', regionCode: '330200', axleCount: undefined });
+      expect(await vehicles.get({ regionPrefix: '3302' }, 'RM-V2')).toEqual({
+        vehicleId: 'RM-V2',
+        plate: '苏AX91',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'RM-C1',
+        companyName: '读模型公司',
+        regionCode: '330200',
+        axleCount: undefined,
+      });
       expect(await vehicles.get({ regionPrefix: '3201' }, 'RM-V2')).toBeUndefined();
       // A plate's LIKE wildcards are plain characters.
       expect((await vehicles.list({}, { ...page, plate: '_%' })).map((v) => v.vehicleId)).toEqual(['RM-V1']);
       expect((await vehicles.list({ companyId: 'RM-C1' }, { ...page, vehicleClass: 'heavy_truck' })).map((v) => v.vehicleId)).toEqual(['RM-V1', 'RM-V2']);
       expect((await vehicles.owners()).find((v) => v.vehicleId === 'RM-V3')).toMatchObject({ companyId: 'RM-C2', regionCode: '330100' });
-      expect((await vehicles.companies({ regionPrefix: '33' })).filter((c) => c.companyId.startsWith('RM-'))).toEqual([{ companyId: 'RM-C2', name: '别的公司', regionCode: '330100', licenceNo: undefined }]);
+      expect((await vehicles.companies({ regionPrefix: '33' })).filter((c) => c.companyId.startsWith('RM-'))).toEqual([
+        { companyId: 'RM-C2', name: '别的公司', regionCode: '330100', licenceNo: undefined },
+      ]);
       expect([...(await vehicles.driverNames(['RM-D1', 'RM-none']))]).toEqual([['RM-D1', '司机甲']]);
 
       const report = new CompanyReportReadModel(h.pool);
       const dayMs = chinaMidnightMs(now) - 2 * DAY_MS;
       await new PositionRepository(h.pool).insertMany(positions('RM-V1', dayMs + HOUR_MS, 3, MINUTE_MS, () => ({ speedKmh: 60 })));
-      await new AlertRepository(h.pool).upsertMany([alert('RM-A1', 1, { vehicleId: 'RM-V1', rule: 'speeding', level: 'violation', startedAtMs: dayMs + HOUR_MS })]);
+      await new AlertRepository(h.pool).upsertMany([
+        alert('RM-A1', 1, { vehicleId: 'RM-V1', rule: 'speeding', level: 'violation', startedAtMs: dayMs + HOUR_MS }),
+      ]);
       const rows = await report.companies({ regionPrefix: '32' }, dayMs, dayMs + DAY_MS);
       // RM-C1 by its own region: only its vehicle in scope (RM-V2 is registered in 3302).
       expect(rows.filter((r) => r.companyId.startsWith('RM-'))).toEqual([
-        expect.objectContaining({ companyId: 'RM-C1', companyName: '读模型公司', vehicles: 1, vehiclesOnline: 1, violationsByRule: { speeding: 1 }, qualityDays: 0, received: 0 }),
+        expect.objectContaining({
+          companyId: 'RM-C1',
+          companyName: '读模型公司',
+          vehicles: 1,
+          vehiclesOnline: 1,
+          violationsByRule: { speeding: 1 },
+          qualityDays: 0,
+          received: 0,
+        }),
       ]);
-      expect((await report.companies({ companyId: 'RM-C2' }, dayMs, dayMs + DAY_MS))).toEqual([expect.objectContaining({ companyId: 'RM-C2', vehicles: 1, vehiclesOnline: 0, violationsByRule: {}, mileageKm: 0, drivingHours: 0 })]);
+      expect(await report.companies({ companyId: 'RM-C2' }, dayMs, dayMs + DAY_MS)).toEqual([
+        expect.objectContaining({ companyId: 'RM-C2', vehicles: 1, vehiclesOnline: 0, violationsByRule: {}, mileageKm: 0, drivingHours: 0 }),
+      ]);
 
       await registry.upsertWimStation({ stationId: 'RM-S1', name: '站一', kind: 'fixed', accuracyClassPct: 0.5, regionCode: '320100', latitudeDeg: 32.1 });
       await registry.upsertSourceSite({ sourceSiteId: 'RM-SS1', name: '源头一', companyId: 'RM-C1', regionCode: '320100' });
       const places = new PlaceReadModel(h.pool);
-      expect(await places.wimStations({ regionPrefix: '3201' }, page)).toEqual([{ stationId: 'RM-S1', name: '站一', kind: 'fixed', accuracyClassPct: 0.5, regionCode: '320100', roadName: undefined, latitudeDeg: 32.1, longitudeDeg: undefined }]);
+      expect(await places.wimStations({ regionPrefix: '3201' }, page)).toEqual([
+        {
+          stationId: 'RM-S1',
+          name: '站一',
+          kind: 'fixed',
+          accuracyClassPct: 0.5,
+          regionCode: '320100',
+          roadName: undefined,
+          latitudeDeg: 32.1,
+          longitudeDeg: undefined,
+        },
+      ]);
       // No company runs a station: a company scope sees none.
       expect(await places.wimStations({ companyId: 'RM-C1' }, page)).toEqual([]);
       expect((await places.sourceSites({ companyId: 'RM-C1' }, page)).map((s) => s.sourceSiteId)).toEqual(['RM-SS1']);

@@ -7,7 +7,10 @@ const KEY_BYTES = 64;
 
 const derive = (password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> =>
   passwordWork.run(
-    () => new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEY_BYTES, params, (error, key) => (error ? reject(error) : resolve(key)))),
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_BYTES, params, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 
 /** `scrypt$N$r$p$salt$key` (base64), so the parameters can be raised later. */

@@ -38,8 +38,28 @@ export type Capability = ApiCapability;
  * libs/storage's `OWNER_OF`, whatever the role.
  */
 export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'company'; capabilities: readonly Capability[] }> = {
-  admin: { scope: 'all', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'registry.admin', 'relays', 'terminals.unregistered', 'users.admin'] },
-  operator: { scope: 'regionClaim', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'] },
+  admin: {
+    scope: 'all',
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'wim',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'registry.admin',
+      'relays',
+      'terminals.unregistered',
+      'users.admin',
+    ],
+  },
+  operator: {
+    scope: 'regionClaim',
+    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  },
   company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'] },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };

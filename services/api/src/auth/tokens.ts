@@ -30,7 +30,11 @@ export interface VerifiedToken {
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(secret: string, private readonly ttlMs = 12 * 3_600_000, private readonly now: () => number = Date.now) {
+  constructor(
+    secret: string,
+    private readonly ttlMs = 12 * 3_600_000,
+    private readonly now: () => number = Date.now,
+  ) {
     if (secret.length < 16) throw new Error('jwtSecret must be at least 16 characters');
     this.key = new TextEncoder().encode(secret);
   }

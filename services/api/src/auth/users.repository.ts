@@ -1,5 +1,15 @@
 import type { ApiRole, UpdateUserRequest, UserItem } from '@roadwatch/contracts';
-import { AuditRepository, inTransaction, UserRepository, type AuditContext, type AuditEntry, type Queryable, type StoragePool, type UserRow, type UserWrite } from '@roadwatch/storage';
+import {
+  AuditRepository,
+  inTransaction,
+  UserRepository,
+  type AuditContext,
+  type AuditEntry,
+  type Queryable,
+  type StoragePool,
+  type UserRow,
+  type UserWrite,
+} from '@roadwatch/storage';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Principal } from './scope';
 
@@ -22,8 +32,7 @@ export interface SessionState {
 export type SignInFailure = 'unknown_user' | 'wrong_password' | 'disabled';
 
 export type Authentication =
-  | { ok: true; principal: Principal & { displayName?: string }; tokenVersion: number; mustChangePassword: boolean }
-  | { ok: false; reason: SignInFailure };
+  { ok: true; principal: Principal & { displayName?: string }; tokenVersion: number; mustChangePassword: boolean } | { ok: false; reason: SignInFailure };
 
 /** The fields an admin edits, as the audit log names them. */
 const EDITABLE = ['role', 'companyId', 'regionCode', 'displayName'] as const;
@@ -86,7 +95,10 @@ export class UsersRepository {
     const write = await this.writeOf({ username: user.username, password: user.password, role: user.role, displayName: user.displayName });
     return inTransaction(this.pool, async (db) => {
       if (!(await new UserRepository(db).insertNew(write))) return false;
-      await this.audit.record({ actor: 'system', action: 'user.bootstrap', target: user.username, outcome: 'success', changes: { role: { after: user.role } } }, db);
+      await this.audit.record(
+        { actor: 'system', action: 'user.bootstrap', target: user.username, outcome: 'success', changes: { role: { after: user.role } } },
+        db,
+      );
       return true;
     });
   }
@@ -117,7 +129,13 @@ export class UsersRepository {
     return row ? { tokenVersion: row.token_version, disabled: row.disabled, mustChangePassword: row.must_change_password } : null;
   }
 
-  async list(filter: { role?: ApiRole | undefined; companyId?: string | undefined; disabled?: boolean | undefined; limit: number; offset: number }): Promise<UserItem[]> {
+  async list(filter: {
+    role?: ApiRole | undefined;
+    companyId?: string | undefined;
+    disabled?: boolean | undefined;
+    limit: number;
+    offset: number;
+  }): Promise<UserItem[]> {
     return (await this.users.list(filter)).map(itemOf);
   }
 
@@ -148,7 +166,11 @@ export class UsersRepository {
     return this.change(username, 'user.update', by, async (db, before) => {
       const changes: NonNullable<AuditEntry['changes']> = {};
       for (const field of EDITABLE) {
-        if (before[field] !== fields[field]) changes[field] = { ...(before[field] !== undefined ? { before: before[field] } : {}), ...(fields[field] !== undefined ? { after: fields[field] } : {}) };
+        if (before[field] !== fields[field])
+          changes[field] = {
+            ...(before[field] !== undefined ? { before: before[field] } : {}),
+            ...(fields[field] !== undefined ? { after: fields[field] } : {}),
+          };
       }
       const endsSessions = Object.keys(changes).some((field) => SCOPING.has(field));
       return { row: await new UserRepository(db).updateProfile(username, fields, endsSessions), changes };
@@ -212,6 +234,13 @@ export class UsersRepository {
   }
 
   private async writeOf(user: NewUser): Promise<UserWrite> {
-    return { username: user.username, passwordHash: await hashPassword(user.password), role: user.role, companyId: user.companyId, regionCode: user.regionCode, displayName: user.displayName };
+    return {
+      username: user.username,
+      passwordHash: await hashPassword(user.password),
+      role: user.role,
+      companyId: user.companyId,
+      regionCode: user.regionCode,
+      displayName: user.displayName,
+    };
   }
 }

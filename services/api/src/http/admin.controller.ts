@@ -52,7 +52,12 @@ export class AdminController {
   }
 
   @Put('companies/:companyId')
-  async updateCompany(@Param('companyId') companyId: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+  async updateCompany(
+    @Param('companyId') companyId: string,
+    @Body() body: unknown,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<unknown> {
     const by = await this.admin(auth, request);
     return this.save(by, 'companies', 'replace', parseOr400(companyDto, { ...(body as object), companyId }, 'body'));
   }
@@ -80,11 +85,15 @@ export class AdminController {
   }
 
   @Put('vehicles/:vehicleId')
-  async updateVehicle(@Param('vehicleId') vehicleId: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+  async updateVehicle(
+    @Param('vehicleId') vehicleId: string,
+    @Body() body: unknown,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<unknown> {
     const by = await this.admin(auth, request);
     return this.save(by, 'vehicles', 'replace', parseOr400(vehicleDto, { ...(body as object), vehicleId }, 'body'));
   }
-
 
   // ─── terminals (never with their auth code), drivers, road speed zones, WIM stations, 货运源头单位 source sites ───
 
@@ -111,18 +120,34 @@ export class AdminController {
   }
 
   @Put(':resource/:id')
-  update(@Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<unknown> {
+  update(
+    @Param('resource') resource: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<unknown> {
     return this.run(auth, resource, request, (r, by) => this.save(by, resource, 'replace', parseOr400(r.dto, { ...(body as object), [r.idKey]: id }, 'body')));
   }
 
   @Delete(':resource/:id')
   @HttpCode(204)
-  async remove(@Param('resource') resource: string, @Param('id') id: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<void> {
+  async remove(
+    @Param('resource') resource: string,
+    @Param('id') id: string,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<void> {
     await this.run(auth, resource, request, (_r, by) => this.ctx.registryCommands.deleteRecord.execute({ by, resource, id }).catch(answerRefusal));
   }
 
   /** Admin only, then the named resource of the generic routes (404 for a path that names none). */
-  private async run<T>(auth: string | undefined, resource: string, request: ClientAddress | undefined, action: (r: RegistryResource, by: AuditContext) => Promise<T>): Promise<T> {
+  private async run<T>(
+    auth: string | undefined,
+    resource: string,
+    request: ClientAddress | undefined,
+    action: (r: RegistryResource, by: AuditContext) => Promise<T>,
+  ): Promise<T> {
     const by = await this.admin(auth, request);
     const r = this.resources[resource];
     if (!r?.table) return notFound('registry resource', resource);

@@ -1,5 +1,22 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ackAlertRequest, caseCloseRequest, caseDecisionRequest, caseReportRequest, loginRequest, type CompanyReportResponse, type LoginResponse, type TrackResponse, alertListQuery, caseListQuery, reportQuery, siteListQuery, terminalIdParam, trackQuery, vehicleListQuery, wimListQuery } from '@roadwatch/contracts';
+import {
+  ackAlertRequest,
+  caseCloseRequest,
+  caseDecisionRequest,
+  caseReportRequest,
+  loginRequest,
+  type CompanyReportResponse,
+  type LoginResponse,
+  type TrackResponse,
+  alertListQuery,
+  caseListQuery,
+  reportQuery,
+  siteListQuery,
+  terminalIdParam,
+  trackQuery,
+  vehicleListQuery,
+  wimListQuery,
+} from '@roadwatch/contracts';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
 import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { PasswordWorkBusyError } from '../auth/password-work';
@@ -30,8 +47,11 @@ export class ApiController {
   async login(@Body() body: unknown, @Req() request: ClientAddress, @Res({ passthrough: true }) response: ResponseHeaders): Promise<LoginResponse> {
     const { username, password } = parseOr400(loginRequest, body, 'body');
     const address = clientAddressOf(request);
-    const signInFailed = (reason: string) => this.ctx.audit.record({ actor: username, action: 'auth.sign_in', target: username, outcome: 'failure', reason, clientAddress: address });
-    const attempt = await this.ctx.signIn.attempt(username, address).catch((error: Error) => fail(503, `could not check sign-in limits, retry later (${error.message})`));
+    const signInFailed = (reason: string) =>
+      this.ctx.audit.record({ actor: username, action: 'auth.sign_in', target: username, outcome: 'failure', reason, clientAddress: address });
+    const attempt = await this.ctx.signIn
+      .attempt(username, address)
+      .catch((error: Error) => fail(503, `could not check sign-in limits, retry later (${error.message})`));
     if (!attempt.allowed) {
       await signInFailed(`throttled_${attempt.limitedBy}`);
       const seconds = retryAfterSeconds(attempt.retryAfterMs);
@@ -104,7 +124,13 @@ export class ApiController {
       toMs: q.toMs,
       downsampled: track.bucketMs > 0,
       bucketMs: track.bucketMs,
-      points: track.points.map((p) => ({ tMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg })),
+      points: track.points.map((p) => ({
+        tMs: p.deviceTimeMs,
+        latitudeDeg: p.latitudeDeg,
+        longitudeDeg: p.longitudeDeg,
+        speedKmh: p.speedKmh,
+        headingDeg: p.headingDeg,
+      })),
     };
   }
 

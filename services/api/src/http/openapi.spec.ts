@@ -5,11 +5,16 @@ import { documentRouteShapes, nestRouteShapes } from '@roadwatch/runtime';
 import { API_CONTROLLERS } from './app.module';
 import { openApiDocument } from './openapi';
 
-type Operation = { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses: Record<string, { headers?: Record<string, unknown>; content?: unknown }> };
+type Operation = {
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: unknown;
+  responses: Record<string, { headers?: Record<string, unknown>; content?: unknown }>;
+};
 type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
 
 // The admin tables share one set of handlers under /v1/admin/:resource: each table is a route of its own.
-const adminTables = (path: string): string[] => (path.includes(':resource') ? Object.keys(ADMIN_RESOURCES).map((resource) => path.replace(':resource', resource)) : [path]);
+const adminTables = (path: string): string[] =>
+  path.includes(':resource') ? Object.keys(ADMIN_RESOURCES).map((resource) => path.replace(':resource', resource)) : [path];
 
 describe('the OpenAPI documents cover every controller route', () => {
   it('services/api: each route Nest serves is documented, and nothing else', () => {
@@ -59,7 +64,9 @@ describe('the OpenAPI documents say what the routes answer', () => {
   });
 
   it('epoch-ms query parameters are bounded to 2000-01-01 … 2100-01-01', () => {
-    const fromMs = doc.paths['/v1/vehicles/{vehicleId}/track']!['get']!.parameters!.find((p) => p.name === 'fromMs') as unknown as { schema: { minimum: number; maximum: number } };
+    const fromMs = doc.paths['/v1/vehicles/{vehicleId}/track']!['get']!.parameters!.find((p) => p.name === 'fromMs') as unknown as {
+      schema: { minimum: number; maximum: number };
+    };
     expect(fromMs.schema).toMatchObject({ minimum: Date.UTC(2000, 0, 1), maximum: Date.UTC(2100, 0, 1) });
   });
 

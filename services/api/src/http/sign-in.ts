@@ -16,5 +16,9 @@ export const loginResponseOf = async (
   signedIn: { principal: Principal & { displayName?: string }; tokenVersion: number; mustChangePassword: boolean },
 ): Promise<LoginResponse> => {
   const { token, expiresAtMs } = await ctx.tokens.issue(signedIn.principal, signedIn.tokenVersion);
-  return { token, expiresAtMs, user: { ...signedIn.principal, capabilities: Scope.of(signedIn.principal).capabilities, mustChangePassword: signedIn.mustChangePassword } };
+  return {
+    token,
+    expiresAtMs,
+    user: { ...signedIn.principal, capabilities: Scope.of(signedIn.principal).capabilities, mustChangePassword: signedIn.mustChangePassword },
+  };
 };

@@ -99,7 +99,12 @@ export class UsersController {
   }
 
   @Put('v1/admin/users/:username')
-  async update(@Param('username') username: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<UserItem> {
+  async update(
+    @Param('username') username: string,
+    @Body() body: unknown,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<UserItem> {
     const by = await this.admin(auth, request);
     const fields = parseOr400(updateUserRequest, body, 'body');
     await this.checkCompany(fields.companyId);
@@ -123,7 +128,12 @@ export class UsersController {
 
   @Post('v1/admin/users/:username/reset-password')
   @HttpCode(200)
-  async resetPassword(@Param('username') username: string, @Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<PasswordIssued> {
+  async resetPassword(
+    @Param('username') username: string,
+    @Body() body: unknown,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<PasswordIssued> {
     const by = await this.admin(auth, request);
     const { password: given } = parseOr400(resetPasswordRequest, body, 'body');
     const password = this.acceptable(given, username) ?? temporaryPassword();
@@ -148,12 +158,23 @@ export class UsersController {
 
   /** Every entry the filters match, oldest first, as CSV (UTF-8); the export itself is audited. */
   @Get('v1/admin/audit.csv')
-  async auditCsv(@Query() query: unknown, @Req() request: ClientAddress, @Res({ passthrough: true }) response: ResponseHeaders, @Headers('authorization') auth?: string): Promise<string> {
+  async auditCsv(
+    @Query() query: unknown,
+    @Req() request: ClientAddress,
+    @Res({ passthrough: true }) response: ResponseHeaders,
+    @Headers('authorization') auth?: string,
+  ): Promise<string> {
     const by = await this.admin(auth, request);
     const { limit: _limit, offset: _offset, ...filters } = parseOr400(auditListQuery, query, 'query');
     const items = await this.ctx.audit.export(filters);
     const truncated = items.length > AUDIT_EXPORT_MAX_ROWS;
-    await this.ctx.audit.record({ ...by, action: 'audit.export', outcome: 'success', ...(truncated ? { reason: `cut at ${AUDIT_EXPORT_MAX_ROWS} rows` } : {}), changes: { filters: { after: filters } } });
+    await this.ctx.audit.record({
+      ...by,
+      action: 'audit.export',
+      outcome: 'success',
+      ...(truncated ? { reason: `cut at ${AUDIT_EXPORT_MAX_ROWS} rows` } : {}),
+      changes: { filters: { after: filters } },
+    });
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
     // More rows than one export carries: say so, so nobody takes the file for the whole log.

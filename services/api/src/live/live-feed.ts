@@ -119,7 +119,8 @@ export class LiveFeedServer {
       // Nothing thrown on the handshake path may escape: an exception inside a promise callback
       // here is an unhandled rejection, which ends the whole process.
       this.authenticate(socket.handshake.auth).then(
-        (outcome) => (typeof outcome === 'string' ? next(new Error(outcome)) : ((socket.data['session'] = outcome.session), (socket.data['scope'] = outcome.scope), next())),
+        (outcome) =>
+          typeof outcome === 'string' ? next(new Error(outcome)) : ((socket.data['session'] = outcome.session), (socket.data['scope'] = outcome.scope), next()),
         (error: unknown) => {
           options.logger.warn({ err: error }, 'live handshake refused after an error');
           next(new Error('unauthenticated'));
@@ -159,13 +160,18 @@ export class LiveFeedServer {
   }
 
   /** Disconnects the sockets whose session no longer stands. A failed check keeps the socket (the next sweep tries again). */
-  private async recheck(sockets: Promise<ReadonlyArray<{ data: Record<string, unknown>; emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }>>): Promise<void> {
+  private async recheck(
+    sockets: Promise<ReadonlyArray<{ data: Record<string, unknown>; emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }>>,
+  ): Promise<void> {
     try {
       for (const socket of await sockets) {
         const session = socket.data['session'] as Session | undefined;
         if (!session) continue;
         const stands = await this.options.sessions.stands(session).catch((error: Error) => {
-          this.options.logger.warn({ err: error.message, username: session.principal.username }, 'live session check failed; the socket stays until the next sweep');
+          this.options.logger.warn(
+            { err: error.message, username: session.principal.username },
+            'live session check failed; the socket stays until the next sweep',
+          );
           return true;
         });
         if (!stands) this.endSession(socket, session.expiresAtMs <= Date.now() ? 'expired' : 'revoked');
@@ -206,7 +212,8 @@ export class LiveFeedServer {
   onAlert(alert: AlertV1): void {
     const owner = this.ownerOfAlert(alert);
     const item = alertItemOf(alert, owner, null);
-    const where = alert.latitudeDeg !== undefined && alert.longitudeDeg !== undefined ? { lat: alert.latitudeDeg, lon: alert.longitudeDeg } : this.whereIs(alert.vehicleId);
+    const where =
+      alert.latitudeDeg !== undefined && alert.longitudeDeg !== undefined ? { lat: alert.latitudeDeg, lon: alert.longitudeDeg } : this.whereIs(alert.vehicleId);
     for (const filter of this.filters.values()) {
       if (!filter.alerts || !this.admits(filter, owner, where)) continue;
       this.nsp.local.to(this.room(filter)).emit(LIVE_EVENTS.alert, item);
@@ -271,8 +278,14 @@ export class LiveFeedServer {
     if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
     const { companyId, viewport, alerts } = parsed.data;
     // Another company is "not found" to a company user, like over REST.
-    if (scope.kind === 'company' && companyId !== undefined && companyId !== scope.value) return { ok: false, error: `companyId: company ${companyId} not found` };
-    const key = [scope.key, companyId ?? '', viewport ? [viewport.west, viewport.south, viewport.east, viewport.north].map(round).join(',') : '', alerts ? 'a' : ''].join('|');
+    if (scope.kind === 'company' && companyId !== undefined && companyId !== scope.value)
+      return { ok: false, error: `companyId: company ${companyId} not found` };
+    const key = [
+      scope.key,
+      companyId ?? '',
+      viewport ? [viewport.west, viewport.south, viewport.east, viewport.north].map(round).join(',') : '',
+      alerts ? 'a' : '',
+    ].join('|');
     this.leave(socket);
     let filter = this.filters.get(key);
     if (!filter) {

@@ -6,7 +6,17 @@ import { asciiJson, liveParser, PreEncoded } from './live-parser';
 const batch: PositionsBatch = {
   tickMs: 1_763_942_400_000,
   positions: [
-    { vehicleId: 'V1', plate: '粤B12345', companyId: 'C1', deviceTimeMs: 1_763_942_399_500, latitudeDeg: 22.54321, longitudeDeg: 114.05, speedKmh: 61.5, headingDeg: 90, accOn: true },
+    {
+      vehicleId: 'V1',
+      plate: '粤B12345',
+      companyId: 'C1',
+      deviceTimeMs: 1_763_942_399_500,
+      latitudeDeg: 22.54321,
+      longitudeDeg: 114.05,
+      speedKmh: 61.5,
+      headingDeg: 90,
+      accOn: true,
+    },
     { vehicleId: 'V"2', deviceTimeMs: 1_763_942_399_600, latitudeDeg: -1e-7, longitudeDeg: 113.2, speedKmh: 0, headingDeg: 0, accOn: false },
   ],
 };

@@ -1,6 +1,18 @@
 import {
-  companyDto, driverDto, driverListQuery, sourceSiteAdminListQuery, sourceSiteDto, speedZoneDto, speedZoneListQuery, terminalDto, terminalListQuery, vehicleDto, wimStationAdminListQuery, wimStationDto,
-  type RegistryEntity, type VehicleDto,
+  companyDto,
+  driverDto,
+  driverListQuery,
+  sourceSiteAdminListQuery,
+  sourceSiteDto,
+  speedZoneDto,
+  speedZoneListQuery,
+  terminalDto,
+  terminalListQuery,
+  vehicleDto,
+  wimStationAdminListQuery,
+  wimStationDto,
+  type RegistryEntity,
+  type VehicleDto,
 } from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
 import type { z } from 'zod';
@@ -33,8 +45,9 @@ export interface RegistryResource {
 }
 
 /** Each resource lists with its own query type; the routes only need its page. */
-const resource = <Q extends Page>(def: Omit<RegistryResource, 'listQuery' | 'list'> & { listQuery?: z.ZodType<Q>; list?(query: Q): Promise<unknown[]> }): RegistryResource =>
-  def as unknown as RegistryResource;
+const resource = <Q extends Page>(
+  def: Omit<RegistryResource, 'listQuery' | 'list'> & { listQuery?: z.ZodType<Q>; list?(query: Q): Promise<unknown[]> },
+): RegistryResource => def as unknown as RegistryResource;
 
 export interface RegistryRepositories {
   vehicles: VehiclesRepository;
@@ -52,7 +65,10 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
   /* eslint-disable @typescript-eslint/no-explicit-any */
   return {
     companies: resource({
-      what: 'company', entity: 'company', idKey: 'companyId', dto: companyDto as any,
+      what: 'company',
+      entity: 'company',
+      idKey: 'companyId',
+      dto: companyDto as any,
       storedId: byGet(async (id) => ((await vehicles.companyExists(id)) ? id : undefined)),
       get: async (id) => (await vehicles.listCompanies(Scope.of({ username: 'registry', role: 'admin' }))).find((c) => c.companyId === id),
       put: async (dto) => {
@@ -61,7 +77,10 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       },
     }),
     vehicles: resource({
-      what: 'vehicle', entity: 'vehicle', idKey: 'vehicleId', dto: vehicleDto as any,
+      what: 'vehicle',
+      entity: 'vehicle',
+      idKey: 'vehicleId',
+      dto: vehicleDto as any,
       storedId: byGet(async (id) => ((await vehicles.vehicleExists(id)) ? id : undefined)),
       // The record as the DTO names it: the bound terminals are listed apart.
       get: async (id) => {
@@ -84,8 +103,15 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       alsoChanged: (dto) => (typeof dto['terminalId'] === 'string' ? [{ entity: 'terminal', id: dto['terminalId'] }] : []),
     }),
     terminals: resource({
-      what: 'terminal', entity: 'terminal', table: 'terminals', idKey: 'terminalId', dto: terminalDto as any, listQuery: terminalListQuery,
-      list: (q) => admin.terminals(q, q), storedId: (id) => admin.storedTerminalId(id), get: (id) => admin.terminal(id),
+      what: 'terminal',
+      entity: 'terminal',
+      table: 'terminals',
+      idKey: 'terminalId',
+      dto: terminalDto as any,
+      listQuery: terminalListQuery,
+      list: (q) => admin.terminals(q, q),
+      storedId: (id) => admin.storedTerminalId(id),
+      get: (id) => admin.terminal(id),
       put: (dto, stored) => admin.putTerminal(dto as any, stored),
       checkReferences: async (dto) => {
         const vehicleId = dto['vehicleId'] as string | undefined;
@@ -93,20 +119,54 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       },
     }),
     drivers: resource({
-      what: 'driver', entity: 'driver', table: 'drivers', idKey: 'driverId', dto: driverDto as any, listQuery: driverListQuery,
-      list: (q) => admin.drivers(q, q), storedId: byGet((id) => admin.driver(id)), get: (id) => admin.driver(id), put: (dto) => admin.putDriver(dto as any), checkReferences: company,
+      what: 'driver',
+      entity: 'driver',
+      table: 'drivers',
+      idKey: 'driverId',
+      dto: driverDto as any,
+      listQuery: driverListQuery,
+      list: (q) => admin.drivers(q, q),
+      storedId: byGet((id) => admin.driver(id)),
+      get: (id) => admin.driver(id),
+      put: (dto) => admin.putDriver(dto as any),
+      checkReferences: company,
     }),
     'speed-zones': resource({
-      what: 'speed zone', entity: 'speed_zone', table: 'road_speed_zones', idKey: 'segmentId', dto: speedZoneDto as any, listQuery: speedZoneListQuery,
-      list: (q) => admin.speedZones(q, q), storedId: byGet((id) => admin.speedZone(id)), get: (id) => admin.speedZone(id), put: (dto) => admin.putSpeedZone(dto as any),
+      what: 'speed zone',
+      entity: 'speed_zone',
+      table: 'road_speed_zones',
+      idKey: 'segmentId',
+      dto: speedZoneDto as any,
+      listQuery: speedZoneListQuery,
+      list: (q) => admin.speedZones(q, q),
+      storedId: byGet((id) => admin.speedZone(id)),
+      get: (id) => admin.speedZone(id),
+      put: (dto) => admin.putSpeedZone(dto as any),
     }),
     'wim-stations': resource({
-      what: 'WIM station', entity: 'wim_station', table: 'wim_stations', idKey: 'stationId', dto: wimStationDto as any, listQuery: wimStationAdminListQuery,
-      list: (q) => admin.wimStations(q, q), storedId: byGet((id) => admin.wimStation(id)), get: (id) => admin.wimStation(id), put: (dto) => admin.putWimStation(dto as any),
+      what: 'WIM station',
+      entity: 'wim_station',
+      table: 'wim_stations',
+      idKey: 'stationId',
+      dto: wimStationDto as any,
+      listQuery: wimStationAdminListQuery,
+      list: (q) => admin.wimStations(q, q),
+      storedId: byGet((id) => admin.wimStation(id)),
+      get: (id) => admin.wimStation(id),
+      put: (dto) => admin.putWimStation(dto as any),
     }),
     'source-sites': resource({
-      what: 'source site', entity: 'source_site', table: 'source_sites', idKey: 'sourceSiteId', dto: sourceSiteDto as any, listQuery: sourceSiteAdminListQuery,
-      list: (q) => admin.sourceSites(q, q), storedId: byGet((id) => admin.sourceSite(id)), get: (id) => admin.sourceSite(id), put: (dto) => admin.putSourceSite(dto as any), checkReferences: company,
+      what: 'source site',
+      entity: 'source_site',
+      table: 'source_sites',
+      idKey: 'sourceSiteId',
+      dto: sourceSiteDto as any,
+      listQuery: sourceSiteAdminListQuery,
+      list: (q) => admin.sourceSites(q, q),
+      storedId: byGet((id) => admin.sourceSite(id)),
+      get: (id) => admin.sourceSite(id),
+      put: (dto) => admin.putSourceSite(dto as any),
+      checkReferences: company,
     }),
   };
   /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,4 +1,12 @@
-import { alertRevisionItem, type AlertItem, type AlertRevisionItem, type AlertRevisionsResponse, type AlertRule, type AlertV1, type Severity } from '@roadwatch/contracts';
+import {
+  alertRevisionItem,
+  type AlertItem,
+  type AlertRevisionItem,
+  type AlertRevisionsResponse,
+  type AlertRule,
+  type AlertV1,
+  type Severity,
+} from '@roadwatch/contracts';
 import { AlertRepository, type AlertAck, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';

@@ -82,16 +82,37 @@ export class CasesRepository {
     return {
       ...itemOf(row),
       ...compact({ limitKg: row.limitKg, limitBasis: row.limitBasis, measuredGrossKg: row.measuredGrossKg }),
-      parties: record.parties.map((p) =>
-        compact({ party: p.party, identified: p.details['identified'] !== false, partyRef: p.partyRef, name: p.name, licenceNo: p.licenceNo, details: p.details }) as CaseDetail['parties'][number],
+      parties: record.parties.map(
+        (p) =>
+          compact({
+            party: p.party,
+            identified: p.details['identified'] !== false,
+            partyRef: p.partyRef,
+            name: p.name,
+            licenceNo: p.licenceNo,
+            details: p.details,
+          }) as CaseDetail['parties'][number],
       ),
       penalties,
       repeatConsequences: penalties
         .filter((p) => typeof p.consequence === 'string')
-        .map((p) => compact({ party: p.party, consequence: p.consequence as string, consequenceEn: p.consequenceEn ?? undefined }) as CaseDetail['repeatConsequences'][number]),
+        .map(
+          (p) =>
+            compact({
+              party: p.party,
+              consequence: p.consequence as string,
+              consequenceEn: p.consequenceEn ?? undefined,
+            }) as CaseDetail['repeatConsequences'][number],
+        ),
       blacklistCandidates: (opened['blacklistCandidates'] as CaseDetail['blacklistCandidates'] | undefined) ?? [],
       reviewRecommendations: (opened['reviewRecommendations'] as CaseDetail['reviewRecommendations'] | undefined) ?? [],
-      reportDeadline: deadline && { decisionDate: deadline.decisionDate, dueDate: deadline.dueDate, workingDays: deadline.workingDays, basis: deadline.basis, basisEn: deadline.basisEn },
+      reportDeadline: deadline && {
+        decisionDate: deadline.decisionDate,
+        dueDate: deadline.dueDate,
+        workingDays: deadline.workingDays,
+        basis: deadline.basis,
+        basisEn: deadline.basisEn,
+      },
       events,
     };
   }

@@ -1,5 +1,13 @@
 import type { DriverDto, SourceSiteDto, SpeedZoneDto, SpeedZoneItem, TerminalDto, TerminalItem, WimStationDto } from '@roadwatch/contracts';
-import { RegistryReferences, RegistryRepository, type RegistryPage, type RegistryTable, type SpeedZoneRecord, type StoragePool, type TerminalRecord } from '@roadwatch/storage';
+import {
+  RegistryReferences,
+  RegistryRepository,
+  type RegistryPage,
+  type RegistryTable,
+  type SpeedZoneRecord,
+  type StoragePool,
+  type TerminalRecord,
+} from '@roadwatch/storage';
 import { compact } from './rows';
 
 /** Why a row may not be deleted (409), or undefined when it may. */
@@ -8,12 +16,25 @@ export type InUse = string | undefined;
 const terminalItemOf = (t: TerminalRecord): TerminalItem =>
   // The auth code stays here: it authenticates the terminal and is never sent to a client.
   compact({
-    terminalId: t.terminalId, vehicleId: t.vehicleId, manufacturerId: t.manufacturerId, model: t.model,
-    registeredAtMs: t.registeredAtMs, lastAuthAtMs: t.lastAuthAtMs, declaredPlate: t.declaredPlate, declaredPlateColour: t.declaredPlateColour,
+    terminalId: t.terminalId,
+    vehicleId: t.vehicleId,
+    manufacturerId: t.manufacturerId,
+    model: t.model,
+    registeredAtMs: t.registeredAtMs,
+    lastAuthAtMs: t.lastAuthAtMs,
+    declaredPlate: t.declaredPlate,
+    declaredPlateColour: t.declaredPlateColour,
   }) as TerminalItem;
 
 const speedZoneItemOf = (z: SpeedZoneRecord): SpeedZoneItem =>
-  compact({ segmentId: z.segmentId, name: z.name, roadClass: z.roadClass, postedLimitKmh: z.postedLimitKmh, polyline: z.polyline, bbox: z.bbox }) as SpeedZoneItem;
+  compact({
+    segmentId: z.segmentId,
+    name: z.name,
+    roadClass: z.roadClass,
+    postedLimitKmh: z.postedLimitKmh,
+    polyline: z.polyline,
+    bbox: z.bbox,
+  }) as SpeedZoneItem;
 
 /**
  * Registry administration beyond companies and vehicles (those stay in VehiclesRepository):
@@ -142,7 +163,8 @@ export class RegistryAdminRepository {
     switch (table) {
       case 'wim_stations': {
         const { hasWimMeasurements: measured, overloadViolations: violations } = await this.references.ofWimStation(id);
-        if (measured || violations > 0) return `WIM station ${id} has ${measured ? 'WIM records' : ''}${measured && violations > 0 ? ' and ' : ''}${violations > 0 ? `${violations} overload violation(s)` : ''}; it is kept as their evidence`;
+        if (measured || violations > 0)
+          return `WIM station ${id} has ${measured ? 'WIM records' : ''}${measured && violations > 0 ? ' and ' : ''}${violations > 0 ? `${violations} overload violation(s)` : ''}; it is kept as their evidence`;
         return undefined;
       }
       case 'drivers': {

@@ -61,22 +61,23 @@ export class ReportsRepository {
    * its vehicles is.
    */
   async companies(scope: Scope, fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
-    return (await this.report.companies(scope.filter, fromMs, toMs)).map((r) =>
-      compact({
-        companyId: r.companyId,
-        companyName: r.companyName,
-        vehicles: r.vehicles,
-        vehiclesOnline: r.vehiclesOnline,
-        onlineRate: r.vehicles > 0 ? r.vehiclesOnline / r.vehicles : 0,
-        violations: Object.values(r.violationsByRule).reduce((a, b) => a + b, 0),
-        violationsByRule: r.violationsByRule,
-        mileageKm: r.mileageKm,
-        drivingHours: r.drivingHours,
-        trackCompleteness: r.trackM > 0 ? r.completeTrackM / r.trackM : undefined,
-        dataQualifiedRate: r.received > 0 ? (r.received - r.invalid) / r.received : undefined,
-        driftVehicleRate: r.reportingVehicles > 0 ? r.driftingVehicles / r.reportingVehicles : undefined,
-        qualityDays: r.qualityDays,
-      }) as CompanyReportRow,
+    return (await this.report.companies(scope.filter, fromMs, toMs)).map(
+      (r) =>
+        compact({
+          companyId: r.companyId,
+          companyName: r.companyName,
+          vehicles: r.vehicles,
+          vehiclesOnline: r.vehiclesOnline,
+          onlineRate: r.vehicles > 0 ? r.vehiclesOnline / r.vehicles : 0,
+          violations: Object.values(r.violationsByRule).reduce((a, b) => a + b, 0),
+          violationsByRule: r.violationsByRule,
+          mileageKm: r.mileageKm,
+          drivingHours: r.drivingHours,
+          trackCompleteness: r.trackM > 0 ? r.completeTrackM / r.trackM : undefined,
+          dataQualifiedRate: r.received > 0 ? (r.received - r.invalid) / r.received : undefined,
+          driftVehicleRate: r.reportingVehicles > 0 ? r.driftingVehicles / r.reportingVehicles : undefined,
+          qualityDays: r.qualityDays,
+        }) as CompanyReportRow,
     );
   }
 }

@@ -1,6 +1,15 @@
 import type { CompanyDto, LatestPositionDto, VehicleDto, VehicleListItem, VehicleStatus } from '@roadwatch/contracts';
 import { chinaDateOf, DEFAULT_CLOCK_SKEW_MS, isAheadOfClock } from '@roadwatch/domain';
-import { PositionRepository, RegistryRepository, VehicleDailyRepository, VehicleListReadModel, type CompanyRecord, type StoragePool, type VehicleListRow, type VehicleRecord } from '@roadwatch/storage';
+import {
+  PositionRepository,
+  RegistryRepository,
+  VehicleDailyRepository,
+  VehicleListReadModel,
+  type CompanyRecord,
+  type StoragePool,
+  type VehicleListRow,
+  type VehicleRecord,
+} from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';
 
@@ -108,7 +117,9 @@ export class VehiclesRepository {
   }
 
   async listCompanies(scope: Scope): Promise<CompanyDto[]> {
-    return (await this.readModel.companies(scope.filter)).map((r) => compact({ companyId: r.companyId, name: r.name, regionCode: r.regionCode ?? '', licenceNo: r.licenceNo }));
+    return (await this.readModel.companies(scope.filter)).map((r) =>
+      compact({ companyId: r.companyId, name: r.name, regionCode: r.regionCode ?? '', licenceNo: r.licenceNo }),
+    );
   }
 
   async upsertCompany(company: CompanyDto): Promise<void> {
@@ -123,11 +134,25 @@ export class VehiclesRepository {
     const latest = new Map<string, LatestPositionDto>();
     if (ids.length > 0) {
       // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
-      const found: (LatestLike | null | undefined)[] = this.latest ? await Promise.all(ids.map((id) => this.latest?.get(id))) : await this.positions.latest(ids);
+      const found: (LatestLike | null | undefined)[] = this.latest
+        ? await Promise.all(ids.map((id) => this.latest?.get(id)))
+        : await this.positions.latest(ids);
       const clockMs = this.now();
       for (const p of found) {
         // An entry ahead of the clock (stored before the archiver left future-dated reports out) is no position.
-        if (p && !isAheadOfClock(p.deviceTimeMs, clockMs, this.clockSkewMs)) latest.set(p.vehicleId, compact({ deviceTimeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, headingDeg: p.headingDeg, accOn: p.accOn, driverId: p.driverId }));
+        if (p && !isAheadOfClock(p.deviceTimeMs, clockMs, this.clockSkewMs))
+          latest.set(
+            p.vehicleId,
+            compact({
+              deviceTimeMs: p.deviceTimeMs,
+              latitudeDeg: p.latitudeDeg,
+              longitudeDeg: p.longitudeDeg,
+              speedKmh: p.speedKmh,
+              headingDeg: p.headingDeg,
+              accOn: p.accOn,
+              driverId: p.driverId,
+            }),
+          );
       }
     }
     const nowMs = this.now();

@@ -13,11 +13,14 @@ const MIN = 60_000;
 export const latestPositionStoreContract = (make: () => Promise<LatestPositionStore>): void => {
   it('keeps the newest position per vehicle from one batch, whatever the order', async () => {
     const store = await make();
-    const moved = await store.advance([
-      samplePosition('V1', T0 + 2_000, { speedKmh: 62 }),
-      samplePosition('V1', T0, { speedKmh: 60 }),
-      samplePosition('V2', T0 + 1_000, { accOn: false, speedKmh: 0 }),
-    ], NOW);
+    const moved = await store.advance(
+      [
+        samplePosition('V1', T0 + 2_000, { speedKmh: 62 }),
+        samplePosition('V1', T0, { speedKmh: 60 }),
+        samplePosition('V2', T0 + 1_000, { accOn: false, speedKmh: 0 }),
+      ],
+      NOW,
+    );
     expect(moved).toBe(2);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 2_000, speedKmh: 62 });
     expect(await store.get('V2')).toMatchObject({ deviceTimeMs: T0 + 1_000, accOn: false });
@@ -72,7 +75,10 @@ export const latestPositionStoreContract = (make: () => Promise<LatestPositionSt
     const store = await make();
     const fleet = Array.from({ length: 1_200 }, (_, i) => samplePosition(`V${i}`, T0 + i));
     expect(await store.advance(fleet, NOW)).toBe(1_200);
-    await store.advance(fleet.slice(0, 10).map((p) => ({ ...p, deviceTimeMs: p.deviceTimeMs + 5_000 })), NOW);
+    await store.advance(
+      fleet.slice(0, 10).map((p) => ({ ...p, deviceTimeMs: p.deviceTimeMs + 5_000 })),
+      NOW,
+    );
     const all = await store.all();
     expect(all).toHaveLength(1_200);
     expect(new Set(all.map((p) => p.vehicleId)).size).toBe(1_200);

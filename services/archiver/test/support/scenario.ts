@@ -56,9 +56,21 @@ export const alert = (revision: number): AlertV1 => ({
 
 /** V1's counters of one local day: `received` reports, 500 m apart, one stretch of them incomplete. */
 export const qualityDay = (date: string, received: number, final: boolean): VehicleQualityDayV1 => ({
-  v: 1, vehicleId: 'V1', date, final, computedAtMs: T0 + received * 10_000,
-  received, valid: received, invalid: 0, drift: 0, duplicate: 0, late: 0,
-  trackM: (received - 1) * 500 + 0.25, completeTrackM: (received - 2) * 500, incompleteGaps: 1, movedThroughGaps: 0,
+  v: 1,
+  vehicleId: 'V1',
+  date,
+  final,
+  computedAtMs: T0 + received * 10_000,
+  received,
+  valid: received,
+  invalid: 0,
+  drift: 0,
+  duplicate: 0,
+  late: 0,
+  trackM: (received - 1) * 500 + 0.25,
+  completeTrackM: (received - 2) * 500,
+  incompleteGaps: 1,
+  movedThroughGaps: 0,
 });
 
 export const violation = (): OverloadViolationV1 => ({
@@ -102,13 +114,29 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   const v1 = positionsOf('V1', 30);
   const v2 = positionsOf('V2', 20, T0 + 5_000);
   const duplicates = [...v1.slice(0, 10), ...v2.slice(5, 10)];
-  await bus.publish(TOPICS.positions, [...v1, ...v2, ...duplicates].map((value) => ({ key: value.vehicleId, value })));
-  await bus.publish(TOPICS.wimMeasurements, [wim('1'), wim('2'), wim('1')].map((value) => ({ key: value.plate, value })));
-  await bus.publish(TOPICS.alerts, [alert(0), alert(1)].map((value) => ({ key: value.vehicleId, value })));
-  await bus.publish(TOPICS.overloadViolations, [violation(), violation()].map((value) => ({ key: value.vehicleId, value })));
+  await bus.publish(
+    TOPICS.positions,
+    [...v1, ...v2, ...duplicates].map((value) => ({ key: value.vehicleId, value })),
+  );
+  await bus.publish(
+    TOPICS.wimMeasurements,
+    [wim('1'), wim('2'), wim('1')].map((value) => ({ key: value.plate, value })),
+  );
+  await bus.publish(
+    TOPICS.alerts,
+    [alert(0), alert(1)].map((value) => ({ key: value.vehicleId, value })),
+  );
+  await bus.publish(
+    TOPICS.overloadViolations,
+    [violation(), violation()].map((value) => ({ key: value.vehicleId, value })),
+  );
   // Two snapshots and the final of one day; another day's snapshot.
-  await bus.publish(TOPICS.qualityDaily, [qualityDay('2025-03-14', 10, false), qualityDay('2025-03-14', 14, false), qualityDay('2025-03-14', 15, true), qualityDay('2025-03-15', 3, false)]
-    .map((value) => ({ key: value.vehicleId, value })));
+  await bus.publish(
+    TOPICS.qualityDaily,
+    [qualityDay('2025-03-14', 10, false), qualityDay('2025-03-14', 14, false), qualityDay('2025-03-14', 15, true), qualityDay('2025-03-15', 3, false)].map(
+      (value) => ({ key: value.vehicleId, value }),
+    ),
+  );
 
   await waitUntil('the first positions archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50);
   const newest = v1[v1.length - 1] as PositionV1;
@@ -122,19 +150,25 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   // A stale snapshot redelivered after the final (a replayed detector batch).
   await bus.publish(TOPICS.qualityDaily, [{ key: 'V1', value: qualityDay('2025-03-14', 14, false) }]);
   await waitUntil('the late position archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51);
-  await waitUntil('everything else archived', async () =>
-    (await count(pool, 'SELECT count(*) AS n FROM wim_measurements')) === 2 &&
-    (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1 &&
-    (await count(pool, 'SELECT count(*) AS n FROM vehicle_quality_daily WHERE final')) === 1,
+  await waitUntil(
+    'everything else archived',
+    async () =>
+      (await count(pool, 'SELECT count(*) AS n FROM wim_measurements')) === 2 &&
+      (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1 &&
+      (await count(pool, 'SELECT count(*) AS n FROM vehicle_quality_daily WHERE final')) === 1,
   );
   // Let the redelivered alert revision 0 be consumed too (it is behind the late position's batch or beside it).
   await new Promise((resolve) => setTimeout(resolve, 1_500));
 
   expect(await count(pool, `SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V1'`)).toBe(31);
   expect(await count(pool, `SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V2'`)).toBe(20);
-  const lateRow = await pool.query(`SELECT source, speed_kmh FROM positions WHERE vehicle_id = 'V1' AND device_time = to_timestamp($1::float8 / 1000)`, [late.deviceTimeMs]);
+  const lateRow = await pool.query(`SELECT source, speed_kmh FROM positions WHERE vehicle_id = 'V1' AND device_time = to_timestamp($1::float8 / 1000)`, [
+    late.deviceTimeMs,
+  ]);
   expect(lateRow.rows).toEqual([{ source: 'blind-area', speed_kmh: 12 }]);
-  const first = await pool.query(`SELECT device_time, received_at, speed_kmh, mileage_km, acc_on FROM positions WHERE vehicle_id = 'V1' ORDER BY device_time DESC LIMIT 1`);
+  const first = await pool.query(
+    `SELECT device_time, received_at, speed_kmh, mileage_km, acc_on FROM positions WHERE vehicle_id = 'V1' ORDER BY device_time DESC LIMIT 1`,
+  );
   expect(first.rows[0]).toMatchObject({ speed_kmh: newest.speedKmh, mileage_km: newest.mileageKm, acc_on: true });
   expect((first.rows[0].device_time as Date).getTime()).toBe(newest.deviceTimeMs);
   expect((first.rows[0].received_at as Date).getTime()).toBe(newest.receivedAtMs);
@@ -150,7 +184,10 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   // Both revisions kept once each (revision 0 was delivered twice); the row keeps when the
   // alert was first raised (revision 0's raising: these messages predate firstRaisedAtMs).
   const revisions = await pool.query(`SELECT revision, alert->>'summary' AS summary FROM alert_revisions ORDER BY revision`);
-  expect(revisions.rows).toEqual([{ revision: 0, summary: 'speeding, revision 0' }, { revision: 1, summary: 'speeding, revision 1' }]);
+  expect(revisions.rows).toEqual([
+    { revision: 0, summary: 'speeding, revision 0' },
+    { revision: 1, summary: 'speeding, revision 1' },
+  ]);
   const firstRaised = await pool.query(`SELECT first_raised_at FROM alerts`);
   expect((firstRaised.rows[0].first_raised_at as Date).getTime()).toBe(T0);
 
@@ -158,7 +195,9 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   // archiver leaves overload_violations alone (services/cases' test asserts the row, once).
   expect(await count(pool, 'SELECT count(*) AS n FROM overload_violations')).toBe(0);
 
-  const quality = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, received, track_m, complete_track_m, incomplete_gaps, final FROM vehicle_quality_daily ORDER BY day`);
+  const quality = await pool.query(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, received, track_m, complete_track_m, incomplete_gaps, final FROM vehicle_quality_daily ORDER BY day`,
+  );
   expect(quality.rows).toEqual([
     { day: '2025-03-14', received: 15, track_m: 7_000.25, complete_track_m: 6_500, incomplete_gaps: 1, final: true },
     { day: '2025-03-15', received: 3, track_m: 1_000.25, complete_track_m: 500, incomplete_gaps: 1, final: false },

@@ -37,7 +37,11 @@ export const databaseRoadsLoader = (
     const fromDb = new Set(zones.features.map((f) => f.properties.segmentId));
     const fileFeatures = (base?.features ?? []).filter((f) => !fromDb.has(String(f.properties?.segmentId)));
     const index = buildRoadIndex({ ...base, type: 'FeatureCollection', features: [...fileFeatures, ...zones.features] }, config.roads);
-    warnSkippedRoads(index.skipped.filter((s) => fromDb.has(s.segmentId)), options.logger, 'road_speed_zones');
+    warnSkippedRoads(
+      index.skipped.filter((s) => fromDb.has(s.segmentId)),
+      options.logger,
+      'road_speed_zones',
+    );
     return index;
   };
 };
@@ -61,8 +65,10 @@ export const RELAY_NIGHTS_BACK_DAYS = 31;
  * The relay registrations of the nights from RELAY_NIGHTS_BACK_DAYS ago on (local dates), as a
  * lookup: back-filled data of such a night is judged with its relay; an older night without one.
  */
-export const databaseRelaysLoader = (db: Queryable, now: () => number = Date.now): (() => Promise<RelayLookup>) =>
-  async () => relayLookupOf(await loadRelayNights(db, chinaDateOf(now() - RELAY_NIGHTS_BACK_DAYS * DAY_MS)));
+export const databaseRelaysLoader =
+  (db: Queryable, now: () => number = Date.now): (() => Promise<RelayLookup>) =>
+  async () =>
+    relayLookupOf(await loadRelayNights(db, chinaDateOf(now() - RELAY_NIGHTS_BACK_DAYS * DAY_MS)));
 
 export interface DatabaseRegistry {
   /** Undefined when the vehicles come from elsewhere. */

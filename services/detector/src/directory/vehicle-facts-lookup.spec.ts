@@ -5,6 +5,11 @@ import { unknownVehicleFacts } from './vehicle-facts-lookup';
 // libs/domain/src/vehicle-registry.spec.ts and libs/runtime/src/vehicle-registry-file.spec.ts.
 describe('VehicleFactsLookup', () => {
   it('reads an unknown vehicle as class other (the reading that asks least of the driver)', () => {
-    expect(unknownVehicleFacts('terminal:013800000001')).toEqual({ vehicleId: 'terminal:013800000001', plate: 'terminal:013800000001', plateColour: 0, vehicleClass: 'other' });
+    expect(unknownVehicleFacts('terminal:013800000001')).toEqual({
+      vehicleId: 'terminal:013800000001',
+      plate: 'terminal:013800000001',
+      plateColour: 0,
+      vehicleClass: 'other',
+    });
   });
 });

@@ -44,9 +44,13 @@ describe('fatigue reminder (0x8300 TTS)', () => {
 
   it('covers night and 24 h pre-warnings, not violations or other rules', () => {
     const night = prewarning({ rule: 'fatigue_night', details: { nightDrivingMs: 100 * 60_000, remainingMs: 20 * 60_000 } });
-    expect(fatigueReminderOf(night, 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)?.command).toMatchObject({ text: '您夜间已连续驾驶1小时40分钟，请于20分钟内到就近服务区休息' });
+    expect(fatigueReminderOf(night, 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)?.command).toMatchObject({
+      text: '您夜间已连续驾驶1小时40分钟，请于20分钟内到就近服务区休息',
+    });
     const daily = prewarning({ rule: 'fatigue_daily', details: { drivingInWindowMs: 460 * 60_000, remainingMs: 20 * 60_000 } });
-    expect(fatigueReminderOf(daily, 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)?.command).toMatchObject({ text: '您24小时内已累计驾驶7小时40分钟，请于20分钟内到就近服务区休息' });
+    expect(fatigueReminderOf(daily, 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)?.command).toMatchObject({
+      text: '您24小时内已累计驾驶7小时40分钟，请于20分钟内到就近服务区休息',
+    });
     expect(fatigueReminderOf(prewarning({ level: 'violation' }), 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)).toBeUndefined();
     expect(fatigueReminderOf(prewarning({ rule: 'speeding' }), 't', DEFAULT_FATIGUE_REMINDER_CONFIG, 0)).toBeUndefined();
     expect(fatigueReminderOf(prewarning(), undefined, DEFAULT_FATIGUE_REMINDER_CONFIG, 0)).toBeUndefined();

@@ -10,14 +10,33 @@ import { positionOf, straightReports } from '../../test/support/positions';
 import { libsPositionRules, loadRoadIndex } from './libs-position-rules';
 
 const MIN = 60_000;
-const hazmatIn = (regionCode: string, n: number): VehicleFacts => ({ vehicleId: `冀E1000${n}:2`, plate: `冀E1000${n}`, plateColour: 2, vehicleClass: 'hazmat', regionCode });
+const hazmatIn = (regionCode: string, n: number): VehicleFacts => ({
+  vehicleId: `冀E1000${n}:2`,
+  plate: `冀E1000${n}`,
+  plateColour: 2,
+  vehicleClass: 'hazmat',
+  regionCode,
+});
 
 /** 20 min of driving from 00:30 local, one report per 30 s. */
 const drive = (facts: VehicleFacts): AlertV1[] => {
   const rules = libsPositionRules({
     overridesByRegion: {
       // 河北 bans hazmat on every road from midnight to 06:00 (a provincial rule, RULES.md §3).
-      '13': { nightBan: { timeWindowBans: [{ id: 'hebei-hazmat-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway', 'national', 'provincial', 'county', 'urban', 'urban_expressway', 'other'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN }] } },
+      '13': {
+        nightBan: {
+          timeWindowBans: [
+            {
+              id: 'hebei-hazmat-night',
+              vehicleClasses: ['hazmat'],
+              roadClasses: ['expressway', 'national', 'provincial', 'county', 'urban', 'urban_expressway', 'other'],
+              start: '00:00',
+              end: '06:00',
+              toleranceMs: 5 * MIN,
+            },
+          ],
+        },
+      },
     },
   });
   let state: unknown;
@@ -30,8 +49,8 @@ const drive = (facts: VehicleFacts): AlertV1[] => {
   return alerts;
 };
 
-describe('the detector\'s rules apply per-region overrides by the vehicle\'s 行政区划代码', () => {
-  it('a hazmat vehicle registered in a 河北 county is held to the province\'s night ban; one in 北京 is not', () => {
+describe("the detector's rules apply per-region overrides by the vehicle's 行政区划代码", () => {
+  it("a hazmat vehicle registered in a 河北 county is held to the province's night ban; one in 北京 is not", () => {
     expect(drive(hazmatIn('130102', 1)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(1);
     expect(drive(hazmatIn('110105', 2)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(0);
   });
@@ -42,12 +61,35 @@ describe('the road file (ROADS_GEOJSON_FILE)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'roads-'));
     try {
       const sample = JSON.parse(readFileSync(new URL('../../../../libs/rules/data/sample-roads.geojson', import.meta.url), 'utf8'));
-      const chinaWide = { type: 'Feature', properties: { segmentId: '全国-限速', roadClass: 'other', postedLimitKmh: 30 }, geometry: { type: 'Polygon', coordinates: [[[73.6, 18.2], [134.9, 18.2], [134.9, 53.5], [73.6, 53.5], [73.6, 18.2]]] } };
+      const chinaWide = {
+        type: 'Feature',
+        properties: { segmentId: '全国-限速', roadClass: 'other', postedLimitKmh: 30 },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [73.6, 18.2],
+              [134.9, 18.2],
+              [134.9, 53.5],
+              [73.6, 53.5],
+              [73.6, 18.2],
+            ],
+          ],
+        },
+      };
       const path = join(dir, 'roads.geojson');
       writeFileSync(path, JSON.stringify({ ...sample, features: [chinaWide, ...sample.features] }));
       const warnings: Array<{ segmentId?: string; source?: string; msg: string }> = [];
       const index = loadRoadIndex(path, undefined, pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) }));
-      expect(warnings).toEqual([expect.objectContaining({ segmentId: '全国-限速', source: path, msg: expect.stringMatching(/^road data: 全国-限速 from .*roads\.geojson left out of the road index: a speed zone spans at most 5°.*61\.30° × 35\.30°$/) })]);
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          segmentId: '全国-限速',
+          source: path,
+          msg: expect.stringMatching(
+            /^road data: 全国-限速 from .*roads\.geojson left out of the road index: a speed zone spans at most 5°.*61\.30° × 35\.30°$/,
+          ),
+        }),
+      ]);
       // Inside the would-be zone, off every other feature: the unmapped reading, not 30.
       expect(limitAt(index, 30, 100).segmentId).toBe('unmatched');
       expect(limitAt(index, 39.69, 116.13).segmentId).toBe('G4-beijing-zhuozhou');

@@ -80,7 +80,8 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
  * SPEED_ZONE_BOUNDS), naming it, where it came from and why; the rest of the roads load.
  */
 export const warnSkippedRoads = (skipped: RoadIndex['skipped'], logger: Logger | undefined, source: string): void => {
-  for (const { segmentId, reason } of skipped) logger?.warn({ segmentId, source, reason }, `road data: ${segmentId} from ${source} left out of the road index: ${reason}`);
+  for (const { segmentId, reason } of skipped)
+    logger?.warn({ segmentId, source, reason }, `road data: ${segmentId} from ${source} left out of the road index: ${reason}`);
 };
 
 /** Reads a GeoJSON FeatureCollection of road segments / speed zones into the rules' index. */

@@ -9,7 +9,18 @@ describe('MemoryStateStore', () => {
     const store = new MemoryStateStore();
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    await expect(store.checkpoint({ topic: 't', partition: 0 }, { lastOffset: '1', changed: new Map<string, unknown>([['ok', { a: 1 }], ['bad', cyclic]]) })).rejects.toThrow();
+    await expect(
+      store.checkpoint(
+        { topic: 't', partition: 0 },
+        {
+          lastOffset: '1',
+          changed: new Map<string, unknown>([
+            ['ok', { a: 1 }],
+            ['bad', cyclic],
+          ]),
+        },
+      ),
+    ).rejects.toThrow();
     expect((await store.load({ topic: 't', partition: 0 })).lastOffset).toBeNull();
   });
 });

@@ -26,7 +26,14 @@ export const stateStoreContract = (make: () => Promise<StateStore>): void => {
 
   it('merges later checkpoints: changed vehicles replaced, others kept, removed forgotten', async () => {
     const store = await make();
-    await store.checkpoint(positions(2), { lastOffset: '10', changed: new Map<string, unknown>([['a', { n: 1 }], ['b', { n: 1 }], ['c', { n: 1 }]]) });
+    await store.checkpoint(positions(2), {
+      lastOffset: '10',
+      changed: new Map<string, unknown>([
+        ['a', { n: 1 }],
+        ['b', { n: 1 }],
+        ['c', { n: 1 }],
+      ]),
+    });
     await store.checkpoint(positions(2), { lastOffset: '20', changed: new Map([['a', { n: 2 }]]), removed: ['c'] });
     const snapshot = await store.load(positions(2));
     expect(snapshot.lastOffset).toBe('20');
@@ -48,7 +55,16 @@ export const stateStoreContract = (make: () => Promise<StateStore>): void => {
   it('refuses a checkpoint behind the stored offset (a zombie owner) and changes nothing', async () => {
     const store = await make();
     await store.checkpoint(positions(5), { lastOffset: '100', changed: new Map([['a', { v: 'new owner' }]]) });
-    expect(await store.checkpoint(positions(5), { lastOffset: '99', changed: new Map<string, unknown>([['a', { v: 'zombie' }], ['z', { v: 'zombie' }]]), removed: ['a'] })).toBe(false);
+    expect(
+      await store.checkpoint(positions(5), {
+        lastOffset: '99',
+        changed: new Map<string, unknown>([
+          ['a', { v: 'zombie' }],
+          ['z', { v: 'zombie' }],
+        ]),
+        removed: ['a'],
+      }),
+    ).toBe(false);
     const snapshot = await store.load(positions(5));
     expect(snapshot.lastOffset).toBe('100');
     expect(Object.fromEntries(snapshot.states)).toEqual({ a: { v: 'new owner' } });

@@ -28,14 +28,24 @@ export const detectorTopicSpecs = (partitions: number) => [
 /** Positions published in chunks, keyed by vehicle (the gateway's key). */
 export const publishPositions = async (bus: Bus, positions: readonly PositionV1[], chunk = 500): Promise<void> => {
   for (let start = 0; start < positions.length; start += chunk) {
-    await bus.publish(TOPICS.positions, positions.slice(start, start + chunk).map((value) => ({ key: value.vehicleId, value })));
+    await bus.publish(
+      TOPICS.positions,
+      positions.slice(start, start + chunk).map((value) => ({ key: value.vehicleId, value })),
+    );
   }
 };
 
 /** The reference: one detector alone on the in-process bus over the same input. */
 export const referenceRun = async (positions: readonly PositionV1[], directory: VehicleFactsLookup, positionRules: PositionRules): Promise<OutputCollector> => {
   const bus = new InProcessBus({ defaultPartitions: 6 });
-  const detector = await startDetector({ bus, stateStore: new MemoryStateStore(), vehicles: directory, positionRules, timersIntervalMs: 0, logger: createLogger('reference', 'silent') });
+  const detector = await startDetector({
+    bus,
+    stateStore: new MemoryStateStore(),
+    vehicles: directory,
+    positionRules,
+    timersIntervalMs: 0,
+    logger: createLogger('reference', 'silent'),
+  });
   const collector = await OutputCollector.start(bus, 'reference-collector');
   await publishPositions(bus, positions);
   await waitQuiet(() => collector.alerts.length + collector.commands.length, 500, 60_000);

@@ -38,7 +38,14 @@ export const positionOf = (report: ReportLike, overrides: Partial<PositionV1> = 
 };
 
 /** Evenly spaced reports at a fixed speed, for tests that do not need a route. */
-export const straightReports = (vehicleId: string, terminalPhone: string, startMs: number, count: number, speedKmh: number | ((index: number) => number), intervalMs = 30_000): ReportLike[] =>
+export const straightReports = (
+  vehicleId: string,
+  terminalPhone: string,
+  startMs: number,
+  count: number,
+  speedKmh: number | ((index: number) => number),
+  intervalMs = 30_000,
+): ReportLike[] =>
   Array.from({ length: count }, (_, index) => ({
     vehicleId,
     terminalPhone,
@@ -52,7 +59,14 @@ export const straightReports = (vehicleId: string, terminalPhone: string, startM
   }));
 
 /** A six-axle combination weighed at `grossKg` (axles shared out evenly). */
-export const wimOf = (plate: string, plateColour: number, stationRecordId: string, grossKg: number, measuredAtMs: number, overrides: Partial<WimMeasurementV1> = {}): WimMeasurementV1 => {
+export const wimOf = (
+  plate: string,
+  plateColour: number,
+  stationRecordId: string,
+  grossKg: number,
+  measuredAtMs: number,
+  overrides: Partial<WimMeasurementV1> = {},
+): WimMeasurementV1 => {
   const axle = Math.round(grossKg / 6);
   const axleWeightsKg = [axle, axle, axle, axle, axle, grossKg - 5 * axle];
   return {
@@ -84,10 +98,25 @@ const DEG_LAT_PER_M = 180 / (Math.PI * 6_371_008.8);
  * Reports due north along a meridian, `intervalMs` apart: the first at `startMs`, each next
  * one `stepsM[i]` metres further — so the track's haversine length is exactly Σ stepsM.
  */
-export const meridianReports = (vehicleId: string, terminalPhone: string, startMs: number, stepsM: readonly number[], speedKmh = 60, intervalMs = 30_000): ReportLike[] => {
+export const meridianReports = (
+  vehicleId: string,
+  terminalPhone: string,
+  startMs: number,
+  stepsM: readonly number[],
+  speedKmh = 60,
+  intervalMs = 30_000,
+): ReportLike[] => {
   let latitudeDeg = 39.8;
   const at = (index: number): ReportLike => ({
-    vehicleId, terminalPhone, deviceTimeMs: startMs + index * intervalMs, latitudeDeg, longitudeDeg: 116.2, speedKmh, headingDeg: 0, accOn: true, altitudeM: 45,
+    vehicleId,
+    terminalPhone,
+    deviceTimeMs: startMs + index * intervalMs,
+    latitudeDeg,
+    longitudeDeg: 116.2,
+    speedKmh,
+    headingDeg: 0,
+    accOn: true,
+    altitudeM: 45,
   });
   return [at(0), ...stepsM.map((m, i) => ((latitudeDeg += m * DEG_LAT_PER_M), at(i + 1)))];
 };

@@ -20,7 +20,9 @@ export interface ToyState {
 
 export const toyPositionRules = (): PositionRules => ({
   process(facts, raw, position) {
-    const state: ToyState = raw ? { ...(raw as ToyState) } : { watermarkMs: -1, firstMs: position.deviceTimeMs, episodeStartMs: null, revision: -1, prewarned: false, offlineRaisedFor: null };
+    const state: ToyState = raw
+      ? { ...(raw as ToyState) }
+      : { watermarkMs: -1, firstMs: position.deviceTimeMs, episodeStartMs: null, revision: -1, prewarned: false, offlineRaisedFor: null };
     if (position.deviceTimeMs <= state.watermarkMs) return { state, alerts: [], qualityDays: [] };
     state.watermarkMs = position.deviceTimeMs;
     const alerts: AlertV1[] = [];
@@ -31,7 +33,17 @@ export const toyPositionRules = (): PositionRules => ({
         state.revision = -1;
       }
       state.revision++;
-      alerts.push({ ...base, alertId: `speeding|${facts.vehicleId}|${state.episodeStartMs}`, revision: state.revision, rule: 'speeding', level: 'violation', severity: 'major', startedAtMs: state.episodeStartMs, endedAtMs: position.deviceTimeMs, summary: 'over 100' });
+      alerts.push({
+        ...base,
+        alertId: `speeding|${facts.vehicleId}|${state.episodeStartMs}`,
+        revision: state.revision,
+        rule: 'speeding',
+        level: 'violation',
+        severity: 'major',
+        startedAtMs: state.episodeStartMs,
+        endedAtMs: position.deviceTimeMs,
+        summary: 'over 100',
+      });
     } else {
       state.episodeStartMs = null;
     }
@@ -63,7 +75,22 @@ export const toyPositionRules = (): PositionRules => ({
     const next: ToyState = { ...state, offlineRaisedFor: state.watermarkMs };
     return {
       state: next,
-      alerts: [{ v: 1, alertId: `offline|${facts.vehicleId}|${state.watermarkMs}`, revision: 0, vehicleId: facts.vehicleId, rule: 'offline', level: 'data_quality', severity: 'minor', startedAtMs: state.watermarkMs, raisedAtMs: nowMs, summary: 'offline', details: {}, evidence: {} }],
+      alerts: [
+        {
+          v: 1,
+          alertId: `offline|${facts.vehicleId}|${state.watermarkMs}`,
+          revision: 0,
+          vehicleId: facts.vehicleId,
+          rule: 'offline',
+          level: 'data_quality',
+          severity: 'minor',
+          startedAtMs: state.watermarkMs,
+          raisedAtMs: nowMs,
+          summary: 'offline',
+          details: {},
+          evidence: {},
+        },
+      ],
       qualityDays: [],
     };
   },

@@ -38,7 +38,12 @@ export const buildTrip = (): Trip => {
   const bus = fleet[1]!; // long_distance_bus, G6
   const weighed = fleet[3]!; // heavy_truck, 6 axles
   const fatigued = fleet[4]!; // heavy_truck, G4
-  if (coach.facts.vehicleClass !== 'tour_coach' || bus.facts.vehicleClass !== 'long_distance_bus' || fatigued.facts.vehicleClass !== 'heavy_truck' || (bus.facts.routeKm ?? 0) <= 200) {
+  if (
+    coach.facts.vehicleClass !== 'tour_coach' ||
+    bus.facts.vehicleClass !== 'long_distance_bus' ||
+    fatigued.facts.vehicleClass !== 'heavy_truck' ||
+    (bus.facts.routeKm ?? 0) <= 200
+  ) {
     throw new Error('the simulated fleet changed shape: adjust the trip');
   }
   const day = (hour: number, minute = 0) => chinaLocalToEpochMs(2025, 3, 14, hour, minute);

@@ -22,7 +22,12 @@ class WimHttpModule {
 }
 
 /** The NestJS HTTP application around an intake; listening is the caller's choice. */
-export const createWimHttpApp = async (intake: WimIntake, keys: StationKeys, throttle: StationThrottle, logger: Logger = createLogger('ingest-wim')): Promise<NestExpressApplication> => {
+export const createWimHttpApp = async (
+  intake: WimIntake,
+  keys: StationKeys,
+  throttle: StationThrottle,
+  logger: Logger = createLogger('ingest-wim'),
+): Promise<NestExpressApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(WimHttpModule.with(intake, keys, throttle), { logger: ['error', 'warn'], bodyParser: false });
   hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike);
   // 500 records of ~0.5 kB fit well inside 2 MB; anything larger is refused, not buffered.

@@ -94,7 +94,7 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
     expect(body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['axleCount', 'grossKg']);
   });
 
-  it('refuses a missing key with 401 and another station\'s record with 403', async () => {
+  it("refuses a missing key with 401 and another station's record with 403", async () => {
     expect((await post('/v1/wim/measurements', record(), 'wrong')).status).toBe(401);
     const response = await post('/v1/wim/measurements', record({ recordId: 'R-3' }), 'secret-2');
     expect(response.status).toBe(403);
@@ -134,7 +134,11 @@ describe('ingest-wim HTTP API (over the in-process bus)', () => {
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const response = await fetch(`${base}/v1/wim/measurements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'secret-1' }, body: '{"stationId":' });
+    const response = await fetch(`${base}/v1/wim/measurements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'secret-1' },
+      body: '{"stationId":',
+    });
     expect(response.status).toBe(400);
   });
 

@@ -21,20 +21,33 @@ export class DecideCaseUseCase {
     return this.unitOfWork.run(async (tx) => {
       const record = (await tx.cases.get(caseId)) ?? caseNotFound(caseId);
       if (record.status !== 'opened') wrongState(`case ${caseId} is already ${record.status}`);
-      const decided = new Map(record.penalties.map((p) => [p.party, { party: p.party, fineYuan: p.fineYuan ?? null, points: p.points ?? null, warning: p.warning, measures: p.measures } as Record<string, unknown>]));
+      const decided = new Map(
+        record.penalties.map((p) => [
+          p.party,
+          { party: p.party, fineYuan: p.fineYuan ?? null, points: p.points ?? null, warning: p.warning, measures: p.measures } as Record<string, unknown>,
+        ]),
+      );
       for (const [i, adjust] of request.penalties.entries()) {
         if (!record.penalties.some((p) => p.party === adjust.party)) invalidCommand(`body.penalties.${i}.party: no proposed penalty for ${adjust.party}`);
         const proposal = proposalOf(record, adjust.party);
         let range = { minYuan: proposal.minYuan, maxYuan: proposal.maxYuan };
         if (adjust.party === 'source_unit') {
           const byConduct = proposal.ranges.find((r) => r.conduct === adjust.conduct);
-          if (!byConduct) return invalidCommand(`body.penalties.${i}.conduct: name the conduct established (${proposal.ranges.map((r) => r.conduct).join(' or ')})`);
+          if (!byConduct)
+            return invalidCommand(`body.penalties.${i}.conduct: name the conduct established (${proposal.ranges.map((r) => r.conduct).join(' or ')})`);
           range = byConduct;
         }
         if (adjust.fineYuan < range.minYuan || adjust.fineYuan > range.maxYuan) {
-          invalidCommand(`body.penalties.${i}.fineYuan: ¥${adjust.fineYuan} is outside the legal range ¥${range.minYuan}–¥${range.maxYuan} for ${adjust.party}`);
+          invalidCommand(
+            `body.penalties.${i}.fineYuan: ¥${adjust.fineYuan} is outside the legal range ¥${range.minYuan}–¥${range.maxYuan} for ${adjust.party}`,
+          );
         }
-        decided.set(adjust.party, { ...decided.get(adjust.party), fineYuan: adjust.fineYuan, ...(adjust.conduct ? { conduct: adjust.conduct } : {}), adjusted: true });
+        decided.set(adjust.party, {
+          ...decided.get(adjust.party),
+          fineYuan: adjust.fineYuan,
+          ...(adjust.conduct ? { conduct: adjust.conduct } : {}),
+          adjusted: true,
+        });
       }
       const deadline = article44ReportDeadline(nowMs, this.penaltyConfig);
       const event: CaseEventV1 = {

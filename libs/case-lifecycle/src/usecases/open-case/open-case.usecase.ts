@@ -12,7 +12,14 @@ export type OpenCaseResult =
 
 /** The stored event as it went out (details as recorded). */
 const asEvent = (record: CaseRecord, e: CaseRecord['events'][number]): CaseEventV1 => ({
-  v: 1, eventId: e.eventId, caseId: record.caseId, type: e.type, violationId: record.violationId, ...(e.party ? { party: e.party } : {}), occurredAtMs: e.occurredAtMs, details: e.details,
+  v: 1,
+  eventId: e.eventId,
+  caseId: record.caseId,
+  type: e.type,
+  violationId: record.violationId,
+  ...(e.party ? { party: e.party } : {}),
+  occurredAtMs: e.occurredAtMs,
+  details: e.details,
 });
 
 /**

@@ -134,7 +134,12 @@ const partyEvents = (
   [
     'driver',
     driver
-      ? { identified: true, partyRef: driver.driverId, ...(driver.name ? { name: driver.name } : {}), ...(driver.licenceNo ? { licenceNo: driver.licenceNo } : {}) }
+      ? {
+          identified: true,
+          partyRef: driver.driverId,
+          ...(driver.name ? { name: driver.name } : {}),
+          ...(driver.licenceNo ? { licenceNo: driver.licenceNo } : {}),
+        }
       : { identified: false, name: UNIDENTIFIED, note: 'the WIM record names no driver; 从业资格证 to be recorded by the officer' },
   ],
   [
@@ -152,7 +157,14 @@ const partyEvents = (
   [
     'transport_company',
     company
-      ? { identified: true, partyRef: company.companyId, name: company.name, ...(company.licenceNo ? { licenceNo: company.licenceNo } : {}), fleetSize: company.fleetSize, ...(company.regionCode ? { regionCode: company.regionCode } : {}) }
+      ? {
+          identified: true,
+          partyRef: company.companyId,
+          name: company.name,
+          ...(company.licenceNo ? { licenceNo: company.licenceNo } : {}),
+          fleetSize: company.fleetSize,
+          ...(company.regionCode ? { regionCode: company.regionCode } : {}),
+        }
       : { identified: false, name: UNIDENTIFIED, note: 'vehicle or company not in the registry' },
   ],
   [
@@ -168,7 +180,11 @@ const partyEvents = (
           ...(site.address ? { address: site.address } : {}),
           via: `WIM station ${v.measurement.stationId}`,
         }
-      : { identified: false, name: UNIDENTIFIED, note: `station ${v.measurement.stationId} is not linked to a loading site; loading slip (装载单) to be checked` },
+      : {
+          identified: false,
+          name: UNIDENTIFIED,
+          note: `station ${v.measurement.stationId} is not linked to a loading site; loading slip (装载单) to be checked`,
+        },
   ],
 ];
 

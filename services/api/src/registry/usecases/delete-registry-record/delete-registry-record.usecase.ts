@@ -20,7 +20,13 @@ export class DeleteRegistryRecordUseCase {
       if (inUse) conflict(inUse);
       const before = await resource.get(stored);
       await repositories.registryAdmin.delete(resource.table, stored);
-      await repositories.audit.record({ ...command.by, action: 'registry.delete', target: `${command.resource}/${stored}`, outcome: 'success', changes: fieldChanges(before, undefined) });
+      await repositories.audit.record({
+        ...command.by,
+        action: 'registry.delete',
+        target: `${command.resource}/${stored}`,
+        outcome: 'success',
+        changes: fieldChanges(before, undefined),
+      });
       await changed(resource.entity, stored, 'delete');
     });
   }

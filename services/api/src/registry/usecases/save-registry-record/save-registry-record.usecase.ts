@@ -23,7 +23,11 @@ export class SaveRegistryRecordUseCase {
       const before = stored !== undefined ? await resource.get(stored) : undefined;
       const saved = await resource.put(command.record, stored);
       await repositories.audit.record({
-        ...command.by, action: stored === undefined ? 'registry.create' : 'registry.update', target: `${command.resource}/${stored ?? id}`, outcome: 'success', changes: fieldChanges(before, saved),
+        ...command.by,
+        action: stored === undefined ? 'registry.create' : 'registry.update',
+        target: `${command.resource}/${stored ?? id}`,
+        outcome: 'success',
+        changes: fieldChanges(before, saved),
       });
       await changed(resource.entity, stored ?? id, 'upsert');
       for (const other of resource.alsoChanged?.(command.record) ?? []) await changed(other.entity, other.id, 'upsert');
