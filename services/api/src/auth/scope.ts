@@ -1,4 +1,4 @@
-import type { ApiCapability, ApiRole } from '@roadwatch/contracts';
+import { apiCapability, type ApiCapability, type ApiRole } from '@roadwatch/contracts';
 import { ownerAdmits, ownerScopeSql, type Owner, type OwnerColumns, type OwnerScope } from '@roadwatch/storage';
 
 /**
@@ -38,24 +38,8 @@ export type Capability = ApiCapability;
  * libs/storage's `OWNER_OF`, whatever the role.
  */
 export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'company'; capabilities: readonly Capability[] }> = {
-  admin: {
-    scope: 'all',
-    capabilities: [
-      'vehicles',
-      'alerts',
-      'alerts.ack',
-      'tracks',
-      'wim',
-      'sites',
-      'reports',
-      'cases',
-      'live',
-      'registry.admin',
-      'relays',
-      'terminals.unregistered',
-      'users.admin',
-    ],
-  },
+  // Every capability there is, in the contract's order: a capability added later is the admin's at once.
+  admin: { scope: 'all', capabilities: apiCapability.options },
   operator: {
     scope: 'regionClaim',
     capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
