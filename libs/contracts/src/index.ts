@@ -22,3 +22,4 @@ export * from './api-routes';
 export * from './safe-string';
 export * from './string-paths';
 export * from './users.schema';
+export * from './bounding-box';

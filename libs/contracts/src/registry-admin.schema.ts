@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeString } from './safe-string';
+import { boundingBoxOf } from './bounding-box';
 import { divisionCode, epochMs } from './common.schema';
 
 /**
@@ -97,18 +98,10 @@ type Position = readonly [number, number];
 
 /** Why the zone's bounding box is too wide, or undefined when it spans ≤ SPEED_ZONE_BOUNDS.maxExtentDeg both ways. */
 export const speedZoneExtentIssue = (points: Iterable<Position>): string | undefined => {
-  let minLon = Infinity,
-    maxLon = -Infinity,
-    minLat = Infinity,
-    maxLat = -Infinity;
-  for (const [lon, lat] of points) {
-    minLon = Math.min(minLon, lon);
-    maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat);
-    maxLat = Math.max(maxLat, lat);
-  }
-  const lonSpanDeg = maxLon - minLon,
-    latSpanDeg = maxLat - minLat;
+  const box = boundingBoxOf(points);
+  if (!box) return undefined;
+  const lonSpanDeg = box.maxLongitudeDeg - box.minLongitudeDeg,
+    latSpanDeg = box.maxLatitudeDeg - box.minLatitudeDeg;
   return lonSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg || latSpanDeg > SPEED_ZONE_BOUNDS.maxExtentDeg
     ? `a speed zone spans at most ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of longitude and ${SPEED_ZONE_BOUNDS.maxExtentDeg}° of latitude (≈ 400–550 km); this one spans ${lonSpanDeg.toFixed(2)}° × ${latSpanDeg.toFixed(2)}°`
     : undefined;

@@ -14,24 +14,6 @@ export const haversineMeters = (a: LatLon, b: LatLon): number => {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 };
 
-export interface BoundingBox {
-  minLatitudeDeg: number;
-  minLongitudeDeg: number;
-  maxLatitudeDeg: number;
-  maxLongitudeDeg: number;
-}
-
-/** The bounding box of [longitude, latitude] points (GeoJSON order); undefined for none. */
-export const boundingBoxOf = (points: Iterable<readonly [number, number]>): BoundingBox | undefined => {
-  let minLon = Infinity,
-    maxLon = -Infinity,
-    minLat = Infinity,
-    maxLat = -Infinity;
-  for (const [lon, lat] of points) {
-    minLon = Math.min(minLon, lon);
-    maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat);
-    maxLat = Math.max(maxLat, lat);
-  }
-  return minLon === Infinity ? undefined : { minLatitudeDeg: minLat, minLongitudeDeg: minLon, maxLatitudeDeg: maxLat, maxLongitudeDeg: maxLon };
-};
+// The bounding box is the contracts' own (a speed zone's extent is bounded there, and contracts
+// import nothing but zod); re-exported so domain code keeps finding it here.
+export { boundingBoxOf, type BoundingBox } from '@roadwatch/contracts';
