@@ -83,7 +83,17 @@ const runWorker = async (index: number): Promise<void> => {
   let lateConnected = 0;
   const terminals: TestTerminal[] = [];
   const report = () =>
-    process.send!({ type: 'progress', connected, failed, ackedPositions, shedPositions, sentPositions, latencies, registrationsMs, lateConnected } satisfies Progress);
+    process.send!({
+      type: 'progress',
+      connected,
+      failed,
+      ackedPositions,
+      shedPositions,
+      sentPositions,
+      latencies,
+      registrationsMs,
+      lateConnected,
+    } satisfies Progress);
   setInterval(() => {
     report();
     latencies = [];
@@ -224,7 +234,8 @@ const runParent = async (): Promise<void> => {
     });
     return child;
   });
-  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'shedPositions' | 'sentPositions' | 'lateConnected') => [...state.values()].reduce((sum, p) => sum + p[key], 0);
+  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'shedPositions' | 'sentPositions' | 'lateConnected') =>
+    [...state.values()].reduce((sum, p) => sum + p[key], 0);
   const started = Date.now();
   const windowEndsMs = registerWindowS > 0 ? started + registerWindowS * 1000 : Infinity;
   while (total('connected') + total('failed') < N && Date.now() < windowEndsMs) {
@@ -264,7 +275,11 @@ const runParent = async (): Promise<void> => {
   let peakKb = 0;
   while (Date.now() - t0 < durationMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (pid) peakKb = Math.max(peakKb, gatewayPids(pid).reduce((sum, p) => sum + (rssKb(p) || 0), 0));
+    if (pid)
+      peakKb = Math.max(
+        peakKb,
+        gatewayPids(pid).reduce((sum, p) => sum + (rssKb(p) || 0), 0),
+      );
   }
   const seconds = (Date.now() - t0) / 1000;
   // Only the processes alive over the whole window count: a worker restarted meanwhile would skew the sum.

@@ -8,6 +8,7 @@ import { InMemoryConnectionDirectory, type ConnectionDirectory } from './connect
 import { FrameAnomalies, type FramePolicy } from './frame-anomalies';
 import { GatewayMetrics } from './metrics';
 import { PositionBatcher } from './position-batcher';
+import { SocketOutbox } from './socket-outbox';
 import { OnlineTerminals } from './terminal-hub';
 import { InMemoryTerminalRegistrations, type TerminalRegistrations } from './terminal-registrations';
 import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionLimits, type TerminalConnection } from './terminal-session';
@@ -201,21 +202,15 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.setTimeout(idleTimeoutMs);
+    const outbox = new SocketOutbox(socket, maxWriteBuffer, () => metrics.disconnect('slow-reader'));
     const connection: TerminalConnection = {
       remoteAddress,
       get closed() {
         return socket.destroyed;
       },
-      write(frame) {
-        if (socket.destroyed) return false;
-        const ok = socket.write(frame);
-        if (!ok && socket.writableLength > maxWriteBuffer) {
-          metrics.disconnect('slow-reader');
-          socket.destroy();
-        }
-        return ok;
-      },
+      write: (frame) => outbox.write(frame),
       close() {
+        outbox.flush();
         socket.destroy();
       },
     };

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
@@ -10,6 +11,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './gatewa
 import { TestTerminal, locationReport } from '@roadwatch/testing';
 
 const quiet = pino({ level: 'silent' });
+const originalWrite = Socket.prototype.write;
 const KNOWN_PHONE = '013800000001';
 const facts = { vehicleId: vehicleIdOf('京A12345', 2), plate: '京A12345', plateColour: 2, vehicleClass: 'tour_coach' as const };
 
@@ -113,6 +115,44 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
       deviceTimeMs: at(1).deviceTimeMs,
     });
     expect(positions[0]!.receivedAtMs).toBeGreaterThan(Date.now() - 10_000);
+  });
+
+  it('sends the 0x8001 answers one publish released in one write per socket, only after the publish resolved', async () => {
+    const bus = new GatedBus({ topicPrefix: 'coalesce.', logger: quiet });
+    const { gateway } = await start({ bus, publishLingerMs: 20 });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    // Count the gateway's writes to this terminal's socket (the server side: local port = the gateway's).
+    const writes: number[] = [];
+    const write = vi.spyOn(Socket.prototype, 'write');
+    cleanups.push(() => write.mockRestore());
+    write.mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+      if (this.localPort === gateway.port) writes.push((args[0] as Uint8Array).length);
+      return Reflect.apply(originalWrite, this, args) as boolean;
+    });
+    // Ten reports and a 0x0704 batch in one chunk, as a terminal flushing its queue sends them.
+    const serials: number[] = [];
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { serial, frame } = t.encode(0x0200, locationReport(at(i)));
+      serials.push(serial);
+      frames.push(frame);
+    }
+    const batch = t.encode(0x0704, { batchType: 0, blindAreaBackfill: false, locations: [locationReport(at(20)), locationReport(at(21))] });
+    serials.push(batch.serial);
+    frames.push(batch.frame);
+    t.sendRaw(Buffer.concat(frames));
+    await until(() => gateway.stats().inFlightPositions === 12);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writes).toEqual([]);
+
+    const answers = Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
+    bus.gate.open();
+    const acks = await answers;
+    expect(acks.map((ack) => ack.messageId === 0x8001 && ack.body.result)).toEqual(serials.map(() => GeneralResult.Ok));
+    // Eleven 0x8001 frames, one write.
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toBeGreaterThan(11 * 18);
   });
 
   it('sends no 0x8001 when the publish failed, so the terminal retransmits', async () => {
