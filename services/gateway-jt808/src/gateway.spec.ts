@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
+import { positionV1, TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
@@ -153,6 +153,22 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     // Eleven 0x8001 frames, one write.
     expect(writes).toHaveLength(1);
     expect(writes[0]).toBeGreaterThan(11 * 18);
+  });
+
+  it('parses each position with positionV1 once, as it is mapped — not again in the bus', async () => {
+    const { gateway, bus } = await start();
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const parse = vi.spyOn(positionV1, 'safeParse');
+    cleanups.push(() => parse.mockRestore());
+    await t.waitForAnswer(t.sendLocation(at(1)));
+    await t.waitForAnswer(t.sendBatch([at(2), at(3)]));
+    expect(parse).toHaveBeenCalledTimes(3);
+    parse.mockRestore();
+    // What went out unparsed is what a consumer reads and accepts.
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    await until(() => positions.length === 3);
+    expect(positions.map((p) => p.deviceTimeMs)).toEqual([at(1).deviceTimeMs, at(2).deviceTimeMs, at(3).deviceTimeMs]);
   });
 
   it('sends no 0x8001 when the publish failed, so the terminal retransmits', async () => {

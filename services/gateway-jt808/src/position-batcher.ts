@@ -92,7 +92,8 @@ export class PositionBatcher {
   private async publish(messages: PositionMessage[], waiters: Waiter[]): Promise<void> {
     const started = this.now();
     try {
-      await this.options.bus.publish(TOPICS.positions, messages);
+      // Each position was parsed by positionV1 as it was mapped (toPosition): validated once, at the edge.
+      await this.options.bus.publish(TOPICS.positions, messages, { validated: true });
       this.options.onPublished?.(this.now() - started, messages.length, true);
       for (const waiter of waiters) waiter.resolve();
     } catch (error) {
