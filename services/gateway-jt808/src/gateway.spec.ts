@@ -336,20 +336,53 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect((await second.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
   });
 
-  it('pauses reading sockets while too many positions await the bus and resumes below half', async () => {
-    const bus = new GatedBus({ topicPrefix: 'bp.', logger: quiet });
-    const { gateway } = await start({ bus, maxInFlightPositions: 5, publishMaxBatch: 100 });
+  it('sheds positions at once (0x8001 result 1) while too many await the bus, and acknowledges again once it caught up', async () => {
+    const bus = new GatedBus({ topicPrefix: 'shed.', logger: quiet });
+    const { gateway } = await start({ bus, maxInFlightPositions: 5, publishMaxBatch: 100, maxAckWaitMs: 60_000 });
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
-    const serials = Array.from({ length: 10 }, (_, i) => t.sendLocation(at(i)));
-    await until(() => gateway.stats().pausedSockets === 1);
-    expect(gateway.stats().inFlightPositions).toBeGreaterThan(5);
+    const waiting = Array.from({ length: 6 }, (_, i) => t.waitForAnswer(t.sendLocation(at(i)), 5_000));
+    await until(() => gateway.stats().inFlightPositions === 6);
+    // Above the bound: answered at once with failure, not queued, the socket still read.
+    const shed = await t.sendAndWait(0x0200, locationReport(at(10)), 1_000);
+    expect(shed.messageId === 0x8001 && shed.body.result).toBe(GeneralResult.Failed);
+    expect(gateway.stats()).toMatchObject({ inFlightPositions: 6, pausedSockets: 0 });
+    expect(await gateway.metrics.registry.metrics()).toMatch(/roadwatch_gateway_shed_positions_total\{cause="kafka"[^}]*\} 1\b/);
     bus.gate.open();
-    await Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
-    await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0);
+    const acks = await Promise.all(waiting);
+    expect(acks.map((ack) => ack.messageId === 0x8001 && ack.body.result)).toEqual(acks.map(() => GeneralResult.Ok));
+    const again = await t.sendAndWait(0x0200, locationReport(at(11)), 1_000);
+    expect(again.messageId === 0x8001 && again.body.result).toBe(GeneralResult.Ok);
   });
 
-  it('stops reading reporting terminals while the event loop runs late, serves a registering one meanwhile, and loses nothing', async () => {
+  it('answers 0x8001 result 1 when the bus does not acknowledge within maxAckWaitMs, sheds new positions meanwhile, and never a late 0 after it', async () => {
+    const bus = new GatedBus({ topicPrefix: 'late.', logger: quiet });
+    const { gateway } = await start({ bus, maxAckWaitMs: 300 });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const sentAt = performance.now();
+    const late = await t.sendAndWait(0x0200, locationReport(at(1)), 2_000);
+    const waitedMs = performance.now() - sentAt;
+    expect(late.messageId === 0x8001 && late.body.result).toBe(GeneralResult.Failed);
+    expect(waitedMs).toBeGreaterThanOrEqual(300);
+    // Kafka still holds the first one, for longer than half the bound: the next is shed at once.
+    const shed = await t.sendAndWait(0x0200, locationReport(at(2)), 2_000);
+    expect(shed.messageId === 0x8001 && shed.body.result).toBe(GeneralResult.Failed);
+    const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="ack-timeout"[^}]*\} 1\b/);
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="kafka"[^}]*\} 1\b/);
+    // Kafka takes the held one after all: stored (the terminal's re-send will be a duplicate), but not answered twice.
+    bus.gate.open();
+    await until(() => positions.length === 1 && gateway.stats().inFlightPositions === 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lateSerial = late.messageId === 0x8001 ? late.body.answerSerial : -1;
+    expect(t.received.filter((m) => m.messageId === 0x8001 && m.body.answerSerial === lateSerial)).toHaveLength(1);
+    const ok = await t.sendAndWait(0x0200, locationReport(at(3)), 2_000);
+    expect(ok.messageId === 0x8001 && ok.body.result).toBe(GeneralResult.Ok);
+  });
+
+  it('sheds positions while the event loop runs late, pauses reporters when far behind, serves a registering one meanwhile, and answers every position', async () => {
     const { gateway, bus } = await start({ maxEventLoopDelayMs: 100 });
     const positions = await collect<PositionV1>(bus, TOPICS.positions);
     const reporter = await terminal(gateway, KNOWN_PHONE);
@@ -362,11 +395,18 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const busyUntil = performance.now() + 400;
     while (performance.now() < busyUntil);
     expect(await newcomer.authenticate(await registered)).toBe(GeneralResult.Ok);
-    await Promise.all(acks);
+    const answers = await Promise.all(acks);
+    // Read while the loop was late: shed, the terminal told at once (it keeps them for a 0x0704).
+    expect(answers.map((answer) => answer.messageId === 0x8001 && answer.body.result)).toEqual(answers.map(() => GeneralResult.Failed));
     const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="event-loop"[^}]*\} 5\b/);
     expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
-    expect(metrics).not.toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="kafka"/);
-    await until(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+    await until(() => gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+    expect(positions).toHaveLength(0);
+    // Caught up: acknowledged and published again.
+    const ok = await reporter.sendAndWait(0x0200, locationReport(at(9)), 2_000);
+    expect(ok.messageId === 0x8001 && ok.body.result).toBe(GeneralResult.Ok);
+    await until(() => positions.length === 1);
   });
 
   it('closes idle connections', async () => {

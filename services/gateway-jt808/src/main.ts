@@ -73,6 +73,7 @@ const gateway = await startGateway({
   publishMaxBatch: config.PUBLISH_MAX_BATCH,
   maxInFlightPositions: config.MAX_INFLIGHT_POSITIONS,
   maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+  maxAckWaitMs: config.MAX_ACK_WAIT_MS,
   commandAnswerTimeoutMs: config.COMMAND_ANSWER_TIMEOUT_MS,
   commandMaxAgeMs: config.COMMAND_MAX_AGE_MS,
   framePolicy: config.JT808_FRAME_POLICY,
