@@ -16,6 +16,14 @@ export const gatewayEnvSchema = infraEnvSchema
      * Give every replica a stable, distinct one (the pod name); defaults to the host name + pid.
      */
     GATEWAY_INSTANCE_ID: z.string().min(1).optional(),
+    /**
+     * Gateway processes sharing GATEWAY_PORT (SO_REUSEPORT), each with its own Kafka producer;
+     * default: the machine's cores (`os.availableParallelism()`). With more than one, a primary
+     * supervises them (restarts one that dies), serves OPS_PORT for all of them and keeps the
+     * in-memory connection directory and registrations they share; worker i is instance
+     * `<GATEWAY_INSTANCE_ID>-w<i>`.
+     */
+    GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     /** `memory` (one instance) or `redis` (several instances share who holds which terminal). */
     CONNECTION_DIRECTORY: z.enum(['memory', 'redis']).default('memory'),
     /** `memory` or `postgres` (auth codes survive a restart; table created if absent). */

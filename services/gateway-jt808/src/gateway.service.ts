@@ -25,6 +25,11 @@ export interface GatewayOptions {
   connections?: ConnectionDirectory;
   /** 0 = any free port (tests). */
   port: number;
+  /**
+   * Several processes listen on the same port (SO_REUSEPORT; the kernel spreads new connections
+   * over them): the gateway's workers (`GATEWAY_WORKERS`). Linux; needs a fixed port.
+   */
+  reusePort?: boolean;
   host?: string;
   instanceId?: string;
   logger?: Logger;
@@ -266,7 +271,9 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   server.on('error', (error) => logger.error({ err: error }, 'gateway server error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096 }, () => {
+    // `exclusive`: a cluster worker binds its own socket instead of asking the primary for a shared handle.
+    const shared = options.reusePort ? { reusePort: true, exclusive: true } : {};
+    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096, ...shared }, () => {
       server.off('error', reject);
       resolve();
     });
