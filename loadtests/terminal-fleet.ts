@@ -9,7 +9,8 @@
  * reports positions at the chosen interval (every `--batch-every`-th report is a 0x0704
  * of `--batch-size` items). Prints positions/s acknowledged by 0x8001 (the gateway only
  * answers after Kafka acknowledged), p50/p99 frame-to-ack latency and the gateway's RSS
- * per connection (from /proc/<pid>/status). `--idle` only connects and heartbeats.
+ * per connection (from /proc/<pid>/status), and CPU-µs per position answered (utime + stime from
+ * /proc/<pid>/stat of the gateway and its workers). `--idle` only connects and heartbeats.
  * The terminals are spread over `--workers` child processes.
  *
  * Registration under load (issue #10 item 11): `--reporting-first 2000` registers 2,000
@@ -18,7 +19,7 @@
  * `--register-window-s` and how long it took them (p50/p99/max from their connect).
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 
@@ -202,6 +203,21 @@ const gatewayPids = (pid: string): string[] => {
   return [pid, ...children];
 };
 
+/** Sockets a process holds (its connections, for a gateway worker): RSS per connection per worker. */
+const socketCount = (pid: string): number => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return 0;
+  }
+};
+
 const CLOCK_TICKS_PER_S = 100;
 /** utime + stime of one process in CPU-µs (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
 const cpuMicros = (pid: string): number => {
@@ -261,7 +277,7 @@ const runParent = async (): Promise<void> => {
     );
   }
   // The gateway and its workers: RSS summed, and each worker's own.
-  const perProcessKb = pid ? gatewayPids(pid).map((p) => ({ pid: p, kb: rssKb(p) })) : [];
+  const perProcessKb = pid ? gatewayPids(pid).map((p) => ({ pid: p, kb: rssKb(p), sockets: socketCount(p) })) : [];
   const connectedKb = perProcessKb.reduce((sum, p) => sum + (p.kb || 0), 0);
   await new Promise((resolve) => setTimeout(resolve, Number(args['warmup-s']) * 1000));
   measuring = true;
@@ -308,11 +324,16 @@ const runParent = async (): Promise<void> => {
       peakUnderLoad: +(peakKb / 1024).toFixed(1),
     },
     gatewayRssPerConnectionKiB: +perConnectionKb.toFixed(2),
-    gatewayRssPerProcessMiB: perProcessKb.map((p) => ({
-      pid: p.pid,
-      beforeConnections: +((baselinePerProcessKb.find((b) => b.pid === p.pid)?.kb ?? NaN) / 1024).toFixed(1),
-      allConnected: +(p.kb / 1024).toFixed(1),
-    })),
+    gatewayRssPerProcessMiB: perProcessKb.map((p) => {
+      const beforeKb = baselinePerProcessKb.find((b) => b.pid === p.pid)?.kb ?? NaN;
+      return {
+        pid: p.pid,
+        sockets: p.sockets,
+        beforeConnections: +(beforeKb / 1024).toFixed(1),
+        allConnected: +(p.kb / 1024).toFixed(1),
+        ...(p.sockets > 100 ? { rssPerSocketKiB: +((p.kb - beforeKb) / p.sockets).toFixed(2) } : {}),
+      };
+    }),
   };
   console.log(JSON.stringify(figures, null, 2));
   for (const child of children) child.kill();
