@@ -26,7 +26,9 @@ if (cluster.isPrimary) {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const reusePortSupported = major > 22 || (major === 22 && minor >= 12);
   if (workers > 1 && !reusePortSupported)
-    throw new Error(`GATEWAY_WORKERS=${workers} needs Node ≥ 22.12 (net.Server reusePort); this is Node ${process.versions.node} — use the project's Node 24 (npx node) or GATEWAY_WORKERS=1`);
+    throw new Error(
+      `GATEWAY_WORKERS=${workers} needs Node ≥ 22.12 (net.Server reusePort); this is Node ${process.versions.node} — use the project's Node 24 (npx node) or GATEWAY_WORKERS=1`,
+    );
   if (workers > 1) {
     await superviseWorkers(startConfig, { workers, baseInstanceId: instanceIdOf(startConfig) });
   } else await runGateway();
