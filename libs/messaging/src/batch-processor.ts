@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Batch, BatchOutcome, BusTopic, MessageHeaders, ReceivedMessage } from './bus';
+import type { Batch, DurableProgress, BusTopic, MessageHeaders, ReceivedMessage } from './bus';
 import { deadLetterOf, decodeValue } from './codec';
 import type { DeadLetterV1 } from '@roadwatch/contracts';
 import { backoffDelayMs, sleep } from './backoff';
@@ -28,7 +28,7 @@ export interface ProcessBatchParams {
   physicalTopic: string;
   partition: number;
   records: readonly FetchedRecord[];
-  handleBatch(batch: Batch): Promise<void | BatchOutcome>;
+  handleBatch(batch: Batch): Promise<void | DurableProgress>;
   publishDeadLetters(letters: { key: string | null; value: DeadLetterV1 }[]): Promise<void>;
   /** Aborted when this member must stop working on the partition (close, revoke, crash). */
   signal: AbortSignal;
@@ -53,7 +53,7 @@ export interface HandledBatch {
 /**
  * Where each partition's commit may go (both adapters). A handler that resolves with nothing
  * made the whole batch durable: commit through its end. One that answers with a
- * `BatchOutcome` holds effects in memory: from then on the partition commits only through
+ * `DurableProgress` holds effects in memory: from then on the partition commits only through
  * what it said is durable (also for a batch that reached no handler, all dead-lettered), and
  * `late` commits more when it says so — never past what was handled, never backwards.
  */
@@ -107,7 +107,7 @@ export class CommitTracker {
  *    half only costs a split, never a record.
  *
  * Returns what was handled when the batch is done (handled or dead-lettered): its last
- * offset and, when the handler resolved with a `BatchOutcome`, the furthest `durableThrough`
+ * offset and, when the handler resolved with a `DurableProgress`, the furthest `durableThrough`
  * it gave — `CommitTracker` turns that into the offset to commit. False when the signal
  * aborted first (nothing to commit: the next owner gets the batch again). Handlers must be
  * idempotent: bisecting hands records again.
@@ -150,7 +150,7 @@ export const processBatch = async (params: ProcessBatchParams): Promise<false | 
   // A handler that answers with an outcome holds effects in memory: commit only what it made durable.
   let outcomes = false;
   let durableThrough: bigint | null = null;
-  const noteOutcome = (outcome: void | BatchOutcome): void => {
+  const noteOutcome = (outcome: void | DurableProgress): void => {
     if (!outcome) return;
     outcomes = true;
     if (outcome.durableThrough === null) return;

@@ -81,11 +81,11 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * batches of different partitions may run concurrently. Resolve once the batch's effects
    * are durable: that is when its offsets are committed. Throw to get the batch again.
    * A handler that keeps effects in memory and makes them durable later (the detector's
-   * checkpoint cadence) resolves with a `BatchOutcome` instead: the bus then commits only
+   * checkpoint cadence) resolves with a `DurableProgress` instead: the bus then commits only
    * through `durableThrough`, goes on fetching after the batch, and `Subscription.commit`
    * moves the commit on once more is durable.
    */
-  handleBatch(batch: Batch<T>): Promise<void | BatchOutcome>;
+  handleBatch(batch: Batch<T>): Promise<void | DurableProgress>;
   /** Before the first batch of these partitions is handed to this member. */
   onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
   /**
@@ -101,7 +101,7 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
 }
 
 /** How far a handled batch's effects are durable, when not all of them are yet (see `handleBatch`). */
-export interface BatchOutcome {
+export interface DurableProgress {
   /**
    * The offset of the last message of this partition whose effects are durable (it may be
    * below the batch: an earlier batch's, or null for none yet). The bus commits through it,

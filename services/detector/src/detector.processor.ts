@@ -8,7 +8,7 @@ import {
   type WimMeasurementV1,
 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
-import type { BatchOutcome, Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
+import type { DurableProgress, Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import {
   assessOverload,
   isOverloadViolation,
@@ -232,14 +232,14 @@ export class DetectorProcessor {
   }
 
   /** Resolves once the batch's outputs are published, with how far the partition is checkpointed (what the bus may commit). */
-  handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<BatchOutcome> {
+  handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.positions, partition });
     return context.exclusive(() =>
       this.handleBatch(context, messages, (outputs, touched, message) => this.onPosition(context, outputs, touched, message.value), true),
     );
   }
 
-  handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<BatchOutcome> {
+  handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.wim, partition });
     return context.exclusive(() => this.handleBatch(context, messages, (outputs, _touched, message) => this.onWim(outputs, message.value)));
   }
@@ -382,7 +382,7 @@ export class DetectorProcessor {
     messages: readonly M[],
     onMessage: (outputs: Outputs, touched: Set<string>, message: M) => void,
     holdsState = false,
-  ): Promise<BatchOutcome> {
+  ): Promise<DurableProgress> {
     // Read after the load, which may have replaced it.
     let pending: ReceivedMessage[] | undefined;
     try {
