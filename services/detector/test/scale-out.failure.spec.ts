@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
@@ -172,22 +174,30 @@ const publishPaced = async (bus: KafkaBus, positions: readonly PositionV1[], chu
   }
 };
 
-/** A growing count observed over time: how much it grew from a moment on, and at what rate until it last grew. */
+/** A growing count sampled over time: how much it grew after a moment, and at what rate until it last grew. */
 class Progress {
-  private last: number;
-  private lastGrewAtMs = 0;
-  constructor(private readonly from: number) {
-    this.last = from;
-  }
+  private readonly samples: Array<{ atMs: number; value: number }> = [];
   observe(value: number): void {
-    if (value > this.last) this.lastGrewAtMs = Date.now();
-    this.last = value;
+    this.samples.push({ atMs: Date.now(), value });
+  }
+  private since(sinceMs: number): { grown: number; durationMs: number } {
+    const from = this.samples.filter((sample) => sample.atMs <= sinceMs).at(-1) ?? this.samples[0];
+    const last = this.samples.at(-1);
+    if (!from || !last) return { grown: 0, durationMs: 0 };
+    const grewAt = this.samples.find((sample) => sample.value === last.value)!.atMs;
+    return { grown: last.value - from.value, durationMs: Math.max(0, grewAt - sinceMs) };
+  }
+  /** How much it grew over all the samples. */
+  total(): number {
+    return (this.samples.at(-1)?.value ?? 0) - (this.samples[0]?.value ?? 0);
   }
   ratePerS(sinceMs: number): number {
-    return this.lastGrewAtMs > sinceMs ? ((this.last - this.from) * 1000) / (this.lastGrewAtMs - sinceMs) : 0;
+    const { grown, durationMs } = this.since(sinceMs);
+    return durationMs > 0 ? (grown * 1000) / durationMs : 0;
   }
   describe(sinceMs: number): string {
-    return `${this.last - this.from} positions in ${(Math.max(0, this.lastGrewAtMs - sinceMs) / 1000).toFixed(1)} s (${this.ratePerS(sinceMs).toFixed(0)}/s)`;
+    const { grown, durationMs } = this.since(sinceMs);
+    return `${grown} positions in ${(durationMs / 1000).toFixed(1)} s (${this.ratePerS(sinceMs).toFixed(0)}/s)`;
   }
 }
 
@@ -195,6 +205,10 @@ const children: ServiceProcess[] = [];
 let cleanup: () => Promise<void> = async () => {};
 afterAll(async () => {
   for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  // The members' own logs, for a failure's post-mortem.
+  const logDir = mkdtempSync(join(tmpdir(), 'scale-out-'));
+  for (const child of children) writeFileSync(join(logDir, `${child.name}.log`), child.output());
+  console.info(`members' logs in ${logDir}`);
   await cleanup();
 });
 
@@ -322,36 +336,43 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
     expect(await archivers[1]!.exited).toBeNull();
     console.info(`killed detector-2 and archiver-2 with ${stored} of ${before.length + during.length} positions stored`);
 
-    // The survivors own every partition once the broker has given the dead members up (their session timeout).
-    await Promise.all([
-      waitForSpread(admin, groups.detector, physicalPositions, 1, 90_000),
-      waitForSpread(admin, groups.archiver, physicalPositions, 1, 90_000),
-    ]);
-    const takeoverAtMs = Date.now();
-    // Throughput after the takeover: the survivors work off the dead members' backlog and the rest of the stream.
+    // From the kill on: what the survivors have stored and handled, sampled, to read their throughput after the takeover.
     const handledBySurvivor = () => metricOf(detectors[0]!, 'roadwatch_detector_events_total', { topic: TOPICS.positions });
-    const progress = { stored: new Progress(stored), detected: new Progress(await handledBySurvivor()) };
+    const progress = { stored: new Progress(), detected: new Progress() };
     const pairsUpToRestart = new Set(referenceUpToRestart.map(pairOf));
     const seen = () => new Set(collector.alerts.map(pairOf));
+    let caughtUp = false;
+    const sampling = (async () => {
+      for (const deadline = Date.now() + 210_000; !caughtUp && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+        progress.stored.observe(stored);
+        progress.detected.observe(await handledBySurvivor());
+        caughtUp = stored === before.length + during.length && [...pairsUpToRestart].every((pair) => seen().has(pair));
+      }
+    })();
+
+    // The survivors own every partition once the broker has given the dead members up (their session timeout).
+    const [detectorsTookOverAtMs, archiversTookOverAtMs] = await Promise.all(
+      [groups.detector, groups.archiver].map((groupId) => waitForSpread(admin, groupId, physicalPositions, 1, 90_000).then(() => Date.now())),
+    );
     await publishing;
-    const caughtUp = async () => {
-      progress.stored.observe(stored);
-      progress.detected.observe(await handledBySurvivor());
-      return stored === before.length + during.length && [...pairsUpToRestart].every((pair) => seen().has(pair));
-    };
-    for (const deadline = Date.now() + 120_000; !(await caughtUp()); await new Promise((resolve) => setTimeout(resolve, 250)))
-      if (Date.now() > deadline) throw new Error(`the survivors did not catch up within 120 s: ${stored} of ${before.length + during.length} stored`);
+    await sampling;
+    if (!caughtUp) throw new Error(`the survivors did not catch up: ${stored} of ${before.length + during.length} stored`);
     const cpu = {
       detector: cpuSecondsOf(detectors[0]!.process.pid) - cpuAtKill.detector,
       archiver: cpuSecondsOf(archivers[0]!.process.pid) - cpuAtKill.archiver,
     };
+    const perPositionUs = (cpuSeconds: number, positions: number) => (positions > 0 ? ((cpuSeconds * 1e6) / positions).toFixed(0) : '—');
+    const secondsAfterKill = (atMs: number) => `${((atMs - killedAtMs) / 1000).toFixed(1)} s`;
     console.info(
-      `takeover ${((takeoverAtMs - killedAtMs) / 1000).toFixed(1)} s after the kill; after it, the surviving archiver stored ` +
-        `${progress.stored.describe(takeoverAtMs)}, the surviving detector handled ${progress.detected.describe(takeoverAtMs)} ` +
-        `(redelivered ones included); survivors' CPU since the kill: detector ${cpu.detector.toFixed(1)} s, archiver ${cpu.archiver.toFixed(1)} s`,
+      `the survivors own every partition ${secondsAfterKill(detectorsTookOverAtMs!)} (detector) and ${secondsAfterKill(archiversTookOverAtMs!)} (archiver) after the kill; ` +
+        `then the surviving archiver stored ${progress.stored.describe(archiversTookOverAtMs!)} and the surviving detector handled ` +
+        `${progress.detected.describe(detectorsTookOverAtMs!)} (redelivered ones included) until caught up; ` +
+        `survivors' CPU since the kill: detector ${cpu.detector.toFixed(1)} s (${perPositionUs(cpu.detector, progress.detected.total())} µs a position), ` +
+        `archiver ${cpu.archiver.toFixed(1)} s (${perPositionUs(cpu.archiver, progress.stored.total())} µs a position)`,
     );
-    expect(progress.stored.ratePerS(takeoverAtMs)).toBeGreaterThan(0);
-    expect(progress.detected.ratePerS(takeoverAtMs)).toBeGreaterThan(0);
+    // Both had work left when they took over (the dead members' backlog and the rest of the stream), and did it.
+    expect(progress.stored.ratePerS(archiversTookOverAtMs!)).toBeGreaterThan(0);
+    expect(progress.detected.ratePerS(detectorsTookOverAtMs!)).toBeGreaterThan(0);
 
     // The killed members come back: the partitions spread over two members again.
     const restarted = { detector: detector('detector-2b'), archiver: archiver('archiver-2b') };
