@@ -15,6 +15,7 @@ const realPostgres = (partitioning: NonNullable<MigrateOptions['partitioning']>)
     expectedMode: 'plain' as const,
     migrateOptions: { partitioning },
     insertMethods: ['unnest', 'copy'] as ('unnest' | 'copy')[],
+    defaultInsertMethod: 'copy' as const,
     async teardown() {
       await dropStorageSchema(pool, schema);
       await pool.end();
