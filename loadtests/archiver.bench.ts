@@ -66,7 +66,7 @@ const position = (i: number): PositionV1 => {
 };
 
 const seconds = (ms: number): string => (ms / 1_000).toFixed(2);
-
+try {
   await migrate(pool);
   await bus.ensureTopics(ARCHIVED_TOPICS.map((topic) => ({ topic, partitions })));
 
