@@ -26,6 +26,15 @@ export class RedisLatestPositionsReader implements LatestPositionsPort {
     return raw ? (JSON.parse(raw) as LatestLike) : null;
   }
 
+  async getMany(vehicleIds: readonly string[]): Promise<LatestLike[]> {
+    const out: LatestLike[] = [];
+    // Bounded replies: a whole fleet is several HMGETs, not one that blocks Redis.
+    for (let start = 0; start < vehicleIds.length; start += 1_000) {
+      for (const raw of await this.redis.hmget(this.key, ...vehicleIds.slice(start, start + 1_000))) if (raw) out.push(JSON.parse(raw) as LatestLike);
+    }
+    return out;
+  }
+
   async all(): Promise<LatestLike[]> {
     const out: LatestLike[] = [];
     let cursor = '0';

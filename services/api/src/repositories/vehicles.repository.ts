@@ -15,6 +15,8 @@ import { compact } from './rows';
 
 export interface LatestPositionsPort {
   get(vehicleId: string): Promise<LatestLike | null>;
+  /** The entries of these vehicles that exist (one round trip). */
+  getMany(vehicleIds: readonly string[]): Promise<LatestLike[]>;
   all(): Promise<LatestLike[]>;
 }
 

@@ -72,6 +72,15 @@ export class RedisLatestPositionStore implements LatestPositionStore {
     return json === null ? null : (JSON.parse(json) as PositionV1);
   }
 
+  async getMany(vehicleIds: readonly string[]): Promise<PositionV1[]> {
+    const out: PositionV1[] = [];
+    for (let start = 0; start < vehicleIds.length; start += CHUNK) {
+      const values = await this.redis.hmget(this.positionKey, ...vehicleIds.slice(start, start + CHUNK));
+      for (const json of values) if (json !== null) out.push(JSON.parse(json) as PositionV1);
+    }
+    return out;
+  }
+
   async all(): Promise<PositionV1[]> {
     // HSCAN rather than HGETALL: a fleet of 100k vehicles is not one reply that blocks
     // Redis. HSCAN may return a field twice; the map keeps one per vehicle.
