@@ -14,7 +14,7 @@ import {
 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import { latestPositionKeys, type StoragePool } from '@roadwatch/storage';
+import { encodeLatestPosition, latestPositionKeys, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { RedisLatestPositionsReader } from '../src/redis-latest-positions';
@@ -287,7 +287,7 @@ describe('api live feed: decodes only what connected clients watch', () => {
 
     // Meanwhile the archiver stored V1's newest report; the new subscriber's snapshot has it.
     const v1 = VEHICLES[0]!;
-    await redis.hset(latestPositionKeys(prefix).position, 'V1', JSON.stringify(position('V1', t + 9_000, v1.lat, v1.lon)));
+    await redis.hset(latestPositionKeys(prefix).position, 'V1', encodeLatestPosition(position('V1', t + 9_000, v1.lat, v1.lon)));
     const socket = await connectLive(api.url, token);
     sockets.push(socket);
     const got = record(socket);
