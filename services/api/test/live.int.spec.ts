@@ -23,6 +23,7 @@ import {
   connectLive,
   dropSchema,
   env,
+  get,
   insertAlert,
   JWT_SECRET,
   login,
@@ -288,6 +289,9 @@ describe('api live feed: decodes only what connected clients watch', () => {
     // Meanwhile the archiver stored V1's newest report; the new subscriber's snapshot has it.
     const v1 = VEHICLES[0]!;
     await redis.hset(latestPositionKeys(prefix).position, 'V1', encodeLatestPosition(position('V1', t + 9_000, v1.lat, v1.lon)));
+    // The vehicle list reads the same store (one HMGET for the page).
+    const list = await get(api.url, '/v1/vehicles', token);
+    expect(list.body.items).toEqual([expect.objectContaining({ vehicleId: 'V1', latest: expect.objectContaining({ deviceTimeMs: t + 9_000 }) })]);
     const socket = await connectLive(api.url, token);
     sockets.push(socket);
     const got = record(socket);
