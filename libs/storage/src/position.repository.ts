@@ -148,16 +148,16 @@ const STAGE_NAMES = COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? `${c}_ms` : c));
 /** What the binary COPY writes: every number as float8, cast to its column's type by the INSERT (PostgreSQL refuses what a column cannot hold). */
 const STAGE_TYPES = PARAM_TYPES.map(copyBinaryTypeOf);
 /**
- * A session temp table (created once per connection, emptied at every commit): COPY cannot
- * say ON CONFLICT, so the rows land here and one INSERT … SELECT … ON CONFLICT DO NOTHING
- * moves them, re-delivered and repeated rows skipped like on the unnest path.
+ * A session temp table (emptied at every commit): COPY cannot say ON CONFLICT, so the rows land
+ * here and one INSERT … SELECT … ON CONFLICT DO NOTHING moves them, re-delivered and repeated
+ * rows skipped like on the unnest path. Made if missing in every transaction (one statement,
+ * its "already exists" notice silenced) rather than remembered per connection: a session that lost it (a pooler
+ * handing out server sessions per transaction, a rolled-back first CREATE) would otherwise fail
+ * with 42P01, which the archiver's failure policy reads as a data error and dead-letters.
  */
-const STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS rw_positions_copy (${STAGE_NAMES.map((n, i) => `${n} ${STAGE_TYPES[i]}`).join(', ')}) ON COMMIT DELETE ROWS`;
+const STAGE_DDL = `SET LOCAL client_min_messages = warning; CREATE TEMP TABLE IF NOT EXISTS rw_positions_copy (${STAGE_NAMES.map((n, i) => `${n} ${STAGE_TYPES[i]}`).join(', ')}) ON COMMIT DELETE ROWS`;
 const STAGE_COPY = `COPY rw_positions_copy (${STAGE_NAMES.join(', ')}) FROM STDIN (FORMAT binary)`;
 const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${selectList(STAGE_NAMES)} FROM rw_positions_copy ON CONFLICT DO NOTHING`;
-
-/** Connections whose session holds the staging table (added only after a commit: a rolled-back CREATE leaves none). */
-const staged = new WeakSet<object>();
 
 interface PositionRow {
   vehicle_id: string;
@@ -246,16 +246,12 @@ export class PositionRepository {
   /** Binary COPY into the session's staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, in one transaction. */
   private async insertByCopy(batch: readonly PositionV1[]): Promise<number> {
     const stream = encodeCopyBinary(batch, STAGE_TYPES, rowOf);
-    let client: object | undefined;
-    const inserted = await inTransaction(this.pool, async (tx) => {
-      client = tx;
-      if (!staged.has(tx)) await tx.query(STAGE_DDL);
-      await pipeline(Readable.from([stream]), tx.query(copyFrom(STAGE_COPY)));
-      const result = await tx.query(STAGE_INSERT);
+    return inTransaction(this.pool, async (client) => {
+      await client.query(STAGE_DDL);
+      await pipeline(Readable.from([stream]), client.query(copyFrom(STAGE_COPY)));
+      const result = await client.query(STAGE_INSERT);
       return result.rowCount ?? 0;
     });
-    if (client) staged.add(client);
-    return inserted;
   }
 
   async count(vehicleId?: string): Promise<number> {
