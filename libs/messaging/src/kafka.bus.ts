@@ -218,7 +218,18 @@ export class KafkaBus implements Bus, RawPublisher {
       .map((t) => ({ topic: t.topic, count: t.want }));
     if (grow.length > 0) {
       this.logger.info({ topics: grow }, 'adding partitions to existing topics');
-      await admin.createPartitions({ topicPartitions: grow });
+      try {
+        await admin.createPartitions({ topicPartitions: grow });
+      } catch (error) {
+        // Replicas starting together all see the topic short and all ask; the broker grows it for
+        // the first and answers the others INVALID_PARTITIONS. Retried: the metadata read again
+        // shows it grown (or, if it still does not, the retries run out with the broker's error).
+        if (!isInvalidPartitions(error)) throw error;
+        throw Object.assign(new Error(`partitions of ${grow.map((t) => t.topic).join(', ')} not grown: ${(error as Error).message}`), {
+          retriable: true,
+          cause: error,
+        });
+      }
     }
   }
 
@@ -286,6 +297,13 @@ export class KafkaBus implements Bus, RawPublisher {
     if (this.closed) throw new Error('the Kafka bus is closed');
   }
 }
+
+/** The broker's INVALID_PARTITIONS, as kafkajs throws it (itself, or wrapped once by its retrier). */
+const isInvalidPartitions = (error: unknown): boolean => {
+  const typeOf = (value: unknown) => (value as { type?: unknown } | undefined)?.type;
+  const wrapped = (error as { originalError?: unknown; cause?: unknown } | undefined) ?? {};
+  return [typeOf(error), typeOf(wrapped.originalError), typeOf(wrapped.cause)].includes('INVALID_PARTITIONS');
+};
 
 const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
