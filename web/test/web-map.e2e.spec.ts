@@ -5,10 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
-import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import {
   AlertRepository,
@@ -21,7 +20,7 @@ import {
   runMaintenance,
   VehicleQualityRepository,
 } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { aPosition, aVehicle, infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
@@ -45,29 +44,6 @@ const VEHICLES = [
   { vehicleId: 'WEB-V3', plate: '冀C·E2E03', vehicleClass: 'heavy_truck', companyId: 'WEBC2', lon: 116.2, lat: 39.78 },
   { vehicleId: 'WEB-V4', plate: '京D·E2E04', vehicleClass: 'long_distance_bus', companyId: 'WEBC2', lon: 116.42, lat: 39.92 },
 ] as const;
-
-const position = (v: (typeof VEHICLES)[number], step: number): PositionV1 => {
-  const now = Date.now();
-  return {
-    v: 1,
-    vehicleId: v.vehicleId,
-    terminalId: `T-${v.vehicleId}`,
-    plate: v.plate,
-    registered: true,
-    deviceTimeMs: now,
-    receivedAtMs: now,
-    latitudeDeg: v.lat + step * 0.00001,
-    longitudeDeg: v.lon + step * 0.00002,
-    altitudeM: 40,
-    speedKmh: 60,
-    headingDeg: 45,
-    alarmFlags: 0,
-    statusFlags: 0,
-    accOn: true,
-    gnssFixed: true,
-    source: 'realtime',
-  };
-};
 
 const chromiumArgs = [
   '--headless',
@@ -219,7 +195,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const hourAgo = Date.now() - 3_600_000;
     await new PositionRepository(pool).insertMany(
       Array.from({ length: 30 }, (_, i) => ({
-        ...position(VEHICLES[0], 0),
+        ...aPosition({ vehicleId: VEHICLES[0].vehicleId, plate: VEHICLES[0].plate, plateColour: undefined, headingDeg: 45, statusFlags: 0 }),
         driverId: 'DRV-E2E',
         deviceTimeMs: hourAgo + i * 60_000,
         receivedAtMs: hourAgo + i * 60_000,
@@ -237,7 +213,21 @@ describe('web: live map in real Chromium against the real API', () => {
       void bus
         .publish(
           TOPICS.positions,
-          VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) })),
+          VEHICLES.map((v) => ({
+            key: v.vehicleId,
+            // Each tick a step north-east, reported now.
+            value: aPosition({
+              vehicleId: v.vehicleId,
+              plate: v.plate,
+              plateColour: undefined,
+              deviceTimeMs: Date.now(),
+              receivedAtMs: Date.now(),
+              latitudeDeg: v.lat + step * 0.00001,
+              longitudeDeg: v.lon + step * 0.00002,
+              headingDeg: 45,
+              statusFlags: 0,
+            }),
+          })),
         )
         .catch((e: Error) => logger.error(e.message));
     }, 300);
@@ -598,34 +588,17 @@ describe('web: live map in real Chromium against the real API', () => {
 
   it("an enforcement user opens a case and takes it through 决定, 抄告 and 结案; the API's refusal is shown as it said it", async () => {
     // Two 百吨王 weighings of the heavy truck at the WIM station, as ingest-wim and the overload rule produce them.
-    const violationAt = (measuredAtMs: number): OverloadViolationV1 => {
-      const m: WimMeasurementV1 = {
-        v: 1,
-        measurementId: `WEB-ST1/${measuredAtMs}`,
+    const violationAt = (measuredAtMs: number): OverloadViolationV1 =>
+      overloadViolationOf({
         stationId: 'WEB-ST1',
-        stationRecordId: String(measuredAtMs),
-        lane: 1,
-        direction: 'N',
-        measuredAtMs,
+        recordId: String(measuredAtMs),
         plate: '冀C·E2E03',
-        plateColour: 2,
-        axleCount: 6,
-        axleWeightsKg: Array<number>(6).fill(17_000),
-        axleSpacingsMm: [],
+        measuredAtMs,
         grossKg: 102_000,
-        speedKmh: 30,
-        imageRefs: [],
-        accuracyClassPct: 5,
-        receivedAtMs: measuredAtMs,
-      };
-      const a = assessOverload(
-        m,
-        { vehicleId: 'WEB-V3', plate: '冀C·E2E03', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WEBC2' },
-        resolveOverloadConfig(),
-      );
-      if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
-      return toOverloadViolationV1(a, m, measuredAtMs);
-    };
+        vehicle: aVehicle({ vehicleId: 'WEB-V3', plate: '冀C·E2E03', companyId: 'WEBC2', regionCode: undefined }),
+        decidedAtMs: measuredAtMs,
+        measurement: { speedKmh: 30, receivedAtMs: measuredAtMs },
+      });
     const first = violationAt(Date.now() - 7_200_000);
     const second = violationAt(Date.now() - 3_600_000);
     await bus.publish(

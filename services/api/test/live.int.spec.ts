@@ -4,25 +4,9 @@ import { LIVE_EVENTS, TOPICS, type AlertAckEvent, type AlertItem, type LiveSubsc
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
-import { uniqueName } from '@roadwatch/testing';
+import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
-import {
-  alert,
-  connectLive,
-  dropSchema,
-  env,
-  insertAlert,
-  JWT_SECRET,
-  login,
-  logger,
-  NOW,
-  position,
-  post,
-  seededPool,
-  USERS,
-  VEHICLES,
-  waitUntil,
-} from './support';
+import { alert, connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES, waitUntil } from './support';
 
 const WHOLE_MAP = { west: -180, south: -90, east: 180, north: 90 };
 
@@ -105,7 +89,19 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     for (let i = 0; i < 3; i += 1) {
       await bus.publish(
         TOPICS.positions,
-        VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 10, v.lat + i * 1e-4, v.lon) })),
+        VEHICLES.map((v) => ({
+          key: v.id,
+          value: aPosition({
+            vehicleId: v.id,
+            deviceTimeMs: t + i * 10,
+            receivedAtMs: t + i * 10 + 200,
+            latitudeDeg: v.lat + i * 1e-4,
+            longitudeDeg: v.lon,
+            altitudeM: 10,
+            plate: undefined,
+            plateColour: undefined,
+          }),
+        })),
       );
     }
     await waitUntil(() => vehiclesIn(admin.got).length === 3);
@@ -158,7 +154,19 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     op.got.positions.length = 0;
     await bus.publish(
       TOPICS.positions,
-      VEHICLES.map((v) => ({ key: v.id, value: position(v.id, NOW + 5_000, v.lat, v.lon) })),
+      VEHICLES.map((v) => ({
+        key: v.id,
+        value: aPosition({
+          vehicleId: v.id,
+          deviceTimeMs: NOW + 5_000,
+          receivedAtMs: NOW + 5_000 + 200,
+          latitudeDeg: v.lat,
+          longitudeDeg: v.lon,
+          altitudeM: 10,
+          plate: undefined,
+          plateColour: undefined,
+        }),
+      })),
     );
     await waitUntil(() => op.got.positions.length > 0);
     await new Promise((r) => setTimeout(r, 400));

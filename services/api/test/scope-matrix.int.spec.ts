@@ -8,10 +8,10 @@ import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import { CaseRepository, createPool, migrate, OverloadViolationRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
-import { uniqueName } from '@roadwatch/testing';
+import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type NewUser, type RunningApi } from '../src/index';
 import { API_CONTROLLERS } from '../src/http/app.module';
-import { connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, openingEvents, position, send, violationOf, waitUntil } from './support';
+import { connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, openingEvents, send, violationOf, waitUntil } from './support';
 
 /**
  * The whole role × endpoint matrix over real HTTP, socket.io and PostgreSQL, with users whose
@@ -882,7 +882,19 @@ async function liveCells(
   >;
   await bus.publish(
     TOPICS.positions,
-    Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })),
+    Object.entries(where).map(([id, w]) => ({
+      key: id,
+      value: aPosition({
+        vehicleId: id,
+        deviceTimeMs: t,
+        receivedAtMs: t + 200,
+        latitudeDeg: w.lat,
+        longitudeDeg: w.lon,
+        altitudeM: 10,
+        plate: undefined,
+        plateColour: undefined,
+      }),
+    })),
   );
   for (const id of Object.keys(where)) {
     const copy = alertCopyOf(id);

@@ -3,7 +3,7 @@ import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, positionsEvery, uniqueName } from '@roadwatch/testing';
 import {
   ARCHIVED_TOPICS,
   MemoryLatestPositionStore,
@@ -13,7 +13,7 @@ import {
   type ArchiveWriter,
   type RunningArchiver,
 } from '../src/index';
-import { positionsOf, runArchiveScenario, vehicleDailyReports, waitUntil } from './support/scenario';
+import { rising, runArchiveScenario, T0, vehicleDailyReports, waitUntil } from './support/scenario';
 
 const env = infraEnv();
 const logger = createLogger('archiver-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -95,7 +95,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     await archiver.close();
     const metricsAgain = new ServiceMetrics('archiver-test-2', { defaultMetrics: false });
     const again = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: metricsAgain, groupId: `${name}-archiver`, maintenance: false });
-    const more = positionsOf('V3', 5);
+    const more = positionsEvery(10_000, 5, { vehicleId: 'V3', deviceTimeMs: T0 }, rising);
     await bus.publish(
       TOPICS.positions,
       more.map((value) => ({ key: value.vehicleId, value })),
@@ -107,7 +107,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
   });
 
   it('a report dated 2099 is stored, but the latest stays the last valid report, and a later valid report replaces it', async () => {
-    const [first, second] = positionsOf('V4', 2) as [PositionV1, PositionV1];
+    const [first, second] = positionsEvery(10_000, 2, { vehicleId: 'V4', deviceTimeMs: T0 }, rising) as [PositionV1, PositionV1];
     // The terminal's clock jumped to 2099: received between the two valid reports.
     const future: PositionV1 = { ...first, deviceTimeMs: Date.UTC(2099, 0, 1), receivedAtMs: first.receivedAtMs + 1, speedKmh: 99 };
     await bus.publish(

@@ -3,7 +3,7 @@ import { deadLetterTopicOf, TOPICS, type DeadLetterV1 } from '@roadwatch/contrac
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '../src/index';
 import { T0, waitUntil, wim } from './support/scenario';
 
@@ -58,9 +58,9 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
 
   it('a position with a NUL in its plate, then one with a lone surrogate in its driver id: both dead-lettered naming field and index; the valid one after them is archived', async () => {
     await bus.publishRaw(TOPICS.positions, [
-      { key: 'VP1', value: raw(samplePosition('VP1', T0, { plate: '京A\u000012345' })) },
-      { key: 'VP1', value: raw(samplePosition('VP1', T0 + 10_000, { driverId: 'D\ud800' })) },
-      { key: 'VP1', value: raw(samplePosition('VP1', T0 + 20_000, { plate: '京A12345' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0, plate: '京A\u000012345' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0 + 10_000, driverId: 'D\ud800' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0 + 20_000, plate: '京A12345' })) },
     ]);
     await waitUntil('the valid position archived', async () => (await count('SELECT count(*) AS n FROM positions WHERE vehicle_id = $1', ['VP1'])) === 1);
     const stored = await pool.query<{ device_time: Date }>('SELECT device_time FROM positions WHERE vehicle_id = $1', ['VP1']);

@@ -5,12 +5,11 @@ import type { VehicleFacts } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
-import { infraEnv } from '@roadwatch/testing';
+import { aWimRecord, infraEnv } from '@roadwatch/testing';
 import { startDatabaseRegistry, type DatabaseRegistry } from '../src/directory/database-registry';
 import { startDetector, type RunningDetector } from '../src/detector.service';
 import { MemoryStateStore } from '../src/state/memory-state-store';
 import { OutputCollector, waitUntil } from './support/collector';
-import { wimOf } from './support/positions';
 
 const logger = createLogger('detector-wim-stations-test', 'silent');
 
@@ -40,7 +39,14 @@ describe("the WIM stations' accuracy classes reach the detector from the registr
 
   /** 51,000 kg on six axles at `stationId`, the record declaring no class of its own. */
   const weighing = (stationId: string, recordId: string): WimMeasurementV1 => {
-    const { accuracyClassPct: _declared, ...m } = wimOf(truck.plate, truck.plateColour, recordId, 51_000, measuredAtMs);
+    const { accuracyClassPct: _declared, ...m } = aWimRecord({
+      plate: truck.plate,
+      plateColour: truck.plateColour,
+      stationRecordId: recordId,
+      grossKg: 51_000,
+      measuredAtMs,
+      receivedAtMs: measuredAtMs + 2_000,
+    });
     return { ...m, stationId, measurementId: `${stationId}/${recordId}` };
   };
   const weigh = (...measurements: WimMeasurementV1[]) =>

@@ -5,7 +5,7 @@ import { createLogger } from '@roadwatch/runtime';
 import { limitAt } from '@roadwatch/rules';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
 import { createPool, dropStorageSchema, migrate, RegistryRepository } from '@roadwatch/storage';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
@@ -110,7 +110,9 @@ describe('registry changes through the admin REST reach the detector and the gat
     const start = Date.now() - 10 * 60_000;
     // 80 km/h east along the street, one report every 10 s for two minutes (~2.7 km).
     const positions = Array.from({ length: 13 }, (_, i) =>
-      samplePosition(vehicleId, start + i * 10_000, {
+      aPosition({
+        vehicleId,
+        deviceTimeMs: start + i * 10_000,
         terminalId: '13900000999',
         plate: '津C99999',
         plateColour: 2,
@@ -180,7 +182,9 @@ describe('registry changes through the admin REST reach the detector and the gat
     for (const b of buses) {
       const drive = (fromMs: number, count: number, speedKmh: number, startLon: number) =>
         Array.from({ length: count }, (_, i) =>
-          samplePosition(b.vehicleId, fromMs + i * 10_000, {
+          aPosition({
+            vehicleId: b.vehicleId,
+            deviceTimeMs: fromMs + i * 10_000,
             plate: b.plate,
             plateColour: 1,
             latitudeDeg: 30.5,
