@@ -4,3 +4,4 @@ export * from '@roadwatch/simulator';
 export * from './infra';
 export * from './factories/index';
 export * from './overload-violation';
+export * from './wait-quiet';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type AlertAckEvent, type AlertItem, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
@@ -6,7 +6,7 @@ import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
-import { alert, connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES, waitUntil } from './support';
+import { alert, connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
 
 const WHOLE_MAP = { west: -180, south: -90, east: 180, north: 90 };
 
@@ -104,7 +104,7 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
         })),
       );
     }
-    await waitUntil(() => vehiclesIn(admin.got).length === 3);
+    await vi.waitUntil(() => vehiclesIn(admin.got).length === 3, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 500));
     expect(vehiclesIn(c1.got)).toEqual(['V1']);
     // The plate (from the registry) arrives as written, whatever escaping the batch used on the wire.
@@ -128,7 +128,7 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
       details: { isBaiDunWang: true },
     };
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: bdw }]);
-    await waitUntil(() => admin.got.alerts.length === 4);
+    await vi.waitUntil(() => admin.got.alerts.length === 4, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(
       expect.arrayContaining([
@@ -148,7 +148,7 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     expect(await subscribe(op.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
     expect(await subscribe(shenzhen.socket, { viewport: { west: 113.7, south: 22.4, east: 114.6, north: 22.9 } })).toEqual({ ok: true });
     // The subscription snapshot holds the last known positions in scope.
-    await waitUntil(() => op.got.positions.length > 0 && shenzhen.got.positions.length > 0);
+    await vi.waitUntil(() => op.got.positions.length > 0 && shenzhen.got.positions.length > 0, { timeout: 10_000, interval: 25 });
     expect(vehiclesIn(op.got)).toEqual(['V1']);
     expect(vehiclesIn(shenzhen.got)).toEqual(['V2']);
     op.got.positions.length = 0;
@@ -168,7 +168,7 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
         }),
       })),
     );
-    await waitUntil(() => op.got.positions.length > 0);
+    await vi.waitUntil(() => op.got.positions.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 400));
     expect(vehiclesIn(op.got)).toEqual(['V1']);
   });
@@ -182,14 +182,14 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     const x = alert('X-V1', 'V1', NOW + 10_000);
     await insertAlert(pool, x); // what the archiver would have stored
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: x }]);
-    await waitUntil(() => onA.got.alerts.length > 0 && onB.got.alerts.length > 0);
+    await vi.waitUntil(() => onA.got.alerts.length > 0 && onB.got.alerts.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(onA.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
     expect(onB.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
 
     const acked = await post(b.url, '/v1/alerts/X-V1/ack', { comment: '已处理' }, tokens['op-gz']);
     expect(acked.status).toBe(200);
-    await waitUntil(() => onA.got.acks.length > 0 && onB.got.acks.length > 0);
+    await vi.waitUntil(() => onA.got.acks.length > 0 && onB.got.acks.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(onA.got.acks).toEqual([{ alertId: 'X-V1', vehicleId: 'V1', ack: expect.objectContaining({ byUsername: 'op-gz', comment: '已处理' }) }]);
     expect(onB.got.acks).toHaveLength(1);

@@ -160,14 +160,6 @@ export async function connectLive(url: string, token: string): Promise<Socket> {
   return socket;
 }
 
-export const waitUntil = async (check: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 /**
  * An overload violation of a registered heavy truck weighed at `stationId`: 6 axles, 60,000 kg
  * on a class-5 scale, confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8).
