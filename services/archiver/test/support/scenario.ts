@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Bus } from '@roadwatch/messaging';
 import type pg from 'pg';
@@ -84,14 +84,6 @@ export const violation = (): OverloadViolationV1 => ({
   decidedAtMs: T0 + 2_000,
 });
 
-export const waitUntil = async (what: string, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 const count = async (pool: pg.Pool, sql: string): Promise<number> => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
 
 /**
@@ -128,9 +120,17 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
     ),
   );
 
-  await waitUntil('the first positions archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50);
+  await vi.waitUntil(async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the first positions archived',
+  });
   const newest = v1[v1.length - 1] as PositionV1;
-  await waitUntil('the latest position of V1', async () => (await latest.get('V1'))?.deviceTimeMs === newest.deviceTimeMs);
+  await vi.waitUntil(async () => (await latest.get('V1'))?.deviceTimeMs === newest.deviceTimeMs, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the latest position of V1',
+  });
 
   // After the newer ones are archived: a blind-area upload from two days earlier and a
   // redelivered older alert revision.
@@ -139,13 +139,17 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
   await bus.publish(TOPICS.alerts, [{ key: 'V1', value: alert(0) }]);
   // A stale snapshot redelivered after the final (a replayed detector batch).
   await bus.publish(TOPICS.qualityDaily, [{ key: 'V1', value: qualityDay('2025-03-14', 14, false) }]);
-  await waitUntil('the late position archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51);
-  await waitUntil(
-    'everything else archived',
+  await vi.waitUntil(async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the late position archived',
+  });
+  await vi.waitUntil(
     async () =>
       (await count(pool, 'SELECT count(*) AS n FROM wim_measurements')) === 2 &&
       (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1 &&
       (await count(pool, 'SELECT count(*) AS n FROM vehicle_quality_daily WHERE final')) === 1,
+    { timeout: 60_000, interval: 100, message: 'everything else archived' },
   );
   // Let the redelivered alert revision 0 be consumed too (it is behind the late position's batch or beside it).
   await new Promise((resolve) => setTimeout(resolve, 1_500));
