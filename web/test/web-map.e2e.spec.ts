@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { TOPICS, type AlertV1, type OverloadViolationV1 } from '@roadwatch/contracts';
@@ -81,24 +81,15 @@ const placesOnMap = async (
         coordinates: f.geometry.type === 'Point' ? f.geometry.coordinates : [],
       }));
     }, layer);
-  const deadline = Date.now() + timeoutMs;
-  let found = await read();
-  while (found.length < atLeast && Date.now() < deadline) {
-    await page.waitForTimeout(200);
-    found = await read();
-  }
-  return found;
-};
-
-const waitForVehicles = async (page: Page, expected: string[], timeoutMs = 15_000): Promise<string[]> => {
-  const deadline = Date.now() + timeoutMs;
-  let ids: string[] = [];
-  while (Date.now() < deadline) {
-    ids = await vehicleIdsOnMap(page);
-    if (expected.every((id) => ids.includes(id))) return ids;
-    await page.waitForTimeout(200);
-  }
-  return ids;
+  // No time to wait (0 ms): what the layer holds now, even nothing.
+  if (timeoutMs === 0) return read();
+  return vi.waitUntil(
+    async () => {
+      const found = await read();
+      return found.length >= atLeast && found;
+    },
+    { timeout: timeoutMs, interval: 200, message: `${layer} on the map` },
+  );
 };
 
 const logIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
@@ -263,9 +254,12 @@ describe('web: live map in real Chromium against the real API', () => {
     });
     await logIn(page, api.url, 'admin', 'admin-pass');
 
-    const ids = await waitForVehicles(
-      page,
-      VEHICLES.map((v) => v.vehicleId),
+    const ids = await vi.waitUntil(
+      async () => {
+        const onMap = await vehicleIdsOnMap(page);
+        return VEHICLES.map((v) => v.vehicleId).every((id) => onMap.includes(id)) && onMap;
+      },
+      { timeout: 15_000, interval: 200, message: 'the vehicles on the map' },
     );
     expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
     expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
@@ -461,7 +455,13 @@ describe('web: live map in real Chromium against the real API', () => {
     recordLog(page);
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await logIn(page, api.url, 'c1', 'c1-pass');
-    const ids = await waitForVehicles(page, ['WEB-V1', 'WEB-V2']);
+    const ids = await vi.waitUntil(
+      async () => {
+        const onMap = await vehicleIdsOnMap(page);
+        return ['WEB-V1', 'WEB-V2'].every((id) => onMap.includes(id)) && onMap;
+      },
+      { timeout: 15_000, interval: 200, message: 'the vehicles on the map' },
+    );
     expect(ids).toEqual(['WEB-V1', 'WEB-V2']);
     // Several more ticks: the other company's vehicles never arrive.
     await page.waitForTimeout(1_500);
@@ -608,8 +608,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const store = new CaseRepository(pool);
     const caseIds = [first, second].map((v) => `case:${v.violationId}`);
     for (const id of caseIds) {
-      const deadline = Date.now() + 10_000;
-      while ((await store.get(id))?.penalties.length !== 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await vi.waitUntil(async () => (await store.get(id))?.penalties.length === 4, { timeout: 10_000, interval: 100, message: `${id}: four penalties` });
       expect((await store.get(id))?.penalties, id).toHaveLength(4);
     }
     const [caseA, caseB] = caseIds as [string, string];
