@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dropStorageSchema, type MigrateOptions } from './migrate';
 import { createPool } from './pool';
-import { describeStorageSuite } from './testing/storage-suite';
+import { describeStorageSuite } from './testing/storage.suite';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch';
 
