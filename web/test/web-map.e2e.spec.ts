@@ -20,7 +20,7 @@ import {
   runMaintenance,
   VehicleQualityRepository,
 } from '@roadwatch/storage';
-import { aPosition, aVehicle, infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
+import { anAlert, aPosition, aVehicle, infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
@@ -351,25 +351,21 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click('[data-testid=playback] header button');
     await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 10 }));
 
-    const alert: AlertV1 = {
-      v: 1,
+    const alert = anAlert({
       alertId: `web-e2e-bdw-${Date.now()}`,
-      revision: 0,
       vehicleId: 'WEB-V3',
       plate: '冀C·E2E03',
       companyId: 'WEBC2',
       rule: 'overload',
-      level: 'violation',
       severity: 'critical',
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超限 62%，百吨王：实测总重 103,500 kg',
       summaryEn: 'Overload 62%, 百吨王: measured gross 103,500 kg',
       details: { isBaiDunWang: true },
-      evidence: {},
       latitudeDeg: 39.78,
       longitudeDeg: 116.2,
-    };
+    });
     // The arrival time is taken in the page (same machine clock), so the test's own polling
     // over CDP on a loaded CI box does not count against the one-second budget.
     await page.evaluate((alertId) => {
@@ -471,22 +467,16 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await placesOnMap(page, 'source-sites', 0)).toEqual([]);
     expect(await placesOnMap(page, 'wim-stations', 0)).toEqual([]);
 
-    const foreign: AlertV1 = {
-      v: 1,
+    const foreign = anAlert({
       alertId: `web-e2e-foreign-${Date.now()}`,
-      revision: 0,
       vehicleId: 'WEB-V4',
       plate: '京D·E2E04',
       companyId: 'WEBC2',
-      rule: 'speeding',
-      level: 'violation',
       severity: 'serious',
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超速 40%',
-      details: {},
-      evidence: {},
-    };
+    });
     const own: AlertV1 = {
       ...foreign,
       alertId: `web-e2e-own-${Date.now()}`,
