@@ -40,14 +40,15 @@ describe("the WIM stations' accuracy classes reach the detector from the registr
   /** 51,000 kg on six axles at `stationId`, the record declaring no class of its own. */
   const weighing = (stationId: string, recordId: string): WimMeasurementV1 => {
     const { accuracyClassPct: _declared, ...m } = aWimRecord({
+      stationId,
+      stationRecordId: recordId,
       plate: truck.plate,
       plateColour: truck.plateColour,
-      stationRecordId: recordId,
       grossKg: 51_000,
       measuredAtMs,
       receivedAtMs: measuredAtMs + 2_000,
     });
-    return { ...m, stationId, measurementId: `${stationId}/${recordId}` };
+    return m;
   };
   const weigh = (...measurements: WimMeasurementV1[]) =>
     bus.publish(
