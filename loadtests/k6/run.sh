@@ -13,7 +13,7 @@
 # warm-up gives track playback and reports some history before the scripts run.
 #
 # Env: SIM_VEHICLES (500), REPORT_INTERVAL_MS (1000), WARMUP_S (20), DURATION (30s, REST),
-#      RATE (page views/s per browsing scenario, 10), CLIENTS (40 map clients), HOLD (30 s),
+#      RATE (page views/s per browsing scenario, 10), SIGN_IN_RATE (sign-ins/s, 2), CLIENTS (40 map clients), HOLD (30 s),
 #      API_PORT (18080), GATEWAY_PORT (17808), WIM_HTTP_PORT (18081), OPS_PORT (19400),
 #      KEEP_DATA=1 keeps the temporary folder (platform log, k6 summaries).
 # Builds k6 first (install.sh) when it is missing.
@@ -155,7 +155,7 @@ for script in "${scripts[@]}"; do
   set +e
   "$k6" run --quiet --summary-export "$summary" \
     -e BASE_URL="http://127.0.0.1:$API_PORT" -e REPORT_INTERVAL_MS="$REPORT_INTERVAL_MS" \
-    ${DURATION:+-e DURATION="$DURATION"} ${RATE:+-e RATE="$RATE"} ${CLIENTS:+-e CLIENTS="$CLIENTS"} ${HOLD:+-e HOLD="$HOLD"} \
+    ${DURATION:+-e DURATION="$DURATION"} ${RATE:+-e RATE="$RATE"} ${SIGN_IN_RATE:+-e SIGN_IN_RATE="$SIGN_IN_RATE"} ${CLIENTS:+-e CLIENTS="$CLIENTS"} ${HOLD:+-e HOLD="$HOLD"} \
     "$here/$script"
   status=$?
   set -e
