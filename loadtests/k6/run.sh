@@ -153,7 +153,9 @@ for script in "${scripts[@]}"; do
   before_ticks="$(platform_cpu_ticks)"
   started_ms="$(date +%s%3N)"
   set +e
-  "$k6" run --quiet --summary-export "$summary" \
+  # k6's own CPU (it shares the machine with the platform): bash's `time` of the child.
+  TIMEFORMAT="k6 itself: %U s user + %S s system CPU"
+  time "$k6" run --quiet --summary-export "$summary" \
     -e BASE_URL="http://127.0.0.1:$API_PORT" -e REPORT_INTERVAL_MS="$REPORT_INTERVAL_MS" \
     ${DURATION:+-e DURATION="$DURATION"} ${RATE:+-e RATE="$RATE"} ${SIGN_IN_RATE:+-e SIGN_IN_RATE="$SIGN_IN_RATE"} ${CLIENTS:+-e CLIENTS="$CLIENTS"} ${HOLD:+-e HOLD="$HOLD"} \
     "$here/$script"
