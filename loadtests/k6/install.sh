@@ -20,8 +20,14 @@ if [[ -x "$k6_bin" ]] && "$k6_bin" version 2>/dev/null | grep -q "k6 ${K6_VERSIO
   exit 0
 fi
 
+# Modules come from the module proxy only: `direct` (fetching from the source repositories when
+# the proxy lacks a module) is taken out of the configured list.
+proxy="$(go env GOPROXY)"
+proxy="$(tr ',|' '\n\n' <<<"$proxy" | grep -vx -e direct -e off -e '' | paste -sd, -)"
+[[ -n "$proxy" ]] || proxy="https://proxy.golang.org"
+
 mkdir -p "$bin_dir"
-echo "building k6 ${K6_VERSION} into $bin_dir (go install; a few CPU-minutes)..."
+echo "building k6 ${K6_VERSION} into $bin_dir from $proxy (go install; a few CPU-minutes)..."
 # GOBIN puts the binary in the project folder; CGO off keeps the build free of a C toolchain.
-GOBIN="$bin_dir" CGO_ENABLED=0 nice -n 10 go install "go.k6.io/k6@${K6_VERSION}"
+GOPROXY="$proxy" GOBIN="$bin_dir" CGO_ENABLED=0 nice -n 10 go install "go.k6.io/k6@${K6_VERSION}"
 "$k6_bin" version
