@@ -14,7 +14,7 @@
 #
 # Env: SIM_VEHICLES (500), REPORT_INTERVAL_MS (1000), WARMUP_S (20), DURATION (30s, REST),
 #      RATE (page views/s per browsing scenario, 10), SIGN_IN_RATE (sign-ins/s, 2), CLIENTS (40 map clients), HOLD (30 s),
-#      API_PORT (18080), GATEWAY_PORT (17808), WIM_HTTP_PORT (18081), OPS_PORT (19400),
+#      API_PORT, GATEWAY_PORT, WIM_HTTP_PORT, OPS_PORT (the first free ones from 18080, 18808, 18180, 18400),
 #      KEEP_DATA=1 keeps the temporary folder (platform log, k6 summaries).
 # Builds k6 first (install.sh) when it is missing.
 # Exit status: non-zero when a script's thresholds failed or the platform did not start.
@@ -28,10 +28,6 @@ MODE="${MODE:-infra}"
 SIM_VEHICLES="${SIM_VEHICLES:-500}"
 REPORT_INTERVAL_MS="${REPORT_INTERVAL_MS:-1000}"
 WARMUP_S="${WARMUP_S:-20}"
-API_PORT="${API_PORT:-18080}"
-GATEWAY_PORT="${GATEWAY_PORT:-17808}"
-WIM_HTTP_PORT="${WIM_HTTP_PORT:-18081}"
-OPS_PORT="${OPS_PORT:-19400}"
 scripts=("$@")
 [[ ${#scripts[@]} -gt 0 ]] || scripts=(rest-api.js live-feed.js)
 
@@ -46,6 +42,19 @@ case "$MODE" in
 esac
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The first free port from $1 up (others on the machine may hold the usual ones).
+free_port() {
+  local port=$1
+  while port_in_use "$port" || [[ " ${taken_ports:-} " == *" $port "* ]]; do port=$((port + 1)); done
+  echo "$port"
+}
+API_PORT="${API_PORT:-$(free_port 18080)}"
+taken_ports="${taken_ports:-} $API_PORT"
+GATEWAY_PORT="${GATEWAY_PORT:-$(free_port 18808)}"
+taken_ports="$taken_ports $GATEWAY_PORT"
+WIM_HTTP_PORT="${WIM_HTTP_PORT:-$(free_port 18180)}"
+taken_ports="$taken_ports $WIM_HTTP_PORT"
+OPS_PORT="${OPS_PORT:-$(free_port 18400)}"
 if [[ "$MODE" == infra ]]; then
   kafka="${KAFKA_BROKERS:-127.0.0.1:9092}"
   database="${DATABASE_URL:-postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch}"
