@@ -142,6 +142,20 @@ platform_rss_mb() {
   echo $((total / 1024))
 }
 hz="$(getconf CLK_TCK)"
+# MODE=infra: the PostgreSQL backends serving the platform's pool (application_name k6-platform)
+# do its queries' work in processes of their own; read them too when psql is at hand.
+pg_backend_ticks() {
+  [[ "$MODE" == infra ]] && command -v psql >/dev/null || {
+    echo 0
+    return
+  }
+  local total=0 pid
+  for pid in $(psql "$database" -Atc "select pid from pg_stat_activity where application_name = 'k6-platform'" 2>/dev/null); do
+    [[ -r "/proc/$pid/stat" ]] || continue
+    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 
 echo " ready; warming up ${WARMUP_S} s so tracks and reports have data"
 sleep $((WARMUP_S / 2))
@@ -160,6 +174,7 @@ for script in "${scripts[@]}"; do
   echo "════ k6 run $script ════"
   summary="$data_dir/${script%.js}.summary.json"
   before_ticks="$(platform_cpu_ticks)"
+  before_pg_ticks="$(pg_backend_ticks)"
   started_ms="$(date +%s%3N)"
   set +e
   # k6's own CPU (it shares the machine with the platform): bash's `time` of the child.
@@ -171,6 +186,7 @@ for script in "${scripts[@]}"; do
   status=$?
   set -e
   after_ticks="$(platform_cpu_ticks)"
+  after_pg_ticks="$(pg_backend_ticks)"
   wall_s="$(awk -v ms=$(($(date +%s%3N) - started_ms)) 'BEGIN { printf "%.1f", ms / 1000 }')"
   cpu_s="$(awk -v t=$((after_ticks - before_ticks)) -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
   extra_s="$(awk -v c="$cpu_s" -v r="$baseline_ticks_per_s" -v hz="$hz" -v w="$wall_s" 'BEGIN { printf "%.2f", c - r / hz * w }')"
@@ -180,6 +196,11 @@ for script in "${scripts[@]}"; do
   if [[ "$positions" -gt 0 ]]; then units="$positions" unit="position delivered"; else units="$requests" unit="HTTP request"; fi
   per_unit="$(awk -v c="$extra_s" -v n="$units" -v u="$unit" 'BEGIN { if (c <= 0 || n <= 0) print "; not measurable above the fleet alone"; else printf "; %.1f CPU-µs per %s", c * 1e6 / n, u }')"
   echo "platform during $script: ${cpu_s} CPU-s in ${wall_s} s, ${extra_s} CPU-s above the fleet alone${per_unit}; RSS $(platform_rss_mb) MB"
+  if [[ "$MODE" == infra ]]; then
+    # Backends that closed during the run are not counted, so this is a lower bound.
+    pg_s="$(awk -v t=$((after_pg_ticks - before_pg_ticks)) -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
+    echo "PostgreSQL backends of the platform during $script: ≥ ${pg_s} CPU-s (the fleet's writes included)"
+  fi
   # On a shared machine the latencies depend on what else runs: the load average says how much.
   echo "machine load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   if [[ $status -ne 0 ]]; then
