@@ -20,14 +20,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const until = async (predicate: () => boolean, timeoutMs = 3_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
-
 /** Reads a topic of the bus from the beginning into an array. */
 const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPICS.commandResults): Promise<T[]> => {
   const seen: T[] = [];
@@ -99,7 +91,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     bus.gate.open();
     const ack = await answer;
     expect(ack.messageId === 0x8001 && ack.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 1);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
     expect(positions[0]).toMatchObject({
       vehicleId: facts.vehicleId,
       terminalId: '13800000001',
@@ -142,7 +134,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     serials.push(batch.serial);
     frames.push(batch.frame);
     t.sendRaw(Buffer.concat(frames));
-    await until(() => gateway.stats().inFlightPositions === 12);
+    await vi.waitUntil(() => gateway.stats().inFlightPositions === 12, { timeout: 3_000, interval: 5 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writes).toEqual([]);
 
@@ -167,7 +159,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     parse.mockRestore();
     // What went out unparsed is what a consumer reads and accepts.
     const positions = await collect<PositionV1>(bus, TOPICS.positions);
-    await until(() => positions.length === 3);
+    await vi.waitUntil(() => positions.length === 3, { timeout: 3_000, interval: 5 });
     expect(positions.map((p) => p.deviceTimeMs)).toEqual([at(1).deviceTimeMs, at(2).deviceTimeMs, at(3).deviceTimeMs]);
   });
 
@@ -224,7 +216,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(batch.messageId === 0x8001 && batch.body.result).toBe(GeneralResult.Ok);
     const blind = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [at(4), at(5)].map(locationReport) });
     expect(blind.messageId === 0x8001 && blind.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 5);
+    await vi.waitUntil(() => positions.length === 5, { timeout: 3_000, interval: 5 });
     expect(positions.map((p) => p.source).sort()).toEqual(['batch', 'batch', 'batch', 'blind-area', 'blind-area']);
     expect(new Set(positions.map((p) => p.driverId))).toEqual(new Set(['QC110101199001011234']));
     expect(positions.every((p) => p.terminalId === '13800000001' && p.vehicleId === facts.vehicleId)).toBe(true);
@@ -243,7 +235,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const weeksAgo = Date.UTC(2026, 10, 2, 0, 0, 0);
     const old = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [{ ...at(2), deviceTimeMs: weeksAgo }].map(locationReport) });
     expect(old.messageId === 0x8001 && old.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 2);
+    await vi.waitUntil(() => positions.length === 2, { timeout: 3_000, interval: 5 });
     expect(positions.map((p) => p.deviceTimeMs)).toEqual([y2099.deviceTimeMs, weeksAgo]);
     for (const p of positions) {
       expect(p.receivedAtMs).toBeGreaterThanOrEqual(clockMs);
@@ -266,14 +258,14 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(frames.length).toBeGreaterThanOrEqual(3);
     const answered = t.waitForAnswer(firstSerial, 5_000);
     frames.forEach((frame, i) => i !== 1 && t.sendRaw(frame)); // packet 2 is lost on the way
-    await until(() => t.received.some((m) => m.messageId === 0x8003), 4_000);
+    await vi.waitUntil(() => t.received.some((m) => m.messageId === 0x8003), { timeout: 4_000, interval: 5 });
     const request = t.received.find((m) => m.messageId === 0x8003);
     expect(request?.messageId === 0x8003 && request.body).toEqual({ firstSerial, packetIndexes: [2] });
     expect(positions).toHaveLength(0);
     t.sendRaw(frames[1]!);
     const answer = await answered;
     expect(answer.messageId === 0x8001 && answer.body).toMatchObject({ answerMessageId: 0x0704, result: GeneralResult.Ok });
-    await until(() => positions.length === 30);
+    await vi.waitUntil(() => positions.length === 30, { timeout: 3_000, interval: 5 });
     expect(positions.every((p) => p.source === 'blind-area')).toBe(true);
   });
 
@@ -283,7 +275,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const t = await terminal(gateway, '013999999999');
     await t.registerAndAuthenticate('京Z99999', 1);
     await t.sendAndWait(0x0200, locationReport(at(1)));
-    await until(() => positions.length === 1);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
     expect(positions[0]).toMatchObject({ vehicleId: 'terminal:13999999999', registered: false, terminalId: '13999999999' });
     expect(positions[0]!.plate).toBeUndefined();
   });
@@ -342,7 +334,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
     const waiting = Array.from({ length: 6 }, (_, i) => t.waitForAnswer(t.sendLocation(at(i)), 5_000));
-    await until(() => gateway.stats().inFlightPositions === 6);
+    await vi.waitUntil(() => gateway.stats().inFlightPositions === 6, { timeout: 3_000, interval: 5 });
     // Above the bound: answered at once with failure, not queued, the socket still read.
     const shed = await t.sendAndWait(0x0200, locationReport(at(10)), 1_000);
     expect(shed.messageId === 0x8001 && shed.body.result).toBe(GeneralResult.Failed);
@@ -374,7 +366,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="kafka"[^}]*\} 1\b/);
     // Kafka takes the held one after all: stored (the terminal's re-send will be a duplicate), but not answered twice.
     bus.gate.open();
-    await until(() => positions.length === 1 && gateway.stats().inFlightPositions === 0);
+    await vi.waitUntil(() => positions.length === 1 && gateway.stats().inFlightPositions === 0, { timeout: 3_000, interval: 5 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const lateSerial = late.messageId === 0x8001 ? late.body.answerSerial : -1;
     expect(t.received.filter((m) => m.messageId === 0x8001 && m.body.answerSerial === lateSerial)).toHaveLength(1);
@@ -401,19 +393,19 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const metrics = await gateway.metrics.registry.metrics();
     expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="event-loop"[^}]*\} 5\b/);
     expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
-    await until(() => gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+    await vi.waitUntil(() => gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind, { timeout: 3_000, interval: 5 });
     expect(positions).toHaveLength(0);
     // Caught up: acknowledged and published again.
     const ok = await reporter.sendAndWait(0x0200, locationReport(at(9)), 2_000);
     expect(ok.messageId === 0x8001 && ok.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 1);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
   });
 
   it('closes idle connections', async () => {
     const { gateway } = await start({ idleTimeoutMs: 100 });
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.closed;
-    await until(() => gateway.stats().connections === 0);
+    await vi.waitUntil(() => gateway.stats().connections === 0, { timeout: 3_000, interval: 5 });
   });
 });
 
@@ -450,7 +442,7 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     expect(sent).toBeGreaterThanOrEqual(2);
     expect(sent).toBeLessThan(frame.length);
     expect((await disconnects(gateway))['auth-deadline']).toBe(1);
-    await until(() => gateway.stats().connections === 0);
+    await vi.waitUntil(() => gateway.stats().connections === 0, { timeout: 3_000, interval: 5 });
   });
 
   it('closes a terminal that registered and never authenticated; an authenticated one outlives the deadline', { timeout: 15_000 }, async () => {
@@ -541,7 +533,7 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     const batchAnswer = t.waitForAnswer(firstSerial);
     for (const packet of packets) t.sendRaw(packet);
     expect((await batchAnswer).messageId).toBe(0x8001);
-    await until(() => positions.length === 221);
+    await vi.waitUntil(() => positions.length === 221, { timeout: 3_000, interval: 5 });
     expect(t.isClosed).toBe(false);
     expect(await disconnects(gateway)).toEqual({});
   });
@@ -604,7 +596,7 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
       { key: KNOWN_PHONE, value: command('13800000001', { type: 'location_query' }, 'c-query') },
       { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'set_params', params: [{ id: 0x0029, value: 10 }] }, 'c-params') },
     ]);
-    await until(() => results.filter((r) => r.status !== 'sent').length === 3);
+    await vi.waitUntil(() => results.filter((r) => r.status !== 'sent').length === 3, { timeout: 3_000, interval: 5 });
     const final = Object.fromEntries(results.filter((r) => r.status !== 'sent').map((r) => [r.commandId, r]));
     expect(final['c-text']).toMatchObject({ status: 'acknowledged', terminalId: '13800000001' });
     expect(final['c-params']).toMatchObject({ status: 'acknowledged' });
@@ -627,7 +619,10 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
       { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'text', text: 'hello', tts: false, display: true, urgent: false }, 'held-by-b') },
       { key: '13000000000', value: command('13000000000', { type: 'location_query' }, 'nobody') },
     ]);
-    await until(() => results.some((r) => r.commandId === 'held-by-b' && r.status === 'acknowledged') && results.some((r) => r.commandId === 'nobody'));
+    await vi.waitUntil(() => results.some((r) => r.commandId === 'held-by-b' && r.status === 'acknowledged') && results.some((r) => r.commandId === 'nobody'), {
+      timeout: 3_000,
+      interval: 5,
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(results.filter((r) => r.commandId === 'nobody').map((r) => r.status)).toEqual(['undeliverable']);
     expect(results.filter((r) => r.commandId === 'held-by-b').map((r) => r.status)).toEqual(['sent', 'acknowledged']);
@@ -640,7 +635,7 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
     await bus.publish(TOPICS.terminalCommands, [{ key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'location_query' }, 'silent') }]);
-    await until(() => results.some((r) => r.status === 'failed'));
+    await vi.waitUntil(() => results.some((r) => r.status === 'failed'), { timeout: 3_000, interval: 5 });
     expect(results.find((r) => r.status === 'failed')?.reason).toMatch(/no answer/);
   });
 });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { GeneralResult } from '@roadwatch/jt808';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
-import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
+import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic } from './helpers';
 
 /**
  * Issue #10 item 11 and issue #13 item 3: with Kafka's producer stalled (every position publish
@@ -114,7 +114,7 @@ describe('a stalled Kafka producer (real Kafka, producer held)', () => {
     expect(gateway.stats()).toMatchObject({ pausedSockets: 0, authenticated: reporters.length + 2 });
 
     const total = reporters.length * 15;
-    await until(() => results.length === total, 10_000, `all ${total} positions answered`);
+    await vi.waitUntil(() => results.length === total, { timeout: 10_000, interval: 20, message: `all ${total} positions answered` });
     expect(new Set(results)).toEqual(new Set([GeneralResult.Failed]));
     answerMs.sort((a, b) => a - b);
     expect(answerMs.at(-1)).toBeLessThan(1_000);
@@ -124,13 +124,17 @@ describe('a stalled Kafka producer (real Kafka, producer held)', () => {
 
     // Kafka moves again: what was handed to it is stored; a new position is acknowledged after it is.
     bus.release();
-    await until(() => gateway.stats().inFlightPositions === 0, 30_000, 'the stalled publishes done');
+    await vi.waitUntil(() => gateway.stats().inFlightPositions === 0, { timeout: 30_000, interval: 20, message: 'the stalled publishes done' });
     const answer = await newcomer.sendAndWait(
       0x0200,
       locationReport({ latitudeDeg: 40.1, longitudeDeg: 116.5, speedKmh: 30, deviceTimeMs: Date.UTC(2026, 10, 23, 9, 0, 0) }),
       10_000,
     );
     expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.values.some((p) => p.vehicleId === late.facts.vehicleId), 30_000, 'the acknowledged position on Kafka');
+    await vi.waitUntil(() => positions.values.some((p) => p.vehicleId === late.facts.vehicleId), {
+      timeout: 30_000,
+      interval: 20,
+      message: 'the acknowledged position on Kafka',
+    });
   });
 });

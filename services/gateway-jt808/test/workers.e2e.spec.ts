@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type CommandResultV1, type PositionV1 } from '@roadwatch/contracts';
 import { GeneralResult } from '@roadwatch/jt808';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet, TestTerminal } from '@roadwatch/testing';
-import { brokers, ensureGatewayTopics, quiet, readTopic, until } from './helpers';
+import { brokers, ensureGatewayTopics, quiet, readTopic } from './helpers';
 
 /**
  * GATEWAY_WORKERS=2 over the real Kafka: the gateway's main as it runs in production, a primary
@@ -172,7 +172,11 @@ describe('gateway workers (GATEWAY_WORKERS=2, real Kafka)', () => {
           ),
         );
         expect(acks.map((ack) => ack.messageId === 0x8001 && ack.body.result)).toEqual(acks.map(() => GeneralResult.Ok));
-        await until(() => new Set(positions.values.map((p) => p.vehicleId)).size === 16, 60_000, 'sixteen vehicles on Kafka');
+        await vi.waitUntil(() => new Set(positions.values.map((p) => p.vehicleId)).size === 16, {
+          timeout: 60_000,
+          interval: 20,
+          message: 'sixteen vehicles on Kafka',
+        });
 
         // /metrics sums the workers.
         const metrics = (await ops('/metrics')).body;
@@ -193,7 +197,7 @@ describe('gateway workers (GATEWAY_WORKERS=2, real Kafka)', () => {
           })),
         );
         const final = (terminalId: string) => results.values.find((r) => r.commandId === `w-${terminalId}` && r.status !== 'sent');
-        await until(() => ids.every((id) => final(id) !== undefined), 60_000, 'every command answered');
+        await vi.waitUntil(() => ids.every((id) => final(id) !== undefined), { timeout: 60_000, interval: 20, message: 'every command answered' });
         expect(ids.map((id) => final(id)?.status)).toEqual(ids.map(() => 'acknowledged'));
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         expect(results.values.filter((r) => r.status === 'undeliverable')).toEqual([]);
@@ -202,7 +206,11 @@ describe('gateway workers (GATEWAY_WORKERS=2, real Kafka)', () => {
         const [victim] = workers;
         const victimConnections = connectionsPerProcess([victim!], port).get(victim!)!;
         process.kill(victim!, 'SIGKILL');
-        await until(() => workerPids(gateway.pid!).length === 2 && !workerPids(gateway.pid!).includes(victim!), 30_000, 'a new worker');
+        await vi.waitUntil(() => workerPids(gateway.pid!).length === 2 && !workerPids(gateway.pid!).includes(victim!), {
+          timeout: 30_000,
+          interval: 20,
+          message: 'a new worker',
+        });
         const readyDeadline = Date.now() + 60_000;
         while (!(await ready())) {
           if (Date.now() > readyDeadline) throw new Error('not ready again after the restart');
@@ -211,7 +219,11 @@ describe('gateway workers (GATEWAY_WORKERS=2, real Kafka)', () => {
         expect((await ops('/metrics')).body).toMatch(/^roadwatch_gateway_worker_restarts_total\{[^}]*\} 1$/m);
         expect(victimConnections).toBeGreaterThan(0);
         const current = [wandererNow, ...connected.slice(1)];
-        await until(() => current.filter((t) => t.isClosed).length === victimConnections, 10_000, 'the killed worker’s terminals disconnected');
+        await vi.waitUntil(() => current.filter((t) => t.isClosed).length === victimConnections, {
+          timeout: 10_000,
+          interval: 20,
+          message: 'the killed worker’s terminals disconnected',
+        });
         for (const vehicle of reporters.slice(8)) {
           const back = await connect(vehicle.terminalPhone);
           expect(await back.authenticate(codes[reporters.indexOf(vehicle)]!)).toBe(GeneralResult.Ok);
