@@ -29,5 +29,6 @@ const archiver = await startArchiver({
   metrics,
   maintenance: { intervalMs: config.MAINTENANCE_INTERVAL_MS },
   clockSkewMs: config.CLOCK_SKEW_MS,
+  groupId: config.ARCHIVER_GROUP_ID,
 });
 await serve({ readiness: archiver.readiness, closers: [() => latestPositions.close(), () => archiver.close()] });
