@@ -13,6 +13,10 @@ import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('archiver');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const total = int('BENCH_POSITIONS', 200_000);

@@ -4,6 +4,10 @@
 // Run: npx tsx loadtests/contracts-parse.bench.ts
 // Prints figures; it asserts nothing and is not part of the test suite.
 import { positionV1, unsafeCharacterIn, wimStationRecordV1 } from '../libs/contracts/src/index.js';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('contracts-parse');
 
 const position = {
   v: 1,

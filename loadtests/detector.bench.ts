@@ -30,6 +30,10 @@ import {
 } from '../services/detector/src/index';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('detector');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
