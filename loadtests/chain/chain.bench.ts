@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     'batch-every': { type: 'string', default: '10' },
     'batch-size': { type: 'string', default: '5' },
     partitions: { type: 'string', default: '12' },
+    'all-steps': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -267,7 +268,6 @@ interface GeneratorResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  samples: Array<[number, number, number]> | null;
 }
 
 /** Our PostgreSQL backends: those whose client port is a socket of one of our services (their cmdline names it). */
@@ -377,7 +377,7 @@ try {
 
   // Device times run in real time's pace, backS behind now, and at least a second apart per
   // terminal: at more than one position per terminal and second they run ahead, never past now.
-  const totalS = rates.length * (warmupS + windowS + graceS) + 30;
+  const totalS = rates.length * (warmupS + windowS + graceS) + 60;
   const backS = Math.max(5, Math.ceil((Math.max(...rates) * totalS) / N) - totalS + 5);
   if (backS > 540) say(`warning: positions dated up to ${backS} s back count as received late after 600 s; shorten the run or add terminals`);
 
@@ -387,6 +387,7 @@ try {
   };
   const pendingResults: Array<(result: GeneratorResult) => void> = [];
   const pendingMarks: Array<(counters: GeneratorStats) => void> = [];
+  const pendingSamples: Array<(samples: Array<[number, number, number]>) => void> = [];
   const readyCounts: Array<[number, number]> = [];
   for (let index = 0; index < generatorCount; index++) {
     const child = spawn(
@@ -409,6 +410,7 @@ try {
       const [kind, ...rest] = line.split(' ');
       if (kind === 'READY') readyCounts.push([Number(rest[0]), Number(rest[1])]);
       else if (kind === 'MARKED') pendingMarks.shift()?.(countersOf(rest.join(' ')));
+      else if (kind === 'SAMPLES') pendingSamples.shift()?.((JSON.parse(rest.join(' ')) as Array<[number, number, number]> | null) ?? []);
       else if (kind === 'RESULT') pendingResults.shift()?.(JSON.parse(rest.join(' ')) as GeneratorResult);
     });
   }
@@ -435,6 +437,12 @@ try {
   const results = async (): Promise<GeneratorResult[]> => {
     const out: GeneratorResult[] = [];
     for (const g of generators) out.push(await new Promise<GeneratorResult>((resolve) => (pendingResults.push(resolve), g.send('REPORT'))));
+    return out;
+  };
+  const samplesOf = async (): Promise<Array<[number, number, number]>> => {
+    const out: Array<[number, number, number]> = [];
+    for (const g of generators)
+      out.push(...(await new Promise<Array<[number, number, number]>>((resolve) => (pendingSamples.push(resolve), g.send('SAMPLES')))));
     return out;
   };
   const mark = async (): Promise<GeneratorStats> => {
@@ -470,11 +478,13 @@ try {
   }
   const figures: StepFigures[] = [];
 
-  for (const rate of rates) {
-    say(`step ${rate} positions/s: ${warmupS} s warm-up, ${windowS} s window, ${graceS} s grace`);
+  for (const [stepIndex, rate] of rates.entries()) {
+    // The first step warms up for at least 30 s: a speeding episode needs 30 s of device time before its alert.
+    const stepWarmupS = stepIndex === 0 ? Math.max(30, warmupS) : warmupS;
+    say(`step ${rate} positions/s: ${stepWarmupS} s warm-up, ${windowS} s window, ${graceS} s grace`);
     // Each generator offers its share; the share of batches is in the generator's positions per report.
     generators.forEach((g) => g.send(`RATE ${Math.round(rate / generatorCount)}`));
-    await sleep(warmupS * 1000);
+    await sleep(stepWarmupS * 1000);
     const postgresPids = postgresBackendsOf(started.map((s) => treeOf(readAllProcesses(), [s.child.pid!]).map((p) => p.pid)).flat(), readAllProcesses());
     const rowsStart = await positions.count();
     const lagStart = await lagOf();
@@ -506,6 +516,8 @@ try {
     await sleep(graceS * 1000); // late rows and alerts of the window's samples
     polling = false;
     await poller;
+    // Samples of the window and the grace: an alert raised by a report of the grace counts too.
+    const samples = await samplesOf();
 
     const seconds = (end.atMs - start.atMs) / 1000;
     const acked = genEnd.acked - genStart.acked;
@@ -520,14 +532,14 @@ try {
     }
     const gatewayProcesses = [...cpuDeltas(start, end, 'gateway-jt808').values()].map((us) => (acked > 0 ? us / acked : NaN));
 
-    const samples = windowResults.flatMap((r) => r.samples ?? []);
     const sentAt = new Map(samples.map(([phone, deviceS, sentMs]) => [`${String(phone).padStart(12, '0')}@${deviceS}`, sentMs]));
     const rowLatencies: number[] = [];
     let rowSamples = 0;
     for (const [phone, deviceS, sentMs] of samples) {
       const vehicleId = vehicleOfPhone.get(String(phone).padStart(12, '0'));
       const seen = vehicleId ? rowSeen.get(vehicleId) : undefined;
-      if (!vehicleId || !sampledVehicles.includes(vehicleId)) continue;
+      // Rows: the window's reports only; the grace is their time to land.
+      if (!vehicleId || !sampledVehicles.includes(vehicleId) || sentMs > end.atMs) continue;
       rowSamples++;
       const first = seen?.find(([deviceMs]) => deviceMs >= deviceS * 1000);
       if (first) rowLatencies.push(first[1] - sentMs);
@@ -593,7 +605,7 @@ try {
     const byRule = new Map<string, number>();
     for (const alert of alertSeen.values()) byRule.set(alert.rule, (byRule.get(alert.rule) ?? 0) + 1);
     say(`alerts seen so far: ${[...byRule].map(([rule, n]) => `${rule} ${n}`).join(', ') || 'none'}`);
-    if (saturated && rates.length > 1) {
+    if (saturated && rates.length > 1 && !args['all-steps']) {
       say(`saturated at ${rate}/s: ${saturated}`);
       break;
     }

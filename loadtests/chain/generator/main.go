@@ -17,7 +17,8 @@
 //
 // stdin commands: "RATE <positions/s>", "MARK" (start of a measurement window: latencies and
 // samples restart; answered "MARKED <counters>"), "REPORT" (answered "RESULT <json>" with the
-// window's frame→ack percentiles, samples and counters), "QUIT".
+// window's frame→ack percentiles and counters), "SAMPLES" (answered "SAMPLES <json>": phone,
+// device time, sent at, of the sampled and speeding terminals' positions since MARK), "QUIT".
 // stdout: "READY <authenticated> <failed>", then "STAT <counters>" every second. Counters are
 // cumulative: reports sent, positions sent, positions acknowledged, reports skipped (the
 // terminal's socket was full), positions refused.
@@ -382,7 +383,7 @@ func readTerminals() ([]*terminal, error) {
 		lon, _ := strconv.ParseFloat(f[6], 64)
 		out = append(out, &terminal{
 			phoneBCD: bcd(f[0]), phone: f[0], phase: int64(i*7) % 90, plateGbk: plate, colour: byte(colour), speeding: f[3] == "1", sampled: f[4] == "1",
-			latDeg: lat, lonDeg: lon, tokens: make(chan struct{}, 16), pending: map[uint16]pendingReport{}, replies: make(chan frame, 4),
+			latDeg: lat, lonDeg: lon, tokens: make(chan struct{}, 4), pending: map[uint16]pendingReport{}, replies: make(chan frame, 4),
 		})
 	}
 	return out, nil
@@ -445,7 +446,7 @@ func main() {
 	say("READY %d %d\n", authenticated.Load(), failed.Load())
 
 	// Open loop: the scheduler hands out reports at the rate whatever the acks do; a terminal
-	// whose socket is blocked (16 reports queued) skips its turn, counted as skipped.
+	// whose socket is blocked (4 reports queued) skips its turn, counted as skipped.
 	var ratePerS atomic.Int64
 	positionsPerReport := 1.0
 	if *batchEvery > 0 {
@@ -500,12 +501,17 @@ func main() {
 		case "REPORT":
 			windowMu.Lock()
 			sorted := append([]float64(nil), latencies...)
-			result := map[string]any{"acks": len(sorted), "samples": samples, "counters": counters()}
+			result := map[string]any{"acks": len(sorted), "counters": counters()}
 			windowMu.Unlock()
 			sort.Float64s(sorted)
 			result["p50Ms"], result["p99Ms"], result["maxMs"] = percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100)
 			encoded, _ := json.Marshal(result)
 			say("RESULT %s\n", encoded)
+		case "SAMPLES":
+			windowMu.Lock()
+			encoded, _ := json.Marshal(samples)
+			windowMu.Unlock()
+			say("SAMPLES %s\n", encoded)
 		case "QUIT":
 			os.Exit(0)
 		}
