@@ -641,22 +641,32 @@ try {
   const components = [...(figures[0]?.cpuUsPerPosition.keys() ?? [])];
   const chainOf = (step: StepFigures) =>
     [...step.cpuUsPerPosition].filter(([c]) => !c.includes('apart') && !c.includes('all processes')).reduce((sum, [, us]) => sum + us, 0);
+  // One column per step, one row per figure: the table stays readable however many components.
+  const row = (label: string, cell: (step: StepFigures) => string) => `| ${label} | ${figures.map(cell).join(' | ')} |`;
   const table = [
-    `| offered /s | acked /s | stored /s | ${components.map((c) => `${c} µs`).join(' | ')} | chain µs | ack p50 / p99 ms | row p50 / p99 ms | alert p50 / p99 ms | lag det. / arch. at end | verdict |`,
-    `|${'---|'.repeat(components.length + 9)}`,
-    ...figures.map(
-      (s) =>
-        `| ${f(s.rate)} | ${f(s.ackedPerS)} | ${f(s.storedPerS)} | ${components.map((c) => f(s.cpuUsPerPosition.get(c) ?? NaN, 1)).join(' | ')} | ${f(chainOf(s), 1)} | ` +
-        `${f(s.ack.p50)} / ${f(s.ack.p99)} | ${f(s.row.p50)} / ${f(s.row.p99)} | ${f(s.alert.p50)} / ${f(s.alert.p99)} | ${f(s.lagEnd.detector)} / ${f(s.lagEnd.archiver)} | ${s.saturated ?? 'keeps up'} |`,
+    `| positions/s offered | ${figures.map((s) => f(s.rate)).join(' | ')} |`,
+    `|---|${'---:|'.repeat(figures.length)}`,
+    row('sent / acknowledged / stored per s', (s) => `${f(s.sentPerS)} / ${f(s.ackedPerS)} / ${f(s.storedPerS)}`),
+    ...components.map((c) => row(`${c}: CPU-µs per position (cores)`, (s) => `${f(s.cpuUsPerPosition.get(c) ?? NaN, 1)} (${f(s.coresUsed.get(c) ?? NaN, 2)})`)),
+    row('gateway processes: CPU-µs per position each', (s) => s.gatewayProcesses.map((us) => f(us, 1)).join(' + ')),
+    row('**chain: CPU-µs per position**', (s) => `**${f(chainOf(s), 1)}**`),
+    row('frame→ack p50 / p99 ms', (s) => `${f(s.ack.p50)} / ${f(s.ack.p99)}`),
+    row('frame→row p50 / p99 ms (samples found)', (s) => `${f(s.row.p50)} / ${f(s.row.p99)} (${s.row.found}/${s.row.samples})`),
+    row('frame→alert p50 / p99 ms (alerts)', (s) => `${f(s.alert.p50)} / ${f(s.alert.p99)} (${s.alert.count})`),
+    row(
+      'Kafka lag detector / archiver, start → end',
+      (s) => `${f(s.lagStart.detector)} → ${f(s.lagEnd.detector)} / ${f(s.lagStart.archiver)} → ${f(s.lagEnd.archiver)}`,
     ),
+    row('RSS MiB gateway / detector / archiver / api', (s) =>
+      ['gateway-jt808', 'detector', 'archiver', 'api'].map((c) => f(s.rssMiB.get(c) ?? NaN)).join(' / '),
+    ),
+    row('load average (1 min)', (s) => f(s.loadAvg, 1)),
+    row('verdict', (s) => s.saturated ?? 'keeps up'),
   ];
-  const rss = figures.at(-1)?.rssMiB;
   const markdown = [
-    `${N.toLocaleString('en-US')} terminals (${authenticated} authenticated) from ${generatorCount} generator processes; ${warmupS} s warm-up, ${windowS} s window per step; load average 1 min during the steps: ${figures.map((s) => f(s.loadAvg, 1)).join(', ')}.`,
+    `${N.toLocaleString('en-US')} terminals (${authenticated.toLocaleString('en-US')} authenticated) from ${generatorCount} generator processes; ${warmupS} s warm-up (the first step ${Math.max(30, warmupS)} s), ${windowS} s window, ${graceS} s grace per step.`,
     '',
     ...table,
-    '',
-    `RSS at the last step (MiB): ${[...(rss ?? [])].map(([c, mib]) => `${c} ${f(mib)}`).join(', ')}.`,
   ].join('\n');
   recordFigures('chain', markdown, { argv: process.argv });
   say(`done: ${commandLine()}`);

@@ -49,7 +49,7 @@ type terminal struct {
 	plateGbk []byte
 	colour   byte
 	speeding bool
-	phase    int64 // where in its 60-report speeding cycle the terminal starts
+	phase    int64 // where in its 110 s speeding cycle the terminal starts
 	sampled  bool
 	latDeg   float64
 	lonDeg   float64
@@ -157,15 +157,16 @@ func (t *terminal) nextDeviceS() int64 {
 }
 
 // location is a 0x0200 body without additional items, dated devS. The terminal stays on its
-// road: it creeps 2 m north per second and comes back every 90 s, whatever speed it reports.
+// road: it creeps 2 m north per second and comes back every 110 s, whatever speed it reports.
 func location(t *terminal, devS int64) []byte {
 	speedKmh := 60.0
-	// Speeding terminals drive 50 s at 140 km/h, then 40 s at 60: an episode of more than 30 s
-	// (device time) that ends. Their cycles are staggered, so alerts come in every window.
-	if t.speeding && (devS+t.phase)%90 < 50 {
+	// Speeding terminals drive 45 s at 140 km/h, then 65 s at 60: an episode of more than 30 s
+	// (device time) that ends (no over report for 60 s), so every cycle raises a new alert.
+	// Their cycles are staggered, so alerts come in every window.
+	if t.speeding && (devS+t.phase)%110 < 45 {
 		speedKmh = 140
 	}
-	lat := t.latDeg + float64(devS%90)*0.00002
+	lat := t.latDeg + float64(devS%110)*0.00002
 	deviceTime := time.Unix(devS, 0).In(china)
 	body := make([]byte, 0, 28)
 	body = binary.BigEndian.AppendUint32(body, 0)    // alarm flags
@@ -382,7 +383,7 @@ func readTerminals() ([]*terminal, error) {
 		lat, _ := strconv.ParseFloat(f[5], 64)
 		lon, _ := strconv.ParseFloat(f[6], 64)
 		out = append(out, &terminal{
-			phoneBCD: bcd(f[0]), phone: f[0], phase: int64(i*7) % 90, plateGbk: plate, colour: byte(colour), speeding: f[3] == "1", sampled: f[4] == "1",
+			phoneBCD: bcd(f[0]), phone: f[0], phase: int64(i*7) % 110, plateGbk: plate, colour: byte(colour), speeding: f[3] == "1", sampled: f[4] == "1",
 			latDeg: lat, lonDeg: lon, tokens: make(chan struct{}, 4), pending: map[uint16]pendingReport{}, replies: make(chan frame, 4),
 		})
 	}
