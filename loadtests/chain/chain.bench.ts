@@ -12,7 +12,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import { createSimulatedFleet, SIMULATED_ROUTES } from '@roadwatch/simulator';
 import { createPool, dropStorageSchema, migrate, PositionRepository, RegistryRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { commandLine, recordFigures } from '../perf-doc';
-import { cmdlineOf, readAllProcesses, treeOf, type ProcSample } from './proc-stats';
+import { cmdlineOf, readAllProcesses, readMachineCpu, treeOf, type ProcSample } from './proc-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -313,6 +313,7 @@ const kafkaPid = readAllProcesses().find((p) => p.command === 'java' && cmdlineO
 /** CPU time per process of each component; RSS summed. Deltas are taken per process, so one that starts or ends meanwhile does not skew the others. */
 interface Snapshot {
   atMs: number;
+  machine: { busyUs: number; totalUs: number };
   components: Map<string, { cpuUsByPid: Map<number, number>; rssBytes: number }>;
 }
 const componentProcesses = (all: readonly ProcSample[], postgresPids: readonly number[]): Map<string, ProcSample[]> => {
@@ -347,7 +348,7 @@ const snapshot = (postgresPids: readonly number[]): Snapshot => {
       cpuUsByPid: new Map(processes.map((p) => [p.pid, p.cpuUs])),
       rssBytes: processes.reduce((sum, p) => sum + p.rssBytes, 0),
     });
-  return { atMs: Date.now(), components };
+  return { atMs: Date.now(), machine: readMachineCpu(), components };
 };
 /** CPU-µs each process of a component used between two snapshots (a process new since the first counts from zero). */
 const cpuDeltas = (start: Snapshot, end: Snapshot, component: string): Map<number, number> => {
@@ -473,6 +474,8 @@ try {
     coresUsed: Map<string, number>;
     rssMiB: Map<string, number>;
     gatewayProcesses: number[];
+    /** Cores busy on the whole machine over the window (every process, ours or not), of how many. */
+    machineBusyCores: number;
     saturated: string | undefined;
     loadAvg: number;
   }
@@ -597,6 +600,7 @@ try {
       coresUsed,
       rssMiB,
       gatewayProcesses,
+      machineBusyCores: (end.machine.busyUs - start.machine.busyUs) / 1e6 / seconds,
       saturated,
       loadAvg: load,
     };
@@ -633,6 +637,7 @@ try {
     }
     console.log(`   ${'chain (without generator)'.padEnd(28)} ${f(chainUs, 1).padStart(16)}`);
     console.log(`   gateway processes: ${step.gatewayProcesses.map((us) => f(us, 1)).join(' + ')} CPU-µs/position`);
+    console.log(`   machine: ${f(step.machineBusyCores, 2)} of ${cpus().length} cores busy (every process, ours or not)`);
     console.log(`   ${step.saturated ? `SATURATED: ${step.saturated}` : 'keeping up'}`);
   }
 
@@ -660,7 +665,7 @@ try {
     row('RSS MiB gateway / detector / archiver / api', (s) =>
       ['gateway-jt808', 'detector', 'archiver', 'api'].map((c) => f(s.rssMiB.get(c) ?? NaN)).join(' / '),
     ),
-    row('load average (1 min)', (s) => f(s.loadAvg, 1)),
+    row('machine: cores busy (all processes) / load average (1 min)', (s) => `${f(s.machineBusyCores, 2)} of ${cpus().length} / ${f(s.loadAvg, 1)}`),
     row('verdict', (s) => s.saturated ?? 'keeps up'),
   ];
   const markdown = [
@@ -668,6 +673,11 @@ try {
     '',
     ...table,
   ].join('\n');
+  const keptUp = figures.filter((s) => !s.saturated).at(-1);
+  const firstSaturated = figures.find((s) => s.saturated);
+  say(
+    `highest step keeping up: ${keptUp ? `${f(keptUp.rate)}/s` : 'none'}; ${firstSaturated ? `saturated at ${f(firstSaturated.rate)}/s (${firstSaturated.saturated})` : 'no step saturated'}`,
+  );
   recordFigures('chain', markdown, { argv: process.argv });
   say(`done: ${commandLine()}`);
 } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, treeOf, type ProcSample } from './proc-stats';
+import { parseMachineCpu, parseProcStat, treeOf, type ProcSample } from './proc-stats';
 
 // A /proc/<pid>/stat line: fields 14/15 utime/stime (ticks of 1/100 s), field 24 RSS (pages).
 const statLine = (pid: number, command: string, parentPid: number, utime: number, stime: number, rssPages: number): string => {
@@ -47,5 +47,16 @@ describe('treeOf', () => {
         .sort((a, b) => a - b),
     ).toEqual([10, 11, 12, 13]);
     expect(treeOf(all, [99])).toEqual([]);
+  });
+});
+
+describe('parseMachineCpu', () => {
+  it('sums the first eight tick columns of the cpu line; idle and iowait are not busy', () => {
+    const stat = 'cpu  100 5 45 800 50 0 0 0 0 0\ncpu0 50 2 20 400 25 0 0 0 0 0\nintr 1 2\n';
+    expect(parseMachineCpu(stat)).toEqual({ busyUs: 1_500_000, totalUs: 10_000_000 });
+  });
+
+  it('refuses text without a cpu line', () => {
+    expect(() => parseMachineCpu('intr 1 2\n')).toThrow('no "cpu " line');
   });
 });

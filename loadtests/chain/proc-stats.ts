@@ -78,3 +78,16 @@ export const cmdlineOf = (pid: number): string => {
     return '';
   }
 };
+
+/** The machine's busy and total CPU time in µs since boot, from the first line of /proc/stat (busy = all but idle and iowait). */
+export const parseMachineCpu = (procStat: string): { busyUs: number; totalUs: number } => {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('/proc/stat has no "cpu " line');
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (ticks.length < 5 || ticks.some((t) => !Number.isFinite(t))) throw new Error(`/proc/stat's cpu line is not ticks: ${line}`);
+  const totalUs = (ticks.reduce((sum, t) => sum + t, 0) * 1e6) / TICKS_PER_S;
+  const idleUs = (((ticks[3] ?? 0) + (ticks[4] ?? 0)) * 1e6) / TICKS_PER_S;
+  return { busyUs: totalUs - idleUs, totalUs };
+};
+
+export const readMachineCpu = (): { busyUs: number; totalUs: number } => parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
