@@ -25,6 +25,7 @@ import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
 import { RegistryUnitOfWork } from './registry/registry-unit-of-work';
+import { registryWriteRepositories } from './registry/seed-registry';
 import { DeleteRegistryRecordUseCase } from './registry/usecases/delete-registry-record/delete-registry-record.usecase';
 import { DeleteRelayUseCase } from './registry/usecases/delete-relay/delete-relay.usecase';
 import { RegisterRelayUseCase } from './registry/usecases/register-relay/register-relay.usecase';
@@ -135,12 +136,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   });
   const registryWrites = new RegistryUnitOfWork(
     pool,
-    (tx) => ({
-      vehicles: new VehiclesRepository(tx, undefined, undefined, now, options.clockSkewMs),
-      registryAdmin: new RegistryAdminRepository(tx),
-      relays: new RelayRepository(tx),
-      audit: new AuditRepository(tx),
-    }),
+    (tx) => registryWriteRepositories(tx, now, options.clockSkewMs),
     now,
     () => void outbox.kick(),
   );
