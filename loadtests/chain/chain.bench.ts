@@ -59,6 +59,9 @@ const graceS = Number(args['grace-s']);
 const generatorCount = Number(args.generators);
 if (![N, windowS, warmupS, graceS, generatorCount, ...rates].every((n) => Number.isFinite(n) && n >= 0) || N < 1 || rates.some((r) => r <= 0))
   throw new Error('--terminals, --rate/--steps, --duration-s, --warmup-s, --grace-s and --generators take positive numbers');
+// The services run on this process's Node (the project's Node 24 under `npx tsx`).
+if (Number(process.versions.node.split('.')[0]) < 24)
+  throw new Error(`Node ${process.version}: run the bench with \`npx tsx\` (the project's Node 24), which the services then run on too`);
 if (N > 19_000) throw new Error(`--terminals ${N}: the gateway holds every connection in one process under the 20,000-descriptor limit; use at most 19,000`);
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -169,7 +172,14 @@ const startService = async (service: string, extra: Record<string, string>): Pro
   const log = openSync(join(runDir, `${service}.log`), 'a');
   const child = spawn(
     process.execPath,
-    [...(process.env['SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', `services/${service}/src/main.ts`],
+    [
+      ...(process.env['SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      join(here, 'exit-with-parent.mjs'),
+      '--import',
+      'tsx',
+      `services/${service}/src/main.ts`,
+    ],
     {
       cwd: root,
       env: { ...common, OPS_PORT: String(opsPort), ...extra },
