@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { globSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandLine, PerfDocError, provenanceLine, recordFigures, recordOutput, replaceBenchSection } from './perf-doc';
+import { commandLine, PERFORMANCE_DOC, PerfDocError, provenanceLine, recordFigures, recordOutput, replaceBenchSection } from './perf-doc';
+
+const ROOT = join(import.meta.dirname, '..');
 
 const DOC = [
   '# performance',
@@ -110,5 +112,21 @@ describe('recordOutput', () => {
     const before = console.log;
     recordOutput('road-index', { argv: ['node', 'b.ts'], docPath: '/nonexistent/performance.md' });
     expect(console.log).toBe(before);
+  });
+});
+
+describe('docs/performance.md and the benches', () => {
+  const benches = [...globSync('loadtests/**/*.bench.ts', { cwd: ROOT }), 'loadtests/terminal-fleet.ts'].sort();
+
+  it('every bench records its figures into a section of its own that the doc has markers for', () => {
+    const doc = readFileSync(PERFORMANCE_DOC, 'utf8');
+    const names = benches.map((file) => {
+      const calls = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/record(?:Output|Figures)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]);
+      expect(calls, `${file} records its figures once`).toHaveLength(1);
+      return calls[0]!;
+    });
+    expect(new Set(names).size, 'one section per bench').toBe(names.length);
+    for (const name of names) expect(() => replaceBenchSection(doc, name, 'x'), name).not.toThrow();
+    expect(benches).toContain('loadtests/chain/chain.bench.ts');
   });
 });
