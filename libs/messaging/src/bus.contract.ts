@@ -239,6 +239,56 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(third.messages.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
     });
 
+    it('a handler holding effects in memory: the bus goes on fetching, commits only through durableThrough, and later through Subscription.commit', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const g = group();
+      await publishSeq(bus, 1, 10);
+      // Holds everything: nothing durable, yet every record is fetched once, in order.
+      const held: PositionMessage[] = [];
+      const sub1 = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          held.push(...batch.messages);
+          return { durableThrough: null };
+        },
+      });
+      await waitFor('the first 10 held', () => held.length >= 10, options.waitMs);
+      await sleep(options.quietMs);
+      expect(held.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      // Durable through seq 3 (a checkpoint after the batch), and a stale, lower offset that must not move the commit back.
+      await sub1.commit(positions, 0, held[3]!.offset);
+      await sub1.commit(positions, 0, held[1]!.offset);
+      await sub1.close();
+
+      // A crash now: the next member gets everything after the durable offset again, nothing before it.
+      const second: PositionMessage[] = [];
+      const sub2 = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          second.push(...batch.messages);
+          // Durable through seq 7 only, whatever the batches are.
+          return { durableThrough: batch.messages.find((m) => seqOf(m.value) === 7) ? held[7]!.offset : null };
+        },
+      });
+      await waitFor('the 6 not durable', () => second.length >= 6, options.waitMs);
+      await sleep(options.quietMs);
+      expect(second.map((m) => seqOf(m.value))).toEqual([4, 5, 6, 7, 8, 9]);
+      // Not owned (closed): ignored, nothing moves.
+      await sub2.close();
+      await sub2.commit(positions, 0, held[9]!.offset);
+
+      const third = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: third.handleBatch }));
+      await waitFor('the 2 after seq 7', () => third.messages.length >= 2, options.waitMs);
+      await sleep(options.quietMs);
+      expect(third.messages.map((m) => seqOf(m.value))).toEqual([8, 9]);
+    });
+
     it('retries a failing batch (not skipped, not committed) and then goes on in order', async () => {
       const { bus, ready } = newBus(2);
       await ready;
