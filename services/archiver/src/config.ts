@@ -6,8 +6,6 @@ export const archiverEnvSchema = infraEnvSchema.extend({
   /** The consumer group every member of this archiver shares (consumer groups are not prefixed by KAFKA_TOPIC_PREFIX). */
   ARCHIVER_GROUP_ID: z.string().min(1).default('archiver'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9484),
-  /** The consumer group the members share; another name keeps a second platform's (or a benchmark's) archiver apart on one cluster. */
-  ARCHIVER_GROUP_ID: z.string().min(1).default('archiver'),
   /** Connections to PostgreSQL; at least ARCHIVER_PARTITIONS_CONCURRENTLY so concurrent batches never queue. */
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(8),
   /** Partition batches written at once by this member (kafkajs partitionsConsumedConcurrently). */

@@ -30,6 +30,5 @@ const archiver = await startArchiver({
   groupId: config.ARCHIVER_GROUP_ID,
   maintenance: { intervalMs: config.MAINTENANCE_INTERVAL_MS },
   clockSkewMs: config.CLOCK_SKEW_MS,
-  groupId: config.ARCHIVER_GROUP_ID,
 });
 await serve({ readiness: archiver.readiness, closers: [() => latestPositions.close(), () => archiver.close()] });
