@@ -29,7 +29,7 @@ import { createSimulatedFleet, SIMULATED_ROUTES } from '@roadwatch/simulator';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { commandLine, recordFigures } from '../perf-doc';
-import { cmdlineOf, readAllProcesses, readMachineCpu, treeOf, type ProcSample } from './proc-stats';
+import { cmdlineOf, readAllProcesses, readMachineCpu, treeOf, type ProcSample } from '../proc-stats';
 
 const { values: args } = parseArgs({
   options: {

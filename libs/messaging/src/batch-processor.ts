@@ -29,6 +29,8 @@ export interface ProcessBatchParams {
   partition: number;
   records: readonly FetchedRecord[];
   handleBatch(batch: Batch): Promise<void | DurableProgress>;
+  /** `SubscribeOptions.wants`: a record it refuses is skipped before decoding. */
+  wants?(record: { topic: BusTopic; key: string | null }): boolean;
   publishDeadLetters(letters: { key: string | null; value: DeadLetterV1 }[]): Promise<void>;
   /** Aborted when this member must stop working on the partition (close, revoke, crash). */
   signal: AbortSignal;
@@ -93,7 +95,8 @@ export class CommitTracker {
  * What both adapters do with one fetched partition batch — the one place where the
  * retry / isolate / dead-letter policy lives:
  *
- * 1. Parse and validate every record; the ones that do not decode are dead-lettered (once).
+ * 1. Skip the records the consumer does not want (by key, unparsed); parse and validate the
+ *    rest; the ones that do not decode are dead-lettered (once).
  * 2. Hand the good ones to the handler as one call. A failure is classified by the
  *    consumer's `FailurePolicy`:
  *    - transient (database or broker away): the same records again after a backoff, for as
@@ -119,6 +122,7 @@ export const processBatch = async (params: ProcessBatchParams): Promise<false | 
   const rawByOffset = new Map<string, FetchedRecord>();
   const letters: Letter[] = [];
   for (const record of records) {
+    if (params.wants && !params.wants({ topic, key: record.key })) continue;
     const decoded = decodeValue(topic, record.value);
     if (decoded.ok) {
       messages.push({

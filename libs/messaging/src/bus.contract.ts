@@ -395,6 +395,54 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(Buffer.from(binary!.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
     });
 
+    it('a record the consumer does not want (by key) is not parsed, handed nor dead-lettered, and its offset commits', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const good = (key: string, seq: number) => ({ key, value: Buffer.from(JSON.stringify(position(key, seq))) });
+      // Unwanted: good and unparseable alike; a null key is judged like any other.
+      await bus.publishRaw(positions, [
+        good('V1', 0),
+        { key: 'V2', value: Buffer.from('{"v":1,"vehicleId":') },
+        good('V2', 2),
+        { key: 'V1', value: Buffer.from('not json') },
+        { key: null, value: Buffer.from([0xff, 0xfe]) },
+        good('V1', 5),
+      ]);
+      const recorder = new Recorder();
+      const judged: (string | null)[] = [];
+      const letters: DeadLetterV1[] = [];
+      const g = group();
+      const wants = ({ key }: { key: string | null }) => (judged.push(key), key === 'V1');
+      const first = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch, wants });
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positionsDlq],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            letters.push(...batch.messages.map((m) => m.value));
+          },
+        }),
+      );
+      await waitFor('the wanted records', () => recorder.messages.length >= 2 && letters.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(recorder.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([
+        ['V1', 0],
+        ['V1', 5],
+      ]);
+      // Only the wanted malformed record was parsed (and refused).
+      expect(letters.map((l) => [l.key, l.offset, l.payload])).toEqual([['V1', '3', 'not json']]);
+      expect(judged).toEqual(['V1', 'V2', 'V2', 'V1', null, 'V1']);
+      // Everything committed, the skipped records' offsets too: the group's next member starts after the last record.
+      await first.close();
+      const next = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: next.handleBatch }));
+      await bus.publish(positions, [{ key: 'V2', value: position('V2', 6) }]);
+      await waitFor('the next one', () => next.messages.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(next.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([['V2', 6]]);
+    });
+
     it('dead-letters a malformed message on every topic, with its reason, and goes on to the next good one', async () => {
       const prefix = newPrefix();
       const bus = options.makeBus(prefix);

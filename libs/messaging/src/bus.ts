@@ -94,6 +94,13 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * what is flushed here must be safe to race with the new owner (idempotent writes).
    */
   onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
+  /**
+   * Records this member has no use for, judged by the key before anything is parsed: a record
+   * it answers false for is neither decoded, validated, handed nor dead-lettered, and its offset
+   * commits with its batch's (a reader that watches a few vehicles does not pay for the rest).
+   * Called once per record, in offset order: keep it cheap. Default: every record.
+   */
+  wants?(record: { topic: T; key: string | null }): boolean;
   /** This consumer's retry / isolate policy, over the bus's (default: 5 attempts, 200 ms … 10 s). */
   failurePolicy?: FailurePolicyOptions;
   /** No committed progress for this long while a partition has lag = stalled (default: the bus's, 60 s). */

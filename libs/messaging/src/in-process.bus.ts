@@ -582,6 +582,7 @@ class PartitionWorker {
         partition: this.partition,
         records,
         handleBatch: (batch) => this.member.options.handleBatch(batch),
+        ...(this.member.options.wants ? { wants: this.member.options.wants } : {}),
         publishDeadLetters: async (letters) =>
           bus.deadLetter(
             this.topic,

@@ -521,6 +521,7 @@ class KafkaSubscription implements Subscription {
         partition: batch.partition,
         records,
         handleBatch: (b) => this.options.handleBatch(b),
+        ...(this.options.wants ? { wants: this.options.wants } : {}),
         publishDeadLetters: (letters) =>
           this.bus.send(
             this.bus.namer.physical(deadLetterTopicOf(topic)),

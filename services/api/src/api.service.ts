@@ -208,6 +208,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     tickMs: options.tickMs ?? 1_000,
     now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+    ...(options.latestPositions ? { latestPositions: options.latestPositions } : {}),
   });
   liveRef.feed = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
@@ -218,6 +219,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     groupId,
     topics: [TOPICS.positions, TOPICS.alerts],
     fromBeginning: false,
+    // Positions of vehicles no connected client may watch are skipped unparsed (the key is the vehicle id).
+    wants: ({ topic, key }) => topic !== TOPICS.positions || gateway.wantsPositionOf(key),
     handleBatch: async (batch) => {
       if (batch.topic === TOPICS.positions) gateway.onPositions(batch.messages.map((m) => m.value));
       else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);

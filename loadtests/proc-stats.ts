@@ -1,7 +1,7 @@
 /**
- * CPU time and resident memory of processes, read from /proc: what the chain benchmark
- * divides by the positions of a window. CPU per unit of work holds on a shared machine
- * where wall time does not.
+ * CPU time and resident memory of processes, read from /proc: what the benchmarks divide by
+ * their unit of work (the chain bench per process tree, `cpu.ts` per command name). CPU per
+ * unit of work holds on a shared machine where wall time does not.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
