@@ -157,7 +157,7 @@ func (t *terminal) nextDeviceS() int64 {
 }
 
 // location is a 0x0200 body without additional items, dated devS. The terminal stays on its
-// road: it creeps 2 m north per second and comes back every 110 s, whatever speed it reports.
+// road: it creeps 2 m per second north for 110 s, then back, whatever speed it reports.
 func location(t *terminal, devS int64) []byte {
 	speedKmh := 60.0
 	// Speeding terminals drive 45 s at 140 km/h, then 65 s at 60: an episode of more than 30 s
@@ -166,7 +166,12 @@ func location(t *terminal, devS int64) []byte {
 	if t.speeding && (devS+t.phase)%110 < 45 {
 		speedKmh = 140
 	}
-	lat := t.latDeg + float64(devS%110)*0.00002
+	// Back and forth, never a jump: a jump implying over 160 km/h is drift to the quality rules.
+	step := devS % 220
+	if step > 110 {
+		step = 220 - step
+	}
+	lat := t.latDeg + float64(step)*0.00002
 	deviceTime := time.Unix(devS, 0).In(china)
 	body := make([]byte, 0, 28)
 	body = binary.BigEndian.AppendUint32(body, 0)    // alarm flags
