@@ -596,7 +596,7 @@ try {
             : genEnd.sent - genEnd.acked - (genStart.sent - genStart.acked) > rate
               ? `unacknowledged reports grew by ${genEnd.sent - genEnd.acked - (genStart.sent - genStart.acked)}`
               : sentPerS < rate * 0.95
-                ? `the generator got only ${sentPerS.toFixed(0)}/s onto the sockets (gateway not reading)`
+                ? `the generator got only ${sentPerS.toFixed(0)}/s onto the sockets (the gateway not reading, or the generator short of CPU)`
                 : undefined;
     const step: StepFigures = {
       rate,
