@@ -388,7 +388,7 @@ func readTerminals() ([]*terminal, error) {
 		lat, _ := strconv.ParseFloat(f[5], 64)
 		lon, _ := strconv.ParseFloat(f[6], 64)
 		out = append(out, &terminal{
-			phoneBCD: bcd(f[0]), phone: f[0], phase: int64(i*7) % 110, plateGbk: plate, colour: byte(colour), speeding: f[3] == "1", sampled: f[4] == "1",
+			phoneBCD: bcd(f[0]), phone: f[0], phase: int64(i*7) % 110, reports: int64(i / *workers), plateGbk: plate, colour: byte(colour), speeding: f[3] == "1", sampled: f[4] == "1",
 			latDeg: lat, lonDeg: lon, tokens: make(chan struct{}, 4), pending: map[uint16]pendingReport{}, replies: make(chan frame, 4),
 		})
 	}
