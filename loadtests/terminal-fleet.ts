@@ -22,6 +22,7 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
+import { recordOutput } from './perf-doc';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     sources: { type: 'string', default: '8' },
     idle: { type: 'boolean', default: false },
     'worker-index': { type: 'string' },
+    record: { type: 'boolean', default: false },
     'connect-concurrency': { type: 'string', default: '500' },
     'reporting-first': { type: 'string', default: '0' },
     'settle-s': { type: 'string', default: '10' },
@@ -340,5 +342,7 @@ const runParent = async (): Promise<void> => {
   process.exit(0);
 };
 
+// `--record` (the parent only): what it prints becomes the terminal-fleet section of docs/performance.md.
+if (args['worker-index'] === undefined) recordOutput('terminal-fleet');
 if (args['worker-index'] !== undefined) await runWorker(Number(args['worker-index']));
 else await runParent();
