@@ -668,6 +668,60 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(bus.stalledConsumers().filter((s) => s.groupId === g)).toEqual([]);
     });
 
+    it('fetches nothing of a paused topic (not even with fromBeginning), never calls it stalled, and resumes from the end as it is then', async () => {
+      const { bus, ready } = newBus(4);
+      await ready;
+      await bus.ensureTopics([{ topic: TOPICS.alerts, partitions: 2 }]);
+      // Already on the topic before the member joins: fromBeginning would hand them, the pause must not.
+      await publishSeq(bus, 8, 2);
+      const handled: PositionMessage[] = [];
+      let alerts = 0;
+      let positionsOffered = 0;
+      const sub = track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positions, TOPICS.alerts],
+          fromBeginning: true,
+          paused: [positions],
+          stallAfterMs: options.stallAfterMs,
+          // Asked for every fetched record before it is parsed: counts what was fetched at all.
+          wants: ({ topic }) => {
+            if (topic === positions) positionsOffered += 1;
+            return true;
+          },
+          handleBatch: async (batch) => {
+            if (batch.topic === positions) handled.push(...batch.messages);
+            else alerts += batch.messages.length;
+          },
+        }),
+      );
+      await publishSeq(bus, 8, 2, 2);
+      await bus.publish(TOPICS.alerts, [sampleMessages[TOPICS.alerts](0), sampleMessages[TOPICS.alerts](1)]);
+      // The other topic goes on meanwhile.
+      await vi.waitUntil(() => alerts >= 2, { timeout: options.waitMs, interval: 20, message: 'the alerts, while positions are paused' });
+      await sleep(Math.max(options.quietMs, options.stallAfterMs * 1.5));
+      expect(positionsOffered).toBe(0);
+      expect(handled).toEqual([]);
+      // 32 records wait on the paused topic and nothing moves: by design, not a stall.
+      expect(sub.stalled()).toEqual([]);
+
+      await sub.resumeFromLatest([positions]);
+      await sub.resumeFromLatest([positions]); // not paused any more: nothing happens
+      await publishSeq(bus, 8, 1, 10);
+      await vi.waitUntil(() => handled.length >= 8, { timeout: options.waitMs, interval: 20, message: 'the positions published after the resume' });
+      await sleep(options.quietMs);
+      // Only what came after the resume: the 32 published while paused are skipped.
+      expect(handled.map((m) => seqOf(m.value))).toEqual(Array(8).fill(10));
+
+      sub.pause([positions]);
+      await publishSeq(bus, 8, 1, 11);
+      await bus.publish(TOPICS.alerts, [sampleMessages[TOPICS.alerts](2)]);
+      await vi.waitUntil(() => alerts >= 3, { timeout: options.waitMs, interval: 20, message: 'an alert after pausing again' });
+      await sleep(Math.max(options.quietMs, options.stallAfterMs * 1.5));
+      expect(handled.length).toBe(8);
+      expect(sub.stalled()).toEqual([]);
+    });
+
     it('replays from the start for a new group with fromBeginning; without it a new group starts at the end', async () => {
       const { bus, ready } = newBus(2);
       await ready;

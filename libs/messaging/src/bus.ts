@@ -101,6 +101,12 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * Called once per record, in offset order: keep it cheap. Default: every record.
    */
   wants?(record: { topic: T; key: string | null }): boolean;
+  /**
+   * Topics this member starts paused: none of their records is fetched (the broker serves
+   * nothing for them) until `resumeFromLatest`. A reader that needs a topic only while
+   * someone watches (the API's live feed with no client) does not pay for it meanwhile.
+   */
+  paused?: readonly T[];
   /** This consumer's retry / isolate policy, over the bus's (default: 5 attempts, 200 ms … 10 s). */
   failurePolicy?: FailurePolicyOptions;
   /** No committed progress for this long while a partition has lag = stalled (default: the bus's, 60 s). */
@@ -128,6 +134,19 @@ export interface Subscription {
   commit(topic: BusTopic, partition: number, durableThrough: string): Promise<void>;
   /** Partitions of this member that have lag and made no committed progress for `stallAfterMs`. */
   stalled(): StalledPartition[];
+  /**
+   * Stop fetching these topics: from now on no batch of them is started (one being handled
+   * finishes), nothing of them is fetched, and their partitions are never reported stalled.
+   * The member stays in its group and keeps its partitions; other topics go on.
+   */
+  pause(topics: readonly BusTopic[]): void;
+  /**
+   * Fetch these topics again from their end as it is now: what was published while they were
+   * paused is skipped, never handed (a live view that reads the rest from a store). Resolves
+   * once the member's partitions of them are positioned there. Resuming a topic that is not
+   * paused does nothing.
+   */
+  resumeFromLatest(topics: readonly BusTopic[]): Promise<void>;
   /** Stop fetching, let the in-flight batch finish and commit, leave the group. */
   close(): Promise<void>;
 }

@@ -229,6 +229,8 @@ export class InProcessBus implements Bus, RawPublisher {
       groupId: options.groupId,
       close: () => joined.leave(member),
       stalled: () => member.watchdog.stalled(),
+      pause: (topics) => joined.pause(member, topics),
+      resumeFromLatest: async (topics) => joined.resumeFromLatest(member, topics),
       commit: async (topic, partition, durableThrough) => joined.commitLate(member, this.namer.physical(topic), partition, durableThrough),
     };
   }
@@ -372,10 +374,13 @@ class GroupMember {
   readonly commits = new CommitTracker();
   readonly watchdog: ProgressWatchdog;
   readonly failurePolicy: FailurePolicy;
+  /** Topics this member does not read now (`pause`). */
+  readonly paused: Set<BusTopic>;
   constructor(
     readonly options: SubscribeOptions,
     bus: InProcessBus,
   ) {
+    this.paused = new Set(options.paused ?? []);
     this.failurePolicy = failurePolicyOf(bus.failurePolicy, options.failurePolicy);
     this.watchdog = new ProgressWatchdog({
       groupId: options.groupId,
@@ -411,7 +416,7 @@ class ConsumerGroup {
     let needed = this.committed.get(key) ?? null;
     for (const member of this.members) {
       const worker = member.owned.get(key);
-      if (worker) needed = needed === null ? worker.position : Math.min(needed, worker.position);
+      if (worker && worker.position !== null) needed = needed === null ? worker.position : Math.min(needed, worker.position);
     }
     return needed;
   }
@@ -427,6 +432,28 @@ class ConsumerGroup {
     if (!worker) return;
     const next = member.commits.late(key, durableThrough);
     if (next !== null) worker.commit(Number(next));
+  }
+
+  /**
+   * The member stops reading these topics. Its workers of them wait; the group's committed
+   * offsets of them are dropped, so a paused reader holds back neither retention nor the
+   * watchdog (it resumes from the end, never from there).
+   */
+  pause(member: GroupMember, topics: readonly BusTopic[]): void {
+    for (const topic of topics) member.paused.add(topic);
+    for (const worker of member.owned.values()) if (member.paused.has(worker.topic)) this.forgetProgress(member, worker);
+  }
+
+  resumeFromLatest(member: GroupMember, topics: readonly BusTopic[]): void {
+    const resumed = topics.filter((topic) => member.paused.delete(topic));
+    for (const worker of member.owned.values()) if (resumed.includes(worker.topic)) worker.resumeAtEnd();
+  }
+
+  private forgetProgress(member: GroupMember, worker: PartitionWorker): void {
+    const key = tpKey(worker.physical, worker.partition);
+    this.committed.delete(key);
+    member.commits.forget(key);
+    member.watchdog.forget(worker.physical, worker.partition);
   }
 
   join(member: GroupMember): Promise<void> {
@@ -533,8 +560,11 @@ class ConsumerGroup {
 class PartitionWorker {
   private readonly controller = new AbortController();
   readonly done: Promise<void>;
-  /** The next offset this worker reads (the trim floor counts it until the group commits). */
-  position: number;
+  /** The next offset this worker reads (the trim floor counts it until the group commits); null while its topic is paused. */
+  position: number | null;
+  private resumed: (() => void) | null = null;
+  /** Where a resumed topic's partition ended when it was resumed: the worker reads on from there. */
+  private resumeAt: number | null = null;
 
   constructor(
     private readonly group: ConsumerGroup,
@@ -545,7 +575,9 @@ class PartitionWorker {
     private readonly log: PartitionLog,
   ) {
     // No committed offset: the group starts at the beginning (the oldest record kept) or at the end (auto.offset.reset).
-    this.position = group.committed.get(tpKey(physical, partition)) ?? (member.options.fromBeginning ? log.baseOffset : log.endOffset);
+    this.position = member.paused.has(topic)
+      ? null
+      : (group.committed.get(tpKey(physical, partition)) ?? (member.options.fromBeginning ? log.baseOffset : log.endOffset));
     this.done = this.run().catch((error) =>
       group.bus.logger.error({ err: error, groupId: group.groupId, topic: physical, partition }, 'partition worker failed'),
     );
@@ -553,6 +585,22 @@ class PartitionWorker {
 
   stop(): void {
     this.controller.abort();
+    this.resumed?.();
+  }
+
+  /** Its topic was resumed: read on from the partition's end as it is now. */
+  resumeAtEnd(): void {
+    this.resumeAt = this.log.endOffset;
+    this.resumed?.();
+  }
+
+  private waitForResume(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resumed = () => {
+        this.resumed = null;
+        resolve();
+      };
+    });
   }
 
   private async run(): Promise<void> {
@@ -561,6 +609,16 @@ class PartitionWorker {
     const signal = this.controller.signal;
     const watchdog = this.member.watchdog;
     while (!signal.aborted) {
+      if (this.member.paused.has(this.topic)) {
+        this.position = null;
+        await this.waitForResume();
+        continue;
+      }
+      if (this.resumeAt !== null) {
+        this.position = this.resumeAt;
+        this.resumeAt = null;
+      }
+      if (this.position === null) this.position = this.log.endOffset;
       // The retention cap may have dropped records this group had not read: go on from the oldest kept.
       if (this.position < this.log.baseOffset) this.position = this.log.baseOffset;
       if (this.position >= this.log.endOffset) {
@@ -596,6 +654,8 @@ class PartitionWorker {
       });
       if (!done) return;
       this.position = slice.at(-1)!.offset + 1;
+      // Paused while this batch ran: nothing is committed for a paused topic (it resumes from the end).
+      if (this.member.paused.has(this.topic)) continue;
       const next = this.member.commits.afterBatch(key, done);
       if (next !== null) this.commit(Number(next));
     }

@@ -267,6 +267,12 @@ export class KafkaBus implements Bus, RawPublisher {
     });
   }
 
+  /** @internal Where each partition of a topic ends now (its high watermark), by partition. */
+  async endOffsetsOf(physicalTopic: string): Promise<Map<number, string>> {
+    const ends = await this.withAdmin((admin) => admin.fetchTopicOffsets(physicalTopic));
+    return new Map(ends.map((end) => [end.partition, end.high]));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -325,12 +331,15 @@ class KafkaSubscription implements Subscription {
   private readonly commits = new CommitTracker();
   /** Late commits, one at a time, so they reach the coordinator in order. */
   private lateCommits: Promise<void> = Promise.resolve();
+  /** Physical topics not fetched now (`pause`); kafkajs forgets its pauses when it restarts a consumer, this does not. */
+  private readonly pausedTopics = new Set<string>();
 
   constructor(
     private readonly bus: KafkaBus,
     private readonly options: SubscribeOptions,
   ) {
     this.groupId = options.groupId;
+    for (const topic of options.paused ?? []) this.pausedTopics.add(bus.namer.physical(topic));
     this.heartbeatIntervalMs = bus.options.consumer?.heartbeatIntervalMs ?? 3_000;
     this.failurePolicy = failurePolicyOf(bus.failurePolicy, options.failurePolicy);
     this.watchdog = new ProgressWatchdog({
@@ -361,6 +370,45 @@ class KafkaSubscription implements Subscription {
     return step;
   }
 
+  pause(topics: readonly BusTopic[]): void {
+    for (const topic of topics) {
+      const physical = this.bus.namer.physical(topic);
+      this.pausedTopics.add(physical);
+      // A paused partition makes no progress by design: it is not stalled.
+      for (const tp of this.owned.values()) if (tp.topic === topic) this.watchdog.forget(physical, tp.partition);
+    }
+    if (this.consumer) this.applyPauses(this.consumer);
+  }
+
+  async resumeFromLatest(topics: readonly BusTopic[]): Promise<void> {
+    const physicals = topics.map((topic) => this.bus.namer.physical(topic)).filter((physical) => this.pausedTopics.has(physical));
+    if (physicals.length === 0) return;
+    // Position first, resume after: kafkajs applies a seek before its next fetch of the partition.
+    for (const physical of physicals) {
+      const ends = await this.bus.endOffsetsOf(physical);
+      const consumer = this.consumer;
+      if (!consumer) continue;
+      for (const tp of this.owned.values()) {
+        if (this.bus.namer.physical(tp.topic) !== physical) continue;
+        const end = ends.get(tp.partition);
+        if (end === undefined) continue;
+        try {
+          consumer.seek({ topic: physical, partition: tp.partition, offset: end });
+        } catch (error) {
+          // Between a crash and kafkajs' restart there is no consumer group to seek in: it goes on from the committed offset.
+          this.bus.logger.warn({ err: error, groupId: this.groupId, topic: physical, partition: tp.partition }, 'could not move a resumed partition to its end');
+        }
+      }
+    }
+    for (const physical of physicals) this.pausedTopics.delete(physical);
+    this.consumer?.resume(physicals.map((topic) => ({ topic })));
+  }
+
+  /** kafkajs keeps pauses in its consumer group object, which it replaces when it restarts the consumer. */
+  private applyPauses(consumer: Consumer): void {
+    if (this.pausedTopics.size > 0) consumer.pause([...this.pausedTopics].map((topic) => ({ topic })));
+  }
+
   async start(): Promise<void> {
     this.watchdog.start();
     const consumer = this.createConsumer();
@@ -371,12 +419,15 @@ class KafkaSubscription implements Subscription {
       fromBeginning: this.options.fromBeginning ?? false,
     });
     // Resolves once the member joined (kafkajs' runner.start does connect + join + sync).
-    await consumer.run({
+    const running = consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.bus.options.consumer?.partitionsConsumedConcurrently ?? 4,
       eachBatch: (payload) => this.eachBatch(payload),
     });
+    // run() made its consumer group synchronously; paused before the join, nothing of them is ever fetched.
+    this.applyPauses(consumer);
+    await running;
   }
 
   close(): Promise<void> {
@@ -420,7 +471,11 @@ class KafkaSubscription implements Subscription {
         },
       },
     });
-    consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment));
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      // Emitted before kafkajs fetches for the new generation (also after it restarted the consumer).
+      this.applyPauses(consumer);
+      this.onJoin(event.payload.memberAssignment);
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       this.revokeAll();
       if (event.payload.restart || this.closing.signal.aborted) return;
@@ -490,7 +545,8 @@ class KafkaSubscription implements Subscription {
 
   private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     await this.callbacks;
-    if (batch.messages.length === 0) return;
+    // Fetched just before a pause: not handed (resumeFromLatest skips past it anyway).
+    if (batch.messages.length === 0 || this.pausedTopics.has(batch.topic)) return;
     this.watchdog.fetched(batch.topic, batch.partition, BigInt(batch.firstOffset() ?? batch.messages[0]!.offset), BigInt(batch.highWatermark));
     const records: FetchedRecord[] = batch.messages.map((message) => ({
       offset: message.offset,
