@@ -396,7 +396,10 @@ class KafkaSubscription implements Subscription {
           consumer.seek({ topic: physical, partition: tp.partition, offset: end });
         } catch (error) {
           // Between a crash and kafkajs' restart there is no consumer group to seek in: it goes on from the committed offset.
-          this.bus.logger.warn({ err: error, groupId: this.groupId, topic: physical, partition: tp.partition }, 'could not move a resumed partition to its end');
+          this.bus.logger.warn(
+            { err: error, groupId: this.groupId, topic: physical, partition: tp.partition },
+            'could not move a resumed partition to its end',
+          );
         }
       }
     }

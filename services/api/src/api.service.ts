@@ -219,6 +219,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     groupId,
     topics: [TOPICS.positions, TOPICS.alerts],
     fromBeginning: false,
+    // With a store to catch up from, no positions are fetched at all until a client subscribes.
+    ...(options.latestPositions ? { paused: [TOPICS.positions] } : {}),
     // Positions of vehicles no connected client may watch are skipped unparsed (the key is the vehicle id).
     wants: ({ topic, key }) => topic !== TOPICS.positions || gateway.wantsPositionOf(key),
     handleBatch: async (batch) => {
@@ -226,6 +228,11 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);
     },
   });
+  if (options.latestPositions)
+    gateway.followPositions({
+      pause: () => subscription.pause([TOPICS.positions]),
+      resumeFromLatest: () => subscription.resumeFromLatest([TOPICS.positions]),
+    });
   // The live feed's owners follow the registry at once (every instance: its own group), the period as a safety net.
   const registryChanges = await followRegistryChanges(options.bus, {
     groupId: `${options.liveGroupPrefix ?? 'api-live'}-registry-${instanceId}`,

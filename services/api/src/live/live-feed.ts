@@ -75,7 +75,13 @@ export interface LiveFeedServerOptions {
    * parsing), and reads a skipped vehicle's latest position back from here when a subscriber
    * comes to watch it. Without it every position is decoded, as the snapshot needs them.
    */
-  latestPositions?: Pick<LatestPositionsPort, 'getMany'>;
+  latestPositions?: Pick<LatestPositionsPort, 'getMany' | 'all'>;
+}
+
+/** The feed's hold on its positions consumer (a subscription's `pause` / `resumeFromLatest` of the positions topic). */
+export interface PositionsFlow {
+  pause(): void;
+  resumeFromLatest(): Promise<void>;
 }
 
 /**
@@ -102,6 +108,12 @@ export interface LiveFeedServerOptions {
  * (a viewport needs the position itself, so it is judged after decoding). A skipped vehicle is
  * remembered; a subscriber that comes to watch it gets its latest position from the
  * archiver's store (`latestPositions.getMany`) in its snapshot, never an older one.
+ *
+ * Consuming nothing while nobody watches: with a store and a `PositionsFlow` (`followPositions`),
+ * the positions consumer stays paused while no filter exists (the broker serves none of them).
+ * The first subscriber resumes it from the topic's end and reads the whole store once (what was
+ * published while paused is there, if the archiver has stored it) before its snapshot; when the last
+ * filter goes, it is paused again.
  */
 export class LiveFeedServer {
   readonly nsp: Namespace;
@@ -120,6 +132,13 @@ export class LiveFeedServer {
   private readonly tickSeconds;
   private readonly nowMs: () => number;
   private readonly clockSkewMs: number;
+  private flow: PositionsFlow | null = null;
+  /** Whether positions are being consumed now (always, without a flow to pause). */
+  private flowing = true;
+  /** Pauses and resumes, one after another, each judged when its turn comes. */
+  private flowChanges: Promise<void> = Promise.resolve();
+  /** Subscribes between asking for the flow and registering their filter: they count as watching. */
+  private joining = 0;
 
   constructor(private readonly options: LiveFeedServerOptions) {
     this.nowMs = options.now ?? Date.now;
@@ -206,6 +225,49 @@ export class LiveFeedServer {
   private endSession(socket: { emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }, reason: SessionEnded['reason']): void {
     socket.emit(LIVE_EVENTS.sessionEnded, { reason } satisfies SessionEnded);
     socket.disconnect(true);
+  }
+
+  /**
+   * Hands the feed its positions consumer, which starts paused (`SubscribeOptions.paused`): it is
+   * resumed while some filter exists. Needs the latest-position store to catch up from.
+   */
+  followPositions(flow: PositionsFlow): void {
+    if (!this.options.latestPositions) throw new Error('the live feed pauses its positions only with a latest-position store to catch up from');
+    this.flow = flow;
+    this.flowing = false;
+  }
+
+  /** Positions flow before the first filter is registered: resumed from the end, the store read for what was missed. */
+  private startFlowing(): Promise<void> {
+    return this.changeFlow(async () => {
+      const flow = this.flow;
+      if (!flow || this.flowing) return;
+      await flow.resumeFromLatest();
+      this.flowing = true;
+      // Everything before the resume point is the store's now (skipped or never fetched alike).
+      this.skipped.clear();
+      try {
+        this.seed(await this.options.latestPositions!.all());
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'live snapshot: latest positions unreadable; it shows what this instance last decoded');
+      }
+    });
+  }
+
+  /** Nobody watches any more: stop consuming positions. */
+  private stopFlowingIfIdle(): void {
+    void this.changeFlow(async () => {
+      if (!this.flow || !this.flowing || this.filters.size > 0 || this.joining > 0) return;
+      this.flow.pause();
+      this.flowing = false;
+      this.pending.clear();
+    });
+  }
+
+  private changeFlow(change: () => Promise<void>): Promise<void> {
+    const next = this.flowChanges.then(change);
+    this.flowChanges = next.catch((error: unknown) => this.options.logger.warn({ err: error }, 'live feed: pausing or resuming positions failed'));
+    return next;
   }
 
   /** Seeds the snapshot new subscribers get (from the archiver's latest-position store). */
@@ -356,15 +418,28 @@ export class LiveFeedServer {
       alerts ? 'a' : '',
     ].join('|');
     const candidate: Filter = { key, scope, companyId, viewport, alerts, members: 0 };
-    await this.catchUp(candidate);
-    if (socket.disconnected) return { ok: false, error: 'disconnected' };
-    this.leave(socket);
-    let filter = this.filters.get(key);
-    if (!filter) {
-      filter = candidate;
-      this.filters.set(key, filter);
+    this.joining += 1;
+    let filter: Filter | undefined;
+    try {
+      try {
+        await this.startFlowing();
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'live feed: positions could not be resumed');
+        return { ok: false, error: 'live positions are unavailable just now; subscribe again' };
+      }
+      await this.catchUp(candidate);
+      if (socket.disconnected) return { ok: false, error: 'disconnected' };
+      this.leave(socket);
+      filter = this.filters.get(key);
+      if (!filter) {
+        filter = candidate;
+        this.filters.set(key, filter);
+      }
+      filter.members += 1;
+    } finally {
+      this.joining -= 1;
+      if (!filter) this.stopFlowingIfIdle();
     }
-    filter.members += 1;
     socket.data['filter'] = key;
     void socket.join(this.room(filter));
     const snapshot: string[] = [];
@@ -383,7 +458,10 @@ export class LiveFeedServer {
     if (!filter) return;
     void socket.leave(this.room(filter));
     filter.members -= 1;
-    if (filter.members <= 0) this.filters.delete(key);
+    if (filter.members <= 0) {
+      this.filters.delete(key);
+      if (this.filters.size === 0) this.stopFlowingIfIdle();
+    }
   }
 
   /** What a filter asks of a vehicle's owner alone (its scope, its company): judged before a position is decoded. */
