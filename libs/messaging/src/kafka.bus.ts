@@ -43,6 +43,8 @@ export interface KafkaBusOptions {
     heartbeatIntervalMs?: number;
     rebalanceTimeoutMs?: number;
     maxWaitTimeMs?: number;
+    /** kafkajs' fetch `minBytes`: the broker holds a fetch until this much is there or `maxWaitTimeMs` passed (default 1). */
+    minBytes?: number;
     maxBytesPerPartition?: number;
     /** Partitions handled at once by one member; one partition's batches never overlap. */
     partitionsConsumedConcurrently?: number;
@@ -55,6 +57,11 @@ export interface KafkaBusOptions {
    * (~1.5 min with ours); a broker restart on a loaded machine can take about that long.
    */
   publishTimeoutMs?: number;
+  /**
+   * Publishes made while a produce request is in flight go out together in the next one, up to
+   * this many messages (default 10,000; 0: each publish its own request, as before issue #13).
+   */
+  coalesceMessages?: number;
 }
 
 // kafkajs ERROR lines are mostly transient connection trouble it retries itself, and its
@@ -110,6 +117,11 @@ export class KafkaBus implements Bus, RawPublisher {
   private producerReady: Promise<void> | null = null;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private closed = false;
+  /** Sends waiting for the one produce request in flight; they go out together in the next one. */
+  private sendQueue: QueuedSend[] = [];
+  private sending = false;
+  /** Produce requests made (each carries one or more coalesced sends): the broker's cost follows these, not the records. */
+  produceRequests = 0;
 
   constructor(readonly options: KafkaBusOptions) {
     this.logger = options.logger ?? createMessagingLogger({ bus: 'kafka', clientId: options.clientId });
@@ -156,23 +168,73 @@ export class KafkaBus implements Bus, RawPublisher {
   }
 
   /**
-   * @internal Resolves once the broker acknowledged every message (acks = all). A transient
-   * failure is retried with the same idempotent producer until `publishTimeoutMs`; a retry
-   * after an ambiguous failure may write a message twice (at-least-once), which consumers
-   * absorb by idempotent handling.
+   * @internal Resolves once the broker acknowledged every message (acks = all). The producer has
+   * one request in flight; sends made meanwhile wait and then go out together in one produce
+   * request (in the order they were made, so per-key order holds): no added wait, and under load
+   * the broker handles a few large requests instead of many small ones. A transient failure is
+   * retried with the same idempotent producer until `publishTimeoutMs`; a retry after an
+   * ambiguous failure may write a message twice (at-least-once), which consumers absorb by
+   * idempotent handling. Any other failure of a coalesced request is retried send by send, so
+   * it fails only the send it belongs to.
    */
-  async send(physicalTopic: string, messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[]): Promise<void> {
-    const deadline = Date.now() + (this.options.publishTimeoutMs ?? 180_000);
+  send(physicalTopic: string, messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.sendQueue.push({ topic: physicalTopic, messages, deadline: Date.now() + (this.options.publishTimeoutMs ?? 180_000), resolve, reject });
+      void this.pumpSends();
+    });
+  }
+
+  private async pumpSends(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.sendQueue.length > 0) {
+        // Up to `coalesceMessages` per request (a single larger send still goes alone).
+        let count = 0;
+        let take = 0;
+        const limit = this.options.coalesceMessages ?? defaultCoalesceMessages;
+        while (take < this.sendQueue.length && (take === 0 || count + this.sendQueue[take]!.messages.length <= limit)) {
+          count += this.sendQueue[take]!.messages.length;
+          take += 1;
+        }
+        await this.sendTogether(this.sendQueue.splice(0, take));
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async sendTogether(sends: QueuedSend[]): Promise<void> {
+    const topicMessages = new Map<string, QueuedSend['messages']>();
+    for (const send of sends) {
+      const list = topicMessages.get(send.topic);
+      if (list) list.push(...send.messages);
+      else topicMessages.set(send.topic, [...send.messages]);
+    }
+    const deadline = Math.min(...sends.map((send) => send.deadline));
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.connectProducer();
-        await this.producer.send({ topic: physicalTopic, acks: -1, messages });
+        this.produceRequests += 1;
+        await this.producer.sendBatch({ acks: -1, topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
+        for (const send of sends) send.resolve();
         return;
       } catch (error) {
-        if (this.closed || classifyFailure(error) !== 'transient' || Date.now() >= deadline) throw error;
-        const delayMs = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
-        this.logger.warn({ err: error, topic: physicalTopic, messages: messages.length, attempt, retryInMs: delayMs }, 'publish failed; retrying');
-        await sleep(delayMs);
+        const transient = classifyFailure(error) === 'transient';
+        if (!this.closed && transient && Date.now() < deadline) {
+          const delayMs = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
+          const count = sends.reduce((sum, send) => sum + send.messages.length, 0);
+          this.logger.warn({ err: error, topics: [...topicMessages.keys()], messages: count, attempt, retryInMs: delayMs }, 'publish failed; retrying');
+          await sleep(delayMs);
+          continue;
+        }
+        // One send's refused message must not fail the others it travelled with.
+        if (!transient && !this.closed && sends.length > 1) {
+          for (const send of sends) await this.sendTogether([send]);
+          return;
+        }
+        for (const send of sends) send.reject(error);
+        return;
       }
     }
   }
@@ -304,6 +366,18 @@ export class KafkaBus implements Bus, RawPublisher {
     if (this.closed) throw new Error('the Kafka bus is closed');
   }
 }
+
+interface QueuedSend {
+  topic: string;
+  messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[];
+  /** Until when a transient failure is retried (`publishTimeoutMs` after the send was made). */
+  deadline: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many messages per coalesced produce request (the gateway publishes up to 2,000 at a time). */
+const defaultCoalesceMessages = 10_000;
 
 /** The broker's INVALID_PARTITIONS, as kafkajs throws it (itself, or wrapped once by its retrier). */
 const isInvalidPartitions = (error: unknown): boolean => {
@@ -461,6 +535,7 @@ class KafkaSubscription implements Subscription {
       heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: settings.rebalanceTimeoutMs ?? 60_000,
       maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
+      minBytes: settings.minBytes ?? 1,
       maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
       allowAutoTopicCreation: true,
       retry: {
