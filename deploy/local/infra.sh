@@ -29,6 +29,10 @@ KAFKA_LOG4J="$STATE_DIR/log4j.properties"
 KAFKA_LOG="$STATE_DIR/kafka.log"
 KAFKA_PID="$STATE_DIR/kafka.pid"
 KAFKA_HEAP="${ROADWATCH_KAFKA_HEAP:--Xms256m -Xmx512m}"
+# GC and other JVM flags (loadtests/kafka-broker.bench.ts compares them on a private broker).
+KAFKA_JVM_OPTS="${ROADWATCH_KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}"
+# Extra server.properties lines ("key=value;key=value"), appended last so they win (benchmarks of broker settings).
+KAFKA_EXTRA_PROPERTIES="${ROADWATCH_KAFKA_EXTRA_PROPERTIES:-}"
 KAFKA_START_TIMEOUT_S="${ROADWATCH_KAFKA_START_TIMEOUT_S:-90}"
 
 PG_VERSION=15
@@ -171,6 +175,10 @@ log.retention.hours=24
 log.segment.bytes=67108864
 num.recovery.threads.per.data.dir=2
 EOF
+  if [[ -n $KAFKA_EXTRA_PROPERTIES ]]; then
+    printf '# ROADWATCH_KAFKA_EXTRA_PROPERTIES\n' >>"$KAFKA_PROPS"
+    tr ';' '\n' <<<"$KAFKA_EXTRA_PROPERTIES" >>"$KAFKA_PROPS"
+  fi
   cat >"$KAFKA_LOG4J" <<'EOF'
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
@@ -184,7 +192,7 @@ EOF
 }
 
 kafka_java() {
-  java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  java $KAFKA_HEAP $KAFKA_JVM_OPTS -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_LOG4J" -cp "$KAFKA_LIBS/*" "$@"
 }
 
@@ -261,7 +269,7 @@ kafka_start() {
   log "starting Kafka $KAFKA_VERSION (KRaft) on $KAFKA_HOST:$KAFKA_PORT, log $KAFKA_LOG"
   # setsid: the broker must outlive this script and the shell/test runner that called it.
   setsid nohup bash -c 'echo $$ >"$0"; exec "${@}"' "$KAFKA_PID" \
-    java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    java $KAFKA_HEAP $KAFKA_JVM_OPTS -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_LOG4J" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
     >>"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
   local deadline=$((SECONDS + KAFKA_START_TIMEOUT_S))
