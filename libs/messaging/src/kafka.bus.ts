@@ -42,8 +42,13 @@ export interface KafkaBusOptions {
     sessionTimeoutMs?: number;
     heartbeatIntervalMs?: number;
     rebalanceTimeoutMs?: number;
+    /** How long the broker holds a fetch waiting for `minBytes` (default 200 ms: the most a record waits for company). */
     maxWaitTimeMs?: number;
-    /** kafkajs' fetch `minBytes`: the broker holds a fetch until this much is there or `maxWaitTimeMs` passed (default 1). */
+    /**
+     * The broker answers a fetch once this much is there, or after `maxWaitTimeMs` (default 64 KiB).
+     * kafkajs' default, 1 byte, answers every fetch as soon as anything arrived: at 10,000
+     * positions/s the broker served three groups many tiny fetches (issue #13's kafka-broker bench).
+     */
     minBytes?: number;
     maxBytesPerPartition?: number;
     /** Partitions handled at once by one member; one partition's batches never overlap. */
@@ -534,8 +539,8 @@ class KafkaSubscription implements Subscription {
       sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: settings.rebalanceTimeoutMs ?? 60_000,
-      maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
-      minBytes: settings.minBytes ?? 1,
+      maxWaitTimeInMs: settings.maxWaitTimeMs ?? 200,
+      minBytes: settings.minBytes ?? 65_536,
       maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
       allowAutoTopicCreation: true,
       retry: {
