@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { TOPICS } from '@roadwatch/contracts';
+import { DEFAULT_REDIS_KEY_PREFIX, TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { AlertRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
@@ -44,6 +44,13 @@ export interface ApiOptions {
   host?: string;
   /** socket.io Redis adapter (cluster mode: instances share rooms). None in standalone mode. */
   redisUrl?: string;
+  /**
+   * REDIS_KEY_PREFIX (default `roadwatch:`): the sign-in budgets (`<prefix>signin:…`) and the
+   * socket.io adapter's channels, user changes included (`<prefix>socket.io#…`), live under it,
+   * so two deployments (or tests) sharing one Redis never spend each other's budgets or end each
+   * other's sessions.
+   */
+  redisKeyPrefix?: string;
   logger: Logger;
   metrics: ServiceMetrics;
   /** Built web app to serve on the same origin. */
@@ -151,13 +158,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const alerts = new AlertsRepository(pool);
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
   const ctx: ApiContext = {
     tokens,
     sessions,
     users,
     audit,
     onUserChanged: (username) => liveRef.feed?.userChanged(username),
-    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
+    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${redisKeyPrefix}signin`),
     vehicles,
     alerts,
     positions: new PositionRepository(pool),
@@ -200,7 +208,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     redis.push(pub, sub);
-    io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
+    io.adapter(createAdapter(pub, sub, { key: `${redisKeyPrefix}socket.io` }));
   }
   const live = new LiveFeedServer({
     io,
