@@ -62,8 +62,17 @@ export default tseslint.config(
   { plugins: { '@nx': nx } },
   {
     files: ['**/*.ts', '**/*.mts'],
+    // Type-aware rules need the program: each file is linted with the nearest tsconfig.json
+    // (the root one, or web/'s), as `npm run typecheck` sees it.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A promise nobody awaits loses its error (an unhandled rejection ends the process) and its
+      // ordering; fire-and-forget is written `void p.catch(...)` with the reason beside it.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      // An async callback where a void one is expected (an event handler, forEach, a timer) drops
+      // its rejection the same way.
+      '@typescript-eslint/no-misused-promises': 'error',
       '@nx/enforce-module-boundaries': ['error', boundaryOptions([])],
     },
   },

@@ -149,7 +149,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       audit: new AuditRepository(tx),
     }),
     now,
-    () => void outbox.kick(),
+    () => outbox.kickSoon(),
   );
   // Case decisions, reports and closings commit with their cases.events outbox rows; the
   // response waits for the relay's publish, as it waited for the bus before.
@@ -262,7 +262,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await registryChanges.close();
       await subscription.close();
       gateway.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // socket.io's promise settles before the HTTP server has closed; its callback waits for that.
+      await new Promise<void>((resolve, reject) => {
+        io.close(() => resolve()).catch(reject);
+      });
       await app.close().catch(() => undefined);
       await refreshing;
       for (const r of redis) r.disconnect();
