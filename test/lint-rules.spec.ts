@@ -22,7 +22,7 @@ const promiseFindings = async (relativePath: string, addition: string): Promise<
 
 const SERVICE_FILE = 'services/api/src/auth/sign-in-throttle.ts';
 
-describe('type-aware promise rules (no-floating-promises, no-misused-promises)', () => {
+describe('lint rules: type-aware promise rules everywhere, no `any` in libs/storage', () => {
   it('a floating promise in a service file is refused', async () => {
     const findings = await promiseFindings(
       SERVICE_FILE,
@@ -63,6 +63,16 @@ describe('type-aware promise rules (no-floating-promises, no-misused-promises)',
     expect(findings).toHaveLength(2);
     expect(findings.join('\n')).toMatch(/no-misused-promises/);
     expect(findings.join('\n')).toMatch(/no-floating-promises/);
+  }, 120_000);
+
+  it('libs/storage: `any` is an error there, and a disable comment does not switch it off', async () => {
+    const filePath = join(repoRoot, 'libs/storage/src/wim.repository.ts');
+    const planted = `${readFileSync(filePath, 'utf8')}\n// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row\nexport const rowOf = (r: any): string => String(r.id);\n`;
+    const [result] = await eslint.lintText(planted, { filePath });
+    const messages = result?.messages ?? [];
+    expect(messages.filter((m) => m.ruleId === '@typescript-eslint/no-explicit-any').map((m) => m.severity)).toEqual([2]);
+    // The comment itself is reported as having no effect (a warning: `npm run lint` allows none).
+    expect(messages.filter((m) => m.ruleId === null && /no effect/.test(m.message))).toHaveLength(1);
   }, 120_000);
 
   it.each(['libs/storage/src/pool.ts', 'test/names.spec.ts', 'scripts/dlq-replay.ts', 'loadtests/rules.bench.ts'])(
