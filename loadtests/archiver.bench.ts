@@ -13,6 +13,7 @@ import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
+import { cpuMicros, cpuOfProcessesNamed } from './cpu';
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const total = int('BENCH_POSITIONS', 200_000);
@@ -89,6 +90,9 @@ try {
     return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
   };
   const archiveStart = Date.now();
+  const cpuStart = process.cpuUsage();
+  const redisCpuStart = cpuOfProcessesNamed('redis-server');
+  const postgresCpuStart = cpuOfProcessesNamed('postgres');
   const archiver = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics, groupId: `${name}-archiver`, maintenance: false });
   let lastReport = archiveStart;
   while ((await rows()) < total) {
@@ -99,6 +103,9 @@ try {
     }
   }
   const archiveMs = Date.now() - archiveStart;
+  const archiverCpuUs = cpuMicros(process.cpuUsage(cpuStart));
+  const redisCpuUs = cpuOfProcessesNamed('redis-server') - redisCpuStart;
+  const postgresCpuUs = cpuOfProcessesNamed('postgres') - postgresCpuStart;
   const counted = await new PositionRepository(pool).count();
   const latestCount = (await latest.all()).length;
   const batches = metrics.registry.getSingleMetric('roadwatch_archiver_batch_seconds');
@@ -111,6 +118,10 @@ try {
   console.log(`archived ${counted} rows in ${seconds(archiveMs)} s (includes joining the group): ${Math.round(total / (archiveMs / 1_000))} positions/s`);
   console.log(
     `batches: ${batchCount}, mean ${(total / Math.max(1, batchCount)).toFixed(0)} positions and ${((batchSum / Math.max(1, batchCount)) * 1_000).toFixed(1)} ms each (database + Redis)`,
+  );
+  // The archiver's process is this one (kafkajs consumer included); Redis and PostgreSQL are shared, so theirs include others' load.
+  console.log(
+    `CPU per position: archiver ${(archiverCpuUs / total).toFixed(1)} µs, redis-server ${(redisCpuUs / total).toFixed(1)} µs, postgres (all backends) ${(postgresCpuUs / total).toFixed(1)} µs; archiver RSS ${(process.memoryUsage().rss / 1_048_576).toFixed(0)} MB`,
   );
   console.log(`latest-position entries on Redis: ${latestCount} (vehicles: ${vehicles})`);
   console.log(`settings: partitionsConsumedConcurrently=${concurrency}, pool=${poolSize}, maxBytesPerPartition=${maxBytes}`);

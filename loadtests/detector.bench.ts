@@ -2,15 +2,22 @@
  * Detector throughput and memory, printed (not a test). Run: `npx tsx loadtests/detector.bench.ts`
  * Env: BENCH_VEHICLES (100000), BENCH_REPORTS (positions per vehicle in-process, 10),
  * BENCH_KAFKA_POSITIONS (positions through Kafka, 300000), BENCH_RULES (libs | toy),
- * BENCH_SKIP_KAFKA=1 to run the in-process part only.
+ * BENCH_SKIP_KAFKA=1 to run the in-process part only, BENCH_KAFKA_BATCH_BYTES (the consumer's
+ * fetch size per partition, 65536: ~150 positions per batch, as a live stream's batches are,
+ * rather than the thousands of a backlog). CPU-µs per position is this process's CPU
+ * (`process.cpuUsage`) over the consuming phase only. BENCH_CPU_PROFILE=<file.cpuprofile> writes a
+ * CPU profile of that phase alone (node:inspector), BENCH_SKIP_INPROCESS=1 skips part 1.
  *
  * 1. In-process: every position through DetectorProcessor (rules + state + checkpoint to
- *    the memory store), publishing to a no-op publisher — the cost of the rules pipeline
- *    and the detector's bookkeeping without a broker.
+ *    the memory store after every batch of 500), publishing to a no-op publisher — the cost of
+ *    the rules pipeline and the detector's bookkeeping without a broker.
  * 2. Kafka consumer path: N positions produced to a fresh topic (12 partitions), then one
- *    detector member (KafkaBus + RedisStateStore) consumes them; timed from its start to the
- *    last position handled.
+ *    detector member (KafkaBus + RedisStateStore, the service's checkpoint cadence, or
+ *    BENCH_CHECKPOINT_INTERVAL_MS=0 for one checkpoint per batch) consumes them; timed from its
+ *    start to the last position handled.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
@@ -29,6 +36,7 @@ import {
   type PositionRules,
 } from '../services/detector/src/index';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
+import { PartitionStateCodec } from '../services/detector/src/state/checkpoint-codec';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
 
 setFlagsFromString('--expose-gc');
@@ -43,6 +51,11 @@ const VEHICLES = Number(process.env['BENCH_VEHICLES'] ?? 100_000);
 const REPORTS = Number(process.env['BENCH_REPORTS'] ?? 10);
 const KAFKA_POSITIONS = Number(process.env['BENCH_KAFKA_POSITIONS'] ?? 300_000);
 const RULES_NAME = process.env['BENCH_RULES'] ?? 'libs';
+const KAFKA_BATCH_BYTES = Number(process.env['BENCH_KAFKA_BATCH_BYTES'] ?? 65_536);
+const cpuMicros = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
 const START_MS = Date.UTC(2025, 2, 14, 1, 0);
 
 const rules = (): PositionRules => {
@@ -114,6 +127,7 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
   };
   (processor as unknown as { deps: { positionRules: PositionRules } }).deps.positionRules = countingRules;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let report = 0; report < REPORTS; report++) {
     // One round: every vehicle reports once, in partition batches of up to 500.
     const byPartition: PositionV1[][] = Array.from({ length: partitions }, () => []);
@@ -139,14 +153,18 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerPositionUs = cpuMicros(cpuStarted) / handled;
   const heldMb = heapMb() - baseline;
   const sample = await store.load({ topic: TOPICS.positions, partition: 0 });
-  const jsonBytes = [...sample.states.values()].reduce<number>((sum, state) => sum + JSON.stringify(state).length, 0) / Math.max(1, sample.states.size);
+  const jsonBytes =
+    [...sample.states.values()].reduce<number>((sum, state) => sum + Buffer.byteLength(JSON.stringify(state)), 0) / Math.max(1, sample.states.size);
+  const packedBytes =
+    new PartitionStateCodec().encodeAll(sample.states.values()).values.reduce((sum, value) => sum + value.length, 0) / Math.max(1, sample.states.size);
   console.log(
-    `in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s; ${fmt(alerts)} alerts`,
+    `in-process: ${fmt(handled)} positions of ${fmt(VEHICLES)} vehicles in ${seconds.toFixed(1)} s = ${fmt(handled / seconds)} positions/s, ${cpuPerPositionUs.toFixed(1)} CPU-µs/position; ${fmt(alerts)} alerts`,
   );
   console.log(
-    `memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed JSON ${fmt(jsonBytes)} B/vehicle`,
+    `memory: ${fmt(processor.vehiclesHeld)} vehicles held, heap +${heldMb.toFixed(0)} MB (detector state + memory store copy) = ${fmt((heldMb * 1_048_576) / processor.vehiclesHeld)} B/vehicle; checkpointed ${fmt(packedBytes)} B/vehicle (as JSON ${fmt(jsonBytes)} B)`,
   );
 
   // The timers: the first tick arms every vehicle's quality snapshot, the snapshots fall due
@@ -220,7 +238,7 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     clientId: 'bench-detector',
     topicPrefix: prefix,
     logger,
-    consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 4 * 1_048_576 },
+    consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: KAFKA_BATCH_BYTES },
   });
   const redisStore = RedisStateStore.connect(redisUrl, `bench:${prefix}`);
   let checkpoints = 0;
@@ -234,7 +252,15 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
       return written;
     },
   });
+  const profilePath = process.env['BENCH_CPU_PROFILE'];
+  const profiler = profilePath ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const detector = await startDetector({
     bus,
     stateStore,
@@ -242,12 +268,21 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
     positionRules: countingRules,
     groupId: uniqueName('bench'),
     timersIntervalMs: 0,
+    ...(process.env['BENCH_CHECKPOINT_INTERVAL_MS']
+      ? { checkpoint: { intervalMs: Number(process.env['BENCH_CHECKPOINT_INTERVAL_MS']), everyRecords: 20_000 } }
+      : {}),
     logger,
   });
   while (processed < KAFKA_POSITIONS) await new Promise((resolve) => setTimeout(resolve, 100));
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerPositionUs = cpuMicros(cpuStarted) / KAFKA_POSITIONS;
+  if (profiler && profilePath) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(profilePath, JSON.stringify(profile));
+    console.log(`kafka: CPU profile of the consuming phase written to ${profilePath}`);
+  }
   console.log(
-    `kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join); ${fmt(checkpoints)} batches, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/batch, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`,
+    `kafka: one detector member consumed ${fmt(KAFKA_POSITIONS)} positions (12 partitions, Redis checkpoints, fetch ${fmt(KAFKA_BATCH_BYTES)} B/partition) in ${seconds.toFixed(1)} s = ${fmt(KAFKA_POSITIONS / seconds)} positions/s (incl. group join), ${cpuPerPositionUs.toFixed(1)} CPU-µs/position, RSS ${fmt(process.memoryUsage().rss / 1_048_576)} MB; ${fmt(checkpoints)} checkpoints, mean ${fmt(KAFKA_POSITIONS / Math.max(1, checkpoints))} positions/checkpoint, mean checkpoint ${(checkpointMs / Math.max(1, checkpoints)).toFixed(1)} ms`,
   );
   await detector.close();
   await bus.close();
@@ -257,6 +292,6 @@ const throughKafka = async (fleet: SimulatedVehicle[], positionRules: PositionRu
 
 const fleet = createSimulatedFleet(VEHICLES, 42);
 console.log(`detector bench: ${fmt(VEHICLES)} vehicles, rules = ${RULES_NAME}, node ${process.version}`);
-await inProcess(fleet, rules());
+if (process.env['BENCH_SKIP_INPROCESS'] !== '1') await inProcess(fleet, rules());
 if (process.env['BENCH_SKIP_KAFKA'] !== '1') await throughKafka(fleet, rules());
 process.exit(0);

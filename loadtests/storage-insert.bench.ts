@@ -1,6 +1,6 @@
 /**
- * Position bulk-insert throughput: real PostgreSQL (unnest vs COPY→staging→INSERT … ON
- * CONFLICT) and the embedded TimescaleDB (unnest). Each run uses its own schema / instance.
+ * Position bulk-insert throughput and CPU per row: real PostgreSQL (unnest vs binary
+ * COPY→staging→INSERT … ON CONFLICT) and the embedded TimescaleDB (unnest). Each run uses its own schema / instance.
  *
  *   npx tsx loadtests/storage-insert.bench.ts [rowsPerRun=200000] [batch=5000]
  */
@@ -15,6 +15,7 @@ import {
   type PositionInsertMethod,
   type StoragePool,
 } from '@roadwatch/storage';
+import { cpuMicros, cpuOfProcessesNamed } from './cpu';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 5_000);
@@ -56,6 +57,8 @@ const makePositions = (rows: number, salt: string): PositionV1[] => {
 async function measure(label: string, pool: StoragePool, method: PositionInsertMethod, rows: PositionV1[]): Promise<void> {
   const repo = new PositionRepository(pool, { insertMethod: method, batchSize: BATCH });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const serverCpuStart = cpuOfProcessesNamed('postgres');
   // Batches go in concurrently up to the pool size, as the archiver would with several partitions.
   const batches: PositionV1[][] = [];
   for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
@@ -72,6 +75,9 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const clientCpuUs = cpuMicros(process.cpuUsage(cpuStart));
+  // The embedded server runs in this process: its CPU is the client's.
+  const serverCpuUs = pool.roadwatch?.embedded ? 0 : cpuOfProcessesNamed('postgres') - serverCpuStart;
   // Re-delivery of the same rows: all conflicts, nothing inserted.
   const again = performance.now();
   let duplicates = 0;
@@ -83,7 +89,7 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
       `${Math.round(inserted / seconds)
         .toLocaleString('en')
         .padStart(8)} rows/s   re-delivery: ${duplicates} new of ${dupRows}, ` +
-      `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s`,
+      `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s   CPU per row: client ${(clientCpuUs / inserted).toFixed(1)} µs, postgres ${(serverCpuUs / inserted).toFixed(1)} µs`,
   );
 }
 

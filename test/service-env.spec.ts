@@ -60,6 +60,10 @@ describe('service environments: one name per idea', () => {
       REDIS_KEY_PREFIX: 'rw2:',
     });
     expect(loadArchiverConfig({ LATEST_POSITIONS_PREFIX: 'rw2:' }).REDIS_KEY_PREFIX).toBe('rw2:');
+    // Each scaled service names its consumer group, so two deployments (or a test) on one Kafka never share members.
+    expect(loadArchiverConfig({}).ARCHIVER_GROUP_ID).toBe('archiver');
+    expect(loadArchiverConfig({ ARCHIVER_GROUP_ID: 'archiver-b' }).ARCHIVER_GROUP_ID).toBe('archiver-b');
+    expect(loadDetectorConfig({}).DETECTOR_GROUP_ID).toBe('detector');
     // The state lived at DETECTOR_STATE_PREFIX, now at REDIS_KEY_PREFIX + 'detector:': the same keys.
     expect(loadDetectorConfig({ DETECTOR_STATE_PREFIX: 'rw2:detector:' }).REDIS_KEY_PREFIX).toBe('rw2:');
     expect(loadDetectorConfig({}).REDIS_KEY_PREFIX).toBe('roadwatch:');

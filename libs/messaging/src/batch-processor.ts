@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Batch, BusTopic, MessageHeaders, ReceivedMessage } from './bus';
+import type { Batch, DurableProgress, BusTopic, MessageHeaders, ReceivedMessage } from './bus';
 import { deadLetterOf, decodeValue } from './codec';
 import type { DeadLetterV1 } from '@roadwatch/contracts';
 import { backoffDelayMs, sleep } from './backoff';
@@ -28,7 +28,9 @@ export interface ProcessBatchParams {
   physicalTopic: string;
   partition: number;
   records: readonly FetchedRecord[];
-  handleBatch(batch: Batch): Promise<void>;
+  handleBatch(batch: Batch): Promise<void | DurableProgress>;
+  /** `SubscribeOptions.wants`: a record it refuses is skipped before decoding. */
+  wants?(record: { topic: BusTopic; key: string | null }): boolean;
   publishDeadLetters(letters: { key: string | null; value: DeadLetterV1 }[]): Promise<void>;
   /** Aborted when this member must stop working on the partition (close, revoke, crash). */
   signal: AbortSignal;
@@ -43,11 +45,58 @@ export interface ProcessBatchParams {
 
 type Letter = { key: string | null; value: DeadLetterV1 };
 
+/** A batch done: its last offset, and whether the handler answered with outcomes and how far they were durable. */
+export interface HandledBatch {
+  lastOffset: bigint;
+  outcomes: boolean;
+  durableThrough: bigint | null;
+}
+
+/**
+ * Where each partition's commit may go (both adapters). A handler that resolves with nothing
+ * made the whole batch durable: commit through its end. One that answers with a
+ * `DurableProgress` holds effects in memory: from then on the partition commits only through
+ * what it said is durable (also for a batch that reached no handler, all dead-lettered), and
+ * `late` commits more when it says so — never past what was handled, never backwards.
+ */
+export class CommitTracker {
+  private readonly partitions = new Map<string, { committedNext: bigint | null; handledNext: bigint; holding: boolean }>();
+
+  /** The next offset to commit after a handled batch, or null for none. */
+  afterBatch(key: string, handled: HandledBatch): bigint | null {
+    const entry = this.partitions.get(key) ?? { committedNext: null, handledNext: 0n, holding: false };
+    this.partitions.set(key, entry);
+    if (handled.lastOffset + 1n > entry.handledNext) entry.handledNext = handled.lastOffset + 1n;
+    if (handled.outcomes) entry.holding = true;
+    if (!entry.holding) return this.advance(entry, handled.lastOffset + 1n);
+    return handled.durableThrough === null ? null : this.advance(entry, handled.durableThrough + 1n);
+  }
+
+  /** The next offset to commit after the handler made `durableThrough` durable later, or null. */
+  late(key: string, durableThrough: string): bigint | null {
+    const entry = this.partitions.get(key);
+    return entry ? this.advance(entry, BigInt(durableThrough) + 1n) : null;
+  }
+
+  /** The partition left this member: start afresh if it comes back. */
+  forget(key: string): void {
+    this.partitions.delete(key);
+  }
+
+  private advance(entry: { committedNext: bigint | null; handledNext: bigint }, next: bigint): bigint | null {
+    const capped = next > entry.handledNext ? entry.handledNext : next;
+    if (entry.committedNext !== null && capped <= entry.committedNext) return null;
+    entry.committedNext = capped;
+    return capped;
+  }
+}
+
 /**
  * What both adapters do with one fetched partition batch — the one place where the
  * retry / isolate / dead-letter policy lives:
  *
- * 1. Parse and validate every record; the ones that do not decode are dead-lettered (once).
+ * 1. Skip the records the consumer does not want (by key, unparsed); parse and validate the
+ *    rest; the ones that do not decode are dead-lettered (once).
  * 2. Hand the good ones to the handler as one call. A failure is classified by the
  *    consumer's `FailurePolicy`:
  *    - transient (database or broker away): the same records again after a backoff, for as
@@ -60,17 +109,20 @@ type Letter = { key: string | null; value: DeadLetterV1 };
  *    error, or after `maxAttempts` unknown failures of its own — a flaky error on a larger
  *    half only costs a split, never a record.
  *
- * Returns true when the batch is done (handled or dead-lettered) and its offsets may be
- * committed; false when the signal aborted first (nothing to commit: the next owner gets
- * the batch again). Handlers must be idempotent: bisecting hands records again.
+ * Returns what was handled when the batch is done (handled or dead-lettered): its last
+ * offset and, when the handler resolved with a `DurableProgress`, the furthest `durableThrough`
+ * it gave — `CommitTracker` turns that into the offset to commit. False when the signal
+ * aborted first (nothing to commit: the next owner gets the batch again). Handlers must be
+ * idempotent: bisecting hands records again.
  */
-export const processBatch = async (params: ProcessBatchParams): Promise<boolean> => {
+export const processBatch = async (params: ProcessBatchParams): Promise<false | HandledBatch> => {
   const { topic, partition, records, logger, policy } = params;
   const now = params.now ?? Date.now;
   const messages: ReceivedMessage[] = [];
   const rawByOffset = new Map<string, FetchedRecord>();
   const letters: Letter[] = [];
   for (const record of records) {
+    if (params.wants && !params.wants({ topic, key: record.key })) continue;
     const decoded = decodeValue(topic, record.value);
     if (decoded.ok) {
       messages.push({
@@ -99,6 +151,17 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
     }
   }
   const where = { groupId: params.groupId, topic: params.physicalTopic, partition };
+  // A handler that answers with an outcome holds effects in memory: commit only what it made durable.
+  let outcomes = false;
+  let durableThrough: bigint | null = null;
+  const noteOutcome = (outcome: void | DurableProgress): void => {
+    if (!outcome) return;
+    outcomes = true;
+    if (outcome.durableThrough === null) return;
+    const offset = BigInt(outcome.durableThrough);
+    if (durableThrough === null || offset > durableThrough) durableThrough = offset;
+  };
+  const finished = (done: boolean): false | HandledBatch => (done ? { lastOffset: BigInt(records.at(-1)!.offset), outcomes, durableThrough } : false);
 
   const waitBeforeRetry = async (attempt: number, error: unknown, log: Record<string, unknown>, message: string): Promise<void> => {
     const delayMs = backoffDelayMs(attempt, policy.backoff);
@@ -135,7 +198,7 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
       if (params.signal.aborted) return false;
       let failure: unknown;
       try {
-        await params.handleBatch({ topic, partition, messages: part } as Batch);
+        noteOutcome(await params.handleBatch({ topic, partition, messages: part } as Batch));
         return true;
       } catch (error) {
         failure = error;
@@ -178,6 +241,6 @@ export const processBatch = async (params: ProcessBatchParams): Promise<boolean>
   };
 
   if (letters.length > 0 && !(await sendLetters(letters, 'decode'))) return false;
-  if (messages.length === 0) return true;
-  return settle(messages, false);
+  if (messages.length === 0) return finished(true);
+  return finished(await settle(messages, false));
 };

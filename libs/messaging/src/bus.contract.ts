@@ -239,6 +239,56 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(third.messages.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
     });
 
+    it('a handler holding effects in memory: the bus goes on fetching, commits only through durableThrough, and later through Subscription.commit', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const g = group();
+      await publishSeq(bus, 1, 10);
+      // Holds everything: nothing durable, yet every record is fetched once, in order.
+      const held: PositionMessage[] = [];
+      const sub1 = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          held.push(...batch.messages);
+          return { durableThrough: null };
+        },
+      });
+      await waitFor('the first 10 held', () => held.length >= 10, options.waitMs);
+      await sleep(options.quietMs);
+      expect(held.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      // Durable through seq 3 (a checkpoint after the batch), and a stale, lower offset that must not move the commit back.
+      await sub1.commit(positions, 0, held[3]!.offset);
+      await sub1.commit(positions, 0, held[1]!.offset);
+      await sub1.close();
+
+      // A crash now: the next member gets everything after the durable offset again, nothing before it.
+      const second: PositionMessage[] = [];
+      const sub2 = await bus.subscribe({
+        groupId: g,
+        topics: [positions],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          second.push(...batch.messages);
+          // Durable through seq 7 only, whatever the batches are.
+          return { durableThrough: batch.messages.find((m) => seqOf(m.value) === 7) ? held[7]!.offset : null };
+        },
+      });
+      await waitFor('the 6 not durable', () => second.length >= 6, options.waitMs);
+      await sleep(options.quietMs);
+      expect(second.map((m) => seqOf(m.value))).toEqual([4, 5, 6, 7, 8, 9]);
+      // Not owned (closed): ignored, nothing moves.
+      await sub2.close();
+      await sub2.commit(positions, 0, held[9]!.offset);
+
+      const third = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: third.handleBatch }));
+      await waitFor('the 2 after seq 7', () => third.messages.length >= 2, options.waitMs);
+      await sleep(options.quietMs);
+      expect(third.messages.map((m) => seqOf(m.value))).toEqual([8, 9]);
+    });
+
     it('retries a failing batch (not skipped, not committed) and then goes on in order', async () => {
       const { bus, ready } = newBus(2);
       await ready;
@@ -343,6 +393,54 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(schema!.reason).toMatch(/latitudeDeg/);
       expect(binary!.payloadEncoding).toBe('base64');
       expect(Buffer.from(binary!.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    });
+
+    it('a record the consumer does not want (by key) is not parsed, handed nor dead-lettered, and its offset commits', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const good = (key: string, seq: number) => ({ key, value: Buffer.from(JSON.stringify(position(key, seq))) });
+      // Unwanted: good and unparseable alike; a null key is judged like any other.
+      await bus.publishRaw(positions, [
+        good('V1', 0),
+        { key: 'V2', value: Buffer.from('{"v":1,"vehicleId":') },
+        good('V2', 2),
+        { key: 'V1', value: Buffer.from('not json') },
+        { key: null, value: Buffer.from([0xff, 0xfe]) },
+        good('V1', 5),
+      ]);
+      const recorder = new Recorder();
+      const judged: (string | null)[] = [];
+      const letters: DeadLetterV1[] = [];
+      const g = group();
+      const wants = ({ key }: { key: string | null }) => (judged.push(key), key === 'V1');
+      const first = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch, wants });
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positionsDlq],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            letters.push(...batch.messages.map((m) => m.value));
+          },
+        }),
+      );
+      await waitFor('the wanted records', () => recorder.messages.length >= 2 && letters.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(recorder.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([
+        ['V1', 0],
+        ['V1', 5],
+      ]);
+      // Only the wanted malformed record was parsed (and refused).
+      expect(letters.map((l) => [l.key, l.offset, l.payload])).toEqual([['V1', '3', 'not json']]);
+      expect(judged).toEqual(['V1', 'V2', 'V2', 'V1', null, 'V1']);
+      // Everything committed, the skipped records' offsets too: the group's next member starts after the last record.
+      await first.close();
+      const next = new Recorder();
+      track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: next.handleBatch }));
+      await bus.publish(positions, [{ key: 'V2', value: position('V2', 6) }]);
+      await waitFor('the next one', () => next.messages.length >= 1, options.waitMs);
+      await sleep(options.quietMs);
+      expect(next.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([['V2', 6]]);
     });
 
     it('dead-letters a malformed message on every topic, with its reason, and goes on to the next good one', async () => {

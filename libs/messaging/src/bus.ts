@@ -80,8 +80,12 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * Called with one partition's batch at a time; batches of one partition never overlap,
    * batches of different partitions may run concurrently. Resolve once the batch's effects
    * are durable: that is when its offsets are committed. Throw to get the batch again.
+   * A handler that keeps effects in memory and makes them durable later (the detector's
+   * checkpoint cadence) resolves with a `DurableProgress` instead: the bus then commits only
+   * through `durableThrough`, goes on fetching after the batch, and `Subscription.commit`
+   * moves the commit on once more is durable.
    */
-  handleBatch(batch: Batch<T>): Promise<void>;
+  handleBatch(batch: Batch<T>): Promise<void | DurableProgress>;
   /** Before the first batch of these partitions is handed to this member. */
   onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
   /**
@@ -90,14 +94,38 @@ export interface SubscribeOptions<T extends BusTopic = BusTopic> {
    * what is flushed here must be safe to race with the new owner (idempotent writes).
    */
   onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
+  /**
+   * Records this member has no use for, judged by the key before anything is parsed: a record
+   * it answers false for is neither decoded, validated, handed nor dead-lettered, and its offset
+   * commits with its batch's (a reader that watches a few vehicles does not pay for the rest).
+   * Called once per record, in offset order: keep it cheap. Default: every record.
+   */
+  wants?(record: { topic: T; key: string | null }): boolean;
   /** This consumer's retry / isolate policy, over the bus's (default: 5 attempts, 200 ms … 10 s). */
   failurePolicy?: FailurePolicyOptions;
   /** No committed progress for this long while a partition has lag = stalled (default: the bus's, 60 s). */
   stallAfterMs?: number;
 }
 
+/** How far a handled batch's effects are durable, when not all of them are yet (see `handleBatch`). */
+export interface DurableProgress {
+  /**
+   * The offset of the last message of this partition whose effects are durable (it may be
+   * below the batch: an earlier batch's, or null for none yet). The bus commits through it,
+   * never past the batch's last offset and never backwards. After a crash the partition is
+   * redelivered from there, so the handler re-derives what it held only in memory.
+   */
+  durableThrough: string | null;
+}
+
 export interface Subscription {
   readonly groupId: string;
+  /**
+   * Commits `topic`/`partition` through `durableThrough` (an offset the handler made durable
+   * after its batch resolved). Ignored for a partition this member does not own (any more)
+   * and for an offset at or below what is committed; never past what was handled.
+   */
+  commit(topic: BusTopic, partition: number, durableThrough: string): Promise<void>;
   /** Partitions of this member that have lag and made no committed progress for `stallAfterMs`. */
   stalled(): StalledPartition[];
   /** Stop fetching, let the in-flight batch finish and commit, leave the group. */

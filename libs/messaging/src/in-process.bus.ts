@@ -14,7 +14,7 @@ import type {
   TopicSpec,
 } from './bus';
 import { encodeAll, TopicNamer } from './codec';
-import { processBatch, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { CommitTracker, processBatch, type BackoffOptions, type FetchedRecord } from './batch-processor';
 import { failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
 import { partitionForKey } from './murmur2';
 import { createMessagingLogger } from './logger';
@@ -224,7 +224,12 @@ export class InProcessBus implements Bus, RawPublisher {
     const member = new GroupMember(options as unknown as SubscribeOptions, this);
     await group.join(member);
     const joined = group;
-    return { groupId: options.groupId, close: () => joined.leave(member), stalled: () => member.watchdog.stalled() };
+    return {
+      groupId: options.groupId,
+      close: () => joined.leave(member),
+      stalled: () => member.watchdog.stalled(),
+      commit: async (topic, partition, durableThrough) => joined.commitLate(member, this.namer.physical(topic), partition, durableThrough),
+    };
   }
 
   async close(): Promise<void> {
@@ -363,6 +368,7 @@ export class InProcessBus implements Bus, RawPublisher {
 
 class GroupMember {
   readonly owned = new Map<string, PartitionWorker>();
+  readonly commits = new CommitTracker();
   readonly watchdog: ProgressWatchdog;
   readonly failurePolicy: FailurePolicy;
   constructor(
@@ -411,6 +417,15 @@ class ConsumerGroup {
 
   stalled(): StalledPartition[] {
     return this.members.flatMap((member) => member.watchdog.stalled());
+  }
+
+  /** Commits what a member's handler made durable after its batch: only while it owns the partition, never backwards. */
+  commitLate(member: GroupMember, physical: string, partition: number, durableThrough: string): void {
+    const key = tpKey(physical, partition);
+    const worker = member.owned.get(key);
+    if (!worker) return;
+    const next = member.commits.late(key, durableThrough);
+    if (next !== null) worker.commit(Number(next));
   }
 
   join(member: GroupMember): Promise<void> {
@@ -492,7 +507,10 @@ class ConsumerGroup {
     const workers = keys.map((key) => member.owned.get(key)!);
     for (const worker of workers) worker.stop();
     await Promise.all(workers.map((worker) => worker.done));
-    for (const key of keys) member.owned.delete(key);
+    for (const key of keys) {
+      member.owned.delete(key);
+      member.commits.forget(key);
+    }
     for (const worker of workers) member.watchdog.forget(worker.physical, worker.partition);
     await this.callback(
       member,
@@ -564,6 +582,7 @@ class PartitionWorker {
         partition: this.partition,
         records,
         handleBatch: (batch) => this.member.options.handleBatch(batch),
+        ...(this.member.options.wants ? { wants: this.member.options.wants } : {}),
         publishDeadLetters: async (letters) =>
           bus.deadLetter(
             this.topic,
@@ -576,9 +595,15 @@ class PartitionWorker {
       });
       if (!done) return;
       this.position = slice.at(-1)!.offset + 1;
-      this.group.committed.set(key, this.position);
-      watchdog.committed(this.physical, this.partition, BigInt(this.position), BigInt(this.log.endOffset));
-      bus.trimCommitted(this.physical, this.partition, this.log);
+      const next = this.member.commits.afterBatch(key, done);
+      if (next !== null) this.commit(Number(next));
     }
+  }
+
+  /** The group's committed offset moves to `next` (after a batch, or later when its handler made more durable). */
+  commit(next: number): void {
+    this.group.committed.set(tpKey(this.physical, this.partition), next);
+    this.member.watchdog.committed(this.physical, this.partition, BigInt(next), BigInt(this.log.endOffset));
+    this.group.bus.trimCommitted(this.physical, this.partition, this.log);
   }
 }

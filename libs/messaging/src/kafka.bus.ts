@@ -15,7 +15,7 @@ import type {
   TopicSpec,
 } from './bus';
 import { encodeAll, TopicNamer } from './codec';
-import { processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
+import { CommitTracker, processBatch, sleep, type BackoffOptions, type FetchedRecord } from './batch-processor';
 import { classifyFailure, failurePolicyOf, type FailurePolicy, type FailurePolicyOptions } from './failure-policy';
 import { createMessagingLogger, RepeatSuppressor } from './logger';
 import type { MetricsRegistryOwner } from './consumer-metrics';
@@ -218,7 +218,18 @@ export class KafkaBus implements Bus, RawPublisher {
       .map((t) => ({ topic: t.topic, count: t.want }));
     if (grow.length > 0) {
       this.logger.info({ topics: grow }, 'adding partitions to existing topics');
-      await admin.createPartitions({ topicPartitions: grow });
+      try {
+        await admin.createPartitions({ topicPartitions: grow });
+      } catch (error) {
+        // Replicas starting together all see the topic short and all ask; the broker grows it for
+        // the first and answers the others INVALID_PARTITIONS. Retried: the metadata read again
+        // shows it grown (or, if it still does not, the retries run out with the broker's error).
+        if (!isInvalidPartitions(error)) throw error;
+        throw Object.assign(new Error(`partitions of ${grow.map((t) => t.topic).join(', ')} not grown: ${(error as Error).message}`), {
+          retriable: true,
+          cause: error,
+        });
+      }
     }
   }
 
@@ -287,6 +298,13 @@ export class KafkaBus implements Bus, RawPublisher {
   }
 }
 
+/** The broker's INVALID_PARTITIONS, as kafkajs throws it (itself, or wrapped once by its retrier). */
+const isInvalidPartitions = (error: unknown): boolean => {
+  const typeOf = (value: unknown) => (value as { type?: unknown } | undefined)?.type;
+  const wrapped = (error as { originalError?: unknown; cause?: unknown } | undefined) ?? {};
+  return [typeOf(error), typeOf(wrapped.originalError), typeOf(wrapped.cause)].includes('INVALID_PARTITIONS');
+};
+
 const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 class KafkaSubscription implements Subscription {
@@ -303,6 +321,9 @@ class KafkaSubscription implements Subscription {
   private readonly heartbeatIntervalMs: number;
   private readonly failurePolicy: FailurePolicy;
   private readonly watchdog: ProgressWatchdog;
+  private readonly commits = new CommitTracker();
+  /** Late commits, one at a time, so they reach the coordinator in order. */
+  private lateCommits: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bus: KafkaBus,
@@ -321,6 +342,22 @@ class KafkaSubscription implements Subscription {
 
   stalled(): StalledPartition[] {
     return this.watchdog.stalled();
+  }
+
+  commit(topic: BusTopic, partition: number, durableThrough: string): Promise<void> {
+    const physical = this.bus.namer.physical(topic);
+    const key = tpKey(physical, partition);
+    const run = async (): Promise<void> => {
+      const consumer = this.consumer;
+      if (!consumer || !this.owned.has(key)) return;
+      const next = this.commits.late(key, durableThrough);
+      if (next === null) return;
+      await consumer.commitOffsets([{ topic: physical, partition, offset: next.toString() }]);
+      this.watchdog.committed(physical, partition, next);
+    };
+    const step = this.lateCommits.then(run);
+    this.lateCommits = step.catch(() => undefined);
+    return step;
   }
 
   async start(): Promise<void> {
@@ -424,7 +461,7 @@ class KafkaSubscription implements Subscription {
       for (const partition of partitions) next.set(tpKey(physical, partition), { topic, partition });
     }
     const revoked = [...this.owned].filter(([key]) => !next.has(key)).map(([, tp]) => tp);
-    for (const tp of revoked) this.watchdog.forget(this.bus.namer.physical(tp.topic), tp.partition);
+    for (const tp of revoked) this.forget(tp);
     const assigned = [...next].filter(([key]) => !this.owned.has(key)).map(([, tp]) => tp);
     this.owned = next;
     this.bus.logger.info({ groupId: this.groupId, owned: next.size, assigned: assigned.length, revoked: revoked.length }, 'joined consumer group');
@@ -436,8 +473,14 @@ class KafkaSubscription implements Subscription {
   private revokeAll(): void {
     const revoked = [...this.owned.values()];
     this.owned = new Map();
-    for (const tp of revoked) this.watchdog.forget(this.bus.namer.physical(tp.topic), tp.partition);
+    for (const tp of revoked) this.forget(tp);
     if (revoked.length > 0) this.enqueue('onPartitionsRevoked', revoked);
+  }
+
+  private forget(tp: TopicPartition): void {
+    const physical = this.bus.namer.physical(tp.topic);
+    this.watchdog.forget(physical, tp.partition);
+    this.commits.forget(tpKey(physical, tp.partition));
   }
 
   private enqueue(name: 'onPartitionsAssigned' | 'onPartitionsRevoked', partitions: TopicPartition[]): void {
@@ -486,6 +529,7 @@ class KafkaSubscription implements Subscription {
         partition: batch.partition,
         records,
         handleBatch: (b) => this.options.handleBatch(b),
+        ...(this.options.wants ? { wants: this.options.wants } : {}),
         publishDeadLetters: (letters) =>
           this.bus.send(
             this.bus.namer.physical(deadLetterTopicOf(topic)),
@@ -502,11 +546,13 @@ class KafkaSubscription implements Subscription {
         },
       });
       if (!done) return;
-      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      const next = this.commits.afterBatch(tpKey(batch.topic, batch.partition), done);
       // Explicit offsets: with autoCommit off, kafkajs' commitOffsetsIfNecessary() alone commits nothing.
-      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      if (next !== null)
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }] });
+      // Fetching goes on after the batch even when the commit stays behind (a handler holding state in memory).
       resolveOffset(batch.lastOffset());
-      this.watchdog.committed(batch.topic, batch.partition, BigInt(next), BigInt(batch.highWatermark));
+      if (next !== null) this.watchdog.committed(batch.topic, batch.partition, next, BigInt(batch.highWatermark));
     } finally {
       clearInterval(keepAlive);
     }

@@ -20,6 +20,7 @@ describeStorageSuite('storage on embedded TimescaleDB', async () => {
     schema: 'rw',
     expectedMode: 'timescaledb',
     insertMethods: ['unnest'],
+    defaultInsertMethod: 'unnest' as const,
     async teardown() {
       await pool.end();
       await server.stop();

@@ -4,14 +4,17 @@ import type { PositionV1 } from '@roadwatch/contracts';
 import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoragePool } from './pool';
+import { copyBinaryTypeOf, encodeCopyBinary } from './copy-binary';
 import { chunked, inTransaction, msToTs, num, toColumns, undef } from './sql';
 
 export type PositionInsertMethod = 'unnest' | 'copy';
 
 export interface PositionRepositoryOptions {
   /**
-   * Bulk-insert path. 'unnest' (default) works on both servers; 'copy' (real PostgreSQL
-   * only) measured slower here: see loadtests/storage-insert.bench.ts and the README.
+   * Bulk-insert path: 'copy' (binary COPY into a staging table, then INSERT … ON CONFLICT;
+   * the default on a real server, where it costs the client a fraction of the CPU of
+   * building unnest array parameters) or 'unnest' (the only one the embedded server takes,
+   * which refuses COPY). See loadtests/storage-insert.bench.ts and the README.
    */
   insertMethod?: PositionInsertMethod;
   batchSize?: number;
@@ -142,16 +145,19 @@ FROM unnest(${PARAM_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u($
 ON CONFLICT DO NOTHING`;
 
 const STAGE_NAMES = COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? `${c}_ms` : c));
-const STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS rw_positions_stage (${STAGE_NAMES.map((n, i) => `${n} ${PARAM_TYPES[i]}`).join(', ')}) ON COMMIT DELETE ROWS`;
-const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${selectList(STAGE_NAMES)} FROM rw_positions_stage ON CONFLICT DO NOTHING`;
-
-/** COPY text format: backslash, tab, newline and CR escaped, NULL as \N. */
-const copyField = (value: unknown): string => {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number') return String(value);
-  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-};
+/** What the binary COPY writes: every number as float8, cast to its column's type by the INSERT (PostgreSQL refuses what a column cannot hold). */
+const STAGE_TYPES = PARAM_TYPES.map(copyBinaryTypeOf);
+/**
+ * A session temp table (emptied at every commit): COPY cannot say ON CONFLICT, so the rows land
+ * here and one INSERT … SELECT … ON CONFLICT DO NOTHING moves them, re-delivered and repeated
+ * rows skipped like on the unnest path. Made if missing in every transaction (one statement,
+ * its "already exists" notice silenced) rather than remembered per connection: a session that lost it (a pooler
+ * handing out server sessions per transaction, a rolled-back first CREATE) would otherwise fail
+ * with 42P01, which the archiver's failure policy reads as a data error and dead-letters.
+ */
+const STAGE_DDL = `SET LOCAL client_min_messages = warning; CREATE TEMP TABLE IF NOT EXISTS rw_positions_copy (${STAGE_NAMES.map((n, i) => `${n} ${STAGE_TYPES[i]}`).join(', ')}) ON COMMIT DELETE ROWS`;
+const STAGE_COPY = `COPY rw_positions_copy (${STAGE_NAMES.join(', ')}) FROM STDIN (FORMAT binary)`;
+const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${selectList(STAGE_NAMES)} FROM rw_positions_copy ON CONFLICT DO NOTHING`;
 
 interface PositionRow {
   vehicle_id: string;
@@ -206,7 +212,8 @@ const positionOf = (r: PositionRow): PositionV1 => {
 };
 
 export class PositionRepository {
-  private readonly insertMethod: PositionInsertMethod;
+  /** The bulk-insert path `insertMany` takes: 'copy' on a real server, 'unnest' on the embedded one (unless chosen). */
+  readonly insertMethod: PositionInsertMethod;
   private readonly batchSize: number;
   private readonly clockSkewMs: number;
 
@@ -216,7 +223,7 @@ export class PositionRepository {
   ) {
     this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     const embedded = pool.roadwatch?.embedded ?? false;
-    this.insertMethod = options.insertMethod ?? 'unnest';
+    this.insertMethod = options.insertMethod ?? (embedded ? 'unnest' : 'copy');
     if (embedded && this.insertMethod === 'copy') throw new Error('storage: the COPY path needs a real PostgreSQL server');
     this.batchSize = options.batchSize ?? 5_000;
   }
@@ -236,14 +243,12 @@ export class PositionRepository {
     return result.rowCount ?? 0;
   }
 
-  /** COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO NOTHING. */
+  /** Binary COPY into the session's staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, in one transaction. */
   private async insertByCopy(batch: readonly PositionV1[]): Promise<number> {
+    const stream = encodeCopyBinary(batch, STAGE_TYPES, rowOf);
     return inTransaction(this.pool, async (client) => {
       await client.query(STAGE_DDL);
-      const lines = function* () {
-        for (const p of batch) yield `${rowOf(p).map(copyField).join('\t')}\n`;
-      };
-      await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY rw_positions_stage FROM STDIN`)));
+      await pipeline(Readable.from([stream]), client.query(copyFrom(STAGE_COPY)));
       const result = await client.query(STAGE_INSERT);
       return result.rowCount ?? 0;
     });

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { dropStorageSchema, type MigrateOptions } from './migrate';
+import { describe, expect, it } from 'vitest';
+import { dropStorageSchema, migrate, type MigrateOptions } from './migrate';
+import { PositionRepository } from './position.repository';
+import { positions } from './testing/fixtures';
 import { createPool } from './pool';
 import { describeStorageSuite } from './testing/storage-suite';
 
@@ -15,6 +18,7 @@ const realPostgres = (partitioning: NonNullable<MigrateOptions['partitioning']>)
     expectedMode: 'plain' as const,
     migrateOptions: { partitioning },
     insertMethods: ['unnest', 'copy'] as ('unnest' | 'copy')[],
+    defaultInsertMethod: 'copy' as const,
     async teardown() {
       await dropStorageSchema(pool, schema);
       await pool.end();
@@ -24,3 +28,30 @@ const realPostgres = (partitioning: NonNullable<MigrateOptions['partitioning']>)
 
 describeStorageSuite('storage on PostgreSQL with pg_partman', realPostgres('partman'));
 describeStorageSuite('storage on PostgreSQL with hand-written partitions', realPostgres('native'));
+
+describe('positions by binary COPY on a session that lost its staging table', () => {
+  it('makes it again (a pooler handing out another server session, DISCARD TEMP): no 42P01', async () => {
+    const schema = `rw_storage_copy_${randomBytes(4).toString('hex')}`;
+    // One connection, so the DISCARD reaches the session the next COPY uses.
+    const pool = createPool(DATABASE_URL, { schema, max: 1 });
+    try {
+      await migrate(pool, { partitioning: 'native' });
+      const repo = new PositionRepository(pool);
+      expect(repo.insertMethod).toBe('copy');
+      const now = Date.now() - 3_600_000;
+      expect(await repo.insertMany(positions('LOST:2', now, 10, 1_000))).toBe(10);
+      await pool.query('DISCARD TEMP');
+      expect(await repo.insertMany(positions('LOST:2', now + 10_000, 10, 1_000))).toBe(10);
+      // A batch refused part-way rolls its transaction back, the table's first CREATE with it on a new session.
+      await pool.query('DISCARD TEMP');
+      await expect(repo.insertMany(positions('LOST:2', now + 20_000, 3, 1_000, (i) => (i === 1 ? { satellites: 70_000 } : {})))).rejects.toMatchObject({
+        code: '22003',
+      });
+      expect(await repo.insertMany(positions('LOST:2', now + 20_000, 3, 1_000))).toBe(3);
+      expect(await repo.count('LOST:2')).toBe(23);
+    } finally {
+      await dropStorageSchema(pool, schema);
+      await pool.end();
+    }
+  });
+});

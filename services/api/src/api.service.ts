@@ -25,6 +25,7 @@ import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
 import { RegistryUnitOfWork } from './registry/registry-unit-of-work';
+import { registryWriteRepositories } from './registry/seed-registry';
 import { DeleteRegistryRecordUseCase } from './registry/usecases/delete-registry-record/delete-registry-record.usecase';
 import { DeleteRelayUseCase } from './registry/usecases/delete-relay/delete-relay.usecase';
 import { RegisterRelayUseCase } from './registry/usecases/register-relay/register-relay.usecase';
@@ -142,12 +143,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   });
   const registryWrites = new RegistryUnitOfWork(
     pool,
-    (tx) => ({
-      vehicles: new VehiclesRepository(tx, undefined, undefined, now, options.clockSkewMs),
-      registryAdmin: new RegistryAdminRepository(tx),
-      relays: new RelayRepository(tx),
-      audit: new AuditRepository(tx),
-    }),
+    (tx) => registryWriteRepositories(tx, now, options.clockSkewMs),
     now,
     () => outbox.kickSoon(),
   );
@@ -220,6 +216,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     tickMs: options.tickMs ?? 1_000,
     now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+    ...(options.latestPositions ? { latestPositions: options.latestPositions } : {}),
   });
   liveRef.feed = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
@@ -230,6 +227,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     groupId,
     topics: [TOPICS.positions, TOPICS.alerts],
     fromBeginning: false,
+    // Positions of vehicles no connected client may watch are skipped unparsed (the key is the vehicle id).
+    wants: ({ topic, key }) => topic !== TOPICS.positions || gateway.wantsPositionOf(key),
     handleBatch: async (batch) => {
       if (batch.topic === TOPICS.positions) gateway.onPositions(batch.messages.map((m) => m.value));
       else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { latestPositionKeys } from '@roadwatch/storage';
+import { decodeLatestPosition, latestPositionKeys } from '@roadwatch/storage';
 import type { LatestLike, LatestPositionsPort } from './repositories/vehicles.repository';
 
 /**
  * Reads what services/archiver's RedisLatestPositionStore writes: the position hash of
- * libs/storage's `latestPositionKeys` (vehicleId → positionV1 JSON). Read-only: the archiver is
+ * libs/storage's `latestPositionKeys` (vehicleId → `encodeLatestPosition`, or the former positionV1 JSON). Read-only: the archiver is
  * the only writer.
  */
 export class RedisLatestPositionsReader implements LatestPositionsPort {
@@ -23,7 +23,19 @@ export class RedisLatestPositionsReader implements LatestPositionsPort {
 
   async get(vehicleId: string): Promise<LatestLike | null> {
     const raw = await this.redis.hget(this.key, vehicleId);
-    return raw ? (JSON.parse(raw) as LatestLike) : null;
+    return raw ? decodeLatestPosition(vehicleId, raw) : null;
+  }
+
+  async getMany(vehicleIds: readonly string[]): Promise<LatestLike[]> {
+    const out: LatestLike[] = [];
+    // Bounded replies: a whole fleet is several HMGETs, not one that blocks Redis.
+    for (let start = 0; start < vehicleIds.length; start += 1_000) {
+      const ids = vehicleIds.slice(start, start + 1_000);
+      (await this.redis.hmget(this.key, ...ids)).forEach((raw, i) => {
+        if (raw) out.push(decodeLatestPosition(ids[i] as string, raw));
+      });
+    }
+    return out;
   }
 
   async all(): Promise<LatestLike[]> {
@@ -31,7 +43,7 @@ export class RedisLatestPositionsReader implements LatestPositionsPort {
     let cursor = '0';
     do {
       const [next, fields] = await this.redis.hscan(this.key, cursor, 'COUNT', 1_000);
-      for (let i = 1; i < fields.length; i += 2) out.push(JSON.parse(fields[i] as string) as LatestLike);
+      for (let i = 1; i < fields.length; i += 2) out.push(decodeLatestPosition(fields[i - 1] as string, fields[i] as string));
       cursor = next;
     } while (cursor !== '0');
     return out;

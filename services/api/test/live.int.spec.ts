@@ -1,16 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { LIVE_EVENTS, TOPICS, type AlertAckEvent, type AlertItem, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
+import { Redis } from 'ioredis';
+import {
+  deadLetterTopicOf,
+  LIVE_EVENTS,
+  TOPICS,
+  type AlertAckEvent,
+  type AlertItem,
+  type DeadLetterV1,
+  type LiveSubscribeAck,
+  type PositionsBatch,
+} from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import type { StoragePool } from '@roadwatch/storage';
+import { encodeLatestPosition, latestPositionKeys, type StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
+import { RedisLatestPositionsReader } from '../src/redis-latest-positions';
 import {
   alert,
   connectLive,
   dropSchema,
   env,
+  get,
   insertAlert,
   JWT_SECRET,
   login,
@@ -198,5 +211,120 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     // Another company's socket on A hears neither the alert nor its acknowledgement.
     expect(c2OnA.got.alerts).toEqual([]);
     expect(c2OnA.got.acks).toEqual([]);
+  });
+});
+
+/**
+ * Issue #13: with no client connected the API parses no position; with clients, only the
+ * positions of vehicles some client's filter may admit. One instance, the archiver's
+ * latest-position hash on the real Redis (written here as the archiver writes it).
+ */
+describe('api live feed: decodes only what connected clients watch', () => {
+  const schema = uniqueName('api_live_watch').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  const prefix = `test:api-live:${randomUUID()}:`;
+  const redis = new Redis(env.redisUrl);
+  const latest = RedisLatestPositionsReader.connect(env.redisUrl, prefix);
+  const metrics = new ServiceMetrics('api-watch', { defaultMetrics: false });
+  const sockets: Socket[] = [];
+  const letters: DeadLetterV1[] = [];
+  let pool: StoragePool;
+  let api: RunningApi;
+  let token: string;
+
+  const handled = async (handling: 'decoded' | 'skipped'): Promise<number> =>
+    ((await metrics.registry.getSingleMetric('roadwatch_live_position_records_total')?.get())?.values ?? [])
+      .filter((v) => v.labels['handling'] === handling)
+      .reduce((sum, v) => sum + v.value, 0);
+  const until = async (what: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!(await what())) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    await bus.ensureTopics([
+      { topic: TOPICS.positions, partitions: 4 },
+      { topic: TOPICS.alerts, partitions: 4 },
+    ]);
+    await bus.subscribe({
+      groupId: 'dlq-reader',
+      topics: [deadLetterTopicOf(TOPICS.positions) as `${typeof TOPICS.positions}.dlq`],
+      fromBeginning: true,
+      handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)),
+    });
+    api = await startApi({
+      bus,
+      pool,
+      jwtSecret: JWT_SECRET,
+      port: 0,
+      logger,
+      tickMs: 100,
+      liveGroupPrefix: schema,
+      instanceId: 'w',
+      metrics,
+      seedUsers: USERS,
+      latestPositions: latest,
+    });
+    token = await login(api.url, 'c1', 'c1-pw');
+  });
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await api?.close();
+    await bus.close();
+    latest.close();
+    await redis.del(latestPositionKeys(prefix).position, latestPositionKeys(prefix).time);
+    redis.disconnect();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  it('parses nothing with no client connected; a client watching V1 gets V1 (its snapshot from the store) and never V2, and only V1 is parsed', async () => {
+    const t = NOW - 60_000;
+    // Nobody connected: 30 reports and a record that is not even JSON, all skipped unparsed (no dead letter).
+    for (let i = 0; i < 10; i += 1) {
+      await bus.publish(
+        TOPICS.positions,
+        VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 1_000, v.lat, v.lon) })),
+      );
+    }
+    await bus.publishRaw(TOPICS.positions, [{ key: 'V2', value: Buffer.from('{"v":1,"vehicleId":') }]);
+    await until(async () => (await handled('skipped')) === 31);
+    expect(await handled('decoded')).toBe(0);
+    expect(letters).toEqual([]);
+
+    // Meanwhile the archiver stored V1's newest report; the new subscriber's snapshot has it.
+    const v1 = VEHICLES[0]!;
+    await redis.hset(latestPositionKeys(prefix).position, 'V1', encodeLatestPosition(position('V1', t + 9_000, v1.lat, v1.lon)));
+    // The vehicle list reads the same store (one HMGET for the page).
+    const list = await get(api.url, '/v1/vehicles', token);
+    expect(list.body.items).toEqual([expect.objectContaining({ vehicleId: 'V1', latest: expect.objectContaining({ deviceTimeMs: t + 9_000 }) })]);
+    const socket = await connectLive(api.url, token);
+    sockets.push(socket);
+    const got = record(socket);
+    expect(await subscribe(socket, { companyId: 'C1' })).toEqual({ ok: true });
+    await waitUntil(() => got.positions.length >= 1);
+    expect(got.positions[0]!.positions).toEqual([expect.objectContaining({ vehicleId: 'V1', deviceTimeMs: t + 9_000, companyId: 'C1' })]);
+
+    // Now V1 is watched (company C1) and V2, V3 are not: only V1's reports are parsed and delivered.
+    for (const v of VEHICLES) await bus.publish(TOPICS.positions, [{ key: v.id, value: position(v.id, t + 20_000, v.lat, v.lon) }]);
+    await bus.publishRaw(TOPICS.positions, [{ key: 'V1', value: Buffer.from('not json') }]);
+    await until(async () => (await handled('skipped')) === 33 && letters.length === 1);
+    await waitUntil(() => got.positions.flatMap((b) => b.positions).some((p) => p.deviceTimeMs === t + 20_000));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await handled('decoded')).toBe(1);
+    expect(letters.map((l) => [l.key, l.payload])).toEqual([['V1', 'not json']]);
+    expect(vehiclesIn(got)).toEqual(['V1']);
+    expect(got.positions.flatMap((b) => b.positions).map((p) => p.deviceTimeMs)).toEqual([t + 9_000, t + 20_000]);
+
+    // The client leaves: nothing is parsed again.
+    socket.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    await bus.publish(TOPICS.positions, [{ key: 'V1', value: position('V1', t + 30_000, v1.lat, v1.lon) }]);
+    await until(async () => (await handled('skipped')) === 34);
+    expect(await handled('decoded')).toBe(1);
   });
 });

@@ -3,6 +3,8 @@ import { infraEnvSchema, parseEnv, renameDeprecatedEnv, type DeprecatedEnvName }
 import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 
 export const archiverEnvSchema = infraEnvSchema.extend({
+  /** The consumer group every member of this archiver shares (consumer groups are not prefixed by KAFKA_TOPIC_PREFIX). */
+  ARCHIVER_GROUP_ID: z.string().min(1).default('archiver'),
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9484),
   /** Connections to PostgreSQL; at least ARCHIVER_PARTITIONS_CONCURRENTLY so concurrent batches never queue. */
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(8),

@@ -5,7 +5,7 @@ import { archiverDeprecatedEnv, archiverEnvSchema } from './config';
 import { RedisLatestPositionStore } from './latest/redis-latest-position-store';
 
 // Cluster mode: one archiver member against real Kafka, PostgreSQL/TimescaleDB and Redis.
-// Scale out by running more members: they share the partitions of the `archiver` group.
+// Scale out by running more members: they share the partitions of the ARCHIVER_GROUP_ID group.
 const { config, logger, metrics, bus, pool, redisKey, serve } = await bootService({
   service: 'archiver',
   schema: archiverEnvSchema,
@@ -27,6 +27,7 @@ const archiver = await startArchiver({
   latestPositions,
   logger,
   metrics,
+  groupId: config.ARCHIVER_GROUP_ID,
   maintenance: { intervalMs: config.MAINTENANCE_INTERVAL_MS },
   clockSkewMs: config.CLOCK_SKEW_MS,
 });

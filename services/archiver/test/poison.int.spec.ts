@@ -1,13 +1,21 @@
 import { createServer, Socket, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus, type Bus, type Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import {
+  createPool,
+  dropStorageSchema,
+  migrate,
+  PositionRepository,
+  startEmbeddedTimescale,
+  type EmbeddedTimescale,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '../src/index';
-import { waitUntil, wim } from './support/scenario';
+import { positionsOf, waitUntil, wim } from './support/scenario';
 
 /**
  * Issue #10, "nothing stuck": a record PostgreSQL refuses must not stall its partition.
@@ -36,11 +44,29 @@ const publishWim = (bus: Bus, values: WimMeasurementV1[]) =>
 
 const count = async (pool: StoragePool): Promise<number> => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM wim_measurements')).rows[0]!.n);
 
-const collectLetters = async (bus: Bus, groupId: string): Promise<{ letters: DeadLetterV1[]; subscription: Subscription }> => {
+const positionsTopic = TOPICS.positions;
+const positionsDlq = deadLetterTopicOf(positionsTopic) as `${typeof positionsTopic}.dlq`;
+const VEHICLES = ['冀B20001', '冀B20002', '冀B20003', '冀B20004', '冀B20005'];
+
+/** 1,000 reports of 5 vehicles; the one at `poisonAt` says 70,000 satellites (the contract takes any count, `smallint` does not). */
+const reports = (from: number, to: number, poisonAt?: number): PositionV1[] =>
+  Array.from({ length: to - from }, (_, i) => {
+    const n = from + i;
+    const [p] = positionsOf(VEHICLES[n % VEHICLES.length]!, 1, Date.now() - 3_600_000 + n * 1_000);
+    return { ...p!, ...(n === poisonAt ? { satellites: 70_000 } : {}) };
+  });
+
+const countPositions = async (pool: StoragePool): Promise<number> => new PositionRepository(pool).count();
+
+const collectLetters = async (
+  bus: Bus,
+  groupId: string,
+  dlq: typeof wimDlq | typeof positionsDlq = wimDlq,
+): Promise<{ letters: DeadLetterV1[]; subscription: Subscription }> => {
   const letters: DeadLetterV1[] = [];
   const subscription = await bus.subscribe({
     groupId,
-    topics: [wimDlq],
+    topics: [dlq],
     fromBeginning: true,
     handleBatch: async (batch) => void letters.push(...batch.messages.map((m) => m.value)),
   });
@@ -95,6 +121,50 @@ const runPoisonScenario = async (params: { bus: Bus; pool: StoragePool; archiver
   }
 };
 
+/**
+ * The same for positions, which go by binary COPY on a real server and by unnest on the
+ * embedded one: the refused report is isolated whichever path wrote its batch.
+ */
+const runPositionPoisonScenario = async (params: {
+  bus: Bus;
+  pool: StoragePool;
+  lag: () => Promise<number>;
+  dlqGroup: string;
+  insertMethod: 'copy' | 'unnest';
+}) => {
+  const { bus, pool } = params;
+  expect(new PositionRepository(pool).insertMethod).toBe(params.insertMethod);
+  const { letters, subscription } = await collectLetters(bus, params.dlqGroup, positionsDlq);
+  const publish = (values: PositionV1[]) =>
+    bus.publish(
+      positionsTopic,
+      values.map((value) => ({ key: value.vehicleId, value })),
+    );
+  try {
+    const batch = reports(0, 1_000, 617);
+    await publish(batch);
+    await waitUntil('999 positions and 1 dead letter', async () => (await countPositions(pool)) === 999 && letters.length === 1, 120_000);
+    await waitUntil('the lag back to 0', async () => (await params.lag()) === 0, 30_000);
+    const poisoned = batch[617]!;
+    const stored = await new PositionRepository(pool).track(poisoned.vehicleId, poisoned.deviceTimeMs, poisoned.deviceTimeMs + 1);
+    expect(stored.points).toEqual([]);
+    const [letter] = letters;
+    expect(letter!.reason).toMatch(/data error/);
+    expect(letter!.reason).toMatch(/smallint out of range|out of range for type smallint/);
+    expect(letter!.reason).toMatch(/\[22003\]/);
+    expect(letter!.key).toBe(poisoned.vehicleId);
+    expect(JSON.parse(letter!.payload)).toMatchObject({ deviceTimeMs: poisoned.deviceTimeMs, satellites: 70_000 });
+    // 50 reports again (a redelivery) and 10 new ones: only the new ones are added.
+    await publish([...batch.slice(0, 50), ...reports(1_000, 1_010)]);
+    await waitUntil('the next 10', async () => (await countPositions(pool)) === 1_009, 30_000);
+    await waitUntil('the lag back to 0 again', async () => (await params.lag()) === 0, 30_000);
+    expect(await countPositions(pool)).toBe(1_009);
+    expect(letters).toHaveLength(1);
+  } finally {
+    await subscription.close();
+  }
+};
+
 describe('a record PostgreSQL refuses, on real Kafka and real PostgreSQL', () => {
   const name = uniqueName('archiver_poison');
   const group = `${name}-archiver`;
@@ -118,6 +188,10 @@ describe('a record PostgreSQL refuses, on real Kafka and real PostgreSQL', () =>
 
   it('stores 999 of 1,000, dead-letters the refused one with its reason, and the lag goes back to 0', async () => {
     await runPoisonScenario({ bus, pool, archiver, lag: () => bus.lagOf(group, wimTopic), dlqGroup: `${name}-dlq` });
+  });
+
+  it('positions by binary COPY: 999 of 1,000 stored, the refused report dead-lettered, a redelivery adds nothing', async () => {
+    await runPositionPoisonScenario({ bus, pool, lag: () => bus.lagOf(group, positionsTopic), dlqGroup: `${name}-positions-dlq`, insertMethod: 'copy' });
   });
 });
 
@@ -151,6 +225,16 @@ describe('a record PostgreSQL refuses, on the embedded default (in-process bus, 
 
   it('stores 999 of 1,000, dead-letters the refused one with its reason, and the lag goes back to 0', async () => {
     await runPoisonScenario({ bus, pool, archiver, lag: async () => bus.lagOf('archiver', wimTopic), dlqGroup: 'dlq-reader' });
+  });
+
+  it('positions by unnest: 999 of 1,000 stored, the refused report dead-lettered, a redelivery adds nothing', async () => {
+    await runPositionPoisonScenario({
+      bus,
+      pool,
+      lag: async () => bus.lagOf('archiver', positionsTopic),
+      dlqGroup: 'positions-dlq-reader',
+      insertMethod: 'unnest',
+    });
   });
 });
 

@@ -65,3 +65,16 @@ describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
     expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ region: {} }) })).toThrow(/RULES_CONFIG_FILE/);
   });
 });
+
+describe('detector config: checkpoint cadence', () => {
+  it('checkpoints every 5 s or 20,000 records unless told; 0 = every batch; longer than 30 s or a non-number is refused, naming the variable', () => {
+    expect(loadDetectorConfig({})).toMatchObject({ CHECKPOINT_INTERVAL_MS: 5_000, CHECKPOINT_EVERY_RECORDS: 20_000 });
+    expect(loadDetectorConfig({ CHECKPOINT_INTERVAL_MS: '0', CHECKPOINT_EVERY_RECORDS: '1' })).toMatchObject({
+      CHECKPOINT_INTERVAL_MS: 0,
+      CHECKPOINT_EVERY_RECORDS: 1,
+    });
+    expect(() => loadDetectorConfig({ CHECKPOINT_INTERVAL_MS: '45000' })).toThrow(/CHECKPOINT_INTERVAL_MS/);
+    expect(() => loadDetectorConfig({ CHECKPOINT_INTERVAL_MS: '5s' })).toThrow(/CHECKPOINT_INTERVAL_MS/);
+    expect(() => loadDetectorConfig({ CHECKPOINT_EVERY_RECORDS: '0' })).toThrow(/CHECKPOINT_EVERY_RECORDS/);
+  });
+});

@@ -14,6 +14,15 @@ export const detectorEnvSchema = infraEnvSchema
     /** How often the timers run (the vehicles due: held reports released, offline, quality snapshots, idle limit); 0 = never. */
     TIMERS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(60_000),
     /**
+     * Checkpoint cadence per partition: its changed vehicles go to Redis once this long passed since its
+     * last checkpoint, or once CHECKPOINT_EVERY_RECORDS records were handled since, whichever first
+     * (and on every timer tick that changed a vehicle, and on revoke). Alerts are published per batch
+     * regardless; the consumer commits only through the last checkpoint, so a crash replays at most
+     * this much. 0 = after every batch.
+     */
+    CHECKPOINT_INTERVAL_MS: z.coerce.number().int().nonnegative().max(30_000).default(5_000),
+    CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(20_000),
+    /**
      * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
      * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
      * 接驳运输 relay registrations of the nights from yesterday on are read too (the 02:00–05:00 rule's exemption);

@@ -8,7 +8,7 @@ import {
   type WimMeasurementV1,
 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
-import type { Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
+import type { DurableProgress, Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import {
   assessOverload,
   isOverloadViolation,
@@ -55,6 +55,20 @@ export interface VehicleSlot {
   rules: unknown;
 }
 
+/**
+ * When a partition's state is checkpointed: once `intervalMs` passed since its last checkpoint,
+ * or once `everyRecords` records were handled since — whichever first; and always on a timer
+ * tick that changed a vehicle, and on revoke. Between checkpoints the state lives in memory
+ * and the bus commits no further than the last checkpoint, so a crash replays from there.
+ * `{ intervalMs: 0 }` checkpoints after every batch.
+ */
+export interface CheckpointCadence {
+  intervalMs: number;
+  everyRecords: number;
+}
+
+export const EVERY_BATCH: CheckpointCadence = { intervalMs: 0, everyRecords: 1 };
+
 export interface DetectorProcessorDeps {
   publisher: Pick<Bus, 'publish'>;
   stateStore: StateStore;
@@ -68,6 +82,10 @@ export interface DetectorProcessorDeps {
   logger: Logger;
   metrics?: DetectorMetrics;
   now: () => number;
+  /** Default: after every batch. */
+  checkpoint?: CheckpointCadence;
+  /** A checkpoint outside a batch (cadence, timers, revoke) made the partition durable through `offset`: the bus may commit it. */
+  onDurable?: (ref: PartitionRef, offset: string) => void;
 }
 
 /**
@@ -75,8 +93,20 @@ export interface DetectorProcessorDeps {
  * next due, and a queue so batches and timer ticks never interleave.
  */
 class PartitionContext {
+  /** The offset the in-memory states reflect. */
   lastOffset: bigint | null = null;
+  /** The offset of the last checkpoint (what the bus may commit through). */
+  checkpointedOffset: bigint | null = null;
   states = new Map<string, VehicleSlot>();
+  /** Vehicles changed since the last checkpoint: the next one writes only these. */
+  dirty = new Set<string>();
+  /**
+   * The positions handled since the last checkpoint (their outputs already published): after a
+   * failed batch the state is rebuilt from the checkpoint plus these, as the bus will not hand
+   * them again (it fetched past them; only a crash redelivers from the commit).
+   */
+  pending: ReceivedMessage[] = [];
+  lastCheckpointAtMs = 0;
   readonly due = new DueQueue();
   loaded: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +121,17 @@ class PartitionContext {
 
   idle(): Promise<unknown> {
     return this.queue;
+  }
+
+  /** Forget what is in memory (a failed batch, a refused checkpoint); the next task loads the checkpoint. */
+  drop(keepPending: boolean): void {
+    this.loaded = null;
+    this.states = new Map();
+    this.dirty = new Set();
+    this.due.clear();
+    this.lastOffset = null;
+    this.checkpointedOffset = null;
+    if (!keepPending) this.pending = [];
   }
 }
 
@@ -109,8 +150,11 @@ interface Outputs {
  */
 export class DetectorProcessor {
   private readonly partitions = new Map<string, PartitionContext>();
+  private readonly cadence: CheckpointCadence;
 
-  constructor(private readonly deps: DetectorProcessorDeps) {}
+  constructor(private readonly deps: DetectorProcessorDeps) {
+    this.cadence = deps.checkpoint ?? EVERY_BATCH;
+  }
 
   /** Vehicles held in memory across every owned partition. */
   get vehiclesHeld(): number {
@@ -136,8 +180,10 @@ export class DetectorProcessor {
   }
 
   /**
-   * Nothing to flush: every handled batch was checkpointed before its offsets were committed.
-   * Waiting for the in-flight task and dropping the state is all; the new owner loads it.
+   * After the in-flight task, what changed since the last checkpoint is checkpointed (fenced:
+   * on Kafka the new owner may already be at it, and a write behind its offset is refused),
+   * so the new owner replays less; if that fails, it replays from the last checkpoint. Then
+   * the state is dropped; the new owner loads it.
    */
   async revoke(refs: readonly PartitionRef[]): Promise<void> {
     await Promise.all(
@@ -145,6 +191,16 @@ export class DetectorProcessor {
         const key = partitionKeyOf(ref);
         const context = this.partitions.get(key);
         if (!context) return;
+        await context
+          .exclusive(async () => {
+            if (context.loaded && context.lastOffset !== context.checkpointedOffset) await this.flush(context);
+          })
+          .catch((error: unknown) =>
+            this.deps.logger.warn(
+              { err: error, topic: ref.topic, partition: ref.partition },
+              'checkpoint on revoke failed; the next owner replays from the last checkpoint',
+            ),
+          );
         this.partitions.delete(key);
         await context.idle();
       }),
@@ -152,18 +208,40 @@ export class DetectorProcessor {
     this.updateGauges();
   }
 
+  /**
+   * The cadence's clock: every owned partition whose state changed and whose last checkpoint is
+   * `intervalMs` old is checkpointed now, and the bus told it may commit — so a partition that
+   * went quiet is durable (and committed) within the interval too.
+   */
+  async flushDue(): Promise<void> {
+    const nowMs = this.deps.now();
+    await Promise.all(
+      [...this.partitions.values()].map((context) =>
+        context.exclusive(async () => {
+          if (!context.loaded || !this.partitions.has(partitionKeyOf(context.ref))) return;
+          await context.loaded;
+          if (context.lastOffset === context.checkpointedOffset || nowMs - context.lastCheckpointAtMs < this.cadence.intervalMs) return;
+          if (await this.flush(context)) this.notifyDurable(context);
+        }),
+      ),
+    );
+  }
+
   async revokeAll(): Promise<void> {
     await this.revoke(this.ownedPartitions());
   }
 
-  handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
+  /** Resolves once the batch's outputs are published, with how far the partition is checkpointed (what the bus may commit). */
+  handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.positions, partition });
-    return context.exclusive(() => this.handleBatch(context, messages, (outputs, staged, message) => this.onPosition(context, outputs, staged, message.value)));
+    return context.exclusive(() =>
+      this.handleBatch(context, messages, (outputs, touched, message) => this.onPosition(context, outputs, touched, message.value), true),
+    );
   }
 
-  handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<void> {
+  handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.wim, partition });
-    return context.exclusive(() => this.handleBatch(context, messages, (outputs, _staged, message) => this.onWim(outputs, message.value)));
+    return context.exclusive(() => this.handleBatch(context, messages, (outputs, _touched, message) => this.onWim(outputs, message.value)));
   }
 
   /**
@@ -206,7 +284,16 @@ export class DetectorProcessor {
           }
           if (staged.size === 0 && removed.length === 0) return;
           try {
-            await this.commit(context, outputs, staged, context.lastOffset, removed);
+            // A tick's effects depend on the wall clock, so a replay could not re-derive them: checkpoint at once.
+            await this.publish(outputs);
+            for (const [vehicleId, slot] of staged) {
+              context.states.set(vehicleId, slot);
+              context.dirty.add(vehicleId);
+            }
+            if (await this.flush(context, removed)) this.notifyDurable(context);
+            else return;
+            for (const vehicleId of staged.keys())
+              context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), staged.get(vehicleId)!.rules));
           } catch (error) {
             // Not checkpointed: the vehicles keep their state and are due again at once.
             for (const vehicleId of [...staged.keys(), ...removed]) context.due.schedule(vehicleId, -Infinity);
@@ -233,18 +320,22 @@ export class DetectorProcessor {
       context.loaded = (async () => {
         const snapshot = await this.deps.stateStore.load(context.ref);
         context.lastOffset = snapshot.lastOffset === null ? null : BigInt(snapshot.lastOffset);
+        context.checkpointedOffset = context.lastOffset;
+        context.lastCheckpointAtMs = this.deps.now();
         context.states = new Map();
+        context.dirty = new Set();
         context.due.clear();
         for (const [vehicleId, raw] of snapshot.states) {
           const slot = raw as VehicleSlot;
           let rules: unknown;
           try {
-            // Checkpoints of an older state version are migrated here, once per load.
+            // A value the store could not decode comes as its error; checkpoints of an older state version are migrated here, once per load.
+            if (raw instanceof Error) throw raw;
             rules = this.deps.positionRules.decodeState(slot.rules);
           } catch (error) {
             // Not a state these rules can read: the vehicle starts afresh; the checkpoint is in the log, not lost.
             this.deps.logger.error(
-              { topic: context.ref.topic, partition: context.ref.partition, vehicleId, err: error, checkpoint: slot.rules },
+              { topic: context.ref.topic, partition: context.ref.partition, vehicleId, err: error, checkpoint: raw instanceof Error ? undefined : slot.rules },
               'vehicle state not readable; the vehicle starts afresh',
             );
             continue;
@@ -252,8 +343,9 @@ export class DetectorProcessor {
           context.states.set(vehicleId, { ...slot, rules });
           context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), rules));
         }
+        const replayed = this.replayPending(context);
         this.deps.logger.info(
-          { topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size },
+          { topic: context.ref.topic, partition: context.ref.partition, lastOffset: snapshot.lastOffset, vehicles: context.states.size, replayed },
           'partition state loaded',
         );
       })();
@@ -264,17 +356,43 @@ export class DetectorProcessor {
     await context.loaded;
   }
 
+  /**
+   * After a failed batch: the positions handled since the checkpoint, through the rules again
+   * (the same inputs in the same order give the same states; their outputs went out already).
+   */
+  private replayPending(context: PartitionContext): number {
+    const pending = context.pending;
+    context.pending = [];
+    const touched = new Set<string>();
+    const discarded: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
+    for (const message of pending) {
+      const offset = BigInt(message.offset);
+      if (context.lastOffset !== null && offset <= context.lastOffset) continue;
+      this.onPosition(context, discarded, touched, (message as ReceivedMessage<typeof TOPICS.positions>).value);
+      context.lastOffset = offset;
+      context.pending.push(message);
+      discarded.alerts.length = discarded.commands.length = discarded.qualityDays.length = 0;
+    }
+    this.afterApplied(context, touched);
+    return context.pending.length;
+  }
+
   private async handleBatch<M extends ReceivedMessage>(
     context: PartitionContext,
     messages: readonly M[],
-    onMessage: (outputs: Outputs, staged: Map<string, VehicleSlot>, message: M) => void,
-  ): Promise<void> {
+    onMessage: (outputs: Outputs, touched: Set<string>, message: M) => void,
+    holdsState = false,
+  ): Promise<DurableProgress> {
+    // Read after the load, which may have replaced it.
+    let pending: ReceivedMessage[] | undefined;
     try {
       await this.ensureLoaded(context);
+      pending = holdsState ? context.pending : undefined;
       const outputs: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
-      const staged = new Map<string, VehicleSlot>();
+      const touched = new Set<string>();
       let lastOffset = context.lastOffset;
       let skipped = 0;
+      let handled = 0;
       for (const message of messages) {
         const offset = BigInt(message.offset);
         if (lastOffset !== null && offset <= lastOffset) {
@@ -282,40 +400,53 @@ export class DetectorProcessor {
           continue;
         }
         lastOffset = offset;
-        onMessage(outputs, staged, message);
+        onMessage(outputs, touched, message);
+        pending?.push(message);
+        handled++;
       }
       const topic = context.ref.topic;
       if (skipped > 0) {
         this.deps.metrics?.replaysSkipped.inc({ topic }, skipped);
         this.deps.logger.info({ topic, partition: context.ref.partition, skipped }, 'skipped messages already in the checkpoint');
       }
-      if (lastOffset === null || lastOffset === context.lastOffset) return;
-      await this.commit(context, outputs, staged, lastOffset);
-      this.deps.metrics?.events.inc({ topic }, messages.length - skipped);
-      const newest = messages.at(-1);
-      if (newest) this.deps.metrics?.lagSeconds.set({ topic }, Math.max(0, (this.deps.now() - newest.timestampMs) / 1000));
+      if (handled > 0) {
+        // Publish first (ids are deterministic, so a crash before the checkpoint re-publishes the same ids).
+        await this.publish(outputs);
+        context.lastOffset = lastOffset;
+        this.afterApplied(context, touched);
+        this.deps.metrics?.events.inc({ topic }, handled);
+        const newest = messages.at(-1);
+        if (newest) this.deps.metrics?.lagSeconds.set({ topic }, Math.max(0, (this.deps.now() - newest.timestampMs) / 1000));
+      }
+      if (context.lastOffset !== context.checkpointedOffset && this.checkpointDue(context)) await this.flush(context);
+      return { durableThrough: context.checkpointedOffset === null ? null : context.checkpointedOffset.toString() };
     } catch (error) {
       // The rules may have mutated states in place before the failure: forget them, so the
-      // retried batch starts again from the checkpoint rather than from half-applied state.
-      context.loaded = null;
-      context.states = new Map();
-      context.due.clear();
-      context.lastOffset = null;
+      // retried batch starts again from the checkpoint (and the positions handled since it)
+      // rather than from half-applied state. This batch's positions are not among them unless published.
+      if (pending) pending.splice(pending.length - Math.min(pending.length, countAfter(pending, context.lastOffset)));
+      context.drop(true);
       throw error;
     }
   }
 
-  /** Publish first (ids are deterministic, so a crash after this re-publishes the same ids), then checkpoint. */
-  private async commit(
-    context: PartitionContext,
-    outputs: Outputs,
-    staged: Map<string, VehicleSlot>,
-    lastOffset: bigint,
-    removed: readonly string[] = [],
-  ): Promise<void> {
+  private checkpointDue(context: PartitionContext): boolean {
+    return this.deps.now() - context.lastCheckpointAtMs >= this.cadence.intervalMs || context.pending.length >= this.cadence.everyRecords;
+  }
+
+  /** Changed vehicles are dirty (the next checkpoint writes them) and due when their rules say. */
+  private afterApplied(context: PartitionContext, touched: ReadonlySet<string>): void {
+    for (const vehicleId of touched) {
+      context.dirty.add(vehicleId);
+      const slot = context.states.get(vehicleId);
+      if (slot) context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), slot.rules));
+    }
+    this.updateGauges();
+  }
+
+  /** In chunks: one produce request per chunk, far below the broker's message.max.bytes (a catch-up batch can raise thousands of alerts). */
+  private async publish(outputs: Outputs): Promise<void> {
     const { publisher, topics, metrics } = this.deps;
-    // In chunks: one produce request per chunk, far below the broker's message.max.bytes
-    // (a catch-up batch of thousands of positions can raise thousands of alerts).
     await Promise.all([
       publishInChunks(
         publisher,
@@ -340,55 +471,76 @@ export class DetectorProcessor {
     ]);
     for (const alert of outputs.alerts) metrics?.alerts.inc({ rule: alert.rule, level: alert.level });
     if (outputs.commands.length > 0) metrics?.commands.inc(outputs.commands.length);
+  }
 
+  /**
+   * Checkpoints the vehicles changed since the last checkpoint (and forgets `removed`) at the
+   * offset the states reflect. False when the store refused it: another member owns the
+   * partition now and moved it on, so this view is stale and dropped (if the partition is
+   * still ours after all, the next batch reloads the newer checkpoint).
+   */
+  private async flush(context: PartitionContext, removed: readonly string[] = []): Promise<boolean> {
+    const { metrics } = this.deps;
+    const lastOffset = context.lastOffset;
+    if (lastOffset === null) return false;
+    const changed = new Map<string, VehicleSlot>();
+    for (const vehicleId of context.dirty) {
+      const slot = context.states.get(vehicleId);
+      if (slot && !removed.includes(vehicleId)) changed.set(vehicleId, slot);
+    }
     const stopTimer = metrics?.checkpointSeconds.startTimer();
     const written = await this.deps.stateStore.checkpoint(context.ref, {
       lastOffset: lastOffset.toString(),
-      changed: staged,
+      changed,
       ...(removed.length > 0 ? { removed } : {}),
     });
     stopTimer?.();
     if (!written) {
-      // Someone else owns the partition now and has moved it on: our view is stale. Drop it;
-      // if the partition is still ours after all, the next batch reloads the newer checkpoint.
       metrics?.staleCheckpoints.inc();
       this.deps.logger.warn(
         { topic: context.ref.topic, partition: context.ref.partition, lastOffset: lastOffset.toString() },
         'checkpoint refused: the partition moved on under another owner',
       );
-      context.loaded = null;
-      context.states = new Map();
-      context.due.clear();
-      context.lastOffset = null;
-      return;
-    }
-    for (const [vehicleId, slot] of staged) {
-      context.states.set(vehicleId, slot);
-      context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), slot.rules));
+      context.drop(false);
+      return false;
     }
     for (const vehicleId of removed) {
       context.states.delete(vehicleId);
       context.due.forget(vehicleId);
     }
-    context.lastOffset = lastOffset;
+    context.dirty = new Set();
+    context.pending = [];
+    context.checkpointedOffset = lastOffset;
+    context.lastCheckpointAtMs = this.deps.now();
     this.updateGauges();
+    return true;
+  }
+
+  private notifyDurable(context: PartitionContext): void {
+    if (context.checkpointedOffset !== null) this.deps.onDurable?.(context.ref, context.checkpointedOffset.toString());
   }
 
   private factsOf(vehicleId: string, position?: PositionV1): VehicleFacts {
     return this.deps.vehicles.byVehicleId(vehicleId) ?? unknownVehicleFacts(vehicleId, position?.plate, position?.plateColour);
   }
 
-  private onPosition(context: PartitionContext, outputs: Outputs, staged: Map<string, VehicleSlot>, position: PositionV1): void {
+  private onPosition(context: PartitionContext, outputs: Outputs, touched: Set<string>, position: PositionV1): void {
     const { vehicleId } = position;
     const known = this.deps.vehicles.byVehicleId(vehicleId);
     if (!known) this.deps.metrics?.unknownVehicles.inc({ topic: context.ref.topic });
     const facts = known ?? unknownVehicleFacts(vehicleId, position.plate, position.plateColour);
-    const previous = staged.get(vehicleId) ?? context.states.get(vehicleId);
+    const previous = context.states.get(vehicleId);
     const nowMs = this.deps.now();
     const result = this.deps.positionRules.process(facts, previous?.rules, position, nowMs);
-    const slot: VehicleSlot = { terminalId: position.terminalId, registered: known !== undefined, rules: result.state };
-    staged.set(vehicleId, slot);
-    outputs.qualityDays.push(...result.qualityDays);
+    // In place: the slot is the partition's own (a failed batch drops and rebuilds them all), so no copy per position.
+    let slot = previous;
+    if (slot) {
+      slot.terminalId = position.terminalId;
+      slot.registered = known !== undefined;
+      slot.rules = result.state;
+    } else context.states.set(vehicleId, (slot = { terminalId: position.terminalId, registered: known !== undefined, rules: result.state }));
+    touched.add(vehicleId);
+    if (result.qualityDays.length > 0) outputs.qualityDays.push(...result.qualityDays);
     for (const raw of result.alerts) {
       const alert = flagUnregistered(raw, slot.registered);
       outputs.alerts.push(alert);
@@ -447,6 +599,14 @@ export class DetectorProcessor {
 }
 
 const PUBLISH_CHUNK = 200;
+
+/** How many of `messages` (ascending offsets) lie after `offset`. */
+const countAfter = (messages: readonly ReceivedMessage[], offset: bigint | null): number => {
+  if (offset === null) return messages.length;
+  let count = 0;
+  for (let index = messages.length - 1; index >= 0 && BigInt(messages[index]!.offset) > offset; index--) count++;
+  return count;
+};
 
 const publishInChunks = async <T extends BusTopic>(publisher: Pick<Bus, 'publish'>, topic: T, messages: OutgoingMessage<T>[]): Promise<void> => {
   for (let start = 0; start < messages.length; start += PUBLISH_CHUNK) await publisher.publish(topic, messages.slice(start, start + PUBLISH_CHUNK));

@@ -1,9 +1,9 @@
-import type { Bus, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
+import type { Bus, BusTopic, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
 import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { DetectorMetrics } from './detector-metrics';
-import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type DetectorTopics } from './detector.processor';
+import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor, type CheckpointCadence, type DetectorTopics } from './detector.processor';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG, type FatigueReminderConfig } from './reminders/fatigue-reminder';
 import type { PositionRules } from './rules/position-rules.port';
 import { libsPositionRules } from './rules/libs-position-rules';
@@ -32,6 +32,12 @@ export interface DetectorOptions {
   fromBeginning?: boolean;
   /** How often the timers run (the vehicles due: held reports, offline, quality snapshots, idle limit); 0 disables them. */
   timersIntervalMs?: number;
+  /**
+   * When a partition's changed vehicles are checkpointed (default every 5 s or 20,000 records,
+   * `DEFAULT_CHECKPOINT_CADENCE`; `{ intervalMs: 0, everyRecords: 1 }`: after every batch).
+   * The consumer commits only through the last checkpoint.
+   */
+  checkpoint?: CheckpointCadence;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused record goes to `<topic>.dlq`). */
   failurePolicy?: FailurePolicyOptions;
   /** `/ready` turns false when a partition has lag and no committed progress for this long (default the bus's, 60 s). */
@@ -51,6 +57,9 @@ export interface RunningDetector {
   close(): Promise<void>;
 }
 
+/** Every 5 s or 20,000 records per partition: a crash replays at most that, and a vehicle reporting faster than that is written once per interval. */
+export const DEFAULT_CHECKPOINT_CADENCE: CheckpointCadence = { intervalMs: 5_000, everyRecords: 20_000 };
+
 /**
  * The detector: one consumer-group member reading positions and WIM records. The
  * standalone process calls this with the in-process bus and the memory store; `main.ts`
@@ -60,6 +69,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const logger = options.logger ?? createLogger('detector');
   const metrics = new DetectorMetrics(options.metrics ?? new ServiceMetrics('detector', { defaultMetrics: false }));
   const topics: DetectorTopics = { ...DEFAULT_DETECTOR_TOPICS, ...options.topics };
+  const cadence = options.checkpoint ?? DEFAULT_CHECKPOINT_CADENCE;
   const processor = new DetectorProcessor({
     publisher: options.bus,
     stateStore: options.stateStore,
@@ -80,6 +90,14 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     logger,
     metrics,
     now: options.now ?? Date.now,
+    checkpoint: cadence,
+    // A checkpoint outside a batch (the cadence's clock, a timer tick): the bus may commit that far now.
+    // Only the flusher and the timers call it, both started once subscribed.
+    onDurable: (ref, offset) => {
+      subscription
+        .commit(ref.topic as BusTopic, ref.partition, offset)
+        .catch((error: unknown) => logger.warn({ err: error, ...ref, offset }, 'commit after checkpoint failed; the next batch commits it'));
+    },
   });
 
   const subscription: Subscription = await options.bus.subscribe({
@@ -89,8 +107,9 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
     ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}),
     handleBatch: async (batch) => {
-      if (batch.topic === topics.positions) await processor.handlePositions(batch.partition, batch.messages);
-      else if (batch.topic === topics.wim) await processor.handleWim(batch.partition, batch.messages);
+      if (batch.topic === topics.positions) return processor.handlePositions(batch.partition, batch.messages);
+      if (batch.topic === topics.wim) return processor.handleWim(batch.partition, batch.messages);
+      return undefined;
     },
     onPartitionsAssigned: async (partitions) => {
       logger.info({ partitions }, 'partitions assigned');
@@ -114,9 +133,15 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const intervalMs = options.timersIntervalMs ?? 60_000;
   const timer = intervalMs > 0 ? setInterval(queueTimerRun, intervalMs) : undefined;
   timer?.unref();
+  // The cadence's clock: a partition that went quiet is checkpointed (and committed) within the interval too.
+  const flusher =
+    cadence.intervalMs > 0
+      ? setInterval(() => void processor.flushDue().catch((error: unknown) => logger.error({ err: error }, 'checkpoint flush failed')), cadence.intervalMs)
+      : undefined;
+  flusher?.unref();
 
   let consuming = true;
-  logger.info({ groupId: subscription.groupId, topics }, 'detector started');
+  logger.info({ groupId: subscription.groupId, topics, checkpoint: cadence }, 'detector started');
   return {
     processor,
     runTimers,
@@ -127,6 +152,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     close: async () => {
       consuming = false;
       if (timer) clearInterval(timer);
+      if (flusher) clearInterval(flusher);
       await timerRun;
       await subscription.close();
       await processor.revokeAll();

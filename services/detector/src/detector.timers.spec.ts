@@ -138,53 +138,58 @@ describe('detector timers — by due time, not a scan of every vehicle', () => {
     expect(finals.map((e) => e.value)).toEqual([expect.objectContaining({ date: '2025-03-14', received: 3, valid: 3, final: true })]);
   });
 
-  it('a v1 checkpoint loads (migrated once), goes on with the same alerts; an unreadable one is logged and its vehicle starts afresh', async () => {
-    type Recorded = {
-      name: string;
-      facts: VehicleFacts;
-      events: Array<{ position: PositionV1 } | { tickAtMs: number }>;
-      outputs: Array<{ alerts: AlertV1[] }>;
-      checkpoints: Array<{ afterEvent: number; state: { held?: unknown[] } }>;
-    };
-    const truck = (v1Checkpoints.vehicles as unknown as Recorded[]).find((v) => v.name === 'truck')!;
-    const cut = truck.checkpoints.find((c) => (c.state.held?.length ?? 0) > 0)!;
-    const facts = truck.facts;
-    const store = new MemoryStateStore();
-    await store.checkpoint(P0, {
-      lastOffset: '99',
-      changed: new Map<string, unknown>([
+  it.each([
+    ['checkpointed through the store', 'codec'],
+    ['as the JSON bytes an earlier release stored', 'json'],
+  ] as const)(
+    'a v1 checkpoint %s loads (migrated once), goes on with the same alerts; an unreadable one is logged and its vehicle starts afresh',
+    async (_how, how) => {
+      type Recorded = {
+        name: string;
+        facts: VehicleFacts;
+        events: Array<{ position: PositionV1 } | { tickAtMs: number }>;
+        outputs: Array<{ alerts: AlertV1[] }>;
+        checkpoints: Array<{ afterEvent: number; state: { held?: unknown[] } }>;
+      };
+      const truck = (v1Checkpoints.vehicles as unknown as Recorded[]).find((v) => v.name === 'truck')!;
+      const cut = truck.checkpoints.find((c) => (c.state.held?.length ?? 0) > 0)!;
+      const facts = truck.facts;
+      const store = new MemoryStateStore();
+      const slots = new Map<string, unknown>([
         [facts.vehicleId, { terminalId: '013800000001', registered: true, rules: cut.state }],
         ['broken:2', { terminalId: '013800000002', registered: true, rules: { v: 1, identity: { vehicleId: 'broken:2' } } }],
-      ]),
-    });
-    const { processor, publisher, logged, setNow } = setup(store, libsPositionRules({ config: DEFAULT_RULES_CONFIG }), [facts]);
-    await processor.assign([P0]);
-    expect(logged).toEqual([
-      expect.objectContaining({
-        msg: 'vehicle state not readable; the vehicle starts afresh',
-        obj: expect.objectContaining({
-          vehicleId: 'broken:2',
-          err: expect.objectContaining({ message: expect.stringMatching(/vehicle state v1: watermarkMs should be number\|null, is absent/) }),
+      ]);
+      if (how === 'codec') await store.checkpoint(P0, { lastOffset: '99', changed: slots });
+      else store.putRaw(P0, '99', new Map([...slots].map(([vehicleId, slot]) => [vehicleId, Buffer.from(JSON.stringify(slot), 'utf8')])));
+      const { processor, publisher, logged, setNow } = setup(store, libsPositionRules({ config: DEFAULT_RULES_CONFIG }), [facts]);
+      await processor.assign([P0]);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          msg: 'vehicle state not readable; the vehicle starts afresh',
+          obj: expect.objectContaining({
+            vehicleId: 'broken:2',
+            err: expect.objectContaining({ message: expect.stringMatching(/vehicle state v1: watermarkMs should be number\|null, is absent/) }),
+          }),
         }),
-      }),
-    ]);
-    expect(processor.vehiclesHeld).toBe(1);
-    // The rest of the recorded run, reports through batches and ticks through the timer.
-    const events = truck.events.slice(cut.afterEvent + 1);
-    let offset = 100;
-    for (const event of events) {
-      // The recorded reports carry the track's own id; the detector keys state by it.
-      if ('position' in event) await processor.handlePositions(0, batch([{ ...event.position, vehicleId: facts.vehicleId }], offset++));
-      else {
-        setNow(event.tickAtMs);
-        await processor.runTimers();
+      ]);
+      expect(processor.vehiclesHeld).toBe(1);
+      // The rest of the recorded run, reports through batches and ticks through the timer.
+      const events = truck.events.slice(cut.afterEvent + 1);
+      let offset = 100;
+      for (const event of events) {
+        // The recorded reports carry the track's own id; the detector keys state by it.
+        if ('position' in event) await processor.handlePositions(0, batch([{ ...event.position, vehicleId: facts.vehicleId }], offset++));
+        else {
+          setNow(event.tickAtMs);
+          await processor.runTimers();
+        }
       }
-    }
-    const expected = truck.outputs.slice(cut.afterEvent + 1).flatMap((o) => o.alerts);
-    // Less the alert-history fields (firstRaisedAtMs, limitPassedAtMs), which came after the capture.
-    expect(publisher.alerts().map(({ firstRaisedAtMs: _first, limitPassedAtMs: _limit, ...alert }) => alert)).toEqual(expected);
-    expect(expected.length).toBeGreaterThan(5);
-    const migrated = (await store.load(P0)).states.get(facts.vehicleId) as { rules: VehicleRuleState };
-    expect(migrated.rules.version).toBe(2);
-  });
+      const expected = truck.outputs.slice(cut.afterEvent + 1).flatMap((o) => o.alerts);
+      // Less the alert-history fields (firstRaisedAtMs, limitPassedAtMs), which came after the capture.
+      expect(publisher.alerts().map(({ firstRaisedAtMs: _first, limitPassedAtMs: _limit, ...alert }) => alert)).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(5);
+      const migrated = (await store.load(P0)).states.get(facts.vehicleId) as { rules: VehicleRuleState };
+      expect(migrated.rules.version).toBe(2);
+    },
+  );
 });

@@ -1,5 +1,5 @@
-export { startDetector, type DetectorOptions, type RunningDetector } from './detector.service';
-export { DetectorProcessor, DEFAULT_DETECTOR_TOPICS, type DetectorTopics } from './detector.processor';
+export { DEFAULT_CHECKPOINT_CADENCE, startDetector, type DetectorOptions, type RunningDetector } from './detector.service';
+export { DetectorProcessor, DEFAULT_DETECTOR_TOPICS, EVERY_BATCH, type CheckpointCadence, type DetectorTopics } from './detector.processor';
 export { unknownVehicleFacts, type VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 export {
   databaseRelaysLoader,

@@ -73,6 +73,7 @@ const detector = await startDetector({
   wimStationClasses,
   groupId: config.DETECTOR_GROUP_ID,
   timersIntervalMs: config.TIMERS_INTERVAL_MS,
+  checkpoint: { intervalMs: config.CHECKPOINT_INTERVAL_MS, everyRecords: config.CHECKPOINT_EVERY_RECORDS },
   rulesConfig: rules.config,
   overridesByRegion: rules.overridesByRegion,
   reminders: { enabled: config.FATIGUE_REMINDERS === 'on', restAreas: restAreasFromConfig(config) },

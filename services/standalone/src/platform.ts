@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
-import { createPool, migrate, RegistryRepository, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/simulator';
-import { startApi, type NewUser, type RunningApi } from '@roadwatch/api';
+import { seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
@@ -71,29 +71,34 @@ const DEMO_SOURCE_SITES = [
   },
 ] as const;
 
-const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], wimStationId?: string): Promise<void> => {
-  const registry = new RegistryRepository(pool);
-  const companies = new Map(fleet.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode]));
-  for (const [companyId, regionCode] of companies) {
-    await registry.upsertCompany({ companyId, name: simulatedCompanyName(companyId), ...(regionCode ? { regionCode } : {}) });
-  }
-  for (const vehicle of fleet) {
-    await registry.upsertVehicle(vehicle.facts);
-    await registry.upsertTerminal({ terminalId: vehicle.terminalPhone, vehicleId: vehicle.facts.vehicleId });
-  }
-  if (wimStationId) {
-    await registry.upsertWimStation({
-      stationId: wimStationId,
-      name: 'G4 京港澳高速 房山治超站（演示）',
-      kind: 'non_site',
-      accuracyClassPct: 5,
-      regionCode: '110111',
-      roadName: 'G4 京港澳高速',
-      latitudeDeg: 39.69,
-      longitudeDeg: 116.13,
-    });
-  }
-  for (const site of DEMO_SOURCE_SITES) await registry.upsertSourceSite(site);
+/**
+ * The simulated fleet's companies, vehicles (each bound to its terminal), the demo WIM station and source sites, written
+ * through the registry's own seed use case (the API's): checked, audited as `system:demo-seed`, announced on
+ * registry.changes; a restart over the same data writes nothing.
+ */
+const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], logger: Logger, wimStationId?: string): Promise<void> => {
+  const companies = new Map(fleet.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode ?? '110000']));
+  const counts = await seedRegistry(pool, {
+    by: { actor: 'system:demo-seed' },
+    companies: [...companies].map(([companyId, regionCode]) => ({ companyId, name: simulatedCompanyName(companyId), regionCode })),
+    vehicles: fleet.map((vehicle) => ({ ...vehicle.facts, companyId: vehicle.companyId, terminalId: vehicle.terminalPhone })),
+    wimStations: wimStationId
+      ? [
+          {
+            stationId: wimStationId,
+            name: 'G4 京港澳高速 房山治超站（演示）',
+            kind: 'non_site',
+            accuracyClassPct: 5,
+            regionCode: '110111',
+            roadName: 'G4 京港澳高速',
+            latitudeDeg: 39.69,
+            longitudeDeg: 116.13,
+          },
+        ]
+      : [],
+    sourceSites: DEMO_SOURCE_SITES,
+  });
+  logger.info(counts, 'demo registry seeded');
 };
 
 /** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */
@@ -151,7 +156,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
 
     const fleet = createSimulatedFleet(config.SIM_VEHICLES);
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
-    await registerFleet(pool, fleet, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
+    await registerFleet(pool, fleet, logger, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
     // One registry for the whole process, read from the registry tables and reloaded (periodically and on every
     // registry.changes event an admin write through the API publishes): the gateway reads it by terminal, the detector by vehicle and plate, and
     // the speeding rule the demo corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60) under the

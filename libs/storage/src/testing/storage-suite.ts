@@ -1,4 +1,4 @@
-import type { AlertV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
+import type { AlertV1, PositionV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRepository } from '../alert.repository';
@@ -29,6 +29,8 @@ export interface StorageHarness {
   expectedMode: StorageMode;
   migrateOptions?: MigrateOptions;
   insertMethods: PositionInsertMethod[];
+  /** What `new PositionRepository(pool)` chooses on this server. */
+  defaultInsertMethod: PositionInsertMethod;
   teardown(): Promise<void>;
 }
 
@@ -114,6 +116,110 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         const more = [...batch, ...batch.slice(0, 50), ...positions(vid, now - HOUR_MS + 1_000 * 1_000, 10, 1_000)];
         expect(await repo.insertMany(more)).toBe(10);
         expect(await repo.count(vid)).toBe(1_010);
+      }
+    });
+
+    it('one chooser: the repository takes binary COPY on a real server and unnest on the embedded one', () => {
+      expect(new PositionRepository(h.pool).insertMethod).toBe(h.defaultInsertMethod);
+      expect(new PositionRepository(h.pool, { insertMethod: 'unnest' }).insertMethod).toBe('unnest');
+    });
+
+    it('every insert path stores exactly the rows: odd text, extreme numbers, nulls, in any order', async () => {
+      const odd = (vid: string, t: number): PositionV1[] => [
+        position(vid, t + 2, {
+          plate: '京A·12345😀',
+          terminalId: 'back\\slash "quoted" \'single\' tab\there',
+          driverId: '司机-Ω-\u00e9',
+          alarmFlags: 0xffff_ffff,
+          statusFlags: 2 ** 53 - 1,
+          latitudeDeg: -0,
+          longitudeDeg: -180,
+          altitudeM: -1.25e-7,
+          speedKmh: 0,
+          headingDeg: 360,
+          mileageKm: 1.7976931348623157e308,
+          recorderSpeedKmh: 61.5,
+          satellites: 32_767,
+          plateColour: 255,
+          accOn: false,
+          gnssFixed: false,
+          registered: false,
+          source: 'batch',
+        }),
+        position(vid, t, {
+          plate: undefined,
+          plateColour: undefined,
+          driverId: undefined,
+          mileageKm: undefined,
+          recorderSpeedKmh: undefined,
+          satellites: undefined,
+        }),
+        position(vid, t + 1, { plate: '', terminalId: 'x'.repeat(5_000) }),
+      ];
+      for (const method of h.insertMethods) {
+        const repo = new PositionRepository(h.pool, { insertMethod: method });
+        const vid = `ODD-${method}:2`;
+        const base = now - 3 * HOUR_MS;
+        const batch = odd(vid, base);
+        expect(await repo.insertMany(batch)).toBe(3);
+        const { rows } = await h.pool.query<{
+          device_ms: number;
+          plate: string | null;
+          terminal_id: string;
+          driver_id: string | null;
+          alarm_flags: string;
+          status_flags: string;
+          lat: number;
+          alt: number;
+          mileage_km: number | null;
+          rec: number | null;
+          satellites: number | null;
+          plate_colour: number | null;
+          acc_on: boolean;
+          registered: boolean;
+          source: string;
+        }>(
+          `SELECT (extract(epoch FROM device_time) * 1000)::float8 AS device_ms, plate, terminal_id, driver_id, alarm_flags, status_flags,
+                  latitude_deg AS lat, altitude_m AS alt, mileage_km, recorder_speed_kmh AS rec, satellites, plate_colour, acc_on, registered, source
+           FROM positions WHERE vehicle_id = $1 ORDER BY device_time`,
+          [vid],
+        );
+        expect(rows.map((r) => r.device_ms)).toEqual([base, base + 1, base + 2]);
+        expect(rows[0]).toMatchObject({ plate: null, driver_id: null, mileage_km: null, rec: null, satellites: null, plate_colour: null, acc_on: true });
+        expect(rows[1]).toMatchObject({ plate: '', terminal_id: 'x'.repeat(5_000) });
+        expect(rows[2]).toMatchObject({
+          plate: '京A·12345😀',
+          terminal_id: 'back\\slash "quoted" \'single\' tab\there',
+          driver_id: '司机-Ω-\u00e9',
+          alarm_flags: String(0xffff_ffff),
+          status_flags: String(2 ** 53 - 1),
+          mileage_km: 1.7976931348623157e308,
+          satellites: 32_767,
+          plate_colour: 255,
+          acc_on: false,
+          registered: false,
+          source: 'batch',
+        });
+        // −0 may come back as 0 (unnest sends String(−0), "0"): the same latitude either way.
+        expect(rows[2]?.lat === 0).toBe(true);
+        // float4 columns keep what float4 holds, on both paths alike.
+        expect(rows[2]?.alt).toBeCloseTo(-1.25e-7, 12);
+        expect(rows[2]?.rec).toBe(61.5);
+        // Re-delivered in reverse order, with one new report: only that one is added.
+        expect(await repo.insertMany([position(vid, base + 3), ...[...batch].reverse()])).toBe(1);
+        expect(await repo.count(vid)).toBe(4);
+      }
+    });
+
+    it('a value its column cannot hold is refused (SQLSTATE 22003) on every path, and nothing of its batch is stored', async () => {
+      for (const method of h.insertMethods) {
+        const repo = new PositionRepository(h.pool, { insertMethod: method });
+        const vid = `POISON-${method}:2`;
+        const batch = positions(vid, now - 2 * HOUR_MS, 20, 1_000, (i) => (i === 7 ? { satellites: 70_000 } : {}));
+        await expect(repo.insertMany(batch)).rejects.toMatchObject({ code: '22003' });
+        expect(await repo.count(vid)).toBe(0);
+        // The same batch without the poisoned report goes in whole.
+        expect(await repo.insertMany(batch.filter((_, i) => i !== 7))).toBe(19);
       }
     });
 

@@ -19,7 +19,7 @@ import { vehicleRecordOwner } from '@roadwatch/storage';
 import { Scope } from '../auth/scope';
 import type { Session, Sessions } from '../auth/sessions';
 import { alertItemOf } from '../repositories/alerts.repository';
-import type { LatestLike } from '../repositories/vehicles.repository';
+import type { LatestLike, LatestPositionsPort } from '../repositories/vehicles.repository';
 import { asciiJson, PreEncoded } from './live-parser';
 import type { Owner, VehicleOwnerCache } from './vehicle-owner-cache';
 
@@ -69,6 +69,13 @@ export interface LiveFeedServerOptions {
   now?: () => number;
   /** A position dated more than this after its receipt is future-dated: never shown as where the vehicle is (default 10 min). */
   clockSkewMs?: number;
+  /**
+   * The archiver's latest positions. With it, the feed decodes only the positions of vehicles
+   * some connected client's filter may admit (`wantsPositionOf`, asked by the bus before
+   * parsing), and reads a skipped vehicle's latest position back from here when a subscriber
+   * comes to watch it. Without it every position is decoded, as the snapshot needs them.
+   */
+  latestPositions?: Pick<LatestPositionsPort, 'getMany'>;
 }
 
 /**
@@ -88,6 +95,13 @@ export interface LiveFeedServerOptions {
  * the batches of many rooms (overlapping viewports), so its JSON is made once per tick and
  * each room's batch is joined from those texts (`PreEncoded`; the server must use
  * `liveParser`). Subscription snapshots reuse the texts of the last known positions.
+ *
+ * Decoding only what is watched: validating a position costs ~12 µs, and with no client
+ * connected none is needed. The bus asks `wantsPositionOf(key)` before parsing a record (the
+ * key is the vehicle id): yes when some filter's scope and company admit the vehicle's owner
+ * (a viewport needs the position itself, so it is judged after decoding). A skipped vehicle is
+ * remembered; a subscriber that comes to watch it gets its latest position from the
+ * archiver's store (`latestPositions.getMany`) in its snapshot, never an older one.
  */
 export class LiveFeedServer {
   readonly nsp: Namespace;
@@ -96,6 +110,9 @@ export class LiveFeedServer {
   /** JSON of a LivePosition (`asciiJson`), made at most once: positions are never mutated. */
   private readonly json = new WeakMap<LivePosition, string>();
   private pending = new Map<string, LivePosition>();
+  /** Vehicles whose reports were skipped since they were last decoded: `lastKnown` may be behind for them. */
+  private readonly skipped = new Set<string>();
+  private readonly records;
   private readonly timer: NodeJS.Timeout;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly emitted;
@@ -110,6 +127,11 @@ export class LiveFeedServer {
     this.nsp = options.io.of(LIVE_NAMESPACE);
     this.emitted = options.metrics.counter('live_events_total', 'socket.io room emits, by event', ['event']);
     this.sockets = options.metrics.gauge('live_sockets', 'connected /live sockets on this instance');
+    this.records = options.metrics.counter(
+      'live_position_records_total',
+      'telemetry.positions records this instance decoded (some client may watch the vehicle) or skipped unparsed (none does)',
+      ['handling'],
+    );
     this.tickSeconds = options.metrics.histogram(
       'live_tick_seconds',
       'Time one tick spends filtering its batches and handing them to socket.io (encoding and socket writes included)',
@@ -209,8 +231,26 @@ export class LiveFeedServer {
     }
   }
 
+  /**
+   * Whether a position of this vehicle must be decoded: the bus's `wants`, asked before the
+   * record is parsed. Always yes without a latest-position store to catch up from, and for a
+   * record without a key. A no is remembered, so a later subscriber catches up.
+   */
+  wantsPositionOf(vehicleId: string | null): boolean {
+    if (!this.options.latestPositions || vehicleId === null) return true;
+    if (this.filters.size > 0) {
+      const owner = this.options.owners.ownerOf(vehicleId);
+      for (const filter of this.filters.values()) if (this.admitsOwner(filter, owner)) return true;
+    }
+    this.skipped.add(vehicleId);
+    this.records.inc({ handling: 'skipped' });
+    return false;
+  }
+
   onPositions(positions: readonly PositionV1[]): void {
     const nowMs = this.nowMs();
+    this.records.inc({ handling: 'decoded' }, positions.length);
+    for (const p of positions) this.skipped.delete(p.vehicleId);
     for (const p of positions) {
       // Blind-area back-fill is history, not where the vehicle is now; a report dated 2099 is a wrong clock.
       if (!replacesLatest(p, this.lastKnown.get(p.vehicleId), nowMs, this.clockSkewMs)) continue;
@@ -273,19 +313,48 @@ export class LiveFeedServer {
     // A token that expires ends its socket then, not at the next sweep.
     const expiry = setTimeout(() => this.endSession(socket, 'expired'), Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
     expiry.unref();
+    // One socket's subscribe, unsubscribe and disconnect run one after another: a subscribe
+    // waits for its catch-up read, and a later one (a panned map) must not be overtaken by it.
     socket.on(LIVE_EVENTS.subscribe, (payload: unknown, ack?: (answer: LiveSubscribeAck) => void) => {
-      const answer = this.subscribe(socket, scope, payload);
-      if (typeof ack === 'function') ack(answer);
+      this.serially(socket, async () => {
+        const answer = await this.subscribe(socket, scope, payload);
+        if (typeof ack === 'function') ack(answer);
+      });
     });
-    socket.on(LIVE_EVENTS.unsubscribe, () => this.leave(socket));
+    socket.on(LIVE_EVENTS.unsubscribe, () => this.serially(socket, async () => this.leave(socket)));
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       this.sockets.dec();
-      this.leave(socket);
+      this.serially(socket, async () => this.leave(socket));
     });
   }
 
-  private subscribe(socket: Socket, scope: Scope, payload: unknown): LiveSubscribeAck {
+  private serially(socket: Socket, work: () => Promise<void>): void {
+    const previous = (socket.data['queue'] as Promise<void> | undefined) ?? Promise.resolve();
+    socket.data['queue'] = previous.then(work).catch((error: unknown) => this.options.logger.warn({ err: error }, 'live subscription change failed'));
+  }
+
+  /**
+   * Reads back the latest position of the skipped vehicles this filter may admit, so its
+   * snapshot is not behind. A failed read keeps them marked (the next subscriber tries again)
+   * and the snapshot shows what this instance last decoded.
+   */
+  private async catchUp(filter: Filter): Promise<void> {
+    const source = this.options.latestPositions;
+    if (!source || this.skipped.size === 0) return;
+    const ids: string[] = [];
+    for (const id of this.skipped) if (this.admitsOwner(filter, this.options.owners.ownerOf(id))) ids.push(id);
+    if (ids.length === 0) return;
+    for (const id of ids) this.skipped.delete(id);
+    try {
+      this.seed(await source.getMany(ids));
+    } catch (error) {
+      for (const id of ids) this.skipped.add(id);
+      this.options.logger.warn({ err: error, vehicles: ids.length }, 'live snapshot: latest positions unreadable; it shows what this instance last decoded');
+    }
+  }
+
+  private async subscribe(socket: Socket, scope: Scope, payload: unknown): Promise<LiveSubscribeAck> {
     const parsed = liveSubscribe.safeParse(payload);
     if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
     const { companyId, viewport, alerts } = parsed.data;
@@ -298,10 +367,13 @@ export class LiveFeedServer {
       viewport ? [viewport.west, viewport.south, viewport.east, viewport.north].map(round).join(',') : '',
       alerts ? 'a' : '',
     ].join('|');
+    const candidate: Filter = { key, scope, companyId, viewport, alerts, members: 0 };
+    await this.catchUp(candidate);
+    if (socket.disconnected) return { ok: false, error: 'disconnected' };
     this.leave(socket);
     let filter = this.filters.get(key);
     if (!filter) {
-      filter = { key, scope, companyId, viewport, alerts, members: 0 };
+      filter = candidate;
       this.filters.set(key, filter);
     }
     filter.members += 1;
@@ -326,9 +398,13 @@ export class LiveFeedServer {
     if (filter.members <= 0) this.filters.delete(key);
   }
 
+  /** What a filter asks of a vehicle's owner alone (its scope, its company): judged before a position is decoded. */
+  private admitsOwner(filter: Filter, owner: Owner): boolean {
+    return filter.scope.admits(owner) && (filter.companyId === undefined || owner.companyId === filter.companyId);
+  }
+
   private admits(filter: Filter, owner: Owner, where: { lat: number; lon: number } | undefined): boolean {
-    if (!filter.scope.admits(owner)) return false;
-    if (filter.companyId !== undefined && owner.companyId !== filter.companyId) return false;
+    if (!this.admitsOwner(filter, owner)) return false;
     if (filter.viewport && (!where || !inBbox(filter.viewport, where.lat, where.lon))) return false;
     return true;
   }

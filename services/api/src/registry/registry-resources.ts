@@ -19,6 +19,7 @@ import { Scope } from '../auth/scope';
 import type { RegistryAdminRepository } from '../repositories/registry-admin.repository';
 import type { VehiclesRepository } from '../repositories/vehicles.repository';
 import { conflict, missingReference } from './registry-command.error';
+import { fieldChanges } from './registry-unit-of-work';
 
 export type Page = { limit: number; offset: number };
 
@@ -41,6 +42,8 @@ export interface RegistryResource {
   checkReferences?(dto: Record<string, unknown>): Promise<void>;
   /** Other rows the write changes besides its own (a vehicle's body binds a terminal). */
   alsoChanged?(dto: Record<string, unknown>): Array<{ entity: RegistryEntity; id: string }>;
+  /** Whether the stored record (`before`, as `get` answers it) is already what the body says (a seed re-run then writes nothing); default: the same fields. */
+  sameAsStored?(dto: Record<string, unknown>, before: unknown): Promise<boolean>;
 }
 
 /**
@@ -61,6 +64,7 @@ const resource = <D extends Record<string, unknown>, Q extends Page = Page>(
     put(dto: NoInfer<D>, storedId?: string): Promise<unknown>;
     checkReferences?(dto: NoInfer<D>): Promise<void>;
     alsoChanged?(dto: NoInfer<D>): Array<{ entity: RegistryEntity; id: string }>;
+    sameAsStored?(dto: NoInfer<D>, before: unknown): Promise<boolean>;
   },
 ): RegistryResource => {
   const { exists, storedId, ...rest } = def;
@@ -116,6 +120,13 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
         if (holder !== undefined) conflict(`plate ${vehicle.plate} (colour ${vehicle.plateColour}) is registered to vehicle ${holder}`);
       },
       alsoChanged: (dto) => (dto.terminalId !== undefined ? [{ entity: 'terminal', id: dto.terminalId }] : []),
+      // The body's terminalId is a binding, not a field of the stored record: the same when that terminal is bound to the vehicle.
+      sameAsStored: async ({ terminalId, ...record }, before) => {
+        if (Object.keys(fieldChanges(before, record)).length > 0) return false;
+        if (terminalId === undefined) return true;
+        const stored = await admin.storedTerminalId(terminalId);
+        return stored !== undefined && (await vehicles.registryRecord(record.vehicleId))?.terminalIds.includes(stored) === true;
+      },
     }),
     terminals: resource({
       what: 'terminal',

@@ -15,6 +15,8 @@ import { compact } from './rows';
 
 export interface LatestPositionsPort {
   get(vehicleId: string): Promise<LatestLike | null>;
+  /** The entries of these vehicles that exist (one round trip). */
+  getMany(vehicleIds: readonly string[]): Promise<LatestLike[]>;
   all(): Promise<LatestLike[]>;
 }
 
@@ -133,10 +135,8 @@ export class VehiclesRepository {
     const ids = rows.map((r) => r.vehicleId);
     const latest = new Map<string, LatestPositionDto>();
     if (ids.length > 0) {
-      // Redis (the archiver's latest-position hash) when configured, else libs/storage's one probe per vehicle.
-      const found: (LatestLike | null | undefined)[] = this.latest
-        ? await Promise.all(ids.map((id) => this.latest?.get(id)))
-        : await this.positions.latest(ids);
+      // Redis (the archiver's latest-position hash, one HMGET for the page) when configured, else libs/storage's one probe per vehicle.
+      const found: LatestLike[] = this.latest ? await this.latest.getMany(ids) : await this.positions.latest(ids);
       const clockMs = this.now();
       for (const p of found) {
         // An entry ahead of the clock (stored before the archiver left future-dated reports out) is no position.

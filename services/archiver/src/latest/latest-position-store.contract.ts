@@ -84,6 +84,13 @@ export const latestPositionStoreContract = (make: () => Promise<LatestPositionSt
     expect(new Set(all.map((p) => p.vehicleId)).size).toBe(1_200);
     const moved = fleet[3] as PositionV1;
     expect(all.find((p) => p.vehicleId === 'V3')).toEqual({ ...moved, deviceTimeMs: moved.deviceTimeMs + 5_000 });
+    // Many at once: the ones that exist, unknown ids left out, 1,200 in one call.
+    expect((await store.getMany(['V3', 'nope', 'V1199'])).map((p) => [p.vehicleId, p.deviceTimeMs])).toEqual([
+      ['V3', moved.deviceTimeMs + 5_000],
+      ['V1199', T0 + 1_199],
+    ]);
+    expect(await store.getMany([])).toEqual([]);
+    expect(await store.getMany(fleet.map((p) => p.vehicleId))).toHaveLength(1_200);
     expect(await store.ping()).toBe(true);
     await store.close();
   });

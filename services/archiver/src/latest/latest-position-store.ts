@@ -18,6 +18,8 @@ export interface LatestPositionStore {
    */
   advance(positions: readonly PositionV1[], nowMs: number, clockSkewMs?: number): Promise<number>;
   get(vehicleId: string): Promise<PositionV1 | null>;
+  /** The entries of these vehicles that exist, in one round trip (the live feed's catch-up for vehicles it skipped). */
+  getMany(vehicleIds: readonly string[]): Promise<PositionV1[]>;
   /** Every vehicle's entry (the live map loads them once, then follows the stream). */
   all(): Promise<PositionV1[]>;
   /** Answers when the store is usable (readiness). */

@@ -20,6 +20,10 @@ export class MemoryLatestPositionStore implements LatestPositionStore {
     return this.latest.get(vehicleId) ?? null;
   }
 
+  async getMany(vehicleIds: readonly string[]): Promise<PositionV1[]> {
+    return vehicleIds.flatMap((vehicleId) => this.latest.get(vehicleId) ?? []);
+  }
+
   async all(): Promise<PositionV1[]> {
     return [...this.latest.values()];
   }

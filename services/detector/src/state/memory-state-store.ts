@@ -1,15 +1,20 @@
+import { PartitionStateCodec } from './checkpoint-codec';
+import { decodeOrError } from './redis-state-store';
 import type { Checkpoint, PartitionRef, PartitionSnapshot, StateStore } from './state-store';
 import { partitionKeyOf } from './state-store';
 
 interface StoredPartition {
   lastOffset: string | null;
-  /** Kept as JSON so that the embedded mode proves what Redis proves: state survives serialisation. */
-  states: Map<string, string>;
+  /** Kept encoded, as Redis keeps them, so the embedded mode proves what Redis proves: state survives the codec. */
+  states: Map<string, Buffer>;
+  structures: Map<string, string>;
+  codec: PartitionStateCodec;
 }
 
 /**
  * The embedded default: state lives as long as the process (and so does the in-process
- * bus whose offsets it mirrors). It keeps the Redis store's semantics, JSON included.
+ * bus whose offsets it mirrors). It keeps the Redis store's semantics, its encoding included
+ * (`checkpoint-codec.ts`).
  */
 export class MemoryStateStore implements StateStore {
   private readonly partitions = new Map<string, StoredPartition>();
@@ -17,21 +22,46 @@ export class MemoryStateStore implements StateStore {
   async load(ref: PartitionRef): Promise<PartitionSnapshot> {
     const stored = this.partitions.get(partitionKeyOf(ref));
     const states = new Map<string, unknown>();
-    for (const [vehicleId, json] of stored?.states ?? []) states.set(vehicleId, JSON.parse(json));
-    return { lastOffset: stored?.lastOffset ?? null, states };
+    if (!stored) return { lastOffset: null, states };
+    // A fresh codec from what is stored, as another process would build it.
+    stored.codec = new PartitionStateCodec(stored.structures);
+    for (const [vehicleId, value] of stored.states) states.set(vehicleId, decodeOrError(stored.codec, value));
+    return { lastOffset: stored.lastOffset, states };
   }
 
   async checkpoint(ref: PartitionRef, checkpoint: Checkpoint): Promise<boolean> {
     const key = partitionKeyOf(ref);
-    const stored = this.partitions.get(key) ?? { lastOffset: null, states: new Map<string, string>() };
+    const stored = this.partitions.get(key) ?? {
+      lastOffset: null,
+      states: new Map<string, Buffer>(),
+      structures: new Map<string, string>(),
+      codec: new PartitionStateCodec(),
+    };
     if (stored.lastOffset !== null && BigInt(stored.lastOffset) > BigInt(checkpoint.lastOffset)) return false;
-    // Serialise everything first so that a non-serialisable state fails the whole checkpoint.
-    const encoded = [...checkpoint.changed].map(([vehicleId, state]) => [vehicleId, JSON.stringify(state)] as const);
+    // Encode everything first so that a state the codec refuses fails the whole checkpoint.
+    const encoded = stored.codec.encodeAll(checkpoint.changed.values());
+    for (const [id, json] of encoded.structures) if (!stored.structures.has(id)) stored.structures.set(id, json);
     for (const vehicleId of checkpoint.removed ?? []) stored.states.delete(vehicleId);
-    for (const [vehicleId, json] of encoded) stored.states.set(vehicleId, json);
+    let index = 0;
+    for (const vehicleId of checkpoint.changed.keys()) stored.states.set(vehicleId, encoded.values[index++]!);
+    stored.codec.written(encoded);
     stored.lastOffset = checkpoint.lastOffset;
     this.partitions.set(key, stored);
     return true;
+  }
+
+  /** Test hook: writes a value exactly as stored (e.g. the JSON of an earlier release), as Redis would hold it. */
+  putRaw(ref: PartitionRef, lastOffset: string, values: ReadonlyMap<string, Buffer>): void {
+    const key = partitionKeyOf(ref);
+    const stored = this.partitions.get(key) ?? {
+      lastOffset: null,
+      states: new Map<string, Buffer>(),
+      structures: new Map<string, string>(),
+      codec: new PartitionStateCodec(),
+    };
+    for (const [vehicleId, value] of values) stored.states.set(vehicleId, value);
+    stored.lastOffset = lastOffset;
+    this.partitions.set(key, stored);
   }
 
   async clear(ref: PartitionRef): Promise<void> {

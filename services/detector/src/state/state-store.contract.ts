@@ -1,8 +1,11 @@
 import { expect, it } from 'vitest';
-import type { StateStore } from './state-store';
+import type { PartitionRef, StateStore } from './state-store';
+
+/** Writes stored values exactly as given (bytes an earlier release wrote), beside an offset. */
+export type WriteRaw = (store: StateStore, ref: PartitionRef, lastOffset: string, values: ReadonlyMap<string, Buffer>) => Promise<void>;
 
 /** The same behaviour from every StateStore; run against memory (unit) and the real Redis (integration). */
-export const stateStoreContract = (make: () => Promise<StateStore>): void => {
+export const stateStoreContract = (make: () => Promise<StateStore>, writeRaw: WriteRaw): void => {
   const positions = (partition: number) => ({ topic: 'telemetry.positions', partition });
 
   it('answers a ping (readiness) and loads nothing for a partition never checkpointed', async () => {
@@ -84,6 +87,47 @@ export const stateStoreContract = (make: () => Promise<StateStore>): void => {
     await store.checkpoint(positions(7), { lastOffset: '9', changed: new Map() });
     expect(await store.checkpoint(positions(7), { lastOffset: '10', changed: new Map() })).toBe(true);
     expect((await store.load(positions(7))).lastOffset).toBe('10');
+    await store.close();
+  });
+
+  it('reads the JSON an earlier release checkpointed, and goes on from it in its own format', async () => {
+    const store = await make();
+    const ref = positions(9);
+    const slot = {
+      terminalId: '013800000001',
+      registered: true,
+      rules: { v: 1, identity: { vehicleId: '京A10001:2' }, recent: [1.5, -2, 9_007_199_254_740_991], note: '疲劳驾驶 ✓' },
+    };
+    await writeRaw(store, ref, '77', new Map([['京A10001:2', Buffer.from(JSON.stringify(slot), 'utf8')]]));
+    const old = await store.load(ref);
+    expect(old.lastOffset).toBe('77');
+    expect(old.states.get('京A10001:2')).toEqual(slot);
+    await store.checkpoint(ref, { lastOffset: '78', changed: new Map([['京B20002:1', { n: 1 }]]) });
+    const fresh = await make();
+    expect(Object.fromEntries((await fresh.load(ref)).states)).toEqual({ '京A10001:2': slot, '京B20002:1': { n: 1 } });
+    await fresh.close();
+    await store.close();
+  });
+
+  it('gives an undecodable stored value back as its error, naming the problem, and the other vehicles as stored', async () => {
+    const store = await make();
+    const ref = positions(10);
+    await store.checkpoint(ref, { lastOffset: '5', changed: new Map([['good', { ok: true }]]) });
+    await writeRaw(
+      store,
+      ref,
+      '5',
+      new Map([
+        ['truncated-json', Buffer.from('{"v":1,', 'utf8')],
+        ['unknown-format', Buffer.from([0x09, 0x01, 0x02])],
+        ['empty', Buffer.alloc(0)],
+      ]),
+    );
+    const snapshot = await store.load(ref);
+    expect(snapshot.states.get('good')).toEqual({ ok: true });
+    expect(String(snapshot.states.get('truncated-json'))).toMatch(/JSON checkpoint value not readable/);
+    expect(String(snapshot.states.get('unknown-format'))).toMatch(/unknown checkpoint format byte 0x09/);
+    expect(String(snapshot.states.get('empty'))).toMatch(/empty checkpoint value/);
     await store.close();
   });
 

@@ -1,0 +1,16 @@
+import type { CompanyDto, SourceSiteDto, VehicleDto, WimStationDto } from '@roadwatch/contracts';
+import type { AuditContext } from '@roadwatch/storage';
+
+/**
+ * Records a deployment brings with it (the embedded default's simulated fleet, its demo WIM
+ * station and source sites), written like an administrator's: through the same resources,
+ * checks, audit log and `registry.changes` events. Re-running it over the same data writes nothing.
+ */
+export interface SeedRegistryCommand {
+  by: AuditContext;
+  companies?: readonly CompanyDto[];
+  /** A vehicle's `terminalId` binds its terminal. */
+  vehicles?: readonly VehicleDto[];
+  wimStations?: readonly WimStationDto[];
+  sourceSites?: readonly SourceSiteDto[];
+}
