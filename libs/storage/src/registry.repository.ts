@@ -201,7 +201,8 @@ const driverOf = (r: DriverRow): DriverRecord =>
     ['phone', r.phone],
   ]);
 
-interface WimStationRow {
+/** A `wim_stations` row (NULL is an absent optional field). */
+export interface WimStationRow {
   station_id: string;
   name: string;
   kind: NonNullable<WimStationRecord['kind']>;
@@ -228,7 +229,8 @@ const wimStationOf = (r: WimStationRow): WimStationRecord =>
     ['calibrationRef', r.calibration_ref],
   ]);
 
-interface SourceSiteRow {
+/** A `source_sites` row (NULL is an absent optional field). */
+export interface SourceSiteRow {
   source_site_id: string;
   name: string;
   company_id: string | null;

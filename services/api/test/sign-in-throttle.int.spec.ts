@@ -4,7 +4,7 @@ import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '../src/index';
+import { startApi, type ApiOptions, type RunningApi } from '../src/index';
 import { dropSchema, env, JWT_SECRET, logger, seededPool, USERS } from './support';
 
 const signIn = async (url: string, username: string, password: string, forwardedFor?: string): Promise<{ status: number; retryAfter: string | null }> => {
@@ -15,6 +15,26 @@ const signIn = async (url: string, username: string, password: string, forwarded
   });
   await response.body?.cancel();
   return { status: response.status, retryAfter: response.headers.get('retry-after') };
+};
+
+/** Two API instances a and b behind one (pretend) proxy, on the real Redis, each with its own REDIS_KEY_PREFIX. */
+const startTwo = async (
+  bus: InProcessBus,
+  pool: StoragePool,
+  schema: string,
+  signInLimits: ApiOptions['signInLimits'],
+  redisKeyPrefixes: { a: string; b: string },
+): Promise<[RunningApi, RunningApi]> => {
+  const common = { bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, liveGroupPrefix: schema, trustProxyHops: 1, signInLimits };
+  const a = await startApi({
+    ...common,
+    redisKeyPrefix: redisKeyPrefixes.a,
+    instanceId: 'a',
+    metrics: new ServiceMetrics('api-a', { defaultMetrics: false }),
+    seedUsers: USERS,
+  });
+  const b = await startApi({ ...common, redisKeyPrefix: redisKeyPrefixes.b, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
+  return [a, b];
 };
 
 /**
@@ -30,20 +50,7 @@ describe('api sign-in: brute force is throttled per user name and per client add
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    const common = {
-      bus,
-      pool,
-      jwtSecret: JWT_SECRET,
-      port: 0,
-      logger,
-      redisUrl: env.redisUrl,
-      redisKeyPrefix: `${schema}:`,
-      liveGroupPrefix: schema,
-      trustProxyHops: 1,
-      signInLimits: { perUsername: 5, perAddress: 12, windowSeconds: 600 },
-    };
-    a = await startApi({ ...common, instanceId: 'a', metrics: new ServiceMetrics('api-a', { defaultMetrics: false }), seedUsers: USERS });
-    b = await startApi({ ...common, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
+    [a, b] = await startTwo(bus, pool, schema, { perUsername: 5, perAddress: 12, windowSeconds: 600 }, { a: `${schema}:`, b: `${schema}:` });
   });
 
   afterAll(async () => {
@@ -98,25 +105,7 @@ describe('api sign-in: REDIS_KEY_PREFIX keeps deployments sharing a Redis apart'
 
   beforeAll(async () => {
     pool = await seededPool(schema);
-    const common = {
-      bus,
-      pool,
-      jwtSecret: JWT_SECRET,
-      port: 0,
-      logger,
-      redisUrl: env.redisUrl,
-      liveGroupPrefix: schema,
-      trustProxyHops: 1,
-      signInLimits: { perUsername: 3, perAddress: 100, windowSeconds: 600 },
-    };
-    a = await startApi({
-      ...common,
-      redisKeyPrefix: `${schema}:a:`,
-      instanceId: 'a',
-      metrics: new ServiceMetrics('api-a', { defaultMetrics: false }),
-      seedUsers: USERS,
-    });
-    b = await startApi({ ...common, redisKeyPrefix: `${schema}:b:`, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
+    [a, b] = await startTwo(bus, pool, schema, { perUsername: 3, perAddress: 100, windowSeconds: 600 }, { a: `${schema}:a:`, b: `${schema}:b:` });
   });
 
   afterAll(async () => {
