@@ -11,7 +11,7 @@ import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { aPosition, infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
 
@@ -41,28 +41,20 @@ const t0 = Date.now() - 3_600_000;
 const position = (i: number): PositionV1 => {
   const vehicle = i % vehicles;
   const step = Math.floor(i / vehicles);
-  return {
-    v: 1,
+  return aPosition({
     vehicleId: `V${vehicle}`,
     terminalId: `013800${String(vehicle).padStart(6, '0')}`,
     plate: `京A${vehicle}`,
     plateColour: 2,
-    registered: true,
     deviceTimeMs: t0 + step * 30_000,
     receivedAtMs: t0 + step * 30_000 + 800,
     latitudeDeg: 39.9 + (vehicle % 100) / 1_000,
     longitudeDeg: 116.4 + step / 10_000,
     altitudeM: 45,
     speedKmh: 40 + (i % 50),
-    headingDeg: 90,
-    alarmFlags: 0,
-    statusFlags: 3,
-    accOn: true,
-    gnssFixed: true,
     mileageKm: 1_000 + step / 10,
     satellites: 12,
-    source: 'realtime',
-  };
+  });
 };
 
 const seconds = (ms: number): string => (ms / 1_000).toFixed(2);

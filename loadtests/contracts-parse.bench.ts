@@ -4,28 +4,18 @@
 // Run: npx tsx loadtests/contracts-parse.bench.ts
 // Prints figures; it asserts nothing and is not part of the test suite.
 import { positionV1, unsafeCharacterIn, wimStationRecordV1 } from '../libs/contracts/src/index.js';
+import { aPosition } from '../libs/testing/src/factories/index.js';
 
-const position = {
-  v: 1,
+const position = aPosition({
   vehicleId: '京A12345:2',
   terminalId: '13912345678',
-  plate: '京A12345',
   plateColour: 2,
-  registered: true,
   driverId: 'Q123456789',
   deviceTimeMs: 1_764_000_000_000,
   receivedAtMs: 1_764_000_001_000,
-  latitudeDeg: 39.9,
-  longitudeDeg: 116.4,
   altitudeM: 50,
   speedKmh: 62.5,
-  headingDeg: 90,
-  alarmFlags: 0,
-  statusFlags: 3,
-  accOn: true,
-  gnssFixed: true,
-  source: 'realtime',
-};
+});
 const station = {
   stationId: 'ST-HB-001',
   recordId: 'R-0001',

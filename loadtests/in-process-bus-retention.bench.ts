@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { TOPICS } from '../libs/contracts/src/index.js';
 import { InProcessBus } from '../libs/messaging/src/index.js';
-import { samplePosition } from '../libs/testing/src/sample-position.js';
+import { aPosition } from '../libs/testing/src/factories/index.js';
 
 const total = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 300_000);
 const keepAll = process.argv.includes('--keep-all');
@@ -47,7 +47,7 @@ for (let sent = 0; sent < total; sent += perCall) {
     Array.from({ length: perCall }, (_, i) => {
       const n = sent + i;
       const vehicleId = `V${n % vehicles}`;
-      return { key: vehicleId, value: samplePosition(vehicleId, 1_764_000_000_000 + n * 1_000) };
+      return { key: vehicleId, value: aPosition({ vehicleId, deviceTimeMs: 1_764_000_000_000 + n * 1_000 }) };
     }),
   );
   // Let the consumers keep up, as they do at the embedded default's load.

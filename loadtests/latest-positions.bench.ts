@@ -8,7 +8,7 @@
  */
 import type { PositionV1 } from '@roadwatch/contracts';
 import { createLogger } from '@roadwatch/runtime';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { RedisLatestPositionStore } from '@roadwatch/archiver';
 import { Redis } from 'ioredis';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
@@ -30,7 +30,9 @@ const t0 = Date.now() - 3_600_000;
 const position = (i: number): PositionV1 => {
   const vehicle = i % vehicles;
   const step = Math.floor(i / vehicles);
-  return samplePosition(`V${vehicle}`, t0 + step * 30_000, {
+  return aPosition({
+    vehicleId: `V${vehicle}`,
+    deviceTimeMs: t0 + step * 30_000,
     terminalId: `013800${String(vehicle).padStart(6, '0')}`,
     plate: `京A${vehicle}`,
     latitudeDeg: 39.9 + (vehicle % 100) / 1_000,

@@ -28,7 +28,7 @@ import { LIVE_EVENTS, LIVE_NAMESPACE, TOPICS, type PositionV1 } from '@roadwatch
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, RegistryRepository } from '@roadwatch/storage';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type LatestPositionsPort } from '@roadwatch/api';
 import { MemoryLatestPositionStore } from '@roadwatch/archiver';
 import { cpuMicros } from './cpu';
@@ -48,7 +48,9 @@ if (process.env['BENCH_ROLE'] === 'producer') {
   for (let start = 0; start < total; start += 5_000) {
     const messages = Array.from({ length: Math.min(5_000, total - start) }, (_, k) => {
       const i = start + k;
-      const value: PositionV1 = samplePosition(vehicleId(i), t0 + Math.floor(i / vehicles) * 1_000, {
+      const value: PositionV1 = aPosition({
+        vehicleId: vehicleId(i),
+        deviceTimeMs: t0 + Math.floor(i / vehicles) * 1_000,
         latitudeDeg: 22.5 + (i % 100) / 100,
         longitudeDeg: 113.2 + (i % 97) / 100,
       });

@@ -41,7 +41,7 @@ import { TOPICS, type Bbox, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, samplePosition, seededRandom, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, seededRandom, uniqueName } from '@roadwatch/testing';
 import { startApi } from '@roadwatch/api';
 import type { ClientCommand, ClientKind, ClientReply, ClientReport } from './socket-fanout.clients';
 
@@ -103,7 +103,7 @@ const report = (): void => {
   const now = Date.now();
   const positions: PositionV1[] = fleet.map((v) => {
     v.lat += 1e-5; // ~1 m per tick: the fleet stays in its area for the whole run
-    return samplePosition(v.id, now, { terminalId: v.id, receivedAtMs: now, latitudeDeg: v.lat, longitudeDeg: v.lon });
+    return aPosition({ vehicleId: v.id, deviceTimeMs: now, terminalId: v.id, receivedAtMs: now, latitudeDeg: v.lat, longitudeDeg: v.lon });
   });
   if (feed === 'bus') {
     // The tick does not wait for the in-process bus; a refused publish would spoil the figures, so it ends the run.

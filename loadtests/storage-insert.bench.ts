@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PositionV1 } from '@roadwatch/contracts';
+import { aPosition } from '@roadwatch/testing';
 import {
   createPool,
   dropStorageSchema,
@@ -29,28 +30,20 @@ const makePositions = (rows: number, salt: string): PositionV1[] => {
     const vehicle = i % VEHICLES;
     const step = Math.floor(i / VEHICLES);
     const t = end - (Math.ceil(rows / VEHICLES) - step) * 30_000;
-    return {
-      v: 1,
+    return aPosition({
       vehicleId: `冀A${salt}${vehicle}:2`,
       terminalId: `0138${vehicle}`,
       plate: `冀A${vehicle}`,
       plateColour: 2,
-      registered: true,
       deviceTimeMs: t,
       receivedAtMs: t + 700,
       latitudeDeg: 39 + vehicle / 1e4,
       longitudeDeg: 116 + step / 1e4,
-      altitudeM: 40,
       speedKmh: (i * 7) % 110,
       headingDeg: (i * 13) % 360,
-      alarmFlags: 0,
-      statusFlags: 3,
-      accOn: true,
-      gnssFixed: true,
       mileageKm: 10_000 + step * 0.25,
       satellites: 14,
-      source: 'realtime',
-    };
+    });
   });
 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type TopicName } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
@@ -137,7 +137,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
     // The archiver kept every acknowledged report, once, and the alert.
     const storedReports = async (): Promise<number> =>
       Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions WHERE vehicle_id = $1', [truck.facts.vehicleId])).rows[0]?.n);
-    for (let waited = 0; (await storedReports()) < 9 && waited < 30_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    await vi.waitUntil(async () => (await storedReports()) >= 9, { timeout: 30_000, interval: 250, message: 'nine stored reports' });
     expect(await storedReports()).toBe(9);
     const alerts = await pool.query<{ rule: string }>('SELECT rule FROM alerts WHERE vehicle_id = $1', [truck.facts.vehicleId]);
     expect(alerts.rows.map((r) => r.rule)).toContain('speeding');

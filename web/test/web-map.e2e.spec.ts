@@ -2,13 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
-import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import {
   AlertRepository,
@@ -21,7 +20,7 @@ import {
   runMaintenance,
   VehicleQualityRepository,
 } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { anAlert, aPosition, aVehicle, infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
@@ -45,29 +44,6 @@ const VEHICLES = [
   { vehicleId: 'WEB-V3', plate: '冀C·E2E03', vehicleClass: 'heavy_truck', companyId: 'WEBC2', lon: 116.2, lat: 39.78 },
   { vehicleId: 'WEB-V4', plate: '京D·E2E04', vehicleClass: 'long_distance_bus', companyId: 'WEBC2', lon: 116.42, lat: 39.92 },
 ] as const;
-
-const position = (v: (typeof VEHICLES)[number], step: number): PositionV1 => {
-  const now = Date.now();
-  return {
-    v: 1,
-    vehicleId: v.vehicleId,
-    terminalId: `T-${v.vehicleId}`,
-    plate: v.plate,
-    registered: true,
-    deviceTimeMs: now,
-    receivedAtMs: now,
-    latitudeDeg: v.lat + step * 0.00001,
-    longitudeDeg: v.lon + step * 0.00002,
-    altitudeM: 40,
-    speedKmh: 60,
-    headingDeg: 45,
-    alarmFlags: 0,
-    statusFlags: 0,
-    accOn: true,
-    gnssFixed: true,
-    source: 'realtime',
-  };
-};
 
 const chromiumArgs = [
   '--headless',
@@ -105,24 +81,15 @@ const placesOnMap = async (
         coordinates: f.geometry.type === 'Point' ? f.geometry.coordinates : [],
       }));
     }, layer);
-  const deadline = Date.now() + timeoutMs;
-  let found = await read();
-  while (found.length < atLeast && Date.now() < deadline) {
-    await page.waitForTimeout(200);
-    found = await read();
-  }
-  return found;
-};
-
-const waitForVehicles = async (page: Page, expected: string[], timeoutMs = 15_000): Promise<string[]> => {
-  const deadline = Date.now() + timeoutMs;
-  let ids: string[] = [];
-  while (Date.now() < deadline) {
-    ids = await vehicleIdsOnMap(page);
-    if (expected.every((id) => ids.includes(id))) return ids;
-    await page.waitForTimeout(200);
-  }
-  return ids;
+  // No time to wait (0 ms): what the layer holds now, even nothing.
+  if (timeoutMs === 0) return read();
+  return vi.waitUntil(
+    async () => {
+      const found = await read();
+      return found.length >= atLeast && found;
+    },
+    { timeout: timeoutMs, interval: 200, message: `${layer} on the map` },
+  );
 };
 
 const logIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
@@ -219,7 +186,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const hourAgo = Date.now() - 3_600_000;
     await new PositionRepository(pool).insertMany(
       Array.from({ length: 30 }, (_, i) => ({
-        ...position(VEHICLES[0], 0),
+        ...aPosition({ vehicleId: VEHICLES[0].vehicleId, plate: VEHICLES[0].plate, plateColour: undefined, headingDeg: 45, statusFlags: 0 }),
         driverId: 'DRV-E2E',
         deviceTimeMs: hourAgo + i * 60_000,
         receivedAtMs: hourAgo + i * 60_000,
@@ -237,7 +204,21 @@ describe('web: live map in real Chromium against the real API', () => {
       void bus
         .publish(
           TOPICS.positions,
-          VEHICLES.map((v) => ({ key: v.vehicleId, value: position(v, step) })),
+          VEHICLES.map((v) => ({
+            key: v.vehicleId,
+            // Each tick a step north-east, reported now.
+            value: aPosition({
+              vehicleId: v.vehicleId,
+              plate: v.plate,
+              plateColour: undefined,
+              deviceTimeMs: Date.now(),
+              receivedAtMs: Date.now(),
+              latitudeDeg: v.lat + step * 0.00001,
+              longitudeDeg: v.lon + step * 0.00002,
+              headingDeg: 45,
+              statusFlags: 0,
+            }),
+          })),
         )
         .catch((e: Error) => logger.error(e.message));
     }, 300);
@@ -273,9 +254,12 @@ describe('web: live map in real Chromium against the real API', () => {
     });
     await logIn(page, api.url, 'admin', 'admin-pass');
 
-    const ids = await waitForVehicles(
-      page,
-      VEHICLES.map((v) => v.vehicleId),
+    const ids = await vi.waitUntil(
+      async () => {
+        const onMap = await vehicleIdsOnMap(page);
+        return VEHICLES.map((v) => v.vehicleId).every((id) => onMap.includes(id)) && onMap;
+      },
+      { timeout: 15_000, interval: 200, message: 'the vehicles on the map' },
     );
     expect(ids).toEqual(VEHICLES.map((v) => v.vehicleId).sort());
     expect(await page.textContent('[data-testid=vehicle-count]')).toBe('4');
@@ -367,25 +351,21 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.click('[data-testid=playback] header button');
     await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 10 }));
 
-    const alert: AlertV1 = {
-      v: 1,
+    const alert = anAlert({
       alertId: `web-e2e-bdw-${Date.now()}`,
-      revision: 0,
       vehicleId: 'WEB-V3',
       plate: '冀C·E2E03',
       companyId: 'WEBC2',
       rule: 'overload',
-      level: 'violation',
       severity: 'critical',
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超限 62%，百吨王：实测总重 103,500 kg',
       summaryEn: 'Overload 62%, 百吨王: measured gross 103,500 kg',
       details: { isBaiDunWang: true },
-      evidence: {},
       latitudeDeg: 39.78,
       longitudeDeg: 116.2,
-    };
+    });
     // The arrival time is taken in the page (same machine clock), so the test's own polling
     // over CDP on a loaded CI box does not count against the one-second budget.
     await page.evaluate((alertId) => {
@@ -471,7 +451,13 @@ describe('web: live map in real Chromium against the real API', () => {
     recordLog(page);
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await logIn(page, api.url, 'c1', 'c1-pass');
-    const ids = await waitForVehicles(page, ['WEB-V1', 'WEB-V2']);
+    const ids = await vi.waitUntil(
+      async () => {
+        const onMap = await vehicleIdsOnMap(page);
+        return ['WEB-V1', 'WEB-V2'].every((id) => onMap.includes(id)) && onMap;
+      },
+      { timeout: 15_000, interval: 200, message: 'the vehicles on the map' },
+    );
     expect(ids).toEqual(['WEB-V1', 'WEB-V2']);
     // Several more ticks: the other company's vehicles never arrive.
     await page.waitForTimeout(1_500);
@@ -481,22 +467,16 @@ describe('web: live map in real Chromium against the real API', () => {
     expect(await placesOnMap(page, 'source-sites', 0)).toEqual([]);
     expect(await placesOnMap(page, 'wim-stations', 0)).toEqual([]);
 
-    const foreign: AlertV1 = {
-      v: 1,
+    const foreign = anAlert({
       alertId: `web-e2e-foreign-${Date.now()}`,
-      revision: 0,
       vehicleId: 'WEB-V4',
       plate: '京D·E2E04',
       companyId: 'WEBC2',
-      rule: 'speeding',
-      level: 'violation',
       severity: 'serious',
       startedAtMs: Date.now(),
       raisedAtMs: Date.now(),
       summary: '超速 40%',
-      details: {},
-      evidence: {},
-    };
+    });
     const own: AlertV1 = {
       ...foreign,
       alertId: `web-e2e-own-${Date.now()}`,
@@ -598,34 +578,17 @@ describe('web: live map in real Chromium against the real API', () => {
 
   it("an enforcement user opens a case and takes it through 决定, 抄告 and 结案; the API's refusal is shown as it said it", async () => {
     // Two 百吨王 weighings of the heavy truck at the WIM station, as ingest-wim and the overload rule produce them.
-    const violationAt = (measuredAtMs: number): OverloadViolationV1 => {
-      const m: WimMeasurementV1 = {
-        v: 1,
-        measurementId: `WEB-ST1/${measuredAtMs}`,
+    const violationAt = (measuredAtMs: number): OverloadViolationV1 =>
+      overloadViolationOf({
         stationId: 'WEB-ST1',
-        stationRecordId: String(measuredAtMs),
-        lane: 1,
-        direction: 'N',
-        measuredAtMs,
+        recordId: String(measuredAtMs),
         plate: '冀C·E2E03',
-        plateColour: 2,
-        axleCount: 6,
-        axleWeightsKg: Array<number>(6).fill(17_000),
-        axleSpacingsMm: [],
+        measuredAtMs,
         grossKg: 102_000,
-        speedKmh: 30,
-        imageRefs: [],
-        accuracyClassPct: 5,
-        receivedAtMs: measuredAtMs,
-      };
-      const a = assessOverload(
-        m,
-        { vehicleId: 'WEB-V3', plate: '冀C·E2E03', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WEBC2' },
-        resolveOverloadConfig(),
-      );
-      if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
-      return toOverloadViolationV1(a, m, measuredAtMs);
-    };
+        vehicle: aVehicle({ vehicleId: 'WEB-V3', plate: '冀C·E2E03', companyId: 'WEBC2', regionCode: undefined }),
+        decidedAtMs: measuredAtMs,
+        measurement: { speedKmh: 30, receivedAtMs: measuredAtMs },
+      });
     const first = violationAt(Date.now() - 7_200_000);
     const second = violationAt(Date.now() - 3_600_000);
     await bus.publish(
@@ -635,8 +598,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const store = new CaseRepository(pool);
     const caseIds = [first, second].map((v) => `case:${v.violationId}`);
     for (const id of caseIds) {
-      const deadline = Date.now() + 10_000;
-      while ((await store.get(id))?.penalties.length !== 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await vi.waitUntil(async () => (await store.get(id))?.penalties.length === 4, { timeout: 10_000, interval: 100, message: `${id}: four penalties` });
       expect((await store.get(id))?.penalties, id).toHaveLength(4);
     }
     const [caseA, caseB] = caseIds as [string, string];

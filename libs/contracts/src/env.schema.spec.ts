@@ -7,6 +7,7 @@ describe('infraEnvSchema: one fragment per piece of infrastructure', () => {
       KAFKA_BROKERS: '127.0.0.1:9092',
       KAFKA_TOPIC_PARTITIONS: 12,
       KAFKA_TOPIC_PREFIX: '',
+      KAFKA_SESSION_TIMEOUT_MS: 30_000,
       DATABASE_URL: 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch',
       DATABASE_SCHEMA: 'public',
       MIGRATE: true,
@@ -34,6 +35,8 @@ describe('infraEnvSchema: one fragment per piece of infrastructure', () => {
     expect(problems({ MIGRATE: 'yes' })).toEqual([expect.stringMatching(/^MIGRATE:/)]);
     expect(problems({ REDIS_KEY_PREFIX: 'rw{1}:' })).toEqual([expect.stringMatching(/^REDIS_KEY_PREFIX: no \{ or \}/)]);
     expect(problems({ KAFKA_TOPIC_PREFIX: 'a\u0000b' })).toEqual([expect.stringMatching(/^KAFKA_TOPIC_PREFIX:/)]);
+    // Below the broker's group.min.session.timeout.ms the group would refuse the member.
+    expect(problems({ KAFKA_SESSION_TIMEOUT_MS: '1000' })).toEqual([expect.stringMatching(/^KAFKA_SESSION_TIMEOUT_MS:/)]);
     expect(parseEnv(infraEnvSchema, { MIGRATE: 'false', LOG_LEVEL: 'silent', KAFKA_TOPIC_PREFIX: 'test.' })).toMatchObject({
       MIGRATE: false,
       LOG_LEVEL: 'silent',

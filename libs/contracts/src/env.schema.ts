@@ -30,6 +30,12 @@ export const kafkaEnvSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(12),
   /** Physical topic = prefix + logical name; consumer groups are not prefixed. */
   KAFKA_TOPIC_PREFIX: safeString().default(''),
+  /**
+   * How long a consumer that stopped heartbeating (a crashed instance) keeps its partitions
+   * before the group hands them to the others: their positions wait that long. Within the
+   * broker's group.min/max.session.timeout.ms (6 s … 30 min by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(1_800_000).default(30_000),
 });
 
 /** A plain lower-case SQL identifier: a schema name spliced into `SET search_path`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1 } from '@roadwatch/contracts';
 import { position, sampleMessages } from './sample-messages';
 
@@ -29,14 +29,6 @@ const positionsDlq = deadLetterTopicOf(positions) as `${typeof positions}.dlq`;
 
 /** The sequence number a test put into a position (see `position`). */
 export const seqOf = (value: PositionV1): number => (value.deviceTimeMs - 1_764_000_000_000) / 1000;
-
-export const waitFor = async (what: string, condition: () => boolean, timeoutMs: number): Promise<void> => {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -136,7 +128,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       await bus.publish(positions, [{ key: 'V1', value: position('V1', 2) }]);
       const recorder = new Recorder();
       track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
-      await waitFor('the valid message', () => recorder.messages.length >= 1, options.waitMs);
+      await vi.waitUntil(() => recorder.messages.length >= 1, { timeout: options.waitMs, interval: 20, message: 'the valid message' });
       await sleep(options.quietMs);
       expect(recorder.messages.map((m) => seqOf(m.value))).toEqual([2]);
     });
@@ -147,7 +139,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       await publishSeq(bus, 12, 25);
       const recorder = new Recorder();
       track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
-      await waitFor('300 messages', () => recorder.messages.length >= 300, options.waitMs);
+      await vi.waitUntil(() => recorder.messages.length >= 300, { timeout: options.waitMs, interval: 20, message: '300 messages' });
       const expected = Array.from({ length: 25 }, (_, i) => i);
       for (const [, seqs] of recorder.seqsByKey()) expect(seqs).toEqual(expected);
       const partitionOfKey = new Map<string, Set<number>>();
@@ -172,11 +164,19 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       const b = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: a.handleBatch, ...a.callbacks() }));
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: b.handleBatch, ...b.callbacks() }));
-      await waitFor('both members to own partitions', () => a.owned().size > 0 && b.owned().size > 0 && a.owned().size + b.owned().size === 4, options.waitMs);
+      await vi.waitUntil(() => a.owned().size > 0 && b.owned().size > 0 && a.owned().size + b.owned().size === 4, {
+        timeout: options.waitMs,
+        interval: 20,
+        message: 'both members to own partitions',
+      });
       expect([...a.owned()].filter((p) => b.owned().has(p))).toEqual([]);
 
       await publishSeq(bus, 40, 5);
-      await waitFor('200 messages across the group', () => a.messages.length + b.messages.length >= 200, options.waitMs);
+      await vi.waitUntil(() => a.messages.length + b.messages.length >= 200, {
+        timeout: options.waitMs,
+        interval: 20,
+        message: '200 messages across the group',
+      });
       await sleep(options.quietMs);
       const all = [...a.messages, ...b.messages].map((m) => `${m.key}/${seqOf(m.value)}`);
       expect(all.length).toBe(200);
@@ -186,7 +186,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
 
       const other = new Recorder();
       track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: other.handleBatch }));
-      await waitFor('the second group to see all 200', () => other.messages.length >= 200, options.waitMs);
+      await vi.waitUntil(() => other.messages.length >= 200, { timeout: options.waitMs, interval: 20, message: 'the second group to see all 200' });
       expect(new Set(other.messages.map((m) => `${m.key}/${seqOf(m.value)}`)).size).toBe(200);
     });
 
@@ -197,12 +197,12 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       const a = new Recorder();
       const b = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: a.handleBatch, ...a.callbacks() }));
-      await waitFor('the first member to own all 4', () => a.owned().size === 4, options.waitMs);
+      await vi.waitUntil(() => a.owned().size === 4, { timeout: options.waitMs, interval: 20, message: 'the first member to own all 4' });
       const subB = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: b.handleBatch, ...b.callbacks() });
-      await waitFor('a split', () => b.owned().size > 0 && a.owned().size + b.owned().size === 4, options.waitMs);
+      await vi.waitUntil(() => b.owned().size > 0 && a.owned().size + b.owned().size === 4, { timeout: options.waitMs, interval: 20, message: 'a split' });
       expect(a.revoked.flat().length).toBeGreaterThan(0);
       await subB.close();
-      await waitFor('the first member to own all 4 again', () => a.owned().size === 4, options.waitMs);
+      await vi.waitUntil(() => a.owned().size === 4, { timeout: options.waitMs, interval: 20, message: 'the first member to own all 4 again' });
       expect(b.owned().size).toBe(0);
     });
 
@@ -213,7 +213,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       await publishSeq(bus, 1, 10);
       const first = new Recorder();
       const sub1 = await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: first.handleBatch });
-      await waitFor('the first 10', () => first.messages.length >= 10, options.waitMs);
+      await vi.waitUntil(() => first.messages.length >= 10, { timeout: options.waitMs, interval: 20, message: 'the first 10' });
       await sub1.close();
 
       await publishSeq(bus, 1, 10, 10);
@@ -228,13 +228,13 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           throw new Error('simulated crash before the effects are durable');
         },
       });
-      await waitFor('the failing member to get a batch', () => failingSeen.length > 0, options.waitMs);
+      await vi.waitUntil(() => failingSeen.length > 0, { timeout: options.waitMs, interval: 20, message: 'the failing member to get a batch' });
       expect(Math.min(...failingSeen)).toBe(10);
       await sub2.close();
 
       const third = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: third.handleBatch }));
-      await waitFor('the uncommitted 10 again', () => third.messages.length >= 10, options.waitMs);
+      await vi.waitUntil(() => third.messages.length >= 10, { timeout: options.waitMs, interval: 20, message: 'the uncommitted 10 again' });
       await sleep(options.quietMs);
       expect(third.messages.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
     });
@@ -255,7 +255,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           return { durableThrough: null };
         },
       });
-      await waitFor('the first 10 held', () => held.length >= 10, options.waitMs);
+      await vi.waitUntil(() => held.length >= 10, { timeout: options.waitMs, interval: 20, message: 'the first 10 held' });
       await sleep(options.quietMs);
       expect(held.map((m) => seqOf(m.value))).toEqual(Array.from({ length: 10 }, (_, i) => i));
       // Durable through seq 3 (a checkpoint after the batch), and a stale, lower offset that must not move the commit back.
@@ -275,7 +275,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           return { durableThrough: batch.messages.find((m) => seqOf(m.value) === 7) ? held[7]!.offset : null };
         },
       });
-      await waitFor('the 6 not durable', () => second.length >= 6, options.waitMs);
+      await vi.waitUntil(() => second.length >= 6, { timeout: options.waitMs, interval: 20, message: 'the 6 not durable' });
       await sleep(options.quietMs);
       expect(second.map((m) => seqOf(m.value))).toEqual([4, 5, 6, 7, 8, 9]);
       // Not owned (closed): ignored, nothing moves.
@@ -284,7 +284,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
 
       const third = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: third.handleBatch }));
-      await waitFor('the 2 after seq 7', () => third.messages.length >= 2, options.waitMs);
+      await vi.waitUntil(() => third.messages.length >= 2, { timeout: options.waitMs, interval: 20, message: 'the 2 after seq 7' });
       await sleep(options.quietMs);
       expect(third.messages.map((m) => seqOf(m.value))).toEqual([8, 9]);
     });
@@ -311,7 +311,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           },
         }),
       );
-      await waitFor('all 40 after the failures', () => recorder.messages.length >= 40, options.waitMs);
+      await vi.waitUntil(() => recorder.messages.length >= 40, { timeout: options.waitMs, interval: 20, message: 'all 40 after the failures' });
       await sleep(options.quietMs);
       expect(failures).toBe(3);
       expect(recorder.messages.length).toBe(40);
@@ -339,7 +339,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
         },
       });
       await bus.publish(positions, [{ key: 'V1', value: position('V1', 0) }]);
-      await waitFor('the handler to start', () => started, options.waitMs);
+      await vi.waitUntil(() => started, { timeout: options.waitMs, interval: 20, message: 'the handler to start' });
       const closing = sub.close();
       await sleep(50);
       release();
@@ -347,7 +347,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(finished).toBe(true);
       const again = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: again.handleBatch, ...again.callbacks() }));
-      await waitFor('the new member to be assigned', () => again.owned().size === 1, options.waitMs);
+      await vi.waitUntil(() => again.owned().size === 1, { timeout: options.waitMs, interval: 20, message: 'the new member to be assigned' });
       await sleep(options.quietMs);
       expect(again.messages).toEqual([]);
       await bus.close();
@@ -378,8 +378,8 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           },
         }),
       );
-      await waitFor('3 dead letters', () => letters.length >= 3, options.waitMs);
-      await waitFor('both good messages', () => recorder.messages.length >= 2, options.waitMs);
+      await vi.waitUntil(() => letters.length >= 3, { timeout: options.waitMs, interval: 20, message: '3 dead letters' });
+      await vi.waitUntil(() => recorder.messages.length >= 2, { timeout: options.waitMs, interval: 20, message: 'both good messages' });
       await sleep(options.quietMs);
       expect(recorder.messages.map((m) => seqOf(m.value))).toEqual([0, 4]);
       expect(letters.length).toBe(3);
@@ -424,7 +424,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           },
         }),
       );
-      await waitFor('the wanted records', () => recorder.messages.length >= 2 && letters.length >= 1, options.waitMs);
+      await vi.waitUntil(() => recorder.messages.length >= 2 && letters.length >= 1, { timeout: options.waitMs, interval: 20, message: 'the wanted records' });
       await sleep(options.quietMs);
       expect(recorder.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([
         ['V1', 0],
@@ -438,7 +438,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       const next = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: next.handleBatch }));
       await bus.publish(positions, [{ key: 'V2', value: position('V2', 6) }]);
-      await waitFor('the next one', () => next.messages.length >= 1, options.waitMs);
+      await vi.waitUntil(() => next.messages.length >= 1, { timeout: options.waitMs, interval: 20, message: 'the next one' });
       await sleep(options.quietMs);
       expect(next.messages.map((m) => [m.key, seqOf(m.value)])).toEqual([['V2', 6]]);
     });
@@ -478,11 +478,11 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
         }),
       );
       const total = (map: Map<string, unknown[]>) => [...map.values()].reduce((sum, list) => sum + list.length, 0);
-      await waitFor(
-        '2 good messages and 2 dead letters per topic',
-        () => total(good) >= 2 * topics.length && total(letters) >= 2 * topics.length,
-        options.waitMs,
-      );
+      await vi.waitUntil(() => total(good) >= 2 * topics.length && total(letters) >= 2 * topics.length, {
+        timeout: options.waitMs,
+        interval: 20,
+        message: '2 good messages and 2 dead letters per topic',
+      });
       await sleep(options.quietMs);
       for (const topic of topics) {
         expect(good.get(topic), topic).toEqual(['0', '3']);
@@ -539,7 +539,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           handled.push(...seqs);
         },
       });
-      await waitFor('39 handled and 1 dead letter', () => handled.length >= 39 && letters.length >= 1, options.waitMs);
+      await vi.waitUntil(() => handled.length >= 39 && letters.length >= 1, { timeout: options.waitMs, interval: 20, message: '39 handled and 1 dead letter' });
       await sleep(options.quietMs);
       expect(handled).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((seq) => seq !== 17));
       expect(letters).toHaveLength(1);
@@ -554,7 +554,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       await sub.close();
       const again = new Recorder();
       track(await bus.subscribe({ groupId: g, topics: [positions], fromBeginning: true, handleBatch: again.handleBatch, ...again.callbacks() }));
-      await waitFor('the next member to be assigned', () => again.owned().size === 1, options.waitMs);
+      await vi.waitUntil(() => again.owned().size === 1, { timeout: options.waitMs, interval: 20, message: 'the next member to be assigned' });
       await sleep(options.quietMs);
       expect(again.messages).toEqual([]);
     });
@@ -582,7 +582,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           },
         }),
       );
-      await waitFor('11 handled and 1 dead letter', () => handled.length >= 11 && letters.length >= 1, options.waitMs);
+      await vi.waitUntil(() => handled.length >= 11 && letters.length >= 1, { timeout: options.waitMs, interval: 20, message: '11 handled and 1 dead letter' });
       await sleep(options.quietMs);
       expect(handled).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
       expect(aloneCalls).toBe(3);
@@ -618,7 +618,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
           },
         }),
       );
-      await waitFor('all 10 after the outage', () => recorder.messages.length >= 10, options.waitMs);
+      await vi.waitUntil(() => recorder.messages.length >= 10, { timeout: options.waitMs, interval: 20, message: 'all 10 after the outage' });
       await sleep(options.quietMs);
       expect(failures).toBe(8);
       expect(recorder.messages.map((m) => `${m.key}/${seqOf(m.value)}`)).toHaveLength(10);
@@ -652,7 +652,11 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
         positions,
         [0, 1, 2].map((seq) => ({ key: 'V0', value: position('V0', seq) })),
       );
-      await waitFor('the stall to be reported', () => sub.stalled().length === 1, options.waitMs + options.stallAfterMs * 3);
+      await vi.waitUntil(() => sub.stalled().length === 1, {
+        timeout: options.waitMs + options.stallAfterMs * 3,
+        interval: 20,
+        message: 'the stall to be reported',
+      });
       const [stalled] = sub.stalled();
       expect(stalled).toMatchObject({ groupId: g, partition: 0, lag: 3 });
       expect(stalled!.topic.endsWith(positions)).toBe(true);
@@ -660,7 +664,7 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(bus.stalledConsumers()).toContainEqual(expect.objectContaining({ groupId: g, partition: 0 }));
       expect(calls).toBeGreaterThan(1);
       outage = false;
-      await waitFor('the consumer to move again', () => sub.stalled().length === 0, options.waitMs);
+      await vi.waitUntil(() => sub.stalled().length === 0, { timeout: options.waitMs, interval: 20, message: 'the consumer to move again' });
       expect(bus.stalledConsumers().filter((s) => s.groupId === g)).toEqual([]);
     });
 
@@ -672,11 +676,11 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       const latest = new Recorder();
       track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: replay.handleBatch }));
       track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: false, handleBatch: latest.handleBatch, ...latest.callbacks() }));
-      await waitFor('the replay of 15', () => replay.messages.length >= 15, options.waitMs);
-      await waitFor('the latest-group to be assigned', () => latest.owned().size === 2, options.waitMs);
+      await vi.waitUntil(() => replay.messages.length >= 15, { timeout: options.waitMs, interval: 20, message: 'the replay of 15' });
+      await vi.waitUntil(() => latest.owned().size === 2, { timeout: options.waitMs, interval: 20, message: 'the latest-group to be assigned' });
       await sleep(options.quietMs);
       await publishSeq(bus, 3, 2, 5);
-      await waitFor('the 6 new ones', () => latest.messages.length >= 6, options.waitMs);
+      await vi.waitUntil(() => latest.messages.length >= 6, { timeout: options.waitMs, interval: 20, message: 'the 6 new ones' });
       await sleep(options.quietMs);
       expect(latest.messages.map((m) => seqOf(m.value)).every((seq) => seq >= 5)).toBe(true);
       expect(latest.messages.length).toBe(6);

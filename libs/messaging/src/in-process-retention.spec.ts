@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { TOPICS } from '@roadwatch/contracts';
 import type { Subscription } from './bus';
 import { InProcessBus } from './in-process.bus';
-import { position, seqOf, waitFor } from './bus.contract';
+import { position, seqOf } from './bus.contract';
 
 const positions = TOPICS.positions;
 
@@ -60,7 +60,11 @@ describe('in-process bus retention', () => {
     let mostRecords = 0;
     for (let round = 0; round < 40; round += 1) {
       await publishRange(bus, round * 500, (round + 1) * 500);
-      await waitFor(`both groups past round ${round}`, () => a.length >= (round + 1) * 500 && b.length >= (round + 1) * 500, 5_000);
+      await vi.waitUntil(() => a.length >= (round + 1) * 500 && b.length >= (round + 1) * 500, {
+        timeout: 5_000,
+        interval: 20,
+        message: `both groups past round ${round}`,
+      });
       const kept = bus.retained(positions);
       mostBytes = Math.max(mostBytes, kept.bytes);
       mostRecords = Math.max(mostRecords, kept.records);
@@ -78,7 +82,7 @@ describe('in-process bus retention', () => {
     const late: number[] = [];
     await counting(bus, 'late', late);
     const { records, baseOffsets } = bus.retained(positions);
-    await waitFor('the late group to read what is kept', () => late.length >= records, 5_000);
+    await vi.waitUntil(() => late.length >= records, { timeout: 5_000, interval: 20, message: 'the late group to read what is kept' });
     expect(late[0]).toBe(baseOffsets[0]);
     expect(late.at(-1)).toBe(19_999);
   });
@@ -103,15 +107,15 @@ describe('in-process bus retention', () => {
       }),
     );
     await publishRange(bus, 0, 2_000);
-    await waitFor('the fast group', () => fast.length >= 2_000, 5_000);
+    await vi.waitUntil(() => fast.length >= 2_000, { timeout: 5_000, interval: 20, message: 'the fast group' });
     expect(bus.retained(positions).baseOffsets[0]).toBe(0);
     expect(bus.lagOf('slow', positions)).toBe(2_000);
     release();
-    await waitFor('the slow group', () => slow.length >= 2_000, 5_000);
+    await vi.waitUntil(() => slow.length >= 2_000, { timeout: 5_000, interval: 20, message: 'the slow group' });
     expect(slow).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
     // Once the slow group is through, a later commit trims.
     await publishRange(bus, 2_000, 2_100);
-    await waitFor('both through', () => slow.length >= 2_100 && fast.length >= 2_100, 5_000);
+    await vi.waitUntil(() => slow.length >= 2_100 && fast.length >= 2_100, { timeout: 5_000, interval: 20, message: 'both through' });
     expect(bus.retained(positions).baseOffsets[0]).toBeGreaterThan(1_900);
   });
 
@@ -123,7 +127,7 @@ describe('in-process bus retention', () => {
     const idleSeen: number[] = [];
     const idle = await counting(bus, 'idle', idleSeen);
     await publishRange(bus, 0, 10);
-    await waitFor('idle to read 10', () => idleSeen.length >= 10, 5_000);
+    await vi.waitUntil(() => idleSeen.length >= 10, { timeout: 5_000, interval: 20, message: 'idle to read 10' });
     await idle.close();
     await publishRange(bus, 10, 3_000, 100);
     const kept = bus.retained(positions);
@@ -140,7 +144,7 @@ describe('in-process bus retention', () => {
 
     const resumed: number[] = [];
     await counting(bus, 'idle', resumed);
-    await waitFor('idle to read what is kept', () => resumed.length >= kept.records, 5_000);
+    await vi.waitUntil(() => resumed.length >= kept.records, { timeout: 5_000, interval: 20, message: 'idle to read what is kept' });
     expect(resumed[0]).toBe(kept.baseOffsets[0]);
     expect(resumed.at(-1)).toBe(2_999);
   });
@@ -176,13 +180,13 @@ describe('in-process bus retention', () => {
       (await registry.getSingleMetric('roadwatch_consumer_stalled')!.get()).values.find(
         (v) => v.labels['group'] === 'archiver' && v.labels['topic'] === positions,
       )?.value;
-    await waitFor('the stall on the metric', () => bus.stalledConsumers().length === 1, 5_000);
+    await vi.waitUntil(() => bus.stalledConsumers().length === 1, { timeout: 5_000, interval: 20, message: 'the stall on the metric' });
     expect(await stalledValue()).toBe(1);
     const line = lines.find((l) => String(l['msg']).startsWith('consumer stalled'));
     expect(line).toMatchObject({ groupId: 'archiver', topic: positions, partition: 0, lag: 5, level: 50 });
     outage = false;
-    await waitFor('progress', () => bus.lagOf('archiver', positions) === 0, 5_000);
-    await waitFor('the metric back to 0', () => bus.stalledConsumers().length === 0, 5_000);
+    await vi.waitUntil(() => bus.lagOf('archiver', positions) === 0, { timeout: 5_000, interval: 20, message: 'progress' });
+    await vi.waitUntil(() => bus.stalledConsumers().length === 0, { timeout: 5_000, interval: 20, message: 'the metric back to 0' });
     expect(await stalledValue()).toBe(0);
     expect(lines.some((l) => l['msg'] === 'consumer moving again' && l['groupId'] === 'archiver')).toBe(true);
     const dead = (await registry.getSingleMetric('roadwatch_consumer_dead_letters_total')!.get()).values.find((v) => v.labels['stage'] === 'handler');

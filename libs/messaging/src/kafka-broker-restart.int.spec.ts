@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TOPICS } from '@roadwatch/contracts';
 import { dedicatedKafka, infraEnv, uniqueName } from '@roadwatch/testing';
 import { KafkaBus } from './kafka.bus';
-import { position, seqOf, waitFor } from './bus.contract';
+import { position, seqOf } from './bus.contract';
 
 /**
  * The "done when" of the foundation issue: killing the broker (SIGKILL) in the middle of a
@@ -112,7 +112,7 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
         .then((n) => (stored = n))
         .catch((error: unknown) => console.error('row count failed', error));
     const poll = setInterval(countRows, 50);
-    await waitFor('a third of the messages stored', () => stored >= TOTAL / 3, 60_000);
+    await vi.waitUntil(() => stored >= TOTAL / 3, { timeout: 60_000, interval: 20, message: 'a third of the messages stored' });
     clearInterval(poll);
     const beforeKill = { published, stored, deliveries };
     await broker.kill();
@@ -127,7 +127,7 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
     await producing;
     const poll2 = setInterval(countRows, 100);
     try {
-      await waitFor(`all ${TOTAL} rows`, () => stored >= TOTAL, 90_000);
+      await vi.waitUntil(() => stored >= TOTAL, { timeout: 90_000, interval: 20, message: `all ${TOTAL} rows` });
     } finally {
       clearInterval(poll2);
     }

@@ -89,7 +89,12 @@ export const bootService = async <S extends ServiceEnvSchema, P = undefined>(
       logger,
       // The consumers' lag, stalls and dead letters on /metrics.
       metrics,
-      ...(consumer ? { consumer } : {}),
+      // Heartbeats at a tenth of the session (at most kafkajs's 3 s), so a live member is never taken for a dead one.
+      consumer: {
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+        ...consumer,
+      },
     });
     opened.push(() => bus.close());
     await bus.ensureTopics(options.kafka.topics.map((topic) => ({ topic, partitions: config.KAFKA_TOPIC_PARTITIONS })));

@@ -4,7 +4,7 @@ import { CaseRepository, OverloadViolationRepository } from './case.repository';
 import { startEmbeddedTimescale, type EmbeddedTimescale } from './embedded-timescale';
 import { migrate } from './migrate';
 import { createPool, type StoragePool } from './pool';
-import { caseEvent, violation, wim } from './testing/fixtures';
+import { caseEvent, violation, wim } from './testing/storage.suite';
 import { WimRepository } from './wim.repository';
 
 /**

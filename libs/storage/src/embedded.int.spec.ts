@@ -8,8 +8,8 @@ import { AlertRepository } from './alert.repository';
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations, migrate } from './migrate';
 import { createPool } from './pool';
 import { PositionRepository } from './position.repository';
-import { describeStorageSuite } from './testing/storage-suite';
-import { alert, positions } from './testing/fixtures';
+import { positionsEvery } from '@roadwatch/testing';
+import { alert, describeStorageSuite, reportOf } from './testing/storage.suite';
 
 // A fresh in-memory instance per run: nothing is shared with any other test.
 describeStorageSuite('storage on embedded TimescaleDB', async () => {
@@ -35,7 +35,7 @@ describe('embedded TimescaleDB launcher', () => {
       const first = await startEmbeddedTimescale({ dataDir });
       let pool = createPool(first.url, { embedded: true });
       expect((await migrate(pool)).applied).toEqual(loadMigrations().map((m) => m.id));
-      await new PositionRepository(pool).insertMany(positions('P:2', Date.now() - 60_000, 5, 1_000));
+      await new PositionRepository(pool).insertMany(positionsEvery(1_000, 5, { ...reportOf('P:2'), deviceTimeMs: Date.now() - 60_000 }));
       await pool.end();
       await first.stop();
 

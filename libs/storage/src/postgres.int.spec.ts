@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dropStorageSchema, migrate, type MigrateOptions } from './migrate';
 import { PositionRepository } from './position.repository';
-import { positions } from './testing/fixtures';
+import { positionsEvery } from '@roadwatch/testing';
 import { createPool } from './pool';
-import { describeStorageSuite } from './testing/storage-suite';
+import { describeStorageSuite, reportOf } from './testing/storage.suite';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch';
 
@@ -39,15 +39,17 @@ describe('positions by binary COPY on a session that lost its staging table', ()
       const repo = new PositionRepository(pool);
       expect(repo.insertMethod).toBe('copy');
       const now = Date.now() - 3_600_000;
-      expect(await repo.insertMany(positions('LOST:2', now, 10, 1_000))).toBe(10);
+      expect(await repo.insertMany(positionsEvery(1_000, 10, { ...reportOf('LOST:2'), deviceTimeMs: now }))).toBe(10);
       await pool.query('DISCARD TEMP');
-      expect(await repo.insertMany(positions('LOST:2', now + 10_000, 10, 1_000))).toBe(10);
+      expect(await repo.insertMany(positionsEvery(1_000, 10, { ...reportOf('LOST:2'), deviceTimeMs: now + 10_000 }))).toBe(10);
       // A batch refused part-way rolls its transaction back, the table's first CREATE with it on a new session.
       await pool.query('DISCARD TEMP');
-      await expect(repo.insertMany(positions('LOST:2', now + 20_000, 3, 1_000, (i) => (i === 1 ? { satellites: 70_000 } : {})))).rejects.toMatchObject({
+      await expect(
+        repo.insertMany(positionsEvery(1_000, 3, { ...reportOf('LOST:2'), deviceTimeMs: now + 20_000 }, (i) => (i === 1 ? { satellites: 70_000 } : {}))),
+      ).rejects.toMatchObject({
         code: '22003',
       });
-      expect(await repo.insertMany(positions('LOST:2', now + 20_000, 3, 1_000))).toBe(3);
+      expect(await repo.insertMany(positionsEvery(1_000, 3, { ...reportOf('LOST:2'), deviceTimeMs: now + 20_000 }))).toBe(3);
       expect(await repo.count('LOST:2')).toBe(23);
     } finally {
       await dropStorageSchema(pool, schema);

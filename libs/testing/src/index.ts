@@ -2,5 +2,6 @@
 // default drives them), in @roadwatch/simulator; tests keep importing them from here.
 export * from '@roadwatch/simulator';
 export * from './infra';
-export * from './sample-position';
+export * from './factories/index';
 export * from './overload-violation';
+export * from './wait-quiet';

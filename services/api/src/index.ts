@@ -1,5 +1,4 @@
 export { startApi, type ApiOptions, type RunningApi } from './api.service';
-export { DEMO_USERS } from './demo-users';
 export { Scope, type Principal, type Capability } from './auth/scope';
 export { TokenService } from './auth/tokens';
 export { hashPassword, verifyPassword } from './auth/passwords';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import {
@@ -15,27 +15,10 @@ import {
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import { encodeLatestPosition, latestPositionKeys, type StoragePool } from '@roadwatch/storage';
-import { uniqueName } from '@roadwatch/testing';
+import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '../src/index';
 import { RedisLatestPositionsReader } from '../src/redis-latest-positions';
-import {
-  alert,
-  connectLive,
-  dropSchema,
-  env,
-  get,
-  insertAlert,
-  JWT_SECRET,
-  login,
-  logger,
-  NOW,
-  position,
-  post,
-  seededPool,
-  USERS,
-  VEHICLES,
-  waitUntil,
-} from './support';
+import { alert, connectLive, dropSchema, env, get, insertAlert, JWT_SECRET, login, logger, NOW, post, seededPool, USERS, VEHICLES } from './support';
 
 const WHOLE_MAP = { west: -180, south: -90, east: 180, north: 90 };
 
@@ -128,10 +111,22 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     for (let i = 0; i < 3; i += 1) {
       await bus.publish(
         TOPICS.positions,
-        VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 10, v.lat + i * 1e-4, v.lon) })),
+        VEHICLES.map((v) => ({
+          key: v.id,
+          value: aPosition({
+            vehicleId: v.id,
+            deviceTimeMs: t + i * 10,
+            receivedAtMs: t + i * 10 + 200,
+            latitudeDeg: v.lat + i * 1e-4,
+            longitudeDeg: v.lon,
+            altitudeM: 10,
+            plate: undefined,
+            plateColour: undefined,
+          }),
+        })),
       );
     }
-    await waitUntil(() => vehiclesIn(admin.got).length === 3);
+    await vi.waitUntil(() => vehiclesIn(admin.got).length === 3, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 500));
     expect(vehiclesIn(c1.got)).toEqual(['V1']);
     // The plate (from the registry) arrives as written, whatever escaping the batch used on the wire.
@@ -155,7 +150,7 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
       details: { isBaiDunWang: true },
     };
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: bdw }]);
-    await waitUntil(() => admin.got.alerts.length === 4);
+    await vi.waitUntil(() => admin.got.alerts.length === 4, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(admin.got.alerts.map((x) => [x.alertId, x.isBaiDunWang])).toEqual(
       expect.arrayContaining([
@@ -175,15 +170,27 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     expect(await subscribe(op.socket, { viewport: WHOLE_MAP })).toEqual({ ok: true });
     expect(await subscribe(shenzhen.socket, { viewport: { west: 113.7, south: 22.4, east: 114.6, north: 22.9 } })).toEqual({ ok: true });
     // The subscription snapshot holds the last known positions in scope.
-    await waitUntil(() => op.got.positions.length > 0 && shenzhen.got.positions.length > 0);
+    await vi.waitUntil(() => op.got.positions.length > 0 && shenzhen.got.positions.length > 0, { timeout: 10_000, interval: 25 });
     expect(vehiclesIn(op.got)).toEqual(['V1']);
     expect(vehiclesIn(shenzhen.got)).toEqual(['V2']);
     op.got.positions.length = 0;
     await bus.publish(
       TOPICS.positions,
-      VEHICLES.map((v) => ({ key: v.id, value: position(v.id, NOW + 5_000, v.lat, v.lon) })),
+      VEHICLES.map((v) => ({
+        key: v.id,
+        value: aPosition({
+          vehicleId: v.id,
+          deviceTimeMs: NOW + 5_000,
+          receivedAtMs: NOW + 5_000 + 200,
+          latitudeDeg: v.lat,
+          longitudeDeg: v.lon,
+          altitudeM: 10,
+          plate: undefined,
+          plateColour: undefined,
+        }),
+      })),
     );
-    await waitUntil(() => op.got.positions.length > 0);
+    await vi.waitUntil(() => op.got.positions.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 400));
     expect(vehiclesIn(op.got)).toEqual(['V1']);
   });
@@ -197,14 +204,14 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
     const x = alert('X-V1', 'V1', NOW + 10_000);
     await insertAlert(pool, x); // what the archiver would have stored
     await bus.publish(TOPICS.alerts, [{ key: 'V1', value: x }]);
-    await waitUntil(() => onA.got.alerts.length > 0 && onB.got.alerts.length > 0);
+    await vi.waitUntil(() => onA.got.alerts.length > 0 && onB.got.alerts.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(onA.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
     expect(onB.got.alerts.map((y) => y.alertId)).toEqual(['X-V1']);
 
     const acked = await post(b.url, '/v1/alerts/X-V1/ack', { comment: '已处理' }, tokens['op-gz']);
     expect(acked.status).toBe(200);
-    await waitUntil(() => onA.got.acks.length > 0 && onB.got.acks.length > 0);
+    await vi.waitUntil(() => onA.got.acks.length > 0 && onB.got.acks.length > 0, { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(onA.got.acks).toEqual([{ alertId: 'X-V1', vehicleId: 'V1', ack: expect.objectContaining({ byUsername: 'op-gz', comment: '已处理' }) }]);
     expect(onB.got.acks).toHaveLength(1);
@@ -236,14 +243,6 @@ describe('api live feed: decodes only what connected clients watch', () => {
     ((await metrics.registry.getSingleMetric('roadwatch_live_position_records_total')?.get())?.values ?? [])
       .filter((v) => v.labels['handling'] === handling)
       .reduce((sum, v) => sum + v.value, 0);
-  const until = async (what: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!(await what())) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-
   beforeAll(async () => {
     pool = await seededPool(schema);
     await bus.ensureTopics([
@@ -288,17 +287,44 @@ describe('api live feed: decodes only what connected clients watch', () => {
     for (let i = 0; i < 10; i += 1) {
       await bus.publish(
         TOPICS.positions,
-        VEHICLES.map((v) => ({ key: v.id, value: position(v.id, t + i * 1_000, v.lat, v.lon) })),
+        VEHICLES.map((v) => ({
+          key: v.id,
+          value: aPosition({
+            vehicleId: v.id,
+            deviceTimeMs: t + i * 1_000,
+            receivedAtMs: t + i * 1_000 + 200,
+            latitudeDeg: v.lat,
+            longitudeDeg: v.lon,
+            altitudeM: 10,
+            plate: undefined,
+            plateColour: undefined,
+          }),
+        })),
       );
     }
     await bus.publishRaw(TOPICS.positions, [{ key: 'V2', value: Buffer.from('{"v":1,"vehicleId":') }]);
-    await until(async () => (await handled('skipped')) === 31);
+    await vi.waitUntil(async () => (await handled('skipped')) === 31, { timeout: 10_000, interval: 25 });
     expect(await handled('decoded')).toBe(0);
     expect(letters).toEqual([]);
 
     // Meanwhile the archiver stored V1's newest report; the new subscriber's snapshot has it.
     const v1 = VEHICLES[0]!;
-    await redis.hset(latestPositionKeys(prefix).position, 'V1', encodeLatestPosition(position('V1', t + 9_000, v1.lat, v1.lon)));
+    await redis.hset(
+      latestPositionKeys(prefix).position,
+      'V1',
+      encodeLatestPosition(
+        aPosition({
+          vehicleId: 'V1',
+          deviceTimeMs: t + 9_000,
+          receivedAtMs: t + 9_000 + 200,
+          latitudeDeg: v1.lat,
+          longitudeDeg: v1.lon,
+          altitudeM: 10,
+          plate: undefined,
+          plateColour: undefined,
+        }),
+      ),
+    );
     // The vehicle list reads the same store (one HMGET for the page).
     const list = await get(api.url, '/v1/vehicles', token);
     expect(list.body.items).toEqual([expect.objectContaining({ vehicleId: 'V1', latest: expect.objectContaining({ deviceTimeMs: t + 9_000 }) })]);
@@ -306,14 +332,29 @@ describe('api live feed: decodes only what connected clients watch', () => {
     sockets.push(socket);
     const got = record(socket);
     expect(await subscribe(socket, { companyId: 'C1' })).toEqual({ ok: true });
-    await waitUntil(() => got.positions.length >= 1);
+    await vi.waitUntil(() => got.positions.length >= 1, { timeout: 10_000, interval: 25 });
     expect(got.positions[0]!.positions).toEqual([expect.objectContaining({ vehicleId: 'V1', deviceTimeMs: t + 9_000, companyId: 'C1' })]);
 
     // Now V1 is watched (company C1) and V2, V3 are not: only V1's reports are parsed and delivered.
-    for (const v of VEHICLES) await bus.publish(TOPICS.positions, [{ key: v.id, value: position(v.id, t + 20_000, v.lat, v.lon) }]);
+    for (const v of VEHICLES)
+      await bus.publish(TOPICS.positions, [
+        {
+          key: v.id,
+          value: aPosition({
+            vehicleId: v.id,
+            deviceTimeMs: t + 20_000,
+            receivedAtMs: t + 20_000 + 200,
+            latitudeDeg: v.lat,
+            longitudeDeg: v.lon,
+            altitudeM: 10,
+            plate: undefined,
+            plateColour: undefined,
+          }),
+        },
+      ]);
     await bus.publishRaw(TOPICS.positions, [{ key: 'V1', value: Buffer.from('not json') }]);
-    await until(async () => (await handled('skipped')) === 33 && letters.length === 1);
-    await waitUntil(() => got.positions.flatMap((b) => b.positions).some((p) => p.deviceTimeMs === t + 20_000));
+    await vi.waitUntil(async () => (await handled('skipped')) === 33 && letters.length === 1, { timeout: 10_000, interval: 25 });
+    await vi.waitUntil(() => got.positions.flatMap((b) => b.positions).some((p) => p.deviceTimeMs === t + 20_000), { timeout: 10_000, interval: 25 });
     await new Promise((r) => setTimeout(r, 300));
     expect(await handled('decoded')).toBe(1);
     expect(letters.map((l) => [l.key, l.payload])).toEqual([['V1', 'not json']]);
@@ -323,8 +364,22 @@ describe('api live feed: decodes only what connected clients watch', () => {
     // The client leaves: nothing is parsed again.
     socket.disconnect();
     await new Promise((r) => setTimeout(r, 100));
-    await bus.publish(TOPICS.positions, [{ key: 'V1', value: position('V1', t + 30_000, v1.lat, v1.lon) }]);
-    await until(async () => (await handled('skipped')) === 34);
+    await bus.publish(TOPICS.positions, [
+      {
+        key: 'V1',
+        value: aPosition({
+          vehicleId: 'V1',
+          deviceTimeMs: t + 30_000,
+          receivedAtMs: t + 30_000 + 200,
+          latitudeDeg: v1.lat,
+          longitudeDeg: v1.lon,
+          altitudeM: 10,
+          plate: undefined,
+          plateColour: undefined,
+        }),
+      },
+    ]);
+    await vi.waitUntil(async () => (await handled('skipped')) === 34, { timeout: 10_000, interval: 25 });
     expect(await handled('decoded')).toBe(1);
   });
 });

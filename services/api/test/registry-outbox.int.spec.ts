@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type RegistryChangeV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, KafkaBus } from '@roadwatch/messaging';
 import { OutboxRelay, RelayRepository, type StoragePool } from '@roadwatch/storage';
@@ -9,7 +9,7 @@ import { VehiclesRepository } from '../src/repositories/vehicles.repository';
 import { RegistryUnitOfWork } from '../src/registry/registry-unit-of-work';
 import { SaveRegistryRecordUseCase } from '../src/registry/usecases/save-registry-record/save-registry-record.usecase';
 import { RegistryCommandError } from '../src/registry/registry-command.error';
-import { dropSchema, env, logger, registryChanges, seededPool, waitUntil } from './support';
+import { dropSchema, env, logger, registryChanges, seededPool } from './support';
 
 /**
  * Issue #12 item 5: a registry write and its `registry.changes` event commit together in the
@@ -84,7 +84,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     const relay = new OutboxRelay({ pool, publish, logger, intervalMs: 0 });
     expect(await relay.kick()).toBe(1);
     expect(await pending()).toBe(0);
-    await waitUntil(() => seenOf('D-KILLED').length > 0, 30_000);
+    await vi.waitUntil(() => seenOf('D-KILLED').length > 0, { timeout: 30_000, interval: 25 });
     expect(await relay.kick()).toBe(0);
     await relay.close();
     // Another restart publishes nothing again.
@@ -94,7 +94,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     // A later change on the same key comes after it on its partition: the first was seen once.
     await useCase().execute({ by, resource: 'drivers', mode: 'replace', record: { driverId: 'D-KILLED', name: '王五（改）', companyId: 'C1' } });
     expect(await again.kick()).toBe(1);
-    await waitUntil(() => seenOf('D-KILLED').length === 2, 30_000);
+    await vi.waitUntil(() => seenOf('D-KILLED').length === 2, { timeout: 30_000, interval: 25 });
     const [created, replaced] = seenOf('D-KILLED');
     expect(created).toEqual({
       v: 1,
@@ -169,7 +169,7 @@ describe('the registry outbox on real PostgreSQL and Kafka', () => {
     expect(await pending()).toBe(0);
     // Set aside, not retried: the next run has nothing to send.
     expect(await relay.kick()).toBe(0);
-    await waitUntil(() => seenOf('D-AFTER').length === 1, 30_000);
+    await vi.waitUntil(() => seenOf('D-AFTER').length === 1, { timeout: 30_000, interval: 25 });
     expect(seen.some((change) => (change.entity as string) === 'user')).toBe(false);
   });
 

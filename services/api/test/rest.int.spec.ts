@@ -3,7 +3,7 @@ import { InProcessBus } from '@roadwatch/messaging';
 import { chinaDateOf, chinaMidnightMs, DAY_MS } from '@roadwatch/domain';
 import type { VehicleQualityDayV1 } from '@roadwatch/contracts';
 import { PositionRepository, RegistryRepository, runMaintenance, VehicleQualityRepository, type StoragePool } from '@roadwatch/storage';
-import { samplePosition, uniqueName } from '@roadwatch/testing';
+import { aPosition, uniqueName } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
 import { alert, get, insertAlert, logger, NOW, post, seededPool, startTestApi, VEHICLES, type TestApi } from './support';
 
@@ -410,7 +410,12 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     // Yesterday 10:00–10:30 the odometer runs 1,000 → 1,030 km; today 10:00–10:30, 1,100 → 1,140 km.
     const run = (dayStartMs: number, fromKm: number) =>
       Array.from({ length: 31 }, (_, i) =>
-        samplePosition('V9', dayStartMs + 10 * 3_600_000 + i * 60_000, { speedKmh: 80, mileageKm: fromKm + i * (fromKm < 1_050 ? 1 : 40 / 30) }),
+        aPosition({
+          vehicleId: 'V9',
+          deviceTimeMs: dayStartMs + 10 * 3_600_000 + i * 60_000,
+          speedKmh: 80,
+          mileageKm: fromKm + i * (fromKm < 1_050 ? 1 : 40 / 30),
+        }),
       );
     await new PositionRepository(pool).insertMany([...run(today - DAY_MS, 1_000), ...run(today, 1_100)]);
     await runMaintenance(pool, { scheduler: 'absent', refreshAll: true });

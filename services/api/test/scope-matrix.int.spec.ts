@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
@@ -8,10 +8,10 @@ import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import { CaseRepository, createPool, migrate, OverloadViolationRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
-import { uniqueName } from '@roadwatch/testing';
+import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type NewUser, type RunningApi } from '../src/index';
 import { API_CONTROLLERS } from '../src/http/app.module';
-import { connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, openingEvents, position, send, violationOf, waitUntil } from './support';
+import { connectLive, dropSchema, env, insertAlert, JWT_SECRET, login, logger, NOW, openingEvents, send, violationOf } from './support';
 
 /**
  * The whole role × endpoint matrix over real HTTP, socket.io and PostgreSQL, with users whose
@@ -882,7 +882,19 @@ async function liveCells(
   >;
   await bus.publish(
     TOPICS.positions,
-    Object.entries(where).map(([id, w]) => ({ key: id, value: position(id, t, w.lat, w.lon) })),
+    Object.entries(where).map(([id, w]) => ({
+      key: id,
+      value: aPosition({
+        vehicleId: id,
+        deviceTimeMs: t,
+        receivedAtMs: t + 200,
+        latitudeDeg: w.lat,
+        longitudeDeg: w.lon,
+        altitudeM: 10,
+        plate: undefined,
+        plateColour: undefined,
+      }),
+    })),
   );
   for (const id of Object.keys(where)) {
     const copy = alertCopyOf(id);
@@ -906,13 +918,15 @@ async function liveCells(
   const expectedOf = (role: Role, kind: 'livePositions' | 'liveAlerts'): readonly string[] =>
     VISIBLE[kind]![role] === 403 ? [] : (VISIBLE[kind]![role] as string[]);
   // Until every socket has what it should (or the wait runs out and the cell says what is missing); then two more ticks for anything extra.
-  await waitUntil(
-    () =>
-      [...received].every(
-        ([role, r]) => expectedOf(role, 'livePositions').every((id) => r.positions.has(id)) && expectedOf(role, 'liveAlerts').every((id) => r.alerts.has(id)),
-      ),
-    10_000,
-  ).catch(() => undefined);
+  await vi
+    .waitUntil(
+      () =>
+        [...received].every(
+          ([role, r]) => expectedOf(role, 'livePositions').every((id) => r.positions.has(id)) && expectedOf(role, 'liveAlerts').every((id) => r.alerts.has(id)),
+        ),
+      { timeout: 10_000, interval: 25 },
+    )
+    .catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const [role, r] of received) {
     check(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type SessionEnded } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
@@ -6,7 +6,7 @@ import { ServiceMetrics } from '@roadwatch/runtime';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import { startApi, type ApiOptions, type RunningApi } from '../src/index';
-import { connectLive, dropSchema, env, get, JWT_SECRET, login, logger, post, send, seededPool, USERS, waitUntil } from './support';
+import { connectLive, dropSchema, env, get, JWT_SECRET, login, logger, post, send, seededPool, USERS } from './support';
 
 /** The session bound under test: a change must reach every instance's REST and sockets within it. */
 const BOUND_MS = 2_000;
@@ -25,14 +25,11 @@ const watch = async (api: RunningApi, token: string): Promise<Watched> => {
   return watched;
 };
 
-/** Polls a request until it answers `status`; how long that took. */
-const until = async (request: () => Promise<{ status: number }>, status: number, timeoutMs: number): Promise<number> => {
-  const started = Date.now();
-  for (;;) {
-    if ((await request()).status === status) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`no ${status} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** How long a request took to start answering `status`. */
+const msUntilStatus = async (request: () => Promise<{ status: number }>, status: number, timeoutMs: number): Promise<number> => {
+  const startedMs = Date.now();
+  await vi.waitUntil(async () => (await request()).status === status, { timeout: timeoutMs, interval: 50, message: `no ${status} within ${timeoutMs} ms` });
+  return Date.now() - startedMs;
 };
 
 /**
@@ -112,8 +109,8 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
     const disabledAtMs = Date.now();
     expect((await post(a.url, '/v1/admin/users/zhou/disable', {}, admin)).status).toBe(200);
     expect((await get(a.url, '/v1/vehicles', token)).status).toBe(401);
-    expect(await until(() => get(b.url, '/v1/vehicles', token), 401, BOUND_MS + 1_000)).toBeLessThanOrEqual(BOUND_MS + 500);
-    await waitUntil(() => onA.disconnectedAtMs !== undefined && onB.disconnectedAtMs !== undefined, BOUND_MS + 1_000);
+    expect(await msUntilStatus(() => get(b.url, '/v1/vehicles', token), 401, BOUND_MS + 1_000)).toBeLessThanOrEqual(BOUND_MS + 500);
+    await vi.waitUntil(() => onA.disconnectedAtMs !== undefined && onB.disconnectedAtMs !== undefined, { timeout: BOUND_MS + 1_000, interval: 25 });
     expect(onA.ended).toEqual([{ reason: 'revoked' }]);
     expect(onB.ended).toEqual([{ reason: 'revoked' }]);
     expect(onB.disconnectedAtMs! - disabledAtMs).toBeLessThanOrEqual(BOUND_MS);
@@ -135,15 +132,15 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
 
     expect((await send(a.url, 'PUT', '/v1/admin/users/sun', { role: 'operator', regionCode: '3201', displayName: '孙值班' }, admin)).status).toBe(200);
     expect((await get(a.url, '/v1/vehicles', token)).status).toBe(401);
-    await until(() => get(b.url, '/v1/vehicles', token), 401, BOUND_MS + 1_000);
-    await waitUntil(() => socket.disconnectedAtMs !== undefined, BOUND_MS + 1_000);
+    await msUntilStatus(() => get(b.url, '/v1/vehicles', token), 401, BOUND_MS + 1_000);
+    await vi.waitUntil(() => socket.disconnectedAtMs !== undefined, { timeout: BOUND_MS + 1_000, interval: 25 });
     expect(socket.ended).toEqual([{ reason: 'revoked' }]);
 
     // Signed in again with the new region: the reset ends that session too.
     const again = await login(b.url, 'sun', 'sun-Night-Shift-Depot-2');
     expect((await get(b.url, '/v1/me', again)).body.regionCode).toBe('3201');
     expect((await post(a.url, '/v1/admin/users/sun/reset-password', {}, admin)).status).toBe(200);
-    await until(() => get(b.url, '/v1/me', again), 401, BOUND_MS + 1_000);
+    await msUntilStatus(() => get(b.url, '/v1/me', again), 401, BOUND_MS + 1_000);
   });
 
   it("a user deleted or disabled with SQL behind the API's back (no instance told): REST 401 and sockets ended by the sweep, within the bound", async () => {
@@ -155,8 +152,11 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
     const changedAtMs = Date.now();
     await pool.query(`DELETE FROM users WHERE username = 'qian'`);
     await pool.query(`UPDATE users SET disabled = true WHERE username = 'wu'`);
-    expect(await until(() => get(a.url, '/v1/vehicles', gone), 401, BOUND_MS + 1_000)).toBeLessThanOrEqual(BOUND_MS);
-    await waitUntil(() => goneSocket.disconnectedAtMs !== undefined && offSocket.disconnectedAtMs !== undefined, BOUND_MS + 2_000);
+    expect(await msUntilStatus(() => get(a.url, '/v1/vehicles', gone), 401, BOUND_MS + 1_000)).toBeLessThanOrEqual(BOUND_MS);
+    await vi.waitUntil(() => goneSocket.disconnectedAtMs !== undefined && offSocket.disconnectedAtMs !== undefined, {
+      timeout: BOUND_MS + 2_000,
+      interval: 25,
+    });
     expect(goneSocket.disconnectedAtMs! - changedAtMs).toBeLessThanOrEqual(BOUND_MS + 300);
     expect(offSocket.disconnectedAtMs! - changedAtMs).toBeLessThanOrEqual(BOUND_MS + 300);
     expect(goneSocket.ended).toEqual([{ reason: 'revoked' }]);
@@ -167,7 +167,7 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
     const response = await post(short.url, '/v1/auth/login', { username: 'op-gz', password: 'op-pw' });
     const { token, expiresAtMs } = response.body as { token: string; expiresAtMs: number };
     const watched = await open(short, token);
-    await waitUntil(() => watched.disconnectedAtMs !== undefined, 5_000);
+    await vi.waitUntil(() => watched.disconnectedAtMs !== undefined, { timeout: 5_000, interval: 25 });
     expect(watched.ended).toEqual([{ reason: 'expired' }]);
     // The JWT's exp is whole seconds: the socket ends within a second of the time the login named, never before exp.
     expect(watched.disconnectedAtMs!).toBeGreaterThanOrEqual(Math.floor(expiresAtMs / 1000) * 1000 - 50);

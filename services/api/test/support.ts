@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type RegistryChangeV1, type AlertV1, type CaseEventV1, type OverloadViolationV1, type PositionV1 } from '@roadwatch/contracts';
-import { assessOverload, isOverloadViolation, resolveOverloadConfig, toOverloadViolationV1 } from '@roadwatch/rules';
+import { LIVE_NAMESPACE, type RegistryChangeV1, type AlertV1, type CaseEventV1, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, samplePosition } from '@roadwatch/testing';
+import { anAlert, aVehicle, infraEnv, overloadViolationOf } from '@roadwatch/testing';
 import type { InProcessBus } from '@roadwatch/messaging';
 import { startApi, type ApiOptions, type NewUser, type RunningApi } from '../src/index';
 
@@ -52,36 +51,18 @@ export async function dropSchema(pool: StoragePool, schema: string): Promise<voi
   await pool.end();
 }
 
-export const position = (vehicleId: string, deviceTimeMs: number, lat: number, lon: number, speedKmh = 60): PositionV1 =>
-  samplePosition(vehicleId, deviceTimeMs, {
-    plate: undefined,
-    plateColour: undefined,
-    receivedAtMs: deviceTimeMs + 200,
-    latitudeDeg: lat,
-    longitudeDeg: lon,
-    altitudeM: 10,
-    speedKmh,
-  });
-
 export const alert = (alertId: string, vehicleId: string, startedAtMs: number): AlertV1 => {
   const v = VEHICLES.find((x) => x.id === vehicleId);
-  return {
-    v: 1,
+  return anAlert({
     alertId,
-    revision: 0,
     vehicleId,
+    plate: undefined,
     companyId: v?.company,
-    rule: 'speeding',
-    level: 'violation',
-    severity: 'major',
     startedAtMs,
-    raisedAtMs: startedAtMs + 1_000,
     summary: `${vehicleId} 超速`,
-    details: {},
-    evidence: {},
     latitudeDeg: v?.lat,
     longitudeDeg: v?.lon,
-  } as AlertV1;
+  });
 };
 
 export async function insertAlert(pool: StoragePool, a: AlertV1): Promise<void> {
@@ -179,14 +160,6 @@ export async function connectLive(url: string, token: string): Promise<Socket> {
   return socket;
 }
 
-export const waitUntil = async (check: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 /**
  * An overload violation of a registered heavy truck weighed at `stationId`: 6 axles, 60,000 kg
  * on a class-5 scale, confirmed 57,000 kg, excess 8,000 kg → ¥4,000 proposed (RULES.md §8).
@@ -199,30 +172,17 @@ export const violationOf = (
   measuredAtMs: number,
   stationId = 'ST1',
   plateColour = 2,
-): OverloadViolationV1 => {
-  const m = {
-    v: 1 as const,
-    measurementId: `${stationId}/${vehicleId}`,
+): OverloadViolationV1 =>
+  overloadViolationOf({
     stationId,
-    stationRecordId: vehicleId,
-    lane: 1,
-    direction: 'N',
-    measuredAtMs,
+    recordId: vehicleId,
     plate,
-    plateColour,
-    axleCount: 6,
-    axleWeightsKg: Array(6).fill(10_000),
-    axleSpacingsMm: [],
+    measuredAtMs,
     grossKg: 60_000,
-    speedKmh: 30,
-    imageRefs: [],
-    accuracyClassPct: 5,
-    receivedAtMs: measuredAtMs,
-  };
-  const a = assessOverload(m, { vehicleId, plate, plateColour, vehicleClass: 'heavy_truck', companyId }, resolveOverloadConfig());
-  if (!isOverloadViolation(a)) throw new Error('fixture is not a violation');
-  return toOverloadViolationV1(a, m, measuredAtMs);
-};
+    vehicle: aVehicle({ vehicleId, plate, plateColour, companyId, regionCode: undefined }),
+    decidedAtMs: measuredAtMs,
+    measurement: { plateColour, direction: 'N', speedKmh: 30, receivedAtMs: measuredAtMs },
+  });
 
 /** The events services/cases would record on opening the case (the API reads what storage holds). */
 export const openingEvents = (v: OverloadViolationV1, atMs: number): CaseEventV1[] => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, positionsEvery, uniqueName } from '@roadwatch/testing';
 import {
   ARCHIVED_TOPICS,
   MemoryLatestPositionStore,
@@ -13,7 +13,7 @@ import {
   type ArchiveWriter,
   type RunningArchiver,
 } from '../src/index';
-import { positionsOf, runArchiveScenario, vehicleDailyReports, waitUntil } from './support/scenario';
+import { rising, runArchiveScenario, T0, vehicleDailyReports } from './support/scenario';
 
 const env = infraEnv();
 const logger = createLogger('archiver-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -95,19 +95,23 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
     await archiver.close();
     const metricsAgain = new ServiceMetrics('archiver-test-2', { defaultMetrics: false });
     const again = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics: metricsAgain, groupId: `${name}-archiver`, maintenance: false });
-    const more = positionsOf('V3', 5);
+    const more = positionsEvery(10_000, 5, { vehicleId: 'V3', deviceTimeMs: T0 }, rising);
     await bus.publish(
       TOPICS.positions,
       more.map((value) => ({ key: value.vehicleId, value })),
     );
-    await waitUntil('V3 archived', async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V3'`)).rows[0].n) === 5);
+    await vi.waitUntil(async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V3'`)).rows[0].n) === 5, {
+      timeout: 60_000,
+      interval: 100,
+      message: 'V3 archived',
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await metricValue(metricsAgain, 'archiver_messages_total', { topic: TOPICS.positions })).toBe(5);
     archiver = again;
   });
 
   it('a report dated 2099 is stored, but the latest stays the last valid report, and a later valid report replaces it', async () => {
-    const [first, second] = positionsOf('V4', 2) as [PositionV1, PositionV1];
+    const [first, second] = positionsEvery(10_000, 2, { vehicleId: 'V4', deviceTimeMs: T0 }, rising) as [PositionV1, PositionV1];
     // The terminal's clock jumped to 2099: received between the two valid reports.
     const future: PositionV1 = { ...first, deviceTimeMs: Date.UTC(2099, 0, 1), receivedAtMs: first.receivedAtMs + 1, speedKmh: 99 };
     await bus.publish(
@@ -115,10 +119,10 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
       [first, future].map((value) => ({ key: value.vehicleId, value })),
     );
     const count = async () => Number((await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V4'`)).rows[0].n);
-    await waitUntil('V4 archived', async () => (await count()) === 2);
+    await vi.waitUntil(async () => (await count()) === 2, { timeout: 60_000, interval: 100, message: 'V4 archived' });
     expect(await latest.get('V4')).toMatchObject({ deviceTimeMs: first.deviceTimeMs, speedKmh: first.speedKmh });
     await bus.publish(TOPICS.positions, [{ key: second.vehicleId, value: second }]);
-    await waitUntil('V4 moved on', async () => (await latest.get('V4'))?.deviceTimeMs === second.deviceTimeMs);
+    await vi.waitUntil(async () => (await latest.get('V4'))?.deviceTimeMs === second.deviceTimeMs, { timeout: 60_000, interval: 100, message: 'V4 moved on' });
     expect(await count()).toBe(3);
     const { rows } = await pool.query(`SELECT count(*) AS n FROM positions WHERE vehicle_id = 'V4' AND device_time > now() + INTERVAL '50 years'`);
     expect(Number(rows[0].n)).toBe(1);

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '../src/index';
-import { T0, waitUntil, wim } from './support/scenario';
+import { T0, wim } from './support/scenario';
 
 const env = infraEnv();
 const logger = createLogger('archiver-poison-test', process.env['LOG_LEVEL'] ?? 'warn');
@@ -58,14 +58,22 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
 
   it('a position with a NUL in its plate, then one with a lone surrogate in its driver id: both dead-lettered naming field and index; the valid one after them is archived', async () => {
     await bus.publishRaw(TOPICS.positions, [
-      { key: 'VP1', value: raw(samplePosition('VP1', T0, { plate: '京A\u000012345' })) },
-      { key: 'VP1', value: raw(samplePosition('VP1', T0 + 10_000, { driverId: 'D\ud800' })) },
-      { key: 'VP1', value: raw(samplePosition('VP1', T0 + 20_000, { plate: '京A12345' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0, plate: '京A\u000012345' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0 + 10_000, driverId: 'D\ud800' })) },
+      { key: 'VP1', value: raw(aPosition({ vehicleId: 'VP1', deviceTimeMs: T0 + 20_000, plate: '京A12345' })) },
     ]);
-    await waitUntil('the valid position archived', async () => (await count('SELECT count(*) AS n FROM positions WHERE vehicle_id = $1', ['VP1'])) === 1);
+    await vi.waitUntil(async () => (await count('SELECT count(*) AS n FROM positions WHERE vehicle_id = $1', ['VP1'])) === 1, {
+      timeout: 60_000,
+      interval: 100,
+      message: 'the valid position archived',
+    });
     const stored = await pool.query<{ device_time: Date }>('SELECT device_time FROM positions WHERE vehicle_id = $1', ['VP1']);
     expect(stored.rows[0]!.device_time.getTime()).toBe(T0 + 20_000);
-    await waitUntil('two dead letters', async () => deadLetters.filter((letter) => letter.key === 'VP1').length === 2);
+    await vi.waitUntil(async () => deadLetters.filter((letter) => letter.key === 'VP1').length === 2, {
+      timeout: 60_000,
+      interval: 100,
+      message: 'two dead letters',
+    });
     const [nul, surrogate] = deadLetters.filter((letter) => letter.key === 'VP1').sort((a, b) => Number(a.offset) - Number(b.offset));
     expect(nul).toMatchObject({
       sourceTopic: `${name}.${TOPICS.positions}`,
@@ -82,11 +90,12 @@ describe('archiver: poison strings published raw go to the dead-letter topic, th
       { key: 'P1', value: raw({ ...wim('POISON-1'), plate: '冀B\u001b7777' }) },
       { key: 'P1', value: raw(wim('GOOD-1')) },
     ]);
-    await waitUntil(
-      'the valid WIM record archived',
-      async () => (await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['GOOD-1'])) === 1,
-    );
-    await waitUntil('its dead letter', async () => deadLetters.some((letter) => letter.key === 'P1'));
+    await vi.waitUntil(async () => (await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['GOOD-1'])) === 1, {
+      timeout: 60_000,
+      interval: 100,
+      message: 'the valid WIM record archived',
+    });
+    await vi.waitUntil(async () => deadLetters.some((letter) => letter.key === 'P1'), { timeout: 60_000, interval: 100, message: 'its dead letter' });
     expect(deadLetters.find((letter) => letter.key === 'P1')!.reason).toContain('plate: contains an escape character (U+001B) at index 2');
     expect(await count('SELECT count(*) AS n FROM wim_measurements WHERE station_record_id = $1', ['POISON-1'])).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { createServer, Socket, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus, type Bus, type Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -13,9 +13,9 @@ import {
   type EmbeddedTimescale,
   type StoragePool,
 } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, positionsEvery, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '../src/index';
-import { positionsOf, waitUntil, wim } from './support/scenario';
+import { rising, wim } from './support/scenario';
 
 /**
  * Issue #10, "nothing stuck": a record PostgreSQL refuses must not stall its partition.
@@ -52,7 +52,7 @@ const VEHICLES = ['冀B20001', '冀B20002', '冀B20003', '冀B20004', '冀B20005
 const reports = (from: number, to: number, poisonAt?: number): PositionV1[] =>
   Array.from({ length: to - from }, (_, i) => {
     const n = from + i;
-    const [p] = positionsOf(VEHICLES[n % VEHICLES.length]!, 1, Date.now() - 3_600_000 + n * 1_000);
+    const [p] = positionsEvery(10_000, 1, { vehicleId: VEHICLES[n % VEHICLES.length]!, deviceTimeMs: Date.now() - 3_600_000 + n * 1_000 }, rising);
     return { ...p!, ...(n === poisonAt ? { satellites: 70_000 } : {}) };
   });
 
@@ -98,8 +98,12 @@ const runPoisonScenario = async (params: { bus: Bus; pool: StoragePool; archiver
   const { letters, subscription } = await collectLetters(bus, params.dlqGroup);
   try {
     await publishWim(bus, weighings(0, 1_000, 617));
-    await waitUntil('999 rows and 1 dead letter', async () => (await count(pool)) === 999 && letters.length === 1, 120_000);
-    await waitUntil('the lag back to 0', async () => (await params.lag()) === 0, 30_000);
+    await vi.waitUntil(async () => (await count(pool)) === 999 && letters.length === 1, {
+      timeout: 120_000,
+      interval: 100,
+      message: '999 rows and 1 dead letter',
+    });
+    await vi.waitUntil(async () => (await params.lag()) === 0, { timeout: 30_000, interval: 100, message: 'the lag back to 0' });
     expect(await count(pool)).toBe(999);
     const stored = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM wim_measurements WHERE measurement_id = 'ST-JJ-007/617'`);
     expect(Number(stored.rows[0]!.n)).toBe(0);
@@ -113,8 +117,8 @@ const runPoisonScenario = async (params: { bus: Bus; pool: StoragePool; archiver
     expect(await ready(params.archiver)).toMatchObject({ consumer: true, database: true });
     // And the partition goes on: records after the poison are stored as they come.
     await publishWim(bus, weighings(1_000, 1_010));
-    await waitUntil('the next 10', async () => (await count(pool)) === 1_009, 30_000);
-    await waitUntil('the lag back to 0 again', async () => (await params.lag()) === 0, 30_000);
+    await vi.waitUntil(async () => (await count(pool)) === 1_009, { timeout: 30_000, interval: 100, message: 'the next 10' });
+    await vi.waitUntil(async () => (await params.lag()) === 0, { timeout: 30_000, interval: 100, message: 'the lag back to 0 again' });
     expect(letters).toHaveLength(1);
   } finally {
     await subscription.close();
@@ -143,8 +147,12 @@ const runPositionPoisonScenario = async (params: {
   try {
     const batch = reports(0, 1_000, 617);
     await publish(batch);
-    await waitUntil('999 positions and 1 dead letter', async () => (await countPositions(pool)) === 999 && letters.length === 1, 120_000);
-    await waitUntil('the lag back to 0', async () => (await params.lag()) === 0, 30_000);
+    await vi.waitUntil(async () => (await countPositions(pool)) === 999 && letters.length === 1, {
+      timeout: 120_000,
+      interval: 100,
+      message: '999 positions and 1 dead letter',
+    });
+    await vi.waitUntil(async () => (await params.lag()) === 0, { timeout: 30_000, interval: 100, message: 'the lag back to 0' });
     const poisoned = batch[617]!;
     const stored = await new PositionRepository(pool).track(poisoned.vehicleId, poisoned.deviceTimeMs, poisoned.deviceTimeMs + 1);
     expect(stored.points).toEqual([]);
@@ -156,8 +164,8 @@ const runPositionPoisonScenario = async (params: {
     expect(JSON.parse(letter!.payload)).toMatchObject({ deviceTimeMs: poisoned.deviceTimeMs, satellites: 70_000 });
     // 50 reports again (a redelivery) and 10 new ones: only the new ones are added.
     await publish([...batch.slice(0, 50), ...reports(1_000, 1_010)]);
-    await waitUntil('the next 10', async () => (await countPositions(pool)) === 1_009, 30_000);
-    await waitUntil('the lag back to 0 again', async () => (await params.lag()) === 0, 30_000);
+    await vi.waitUntil(async () => (await countPositions(pool)) === 1_009, { timeout: 30_000, interval: 100, message: 'the next 10' });
+    await vi.waitUntil(async () => (await params.lag()) === 0, { timeout: 30_000, interval: 100, message: 'the lag back to 0 again' });
     expect(await countPositions(pool)).toBe(1_009);
     expect(letters).toHaveLength(1);
   } finally {
@@ -323,25 +331,25 @@ describe('the database away, on real Kafka: retried, never dead-lettered, stored
     const { letters, subscription } = await collectLetters(bus, `${name}-dlq`);
     try {
       await publishWim(bus, weighings(0, 10));
-      await waitUntil('the first 10 stored', async () => (await count(direct)) === 10, 60_000);
+      await vi.waitUntil(async () => (await count(direct)) === 10, { timeout: 60_000, interval: 100, message: 'the first 10 stored' });
       expect(await ready(archiver)).toMatchObject({ consumer: true, database: true });
 
       await proxy.stop();
       await publishWim(bus, weighings(10, 40));
       // More failures than the default bound of 5 attempts, and the stall on /ready.
-      await waitUntil(
-        'failures past the bound and the stall',
-        async () => (await metricSum(metrics, 'roadwatch_archiver_batch_failures_total')) >= 8 && (await ready(archiver)).consumer === false,
-        60_000,
-      );
+      await vi.waitUntil(async () => (await metricSum(metrics, 'roadwatch_archiver_batch_failures_total')) >= 8 && (await ready(archiver)).consumer === false, {
+        timeout: 60_000,
+        interval: 100,
+        message: 'failures past the bound and the stall',
+      });
       expect(await ready(archiver)).toMatchObject({ consumer: false, database: false });
       expect(await count(direct)).toBe(10);
       expect(letters).toEqual([]);
 
       await proxy.start();
-      await waitUntil('all 40 stored after the outage', async () => (await count(direct)) === 40, 60_000);
-      await waitUntil('the consumer ready again', async () => (await ready(archiver)).consumer === true, 30_000);
-      await waitUntil('the lag back to 0', async () => (await bus.lagOf(group, wimTopic)) === 0, 30_000);
+      await vi.waitUntil(async () => (await count(direct)) === 40, { timeout: 60_000, interval: 100, message: 'all 40 stored after the outage' });
+      await vi.waitUntil(async () => (await ready(archiver)).consumer === true, { timeout: 30_000, interval: 100, message: 'the consumer ready again' });
+      await vi.waitUntil(async () => (await bus.lagOf(group, wimTopic)) === 0, { timeout: 30_000, interval: 100, message: 'the lag back to 0' });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(letters).toEqual([]);
     } finally {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -10,14 +10,6 @@ const env = infraEnv();
 const logger = createLogger('cases-test', process.env['LOG_LEVEL'] ?? 'warn');
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 16, 2, 0, 0); // 2025-06-16 10:00 GMT+8, a Monday
-
-const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
   const name = uniqueName('cases');
@@ -101,7 +93,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     expect(v.excessKg).toBe(46_950);
     await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
     const caseId = caseIdOf(v.violationId);
-    await waitUntil(async () => (await repo.get(caseId))?.penalties.length === 4);
+    await vi.waitUntil(async () => (await repo.get(caseId))?.penalties.length === 4, { timeout: 30_000, interval: 100 });
     const c = (await repo.get(caseId))!;
     expect(c).toMatchObject({ status: 'opened', vehicleId: truck.vehicleId, companyId: 'HB1', plate: truck.plate });
 
@@ -133,11 +125,11 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     const ownerProposal = events.find((e) => e.type === 'penalty_proposed' && e.party === 'vehicle_owner')!.details;
     expect(ownerProposal['basisEn']).toContain('47 started × 1000 kg');
 
-    await waitUntil(() => published.filter((e) => e.caseId === caseId).length === 9);
+    await vi.waitUntil(() => published.filter((e) => e.caseId === caseId).length === 9, { timeout: 30_000, interval: 100 });
 
     // Redelivery: the same violation again (as after a crash before the commit).
     await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
-    await waitUntil(() => published.filter((e) => e.caseId === caseId).length === 18);
+    await vi.waitUntil(() => published.filter((e) => e.caseId === caseId).length === 18, { timeout: 30_000, interval: 100 });
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM cases WHERE violation_id = $1`, [v.violationId]);
     expect(rows[0].n).toBe(1);
     // The violation itself is stored once, by the case lifecycle alone (the archiver leaves it).
@@ -169,7 +161,7 @@ describe('cases on real Kafka and real PostgreSQL: 一超四罚', () => {
     // One at a time, in order: the history of each is the cases before it.
     for (const v of passes) {
       await bus.publish(TOPICS.overloadViolations, [{ key: v.measurement.plate, value: v }]);
-      await waitUntil(async () => (await repo.get(caseIdOf(v.violationId)))?.penalties.length === 4);
+      await vi.waitUntil(async () => (await repo.get(caseIdOf(v.violationId)))?.penalties.length === 4, { timeout: 30_000, interval: 100 });
     }
     const owner = async (i: number) => (await repo.get(caseIdOf(passes[i]!.violationId)))!;
     const third = await owner(2);

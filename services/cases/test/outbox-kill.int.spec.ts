@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type CaseEventV1 } from '@roadwatch/contracts';
 import { InvalidMessageError, KafkaBus, type BusTopic, type OutgoingMessage } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
@@ -20,14 +20,6 @@ import { caseIdOf } from '../src/index';
 const env = infraEnv();
 const logger = createLogger('cases-outbox-test', process.env['LOG_LEVEL'] ?? 'warn');
 const NOW = Date.UTC(2025, 5, 16, 2, 0, 0);
-
-const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 /** Runs the child that opens a case and is killed right after the commit; resolves with its output and signal. */
 const openThenDie = (vars: Record<string, string>): Promise<{ output: string; signal: NodeJS.Signals | null }> =>
@@ -124,7 +116,7 @@ describe('cases.events from the outbox: a kill between the commit and the publis
 
     // The restarted member's relay publishes what the dead one committed.
     expect(await startRelay().kick()).toBe(9);
-    await waitUntil(() => published.length === 9);
+    await vi.waitUntil(() => published.length === 9, { timeout: 30_000, interval: 100 });
     expect(published.map((e) => e.eventId)).toEqual(stored.events.map((e) => e.eventId));
     expect(published.map((e) => e.type)).toEqual(['opened', ...Array(4).fill('party_named'), ...Array(4).fill('penalty_proposed')]);
     expect(published[0]).toMatchObject({ v: 1, caseId, violationId: v.violationId, occurredAtMs: NOW });

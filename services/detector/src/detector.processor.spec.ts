@@ -4,7 +4,8 @@ import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwa
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG, type VehicleRuleState } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { meridianReports, positionOf, straightReports, wimOf } from '../test/support/positions';
+import { meridianReports, positionOf, straightReports } from '../test/support/positions';
+import { aWimRecord } from '@roadwatch/testing';
 import { libsPositionRules } from './rules/libs-position-rules';
 import type { PositionRules } from './rules/position-rules.port';
 import { toyPositionRules } from '../test/support/toy-position-rules';
@@ -206,9 +207,17 @@ describe('DetectorProcessor', () => {
   it('turns a six-axle truck weighed at 101 t into a 百吨王 violation and its alert; rejects an implausible record', async () => {
     const { processor, publisher, metrics } = setup();
     const measuredAtMs = START + 3_600_000;
-    const heavy = wimOf(TRUCK.plate, 2, 'R1', 101_000, measuredAtMs);
-    const broken = wimOf(TRUCK.plate, 2, 'R2', 60_000, measuredAtMs, { axleWeightsKg: [10_000, 10_000, 10_000] });
-    const light = wimOf(TRUCK.plate, 2, 'R3', 30_000, measuredAtMs);
+    const heavy = aWimRecord({ plate: TRUCK.plate, plateColour: 2, stationRecordId: 'R1', grossKg: 101_000, measuredAtMs, receivedAtMs: measuredAtMs + 2_000 });
+    const broken = aWimRecord({
+      plate: TRUCK.plate,
+      plateColour: 2,
+      stationRecordId: 'R2',
+      grossKg: 60_000,
+      measuredAtMs,
+      receivedAtMs: measuredAtMs + 2_000,
+      axleWeightsKg: [10_000, 10_000, 10_000],
+    });
+    const light = aWimRecord({ plate: TRUCK.plate, plateColour: 2, stationRecordId: 'R3', grossKg: 30_000, measuredAtMs, receivedAtMs: measuredAtMs + 2_000 });
     await processor.handleWim(0, wims([heavy, broken, light], 0));
     const violations = publisher.of(TOPICS.overloadViolations);
     expect(violations).toHaveLength(1);

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { waitQuiet } from '@roadwatch/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { OutputCollector, waitQuiet, waitUntil } from '../test/support/collector';
+import { OutputCollector } from '../test/support/collector';
 import { meridianReports, positionOf } from '../test/support/positions';
 import { buildTrip, sampleRoads } from '../test/support/trip';
 import { startDetector } from './detector.service';
@@ -73,7 +74,7 @@ describe('detector on the in-process bus, the simulated trip', () => {
       TOPICS.positions,
       positions.map((value) => ({ key: value.vehicleId, value })),
     );
-    await waitUntil(() => collector.qualityDays.length >= 1, 10_000, 'the closed day');
+    await vi.waitUntil(() => collector.qualityDays.length >= 1, { timeout: 10_000, message: 'the closed day' });
 
     const [closed] = collector.qualityDays;
     expect(closed).toMatchObject({

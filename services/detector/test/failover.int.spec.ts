@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { waitQuiet } from '@roadwatch/testing';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { OutputCollector, waitQuiet, waitUntil } from './support/collector';
+import { OutputCollector } from './support/collector';
 import { detectorTopicSpecs, KAFKA_BROKERS, publishPositions, REDIS_URL, referenceRun, spawnDetector, uniqueName, type ChildDetector } from './support/harness';
 import { failoverPositions, testDirectory, testPositionRules } from './support/scenario';
 
@@ -47,16 +48,16 @@ describe('detector failover on real Kafka', () => {
     const third = Math.floor(input.length / 4);
     await publishPositions(bus, input.slice(0, third));
     // Both members are working (each owns part of the partitions) before the kill.
-    await waitUntil(() => collector.alerts.length > expected.size / 5, 60_000, 'alerts from the first third');
+    await vi.waitUntil(() => collector.alerts.length > expected.size / 5, { timeout: 60_000, message: 'alerts from the first third' });
     // The rest goes out in small chunks while the members work; the kill lands mid-stream.
     const rest = publishPositions(bus, input.slice(third), 100);
-    await waitUntil(() => collector.alerts.length > expected.size / 2, 60_000, 'alerts from the middle of the stream');
+    await vi.waitUntil(() => collector.alerts.length > expected.size / 2, { timeout: 60_000, message: 'alerts from the middle of the stream' });
     // The victim owned positions partitions and had checkpointed some of them when it died.
     expect(victim.output()).toMatch(/"msg":"partitions assigned"/);
     // Kill it inside the window where it has published alerts but not yet checkpointed them:
     // the case a crash makes hardest, and the one that must show up as re-publication.
     const pendingFrom = victim.output().length;
-    await waitUntil(() => victim.output().slice(pendingFrom).includes('CHECKPOINT_PENDING'), 60_000, 'the victim inside a checkpoint');
+    await vi.waitUntil(() => victim.output().slice(pendingFrom).includes('CHECKPOINT_PENDING'), { timeout: 60_000, message: 'the victim inside a checkpoint' });
     victim.process.kill('SIGKILL');
     expect(await victim.exited).toBeNull();
     await rest;
@@ -65,9 +66,9 @@ describe('detector failover on real Kafka', () => {
     // and then re-runs the batch the victim published but never checkpointed: the same alerts
     // again, same ids and revisions. Waiting for that re-publication is what proves the
     // survivor took over (the stream may have been fully published before the kill).
-    await waitUntil(() => collector.republished().length > 0, 90_000, 're-publication of the alerts the victim never checkpointed');
+    await vi.waitUntil(() => collector.republished().length > 0, { timeout: 90_000, message: 're-publication of the alerts the victim never checkpointed' });
     const seen = () => new Set(collector.alerts.map((alert) => `${alert.alertId}@${alert.revision}`));
-    await waitUntil(() => seen().size >= expected.size, 90_000, `all ${expected.size} (alertId, revision) pairs`);
+    await vi.waitUntil(() => seen().size >= expected.size, { timeout: 90_000, message: `all ${expected.size} (alertId, revision) pairs` });
     await waitQuiet(() => collector.alerts.length, 2_000, 30_000);
 
     const actual = seen();

@@ -4,7 +4,7 @@ import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, type VehicleFacts } from '@roadwatch/domain';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, RegistryRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, samplePosition } from '@roadwatch/testing';
+import { infraEnv, aPosition } from '@roadwatch/testing';
 import { startDatabaseRegistry, type DatabaseRegistry } from '../src/directory/database-registry';
 import { libsPositionRules } from '../src/rules/libs-position-rules';
 
@@ -28,7 +28,9 @@ describe("接驳运输 relay registrations reach the detector's 02:00–05:00 ru
   /** 60 km/h east from 01:58, one report every 30 s, to 02:15 — 15 minutes moving in the window. */
   const drive = (): PositionV1[] =>
     Array.from({ length: 35 }, (_, i) =>
-      samplePosition(bus.vehicleId, twoAm - 2 * 60_000 + i * 30_000, {
+      aPosition({
+        vehicleId: bus.vehicleId,
+        deviceTimeMs: twoAm - 2 * 60_000 + i * 30_000,
         plate: bus.plate,
         plateColour: 1,
         latitudeDeg: 30.5,

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs } from '@roadwatch/domain';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, parseVehicleRegistry } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, uniqueName, waitQuiet } from '@roadwatch/testing';
 import { libsPositionRules } from '../src/rules/libs-position-rules';
-import { OutputCollector, waitQuiet, waitUntil } from './support/collector';
+import { OutputCollector } from './support/collector';
 import { detectorTopicSpecs, publishPositions } from './support/harness';
 import { positionOf, straightReports } from './support/positions';
 import { failoverFleet } from './support/scenario';
@@ -140,16 +140,28 @@ const groupView = async (admin: Admin, groupId: string, topic: string): Promise<
 };
 
 /** Until the group is stable with `members` members, each owning some of the topic's partitions and together all of them. */
-const waitForSpread = async (admin: Admin, groupId: string, topic: string, members: number, timeoutMs: number): Promise<number[][]> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await groupView(admin, groupId, topic);
-    const owned = view.members.flat();
-    if (view.state === 'Stable' && view.members.length === members && view.members.every((p) => p.length > 0) && new Set(owned).size === PARTITIONS)
-      return view.members;
-    if (Date.now() > deadline) throw new Error(`${groupId}: not ${members} members sharing ${topic} after ${timeoutMs} ms: ${JSON.stringify(view)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** The partitions of `topic` by member once the group is stable with `members` members sharing all of them. */
+const spreadOf = (admin: Admin, groupId: string, topic: string, members: number, timeoutMs: number): Promise<number[][]> => {
+  let last: unknown;
+  return vi
+    .waitUntil(
+      async () => {
+        const view = await groupView(admin, groupId, topic);
+        last = view;
+        const owned = view.members.flat();
+        const spread =
+          view.state === 'Stable' && view.members.length === members && view.members.every((p) => p.length > 0) && new Set(owned).size === PARTITIONS;
+        return spread && view.members;
+      },
+      {
+        timeout: timeoutMs,
+        interval: 250,
+        message: `${groupId}: not ${members} members sharing ${topic} after ${timeoutMs} ms`,
+      },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify(last)}`);
+    });
 };
 
 /** CPU seconds a process has used (user + system), from /proc. */
@@ -275,6 +287,8 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
     KAFKA_BROKERS: env.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+    // A crashed member's partitions are handed on after 10 s rather than the default 30 s.
+    KAFKA_SESSION_TIMEOUT_MS: '10000',
     DATABASE_URL: env.databaseUrl,
     DATABASE_SCHEMA: name,
     REDIS_URL: env.redisUrl,
@@ -299,8 +313,8 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
   const collector = await OutputCollector.start(bus, `${name}-collector`);
   closers.push(() => collector.close());
   const shared = {
-    detector: await waitForSpread(admin, groups.detector, physicalPositions, 2, 60_000),
-    archiver: await waitForSpread(admin, groups.archiver, physicalPositions, 2, 60_000),
+    detector: await spreadOf(admin, groups.detector, physicalPositions, 2, 60_000),
+    archiver: await spreadOf(admin, groups.archiver, physicalPositions, 2, 60_000),
   };
   console.info(`positions partitions by member (broker's view): detectors ${JSON.stringify(shared.detector)}, archivers ${JSON.stringify(shared.archiver)}`);
 
@@ -319,7 +333,7 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
   try {
     await publishPositions(bus, before, 200);
     // Each member of each group handles positions of its own partitions.
-    await waitUntil(() => stored === before.length, 90_000, `${before.length} positions stored by both archivers`);
+    await vi.waitUntil(() => stored === before.length, { timeout: 90_000, message: `${before.length} positions stored by both archivers` });
     for (const service of [...detectors, ...archivers]) {
       const handled = service.name.startsWith('detector')
         ? await metricOf(service, 'roadwatch_detector_events_total', { topic: TOPICS.positions })
@@ -330,7 +344,7 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
 
     // Under load: the next stretch goes out as a steady stream (~330 positions/s) while one detector and one archiver are SIGKILLed.
     const publishing = publishPaced(bus, during, 200, 600);
-    await waitUntil(() => stored > before.length + during.length / 5, 90_000, 'the members busy with the second stretch');
+    await vi.waitUntil(() => stored > before.length + during.length / 5, { timeout: 90_000, message: 'the members busy with the second stretch' });
     const killedAtMs = Date.now();
     const cpuAtKill = { detector: cpuSecondsOf(detectors[0]!.process.pid), archiver: cpuSecondsOf(archivers[0]!.process.pid) };
     detectors[1]!.process.kill('SIGKILL');
@@ -355,7 +369,7 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
 
     // The survivors own every partition once the broker has given the dead members up (their session timeout).
     const [detectorsTookOverAtMs, archiversTookOverAtMs] = await Promise.all(
-      [groups.detector, groups.archiver].map((groupId) => waitForSpread(admin, groupId, physicalPositions, 1, 90_000).then(() => Date.now())),
+      [groups.detector, groups.archiver].map((groupId) => spreadOf(admin, groupId, physicalPositions, 1, 90_000).then(() => Date.now())),
     );
     await publishing;
     await sampling;
@@ -388,13 +402,16 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
     children.push(restarted.detector, restarted.archiver);
     await Promise.all([restarted.detector.opsPort, restarted.archiver.opsPort]);
     const spreadBack = {
-      detector: await waitForSpread(admin, groups.detector, physicalPositions, 2, 90_000),
-      archiver: await waitForSpread(admin, groups.archiver, physicalPositions, 2, 90_000),
+      detector: await spreadOf(admin, groups.detector, physicalPositions, 2, 90_000),
+      archiver: await spreadOf(admin, groups.archiver, physicalPositions, 2, 90_000),
     };
     console.info(`after the restart (broker's view): detectors ${JSON.stringify(spreadBack.detector)}, archivers ${JSON.stringify(spreadBack.archiver)}`);
     await publishPositions(bus, after, 200);
-    await waitUntil(() => stored === input.length, 120_000, `all ${input.length} positions stored`);
-    await waitUntil(() => [...expectedPairs].every((pair) => seen().has(pair)), 120_000, `all ${expectedPairs.size} (alertId, revision) pairs`);
+    await vi.waitUntil(() => stored === input.length, { timeout: 120_000, message: `all ${input.length} positions stored` });
+    await vi.waitUntil(() => [...expectedPairs].every((pair) => seen().has(pair)), {
+      timeout: 120_000,
+      message: `all ${expectedPairs.size} (alertId, revision) pairs`,
+    });
     await waitQuiet(() => collector.alerts.length, 2_000, 30_000);
     for (const service of [restarted.detector, restarted.archiver]) {
       const handled =

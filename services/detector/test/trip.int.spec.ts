@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { waitQuiet } from '@roadwatch/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { startDetector } from '../src/detector.service';
 import { RedisStateStore } from '../src/state/redis-state-store';
-import { OutputCollector, waitQuiet, waitUntil } from './support/collector';
+import { OutputCollector } from './support/collector';
 import { detectorTopicSpecs, KAFKA_BROKERS, publishPositions, REDIS_URL, uniqueName } from './support/harness';
 import { buildTrip, sampleRoads, type Trip } from './support/trip';
 
@@ -72,7 +73,7 @@ describe('detector end to end on real Kafka and Redis', () => {
       TOPICS.wimMeasurements,
       trip.wim.map((value) => ({ key: value.plate, value })),
     );
-    await waitUntil(done(collector, trip), 60_000, 'the expected alerts');
+    await vi.waitUntil(done(collector, trip), { timeout: 60_000, message: 'the expected alerts' });
     await waitQuiet(() => collector.alerts.length, 1_500, 20_000);
     assertTrip(collector, trip);
     expect(collector.republished()).toEqual([]);
@@ -86,7 +87,7 @@ describe('detector end to end on real Kafka and Redis', () => {
     const first = await startMember(prefix, groupId, statePrefix, trip);
     const half = Math.floor(trip.positions.length / 2);
     await publishPositions(bus, trip.positions.slice(0, half), 50);
-    await waitUntil(() => collector.alerts.length > 0, 60_000, 'the first alerts');
+    await vi.waitUntil(() => collector.alerts.length > 0, { timeout: 60_000, message: 'the first alerts' });
     // Stop while the second half is still arriving.
     const rest = publishPositions(bus, trip.positions.slice(half), 50);
     await first.stop();
@@ -96,7 +97,7 @@ describe('detector end to end on real Kafka and Redis', () => {
       trip.wim.map((value) => ({ key: value.plate, value })),
     );
     const second = await startMember(prefix, groupId, statePrefix, trip);
-    await waitUntil(done(collector, trip), 60_000, 'the expected alerts after the restart');
+    await vi.waitUntil(done(collector, trip), { timeout: 60_000, message: 'the expected alerts after the restart' });
     await waitQuiet(() => collector.alerts.length, 1_500, 20_000);
     assertTrip(collector, trip);
     console.info(

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
-import { infraEnv } from '@roadwatch/testing';
+import { aWimRecord, infraEnv } from '@roadwatch/testing';
 import { startDatabaseRegistry, type DatabaseRegistry } from '../src/directory/database-registry';
 import { startDetector, type RunningDetector } from '../src/detector.service';
 import { MemoryStateStore } from '../src/state/memory-state-store';
-import { OutputCollector, waitUntil } from './support/collector';
-import { wimOf } from './support/positions';
+import { OutputCollector } from './support/collector';
 
 const logger = createLogger('detector-wim-stations-test', 'silent');
 
@@ -40,8 +39,16 @@ describe("the WIM stations' accuracy classes reach the detector from the registr
 
   /** 51,000 kg on six axles at `stationId`, the record declaring no class of its own. */
   const weighing = (stationId: string, recordId: string): WimMeasurementV1 => {
-    const { accuracyClassPct: _declared, ...m } = wimOf(truck.plate, truck.plateColour, recordId, 51_000, measuredAtMs);
-    return { ...m, stationId, measurementId: `${stationId}/${recordId}` };
+    const { accuracyClassPct: _declared, ...m } = aWimRecord({
+      stationId,
+      stationRecordId: recordId,
+      plate: truck.plate,
+      plateColour: truck.plateColour,
+      grossKg: 51_000,
+      measuredAtMs,
+      receivedAtMs: measuredAtMs + 2_000,
+    });
+    return m;
   };
   const weigh = (...measurements: WimMeasurementV1[]) =>
     bus.publish(
@@ -82,7 +89,7 @@ describe("the WIM stations' accuracy classes reach the detector from the registr
     expect(registry.wimStationClasses!()).toEqual({ 'ST-CLASS-1': 1 });
     // The station without a class goes first: the class-1 violation arriving proves it was judged.
     await weigh(weighing('ST-NO-CLASS', 'A1'), weighing('ST-CLASS-1', 'A1'));
-    await waitUntil(() => collector.violations.length >= 1, 10_000, 'the class-1 violation');
+    await vi.waitUntil(() => collector.violations.length >= 1, { timeout: 10_000, message: 'the class-1 violation' });
     expect(collector.violations.map((v) => v.measurement.measurementId)).toEqual(['ST-CLASS-1/A1']);
     expect(collector.violations[0]).toMatchObject({
       vehicleId: truck.vehicleId,
@@ -100,7 +107,7 @@ describe("the WIM stations' accuracy classes reach the detector from the registr
     await registry.reload();
     expect(registry.wimStationClasses!()).toEqual({ 'ST-CLASS-1': 1, 'ST-NO-CLASS': 1 });
     await weigh(weighing('ST-NO-CLASS', 'A2'));
-    await waitUntil(() => collector.violations.length >= 2, 10_000, 'the violation after the reload');
+    await vi.waitUntil(() => collector.violations.length >= 2, { timeout: 10_000, message: 'the violation after the reload' });
     expect(collector.violations[1]).toMatchObject({ measurement: { measurementId: 'ST-NO-CLASS/A2' }, confirmedGrossKg: 50_490 });
   });
 });

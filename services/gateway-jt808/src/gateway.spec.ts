@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
@@ -17,14 +17,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-const until = async (predicate: () => boolean, timeoutMs = 3_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 /** Reads a topic of the bus from the beginning into an array. */
 const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPICS.commandResults): Promise<T[]> => {
@@ -97,7 +89,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     bus.gate.open();
     const ack = await answer;
     expect(ack.messageId === 0x8001 && ack.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 1);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
     expect(positions[0]).toMatchObject({
       vehicleId: facts.vehicleId,
       terminalId: '13800000001',
@@ -168,7 +160,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(batch.messageId === 0x8001 && batch.body.result).toBe(GeneralResult.Ok);
     const blind = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [at(4), at(5)].map(locationReport) });
     expect(blind.messageId === 0x8001 && blind.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 5);
+    await vi.waitUntil(() => positions.length === 5, { timeout: 3_000, interval: 5 });
     expect(positions.map((p) => p.source).sort()).toEqual(['batch', 'batch', 'batch', 'blind-area', 'blind-area']);
     expect(new Set(positions.map((p) => p.driverId))).toEqual(new Set(['QC110101199001011234']));
     expect(positions.every((p) => p.terminalId === '13800000001' && p.vehicleId === facts.vehicleId)).toBe(true);
@@ -187,7 +179,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const weeksAgo = Date.UTC(2026, 10, 2, 0, 0, 0);
     const old = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [{ ...at(2), deviceTimeMs: weeksAgo }].map(locationReport) });
     expect(old.messageId === 0x8001 && old.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.length === 2);
+    await vi.waitUntil(() => positions.length === 2, { timeout: 3_000, interval: 5 });
     expect(positions.map((p) => p.deviceTimeMs)).toEqual([y2099.deviceTimeMs, weeksAgo]);
     for (const p of positions) {
       expect(p.receivedAtMs).toBeGreaterThanOrEqual(clockMs);
@@ -210,14 +202,14 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect(frames.length).toBeGreaterThanOrEqual(3);
     const answered = t.waitForAnswer(firstSerial, 5_000);
     frames.forEach((frame, i) => i !== 1 && t.sendRaw(frame)); // packet 2 is lost on the way
-    await until(() => t.received.some((m) => m.messageId === 0x8003), 4_000);
+    await vi.waitUntil(() => t.received.some((m) => m.messageId === 0x8003), { timeout: 4_000, interval: 5 });
     const request = t.received.find((m) => m.messageId === 0x8003);
     expect(request?.messageId === 0x8003 && request.body).toEqual({ firstSerial, packetIndexes: [2] });
     expect(positions).toHaveLength(0);
     t.sendRaw(frames[1]!);
     const answer = await answered;
     expect(answer.messageId === 0x8001 && answer.body).toMatchObject({ answerMessageId: 0x0704, result: GeneralResult.Ok });
-    await until(() => positions.length === 30);
+    await vi.waitUntil(() => positions.length === 30, { timeout: 3_000, interval: 5 });
     expect(positions.every((p) => p.source === 'blind-area')).toBe(true);
   });
 
@@ -227,7 +219,7 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const t = await terminal(gateway, '013999999999');
     await t.registerAndAuthenticate('京Z99999', 1);
     await t.sendAndWait(0x0200, locationReport(at(1)));
-    await until(() => positions.length === 1);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
     expect(positions[0]).toMatchObject({ vehicleId: 'terminal:13999999999', registered: false, terminalId: '13999999999' });
     expect(positions[0]!.plate).toBeUndefined();
   });
@@ -286,11 +278,11 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
     const serials = Array.from({ length: 10 }, (_, i) => t.sendLocation(at(i)));
-    await until(() => gateway.stats().pausedSockets === 1);
+    await vi.waitUntil(() => gateway.stats().pausedSockets === 1, { timeout: 3_000, interval: 5 });
     expect(gateway.stats().inFlightPositions).toBeGreaterThan(5);
     bus.gate.open();
     await Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
-    await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0);
+    await vi.waitUntil(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0, { timeout: 3_000, interval: 5 });
   });
 
   it('stops reading reporting terminals while the event loop runs late, serves a registering one meanwhile, and loses nothing', async () => {
@@ -310,14 +302,17 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const metrics = await gateway.metrics.registry.metrics();
     expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
     expect(metrics).not.toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="kafka"/);
-    await until(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind);
+    await vi.waitUntil(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind, {
+      timeout: 3_000,
+      interval: 5,
+    });
   });
 
   it('closes idle connections', async () => {
     const { gateway } = await start({ idleTimeoutMs: 100 });
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.closed;
-    await until(() => gateway.stats().connections === 0);
+    await vi.waitUntil(() => gateway.stats().connections === 0, { timeout: 3_000, interval: 5 });
   });
 });
 
@@ -354,7 +349,7 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     expect(sent).toBeGreaterThanOrEqual(2);
     expect(sent).toBeLessThan(frame.length);
     expect((await disconnects(gateway))['auth-deadline']).toBe(1);
-    await until(() => gateway.stats().connections === 0);
+    await vi.waitUntil(() => gateway.stats().connections === 0, { timeout: 3_000, interval: 5 });
   });
 
   it('closes a terminal that registered and never authenticated; an authenticated one outlives the deadline', { timeout: 15_000 }, async () => {
@@ -445,7 +440,7 @@ describe('gateway-jt808 slow and abusive connections (in-process bus, real TCP)'
     const batchAnswer = t.waitForAnswer(firstSerial);
     for (const packet of packets) t.sendRaw(packet);
     expect((await batchAnswer).messageId).toBe(0x8001);
-    await until(() => positions.length === 221);
+    await vi.waitUntil(() => positions.length === 221, { timeout: 3_000, interval: 5 });
     expect(t.isClosed).toBe(false);
     expect(await disconnects(gateway)).toEqual({});
   });
@@ -508,7 +503,7 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
       { key: KNOWN_PHONE, value: command('13800000001', { type: 'location_query' }, 'c-query') },
       { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'set_params', params: [{ id: 0x0029, value: 10 }] }, 'c-params') },
     ]);
-    await until(() => results.filter((r) => r.status !== 'sent').length === 3);
+    await vi.waitUntil(() => results.filter((r) => r.status !== 'sent').length === 3, { timeout: 3_000, interval: 5 });
     const final = Object.fromEntries(results.filter((r) => r.status !== 'sent').map((r) => [r.commandId, r]));
     expect(final['c-text']).toMatchObject({ status: 'acknowledged', terminalId: '13800000001' });
     expect(final['c-params']).toMatchObject({ status: 'acknowledged' });
@@ -531,7 +526,10 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
       { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'text', text: 'hello', tts: false, display: true, urgent: false }, 'held-by-b') },
       { key: '13000000000', value: command('13000000000', { type: 'location_query' }, 'nobody') },
     ]);
-    await until(() => results.some((r) => r.commandId === 'held-by-b' && r.status === 'acknowledged') && results.some((r) => r.commandId === 'nobody'));
+    await vi.waitUntil(() => results.some((r) => r.commandId === 'held-by-b' && r.status === 'acknowledged') && results.some((r) => r.commandId === 'nobody'), {
+      timeout: 3_000,
+      interval: 5,
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(results.filter((r) => r.commandId === 'nobody').map((r) => r.status)).toEqual(['undeliverable']);
     expect(results.filter((r) => r.commandId === 'held-by-b').map((r) => r.status)).toEqual(['sent', 'acknowledged']);
@@ -544,7 +542,7 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
     await bus.publish(TOPICS.terminalCommands, [{ key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'location_query' }, 'silent') }]);
-    await until(() => results.some((r) => r.status === 'failed'));
+    await vi.waitUntil(() => results.some((r) => r.status === 'failed'), { timeout: 3_000, interval: 5 });
     expect(results.find((r) => r.status === 'failed')?.reason).toMatch(/no answer/);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { encodeFrame, escapeAndWrap, GeneralResult, unescapeFrame, xorChecksum, type Jt808FrameAnomaly, type Jt808Message } from '@roadwatch/jt808';
@@ -8,7 +8,7 @@ import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/t
 import type { FramePolicy } from '../src/frame-anomalies';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
 import { InMemoryTerminalRegistrations } from '../src/terminal-registrations';
-import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
+import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic } from './helpers';
 
 // Real terminals' anomalous frames over real TCP → gateway → real Kafka: a lenient gateway
 // acknowledges each and publishes its position; a strict one refuses them.
@@ -71,16 +71,6 @@ const connect = async (policy: FramePolicy, phone: string): Promise<TestTerminal
   return terminal;
 };
 
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
-
 const answerTo = (terminal: TestTerminal, serial: number): Jt808Message | undefined =>
   terminal.received.find((m) => m.messageId === 0x8001 && m.body.answerSerial === serial && m.body.answerMessageId === 0x0200);
 
@@ -129,7 +119,7 @@ describe("real terminals' anomalous frames through the gateway, real TCP and rea
     expect(answers.map((m) => m.messageId === 0x8001 && m.body.result)).toEqual(ANOMALIES.map(() => GeneralResult.Ok));
 
     const mine = () => positions.values.filter((p) => p.vehicleId === vehicle.facts.vehicleId);
-    await until(() => mine().length >= ANOMALIES.length, 30_000, 'the anomalous positions on Kafka');
+    await vi.waitUntil(() => mine().length >= ANOMALIES.length, { timeout: 30_000, interval: 20, message: 'the anomalous positions on Kafka' });
     expect(
       mine()
         .map((p) => p.speedKmh)
@@ -143,10 +133,12 @@ describe("real terminals' anomalous frames through the gateway, real TCP and rea
     for (const kind of ANOMALIES)
       expect(text).toContain(`roadwatch_gateway_frame_anomalies_total{terminal_id="${terminalId}",kind="${kind}",service="gateway-jt808"} 1`);
     // Written by the gateway's sweep (every 50 ms here), one write per terminal.
-    const record = await eventually(
-      () => registry.frameAnomaliesOf(terminalId),
-      (r) => Object.keys(r?.counts ?? {}).length === ANOMALIES.length,
-      'the terminal record',
+    const record = await vi.waitUntil(
+      async () => {
+        const r = await registry.frameAnomaliesOf(terminalId);
+        return Object.keys(r?.counts ?? {}).length === ANOMALIES.length && r;
+      },
+      { timeout: 10_000, interval: 25, message: 'the terminal record' },
     );
     expect(record?.counts).toEqual(Object.fromEntries(ANOMALIES.map((kind) => [kind, 1])));
     expect(record?.lastKind).toBe('bad-escape');
@@ -158,7 +150,11 @@ describe("real terminals' anomalous frames through the gateway, real TCP and rea
     const answer = await terminal.sendAndWait(0x0200, reportFor(9));
     expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Ok);
     expect(answer.header.terminalPhone).toBe(HEX_PHONE);
-    await until(() => positions.values.some((p) => p.terminalId === HEX_PHONE), 30_000, "the hex terminal's position");
+    await vi.waitUntil(() => positions.values.some((p) => p.terminalId === HEX_PHONE), {
+      timeout: 30_000,
+      interval: 20,
+      message: "the hex terminal's position",
+    });
     expect(positions.values.find((p) => p.terminalId === HEX_PHONE)).toMatchObject({ vehicleId: `terminal:${HEX_PHONE}`, registered: false, speedKmh: 40 });
     const text = (await gateways.get('lenient')!.metrics.render()).body;
     expect(text).toMatch(
@@ -179,7 +175,7 @@ describe("real terminals' anomalous frames through the gateway, real TCP and rea
     const clean = await terminal.sendAndWait(0x0200, reportFor(20));
     expect(clean.messageId === 0x8001 && clean.body.result).toBe(GeneralResult.Ok);
     const mine = () => positions.values.filter((p) => p.vehicleId === vehicle.facts.vehicleId);
-    await until(() => mine().length >= 1, 30_000, 'the clean position on Kafka');
+    await vi.waitUntil(() => mine().length >= 1, { timeout: 30_000, interval: 20, message: 'the clean position on Kafka' });
     expect(mine().map((p) => p.speedKmh)).toEqual([51]);
     const results = serials.map((serial) => answerTo(terminal, serial)).map((m) => (m?.messageId === 0x8001 ? m.body.result : 'none'));
     expect(results).not.toContain(GeneralResult.Ok);
@@ -203,7 +199,11 @@ describe("real terminals' anomalous frames through the gateway, real TCP and rea
     // authenticated) after the registration before it was handled.
     const serial = 777;
     terminal.sendRaw(encodeFrame({ messageId: 0x0002, terminalPhone: '013900000777', serial }, {}));
-    await until(() => terminal.received.some((m) => m.messageId === 0x8001 && m.body.answerSerial === serial), 20_000, 'the heartbeat answer');
+    await vi.waitUntil(() => terminal.received.some((m) => m.messageId === 0x8001 && m.body.answerSerial === serial), {
+      timeout: 20_000,
+      interval: 20,
+      message: 'the heartbeat answer',
+    });
     expect(terminal.received.some((m) => m.messageId === 0x8100)).toBe(false);
   });
 });

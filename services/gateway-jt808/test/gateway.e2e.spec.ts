@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { GeneralResult } from '@roadwatch/jt808';
 import type { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
+import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic } from './helpers';
 
 // Real TCP terminals → gateway → real Kafka, read back from Kafka.
 const fleet = createSimulatedFleet(4);
@@ -62,7 +62,11 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     const a = await t2013.sendAndWait(0x0200, locationReport(report(1)));
     const b = await t2019.sendAndWait(0x0200, locationReport({ ...report(2), alarmFlags: 1 }));
     expect([a, b].map((m) => m.messageId === 0x8001 && m.body.result)).toEqual([GeneralResult.Ok, GeneralResult.Ok]);
-    await until(() => positions.values.filter((p) => p.registered && p.source === 'realtime').length >= 2, 30_000, 'two positions on Kafka');
+    await vi.waitUntil(() => positions.values.filter((p) => p.registered && p.source === 'realtime').length >= 2, {
+      timeout: 30_000,
+      interval: 20,
+      message: 'two positions on Kafka',
+    });
     const byVehicle = new Map(positions.values.map((p) => [p.vehicleId, p]));
     expect(byVehicle.get(v2013.facts.vehicleId)).toMatchObject({
       plate: v2013.facts.plate,
@@ -82,7 +86,7 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     const blind = await t.sendAndWait(0x0704, { batchType: 1, blindAreaBackfill: true, locations: [14, 15].map((i) => locationReport(report(i))) });
     expect([batch, blind].every((m) => m.messageId === 0x8001 && m.body.result === 0)).toBe(true);
     const mine = () => positions.values.filter((p) => p.vehicleId === vBatch.facts.vehicleId);
-    await until(() => mine().length >= 6, 30_000, 'six batch positions');
+    await vi.waitUntil(() => mine().length >= 6, { timeout: 30_000, interval: 20, message: 'six batch positions' });
     expect(
       mine()
         .map((p) => p.source)
@@ -94,7 +98,7 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     const t = await connect('014000000042');
     await t.registerAndAuthenticate('京X00042', 1);
     await t.sendAndWait(0x0200, locationReport(report(20)));
-    await until(() => positions.values.some((p) => p.terminalId === '14000000042'), 30_000, 'unregistered position');
+    await vi.waitUntil(() => positions.values.some((p) => p.terminalId === '14000000042'), { timeout: 30_000, interval: 20, message: 'unregistered position' });
     expect(positions.values.find((p) => p.terminalId === '14000000042')).toMatchObject({ vehicleId: 'terminal:14000000042', registered: false });
   });
 
@@ -145,7 +149,11 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
     expect((await identity('Q-BAD-2', '张\u0000三')).body).toMatchObject({ result: GeneralResult.BadMessage });
     const position = await t.sendAndWait(0x0200, locationReport(report(30)));
     expect(position.messageId === 0x8001 && position.body.result).toBe(GeneralResult.Ok);
-    await until(() => positions.values.some((p) => p.vehicleId === vehicle.facts.vehicleId), 30_000, 'the position after the refused messages');
+    await vi.waitUntil(() => positions.values.some((p) => p.vehicleId === vehicle.facts.vehicleId), {
+      timeout: 30_000,
+      interval: 20,
+      message: 'the position after the refused messages',
+    });
     // The refused card reads changed nothing: the driver is still the last good one.
     expect(positions.values.filter((p) => p.vehicleId === vehicle.facts.vehicleId).map((p) => p.driverId)).toEqual(['Q-GOOD-1']);
   });
@@ -171,7 +179,11 @@ describe('gateway-jt808 over real TCP and real Kafka', () => {
       { key: '14000000999', value: command('e2e-offline', '14000000999', { type: 'location_query' }) },
     ]);
     const final = (commandId: string) => results.values.find((r) => r.commandId === commandId && r.status !== 'sent');
-    await until(() => ['e2e-text', 'e2e-query', 'e2e-offline'].every((c) => final(c) !== undefined), 60_000, 'three command results');
+    await vi.waitUntil(() => ['e2e-text', 'e2e-query', 'e2e-offline'].every((c) => final(c) !== undefined), {
+      timeout: 60_000,
+      interval: 20,
+      message: 'three command results',
+    });
     expect(final('e2e-text')).toMatchObject({ status: 'acknowledged', terminalId: id });
     expect(final('e2e-query')).toMatchObject({ status: 'answered', answer: { latitudeDeg: report(30).latitudeDeg } });
     expect(final('e2e-offline')).toMatchObject({ status: 'undeliverable' });

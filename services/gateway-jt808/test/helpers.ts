@@ -39,11 +39,3 @@ export const readTopic = async <T>(bus: Bus, topic: TopicName): Promise<{ values
   });
   return { values, close: () => subscription.close() };
 };
-
-export const until = async (predicate: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};

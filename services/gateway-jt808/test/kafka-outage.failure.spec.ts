@@ -1,10 +1,10 @@
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import type { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet, isPortOpen, killKafka, locationReport, startKafka, TestTerminal, waitForPort } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
+import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic } from './helpers';
 
 /**
  * The promise behind "0x8001 only after Kafka acknowledged": kill the broker while
@@ -110,7 +110,7 @@ it('every position acknowledged with 0x8001 is on Kafka after the broker was kil
   }, REPORT_EVERY_MS);
   const ackedTotal = () => clients.reduce((sum, client) => sum + client.acked.size, 0);
   try {
-    await until(() => ackedTotal() > 200, 30_000, 'acks before the outage');
+    await vi.waitUntil(() => ackedTotal() > 200, { timeout: 30_000, interval: 20, message: 'acks before the outage' });
     const killStartedAt = Date.now();
     await brokerDown();
     const killedAt = Date.now();
@@ -120,21 +120,20 @@ it('every position acknowledged with 0x8001 is on Kafka after the broker was kil
     const ackedDuringOutage = ackedTotal() - ackedAtKill;
     const maxPaused = gateway.stats().pausedSockets;
     await brokerUp();
-    await until(() => ackedTotal() > ackedAtKill + 200, 120_000, 'acks after the restart');
+    await vi.waitUntil(() => ackedTotal() > ackedAtKill + 200, { timeout: 120_000, interval: 20, message: 'acks after the restart' });
     sending = false;
-    await until(() => clients.every((client) => client.pending === 0), 120_000, 'every retransmission acknowledged');
+    await vi.waitUntil(() => clients.every((client) => client.pending === 0), { timeout: 120_000, interval: 20, message: 'every retransmission acknowledged' });
     clearInterval(loop);
 
     const expected = new Set(clients.flatMap((client, i) => [...client.acked].map((t) => `${fleet[i]!.facts.vehicleId}@${t}`)));
     const stored = await readTopic<PositionV1>(bus, TOPICS.positions);
     try {
-      await until(
+      await vi.waitUntil(
         () => {
           const seen = new Set(stored.values.map((p) => `${p.vehicleId}@${p.deviceTimeMs}`));
           return [...expected].every((key) => seen.has(key));
         },
-        60_000,
-        'every acknowledged position read back from Kafka',
+        { timeout: 60_000, interval: 20, message: 'every acknowledged position read back from Kafka' },
       );
     } catch (error) {
       const seen = new Set(stored.values.map((p) => `${p.vehicleId}@${p.deviceTimeMs}`));

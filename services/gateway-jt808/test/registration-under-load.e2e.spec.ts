@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
 import { GeneralResult } from '@roadwatch/jt808';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createSimulatedFleet, TestTerminal } from '@roadwatch/testing';
 import { startGateway, type RunningGateway } from '../src/gateway.service';
-import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic, until } from './helpers';
+import { ensureGatewayTopics, isolatedKafkaBus, quiet, readTopic } from './helpers';
 
 /**
  * Issue #10 item 11: a terminal's register/auth answer must not wait behind other terminals'
@@ -110,15 +110,23 @@ describe('registration while Kafka is behind (real Kafka, producer held)', () =>
     // The newcomer's own positions do wait for Kafka, like everyone's.
     const serial = newcomer.sendLocation({ latitudeDeg: 40.1, longitudeDeg: 116.5, speedKmh: 30, deviceTimeMs: Date.UTC(2026, 10, 23, 9, 0, 0) });
     const newcomerAck = newcomer.waitForAnswer(serial, 60_000);
-    await until(() => gateway.stats().pausedSockets === reporters.length + 1, 10_000, 'the authenticated newcomer paused by back-pressure');
+    await vi.waitUntil(() => gateway.stats().pausedSockets === reporters.length + 1, {
+      timeout: 10_000,
+      interval: 20,
+      message: 'the authenticated newcomer paused by back-pressure',
+    });
 
     bus.release();
     expect((await newcomerAck).messageId).toBe(0x8001);
     const total = [...sent.values()].reduce((sum, n) => sum + n, 0);
-    await until(() => acked.length === total, 60_000, `all ${total} positions acknowledged`);
-    await until(() => positions.values.length >= total + 1, 60_000, 'every position on Kafka');
+    await vi.waitUntil(() => acked.length === total, { timeout: 60_000, interval: 20, message: `all ${total} positions acknowledged` });
+    await vi.waitUntil(() => positions.values.length >= total + 1, { timeout: 60_000, interval: 20, message: 'every position on Kafka' });
     for (const [vehicleId, count] of sent) expect(positions.values.filter((p) => p.vehicleId === vehicleId).length).toBeGreaterThanOrEqual(count);
     expect(positions.values.some((p) => p.vehicleId === late.facts.vehicleId)).toBe(true);
-    await until(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0, 10_000, 'back-pressure released');
+    await vi.waitUntil(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0, {
+      timeout: 10_000,
+      interval: 20,
+      message: 'back-pressure released',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, RedisSeenSet, ServiceMetrics } from '@roadwatch/runtime';
@@ -23,16 +23,6 @@ const stationRecord = (recordId: string) => ({
   speedKmh: 38,
   accuracyClassPct: 5,
 });
-
-const waitFor = async <T>(read: () => T | undefined, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('ingest-wim against real Kafka and Redis', () => {
   const prefix = `t-${randomUUID().slice(0, 8)}-`;
@@ -86,7 +76,7 @@ describe('ingest-wim against real Kafka and Redis', () => {
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ status: 'accepted', measurementId: 'ST-JJ-007/H-1' });
     expect(((await (await submit()).json()) as { status: string }).status).toBe('duplicate');
-    const stored = await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/H-1'));
+    const stored = await vi.waitUntil(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/H-1'), { timeout: 30_000, interval: 100 });
     expect(stored).toMatchObject({ grossKg: 101_000, plate: '冀B77777', axleCount: 6 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(measurements.filter((m) => m.measurementId === 'ST-JJ-007/H-1')).toHaveLength(1);
@@ -97,9 +87,9 @@ describe('ingest-wim against real Kafka and Redis', () => {
       { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify({ ...stationRecord('K-1'), grossKg: 'heavy' })) },
       { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify(stationRecord('K-2'))) },
     ]);
-    const normalised = await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/K-2'));
+    const normalised = await vi.waitUntil(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/K-2'), { timeout: 30_000, interval: 100 });
     expect(normalised.measuredAtMs).toBe(Date.parse('2026-11-23T01:00:00Z'));
-    const deadLetter = await waitFor(() => deadLetters[0]);
+    const deadLetter = await vi.waitUntil(() => deadLetters[0], { timeout: 30_000, interval: 100 });
     expect(deadLetter.reason).toContain('grossKg');
     expect(measurements.some((m) => m.measurementId === 'ST-JJ-007/K-1')).toBe(false);
   });
@@ -121,7 +111,7 @@ describe('ingest-wim against real Kafka and Redis', () => {
     expect(await escape.json()).toMatchObject({ issues: [{ field: 'direction', message: 'contains an escape character (U+001B) at index 2' }] });
     // The service keeps serving: the next valid record goes through, and is the only one of these on Kafka.
     expect((await post(JSON.stringify(stationRecord('N-4')))).status).toBe(202);
-    await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/N-4'));
+    await vi.waitUntil(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/N-4'), { timeout: 30_000, interval: 100 });
     expect(measurements.filter((m) => ['ST-JJ-007/N-1', 'ST-JJ-007/N-2', 'ST-JJ-007/N-3'].includes(m.measurementId))).toEqual([]);
   });
 
@@ -130,8 +120,8 @@ describe('ingest-wim against real Kafka and Redis', () => {
       { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify({ ...stationRecord('KN-1'), plate: '冀B\u00007777' })) },
       { key: 'ST-JJ-007', value: Buffer.from(JSON.stringify(stationRecord('KN-2'))) },
     ]);
-    await waitFor(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/KN-2'));
-    const deadLetter = await waitFor(() => deadLetters.find((letter) => letter.reason.includes('NUL')));
+    await vi.waitUntil(() => measurements.find((m) => m.measurementId === 'ST-JJ-007/KN-2'), { timeout: 30_000, interval: 100 });
+    const deadLetter = await vi.waitUntil(() => deadLetters.find((letter) => letter.reason.includes('NUL')), { timeout: 30_000, interval: 100 });
     expect(deadLetter.reason).toContain('plate: contains a NUL character (U+0000) at index 2');
     expect(JSON.parse(deadLetter.payload).recordId).toBe('KN-1');
     expect(measurements.some((m) => m.measurementId === 'ST-JJ-007/KN-1')).toBe(false);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1 } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
 import { KafkaBus } from '@roadwatch/messaging';
@@ -10,19 +10,6 @@ import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startDatabaseRegistry, type DatabaseRegistry } from '@roadwatch/detector';
 import { startVehicleRegistry } from '@roadwatch/gateway-jt808';
-
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 30_000, retry?: () => Promise<unknown>): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  let lastRetryMs = Date.now();
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    if (retry && Date.now() - lastRetryMs > 2_000) {
-      lastRetryMs = Date.now();
-      await retry();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 const HOUR_MS = 3_600_000;
 
@@ -101,11 +88,18 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
     expect(
       await admin('POST', '/v1/admin/vehicles', { vehicleId: 'WARM:2', plate: '冀A00000', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1' }),
     ).toBe(201);
-    await waitFor(
-      () => detector.directory?.byVehicleId('WARM:2') !== undefined && gateway.current.byVehicleId('WARM:2') !== undefined,
-      'both members consuming',
-      60_000,
-      warmUp,
+    let lastNudgeMs = Date.now();
+    await vi.waitUntil(
+      async () => {
+        if (detector.directory?.byVehicleId('WARM:2') !== undefined && gateway.current.byVehicleId('WARM:2') !== undefined) return true;
+        // Repeat the write every 2 s until both members have applied it.
+        if (Date.now() - lastNudgeMs > 2_000) {
+          lastNudgeMs = Date.now();
+          await warmUp();
+        }
+        return false;
+      },
+      { timeout: 60_000, message: 'both members consuming' },
     );
   }, 90_000);
 
@@ -124,14 +118,23 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
       await admin('POST', '/v1/admin/vehicles', { vehicleId: '冀A77777:2', plate: '冀A77777', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1' }),
     ).toBe(201);
     expect(await admin('POST', '/v1/admin/terminals', { terminalId: '13900000777', vehicleId: '冀A77777:2' })).toBe(201);
-    await waitFor(() => gateway.current.byTerminal('013900000777') !== undefined, "the terminal in the gateway's registry");
-    await waitFor(() => detector.vehicles?.current.byTerminal('13900000777') !== undefined, "the terminal in the detector's registry");
+    await vi.waitUntil(() => gateway.current.byTerminal('013900000777') !== undefined, { timeout: 30_000, message: "the terminal in the gateway's registry" });
+    await vi.waitUntil(() => detector.vehicles?.current.byTerminal('13900000777') !== undefined, {
+      timeout: 30_000,
+      message: "the terminal in the detector's registry",
+    });
     expect(detector.directory?.byPlate('冀A77777', 2)).toMatchObject({ vehicleId: '冀A77777:2', vehicleClass: 'heavy_truck', companyId: 'HB1' });
 
     // A move to another vehicle and a deletion travel the same way.
     expect(await admin('DELETE', '/v1/admin/terminals/013900000777')).toBe(204);
-    await waitFor(() => gateway.current.byTerminal('13900000777') === undefined, 'the deleted terminal gone from the gateway');
-    await waitFor(() => detector.vehicles?.current.byTerminal('13900000777') === undefined, 'the deleted terminal gone from the detector');
+    await vi.waitUntil(() => gateway.current.byTerminal('13900000777') === undefined, {
+      timeout: 30_000,
+      message: 'the deleted terminal gone from the gateway',
+    });
+    await vi.waitUntil(() => detector.vehicles?.current.byTerminal('13900000777') === undefined, {
+      timeout: 30_000,
+      message: 'the deleted terminal gone from the detector',
+    });
   });
 
   it('a speed zone and a 接驳运输 relay written over HTTP reach the detector at once', async () => {
@@ -147,7 +150,10 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
     };
     expect(limitAt(detector.roads!(), 38.04, 114.53).segmentId).toBe('unmatched');
     expect(await admin('POST', '/v1/admin/speed-zones', zone)).toBe(201);
-    await waitFor(() => limitAt(detector.roads!(), 38.04, 114.53).segmentId === zone.segmentId, "the zone in the detector's road index");
+    await vi.waitUntil(() => limitAt(detector.roads!(), 38.04, 114.53).segmentId === zone.segmentId, {
+      timeout: 30_000,
+      message: "the zone in the detector's road index",
+    });
 
     expect(
       await admin('POST', '/v1/admin/vehicles', {
@@ -169,7 +175,7 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
         takingOverDriver: '李四',
       }),
     ).toBe(201);
-    await waitFor(() => detector.relays?.('冀A55555:1', tonight) !== undefined, "the relay in the detector's registry");
+    await vi.waitUntil(() => detector.relays?.('冀A55555:1', tonight) !== undefined, { timeout: 30_000, message: "the relay in the detector's registry" });
   });
 
   it('junk on registry.changes (bytes that are not UTF-8, a NUL in the id, an unknown entity) is dead-lettered with its reason; the next admin write still reaches both', async () => {
@@ -189,12 +195,15 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
     expect(
       await admin('POST', '/v1/admin/vehicles', { vehicleId: '冀A66666:2', plate: '冀A66666', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'HB1' }),
     ).toBe(201);
-    await waitFor(
-      () => detector.directory?.byVehicleId('冀A66666:2') !== undefined && gateway.current.byVehicleId('冀A66666:2') !== undefined,
-      'the vehicle after the junk in both registries',
-    );
+    await vi.waitUntil(() => detector.directory?.byVehicleId('冀A66666:2') !== undefined && gateway.current.byVehicleId('冀A66666:2') !== undefined, {
+      timeout: 30_000,
+      message: 'the vehicle after the junk in both registries',
+    });
     // Every group that met the junk dead-lettered it, naming why.
-    await waitFor(() => ['vehicle:bytes', 'vehicle:nul', 'user:U1'].every((key) => deadLetters.some((letter) => letter.key === key)), 'the dead letters');
+    await vi.waitUntil(() => ['vehicle:bytes', 'vehicle:nul', 'user:U1'].every((key) => deadLetters.some((letter) => letter.key === key)), {
+      timeout: 30_000,
+      message: 'the dead letters',
+    });
     expect(deadLetters.find((letter) => letter.key === 'vehicle:bytes')?.reason).toMatch(/UTF-8/);
     expect(deadLetters.find((letter) => letter.key === 'vehicle:nul')?.reason).toMatch(/id/);
     expect(deadLetters.find((letter) => letter.key === 'user:U1')?.reason).toMatch(/entity/);

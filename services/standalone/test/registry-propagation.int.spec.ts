@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { limitAt } from '@roadwatch/rules';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
 import { createPool, dropStorageSchema, migrate, RegistryRepository } from '@roadwatch/storage';
-import { infraEnv, samplePosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
-
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 /**
  * Issue #5: a vehicle, its terminal and a speed zone created through the admin REST reach
@@ -95,7 +87,10 @@ describe('registry changes through the admin REST reach the detector and the gat
       await admin('POST', '/v1/admin/vehicles', { vehicleId, plate: '津C99999', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'company-1' }),
     ).toBe(201);
     expect(await admin('POST', '/v1/admin/terminals', { terminalId: '13900000999', vehicleId })).toBe(201);
-    await waitFor(() => registry.vehicles?.current.byTerminal('013900000999') !== undefined, "the terminal in the gateway's registry");
+    await vi.waitUntil(() => registry.vehicles?.current.byTerminal('013900000999') !== undefined, {
+      timeout: 15_000,
+      message: "the terminal in the gateway's registry",
+    });
     expect(registry.directory?.byVehicleId(vehicleId)).toMatchObject({ vehicleClass: 'heavy_truck', companyId: 'company-1' });
     expect(registry.directory?.byPlate('津C99999', 2)?.vehicleId).toBe(vehicleId);
   });
@@ -103,14 +98,19 @@ describe('registry changes through the admin REST reach the detector and the gat
   it('a 60 km/h speed zone created through the API makes 80 km/h there a speeding alert, judged by that zone', async () => {
     expect(limitAt(platform.registry.roads!(), 39.12, 117.2).segmentId).toBe('unmatched');
     expect(await admin('POST', '/v1/admin/speed-zones', zone)).toBe(201);
-    await waitFor(() => limitAt(platform.registry.roads!(), 39.12, 117.2).segmentId === zone.segmentId, 'the zone in the road index');
+    await vi.waitUntil(() => limitAt(platform.registry.roads!(), 39.12, 117.2).segmentId === zone.segmentId, {
+      timeout: 15_000,
+      message: 'the zone in the road index',
+    });
     // The demo corridors of the GeoJSON file are still there beside the database's zone.
     expect(limitAt(platform.registry.roads!(), 39.857, 116.287).segmentId).toBe('G4-beijing-zhuozhou');
 
     const start = Date.now() - 10 * 60_000;
     // 80 km/h east along the street, one report every 10 s for two minutes (~2.7 km).
     const positions = Array.from({ length: 13 }, (_, i) =>
-      samplePosition(vehicleId, start + i * 10_000, {
+      aPosition({
+        vehicleId,
+        deviceTimeMs: start + i * 10_000,
         terminalId: '13900000999',
         plate: '津C99999',
         plateColour: 2,
@@ -124,7 +124,7 @@ describe('registry changes through the admin REST reach the detector and the gat
       TOPICS.positions,
       positions.map((value) => ({ key: vehicleId, value })),
     );
-    await waitFor(() => alerts.some((a) => a.vehicleId === vehicleId && a.rule === 'speeding'), 'the speeding alert');
+    await vi.waitUntil(() => alerts.some((a) => a.vehicleId === vehicleId && a.rule === 'speeding'), { timeout: 15_000, message: 'the speeding alert' });
     const speeding = alerts.filter((a) => a.vehicleId === vehicleId && a.rule === 'speeding').at(-1)!;
     expect(speeding.details).toMatchObject({ segmentId: zone.segmentId, postedLimitKmh: 60 });
     expect(speeding.companyId).toBe('company-1');
@@ -172,7 +172,10 @@ describe('registry changes through the admin REST reach the detector and the gat
     const registered = await register(await tokenOf('admin'));
     expect(registered.status).toBe(201);
     // The API's change notice reloads the detector's relays (the period is an hour).
-    await waitFor(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, "the relay in the detector's registry");
+    await vi.waitUntil(() => platform.registry.relays?.(buses[0]!.vehicleId, night) !== undefined, {
+      timeout: 15_000,
+      message: "the relay in the detector's registry",
+    });
     expect(platform.registry.relays?.(buses[1]!.vehicleId, night)).toBeUndefined();
 
     // Each bus: 60 km/h from 01:58 to 02:15 in 武汉 (unmapped), then 150 km/h for two minutes — a
@@ -180,7 +183,9 @@ describe('registry changes through the admin REST reach the detector and the gat
     for (const b of buses) {
       const drive = (fromMs: number, count: number, speedKmh: number, startLon: number) =>
         Array.from({ length: count }, (_, i) =>
-          samplePosition(b.vehicleId, fromMs + i * 10_000, {
+          aPosition({
+            vehicleId: b.vehicleId,
+            deviceTimeMs: fromMs + i * 10_000,
             plate: b.plate,
             plateColour: 1,
             latitudeDeg: 30.5,
@@ -198,8 +203,8 @@ describe('registry changes through the admin REST reach the detector and the gat
       );
     }
     const of = (vehicleId: string, rule: string) => alerts.filter((a) => a.vehicleId === vehicleId && a.rule === rule);
-    await waitFor(() => buses.every((b) => of(b.vehicleId, 'speeding').length > 0), "both buses' speeding alerts");
-    await waitFor(() => of(buses[1]!.vehicleId, 'night_ban_2_5').length > 0, 'the night ban of the bus without a relay');
+    await vi.waitUntil(() => buses.every((b) => of(b.vehicleId, 'speeding').length > 0), { timeout: 15_000, message: "both buses' speeding alerts" });
+    await vi.waitUntil(() => of(buses[1]!.vehicleId, 'night_ban_2_5').length > 0, { timeout: 15_000, message: 'the night ban of the bus without a relay' });
     expect(of(buses[1]!.vehicleId, 'night_ban_2_5')[0]?.details).toMatchObject({ nightDate: night });
     expect(of(buses[0]!.vehicleId, 'night_ban_2_5')).toEqual([]);
   });
@@ -221,7 +226,7 @@ describe('registry changes through the admin REST reach the detector and the gat
       await pool.query('ALTER TABLE road_speed_zones_away RENAME TO road_speed_zones');
     }
     expect(await admin('PUT', `/v1/admin/speed-zones/${zone.segmentId}`, { ...zone, postedLimitKmh: 40 })).toBe(200);
-    await waitFor(() => limitAt(registry.roads!(), 39.12, 117.2).postedLimitKmh === 40, 'the edited limit');
+    await vi.waitUntil(() => limitAt(registry.roads!(), 39.12, 117.2).postedLimitKmh === 40, { timeout: 15_000, message: 'the edited limit' });
     expect(registry.roads!()).not.toBe(roadsBefore);
   });
 });

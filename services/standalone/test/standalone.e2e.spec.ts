@@ -1,17 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
-
-const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
 
 // What `npm start` runs: every service in one process, the embedded TimescaleDB, the
 // in-process bus and a simulated fleet of real TCP terminals and a WIM station.
@@ -40,11 +32,14 @@ describe('standalone platform (the embedded default)', () => {
   });
 
   it('simulated terminals report through the gateway and every position is archived in TimescaleDB', async () => {
-    await waitFor(() => (platform.simulation?.connectedTerminals() ?? 0) === 25, 30_000);
-    await waitFor(async () => {
-      const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions');
-      return Number(rows[0]?.n) >= 75;
-    }, 60_000);
+    await vi.waitUntil(() => (platform.simulation?.connectedTerminals() ?? 0) === 25, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(
+      async () => {
+        const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions');
+        return Number(rows[0]?.n) >= 75;
+      },
+      { timeout: 60_000, interval: 250 },
+    );
     const { rows } = await platform.pool.query<{ hypertable_name: string }>(
       "SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_name = 'positions'",
     );
@@ -91,13 +86,16 @@ describe('standalone platform (the embedded default)', () => {
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {
-    await waitFor(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, 30_000);
-    await waitFor(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, 60_000);
+    await vi.waitUntil(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, { timeout: 60_000, interval: 250 });
     const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM wim_measurements');
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3);
     // On the embedded server's one connection too: the case lifecycle opens the violation's case
     // in one transaction with its outbox rows, and the relay publishes every one of them.
-    await waitFor(async () => Number((await platform.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM cases`)).rows[0]?.n) >= 1, 60_000);
+    await vi.waitUntil(async () => Number((await platform.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM cases`)).rows[0]?.n) >= 1, {
+      timeout: 60_000,
+      interval: 250,
+    });
     const opened = await platform.pool.query<{ case_id: string; stored: string; violations: string }>(
       `SELECT c.case_id, (SELECT count(*) FROM case_events e WHERE e.case_id = c.case_id)::text AS stored,
               (SELECT count(*) FROM overload_violations v WHERE v.violation_id = c.violation_id)::text AS violations
@@ -105,7 +103,7 @@ describe('standalone platform (the embedded default)', () => {
     );
     const first = opened.rows[0]!;
     expect(first.violations).toBe('1');
-    await waitFor(
+    await vi.waitUntil(
       async () =>
         Number(
           (
@@ -115,7 +113,7 @@ describe('standalone platform (the embedded default)', () => {
             ])
           ).rows[0]?.n,
         ) >= Number(first.stored),
-      30_000,
+      { timeout: 30_000, interval: 250 },
     );
     expect(Number(first.stored)).toBeGreaterThanOrEqual(9);
   });

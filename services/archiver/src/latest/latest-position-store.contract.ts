@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { PositionV1 } from '@roadwatch/contracts';
-import { samplePosition } from '@roadwatch/testing';
+import { aPosition } from '@roadwatch/testing';
 import type { LatestPositionStore } from './latest-position-store';
 
 const T0 = Date.parse('2026-11-23T08:00:00+08:00');
@@ -15,9 +15,9 @@ export const latestPositionStoreContract = (make: () => Promise<LatestPositionSt
     const store = await make();
     const moved = await store.advance(
       [
-        samplePosition('V1', T0 + 2_000, { speedKmh: 62 }),
-        samplePosition('V1', T0, { speedKmh: 60 }),
-        samplePosition('V2', T0 + 1_000, { accOn: false, speedKmh: 0 }),
+        aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 2_000, speedKmh: 62 }),
+        aPosition({ vehicleId: 'V1', deviceTimeMs: T0, speedKmh: 60 }),
+        aPosition({ vehicleId: 'V2', deviceTimeMs: T0 + 1_000, accOn: false, speedKmh: 0 }),
       ],
       NOW,
     );
@@ -30,28 +30,33 @@ export const latestPositionStoreContract = (make: () => Promise<LatestPositionSt
 
   it('never moves back: a late (blind-area) position leaves the newer one, a repeat changes nothing', async () => {
     const store = await make();
-    await store.advance([samplePosition('V1', T0 + 60_000, { speedKmh: 80 })], NOW);
-    expect(await store.advance([samplePosition('V1', T0, { source: 'blind-area', speedKmh: 10 })], NOW)).toBe(0);
-    expect(await store.advance([samplePosition('V1', T0 + 60_000, { speedKmh: 80 })], NOW)).toBe(0);
+    await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 60_000, speedKmh: 80 })], NOW);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0, source: 'blind-area', speedKmh: 10 })], NOW)).toBe(0);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 60_000, speedKmh: 80 })], NOW)).toBe(0);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 60_000, speedKmh: 80, source: 'realtime' });
-    expect(await store.advance([samplePosition('V1', T0 + 61_000, { speedKmh: 81, alarmFlags: 1 })], NOW)).toBe(1);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 61_000, speedKmh: 81, alarmFlags: 1 })], NOW)).toBe(1);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 61_000, alarmFlags: 1 });
     await store.close();
   });
 
   it('a report dated 2099 is never the latest, whatever the order; later valid reports move it as before', async () => {
     const store = await make();
-    const future = samplePosition('V1', Y2099, { receivedAtMs: T0 + 1_000, speedKmh: 99 });
+    const future = aPosition({ vehicleId: 'V1', deviceTimeMs: Y2099, receivedAtMs: T0 + 1_000, speedKmh: 99 });
     // Alone, or in one batch with valid reports before and after it.
     expect(await store.advance([future], NOW)).toBe(0);
     expect(await store.get('V1')).toBeNull();
-    expect(await store.advance([samplePosition('V1', T0, { speedKmh: 10 }), future, samplePosition('V1', T0 + 30_000, { speedKmh: 30 })], NOW)).toBe(1);
+    expect(
+      await store.advance(
+        [aPosition({ vehicleId: 'V1', deviceTimeMs: T0, speedKmh: 10 }), future, aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 30_000, speedKmh: 30 })],
+        NOW,
+      ),
+    ).toBe(1);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 30_000, speedKmh: 30 });
     expect(await store.advance([future], NOW)).toBe(0);
-    expect(await store.advance([samplePosition('V1', T0 + 60_000, { speedKmh: 60 })], NOW)).toBe(1);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 60_000, speedKmh: 60 })], NOW)).toBe(1);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 60_000, speedKmh: 60 });
     // 10 min ahead of its receipt (the default skew) is not future-dated; a custom skew is honoured.
-    const ahead = samplePosition('V2', T0 + 10 * MIN, { receivedAtMs: T0 });
+    const ahead = aPosition({ vehicleId: 'V2', deviceTimeMs: T0 + 10 * MIN, receivedAtMs: T0 });
     expect(await store.advance([ahead], NOW, 5 * MIN)).toBe(0);
     expect(await store.advance([ahead], NOW)).toBe(1);
     expect(await store.all()).toHaveLength(2);
@@ -61,19 +66,19 @@ export const latestPositionStoreContract = (make: () => Promise<LatestPositionSt
   it('an entry ahead of the clock now (stored before future-dated reports were left out) gives way to the next valid report', async () => {
     const store = await make();
     // What an older archiver stored: the 2099 report as received then (the clock judged by the caller).
-    expect(await store.advance([samplePosition('V1', Y2099, { receivedAtMs: Y2099 })], NOW)).toBe(1);
-    expect(await store.advance([samplePosition('V1', T0 + 30_000, { speedKmh: 30 })], NOW)).toBe(1);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: Y2099, receivedAtMs: Y2099 })], NOW)).toBe(1);
+    expect(await store.advance([aPosition({ vehicleId: 'V1', deviceTimeMs: T0 + 30_000, speedKmh: 30 })], NOW)).toBe(1);
     expect(await store.get('V1')).toMatchObject({ deviceTimeMs: T0 + 30_000, speedKmh: 30 });
     // Within the skew of the clock now, a newer entry stays: a report 5 min ahead is not a wrong clock.
-    expect(await store.advance([samplePosition('V2', NOW + 5 * MIN, { receivedAtMs: NOW })], NOW)).toBe(1);
-    expect(await store.advance([samplePosition('V2', NOW, { receivedAtMs: NOW })], NOW)).toBe(0);
+    expect(await store.advance([aPosition({ vehicleId: 'V2', deviceTimeMs: NOW + 5 * MIN, receivedAtMs: NOW })], NOW)).toBe(1);
+    expect(await store.advance([aPosition({ vehicleId: 'V2', deviceTimeMs: NOW, receivedAtMs: NOW })], NOW)).toBe(0);
     expect(await store.get('V2')).toMatchObject({ deviceTimeMs: NOW + 5 * MIN });
     await store.close();
   });
 
   it('lists every vehicle once for the initial load, with the whole position', async () => {
     const store = await make();
-    const fleet = Array.from({ length: 1_200 }, (_, i) => samplePosition(`V${i}`, T0 + i));
+    const fleet = Array.from({ length: 1_200 }, (_, i) => aPosition({ vehicleId: `V${i}`, deviceTimeMs: T0 + i }));
     expect(await store.advance(fleet, NOW)).toBe(1_200);
     await store.advance(
       fleet.slice(0, 10).map((p) => ({ ...p, deviceTimeMs: p.deviceTimeMs + 5_000 })),

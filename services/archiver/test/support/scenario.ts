@@ -1,9 +1,9 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { TOPICS, type AlertV1, type OverloadViolationV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Bus } from '@roadwatch/messaging';
 import type pg from 'pg';
 import type { LatestPositionStore } from '../../src/index';
-import { samplePosition } from '@roadwatch/testing';
+import { anAlert, aPosition, aWimRecord, positionsEvery } from '@roadwatch/testing';
 
 const DAY = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -14,45 +14,35 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
  */
 export const T0 = Math.floor((Date.now() + CHINA_OFFSET_MS) / DAY) * DAY - CHINA_OFFSET_MS - 2 * DAY + 12 * 3_600_000;
 
-export const positionsOf = (vehicleId: string, count: number, startMs = T0): PositionV1[] =>
-  Array.from({ length: count }, (_, i) => samplePosition(vehicleId, startMs + i * 10_000, { speedKmh: 40 + i, mileageKm: 1_000 + i }));
+/** The archiver's reports speed up by 1 km/h and 1 km each (10 s apart: see positionsEvery's callers). */
+export const rising = (index: number): Partial<PositionV1> => ({ speedKmh: 40 + index, mileageKm: 1_000 + index });
 
-export const wim = (recordId: string): WimMeasurementV1 => ({
-  v: 1,
-  measurementId: `ST-JJ-007/${recordId}`,
-  stationId: 'ST-JJ-007',
-  stationRecordId: recordId,
-  lane: 1,
-  direction: '天津方向',
-  measuredAtMs: T0,
-  plate: '冀B77777',
-  plateColour: 2,
-  axleCount: 6,
-  axleWeightsKg: [7_500, 18_000, 18_500, 19_000, 19_000, 19_000],
-  axleSpacingsMm: [3_200, 1_350, 7_000, 1_310, 1_310],
-  grossKg: 101_000,
-  speedKmh: 38,
-  imageRefs: ['img/1.jpg'],
-  accuracyClassPct: 5,
-  receivedAtMs: T0 + 1_000,
-});
+export const wim = (recordId: string): WimMeasurementV1 =>
+  aWimRecord({
+    stationId: 'ST-JJ-007',
+    stationRecordId: recordId,
+    direction: '天津方向',
+    measuredAtMs: T0,
+    axleWeightsKg: [7_500, 18_000, 18_500, 19_000, 19_000, 19_000],
+    axleSpacingsMm: [3_200, 1_350, 7_000, 1_310, 1_310],
+    grossKg: 101_000,
+    speedKmh: 38,
+    imageRefs: ['img/1.jpg'],
+  });
 
-export const alert = (revision: number): AlertV1 => ({
-  v: 1,
-  alertId: 'V1:speeding:episode-1',
-  revision,
-  vehicleId: 'V1',
-  plate: '京A12345',
-  rule: 'speeding',
-  level: 'violation',
-  severity: revision > 0 ? 'serious' : 'major',
-  startedAtMs: T0,
-  endedAtMs: revision > 0 ? T0 + 120_000 : undefined,
-  raisedAtMs: T0 + revision * 60_000,
-  summary: `speeding, revision ${revision}`,
-  details: { maxSpeedKmh: 110 + revision * 10 },
-  evidence: {},
-});
+export const alert = (revision: number): AlertV1 =>
+  anAlert({
+    alertId: 'V1:speeding:episode-1',
+    revision,
+    vehicleId: 'V1',
+    companyId: undefined,
+    severity: revision > 0 ? 'serious' : 'major',
+    startedAtMs: T0,
+    endedAtMs: revision > 0 ? T0 + 120_000 : undefined,
+    raisedAtMs: T0 + revision * 60_000,
+    summary: `speeding, revision ${revision}`,
+    details: { maxSpeedKmh: 110 + revision * 10 },
+  });
 
 /** V1's counters of one local day: `received` reports, 500 m apart, one stretch of them incomplete. */
 export const qualityDay = (date: string, received: number, final: boolean): VehicleQualityDayV1 => ({
@@ -94,14 +84,6 @@ export const violation = (): OverloadViolationV1 => ({
   decidedAtMs: T0 + 2_000,
 });
 
-export const waitUntil = async (what: string, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 const count = async (pool: pg.Pool, sql: string): Promise<number> => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
 
 /**
@@ -111,8 +93,8 @@ const count = async (pool: pg.Pool, sql: string): Promise<number> => Number((awa
  * latest revision and the latest position not moved back.
  */
 export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: LatestPositionStore): Promise<void> => {
-  const v1 = positionsOf('V1', 30);
-  const v2 = positionsOf('V2', 20, T0 + 5_000);
+  const v1 = positionsEvery(10_000, 30, { vehicleId: 'V1', deviceTimeMs: T0 }, rising);
+  const v2 = positionsEvery(10_000, 20, { vehicleId: 'V2', deviceTimeMs: T0 + 5_000 }, rising);
   const duplicates = [...v1.slice(0, 10), ...v2.slice(5, 10)];
   await bus.publish(
     TOPICS.positions,
@@ -138,24 +120,36 @@ export const runArchiveScenario = async (bus: Bus, pool: pg.Pool, latest: Latest
     ),
   );
 
-  await waitUntil('the first positions archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50);
+  await vi.waitUntil(async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 50, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the first positions archived',
+  });
   const newest = v1[v1.length - 1] as PositionV1;
-  await waitUntil('the latest position of V1', async () => (await latest.get('V1'))?.deviceTimeMs === newest.deviceTimeMs);
+  await vi.waitUntil(async () => (await latest.get('V1'))?.deviceTimeMs === newest.deviceTimeMs, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the latest position of V1',
+  });
 
   // After the newer ones are archived: a blind-area upload from two days earlier and a
   // redelivered older alert revision.
-  const late = samplePosition('V1', T0 - 2 * DAY, { source: 'blind-area', speedKmh: 12 });
+  const late = aPosition({ vehicleId: 'V1', deviceTimeMs: T0 - 2 * DAY, source: 'blind-area', speedKmh: 12 });
   await bus.publish(TOPICS.positions, [{ key: 'V1', value: late }]);
   await bus.publish(TOPICS.alerts, [{ key: 'V1', value: alert(0) }]);
   // A stale snapshot redelivered after the final (a replayed detector batch).
   await bus.publish(TOPICS.qualityDaily, [{ key: 'V1', value: qualityDay('2025-03-14', 14, false) }]);
-  await waitUntil('the late position archived', async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51);
-  await waitUntil(
-    'everything else archived',
+  await vi.waitUntil(async () => (await count(pool, 'SELECT count(*) AS n FROM positions')) === 51, {
+    timeout: 60_000,
+    interval: 100,
+    message: 'the late position archived',
+  });
+  await vi.waitUntil(
     async () =>
       (await count(pool, 'SELECT count(*) AS n FROM wim_measurements')) === 2 &&
       (await count(pool, 'SELECT count(*) AS n FROM alerts WHERE revision = 1')) === 1 &&
       (await count(pool, 'SELECT count(*) AS n FROM vehicle_quality_daily WHERE final')) === 1,
+    { timeout: 60_000, interval: 100, message: 'everything else archived' },
   );
   // Let the redelivered alert revision 0 be consumed too (it is behind the late position's batch or beside it).
   await new Promise((resolve) => setTimeout(resolve, 1_500));

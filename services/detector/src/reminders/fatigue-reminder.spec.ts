@@ -1,22 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertV1 } from '@roadwatch/contracts';
+import { anAlert } from '@roadwatch/testing';
 import { chineseDuration, DEFAULT_FATIGUE_REMINDER_CONFIG, fatigueReminderOf } from './fatigue-reminder';
 
-const prewarning = (overrides: Partial<AlertV1> = {}): AlertV1 => ({
-  v: 1,
-  alertId: 'fatigue_continuous|prewarning|v:京A10000:2|1700000000000',
-  revision: 0,
-  vehicleId: '京A10000:2',
-  rule: 'fatigue_continuous',
-  level: 'prewarning',
-  severity: 'minor',
-  startedAtMs: 1_700_000_000_000,
-  raisedAtMs: 1_700_013_200_000,
-  summary: '',
-  details: { drivingMs: (3 * 60 + 40) * 60_000, remainingMs: 20 * 60_000, limitMs: 4 * 3_600_000 },
-  evidence: { positions: [{ deviceTimeMs: 1_700_013_200_000, latitudeDeg: 39.6, longitudeDeg: 116.05, speedKmh: 80 }] },
-  ...overrides,
-});
+const prewarning = (overrides: Partial<AlertV1> = {}): AlertV1 =>
+  anAlert({
+    alertId: 'fatigue_continuous|prewarning|v:京A10000:2|1700000000000',
+    vehicleId: '京A10000:2',
+    plate: undefined,
+    companyId: undefined,
+    rule: 'fatigue_continuous',
+    level: 'prewarning',
+    severity: 'minor',
+    startedAtMs: 1_700_000_000_000,
+    raisedAtMs: 1_700_013_200_000,
+    summary: '',
+    details: { drivingMs: (3 * 60 + 40) * 60_000, remainingMs: 20 * 60_000, limitMs: 4 * 3_600_000 },
+    evidence: { positions: [{ deviceTimeMs: 1_700_013_200_000, latitudeDeg: 39.6, longitudeDeg: 116.05, speedKmh: 80 }] },
+    ...overrides,
+  });
 
 describe('fatigue reminder (0x8300 TTS)', () => {
   it('says the driving time so far and the minutes left, in Chinese, keyed by terminal', () => {

@@ -45,27 +45,3 @@ export class OutputCollector {
     await this.subscription?.close();
   }
 }
-
-export const waitUntil = async (condition: () => boolean, timeoutMs: number, what: string): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
-/** Waits until `read()` stops changing for `quietMs`. */
-export const waitQuiet = async (read: () => number, quietMs: number, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  let last = read();
-  let since = Date.now();
-  while (Date.now() - since < quietMs) {
-    if (Date.now() > deadline) throw new Error('output never went quiet');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const now = read();
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    }
-  }
-};

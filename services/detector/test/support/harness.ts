@@ -1,3 +1,4 @@
+import { waitQuiet } from '@roadwatch/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { startDetector } from '../../src/detector.service';
 import type { VehicleFactsLookup } from '../../src/directory/vehicle-facts-lookup';
 import type { PositionRules } from '../../src/rules/position-rules.port';
 import { MemoryStateStore } from '../../src/state/memory-state-store';
-import { OutputCollector, waitQuiet } from './collector';
+import { OutputCollector } from './collector';
 
 export const KAFKA_BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

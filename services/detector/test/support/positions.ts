@@ -1,4 +1,5 @@
-import type { PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { PositionV1 } from '@roadwatch/contracts';
+import { aPosition } from '@roadwatch/testing';
 
 export interface ReportLike {
   vehicleId: string;
@@ -12,15 +13,13 @@ export interface ReportLike {
   altitudeM: number;
 }
 
-/** A simulated report as the gateway puts it on `telemetry.positions`. */
+/** A simulated report as the gateway puts it on `telemetry.positions`: plate and colour from the vehicle id, received a second later. */
 export const positionOf = (report: ReportLike, overrides: Partial<PositionV1> = {}): PositionV1 => {
   const [plate, colour] = report.vehicleId.split(':');
-  return {
-    v: 1,
+  return aPosition({
     vehicleId: report.vehicleId,
     terminalId: report.terminalPhone,
-    ...(plate && colour ? { plate, plateColour: Number(colour) } : {}),
-    registered: true,
+    ...(plate && colour ? { plate, plateColour: Number(colour) } : { plate: undefined, plateColour: undefined }),
     deviceTimeMs: report.deviceTimeMs,
     receivedAtMs: report.deviceTimeMs + 1_000,
     latitudeDeg: report.latitudeDeg,
@@ -28,13 +27,10 @@ export const positionOf = (report: ReportLike, overrides: Partial<PositionV1> = 
     altitudeM: report.altitudeM,
     speedKmh: report.speedKmh,
     headingDeg: report.headingDeg,
-    alarmFlags: 0,
     statusFlags: report.accOn ? 1 : 0,
     accOn: report.accOn,
-    gnssFixed: true,
-    source: 'realtime',
     ...overrides,
-  };
+  });
 };
 
 /** Evenly spaced reports at a fixed speed, for tests that do not need a route. */
@@ -57,39 +53,6 @@ export const straightReports = (
     accOn: true,
     altitudeM: 45,
   }));
-
-/** A six-axle combination weighed at `grossKg` (axles shared out evenly). */
-export const wimOf = (
-  plate: string,
-  plateColour: number,
-  stationRecordId: string,
-  grossKg: number,
-  measuredAtMs: number,
-  overrides: Partial<WimMeasurementV1> = {},
-): WimMeasurementV1 => {
-  const axle = Math.round(grossKg / 6);
-  const axleWeightsKg = [axle, axle, axle, axle, axle, grossKg - 5 * axle];
-  return {
-    v: 1,
-    measurementId: `ST-G4-01/${stationRecordId}`,
-    stationId: 'ST-G4-01',
-    stationRecordId,
-    lane: 1,
-    direction: 'N',
-    measuredAtMs,
-    plate,
-    plateColour,
-    axleCount: 6,
-    axleWeightsKg,
-    axleSpacingsMm: [],
-    grossKg,
-    speedKmh: 45,
-    imageRefs: [],
-    accuracyClassPct: 5,
-    receivedAtMs: measuredAtMs + 2_000,
-    ...overrides,
-  };
-};
 
 /** Degrees of latitude per metre on the sphere `haversineMeters` uses (mean radius 6,371,008.8 m). */
 const DEG_LAT_PER_M = 180 / (Math.PI * 6_371_008.8);

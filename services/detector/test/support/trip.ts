@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { PositionV1, WimMeasurementV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs, HOUR_MS, MINUTE_MS, VehicleRegistry } from '@roadwatch/domain';
-import { createSimulatedFleet, scriptedReports, type SimulatedVehicle } from '@roadwatch/testing';
+import { aWimRecord, createSimulatedFleet, scriptedReports, type SimulatedVehicle } from '@roadwatch/testing';
 import { loadRoadIndex } from '../../src/rules/libs-position-rules';
-import { positionOf, wimOf } from './positions';
+import { positionOf } from './positions';
 
 /**
  * The end-to-end trip (one simulated morning on the corridors around Beijing):
@@ -58,7 +58,16 @@ export const buildTrip = (): Trip => {
   ];
   // As the gateway publishes them: in time order across vehicles.
   const positions = reports.sort((a, b) => a.deviceTimeMs - b.deviceTimeMs || a.vehicleId.localeCompare(b.vehicleId)).map((report) => positionOf(report));
-  const wim = [wimOf(weighed.facts.plate, weighed.facts.plateColour, 'R-0001', 101_000, day(9, 30))];
+  const wim = [
+    aWimRecord({
+      plate: weighed.facts.plate,
+      plateColour: weighed.facts.plateColour,
+      stationRecordId: 'R-0001',
+      grossKg: 101_000,
+      measuredAtMs: day(9, 30),
+      receivedAtMs: day(9, 30) + 2_000,
+    }),
+  ];
   const expected = [
     `${coach.facts.vehicleId}|speeding|violation`,
     `${fatigued.facts.vehicleId}|fatigue_continuous|prewarning`,

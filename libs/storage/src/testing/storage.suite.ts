@@ -1,4 +1,5 @@
-import type { AlertV1, PositionV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
+import type { AlertV1, CaseEventV1, OverloadViolationV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import { anAlert, aPosition, aWimRecord, positionsEvery } from '@roadwatch/testing';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS, MINUTE_MS } from '@roadwatch/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRepository } from '../alert.repository';
@@ -21,7 +22,76 @@ import { VehicleListReadModel } from '../vehicle-list.read-model';
 import { CompanyReportReadModel } from '../company-report.read-model';
 import { PlaceReadModel } from '../place.read-model';
 import { RegistryReferences } from '../registry-references';
-import { alert, caseEvent, position, positions, violation, wim } from './fixtures';
+
+/** The suite's weighings: six axles of a tractor and trailer, image references with a backslash and a tab (COPY escapes them). */
+export const wim = (stationId: string, recordId: string, measuredAtMs: number, plate: string, grossKg: number): WimMeasurementV1 =>
+  aWimRecord({
+    stationId,
+    stationRecordId: recordId,
+    measuredAtMs,
+    plate,
+    grossKg,
+    axleWeightsKg: [7000, 9000, 9000, 9000, 9000, grossKg - 43000],
+    axleSpacingsMm: [3200, 1350, 7000, 1310, 1310],
+    speedKmh: 62,
+    imageRefs: ['img://1', 'img\\with\ttab'],
+  });
+
+/** Revision `revision` of an alert of vehicle A:2, started an hour ago and raised now. */
+export const alert = (alertId: string, revision: number, over: Partial<AlertV1> = {}): AlertV1 =>
+  anAlert({
+    alertId,
+    revision,
+    vehicleId: 'A:2',
+    plate: 'A',
+    startedAtMs: Date.now() - 3_600_000,
+    raisedAtMs: Date.now(),
+    summary: `rev ${revision}`,
+    details: { revision },
+    ...over,
+  });
+
+/** The suite's reports: a registered vehicle whose plate is its id's, its odometer at 1,000 km. */
+export const reportOf = (vehicleId: string): Partial<PositionV1> => ({
+  vehicleId,
+  plate: vehicleId.split(':')[0],
+  plateColour: 2,
+  altitudeM: 50,
+  mileageKm: 1_000,
+});
+
+export const violation = (violationId: string, measurement: WimMeasurementV1): OverloadViolationV1 => ({
+  v: 1,
+  violationId,
+  alertId: `alert-${violationId}`,
+  vehicleId: `${measurement.plate}:2`,
+  registered: true,
+  companyId: 'C1',
+  measurement,
+  limitKg: 49_000,
+  limitBasis: '超限规定 第3条 6轴',
+  maxPermissibleErrorKg: 2_450,
+  confirmedGrossKg: measurement.grossKg - 2_450,
+  excessKg: measurement.grossKg - 2_450 - 49_000,
+  overloadRatio: (measurement.grossKg - 2_450 - 49_000) / 49_000,
+  rawRatio: (measurement.grossKg - 49_000) / 49_000,
+  isBaiDunWang: measurement.grossKg >= 100_000,
+  overWeight: true,
+  overDimensions: [],
+  severity: 'serious',
+  decidedAtMs: measurement.measuredAtMs + 5_000,
+});
+
+export const caseEvent = (eventId: string, caseId: string, violationId: string, type: CaseEventV1['type'], over: Partial<CaseEventV1> = {}): CaseEventV1 => ({
+  v: 1,
+  eventId,
+  caseId,
+  violationId,
+  type,
+  occurredAtMs: Date.now(),
+  details: {},
+  ...over,
+});
 
 export interface StorageHarness {
   pool: StoragePool;
@@ -110,10 +180,13 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       for (const method of h.insertMethods) {
         const repo = new PositionRepository(h.pool, { insertMethod: method, batchSize: 400 });
         const vid = `IDEM-${method}:2`;
-        const batch = positions(vid, now - HOUR_MS, 1_000, 1_000, (i) => ({ speedKmh: i % 90, driverId: i % 2 ? 'D1' : undefined }));
+        const batch = positionsEvery(1_000, 1_000, { ...reportOf(vid), deviceTimeMs: now - HOUR_MS }, (i) => ({
+          speedKmh: i % 90,
+          driverId: i % 2 ? 'D1' : undefined,
+        }));
         expect(await repo.insertMany(batch)).toBe(1_000);
         // The same batch again, plus duplicates inside one batch, plus 10 new reports.
-        const more = [...batch, ...batch.slice(0, 50), ...positions(vid, now - HOUR_MS + 1_000 * 1_000, 10, 1_000)];
+        const more = [...batch, ...batch.slice(0, 50), ...positionsEvery(1_000, 10, { ...reportOf(vid), deviceTimeMs: now - HOUR_MS + 1_000 * 1_000 })];
         expect(await repo.insertMany(more)).toBe(10);
         expect(await repo.count(vid)).toBe(1_010);
       }
@@ -126,7 +199,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
     it('every insert path stores exactly the rows: odd text, extreme numbers, nulls, in any order', async () => {
       const odd = (vid: string, t: number): PositionV1[] => [
-        position(vid, t + 2, {
+        aPosition({
+          ...reportOf(vid),
+          deviceTimeMs: t + 2,
           plate: '京A·12345😀',
           terminalId: 'back\\slash "quoted" \'single\' tab\there',
           driverId: '司机-Ω-\u00e9',
@@ -146,7 +221,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           registered: false,
           source: 'batch',
         }),
-        position(vid, t, {
+        aPosition({
+          ...reportOf(vid),
+          deviceTimeMs: t,
           plate: undefined,
           plateColour: undefined,
           driverId: undefined,
@@ -154,7 +231,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           recorderSpeedKmh: undefined,
           satellites: undefined,
         }),
-        position(vid, t + 1, { plate: '', terminalId: 'x'.repeat(5_000) }),
+        aPosition({ ...reportOf(vid), deviceTimeMs: t + 1, plate: '', terminalId: 'x'.repeat(5_000) }),
       ];
       for (const method of h.insertMethods) {
         const repo = new PositionRepository(h.pool, { insertMethod: method });
@@ -206,7 +283,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
         expect(rows[2]?.alt).toBeCloseTo(-1.25e-7, 12);
         expect(rows[2]?.rec).toBe(61.5);
         // Re-delivered in reverse order, with one new report: only that one is added.
-        expect(await repo.insertMany([position(vid, base + 3), ...[...batch].reverse()])).toBe(1);
+        expect(await repo.insertMany([aPosition({ ...reportOf(vid), deviceTimeMs: base + 3 }), ...[...batch].reverse()])).toBe(1);
         expect(await repo.count(vid)).toBe(4);
       }
     });
@@ -215,7 +292,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       for (const method of h.insertMethods) {
         const repo = new PositionRepository(h.pool, { insertMethod: method });
         const vid = `POISON-${method}:2`;
-        const batch = positions(vid, now - 2 * HOUR_MS, 20, 1_000, (i) => (i === 7 ? { satellites: 70_000 } : {}));
+        const batch = positionsEvery(1_000, 20, { ...reportOf(vid), deviceTimeMs: now - 2 * HOUR_MS }, (i) => (i === 7 ? { satellites: 70_000 } : {}));
         await expect(repo.insertMany(batch)).rejects.toMatchObject({ code: '22003' });
         expect(await repo.count(vid)).toBe(0);
         // The same batch without the poisoned report goes in whole.
@@ -225,7 +302,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
     it('round-trips a position, optional fields and flags intact', async () => {
       const repo = new PositionRepository(h.pool, { insertMethod: h.insertMethods.at(-1) ?? 'unnest' });
-      const p = position('RT:1', now - 5 * MINUTE_MS + 123, {
+      const p = aPosition({
+        ...reportOf('RT:1'),
+        deviceTimeMs: now - 5 * MINUTE_MS + 123,
         alarmFlags: 0x8000_0004,
         statusFlags: 0x0000_0c03,
         registered: false,
@@ -244,7 +323,10 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
     it('returns the latest position of each vehicle', async () => {
       const repo = new PositionRepository(h.pool);
-      await repo.insertMany([...positions('L1:2', now - 30 * MINUTE_MS, 30, MINUTE_MS), ...positions('L2:2', now - 90 * MINUTE_MS, 10, MINUTE_MS)]);
+      await repo.insertMany([
+        ...positionsEvery(MINUTE_MS, 30, { ...reportOf('L1:2'), deviceTimeMs: now - 30 * MINUTE_MS }),
+        ...positionsEvery(MINUTE_MS, 10, { ...reportOf('L2:2'), deviceTimeMs: now - 90 * MINUTE_MS }),
+      ]);
       const latest = await repo.latest(['L1:2', 'L2:2', 'NOPE:2']);
       expect(latest.map((p) => [p.vehicleId, p.deviceTimeMs])).toEqual([
         ['L1:2', now - 30 * MINUTE_MS + 29 * MINUTE_MS],
@@ -258,12 +340,12 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
     it('a report dated 2099 is stored, but the latest stays the last report not ahead of its receipt by more than 10 min', async () => {
       const repo = new PositionRepository(h.pool);
       const y2099 = Date.UTC(2099, 0, 1);
-      const valid = positions('F1:2', now - 10 * MINUTE_MS, 5, MINUTE_MS);
-      const future = position('F1:2', y2099, { receivedAtMs: now - 7 * MINUTE_MS });
+      const valid = positionsEvery(MINUTE_MS, 5, { ...reportOf('F1:2'), deviceTimeMs: now - 10 * MINUTE_MS });
+      const future = aPosition({ ...reportOf('F1:2'), deviceTimeMs: y2099, receivedAtMs: now - 7 * MINUTE_MS });
       // 9 min ahead of its receipt is within the skew: it may be the latest.
-      const slightlyAhead = position('F2:2', now + 8 * MINUTE_MS, { receivedAtMs: now - MINUTE_MS });
-      const beyond = position('F3:2', now + 10 * MINUTE_MS + 1, { receivedAtMs: now - MINUTE_MS + 1 });
-      const before = position('F3:2', now - MINUTE_MS);
+      const slightlyAhead = aPosition({ ...reportOf('F2:2'), deviceTimeMs: now + 8 * MINUTE_MS, receivedAtMs: now - MINUTE_MS });
+      const beyond = aPosition({ ...reportOf('F3:2'), deviceTimeMs: now + 10 * MINUTE_MS + 1, receivedAtMs: now - MINUTE_MS + 1 });
+      const before = aPosition({ ...reportOf('F3:2'), deviceTimeMs: now - MINUTE_MS });
       expect(await repo.insertMany([...valid, future, slightlyAhead, before, beyond])).toBe(9);
       expect(await repo.count('F1:2')).toBe(6);
       const latest = await repo.latest(['F1:2', 'F2:2', 'F3:2']);
@@ -282,7 +364,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const repo = new PositionRepository(h.pool);
       const start = chinaMidnightMs(now) - DAY_MS + 8 * HOUR_MS; // yesterday 08:00 local
       // 6 h of 10 s reports; one 118 km/h spike at report 1,000 (mid-bucket: 1,000 = 166 × 6 + 4).
-      await repo.insertMany(positions('TRK:2', start, 2_160, 10_000, (i) => ({ speedKmh: i === 1_000 ? 118 : 50 + (i % 7) })));
+      await repo.insertMany(
+        positionsEvery(10_000, 2_160, { ...reportOf('TRK:2'), deviceTimeMs: start }, (i) => ({ speedKmh: i === 1_000 ? 118 : 50 + (i % 7) })),
+      );
       const raw = await repo.track('TRK:2', start, start + HOUR_MS);
       expect(raw.bucketMs).toBe(0);
       expect(raw.points).toHaveLength(360);
@@ -645,13 +729,13 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const vid = 'DAY:2';
       // Day D-2: 08:00–10:00 every minute (121 reports), the first 11 standing still, 1 km per minute after,
       // a 97 km/h peak; plus one at 23:59:30 local, which still belongs to D-2.
-      const morning = positions(vid, d2 + 8 * HOUR_MS, 121, MINUTE_MS, (i) => ({
+      const morning = positionsEvery(MINUTE_MS, 121, { ...reportOf(vid), deviceTimeMs: d2 + 8 * HOUR_MS }, (i) => ({
         speedKmh: i <= 10 ? 0 : i === 60 ? 97 : 60,
         mileageKm: 5_000 + Math.max(0, i - 10),
       }));
-      const lateNight = position(vid, d1 - 30_000, { speedKmh: 40, mileageKm: 5_112 });
+      const lateNight = aPosition({ ...reportOf(vid), deviceTimeMs: d1 - 30_000, speedKmh: 40, mileageKm: 5_112 });
       // Day D-1: 00:00:30 local and 29 more, stationary.
-      const nextDay = positions(vid, d1 + 30_000, 30, MINUTE_MS, () => ({ speedKmh: 0, mileageKm: 5_112 }));
+      const nextDay = positionsEvery(MINUTE_MS, 30, { ...reportOf(vid), deviceTimeMs: d1 + 30_000 }, () => ({ speedKmh: 0, mileageKm: 5_112 }));
       await repo.insertMany([...morning, lateNight, ...nextDay]);
 
       expect(await daily.forVehicle(vid, chinaDateOf(d2), chinaDateOf(d1))).toEqual([]); // not refreshed yet
@@ -747,7 +831,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
       const repo = new PositionRepository(h.pool);
       // Six days back, so that its 100 minutes never reach a 1-day chunk that is still inside the
       // 4-day retention (from five days back they did between 22:20 and 24:00 UTC).
-      const old = positions('OLD:2', now - 6 * DAY_MS, 100, MINUTE_MS);
+      const old = positionsEvery(MINUTE_MS, 100, { ...reportOf('OLD:2'), deviceTimeMs: now - 6 * DAY_MS });
       expect(await repo.insertMany(old)).toBe(100);
 
       await migrate(h.pool, { ...h.migrateOptions, settings: { positions: { compressAfter: '2 days' } } });
@@ -946,7 +1030,9 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
 
       const report = new CompanyReportReadModel(h.pool);
       const dayMs = chinaMidnightMs(now) - 2 * DAY_MS;
-      await new PositionRepository(h.pool).insertMany(positions('RM-V1', dayMs + HOUR_MS, 3, MINUTE_MS, () => ({ speedKmh: 60 })));
+      await new PositionRepository(h.pool).insertMany(
+        positionsEvery(MINUTE_MS, 3, { ...reportOf('RM-V1'), deviceTimeMs: dayMs + HOUR_MS }, () => ({ speedKmh: 60 })),
+      );
       await new AlertRepository(h.pool).upsertMany([
         alert('RM-A1', 1, { vehicleId: 'RM-V1', rule: 'speeding', level: 'violation', startedAtMs: dayMs + HOUR_MS }),
       ]);
