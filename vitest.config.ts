@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'web/src/**/*.spec.ts', 'test/**/*.spec.ts'],
+          include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'web/src/**/*.spec.ts', 'test/**/*.spec.ts', 'loadtests/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.failure.spec.ts', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },

@@ -14,6 +14,10 @@ import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roa
 import { aPosition, infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('archiver');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const total = int('BENCH_POSITIONS', 200_000);

@@ -14,6 +14,10 @@ import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, RegistryRepository, type VehicleRecord } from '@roadwatch/storage';
 import { infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
 import { caseIdOf, startCases } from '@roadwatch/cases';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('cases');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const violations = int('BENCH_VIOLATIONS', 300);

@@ -5,6 +5,10 @@
 // Prints figures; it asserts nothing and is not part of the test suite.
 import { positionV1, unsafeCharacterIn, wimStationRecordV1 } from '../libs/contracts/src/index.js';
 import { aPosition } from '../libs/testing/src/factories/index.js';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('contracts-parse');
 
 const position = aPosition({
   vehicleId: '京A12345:2',

@@ -38,6 +38,10 @@ import {
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { PartitionStateCodec } from '../services/detector/src/state/checkpoint-codec';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('detector');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -7,6 +7,10 @@ import { pino } from 'pino';
 import { TOPICS } from '../libs/contracts/src/index.js';
 import { InProcessBus } from '../libs/messaging/src/index.js';
 import { aPosition } from '../libs/testing/src/factories/index.js';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('in-process-bus-retention');
 
 const total = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 300_000);
 const keepAll = process.argv.includes('--keep-all');

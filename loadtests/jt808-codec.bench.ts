@@ -2,6 +2,10 @@
 // threaded). Run: npx tsx loadtests/jt808-codec.bench.ts
 // Prints figures; it asserts nothing and is not part of the test suite.
 import { Jt808StreamDecoder, decodeFrame, encodeFrame, encodeMessage, hexToBytes, type LocationReport } from '../libs/jt808/src/index.js';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('jt808-codec');
 
 // A real terminal's 0x0200 with items 0x01 0x03 0x25 0x30 0x31 and vendor items (Traccar fixture).
 const REAL_0200 = hexToBytes(

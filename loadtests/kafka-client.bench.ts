@@ -23,6 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer as KafkajsConsumer } from 'kafkajs';
 import { compatibilityPartitioner, Consumer, Producer, type Message } from '@platformatic/kafka';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { recordOutput } from './perf-doc';
+
+// `--record` (the parent only; its children get other arguments): what this bench prints becomes its section of docs/performance.md.
+recordOutput('kafka-client');
 
 type ClientName = 'kafkajs' | 'platformatic';
 interface PhaseFigures {

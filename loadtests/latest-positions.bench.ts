@@ -12,6 +12,10 @@ import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { RedisLatestPositionStore } from '@roadwatch/archiver';
 import { Redis } from 'ioredis';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('latest-positions');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const total = int('BENCH_POSITIONS', 200_000);

@@ -32,6 +32,10 @@ import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type LatestPositionsPort } from '@roadwatch/api';
 import { MemoryLatestPositionStore } from '@roadwatch/archiver';
 import { cpuMicros } from './cpu';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('live-decode');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const total = int('BENCH_POSITIONS', 100_000);

@@ -18,6 +18,10 @@ import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi } from '@roadwatch/api';
 import { startDatabaseRegistry } from '@roadwatch/detector';
 import { startVehicleRegistry } from '@roadwatch/gateway-jt808';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('registry-events');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const rounds = int('BENCH_ROUNDS', 30);

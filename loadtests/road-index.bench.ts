@@ -14,6 +14,10 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, limitAt } from '@roadwatch/rules';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('road-index');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -15,6 +15,10 @@ import { runInNewContext } from 'node:vm';
 import type { PositionV1 } from '@roadwatch/contracts';
 import { buildRoadIndex, DEFAULT_RULES_CONFIG, processPosition, type VehicleRuleState } from '@roadwatch/rules';
 import { createSimulatedFleet, pointAlongRoute } from '@roadwatch/testing';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('rules');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -17,6 +17,10 @@ import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import type { SignInLimits } from '../services/api/src/auth/sign-in-throttle';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('sign-in-brute-force');
 
 const int = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const guesses = int('BENCH_GUESSES', 150);

@@ -44,6 +44,10 @@ import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, aPosition, seededRandom, uniqueName } from '@roadwatch/testing';
 import { startApi } from '@roadwatch/api';
 import type { ClientCommand, ClientKind, ClientReply, ClientReport } from './socket-fanout.clients';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('socket-fanout');
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);

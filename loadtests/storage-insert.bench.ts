@@ -17,8 +17,12 @@ import {
   type StoragePool,
 } from '@roadwatch/storage';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
+import { recordOutput } from './perf-doc';
 
-const ROWS = Number(process.argv[2] ?? 200_000);
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('storage-insert');
+
+const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 5_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch';
 const VEHICLES = 2_000;

@@ -2,6 +2,8 @@
 # Starts the gateway as its own process against the real Kafka, then the terminal fleet.
 #   bash loadtests/terminal-fleet.sh [terminal-fleet.ts options]   e.g. --connections 10000 --interval-ms 500
 #   bash loadtests/terminal-fleet.sh --idle --connections 19000
+#   GATEWAY_WORKERS=6 bash loadtests/terminal-fleet.sh --idle --connections 100000 --workers 8 --warmup-s 0 --duration-s 10
+#     # 100,000 idle terminals: 6 gateway workers and 8 generator processes, each under the 20,000-descriptor limit
 #   GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/gateway-prof" bash loadtests/terminal-fleet.sh …   # profile the gateway
 # Needs `bash deploy/local/infra.sh up` (Kafka on 127.0.0.1:9092).
 set -euo pipefail
@@ -27,11 +29,13 @@ export GATEWAY_INSTANCE_ID="loadtest-$$" KAFKA_TOPIC_PARTITIONS=${KAFKA_TOPIC_PA
 export IDLE_TIMEOUT_MS=${IDLE_TIMEOUT_MS:-600000}
 
 # node directly (not via npx) so that $! is the gateway's own pid for /proc/<pid>/status.
-NODE_BIN="$(npx --no-install which node 2>/dev/null || command -v node)"
+# The project's Node 24 (the `node` devDependency): workers share the port with reusePort, which older Nodes ignore.
+NODE_BIN="$PWD/node_modules/.bin/node"
+[[ -x $NODE_BIN ]] || NODE_BIN="$(command -v node)"
 "$NODE_BIN" ${GATEWAY_NODE_ARGS:-} --import tsx services/gateway-jt808/src/main.ts >/tmp/gateway-jt808-loadtest.log 2>&1 &
 GATEWAY_PID=$!
 trap 'kill $GATEWAY_PID 2>/dev/null || true' EXIT INT TERM
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   curl -fsS "http://127.0.0.1:$OPS/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done

@@ -9,7 +9,8 @@
  * reports positions at the chosen interval (every `--batch-every`-th report is a 0x0704
  * of `--batch-size` items). Prints positions/s acknowledged by 0x8001 (the gateway only
  * answers after Kafka acknowledged), p50/p99 frame-to-ack latency and the gateway's RSS
- * per connection (from /proc/<pid>/status). `--idle` only connects and heartbeats.
+ * per connection (from /proc/<pid>/status), and CPU-µs per position answered (utime + stime from
+ * /proc/<pid>/stat of the gateway and its workers). `--idle` only connects and heartbeats.
  * The terminals are spread over `--workers` child processes.
  *
  * Registration under load (issue #10 item 11): `--reporting-first 2000` registers 2,000
@@ -18,9 +19,10 @@
  * `--register-window-s` and how long it took them (p50/p99/max from their connect).
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSimulatedFleet, locationReport, TestTerminal } from '@roadwatch/testing';
+import { recordOutput } from './perf-doc';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     sources: { type: 'string', default: '8' },
     idle: { type: 'boolean', default: false },
     'worker-index': { type: 'string' },
+    record: { type: 'boolean', default: false },
     'connect-concurrency': { type: 'string', default: '500' },
     'reporting-first': { type: 'string', default: '0' },
     'settle-s': { type: 'string', default: '10' },
@@ -58,7 +61,10 @@ interface Progress {
   connected: number;
   failed: number;
   ackedPositions: number;
+  /** Positions answered 0x8001 result 1 at once: the gateway shed them (the terminal keeps them for 0x0704). */
+  shedPositions: number;
   sentPositions: number;
+  /** Frame-to-answer latency of a sample of answered frames, success or shed. */
   latencies: number[];
   /** Register + authenticate durations (ms from connect) of terminals that connected after the first group. */
   registrationsMs: number[];
@@ -73,13 +79,24 @@ const runWorker = async (index: number): Promise<void> => {
   let connected = 0;
   let failed = 0;
   let ackedPositions = 0;
+  let shedPositions = 0;
   let sentPositions = 0;
   let latencies: number[] = [];
   let registrationsMs: number[] = [];
   let lateConnected = 0;
   const terminals: TestTerminal[] = [];
   const report = () =>
-    process.send!({ type: 'progress', connected, failed, ackedPositions, sentPositions, latencies, registrationsMs, lateConnected } satisfies Progress);
+    process.send!({
+      type: 'progress',
+      connected,
+      failed,
+      ackedPositions,
+      shedPositions,
+      sentPositions,
+      latencies,
+      registrationsMs,
+      lateConnected,
+    } satisfies Progress);
   setInterval(() => {
     report();
     latencies = [];
@@ -109,9 +126,9 @@ const runWorker = async (index: number): Promise<void> => {
         const sent = pending.get(message.body.answerSerial);
         if (!sent) return;
         pending.delete(message.body.answerSerial);
-        if (message.body.result !== 0) return;
-        ackedPositions += sent.count;
         if (Math.random() < 0.05) latencies.push(performance.now() - sent.at);
+        if (message.body.result === 0) ackedPositions += sent.count;
+        else shedPositions += sent.count;
       });
       terminals.push(terminal);
       connected++;
@@ -164,15 +181,63 @@ const runWorker = async (index: number): Promise<void> => {
 
 // ---------------------------------------------------------------- parent
 const rssKb = (pid: string): number => {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : NaN;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : NaN;
+  } catch {
+    return NaN; // the process exited (a worker restarted)
+  }
+};
+
+/** The gateway's pid and its workers' (direct children), from /proc. */
+const gatewayPids = (pid: string): string[] => {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces, so read after its ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === pid;
+      } catch {
+        return false;
+      }
+    });
+  return [pid, ...children];
+};
+
+/** Sockets a process holds (its connections, for a gateway worker): RSS per connection per worker. */
+const socketCount = (pid: string): number => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return 0;
+  }
+};
+
+const CLOCK_TICKS_PER_S = 100;
+/** utime + stime of one process in CPU-µs (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+const cpuMicros = (pid: string): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
 };
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
 const runParent = async (): Promise<void> => {
   const pid = args.pid;
-  const baselineKb = pid ? rssKb(pid) : NaN;
+  const baselinePerProcessKb = pid ? gatewayPids(pid).map((p) => ({ pid: p, kb: rssKb(p) })) : [];
+  const baselineKb = baselinePerProcessKb.reduce((sum, p) => sum + (p.kb || 0), 0);
   console.log(`gateway pid ${pid ?? '?'}: RSS before connections ${(baselineKb / 1024).toFixed(1)} MiB`);
   const state = new Map<number, Progress>();
   const latencies: number[] = [];
@@ -187,7 +252,8 @@ const runParent = async (): Promise<void> => {
     });
     return child;
   });
-  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'sentPositions' | 'lateConnected') => [...state.values()].reduce((sum, p) => sum + p[key], 0);
+  const total = (key: 'connected' | 'failed' | 'ackedPositions' | 'shedPositions' | 'sentPositions' | 'lateConnected') =>
+    [...state.values()].reduce((sum, p) => sum + p[key], 0);
   const started = Date.now();
   const windowEndsMs = registerWindowS > 0 ? started + registerWindowS * 1000 : Infinity;
   while (total('connected') + total('failed') < N && Date.now() < windowEndsMs) {
@@ -212,19 +278,33 @@ const runParent = async (): Promise<void> => {
       }),
     );
   }
-  const connectedKb = pid ? rssKb(pid) : NaN;
+  // The gateway and its workers: RSS summed, and each worker's own.
+  const perProcessKb = pid ? gatewayPids(pid).map((p) => ({ pid: p, kb: rssKb(p), sockets: socketCount(p) })) : [];
+  const connectedKb = perProcessKb.reduce((sum, p) => sum + (p.kb || 0), 0);
   await new Promise((resolve) => setTimeout(resolve, Number(args['warmup-s']) * 1000));
   measuring = true;
   const ackedAtStart = total('ackedPositions');
+  const shedAtStart = total('shedPositions');
   const sentAtStart = total('sentPositions');
+  const pidsAtStart = pid ? gatewayPids(pid) : [];
+  const cpuAtStart = pidsAtStart.reduce((sum, p) => sum + cpuMicros(p), 0);
   const t0 = Date.now();
   const durationMs = Number(args['duration-s']) * 1000;
   let peakKb = 0;
   while (Date.now() - t0 < durationMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (pid) peakKb = Math.max(peakKb, rssKb(pid));
+    if (pid)
+      peakKb = Math.max(
+        peakKb,
+        gatewayPids(pid).reduce((sum, p) => sum + (rssKb(p) || 0), 0),
+      );
   }
   const seconds = (Date.now() - t0) / 1000;
+  // Only the processes alive over the whole window count: a worker restarted meanwhile would skew the sum.
+  const pidsAtEnd = pid ? gatewayPids(pid) : [];
+  const steady = pidsAtStart.filter((p) => pidsAtEnd.includes(p));
+  const cpuUsedMicros = pidsAtEnd.reduce((sum, p) => sum + cpuMicros(p), 0) - cpuAtStart;
+  const answeredPositions = total('ackedPositions') - ackedAtStart + (total('shedPositions') - shedAtStart);
   measuring = false;
   latencies.sort((a, b) => a - b);
   const perConnectionKb = (connectedKb - baselineKb) / total('connected');
@@ -233,6 +313,12 @@ const runParent = async (): Promise<void> => {
     mode: args.idle ? 'idle (heartbeats only)' : `reports every ${intervalMs} ms, every ${batchEvery}th a 0x0704 of ${batchSize}`,
     offeredPositionsPerS: Math.round((total('sentPositions') - sentAtStart) / seconds),
     ackedPositionsPerS: Math.round((total('ackedPositions') - ackedAtStart) / seconds),
+    shedPositionsPerS: Math.round((total('shedPositions') - shedAtStart) / seconds),
+    gatewayProcesses: pidsAtEnd.length,
+    gatewayCpuCores: +(cpuUsedMicros / 1e6 / seconds).toFixed(2),
+    // CPU of the gateway (all its processes) per position answered, acked or shed; a process restarted in the window makes it unreliable.
+    gatewayCpuMicrosPerPosition: answeredPositions > 0 ? +(cpuUsedMicros / answeredPositions).toFixed(1) : null,
+    ...(steady.length !== pidsAtEnd.length ? { warning: 'a gateway process started or exited during the window' } : {}),
     frameToAckMs: { samples: latencies.length, p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1) },
     gatewayRssMiB: {
       beforeConnections: +(baselineKb / 1024).toFixed(1),
@@ -240,11 +326,23 @@ const runParent = async (): Promise<void> => {
       peakUnderLoad: +(peakKb / 1024).toFixed(1),
     },
     gatewayRssPerConnectionKiB: +perConnectionKb.toFixed(2),
+    gatewayRssPerProcessMiB: perProcessKb.map((p) => {
+      const beforeKb = baselinePerProcessKb.find((b) => b.pid === p.pid)?.kb ?? NaN;
+      return {
+        pid: p.pid,
+        sockets: p.sockets,
+        beforeConnections: +(beforeKb / 1024).toFixed(1),
+        allConnected: +(p.kb / 1024).toFixed(1),
+        ...(p.sockets > 100 ? { rssPerSocketKiB: +((p.kb - beforeKb) / p.sockets).toFixed(2) } : {}),
+      };
+    }),
   };
   console.log(JSON.stringify(figures, null, 2));
   for (const child of children) child.kill();
   process.exit(0);
 };
 
+// `--record` (the parent only): what it prints becomes the terminal-fleet section of docs/performance.md.
+if (args['worker-index'] === undefined) recordOutput('terminal-fleet');
 if (args['worker-index'] !== undefined) await runWorker(Number(args['worker-index']));
 else await runParent();

@@ -137,9 +137,19 @@ export interface TopicSpec {
   partitions: number;
 }
 
+export interface PublishOptions {
+  /**
+   * The values are already their topic schema's output, parsed by the caller where they
+   * entered the platform (the gateway parses each position it decodes, one by one, so that
+   * one bad report is refused alone): the bus serialises them without parsing them again.
+   * Validate once, at the edge; the key is still checked.
+   */
+  validated?: boolean;
+}
+
 export interface Bus {
-  /** Validate, then write; resolves when the broker acknowledged every message (acks = all). */
-  publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void>;
+  /** Validate (unless `validated`), then write; resolves when the broker acknowledged every message (acks = all). */
+  publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[], options?: PublishOptions): Promise<void>;
   /** Resolves once the member joined its group (it may still be rebalancing with others). */
   subscribe<T extends BusTopic>(options: SubscribeOptions<T>): Promise<Subscription>;
   /** Create the topics (and their dead-letter topics) with at least this many partitions. */

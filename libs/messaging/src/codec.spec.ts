@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TOPICS, deadLetterV1, unsafeCharacterIn } from '@roadwatch/contracts';
 import { deadLetterOf, decodeValue, encodeAll, schemaFor, TopicNamer } from './codec';
 import { InvalidMessageError } from './bus';
@@ -22,6 +22,22 @@ describe('codec', () => {
     expect(() => encodeAll(TOPICS.alerts, [ok, { key: 'V1', value: { ...ok.value, severity: 'apocalyptic' } as never }])).toThrow(/#1.*severity/);
     expect(() => encodeAll(TOPICS.alerts, [{ ...ok, key: '' }])).toThrow(/key/);
     expect(() => encodeAll('no.such.topic', [ok])).toThrow(/unknown topic/);
+  });
+
+  it('serialises values the caller validated at its edge without parsing them again; the key is still checked', () => {
+    const position = sampleMessages[TOPICS.positions](1);
+    const schema = schemaFor(TOPICS.positions)!;
+    const parse = vi.spyOn(schema, 'safeParse');
+    try {
+      const [encoded] = encodeAll(TOPICS.positions, [position], { validated: true });
+      expect(JSON.parse(encoded!.value)).toEqual(position.value);
+      expect(parse).not.toHaveBeenCalled();
+      expect(() => encodeAll(TOPICS.positions, [{ ...position, key: '' }], { validated: true })).toThrow(/key/);
+      encodeAll(TOPICS.positions, [position]);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('knows every topic and its dead-letter topic', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TOPIC_SCHEMAS, TOPICS, deadLetterTopicOf, deadLetterV1, describeZodError, escapeUnsafeCharacters, type DeadLetterV1 } from '@roadwatch/contracts';
-import { InvalidMessageError, type BusTopic, type MessageHeaders, type OutgoingMessage } from './bus';
+import { InvalidMessageError, type BusTopic, type MessageHeaders, type OutgoingMessage, type PublishOptions } from './bus';
 
 const knownTopics = new Set<string>(Object.values(TOPICS));
 const deadLetterTopics = new Map<string, string>(Object.values(TOPICS).map((topic) => [deadLetterTopicOf(topic), topic]));
@@ -38,13 +38,15 @@ export interface EncodedMessage {
  * one value is invalid, so a caller never has to guess which part went out. The parsed
  * output is what gets serialised (defaults filled, unknown keys dropped).
  */
-export const encodeAll = (topic: string, messages: readonly OutgoingMessage[]): EncodedMessage[] => {
+export const encodeAll = (topic: string, messages: readonly OutgoingMessage[], options: PublishOptions = {}): EncodedMessage[] => {
   const schema = schemaFor(topic);
   if (!schema) throw new InvalidMessageError(topic, 0, `unknown topic ${topic}: no schema in TOPIC_SCHEMAS`);
   return messages.map((message, index) => {
     if (typeof message.key !== 'string' || message.key.length === 0) {
       throw new InvalidMessageError(topic, index, 'key must be a non-empty string');
     }
+    // Parsed by the caller at its edge already (PublishOptions.validated): a second parse would only cost CPU.
+    if (options.validated) return { key: message.key, value: JSON.stringify(message.value), headers: { ...(message.headers ?? {}) } };
     const result = schema.safeParse(message.value);
     if (!result.success) throw new InvalidMessageError(topic, index, describeZodError(result.error));
     return { key: message.key, value: JSON.stringify(result.data), headers: { ...(message.headers ?? {}) } };

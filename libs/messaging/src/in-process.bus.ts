@@ -5,6 +5,7 @@ import type {
   BusTopic,
   MessageHeaders,
   OutgoingMessage,
+  PublishOptions,
   RawPublisher,
   RawRecord,
   StalledPartition,
@@ -189,9 +190,9 @@ export class InProcessBus implements Bus, RawPublisher {
     this.logger = options.logger ?? createMessagingLogger({ bus: 'in-process' });
   }
 
-  async publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+  async publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[], options?: PublishOptions): Promise<void> {
     this.assertOpen();
-    const encoded = encodeAll(topic, messages as readonly OutgoingMessage[]);
+    const encoded = encodeAll(topic, messages as readonly OutgoingMessage[], options);
     this.append(
       this.namer.physical(topic),
       encoded.map((message) => ({ key: message.key, value: Buffer.from(message.value, 'utf8'), headers: message.headers })),

@@ -6,6 +6,7 @@ import type {
   BusTopic,
   MessageHeaders,
   OutgoingMessage,
+  PublishOptions,
   RawPublisher,
   RawRecord,
   StalledPartition,
@@ -135,10 +136,10 @@ export class KafkaBus implements Bus, RawPublisher {
     });
   }
 
-  async publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+  async publish<T extends BusTopic>(topic: T, messages: readonly OutgoingMessage<T>[], options?: PublishOptions): Promise<void> {
     this.assertOpen();
     // Validation first: an invalid value rejects the whole call before anything is sent.
-    const encoded = encodeAll(topic, messages as readonly OutgoingMessage[]);
+    const encoded = encodeAll(topic, messages as readonly OutgoingMessage[], options);
     if (encoded.length === 0) return;
     await this.send(
       this.namer.physical(topic),

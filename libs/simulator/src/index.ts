@@ -1,2 +1,3 @@
 export * from './fleet-simulator';
 export * from './jt808-terminal';
+export * from './fleet-limits';

@@ -16,6 +16,14 @@ export const gatewayEnvSchema = infraEnvSchema
      * Give every replica a stable, distinct one (the pod name); defaults to the host name + pid.
      */
     GATEWAY_INSTANCE_ID: z.string().min(1).optional(),
+    /**
+     * Gateway processes sharing GATEWAY_PORT (SO_REUSEPORT), each with its own Kafka producer;
+     * default: the machine's cores (`os.availableParallelism()`). With more than one, a primary
+     * supervises them (restarts one that dies), serves OPS_PORT for all of them and keeps the
+     * in-memory connection directory and registrations they share; worker i is instance
+     * `<GATEWAY_INSTANCE_ID>-w<i>`.
+     */
+    GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     /** `memory` (one instance) or `redis` (several instances share who holds which terminal). */
     CONNECTION_DIRECTORY: z.enum(['memory', 'redis']).default('memory'),
     /** `memory` or `postgres` (auth codes survive a restart; table created if absent). */
@@ -42,9 +50,12 @@ export const gatewayEnvSchema = infraEnvSchema
     JUNK_WINDOW_MS: positiveInt.default(60_000),
     PUBLISH_LINGER_MS: z.coerce.number().int().nonnegative().default(5),
     PUBLISH_MAX_BATCH: positiveInt.default(2_000),
+    /** New positions are shed (0x8001 result 1 at once) while more than this many await Kafka. */
     MAX_INFLIGHT_POSITIONS: positiveInt.default(50_000),
-    /** Authenticated sockets stop being read while the event loop runs later than this (register/auth go first). */
+    /** Positions are shed while the event loop runs later than this; above twice it, authenticated sockets stop being read (register/auth go first). */
     MAX_EVENT_LOOP_DELAY_MS: positiveInt.default(200),
+    /** A position Kafka has not acknowledged this long after it was read is answered 0x8001 result 1; new ones are shed while the oldest waited half of it. */
+    MAX_ACK_WAIT_MS: positiveInt.default(800),
     COMMAND_ANSWER_TIMEOUT_MS: positiveInt.default(30_000),
     COMMAND_MAX_AGE_MS: positiveInt.default(300_000),
     /**

@@ -36,6 +36,17 @@ export class InMemoryConnectionDirectory implements ConnectionDirectory {
     return this.owners.get(terminalId);
   }
 
+  /** An instance (a gateway worker) died: the terminals it held are held by nobody until they reconnect. */
+  forgetInstance(instanceId: string): number {
+    let forgotten = 0;
+    for (const [terminalId, owner] of this.owners) {
+      if (owner !== instanceId) continue;
+      this.owners.delete(terminalId);
+      forgotten++;
+    }
+    return forgotten;
+  }
+
   async claimReport(key: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const until = this.reported.get(key);

@@ -8,9 +8,10 @@ import { InMemoryConnectionDirectory, type ConnectionDirectory } from './connect
 import { FrameAnomalies, type FramePolicy } from './frame-anomalies';
 import { GatewayMetrics } from './metrics';
 import { PositionBatcher } from './position-batcher';
+import { SocketOutbox } from './socket-outbox';
 import { OnlineTerminals } from './terminal-hub';
 import { InMemoryTerminalRegistrations, type TerminalRegistrations } from './terminal-registrations';
-import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionLimits, type TerminalConnection } from './terminal-session';
+import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionLimits, type ShedCause, type TerminalConnection } from './terminal-session';
 import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
 export interface GatewayOptions {
@@ -24,6 +25,11 @@ export interface GatewayOptions {
   connections?: ConnectionDirectory;
   /** 0 = any free port (tests). */
   port: number;
+  /**
+   * Several processes listen on the same port (SO_REUSEPORT; the kernel spreads new connections
+   * over them): the gateway's workers (`GATEWAY_WORKERS`). Linux; needs a fixed port.
+   */
+  reusePort?: boolean;
   host?: string;
   instanceId?: string;
   logger?: Logger;
@@ -32,14 +38,21 @@ export interface GatewayOptions {
   idleTimeoutMs?: number;
   publishLingerMs?: number;
   publishMaxBatch?: number;
-  /** Pause reading sockets while more positions than this await Kafka; resume below half. */
+  /** Shed new positions (0x8001 result 1 at once) while more than this many await Kafka. */
   maxInFlightPositions?: number;
   /**
-   * Pause reading authenticated sockets while the event loop runs later than this (the
-   * process is short of CPU), so that accepting connections and answering register/auth
-   * do not wait behind position frames; resume once it is back under half. Default 200 ms.
+   * While the event loop runs later than this (the process is short of CPU) positions are
+   * shed — answered 0x8001 result 1 at once; above twice this, authenticated sockets are
+   * paused too, so that accepting connections and answering register/auth do not wait behind
+   * position frames; both end once it is back under half. Default 200 ms.
    */
   maxEventLoopDelayMs?: number;
+  /**
+   * A position Kafka has not acknowledged this long after it was read is answered 0x8001
+   * result 1 (the terminal re-sends it as 0x0704); while the oldest waiting one is older than
+   * half of this, new positions are shed at once. Default 800 ms (frame→answer under 1 s).
+   */
+  maxAckWaitMs?: number;
   commandAnswerTimeoutMs?: number;
   commandMaxAgeMs?: number;
   /** Read `terminal.commands` (default true). */
@@ -72,7 +85,7 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Paused sockets resumed per event-loop turn once Kafka's backlog fell below half its bound. */
+/** Paused sockets resumed per event-loop turn once the event loop caught up. */
 const RESUMED_PER_TURN = 16;
 
 /**
@@ -89,31 +102,47 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const connections = options.connections ?? new InMemoryConnectionDirectory();
   const idleTimeoutMs = options.idleTimeoutMs ?? 180_000;
   const maxInFlight = options.maxInFlightPositions ?? 50_000;
-  const resumeBelow = Math.floor(maxInFlight / 2);
   const maxWriteBuffer = options.maxWriteBufferBytes ?? 256 * 1024;
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
 
-  // Position intake is paused for two reasons: Kafka is behind (more than maxInFlight
-  // positions unacknowledged), or this process is behind (its event loop runs late, so every
-  // frame — a new terminal's 0x0100 / 0x0102 and the accept of its connection included —
-  // waits behind the position frames already read). Only authenticated sockets are paused:
-  // a terminal still registering publishes nothing, and pausing it left its 0x0102 unread
-  // until the backlog drained, past its answer timeout (issue #10 item 11).
+  // Shedding (issue #13 item 3): when the gateway cannot keep up — Kafka is behind (more than
+  // maxInFlight positions unacknowledged, or the oldest has waited more than half of
+  // maxAckWaitMs) or this process is (its event loop runs late) — a position is answered at
+  // once with 0x8001 result 1: the terminal keeps it in its blind-area store and re-sends it
+  // as 0x0704, instead of the frame queuing for seconds. A position already handed to Kafka
+  // and not acknowledged within maxAckWaitMs is answered result 1 too (if Kafka stores it
+  // after all, the re-send is a duplicate: at-least-once). An 0x8001 result 0 still comes
+  // only after Kafka acknowledged.
+  //
+  // Pausing is the last resort, when the loop is far behind (twice the bound: even decoding and
+  // shedding is more than the CPU does): authenticated sockets stop being read, so accepting
+  // connections and a new terminal's 0x0100 / 0x0102 do not wait behind position frames. A
+  // terminal still registering is never paused: it publishes nothing, and pausing it left its
+  // 0x0102 unread past its answer timeout (issue #10 item 11).
   const maxLoopDelayMs = options.maxEventLoopDelayMs ?? 200;
+  const maxAckWaitMs = options.maxAckWaitMs ?? 800;
   let loopDelayMs = 0;
   let loopBehind = false;
-  const intakeFull = (): boolean => loopBehind || batcher.inFlight > maxInFlight;
+  let loopFarBehind = false;
+  const intakeFull = (): boolean => loopFarBehind;
+  const shedCause = (): ShedCause | null => {
+    if (loopBehind) return 'event-loop';
+    if (batcher.inFlight > maxInFlight || batcher.oldestWaitMs() > maxAckWaitMs / 2) return 'kafka';
+    return null;
+  };
   const loopProbeMs = 50;
   let expectedProbeAt = performance.now() + loopProbeMs;
   const loopProbe = setInterval(() => {
     const now = performance.now();
     loopDelayMs = Math.max(0, now - expectedProbeAt);
     expectedProbeAt = now + loopProbeMs;
-    const wasBehind = loopBehind;
+    const wasFarBehind = loopFarBehind;
     // Hysteresis: behind above the bound, caught up again below half of it.
     loopBehind = loopBehind ? loopDelayMs > maxLoopDelayMs / 2 : loopDelayMs > maxLoopDelayMs;
+    loopFarBehind = loopFarBehind ? loopDelayMs > maxLoopDelayMs / 2 : loopDelayMs > 2 * maxLoopDelayMs;
     metrics.eventLoopDelay.set(loopDelayMs / 1000);
-    if (wasBehind && !loopBehind && paused.size > 0 && batcher.inFlight <= resumeBelow) scheduleResume();
+    batcher.expireLate();
+    if (wasFarBehind && !loopFarBehind && paused.size > 0) scheduleResume();
   }, loopProbeMs);
   loopProbe.unref();
 
@@ -124,7 +153,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   // Between turns the poll phase serves everyone else.
   const paused = new Set<Socket>();
   let resumeScheduled = false;
-  const pause = (socket: Socket, cause: 'kafka' | 'event-loop'): void => {
+  const pause = (socket: Socket, cause: 'event-loop'): void => {
     socket.pause();
     paused.add(socket);
     metrics.backpressurePause(cause);
@@ -141,7 +170,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       resumed++;
     }
     metrics.pausedSockets.set(paused.size);
-    // Keep resuming, turn by turn, until Kafka's backlog is at its bound again or the loop lags.
+    // Keep resuming, turn by turn, until the loop lags again.
     if (paused.size > 0 && !intakeFull()) scheduleResume();
   };
   const scheduleResume = (): void => {
@@ -156,6 +185,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     bus: options.bus,
     lingerMs: options.publishLingerMs ?? 5,
     maxBatch: options.publishMaxBatch ?? 2_000,
+    maxAckWaitMs,
     onPublished: (durationMs, count, ok, error) => {
       metrics.publishSeconds.observe(durationMs / 1000);
       if (ok) lastPublishOkAt = Date.now();
@@ -168,7 +198,6 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       metrics.inFlight.set(inFlight);
       if (inFlight === 0) inFlightSince = 0;
       else if (inFlightSince === 0) inFlightSince = Date.now();
-      if (paused.size > 0 && inFlight <= resumeBelow && !loopBehind) scheduleResume();
     },
   });
   const online = new OnlineTerminals(instanceId, connections, metrics, logger);
@@ -194,6 +223,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     now: options.now ?? Date.now,
     limits,
     frames,
+    shedCause,
   };
   const sessions = new Set<TerminalSession>();
 
@@ -201,21 +231,15 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.setTimeout(idleTimeoutMs);
+    const outbox = new SocketOutbox(socket, maxWriteBuffer, () => metrics.disconnect('slow-reader'));
     const connection: TerminalConnection = {
       remoteAddress,
       get closed() {
         return socket.destroyed;
       },
-      write(frame) {
-        if (socket.destroyed) return false;
-        const ok = socket.write(frame);
-        if (!ok && socket.writableLength > maxWriteBuffer) {
-          metrics.disconnect('slow-reader');
-          socket.destroy();
-        }
-        return ok;
-      },
+      write: (frame) => outbox.write(frame),
       close() {
+        outbox.flush();
         socket.destroy();
       },
     };
@@ -226,11 +250,11 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     authDeadline.unref();
     socket.on('data', (chunk: Buffer) => {
       session.onData(chunk);
-      // Back-pressure: stop reading this socket while Kafka or the event loop is behind; the
+      // Back-pressure: stop reading this socket while the event loop is far behind; the
       // terminal's TCP window fills and it slows down instead of the gateway buffering
       // without bound. Never a socket that has not authenticated (see above); the auth
       // deadline, the junk and queue bounds limit what such a connection can cost meanwhile.
-      if (session.authenticated && !socket.destroyed && !paused.has(socket) && intakeFull()) pause(socket, loopBehind ? 'event-loop' : 'kafka');
+      if (session.authenticated && !socket.destroyed && !paused.has(socket) && intakeFull()) pause(socket, 'event-loop');
     });
     socket.on('timeout', () => session.close('idle'));
     socket.on('error', (error) => logger.debug({ ...session.logFields, err: error }, 'socket error'));
@@ -247,7 +271,9 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   server.on('error', (error) => logger.error({ err: error }, 'gateway server error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096 }, () => {
+    // `exclusive`: a cluster worker binds its own socket instead of asking the primary for a shared handle.
+    const shared = options.reusePort ? { reusePort: true, exclusive: true } : {};
+    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: 4096, ...shared }, () => {
       server.off('error', reject);
       resolve();
     });

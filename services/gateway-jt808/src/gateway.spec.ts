@@ -1,6 +1,7 @@
+import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
+import { positionV1, TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
@@ -10,6 +11,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './gatewa
 import { TestTerminal, locationReport } from '@roadwatch/testing';
 
 const quiet = pino({ level: 'silent' });
+const originalWrite = Socket.prototype.write;
 const KNOWN_PHONE = '013800000001';
 const facts = { vehicleId: vehicleIdOf('京A12345', 2), plate: '京A12345', plateColour: 2, vehicleClass: 'tour_coach' as const };
 
@@ -105,6 +107,60 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
       deviceTimeMs: at(1).deviceTimeMs,
     });
     expect(positions[0]!.receivedAtMs).toBeGreaterThan(Date.now() - 10_000);
+  });
+
+  it('sends the 0x8001 answers one publish released in one write per socket, only after the publish resolved', async () => {
+    const bus = new GatedBus({ topicPrefix: 'coalesce.', logger: quiet });
+    const { gateway } = await start({ bus, publishLingerMs: 20 });
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    // Count the gateway's writes to this terminal's socket (the server side: local port = the gateway's).
+    const writes: number[] = [];
+    const write = vi.spyOn(Socket.prototype, 'write');
+    cleanups.push(() => write.mockRestore());
+    write.mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+      if (this.localPort === gateway.port) writes.push((args[0] as Uint8Array).length);
+      return Reflect.apply(originalWrite, this, args) as boolean;
+    });
+    // Ten reports and a 0x0704 batch in one chunk, as a terminal flushing its queue sends them.
+    const serials: number[] = [];
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { serial, frame } = t.encode(0x0200, locationReport(at(i)));
+      serials.push(serial);
+      frames.push(frame);
+    }
+    const batch = t.encode(0x0704, { batchType: 0, blindAreaBackfill: false, locations: [locationReport(at(20)), locationReport(at(21))] });
+    serials.push(batch.serial);
+    frames.push(batch.frame);
+    t.sendRaw(Buffer.concat(frames));
+    await vi.waitUntil(() => gateway.stats().inFlightPositions === 12, { timeout: 3_000, interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writes).toEqual([]);
+
+    const answers = Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
+    bus.gate.open();
+    const acks = await answers;
+    expect(acks.map((ack) => ack.messageId === 0x8001 && ack.body.result)).toEqual(serials.map(() => GeneralResult.Ok));
+    // Eleven 0x8001 frames, one write.
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toBeGreaterThan(11 * 18);
+  });
+
+  it('parses each position with positionV1 once, as it is mapped — not again in the bus', async () => {
+    const { gateway, bus } = await start();
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const parse = vi.spyOn(positionV1, 'safeParse');
+    cleanups.push(() => parse.mockRestore());
+    await t.waitForAnswer(t.sendLocation(at(1)));
+    await t.waitForAnswer(t.sendBatch([at(2), at(3)]));
+    expect(parse).toHaveBeenCalledTimes(3);
+    parse.mockRestore();
+    // What went out unparsed is what a consumer reads and accepts.
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    await vi.waitUntil(() => positions.length === 3, { timeout: 3_000, interval: 5 });
+    expect(positions.map((p) => p.deviceTimeMs)).toEqual([at(1).deviceTimeMs, at(2).deviceTimeMs, at(3).deviceTimeMs]);
   });
 
   it('sends no 0x8001 when the publish failed, so the terminal retransmits', async () => {
@@ -272,20 +328,53 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     expect((await second.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
   });
 
-  it('pauses reading sockets while too many positions await the bus and resumes below half', async () => {
-    const bus = new GatedBus({ topicPrefix: 'bp.', logger: quiet });
-    const { gateway } = await start({ bus, maxInFlightPositions: 5, publishMaxBatch: 100 });
+  it('sheds positions at once (0x8001 result 1) while too many await the bus, and acknowledges again once it caught up', async () => {
+    const bus = new GatedBus({ topicPrefix: 'shed.', logger: quiet });
+    const { gateway } = await start({ bus, maxInFlightPositions: 5, publishMaxBatch: 100, maxAckWaitMs: 60_000 });
     const t = await terminal(gateway, KNOWN_PHONE);
     await t.registerAndAuthenticate();
-    const serials = Array.from({ length: 10 }, (_, i) => t.sendLocation(at(i)));
-    await vi.waitUntil(() => gateway.stats().pausedSockets === 1, { timeout: 3_000, interval: 5 });
-    expect(gateway.stats().inFlightPositions).toBeGreaterThan(5);
+    const waiting = Array.from({ length: 6 }, (_, i) => t.waitForAnswer(t.sendLocation(at(i)), 5_000));
+    await vi.waitUntil(() => gateway.stats().inFlightPositions === 6, { timeout: 3_000, interval: 5 });
+    // Above the bound: answered at once with failure, not queued, the socket still read.
+    const shed = await t.sendAndWait(0x0200, locationReport(at(10)), 1_000);
+    expect(shed.messageId === 0x8001 && shed.body.result).toBe(GeneralResult.Failed);
+    expect(gateway.stats()).toMatchObject({ inFlightPositions: 6, pausedSockets: 0 });
+    expect(await gateway.metrics.registry.metrics()).toMatch(/roadwatch_gateway_shed_positions_total\{cause="kafka"[^}]*\} 1\b/);
     bus.gate.open();
-    await Promise.all(serials.map((serial) => t.waitForAnswer(serial)));
-    await vi.waitUntil(() => gateway.stats().pausedSockets === 0 && gateway.stats().inFlightPositions === 0, { timeout: 3_000, interval: 5 });
+    const acks = await Promise.all(waiting);
+    expect(acks.map((ack) => ack.messageId === 0x8001 && ack.body.result)).toEqual(acks.map(() => GeneralResult.Ok));
+    const again = await t.sendAndWait(0x0200, locationReport(at(11)), 1_000);
+    expect(again.messageId === 0x8001 && again.body.result).toBe(GeneralResult.Ok);
   });
 
-  it('stops reading reporting terminals while the event loop runs late, serves a registering one meanwhile, and loses nothing', async () => {
+  it('answers 0x8001 result 1 when the bus does not acknowledge within maxAckWaitMs, sheds new positions meanwhile, and never a late 0 after it', async () => {
+    const bus = new GatedBus({ topicPrefix: 'late.', logger: quiet });
+    const { gateway } = await start({ bus, maxAckWaitMs: 300 });
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const sentAt = performance.now();
+    const late = await t.sendAndWait(0x0200, locationReport(at(1)), 2_000);
+    const waitedMs = performance.now() - sentAt;
+    expect(late.messageId === 0x8001 && late.body.result).toBe(GeneralResult.Failed);
+    expect(waitedMs).toBeGreaterThanOrEqual(300);
+    // Kafka still holds the first one, for longer than half the bound: the next is shed at once.
+    const shed = await t.sendAndWait(0x0200, locationReport(at(2)), 2_000);
+    expect(shed.messageId === 0x8001 && shed.body.result).toBe(GeneralResult.Failed);
+    const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="ack-timeout"[^}]*\} 1\b/);
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="kafka"[^}]*\} 1\b/);
+    // Kafka takes the held one after all: stored (the terminal's re-send will be a duplicate), but not answered twice.
+    bus.gate.open();
+    await vi.waitUntil(() => positions.length === 1 && gateway.stats().inFlightPositions === 0, { timeout: 3_000, interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lateSerial = late.messageId === 0x8001 ? late.body.answerSerial : -1;
+    expect(t.received.filter((m) => m.messageId === 0x8001 && m.body.answerSerial === lateSerial)).toHaveLength(1);
+    const ok = await t.sendAndWait(0x0200, locationReport(at(3)), 2_000);
+    expect(ok.messageId === 0x8001 && ok.body.result).toBe(GeneralResult.Ok);
+  });
+
+  it('sheds positions while the event loop runs late, pauses reporters when far behind, serves a registering one meanwhile, and answers every position', async () => {
     const { gateway, bus } = await start({ maxEventLoopDelayMs: 100 });
     const positions = await collect<PositionV1>(bus, TOPICS.positions);
     const reporter = await terminal(gateway, KNOWN_PHONE);
@@ -298,14 +387,18 @@ describe('gateway-jt808 sessions (in-process bus)', () => {
     const busyUntil = performance.now() + 400;
     while (performance.now() < busyUntil);
     expect(await newcomer.authenticate(await registered)).toBe(GeneralResult.Ok);
-    await Promise.all(acks);
+    const answers = await Promise.all(acks);
+    // Read while the loop was late: shed, the terminal told at once (it keeps them for a 0x0704).
+    expect(answers.map((answer) => answer.messageId === 0x8001 && answer.body.result)).toEqual(answers.map(() => GeneralResult.Failed));
     const metrics = await gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/roadwatch_gateway_shed_positions_total\{cause="event-loop"[^}]*\} 5\b/);
     expect(metrics).toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="event-loop"[^}]*\} [1-9]/);
-    expect(metrics).not.toMatch(/roadwatch_gateway_backpressure_pauses_total\{[^}]*cause="kafka"/);
-    await vi.waitUntil(() => positions.length === 5 && gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind, {
-      timeout: 3_000,
-      interval: 5,
-    });
+    await vi.waitUntil(() => gateway.stats().pausedSockets === 0 && !gateway.stats().eventLoopBehind, { timeout: 3_000, interval: 5 });
+    expect(positions).toHaveLength(0);
+    // Caught up: acknowledged and published again.
+    const ok = await reporter.sendAndWait(0x0200, locationReport(at(9)), 2_000);
+    expect(ok.messageId === 0x8001 && ok.body.result).toBe(GeneralResult.Ok);
+    await vi.waitUntil(() => positions.length === 1, { timeout: 3_000, interval: 5 });
   });
 
   it('closes idle connections', async () => {

@@ -18,6 +18,7 @@ export class GatewayMetrics {
   readonly publishSeconds;
   readonly publishFailures;
   private readonly backpressurePauses;
+  private readonly shedPositions;
   readonly eventLoopDelay;
   private readonly frames;
   private readonly decodeErrors;
@@ -46,12 +47,17 @@ export class GatewayMetrics {
     );
     this.backpressurePauses = metrics.counter(
       'gateway_backpressure_pauses_total',
-      'Times an authenticated socket was paused: cause kafka (too many positions awaited Kafka) or event-loop (the process ran late)',
+      'Times an authenticated socket was paused because the event loop ran far behind (twice MAX_EVENT_LOOP_DELAY_MS)',
+      ['cause'],
+    );
+    this.shedPositions = metrics.counter(
+      'gateway_shed_positions_total',
+      'Positions answered 0x8001 result 1 instead of published (the terminal re-sends them as 0x0704): cause kafka (too many or too old awaiting Kafka), event-loop (the process ran late), ack-timeout (Kafka did not acknowledge within MAX_ACK_WAIT_MS)',
       ['cause'],
     );
     this.eventLoopDelay = metrics.gauge(
       'gateway_event_loop_delay_seconds',
-      'How late the last event-loop probe ran (reading authenticated sockets pauses above MAX_EVENT_LOOP_DELAY_MS)',
+      'How late the last event-loop probe ran (positions are shed above MAX_EVENT_LOOP_DELAY_MS, authenticated sockets paused above twice it)',
     );
     this.frames = metrics.counter('gateway_frames_total', 'Frames received and decoded, by message id', ['message_id']);
     this.decodeErrors = metrics.counter('gateway_decode_errors_total', 'Frames or bytes that failed to decode, by error kind', ['kind']);
@@ -92,8 +98,11 @@ export class GatewayMetrics {
     }
     child.inc(count);
   }
-  backpressurePause(cause: 'kafka' | 'event-loop'): void {
+  backpressurePause(cause: 'event-loop'): void {
     this.child(this.backpressurePauses, 'cause', cause).inc();
+  }
+  shed(cause: 'kafka' | 'event-loop' | 'ack-timeout', positions: number): void {
+    this.child(this.shedPositions, 'cause', cause).inc(positions);
   }
   disconnect(reason: string): void {
     this.child(this.disconnects, 'reason', reason).inc();

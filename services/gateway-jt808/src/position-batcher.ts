@@ -5,8 +5,26 @@ type PositionMessage = OutgoingMessage<typeof TOPICS.positions>;
 
 interface Waiter {
   count: number;
+  /** When it was submitted (the batcher's clock). */
+  submittedAtMs: number;
+  /** Resolved, rejected or timed out: later outcomes are ignored. */
+  settled: boolean;
+  /** Its publish completed (acknowledged or failed); a timed-out submit is settled but not done. */
+  done: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * The positions of a submit were not acknowledged by Kafka within `maxAckWaitMs`: the session
+ * answers 0x8001 result 1 and the terminal keeps them for a 0x0704 re-send. Their publish may
+ * still succeed later (a duplicate on Kafka then — at-least-once, consumers dedupe).
+ */
+export class AckTimeoutError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`positions not acknowledged by Kafka within ${Math.round(waitedMs)} ms`);
+    this.name = 'AckTimeoutError';
+  }
 }
 
 export interface PositionBatcherOptions {
@@ -21,6 +39,11 @@ export interface PositionBatcherOptions {
   onPublished?: (durationMs: number, messages: number, ok: boolean, error?: unknown) => void;
   /** Called whenever the number of unacknowledged positions changes. */
   onInFlightChange?: (inFlight: number) => void;
+  /**
+   * A submit not acknowledged this long after it was made is rejected with `AckTimeoutError`
+   * (checked by `expireLate`). Default: never.
+   */
+  maxAckWaitMs?: number;
   now?: () => number;
 }
 
@@ -40,6 +63,13 @@ export class PositionBatcher {
   private publishing = 0;
   private readonly queue: Array<{ messages: PositionMessage[]; waiters: Waiter[] }> = [];
   private inFlightCount = 0;
+  /**
+   * Submits in time order from the oldest whose publish has not completed (`head`);
+   * `expireCursor` is the first one not yet checked against `maxAckWaitMs`.
+   */
+  private outstanding: Waiter[] = [];
+  private head = 0;
+  private expireCursor = 0;
   private readonly now: () => number;
   private readonly maxConcurrent: number;
 
@@ -52,11 +82,41 @@ export class PositionBatcher {
     return this.inFlightCount;
   }
 
+  /**
+   * How long the oldest submit whose publish has not completed has waited (0 when none),
+   * answered or not: how far behind Kafka is, in time — the gateway sheds new positions
+   * while this is above its bound.
+   */
+  oldestWaitMs(): number {
+    this.skipDone();
+    const oldest = this.outstanding[this.head];
+    return oldest ? this.now() - oldest.submittedAtMs : 0;
+  }
+
+  /** Rejects, with `AckTimeoutError`, every submit that has waited longer than `maxAckWaitMs`. */
+  expireLate(): void {
+    this.skipDone();
+    const maxWaitMs = this.options.maxAckWaitMs;
+    if (maxWaitMs === undefined) return;
+    const nowMs = this.now();
+    this.expireCursor = Math.max(this.expireCursor, this.head);
+    for (; this.expireCursor < this.outstanding.length; this.expireCursor++) {
+      const waiter = this.outstanding[this.expireCursor]!;
+      const waitedMs = nowMs - waiter.submittedAtMs;
+      if (waitedMs <= maxWaitMs) break;
+      if (waiter.settled) continue;
+      waiter.settled = true;
+      waiter.reject(new AckTimeoutError(waitedMs));
+    }
+  }
+
   submit(messages: readonly PositionMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       for (const message of messages) this.pending.push(message);
-      this.waiters.push({ count: messages.length, resolve, reject });
+      const waiter: Waiter = { count: messages.length, submittedAtMs: this.now(), settled: false, done: false, resolve, reject };
+      this.waiters.push(waiter);
+      this.outstanding.push(waiter);
       this.changeInFlight(messages.length);
       if (this.pending.length >= this.options.maxBatch) this.cut();
       else if (this.timer === null) this.timer = setTimeout(() => this.cut(), this.options.lingerMs);
@@ -96,16 +156,35 @@ export class PositionBatcher {
   private async publish(messages: PositionMessage[], waiters: Waiter[]): Promise<void> {
     const started = this.now();
     try {
-      await this.options.bus.publish(TOPICS.positions, messages);
+      // Each position was parsed by positionV1 as it was mapped (toPosition): validated once, at the edge.
+      await this.options.bus.publish(TOPICS.positions, messages, { validated: true });
       this.options.onPublished?.(this.now() - started, messages.length, true);
-      for (const waiter of waiters) waiter.resolve();
+      for (const waiter of waiters) this.settle(waiter, () => waiter.resolve());
     } catch (error) {
       this.options.onPublished?.(this.now() - started, messages.length, false, error);
-      for (const waiter of waiters) waiter.reject(error);
+      for (const waiter of waiters) this.settle(waiter, () => waiter.reject(error));
     } finally {
       this.changeInFlight(-messages.length);
+      this.skipDone();
       this.publishing--;
       this.pump();
+    }
+  }
+
+  private settle(waiter: Waiter, outcome: () => void): void {
+    waiter.done = true;
+    if (waiter.settled) return; // answered already (timed out)
+    waiter.settled = true;
+    outcome();
+  }
+
+  private skipDone(): void {
+    while (this.head < this.outstanding.length && this.outstanding[this.head]!.done) this.head++;
+    // Drop the completed prefix now and then rather than shifting on every publish.
+    if (this.head > 1024 && this.head * 2 > this.outstanding.length) {
+      this.outstanding = this.outstanding.slice(this.head);
+      this.expireCursor = Math.max(0, this.expireCursor - this.head);
+      this.head = 0;
     }
   }
 

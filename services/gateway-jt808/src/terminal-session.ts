@@ -16,7 +16,7 @@ import type { Logger } from '@roadwatch/runtime';
 import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
-import type { PositionBatcher } from './position-batcher';
+import { AckTimeoutError, type PositionBatcher } from './position-batcher';
 import type { TerminalRegistrations } from './terminal-registrations';
 import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
 
@@ -95,7 +95,12 @@ export interface SessionContext {
   limits: SessionLimits;
   /** The frame policy (lenient / strict) and the per-terminal count of accepted anomalies. */
   frames: FrameAnomalies;
+  /** Why positions are shed right now (answered 0x8001 result 1 at once, not published), or null. */
+  shedCause(): ShedCause | null;
 }
+
+/** Kafka is behind (too many positions unacknowledged, or for too long), or this process is (its event loop runs late). */
+export type ShedCause = 'kafka' | 'event-loop';
 
 type Addressee = Pick<Jt808Header, 'terminalPhone' | 'edition' | 'protocolVersion'>;
 
@@ -466,13 +471,26 @@ export class TerminalSession {
       }
     }
     if (messages.length === 0 && reports.length > 0) return this.answer(header, GeneralResult.BadMessage);
+    // The gateway cannot keep up: a clear answer now rather than an 0x8001 seconds later; the terminal keeps the positions.
+    const shedCause = this.ctx.shedCause();
+    if (shedCause !== null) {
+      this.ctx.metrics.shed(shedCause, messages.length);
+      return this.answer(header, GeneralResult.Failed);
+    }
     this.ctx.batcher.submit(messages).then(
       () => {
         this.ctx.metrics.position(source, vehicle.registered, messages.length);
         this.answer(header, GeneralResult.Ok);
       },
-      // Not stored, not answered: the terminal retransmits after its response timeout.
-      () => this.ctx.metrics.rejectedMessage('publish-failed'),
+      (error: unknown) => {
+        if (error instanceof AckTimeoutError) {
+          // Kafka did not acknowledge in time: told at once, the terminal re-sends them from its blind-area store.
+          this.ctx.metrics.shed('ack-timeout', messages.length);
+          this.answer(header, GeneralResult.Failed);
+        }
+        // A failed publish: not stored, not answered; the terminal retransmits after its response timeout.
+        else this.ctx.metrics.rejectedMessage('publish-failed');
+      },
     );
   }
 

@@ -85,7 +85,7 @@ afterAll(async () => {
 it('every position acknowledged with 0x8001 is on Kafka after the broker was killed and restarted', async () => {
   ({ bus } = isolatedKafkaBus('outage'));
   await ensureGatewayTopics(bus);
-  // A small in-flight bound, so back-pressure (paused sockets) is part of the run.
+  // A small in-flight bound, so shedding (0x8001 result 1, retransmitted by the terminals) is part of the run.
   gateway = await startGateway({
     bus,
     vehicles: VehicleRegistry.fromFleet(fleet),

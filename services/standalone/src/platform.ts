@@ -14,6 +14,7 @@ import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRe
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
+import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
 
 export interface RunningPlatform {
@@ -154,7 +155,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     if (!parts.bus) closers.push(() => bus.close());
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: TOPIC_PARTITIONS })));
 
-    const fleet = createSimulatedFleet(config.SIM_VEHICLES);
+    // Driven terminals hold descriptors in this process (the gateway's side too): capped where they would run out.
+    const fleet = createSimulatedFleet(config.SIM_DRIVE ? simulatedFleetSize(config.SIM_VEHICLES, logger).vehicles : config.SIM_VEHICLES);
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
     await registerFleet(pool, fleet, logger, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
     // One registry for the whole process, read from the registry tables and reloaded (periodically and on every
@@ -259,7 +261,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
 
     const [stationId, apiKey] = (config.WIM_STATION_KEYS.split(',')[0] ?? '').split('=');
     const simulation =
-      config.SIM_VEHICLES > 0 && config.SIM_DRIVE && stationId && apiKey
+      fleet.length > 0 && config.SIM_DRIVE && stationId && apiKey
         ? await startSimulation({
             fleet,
             gatewayPort: gateway.port,
@@ -279,7 +281,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
         gateway: `tcp://127.0.0.1:${gateway.port}`,
         wim: ingestWim.url,
         ops: `http://127.0.0.1:${ops.port}`,
-        simulatedVehicles: config.SIM_VEHICLES,
+        simulatedVehicles: fleet.length,
       },
       `roadwatch standalone is running — open ${api.url}`,
     );

@@ -1,0 +1,3 @@
+module roadwatch/chain-generator
+
+go 1.22
