@@ -150,7 +150,7 @@ const measureVariant = async (variant: Variant, warmupS: number): Promise<void> 
         published += count;
       });
       inFlight.add(sent);
-      void sent.finally(() => inFlight.delete(sent));
+      sent.finally(() => inFlight.delete(sent)).catch((error: unknown) => console.error('publish failed:', error));
     };
     const run = async (seconds: number) => {
       const start = performance.now();

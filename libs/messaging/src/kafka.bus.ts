@@ -185,7 +185,8 @@ export class KafkaBus implements Bus, RawPublisher {
   send(physicalTopic: string, messages: { key: string | null; value: string | Buffer | null; headers: MessageHeaders }[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.sendQueue.push({ topic: physicalTopic, messages, deadline: Date.now() + (this.options.publishTimeoutMs ?? 180_000), resolve, reject });
-      void this.pumpSends();
+      // sendTogether settles every send itself; what reaches here is a bug, not a refused publish.
+      this.pumpSends().catch((error: unknown) => this.logger.error({ err: error }, 'publish queue failed'));
     });
   }
 

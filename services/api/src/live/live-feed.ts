@@ -273,7 +273,7 @@ export class LiveFeedServer {
       this.flow.pause();
       this.flowing = false;
       this.pending.clear();
-    });
+    }).catch(() => undefined); // changeFlow logged it
   }
 
   private changeFlow(change: () => Promise<void>): Promise<void> {
