@@ -10,7 +10,7 @@
  * env: BENCH_RATE (records/s, 5000), BENCH_DURATION_S (measured, 15; after 3 s of warm-up),
  * BENCH_LINGER_MS (the gateway's publish linger, 5: a batch every linger of rate × linger
  * records), BENCH_GROUPS (3), BENCH_PARTITIONS (12), BENCH_MAX_WAIT_MS (KafkaBus'
- * consumer maxWaitTimeMs, 500), BENCH_MIN_BYTES (kafkajs fetch minBytes, 1),
+ * consumer maxWaitTimeMs, 200), BENCH_MIN_BYTES (fetch minBytes, 65536: KafkaBus' defaults),
  * BENCH_MAX_BYTES_PER_PARTITION (1 MiB).
  *
  * The broker: by default a private one started for the run (port BENCH_KAFKA_PORT, 19392,
@@ -41,8 +41,8 @@ const WARMUP_FIRST_S = int('BENCH_WARMUP_S', 20);
 const LINGER_MS = int('BENCH_LINGER_MS', 5);
 const GROUPS = int('BENCH_GROUPS', 3);
 const PARTITIONS = int('BENCH_PARTITIONS', 12);
-const MAX_WAIT_MS = int('BENCH_MAX_WAIT_MS', 500);
-const MIN_BYTES = int('BENCH_MIN_BYTES', 1);
+const MAX_WAIT_MS = int('BENCH_MAX_WAIT_MS', 200);
+const MIN_BYTES = int('BENCH_MIN_BYTES', 65_536);
 const MAX_BYTES_PER_PARTITION = int('BENCH_MAX_BYTES_PER_PARTITION', 1_048_576);
 const VEHICLES = 10_000;
 const logger = createLogger('kafka-broker-bench', process.env['LOG_LEVEL'] ?? 'warn');
