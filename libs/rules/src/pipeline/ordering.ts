@@ -70,6 +70,12 @@ export const positionFingerprint = (p: PositionV1): number => {
 const remember = (recent: number[], fingerprint: number, size: number): number[] =>
   recent.length < size ? [...recent, fingerprint] : [...recent.slice(recent.length - size + 1), fingerprint];
 
+/** Whether one of `entries` is the report with this fingerprint (a loop, not a closure per report). */
+const holds = (entries: readonly HeldPosition[], fingerprint: number): boolean => {
+  for (const { position } of entries) if (positionFingerprint(position) === fingerprint) return true;
+  return false;
+};
+
 /**
  * One report as it arrives. `receivedClockMs` is the vehicle's receive clock (the newest
  * receipt, this one included); `nowMs` the clock of the future-time check. Returns the
@@ -86,8 +92,7 @@ export const orderArrival = (
   const t = position.deviceTimeMs;
   const fingerprint = positionFingerprint(position);
   const held = ordering.held;
-  const holding = (entries: readonly HeldPosition[]) => entries.length > 0 && entries.some((h) => positionFingerprint(h.position) === fingerprint);
-  if (ordering.recent.includes(fingerprint) || holding(held) || holding(ordering.lateHeld)) {
+  if (ordering.recent.includes(fingerprint) || holds(held, fingerprint) || holds(ordering.lateHeld, fingerprint)) {
     sink.duplicate(position);
     return { status: 'duplicate', reasons: [] };
   }

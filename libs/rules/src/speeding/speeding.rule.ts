@@ -34,31 +34,29 @@ export interface EffectiveLimit {
 
 const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
   const cfg = config.speeding;
-  let limitKmh = road.postedLimitKmh;
-  let source: LimitSource = 'posted';
   const capRoad = cfg.capRoadClasses.includes(road.roadClass);
-  const consider = (kmh: number | undefined, from: LimitSource): void => {
-    if (kmh !== undefined && kmh < limitKmh) {
-      limitKmh = kmh;
-      source = from;
-    }
-  };
+  // The cap that applies besides the posted limit, if any (no closure per report: this runs on every one).
+  let capKmh: number | undefined;
+  let capSource: LimitSource = 'posted';
   if (facts.vehicleClass === 'hazmat') {
     // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
-    consider(capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh, 'hazmat_cap');
+    capKmh = capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh;
+    capSource = 'hazmat_cap';
   } else if (capRoad) {
     // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
-    if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) consider(facts.ownCapKmh, 'own_cap');
-    else consider(cfg.expresswayCapKmh[facts.vehicleClass], 'class_cap');
+    if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) {
+      capKmh = facts.ownCapKmh;
+      capSource = 'own_cap';
+    } else {
+      capKmh = cfg.expresswayCapKmh[facts.vehicleClass];
+      capSource = 'class_cap';
+    }
   }
-  const dayLimitKmh = limitKmh;
-  if (night) {
-    limitKmh = dayLimitKmh * cfg.nightFactor;
-    source = 'night_80';
-  }
+  const capped = capKmh !== undefined && capKmh < road.postedLimitKmh;
+  const dayLimitKmh = capped ? (capKmh as number) : road.postedLimitKmh;
   return {
-    limitKmh,
-    source,
+    limitKmh: night ? dayLimitKmh * cfg.nightFactor : dayLimitKmh,
+    source: night ? 'night_80' : capped ? capSource : 'posted',
     dayLimitKmh,
     night,
     segmentId: road.segmentId,
@@ -68,18 +66,19 @@ const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean
   };
 };
 
+const limitKmhOf = (l: EffectiveLimit): number => l.limitKmh;
+// An EffectiveLimit carries the segment fields pickDriversReading compares.
+const roadOfLimit = (l: EffectiveLimit): RoadSegmentLimit => l;
+
 /**
  * The effective limit at a report. Where several roads match, the driver's reading: the
  * highest effective limit (RULES.md §8 — the doubt goes to the driver).
  */
 export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): EffectiveLimit => {
   const night = config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
+  if (roads.length === 1) return limitOnRoad(facts, roads[0] as RoadSegmentLimit, night, config);
   const limits = roads.map((road) => limitOnRoad(facts, road, night, config));
-  return pickDriversReading(
-    limits,
-    (l) => l.limitKmh,
-    (l) => ({ segmentId: l.segmentId, roadClass: l.roadClass, postedLimitKmh: l.postedLimitKmh }),
-  );
+  return pickDriversReading(limits, limitKmhOf, roadOfLimit);
 };
 
 export interface SpeedingBandResult {
