@@ -154,12 +154,17 @@ export const qualityDayOf = (vehicleId: string, counters: QualityCounters, final
 /** Adds the stretch between consecutive accepted points to the track mileage. */
 export const countTrack = (counters: QualityCounters, from: TimedFix | null, to: TimedFix, config: QualityConfig): QualityCounters => {
   if (!from) return counters;
+  const counted = { ...counters };
+  addTrack(counted, from, to, config);
+  return counted;
+};
+
+/** `countTrack` into `counters` itself: for a caller that holds its own fresh copy (one copy per report, not two). */
+export const addTrack = (counters: QualityCounters, from: TimedFix | null, to: TimedFix, config: QualityConfig): void => {
+  if (!from) return;
   const d = haversineMeters(from, to);
   const complete = d <= config.completeGapM;
-  return {
-    ...counters,
-    trackM: counters.trackM + d,
-    completeTrackM: counters.completeTrackM + (complete ? d : 0),
-    incompleteGaps: counters.incompleteGaps + (complete ? 0 : 1),
-  };
+  counters.trackM += d;
+  if (complete) counters.completeTrackM += d;
+  else counters.incompleteGaps += 1;
 };

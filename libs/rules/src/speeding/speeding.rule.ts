@@ -90,22 +90,23 @@ export interface SpeedingBandResult {
 
 const EPSILON = 1e-9;
 
+const percentText = (x: number): string => `${Math.round(x * 100)}%`;
+
 /** §8: the band on the excess over the effective limit, 以上 = "at or above". */
 export const speedingBand = (facts: VehicleFacts, roadClass: RoadSegmentLimit['roadClass'], excess: number, config: RulesConfig): SpeedingBandResult => {
   const cfg = config.speeding;
   const expressway = isExpresswayClass(roadClass);
   const bands: SpeedingBand[] = expressway ? cfg.expresswayBands : cfg.otherRoadBands;
-  const pct = (x: number): string => `${Math.round(x * 100)}%`;
   if (!cfg.scoredClasses.includes(facts.vehicleClass)) return { points: null, serious: false, label: `not scored for class ${facts.vehicleClass}` };
   for (let i = 0; i < bands.length; i++) {
     const band = bands[i] as SpeedingBand;
     if (excess >= band.minExcess - EPSILON) {
-      const range = i > 0 ? `${pct(band.minExcess)}–${pct((bands[i - 1] as SpeedingBand).minExcess)}` : `≥ ${pct(band.minExcess)}`;
+      const range = i > 0 ? `${percentText(band.minExcess)}–${percentText((bands[i - 1] as SpeedingBand).minExcess)}` : `≥ ${percentText(band.minExcess)}`;
       return { points: band.points, serious: band.serious, label: `${expressway ? 'expressway' : 'other road'} ${range}` };
     }
   }
   const lowest = bands[bands.length - 1];
-  return { points: null, serious: false, label: `${expressway ? 'expressway' : 'other road'} below ${pct(lowest?.minExcess ?? 0)}` };
+  return { points: null, serious: false, label: `${expressway ? 'expressway' : 'other road'} below ${percentText(lowest?.minExcess ?? 0)}` };
 };
 
 const severityOf = (band: SpeedingBandResult): Severity =>
@@ -242,6 +243,14 @@ export const evaluateSpeeding = (
   return { state: { episode }, outputs };
 };
 
+const pct = (x: number): number => Math.round(x * 1000) / 10;
+const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({
+  deviceTimeMs,
+  latitudeDeg,
+  longitudeDeg,
+  speedKmh,
+});
+
 /** The episode's record as of revision `episode.revision`, raised at device time `raisedAtMs`. */
 const episodeAlert = (
   facts: VehicleFacts,
@@ -253,13 +262,6 @@ const episodeAlert = (
 ): AlertV1 => {
   const durationMs = episode.lastMs - episode.firstMs;
   const meanExcess = episode.sumExcess / episode.reportCount;
-  const pct = (x: number): number => Math.round(x * 1000) / 10;
-  const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({
-    deviceTimeMs,
-    latitudeDeg,
-    longitudeDeg,
-    speedKmh,
-  });
   const evidence = [episode.first, episode.peak, episode.last]
     .filter((r, i, all) => all.findIndex((o) => o.deviceTimeMs === r.deviceTimeMs) === i)
     .map(toEvidence);
