@@ -191,6 +191,7 @@ export const evaluateFatigue = (
         speedKmh: interval.from.speedKmh,
       };
     sub = recordAlarmBits(sub, position);
+    // `sub` is a copy of this call's own (made with the new period above): measured in place.
     sub = measure(facts, key, sub, interval.startMs, position, config, outputs);
     subjects = { ...subjects, [key]: sub };
     copied = true;
@@ -304,10 +305,11 @@ const alertBase = (key: string, sub: FatigueSubjectState, periodStartMs: number,
   };
 };
 
+/** Measures the subject's driving after an interval; `sub` is the caller's own fresh copy, updated in place. */
 const measure = (
   facts: VehicleFacts,
   key: string,
-  input: FatigueSubjectState,
+  sub: FatigueSubjectState,
   drivingSinceMs: number,
   position: PositionV1,
   config: RulesConfig,
@@ -315,7 +317,6 @@ const measure = (
 ): FatigueSubjectState => {
   const cfg = config.fatigue;
   const nowMs = position.deviceTimeMs;
-  const sub = { ...input };
   const periodStartMs = sub.period.periodStartMs as number;
 
   // Continuous driving (§2, §8): > 4 h is a violation, the pre-warning at 4 h − 20 min.
