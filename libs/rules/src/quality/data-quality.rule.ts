@@ -117,11 +117,13 @@ export const judgeDrift = (
   config: QualityConfig,
   jitterM: number,
 ): { state: DriftState; verdict: DriftVerdict; impliedKmh: number } => {
-  if (!lastAccepted) return { state: { candidate: null }, verdict: 'ok', impliedKmh: 0 };
+  // No candidate kept: the state given back as it was (most reports), not a copy each.
+  const cleared = state.candidate === null ? state : { candidate: null };
+  if (!lastAccepted) return { state: cleared, verdict: 'ok', impliedKmh: 0 };
   const impliedKmh = impliedSpeedKmh(lastAccepted, point, jitterM);
-  if (impliedKmh <= config.driftSpeedKmh) return { state: { candidate: null }, verdict: 'ok', impliedKmh };
+  if (impliedKmh <= config.driftSpeedKmh) return { state: cleared, verdict: 'ok', impliedKmh };
   if (state.candidate && impliedSpeedKmh(state.candidate, point, jitterM) <= config.driftSpeedKmh) {
-    return { state: { candidate: null }, verdict: 'reanchor', impliedKmh };
+    return { state: cleared, verdict: 'reanchor', impliedKmh };
   }
   return { state: { candidate: point }, verdict: 'drift', impliedKmh };
 };

@@ -32,31 +32,33 @@ export interface EffectiveLimit {
   postedLimitKmh: number;
 }
 
-const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
+/** The cap that applies on this road besides its posted limit, if any (§1, §8). */
+const capOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, config: RulesConfig): number | undefined => {
   const cfg = config.speeding;
   const capRoad = cfg.capRoadClasses.includes(road.roadClass);
-  // The cap that applies besides the posted limit, if any (no closure per report: this runs on every one).
-  let capKmh: number | undefined;
-  let capSource: LimitSource = 'posted';
-  if (facts.vehicleClass === 'hazmat') {
-    // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
-    capKmh = capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh;
-    capSource = 'hazmat_cap';
-  } else if (capRoad) {
-    // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
-    if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) {
-      capKmh = facts.ownCapKmh;
-      capSource = 'own_cap';
-    } else {
-      capKmh = cfg.expresswayCapKmh[facts.vehicleClass];
-      capSource = 'class_cap';
-    }
-  }
-  const capped = capKmh !== undefined && capKmh < road.postedLimitKmh;
-  const dayLimitKmh = capped ? (capKmh as number) : road.postedLimitKmh;
+  // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
+  if (facts.vehicleClass === 'hazmat') return capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh;
+  if (!capRoad) return undefined;
+  // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
+  if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) return facts.ownCapKmh;
+  return cfg.expresswayCapKmh[facts.vehicleClass];
+};
+
+/** Where `capOnRoad`'s cap comes from, when it is below the posted limit. */
+const capSourceOf = (facts: VehicleFacts): LimitSource =>
+  facts.vehicleClass === 'hazmat' ? 'hazmat_cap' : facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined ? 'own_cap' : 'class_cap';
+
+/** The lowest of the posted limit and the cap: the limit before the night rule. */
+const dayLimitKmhOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, config: RulesConfig): number => {
+  const capKmh = capOnRoad(facts, road, config);
+  return capKmh !== undefined && capKmh < road.postedLimitKmh ? capKmh : road.postedLimitKmh;
+};
+
+const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
+  const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
   return {
-    limitKmh: night ? dayLimitKmh * cfg.nightFactor : dayLimitKmh,
-    source: night ? 'night_80' : capped ? capSource : 'posted',
+    limitKmh: night ? dayLimitKmh * config.speeding.nightFactor : dayLimitKmh,
+    source: night ? 'night_80' : dayLimitKmh < road.postedLimitKmh ? capSourceOf(facts) : 'posted',
     dayLimitKmh,
     night,
     segmentId: road.segmentId,
@@ -65,6 +67,9 @@ const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean
     ...(road.name !== undefined ? { roadName: road.name } : {}),
   };
 };
+
+const isNightFor = (facts: VehicleFacts, timeMs: number, config: RulesConfig): boolean =>
+  config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
 
 const limitKmhOf = (l: EffectiveLimit): number => l.limitKmh;
 // An EffectiveLimit carries the segment fields pickDriversReading compares.
@@ -75,10 +80,25 @@ const roadOfLimit = (l: EffectiveLimit): RoadSegmentLimit => l;
  * highest effective limit (RULES.md §8 — the doubt goes to the driver).
  */
 export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): EffectiveLimit => {
-  const night = config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
+  const night = isNightFor(facts, timeMs, config);
   if (roads.length === 1) return limitOnRoad(facts, roads[0] as RoadSegmentLimit, night, config);
   const limits = roads.map((road) => limitOnRoad(facts, road, night, config));
   return pickDriversReading(limits, limitKmhOf, roadOfLimit);
+};
+
+/**
+ * `effectiveLimit(…).limitKmh` without building it: the driver's reading is the highest
+ * limit, so this is the highest. Most reports are under it and need nothing more.
+ */
+export const effectiveLimitKmh = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): number => {
+  const factor = isNightFor(facts, timeMs, config) ? config.speeding.nightFactor : 1;
+  let highestKmh = -Infinity;
+  for (const road of roads) {
+    const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
+    const limitKmh = factor === 1 ? dayLimitKmh : dayLimitKmh * factor;
+    if (limitKmh > highestKmh) highestKmh = limitKmh;
+  }
+  return highestKmh;
 };
 
 export interface SpeedingBandResult {
@@ -177,8 +197,8 @@ export const evaluateSpeeding = (
     }
     episode = null;
   }
+  if (!(p.speedKmh > effectiveLimitKmh(facts, event.roads, t, config))) return { state: episode === state.episode ? state : { episode }, outputs };
   const limit = effectiveLimit(facts, event.roads, t, config);
-  if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs };
 
   const over: OverReport = {
     deviceTimeMs: t,
