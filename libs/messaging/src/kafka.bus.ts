@@ -42,7 +42,14 @@ export interface KafkaBusOptions {
     sessionTimeoutMs?: number;
     heartbeatIntervalMs?: number;
     rebalanceTimeoutMs?: number;
+    /** How long the broker may hold a fetch for `minBytes` to arrive (kafkajs's `maxWaitTimeInMs`; 500). */
     maxWaitTimeMs?: number;
+    /**
+     * What a fetch waits for before the broker answers (at most `maxWaitTimeMs`): 1 (the default)
+     * answers with whatever is there, so a live stream comes in many small batches; more gives
+     * fewer, larger batches (less per-batch work) at the price of up to `maxWaitTimeMs` of latency.
+     */
+    minBytes?: number;
     maxBytesPerPartition?: number;
     /** Partitions handled at once by one member; one partition's batches never overlap. */
     partitionsConsumedConcurrently?: number;
@@ -407,6 +414,7 @@ class KafkaSubscription implements Subscription {
       heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: settings.rebalanceTimeoutMs ?? 60_000,
       maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
+      minBytes: settings.minBytes ?? 1,
       maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
       allowAutoTopicCreation: true,
       retry: {
