@@ -58,6 +58,8 @@ export const nightBanApplicability = (facts: VehicleFacts, config: RulesConfig):
   return { subject: false, reason: `class ${facts.vehicleClass} not subject` };
 };
 
+const NOT_CONCERNED: NightBanApplicability = { subject: false, reason: 'class not subject' };
+
 interface WindowTally {
   /** Local date on which this occurrence of the window starts. */
   date: string;
@@ -133,7 +135,9 @@ export const evaluateNightBan = (
   const notices: RegistryNotice[] = [];
   let next = state;
 
-  const applicability = nightBanApplicability(facts, config);
+  // Classes the 02:00–05:00 rule never concerns (most vehicles) skip its applicability, and the reason text it writes.
+  const concerned = cfg.busClasses.includes(facts.vehicleClass) || cfg.tripClasses.includes(facts.vehicleClass);
+  const applicability: NightBanApplicability = concerned ? nightBanApplicability(facts, config) : NOT_CONCERNED;
   if (applicability.subject) {
     const r = tally(next.night, interval, cfg.windowStart, cfg.windowEnd, cfg.toleranceMs);
     let night = r.tally;
