@@ -177,13 +177,15 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(reasonOf(good, TOPICS.alerts)).toMatch(/has no binary form/);
     // Bytes of the right types but values positionV1 refuses: named like zod would.
     expect(reasonOf(binaryOf({ ...everyField(), latitudeDeg: 123 }))).toBe(`schema ${TOPICS.positions}: latitudeDeg: 123 is not within -90…90`);
-    expect(reasonOf(binaryOf({ ...everyField(), plate: '京A\u00001234' }))).toBe(`schema ${TOPICS.positions}: plate: contains a NUL character (U+0000) at index 2`);
+    expect(reasonOf(binaryOf({ ...everyField(), plate: '京A\u00001234' }))).toBe(
+      `schema ${TOPICS.positions}: plate: contains a NUL character (U+0000) at index 2`,
+    );
     expect(reasonOf(binaryOf({ ...everyField(), speedKmh: Number.NaN }))).toMatch(/speedKmh: NaN/);
   });
 
   it('decodes random bytes behind the marker to a reason, never a throw or a value positionV1 refuses', () => {
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const good = binaryOf(everyField());
     for (let i = 0; i < 2_000; i += 1) {
       const bytes = Buffer.from(good);

@@ -123,13 +123,17 @@ const decodeBinary = (topic: string, value: Buffer): Decoded => {
   const form = BINARY_FORMS.get(topic);
   if (!form) return { ok: false, reason: `binary record on ${topic}, which has no binary form` };
   if (value.length < 2 || value[1] !== form.version) {
-    return { ok: false, reason: `binary record of unknown version ${value.length < 2 ? 'none' : value[1]} on ${topic} (this consumer reads version ${form.version})` };
+    return {
+      ok: false,
+      reason: `binary record of unknown version ${value.length < 2 ? 'none' : value[1]} on ${topic} (this consumer reads version ${form.version})`,
+    };
   }
   let decoded: Record<string, unknown>;
   try {
     const { value: record, offset } = form.type.decode(value, 2);
     // avsc answers a negative offset for a truncated record, and reads less than all for trailing bytes.
-    if (offset !== value.length) return { ok: false, reason: `malformed binary record: ${offset < 0 ? 'truncated' : `${value.length - offset} trailing bytes`}` };
+    if (offset !== value.length)
+      return { ok: false, reason: `malformed binary record: ${offset < 0 ? 'truncated' : `${value.length - offset} trailing bytes`}` };
     decoded = record as Record<string, unknown>;
   } catch (error) {
     return { ok: false, reason: `malformed binary record: ${escapeUnsafeCharacters((error as Error).message)}` };
@@ -167,6 +171,25 @@ export const decodeValue = (topic: string, value: Buffer | null): Decoded => {
 /** The bytes of the record a dead letter refused, as they came (its payload is UTF-8 text, or base64 for anything else). */
 export const payloadBytesOf = (letter: Pick<DeadLetterV1, 'payload' | 'payloadEncoding'>): Buffer =>
   Buffer.from(letter.payload, letter.payloadEncoding === 'base64' ? 'base64' : 'utf8');
+
+/**
+ * The value of the record a dead letter refused, from its wire form — Avro for a binary record
+ * (with its cheap checks), JSON.parse for text, no zod: whoever republishes it (dead-letter
+ * replay) goes through the topic's schema again. The reason says why there is nothing to replay.
+ */
+export const deadLetterValueOf = (topic: string, letter: Pick<DeadLetterV1, 'payload' | 'payloadEncoding'>): Decoded => {
+  const bytes = payloadBytesOf(letter);
+  if (isBinaryRecord(bytes)) {
+    const decoded = decodeValue(topic, bytes);
+    return decoded.ok ? decoded : { ok: false, reason: `payload does not decode: ${decoded.reason}` };
+  }
+  if (letter.payloadEncoding !== 'utf8') return { ok: false, reason: 'payload is not UTF-8 text (refused as bytes; nothing to replay)' };
+  try {
+    return { ok: true, value: JSON.parse(letter.payload) };
+  } catch {
+    return { ok: false, reason: 'payload is not JSON' };
+  }
+};
 
 export const deadLetterOf = (params: {
   sourceTopic: string;

@@ -1,6 +1,6 @@
 import { deadLetterTopicOf, type DeadLetterV1, type TopicName } from '@roadwatch/contracts';
 import type { Bus, DeadLetterTopicName } from './bus';
-import { decodeValue, isBinaryRecord, payloadBytesOf } from './codec';
+import { deadLetterValueOf } from './codec';
 
 /**
  * Puts dead letters back on the topic they were refused from, once their cause is fixed (a
@@ -45,21 +45,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       options.onLetter?.(letter, { status: 'skipped', why });
     };
     if (options.accept && !options.accept(letter)) return skip('not selected');
-    let value: unknown;
-    const bytes = payloadBytesOf(letter);
-    if (isBinaryRecord(bytes)) {
-      // A binary record (telemetry.positions) is kept as base64; publish below validates it with zod again.
-      const decoded = decodeValue(topic, bytes);
-      if (!decoded.ok) return skip(`payload does not decode: ${decoded.reason}`);
-      value = decoded.value;
-    } else {
-      if (letter.payloadEncoding !== 'utf8') return skip('payload is not UTF-8 text (refused as bytes; nothing to replay)');
-      try {
-        value = JSON.parse(letter.payload);
-      } catch {
-        return skip('payload is not JSON');
-      }
-    }
+    // JSON text, or a binary record (telemetry.positions, kept as base64); publish below validates it with zod again.
+    const decoded = deadLetterValueOf(topic, letter);
+    if (!decoded.ok) return skip(decoded.reason);
+    const value = decoded.value;
     if (options.dryRun) {
       report.replayed += 1;
       options.onLetter?.(letter, { status: 'would-replay' });
