@@ -145,6 +145,12 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
   });
 
+  it('encodes a position larger than its scratch buffer whole, and the next small one unharmed', () => {
+    const long = { ...everyField(), driverId: '驾'.repeat(20_000), vehicleId: 'V'.repeat(5_000) };
+    expect(decodeValue(TOPICS.positions, binaryOf(long))).toEqual({ ok: true, value: long });
+    expect(decodeValue(TOPICS.positions, binaryOf(everyField()))).toEqual({ ok: true, value: everyField() });
+  });
+
   it('writes the marker and version first, is never UTF-8, and is a fraction of the JSON', () => {
     const bytes = binaryOf(everyField());
     expect([...bytes.subarray(0, 2)]).toEqual([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]);
