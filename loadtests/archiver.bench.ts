@@ -13,7 +13,7 @@ import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { aPosition, infraEnv, uniqueName } from '@roadwatch/testing';
 import { ARCHIVED_TOPICS, RedisLatestPositionStore, startArchiver } from '@roadwatch/archiver';
-import { cpuMicros, cpuOfProcessesNamed } from './cpu';
+import { cpuMicros, cpuOfProcessesNamed, ownPostgresBackendsCpu } from './cpu';
 import { recordOutput } from './perf-doc';
 
 // `--record`: what this bench prints becomes its section of docs/performance.md.
@@ -89,6 +89,7 @@ try {
   const cpuStart = process.cpuUsage();
   const redisCpuStart = cpuOfProcessesNamed('redis-server');
   const postgresCpuStart = cpuOfProcessesNamed('postgres');
+  const ownPostgresCpu = ownPostgresBackendsCpu();
   const archiver = await startArchiver({ bus, pool, latestPositions: latest, logger, metrics, groupId: `${name}-archiver`, maintenance: false });
   let lastReport = archiveStart;
   while ((await rows()) < total) {
@@ -102,6 +103,7 @@ try {
   const archiverCpuUs = cpuMicros(process.cpuUsage(cpuStart));
   const redisCpuUs = cpuOfProcessesNamed('redis-server') - redisCpuStart;
   const postgresCpuUs = cpuOfProcessesNamed('postgres') - postgresCpuStart;
+  const ownPostgresCpuUs = ownPostgresCpu();
   const counted = await new PositionRepository(pool).count();
   const latestCount = (await latest.all()).length;
   const batches = metrics.registry.getSingleMetric('roadwatch_archiver_batch_seconds');
@@ -117,7 +119,7 @@ try {
   );
   // The archiver's process is this one (kafkajs consumer included); Redis and PostgreSQL are shared, so theirs include others' load.
   console.log(
-    `CPU per position: archiver ${(archiverCpuUs / total).toFixed(1)} µs, redis-server ${(redisCpuUs / total).toFixed(1)} µs, postgres (all backends) ${(postgresCpuUs / total).toFixed(1)} µs; archiver RSS ${(process.memoryUsage().rss / 1_048_576).toFixed(0)} MB`,
+    `CPU per position: archiver ${(archiverCpuUs / total).toFixed(1)} µs, redis-server ${(redisCpuUs / total).toFixed(1)} µs, postgres: our backends ${(ownPostgresCpuUs / total).toFixed(1)} µs (all processes ${(postgresCpuUs / total).toFixed(1)} µs); archiver RSS ${(process.memoryUsage().rss / 1_048_576).toFixed(0)} MB`,
   );
   console.log(`latest-position entries on Redis: ${latestCount} (vehicles: ${vehicles})`);
   console.log(`settings: partitionsConsumedConcurrently=${concurrency}, pool=${poolSize}, maxBytesPerPartition=${maxBytes}`);
