@@ -40,10 +40,13 @@ export class ArchiveBatch {
       now?: () => number;
       /** A position dated more than this after its receipt is archived but never the vehicle's latest (default DEFAULT_CLOCK_SKEW_MS). */
       clockSkewMs?: number;
+      /** Told of every position write (database + cache): how many positions it carried (metrics). */
+      onPositionWrite?: (positions: number) => void;
     },
   ) {
     const now = deps.now ?? Date.now;
     this.positions = new PositionWriteJoiner(async (positions) => {
+      deps.onPositionWrite?.(positions.length);
       const rows = await deps.writer.writePositions(positions);
       const latestMoved = await deps.latestPositions.advance(positions, now(), deps.clockSkewMs);
       return { rows, latestMoved };

@@ -72,9 +72,11 @@ describe('position batches handled at once are joined into one write', () => {
   it('twelve partition batches handled at once: one write, every batch resolved with its rows after the commit', async () => {
     calls.length = 0;
     const latest = new MemoryLatestPositionStore();
-    const archive = new ArchiveBatch({ writer, latestPositions: latest });
+    const writes: number[] = [];
+    const archive = new ArchiveBatch({ writer, latestPositions: latest, onPositionWrite: (n) => writes.push(n) });
     const outcomes = await Promise.all(batchesOf('JOIN').map((batch) => archive.handle(batch)));
     expect(calls).toEqual([PARTITIONS * PER_BATCH]);
+    expect(writes).toEqual([PARTITIONS * PER_BATCH]);
     expect(await stored('JOIN')).toBe(PARTITIONS * PER_BATCH);
     expect(outcomes.map((o) => o.rows)).toEqual(Array(PARTITIONS).fill(PER_BATCH));
     expect(outcomes.reduce((sum, o) => sum + o.latestMoved, 0)).toBe(PARTITIONS);
