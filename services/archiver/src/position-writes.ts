@@ -41,14 +41,18 @@ export class PositionWriteJoiner {
 
   add(positions: readonly PositionV1[]): Promise<PositionWriteResult> {
     return new Promise<PositionWriteResult>((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      if (this.pending.length === 0)
+        setImmediate(() => {
+          const batches = this.pending;
+          this.pending = [];
+          // flush settles every batch itself; should it throw all the same, no batch is left waiting (a settled promise ignores a second call).
+          this.flush(batches).catch((error: unknown) => batches.forEach((b) => b.reject(error)));
+        });
       this.pending.push({ positions, resolve, reject });
     });
   }
 
-  private async flush(): Promise<void> {
-    const batches = this.pending;
-    this.pending = [];
+  private async flush(batches: readonly Pending[]): Promise<void> {
     if (batches.length === 1) return this.alone(batches[0]!);
     let result: PositionWriteResult;
     try {
