@@ -63,7 +63,10 @@ describe('PositionBatcher', () => {
 
     publishes[0]!.resolve();
     await vi.advanceTimersByTimeAsync(0);
-    expect(publishes.map((p) => p.keys)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(publishes.map((p) => p.keys)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     publishes[1]!.resolve();
     await vi.advanceTimersByTimeAsync(0);
     expect(publishes.map((p) => p.keys)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
