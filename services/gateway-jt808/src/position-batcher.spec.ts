@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { OutgoingMessage } from '@roadwatch/messaging';
+import type { Bus, OutgoingMessage } from '@roadwatch/messaging';
 import type { TOPICS } from '@roadwatch/contracts';
 import { AckTimeoutError, PositionBatcher } from './position-batcher';
 
@@ -11,8 +11,11 @@ const gatedBus = () => {
   return {
     publishes,
     bus: {
-      publish: (_topic: unknown, messages: readonly PositionMessage[]) =>
-        new Promise<void>((resolve, reject) => publishes.push({ keys: messages.map((message) => message.key), resolve, reject })),
+      publish: (async (_topic: unknown, messages: readonly PositionMessage[]) =>
+        new Promise<void>((resolve, reject) => publishes.push({ keys: messages.map((message) => message.key), resolve, reject }))) as Pick<
+        Bus,
+        'publish'
+      >['publish'],
     },
   };
 };
