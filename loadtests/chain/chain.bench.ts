@@ -272,8 +272,13 @@ const cleanUp = async (): Promise<void> => {
   await bus.close();
   await pool.end();
 };
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
-process.once('SIGTERM', () => void cleanUp().finally(() => process.exit(143)));
+// A signal handler cannot wait: a clean-up that fails is said, and the process ends with the signal's code all the same.
+const cleanUpAndExit = (code: number): void =>
+  void cleanUp()
+    .catch((error: unknown) => say(`clean-up failed: ${String(error)}`))
+    .finally(() => process.exit(code));
+process.once('SIGINT', () => cleanUpAndExit(130));
+process.once('SIGTERM', () => cleanUpAndExit(143));
 
 // ------------------------------------------------------------------ measuring
 interface GeneratorStats {

@@ -58,12 +58,18 @@ const stop = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   logger.warn({ signal }, 'stopping; dropping the schema and topics');
+  // A signal handler cannot wait; should the clean-up itself fail, that is logged and the process still ends.
   void (async () => {
     await platform.close().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
     await bus.close().catch(() => undefined);
     await cleanUp();
-    process.exit(0);
-  })();
+  })().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'clean-up failed');
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));

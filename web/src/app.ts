@@ -5,7 +5,7 @@ import { t } from './i18n';
 import { LiveFeed } from './live';
 import { MapView } from './map/map-view';
 import { VehicleStore } from './map/vehicle-store';
-import { h, tr } from './ui/dom';
+import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
@@ -41,7 +41,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const feed = new FeedPanel(
     (a: AlertItem) => {
       if (a.longitudeDeg !== undefined && a.latitudeDeg !== undefined) map.flyTo(a.longitudeDeg, a.latitudeDeg);
-      if (store.byId.has(a.vehicleId)) void card.open(a.vehicleId);
+      if (store.byId.has(a.vehicleId)) detached('vehicle card', card.open(a.vehicleId));
     },
     () => map?.invalidate(),
     monitors && can('alerts.ack') ? (alertId, comment) => api.ack(alertId, comment) : undefined,
@@ -80,7 +80,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     basemap: configuredBasemap(),
     store,
     alarmIds,
-    onVehicleClick: (id) => void card.open(id),
+    onVehicleClick: (id) => detached('vehicle card', card.open(id)),
     onViewportChange: subscribe,
   });
 
@@ -141,7 +141,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     });
     tabCases.addEventListener('click', () => {
       feed.el.hidden = true;
-      void cases.show();
+      detached('cases', cases.show());
       tabCases.classList.add('active');
       tabAlerts.classList.remove('active');
     });
@@ -177,7 +177,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
           panels.forEach((p, i) =>
             tabs[i]!.addEventListener('click', () => {
               for (const other of panels) if (other !== p) other.panel.hide();
-              void p.panel.show();
+              detached('panel', p.panel.show());
               activate(tabs[i]!);
             }),
           );

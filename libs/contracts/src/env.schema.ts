@@ -55,6 +55,9 @@ export const databaseEnvSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
+/** Where every Redis key and channel of the platform lives unless REDIS_KEY_PREFIX says otherwise. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'roadwatch:';
+
 /** Redis: where, and the prefix of every key the platform writes (a shared Redis, a test). */
 export const redisEnvSchema = z.object({
   REDIS_URL: safeString()
@@ -64,7 +67,7 @@ export const redisEnvSchema = z.object({
   REDIS_KEY_PREFIX: safeString()
     .min(1)
     .regex(/^[^{}]*$/, "no { or }: they would displace the keys' own Redis Cluster hash tag")
-    .default('roadwatch:'),
+    .default(DEFAULT_REDIS_KEY_PREFIX),
 });
 
 /** pino's levels. */

@@ -106,7 +106,12 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
 
     // Mid-way for both sides: some published, some stored, more of each to come.
     let stored = 0;
-    const poll = setInterval(() => void rowCount().then((n) => (stored = n)), 50);
+    // The count polls in the background; a failed one is reported and the wait below times out if it keeps failing.
+    const countRows = (): void =>
+      void rowCount()
+        .then((n) => (stored = n))
+        .catch((error: unknown) => console.error('row count failed', error));
+    const poll = setInterval(countRows, 50);
     await vi.waitUntil(() => stored >= TOTAL / 3, { timeout: 60_000, interval: 20, message: 'a third of the messages stored' });
     clearInterval(poll);
     const beforeKill = { published, stored, deliveries };
@@ -120,7 +125,7 @@ describe('Kafka bus through a broker crash (kill -9 and restart)', () => {
     const restartedAt = Date.now();
 
     await producing;
-    const poll2 = setInterval(() => void rowCount().then((n) => (stored = n)), 100);
+    const poll2 = setInterval(countRows, 100);
     try {
       await vi.waitUntil(() => stored >= TOTAL, { timeout: 90_000, interval: 20, message: `all ${TOTAL} rows` });
     } finally {

@@ -424,8 +424,9 @@ class KafkaSubscription implements Subscription {
     consumer.on(consumer.events.CRASH, (event) => {
       this.revokeAll();
       if (event.payload.restart || this.closing.signal.aborted) return;
-      // kafkajs gives up on non-retriable errors; a consumer must never stay down, so start a new one.
-      void this.recreate(consumer, event.payload.error);
+      // kafkajs gives up on non-retriable errors; a consumer must never stay down, so start a new one
+      // (in the background: the crash event does not wait).
+      this.recreateInBackground(consumer, event.payload.error);
     });
     return consumer;
   }
@@ -443,8 +444,15 @@ class KafkaSubscription implements Subscription {
     try {
       await this.start();
     } catch (startError) {
-      if (this.consumer) void this.recreate(this.consumer, startError as Error);
+      if (this.consumer) this.recreateInBackground(this.consumer, startError as Error);
     }
+  }
+
+  /** recreate() only fails if the logger or disconnect throw; log that too rather than end the process. */
+  private recreateInBackground(crashed: Consumer, error: Error): void {
+    void this.recreate(crashed, error).catch((recreateError: unknown) =>
+      this.bus.logger.error({ err: recreateError, groupId: this.groupId }, 'restarting the crashed consumer failed'),
+    );
   }
 
   private onJoin(memberAssignment: Record<string, number[]>): void {

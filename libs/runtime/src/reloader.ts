@@ -37,7 +37,12 @@ export class Reloader<T> {
     const reloader = new Reloader(options, await options.load());
     options.onLoaded?.(reloader.value);
     if (options.intervalMs > 0) {
-      reloader.timer = setInterval(() => void reloader.reload(), options.intervalMs);
+      // A failed load is logged by reload() itself and the last value kept; the catch is for what
+      // escapes that (a throwing onLoaded), which must not end the process as an unhandled rejection.
+      reloader.timer = setInterval(
+        () => void reloader.reload().catch((error: unknown) => options.logger.error({ err: error }, `${options.name} reload failed`)),
+        options.intervalMs,
+      );
       reloader.timer.unref();
     }
     return reloader;

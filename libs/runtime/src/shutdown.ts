@@ -10,7 +10,7 @@ export const onShutdown = (logger: Logger, closers: Array<() => Promise<void>>):
     if (closing) process.exit(1);
     closing = true;
     logger.info({ signal }, 'shutting down');
-    (async () => {
+    const closeAll = async (): Promise<void> => {
       for (const close of [...closers].reverse()) {
         try {
           await close();
@@ -18,8 +18,13 @@ export const onShutdown = (logger: Logger, closers: Array<() => Promise<void>>):
           logger.error({ err: error }, 'error during shutdown');
         }
       }
-      process.exit(0);
-    })();
+    };
+    // A signal handler cannot wait; every closer's failure is logged above, and whatever escapes
+    // that (a throwing logger) still ends the process, with 1.
+    void closeAll().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -124,8 +124,36 @@ const rowOf = (a: AlertV1): unknown[] => [
   a.limitPassedAtMs ?? null,
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const alertOf = (r: any): AlertV1 => {
+/** An `alerts` row (NULL is an absent optional field). */
+interface AlertRow {
+  alert_id: string;
+  revision: number;
+  vehicle_id: string;
+  rule: AlertV1['rule'];
+  level: AlertV1['level'];
+  severity: AlertV1['severity'];
+  started_at: Date;
+  raised_at: Date;
+  summary: string;
+  details: AlertV1['details'];
+  evidence: AlertV1['evidence'];
+  plate: string | null;
+  company_id: string | null;
+  region_code: string | null;
+  driver_id: string | null;
+  ended_at: Date | null;
+  points: number | null;
+  fine_yuan: number | null;
+  summary_en: string | null;
+  latitude_deg: number | null;
+  longitude_deg: number | null;
+  /** bigint: pg answers text. */
+  received_late_by_ms: string | null;
+  first_raised_at: Date | null;
+  limit_passed_at: Date | null;
+}
+
+const alertOf = (r: AlertRow): AlertV1 => {
   const a: AlertV1 = {
     v: 1,
     alertId: r.alert_id,
@@ -134,8 +162,8 @@ const alertOf = (r: any): AlertV1 => {
     rule: r.rule,
     level: r.level,
     severity: r.severity,
-    startedAtMs: (r.started_at as Date).getTime(),
-    raisedAtMs: (r.raised_at as Date).getTime(),
+    startedAtMs: r.started_at.getTime(),
+    raisedAtMs: r.raised_at.getTime(),
     summary: r.summary,
     details: r.details,
     evidence: r.evidence,
@@ -144,15 +172,15 @@ const alertOf = (r: any): AlertV1 => {
   if (r.company_id !== null) a.companyId = r.company_id;
   if (r.region_code !== null) a.regionCode = r.region_code;
   if (r.driver_id !== null) a.driverId = r.driver_id;
-  if (r.ended_at !== null) a.endedAtMs = (r.ended_at as Date).getTime();
+  if (r.ended_at !== null) a.endedAtMs = r.ended_at.getTime();
   if (r.points !== null) a.points = r.points;
   if (r.fine_yuan !== null) a.fineYuan = r.fine_yuan;
-  if (r.summary_en !== null && r.summary_en !== undefined) a.summaryEn = r.summary_en;
+  if (r.summary_en !== null) a.summaryEn = r.summary_en;
   if (r.latitude_deg !== null) a.latitudeDeg = r.latitude_deg;
   if (r.longitude_deg !== null) a.longitudeDeg = r.longitude_deg;
-  if (r.received_late_by_ms !== null && r.received_late_by_ms !== undefined) a.receivedLateByMs = Number(r.received_late_by_ms);
-  if (r.first_raised_at != null) a.firstRaisedAtMs = (r.first_raised_at as Date).getTime();
-  if (r.limit_passed_at != null) a.limitPassedAtMs = (r.limit_passed_at as Date).getTime();
+  if (r.received_late_by_ms !== null) a.receivedLateByMs = Number(r.received_late_by_ms);
+  if (r.first_raised_at !== null) a.firstRaisedAtMs = r.first_raised_at.getTime();
+  if (r.limit_passed_at !== null) a.limitPassedAtMs = r.limit_passed_at.getTime();
   return a;
 };
 
@@ -197,15 +225,20 @@ export interface AlertQuery {
   offset?: number | undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const storedAlertOf = (r: any): StoredAlert => {
+/** An alert's row with its owner as the registry sees it now and its newest acknowledgement (NULL: none). */
+type StoredAlertRow = AlertRow & {
+  owner_company: string | null;
+  owner_region: string | null;
+} & ({ acked_at: Date; by_username: string; comment: string } | { acked_at: null; by_username: null; comment: null });
+
+const storedAlertOf = (r: StoredAlertRow): StoredAlert => {
   const owner: StoredAlert['owner'] = {};
   if (r.owner_company !== null) owner.companyId = r.owner_company;
   if (r.owner_region !== null) owner.regionCode = r.owner_region;
   return {
     ...alertOf(r),
     owner,
-    ack: r.acked_at ? { byUsername: r.by_username, atMs: (r.acked_at as Date).getTime(), comment: r.comment } : null,
+    ack: r.acked_at ? { byUsername: r.by_username, atMs: r.acked_at.getTime(), comment: r.comment } : null,
   };
 };
 
@@ -275,7 +308,7 @@ export class AlertRepository {
     if (query.fromMs !== undefined) where.push(`a.started_at >= ${msToTs(`$${params.push(query.fromMs)}::float8`)}`);
     if (query.toMs !== undefined) where.push(`a.started_at < ${msToTs(`$${params.push(query.toMs)}::float8`)}`);
     if (query.acknowledged !== undefined) where.push(query.acknowledged ? 'k.acked_at IS NOT NULL' : 'k.acked_at IS NULL');
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<StoredAlertRow>(
       `${SELECT_WITH_OWNER_AND_ACK} WHERE ${where.join(' AND ')} ORDER BY a.started_at DESC, a.alert_id, a.revision DESC
        LIMIT $${params.push(query.limit ?? 200)} OFFSET $${params.push(query.offset ?? 0)}`,
       params,
@@ -286,7 +319,7 @@ export class AlertRepository {
   /** Undefined when the alert does not exist or the scope does not admit it. */
   async get(alertId: string, scope?: OwnerScope): Promise<StoredAlert | undefined> {
     const params: unknown[] = [alertId];
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<StoredAlertRow>(
       `${SELECT_WITH_OWNER_AND_ACK} WHERE a.alert_id = $1 AND ${ownerScopeSql(scope, OWNER, params)} ORDER BY a.started_at DESC, a.alert_id, a.revision DESC LIMIT 1`,
       params,
     );

@@ -118,11 +118,22 @@ export class OutboxRelay {
     const relay = new OutboxRelay(options);
     const intervalMs = options.intervalMs ?? 1_000;
     if (intervalMs > 0) {
-      relay.timer = setInterval(() => void relay.kick(), intervalMs);
+      relay.timer = setInterval(() => relay.kickSoon(), intervalMs);
       relay.timer.unref();
     }
-    void relay.kick();
+    relay.kickSoon();
     return relay;
+  }
+
+  /**
+   * `kick()` without waiting for it (a timer, a commit whose caller does not wait for the
+   * publish). A failed drain is already logged and left for the next round; anything else is
+   * logged here rather than left an unhandled rejection that ends the process.
+   */
+  kickSoon(): void {
+    void this.kick().catch((error: unknown) =>
+      this.options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox relay: run failed'),
+    );
   }
 
   /** Rows published since start (a row published twice counts twice). */

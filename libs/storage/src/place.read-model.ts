@@ -1,4 +1,5 @@
 import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import type { SourceSiteRow, WimStationRow } from './registry.repository';
 import { num, undef, type Queryable } from './sql';
 
 export interface PlacePage {
@@ -27,27 +28,11 @@ export interface SourceSitePlace {
   longitudeDeg: number | undefined;
 }
 
-interface WimStationDbRow {
-  station_id: string;
-  name: string;
-  kind: string;
-  /** numeric: a string. */
-  accuracy_class_pct: string | null;
-  region_code: string | null;
-  road_name: string | null;
-  latitude_deg: number | null;
-  longitude_deg: number | null;
-}
-
-interface SourceSiteDbRow {
-  source_site_id: string;
-  name: string;
-  company_id: string | null;
-  region_code: string | null;
-  address: string | null;
-  latitude_deg: number | null;
-  longitude_deg: number | null;
-}
+/** The columns a station's place is drawn from. */
+type WimStationDbRow = Pick<
+  WimStationRow,
+  'station_id' | 'name' | 'kind' | 'accuracy_class_pct' | 'region_code' | 'road_name' | 'latitude_deg' | 'longitude_deg'
+>;
 
 /**
  * The fixed places of the map's layers, scoped as `OWNER_OF.place`: WIM stations (a region,
@@ -80,7 +65,7 @@ export class PlaceReadModel {
   async sourceSites(scope: OwnerScope, page: PlacePage): Promise<SourceSitePlace[]> {
     const params: unknown[] = [];
     const where = ownerScopeSql(scope, OWNER_OF.place('s', 'company_id'), params);
-    const { rows } = await this.db.query<SourceSiteDbRow>(
+    const { rows } = await this.db.query<SourceSiteRow>(
       `SELECT s.source_site_id, s.name, s.company_id, s.region_code, s.address, s.latitude_deg, s.longitude_deg
        FROM source_sites s WHERE ${where} ORDER BY s.source_site_id LIMIT $${params.push(page.limit)} OFFSET $${params.push(page.offset)}`,
       params,

@@ -33,16 +33,17 @@ export function createPool(url: string, options: CreatePoolOptions = {}): Storag
   class SchemaClient extends pg.Client {
     override connect(): Promise<pg.Client>;
     override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's two callback shapes
-    override connect(callback?: (...args: any[]) => void): Promise<pg.Client> | void {
+    override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
       const ready = super.connect().then(async () => {
         await this.query(searchPath);
         return this as pg.Client;
       });
       if (!callback) return ready;
+      // pg's callback takes an error alone, or null and the client: one function for both calls.
+      const done = callback as (err: Error | null, c?: pg.Client) => void;
       ready.then(
-        (c) => callback(null, c),
-        (error: Error) => callback(error),
+        (c) => done(null, c),
+        (error: Error) => done(error),
       );
     }
   }

@@ -279,14 +279,14 @@ export class PositionRepository {
       bucketMs = Number(rows[0]?.n ?? 0) > maxPoints ? Math.max(1, Math.ceil(rangeMs / maxPoints / 1000)) * 1000 : 0;
     }
     if (bucketMs <= 0) {
-      const { rows } = await this.pool.query(
+      const { rows } = await this.pool.query<TrackPointRow>(
         `SELECT device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags
          FROM positions WHERE ${range} ORDER BY device_time`,
         [vehicleId, fromMs, toMs],
       );
-      return { vehicleId, bucketMs: 0, points: rows.map((r) => trackPointOf(r)) };
+      return { vehicleId, bucketMs: 0, points: rows.map(trackPointOf) };
     }
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<TrackPointRow>(
       `SELECT * FROM (
          SELECT DISTINCT ON (bucket) bucket, device_time, latitude_deg, longitude_deg, speed_kmh, heading_deg, acc_on, alarm_flags,
                 count(*) OVER w AS bucket_reports, max(speed_kmh) OVER w AS bucket_max_speed_kmh
@@ -296,7 +296,7 @@ export class PositionRepository {
        ORDER BY bucket`,
       [vehicleId, fromMs, toMs, bucketMs],
     );
-    return { vehicleId, bucketMs, points: rows.map((r) => trackPointOf(r)) };
+    return { vehicleId, bucketMs, points: rows.map(trackPointOf) };
   }
 
   /**
@@ -327,10 +327,25 @@ export class PositionRepository {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const trackPointOf = (r: any): StoredTrackPoint => {
+/** A track's row; the bucket columns only when the track is thinned to one report per bucket. */
+interface TrackPointRow {
+  device_time: Date;
+  latitude_deg: number;
+  longitude_deg: number;
+  speed_kmh: number;
+  heading_deg: number;
+  acc_on: boolean;
+  /** bigint: pg answers text. */
+  alarm_flags: string;
+  bucket?: Date;
+  /** count(*): bigint, text. */
+  bucket_reports?: string;
+  bucket_max_speed_kmh?: number | null;
+}
+
+const trackPointOf = (r: TrackPointRow): StoredTrackPoint => {
   const point: StoredTrackPoint = {
-    deviceTimeMs: (r.device_time as Date).getTime(),
+    deviceTimeMs: r.device_time.getTime(),
     latitudeDeg: r.latitude_deg,
     longitudeDeg: r.longitude_deg,
     speedKmh: r.speed_kmh,
@@ -339,9 +354,9 @@ const trackPointOf = (r: any): StoredTrackPoint => {
     alarmFlags: Number(r.alarm_flags),
   };
   if (r.bucket) {
-    point.bucketStartMs = (r.bucket as Date).getTime();
+    point.bucketStartMs = r.bucket.getTime();
     point.bucketReports = num(r.bucket_reports) ?? 0;
-    point.bucketMaxSpeedKmh = undef(r.bucket_max_speed_kmh as number | null) ?? point.speedKmh;
+    point.bucketMaxSpeedKmh = undef(r.bucket_max_speed_kmh ?? null) ?? point.speedKmh;
   }
   return point;
 };

@@ -1,7 +1,7 @@
 import { VehicleRegistry, type VehicleRegistration } from '@roadwatch/domain';
 import { OWNER_OF } from './owner';
 import type { Queryable } from './sql';
-import { speedZoneOf, vehicleOf } from './registry.repository';
+import { speedZoneOf, vehicleOf, type SpeedZoneRow, type VehicleRow } from './registry.repository';
 
 /**
  * The whole registry in one read, for the services that look it up in memory on every
@@ -16,19 +16,24 @@ import { speedZoneOf, vehicleOf } from './registry.repository';
  * is seen.
  */
 export const loadVehicleRegistrations = async (db: Queryable): Promise<VehicleRegistration[]> => {
-  const { rows } = await db.query(
+  const { rows } = await db.query<RegistrationRow>(
     `SELECT v.*, ${OWNER_OF.vehicle('v', 'c').regionCode} AS effective_region_code, t.terminal_id
      FROM vehicles v
      LEFT JOIN companies c ON c.company_id = v.company_id
      LEFT JOIN terminals t ON t.vehicle_id = v.vehicle_id
      ORDER BY v.vehicle_id, t.terminal_id`,
   );
-  return rows.map((r) => (r.terminal_id ? { terminalId: r.terminal_id as string, facts: factsOf(r) } : { facts: factsOf(r) }));
+  return rows.map((r) => (r.terminal_id ? { terminalId: r.terminal_id, facts: factsOf(r) } : { facts: factsOf(r) }));
 };
 
+/** A vehicle's row with the region it is judged by and one of its terminals (NULL: none fitted). */
+interface RegistrationRow extends VehicleRow {
+  effective_region_code: string | null;
+  terminal_id: string | null;
+}
+
 // The registry's extra columns (owner, 道路运输证) are not facts a rule reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const factsOf = (r: any): VehicleRegistration['facts'] => {
+const factsOf = (r: RegistrationRow): VehicleRegistration['facts'] => {
   const { ownerName: _owner, transportCertNo: _cert, ...facts } = vehicleOf({ ...r, region_code: r.effective_region_code });
   return facts;
 };
@@ -64,7 +69,7 @@ export interface SpeedZoneCollection {
  * LineString per zone, matched within the index's default buffer (the table has no buffer column).
  */
 export const loadSpeedZoneFeatures = async (db: Queryable): Promise<SpeedZoneCollection> => {
-  const { rows } = await db.query('SELECT segment_id, name, road_class, posted_limit_kmh, polyline, min_lat FROM road_speed_zones ORDER BY segment_id');
+  const { rows } = await db.query<SpeedZoneRow>('SELECT segment_id, name, road_class, posted_limit_kmh, polyline FROM road_speed_zones ORDER BY segment_id');
   const features = rows
     .map(speedZoneOf)
     .filter((zone) => zone.polyline.length >= 2)

@@ -1,4 +1,5 @@
 import { boundingBoxOf, type BoundingBox, type RoadClass, type VehicleClass, type VehicleFacts } from '@roadwatch/domain';
+import type { QueryResultRow } from 'pg';
 import type { StoragePool } from './pool';
 import { msToTs } from './sql';
 
@@ -98,9 +99,29 @@ export interface RegistryPage {
 
 const n = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-export const vehicleOf = (r: any): VehicleRecord => {
-  const v: VehicleRecord = { vehicleId: r.vehicle_id, plate: r.plate, plateColour: r.plate_colour, vehicleClass: r.vehicle_class as VehicleClass };
+/** A `vehicles` row (NULL is an absent optional field). */
+export interface VehicleRow {
+  vehicle_id: string;
+  plate: string;
+  plate_colour: number;
+  vehicle_class: VehicleClass;
+  company_id: string | null;
+  region_code: string | null;
+  owner_name: string | null;
+  transport_cert_no: string | null;
+  route_km: number | null;
+  trip_km: number | null;
+  own_cap_kmh: number | null;
+  axle_count: number | null;
+  is_combination: boolean | null;
+  has_single_drive_axle: boolean | null;
+  has_air_suspension: boolean | null;
+  has_single_tyre_non_drive_axles: boolean | null;
+  registered_max_gross_kg: number | null;
+}
+
+export const vehicleOf = (r: VehicleRow): VehicleRecord => {
+  const v: VehicleRecord = { vehicleId: r.vehicle_id, plate: r.plate, plateColour: r.plate_colour, vehicleClass: r.vehicle_class };
   const optional: [keyof VehicleRecord, unknown][] = [
     ['companyId', r.company_id],
     ['regionCode', r.region_code],
@@ -137,22 +158,42 @@ const withOptional = <T extends object>(record: T, optional: ReadonlyArray<reado
 };
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const terminalOf = (r: any): TerminalRecord =>
+interface TerminalRow {
+  terminal_id: string;
+  vehicle_id: string | null;
+  auth_code: string | null;
+  manufacturer_id: string | null;
+  model: string | null;
+  registered_at: Date | null;
+  last_auth_at: Date | null;
+  declared_plate: string | null;
+  declared_plate_colour: number | null;
+  device_id: string | null;
+}
+
+const terminalOf = (r: TerminalRow): TerminalRecord =>
   withOptional<TerminalRecord>({ terminalId: r.terminal_id }, [
     ['vehicleId', r.vehicle_id],
     ['authCode', r.auth_code],
     ['manufacturerId', r.manufacturer_id],
     ['model', r.model],
-    ['registeredAtMs', r.registered_at ? (r.registered_at as Date).getTime() : null],
-    ['lastAuthAtMs', r.last_auth_at ? (r.last_auth_at as Date).getTime() : null],
+    ['registeredAtMs', r.registered_at ? r.registered_at.getTime() : null],
+    ['lastAuthAtMs', r.last_auth_at ? r.last_auth_at.getTime() : null],
     ['declaredPlate', r.declared_plate],
     ['declaredPlateColour', r.declared_plate_colour],
     ['deviceId', r.device_id],
   ]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const driverOf = (r: any): DriverRecord =>
+interface DriverRow {
+  driver_id: string;
+  name: string;
+  company_id: string | null;
+  id_card_no: string | null;
+  qualification_no: string | null;
+  phone: string | null;
+}
+
+const driverOf = (r: DriverRow): DriverRecord =>
   withOptional<DriverRecord>({ driverId: r.driver_id, name: r.name }, [
     ['companyId', r.company_id],
     ['idCardNo', r.id_card_no],
@@ -160,8 +201,23 @@ const driverOf = (r: any): DriverRecord =>
     ['phone', r.phone],
   ]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const wimStationOf = (r: any): WimStationRecord =>
+/** A `wim_stations` row (NULL is an absent optional field). */
+export interface WimStationRow {
+  station_id: string;
+  name: string;
+  kind: NonNullable<WimStationRecord['kind']>;
+  /** numeric(4, 1): pg answers text. */
+  accuracy_class_pct: string | null;
+  region_code: string | null;
+  road_name: string | null;
+  latitude_deg: number | null;
+  longitude_deg: number | null;
+  valid_speed_min_kmh: number | null;
+  valid_speed_max_kmh: number | null;
+  calibration_ref: string | null;
+}
+
+const wimStationOf = (r: WimStationRow): WimStationRecord =>
   withOptional<WimStationRecord>({ stationId: r.station_id, name: r.name, kind: r.kind }, [
     ['accuracyClassPct', numOrNull(r.accuracy_class_pct)],
     ['regionCode', r.region_code],
@@ -173,8 +229,18 @@ const wimStationOf = (r: any): WimStationRecord =>
     ['calibrationRef', r.calibration_ref],
   ]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const sourceSiteOf = (r: any): SourceSiteRecord =>
+/** A `source_sites` row (NULL is an absent optional field). */
+export interface SourceSiteRow {
+  source_site_id: string;
+  name: string;
+  company_id: string | null;
+  region_code: string | null;
+  address: string | null;
+  latitude_deg: number | null;
+  longitude_deg: number | null;
+}
+
+const sourceSiteOf = (r: SourceSiteRow): SourceSiteRecord =>
   withOptional<SourceSiteRecord>({ sourceSiteId: r.source_site_id, name: r.name }, [
     ['companyId', r.company_id],
     ['regionCode', r.region_code],
@@ -183,13 +249,25 @@ const sourceSiteOf = (r: any): SourceSiteRecord =>
     ['longitudeDeg', r.longitude_deg],
   ]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-export const speedZoneOf = (r: any): SpeedZoneRecord =>
-  withOptional<SpeedZoneRecord>({ segmentId: r.segment_id, roadClass: r.road_class, postedLimitKmh: Number(r.posted_limit_kmh), polyline: r.polyline }, [
+/** A `road_speed_zones` row; the bounding box columns only where the SELECT asks for them. */
+export interface SpeedZoneRow {
+  segment_id: string;
+  name: string | null;
+  road_class: RoadClass;
+  posted_limit_kmh: number;
+  polyline: [number, number][];
+  min_lat?: number | null;
+  min_lon?: number | null;
+  max_lat?: number | null;
+  max_lon?: number | null;
+}
+
+export const speedZoneOf = (r: SpeedZoneRow): SpeedZoneRecord =>
+  withOptional<SpeedZoneRecord>({ segmentId: r.segment_id, roadClass: r.road_class, postedLimitKmh: r.posted_limit_kmh, polyline: r.polyline }, [
     ['name', r.name],
     [
       'bbox',
-      r.min_lat === null || r.min_lat === undefined
+      r.min_lat === null || r.min_lat === undefined || r.min_lon == null || r.max_lat == null || r.max_lon == null
         ? null
         : { minLatitudeDeg: r.min_lat, minLongitudeDeg: r.min_lon, maxLatitudeDeg: r.max_lat, maxLongitudeDeg: r.max_lon },
     ],
@@ -409,12 +487,20 @@ export class RegistryRepository {
   }
 
   async vehicle(vehicleId: string): Promise<VehicleRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM vehicles WHERE vehicle_id = $1', [vehicleId]);
+    const { rows } = await this.pool.query<VehicleRow>('SELECT * FROM vehicles WHERE vehicle_id = $1', [vehicleId]);
     return rows[0] ? vehicleOf(rows[0]) : undefined;
   }
 
   async company(companyId: string): Promise<CompanyRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM companies WHERE company_id = $1', [companyId]);
+    const { rows } = await this.pool.query<{
+      company_id: string;
+      name: string;
+      kind: CompanyRecord['kind'];
+      region_code: string | null;
+      licence_no: string | null;
+      contact_phone: string | null;
+      webhook_url: string | null;
+    }>('SELECT * FROM companies WHERE company_id = $1', [companyId]);
     const r = rows[0];
     if (!r) return undefined;
     const c: CompanyRecord = { companyId: r.company_id, name: r.name, kind: r.kind };
@@ -431,7 +517,11 @@ export class RegistryRepository {
 
   /** Terminal → vehicle, as the gateway needs on register/auth. Unknown terminal → undefined. */
   async byTerminal(terminalId: string): Promise<{ terminal: TerminalRecord; vehicle?: VehicleRecord } | undefined> {
-    const { rows } = await this.pool.query(
+    // The vehicle's columns are NULL for a terminal bound to none.
+    const { rows } = await this.pool.query<
+      Pick<TerminalRow, 'terminal_id' | 'auth_code' | 'manufacturer_id' | 'model' | 'registered_at'> &
+        Omit<VehicleRow, 'vehicle_id'> & { vehicle_id: string | null }
+    >(
       `SELECT t.terminal_id, t.auth_code, t.manufacturer_id, t.model, t.registered_at, v.*
        FROM terminals t LEFT JOIN vehicles v ON v.vehicle_id = t.vehicle_id WHERE t.terminal_id = $1`,
       [terminalId],
@@ -439,59 +529,60 @@ export class RegistryRepository {
     const r = rows[0];
     if (!r) return undefined;
     const terminal: TerminalRecord = { terminalId: r.terminal_id };
-    if (r.vehicle_id) terminal.vehicleId = r.vehicle_id;
+    const vehicleId = r.vehicle_id;
+    if (vehicleId) terminal.vehicleId = vehicleId;
     if (r.auth_code) terminal.authCode = r.auth_code;
     if (r.manufacturer_id) terminal.manufacturerId = r.manufacturer_id;
     if (r.model) terminal.model = r.model;
-    if (r.registered_at) terminal.registeredAtMs = (r.registered_at as Date).getTime();
-    return r.vehicle_id ? { terminal, vehicle: vehicleOf(r) } : { terminal };
+    if (r.registered_at) terminal.registeredAtMs = r.registered_at.getTime();
+    return vehicleId ? { terminal, vehicle: vehicleOf({ ...r, vehicle_id: vehicleId }) } : { terminal };
   }
 
   async wimStation(stationId: string): Promise<WimStationRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM wim_stations WHERE station_id = $1', [stationId]);
+    const { rows } = await this.pool.query<WimStationRow>('SELECT * FROM wim_stations WHERE station_id = $1', [stationId]);
     return rows[0] ? wimStationOf(rows[0]) : undefined;
   }
 
   async terminal(terminalId: string): Promise<TerminalRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM terminals WHERE terminal_id = $1', [terminalId]);
+    const { rows } = await this.pool.query<TerminalRow>('SELECT * FROM terminals WHERE terminal_id = $1', [terminalId]);
     return rows[0] ? terminalOf(rows[0]) : undefined;
   }
 
   async driver(driverId: string): Promise<DriverRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM drivers WHERE driver_id = $1', [driverId]);
+    const { rows } = await this.pool.query<DriverRow>('SELECT * FROM drivers WHERE driver_id = $1', [driverId]);
     return rows[0] ? driverOf(rows[0]) : undefined;
   }
 
   async sourceSite(sourceSiteId: string): Promise<SourceSiteRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM source_sites WHERE source_site_id = $1', [sourceSiteId]);
+    const { rows } = await this.pool.query<SourceSiteRow>('SELECT * FROM source_sites WHERE source_site_id = $1', [sourceSiteId]);
     return rows[0] ? sourceSiteOf(rows[0]) : undefined;
   }
 
   async speedZone(segmentId: string): Promise<SpeedZoneRecord | undefined> {
-    const { rows } = await this.pool.query('SELECT * FROM road_speed_zones WHERE segment_id = $1', [segmentId]);
+    const { rows } = await this.pool.query<SpeedZoneRow>('SELECT * FROM road_speed_zones WHERE segment_id = $1', [segmentId]);
     return rows[0] ? speedZoneOf(rows[0]) : undefined;
   }
 
   // ─── pages (administration), ordered by id ───
 
   async terminals(filter: { vehicleId?: string | undefined }, page: RegistryPage): Promise<TerminalRecord[]> {
-    return (await this.page('terminals', 'terminal_id', { vehicle_id: filter.vehicleId }, page)).map(terminalOf);
+    return (await this.page<TerminalRow>('terminals', 'terminal_id', { vehicle_id: filter.vehicleId }, page)).map(terminalOf);
   }
 
   async drivers(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<DriverRecord[]> {
-    return (await this.page('drivers', 'driver_id', { company_id: filter.companyId }, page)).map(driverOf);
+    return (await this.page<DriverRow>('drivers', 'driver_id', { company_id: filter.companyId }, page)).map(driverOf);
   }
 
   async wimStations(filter: { kind?: string | undefined }, page: RegistryPage): Promise<WimStationRecord[]> {
-    return (await this.page('wim_stations', 'station_id', { kind: filter.kind }, page)).map(wimStationOf);
+    return (await this.page<WimStationRow>('wim_stations', 'station_id', { kind: filter.kind }, page)).map(wimStationOf);
   }
 
   async sourceSites(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<SourceSiteRecord[]> {
-    return (await this.page('source_sites', 'source_site_id', { company_id: filter.companyId }, page)).map(sourceSiteOf);
+    return (await this.page<SourceSiteRow>('source_sites', 'source_site_id', { company_id: filter.companyId }, page)).map(sourceSiteOf);
   }
 
   async speedZones(filter: { roadClass?: string | undefined }, page: RegistryPage): Promise<SpeedZoneRecord[]> {
-    return (await this.page('road_speed_zones', 'segment_id', { road_class: filter.roadClass }, page)).map(speedZoneOf);
+    return (await this.page<SpeedZoneRow>('road_speed_zones', 'segment_id', { road_class: filter.roadClass }, page)).map(speedZoneOf);
   }
 
   /** Deletes one registry row; false when there was none. Whether it may go is the caller's decision. */
@@ -500,11 +591,16 @@ export class RegistryRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg rows
-  private async page(table: RegistryTable, key: string, equals: Record<string, string | undefined>, page: RegistryPage): Promise<any[]> {
+  /** One page of a registry table's rows (`R`: the table's row). */
+  private async page<R extends QueryResultRow>(
+    table: RegistryTable,
+    key: string,
+    equals: Record<string, string | undefined>,
+    page: RegistryPage,
+  ): Promise<R[]> {
     const params: unknown[] = [];
     const where = Object.entries(equals).flatMap(([column, value]) => (value === undefined ? [] : [`${column} = $${params.push(value)}`]));
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<R>(
       `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} LIMIT $${params.push(page.limit)} OFFSET $${params.push(page.offset)}`,
       params,
     );
@@ -513,7 +609,7 @@ export class RegistryRepository {
 
   /** Speed zones whose bounding box contains the point (exact matching is the caller's). */
   async speedZonesNear(latitudeDeg: number, longitudeDeg: number): Promise<SpeedZoneRecord[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<SpeedZoneRow>(
       `SELECT segment_id, name, road_class, posted_limit_kmh, polyline FROM road_speed_zones
        WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2`,
       [latitudeDeg, longitudeDeg],

@@ -49,8 +49,24 @@ const COLUMNS = `r.relay_id, r.vehicle_id, to_char(r.night_date, 'YYYY-MM-DD') A
 const OWNER = OWNER_OF.vehicle('v', 'c');
 const SCOPED_FROM = `relay_registrations r JOIN vehicles v ON v.vehicle_id = r.vehicle_id LEFT JOIN companies c ON c.company_id = v.company_id`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const relayOf = (r: any): RelayRecord => {
+/** A registration as COLUMNS selects it (NULL is an absent optional field). */
+interface RelayRow {
+  relay_id: string;
+  vehicle_id: string;
+  /** YYYY-MM-DD (to_char). */
+  night_date: string;
+  relay_point: string;
+  latitude_deg: number | null;
+  longitude_deg: number | null;
+  handing_over_driver: string;
+  taking_over_driver: string;
+  registered_by: string;
+  company_id: string | null;
+  created_at: Date;
+  plate: string | null;
+}
+
+const relayOf = (r: RelayRow): RelayRecord => {
   const relay: RelayRecord = {
     relayId: r.relay_id,
     vehicleId: r.vehicle_id,
@@ -59,14 +75,14 @@ const relayOf = (r: any): RelayRecord => {
     handingOverDriver: r.handing_over_driver,
     takingOverDriver: r.taking_over_driver,
     registeredBy: r.registered_by,
-    createdAtMs: (r.created_at as Date).getTime(),
+    createdAtMs: r.created_at.getTime(),
   };
   if (r.latitude_deg !== null && r.longitude_deg !== null) {
     relay.latitudeDeg = r.latitude_deg;
     relay.longitudeDeg = r.longitude_deg;
   }
   if (r.company_id !== null) relay.companyId = r.company_id;
-  if (r.plate !== null && r.plate !== undefined) relay.plate = r.plate;
+  if (r.plate !== null) relay.plate = r.plate;
   return relay;
 };
 
@@ -75,7 +91,7 @@ const relayOf = (r: any): RelayRecord => {
  * in memory and looks up per vehicle and night (reloaded like the rest of the registry).
  */
 export const loadRelayNights = async (db: Queryable, fromDate: string): Promise<RelayRecord[]> => {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM relay_registrations r WHERE r.night_date >= $1::date ORDER BY r.night_date, r.vehicle_id`, [
+  const { rows } = await db.query<RelayRow>(`SELECT ${COLUMNS} FROM relay_registrations r WHERE r.night_date >= $1::date ORDER BY r.night_date, r.vehicle_id`, [
     fromDate,
   ]);
   return rows.map(relayOf);
@@ -90,7 +106,7 @@ export class RelayRepository {
    * registered is kept. Whether the caller may register for the vehicle is the caller's decision.
    */
   async upsert(relay: RelayInput): Promise<RelayRecord> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<RelayRow>(
       `WITH saved AS (
          INSERT INTO relay_registrations AS r (vehicle_id, night_date, relay_point, latitude_deg, longitude_deg, handing_over_driver, taking_over_driver,
            registered_by, company_id)
@@ -123,7 +139,7 @@ export class RelayRepository {
     if (query.vehicleId !== undefined) where.push(`r.vehicle_id = $${params.push(query.vehicleId)}`);
     if (query.fromDate !== undefined) where.push(`r.night_date >= $${params.push(query.fromDate)}::date`);
     if (query.toDate !== undefined) where.push(`r.night_date <= $${params.push(query.toDate)}::date`);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<RelayRow>(
       `SELECT ${COLUMNS} FROM ${SCOPED_FROM} WHERE ${where.join(' AND ')}
        ORDER BY r.night_date, r.vehicle_id LIMIT $${params.push(query.limit ?? 500)} OFFSET $${params.push(query.offset ?? 0)}`,
       params,
@@ -134,7 +150,10 @@ export class RelayRepository {
   /** One registration if it exists and the scope admits its vehicle. */
   async get(relayId: string, scope?: OwnerScope): Promise<RelayRecord | undefined> {
     const params: unknown[] = [relayId];
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM ${SCOPED_FROM} WHERE r.relay_id = $1 AND ${ownerScopeSql(scope, OWNER, params)}`, params);
+    const { rows } = await this.pool.query<RelayRow>(
+      `SELECT ${COLUMNS} FROM ${SCOPED_FROM} WHERE r.relay_id = $1 AND ${ownerScopeSql(scope, OWNER, params)}`,
+      params,
+    );
     return rows[0] ? relayOf(rows[0]) : undefined;
   }
 

@@ -22,8 +22,32 @@ FROM json_to_recordset($1::json) AS r("measurementId" text, "measuredAtMs" float
   "imageRefs" text[], "calibrationRef" text, "accuracyClassPct" float8, "receivedAtMs" float8)
 ON CONFLICT DO NOTHING`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg row
-const measurementOf = (r: any): WimMeasurementV1 => {
+/** A `wim_measurements` row (NULL is an absent optional field). */
+interface WimMeasurementRow {
+  measurement_id: string;
+  station_id: string;
+  station_record_id: string;
+  lane: number;
+  direction: string;
+  measured_at: Date;
+  plate: string;
+  plate_colour: number;
+  vehicle_type: string | null;
+  axle_count: number;
+  axle_weights_kg: number[];
+  axle_spacings_mm: number[];
+  gross_kg: number;
+  speed_kmh: number;
+  height_m: number | null;
+  width_m: number | null;
+  length_m: number | null;
+  image_refs: string[];
+  calibration_ref: string | null;
+  accuracy_class_pct: number | null;
+  received_at: Date;
+}
+
+const measurementOf = (r: WimMeasurementRow): WimMeasurementV1 => {
   const m: WimMeasurementV1 = {
     v: 1,
     measurementId: r.measurement_id,
@@ -31,7 +55,7 @@ const measurementOf = (r: any): WimMeasurementV1 => {
     stationRecordId: r.station_record_id,
     lane: r.lane,
     direction: r.direction,
-    measuredAtMs: (r.measured_at as Date).getTime(),
+    measuredAtMs: r.measured_at.getTime(),
     plate: r.plate,
     plateColour: r.plate_colour,
     axleCount: r.axle_count,
@@ -40,7 +64,7 @@ const measurementOf = (r: any): WimMeasurementV1 => {
     grossKg: r.gross_kg,
     speedKmh: r.speed_kmh,
     imageRefs: r.image_refs,
-    receivedAtMs: (r.received_at as Date).getTime(),
+    receivedAtMs: r.received_at.getTime(),
   };
   if (r.vehicle_type !== null) m.vehicleType = r.vehicle_type;
   if (r.height_m !== null) m.heightM = r.height_m;
@@ -95,7 +119,7 @@ export class WimRepository {
          LEFT JOIN companies c ON c.company_id = v.company_id
          LEFT JOIN wim_stations s ON s.station_id = w.station_id`
         : '';
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<WimMeasurementRow>(
       `SELECT w.* FROM wim_measurements w ${joins}
        WHERE ${where.join(' AND ')}
        ORDER BY w.measured_at DESC, w.measurement_id LIMIT $${params.push(query.limit ?? 500)} OFFSET $${params.push(query.offset ?? 0)}`,

@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { TOPICS } from '@roadwatch/contracts';
+import { DEFAULT_REDIS_KEY_PREFIX, TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { AlertRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
@@ -45,6 +45,13 @@ export interface ApiOptions {
   host?: string;
   /** socket.io Redis adapter (cluster mode: instances share rooms). None in standalone mode. */
   redisUrl?: string;
+  /**
+   * REDIS_KEY_PREFIX (default `roadwatch:`): the sign-in budgets (`<prefix>signin:…`) and the
+   * socket.io adapter's channels, user changes included (`<prefix>socket.io#…`), live under it,
+   * so two deployments (or tests) sharing one Redis never spend each other's budgets or end each
+   * other's sessions.
+   */
+  redisKeyPrefix?: string;
   logger: Logger;
   metrics: ServiceMetrics;
   /** Built web app to serve on the same origin. */
@@ -138,7 +145,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     pool,
     (tx) => registryWriteRepositories(tx, now, options.clockSkewMs),
     now,
-    () => void outbox.kick(),
+    () => outbox.kickSoon(),
   );
   // Case decisions, reports and closings commit with their cases.events outbox rows; the
   // response waits for the relay's publish, as it waited for the bus before.
@@ -147,13 +154,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const alerts = new AlertsRepository(pool);
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
   const ctx: ApiContext = {
     tokens,
     sessions,
     users,
     audit,
     onUserChanged: (username) => liveRef.feed?.userChanged(username),
-    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${options.liveGroupPrefix ?? 'roadwatch'}:signin`),
+    signIn: new SignInThrottle(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, throttleRedis, `${redisKeyPrefix}signin`),
     vehicles,
     alerts,
     positions: new PositionRepository(pool),
@@ -196,7 +204,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     redis.push(pub, sub);
-    io.adapter(createAdapter(pub, sub, { key: options.liveGroupPrefix ? `${options.liveGroupPrefix}#socket.io` : 'roadwatch#socket.io' }));
+    io.adapter(createAdapter(pub, sub, { key: `${redisKeyPrefix}socket.io` }));
   }
   const live = new LiveFeedServer({
     io,
@@ -253,7 +261,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await registryChanges.close();
       await subscription.close();
       gateway.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // socket.io's promise settles before the HTTP server has closed; its callback waits for that.
+      await new Promise<void>((resolve, reject) => {
+        io.close(() => resolve()).catch(reject);
+      });
       await app.close().catch(() => undefined);
       await refreshing;
       for (const r of redis) r.disconnect();

@@ -27,6 +27,7 @@ const api = await startApi({
   port: config.API_PORT,
   host: config.API_HOST,
   redisUrl: config.REDIS_URL,
+  redisKeyPrefix: redisKey(''),
   logger,
   metrics,
   tickMs: config.LIVE_TICK_MS,

@@ -61,7 +61,17 @@ describe('api live feed: socket.io /live with the Redis adapter, two instances',
       { topic: TOPICS.positions, partitions: 4 },
       { topic: TOPICS.alerts, partitions: 4 },
     ]);
-    const common = { bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, tickMs: 200, liveGroupPrefix: schema };
+    const common = {
+      bus,
+      pool,
+      jwtSecret: JWT_SECRET,
+      port: 0,
+      logger,
+      redisUrl: env.redisUrl,
+      redisKeyPrefix: `${schema}:`,
+      tickMs: 200,
+      liveGroupPrefix: schema,
+    };
     a = await startApi({ ...common, instanceId: 'a', metrics: new ServiceMetrics('api-a', { defaultMetrics: false }), seedUsers: USERS });
     b = await startApi({ ...common, instanceId: 'b', metrics: new ServiceMetrics('api-b', { defaultMetrics: false }) });
     for (const u of USERS) tokens[u.username] = await login(a.url, u.username, u.password);

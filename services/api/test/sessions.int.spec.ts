@@ -54,6 +54,7 @@ describe('api sessions: disabling, re-scoping, resetting or deleting a user ends
       port: 0,
       logger,
       redisUrl: env.redisUrl,
+      redisKeyPrefix: `${schema}:`,
       tickMs: 200,
       liveGroupPrefix: schema,
       instanceId: name,

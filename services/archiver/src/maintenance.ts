@@ -29,7 +29,10 @@ export class MaintenanceLoop {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.runOnce().finally(() => this.schedule(this.options.intervalMs));
+      // runOnce never rejects (it logs and counts a failed pass); the catch covers a throwing schedule.
+      void this.runOnce()
+        .finally(() => this.schedule(this.options.intervalMs))
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'storage maintenance could not be rescheduled'));
     }, delayMs);
     this.timer.unref();
   }

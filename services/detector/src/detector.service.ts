@@ -122,12 +122,16 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   });
 
   let timerRun: Promise<void> = Promise.resolve();
-  const runTimers = (): Promise<void> => {
+  // One timer run after another; a failed run is logged and the chain goes on (the timer does not wait for it).
+  const queueTimerRun = (): void => {
     timerRun = timerRun.then(() => processor.runTimers()).catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
+  };
+  const runTimers = (): Promise<void> => {
+    queueTimerRun();
     return timerRun;
   };
   const intervalMs = options.timersIntervalMs ?? 60_000;
-  const timer = intervalMs > 0 ? setInterval(() => void runTimers(), intervalMs) : undefined;
+  const timer = intervalMs > 0 ? setInterval(queueTimerRun, intervalMs) : undefined;
   timer?.unref();
   // The cadence's clock: a partition that went quiet is checkpointed (and committed) within the interval too.
   const flusher =

@@ -321,11 +321,14 @@ it('two detectors and two archivers share the partitions; one of each SIGKILLed 
   const storedCount = async () => Number((await pool.query('SELECT count(*)::int AS n FROM positions')).rows[0].n);
   let stored = 0;
   const samples: Array<{ atMs: number; stored: number }> = [];
+  // Sampled in the background; a failed count is reported and the waits below time out if it keeps failing.
   const sampler = setInterval(() => {
-    void storedCount().then((n) => {
-      stored = n;
-      samples.push({ atMs: Date.now(), stored: n });
-    });
+    void storedCount()
+      .then((n) => {
+        stored = n;
+        samples.push({ atMs: Date.now(), stored: n });
+      })
+      .catch((error: unknown) => console.error('positions count failed', error));
   }, 500);
   try {
     await publishPositions(bus, before, 200);

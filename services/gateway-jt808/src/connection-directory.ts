@@ -79,18 +79,19 @@ export class RedisConnectionDirectory implements ConnectionDirectory {
     private readonly prefix = 'roadwatch:gateway-jt808:',
     private readonly livenessTtlMs = 30_000,
   ) {
-    this.timer = setInterval(() => void this.heartbeat(), Math.floor(livenessTtlMs / 3));
+    this.timer = setInterval(() => this.heartbeat(), Math.floor(livenessTtlMs / 3));
     this.timer.unref();
-    void this.heartbeat();
+    this.heartbeat();
   }
 
   static connect(url: string, instanceId: string, prefix?: string): RedisConnectionDirectory {
     return new RedisConnectionDirectory(new Redis(url, { maxRetriesPerRequest: 3 }), instanceId, prefix);
   }
 
-  private async heartbeat(): Promise<void> {
+  private heartbeat(): void {
     if (this.closed) return;
-    await this.redis.set(`${this.prefix}instance:${this.instanceId}`, '1', 'PX', this.livenessTtlMs).catch(() => undefined);
+    // A missed heartbeat (Redis away for a moment) is retried at the next tick; the liveness TTL spans three.
+    void this.redis.set(`${this.prefix}instance:${this.instanceId}`, '1', 'PX', this.livenessTtlMs).catch(() => undefined);
   }
 
   async claim(terminalId: string, instanceId: string): Promise<void> {

@@ -288,7 +288,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       session.requestMissingPackets(now);
       session.releaseIdleBuffers(now - 60_000);
     }
-    void frames.flush();
+    // The sweep does not wait for the registry write; flush() logs a failed write and keeps the counts for the next sweep.
+    void frames.flush().catch((error: unknown) => logger.warn({ err: error }, 'frame anomalies: registry write failed'));
   }, options.sweepIntervalMs ?? 5_000);
   sweep.unref();
 

@@ -157,7 +157,11 @@ export class PositionBatcher {
     while (this.publishing < this.maxConcurrent && this.queue.length > 0) {
       const batch = this.queue.shift()!;
       this.publishing++;
-      void this.publish(batch.messages, batch.waiters);
+      // Up to maxConcurrent publishes run side by side; publish() settles its waiters itself, and
+      // should anything in it throw after all, the waiters (the terminals' 0x8001) get that error.
+      void this.publish(batch.messages, batch.waiters).catch((error: unknown) => {
+        for (const waiter of batch.waiters) waiter.reject(error);
+      });
     }
   }
 

@@ -9,7 +9,7 @@ const platform = await startPlatform(config);
 const { logger } = platform;
 for (const warning of renameDeprecatedEnv(process.env, standaloneDeprecatedEnv).warnings) logger.warn(warning);
 
-const summary = setInterval(async () => {
+const logSummary = async (): Promise<void> => {
   const positionsStored = await new PositionRepository(platform.pool).count();
   logger.info(
     {
@@ -21,7 +21,9 @@ const summary = setInterval(async () => {
     },
     'summary',
   );
-}, 30_000);
+};
+// The summary is a courtesy: a failed count (the database busy) is logged and the next one tries again.
+const summary = setInterval(() => void logSummary().catch((error: unknown) => logger.warn({ err: error }, 'summary failed')), 30_000);
 
 const stop = async (): Promise<void> => {
   clearInterval(summary);
@@ -29,5 +31,15 @@ const stop = async (): Promise<void> => {
 };
 onShutdown(logger, [stop]);
 if (config.RUN_FOR_MS > 0) {
-  setTimeout(() => void stop().then(() => process.exit(0)), config.RUN_FOR_MS);
+  setTimeout(
+    () =>
+      void stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stopping after RUN_FOR_MS failed');
+          process.exit(1);
+        },
+      ),
+    config.RUN_FOR_MS,
+  );
 }

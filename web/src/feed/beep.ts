@@ -9,7 +9,8 @@ let muted = false;
 export const unlockAudio = (): void => {
   try {
     ctx ??= new AudioContext();
-    if (ctx.state === 'suspended') void ctx.resume();
+    // A browser that still refuses plays no beep; the alert shows on the feed all the same.
+    if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
   } catch {
     ctx = undefined;
   }

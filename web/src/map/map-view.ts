@@ -1,6 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { detached } from '../ui/dom';
 // maplibre resolves its worker as a sibling file of its own module at run time, which a
 // bundler never sees: emit it as an asset and point maplibre at it explicitly.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -154,12 +155,18 @@ export class MapView {
       const id = e.features?.[0]?.properties?.id;
       if (typeof id === 'string') this.opts.onVehicleClick(id);
     });
-    m.on('click', 'clusters', async (e) => {
+    m.on('click', 'clusters', (e) => {
       const f = e.features?.[0];
       const clusterId = f?.properties?.cluster_id;
       if (typeof clusterId !== 'number' || f?.geometry.type !== 'Point') return;
-      const zoom = await m.getSource<GeoJSONSource>('vehicles')!.getClusterExpansionZoom(clusterId);
-      m.easeTo({ center: f.geometry.coordinates as [number, number], zoom });
+      const center = f.geometry.coordinates as [number, number];
+      detached(
+        'map cluster',
+        m
+          .getSource<GeoJSONSource>('vehicles')!
+          .getClusterExpansionZoom(clusterId)
+          .then((zoom) => m.easeTo({ center, zoom })),
+      );
     });
     for (const layer of ['vehicle-points', 'clusters']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'));
@@ -215,7 +222,7 @@ export class MapView {
         properties: { id: v.vehicleId, plate: v.plate, cls: v.vehicleClass, status, alarm: status === 'alarm' ? 1 : 0 },
       });
     }
-    void this.map.getSource<GeoJSONSource>('vehicles')?.setData({ type: 'FeatureCollection', features });
+    this.setSourceData('vehicles', { type: 'FeatureCollection', features });
   }
 
   /** Cluster counts as HTML markers: the offline basemap has no glyph server for symbol text. */
@@ -270,7 +277,7 @@ export class MapView {
   setPlaces(layer: PlaceLayer, items: PlaceMarker[]): void {
     this.places.set(layer, items);
     if (!this.loaded) return;
-    void this.map.getSource<GeoJSONSource>(layer)?.setData({
+    this.setSourceData(layer, {
       type: 'FeatureCollection',
       features: items.map((p) => ({
         type: 'Feature',
@@ -282,7 +289,7 @@ export class MapView {
 
   showTrack(points: TrackPoint[]): void {
     const coords = points.map((p) => this.toDisplay(p.longitudeDeg, p.latitudeDeg));
-    void this.map.getSource<GeoJSONSource>('track')?.setData({
+    this.setSourceData('track', {
       type: 'FeatureCollection',
       features: coords.length > 1 ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }] : [],
     });
@@ -292,8 +299,15 @@ export class MapView {
     }
   }
 
+  /** setData hands the features to the map's worker; a refused update is logged, and the next one draws again. */
+  private setSourceData(sourceId: string, data: Parameters<GeoJSONSource['setData']>[0]): void {
+    const source = this.map.getSource<GeoJSONSource>(sourceId);
+    if (source) detached(`map ${sourceId}`, source.setData(data));
+  }
+
   showTrackHead(p: TrackPoint | undefined): void {
-    void this.map.getSource<GeoJSONSource>('track-head')?.setData(
+    this.setSourceData(
+      'track-head',
       p
         ? {
             type: 'FeatureCollection',

@@ -13,7 +13,7 @@ import {
   type FineInput,
 } from '../cases/case-workflow';
 import { lang, onLangChange, t } from '../i18n';
-import { fmtTime, h } from './dom';
+import { detached, fmtTime, h } from './dom';
 
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
 const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `${(kg / 1000).toFixed(1)} t`);
@@ -341,7 +341,10 @@ export class CaseDetailView {
             }
             return;
           }
-          void this.submit(error, () => this.api.decideCase(d.caseId, built.request));
+          detached(
+            'case detail',
+            this.submit(error, () => this.api.decideCase(d.caseId, built.request)),
+          );
         },
       },
       h('p', { class: 'muted', i18n: 'case.decideHint' }),
@@ -368,7 +371,10 @@ export class CaseDetailView {
             error.textContent = built.issues.map((i) => `${t(`case.${i.field}`)}: ${t('case.issueRequired')}`).join('; ');
             return;
           }
-          void this.submit(error, () => this.api.reportCase(d.caseId, built.request));
+          detached(
+            'case detail',
+            this.submit(error, () => this.api.reportCase(d.caseId, built.request)),
+          );
         },
       },
       this.field('case.reportedTo', reportedTo),
@@ -394,7 +400,10 @@ export class CaseDetailView {
             error.textContent = built.issues.map((i) => `${t(`case.${i.field}`)}: ${t('case.issueRequired')}`).join('; ');
             return;
           }
-          void this.submit(error, () => this.api.closeCase(d.caseId, built.request));
+          detached(
+            'case detail',
+            this.submit(error, () => this.api.closeCase(d.caseId, built.request)),
+          );
         },
       },
       this.field('case.outcome', outcome),

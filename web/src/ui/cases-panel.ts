@@ -2,7 +2,7 @@ import type { ApiRole, CaseListItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { CaseDetailView } from './case-detail';
-import { fmtTime, h } from './dom';
+import { detached, fmtTime, h } from './dom';
 
 /**
  * 一超四罚 cases: the list, loaded when the tab is first shown and on refresh; a click
@@ -25,7 +25,7 @@ export class CasesPanel {
     this.listView = h(
       'div',
       { class: 'case-list-view' },
-      h('header', {}, h('h3', { i18n: 'cases.title' }), h('button', { type: 'button', i18n: 'cases.refresh', onclick: () => void this.load() })),
+      h('header', {}, h('h3', { i18n: 'cases.title' }), h('button', { type: 'button', i18n: 'cases.refresh', onclick: () => detached('cases', this.load()) })),
       this.list,
     );
     this.el = h('section', { class: 'cases', hidden: true, 'data-testid': 'cases' }, this.listView, this.detail.el);
@@ -35,14 +35,14 @@ export class CasesPanel {
   private openDetail(caseId: string): void {
     this.listView.hidden = true;
     this.detail.el.hidden = false;
-    void this.detail.open(caseId);
+    detached('cases', this.detail.open(caseId));
   }
 
   /** Back to the list, reloaded: the case may have moved on. */
   private closeDetail(): void {
     this.detail.el.hidden = true;
     this.listView.hidden = false;
-    void this.load();
+    detached('cases', this.load());
   }
 
   async show(): Promise<void> {

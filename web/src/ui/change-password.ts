@@ -1,7 +1,7 @@
 import type { LoginResponse } from '@roadwatch/contracts';
 import { ApiHttpError, changePassword } from '../api';
 import { t } from '../i18n';
-import { h, tr } from './dom';
+import { detached, h, tr } from './dom';
 
 /**
  * The change-password page: shown instead of the app to a user who must change the password
@@ -20,28 +20,31 @@ export const renderChangePassword = (
   const next = h('input', { name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
   const confirm = h('input', { name: 'confirmPassword', type: 'password', autocomplete: 'new-password', required: true });
   const submit = h('button', { type: 'submit', i18n: 'pw.submit' });
+  const changeIt = async (): Promise<void> => {
+    error.textContent = '';
+    if (next.value !== confirm.value) {
+      error.textContent = t('pw.mismatch');
+      return;
+    }
+    submit.disabled = true;
+    try {
+      onChanged(await changePassword(session.token, current.value, next.value));
+    } catch (err) {
+      if (err instanceof ApiHttpError && err.status === 401) return onLogout();
+      // The API's words: which field and why (too short, too easy to guess, not the current password).
+      error.textContent = `${t('pw.failed')}: ${err instanceof ApiHttpError && err.issues.length > 0 ? err.issues.map((i) => i.message).join('; ') : err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      submit.disabled = false;
+    }
+  };
   const form = h(
     'form',
     {
       class: 'login-card',
       'data-testid': 'change-password',
-      onsubmit: async (e: Event) => {
+      onsubmit: (e: Event) => {
         e.preventDefault();
-        error.textContent = '';
-        if (next.value !== confirm.value) {
-          error.textContent = t('pw.mismatch');
-          return;
-        }
-        submit.disabled = true;
-        try {
-          onChanged(await changePassword(session.token, current.value, next.value));
-        } catch (err) {
-          if (err instanceof ApiHttpError && err.status === 401) return onLogout();
-          // The API's words: which field and why (too short, too easy to guess, not the current password).
-          error.textContent = `${t('pw.failed')}: ${err instanceof ApiHttpError && err.issues.length > 0 ? err.issues.map((i) => i.message).join('; ') : err instanceof Error ? err.message : String(err)}`;
-        } finally {
-          submit.disabled = false;
-        }
+        detached('change password', changeIt());
       },
     },
     h('h1', { i18n: 'app.title' }),

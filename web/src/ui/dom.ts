@@ -22,6 +22,15 @@ export const h = <K extends keyof HTMLElementTagNameMap>(
   return el;
 };
 
+/**
+ * Starts an async UI action without the event that asked for it waiting (a click, a tab, a map
+ * update). The panels show their own errors where the user looks; whatever still escapes is
+ * reported on the console, not left an unhandled rejection.
+ */
+export const detached = (what: string, work: Promise<unknown>): void => {
+  work.catch((error: unknown) => console.error(`[${what}]`, error));
+};
+
 export const tr = (key: MessageKey): HTMLSpanElement => h('span', { i18n: key });
 
 export const applyI18n = (root: ParentNode): void => {

@@ -2,7 +2,7 @@ import type { AlertAckEvent, AlertItem } from '@roadwatch/contracts';
 import { AlertFeed, backfilledLabel, cueFor, summaryFor } from '../feed/alert-feed';
 import { beep, isMuted, setMuted } from '../feed/beep';
 import { lang, onLangChange, t } from '../i18n';
-import { fmtTime, h } from './dom';
+import { detached, fmtTime, h } from './dom';
 
 /** The alert feed beside the map: newest first, severe rows flash and beep once. */
 export class FeedPanel {
@@ -89,21 +89,24 @@ export class FeedPanel {
       );
     }
     const { input, error } = this.ackOpen;
+    const acknowledge = async (): Promise<void> => {
+      const comment = input.value.trim();
+      if (!comment) return;
+      try {
+        const updated = await ack(a.alertId, comment);
+        if (updated.ack) this.applyAck({ alertId: updated.alertId, vehicleId: updated.vehicleId, ack: updated.ack });
+      } catch (err) {
+        error.textContent = `${t('feed.ackFailed')}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    };
     return h(
       'form',
       {
         class: 'ack-form',
         onclick: stop,
-        onsubmit: async (e: Event) => {
+        onsubmit: (e: Event) => {
           e.preventDefault();
-          const comment = input.value.trim();
-          if (!comment) return;
-          try {
-            const updated = await ack(a.alertId, comment);
-            if (updated.ack) this.applyAck({ alertId: updated.alertId, vehicleId: updated.vehicleId, ack: updated.ack });
-          } catch (err) {
-            error.textContent = `${t('feed.ackFailed')}: ${err instanceof Error ? err.message : String(err)}`;
-          }
+          detached('acknowledge', acknowledge());
         },
       },
       input,

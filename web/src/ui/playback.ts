@@ -3,7 +3,7 @@ import type { TrackPoint } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import type { MapView } from '../map/map-view';
-import { fmtTime, h } from './dom';
+import { detached, fmtTime, h } from './dom';
 
 /** Index of the last point at or before `tMs` (binary search; points are time-ordered). */
 export const pointAt = (points: readonly TrackPoint[], tMs: number): TrackPoint | undefined => {
@@ -51,7 +51,7 @@ export class Playback {
     this.to.value = toLocalInput(now);
     this.el.hidden = false;
     this.render();
-    void this.load();
+    detached('playback', this.load());
   }
 
   close(): void {
@@ -79,7 +79,7 @@ export class Playback {
         { class: 'range' },
         h('label', {}, t('playback.from'), this.from),
         h('label', {}, t('playback.to'), this.to),
-        h('button', { type: 'button', onclick: () => void this.load() }, t('playback.load')),
+        h('button', { type: 'button', onclick: () => detached('playback', this.load()) }, t('playback.load')),
       ),
       h('div', { class: 'controls' }, playBtn, this.slider, this.clock),
       this.info,

@@ -11,7 +11,7 @@ import {
   type RelayField,
   type RelayForm,
 } from '../relays/relay-form';
-import { h, StatusLine } from './dom';
+import { detached, h, StatusLine } from './dom';
 
 /**
  * 接驳登记 (RULES.md §3): the relay registrations in the user's scope over a range of nights,
@@ -68,7 +68,7 @@ export class RelaysPanel {
         'data-testid': 'relay-form',
         onsubmit: (e: Event) => {
           e.preventDefault();
-          void this.register();
+          detached('relays', this.register());
         },
       },
       h('h4', { i18n: 'relay.register' }),
@@ -95,7 +95,7 @@ export class RelaysPanel {
           class: 'report-form',
           onsubmit: (e: Event) => {
             e.preventDefault();
-            void this.load();
+            detached('relays', this.load());
           },
         },
         h('h3', { i18n: 'relay.title' }),
@@ -265,7 +265,11 @@ export class RelaysPanel {
       { class: 'actions confirming' },
       h('span', {}, t('relay.confirmDelete')),
       ' ',
-      h('button', { type: 'button', class: 'danger', 'data-action': 'confirm-delete', onclick: () => void this.remove(r.relayId) }, t('relay.confirm')),
+      h(
+        'button',
+        { type: 'button', class: 'danger', 'data-action': 'confirm-delete', onclick: () => detached('relays', this.remove(r.relayId)) },
+        t('relay.confirm'),
+      ),
       ' ',
       h('button', { type: 'button', 'data-action': 'cancel-delete', onclick: () => this.confirm(undefined) }, t('relay.cancel')),
     );

@@ -2,7 +2,7 @@ import type { CompanyReportRow } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { defaultReportDates, REPORT_COLUMNS, reportCsv, reportRangeOf, scoresZero } from '../reports/company-report';
-import { h, StatusLine } from './dom';
+import { detached, h, StatusLine } from './dom';
 
 /**
  * 报表: one row per company in the user's scope over a range of local days (the API
@@ -36,7 +36,7 @@ export class ReportsPanel {
           class: 'report-form',
           onsubmit: (e: Event) => {
             e.preventDefault();
-            void this.load();
+            detached('reports', this.load());
           },
         },
         h('h3', { i18n: 'report.title' }),

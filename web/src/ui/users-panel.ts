@@ -2,7 +2,7 @@ import { apiRole, auditAction, type AuditItem, type FieldIssue, type UserItem } 
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserField, type UserForm } from '../users/user-form';
-import { fmtTime, h, StatusLine } from './dom';
+import { detached, fmtTime, h, StatusLine } from './dom';
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -65,7 +65,7 @@ export class UsersPanel {
         'data-testid': 'user-form',
         onsubmit: (e: Event) => {
           e.preventDefault();
-          void this.save();
+          detached('users', this.save());
         },
       },
       this.formTitle,
@@ -95,7 +95,7 @@ export class UsersPanel {
         class: 'report-form',
         onsubmit: (e: Event) => {
           e.preventDefault();
-          void this.loadAudit();
+          detached('users', this.loadAudit());
         },
       },
       h('h3', { i18n: 'audit.title' }),
@@ -104,7 +104,7 @@ export class UsersPanel {
       h('label', {}, h('span', { i18n: 'audit.from' }), this.filters.from),
       h('label', {}, h('span', { i18n: 'audit.to' }), this.filters.to),
       h('button', { type: 'submit', class: 'primary', i18n: 'audit.query', 'data-testid': 'audit-query' }),
-      h('button', { type: 'button', i18n: 'audit.export', 'data-testid': 'audit-export', onclick: () => void this.exportCsv() }),
+      h('button', { type: 'button', i18n: 'audit.export', 'data-testid': 'audit-export', onclick: () => detached('users', this.exportCsv()) }),
     );
     this.el = h(
       'section',
@@ -354,12 +354,12 @@ export class UsersPanel {
           u.username === this.selfUsername
             ? undefined
             : u.disabled
-              ? button('enable', 'users.enable', () => void this.setDisabled(u.username, false))
-              : button('disable', 'users.disable', () => void this.setDisabled(u.username, true)),
+              ? button('enable', 'users.enable', () => detached('users', this.setDisabled(u.username, false)))
+              : button('disable', 'users.disable', () => detached('users', this.setDisabled(u.username, true))),
           ' ',
-          button('reset', 'users.reset', () => void this.reset(u.username)),
+          button('reset', 'users.reset', () => detached('users', this.reset(u.username))),
           ' ',
-          button('sign-ins', 'users.signIns', () => void this.showSignIns(u.username)),
+          button('sign-ins', 'users.signIns', () => detached('users', this.showSignIns(u.username))),
         ),
       ),
     );

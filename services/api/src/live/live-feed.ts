@@ -154,11 +154,11 @@ export class LiveFeedServer {
     this.nsp.on(USER_CHANGED, (username: unknown) => {
       if (typeof username !== 'string') return;
       options.sessions.forget(username);
-      void this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
+      this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
     });
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 1_000);
     this.timer.unref();
-    this.sweepTimer = setInterval(() => void this.recheck(Promise.resolve([...this.nsp.sockets.values()])), options.sessions.cacheTtlMs);
+    this.sweepTimer = setInterval(() => this.recheck(Promise.resolve([...this.nsp.sockets.values()])), options.sessions.cacheTtlMs);
     this.sweepTimer.unref();
   }
 
@@ -177,15 +177,19 @@ export class LiveFeedServer {
    * other instance through the adapter (without one, their sweep does it within the bound).
    */
   userChanged(username: string): void {
-    void this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
+    this.recheck(this.nsp.local.in(userRoom(username)).fetchSockets());
     if (this.options.clustered) this.nsp.serverSideEmit(USER_CHANGED, username);
   }
 
-  /** Disconnects the sockets whose session no longer stands. A failed check keeps the socket (the next sweep tries again). */
-  private async recheck(
+  /**
+   * Disconnects the sockets whose session no longer stands, in the background (a timer, an event
+   * from another instance, a change made here: none waits). A failed check keeps the socket (the
+   * next sweep tries again).
+   */
+  private recheck(
     sockets: Promise<ReadonlyArray<{ data: Record<string, unknown>; emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }>>,
-  ): Promise<void> {
-    try {
+  ): void {
+    const check = async (): Promise<void> => {
       for (const socket of await sockets) {
         const session = socket.data['session'] as Session | undefined;
         if (!session) continue;
@@ -198,9 +202,17 @@ export class LiveFeedServer {
         });
         if (!stands) this.endSession(socket, session.expiresAtMs <= Date.now() ? 'expired' : 'revoked');
       }
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'live session sweep failed');
-    }
+    };
+    void check().catch((error: unknown) => this.options.logger.warn({ err: error }, 'live session sweep failed'));
+  }
+
+  /**
+   * socket.join/leave answer a promise only with an adapter that keeps rooms elsewhere (ours keep
+   * them in this process, and the Redis adapter too); should one fail, the socket misses that
+   * room's messages until it subscribes again: logged, not an unhandled rejection.
+   */
+  private roomChange(change: Promise<void> | void, what: string): void {
+    void Promise.resolve(change).catch((error: unknown) => this.options.logger.warn({ err: error }, `live: ${what} failed`));
   }
 
   private endSession(socket: { emit(event: string, payload: unknown): unknown; disconnect(close?: boolean): unknown }, reason: SessionEnded['reason']): void {
@@ -297,7 +309,7 @@ export class LiveFeedServer {
     const scope = socket.data['scope'] as Scope;
     const session = socket.data['session'] as Session;
     this.sockets.inc();
-    void socket.join([scope.room, userRoom(session.principal.username)]);
+    this.roomChange(socket.join([scope.room, userRoom(session.principal.username)]), 'joining the scope and user rooms');
     // A token that expires ends its socket then, not at the next sweep.
     const expiry = setTimeout(() => this.endSession(socket, 'expired'), Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
     expiry.unref();
@@ -366,7 +378,7 @@ export class LiveFeedServer {
     }
     filter.members += 1;
     socket.data['filter'] = key;
-    void socket.join(this.room(filter));
+    this.roomChange(socket.join(this.room(filter)), 'joining a filter room');
     const snapshot: string[] = [];
     for (const p of this.lastKnown.values()) {
       if (this.admits(filter, this.options.owners.ownerOf(p.vehicleId), { lat: p.latitudeDeg, lon: p.longitudeDeg })) snapshot.push(this.jsonOf(p));
@@ -381,7 +393,7 @@ export class LiveFeedServer {
     socket.data['filter'] = undefined;
     const filter = this.filters.get(key);
     if (!filter) return;
-    void socket.leave(this.room(filter));
+    this.roomChange(socket.leave(this.room(filter)), 'leaving a filter room');
     filter.members -= 1;
     if (filter.members <= 0) this.filters.delete(key);
   }

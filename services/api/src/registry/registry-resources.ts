@@ -12,7 +12,6 @@ import {
   wimStationAdminListQuery,
   wimStationDto,
   type RegistryEntity,
-  type VehicleDto,
 } from '@roadwatch/contracts';
 import type { RegistryTable } from '@roadwatch/storage';
 import type { z } from 'zod';
@@ -47,10 +46,32 @@ export interface RegistryResource {
   sameAsStored?(dto: Record<string, unknown>, before: unknown): Promise<boolean>;
 }
 
-/** Each resource lists with its own query type; the routes only need its page. */
-const resource = <Q extends Page>(
-  def: Omit<RegistryResource, 'listQuery' | 'list'> & { listQuery?: z.ZodType<Q>; list?(query: Q): Promise<unknown[]> },
-): RegistryResource => def as unknown as RegistryResource;
+/**
+ * One resource, typed by its DTO (`D`, what its zod schema yields and its repository writes)
+ * and its list query (`Q`); the routes see every resource alike. The stored id is the id as
+ * given when the row is there: found by `exists` where the resource has a check cheaper than
+ * `get`, else by `get`; a resource that stores ids differently (a terminal's padded SIM
+ * number) says how in `storedId`.
+ */
+const resource = <D extends Record<string, unknown>, Q extends Page = Page>(
+  def: Omit<RegistryResource, 'dto' | 'listQuery' | 'list' | 'storedId' | 'put' | 'checkReferences' | 'alsoChanged' | 'sameAsStored'> & {
+    dto: z.ZodType<D>;
+    listQuery?: z.ZodType<Q>;
+    list?(query: Q): Promise<unknown[]>;
+    storedId?(id: string): Promise<string | undefined>;
+    exists?(id: string): Promise<boolean>;
+    // D is the schema's: the methods are checked against it, not inferred from.
+    put(dto: NoInfer<D>, storedId?: string): Promise<unknown>;
+    checkReferences?(dto: NoInfer<D>): Promise<void>;
+    alsoChanged?(dto: NoInfer<D>): Array<{ entity: RegistryEntity; id: string }>;
+    sameAsStored?(dto: NoInfer<D>, before: unknown): Promise<boolean>;
+  },
+): RegistryResource => {
+  const { exists, storedId, ...rest } = def;
+  const found = exists ?? (async (id: string) => (await def.get(id)) !== undefined);
+  // The routes hand over what the resource's own schema parsed: its DTO.
+  return { ...rest, storedId: storedId ?? (async (id) => ((await found(id)) ? id : undefined)) } as unknown as RegistryResource;
+};
 
 export interface RegistryRepositories {
   vehicles: VehiclesRepository;
@@ -59,23 +80,19 @@ export interface RegistryRepositories {
 
 /** The registry resources by path segment (`companies`, `terminals`, …) over these repositories (a pool's or a transaction's). */
 export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRepositories): Record<string, RegistryResource> => {
-  const byGet = (get: (id: string) => Promise<unknown>) => async (id: string) => ((await get(id)) !== undefined ? id : undefined);
-  const company = async (dto: Record<string, unknown>): Promise<void> => {
-    const companyId = dto['companyId'] as string | undefined;
+  const company = async ({ companyId }: { companyId?: string | undefined }): Promise<void> => {
     if (companyId && !(await admin.companyExists(companyId))) missingReference('companyId', 'company', companyId);
   };
-  // The casts bind each DTO type to its repository method; the zod schema has already checked the shape.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   return {
     companies: resource({
       what: 'company',
       entity: 'company',
       idKey: 'companyId',
-      dto: companyDto as any,
-      storedId: byGet(async (id) => ((await vehicles.companyExists(id)) ? id : undefined)),
+      dto: companyDto,
+      exists: (id) => vehicles.companyExists(id),
       get: async (id) => (await vehicles.listCompanies(Scope.of({ username: 'registry', role: 'admin' }))).find((c) => c.companyId === id),
       put: async (dto) => {
-        await vehicles.upsertCompany(dto as any);
+        await vehicles.upsertCompany(dto);
         return dto;
       },
     }),
@@ -83,8 +100,8 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       what: 'vehicle',
       entity: 'vehicle',
       idKey: 'vehicleId',
-      dto: vehicleDto as any,
-      storedId: byGet(async (id) => ((await vehicles.vehicleExists(id)) ? id : undefined)),
+      dto: vehicleDto,
+      exists: (id) => vehicles.vehicleExists(id),
       // The record as the DTO names it: the bound terminals are listed apart.
       get: async (id) => {
         const record = await vehicles.registryRecord(id);
@@ -93,23 +110,22 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
         return vehicle;
       },
       put: async (dto) => {
-        await vehicles.upsertVehicle(dto as any);
+        await vehicles.upsertVehicle(dto);
         return dto;
       },
-      checkReferences: async (dto) => {
-        const vehicle = dto as unknown as VehicleDto;
+      checkReferences: async (vehicle) => {
         if (!(await vehicles.companyExists(vehicle.companyId))) missingReference('companyId', 'company', vehicle.companyId);
         // A plate and colour name one vehicle: another vehicle's is a 409, not a unique-key 500.
         const holder = await vehicles.otherVehicleWithPlate(vehicle);
         if (holder !== undefined) conflict(`plate ${vehicle.plate} (colour ${vehicle.plateColour}) is registered to vehicle ${holder}`);
       },
-      alsoChanged: (dto) => (typeof dto['terminalId'] === 'string' ? [{ entity: 'terminal', id: dto['terminalId'] }] : []),
+      alsoChanged: (dto) => (dto.terminalId !== undefined ? [{ entity: 'terminal', id: dto.terminalId }] : []),
       // The body's terminalId is a binding, not a field of the stored record: the same when that terminal is bound to the vehicle.
       sameAsStored: async ({ terminalId, ...record }, before) => {
         if (Object.keys(fieldChanges(before, record)).length > 0) return false;
-        if (typeof terminalId !== 'string') return true;
+        if (terminalId === undefined) return true;
         const stored = await admin.storedTerminalId(terminalId);
-        return stored !== undefined && (await vehicles.registryRecord(record['vehicleId'] as string))?.terminalIds.includes(stored) === true;
+        return stored !== undefined && (await vehicles.registryRecord(record.vehicleId))?.terminalIds.includes(stored) === true;
       },
     }),
     terminals: resource({
@@ -117,14 +133,13 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       entity: 'terminal',
       table: 'terminals',
       idKey: 'terminalId',
-      dto: terminalDto as any,
+      dto: terminalDto,
       listQuery: terminalListQuery,
       list: (q) => admin.terminals(q, q),
       storedId: (id) => admin.storedTerminalId(id),
       get: (id) => admin.terminal(id),
-      put: (dto, stored) => admin.putTerminal(dto as any, stored),
-      checkReferences: async (dto) => {
-        const vehicleId = dto['vehicleId'] as string | undefined;
+      put: (dto, stored) => admin.putTerminal(dto, stored),
+      checkReferences: async ({ vehicleId }) => {
         if (vehicleId && !(await admin.vehicleExists(vehicleId))) missingReference('vehicleId', 'vehicle', vehicleId);
       },
     }),
@@ -133,12 +148,11 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       entity: 'driver',
       table: 'drivers',
       idKey: 'driverId',
-      dto: driverDto as any,
+      dto: driverDto,
       listQuery: driverListQuery,
       list: (q) => admin.drivers(q, q),
-      storedId: byGet((id) => admin.driver(id)),
       get: (id) => admin.driver(id),
-      put: (dto) => admin.putDriver(dto as any),
+      put: (dto) => admin.putDriver(dto),
       checkReferences: company,
     }),
     'speed-zones': resource({
@@ -146,38 +160,34 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       entity: 'speed_zone',
       table: 'road_speed_zones',
       idKey: 'segmentId',
-      dto: speedZoneDto as any,
+      dto: speedZoneDto,
       listQuery: speedZoneListQuery,
       list: (q) => admin.speedZones(q, q),
-      storedId: byGet((id) => admin.speedZone(id)),
       get: (id) => admin.speedZone(id),
-      put: (dto) => admin.putSpeedZone(dto as any),
+      put: (dto) => admin.putSpeedZone(dto),
     }),
     'wim-stations': resource({
       what: 'WIM station',
       entity: 'wim_station',
       table: 'wim_stations',
       idKey: 'stationId',
-      dto: wimStationDto as any,
+      dto: wimStationDto,
       listQuery: wimStationAdminListQuery,
       list: (q) => admin.wimStations(q, q),
-      storedId: byGet((id) => admin.wimStation(id)),
       get: (id) => admin.wimStation(id),
-      put: (dto) => admin.putWimStation(dto as any),
+      put: (dto) => admin.putWimStation(dto),
     }),
     'source-sites': resource({
       what: 'source site',
       entity: 'source_site',
       table: 'source_sites',
       idKey: 'sourceSiteId',
-      dto: sourceSiteDto as any,
+      dto: sourceSiteDto,
       listQuery: sourceSiteAdminListQuery,
       list: (q) => admin.sourceSites(q, q),
-      storedId: byGet((id) => admin.sourceSite(id)),
       get: (id) => admin.sourceSite(id),
-      put: (dto) => admin.putSourceSite(dto as any),
+      put: (dto) => admin.putSourceSite(dto),
       checkReferences: company,
     }),
   };
-  /* eslint-enable @typescript-eslint/no-explicit-any */
 };

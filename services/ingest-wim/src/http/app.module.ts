@@ -33,6 +33,7 @@ export const createWimHttpApp = async (
   // 500 records of ~0.5 kB fit well inside 2 MB; anything larger is refused, not buffered.
   app.useBodyParser('json', { limit: '2mb' });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): bootService owns SIGINT/SIGTERM and closes the app among the
+  // service's closers; Nest's hooks would close it a second time and re-raise the signal (exit 143).
   return app;
 };
