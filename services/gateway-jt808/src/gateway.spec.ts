@@ -593,8 +593,9 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     await beating.registerAndAuthenticate();
     let silentClosed = false;
     let beatingClosed = false;
-    void silent.closed.then(() => (silentClosed = true));
-    void beating.closed.then(() => (beatingClosed = true));
+    const unexpected: unknown[] = [];
+    silent.closed.then(() => (silentClosed = true)).catch((error: unknown) => unexpected.push(error));
+    beating.closed.then(() => (beatingClosed = true)).catch((error: unknown) => unexpected.push(error));
     // A text command to the silent one every 100 ms: the gateway writes to it four times per idle timeout.
     for (let round = 0; round < 15 && !silentClosed; round += 1) {
       await bus.publish(TOPICS.terminalCommands, [
@@ -606,6 +607,7 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     expect(silent.received.filter((message) => message.messageId === 0x8300).length).toBeGreaterThanOrEqual(2);
     expect(silentClosed).toBe(true);
     expect(beatingClosed).toBe(false);
+    expect(unexpected).toEqual([]);
     const metric = await gateway.metrics.registry.getSingleMetric('roadwatch_gateway_disconnects_total')?.get();
     expect(metric?.values.find((value) => value.labels.reason === 'idle')?.value).toBe(1);
   });

@@ -24,14 +24,28 @@ const gatedBus = () => {
 const position = (key: string): PositionMessage => ({ key, value: {} as PositionMessage['value'] });
 
 describe('PositionBatcher', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  /** Rejections no test expects: each test ends with none. */
+  let unexpected: unknown[] = [];
+  const keep = (error: unknown): void => void unexpected.push(error);
+  beforeEach(() => {
+    unexpected = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    expect(unexpected).toEqual([]);
+  });
 
   it('gathers what arrives while a publish is in flight into one next publish, not one request per linger', async () => {
     const { bus, publishes } = gatedBus();
     const batcher = new PositionBatcher({ bus, lingerMs: 5, maxBatch: 100 });
     const acked: string[] = [];
-    const submit = (key: string) => void batcher.submit([position(key)]).then(() => acked.push(key));
+    const submit = (key: string): void => {
+      batcher
+        .submit([position(key)])
+        .then(() => acked.push(key))
+        .catch(keep);
+    };
 
     submit('a');
     await vi.advanceTimersByTimeAsync(5);
@@ -61,7 +75,7 @@ describe('PositionBatcher', () => {
   it('still cuts at maxBatch while busy, and publishes the full batches in order before the rest', async () => {
     const { bus, publishes } = gatedBus();
     const batcher = new PositionBatcher({ bus, lingerMs: 5, maxBatch: 2 });
-    for (const key of ['a', 'b', 'c', 'd', 'e']) void batcher.submit([position(key)]);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) batcher.submit([position(key)]).catch(keep);
     expect(publishes.map((p) => p.keys)).toEqual([['a', 'b']]);
 
     publishes[0]!.resolve();
@@ -88,7 +102,7 @@ describe('PositionBatcher', () => {
       () => 'acked',
       (error: unknown) => error,
     );
-    void outcome.finally(() => (settled = true));
+    outcome.then(() => (settled = true)).catch(keep);
     publishes[0]!.reject(new Error('broker down'));
     await expect(first).rejects.toThrow('broker down');
     await vi.advanceTimersByTimeAsync(0);
@@ -105,11 +119,14 @@ describe('PositionBatcher', () => {
   it('flush publishes what gathered behind a busy publish', async () => {
     const { bus, publishes } = gatedBus();
     const batcher = new PositionBatcher({ bus, lingerMs: 5, maxBatch: 100 });
-    void batcher.submit([position('a')]);
+    batcher.submit([position('a')]).catch(keep);
     await vi.advanceTimersByTimeAsync(5);
-    void batcher.submit([position('b')]);
+    batcher.submit([position('b')]).catch(keep);
     let flushed = false;
-    void batcher.flush().then(() => (flushed = true));
+    batcher
+      .flush()
+      .then(() => (flushed = true))
+      .catch(keep);
     publishes[0]!.resolve();
     await vi.advanceTimersByTimeAsync(10);
     expect(publishes.map((p) => p.keys)).toEqual([['a'], ['b']]);
