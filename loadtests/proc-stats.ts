@@ -3,7 +3,7 @@
  * their unit of work (the chain bench per process tree, `cpu.ts` per command name). CPU per
  * unit of work holds on a shared machine where wall time does not.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s on Linux. */
 const TICKS_PER_S = 100;
@@ -91,3 +91,41 @@ export const parseMachineCpu = (procStat: string): { busyUs: number; totalUs: nu
 };
 
 export const readMachineCpu = (): { busyUs: number; totalUs: number } => parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+
+/** The PostgreSQL backends serving these processes: those whose client port is a socket one of them holds (a backend's cmdline names its client's port). */
+export const postgresBackendsOf = (servicePids: readonly number[], all: readonly ProcSample[]): number[] => {
+  const inodes = new Set<string>();
+  for (const pid of servicePids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const target = (() => {
+          try {
+            return readlinkSync(`/proc/${pid}/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        })();
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode) inodes.add(inode);
+      }
+    } catch {
+      // gone
+    }
+  }
+  const clientPorts = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'])
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 10 || !inodes.has(cols[9]!)) continue;
+      const [, localPort] = cols[1]!.split(':');
+      const [, remotePort] = cols[2]!.split(':');
+      if (parseInt(remotePort!, 16) === 5432) clientPorts.add(parseInt(localPort!, 16));
+    }
+  return all
+    .filter((p) => p.command === 'postgres')
+    .filter((p) => {
+      const port = /\((\d+)\)/.exec(cmdlineOf(p.pid))?.[1];
+      return port !== undefined && clientPorts.has(Number(port));
+    })
+    .map((p) => p.pid);
+};

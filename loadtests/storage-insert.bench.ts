@@ -1,6 +1,8 @@
 /**
- * Position bulk-insert throughput and CPU per row: real PostgreSQL (unnest vs binary
- * COPY→staging→INSERT … ON CONFLICT) and the embedded TimescaleDB (unnest). Each run uses its own schema / instance.
+ * Position bulk-insert throughput and CPU per row: real PostgreSQL (unnest, binary
+ * COPY→staging→INSERT … ON CONFLICT, and binary COPY straight into positions) and the embedded
+ * TimescaleDB (unnest). Each run uses its own schema / instance. The server's CPU is that of
+ * this process's own backends (/proc), and of all postgres processes for reference.
  *
  *   npx tsx loadtests/storage-insert.bench.ts [rowsPerRun=200000] [batch=5000]
  */
@@ -16,7 +18,7 @@ import {
   type PositionInsertMethod,
   type StoragePool,
 } from '@roadwatch/storage';
-import { cpuMicros, cpuOfProcessesNamed } from './cpu';
+import { cpuMicros, cpuOfProcessesNamed, ownPostgresBackendsCpu } from './cpu';
 import { recordOutput } from './perf-doc';
 
 // `--record`: what this bench prints becomes its section of docs/performance.md.
@@ -56,6 +58,7 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const serverCpuStart = cpuOfProcessesNamed('postgres');
+  const ownServerCpu = ownPostgresBackendsCpu();
   // Batches go in concurrently up to the pool size, as the archiver would with several partitions.
   const batches: PositionV1[][] = [];
   for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
@@ -75,6 +78,7 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
   const clientCpuUs = cpuMicros(process.cpuUsage(cpuStart));
   // The embedded server runs in this process: its CPU is the client's.
   const serverCpuUs = pool.roadwatch?.embedded ? 0 : cpuOfProcessesNamed('postgres') - serverCpuStart;
+  const ownServerCpuUs = pool.roadwatch?.embedded ? 0 : ownServerCpu();
   // Re-delivery of the same rows: all conflicts, nothing inserted.
   const again = performance.now();
   let duplicates = 0;
@@ -82,11 +86,11 @@ async function measure(label: string, pool: StoragePool, method: PositionInsertM
   const dupRows = Math.min(rows.length, 5 * BATCH);
   const dupSeconds = (performance.now() - again) / 1000;
   console.log(
-    `${label.padEnd(34)} ${method.padEnd(6)} ${String(inserted).padStart(8)} rows in ${seconds.toFixed(2).padStart(6)} s = ` +
+    `${label.padEnd(34)} ${method.padEnd(11)} ${String(inserted).padStart(8)} rows in ${seconds.toFixed(2).padStart(6)} s = ` +
       `${Math.round(inserted / seconds)
         .toLocaleString('en')
         .padStart(8)} rows/s   re-delivery: ${duplicates} new of ${dupRows}, ` +
-      `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s   CPU per row: client ${(clientCpuUs / inserted).toFixed(1)} µs, postgres ${(serverCpuUs / inserted).toFixed(1)} µs`,
+      `${Math.round(dupRows / dupSeconds).toLocaleString('en')} rows/s   CPU per row: client ${(clientCpuUs / inserted).toFixed(1)} µs, our backends ${(ownServerCpuUs / inserted).toFixed(1)} µs (all postgres ${(serverCpuUs / inserted).toFixed(1)} µs)`,
   );
 }
 
@@ -95,7 +99,7 @@ async function realPostgres(connections: number): Promise<void> {
   const pool = createPool(DATABASE_URL, { schema, max: connections });
   try {
     await migrate(pool, { partitioning: 'partman' });
-    for (const method of ['unnest', 'copy', 'unnest', 'copy'] as const) {
+    for (const method of ['unnest', 'copy-staged', 'copy', 'unnest', 'copy-staged', 'copy'] as const) {
       await measure(`PostgreSQL 15, ${connections} conn, partitioned`, pool, method, makePositions(ROWS, `${method}${randomBytes(2).toString('hex')}`));
     }
   } finally {
@@ -120,4 +124,4 @@ async function embedded(): Promise<void> {
 console.log(`positions bulk insert: ${ROWS} rows per run, batches of ${BATCH}, ${VEHICLES} vehicles`);
 await realPostgres(1);
 await realPostgres(4);
-await embedded();
+if (!process.argv.includes('--no-embedded')) await embedded();

@@ -11,7 +11,7 @@
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -29,7 +29,7 @@ import { createSimulatedFleet, SIMULATED_ROUTES } from '@roadwatch/simulator';
 import { createPool, dropStorageSchema, migrate, PositionRepository } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { commandLine, recordFigures } from '../perf-doc';
-import { cmdlineOf, readAllProcesses, readMachineCpu, treeOf, type ProcSample } from '../proc-stats';
+import { cmdlineOf, postgresBackendsOf, readAllProcesses, readMachineCpu, treeOf, type ProcSample } from '../proc-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -295,44 +295,6 @@ interface GeneratorResult {
   p99Ms: number;
   maxMs: number;
 }
-
-/** Our PostgreSQL backends: those whose client port is a socket of one of our services (their cmdline names it). */
-const postgresBackendsOf = (servicePids: readonly number[], all: readonly ProcSample[]): number[] => {
-  const inodes = new Set<string>();
-  for (const pid of servicePids) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const target = (() => {
-          try {
-            return readlinkSync(`/proc/${pid}/fd/${fd}`);
-          } catch {
-            return '';
-          }
-        })();
-        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-        if (inode) inodes.add(inode);
-      }
-    } catch {
-      // gone
-    }
-  }
-  const clientPorts = new Set<number>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'])
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10 || !inodes.has(cols[9]!)) continue;
-      const [, localPort] = cols[1]!.split(':');
-      const [, remotePort] = cols[2]!.split(':');
-      if (parseInt(remotePort!, 16) === 5432) clientPorts.add(parseInt(localPort!, 16));
-    }
-  return all
-    .filter((p) => p.command === 'postgres')
-    .filter((p) => {
-      const port = /\((\d+)\)/.exec(cmdlineOf(p.pid))?.[1];
-      return port !== undefined && clientPorts.has(Number(port));
-    })
-    .map((p) => p.pid);
-};
 
 const kafkaPid = readAllProcesses().find((p) => p.command === 'java' && cmdlineOf(p.pid).includes('kafka.Kafka'))?.pid;
 

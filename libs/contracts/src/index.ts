@@ -23,3 +23,4 @@ export * from './safe-string';
 export * from './string-paths';
 export * from './users.schema';
 export * from './bounding-box';
+export * from './position.avro';

@@ -26,6 +26,24 @@ describe('Jt808Deframer', () => {
     expect(frames(new Jt808Deframer().push(hexToBytes(HEARTBEAT + LOGOUT.slice(2))))).toEqual([HEARTBEAT, LOGOUT]);
   });
 
+  it('hands out frames that own their bytes: a socket chunk (a Buffer) reused afterwards does not change them', () => {
+    const chunk = Buffer.from(hexToBytes(HEARTBEAT + LOGOUT + HEARTBEAT.slice(0, 10)));
+    const deframer = new Jt808Deframer();
+    const out = deframer.push(chunk);
+    chunk.fill(0x55);
+    out.push(...deframer.push(Buffer.from(hexToBytes(HEARTBEAT.slice(10)))));
+    expect(frames(out)).toEqual([HEARTBEAT, LOGOUT, HEARTBEAT]);
+  });
+
+  it('finds whole frames after a frame carried over from the last chunk, and an empty 7e7e between frames', () => {
+    const deframer = new Jt808Deframer();
+    const first = deframer.push(hexToBytes(HEARTBEAT.slice(0, 12)));
+    const rest = deframer.push(hexToBytes(HEARTBEAT.slice(12) + '7e' + LOGOUT + HEARTBEAT));
+    expect(frames([...first, ...rest])).toEqual([HEARTBEAT, LOGOUT, HEARTBEAT]);
+    expect(errors(rest)).toEqual([]);
+    expect(deframer.bufferedBytes).toBe(0);
+  });
+
   it('reports garbage before the first flag and still finds the frame', () => {
     const events = new Jt808Deframer().push(hexToBytes('0102030405' + HEARTBEAT));
     expect(errors(events)).toEqual(['garbage']);

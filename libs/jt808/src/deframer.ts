@@ -82,6 +82,14 @@ export class Jt808Deframer {
         i = end; // the flag, if any, is picked up as an opener by the branch above
         continue;
       }
+      if (flag >= 0 && this.buffered === 0 && i > 0) {
+        // The whole frame is in this chunk, its opening flag at i - 1 (only a flag moves i past 0
+        // while in a frame): copied out once, flags included, instead of through the buffer.
+        if (count > 0) events.push({ type: 'frame', frame: Uint8Array.prototype.slice.call(chunk, i - 1, flag + 1), streamOffset: this.frameStart });
+        this.openFrame(base + flag);
+        i = flag + 1;
+        continue;
+      }
       this.buffer.set(chunk.subarray(i, end), this.buffered);
       this.buffered += count;
       if (flag < 0) break;

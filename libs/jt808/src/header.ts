@@ -92,18 +92,21 @@ export function decodeEnvelope(frame: Uint8Array, options: DecodeOptions = {}): 
   }
 }
 
+// Module level, not a closure in decodeContent: it is built only for a bad frame, the closure was built for every frame.
+function badChecksumError(content: Uint8Array, checkAt: number, expected: number): Jt808DecodeError {
+  return new Jt808DecodeError(
+    'bad-checksum',
+    checkAt,
+    `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`,
+  );
+}
+
 function decodeContent(content: Uint8Array, lenient: boolean, framingAnomalies: readonly Jt808FrameAnomaly[] = []): Jt808Envelope {
   if (content.length < 13) throw new Jt808DecodeError('truncated', content.length, `${content.length} byte(s) cannot hold a header and check code`);
   const checkAt = content.length - 1;
   const expected = xorChecksum(content, 0, checkAt);
   const checkCodeOk = expected === content[checkAt];
-  const badChecksum = () =>
-    new Jt808DecodeError(
-      'bad-checksum',
-      checkAt,
-      `check code 0x${content[checkAt]!.toString(16).padStart(2, '0')}, computed 0x${expected.toString(16).padStart(2, '0')}`,
-    );
-  if (!checkCodeOk && !lenient) throw badChecksum();
+  if (!checkCodeOk && !lenient) throw badChecksumError(content, checkAt, expected);
   const anomalies: Jt808FrameAnomaly[] = [...framingAnomalies];
   const whole = content.subarray(0, checkAt);
   const reader = new ByteReader(whole, 0, whole.length);
@@ -136,7 +139,7 @@ function decodeContent(content: Uint8Array, lenient: boolean, framingAnomalies: 
   if (reader.remaining !== bodyLength) {
     // One byte after the declared body, covered by a correct check code: padding.
     if (!(lenient && reader.remaining === bodyLength + 1)) {
-      if (!checkCodeOk) throw badChecksum();
+      if (!checkCodeOk) throw badChecksumError(content, checkAt, expected);
       throw new Jt808DecodeError('length-mismatch', reader.offset, `attributes say ${bodyLength} body byte(s), frame has ${reader.remaining}`, hint);
     }
     anomalies.push('trailing-byte');
@@ -144,7 +147,7 @@ function decodeContent(content: Uint8Array, lenient: boolean, framingAnomalies: 
   }
   if (!checkCodeOk) {
     // A wrong check code is accepted only on a frame that is otherwise exactly standard.
-    if (anomalies.some((anomaly) => NEEDS_CHECK_CODE.has(anomaly))) throw badChecksum();
+    if (anomalies.some((anomaly) => NEEDS_CHECK_CODE.has(anomaly))) throw badChecksumError(content, checkAt, expected);
     anomalies.push('bad-checksum');
   }
   const header: Jt808Header = {

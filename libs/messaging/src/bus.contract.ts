@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1 } from '@roadwatch/contracts';
 import { position, sampleMessages } from './sample-messages';
+import { decodeValue, encodeAll, payloadBytesOf } from './codec';
 
 export { position };
 import { InvalidMessageError, type Batch, type Bus, type RawPublisher, type ReceivedMessage, type Subscription, type TopicPartition } from './bus';
@@ -395,6 +396,50 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       expect(Buffer.from(binary!.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
     });
 
+    it('reads a topic holding JSON positions (written before the binary form) and binary ones, in offset order; garbage bytes on it are dead-lettered with the reason', async () => {
+      const { bus, ready } = newBus(1);
+      await ready;
+      const json = (seq: number) => ({ key: 'V1', value: Buffer.from(JSON.stringify(position('V1', seq))) });
+      const binary = (value: unknown) => encodeAll(positions, [{ key: 'V1', value: value as PositionV1 }], { validated: true })[0]!.value as Buffer;
+      const garbage = Buffer.from([0xff, 0x01, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+      const outOfRange = binary({ ...position('V1', 4), latitudeDeg: 123 });
+      await bus.publishRaw(positions, [json(0)]);
+      await bus.publish(positions, [{ key: 'V1', value: position('V1', 1) }]);
+      await bus.publishRaw(positions, [
+        json(2),
+        { key: 'V1', value: garbage },
+        { key: 'V1', value: outOfRange },
+        { key: 'V1', value: binary(position('V1', 5)) },
+      ]);
+      await bus.publish(positions, [{ key: 'V1', value: position('V1', 6) }]);
+      const recorder = new Recorder();
+      const letters: DeadLetterV1[] = [];
+      track(await bus.subscribe({ groupId: group(), topics: [positions], fromBeginning: true, handleBatch: recorder.handleBatch }));
+      track(
+        await bus.subscribe({
+          groupId: group(),
+          topics: [positionsDlq],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            letters.push(...batch.messages.map((m) => m.value));
+          },
+        }),
+      );
+      await vi.waitUntil(() => letters.length >= 2 && recorder.messages.length >= 5, {
+        timeout: options.waitMs,
+        interval: 20,
+        message: '5 positions, 2 dead letters',
+      });
+      await sleep(options.quietMs);
+      expect(recorder.messages.map((m) => seqOf(m.value))).toEqual([0, 1, 2, 5, 6]);
+      expect(recorder.messages.map((m) => m.value)).toEqual([0, 1, 2, 5, 6].map((seq) => position('V1', seq)));
+      const [first, second] = [...letters].sort((x, y) => Number(x.offset) - Number(y.offset));
+      expect(first).toMatchObject({ offset: '3', payloadEncoding: 'base64', reason: expect.stringMatching(/^malformed binary record/) });
+      expect(payloadBytesOf(first!)).toEqual(garbage);
+      expect(second).toMatchObject({ offset: '4', payloadEncoding: 'base64', reason: `schema ${positions}: latitudeDeg: 123 is not within -90…90` });
+      expect(payloadBytesOf(second!)).toEqual(outOfRange);
+    });
+
     it('a record the consumer does not want (by key) is not parsed, handed nor dead-lettered, and its offset commits', async () => {
       const { bus, ready } = newBus(1);
       await ready;
@@ -543,11 +588,13 @@ export const runBusContract = (adapter: string, options: BusContractOptions): vo
       await sleep(options.quietMs);
       expect(handled).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((seq) => seq !== 17));
       expect(letters).toHaveLength(1);
-      expect(letters[0]).toMatchObject({ offset: '17', key: 'V0', payloadEncoding: 'utf8' });
+      // A position travels in its binary form, which is never UTF-8: its dead letter keeps the bytes as base64.
+      expect(letters[0]).toMatchObject({ offset: '17', key: 'V0', payloadEncoding: 'base64' });
       expect(letters[0]!.reason).toContain(g);
       expect(letters[0]!.reason).toMatch(/data error/);
       expect(letters[0]!.reason).toContain('out of range for type smallint [22003]');
-      expect(seqOf(JSON.parse(letters[0]!.payload) as PositionV1)).toBe(17);
+      const refused = decodeValue(positions, payloadBytesOf(letters[0]!));
+      expect(refused.ok && seqOf(refused.value as PositionV1)).toBe(17);
       // A data error is not retried as such: bisecting needs about log2(40) calls, not maxAttempts per level.
       expect(poisonCalls).toBeLessThanOrEqual(8);
       // Committed past it: the group's next member gets nothing again.

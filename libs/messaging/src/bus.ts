@@ -17,15 +17,15 @@ export type { StalledPartition };
  *   broker acknowledged all of them (acks = all).
  * - Messages with the same key land on the same partition, so they keep their order.
  * - `subscribe` joins a consumer group; the group's members share the partitions. The
- *   handler gets a partition's whole batch, in offset order, already JSON-parsed and
- *   schema-validated; the batch's offsets are committed only after the handler resolved
+ *   handler gets a partition's whole batch, in offset order, already decoded and checked
+ *   (JSON + the topic's zod schema, or a binary form's own checks, see codec.ts); the batch's offsets are committed only after the handler resolved
  *   (at-least-once). A handler that throws gets the batch again after a backoff; a failure
  *   that persists (a data error, or an unknown one `maxAttempts` times) is isolated by
  *   bisecting the batch, the refused record(s) go to the dead-letter topic with the error,
  *   and the consumer commits past them. A transient failure (database or broker away) is
  *   retried until it succeeds, never dead-lettered. See `processBatch`.
  * - A consumer with lag and no committed progress for `stallAfterMs` is reported stalled.
- * - A message that is not JSON or fails its topic's schema is written to
+ * - A message that does not decode (not JSON, not a valid binary record) or fails its topic's checks is written to
  *   `deadLetterTopicOf(topic)` as a `deadLetterV1` with the reason, logged, committed, and
  *   the consumer goes on.
  */

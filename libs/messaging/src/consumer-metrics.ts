@@ -34,7 +34,7 @@ export const consumerMetricsOf = (owner: MetricsRegistryOwner): ConsumerMetrics 
       }),
       deadLetters: new Counter({
         name: 'roadwatch_consumer_dead_letters_total',
-        help: 'Records sent to the dead-letter topic by a consumer group: stage decode (not JSON / schema) or handler (refused persistently)',
+        help: 'Records sent to the dead-letter topic by a consumer group: stage decode (does not decode / fails the schema) or handler (refused persistently)',
         labelNames: ['group', 'topic', 'stage'],
         registers: [registry],
       }),

@@ -1,5 +1,6 @@
 import { deadLetterTopicOf, type DeadLetterV1, type TopicName } from '@roadwatch/contracts';
 import type { Bus, DeadLetterTopicName } from './bus';
+import { deadLetterValueOf } from './codec';
 
 /**
  * Puts dead letters back on the topic they were refused from, once their cause is fixed (a
@@ -44,13 +45,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       options.onLetter?.(letter, { status: 'skipped', why });
     };
     if (options.accept && !options.accept(letter)) return skip('not selected');
-    if (letter.payloadEncoding !== 'utf8') return skip('payload is not UTF-8 text (refused as bytes; nothing to replay)');
-    let value: unknown;
-    try {
-      value = JSON.parse(letter.payload);
-    } catch {
-      return skip('payload is not JSON');
-    }
+    // JSON text, or a binary record (telemetry.positions, kept as base64); publish below validates it with zod again.
+    const decoded = deadLetterValueOf(topic, letter);
+    if (!decoded.ok) return skip(decoded.reason);
+    const value = decoded.value;
     if (options.dryRun) {
       report.replayed += 1;
       options.onLetter?.(letter, { status: 'would-replay' });

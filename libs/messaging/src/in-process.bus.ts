@@ -195,7 +195,11 @@ export class InProcessBus implements Bus, RawPublisher {
     const encoded = encodeAll(topic, messages as readonly OutgoingMessage[], options);
     this.append(
       this.namer.physical(topic),
-      encoded.map((message) => ({ key: message.key, value: Buffer.from(message.value, 'utf8'), headers: message.headers })),
+      encoded.map((message) => ({
+        key: message.key,
+        value: typeof message.value === 'string' ? Buffer.from(message.value, 'utf8') : message.value,
+        headers: message.headers,
+      })),
     );
   }
 

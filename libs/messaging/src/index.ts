@@ -9,3 +9,4 @@ export { type MetricsRegistryOwner } from './consumer-metrics';
 export { createMessagingLogger, type Logger } from './logger';
 export { replayDeadLetters, type ReplayOptions, type ReplayOutcome, type ReplayReport } from './dead-letter-replay';
 export { followRegistryChanges, type FollowRegistryChangesOptions } from './registry-changes';
+export { deadLetterValueOf } from './codec';

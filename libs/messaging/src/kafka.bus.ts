@@ -42,12 +42,13 @@ export interface KafkaBusOptions {
     sessionTimeoutMs?: number;
     heartbeatIntervalMs?: number;
     rebalanceTimeoutMs?: number;
-    /** How long the broker holds a fetch waiting for `minBytes` (default 200 ms: the most a record waits for company). */
+    /** How long the broker may hold a fetch for `minBytes` to arrive (kafkajs's `maxWaitTimeInMs`; default 200 ms). */
     maxWaitTimeMs?: number;
     /**
-     * The broker answers a fetch once this much is there, or after `maxWaitTimeMs` (default 64 KiB).
-     * kafkajs' default, 1 byte, answers every fetch as soon as anything arrived: at 10,000
-     * positions/s the broker served three groups many tiny fetches (issue #13's kafka-broker bench).
+     * What a fetch waits for before the broker answers (at most `maxWaitTimeMs`; default 64 KiB):
+     * fewer, larger batches (less per-batch work on the broker and the client) at the price of up
+     * to `maxWaitTimeMs` of latency. kafkajs' own default, 1 byte, answered every fetch at the
+     * first record: the broker served three groups many tiny fetches (issue #13's kafka-broker bench).
      */
     minBytes?: number;
     maxBytesPerPartition?: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyBinaryTypeOf, encodeCopyBinary } from './copy-binary';
+import { copyBinaryTypeOf, CopyValueRangeError, encodeCopyBinary, timestampUsOfMs } from './copy-binary';
 
 const HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
 const TRAILER = Buffer.from([0xff, 0xff]);
@@ -77,5 +77,69 @@ describe('encodeCopyBinary (PostgreSQL binary COPY)', () => {
 
   it('stages every numeric SQL type as float8 (the INSERT casts and PostgreSQL range-checks)', () => {
     expect(['text', 'bool', 'int2', 'int8', 'float4', 'float8'].map(copyBinaryTypeOf)).toEqual(['text', 'bool', 'float8', 'float8', 'float8', 'float8']);
+  });
+
+  it('int2, int8, float4: big-endian, exact (negatives, −2^53+1 … 2^53−1, float4 rounded to nearest as the float8 → real cast does)', () => {
+    const out = encodeCopyBinary([null], ['int2', 'int2', 'int8', 'int8', 'int8', 'float4', 'float4'], () => [
+      -32_768,
+      32_767,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      0xffff_ffff,
+      0.1,
+      -0,
+    ]);
+    let offset = HEADER.length + 2;
+    const field = (bytes: number): number => {
+      expect(out.readInt32BE(offset)).toBe(bytes);
+      offset += 4 + bytes;
+      return offset - bytes;
+    };
+    expect(out.readInt16BE(field(2))).toBe(-32_768);
+    expect(out.readInt16BE(field(2))).toBe(32_767);
+    expect(out.readBigInt64BE(field(8))).toBe(BigInt(2 ** 53 - 1));
+    expect(out.readBigInt64BE(field(8))).toBe(-BigInt(2 ** 53 - 1));
+    expect(out.readBigInt64BE(field(8))).toBe(0xffff_ffffn);
+    expect(out.readFloatBE(field(4))).toBe(Math.fround(0.1));
+    expect(Object.is(out.readFloatBE(field(4)), -0)).toBe(true);
+    expect(out.subarray(offset)).toEqual(TRAILER);
+  });
+
+  it('timestamptz: epoch ms as µs since 2000-01-01, as to_timestamp(ms / 1000.0) makes them', () => {
+    expect(timestampUsOfMs(946_684_800_000)).toBe(0);
+    expect(timestampUsOfMs(0)).toBe(-946_684_800_000_000);
+    expect(timestampUsOfMs(1_764_000_000_123)).toBe((1_764_000_000_123 - 946_684_800_000) * 1_000);
+    // A fraction of a millisecond keeps its microseconds, before and after the 2000 epoch.
+    expect(timestampUsOfMs(946_684_800_000.25)).toBe(250);
+    expect(timestampUsOfMs(946_684_799_999.75)).toBe(-250);
+    expect(timestampUsOfMs(1_764_000_000_123.5)).toBe((1_764_000_000_123 - 946_684_800_000) * 1_000 + 500);
+    const out = encodeCopyBinary([1_764_000_000_123, 0], ['timestamptz'], (ms) => [ms]);
+    expect(out.readInt32BE(HEADER.length + 2)).toBe(8);
+    expect(out.readBigInt64BE(HEADER.length + 6)).toBe(BigInt((1_764_000_000_123 - 946_684_800_000) * 1_000));
+    expect(out.readBigInt64BE(HEADER.length + 20)).toBe(-946_684_800_000_000n);
+  });
+
+  it('a value its exact column cannot hold throws CopyValueRangeError (the caller hands the batch to PostgreSQL to refuse); a wrong type stays a TypeError', () => {
+    const refused: [Parameters<typeof encodeCopyBinary>[1][number], number][] = [
+      ['int2', 32_768],
+      ['int2', -32_769],
+      ['int2', 1.5],
+      ['int2', Number.NaN],
+      ['int8', 2 ** 53],
+      ['int8', 0.5],
+      ['float4', 3.5e38],
+      ['float4', 1e-46],
+      ['timestamptz', Number.POSITIVE_INFINITY],
+      ['timestamptz', 1e16],
+      ['timestamptz', Number.NaN],
+    ];
+    for (const [type, value] of refused) {
+      expect(() => encodeCopyBinary([value], ['text', type], (v) => ['x', v]), `${type} ${value}`).toThrow(CopyValueRangeError);
+    }
+    expect(() => encodeCopyBinary([1], ['float4'], () => [3.4028235e38])).not.toThrow();
+    expect(() => encodeCopyBinary([1], ['float4'], () => [Number.POSITIVE_INFINITY])).not.toThrow();
+    expect(() => encodeCopyBinary([1], ['int8'], () => ['7'])).toThrow(TypeError);
+    expect(() => encodeCopyBinary([1], ['int8'], () => ['7'])).not.toThrow(CopyValueRangeError);
+    expect(() => encodeCopyBinary([1], ['timestamptz'], () => [new Date()])).toThrow('column 0 is timestamptz');
   });
 });

@@ -1,16 +1,54 @@
 /**
  * PostgreSQL's binary COPY format (`COPY … FROM STDIN (FORMAT binary)`, "Binary Format" in the
- * COPY chapter of the PostgreSQL manual) for the three column types the bulk writes stage:
- * `text`, `float8` and `bool`, each nullable.
+ * COPY chapter of the PostgreSQL manual) for the column types the bulk writes use, each nullable:
+ * `text`, `float8` and `bool` (what a staging table holds: every number as float8, cast by the
+ * INSERT … SELECT so PostgreSQL itself refuses a value its column cannot hold — SQLSTATE 22003,
+ * which the bus's failure policy treats as a data error and isolates), and `int2`, `int8`,
+ * `float4` and `timestamptz` (from epoch ms) for a COPY straight into a table's own columns.
  *
- * Why our own and so few types: the maintained alternative, pg-copy-streams-binary, last
- * released in 2021, encodes row by row through a stream transform and an object per field;
- * the staging tables only need these three (every number travels as float8 and the
- * INSERT … SELECT casts it to the column's type, so PostgreSQL itself refuses a value its
- * column cannot hold — the same SQLSTATE 22003 as the unnest path, which the bus's failure
- * policy treats as a data error and isolates). One buffer per batch, grown by doubling.
+ * The four exact types take only what their column holds exactly as the staging INSERT's cast
+ * would make it (`to_timestamp(ms / 1000.0)`, rounding float8 to float4); anything else — a
+ * fraction in an integer column, a number beyond the column's range, a float4 overflow or
+ * underflow — throws a CopyValueRangeError, so the caller can hand the batch to the staging
+ * path and let PostgreSQL refuse it there with its own SQLSTATE.
+ *
+ * Why our own: the maintained alternative, pg-copy-streams-binary, last released in 2021,
+ * encodes row by row through a stream transform and an object per field. One buffer per batch,
+ * grown by doubling.
  */
-export type CopyBinaryType = 'text' | 'float8' | 'bool';
+export type CopyBinaryType = 'text' | 'float8' | 'bool' | 'int2' | 'int8' | 'float4' | 'timestamptz';
+
+/** A value its column cannot hold exactly (see above); a plain TypeError is a programming error. */
+export class CopyValueRangeError extends RangeError {
+  constructor(
+    readonly column: number,
+    readonly value: number,
+    type: CopyBinaryType,
+  ) {
+    super(`copy-binary: column ${column} (${type}) cannot hold ${value} exactly`);
+    this.name = 'CopyValueRangeError';
+  }
+}
+
+/** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch, in Unix seconds. */
+const POSTGRES_EPOCH_UNIX_S = 946_684_800;
+const TWO_TO_32 = 2 ** 32;
+
+/** C's rint(): to the nearest integer, halves to even (Math.round takes halves up). */
+const rint = (x: number): number => {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/**
+ * Epoch ms as PostgreSQL's timestamptz (µs since 2000-01-01), computed the way
+ * `to_timestamp(ms / 1000.0)` does (float8 seconds, shifted to the 2000 epoch, times 10^6,
+ * rint), so both paths store the same instant; NaN when it is not an exact safe integer.
+ */
+export const timestampUsOfMs = (ms: number): number => {
+  const us = rint((ms / 1000 - POSTGRES_EPOCH_UNIX_S) * 1e6);
+  return Number.isSafeInteger(us) ? us : Number.NaN;
+};
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Signature, flags (int32, no OIDs), header extension length (int32). */
@@ -43,6 +81,14 @@ class Writer {
   int32(value: number): void {
     this.ensure(4);
     this.offset = this.buffer.writeInt32BE(value, this.offset);
+  }
+
+  /** A safe integer as a big-endian int64, without a BigInt per value. */
+  int64(value: number): void {
+    const high = Math.floor(value / TWO_TO_32);
+    this.int32(high);
+    this.ensure(4);
+    this.offset = this.buffer.writeUInt32BE(value - high * TWO_TO_32, this.offset);
   }
 }
 
@@ -85,6 +131,38 @@ export const encodeCopyBinary = <T>(items: readonly T[], types: readonly CopyBin
           w.int32(8);
           w.ensure(8);
           w.offset = w.buffer.writeDoubleBE(value, w.offset);
+          break;
+        }
+        case 'int2': {
+          if (typeof value !== 'number') throw new TypeError(`copy-binary: column ${column} is int2, got ${describe(value)}`);
+          if (!Number.isInteger(value) || value < -32_768 || value > 32_767) throw new CopyValueRangeError(column, value, 'int2');
+          w.int32(2);
+          w.int16(value);
+          break;
+        }
+        case 'int8': {
+          if (typeof value !== 'number') throw new TypeError(`copy-binary: column ${column} is int8, got ${describe(value)}`);
+          if (!Number.isSafeInteger(value)) throw new CopyValueRangeError(column, value, 'int8');
+          w.int32(8);
+          w.int64(value);
+          break;
+        }
+        case 'float4': {
+          if (typeof value !== 'number') throw new TypeError(`copy-binary: column ${column} is float4, got ${describe(value)}`);
+          const single = Math.fround(value);
+          // PostgreSQL's float8 → float4 cast refuses overflow (to ±Infinity) and underflow (a non-zero to 0).
+          if ((!Number.isFinite(single) && Number.isFinite(value)) || (single === 0 && value !== 0)) throw new CopyValueRangeError(column, value, 'float4');
+          w.int32(4);
+          w.ensure(4);
+          w.offset = w.buffer.writeFloatBE(single, w.offset);
+          break;
+        }
+        case 'timestamptz': {
+          if (typeof value !== 'number') throw new TypeError(`copy-binary: column ${column} is timestamptz (epoch ms), got ${describe(value)}`);
+          const us = timestampUsOfMs(value);
+          if (Number.isNaN(us)) throw new CopyValueRangeError(column, value, 'timestamptz');
+          w.int32(8);
+          w.int64(us);
           break;
         }
         case 'bool': {

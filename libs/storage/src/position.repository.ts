@@ -4,17 +4,19 @@ import type { PositionV1 } from '@roadwatch/contracts';
 import { DEFAULT_CLOCK_SKEW_MS } from '@roadwatch/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoragePool } from './pool';
-import { copyBinaryTypeOf, encodeCopyBinary } from './copy-binary';
+import { copyBinaryTypeOf, CopyValueRangeError, encodeCopyBinary, type CopyBinaryType } from './copy-binary';
 import { chunked, inTransaction, msToTs, num, toColumns, undef } from './sql';
 
-export type PositionInsertMethod = 'unnest' | 'copy';
+export type PositionInsertMethod = 'unnest' | 'copy' | 'copy-staged';
 
 export interface PositionRepositoryOptions {
   /**
-   * Bulk-insert path: 'copy' (binary COPY into a staging table, then INSERT … ON CONFLICT;
-   * the default on a real server, where it costs the client a fraction of the CPU of
-   * building unnest array parameters) or 'unnest' (the only one the embedded server takes,
-   * which refuses COPY). See loadtests/storage-insert.bench.ts and the README.
+   * Bulk-insert path: 'copy' (the default on a real server: one binary COPY straight into
+   * `positions`, and only when that meets a row the table already holds — a redelivery, a
+   * repeated report — or a value its column cannot hold exactly, the staging path), 'copy-staged'
+   * (always binary COPY into a staging table, then INSERT … ON CONFLICT), or 'unnest' (the only
+   * one the embedded server takes, which refuses COPY). See loadtests/storage-insert.bench.ts
+   * and the README.
    */
   insertMethod?: PositionInsertMethod;
   batchSize?: number;
@@ -159,6 +161,38 @@ const STAGE_DDL = `SET LOCAL client_min_messages = warning; CREATE TEMP TABLE IF
 const STAGE_COPY = `COPY rw_positions_copy (${STAGE_NAMES.join(', ')}) FROM STDIN (FORMAT binary)`;
 const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${selectList(STAGE_NAMES)} FROM rw_positions_copy ON CONFLICT DO NOTHING`;
 
+/**
+ * The columns' own types, in COLUMNS order, for the COPY straight into `positions`: PostgreSQL
+ * reads them as they are (no cast, no conversion of text to numbers), and COPY into a
+ * partitioned table inserts them in multi-row batches — where INSERT … ON CONFLICT checks and
+ * inserts row by row, and the staging table's rows are written and truncated once more.
+ */
+const TABLE_TYPES: readonly CopyBinaryType[] = [
+  'text',
+  'timestamptz',
+  'text',
+  'text',
+  'int2',
+  'bool',
+  'text',
+  'float8',
+  'float8',
+  'float4',
+  'float4',
+  'float4',
+  'int8',
+  'int8',
+  'bool',
+  'bool',
+  'float8',
+  'float4',
+  'int2',
+  'text',
+  'timestamptz',
+];
+const DIRECT_COPY = `COPY positions (${COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
+const UNIQUE_VIOLATION = '23505';
+
 interface PositionRow {
   vehicle_id: string;
   device_time: Date;
@@ -224,7 +258,7 @@ export class PositionRepository {
     this.clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     const embedded = pool.roadwatch?.embedded ?? false;
     this.insertMethod = options.insertMethod ?? (embedded ? 'unnest' : 'copy');
-    if (embedded && this.insertMethod === 'copy') throw new Error('storage: the COPY path needs a real PostgreSQL server');
+    if (embedded && this.insertMethod !== 'unnest') throw new Error('storage: the COPY path needs a real PostgreSQL server');
     this.batchSize = options.batchSize ?? 5_000;
   }
 
@@ -232,10 +266,40 @@ export class PositionRepository {
   async insertMany(positions: readonly PositionV1[], method: PositionInsertMethod = this.insertMethod): Promise<number> {
     if (positions.length === 0) return 0;
     let inserted = 0;
-    for (const batch of chunked(positions, method === 'copy' ? this.batchSize * 4 : this.batchSize)) {
-      inserted += method === 'copy' ? await this.insertByCopy(batch) : await this.insertByUnnest(batch);
+    for (const batch of chunked(positions, method === 'unnest' ? this.batchSize : this.batchSize * 4)) {
+      inserted +=
+        method === 'copy' ? await this.insertByDirectCopy(batch) : method === 'copy-staged' ? await this.insertByCopy(batch) : await this.insertByUnnest(batch);
     }
     return inserted;
+  }
+
+  /**
+   * One binary COPY straight into `positions` (one statement, so atomic on its own). COPY cannot
+   * skip a row the table holds: a redelivered or repeated report fails it whole with 23505, and
+   * the batch then takes the staging path, which skips such rows — so a batch of new reports
+   * (nearly all of them) costs the server a multi-row insert and one round trip, and a redelivery
+   * still lands exactly once. A value its column cannot hold exactly also takes the staging path,
+   * where PostgreSQL refuses it with the SQLSTATE the bus's failure policy reads as a data error.
+   */
+  private async insertByDirectCopy(batch: readonly PositionV1[]): Promise<number> {
+    let stream: Buffer;
+    try {
+      stream = encodeCopyBinary(batch, TABLE_TYPES, rowOf);
+    } catch (error) {
+      if (error instanceof CopyValueRangeError) return this.insertByCopy(batch);
+      throw error;
+    }
+    const client = await this.pool.connect();
+    try {
+      const copy = client.query(copyFrom(DIRECT_COPY));
+      await pipeline(Readable.from([stream]), copy);
+      return copy.rowCount ?? batch.length;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    } finally {
+      client.release();
+    }
+    return this.insertByCopy(batch);
   }
 
   private async insertByUnnest(batch: readonly PositionV1[]): Promise<number> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dropStorageSchema, migrate, type MigrateOptions } from './migrate';
-import { PositionRepository } from './position.repository';
+import { PositionRepository, type PositionInsertMethod } from './position.repository';
 import { positionsEvery } from '@roadwatch/testing';
 import { createPool } from './pool';
 import { describeStorageSuite, reportOf } from './testing/storage.suite';
@@ -17,7 +17,7 @@ const realPostgres = (partitioning: NonNullable<MigrateOptions['partitioning']>)
     schema,
     expectedMode: 'plain' as const,
     migrateOptions: { partitioning },
-    insertMethods: ['unnest', 'copy'] as ('unnest' | 'copy')[],
+    insertMethods: ['unnest', 'copy-staged', 'copy'] as PositionInsertMethod[],
     defaultInsertMethod: 'copy' as const,
     async teardown() {
       await dropStorageSchema(pool, schema);
@@ -36,8 +36,7 @@ describe('positions by binary COPY on a session that lost its staging table', ()
     const pool = createPool(DATABASE_URL, { schema, max: 1 });
     try {
       await migrate(pool, { partitioning: 'native' });
-      const repo = new PositionRepository(pool);
-      expect(repo.insertMethod).toBe('copy');
+      const repo = new PositionRepository(pool, { insertMethod: 'copy-staged' });
       const now = Date.now() - 3_600_000;
       expect(await repo.insertMany(positionsEvery(1_000, 10, { ...reportOf('LOST:2'), deviceTimeMs: now }))).toBe(10);
       await pool.query('DISCARD TEMP');
@@ -55,5 +54,81 @@ describe('positions by binary COPY on a session that lost its staging table', ()
       await dropStorageSchema(pool, schema);
       await pool.end();
     }
+  });
+});
+
+describe('positions by binary COPY straight into the table', () => {
+  const withPool = async (max: number, work: (pool: ReturnType<typeof createPool>) => Promise<void>): Promise<void> => {
+    const schema = `rw_storage_direct_${randomBytes(4).toString('hex')}`;
+    const pool = createPool(DATABASE_URL, { schema, max });
+    try {
+      await migrate(pool, { partitioning: 'native' });
+      await work(pool);
+    } finally {
+      await dropStorageSchema(pool, schema);
+      await pool.end();
+    }
+  };
+  /** Whether this (one-connection) pool's session has made the staging table: only the staging path makes it. */
+  const staged = async (pool: ReturnType<typeof createPool>): Promise<boolean> =>
+    (await pool.query<{ t: string | null }>(`SELECT to_regclass('pg_temp.rw_positions_copy')::text AS t`)).rows[0]!.t !== null;
+
+  it('new reports skip the staging table; a redelivery or a repeat inside a batch falls back to it and lands once', async () => {
+    await withPool(1, async (pool) => {
+      const repo = new PositionRepository(pool);
+      expect(repo.insertMethod).toBe('copy');
+      const t = Date.now() - 3_600_000;
+      const first = positionsEvery(1_000, 10, { ...reportOf('DIRECT:2'), deviceTimeMs: t });
+      expect(await repo.insertMany(first)).toBe(10);
+      expect(await staged(pool)).toBe(false);
+      // Redelivered, newest first, with 5 new reports: 23505 on the COPY, then the staging path.
+      const more = positionsEvery(1_000, 5, { ...reportOf('DIRECT:2'), deviceTimeMs: t + 10_000 });
+      expect(await repo.insertMany([...more, ...first].reverse())).toBe(5);
+      expect(await staged(pool)).toBe(true);
+      // The same new report twice in one batch.
+      const [twice] = positionsEvery(1_000, 1, { ...reportOf('DIRECT:2'), deviceTimeMs: t + 60_000 });
+      expect(await repo.insertMany([twice!, twice!])).toBe(1);
+      expect(await repo.count('DIRECT:2')).toBe(16);
+    });
+  });
+
+  // In one order, as a redelivered partition comes: batches crossing in opposite orders may deadlock on
+  // either path (40P01, which the bus's failure policy retries).
+  it('writers racing over overlapping batches store every report once', async () => {
+    await withPool(4, async (pool) => {
+      const a = new PositionRepository(pool);
+      const b = new PositionRepository(pool);
+      const t = Date.now() - 3_600_000;
+      const all = positionsEvery(1_000, 3_000, { ...reportOf('RACE:2'), deviceTimeMs: t });
+      const results = await Promise.all([a.insertMany(all.slice(0, 2_000)), b.insertMany(all.slice(1_000)), a.insertMany(all.slice(500, 2_500))]);
+      expect(results.reduce((sum, n) => sum + n, 0)).toBe(3_000);
+      expect(await a.count('RACE:2')).toBe(3_000);
+    });
+  });
+
+  it('stores what the staging path stores: fractional milliseconds, a fraction in an integer column, an int8 past 2^53, float4 rounding', async () => {
+    await withPool(2, async (pool) => {
+      const t = Date.now() - 3_600_000 + 0.1234;
+      const odd = (vehicleId: string) =>
+        positionsEvery(
+          1_000,
+          4,
+          { ...reportOf(vehicleId), deviceTimeMs: t, receivedAtMs: t + 0.5 },
+          (i) => [{}, { satellites: 12.5 }, { alarmFlags: 2 ** 53 + 2, plateColour: 1.5 }, { altitudeM: 0.1, speedKmh: 3.4028235e38 }][i]!,
+        );
+      const read = async (vehicleId: string) =>
+        (
+          await pool.query(
+            `SELECT device_time::text, received_at::text, satellites, alarm_flags, plate_colour, altitude_m, speed_kmh FROM positions WHERE vehicle_id = $1 ORDER BY device_time`,
+            [vehicleId],
+          )
+        ).rows.map((r) => ({ ...r }));
+      expect(await new PositionRepository(pool, { insertMethod: 'copy-staged' }).insertMany(odd('ODD-S:2'))).toBe(4);
+      expect(await new PositionRepository(pool).insertMany(odd('ODD-D:2'))).toBe(4);
+      const direct = await read('ODD-D:2');
+      expect(direct).toEqual(await read('ODD-S:2'));
+      expect(direct[1]).toMatchObject({ satellites: 12 });
+      expect(direct[2]).toMatchObject({ alarm_flags: String(2 ** 53 + 2), plate_colour: 2 });
+    });
   });
 });

@@ -2,6 +2,7 @@ import { TOPICS, type AlertV1, type PositionV1, type VehicleQualityDayV1, type W
 import type { Batch } from '@roadwatch/messaging';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
+import { PositionWriteJoiner } from './position-writes';
 
 // Not `violations.overload`: the case lifecycle (@roadwatch/case-lifecycle) is the one writer of
 // overload_violations, in the transaction that opens the violation's case.
@@ -25,11 +26,13 @@ export interface BatchOutcome {
 
 /**
  * Archives one partition's batch: the ArchiveWriter for its table, then (positions) the
- * latest-position cache. It resolves only after both, so the bus commits the offsets only
+ * latest-position cache — positions joined with the other partitions' batches handled at once. It resolves only after both, so the bus commits the offsets only
  * after the database committed; a failure rejects and the bus hands the same batch again,
  * which the natural-key writes and the forward-only cache absorb.
  */
 export class ArchiveBatch {
+  private readonly positions: PositionWriteJoiner;
+
   constructor(
     private readonly deps: {
       writer: ArchiveWriter;
@@ -37,8 +40,18 @@ export class ArchiveBatch {
       now?: () => number;
       /** A position dated more than this after its receipt is archived but never the vehicle's latest (default DEFAULT_CLOCK_SKEW_MS). */
       clockSkewMs?: number;
+      /** Told of every position write (database + cache): how many positions it carried (metrics). */
+      onPositionWrite?: (positions: number) => void;
     },
-  ) {}
+  ) {
+    const now = deps.now ?? Date.now;
+    this.positions = new PositionWriteJoiner(async (positions) => {
+      deps.onPositionWrite?.(positions.length);
+      const rows = await deps.writer.writePositions(positions);
+      const latestMoved = await deps.latestPositions.advance(positions, now(), deps.clockSkewMs);
+      return { rows, latestMoved };
+    });
+  }
 
   async handle(batch: Batch<ArchivedTopic>): Promise<BatchOutcome> {
     const now = this.deps.now ?? Date.now;
@@ -54,10 +67,10 @@ export class ArchiveBatch {
     });
     switch (batch.topic) {
       case TOPICS.positions: {
+        // Joined with the other partitions' position batches handled at once (see PositionWriteJoiner).
         const positions: PositionV1[] = batch.messages.map((m) => m.value);
-        const rows = await this.deps.writer.writePositions(positions);
-        const moved = await this.deps.latestPositions.advance(positions, now(), this.deps.clockSkewMs);
-        return outcome('positions', rows, moved);
+        const { rows, latestMoved } = await this.positions.add(positions);
+        return outcome('positions', rows, latestMoved);
       }
       case TOPICS.wimMeasurements: {
         const measurements: WimMeasurementV1[] = batch.messages.map((m) => m.value);

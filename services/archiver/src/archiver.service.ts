@@ -53,10 +53,15 @@ export const startArchiver = async (options: ArchiverOptions): Promise<RunningAr
   const { bus, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const writer = options.writer ?? new PgArchiveWriter(options.pool);
+  const positionWrites = metrics.counter(
+    'archiver_position_writes_total',
+    'Position writes (database, then the latest-position cache): fewer than position batches when the batches of partitions handled at once are joined',
+  );
   const archive = new ArchiveBatch({
     writer,
     latestPositions: options.latestPositions,
     now,
+    onPositionWrite: () => positionWrites.inc(),
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
   });
 

@@ -2,7 +2,7 @@ import { createServer, Socket, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deadLetterTopicOf, TOPICS, type DeadLetterV1, type PositionV1, type WimMeasurementV1 } from '@roadwatch/contracts';
-import { InProcessBus, KafkaBus, type Bus, type Subscription } from '@roadwatch/messaging';
+import { deadLetterValueOf, InProcessBus, KafkaBus, type Bus, type Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import {
   createPool,
@@ -161,7 +161,9 @@ const runPositionPoisonScenario = async (params: {
     expect(letter!.reason).toMatch(/smallint out of range|out of range for type smallint/);
     expect(letter!.reason).toMatch(/\[22003\]/);
     expect(letter!.key).toBe(poisoned.vehicleId);
-    expect(JSON.parse(letter!.payload)).toMatchObject({ deviceTimeMs: poisoned.deviceTimeMs, satellites: 70_000 });
+    // A position travels in its binary form: the letter keeps its bytes (base64), which decode to what was refused.
+    expect(letter!.payloadEncoding).toBe('base64');
+    expect(deadLetterValueOf(TOPICS.positions, letter!)).toMatchObject({ ok: true, value: { deviceTimeMs: poisoned.deviceTimeMs, satellites: 70_000 } });
     // 50 reports again (a redelivery) and 10 new ones: only the new ones are added.
     await publish([...batch.slice(0, 50), ...reports(1_000, 1_010)]);
     await vi.waitUntil(async () => (await countPositions(pool)) === 1_009, { timeout: 30_000, interval: 100, message: 'the next 10' });

@@ -11,6 +11,20 @@ const rulesFile = (content: unknown): string => {
   return path;
 };
 
+describe('detector config: the positions consumer fetches in batches', () => {
+  it('asks the broker for 64 KiB or 200 ms by default; KAFKA_FETCH_MIN_BYTES=1 answers with whatever is there; a bad value is refused by name', () => {
+    expect(loadDetectorConfig({})).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 65_536, KAFKA_FETCH_MAX_WAIT_MS: 200 });
+    expect(loadDetectorConfig({ KAFKA_FETCH_MIN_BYTES: '1', KAFKA_FETCH_MAX_WAIT_MS: '50' })).toMatchObject({
+      KAFKA_FETCH_MIN_BYTES: 1,
+      KAFKA_FETCH_MAX_WAIT_MS: 50,
+    });
+    expect(() => loadDetectorConfig({ KAFKA_FETCH_MIN_BYTES: '0' })).toThrow(/KAFKA_FETCH_MIN_BYTES/);
+    expect(() => loadDetectorConfig({ KAFKA_FETCH_MIN_BYTES: '64k' })).toThrow(/KAFKA_FETCH_MIN_BYTES/);
+    // A wait past the consumer's patience would only delay alerts.
+    expect(() => loadDetectorConfig({ KAFKA_FETCH_MAX_WAIT_MS: '60000' })).toThrow(/KAFKA_FETCH_MAX_WAIT_MS/);
+  });
+});
+
 describe('detector config: registry sources', () => {
   it("takes the WIM stations' accuracy classes from the registry file with the vehicles; a plain array has none", () => {
     const registry = {

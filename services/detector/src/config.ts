@@ -23,6 +23,14 @@ export const detectorEnvSchema = infraEnvSchema
     CHECKPOINT_INTERVAL_MS: z.coerce.number().int().nonnegative().max(30_000).default(5_000),
     CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(20_000),
     /**
+     * The positions consumer's fetches: the broker answers once KAFKA_FETCH_MIN_BYTES are there or
+     * KAFKA_FETCH_MAX_WAIT_MS passed. A live stream then comes in fewer, larger batches (each batch
+     * costs a fetch, a publish and its bookkeeping) for at most the wait in added alert latency.
+     * KAFKA_FETCH_MIN_BYTES=1: answer with whatever is there (kafkajs's default).
+     */
+    KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(65_536),
+    KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(200),
+    /**
      * Where vehicles come from: `file` (VEHICLE_REGISTRY_FILE or VEHICLE_REGISTRY_JSON, read once; neither = no registry)
      * or `database` (the registry tables at DATABASE_URL, reloaded every REGISTRY_REFRESH_MS). With `database` the
      * 接驳运输 relay registrations of the nights from yesterday on are read too (the 02:00–05:00 rule's exemption);

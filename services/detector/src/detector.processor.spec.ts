@@ -84,7 +84,7 @@ const setup = (
   store: StateStore = new MemoryStateStore(),
   publisher = new FakePublisher(),
   positionRules: PositionRules = toyPositionRules(),
-  options: Pick<DetectorProcessorDeps, 'checkpoint' | 'onDurable'> = {},
+  options: Partial<Pick<DetectorProcessorDeps, 'checkpoint' | 'onDurable' | 'vehicles'>> = {},
 ) => {
   const metrics = new DetectorMetrics(new ServiceMetrics('detector-test', { defaultMetrics: false }));
   let nowMs = START;
@@ -194,6 +194,40 @@ describe('DetectorProcessor', () => {
         command: { type: 'text', tts: true, text: '您已连续驾驶3小时40分钟，请于20分钟内到就近服务区休息' },
       },
     });
+  });
+
+  it('looks a vehicle up in the registry once per position, its due time reckoned with the facts its positions were judged with', async () => {
+    const registry = new VehicleRegistry([COACH, TRUCK].map((facts) => ({ facts })));
+    const lookups: string[] = [];
+    const dueFacts: VehicleFacts[] = [];
+    const rules = libsPositionRules();
+    const counting = {
+      byVehicleId: (vehicleId: string) => {
+        lookups.push(vehicleId);
+        return registry.byVehicleId(vehicleId);
+      },
+      byPlate: (plate: string, colour: number) => registry.byPlate(plate, colour),
+      size: registry.size,
+    };
+    const dueCounting: PositionRules = {
+      ...rules,
+      dueMs: (facts, state) => {
+        dueFacts.push(facts);
+        return rules.dueMs(facts, state);
+      },
+    };
+    const { processor } = setup(new MemoryStateStore(), new FakePublisher(), dueCounting, { vehicles: counting });
+    const unknown = straightReports('津Z99999:1', '013900000009', START, 4, () => 60).map((report) => positionOf(report));
+    // Interleaved, as a partition's batch is.
+    const batch = speedingTrip.slice(0, 4).flatMap((position, index) => [position, unknown[index] as PositionV1]);
+    await processor.handlePositions(0, positions(batch, 0));
+    expect(lookups).toHaveLength(batch.length);
+    // One due time per vehicle the batch changed, with the facts its positions were judged with.
+    expect(dueFacts.map((facts) => [facts.vehicleId, facts.vehicleClass])).toEqual([
+      [COACH.vehicleId, 'tour_coach'],
+      ['津Z99999:1', 'other'],
+    ]);
+    expect(dueFacts[1]?.plate).toBe(unknown[0]?.plate);
   });
 
   it('reads an unknown vehicle as class other and flags its alerts', async () => {

@@ -135,6 +135,9 @@ class PartitionContext {
   }
 }
 
+/** The vehicles a batch changed, with the facts their positions were judged with (what their due time is computed with too). */
+type Touched = Map<string, VehicleFacts>;
+
 interface Outputs {
   alerts: AlertV1[];
   violations: OverloadViolationV1[];
@@ -363,7 +366,7 @@ export class DetectorProcessor {
   private replayPending(context: PartitionContext): number {
     const pending = context.pending;
     context.pending = [];
-    const touched = new Set<string>();
+    const touched: Touched = new Map();
     const discarded: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
     for (const message of pending) {
       const offset = BigInt(message.offset);
@@ -380,7 +383,7 @@ export class DetectorProcessor {
   private async handleBatch<M extends ReceivedMessage>(
     context: PartitionContext,
     messages: readonly M[],
-    onMessage: (outputs: Outputs, touched: Set<string>, message: M) => void,
+    onMessage: (outputs: Outputs, touched: Touched, message: M) => void,
     holdsState = false,
   ): Promise<DurableProgress> {
     // Read after the load, which may have replaced it.
@@ -389,21 +392,26 @@ export class DetectorProcessor {
       await this.ensureLoaded(context);
       pending = holdsState ? context.pending : undefined;
       const outputs: Outputs = { alerts: [], violations: [], commands: [], qualityDays: [] };
-      const touched = new Set<string>();
+      const touched: Touched = new Map();
       let lastOffset = context.lastOffset;
       let skipped = 0;
       let handled = 0;
+      // A batch's offsets ascend: only its head can be in the checkpoint already, so offsets are
+      // parsed (a BigInt each) only until the first one after it, and once for the batch's last.
+      let checking = lastOffset !== null;
       for (const message of messages) {
-        const offset = BigInt(message.offset);
-        if (lastOffset !== null && offset <= lastOffset) {
-          skipped++;
-          continue;
+        if (checking) {
+          if (BigInt(message.offset) <= (lastOffset as bigint)) {
+            skipped++;
+            continue;
+          }
+          checking = false;
         }
-        lastOffset = offset;
         onMessage(outputs, touched, message);
         pending?.push(message);
         handled++;
       }
+      if (handled > 0) lastOffset = BigInt((messages[messages.length - 1] as M).offset);
       const topic = context.ref.topic;
       if (skipped > 0) {
         this.deps.metrics?.replaysSkipped.inc({ topic }, skipped);
@@ -435,11 +443,11 @@ export class DetectorProcessor {
   }
 
   /** Changed vehicles are dirty (the next checkpoint writes them) and due when their rules say. */
-  private afterApplied(context: PartitionContext, touched: ReadonlySet<string>): void {
-    for (const vehicleId of touched) {
+  private afterApplied(context: PartitionContext, touched: Touched): void {
+    for (const [vehicleId, facts] of touched) {
       context.dirty.add(vehicleId);
       const slot = context.states.get(vehicleId);
-      if (slot) context.due.schedule(vehicleId, this.deps.positionRules.dueMs(this.factsOf(vehicleId), slot.rules));
+      if (slot) context.due.schedule(vehicleId, this.deps.positionRules.dueMs(facts, slot.rules));
     }
     this.updateGauges();
   }
@@ -524,7 +532,7 @@ export class DetectorProcessor {
     return this.deps.vehicles.byVehicleId(vehicleId) ?? unknownVehicleFacts(vehicleId, position?.plate, position?.plateColour);
   }
 
-  private onPosition(context: PartitionContext, outputs: Outputs, touched: Set<string>, position: PositionV1): void {
+  private onPosition(context: PartitionContext, outputs: Outputs, touched: Touched, position: PositionV1): void {
     const { vehicleId } = position;
     const known = this.deps.vehicles.byVehicleId(vehicleId);
     if (!known) this.deps.metrics?.unknownVehicles.inc({ topic: context.ref.topic });
@@ -539,7 +547,7 @@ export class DetectorProcessor {
       slot.registered = known !== undefined;
       slot.rules = result.state;
     } else context.states.set(vehicleId, (slot = { terminalId: position.terminalId, registered: known !== undefined, rules: result.state }));
-    touched.add(vehicleId);
+    touched.set(vehicleId, facts);
     if (result.qualityDays.length > 0) outputs.qualityDays.push(...result.qualityDays);
     for (const raw of result.alerts) {
       const alert = flagUnregistered(raw, slot.registered);

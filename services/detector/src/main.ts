@@ -27,6 +27,7 @@ const {
   // The registry tables may not exist yet on a first start: the schema is brought up to date first (idempotent, locked).
   database: { max: 2, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.SPEED_ZONES_SOURCE === 'database' },
   kafka: {
+    consumer: (config) => ({ minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS }),
     topics: [
       TOPICS.positions,
       TOPICS.wimMeasurements,

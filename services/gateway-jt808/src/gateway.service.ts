@@ -34,7 +34,7 @@ export interface GatewayOptions {
   instanceId?: string;
   logger?: Logger;
   metrics?: ServiceMetrics;
-  /** Close a connection that sent nothing for this long (heartbeats count). Default 180 s. */
+  /** Close a connection that sent nothing for this long (heartbeats count; the gateway's own writes do not). Default 180 s. */
   idleTimeoutMs?: number;
   publishLingerMs?: number;
   publishMaxBatch?: number;
@@ -229,8 +229,9 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
 
   const onSocket = (socket: Socket): void => {
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    // No socket.setTimeout: it refreshed a timer on every read and every write; the idle sweep
+    // below reads the session's last-data time instead.
     socket.setNoDelay(true);
-    socket.setTimeout(idleTimeoutMs);
     const outbox = new SocketOutbox(socket, maxWriteBuffer, () => metrics.disconnect('slow-reader'));
     const connection: TerminalConnection = {
       remoteAddress,
@@ -256,7 +257,6 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       // deadline, the junk and queue bounds limit what such a connection can cost meanwhile.
       if (session.authenticated && !socket.destroyed && !paused.has(socket) && intakeFull()) pause(socket, 'event-loop');
     });
-    socket.on('timeout', () => session.close('idle'));
     socket.on('error', (error) => logger.debug({ ...session.logFields, err: error }, 'socket error'));
     socket.on('close', () => {
       clearTimeout(authDeadline);
@@ -293,6 +293,17 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   }, options.sweepIntervalMs ?? 5_000);
   sweep.unref();
 
+  // A connection that sent nothing (heartbeats count; what the gateway writes does not) for
+  // idleTimeoutMs is closed, within a tenth of it (at most 5 s) after.
+  const idleSweep = setInterval(
+    () => {
+      const quietSinceMs = ctx.now() - idleTimeoutMs;
+      for (const session of sessions) if (session.lastDataMs < quietSinceMs) session.close('idle');
+    },
+    Math.max(10, Math.min(5_000, Math.floor(idleTimeoutMs / 10))),
+  );
+  idleSweep.unref();
+
   let subscription: Subscription | null = null;
   if (options.commands ?? true) {
     subscription = await options.bus.subscribe({
@@ -328,6 +339,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       if (closing) return;
       closing = true;
       clearInterval(sweep);
+      clearInterval(idleSweep);
       clearInterval(loopProbe);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await subscription?.close();

@@ -585,6 +585,33 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     });
   };
 
+  it('closes as idle a terminal that sends nothing while the gateway keeps writing to it; one that heartbeats stays', async () => {
+    const { gateway, bus } = await start({ idleTimeoutMs: 400 });
+    const silent = await terminal(gateway, KNOWN_PHONE);
+    await silent.registerAndAuthenticate();
+    const beating = await terminal(gateway, '13800000002');
+    await beating.registerAndAuthenticate();
+    let silentClosed = false;
+    let beatingClosed = false;
+    const unexpected: unknown[] = [];
+    silent.closed.then(() => (silentClosed = true)).catch((error: unknown) => unexpected.push(error));
+    beating.closed.then(() => (beatingClosed = true)).catch((error: unknown) => unexpected.push(error));
+    // A text command to the silent one every 100 ms: the gateway writes to it four times per idle timeout.
+    for (let round = 0; round < 15 && !silentClosed; round += 1) {
+      await bus.publish(TOPICS.terminalCommands, [
+        { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'text', text: '请注意', tts: false, display: true, urgent: false }) },
+      ]);
+      expect((await beating.sendAndWait(0x0002, {})).messageId).toBe(0x8001);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(silent.received.filter((message) => message.messageId === 0x8300).length).toBeGreaterThanOrEqual(2);
+    expect(silentClosed).toBe(true);
+    expect(beatingClosed).toBe(false);
+    expect(unexpected).toEqual([]);
+    const metric = await gateway.metrics.registry.getSingleMetric('roadwatch_gateway_disconnects_total')?.get();
+    expect(metric?.values.find((value) => value.labels.reason === 'idle')?.value).toBe(1);
+  });
+
   it('sends text, location query and parameters to the connected terminal and reports its answers', async () => {
     const { gateway, bus } = await start();
     const results = await collect<CommandResultV1>(bus, TOPICS.commandResults);

@@ -30,6 +30,9 @@ export class GatewayMetrics {
   private readonly frameAnomalies;
   private readonly anomalyTerminals = new Set<string>();
   private readonly cache = new Map<string, { inc(value?: number): void }>();
+  /** Per message id and per source × registered: the calls made for every frame and position, without building a key string. */
+  private readonly frameChildren = new Map<number, { inc(value?: number): void }>();
+  private readonly positionChildren = new Map<string, Array<{ inc(value?: number): void } | undefined>>();
 
   constructor(metrics: ServiceMetrics) {
     this.connections = metrics.gauge('gateway_connections', 'Open TCP connections from terminals');
@@ -84,19 +87,24 @@ export class GatewayMetrics {
   }
 
   frame(messageId: number): void {
-    this.child(this.frames, 'message_id', hexId(messageId)).inc();
+    let child = this.frameChildren.get(messageId);
+    if (!child) {
+      child = this.child(this.frames, 'message_id', hexId(messageId));
+      this.frameChildren.set(messageId, child);
+    }
+    child.inc();
   }
   decodeError(kind: string): void {
     this.child(this.decodeErrors, 'kind', kind).inc();
   }
   position(source: string, registered: boolean, count = 1): void {
-    const key = `positions\u0000${source}\u0000${registered}`;
-    let child = this.cache.get(key);
-    if (!child) {
-      child = this.positions.labels({ source, registered: String(registered) });
-      this.cache.set(key, child);
+    let children = this.positionChildren.get(source);
+    if (!children) {
+      children = [undefined, undefined];
+      this.positionChildren.set(source, children);
     }
-    child.inc(count);
+    const slot = registered ? 1 : 0;
+    (children[slot] ??= this.positions.labels({ source, registered: String(registered) })).inc(count);
   }
   backpressurePause(cause: 'event-loop'): void {
     this.child(this.backpressurePauses, 'cause', cause).inc();

@@ -33,7 +33,13 @@ export interface PositionBatcherOptions {
   lingerMs: number;
   /** Publish as soon as this many messages are waiting. */
   maxBatch: number;
-  /** Publishes in flight at once; more batches wait (the Kafka producer serialises anyway). */
+  /**
+   * Publishes in flight at once (default 1). While they are all busy, positions are not cut
+   * into more batches: they keep gathering and go out together in the next publish, up to
+   * `maxBatch` each. The Kafka producer keeps one request in flight anyway (ordering), so a
+   * batch cut earlier would only wait inside it as a request of its own; fewer, larger
+   * requests cost the gateway and the broker less per position and no latency.
+   */
   maxConcurrentPublishes?: number;
   /** Called with every publish's duration and size (for the latency histogram). */
   onPublished?: (durationMs: number, messages: number, ok: boolean, error?: unknown) => void;
@@ -75,7 +81,7 @@ export class PositionBatcher {
 
   constructor(private readonly options: PositionBatcherOptions) {
     this.now = options.now ?? (() => performance.now());
-    this.maxConcurrent = options.maxConcurrentPublishes ?? 4;
+    this.maxConcurrent = options.maxConcurrentPublishes ?? 1;
   }
 
   get inFlight(): number {
@@ -119,14 +125,18 @@ export class PositionBatcher {
       this.outstanding.push(waiter);
       this.changeInFlight(messages.length);
       if (this.pending.length >= this.options.maxBatch) this.cut();
-      else if (this.timer === null) this.timer = setTimeout(() => this.cut(), this.options.lingerMs);
+      // While the publishes are busy, the one finishing cuts what gathered meanwhile: no timer needed.
+      else if (this.timer === null && this.publishing < this.maxConcurrent) this.timer = setTimeout(() => this.cut(), this.options.lingerMs);
     });
   }
 
   /** Publishes whatever is waiting now (used on shutdown). */
   async flush(): Promise<void> {
     this.cut();
-    while (this.publishing > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.publishing > 0 || this.queue.length > 0 || this.pending.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      this.cut();
+    }
   }
 
   private cut(): void {
@@ -135,6 +145,8 @@ export class PositionBatcher {
       this.timer = null;
     }
     if (this.pending.length === 0) return;
+    // The publishes are busy: let the batch grow (up to maxBatch) until one of them finishes.
+    if (this.publishing >= this.maxConcurrent && this.pending.length < this.options.maxBatch) return;
     this.queue.push({ messages: this.pending, waiters: this.waiters });
     this.pending = [];
     this.waiters = [];
@@ -168,6 +180,8 @@ export class PositionBatcher {
       this.skipDone();
       this.publishing--;
       this.pump();
+      // What gathered while the producer was busy has waited long enough: it goes now.
+      if (this.publishing < this.maxConcurrent) this.cut();
     }
   }
 

@@ -25,14 +25,12 @@ export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, so
   const mileage = findLocationItem(report.items, 'mileage');
   const recorderSpeed = findLocationItem(report.items, 'recorder-speed');
   const satellites = findLocationItem(report.items, 'satellites');
-  const candidate = {
-    v: 1 as const,
+  // Optional fields set only when present (positionV1 refuses an explicit undefined), without a spread object each.
+  const candidate: Partial<PositionV1> = {
+    v: 1,
     vehicleId: vehicle.vehicleId,
     terminalId: vehicle.terminalId,
-    ...(vehicle.plate !== undefined ? { plate: vehicle.plate } : {}),
-    ...(vehicle.plateColour !== undefined ? { plateColour: vehicle.plateColour } : {}),
     registered: vehicle.registered,
-    ...(vehicle.driverId !== undefined ? { driverId: vehicle.driverId } : {}),
     deviceTimeMs: report.deviceTimeMs ?? receivedAtMs,
     receivedAtMs,
     latitudeDeg: report.latitudeDeg,
@@ -44,11 +42,14 @@ export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, so
     statusFlags: report.statusFlags >>> 0,
     accOn: report.status.accOn,
     gnssFixed: report.status.positioned,
-    ...(mileage ? { mileageKm: mileage.mileageKm } : {}),
-    ...(recorderSpeed ? { recorderSpeedKmh: recorderSpeed.recorderSpeedKmh } : {}),
-    ...(satellites ? { satellites: satellites.satellites } : {}),
     source,
   };
+  if (vehicle.plate !== undefined) candidate.plate = vehicle.plate;
+  if (vehicle.plateColour !== undefined) candidate.plateColour = vehicle.plateColour;
+  if (vehicle.driverId !== undefined) candidate.driverId = vehicle.driverId;
+  if (mileage) candidate.mileageKm = mileage.mileageKm;
+  if (recorderSpeed) candidate.recorderSpeedKmh = recorderSpeed.recorderSpeedKmh;
+  if (satellites) candidate.satellites = satellites.satellites;
   const parsed = positionV1.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
   return { ok: true, position: parsed.data };

@@ -131,7 +131,8 @@ export class TerminalSession {
   private readonly queue: Jt808Message[] = [];
   private draining = false;
   private lastExpireMs = 0;
-  lastDataMs = 0;
+  /** When the terminal last sent bytes (the connection's opening until then): the gateway's idle sweep reads it. */
+  lastDataMs: number;
   private junkBytes = 0;
   private junkWindowStartMs: number;
   readonly openedAtMs: number;
@@ -142,6 +143,7 @@ export class TerminalSession {
   ) {
     this.openedAtMs = ctx.now();
     this.junkWindowStartMs = this.openedAtMs;
+    this.lastDataMs = this.openedAtMs;
   }
 
   get queuedMessages(): number {

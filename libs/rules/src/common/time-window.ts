@@ -77,8 +77,25 @@ export const dailyWindowOverlapMs = (fromMs: number, toMs: number, start: string
   return total;
 };
 
+// The local day the last instant asked about fell in: consecutive reports mostly share a day,
+// so most calls are two comparisons — no midnight arithmetic, no map lookup (a cache, not state).
+let lastDayStartMs = NaN;
+let lastDayEndMs = NaN;
+let lastDate = '';
+
 /** Local date (YYYY-MM-DD) of an instant, memoised by its local midnight. */
-export const localDateOf = (epochMs: number): string => localDateOfMidnight(chinaMidnightMs(epochMs));
+export const localDateOf = (epochMs: number): string => {
+  if (epochMs >= lastDayStartMs && epochMs < lastDayEndMs) return lastDate;
+  const midnightMs = chinaMidnightMs(epochMs);
+  const date = localDateOfMidnight(midnightMs);
+  // Not for an instant that is not a finite number: its "day" would swallow the next ones.
+  if (Number.isFinite(midnightMs)) {
+    lastDayStartMs = midnightMs;
+    lastDayEndMs = midnightMs + DAY_MS;
+    lastDate = date;
+  }
+  return date;
+};
 
 /**
  * The instant at which the time spent inside the daily window since `fromMs` reaches

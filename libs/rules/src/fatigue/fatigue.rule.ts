@@ -99,6 +99,65 @@ const minutesText = (ms: number): string => {
   return `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
 };
 
+/** A period that ended: its violations get their final record (a re-emission with the end and length), and the subject starts afresh. */
+const onClosed = (
+  facts: VehicleFacts,
+  config: RulesConfig,
+  nowMs: number,
+  outputs: AlertV1[],
+  key: string,
+  sub: FatigueSubjectState,
+  closed: DrivingPeriod,
+): FatigueSubjectState => {
+  const cfg = config.fatigue;
+  const drivingMs = closed.endMs - closed.startMs;
+  const common = { subject: key, windowKey: closed.startMs, revision: 1, startedAtMs: closed.startMs, endedAtMs: closed.endMs, raisedAtMs: nowMs };
+  if (sub.continuousViolated) {
+    outputs.push(
+      buildAlert(facts, {
+        ...common,
+        ...continuousPenalty(facts, config),
+        rule: 'fatigue_continuous',
+        level: 'violation',
+        limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config),
+        ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
+        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
+        details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        evidence: sub.periodStart ? [sub.periodStart] : [],
+      }),
+    );
+  }
+  if (sub.nightViolated) {
+    const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
+    const limitPassedAtMs = nightLimitPassedAtMs(closed.startMs, closed.endMs, config);
+    outputs.push(
+      buildAlert(facts, {
+        ...common,
+        rule: 'fatigue_night',
+        level: 'violation',
+        severity: 'major',
+        ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
+        ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
+        ...nightViolationText(nightMs, cfg.nightLimitMs, true),
+        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        evidence: sub.periodStart ? [sub.periodStart] : [],
+      }),
+    );
+  }
+  return {
+    ...sub,
+    history: [...sub.history, [closed.startMs, closed.endMs]],
+    periodStart: null,
+    continuousPrewarned: false,
+    continuousViolated: false,
+    nightPrewarned: false,
+    nightViolated: false,
+    continuousRaisedAtMs: null,
+    nightRaisedAtMs: null,
+    terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
+  };
+};
+
 export const evaluateFatigue = (
   facts: VehicleFacts,
   state: FatigueState,
@@ -110,59 +169,9 @@ export const evaluateFatigue = (
   const { position, interval } = event;
   const nowMs = position.deviceTimeMs;
   const outputs: AlertV1[] = [];
-  const subjects: Record<string, FatigueSubjectState> = { ...state.subjects };
-  const here = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
-  const nowEvidence: EvidencePosition = { deviceTimeMs: nowMs, ...here, speedKmh: position.speedKmh };
-
-  const onClosed = (key: string, sub: FatigueSubjectState, closed: DrivingPeriod): FatigueSubjectState => {
-    // The period's violations get their final record: a re-emission with the end and length.
-    const drivingMs = closed.endMs - closed.startMs;
-    const common = { subject: key, windowKey: closed.startMs, revision: 1, startedAtMs: closed.startMs, endedAtMs: closed.endMs, raisedAtMs: nowMs };
-    if (sub.continuousViolated) {
-      outputs.push(
-        buildAlert(facts, {
-          ...common,
-          ...continuousPenalty(facts, config),
-          rule: 'fatigue_continuous',
-          level: 'violation',
-          limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config),
-          ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
-          ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
-          details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
-          evidence: sub.periodStart ? [sub.periodStart] : [],
-        }),
-      );
-    }
-    if (sub.nightViolated) {
-      const nightMs = dailyWindowOverlapMs(closed.startMs, closed.endMs, cfg.nightStart, cfg.nightEnd);
-      const limitPassedAtMs = nightLimitPassedAtMs(closed.startMs, closed.endMs, config);
-      outputs.push(
-        buildAlert(facts, {
-          ...common,
-          rule: 'fatigue_night',
-          level: 'violation',
-          severity: 'major',
-          ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
-          ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
-          ...nightViolationText(nightMs, cfg.nightLimitMs, true),
-          details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
-          evidence: sub.periodStart ? [sub.periodStart] : [],
-        }),
-      );
-    }
-    return {
-      ...sub,
-      history: [...sub.history, [closed.startMs, closed.endMs]],
-      periodStart: null,
-      continuousPrewarned: false,
-      continuousViolated: false,
-      nightPrewarned: false,
-      nightViolated: false,
-      continuousRaisedAtMs: null,
-      nightRaisedAtMs: null,
-      terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
-    };
-  };
+  // Copied on the first change only: a report that changes no subject returns the state it was given.
+  let subjects = state.subjects;
+  let copied = false;
 
   // 1. The driving interval that ends at this report, attributed to its subject.
   if (interval && interval.driving && interval.subject !== null) {
@@ -172,7 +181,7 @@ export const evaluateFatigue = (
     // next daily violation only after the total fell back to ≤ 8 h).
     sub = rearmDaily(sub, trailingDrivingMs(sub, interval.startMs, cfg.dailyWindowMs), cfg);
     const added = addDrivingInterval(sub.period, interval.startMs, interval.endMs, restMs);
-    if (added.closed) sub = onClosed(key, sub, added.closed);
+    if (added.closed) sub = onClosed(facts, config, nowMs, outputs, key, sub, added.closed);
     sub = { ...sub, period: added.state };
     if (added.started)
       sub.periodStart = {
@@ -182,25 +191,39 @@ export const evaluateFatigue = (
         speedKmh: interval.from.speedKmh,
       };
     sub = recordAlarmBits(sub, position);
-    sub = measure(facts, key, sub, interval.startMs, nowMs, nowEvidence, config, outputs);
-    subjects[key] = sub;
+    // `sub` is a copy of this call's own (made with the new period above): measured in place.
+    sub = measure(facts, key, sub, interval.startMs, position, config, outputs);
+    subjects = { ...subjects, [key]: sub };
+    copied = true;
   } else if (subjects[event.subject]?.period.periodStartMs != null) {
-    subjects[event.subject] = recordAlarmBits(subjects[event.subject] as FatigueSubjectState, position);
+    const before = subjects[event.subject] as FatigueSubjectState;
+    const sub = recordAlarmBits(before, position);
+    if (sub !== before) {
+      subjects = { ...subjects, [event.subject]: sub };
+      copied = true;
+    }
   }
 
   // 2. Every subject: a stop that has reached 20 min is a rest and ends its period; history
   //    older than the trailing window is dropped; idle subjects are forgotten.
   for (const key of Object.keys(subjects)) {
-    let sub = subjects[key] as FatigueSubjectState;
+    const before = subjects[key] as FatigueSubjectState;
+    let sub = before;
     const rested = closePeriodIfRested(sub.period, nowMs, restMs);
-    if (rested.closed) sub = { ...onClosed(key, sub, rested.closed), period: rested.state };
+    if (rested.closed) sub = { ...onClosed(facts, config, nowMs, outputs, key, sub, rested.closed), period: rested.state };
     const horizon = nowMs - cfg.dailyWindowMs;
     if (sub.history.length > 0 && (sub.history[0] as [number, number])[1] <= horizon) sub = { ...sub, history: sub.history.filter(([, e]) => e > horizon) };
     sub = rearmDaily(sub, trailingDrivingMs(sub, nowMs, cfg.dailyWindowMs), cfg);
-    if (sub.period.periodStartMs === null && sub.history.length === 0 && sub.dailyPhase === 'below') delete subjects[key];
+    const forgotten = sub.period.periodStartMs === null && sub.history.length === 0 && sub.dailyPhase === 'below';
+    if (sub === before && !forgotten) continue;
+    if (!copied) {
+      subjects = { ...subjects };
+      copied = true;
+    }
+    if (forgotten) delete subjects[key];
     else subjects[key] = sub;
   }
-  return { state: { subjects }, outputs };
+  return { state: copied ? { subjects } : state, outputs };
 };
 
 const rearmDaily = (sub: FatigueSubjectState, totalMs: number, cfg: RulesConfig['fatigue']): FatigueSubjectState => {
@@ -261,23 +284,40 @@ const dailyLimitPassedAtMs = (sub: FatigueSubjectState, drivingSinceMs: number, 
   return hi;
 };
 
+/**
+ * What every alert `measure` raises has in common: the period's start and this report as
+ * evidence, where it stands. Built only when an alert is raised — most reports raise none.
+ */
+const alertBase = (key: string, sub: FatigueSubjectState, periodStartMs: number, position: PositionV1) => {
+  const nowEvidence: EvidencePosition = {
+    deviceTimeMs: position.deviceTimeMs,
+    latitudeDeg: position.latitudeDeg,
+    longitudeDeg: position.longitudeDeg,
+    speedKmh: position.speedKmh,
+  };
+  return {
+    subject: key,
+    startedAtMs: periodStartMs,
+    raisedAtMs: position.deviceTimeMs,
+    evidence: sub.periodStart ? [sub.periodStart, nowEvidence] : [nowEvidence],
+    latitudeDeg: position.latitudeDeg,
+    longitudeDeg: position.longitudeDeg,
+  };
+};
+
+/** Measures the subject's driving after an interval; `sub` is the caller's own fresh copy, updated in place. */
 const measure = (
   facts: VehicleFacts,
   key: string,
-  input: FatigueSubjectState,
+  sub: FatigueSubjectState,
   drivingSinceMs: number,
-  nowMs: number,
-  nowEvidence: EvidencePosition,
+  position: PositionV1,
   config: RulesConfig,
   outputs: AlertV1[],
 ): FatigueSubjectState => {
   const cfg = config.fatigue;
-  const sub = { ...input };
+  const nowMs = position.deviceTimeMs;
   const periodStartMs = sub.period.periodStartMs as number;
-  const evidence = sub.periodStart ? [sub.periodStart, nowEvidence] : [nowEvidence];
-  const where = { latitudeDeg: nowEvidence.latitudeDeg, longitudeDeg: nowEvidence.longitudeDeg };
-  const base = { subject: key, startedAtMs: periodStartMs, raisedAtMs: nowMs, evidence, ...where };
-  const driverId = driverIdOfSubject(key);
 
   // Continuous driving (§2, §8): > 4 h is a violation, the pre-warning at 4 h − 20 min.
   const drivingMs = drivingPeriodMs(sub.period);
@@ -288,7 +328,7 @@ const measure = (
     sub.continuousRaisedAtMs = nowMs;
     outputs.push(
       buildAlert(facts, {
-        ...base,
+        ...alertBase(key, sub, periodStartMs, position),
         ...continuousPenalty(facts, config),
         rule: 'fatigue_continuous',
         level: 'violation',
@@ -303,7 +343,7 @@ const measure = (
     sub.continuousPrewarned = true;
     outputs.push(
       buildAlert(facts, {
-        ...base,
+        ...alertBase(key, sub, periodStartMs, position),
         rule: 'fatigue_continuous',
         level: 'prewarning',
         severity: 'minor',
@@ -315,7 +355,7 @@ const measure = (
           limitMs: cfg.continuousLimitMs,
           remainingMs: cfg.continuousLimitMs - drivingMs,
           terminalAlarms: sub.terminalAlarms,
-          ...(driverId ? { driverId } : {}),
+          ...(driverIdOfSubject(key) ? { driverId: driverIdOfSubject(key) } : {}),
           ttsText: `您已连续驾驶${minutesText(drivingMs)}，请在${Math.ceil((cfg.continuousLimitMs - drivingMs) / 60_000)}分钟内停车休息20分钟以上`,
         },
       }),
@@ -332,7 +372,7 @@ const measure = (
       const limitPassedAtMs = nightLimitPassedAtMs(periodStartMs, sub.period.lastDrivingEndMs as number, config);
       outputs.push(
         buildAlert(facts, {
-          ...base,
+          ...alertBase(key, sub, periodStartMs, position),
           rule: 'fatigue_night',
           level: 'violation',
           severity: 'major',
@@ -354,7 +394,7 @@ const measure = (
       sub.nightPrewarned = true;
       outputs.push(
         buildAlert(facts, {
-          ...base,
+          ...alertBase(key, sub, periodStartMs, position),
           rule: 'fatigue_night',
           level: 'prewarning',
           severity: 'minor',
@@ -376,12 +416,13 @@ const measure = (
   // Trailing 24 h (§2, §8): > 8 h is one violation, the next only after ≤ 8 h again.
   const dailyMs = trailingDrivingMs(sub, nowMs, cfg.dailyWindowMs);
   // The daily alert's window is the trailing 24 h ending at the report that crossed the line.
-  const dailyBase = { ...base, startedAtMs: Math.max(0, nowMs - cfg.dailyWindowMs), windowKey: nowMs };
   if (dailyMs > cfg.dailyLimitMs && sub.dailyPhase !== 'violated') {
     sub.dailyPhase = 'violated';
     outputs.push(
       buildAlert(facts, {
-        ...dailyBase,
+        ...alertBase(key, sub, periodStartMs, position),
+        startedAtMs: Math.max(0, nowMs - cfg.dailyWindowMs),
+        windowKey: nowMs,
         endedAtMs: nowMs,
         rule: 'fatigue_daily',
         level: 'violation',
@@ -396,7 +437,9 @@ const measure = (
     sub.dailyPhase = 'prewarned';
     outputs.push(
       buildAlert(facts, {
-        ...dailyBase,
+        ...alertBase(key, sub, periodStartMs, position),
+        startedAtMs: Math.max(0, nowMs - cfg.dailyWindowMs),
+        windowKey: nowMs,
         rule: 'fatigue_daily',
         level: 'prewarning',
         severity: 'minor',

@@ -366,3 +366,53 @@ describe('fatigue — when the limit was passed and when the alert was first rai
     expect(pre).not.toHaveProperty('limitPassedAtMs');
   });
 });
+
+describe('fatigue — state unchanged when a report changes nothing (no copy per report)', () => {
+  /** The states the rule returned, report by report, over a track. */
+  const statesOver = (positions: readonly PositionV1[]) => {
+    let motion = initialMotionState();
+    let fatigue = initialFatigueState();
+    const steps: Array<{ before: ReturnType<typeof initialFatigueState>; after: ReturnType<typeof initialFatigueState>; snapshot: string }> = [];
+    for (const p of positions) {
+      const subject = subjectOf(p.driverId);
+      const m = stepMotion(
+        motion,
+        { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject },
+        DEFAULT_RULES_CONFIG.motion,
+      );
+      motion = m.state;
+      const snapshot = JSON.stringify(fatigue);
+      const r = evaluateFatigue(truck, fatigue, { position: p, interval: m.interval, subject }, DEFAULT_RULES_CONFIG);
+      steps.push({ before: fatigue, after: r.state, snapshot });
+      fatigue = r.state;
+    }
+    return steps;
+  };
+
+  it('a parked vehicle with nothing to remember gets back the very state it gave', () => {
+    const t = Track.at(2026, 11, 23, 8)
+      .report(0)
+      .stop(30 * MIN);
+    const steps = statesOver(t.positions);
+    expect(steps.length).toBeGreaterThan(10);
+    for (const step of steps) expect(step.after).toBe(step.before);
+  });
+
+  it('a stop shorter than a rest, after driving, changes nothing either; driving gives a new state and leaves the old one as it was', () => {
+    const t = Track.at(2026, 11, 23, 8)
+      .report(60)
+      .drive(1 * H);
+    const drivingReports = t.positions.length;
+    t.stop(10 * MIN);
+    const steps = statesOver(t.positions);
+    // While driving, each report moves the period on: a fresh state, the previous one untouched.
+    for (const step of steps.slice(2, drivingReports)) {
+      expect(step.after).not.toBe(step.before);
+      expect(JSON.stringify(step.before)).toBe(step.snapshot);
+    }
+    // Stopped (the first stopped report closes the last driving interval): the same object back.
+    const stopped = steps.slice(drivingReports + 1);
+    expect(stopped.length).toBeGreaterThan(3);
+    for (const step of stopped) expect(step.after).toBe(step.before);
+  });
+});

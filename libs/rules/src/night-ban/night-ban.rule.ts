@@ -58,6 +58,8 @@ export const nightBanApplicability = (facts: VehicleFacts, config: RulesConfig):
   return { subject: false, reason: `class ${facts.vehicleClass} not subject` };
 };
 
+const NOT_CONCERNED: NightBanApplicability = { subject: false, reason: 'class not subject' };
+
 interface WindowTally {
   /** Local date on which this occurrence of the window starts. */
   date: string;
@@ -107,6 +109,19 @@ const tally = (
   return { tally: t, crossed };
 };
 
+/** The interval's two ends, an alert's evidence: built only when an alert is raised, most reports raise none. */
+const evidenceOf = (interval: MotionInterval, position: PositionV1): AlertV1['evidence']['positions'] => [
+  { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
+  { deviceTimeMs: position.deviceTimeMs, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg, speedKmh: position.speedKmh },
+];
+
+/** Every matching segment is of a banned class (the driver's reading). */
+const onBannedRoad = (classes: readonly RoadClass[], ban: TimeWindowBan): boolean => {
+  if (classes.length === 0) return false;
+  for (const c of classes) if (!ban.roadClasses.includes(c)) return false;
+  return true;
+};
+
 export const evaluateNightBan = (
   facts: VehicleFacts,
   state: NightBanState,
@@ -119,13 +134,10 @@ export const evaluateNightBan = (
   const outputs: AlertV1[] = [];
   const notices: RegistryNotice[] = [];
   let next = state;
-  const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
-  const evidence = [
-    { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
-    { deviceTimeMs: position.deviceTimeMs, ...where, speedKmh: position.speedKmh },
-  ];
 
-  const applicability = nightBanApplicability(facts, config);
+  // Classes the 02:00–05:00 rule never concerns (most vehicles) skip its applicability, and the reason text it writes.
+  const concerned = cfg.busClasses.includes(facts.vehicleClass) || cfg.tripClasses.includes(facts.vehicleClass);
+  const applicability: NightBanApplicability = concerned ? nightBanApplicability(facts, config) : NOT_CONCERNED;
   if (applicability.subject) {
     const r = tally(next.night, interval, cfg.windowStart, cfg.windowEnd, cfg.toleranceMs);
     let night = r.tally;
@@ -155,13 +167,14 @@ export const evaluateNightBan = (
               [applicability.basis]: applicability.distanceKm,
               intervalKind: interval.kind,
             },
-            evidence,
-            ...where,
+            evidence: evidenceOf(interval, position),
+            latitudeDeg: position.latitudeDeg,
+            longitudeDeg: position.longitudeDeg,
           }),
         );
       }
     }
-    next = { ...next, night };
+    if (night !== next.night) next = { ...next, night };
   } else if (applicability.missingField) {
     // Report the missing registry field once per night in which the bus moved in the window.
     const nights = windowOccurrences(interval.startMs, interval.endMs, cfg.windowStart, cfg.windowEnd).filter(
@@ -185,13 +198,12 @@ export const evaluateNightBan = (
   for (const ban of cfg.timeWindowBans) {
     if (!ban.vehicleClasses.includes(facts.vehicleClass)) continue;
     // The road must be a banned class at both ends, by every matching segment: the driver's reading.
-    const onBannedRoad = (classes: readonly RoadClass[]): boolean => classes.length > 0 && classes.every((c) => ban.roadClasses.includes(c));
-    if (!onBannedRoad(event.roadClassesAtStart) || !onBannedRoad(event.roadClassesAtEnd)) continue;
+    if (!onBannedRoad(event.roadClassesAtStart, ban) || !onBannedRoad(event.roadClassesAtEnd, ban)) continue;
     const r = tally(next.bans[ban.id] ?? null, interval, ban.start, ban.end, ban.toleranceMs);
     let t = r.tally;
     if (r.crossed && t) {
       t = { ...t, decided: true };
-      outputs.push(banAlert(facts, ban, t, r.crossed.crossingMs, position, evidence));
+      outputs.push(banAlert(facts, ban, t, r.crossed.crossingMs, position, evidenceOf(interval, position)));
     }
     if (t) next = { ...next, bans: { ...next.bans, [ban.id]: t } };
   }

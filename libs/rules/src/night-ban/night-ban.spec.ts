@@ -248,3 +248,49 @@ describe('time-window bans per class and road class (RULES.md §3: provincial ha
     ).toHaveLength(0);
   });
 });
+
+describe('02:00–05:00 — state unchanged outside the window (no copy per report)', () => {
+  it('a long-distance bus driving by day gets back the very state it gave; inside the window the state moves on', () => {
+    const config = DEFAULT_RULES_CONFIG;
+    const t = Track.at(2026, 11, 24, 10)
+      .report(60)
+      .drive(20 * MIN);
+    let motion = initialMotionState();
+    let state = initialNightBanState();
+    const roads: RoadClass[] = ['expressway'];
+    const sameByDay: boolean[] = [];
+    for (const p of t.positions) {
+      const m = stepMotion(
+        motion,
+        { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject: 'vehicle' },
+        config.motion,
+      );
+      motion = m.state;
+      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads }, config);
+      sameByDay.push(r.state === state);
+      state = r.state;
+    }
+    expect(sameByDay.length).toBeGreaterThan(10);
+    expect(sameByDay.every(Boolean)).toBe(true);
+
+    // The same bus at 02:00–02:03: every driving report tallies the window, a new state each time.
+    const n = night(2)
+      .report(60)
+      .drive(3 * MIN);
+    motion = initialMotionState();
+    let changed = 0;
+    for (const p of n.positions) {
+      const m = stepMotion(
+        motion,
+        { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh, subject: 'vehicle' },
+        config.motion,
+      );
+      motion = m.state;
+      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads }, config);
+      if (r.state !== state) changed++;
+      state = r.state;
+    }
+    expect(changed).toBe(n.positions.length - 1);
+    expect(state.night?.movingMs).toBeGreaterThan(0);
+  });
+});

@@ -67,8 +67,20 @@ export const positionFingerprint = (p: PositionV1): number => {
   return mixString(h, p.driverId ?? '') >>> 0;
 };
 
-const remember = (recent: number[], fingerprint: number, size: number): number[] =>
-  recent.length < size ? [...recent, fingerprint] : [...recent.slice(recent.length - size + 1), fingerprint];
+/** The last `size` fingerprints with this one: a new array (the state's lists are replaced, never changed), one allocation. */
+const remember = (recent: readonly number[], fingerprint: number, size: number): number[] => {
+  const from = recent.length < size ? 0 : Math.min(recent.length, recent.length - size + 1);
+  const next = new Array<number>(recent.length - from + 1);
+  for (let i = from; i < recent.length; i++) next[i - from] = recent[i] as number;
+  next[next.length - 1] = fingerprint;
+  return next;
+};
+
+/** Whether one of `entries` is the report with this fingerprint (a loop, not a closure per report). */
+const holds = (entries: readonly HeldPosition[], fingerprint: number): boolean => {
+  for (const { position } of entries) if (positionFingerprint(position) === fingerprint) return true;
+  return false;
+};
 
 /**
  * One report as it arrives. `receivedClockMs` is the vehicle's receive clock (the newest
@@ -86,8 +98,7 @@ export const orderArrival = (
   const t = position.deviceTimeMs;
   const fingerprint = positionFingerprint(position);
   const held = ordering.held;
-  const holding = (entries: readonly HeldPosition[]) => entries.length > 0 && entries.some((h) => positionFingerprint(h.position) === fingerprint);
-  if (ordering.recent.includes(fingerprint) || holding(held) || holding(ordering.lateHeld)) {
+  if (ordering.recent.includes(fingerprint) || holds(held, fingerprint) || holds(ordering.lateHeld, fingerprint)) {
     sink.duplicate(position);
     return { status: 'duplicate', reasons: [] };
   }

@@ -1,11 +1,11 @@
-import type { AlertV1 } from '@roadwatch/contracts';
+import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, formatDuration, formatDurationZh } from '../common/alerts';
 import type { RulesConfig } from '../common/rules-config';
 import { localDateOf } from '../common/time-window';
 import { evaluateFatigue, initialFatigueState } from '../fatigue/fatigue.rule';
 import { evaluateNightBan, initialNightBanState } from '../night-ban/night-ban.rule';
-import { countTrack, emptyCounters, reportsCounted, type QualityCounters } from '../quality/data-quality.rule';
+import { addTrack, emptyCounters, reportsCounted, type QualityCounters } from '../quality/data-quality.rule';
 import { evaluateSpeeding, initialSpeedingState } from '../speeding/speeding.rule';
 import { mixString } from './ordering';
 import type { PositionRule, RuleStep } from './position-rule';
@@ -30,6 +30,14 @@ const rollCounters = (counters: QualityCounters, timeMs: number, closed: Quality
   if (counters.date !== '' && counters.received > 0) closed.push(counters);
   return emptyCounters(date);
 };
+
+/** A report as an alert's evidence: built only when an alert is raised, most reports raise none. */
+const evidenceOf = (position: PositionV1): MovedGap['to'] => ({
+  deviceTimeMs: position.deviceTimeMs,
+  latitudeDeg: position.latitudeDeg,
+  longitudeDeg: position.longitudeDeg,
+  speedKmh: position.speedKmh,
+});
 
 /** The open day's counters, when they counted a report: closed (final) when the vehicle's state is dropped. */
 export const openDayOf = (state: QualityRuleState): QualityCounters | null =>
@@ -98,8 +106,6 @@ export const qualityRule: PositionRule<QualityRuleState> = {
     const alerts: AlertV1[] = [];
     const { position } = report;
     const t = position.deviceTimeMs;
-    const where = { latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg };
-    const positionEvidence = [{ deviceTimeMs: t, ...where, speedKmh: position.speedKmh }];
     if (report.kind === 'invalid') {
       const { timePlausible } = report;
       const reasons = report.reasons.map((r) => r.en);
@@ -126,12 +132,12 @@ export const qualityRule: PositionRule<QualityRuleState> = {
           summary: `无效定位：${report.reasons.map((r) => r.zh).join('；')}`,
           summaryEn: `Invalid position: ${reasons.join('; ')}`,
           details: { reasons, source: position.source },
-          ...(timePlausible ? { evidence: positionEvidence } : {}),
+          ...(timePlausible ? { evidence: [evidenceOf(position)] } : {}),
         }),
       );
       return { state: { ...state, counters, invalidRunStartMs: t }, alerts, closedDays };
     }
-    let counters = rollCounters(state.counters, t, closedDays);
+    const counters = rollCounters(state.counters, t, closedDays);
     counters.received += 1;
     if (report.kind === 'drift') {
       // Excluded from the rules, counted against 漂移率.
@@ -149,14 +155,16 @@ export const qualityRule: PositionRule<QualityRuleState> = {
           summary: `定位漂移：与上一定位点推算车速${impliedKmh} km/h（阈值${config.quality.driftSpeedKmh} km/h）`,
           summaryEn: `Position drift: implies ${impliedKmh} km/h from the previous point (limit ${config.quality.driftSpeedKmh})`,
           details: { impliedSpeedKmh: impliedKmh, previous: report.previous },
-          evidence: positionEvidence,
-          ...where,
+          evidence: [evidenceOf(position)],
+          latitudeDeg: position.latitudeDeg,
+          longitudeDeg: position.longitudeDeg,
         }),
       );
       return { state: { ...state, counters, invalidRunStartMs: null }, alerts, closedDays };
     }
     counters.valid += 1;
-    counters = countTrack(counters, report.previous, report.point, config.quality);
+    // `counters` is this report's own copy (rollCounters): counted in place.
+    addTrack(counters, report.previous, report.point, config.quality);
     const interval = report.interval;
     if (interval?.kind !== 'gap_moved') return { state: { ...state, counters, invalidRunStartMs: null }, alerts, closedDays };
     // §8: a gap moved through counts as driving and is flagged (possible 人为干扰/屏蔽信号).
@@ -169,7 +177,7 @@ export const qualityRule: PositionRule<QualityRuleState> = {
       distanceM: interval.distanceM,
       ...(position.driverId ? { driverId: position.driverId } : {}),
       from: { deviceTimeMs: from.timeMs, latitudeDeg: from.latitudeDeg, longitudeDeg: from.longitudeDeg, speedKmh: from.speedKmh },
-      to: positionEvidence[0] as MovedGap['to'],
+      to: evidenceOf(position),
     };
     alerts.push(movedGapAlert(facts, gap));
     return { state: { ...state, counters, invalidRunStartMs: null, movedGaps: [...state.movedGaps, gap].slice(-MOVED_GAPS_KEPT) }, alerts, closedDays };

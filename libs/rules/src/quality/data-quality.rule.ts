@@ -19,14 +19,19 @@ export interface InvalidReason {
   zh: string;
 }
 
+// A module function, not a closure per report: validatePosition runs on every one.
+const fail = (reasons: InvalidReason[], field: InvalidReason['field'], en: string, zh: string): void => {
+  reasons.push({ field, en: `${field}: ${en}`, zh });
+};
+
 /** Reasons the record is not valid; empty when it is. `nowMs` is the time of receipt or the detector's clock. */
 export const validatePosition = (position: PositionV1, facts: VehicleFacts | undefined, nowMs: number, config: QualityConfig): InvalidReason[] => {
   const reasons: InvalidReason[] = [];
-  const fail = (field: InvalidReason['field'], en: string, zh: string) => reasons.push({ field, en: `${field}: ${en}`, zh });
   const p = position;
-  if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) fail('time', 'missing', '定位时间缺失');
+  if (!isFiniteNumber(p.deviceTimeMs) || p.deviceTimeMs <= 0) fail(reasons, 'time', 'missing', '定位时间缺失');
   else if (isAheadOfClock(p.deviceTimeMs, nowMs, config.clockSkewMs)) {
     fail(
+      reasons,
       'time',
       `${p.deviceTimeMs - nowMs} ms in the future (skew allowed ${config.clockSkewMs} ms)`,
       `定位时间超前${p.deviceTimeMs - nowMs}毫秒（允许偏差${config.clockSkewMs}毫秒）`,
@@ -34,6 +39,7 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   }
   if (!isFiniteNumber(p.longitudeDeg) || p.longitudeDeg < config.minLongitudeDeg || p.longitudeDeg > config.maxLongitudeDeg) {
     fail(
+      reasons,
       'longitude',
       `${p.longitudeDeg} outside ${config.minLongitudeDeg}–${config.maxLongitudeDeg}`,
       `经度${p.longitudeDeg}超出${config.minLongitudeDeg}–${config.maxLongitudeDeg}`,
@@ -41,6 +47,7 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   }
   if (!isFiniteNumber(p.latitudeDeg) || p.latitudeDeg < config.minLatitudeDeg || p.latitudeDeg > config.maxLatitudeDeg) {
     fail(
+      reasons,
       'latitude',
       `${p.latitudeDeg} outside ${config.minLatitudeDeg}–${config.maxLatitudeDeg}`,
       `纬度${p.latitudeDeg}超出${config.minLatitudeDeg}–${config.maxLatitudeDeg}`,
@@ -48,6 +55,7 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   }
   if (!isFiniteNumber(p.speedKmh) || p.speedKmh < config.minSpeedKmh || p.speedKmh > config.maxSpeedKmh) {
     fail(
+      reasons,
       'speed',
       `${p.speedKmh} km/h outside ${config.minSpeedKmh}–${config.maxSpeedKmh}`,
       `速度${p.speedKmh} km/h超出${config.minSpeedKmh}–${config.maxSpeedKmh} km/h`,
@@ -55,19 +63,20 @@ export const validatePosition = (position: PositionV1, facts: VehicleFacts | und
   }
   if (!isFiniteNumber(p.altitudeM) || p.altitudeM < config.minAltitudeM || p.altitudeM > config.maxAltitudeM) {
     fail(
+      reasons,
       'altitude',
       `${p.altitudeM} m outside ${config.minAltitudeM}–${config.maxAltitudeM}`,
       `高程${p.altitudeM}米超出${config.minAltitudeM}–${config.maxAltitudeM}米`,
     );
   }
   if (!isFiniteNumber(p.headingDeg) || p.headingDeg < 0 || p.headingDeg > 360)
-    fail('direction', `${p.headingDeg} outside 0–360`, `方向${p.headingDeg}超出0–360`);
-  if (!isDword(p.alarmFlags)) fail('alarm', 'not a DWORD', '报警标志格式错误');
-  if (!isDword(p.statusFlags)) fail('status', 'not a DWORD', '状态位格式错误');
+    fail(reasons, 'direction', `${p.headingDeg} outside 0–360`, `方向${p.headingDeg}超出0–360`);
+  if (!isDword(p.alarmFlags)) fail(reasons, 'alarm', 'not a DWORD', '报警标志格式错误');
+  if (!isDword(p.statusFlags)) fail(reasons, 'status', 'not a DWORD', '状态位格式错误');
   const plate = p.plate ?? facts?.plate;
-  if (typeof plate !== 'string' || plate.trim() === '') fail('plate', 'missing', '车牌号缺失');
+  if (typeof plate !== 'string' || plate.trim() === '') fail(reasons, 'plate', 'missing', '车牌号缺失');
   const colour = p.plateColour ?? facts?.plateColour;
-  if (!Number.isInteger(colour) || (colour as number) < 0 || (colour as number) > 255) fail('plate colour', 'missing', '车牌颜色缺失');
+  if (!Number.isInteger(colour) || (colour as number) < 0 || (colour as number) > 255) fail(reasons, 'plate colour', 'missing', '车牌颜色缺失');
   return reasons;
 };
 
@@ -108,11 +117,13 @@ export const judgeDrift = (
   config: QualityConfig,
   jitterM: number,
 ): { state: DriftState; verdict: DriftVerdict; impliedKmh: number } => {
-  if (!lastAccepted) return { state: { candidate: null }, verdict: 'ok', impliedKmh: 0 };
+  // No candidate kept: the state given back as it was (most reports), not a copy each.
+  const cleared = state.candidate === null ? state : { candidate: null };
+  if (!lastAccepted) return { state: cleared, verdict: 'ok', impliedKmh: 0 };
   const impliedKmh = impliedSpeedKmh(lastAccepted, point, jitterM);
-  if (impliedKmh <= config.driftSpeedKmh) return { state: { candidate: null }, verdict: 'ok', impliedKmh };
+  if (impliedKmh <= config.driftSpeedKmh) return { state: cleared, verdict: 'ok', impliedKmh };
   if (state.candidate && impliedSpeedKmh(state.candidate, point, jitterM) <= config.driftSpeedKmh) {
-    return { state: { candidate: null }, verdict: 'reanchor', impliedKmh };
+    return { state: cleared, verdict: 'reanchor', impliedKmh };
   }
   return { state: { candidate: point }, verdict: 'drift', impliedKmh };
 };
@@ -145,12 +156,17 @@ export const qualityDayOf = (vehicleId: string, counters: QualityCounters, final
 /** Adds the stretch between consecutive accepted points to the track mileage. */
 export const countTrack = (counters: QualityCounters, from: TimedFix | null, to: TimedFix, config: QualityConfig): QualityCounters => {
   if (!from) return counters;
+  const counted = { ...counters };
+  addTrack(counted, from, to, config);
+  return counted;
+};
+
+/** `countTrack` into `counters` itself: for a caller that holds its own fresh copy (one copy per report, not two). */
+export const addTrack = (counters: QualityCounters, from: TimedFix | null, to: TimedFix, config: QualityConfig): void => {
+  if (!from) return;
   const d = haversineMeters(from, to);
   const complete = d <= config.completeGapM;
-  return {
-    ...counters,
-    trackM: counters.trackM + d,
-    completeTrackM: counters.completeTrackM + (complete ? d : 0),
-    incompleteGaps: counters.incompleteGaps + (complete ? 0 : 1),
-  };
+  counters.trackM += d;
+  if (complete) counters.completeTrackM += d;
+  else counters.incompleteGaps += 1;
 };

@@ -27,6 +27,20 @@ describe('drift (RULES.md §6: a point implying > 160 km/h from its neighbours)'
   });
 });
 
+describe('drift — the state given back unchanged when there is no candidate (no copy per report)', () => {
+  it('ok reports keep the very state; a candidate is kept, then cleared into a fresh state without touching the old one', () => {
+    const none = { candidate: null };
+    expect(judgeDrift(none, null, north(0, 0), q, jitter).state).toBe(none);
+    expect(judgeDrift(none, north(0, 0), north(30_000, 300), q, jitter).state).toBe(none);
+    const spike = judgeDrift(none, north(0, 0), north(30_000, 5_000), q, jitter);
+    expect(spike.state).not.toBe(none);
+    expect(none).toEqual({ candidate: null });
+    const back = judgeDrift(spike.state, north(0, 0), north(60_000, 500), q, jitter);
+    expect(back.state).toEqual({ candidate: null });
+    expect(spike.state.candidate).not.toBeNull();
+  });
+});
+
 describe('轨迹完整率 counters (RULES.md §6: a gap > 1 km between consecutive points is incomplete)', () => {
   it('999.5 m (within 1 km) is complete, 1,000.5 m (beyond 1 km) is not', () => {
     const a = countTrack(emptyCounters('2026-11-23'), north(0, 0), north(30_000, 999.5), q);

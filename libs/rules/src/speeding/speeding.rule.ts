@@ -32,33 +32,33 @@ export interface EffectiveLimit {
   postedLimitKmh: number;
 }
 
-const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
+/** The cap that applies on this road besides its posted limit, if any (§1, §8). */
+const capOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, config: RulesConfig): number | undefined => {
   const cfg = config.speeding;
-  let limitKmh = road.postedLimitKmh;
-  let source: LimitSource = 'posted';
   const capRoad = cfg.capRoadClasses.includes(road.roadClass);
-  const consider = (kmh: number | undefined, from: LimitSource): void => {
-    if (kmh !== undefined && kmh < limitKmh) {
-      limitKmh = kmh;
-      source = from;
-    }
-  };
-  if (facts.vehicleClass === 'hazmat') {
-    // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
-    consider(capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh, 'hazmat_cap');
-  } else if (capRoad) {
-    // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
-    if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) consider(facts.ownCapKmh, 'own_cap');
-    else consider(cfg.expresswayCapKmh[facts.vehicleClass], 'class_cap');
-  }
-  const dayLimitKmh = limitKmh;
-  if (night) {
-    limitKmh = dayLimitKmh * cfg.nightFactor;
-    source = 'night_80';
-  }
+  // §1: 危险货物道路运输安全管理办法第46条 — 80 on expressways, 60 on every other road.
+  if (facts.vehicleClass === 'hazmat') return capRoad ? cfg.hazmatExpresswayCapKmh : cfg.hazmatOtherRoadCapKmh;
+  if (!capRoad) return undefined;
+  // §8: class `other` stands for passenger cars (120) unless the registry sets the vehicle's own cap.
+  if (facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined) return facts.ownCapKmh;
+  return cfg.expresswayCapKmh[facts.vehicleClass];
+};
+
+/** Where `capOnRoad`'s cap comes from, when it is below the posted limit. */
+const capSourceOf = (facts: VehicleFacts): LimitSource =>
+  facts.vehicleClass === 'hazmat' ? 'hazmat_cap' : facts.vehicleClass === 'other' && facts.ownCapKmh !== undefined ? 'own_cap' : 'class_cap';
+
+/** The lowest of the posted limit and the cap: the limit before the night rule. */
+const dayLimitKmhOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, config: RulesConfig): number => {
+  const capKmh = capOnRoad(facts, road, config);
+  return capKmh !== undefined && capKmh < road.postedLimitKmh ? capKmh : road.postedLimitKmh;
+};
+
+const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
+  const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
   return {
-    limitKmh,
-    source,
+    limitKmh: night ? dayLimitKmh * config.speeding.nightFactor : dayLimitKmh,
+    source: night ? 'night_80' : dayLimitKmh < road.postedLimitKmh ? capSourceOf(facts) : 'posted',
     dayLimitKmh,
     night,
     segmentId: road.segmentId,
@@ -68,18 +68,37 @@ const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean
   };
 };
 
+const isNightFor = (facts: VehicleFacts, timeMs: number, config: RulesConfig): boolean =>
+  config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
+
+const limitKmhOf = (l: EffectiveLimit): number => l.limitKmh;
+// An EffectiveLimit carries the segment fields pickDriversReading compares.
+const roadOfLimit = (l: EffectiveLimit): RoadSegmentLimit => l;
+
 /**
  * The effective limit at a report. Where several roads match, the driver's reading: the
  * highest effective limit (RULES.md §8 — the doubt goes to the driver).
  */
 export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): EffectiveLimit => {
-  const night = config.speeding.nightClasses.includes(facts.vehicleClass) && isInDailyWindow(timeMs, config.speeding.nightStart, config.speeding.nightEnd);
+  const night = isNightFor(facts, timeMs, config);
+  if (roads.length === 1) return limitOnRoad(facts, roads[0] as RoadSegmentLimit, night, config);
   const limits = roads.map((road) => limitOnRoad(facts, road, night, config));
-  return pickDriversReading(
-    limits,
-    (l) => l.limitKmh,
-    (l) => ({ segmentId: l.segmentId, roadClass: l.roadClass, postedLimitKmh: l.postedLimitKmh }),
-  );
+  return pickDriversReading(limits, limitKmhOf, roadOfLimit);
+};
+
+/**
+ * `effectiveLimit(…).limitKmh` without building it: the driver's reading is the highest
+ * limit, so this is the highest. Most reports are under it and need nothing more.
+ */
+export const effectiveLimitKmh = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): number => {
+  const factor = isNightFor(facts, timeMs, config) ? config.speeding.nightFactor : 1;
+  let highestKmh = -Infinity;
+  for (const road of roads) {
+    const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
+    const limitKmh = factor === 1 ? dayLimitKmh : dayLimitKmh * factor;
+    if (limitKmh > highestKmh) highestKmh = limitKmh;
+  }
+  return highestKmh;
 };
 
 export interface SpeedingBandResult {
@@ -91,22 +110,23 @@ export interface SpeedingBandResult {
 
 const EPSILON = 1e-9;
 
+const percentText = (x: number): string => `${Math.round(x * 100)}%`;
+
 /** §8: the band on the excess over the effective limit, 以上 = "at or above". */
 export const speedingBand = (facts: VehicleFacts, roadClass: RoadSegmentLimit['roadClass'], excess: number, config: RulesConfig): SpeedingBandResult => {
   const cfg = config.speeding;
   const expressway = isExpresswayClass(roadClass);
   const bands: SpeedingBand[] = expressway ? cfg.expresswayBands : cfg.otherRoadBands;
-  const pct = (x: number): string => `${Math.round(x * 100)}%`;
   if (!cfg.scoredClasses.includes(facts.vehicleClass)) return { points: null, serious: false, label: `not scored for class ${facts.vehicleClass}` };
   for (let i = 0; i < bands.length; i++) {
     const band = bands[i] as SpeedingBand;
     if (excess >= band.minExcess - EPSILON) {
-      const range = i > 0 ? `${pct(band.minExcess)}–${pct((bands[i - 1] as SpeedingBand).minExcess)}` : `≥ ${pct(band.minExcess)}`;
+      const range = i > 0 ? `${percentText(band.minExcess)}–${percentText((bands[i - 1] as SpeedingBand).minExcess)}` : `≥ ${percentText(band.minExcess)}`;
       return { points: band.points, serious: band.serious, label: `${expressway ? 'expressway' : 'other road'} ${range}` };
     }
   }
   const lowest = bands[bands.length - 1];
-  return { points: null, serious: false, label: `${expressway ? 'expressway' : 'other road'} below ${pct(lowest?.minExcess ?? 0)}` };
+  return { points: null, serious: false, label: `${expressway ? 'expressway' : 'other road'} below ${percentText(lowest?.minExcess ?? 0)}` };
 };
 
 const severityOf = (band: SpeedingBandResult): Severity =>
@@ -177,8 +197,8 @@ export const evaluateSpeeding = (
     }
     episode = null;
   }
+  if (!(p.speedKmh > effectiveLimitKmh(facts, event.roads, t, config))) return { state: episode === state.episode ? state : { episode }, outputs };
   const limit = effectiveLimit(facts, event.roads, t, config);
-  if (!(p.speedKmh > limit.limitKmh)) return { state: episode === state.episode ? state : { episode }, outputs };
 
   const over: OverReport = {
     deviceTimeMs: t,
@@ -243,6 +263,14 @@ export const evaluateSpeeding = (
   return { state: { episode }, outputs };
 };
 
+const pct = (x: number): number => Math.round(x * 1000) / 10;
+const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({
+  deviceTimeMs,
+  latitudeDeg,
+  longitudeDeg,
+  speedKmh,
+});
+
 /** The episode's record as of revision `episode.revision`, raised at device time `raisedAtMs`. */
 const episodeAlert = (
   facts: VehicleFacts,
@@ -254,13 +282,6 @@ const episodeAlert = (
 ): AlertV1 => {
   const durationMs = episode.lastMs - episode.firstMs;
   const meanExcess = episode.sumExcess / episode.reportCount;
-  const pct = (x: number): number => Math.round(x * 1000) / 10;
-  const toEvidence = ({ deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh }: OverReport): EvidencePosition => ({
-    deviceTimeMs,
-    latitudeDeg,
-    longitudeDeg,
-    speedKmh,
-  });
   const evidence = [episode.first, episode.peak, episode.last]
     .filter((r, i, all) => all.findIndex((o) => o.deviceTimeMs === r.deviceTimeMs) === i)
     .map(toEvidence);

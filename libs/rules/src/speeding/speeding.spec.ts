@@ -3,7 +3,7 @@ import { chinaLocalToEpochMs, type RoadSegmentLimit, type VehicleFacts } from '@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { factsOf, positionAt } from '../testing/track';
-import { effectiveLimit, evaluateSpeeding, initialSpeedingState } from './speeding.rule';
+import { effectiveLimit, effectiveLimitKmh, evaluateSpeeding, initialSpeedingState } from './speeding.rule';
 
 const config = DEFAULT_RULES_CONFIG;
 const G4: RoadSegmentLimit = { segmentId: 'G4', roadClass: 'expressway', postedLimitKmh: 120, name: 'G4 京港澳高速' };
@@ -30,6 +30,23 @@ const run = (facts: VehicleFacts, road: RoadSegmentLimit, reports: Array<[number
 };
 
 describe('speeding — effective limit (RULES.md §1, §8)', () => {
+  it('effectiveLimitKmh (what every report is compared with) is effectiveLimit’s limit, whatever the class, roads, their order and the clock', () => {
+    const roadSets: RoadSegmentLimit[][] = [[G4], [G107], [N100], [G4, G107], [G107, G4], [N100, G107, G4], [{ ...N100, postedLimitKmh: 50 }, G107]];
+    const classes = [truck, bus, hazmat, car, factsOf('other', { ownCapKmh: 80 }), factsOf('tour_coach'), factsOf('hazmat', { ownCapKmh: 50 })];
+    // Day, the night boundaries (22:00:00 in, 06:00:00 out, a millisecond either side) and past midnight.
+    const times = [DAY, chinaLocalToEpochMs(2026, 11, 23, 22) - 1, chinaLocalToEpochMs(2026, 11, 23, 22), chinaLocalToEpochMs(2026, 11, 24, 2, 30)];
+    times.push(chinaLocalToEpochMs(2026, 11, 24, 6) - 1, chinaLocalToEpochMs(2026, 11, 24, 6));
+    let nightReadings = 0;
+    for (const facts of classes)
+      for (const roads of roadSets)
+        for (const t of times) {
+          const limit = effectiveLimit(facts, roads, t, config);
+          expect(effectiveLimitKmh(facts, roads, t, config)).toBe(limit.limitKmh);
+          if (limit.night) nightReadings++;
+        }
+    expect(nightReadings).toBeGreaterThan(0);
+  });
+
   it.each([
     ['heavy truck on a 120 expressway: class cap 100', truck, G4, DAY, 100, 'class_cap'],
     ['class other (passenger car) on a 120 expressway: 120 posted', car, G4, DAY, 120, 'posted'],

@@ -10,6 +10,7 @@ import {
   tickVehicle,
   vehicleDueMs,
   type ConfigPatch,
+  type PipelineContext,
   type RegistryNotice,
   type RelayLookup,
   type RoadIndex,
@@ -51,9 +52,16 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
   };
   const relays = options.relays ? { relays: options.relays } : {};
   const roadsNow = typeof options.roads === 'function' ? options.roads : () => options.roads as RoadIndex | undefined;
-  const ctxNow = () => {
+  // One context per road index (a reload brings a new one), not one object per position.
+  let ctxRoads: RoadIndex | undefined;
+  let ctx: PipelineContext = relays;
+  const ctxNow = (): PipelineContext => {
     const roads = roadsNow();
-    return roads ? { roads, ...relays } : relays;
+    if (roads !== ctxRoads) {
+      ctxRoads = roads;
+      ctx = roads ? { roads, ...relays } : relays;
+    }
+    return ctx;
   };
   return {
     process(facts, state, position) {
