@@ -56,7 +56,7 @@ const boundaryOptions = (extraAllowed, adapterTestTags = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'deploy/**', '**/.data/**', 'web/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'deploy/**', '**/.data/**', 'web/dist/**', '.fuzz-venv/**', '**/.bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },
