@@ -15,6 +15,10 @@ import { PositionBatcher } from '../services/gateway-jt808/src/position-batcher'
 import { InMemoryTerminalRegistrations } from '../services/gateway-jt808/src/terminal-registrations';
 import { DEFAULT_SESSION_LIMITS, TerminalSession, type SessionContext, type TerminalConnection } from '../services/gateway-jt808/src/terminal-session';
 import { cpuMicros } from './cpu';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('gateway-session');
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +27,7 @@ const { values: args } = parseArgs({
     'batch-every': { type: 'string', default: '10' },
     'batch-size': { type: 'string', default: '5' },
     profile: { type: 'string' },
+    record: { type: 'boolean', default: false },
   },
 });
 const terminals = Number(args.terminals);
