@@ -121,7 +121,7 @@ const utf8OrNull = (bytes: Buffer): string | null => {
  */
 const decodeBinary = (topic: string, value: Buffer): Decoded => {
   const form = BINARY_FORMS.get(topic);
-  if (!form) return { ok: false, reason: `binary record on ${topic}, which has no binary form` };
+  if (!form) return { ok: false, reason: `not valid UTF-8 JSON: a binary record on ${topic}, which has no binary form` };
   if (value.length < 2 || value[1] !== form.version) {
     return {
       ok: false,
