@@ -167,29 +167,8 @@ const STAGE_INSERT = `INSERT INTO positions (${COLUMNS.join(', ')}) SELECT ${sel
  * partitioned table inserts them in multi-row batches — where INSERT … ON CONFLICT checks and
  * inserts row by row, and the staging table's rows are written and truncated once more.
  */
-const TABLE_TYPES: readonly CopyBinaryType[] = [
-  'text',
-  'timestamptz',
-  'text',
-  'text',
-  'int2',
-  'bool',
-  'text',
-  'float8',
-  'float8',
-  'float4',
-  'float4',
-  'float4',
-  'int8',
-  'int8',
-  'bool',
-  'bool',
-  'float8',
-  'float4',
-  'int2',
-  'text',
-  'timestamptz',
-];
+// The unnest parameters' types, with the times as the table holds them (not as epoch ms).
+const TABLE_TYPES: readonly CopyBinaryType[] = PARAM_TYPES.map((type, i) => (TIME_COLUMNS.has(COLUMNS[i]!) ? 'timestamptz' : type));
 const DIRECT_COPY = `COPY positions (${COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
 const UNIQUE_VIOLATION = '23505';
 
