@@ -31,12 +31,7 @@ export class MemoryStateStore implements StateStore {
 
   async checkpoint(ref: PartitionRef, checkpoint: Checkpoint): Promise<boolean> {
     const key = partitionKeyOf(ref);
-    const stored = this.partitions.get(key) ?? {
-      lastOffset: null,
-      states: new Map<string, Buffer>(),
-      structures: new Map<string, string>(),
-      codec: new PartitionStateCodec(),
-    };
+    const stored = this.storedOrNew(key);
     if (stored.lastOffset !== null && BigInt(stored.lastOffset) > BigInt(checkpoint.lastOffset)) return false;
     // Encode everything first so that a state the codec refuses fails the whole checkpoint.
     const encoded = stored.codec.encodeAll(checkpoint.changed.values());
@@ -50,15 +45,21 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  private storedOrNew(key: string) {
+    return (
+      this.partitions.get(key) ?? {
+        lastOffset: null,
+        states: new Map<string, Buffer>(),
+        structures: new Map<string, string>(),
+        codec: new PartitionStateCodec(),
+      }
+    );
+  }
+
   /** Test hook: writes a value exactly as stored (e.g. the JSON of an earlier release), as Redis would hold it. */
   putRaw(ref: PartitionRef, lastOffset: string, values: ReadonlyMap<string, Buffer>): void {
     const key = partitionKeyOf(ref);
-    const stored = this.partitions.get(key) ?? {
-      lastOffset: null,
-      states: new Map<string, Buffer>(),
-      structures: new Map<string, string>(),
-      codec: new PartitionStateCodec(),
-    };
+    const stored = this.storedOrNew(key);
     for (const [vehicleId, value] of values) stored.states.set(vehicleId, value);
     stored.lastOffset = lastOffset;
     this.partitions.set(key, stored);
