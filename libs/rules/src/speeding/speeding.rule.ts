@@ -54,10 +54,13 @@ const dayLimitKmhOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, config: 
   return capKmh !== undefined && capKmh < road.postedLimitKmh ? capKmh : road.postedLimitKmh;
 };
 
+/** §1: at night the limit is 80 % of the day's (the night factor) for the classes it concerns. */
+const limitKmhAt = (dayLimitKmh: number, night: boolean, config: RulesConfig): number => (night ? dayLimitKmh * config.speeding.nightFactor : dayLimitKmh);
+
 const limitOnRoad = (facts: VehicleFacts, road: RoadSegmentLimit, night: boolean, config: RulesConfig): EffectiveLimit => {
   const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
   return {
-    limitKmh: night ? dayLimitKmh * config.speeding.nightFactor : dayLimitKmh,
+    limitKmh: limitKmhAt(dayLimitKmh, night, config),
     source: night ? 'night_80' : dayLimitKmh < road.postedLimitKmh ? capSourceOf(facts) : 'posted',
     dayLimitKmh,
     night,
@@ -91,11 +94,10 @@ export const effectiveLimit = (facts: VehicleFacts, roads: readonly RoadSegmentL
  * limit, so this is the highest. Most reports are under it and need nothing more.
  */
 export const effectiveLimitKmh = (facts: VehicleFacts, roads: readonly RoadSegmentLimit[], timeMs: number, config: RulesConfig): number => {
-  const factor = isNightFor(facts, timeMs, config) ? config.speeding.nightFactor : 1;
+  const night = isNightFor(facts, timeMs, config);
   let highestKmh = -Infinity;
   for (const road of roads) {
-    const dayLimitKmh = dayLimitKmhOnRoad(facts, road, config);
-    const limitKmh = factor === 1 ? dayLimitKmh : dayLimitKmh * factor;
+    const limitKmh = limitKmhAt(dayLimitKmhOnRoad(facts, road, config), night, config);
     if (limitKmh > highestKmh) highestKmh = limitKmh;
   }
   return highestKmh;
