@@ -23,3 +23,4 @@ export * from './registry-references';
 export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
+export * from './job-lock';

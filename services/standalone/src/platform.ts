@@ -10,6 +10,7 @@ import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } fro
 import { seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
+import { startSupervision } from '@roadwatch/supervision';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
@@ -215,6 +216,9 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     // 一超四罚: a case per overload violation, on the same embedded database (one connection).
     const cases = await startCases({ bus, pool, logger: createLogger('cases'), metrics });
     closers.push(() => cases.close());
+    // Supervision (RULES §9–§10): handling, delivery to companies, 查岗, scores, the 重点监管 list.
+    const supervision = await startSupervision({ bus, pool, logger: createLogger('supervision'), metrics });
+    closers.push(() => supervision.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);
     const api = await startApi({

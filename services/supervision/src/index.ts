@@ -1,0 +1,10 @@
+export {
+  startSupervision,
+  SUPERVISION_PARTS,
+  type SupervisionContext,
+  type SupervisionOptions,
+  type SupervisionPart,
+  type RunningSupervision,
+  type RunningSupervisionPart,
+} from './supervision.service';
+export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';

@@ -1,0 +1,84 @@
+import type { Bus } from '@roadwatch/messaging';
+import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
+import { pingDatabase, type StoragePool } from '@roadwatch/storage';
+import type { SupervisionConfig } from './config';
+
+/** What every part of the supervision service is given. */
+export interface SupervisionContext {
+  bus: Bus;
+  /** A migrated storage schema (`createPool` + `migrate` of @roadwatch/storage). */
+  pool: StoragePool;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** The service's environment (defaults filled); parts read their own variables from it. */
+  config: Partial<SupervisionConfig>;
+  /** The clock every part reads (a test moves it). */
+  now: () => number;
+}
+
+/** One running part: a consumer of the alerts topic, a delivery loop, a scheduled job. */
+export interface RunningSupervisionPart {
+  readiness?: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/** A part of the supervision module (RULES.md §9–§10): started with the service, closed with it in reverse order. */
+export interface SupervisionPart {
+  name: string;
+  start(context: SupervisionContext): Promise<RunningSupervisionPart>;
+}
+
+export interface SupervisionOptions extends Omit<SupervisionContext, 'now' | 'config'> {
+  config?: Partial<SupervisionConfig>;
+  now?: () => number;
+  /** Default: every part of `SUPERVISION_PARTS`. */
+  parts?: readonly SupervisionPart[];
+}
+
+export interface RunningSupervision {
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/**
+ * The parts of supervision, in start order. Each feature (handling workflow, delivery to
+ * companies, 查岗, 考核 scores, the 重点监管 list) adds its part here and keeps its code in a
+ * folder of its own under src/.
+ */
+export const SUPERVISION_PARTS: readonly SupervisionPart[] = [];
+
+/**
+ * services/supervision: the module that follows an alert after detection (ARCHITECTURE.md
+ * "Supervision"): it is fed by the alerts topic and by scheduled jobs over stored facts, and
+ * owns the tables of handling, delivery, 查岗, scores and the 重点监管 list. The API serves
+ * what it stores; this service does the work in the background, once per cluster (consumer
+ * groups, or jobs that take a database lock).
+ */
+export const startSupervision = async (options: SupervisionOptions): Promise<RunningSupervision> => {
+  const context: SupervisionContext = {
+    bus: options.bus,
+    pool: options.pool,
+    logger: options.logger,
+    metrics: options.metrics,
+    config: options.config ?? {},
+    now: options.now ?? Date.now,
+  };
+  const running: { name: string; part: RunningSupervisionPart }[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const { name, part } of running.reverse()) {
+      await part.close().catch((error: unknown) => options.logger.error({ err: error, part: name }, 'closing a supervision part failed'));
+    }
+    running.length = 0;
+  };
+  try {
+    for (const part of options.parts ?? SUPERVISION_PARTS) running.push({ name: part.name, part: await part.start(context) });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  options.logger.info({ parts: running.map(({ name }) => name) }, 'supervision running');
+  return {
+    readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...running.flatMap(({ part }) => part.readiness ?? [])],
+    close: closeAll,
+  };
+};
