@@ -24,3 +24,4 @@ export * from './string-paths';
 export * from './users.schema';
 export * from './bounding-box';
 export * from './position.avro';
+export * from './key-supervision-density.schema';
