@@ -16,3 +16,6 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Supervision (RULES §9–§10, §15): delivery to companies.
+export * from './supervision/delivery-backoff';
+export * from './supervision/delivery-routing';
