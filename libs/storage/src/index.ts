@@ -24,3 +24,7 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+// Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
+export * from './delivery-settings.repository';
+export * from './delivery.repository';
+export * from './delivery.read-model';
