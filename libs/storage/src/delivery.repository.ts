@@ -126,12 +126,20 @@ export class DeliveryRepository {
    * member skips them (SKIP LOCKED while claiming, the lease after); a member that dies leaves
    * them to whoever claims after the lease.
    */
-  async claimDue(options: { nowMs: number; leaseUntilMs: number; limit: number; perCompany: number }): Promise<DueDelivery[]> {
+  async claimDue(options: {
+    nowMs: number;
+    leaseUntilMs: number;
+    limit: number;
+    perCompany: number;
+    /** Companies the member has its fill of in flight already. */
+    skipCompanies?: readonly string[];
+  }): Promise<DueDelivery[]> {
     if (options.limit <= 0) return [];
     const { rows } = await this.pool.query<DueRow>(
       `WITH due AS (
          SELECT delivery_id, company_id, next_attempt_at FROM alert_deliveries
          WHERE state = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND (lease_until IS NULL OR lease_until <= to_timestamp($1 / 1000.0))
+           AND company_id <> ALL($5::text[])
          ORDER BY next_attempt_at LIMIT $3 * 4 FOR UPDATE SKIP LOCKED),
        fair AS (
          SELECT delivery_id, row_number() OVER (PARTITION BY company_id ORDER BY next_attempt_at, delivery_id) AS nth, next_attempt_at FROM due)
@@ -139,7 +147,7 @@ export class DeliveryRepository {
        FROM (SELECT delivery_id FROM fair WHERE nth <= $4 ORDER BY next_attempt_at LIMIT $3) chosen
        WHERE d.delivery_id = chosen.delivery_id
        RETURNING d.delivery_id, d.alert_id, d.revision, d.company_id, d.channel, d.target, d.route_id, d.rule, d.severity, d.payload, d.attempts, d.created_at`,
-      [options.nowMs, options.leaseUntilMs, options.limit, options.perCompany],
+      [options.nowMs, options.leaseUntilMs, options.limit, options.perCompany, options.skipCompanies ?? []],
     );
     return rows.map((r) => ({
       deliveryId: String(r.delivery_id),
