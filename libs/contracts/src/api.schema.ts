@@ -52,6 +52,8 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
+  'delivery',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
