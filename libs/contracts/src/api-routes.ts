@@ -631,7 +631,8 @@ function deliveryRoutes(): RouteSpec[] {
     {
       method: 'get',
       path: '/v1/delivery/companies/:companyId',
-      summary: "A company's delivery settings: its routes (webhook and SMS, with rule and severity filters), its registered webhook (used while it has no route), whether a signing secret is set (never the secret)",
+      summary:
+        "A company's delivery settings: its routes (webhook and SMS, with rule and severity filters), its registered webhook (used while it has no route), whether a signing secret is set (never the secret)",
       security: 'bearer',
       params: company,
       status: 200,

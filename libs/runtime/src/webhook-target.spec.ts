@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkWebhookTarget, isPublicAddress, UnsafeWebhookTargetError } from './webhook-target';
 
-const strict = { allowPrivateTargets: false, resolve: async (host: string) => (host === 'hooks.example.com' ? ['93.184.216.34'] : host === 'internal.example.com' ? ['93.184.216.34', '10.1.2.3'] : []) };
+const strict = {
+  allowPrivateTargets: false,
+  resolve: async (host: string) => (host === 'hooks.example.com' ? ['93.184.216.34'] : host === 'internal.example.com' ? ['93.184.216.34', '10.1.2.3'] : []),
+};
 
 describe('webhook targets: refused when unsafe, with the reason', () => {
   it('a public https or http URL is accepted', async () => {

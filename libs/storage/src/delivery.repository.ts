@@ -195,7 +195,15 @@ export class DeliveryRepository {
            next_attempt_at = CASE $3 WHEN 'failed' THEN to_timestamp($6 / 1000.0) END,
            finished_at = CASE WHEN $3 = 'failed' THEN NULL ELSE to_timestamp($7 / 1000.0) END
          WHERE delivery_id = $1`,
-        [result.deliveryId, result.attemptNo, result.outcome, result.httpStatus ?? null, result.error?.slice(0, 1_000) ?? null, result.nextAttemptAtMs ?? null, result.atMs],
+        [
+          result.deliveryId,
+          result.attemptNo,
+          result.outcome,
+          result.httpStatus ?? null,
+          result.error?.slice(0, 1_000) ?? null,
+          result.nextAttemptAtMs ?? null,
+          result.atMs,
+        ],
       );
       return true;
     });

@@ -27,11 +27,31 @@ describe('delivery REST (/v1/delivery) on real PostgreSQL: routing, secrets and 
     const deliveries = new DeliveryRepository(pool);
     for (const companyId of ['C1', 'C2']) {
       await deliveries.enqueue(
-        [{ alertId: `AL-${companyId}`, revision: 0, companyId, channel: 'webhook', target: 'https://93.184.216.34/x', rule: 'speeding', severity: 'major', payload: {} }],
+        [
+          {
+            alertId: `AL-${companyId}`,
+            revision: 0,
+            companyId,
+            channel: 'webhook',
+            target: 'https://93.184.216.34/x',
+            rule: 'speeding',
+            severity: 'major',
+            payload: {},
+          },
+        ],
         NOW,
       );
       const [due] = await deliveries.claimDue({ nowMs: NOW, leaseUntilMs: NOW + 60_000, limit: 1, perCompany: 1 });
-      await deliveries.recordAttempt({ deliveryId: due!.deliveryId, attemptNo: 1, atMs: NOW, outcome: 'failed', httpStatus: 502, error: 'HTTP 502', durationMs: 12, nextAttemptAtMs: NOW + 10_000 });
+      await deliveries.recordAttempt({
+        deliveryId: due!.deliveryId,
+        attemptNo: 1,
+        atMs: NOW,
+        outcome: 'failed',
+        httpStatus: 502,
+        error: 'HTTP 502',
+        durationMs: 12,
+        nextAttemptAtMs: NOW + 10_000,
+      });
     }
   });
 
@@ -42,7 +62,14 @@ describe('delivery REST (/v1/delivery) on real PostgreSQL: routing, secrets and 
   it('a company adds a webhook route to its own company: 201 with the signing secret shown this once; the settings never show it again', async () => {
     const created = await post(url, '/v1/delivery/companies/C1/routes', hook('/c1'), t['c1']);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ companyId: 'C1', channel: 'webhook', rules: ['fatigue_continuous'], minSeverity: 'serious', enabled: true, createdBy: 'c1' });
+    expect(created.body).toMatchObject({
+      companyId: 'C1',
+      channel: 'webhook',
+      rules: ['fatigue_continuous'],
+      minSeverity: 'serious',
+      enabled: true,
+      createdBy: 'c1',
+    });
     const secret = created.body.secretIssued.secret as string;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const second = await post(url, '/v1/delivery/companies/C1/routes', { channel: 'sms', target: '+8613800000001' }, t['c1']);
@@ -74,7 +101,9 @@ describe('delivery REST (/v1/delivery) on real PostgreSQL: routing, secrets and 
   it('bad bodies are 400 naming the field: an SMS number with letters, an unknown rule or severity', async () => {
     expect(fieldsOf((await post(url, '/v1/delivery/companies/C2/routes', { channel: 'sms', target: '138abc' }, t['c2'])).body)).toEqual(['body.target']);
     expect(fieldsOf((await post(url, '/v1/delivery/companies/C2/routes', { ...hook('/c2'), rules: ['nap'] }, t['c2'])).body)).toEqual(['body.rules.0']);
-    expect(fieldsOf((await post(url, '/v1/delivery/companies/C2/routes', { ...hook('/c2'), minSeverity: 'huge' }, t['c2'])).body)).toEqual(['body.minSeverity']);
+    expect(fieldsOf((await post(url, '/v1/delivery/companies/C2/routes', { ...hook('/c2'), minSeverity: 'huge' }, t['c2'])).body)).toEqual([
+      'body.minSeverity',
+    ]);
   });
 
   it("company C2 can neither read nor change C1's settings, routes or secret — 404 as for a company that does not exist, ids guessed included", async () => {
@@ -101,13 +130,23 @@ describe('delivery REST (/v1/delivery) on real PostgreSQL: routing, secrets and 
     const route = before.routes[0] as { routeId: string };
     const replaced = await send(url, 'PUT', `/v1/delivery/companies/C1/routes/${route.routeId}`, { ...hook('/c1-new'), enabled: false }, t['admin']);
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ routeId: route.routeId, target: 'https://93.184.216.34/c1-new', enabled: false, updatedBy: 'admin', createdBy: 'c1' });
+    expect(replaced.body).toMatchObject({
+      routeId: route.routeId,
+      target: 'https://93.184.216.34/c1-new',
+      enabled: false,
+      updatedBy: 'admin',
+      createdBy: 'c1',
+    });
     expect((await send(url, 'DELETE', `/v1/delivery/companies/C1/routes/${route.routeId}`, undefined, t['c1'])).status).toBe(204);
     expect((await send(url, 'DELETE', `/v1/delivery/companies/C1/routes/${route.routeId}`, undefined, t['c1'])).status).toBe(404);
     const audit = await get(url, '/v1/admin/audit?limit=50', t['admin']);
     const actions = (audit.body.items as Array<{ action: string; actor: string; target: string }>).filter((a) => a.action.startsWith('delivery.'));
     expect(actions.map((a) => `${a.actor} ${a.action} ${a.target.replace(route.routeId, ':r')}`)).toEqual(
-      expect.arrayContaining(['c1 delivery.route_save company/C1/route/:r', 'admin delivery.secret_rotate company/C1/secret', 'c1 delivery.route_delete company/C1/route/:r']),
+      expect.arrayContaining([
+        'c1 delivery.route_save company/C1/route/:r',
+        'admin delivery.secret_rotate company/C1/secret',
+        'c1 delivery.route_delete company/C1/route/:r',
+      ]),
     );
     expect(JSON.stringify(audit.body)).not.toContain(rotated.body.secret);
   });
@@ -119,7 +158,9 @@ describe('delivery REST (/v1/delivery) on real PostgreSQL: routing, secrets and 
     expect(own.body.items[0]).toMatchObject({ companyId: 'C1', attemptNo: 1, outcome: 'failed', httpStatus: 502, nextAttemptAtMs: NOW + 10_000 });
     expect((await get(url, '/v1/delivery/attempts?companyId=C2', t['c1'])).body.items).toEqual([]);
     expect((await get(url, '/v1/delivery/attempts?alertId=AL-C2', t['c1'])).body.items).toEqual([]);
-    expect((await get(url, '/v1/delivery/deliveries', t['c2'])).body.items.map((d: { alertId: string; state: string }) => [d.alertId, d.state])).toEqual([['AL-C2', 'pending']]);
+    expect((await get(url, '/v1/delivery/deliveries', t['c2'])).body.items.map((d: { alertId: string; state: string }) => [d.alertId, d.state])).toEqual([
+      ['AL-C2', 'pending'],
+    ]);
     const all = await get(url, '/v1/delivery/attempts', t['admin']);
     expect(all.body.items.map((a: { alertId: string }) => a.alertId).sort()).toEqual(['AL-C1', 'AL-C2']);
     expect((await get(url, '/v1/delivery/attempts?outcome=failed&companyId=C2', t['admin'])).body.items).toHaveLength(1);

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type AlertV1 } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, DeliveryReadModel, DeliverySettingsRepository, dropStorageSchema, migrate, RegistryRepository, type StoragePool } from '@roadwatch/storage';
+import {
+  createPool,
+  DeliveryReadModel,
+  DeliverySettingsRepository,
+  dropStorageSchema,
+  migrate,
+  RegistryRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
 import { deliveryPart, LoggingSmsProvider, startSupervision, type RunningSupervision } from '../src/index';
 
@@ -22,7 +30,12 @@ interface Received {
 }
 
 /** A company's webhook receiver: answers each request of a path with the next scripted behaviour (then 200). */
-const startReceiver = async (): Promise<{ url: (path: string) => string; received: Received[]; script: Map<string, Array<number | 'hang'>>; close(): Promise<void> }> => {
+const startReceiver = async (): Promise<{
+  url: (path: string) => string;
+  received: Received[];
+  script: Map<string, Array<number | 'hang'>>;
+  close(): Promise<void>;
+}> => {
   const received: Received[] = [];
   const script = new Map<string, Array<number | 'hang'>>();
   const hung: ServerResponse[] = [];
@@ -63,7 +76,12 @@ const freePort = async (): Promise<number> => {
 /** The receiver's side, written independently of the platform's signer: HMAC-SHA256 over `<timestamp>.<raw body>`, hex, `sha256=` prefix. */
 const verifiedBy = (secret: string, request: Received): boolean => {
   const timestamp = String(request.headers['x-roadwatch-timestamp']);
-  const expected = Buffer.from('sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.concat([Buffer.from(timestamp + '.', 'utf8'), request.rawBody])).digest('hex'));
+  const expected = Buffer.from(
+    'sha256=' +
+      createHmac('sha256', Buffer.from(secret, 'utf8'))
+        .update(Buffer.concat([Buffer.from(timestamp + '.', 'utf8'), request.rawBody]))
+        .digest('hex'),
+  );
   const given = Buffer.from(String(request.headers['x-roadwatch-signature']));
   return expected.length === given.length && timingSafeEqual(expected, given);
 };
@@ -93,7 +111,11 @@ describe('delivery to companies on real Kafka and PostgreSQL: signed webhooks, r
       // random 0: no jitter, the schedule is the plain doubling from 10 s.
       parts: [deliveryPart({ groupId: `${name}-delivery`, sms, random: () => 0 })],
     });
-  const publish = (...alerts: AlertV1[]) => bus.publish(TOPICS.alerts, alerts.map((value) => ({ key: value.vehicleId, value })));
+  const publish = (...alerts: AlertV1[]) =>
+    bus.publish(
+      TOPICS.alerts,
+      alerts.map((value) => ({ key: value.vehicleId, value })),
+    );
   const attemptsOf = (companyId: string) => reads.attempts({ scope: {}, companyId, limit: 100, offset: 0 });
 
   beforeAll(async () => {
@@ -105,12 +127,21 @@ describe('delivery to companies on real Kafka and PostgreSQL: signed webhooks, r
     // E has no route: the default sends everything to its registered webhook.
     await registry.upsertCompany({ companyId: 'E', name: '公司E', regionCode: '110105', webhookUrl: receiver.url('/e') });
     for (const companyId of ['A', 'B', 'C', 'D', 'E'])
-      await registry.upsertVehicle({ vehicleId: `京${companyId}0001:2`, plate: `京${companyId}0001`, plateColour: 2, vehicleClass: 'long_distance_bus', companyId });
+      await registry.upsertVehicle({
+        vehicleId: `京${companyId}0001:2`,
+        plate: `京${companyId}0001`,
+        plateColour: 2,
+        vehicleClass: 'long_distance_bus',
+        companyId,
+      });
     settings = new DeliverySettingsRepository(pool);
     reads = new DeliveryReadModel(pool);
     for (const [companyId, secret] of Object.entries(secrets)) await settings.rotateSecret(companyId, secret, by);
     await settings.saveRoute({ routeId: 'a-hook', companyId: 'A', channel: 'webhook', target: receiver.url('/a'), rules: [], enabled: true }, by);
-    await settings.saveRoute({ routeId: 'a-sms', companyId: 'A', channel: 'sms', target: '+8613800000001', rules: [], minSeverity: 'serious', enabled: true }, by);
+    await settings.saveRoute(
+      { routeId: 'a-sms', companyId: 'A', channel: 'sms', target: '+8613800000001', rules: [], minSeverity: 'serious', enabled: true },
+      by,
+    );
     // B wants overloads only.
     await settings.saveRoute({ routeId: 'b-hook', companyId: 'B', channel: 'webhook', target: receiver.url('/b'), rules: ['overload'], enabled: true }, by);
     await bus.ensureTopics([{ topic: TOPICS.alerts, partitions: 2 }]);
@@ -176,7 +207,10 @@ describe('delivery to companies on real Kafka and PostgreSQL: signed webhooks, r
       // E's alert names no company: the registry's vehicle gives it.
       { ...anAlert({ alertId: 'drift-E', vehicleId: '京E0001:2', rule: 'drift', level: 'data_quality', severity: 'info' }), companyId: undefined },
     );
-    await vi.waitUntil(() => receiver.received.some((r) => r.path === '/b') && receiver.received.some((r) => r.path === '/e'), { timeout: 30_000, interval: 50 });
+    await vi.waitUntil(() => receiver.received.some((r) => r.path === '/b') && receiver.received.some((r) => r.path === '/e'), {
+      timeout: 30_000,
+      interval: 50,
+    });
     expect(receiver.received.filter((r) => r.path === '/b').map((r) => r.headers['idempotency-key'])).toEqual(['overload-B:0']);
     const e = receiver.received.find((r) => r.path === '/e')!;
     expect(e.headers['idempotency-key']).toBe('drift-E:0');
@@ -249,8 +283,14 @@ describe('delivery to companies on real Kafka and PostgreSQL: signed webhooks, r
   });
 
   it('a company whose webhook keeps failing: given up once the 24 h window has passed (moved clock); nothing after', async () => {
-    await settings.saveRoute({ routeId: 'b-down', companyId: 'B', channel: 'webhook', target: receiver.url('/b-down'), rules: ['speeding'], enabled: true }, by);
-    receiver.script.set('/b-down', Array.from({ length: 50 }, () => 503));
+    await settings.saveRoute(
+      { routeId: 'b-down', companyId: 'B', channel: 'webhook', target: receiver.url('/b-down'), rules: ['speeding'], enabled: true },
+      by,
+    );
+    receiver.script.set(
+      '/b-down',
+      Array.from({ length: 50 }, () => 503),
+    );
     const publishedAt = nowMs;
     await publish(anAlert({ alertId: 'speeding-B', vehicleId: '京B0001:2', companyId: 'B', rule: 'speeding' }));
     const attemptsB = async () => (await attemptsOf('B')).filter((a) => a.alertId === 'speeding-B');

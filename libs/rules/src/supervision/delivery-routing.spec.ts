@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryTargetsOf, routeAdmits, type DeliveryRoute } from './delivery-routing';
 
-const route = (over: Partial<DeliveryRoute>): DeliveryRoute => ({ routeId: 'r1', channel: 'webhook', target: 'https://a.example/hook', rules: [], enabled: true, ...over });
+const route = (over: Partial<DeliveryRoute>): DeliveryRoute => ({
+  routeId: 'r1',
+  channel: 'webhook',
+  target: 'https://a.example/hook',
+  rules: [],
+  enabled: true,
+  ...over,
+});
 const fatigue = { rule: 'fatigue_continuous', severity: 'serious' } as const;
 const speedingMinor = { rule: 'speeding', severity: 'minor' } as const;
 

@@ -92,9 +92,15 @@ export class DeliveryController {
 
   @Post('companies/:companyId/secret')
   @HttpCode(201)
-  async rotateSecret(@Param('companyId') companyId: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<DeliverySecretIssued> {
+  async rotateSecret(
+    @Param('companyId') companyId: string,
+    @Req() request: ClientAddress,
+    @Headers('authorization') auth?: string,
+  ): Promise<DeliverySecretIssued> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'delivery');
-    return this.ctx.delivery.rotateSecret.execute({ scope, companyId, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) }).catch(answerDeliveryRefusal);
+    return this.ctx.delivery.rotateSecret
+      .execute({ scope, companyId, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) })
+      .catch(answerDeliveryRefusal);
   }
 
   @Get('attempts')

@@ -126,7 +126,8 @@ const startDelivery = async (context: SupervisionContext, options: DeliveryPartO
     }
     const url = await checkWebhookTarget(delivery.target, { allowPrivateTargets: settings.allowPrivateTargets });
     const secret = await repo.secretOf(delivery.companyId);
-    if (!secret) return { delivered: false, error: 'no signing secret yet: the company or the admin creates one (投递设置 → 生成密钥) and the delivery is retried' };
+    if (!secret)
+      return { delivered: false, error: 'no signing secret yet: the company or the admin creates one (投递设置 → 生成密钥) and the delivery is retried' };
     const body = JSON.stringify(delivery.payload);
     const timestampS = String(Math.floor(now() / 1000));
     const response = await fetch(url, {
@@ -195,7 +196,9 @@ const startDelivery = async (context: SupervisionContext, options: DeliveryPartO
     for (const delivery of claimed) {
       inFlightByCompany.set(delivery.companyId, (inFlightByCompany.get(delivery.companyId) ?? 0) + 1);
       const running = attempt(delivery)
-        .catch((error: unknown) => logger.error({ err: error, alertId: delivery.alertId, companyId: delivery.companyId }, 'delivery attempt not recorded; retried after its lease'))
+        .catch((error: unknown) =>
+          logger.error({ err: error, alertId: delivery.alertId, companyId: delivery.companyId }, 'delivery attempt not recorded; retried after its lease'),
+        )
         .finally(() => {
           inFlight.delete(delivery.deliveryId);
           const left = (inFlightByCompany.get(delivery.companyId) ?? 1) - 1;
@@ -208,9 +211,7 @@ const startDelivery = async (context: SupervisionContext, options: DeliveryPartO
     }
   };
   const runTick = (): void => {
-    ticking = ticking
-      .then(tick)
-      .catch((error: unknown) => logger.warn({ err: error }, 'looking for due deliveries failed; tried again'));
+    ticking = ticking.then(tick).catch((error: unknown) => logger.warn({ err: error }, 'looking for due deliveries failed; tried again'));
   };
   let kickPending = false;
   function kick(): void {
@@ -225,7 +226,8 @@ const startDelivery = async (context: SupervisionContext, options: DeliveryPartO
     if (closed) return;
     timer = setTimeout(() => {
       runTick();
-      void ticking.then(schedule);
+      // runTick's chain never rejects (it logs); the next period starts when this one's claim is done.
+      ticking.then(schedule, schedule);
     }, settings.pollMs);
   };
   schedule();

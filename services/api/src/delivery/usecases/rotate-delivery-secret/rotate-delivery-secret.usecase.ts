@@ -18,7 +18,13 @@ export class RotateDeliverySecretUseCase {
     if (!(await this.settings.settings(companyId, scope.filter))) throw new DeliveryCommandError('not_found', `company ${companyId} not found`);
     const secret = newDeliverySecret();
     await this.settings.rotateSecret(companyId, secret, { username: scope.principal.username, atMs: nowMs });
-    await this.audit.record({ actor: scope.principal.username, clientAddress, action: 'delivery.secret_rotate', target: `company/${companyId}/secret`, outcome: 'success' });
+    await this.audit.record({
+      actor: scope.principal.username,
+      clientAddress,
+      action: 'delivery.secret_rotate',
+      target: `company/${companyId}/secret`,
+      outcome: 'success',
+    });
     return { companyId, secret, rotatedAtMs: nowMs };
   }
 }

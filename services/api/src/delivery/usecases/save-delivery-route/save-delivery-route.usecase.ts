@@ -28,7 +28,8 @@ export class SaveDeliveryRouteUseCase {
       try {
         await checkWebhookTarget(request.target, this.targets);
       } catch (error) {
-        if (error instanceof UnsafeWebhookTargetError) throw new DeliveryCommandError('invalid_field', `body.target: ${error.message}`, { field: 'body.target', message: error.message });
+        if (error instanceof UnsafeWebhookTargetError)
+          throw new DeliveryCommandError('invalid_field', `body.target: ${error.message}`, { field: 'body.target', message: error.message });
         throw error;
       }
     }
@@ -67,7 +68,14 @@ export class SaveDeliveryRouteUseCase {
         enabled: { before: before?.enabled, after: saved.enabled },
       },
     });
-    if (secretIssued) await this.audit.record({ actor: by.username, clientAddress, action: 'delivery.secret_rotate', target: `company/${companyId}/secret`, outcome: 'success' });
+    if (secretIssued)
+      await this.audit.record({
+        actor: by.username,
+        clientAddress,
+        action: 'delivery.secret_rotate',
+        target: `company/${companyId}/secret`,
+        outcome: 'success',
+      });
     const { companyId: _companyId, ...route } = saved;
     return { ...route, companyId, ...(secretIssued ? { secretIssued } : {}) };
   }
