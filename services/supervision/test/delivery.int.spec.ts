@@ -310,3 +310,73 @@ describe('delivery to companies on real Kafka and PostgreSQL: signed webhooks, r
     expect(await attemptsB()).toHaveLength(3);
   });
 });
+
+describe('delivery: one slow company never blocks the others (bounded concurrency, a share per company)', () => {
+  const name = uniqueName('delivery_fair');
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'delivery-fair-test', topicPrefix: `${name}.`, logger });
+  let pool: StoragePool;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let supervision: RunningSupervision | undefined;
+  let reads: DeliveryReadModel;
+
+  beforeAll(async () => {
+    pool = createPool(env.databaseUrl, { schema: name, max: 6, application: 'delivery-fair-test' });
+    await migrate(pool);
+    receiver = await startReceiver();
+    const registry = new RegistryRepository(pool);
+    const settings = new DeliverySettingsRepository(pool);
+    for (const companyId of ['SLOW', 'FAST']) {
+      await registry.upsertCompany({ companyId, name: companyId });
+      await settings.rotateSecret(companyId, `secret-${companyId}`, { username: 'test', atMs: T0 });
+      await settings.saveRoute(
+        { routeId: `${companyId}-hook`, companyId, channel: 'webhook', target: receiver.url(`/${companyId}`), rules: [], enabled: true },
+        { username: 'test', atMs: T0 },
+      );
+    }
+    reads = new DeliveryReadModel(pool);
+    // SLOW never answers (until the test ends); its requests may take the whole 30 s timeout.
+    receiver.script.set(
+      '/SLOW',
+      Array.from({ length: 20 }, () => 'hang' as const),
+    );
+    await bus.ensureTopics([{ topic: TOPICS.alerts, partitions: 2 }]);
+    supervision = await startSupervision({
+      bus,
+      pool,
+      logger,
+      metrics: new ServiceMetrics('delivery-fair-test', { defaultMetrics: false }),
+      now: () => T0,
+      // 4 in flight, so 1 per company.
+      config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true, DELIVERY_POLL_MS: 50, DELIVERY_REQUEST_TIMEOUT_MS: 30_000, DELIVERY_CONCURRENCY: 4 },
+      parts: [deliveryPart({ groupId: `${name}-delivery`, random: () => 0 })],
+    });
+  });
+
+  afterAll(async () => {
+    // The receiver first: its hung requests end at once, so the part's close does not wait for their timeout.
+    await receiver?.close();
+    await supervision?.close();
+    await bus.close();
+    if (pool) {
+      await dropStorageSchema(pool, name);
+      await pool.end();
+    }
+  });
+
+  it('SLOW has five alerts hanging; FAST, published after them, is delivered while SLOW holds one slot and its other four wait', async () => {
+    await bus.publish(
+      TOPICS.alerts,
+      [1, 2, 3, 4, 5].map((n) => ({ key: 'SLOW-V', value: anAlert({ alertId: `slow-${n}`, vehicleId: 'SLOW-V', companyId: 'SLOW' }) })),
+    );
+    await vi.waitUntil(() => receiver.received.some((r) => r.path === '/SLOW'), { timeout: 30_000, interval: 50 });
+    await bus.publish(TOPICS.alerts, [{ key: 'FAST-V', value: anAlert({ alertId: 'fast-1', vehicleId: 'FAST-V', companyId: 'FAST' }) }]);
+    await vi.waitUntil(async () => (await reads.attempts({ scope: {}, companyId: 'FAST', limit: 10, offset: 0 })).length === 1, {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect((await reads.attempts({ scope: {}, companyId: 'FAST', limit: 10, offset: 0 }))[0]).toMatchObject({ alertId: 'fast-1', outcome: 'delivered' });
+    expect(receiver.received.filter((r) => r.path === '/SLOW')).toHaveLength(1);
+    expect(await reads.attempts({ scope: {}, companyId: 'SLOW', limit: 10, offset: 0 })).toEqual([]);
+    expect((await reads.deliveries({ scope: {}, companyId: 'SLOW', limit: 10, offset: 0 })).map((d) => d.state)).toEqual(Array(5).fill('pending'));
+  });
+});
