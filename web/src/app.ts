@@ -13,6 +13,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -115,6 +116,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`)),
     ),
   );
+  // The offline basemap's regions coloured by 重点监管 density, for users who may read the list.
+  const density = map.hasRegions ? regionDensityLegend() : undefined;
+  if (density) {
+    const loading = loadRegionDensity({
+      capabilities: session.user.capabilities,
+      fetchDensity: () => api.keySupervisionDensity(),
+      apply: (rows) => map.setRegionDensity(rows),
+    });
+    detached('region density', loading.then(density.setAvailable));
+  }
   const layers = h(
     'div',
     { class: 'layers' },
@@ -123,6 +134,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined,
     layerToggle('source-sites', 'layers.sources'),
     legend,
+    density?.el,
   );
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
