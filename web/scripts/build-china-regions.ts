@@ -34,12 +34,6 @@ const decodeEchartsMap = require('echarts-v4/lib/coord/geo/parseGeoJson') as (js
 const KEEP_SHARE = 0.03;
 /** Islands smaller than this (in the simplification's planar weight) are dropped. */
 const MIN_RING_WEIGHT = 1e-4;
-/**
- * The source's neighbouring prefectures do not quite tile, so a merged province is left with
- * sliver holes along inner borders; holes below this (square degrees, ~5,000 km²) are dropped.
- * A real enclave is far larger (Beijing in Hebei: ~1.7).
- */
-const MIN_HOLE_DEG2 = 0.5;
 /** Decimal places kept: 3 ≈ 110 m, finer than the simplification (a pixel at zoom 10). */
 const DECIMALS = 3;
 /**
@@ -69,15 +63,23 @@ const ringsToWgs = (g: Polygon | MultiPolygon): Polygon | MultiPolygon =>
     ? { type: 'Polygon', coordinates: g.coordinates.map((ring) => ring.map(toWgs)) }
     : { type: 'MultiPolygon', coordinates: g.coordinates.map((poly) => poly.map((ring) => ring.map(toWgs))) };
 
-const ringAreaDeg2 = (ring: Position[]): number =>
-  Math.abs(
-    ring.reduce((sum, [x, y], i) => {
-      const [nx, ny] = ring[(i + 1) % ring.length]!;
-      return sum + x! * ny! - nx! * y!;
-    }, 0),
-  ) / 2;
-const withoutSliverHoles = (g: Polygon | MultiPolygon): Polygon | MultiPolygon => {
-  const keep = (poly: Position[][]) => [poly[0]!, ...poly.slice(1).filter((hole) => ringAreaDeg2(hole) >= MIN_HOLE_DEG2)];
+/** Ray casting: whether a point lies inside a ring. */
+const inRing = ([x, y]: Position, ring: Position[]): boolean => {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi! > y! !== yj! > y! && x! < ((xj! - xi!) * (y! - yi!)) / (yj! - yi!) + xi!) inside = !inside;
+  }
+  return inside;
+};
+/**
+ * The source's neighbouring prefectures do not quite tile, so a merged province is left with
+ * holes where they leave gaps. A hole is kept only where another province lies (Beijing and
+ * Tianjin in Hebei): one holding another province's centre.
+ */
+const withoutGapHoles = (g: Polygon | MultiPolygon, otherCentres: Position[]): Polygon | MultiPolygon => {
+  const keep = (poly: Position[][]) => [poly[0]!, ...poly.slice(1).filter((hole) => otherCentres.some((c) => inRing(c, hole)))];
   return g.type === 'Polygon' ? { type: 'Polygon', coordinates: keep(g.coordinates) } : { type: 'MultiPolygon', coordinates: g.coordinates.map(keep) };
 };
 
@@ -148,7 +150,14 @@ const featuresOf = (name: 'prefectures' | 'outlineOnly'): AreaFeature[] =>
 const mergedProvinces = provinces.flatMap((p) => {
   const own = objectOf('prefectures').geometries.filter((g) => (g.properties as RegionProperties).code.slice(0, 2) === p.properties.code.slice(0, 2));
   return own.length
-    ? tidy({ type: 'Feature', properties: p.properties, geometry: withoutSliverHoles(merge(simple, own as Array<TopoPolygon | TopoMultiPolygon>)) })
+    ? tidy({
+        type: 'Feature',
+        properties: p.properties,
+        geometry: withoutGapHoles(
+          merge(simple, own as Array<TopoPolygon | TopoMultiPolygon>),
+          labels.filter((l) => l.properties.level === 'province' && l.properties.code !== p.properties.code).map((l) => l.geometry.coordinates),
+        ),
+      })
     : [];
 });
 

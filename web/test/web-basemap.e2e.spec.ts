@@ -142,6 +142,17 @@ describe('web: the offline China basemap in real Chromium', () => {
     const top = DENSITY_BUCKETS.at(-1)!.colour;
     expect(gr! - gg!, `Guangdong rgb(${gr},${gg},${gb}) should be near ${top}`).toBeGreaterThan(60);
     expect(Math.abs(hr! - hg!), `Hunan rgb(${hr},${hg},${hb}) should be the base colour`).toBeLessThan(20);
+    // Land is filled everywhere inside the country, not left as water-blue gaps (a broken merge would).
+    for (const inland of [
+      [116.2, 40.2], // Beijing
+      [107.8, 30.2], // Chongqing
+      [119.6, 33.2], // Jiangsu
+      [87.0, 41.5], // Xinjiang
+      [112.0, 43.0], // Inner Mongolia
+    ] as Array<[number, number]>) {
+      const [r, g, b] = await pixelAt(page, inland);
+      expect(b! - r!, `${inland.join(',')} rgb(${r},${g},${b}) should be land, not water`).toBeLessThan(4);
+    }
     await page.screenshot({ path: join(artifacts, 'web-basemap-china.png') });
     expect(await page.textContent('[data-testid=density-legend]')).toContain('重点监管');
 
