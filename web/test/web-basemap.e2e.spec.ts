@@ -112,6 +112,11 @@ describe('web: the offline China basemap in real Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
 
+    // 重点监管 density: Guangdong listed heavily, Hunan next to it not at all. A user with the
+    // key-list capability asks the API for it; this answer stands in for the API's, and the
+    // map is also handed the same rows directly (for as long as no role has the capability).
+    const rows: KeySupervisionDensityRow[] = [{ regionCode: '440000', level: 'province', vehicles: 35, companies: 2 }];
+    await page.route('**/v1/key-supervision/density', (route) => route.fulfill({ json: { regions: rows, asOfMs: Date.now() } }));
     await page.goto(api.url);
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', 'admin-pass');
@@ -126,8 +131,6 @@ describe('web: the offline China basemap in real Chromium', () => {
     expect(provinces).toEqual(expect.arrayContaining(['四川', '广东', '新疆', '北京']));
     expect(await drawnNames(page, 'region-prefecture-label')).toEqual([]);
 
-    // 重点监管 density: Guangdong listed heavily, Hunan next to it not at all.
-    const rows: KeySupervisionDensityRow[] = [{ regionCode: '440000', level: 'province', vehicles: 35, companies: 2 }];
     await page.evaluate(
       (rows) =>
         new Promise<void>((done) => {

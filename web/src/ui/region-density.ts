@@ -4,11 +4,10 @@ import { densityLegend } from '../map/region-density';
 import { h } from './dom';
 
 /**
- * The capability that lets a user read the 重点监管 list (and so its density). Named here
- * until the key-list part adds it to the contract's `apiCapability`; a user without it never
- * asks, so no screen shows a refused request.
+ * The capability that lets a user read the 重点监管 list, and so its density (the key-list
+ * part's `key_supervision`). A user without it never asks, so no screen shows a refused request.
  */
-export const KEY_SUPERVISION_CAPABILITY = 'keySupervision';
+export const KEY_SUPERVISION_CAPABILITY = 'key_supervision';
 
 export interface RegionDensityDeps {
   capabilities: readonly string[];
