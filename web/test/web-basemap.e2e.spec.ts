@@ -115,7 +115,10 @@ describe('web: the offline China basemap in real Chromium', () => {
     // 重点监管 density: Guangdong listed heavily, Hunan next to it not at all. A user with the
     // key-list capability asks the API for it; this answer stands in for the API's, and the
     // map is also handed the same rows directly (for as long as no role has the capability).
-    const rows: KeySupervisionDensityRow[] = [{ regionCode: '440000', level: 'province', vehicles: 35, companies: 2 }];
+    const rows: KeySupervisionDensityRow[] = [
+      { regionCode: '440000', level: 'province', vehicles: 35, companies: 2 },
+      { regionCode: '440100', level: 'prefecture', vehicles: 12, companies: 0 },
+    ];
     await page.route('**/v1/key-supervision/density', (route) => route.fulfill({ json: { regions: rows, asOfMs: Date.now() } }));
     await page.goto(api.url);
     await page.fill('input[name=username]', 'admin');
@@ -163,6 +166,11 @@ describe('web: the offline China basemap in real Chromium', () => {
     await jumpTo(page, [113.3, 23.2], 7);
     expect(await drawnNames(page, 'region-prefecture-label')).toEqual(expect.arrayContaining(['广州市', '韶关市', '茂名市']));
     expect(await drawnNames(page, 'region-province-label')).toEqual([]);
+    // At this zoom the fill is per prefecture: Guangzhou (12 listed) coloured, Qingyuan beside it not.
+    const [cr, cg] = await pixelAt(page, [113.5, 23.6]);
+    const [qr, qg] = await pixelAt(page, [112.9, 24.2]);
+    expect(cr! - cg!, 'Guangzhou').toBeGreaterThan(40);
+    expect(Math.abs(qr! - qg!), 'Qingyuan').toBeLessThan(20);
     await page.screenshot({ path: join(artifacts, 'web-basemap-guangdong.png') });
 
     // Offline: every request stayed on the app's origin, the region file among them, and nothing was refused.
