@@ -4,6 +4,7 @@ import { configuredBasemap } from './config/basemap';
 import { t } from './i18n';
 import { LiveFeed } from './live';
 import { MapView } from './map/map-view';
+import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { VehicleStore } from './map/vehicle-store';
 import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
@@ -13,7 +14,6 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
-import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
