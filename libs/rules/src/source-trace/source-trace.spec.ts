@@ -53,6 +53,16 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     expect(codes(r)).toContain('several_sites');
   });
 
+  it('several stops at one site are one site: A, the last of them is the candidate', () => {
+    // Queue 12 min, move 100 m inside the site, load 20 min.
+    const t = new Track(T0).report(60).stopFor(12 * MIN, 12).drive(30_000, 12).stopFor(20 * MIN).drive(60 * MIN);
+    const r = trace(t);
+    expect(r.stops.filter((s) => s.sites.length > 0)).toHaveLength(2);
+    expect(r.candidateSites).toEqual([{ siteId: 'q1', relation: 'at' }]);
+    expect(r.grade).toBe('A');
+    expect(r.candidateStop?.spanMs).toBe(20 * MIN);
+  });
+
   it.each([
     ['moved through', 2_000, true],
     ['stood still through', 0, false],
@@ -142,6 +152,12 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     const old = loaded().drive(10 * MIN);
     const r = traceSource({ track: old.positions, weighing: { stationId: 'wim-1', measuredAtMs: old.timeMs + 25 * 60 * MIN, plate: '京A100001' }, sites: [QUARRY] });
     expect(codes(r)).toEqual(['no_track']);
+  });
+
+  it('a weighing in a 套牌 conflict is not traced on the registered vehicle’s track', () => {
+    const r = trace(loaded().drive(60 * MIN), [QUARRY], { clonedPlateConflict: true });
+    expect(r).toMatchObject({ grade: 'C', siteId: null, candidateStop: null, stops: [] });
+    expect(codes(r)).toEqual(['cloned_plate']);
   });
 
   it('a stop inside two sites’ geofences gives B', () => {

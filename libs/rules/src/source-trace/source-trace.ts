@@ -113,6 +113,8 @@ export interface TraceSourceInput {
   vehicle?: VehicleFacts;
   overloadConfig?: OverloadConfig;
   config?: SourceTraceConfig;
+  /** §15: a weighing in a 套牌 conflict (`clonedPlateConflict`) is not traced on the registered vehicle's track. */
+  clonedPlateConflict?: boolean;
 }
 
 interface PreparedSite {
@@ -302,6 +304,9 @@ export const traceSource = (input: TraceSourceInput): SourceTraceResult => {
       exitSite,
     );
   }
+
+  // The truck on the scale was not the registered vehicle: its track says nothing of the load.
+  if (input.clonedPlateConflict === true) return { ...result, reasons: [traceTexts.clonedPlate()] };
 
   const timeline = motionTimeline(points, config.motion);
   const lastIndex = lastAtOrBefore(points, tw);

@@ -19,7 +19,8 @@ export type TraceReasonCode =
   | 'stop_between'
   | 'chain_unbroken'
   | 'unweighed_exit'
-  | 'article71';
+  | 'article71'
+  | 'cloned_plate';
 
 export interface TraceReason {
   code: TraceReasonCode;
@@ -31,6 +32,11 @@ const at = (ms: number): string => chinaLocalIso(ms).replace('T', ' ');
 const siteList = (names: readonly string[]): { zh: string; en: string } => ({ zh: names.join('、'), en: names.join(', ') });
 
 export const traceTexts = {
+  clonedPlate: (): TraceReason => ({
+    code: 'cloned_plate',
+    zh: '该称重记录存在套牌冲突，不按登记车辆的轨迹倒查',
+    en: 'The weighing is in a 套牌 conflict: not traced on the registered vehicle’s track',
+  }),
   exitScale: (site: string): TraceReason => ({
     code: 'exit_scale',
     zh: `在货源地「${site}」的出场磅称重，无需轨迹即定为A级`,
