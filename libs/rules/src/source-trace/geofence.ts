@@ -9,8 +9,7 @@ import { haversineMeters, type LatLon } from '@roadwatch/domain';
  * either orientation, closed or not. The geometry is @turf's.
  */
 export type Geofence =
-  | { kind: 'polygon'; rings: ReadonlyArray<ReadonlyArray<readonly [number, number]>> }
-  | { kind: 'circle'; centre: LatLon; radiusM?: number };
+  { kind: 'polygon'; rings: ReadonlyArray<ReadonlyArray<readonly [number, number]>> } | { kind: 'circle'; centre: LatLon; radiusM?: number };
 
 /** Where a point lies against a geofence. */
 export interface FencePlacement {

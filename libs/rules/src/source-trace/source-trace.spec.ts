@@ -55,7 +55,12 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
 
   it('several stops at one site are one site: A, the last of them is the candidate', () => {
     // Queue 12 min, move 100 m inside the site, load 20 min.
-    const t = new Track(T0).report(60).stopFor(12 * MIN, 12).drive(30_000, 12).stopFor(20 * MIN).drive(60 * MIN);
+    const t = new Track(T0)
+      .report(60)
+      .stopFor(12 * MIN, 12)
+      .drive(30_000, 12)
+      .stopFor(20 * MIN)
+      .drive(60 * MIN);
     const r = trace(t);
     expect(r.stops.filter((s) => s.sites.length > 0)).toHaveLength(2);
     expect(r.candidateSites).toEqual([{ siteId: 'q1', relation: 'at' }]);
@@ -67,7 +72,10 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     ['moved through', 2_000, true],
     ['stood still through', 0, false],
   ])('B: a gap %s between the site and the weighing breaks the chain', (_name, movedM, movedThrough) => {
-    const t = loaded().drive(20 * MIN).gap(6 * MIN, movedM).drive(20 * MIN);
+    const t = loaded()
+      .drive(20 * MIN)
+      .gap(6 * MIN, movedM)
+      .drive(20 * MIN);
     const r = trace(t);
     expect(r.grade).toBe('B');
     expect(r.chainBreaks).toEqual([expect.objectContaining({ kind: 'gap', movedThrough })]);
@@ -75,7 +83,14 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
   });
 
   it('a gap of exactly 5 min is no gap (a gap is more than 5 min): A', () => {
-    expect(trace(loaded().drive(20 * MIN).gap(5 * MIN, 5_000).drive(20 * MIN)).grade).toBe('A');
+    expect(
+      trace(
+        loaded()
+          .drive(20 * MIN)
+          .gap(5 * MIN, 5_000)
+          .drive(20 * MIN),
+      ).grade,
+    ).toBe('A');
   });
 
   it.each([
@@ -84,7 +99,12 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     ['a stop with a span of exactly 8 min breaks the chain', 8 * MIN, 'B'],
     ['a stop with a span of 7 min 59 s does not', 8 * MIN - 1_000, 'A'],
   ])('%s', (_name, stopMs, grade) => {
-    const r = trace(loaded().drive(30 * MIN).stopFor(stopMs).drive(30 * MIN));
+    const r = trace(
+      loaded()
+        .drive(30 * MIN)
+        .stopFor(stopMs)
+        .drive(30 * MIN),
+    );
     expect(r.grade).toBe(grade);
     if (grade === 'B') expect(codes(r)).toContain('stop_between');
   });
@@ -103,7 +123,10 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     ['held exactly 8 min is the candidate stop: A', 9 * MIN, 'A', undefined],
     ['held 7 min 30 s (span 8 min 30 s): a candidate site but no candidate stop: B', 8.5 * MIN, 'B', 'no_held_stop'],
   ])('candidate stop %s', (_name, stopMs, grade, code) => {
-    const t = new Track(T0).report(60).stopFor(stopMs).drive(60 * MIN);
+    const t = new Track(T0)
+      .report(60)
+      .stopFor(stopMs)
+      .drive(60 * MIN);
     const r = trace(t);
     expect(r.grade).toBe(grade);
     if (code) expect(codes(r)).toContain(code);
@@ -113,7 +136,9 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     ['exactly 5 min before t_w: A', 5 * MIN, 'A'],
     ['5 min 1 s before t_w: B', 5 * MIN + 1_000, 'B'],
   ])('last report %s', (_name, silenceMs, grade) => {
-    const t = loaded().drive(60 * MIN).wait(silenceMs);
+    const t = loaded()
+      .drive(60 * MIN)
+      .wait(silenceMs);
     const r = trace(t);
     expect(r.grade).toBe(grade);
     if (grade === 'B') expect(codes(r)).toContain('stale_last_report');
@@ -150,7 +175,11 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
     expect(empty.grade).toBe('C');
     expect(codes(empty)).toEqual(['no_track']);
     const old = loaded().drive(10 * MIN);
-    const r = traceSource({ track: old.positions, weighing: { stationId: 'wim-1', measuredAtMs: old.timeMs + 25 * 60 * MIN, plate: '京A100001' }, sites: [QUARRY] });
+    const r = traceSource({
+      track: old.positions,
+      weighing: { stationId: 'wim-1', measuredAtMs: old.timeMs + 25 * 60 * MIN, plate: '京A100001' },
+      sites: [QUARRY],
+    });
     expect(codes(r)).toEqual(['no_track']);
   });
 
@@ -178,13 +207,19 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
 
   it('the window reads stops that end within [t_w − 24 h, t_w], each measured whole', () => {
     // Loading from t_w − 24 h − 10 min to t_w − 24 h + 5 min 30 s: only 5 min 30 s of it inside the window.
-    const t = new Track(T0).report(0).stop(15 * MIN).drive(24 * 60 * MIN + 10 * MIN - 15 * MIN, 5.1);
+    const t = new Track(T0)
+      .report(0)
+      .stop(15 * MIN)
+      .drive(24 * 60 * MIN + 10 * MIN - 15 * MIN, 5.1);
     const r = trace(t);
     expect(t.timeMs).toBe(T0 + 24 * 60 * MIN + 10 * MIN);
     expect(r.grade).toBe('A');
     expect(r.candidateStop?.heldMs).toBe(15 * MIN);
     // A stop ending (first moving report at T0 + 15 min 30 s) 1 s before the window starts is out of it.
-    const u = new Track(T0).report(0).stop(15 * MIN).drive(24 * 60 * MIN + 31_000, 5.1);
+    const u = new Track(T0)
+      .report(0)
+      .stop(15 * MIN)
+      .drive(24 * 60 * MIN + 31_000, 5.1);
     expect(u.timeMs - 24 * 60 * MIN - (T0 + 15 * MIN + 30_000)).toBe(1_000);
     expect(trace(u).grade).toBe('C');
   });
@@ -203,7 +238,10 @@ describe('源头倒查 grades (RULES.md §13, §15 "Four parties")', () => {
 
 describe('odd input', () => {
   it('unsorted reports and duplicate timestamps give the same trace as the clean track', () => {
-    const t = loaded().drive(30 * MIN).stopFor(21 * MIN).drive(30 * MIN);
+    const t = loaded()
+      .drive(30 * MIN)
+      .stopFor(21 * MIN)
+      .drive(30 * MIN);
     const clean = trace(t);
     const shuffled = [...t.positions].reverse();
     const doubled = [...shuffled, ...t.positions.filter((_, i) => i % 7 === 0)];
@@ -254,7 +292,19 @@ describe('odd input', () => {
     const r = trace(loaded().drive(60 * MIN), [
       { siteId: 'pt', companyId: 'c-pt', location: north(START, 140) },
       { siteId: 'nowhere' },
-      { siteId: 'bad', geofence: { kind: 'polygon', rings: [[[116, 39.5], [116, 39.5], [116.1, 39.6]]] } },
+      {
+        siteId: 'bad',
+        geofence: {
+          kind: 'polygon',
+          rings: [
+            [
+              [116, 39.5],
+              [116, 39.5],
+              [116.1, 39.6],
+            ],
+          ],
+        },
+      },
     ]);
     expect(r).toMatchObject({ grade: 'A', siteId: 'pt', proposedCompanyId: 'c-pt' });
     expect(r.skippedSites).toEqual([
@@ -296,7 +346,13 @@ describe('未过磅出场 and 第71条 (§13, §15)', () => {
   });
 
   it('only a track-traced A is judged: a B to the same site is not 未过磅出场', () => {
-    const r = trace(loaded().drive(30 * MIN).gap(10 * MIN, 10_000).drive(10 * MIN), [site]);
+    const r = trace(
+      loaded()
+        .drive(30 * MIN)
+        .gap(10 * MIN, 10_000)
+        .drive(10 * MIN),
+      [site],
+    );
     expect(r.grade).toBe('B');
     expect(r.unweighedExit).toBeNull();
   });
@@ -304,9 +360,7 @@ describe('未过磅出场 and 第71条 (§13, §15)', () => {
   it('an exit record over the §4 limit, then a report > 50 m outside: 第71条 evidence with the departure', () => {
     // 6 axles, 49,000 kg limit; 52,000 kg on the default 5 % class → 49,400 kg confirmed.
     const r = trace(loaded().drive(60 * MIN), [site], { exitRecords: [exitRecord(heldEnd, 52_000)] });
-    expect(r.article71).toEqual([
-      expect.objectContaining({ recordId: `e-${heldEnd}`, confirmedGrossKg: 49_400, limitKg: 49_000, outcome: 'departed' }),
-    ]);
+    expect(r.article71).toEqual([expect.objectContaining({ recordId: `e-${heldEnd}`, confirmedGrossKg: 49_400, limitKg: 49_000, outcome: 'departed' })]);
     // 200 m radius + 50 m: the first report beyond 250 m from the centre (30 s at 60 km/h = 500 m).
     expect(r.article71[0]?.departure?.timeMs).toBe(departure);
     expect(codes(r)).toContain('article71');

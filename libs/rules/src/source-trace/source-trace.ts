@@ -124,7 +124,8 @@ interface PreparedSite {
 
 const samePlate = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 const sameVehicle = (record: { plate: string; plateColour?: number | undefined }, weighing: TraceWeighing): boolean =>
-  samePlate(record.plate, weighing.plate) && (record.plateColour === undefined || weighing.plateColour === undefined || record.plateColour === weighing.plateColour);
+  samePlate(record.plate, weighing.plate) &&
+  (record.plateColour === undefined || weighing.plateColour === undefined || record.plateColour === weighing.plateColour);
 
 const nameOf = (site: SourceSite): string => site.name ?? site.siteId;
 
@@ -333,8 +334,7 @@ export const traceSource = (input: TraceSourceInput): SourceTraceResult => {
   }
 
   const held = stops.filter((s) => s.heldMs >= config.minStopMs);
-  const candidate =
-    [...held].reverse().find((s) => s.sites.some((x) => x.relation === 'at')) ?? [...held].reverse().find((s) => s.sites.length > 0) ?? null;
+  const candidate = [...held].reverse().find((s) => s.sites.some((x) => x.relation === 'at')) ?? [...held].reverse().find((s) => s.sites.length > 0) ?? null;
   const reasons: TraceReason[] = [];
   const siteNames = (ids: readonly string[]): string[] => ids.map((id) => nameOf(byId.get(id) as SourceSite));
   if (candidateSites.size > 1) reasons.push(traceTexts.severalSites(siteNames([...candidateSites.keys()])));
@@ -346,7 +346,8 @@ export const traceSource = (input: TraceSourceInput): SourceTraceResult => {
   result.candidateStop = candidate;
   const atSites = candidate.sites.filter((x) => x.relation === 'at');
   if (candidate.sites.length > 1) reasons.push(traceTexts.twoGeofences(siteNames(candidate.sites.map((x) => x.siteId))));
-  else if (atSites.length === 0) reasons.push(traceTexts.nearOnly(nameOf(byId.get((candidate.sites[0] as { siteId: string }).siteId) as SourceSite), config.siteMarginM));
+  else if (atSites.length === 0)
+    reasons.push(traceTexts.nearOnly(nameOf(byId.get((candidate.sites[0] as { siteId: string }).siteId) as SourceSite), config.siteMarginM));
   const siteId = candidate.sites.length === 1 ? (candidate.sites[0] as { siteId: string }).siteId : null;
   const site = siteId ? (byId.get(siteId) as SourceSite) : undefined;
   if (site) reasons.unshift(traceTexts.oneSite(nameOf(site), candidate.heldMs, candidate.heldStartMs, candidate.heldEndMs));

@@ -56,7 +56,9 @@ export const emptyWeightSuspicion = (input: {
   const config = input.config ?? DEFAULT_WIM_GPS_CONFIG;
   const overload = input.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG;
   const { vehicle, atMs } = input;
-  const inWindow = input.weighings.filter((w) => Number.isFinite(w.grossKg) && w.grossKg > 0 && w.measuredAtMs > atMs - config.emptyWeight.windowMs && w.measuredAtMs <= atMs);
+  const inWindow = input.weighings.filter(
+    (w) => Number.isFinite(w.grossKg) && w.grossKg > 0 && w.measuredAtMs > atMs - config.emptyWeight.windowMs && w.measuredAtMs <= atMs,
+  );
   const overloadsInWindow = inWindow.filter((w) => w.overWeight === true).length;
   const base: EmptyWeightResult = {
     outcome: 'not_assessed',

@@ -86,7 +86,10 @@ describe('evasion (绕行/闯卡, RULES.md §14, §15 "WIM × GPS")', () => {
     expect(pass.nearest.timeMs).toBe(T0 + 5.5 * MIN);
     // The first crossing is interpolated along the chord: 2.5 km in at 1 km/min.
     expect(pass.firstCrossingMs).toBeCloseTo(T0 + 2.5 * MIN, -3);
-    const southbound = stationPasses(STATION, [...straight()].map((p, i, all) => ({ ...p, deviceTimeMs: (all[all.length - 1 - i] as PositionV1).deviceTimeMs })));
+    const southbound = stationPasses(
+      STATION,
+      [...straight()].map((p, i, all) => ({ ...p, deviceTimeMs: (all[all.length - 1 - i] as PositionV1).deviceTimeMs })),
+    );
     expect(southbound.map((p) => p.direction)).toEqual(['upstream']);
   });
 
@@ -188,7 +191,14 @@ describe('evasion (绕行/闯卡, RULES.md §14, §15 "WIM × GPS")', () => {
   });
 
   it('a truck that turns back before the second line makes no pass; unsorted reports read the same', () => {
-    const back = route(T0, [{ to: [0, 0], minutes: 4 }, { to: [-4_000, 0], minutes: 4 }], [-4_000, 0]);
+    const back = route(
+      T0,
+      [
+        { to: [0, 0], minutes: 4 },
+        { to: [-4_000, 0], minutes: 4 },
+      ],
+      [-4_000, 0],
+    );
     expect(stationPasses(STATION, back)).toEqual([]);
     const shuffled = [...straight()].reverse();
     expect(stationPasses(STATION, shuffled)).toEqual(stationPasses(STATION, straight()));

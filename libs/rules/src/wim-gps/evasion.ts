@@ -175,11 +175,7 @@ const classifyPass = (
   const start = points[startIndex] as ReportPoint;
   const end = points[endIndex] as ReportPoint;
   const bypassStop = stops.some(
-    (s) =>
-      s.spanMs >= cfg.bypassStopMs &&
-      s.spanStartMs >= start.timeMs &&
-      s.spanEndMs <= end.timeMs &&
-      s.reports.some((r) => outsideEdgeM(r) > 0),
+    (s) => s.spanMs >= cfg.bypassStopMs && s.spanStartMs >= start.timeMs && s.spanEndMs <= end.timeMs && s.reports.some((r) => outsideEdgeM(r) > 0),
   );
   return {
     direction: firstLine === 'upstream' ? 'downstream' : 'upstream',
@@ -237,7 +233,9 @@ export const judgeEvasion = (input: {
   if (pass.kind === 'off_corridor') return nothing(null, '', '');
   if (pass.kind === 'detour') {
     if (pass.bypassStop) return nothing('bypass_stop', '绕行途中停车10分钟以上', 'Stopped ≥ 10 min outside the corridor between the lines');
-    const concurrent = input.otherPasses.filter((p) => p.direction === pass.direction && Math.abs(p.firstCrossingMs - pass.firstCrossingMs) <= cfg.closureWindowMs);
+    const concurrent = input.otherPasses.filter(
+      (p) => p.direction === pass.direction && Math.abs(p.firstCrossingMs - pass.firstCrossingMs) <= cfg.closureWindowMs,
+    );
     const share = (concurrent.filter((p) => p.kind === 'detour').length + 1) / (concurrent.length + 1);
     if (share >= cfg.closureShare) {
       return nothing(
@@ -254,7 +252,11 @@ export const judgeEvasion = (input: {
   const readBefore = inPass.some((r) => r.measuredAtMs < t);
   const readAfter = inPass.some((r) => r.measuredAtMs > t);
   if (!readBefore || !readAfter) {
-    return nothing('station_not_reading', '称重站期间未记录到前后其他车辆（可能故障）', 'The station read no other plate both before and after the truck passed');
+    return nothing(
+      'station_not_reading',
+      '称重站期间未记录到前后其他车辆（可能故障）',
+      'The station read no other plate both before and after the truck passed',
+    );
   }
   return { outcome: 'missed_scale', suppressedBy: null, closureShare: null, reasons: [wimGpsTexts.missedScale(pass.startMs, pass.endMs)] };
 };
