@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driverOnDuty } from './driver-on-duty';
+import { driverOnDuty } from './driver-on-duty.rule';
 
 const T = 1_780_000_000_000;
 const H = 3_600_000;

@@ -1,7 +1,7 @@
 import { chinaLocalToEpochMs, type LatLon } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
 import { METRES_PER_DEGREE_LAT, Track } from '../testing/track';
-import { traceSource, type ExitRecord, type SourceSite, type TraceSourceInput } from './source-trace';
+import { traceSource, type ExitRecord, type SourceSite, type TraceSourceInput } from './source-trace.rule';
 
 const MIN = 60_000;
 const T0 = chinaLocalToEpochMs(2026, 5, 10, 6, 0);

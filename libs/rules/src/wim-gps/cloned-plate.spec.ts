@@ -1,7 +1,7 @@
 import { haversineMeters, type LatLon } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
 import { METRES_PER_DEGREE_LAT, positionAt } from '../testing/track';
-import { clonedPlateConflict, type ClonedPlateInput } from './cloned-plate';
+import { clonedPlateConflict, type ClonedPlateInput } from './cloned-plate.rule';
 
 const MIN = 60_000;
 const TW = 1_780_000_000_000;
@@ -61,7 +61,7 @@ describe('套牌 (RULES.md §14, §15 "WIM × GPS")', () => {
   });
 
   it('no fixes at all: no alert', () => {
-    expect(judge([])).toMatchObject({ outcome: 'no_gps', weight: 0, priority: 'normal' });
+    expect(judge([])).toMatchObject({ outcome: 'no_gps', evidenceScore: 0, priority: 'normal' });
   });
 
   it('both ends of a > 160 km/h jump are left out: a lone far fix between two near ones is drift, not a conflict', () => {
@@ -91,12 +91,12 @@ describe('套牌 (RULES.md §14, §15 "WIM × GPS")', () => {
     expect(judge([fix(0, 50_000)], { weighing: { ...WEIGHING, plateColour: 1 } }).outcome).toBe('not_this_vehicle');
   });
 
-  it('axle count and class different from the registry add weight', () => {
+  it('axle count and class different from the registry add to the evidence score', () => {
     const far = [fix(-MIN, 50_000)];
-    expect(judge(far).weight).toBe(1);
-    expect(judge(far, { weighing: { ...WEIGHING, axleCount: 4 } }).weight).toBe(2);
+    expect(judge(far).evidenceScore).toBe(1);
+    expect(judge(far, { weighing: { ...WEIGHING, axleCount: 4 } }).evidenceScore).toBe(2);
     const both = judge(far, { weighing: { ...WEIGHING, axleCount: 4, vehicleClass: 'other' } });
-    expect(both.weight).toBe(3);
+    expect(both.evidenceScore).toBe(3);
     expect(both.reasons.map((r) => r.code)).toEqual(['conflict', 'axle_mismatch', 'class_mismatch']);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyWeightSuspicion, type VehicleWeighing } from './empty-weight';
+import { emptyWeightSuspicion, type VehicleWeighing } from './empty-weight.rule';
 
 const DAY = 86_400_000;
 const T = 1_780_000_000_000;

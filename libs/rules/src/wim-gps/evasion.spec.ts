@@ -1,7 +1,7 @@
 import type { PositionV1 } from '@roadwatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { METRES_PER_DEGREE_LAT, positionAt } from '../testing/track';
-import { judgeEvasion, screenLinesOf, stationPasses, type EvasionStation, type StationPass, type StationRead } from './evasion';
+import { judgeEvasion, screenLinesOf, stationPasses, type EvasionStation, type StationPass, type StationRead } from './evasion.rule';
 
 const MIN = 60_000;
 const T0 = 1_780_000_000_000;

@@ -53,8 +53,8 @@ export interface ClonedPlateResult {
   fixesInWindow: number;
   leftOut: { invalid: number; notFixed: number; drift: number };
   conflicts: ConflictingFix[];
-  /** 1 for a conflict, +1 per registry mismatch (axles, class); 0 when no conflict. */
-  weight: number;
+  /** How strong the evidence is (§14 "adds weight" — a score, not a mass): 1 for a conflict, +1 per registry mismatch (axles, class); 0 when no conflict. */
+  evidenceScore: number;
   /** Distinct conflicts within the 30 days up to and including this one. */
   conflictsInWindow: number;
   priority: 'normal' | 'high';
@@ -109,7 +109,7 @@ export const clonedPlateConflict = (input: ClonedPlateInput): ClonedPlateResult 
     fixesInWindow: 0,
     leftOut: { invalid: 0, notFixed: 0, drift: 0 },
     conflicts: [],
-    weight: 0,
+    evidenceScore: 0,
     conflictsInWindow: 0,
     priority: 'normal',
     victimCompanyId: null,
@@ -136,13 +136,13 @@ export const clonedPlateConflict = (input: ClonedPlateInput): ClonedPlateResult 
   if (conflicts.length === 0) return { ...base, outcome: 'consistent', reasons: [wimGpsTexts.consistent()] };
 
   const reasons = conflicts.map((c) => wimGpsTexts.conflict(c.timeMs, c.distanceM, c.neededSpeedKmh));
-  let weight = 1;
+  let evidenceScore = 1;
   if (weighing.axleCount !== undefined && vehicle.axleCount !== undefined && weighing.axleCount !== vehicle.axleCount) {
-    weight += 1;
+    evidenceScore += 1;
     reasons.push(wimGpsTexts.axleMismatch(weighing.axleCount, vehicle.axleCount));
   }
   if (weighing.vehicleClass !== undefined && vehicle.vehicleClass !== undefined && weighing.vehicleClass !== vehicle.vehicleClass) {
-    weight += 1;
+    evidenceScore += 1;
     reasons.push(wimGpsTexts.classMismatch(weighing.vehicleClass, vehicle.vehicleClass));
   }
   // Distinct records in (t_w − 30 d, t_w], this one included; later ones are not known at t_w.
@@ -154,7 +154,7 @@ export const clonedPlateConflict = (input: ClonedPlateInput): ClonedPlateResult 
     ...base,
     outcome: 'conflict',
     conflicts,
-    weight,
+    evidenceScore,
     conflictsInWindow: ids.size,
     priority,
     victimCompanyId: vehicle.companyId ?? null,
