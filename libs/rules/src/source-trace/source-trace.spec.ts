@@ -1,4 +1,5 @@
 import { chinaLocalToEpochMs, type LatLon } from '@roadwatch/domain';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { METRES_PER_DEGREE_LAT, Track } from '../testing/track';
 import { traceSource, type ExitRecord, type SourceSite, type TraceSourceInput } from './source-trace.rule';
@@ -249,6 +250,25 @@ describe('odd input', () => {
     expect(r.grade).toBe('A');
     expect(r.candidateStop).toEqual(clean.candidateStop);
     expect(r.ignoredReports).toBe(doubled.length - t.positions.length);
+  });
+
+  it('property: any order of the reports, any repeats of them, gives the same trace (fast-check)', () => {
+    const t = loaded()
+      .drive(30 * MIN)
+      .stopFor(21 * MIN)
+      .gap(6 * MIN, 3_000)
+      .drive(20 * MIN);
+    const clean = trace(t);
+    const n = t.positions.length;
+    fc.assert(
+      fc.property(fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }), fc.array(fc.nat(n - 1), { maxLength: 20 }), (order, repeats) => {
+        const track = [...order, ...repeats].map((i) => t.positions[i] as (typeof t.positions)[number]);
+        const r = traceSource({ track, weighing: { stationId: 'wim-1', measuredAtMs: t.timeMs, plate: '京A100001', plateColour: 2 }, sites: [QUARRY] });
+        expect({ ...r, ignoredReports: 0 }).toEqual({ ...clean, ignoredReports: 0 });
+        expect(r.ignoredReports).toBe(repeats.length);
+      }),
+      { seed: 15, numRuns: 60 },
+    );
   });
 
   it('reports without a finite place are left out and counted', () => {

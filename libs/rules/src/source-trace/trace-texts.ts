@@ -68,7 +68,7 @@ export const traceTexts = {
   }),
   twoGeofences: (sites: readonly string[]): TraceReason => {
     const s = siteList(sites);
-    return { code: 'two_geofences', zh: `停留点同时位于多个货源地范围内：${s.zh}`, en: `The stop lies inside the geofences of several sites: ${s.en}` };
+    return { code: 'two_geofences', zh: `停留点同时位于或邻近多个货源地：${s.zh}`, en: `The stop lies at or near several sites: ${s.en}` };
   },
   noHeldStop: (site: string, minStopMs: number): TraceReason => ({
     code: 'no_held_stop',

@@ -2,6 +2,7 @@ import { haversineMeters, type LatLon } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
 import { METRES_PER_DEGREE_LAT, positionAt } from '../testing/track';
 import { clonedPlateConflict, type ClonedPlateInput } from './cloned-plate.rule';
+import { DEFAULT_WIM_GPS_CONFIG } from './wim-gps.config';
 
 const MIN = 60_000;
 const TW = 1_780_000_000_000;
@@ -46,6 +47,20 @@ describe('套牌 (RULES.md §14, §15 "WIM × GPS")', () => {
   ])('%s', (_name, northM, outcome) => {
     const dt = northM === 30_000 ? -MIN : 0;
     expect(judge([fix(dt, northM)]).outcome).toBe(outcome);
+  });
+
+  it('exactly at the line is no conflict: a needed speed equal to the limit, a distance equal to the error (strictly greater counts)', () => {
+    // A fix's distance is not a round number of metres, so the lines are set to its own figures.
+    const f = fix(-5 * MIN, 12_000);
+    const d = haversineMeters(STATION, f);
+    const exactKmh = ((d - 1_000) / (5 * MIN)) * 3_600;
+    const base = DEFAULT_WIM_GPS_CONFIG.clonedPlate;
+    const at130 = { ...DEFAULT_WIM_GPS_CONFIG, clonedPlate: { ...base, maxPlausibleSpeedKmh: exactKmh } };
+    expect(judge([f], { config: at130 }).outcome).toBe('consistent');
+    expect(judge([f], { config: { ...at130, clonedPlate: { ...at130.clonedPlate, maxPlausibleSpeedKmh: exactKmh - 1e-9 } } }).outcome).toBe('conflict');
+    const g = fix(0, 1_000);
+    const at1km = { ...DEFAULT_WIM_GPS_CONFIG, clonedPlate: { ...base, positionErrorM: haversineMeters(STATION, g) } };
+    expect(judge([g], { config: at1km }).outcome).toBe('consistent');
   });
 
   it('a fix within 1 km is never a conflict however close in time (max(0, d − 1 km))', () => {
