@@ -16,3 +16,6 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// supervision (RULES.md §9–§10, §15)
+export * from './supervision/handling-deadline';
+export * from './supervision/handling-workflow';
