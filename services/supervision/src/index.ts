@@ -8,3 +8,4 @@ export {
   type RunningSupervisionPart,
 } from './supervision.service';
 export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';
+export { handlingPart, ESCALATION_JOB, type HandlingPartOptions } from './handling/handling.part';
