@@ -410,12 +410,12 @@ export class HandlingRepository {
 
   /** The list of items in scope, open ones first by deadline, then the newest. */
   async list(filter: HandlingListFilter): Promise<HandlingRecord[]> {
-    const params: unknown[] = [filter.nowMs];
+    const params: unknown[] = [];
     const where = [ownerScopeSql(filter.scope, HANDLING_OWNER('h'), params)];
     if (!filter.all) where.push('h.due AND NOT h.withdrawn');
     if (filter.state) where.push(`h.state = $${params.push(filter.state)}`);
     if (filter.rule) where.push(`h.rule = $${params.push(filter.rule)}`);
-    if (filter.overdue !== undefined) where.push(`${filter.overdue ? '' : 'NOT '}${overdueSql('h', '$1::double precision')}`);
+    if (filter.overdue !== undefined) where.push(`${filter.overdue ? '' : 'NOT '}${overdueSql('h', `$${params.push(filter.nowMs)}::double precision`)}`);
     const { rows } = await this.pool.query<HandlingRow>(
       `SELECT ${COLUMNS} FROM alert_handling h WHERE ${where.join(' AND ')}
         ORDER BY (h.state = 'handled'), h.deadline_at NULLS LAST, h.first_notified_at DESC, h.alert_id

@@ -47,6 +47,8 @@ describe('handling deadline by severity at first notification (RULES §9, §15)'
 
   it('runs in absolute time: a window crossing local midnight and a month end is plain milliseconds', () => {
     // 23:45 local + 30 min = 00:15 local on 1 February
-    expect(new Date(handlingDeadlineAt({ rule: 'night_ban_2_5', level: 'violation' }, NOTIFIED).deadlineAtMs ?? 0).toISOString()).toBe('2026-01-31T16:15:00.000Z');
+    expect(new Date(handlingDeadlineAt({ rule: 'night_ban_2_5', level: 'violation' }, NOTIFIED).deadlineAtMs ?? 0).toISOString()).toBe(
+      '2026-01-31T16:15:00.000Z',
+    );
   });
 });

@@ -48,7 +48,10 @@ describe('handling workflow (RULES §9, §15)', () => {
 
   it('an appeal filed exactly at the deadline is timely (the deadline is inclusive); one a millisecond later changes nothing', () => {
     const decidedAt = DEADLINE + 60 * MIN;
-    expect(decideAppeal(item({ appealState: 'pending', appealFiledAtMs: DEADLINE }), 'rejected', decidedAt)).toEqual({ ok: true, deadlineAtMs: decidedAt + 30 * MIN });
+    expect(decideAppeal(item({ appealState: 'pending', appealFiledAtMs: DEADLINE }), 'rejected', decidedAt)).toEqual({
+      ok: true,
+      deadlineAtMs: decidedAt + 30 * MIN,
+    });
     expect(decideAppeal(item({ appealState: 'pending', appealFiledAtMs: DEADLINE + 1 }), 'rejected', decidedAt)).toEqual({ ok: true, deadlineAtMs: DEADLINE });
   });
 

@@ -52,7 +52,8 @@ export const decideAppeal = (
   decision: 'accepted' | 'rejected',
   decidedAtMs: number,
 ): { ok: true; deadlineAtMs: number | null } | WorkflowRefusal => {
-  if (item.appealState !== 'pending') return refused(item.appealState === null ? 'the alert has no appeal to decide' : `the appeal was already decided (${item.appealState})`);
+  if (item.appealState !== 'pending')
+    return refused(item.appealState === null ? 'the alert has no appeal to decide' : `the appeal was already decided (${item.appealState})`);
   if (decision === 'accepted' || item.deadlineAtMs === null || item.firstNotifiedAtMs === null || item.appealFiledAtMs === null)
     return { ok: true, deadlineAtMs: item.deadlineAtMs };
   const timely = item.appealFiledAtMs <= item.deadlineAtMs;
