@@ -26,3 +26,4 @@ export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './handling.schema';
+export * from './handling-routes';

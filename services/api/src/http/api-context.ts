@@ -17,6 +17,11 @@ import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-regist
 import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { HandlingRepository } from '@roadwatch/storage';
+import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
+import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
+import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
+import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -52,6 +57,16 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
+  handling: HandlingRepository;
+  handlingCommands: HandlingCommands;
+}
+
+export interface HandlingCommands {
+  view: ViewHandlingItemUseCase;
+  handle: HandleAlertUseCase;
+  appeal: AppealAlertUseCase;
+  decide: DecideAppealUseCase;
 }
 
 export interface CaseCommands {
