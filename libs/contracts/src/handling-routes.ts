@@ -89,7 +89,8 @@ export const handlingRoutes: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/v1/handling/:alertId/appeal/decision',
-    summary: 'Decide a pending appeal (accepted | rejected, with a comment); a timely appeal rejected gives a fresh window of the same length; 409 when none is pending',
+    summary:
+      'Decide a pending appeal (accepted | rejected, with a comment); a timely appeal rejected gives a fresh window of the same length; 409 when none is pending',
     security: 'bearer',
     params: alertIdPath,
     body: decideAppealRequest,
