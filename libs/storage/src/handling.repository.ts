@@ -82,7 +82,7 @@ export interface HandlingIntake {
   deadlineAtMs: number | null;
 }
 
-export type IntakeOutcome =
+export type HandlingIntakeOutcome =
   | { kind: 'notified'; record: HandlingRecord }
   | { kind: 'revised'; record: HandlingRecord; withdrawnNow: boolean }
   /** A revision already applied (redelivery) or older than the one applied. */
@@ -260,7 +260,7 @@ export class HandlingRepository {
    * owner is the registry's vehicle's company, else the record's copy, and must be a known
    * company.
    */
-  async intake(alert: HandlingIntake): Promise<IntakeOutcome> {
+  async intake(alert: HandlingIntake): Promise<HandlingIntakeOutcome> {
     return inTransaction(this.pool, async (tx) => {
       const inserted = await tx.query<HandlingRow>(
         `WITH owner AS (
