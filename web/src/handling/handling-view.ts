@@ -31,6 +31,8 @@ export const deadlineViewOf = (item: Pick<HandlingItem, 'deadlineAtMs' | 'overdu
   const leftMs = item.deadlineAtMs - nowMs;
   if (item.overdue || leftMs < 0) {
     const overMs = Math.max(0, -leftMs);
+    // The server's clock says overdue, the local one not yet: no made-up duration.
+    if (overMs === 0) return { kind: 'overdue', ms: 0, text: { zh: '已超时', en: 'overdue' } };
     const s = spell(overMs);
     return { kind: 'overdue', ms: overMs, text: { zh: `已超时 ${s.zh}`, en: `overdue by ${s.en}` } };
   }

@@ -38,6 +38,7 @@ export class HandlingPanel {
   private readonly ruleFilter = h('select', { name: 'rule', 'data-testid': 'handling-filter-rule' });
   private readonly overdueFilter = h('input', { type: 'checkbox', name: 'overdue', 'data-testid': 'handling-filter-overdue' });
   private readonly ticker: ReturnType<typeof setInterval>;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly api: Api,
@@ -89,19 +90,27 @@ export class HandlingPanel {
 
   destroy(): void {
     clearInterval(this.ticker);
+    clearTimeout(this.reloadTimer);
   }
 
-  /** A live push: a new item comes first, a changed one is replaced (filters are applied again at the next query). */
+  /**
+   * A live push: a new item comes first, a changed one is replaced at once; the list (filters,
+   * counts) is then read again, once for a burst of pushes.
+   */
   applyLive(event: HandlingLiveEvent): void {
     if (!event.item.due || event.item.withdrawn) {
       this.items = this.items.filter((i) => i.alertId !== event.item.alertId);
     } else this.items = mergeHandlingItem(this.items, event.item);
+    if (this.items.length > 0) this.status.set(undefined);
     this.render();
+    if (!this.loaded) return;
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => detached('handling', this.load(false)), 300);
   }
 
-  async load(): Promise<void> {
+  async load(showLoading = true): Promise<void> {
     this.loaded = true;
-    this.status.set('handling.loading');
+    if (showLoading) this.status.set('handling.loading');
     try {
       const answer = await this.api.handlingList({
         ...(this.stateFilter.value ? { state: this.stateFilter.value } : {}),
