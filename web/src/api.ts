@@ -59,6 +59,16 @@ import {
   type DeliveryRouteSaved,
   type DeliverySecretIssued,
   type DeliverySettingsResponse,
+  dutyBoardResponse,
+  handleAlertRequest,
+  handlingDetail,
+  handlingItem,
+  handlingListResponse,
+  type DutyBoardResponse,
+  type HandlingDetail,
+  type HandlingItem,
+  type HandlingListResponse,
+  type HandlingMeasure,
 } from '@roadwatch/contracts';
 
 /**
@@ -357,6 +367,41 @@ export class Api {
     const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
     for (const key of ['companyId', 'state', 'channel'] as const) if (query[key]) q.set(key, query[key]);
     return (await this.get(page(deliveryItem), `/v1/delivery/deliveries?${q}`)).items;
+  }
+
+  // ─── the handling workflow (RULES §9): the 待处理 list, its steps, the on-duty board ───
+
+  handlingList(query: { state?: string; rule?: string; overdue?: boolean; limit?: number } = {}): Promise<HandlingListResponse> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
+    if (query.state) q.set('state', query.state);
+    if (query.rule) q.set('rule', query.rule);
+    if (query.overdue !== undefined) q.set('overdue', String(query.overdue));
+    return this.get(handlingListResponse, `/v1/handling?${q}`);
+  }
+
+  handlingDetail(alertId: string): Promise<HandlingDetail> {
+    return this.get(handlingDetail, `/v1/handling/${encodeURIComponent(alertId)}`);
+  }
+
+  viewHandling(alertId: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/view`, {});
+  }
+
+  /** The body is checked against the contract before it leaves. */
+  handleAlert(alertId: string, measure: HandlingMeasure, comment: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/handle`, handleAlertRequest.parse({ measure, comment }));
+  }
+
+  appealAlert(alertId: string, reason: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/appeal`, { reason });
+  }
+
+  decideAppeal(alertId: string, decision: 'accepted' | 'rejected', comment: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/appeal/decision`, { decision, comment });
+  }
+
+  dutyBoard(): Promise<DutyBoardResponse> {
+    return this.get(dutyBoardResponse, '/v1/handling/duty-board?limit=200');
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

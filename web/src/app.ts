@@ -15,6 +15,7 @@ import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
+import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -70,6 +71,10 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         },
         alert: (a) => feed.push(a),
         alertAck: (event) => feed.applyAck(event),
+        handling: (event) => {
+          handling?.applyLive(event);
+          duty?.applyLive(event);
+        },
         status: (connected) => {
           liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
           liveBadge.textContent = t(liveBadge.dataset.i18n);
@@ -169,7 +174,12 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
+  // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
+  const handling = can('handling') ? new HandlingPanel(api) : undefined;
+  const duty = can('handling.duty') ? new DutyBoardPanel(api) : undefined;
   const panels = [
+    ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
+    ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
@@ -222,7 +232,18 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el, delivery?.el),
+      h(
+        'main',
+        {},
+        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el),
+        side,
+        reports?.el,
+        relays?.el,
+        users?.el,
+        delivery?.el,
+        handling?.el,
+        duty?.el,
+      ),
     ),
   );
   map.map.resize();
@@ -278,6 +299,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     feed,
     destroy: () => {
       clearInterval(ageing);
+      handling?.destroy();
       live?.close();
       map.destroy();
     },

@@ -10,6 +10,8 @@ import {
   type AlertItem,
   type LiveSubscribe,
   type PositionsBatch,
+  handlingLiveEvent,
+  type HandlingLiveEvent,
 } from '@roadwatch/contracts';
 
 /**
@@ -25,6 +27,8 @@ export interface LiveHandlers {
   status(connected: boolean): void;
   /** The server refused the token (expired or revoked): back to the login screen. */
   unauthorized(): void;
+  /** A handling item new, escalated or changed (RULES §9): the 待处理 list and the on-duty board follow it. */
+  handling?(event: HandlingLiveEvent): void;
 }
 
 export class LiveFeed {
@@ -54,6 +58,11 @@ export class LiveFeed {
       else console.error('[live] bad alert', r.error.issues);
     });
     this.onAck(handlers);
+    this.socket.on(LIVE_EVENTS.handling, (payload: unknown) => {
+      const r = handlingLiveEvent.safeParse(payload);
+      if (r.success) handlers.handling?.(r.data);
+      else console.error('[live] bad handling event', r.error.issues);
+    });
     // The server ends the socket when the token expires or its user is disabled or changed: sign in again.
     this.socket.on(LIVE_EVENTS.sessionEnded, () => handlers.unauthorized());
   }

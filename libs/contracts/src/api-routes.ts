@@ -70,6 +70,7 @@ import {
 } from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
+import { handlingRoutes } from './handling-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -621,6 +622,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...deliveryRoutes(),
+  ...handlingRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -54,6 +54,9 @@ export const apiCapability = z.enum([
   'users.admin',
   // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
   'delivery',
+  // the handling workflow (RULES §9): a company's 待处理 list and its steps; the on-duty board and appeal decisions
+  'handling',
+  'handling.duty',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
@@ -232,6 +235,8 @@ export const LIVE_EVENTS = {
   alertAck: 'alertAck',
   /** server → client, payload `SessionEnded`, just before the server disconnects the socket: its token expired, or its user was disabled or changed */
   sessionEnded: 'sessionEnded',
+  /** server → client, payload `HandlingLiveEvent`: a handling item new, escalated or changed (RULES §9), to the sockets that may see it */
+  handling: 'handling',
 } as const;
 
 export const sessionEnded = z.object({ reason: z.enum(['expired', 'revoked']) });

@@ -26,3 +26,5 @@ export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './delivery.schema';
+export * from './handling.schema';
+export * from './handling-routes';

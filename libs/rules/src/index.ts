@@ -23,3 +23,6 @@ export * from './wim-gps';
 // Supervision (RULES §9–§10, §15): delivery to companies.
 export * from './supervision/delivery-backoff';
 export * from './supervision/delivery-routing';
+// supervision (RULES.md §9–§10, §15)
+export * from './supervision/handling-deadline';
+export * from './supervision/handling-workflow';

@@ -28,3 +28,5 @@ export * from './job-lock';
 export * from './delivery-settings.repository';
 export * from './delivery.repository';
 export * from './delivery.read-model';
+export * from './handling.repository';
+export * from './handling-item';

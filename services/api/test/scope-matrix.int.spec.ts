@@ -7,7 +7,16 @@ import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAc
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import { CaseRepository, createPool, migrate, OverloadViolationRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import {
+  CaseRepository,
+  createPool,
+  HandlingRepository,
+  inTransaction,
+  migrate,
+  OverloadViolationRepository,
+  WimRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type NewUser, type RunningApi } from '../src/index';
 import { API_CONTROLLERS } from '../src/http/app.module';
@@ -96,6 +105,7 @@ const alertCopyOf = (vehicleId: string) => ALERT_COPY[vehicleId] ?? STALE_COPY;
 
 type VehicleId = keyof typeof FACTS.vehicles;
 const VEHICLE_IDS = Object.keys(FACTS.vehicles) as VehicleId[];
+const HANDLING_IDS = VEHICLE_IDS.map((id) => `H-${id}`);
 
 // ─── the declared table: which rows each role sees (403: the role may not call it) ───
 
@@ -139,6 +149,15 @@ const VISIBLE: Record<string, Visible> = {
   // Deliveries and their attempts (alert `DA-<company>`), and a company's delivery settings (by company id): the admin all, a company its own.
   deliveries: { admin: ['DA-CA', 'DA-CB', 'DA-CC', 'DA-CD'], op13: 403, op4401: 403, enf44: 403, ca: ['DA-CA'], cb: ['DA-CB'] },
   deliveryCompanies: { admin: ['CA', 'CB', 'CC', 'CD'], op13: 403, op4401: 403, enf44: 403, ca: ['CA'], cb: ['CB'] },
+  // Handling items (H-<vehicle>) as addressed: the vehicle's company, its region (own, else its company's, else the alert's copy: H-VD1 440111).
+  handling: {
+    admin: ['H-VA1', 'H-VA2', 'H-VB1', 'H-VB2', 'H-VC1', 'H-VD1'],
+    op13: ['H-VA1', 'H-VB2'],
+    op4401: ['H-VA2', 'H-VB1', 'H-VD1'],
+    enf44: 403,
+    ca: ['H-VA1', 'H-VA2'],
+    cb: ['H-VB1', 'H-VB2'],
+  },
   // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
   report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
@@ -170,12 +189,14 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'terminals.unregistered',
     'users.admin',
     'delivery',
+    'handling',
+    'handling.duty',
   ],
-  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
-  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered', 'handling.duty'],
+  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered', 'handling.duty'],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery'],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery'],
+  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
+  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -536,6 +557,30 @@ const ROUTES: RouteRow[] = [
     cells: () => listRow('GET /v1/admin/vehicles', 'list', '/v1/admin/vehicles', adminOnly(ALL_VEHICLES), itemsBy('vehicleId')),
   },
   { route: 'GET /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('GET /v1/admin/vehicles/:vehicleId', 'GET', '/v1/admin/vehicles/VB2', undefined, 200) },
+  // The handling workflow (RULES §9): every seeded item is overdue and escalated.
+  { route: 'GET /v1/handling', cells: () => listRow('GET /v1/handling', 'list', '/v1/handling', VISIBLE.handling!, itemsBy('alertId')) },
+  {
+    route: 'GET /v1/handling/duty-board',
+    cells: () =>
+      listRow(
+        'GET /v1/handling/duty-board',
+        'overdue',
+        '/v1/handling/duty-board',
+        { ...VISIBLE.handling!, ca: 403, cb: 403 },
+        (body: { overdue?: { alertId: string }[] }) => (body?.overdue ?? []).map((i) => i.alertId),
+      ),
+  },
+  {
+    route: 'GET /v1/handling/:alertId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/handling/:alertId',
+        [...HANDLING_IDS, 'H-NONE'],
+        VISIBLE.handling!,
+        (_, id) => ({ method: 'GET', path: `/v1/handling/${id}` }),
+        () => 200,
+      ),
+  },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───
@@ -550,6 +595,31 @@ const ROUTES: RouteRow[] = [
         () => 200,
       ),
   },
+  // Handling steps, in the order a life runs; the admin goes first, so a company meets what the admin did (409).
+  // The company's steps are 403 to operators, the decision 403 to companies, before the item is looked up.
+  ...(
+    [
+      ['view', {}, (role: Role) => (role === 'admin' || USERS[role].role === 'company' ? 200 : 403)],
+      ['appeal', { reason: '设备故障' }, (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'company' ? 409 : 403)],
+      [
+        'appeal/decision',
+        { decision: 'rejected', comment: '证据不足' },
+        (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'operator' ? 409 : 403),
+      ],
+      ['handle', { measure: 'phone_call', comment: '已电话提醒' }, (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'company' ? 409 : 403)],
+    ] as const
+  ).map(([action, body, inScope]) => ({
+    route: `POST /v1/handling/:alertId/${action}`,
+    cells: () =>
+      byIdRow(
+        `POST /v1/handling/:alertId/${action}`,
+        [...HANDLING_IDS, 'H-NONE'],
+        VISIBLE.handling!,
+        (_, id) => ({ method: 'POST', path: `/v1/handling/${id}/${action}`, body }),
+        inScope,
+        (role) => (inScope(role) === 403 ? 403 : 404),
+      ),
+  })),
   // Deciding, reporting and closing is enforcement's: another role that may read the case gets 403, outside the scope 404.
   ...(
     [
@@ -891,6 +961,26 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
+    // One handling item per vehicle, as supervision addresses it (the alert's copy beside the registry), overdue and escalated.
+    const handling = new HandlingRepository(pool);
+    for (const vehicleId of VEHICLE_IDS)
+      await handling.intake({
+        alertId: `H-${vehicleId}`,
+        revision: 0,
+        vehicleId,
+        ...alertCopyOf(vehicleId),
+        rule: 'fatigue_continuous',
+        level: 'violation',
+        alertSeverity: 'serious',
+        summary: `${vehicleId} 疲劳驾驶`,
+        startedAtMs: NOW - 3_600_000,
+        withdrawn: false,
+        handlingSeverity: 'severe',
+        due: true,
+        notifiedAtMs: NOW - 3_600_000,
+        deadlineAtMs: NOW - 1_800_000,
+      });
+    await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },

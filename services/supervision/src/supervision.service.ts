@@ -3,6 +3,7 @@ import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime'
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
 import { deliveryPart } from './delivery/delivery.part';
+import { handlingPart } from './handling/handling.part';
 
 /** What every part of the supervision service is given. */
 export interface SupervisionContext {
@@ -47,6 +48,8 @@ export interface RunningSupervision {
  * folder of its own under src/.
  */
 export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
+  // The handling workflow: each alert onto its company's list, deadlines, overdue escalation (src/handling).
+  handlingPart(),
   // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
   deliveryPart(),
 ];

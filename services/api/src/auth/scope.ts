@@ -27,7 +27,8 @@ export interface Principal {
  * layer; `relays` the 接驳运输 relay registrations; `terminals.unregistered` the positions of
  * terminals no vehicle is bound to (they belong to no region or company, so only the monitoring
  * centre reads them, whatever an operator's region); `users.admin` user administration and the
- * audit log.
+ * audit log; `handling` a company's 待处理 list and its steps (view, handle, appeal), `handling.duty`
+ * the monitoring centre's on-duty board of overdue items and appeal decisions (RULES §9).
  */
 export type Capability = ApiCapability;
 
@@ -42,9 +43,25 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
   admin: { scope: 'all', capabilities: apiCapability.options },
   operator: {
     scope: 'regionClaim',
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'wim',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'terminals.unregistered',
+      'handling.duty',
+    ],
   },
-  company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery'] },
+  company: {
+    scope: 'company',
+    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
+  },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };
 

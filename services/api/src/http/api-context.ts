@@ -21,6 +21,11 @@ import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/s
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
+import type { HandlingRepository } from '@roadwatch/storage';
+import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
+import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
+import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
+import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -58,6 +63,9 @@ export interface ApiContext {
   openApi: unknown;
   /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
   delivery: DeliveryApi;
+  /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
+  handling: HandlingRepository;
+  handlingCommands: HandlingCommands;
 }
 
 export interface DeliveryApi {
@@ -66,6 +74,13 @@ export interface DeliveryApi {
   saveRoute: SaveDeliveryRouteUseCase;
   deleteRoute: DeleteDeliveryRouteUseCase;
   rotateSecret: RotateDeliverySecretUseCase;
+}
+
+export interface HandlingCommands {
+  view: ViewHandlingItemUseCase;
+  handle: HandleAlertUseCase;
+  appeal: AppealAlertUseCase;
+  decide: DecideAppealUseCase;
 }
 
 export interface CaseCommands {

@@ -9,6 +9,7 @@ import { RelaysController } from './relays.controller';
 import { DeliveryController } from './delivery.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
+import { HandlingController } from './handling.controller';
 import { API_CONTEXT } from './tokens';
 
 /**
@@ -16,7 +17,7 @@ import { API_CONTEXT } from './tokens';
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
-export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, DeliveryController];
+export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, DeliveryController, HandlingController];
 
 @Module({})
 class ApiHttpModule {
