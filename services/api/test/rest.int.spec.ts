@@ -74,6 +74,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
       'cases',
       'live',
       'relays',
+      'delivery',
       'handling',
     ]);
     const admin = await capabilitiesOf('admin', 'admin-pw');
