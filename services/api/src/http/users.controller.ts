@@ -12,7 +12,7 @@ import {
   type PasswordIssued,
   type UserItem,
 } from '@roadwatch/contracts';
-import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
+import { retryAfterSeconds, tableCsv, type ExportColumn, type ResponseHeaders } from '@roadwatch/runtime';
 import { AUDIT_EXPORT_MAX_ROWS, type AuditContext } from '@roadwatch/storage';
 import { PasswordWorkBusyError } from '../auth/password-work';
 import { passwordWeakness } from '../auth/password-strength';
@@ -30,37 +30,21 @@ const temporaryPassword = (): string => {
   return [...randomBytes(16)].map((byte) => alphabet[byte % alphabet.length]).join('');
 };
 
-/** The CSV columns of the audit export, in order. */
-const AUDIT_COLUMNS = ['auditId', 'at', 'actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes'] as const;
-
 /**
- * A CSV cell (RFC 4180 quoting). A cell a spreadsheet would run as a formula (=, +, -, @, tab,
- * CR) is prefixed with an apostrophe: user names and display names are typed by people.
+ * The audit export's columns, in order (libs/runtime's one table export: RFC 4180 quoting, a
+ * formula start defused — user names and display names are typed by people).
  */
-const csvCell = (value: string): string => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-const auditCsv = (items: readonly AuditItem[]): string => {
-  const lines = [AUDIT_COLUMNS.join(',')];
-  for (const item of items) {
-    const cells: Record<(typeof AUDIT_COLUMNS)[number], string> = {
-      auditId: item.auditId,
-      at: new Date(item.atMs).toISOString(),
-      actor: item.actor,
-      action: item.action,
-      target: item.target ?? '',
-      outcome: item.outcome,
-      reason: item.reason ?? '',
-      clientAddress: item.clientAddress ?? '',
-      changes: item.changes ? JSON.stringify(item.changes) : '',
-    };
-    lines.push(AUDIT_COLUMNS.map((column) => csvCell(cells[column])).join(','));
-  }
-  // A byte-order mark so that spreadsheet programs read the Chinese names as UTF-8.
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-};
+const AUDIT_COLUMNS: ReadonlyArray<ExportColumn<AuditItem>> = [
+  { header: 'auditId', type: 'text', value: (i) => i.auditId },
+  { header: 'at', type: 'date', value: (i) => i.atMs },
+  { header: 'actor', type: 'text', value: (i) => i.actor },
+  { header: 'action', type: 'text', value: (i) => i.action },
+  { header: 'target', type: 'text', value: (i) => i.target },
+  { header: 'outcome', type: 'text', value: (i) => i.outcome },
+  { header: 'reason', type: 'text', value: (i) => i.reason },
+  { header: 'clientAddress', type: 'text', value: (i) => i.clientAddress },
+  { header: 'changes', type: 'text', value: (i) => (i.changes ? JSON.stringify(i.changes) : undefined) },
+];
 
 /**
  * User administration and the audit log (`/v1/admin/users`, `/v1/admin/audit`; capability
@@ -179,7 +163,7 @@ export class UsersController {
     response.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
     // More rows than one export carries: say so, so nobody takes the file for the whole log.
     if (truncated) response.setHeader('X-Truncated', String(AUDIT_EXPORT_MAX_ROWS));
-    return auditCsv(items.slice(0, AUDIT_EXPORT_MAX_ROWS));
+    return tableCsv(AUDIT_COLUMNS, items.slice(0, AUDIT_EXPORT_MAX_ROWS));
   }
 
   /** The user's own password (allowed while it must be changed): a new token comes back, the user's other sessions end. */

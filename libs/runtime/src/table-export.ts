@@ -1,0 +1,133 @@
+import ExcelJS from 'exceljs';
+import { CHINA_UTC_OFFSET_MS } from '@roadwatch/domain';
+
+/**
+ * One export path for every table the platform hands out as a file (the company report, the
+ * audit log, the monthly 通报): the columns are declared once with their cell type, and the
+ * same rows become CSV (RFC 4180, UTF-8 with BOM) or an XLSX sheet (exceljs) with typed cells,
+ * a bold header row and a frozen pane under it.
+ *
+ * Text typed by people (company names, user names) could be run by a spreadsheet as a formula:
+ * in CSV a cell starting with = + - @ (or a tab or CR) gets an apostrophe in front; in XLSX text
+ * is always a string cell (never a formula), so it is written as it is.
+ */
+export type CellType = 'text' | 'integer' | 'number' | 'percent' | 'date';
+
+/** A cell's value: text, a number (a fraction for `percent`), epoch ms for `date`; undefined leaves it empty. */
+export type CellValue = string | number | undefined;
+
+export interface ExportColumn<Row> {
+  header: string;
+  type: CellType;
+  value: (row: Row) => CellValue;
+  /** Decimals shown for `number` and `percent` (2 by default); the stored number is never rounded. */
+  decimals?: number;
+  /** Column width in characters in XLSX; from the header when absent. */
+  width?: number;
+}
+
+export interface ExportSheet<Row> {
+  name: string;
+  columns: ReadonlyArray<ExportColumn<Row>>;
+  rows: readonly Row[];
+  /** Lines above the table (a title, the region, the month, when it was made); the header row follows them. */
+  preamble?: readonly string[];
+}
+
+/** Characters a spreadsheet would start a formula (or a DDE call) with. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV cell's text with the formula defused (an apostrophe in front) — text only, never a number. */
+export const formulaSafeText = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
+
+const csvQuoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+const csvTextOf = <Row>(column: ExportColumn<Row>, row: Row): string => {
+  const value = column.value(row);
+  if (value === undefined) return '';
+  if (column.type === 'text' || typeof value === 'string') return csvQuoted(formulaSafeText(String(value)));
+  if (!Number.isFinite(value)) return '';
+  // Dates as ISO 8601 in UTC: unambiguous whoever opens the file, wherever.
+  if (column.type === 'date') return new Date(value).toISOString();
+  if (column.type === 'percent') return `${(value * 100).toFixed(column.decimals ?? 2)}%`;
+  // Numbers as they are (no thousands separators): a CSV is read back by programs too.
+  return String(value);
+};
+
+/** The rows as CSV: UTF-8 byte-order mark (spreadsheets then read Chinese as UTF-8), CRLF line ends. */
+export const tableCsv = <Row>(columns: ReadonlyArray<ExportColumn<Row>>, rows: readonly Row[]): string => {
+  const lines = [columns.map((c) => csvQuoted(formulaSafeText(c.header))).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvTextOf(c, row)).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+};
+
+const numberFormatOf = (column: ExportColumn<unknown>): string | undefined => {
+  const decimals = column.decimals ?? 2;
+  const fraction = decimals > 0 ? `.${'0'.repeat(decimals)}` : '';
+  switch (column.type) {
+    case 'integer':
+      return '0';
+    case 'number':
+      return `0${fraction}`;
+    case 'percent':
+      return `0${fraction}%`;
+    case 'date':
+      return 'yyyy-mm-dd hh:mm:ss';
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * A spreadsheet has no time zones: a date cell holds the wall-clock time its reader sees. The
+ * platform's users read China time, so the cell holds the China local time of the instant.
+ */
+const chinaWallClock = (epochMs: number): Date => new Date(epochMs + CHINA_UTC_OFFSET_MS);
+
+const xlsxValueOf = <Row>(column: ExportColumn<Row>, row: Row): ExcelJS.CellValue => {
+  const value = column.value(row);
+  if (value === undefined) return null;
+  if (column.type === 'text' || typeof value === 'string') return String(value);
+  if (!Number.isFinite(value)) return null;
+  return column.type === 'date' ? chinaWallClock(value) : value;
+};
+
+/** Excel refuses sheet names over 31 characters or with any of : \ / ? * [ ]. */
+const sheetNameOf = (name: string): string => name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31) || 'Sheet';
+
+/** The sheets as one XLSX workbook. */
+export const tableXlsx = async (sheets: ReadonlyArray<ExportSheet<never>>, options: { creator?: string; createdAtMs?: number } = {}): Promise<Buffer> => {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = options.creator ?? 'roadwatch';
+  if (options.createdAtMs !== undefined) workbook.created = new Date(options.createdAtMs);
+  for (const sheet of sheets as ReadonlyArray<ExportSheet<unknown>>) {
+    const preamble = sheet.preamble ?? [];
+    const headerRow = preamble.length + (preamble.length > 0 ? 2 : 1);
+    const ws = workbook.addWorksheet(sheetNameOf(sheet.name), { views: [{ state: 'frozen', ySplit: headerRow }] });
+    ws.columns = sheet.columns.map((c) => {
+      const numFmt = numberFormatOf(c);
+      return { width: c.width ?? Math.max(10, [...c.header].length * 2 + 2), ...(numFmt ? { style: { numFmt } } : {}) };
+    });
+    preamble.forEach((line, i) => {
+      const cell = ws.getCell(i + 1, 1);
+      cell.value = line;
+      cell.numFmt = '@';
+      if (i === 0) cell.font = { bold: true, size: 14 };
+    });
+    const header = ws.getRow(headerRow);
+    header.values = sheet.columns.map((c) => c.header);
+    header.font = { bold: true };
+    for (const row of sheet.rows) {
+      const values = sheet.columns.map((c) => xlsxValueOf(c, row));
+      ws.addRow(values);
+    }
+    if (sheet.rows.length > 0) ws.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: sheet.columns.length } };
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+};
+
+/** One sheet's declaration, typed by its rows (the workbook takes sheets of different rows). */
+export const exportSheet = <Row>(sheet: ExportSheet<Row>): ExportSheet<never> => sheet as unknown as ExportSheet<never>;
+
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8';
