@@ -16,3 +16,5 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// supervision (§9–§10, §15): the monthly 通报's ranking
+export * from './supervision/notice-ranking';
