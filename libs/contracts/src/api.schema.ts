@@ -52,6 +52,8 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // the monthly 通报 of a region (operators, admin): it names other companies, so never a company's
+  'reports.notice',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -100,7 +100,7 @@ export const tableXlsx = async (sheets: ReadonlyArray<ExportSheet<never>>, optio
   const workbook = new ExcelJS.Workbook();
   workbook.creator = options.creator ?? 'roadwatch';
   if (options.createdAtMs !== undefined) workbook.created = new Date(options.createdAtMs);
-  for (const sheet of sheets as ReadonlyArray<ExportSheet<unknown>>) {
+  for (const sheet of sheets as unknown as ReadonlyArray<ExportSheet<unknown>>) {
     const preamble = sheet.preamble ?? [];
     const headerRow = preamble.length + (preamble.length > 0 ? 2 : 1);
     const ws = workbook.addWorksheet(sheetNameOf(sheet.name), { views: [{ state: 'frozen', ySplit: headerRow }] });

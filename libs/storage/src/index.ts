@@ -24,3 +24,6 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+// reports: the charts and the monthly 通报
+export * from './report-charts.read-model';
+export * from './monthly-notice.read-model';

@@ -35,8 +35,7 @@ export const handlingBelowFloor = (handlingRatePct: number | undefined): boolean
 
 const byId = (a: NoticeScore, b: NoticeScore): number => (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0);
 
-const rankable = (s: NoticeScore): s is NoticeScore & { totalScore: number } =>
-  s.assessed && s.totalScore !== undefined && Number.isFinite(s.totalScore);
+const rankable = <T extends NoticeScore>(s: T): s is T & { totalScore: number } => s.assessed && s.totalScore !== undefined && Number.isFinite(s.totalScore);
 
 export const rankNoticeScores = <T extends NoticeScore>(scores: readonly T[]): Array<RankedNoticeScore<T>> => {
   const assessed = scores.filter(rankable).sort((a, b) => hundredths(b.totalScore) - hundredths(a.totalScore) || byId(a, b));
@@ -44,7 +43,7 @@ export const rankNoticeScores = <T extends NoticeScore>(scores: readonly T[]): A
   const ranked: Array<RankedNoticeScore<T>> = [];
   assessed.forEach((score, i) => {
     const previous = ranked[i - 1];
-    const tied = previous !== undefined && hundredths(previous.score.totalScore as number) === hundredths(score.totalScore);
+    const tied = previous !== undefined && hundredths(previous.score.totalScore ?? Number.NaN) === hundredths(score.totalScore);
     ranked.push({ score, rank: tied ? previous.rank : i + 1, handlingBelowFloor: handlingBelowFloor(score.handlingRatePct) });
   });
   for (const score of others) ranked.push({ score, rank: undefined, handlingBelowFloor: handlingBelowFloor(score.handlingRatePct) });
