@@ -2,7 +2,7 @@ import { apiRole, auditAction, type AuditItem, type FieldIssue, type UserItem } 
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserField, type UserForm } from '../users/user-form';
-import { detached, fmtTime, h, StatusLine } from './dom';
+import { detached, fmtTime, h, saveBlob, StatusLine } from './dom';
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -184,12 +184,7 @@ export class UsersPanel {
     });
     if (!query) return this.auditStatus.set('relay.rangeInvalid');
     try {
-      const url = URL.createObjectURL(await this.api.auditCsv(query));
-      const a = h('a', { href: url, download: 'audit-log.csv' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(await this.api.auditCsv(query), 'audit-log.csv');
       // The export is audited: show it.
       await this.loadAudit();
     } catch (e) {
