@@ -52,6 +52,8 @@ describe('qualityTrendOption', () => {
     ]);
     expect(titleOf(option)).toEqual(expect.objectContaining({ text: '数据质量趋势（按日）' }));
     expect(titleOf(option).subtext).toBeUndefined();
+    // Drawn at once: a screenshot or a print never catches a half-drawn line.
+    expect(option.animation).toBe(false);
   });
 
   it('labels in English on request', () => {

@@ -29,6 +29,9 @@ export const percentOf = (rate: number | undefined): number | null => (rate === 
 
 const percentText = (value: unknown): string => (typeof value === 'number' ? `${value.toFixed(2)}%` : '—');
 
+/** Figures to read at a glance: drawn at once, not animated in (a screenshot or a print shows the whole chart). */
+const STILL = { animation: false } as const;
+
 /** A title, with "no data" under it when there is nothing to draw. */
 const titleOf = (key: MessageKey, empty: boolean, language: Lang | undefined): TitleComponentOption => ({
   text: t(key, language),
@@ -40,6 +43,7 @@ const titleOf = (key: MessageKey, empty: boolean, language: Lang | undefined): T
 export const qualityTrendOption = (days: readonly QualityTrendDay[], language?: Lang): ReportChartOption => {
   const empty = !days.some((d) => TREND_RATES.some((r) => d[r.key] !== undefined));
   return {
+    ...STILL,
     title: titleOf('chart.trend.title', empty, language),
     tooltip: { trigger: 'axis', valueFormatter: percentText },
     legend: { bottom: 0, data: TREND_RATES.map((r) => t(r.label, language)) },
@@ -66,6 +70,7 @@ export const violationsByHourOption = (cells: readonly ViolationsByHourCell[], l
   const rules = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
   const empty = rules.length === 0;
   return {
+    ...STILL,
     title: titleOf('chart.hours.title', empty, language),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { bottom: 0, data: rules.map((rule) => t(`rule.${rule}`, language)) },
@@ -110,6 +115,7 @@ export const companyRankingOption = (rows: readonly CompanyReportRow[], metric: 
   const ranked = rankCompanies(rows, metric);
   const percent = metric === 'trackCompleteness';
   return {
+    ...STILL,
     title: titleOf(`chart.ranking.${metric}`, ranked.length === 0, language),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...(percent ? { valueFormatter: percentText } : {}) },
     grid: { left: 8, right: 48, top: ranked.length === 0 ? 56 : 40, bottom: 8, containLabel: true },

@@ -5,7 +5,7 @@ import { chinaDateOf } from '@roadwatch/domain';
 import type { ReportChartsResponse } from '@roadwatch/contracts';
 import { defaultReportDates, midnightOf, REPORT_COLUMNS, reportRangeOf, scoresZero } from '../reports/company-report';
 import { detached, h, saveBlob, StatusLine } from './dom';
-import { ReportCharts } from './report-charts';
+import type { ReportCharts } from './report-charts';
 
 /** What the signed-in user may do on the page besides reading it. */
 export interface ReportsPanelOptions {
@@ -30,7 +30,9 @@ export class ReportsPanel {
   private readonly exportXlsxBtn: HTMLButtonElement;
   private readonly companyFilter: HTMLSelectElement;
   private readonly regionFilter: HTMLInputElement;
-  private readonly charts = new ReportCharts();
+  /** ECharts is loaded with the page's first charts, not with the map: most sessions never open 报表. */
+  private readonly chartsHost = h('div', { class: 'report-charts-host' });
+  private chartsView: Promise<ReportCharts> | undefined;
   private rows: CompanyReportRow[] | undefined;
   private chartData: ReportChartsResponse | undefined;
   private loaded = false;
@@ -90,7 +92,7 @@ export class ReportsPanel {
         options.notice ? this.noticeForm(nowMs()) : undefined,
       ),
       this.status.el,
-      this.charts.el,
+      this.chartsHost,
       h('div', { class: 'report-scroll' }, this.table),
       h('p', { class: 'report-note', i18n: 'report.floorNote' }),
     );
@@ -140,7 +142,19 @@ export class ReportsPanel {
       this.chartData = undefined;
       this.status.set('report.error', e instanceof Error ? e.message : String(e));
     }
-    this.charts.show(this.chartData, this.rows ?? []);
+    this.showCharts();
+  }
+
+  private showCharts(): void {
+    this.chartsView ??= import('./report-charts').then(({ ReportCharts: Charts }) => {
+      const view = new Charts();
+      this.chartsHost.replaceChildren(view.el);
+      return view;
+    });
+    detached(
+      'report-charts',
+      this.chartsView.then((view) => view.show(this.chartData, this.rows ?? [])),
+    );
   }
 
   private filter(): { companyId?: string; regionCode?: string } {
@@ -190,7 +204,7 @@ export class ReportsPanel {
     this.exportBtn.disabled = rows.length === 0;
     this.exportXlsxBtn.disabled = rows.length === 0;
     this.fillCompanies(rows);
-    this.charts.show(this.chartData, rows);
+    this.showCharts();
     const head = h('tr', {}, ...REPORT_COLUMNS.map((c) => h('th', { 'data-col': c.key }, t(c.key))));
     const body = rows.map((r) =>
       h(
