@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompanyReportRow, QualityTrendDay } from '@roadwatch/contracts';
-import { companyRankingOption, hourLabel, percentOf, qualityTrendOption, rankCompanies, violationsByHourOption } from './charts';
+import { companyRankingOption, hourLabel, chartPercent, qualityTrendOption, rankCompanies, violationsByHourOption } from './charts';
 
 type Series = { name: string; data: unknown[]; stack?: string; type: string };
 const seriesOf = (option: { series?: unknown }): Series[] => option.series as Series[];
@@ -22,16 +22,16 @@ const row = (companyId: string, vehicles: number, violations: number, trackCompl
   ...(trackCompleteness === undefined ? {} : { trackCompleteness }),
 });
 
-describe('percentOf', () => {
+describe('chartPercent', () => {
   it('shows a fraction as a percentage with 2 decimals, rounded', () => {
-    expect(percentOf(0.98765)).toBe(98.77);
-    expect(percentOf(1)).toBe(100);
-    expect(percentOf(0)).toBe(0);
-    expect(percentOf(2 / 3)).toBe(66.67);
+    expect(chartPercent(0.98765)).toBe(98.77);
+    expect(chartPercent(1)).toBe(100);
+    expect(chartPercent(0)).toBe(0);
+    expect(chartPercent(2 / 3)).toBe(66.67);
   });
   it('no figure is a gap (null), never 0', () => {
-    expect(percentOf(undefined)).toBeNull();
-    expect(percentOf(Number.NaN)).toBeNull();
+    expect(chartPercent(undefined)).toBeNull();
+    expect(chartPercent(Number.NaN)).toBeNull();
   });
 });
 

@@ -25,7 +25,8 @@ export const TREND_RATES: ReadonlyArray<{ key: TrendRate; label: MessageKey }> =
 ];
 
 /** A fraction as a percentage with 2 decimals (§15 shows rates so); null — a gap in the line — when absent. */
-export const percentOf = (rate: number | undefined): number | null => (rate === undefined || !Number.isFinite(rate) ? null : Math.round(rate * 10_000) / 100);
+export const chartPercent = (rate: number | undefined): number | null =>
+  rate === undefined || !Number.isFinite(rate) ? null : Math.round(rate * 10_000) / 100;
 
 const percentText = (value: unknown): string => (typeof value === 'number' ? `${value.toFixed(2)}%` : '—');
 
@@ -55,7 +56,7 @@ export const qualityTrendOption = (days: readonly QualityTrendDay[], language?: 
       name: t(r.label, language),
       // A day without the figure is a gap, never a drop to zero.
       connectNulls: false,
-      data: days.map((d) => percentOf(d[r.key])),
+      data: days.map((d) => chartPercent(d[r.key])),
     })),
   };
 };
@@ -126,7 +127,7 @@ export const companyRankingOption = (rows: readonly CompanyReportRow[], metric: 
       {
         type: 'bar',
         name: t(`chart.ranking.metric.${metric}`, language),
-        data: ranked.map((r) => (percent ? percentOf(r.value) : Math.round(r.value * 100) / 100)),
+        data: ranked.map((r) => (percent ? chartPercent(r.value) : Math.round(r.value * 100) / 100)),
         label: { show: true, position: 'right', ...(percent ? { formatter: '{c}%' } : {}) },
       },
     ],
