@@ -282,9 +282,9 @@ export class Api {
     return (await this.get(page(auditItem), `/v1/admin/audit?${auditParams(query)}`)).items;
   }
 
-  /** The filtered audit log as the API's CSV file. */
-  auditCsv(query: Partial<AuditListQuery>): Promise<Blob> {
-    return this.file(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`);
+  /** The filtered audit log as the API's CSV or XLSX file. */
+  auditFile(format: 'csv' | 'xlsx', query: Partial<AuditListQuery>): Promise<Blob> {
+    return this.file(`/v1/admin/audit.${format}?${auditParams({ ...query, limit: undefined, offset: undefined })}`);
   }
 
   // ─── the reports' charts, file exports and the monthly 通报 (issue #14 item 6) ───

@@ -291,6 +291,18 @@ function userRoutes(): RouteSpec[] {
       responseType: 'text/csv',
       errors: signedIn,
     },
+    {
+      method: 'get',
+      path: '/v1/admin/audit.xlsx',
+      summary:
+        'The filtered audit log as XLSX (typed cells, the time a date in China time, a frozen header; oldest first, at most 100,000 rows — `X-Truncated` when cut). The export is itself audited',
+      security: 'bearer',
+      query: auditListQuery,
+      status: 200,
+      response: z.string().meta({ format: 'binary' }),
+      responseType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      errors: signedIn,
+    },
   ];
 }
 

@@ -372,4 +372,34 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
       }
     });
   });
+
+  describe('the audit log as XLSX', () => {
+    it('the same entries as the CSV: typed cells, the time a China wall-clock date, a typed name never a formula; audited; admin only', async () => {
+      const fromMs = Date.now() - 1;
+      // A user name typed at the sign-in form is free text.
+      await fetch(`${url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: '=SUM(1,2)', password: 'whatever' }),
+      });
+      const response = await fetchAs(`/v1/admin/audit.xlsx?fromMs=${fromMs}`, 'admin');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe('attachment; filename="audit-log.xlsx"');
+      const ws = (await loadXlsx(response)).worksheets[0]!;
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      const rows = tableOf(ws, 1);
+      expect(Object.keys(rows[0]!)).toEqual(['auditId', 'at', 'actor', 'action', 'target', 'outcome', 'reason', 'clientAddress', 'changes']);
+      const signIn = rows.find((r) => r['action'] === 'auth.sign_in')!;
+      expect(signIn['actor']).toBe('=SUM(1,2)');
+      expect(signIn['reason']).toBe('unknown_user');
+      // A wall-clock date 8 h ahead of UTC: the instant read back as China time.
+      const at = signIn['at'] as Date;
+      expect(at).toBeInstanceOf(Date);
+      expect(Math.abs(at.getTime() - 8 * 3_600_000 - Date.now())).toBeLessThan(60_000);
+      const exports = await get(url, '/v1/admin/audit?action=audit.export', t.tokens['admin']);
+      expect(exports.body.items[0]).toMatchObject({ actor: 'admin', outcome: 'success', changes: { filters: { after: { fromMs } } } });
+      for (const user of ['op-gz', 'c1', 'enf']) expect((await fetchAs(`/v1/admin/audit.xlsx?fromMs=${fromMs}`, user)).status, user).toBe(403);
+      expect((await fetchAs(`/v1/admin/audit.xlsx?fromMs=10&toMs=5`, 'admin')).status).toBe(400);
+    });
+  });
 });

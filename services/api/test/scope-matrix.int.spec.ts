@@ -769,6 +769,7 @@ const ROUTES: RouteRow[] = [
   },
   { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
   { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  { route: 'GET /v1/admin/audit.xlsx', cells: () => adminWrite('GET /v1/admin/audit.xlsx', 'GET', '/v1/admin/audit.xlsx?action=user.create', undefined, 200) },
   {
     route: 'POST /v1/me/password',
     cells: () =>
