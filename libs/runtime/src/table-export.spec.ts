@@ -106,4 +106,25 @@ describe('tableXlsx', () => {
     expect(second!.name).toBe('空表');
     expect(second!.rowCount).toBe(1);
   });
+
+  it('lets other work run while a large table is written (it yields between blocks of rows)', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => i);
+    let turns = 0;
+    let writing = true;
+    const other = (): void => {
+      turns += 1;
+      if (writing) setImmediate(other);
+    };
+    setImmediate(other);
+    // Which turn of the other work each row was read in.
+    const turnOfRow: number[] = [];
+    const columns: Array<ExportColumn<number>> = [{ header: 'n', type: 'integer', value: (n) => (turnOfRow.push(turns), n) }];
+    const buffer = await tableXlsx([exportSheet({ name: 'big', columns, rows })]);
+    writing = false;
+    // The other work ran between the first and the last row: the table was not written in one go.
+    expect(turnOfRow[4_999]! - turnOfRow[0]!).toBeGreaterThanOrEqual(4);
+    const ws = (await readBack(buffer)).getWorksheet('big')!;
+    expect(ws.rowCount).toBe(5_001);
+    expect(ws.getRow(5_001).getCell(1).value).toBe(4_999);
+  });
 });
