@@ -87,7 +87,8 @@ const chinaWallClock = (epochMs: number): Date => new Date(epochMs + CHINA_UTC_O
 
 const xlsxValueOf = <Row>(column: ExportColumn<Row>, row: Row): ExcelJS.CellValue => {
   const value = column.value(row);
-  if (value === undefined) return null;
+  // An empty text is an empty cell, as no figure is.
+  if (value === undefined || value === '') return null;
   if (column.type === 'text' || typeof value === 'string') return String(value);
   if (!Number.isFinite(value)) return null;
   return column.type === 'date' ? chinaWallClock(value) : value;

@@ -305,8 +305,8 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
       expect(c4!['企业名称']).toBe('C4');
       expect(c1!['处理率']).toBeCloseTo(0.8999, 10);
       expect(c1!['处理率低于90%']).toBe('是');
-      expect(c4!['处理率低于90%']).toBe(''); // exactly 90.00 % is not below
-      expect(c2!['处理率低于90%']).toBe('');
+      expect(c4!['处理率低于90%']).toBeNull(); // exactly 90.00 % is not below
+      expect(c2!['处理率低于90%']).toBeNull();
       expect(c1!['有指标得0分']).toBe('是');
       expect(c5!['备注']).toBe('未考核（无营运车辆）');
       expect(c1!['入网率']).toBe(1);

@@ -112,8 +112,8 @@ const scoreColumns: Array<ExportColumn<RankedRow>> = [
     { header: `${name}得分`, type: 'number' as const, value: (r: RankedRow) => r.indicators.get(code)?.score },
   ]),
   { header: '处理率', type: 'percent', value: (r) => (r.score.handlingRatePct === undefined ? undefined : r.score.handlingRatePct / 100) },
-  { header: '处理率低于90%', type: 'text', value: (r) => (r.handlingBelowFloor ? '是' : '') },
-  { header: '有指标得0分', type: 'text', value: (r) => (r.score.anyIndicatorZero ? '是' : '') },
+  { header: '处理率低于90%', type: 'text', value: (r) => (r.handlingBelowFloor ? '是' : undefined) },
+  { header: '有指标得0分', type: 'text', value: (r) => (r.score.anyIndicatorZero ? '是' : undefined) },
   { header: '备注', type: 'text', value: (r) => (r.score.assessed ? undefined : '未考核（无营运车辆）'), width: 20 },
 ];
 
