@@ -27,7 +27,7 @@ export const qualityTrendDay = z.object({
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Vehicles in scope (the filter's). */
   vehicles: z.number().int().nonnegative(),
-  /** Of them, with ≥ 1 report counted by the detector that day. */
+  /** Of them, with ≥ 1 valid record (received − invalid > 0) counted by the detector that day (RULES.md §15). */
   vehiclesOnline: z.number().int().nonnegative(),
   /** 上线率: vehiclesOnline ÷ vehicles. */
   onlineRate: z.number().min(0).max(1).optional(),

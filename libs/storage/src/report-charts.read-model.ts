@@ -7,7 +7,7 @@ export interface QualityDaySums {
   /** YYYY-MM-DD, China local. */
   day: string;
   vehicles: number;
-  /** Vehicles with ≥ 1 report counted by the detector that day. */
+  /** Vehicles with ≥ 1 valid record counted by the detector that day (RULES.md §15's 上线). */
   vehiclesOnline: number;
   /** Of them, with ≥ 1 drift point. */
   vehiclesDrifting: number;
@@ -66,7 +66,8 @@ export class ReportChartsReadModel {
       `WITH fleet AS (${fleet}),
        days AS (SELECT d::date AS day FROM generate_series($1::date, $2::date, interval '1 day') d),
        q AS (
-         SELECT q.day, count(*) FILTER (WHERE q.received > 0) AS online, count(*) FILTER (WHERE q.received > 0 AND q.drift > 0) AS drifting,
+         -- Online (RULES.md §15): at least one valid record (received − invalid > 0) that day.
+         SELECT q.day, count(*) FILTER (WHERE q.received > q.invalid) AS online, count(*) FILTER (WHERE q.received > q.invalid AND q.drift > 0) AS drifting,
                 sum(q.received) AS received, sum(q.invalid) AS invalid, sum(q.track_m) AS track_m, sum(q.complete_track_m) AS complete_track_m
          FROM vehicle_quality_daily q JOIN fleet f ON f.vehicle_id = q.vehicle_id
          WHERE q.day >= $1::date AND q.day <= $2::date

@@ -21,6 +21,8 @@ const QUALITY: Array<[string, string, number, number, number, number, number]> =
   ['V1', '2026-11-10', 1000, 10, 0, 100_000, 90_000],
   ['V1', '2026-11-11', 500, 100, 2, 50_000, 20_000],
   ['V2', '2026-11-10', 2000, 0, 1, 10_000, 10_000],
+  // Every record of the day invalid: received, but not online (§15: ≥ 1 valid record).
+  ['V2', '2026-11-12', 7, 7, 0, 0, 0],
   // Outside the range: never counted.
   ['V1', '2026-11-09', 9, 9, 9, 9, 9],
   ['V1', '2026-11-13', 9, 9, 9, 9, 9],
@@ -188,6 +190,7 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
         driftVehicleRate: 0.5,
       });
       expect(wide.body.days[1]).toMatchObject({ vehicles: 2, vehiclesOnline: 1, onlineRate: 0.5, driftVehicleRate: 1 });
+      expect(wide.body.days[2]).toEqual({ day: '2026-11-12', vehicles: 2, vehiclesOnline: 0, onlineRate: 0, dataQualifiedRate: 0 });
     });
 
     it('counts violations by rule and local hour (UTC+8), one per alert, pre-warnings and days outside left out', async () => {

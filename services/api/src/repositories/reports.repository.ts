@@ -97,7 +97,7 @@ export class ReportsRepository {
 
   /**
    * The charts' figures per local day (RULES.md §6 as the company report reads them, from the
-   * detector's counters): 上线率 = vehicles with ≥ 1 report counted ÷ vehicles in scope; 数据合格率
+   * detector's counters): 上线率 = vehicles with ≥ 1 valid record ÷ vehicles in scope (§15); 数据合格率
    * = Σ (received − invalid) ÷ Σ received; 轨迹完整率 = Σ complete ÷ Σ track metres; 漂移率 =
    * vehicles with ≥ 1 drift point ÷ vehicles online. Each absent when its denominator is 0.
    */
