@@ -66,28 +66,3 @@ export const monthParam = safeString().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month
  */
 export const monthlyNoticeQuery = z.object({ month: monthParam, regionCode: divisionCode.optional() });
 export type MonthlyNoticeQuery = z.infer<typeof monthlyNoticeQuery>;
-
-/**
- * One indicator of an `assessment_scores` row as the 通报 reads it (`indicators` jsonb, written by
- * supervision's scores job): its code, the rate (a fraction; absent when not assessed), the
- * score, and whether it was assessed. Other fields (numerator, denominator, how it was computed)
- * are kept but not read here.
- */
-export const assessmentIndicatorCode = z.enum([
-  'network_rate',
-  'online_rate',
-  'drift_rate',
-  'track_completeness',
-  'data_qualified_rate',
-  'speeding',
-  'fatigue',
-  'inspection_response',
-]);
-export type AssessmentIndicatorCode = z.infer<typeof assessmentIndicatorCode>;
-export const assessmentIndicatorEntry = z.looseObject({
-  code: safeString(),
-  assessed: z.boolean().optional(),
-  rate: z.number().nullable().optional(),
-  score: z.number().nullable().optional(),
-});
-export type AssessmentIndicatorEntry = z.infer<typeof assessmentIndicatorEntry>;

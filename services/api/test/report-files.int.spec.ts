@@ -79,12 +79,13 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
     // 考核 scores of November 2026 (the scores job's rows), dated from the month's local start.
     const nov = new Date(local(2026, 11, 1));
     const dec = new Date(local(2026, 12, 1));
-    const indicators = (trackRate: number, trackScore: number) => [
-      { code: 'network_rate', numerator: 10, denominator: 10, rate: 1, score: 5, assessed: true },
-      { code: 'online_rate', rate: 0.9, score: 4.5, assessed: true },
-      { code: 'track_completeness', rate: trackRate, score: trackScore, assessed: true },
-      { code: 'speeding', rate: null, score: 20, assessed: true },
-      { code: 'inspection_response', rate: null, score: 10, assessed: false },
+    // As the scores job stores them: rates in % (2 decimals), E for speeding and fatigue.
+    const indicators = (trackPct: number, trackScore: number) => [
+      { code: 'network_access', numerator: 10, denominator: 10, value: 100, score: 5, assessed: true, outcome: 'weighted' },
+      { code: 'online', value: 90, score: 4.5, assessed: true },
+      { code: 'track_completeness', value: trackPct, score: trackScore, assessed: true, outcome: 'below_threshold' },
+      { code: 'speeding', value: 1.25, regionalAverage: 1.5, score: 20, assessed: true },
+      { code: 'inspection_response', numerator: 0, denominator: 0, score: 10, assessed: false },
       { bogus: true },
     ];
     const score = (
@@ -101,7 +102,7 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
       pool.query(
         `INSERT INTO assessment_scores (subject_kind, subject_id, region_code, period_kind, period_start, period_end, assessed, total_score, any_indicator_zero, handling_rate_pct, indicators)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [kind, id, region, periodKind, start, end, total !== null, total, zero, handling, JSON.stringify(indicators(0.65, 0))],
+        [kind, id, region, periodKind, start, end, total !== null, total, zero, handling, JSON.stringify(indicators(65, 0))],
       );
     await score('company', 'C1', '440106', 'month', nov, dec, 85.5, 89.99, true);
     await score('company', 'C2', '440305', 'month', nov, dec, 92.25, 95);
@@ -144,12 +145,15 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
       );
     // Listed in October, left in November: listed during the month.
     await entry('E1', 'vehicle', 'V1', 'C1', '440106', local(2026, 10, 5), local(2026, 11, 4, 10), 'quiet_30d', [
-      { code: 'fatigue', at: local(2026, 10, 5), detail: '连续驾驶4小时12分', evidence: [{ kind: 'alert', id: 'A4' }] },
-      { code: 'serious_speeding', at: local(2026, 10, 5), evidence: [] },
+      { code: 'fatigue', key: 'fatigue:A4', atMs: local(2026, 10, 5), detail: {}, evidence: [{ kind: 'alert', id: 'A4' }] },
+      { code: 'serious_speeding', key: 'serious_speeding:A9', atMs: local(2026, 10, 5), detail: { points: 12 }, evidence: [] },
+      { code: 'low_track_completeness', key: 'ltc', atMs: local(2026, 10, 5), detail: { days: 5 }, evidence: [] },
     ]);
-    await entry('E2', 'vehicle', 'V2', 'C2', '440305', local(2026, 11, 30, 23, 59), null, null, [{ code: 'offline', detail: '3日无有效定位' }]);
-    await entry('E3', 'company', 'C1', 'C1', '440106', local(2026, 11, 15), local(2026, 11, 20), 'released', [{ code: 'handling_rate' }]);
-    await entry('E4', 'company', 'C3', 'C3', '320102', local(2026, 11, 2), null, null, [{ code: 'low_total_score' }]);
+    await entry('E2', 'vehicle', 'V2', 'C2', '440305', local(2026, 11, 30, 23, 59), null, null, [{ code: 'offline', detail: { days: 3 } }]);
+    await entry('E3', 'company', 'C1', 'C1', '440106', local(2026, 11, 15), local(2026, 11, 20), 'released', [
+      { code: 'company_handling_rate', detail: { handlingRatePct: 85.5 } },
+    ]);
+    await entry('E4', 'company', 'C3', 'C3', '320102', local(2026, 11, 2), null, null, [{ code: 'company_total_score', detail: { totalScore: 72 } }]);
     // Left at the last instant of October; listed at the first instant of December: not in November.
     await entry('E5', 'vehicle', 'V1', 'C1', '440106', local(2026, 9, 1), local(2026, 11, 1) - 1, 'quiet_30d', []);
     await entry('E6', 'company', 'C2', 'C2', '440305', local(2026, 12, 1), null, null, []);
@@ -316,7 +320,11 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
       expect(c1!['入网率得分']).toBe(5);
       expect(c1!['轨迹完整率']).toBeCloseTo(0.65, 10);
       expect(c1!['轨迹完整率得分']).toBe(0);
+      expect(c1!['平均车辆超速次数（车均）']).toBe(1.25);
       expect(c1!['平均车辆超速次数得分']).toBe(20);
+      // Not stored: empty, never 0.
+      expect(c1!['数据合格率']).toBeNull();
+      expect(c1!['数据合格率得分']).toBeNull();
       // Not assessed: no rate shown; the score as the job gave it.
       expect(c1!['平台查岗响应率']).toBeNull();
       expect(c1!['平台查岗响应率得分']).toBe(10);
@@ -329,7 +337,10 @@ describe('reports: charts, CSV/XLSX export and the monthly 通报', () => {
         [2, '企业', '=HYPERLINK("http://evil","公司C1")', '人工解除'],
         [3, '车辆', '粤B20002', '仍在监管'],
       ]);
-      expect(listed[0]!['列入原因']).toBe('疲劳驾驶（连续驾驶4小时12分）；严重超速');
+      // Each reason with its figures; a figure the reason lacks is left out, never a {placeholder}.
+      expect(listed[0]!['列入原因']).toBe('疲劳驾驶；严重超速（12分）；轨迹完整率%（5天）');
+      expect(listed[1]!['列入原因']).toBe('报警处理率85.5%（低于90%）');
+      expect(listed[2]!['列入原因']).toBe('营运期间连续3天无有效定位');
       // Dates as China wall-clock dates.
       expect(listed[0]!['列入时间']).toEqual(new Date(Date.UTC(2026, 9, 5)));
       expect(listed[0]!['退出时间']).toEqual(new Date(Date.UTC(2026, 10, 4, 10)));

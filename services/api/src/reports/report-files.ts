@@ -1,4 +1,5 @@
-import { alertRule, assessmentIndicatorEntry, type AssessmentIndicatorCode, type CompanyReportRow } from '@roadwatch/contracts';
+import { alertRule, type CompanyReportRow } from '@roadwatch/contracts';
+import { z } from 'zod';
 import { chinaLocalIso } from '@roadwatch/domain';
 import { rankNoticeScores, type RankedNoticeScore } from '@roadwatch/rules';
 import { exportSheet, tableXlsx, type ExportColumn, type ExportSheet } from '@roadwatch/runtime';
@@ -64,26 +65,40 @@ export const companyReportSheet = (rows: readonly CompanyReportRow[], lang: File
 
 // ─── the monthly 通报 ───
 
-/** The 2016 table's indicators in its order (RULES.md §10), with their names in the 通报. */
-export const NOTICE_INDICATORS: ReadonlyArray<{ code: AssessmentIndicatorCode; name: string; rated: boolean }> = [
-  { code: 'network_rate', name: '入网率', rated: true },
-  { code: 'online_rate', name: '上线率', rated: true },
-  { code: 'drift_rate', name: '卫星定位漂移车辆率', rated: true },
-  { code: 'track_completeness', name: '轨迹完整率', rated: true },
-  { code: 'data_qualified_rate', name: '数据合格率', rated: true },
-  { code: 'speeding', name: '平均车辆超速次数', rated: false },
-  { code: 'fatigue', name: '平均疲劳驾驶时长', rated: false },
-  { code: 'inspection_response', name: '平台查岗响应率', rated: true },
+/**
+ * The 2016 table's indicators in its order (RULES.md §10), as the scores job stores them in
+ * `assessment_scores.indicators`: `code`, `value` (a rate in % with 2 decimals; for speeding and
+ * fatigue E, per online vehicle), `score`, `assessed`. Rates go in the 通报 as percentages; E
+ * as a number.
+ */
+export const NOTICE_INDICATORS: ReadonlyArray<{ code: string; name: string; kind: 'rate' | 'average' }> = [
+  { code: 'network_access', name: '入网率', kind: 'rate' },
+  { code: 'online', name: '上线率', kind: 'rate' },
+  { code: 'drift', name: '卫星定位漂移车辆率', kind: 'rate' },
+  { code: 'track_completeness', name: '轨迹完整率', kind: 'rate' },
+  { code: 'data_qualified', name: '数据合格率', kind: 'rate' },
+  { code: 'speeding', name: '平均车辆超速次数', kind: 'average' },
+  { code: 'fatigue', name: '平均疲劳驾驶时长', kind: 'average' },
+  { code: 'inspection_response', name: '平台查岗响应率', kind: 'rate' },
 ];
 
-/** A stored indicator by code; entries the 通报 cannot read are left out rather than failing the whole file. */
-const indicatorsOf = (stored: unknown): Map<string, { rate?: number | undefined; score?: number | undefined; assessed: boolean }> => {
-  const out = new Map<string, { rate?: number | undefined; score?: number | undefined; assessed: boolean }>();
+/** What the 通报 reads of a stored indicator; the job's other fields (numerator, denominator, outcome…) are left. */
+const storedIndicator = z.looseObject({
+  code: z.string(),
+  value: z.number().nullable().optional(),
+  score: z.number().nullable().optional(),
+  assessed: z.boolean().optional(),
+});
+type NoticeIndicator = { value?: number | undefined; score?: number | undefined; assessed: boolean };
+
+/** The stored indicators by code; an entry the 通报 cannot read is left out rather than failing the whole file. */
+const indicatorsOf = (stored: unknown): Map<string, NoticeIndicator> => {
+  const out = new Map<string, NoticeIndicator>();
   for (const entry of Array.isArray(stored) ? stored : []) {
-    const parsed = assessmentIndicatorEntry.safeParse(entry);
+    const parsed = storedIndicator.safeParse(entry);
     if (!parsed.success) continue;
-    const { code, rate, score, assessed } = parsed.data;
-    out.set(code, { rate: rate ?? undefined, score: score ?? undefined, assessed: assessed ?? true });
+    const { code, value, score, assessed } = parsed.data;
+    out.set(code, { value: value ?? undefined, score: score ?? undefined, assessed: assessed ?? true });
   }
   return out;
 };
@@ -96,20 +111,18 @@ const scoreColumns: Array<ExportColumn<RankedRow>> = [
   { header: '企业编号', type: 'text', value: (r) => r.score.companyId },
   { header: '地区代码', type: 'text', value: (r) => r.score.regionCode },
   { header: '总分', type: 'number', value: (r) => (r.score.assessed ? r.score.totalScore : undefined) },
-  ...NOTICE_INDICATORS.flatMap(({ code, name, rated }): Array<ExportColumn<RankedRow>> => [
-    ...(rated
-      ? [
-          {
-            header: name,
-            type: 'percent' as const,
-            value: (r: RankedRow) => {
-              const i = r.indicators.get(code);
-              return i?.assessed ? i.rate : undefined;
-            },
-          },
-        ]
-      : []),
-    { header: `${name}得分`, type: 'number' as const, value: (r: RankedRow) => r.indicators.get(code)?.score },
+  ...NOTICE_INDICATORS.flatMap(({ code, name, kind }): Array<ExportColumn<RankedRow>> => [
+    {
+      header: kind === 'rate' ? name : `${name}（车均）`,
+      type: kind === 'rate' ? 'percent' : 'number',
+      value: (r) => {
+        const i = r.indicators.get(code);
+        // Not assessed: no figure shown (the score is the full marks the table gives).
+        if (!i?.assessed || i.value === undefined) return undefined;
+        return kind === 'rate' ? i.value / 100 : i.value;
+      },
+    },
+    { header: `${name}得分`, type: 'number', value: (r) => r.indicators.get(code)?.score },
   ]),
   { header: '处理率', type: 'percent', value: (r) => (r.score.handlingRatePct === undefined ? undefined : r.score.handlingRatePct / 100) },
   { header: '处理率低于90%', type: 'text', value: (r) => (r.handlingBelowFloor ? '是' : undefined) },
@@ -117,28 +130,39 @@ const scoreColumns: Array<ExportColumn<RankedRow>> = [
   { header: '备注', type: 'text', value: (r) => (r.score.assessed ? undefined : '未考核（无营运车辆）'), width: 20 },
 ];
 
-/** The reasons the 重点监管 job records ([{ code, at, detail, evidence }]), each read as "name（detail）". */
-const REASON_NAMES: Record<string, string> = {
-  serious_speeding: '严重超速',
-  repeated_speeding: '7日内超速3次及以上',
+/**
+ * The 重点监管 job's reasons ([{ code, atMs, detail: { points, ratePct, days, … }, evidence }]) as
+ * the 通报 prints them: a text per code with the detail's figures put in.
+ */
+const REASON_TEXTS: Record<string, string> = {
+  serious_speeding: '严重超速（{points}分）',
+  repeated_speeding: '7日内超速{episodes}次',
   fatigue: '疲劳驾驶',
-  low_track_completeness: '轨迹完整率低于70%',
-  offline: '长期不上线',
-  tampering: '人为干扰、屏蔽卫星定位装置',
-  indicator_zero: '考核指标得0分',
-  handling_rate: '处理率低于90%',
-  listed_vehicles_share: '重点监管车辆占比达10%',
-  low_total_score: '考核总分低于80分',
+  low_track_completeness: '轨迹完整率{ratePct}%（{days}天）',
+  offline: '营运期间连续{days}天无有效定位',
+  tampering: '疑似人为干扰定位装置',
+  company_indicator_zero: '考核指标得分为0',
+  company_handling_rate: '报警处理率{handlingRatePct}%（低于90%）',
+  company_total_score: '考核总分{totalScore}（低于80）',
+  company_listed_share: '{sharePct}%车辆被列入重点监管',
+};
+
+const reasonText = (reason: unknown): string => {
+  if (typeof reason !== 'object' || reason === null) return '';
+  const { code, detail } = reason as { code?: unknown; detail?: unknown };
+  if (typeof code !== 'string') return '';
+  const figures = typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>) : {};
+  const text = REASON_TEXTS[code] ?? code;
+  // A figure the reason does not carry leaves its text without it rather than a "{placeholder}".
+  return text.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = figures[key];
+    return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
+  });
 };
 
 export const reasonsText = (reasons: unknown): string =>
   (Array.isArray(reasons) ? reasons : [])
-    .map((r: unknown) => {
-      if (typeof r !== 'object' || r === null) return String(r);
-      const { code, detail } = r as { code?: unknown; detail?: unknown };
-      const name = typeof code === 'string' ? (REASON_NAMES[code] ?? code) : '';
-      return typeof detail === 'string' && detail !== '' ? `${name}（${detail}）` : name;
-    })
+    .map(reasonText)
     .filter((s) => s !== '')
     .join('；');
 
