@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompanyReportRow, QualityTrendDay } from '@roadwatch/contracts';
-import { companyRankingOption, hourLabel, chartPercent, qualityTrendOption, rankCompanies, violationsByHourOption } from './charts';
+import { companyRankingOption, hourLabel, chartPercent, qualityTrendOption, rankCompaniesForChart, violationsByHourOption } from './charts';
 
 type Series = { name: string; data: unknown[]; stack?: string; type: string };
 const seriesOf = (option: { series?: unknown }): Series[] => option.series as Series[];
@@ -114,11 +114,11 @@ describe('violationsByHourOption', () => {
   });
 });
 
-describe('rankCompanies and companyRankingOption', () => {
+describe('rankCompaniesForChart and companyRankingOption', () => {
   const rows = [row('C1', 10, 5, 0.95, '甲公司'), row('C2', 2, 4, 0.6), row('C3', 0, 3), row('C4', 5, 10, 0.6, '丁公司'), row('C5', 4, 0, 0.999)];
 
   it('ranks by violations per vehicle, most first, ties by id; a company without vehicles has no rate', () => {
-    expect(rankCompanies(rows, 'violationsPerVehicle').map((r) => [r.companyId, r.value])).toEqual([
+    expect(rankCompaniesForChart(rows, 'violationsPerVehicle').map((r) => [r.companyId, r.value])).toEqual([
       ['C2', 2],
       ['C4', 2],
       ['C1', 0.5],
@@ -127,13 +127,13 @@ describe('rankCompanies and companyRankingOption', () => {
   });
 
   it('ranks by 轨迹完整率, lowest first; a company without the figure is left out', () => {
-    expect(rankCompanies(rows, 'trackCompleteness').map((r) => r.companyId)).toEqual(['C2', 'C4', 'C1', 'C5']);
+    expect(rankCompaniesForChart(rows, 'trackCompleteness').map((r) => r.companyId)).toEqual(['C2', 'C4', 'C1', 'C5']);
   });
 
   it('shows the head of the list only', () => {
     const many = Array.from({ length: 40 }, (_, i) => row(`C${String(i).padStart(2, '0')}`, 1, i));
-    expect(rankCompanies(many, 'violationsPerVehicle')).toHaveLength(15);
-    expect(rankCompanies(many, 'violationsPerVehicle', 3).map((r) => r.companyId)).toEqual(['C39', 'C38', 'C37']);
+    expect(rankCompaniesForChart(many, 'violationsPerVehicle')).toHaveLength(15);
+    expect(rankCompaniesForChart(many, 'violationsPerVehicle', 3).map((r) => r.companyId)).toEqual(['C39', 'C38', 'C37']);
   });
 
   it('draws horizontal bars, first ranked on top, names (else ids) as labels, percentages for 轨迹完整率', () => {

@@ -103,7 +103,7 @@ export interface RankedCompany {
  * without vehicles left out: no rate); 轨迹完整率, lowest first (companies without the figure
  * left out). Ties by company id, so the order is stable.
  */
-export const rankCompanies = (rows: readonly CompanyReportRow[], metric: RankingMetric, limit = RANKING_LIMIT): RankedCompany[] => {
+export const rankCompaniesForChart = (rows: readonly CompanyReportRow[], metric: RankingMetric, limit = RANKING_LIMIT): RankedCompany[] => {
   const valued = rows.flatMap((r): RankedCompany[] => {
     const value = metric === 'violationsPerVehicle' ? (r.vehicles > 0 ? r.violations / r.vehicles : undefined) : r.trackCompleteness;
     return value === undefined || !Number.isFinite(value) ? [] : [{ companyId: r.companyId, name: r.companyName ?? r.companyId, value }];
@@ -113,7 +113,7 @@ export const rankCompanies = (rows: readonly CompanyReportRow[], metric: Ranking
 };
 
 export const companyRankingOption = (rows: readonly CompanyReportRow[], metric: RankingMetric, language?: Lang): ReportChartOption => {
-  const ranked = rankCompanies(rows, metric);
+  const ranked = rankCompaniesForChart(rows, metric);
   const percent = metric === 'trackCompleteness';
   return {
     ...STILL,
