@@ -5,6 +5,7 @@ export * from './common/rules-config';
 export * from './common/alerts';
 export * from './common/time-window';
 export * from './motion/motion-model';
+export * from './motion/stops';
 export * from './fatigue/fatigue.rule';
 export * from './roads/road-index';
 export * from './speeding/speeding.rule';
@@ -16,5 +17,8 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
+export * from './source-trace';
+export * from './wim-gps';
 // supervision (§9–§10, §15): the monthly 通报's ranking
 export * from './supervision/notice-ranking';
