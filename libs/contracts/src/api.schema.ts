@@ -52,6 +52,8 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
+  'delivery',
   // the monthly 通报 of a region (operators, admin): it names other companies, so never a company's
   'reports.notice',
 ]);

@@ -10,4 +10,5 @@ export * from './http-hardening';
 export * from './rate-limit';
 export * from './openapi';
 export * from './http-exceptions';
+export * from './webhook-target';
 export * from './table-export';

@@ -24,6 +24,10 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+// Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
+export * from './delivery-settings.repository';
+export * from './delivery.repository';
+export * from './delivery.read-model';
 // reports: the charts and the monthly 通报
 export * from './report-charts.read-model';
 export * from './monthly-notice.read-model';

@@ -17,6 +17,10 @@ import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-regist
 import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
+import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
+import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
+import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -52,6 +56,16 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
+  delivery: DeliveryApi;
+}
+
+export interface DeliveryApi {
+  settings: DeliverySettingsRepository;
+  reads: DeliveryReadModel;
+  saveRoute: SaveDeliveryRouteUseCase;
+  deleteRoute: DeleteDeliveryRouteUseCase;
+  rotateSecret: RotateDeliverySecretUseCase;
 }
 
 export interface CaseCommands {
