@@ -24,7 +24,7 @@ export type ReportChartsQuery = z.infer<typeof reportChartsQuery>;
 /** One local (China) day of the data-quality trend; a rate is absent when its denominator is 0 that day. */
 export const qualityTrendDay = z.object({
   /** YYYY-MM-DD, China local. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: safeString().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Vehicles in scope (the filter's). */
   vehicles: z.number().int().nonnegative(),
   /** Of them, with ≥ 1 valid record (received − invalid > 0) counted by the detector that day (RULES.md §15). */
