@@ -127,4 +127,36 @@ describe('tableXlsx', () => {
     expect(ws.rowCount).toBe(5_001);
     expect(ws.getRow(5_001).getCell(1).value).toBe(4_999);
   });
+
+  it('keeps the workbook readable whatever odd characters old text holds: each one XML cannot carry shows as U+FFFD', async () => {
+    const odd = [
+      'a\u0000b',
+      'c\u0001d\u001Fe',
+      'lone \ud800 high',
+      'lone \udc00 low',
+      'non\uFFFEchar',
+      'tab\tand\nnewline kept',
+      'pair 😀 kept',
+      'DEL\u007F shown',
+    ];
+    const wb = await readBack(
+      await tableXlsx([
+        exportSheet({ name: 'odd\u0000sheet', columns: [{ header: 'h\u0002', type: 'text', value: (r: string) => r }], rows: odd, preamble: ['t\u0003itle'] }),
+      ]),
+    );
+    const ws = wb.worksheets[0]!;
+    expect(ws.name).toBe('odd\uFFFDsheet');
+    expect(ws.getCell('A1').value).toBe('t\uFFFDitle');
+    expect(ws.getCell('A3').value).toBe('h\uFFFD');
+    expect(odd.map((_, i) => ws.getCell(`A${4 + i}`).value)).toEqual([
+      'a\uFFFDb',
+      'c\uFFFDd\uFFFDe',
+      'lone \uFFFD high',
+      'lone \uFFFD low',
+      'non\uFFFDchar',
+      'tab\tand\nnewline kept',
+      'pair 😀 kept',
+      'DEL\uFFFD shown',
+    ]);
+  });
 });

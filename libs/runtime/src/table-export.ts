@@ -85,17 +85,45 @@ const numberFormatOf = (column: ExportColumn<unknown>): string | undefined => {
  */
 const chinaWallClock = (epochMs: number): Date => new Date(epochMs + CHINA_UTC_OFFSET_MS);
 
+const xmlUnsafe = (code: number): boolean =>
+  (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f || code === 0xfffe || code === 0xffff;
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Characters XML 1.0 cannot carry (controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates; and DEL):
+ * one of them in a cell would make the whole workbook unreadable, so each becomes U+FFFD — seen,
+ * not silently dropped. Text stored before the contracts refused such characters can hold them.
+ */
+export const xmlSafeText = (text: string): string => {
+  let out: string[] | undefined;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    // A well-formed surrogate pair (an emoji, a rare 汉字) starts here: kept whole.
+    const pair = isHighSurrogate(code) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1));
+    const bad = xmlUnsafe(code) || (!pair && (isHighSurrogate(code) || isLowSurrogate(code)));
+    // Most text is clean: it is returned as it is, nothing copied.
+    if (bad) (out ??= [text.slice(0, i)]).push('\uFFFD');
+    else if (out) out.push(pair ? text.slice(i, i + 2) : text[i]!);
+    if (pair) i += 1;
+  }
+  return out ? out.join('') : text;
+};
+
 const xlsxValueOf = <Row>(column: ExportColumn<Row>, row: Row): ExcelJS.CellValue => {
   const value = column.value(row);
   // An empty text is an empty cell, as no figure is.
   if (value === undefined || value === '') return null;
-  if (column.type === 'text' || typeof value === 'string') return String(value);
+  if (column.type === 'text' || typeof value === 'string') return xmlSafeText(String(value));
   if (!Number.isFinite(value)) return null;
   return column.type === 'date' ? chinaWallClock(value) : value;
 };
 
 /** Excel refuses sheet names over 31 characters or with any of : \ / ? * [ ]. */
-const sheetNameOf = (name: string): string => name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31) || 'Sheet';
+const sheetNameOf = (name: string): string =>
+  xmlSafeText(name)
+    .replace(/[:\\/?*[\]]/g, ' ')
+    .slice(0, 31) || 'Sheet';
 
 /** Rows written between two yields to the event loop: a large export never holds up the service's other requests for long. */
 const ROWS_PER_YIELD = 1_000;
@@ -128,13 +156,13 @@ export const tableXlsx = async (sheets: ReadonlyArray<ExportSheet<never>>, optio
     preamble.forEach((line, i) => {
       const row = ws.getRow(i + 1);
       const cell = row.getCell(1);
-      cell.value = line;
+      cell.value = xmlSafeText(line);
       cell.numFmt = '@';
       if (i === 0) cell.font = { bold: true, size: 14 };
       row.commit();
     });
     const header = ws.getRow(headerRow);
-    header.values = sheet.columns.map((c) => c.header);
+    header.values = sheet.columns.map((c) => xmlSafeText(c.header));
     header.font = { bold: true };
     header.commit();
     let written = 0;
