@@ -20,6 +20,8 @@ import {
   caseListItem,
   caseReportRequest,
   companyReportResponse,
+  reportChartsResponse,
+  type ReportChartsResponse,
   loginResponse,
   page,
   relayItem,
@@ -311,13 +313,21 @@ export class Api {
     return (await this.get(page(auditItem), `/v1/admin/audit?${auditParams(query)}`)).items;
   }
 
-  /** The filtered audit log as the API's CSV file (the bearer token cannot ride on a plain link). */
-  async auditCsv(query: Partial<AuditListQuery>): Promise<Blob> {
-    const res = await fetch(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`, {
-      headers: { authorization: `Bearer ${this.token}` },
-    });
+  /** The filtered audit log as the API's CSV or XLSX file. */
+  auditFile(format: 'csv' | 'xlsx', query: Partial<AuditListQuery>): Promise<Blob> {
+    return this.file(`/v1/admin/audit.${format}?${auditParams({ ...query, limit: undefined, offset: undefined })}`);
+  }
+
+  // ─── the reports' charts, file exports and the monthly 通报 (issue #14 item 6) ───
+
+  /** A file the API makes (CSV, XLSX): fetched with the token, which cannot ride on a plain link. */
+  private async file(path: string): Promise<Blob> {
+    const res = await fetch(path, { headers: { authorization: `Bearer ${this.token}` } });
     if (res.status === 401) this.onUnauthorized();
-    if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
+    if (!res.ok) {
+      const err = apiError.safeParse(await res.json().catch(() => undefined));
+      throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText);
+    }
     return res.blob();
   }
 
@@ -402,6 +412,25 @@ export class Api {
 
   dutyBoard(): Promise<DutyBoardResponse> {
     return this.get(dutyBoardResponse, '/v1/handling/duty-board?limit=200');
+  }
+
+  reportCharts(fromMs: number, toMs: number, filter: { companyId?: string; regionCode?: string } = {}): Promise<ReportChartsResponse> {
+    const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs) });
+    if (filter.companyId) q.set('companyId', filter.companyId);
+    if (filter.regionCode) q.set('regionCode', filter.regionCode);
+    return this.get(reportChartsResponse, `/v1/reports/charts?${q}`);
+  }
+
+  /** The company report as the API's CSV or XLSX file, headers in the given language. */
+  companyReportFile(format: 'csv' | 'xlsx', fromMs: number, toMs: number, language: 'zh' | 'en'): Promise<Blob> {
+    return this.file(`/v1/reports/companies.${format}?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), lang: language })}`);
+  }
+
+  /** The monthly 通报 (XLSX) of a region; without one, the caller's own (operators) or all (admin). */
+  monthlyNotice(month: string, regionCode?: string): Promise<Blob> {
+    const q = new URLSearchParams({ month });
+    if (regionCode) q.set('regionCode', regionCode);
+    return this.file(`/v1/reports/notice.xlsx?${q}`);
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -170,7 +170,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // 报表 and 接驳登记: views over the whole workspace (their tables are wider than the side
   // panel), each for the roles with its capability; the map keeps running beneath them.
-  const reports = can('reports') ? new ReportsPanel(api) : undefined;
+  const reports = can('reports')
+    ? new ReportsPanel(api, Date.now, { notice: can('reports.notice'), regionFilter: session.user.role !== 'company' })
+    : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;

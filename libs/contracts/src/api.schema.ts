@@ -57,6 +57,8 @@ export const apiCapability = z.enum([
   // the handling workflow (RULES §9): a company's 待处理 list and its steps; the on-duty board and appeal decisions
   'handling',
   'handling.duty',
+  // the monthly 通报 of a region (operators, admin): it names other companies, so never a company's
+  'reports.notice',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -28,3 +28,4 @@ export * from './key-supervision-density.schema';
 export * from './delivery.schema';
 export * from './handling.schema';
 export * from './handling-routes';
+export * from './report-charts.schema';

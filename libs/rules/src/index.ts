@@ -26,3 +26,5 @@ export * from './supervision/delivery-routing';
 // supervision (RULES.md §9–§10, §15)
 export * from './supervision/handling-deadline';
 export * from './supervision/handling-workflow';
+// supervision (§9–§10, §15): the monthly 通报's ranking
+export * from './supervision/notice-ranking';

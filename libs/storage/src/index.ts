@@ -30,3 +30,6 @@ export * from './delivery.repository';
 export * from './delivery.read-model';
 export * from './handling.repository';
 export * from './handling-item';
+// reports: the charts and the monthly 通报
+export * from './report-charts.read-model';
+export * from './monthly-notice.read-model';

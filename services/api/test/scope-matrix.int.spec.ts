@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
@@ -191,9 +192,38 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'delivery',
     'handling',
     'handling.duty',
+    'reports.notice',
   ],
-  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered', 'handling.duty'],
-  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered', 'handling.duty'],
+  op13: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'wim',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'terminals.unregistered',
+    'handling.duty',
+    'reports.notice',
+  ],
+  op4401: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'wim',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'terminals.unregistered',
+    'handling.duty',
+    'reports.notice',
+  ],
   enf44: ['wim', 'sites', 'cases'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
   cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
@@ -303,6 +333,60 @@ const adminResource = (path: string, id: string, body: Record<string, unknown>, 
   { route: `PUT /v1/admin/${path}/:id`, cells: () => adminWrite(`PUT /v1/admin/${path}/:id`, 'PUT', `/v1/admin/${path}/${id}`, body, 200) },
   { route: `DELETE /v1/admin/${path}/:id`, cells: () => adminWrite(`DELETE /v1/admin/${path}/:id`, 'DELETE', `/v1/admin/${path}/${id}`, undefined, 204) },
 ];
+
+// ─── the reports' charts and files ───
+
+const reportRange = `?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
+const chartsPath = (extra: string): string => `/v1/reports/charts${reportRange}${extra}`;
+/** The charts count vehicles, not list them: a role's visible set as its size. */
+const vehicleCount = (visible: Visible): Visible =>
+  Object.fromEntries(ROLES.map((r) => [r, visible[r] === 403 ? 403 : [`vehicles:${(visible[r] as string[]).length}`]])) as Visible;
+const chartVehicles: IdsOf = (b) => [`vehicles:${b?.days?.[0]?.vehicles}`];
+
+type FileIdsOf = (response: Response) => Promise<string[]>;
+const csvReportIds: FileIdsOf = async (r) =>
+  (await r.text())
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.split(','))
+    .map((cells) => `${cells[0]}:${cells[2]}`);
+const xlsxRows = async (r: Response, headerRow: number): Promise<unknown[][]> => {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await r.arrayBuffer());
+  const ws = wb.worksheets[0]!;
+  const rows: unknown[][] = [];
+  for (let i = headerRow + 1; i <= ws.rowCount; i += 1) rows.push((ws.getRow(i).values as unknown[]).slice(1));
+  return rows;
+};
+const xlsxReportIds: FileIdsOf = async (r) => (await xlsxRows(r, 1)).map((cells) => `${cells[0]}:${cells[2]}`);
+/** The 通报's first sheet: the company id column under its header (row 7). */
+const noticeIds: FileIdsOf = async (r) => (await xlsxRows(r, 7)).map((cells) => String(cells[2]));
+/** November's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
+const NOTICE_VISIBLE: Visible = { admin: ['CA', 'CB'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 };
+const seedNoticeScores = async (pool: StoragePool): Promise<void> => {
+  for (const id of ['CA', 'CB'])
+    await pool.query(
+      `INSERT INTO assessment_scores (subject_kind, subject_id, period_kind, period_start, period_end, assessed, total_score)
+       VALUES ('company', $1, 'month', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', true, 90) ON CONFLICT DO NOTHING`,
+      [id],
+    );
+};
+
+/** A file download: 200 with the ids read from the file, or the role's status. */
+const fileRow = (route: string, query: string, visible: Visible, idsOf: FileIdsOf, setup?: (pool: StoragePool) => Promise<void>): Cell[] =>
+  ROLES.map((role) => ({
+    route,
+    label: query,
+    role,
+    expected: visible[role] === 403 ? 403 : [...(visible[role] as string[])].sort(),
+    run: async (ctx) => {
+      await setup?.(ctx.pool);
+      const r = await fetch(`${ctx.url}${route.replace(/^GET /, '')}${query}`, { headers: { authorization: `Bearer ${ctx.tokens[role]}` } });
+      return r.status === 200 ? { status: 200, ids: (await idsOf(r)).sort() } : { status: r.status };
+    },
+  }));
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
 const ROUTES: RouteRow[] = [
@@ -501,6 +585,44 @@ const ROUTES: RouteRow[] = [
       listRow('GET /v1/reports/companies', 'range', report, VISIBLE.report!, (b) =>
         (b?.rows ?? []).map((r: { companyId: string; vehicles: number }) => `${r.companyId}:${r.vehicles}`),
       ),
+  },
+  // ─── the reports' charts and files: scoped as the report; the 通报 is the region's (operators, admin), never a company's ───
+  {
+    route: 'GET /v1/reports/charts',
+    cells: () => [
+      ...listRow('GET /v1/reports/charts', 'vehicles counted', chartsPath(''), vehicleCount(VISIBLE.vehicles!), chartVehicles),
+      // Guessing another company's id or region narrows to nothing, never widens.
+      ...listRow(
+        'GET /v1/reports/charts',
+        '?companyId=CB',
+        chartsPath('&companyId=CB'),
+        vehicleCount(narrowed(VISIBLE.vehicles!, (id) => companyOfVehicle(id) === 'CB')),
+        chartVehicles,
+      ),
+      ...listRow(
+        'GET /v1/reports/charts',
+        '?regionCode=44',
+        chartsPath('&regionCode=44'),
+        vehicleCount(narrowed(VISIBLE.vehicles!, (id) => (vehicleOwnerRegion(id) ?? '').startsWith('44'))),
+        chartVehicles,
+      ),
+    ],
+  },
+  { route: 'GET /v1/reports/companies.csv', cells: () => fileRow('GET /v1/reports/companies.csv', reportRange, VISIBLE.report!, csvReportIds) },
+  { route: 'GET /v1/reports/companies.xlsx', cells: () => fileRow('GET /v1/reports/companies.xlsx', reportRange, VISIBLE.report!, xlsxReportIds) },
+  {
+    route: 'GET /v1/reports/notice.xlsx',
+    cells: () => [
+      ...fileRow('GET /v1/reports/notice.xlsx', '?month=2026-11', NOTICE_VISIBLE, noticeIds, seedNoticeScores),
+      // A region wider than the operator's own (44 ⊃ 4401) or beside it (44 vs 13): 403; the admin gets the region's companies.
+      ...fileRow(
+        'GET /v1/reports/notice.xlsx',
+        '?month=2026-11&regionCode=44',
+        { ...NOTICE_VISIBLE, admin: ['CB'], op13: 403, op4401: 403 },
+        noticeIds,
+        seedNoticeScores,
+      ),
+    ],
   },
   {
     route: 'GET /v1/cases',
@@ -749,6 +871,7 @@ const ROUTES: RouteRow[] = [
   },
   { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
   { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  { route: 'GET /v1/admin/audit.xlsx', cells: () => adminWrite('GET /v1/admin/audit.xlsx', 'GET', '/v1/admin/audit.xlsx?action=user.create', undefined, 200) },
   // Delivery to companies (issue #14): the admin every company's, a company its own (another's 404), other roles 403.
   {
     route: 'GET /v1/delivery/attempts',

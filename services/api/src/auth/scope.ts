@@ -56,6 +56,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'relays',
       'terminals.unregistered',
       'handling.duty',
+      'reports.notice',
     ],
   },
   company: {
