@@ -16,3 +16,10 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// 考核 (RULES.md §10, §15): scores, 处理率, periods
+export * from './supervision/percent';
+export * from './supervision/assessment-config';
+export * from './supervision/assessment-scores';
+export * from './supervision/assessment-period';
+export * from './supervision/handling-rate';
+export * from './supervision/fatigue-over-limit';
