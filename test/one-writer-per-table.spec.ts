@@ -34,6 +34,10 @@ const OWNERS: Record<string, string> = {
   alert_revisions: 'services/archiver',
   wim_measurements: 'services/archiver',
   vehicle_quality_daily: 'services/archiver',
+  // 考核 (issue #14): the scores job computes the scores; the API imports the 运政 list and sets a region's table.
+  assessment_scores: 'services/supervision',
+  operating_vehicles: 'services/api',
+  assessment_settings: 'services/api',
 };
 
 /**

@@ -24,3 +24,7 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+// 考核 (RULES.md §10, §15): the facts it reads, the scores and settings, the 运政 list
+export * from './assessment-facts.read-model';
+export * from './assessment-score.repository';
+export * from './operating-vehicle.repository';
