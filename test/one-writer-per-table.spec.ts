@@ -38,6 +38,7 @@ const OWNERS: Record<string, string> = {
   assessment_scores: 'services/supervision',
   operating_vehicles: 'services/api',
   assessment_settings: 'services/api',
+  assessment_recompute_requests: 'services/api',
 };
 
 /**

@@ -12,3 +12,12 @@ CREATE TABLE assessment_settings (
 CREATE INDEX operating_vehicles_company_idx ON operating_vehicles (list_month, company_id);
 -- The ranking reads one period's companies by score.
 CREATE INDEX assessment_scores_period_idx ON assessment_scores (period_kind, period_start, subject_kind);
+
+-- A month's recomputation asked for by the admin (after an appeal decision, a late import): the
+-- scores job recomputes a month whose request is newer than its scores. Written by the API only;
+-- the job compares times and writes nothing here.
+CREATE TABLE assessment_recompute_requests (
+  list_month   date PRIMARY KEY,           -- first day of the local month
+  requested_by text NOT NULL,
+  requested_at timestamptz NOT NULL
+);

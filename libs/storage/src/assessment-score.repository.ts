@@ -21,7 +21,8 @@ export interface AssessmentScoreRow {
   /** The handling counts behind it. */
   handling?: { numerator: number; denominator: number; pendingAppeals: number; acceptedAppeals: number };
   indicators: IndicatorScore[];
-  computedAtMs: number;
+  /** When it was computed, by the database's clock (set on save). */
+  computedAtMs?: number;
 }
 
 export interface AssessmentScoreQuery {
@@ -68,7 +69,7 @@ export class AssessmentScoreRepository {
       await this.db.query(
         `INSERT INTO assessment_scores (subject_kind, subject_id, region_code, period_kind, period_start, period_end, assessed, total_score,
            any_indicator_zero, handling_rate_pct, indicators, computed_at)
-         VALUES ($1, $2, $3, $4, ${msToTs('$5::float8')}, ${msToTs('$6::float8')}, $7, $8, $9, $10, $11::jsonb, ${msToTs('$12::float8')})
+         VALUES ($1, $2, $3, $4, ${msToTs('$5::float8')}, ${msToTs('$6::float8')}, $7, $8, $9, $10, $11::jsonb, now())
          ON CONFLICT (subject_kind, subject_id, period_kind, period_start) DO UPDATE SET
            region_code = EXCLUDED.region_code, period_end = EXCLUDED.period_end, assessed = EXCLUDED.assessed, total_score = EXCLUDED.total_score,
            any_indicator_zero = EXCLUDED.any_indicator_zero, handling_rate_pct = EXCLUDED.handling_rate_pct, indicators = EXCLUDED.indicators,
@@ -85,7 +86,6 @@ export class AssessmentScoreRepository {
           row.anyIndicatorZero,
           row.handlingRatePct ?? null,
           JSON.stringify({ indicators: row.indicators, handling: row.handling }),
-          row.computedAtMs,
         ],
       );
     }
@@ -155,6 +155,64 @@ export class AssessmentSettingsRepository {
       `INSERT INTO assessment_settings (region_code, config_patch, updated_by) VALUES ($1, $2::jsonb, $3)
        ON CONFLICT (region_code) DO UPDATE SET config_patch = EXCLUDED.config_patch, updated_by = EXCLUDED.updated_by, updated_at = now()`,
       [regionCode, JSON.stringify(configPatch), updatedBy],
+    );
+  }
+}
+
+/**
+ * Which months the scores job must (re)compute: a month with no scores yet, and one whose
+ * scores are older than what changed under them — an admin's recompute request, an import of
+ * its 运政 list (both dated by the database's clock, as `computed_at`), or an appeal decided on
+ * one of its alerts (RULES §15: a pending appeal keeps the alert out until decided, then the
+ * month is recomputed) — seen as fewer pending appeals than the scores counted, whatever clock
+ * the handling part ran on.
+ */
+export class AssessmentScheduleReadModel {
+  constructor(private readonly db: Queryable) {}
+
+  async staleMonths(months: readonly { startMs: number; endMs: number; listMonth: string }[]): Promise<string[]> {
+    const stale: string[] = [];
+    for (const month of months) {
+      const { rows } = await this.db.query<{ stale: boolean }>(
+        `WITH computed AS (
+           SELECT min(computed_at) AS at,
+                  coalesce(sum((indicators -> 'handling' ->> 'pendingAppeals')::int) FILTER (WHERE subject_kind = 'company'), 0) AS pending
+           FROM assessment_scores WHERE period_kind = 'month' AND period_start = ${msToTs('$1::float8')}
+         )
+         SELECT (SELECT at FROM computed) IS NULL
+           OR EXISTS (SELECT 1 FROM assessment_recompute_requests r WHERE r.list_month = $3::date AND r.requested_at > (SELECT at FROM computed))
+           OR EXISTS (SELECT 1 FROM operating_vehicles o WHERE o.list_month = $3::date AND o.imported_at > (SELECT at FROM computed))
+           OR (SELECT count(*) FROM alert_handling h
+               WHERE h.appeal_state = 'pending' AND h.due AND NOT h.withdrawn AND h.first_notified_at IS NOT NULL
+                 AND h.deadline_at >= ${msToTs('$1::float8')} AND h.deadline_at < ${msToTs('$2::float8')}
+                 AND h.company_id IN (SELECT subject_id FROM assessment_scores WHERE subject_kind = 'company' AND period_kind = 'month' AND period_start = ${msToTs('$1::float8')})
+              ) < (SELECT pending FROM computed) AS stale`,
+        [month.startMs, month.endMs, month.listMonth],
+      );
+      if (rows[0]?.stale) stale.push(month.listMonth);
+    }
+    return stale;
+  }
+
+  /** Whether the rolling 7 days ending at `endMs` were computed. */
+  async rollingComputed(endMs: number): Promise<boolean> {
+    const { rows } = await this.db.query(`SELECT 1 FROM assessment_scores WHERE period_kind = 'rolling_7d' AND period_end = ${msToTs('$1::float8')} LIMIT 1`, [
+      endMs,
+    ]);
+    return rows.length > 0;
+  }
+}
+
+/** The admin's request to recompute a month's scores (`assessment_recompute_requests`). */
+export class AssessmentRecomputeRequestRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Dated by the database's clock, as the scores' `computed_at` it is compared with. */
+  async request(listMonth: string, requestedBy: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO assessment_recompute_requests (list_month, requested_by, requested_at) VALUES ($1::date, $2, clock_timestamp())
+       ON CONFLICT (list_month) DO UPDATE SET requested_by = EXCLUDED.requested_by, requested_at = EXCLUDED.requested_at`,
+      [listMonth, requestedBy],
     );
   }
 }

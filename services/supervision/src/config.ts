@@ -7,5 +7,4 @@ export const supervisionEnvSchema = infraEnvSchema.extend({
 });
 
 export type SupervisionConfig = z.infer<typeof supervisionEnvSchema>;
-export const loadSupervisionConfig = (env: Record<string, string | undefined> = process.env): SupervisionConfig =>
-  parseEnv(supervisionEnvSchema, env);
+export const loadSupervisionConfig = (env: Record<string, string | undefined> = process.env): SupervisionConfig => parseEnv(supervisionEnvSchema, env);

@@ -70,8 +70,8 @@ export type AssessmentConfigPatch = ConfigPatch<AssessmentConfig>;
 export const assessmentConfigPatchIssues = (patch: unknown): string[] => {
   const issues = configPatchIssues(DEFAULT_ASSESSMENT_CONFIG, patch);
   if (issues.length > 0) return issues;
-  const merged = mergeConfigPatch(DEFAULT_ASSESSMENT_CONFIG, patch as AssessmentConfigPatch);
-  const groups = { enterprise: merged.enterprise, platform: merged.platform } as Record<string, Record<string, RateIndicatorConfig>>;
+  const merged = mergeConfigPatch<AssessmentConfig>(DEFAULT_ASSESSMENT_CONFIG, patch as AssessmentConfigPatch);
+  const groups: Record<string, Record<string, RateIndicatorConfig>> = { enterprise: { ...merged.enterprise }, platform: { ...merged.platform } };
   for (const [group, indicators] of Object.entries(groups)) {
     for (const [name, indicator] of Object.entries(indicators)) {
       if (!(indicator.weight >= 0)) issues.push(`${group}.${name}.weight: must be ≥ 0`);
@@ -86,4 +86,4 @@ export const assessmentConfigPatchIssues = (patch: unknown): string[] => {
 };
 
 /** The region's configuration: the 2016 table with the region's override applied. */
-export const assessmentConfigFor = (patch: AssessmentConfigPatch | undefined): AssessmentConfig => mergeConfigPatch(DEFAULT_ASSESSMENT_CONFIG, patch);
+export const assessmentConfigFor = (patch: AssessmentConfigPatch | undefined): AssessmentConfig => mergeConfigPatch<AssessmentConfig>(DEFAULT_ASSESSMENT_CONFIG, patch);
