@@ -60,6 +60,7 @@ import {
 } from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
+import { ASSESSMENT_ROUTES } from './assessment.schema';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -87,7 +88,7 @@ export interface RouteSpec {
   /** The body of the success answer (none for 204). */
   response?: z.ZodType;
   /** The success answer's media type when it is not JSON (the audit log's CSV export). */
-  responseType?: 'text/csv';
+  responseType?: 'text/csv' | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   errors: readonly ErrorStatus[];
 }
 
@@ -610,6 +611,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   },
   ...adminRoutes,
   ...userRoutes(),
+  // 考核 (issue #14)
+  ...ASSESSMENT_ROUTES,
 ];
 
 /** ingest-wim's answer to one weighing. */

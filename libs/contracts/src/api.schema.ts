@@ -52,6 +52,8 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
+  'assessment.import',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -123,6 +123,10 @@ export const auditAction = z.enum([
   'registry.create',
   'registry.update',
   'registry.delete',
+  // 考核 (issue #14)
+  'assessment.import',
+  'assessment.settings',
+  'assessment.recompute',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -5,7 +5,7 @@ import { anAlert } from '@roadwatch/testing';
 import type { AlertV1 } from '@roadwatch/contracts';
 import { AlertRepository } from './alert.repository';
 import { AssessmentFactsReadModel } from './assessment-facts.read-model';
-import { AssessmentScoreRepository, AssessmentSettingsRepository } from './assessment-score.repository';
+import { AssessmentScoreReadModel, AssessmentScoreRepository, AssessmentSettingsRepository } from './assessment-score.repository';
 import { OperatingVehicleRepository } from './operating-vehicle.repository';
 import { dropStorageSchema, migrate } from './migrate';
 import { createPool } from './pool';
@@ -225,6 +225,7 @@ describe('AssessmentFactsReadModel on PostgreSQL: the 考核 facts of a month (R
 
   it('scores are saved once per subject and period, and read by scope: a company its own only, no platform row', async () => {
     const scores = new AssessmentScoreRepository(pool);
+    const read = new AssessmentScoreReadModel(pool);
     const base = {
       periodKind: 'month' as const,
       periodStartMs: NOV_FROM,
@@ -232,7 +233,6 @@ describe('AssessmentFactsReadModel on PostgreSQL: the 考核 facts of a month (R
       assessed: true,
       anyIndicatorZero: false,
       indicators: [],
-      computedAtMs: NOV_TO,
     };
     await scores.save([
       { ...base, subjectKind: 'company', subjectId: 'A', regionCode: '110101', totalScore: 80 },
@@ -249,7 +249,7 @@ describe('AssessmentFactsReadModel on PostgreSQL: the 考核 facts of a month (R
       { ...base, subjectKind: 'platform', subjectId: '110101', regionCode: '110101', totalScore: 95 },
     ]);
     await scores.save([{ ...base, subjectKind: 'company', subjectId: 'A', regionCode: '110101', totalScore: 81.5 }]);
-    const all = await scores.list({}, { periodKind: 'month' });
+    const all = await read.list({}, { periodKind: 'month' });
     expect(all.map((r) => [r.subjectKind, r.subjectId, r.totalScore])).toEqual([
       ['company', 'B', 90],
       ['company', 'A', 81.5],
@@ -257,13 +257,13 @@ describe('AssessmentFactsReadModel on PostgreSQL: the 考核 facts of a month (R
       ['platform', '110101', 95],
     ]);
     expect(all[0]).toMatchObject({ subjectName: '乙运输', handlingRatePct: 50, handling: { numerator: 1, denominator: 2 } });
-    expect((await scores.list({ companyId: 'A' }, { periodKind: 'month' })).map((r) => r.subjectId)).toEqual(['A']);
+    expect((await read.list({ companyId: 'A' }, { periodKind: 'month' })).map((r) => r.subjectId)).toEqual(['A']);
     // A company guessing another's id gets nothing.
-    expect(await scores.list({ companyId: 'A' }, { periodKind: 'month', subjectId: 'B' })).toEqual([]);
-    expect((await scores.list({ regionPrefix: '12' }, { periodKind: 'month' })).map((r) => r.subjectId)).toEqual(['C']);
-    expect((await scores.list({ regionPrefix: '1101' }, { periodKind: 'month', subjectKind: 'platform' })).map((r) => r.subjectId)).toEqual(['110101']);
+    expect(await read.list({ companyId: 'A' }, { periodKind: 'month', subjectId: 'B' })).toEqual([]);
+    expect((await read.list({ regionPrefix: '12' }, { periodKind: 'month' })).map((r) => r.subjectId)).toEqual(['C']);
+    expect((await read.list({ regionPrefix: '1101' }, { periodKind: 'month', subjectKind: 'platform' })).map((r) => r.subjectId)).toEqual(['110101']);
     // A wildcard in a prefix is a plain character.
-    expect(await scores.list({ regionPrefix: '%' }, { periodKind: 'month' })).toEqual([]);
+    expect(await read.list({ regionPrefix: '%' }, { periodKind: 'month' })).toEqual([]);
   });
 
   it('a region’s override is stored, replaced, and removed by an empty patch', async () => {

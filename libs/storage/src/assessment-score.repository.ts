@@ -59,7 +59,7 @@ const SCORE_OWNER = {
   regionCode: `CASE WHEN s.subject_kind = 'company' THEN coalesce(c.region_code, s.region_code) ELSE s.subject_id END`,
 };
 
-/** 考核 scores: written by supervision's scores job, read by the API (scoped), the 重点监管 job and the reports. */
+/** 考核 scores: written by supervision's scores job alone (read through `AssessmentScoreReadModel`). */
 export class AssessmentScoreRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -90,6 +90,11 @@ export class AssessmentScoreRepository {
       );
     }
   }
+}
+
+/** 考核 scores as the API reads them: in the caller's scope. */
+export class AssessmentScoreReadModel {
+  constructor(private readonly db: Queryable) {}
 
   /** The scores the scope admits, newest period first, then by score (the ranking), then id. */
   async list(scope: OwnerScope, query: AssessmentScoreQuery, limit = 1_000): Promise<AssessmentScoreRow[]> {

@@ -1,3 +1,4 @@
+import { assessmentApi } from './assessment/assessment-api';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -185,6 +186,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
+    assessment: assessmentApi(pool, audit, now),
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

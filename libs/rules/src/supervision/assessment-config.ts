@@ -86,4 +86,15 @@ export const assessmentConfigPatchIssues = (patch: unknown): string[] => {
 };
 
 /** The region's configuration: the 2016 table with the region's override applied. */
-export const assessmentConfigFor = (patch: AssessmentConfigPatch | undefined): AssessmentConfig => mergeConfigPatch<AssessmentConfig>(DEFAULT_ASSESSMENT_CONFIG, patch);
+export const assessmentConfigFor = (patch: AssessmentConfigPatch | undefined): AssessmentConfig =>
+  mergeConfigPatch<AssessmentConfig>(DEFAULT_ASSESSMENT_CONFIG, patch);
+
+/** The table a region scores with: the override of the longest region prefix it falls under, else the defaults. */
+export const assessmentConfigForRegion = (
+  overrides: readonly { regionCode: string; configPatch: AssessmentConfigPatch }[],
+  regionCode: string | undefined,
+): AssessmentConfig => {
+  const code = regionCode ?? '';
+  const match = overrides.filter((o) => code.startsWith(o.regionCode)).sort((a, b) => b.regionCode.length - a.regionCode.length)[0];
+  return assessmentConfigFor(match?.configPatch);
+};

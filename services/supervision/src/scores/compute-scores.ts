@@ -1,5 +1,5 @@
 import {
-  assessmentConfigFor,
+  assessmentConfigForRegion,
   handlingRate,
   regionalTotalsOf,
   scoreEnterprise,
@@ -27,14 +27,7 @@ export const computeScores = async (db: Queryable, period: AssessmentPeriod, now
   const handling = await facts.handlingRows(period.startMs, period.endMs);
   const overrides = await new AssessmentSettingsRepository(db).all();
   // A region's override applies to the region and every region under it (the longest prefix wins).
-  const byPrefix = [...overrides].sort((a, b) => b.regionCode.length - a.regionCode.length);
-  const configs = new Map<string, AssessmentConfig>();
-  const configOf = (regionCode: string | undefined): AssessmentConfig => {
-    const key = regionCode ?? '';
-    let config = configs.get(key);
-    if (!config) configs.set(key, (config = assessmentConfigFor(byPrefix.find((o) => key.startsWith(o.regionCode))?.configPatch)));
-    return config;
-  };
+  const configOf = (regionCode: string | undefined): AssessmentConfig => assessmentConfigForRegion(overrides, regionCode);
   const regional = regionalTotalsOf(periodFacts.companies);
   const base = { periodKind: period.kind, periodStartMs: period.startMs, periodEndMs: period.endMs };
   const rows: AssessmentScoreRow[] = [];

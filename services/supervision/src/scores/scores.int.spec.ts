@@ -4,7 +4,7 @@ import { chinaLocalToEpochMs } from '@roadwatch/domain';
 import { createLogger } from '@roadwatch/runtime';
 import {
   AssessmentRecomputeRequestRepository,
-  AssessmentScoreRepository,
+  AssessmentScoreReadModel,
   AssessmentSettingsRepository,
   createPool,
   dropStorageSchema,
@@ -26,7 +26,7 @@ describe('the scores job on PostgreSQL: a month computed after it ends, as the h
   const schema = `rw_scores_${randomBytes(4).toString('hex')}`;
   const pool = createPool(DATABASE_URL, { schema, max: 3 });
   const context = { pool, logger: createLogger('scores-test') };
-  const scores = new AssessmentScoreRepository(pool);
+  const scores = new AssessmentScoreReadModel(pool);
   const novemberOf = async (subjectId: string) => (await scores.list({}, { periodKind: 'month', subjectId, fromMs: NOV_FROM, toMs: NOV_FROM + 1 }))[0];
 
   beforeAll(async () => {
