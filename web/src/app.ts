@@ -13,6 +13,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { AssessmentPanel } from './ui/assessment-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -155,10 +156,12 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  const assessment = can('reports') ? new AssessmentPanel(api) : undefined;
   const panels = [
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -207,7 +210,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el),
+      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el, assessment?.el),
     ),
   );
   map.map.resize();

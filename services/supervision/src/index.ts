@@ -8,3 +8,4 @@ export {
   type RunningSupervisionPart,
 } from './supervision.service';
 export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';
+export { runScoresJob, scoresPart, type ScoresRun } from './scores/scores.part';
