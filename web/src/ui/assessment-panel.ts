@@ -5,7 +5,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { AssessmentRankingResponse, AssessmentScoreItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
-import { latestPeriodStart, monthLabel, rankingBars, TREND_INDICATORS, trendOf } from '../assessment/assessment-view';
+import { latestPeriodStart, monthLabel, rankingBars, trendOf } from '../assessment/assessment-view';
 import { detached, h, StatusLine } from './dom';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
