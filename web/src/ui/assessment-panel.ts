@@ -142,6 +142,10 @@ export class AssessmentPanel {
       },
       { notMerge: true },
     );
+    // What the charts draw, readable without the canvas (tests, assistive tools).
+    this.trendEl.dataset.months = trend.months.join(',');
+    this.rankingEl.dataset.companies = bars.names.join(',');
+    this.rankingEl.setAttribute('aria-label', bars.names.map((name, i) => `${name} ${fmt(bars.scores[i])}`).join('; '));
     this.renderDetail(subject);
     const below = this.rankingData?.handlingBelowLine ?? [];
     this.below.replaceChildren(
