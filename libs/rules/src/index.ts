@@ -5,6 +5,7 @@ export * from './common/rules-config';
 export * from './common/alerts';
 export * from './common/time-window';
 export * from './motion/motion-model';
+export * from './motion/stops';
 export * from './fatigue/fatigue.rule';
 export * from './roads/road-index';
 export * from './speeding/speeding.rule';
@@ -16,6 +17,9 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
+export * from './source-trace';
+export * from './wim-gps';
 // 考核 (RULES.md §10, §15): scores, 处理率, periods
 export * from './supervision/percent';
 export * from './supervision/assessment-config';
