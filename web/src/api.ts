@@ -304,8 +304,8 @@ export class Api {
     return (await this.get(assessmentScoresResponse, `/v1/assessment/scores?${q}`)).items;
   }
 
-  assessmentRanking(): Promise<AssessmentRankingResponse> {
-    return this.get(assessmentRankingResponse, '/v1/assessment/ranking');
+  assessmentRanking(query: { periodKind?: 'month' | 'rolling_7d' } = {}): Promise<AssessmentRankingResponse> {
+    return this.get(assessmentRankingResponse, `/v1/assessment/ranking?${new URLSearchParams({ periodKind: query.periodKind ?? 'month' })}`);
   }
 
   /** The scores as the API's XLSX workbook (the bearer token cannot ride on a plain link). */

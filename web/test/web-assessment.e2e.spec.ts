@@ -159,6 +159,16 @@ describe('web: the 考核 page with its charts in real Chromium against the real
     });
     expect(drawn).toBeGreaterThan(100);
     await page.screenshot({ path: join(artifacts, 'web-assessment-operator.png'), fullPage: true });
+    // The rolling 7 days (computed daily): one period, labelled by its local days.
+    await page.selectOption('[data-testid=assessment-period]', 'rolling_7d');
+    await page.waitForFunction(() => /^\d\d-\d\d–\d\d-\d\d$/.test(document.querySelector('[data-testid=assessment-trend]')?.getAttribute('data-months') ?? ''));
+    expect(await page.getAttribute('[data-testid=assessment-ranking]', 'data-companies')).toBe('甲客运,乙危运');
+    await page.selectOption('[data-testid=assessment-period]', 'month');
+    // 乙 (still chosen) has a row for every month the job computed; the last two are the months with a list.
+    await page.waitForFunction(
+      (months) => (document.querySelector('[data-testid=assessment-trend]')?.getAttribute('data-months') ?? '').endsWith(months),
+      `${BEFORE},${LAST}`,
+    );
     // English on demand.
     await page.click('.lang-toggle');
     await page.waitForFunction(() => document.querySelector('[data-testid=tab-assessment]')?.textContent === 'Assessment');

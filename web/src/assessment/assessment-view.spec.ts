@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssessmentScoreItem } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs } from '@roadwatch/domain';
-import { latestPeriodStart, rankingBars, trendOf } from './assessment-view';
+import { latestPeriodStart, periodLabel, rankingBars, trendOf } from './assessment-view';
 
 const month = (m: number) => chinaLocalToEpochMs(2026, m, 1);
 const item = (subjectId: string, m: number, totalScore: number | undefined, online?: number): AssessmentScoreItem => ({
@@ -34,5 +34,15 @@ describe('the 考核 page’s chart data', () => {
     expect(rankingBars(items, month(11))).toEqual({ names: ['公司C', '公司A', '公司B'], scores: [95, 80, 80] });
     expect(latestPeriodStart(items)).toBe(month(11));
     expect(latestPeriodStart([])).toBeUndefined();
+  });
+  it('labels a rolling 7 days by its local days, the exclusive end’s day left out', () => {
+    expect(periodLabel(chinaLocalToEpochMs(2026, 11, 29), chinaLocalToEpochMs(2026, 12, 6))).toBe('11-29–12-05');
+    const rolling = {
+      ...item('A', 11, 90, 99),
+      periodKind: 'rolling_7d' as const,
+      periodStartMs: chinaLocalToEpochMs(2026, 11, 29),
+      periodEndMs: chinaLocalToEpochMs(2026, 12, 6),
+    };
+    expect(trendOf([rolling, item('A', 11, 90, 98)], { kind: 'company', id: 'A' }, 'rolling_7d').months).toEqual(['11-29–12-05']);
   });
 });

@@ -8,19 +8,23 @@ export type TrendIndicator = (typeof TREND_INDICATORS)[number];
 /** `yyyy-mm` of a period's local start. */
 export const monthLabel = (periodStartMs: number): string => chinaLocalIso(periodStartMs).slice(0, 7);
 
+/** A rolling period as its local days `mm-dd–mm-dd` (the end is exclusive: the last day shown is the day before). */
+export const periodLabel = (startMs: number, endMs: number): string => `${chinaLocalIso(startMs).slice(5, 10)}–${chinaLocalIso(endMs - 1).slice(5, 10)}`;
+
 /**
- * One subject's rates month by month, oldest first, for the trend chart: a month where an
+ * One subject's rates period by period, oldest first, for the trend chart: a period where an
  * indicator was not assessed (zero denominator) is a gap (null), not 0 % or 100 %.
  */
 export const trendOf = (
   items: readonly AssessmentScoreItem[],
   subject: { kind: AssessmentScoreItem['subjectKind']; id: string },
+  periodKind: AssessmentScoreItem['periodKind'] = 'month',
 ): { months: string[]; series: { code: TrendIndicator; values: (number | null)[] }[]; totals: (number | null)[] } => {
   const rows = items
-    .filter((i) => i.periodKind === 'month' && i.subjectKind === subject.kind && i.subjectId === subject.id)
+    .filter((i) => i.periodKind === periodKind && i.subjectKind === subject.kind && i.subjectId === subject.id)
     .sort((a, b) => a.periodStartMs - b.periodStartMs);
   return {
-    months: rows.map((r) => monthLabel(r.periodStartMs)),
+    months: rows.map((r) => (periodKind === 'month' ? monthLabel(r.periodStartMs) : periodLabel(r.periodStartMs, r.periodEndMs))),
     series: TREND_INDICATORS.map((code) => ({
       code,
       values: rows.map((r) => {

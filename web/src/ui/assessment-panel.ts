@@ -5,7 +5,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { AssessmentRankingResponse, AssessmentScoreItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
-import { latestPeriodStart, monthLabel, rankingBars, trendOf } from '../assessment/assessment-view';
+import { latestPeriodStart, monthLabel, periodLabel, rankingBars, trendOf } from '../assessment/assessment-view';
 import { detached, h, StatusLine } from './dom';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -22,6 +22,13 @@ export class AssessmentPanel {
   readonly el: HTMLElement;
   private readonly status = new StatusLine('assessment-status', (key) => key === 'assessment.error');
   private readonly subjectSelect = h('select', { 'data-testid': 'assessment-subject', onchange: () => this.render() });
+  /** Monthly scores, or the rolling 7 days (computed daily). */
+  private readonly periodSelect = h(
+    'select',
+    { 'data-testid': 'assessment-period', onchange: () => detached('assessment', this.load()) },
+    h('option', { value: 'month', i18n: 'assessment.period.month' }),
+    h('option', { value: 'rolling_7d', i18n: 'assessment.period.rolling_7d' }),
+  );
   private readonly trendEl = h('div', { class: 'assessment-chart', 'data-testid': 'assessment-trend' });
   private readonly rankingEl = h('div', { class: 'assessment-chart', 'data-testid': 'assessment-ranking' });
   private readonly detail = h('table', { class: 'report-table', 'data-testid': 'assessment-detail' });
@@ -40,6 +47,7 @@ export class AssessmentPanel {
         'div',
         { class: 'report-form' },
         h('h3', { i18n: 'assessment.title' }),
+        h('label', {}, h('span', { i18n: 'assessment.period' }), this.periodSelect),
         h('label', {}, h('span', { i18n: 'assessment.subject' }), this.subjectSelect),
         h('button', { type: 'button', class: 'primary', i18n: 'assessment.refresh', onclick: () => detached('assessment', this.load()) }),
         h('button', {
@@ -79,7 +87,8 @@ export class AssessmentPanel {
     this.loaded = true;
     this.status.set('assessment.loading');
     try {
-      [this.items, this.rankingData] = await Promise.all([this.api.assessmentScores(), this.api.assessmentRanking()]);
+      const periodKind = this.periodKind();
+      [this.items, this.rankingData] = await Promise.all([this.api.assessmentScores({ periodKind }), this.api.assessmentRanking({ periodKind })]);
       this.status.set(this.items.length === 0 ? 'assessment.empty' : undefined);
     } catch (e) {
       this.items = [];
@@ -106,6 +115,10 @@ export class AssessmentPanel {
     if (subjects.has(chosen)) this.subjectSelect.value = chosen;
   }
 
+  private periodKind(): 'month' | 'rolling_7d' {
+    return this.periodSelect.value === 'rolling_7d' ? 'rolling_7d' : 'month';
+  }
+
   private subject(): { kind: AssessmentScoreItem['subjectKind']; id: string } | undefined {
     const [kind, ...rest] = this.subjectSelect.value.split(':');
     return kind === 'company' || kind === 'platform' ? { kind, id: rest.join(':') } : undefined;
@@ -118,7 +131,7 @@ export class AssessmentPanel {
     const subject = this.subject();
     this.trend ??= echarts.init(this.trendEl);
     this.ranking ??= echarts.init(this.rankingEl);
-    const trend = subject ? trendOf(this.items, subject) : { months: [], series: [], totals: [] };
+    const trend = subject ? trendOf(this.items, subject, this.periodKind()) : { months: [], series: [], totals: [] };
     this.trend.setOption(
       {
         tooltip: { trigger: 'axis' },
@@ -160,7 +173,7 @@ export class AssessmentPanel {
   /** The chosen subject's latest period: each indicator's numerator, denominator, rate, line, score. */
   private renderDetail(subject: { kind: string; id: string } | undefined): void {
     const latest = this.items
-      .filter((i) => subject && i.subjectKind === subject.kind && i.subjectId === subject.id && i.periodKind === 'month')
+      .filter((i) => subject && i.subjectKind === subject.kind && i.subjectId === subject.id)
       .sort((a, b) => b.periodStartMs - a.periodStartMs)[0];
     if (!latest) {
       this.detail.replaceChildren();
@@ -188,7 +201,11 @@ export class AssessmentPanel {
     const total = h(
       'tr',
       { class: 'total', 'data-testid': 'assessment-total' },
-      h('td', {}, `${t('assessment.total')} · ${monthLabel(latest.periodStartMs)}`),
+      h(
+        'td',
+        {},
+        `${t('assessment.total')} · ${latest.periodKind === 'month' ? monthLabel(latest.periodStartMs) : periodLabel(latest.periodStartMs, latest.periodEndMs)}`,
+      ),
       h('td', {}),
       h('td', {}),
       h('td', {}, latest.handlingRatePct === undefined ? '' : `${t('assessment.handlingRate')} ${fmt(latest.handlingRatePct)}%`),
