@@ -14,6 +14,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { DeliveryPanel } from './ui/delivery-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
@@ -168,11 +169,13 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   const assessment = can('reports') ? new AssessmentPanel(api) : undefined;
   const panels = [
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
   ];
   const views =
@@ -222,7 +225,17 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el, assessment?.el),
+      h(
+        'main',
+        {},
+        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el),
+        side,
+        reports?.el,
+        relays?.el,
+        users?.el,
+        delivery?.el,
+        assessment?.el,
+      ),
     ),
   );
   map.map.resize();

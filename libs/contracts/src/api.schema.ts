@@ -52,6 +52,8 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
+  'delivery',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
 ]);

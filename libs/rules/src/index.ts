@@ -20,6 +20,9 @@ export * from './pipeline/position-rules';
 // Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
 export * from './source-trace';
 export * from './wim-gps';
+// Supervision (RULES §9–§10, §15): delivery to companies.
+export * from './supervision/delivery-backoff';
+export * from './supervision/delivery-routing';
 // 考核 (RULES.md §10, §15): scores, 处理率, periods
 export * from './supervision/percent';
 export * from './supervision/assessment-config';

@@ -24,6 +24,10 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+// Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
+export * from './delivery-settings.repository';
+export * from './delivery.repository';
+export * from './delivery.read-model';
 // 考核 (RULES.md §10, §15): the facts it reads, the scores and settings, the 运政 list
 export * from './assessment-facts.read-model';
 export * from './assessment-score.repository';

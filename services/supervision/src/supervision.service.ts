@@ -2,6 +2,7 @@ import type { Bus } from '@roadwatch/messaging';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
+import { deliveryPart } from './delivery/delivery.part';
 import { scoresPart } from './scores/scores.part';
 
 /** What every part of the supervision service is given. */
@@ -47,6 +48,8 @@ export interface RunningSupervision {
  * folder of its own under src/.
  */
 export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
+  // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
+  deliveryPart(),
   // 考核 (RULES §10, §15): scores after each month, the rolling 7 days daily
   scoresPart(),
 ];
