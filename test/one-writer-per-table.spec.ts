@@ -39,6 +39,11 @@ const OWNERS: Record<string, string> = {
   delivery_secrets: 'services/api',
   alert_deliveries: 'services/supervision',
   delivery_attempts: 'services/supervision',
+  // 考核 (issue #14): the scores job computes the scores; the API imports the 运政 list and sets a region's table.
+  assessment_scores: 'services/supervision',
+  operating_vehicles: 'services/api',
+  assessment_settings: 'services/api',
+  assessment_recompute_requests: 'services/api',
 };
 
 /**

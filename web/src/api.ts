@@ -1,3 +1,4 @@
+import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -431,6 +432,24 @@ export class Api {
     const q = new URLSearchParams({ month });
     if (regionCode) q.set('regionCode', regionCode);
     return this.file(`/v1/reports/notice.xlsx?${q}`);
+  }
+
+  // 考核 (issue #14): scores and ranking in the user's scope, the XLSX export.
+  async assessmentScores(query: { periodKind?: 'month' | 'rolling_7d' } = {}): Promise<AssessmentScoreItem[]> {
+    const q = new URLSearchParams({ periodKind: query.periodKind ?? 'month' });
+    return (await this.get(assessmentScoresResponse, `/v1/assessment/scores?${q}`)).items;
+  }
+
+  assessmentRanking(query: { periodKind?: 'month' | 'rolling_7d' } = {}): Promise<AssessmentRankingResponse> {
+    return this.get(assessmentRankingResponse, `/v1/assessment/ranking?${new URLSearchParams({ periodKind: query.periodKind ?? 'month' })}`);
+  }
+
+  /** The scores as the API's XLSX workbook (the bearer token cannot ride on a plain link). */
+  async assessmentXlsx(): Promise<Blob> {
+    const res = await fetch('/v1/assessment/scores.xlsx', { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status === 401) this.onUnauthorized();
+    if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
+    return res.blob();
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

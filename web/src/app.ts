@@ -16,6 +16,7 @@ import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
 import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
+import { AssessmentPanel } from './ui/assessment-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -179,6 +180,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
   const handling = can('handling') ? new HandlingPanel(api) : undefined;
   const duty = can('handling.duty') ? new DutyBoardPanel(api) : undefined;
+  const assessment = can('reports') ? new AssessmentPanel(api) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -186,6 +188,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
     ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
+    ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -245,6 +248,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         delivery?.el,
         handling?.el,
         duty?.el,
+        assessment?.el,
       ),
     ),
   );

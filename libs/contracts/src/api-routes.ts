@@ -72,6 +72,7 @@ import {
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
+import { ASSESSMENT_ROUTES } from './assessment.schema';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -683,6 +684,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...userRoutes(),
   ...deliveryRoutes(),
   ...handlingRoutes,
+  // 考核 (issue #14)
+  ...ASSESSMENT_ROUTES,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -59,6 +59,8 @@ export const apiCapability = z.enum([
   'handling.duty',
   // the monthly 通报 of a region (operators, admin): it names other companies, so never a company's
   'reports.notice',
+  // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
+  'assessment.import',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

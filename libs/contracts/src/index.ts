@@ -29,3 +29,4 @@ export * from './delivery.schema';
 export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
+export * from './assessment.schema';

@@ -1,3 +1,4 @@
+import { assessmentApi } from './assessment/assessment-api';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -220,6 +221,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       appeal: new AppealAlertUseCase(handling, handlingBroadcast),
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
+    assessment: assessmentApi(pool, audit, now),
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

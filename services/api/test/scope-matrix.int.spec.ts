@@ -6,6 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import {
@@ -114,6 +115,15 @@ type Visible = Record<Role, readonly string[] | 403>;
 const ALL_VEHICLES = [...VEHICLE_IDS];
 
 const VISIBLE: Record<string, Visible> = {
+  // 考核 scores as `kind:subject`: a company's row is the company's (its region the company's); a platform's row its region's, no company's.
+  assessment: {
+    admin: ['company:CA', 'company:CB', 'company:CC', 'company:CD', 'platform:130102', 'platform:440106'],
+    op13: ['company:CA', 'platform:130102'],
+    op4401: ['company:CB', 'platform:440106'],
+    enf44: 403,
+    ca: ['company:CA'],
+    cb: ['company:CB'],
+  },
   // A vehicle's region is its own, else its company's.
   vehicles: { admin: ALL_VEHICLES, op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   // The vehicle's owner from the registry, field by field, else the alert's copy: AL-VX (CB, 440199), AL-VD1 (CD, 440111).
@@ -193,6 +203,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling',
     'handling.duty',
     'reports.notice',
+    'assessment.import',
   ],
   op13: [
     'vehicles',
@@ -208,6 +219,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'terminals.unregistered',
     'handling.duty',
     'reports.notice',
+    'assessment.import',
   ],
   op4401: [
     'vehicles',
@@ -223,6 +235,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'terminals.unregistered',
     'handling.duty',
     'reports.notice',
+    'assessment.import',
   ],
   enf44: ['wim', 'sites', 'cases'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
@@ -306,6 +319,8 @@ const byIdRow = (
   );
 
 const enc = encodeURIComponent;
+/** The month the seeded 考核 scores stand for: the last whole local month. */
+const ASSESSED_MONTH = previousMonth(chinaMonthOf(NOW));
 const tonight = chinaDateOf(Date.now());
 const tomorrow = chinaDateOf(Date.now() + DAY_MS);
 const report = `/v1/reports/companies?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
@@ -963,6 +978,76 @@ const ROUTES: RouteRow[] = [
           ).status,
         }),
       })),
+  },
+  // 考核 (issue #14): scores, ranking and export in scope; the 运政 import for admin and operators (an operator's rows outside its region are refused, not stored); the table and recompute admin only.
+  {
+    route: 'GET /v1/assessment/scores',
+    cells: () =>
+      listRow('GET /v1/assessment/scores', 'all', '/v1/assessment/scores', VISIBLE.assessment!, (b) =>
+        (b?.items ?? []).map((i: { subjectKind: string; subjectId: string }) => `${i.subjectKind}:${i.subjectId}`),
+      ),
+  },
+  {
+    route: 'GET /v1/assessment/ranking',
+    cells: () =>
+      listRow(
+        'GET /v1/assessment/ranking',
+        'companies',
+        '/v1/assessment/ranking',
+        narrowed(VISIBLE.assessment!, (id) => id.startsWith('company:')),
+        (b) => [...(b?.ranking ?? []), ...(b?.notAssessed ?? [])].map((r: { companyId: string }) => `company:${r.companyId}`),
+      ),
+  },
+  {
+    route: 'GET /v1/assessment/scores.xlsx',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'GET /v1/assessment/scores.xlsx',
+        label: 'export',
+        role,
+        expected: VISIBLE.assessment![role] === 403 ? 403 : 200,
+        run: async (ctx) => ({
+          status: (await fetch(`${ctx.url}/v1/assessment/scores.xlsx`, { headers: { authorization: `Bearer ${ctx.tokens[role]}` } })).status,
+        }),
+      })),
+  },
+  {
+    route: 'POST /v1/assessment/operating-vehicles',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/assessment/operating-vehicles',
+        label: 'a Hebei row',
+        role,
+        expected: role === 'admin' || role === 'op13' ? ['1'] : role === 'op4401' ? ['0'] : 403,
+        run: async (ctx) => {
+          const response = await fetch(`${ctx.url}/v1/assessment/operating-vehicles?month=${ASSESSED_MONTH}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/csv', authorization: `Bearer ${ctx.tokens[role]}` },
+            body: '车牌号,车牌颜色,行政区划\n冀A00001,1,130102\n',
+          });
+          const body = (await response.json().catch(() => null)) as { accepted?: number } | null;
+          return response.status === 200 ? { status: 200, ids: [String(body?.accepted)] } : { status: response.status };
+        },
+      })),
+  },
+  {
+    route: 'GET /v1/admin/assessment/settings',
+    cells: () => adminWrite('GET /v1/admin/assessment/settings', 'GET', '/v1/admin/assessment/settings', undefined, 200),
+  },
+  {
+    route: 'PUT /v1/admin/assessment/settings/:regionCode',
+    cells: () =>
+      adminWrite(
+        'PUT /v1/admin/assessment/settings/:regionCode',
+        'PUT',
+        '/v1/admin/assessment/settings/13',
+        { configPatch: { handlingRateListBelowPct: 85 } },
+        200,
+      ),
+  },
+  {
+    route: 'POST /v1/admin/assessment/recompute',
+    cells: () => adminWrite('POST /v1/admin/assessment/recompute', 'POST', '/v1/admin/assessment/recompute', { month: ASSESSED_MONTH }, 202),
   },
 ];
 

@@ -12,3 +12,4 @@ export { deliveryPart, type DeliveryPartOptions } from './delivery/delivery.part
 export { LoggingSmsProvider, type SmsProvider } from './delivery/sms-provider';
 export { webhookSignatureOf, verifyWebhookSignature } from './delivery/webhook-signature';
 export { handlingPart, ESCALATION_JOB, type HandlingPartOptions } from './handling/handling.part';
+export { runScoresJob, scoresPart, type ScoresRun } from './scores/scores.part';

@@ -4,6 +4,7 @@ import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
 import { deliveryPart } from './delivery/delivery.part';
 import { handlingPart } from './handling/handling.part';
+import { scoresPart } from './scores/scores.part';
 
 /** What every part of the supervision service is given. */
 export interface SupervisionContext {
@@ -52,6 +53,8 @@ export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
   handlingPart(),
   // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
   deliveryPart(),
+  // 考核 (RULES §10, §15): scores after each month, the rolling 7 days daily
+  scoresPart(),
 ];
 
 /**

@@ -57,6 +57,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'terminals.unregistered',
       'handling.duty',
       'reports.notice',
+      'assessment.import',
     ],
   },
   company: {

@@ -17,6 +17,7 @@ import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-regist
 import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { AssessmentApi } from '../assessment/assessment-api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -61,6 +62,8 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** 考核: scores, settings, the 运政 import, recompute requests. */
+  assessment: AssessmentApi;
   /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
   delivery: DeliveryApi;
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
