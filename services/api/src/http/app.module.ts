@@ -20,7 +20,16 @@ import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
-export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, DeliveryController, HandlingController, ReportsController, AssessmentController];
+export const API_CONTROLLERS = [
+  ApiController,
+  UsersController,
+  AdminController,
+  RelaysController,
+  DeliveryController,
+  HandlingController,
+  ReportsController,
+  AssessmentController,
+];
 
 @Module({})
 class ApiHttpModule {
