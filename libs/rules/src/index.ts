@@ -16,3 +16,5 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Company supervision (RULES.md §10, §15): the 重点监管 list.
+export * from './supervision/key-supervision';
