@@ -49,6 +49,10 @@ const SHARED: Record<string, { writers: string[]; why: string }> = {
     writers: ['libs/case-lifecycle', 'services/api', 'services/cases'],
     why: "each aggregate appends its own events in its own transaction (cases.events, registry.changes); the relay marks them sent — the transactional outbox's pattern",
   },
+  key_supervision_entries: {
+    writers: ['services/api', 'services/supervision'],
+    why: "the 重点监管 job opens, extends and closes listings (RULES §10); an officer's release (the API's use case, audited) closes one — one open entry per subject, the release a state the job honours",
+  },
   schema_migrations: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
   storage_meta: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
 };

@@ -24,3 +24,5 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+export * from './key-supervision.repository';
+export * from './key-supervision-facts.read-model';

@@ -8,3 +8,4 @@ export {
   type RunningSupervisionPart,
 } from './supervision.service';
 export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';
+export { keySupervisionPart, runKeySupervisionJob, KEY_SUPERVISION_JOB, type KeySupervisionRunSummary } from './key-supervision/key-supervision.part';

@@ -365,3 +365,57 @@ export const raisedSeverity = <S extends KeySupervisionSeverity>(severity: S, li
   const index = SEVERITY_STEPS.indexOf(severity);
   return SEVERITY_STEPS[Math.min(index + 1, SEVERITY_STEPS.length - 1)] as KeySupervisionSeverity;
 };
+
+// ─── what the job does with a verdict ───────────────────────────────────────────────
+
+/** The subject's open entry, as stored. */
+export interface OpenKeySupervisionListing {
+  lastTriggerAtMs: number;
+  reasons: readonly KeySupervisionReason[];
+}
+
+export type KeySupervisionAction =
+  | { kind: 'none' }
+  | { kind: 'open'; listedAtMs: number; lastTriggerAtMs: number; reasons: KeySupervisionReason[] }
+  | { kind: 'extend'; lastTriggerAtMs: number; reasons: KeySupervisionReason[] }
+  | { kind: 'close'; exitedAtMs: number };
+
+/**
+ * What the 重点监管 job does for one subject at t: open an entry, append new reasons (a reason
+ * already recorded is updated in place — a growing run keeps its key), close it, or nothing.
+ * An officer's release ends a listing: only triggers dated after the latest release list the
+ * subject again. The automatic exit is dated exactly 30 × 24 h after the last trigger, however
+ * late the job runs; a listing whose facts vanished (an alert withdrawn) closes at t.
+ */
+export const nextKeySupervisionAction = (input: {
+  open?: OpenKeySupervisionListing | undefined;
+  verdict: KeySupervisionVerdict;
+  lastReleaseAtMs?: number | undefined;
+  tMs: number;
+  config?: KeySupervisionConfig;
+}): KeySupervisionAction => {
+  const config = input.config ?? DEFAULT_KEY_SUPERVISION_CONFIG;
+  const reasons = input.verdict.reasons.filter((r) => input.lastReleaseAtMs === undefined || r.atMs > input.lastReleaseAtMs);
+  const lastTriggerAtMs = input.verdict.lastTriggerAtMs;
+  if (!input.open) {
+    if (reasons.length === 0 || lastTriggerAtMs === undefined) return { kind: 'none' };
+    return { kind: 'open', listedAtMs: Math.min(...reasons.map((r) => r.atMs)), lastTriggerAtMs, reasons };
+  }
+  if (reasons.length === 0 || lastTriggerAtMs === undefined) {
+    return { kind: 'close', exitedAtMs: Math.min(input.open.lastTriggerAtMs + config.windowMs, input.tMs) };
+  }
+  const merged = [...input.open.reasons];
+  let changed = lastTriggerAtMs > input.open.lastTriggerAtMs;
+  for (const reason of reasons) {
+    const at = merged.findIndex((r) => r.key === reason.key);
+    if (at < 0) {
+      merged.push(reason);
+      changed = true;
+    } else if (JSON.stringify(merged[at]) !== JSON.stringify(reason)) {
+      // The first date it held stays; its figures and evidence grow.
+      merged[at] = { ...reason, atMs: Math.min(reason.atMs, (merged[at] as KeySupervisionReason).atMs) };
+      changed ||= JSON.stringify(merged[at]) !== JSON.stringify(input.open.reasons[at]);
+    }
+  }
+  return changed ? { kind: 'extend', lastTriggerAtMs: Math.max(lastTriggerAtMs, input.open.lastTriggerAtMs), reasons: merged } : { kind: 'none' };
+};
