@@ -5,6 +5,7 @@ import {
   evaluateCompanyKeySupervision,
   evaluateVehicleKeySupervision,
   localDayEndMs,
+  nextKeySupervisionAction,
   raisedSeverity,
   type CompanyKeySupervisionFacts,
   type VehicleDayFact,
@@ -173,5 +174,28 @@ describe('raisedSeverity', () => {
 
   it('the defaults are RULES.md §10’s', () => {
     expect(DEFAULT_KEY_SUPERVISION_CONFIG).toMatchObject({ windowMs: 30 * DAY_MS, seriousSpeedingPoints: [12, 9], repeatedSpeedingEpisodes: 3, trackCompletenessBelowPct: 70 });
+  });
+});
+
+describe('nextKeySupervisionAction', () => {
+  const fatigue = vehicle({ fatigueViolations: [{ alertId: 'a', atMs: T0 }] });
+  const listedAt = (tMs: number) => evaluateVehicleKeySupervision(fatigue, tMs);
+
+  it('opens at the first trigger, appends a new reason once, closes exactly 30 d after the last trigger however late the job runs', () => {
+    const opened = nextKeySupervisionAction({ verdict: listedAt(T0 + HOUR_MS), tMs: T0 + HOUR_MS });
+    expect(opened).toMatchObject({ kind: 'open', listedAtMs: T0, lastTriggerAtMs: T0 });
+    const open = { lastTriggerAtMs: T0, reasons: listedAt(T0).reasons };
+    expect(nextKeySupervisionAction({ open, verdict: listedAt(T0 + DAY_MS), tMs: T0 + DAY_MS })).toEqual({ kind: 'none' });
+    const more = vehicle({ ...fatigue, speedingEpisodes: [{ alertId: 's', startedAtMs: T0 + DAY_MS, points: 12 }] });
+    const extended = nextKeySupervisionAction({ open, verdict: evaluateVehicleKeySupervision(more, T0 + DAY_MS), tMs: T0 + DAY_MS });
+    expect(extended).toMatchObject({ kind: 'extend', lastTriggerAtMs: T0 + DAY_MS, reasons: [{ key: 'fatigue:a' }, { key: 'serious_speeding:s' }] });
+    expect(nextKeySupervisionAction({ open, verdict: listedAt(T0 + 45 * DAY_MS), tMs: T0 + 45 * DAY_MS })).toEqual({ kind: 'close', exitedAtMs: T0 + 30 * DAY_MS });
+  });
+
+  it('after a release only triggers dated later list again; a listing whose facts vanished closes now', () => {
+    expect(nextKeySupervisionAction({ verdict: listedAt(T0 + DAY_MS), lastReleaseAtMs: T0, tMs: T0 + DAY_MS })).toEqual({ kind: 'none' });
+    expect(nextKeySupervisionAction({ verdict: listedAt(T0 + DAY_MS), lastReleaseAtMs: T0 - 1, tMs: T0 + DAY_MS })).toMatchObject({ kind: 'open' });
+    const open = { lastTriggerAtMs: T0, reasons: listedAt(T0).reasons };
+    expect(nextKeySupervisionAction({ open, verdict: { listed: false, reasons: [] }, tMs: T0 + DAY_MS })).toEqual({ kind: 'close', exitedAtMs: T0 + DAY_MS });
   });
 });
