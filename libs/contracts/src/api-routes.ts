@@ -60,6 +60,7 @@ import {
 } from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
+import { keySupervisionRoutes } from './key-supervision-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -610,6 +611,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   },
   ...adminRoutes,
   ...userRoutes(),
+  ...keySupervisionRoutes,
 ];
 
 /** ingest-wim's answer to one weighing. */

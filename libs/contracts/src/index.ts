@@ -25,3 +25,5 @@ export * from './users.schema';
 export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
+export * from './key-supervision.schema';
+export * from './key-supervision-routes';

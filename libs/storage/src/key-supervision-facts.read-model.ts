@@ -86,7 +86,8 @@ export class KeySupervisionFactsReadModel {
         if (!fact) perVehicle.set(day, (fact = { day, trackM: 0, completeTrackM: 0, validRecords: 0, operating: false, terminalBound: false }));
         return fact;
       };
-      for (const row of quality.rows) Object.assign(dayOf(row.vehicle_id, row.day), { trackM: row.track_m, completeTrackM: row.complete_track_m, validRecords: row.valid });
+      for (const row of quality.rows)
+        Object.assign(dayOf(row.vehicle_id, row.day), { trackM: row.track_m, completeTrackM: row.complete_track_m, validRecords: row.valid });
 
       // The operating list that stands for each day: its month's, else the latest one before.
       const months = await this.db.query<{ list_month: string }>(

@@ -175,7 +175,16 @@ export class KeySupervisionRepository {
     await db.query(
       `INSERT INTO key_supervision_entries (entry_id, subject_kind, subject_id, company_id, region_code, listed_at, reasons, last_trigger_at)
        VALUES ($1, $2, $3, $4, $5, ${msToTs('$6')}, $7::jsonb, ${msToTs('$8')})`,
-      [entryId, entry.subjectKind, entry.subjectId, entry.companyId ?? null, entry.regionCode ?? null, entry.listedAtMs, JSON.stringify(entry.reasons), entry.lastTriggerAtMs],
+      [
+        entryId,
+        entry.subjectKind,
+        entry.subjectId,
+        entry.companyId ?? null,
+        entry.regionCode ?? null,
+        entry.listedAtMs,
+        JSON.stringify(entry.reasons),
+        entry.lastTriggerAtMs,
+      ],
     );
     return entryId;
   }
@@ -195,10 +204,10 @@ export class KeySupervisionRepository {
 
   /** The automatic exit, dated exactly when the last trigger left the window (not when the job noticed). */
   async closeQuiet(entryId: string, exitedAtMs: number, db: Queryable = this.db): Promise<void> {
-    await db.query(`UPDATE key_supervision_entries SET exited_at = ${msToTs('$2')}, exit_kind = 'quiet_30d', updated_at = now() WHERE entry_id = $1 AND exited_at IS NULL`, [
-      entryId,
-      exitedAtMs,
-    ]);
+    await db.query(
+      `UPDATE key_supervision_entries SET exited_at = ${msToTs('$2')}, exit_kind = 'quiet_30d', updated_at = now() WHERE entry_id = $1 AND exited_at IS NULL`,
+      [entryId, exitedAtMs],
+    );
   }
 
   /** A vehicle's quality days named as evidence (`vehicleId/YYYY-MM-DD`). */

@@ -44,9 +44,28 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
   it('a fatigue violation lists its bus with the reason; 30 quiet days later (the clock moved) it leaves; the history keeps the entry, and a later trigger opens a new one', async () => {
     const limitPassedAtMs = T0 + HOUR_MS;
     await new AlertRepository(pool).upsertMany([
-      anAlert({ alertId: 'fatigue-1', vehicleId: bus1.vehicleId, plate: bus1.plate, companyId: 'KA', rule: 'fatigue_continuous', severity: 'serious', startedAtMs: T0, raisedAtMs: limitPassedAtMs, limitPassedAtMs }),
+      anAlert({
+        alertId: 'fatigue-1',
+        vehicleId: bus1.vehicleId,
+        plate: bus1.plate,
+        companyId: 'KA',
+        rule: 'fatigue_continuous',
+        severity: 'serious',
+        startedAtMs: T0,
+        raisedAtMs: limitPassedAtMs,
+        limitPassedAtMs,
+      }),
       // A pre-warning never lists.
-      anAlert({ alertId: 'fatigue-pre', vehicleId: truck.vehicleId, plate: truck.plate, companyId: 'KA', rule: 'fatigue_continuous', level: 'prewarning', startedAtMs: T0, raisedAtMs: T0 }),
+      anAlert({
+        alertId: 'fatigue-pre',
+        vehicleId: truck.vehicleId,
+        plate: truck.plate,
+        companyId: 'KA',
+        rule: 'fatigue_continuous',
+        level: 'prewarning',
+        startedAtMs: T0,
+        raisedAtMs: T0,
+      }),
     ]);
     let nowMs = limitPassedAtMs - 1;
     const metrics = new ServiceMetrics('key-supervision-test', { defaultMetrics: false });
@@ -65,12 +84,28 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
       expect(await entries.find({ state: 'all', limit: 10, offset: 0 })).toEqual([]);
 
       nowMs = limitPassedAtMs + 10 * 60_000;
-      const current = await vi.waitUntil(async () => (await entries.find({ state: 'current', vehicleId: bus1.vehicleId, limit: 10, offset: 0 }))[0], { timeout: 10_000, interval: 100 });
-      expect(current).toMatchObject({ subjectKind: 'vehicle', subjectId: bus1.vehicleId, subjectName: bus1.plate, companyId: 'KA', regionCode: '110105', listedAtMs: limitPassedAtMs, lastTriggerAtMs: limitPassedAtMs });
-      expect(current.reasons).toEqual([{ code: 'fatigue', key: 'fatigue:fatigue-1', atMs: limitPassedAtMs, detail: {}, evidence: [{ kind: 'alert', id: 'fatigue-1' }] }]);
+      const current = await vi.waitUntil(async () => (await entries.find({ state: 'current', vehicleId: bus1.vehicleId, limit: 10, offset: 0 }))[0], {
+        timeout: 10_000,
+        interval: 100,
+      });
+      expect(current).toMatchObject({
+        subjectKind: 'vehicle',
+        subjectId: bus1.vehicleId,
+        subjectName: bus1.plate,
+        companyId: 'KA',
+        regionCode: '110105',
+        listedAtMs: limitPassedAtMs,
+        lastTriggerAtMs: limitPassedAtMs,
+      });
+      expect(current.reasons).toEqual([
+        { code: 'fatigue', key: 'fatigue:fatigue-1', atMs: limitPassedAtMs, detail: {}, evidence: [{ kind: 'alert', id: 'fatigue-1' }] },
+      ]);
       // One of KA's two vehicles listed is ≥ 10 %: the company is listed too, the vehicle as evidence.
       const company = (await entries.find({ state: 'current', subjectKind: 'company', limit: 10, offset: 0 }))[0];
-      expect(company).toMatchObject({ subjectId: 'KA', reasons: [expect.objectContaining({ code: 'company_listed_share', evidence: [{ kind: 'vehicle', id: bus1.vehicleId }] })] });
+      expect(company).toMatchObject({
+        subjectId: 'KA',
+        reasons: [expect.objectContaining({ code: 'company_listed_share', evidence: [{ kind: 'vehicle', id: bus1.vehicleId }] })],
+      });
       expect(await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 })).toEqual([]);
 
       // One millisecond before 30 × 24 h: still listed.
@@ -79,7 +114,10 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
       await vi.waitUntil(async () => (await runKeySupervisionJob({ pool }, nowMs)).ran, { timeout: 10_000, interval: 50 });
       expect((await entries.get(current.entryId))?.exitedAtMs).toBeUndefined();
       nowMs = limitPassedAtMs + 30 * DAY_MS + 5 * 60_000;
-      const left = await vi.waitUntil(async () => (await entries.find({ state: 'history', vehicleId: bus1.vehicleId, limit: 10, offset: 0 }))[0], { timeout: 10_000, interval: 100 });
+      const left = await vi.waitUntil(async () => (await entries.find({ state: 'history', vehicleId: bus1.vehicleId, limit: 10, offset: 0 }))[0], {
+        timeout: 10_000,
+        interval: 100,
+      });
       // Dated exactly 30 × 24 h after the last trigger, not when the job noticed.
       expect(left).toMatchObject({ entryId: current.entryId, exitKind: 'quiet_30d', exitedAtMs: limitPassedAtMs + 30 * DAY_MS });
     } finally {
@@ -88,7 +126,9 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
 
     // A later serious speeding episode lists the bus again in a new entry; the history shows both.
     const laterMs = limitPassedAtMs + 40 * DAY_MS;
-    await new AlertRepository(pool).upsertMany([anAlert({ alertId: 'speed-12', vehicleId: bus1.vehicleId, plate: bus1.plate, companyId: 'KA', points: 12, severity: 'serious', startedAtMs: laterMs })]);
+    await new AlertRepository(pool).upsertMany([
+      anAlert({ alertId: 'speed-12', vehicleId: bus1.vehicleId, plate: bus1.plate, companyId: 'KA', points: 12, severity: 'serious', startedAtMs: laterMs }),
+    ]);
     await runKeySupervisionJob({ pool }, laterMs + 1_000);
     const history = await entries.find({ state: 'all', vehicleId: bus1.vehicleId, limit: 10, offset: 0 });
     expect(history.map((e) => [e.exitKind ?? 'open', e.reasons.map((r) => r.code)])).toEqual([
@@ -100,7 +140,9 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
   it('an officer’s release ends the listing: the same facts do not list again, a later trigger does; a withdrawn alert lists nothing', async () => {
     const atMs = T0 + 100 * DAY_MS;
     const alerts = new AlertRepository(pool);
-    await alerts.upsertMany([anAlert({ alertId: 'speed-9', vehicleId: truck.vehicleId, plate: truck.plate, companyId: 'KA', points: 9, severity: 'serious', startedAtMs: atMs })]);
+    await alerts.upsertMany([
+      anAlert({ alertId: 'speed-9', vehicleId: truck.vehicleId, plate: truck.plate, companyId: 'KA', points: 9, severity: 'serious', startedAtMs: atMs }),
+    ]);
     await runKeySupervisionJob({ pool }, atMs + HOUR_MS);
     const [listed] = await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 });
     expect(listed?.reasons.map((r) => r.key)).toEqual(['serious_speeding:speed-9']);
@@ -108,19 +150,42 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     expect(await entries.release(listed!.entryId, { byUsername: 'operator', atMs: atMs + 3 * HOUR_MS, comment: 'twice' })).toBe(false);
     await runKeySupervisionJob({ pool }, atMs + 4 * HOUR_MS);
     expect(await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 })).toEqual([]);
-    expect(await entries.get(listed!.entryId)).toMatchObject({ exitKind: 'released', releasedBy: 'operator', releaseComment: '已核实，企业已整改', exitedAtMs: atMs + 2 * HOUR_MS });
+    expect(await entries.get(listed!.entryId)).toMatchObject({
+      exitKind: 'released',
+      releasedBy: 'operator',
+      releaseComment: '已核实，企业已整改',
+      exitedAtMs: atMs + 2 * HOUR_MS,
+    });
 
-    await alerts.upsertMany([anAlert({ alertId: 'speed-9b', vehicleId: truck.vehicleId, plate: truck.plate, companyId: 'KA', points: 9, severity: 'serious', startedAtMs: atMs + 5 * HOUR_MS })]);
-    await pool.query(`INSERT INTO alert_handling (alert_id, vehicle_id, company_id, rule, severity, due, alert_started_at, withdrawn) VALUES ('speed-9b', $1, 'KA', 'speeding', 'serious', false, now(), true)`, [truck.vehicleId]);
+    await alerts.upsertMany([
+      anAlert({
+        alertId: 'speed-9b',
+        vehicleId: truck.vehicleId,
+        plate: truck.plate,
+        companyId: 'KA',
+        points: 9,
+        severity: 'serious',
+        startedAtMs: atMs + 5 * HOUR_MS,
+      }),
+    ]);
+    await pool.query(
+      `INSERT INTO alert_handling (alert_id, vehicle_id, company_id, rule, severity, due, alert_started_at, withdrawn) VALUES ('speed-9b', $1, 'KA', 'speeding', 'serious', false, now(), true)`,
+      [truck.vehicleId],
+    );
     await runKeySupervisionJob({ pool }, atMs + 6 * HOUR_MS);
     expect(await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 })).toEqual([]);
     await pool.query(`UPDATE alert_handling SET withdrawn = false WHERE alert_id = 'speed-9b'`);
     await runKeySupervisionJob({ pool }, atMs + 6 * HOUR_MS);
-    expect((await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 }))[0]?.reasons.map((r) => r.key)).toEqual(['serious_speeding:speed-9b']);
+    expect((await entries.find({ state: 'current', vehicleId: truck.vehicleId, limit: 10, offset: 0 }))[0]?.reasons.map((r) => r.key)).toEqual([
+      'serious_speeding:speed-9b',
+    ]);
   });
 
   it('3 whole local days on the operating list with a bound terminal and no valid record list the vehicle at the third day’s end, with the days as evidence', async () => {
-    await pool.query(`INSERT INTO operating_vehicles (list_month, plate, plate_colour, company_id, region_code) VALUES ('2026-05-01', $1, $2, 'KB', '120101')`, [idle.plate, idle.plateColour]);
+    await pool.query(
+      `INSERT INTO operating_vehicles (list_month, plate, plate_colour, company_id, region_code) VALUES ('2026-05-01', $1, $2, 'KB', '120101')`,
+      [idle.plate, idle.plateColour],
+    );
     // One valid record on 05-01 (a quality row); 05-02..05-04 have none at all.
     await pool.query(
       `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
@@ -133,7 +198,11 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     await runKeySupervisionJob({ pool }, endOf0504);
     const [entry] = await entries.find({ state: 'current', vehicleId: idle.vehicleId, limit: 10, offset: 0 });
     expect(entry?.reasons).toEqual([
-      expect.objectContaining({ code: 'offline', atMs: endOf0504, evidence: ['2026-05-02', '2026-05-03', '2026-05-04'].map((d) => ({ kind: 'quality_day', id: `${idle.vehicleId}/${d}` })) }),
+      expect.objectContaining({
+        code: 'offline',
+        atMs: endOf0504,
+        evidence: ['2026-05-02', '2026-05-03', '2026-05-04'].map((d) => ({ kind: 'quality_day', id: `${idle.vehicleId}/${d}` })),
+      }),
     ]);
     // Its company KB has one vehicle: 100 % listed.
     expect((await entries.find({ state: 'current', companyId: 'KB', subjectKind: 'company', limit: 10, offset: 0 }))[0]?.subjectId).toBe('KB');

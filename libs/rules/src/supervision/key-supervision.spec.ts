@@ -49,7 +49,8 @@ describe('vehicle: events inside the trailing 30 days (t − 30 d, t]', () => {
     for (const points of [12, 9]) {
       expect(codes(vehicle({ speedingEpisodes: [{ alertId: 's', startedAtMs: T0, points }] }), T0)).toEqual(['serious_speeding']);
     }
-    for (const points of [6, 1, undefined]) expect(evaluateVehicleKeySupervision(vehicle({ speedingEpisodes: [{ alertId: 's', startedAtMs: T0, points }] }), T0).listed).toBe(false);
+    for (const points of [6, 1, undefined])
+      expect(evaluateVehicleKeySupervision(vehicle({ speedingEpisodes: [{ alertId: 's', startedAtMs: T0, points }] }), T0).listed).toBe(false);
   });
 
   it('three episodes of any band whose starts lie less than 7 × 24 h apart list; exactly 7 days apart do not', () => {
@@ -112,7 +113,11 @@ describe('vehicle: day facts, dated at the end of their local day', () => {
   });
 
   it('exactly 70 % does not list; 69.99 % does (mileage pooled, not averaged over days)', () => {
-    const at70 = [day('2026-03-01', { trackM: 1_000, completeTrackM: 1_000 }), day('2026-03-02', { trackM: 1_000, completeTrackM: 1_000 }), day('2026-03-03', { trackM: 8_000, completeTrackM: 5_000 })];
+    const at70 = [
+      day('2026-03-01', { trackM: 1_000, completeTrackM: 1_000 }),
+      day('2026-03-02', { trackM: 1_000, completeTrackM: 1_000 }),
+      day('2026-03-03', { trackM: 8_000, completeTrackM: 5_000 }),
+    ];
     // Averaged per day this would be 87.5 %; pooled it is exactly 70.00 %.
     expect(evaluateVehicleKeySupervision(vehicle({ days: at70 }), localDayEndMs('2026-03-03')).listed).toBe(false);
     const below = at70.map((d, i) => (i === 2 ? { ...d, completeTrackM: 4_999 } : d));
@@ -138,7 +143,12 @@ describe('vehicle: day facts, dated at the end of their local day', () => {
 });
 
 describe('company', () => {
-  const company = (patch: Partial<CompanyKeySupervisionFacts>): CompanyKeySupervisionFacts => ({ companyId: 'c1', registeredVehicles: 10, listedVehicles: [], ...patch });
+  const company = (patch: Partial<CompanyKeySupervisionFacts>): CompanyKeySupervisionFacts => ({
+    companyId: 'c1',
+    registeredVehicles: 10,
+    listedVehicles: [],
+    ...patch,
+  });
   const monthEnd = chinaLocalToEpochMs(2026, 3, 1);
   const score = { scoreId: 'company:c1:month:2026-02', periodEndMs: monthEnd, assessed: true, totalScore: 85, anyIndicatorZero: false, handlingRatePct: 95 };
 
@@ -168,12 +178,23 @@ describe('company', () => {
 
 describe('raisedSeverity', () => {
   it('raises a listed vehicle’s alert one step, critical staying critical; unlisted unchanged', () => {
-    expect((['info', 'minor', 'major', 'serious', 'critical'] as const).map((s) => raisedSeverity(s, true))).toEqual(['minor', 'major', 'serious', 'critical', 'critical']);
+    expect((['info', 'minor', 'major', 'serious', 'critical'] as const).map((s) => raisedSeverity(s, true))).toEqual([
+      'minor',
+      'major',
+      'serious',
+      'critical',
+      'critical',
+    ]);
     expect(raisedSeverity('major', false)).toBe('major');
   });
 
   it('the defaults are RULES.md §10’s', () => {
-    expect(DEFAULT_KEY_SUPERVISION_CONFIG).toMatchObject({ windowMs: 30 * DAY_MS, seriousSpeedingPoints: [12, 9], repeatedSpeedingEpisodes: 3, trackCompletenessBelowPct: 70 });
+    expect(DEFAULT_KEY_SUPERVISION_CONFIG).toMatchObject({
+      windowMs: 30 * DAY_MS,
+      seriousSpeedingPoints: [12, 9],
+      repeatedSpeedingEpisodes: 3,
+      trackCompletenessBelowPct: 70,
+    });
   });
 });
 
@@ -189,7 +210,10 @@ describe('nextKeySupervisionAction', () => {
     const more = vehicle({ ...fatigue, speedingEpisodes: [{ alertId: 's', startedAtMs: T0 + DAY_MS, points: 12 }] });
     const extended = nextKeySupervisionAction({ open, verdict: evaluateVehicleKeySupervision(more, T0 + DAY_MS), tMs: T0 + DAY_MS });
     expect(extended).toMatchObject({ kind: 'extend', lastTriggerAtMs: T0 + DAY_MS, reasons: [{ key: 'fatigue:a' }, { key: 'serious_speeding:s' }] });
-    expect(nextKeySupervisionAction({ open, verdict: listedAt(T0 + 45 * DAY_MS), tMs: T0 + 45 * DAY_MS })).toEqual({ kind: 'close', exitedAtMs: T0 + 30 * DAY_MS });
+    expect(nextKeySupervisionAction({ open, verdict: listedAt(T0 + 45 * DAY_MS), tMs: T0 + 45 * DAY_MS })).toEqual({
+      kind: 'close',
+      exitedAtMs: T0 + 30 * DAY_MS,
+    });
   });
 
   it('after a release only triggers dated later list again; a listing whose facts vanished closes now', () => {

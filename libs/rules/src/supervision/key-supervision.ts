@@ -159,7 +159,13 @@ const vehicleReasonsAt = (facts: VehicleKeySupervisionFacts, tMs: number, config
   const episodes = facts.speedingEpisodes.filter((e) => !e.withdrawn && inWindow(e.startedAtMs, tMs, config)).sort((a, b) => a.startedAtMs - b.startedAtMs);
   for (const e of episodes) {
     if (e.points !== undefined && config.seriousSpeedingPoints.includes(e.points)) {
-      reasons.push({ code: 'serious_speeding', key: `serious_speeding:${e.alertId}`, atMs: e.startedAtMs, detail: { points: e.points }, evidence: [{ kind: 'alert', id: e.alertId }] });
+      reasons.push({
+        code: 'serious_speeding',
+        key: `serious_speeding:${e.alertId}`,
+        atMs: e.startedAtMs,
+        detail: { points: e.points },
+        evidence: [{ kind: 'alert', id: e.alertId }],
+      });
     }
   }
   // Rolling: n consecutive starts (in time order) spanning less than the span; the latest such run is the reason.
@@ -180,11 +186,18 @@ const vehicleReasonsAt = (facts: VehicleKeySupervisionFacts, tMs: number, config
     }
   }
   for (const f of facts.fatigueViolations) {
-    if (!f.withdrawn && inWindow(f.atMs, tMs, config)) reasons.push({ code: 'fatigue', key: `fatigue:${f.alertId}`, atMs: f.atMs, detail: {}, evidence: [{ kind: 'alert', id: f.alertId }] });
+    if (!f.withdrawn && inWindow(f.atMs, tMs, config))
+      reasons.push({ code: 'fatigue', key: `fatigue:${f.alertId}`, atMs: f.atMs, detail: {}, evidence: [{ kind: 'alert', id: f.alertId }] });
   }
   for (const e of facts.tamperingEpisodes) {
     if (inWindow(e.startedAtMs, tMs, config)) {
-      reasons.push({ code: 'tampering', key: `tampering:${e.episodeId}`, atMs: e.startedAtMs, detail: {}, evidence: [{ kind: 'tampering_episode', id: e.episodeId }] });
+      reasons.push({
+        code: 'tampering',
+        key: `tampering:${e.episodeId}`,
+        atMs: e.startedAtMs,
+        detail: {},
+        evidence: [{ kind: 'tampering_episode', id: e.episodeId }],
+      });
     }
   }
   const days = facts.days.filter((d) => inWindow(localDayEndMs(d.day), tMs, config)).sort((a, b) => a.day.localeCompare(b.day));
@@ -303,7 +316,13 @@ const companyScoreReasons = (score: CompanyMonthScoreFact | undefined, tMs: numb
   const atMs = score.periodEndMs;
   if (score.anyIndicatorZero) reasons.push({ code: 'company_indicator_zero', key: `company_indicator_zero:${score.scoreId}`, atMs, detail: {}, evidence });
   if (score.handlingRatePct !== undefined && score.handlingRatePct < config.companyHandlingRateBelowPct) {
-    reasons.push({ code: 'company_handling_rate', key: `company_handling_rate:${score.scoreId}`, atMs, detail: { handlingRatePct: score.handlingRatePct }, evidence });
+    reasons.push({
+      code: 'company_handling_rate',
+      key: `company_handling_rate:${score.scoreId}`,
+      atMs,
+      detail: { handlingRatePct: score.handlingRatePct },
+      evidence,
+    });
   }
   if (score.totalScore !== undefined && score.totalScore < config.companyTotalScoreBelow) {
     reasons.push({ code: 'company_total_score', key: `company_total_score:${score.scoreId}`, atMs, detail: { totalScore: score.totalScore }, evidence });

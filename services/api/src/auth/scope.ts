@@ -42,9 +42,25 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
   admin: { scope: 'all', capabilities: apiCapability.options },
   operator: {
     scope: 'regionClaim',
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'wim',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'terminals.unregistered',
+      // 重点监管: officers read the list of their region and release entries.
+      'key_supervision',
+      'key_supervision.release',
+    ],
   },
-  company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'] },
+  // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
+  company: { scope: 'company', capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'key_supervision'] },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };
 

@@ -17,6 +17,7 @@ import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-regist
 import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -52,6 +53,8 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** The 重点监管 list: reads in scope, the officer's release, the listed vehicles held in memory. */
+  keySupervision: KeySupervisionApi;
 }
 
 export interface CaseCommands {

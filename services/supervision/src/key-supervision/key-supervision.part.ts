@@ -44,7 +44,10 @@ export const runKeySupervisionJob = async (
       const entry = open.get(key);
       const action = nextKeySupervisionAction({ open: entry, verdict, lastReleaseAtMs: lastReleaseMs.get(key), tMs, config });
       if (action.kind === 'open') {
-        await entries.open({ subjectKind, subjectId, ...owner, listedAtMs: action.listedAtMs, lastTriggerAtMs: action.lastTriggerAtMs, reasons: action.reasons }, db);
+        await entries.open(
+          { subjectKind, subjectId, ...owner, listedAtMs: action.listedAtMs, lastTriggerAtMs: action.lastTriggerAtMs, reasons: action.reasons },
+          db,
+        );
         summary.opened += 1;
         return action.lastTriggerAtMs + config.windowMs;
       }
