@@ -13,6 +13,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -80,6 +81,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     basemap: configuredBasemap(),
     store,
     alarmIds,
+    keySupervisedIds: () => keyListed,
     onVehicleClick: (id) => detached('vehicle card', card.open(id)),
     onViewportChange: subscribe,
   });
@@ -114,6 +116,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) =>
       h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`)),
     ),
+    can('key_supervision') ? h('span', { class: 'legend-item key-supervised' }, h('i', { class: 'ring' }), tr('ks.mapBadge')) : undefined,
   );
   const layers = h(
     'div',
@@ -155,10 +158,25 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  // 重点监管: the list, its history and the officers' release; the map rings listed vehicles.
+  const keyListed = new Set<string>();
+  const loadKeyListed = (): void => {
+    if (!can('key_supervision') || !monitors) return;
+    detached(
+      'key supervision',
+      api.keySupervisedVehicleIds().then((ids) => {
+        keyListed.clear();
+        for (const id of ids) keyListed.add(id);
+        map.invalidate();
+      }),
+    );
+  };
+  const keySupervision = can('key_supervision') ? new KeySupervisionPanel(api, can('key_supervision.release'), loadKeyListed) : undefined;
   const panels = [
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -207,7 +225,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el),
+      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el, keySupervision?.el),
     ),
   );
   map.map.resize();
@@ -256,6 +274,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);
+  loadKeyListed();
+  const keyListing = setInterval(loadKeyListed, 60_000);
 
   const app: RunningApp = {
     map,
@@ -263,6 +283,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     feed,
     destroy: () => {
       clearInterval(ageing);
+      clearInterval(keyListing);
       live?.close();
       map.destroy();
     },
