@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LIVE_EVENTS, TOPICS, type AlertItem, type LiveSubscribeAck } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
-import { alert, get, insertAlert, logger, NOW, post, seededPool, startTestApi, type TestApi } from './support';
+import { alert, connectLive, get, insertAlert, logger, NOW, post, seededPool, startTestApi, type TestApi } from './support';
 
 const DAY_MS = 86_400_000;
 
@@ -156,6 +157,29 @@ describe('api: /v1/key-supervision', () => {
       { regionCode: '440000', level: 'province', vehicles: 1, companies: 0 },
       { regionCode: '440100', level: 'prefecture', vehicles: 1, companies: 0 },
     ]);
+  });
+
+  it('a listed vehicle’s alert is pushed on the live feed one step higher; an unlisted one’s as detected', async () => {
+    const socket = await connectLive(api.url, tokens['admin']!);
+    try {
+      const received: AlertItem[] = [];
+      socket.on(LIVE_EVENTS.alert, (a: AlertItem) => received.push(a));
+      const ack = await new Promise<LiveSubscribeAck>((resolve) =>
+        socket.emit(LIVE_EVENTS.subscribe, { viewport: { west: -180, south: -90, east: 180, north: 90 } }, resolve),
+      );
+      expect(ack).toEqual({ ok: true });
+      await bus.publish(TOPICS.alerts, [
+        { key: 'V2', value: { ...alert('LIVE-V2', 'V2', NOW), severity: 'major' } },
+        { key: 'V3', value: { ...alert('LIVE-V3', 'V3', NOW), severity: 'major' } },
+      ]);
+      await vi.waitUntil(() => received.length === 2, { timeout: 10_000, interval: 50 });
+      const byId = Object.fromEntries(received.map((a) => [a.alertId, a]));
+      expect(byId['LIVE-V2']).toMatchObject({ severity: 'serious', detectedSeverity: 'major', keySupervised: true });
+      expect(byId['LIVE-V3']?.severity).toBe('major');
+      expect(byId['LIVE-V3']?.keySupervised).toBeUndefined();
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('an operator releases an entry of its region with a comment (audited); a company may not, another region’s is 404, a second release 409, no comment 400', async () => {
