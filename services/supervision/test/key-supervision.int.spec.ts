@@ -195,7 +195,9 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     const endOf0504 = chinaLocalToEpochMs(2026, 5, 5);
     await runKeySupervisionJob({ pool }, endOf0504 - 1);
     expect(await entries.find({ state: 'current', vehicleId: idle.vehicleId, limit: 10, offset: 0 })).toEqual([]);
-    await runKeySupervisionJob({ pool }, endOf0504);
+    expect(await runKeySupervisionJob({ pool }, endOf0504)).toMatchObject({ ran: true, opened: 2 });
+    // The same facts again change nothing (the stored reasons read back equal).
+    expect(await runKeySupervisionJob({ pool }, endOf0504 + 1)).toEqual({ ran: true, opened: 0, extended: 0, closed: 0 });
     const [entry] = await entries.find({ state: 'current', vehicleId: idle.vehicleId, limit: 10, offset: 0 });
     expect(entry?.reasons).toEqual([
       expect.objectContaining({

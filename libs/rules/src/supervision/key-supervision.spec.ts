@@ -170,6 +170,9 @@ describe('company', () => {
     const verdict = evaluateCompanyKeySupervision(company({ registeredVehicles: 10, listedVehicles: listed }), T0);
     expect(verdict).toMatchObject({ listed: true, exitAtMs: T0 + 35 * DAY_MS });
     expect(verdict.reasons[0]).toMatchObject({ code: 'company_listed_share', detail: { sharePct: 10 }, evidence: [{ kind: 'vehicle', id: 'v1' }] });
+    // The evidence in id order, whatever order the vehicles come in.
+    const two = [{ vehicleId: 'v2', exitAtMs: T0 + DAY_MS }, ...listed];
+    expect(evaluateCompanyKeySupervision(company({ listedVehicles: two }), T0).reasons[0]?.evidence.map((e) => e.id)).toEqual(['v1', 'v2']);
     // A vehicle that already left does not count at t.
     expect(evaluateCompanyKeySupervision(company({ listedVehicles: [{ vehicleId: 'v1', exitAtMs: T0 }] }), T0).listed).toBe(false);
     expect(evaluateCompanyKeySupervision(company({ registeredVehicles: 0, listedVehicles: listed }), T0).listed).toBe(false);
@@ -207,6 +210,9 @@ describe('nextKeySupervisionAction', () => {
     expect(opened).toMatchObject({ kind: 'open', listedAtMs: T0, lastTriggerAtMs: T0 });
     const open = { lastTriggerAtMs: T0, reasons: listedAt(T0).reasons };
     expect(nextKeySupervisionAction({ open, verdict: listedAt(T0 + DAY_MS), tMs: T0 + DAY_MS })).toEqual({ kind: 'none' });
+    // As stored: JSON storage hands the reason back with its keys in another order — still nothing new.
+    const reordered = open.reasons.map((r) => ({ evidence: r.evidence, detail: r.detail, atMs: r.atMs, key: r.key, code: r.code }));
+    expect(nextKeySupervisionAction({ open: { ...open, reasons: reordered }, verdict: listedAt(T0 + DAY_MS), tMs: T0 + DAY_MS })).toEqual({ kind: 'none' });
     const more = vehicle({ ...fatigue, speedingEpisodes: [{ alertId: 's', startedAtMs: T0 + DAY_MS, points: 12 }] });
     const extended = nextKeySupervisionAction({ open, verdict: evaluateVehicleKeySupervision(more, T0 + DAY_MS), tMs: T0 + DAY_MS });
     expect(extended).toMatchObject({ kind: 'extend', lastTriggerAtMs: T0 + DAY_MS, reasons: [{ key: 'fatigue:a' }, { key: 'serious_speeding:s' }] });

@@ -332,7 +332,8 @@ const companyScoreReasons = (score: CompanyMonthScoreFact | undefined, tMs: numb
 
 const listedShareHolds = (facts: CompanyKeySupervisionFacts, atMs: number, config: KeySupervisionConfig): ListedVehicleFact[] | undefined => {
   if (facts.registeredVehicles <= 0) return undefined;
-  const listed = facts.listedVehicles.filter((v) => v.exitAtMs > atMs);
+  // In id order: the same vehicles are the same evidence, whatever order they were found in.
+  const listed = facts.listedVehicles.filter((v) => v.exitAtMs > atMs).sort((a, b) => a.vehicleId.localeCompare(b.vehicleId));
   return listed.length > 0 && percentHalfUp(listed.length, facts.registeredVehicles) >= config.companyListedShareAtLeastPct ? listed : undefined;
 };
 
@@ -387,6 +388,23 @@ export const raisedSeverity = <S extends KeySupervisionSeverity>(severity: S, li
 
 // ─── what the job does with a verdict ───────────────────────────────────────────────
 
+/** Field by field: a stored reason comes back from JSON storage with its keys in another order. */
+const sameReason = (a: KeySupervisionReason, b: KeySupervisionReason): boolean => {
+  const details = (r: KeySupervisionReason): string =>
+    Object.keys(r.detail)
+      .sort()
+      .map((k) => `${k}=${r.detail[k]}`)
+      .join('&');
+  return (
+    a.code === b.code &&
+    a.key === b.key &&
+    a.atMs === b.atMs &&
+    details(a) === details(b) &&
+    a.evidence.length === b.evidence.length &&
+    a.evidence.every((e, i) => e.kind === b.evidence[i]?.kind && e.id === b.evidence[i]?.id)
+  );
+};
+
 /** The subject's open entry, as stored. */
 export interface OpenKeySupervisionListing {
   lastTriggerAtMs: number;
@@ -430,10 +448,13 @@ export const nextKeySupervisionAction = (input: {
     if (at < 0) {
       merged.push(reason);
       changed = true;
-    } else if (JSON.stringify(merged[at]) !== JSON.stringify(reason)) {
-      // The first date it held stays; its figures and evidence grow.
-      merged[at] = { ...reason, atMs: Math.min(reason.atMs, (merged[at] as KeySupervisionReason).atMs) };
-      changed ||= JSON.stringify(merged[at]) !== JSON.stringify(input.open.reasons[at]);
+      continue;
+    }
+    // The first date it held stays; its figures and evidence grow.
+    const updated = { ...reason, atMs: Math.min(reason.atMs, (merged[at] as KeySupervisionReason).atMs) };
+    if (!sameReason(updated, merged[at] as KeySupervisionReason)) {
+      merged[at] = updated;
+      changed = true;
     }
   }
   return changed ? { kind: 'extend', lastTriggerAtMs: Math.max(lastTriggerAtMs, input.open.lastTriggerAtMs), reasons: merged } : { kind: 'none' };
