@@ -38,8 +38,18 @@ const wholeDaysIn = (fromMs: number, toMs: number): string[] => {
 export class KeySupervisionFactsReadModel {
   constructor(private readonly db: Queryable) {}
 
-  /** Every vehicle with a fact dated in (fromMs, toMs], or named in `alsoVehicleIds` (its open entry). */
-  async vehicles(fromMs: number, toMs: number, alsoVehicleIds: readonly string[] = []): Promise<VehicleKeySupervisionSubject[]> {
+  /**
+   * Every vehicle with a fact dated in (fromMs, toMs] that a trigger can read, or named in
+   * `alsoVehicleIds` (its open entry). Only the days that matter are read: days with mileage of
+   * vehicles with a day below the track threshold, and operating days without a valid record.
+   */
+  async vehicles(
+    fromMs: number,
+    toMs: number,
+    alsoVehicleIds: readonly string[] = [],
+    /** 轨迹完整率 threshold as a fraction (RULES §10: 0.7): only vehicles with a day below it can trigger. */
+    trackRateBelow = 0.7,
+  ): Promise<VehicleKeySupervisionSubject[]> {
     const byVehicle = new Map<string, VehicleKeySupervisionFacts>();
     const factsOf = (vehicleId: string): VehicleKeySupervisionFacts => {
       let facts = byVehicle.get(vehicleId);
@@ -71,13 +81,6 @@ export class KeySupervisionFactsReadModel {
 
     const days = wholeDaysIn(fromMs, toMs);
     if (days.length > 0) {
-      const first = days[0] as string;
-      const last = days[days.length - 1] as string;
-      const quality = await this.db.query<{ vehicle_id: string; day: string; track_m: number; complete_track_m: number; valid: number }>(
-        `SELECT vehicle_id, to_char(day, 'YYYY-MM-DD') AS day, track_m, complete_track_m, valid
-           FROM vehicle_quality_daily WHERE day BETWEEN $1::date AND $2::date`,
-        [first, last],
-      );
       const dayFacts = new Map<string, Map<string, VehicleDayFact>>();
       const dayOf = (vehicleId: string, day: string): VehicleDayFact => {
         let perVehicle = dayFacts.get(vehicleId);
@@ -86,31 +89,55 @@ export class KeySupervisionFactsReadModel {
         if (!fact) perVehicle.set(day, (fact = { day, trackM: 0, completeTrackM: 0, validRecords: 0, operating: false, terminalBound: false }));
         return fact;
       };
+      // Days with mileage, only of vehicles with a day below the 轨迹完整率 threshold in the window:
+      // a pooled rate below it needs such a day (a vehicle whose every day is above cannot trigger).
+      const quality = await this.db.query<{ vehicle_id: string; day: string; track_m: number; complete_track_m: number; valid: number }>(
+        `SELECT q.vehicle_id, to_char(q.day, 'YYYY-MM-DD') AS day, q.track_m, q.complete_track_m, q.valid
+           FROM vehicle_quality_daily q
+          WHERE q.day = ANY($1::date[]) AND q.track_m > 0
+            AND q.vehicle_id IN (SELECT p.vehicle_id FROM vehicle_quality_daily p
+                                  WHERE p.day = ANY($1::date[]) AND p.track_m > 0 AND p.complete_track_m < $2::float8 * p.track_m)`,
+        [days, trackRateBelow],
+      );
       for (const row of quality.rows)
         Object.assign(dayOf(row.vehicle_id, row.day), { trackM: row.track_m, completeTrackM: row.complete_track_m, validRecords: row.valid });
 
-      // The operating list that stands for each day: its month's, else the latest one before.
+      // Days a vehicle was operating — on the list that stands for the day (its month's, else the
+      // latest one before), not 报停 — with a terminal bound and no valid record: the only days
+      // the offline trigger reads.
       const months = await this.db.query<{ list_month: string }>(
         `SELECT DISTINCT to_char(list_month, 'YYYY-MM-DD') AS list_month FROM operating_vehicles WHERE list_month <= $1::date ORDER BY 1`,
-        [last],
+        [days[days.length - 1]],
       );
       const listMonths = months.rows.map((r) => r.list_month);
-      const listOf = (day: string): string | undefined => listMonths.filter((m) => m <= `${day.slice(0, 7)}-01`).pop();
-      const daysByList = new Map<string, string[]>();
-      for (const day of days) {
-        const list = listOf(day);
-        if (list) daysByList.set(list, [...(daysByList.get(list) ?? []), day]);
-      }
-      if (daysByList.size > 0) {
-        const operating = await this.db.query<{ list_month: string; vehicle_id: string; bound: boolean }>(
-          `SELECT to_char(o.list_month, 'YYYY-MM-DD') AS list_month, v.vehicle_id,
-                  EXISTS (SELECT 1 FROM terminals t WHERE t.vehicle_id = v.vehicle_id) AS bound
-             FROM operating_vehicles o JOIN vehicles v ON v.plate = o.plate AND v.plate_colour = o.plate_colour
-            WHERE o.list_month = ANY($1::date[]) AND NOT o.suspended`,
-          [[...daysByList.keys()]],
+      const listed = days.flatMap((day) => {
+        const list = listMonths.filter((m) => m <= `${day.slice(0, 7)}-01`).pop();
+        return list ? [{ day, list }] : [];
+      });
+      if (listed.length > 0) {
+        const offline = await this.db.query<{ vehicle_id: string; day: string; track_m: number | null; complete_track_m: number | null }>(
+          // Operating vehicles with a bound terminal first, narrowed to those with fewer days with a
+          // valid record than listed days; only their days are expanded (a healthy fleet has none).
+          `WITH d AS (SELECT * FROM unnest($1::date[], $2::date[]) AS d (day, list_month)),
+           ops AS (SELECT DISTINCT v.vehicle_id, v.plate, v.plate_colour
+                     FROM operating_vehicles o JOIN vehicles v ON v.plate = o.plate AND v.plate_colour = o.plate_colour
+                    WHERE o.list_month = ANY($2::date[]) AND NOT o.suspended AND EXISTS (SELECT 1 FROM terminals t WHERE t.vehicle_id = v.vehicle_id)),
+           short AS (SELECT ops.* FROM ops
+                       LEFT JOIN (SELECT vehicle_id, count(*) AS n FROM vehicle_quality_daily WHERE day = ANY($1::date[]) AND valid > 0 GROUP BY vehicle_id) c
+                              ON c.vehicle_id = ops.vehicle_id
+                      WHERE COALESCE(c.n, 0) < cardinality($1::date[]))
+           SELECT s.vehicle_id, to_char(d.day, 'YYYY-MM-DD') AS day, q.track_m, q.complete_track_m
+             FROM short s CROSS JOIN d
+             JOIN operating_vehicles o ON o.list_month = d.list_month AND o.plate = s.plate AND o.plate_colour = s.plate_colour AND NOT o.suspended
+             LEFT JOIN vehicle_quality_daily q ON q.vehicle_id = s.vehicle_id AND q.day = d.day
+            WHERE COALESCE(q.valid, 0) = 0`,
+          [listed.map((l) => l.day), listed.map((l) => l.list)],
         );
-        for (const row of operating.rows) {
-          for (const day of daysByList.get(row.list_month) ?? []) Object.assign(dayOf(row.vehicle_id, day), { operating: true, terminalBound: row.bound });
+        for (const row of offline.rows) {
+          const fact = dayOf(row.vehicle_id, row.day);
+          Object.assign(fact, { operating: true, terminalBound: true, validRecords: 0 });
+          if (row.track_m !== null)
+            Object.assign(fact, { trackM: fact.trackM || row.track_m, completeTrackM: fact.completeTrackM || (row.complete_track_m ?? 0) });
         }
       }
       for (const [vehicleId, perVehicle] of dayFacts) (factsOf(vehicleId).days as VehicleDayFact[]).push(...perVehicle.values());

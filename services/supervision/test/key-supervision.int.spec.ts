@@ -21,6 +21,8 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
   const bus1 = aVehicle({ plate: '京B10001', vehicleClass: 'long_distance_bus', companyId: 'KA', regionCode: '110105' });
   const truck = aVehicle({ plate: '京B10002', companyId: 'KA', regionCode: '110105' });
   const idle = aVehicle({ plate: '京B10003', companyId: 'KB', regionCode: '120101' });
+  const patchy = aVehicle({ plate: '京B10004', companyId: 'KC', regionCode: '130102' });
+  const steady = aVehicle({ plate: '京B10005', companyId: 'KC', regionCode: '130102' });
 
   beforeAll(async () => {
     pool = createPool(env.databaseUrl, { schema, max: 3, application: 'key-supervision-test' });
@@ -29,7 +31,8 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     const registry = new RegistryRepository(pool);
     await registry.upsertCompany({ companyId: 'KA', name: '甲运输公司', regionCode: '110105' });
     await registry.upsertCompany({ companyId: 'KB', name: '乙运输公司', regionCode: '120101' });
-    for (const v of [bus1, truck, idle]) await registry.upsertVehicle(v);
+    await registry.upsertCompany({ companyId: 'KC', name: '丙运输公司', regionCode: '130102' });
+    for (const v of [bus1, truck, idle, patchy, steady]) await registry.upsertVehicle(v);
     await registry.upsertTerminal({ terminalId: '013800000003', vehicleId: idle.vehicleId });
   });
 
@@ -213,5 +216,35 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     expect(await entries.get(entry!.entryId, { companyId: 'KA' })).toBeUndefined();
     expect(await entries.get(entry!.entryId, { regionPrefix: '12' })).toBeDefined();
     expect(await entries.listedVehicleIds({ regionPrefix: '12' })).toEqual([idle.vehicleId]);
+  });
+
+  it('轨迹完整率 pooled over the window’s days with mileage: below 70 % over 3 days lists with the days as evidence; one poor day among good ones does not', async () => {
+    const qualityDay = (vehicleId: string, day: string, trackM: number, completeTrackM: number) =>
+      pool.query(
+        `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
+         VALUES ($1, $2::date, 100, 100, 0, 0, 0, 0, $3, $4, 1, 0, true, now())`,
+        [vehicleId, day, trackM, completeTrackM],
+      );
+    for (const day of ['2026-07-01', '2026-07-02', '2026-07-03']) await qualityDay(patchy.vehicleId, day, 10_000, 6_000);
+    // 50 % one day, 95 % on two: pooled 80 %.
+    await qualityDay(steady.vehicleId, '2026-07-01', 10_000, 5_000);
+    for (const day of ['2026-07-02', '2026-07-03']) await qualityDay(steady.vehicleId, day, 10_000, 9_500);
+    const endOf0703 = chinaLocalToEpochMs(2026, 7, 4);
+    // During the third day it is not yet a quality day of the window.
+    await runKeySupervisionJob({ pool }, endOf0703 - 1);
+    expect(await entries.find({ state: 'current', companyId: 'KC', limit: 10, offset: 0 })).toEqual([]);
+    await runKeySupervisionJob({ pool }, endOf0703);
+    const listed = await entries.find({ state: 'current', companyId: 'KC', subjectKind: 'vehicle', limit: 10, offset: 0 });
+    expect(listed.map((e) => e.subjectId)).toEqual([patchy.vehicleId]);
+    expect(listed[0]?.reasons).toEqual([
+      expect.objectContaining({
+        code: 'low_track_completeness',
+        atMs: endOf0703,
+        detail: expect.objectContaining({ ratePct: 60, days: 3 }),
+        evidence: ['2026-07-01', '2026-07-02', '2026-07-03'].map((d) => ({ kind: 'quality_day', id: `${patchy.vehicleId}/${d}` })),
+      }),
+    ]);
+    // It leaves when the first day leaves the window (2 days are not judged).
+    expect(listed[0]?.lastTriggerAtMs).toBe(chinaLocalToEpochMs(2026, 7, 2));
   });
 });

@@ -67,7 +67,7 @@ export const runKeySupervisionJob = async (
     const facts = new KeySupervisionFactsReadModel(db as Queryable);
     const openVehicles = [...open.values()].filter((e) => e.subjectKind === 'vehicle').map((e) => e.subjectId);
     const listedByCompany = new Map<string, { vehicleId: string; exitAtMs: number }[]>();
-    for (const subject of await facts.vehicles(tMs - config.windowMs, tMs, openVehicles)) {
+    for (const subject of await facts.vehicles(tMs - config.windowMs, tMs, openVehicles, config.trackCompletenessBelowPct / 100)) {
       const verdict = evaluateVehicleKeySupervision(subject.facts, tMs, config);
       const exitAtMs = await apply('vehicle', subject.facts.vehicleId, subject, verdict);
       if (exitAtMs !== undefined && exitAtMs > tMs && subject.companyId) {
