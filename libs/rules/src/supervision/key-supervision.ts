@@ -1,3 +1,4 @@
+import type { KeySupervisionReasonItem } from '@roadwatch/contracts';
 import { DAY_MS, chinaLocalToEpochMs } from '@roadwatch/domain';
 
 /**
@@ -50,36 +51,15 @@ export const DEFAULT_KEY_SUPERVISION_CONFIG: KeySupervisionConfig = {
   companyTotalScoreBelow: 80,
 };
 
-export type KeySupervisionReasonCode =
-  | 'serious_speeding'
-  | 'repeated_speeding'
-  | 'fatigue'
-  | 'low_track_completeness'
-  | 'offline'
-  | 'tampering'
-  | 'company_indicator_zero'
-  | 'company_handling_rate'
-  | 'company_total_score'
-  | 'company_listed_share';
+/** What a reason points at — an alert, a vehicle-day of data quality, a tampering episode, a month's score, a listed vehicle: the contract's kinds. */
+export type KeySupervisionEvidence = KeySupervisionReasonItem['evidence'][number];
 
-/** What a reason points at: an alert, a vehicle-day of data quality, a tampering episode, a month's score, a listed vehicle. */
-export type KeySupervisionEvidenceKind = 'alert' | 'quality_day' | 'tampering_episode' | 'assessment' | 'vehicle';
-
-export interface KeySupervisionEvidence {
-  kind: KeySupervisionEvidenceKind;
-  id: string;
-}
-
-export interface KeySupervisionReason {
-  code: KeySupervisionReasonCode;
-  /** Stable across evaluations of the same trigger, so a job appends a reason once and updates it as it grows. */
-  key: string;
-  /** When the trigger first held (its date as §15 dates it). */
-  atMs: number;
-  /** Figures behind it (points, rate, day count, share…). */
-  detail: Record<string, number | string>;
-  evidence: KeySupervisionEvidence[];
-}
+/**
+ * A reason as the contract carries it: `code`; `key`, stable across evaluations of the same
+ * trigger (a job appends a reason once and updates it as it grows); `atMs`, when the trigger
+ * first held (its date as §15 dates it); `detail`, its figures; `evidence`.
+ */
+export type KeySupervisionReason = KeySupervisionReasonItem;
 
 export interface KeySupervisionVerdict {
   listed: boolean;
