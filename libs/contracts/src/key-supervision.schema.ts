@@ -33,7 +33,7 @@ export const keySupervisionReason = z.object({
   /** When the trigger first held. */
   atMs: epochMs,
   /** Its figures: points, rate %, days, share %… */
-  detail: z.record(z.string(), z.union([z.number(), z.string()])),
+  detail: z.record(safeString(), z.union([z.number(), safeString()])),
   evidence: z.array(keySupervisionEvidence),
 });
 export type KeySupervisionReasonItem = z.infer<typeof keySupervisionReason>;
