@@ -247,4 +247,26 @@ describe('supervision part key-supervision: the 重点监管 list over the real 
     // It leaves when the first day leaves the window (2 days are not judged).
     expect(listed[0]?.lastTriggerAtMs).toBe(chinaLocalToEpochMs(2026, 7, 2));
   });
+
+  it('a company is listed from its last computed month in assessment_scores (total < 80, 处理率 < 90 %), dated from the month’s end, and leaves 30 days after it', async () => {
+    const monthStart = chinaLocalToEpochMs(2026, 9, 1);
+    const monthEnd = chinaLocalToEpochMs(2026, 10, 1);
+    const score = (periodStartMs: number, periodEndMs: number, total: number, handlingPct: number | null) =>
+      pool.query(
+        `INSERT INTO assessment_scores (subject_kind, subject_id, region_code, period_kind, period_start, period_end, assessed, total_score, any_indicator_zero, handling_rate_pct)
+         VALUES ('company', 'KC', '130102', 'month', to_timestamp($1 / 1000.0), to_timestamp($2 / 1000.0), true, $3, false, $4)`,
+        [periodStartMs, periodEndMs, total, handlingPct],
+      );
+    // An older month that was fine, the last one computed that was not; a rolling-7-day row is not a month.
+    await score(chinaLocalToEpochMs(2026, 8, 1), monthStart, 92, 95);
+    await score(monthStart, monthEnd, 79.99, 89.99);
+    await runKeySupervisionJob({ pool }, monthEnd + DAY_MS);
+    const [entry] = await entries.find({ state: 'current', vehicleId: undefined, subjectKind: 'company', companyId: 'KC', limit: 10, offset: 0 });
+    expect(entry?.reasons.map((r) => [r.code, r.atMs, r.evidence])).toEqual([
+      ['company_handling_rate', monthEnd, [{ kind: 'assessment', id: 'company:KC:month:2026-09' }]],
+      ['company_total_score', monthEnd, [{ kind: 'assessment', id: 'company:KC:month:2026-09' }]],
+    ]);
+    await runKeySupervisionJob({ pool }, monthEnd + 30 * DAY_MS);
+    expect((await entries.get(entry!.entryId))?.exitedAtMs).toBe(monthEnd + 30 * DAY_MS);
+  });
 });

@@ -222,6 +222,22 @@ describe('nextKeySupervisionAction', () => {
     });
   });
 
+  it('a job that did not run through a quiet gap closes the old entry at its exit and opens a new one; a trigger at the exit instant continues it', () => {
+    const open = { lastTriggerAtMs: T0, reasons: listedAt(T0).reasons };
+    const later = vehicle({ speedingEpisodes: [{ alertId: 's', startedAtMs: T0 + 30 * DAY_MS + 1, points: 9 }] });
+    expect(nextKeySupervisionAction({ open, verdict: evaluateVehicleKeySupervision(later, T0 + 31 * DAY_MS), tMs: T0 + 31 * DAY_MS })).toMatchObject({
+      kind: 'renew',
+      exitedAtMs: T0 + 30 * DAY_MS,
+      listedAtMs: T0 + 30 * DAY_MS + 1,
+      reasons: [{ key: 'serious_speeding:s' }],
+    });
+    const atExit = vehicle({ speedingEpisodes: [{ alertId: 's', startedAtMs: T0 + 30 * DAY_MS, points: 9 }] });
+    expect(nextKeySupervisionAction({ open, verdict: evaluateVehicleKeySupervision(atExit, T0 + 31 * DAY_MS), tMs: T0 + 31 * DAY_MS })).toMatchObject({
+      kind: 'extend',
+      reasons: [{ key: 'fatigue:a' }, { key: 'serious_speeding:s' }],
+    });
+  });
+
   it('after a release only triggers dated later list again; a listing whose facts vanished closes now', () => {
     expect(nextKeySupervisionAction({ verdict: listedAt(T0 + DAY_MS), lastReleaseAtMs: T0, tMs: T0 + DAY_MS })).toEqual({ kind: 'none' });
     expect(nextKeySupervisionAction({ verdict: listedAt(T0 + DAY_MS), lastReleaseAtMs: T0 - 1, tMs: T0 + DAY_MS })).toMatchObject({ kind: 'open' });

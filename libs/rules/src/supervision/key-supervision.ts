@@ -395,14 +395,18 @@ export type KeySupervisionAction =
   | { kind: 'none' }
   | { kind: 'open'; listedAtMs: number; lastTriggerAtMs: number; reasons: KeySupervisionReason[] }
   | { kind: 'extend'; lastTriggerAtMs: number; reasons: KeySupervisionReason[] }
-  | { kind: 'close'; exitedAtMs: number };
+  | { kind: 'close'; exitedAtMs: number }
+  /** The open entry had run out before the new triggers (the job did not run in between): it closes at its exit, a new entry opens. */
+  | { kind: 'renew'; exitedAtMs: number; listedAtMs: number; lastTriggerAtMs: number; reasons: KeySupervisionReason[] };
 
 /**
  * What the 重点监管 job does for one subject at t: open an entry, append new reasons (a reason
  * already recorded is updated in place — a growing run keeps its key), close it, or nothing.
  * An officer's release ends a listing: only triggers dated after the latest release list the
  * subject again. The automatic exit is dated exactly 30 × 24 h after the last trigger, however
- * late the job runs; a listing whose facts vanished (an alert withdrawn) closes at t.
+ * late the job runs — when the new triggers came after it (the job did not run in between), the
+ * old entry closes there and a new one opens; a listing whose facts vanished (an alert
+ * withdrawn) closes at t.
  */
 export const nextKeySupervisionAction = (input: {
   open?: OpenKeySupervisionListing | undefined;
@@ -421,6 +425,9 @@ export const nextKeySupervisionAction = (input: {
   if (reasons.length === 0 || lastTriggerAtMs === undefined) {
     return { kind: 'close', exitedAtMs: Math.min(input.open.lastTriggerAtMs + config.windowMs, input.tMs) };
   }
+  const openExitMs = input.open.lastTriggerAtMs + config.windowMs;
+  const listedAtMs = Math.min(...reasons.map((r) => r.atMs));
+  if (openExitMs < listedAtMs) return { kind: 'renew', exitedAtMs: openExitMs, listedAtMs, lastTriggerAtMs, reasons };
   const merged = [...input.open.reasons];
   let changed = lastTriggerAtMs > input.open.lastTriggerAtMs;
   for (const reason of reasons) {

@@ -56,6 +56,16 @@ export const runKeySupervisionJob = async (
         summary.extended += 1;
         return action.lastTriggerAtMs + config.windowMs;
       }
+      if (action.kind === 'renew' && entry) {
+        await entries.closeQuiet(entry.entryId, action.exitedAtMs, db);
+        await entries.open(
+          { subjectKind, subjectId, ...owner, listedAtMs: action.listedAtMs, lastTriggerAtMs: action.lastTriggerAtMs, reasons: action.reasons },
+          db,
+        );
+        summary.closed += 1;
+        summary.opened += 1;
+        return action.lastTriggerAtMs + config.windowMs;
+      }
       if (action.kind === 'close' && entry) {
         await entries.closeQuiet(entry.entryId, action.exitedAtMs, db);
         summary.closed += 1;
