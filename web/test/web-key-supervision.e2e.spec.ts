@@ -185,6 +185,10 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
       { timeout: 15_000, interval: 200 },
     );
     expect(ringed).toEqual(['WK-V1', 'WK-V2']);
+    // Their alerts in the feed one severity step higher (serious → 特别严重), marked as 重点监管.
+    const speedRow = await page.waitForSelector('[data-alert-id=WK-SPEED]');
+    expect(await (await speedRow.$('.sev'))!.textContent()).toBe('特别严重');
+    expect(await (await speedRow.$('[data-testid=ks-badge]'))!.textContent()).toContain('重点监管车辆');
     await page.screenshot({ path: join(artifacts, 'web-key-supervision-map.png') });
 
     await page.click('[data-testid=tab-key-supervision]');
