@@ -4,6 +4,7 @@ import { configuredBasemap } from './config/basemap';
 import { t } from './i18n';
 import { LiveFeed } from './live';
 import { MapView } from './map/map-view';
+import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { VehicleStore } from './map/vehicle-store';
 import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
@@ -13,6 +14,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { DeliveryPanel } from './ui/delivery-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { CLASS_COLOURS } from './map/map-view';
 
@@ -118,6 +120,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ),
     can('key_supervision') ? h('span', { class: 'legend-item key-supervised' }, h('i', { class: 'ring' }), tr('ks.mapBadge')) : undefined,
   );
+  // The offline basemap's regions coloured by 重点监管 density, for users who may read the list.
+  const density = map.hasRegions ? regionDensityLegend() : undefined;
+  if (density) {
+    const loading = loadRegionDensity({
+      capabilities: session.user.capabilities,
+      fetchDensity: () => api.keySupervisionDensity(),
+      apply: (rows) => map.setRegionDensity(rows),
+    });
+    detached('region density', loading.then(density.setAvailable));
+  }
   const layers = h(
     'div',
     { class: 'layers' },
@@ -126,6 +138,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined,
     layerToggle('source-sites', 'layers.sources'),
     legend,
+    density?.el,
   );
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.
@@ -158,6 +171,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 重点监管: the list, its history and the officers' release; the map rings listed vehicles.
   const keyListed = new Set<string>();
   const loadKeyListed = (): void => {
@@ -176,6 +190,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
   ];
   const views =
@@ -225,7 +240,17 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el, keySupervision?.el),
+      h(
+        'main',
+        {},
+        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el),
+        side,
+        reports?.el,
+        relays?.el,
+        users?.el,
+        delivery?.el,
+        keySupervision?.el,
+      ),
     ),
   );
   map.map.resize();

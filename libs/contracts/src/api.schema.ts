@@ -55,6 +55,8 @@ export const apiCapability = z.enum([
   // The 重点监管 list (RULES.md §10): reading it in scope; releasing an entry (officers).
   'key_supervision',
   'key_supervision.release',
+  // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
+  'delivery',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -27,3 +27,4 @@ export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './key-supervision.schema';
 export * from './key-supervision-routes';
+export * from './delivery.schema';

@@ -125,6 +125,10 @@ export const auditAction = z.enum([
   'registry.delete',
   // An officer's release of a 重点监管 entry (RULES.md §10), with the comment as the reason.
   'key_supervision.release',
+  // Delivery to companies: a route saved or deleted, a webhook secret rotated (target `company/<id>/route/<routeId>` or `company/<id>/secret`).
+  'delivery.route_save',
+  'delivery.route_delete',
+  'delivery.secret_rotate',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

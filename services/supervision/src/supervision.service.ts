@@ -3,6 +3,7 @@ import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime'
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
 import { keySupervisionPart } from './key-supervision/key-supervision.part';
+import { deliveryPart } from './delivery/delivery.part';
 
 /** What every part of the supervision service is given. */
 export interface SupervisionContext {
@@ -46,7 +47,12 @@ export interface RunningSupervision {
  * companies, 查岗, 考核 scores, the 重点监管 list) adds its part here and keeps its code in a
  * folder of its own under src/.
  */
-export const SUPERVISION_PARTS: readonly SupervisionPart[] = [keySupervisionPart()];
+export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
+  // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
+  deliveryPart(),
+  // The 重点监管 list: triggers judged on a schedule (src/key-supervision).
+  keySupervisionPart(),
+];
 
 /**
  * services/supervision: the module that follows an alert after detection (ARCHITECTURE.md

@@ -18,6 +18,10 @@ import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@ro
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
+import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
+import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
+import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
+import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -55,6 +59,16 @@ export interface ApiContext {
   openApi: unknown;
   /** The 重点监管 list: reads in scope, the officer's release, the listed vehicles held in memory. */
   keySupervision: KeySupervisionApi;
+  /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
+  delivery: DeliveryApi;
+}
+
+export interface DeliveryApi {
+  settings: DeliverySettingsRepository;
+  reads: DeliveryReadModel;
+  saveRoute: SaveDeliveryRouteUseCase;
+  deleteRoute: DeleteDeliveryRouteUseCase;
+  rotateSecret: RotateDeliverySecretUseCase;
 }
 
 export interface CaseCommands {

@@ -7,6 +7,7 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
+import { DeliveryController } from './delivery.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
 import { API_CONTEXT } from './tokens';
@@ -16,7 +17,7 @@ import { API_CONTEXT } from './tokens';
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
-export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, KeySupervisionController];
+export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, DeliveryController, KeySupervisionController];
 
 @Module({})
 class ApiHttpModule {
