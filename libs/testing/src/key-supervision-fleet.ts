@@ -1,5 +1,9 @@
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
-import type { Queryable } from '@roadwatch/storage';
+
+/** A pg pool or client (libs/storage's pools are): only `query` is used. */
+interface SqlRunner {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
 
 export interface KeySupervisionFleetOptions {
   vehicles: number;
@@ -17,7 +21,7 @@ export interface KeySupervisionFleetOptions {
  * 50th vehicle has a poor track (55 %), every 50th (offset 25) reports nothing for its last 4
  * days, every 100th has a fatigue violation and every 7th three speeding episodes a day apart.
  */
-export const seedKeySupervisionFleet = async (db: Pick<Queryable, 'query'>, options: KeySupervisionFleetOptions): Promise<void> => {
+export const seedKeySupervisionFleet = async (db: SqlRunner, options: KeySupervisionFleetOptions): Promise<void> => {
   const perCompany = options.perCompany ?? 20;
   const firstDay = chinaDateOf(options.nowMs - options.days * DAY_MS);
   const lastDay = chinaDateOf(options.nowMs - DAY_MS);
