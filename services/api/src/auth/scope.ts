@@ -58,11 +58,15 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'handling.duty',
       'reports.notice',
       'assessment.import',
+      // 重点监管: officers read the list of their region and release entries.
+      'key_supervision',
+      'key_supervision.release',
     ],
   },
+  // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
   company: {
     scope: 'company',
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling'],
+    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };

@@ -18,6 +18,7 @@ import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@ro
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 import type { AssessmentApi } from '../assessment/assessment-api';
+import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -64,6 +65,8 @@ export interface ApiContext {
   openApi: unknown;
   /** 考核: scores, settings, the 运政 import, recompute requests. */
   assessment: AssessmentApi;
+  /** The 重点监管 list: reads in scope, the officer's release, the listed vehicles held in memory. */
+  keySupervision: KeySupervisionApi;
   /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
   delivery: DeliveryApi;
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */

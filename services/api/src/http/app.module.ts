@@ -6,6 +6,7 @@ import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
+import { KeySupervisionController } from './key-supervision.controller';
 import { DeliveryController } from './delivery.controller';
 import { ReportsController } from './reports.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
@@ -29,6 +30,7 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   AssessmentController,
+  KeySupervisionController,
 ];
 
 @Module({})
