@@ -21,15 +21,17 @@ import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
+// AssessmentController before AdminController: its /v1/admin/assessment/* routes must win over the
+// registry's /v1/admin/:resource (Nest matches routes in the order controllers are listed).
 export const API_CONTROLLERS = [
   ApiController,
   UsersController,
+  AssessmentController,
   AdminController,
   RelaysController,
   DeliveryController,
   HandlingController,
   ReportsController,
-  AssessmentController,
   KeySupervisionController,
 ];
 
