@@ -7,5 +7,4 @@ export const enforcementEnvSchema = infraEnvSchema.extend({
 });
 
 export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;
-export const loadEnforcementConfig = (env: Record<string, string | undefined> = process.env): EnforcementConfig =>
-  parseEnv(enforcementEnvSchema, env);
+export const loadEnforcementConfig = (env: Record<string, string | undefined> = process.env): EnforcementConfig => parseEnv(enforcementEnvSchema, env);
