@@ -44,6 +44,8 @@ const OWNERS: Record<string, string> = {
   operating_vehicles: 'services/api',
   assessment_settings: 'services/api',
   assessment_recompute_requests: 'services/api',
+  // 源头倒查 (issue #15): traced at case opening and confirmed by the officer, both through the case lifecycle (the trace names the case's source unit).
+  source_traces: 'libs/case-lifecycle',
 };
 
 /**

@@ -6,6 +6,7 @@ import {
   inStorageTransaction,
   OverloadViolationRepository,
   RegistryRepository,
+  SourceTraceRepository,
   type StoragePool,
 } from '@roadwatch/storage';
 
@@ -15,6 +16,8 @@ export interface CaseTransaction {
   violations: OverloadViolationRepository;
   history: CaseHistoryRepository;
   registry: RegistryRepository;
+  /** 源头倒查's reads and `source_traces` (written at case opening). */
+  sourceTraces: SourceTraceRepository;
   /** Queues events for `cases.events`: they go out after (and only if) the transaction commits. */
   publish(events: readonly CaseEventV1[]): Promise<void>;
 }
@@ -37,6 +40,7 @@ export class CaseUnitOfWork {
         violations: new OverloadViolationRepository(db),
         history: new CaseHistoryRepository(db),
         registry: new RegistryRepository(db),
+        sourceTraces: new SourceTraceRepository(db),
         publish: (events) => appendCaseEvents(db, events),
       }),
     );

@@ -17,3 +17,10 @@ export type { ReportCaseCommand } from './usecases/report-case/report-case.comma
 export { ReportCaseUseCase } from './usecases/report-case/report-case.usecase';
 export type { CloseCaseCommand } from './usecases/close-case/close-case.command';
 export { CloseCaseUseCase } from './usecases/close-case/close-case.usecase';
+export {
+  SourceTraceAtOpening,
+  sourceSiteOf,
+  violationTraceIdOf,
+  type SourceTraceAtOpeningConfig,
+  type SourceTraceReads,
+} from './usecases/open-case/source-trace-at-opening';

@@ -172,7 +172,7 @@ const TABLE_TYPES: readonly CopyBinaryType[] = PARAM_TYPES.map((type, i) => (TIM
 const DIRECT_COPY = `COPY positions (${COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
 const UNIQUE_VIOLATION = '23505';
 
-interface PositionRow {
+export interface PositionRow {
   vehicle_id: string;
   device_time: Date;
   terminal_id: string;
@@ -196,7 +196,7 @@ interface PositionRow {
   received_at: Date;
 }
 
-const positionOf = (r: PositionRow): PositionV1 => {
+export const positionOf = (r: PositionRow): PositionV1 => {
   const p: PositionV1 = {
     v: 1,
     vehicleId: r.vehicle_id,

@@ -1,7 +1,7 @@
-import { CaseProposer, CaseUnitOfWork, OpenCaseUseCase, type CaseProposalConfig } from '@roadwatch/case-lifecycle';
+import { CaseProposer, CaseUnitOfWork, OpenCaseUseCase, SourceTraceAtOpening, type CaseProposalConfig } from '@roadwatch/case-lifecycle';
 import { InvalidMessageError, type Bus, type BusTopic, type FailurePolicyOptions, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { TOPICS, type OverloadViolationV1 } from '@roadwatch/contracts';
-import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig, type SourceTraceConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { OutboxRelay, pingDatabase, type StoragePool } from '@roadwatch/storage';
 
@@ -19,6 +19,8 @@ export interface CasesOptions {
   /** WIM station id → 货运源头单位 site id, for stations at or linked to a loading site. */
   stationSourceSites?: Readonly<Record<string, string>>;
   driverOf?: CaseProposalConfig['driverOf'];
+  /** 源头倒查 at opening (RULES.md §13): default its figures (`DEFAULT_SOURCE_TRACE_CONFIG`). */
+  sourceTraceConfig?: SourceTraceConfig;
   /** Safety-net period of the outbox relay (default 1 s); every batch kicks it after its commits. */
   outboxIntervalMs?: number;
   /** Retry / isolate policy of the consumer (default the bus's: 5 attempts, then the refused violation goes to `violations.overload.dlq`). */
@@ -36,7 +38,7 @@ export interface RunningCases {
 /**
  * services/cases: consumer group `cases` on `violations.overload`. Per violation, in
  * partition order, the `OpenCaseUseCase` of @roadwatch/case-lifecycle stores the violation
- * (its only writer), opens its 一超四罚 case and queues the case's events for `cases.events`
+ * (its only writer), traces its source (源头倒查, stored in `source_traces`), opens its 一超四罚 case and queues the case's events for `cases.events`
  * (key = caseId) in the outbox, all in one transaction. After the batch the outbox relay
  * publishes them; only then does the batch resolve and its offsets commit. A redelivered
  * violation finds its case and queues the stored events again unchanged (consumers dedupe on
@@ -63,6 +65,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
       stationSourceSites: options.stationSourceSites ?? {},
       ...(options.driverOf ? { driverOf: options.driverOf } : {}),
     }),
+    new SourceTraceAtOpening(options.sourceTraceConfig ? { traceConfig: options.sourceTraceConfig } : {}),
   );
 
   const opened = metrics.counter('cases_opened_total', 'Cases opened (first delivery of a violation)');

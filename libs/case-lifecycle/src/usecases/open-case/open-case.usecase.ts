@@ -4,6 +4,7 @@ import type { CaseRecord } from '@roadwatch/storage';
 import type { CaseUnitOfWork } from '../../case-unit-of-work';
 import type { OpenCaseCommand } from './open-case.command';
 import { caseIdOf, type CaseProposer } from './propose-case';
+import type { SourceTraceAtOpening } from './source-trace-at-opening';
 
 export type OpenCaseResult =
   | { opened: true; caseId: string; penalties: OneOverFourPenalties; events: CaseEventV1[] }
@@ -32,6 +33,8 @@ export class OpenCaseUseCase {
   constructor(
     private readonly unitOfWork: CaseUnitOfWork,
     private readonly proposer: CaseProposer,
+    /** 源头倒查 at opening (§13); absent → the source unit comes from the station link only. */
+    private readonly sourceTrace?: SourceTraceAtOpening,
   ) {}
 
   execute({ violation, nowMs }: OpenCaseCommand): Promise<OpenCaseResult> {
@@ -45,7 +48,8 @@ export class OpenCaseUseCase {
         await tx.publish(events);
         return { opened: false, caseId, events };
       }
-      const proposal = await this.proposer.propose(violation, nowMs, tx);
+      const trace = this.sourceTrace ? await this.sourceTrace.trace(violation, caseId, tx) : undefined;
+      const proposal = await this.proposer.propose(violation, nowMs, tx, trace);
       for (const event of proposal.events) await tx.cases.apply(event);
       await tx.publish(proposal.events);
       return { opened: true, caseId, penalties: proposal.penalties, events: proposal.events };

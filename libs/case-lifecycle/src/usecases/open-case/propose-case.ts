@@ -10,7 +10,7 @@ import {
   type OverloadConfig,
   type PenaltyConfig,
 } from '@roadwatch/rules';
-import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryRepository, VehicleRecord } from '@roadwatch/storage';
+import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryRepository, SourceTraceRecord, VehicleRecord } from '@roadwatch/storage';
 
 type Party = NonNullable<CaseEventV1['party']>;
 
@@ -50,7 +50,8 @@ export interface CaseProposal {
 export class CaseProposer {
   constructor(private readonly config: CaseProposalConfig) {}
 
-  async propose(violation: OverloadViolationV1, nowMs: number, reads: CaseProposalReads): Promise<CaseProposal> {
+  /** `trace`: the 源头倒查 of the violation (§13); grade A names its site when no station link does. */
+  async propose(violation: OverloadViolationV1, nowMs: number, reads: CaseProposalReads, trace?: SourceTraceRecord): Promise<CaseProposal> {
     const d = { ...this.config, ...reads };
     const caseId = caseIdOf(violation.violationId);
     const atMs = violation.measurement.measuredAtMs;
@@ -58,7 +59,8 @@ export class CaseProposer {
     const companyId = violation.companyId ?? vehicle?.companyId;
     const company = companyId ? await d.history.company(companyId) : undefined;
     const driver = d.driverOf ? await d.driverOf(violation) : undefined;
-    const siteId = d.stationSourceSites[violation.measurement.stationId];
+    const linkedSiteId = d.stationSourceSites[violation.measurement.stationId];
+    const siteId = linkedSiteId ?? (trace?.grade === 'A' ? trace.sourceSiteId : undefined);
     const site = siteId ? await d.history.sourceSite(siteId) : undefined;
 
     const fromMs = windowStartExclusiveMs(atMs, d.penaltyConfig.repeat.windowMonths);
@@ -117,12 +119,67 @@ export class CaseProposer {
         basis: penalties.basis,
         basisEn: penalties.basisEn,
       }),
-      ...partyEvents(violation, vehicle, company, driver, site).map(([party, details]) => event('party_named', details, party)),
+      ...partyEvents(violation, vehicle, company, driver, site, linkedSiteId ? undefined : trace, await candidateSitesOf(trace, d.history)).map(
+        ([party, details]) => event('party_named', details, party),
+      ),
       ...penaltyEvents(penalties).map(([party, details]) => event('penalty_proposed', details, party)),
     ];
     return { caseId, penalties, events };
   }
 }
+
+/** The B candidates with what the officer needs to choose (name, company), in the rule's order. */
+const candidateSitesOf = async (trace: SourceTraceRecord | undefined, history: CaseHistoryRepository): Promise<CaseSourceSite[]> => {
+  if (trace?.grade !== 'B') return [];
+  const sites: CaseSourceSite[] = [];
+  for (const id of trace.candidateSiteIds) {
+    const site = await history.sourceSite(id);
+    if (site) sites.push(site);
+  }
+  return sites;
+};
+
+interface TraceStopView {
+  spanStartMs: number;
+  spanEndMs: number;
+  heldMs: number;
+  reports?: Array<{ latitudeDeg: number; longitudeDeg: number }>;
+}
+
+/** What the source-unit party says of its 源头倒查: the grade, the rule's reasons, and per grade the proposal, the candidates or the stops. */
+const traceDetails = (trace: SourceTraceRecord, candidates: CaseSourceSite[]): Record<string, unknown> => {
+  const result = trace.result as {
+    method?: string;
+    reasons?: unknown[];
+    possibleLoadingPoints?: TraceStopView[];
+    candidateSites?: Array<{ siteId: string; relation: string }>;
+  };
+  const relation = new Map((result.candidateSites ?? []).map((c) => [c.siteId, c.relation]));
+  const base = { traceId: trace.traceId, grade: trace.grade, traceStatus: trace.status, method: result.method, reasons: result.reasons ?? [] };
+  if (trace.grade === 'B')
+    return {
+      ...base,
+      toConfirm: true,
+      candidates: candidates.map((c) => ({
+        siteId: c.sourceSiteId,
+        site: c.name,
+        ...(c.companyId ? { companyId: c.companyId } : {}),
+        ...(c.companyName ? { companyName: c.companyName } : {}),
+        ...(relation.get(c.sourceSiteId) ? { relation: relation.get(c.sourceSiteId) } : {}),
+      })),
+    };
+  if (trace.grade === 'C')
+    return {
+      ...base,
+      possibleLoadingPoints: (result.possibleLoadingPoints ?? []).map((s) => ({
+        spanStartMs: s.spanStartMs,
+        spanEndMs: s.spanEndMs,
+        heldMs: s.heldMs,
+        ...(s.reports?.[0] ? { latitudeDeg: s.reports[0].latitudeDeg, longitudeDeg: s.reports[0].longitudeDeg } : {}),
+      })),
+    };
+  return base;
+};
 
 const partyEvents = (
   v: OverloadViolationV1,
@@ -130,6 +187,8 @@ const partyEvents = (
   company: CaseCompany | undefined,
   driver: { driverId: string; name?: string; licenceNo?: string } | undefined,
   site: CaseSourceSite | undefined,
+  trace: SourceTraceRecord | undefined,
+  candidates: CaseSourceSite[],
 ): Array<[Party, Record<string, unknown>]> => [
   [
     'driver',
@@ -178,12 +237,18 @@ const partyEvents = (
           ...(site.companyId ? { companyId: site.companyId } : {}),
           ...(site.licenceNo ? { licenceNo: site.licenceNo } : {}),
           ...(site.address ? { address: site.address } : {}),
-          via: `WIM station ${v.measurement.stationId}`,
+          via: trace ? `源头倒查 grade A (${trace.traceId})` : `WIM station ${v.measurement.stationId}`,
+          ...(trace ? traceDetails(trace, candidates) : {}),
         }
       : {
           identified: false,
           name: UNIDENTIFIED,
-          note: `station ${v.measurement.stationId} is not linked to a loading site; loading slip (装载单) to be checked`,
+          note: trace
+            ? trace.grade === 'B'
+              ? '源头倒查 grade B: the officer confirms one of the candidate sites'
+              : '源头倒查 grade C: no loading site found; the stops are recorded as possible unregistered loading points'
+            : `station ${v.measurement.stationId} is not linked to a loading site; loading slip (装载单) to be checked`,
+          ...(trace ? traceDetails(trace, candidates) : {}),
         },
   ],
 ];
