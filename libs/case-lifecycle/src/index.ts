@@ -24,3 +24,5 @@ export {
   type SourceTraceAtOpeningConfig,
   type SourceTraceReads,
 } from './usecases/open-case/source-trace-at-opening';
+export type { DecideSourceTraceCommand } from './usecases/decide-source-trace/decide-source-trace.command';
+export { DecideSourceTraceUseCase, type DecideSourceTraceResult } from './usecases/decide-source-trace/decide-source-trace.usecase';

@@ -64,6 +64,8 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
+  // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
+  'source_traces',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

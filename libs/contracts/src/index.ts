@@ -32,3 +32,5 @@ export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
+export * from './source-trace.schema';
+export * from './source-trace-routes';

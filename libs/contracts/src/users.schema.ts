@@ -133,6 +133,8 @@ export const auditAction = z.enum([
   'assessment.import',
   'assessment.settings',
   'assessment.recompute',
+  // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
+  'case.source_trace_decide',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

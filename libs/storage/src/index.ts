@@ -20,6 +20,7 @@ export * from './vehicle-list.read-model';
 export * from './company-report.read-model';
 export * from './place.read-model';
 export * from './source-trace.repository';
+export * from './source-trace.read-model';
 export * from './registry-references';
 export * from './user.repository';
 export * from './audit.repository';

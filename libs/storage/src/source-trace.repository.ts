@@ -195,6 +195,28 @@ export class SourceTraceRepository {
     return rows.map(traceOf);
   }
 
+  /**
+   * The officer's decision on a proposal (A) or a question (B): once — false when the trace
+   * is not awaiting one any more (decided meanwhile, or grade C).
+   */
+  async decide(d: {
+    traceId: string;
+    status: 'confirmed' | 'rejected';
+    sourceSiteId: string | null;
+    sourceCompanyId: string | null;
+    decidedBy: string;
+    decidedAtMs: number;
+    comment: string;
+  }): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE source_traces SET status = $2, source_site_id = $3, source_company_id = $4, decided_by = $5,
+         decided_at = ${msToTs('$6::float8')}, decision_comment = $7, updated_at = now()
+       WHERE trace_id = $1 AND status IN ('proposed', 'to_confirm')`,
+      [d.traceId, d.status, d.sourceSiteId, d.sourceCompanyId, d.decidedBy, d.decidedAtMs, d.comment],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   /** Stores a trace once: a second insert of the same id changes nothing (a redelivery). */
   async insert(t: SourceTraceRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(

@@ -9,6 +9,7 @@ import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, ty
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
 import { AlertRepository, HandlingRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
+import { SourceTraceApi } from './source-trace/source-trace.api';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { AuditRepository } from '@roadwatch/storage';
@@ -207,6 +208,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       report: new ReportCaseUseCase(caseWrites, penaltyConfig),
       close: new CloseCaseUseCase(caseWrites),
     },
+    sourceTraces: new SourceTraceApi(pool, caseWrites, audit),
     acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.feed?.broadcastAck(event, owner)),
     now,
     registryAdmin: new RegistryAdminRepository(pool),

@@ -206,6 +206,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'source_traces',
   ],
   op13: [
     'vehicles',
@@ -224,6 +225,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'source_traces',
   ],
   op4401: [
     'vehicles',
@@ -242,8 +244,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'source_traces',
   ],
-  enf44: ['wim', 'sites', 'cases'],
+  enf44: ['wim', 'sites', 'cases', 'source_traces'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
   cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
 };

@@ -13,7 +13,7 @@ import {
   type StoragePool,
   type VehicleRecord,
 } from '@roadwatch/storage';
-import { aPosition, infraEnv, overloadViolationOf, uniqueName } from '@roadwatch/testing';
+import { infraEnv, overloadViolationOf, trackArrivingAt, uniqueName, type LonLat, type TrackLeg } from '@roadwatch/testing';
 import { caseIdOf, startCases, UNIDENTIFIED, type RunningCases } from '../src/index';
 
 const env = infraEnv();
@@ -22,9 +22,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = Date.UTC(2025, 5, 16, 2, 0, 0);
 const T_W = NOW - 2 * HOUR;
-const REPORT_EVERY_MS = 30_000;
 
-type LonLat = [number, number];
 /** A square ring of [lon, lat] around a point, open (the rule closes it). */
 const square = ([lon, lat]: LonLat, halfDeg: number): LonLat[] => [
   [lon - halfDeg, lat - halfDeg],
@@ -33,37 +31,9 @@ const square = ([lon, lat]: LonLat, halfDeg: number): LonLat[] => [
   [lon - halfDeg, lat + halfDeg],
 ];
 
-/**
- * A track over legs: drive at `speedKmh` in a straight line to `to`, or stay `forMs` where
- * the vehicle is; one report every 30 s. The last leg ends at the scale at t_w, and the
- * vehicle drives on 20 min. Reports come back shuffled (storage order is not time order).
- */
-const trackOf = (vehicleId: string, start: LonLat, legs: Array<{ to: LonLat; speedKmh: number } | { forMs: number }>): PositionV1[] => {
-  const out: PositionV1[] = [];
-  let t = 0;
-  let at = start;
-  const push = (p: LonLat, speedKmh: number): void => {
-    out.push(aPosition({ vehicleId, deviceTimeMs: t, longitudeDeg: p[0], latitudeDeg: p[1], speedKmh }));
-    t += REPORT_EVERY_MS;
-  };
-  for (const leg of legs) {
-    if ('forMs' in leg) {
-      const end = t + leg.forMs;
-      while (t < end) push(at, 0);
-    } else {
-      const metres = Math.hypot((leg.to[0] - at[0]) * 87_700, (leg.to[1] - at[1]) * 111_195);
-      const steps = Math.max(1, Math.ceil(metres / ((leg.speedKmh / 3.6) * (REPORT_EVERY_MS / 1000))));
-      const from = at;
-      for (let i = 1; i <= steps; i += 1) push([from[0] + ((leg.to[0] - from[0]) * i) / steps, from[1] + ((leg.to[1] - from[1]) * i) / steps], leg.speedKmh);
-      at = leg.to;
-    }
-  }
-  const shiftMs = T_W - (t - REPORT_EVERY_MS);
-  for (const p of out) p.deviceTimeMs += shiftMs;
-  t = T_W + REPORT_EVERY_MS;
-  for (let i = 1; i <= 40; i += 1) push([at[0] + i * 0.0057, at[1]], 60);
-  for (const p of out) p.receivedAtMs = p.deviceTimeMs + 500;
-  // Storage order is not time order; a retransmitted report repeats an instant.
+/** The track arriving at the scale at t_w, as storage receives it: out of time order, with a retransmitted report. */
+const trackOf = (vehicleId: string, start: LonLat, legs: TrackLeg[]): PositionV1[] => {
+  const out = trackArrivingAt({ vehicleId, start, legs, arriveAtMs: T_W });
   return [...out.filter((_, i) => i % 2 === 1), ...out.filter((_, i) => i % 2 === 0), out[5]!];
 };
 

@@ -4,3 +4,4 @@ export * from './position.factory';
 export * from './vehicle.factory';
 export * from './wim.factory';
 export * from './alert.factory';
+export * from './track.factory';

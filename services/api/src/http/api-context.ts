@@ -28,6 +28,7 @@ import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling
 import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
+import type { SourceTraceApi } from '../source-trace/source-trace.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -72,6 +73,8 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
+  /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
+  sourceTraces: SourceTraceApi;
 }
 
 export interface DeliveryApi {

@@ -10,7 +10,7 @@ import {
   type SourceTraceResult,
   type WimGpsConfig,
 } from '@roadwatch/rules';
-import type { RegistryRepository, SourceTraceRecord, SourceTraceRepository, TraceSiteRecord } from '@roadwatch/storage';
+import type { CaseHistoryRepository, RegistryRepository, SourceTraceRecord, SourceTraceRepository, TraceSiteRecord } from '@roadwatch/storage';
 
 /** One trace per violation, whatever the delivery count. */
 export const violationTraceIdOf = (violationId: string): string => `trace:violation:${violationId}`;
@@ -19,6 +19,7 @@ export const violationTraceIdOf = (violationId: string): string => `trace:violat
 export interface SourceTraceReads {
   sourceTraces: SourceTraceRepository;
   registry: RegistryRepository;
+  history: CaseHistoryRepository;
 }
 
 export interface SourceTraceAtOpeningConfig {
@@ -83,6 +84,9 @@ export class SourceTraceAtOpening {
     const m = violation.measurement;
     const twMs = m.measuredAtMs;
     const vehicle = await reads.registry.vehicle(violation.vehicleId);
+    const companyId = violation.companyId ?? vehicle?.companyId;
+    // The region the trace is counted in (ranking, layers): the vehicle's, else its company's (as OWNER_OF.vehicle reads it).
+    const regionCode = vehicle?.regionCode ?? (companyId ? (await reads.history.company(companyId))?.regionCode : undefined);
     // §15: a weighing in a 套牌 conflict is not traced on the registered vehicle's track.
     const cloned = await reads.sourceTraces.clonedPlateConflict(m.measurementId);
     const positions = cloned
@@ -122,7 +126,7 @@ export class SourceTraceAtOpening {
       vehicleId: violation.vehicleId,
       plate: m.plate,
       plateColour: m.plateColour,
-      ...(vehicle?.regionCode ? { regionCode: vehicle.regionCode } : {}),
+      ...(regionCode ? { regionCode } : {}),
       weighedAtMs: twMs,
       grade: result.grade,
       ...(result.siteId ? { sourceSiteId: result.siteId } : {}),
