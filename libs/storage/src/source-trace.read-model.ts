@@ -1,6 +1,7 @@
 import { OWNER_OF, ownerScopeSql, type OwnerColumns, type OwnerScope } from './owner';
 import type { StoragePool } from './pool';
 import { msToTs } from './sql';
+import { sourceTraceOf, type SourceTraceRecord, type SourceTraceRow } from './source-trace.repository';
 
 /** One 货运源头单位 site's traced overload trips in a period (A proposals and confirmed traces). */
 export interface SourceUnitRankRow {
@@ -115,6 +116,15 @@ export class SourceTraceReadModel {
       if (r.case_id) row.caseId = r.case_id;
       return row;
     });
+  }
+
+  /** The case's trace of its violation (the one its source-unit party stands on). */
+  async ofCase(caseId: string): Promise<SourceTraceRecord | undefined> {
+    const { rows } = await this.pool.query<SourceTraceRow>(
+      `SELECT * FROM source_traces WHERE case_id = $1 AND trigger_kind = 'violation' ORDER BY created_at, trace_id LIMIT 1`,
+      [caseId],
+    );
+    return rows[0] ? sourceTraceOf(rows[0]) : undefined;
   }
 
   /** The sites a trace names (proposed, candidates), with their geofences. */

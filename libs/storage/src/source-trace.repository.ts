@@ -58,7 +58,7 @@ export interface SourceTraceRecord {
   decisionComment?: string;
 }
 
-interface TraceRow {
+export interface SourceTraceRow {
   trace_id: string;
   trigger_kind: SourceTraceTrigger;
   violation_id: string | null;
@@ -81,7 +81,7 @@ interface TraceRow {
   decision_comment: string | null;
 }
 
-const traceOf = (r: TraceRow): SourceTraceRecord => {
+export const sourceTraceOf = (r: SourceTraceRow): SourceTraceRecord => {
   const t: SourceTraceRecord = {
     traceId: r.trace_id,
     triggerKind: r.trigger_kind,
@@ -186,13 +186,13 @@ export class SourceTraceRepository {
   }
 
   async get(traceId: string): Promise<SourceTraceRecord | undefined> {
-    const { rows } = await this.pool.query<TraceRow>('SELECT * FROM source_traces WHERE trace_id = $1', [traceId]);
-    return rows[0] ? traceOf(rows[0]) : undefined;
+    const { rows } = await this.pool.query<SourceTraceRow>('SELECT * FROM source_traces WHERE trace_id = $1', [traceId]);
+    return rows[0] ? sourceTraceOf(rows[0]) : undefined;
   }
 
   async byCase(caseId: string): Promise<SourceTraceRecord[]> {
-    const { rows } = await this.pool.query<TraceRow>('SELECT * FROM source_traces WHERE case_id = $1 ORDER BY created_at, trace_id', [caseId]);
-    return rows.map(traceOf);
+    const { rows } = await this.pool.query<SourceTraceRow>('SELECT * FROM source_traces WHERE case_id = $1 ORDER BY created_at, trace_id', [caseId]);
+    return rows.map(sourceTraceOf);
   }
 
   /**

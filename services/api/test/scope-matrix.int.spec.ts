@@ -793,6 +793,30 @@ const ROUTES: RouteRow[] = [
         () => 200,
       ),
   },
+  // 源头倒查 (issue #15): a case's trace reads as the case (the seeded cases have none: null); the ranking and the
+  // grade-C layer are the monitoring centre's and the officers' (no traces seeded: empty), never a company's.
+  {
+    route: 'GET /v1/cases/:caseId/source-trace',
+    cells: () =>
+      byIdRow(
+        'GET /v1/cases/:caseId/source-trace',
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/source-trace` }),
+        () => 200,
+      ),
+  },
+  ...(['ranking', 'possible-loading-points'] as const).map((what) => ({
+    route: `GET /v1/source-traces/${what}`,
+    cells: () =>
+      listRow(
+        `GET /v1/source-traces/${what}`,
+        'period',
+        `/v1/source-traces/${what}?fromMs=${Date.UTC(2025, 0, 1)}&toMs=${Date.UTC(2025, 0, 31)}`,
+        { admin: [], op13: [], op4401: [], enf44: [], ca: 403, cb: 403 },
+        (body) => [...(body?.rows ?? []), ...(body?.items ?? [])].map((r: { traceId?: string; sourceSiteId?: string }) => r.traceId ?? r.sourceSiteId ?? ''),
+      ),
+  })),
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───
@@ -850,6 +874,23 @@ const ROUTES: RouteRow[] = [
         (role) => (USERS[role].role === 'enforcement' ? 200 : 403),
       ),
   })),
+  // Confirming a case's 源头倒查 is enforcement's and the admin's: others who read the case get 403, outside the scope 404;
+  // the seeded cases have no trace, so in scope it is 404 too (nothing to decide).
+  {
+    route: 'POST /v1/cases/:caseId/source-trace/decision',
+    cells: () =>
+      byIdRow(
+        'POST /v1/cases/:caseId/source-trace/decision',
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({
+          method: 'POST',
+          path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/source-trace/decision`,
+          body: { decision: 'reject', comment: '核实' },
+        }),
+        (role) => (USERS[role].role === 'enforcement' || USERS[role].role === 'admin' ? 404 : 403),
+      ),
+  },
   {
     route: 'POST /v1/relays',
     cells: () =>

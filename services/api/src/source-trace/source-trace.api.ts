@@ -6,7 +6,7 @@ import type {
   SourceTraceItem,
   SourceUnitRankingResponse,
 } from '@roadwatch/contracts';
-import { SourceTraceReadModel, SourceTraceRepository, type AuditRepository, type SourceTraceRecord, type StoragePool } from '@roadwatch/storage';
+import { SourceTraceReadModel, type AuditRepository, type SourceTraceRecord, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 
 type Stop = SourceTraceItem['stops'][number];
@@ -65,7 +65,6 @@ export const sourceTraceItemOf = (t: SourceTraceRecord): SourceTraceItem => {
  * units and the grade-C stops layer. The caller has checked the case is in the scope.
  */
 export class SourceTraceApi {
-  private readonly traces: SourceTraceRepository;
   private readonly reads: SourceTraceReadModel;
   private readonly decideUseCase: DecideSourceTraceUseCase;
 
@@ -74,13 +73,12 @@ export class SourceTraceApi {
     caseWrites: CaseUnitOfWork,
     private readonly audit: AuditRepository,
   ) {
-    this.traces = new SourceTraceRepository(pool);
     this.reads = new SourceTraceReadModel(pool);
     this.decideUseCase = new DecideSourceTraceUseCase(caseWrites);
   }
 
   async ofCase(caseId: string): Promise<CaseSourceTraceResponse> {
-    const trace = (await this.traces.byCase(caseId)).find((t) => t.triggerKind === 'violation');
+    const trace = await this.reads.ofCase(caseId);
     if (!trace) return { trace: null, sites: [] };
     const siteIds = [...new Set([...(trace.sourceSiteId ? [trace.sourceSiteId] : []), ...trace.candidateSiteIds])];
     return { trace: sourceTraceItemOf(trace), sites: await this.reads.sites(siteIds) };

@@ -23,8 +23,8 @@ export class DecideSourceTraceUseCase {
   execute(c: DecideSourceTraceCommand): Promise<DecideSourceTraceResult> {
     return this.unitOfWork.run(async (tx) => {
       const record = (await tx.cases.get(c.caseId)) ?? caseNotFound(c.caseId);
-      if (record.status !== 'opened') wrongState(`case ${c.caseId} is already ${record.status}: its source unit is settled`);
       const trace = (await tx.sourceTraces.byCase(c.caseId)).find((t) => t.triggerKind === 'violation') ?? caseNotFound(`${c.caseId} source trace`);
+      if (record.status !== 'opened') wrongState(`case ${c.caseId} is already ${record.status}: its source unit is settled`);
       if (trace.status !== 'proposed' && trace.status !== 'to_confirm')
         wrongState(
           trace.status === 'recorded'
