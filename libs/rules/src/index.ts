@@ -16,3 +16,5 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Supervision (RULES §9, §10, §15): 查岗
+export * from './supervision/inspection-response-rate';
