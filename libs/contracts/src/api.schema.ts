@@ -52,6 +52,10 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // 查岗 (RULES §9): read the inspections in scope; send them (operators, admin); answer them (company users)
+  'inspections',
+  'inspections.send',
+  'inspections.answer',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
@@ -230,6 +234,10 @@ export const LIVE_EVENTS = {
   alertAck: 'alertAck',
   /** server → client, payload `SessionEnded`, just before the server disconnects the socket: its token expired, or its user was disabled or changed */
   sessionEnded: 'sessionEnded',
+  /** server → client, payload `InspectionLiveEvent`: a 查岗 addressed to the socket's company, as it is sent */
+  inspection: 'inspection',
+  /** server → client, payload `InspectionLiveEvent`: a company answered a 查岗 (to the sockets that may see that company) */
+  inspectionAnswered: 'inspectionAnswered',
 } as const;
 
 export const sessionEnded = z.object({ reason: z.enum(['expired', 'revoked']) });

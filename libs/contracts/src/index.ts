@@ -25,3 +25,4 @@ export * from './users.schema';
 export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
+export * from './inspection.schema';

@@ -24,3 +24,4 @@ export * from './user.repository';
 export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
+export * from './inspection.repository';

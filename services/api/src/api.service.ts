@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { DEFAULT_REDIS_KEY_PREFIX, TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
+import { AlertRepository, InspectionRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
@@ -21,6 +21,9 @@ import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
+import { inspectionItemOf } from './inspection/inspection-item';
+import { AnswerInspectionUseCase } from './inspection/usecases/answer-inspection/answer-inspection.usecase';
+import { SendInspectionUseCase } from './inspection/usecases/send-inspection/send-inspection.usecase';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
@@ -155,6 +158,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+  const inspections = new InspectionRepository(pool);
   const ctx: ApiContext = {
     tokens,
     sessions,
@@ -185,6 +189,16 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
+    inspections,
+    inspectionCommands: {
+      // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.
+      send: new SendInspectionUseCase(inspections, (companyId, record) => liveRef.feed?.broadcastInspection(companyId, inspectionItemOf(record, now()))),
+      answer: new AnswerInspectionUseCase(inspections, (record) => {
+        const [recipient] = record.recipients;
+        if (recipient)
+          liveRef.feed?.broadcastInspectionAnswered(inspectionItemOf(record, now()), { companyId: recipient.companyId, regionCode: recipient.regionCode });
+      }),
+    },
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

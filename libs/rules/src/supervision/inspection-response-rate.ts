@@ -55,7 +55,9 @@ export const inspectionResponseRate = (recipients: readonly InspectionAddressed[
     sent += 1;
     if (isAnsweredInTime(r.answeredAtMs, r.windowEndsAtMs)) answeredInTime += 1;
   }
-  return sent === 0 ? { companyId, month, sent, answeredInTime, assessed: false } : { companyId, month, sent, answeredInTime, rate: answeredInTime / sent, assessed: true };
+  return sent === 0
+    ? { companyId, month, sent, answeredInTime, assessed: false }
+    : { companyId, month, sent, answeredInTime, rate: answeredInTime / sent, assessed: true };
 };
 
 /** Every company and month the recipients touch, ordered by company then month. */
