@@ -81,6 +81,8 @@ const FACTS = {
     'AL-VX': 'VX',
   },
   relays: { 'R-VA1': 'VA1', 'R-VA2': 'VA2', 'R-VB2': 'VB2' },
+  /** 查岗, each addressed to one company (its owner: the company, region the company's). */
+  inspections: { 'I-CA': 'CA', 'I-CB': 'CB', 'I-CC': 'CC', 'I-CD': 'CD' },
 } as const;
 /**
  * The owner an alert carries: a stale copy for registered vehicles (the registry wins); VX is
@@ -136,6 +138,10 @@ const VISIBLE: Record<string, Visible> = {
   stations: { admin: Object.keys(FACTS.stations), op13: ['S13'], op4401: ['S4401'], enf44: ['S4401', 'S4403'], ca: 403, cb: 403 },
   sourceSites: { admin: Object.keys(FACTS.sourceSites), op13: ['SS13'], op4401: ['SS4401'], enf44: ['SS4401', 'SS4403'], ca: ['SS13', 'SS0'], cb: ['SS4401'] },
   relays: { admin: ['VA1', 'VA2', 'VB2'], op13: ['VA1', 'VB2'], op4401: ['VA2'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB2'] },
+  // 查岗 by the company addressed: CD has no region, so only the admin (and CD) sees its 查岗.
+  inspections: { admin: ['I-CA', 'I-CB', 'I-CC', 'I-CD'], op13: ['I-CA'], op4401: ['I-CB'], enf44: 403, ca: ['I-CA'], cb: ['I-CB'] },
+  // The companies a role may send a 查岗 to: operators those of their region, companies none.
+  inspectionTargets: { admin: ['CA', 'CB', 'CC', 'CD'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 },
   // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
   report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
@@ -149,6 +155,13 @@ const VISIBLE: Record<string, Visible> = {
     cb: ['LA-VB1', 'LA-VB2', 'LA-VX'],
   },
 };
+
+/** 查岗: operators read and send, companies read and answer, the admin everything. */
+const INSPECTION_CAPABILITIES = {
+  admin: ['inspections', 'inspections.send', 'inspections.answer'],
+  operator: ['inspections', 'inspections.send'],
+  company: ['inspections', 'inspections.answer'],
+} as const;
 
 /** What the login response tells each role's client it may call. */
 const CAPABILITIES: Record<Role, readonly string[]> = {
@@ -166,12 +179,39 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'relays',
     'terminals.unregistered',
     'users.admin',
+    ...INSPECTION_CAPABILITIES.admin,
   ],
-  op13: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
-  op4401: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'wim', 'sites', 'reports', 'cases', 'live', 'relays', 'terminals.unregistered'],
+  op13: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'wim',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'terminals.unregistered',
+    ...INSPECTION_CAPABILITIES.operator,
+  ],
+  op4401: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'wim',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'terminals.unregistered',
+    ...INSPECTION_CAPABILITIES.operator,
+  ],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays'],
+  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', ...INSPECTION_CAPABILITIES.company],
+  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', ...INSPECTION_CAPABILITIES.company],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -524,6 +564,21 @@ const ROUTES: RouteRow[] = [
     ],
   },
   {
+    route: 'GET /v1/inspections',
+    cells: () => listRow('GET /v1/inspections', 'all', '/v1/inspections', VISIBLE.inspections!, itemsBy('inspectionId')),
+  },
+  {
+    route: 'GET /v1/inspections/:inspectionId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/inspections/:inspectionId',
+        [...Object.keys(FACTS.inspections), 'I-NONE'],
+        VISIBLE.inspections!,
+        (_, id) => ({ method: 'GET', path: `/v1/inspections/${id}` }),
+        () => 200,
+      ),
+  },
+  {
     route: 'GET /v1/admin/companies',
     cells: () => listRow('GET /v1/admin/companies', 'list', '/v1/admin/companies', adminOnly(Object.keys(COMPANIES)), itemsBy('companyId')),
   },
@@ -591,6 +646,31 @@ const ROUTES: RouteRow[] = [
         () => 204,
         () => 404,
         (ctx, vehicleId) => seedRelay(ctx.pool, `R-${vehicleId}`),
+      ),
+  },
+  {
+    route: 'POST /v1/inspections',
+    // A company outside the sender's scope is 404, as one that does not exist.
+    cells: () =>
+      byIdRow(
+        'POST /v1/inspections',
+        [...Object.keys(COMPANIES), 'CNONE'],
+        VISIBLE.inspectionTargets!,
+        (_, id) => ({ method: 'POST', path: '/v1/inspections', body: { question: '请报告值班人员', companyIds: [id] } }),
+        () => 201,
+      ),
+  },
+  {
+    route: 'POST /v1/inspections/:inspectionId/answer',
+    // Only the company addressed answers; the monitoring centre may read but not answer (403).
+    cells: () =>
+      byIdRow(
+        'POST /v1/inspections/:inspectionId/answer',
+        [...Object.keys(FACTS.inspections), 'I-NONE'],
+        VISIBLE.inspections!,
+        (_, id) => ({ method: 'POST', path: `/v1/inspections/${id}/answer`, body: { answer: '在岗' } }),
+        (role) => (USERS[role].role === 'company' ? 200 : 403),
+        (role) => (USERS[role].role === 'company' ? 404 : 403),
       ),
   },
   {
@@ -787,6 +867,17 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       await pool.query(`UPDATE alerts SET region_code = $2 WHERE alert_id = $1`, [alertId, copy.regionCode]);
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
+    for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
+      await pool.query(
+        `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,
+        [inspectionId, NOW],
+      );
+      await pool.query(
+        `INSERT INTO inspection_recipients (inspection_id, company_id, region_code, sent_at, window_ends_at)
+         SELECT $1, c.company_id, c.region_code, to_timestamp($3 / 1000.0), to_timestamp($3 / 1000.0) + interval '10 minutes' FROM companies c WHERE c.company_id = $2`,
+        [inspectionId, companyId, NOW],
+      );
+    }
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },
