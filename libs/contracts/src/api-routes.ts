@@ -47,7 +47,7 @@ import {
   wimStationDto,
 } from './registry-admin.schema';
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
-import { answerInspectionRequest, inspectionItem, inspectionListQuery, sendInspectionRequest } from './inspection.schema';
+import { answerInspectionRequest, inspectionItem, inspectionListQuery, inspectionTargetItem, sendInspectionRequest } from './inspection.schema';
 import {
   auditItem,
   auditListQuery,
@@ -559,6 +559,15 @@ export const apiRoutes: readonly RouteSpec[] = [
     status: 201,
     response: inspectionItem,
     errors: signedInOne,
+  },
+  {
+    method: 'get',
+    path: '/v1/inspections/targets',
+    summary: 'The transport companies the caller may send a 查岗 to (its region for an operator, every one for an admin)',
+    security: 'bearer',
+    status: 200,
+    response: z.object({ items: z.array(inspectionTargetItem) }),
+    errors: signedIn,
   },
   {
     method: 'get',

@@ -76,6 +76,10 @@ export const inspectionListQuery = z.object({
 });
 export type InspectionListQuery = z.infer<typeof inspectionListQuery>;
 
+/** `GET /v1/inspections/targets`: the transport companies the caller may send a 查岗 to. */
+export const inspectionTargetItem = z.object({ companyId: safeString(), name: safeString(), regionCode: safeString().optional() });
+export type InspectionTargetItem = z.infer<typeof inspectionTargetItem>;
+
 /** Live `inspection` (to the addressed company's sockets) and `inspectionAnswered` (to everyone who may see the company). */
 export const inspectionLiveEvent = inspectionItem;
 export type InspectionLiveEvent = InspectionItem;

@@ -43,7 +43,7 @@ export interface NewInspection {
   windowSeconds: number;
   addressing: InspectionAddressing;
   senderRegionPrefix?: string | undefined;
-  /** `companies`: exactly these (each must exist and lie in `scope`); `all`: every transport company in `scope`. */
+  /** `companies`: exactly these (each must be a transport company in `scope`); `all`: every transport company in `scope`. */
   companyIds?: readonly string[];
   /** The sender's scope: nobody outside it is ever addressed. */
   scope: OwnerScope;
@@ -55,6 +55,14 @@ export type InspectionSendRefusal = { kind: 'outside_scope'; companyIds: string[
 export type AnswerOutcome = { kind: 'answered'; record: InspectionRecord } | { kind: 'already_answered'; record: InspectionRecord } | { kind: 'not_found' };
 
 const COMPANY = OWNER_OF.company('c');
+/** 查岗 supervises transport companies (运输企业): a source unit or a vehicle owner is never addressed. */
+const ADDRESSABLE = `c.kind = 'transport'`;
+
+export interface InspectionTarget {
+  companyId: string;
+  name: string;
+  regionCode?: string | undefined;
+}
 
 interface InspectionRow {
   inspection_id: string;
@@ -136,7 +144,7 @@ export class InspectionRepository {
       const chosen = input.addressing === 'all' ? `c.kind = 'transport'` : `c.company_id = ANY($${params.push(input.companyIds ?? [])}::text[])`;
       // FOR SHARE: a company cannot move out of the scope between the check and the write.
       const { rows } = await client.query<{ company_id: string; region_code: string | null }>(
-        `SELECT c.company_id, c.region_code FROM companies c WHERE ${chosen} AND ${scoped} ORDER BY c.company_id FOR SHARE`,
+        `SELECT c.company_id, c.region_code FROM companies c WHERE ${ADDRESSABLE} AND ${chosen} AND ${scoped} ORDER BY c.company_id FOR SHARE`,
         params,
       );
       if (input.addressing === 'companies') {
@@ -162,6 +170,16 @@ export class InspectionRepository {
     const record = await this.get(input.inspectionId, input.scope);
     if (!record) throw new Error(`storage: inspection ${input.inspectionId} vanished after it was sent`);
     return { kind: 'sent', record };
+  }
+
+  /** The companies a sender with this scope may address, by id. */
+  async targets(scope: OwnerScope): Promise<InspectionTarget[]> {
+    const params: unknown[] = [];
+    const { rows } = await this.pool.query<{ company_id: string; name: string; region_code: string | null }>(
+      `SELECT c.company_id, c.name, c.region_code FROM companies c WHERE ${ADDRESSABLE} AND ${ownerScopeSql(scope, COMPANY, params)} ORDER BY c.company_id`,
+      params,
+    );
+    return rows.map((r) => ({ companyId: r.company_id, name: r.name, regionCode: undef(r.region_code) }));
   }
 
   /** The inspection with its recipients in the scope; undefined when none is (or it does not exist). */

@@ -129,6 +129,13 @@ describe('查岗 — platform inspections (/v1/inspections)', () => {
     expect(unknown.body.message.replace('C9', 'X')).toBe(
       (await post(api.url, '/v1/inspections', { question: '猜', companyIds: ['C3'] }, tokens['op-gz'])).body.message.replace('C3', 'X'),
     );
+    // A source unit is not addressed, even named; the targets offered are the region's transport companies.
+    expect((await post(api.url, '/v1/inspections', { question: '源头', companyIds: ['S1'] }, tokens['op-gz'])).status).toBe(404);
+    expect((await get(api.url, '/v1/inspections/targets', tokens['op-gz'])).body.items).toEqual([
+      { companyId: 'C1', name: '公司C1', regionCode: '440106' },
+      { companyId: 'C4', name: '公司C4', regionCode: '440104' },
+    ]);
+    expect((await get(api.url, '/v1/inspections/targets', tokens['c1'])).status).toBe(403);
     // A region without any transport company: "all" sends nothing.
     const empty = await post(api.url, '/v1/inspections', { question: '空', addressing: 'all' }, tokens['op-xj']);
     expect(empty.status).toBe(404);

@@ -568,6 +568,10 @@ const ROUTES: RouteRow[] = [
     cells: () => listRow('GET /v1/inspections', 'all', '/v1/inspections', VISIBLE.inspections!, itemsBy('inspectionId')),
   },
   {
+    route: 'GET /v1/inspections/targets',
+    cells: () => listRow('GET /v1/inspections/targets', 'all', '/v1/inspections/targets', VISIBLE.inspectionTargets!, itemsBy('companyId')),
+  },
+  {
     route: 'GET /v1/inspections/:inspectionId',
     cells: () =>
       byIdRow(

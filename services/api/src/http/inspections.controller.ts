@@ -33,6 +33,13 @@ export class InspectionsController {
     return this.ctx.inspectionCommands.send.execute({ scope, request, nowMs: this.ctx.now() }).catch(answerRefusal);
   }
 
+  /** Declared before `:inspectionId`, which would otherwise take `targets` for an id. */
+  @Get('targets')
+  async targets(@Headers('authorization') auth?: string): Promise<unknown> {
+    const scope = await scopeOf(this.ctx.sessions, auth, 'inspections.send');
+    return { items: await this.ctx.inspections.targets(scope.filter) };
+  }
+
   @Get(':inspectionId')
   async get(@Param('inspectionId') inspectionId: string, @Headers('authorization') auth?: string): Promise<InspectionItem> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'inspections');

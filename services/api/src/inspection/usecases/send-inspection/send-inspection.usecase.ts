@@ -7,7 +7,7 @@ import type { SendInspectionCommand } from './send-inspection.command';
 
 /**
  * Writes the 查岗 and one recipient per company addressed (window end = sent + window), all or
- * nothing: a named company that does not exist or lies outside the caller's scope refuses the
+ * nothing: a named company that is not a transport company in the caller's scope refuses the
  * whole request (not found, as everything outside a scope is), and so does "all" when the scope
  * holds no transport company. Then each company addressed hears of it at once, its own row only.
  */
@@ -32,7 +32,11 @@ export class SendInspectionUseCase {
       scope: scope.filter,
     });
     if (outcome.kind === 'outside_scope')
-      throw new InspectionCommandError('not_found', `companyIds: company ${outcome.companyIds.join(', ')} not found; nothing was sent`, 'body.companyIds');
+      throw new InspectionCommandError(
+        'not_found',
+        `companyIds: company ${outcome.companyIds.join(', ')} not found among the transport companies in your scope; nothing was sent`,
+        'body.companyIds',
+      );
     if (outcome.kind === 'no_company') throw new InspectionCommandError('not_found', 'no transport company in your scope to send to; nothing was sent');
     for (const r of outcome.record.recipients) this.sent(r.companyId, forCompany(outcome.record, r.companyId));
     return inspectionItemOf(outcome.record, nowMs);
