@@ -13,6 +13,8 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { InspectionsPanel } from './ui/inspections-panel';
+import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -74,6 +76,14 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
           liveBadge.classList.toggle('off', !connected);
         },
         unauthorized: () => logout(),
+        inspection: (event) => {
+          inspections?.apply(event);
+          inspectionPrompt?.arrived(event);
+        },
+        inspectionAnswered: (event) => {
+          inspections?.apply(event);
+          inspectionPrompt?.answered(event);
+        },
       });
   const map = new MapView({
     container: mapEl,
@@ -155,10 +165,18 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  // 查岗: the monitoring centre sends and reads answers; a company user answers (a prompt over the map, and the tab).
+  const inspectionMode = can('inspections.send') ? 'send' : can('inspections.answer') ? 'answer' : undefined;
+  const inspectionPrompt =
+    inspectionMode === 'answer' && session.user.companyId !== undefined
+      ? new InspectionPrompt(api, session.user.companyId, (item) => inspections?.apply(item))
+      : undefined;
+  const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   const panels = [
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -207,7 +225,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       'div',
       { class: 'app' },
       header,
-      h('main', {}, h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el), side, reports?.el, relays?.el, users?.el),
+      h(
+        'main',
+        {},
+        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el, inspectionPrompt?.el),
+        side,
+        reports?.el,
+        relays?.el,
+        users?.el,
+        inspections?.el,
+      ),
     ),
   );
   map.map.resize();
@@ -254,6 +281,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       )
       .catch((e) => console.error('[app] source sites', e));
 
+  // 查岗 sent while this company user was offline: asked at once.
+  if (inspectionPrompt) detached('inspections', inspectionPrompt.loadOpen());
+
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);
 
@@ -263,6 +293,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     feed,
     destroy: () => {
       clearInterval(ageing);
+      inspectionPrompt?.destroy();
       live?.close();
       map.destroy();
     },

@@ -4,10 +4,12 @@ import {
   LIVE_NAMESPACE,
   alertAckEvent,
   alertItem,
+  inspectionLiveEvent,
   liveSubscribeAck,
   positionsBatch,
   type AlertAckEvent,
   type AlertItem,
+  type InspectionLiveEvent,
   type LiveSubscribe,
   type PositionsBatch,
 } from '@roadwatch/contracts';
@@ -25,6 +27,10 @@ export interface LiveHandlers {
   status(connected: boolean): void;
   /** The server refused the token (expired or revoked): back to the login screen. */
   unauthorized(): void;
+  /** 查岗: one addressed to the user's company was sent (company users only hear their own). */
+  inspection?(event: InspectionLiveEvent): void;
+  /** 查岗: a company the user may see answered. */
+  inspectionAnswered?(event: InspectionLiveEvent): void;
 }
 
 export class LiveFeed {
@@ -54,6 +60,16 @@ export class LiveFeed {
       else console.error('[live] bad alert', r.error.issues);
     });
     this.onAck(handlers);
+    for (const [event, handler] of [
+      [LIVE_EVENTS.inspection, handlers.inspection],
+      [LIVE_EVENTS.inspectionAnswered, handlers.inspectionAnswered],
+    ] as const) {
+      this.socket.on(event, (payload: unknown) => {
+        const r = inspectionLiveEvent.safeParse(payload);
+        if (r.success) handler?.(r.data);
+        else console.error(`[live] bad ${event}`, r.error.issues);
+      });
+    }
     // The server ends the socket when the token expires or its user is disabled or changed: sign in again.
     this.socket.on(LIVE_EVENTS.sessionEnded, () => handlers.unauthorized());
   }
