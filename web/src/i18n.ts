@@ -319,6 +319,7 @@ const dict = {
   'inspection.compose': { zh: '发起查岗', en: 'Send an inspection' },
   'inspection.question': { zh: '查岗内容', en: 'Question' },
   'inspection.windowMinutes': { zh: '应答时限（分钟）', en: 'Answer within (minutes)' },
+  'inspection.minutes': { zh: '分钟', en: 'min' },
   'inspection.addressing': { zh: '查岗对象', en: 'Addressed to' },
   'inspection.addressing.companies': { zh: '选定企业', en: 'Chosen companies' },
   'inspection.addressing.all': { zh: '辖区内全部运输企业', en: 'Every transport company in scope' },

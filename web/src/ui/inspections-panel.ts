@@ -236,7 +236,7 @@ export class InspectionsPanel {
       h(
         'span',
         { class: 'muted' },
-        ` · ${t('inspection.sentAt')} ${fmtTime(item.sentAtMs)} · ${t('inspection.sentBy')} ${item.sentBy} · ${item.windowMinutes} min`,
+        ` · ${t('inspection.sentAt')} ${fmtTime(item.sentAtMs)} · ${t('inspection.sentBy')} ${item.sentBy} · ${item.windowMinutes} ${t('inspection.minutes')}`,
       ),
     );
     const col = (key: string) => h('th', { 'data-col': key }, t(key));
