@@ -7,7 +7,9 @@ import { inspectionResponseRate } from '@roadwatch/rules';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
-import { connectLive, fieldsOf, get, logger, login, NOW, post, seededPool, startTestApi, USERS, type TestApi } from './support';
+import { ServiceMetrics } from '@roadwatch/runtime';
+import { startApi } from '../src/index';
+import { connectLive, dropSchema, env, fieldsOf, get, JWT_SECRET, logger, login, NOW, post, seededPool, startTestApi, USERS, type TestApi } from './support';
 
 /**
  * 查岗 over REST and the live feed on real PostgreSQL (RULES §9, §15). Beside support's C1
@@ -209,6 +211,19 @@ describe('查岗 — platform inspections (/v1/inspections)', () => {
     expect((await get(api.url, '/v1/inspections?state=open', tokens['c1'])).body.items.map((i: InspectionItem) => i.inspectionId)).not.toContain(id);
   });
 
+  it('two answers at once (two users of one company): exactly one is recorded, the other is 409', async () => {
+    clockMs = NOW + 150_000;
+    const sent = await post(api.url, '/v1/inspections', { question: '并发', companyIds: ['C1'] }, tokens['op-gz']);
+    const id = sent.body.inspectionId as string;
+    const [first, second] = await Promise.all([
+      post(api.url, `/v1/inspections/${id}/answer`, { answer: '甲' }, tokens['c1']),
+      post(api.url, `/v1/inspections/${id}/answer`, { answer: '乙' }, tokens['c1b']),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const winner = first.status === 200 ? { by: 'c1', answer: '甲' } : { by: 'c1b', answer: '乙' };
+    expect((await recipientRows(id))[0]).toMatchObject({ answered_by: winner.by, answer: winner.answer });
+  });
+
   it('an answer after the window is recorded and marked late; it counts against 查岗响应率 like no answer', async () => {
     clockMs = NOW + 3 * MINUTE_MS;
     const sent = await post(api.url, '/v1/inspections', { question: '迟到', companyIds: ['C4'], windowMinutes: 1 }, tokens['admin']);
@@ -250,5 +265,54 @@ describe('查岗 — platform inspections (/v1/inspections)', () => {
     const asC4 = await get(api.url, `/v1/inspections/${several.body.inspectionId}`, tokens['c4']);
     expect(asC4.body.recipients.map((r: { companyId: string }) => r.companyId)).toEqual(['C4']);
     expect(JSON.stringify(asC4.body)).not.toContain('C1');
+  });
+});
+
+describe('查岗 live across two API instances (the Redis adapter, as in cluster mode)', () => {
+  const schema = uniqueName('api_inspections_cluster').replace(/[^a-z0-9_]/g, '_');
+  const bus = new InProcessBus({ logger });
+  let pool: StoragePool;
+  let a: RunningApi;
+  let b: RunningApi;
+  const tokens: Record<string, string> = {};
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    pool = await seededPool(schema);
+    const common = { bus, pool, jwtSecret: JWT_SECRET, port: 0, logger, redisUrl: env.redisUrl, redisKeyPrefix: `${schema}:`, liveGroupPrefix: schema };
+    a = await startApi({ ...common, instanceId: 'a', metrics: new ServiceMetrics('api-insp-a', { defaultMetrics: false }), seedUsers: USERS });
+    b = await startApi({ ...common, instanceId: 'b', metrics: new ServiceMetrics('api-insp-b', { defaultMetrics: false }) });
+    for (const u of USERS) tokens[u.username] = await login(a.url, u.username, u.password);
+  });
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await a?.close();
+    await b?.close();
+    await bus.close();
+    if (pool) await dropSchema(pool, schema);
+  });
+
+  const heard = async (url: string, username: string, event: string): Promise<InspectionItem[]> => {
+    const socket = await connectLive(url, tokens[username]!);
+    sockets.push(socket);
+    const got: InspectionItem[] = [];
+    socket.on(event, (e: InspectionItem) => got.push(e));
+    return got;
+  };
+
+  it("a 查岗 sent on B reaches the company's socket on A; its answer on A reaches the operator's socket on B; other companies hear neither", async () => {
+    const c1OnA = await heard(a.url, 'c1', LIVE_EVENTS.inspection);
+    const c2OnA = await heard(a.url, 'c2', LIVE_EVENTS.inspection);
+    const opOnB = await heard(b.url, 'op-gz', LIVE_EVENTS.inspectionAnswered);
+    const c2AnsweredOnB = await heard(b.url, 'c2', LIVE_EVENTS.inspectionAnswered);
+    const sent = await post(b.url, '/v1/inspections', { question: '跨实例', companyIds: ['C1'] }, tokens['op-gz']);
+    expect(sent.status).toBe(201);
+    await expect.poll(() => c1OnA.map((e) => e.inspectionId)).toEqual([sent.body.inspectionId]);
+    const answered = await post(a.url, `/v1/inspections/${sent.body.inspectionId}/answer`, { answer: '在岗' }, tokens['c1']);
+    expect(answered.status).toBe(200);
+    await expect.poll(() => opOnB.map((e) => e.recipients[0]?.status)).toEqual(['answered']);
+    expect(c2OnA).toEqual([]);
+    expect(c2AnsweredOnB).toEqual([]);
   });
 });
