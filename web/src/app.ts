@@ -74,6 +74,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
           liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
           liveBadge.textContent = t(liveBadge.dataset.i18n);
           liveBadge.classList.toggle('off', !connected);
+          // 查岗 sent while the socket was down (a network drop) are asked on reconnecting.
+          if (connected && inspectionPrompt) detached('inspections', inspectionPrompt.loadOpen());
         },
         unauthorized: () => logout(),
         inspection: (event) => {
@@ -281,7 +283,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       )
       .catch((e) => console.error('[app] source sites', e));
 
-  // 查岗 sent while this company user was offline: asked at once.
+  // 查岗 sent while this company user was offline: asked at once (the live feed's connect asks again).
   if (inspectionPrompt) detached('inspections', inspectionPrompt.loadOpen());
 
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
