@@ -7,7 +7,8 @@ CREATE TABLE inspections (
   sent_by         text NOT NULL,
   sent_at         timestamptz NOT NULL,
   -- the answer window: sent_at + window_seconds is each recipient's window_ends_at (inclusive)
-  window_seconds  integer NOT NULL CHECK (window_seconds > 0),
+  -- at most a day (the contract allows 1–1440 min): the open ones lie in the newest day of sent_at
+  window_seconds  integer NOT NULL CHECK (window_seconds BETWEEN 1 AND 86400),
   -- how the sender chose the companies: named ones, or every company in the sender's scope
   addressing      text NOT NULL CHECK (addressing IN ('companies', 'all')),
   -- the sender's region prefix when it sent (NULL: unrestricted), so "all in scope" stays readable later

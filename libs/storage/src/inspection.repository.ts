@@ -106,7 +106,7 @@ const recordOf = (r: InspectionRow): InspectionRecord => ({
  * The inspections with their recipients in the scope (`params` holds the scope's parameters),
  * those without any left out. Epoch ms as numbers (json_agg would give timestamps as text).
  */
-const selectInspections = (scope: OwnerScope, params: unknown[], where: string, tail = ''): string => `
+const selectInspections = (scope: OwnerScope, params: unknown[], where: string): string => `
   SELECT i.inspection_id, i.question, i.sent_by, i.sent_at, i.window_seconds, i.addressing, i.sender_region_prefix, rs.recipients
   FROM inspections i
   CROSS JOIN LATERAL (
@@ -118,11 +118,11 @@ const selectInspections = (scope: OwnerScope, params: unknown[], where: string, 
     FROM inspection_recipients r JOIN companies c ON c.company_id = r.company_id
     WHERE r.inspection_id = i.inspection_id AND ${ownerScopeSql(scope, COMPANY, params)}) rs
   WHERE rs.recipients IS NOT NULL AND ${where}
-  ORDER BY i.sent_at DESC, i.inspection_id ${tail}`;
+  ORDER BY i.sent_at DESC, i.inspection_id`;
 
 export interface InspectionListQuery {
   scope: OwnerScope;
-  /** Only inspections with a recipient in scope whose window is still open at `nowMs` (`open`), or closed (`past`). */
+  /** Only inspections whose window (the same for every recipient) still runs at `nowMs` (`open`, the end inclusive), or has closed (`past`). */
   state?: 'open' | 'past' | undefined;
   nowMs: number;
   limit: number;
@@ -192,17 +192,16 @@ export class InspectionRepository {
   /** Newest first; each with its recipients in the scope. */
   async list(query: InspectionListQuery): Promise<InspectionRecord[]> {
     const params: unknown[] = [];
-    const select = selectInspections(query.scope, params, 'TRUE');
-    const where: string[] = ['TRUE'];
+    let where = 'TRUE';
     if (query.state !== undefined) {
-      const open = `EXISTS (SELECT 1 FROM json_array_elements(x.recipients) e WHERE (e->>'window_ends_at_ms')::float8 >= $${params.push(query.nowMs)})`;
-      where.push(query.state === 'open' ? open : `NOT ${open}`);
+      // Every recipient's window ends at sent + window, and a window is at most a day (0018's
+      // CHECK): "open" reads the newest day of the sent_at index only.
+      const now = msToTs(`$${params.push(query.nowMs)}::float8`);
+      const open = `(i.sent_at >= ${now} - interval '1 day' AND i.sent_at + make_interval(secs => i.window_seconds) >= ${now})`;
+      where = query.state === 'open' ? open : `NOT ${open}`;
     }
-    const { rows } = await this.pool.query<InspectionRow>(
-      `SELECT * FROM (${select}) x WHERE ${where.join(' AND ')} ORDER BY x.sent_at DESC, x.inspection_id
-       LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
-      params,
-    );
+    const select = selectInspections(query.scope, params, where);
+    const { rows } = await this.pool.query<InspectionRow>(`${select} LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`, params);
     return rows.map(recordOf);
   }
 
