@@ -176,7 +176,9 @@ describe('查岗 — platform inspections (/v1/inspections)', () => {
     expect(listed.body.items.find((i: InspectionItem) => i.inspectionId === id).recipients).toEqual([
       { companyId: 'C1', companyName: '公司C1', windowEndsAtMs, status: 'open' },
     ]);
-    clockMs = windowEndsAtMs; // the window is inclusive
+    clockMs = windowEndsAtMs; // the window is inclusive: still open at its very end, past a millisecond later
+    expect((await get(api.url, '/v1/inspections?state=open', tokens['op-gz'])).body.items.map((i: InspectionItem) => i.inspectionId)).toContain(id);
+    expect((await get(api.url, '/v1/inspections?state=past', tokens['op-gz'])).body.items.map((i: InspectionItem) => i.inspectionId)).not.toContain(id);
     const answered = await post(api.url, `/v1/inspections/${id}/answer`, { answer: '值班员：张三\n电话 138' }, tokens['c1']);
     expect(answered.status).toBe(200);
     expect(answered.body.recipients).toEqual([
@@ -192,6 +194,7 @@ describe('查岗 — platform inspections (/v1/inspections)', () => {
     ]);
     // Once: another user of the same company cannot overwrite it.
     clockMs = windowEndsAtMs + 1;
+    expect((await get(api.url, '/v1/inspections?state=open', tokens['op-gz'])).body.items.map((i: InspectionItem) => i.inspectionId)).not.toContain(id);
     const again = await post(api.url, `/v1/inspections/${id}/answer`, { answer: '改口' }, tokens['c1b']);
     expect(again.status).toBe(409);
     expect((await recipientRows(id))[0]).toMatchObject({ answered_by: 'c1', answer: '值班员：张三\n电话 138' });
