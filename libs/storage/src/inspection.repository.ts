@@ -120,7 +120,7 @@ const selectInspections = (scope: OwnerScope, params: unknown[], where: string):
   WHERE rs.recipients IS NOT NULL AND ${where}
   ORDER BY i.sent_at DESC, i.inspection_id`;
 
-export interface InspectionListQuery {
+export interface InspectionQuery {
   scope: OwnerScope;
   /** Only inspections whose window (the same for every recipient) still runs at `nowMs` (`open`, the end inclusive), or has closed (`past`). */
   state?: 'open' | 'past' | undefined;
@@ -190,7 +190,7 @@ export class InspectionRepository {
   }
 
   /** Newest first; each with its recipients in the scope. */
-  async list(query: InspectionListQuery): Promise<InspectionRecord[]> {
+  async list(query: InspectionQuery): Promise<InspectionRecord[]> {
     const params: unknown[] = [];
     let where = 'TRUE';
     if (query.state !== undefined) {
