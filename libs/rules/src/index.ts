@@ -5,6 +5,7 @@ export * from './common/rules-config';
 export * from './common/alerts';
 export * from './common/time-window';
 export * from './motion/motion-model';
+export * from './motion/stops';
 export * from './fatigue/fatigue.rule';
 export * from './roads/road-index';
 export * from './speeding/speeding.rule';
@@ -18,3 +19,6 @@ export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
 // Supervision (RULES §9, §10, §15): 查岗
 export * from './supervision/inspection-response-rate';
+// Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
+export * from './source-trace';
+export * from './wim-gps';

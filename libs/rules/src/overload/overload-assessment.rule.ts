@@ -104,6 +104,19 @@ export const accuracyClassOf = (m: Pick<WimMeasurementV1, 'stationId' | 'accurac
   return { pct: config.tolerance.defaultAccuracyClassPct, source: 'default' };
 };
 
+/**
+ * §8: confirmed gross = measured gross − the scale's maximum permissible error (its class %).
+ * Any weighing (WIM, a source site's exit scale, an entrance scale) is read this way.
+ */
+export const confirmedGrossOf = (
+  m: Pick<WimMeasurementV1, 'stationId' | 'accuracyClassPct' | 'grossKg'>,
+  config: OverloadConfig,
+): { accuracyClass: AccuracyClass; maxPermissibleErrorKg: number; confirmedGrossKg: number } => {
+  const accuracyClass = accuracyClassOf(m, config);
+  const maxPermissibleErrorKg = percentOf(m.grossKg, accuracyClass.pct);
+  return { accuracyClass, maxPermissibleErrorKg, confirmedGrossKg: roundKg(m.grossKg - maxPermissibleErrorKg) };
+};
+
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'minor', 'major', 'serious', 'critical'];
 const maxSeverity = (a: Severity, b: Severity): Severity => (SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b);
 
@@ -149,10 +162,8 @@ export const assessOverload = (m: WimMeasurementV1, vehicle: VehicleFacts | unde
   // The scale counted the axles on this pass (a tractor may pull a different trailer than
   // the one registered), so the axle count comes from the measurement.
   const limit = grossWeightLimit(m.axleCount, vehicle, config);
-  const accuracyClass = accuracyClassOf(m, config);
   const measuredGrossKg = m.grossKg;
-  const maxPermissibleErrorKg = percentOf(measuredGrossKg, accuracyClass.pct);
-  const confirmedGrossKg = roundKg(measuredGrossKg - maxPermissibleErrorKg);
+  const { accuracyClass, maxPermissibleErrorKg, confirmedGrossKg } = confirmedGrossOf(m, config);
   const overWeight = confirmedGrossKg > limit.limitKg;
   const excessKg = overWeight ? roundKg(confirmedGrossKg - limit.limitKg) : 0;
   const overloadRatio = (confirmedGrossKg - limit.limitKg) / limit.limitKg;
