@@ -43,6 +43,8 @@ import {
   type TrackResponse,
   type VehicleListItem,
   type WimStationItem,
+  keySupervisionDensitySchema,
+  type KeySupervisionDensity,
 } from '@roadwatch/contracts';
 import {
   answerInspectionRequest,
@@ -208,6 +210,11 @@ export class Api {
   async companyReport(fromMs: number, toMs: number): Promise<CompanyReportRow[]> {
     const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs) });
     return (await this.get(companyReportResponse, `/v1/reports/companies?${q}`)).rows;
+  }
+
+  /** 重点监管 listings per province and prefecture in scope: the offline basemap's colouring. */
+  async keySupervisionDensity(): Promise<KeySupervisionDensity> {
+    return await this.get(keySupervisionDensitySchema, '/v1/key-supervision/density');
   }
 
   /** WIM stations in scope (map layer; roles with the `wim` capability). */

@@ -4,6 +4,7 @@ import { configuredBasemap } from './config/basemap';
 import { t } from './i18n';
 import { LiveFeed } from './live';
 import { MapView } from './map/map-view';
+import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { VehicleStore } from './map/vehicle-store';
 import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
@@ -127,6 +128,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`)),
     ),
   );
+  // The offline basemap's regions coloured by 重点监管 density, for users who may read the list.
+  const density = map.hasRegions ? regionDensityLegend() : undefined;
+  if (density) {
+    const loading = loadRegionDensity({
+      capabilities: session.user.capabilities,
+      fetchDensity: () => api.keySupervisionDensity(),
+      apply: (rows) => map.setRegionDensity(rows),
+    });
+    detached('region density', loading.then(density.setAvailable));
+  }
   const layers = h(
     'div',
     { class: 'layers' },
@@ -135,6 +146,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined,
     layerToggle('source-sites', 'layers.sources'),
     legend,
+    density?.el,
   );
 
   // Side panel: alert feed, and for enforcement users and admins the 一超四罚 cases tab.

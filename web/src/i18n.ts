@@ -75,6 +75,8 @@ const dict = {
   'layers.vehicles': { zh: '车辆', en: 'Vehicles' },
   'layers.wim': { zh: '治超检测站', en: 'WIM stations' },
   'layers.sources': { zh: '源头企业', en: 'Source sites' },
+  'basemap.density.title': { zh: '重点监管（车辆+企业）', en: 'Key supervision (vehicles + companies)' },
+  'basemap.density.unavailable': { zh: '暂无重点监管数据', en: 'No key-supervision data' },
   'playback.title': { zh: '轨迹回放', en: 'Track playback' },
   'playback.play': { zh: '播放', en: 'Play' },
   'playback.pause': { zh: '暂停', en: 'Pause' },

@@ -1,5 +1,6 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type { Crs } from '../geo/gcj02';
+import { CHINA_REGIONS_PATH, CHINA_REGIONS_SOURCE, regionLayers } from '../map/china-regions';
 
 /**
  * The one place the basemap is configured. Chosen at build time by Vite env variables
@@ -66,21 +67,28 @@ const rasterStyle = (sources: Array<{ id: string; tiles: string[]; attribution?:
 });
 
 /**
- * The offline style: a plain background plus the demo area outline and corridors from
- * `public/demo-area.geojson`. No glyphs, no sprites, no tiles — it renders without any
- * network, which is what tests and the embedded demo use.
+ * The offline style: China's provinces and prefectures (outlines, names, a fill by 重点监管
+ * density; `public/basemap/china-regions.geojson`, see map/china-regions.ts) under the demo
+ * area outline and corridors from `public/demo-area.geojson`. No glyphs, no sprites, no
+ * tiles: the names are CJK only, which maplibre draws from the browser's local fonts
+ * (`localIdeographFontFamily`). It renders without any network, which is what tests and the
+ * embedded demo use.
  */
 export const offlineStyle = (baseUrl: string): StyleSpecification => ({
   version: 8,
-  sources: { 'demo-area': { type: 'geojson', data: new URL('demo-area.geojson', baseUrl).href } },
+  sources: {
+    [CHINA_REGIONS_SOURCE]: { type: 'geojson', data: new URL(CHINA_REGIONS_PATH, baseUrl).href },
+    'demo-area': { type: 'geojson', data: new URL('demo-area.geojson', baseUrl).href },
+  },
   layers: [
-    { id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } },
+    { id: 'background', type: 'background', paint: { 'background-color': '#dfe9f0' } },
+    ...regionLayers(),
     {
       id: 'demo-area-fill',
       type: 'fill',
       source: 'demo-area',
       filter: ['==', ['get', 'kind'], 'area'],
-      paint: { 'fill-color': '#dfe8d8', 'fill-opacity': 0.8 },
+      paint: { 'fill-color': '#dfe8d8', 'fill-opacity': 0.35 },
     },
     {
       id: 'demo-area-outline',

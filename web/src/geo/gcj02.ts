@@ -44,5 +44,22 @@ export const wgs84ToGcj02 = (lon: number, lat: number): [number, number] => {
   return [lon + dLon, lat + dLat];
 };
 
+/**
+ * GCJ-02 → WGS-84, for data published in GCJ-02 (the offline basemap's boundaries, which
+ * descend from AutoNavi data). The forward transform has no closed inverse; it is smooth and
+ * shifts by < 1 km, so a few fixed-point steps converge to well under a centimetre.
+ */
+export const gcj02ToWgs84 = (lon: number, lat: number): [number, number] => {
+  if (outOfChina(lon, lat)) return [lon, lat];
+  let wLon = lon;
+  let wLat = lat;
+  for (let step = 0; step < 6; step++) {
+    const [gLon, gLat] = wgs84ToGcj02(wLon, wLat);
+    wLon -= gLon - lon;
+    wLat -= gLat - lat;
+  }
+  return [wLon, wLat];
+};
+
 /** The display transform for a basemap's CRS: identity for WGS-84/CGCS2000. */
 export const displayTransform = (crs: Crs): ((lon: number, lat: number) => [number, number]) => (crs === 'gcj02' ? wgs84ToGcj02 : (lon, lat) => [lon, lat]);

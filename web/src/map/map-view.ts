@@ -9,6 +9,9 @@ import type { FeatureCollection, Point } from 'geojson';
 import type { Bbox, TrackPoint } from '@roadwatch/contracts';
 import { basemapCrs, basemapStyle, DEMO_CENTER, DEMO_ZOOM, type BasemapConfig } from '../config/basemap';
 import { displayTransform } from '../geo/gcj02';
+import type { KeySupervisionDensityRow } from '@roadwatch/contracts';
+import { LOCAL_CJK_FONTS, REGION_FILL_LAYERS } from './china-regions';
+import { densityFillExpression } from './region-density';
 import { MotionInterpolator } from './interpolate';
 import { drawnStatus, type VehicleStore } from './vehicle-store';
 
@@ -63,6 +66,8 @@ export class MapView {
   private frame = 0;
   /** Place layers set before the style loaded: applied in onLoad. */
   private places = new Map<PlaceLayer, PlaceMarker[]>();
+  /** 重点监管 density set before the style loaded: applied in onLoad. */
+  private regionDensity: readonly KeySupervisionDensityRow[] | undefined;
 
   constructor(private readonly opts: MapViewOptions) {
     this.toDisplay = displayTransform(basemapCrs(opts.basemap));
@@ -73,6 +78,8 @@ export class MapView {
       center: [lon, lat],
       zoom: DEMO_ZOOM,
       attributionControl: { compact: true },
+      // Region names are CJK: drawn from the browser's local fonts, no glyph server.
+      localIdeographFontFamily: LOCAL_CJK_FONTS,
       // Keeps the canvas readable for screenshots in tests.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
@@ -83,6 +90,11 @@ export class MapView {
       this.emitViewport();
       this.updateClusterLabels();
     });
+  }
+
+  /** Whether the basemap draws China's regions (the offline one), which density colours. */
+  get hasRegions(): boolean {
+    return this.opts.basemap.kind === 'offline';
   }
 
   get isLoaded(): boolean {
@@ -177,6 +189,7 @@ export class MapView {
     });
     this.loaded = true;
     for (const [layer, items] of this.places) this.setPlaces(layer, items);
+    if (this.regionDensity) this.setRegionDensity(this.regionDensity);
     this.emitViewport();
     this.loop();
   }
@@ -188,6 +201,18 @@ export class MapView {
       if (fix) this.motion.update(id, this.toDisplay(fix.lon, fix.lat), nowMs);
     }
     this.dirty = true;
+  }
+
+  /**
+   * Colour the offline basemap's provinces and prefectures by 重点监管 density. A basemap
+   * without the regions (online tiles) has no such layers: nothing to colour.
+   */
+  setRegionDensity(rows: readonly KeySupervisionDensityRow[]): void {
+    this.regionDensity = rows;
+    if (!this.loaded) return;
+    for (const level of ['province', 'prefecture'] as const) {
+      if (this.map.getLayer(REGION_FILL_LAYERS[level])) this.map.setPaintProperty(REGION_FILL_LAYERS[level], 'fill-color', densityFillExpression(rows, level));
+    }
   }
 
   /** Status or membership changed (alerts, list load): redraw on the next frame. */
