@@ -13,6 +13,8 @@ import { detached, h } from './dom';
 export class InspectionPrompt {
   readonly el: HTMLElement;
   private queue: InspectionItem[] = [];
+  /** Answered here or elsewhere: a list read before the answer must not ask it again. */
+  private readonly done = new Set<string>();
   /** Server clock minus the browser's, from the last item the server stamped. */
   private offsetMs = 0;
   private readonly question = h('p', { class: 'inspection-prompt-q', 'data-testid': 'inspection-prompt-question' });
@@ -71,6 +73,7 @@ export class InspectionPrompt {
 
   /** Answered elsewhere (the 查岗 tab, another screen of the company): no longer asked. */
   answered(item: InspectionItem): void {
+    this.done.add(item.inspectionId);
     this.queue = this.queue.filter((q) => q.inspectionId !== item.inspectionId);
     this.showFirst();
   }
@@ -80,6 +83,7 @@ export class InspectionPrompt {
   }
 
   private enqueue(item: InspectionItem, show: boolean): void {
+    if (this.done.has(item.inspectionId)) return;
     this.queue = awaitingAnswer([...this.queue.filter((q) => q.inspectionId !== item.inspectionId), item], this.companyId);
     // A new 查岗 brings the prompt back, whichever is first in the queue.
     if (show && this.queue.some((q) => q.inspectionId === item.inspectionId)) this.el.hidden = false;
