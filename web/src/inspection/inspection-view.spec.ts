@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectionItem } from '@roadwatch/contracts';
-import { awaitingAnswer, clockOffsetMsOf, countdownOf, sendRequestOf } from './inspection-view';
+import { awaitingAnswer, clockOffsetMsOf, countdownOf, InspectionAsks, sendRequestOf } from './inspection-view';
 
 const item = (inspectionId: string, windowEndsAtMs: number, answeredAtMs?: number, companyId = 'C1'): InspectionItem => ({
   inspectionId,
@@ -64,5 +64,27 @@ describe('查岗 awaiting the company', () => {
     expect(awaitingAnswer(items, 'C1').map((i) => i.inspectionId)).toEqual(['a', 'e', 'b']);
     expect(awaitingAnswer(items, 'C2').map((i) => i.inspectionId)).toEqual(['d']);
     expect(awaitingAnswer([], 'C1')).toEqual([]);
+  });
+});
+
+describe('查岗 the prompt asks', () => {
+  it('first the window ending first; an answered one is never asked again, even from a list read before the answer', () => {
+    const asks = new InspectionAsks('C1');
+    expect(asks.first).toBeUndefined();
+    expect(asks.add(item('late', 5_000))).toBe(true);
+    expect(asks.add(item('soon', 2_000))).toBe(true);
+    expect(asks.first?.inspectionId).toBe('soon');
+    asks.markAnswered('soon');
+    expect(asks.first?.inspectionId).toBe('late');
+    // The stale list (read before the answer) still has it open: not asked again.
+    expect(asks.add(item('soon', 2_000))).toBe(false);
+    expect(asks.first?.inspectionId).toBe('late');
+    // Already answered in the list, or another company's: not asked.
+    expect(asks.add(item('done', 1_000, 900))).toBe(false);
+    expect(asks.add(item('theirs', 1_000, undefined, 'C2'))).toBe(false);
+    // The same 查岗 twice (live and from the list) is asked once.
+    expect(asks.add(item('late', 5_000))).toBe(true);
+    asks.markAnswered('late');
+    expect(asks.first).toBeUndefined();
   });
 });

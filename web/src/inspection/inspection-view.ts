@@ -59,3 +59,31 @@ export const awaitingAnswer = (items: readonly InspectionItem[], companyId: stri
 /** The company's own row of a 查岗 (a company user only ever gets its own). */
 export const ownRow = (item: InspectionItem, companyId: string): InspectionItem['recipients'][number] | undefined =>
   item.recipients.find((r) => r.companyId === companyId);
+
+/**
+ * What the company's prompt still asks, first the window that ends first: 查岗 arrive live and
+ * from lists read at sign-in or on reconnecting; one answered (here or on another screen) is never
+ * asked again, even when a list read before the answer still shows it open.
+ */
+export class InspectionAsks {
+  private items: InspectionItem[] = [];
+  private readonly answered = new Set<string>();
+
+  constructor(private readonly companyId: string) {}
+
+  /** Adds or refreshes a 查岗; false when it is not (or no longer) asked. */
+  add(item: InspectionItem): boolean {
+    if (this.answered.has(item.inspectionId)) return false;
+    this.items = awaitingAnswer([...this.items.filter((q) => q.inspectionId !== item.inspectionId), item], this.companyId);
+    return this.items.some((q) => q.inspectionId === item.inspectionId);
+  }
+
+  markAnswered(inspectionId: string): void {
+    this.answered.add(inspectionId);
+    this.items = this.items.filter((q) => q.inspectionId !== inspectionId);
+  }
+
+  get first(): InspectionItem | undefined {
+    return this.items[0];
+  }
+}

@@ -1,7 +1,7 @@
 import type { InspectionItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
-import { awaitingAnswer, clockOffsetMsOf, countdownOf, ownRow } from '../inspection/inspection-view';
+import { clockOffsetMsOf, countdownOf, InspectionAsks, ownRow } from '../inspection/inspection-view';
 import { detached, h } from './dom';
 
 /**
@@ -12,9 +12,7 @@ import { detached, h } from './dom';
  */
 export class InspectionPrompt {
   readonly el: HTMLElement;
-  private queue: InspectionItem[] = [];
-  /** Answered here or elsewhere: a list read before the answer must not ask it again. */
-  private readonly done = new Set<string>();
+  private readonly asks: InspectionAsks;
   /** Server clock minus the browser's, from the last item the server stamped. */
   private offsetMs = 0;
   private readonly question = h('p', { class: 'inspection-prompt-q', 'data-testid': 'inspection-prompt-question' });
@@ -30,6 +28,7 @@ export class InspectionPrompt {
     private readonly companyId: string,
     private readonly onAnswered: (item: InspectionItem) => void,
   ) {
+    this.asks = new InspectionAsks(companyId);
     this.el = h(
       'div',
       { class: 'inspection-prompt', hidden: true, role: 'alertdialog', 'data-testid': 'inspection-prompt' },
@@ -73,8 +72,7 @@ export class InspectionPrompt {
 
   /** Answered elsewhere (the 查岗 tab, another screen of the company): no longer asked. */
   answered(item: InspectionItem): void {
-    this.done.add(item.inspectionId);
-    this.queue = this.queue.filter((q) => q.inspectionId !== item.inspectionId);
+    this.asks.markAnswered(item.inspectionId);
     this.showFirst();
   }
 
@@ -83,14 +81,12 @@ export class InspectionPrompt {
   }
 
   private enqueue(item: InspectionItem, show: boolean): void {
-    if (this.done.has(item.inspectionId)) return;
-    this.queue = awaitingAnswer([...this.queue.filter((q) => q.inspectionId !== item.inspectionId), item], this.companyId);
     // A new 查岗 brings the prompt back, whichever is first in the queue.
-    if (show && this.queue.some((q) => q.inspectionId === item.inspectionId)) this.el.hidden = false;
+    if (this.asks.add(item) && show) this.el.hidden = false;
   }
 
   private showFirst(): void {
-    const first = this.queue[0];
+    const first = this.asks.first;
     if (!first) {
       this.el.hidden = true;
       return;
@@ -107,7 +103,7 @@ export class InspectionPrompt {
   }
 
   private tick(): void {
-    const first = this.queue[0];
+    const first = this.asks.first;
     const row = first ? ownRow(first, this.companyId) : undefined;
     if (!row) return;
     const left = countdownOf(row.windowEndsAtMs, Date.now() + this.offsetMs);
@@ -116,7 +112,7 @@ export class InspectionPrompt {
   }
 
   private async submit(): Promise<void> {
-    const first = this.queue[0];
+    const first = this.asks.first;
     if (!first || this.busy) return;
     if (this.answer.value.trim() === '') {
       this.error.textContent = t('inspection.issue.answer');
