@@ -37,6 +37,11 @@ const OWNERS: Record<string, string> = {
   alert_revisions: 'services/archiver',
   wim_measurements: 'services/archiver',
   vehicle_quality_daily: 'services/archiver',
+  // Delivery to companies (issue #14): the routing and secrets are the API's use cases; the deliveries and attempts supervision's delivery part.
+  delivery_routes: 'services/api',
+  delivery_secrets: 'services/api',
+  alert_deliveries: 'services/supervision',
+  delivery_attempts: 'services/supervision',
 };
 
 /**

@@ -47,6 +47,18 @@ import {
   type KeySupervisionDensity,
 } from '@roadwatch/contracts';
 import {
+  deliveryAttemptItem,
+  deliveryItem,
+  deliveryRouteRequest,
+  deliveryRouteSaved,
+  deliverySecretIssued,
+  deliverySettingsResponse,
+  type DeliveryAttemptItemDto,
+  type DeliveryItemDto,
+  type DeliveryRouteRequest,
+  type DeliveryRouteSaved,
+  type DeliverySecretIssued,
+  type DeliverySettingsResponse,
   answerInspectionRequest,
   inspectionItem,
   inspectionTargetItem,
@@ -328,6 +340,54 @@ export class Api {
     if (res.status === 401) this.onUnauthorized();
     if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
     return res.blob();
+  }
+
+  // ─── 投递 delivery to companies (issue #14) ───
+
+  deliverySettings(companyId: string): Promise<DeliverySettingsResponse> {
+    return this.get(deliverySettingsResponse, `/v1/delivery/companies/${encodeURIComponent(companyId)}`);
+  }
+
+  /** Adds a route, or replaces one (`routeId`); the answer carries the signing secret when this was the company's first webhook route. */
+  async saveDeliveryRoute(companyId: string, body: DeliveryRouteRequest, routeId?: string): Promise<DeliveryRouteSaved> {
+    const path = `/v1/delivery/companies/${encodeURIComponent(companyId)}/routes${routeId ? `/${encodeURIComponent(routeId)}` : ''}`;
+    try {
+      return await request(deliveryRouteSaved, path, { method: routeId ? 'PUT' : 'POST', body: JSON.stringify(deliveryRouteRequest.parse(body)) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  async deleteDeliveryRoute(companyId: string, routeId: string): Promise<void> {
+    try {
+      await request(
+        z.undefined(),
+        `/v1/delivery/companies/${encodeURIComponent(companyId)}/routes/${encodeURIComponent(routeId)}`,
+        { method: 'DELETE' },
+        this.token,
+      );
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  /** A new signing secret, shown this once. */
+  rotateDeliverySecret(companyId: string): Promise<DeliverySecretIssued> {
+    return this.post(deliverySecretIssued, `/v1/delivery/companies/${encodeURIComponent(companyId)}/secret`, {});
+  }
+
+  async deliveryAttempts(query: { companyId?: string; outcome?: string; channel?: string; limit?: number }): Promise<DeliveryAttemptItemDto[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
+    for (const key of ['companyId', 'outcome', 'channel'] as const) if (query[key]) q.set(key, query[key]);
+    return (await this.get(page(deliveryAttemptItem), `/v1/delivery/attempts?${q}`)).items;
+  }
+
+  async deliveries(query: { companyId?: string; state?: string; channel?: string; limit?: number }): Promise<DeliveryItemDto[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
+    for (const key of ['companyId', 'state', 'channel'] as const) if (query[key]) q.set(key, query[key]);
+    return (await this.get(page(deliveryItem), `/v1/delivery/deliveries?${q}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -14,6 +14,7 @@ import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
+import { DeliveryPanel } from './ui/delivery-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -179,6 +180,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const reports = can('reports') ? new ReportsPanel(api) : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
+  const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 查岗: the monitoring centre sends and reads answers; a company user answers (a prompt over the map, and the tab).
   const inspectionMode = can('inspections.send') ? 'send' : can('inspections.answer') ? 'answer' : undefined;
   const inspectionPrompt =
@@ -190,6 +192,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
+    ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
   ];
   const views =
@@ -247,6 +250,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         reports?.el,
         relays?.el,
         users?.el,
+        delivery?.el,
         inspections?.el,
       ),
     ),

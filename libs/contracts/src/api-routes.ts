@@ -49,6 +49,16 @@ import {
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
 import { answerInspectionRequest, inspectionItem, inspectionListQuery, inspectionTargetItem, sendInspectionRequest } from './inspection.schema';
 import {
+  deliveryAttemptItem,
+  deliveryAttemptListQuery,
+  deliveryItem,
+  deliveryListQuery,
+  deliveryRouteRequest,
+  deliveryRouteSaved,
+  deliverySecretIssued,
+  deliverySettingsResponse,
+} from './delivery.schema';
+import {
   auditItem,
   auditListQuery,
   changePasswordRequest,
@@ -663,7 +673,89 @@ export const apiRoutes: readonly RouteSpec[] = [
   },
   ...adminRoutes,
   ...userRoutes(),
+  ...deliveryRoutes(),
 ];
+
+/** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */
+function deliveryRoutes(): RouteSpec[] {
+  const company = z.object({ companyId: id });
+  const route = z.object({ companyId: id, routeId: id });
+  return [
+    {
+      method: 'get',
+      path: '/v1/delivery/companies/:companyId',
+      summary:
+        "A company's delivery settings: its routes (webhook and SMS, with rule and severity filters), its registered webhook (used while it has no route), whether a signing secret is set (never the secret)",
+      security: 'bearer',
+      params: company,
+      status: 200,
+      response: deliverySettingsResponse,
+      errors: signedInOne,
+    },
+    {
+      method: 'post',
+      path: '/v1/delivery/companies/:companyId/routes',
+      summary:
+        'Add a route. A webhook target must be http(s), without credentials, on a public address (400 naming body.target otherwise); the first webhook route issues the signing secret, returned this once. 409 when the company has a route on that channel and target',
+      security: 'bearer',
+      params: company,
+      body: deliveryRouteRequest,
+      status: 201,
+      response: deliveryRouteSaved,
+      errors: [401, 403, 404, 409],
+    },
+    {
+      method: 'put',
+      path: '/v1/delivery/companies/:companyId/routes/:routeId',
+      summary: 'Replace a route (checked as when added)',
+      security: 'bearer',
+      params: route,
+      body: deliveryRouteRequest,
+      status: 200,
+      response: deliveryRouteSaved,
+      errors: [401, 403, 404, 409],
+    },
+    {
+      method: 'delete',
+      path: '/v1/delivery/companies/:companyId/routes/:routeId',
+      summary: 'Delete a route (deliveries already pending on it still go out)',
+      security: 'bearer',
+      params: route,
+      status: 204,
+      errors: signedInOne,
+    },
+    {
+      method: 'post',
+      path: '/v1/delivery/companies/:companyId/secret',
+      summary: 'Issue a new webhook signing secret (HMAC-SHA256 key), returned this once; the old one stops signing at once',
+      security: 'bearer',
+      params: company,
+      status: 201,
+      response: deliverySecretIssued,
+      errors: signedInOne,
+    },
+    {
+      method: 'get',
+      path: '/v1/delivery/attempts',
+      summary: 'Every delivery attempt in scope (webhook POSTs and SMS), newest first: outcome, HTTP status, error, next attempt',
+      security: 'bearer',
+      query: deliveryAttemptListQuery,
+      status: 200,
+      response: page(deliveryAttemptItem),
+      errors: signedIn,
+    },
+    {
+      method: 'get',
+      path: '/v1/delivery/deliveries',
+      summary: 'Deliveries in scope (one per alert revision, channel and target), newest first, with their state: pending, delivered or given up',
+      security: 'bearer',
+      query: deliveryListQuery,
+      status: 200,
+      response: page(deliveryItem),
+      errors: signedIn,
+    },
+  ];
+}
 
 /** ingest-wim's answer to one weighing. */
 export const wimIntakeAccepted = z.object({

@@ -56,6 +56,8 @@ export const apiCapability = z.enum([
   'inspections',
   'inspections.send',
   'inspections.answer',
+  // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
+  'delivery',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

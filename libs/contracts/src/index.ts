@@ -26,3 +26,4 @@ export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './inspection.schema';
+export * from './delivery.schema';

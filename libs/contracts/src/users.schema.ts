@@ -123,6 +123,10 @@ export const auditAction = z.enum([
   'registry.create',
   'registry.update',
   'registry.delete',
+  // Delivery to companies: a route saved or deleted, a webhook secret rotated (target `company/<id>/route/<routeId>` or `company/<id>/secret`).
+  'delivery.route_save',
+  'delivery.route_delete',
+  'delivery.secret_rotate',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

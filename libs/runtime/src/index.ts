@@ -10,3 +10,4 @@ export * from './http-hardening';
 export * from './rate-limit';
 export * from './openapi';
 export * from './http-exceptions';
+export * from './webhook-target';

@@ -25,3 +25,7 @@ export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
 export * from './inspection.repository';
+// Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
+export * from './delivery-settings.repository';
+export * from './delivery.repository';
+export * from './delivery.read-model';

@@ -36,6 +36,10 @@ import { SaveRegistryRecordUseCase } from './registry/usecases/save-registry-rec
 import { ReportsRepository } from './repositories/reports.repository';
 import { SitesRepository } from './repositories/sites.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
+import { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
+import { DeleteDeliveryRouteUseCase } from './delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
+import { RotateDeliverySecretUseCase } from './delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
+import { SaveDeliveryRouteUseCase } from './delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 
 export interface ApiOptions {
   bus: Bus;
@@ -91,9 +95,25 @@ export interface ApiOptions {
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
+  /**
+   * Webhook targets on private, loopback or link-local addresses may be saved
+   * (`DELIVERY_ALLOW_PRIVATE_TARGETS`; tests and the embedded default). Default false.
+   */
+  deliveryAllowPrivateTargets?: boolean;
   /** A position dated more than this after its receipt is future-dated: never a vehicle's latest (default 10 min, DEFAULT_CLOCK_SKEW_MS). */
   clockSkewMs?: number;
 }
+
+const deliveryApiOf = (pool: StoragePool, audit: AuditRepository, targets: { allowPrivateTargets: boolean }): ApiContext['delivery'] => {
+  const settings = new DeliverySettingsRepository(pool);
+  return {
+    settings,
+    reads: new DeliveryReadModel(pool),
+    saveRoute: new SaveDeliveryRouteUseCase(settings, audit, targets),
+    deleteRoute: new DeleteDeliveryRouteUseCase(settings, audit),
+    rotateSecret: new RotateDeliverySecretUseCase(settings, audit),
+  };
+};
 
 export interface RunningApi {
   url: string;
@@ -189,6 +209,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
+    delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.

@@ -15,6 +15,11 @@ export const apiEnvSchema = infraEnvSchema.extend({
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
   LIVE_TICK_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
+  /** Company webhook URLs on private, loopback or link-local addresses may be saved (tests; never in production). Supervision reads the same name. */
+  DELIVERY_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** The built map (`npm run build -w web`), served on the API's origin; not served when unset. */
   WEB_DIST_DIR: z.string().min(1).optional(),
   /**

@@ -40,6 +40,7 @@ const api = await startApi({
   },
   ...(config.WEB_DIST_DIR ? { staticDir: config.WEB_DIST_DIR } : {}),
   sessionBoundMs: config.SESSION_BOUND_MS,
+  deliveryAllowPrivateTargets: config.DELIVERY_ALLOW_PRIVATE_TARGETS,
   ...(bootstrap?.[1] && bootstrap[2] ? { bootstrapAdmin: { username: bootstrap[1], password: bootstrap[2] } } : {}),
 });
 await serve({

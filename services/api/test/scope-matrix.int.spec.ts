@@ -142,6 +142,9 @@ const VISIBLE: Record<string, Visible> = {
   inspections: { admin: ['I-CA', 'I-CB', 'I-CC', 'I-CD'], op13: ['I-CA'], op4401: ['I-CB'], enf44: 403, ca: ['I-CA'], cb: ['I-CB'] },
   // The companies a role may send a 查岗 to: operators those of their region, companies none.
   inspectionTargets: { admin: ['CA', 'CB', 'CC', 'CD'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 },
+  // Deliveries and their attempts (alert `DA-<company>`), and a company's delivery settings (by company id): the admin all, a company its own.
+  deliveries: { admin: ['DA-CA', 'DA-CB', 'DA-CC', 'DA-CD'], op13: 403, op4401: 403, enf44: 403, ca: ['DA-CA'], cb: ['DA-CB'] },
+  deliveryCompanies: { admin: ['CA', 'CB', 'CC', 'CD'], op13: 403, op4401: 403, enf44: 403, ca: ['CA'], cb: ['CB'] },
   // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
   report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
@@ -179,6 +182,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'relays',
     'terminals.unregistered',
     'users.admin',
+    'delivery',
     ...INSPECTION_CAPABILITIES.admin,
   ],
   op13: [
@@ -210,8 +214,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     ...INSPECTION_CAPABILITIES.operator,
   ],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', ...INSPECTION_CAPABILITIES.company],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', ...INSPECTION_CAPABILITIES.company],
+  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', ...INSPECTION_CAPABILITIES.company],
+  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', ...INSPECTION_CAPABILITIES.company],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -759,6 +763,83 @@ const ROUTES: RouteRow[] = [
   },
   { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
   { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  // Delivery to companies (issue #14): the admin every company's, a company its own (another's 404), other roles 403.
+  {
+    route: 'GET /v1/delivery/attempts',
+    cells: () => listRow('GET /v1/delivery/attempts', 'all', '/v1/delivery/attempts', VISIBLE.deliveries!, itemsBy('alertId')),
+  },
+  {
+    route: 'GET /v1/delivery/deliveries',
+    cells: () => [
+      ...listRow('GET /v1/delivery/deliveries', 'all', '/v1/delivery/deliveries', VISIBLE.deliveries!, itemsBy('alertId')),
+      ...listRow(
+        'GET /v1/delivery/deliveries',
+        '?companyId=CB',
+        '/v1/delivery/deliveries?companyId=CB',
+        narrowed(VISIBLE.deliveries!, (id) => id === 'DA-CB'),
+        itemsBy('alertId'),
+      ),
+    ],
+  },
+  {
+    route: 'GET /v1/delivery/companies/:companyId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/delivery/companies/:companyId',
+        DELIVERY_COMPANIES,
+        VISIBLE.deliveryCompanies!,
+        (_, id) => ({ method: 'GET', path: `/v1/delivery/companies/${id}` }),
+        () => 200,
+      ),
+  },
+  {
+    route: 'POST /v1/delivery/companies/:companyId/routes',
+    cells: () =>
+      byIdRow(
+        'POST /v1/delivery/companies/:companyId/routes',
+        DELIVERY_COMPANIES,
+        VISIBLE.deliveryCompanies!,
+        (_, id) => ({ method: 'POST', path: `/v1/delivery/companies/${id}/routes`, body: { channel: 'sms', target: nextSmsNumber() } }),
+        () => 201,
+      ),
+  },
+  {
+    route: 'PUT /v1/delivery/companies/:companyId/routes/:routeId',
+    cells: () =>
+      byIdRow(
+        'PUT /v1/delivery/companies/:companyId/routes/:routeId',
+        DELIVERY_COMPANIES,
+        VISIBLE.deliveryCompanies!,
+        (_, id) => ({ method: 'PUT', path: `/v1/delivery/companies/${id}/routes/DR-${id}`, body: { channel: 'sms', target: nextSmsNumber() } }),
+        () => 200,
+        () => 404,
+        (ctx, id) => seedDeliveryRoute(ctx.pool, id),
+      ),
+  },
+  {
+    route: 'DELETE /v1/delivery/companies/:companyId/routes/:routeId',
+    cells: () =>
+      byIdRow(
+        'DELETE /v1/delivery/companies/:companyId/routes/:routeId',
+        DELIVERY_COMPANIES,
+        VISIBLE.deliveryCompanies!,
+        (_, id) => ({ method: 'DELETE', path: `/v1/delivery/companies/${id}/routes/DR-${id}` }),
+        () => 204,
+        () => 404,
+        (ctx, id) => seedDeliveryRoute(ctx.pool, id),
+      ),
+  },
+  {
+    route: 'POST /v1/delivery/companies/:companyId/secret',
+    cells: () =>
+      byIdRow(
+        'POST /v1/delivery/companies/:companyId/secret',
+        DELIVERY_COMPANIES,
+        VISIBLE.deliveryCompanies!,
+        (_, id) => ({ method: 'POST', path: `/v1/delivery/companies/${id}/secret`, body: {} }),
+        () => 201,
+      ),
+  },
   {
     route: 'POST /v1/me/password',
     cells: () =>
@@ -775,6 +856,28 @@ const ROUTES: RouteRow[] = [
       })),
   },
 ];
+
+/** Delivery rows: every company's (CA–CD), plus an id no company has; each seeded with one delivery and attempt, alert `DA-<company>`. */
+const DELIVERY_COMPANIES = [...Object.keys(COMPANIES), 'NONE'];
+let smsNumbers = 0;
+const nextSmsNumber = (): string => `+86139${String((smsNumbers += 1)).padStart(8, '0')}`;
+const seedDeliveryRoute = async (pool: StoragePool, companyId: string): Promise<void> => {
+  await pool.query(
+    `INSERT INTO delivery_routes (route_id, company_id, channel, target, created_at, created_by, updated_at, updated_by)
+     SELECT $1, company_id, 'sms', '+8613000000000', now(), 'seed', now(), 'seed' FROM companies WHERE company_id = $2 ON CONFLICT DO NOTHING`,
+    [`DR-${companyId}`, companyId],
+  );
+};
+const seedDelivery = async (pool: StoragePool, companyId: string): Promise<void> => {
+  await pool.query(
+    `WITH d AS (
+       INSERT INTO alert_deliveries (alert_id, revision, company_id, channel, target, rule, severity, payload, created_at, next_attempt_at, attempts)
+       VALUES ($1, 0, $2, 'webhook', 'https://93.184.216.34/h', 'speeding', 'major', '{}', now(), now() + interval '1 h', 1) RETURNING *)
+     INSERT INTO delivery_attempts (delivery_id, alert_id, revision, company_id, channel, target, attempt_no, at, outcome, http_status, duration_ms)
+     SELECT delivery_id, alert_id, revision, company_id, channel, target, 1, now(), 'failed', 500, 5 FROM d`,
+    [`DA-${companyId}`, companyId],
+  );
+};
 
 const seedRelay = async (pool: StoragePool, relayId: string): Promise<void> => {
   await pool.query(
@@ -882,6 +985,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
         [inspectionId, companyId, NOW],
       );
     }
+    for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },

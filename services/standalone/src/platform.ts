@@ -217,7 +217,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     const cases = await startCases({ bus, pool, logger: createLogger('cases'), metrics });
     closers.push(() => cases.close());
     // Supervision (RULES §9–§10): handling, delivery to companies, 查岗, scores, the 重点监管 list.
-    const supervision = await startSupervision({ bus, pool, logger: createLogger('supervision'), metrics });
+    // Company webhooks on this machine allowed: the embedded default is a demo and a test bed (DELIVERY_ALLOW_PRIVATE_TARGETS).
+    const supervision = await startSupervision({ bus, pool, logger: createLogger('supervision'), metrics, config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true } });
     closers.push(() => supervision.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);
@@ -230,6 +231,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       logger: createLogger('api'),
       metrics,
       seedUsers: STANDALONE_USERS,
+      deliveryAllowPrivateTargets: true,
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
     closers.push(() => api.close());

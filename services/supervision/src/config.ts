@@ -4,8 +4,21 @@ import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
 export const supervisionEnvSchema = infraEnvSchema.extend({
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9487),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
+  // Delivery to companies (src/delivery): webhooks and SMS.
+  /** Webhook targets on private, loopback or link-local addresses allowed (tests, a webhook on the same machine); never in production. */
+  DELIVERY_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** How long a failed delivery is retried from its first attempt before it is given up (default 24 h). */
+  DELIVERY_RETRY_WINDOW_MS: z.coerce.number().int().positive().default(86_400_000),
+  /** One webhook request's limit, connection to last byte. */
+  DELIVERY_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Deliveries in flight at once per member; at most a quarter of them (≥ 1) to one company. */
+  DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** How often due deliveries are looked for. */
+  DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1_000),
 });
 
 export type SupervisionConfig = z.infer<typeof supervisionEnvSchema>;
-export const loadSupervisionConfig = (env: Record<string, string | undefined> = process.env): SupervisionConfig =>
-  parseEnv(supervisionEnvSchema, env);
+export const loadSupervisionConfig = (env: Record<string, string | undefined> = process.env): SupervisionConfig => parseEnv(supervisionEnvSchema, env);

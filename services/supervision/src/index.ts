@@ -8,3 +8,6 @@ export {
   type RunningSupervisionPart,
 } from './supervision.service';
 export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';
+export { deliveryPart, type DeliveryPartOptions } from './delivery/delivery.part';
+export { LoggingSmsProvider, type SmsProvider } from './delivery/sms-provider';
+export { webhookSignatureOf, verifyWebhookSignature } from './delivery/webhook-signature';

@@ -2,6 +2,7 @@ import type { Bus } from '@roadwatch/messaging';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
+import { deliveryPart } from './delivery/delivery.part';
 
 /** What every part of the supervision service is given. */
 export interface SupervisionContext {
@@ -45,7 +46,10 @@ export interface RunningSupervision {
  * companies, 查岗, 考核 scores, the 重点监管 list) adds its part here and keeps its code in a
  * folder of its own under src/.
  */
-export const SUPERVISION_PARTS: readonly SupervisionPart[] = [];
+export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
+  // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
+  deliveryPart(),
+];
 
 /**
  * services/supervision: the module that follows an alert after detection (ARCHITECTURE.md

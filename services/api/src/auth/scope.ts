@@ -62,7 +62,20 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
   company: {
     scope: 'company',
     // 查岗: reads and answers its own company's
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'inspections', 'inspections.answer'],
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'delivery',
+      'inspections',
+      'inspections.answer',
+    ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };

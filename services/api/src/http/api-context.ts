@@ -19,6 +19,10 @@ import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-ale
 import type { InspectionRepository, PositionRepository, RelayRepository } from '@roadwatch/storage';
 import type { AnswerInspectionUseCase } from '../inspection/usecases/answer-inspection/answer-inspection.usecase';
 import type { SendInspectionUseCase } from '../inspection/usecases/send-inspection/send-inspection.usecase';
+import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
+import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
+import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
+import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -54,6 +58,8 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
+  delivery: DeliveryApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
@@ -62,6 +68,14 @@ export interface ApiContext {
 export interface InspectionCommands {
   send: SendInspectionUseCase;
   answer: AnswerInspectionUseCase;
+}
+
+export interface DeliveryApi {
+  settings: DeliverySettingsRepository;
+  reads: DeliveryReadModel;
+  saveRoute: SaveDeliveryRouteUseCase;
+  deleteRoute: DeleteDeliveryRouteUseCase;
+  rotateSecret: RotateDeliverySecretUseCase;
 }
 
 export interface CaseCommands {
