@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from './safe-string';
 
 /**
  * `GET /v1/key-supervision/density`: current 重点监管 listings counted per region code, at the
@@ -7,7 +8,7 @@ import { z } from 'zod';
  */
 export const keySupervisionDensityRow = z.object({
   /** 6-digit administrative division code (GB/T 2260), e.g. `440000` (province) or `440100` (prefecture). */
-  regionCode: z.string().regex(/^\d{6}$/),
+  regionCode: safeString().regex(/^\d{6}$/, 'a 6-digit 行政区划代码'),
   level: z.enum(['province', 'prefecture']),
   /** Vehicles listed now whose region code lies in this region. */
   vehicles: z.number().int().min(0),
