@@ -42,6 +42,11 @@ const OWNERS: Record<string, string> = {
   delivery_secrets: 'services/api',
   alert_deliveries: 'services/supervision',
   delivery_attempts: 'services/supervision',
+  // 考核 (issue #14): the scores job computes the scores; the API imports the 运政 list and sets a region's table.
+  assessment_scores: 'services/supervision',
+  operating_vehicles: 'services/api',
+  assessment_settings: 'services/api',
+  assessment_recompute_requests: 'services/api',
 };
 
 /**
@@ -56,6 +61,14 @@ const SHARED: Record<string, { writers: string[]; why: string }> = {
   outbox: {
     writers: ['libs/case-lifecycle', 'services/api', 'services/cases'],
     why: "each aggregate appends its own events in its own transaction (cases.events, registry.changes); the relay marks them sent — the transactional outbox's pattern",
+  },
+  alert_handling: {
+    writers: ['services/api', 'services/supervision'],
+    why: "supervision's handling part puts each alert on its company's list and escalates overdue items; the API's handling use cases record the company's and the operators' steps (view, handle, appeal, decide) — one workflow, each step in its own transaction with its event",
+  },
+  alert_handling_events: {
+    writers: ['services/api', 'services/supervision'],
+    why: 'the append-only log of the same steps, written in the transaction of the step it records',
   },
   schema_migrations: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
   storage_meta: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },

@@ -1,3 +1,4 @@
+import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -20,6 +21,8 @@ import {
   caseListItem,
   caseReportRequest,
   companyReportResponse,
+  reportChartsResponse,
+  type ReportChartsResponse,
   loginResponse,
   page,
   relayItem,
@@ -59,6 +62,16 @@ import {
   type DeliveryRouteSaved,
   type DeliverySecretIssued,
   type DeliverySettingsResponse,
+  dutyBoardResponse,
+  handleAlertRequest,
+  handlingDetail,
+  handlingItem,
+  handlingListResponse,
+  type DutyBoardResponse,
+  type HandlingDetail,
+  type HandlingItem,
+  type HandlingListResponse,
+  type HandlingMeasure,
   answerInspectionRequest,
   inspectionItem,
   inspectionTargetItem,
@@ -332,13 +345,21 @@ export class Api {
     return (await this.get(page(auditItem), `/v1/admin/audit?${auditParams(query)}`)).items;
   }
 
-  /** The filtered audit log as the API's CSV file (the bearer token cannot ride on a plain link). */
-  async auditCsv(query: Partial<AuditListQuery>): Promise<Blob> {
-    const res = await fetch(`/v1/admin/audit.csv?${auditParams({ ...query, limit: undefined, offset: undefined })}`, {
-      headers: { authorization: `Bearer ${this.token}` },
-    });
+  /** The filtered audit log as the API's CSV or XLSX file. */
+  auditFile(format: 'csv' | 'xlsx', query: Partial<AuditListQuery>): Promise<Blob> {
+    return this.file(`/v1/admin/audit.${format}?${auditParams({ ...query, limit: undefined, offset: undefined })}`);
+  }
+
+  // ─── the reports' charts, file exports and the monthly 通报 (issue #14 item 6) ───
+
+  /** A file the API makes (CSV, XLSX): fetched with the token, which cannot ride on a plain link. */
+  private async file(path: string): Promise<Blob> {
+    const res = await fetch(path, { headers: { authorization: `Bearer ${this.token}` } });
     if (res.status === 401) this.onUnauthorized();
-    if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
+    if (!res.ok) {
+      const err = apiError.safeParse(await res.json().catch(() => undefined));
+      throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText);
+    }
     return res.blob();
   }
 
@@ -388,6 +409,78 @@ export class Api {
     const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
     for (const key of ['companyId', 'state', 'channel'] as const) if (query[key]) q.set(key, query[key]);
     return (await this.get(page(deliveryItem), `/v1/delivery/deliveries?${q}`)).items;
+  }
+
+  // ─── the handling workflow (RULES §9): the 待处理 list, its steps, the on-duty board ───
+
+  handlingList(query: { state?: string; rule?: string; overdue?: boolean; limit?: number } = {}): Promise<HandlingListResponse> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 200) });
+    if (query.state) q.set('state', query.state);
+    if (query.rule) q.set('rule', query.rule);
+    if (query.overdue !== undefined) q.set('overdue', String(query.overdue));
+    return this.get(handlingListResponse, `/v1/handling?${q}`);
+  }
+
+  handlingDetail(alertId: string): Promise<HandlingDetail> {
+    return this.get(handlingDetail, `/v1/handling/${encodeURIComponent(alertId)}`);
+  }
+
+  viewHandling(alertId: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/view`, {});
+  }
+
+  /** The body is checked against the contract before it leaves. */
+  handleAlert(alertId: string, measure: HandlingMeasure, comment: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/handle`, handleAlertRequest.parse({ measure, comment }));
+  }
+
+  appealAlert(alertId: string, reason: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/appeal`, { reason });
+  }
+
+  decideAppeal(alertId: string, decision: 'accepted' | 'rejected', comment: string): Promise<HandlingItem> {
+    return this.post(handlingItem, `/v1/handling/${encodeURIComponent(alertId)}/appeal/decision`, { decision, comment });
+  }
+
+  dutyBoard(): Promise<DutyBoardResponse> {
+    return this.get(dutyBoardResponse, '/v1/handling/duty-board?limit=200');
+  }
+
+  reportCharts(fromMs: number, toMs: number, filter: { companyId?: string; regionCode?: string } = {}): Promise<ReportChartsResponse> {
+    const q = new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs) });
+    if (filter.companyId) q.set('companyId', filter.companyId);
+    if (filter.regionCode) q.set('regionCode', filter.regionCode);
+    return this.get(reportChartsResponse, `/v1/reports/charts?${q}`);
+  }
+
+  /** The company report as the API's CSV or XLSX file, headers in the given language. */
+  companyReportFile(format: 'csv' | 'xlsx', fromMs: number, toMs: number, language: 'zh' | 'en'): Promise<Blob> {
+    return this.file(`/v1/reports/companies.${format}?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), lang: language })}`);
+  }
+
+  /** The monthly 通报 (XLSX) of a region; without one, the caller's own (operators) or all (admin). */
+  monthlyNotice(month: string, regionCode?: string): Promise<Blob> {
+    const q = new URLSearchParams({ month });
+    if (regionCode) q.set('regionCode', regionCode);
+    return this.file(`/v1/reports/notice.xlsx?${q}`);
+  }
+
+  // 考核 (issue #14): scores and ranking in the user's scope, the XLSX export.
+  async assessmentScores(query: { periodKind?: 'month' | 'rolling_7d' } = {}): Promise<AssessmentScoreItem[]> {
+    const q = new URLSearchParams({ periodKind: query.periodKind ?? 'month' });
+    return (await this.get(assessmentScoresResponse, `/v1/assessment/scores?${q}`)).items;
+  }
+
+  assessmentRanking(query: { periodKind?: 'month' | 'rolling_7d' } = {}): Promise<AssessmentRankingResponse> {
+    return this.get(assessmentRankingResponse, `/v1/assessment/ranking?${new URLSearchParams({ periodKind: query.periodKind ?? 'month' })}`);
+  }
+
+  /** The scores as the API's XLSX workbook (the bearer token cannot ride on a plain link). */
+  async assessmentXlsx(): Promise<Blob> {
+    const res = await fetch('/v1/assessment/scores.xlsx', { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status === 401) this.onUnauthorized();
+    if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
+    return res.blob();
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

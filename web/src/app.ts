@@ -15,6 +15,8 @@ import { RelaysPanel } from './ui/relays-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
+import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
+import { AssessmentPanel } from './ui/assessment-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -72,6 +74,10 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         },
         alert: (a) => feed.push(a),
         alertAck: (event) => feed.applyAck(event),
+        handling: (event) => {
+          handling?.applyLive(event);
+          duty?.applyLive(event);
+        },
         status: (connected) => {
           liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
           liveBadge.textContent = t(liveBadge.dataset.i18n);
@@ -177,10 +183,16 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // 报表 and 接驳登记: views over the whole workspace (their tables are wider than the side
   // panel), each for the roles with its capability; the map keeps running beneath them.
-  const reports = can('reports') ? new ReportsPanel(api) : undefined;
+  const reports = can('reports')
+    ? new ReportsPanel(api, Date.now, { notice: can('reports.notice'), regionFilter: session.user.role !== 'company' })
+    : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
+  // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
+  const handling = can('handling') ? new HandlingPanel(api) : undefined;
+  const duty = can('handling.duty') ? new DutyBoardPanel(api) : undefined;
+  const assessment = can('reports') ? new AssessmentPanel(api) : undefined;
   // 查岗: the monitoring centre sends and reads answers; a company user answers (a prompt over the map, and the tab).
   const inspectionMode = can('inspections.send') ? 'send' : can('inspections.answer') ? 'answer' : undefined;
   const inspectionPrompt =
@@ -189,10 +201,13 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       : undefined;
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   const panels = [
+    ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
+    ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
     ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
+    ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
   ];
   const views =
@@ -251,6 +266,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         relays?.el,
         users?.el,
         delivery?.el,
+        handling?.el,
+        duty?.el,
+        assessment?.el,
         inspections?.el,
       ),
     ),
@@ -311,6 +329,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     feed,
     destroy: () => {
       clearInterval(ageing);
+      handling?.destroy();
       inspectionPrompt?.destroy();
       live?.close();
       map.destroy();

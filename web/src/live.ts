@@ -12,6 +12,8 @@ import {
   type InspectionLiveEvent,
   type LiveSubscribe,
   type PositionsBatch,
+  handlingLiveEvent,
+  type HandlingLiveEvent,
 } from '@roadwatch/contracts';
 
 /**
@@ -27,6 +29,8 @@ export interface LiveHandlers {
   status(connected: boolean): void;
   /** The server refused the token (expired or revoked): back to the login screen. */
   unauthorized(): void;
+  /** A handling item new, escalated or changed (RULES §9): the 待处理 list and the on-duty board follow it. */
+  handling?(event: HandlingLiveEvent): void;
   /** 查岗: one addressed to the user's company was sent (company users only hear their own). */
   inspection?(event: InspectionLiveEvent): void;
   /** 查岗: a company the user may see answered. */
@@ -60,6 +64,11 @@ export class LiveFeed {
       else console.error('[live] bad alert', r.error.issues);
     });
     this.onAck(handlers);
+    this.socket.on(LIVE_EVENTS.handling, (payload: unknown) => {
+      const r = handlingLiveEvent.safeParse(payload);
+      if (r.success) handlers.handling?.(r.data);
+      else console.error('[live] bad handling event', r.error.issues);
+    });
     for (const [event, handler] of [
       [LIVE_EVENTS.inspection, handlers.inspection],
       [LIVE_EVENTS.inspectionAnswered, handlers.inspectionAnswered],

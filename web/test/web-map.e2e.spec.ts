@@ -562,7 +562,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.fill('[data-testid=report-from]', '2020-01-01');
     await page.click('.report-form button[type=submit]');
     expect(await page.textContent('[data-testid=report-status]')).toBe('每次最多查询31天');
-    // The CSV is built in the browser from the rows on screen.
+    // The CSV is the API's file of the rows on screen.
     await page.fill('[data-testid=report-from]', from);
     await page.click('.report-form button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=report-status]')?.textContent === '');

@@ -82,5 +82,10 @@ export const alertV1 = z.object({
    * back-filled, not as news.
    */
   receivedLateByMs: z.number().int().nonnegative().optional(),
+  /**
+   * This revision retracts the alert (back-fill or re-judging, RULES §15): it is never due and
+   * counts nowhere. Absent or false: the alert stands.
+   */
+  withdrawn: z.boolean().optional(),
 });
 export type AlertV1 = z.infer<typeof alertV1>;

@@ -47,6 +47,7 @@ import {
   wimStationDto,
 } from './registry-admin.schema';
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
+import { monthlyNoticeQuery, reportChartsQuery, reportChartsResponse, reportExportQuery } from './report-charts.schema';
 import { answerInspectionRequest, inspectionItem, inspectionListQuery, inspectionTargetItem, sendInspectionRequest } from './inspection.schema';
 import {
   deliveryAttemptItem,
@@ -71,6 +72,8 @@ import {
 } from './users.schema';
 import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
+import { handlingRoutes } from './handling-routes';
+import { ASSESSMENT_ROUTES } from './assessment.schema';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -97,8 +100,8 @@ export interface RouteSpec {
   status: 200 | 201 | 202 | 204;
   /** The body of the success answer (none for 204). */
   response?: z.ZodType;
-  /** The success answer's media type when it is not JSON (the audit log's CSV export). */
-  responseType?: 'text/csv';
+  /** The success answer's media type when it is not JSON (the CSV and XLSX exports). */
+  responseType?: 'text/csv' | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   errors: readonly ErrorStatus[];
 }
 
@@ -301,6 +304,18 @@ function userRoutes(): RouteSpec[] {
       responseType: 'text/csv',
       errors: signedIn,
     },
+    {
+      method: 'get',
+      path: '/v1/admin/audit.xlsx',
+      summary:
+        'The filtered audit log as XLSX (typed cells, the time a date in China time, a frozen header; oldest first, at most 100,000 rows — `X-Truncated` when cut). The export is itself audited',
+      security: 'bearer',
+      query: auditListQuery,
+      status: 200,
+      response: z.string().meta({ format: 'binary' }),
+      responseType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      errors: signedIn,
+    },
   ];
 }
 
@@ -461,6 +476,53 @@ export const apiRoutes: readonly RouteSpec[] = [
     query: reportQuery,
     status: 200,
     response: companyReportResponse,
+    errors: signedIn,
+  },
+  // ─── the reports' charts and files (issue #14 item 6) ───
+  {
+    method: 'get',
+    path: '/v1/reports/charts',
+    summary:
+      'The charts of the reports page (≤ 31 days): per local day 上线率, 数据合格率, 轨迹完整率 and 漂移率 of the vehicles in scope, and violations by rule and local hour of day. `companyId` and `regionCode` narrow the scope, never widen it',
+    security: 'bearer',
+    query: reportChartsQuery,
+    status: 200,
+    response: reportChartsResponse,
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/companies.csv',
+    summary:
+      'The company report (the rows of /v1/reports/companies) as CSV: UTF-8 with BOM, one column per rule, a formula start defused; headers in `lang` (zh by default)',
+    security: 'bearer',
+    query: reportExportQuery,
+    status: 200,
+    response: z.string(),
+    responseType: 'text/csv',
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/companies.xlsx',
+    summary: 'The company report as XLSX: typed cells (numbers, percentages), a frozen header row; headers in `lang` (zh by default)',
+    security: 'bearer',
+    query: reportExportQuery,
+    status: 200,
+    response: z.string().meta({ format: 'binary' }),
+    responseType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/notice.xlsx',
+    summary:
+      "The monthly 通报 of a region (XLSX, Chinese): the companies' 考核 scores of the month ranked, with each indicator and 处理率 < 90 % marked, and the 重点监管 entries listed during the month. Operators: their own region or a part of it (the default); admin: any (default all); company users 403",
+    security: 'bearer',
+    query: monthlyNoticeQuery,
+    status: 200,
+    response: z.string().meta({ format: 'binary' }),
+    responseType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     errors: signedIn,
   },
   {
@@ -674,6 +736,9 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...deliveryRoutes(),
+  ...handlingRoutes,
+  // 考核 (issue #14)
+  ...ASSESSMENT_ROUTES,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -58,6 +58,13 @@ export const apiCapability = z.enum([
   'inspections.answer',
   // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
   'delivery',
+  // the handling workflow (RULES §9): a company's 待处理 list and its steps; the on-duty board and appeal decisions
+  'handling',
+  'handling.duty',
+  // the monthly 通报 of a region (operators, admin): it names other companies, so never a company's
+  'reports.notice',
+  // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
+  'assessment.import',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 
@@ -236,6 +243,8 @@ export const LIVE_EVENTS = {
   alertAck: 'alertAck',
   /** server → client, payload `SessionEnded`, just before the server disconnects the socket: its token expired, or its user was disabled or changed */
   sessionEnded: 'sessionEnded',
+  /** server → client, payload `HandlingLiveEvent`: a handling item new, escalated or changed (RULES §9), to the sockets that may see it */
+  handling: 'handling',
   /** server → client, payload `InspectionLiveEvent`: a 查岗 addressed to the socket's company, as it is sent */
   inspection: 'inspection',
   /** server → client, payload `InspectionLiveEvent`: a company answered a 查岗 (to the sockets that may see that company) */

@@ -27,3 +27,7 @@ export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './inspection.schema';
 export * from './delivery.schema';
+export * from './handling.schema';
+export * from './handling-routes';
+export * from './report-charts.schema';
+export * from './assessment.schema';

@@ -20,6 +20,8 @@ export const TOPICS = {
   qualityDaily: 'quality.daily',
   /** A registry write (admin resources, relay registrations), from the outbox; key = entity kind + id (registryChangeKey) */
   registryChanges: 'registry.changes',
+  /** A handling item notified to its company or escalated to the on-duty board (RULES §9); key = companyId */
+  handlingChanges: 'supervision.handling',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

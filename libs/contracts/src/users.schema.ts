@@ -127,6 +127,10 @@ export const auditAction = z.enum([
   'delivery.route_save',
   'delivery.route_delete',
   'delivery.secret_rotate',
+  // 考核 (issue #14)
+  'assessment.import',
+  'assessment.settings',
+  'assessment.recompute',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

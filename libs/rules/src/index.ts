@@ -25,3 +25,16 @@ export * from './wim-gps';
 // Supervision (RULES §9–§10, §15): delivery to companies.
 export * from './supervision/delivery-backoff';
 export * from './supervision/delivery-routing';
+// supervision (RULES.md §9–§10, §15)
+export * from './supervision/handling-deadline';
+export * from './supervision/handling-workflow';
+// supervision (§9–§10, §15): the monthly 通报's ranking
+export * from './supervision/notice-ranking';
+// 考核 (RULES.md §10, §15): scores, 处理率, periods
+export * from './supervision/percent';
+export * from './supervision/assessment-config';
+export * from './supervision/assessment-scores';
+export * from './supervision/assessment-period';
+export * from './supervision/handling-rate';
+export * from './supervision/fatigue-over-limit';
+export * from './supervision/assessment-ranking';

@@ -11,3 +11,4 @@ export * from './rate-limit';
 export * from './openapi';
 export * from './http-exceptions';
 export * from './webhook-target';
+export * from './table-export';

@@ -29,3 +29,12 @@ export * from './inspection.repository';
 export * from './delivery-settings.repository';
 export * from './delivery.repository';
 export * from './delivery.read-model';
+export * from './handling.repository';
+export * from './handling-item';
+// reports: the charts and the monthly 通报
+export * from './report-charts.read-model';
+export * from './monthly-notice.read-model';
+// 考核 (RULES.md §10, §15): the facts it reads, the scores and settings, the 运政 list
+export * from './assessment-facts.read-model';
+export * from './assessment-score.repository';
+export * from './operating-vehicle.repository';

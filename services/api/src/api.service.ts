@@ -1,3 +1,4 @@
+import { assessmentApi } from './assessment/assessment-api';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -6,7 +7,15 @@ import { Server } from 'socket.io';
 import { DEFAULT_REDIS_KEY_PREFIX, TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, InspectionRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
+import {
+  AlertRepository,
+  HandlingRepository,
+  InspectionRepository,
+  OutboxRelay,
+  PositionRepository,
+  RelayRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
@@ -21,6 +30,11 @@ import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
+import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
+import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
+import { AppealAlertUseCase } from './handling/usecases/appeal-alert/appeal-alert.usecase';
+import { DecideAppealUseCase } from './handling/usecases/decide-appeal/decide-appeal.usecase';
+import type { HandlingBroadcast } from './handling/handling-steps';
 import { inspectionItemOf } from './inspection/inspection-item';
 import { AnswerInspectionUseCase } from './inspection/usecases/answer-inspection/answer-inspection.usecase';
 import { SendInspectionUseCase } from './inspection/usecases/send-inspection/send-inspection.usecase';
@@ -178,6 +192,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+  const handling = new HandlingRepository(pool);
+  const handlingBroadcast: HandlingBroadcast = (event, owner) => liveRef.feed?.broadcastHandling(event, owner);
   const inspections = new InspectionRepository(pool);
   const ctx: ApiContext = {
     tokens,
@@ -210,6 +226,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
+    handling,
+    handlingCommands: {
+      view: new ViewHandlingItemUseCase(handling, handlingBroadcast),
+      handle: new HandleAlertUseCase(handling, handlingBroadcast),
+      appeal: new AppealAlertUseCase(handling, handlingBroadcast),
+      decide: new DecideAppealUseCase(handling, handlingBroadcast),
+    },
+    assessment: assessmentApi(pool, audit, now),
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.
@@ -260,7 +284,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const gateway = live;
   const subscription: Subscription = await options.bus.subscribe({
     groupId,
-    topics: [TOPICS.positions, TOPICS.alerts],
+    topics: [TOPICS.positions, TOPICS.alerts, TOPICS.handlingChanges],
     fromBeginning: false,
     // With a store to catch up from, no positions are fetched at all until a client subscribes.
     ...(options.latestPositions ? { paused: [TOPICS.positions] } : {}),
@@ -269,6 +293,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     handleBatch: async (batch) => {
       if (batch.topic === TOPICS.positions) gateway.onPositions(batch.messages.map((m) => m.value));
       else if (batch.topic === TOPICS.alerts) for (const m of batch.messages) gateway.onAlert(m.value);
+      else if (batch.topic === TOPICS.handlingChanges) for (const m of batch.messages) gateway.onHandlingChange(m.value);
     },
   });
   if (options.latestPositions)

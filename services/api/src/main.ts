@@ -13,7 +13,7 @@ const { config, logger, metrics, bus, pool, redisKey, serve } = await bootServic
   schema: apiEnvSchema,
   deprecatedEnv: apiDeprecatedEnv,
   database: {},
-  kafka: { topics: [TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges] },
+  kafka: { topics: [TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges, TOPICS.handlingChanges] },
 });
 if (!pool) throw new Error('the API needs its database');
 const latestPositions = RedisLatestPositionsReader.connect(config.REDIS_URL, redisKey(''));

@@ -64,7 +64,19 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
     const capabilitiesOf = async (username: string, password: string) =>
       (await post(api.url, '/v1/auth/login', { username, password })).body.user.capabilities as string[];
     expect(await capabilitiesOf('enf', 'enf-pw')).toEqual(['wim', 'sites', 'cases']);
-    expect(await capabilitiesOf('c1', 'c1-pw')).toEqual(['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays']);
+    expect(await capabilitiesOf('c1', 'c1-pw')).toEqual([
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'delivery',
+      'handling',
+    ]);
     const admin = await capabilitiesOf('admin', 'admin-pw');
     expect(admin).toContain('registry.admin');
     // What the list says is what the endpoints do: a capability missing from it is a 403.

@@ -1,13 +1,24 @@
 import 'reflect-metadata';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
-import { CaseRepository, createPool, migrate, OverloadViolationRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import {
+  CaseRepository,
+  createPool,
+  HandlingRepository,
+  inTransaction,
+  migrate,
+  OverloadViolationRepository,
+  WimRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { aPosition, uniqueName } from '@roadwatch/testing';
 import { startApi, type NewUser, type RunningApi } from '../src/index';
 import { API_CONTROLLERS } from '../src/http/app.module';
@@ -98,6 +109,7 @@ const alertCopyOf = (vehicleId: string) => ALERT_COPY[vehicleId] ?? STALE_COPY;
 
 type VehicleId = keyof typeof FACTS.vehicles;
 const VEHICLE_IDS = Object.keys(FACTS.vehicles) as VehicleId[];
+const HANDLING_IDS = VEHICLE_IDS.map((id) => `H-${id}`);
 
 // ─── the declared table: which rows each role sees (403: the role may not call it) ───
 
@@ -105,6 +117,15 @@ type Visible = Record<Role, readonly string[] | 403>;
 const ALL_VEHICLES = [...VEHICLE_IDS];
 
 const VISIBLE: Record<string, Visible> = {
+  // 考核 scores as `kind:subject`: a company's row is the company's (its region the company's); a platform's row its region's, no company's.
+  assessment: {
+    admin: ['company:CA', 'company:CB', 'company:CC', 'company:CD', 'platform:130102', 'platform:440106'],
+    op13: ['company:CA', 'platform:130102'],
+    op4401: ['company:CB', 'platform:440106'],
+    enf44: 403,
+    ca: ['company:CA'],
+    cb: ['company:CB'],
+  },
   // A vehicle's region is its own, else its company's.
   vehicles: { admin: ALL_VEHICLES, op13: ['VA1', 'VB2'], op4401: ['VA2', 'VB1'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   // The vehicle's owner from the registry, field by field, else the alert's copy: AL-VX (CB, 440199), AL-VD1 (CD, 440111).
@@ -145,6 +166,15 @@ const VISIBLE: Record<string, Visible> = {
   // Deliveries and their attempts (alert `DA-<company>`), and a company's delivery settings (by company id): the admin all, a company its own.
   deliveries: { admin: ['DA-CA', 'DA-CB', 'DA-CC', 'DA-CD'], op13: 403, op4401: 403, enf44: 403, ca: ['DA-CA'], cb: ['DA-CB'] },
   deliveryCompanies: { admin: ['CA', 'CB', 'CC', 'CD'], op13: 403, op4401: 403, enf44: 403, ca: ['CA'], cb: ['CB'] },
+  // Handling items (H-<vehicle>) as addressed: the vehicle's company, its region (own, else its company's, else the alert's copy: H-VD1 440111).
+  handling: {
+    admin: ['H-VA1', 'H-VA2', 'H-VB1', 'H-VB2', 'H-VC1', 'H-VD1'],
+    op13: ['H-VA1', 'H-VB2'],
+    op4401: ['H-VA2', 'H-VB1', 'H-VD1'],
+    enf44: 403,
+    ca: ['H-VA1', 'H-VA2'],
+    cb: ['H-VB1', 'H-VB2'],
+  },
   // Company report rows as `company:vehicles counted` — the vehicles the vehicle list shows, by company.
   report: { admin: ['CA:2', 'CB:2', 'CC:1', 'CD:1'], op13: ['CA:1', 'CB:1'], op4401: ['CA:1', 'CB:1'], enf44: 403, ca: ['CA:2'], cb: ['CB:2'] },
   // Live positions: registered vehicles as `vehicles`; VX (unregistered) only to an unrestricted scope. enf44 has no live feed.
@@ -183,6 +213,10 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'terminals.unregistered',
     'users.admin',
     'delivery',
+    'handling',
+    'handling.duty',
+    'reports.notice',
+    'assessment.import',
     ...INSPECTION_CAPABILITIES.admin,
   ],
   op13: [
@@ -197,6 +231,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'live',
     'relays',
     'terminals.unregistered',
+    'handling.duty',
+    'reports.notice',
+    'assessment.import',
     ...INSPECTION_CAPABILITIES.operator,
   ],
   op4401: [
@@ -211,11 +248,14 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'live',
     'relays',
     'terminals.unregistered',
+    'handling.duty',
+    'reports.notice',
+    'assessment.import',
     ...INSPECTION_CAPABILITIES.operator,
   ],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', ...INSPECTION_CAPABILITIES.company],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', ...INSPECTION_CAPABILITIES.company],
+  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', ...INSPECTION_CAPABILITIES.company],
+  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', ...INSPECTION_CAPABILITIES.company],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -295,6 +335,8 @@ const byIdRow = (
   );
 
 const enc = encodeURIComponent;
+/** The month the seeded 考核 scores stand for: the last whole local month. */
+const ASSESSED_MONTH = previousMonth(chinaMonthOf(NOW));
 const tonight = chinaDateOf(Date.now());
 const tomorrow = chinaDateOf(Date.now() + DAY_MS);
 const report = `/v1/reports/companies?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
@@ -322,6 +364,60 @@ const adminResource = (path: string, id: string, body: Record<string, unknown>, 
   { route: `PUT /v1/admin/${path}/:id`, cells: () => adminWrite(`PUT /v1/admin/${path}/:id`, 'PUT', `/v1/admin/${path}/${id}`, body, 200) },
   { route: `DELETE /v1/admin/${path}/:id`, cells: () => adminWrite(`DELETE /v1/admin/${path}/:id`, 'DELETE', `/v1/admin/${path}/${id}`, undefined, 204) },
 ];
+
+// ─── the reports' charts and files ───
+
+const reportRange = `?fromMs=${NOW - DAY_MS}&toMs=${NOW + DAY_MS}`;
+const chartsPath = (extra: string): string => `/v1/reports/charts${reportRange}${extra}`;
+/** The charts count vehicles, not list them: a role's visible set as its size. */
+const vehicleCount = (visible: Visible): Visible =>
+  Object.fromEntries(ROLES.map((r) => [r, visible[r] === 403 ? 403 : [`vehicles:${(visible[r] as string[]).length}`]])) as Visible;
+const chartVehicles: IdsOf = (b) => [`vehicles:${b?.days?.[0]?.vehicles}`];
+
+type FileIdsOf = (response: Response) => Promise<string[]>;
+const csvReportIds: FileIdsOf = async (r) =>
+  (await r.text())
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.split(','))
+    .map((cells) => `${cells[0]}:${cells[2]}`);
+const xlsxRows = async (r: Response, headerRow: number): Promise<unknown[][]> => {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await r.arrayBuffer());
+  const ws = wb.worksheets[0]!;
+  const rows: unknown[][] = [];
+  for (let i = headerRow + 1; i <= ws.rowCount; i += 1) rows.push((ws.getRow(i).values as unknown[]).slice(1));
+  return rows;
+};
+const xlsxReportIds: FileIdsOf = async (r) => (await xlsxRows(r, 1)).map((cells) => `${cells[0]}:${cells[2]}`);
+/** The 通报's first sheet: the company id column under its header (row 7). */
+const noticeIds: FileIdsOf = async (r) => (await xlsxRows(r, 7)).map((cells) => String(cells[2]));
+/** November's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
+const NOTICE_VISIBLE: Visible = { admin: ['CA', 'CB'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 };
+const seedNoticeScores = async (pool: StoragePool): Promise<void> => {
+  for (const id of ['CA', 'CB'])
+    await pool.query(
+      `INSERT INTO assessment_scores (subject_kind, subject_id, period_kind, period_start, period_end, assessed, total_score)
+       VALUES ('company', $1, 'month', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', true, 90) ON CONFLICT DO NOTHING`,
+      [id],
+    );
+};
+
+/** A file download: 200 with the ids read from the file, or the role's status. */
+const fileRow = (route: string, query: string, visible: Visible, idsOf: FileIdsOf, setup?: (pool: StoragePool) => Promise<void>): Cell[] =>
+  ROLES.map((role) => ({
+    route,
+    label: query,
+    role,
+    expected: visible[role] === 403 ? 403 : [...(visible[role] as string[])].sort(),
+    run: async (ctx) => {
+      await setup?.(ctx.pool);
+      const r = await fetch(`${ctx.url}${route.replace(/^GET /, '')}${query}`, { headers: { authorization: `Bearer ${ctx.tokens[role]}` } });
+      return r.status === 200 ? { status: 200, ids: (await idsOf(r)).sort() } : { status: r.status };
+    },
+  }));
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
 const ROUTES: RouteRow[] = [
@@ -521,6 +617,44 @@ const ROUTES: RouteRow[] = [
         (b?.rows ?? []).map((r: { companyId: string; vehicles: number }) => `${r.companyId}:${r.vehicles}`),
       ),
   },
+  // ─── the reports' charts and files: scoped as the report; the 通报 is the region's (operators, admin), never a company's ───
+  {
+    route: 'GET /v1/reports/charts',
+    cells: () => [
+      ...listRow('GET /v1/reports/charts', 'vehicles counted', chartsPath(''), vehicleCount(VISIBLE.vehicles!), chartVehicles),
+      // Guessing another company's id or region narrows to nothing, never widens.
+      ...listRow(
+        'GET /v1/reports/charts',
+        '?companyId=CB',
+        chartsPath('&companyId=CB'),
+        vehicleCount(narrowed(VISIBLE.vehicles!, (id) => companyOfVehicle(id) === 'CB')),
+        chartVehicles,
+      ),
+      ...listRow(
+        'GET /v1/reports/charts',
+        '?regionCode=44',
+        chartsPath('&regionCode=44'),
+        vehicleCount(narrowed(VISIBLE.vehicles!, (id) => (vehicleOwnerRegion(id) ?? '').startsWith('44'))),
+        chartVehicles,
+      ),
+    ],
+  },
+  { route: 'GET /v1/reports/companies.csv', cells: () => fileRow('GET /v1/reports/companies.csv', reportRange, VISIBLE.report!, csvReportIds) },
+  { route: 'GET /v1/reports/companies.xlsx', cells: () => fileRow('GET /v1/reports/companies.xlsx', reportRange, VISIBLE.report!, xlsxReportIds) },
+  {
+    route: 'GET /v1/reports/notice.xlsx',
+    cells: () => [
+      ...fileRow('GET /v1/reports/notice.xlsx', '?month=2026-11', NOTICE_VISIBLE, noticeIds, seedNoticeScores),
+      // A region wider than the operator's own (44 ⊃ 4401) or beside it (44 vs 13): 403; the admin gets the region's companies.
+      ...fileRow(
+        'GET /v1/reports/notice.xlsx',
+        '?month=2026-11&regionCode=44',
+        { ...NOTICE_VISIBLE, admin: ['CB'], op13: 403, op4401: 403 },
+        noticeIds,
+        seedNoticeScores,
+      ),
+    ],
+  },
   {
     route: 'GET /v1/cases',
     cells: () => [
@@ -595,6 +729,30 @@ const ROUTES: RouteRow[] = [
     cells: () => listRow('GET /v1/admin/vehicles', 'list', '/v1/admin/vehicles', adminOnly(ALL_VEHICLES), itemsBy('vehicleId')),
   },
   { route: 'GET /v1/admin/vehicles/:vehicleId', cells: () => adminWrite('GET /v1/admin/vehicles/:vehicleId', 'GET', '/v1/admin/vehicles/VB2', undefined, 200) },
+  // The handling workflow (RULES §9): every seeded item is overdue and escalated.
+  { route: 'GET /v1/handling', cells: () => listRow('GET /v1/handling', 'list', '/v1/handling', VISIBLE.handling!, itemsBy('alertId')) },
+  {
+    route: 'GET /v1/handling/duty-board',
+    cells: () =>
+      listRow(
+        'GET /v1/handling/duty-board',
+        'overdue',
+        '/v1/handling/duty-board',
+        { ...VISIBLE.handling!, ca: 403, cb: 403 },
+        (body: { overdue?: { alertId: string }[] }) => (body?.overdue ?? []).map((i) => i.alertId),
+      ),
+  },
+  {
+    route: 'GET /v1/handling/:alertId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/handling/:alertId',
+        [...HANDLING_IDS, 'H-NONE'],
+        VISIBLE.handling!,
+        (_, id) => ({ method: 'GET', path: `/v1/handling/${id}` }),
+        () => 200,
+      ),
+  },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───
@@ -609,6 +767,31 @@ const ROUTES: RouteRow[] = [
         () => 200,
       ),
   },
+  // Handling steps, in the order a life runs; the admin goes first, so a company meets what the admin did (409).
+  // The company's steps are 403 to operators, the decision 403 to companies, before the item is looked up.
+  ...(
+    [
+      ['view', {}, (role: Role) => (role === 'admin' || USERS[role].role === 'company' ? 200 : 403)],
+      ['appeal', { reason: '设备故障' }, (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'company' ? 409 : 403)],
+      [
+        'appeal/decision',
+        { decision: 'rejected', comment: '证据不足' },
+        (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'operator' ? 409 : 403),
+      ],
+      ['handle', { measure: 'phone_call', comment: '已电话提醒' }, (role: Role) => (role === 'admin' ? 200 : USERS[role].role === 'company' ? 409 : 403)],
+    ] as const
+  ).map(([action, body, inScope]) => ({
+    route: `POST /v1/handling/:alertId/${action}`,
+    cells: () =>
+      byIdRow(
+        `POST /v1/handling/:alertId/${action}`,
+        [...HANDLING_IDS, 'H-NONE'],
+        VISIBLE.handling!,
+        (_, id) => ({ method: 'POST', path: `/v1/handling/${id}/${action}`, body }),
+        inScope,
+        (role) => (inScope(role) === 403 ? 403 : 404),
+      ),
+  })),
   // Deciding, reporting and closing is enforcement's: another role that may read the case gets 403, outside the scope 404.
   ...(
     [
@@ -763,6 +946,7 @@ const ROUTES: RouteRow[] = [
   },
   { route: 'GET /v1/admin/audit', cells: () => adminWrite('GET /v1/admin/audit', 'GET', '/v1/admin/audit?action=user.create', undefined, 200) },
   { route: 'GET /v1/admin/audit.csv', cells: () => adminWrite('GET /v1/admin/audit.csv', 'GET', '/v1/admin/audit.csv?action=user.create', undefined, 200) },
+  { route: 'GET /v1/admin/audit.xlsx', cells: () => adminWrite('GET /v1/admin/audit.xlsx', 'GET', '/v1/admin/audit.xlsx?action=user.create', undefined, 200) },
   // Delivery to companies (issue #14): the admin every company's, a company its own (another's 404), other roles 403.
   {
     route: 'GET /v1/delivery/attempts',
@@ -854,6 +1038,76 @@ const ROUTES: RouteRow[] = [
           ).status,
         }),
       })),
+  },
+  // 考核 (issue #14): scores, ranking and export in scope; the 运政 import for admin and operators (an operator's rows outside its region are refused, not stored); the table and recompute admin only.
+  {
+    route: 'GET /v1/assessment/scores',
+    cells: () =>
+      listRow('GET /v1/assessment/scores', 'all', '/v1/assessment/scores', VISIBLE.assessment!, (b) =>
+        (b?.items ?? []).map((i: { subjectKind: string; subjectId: string }) => `${i.subjectKind}:${i.subjectId}`),
+      ),
+  },
+  {
+    route: 'GET /v1/assessment/ranking',
+    cells: () =>
+      listRow(
+        'GET /v1/assessment/ranking',
+        'companies',
+        '/v1/assessment/ranking',
+        narrowed(VISIBLE.assessment!, (id) => id.startsWith('company:')),
+        (b) => [...(b?.ranking ?? []), ...(b?.notAssessed ?? [])].map((r: { companyId: string }) => `company:${r.companyId}`),
+      ),
+  },
+  {
+    route: 'GET /v1/assessment/scores.xlsx',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'GET /v1/assessment/scores.xlsx',
+        label: 'export',
+        role,
+        expected: VISIBLE.assessment![role] === 403 ? 403 : 200,
+        run: async (ctx) => ({
+          status: (await fetch(`${ctx.url}/v1/assessment/scores.xlsx`, { headers: { authorization: `Bearer ${ctx.tokens[role]}` } })).status,
+        }),
+      })),
+  },
+  {
+    route: 'POST /v1/assessment/operating-vehicles',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/assessment/operating-vehicles',
+        label: 'a Hebei row',
+        role,
+        expected: role === 'admin' || role === 'op13' ? ['1'] : role === 'op4401' ? ['0'] : 403,
+        run: async (ctx) => {
+          const response = await fetch(`${ctx.url}/v1/assessment/operating-vehicles?month=${ASSESSED_MONTH}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/csv', authorization: `Bearer ${ctx.tokens[role]}` },
+            body: '车牌号,车牌颜色,行政区划\n冀A00001,1,130102\n',
+          });
+          const body = (await response.json().catch(() => null)) as { accepted?: number } | null;
+          return response.status === 200 ? { status: 200, ids: [String(body?.accepted)] } : { status: response.status };
+        },
+      })),
+  },
+  {
+    route: 'GET /v1/admin/assessment/settings',
+    cells: () => adminWrite('GET /v1/admin/assessment/settings', 'GET', '/v1/admin/assessment/settings', undefined, 200),
+  },
+  {
+    route: 'PUT /v1/admin/assessment/settings/:regionCode',
+    cells: () =>
+      adminWrite(
+        'PUT /v1/admin/assessment/settings/:regionCode',
+        'PUT',
+        '/v1/admin/assessment/settings/13',
+        { configPatch: { handlingRateListBelowPct: 85 } },
+        200,
+      ),
+  },
+  {
+    route: 'POST /v1/admin/assessment/recompute',
+    cells: () => adminWrite('POST /v1/admin/assessment/recompute', 'POST', '/v1/admin/assessment/recompute', { month: ASSESSED_MONTH }, 202),
   },
 ];
 
@@ -986,6 +1240,26 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       );
     }
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
+    // One handling item per vehicle, as supervision addresses it (the alert's copy beside the registry), overdue and escalated.
+    const handling = new HandlingRepository(pool);
+    for (const vehicleId of VEHICLE_IDS)
+      await handling.intake({
+        alertId: `H-${vehicleId}`,
+        revision: 0,
+        vehicleId,
+        ...alertCopyOf(vehicleId),
+        rule: 'fatigue_continuous',
+        level: 'violation',
+        alertSeverity: 'serious',
+        summary: `${vehicleId} 疲劳驾驶`,
+        startedAtMs: NOW - 3_600_000,
+        withdrawn: false,
+        handlingSeverity: 'severe',
+        due: true,
+        notifiedAtMs: NOW - 3_600_000,
+        deadlineAtMs: NOW - 1_800_000,
+      });
+    await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },

@@ -7,7 +7,8 @@ import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/simulator';
-import { seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
+import { seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
+import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { startSupervision } from '@roadwatch/supervision';
@@ -160,6 +161,22 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     const fleet = createSimulatedFleet(config.SIM_DRIVE ? simulatedFleetSize(config.SIM_VEHICLES, logger).vehicles : config.SIM_VEHICLES);
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
     await registerFleet(pool, fleet, logger, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
+    // 考核: the fleet as the 运政 list of this month and the last (a real import of a month wins), so the page scores something.
+    const thisMonth = chinaMonthOf(Date.now());
+    const operatingMonths = await seedOperatingVehicles(
+      pool,
+      [previousMonth(thisMonth), thisMonth],
+      fleet.map((v) => ({
+        plate: v.facts.plate,
+        plateColour: v.facts.plateColour,
+        companyId: v.companyId,
+        regionCode: v.facts.regionCode ?? '110000',
+        vehicleClass: v.facts.vehicleClass,
+        suspended: false,
+      })),
+      'system:demo-seed',
+    );
+    if (operatingMonths.length > 0) logger.info({ months: operatingMonths }, 'demo 运政 list seeded');
     // One registry for the whole process, read from the registry tables and reloaded (periodically and on every
     // registry.changes event an admin write through the API publishes): the gateway reads it by terminal, the detector by vehicle and plate, and
     // the speeding rule the demo corridors' posted limits (G4/G1 120, G6 100, G107 80, Beijing core 60) under the

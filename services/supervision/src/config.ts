@@ -18,6 +18,11 @@ export const supervisionEnvSchema = infraEnvSchema.extend({
   DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** How often due deliveries are looked for. */
   DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  // The handling workflow (RULES §9 *default*s: 30 min for severe alerts, 24 h for the rest; the
+  // escalation job's period).
+  HANDLING_SEVERE_WINDOW_MS: z.coerce.number().int().positive().optional(),
+  HANDLING_STANDARD_WINDOW_MS: z.coerce.number().int().positive().optional(),
+  HANDLING_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type SupervisionConfig = z.infer<typeof supervisionEnvSchema>;

@@ -11,3 +11,5 @@ export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } f
 export { deliveryPart, type DeliveryPartOptions } from './delivery/delivery.part';
 export { LoggingSmsProvider, type SmsProvider } from './delivery/sms-provider';
 export { webhookSignatureOf, verifyWebhookSignature } from './delivery/webhook-signature';
+export { handlingPart, ESCALATION_JOB, type HandlingPartOptions } from './handling/handling.part';
+export { runScoresJob, scoresPart, type ScoresRun } from './scores/scores.part';

@@ -10,7 +10,7 @@ const { config, logger, metrics, bus, pool, serve } = await bootService({
   service: 'supervision',
   schema: supervisionEnvSchema,
   database: { max: (config) => config.DATABASE_POOL_SIZE },
-  kafka: { topics: [TOPICS.alerts] },
+  kafka: { topics: [TOPICS.alerts, TOPICS.handlingChanges] },
 });
 if (!pool) throw new Error('supervision needs its database');
 const supervision = await startSupervision({ bus, pool, logger, metrics, config });

@@ -3,6 +3,8 @@ import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime'
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
 import { deliveryPart } from './delivery/delivery.part';
+import { handlingPart } from './handling/handling.part';
+import { scoresPart } from './scores/scores.part';
 
 /** What every part of the supervision service is given. */
 export interface SupervisionContext {
@@ -47,8 +49,12 @@ export interface RunningSupervision {
  * folder of its own under src/.
  */
 export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
+  // The handling workflow: each alert onto its company's list, deadlines, overdue escalation (src/handling).
+  handlingPart(),
   // Delivery to companies: signed webhooks, SMS, retries (src/delivery).
   deliveryPart(),
+  // 考核 (RULES §10, §15): scores after each month, the rolling 7 days daily
+  scoresPart(),
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompanyReportRow } from '@roadwatch/contracts';
-import { defaultReportDates, fmtRate, fmtViolationsByRule, reportCsv, reportRangeOf, scoresZero } from './company-report';
+import { defaultReportDates, fmtRate, fmtViolationsByRule, reportRangeOf, scoresZero } from './company-report';
 
 const row = (over: Partial<CompanyReportRow> = {}): CompanyReportRow => ({
   companyId: 'C1',
@@ -58,15 +58,5 @@ describe('company report figures', () => {
     expect(fmtViolationsByRule(row(), 'zh')).toBe('疲劳驾驶（连续） 3、超速 1');
     expect(fmtViolationsByRule(row(), 'en')).toBe('Fatigue (continuous) 3, Speeding 1');
     expect(fmtViolationsByRule(row({ violationsByRule: {} }), 'zh')).toBe('—');
-  });
-
-  it('exports the table as CSV for Excel: BOM, headers in the language, quoted fields, CRLF', () => {
-    const csv = reportCsv([row({ companyName: '一号, "旅游"', trackCompleteness: 0.65 })], 'zh');
-    expect(csv.startsWith('\uFEFF企业,车辆数,上线车辆,上线率,轨迹完整率,')).toBe(true);
-    const lines = csv.slice(1).split('\r\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe('"一号, ""旅游""",2,1,50.0%,65.0%,—,—,—,4,疲劳驾驶（连续） 3、超速 1,123.5,7.3');
-    expect(lines[2]).toBe('');
-    expect(reportCsv([], 'en').slice(1).split('\r\n')[0]).toMatch(/^Company,Vehicles,Online,Online rate,/);
   });
 });

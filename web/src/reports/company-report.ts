@@ -4,7 +4,8 @@ import { t, type Lang, type MessageKey } from '../i18n';
 
 /**
  * The company report's pure parts: the date range (local China days), the figures'
- * formatting, the 联网联控 assessment floors and the CSV export.
+ * formatting and the 联网联控 assessment floors. The CSV and XLSX files are the API's
+ * (`/v1/reports/companies.{csv,xlsx}`: one export path with the audit log's).
  */
 
 /** What one request may span (as the track query: the report reads the same archive). */
@@ -74,7 +75,7 @@ export const fmtViolationsByRule = (row: Pick<CompanyReportRow, 'violationsByRul
     .map((v) => `${t(`rule.${v.rule}`, language)} ${v.count}`)
     .join(language === 'en' ? ', ' : '、') || '—';
 
-/** The table's columns, in order: header key and the cell's text. The CSV and the screen share them. */
+/** The table's columns, in order: header key and the cell's text. */
 export const REPORT_COLUMNS: ReadonlyArray<{ key: MessageKey; rate?: QualityRate; cell: (r: CompanyReportRow, language?: Lang) => string }> = [
   { key: 'report.company', cell: (r) => r.companyName ?? r.companyId },
   { key: 'report.vehicles', cell: (r) => String(r.vehicles) },
@@ -89,16 +90,3 @@ export const REPORT_COLUMNS: ReadonlyArray<{ key: MessageKey; rate?: QualityRate
   { key: 'report.mileageKm', cell: (r) => r.mileageKm.toFixed(1) },
   { key: 'report.drivingHours', cell: (r) => r.drivingHours.toFixed(1) },
 ];
-
-const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/**
- * The table as CSV, headers in the given language; the byte-order mark makes Excel (what
- * the report is opened in) read the Chinese as UTF-8. Lines end CRLF (RFC 4180).
- */
-export const reportCsv = (rows: readonly CompanyReportRow[], language?: Lang): string =>
-  '\uFEFF' +
-  [REPORT_COLUMNS.map((c) => t(c.key, language)), ...rows.map((r) => REPORT_COLUMNS.map((c) => c.cell(r, language)))]
-    .map((line) => line.map(csvField).join(','))
-    .join('\r\n') +
-  '\r\n';

@@ -73,3 +73,13 @@ export class StatusLine {
     this.set(this.key, this.detail);
   }
 }
+
+/** Hands a file to the browser's download: a temporary object URL, revoked once the click has started it. */
+export const saveBlob = (blob: Blob, fileName: string): void => {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};

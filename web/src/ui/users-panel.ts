@@ -2,7 +2,7 @@ import { apiRole, auditAction, type AuditItem, type FieldIssue, type UserItem } 
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserField, type UserForm } from '../users/user-form';
-import { detached, fmtTime, h, StatusLine } from './dom';
+import { detached, fmtTime, h, saveBlob, StatusLine } from './dom';
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -104,7 +104,8 @@ export class UsersPanel {
       h('label', {}, h('span', { i18n: 'audit.from' }), this.filters.from),
       h('label', {}, h('span', { i18n: 'audit.to' }), this.filters.to),
       h('button', { type: 'submit', class: 'primary', i18n: 'audit.query', 'data-testid': 'audit-query' }),
-      h('button', { type: 'button', i18n: 'audit.export', 'data-testid': 'audit-export', onclick: () => detached('users', this.exportCsv()) }),
+      h('button', { type: 'button', i18n: 'audit.export', 'data-testid': 'audit-export', onclick: () => detached('users', this.exportFile('csv')) }),
+      h('button', { type: 'button', i18n: 'report.exportXlsx', 'data-testid': 'audit-export-xlsx', onclick: () => detached('users', this.exportFile('xlsx')) }),
     );
     this.el = h(
       'section',
@@ -175,7 +176,7 @@ export class UsersPanel {
     this.renderAudit();
   }
 
-  private async exportCsv(): Promise<void> {
+  private async exportFile(format: 'csv' | 'xlsx'): Promise<void> {
     const query = auditQueryOf({
       actor: this.filters.actor.value,
       action: this.filters.action.value,
@@ -184,12 +185,7 @@ export class UsersPanel {
     });
     if (!query) return this.auditStatus.set('relay.rangeInvalid');
     try {
-      const url = URL.createObjectURL(await this.api.auditCsv(query));
-      const a = h('a', { href: url, download: 'audit-log.csv' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(await this.api.auditFile(format, query), `audit-log.${format}`);
       // The export is audited: show it.
       await this.loadAudit();
     } catch (e) {

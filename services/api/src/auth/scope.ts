@@ -27,7 +27,8 @@ export interface Principal {
  * layer; `relays` the 接驳运输 relay registrations; `terminals.unregistered` the positions of
  * terminals no vehicle is bound to (they belong to no region or company, so only the monitoring
  * centre reads them, whatever an operator's region); `users.admin` user administration and the
- * audit log.
+ * audit log; `handling` a company's 待处理 list and its steps (view, handle, appeal), `handling.duty`
+ * the monitoring centre's on-duty board of overdue items and appeal decisions (RULES §9).
  */
 export type Capability = ApiCapability;
 
@@ -54,6 +55,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'live',
       'relays',
       'terminals.unregistered',
+      'handling.duty',
+      'reports.notice',
+      'assessment.import',
       // 查岗: sends to the companies of its region, reads their answers
       'inspections',
       'inspections.send',
@@ -61,7 +65,6 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
   },
   company: {
     scope: 'company',
-    // 查岗: reads and answers its own company's
     capabilities: [
       'vehicles',
       'alerts',
@@ -73,6 +76,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'live',
       'relays',
       'delivery',
+      'handling',
+      // 查岗: reads and answers its own company's
       'inspections',
       'inspections.answer',
     ],

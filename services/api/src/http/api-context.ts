@@ -19,10 +19,16 @@ import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-ale
 import type { InspectionRepository, PositionRepository, RelayRepository } from '@roadwatch/storage';
 import type { AnswerInspectionUseCase } from '../inspection/usecases/answer-inspection/answer-inspection.usecase';
 import type { SendInspectionUseCase } from '../inspection/usecases/send-inspection/send-inspection.usecase';
+import type { AssessmentApi } from '../assessment/assessment-api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
+import type { HandlingRepository } from '@roadwatch/storage';
+import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
+import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
+import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
+import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -58,8 +64,13 @@ export interface ApiContext {
   registryCommands: RegistryCommands;
   maxTrackPoints: number;
   openApi: unknown;
+  /** 考核: scores, settings, the 运政 import, recompute requests. */
+  assessment: AssessmentApi;
   /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
   delivery: DeliveryApi;
+  /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
+  handling: HandlingRepository;
+  handlingCommands: HandlingCommands;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
@@ -76,6 +87,13 @@ export interface DeliveryApi {
   saveRoute: SaveDeliveryRouteUseCase;
   deleteRoute: DeleteDeliveryRouteUseCase;
   rotateSecret: RotateDeliverySecretUseCase;
+}
+
+export interface HandlingCommands {
+  view: ViewHandlingItemUseCase;
+  handle: HandleAlertUseCase;
+  appeal: AppealAlertUseCase;
+  decide: DecideAppealUseCase;
 }
 
 export interface CaseCommands {

@@ -7,17 +7,31 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { DeliveryController } from './delivery.controller';
+import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
+import { HandlingController } from './handling.controller';
 import { API_CONTEXT } from './tokens';
+import { AssessmentController } from '../assessment/assessment.controller';
+import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
 
 /**
  * Every controller the API serves (the scope matrix test walks their routes). UsersController
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
-export const API_CONTROLLERS = [ApiController, UsersController, AdminController, RelaysController, DeliveryController, InspectionsController];
+export const API_CONTROLLERS = [
+  ApiController,
+  UsersController,
+  AdminController,
+  RelaysController,
+  DeliveryController,
+  HandlingController,
+  ReportsController,
+  AssessmentController,
+  InspectionsController,
+];
 
 @Module({})
 class ApiHttpModule {
@@ -41,6 +55,8 @@ export const createApiHttpApp = async (ctx: ApiContext, options: ApiHttpOptions)
   const app = await NestFactory.create<NestExpressApplication>(ApiHttpModule.with(ctx), { logger: ['error', 'warn'], bodyParser: false });
   hardenHttp(app.getHttpAdapter().getInstance() as ExpressLike, options.trustProxyHops ?? 0);
   app.useBodyParser('json', { limit: '256kb' });
+  // 考核: the 运政 list of operating vehicles arrives as the file itself (a province's list is megabytes).
+  app.useBodyParser('raw', { type: ['text/csv', XLSX_MEDIA_TYPE], limit: '32mb' });
   // Every error as the one error body; a 500 logged, its cause never sent.
   app.useGlobalFilters(new ApiExceptionFilter(options.logger));
   app.useGlobalPipes(new SafePathParamsPipe());

@@ -13,6 +13,8 @@ import {
   type PositionsBatch,
   type PositionV1,
   type SessionEnded,
+  type HandlingChangeV1,
+  type HandlingLiveEvent,
 } from '@roadwatch/contracts';
 import { DEFAULT_CLOCK_SKEW_MS, replacesLatest } from '@roadwatch/domain';
 import type { Logger, ServiceMetrics } from '@roadwatch/runtime';
@@ -339,6 +341,19 @@ export class LiveFeedServer {
   /** Through the adapter: every instance's sockets whose scope admits the owner. */
   broadcastAck(event: AlertAckEvent, owner: Owner): void {
     this.nsp.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.alertAck, event);
+  }
+
+  /** A handling step made on this instance (view, handle, appeal, decide): through the adapter to every instance's sockets that may see the item. */
+  broadcastHandling(event: HandlingLiveEvent, owner: Owner): void {
+    this.nsp.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.handling, event);
+    this.emitted.inc({ event: 'handling' });
+  }
+
+  /** Supervision's `supervision.handling` (a new item, an escalation): every instance reads it, so each tells its own sockets. */
+  onHandlingChange(change: HandlingChangeV1): void {
+    const owner = { companyId: change.item.companyId, regionCode: change.item.regionCode ?? undefined };
+    this.nsp.local.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.handling, { change: change.change, item: change.item } satisfies HandlingLiveEvent);
+    this.emitted.inc({ event: 'handling' });
   }
 
   /**

@@ -1,5 +1,15 @@
-import type { CompanyReportRow, WimRecordItem } from '@roadwatch/contracts';
-import { CompanyReportReadModel, WimRepository, type StoragePool } from '@roadwatch/storage';
+import type { CompanyReportRow, QualityTrendDay, ViolationsByHourCell, WimRecordItem } from '@roadwatch/contracts';
+import { chinaLocalToEpochMs } from '@roadwatch/domain';
+import {
+  CompanyReportReadModel,
+  MonthlyNoticeReadModel,
+  ReportChartsReadModel,
+  WimRepository,
+  type NoticeKeyEntryRow,
+  type NoticeScoreRow,
+  type ReportChartsFilter,
+  type StoragePool,
+} from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';
 
@@ -16,10 +26,14 @@ export interface WimListQuery {
 export class ReportsRepository {
   private readonly wims: WimRepository;
   private readonly report: CompanyReportReadModel;
+  private readonly charts: ReportChartsReadModel;
+  private readonly notice: MonthlyNoticeReadModel;
 
   constructor(pool: StoragePool) {
     this.wims = new WimRepository(pool);
     this.report = new CompanyReportReadModel(pool);
+    this.charts = new ReportChartsReadModel(pool);
+    this.notice = new MonthlyNoticeReadModel(pool);
   }
 
   /** WIM records through libs/storage, scoped there (company: its registered plates; region: station, else vehicle). */
@@ -79,5 +93,46 @@ export class ReportsRepository {
           qualityDays: r.qualityDays,
         }) as CompanyReportRow,
     );
+  }
+
+  /**
+   * The charts' figures per local day (RULES.md §6 as the company report reads them, from the
+   * detector's counters): 上线率 = vehicles with ≥ 1 valid record ÷ vehicles in scope (§15); 数据合格率
+   * = Σ (received − invalid) ÷ Σ received; 轨迹完整率 = Σ complete ÷ Σ track metres; 漂移率 =
+   * vehicles with ≥ 1 drift point ÷ vehicles online. Each absent when its denominator is 0.
+   */
+  async qualityTrend(scope: Scope, filter: ReportChartsFilter, fromMs: number, toMs: number): Promise<QualityTrendDay[]> {
+    const rate = (part: number, whole: number): number | undefined => (whole > 0 ? part / whole : undefined);
+    return (await this.charts.qualityTrend(scope.filter, filter, fromMs, toMs)).map(
+      (d) =>
+        compact({
+          day: d.day,
+          vehicles: d.vehicles,
+          vehiclesOnline: d.vehiclesOnline,
+          onlineRate: rate(d.vehiclesOnline, d.vehicles),
+          dataQualifiedRate: rate(d.received - d.invalid, d.received),
+          trackCompleteness: rate(d.completeTrackM, d.trackM),
+          driftVehicleRate: rate(d.vehiclesDrifting, d.vehiclesOnline),
+        }) as QualityTrendDay,
+    );
+  }
+
+  /** Violations started in the range by rule and local hour, in scope and the filter. */
+  violationsByHour(scope: Scope, filter: ReportChartsFilter, fromMs: number, toMs: number): Promise<ViolationsByHourCell[]> {
+    return this.charts.violationsByHour(scope.filter, filter, fromMs, toMs);
+  }
+
+  /**
+   * What the monthly 通报 of a region lists: company scores of the month and the 重点监管
+   * listings open during it. `month` is `YYYY-MM` (China local); `regionPrefix` absent: every region.
+   */
+  async monthlyNotice(month: string, regionPrefix: string | undefined): Promise<{ scores: NoticeScoreRow[]; entries: NoticeKeyEntryRow[] }> {
+    const [year, monthNo] = month.split('-').map(Number) as [number, number];
+    const fromMs = chinaLocalToEpochMs(year, monthNo, 1);
+    // Date.UTC rolls month 13 over into January of the next year.
+    const toMs = chinaLocalToEpochMs(year, monthNo + 1, 1);
+    const scope = regionPrefix === undefined ? {} : { regionPrefix };
+    const [scores, entries] = await Promise.all([this.notice.scores(scope, fromMs, toMs), this.notice.keyEntries(scope, fromMs, toMs)]);
+    return { scores, entries };
   }
 }
