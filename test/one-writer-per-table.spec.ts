@@ -70,6 +70,10 @@ const SHARED: Record<string, { writers: string[]; why: string }> = {
     writers: ['services/api', 'services/supervision'],
     why: 'the append-only log of the same steps, written in the transaction of the step it records',
   },
+  key_supervision_entries: {
+    writers: ['services/api', 'services/supervision'],
+    why: "the 重点监管 job opens, extends and closes listings (RULES §10); an officer's release (the API's use case, audited) closes one — one open entry per subject, the release a state the job honours",
+  },
   schema_migrations: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
   storage_meta: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
 };

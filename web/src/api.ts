@@ -80,6 +80,14 @@ import {
   type InspectionTargetItem,
   type SendInspectionRequest,
 } from '@roadwatch/contracts';
+import {
+  keySupervisionEntryItem,
+  keySupervisionEvidenceResponse,
+  keySupervisionListedVehicles,
+  keySupervisionReleaseRequest,
+  type KeySupervisionEntryItem,
+  type KeySupervisionEvidenceResponse,
+} from '@roadwatch/contracts';
 
 /**
  * REST client for services/api. Same origin, relative URLs (`/v1/...`): the API serves
@@ -361,6 +369,31 @@ export class Api {
       throw new ApiHttpError(res.status, err.success ? err.data.message : res.statusText);
     }
     return res.blob();
+  }
+
+  // ─── 重点监管 (RULES.md §10) ───
+
+  /** Entries in scope: the current list or the history, newest listing first. */
+  async keySupervisionEntries(state: 'current' | 'history', limit = 500): Promise<KeySupervisionEntryItem[]> {
+    return (await this.get(page(keySupervisionEntryItem), `/v1/key-supervision/entries?state=${state}&limit=${limit}`)).items;
+  }
+
+  keySupervisionEvidence(entryId: string): Promise<KeySupervisionEvidenceResponse> {
+    return this.get(keySupervisionEvidenceResponse, `/v1/key-supervision/entries/${encodeURIComponent(entryId)}/evidence`);
+  }
+
+  /** An officer's release with a comment; the body is checked against the contract before it leaves. */
+  releaseKeySupervision(entryId: string, comment: string): Promise<KeySupervisionEntryItem> {
+    return this.post(
+      keySupervisionEntryItem,
+      `/v1/key-supervision/entries/${encodeURIComponent(entryId)}/release`,
+      keySupervisionReleaseRequest.parse({ comment }),
+    );
+  }
+
+  /** The vehicles listed now in scope (the map rings them). */
+  async keySupervisedVehicleIds(): Promise<string[]> {
+    return (await this.get(keySupervisionListedVehicles, '/v1/key-supervision/vehicles')).vehicleIds;
   }
 
   // ─── 投递 delivery to companies (issue #14) ───

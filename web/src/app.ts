@@ -17,6 +17,7 @@ import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
 import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
+import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -100,6 +101,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     basemap: configuredBasemap(),
     store,
     alarmIds,
+    keySupervisedIds: () => keyListed,
     onVehicleClick: (id) => detached('vehicle card', card.open(id)),
     onViewportChange: subscribe,
   });
@@ -134,6 +136,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(['moving', 'stopped', 'offline', 'alarm'] as const).map((s) =>
       h('span', { class: `legend-item status-${s}` }, h('i', { class: 'ring' }), tr(`status.${s}`)),
     ),
+    can('key_supervision') ? h('span', { class: 'legend-item key-supervised' }, h('i', { class: 'ring' }), tr('ks.mapBadge')) : undefined,
   );
   // The offline basemap's regions coloured by 重点监管 density, for users who may read the list.
   const density = map.hasRegions ? regionDensityLegend() : undefined;
@@ -193,6 +196,20 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const handling = can('handling') ? new HandlingPanel(api) : undefined;
   const duty = can('handling.duty') ? new DutyBoardPanel(api) : undefined;
   const assessment = can('reports') ? new AssessmentPanel(api) : undefined;
+  // 重点监管: the list, its history and the officers' release; the map rings listed vehicles.
+  const keyListed = new Set<string>();
+  const loadKeyListed = (): void => {
+    if (!can('key_supervision') || !monitors) return;
+    detached(
+      'key supervision',
+      api.keySupervisedVehicleIds().then((ids) => {
+        keyListed.clear();
+        for (const id of ids) keyListed.add(id);
+        map.invalidate();
+      }),
+    );
+  };
+  const keySupervision = can('key_supervision') ? new KeySupervisionPanel(api, can('key_supervision.release'), loadKeyListed) : undefined;
   // 查岗: the monitoring centre sends and reads answers; a company user answers (a prompt over the map, and the tab).
   const inspectionMode = can('inspections.send') ? 'send' : can('inspections.answer') ? 'answer' : undefined;
   const inspectionPrompt =
@@ -208,6 +225,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
     ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
+    ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
   ];
   const views =
@@ -269,6 +287,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         handling?.el,
         duty?.el,
         assessment?.el,
+        keySupervision?.el,
         inspections?.el,
       ),
     ),
@@ -322,6 +341,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
 
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);
+  loadKeyListed();
+  const keyListing = setInterval(loadKeyListed, 60_000);
 
   const app: RunningApp = {
     map,
@@ -330,6 +351,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     destroy: () => {
       clearInterval(ageing);
       handling?.destroy();
+      clearInterval(keyListing);
       inspectionPrompt?.destroy();
       live?.close();
       map.destroy();

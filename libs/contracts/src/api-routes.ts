@@ -74,6 +74,7 @@ import { safeString } from './safe-string';
 import { wimStationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
+import { keySupervisionRoutes } from './key-supervision-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -735,6 +736,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   },
   ...adminRoutes,
   ...userRoutes(),
+  ...keySupervisionRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)

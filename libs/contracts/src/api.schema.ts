@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeText, safeJsonObject, safeString } from './safe-string';
 import { alertV1 } from './alert.schema';
 import { caseParty } from './case-event.schema';
-import { divisionCode, epochMs, plateColour, vehicleClass } from './common.schema';
+import { divisionCode, epochMs, plateColour, severity, vehicleClass } from './common.schema';
 
 /**
  * The public surface of services/api: REST DTOs and socket.io events, shared with the
@@ -52,6 +52,9 @@ export const apiCapability = z.enum([
   'relays',
   'terminals.unregistered',
   'users.admin',
+  // The 重点监管 list (RULES.md §10): reading it in scope; releasing an entry (officers).
+  'key_supervision',
+  'key_supervision.release',
   // 查岗 (RULES §9): read the inspections in scope; send them (operators, admin); answer them (company users)
   'inspections',
   'inspections.send',
@@ -208,6 +211,10 @@ export const alertItem = alertV1
      */
     isBaiDunWang: z.boolean(),
     ack: alertAck.nullable(),
+    /** The vehicle is on the 重点监管 list now: `severity` is raised one step for display and routing (RULES.md §10). */
+    keySupervised: z.literal(true).optional(),
+    /** The severity as detected, when `severity` was raised (the handling deadline follows this one, §15). */
+    detectedSeverity: severity.optional(),
   });
 export type AlertItem = z.infer<typeof alertItem>;
 

@@ -25,6 +25,8 @@ export * from './users.schema';
 export * from './bounding-box';
 export * from './position.avro';
 export * from './key-supervision-density.schema';
+export * from './key-supervision.schema';
+export * from './key-supervision-routes';
 export * from './inspection.schema';
 export * from './delivery.schema';
 export * from './handling.schema';

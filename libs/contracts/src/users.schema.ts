@@ -123,6 +123,8 @@ export const auditAction = z.enum([
   'registry.create',
   'registry.update',
   'registry.delete',
+  // An officer's release of a 重点监管 entry (RULES.md §10), with the comment as the reason.
+  'key_supervision.release',
   // Delivery to companies: a route saved or deleted, a webhook secret rotated (target `company/<id>/route/<routeId>` or `company/<id>/secret`).
   'delivery.route_save',
   'delivery.route_delete',

@@ -17,6 +17,8 @@ export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';
 export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
+// Company supervision (RULES.md §10, §15): the 重点监管 list.
+export * from './supervision/key-supervision';
 // Supervision (RULES §9, §10, §15): 查岗
 export * from './supervision/inspection-response-rate';
 // Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).

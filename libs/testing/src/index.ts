@@ -5,3 +5,4 @@ export * from './infra';
 export * from './factories/index';
 export * from './overload-violation';
 export * from './wait-quiet';
+export * from './key-supervision-fleet';

@@ -29,6 +29,7 @@ import { openApiDocument } from './http/openapi';
 import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
+import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -106,6 +107,8 @@ export interface ApiOptions {
    * instance committed but did not publish go out at the next run. Every commit publishes at once.
    */
   outboxIntervalMs?: number;
+  /** How often the listed 重点监管 vehicles are reloaded (alerts raised one step; default 30 s; a release reloads at once). */
+  keySupervisionRefreshMs?: number;
   /** 一超四罚 figures and the 第44条 calendar (holidays); default RULES.md's. */
   penaltyConfig?: PenaltyConfig;
   now?: () => number;
@@ -188,7 +191,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   // response waits for the relay's publish, as it waited for the bus before.
   const caseWrites = new CaseUnitOfWork(pool, () => outbox.kick());
   const penaltyConfig = options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG;
-  const alerts = new AlertsRepository(pool);
+  // 重点监管: the listed vehicles in memory, so every alert served or pushed is raised one step without a query.
+  const keySupervision = createKeySupervisionApi(pool, logger);
+  await keySupervision.listedVehicles.start(options.keySupervisionRefreshMs ?? 30_000);
+  const alerts = new AlertsRepository(pool, (vehicleId) => keySupervision.listedVehicles.has(vehicleId));
   // Its own connection: the socket.io adapter's subscriber cannot run commands.
   const throttleRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
@@ -225,6 +231,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     },
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
+    keySupervision,
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     handling,
     handlingCommands: {
@@ -276,6 +283,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     now,
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
     ...(options.latestPositions ? { latestPositions: options.latestPositions } : {}),
+    isKeySupervised: (vehicleId) => keySupervision.listedVehicles.has(vehicleId),
   });
   liveRef.feed = live;
   if (options.latestPositions) live.seed(await options.latestPositions.all());
@@ -324,6 +332,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     live,
     close: async () => {
       clearInterval(refreshTimer);
+      await keySupervision.listedVehicles.close();
       await outbox.close();
       await registryChanges.close();
       await subscription.close();

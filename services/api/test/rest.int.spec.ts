@@ -76,6 +76,7 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
       'relays',
       'delivery',
       'handling',
+      'key_supervision',
     ]);
     const admin = await capabilitiesOf('admin', 'admin-pw');
     expect(admin).toContain('registry.admin');

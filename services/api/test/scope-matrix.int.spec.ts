@@ -212,6 +212,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'relays',
     'terminals.unregistered',
     'users.admin',
+    'key_supervision',
+    'key_supervision.release',
     'delivery',
     'handling',
     'handling.duty',
@@ -234,6 +236,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'key_supervision',
+    'key_supervision.release',
     ...INSPECTION_CAPABILITIES.operator,
   ],
   op4401: [
@@ -251,11 +255,41 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'key_supervision',
+    'key_supervision.release',
     ...INSPECTION_CAPABILITIES.operator,
   ],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', ...INSPECTION_CAPABILITIES.company],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', ...INSPECTION_CAPABILITIES.company],
+  ca: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'delivery',
+    'handling',
+    'key_supervision',
+    ...INSPECTION_CAPABILITIES.company,
+  ],
+  cb: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'delivery',
+    'handling',
+    'key_supervision',
+    ...INSPECTION_CAPABILITIES.company,
+  ],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -418,6 +452,72 @@ const fileRow = (route: string, query: string, visible: Visible, idsOf: FileIdsO
       return r.status === 200 ? { status: 200, ids: (await idsOf(r)).sort() } : { status: r.status };
     },
   }));
+/** 重点监管 entries `KS-<vehicle>`, each owned as its vehicle now (the entry's own copy of the owner left empty). */
+const KS = (id: string): string => `KS-${id}`;
+const ksVisible = (visible: Visible): Visible =>
+  Object.fromEntries(ROLES.map((r) => [r, visible[r] === 403 ? 403 : (visible[r] as string[]).map(KS)])) as Visible;
+const KS_RELEASE_VISIBLE: Visible = { ...ksVisible(VISIBLE.vehicles!), ca: 403, cb: 403 };
+/** Current listings per region, as `region:vehicles` (VD1's owner has no region: counted nowhere). */
+const KS_DENSITY: Visible = {
+  admin: ['130000:2', '130100:1', '130200:1', '440000:3', '440100:2', '440300:1'],
+  op13: ['130000:2', '130100:1', '130200:1'],
+  op4401: ['440000:2', '440100:2'],
+  enf44: 403,
+  ca: ['130000:1', '130100:1', '440000:1', '440100:1'],
+  cb: ['130000:1', '130200:1', '440000:1', '440100:1'],
+};
+const seedKeySupervisionEntry = async (pool: StoragePool, vehicleId: string): Promise<void> => {
+  await pool.query(
+    `INSERT INTO key_supervision_entries (entry_id, subject_kind, subject_id, listed_at, last_trigger_at, reasons)
+     VALUES ($1, 'vehicle', $2, now(), now(), '[]') ON CONFLICT (entry_id) DO UPDATE SET exited_at = NULL, exit_kind = NULL, released_by = NULL, release_comment = NULL`,
+    [KS(vehicleId), vehicleId],
+  );
+};
+const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
+  const entryIds = [...VEHICLE_IDS.map(KS), 'KS-NONE'];
+  return [
+    {
+      route: 'GET /v1/key-supervision/entries',
+      cells: () => listRow('GET /v1/key-supervision/entries', 'current', '/v1/key-supervision/entries', ksVisible(VISIBLE.vehicles!), itemsBy('entryId')),
+    },
+    ...(['', '/evidence'] as const).map((tail) => ({
+      route: `GET /v1/key-supervision/entries/:entryId${tail}`,
+      cells: () =>
+        byIdRow(
+          `GET /v1/key-supervision/entries/:entryId${tail}`,
+          entryIds,
+          ksVisible(VISIBLE.vehicles!),
+          (_, id) => ({ method: 'GET', path: `/v1/key-supervision/entries/${enc(id)}${tail}` }),
+          () => 200,
+        ),
+    })),
+    {
+      route: 'POST /v1/key-supervision/entries/:entryId/release',
+      // Each cell lists the vehicle again first, so every role meets an open entry.
+      cells: () =>
+        byIdRow(
+          'POST /v1/key-supervision/entries/:entryId/release',
+          entryIds,
+          KS_RELEASE_VISIBLE,
+          (_, id) => ({ method: 'POST', path: `/v1/key-supervision/entries/${enc(id)}/release`, body: { comment: '核实后解除' } }),
+          () => 200,
+          () => 404,
+          async (ctx, id) => (id === 'KS-NONE' ? undefined : seedKeySupervisionEntry(ctx.pool, id.slice(3))),
+        ),
+    },
+    {
+      route: 'GET /v1/key-supervision/vehicles',
+      cells: () => listRow('GET /v1/key-supervision/vehicles', 'listed', '/v1/key-supervision/vehicles', VISIBLE.vehicles!, (body) => body?.vehicleIds ?? []),
+    },
+    {
+      route: 'GET /v1/key-supervision/density',
+      cells: () =>
+        listRow('GET /v1/key-supervision/density', 'regions', '/v1/key-supervision/density', KS_DENSITY, (body) =>
+          (body?.regions ?? []).map((r: { regionCode: string; vehicles: number }) => `${r.regionCode}:${r.vehicles}`),
+        ),
+    },
+  ];
+};
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
 const ROUTES: RouteRow[] = [
@@ -839,6 +939,8 @@ const ROUTES: RouteRow[] = [
         (ctx, vehicleId) => seedRelay(ctx.pool, `R-${vehicleId}`),
       ),
   },
+  // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
+  ...KEY_SUPERVISION_ROWS(),
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1228,6 +1330,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       await pool.query(`UPDATE alerts SET region_code = $2 WHERE alert_id = $1`, [alertId, copy.regionCode]);
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
+    for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,

@@ -8,6 +8,7 @@ export {
   type RunningSupervisionPart,
 } from './supervision.service';
 export { supervisionEnvSchema, loadSupervisionConfig, type SupervisionConfig } from './config';
+export { keySupervisionPart, runKeySupervisionJob, KEY_SUPERVISION_JOB, type KeySupervisionRunSummary } from './key-supervision/key-supervision.part';
 export { deliveryPart, type DeliveryPartOptions } from './delivery/delivery.part';
 export { LoggingSmsProvider, type SmsProvider } from './delivery/sms-provider';
 export { webhookSignatureOf, verifyWebhookSignature } from './delivery/webhook-signature';

@@ -2,6 +2,7 @@ import type { Bus } from '@roadwatch/messaging';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
+import { keySupervisionPart } from './key-supervision/key-supervision.part';
 import { deliveryPart } from './delivery/delivery.part';
 import { handlingPart } from './handling/handling.part';
 import { scoresPart } from './scores/scores.part';
@@ -55,6 +56,8 @@ export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
   deliveryPart(),
   // 考核 (RULES §10, §15): scores after each month, the rolling 7 days daily
   scoresPart(),
+  // The 重点监管 list: triggers judged on a schedule (src/key-supervision).
+  keySupervisionPart(),
 ];
 
 /**

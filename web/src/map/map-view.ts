@@ -26,6 +26,9 @@ export const CLASS_COLOURS = {
 
 export const STATUS_COLOURS = { moving: '#ffffff', stopped: '#37474f', offline: '#b0bec5', alarm: '#e53935' } as const;
 
+/** The ring around a vehicle on the 重点监管 list. */
+export const KEY_SUPERVISION_RING = '#ffb300';
+
 maplibregl.setWorkerUrl(workerUrl);
 
 const emptyFc = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
@@ -45,6 +48,8 @@ export interface MapViewOptions {
   basemap: BasemapConfig;
   store: VehicleStore;
   alarmIds: () => ReadonlySet<string>;
+  /** Vehicles on the 重点监管 list (RULES.md §10): drawn with a gold ring. */
+  keySupervisedIds?: () => ReadonlySet<string>;
   onVehicleClick: (vehicleId: string) => void;
   onViewportChange: (viewport: Bbox) => void;
 }
@@ -144,6 +149,19 @@ export class MapView {
       paint: { 'circle-radius': 14, 'circle-color': STATUS_COLOURS.alarm, 'circle-opacity': 0.25 },
     });
     m.addLayer({
+      id: 'vehicle-key-ring',
+      type: 'circle',
+      source: 'vehicles',
+      filter: ['all', ['!', ['has', 'point_count']], ['==', ['get', 'key'], 1]],
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 9, 14, 13],
+        'circle-color': KEY_SUPERVISION_RING,
+        'circle-opacity': 0.15,
+        'circle-stroke-color': KEY_SUPERVISION_RING,
+        'circle-stroke-width': 3,
+      },
+    });
+    m.addLayer({
       id: 'vehicle-points',
       type: 'circle',
       source: 'vehicles',
@@ -235,6 +253,7 @@ export class MapView {
 
   private draw(now: number): void {
     const alarms = this.opts.alarmIds();
+    const keyListed = this.opts.keySupervisedIds?.() ?? new Set<string>();
     const wall = Date.now();
     const features: FeatureCollection<Point>['features'] = [];
     for (const v of this.opts.store.byId.values()) {
@@ -244,7 +263,14 @@ export class MapView {
       features.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: pos },
-        properties: { id: v.vehicleId, plate: v.plate, cls: v.vehicleClass, status, alarm: status === 'alarm' ? 1 : 0 },
+        properties: {
+          id: v.vehicleId,
+          plate: v.plate,
+          cls: v.vehicleClass,
+          status,
+          alarm: status === 'alarm' ? 1 : 0,
+          key: keyListed.has(v.vehicleId) ? 1 : 0,
+        },
       });
     }
     this.setSourceData('vehicles', { type: 'FeatureCollection', features });
@@ -293,7 +319,7 @@ export class MapView {
   }
 
   setLayerVisible(layerId: 'wim-stations' | 'source-sites' | 'vehicles', visible: boolean): void {
-    const ids = layerId === 'vehicles' ? ['clusters', 'vehicle-alarm-halo', 'vehicle-points'] : [layerId];
+    const ids = layerId === 'vehicles' ? ['clusters', 'vehicle-alarm-halo', 'vehicle-key-ring', 'vehicle-points'] : [layerId];
     for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     if (layerId === 'vehicles') for (const m of this.clusterMarkers.values()) m.getElement().style.display = visible ? '' : 'none';
   }

@@ -144,7 +144,14 @@ export class FeedPanel {
             h('span', { class: 'sev' }, t(`severity.${a.severity}`)),
             h('time', {}, fmtTime(a.raisedAtMs)),
           ),
-          h('div', { class: 'rule' }, t(`rule.${a.rule}`), cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined),
+          h(
+            'div',
+            { class: 'rule' },
+            t(`rule.${a.rule}`),
+            cue.baiDunWang ? h('strong', { class: 'bdw' }, ` · ${t('alert.baiDunWang')}`) : undefined,
+            // 重点监管: the severity shown is raised one step; the badge says why.
+            a.keySupervised ? h('strong', { class: 'ks-badge', 'data-testid': 'ks-badge' }, ` · ${t('ks.mapBadge')}`) : undefined,
+          ),
           a.receivedLateByMs !== undefined ? h('div', { class: 'backfilled-note' }, backfilledLabel(a.receivedLateByMs, lang())) : undefined,
           h('div', { class: 'summary' }, summaryFor(a, lang())),
           this.ackControls(a),

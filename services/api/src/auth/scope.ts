@@ -58,11 +58,15 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'handling.duty',
       'reports.notice',
       'assessment.import',
+      // 重点监管: officers read the list of their region and release entries.
+      'key_supervision',
+      'key_supervision.release',
       // 查岗: sends to the companies of its region, reads their answers
       'inspections',
       'inspections.send',
     ],
   },
+  // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
   company: {
     scope: 'company',
     capabilities: [
@@ -77,6 +81,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'relays',
       'delivery',
       'handling',
+      'key_supervision',
       // 查岗: reads and answers its own company's
       'inspections',
       'inspections.answer',

@@ -20,6 +20,7 @@ import type { InspectionRepository, PositionRepository, RelayRepository } from '
 import type { AnswerInspectionUseCase } from '../inspection/usecases/answer-inspection/answer-inspection.usecase';
 import type { SendInspectionUseCase } from '../inspection/usecases/send-inspection/send-inspection.usecase';
 import type { AssessmentApi } from '../assessment/assessment-api';
+import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -66,6 +67,8 @@ export interface ApiContext {
   openApi: unknown;
   /** 考核: scores, settings, the 运政 import, recompute requests. */
   assessment: AssessmentApi;
+  /** The 重点监管 list: reads in scope, the officer's release, the listed vehicles held in memory. */
+  keySupervision: KeySupervisionApi;
   /** Delivery to companies: routing and secrets (use cases), attempts (read model). */
   delivery: DeliveryApi;
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */

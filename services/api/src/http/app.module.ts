@@ -6,6 +6,7 @@ import type { ApiContext } from './api-context';
 import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
+import { KeySupervisionController } from './key-supervision.controller';
 import { DeliveryController } from './delivery.controller';
 import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
@@ -21,15 +22,18 @@ import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
  * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
  * /v1/admin/:resource.
  */
+// AssessmentController before AdminController: its /v1/admin/assessment/* routes must win over the
+// registry's /v1/admin/:resource (Nest matches routes in the order controllers are listed).
 export const API_CONTROLLERS = [
   ApiController,
   UsersController,
+  AssessmentController,
   AdminController,
   RelaysController,
   DeliveryController,
   HandlingController,
   ReportsController,
-  AssessmentController,
+  KeySupervisionController,
   InspectionsController,
 ];
 

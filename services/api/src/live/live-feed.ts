@@ -79,6 +79,8 @@ export interface LiveFeedServerOptions {
    * comes to watch it. Without it every position is decoded, as the snapshot needs them.
    */
   latestPositions?: Pick<LatestPositionsPort, 'getMany' | 'all'>;
+  /** Whether a vehicle is on the 重点监管 list now: its alerts are pushed one severity step higher. */
+  isKeySupervised?: (vehicleId: string) => boolean;
 }
 
 /** The feed's hold on its positions consumer (a subscription's `pause` / `resumeFromLatest` of the positions topic). */
@@ -328,7 +330,7 @@ export class LiveFeedServer {
   /** Alerts go out at once, to every local filter room that admits them. */
   onAlert(alert: AlertV1): void {
     const owner = this.ownerOfAlert(alert);
-    const item = alertItemOf(alert, owner, null);
+    const item = alertItemOf(alert, owner, null, this.options.isKeySupervised?.(alert.vehicleId) ?? false);
     const where =
       alert.latitudeDeg !== undefined && alert.longitudeDeg !== undefined ? { lat: alert.latitudeDeg, lon: alert.longitudeDeg } : this.whereIs(alert.vehicleId);
     for (const filter of this.filters.values()) {

@@ -7,6 +7,7 @@ import {
   type AlertV1,
   type Severity,
 } from '@roadwatch/contracts';
+import { raisedSeverity } from '@roadwatch/rules';
 import { AlertRepository, type AlertAck, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
 import { compact } from './rows';
@@ -35,8 +36,12 @@ export interface AlertOwner {
   regionCode?: string | undefined;
 }
 
-/** The one mapping of an alert to what the API and the live feed show. */
-export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | null): AlertItem =>
+/**
+ * The one mapping of an alert to what the API and the live feed show. A vehicle on the 重点监管
+ * list has its alerts shown and routed one severity step higher (RULES.md §10, `raisedSeverity`),
+ * the detected severity kept beside it; the handling deadline never reads this (§15).
+ */
+export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | null, keySupervised = false): AlertItem =>
   compact({
     alertId: alert.alertId,
     revision: alert.revision,
@@ -46,7 +51,9 @@ export const alertItemOf = (alert: AlertV1, owner: AlertOwner, ack: AlertAck | n
     regionCode: owner.regionCode ?? alert.regionCode,
     rule: alert.rule,
     level: alert.level,
-    severity: alert.severity,
+    severity: raisedSeverity(alert.severity, keySupervised),
+    detectedSeverity: keySupervised ? alert.severity : undefined,
+    keySupervised: keySupervised || undefined,
     startedAtMs: alert.startedAtMs,
     endedAtMs: alert.endedAtMs,
     raisedAtMs: alert.raisedAtMs,
@@ -70,7 +77,11 @@ const revisionItemOf = (alert: AlertV1): AlertRevisionItem => alertRevisionItem.
 export class AlertsRepository {
   private readonly alerts: AlertRepository;
 
-  constructor(pool: StoragePool) {
+  constructor(
+    pool: StoragePool,
+    /** Whether a vehicle is on the 重点监管 list now (its alerts are shown one step higher). */
+    private readonly isKeySupervised: (vehicleId: string) => boolean = () => false,
+  ) {
     this.alerts = new AlertRepository(pool);
   }
 
@@ -88,13 +99,13 @@ export class AlertsRepository {
       limit: query.limit,
       offset: query.offset,
     });
-    return found.map((alert) => alertItemOf(alert, alert.owner, alert.ack));
+    return found.map((alert) => alertItemOf(alert, alert.owner, alert.ack, this.isKeySupervised(alert.vehicleId)));
   }
 
   /** Undefined when the alert does not exist or the scope does not admit it (404 either way). */
   async get(scope: Scope, alertId: string): Promise<AlertItem | undefined> {
     const alert = await this.alerts.get(alertId, scope.filter);
-    return alert ? alertItemOf(alert, alert.owner, alert.ack) : undefined;
+    return alert ? alertItemOf(alert, alert.owner, alert.ack, this.isKeySupervised(alert.vehicleId)) : undefined;
   }
 
   /**
