@@ -6,7 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
-import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
+import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import {
