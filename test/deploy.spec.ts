@@ -8,6 +8,7 @@ import { apiEnvSchema } from '../services/api/src/config';
 import { archiverEnvSchema } from '../services/archiver/src/config';
 import { casesEnvSchema } from '../services/cases/src/config';
 import { supervisionEnvSchema } from '../services/supervision/src/config';
+import { enforcementEnvSchema } from '../services/enforcement/src/config';
 import { detectorEnvSchema } from '../services/detector/src/config';
 import { gatewayEnvSchema } from '../services/gateway-jt808/src/config';
 import { ingestWimEnvSchema } from '../services/ingest-wim/src/config';
@@ -30,6 +31,7 @@ const SCHEMAS: Record<string, { schema: EnvSchema; where: string }> = {
   archiver: { schema: archiverEnvSchema, where: 'archiverEnvSchema (services/archiver/src/config.ts)' },
   cases: { schema: casesEnvSchema, where: 'casesEnvSchema (services/cases/src/config.ts)' },
   supervision: { schema: supervisionEnvSchema, where: 'supervisionEnvSchema (services/supervision/src/config.ts)' },
+  enforcement: { schema: enforcementEnvSchema, where: 'enforcementEnvSchema (services/enforcement/src/config.ts)' },
   api: { schema: apiEnvSchema, where: 'apiEnvSchema (services/api/src/config.ts)' },
 };
 /** The embedded default hosts every service in one process (`npm start`); it is not deployed on its own. */

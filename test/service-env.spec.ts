@@ -7,6 +7,7 @@ import { apiEnvSchema, loadApiConfig } from '../services/api/src/config';
 import { archiverEnvSchema, loadArchiverConfig } from '../services/archiver/src/config';
 import { casesEnvSchema } from '../services/cases/src/config';
 import { supervisionEnvSchema } from '../services/supervision/src/config';
+import { enforcementEnvSchema } from '../services/enforcement/src/config';
 import { detectorEnvSchema, loadDetectorConfig } from '../services/detector/src/config';
 import { gatewayEnvSchema } from '../services/gateway-jt808/src/config';
 import { ingestWimEnvSchema } from '../services/ingest-wim/src/config';
@@ -19,6 +20,7 @@ const CLUSTER_SCHEMAS: Record<string, z.ZodObject> = {
   archiver: archiverEnvSchema,
   cases: casesEnvSchema,
   supervision: supervisionEnvSchema,
+  enforcement: enforcementEnvSchema,
   detector: detectorEnvSchema,
   'gateway-jt808': gatewayEnvSchema,
   'ingest-wim': ingestWimEnvSchema,

@@ -12,6 +12,7 @@ import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { startSupervision } from '@roadwatch/supervision';
+import { startEnforcement } from '@roadwatch/enforcement';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
@@ -237,6 +238,9 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     // Company webhooks on this machine allowed: the embedded default is a demo and a test bed (DELIVERY_ALLOW_PRIVATE_TARGETS).
     const supervision = await startSupervision({ bus, pool, logger: createLogger('supervision'), metrics, config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true } });
     closers.push(() => supervision.close());
+    // Enforcement analyses (RULES §13–§14): 套牌, evasion, 大吨小标, traces a weighing starts.
+    const enforcement = await startEnforcement({ bus, pool, logger: createLogger('enforcement'), metrics });
+    closers.push(() => enforcement.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);
     const api = await startApi({

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
+
+export const enforcementEnvSchema = infraEnvSchema.extend({
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9488),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
+});
+
+export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;
+export const loadEnforcementConfig = (env: Record<string, string | undefined> = process.env): EnforcementConfig => parseEnv(enforcementEnvSchema, env);

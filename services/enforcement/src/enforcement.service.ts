@@ -1,0 +1,82 @@
+import type { Bus } from '@roadwatch/messaging';
+import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
+import { pingDatabase, type StoragePool } from '@roadwatch/storage';
+import type { EnforcementConfig } from './config';
+
+/** What every part of the enforcement service is given. */
+export interface EnforcementContext {
+  bus: Bus;
+  /** A migrated storage schema (`createPool` + `migrate` of @roadwatch/storage). */
+  pool: StoragePool;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** The service's environment (defaults filled); parts read their own variables from it. */
+  config: Partial<EnforcementConfig>;
+  /** The clock every part reads (a test moves it). */
+  now: () => number;
+}
+
+/** One running part: a consumer of the weighings, an analysis, a scheduled job. */
+export interface RunningEnforcementPart {
+  readiness?: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/** A part of the enforcement analyses (RULES.md §13–§14): started with the service, closed with it in reverse order. */
+export interface EnforcementPart {
+  name: string;
+  start(context: EnforcementContext): Promise<RunningEnforcementPart>;
+}
+
+export interface EnforcementOptions extends Omit<EnforcementContext, 'now' | 'config'> {
+  config?: Partial<EnforcementConfig>;
+  now?: () => number;
+  /** Default: every part of `ENFORCEMENT_PARTS`. */
+  parts?: readonly EnforcementPart[];
+}
+
+export interface RunningEnforcement {
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/**
+ * The parts of enforcement, in start order. Each analysis (套牌, evasion, 大吨小标, entrance
+ * refusals and exit records) adds its part here and keeps its code in a folder of its own under src/.
+ */
+export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [];
+
+/**
+ * services/enforcement: the analyses that read a vehicle's recent track from storage when a
+ * weighing arrives (ARCHITECTURE.md "Detector stages"): 套牌, evasion, 大吨小标 and the traces an
+ * entrance refusal or an over-limit exit record starts (RULES §13–§14). Its findings are
+ * targeting alerts for enforcement officers, never penalties.
+ */
+export const startEnforcement = async (options: EnforcementOptions): Promise<RunningEnforcement> => {
+  const context: EnforcementContext = {
+    bus: options.bus,
+    pool: options.pool,
+    logger: options.logger,
+    metrics: options.metrics,
+    config: options.config ?? {},
+    now: options.now ?? Date.now,
+  };
+  const running: { name: string; part: RunningEnforcementPart }[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const { name, part } of running.reverse()) {
+      await part.close().catch((error: unknown) => options.logger.error({ err: error, part: name }, 'closing an enforcement part failed'));
+    }
+    running.length = 0;
+  };
+  try {
+    for (const part of options.parts ?? ENFORCEMENT_PARTS) running.push({ name: part.name, part: await part.start(context) });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  options.logger.info({ parts: running.map(({ name }) => name) }, 'enforcement running');
+  return {
+    readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...running.flatMap(({ part }) => part.readiness ?? [])],
+    close: closeAll,
+  };
+};
