@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochMs } from './common.schema';
-import { safeString } from './safe-string';
+import { safeJsonObject, safeString } from './safe-string';
 import type { RouteSpec } from './api-routes';
 
 /**
@@ -115,12 +115,12 @@ export const operatingVehiclesImportResponse = z.object({
 export type OperatingVehiclesImportResponse = z.infer<typeof operatingVehiclesImportResponse>;
 
 /** A region's override of the 2016 table, checked key by key against it. */
-export const assessmentSettingsRequest = z.object({ configPatch: z.record(z.string(), z.unknown()) });
+export const assessmentSettingsRequest = z.object({ configPatch: safeJsonObject() });
 export const assessmentSettingsItem = z.object({
   regionCode: safeString(),
-  configPatch: z.record(z.string(), z.unknown()),
+  configPatch: safeJsonObject(),
   /** The table the region scores with (defaults with its override). */
-  effective: z.record(z.string(), z.unknown()),
+  effective: safeJsonObject(),
   updatedBy: safeString().optional(),
   updatedAtMs: epochMs.optional(),
 });
@@ -182,7 +182,7 @@ export const ASSESSMENT_ROUTES: RouteSpec[] = [
     summary: 'Each region’s override of the 2016 table and the table it scores with (admin)',
     security: 'bearer',
     status: 200,
-    response: z.object({ defaults: z.record(z.string(), z.unknown()), items: z.array(assessmentSettingsItem) }),
+    response: z.object({ defaults: safeJsonObject(), items: z.array(assessmentSettingsItem) }),
     errors: [...signedIn],
   },
   {
