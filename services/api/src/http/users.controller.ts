@@ -7,6 +7,7 @@ import {
   resetPasswordRequest,
   updateUserRequest,
   userListQuery,
+  XLSX_MEDIA_TYPE,
   type AuditItem,
   type LoginResponse,
   type PasswordIssued,
@@ -18,7 +19,6 @@ import {
   retryAfterSeconds,
   tableCsv,
   tableXlsx,
-  XLSX_MEDIA_TYPE,
   type ExportColumn,
   type ResponseHeaders,
 } from '@roadwatch/runtime';
