@@ -61,7 +61,10 @@ export class AssessmentController {
   async xlsx(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<StreamableFile> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'reports');
     const items = await this.scores(scope, parseOr400(assessmentScoreQuery, query, 'query'));
-    return new StreamableFile(await assessmentScoresXlsx(items), { type: XLSX_MEDIA_TYPE, disposition: 'attachment; filename="assessment-scores.xlsx"' });
+    return new StreamableFile(await assessmentScoresXlsx(items, this.ctx.now()), {
+      type: XLSX_MEDIA_TYPE,
+      disposition: 'attachment; filename="assessment-scores.xlsx"',
+    });
   }
 
   @Get('v1/assessment/ranking')
