@@ -12,7 +12,7 @@ import {
   type AssessmentScoreQuery,
   type OperatingVehiclesImportResponse,
 } from '@roadwatch/contracts';
-import { assessmentConfigForRegion, DEFAULT_ASSESSMENT_CONFIG, monthPeriod, rankCompanies, chinaMonthOf } from '@roadwatch/rules';
+import { assessmentConfigForRegion, DEFAULT_ASSESSMENT_CONFIG, monthPeriod, companyRanking, chinaMonthOf } from '@roadwatch/rules';
 import type { Scope } from '../auth/scope';
 import type { ApiContext } from '../http/api-context';
 import { scopeOf } from '../http/auth';
@@ -80,7 +80,7 @@ export class AssessmentController {
       periodKind: q.periodKind,
       periodStartMs,
       periodEndMs: period[0]?.periodEndMs,
-      ...rankCompanies(
+      ...companyRanking(
         period.map((r) => ({
           companyId: r.subjectId,
           companyName: r.subjectName ?? r.subjectId,
