@@ -35,7 +35,7 @@ export interface RankedScore<T extends RankableScore> {
 export const handlingBelowLine = (handlingRatePct: number | undefined, linePct: number = DEFAULT_ASSESSMENT_CONFIG.handlingRateListBelowPct): boolean =>
   handlingRatePct !== undefined && Number.isFinite(handlingRatePct) && roundHalfUp2(handlingRatePct) < roundHalfUp2(linePct);
 
-const byId = (a: RankableScore, b: RankableScore): number => (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0);
+const byId = (a: { companyId: string }, b: { companyId: string }): number => (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0);
 
 const rankable = <T extends RankableScore>(s: T): s is T & { totalScore: number } => s.assessed && s.totalScore !== undefined && Number.isFinite(s.totalScore);
 

@@ -24,7 +24,8 @@ const item = (over: Partial<AssessmentScoreItem>): AssessmentScoreItem => ({
 
 const sheetOf = async (items: AssessmentScoreItem[]): Promise<ExcelJS.Worksheet> => {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(await assessmentScoresXlsx(items, NOV.endMs));
+  const file = await assessmentScoresXlsx(items, NOV.endMs);
+  await workbook.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
   return workbook.worksheets[0]!;
 };
 
