@@ -30,8 +30,6 @@ export * from './supervision/delivery-routing';
 // supervision (RULES.md §9–§10, §15)
 export * from './supervision/handling-deadline';
 export * from './supervision/handling-workflow';
-// supervision (§9–§10, §15): the monthly 通报's ranking
-export * from './supervision/notice-ranking';
 // 考核 (RULES.md §10, §15): scores, 处理率, periods
 export * from './supervision/percent';
 export * from './supervision/assessment-config';

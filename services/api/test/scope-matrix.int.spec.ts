@@ -6,7 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, TOPICS, type AlertItem, type AlertV1, type LiveSubscribeAck, type PositionsBatch } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
-import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
+import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
 import { InProcessBus } from '@roadwatch/messaging';
 import { ServiceMetrics } from '@roadwatch/runtime';
 import {
@@ -428,14 +428,20 @@ const xlsxRows = async (r: Response, headerRow: number): Promise<unknown[][]> =>
 const xlsxReportIds: FileIdsOf = async (r) => (await xlsxRows(r, 1)).map((cells) => `${cells[0]}:${cells[2]}`);
 /** The 通报's first sheet: the company id column under its header (row 7). */
 const noticeIds: FileIdsOf = async (r) => (await xlsxRows(r, 7)).map((cells) => String(cells[2]));
-/** November's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
+/**
+ * The 通报's month: one of its own, over a year before the 考核 rows seeded for ASSESSED_MONTH, so
+ * neither the 考核 list's default window (the last 12 months) nor its ranking (the latest month) sees it.
+ */
+const NOTICE_MONTH = chinaMonthOf(monthPeriod(ASSESSED_MONTH).startMs - 400 * DAY_MS);
+/** That month's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
 const NOTICE_VISIBLE: Visible = { admin: ['CA', 'CB'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 };
 const seedNoticeScores = async (pool: StoragePool): Promise<void> => {
+  const period = monthPeriod(NOTICE_MONTH);
   for (const id of ['CA', 'CB'])
     await pool.query(
       `INSERT INTO assessment_scores (subject_kind, subject_id, period_kind, period_start, period_end, assessed, total_score)
-       VALUES ('company', $1, 'month', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', true, 90) ON CONFLICT DO NOTHING`,
-      [id],
+       VALUES ('company', $1, 'month', to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), true, 90) ON CONFLICT DO NOTHING`,
+      [id, period.startMs, period.endMs],
     );
 };
 
@@ -744,11 +750,11 @@ const ROUTES: RouteRow[] = [
   {
     route: 'GET /v1/reports/notice.xlsx',
     cells: () => [
-      ...fileRow('GET /v1/reports/notice.xlsx', '?month=2026-11', NOTICE_VISIBLE, noticeIds, seedNoticeScores),
+      ...fileRow('GET /v1/reports/notice.xlsx', `?month=${NOTICE_MONTH}`, NOTICE_VISIBLE, noticeIds, seedNoticeScores),
       // A region wider than the operator's own (44 ⊃ 4401) or beside it (44 vs 13): 403; the admin gets the region's companies.
       ...fileRow(
         'GET /v1/reports/notice.xlsx',
-        '?month=2026-11&regionCode=44',
+        `?month=${NOTICE_MONTH}&regionCode=44`,
         { ...NOTICE_VISIBLE, admin: ['CB'], op13: 403, op4401: 403 },
         noticeIds,
         seedNoticeScores,
@@ -1343,6 +1349,18 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       );
     }
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
+    // 考核 scores of the last month, as the scores job leaves them (a company's region copied as computed; the owner is the company's now).
+    const assessed = monthPeriod(ASSESSED_MONTH);
+    for (const [kind, id, region] of [
+      ...Object.entries(COMPANIES).map(([id, region]) => ['company', id, region]),
+      ['platform', '130102', '130102'],
+      ['platform', '440106', '440106'],
+    ])
+      await pool.query(
+        `INSERT INTO assessment_scores (subject_kind, subject_id, region_code, period_kind, period_start, period_end, assessed, total_score)
+         VALUES ($1, $2, $3, 'month', to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), true, 90)`,
+        [kind, id, region, assessed.startMs, assessed.endMs],
+      );
     // One handling item per vehicle, as supervision addresses it (the alert's copy beside the registry), overdue and escalated.
     const handling = new HandlingRepository(pool);
     for (const vehicleId of VEHICLE_IDS)

@@ -19,11 +19,9 @@ import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
 
 /**
  * Every controller the API serves (the scope matrix test walks their routes). UsersController
- * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
- * /v1/admin/:resource.
+ * and AssessmentController before AdminController: their /v1/admin/users, /v1/admin/audit and
+ * /v1/admin/assessment/settings must win over the registry's /v1/admin/:resource/:id.
  */
-// AssessmentController before AdminController: its /v1/admin/assessment/* routes must win over the
-// registry's /v1/admin/:resource (Nest matches routes in the order controllers are listed).
 export const API_CONTROLLERS = [
   ApiController,
   UsersController,
