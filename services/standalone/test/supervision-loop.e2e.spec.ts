@@ -104,7 +104,11 @@ const signatureHolds = (secret: string, { headers, rawBody }: WebhookRequest, cl
   const timestamp = String(headers['x-roadwatch-timestamp'] ?? '');
   const signature = String(headers['x-roadwatch-signature'] ?? '');
   if (!/^\d+$/.test(timestamp) || Math.abs(clockMs / 1000 - Number(timestamp)) > 300) return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${timestamp}.`), rawBody])).digest('hex')}`);
+  const expected = Buffer.from(
+    `sha256=${createHmac('sha256', secret)
+      .update(Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]))
+      .digest('hex')}`,
+  );
   return expected.length === signature.length && timingSafeEqual(expected, Buffer.from(signature));
 };
 
@@ -164,10 +168,7 @@ const api = (platform: RunningPlatform) => {
 };
 
 /** The loop, driven as users would: TCP terminal, HTTP API, a webhook receiver; the clock moved. */
-const runScenario = async (
-  start: (parts: PlatformParts) => Promise<RunningPlatform>,
-  label: string,
-): Promise<void> => {
+const runScenario = async (start: (parts: PlatformParts) => Promise<RunningPlatform>, label: string): Promise<void> => {
   const drive = planDrive();
   const month = chinaMonthOf(drive.startMs);
   const nextMonth = monthPeriod(month).endMs;
@@ -217,7 +218,8 @@ const runScenario = async (
     expect(signatureHolds('whsec_someone-else', hook, clock.now())).toBe(false);
     // One changed byte of the body breaks the signature.
     const tampered = Buffer.from(hook.rawBody);
-    tampered[tampered.length - 2] ^= 1;
+    const flipAt = tampered.length - 2;
+    tampered[flipAt] = tampered[flipAt]! ^ 1;
     expect(signatureHolds(secret!, { ...hook, rawBody: tampered }, clock.now())).toBe(false);
     // The alert id holds the plate (京…): percent-encoded, as an HTTP header must be bytes 0–255.
     expect(hook.headers['idempotency-key']).toBe(`${encodeURIComponent(hookBody.alertId)}:${hookBody.revision}`);
@@ -239,7 +241,12 @@ const runScenario = async (
     expect(speeding.deadlineAtMs).toBe(speeding.firstNotifiedAtMs! + STANDARD_WINDOW_MS);
     // Pre-warnings (continuous, night) are listed, never due; the two above are all that is due.
     expect(items.filter((i) => i.level === 'prewarning').every((i) => !i.due && i.deadlineAtMs === null)).toBe(true);
-    expect(items.filter((i) => i.due).map((i) => i.alertId).sort()).toEqual([fatigue.alertId, speeding.alertId].sort());
+    expect(
+      items
+        .filter((i) => i.due)
+        .map((i) => i.alertId)
+        .sort(),
+    ).toEqual([fatigue.alertId, speeding.alertId].sort());
 
     await call('company1', 'POST', `/v1/handling/${encodeURIComponent(fatigue.alertId)}/view`);
     const handled = await call<HandlingItem>('company1', 'POST', `/v1/handling/${encodeURIComponent(fatigue.alertId)}/handle`, {
@@ -280,8 +287,13 @@ const runScenario = async (
     clock.set(Math.max(clock.now(), nextMonth + 30 * MINUTE_MS));
     type Score = { totalScore?: number; handlingRatePct?: number; handling?: { numerator: number; denominator: number } };
     const scoresOfA = async (): Promise<Score[]> =>
-      (await call<{ items: Score[] }>('company1', 'GET', `/v1/assessment/scores?periodKind=month&subjectKind=company&subjectId=${COMPANY}&fromMonth=${month}&toMonth=${month}`))
-        .items;
+      (
+        await call<{ items: Score[] }>(
+          'company1',
+          'GET',
+          `/v1/assessment/scores?periodKind=month&subjectKind=company&subjectId=${COMPANY}&fromMonth=${month}&toMonth=${month}`,
+        )
+      ).items;
     await vi.waitUntil(async () => (await scoresOfA()).length === 1, { timeout: 30_000, interval: 300 });
     const [score] = await scoresOfA();
     // 处理率 (RULES §9, §15): due in the month its deadline falls in. The violation's deadline is
@@ -340,7 +352,9 @@ const runScenario = async (
     expect(left).toMatchObject({ exitKind: 'quiet_30d', lastTriggerAtMs: lastTriggerMs, exitedAtMs: exitMs });
     const stillListed = await call<{ vehicleIds: string[] }>('company1', 'GET', '/v1/key-supervision/vehicles');
     expect(stillListed.vehicleIds).not.toContain(coach.facts.vehicleId);
-    console.info(`${label}: ${drive.reports.length} reports, ${receiver.requests.length} webhook requests, 处理率 ${score!.handlingRatePct} %, score ${score!.totalScore}`);
+    console.info(
+      `${label}: ${drive.reports.length} reports, ${receiver.requests.length} webhook requests, 处理率 ${score!.handlingRatePct} %, score ${score!.totalScore}`,
+    );
   } finally {
     await terminal?.close();
     await platform.close();
