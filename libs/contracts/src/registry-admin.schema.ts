@@ -176,6 +176,47 @@ export type WimStationAdminItem = z.infer<typeof wimStationAdminItem>;
 
 // ─── 货运源头单位 source sites ───
 
+/** Twice the signed area of the triangle (a, b, c): its sign says on which side of a→b c lies. */
+const cross = (a: Position, b: Position, c: Position): number => (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+const onSegment = (a: Position, b: Position, p: Position): boolean =>
+  Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+/** Whether segments a–b and c–d share a point (crossing, touching or overlapping). */
+const segmentsMeet = (a: Position, b: Position, c: Position, d: Position): boolean => {
+  const d1 = cross(c, d, a);
+  const d2 = cross(c, d, b);
+  const d3 = cross(a, b, c);
+  const d4 = cross(a, b, d);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  return (d1 === 0 && onSegment(c, d, a)) || (d2 === 0 && onSegment(c, d, b)) || (d3 === 0 && onSegment(a, b, c)) || (d4 === 0 && onSegment(a, b, d));
+};
+
+/** A source site's polygon (RULES.md §13, WGS-84 [lon, lat]): at most this many points. */
+export const GEOFENCE_MAX_POINTS = 500;
+
+/**
+ * Why a geofence ring cannot be a site's boundary, or undefined: open or closed (a last point
+ * repeating the first closes it), at least 3 distinct points, no repeated point, and no edge
+ * meeting another except its two neighbours at their shared corner (self-intersection).
+ */
+export const geofenceRingIssue = (points: readonly Position[]): string | undefined => {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const ring = first && last && points.length > 1 && first[0] === last[0] && first[1] === last[1] ? points.slice(0, -1) : [...points];
+  const distinct = new Set(ring.map(([lon, lat]) => `${lon},${lat}`));
+  if (distinct.size < 3) return `a geofence polygon needs at least 3 distinct points; this one has ${distinct.size}`;
+  if (distinct.size < ring.length) return 'a geofence polygon repeats a point (only the closing point may repeat the first)';
+  const n = ring.length;
+  for (let i = 0; i < n; i += 1) {
+    for (let j = i + 1; j < n; j += 1) {
+      // Neighbouring edges share a corner; every other pair must not meet.
+      if (j === i + 1 || (i === 0 && j === n - 1)) continue;
+      if (segmentsMeet(ring[i] as Position, ring[(i + 1) % n] as Position, ring[j] as Position, ring[(j + 1) % n] as Position))
+        return `the geofence polygon intersects itself: edge ${i + 1} (point ${i + 1}→${((i + 1) % n) + 1}) meets edge ${j + 1} (point ${j + 1}→${((j + 1) % n) + 1})`;
+    }
+  }
+  return undefined;
+};
+
 export const sourceSiteDto = withPlace(
   z.object({
     sourceSiteId: registryId,
@@ -186,8 +227,34 @@ export const sourceSiteDto = withPlace(
     address: text(300).optional(),
     latitudeDeg: latitudeDeg.optional(),
     longitudeDeg: longitudeDeg.optional(),
+    /** The site's boundary (§13): a ring of [lon, lat] (WGS-84) inside China, open or closed; else a circle around the site's point. */
+    geofencePolygon: z
+      .array(z.tuple([longitudeDeg, latitudeDeg]))
+      .min(3)
+      .max(GEOFENCE_MAX_POINTS + 1)
+      .refine((points) => geofenceRingIssue(points) === undefined, {
+        error: (issue) => geofenceRingIssue(issue.input as Position[]),
+        when: (payload) => payload.issues.length === 0,
+      })
+      .optional(),
+    /** The circle's radius around the site's point (default 200 m, §13). */
+    geofenceRadiusM: z.number().min(10).max(10_000).optional(),
+    /** One of `source_site_kinds` (砂石料场, 矿山, …). */
+    siteKind: registryId.optional(),
+    /** 重点源头 (§13); absent → false. */
+    keySite: z.boolean().optional(),
+    /** The station id of the site's own exit scale: a weighing there names the site without the track (§15). */
+    exitStationId: registryId.optional(),
   }),
-);
+)
+  .refine((s) => !(s.geofencePolygon && s.geofenceRadiusM !== undefined), {
+    message: 'a polygon or a circle radius, not both',
+    path: ['geofenceRadiusM'],
+  })
+  .refine((s) => s.geofenceRadiusM === undefined || s.latitudeDeg !== undefined, {
+    message: 'a circle needs the site point (latitudeDeg, longitudeDeg) as its centre',
+    path: ['geofenceRadiusM'],
+  });
 export type SourceSiteDto = z.infer<typeof sourceSiteDto>;
 
 /** A place inside China and the both-or-neither rule, for the other registrations that name one (relay.schema.ts). */

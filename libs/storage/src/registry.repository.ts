@@ -79,6 +79,12 @@ export interface SourceSiteRecord {
   address?: string;
   latitudeDeg?: number;
   longitudeDeg?: number;
+  /** A ring of [lon, lat] (WGS-84); absent → a circle of `geofenceRadiusM` (default 200 m) around the point. */
+  geofencePolygon?: Array<[number, number]>;
+  geofenceRadiusM?: number;
+  siteKind?: string;
+  keySite?: boolean;
+  exitStationId?: string;
 }
 
 export interface SpeedZoneRecord {
@@ -238,15 +244,24 @@ export interface SourceSiteRow {
   address: string | null;
   latitude_deg: number | null;
   longitude_deg: number | null;
+  geofence_polygon: Array<[number, number]> | null;
+  geofence_radius_m: number | null;
+  site_kind: string | null;
+  key_site: boolean;
+  exit_station_id: string | null;
 }
 
 const sourceSiteOf = (r: SourceSiteRow): SourceSiteRecord =>
-  withOptional<SourceSiteRecord>({ sourceSiteId: r.source_site_id, name: r.name }, [
+  withOptional<SourceSiteRecord>({ sourceSiteId: r.source_site_id, name: r.name, keySite: r.key_site === true }, [
     ['companyId', r.company_id],
     ['regionCode', r.region_code],
     ['address', r.address],
     ['latitudeDeg', r.latitude_deg],
     ['longitudeDeg', r.longitude_deg],
+    ['geofencePolygon', r.geofence_polygon],
+    ['geofenceRadiusM', r.geofence_radius_m],
+    ['siteKind', r.site_kind],
+    ['exitStationId', r.exit_station_id],
   ]);
 
 /** A `road_speed_zones` row; the bounding box columns only where the SELECT asks for them. */
@@ -454,12 +469,27 @@ export class RegistryRepository {
 
   async upsertSourceSite(s: SourceSiteRecord): Promise<void> {
     await this.pool.query(
-      `INSERT INTO source_sites (source_site_id, name, company_id, region_code, address, latitude_deg, longitude_deg)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO source_sites (source_site_id, name, company_id, region_code, address, latitude_deg, longitude_deg,
+         geofence_polygon, geofence_radius_m, site_kind, key_site, exit_station_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
        ON CONFLICT (source_site_id) DO UPDATE SET name = EXCLUDED.name, company_id = EXCLUDED.company_id,
          region_code = EXCLUDED.region_code, address = EXCLUDED.address, latitude_deg = EXCLUDED.latitude_deg,
-         longitude_deg = EXCLUDED.longitude_deg, updated_at = now()`,
-      [s.sourceSiteId, s.name, n(s.companyId), n(s.regionCode), n(s.address), n(s.latitudeDeg), n(s.longitudeDeg)],
+         longitude_deg = EXCLUDED.longitude_deg, geofence_polygon = EXCLUDED.geofence_polygon, geofence_radius_m = EXCLUDED.geofence_radius_m,
+         site_kind = EXCLUDED.site_kind, key_site = EXCLUDED.key_site, exit_station_id = EXCLUDED.exit_station_id, updated_at = now()`,
+      [
+        s.sourceSiteId,
+        s.name,
+        n(s.companyId),
+        n(s.regionCode),
+        n(s.address),
+        n(s.latitudeDeg),
+        n(s.longitudeDeg),
+        s.geofencePolygon ? JSON.stringify(s.geofencePolygon) : null,
+        n(s.geofenceRadiusM),
+        n(s.siteKind),
+        s.keySite === true,
+        n(s.exitStationId),
+      ],
     );
   }
 
@@ -551,6 +581,12 @@ export class RegistryRepository {
   async driver(driverId: string): Promise<DriverRecord | undefined> {
     const { rows } = await this.pool.query<DriverRow>('SELECT * FROM drivers WHERE driver_id = $1', [driverId]);
     return rows[0] ? driverOf(rows[0]) : undefined;
+  }
+
+  /** Whether a 货运源头单位 kind is configured (`source_site_kinds`). */
+  async sourceSiteKindExists(kindCode: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM source_site_kinds WHERE kind_code = $1', [kindCode]);
+    return rows.length > 0;
   }
 
   async sourceSite(sourceSiteId: string): Promise<SourceSiteRecord | undefined> {

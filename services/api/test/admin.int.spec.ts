@@ -298,10 +298,10 @@ describe('registry administration REST on real PostgreSQL (/v1/admin: terminals,
     ).toBe(201);
     expect((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'S2', name: '物流园' }, admin)).status).toBe(201);
     expect((await get(api.url, '/v1/admin/source-sites?companyId=C1', admin)).body.items).toEqual([
-      { sourceSiteId: 'S1', name: '石场', companyId: 'C1', latitudeDeg: 23.4, longitudeDeg: 113.5 },
+      { sourceSiteId: 'S1', name: '石场', companyId: 'C1', latitudeDeg: 23.4, longitudeDeg: 113.5, keySite: false },
     ]);
     expect((await send(api.url, 'PUT', '/v1/admin/source-sites/S2', { name: '香河物流园', companyId: 'C2' }, admin)).status).toBe(200);
-    expect((await get(api.url, '/v1/admin/source-sites/S2', admin)).body).toEqual({ sourceSiteId: 'S2', name: '香河物流园', companyId: 'C2' });
+    expect((await get(api.url, '/v1/admin/source-sites/S2', admin)).body).toEqual({ sourceSiteId: 'S2', name: '香河物流园', companyId: 'C2', keySite: false });
     expect((await send(api.url, 'DELETE', '/v1/admin/source-sites/S2', undefined, admin)).status).toBe(204);
     expect((await send(api.url, 'DELETE', '/v1/admin/source-sites/S2', undefined, admin)).status).toBe(404);
   });

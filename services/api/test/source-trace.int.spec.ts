@@ -5,7 +5,7 @@ import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG } from '@roadwatch/rule
 import { PositionRepository, type StoragePool } from '@roadwatch/storage';
 import { trackArrivingAt, uniqueName, type LonLat } from '@roadwatch/testing';
 import type { RunningApi } from '../src/index';
-import { get, login, logger, NOW, post, seededPool, startTestApi, USERS, violationOf, type TestApi } from './support';
+import { fieldsOf, get, login, logger, NOW, post, seededPool, send, startTestApi, USERS, violationOf, type TestApi } from './support';
 
 const HOUR = 3_600_000;
 const T_W = NOW - 2 * HOUR;
@@ -176,5 +176,44 @@ describe('api 源头倒查 on real PostgreSQL: the case trace, the officer confi
     expect(layer.body.items[0].latitudeDeg).toBeCloseTo(FIELD[1], 4);
     expect((await get(api.url, `/v1/source-traces/possible-loading-points?${period}`, tokens['op-gz'])).body.items).toEqual([]);
     expect((await get(api.url, `/v1/source-traces/possible-loading-points?${period}`, tokens['c2'])).status).toBe(403);
+  });
+
+  it('the admin registers a site with its polygon, kind, key flag and exit scale; a crossed polygon, an unknown kind or a point outside China is 400 and stores nothing', async () => {
+    const admin = tokens['admin']!;
+    const site = { sourceSiteId: 'SITE-9', name: '丙料场', companyId: 'S1', siteKind: 'mine', keySite: true, exitStationId: 'ST-EXIT-9' };
+    const created = await post(
+      api.url,
+      '/v1/admin/source-sites',
+      { ...site, geofencePolygon: [...square([113.5, 23.5], 0.002), square([113.5, 23.5], 0.002)[0]] },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    expect((await get(api.url, '/v1/admin/source-sites/SITE-9', admin)).body).toMatchObject({
+      ...site,
+      geofencePolygon: expect.arrayContaining([[113.498, 23.498]]),
+    });
+    const [a, b, c, d] = square([113.5, 23.5], 0.002);
+    const crossed = await send(api.url, 'PUT', '/v1/admin/source-sites/SITE-9', { ...site, geofencePolygon: [a, c, b, d] }, admin);
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.message).toContain('intersects itself');
+    expect(fieldsOf(crossed.body)).toEqual(['body.geofencePolygon']);
+    expect(fieldsOf((await send(api.url, 'PUT', '/v1/admin/source-sites/SITE-9', { ...site, siteKind: 'casino' }, admin)).body)).toEqual(['body.siteKind']);
+    const abroad = await send(
+      api.url,
+      'PUT',
+      '/v1/admin/source-sites/SITE-9',
+      {
+        ...site,
+        geofencePolygon: [
+          [2.35, 48.85],
+          [2.36, 48.85],
+          [2.36, 48.86],
+        ],
+      },
+      admin,
+    );
+    expect(abroad.status).toBe(400);
+    expect((await get(api.url, '/v1/admin/source-sites/SITE-9', admin)).body.geofencePolygon).toHaveLength(5);
+    expect((await post(api.url, '/v1/admin/source-sites', { sourceSiteId: 'SITE-10', name: '丁' }, tokens['enf']!)).status).toBe(403);
   });
 });

@@ -187,7 +187,10 @@ export const registryResources = ({ vehicles, registryAdmin: admin }: RegistryRe
       list: (q) => admin.sourceSites(q, q),
       get: (id) => admin.sourceSite(id),
       put: (dto) => admin.putSourceSite(dto),
-      checkReferences: company,
+      checkReferences: async (dto) => {
+        await company(dto);
+        if (dto.siteKind && !(await admin.sourceSiteKindExists(dto.siteKind))) missingReference('siteKind', 'source site kind', dto.siteKind);
+      },
     }),
   };
 };

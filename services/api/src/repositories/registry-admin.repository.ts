@@ -135,12 +135,17 @@ export class RegistryAdminRepository {
 
   // ─── source sites ───
 
-  sourceSites(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<SourceSiteDto[]> {
-    return this.registry.sourceSites(filter, page);
+  async sourceSites(filter: { companyId?: string | undefined }, page: RegistryPage): Promise<SourceSiteDto[]> {
+    return (await this.registry.sourceSites(filter, page)).map((s) => ({ ...s, keySite: s.keySite === true }));
   }
 
-  sourceSite(sourceSiteId: string): Promise<SourceSiteDto | undefined> {
-    return this.registry.sourceSite(sourceSiteId);
+  async sourceSite(sourceSiteId: string): Promise<SourceSiteDto | undefined> {
+    const site = await this.registry.sourceSite(sourceSiteId);
+    return site ? { ...site, keySite: site.keySite === true } : undefined;
+  }
+
+  sourceSiteKindExists(kindCode: string): Promise<boolean> {
+    return this.registry.sourceSiteKindExists(kindCode);
   }
 
   async putSourceSite(site: SourceSiteDto): Promise<SourceSiteDto> {
