@@ -18,6 +18,10 @@ import {
   caseCloseRequest,
   caseDecisionRequest,
   caseDetail,
+  caseSourceTraceResponse,
+  sourceTraceDecisionRequest,
+  type CaseSourceTraceResponse,
+  type SourceTraceDecisionRequest,
   caseListItem,
   caseReportRequest,
   companyReportResponse,
@@ -237,6 +241,17 @@ export class Api {
   /** Enforcement: close a decided or reported case with its outcome. */
   closeCase(caseId: string, body: CaseCloseRequest): Promise<CaseDetail> {
     return this.post(caseDetail, `/v1/cases/${encodeURIComponent(caseId)}/close`, caseCloseRequest.parse(body));
+  }
+
+  // 源头倒查 (issue #15)
+  /** The case's 货源地倒查 with the sites it names. */
+  caseSourceTrace(caseId: string): Promise<CaseSourceTraceResponse> {
+    return this.get(caseSourceTraceResponse, `/v1/cases/${encodeURIComponent(caseId)}/source-trace`);
+  }
+
+  /** Enforcement, admin: confirm or reject the case's 源头倒查 with a comment. */
+  decideSourceTrace(caseId: string, body: SourceTraceDecisionRequest): Promise<CaseSourceTraceResponse> {
+    return this.post(caseSourceTraceResponse, `/v1/cases/${encodeURIComponent(caseId)}/source-trace/decision`, sourceTraceDecisionRequest.parse(body));
   }
 
   /** Per-company figures (上线率, violations, 联网联控 quality rates) over [fromMs, toMs). */

@@ -591,6 +591,27 @@ const dict = {
   'inspection.issue.companyIds': { zh: '请至少选择一家企业', en: 'Choose at least one company' },
   'inspection.issue.windowMinutes': { zh: '时限须为1–1440分钟的整数', en: 'The window is a whole number of minutes, 1–1440' },
   'inspection.issue.answer': { zh: '请填写应答内容', en: 'Write the answer' },
+  // 源头倒查 (issue #15): the case page's 货源地倒查 panel
+  'trace.title': { zh: '货源地倒查', en: 'Source trace' },
+  'trace.none': { zh: '本案无倒查记录', en: 'No source trace for this case' },
+  'trace.grade': { zh: '等级', en: 'Grade' },
+  'trace.status.proposed': { zh: '建议认定', en: 'Proposed' },
+  'trace.status.to_confirm': { zh: '待确认', en: 'To confirm' },
+  'trace.status.confirmed': { zh: '已确认', en: 'Confirmed' },
+  'trace.status.rejected': { zh: '已否定', en: 'Rejected' },
+  'trace.status.recorded': { zh: '疑似未登记装载点', en: 'Possible unregistered loading points' },
+  'trace.candidates': { zh: '候选货源地', en: 'Candidate sites' },
+  'trace.held': { zh: '停留', en: 'held' },
+  'trace.relation.at': { zh: '场内', en: 'at' },
+  'trace.relation.near': { zh: '附近', en: 'near' },
+  'trace.noSite': { zh: '无登记货源地', en: 'no registered site' },
+  'trace.weighing': { zh: '称重', en: 'weighing' },
+  'trace.decidedBy': { zh: '确认人', en: 'Decided by' },
+  'trace.comment': { zh: '核实意见（必填）', en: 'Comment (required)' },
+  'trace.commentRequired': { zh: '请填写核实意见', en: 'A comment is required' },
+  'trace.confirm': { zh: '确认', en: 'Confirm' },
+  'trace.reject': { zh: '否定', en: 'Reject' },
+  'action.case.source_trace_decide': { zh: '货源地倒查认定', en: 'Source trace decided' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof dict;

@@ -14,6 +14,7 @@ import {
 } from '../cases/case-workflow';
 import { lang, onLangChange, t } from '../i18n';
 import { detached, fmtTime, h } from './dom';
+import { SourceTracePanel } from './source-trace-panel';
 
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
 const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `${(kg / 1000).toFixed(1)} t`);
@@ -45,6 +46,7 @@ export class CaseDetailView {
   private error: string | undefined;
   private form: OpenForm | undefined;
   private busy = false;
+  private sourceTrace: SourceTracePanel | undefined;
 
   constructor(
     private readonly api: Api,
@@ -59,6 +61,9 @@ export class CaseDetailView {
     this.error = undefined;
     this.form = undefined;
     this.el.replaceChildren(h('p', { class: 'feed-empty', i18n: 'case.loading' }));
+    // 货源地倒查: its own panel, reloading the case once the officer decided it (the source-unit party changed).
+    this.sourceTrace = new SourceTracePanel(this.api, this.role, caseId, () => detached('case', this.open(caseId)));
+    detached('source trace', this.sourceTrace.load());
     try {
       this.detail = await this.api.caseDetail(caseId);
     } catch (e) {
@@ -82,7 +87,18 @@ export class CaseDetailView {
         h('strong', { class: 'plate' }, d.plate ?? d.vehicleId),
         h('span', { class: `case-status status-${d.status}`, 'data-testid': 'case-status', 'data-status': d.status }, t(`caseStatus.${d.status}`)),
       ),
-      h('div', { class: 'case-body' }, this.summary(d), this.parties(d), this.penalties(d), this.repeat(d), this.deadline(d), this.actions(d), this.events(d)),
+      h(
+        'div',
+        { class: 'case-body' },
+        this.summary(d),
+        this.parties(d),
+        this.sourceTrace?.el ?? '',
+        this.penalties(d),
+        this.repeat(d),
+        this.deadline(d),
+        this.actions(d),
+        this.events(d),
+      ),
     );
   }
 
