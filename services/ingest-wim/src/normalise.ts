@@ -59,7 +59,8 @@ export const normaliseAnyStationRecord = (record: StationRecordV1, receivedAtMs:
     receivedAtMs,
     recordKind: record.kind,
   };
-  return record.kind === 'site_exit'
-    ? { ...common, tareKg: record.tareKg, netKg: record.netKg, ...(record.loadingSlipNo !== undefined ? { loadingSlipNo: record.loadingSlipNo } : {}) }
-    : { ...common, entryRefused: record.entryRefused };
+  if (record.kind === 'site_exit') {
+    return { ...common, tareKg: record.tareKg, netKg: record.netKg, ...(record.loadingSlipNo !== undefined ? { loadingSlipNo: record.loadingSlipNo } : {}) };
+  }
+  return record.kind === 'entrance' ? { ...common, entryRefused: record.entryRefused } : common;
 };
