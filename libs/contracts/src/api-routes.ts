@@ -74,6 +74,7 @@ import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { keySupervisionRoutes } from './key-supervision-routes';
+import { siteWeighingRoutes } from './site-weighings.schema';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -684,6 +685,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...keySupervisionRoutes,
+  ...siteWeighingRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)

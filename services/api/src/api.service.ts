@@ -11,7 +11,7 @@ import { AlertRepository, HandlingRepository, OutboxRelay, PositionRepository, R
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
-import { AuditRepository } from '@roadwatch/storage';
+import { AuditRepository, SiteWeighingRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -229,6 +229,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
     assessment: assessmentApi(pool, audit, now),
+    siteWeighings: new SiteWeighingRepository(pool),
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

@@ -16,6 +16,7 @@ import {
   inTransaction,
   migrate,
   OverloadViolationRepository,
+  SiteWeighingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -206,6 +207,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'targeting',
   ],
   op13: [
     'vehicles',
@@ -224,6 +226,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'targeting',
   ],
   op4401: [
     'vehicles',
@@ -242,8 +245,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'targeting',
   ],
-  enf44: ['wim', 'sites', 'cases'],
+  enf44: ['wim', 'sites', 'cases', 'targeting'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
   cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
 };
@@ -476,6 +480,13 @@ const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
 };
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
+/** Targeting alerts by region: one in 13 (河北), one in 4401 (广州). */
+const TARGETING_ALERTS = [
+  ['TA-13', '130102'],
+  ['TA-4401', '440106'],
+] as const;
+const TARGETING_VISIBLE: Visible = { admin: ['TA-13', 'TA-4401'], op13: ['TA-13'], op4401: ['TA-4401'], enf44: ['TA-4401'], ca: 403, cb: 403 };
+
 const ROUTES: RouteRow[] = [
   {
     route: 'GET /openapi.json',
@@ -878,6 +889,14 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
+  // Targeting alerts from exit and entrance weighings: officers by region, never a company.
+  {
+    route: 'GET /v1/targeting/site-weighings',
+    cells: () =>
+      listRow('GET /v1/targeting/site-weighings', 'all', '/v1/targeting/site-weighings', TARGETING_VISIBLE, (body) =>
+        (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
+      ),
+  },
   {
     route: 'POST /v1/admin/companies',
     cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201),
@@ -1264,6 +1283,16 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
         deadlineAtMs: NOW - 1_800_000,
       });
     await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
+    for (const [targetingId, regionCode] of TARGETING_ALERTS)
+      await new SiteWeighingRepository(pool).raiseTargetingAlert({
+        targetingId,
+        kind: 'entrance_refusal',
+        plate: '冀A1',
+        plateColour: 2,
+        occurredAtMs: NOW,
+        regionCode,
+        evidence: {},
+      });
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },
