@@ -27,6 +27,7 @@ export * from './job-lock';
 export * from './key-supervision.repository';
 export * from './site-weighing.repository';
 export * from './key-supervision-facts.read-model';
+export * from './inspection.repository';
 // Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
 export * from './delivery-settings.repository';
 export * from './delivery.repository';
