@@ -81,7 +81,10 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
     fromBeginning: true,
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
-        await intake.submit(message.value, undefined, 'kafka');
+        // The schema was checked by the bus (a failing record is dead-lettered); what remains is a
+        // record of another kind than its station's: refused, logged with the reason, counted.
+        const outcome = await intake.submit(message.value, undefined, 'kafka');
+        if (outcome.status === 'invalid') logger.warn({ key: message.key, offset: message.offset, issues: outcome.issues }, 'station record refused');
       }
     },
   });
