@@ -14,7 +14,7 @@ import {
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
-import { aPosition, aWimRecord, infraEnv, uniqueName } from '@roadwatch/testing';
+import { aPosition, aVehicle, aWimRecord, infraEnv, uniqueName } from '@roadwatch/testing';
 import { SiteWeighings, siteWeighingsPart, startEnforcement, type RunningEnforcement } from '../src/index';
 
 const env = infraEnv();
@@ -32,14 +32,15 @@ class Track {
   constructor(
     private readonly vehicleId: string,
     public timeMs: number,
+    /** The plate the terminal reports; default: the one the vehicle id is made of. */
+    private readonly plate = vehicleId.split(':')[0] as string,
   ) {}
   report(speedKmh: number): this {
-    const [plate, colour] = this.vehicleId.split(':') as [string, string];
     this.positions.push(
       aPosition({
         vehicleId: this.vehicleId,
-        plate,
-        plateColour: Number(colour),
+        plate: this.plate,
+        plateColour: 2,
         deviceTimeMs: this.timeMs,
         receivedAtMs: this.timeMs + 1_000,
         latitudeDeg: this.latitudeDeg,
@@ -221,6 +222,33 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
     expect((await weighings.review()).article71Raised).toBe(0);
     await weighings.onMeasurement(record);
     expect(await alertsOf('exit_over_limit')).toHaveLength(1);
+  });
+
+  it("a registered vehicle's refusal is traced on its registry id's positions (not the plate's)", async () => {
+    const registry = new RegistryRepository(pool);
+    await registry.upsertCompany({ companyId: 'CO-9', name: '运输公司九', regionCode: '130102' });
+    await registry.upsertVehicle(aVehicle({ vehicleId: 'VEH-9', plate: '冀A70009', plateColour: 2, companyId: 'CO-9' }));
+    const track = new Track('VEH-9', T0 + 12 * 60 * MIN, '冀A70009')
+      .report(0)
+      .stop(30 * MIN)
+      .drive(60 * MIN);
+    await new PositionRepository(pool).insertMany(track.positions);
+    const refusal = aWimRecord({
+      stationId: 'EN-T1',
+      stationRecordId: 'E-9',
+      measuredAtMs: track.timeMs,
+      plate: '冀A70009',
+      plateColour: 2,
+      grossKg: 62_000,
+      recordKind: 'entrance',
+      entryRefused: true,
+    });
+    expect(await new SiteWeighings({ pool, logger, now: () => nowMs }).onMeasurement(refusal)).toEqual({
+      trace: { traceId: 'entrance:EN-T1/E-9', grade: 'A', siteId: 'S1' },
+      targetingId: 'entrance_refusal:EN-T1/E-9',
+    });
+    expect((await alertsOf('entrance_refusal')).find((a) => a.targeting_id === 'entrance_refusal:EN-T1/E-9')?.vehicle_id).toBe('VEH-9');
+    await pool.query(`DELETE FROM targeting_alerts WHERE targeting_id = 'entrance_refusal:EN-T1/E-9'`);
   });
 
   it('an exit record within the limit starts no trace', async () => {

@@ -2,7 +2,15 @@ import { recordKindOf, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { vehicleIdOf, type PlateColourCode } from '@roadwatch/domain';
 import { DEFAULT_SOURCE_TRACE_CONFIG, traceSource, type ExitRecord, type SourceSite, type SourceTraceConfig, type SourceTraceResult } from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
-import { PositionRepository, SiteWeighingRepository, type SiteFenceRecord, type StoragePool, type StoredExitRecord } from '@roadwatch/storage';
+import {
+  PositionRepository,
+  RegistryRepository,
+  SiteWeighingRepository,
+  type SiteFenceRecord,
+  type StoragePool,
+  type StoredExitRecord,
+  type VehicleRecord,
+} from '@roadwatch/storage';
 
 const HOUR_MS = 3_600_000;
 
@@ -87,11 +95,13 @@ const traceEvidence = (traceId: string, result: SourceTraceResult) => ({
 export class SiteWeighings {
   private readonly repo: SiteWeighingRepository;
   private readonly positions: PositionRepository;
+  private readonly registry: RegistryRepository;
   private readonly config: SourceTraceConfig;
 
   constructor(private readonly options: SiteWeighingsOptions) {
     this.repo = new SiteWeighingRepository(options.pool);
     this.positions = new PositionRepository(options.pool);
+    this.registry = new RegistryRepository(options.pool);
     this.config = options.config ?? DEFAULT_SOURCE_TRACE_CONFIG;
   }
 
@@ -145,9 +155,10 @@ export class SiteWeighings {
   }
 
   private async onEntranceRefusal(m: WimMeasurementV1): Promise<SiteWeighingOutcome> {
-    const vehicleId = vehicleIdOf(m.plate, m.plateColour as PlateColourCode);
+    const { vehicleId, vehicle } = await this.vehicleOf(m.plate, m.plateColour);
     const tw = m.measuredAtMs;
     const result = traceSource({
+      ...(vehicle ? { vehicle } : {}),
       track: await this.trackOf(vehicleId, tw),
       weighing: { stationId: m.stationId, measuredAtMs: tw, plate: m.plate, plateColour: m.plateColour },
       sites: await this.sites(),
@@ -202,11 +213,13 @@ export class SiteWeighings {
       return {};
     }
     const tw = record.measuredAtMs;
-    const vehicleId = vehicleIdOf(record.plate, record.plateColour as PlateColourCode);
+    const { vehicleId, vehicle } = await this.vehicleOf(record.plate, record.plateColour);
     const stored = await this.repo.exitRecords(record.plate, record.plateColour, tw - this.config.windowMs, this.options.now() + HOUR_MS);
     // The archiver may not have stored this record yet: it is judged as received.
     const exitRecords: ExitRecord[] = [record, ...stored.filter((r) => r.recordId !== record.recordId)];
     const result = traceSource({
+      // The registered vehicle's §4 limit (a combination's registered maximum, RULES §4, §8); none → the axles decide.
+      ...(vehicle ? { vehicle } : {}),
       // The track after t_w too: the departure is read there.
       track: await this.trackOf(vehicleId, tw, this.options.now() + HOUR_MS),
       weighing: { stationId: record.stationId, measuredAtMs: tw, plate: record.plate, plateColour: record.plateColour },
@@ -250,6 +263,13 @@ export class SiteWeighings {
       evidence: { ...traceEvidence(traceId, result), article71: evidence },
     });
     return { trace: { traceId, grade: result.grade, siteId: result.siteId }, targetingId };
+  }
+
+  /** The registered vehicle of a plate (its id keys the stored positions), else the plate's canonical id. */
+  private async vehicleOf(plate: string, plateColour: number): Promise<{ vehicleId: string; vehicle?: VehicleRecord }> {
+    const registeredId = await this.registry.vehicleIdOfPlate(plate, plateColour);
+    const vehicle = registeredId !== undefined ? await this.registry.vehicle(registeredId) : undefined;
+    return { vehicleId: registeredId ?? vehicleIdOf(plate, plateColour as PlateColourCode), ...(vehicle ? { vehicle } : {}) };
   }
 
   private async sites(): Promise<SourceSite[]> {
