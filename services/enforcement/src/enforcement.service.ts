@@ -2,6 +2,7 @@ import type { Bus } from '@roadwatch/messaging';
 import { startServiceParts, type Logger, type ReadinessCheck, type RunningServicePart, type ServiceMetrics, type ServicePart } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { EnforcementConfig } from './config';
+import { siteWeighingsPart } from './site-weighings/site-weighings.part';
 
 /** What every part of the enforcement service is given. */
 export interface EnforcementContext {
@@ -38,7 +39,7 @@ export interface RunningEnforcement {
  * The parts of enforcement, in start order. Each analysis (套牌, evasion, 大吨小标, entrance
  * refusals and exit records) adds its part here and keeps its code in a folder of its own under src/.
  */
-export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [];
+export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [siteWeighingsPart()];
 
 /**
  * services/enforcement: the analyses that read a vehicle's recent track from storage when a
