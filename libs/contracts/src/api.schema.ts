@@ -64,6 +64,8 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
+  // the shift roster (issue #15): who drives which vehicle when (admin, a company its own)
+  'roster',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -33,3 +33,5 @@ export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
 export * from './driver-card.schema';
+export * from './roster.schema';
+export * from './roster-routes';

@@ -66,7 +66,21 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
   company: {
     scope: 'company',
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'delivery',
+      'handling',
+      'key_supervision',
+      'roster',
+    ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };

@@ -8,6 +8,7 @@ import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
 import { DeliveryController } from './delivery.controller';
+import { RosterController } from './roster.controller';
 import { ReportsController } from './reports.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
@@ -30,6 +31,7 @@ export const API_CONTROLLERS = [
   AdminController,
   RelaysController,
   DeliveryController,
+  RosterController,
   HandlingController,
   ReportsController,
   KeySupervisionController,
