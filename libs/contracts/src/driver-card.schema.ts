@@ -26,7 +26,9 @@ export const driverCardEventV1 = z.object({
   qualificationNo: safeString().max(20).optional(),
   issuingAuthority: safeString().max(255).optional(),
   /** 'YYYY-MM-DD'. */
-  cardValidUntil: z.iso.date().optional(),
+  cardValidUntil: safeString()
+    .refine((s) => z.iso.date().safeParse(s).success, 'not a calendar date YYYY-MM-DD')
+    .optional(),
   /** 2019: 驾驶员身份证号. */
   idCardNo: safeString().max(20).optional(),
 });

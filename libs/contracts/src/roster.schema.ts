@@ -16,10 +16,10 @@ export const driverShiftRequest = z
 export type DriverShiftRequest = z.infer<typeof driverShiftRequest>;
 
 export const driverShiftItem = z.object({
-  shiftId: z.string(),
-  companyId: z.string(),
-  driverId: z.string(),
-  vehicleId: z.string(),
+  shiftId: safeString(),
+  companyId: safeString(),
+  driverId: safeString(),
+  vehicleId: safeString(),
   startsAtMs: z.number().int(),
   endsAtMs: z.number().int(),
 });

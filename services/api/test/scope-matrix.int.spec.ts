@@ -286,6 +286,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling',
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
+    'roster',
   ],
   cb: [
     'vehicles',
@@ -301,6 +302,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling',
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
+    'roster',
   ],
 };
 
