@@ -47,8 +47,12 @@ const OWNERS: Record<string, string> = {
   operating_vehicles: 'services/api',
   assessment_settings: 'services/api',
   assessment_recompute_requests: 'services/api',
-  // 源头倒查 (issue #15): traced at case opening and confirmed by the officer, both through the case lifecycle (the trace names the case's source unit).
-  source_traces: 'libs/case-lifecycle',
+  // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
+  targeting_alerts: 'services/enforcement',
+  unweighed_exit_checks: 'services/enforcement',
+  // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
+  driver_card_events: 'services/archiver',
+  driver_shifts: 'services/api',
 };
 
 /**
@@ -75,6 +79,10 @@ const SHARED: Record<string, { writers: string[]; why: string }> = {
   key_supervision_entries: {
     writers: ['services/api', 'services/supervision'],
     why: "the 重点监管 job opens, extends and closes listings (RULES §10); an officer's release (the API's use case, audited) closes one — one open entry per subject, the release a state the job honours",
+  },
+  source_traces: {
+    writers: ['libs/case-lifecycle', 'services/enforcement'],
+    why: "one trace per trigger (RULES.md §13): a confirmed violation's is written at its case opening and decided by the officer through the case lifecycle (it names the case's source unit); an entrance refusal's or an over-limit exit record's by services/enforcement's site-weighings part — disjoint rows by trigger_kind",
   },
   schema_migrations: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
   storage_meta: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },

@@ -68,6 +68,10 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
+  // targeting alerts for officers (RULES §13–§14): admins, operators and enforcement in their region, never a company
+  'targeting',
+  // the shift roster (issue #15): who drives which vehicle when (admin, a company its own)
+  'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
 ]);

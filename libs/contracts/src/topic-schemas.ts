@@ -3,7 +3,7 @@ import { describeIssues, fieldIssuesOf, type FieldIssue } from './errors';
 import { TOPICS, type TopicName } from './topics';
 import { positionV1 } from './position.schema';
 import { wimMeasurementV1 } from './wim.schema';
-import { wimStationRecordV1 } from './wim-station-record.schema';
+import { stationRecordV1 } from './wim-station-record.schema';
 import { alertV1 } from './alert.schema';
 import { overloadViolationV1 } from './overload.schema';
 import { caseEventV1 } from './case-event.schema';
@@ -11,12 +11,13 @@ import { commandResultV1, terminalCommandV1 } from './terminal-command.schema';
 import { vehicleQualityDayV1 } from './quality.schema';
 import { registryChangeV1 } from './registry-change.schema';
 import { handlingChangeV1 } from './handling.schema';
+import { driverCardEventV1 } from './driver-card.schema';
 
 /** The schema every message on a topic must satisfy; consumers validate against it at runtime. */
 export const TOPIC_SCHEMAS = {
   [TOPICS.positions]: positionV1,
   [TOPICS.wimMeasurements]: wimMeasurementV1,
-  [TOPICS.wimStationRecords]: wimStationRecordV1,
+  [TOPICS.wimStationRecords]: stationRecordV1,
   [TOPICS.alerts]: alertV1,
   [TOPICS.overloadViolations]: overloadViolationV1,
   [TOPICS.caseEvents]: caseEventV1,
@@ -25,6 +26,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.qualityDaily]: vehicleQualityDayV1,
   [TOPICS.registryChanges]: registryChangeV1,
   [TOPICS.handlingChanges]: handlingChangeV1,
+  [TOPICS.driverCardEvents]: driverCardEventV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;

@@ -133,6 +133,9 @@ export const auditAction = z.enum([
   'assessment.import',
   'assessment.settings',
   'assessment.recompute',
+  // The shift roster (issue #15): a shift saved or deleted (target `roster/shift/<shiftId>`).
+  'roster.shift_save',
+  'roster.shift_delete',
   // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
   'case.source_trace_decide',
 ]);

@@ -15,7 +15,7 @@ import { startSupervision, type SupervisionConfig } from '@roadwatch/supervision
 import { startEnforcement } from '@roadwatch/enforcement';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
-import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
+import { parseStationKinds, startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
 import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
@@ -235,6 +235,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       bus,
       seen: new MemorySeenSet(),
       stationKeys,
+      stationKindOf: parseStationKinds(config.WIM_STATION_KINDS),
       logger: createLogger('ingest-wim'),
       metrics,
       httpPort: config.WIM_HTTP_PORT,

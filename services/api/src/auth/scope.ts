@@ -61,6 +61,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 重点监管: officers read the list of their region and release entries.
       'key_supervision',
       'key_supervision.release',
+      // Targeting alerts (exit and entrance weighings, §13): leads for the region's officers.
+      'targeting',
       // 查岗: sends to the companies of its region, reads their answers
       'inspections',
       'inspections.send',
@@ -86,9 +88,10 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 查岗: reads and answers its own company's
       'inspections',
       'inspections.answer',
+      'roster',
     ],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'source_traces'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'source_traces'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

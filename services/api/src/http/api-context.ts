@@ -1,3 +1,6 @@
+import type { DriverShiftRepository } from '@roadwatch/storage';
+import type { SaveDriverShiftUseCase } from '../roster/usecases/save-driver-shift/save-driver-shift.usecase';
+import type { DeleteDriverShiftUseCase } from '../roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 import type { Scope } from '../auth/scope';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { AuditRepository } from '@roadwatch/storage';
@@ -26,6 +29,7 @@ import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-del
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 import type { HandlingRepository } from '@roadwatch/storage';
+import type { SiteWeighingRepository } from '@roadwatch/storage';
 import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
 import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
@@ -75,11 +79,21 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
+  /** Targeting alerts from exit and entrance weighings (read only: services/enforcement writes them). */
+  siteWeighings: SiteWeighingRepository;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
+  /** The shift roster (issue #15): its reads and its writes, each a use case. */
+  roster: RosterApi;
   /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
   sourceTraces: SourceTraceApi;
+}
+
+export interface RosterApi {
+  shifts: DriverShiftRepository;
+  save: SaveDriverShiftUseCase;
+  delete: DeleteDriverShiftUseCase;
 }
 
 export interface InspectionCommands {

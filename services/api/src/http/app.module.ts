@@ -7,7 +7,9 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
+import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
+import { RosterController } from './roster.controller';
 import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
@@ -30,9 +32,11 @@ export const API_CONTROLLERS = [
   AdminController,
   RelaysController,
   DeliveryController,
+  RosterController,
   HandlingController,
   ReportsController,
   KeySupervisionController,
+  SiteWeighingsController,
   InspectionsController,
   SourceTraceController,
 ];
