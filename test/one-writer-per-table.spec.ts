@@ -44,6 +44,8 @@ const OWNERS: Record<string, string> = {
   operating_vehicles: 'services/api',
   assessment_settings: 'services/api',
   assessment_recompute_requests: 'services/api',
+  // Enforcement (issue #15): the analyses store their targeting leads.
+  targeting_alerts: 'services/enforcement',
 };
 
 /**

@@ -7,4 +7,5 @@ export {
   type RunningEnforcement,
   type RunningEnforcementPart,
 } from './enforcement.service';
+export { clonedPlatePart, clonedPlateAlertId, clonedPlateTargetingId, victimAlertOf, type ClonedPlatePartOptions } from './wim-gps/cloned-plate.part';
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';

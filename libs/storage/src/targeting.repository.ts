@@ -1,0 +1,123 @@
+import type { StoragePool } from './pool';
+import { msToTs, type Queryable } from './sql';
+
+/** The kinds of `targeting_alerts` (migration 0021): leads for officers, never penalties (RULES.md §13–§14). */
+export type TargetingKind = 'cloned_plate' | 'evasion_missed_scale' | 'evasion_detour' | 'entrance_refusal' | 'unweighed_exit' | 'heavy_body';
+export type TargetingStatus = 'open' | 'referred' | 'dismissed';
+
+export interface TargetingRecord {
+  /** Deterministic (kind + what started it), so a redelivered weighing never makes a second lead. */
+  targetingId: string;
+  kind: TargetingKind;
+  plate: string;
+  plateColour: number;
+  vehicleId?: string;
+  stationId?: string;
+  measurementId?: string;
+  occurredAtMs: number;
+  regionCode?: string;
+  victimCompanyId?: string;
+  priority: 'normal' | 'high';
+  evidence: Record<string, unknown>;
+}
+
+export interface StoredTargeting extends TargetingRecord {
+  status: TargetingStatus;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+interface TargetingRow {
+  targeting_id: string;
+  kind: TargetingKind;
+  plate: string;
+  plate_colour: number;
+  vehicle_id: string | null;
+  station_id: string | null;
+  measurement_id: string | null;
+  occurred_at: Date;
+  region_code: string | null;
+  victim_company_id: string | null;
+  priority: 'normal' | 'high';
+  evidence: Record<string, unknown>;
+  status: TargetingStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const targetingOf = (r: TargetingRow): StoredTargeting => ({
+  targetingId: r.targeting_id,
+  kind: r.kind,
+  plate: r.plate,
+  plateColour: r.plate_colour,
+  ...(r.vehicle_id !== null ? { vehicleId: r.vehicle_id } : {}),
+  ...(r.station_id !== null ? { stationId: r.station_id } : {}),
+  ...(r.measurement_id !== null ? { measurementId: r.measurement_id } : {}),
+  occurredAtMs: r.occurred_at.getTime(),
+  ...(r.region_code !== null ? { regionCode: r.region_code } : {}),
+  ...(r.victim_company_id !== null ? { victimCompanyId: r.victim_company_id } : {}),
+  priority: r.priority,
+  evidence: r.evidence,
+  status: r.status,
+  createdAtMs: r.created_at.getTime(),
+  updatedAtMs: r.updated_at.getTime(),
+});
+
+/**
+ * `targeting_alerts` as the enforcement analyses write them: one row per lead, keyed
+ * deterministically so re-processing a weighing rewrites the same row (its evidence and
+ * priority) and never adds one. An officer's decision (status) is never undone by a re-write.
+ */
+export class TargetingRepository {
+  constructor(private readonly pool: StoragePool) {}
+
+  /** Stores a lead or refreshes its evidence and priority; answers whether it was new. */
+  async record(t: TargetingRecord, db: Queryable = this.pool): Promise<{ created: boolean }> {
+    const { rows } = await db.query<{ created: boolean }>(
+      `INSERT INTO targeting_alerts (targeting_id, kind, plate, plate_colour, vehicle_id, station_id, measurement_id, occurred_at,
+         region_code, victim_company_id, priority, evidence)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, ${msToTs('$8::float8')}, $9, $10, $11, $12::jsonb)
+       ON CONFLICT (targeting_id) DO UPDATE SET priority = EXCLUDED.priority, evidence = EXCLUDED.evidence, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [
+        t.targetingId,
+        t.kind,
+        t.plate,
+        t.plateColour,
+        t.vehicleId ?? null,
+        t.stationId ?? null,
+        t.measurementId ?? null,
+        t.occurredAtMs,
+        t.regionCode ?? null,
+        t.victimCompanyId ?? null,
+        t.priority,
+        JSON.stringify(t.evidence),
+      ],
+    );
+    return { created: rows[0]?.created === true };
+  }
+
+  /** The weighings of one kind of lead against a vehicle in [fromMs, toMs] (套牌's earlier conflicts, §14). */
+  async weighingsOf(kind: TargetingKind, vehicleId: string, fromMs: number, toMs: number): Promise<Array<{ measurementId: string; measuredAtMs: number }>> {
+    const { rows } = await this.pool.query<{ measurement_id: string; occurred_at: Date }>(
+      `SELECT measurement_id, occurred_at FROM targeting_alerts
+       WHERE kind = $1 AND vehicle_id = $2 AND measurement_id IS NOT NULL
+         AND occurred_at BETWEEN ${msToTs('$3::float8')} AND ${msToTs('$4::float8')}
+       ORDER BY occurred_at`,
+      [kind, vehicleId, fromMs, toMs],
+    );
+    return rows.map((r) => ({ measurementId: r.measurement_id, measuredAtMs: r.occurred_at.getTime() }));
+  }
+
+  async get(targetingId: string): Promise<StoredTargeting | undefined> {
+    const { rows } = await this.pool.query<TargetingRow>('SELECT * FROM targeting_alerts WHERE targeting_id = $1', [targetingId]);
+    return rows[0] ? targetingOf(rows[0]) : undefined;
+  }
+
+  async ofVehicle(vehicleId: string): Promise<StoredTargeting[]> {
+    const { rows } = await this.pool.query<TargetingRow>('SELECT * FROM targeting_alerts WHERE vehicle_id = $1 ORDER BY occurred_at, targeting_id', [
+      vehicleId,
+    ]);
+    return rows.map(targetingOf);
+  }
+}
