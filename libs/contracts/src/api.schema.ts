@@ -425,6 +425,10 @@ export const vehicleDto = z.object({
   hasSingleTyreNonDriveAxles: z.boolean().optional(),
   /** 行驶证 最大允许总质量. */
   registeredMaxGrossKg: z.number().positive().max(200_000).optional(),
+  /** 整备质量 (the tractor's, for a combination): 大吨小标 (RULES.md §14) compares the lowest weighing with it. */
+  curbMassKg: z.number().positive().max(100_000).optional(),
+  /** The trailer's 整备质量, for a combination (without it a combination is not assessed). */
+  trailerCurbMassKg: z.number().positive().max(100_000).optional(),
   /** Binds this terminal (SIM number) to the vehicle. */
   terminalId: safeString().optional(),
 });

@@ -16,6 +16,10 @@ export interface CompanyRecord {
 export interface VehicleRecord extends VehicleFacts {
   ownerName?: string;
   transportCertNo?: string;
+  /** 整备质量 of the vehicle (the tractor, for a combination): 大吨小标 (RULES.md §14). */
+  curbMassKg?: number;
+  /** The trailer's 整备质量, for a combination. */
+  trailerCurbMassKg?: number;
 }
 
 export interface TerminalRecord {
@@ -118,6 +122,8 @@ export interface VehicleRow {
   has_air_suspension: boolean | null;
   has_single_tyre_non_drive_axles: boolean | null;
   registered_max_gross_kg: number | null;
+  curb_mass_kg: number | null;
+  trailer_curb_mass_kg: number | null;
 }
 
 export const vehicleOf = (r: VehicleRow): VehicleRecord => {
@@ -136,6 +142,8 @@ export const vehicleOf = (r: VehicleRow): VehicleRecord => {
     ['registeredMaxGrossKg', r.registered_max_gross_kg],
     ['ownerName', r.owner_name],
     ['transportCertNo', r.transport_cert_no],
+    ['curbMassKg', r.curb_mass_kg],
+    ['trailerCurbMassKg', r.trailer_curb_mass_kg],
   ];
   for (const [key, value] of optional) if (value !== null && value !== undefined) (v as unknown as Record<string, unknown>)[key] = value;
   return v;
@@ -300,15 +308,16 @@ export class RegistryRepository {
     await this.pool.query(
       `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, owner_name, transport_cert_no, route_km,
          trip_km, own_cap_kmh, axle_count, is_combination, has_single_drive_axle, has_air_suspension, has_single_tyre_non_drive_axles,
-         registered_max_gross_kg)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         registered_max_gross_kg, curb_mass_kg, trailer_curb_mass_kg)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (vehicle_id) DO UPDATE SET plate = EXCLUDED.plate, plate_colour = EXCLUDED.plate_colour,
          vehicle_class = EXCLUDED.vehicle_class, company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code,
          owner_name = EXCLUDED.owner_name, transport_cert_no = EXCLUDED.transport_cert_no, route_km = EXCLUDED.route_km,
          trip_km = EXCLUDED.trip_km, own_cap_kmh = EXCLUDED.own_cap_kmh, axle_count = EXCLUDED.axle_count,
          is_combination = EXCLUDED.is_combination, has_single_drive_axle = EXCLUDED.has_single_drive_axle,
          has_air_suspension = EXCLUDED.has_air_suspension, has_single_tyre_non_drive_axles = EXCLUDED.has_single_tyre_non_drive_axles,
-         registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, updated_at = now()`,
+         registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, curb_mass_kg = EXCLUDED.curb_mass_kg,
+         trailer_curb_mass_kg = EXCLUDED.trailer_curb_mass_kg, updated_at = now()`,
       [
         v.vehicleId,
         v.plate,
@@ -327,6 +336,8 @@ export class RegistryRepository {
         n(v.hasAirSuspension),
         n(v.hasSingleTyreNonDriveAxles),
         n(v.registeredMaxGrossKg),
+        n(v.curbMassKg),
+        n(v.trailerCurbMassKg),
       ],
     );
   }

@@ -109,6 +109,15 @@ export class TargetingRepository {
     return rows.map((r) => ({ measurementId: r.measurement_id, measuredAtMs: r.occurred_at.getTime() }));
   }
 
+  /** The open lead of one kind against a vehicle (大吨小标 keeps one open per vehicle), if any. */
+  async openOf(kind: TargetingKind, vehicleId: string): Promise<StoredTargeting | undefined> {
+    const { rows } = await this.pool.query<TargetingRow>(
+      `SELECT * FROM targeting_alerts WHERE kind = $1 AND vehicle_id = $2 AND status = 'open' ORDER BY created_at DESC LIMIT 1`,
+      [kind, vehicleId],
+    );
+    return rows[0] ? targetingOf(rows[0]) : undefined;
+  }
+
   async get(targetingId: string): Promise<StoredTargeting | undefined> {
     const { rows } = await this.pool.query<TargetingRow>('SELECT * FROM targeting_alerts WHERE targeting_id = $1', [targetingId]);
     return rows[0] ? targetingOf(rows[0]) : undefined;

@@ -8,4 +8,5 @@ export {
   type RunningEnforcementPart,
 } from './enforcement.service';
 export { clonedPlatePart, clonedPlateAlertId, clonedPlateTargetingId, victimAlertOf, type ClonedPlatePartOptions } from './wim-gps/cloned-plate.part';
+export { heavyBodyPart, type HeavyBodyPartOptions } from './wim-gps/heavy-body.part';
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
