@@ -74,6 +74,7 @@ import { wimStationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { keySupervisionRoutes } from './key-supervision-routes';
+import { targetingRoutes } from './targeting-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -688,6 +689,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...handlingRoutes,
   // 考核 (issue #14)
   ...ASSESSMENT_ROUTES,
+  // 布控线索 (issue #15)
+  ...targetingRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

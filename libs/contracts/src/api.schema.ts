@@ -64,6 +64,9 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
+  // 布控线索 (issue #15): reading the enforcement analyses' leads; referring or dismissing one (never companies)
+  'targeting',
+  'targeting.decide',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

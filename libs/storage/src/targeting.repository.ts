@@ -1,5 +1,6 @@
+import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import type { StoragePool } from './pool';
-import { msToTs, type Queryable } from './sql';
+import { escapeLike, msToTs, type Queryable } from './sql';
 
 /** The kinds of `targeting_alerts` (migration 0021): leads for officers, never penalties (RULES.md §13–§14). */
 export type TargetingKind = 'cloned_plate' | 'evasion_missed_scale' | 'evasion_detour' | 'entrance_refusal' | 'unweighed_exit' | 'heavy_body';
@@ -23,6 +24,9 @@ export interface TargetingRecord {
 
 export interface StoredTargeting extends TargetingRecord {
   status: TargetingStatus;
+  decisionNote?: string;
+  decidedBy?: string;
+  decidedAtMs?: number;
   createdAtMs: number;
   updatedAtMs: number;
 }
@@ -41,6 +45,9 @@ interface TargetingRow {
   priority: 'normal' | 'high';
   evidence: Record<string, unknown>;
   status: TargetingStatus;
+  decision_note: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -59,6 +66,9 @@ const targetingOf = (r: TargetingRow): StoredTargeting => ({
   priority: r.priority,
   evidence: r.evidence,
   status: r.status,
+  ...(r.decision_note !== null ? { decisionNote: r.decision_note } : {}),
+  ...(r.decided_by !== null ? { decidedBy: r.decided_by } : {}),
+  ...(r.decided_at !== null ? { decidedAtMs: r.decided_at.getTime() } : {}),
   createdAtMs: r.created_at.getTime(),
   updatedAtMs: r.updated_at.getTime(),
 });
@@ -68,8 +78,56 @@ const targetingOf = (r: TargetingRow): StoredTargeting => ({
  * deterministically so re-processing a weighing rewrites the same row (its evidence and
  * priority) and never adds one. An officer's decision (status) is never undone by a re-write.
  */
+export interface TargetingFilter {
+  kind?: TargetingKind | undefined;
+  status?: TargetingStatus | undefined;
+  fromMs?: number | undefined;
+  toMs?: number | undefined;
+  /** A plate or the start of one. */
+  plate?: string | undefined;
+  limit?: number;
+  offset?: number;
+}
+
 export class TargetingRepository {
-  constructor(private readonly pool: StoragePool) {}
+  constructor(private readonly pool: StoragePool | Queryable) {}
+
+  /** Leads in scope (`OWNER_OF.targeting`), newest first. */
+  async list(filter: TargetingFilter, scope: OwnerScope): Promise<StoredTargeting[]> {
+    const params: unknown[] = [];
+    const where = [ownerScopeSql(scope, OWNER_OF.targeting('t'), params)];
+    if (filter.kind !== undefined) where.push(`t.kind = $${params.push(filter.kind)}`);
+    if (filter.status !== undefined) where.push(`t.status = $${params.push(filter.status)}`);
+    if (filter.fromMs !== undefined) where.push(`t.occurred_at >= ${msToTs(`$${params.push(filter.fromMs)}::float8`)}`);
+    if (filter.toMs !== undefined) where.push(`t.occurred_at < ${msToTs(`$${params.push(filter.toMs)}::float8`)}`);
+    if (filter.plate !== undefined) where.push(`t.plate LIKE $${params.push(`${escapeLike(filter.plate)}%`)}`);
+    const { rows } = await this.pool.query<TargetingRow>(
+      `SELECT t.* FROM targeting_alerts t WHERE ${where.join(' AND ')}
+       ORDER BY t.occurred_at DESC, t.targeting_id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`,
+      params,
+    );
+    return rows.map(targetingOf);
+  }
+
+  /** One lead if the scope admits it (else undefined, as an id that does not exist). */
+  async getInScope(targetingId: string, scope: OwnerScope): Promise<StoredTargeting | undefined> {
+    const params: unknown[] = [targetingId];
+    const { rows } = await this.pool.query<TargetingRow>(
+      `SELECT t.* FROM targeting_alerts t WHERE t.targeting_id = $1 AND ${ownerScopeSql(scope, OWNER_OF.targeting('t'), params)}`,
+      params,
+    );
+    return rows[0] ? targetingOf(rows[0]) : undefined;
+  }
+
+  /** An officer's decision on an open lead; false when it was decided already (nothing changed). */
+  async decide(targetingId: string, decision: { status: 'referred' | 'dismissed'; note: string; byUsername: string; atMs: number }): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE targeting_alerts SET status = $2, decision_note = $3, decided_by = $4, decided_at = ${msToTs('$5::float8')}, updated_at = now()
+       WHERE targeting_id = $1 AND status = 'open'`,
+      [targetingId, decision.status, decision.note, decision.byUsername, decision.atMs],
+    );
+    return (rowCount ?? 0) > 0;
+  }
 
   /** Stores a lead or refreshes its evidence and priority; answers whether it was new. */
   async record(t: TargetingRecord, db: Queryable = this.pool): Promise<{ created: boolean }> {

@@ -206,6 +206,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'targeting',
+    'targeting.decide',
   ],
   op13: [
     'vehicles',
@@ -224,6 +226,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'targeting',
+    'targeting.decide',
   ],
   op4401: [
     'vehicles',
@@ -242,8 +246,10 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'targeting',
+    'targeting.decide',
   ],
-  enf44: ['wim', 'sites', 'cases'],
+  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide'],
   ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
   cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
 };
@@ -470,6 +476,58 @@ const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
       cells: () =>
         listRow('GET /v1/key-supervision/density', 'regions', '/v1/key-supervision/density', KS_DENSITY, (body) =>
           (body?.regions ?? []).map((r: { regionCode: string; vehicles: number }) => `${r.regionCode}:${r.vehicles}`),
+        ),
+    },
+  ];
+};
+
+/**
+ * 布控线索 (issue #15): leads `TG-<region>` owned by their region alone (no company owns a lead);
+ * officers read and decide their region's, the admin all, companies none.
+ */
+const TARGETING_REGIONS: Record<string, string | null> = { 'TG-130102': '130102', 'TG-440106': '440106', 'TG-440305': '440305', 'TG-NONE': null };
+const TARGETING_VISIBLE: Visible = {
+  admin: Object.keys(TARGETING_REGIONS),
+  op13: ['TG-130102'],
+  op4401: ['TG-440106'],
+  enf44: ['TG-440106', 'TG-440305'],
+  ca: 403,
+  cb: 403,
+};
+const seedTargeting = async (pool: StoragePool, id: string): Promise<void> => {
+  await pool.query(
+    `INSERT INTO targeting_alerts (targeting_id, kind, plate, plate_colour, occurred_at, region_code) VALUES ($1, 'cloned_plate', '冀A00000', 2, now(), $2)
+     ON CONFLICT (targeting_id) DO UPDATE SET status = 'open', decision_note = NULL, decided_by = NULL, decided_at = NULL`,
+    [id, TARGETING_REGIONS[id]],
+  );
+};
+const TARGETING_ROWS = (): RouteRow[] => {
+  const ids = [...Object.keys(TARGETING_REGIONS), 'TG-MISSING'];
+  return [
+    { route: 'GET /v1/targeting', cells: () => listRow('GET /v1/targeting', 'all', '/v1/targeting', TARGETING_VISIBLE, itemsBy('targetingId')) },
+    {
+      route: 'GET /v1/targeting/:targetingId',
+      cells: () =>
+        byIdRow(
+          'GET /v1/targeting/:targetingId',
+          ids,
+          TARGETING_VISIBLE,
+          (_, id) => ({ method: 'GET', path: `/v1/targeting/${enc(id)}` }),
+          () => 200,
+        ),
+    },
+    {
+      route: 'POST /v1/targeting/:targetingId/decision',
+      // Each cell opens the lead again first, so every role meets an open one.
+      cells: () =>
+        byIdRow(
+          'POST /v1/targeting/:targetingId/decision',
+          ids,
+          TARGETING_VISIBLE,
+          (_, id) => ({ method: 'POST', path: `/v1/targeting/${enc(id)}/decision`, body: { status: 'dismissed', note: '核实无误' } }),
+          () => 200,
+          () => 404,
+          async (ctx, id) => (id === 'TG-MISSING' ? undefined : seedTargeting(ctx.pool, id)),
         ),
     },
   ];
@@ -878,6 +936,8 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
+  // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
+  ...TARGETING_ROWS(),
   {
     route: 'POST /v1/admin/companies',
     cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201),
@@ -1243,6 +1303,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
+    for (const id of Object.keys(TARGETING_REGIONS)) await seedTargeting(pool, id);
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
     // One handling item per vehicle, as supervision addresses it (the alert's copy beside the registry), overdue and escalated.
     const handling = new HandlingRepository(pool);

@@ -61,6 +61,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 重点监管: officers read the list of their region and release entries.
       'key_supervision',
       'key_supervision.release',
+      // 布控线索: officers read their region's leads and refer or dismiss them.
+      'targeting',
+      'targeting.decide',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -68,7 +71,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
     scope: 'company',
     capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

@@ -19,6 +19,7 @@ import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-ale
 import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
+import type { TargetingApi } from '../targeting/targeting.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -72,6 +73,8 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
+  /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
+  targeting: TargetingApi;
 }
 
 export interface DeliveryApi {

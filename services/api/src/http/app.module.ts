@@ -12,6 +12,7 @@ import { ReportsController } from './reports.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
+import { TargetingController } from './targeting.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -33,6 +34,7 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
+  TargetingController,
 ];
 
 @Module({})
