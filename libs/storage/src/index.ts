@@ -42,3 +42,4 @@ export * from './assessment-score.repository';
 export * from './operating-vehicle.repository';
 // Enforcement (issue #15): the targeting leads its analyses write.
 export * from './targeting.repository';
+export * from './evasion.read-model';

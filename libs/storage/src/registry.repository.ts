@@ -73,6 +73,8 @@ export interface WimStationRecord {
   validSpeedMinKmh?: number;
   validSpeedMaxKmh?: number;
   calibrationRef?: string;
+  /** The road through the station, [lon, lat] upstream → downstream (evasion's screen lines, RULES.md §14). */
+  corridorPolyline?: Array<[number, number]>;
 }
 
 export interface SourceSiteRecord {
@@ -223,6 +225,7 @@ export interface WimStationRow {
   valid_speed_min_kmh: number | null;
   valid_speed_max_kmh: number | null;
   calibration_ref: string | null;
+  corridor_polyline: Array<[number, number]> | null;
 }
 
 const wimStationOf = (r: WimStationRow): WimStationRecord =>
@@ -233,6 +236,7 @@ const wimStationOf = (r: WimStationRow): WimStationRecord =>
     ['latitudeDeg', r.latitude_deg],
     ['longitudeDeg', r.longitude_deg],
     ['validSpeedMinKmh', r.valid_speed_min_kmh],
+    ['corridorPolyline', r.corridor_polyline],
     ['validSpeedMaxKmh', r.valid_speed_max_kmh],
     ['calibrationRef', r.calibration_ref],
   ]);
@@ -441,12 +445,13 @@ export class RegistryRepository {
   async upsertWimStation(s: WimStationRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO wim_stations (station_id, name, kind, accuracy_class_pct, region_code, road_name, latitude_deg, longitude_deg,
-         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref)
-       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11)
+         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref, corridor_polyline)
+       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
        ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, accuracy_class_pct = EXCLUDED.accuracy_class_pct,
          region_code = EXCLUDED.region_code, road_name = EXCLUDED.road_name, latitude_deg = EXCLUDED.latitude_deg,
          longitude_deg = EXCLUDED.longitude_deg, valid_speed_min_kmh = EXCLUDED.valid_speed_min_kmh,
-         valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref, updated_at = now()`,
+         valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref,
+         corridor_polyline = EXCLUDED.corridor_polyline, updated_at = now()`,
       [
         s.stationId,
         s.name,
@@ -459,6 +464,7 @@ export class RegistryRepository {
         n(s.validSpeedMinKmh),
         n(s.validSpeedMaxKmh),
         n(s.calibrationRef),
+        s.corridorPolyline ? JSON.stringify(s.corridorPolyline) : null,
       ],
     );
   }

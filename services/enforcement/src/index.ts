@@ -9,4 +9,5 @@ export {
 } from './enforcement.service';
 export { clonedPlatePart, clonedPlateAlertId, clonedPlateTargetingId, victimAlertOf, type ClonedPlatePartOptions } from './wim-gps/cloned-plate.part';
 export { heavyBodyPart, type HeavyBodyPartOptions } from './wim-gps/heavy-body.part';
+export { evasionPart, runEvasionJob, evasionTargetingId, EVASION_JOB, type EvasionJobSettings } from './wim-gps/evasion.part';
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
