@@ -620,6 +620,7 @@ const dict = {
   'tg.kind.entrance_refusal': { zh: '入口劝返', en: 'Entrance refusal' },
   'tg.kind.unweighed_exit': { zh: '未过磅出场', en: 'Left unweighed' },
   'tg.kind.heavy_body': { zh: '大吨小标', en: 'Heavy body' },
+  'tg.kind.exit_over_limit': { zh: '超限出场（第71条）', en: 'Left over the limit (Art. 71)' },
   'tg.status.open': { zh: '待处理', en: 'Open' },
   'tg.status.referred': { zh: '已移送', en: 'Referred' },
   'tg.status.dismissed': { zh: '已排除', en: 'Dismissed' },

@@ -68,7 +68,7 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
-  // 布控线索 (issue #15): reading the enforcement analyses' leads; referring or dismissing one (never companies)
+  // 布控线索 / targeting alerts for officers (RULES §13–§14): reading them (admins, operators and enforcement in their region, never a company); referring or dismissing one
   'targeting',
   'targeting.decide',
 ]);

@@ -9,7 +9,15 @@ import { freeText, safeJsonObject, safeString } from './safe-string';
  * never penalties; companies never read them.
  */
 
-export const targetingKind = z.enum(['cloned_plate', 'evasion_missed_scale', 'evasion_detour', 'entrance_refusal', 'unweighed_exit', 'heavy_body']);
+export const targetingKind = z.enum([
+  'cloned_plate',
+  'evasion_missed_scale',
+  'evasion_detour',
+  'entrance_refusal',
+  'unweighed_exit',
+  'heavy_body',
+  'exit_over_limit',
+]);
 export type TargetingKind = z.infer<typeof targetingKind>;
 
 export const targetingStatus = z.enum(['open', 'referred', 'dismissed']);

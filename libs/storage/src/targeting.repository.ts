@@ -3,7 +3,8 @@ import type { StoragePool } from './pool';
 import { escapeLike, msToTs, type Queryable } from './sql';
 
 /** The kinds of `targeting_alerts` (migration 0021): leads for officers, never penalties (RULES.md §13–§14). */
-export type TargetingKind = 'cloned_plate' | 'evasion_missed_scale' | 'evasion_detour' | 'entrance_refusal' | 'unweighed_exit' | 'heavy_body';
+export type TargetingKind =
+  'cloned_plate' | 'evasion_missed_scale' | 'evasion_detour' | 'entrance_refusal' | 'unweighed_exit' | 'heavy_body' | 'exit_over_limit';
 export type TargetingStatus = 'open' | 'referred' | 'dismissed';
 
 export interface TargetingRecord {

@@ -16,6 +16,7 @@ import {
   inTransaction,
   migrate,
   OverloadViolationRepository,
+  SiteWeighingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -536,11 +537,20 @@ const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
  * officers read and decide their region's, the admin all, companies none.
  */
 const TARGETING_REGIONS: Record<string, string | null> = { 'TG-130102': '130102', 'TG-440106': '440106', 'TG-440305': '440305', 'TG-NONE': null };
-const TARGETING_VISIBLE: Visible = {
+const LEAD_VISIBLE: Visible = {
   admin: Object.keys(TARGETING_REGIONS),
   op13: ['TG-130102'],
   op4401: ['TG-440106'],
   enf44: ['TG-440106', 'TG-440305'],
+  ca: 403,
+  cb: 403,
+};
+/** `GET /v1/targeting` lists every kind: these leads and the site weighings' alerts (`TARGETING_ALERTS`, seeded too). */
+const ALL_LEADS_VISIBLE: Visible = {
+  admin: [...Object.keys(TARGETING_REGIONS), 'TA-13', 'TA-4401'],
+  op13: ['TG-130102', 'TA-13'],
+  op4401: ['TG-440106', 'TA-4401'],
+  enf44: ['TG-440106', 'TG-440305', 'TA-4401'],
   ca: 403,
   cb: 403,
 };
@@ -554,14 +564,14 @@ const seedTargeting = async (pool: StoragePool, id: string): Promise<void> => {
 const TARGETING_ROWS = (): RouteRow[] => {
   const ids = [...Object.keys(TARGETING_REGIONS), 'TG-MISSING'];
   return [
-    { route: 'GET /v1/targeting', cells: () => listRow('GET /v1/targeting', 'all', '/v1/targeting', TARGETING_VISIBLE, itemsBy('targetingId')) },
+    { route: 'GET /v1/targeting', cells: () => listRow('GET /v1/targeting', 'all', '/v1/targeting', ALL_LEADS_VISIBLE, itemsBy('targetingId')) },
     {
       route: 'GET /v1/targeting/:targetingId',
       cells: () =>
         byIdRow(
           'GET /v1/targeting/:targetingId',
           ids,
-          TARGETING_VISIBLE,
+          LEAD_VISIBLE,
           (_, id) => ({ method: 'GET', path: `/v1/targeting/${enc(id)}` }),
           () => 200,
         ),
@@ -573,7 +583,7 @@ const TARGETING_ROWS = (): RouteRow[] => {
         byIdRow(
           'POST /v1/targeting/:targetingId/decision',
           ids,
-          TARGETING_VISIBLE,
+          LEAD_VISIBLE,
           (_, id) => ({ method: 'POST', path: `/v1/targeting/${enc(id)}/decision`, body: { status: 'dismissed', note: '核实无误' } }),
           () => 200,
           () => 404,
@@ -584,6 +594,13 @@ const TARGETING_ROWS = (): RouteRow[] => {
 };
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
+/** Targeting alerts by region: one in 13 (河北), one in 4401 (广州). */
+const TARGETING_ALERTS = [
+  ['TA-13', '130102'],
+  ['TA-4401', '440106'],
+] as const;
+const TARGETING_VISIBLE: Visible = { admin: ['TA-13', 'TA-4401'], op13: ['TA-13'], op4401: ['TA-4401'], enf44: ['TA-4401'], ca: 403, cb: 403 };
+
 const ROUTES: RouteRow[] = [
   {
     route: 'GET /openapi.json',
@@ -1005,6 +1022,14 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
+  // Targeting alerts from exit and entrance weighings: officers by region, never a company.
+  {
+    route: 'GET /v1/targeting/site-weighings',
+    cells: () =>
+      listRow('GET /v1/targeting/site-weighings', 'all', '/v1/targeting/site-weighings', TARGETING_VISIBLE, (body) =>
+        (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
+      ),
+  },
   // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
   ...TARGETING_ROWS(),
   {
@@ -1442,6 +1467,16 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
         deadlineAtMs: NOW - 1_800_000,
       });
     await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
+    for (const [targetingId, regionCode] of TARGETING_ALERTS)
+      await new SiteWeighingRepository(pool).raiseTargetingAlert({
+        targetingId,
+        kind: 'entrance_refusal',
+        plate: '冀A1',
+        plateColour: 2,
+        occurredAtMs: NOW,
+        regionCode,
+        evidence: {},
+      });
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },

@@ -51,6 +51,8 @@ describe('enforcement 套牌 part: a weighing against the registered vehicle’s
     await registry.upsertWimStation({ stationId: 'ST-G4-01', name: 'G4石家庄北治超站', regionCode: '130105', ...STATION });
     await registry.upsertWimStation({ stationId: 'ST-NOWHERE', name: '未定位站' });
     await new PositionRepository(pool).insertMany([
+      // A source site's exit-scale record 5 days before, the vehicle far away: not a WIM record, not judged for 套牌.
+      fix(T0 - 5 * DAY - 5 * MIN, FAR),
       // Station without coordinates, 4 days before: fixes far away, but nothing can be judged.
       fix(T0 - 4 * DAY - 5 * MIN, FAR),
       // A drift spike 2 days before: the spike and its neighbours are left out, the rest sit at the station.
@@ -90,6 +92,7 @@ describe('enforcement 套牌 part: a weighing against the registered vehicle’s
       parts: [clonedPlatePart({ groupId: `${name}-cloned-plate` })],
     });
     await publish([
+      weighing('R-exit', T0 - 5 * DAY, { recordKind: 'site_exit' }),
       weighing('R-nocoords', T0 - 4 * DAY, { stationId: 'ST-NOWHERE' }),
       // A plate nobody registered, published under the same key so it is judged in line.
       weighing('R-unregistered', T0 - 3 * DAY - MIN, { plate: '冀B00000' }),
@@ -138,7 +141,7 @@ describe('enforcement 套牌 part: a weighing against the registered vehicle’s
     expect(evidence.conflicts[0]?.neededSpeedKmh).toBeLessThan(360);
   });
 
-  it('no GPS, a consistent track, a drift spike, a fix without GNSS, an unregistered plate, a station without coordinates → no lead', async () => {
+  it('no GPS, a consistent track, a drift spike, a fix without GNSS, an unregistered plate, a station without coordinates, an exit-scale record → no lead', async () => {
     const leads = await targeting.ofVehicle(VEHICLE_ID);
     expect(leads.map((l) => l.measurementId)).toEqual(['ST-G4-01/R-1', 'ST-G4-01/R-2', 'ST-G4-01/R-3']);
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM targeting_alerts');

@@ -1,4 +1,4 @@
-import { TOPICS, type AlertV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { recordKindOf, TOPICS, type AlertV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { vehicleIdOf } from '@roadwatch/domain';
 import { clonedPlateConflict, DEFAULT_WIM_GPS_CONFIG, type ClonedPlateResult, type WimGpsConfig } from '@roadwatch/rules';
 import { PositionRepository, RegistryRepository, TargetingRepository, type VehicleRecord, type WimStationRecord } from '@roadwatch/storage';
@@ -76,6 +76,8 @@ export const clonedPlatePart = (options: ClonedPlatePartOptions = {}): Enforceme
     const conflicts = metrics.counter('enforcement_cloned_plate_conflicts_total', '套牌 conflicts found (targeting leads)');
 
     const judge = async (record: WimMeasurementV1): Promise<void> => {
+      // 套牌 is judged on WIM records (§15): an exit or entrance scale's record is the site weighings' part.
+      if (recordKindOf(record) !== 'wim') return;
       const vehicleId = vehicleIdOf(record.plate, record.plateColour);
       const vehicle = await registry.vehicle(vehicleId);
       if (!vehicle) return;

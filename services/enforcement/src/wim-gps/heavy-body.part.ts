@@ -1,4 +1,4 @@
-import { TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { recordKindOf, TOPICS, type WimMeasurementV1 } from '@roadwatch/contracts';
 import { vehicleIdOf } from '@roadwatch/domain';
 import { DEFAULT_WIM_GPS_CONFIG, emptyWeightSuspicion, type VehicleWeighing, type WimGpsConfig } from '@roadwatch/rules';
 import { RegistryRepository, TargetingRepository, WimRepository } from '@roadwatch/storage';
@@ -14,9 +14,12 @@ export interface HeavyBodyPartOptions {
 /** The most weighings of one vehicle read for its 90 days (a truck weighed every hour for 90 days is 2,160). */
 const MAX_WEIGHINGS = 5_000;
 
+const KIND_OF = { wim: 'wim', site_exit: 'exit', entrance: 'entrance' } as const satisfies Record<ReturnType<typeof recordKindOf>, VehicleWeighing['kind']>;
+
 const weighingOf = (m: WimMeasurementV1): VehicleWeighing => ({
   weighingId: m.measurementId,
-  kind: 'wim',
+  // WIM, a source site's exit scale or an expressway entrance scale: all count (§14).
+  kind: KIND_OF[recordKindOf(m)],
   stationId: m.stationId,
   measuredAtMs: m.measuredAtMs,
   grossKg: m.grossKg,
