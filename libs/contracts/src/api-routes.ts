@@ -74,6 +74,7 @@ import { safeString } from './safe-string';
 import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
+import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
@@ -746,6 +747,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...ASSESSMENT_ROUTES,
   // 布控线索 (issue #15)
   ...targetingRoutes,
+  // The shift roster (issue #15)
+  ...rosterRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -71,6 +71,8 @@ export const apiCapability = z.enum([
   // 布控线索 / targeting alerts for officers (RULES §13–§14): reading them (admins, operators and enforcement in their region, never a company); referring or dismissing one
   'targeting',
   'targeting.decide',
+  // the shift roster (issue #15): who drives which vehicle when (admin, a company its own)
+  'roster',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteSpec } from './api-routes';
 import { page } from './api.schema';
 import { epochMs, plateColour } from './common.schema';
-import { safeString } from './safe-string';
+import { safeJsonObject, safeString } from './safe-string';
 
 /**
  * Targeting alerts raised from exit and entrance weighings (RULES §13, §15): an entrance
@@ -34,7 +34,7 @@ export const siteWeighingTargetingItem = z.object({
   priority: z.enum(['normal', 'high']),
   status: z.enum(['open', 'referred', 'dismissed']),
   /** The trace (grade, site, reasons {code, zh, en}), the 未过磅出场 window or the 第71条 evidence, as the rule answered. */
-  evidence: z.record(z.string(), z.unknown()),
+  evidence: safeJsonObject(),
   createdAtMs: epochMs,
 });
 export type SiteWeighingTargetingItem = z.infer<typeof siteWeighingTargetingItem>;

@@ -44,3 +44,4 @@ export * from './operating-vehicle.repository';
 // Enforcement (issue #15): the targeting leads its analyses write.
 export * from './targeting.repository';
 export * from './evasion.read-model';
+export * from './driver-duty.repository';
