@@ -48,7 +48,6 @@ const OWNERS: Record<string, string> = {
   assessment_settings: 'services/api',
   assessment_recompute_requests: 'services/api',
   // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
-  targeting_alerts: 'services/enforcement',
   unweighed_exit_checks: 'services/enforcement',
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
@@ -60,6 +59,10 @@ const OWNERS: Record<string, string> = {
  * (a new writer fails the test until it is argued for here).
  */
 const SHARED: Record<string, { writers: string[]; why: string }> = {
+  targeting_alerts: {
+    writers: ['services/api', 'services/enforcement'],
+    why: "enforcement's analyses write a lead and its evidence (issue #15); the API's decide use case writes the officer's decision (status, note) — disjoint facts of one row, the decision never undone by a re-analysis",
+  },
   terminals: {
     writers: ['services/api', 'services/gateway-jt808'],
     why: 'the admin binds a terminal to a vehicle; the gateway records what the terminal itself says (0x0100 registration, auth code, 0x0102 last auth, 0x0003 logout) — disjoint facts of one row',

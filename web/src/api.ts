@@ -1,5 +1,6 @@
 import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
+import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -558,6 +559,22 @@ export class Api {
     if (res.status === 401) this.onUnauthorized();
     if (!res.ok) throw new ApiHttpError(res.status, res.statusText);
     return res.blob();
+  }
+
+  // ─── 布控线索 targeting leads (issue #15) ───
+
+  /** Leads in scope, newest first; the filters as `GET /v1/targeting` takes them. */
+  async targetingLeads(query: { kind?: TargetingKind; status?: TargetingStatus; plate?: string; limit?: number } = {}): Promise<TargetingItem[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 500) });
+    if (query.kind) q.set('kind', query.kind);
+    if (query.status) q.set('status', query.status);
+    if (query.plate) q.set('plate', query.plate);
+    return (await this.get(page(targetingItem), `/v1/targeting?${q}`)).items;
+  }
+
+  /** An officer's decision on an open lead; the body is checked against the contract before it leaves. */
+  decideTargeting(targetingId: string, status: 'referred' | 'dismissed', note: string): Promise<TargetingItem> {
+    return this.post(targetingItem, `/v1/targeting/${encodeURIComponent(targetingId)}/decision`, targetingDecisionRequest.parse({ status, note }));
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -19,6 +19,7 @@ import { DeliveryPanel } from './ui/delivery-panel';
 import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
+import { TargetingPanel } from './ui/targeting-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -219,6 +220,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       ? new InspectionPrompt(api, session.user.companyId, (item) => inspections?.apply(item))
       : undefined;
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
+  // 布控线索 (issue #15): officers' leads; companies never have the capability.
+  const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -230,6 +233,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
+    ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -293,6 +297,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         assessment?.el,
         keySupervision?.el,
         inspections?.el,
+        targeting?.el,
       ),
     ),
   );

@@ -14,6 +14,8 @@ export const alertRule = z.enum([
   'offline',
   'drift',
   'invalid_position',
+  // 套牌 (RULES.md §14): the registered vehicle's company told its plate was weighed where its own GPS says it was not.
+  'cloned_plate_suspected',
 ]);
 export type AlertRule = z.infer<typeof alertRule>;
 

@@ -78,6 +78,7 @@ import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
+import { targetingRoutes } from './targeting-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -747,6 +748,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...ASSESSMENT_ROUTES,
   // 源头倒查 (issue #15)
   ...sourceTraceRoutes,
+  // 布控线索 (issue #15)
+  ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
 ];

@@ -68,8 +68,9 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
-  // targeting alerts for officers (RULES §13–§14): admins, operators and enforcement in their region, never a company
+  // 布控线索 / targeting alerts for officers (RULES §13–§14): reading them (admins, operators and enforcement in their region, never a company); referring or dismissing one
   'targeting',
+  'targeting.decide',
   // the shift roster (issue #15): who drives which vehicle when (admin, a company its own)
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
@@ -439,6 +440,10 @@ export const vehicleDto = z.object({
   hasSingleTyreNonDriveAxles: z.boolean().optional(),
   /** 行驶证 最大允许总质量. */
   registeredMaxGrossKg: z.number().positive().max(200_000).optional(),
+  /** 整备质量 (the tractor's, for a combination): 大吨小标 (RULES.md §14) compares the lowest weighing with it. */
+  curbMassKg: z.number().positive().max(100_000).optional(),
+  /** The trailer's 整备质量, for a combination (without it a combination is not assessed). */
+  trailerCurbMassKg: z.number().positive().max(100_000).optional(),
   /** Binds this terminal (SIM number) to the vehicle. */
   terminalId: safeString().optional(),
 });

@@ -34,6 +34,9 @@ export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
 export * from './site-weighings.schema';
+// 布控线索 (issue #15): the enforcement analyses' leads and their decisions
+export * from './targeting.schema';
+export * from './targeting-routes';
 export * from './driver-card.schema';
 export * from './roster.schema';
 export * from './roster-routes';

@@ -165,6 +165,12 @@ export const wimStationDto = withPlace(
     validSpeedMinKmh: z.number().min(0).max(200).optional(),
     validSpeedMaxKmh: z.number().min(0).max(200).optional(),
     calibrationRef: text(200).optional(),
+    /** The road through the station, [longitude, latitude] points upstream → downstream: evasion's screen lines are drawn on it (RULES.md §14). */
+    corridorPolyline: z
+      .array(z.tuple([longitudeDeg, latitudeDeg]))
+      .min(2)
+      .max(500)
+      .optional(),
   }),
 ).refine((s) => s.validSpeedMinKmh === undefined || s.validSpeedMaxKmh === undefined || s.validSpeedMinKmh < s.validSpeedMaxKmh, {
   message: 'must be above validSpeedMinKmh',

@@ -133,6 +133,9 @@ export const auditAction = z.enum([
   'assessment.import',
   'assessment.settings',
   'assessment.recompute',
+  // 布控线索 (issue #15): an officer refers a lead (公安/工信) or dismisses it, the note as the reason.
+  'targeting.refer',
+  'targeting.dismiss',
   // The shift roster (issue #15): a shift saved or deleted (target `roster/shift/<shiftId>`).
   'roster.shift_save',
   'roster.shift_delete',

@@ -43,4 +43,7 @@ export * from './monthly-notice.read-model';
 export * from './assessment-facts.read-model';
 export * from './assessment-score.repository';
 export * from './operating-vehicle.repository';
+// Enforcement (issue #15): the targeting leads its analyses write.
+export * from './targeting.repository';
+export * from './evasion.read-model';
 export * from './driver-duty.repository';

@@ -343,6 +343,19 @@ export class PositionRepository {
   }
 
   /**
+   * Every stored report of one vehicle with device time in [fromMs, toMs], in time order, as
+   * received (nothing judged or thinned): the analyses that apply the rules' own acceptance
+   * (套牌's accepted fixes) read the raw reports.
+   */
+  async reportsBetween(vehicleId: string, fromMs: number, toMs: number): Promise<PositionV1[]> {
+    const { rows } = await this.pool.query<PositionRow>(
+      `SELECT * FROM positions WHERE vehicle_id = $1 AND device_time BETWEEN ${msToTs('$2::float8')} AND ${msToTs('$3::float8')} ORDER BY device_time`,
+      [vehicleId, fromMs, toMs],
+    );
+    return rows.map(positionOf);
+  }
+
+  /**
    * The latest report of each given vehicle (one index probe per vehicle, stepping over
    * future-dated rows: a terminal whose clock says 2099 is not frozen there).
    */

@@ -34,7 +34,13 @@ interface RegistrationRow extends VehicleRow {
 
 // The registry's extra columns (owner, 道路运输证) are not facts a rule reads.
 const factsOf = (r: RegistrationRow): VehicleRegistration['facts'] => {
-  const { ownerName: _owner, transportCertNo: _cert, ...facts } = vehicleOf({ ...r, region_code: r.effective_region_code });
+  const {
+    ownerName: _owner,
+    transportCertNo: _cert,
+    curbMassKg: _curb,
+    trailerCurbMassKg: _trailerCurb,
+    ...facts
+  } = vehicleOf({ ...r, region_code: r.effective_region_code });
   return facts;
 };
 

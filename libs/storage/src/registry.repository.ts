@@ -16,6 +16,10 @@ export interface CompanyRecord {
 export interface VehicleRecord extends VehicleFacts {
   ownerName?: string;
   transportCertNo?: string;
+  /** 整备质量 of the vehicle (the tractor, for a combination): 大吨小标 (RULES.md §14). */
+  curbMassKg?: number;
+  /** The trailer's 整备质量, for a combination. */
+  trailerCurbMassKg?: number;
 }
 
 export interface TerminalRecord {
@@ -69,6 +73,8 @@ export interface WimStationRecord {
   validSpeedMinKmh?: number;
   validSpeedMaxKmh?: number;
   calibrationRef?: string;
+  /** The road through the station, [lon, lat] upstream → downstream (evasion's screen lines, RULES.md §14). */
+  corridorPolyline?: Array<[number, number]>;
 }
 
 export interface SourceSiteRecord {
@@ -124,6 +130,8 @@ export interface VehicleRow {
   has_air_suspension: boolean | null;
   has_single_tyre_non_drive_axles: boolean | null;
   registered_max_gross_kg: number | null;
+  curb_mass_kg: number | null;
+  trailer_curb_mass_kg: number | null;
 }
 
 export const vehicleOf = (r: VehicleRow): VehicleRecord => {
@@ -142,6 +150,8 @@ export const vehicleOf = (r: VehicleRow): VehicleRecord => {
     ['registeredMaxGrossKg', r.registered_max_gross_kg],
     ['ownerName', r.owner_name],
     ['transportCertNo', r.transport_cert_no],
+    ['curbMassKg', r.curb_mass_kg],
+    ['trailerCurbMassKg', r.trailer_curb_mass_kg],
   ];
   for (const [key, value] of optional) if (value !== null && value !== undefined) (v as unknown as Record<string, unknown>)[key] = value;
   return v;
@@ -221,6 +231,7 @@ export interface WimStationRow {
   valid_speed_min_kmh: number | null;
   valid_speed_max_kmh: number | null;
   calibration_ref: string | null;
+  corridor_polyline: Array<[number, number]> | null;
 }
 
 const wimStationOf = (r: WimStationRow): WimStationRecord =>
@@ -231,6 +242,7 @@ const wimStationOf = (r: WimStationRow): WimStationRecord =>
     ['latitudeDeg', r.latitude_deg],
     ['longitudeDeg', r.longitude_deg],
     ['validSpeedMinKmh', r.valid_speed_min_kmh],
+    ['corridorPolyline', r.corridor_polyline],
     ['validSpeedMaxKmh', r.valid_speed_max_kmh],
     ['calibrationRef', r.calibration_ref],
   ]);
@@ -315,15 +327,16 @@ export class RegistryRepository {
     await this.pool.query(
       `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code, owner_name, transport_cert_no, route_km,
          trip_km, own_cap_kmh, axle_count, is_combination, has_single_drive_axle, has_air_suspension, has_single_tyre_non_drive_axles,
-         registered_max_gross_kg)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         registered_max_gross_kg, curb_mass_kg, trailer_curb_mass_kg)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (vehicle_id) DO UPDATE SET plate = EXCLUDED.plate, plate_colour = EXCLUDED.plate_colour,
          vehicle_class = EXCLUDED.vehicle_class, company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code,
          owner_name = EXCLUDED.owner_name, transport_cert_no = EXCLUDED.transport_cert_no, route_km = EXCLUDED.route_km,
          trip_km = EXCLUDED.trip_km, own_cap_kmh = EXCLUDED.own_cap_kmh, axle_count = EXCLUDED.axle_count,
          is_combination = EXCLUDED.is_combination, has_single_drive_axle = EXCLUDED.has_single_drive_axle,
          has_air_suspension = EXCLUDED.has_air_suspension, has_single_tyre_non_drive_axles = EXCLUDED.has_single_tyre_non_drive_axles,
-         registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, updated_at = now()`,
+         registered_max_gross_kg = EXCLUDED.registered_max_gross_kg, curb_mass_kg = EXCLUDED.curb_mass_kg,
+         trailer_curb_mass_kg = EXCLUDED.trailer_curb_mass_kg, updated_at = now()`,
       [
         v.vehicleId,
         v.plate,
@@ -342,6 +355,8 @@ export class RegistryRepository {
         n(v.hasAirSuspension),
         n(v.hasSingleTyreNonDriveAxles),
         n(v.registeredMaxGrossKg),
+        n(v.curbMassKg),
+        n(v.trailerCurbMassKg),
       ],
     );
   }
@@ -445,12 +460,13 @@ export class RegistryRepository {
   async upsertWimStation(s: WimStationRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO wim_stations (station_id, name, kind, accuracy_class_pct, region_code, road_name, latitude_deg, longitude_deg,
-         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref)
-       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11)
+         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref, corridor_polyline)
+       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
        ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, accuracy_class_pct = EXCLUDED.accuracy_class_pct,
          region_code = EXCLUDED.region_code, road_name = EXCLUDED.road_name, latitude_deg = EXCLUDED.latitude_deg,
          longitude_deg = EXCLUDED.longitude_deg, valid_speed_min_kmh = EXCLUDED.valid_speed_min_kmh,
-         valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref, updated_at = now()`,
+         valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref,
+         corridor_polyline = EXCLUDED.corridor_polyline, updated_at = now()`,
       [
         s.stationId,
         s.name,
@@ -463,6 +479,7 @@ export class RegistryRepository {
         n(s.validSpeedMinKmh),
         n(s.validSpeedMaxKmh),
         n(s.calibrationRef),
+        s.corridorPolyline ? JSON.stringify(s.corridorPolyline) : null,
       ],
     );
   }

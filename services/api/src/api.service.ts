@@ -31,6 +31,7 @@ import { LiveFeedServer } from './live/live-feed';
 import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
+import { createTargetingApi } from './targeting/targeting.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -246,6 +247,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     maxTrackPoints: options.maxTrackPoints ?? 2_000,
     openApi: openApiDocument,
     keySupervision,
+    targeting: createTargetingApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,

@@ -232,6 +232,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'reports.notice',
     'assessment.import',
     'targeting',
+    'targeting.decide',
     ...INSPECTION_CAPABILITIES.admin,
     'roster',
     'source_traces',
@@ -254,6 +255,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     'key_supervision.release',
     'targeting',
+    'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
   ],
@@ -274,11 +276,12 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
-    ...INSPECTION_CAPABILITIES.operator,
     'targeting',
+    'targeting.decide',
+    ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
   ],
-  enf44: ['wim', 'sites', 'cases', 'targeting', 'source_traces'],
+  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'],
   ca: [
     'vehicles',
     'alerts',
@@ -541,6 +544,67 @@ const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
       cells: () =>
         listRow('GET /v1/key-supervision/density', 'regions', '/v1/key-supervision/density', KS_DENSITY, (body) =>
           (body?.regions ?? []).map((r: { regionCode: string; vehicles: number }) => `${r.regionCode}:${r.vehicles}`),
+        ),
+    },
+  ];
+};
+
+/**
+ * 布控线索 (issue #15): leads `TG-<region>` owned by their region alone (no company owns a lead);
+ * officers read and decide their region's, the admin all, companies none.
+ */
+const TARGETING_REGIONS: Record<string, string | null> = { 'TG-130102': '130102', 'TG-440106': '440106', 'TG-440305': '440305', 'TG-NONE': null };
+const LEAD_VISIBLE: Visible = {
+  admin: Object.keys(TARGETING_REGIONS),
+  op13: ['TG-130102'],
+  op4401: ['TG-440106'],
+  enf44: ['TG-440106', 'TG-440305'],
+  ca: 403,
+  cb: 403,
+};
+/** `GET /v1/targeting` lists every kind: these leads and the site weighings' alerts (`TARGETING_ALERTS`, seeded too). */
+const ALL_LEADS_VISIBLE: Visible = {
+  admin: [...Object.keys(TARGETING_REGIONS), 'TA-13', 'TA-4401'],
+  op13: ['TG-130102', 'TA-13'],
+  op4401: ['TG-440106', 'TA-4401'],
+  enf44: ['TG-440106', 'TG-440305', 'TA-4401'],
+  ca: 403,
+  cb: 403,
+};
+const seedTargeting = async (pool: StoragePool, id: string): Promise<void> => {
+  await pool.query(
+    `INSERT INTO targeting_alerts (targeting_id, kind, plate, plate_colour, occurred_at, region_code) VALUES ($1, 'cloned_plate', '冀A00000', 2, now(), $2)
+     ON CONFLICT (targeting_id) DO UPDATE SET status = 'open', decision_note = NULL, decided_by = NULL, decided_at = NULL`,
+    [id, TARGETING_REGIONS[id]],
+  );
+};
+const TARGETING_ROWS = (): RouteRow[] => {
+  const ids = [...Object.keys(TARGETING_REGIONS), 'TG-MISSING'];
+  return [
+    { route: 'GET /v1/targeting', cells: () => listRow('GET /v1/targeting', 'all', '/v1/targeting', ALL_LEADS_VISIBLE, itemsBy('targetingId')) },
+    {
+      route: 'GET /v1/targeting/:targetingId',
+      cells: () =>
+        byIdRow(
+          'GET /v1/targeting/:targetingId',
+          ids,
+          LEAD_VISIBLE,
+          (_, id) => ({ method: 'GET', path: `/v1/targeting/${enc(id)}` }),
+          () => 200,
+        ),
+    },
+    {
+      route: 'POST /v1/targeting/:targetingId/decision',
+      // Each cell opens the lead again first, so every role meets an open one.
+      cells: () =>
+        byIdRow(
+          'POST /v1/targeting/:targetingId/decision',
+          ids,
+          LEAD_VISIBLE,
+          (_, id) => ({ method: 'POST', path: `/v1/targeting/${enc(id)}/decision`, body: { status: 'dismissed', note: '核实无误' } }),
+          () => 200,
+          () => 404,
+          async (ctx, id) => (id === 'TG-MISSING' ? undefined : seedTargeting(ctx.pool, id)),
         ),
     },
   ];
@@ -1024,6 +1088,8 @@ const ROUTES: RouteRow[] = [
         (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
       ),
   },
+  // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
+  ...TARGETING_ROWS(),
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1471,6 +1537,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
+    for (const id of Object.keys(TARGETING_REGIONS)) await seedTargeting(pool, id);
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,

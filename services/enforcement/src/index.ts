@@ -7,6 +7,9 @@ export {
   type RunningEnforcement,
   type RunningEnforcementPart,
 } from './enforcement.service';
+export { clonedPlatePart, clonedPlateAlertId, clonedPlateTargetingId, victimAlertOf, type ClonedPlatePartOptions } from './wim-gps/cloned-plate.part';
+export { heavyBodyPart, type HeavyBodyPartOptions } from './wim-gps/heavy-body.part';
+export { evasionPart, runEvasionJob, evasionTargetingId, EVASION_JOB, type EvasionJobSettings } from './wim-gps/evasion.part';
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
 export { siteWeighingsPart, SITE_WEIGHINGS_PART } from './site-weighings/site-weighings.part';
 export { SiteWeighings, sourceSiteOf, type SiteWeighingOutcome, type ReviewSummary } from './site-weighings/site-weighings';

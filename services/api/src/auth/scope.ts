@@ -61,12 +61,13 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 重点监管: officers read the list of their region and release entries.
       'key_supervision',
       'key_supervision.release',
-      // Targeting alerts (exit and entrance weighings, §13): leads for the region's officers.
-      'targeting',
       // 查岗: sends to the companies of its region, reads their answers
       'inspections',
       'inspections.send',
       'source_traces',
+      // 布控线索 / targeting alerts (套牌, evasion, 大吨小标, exit and entrance weighings; §13–§14): officers read their region's leads and refer or dismiss them.
+      'targeting',
+      'targeting.decide',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -91,7 +92,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'roster',
     ],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'source_traces'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

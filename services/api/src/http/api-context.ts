@@ -24,6 +24,7 @@ import type { AnswerInspectionUseCase } from '../inspection/usecases/answer-insp
 import type { SendInspectionUseCase } from '../inspection/usecases/send-inspection/send-inspection.usecase';
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
+import type { TargetingApi } from '../targeting/targeting.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -81,6 +82,8 @@ export interface ApiContext {
   handlingCommands: HandlingCommands;
   /** Targeting alerts from exit and entrance weighings (read only: services/enforcement writes them). */
   siteWeighings: SiteWeighingRepository;
+  /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
+  targeting: TargetingApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;

@@ -27,6 +27,7 @@ const RULE_LABELS: Record<string, Label> = {
   offline: { zh: '离线', en: 'Offline' },
   drift: { zh: '定位漂移', en: 'Position drift' },
   invalid_position: { zh: '无效定位', en: 'Invalid position' },
+  cloned_plate_suspected: { zh: '疑似套牌', en: 'Suspected cloned plate' },
 };
 const ruleLabel = (rule: string, lang: FileLang): string => RULE_LABELS[rule]?.[lang] ?? rule;
 
