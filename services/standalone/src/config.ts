@@ -31,6 +31,12 @@ export const standaloneEnvSchema = z.object({
     .transform((value) => value === 'true'),
   SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),
   SIM_WIM_INTERVAL_MS: z.coerce.number().int().min(1_000).default(20_000),
+  /** How often the issue #15 runs replay (the quarry truck's load-and-weigh, the cloned plate); once at start too. */
+  SIM_FOUR_PARTIES_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(30 * 60_000),
   /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */
   RUN_FOR_MS: z.coerce.number().int().min(0).default(0),
   WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key'),
