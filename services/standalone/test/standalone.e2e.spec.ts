@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
+import { FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 // What `npm start` runs: every service in one process, the embedded TimescaleDB, the
@@ -69,7 +70,8 @@ describe('standalone platform (the embedded default)', () => {
       const body = (await response.json()) as { items: Array<{ vehicleId: string; companyId?: string }> };
       return body.items;
     };
-    expect(await vehiclesSeenBy('admin')).toHaveLength(25);
+    // The generated fleet and issue #15's two scripted trucks.
+    expect(await vehiclesSeenBy('admin')).toHaveLength(25 + FOUR_PARTIES_VEHICLES.length);
     const own = await vehiclesSeenBy('company1');
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((vehicle) => vehicle.companyId === 'company-1')).toBe(true);
@@ -108,7 +110,7 @@ describe('standalone platform (the embedded default)', () => {
         Number(
           (await platform.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002')")).rows[0]?.n,
         ) >= 2,
-      { timeout: 30_000, interval: 250 },
+      { timeout: 60_000, interval: 250 },
     );
     const after = (
       await platform.pool.query<{ plate: string; gross_kg: number }>(
@@ -123,11 +125,11 @@ describe('standalone platform (the embedded default)', () => {
           "SELECT vehicle_id, count(*)::text AS n FROM positions WHERE vehicle_id IN (SELECT vehicle_id FROM vehicles WHERE plate IN ('冀F66001', '冀F66002')) GROUP BY vehicle_id",
         )
       ).rows;
-    await vi.waitUntil(async () => (await tracks()).filter((t) => Number(t.n) >= 20).length === 2, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(async () => (await tracks()).filter((t) => Number(t.n) >= 20).length === 2, { timeout: 60_000, interval: 250 });
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {
-    await vi.waitUntil(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, { timeout: 60_000, interval: 250 });
     await vi.waitUntil(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, { timeout: 60_000, interval: 250 });
     const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM wim_measurements');
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3);
@@ -154,7 +156,7 @@ describe('standalone platform (the embedded default)', () => {
             ])
           ).rows[0]?.n,
         ) >= Number(first.stored),
-      { timeout: 30_000, interval: 250 },
+      { timeout: 60_000, interval: 250 },
     );
     expect(Number(first.stored)).toBeGreaterThanOrEqual(9);
   });
