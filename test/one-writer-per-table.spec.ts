@@ -28,6 +28,9 @@ const OWNERS: Record<string, string> = {
   users: 'services/api',
   audit_log: 'services/api',
   alert_acks: 'services/api',
+  // 查岗 (RULES §9): the API's send and answer use cases.
+  inspections: 'services/api',
+  inspection_recipients: 'services/api',
   // What the platform observed: the archiver stores it.
   positions: 'services/archiver',
   alerts: 'services/archiver',

@@ -72,6 +72,13 @@ import {
   type HandlingItem,
   type HandlingListResponse,
   type HandlingMeasure,
+  answerInspectionRequest,
+  inspectionItem,
+  inspectionTargetItem,
+  sendInspectionRequest,
+  type InspectionItem,
+  type InspectionTargetItem,
+  type SendInspectionRequest,
 } from '@roadwatch/contracts';
 import {
   keySupervisionEntryItem,
@@ -269,6 +276,30 @@ export class Api {
   /** Registers a relay (the vehicle's registration for that night is replaced). The body is checked against the contract before it leaves. */
   registerRelay(body: RelayRequest): Promise<RelayItem> {
     return this.post(relayItem, '/v1/relays', relayRequest.parse(body));
+  }
+
+  // ─── 查岗 (RULES §9): operators send and read the answers; company users read and answer their own ───
+
+  /** 查岗 in scope, newest first (a company user: its own row of each). */
+  async inspections(query: { state?: 'open' | 'past'; limit?: number } = {}): Promise<InspectionItem[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 50) });
+    if (query.state) q.set('state', query.state);
+    return (await this.get(page(inspectionItem), `/v1/inspections?${q}`)).items;
+  }
+
+  /** The transport companies this user may send a 查岗 to. */
+  async inspectionTargets(): Promise<InspectionTargetItem[]> {
+    return (await this.get(z.object({ items: z.array(inspectionTargetItem) }), '/v1/inspections/targets')).items;
+  }
+
+  /** Sends a 查岗; the body is checked against the contract before it leaves. */
+  sendInspection(body: SendInspectionRequest): Promise<InspectionItem> {
+    return this.post(inspectionItem, '/v1/inspections', sendInspectionRequest.parse(body));
+  }
+
+  /** The company's answer (once; after the window it is recorded as late). */
+  answerInspection(inspectionId: string, answer: string): Promise<InspectionItem> {
+    return this.post(inspectionItem, `/v1/inspections/${encodeURIComponent(inspectionId)}/answer`, answerInspectionRequest.parse({ answer }));
   }
 
   async deleteRelay(relayId: string): Promise<void> {

@@ -18,6 +18,8 @@ import { DeliveryPanel } from './ui/delivery-panel';
 import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
+import { InspectionsPanel } from './ui/inspections-panel';
+import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
 
 /**
@@ -81,8 +83,18 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
           liveBadge.dataset.i18n = connected ? 'live.connected' : 'live.disconnected';
           liveBadge.textContent = t(liveBadge.dataset.i18n);
           liveBadge.classList.toggle('off', !connected);
+          // 查岗 sent while the socket was down (a network drop) are asked on reconnecting.
+          if (connected && inspectionPrompt) detached('inspections', inspectionPrompt.loadOpen());
         },
         unauthorized: () => logout(),
+        inspection: (event) => {
+          inspections?.apply(event);
+          inspectionPrompt?.arrived(event);
+        },
+        inspectionAnswered: (event) => {
+          inspections?.apply(event);
+          inspectionPrompt?.answered(event);
+        },
       });
   const map = new MapView({
     container: mapEl,
@@ -198,6 +210,13 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     );
   };
   const keySupervision = can('key_supervision') ? new KeySupervisionPanel(api, can('key_supervision.release'), loadKeyListed) : undefined;
+  // 查岗: the monitoring centre sends and reads answers; a company user answers (a prompt over the map, and the tab).
+  const inspectionMode = can('inspections.send') ? 'send' : can('inspections.answer') ? 'answer' : undefined;
+  const inspectionPrompt =
+    inspectionMode === 'answer' && session.user.companyId !== undefined
+      ? new InspectionPrompt(api, session.user.companyId, (item) => inspections?.apply(item))
+      : undefined;
+  const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -207,6 +226,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
+    ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -258,7 +278,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       h(
         'main',
         {},
-        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el),
+        h('div', { class: 'map-wrap' }, mapEl, layers, card.el, playback.el, inspectionPrompt?.el),
         side,
         reports?.el,
         relays?.el,
@@ -268,6 +288,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         duty?.el,
         assessment?.el,
         keySupervision?.el,
+        inspections?.el,
       ),
     ),
   );
@@ -315,6 +336,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       )
       .catch((e) => console.error('[app] source sites', e));
 
+  // 查岗 sent while this company user was offline: asked at once (the live feed's connect asks again).
+  if (inspectionPrompt) detached('inspections', inspectionPrompt.loadOpen());
+
   // Statuses age (moving → offline after silence) without any event: re-evaluate now and then.
   const ageing = setInterval(() => map.invalidate(), 30_000);
   loadKeyListed();
@@ -328,6 +352,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       clearInterval(ageing);
       handling?.destroy();
       clearInterval(keyListing);
+      inspectionPrompt?.destroy();
       live?.close();
       map.destroy();
     },

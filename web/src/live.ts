@@ -4,10 +4,12 @@ import {
   LIVE_NAMESPACE,
   alertAckEvent,
   alertItem,
+  inspectionLiveEvent,
   liveSubscribeAck,
   positionsBatch,
   type AlertAckEvent,
   type AlertItem,
+  type InspectionLiveEvent,
   type LiveSubscribe,
   type PositionsBatch,
   handlingLiveEvent,
@@ -29,6 +31,10 @@ export interface LiveHandlers {
   unauthorized(): void;
   /** A handling item new, escalated or changed (RULES §9): the 待处理 list and the on-duty board follow it. */
   handling?(event: HandlingLiveEvent): void;
+  /** 查岗: one addressed to the user's company was sent (company users only hear their own). */
+  inspection?(event: InspectionLiveEvent): void;
+  /** 查岗: a company the user may see answered. */
+  inspectionAnswered?(event: InspectionLiveEvent): void;
 }
 
 export class LiveFeed {
@@ -63,6 +69,16 @@ export class LiveFeed {
       if (r.success) handlers.handling?.(r.data);
       else console.error('[live] bad handling event', r.error.issues);
     });
+    for (const [event, handler] of [
+      [LIVE_EVENTS.inspection, handlers.inspection],
+      [LIVE_EVENTS.inspectionAnswered, handlers.inspectionAnswered],
+    ] as const) {
+      this.socket.on(event, (payload: unknown) => {
+        const r = inspectionLiveEvent.safeParse(payload);
+        if (r.success) handler?.(r.data);
+        else console.error(`[live] bad ${event}`, r.error.issues);
+      });
+    }
     // The server ends the socket when the token expires or its user is disabled or changed: sign in again.
     this.socket.on(LIVE_EVENTS.sessionEnded, () => handlers.unauthorized());
   }

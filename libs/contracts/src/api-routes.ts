@@ -48,6 +48,7 @@ import {
 } from './registry-admin.schema';
 import { relayItem, relayListQuery, relayRequest } from './relay.schema';
 import { monthlyNoticeQuery, reportChartsQuery, reportChartsResponse, reportExportQuery } from './report-charts.schema';
+import { answerInspectionRequest, inspectionItem, inspectionListQuery, inspectionTargetItem, sendInspectionRequest } from './inspection.schema';
 import {
   deliveryAttemptItem,
   deliveryAttemptListQuery,
@@ -609,6 +610,58 @@ export const apiRoutes: readonly RouteSpec[] = [
     params: pathOf('relayId'),
     status: 204,
     errors: signedInOne,
+  },
+  // 查岗 (RULES §9, §15): send (operators in their region, admin), read (in scope), answer (a company, its own, once).
+  {
+    method: 'get',
+    path: '/v1/inspections',
+    summary: '查岗 in scope, newest first: an operator sees the companies addressed in its region with their answers, a company user only its own row',
+    security: 'bearer',
+    query: inspectionListQuery,
+    status: 200,
+    response: page(inspectionItem),
+    errors: signedIn,
+  },
+  {
+    method: 'post',
+    path: '/v1/inspections',
+    summary:
+      'Send a 查岗 question to named companies or to every transport company in scope, with an answer window (default 10 min); a company outside the scope refuses the whole request (404), nothing is written',
+    security: 'bearer',
+    body: sendInspectionRequest,
+    status: 201,
+    response: inspectionItem,
+    errors: signedInOne,
+  },
+  {
+    method: 'get',
+    path: '/v1/inspections/targets',
+    summary: 'The transport companies the caller may send a 查岗 to (its region for an operator, every one for an admin)',
+    security: 'bearer',
+    status: 200,
+    response: z.object({ items: z.array(inspectionTargetItem) }),
+    errors: signedIn,
+  },
+  {
+    method: 'get',
+    path: '/v1/inspections/:inspectionId',
+    summary: 'One 查岗 with the recipients in scope (404 when none is)',
+    security: 'bearer',
+    params: pathOf('inspectionId'),
+    status: 200,
+    response: inspectionItem,
+    errors: signedInOne,
+  },
+  {
+    method: 'post',
+    path: '/v1/inspections/:inspectionId/answer',
+    summary: "A company user answers its company's 查岗, once (409 when already answered); after the window the answer is recorded and marked late",
+    security: 'bearer',
+    params: pathOf('inspectionId'),
+    body: answerInspectionRequest,
+    status: 200,
+    response: inspectionItem,
+    errors: [401, 403, 404, 409],
   },
   {
     method: 'get',

@@ -55,6 +55,10 @@ export const apiCapability = z.enum([
   // The 重点监管 list (RULES.md §10): reading it in scope; releasing an entry (officers).
   'key_supervision',
   'key_supervision.release',
+  // 查岗 (RULES §9): read the inspections in scope; send them (operators, admin); answer them (company users)
+  'inspections',
+  'inspections.send',
+  'inspections.answer',
   // Delivery to companies (issue #14): a company's routing, webhook secret and delivery attempts.
   'delivery',
   // the handling workflow (RULES §9): a company's 待处理 list and its steps; the on-duty board and appeal decisions
@@ -248,6 +252,10 @@ export const LIVE_EVENTS = {
   sessionEnded: 'sessionEnded',
   /** server → client, payload `HandlingLiveEvent`: a handling item new, escalated or changed (RULES §9), to the sockets that may see it */
   handling: 'handling',
+  /** server → client, payload `InspectionLiveEvent`: a 查岗 addressed to the socket's company, as it is sent */
+  inspection: 'inspection',
+  /** server → client, payload `InspectionLiveEvent`: a company answered a 查岗 (to the sockets that may see that company) */
+  inspectionAnswered: 'inspectionAnswered',
 } as const;
 
 export const sessionEnded = z.object({ reason: z.enum(['expired', 'revoked']) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { epochMs } from './common.schema';
-import { safeString } from './safe-string';
+import { divisionCode, epochMs, requestMonth } from './common.schema';
+import { safeJsonObject, safeString } from './safe-string';
 import type { RouteSpec } from './api-routes';
 
 /**
@@ -9,8 +9,6 @@ import type { RouteSpec } from './api-routes';
  * line, the XLSX export, the 运政 list import, a region's table and a month's recomputation.
  */
 
-export const assessmentMonth = safeString().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month: yyyy-mm');
-const regionCode = safeString().regex(/^\d{1,12}$/, 'a division code (digits)');
 export const assessmentPeriodKind = z.enum(['month', 'rolling_7d']);
 export const assessmentSubjectKind = z.enum(['company', 'platform']);
 
@@ -77,8 +75,8 @@ export const assessmentScoreQuery = z.object({
   subjectKind: assessmentSubjectKind.optional(),
   subjectId: safeString().min(1).optional(),
   /** Months from … to (inclusive), local; default: the last 12. */
-  fromMonth: assessmentMonth.optional(),
-  toMonth: assessmentMonth.optional(),
+  fromMonth: requestMonth.optional(),
+  toMonth: requestMonth.optional(),
 });
 export type AssessmentScoreQuery = z.infer<typeof assessmentScoreQuery>;
 export const assessmentScoresResponse = z.object({ items: z.array(assessmentScoreItem) });
@@ -86,7 +84,7 @@ export const assessmentScoresResponse = z.object({ items: z.array(assessmentScor
 export const assessmentRankingQuery = z.object({
   periodKind: assessmentPeriodKind.default('month'),
   /** The month ranked (month periods); default: the latest computed. */
-  month: assessmentMonth.optional(),
+  month: requestMonth.optional(),
 });
 export const assessmentRankingResponse = z.object({
   periodKind: assessmentPeriodKind,
@@ -103,7 +101,7 @@ export const assessmentRankingResponse = z.object({
 });
 export type AssessmentRankingResponse = z.infer<typeof assessmentRankingResponse>;
 
-export const operatingVehiclesImportQuery = z.object({ month: assessmentMonth });
+export const operatingVehiclesImportQuery = z.object({ month: requestMonth });
 export const operatingVehiclesImportResponse = z.object({
   month: safeString(),
   accepted: z.number().int(),
@@ -115,17 +113,17 @@ export const operatingVehiclesImportResponse = z.object({
 export type OperatingVehiclesImportResponse = z.infer<typeof operatingVehiclesImportResponse>;
 
 /** A region's override of the 2016 table, checked key by key against it. */
-export const assessmentSettingsRequest = z.object({ configPatch: z.record(z.string(), z.unknown()) });
+export const assessmentSettingsRequest = z.object({ configPatch: safeJsonObject() });
 export const assessmentSettingsItem = z.object({
   regionCode: safeString(),
-  configPatch: z.record(z.string(), z.unknown()),
+  configPatch: safeJsonObject(),
   /** The table the region scores with (defaults with its override). */
-  effective: z.record(z.string(), z.unknown()),
+  effective: safeJsonObject(),
   updatedBy: safeString().optional(),
   updatedAtMs: epochMs.optional(),
 });
-export const assessmentRegionParam = z.object({ regionCode });
-export const assessmentRecomputeRequest = z.object({ month: assessmentMonth });
+export const assessmentRegionParam = z.object({ regionCode: divisionCode });
+export const assessmentRecomputeRequest = z.object({ month: requestMonth });
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -182,7 +180,7 @@ export const ASSESSMENT_ROUTES: RouteSpec[] = [
     summary: 'Each region’s override of the 2016 table and the table it scores with (admin)',
     security: 'bearer',
     status: 200,
-    response: z.object({ defaults: z.record(z.string(), z.unknown()), items: z.array(assessmentSettingsItem) }),
+    response: z.object({ defaults: safeJsonObject(), items: z.array(assessmentSettingsItem) }),
     errors: [...signedIn],
   },
   {

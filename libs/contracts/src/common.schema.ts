@@ -26,6 +26,10 @@ export const requestDate = safeString()
     return !Number.isNaN(day) && new Date(day).toISOString().slice(0, 10) === s;
   }, 'not a calendar date')
   .refine((s) => s >= '2000-01-01' && s <= '2100-01-01', 'must be between 2000-01-01 and 2100-01-01');
+/** A calendar month (YYYY-MM, China local) within REQUEST_EPOCH_BOUNDS, as requests name a 考核 period, a 通报 or a 运政 list. */
+export const requestMonth = safeString()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
+  .refine((s) => s >= '2000-01' && s < '2100-01', 'must be between 2000-01 and 2099-12');
 export const vehicleClass = z.enum(['tour_coach', 'long_distance_bus', 'hazmat', 'heavy_truck', 'other']);
 export const plateColour = z.number().int().min(0).max(255);
 export const severity = z.enum(['info', 'minor', 'major', 'serious', 'critical']);

@@ -27,6 +27,7 @@ export * from './position.avro';
 export * from './key-supervision-density.schema';
 export * from './key-supervision.schema';
 export * from './key-supervision-routes';
+export * from './inspection.schema';
 export * from './delivery.schema';
 export * from './handling.schema';
 export * from './handling-routes';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs, queryEpochMs } from './common.schema';
+import { divisionCode, epochMs, queryEpochMs, requestMonth } from './common.schema';
 import { safeString } from './safe-string';
 
 /**
@@ -8,7 +8,6 @@ import { safeString } from './safe-string';
  */
 
 const DAY_MS = 86_400_000;
-const divisionCode = safeString().regex(/^\d{1,12}$/, 'a division code (digits)');
 /** A range of at most 31 days, as the company report's (`reportQuery`). */
 const inRange = (q: { fromMs: number; toMs: number }, ctx: z.RefinementCtx): void => {
   if (q.toMs <= q.fromMs) ctx.addIssue({ code: 'custom', message: 'toMs must be after fromMs', path: ['toMs'] });
@@ -56,13 +55,10 @@ export type ReportChartsResponse = z.infer<typeof reportChartsResponse>;
 /** The company report as a file: the same rows as `/v1/reports/companies`, headers in the language asked (Chinese by default). */
 export const reportExportQuery = z.object({ fromMs: queryEpochMs, toMs: queryEpochMs, lang: z.enum(['zh', 'en']).default('zh') }).superRefine(inRange);
 
-/** `YYYY-MM`, a calendar month (China local). */
-export const monthParam = safeString().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
-
 /**
  * The monthly 通报 of one region (operators: their own region or a part of it, by default all
  * of it; admin: any, by default every region). Company users are refused: a 通报 names other
  * companies.
  */
-export const monthlyNoticeQuery = z.object({ month: monthParam, regionCode: divisionCode.optional() });
+export const monthlyNoticeQuery = z.object({ month: requestMonth, regionCode: divisionCode.optional() });
 export type MonthlyNoticeQuery = z.infer<typeof monthlyNoticeQuery>;

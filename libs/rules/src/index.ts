@@ -19,6 +19,8 @@ export * from './pipeline/position-rule';
 export * from './pipeline/position-rules';
 // Company supervision (RULES.md §10, §15): the 重点监管 list.
 export * from './supervision/key-supervision';
+// Supervision (RULES §9, §10, §15): 查岗
+export * from './supervision/inspection-response-rate';
 // Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
 export * from './source-trace';
 export * from './wim-gps';
@@ -28,8 +30,6 @@ export * from './supervision/delivery-routing';
 // supervision (RULES.md §9–§10, §15)
 export * from './supervision/handling-deadline';
 export * from './supervision/handling-workflow';
-// supervision (§9–§10, §15): the monthly 通报's ranking
-export * from './supervision/notice-ranking';
 // 考核 (RULES.md §10, §15): scores, 处理率, periods
 export * from './supervision/percent';
 export * from './supervision/assessment-config';

@@ -181,5 +181,5 @@ export const tableXlsx = async (sheets: ReadonlyArray<ExportSheet<never>>, optio
 /** One sheet's declaration, typed by its rows (the workbook takes sheets of different rows). */
 export const exportSheet = <Row>(sheet: ExportSheet<Row>): ExportSheet<never> => sheet as unknown as ExportSheet<never>;
 
-export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** XLSX's media type is the contracts' `XLSX_MEDIA_TYPE`: the route table declares it. */
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8';

@@ -25,7 +25,8 @@ export interface AssessmentScoreRow {
   computedAtMs?: number;
 }
 
-export interface AssessmentScoreQuery {
+/** What the repository lists: a period kind, optionally one subject, and a window of period starts in ms (the API's `AssessmentScoreQuery` speaks in months). */
+export interface AssessmentScoreFilter {
   subjectKind?: 'company' | 'platform';
   subjectId?: string;
   periodKind: 'month' | 'rolling_7d';
@@ -97,7 +98,7 @@ export class AssessmentScoreReadModel {
   constructor(private readonly db: Queryable) {}
 
   /** The scores the scope admits, newest period first, then by score (the ranking), then id. */
-  async list(scope: OwnerScope, query: AssessmentScoreQuery, limit = 1_000): Promise<AssessmentScoreRow[]> {
+  async list(scope: OwnerScope, query: AssessmentScoreFilter, limit = 1_000): Promise<AssessmentScoreRow[]> {
     const params: unknown[] = [query.periodKind];
     const where = [`s.period_kind = $1`, ownerScopeSql(scope, SCORE_OWNER, params)];
     if (query.subjectKind) where.push(`s.subject_kind = $${params.push(query.subjectKind)}`);

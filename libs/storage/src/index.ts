@@ -26,6 +26,7 @@ export * from './latest-position-keys';
 export * from './job-lock';
 export * from './key-supervision.repository';
 export * from './key-supervision-facts.read-model';
+export * from './inspection.repository';
 // Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).
 export * from './delivery-settings.repository';
 export * from './delivery.repository';

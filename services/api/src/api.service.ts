@@ -7,7 +7,15 @@ import { Server } from 'socket.io';
 import { DEFAULT_REDIS_KEY_PREFIX, TOPICS } from '@roadwatch/contracts';
 import { followRegistryChanges, InvalidMessageError, type Bus, type BusTopic, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { corsOptionsFor, isOriginAllowed, type Logger, type ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, HandlingRepository, OutboxRelay, PositionRepository, RelayRepository, type StoragePool } from '@roadwatch/storage';
+import {
+  AlertRepository,
+  HandlingRepository,
+  InspectionRepository,
+  OutboxRelay,
+  PositionRepository,
+  RelayRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
@@ -28,6 +36,9 @@ import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-aler
 import { AppealAlertUseCase } from './handling/usecases/appeal-alert/appeal-alert.usecase';
 import { DecideAppealUseCase } from './handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { HandlingBroadcast } from './handling/handling-steps';
+import { inspectionItemOf } from './inspection/inspection-item';
+import { AnswerInspectionUseCase } from './inspection/usecases/answer-inspection/answer-inspection.usecase';
+import { SendInspectionUseCase } from './inspection/usecases/send-inspection/send-inspection.usecase';
 import { AlertsRepository } from './repositories/alerts.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { RegistryAdminRepository } from './repositories/registry-admin.repository';
@@ -189,6 +200,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const redisKeyPrefix = options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
   const handling = new HandlingRepository(pool);
   const handlingBroadcast: HandlingBroadcast = (event, owner) => liveRef.feed?.broadcastHandling(event, owner);
+  const inspections = new InspectionRepository(pool);
   const ctx: ApiContext = {
     tokens,
     sessions,
@@ -229,6 +241,16 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
     assessment: assessmentApi(pool, audit, now),
+    inspections,
+    inspectionCommands: {
+      // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.
+      send: new SendInspectionUseCase(inspections, (companyId, record) => liveRef.feed?.broadcastInspection(companyId, inspectionItemOf(record, now()))),
+      answer: new AnswerInspectionUseCase(inspections, (record) => {
+        const [recipient] = record.recipients;
+        if (recipient)
+          liveRef.feed?.broadcastInspectionAnswered(inspectionItemOf(record, now()), { companyId: recipient.companyId, regionCode: recipient.regionCode });
+      }),
+    },
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

@@ -77,6 +77,8 @@ describe('api REST on real PostgreSQL: scoping, acknowledge, track playback', ()
       'delivery',
       'handling',
       'key_supervision',
+      'inspections',
+      'inspections.answer',
     ]);
     const admin = await capabilitiesOf('admin', 'admin-pw');
     expect(admin).toContain('registry.admin');

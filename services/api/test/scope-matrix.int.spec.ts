@@ -92,6 +92,8 @@ const FACTS = {
     'AL-VX': 'VX',
   },
   relays: { 'R-VA1': 'VA1', 'R-VA2': 'VA2', 'R-VB2': 'VB2' },
+  /** 查岗, each addressed to one company (its owner: the company, region the company's). */
+  inspections: { 'I-CA': 'CA', 'I-CB': 'CB', 'I-CC': 'CC', 'I-CD': 'CD' },
 } as const;
 /**
  * The owner an alert carries: a stale copy for registered vehicles (the registry wins); VX is
@@ -157,6 +159,10 @@ const VISIBLE: Record<string, Visible> = {
   stations: { admin: Object.keys(FACTS.stations), op13: ['S13'], op4401: ['S4401'], enf44: ['S4401', 'S4403'], ca: 403, cb: 403 },
   sourceSites: { admin: Object.keys(FACTS.sourceSites), op13: ['SS13'], op4401: ['SS4401'], enf44: ['SS4401', 'SS4403'], ca: ['SS13', 'SS0'], cb: ['SS4401'] },
   relays: { admin: ['VA1', 'VA2', 'VB2'], op13: ['VA1', 'VB2'], op4401: ['VA2'], enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB2'] },
+  // 查岗 by the company addressed: CD has no region, so only the admin (and CD) sees its 查岗.
+  inspections: { admin: ['I-CA', 'I-CB', 'I-CC', 'I-CD'], op13: ['I-CA'], op4401: ['I-CB'], enf44: 403, ca: ['I-CA'], cb: ['I-CB'] },
+  // The companies a role may send a 查岗 to: operators those of their region, companies none.
+  inspectionTargets: { admin: ['CA', 'CB', 'CC', 'CD'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 },
   // Deliveries and their attempts (alert `DA-<company>`), and a company's delivery settings (by company id): the admin all, a company its own.
   deliveries: { admin: ['DA-CA', 'DA-CB', 'DA-CC', 'DA-CD'], op13: 403, op4401: 403, enf44: 403, ca: ['DA-CA'], cb: ['DA-CB'] },
   deliveryCompanies: { admin: ['CA', 'CB', 'CC', 'CD'], op13: 403, op4401: 403, enf44: 403, ca: ['CA'], cb: ['CB'] },
@@ -183,6 +189,13 @@ const VISIBLE: Record<string, Visible> = {
   },
 };
 
+/** 查岗: operators read and send, companies read and answer, the admin everything. */
+const INSPECTION_CAPABILITIES = {
+  admin: ['inspections', 'inspections.send', 'inspections.answer'],
+  operator: ['inspections', 'inspections.send'],
+  company: ['inspections', 'inspections.answer'],
+} as const;
+
 /** What the login response tells each role's client it may call. */
 const CAPABILITIES: Record<Role, readonly string[]> = {
   admin: [
@@ -206,6 +219,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    ...INSPECTION_CAPABILITIES.admin,
   ],
   op13: [
     'vehicles',
@@ -224,6 +238,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    ...INSPECTION_CAPABILITIES.operator,
   ],
   op4401: [
     'vehicles',
@@ -242,10 +257,39 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    ...INSPECTION_CAPABILITIES.operator,
   ],
   enf44: ['wim', 'sites', 'cases'],
-  ca: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
-  cb: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
+  ca: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'delivery',
+    'handling',
+    'key_supervision',
+    ...INSPECTION_CAPABILITIES.company,
+  ],
+  cb: [
+    'vehicles',
+    'alerts',
+    'alerts.ack',
+    'tracks',
+    'sites',
+    'reports',
+    'cases',
+    'live',
+    'relays',
+    'delivery',
+    'handling',
+    'key_supervision',
+    ...INSPECTION_CAPABILITIES.company,
+  ],
 };
 
 const ADMIN_ONLY: Visible = { admin: [], op13: 403, op4401: 403, enf44: 403, ca: 403, cb: 403 };
@@ -384,14 +428,20 @@ const xlsxRows = async (r: Response, headerRow: number): Promise<unknown[][]> =>
 const xlsxReportIds: FileIdsOf = async (r) => (await xlsxRows(r, 1)).map((cells) => `${cells[0]}:${cells[2]}`);
 /** The 通报's first sheet: the company id column under its header (row 7). */
 const noticeIds: FileIdsOf = async (r) => (await xlsxRows(r, 7)).map((cells) => String(cells[2]));
-/** November's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
+/**
+ * The 通报's month: one of its own, over a year before the 考核 rows seeded for ASSESSED_MONTH, so
+ * neither the 考核 list's default window (the last 12 months) nor its ranking (the latest month) sees it.
+ */
+const NOTICE_MONTH = chinaMonthOf(monthPeriod(ASSESSED_MONTH).startMs - 400 * DAY_MS);
+/** That month's scores of CA (Hebei) and CB (Guangzhou); the 通报 lists each to its region's operators. */
 const NOTICE_VISIBLE: Visible = { admin: ['CA', 'CB'], op13: ['CA'], op4401: ['CB'], enf44: 403, ca: 403, cb: 403 };
 const seedNoticeScores = async (pool: StoragePool): Promise<void> => {
+  const period = monthPeriod(NOTICE_MONTH);
   for (const id of ['CA', 'CB'])
     await pool.query(
       `INSERT INTO assessment_scores (subject_kind, subject_id, period_kind, period_start, period_end, assessed, total_score)
-       VALUES ('company', $1, 'month', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', true, 90) ON CONFLICT DO NOTHING`,
-      [id],
+       VALUES ('company', $1, 'month', to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), true, 90) ON CONFLICT DO NOTHING`,
+      [id, period.startMs, period.endMs],
     );
 };
 
@@ -700,11 +750,11 @@ const ROUTES: RouteRow[] = [
   {
     route: 'GET /v1/reports/notice.xlsx',
     cells: () => [
-      ...fileRow('GET /v1/reports/notice.xlsx', '?month=2026-11', NOTICE_VISIBLE, noticeIds, seedNoticeScores),
+      ...fileRow('GET /v1/reports/notice.xlsx', `?month=${NOTICE_MONTH}`, NOTICE_VISIBLE, noticeIds, seedNoticeScores),
       // A region wider than the operator's own (44 ⊃ 4401) or beside it (44 vs 13): 403; the admin gets the region's companies.
       ...fileRow(
         'GET /v1/reports/notice.xlsx',
-        '?month=2026-11&regionCode=44',
+        `?month=${NOTICE_MONTH}&regionCode=44`,
         { ...NOTICE_VISIBLE, admin: ['CB'], op13: 403, op4401: 403 },
         noticeIds,
         seedNoticeScores,
@@ -756,6 +806,25 @@ const ROUTES: RouteRow[] = [
       ),
       ...listRow('GET /v1/relays', `?fromDate=${tomorrow}`, `/v1/relays?fromDate=${tomorrow}`, VISIBLE.relays!, itemsBy('vehicleId')),
     ],
+  },
+  {
+    route: 'GET /v1/inspections',
+    cells: () => listRow('GET /v1/inspections', 'all', '/v1/inspections', VISIBLE.inspections!, itemsBy('inspectionId')),
+  },
+  {
+    route: 'GET /v1/inspections/targets',
+    cells: () => listRow('GET /v1/inspections/targets', 'all', '/v1/inspections/targets', VISIBLE.inspectionTargets!, itemsBy('companyId')),
+  },
+  {
+    route: 'GET /v1/inspections/:inspectionId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/inspections/:inspectionId',
+        [...Object.keys(FACTS.inspections), 'I-NONE'],
+        VISIBLE.inspections!,
+        (_, id) => ({ method: 'GET', path: `/v1/inspections/${id}` }),
+        () => 200,
+      ),
   },
   {
     route: 'GET /v1/admin/companies',
@@ -878,6 +947,31 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
+  {
+    route: 'POST /v1/inspections',
+    // A company outside the sender's scope is 404, as one that does not exist.
+    cells: () =>
+      byIdRow(
+        'POST /v1/inspections',
+        [...Object.keys(COMPANIES), 'CNONE'],
+        VISIBLE.inspectionTargets!,
+        (_, id) => ({ method: 'POST', path: '/v1/inspections', body: { question: '请报告值班人员', companyIds: [id] } }),
+        () => 201,
+      ),
+  },
+  {
+    route: 'POST /v1/inspections/:inspectionId/answer',
+    // Only the company addressed answers; the monitoring centre may read but not answer (403).
+    cells: () =>
+      byIdRow(
+        'POST /v1/inspections/:inspectionId/answer',
+        [...Object.keys(FACTS.inspections), 'I-NONE'],
+        VISIBLE.inspections!,
+        (_, id) => ({ method: 'POST', path: `/v1/inspections/${id}/answer`, body: { answer: '在岗' } }),
+        (role) => (USERS[role].role === 'company' ? 200 : 403),
+        (role) => (USERS[role].role === 'company' ? 404 : 403),
+      ),
+  },
   {
     route: 'POST /v1/admin/companies',
     cells: () => adminWrite('POST /v1/admin/companies', 'POST', '/v1/admin/companies', { companyId: 'CZ', name: '新公司', regionCode: '110101' }, 201),
@@ -1243,7 +1337,30 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     }
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
+    for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
+      await pool.query(
+        `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,
+        [inspectionId, NOW],
+      );
+      await pool.query(
+        `INSERT INTO inspection_recipients (inspection_id, company_id, region_code, sent_at, window_ends_at)
+         SELECT $1, c.company_id, c.region_code, to_timestamp($3 / 1000.0), to_timestamp($3 / 1000.0) + interval '10 minutes' FROM companies c WHERE c.company_id = $2`,
+        [inspectionId, companyId, NOW],
+      );
+    }
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
+    // 考核 scores of the last month, as the scores job leaves them (a company's region copied as computed; the owner is the company's now).
+    const assessed = monthPeriod(ASSESSED_MONTH);
+    for (const [kind, id, region] of [
+      ...Object.entries(COMPANIES).map(([id, region]) => ['company', id, region]),
+      ['platform', '130102', '130102'],
+      ['platform', '440106', '440106'],
+    ])
+      await pool.query(
+        `INSERT INTO assessment_scores (subject_kind, subject_id, region_code, period_kind, period_start, period_end, assessed, total_score)
+         VALUES ($1, $2, $3, 'month', to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), true, 90)`,
+        [kind, id, region, assessed.startMs, assessed.endMs],
+      );
     // One handling item per vehicle, as supervision addresses it (the alert's copy beside the registry), overdue and escalated.
     const handling = new HandlingRepository(pool);
     for (const vehicleId of VEHICLE_IDS)

@@ -1,9 +1,10 @@
-import ExcelJS from 'exceljs';
 import type { AssessmentScoreItem } from '@roadwatch/contracts';
-import { chinaLocalIso } from '@roadwatch/domain';
+import { exportSheet, tableXlsx, type ExportColumn } from '@roadwatch/runtime';
+
+type Indicator = AssessmentScoreItem['indicators'][number];
 
 /** The indicators' columns, Chinese first with the English name (the workbook goes to people on both sides). */
-const INDICATORS: { code: AssessmentScoreItem['indicators'][number]['code']; title: string }[] = [
+const INDICATORS: { code: Indicator['code']; title: string }[] = [
   { code: 'network_access', title: '入网率 network access' },
   { code: 'online', title: '上线率 online' },
   { code: 'drift', title: '漂移车辆率 drift' },
@@ -14,53 +15,37 @@ const INDICATORS: { code: AssessmentScoreItem['indicators'][number]['code']; tit
   { code: 'inspection_response', title: '查岗响应率 inspection response' },
 ];
 
+const indicatorOf = (item: AssessmentScoreItem, code: Indicator['code']): Indicator | undefined => item.indicators.find((i) => i.code === code);
+
 /**
- * The 考核 scores as an XLSX workbook (exceljs): one row per subject and period — total, 处理率,
- * and per indicator its rate (or E) and score; a cell is empty where the indicator was not
- * assessed (full marks, shown in the score column).
+ * The columns: total, 处理率, and per indicator its rate in % (or E) and score; a rate cell is
+ * empty where the indicator was not assessed (full marks, shown in the score column). Rates stay
+ * numbers in % as the API gives them (not spreadsheet percentages), so the file and the screen agree.
  */
-export const assessmentScoresXlsx = async (items: readonly AssessmentScoreItem[]): Promise<Buffer> => {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'roadwatch';
-  const sheet = workbook.addWorksheet('考核 scores');
-  sheet.columns = [
-    { header: '对象 subject', key: 'subject', width: 24 },
-    { header: '类型 kind', key: 'kind', width: 12 },
-    { header: '行政区划 region', key: 'region', width: 12 },
-    { header: '周期 period', key: 'period', width: 12 },
-    { header: '起 from', key: 'from', width: 20 },
-    { header: '止 to', key: 'to', width: 20 },
-    { header: '是否考核 assessed', key: 'assessed', width: 10 },
-    { header: '总分 total', key: 'total', width: 10 },
-    { header: '处理率 % handling', key: 'handling', width: 12 },
-    ...INDICATORS.flatMap(({ code, title }) => [
-      { header: `${title} %/E`, key: `${code}.value`, width: 14 },
-      { header: `${title} 得分 score`, key: `${code}.score`, width: 14 },
-    ]),
-  ];
-  sheet.getRow(1).font = { bold: true };
-  for (const item of items) {
-    const byCode = new Map(item.indicators.map((i) => [i.code, i]));
-    sheet.addRow({
-      subject: item.subjectName ?? item.subjectId,
-      kind: item.subjectKind === 'company' ? '企业 company' : '平台 platform',
-      region: item.regionCode ?? '',
-      period: item.periodKind === 'month' ? '月 month' : '近7日 7 days',
-      from: chinaLocalIso(item.periodStartMs).replace('T', ' '),
-      to: chinaLocalIso(item.periodEndMs).replace('T', ' '),
-      assessed: item.assessed ? '是 yes' : '否 no',
-      total: item.totalScore ?? null,
-      handling: item.handlingRatePct ?? null,
-      ...Object.fromEntries(
-        INDICATORS.flatMap(({ code }) => {
-          const indicator = byCode.get(code);
-          return [
-            [`${code}.value`, indicator?.assessed ? (indicator.value ?? null) : null],
-            [`${code}.score`, indicator?.score ?? null],
-          ];
-        }),
-      ),
-    });
-  }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-};
+const SCORE_COLUMNS: ReadonlyArray<ExportColumn<AssessmentScoreItem>> = [
+  { header: '对象 subject', type: 'text', width: 24, value: (item) => item.subjectName ?? item.subjectId },
+  { header: '类型 kind', type: 'text', width: 12, value: (item) => (item.subjectKind === 'company' ? '企业 company' : '平台 platform') },
+  { header: '行政区划 region', type: 'text', width: 12, value: (item) => item.regionCode },
+  { header: '周期 period', type: 'text', width: 12, value: (item) => (item.periodKind === 'month' ? '月 month' : '近7日 7 days') },
+  { header: '起 from', type: 'date', width: 20, value: (item) => item.periodStartMs },
+  { header: '止 to', type: 'date', width: 20, value: (item) => item.periodEndMs },
+  { header: '是否考核 assessed', type: 'text', width: 10, value: (item) => (item.assessed ? '是 yes' : '否 no') },
+  { header: '总分 total', type: 'number', width: 10, value: (item) => item.totalScore },
+  { header: '处理率 % handling', type: 'number', width: 12, value: (item) => item.handlingRatePct },
+  ...INDICATORS.flatMap(({ code, title }): Array<ExportColumn<AssessmentScoreItem>> => [
+    {
+      header: `${title} %/E`,
+      type: 'number',
+      width: 14,
+      value: (item) => {
+        const indicator = indicatorOf(item, code);
+        return indicator?.assessed ? indicator.value : undefined;
+      },
+    },
+    { header: `${title} 得分 score`, type: 'number', width: 14, value: (item) => indicatorOf(item, code)?.score },
+  ]),
+];
+
+/** The 考核 scores as an XLSX workbook through the one table export: one row per subject and period. */
+export const assessmentScoresXlsx = (items: readonly AssessmentScoreItem[], createdAtMs: number): Promise<Buffer> =>
+  tableXlsx([exportSheet({ name: '考核 scores', columns: SCORE_COLUMNS, rows: items })], { createdAtMs });

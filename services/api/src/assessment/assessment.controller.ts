@@ -12,7 +12,7 @@ import {
   type AssessmentScoreQuery,
   type OperatingVehiclesImportResponse,
 } from '@roadwatch/contracts';
-import { assessmentConfigForRegion, DEFAULT_ASSESSMENT_CONFIG, monthPeriod, rankCompanies, chinaMonthOf } from '@roadwatch/rules';
+import { assessmentConfigForRegion, DEFAULT_ASSESSMENT_CONFIG, monthPeriod, companyRanking, chinaMonthOf } from '@roadwatch/rules';
 import type { Scope } from '../auth/scope';
 import type { ApiContext } from '../http/api-context';
 import { scopeOf } from '../http/auth';
@@ -61,7 +61,10 @@ export class AssessmentController {
   async xlsx(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<StreamableFile> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'reports');
     const items = await this.scores(scope, parseOr400(assessmentScoreQuery, query, 'query'));
-    return new StreamableFile(await assessmentScoresXlsx(items), { type: XLSX_MEDIA_TYPE, disposition: 'attachment; filename="assessment-scores.xlsx"' });
+    return new StreamableFile(await assessmentScoresXlsx(items, this.ctx.now()), {
+      type: XLSX_MEDIA_TYPE,
+      disposition: 'attachment; filename="assessment-scores.xlsx"',
+    });
   }
 
   @Get('v1/assessment/ranking')
@@ -77,7 +80,7 @@ export class AssessmentController {
       periodKind: q.periodKind,
       periodStartMs,
       periodEndMs: period[0]?.periodEndMs,
-      ...rankCompanies(
+      ...companyRanking(
         period.map((r) => ({
           companyId: r.subjectId,
           companyName: r.subjectName ?? r.subjectId,

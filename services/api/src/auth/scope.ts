@@ -61,12 +61,31 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 重点监管: officers read the list of their region and release entries.
       'key_supervision',
       'key_supervision.release',
+      // 查岗: sends to the companies of its region, reads their answers
+      'inspections',
+      'inspections.send',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
   company: {
     scope: 'company',
-    capabilities: ['vehicles', 'alerts', 'alerts.ack', 'tracks', 'sites', 'reports', 'cases', 'live', 'relays', 'delivery', 'handling', 'key_supervision'],
+    capabilities: [
+      'vehicles',
+      'alerts',
+      'alerts.ack',
+      'tracks',
+      'sites',
+      'reports',
+      'cases',
+      'live',
+      'relays',
+      'delivery',
+      'handling',
+      'key_supervision',
+      // 查岗: reads and answers its own company's
+      'inspections',
+      'inspections.answer',
+    ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
 };
@@ -131,9 +150,14 @@ export class Scope {
   /** socket.io rooms that receive server-originated events (acks) about an owner. */
   static roomsFor(owner: Owner): string[] {
     const rooms = ['scope:all:'];
-    if (owner.companyId) rooms.push(`scope:company:${owner.companyId}`);
+    if (owner.companyId) rooms.push(Scope.companyRoom(owner.companyId));
     if (owner.regionCode) for (let i = 1; i <= owner.regionCode.length; i += 1) rooms.push(`scope:region:${owner.regionCode.slice(0, i)}`);
     return rooms;
+  }
+
+  /** The room of one company's own users' sockets (what only they may hear, e.g. a 查岗 addressed to them). */
+  static companyRoom(companyId: string): string {
+    return `scope:company:${companyId}`;
   }
 
   get room(): string {

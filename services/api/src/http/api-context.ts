@@ -16,7 +16,9 @@ import type { RegisterRelayUseCase } from '../registry/usecases/register-relay/r
 import type { SaveRegistryRecordUseCase } from '../registry/usecases/save-registry-record/save-registry-record.usecase';
 import type { CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import type { AcknowledgeAlertUseCase } from '../alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
-import type { PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { InspectionRepository, PositionRepository, RelayRepository } from '@roadwatch/storage';
+import type { AnswerInspectionUseCase } from '../inspection/usecases/answer-inspection/answer-inspection.usecase';
+import type { SendInspectionUseCase } from '../inspection/usecases/send-inspection/send-inspection.usecase';
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
@@ -72,6 +74,14 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
+  /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
+  inspections: InspectionRepository;
+  inspectionCommands: InspectionCommands;
+}
+
+export interface InspectionCommands {
+  send: SendInspectionUseCase;
+  answer: AnswerInspectionUseCase;
 }
 
 export interface DeliveryApi {

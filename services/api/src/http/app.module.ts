@@ -9,6 +9,7 @@ import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
 import { DeliveryController } from './delivery.controller';
 import { ReportsController } from './reports.controller';
+import { InspectionsController } from './inspections.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
 import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
@@ -18,11 +19,9 @@ import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
 
 /**
  * Every controller the API serves (the scope matrix test walks their routes). UsersController
- * before AdminController: its /v1/admin/users and /v1/admin/audit must win over the registry's
- * /v1/admin/:resource.
+ * and AssessmentController before AdminController: their /v1/admin/users, /v1/admin/audit and
+ * /v1/admin/assessment/settings must win over the registry's /v1/admin/:resource/:id.
  */
-// AssessmentController before AdminController: its /v1/admin/assessment/* routes must win over the
-// registry's /v1/admin/:resource (Nest matches routes in the order controllers are listed).
 export const API_CONTROLLERS = [
   ApiController,
   UsersController,
@@ -33,6 +32,7 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
+  InspectionsController,
 ];
 
 @Module({})

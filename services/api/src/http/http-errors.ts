@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CaseCommandError } from '@roadwatch/case-lifecycle';
 import { AlertCommandError } from '../alerts/alert-command.error';
 import { HandlingCommandError } from '../handling/handling-command.error';
+import { InspectionCommandError } from '../inspection/inspection-command.error';
 import { RegistryCommandError } from '../registry/registry-command.error';
 import { apiErrorOf, describeIssues, fieldIssuesOf, type FieldIssue } from '@roadwatch/contracts';
 
@@ -34,5 +35,11 @@ export const answerRefusal = (error: unknown): never => {
   if (error instanceof CaseCommandError) return fail(error.kind === 'not_found' ? 404 : error.kind === 'wrong_state' ? 409 : 400, error.message);
   if (error instanceof AlertCommandError) return fail(404, error.message);
   if (error instanceof HandlingCommandError) return fail(error.kind === 'not_found' ? 404 : 409, error.message);
+  if (error instanceof InspectionCommandError)
+    return fail(
+      { not_found: 404, forbidden: 403, conflict: 409 }[error.kind],
+      error.message,
+      error.field ? [{ field: error.field, message: error.message }] : undefined,
+    );
   throw error;
 };

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, StreamableFile } from '@nestjs/common';
-import { monthlyNoticeQuery, reportChartsQuery, reportExportQuery, type ReportChartsResponse } from '@roadwatch/contracts';
+import { monthlyNoticeQuery, reportChartsQuery, reportExportQuery, XLSX_MEDIA_TYPE, type ReportChartsResponse } from '@roadwatch/contracts';
 import { chinaDateOf } from '@roadwatch/domain';
-import { CSV_MEDIA_TYPE, tableCsv, tableXlsx, XLSX_MEDIA_TYPE } from '@roadwatch/runtime';
+import { CSV_MEDIA_TYPE, tableCsv, tableXlsx } from '@roadwatch/runtime';
 import { companyReportColumns, companyReportSheet, monthlyNoticeXlsx } from '../reports/report-files';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';

@@ -7,21 +7,13 @@ import {
   resetPasswordRequest,
   updateUserRequest,
   userListQuery,
+  XLSX_MEDIA_TYPE,
   type AuditItem,
   type LoginResponse,
   type PasswordIssued,
   type UserItem,
 } from '@roadwatch/contracts';
-import {
-  CSV_MEDIA_TYPE,
-  exportSheet,
-  retryAfterSeconds,
-  tableCsv,
-  tableXlsx,
-  XLSX_MEDIA_TYPE,
-  type ExportColumn,
-  type ResponseHeaders,
-} from '@roadwatch/runtime';
+import { CSV_MEDIA_TYPE, exportSheet, retryAfterSeconds, tableCsv, tableXlsx, type ExportColumn, type ResponseHeaders } from '@roadwatch/runtime';
 import { AUDIT_EXPORT_MAX_ROWS, type AuditContext } from '@roadwatch/storage';
 import { PasswordWorkBusyError } from '../auth/password-work';
 import { passwordWeakness } from '../auth/password-strength';

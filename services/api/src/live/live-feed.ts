@@ -6,6 +6,7 @@ import {
   liveSubscribe,
   type AlertAckEvent,
   type AlertV1,
+  type InspectionLiveEvent,
   type Bbox,
   type LivePosition,
   type LiveSubscribeAck,
@@ -355,6 +356,21 @@ export class LiveFeedServer {
     const owner = { companyId: change.item.companyId, regionCode: change.item.regionCode ?? undefined };
     this.nsp.local.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.handling, { change: change.change, item: change.item } satisfies HandlingLiveEvent);
     this.emitted.inc({ event: 'handling' });
+  }
+
+  /**
+   * A 查岗 sent to a company: to that company's sockets only (its scope room, on every instance
+   * through the adapter), whether or not they subscribed to anything — the prompt must show at once.
+   */
+  broadcastInspection(companyId: string, event: InspectionLiveEvent): void {
+    this.nsp.to(Scope.companyRoom(companyId)).emit(LIVE_EVENTS.inspection, event);
+    this.emitted.inc({ event: 'inspection' });
+  }
+
+  /** A company answered: every socket whose scope admits the company (its own users, its region's operators, admins). */
+  broadcastInspectionAnswered(event: InspectionLiveEvent, owner: Owner): void {
+    this.nsp.to(Scope.roomsFor(owner)).emit(LIVE_EVENTS.inspectionAnswered, event);
+    this.emitted.inc({ event: 'inspectionAnswered' });
   }
 
   /** One `positions` event per filter room with the vehicles that reported since the last tick. */

@@ -1,7 +1,7 @@
 import { alertRule, type CompanyReportRow } from '@roadwatch/contracts';
 import { z } from 'zod';
 import { chinaLocalIso } from '@roadwatch/domain';
-import { rankNoticeScores, type RankedNoticeScore } from '@roadwatch/rules';
+import { rankScores, type RankedScore } from '@roadwatch/rules';
 import { exportSheet, tableXlsx, type ExportColumn, type ExportSheet } from '@roadwatch/runtime';
 import type { NoticeKeyEntryRow, NoticeScoreRow } from '@roadwatch/storage';
 
@@ -103,7 +103,7 @@ const indicatorsOf = (stored: unknown): Map<string, NoticeIndicator> => {
   return out;
 };
 
-type RankedRow = RankedNoticeScore<NoticeScoreRow> & { indicators: ReturnType<typeof indicatorsOf> };
+type RankedRow = RankedScore<NoticeScoreRow> & { indicators: ReturnType<typeof indicatorsOf> };
 
 const scoreColumns: Array<ExportColumn<RankedRow>> = [
   { header: '排名', type: 'integer', value: (r) => r.rank },
@@ -125,7 +125,7 @@ const scoreColumns: Array<ExportColumn<RankedRow>> = [
     { header: `${name}得分`, type: 'number', value: (r) => r.indicators.get(code)?.score },
   ]),
   { header: '处理率', type: 'percent', value: (r) => (r.score.handlingRatePct === undefined ? undefined : r.score.handlingRatePct / 100) },
-  { header: '处理率低于90%', type: 'text', value: (r) => (r.handlingBelowFloor ? '是' : undefined) },
+  { header: '处理率低于90%', type: 'text', value: (r) => (r.handlingBelowLine ? '是' : undefined) },
   { header: '有指标得0分', type: 'text', value: (r) => (r.score.anyIndicatorZero ? '是' : undefined) },
   { header: '备注', type: 'text', value: (r) => (r.score.assessed ? undefined : '未考核（无营运车辆）'), width: 20 },
 ];
@@ -195,14 +195,14 @@ export interface MonthlyNoticeInput {
 
 /** The 通报's ranked score rows (also what the workbook's first sheet lists). */
 export const rankedNoticeRows = (scores: readonly NoticeScoreRow[]): RankedRow[] =>
-  rankNoticeScores(scores).map((r) => ({ ...r, indicators: indicatorsOf(r.score.indicators) }));
+  rankScores(scores).map((r) => ({ ...r, indicators: indicatorsOf(r.score.indicators) }));
 
 export const monthlyNoticeXlsx = (input: MonthlyNoticeInput): Promise<Buffer> => {
   const [year, month] = input.month.split('-').map(Number);
   const region = input.regionCode ?? '全部地区';
   const monthText = `${year}年${month}月`;
   const ranked = rankedNoticeRows(input.scores);
-  const below = ranked.filter((r) => r.handlingBelowFloor).length;
+  const below = ranked.filter((r) => r.handlingBelowLine).length;
   const preamble = [
     `道路运输车辆动态监控${monthText}考核通报`,
     `地区：${region}`,

@@ -1,5 +1,5 @@
 import type { CompanyReportRow, QualityTrendDay, ViolationsByHourCell, WimRecordItem } from '@roadwatch/contracts';
-import { chinaLocalToEpochMs } from '@roadwatch/domain';
+import { monthPeriod } from '@roadwatch/rules';
 import {
   CompanyReportReadModel,
   MonthlyNoticeReadModel,
@@ -127,10 +127,7 @@ export class ReportsRepository {
    * listings open during it. `month` is `YYYY-MM` (China local); `regionPrefix` absent: every region.
    */
   async monthlyNotice(month: string, regionPrefix: string | undefined): Promise<{ scores: NoticeScoreRow[]; entries: NoticeKeyEntryRow[] }> {
-    const [year, monthNo] = month.split('-').map(Number) as [number, number];
-    const fromMs = chinaLocalToEpochMs(year, monthNo, 1);
-    // Date.UTC rolls month 13 over into January of the next year.
-    const toMs = chinaLocalToEpochMs(year, monthNo + 1, 1);
+    const { startMs: fromMs, endMs: toMs } = monthPeriod(month);
     const scope = regionPrefix === undefined ? {} : { regionPrefix };
     const [scores, entries] = await Promise.all([this.notice.scores(scope, fromMs, toMs), this.notice.keyEntries(scope, fromMs, toMs)]);
     return { scores, entries };
