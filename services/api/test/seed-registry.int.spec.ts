@@ -86,4 +86,17 @@ describe('seeding the registry through its use case (real PostgreSQL)', () => {
     const refusal = await seedRegistry(pool, { by, vehicles: [orphan] }).catch((error: unknown) => error);
     expect((refusal as RegistryCommandError).issue?.field).toBe('body.companyId');
   });
+
+  it('seeds drivers (the 从业资格证 number an IC card carries names one), after the company they drive for; a bad one is named', async () => {
+    const drivers = [{ driverId: 'SEED-D1', name: '张建国', companyId: 'SEED-C1', qualificationNo: '130600198001010011' }];
+    expect(await seedRegistry(pool, { by, companies, drivers })).toEqual({ created: 1, updated: 0, unchanged: 1 });
+    const stored = await pool.query(`SELECT driver_id, name, company_id, qualification_no FROM drivers WHERE driver_id = 'SEED-D1'`);
+    expect(stored.rows).toEqual([{ driver_id: 'SEED-D1', name: '张建国', company_id: 'SEED-C1', qualification_no: '130600198001010011' }]);
+    expect(await seedRegistry(pool, { by, drivers })).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    // An ID-card number of 17 characters: refused with its path, nothing written.
+    await expect(seedRegistry(pool, { by, drivers: [{ driverId: 'SEED-D2', name: '李卫东', idCardNo: '13060019850202002' }] })).rejects.toThrow(
+      /drivers\[0\]\.idCardNo/,
+    );
+    expect(await count(`SELECT count(*) AS n FROM drivers WHERE driver_id = 'SEED-D2'`)).toBe(0);
+  });
 });
