@@ -99,4 +99,23 @@ describe('seeding the registry through its use case (real PostgreSQL)', () => {
     );
     expect(await count(`SELECT count(*) AS n FROM drivers WHERE driver_id = 'SEED-D2'`)).toBe(0);
   });
+
+  it('seeds the exit scale of a source site (site_exit, linked to its site) and an entrance scale (issue #15); a re-run writes nothing', async () => {
+    const sourceSites = [{ sourceSiteId: 'SEED-S1', name: '种子石料厂', companyId: 'SEED-C1', latitudeDeg: 39.645, longitudeDeg: 116.045 }];
+    const wimStations = [
+      { stationId: 'SEED-EXIT', name: '出场地磅', kind: 'site_exit' as const, sourceSiteId: 'SEED-S1', latitudeDeg: 39.6465, longitudeDeg: 116.0475 },
+      { stationId: 'SEED-ENTRY', name: '入口称重', kind: 'entrance' as const },
+    ];
+    expect(await seedRegistry(pool, { by, companies, wimStations, sourceSites })).toEqual({ created: 3, updated: 0, unchanged: 1 });
+    const stored = await pool.query(`SELECT station_id, kind, source_site_id FROM wim_stations WHERE station_id LIKE 'SEED-%' ORDER BY station_id`);
+    expect(stored.rows).toEqual([
+      { station_id: 'SEED-ENTRY', kind: 'entrance', source_site_id: null },
+      { station_id: 'SEED-EXIT', kind: 'site_exit', source_site_id: 'SEED-S1' },
+    ]);
+    expect(await seedRegistry(pool, { by, wimStations, sourceSites })).toEqual({ created: 0, updated: 0, unchanged: 3 });
+    // A kind no station has is refused with its path.
+    await expect(seedRegistry(pool, { by, wimStations: [{ stationId: 'SEED-X', name: 'x', kind: 'toll' as never }] })).rejects.toThrow(
+      /wimStations\[0\]\.kind/,
+    );
+  });
 });

@@ -99,6 +99,14 @@ describe('standalone platform (the embedded default)', () => {
         { source_site_id: 'SRC-DEMO-SAND', company_id: 'company-src-sand' },
       ]),
     );
+    const { rows: stations } = await platform.pool.query<{ station_id: string; kind: string; source_site_id: string | null }>(
+      'SELECT station_id, kind, source_site_id FROM wim_stations ORDER BY station_id',
+    );
+    expect(stations).toEqual([
+      { station_id: 'ST-DEMO-01', kind: 'non_site', source_site_id: null },
+      { station_id: 'ST-DEMO-G4-ENTRY', kind: 'entrance', source_site_id: null },
+      { station_id: 'ST-DEMO-QUARRY-EXIT', kind: 'site_exit', source_site_id: 'SRC-DEMO-QUARRY' },
+    ]);
     const { rows: drivers } = await platform.pool.query<{ driver_id: string; qualification_no: string }>(
       "SELECT driver_id, qualification_no FROM drivers WHERE driver_id LIKE 'DRV-DEMO-%' ORDER BY driver_id",
     );
