@@ -2,7 +2,9 @@ import type { Logger } from '@roadwatch/runtime';
 import {
   CLONED_PLATE_VICTIM,
   clonedPlateRun,
+  DEMO_ENTRANCE_STATION_ID,
   DEMO_QUARRY_EXIT_STATION_ID,
+  demoWeighing,
   QUARRY_TRUCK,
   quarryRun,
   locationReport,
@@ -113,6 +115,18 @@ export const startFourPartiesSimulation = async (options: {
       accuracyClassPct: 1,
     });
     await post(options.wimStationId, run.weighing);
+    // An overloaded run of the same truck refused at the G4 entrance scale earlier (劝返) — again only where the platform holds that scale's key.
+    await post(DEMO_ENTRANCE_STATION_ID, {
+      ...demoWeighing({
+        stationId: DEMO_ENTRANCE_STATION_ID,
+        recordId: `ENTRY-${weighedAtMs}`,
+        measuredAtMs: weighedAtMs - 40 * 60_000,
+        vehicle: QUARRY_TRUCK,
+        grossKg: 68_000,
+        speedKmh: 5,
+      }),
+      entryRefused: true,
+    });
 
     const clone = clonedPlateRun({ weighedAtMs: weighedAtMs - 10 * 60_000, stationId: options.wimStationId });
     await sendBackfill(
