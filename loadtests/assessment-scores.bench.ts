@@ -9,6 +9,10 @@ import { createLogger } from '@roadwatch/runtime';
 import { AssessmentFactsReadModel, createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { seedAssessmentMonth } from '@roadwatch/storage/testing';
 import { runScoresJob } from '@roadwatch/supervision';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('assessment-scores');
 
 const vehicles = Number(process.argv[2] ?? 10_000);
 const schema = `rw_bench_assess_${process.pid}`;

@@ -12,6 +12,10 @@ import { createPool, dropStorageSchema, KeySupervisionRepository, migrate } from
 import { infraEnv, seedKeySupervisionFleet, uniqueName } from '@roadwatch/testing';
 import { runKeySupervisionJob } from '@roadwatch/supervision';
 import { cpuMicros, ownPostgresBackendsCpu } from './cpu';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('key-supervision');
 
 const vehicles = Number(process.env['BENCH_VEHICLES'] ?? 5_000);
 const days = 30;

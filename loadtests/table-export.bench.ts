@@ -4,6 +4,10 @@
 // Run: npx tsx loadtests/table-export.bench.ts
 // Prints figures; it asserts nothing and is not part of the test suite.
 import { exportSheet, tableCsv, tableXlsx, type ExportColumn } from '../libs/runtime/src/table-export.js';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('table-export');
 
 interface Row {
   companyId: string;

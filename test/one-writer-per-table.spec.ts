@@ -47,6 +47,10 @@ const OWNERS: Record<string, string> = {
   operating_vehicles: 'services/api',
   assessment_settings: 'services/api',
   assessment_recompute_requests: 'services/api',
+  // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
+  targeting_alerts: 'services/enforcement',
+  unweighed_exit_checks: 'services/enforcement',
+  source_traces: 'services/enforcement',
 };
 
 /**

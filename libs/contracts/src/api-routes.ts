@@ -71,10 +71,11 @@ import {
   userListQuery,
 } from './users.schema';
 import { safeString } from './safe-string';
-import { wimStationRecordV1 } from './wim-station-record.schema';
+import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { keySupervisionRoutes } from './key-supervision-routes';
+import { siteWeighingRoutes } from './site-weighings.schema';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -737,6 +738,7 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...keySupervisionRoutes,
+  ...siteWeighingRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)
@@ -859,7 +861,7 @@ export const wimRoutes: readonly RouteSpec[] = [
     summary:
       "Submit one weighing; 202 once it is stored on Kafka. 403 when the record names another station than the key; 429 (Retry-After) over the station's budget; 503 while storage is unavailable",
     security: 'stationKey',
-    body: wimStationRecordV1,
+    body: stationRecordV1,
     status: 202,
     response: wimIntakeAccepted,
     errors: [401, 403, 429, 503],
@@ -872,7 +874,7 @@ export const wimRoutes: readonly RouteSpec[] = [
     // The 500-record cap answers 413 (documented), not 400, so it is left out of the schema.
     body: z.object({
       records: z
-        .array(wimStationRecordV1)
+        .array(stationRecordV1)
         .describe(`at most ${MAX_WIM_BATCH_RECORDS} records, each as for one weighing; an invalid one is reported by index, the rest kept`),
     }),
     status: 200,

@@ -68,6 +68,8 @@ export const apiCapability = z.enum([
   'reports.notice',
   // 考核: import the 运政 list of operating vehicles (admin, operators for their region)
   'assessment.import',
+  // targeting alerts for officers (RULES §13–§14): admins, operators and enforcement in their region, never a company
+  'targeting',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -13,8 +13,9 @@ import { safeString } from './safe-string';
 /**
  * The headers of a webhook POST. The signature is `sha256=` + hex HMAC-SHA256, keyed with the
  * company's secret, over `<timestamp>.<body>` (the timestamp header's digits, a dot, the raw
- * body bytes); the idempotency key is `<alertId>:<revision>` — the same on every retry of one
- * revision, so a receiver that saw it may answer 2xx and do nothing.
+ * body bytes); the idempotency key is `<alertId>:<revision>` with the alert id percent-encoded
+ * (it holds the plate; a header is bytes 0–255) — the same on every retry of one revision, so a
+ * receiver that saw it may answer 2xx and do nothing.
  */
 export const WEBHOOK_HEADERS = {
   timestamp: 'x-roadwatch-timestamp',

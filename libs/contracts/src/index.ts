@@ -33,3 +33,4 @@ export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
+export * from './site-weighings.schema';

@@ -3,7 +3,7 @@ import { describeIssues, fieldIssuesOf, type FieldIssue } from './errors';
 import { TOPICS, type TopicName } from './topics';
 import { positionV1 } from './position.schema';
 import { wimMeasurementV1 } from './wim.schema';
-import { wimStationRecordV1 } from './wim-station-record.schema';
+import { stationRecordV1 } from './wim-station-record.schema';
 import { alertV1 } from './alert.schema';
 import { overloadViolationV1 } from './overload.schema';
 import { caseEventV1 } from './case-event.schema';
@@ -16,7 +16,7 @@ import { handlingChangeV1 } from './handling.schema';
 export const TOPIC_SCHEMAS = {
   [TOPICS.positions]: positionV1,
   [TOPICS.wimMeasurements]: wimMeasurementV1,
-  [TOPICS.wimStationRecords]: wimStationRecordV1,
+  [TOPICS.wimStationRecords]: stationRecordV1,
   [TOPICS.alerts]: alertV1,
   [TOPICS.overloadViolations]: overloadViolationV1,
   [TOPICS.caseEvents]: caseEventV1,

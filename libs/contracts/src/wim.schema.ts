@@ -31,7 +31,22 @@ export const wimMeasurementV1 = z.object({
   /** JJG 907 accuracy class of the scale (0.2/0.5/1/2/5/10), as a percentage. */
   accuracyClassPct: z.number().positive().optional(),
   receivedAtMs: epochMs,
+  /**
+   * Absent on WIM records (and all older messages). A source site's exit scale and an
+   * expressway entrance scale weigh too (RULES §13) but are no roadside weighing: the
+   * detector never judges them as 超限; the enforcement parts read them.
+   */
+  recordKind: z.enum(['wim', 'site_exit', 'entrance']).optional(),
+  /** Exit scale: tare and net (gross − tare), and the loading slip (装载单) number. */
+  tareKg: z.number().nonnegative().optional(),
+  netKg: z.number().nonnegative().optional(),
+  loadingSlipNo: safeString().optional(),
+  /** Entrance scale: whether the vehicle was refused entry (劝返). */
+  entryRefused: z.boolean().optional(),
 });
 export type WimMeasurementV1 = z.infer<typeof wimMeasurementV1>;
 
 export const wimMeasurementId = (stationId: string, stationRecordId: string): string => `${stationId}/${stationRecordId}`;
+
+/** A measurement's kind; older messages carry none and are WIM records. */
+export const recordKindOf = (measurement: Pick<WimMeasurementV1, 'recordKind'>): 'wim' | 'site_exit' | 'entrance' => measurement.recordKind ?? 'wim';

@@ -12,3 +12,4 @@ export * from './openapi';
 export * from './http-exceptions';
 export * from './webhook-target';
 export * from './table-export';
+export * from './service-parts';

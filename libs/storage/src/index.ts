@@ -25,6 +25,7 @@ export * from './audit.repository';
 export * from './latest-position-keys';
 export * from './job-lock';
 export * from './key-supervision.repository';
+export * from './site-weighing.repository';
 export * from './key-supervision-facts.read-model';
 export * from './inspection.repository';
 // Supervision: delivery to companies (routes and secrets: the API; deliveries and attempts: supervision).

@@ -11,15 +11,16 @@ import { chunked, msToTs, preparedQuery } from './sql';
  */
 const INSERT_SQL = `INSERT INTO wim_measurements (measurement_id, measured_at, station_id, station_record_id, lane, direction, plate,
   plate_colour, vehicle_type, axle_count, axle_weights_kg, axle_spacings_mm, gross_kg, speed_kmh, height_m, width_m, length_m,
-  image_refs, calibration_ref, accuracy_class_pct, received_at)
+  image_refs, calibration_ref, accuracy_class_pct, received_at, record_kind, tare_kg, net_kg, loading_slip_no, entry_refused)
 SELECT r."measurementId", ${msToTs('r."measuredAtMs"')}, r."stationId", r."stationRecordId", r."lane", r."direction", r."plate",
   r."plateColour", r."vehicleType", r."axleCount", r."axleWeightsKg", COALESCE(r."axleSpacingsMm", '{}'), r."grossKg", r."speedKmh",
   r."heightM", r."widthM", r."lengthM", COALESCE(r."imageRefs", '{}'), r."calibrationRef", r."accuracyClassPct",
-  ${msToTs('r."receivedAtMs"')}
+  ${msToTs('r."receivedAtMs"')}, COALESCE(r."recordKind", 'wim'), r."tareKg", r."netKg", r."loadingSlipNo", r."entryRefused"
 FROM json_to_recordset($1::json) AS r("measurementId" text, "measuredAtMs" float8, "stationId" text, "stationRecordId" text,
   "lane" int2, "direction" text, "plate" text, "plateColour" int2, "vehicleType" text, "axleCount" int2, "axleWeightsKg" float8[],
   "axleSpacingsMm" float8[], "grossKg" float8, "speedKmh" float8, "heightM" float8, "widthM" float8, "lengthM" float8,
-  "imageRefs" text[], "calibrationRef" text, "accuracyClassPct" float8, "receivedAtMs" float8)
+  "imageRefs" text[], "calibrationRef" text, "accuracyClassPct" float8, "receivedAtMs" float8,
+  "recordKind" text, "tareKg" float8, "netKg" float8, "loadingSlipNo" text, "entryRefused" boolean)
 ON CONFLICT DO NOTHING`;
 
 /** A `wim_measurements` row (NULL is an absent optional field). */
@@ -45,6 +46,11 @@ interface WimMeasurementRow {
   calibration_ref: string | null;
   accuracy_class_pct: number | null;
   received_at: Date;
+  record_kind: 'wim' | 'site_exit' | 'entrance';
+  tare_kg: number | null;
+  net_kg: number | null;
+  loading_slip_no: string | null;
+  entry_refused: boolean | null;
 }
 
 const measurementOf = (r: WimMeasurementRow): WimMeasurementV1 => {
@@ -72,6 +78,12 @@ const measurementOf = (r: WimMeasurementRow): WimMeasurementV1 => {
   if (r.length_m !== null) m.lengthM = r.length_m;
   if (r.calibration_ref !== null) m.calibrationRef = r.calibration_ref;
   if (r.accuracy_class_pct !== null) m.accuracyClassPct = r.accuracy_class_pct;
+  // A WIM row reads back as it was published: without a record kind.
+  if (r.record_kind !== 'wim') m.recordKind = r.record_kind;
+  if (r.tare_kg !== null) m.tareKg = r.tare_kg;
+  if (r.net_kg !== null) m.netKg = r.net_kg;
+  if (r.loading_slip_no !== null) m.loadingSlipNo = r.loading_slip_no;
+  if (r.entry_refused !== null) m.entryRefused = r.entry_refused;
   return m;
 };
 

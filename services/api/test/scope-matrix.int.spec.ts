@@ -16,6 +16,7 @@ import {
   inTransaction,
   migrate,
   OverloadViolationRepository,
+  SiteWeighingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -219,6 +220,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling.duty',
     'reports.notice',
     'assessment.import',
+    'targeting',
     ...INSPECTION_CAPABILITIES.admin,
   ],
   op13: [
@@ -238,6 +240,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'key_supervision',
     'key_supervision.release',
+    'targeting',
     ...INSPECTION_CAPABILITIES.operator,
   ],
   op4401: [
@@ -258,8 +261,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     'key_supervision.release',
     ...INSPECTION_CAPABILITIES.operator,
+    'targeting',
   ],
-  enf44: ['wim', 'sites', 'cases'],
+  enf44: ['wim', 'sites', 'cases', 'targeting'],
   ca: [
     'vehicles',
     'alerts',
@@ -526,6 +530,13 @@ const KEY_SUPERVISION_ROWS = (): RouteRow[] => {
 };
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
+/** Targeting alerts by region: one in 13 (河北), one in 4401 (广州). */
+const TARGETING_ALERTS = [
+  ['TA-13', '130102'],
+  ['TA-4401', '440106'],
+] as const;
+const TARGETING_VISIBLE: Visible = { admin: ['TA-13', 'TA-4401'], op13: ['TA-13'], op4401: ['TA-4401'], enf44: ['TA-4401'], ca: 403, cb: 403 };
+
 const ROUTES: RouteRow[] = [
   {
     route: 'GET /openapi.json',
@@ -947,6 +958,14 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
+  // Targeting alerts from exit and entrance weighings: officers by region, never a company.
+  {
+    route: 'GET /v1/targeting/site-weighings',
+    cells: () =>
+      listRow('GET /v1/targeting/site-weighings', 'all', '/v1/targeting/site-weighings', TARGETING_VISIBLE, (body) =>
+        (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
+      ),
+  },
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1381,6 +1400,16 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
         deadlineAtMs: NOW - 1_800_000,
       });
     await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
+    for (const [targetingId, regionCode] of TARGETING_ALERTS)
+      await new SiteWeighingRepository(pool).raiseTargetingAlert({
+        targetingId,
+        kind: 'entrance_refusal',
+        plate: '冀A1',
+        plateColour: 2,
+        occurredAtMs: NOW,
+        regionCode,
+        evidence: {},
+      });
     await bus.ensureTopics([
       { topic: TOPICS.positions, partitions: 2 },
       { topic: TOPICS.alerts, partitions: 2 },

@@ -268,6 +268,20 @@ describe('DetectorProcessor', () => {
     expect(publisher.of(TOPICS.overloadViolations)).toHaveLength(1);
   });
 
+  it('never judges an exit-scale or entrance record as a roadside overload (RULES §13, §15: 第71条 evidence, not 一超四罚)', async () => {
+    const { processor, publisher } = setup();
+    const measuredAtMs = START + 3_600_000;
+    const at = { plate: TRUCK.plate, plateColour: 2 as const, grossKg: 101_000, measuredAtMs, receivedAtMs: measuredAtMs + 2_000 };
+    const exit = aWimRecord({ ...at, stationId: 'EX-1', stationRecordId: 'X1', recordKind: 'site_exit', tareKg: 17_000, netKg: 84_000 });
+    const entrance = aWimRecord({ ...at, stationId: 'EN-1', stationRecordId: 'E1', recordKind: 'entrance', entryRefused: true });
+    const roadside = aWimRecord({ ...at, stationRecordId: 'R9', recordKind: 'wim' });
+    await processor.handleWim(0, wims([exit, entrance, roadside], 0));
+    expect(publisher.of(TOPICS.overloadViolations).map((entry) => (entry.value as { measurement: WimMeasurementV1 }).measurement.measurementId)).toEqual([
+      roadside.measurementId,
+    ]);
+    expect(publisher.alerts()).toHaveLength(1);
+  });
+
   it('raises offline once per silence, and remembers it across a restart', async () => {
     const store = new MemoryStateStore();
     const first = setup(store);

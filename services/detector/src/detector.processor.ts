@@ -1,4 +1,5 @@
 import {
+  recordKindOf,
   TOPICS,
   type AlertV1,
   type OverloadViolationV1,
@@ -572,6 +573,9 @@ export class DetectorProcessor {
   }
 
   private onWim(outputs: Outputs, measurement: WimMeasurementV1): void {
+    // An exit scale's or entrance scale's weighing is no roadside weighing (RULES §13, §15):
+    // an over-limit exit record is 第71条 evidence for services/enforcement, never 一超四罚.
+    if (recordKindOf(measurement) !== 'wim') return;
     const facts = this.deps.vehicles.byPlate(measurement.plate, measurement.plateColour);
     if (!facts) this.deps.metrics?.unknownVehicles.inc({ topic: this.deps.topics.wim });
     const assessment = assessOverload(measurement, facts, this.overloadConfig());

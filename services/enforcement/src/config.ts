@@ -4,6 +4,8 @@ import { infraEnvSchema, parseEnv } from '@roadwatch/contracts';
 export const enforcementEnvSchema = infraEnvSchema.extend({
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9488),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
+  /** How often the site-weighings part reviews open 第71条 departures and due 未过磅出场 judgements. */
+  SITE_WEIGHINGS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
 });
 
 export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;

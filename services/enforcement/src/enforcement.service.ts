@@ -1,7 +1,8 @@
 import type { Bus } from '@roadwatch/messaging';
-import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
+import { startServiceParts, type Logger, type ReadinessCheck, type RunningServicePart, type ServiceMetrics, type ServicePart } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { EnforcementConfig } from './config';
+import { siteWeighingsPart } from './site-weighings/site-weighings.part';
 
 /** What every part of the enforcement service is given. */
 export interface EnforcementContext {
@@ -17,16 +18,10 @@ export interface EnforcementContext {
 }
 
 /** One running part: a consumer of the weighings, an analysis, a scheduled job. */
-export interface RunningEnforcementPart {
-  readiness?: ReadinessCheck[];
-  close(): Promise<void>;
-}
+export type RunningEnforcementPart = RunningServicePart;
 
 /** A part of the enforcement analyses (RULES.md §13–§14): started with the service, closed with it in reverse order. */
-export interface EnforcementPart {
-  name: string;
-  start(context: EnforcementContext): Promise<RunningEnforcementPart>;
-}
+export type EnforcementPart = ServicePart<EnforcementContext>;
 
 export interface EnforcementOptions extends Omit<EnforcementContext, 'now' | 'config'> {
   config?: Partial<EnforcementConfig>;
@@ -44,7 +39,7 @@ export interface RunningEnforcement {
  * The parts of enforcement, in start order. Each analysis (套牌, evasion, 大吨小标, entrance
  * refusals and exit records) adds its part here and keeps its code in a folder of its own under src/.
  */
-export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [];
+export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [siteWeighingsPart()];
 
 /**
  * services/enforcement: the analyses that read a vehicle's recent track from storage when a
@@ -61,22 +56,6 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Run
     config: options.config ?? {},
     now: options.now ?? Date.now,
   };
-  const running: { name: string; part: RunningEnforcementPart }[] = [];
-  const closeAll = async (): Promise<void> => {
-    for (const { name, part } of running.reverse()) {
-      await part.close().catch((error: unknown) => options.logger.error({ err: error, part: name }, 'closing an enforcement part failed'));
-    }
-    running.length = 0;
-  };
-  try {
-    for (const part of options.parts ?? ENFORCEMENT_PARTS) running.push({ name: part.name, part: await part.start(context) });
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
-  options.logger.info({ parts: running.map(({ name }) => name) }, 'enforcement running');
-  return {
-    readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...running.flatMap(({ part }) => part.readiness ?? [])],
-    close: closeAll,
-  };
+  const parts = await startServiceParts('enforcement', options.parts ?? ENFORCEMENT_PARTS, context, options.logger);
+  return { readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...parts.readiness], close: parts.close };
 };

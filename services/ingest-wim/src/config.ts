@@ -19,6 +19,14 @@ export const ingestWimEnvSchema = infraEnvSchema.extend({
         if (reason) ctx.addIssue({ code: 'custom', message: `station ${at > 0 ? pair.slice(0, at) : `"${pair}"`}: ${reason}` });
       }
     }),
+  /** `stationId=site_exit|entrance,…`: exit and entrance scales, which may only send their kind; the rest are WIM stations. */
+  WIM_STATION_KINDS: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.split(',').every((pair) => pair.trim() === '' || /^[^=]+=(wim|site_exit|entrance)$/.test(pair.trim())),
+      'expected stationId=wim|site_exit|entrance,…',
+    ),
   /** Records one station may post per minute (each record of a batch counts); above it 429 with Retry-After. */
   // At least one full batch (500 records) must fit in a minute.
   WIM_STATION_RECORDS_PER_MINUTE: z.coerce.number().int().min(500).max(1_000_000).default(600),

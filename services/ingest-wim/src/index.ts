@@ -1,3 +1,3 @@
 export { startIngestWim, type IngestWimOptions, type RunningIngestWim } from './ingest-wim.service';
-export { StationKeys } from './station-keys';
+export { parseStationKinds, StationKeys } from './station-keys';
 export { WimIntake } from './wim-intake.usecase';

@@ -1,4 +1,4 @@
-import { TOPICS } from '@roadwatch/contracts';
+import { TOPICS, type StationRecordKind } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import { checkWimPlausibility, DEFAULT_OVERLOAD_CONFIG, staleWimWarning, type OverloadConfig } from '@roadwatch/rules';
 import { createRateLimit, type Logger, type RateLimit, type SeenSet, type ServiceMetrics } from '@roadwatch/runtime';
@@ -10,6 +10,8 @@ export interface IngestWimOptions {
   bus: Bus;
   seen: SeenSet;
   stationKeys: StationKeys;
+  /** What kind of scale each station is; default: every station is a WIM station. */
+  stationKindOf?: (stationId: string) => StationRecordKind;
   logger: Logger;
   metrics: ServiceMetrics;
   httpPort: number;
@@ -41,6 +43,7 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
   const intake = new WimIntake({
     publisher: bus,
     seen: options.seen,
+    ...(options.stationKindOf ? { stationKindOf: options.stationKindOf } : {}),
     now: options.now ?? Date.now,
     plausibilityWarnings: (measurement) => {
       const plausibility = checkWimPlausibility(measurement, overloadConfig);
@@ -78,7 +81,10 @@ export const startIngestWim = async (options: IngestWimOptions): Promise<Running
     fromBeginning: true,
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
-        await intake.submit(message.value, undefined, 'kafka');
+        // The schema was checked by the bus (a failing record is dead-lettered); what remains is a
+        // record of another kind than its station's: refused, logged with the reason, counted.
+        const outcome = await intake.submit(message.value, undefined, 'kafka');
+        if (outcome.status === 'invalid') logger.warn({ key: message.key, offset: message.offset, issues: outcome.issues }, 'station record refused');
       }
     },
   });

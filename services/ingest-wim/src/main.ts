@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { bootService, createRateLimit, RedisSeenSet } from '@roadwatch/runtime';
 import { ingestWimEnvSchema } from './config';
 import { startIngestWim } from './ingest-wim.service';
-import { StationKeys } from './station-keys';
+import { parseStationKinds, StationKeys } from './station-keys';
 
 // Cluster mode: one ingest-wim process against real Kafka and Redis.
 const { config, logger, metrics, bus, redisKey, serve } = await bootService({
@@ -26,6 +26,7 @@ const service = await startIngestWim({
   bus,
   seen,
   stationKeys: StationKeys.parse(config.WIM_STATION_KEYS),
+  stationKindOf: parseStationKinds(config.WIM_STATION_KINDS),
   logger,
   metrics,
   httpPort: config.WIM_HTTP_PORT,

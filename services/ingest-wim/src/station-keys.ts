@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { stationRecordKind, type StationRecordKind } from '@roadwatch/contracts';
 
 /**
  * Per-station API keys. Keys are compared as SHA-256 digests in constant time, so
@@ -37,3 +38,21 @@ export class StationKeys {
 }
 
 const digestOf = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/**
+ * `EX01=site_exit,EN01=entrance` — the WIM_STATION_KINDS format: the stations that are a source
+ * site's exit scale or an expressway entrance scale (wim_stations.kind); any other is a WIM station.
+ */
+export const parseStationKinds = (spec: string | undefined): ((stationId: string) => StationRecordKind) => {
+  const kinds = new Map<string, StationRecordKind>();
+  for (const pair of (spec ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const parsed = stationRecordKind.safeParse(pair.slice(at + 1));
+    if (at <= 0 || !parsed.success) throw new Error(`WIM_STATION_KINDS: "${pair}" is not stationId=wim|site_exit|entrance`);
+    kinds.set(pair.slice(0, at), parsed.data);
+  }
+  return (stationId) => kinds.get(stationId) ?? 'wim';
+};

@@ -1,6 +1,6 @@
-import { parseWith, TOPICS, wimStationRecordV1, type FieldIssue, type WimMeasurementV1, type WimStationRecordV1 } from '@roadwatch/contracts';
+import { parseWith, stationRecordV1, TOPICS, type FieldIssue, type StationRecordKind, type StationRecordV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { SeenSet } from '@roadwatch/runtime';
-import { normaliseStationRecord, wimMessageKey } from './normalise';
+import { normaliseAnyStationRecord, wimMessageKey } from './normalise';
 
 /** The one thing ingest-wim needs of the message bus. */
 export interface MeasurementPublisher {
@@ -21,6 +21,8 @@ export interface WimIntakeDeps {
   duplicateMemoryMs?: number;
   /** Told every outcome, for metrics and logs. */
   onOutcome?: (outcome: IntakeOutcome, channel: IntakeChannel) => void;
+  /** The kind of scale a station is (`WIM_STATION_KINDS`); unnamed stations are WIM stations. */
+  stationKindOf?: (stationId: string) => StationRecordKind;
 }
 
 export type IntakeChannel = 'http' | 'kafka';
@@ -38,18 +40,31 @@ export class WimIntake {
 
   /** `authenticatedStationId` undefined: the channel itself vouches for the station (Kafka ACLs). */
   async submit(body: unknown, authenticatedStationId: string | undefined, channel: IntakeChannel = 'http'): Promise<IntakeOutcome> {
-    const parsed = parseWith(wimStationRecordV1, body);
+    const parsed = parseWith(stationRecordV1, body);
     const outcome = parsed.ok ? await this.accept(parsed.value, authenticatedStationId) : { status: 'invalid' as const, issues: parsed.issues };
     this.deps.onOutcome?.(outcome, channel);
     return outcome;
   }
 
-  private async accept(record: WimStationRecordV1, authenticatedStationId: string | undefined): Promise<IntakeOutcome> {
+  private async accept(record: StationRecordV1, authenticatedStationId: string | undefined): Promise<IntakeOutcome> {
     if (authenticatedStationId !== undefined && record.stationId !== authenticatedStationId) {
       return { status: 'forbidden', reason: `this API key belongs to station ${authenticatedStationId}, not ${record.stationId}` };
     }
-    const measurement = normaliseStationRecord(record, this.deps.now());
-    const warnings = this.deps.plausibilityWarnings(measurement);
+    // On both channels: an exit scale posing as a WIM station (or the reverse) would put a
+    // static weighing on the roadside 一超四罚 path, or a roadside one out of it.
+    const stationKind = this.deps.stationKindOf?.(record.stationId) ?? 'wim';
+    const recordKind = record.kind ?? 'wim';
+    if (recordKind !== stationKind) {
+      return {
+        status: 'invalid',
+        issues: [
+          { field: 'kind', message: `station ${record.stationId} is a ${stationKind} station and may only send ${stationKind} records, not ${recordKind}` },
+        ],
+      };
+    }
+    const measurement = normaliseAnyStationRecord(record, this.deps.now());
+    // Axle plausibility is a WIM matter; a static scale may send the gross alone.
+    const warnings = recordKind === 'wim' || measurement.axleWeightsKg.length > 0 ? this.deps.plausibilityWarnings(measurement) : [];
     if (await this.deps.seen.has(measurement.measurementId)) {
       return { status: 'duplicate', measurementId: measurement.measurementId, warnings };
     }

@@ -40,6 +40,8 @@ export const standaloneEnvSchema = z.object({
   /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */
   RUN_FOR_MS: z.coerce.number().int().min(0).default(0),
   WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key'),
+  /** Exit and entrance scales among the stations (`stationId=site_exit|entrance,…`); the rest are WIM stations. */
+  WIM_STATION_KINDS: z.string().default(''),
 });
 export type StandaloneConfig = z.infer<typeof standaloneEnvSchema>;
 /** Renamed in this release (the cluster services' names); the old names are read, with a warning, for one more. */

@@ -21,11 +21,11 @@ import { seedOperatingVehicles, seedRegistry, startApi, type NewUser, type Runni
 import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
-import { startSupervision } from '@roadwatch/supervision';
+import { startSupervision, type SupervisionConfig } from '@roadwatch/supervision';
 import { startEnforcement } from '@roadwatch/enforcement';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
-import { startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
+import { parseStationKinds, startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
 import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
@@ -116,6 +116,14 @@ export interface PlatformParts {
   bus?: Bus;
   /** Already migrated. */
   pool?: StoragePool;
+  /**
+   * The clock of the supervision module and the API (deadlines, escalation, scores, the 重点监管
+   * list, sessions, handling stamps) — a test moves it; default `Date.now`. The gateway and the
+   * detector keep the wall clock (device times are judged against it).
+   */
+  now?: () => number;
+  /** Supervision settings over the embedded defaults (job intervals, deadline windows). */
+  supervision?: Partial<SupervisionConfig>;
 }
 
 export const startPlatform = async (config: StandaloneConfig, parts: PlatformParts = {}): Promise<RunningPlatform> => {
@@ -132,6 +140,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     }
   };
 
+  const now = parts.now ?? Date.now;
   try {
     const pool = parts.pool ?? (await startEmbeddedStorage(config, logger, closers));
     // Retention: what every consumer group committed is dropped, and a partition is capped
@@ -145,7 +154,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     // The simulated station posts as the first configured WIM key (ST-DEMO-01 by default).
     await registerFleet(pool, fleet, logger, config.WIM_STATION_KEYS.split(',')[0]?.split('=')[0]);
     // 考核: the fleet as the 运政 list of this month and the last (a real import of a month wins), so the page scores something.
-    const thisMonth = chinaMonthOf(Date.now());
+    const thisMonth = chinaMonthOf(now());
     const operatingMonths = await seedOperatingVehicles(
       pool,
       [previousMonth(thisMonth), thisMonth],
@@ -208,6 +217,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       bus,
       seen: new MemorySeenSet(),
       stationKeys,
+      stationKindOf: parseStationKinds(config.WIM_STATION_KINDS),
       logger: createLogger('ingest-wim'),
       metrics,
       httpPort: config.WIM_HTTP_PORT,
@@ -218,10 +228,17 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     closers.push(() => cases.close());
     // Supervision (RULES §9–§10): handling, delivery to companies, 查岗, scores, the 重点监管 list.
     // Company webhooks on this machine allowed: the embedded default is a demo and a test bed (DELIVERY_ALLOW_PRIVATE_TARGETS).
-    const supervision = await startSupervision({ bus, pool, logger: createLogger('supervision'), metrics, config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true } });
+    const supervision = await startSupervision({
+      bus,
+      pool,
+      logger: createLogger('supervision'),
+      metrics,
+      now,
+      config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true, ...parts.supervision },
+    });
     closers.push(() => supervision.close());
     // Enforcement analyses (RULES §13–§14): 套牌, evasion, 大吨小标, traces a weighing starts.
-    const enforcement = await startEnforcement({ bus, pool, logger: createLogger('enforcement'), metrics });
+    const enforcement = await startEnforcement({ bus, pool, logger: createLogger('enforcement'), metrics, now });
     closers.push(() => enforcement.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);
@@ -235,6 +252,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
       seedUsers: STANDALONE_USERS,
       deliveryAllowPrivateTargets: true,
+      now,
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
     closers.push(() => api.close());

@@ -25,6 +25,8 @@ export const supervisionEnvSchema = infraEnvSchema.extend({
   HANDLING_SEVERE_WINDOW_MS: z.coerce.number().int().positive().optional(),
   HANDLING_STANDARD_WINDOW_MS: z.coerce.number().int().positive().optional(),
   HANDLING_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the 考核 scores job looks for an ended month or a due rolling 7 days (default 1 min). */
+  SCORES_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export type SupervisionConfig = z.infer<typeof supervisionEnvSchema>;

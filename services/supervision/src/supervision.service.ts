@@ -1,5 +1,5 @@
 import type { Bus } from '@roadwatch/messaging';
-import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
+import { startServiceParts, type Logger, type ReadinessCheck, type RunningServicePart, type ServiceMetrics, type ServicePart } from '@roadwatch/runtime';
 import { pingDatabase, type StoragePool } from '@roadwatch/storage';
 import type { SupervisionConfig } from './config';
 import { keySupervisionPart } from './key-supervision/key-supervision.part';
@@ -21,16 +21,10 @@ export interface SupervisionContext {
 }
 
 /** One running part: a consumer of the alerts topic, a delivery loop, a scheduled job. */
-export interface RunningSupervisionPart {
-  readiness?: ReadinessCheck[];
-  close(): Promise<void>;
-}
+export type RunningSupervisionPart = RunningServicePart;
 
 /** A part of the supervision module (RULES.md §9–§10): started with the service, closed with it in reverse order. */
-export interface SupervisionPart {
-  name: string;
-  start(context: SupervisionContext): Promise<RunningSupervisionPart>;
-}
+export type SupervisionPart = ServicePart<SupervisionContext>;
 
 export interface SupervisionOptions extends Omit<SupervisionContext, 'now' | 'config'> {
   config?: Partial<SupervisionConfig>;
@@ -76,22 +70,6 @@ export const startSupervision = async (options: SupervisionOptions): Promise<Run
     config: options.config ?? {},
     now: options.now ?? Date.now,
   };
-  const running: { name: string; part: RunningSupervisionPart }[] = [];
-  const closeAll = async (): Promise<void> => {
-    for (const { name, part } of running.reverse()) {
-      await part.close().catch((error: unknown) => options.logger.error({ err: error, part: name }, 'closing a supervision part failed'));
-    }
-    running.length = 0;
-  };
-  try {
-    for (const part of options.parts ?? SUPERVISION_PARTS) running.push({ name: part.name, part: await part.start(context) });
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
-  options.logger.info({ parts: running.map(({ name }) => name) }, 'supervision running');
-  return {
-    readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...running.flatMap(({ part }) => part.readiness ?? [])],
-    close: closeAll,
-  };
+  const parts = await startServiceParts('supervision', options.parts ?? SUPERVISION_PARTS, context, options.logger);
+  return { readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...parts.readiness], close: parts.close };
 };

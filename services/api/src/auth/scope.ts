@@ -61,6 +61,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 重点监管: officers read the list of their region and release entries.
       'key_supervision',
       'key_supervision.release',
+      // Targeting alerts (exit and entrance weighings, §13): leads for the region's officers.
+      'targeting',
       // 查岗: sends to the companies of its region, reads their answers
       'inspections',
       'inspections.send',
@@ -87,7 +89,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'inspections.answer',
     ],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

@@ -7,6 +7,7 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
+import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
 import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
@@ -32,6 +33,7 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
+  SiteWeighingsController,
   InspectionsController,
 ];
 

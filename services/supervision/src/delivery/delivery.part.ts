@@ -7,7 +7,7 @@ import { supervisionEnvSchema } from '../config';
 import type { RunningSupervisionPart, SupervisionContext, SupervisionPart } from '../supervision.service';
 import { smsTextOf, webhookBodyOf } from './delivery-payload';
 import { LoggingSmsProvider, type SmsProvider } from './sms-provider';
-import { webhookSignatureOf } from './webhook-signature';
+import { webhookIdempotencyKeyOf, webhookSignatureOf } from './webhook-signature';
 
 export interface DeliveryPartOptions {
   /** The alerts topic's consumer group (default `supervision-delivery`; a test's own). */
@@ -119,7 +119,7 @@ const startDelivery = async (context: SupervisionContext, options: DeliveryPartO
   const inFlightByCompany = new Map<string, number>();
 
   const send = async (delivery: DueDelivery): Promise<SendOutcome> => {
-    const idempotencyKey = `${delivery.alertId}:${delivery.revision}`;
+    const idempotencyKey = webhookIdempotencyKeyOf(delivery.alertId, delivery.revision);
     if (delivery.channel === 'sms') {
       await sms.send({ to: delivery.target, text: smsTextOf(delivery.payload as Parameters<typeof smsTextOf>[0]), idempotencyKey });
       return { delivered: true };

@@ -22,3 +22,12 @@ export const verifyWebhookSignature = (
   const given = Buffer.from(headers.signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 };
+
+/**
+ * The `idempotency-key` header of one alert revision: `<alertId>:<revision>` with the alert id
+ * percent-encoded (`encodeURIComponent`). Alert ids hold the vehicle id and so the plate (京A…),
+ * and an HTTP header carries bytes 0–255 only: sent raw, every real alert's request failed
+ * before it left. Encoded, the key is ASCII, the same on every retry, and `decodeURIComponent`
+ * of the part before the last colon gives the alert id back.
+ */
+export const webhookIdempotencyKeyOf = (alertId: string, revision: number): string => `${encodeURIComponent(alertId)}:${revision}`;

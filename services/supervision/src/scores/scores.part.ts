@@ -4,7 +4,7 @@ import type { RunningSupervisionPart, SupervisionContext, SupervisionPart } from
 import { computeScores } from './compute-scores';
 
 export interface ScoresPartOptions {
-  /** How often the job looks for a period to compute. */
+  /** How often the job looks for a period to compute (default: `SCORES_INTERVAL_MS` of the config, else 1 min). */
   intervalMs?: number;
   /** How many ended months are watched for a late change (import, appeal decision, request). */
   lookbackMonths?: number;
@@ -44,7 +44,7 @@ export const runScoresJob = async (context: Pick<SupervisionContext, 'pool' | 'l
 export const scoresPart = (options: ScoresPartOptions = {}): SupervisionPart => ({
   name: 'scores',
   start(context: SupervisionContext): Promise<RunningSupervisionPart> {
-    const intervalMs = options.intervalMs ?? 60_000;
+    const intervalMs = options.intervalMs ?? context.config.SCORES_INTERVAL_MS ?? 60_000;
     let running: Promise<unknown> = Promise.resolve();
     let closed = false;
     const tick = (): void => {

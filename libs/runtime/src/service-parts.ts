@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { ReadinessCheck } from './ops-http';
+
+/** One running part of a service: a consumer, a delivery loop, a scheduled job. */
+export interface RunningServicePart {
+  readiness?: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/** A part of a service made of independent features (supervision, enforcement), started with the context its service gives. */
+export interface ServicePart<Context> {
+  name: string;
+  start(context: Context): Promise<RunningServicePart>;
+}
+
+export interface RunningServiceParts {
+  /** Every part's readiness checks, in start order. */
+  readiness: ReadinessCheck[];
+  /** Closes the parts in reverse start order; a part that fails to close is logged and the rest still close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `parts` in order with one shared context. A part that fails to start closes the ones
+ * already running (in reverse order) before the error goes on, so a service never runs half-built.
+ */
+export const startServiceParts = async <Context>(
+  service: string,
+  parts: readonly ServicePart<Context>[],
+  context: Context,
+  logger: Logger,
+): Promise<RunningServiceParts> => {
+  const running: { name: string; part: RunningServicePart }[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const { name, part } of running.reverse()) {
+      await part.close().catch((error: unknown) => logger.error({ err: error, part: name }, `closing a ${service} part failed`));
+    }
+    running.length = 0;
+  };
+  try {
+    for (const part of parts) running.push({ name: part.name, part: await part.start(context) });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  logger.info({ parts: running.map(({ name }) => name) }, `${service} running`);
+  return { readiness: running.flatMap(({ part }) => part.readiness ?? []), close: closeAll };
+};

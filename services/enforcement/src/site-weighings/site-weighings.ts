@@ -1,0 +1,287 @@
+import { recordKindOf, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { vehicleIdOf, type PlateColourCode } from '@roadwatch/domain';
+import { DEFAULT_SOURCE_TRACE_CONFIG, traceSource, type ExitRecord, type SourceSite, type SourceTraceConfig, type SourceTraceResult } from '@roadwatch/rules';
+import type { Logger } from '@roadwatch/runtime';
+import {
+  PositionRepository,
+  RegistryRepository,
+  SiteWeighingRepository,
+  type SiteFenceRecord,
+  type StoragePool,
+  type StoredExitRecord,
+  type VehicleRecord,
+} from '@roadwatch/storage';
+
+const HOUR_MS = 3_600_000;
+
+export interface SiteWeighingsOptions {
+  pool: StoragePool;
+  logger: Logger;
+  now: () => number;
+  config?: SourceTraceConfig;
+  /**
+   * 未过磅出场 is judged this long after the weighing, when the exit records of its window
+   * (which closes at the departure + 10 min, before the weighing) have had time to arrive.
+   */
+  unweighedExitSettleMs?: number;
+  /** An over-limit exit record waits this long for the truck to be seen leaving; then "departure not seen" stands. */
+  departureWatchMs?: number;
+}
+
+export interface SiteWeighingOutcome {
+  trace?: { traceId: string; grade: SourceTraceResult['grade']; siteId: string | null };
+  targetingId?: string;
+}
+
+export interface ReviewSummary {
+  article71Raised: number;
+  unweighedExitJudged: number;
+  unweighedExitRaised: number;
+}
+
+/** A stored source site as libs/rules' trace reads it: its polygon, else a circle around its point. */
+export const sourceSiteOf = (site: SiteFenceRecord): SourceSite => {
+  const location =
+    site.latitudeDeg !== undefined && site.longitudeDeg !== undefined ? { latitudeDeg: site.latitudeDeg, longitudeDeg: site.longitudeDeg } : undefined;
+  const geofence: SourceSite['geofence'] = site.geofencePolygon
+    ? { kind: 'polygon', rings: [site.geofencePolygon] }
+    : location
+      ? { kind: 'circle', centre: location, ...(site.geofenceRadiusM !== undefined ? { radiusM: site.geofenceRadiusM } : {}) }
+      : undefined;
+  return {
+    siteId: site.siteId,
+    name: site.name,
+    ...(site.companyId !== undefined ? { companyId: site.companyId } : {}),
+    ...(geofence ? { geofence } : {}),
+    ...(location ? { location } : {}),
+    ...(site.exitStationId !== undefined ? { exitScaleStationId: site.exitStationId } : {}),
+    keySite: site.keySite,
+  };
+};
+
+const exitRecordOf = (m: WimMeasurementV1): StoredExitRecord => ({
+  recordId: m.measurementId,
+  stationId: m.stationId,
+  plate: m.plate,
+  plateColour: m.plateColour,
+  measuredAtMs: m.measuredAtMs,
+  grossKg: m.grossKg,
+  axleCount: m.axleCount,
+  ...(m.accuracyClassPct !== undefined ? { accuracyClassPct: m.accuracyClassPct } : {}),
+});
+
+/** What a trace keeps as evidence on a targeting alert: the grade, the site, the reasons. */
+const traceEvidence = (traceId: string, result: SourceTraceResult) => ({
+  traceId,
+  grade: result.grade,
+  method: result.method,
+  siteId: result.siteId,
+  proposedCompanyId: result.proposedCompanyId,
+  candidateSites: result.candidateSites,
+  reasons: result.reasons,
+});
+
+/**
+ * The uses of exit-scale and entrance-scale records (RULES §13, §15), every judgement libs/rules'
+ * (`traceSource`, whose 第71条 evidence is `article71Evidence`'s):
+ * - an entrance refusal starts a trace (its time as t_w) and a targeting alert `entrance_refusal`;
+ * - an over-limit exit record starts a trace `exit_over_limit` (A for its site) and, once the truck
+ *   is seen > 50 m outside the geofence before a later within-limit exit record, a targeting alert
+ *   `exit_over_limit` with the 第71条 evidence ("departure not seen" while no report shows it);
+ * - a grade-A violation trace (stored at case opening) to a site with an exit scale and no exit
+ *   record of the plate in the window is 未过磅出场: a targeting alert `unweighed_exit`.
+ * Everything is idempotent on the weighing's or the trace's id: a redelivery or a second pass adds nothing.
+ */
+export class SiteWeighings {
+  private readonly repo: SiteWeighingRepository;
+  private readonly positions: PositionRepository;
+  private readonly registry: RegistryRepository;
+  private readonly config: SourceTraceConfig;
+
+  constructor(private readonly options: SiteWeighingsOptions) {
+    this.repo = new SiteWeighingRepository(options.pool);
+    this.positions = new PositionRepository(options.pool);
+    this.registry = new RegistryRepository(options.pool);
+    this.config = options.config ?? DEFAULT_SOURCE_TRACE_CONFIG;
+  }
+
+  async onMeasurement(measurement: WimMeasurementV1): Promise<SiteWeighingOutcome> {
+    const kind = recordKindOf(measurement);
+    if (kind === 'entrance' && measurement.entryRefused === true) return this.onEntranceRefusal(measurement);
+    if (kind === 'site_exit') return this.judgeExit(exitRecordOf(measurement));
+    return {};
+  }
+
+  /** The open judgements at the clock's time: 第71条 departures now seen, 未过磅出场 now due. */
+  async review(): Promise<ReviewSummary> {
+    const nowMs = this.options.now();
+    const summary: ReviewSummary = { article71Raised: 0, unweighedExitJudged: 0, unweighedExitRaised: 0 };
+    for (const open of await this.repo.openExitTraces(nowMs - (this.options.departureWatchMs ?? this.config.windowMs))) {
+      const [record] = (await this.repo.exitRecords(open.plate, open.plateColour, open.weighedAtMs, open.weighedAtMs)).filter(
+        (r) => r.recordId === open.measurementId,
+      );
+      if (!record) continue;
+      if ((await this.judgeExit(record)).targetingId) summary.article71Raised += 1;
+    }
+    for (const trace of await this.repo.violationTracesToJudge(nowMs - (this.options.unweighedExitSettleMs ?? 30 * 60_000))) {
+      const tw = trace.weighedAtMs;
+      const result = traceSource({
+        track: await this.trackOf(trace.vehicleId ?? vehicleIdOf(trace.plate, trace.plateColour as PlateColourCode), tw),
+        weighing: { stationId: trace.stationId ?? '', measuredAtMs: tw, plate: trace.plate, plateColour: trace.plateColour },
+        sites: await this.sites(),
+        exitRecords: await this.exitRecordsAround(trace.plate, trace.plateColour, tw),
+        config: this.config,
+      });
+      const unweighed = result.grade === 'A' && result.unweighedExit !== null;
+      if (unweighed && result.unweighedExit) {
+        const raised = await this.repo.raiseTargetingAlert({
+          targetingId: `unweighed_exit:${trace.traceId}`,
+          kind: 'unweighed_exit',
+          plate: trace.plate,
+          plateColour: trace.plateColour,
+          ...(trace.vehicleId !== undefined ? { vehicleId: trace.vehicleId } : {}),
+          ...(trace.stationId !== undefined ? { stationId: trace.stationId } : {}),
+          ...(trace.measurementId !== undefined ? { measurementId: trace.measurementId } : {}),
+          occurredAtMs: tw,
+          ...(trace.regionCode !== undefined ? { regionCode: trace.regionCode } : {}),
+          evidence: { ...traceEvidence(trace.traceId, result), caseId: trace.caseId ?? null, unweighedExit: result.unweighedExit },
+        });
+        if (raised) summary.unweighedExitRaised += 1;
+      }
+      await this.repo.markUnweighedExitJudged(trace.traceId, nowMs, unweighed);
+      summary.unweighedExitJudged += 1;
+    }
+    return summary;
+  }
+
+  private async onEntranceRefusal(m: WimMeasurementV1): Promise<SiteWeighingOutcome> {
+    const { vehicleId, vehicle } = await this.vehicleOf(m.plate, m.plateColour);
+    const tw = m.measuredAtMs;
+    const result = traceSource({
+      ...(vehicle ? { vehicle } : {}),
+      track: await this.trackOf(vehicleId, tw),
+      weighing: { stationId: m.stationId, measuredAtMs: tw, plate: m.plate, plateColour: m.plateColour },
+      sites: await this.sites(),
+      exitRecords: await this.exitRecordsAround(m.plate, m.plateColour, tw),
+      config: this.config,
+    });
+    const regionCode = await this.repo.stationRegion(m.stationId);
+    const traceId = `entrance:${m.measurementId}`;
+    await this.repo.saveTrace({
+      traceId,
+      triggerKind: 'entrance_refusal',
+      measurementId: m.measurementId,
+      vehicleId,
+      plate: m.plate,
+      plateColour: m.plateColour,
+      ...(regionCode !== undefined ? { regionCode } : {}),
+      weighedAtMs: tw,
+      grade: result.grade,
+      ...(result.siteId !== null ? { sourceSiteId: result.siteId } : {}),
+      ...(result.proposedCompanyId !== null ? { sourceCompanyId: result.proposedCompanyId } : {}),
+      candidateSiteIds: result.candidateSites.map((s) => s.siteId),
+      result,
+    });
+    const targetingId = `entrance_refusal:${m.measurementId}`;
+    await this.repo.raiseTargetingAlert({
+      targetingId,
+      kind: 'entrance_refusal',
+      plate: m.plate,
+      plateColour: m.plateColour,
+      vehicleId,
+      stationId: m.stationId,
+      measurementId: m.measurementId,
+      occurredAtMs: tw,
+      ...(regionCode !== undefined ? { regionCode } : {}),
+      evidence: { ...traceEvidence(traceId, result), grossKg: m.grossKg, axleCount: m.axleCount },
+    });
+    return { trace: { traceId, grade: result.grade, siteId: result.siteId }, targetingId };
+  }
+
+  /**
+   * An exit record traced at its own site (A without reading the track, §15), its 第71条
+   * evidence read from the track after it; within the limit → nothing. The alert goes out once
+   * the departure is seen; until then the trace says "departure not seen".
+   */
+  private async judgeExit(record: StoredExitRecord): Promise<SiteWeighingOutcome> {
+    const site = (await this.sites()).find((s) => s.exitScaleStationId === record.stationId);
+    if (!site) {
+      this.options.logger.warn(
+        { stationId: record.stationId, measurementId: record.recordId },
+        'exit-scale record of a station no source site names: not traced',
+      );
+      return {};
+    }
+    const tw = record.measuredAtMs;
+    const { vehicleId, vehicle } = await this.vehicleOf(record.plate, record.plateColour);
+    const stored = await this.repo.exitRecords(record.plate, record.plateColour, tw - this.config.windowMs, this.options.now() + HOUR_MS);
+    // The archiver may not have stored this record yet: it is judged as received.
+    const exitRecords: ExitRecord[] = [record, ...stored.filter((r) => r.recordId !== record.recordId)];
+    const result = traceSource({
+      // The registered vehicle's §4 limit (a combination's registered maximum, RULES §4, §8); none → the axles decide.
+      ...(vehicle ? { vehicle } : {}),
+      // The track after t_w too: the departure is read there.
+      track: await this.trackOf(vehicleId, tw, this.options.now() + HOUR_MS),
+      weighing: { stationId: record.stationId, measuredAtMs: tw, plate: record.plate, plateColour: record.plateColour },
+      sites: [site],
+      exitRecords,
+      config: this.config,
+    });
+    const evidence = result.article71.find((e) => e.recordId === record.recordId);
+    if (!evidence) return {};
+    const regionCode = (await this.repo.stationRegion(record.stationId)) ?? undefined;
+    const traceId = `exit:${record.recordId}`;
+    await this.repo.saveTrace({
+      traceId,
+      triggerKind: 'exit_over_limit',
+      measurementId: record.recordId,
+      vehicleId,
+      plate: record.plate,
+      plateColour: record.plateColour,
+      ...(regionCode !== undefined ? { regionCode } : {}),
+      weighedAtMs: tw,
+      grade: result.grade,
+      ...(result.siteId !== null ? { sourceSiteId: result.siteId } : {}),
+      ...(result.proposedCompanyId !== null ? { sourceCompanyId: result.proposedCompanyId } : {}),
+      candidateSiteIds: result.candidateSites.map((s) => s.siteId),
+      result: { ...result, article71Outcome: evidence.outcome },
+    });
+    if (evidence.outcome !== 'departed') return { trace: { traceId, grade: result.grade, siteId: result.siteId } };
+    const targetingId = `exit_over_limit:${record.recordId}`;
+    await this.repo.raiseTargetingAlert({
+      targetingId,
+      kind: 'exit_over_limit',
+      plate: record.plate,
+      plateColour: record.plateColour,
+      vehicleId,
+      stationId: record.stationId,
+      measurementId: record.recordId,
+      occurredAtMs: tw,
+      ...(regionCode !== undefined ? { regionCode } : {}),
+      // 第71条 needs the release of an overloaded truck: a lead for the officer, never a penalty by itself.
+      priority: site.keySite === true ? 'high' : 'normal',
+      evidence: { ...traceEvidence(traceId, result), article71: evidence },
+    });
+    return { trace: { traceId, grade: result.grade, siteId: result.siteId }, targetingId };
+  }
+
+  /** The registered vehicle of a plate (its id keys the stored positions), else the plate's canonical id. */
+  private async vehicleOf(plate: string, plateColour: number): Promise<{ vehicleId: string; vehicle?: VehicleRecord }> {
+    const registeredId = await this.registry.vehicleIdOfPlate(plate, plateColour);
+    const vehicle = registeredId !== undefined ? await this.registry.vehicle(registeredId) : undefined;
+    return { vehicleId: registeredId ?? vehicleIdOf(plate, plateColour as PlateColourCode), ...(vehicle ? { vehicle } : {}) };
+  }
+
+  private async sites(): Promise<SourceSite[]> {
+    return (await this.repo.sites()).map(sourceSiteOf);
+  }
+
+  /** The stored track of the trace window before t_w (with the hour before it, so a stop is measured whole) up to `toMs`. */
+  private async trackOf(vehicleId: string, tw: number, toMs = tw + HOUR_MS) {
+    return (await this.positions.track(vehicleId, tw - this.config.windowMs - HOUR_MS, toMs, { bucketMs: 0 })).points;
+  }
+
+  private exitRecordsAround(plate: string, plateColour: number, tw: number): Promise<StoredExitRecord[]> {
+    return this.repo.exitRecords(plate, plateColour, tw - this.config.windowMs - HOUR_MS, tw + HOUR_MS);
+  }
+}
