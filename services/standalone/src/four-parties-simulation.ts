@@ -102,6 +102,7 @@ export const startFourPartiesSimulation = async (options: {
     // The exit scale's record goes only where the platform holds the exit scale's key (an exit scale is no WIM station).
     const { exitRecord } = run;
     await post(DEMO_QUARRY_EXIT_STATION_ID, {
+      kind: 'site_exit',
       stationId: exitRecord.stationId,
       recordId: exitRecord.recordId,
       measuredAt: exitRecord.measuredAtMs,
@@ -125,6 +126,7 @@ export const startFourPartiesSimulation = async (options: {
         grossKg: 68_000,
         speedKmh: 5,
       }),
+      kind: 'entrance',
       entryRefused: true,
     });
 

@@ -116,17 +116,31 @@ describe('standalone platform (the embedded default)', () => {
     await vi.waitUntil(
       async () =>
         Number(
-          (await platform.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002')")).rows[0]?.n,
+          (
+            await platform.pool.query<{ n: string }>(
+              "SELECT count(*)::text AS n FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002') AND record_kind = 'wim'",
+            )
+          ).rows[0]?.n,
         ) >= 2,
       { timeout: 60_000, interval: 250 },
     );
     const after = (
       await platform.pool.query<{ plate: string; gross_kg: number }>(
-        "SELECT plate, gross_kg::float8 AS gross_kg FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002') ORDER BY plate",
+        "SELECT plate, gross_kg::float8 AS gross_kg FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002') AND record_kind = 'wim' ORDER BY plate",
       )
     ).rows;
     expect(after.map((w) => w.plate)).toEqual(['冀F66001', '冀F66002']);
     expect(after[0]!.gross_kg).toBeGreaterThanOrEqual(100_000);
+    // The quarry's exit-scale record and the entrance scale's refusal, through the same ingest with their stations' keys.
+    await vi.waitUntil(
+      async () =>
+        (
+          await platform.pool.query<{ record_kind: string }>(
+            "SELECT DISTINCT record_kind FROM wim_measurements WHERE plate = '冀F66001' AND record_kind IN ('site_exit', 'entrance')",
+          )
+        ).rows.length === 2,
+      { timeout: 60_000, interval: 250 },
+    );
     const tracks = async () =>
       (
         await platform.pool.query<{ vehicle_id: string; n: string }>(
