@@ -58,6 +58,7 @@ const ctx: SessionContext = {
   limits: DEFAULT_SESSION_LIMITS,
   frames: new FrameAnomalies('lenient', metrics, registrations, logger),
   shedCause: () => null,
+  publishDriverCard: async () => {},
 };
 
 let written = 0;

@@ -51,6 +51,9 @@ const OWNERS: Record<string, string> = {
   targeting_alerts: 'services/enforcement',
   unweighed_exit_checks: 'services/enforcement',
   source_traces: 'services/enforcement',
+  // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
+  driver_card_events: 'services/archiver',
+  driver_shifts: 'services/api',
 };
 
 /**

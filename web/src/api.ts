@@ -1,3 +1,4 @@
+import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
@@ -300,6 +301,34 @@ export class Api {
   /** The company's answer (once; after the window it is recorded as late). */
   answerInspection(inspectionId: string, answer: string): Promise<InspectionItem> {
     return this.post(inspectionItem, `/v1/inspections/${encodeURIComponent(inspectionId)}/answer`, answerInspectionRequest.parse({ answer }));
+  }
+
+  // ─── 排班 (issue #15): the shift roster in scope ───
+
+  /** The shifts in scope, oldest first. */
+  async rosterShifts(): Promise<DriverShiftItem[]> {
+    return (await this.get(page(driverShiftItem), '/v1/roster/shifts?limit=1000')).items;
+  }
+
+  /** Adds a shift, or replaces `shiftId`; the body is checked against the contract before it leaves. */
+  async saveRosterShift(body: DriverShiftRequest, shiftId?: string): Promise<DriverShiftItem> {
+    if (!shiftId) return this.post(driverShiftItem, '/v1/roster/shifts', driverShiftRequest.parse(body));
+    try {
+      const path = `/v1/roster/shifts/${encodeURIComponent(shiftId)}`;
+      return await request(driverShiftItem, path, { method: 'PUT', body: JSON.stringify(driverShiftRequest.parse(body)) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  async deleteRosterShift(shiftId: string): Promise<void> {
+    try {
+      await request(z.undefined(), `/v1/roster/shifts/${encodeURIComponent(shiftId)}`, { method: 'DELETE' }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
   }
 
   async deleteRelay(relayId: string): Promise<void> {

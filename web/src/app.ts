@@ -12,6 +12,7 @@ import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
+import { RosterPanel } from './ui/roster-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
@@ -190,6 +191,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ? new ReportsPanel(api, Date.now, { notice: can('reports.notice'), regionFilter: session.user.role !== 'company' })
     : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
+  const roster = can('roster') ? new RosterPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
@@ -222,6 +224,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
     ...(reports ? [{ panel: reports, i18n: 'tab.reports', testid: 'tab-reports' } as const] : []),
     ...(relays ? [{ panel: relays, i18n: 'tab.relays', testid: 'tab-relays' } as const] : []),
+    ...(roster ? [{ panel: roster, i18n: 'tab.roster', testid: 'tab-roster' } as const] : []),
     ...(users ? [{ panel: users, i18n: 'tab.users', testid: 'tab-users' } as const] : []),
     ...(delivery ? [{ panel: delivery, i18n: 'tab.delivery', testid: 'tab-delivery' } as const] : []),
     ...(assessment ? [{ panel: assessment, i18n: 'tab.assessment', testid: 'tab-assessment' } as const] : []),
@@ -282,6 +285,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         side,
         reports?.el,
         relays?.el,
+        roster?.el,
         users?.el,
         delivery?.el,
         handling?.el,

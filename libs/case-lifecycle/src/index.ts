@@ -8,7 +8,9 @@ export {
   type CaseProposal,
   type CaseProposalConfig,
   type CaseProposalReads,
+  type CaseDriverFinding,
 } from './usecases/open-case/propose-case';
+export { driverOnDutyOf } from './usecases/open-case/driver-on-duty-of';
 export type { OpenCaseCommand } from './usecases/open-case/open-case.command';
 export { OpenCaseUseCase, type OpenCaseResult } from './usecases/open-case/open-case.usecase';
 export type { DecideCaseCommand } from './usecases/decide-case/decide-case.command';

@@ -74,6 +74,7 @@ import { safeString } from './safe-string';
 import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
+import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
 
@@ -743,6 +744,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...handlingRoutes,
   // 考核 (issue #14)
   ...ASSESSMENT_ROUTES,
+  // The shift roster (issue #15)
+  ...rosterRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

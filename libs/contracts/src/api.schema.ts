@@ -70,6 +70,8 @@ export const apiCapability = z.enum([
   'assessment.import',
   // targeting alerts for officers (RULES §13–§14): admins, operators and enforcement in their region, never a company
   'targeting',
+  // the shift roster (issue #15): who drives which vehicle when (admin, a company its own)
+  'roster',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -34,3 +34,6 @@ export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
 export * from './site-weighings.schema';
+export * from './driver-card.schema';
+export * from './roster.schema';
+export * from './roster-routes';

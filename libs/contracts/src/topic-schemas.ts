@@ -11,6 +11,7 @@ import { commandResultV1, terminalCommandV1 } from './terminal-command.schema';
 import { vehicleQualityDayV1 } from './quality.schema';
 import { registryChangeV1 } from './registry-change.schema';
 import { handlingChangeV1 } from './handling.schema';
+import { driverCardEventV1 } from './driver-card.schema';
 
 /** The schema every message on a topic must satisfy; consumers validate against it at runtime. */
 export const TOPIC_SCHEMAS = {
@@ -25,6 +26,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.qualityDaily]: vehicleQualityDayV1,
   [TOPICS.registryChanges]: registryChangeV1,
   [TOPICS.handlingChanges]: handlingChangeV1,
+  [TOPICS.driverCardEvents]: driverCardEventV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;

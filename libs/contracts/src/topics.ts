@@ -22,6 +22,8 @@ export const TOPICS = {
   registryChanges: 'registry.changes',
   /** A handling item notified to its company or escalated to the on-duty board (RULES §9); key = companyId */
   handlingChanges: 'supervision.handling',
+  /** A 0x0702 driver identity report (IC card sign-in / sign-out); key = vehicleId (terminalId when unbound) */
+  driverCardEvents: 'drivers.card-events',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -133,6 +133,9 @@ export const auditAction = z.enum([
   'assessment.import',
   'assessment.settings',
   'assessment.recompute',
+  // The shift roster (issue #15): a shift saved or deleted (target `roster/shift/<shiftId>`).
+  'roster.shift_save',
+  'roster.shift_delete',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -173,4 +173,19 @@ export const sampleMessages: { [T in TopicName]: (n: number) => { key: string; v
       },
     },
   }),
+  [TOPICS.driverCardEvents]: (n) => ({
+    key: '冀A12345:2',
+    value: {
+      v: 1,
+      terminalId: '013912345678',
+      vehicleId: '冀A12345:2',
+      registered: true,
+      reportedAtMs: 1_764_000_000_000 + n,
+      receivedAtMs: 1_764_000_000_500 + n,
+      event: 'sign_in',
+      readResult: 0,
+      driverName: '张三',
+      qualificationNo: `Q${n}`,
+    },
+  }),
 };

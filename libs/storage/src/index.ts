@@ -41,3 +41,4 @@ export * from './monthly-notice.read-model';
 export * from './assessment-facts.read-model';
 export * from './assessment-score.repository';
 export * from './operating-vehicle.repository';
+export * from './driver-duty.repository';

@@ -52,9 +52,12 @@ import { ReportsRepository } from './repositories/reports.repository';
 import { SitesRepository } from './repositories/sites.repository';
 import { VehiclesRepository, type LatestPositionsPort } from './repositories/vehicles.repository';
 import { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
+import { DriverShiftRepository, RegistryRepository } from '@roadwatch/storage';
 import { DeleteDeliveryRouteUseCase } from './delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import { RotateDeliverySecretUseCase } from './delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import { SaveDeliveryRouteUseCase } from './delivery/usecases/save-delivery-route/save-delivery-route.usecase';
+import { SaveDriverShiftUseCase } from './roster/usecases/save-driver-shift/save-driver-shift.usecase';
+import { DeleteDriverShiftUseCase } from './roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 
 export interface ApiOptions {
   bus: Bus;
@@ -129,6 +132,15 @@ const deliveryApiOf = (pool: StoragePool, audit: AuditRepository, targets: { all
     saveRoute: new SaveDeliveryRouteUseCase(settings, audit, targets),
     deleteRoute: new DeleteDeliveryRouteUseCase(settings, audit),
     rotateSecret: new RotateDeliverySecretUseCase(settings, audit),
+  };
+};
+
+const rosterApiOf = (pool: StoragePool, audit: AuditRepository): ApiContext['roster'] => {
+  const shifts = new DriverShiftRepository(pool);
+  return {
+    shifts,
+    save: new SaveDriverShiftUseCase(shifts, new RegistryRepository(pool), audit),
+    delete: new DeleteDriverShiftUseCase(shifts, audit),
   };
 };
 
@@ -233,6 +245,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
     keySupervision,
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
+    roster: rosterApiOf(pool, audit),
     handling,
     handlingCommands: {
       view: new ViewHandlingItemUseCase(handling, handlingBroadcast),

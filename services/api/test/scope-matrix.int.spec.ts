@@ -56,6 +56,8 @@ const USERS: Record<Role, NewUser> = {
  * registered in Hebei; CD a company the registry gives no region, nor its truck.
  */
 const COMPANIES: Record<string, string | null> = { CA: '130102', CB: '440106', CC: '440305', CD: null };
+/** The roster's drivers: one per company (issue #15). */
+const ROSTER_DRIVERS = Object.keys(COMPANIES).map((c) => `DRV-${c}`);
 
 const FACTS = {
   vehicles: {
@@ -167,6 +169,15 @@ const VISIBLE: Record<string, Visible> = {
   // Deliveries and their attempts (alert `DA-<company>`), and a company's delivery settings (by company id): the admin all, a company its own.
   deliveries: { admin: ['DA-CA', 'DA-CB', 'DA-CC', 'DA-CD'], op13: 403, op4401: 403, enf44: 403, ca: ['DA-CA'], cb: ['DA-CB'] },
   deliveryCompanies: { admin: ['CA', 'CB', 'CC', 'CD'], op13: 403, op4401: 403, enf44: 403, ca: ['CA'], cb: ['CB'] },
+  rosterShifts: {
+    admin: VEHICLE_IDS.map((id) => `SH-${id}`),
+    op13: 403,
+    op4401: 403,
+    enf44: 403,
+    ca: ['SH-VA1', 'SH-VA2'],
+    cb: ['SH-VB1', 'SH-VB2'],
+  },
+  rosterVehicles: { admin: VEHICLE_IDS, op13: 403, op4401: 403, enf44: 403, ca: ['VA1', 'VA2'], cb: ['VB1', 'VB2'] },
   // Handling items (H-<vehicle>) as addressed: the vehicle's company, its region (own, else its company's, else the alert's copy: H-VD1 440111).
   handling: {
     admin: ['H-VA1', 'H-VA2', 'H-VB1', 'H-VB2', 'H-VC1', 'H-VD1'],
@@ -222,6 +233,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'assessment.import',
     'targeting',
     ...INSPECTION_CAPABILITIES.admin,
+    'roster',
   ],
   op13: [
     'vehicles',
@@ -278,6 +290,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling',
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
+    'roster',
   ],
   cb: [
     'vehicles',
@@ -293,6 +306,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'handling',
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
+    'roster',
   ],
 };
 
@@ -1023,7 +1037,8 @@ const ROUTES: RouteRow[] = [
       ),
   },
   ...adminResource('terminals', '13800000999', { terminalId: '13800000999', vehicleId: 'VZ', model: 'JT-1' }, [], 'terminalId'),
-  ...adminResource('drivers', 'DZ', { driverId: 'DZ', name: '赵六', companyId: 'CZ' }, [], 'driverId'),
+  // The roster's drivers (DRV-<company>) are seeded.
+  ...adminResource('drivers', 'DZ', { driverId: 'DZ', name: '赵六', companyId: 'CZ' }, ROSTER_DRIVERS, 'driverId'),
   ...adminResource(
     'speed-zones',
     'ZZ',
@@ -1236,7 +1251,63 @@ const ROUTES: RouteRow[] = [
     route: 'POST /v1/admin/assessment/recompute',
     cells: () => adminWrite('POST /v1/admin/assessment/recompute', 'POST', '/v1/admin/assessment/recompute', { month: ASSESSED_MONTH }, 202),
   },
+  // The shift roster (issue #15): the admin every company's, a company its own vehicles' shifts (another's 404), other roles 403.
+  { route: 'GET /v1/roster/shifts', cells: () => listRow('GET /v1/roster/shifts', 'seeded', ROSTER_SEEDED_PATH, VISIBLE.rosterShifts!, itemsBy('shiftId')) },
+  {
+    route: 'POST /v1/roster/shifts',
+    cells: () =>
+      byIdRow(
+        'POST /v1/roster/shifts',
+        VEHICLE_IDS,
+        VISIBLE.rosterVehicles!,
+        (_, id) => ({ method: 'POST', path: '/v1/roster/shifts', body: nextShift(id) }),
+        () => 201,
+      ),
+  },
+  {
+    route: 'PUT /v1/roster/shifts/:shiftId',
+    cells: () =>
+      byIdRow(
+        'PUT /v1/roster/shifts/:shiftId',
+        VEHICLE_IDS,
+        VISIBLE.rosterVehicles!,
+        (_, id) => ({ method: 'PUT', path: `/v1/roster/shifts/SHW-${id}`, body: nextShift(id) }),
+        () => 200,
+        () => 404,
+        (ctx, id) => seedShift(ctx.pool, `SHW-${id}`, id, NOW - 50 * DAY_MS),
+      ),
+  },
+  {
+    route: 'DELETE /v1/roster/shifts/:shiftId',
+    cells: () =>
+      byIdRow(
+        'DELETE /v1/roster/shifts/:shiftId',
+        VEHICLE_IDS,
+        VISIBLE.rosterVehicles!,
+        (_, id) => ({ method: 'DELETE', path: `/v1/roster/shifts/SHD-${id}` }),
+        () => 204,
+        () => 404,
+        (ctx, id) => seedShift(ctx.pool, `SHD-${id}`, id, NOW - 60 * DAY_MS),
+      ),
+  },
 ];
+
+/** Roster rows: one driver per company (`DRV-<company>`), a seeded shift per vehicle (`SH-<vehicle>`) 100 days back, listed alone by ROSTER_SEEDED_PATH. */
+const ROSTER_SEEDED_PATH = `/v1/roster/shifts?fromMs=${NOW - 100 * DAY_MS}&toMs=${NOW - 99 * DAY_MS}`;
+let shiftHours = 0;
+/** A shift of the vehicle's company driver in an hour of its own (the cells never overlap each other). */
+const nextShift = (vehicleId: string) => {
+  const startsAtMs = NOW + (shiftHours += 1) * 3_600_000;
+  return { driverId: `DRV-${companyOfVehicle(vehicleId) ?? 'NONE'}`, vehicleId, startsAtMs, endsAtMs: startsAtMs + 3_600_000 };
+};
+const seedShift = async (pool: StoragePool, shiftId: string, vehicleId: string, startsAtMs: number): Promise<void> => {
+  await pool.query(
+    `INSERT INTO driver_shifts (shift_id, company_id, driver_id, vehicle_id, starts_at, ends_at)
+     SELECT $1, company_id, 'DRV-' || company_id, vehicle_id, to_timestamp($3::float8 / 1000), to_timestamp($3::float8 / 1000) + interval '1 hour'
+     FROM vehicles WHERE vehicle_id = $2 ON CONFLICT DO NOTHING`,
+    [shiftId, vehicleId, startsAtMs],
+  );
+};
 
 /** Delivery rows: every company's (CA–CD), plus an id no company has; each seeded with one delivery and attempt, alert `DA-<company>`. */
 const DELIVERY_COMPANIES = [...Object.keys(COMPANIES), 'NONE'];
@@ -1368,6 +1439,9 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       );
     }
     for (const companyId of Object.keys(COMPANIES)) await seedDelivery(pool, companyId);
+    for (const companyId of Object.keys(COMPANIES))
+      await pool.query(`INSERT INTO drivers (driver_id, name, company_id) VALUES ($1, $2, $3)`, [`DRV-${companyId}`, `司机${companyId}`, companyId]);
+    for (const vehicleId of VEHICLE_IDS) await seedShift(pool, `SH-${vehicleId}`, vehicleId, NOW - 100 * DAY_MS + 60_000);
     // 考核 scores of the last month, as the scores job leaves them (a company's region copied as computed; the owner is the company's now).
     const assessed = monthPeriod(ASSESSED_MONTH);
     for (const [kind, id, region] of [

@@ -1,4 +1,4 @@
-import { TOPICS, type AlertV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import { TOPICS, type AlertV1, type DriverCardEventV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
 import type { Batch } from '@roadwatch/messaging';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
@@ -6,10 +6,10 @@ import { PositionWriteJoiner } from './position-writes';
 
 // Not `violations.overload`: the case lifecycle (@roadwatch/case-lifecycle) is the one writer of
 // overload_violations, in the transaction that opens the violation's case.
-export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.qualityDaily] as const;
+export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.qualityDaily, TOPICS.driverCardEvents] as const;
 export type ArchivedTopic = (typeof ARCHIVED_TOPICS)[number];
 
-export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'vehicle_quality_daily';
+export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'vehicle_quality_daily' | 'driver_card_events';
 
 export interface BatchOutcome {
   topic: ArchivedTopic;
@@ -83,6 +83,10 @@ export class ArchiveBatch {
       case TOPICS.qualityDaily: {
         const days: VehicleQualityDayV1[] = batch.messages.map((m) => m.value);
         return outcome('vehicle_quality_daily', await this.deps.writer.upsertQualityDays(days));
+      }
+      case TOPICS.driverCardEvents: {
+        const events: DriverCardEventV1[] = batch.messages.map((m) => m.value);
+        return outcome('driver_card_events', await this.deps.writer.writeDriverCardEvents(events));
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { AlertV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { AlertV1, DriverCardEventV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
 
 /**
  * Where the archiver writes. Every call is idempotent on the natural key and resolves after
@@ -16,6 +16,8 @@ export interface ArchiveWriter {
   upsertAlerts(alerts: readonly AlertV1[]): Promise<number>;
   /** Key (vehicle_id, day); a message further on replaces the row, a stale snapshot or a snapshot after the final is ignored. */
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number>;
+  /** Key (terminal, reported instant, event); a repeat is ignored. The driver is resolved by qualification number within the vehicle's company. */
+  writeDriverCardEvents(events: readonly DriverCardEventV1[]): Promise<number>;
   /** Answers when the database is usable (readiness). */
   ping(): Promise<boolean>;
 }

@@ -1,5 +1,13 @@
-import type { AlertV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { AlertRepository, pingDatabase, PositionRepository, VehicleQualityRepository, WimRepository, type StoragePool } from '@roadwatch/storage';
+import type { AlertV1, DriverCardEventV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import {
+  AlertRepository,
+  DriverCardEventRepository,
+  pingDatabase,
+  PositionRepository,
+  VehicleQualityRepository,
+  WimRepository,
+  type StoragePool,
+} from '@roadwatch/storage';
 import type { ArchiveWriter } from './archive-writer';
 
 /**
@@ -12,12 +20,14 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly wim: WimRepository;
   private readonly alerts: AlertRepository;
   private readonly quality: VehicleQualityRepository;
+  private readonly driverCards: DriverCardEventRepository;
 
   constructor(private readonly pool: StoragePool) {
     this.positions = new PositionRepository(pool);
     this.wim = new WimRepository(pool);
     this.alerts = new AlertRepository(pool);
     this.quality = new VehicleQualityRepository(pool);
+    this.driverCards = new DriverCardEventRepository(pool);
   }
 
   writePositions(positions: readonly PositionV1[]): Promise<number> {
@@ -34,6 +44,23 @@ export class PgArchiveWriter implements ArchiveWriter {
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {
     return this.quality.upsertMany(days);
+  }
+
+  writeDriverCardEvents(events: readonly DriverCardEventV1[]): Promise<number> {
+    // Unbound terminals' reports are kept with no vehicle: they name nobody's driver.
+    return this.driverCards.insertMany(
+      events.map((e) => ({
+        terminalId: e.terminalId,
+        vehicleId: e.registered ? e.vehicleId : null,
+        reportedAtMs: e.reportedAtMs,
+        event: e.event,
+        driverName: e.driverName ?? null,
+        qualificationNo: e.qualificationNo ?? null,
+        issuingAuthority: e.issuingAuthority ?? null,
+        cardValidUntil: e.cardValidUntil ?? null,
+        idCardNo: e.idCardNo ?? null,
+      })),
+    );
   }
 
   ping(): Promise<boolean> {

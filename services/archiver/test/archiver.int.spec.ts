@@ -59,6 +59,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
       }
       return rows;
     },
+    writeDriverCardEvents: (e) => real.writeDriverCardEvents(e),
     ping: () => real.ping(),
   };
 

@@ -39,6 +39,7 @@ describe('position batches handled at once are joined into one write', () => {
       writeWimMeasurements: (m) => real.writeWimMeasurements(m),
       upsertAlerts: (a) => real.upsertAlerts(a),
       upsertQualityDays: (d) => real.upsertQualityDays(d),
+      writeDriverCardEvents: (e) => real.writeDriverCardEvents(e),
       ping: () => real.ping(),
     };
   });

@@ -1,9 +1,9 @@
-import { CaseProposer, CaseUnitOfWork, OpenCaseUseCase, type CaseProposalConfig } from '@roadwatch/case-lifecycle';
+import { CaseProposer, CaseUnitOfWork, driverOnDutyOf, OpenCaseUseCase, type CaseProposalConfig } from '@roadwatch/case-lifecycle';
 import { InvalidMessageError, type Bus, type BusTopic, type FailurePolicyOptions, type OutgoingMessage, type Subscription } from '@roadwatch/messaging';
 import { TOPICS, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_PENALTY_CONFIG, type OverloadConfig, type PenaltyConfig } from '@roadwatch/rules';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@roadwatch/runtime';
-import { OutboxRelay, pingDatabase, type StoragePool } from '@roadwatch/storage';
+import { DriverDutyReadModel, OutboxRelay, pingDatabase, RegistryRepository, type StoragePool } from '@roadwatch/storage';
 
 export interface CasesOptions {
   bus: Bus;
@@ -18,6 +18,7 @@ export interface CasesOptions {
   overloadConfig?: Pick<OverloadConfig, 'dimensionLimitsM'>;
   /** WIM station id → 货运源头单位 site id, for stations at or linked to a loading site. */
   stationSourceSites?: Readonly<Record<string, string>>;
+  /** Default: the driver on duty at the weighing from the stored IC-card reports and roster (`driverOnDutyOf`). */
   driverOf?: CaseProposalConfig['driverOf'];
   /** Safety-net period of the outbox relay (default 1 s); every batch kicks it after its commits. */
   outboxIntervalMs?: number;
@@ -61,7 +62,7 @@ export const startCases = async (options: CasesOptions): Promise<RunningCases> =
       penaltyConfig: options.penaltyConfig ?? DEFAULT_PENALTY_CONFIG,
       overloadConfig: options.overloadConfig ?? DEFAULT_OVERLOAD_CONFIG,
       stationSourceSites: options.stationSourceSites ?? {},
-      ...(options.driverOf ? { driverOf: options.driverOf } : {}),
+      driverOf: options.driverOf ?? driverOnDutyOf({ duty: new DriverDutyReadModel(pool), registry: new RegistryRepository(pool) }),
     }),
   );
 

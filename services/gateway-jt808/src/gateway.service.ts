@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { TOPICS } from '@roadwatch/contracts';
+import { TOPICS, type DriverCardEventV1 } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { CommandDispatcher } from './command-dispatcher';
@@ -224,6 +224,9 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     limits,
     frames,
     shedCause,
+    publishDriverCard: async (event: DriverCardEventV1) => {
+      await options.bus.publish(TOPICS.driverCardEvents, [{ key: event.vehicleId, value: event }]);
+    },
   };
   const sessions = new Set<TerminalSession>();
 

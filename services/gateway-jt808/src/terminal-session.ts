@@ -11,11 +11,12 @@ import {
   type LocationReport,
 } from '@roadwatch/jt808';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
-import type { PositionV1 } from '@roadwatch/contracts';
+import type { DriverCardEventV1, PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
 import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
+import { toDriverCardEvent } from './driver-card-mapper';
 import { AckTimeoutError, type PositionBatcher } from './position-batcher';
 import type { TerminalRegistrations } from './terminal-registrations';
 import type { TerminalVehicleLookup } from './terminal-vehicle-lookup';
@@ -97,6 +98,8 @@ export interface SessionContext {
   frames: FrameAnomalies;
   /** Why positions are shed right now (answered 0x8001 result 1 at once, not published), or null. */
   shedCause(): ShedCause | null;
+  /** Publishes a 0x0702 report on `drivers.card-events`; resolves when Kafka acknowledged it. */
+  publishDriverCard(event: DriverCardEventV1): Promise<void>;
 }
 
 /** Kafka is behind (too many positions unacknowledged, or for too long), or this process is (its event loop runs late). */
@@ -365,13 +368,8 @@ export class TerminalSession {
         return this.publishPositions(header, message.body.locations, message.body.blindAreaBackfill ? 'blind-area' : 'batch');
       case 0x0201:
         return this.locationAnswer(message.body.answerSerial, message.body.location);
-      case 0x0702: {
-        const body = message.body;
-        const driverId = body.signedOn ? body.card?.qualificationCode || body.card?.driverIdNumber || undefined : undefined;
-        if (this.vehicle) this.vehicle = { ...this.vehicle, driverId };
-        this.ctx.logger.info({ ...this.logFields, driverId, signedOn: body.signedOn }, 'driver identity');
-        return this.answer(header, GeneralResult.Ok);
-      }
+      case 0x0702:
+        return this.driverIdentity(header, message.body);
       default:
         // Platform messages (0x8xxx) coming up from a terminal.
         return this.answer(header, GeneralResult.Unsupported);
@@ -492,6 +490,31 @@ export class TerminalSession {
         }
         // A failed publish: not stored, not answered; the terminal retransmits after its response timeout.
         else this.ctx.metrics.rejectedMessage('publish-failed');
+      },
+    );
+  }
+
+  /**
+   * 0x0702: the card report goes to `drivers.card-events` with the bound vehicle and is answered
+   * 0x8001 only after Kafka acknowledged it (a failed publish is not answered: the terminal
+   * retransmits); a report failing the contract is answered "bad message" and changes nothing.
+   */
+  private driverIdentity(header: Jt808Header, body: Extract<Jt808Message, { messageId: 0x0702 }>['body']): void {
+    const vehicle = this.vehicle!;
+    const mapped = toDriverCardEvent(body, vehicle, this.ctx.now());
+    if (!mapped.ok) {
+      this.ctx.metrics.rejectedMessage('invalid-driver-card');
+      this.ctx.logger.warn({ ...this.logFields, reason: mapped.reason }, 'driver identity fails driverCardEventV1; not published');
+      return this.answer(header, GeneralResult.BadMessage);
+    }
+    const driverId = body.signedOn ? body.card?.qualificationCode || body.card?.driverIdNumber || undefined : undefined;
+    this.vehicle = { ...vehicle, driverId };
+    this.ctx.logger.info({ ...this.logFields, driverId, signedOn: body.signedOn }, 'driver identity');
+    this.ctx.publishDriverCard(mapped.event).then(
+      () => this.answer(header, GeneralResult.Ok),
+      (error: unknown) => {
+        this.ctx.metrics.rejectedMessage('publish-failed');
+        this.ctx.logger.error({ ...this.logFields, err: error }, 'publishing a driver identity failed; not answered, the terminal retransmits');
       },
     );
   }

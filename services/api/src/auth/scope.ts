@@ -87,6 +87,7 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 查岗: reads and answers its own company's
       'inspections',
       'inspections.answer',
+      'roster',
     ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting'] },

@@ -1,3 +1,6 @@
+import type { DriverShiftRepository } from '@roadwatch/storage';
+import type { SaveDriverShiftUseCase } from '../roster/usecases/save-driver-shift/save-driver-shift.usecase';
+import type { DeleteDriverShiftUseCase } from '../roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 import type { Scope } from '../auth/scope';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { AuditRepository } from '@roadwatch/storage';
@@ -80,6 +83,14 @@ export interface ApiContext {
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
+  /** The shift roster (issue #15): its reads and its writes, each a use case. */
+  roster: RosterApi;
+}
+
+export interface RosterApi {
+  shifts: DriverShiftRepository;
+  save: SaveDriverShiftUseCase;
+  delete: DeleteDriverShiftUseCase;
 }
 
 export interface InspectionCommands {

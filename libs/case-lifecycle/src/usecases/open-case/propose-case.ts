@@ -32,8 +32,20 @@ export interface CaseProposalConfig {
   overloadConfig: Pick<OverloadConfig, 'dimensionLimitsM'>;
   /** WIM station → 货运源头单位 site (a station at or linked to a loading site). */
   stationSourceSites: Readonly<Record<string, string>>;
-  /** The driver, when some source knows who drove (none does yet: WIM records name no driver). */
-  driverOf?: (violation: OverloadViolationV1) => Promise<{ driverId: string; name?: string; licenceNo?: string } | undefined>;
+  /** Who drove at the weighing (`driverOnDutyOf`: the IC card, else the roster); a WIM record itself names no driver. */
+  driverOf?: (violation: OverloadViolationV1) => Promise<CaseDriverFinding | undefined>;
+}
+
+/** The driver party as a source found it: the driver named with the evidence, or none with the candidates. */
+export interface CaseDriverFinding {
+  /** Null: the source shows several drivers (or none) — nobody is named. */
+  driverId: string | null;
+  name?: string;
+  licenceNo?: string;
+  /** What names him (a card sign-in at …, a roster shift …), zh and en, with the facts. */
+  evidence?: { source: 'ic_card' | 'roster' | 'none'; zh: string; en: string } & Record<string, unknown>;
+  /** Every driver the deciding source shows at the weighing; two or more → none named. */
+  candidates?: Array<{ driverId: string; name?: string }>;
 }
 
 export interface CaseProposal {
@@ -57,7 +69,8 @@ export class CaseProposer {
     const vehicle = await d.registry.vehicle(violation.vehicleId);
     const companyId = violation.companyId ?? vehicle?.companyId;
     const company = companyId ? await d.history.company(companyId) : undefined;
-    const driver = d.driverOf ? await d.driverOf(violation) : undefined;
+    const finding = d.driverOf ? await d.driverOf(violation) : undefined;
+    const driver = finding?.driverId ? { ...finding, driverId: finding.driverId } : undefined;
     const siteId = d.stationSourceSites[violation.measurement.stationId];
     const site = siteId ? await d.history.sourceSite(siteId) : undefined;
 
@@ -117,7 +130,7 @@ export class CaseProposer {
         basis: penalties.basis,
         basisEn: penalties.basisEn,
       }),
-      ...partyEvents(violation, vehicle, company, driver, site).map(([party, details]) => event('party_named', details, party)),
+      ...partyEvents(violation, vehicle, company, finding, site).map(([party, details]) => event('party_named', details, party)),
       ...penaltyEvents(penalties).map(([party, details]) => event('penalty_proposed', details, party)),
     ];
     return { caseId, penalties, events };
@@ -128,19 +141,30 @@ const partyEvents = (
   v: OverloadViolationV1,
   vehicle: VehicleRecord | undefined,
   company: CaseCompany | undefined,
-  driver: { driverId: string; name?: string; licenceNo?: string } | undefined,
+  driver: CaseDriverFinding | undefined,
   site: CaseSourceSite | undefined,
 ): Array<[Party, Record<string, unknown>]> => [
   [
     'driver',
-    driver
+    driver?.driverId
       ? {
           identified: true,
           partyRef: driver.driverId,
           ...(driver.name ? { name: driver.name } : {}),
           ...(driver.licenceNo ? { licenceNo: driver.licenceNo } : {}),
+          ...(driver.evidence ? { evidence: driver.evidence } : {}),
+          ...(driver.candidates ? { candidates: driver.candidates } : {}),
         }
-      : { identified: false, name: UNIDENTIFIED, note: 'the WIM record names no driver; 从业资格证 to be recorded by the officer' },
+      : {
+          identified: false,
+          name: UNIDENTIFIED,
+          note:
+            driver?.candidates && driver.candidates.length > 1
+              ? 'several drivers on duty at the weighing; 从业资格证 to be established by the officer'
+              : 'the WIM record names no driver; 从业资格证 to be recorded by the officer',
+          ...(driver?.evidence ? { evidence: driver.evidence } : {}),
+          ...(driver?.candidates?.length ? { candidates: driver.candidates } : {}),
+        },
   ],
   [
     'vehicle_owner',
