@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertRule } from './alert.schema';
 import { caseStatus } from './api.schema';
-import { queryEpochMs, severity, vehicleClass } from './common.schema';
+import { queryEpochMs, severity, vehicleClass, wimStationKind } from './common.schema';
 import { roadClass } from './registry-admin.schema';
 import { safeString } from './safe-string';
 
@@ -83,5 +83,5 @@ export const caseListQuery = z.object({
 export const terminalListQuery = z.object({ vehicleId: safeString().min(1).optional(), ...paging });
 export const driverListQuery = z.object({ companyId: safeString().min(1).optional(), ...paging });
 export const speedZoneListQuery = z.object({ roadClass: roadClass.optional(), ...paging });
-export const wimStationAdminListQuery = z.object({ kind: z.enum(['fixed', 'non_site', 'source']).optional(), ...paging });
+export const wimStationAdminListQuery = z.object({ kind: wimStationKind.optional(), ...paging });
 export const sourceSiteAdminListQuery = z.object({ companyId: safeString().min(1).optional(), ...paging });

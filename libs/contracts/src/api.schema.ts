@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeText, safeJsonObject, safeString } from './safe-string';
 import { alertV1 } from './alert.schema';
 import { caseParty } from './case-event.schema';
-import { divisionCode, epochMs, plateColour, severity, vehicleClass } from './common.schema';
+import { divisionCode, epochMs, plateColour, severity, vehicleClass, wimStationKind } from './common.schema';
 
 /**
  * The public surface of services/api: REST DTOs and socket.io events, shared with the
@@ -345,8 +345,7 @@ export type WimRecordItem = z.infer<typeof wimRecordItem>;
 export const wimStationItem = z.object({
   stationId: safeString(),
   name: safeString(),
-  /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
-  kind: z.enum(['fixed', 'non_site', 'source']),
+  kind: wimStationKind,
   /** JJG 907 accuracy class as a percentage. */
   accuracyClassPct: z.number().optional(),
   regionCode: safeString().optional(),

@@ -37,3 +37,10 @@ export type Severity = z.infer<typeof severity>;
 
 /** A 行政区划代码 (administrative-division code) or one of its prefixes: 2–12 digits, never LIKE wildcards. */
 export const divisionCode = safeString().regex(/^\d{2,12}$/, 'a 行政区划代码 (2–12 digits)');
+
+/**
+ * What a weighing station is (wim_stations.kind): `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重,
+ * and (issue #15, RULES.md §13) `site_exit` a source site's exit scale, `entrance` an expressway entrance scale.
+ */
+export const wimStationKind = z.enum(['fixed', 'non_site', 'source', 'site_exit', 'entrance']);
+export type WimStationKind = z.infer<typeof wimStationKind>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { safeString } from './safe-string';
 import { boundingBoxOf } from './bounding-box';
-import { divisionCode, epochMs } from './common.schema';
+import { divisionCode, epochMs, wimStationKind } from './common.schema';
 
 /**
  * Registry administration (`/v1/admin/...`, role admin): terminals, drivers, road speed
@@ -151,8 +151,9 @@ export const wimStationDto = withPlace(
   z.object({
     stationId: registryId,
     name: text(200),
-    /** `fixed` 治超站, `non_site` 不停车检测点, `source` 源头称重. */
-    kind: z.enum(['fixed', 'non_site', 'source']).default('fixed'),
+    kind: wimStationKind.default('fixed'),
+    /** The source site a `site_exit` scale weighs the exits of. */
+    sourceSiteId: registryId.optional(),
     accuracyClassPct: z
       .number()
       .refine((v) => (ACCURACY_CLASSES as readonly number[]).includes(v), `one of ${ACCURACY_CLASSES.join(', ')} (JJG 907)`)

@@ -1,3 +1,4 @@
 export * from './fleet-simulator';
 export * from './jt808-terminal';
 export * from './fleet-limits';
+export * from './four-parties';

@@ -63,7 +63,9 @@ export interface DriverRecord {
 export interface WimStationRecord {
   stationId: string;
   name: string;
-  kind?: 'fixed' | 'non_site' | 'source';
+  kind?: 'fixed' | 'non_site' | 'source' | 'site_exit' | 'entrance';
+  /** A `site_exit` scale's source site (0021). */
+  sourceSiteId?: string;
   /** JJG 907 accuracy class as a percentage (0.2/0.5/1/2/5/10). */
   accuracyClassPct?: number;
   regionCode?: string;
@@ -232,6 +234,7 @@ export interface WimStationRow {
   valid_speed_max_kmh: number | null;
   calibration_ref: string | null;
   corridor_polyline: Array<[number, number]> | null;
+  source_site_id: string | null;
 }
 
 const wimStationOf = (r: WimStationRow): WimStationRecord =>
@@ -245,6 +248,7 @@ const wimStationOf = (r: WimStationRow): WimStationRecord =>
     ['corridorPolyline', r.corridor_polyline],
     ['validSpeedMaxKmh', r.valid_speed_max_kmh],
     ['calibrationRef', r.calibration_ref],
+    ['sourceSiteId', r.source_site_id],
   ]);
 
 /** A `source_sites` row (NULL is an absent optional field). */
@@ -460,13 +464,13 @@ export class RegistryRepository {
   async upsertWimStation(s: WimStationRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO wim_stations (station_id, name, kind, accuracy_class_pct, region_code, road_name, latitude_deg, longitude_deg,
-         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref, corridor_polyline)
-       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+         valid_speed_min_kmh, valid_speed_max_kmh, calibration_ref, corridor_polyline, source_site_id)
+       VALUES ($1, $2, coalesce($3, 'fixed'), $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
        ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, accuracy_class_pct = EXCLUDED.accuracy_class_pct,
          region_code = EXCLUDED.region_code, road_name = EXCLUDED.road_name, latitude_deg = EXCLUDED.latitude_deg,
          longitude_deg = EXCLUDED.longitude_deg, valid_speed_min_kmh = EXCLUDED.valid_speed_min_kmh,
          valid_speed_max_kmh = EXCLUDED.valid_speed_max_kmh, calibration_ref = EXCLUDED.calibration_ref,
-         corridor_polyline = EXCLUDED.corridor_polyline, updated_at = now()`,
+         corridor_polyline = EXCLUDED.corridor_polyline, source_site_id = EXCLUDED.source_site_id, updated_at = now()`,
       [
         s.stationId,
         s.name,
@@ -480,6 +484,7 @@ export class RegistryRepository {
         n(s.validSpeedMaxKmh),
         n(s.calibrationRef),
         s.corridorPolyline ? JSON.stringify(s.corridorPolyline) : null,
+        n(s.sourceSiteId),
       ],
     );
   }

@@ -86,4 +86,36 @@ describe('seeding the registry through its use case (real PostgreSQL)', () => {
     const refusal = await seedRegistry(pool, { by, vehicles: [orphan] }).catch((error: unknown) => error);
     expect((refusal as RegistryCommandError).issue?.field).toBe('body.companyId');
   });
+
+  it('seeds drivers (the 从业资格证 number an IC card carries names one), after the company they drive for; a bad one is named', async () => {
+    const drivers = [{ driverId: 'SEED-D1', name: '张建国', companyId: 'SEED-C1', qualificationNo: '130600198001010011' }];
+    expect(await seedRegistry(pool, { by, companies, drivers })).toEqual({ created: 1, updated: 0, unchanged: 1 });
+    const stored = await pool.query(`SELECT driver_id, name, company_id, qualification_no FROM drivers WHERE driver_id = 'SEED-D1'`);
+    expect(stored.rows).toEqual([{ driver_id: 'SEED-D1', name: '张建国', company_id: 'SEED-C1', qualification_no: '130600198001010011' }]);
+    expect(await seedRegistry(pool, { by, drivers })).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    // An ID-card number of 17 characters: refused with its path, nothing written.
+    await expect(seedRegistry(pool, { by, drivers: [{ driverId: 'SEED-D2', name: '李卫东', idCardNo: '13060019850202002' }] })).rejects.toThrow(
+      /drivers\[0\]\.idCardNo/,
+    );
+    expect(await count(`SELECT count(*) AS n FROM drivers WHERE driver_id = 'SEED-D2'`)).toBe(0);
+  });
+
+  it('seeds the exit scale of a source site (site_exit, linked to its site) and an entrance scale (issue #15); a re-run writes nothing', async () => {
+    const sourceSites = [{ sourceSiteId: 'SEED-S1', name: '种子石料厂', companyId: 'SEED-C1', latitudeDeg: 39.645, longitudeDeg: 116.045 }];
+    const wimStations = [
+      { stationId: 'SEED-EXIT', name: '出场地磅', kind: 'site_exit' as const, sourceSiteId: 'SEED-S1', latitudeDeg: 39.6465, longitudeDeg: 116.0475 },
+      { stationId: 'SEED-ENTRY', name: '入口称重', kind: 'entrance' as const },
+    ];
+    expect(await seedRegistry(pool, { by, companies, wimStations, sourceSites })).toEqual({ created: 3, updated: 0, unchanged: 1 });
+    const stored = await pool.query(`SELECT station_id, kind, source_site_id FROM wim_stations WHERE station_id LIKE 'SEED-%' ORDER BY station_id`);
+    expect(stored.rows).toEqual([
+      { station_id: 'SEED-ENTRY', kind: 'entrance', source_site_id: null },
+      { station_id: 'SEED-EXIT', kind: 'site_exit', source_site_id: 'SEED-S1' },
+    ]);
+    expect(await seedRegistry(pool, { by, wimStations, sourceSites })).toEqual({ created: 0, updated: 0, unchanged: 3 });
+    // A kind no station has is refused with its path.
+    await expect(seedRegistry(pool, { by, wimStations: [{ stationId: 'SEED-X', name: 'x', kind: 'toll' as never }] })).rejects.toThrow(
+      /wimStations\[0\]\.kind/,
+    );
+  });
 });

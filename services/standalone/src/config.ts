@@ -31,11 +31,18 @@ export const standaloneEnvSchema = z.object({
     .transform((value) => value === 'true'),
   SIM_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(10_000),
   SIM_WIM_INTERVAL_MS: z.coerce.number().int().min(1_000).default(20_000),
+  /** How often the issue #15 runs replay (the quarry truck's load-and-weigh, the cloned plate); once at start too. */
+  SIM_FOUR_PARTIES_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(30 * 60_000),
   /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */
   RUN_FOR_MS: z.coerce.number().int().min(0).default(0),
-  WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key'),
+  /** The first is the WIM station the simulated fleet posts as; the demo's quarry exit scale and G4 entrance scale follow (issue #15). */
+  WIM_STATION_KEYS: z.string().default('ST-DEMO-01=demo-station-key,ST-DEMO-QUARRY-EXIT=demo-exit-key,ST-DEMO-G4-ENTRY=demo-entry-key'),
   /** Exit and entrance scales among the stations (`stationId=site_exit|entrance,…`); the rest are WIM stations. */
-  WIM_STATION_KINDS: z.string().default(''),
+  WIM_STATION_KINDS: z.string().default('ST-DEMO-QUARRY-EXIT=site_exit,ST-DEMO-G4-ENTRY=entrance'),
 });
 export type StandaloneConfig = z.infer<typeof standaloneEnvSchema>;
 /** Renamed in this release (the cluster services' names); the old names are read, with a warning, for one more. */

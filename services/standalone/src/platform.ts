@@ -6,7 +6,17 @@ import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
 import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
-import { createSimulatedFleet, simulatedCompanyName, type SimulatedVehicle } from '@roadwatch/simulator';
+import {
+  createSimulatedFleet,
+  DEMO_DRIVERS,
+  DEMO_EXTRA_STATIONS,
+  DEMO_SOURCE_COMPANIES,
+  DEMO_SOURCE_SITES,
+  DEMO_WIM_STATION,
+  FOUR_PARTIES_VEHICLES,
+  simulatedCompanyName,
+  type SimulatedVehicle,
+} from '@roadwatch/simulator';
 import { seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
@@ -19,6 +29,7 @@ import { parseStationKinds, startIngestWim, StationKeys, type RunningIngestWim }
 import type { StandaloneConfig } from './config';
 import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
+import { startFourPartiesSimulation, type FourPartiesSimulation } from './four-parties-simulation';
 
 export interface RunningPlatform {
   logger: Logger;
@@ -29,6 +40,8 @@ export interface RunningPlatform {
   ingestWim: RunningIngestWim;
   api: RunningApi;
   simulation: RunningSimulation | undefined;
+  /** Issue #15's scripted runs (the quarry truck, the cloned plate) beside the simulated fleet. */
+  fourParties: FourPartiesSimulation | undefined;
   /** `/health`, `/ready`, `/metrics`. */
   ops: OpsServer;
   pool: StoragePool;
@@ -49,57 +62,26 @@ export const STANDALONE_USERS: readonly NewUser[] = [
   { username: 'enforcement', password: 'enforcement', role: 'enforcement', displayName: '治超执法' },
 ];
 
-/** The simulated fleet in the registry tables, so the API lists and scopes it like any registered fleet. */
 /**
- * The demo's fixed places, near the simulated corridors (libs/testing's SIMULATED_ROUTES):
- * the WIM station the simulation posts as sits on G4 in 房山, and two 货运源头单位 where
- * the simulated trucks could load — a quarry off G107 and a logistics park on G1 at 香河.
- * Coordinates are WGS-84, like everything else.
- */
-const DEMO_SOURCE_SITES = [
-  {
-    sourceSiteId: 'SRC-DEMO-QUARRY',
-    name: '房山琉璃河石料厂（演示）',
-    regionCode: '110111',
-    address: '北京市房山区 G107 琉璃河段',
-    latitudeDeg: 39.645,
-    longitudeDeg: 116.045,
-  },
-  {
-    sourceSiteId: 'SRC-DEMO-PARK',
-    name: '香河物流园（演示）',
-    regionCode: '131024',
-    address: '河北省廊坊市香河县 G1 京哈高速旁',
-    latitudeDeg: 39.79,
-    longitudeDeg: 116.91,
-  },
-] as const;
-
-/**
- * The simulated fleet's companies, vehicles (each bound to its terminal), the demo WIM station and source sites, written
- * through the registry's own seed use case (the API's): checked, audited as `system:demo-seed`, announced on
- * registry.changes; a restart over the same data writes nothing.
+ * The simulated fleet's companies, vehicles (each bound to its terminal), drivers, the demo WIM station, the
+ * issue #15 places (libs/simulator's four-parties: source sites with geofences and kinds, the quarry's exit
+ * scale, the G4 entrance scale) and the scripted trucks, written through the registry's own seed use case (the
+ * API's): checked, audited as `system:demo-seed`, announced on registry.changes; a restart over the same data
+ * writes nothing.
  */
 const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], logger: Logger, wimStationId?: string): Promise<void> => {
-  const companies = new Map(fleet.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode ?? '110000']));
+  const vehicles = fleet.length > 0 ? [...fleet, ...FOUR_PARTIES_VEHICLES] : [];
+  const companies = new Map(vehicles.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode ?? '110000']));
+  const stations = wimStationId ? [{ stationId: wimStationId, ...DEMO_WIM_STATION }, ...DEMO_EXTRA_STATIONS] : [];
   const counts = await seedRegistry(pool, {
     by: { actor: 'system:demo-seed' },
-    companies: [...companies].map(([companyId, regionCode]) => ({ companyId, name: simulatedCompanyName(companyId), regionCode })),
-    vehicles: fleet.map((vehicle) => ({ ...vehicle.facts, companyId: vehicle.companyId, terminalId: vehicle.terminalPhone })),
-    wimStations: wimStationId
-      ? [
-          {
-            stationId: wimStationId,
-            name: 'G4 京港澳高速 房山治超站（演示）',
-            kind: 'non_site',
-            accuracyClassPct: 5,
-            regionCode: '110111',
-            roadName: 'G4 京港澳高速',
-            latitudeDeg: 39.69,
-            longitudeDeg: 116.13,
-          },
-        ]
-      : [],
+    companies: [
+      ...DEMO_SOURCE_COMPANIES,
+      ...[...companies].map(([companyId, regionCode]) => ({ companyId, name: simulatedCompanyName(companyId), regionCode })),
+    ],
+    vehicles: vehicles.map((vehicle) => ({ ...vehicle.facts, companyId: vehicle.companyId, terminalId: vehicle.terminalPhone })),
+    drivers: fleet.length > 0 ? DEMO_DRIVERS.map(({ driverId, name, companyId, qualificationNo }) => ({ driverId, name, companyId, qualificationNo })) : [],
+    wimStations: stations,
     sourceSites: DEMO_SOURCE_SITES,
   });
   logger.info(counts, 'demo registry seeded');
@@ -318,6 +300,19 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
           })
         : undefined;
     if (simulation) closers.push(() => simulation.stop());
+    // Issue #15 on the map within minutes: the quarry truck's run and the cloned plate, beside the fleet.
+    const fourParties =
+      simulation && stationId
+        ? await startFourPartiesSimulation({
+            gatewayPort: gateway.port,
+            wimUrl: ingestWim.url,
+            stationKeys: new Map(config.WIM_STATION_KEYS.split(',').map((pair) => pair.split('=') as [string, string])),
+            wimStationId: stationId,
+            intervalMs: config.SIM_FOUR_PARTIES_INTERVAL_MS,
+            logger,
+          })
+        : undefined;
+    if (fourParties) closers.push(() => fourParties.stop());
 
     logger.info(
       {
@@ -330,7 +325,22 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       },
       `roadwatch standalone is running — open ${api.url}`,
     );
-    return { logger, gateway, detector, archiver, cases, ingestWim, api, simulation, ops, pool, registry, alertsByRule: () => ({ ...alertCounts }), close };
+    return {
+      logger,
+      gateway,
+      detector,
+      archiver,
+      cases,
+      ingestWim,
+      api,
+      simulation,
+      fourParties,
+      ops,
+      pool,
+      registry,
+      alertsByRule: () => ({ ...alertCounts }),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

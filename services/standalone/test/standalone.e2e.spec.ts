@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
+import { FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 // What `npm start` runs: every service in one process, the embedded TimescaleDB, the
@@ -69,7 +70,8 @@ describe('standalone platform (the embedded default)', () => {
       const body = (await response.json()) as { items: Array<{ vehicleId: string; companyId?: string }> };
       return body.items;
     };
-    expect(await vehiclesSeenBy('admin')).toHaveLength(25);
+    // The generated fleet and issue #15's two scripted trucks.
+    expect(await vehiclesSeenBy('admin')).toHaveLength(25 + FOUR_PARTIES_VEHICLES.length);
     const own = await vehiclesSeenBy('company1');
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((vehicle) => vehicle.companyId === 'company-1')).toBe(true);
@@ -79,14 +81,77 @@ describe('standalone platform (the embedded default)', () => {
     const stations = (await (await fetch(`${platform.api.url}/v1/wim/stations`, { headers: enforcement })).json()) as {
       items: Array<{ stationId: string; latitudeDeg?: number }>;
     };
-    expect(stations.items).toEqual([expect.objectContaining({ stationId: 'ST-DEMO-01', latitudeDeg: expect.any(Number), longitudeDeg: expect.any(Number) })]);
+    expect(stations.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ stationId: 'ST-DEMO-01', latitudeDeg: expect.any(Number), longitudeDeg: expect.any(Number) })]),
+    );
     const sites = (await (await fetch(`${platform.api.url}/v1/source-sites`, { headers: enforcement })).json()) as { items: Array<{ latitudeDeg?: number }> };
     expect(sites.items.length).toBeGreaterThanOrEqual(2);
     expect(sites.items.every((site) => site.latitudeDeg !== undefined)).toBe(true);
   });
 
+  it('issue #15 in the demo: the quarry and sand yard with their companies, IC-card drivers, the quarry truck weighed at 101 t, a cloned plate', async () => {
+    const { rows: sites } = await platform.pool.query<{ source_site_id: string; company_id: string | null }>(
+      'SELECT source_site_id, company_id FROM source_sites ORDER BY source_site_id',
+    );
+    expect(sites).toEqual(
+      expect.arrayContaining([
+        { source_site_id: 'SRC-DEMO-QUARRY', company_id: 'company-src-quarry' },
+        { source_site_id: 'SRC-DEMO-SAND', company_id: 'company-src-sand' },
+      ]),
+    );
+    const { rows: stations } = await platform.pool.query<{ station_id: string; kind: string; source_site_id: string | null }>(
+      'SELECT station_id, kind, source_site_id FROM wim_stations ORDER BY station_id',
+    );
+    expect(stations).toEqual([
+      { station_id: 'ST-DEMO-01', kind: 'non_site', source_site_id: null },
+      { station_id: 'ST-DEMO-G4-ENTRY', kind: 'entrance', source_site_id: null },
+      { station_id: 'ST-DEMO-QUARRY-EXIT', kind: 'site_exit', source_site_id: 'SRC-DEMO-QUARRY' },
+    ]);
+    const { rows: drivers } = await platform.pool.query<{ driver_id: string; qualification_no: string }>(
+      "SELECT driver_id, qualification_no FROM drivers WHERE driver_id LIKE 'DRV-DEMO-%' ORDER BY driver_id",
+    );
+    expect(drivers.map((d) => d.driver_id)).toEqual(['DRV-DEMO-01', 'DRV-DEMO-02']);
+    // Played once at start: the quarry truck's back-filled track and its 101 t weighing, the cloned plate's weighing and the victim's own track.
+    await vi.waitUntil(() => (platform.fourParties?.runsPlayed() ?? 0) >= 1, { timeout: 60_000, interval: 250 });
+    await vi.waitUntil(
+      async () =>
+        Number(
+          (
+            await platform.pool.query<{ n: string }>(
+              "SELECT count(*)::text AS n FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002') AND record_kind = 'wim'",
+            )
+          ).rows[0]?.n,
+        ) >= 2,
+      { timeout: 60_000, interval: 250 },
+    );
+    const after = (
+      await platform.pool.query<{ plate: string; gross_kg: number }>(
+        "SELECT plate, gross_kg::float8 AS gross_kg FROM wim_measurements WHERE plate IN ('冀F66001', '冀F66002') AND record_kind = 'wim' ORDER BY plate",
+      )
+    ).rows;
+    expect(after.map((w) => w.plate)).toEqual(['冀F66001', '冀F66002']);
+    expect(after[0]!.gross_kg).toBeGreaterThanOrEqual(100_000);
+    // The quarry's exit-scale record and the entrance scale's refusal, through the same ingest with their stations' keys.
+    await vi.waitUntil(
+      async () =>
+        (
+          await platform.pool.query<{ record_kind: string }>(
+            "SELECT DISTINCT record_kind FROM wim_measurements WHERE plate = '冀F66001' AND record_kind IN ('site_exit', 'entrance')",
+          )
+        ).rows.length === 2,
+      { timeout: 60_000, interval: 250 },
+    );
+    const tracks = async () =>
+      (
+        await platform.pool.query<{ vehicle_id: string; n: string }>(
+          "SELECT vehicle_id, count(*)::text AS n FROM positions WHERE vehicle_id IN (SELECT vehicle_id FROM vehicles WHERE plate IN ('冀F66001', '冀F66002')) GROUP BY vehicle_id",
+        )
+      ).rows;
+    await vi.waitUntil(async () => (await tracks()).filter((t) => Number(t.n) >= 20).length === 2, { timeout: 60_000, interval: 250 });
+  });
+
   it('weighings posted by the simulated station become overload alerts', async () => {
-    await vi.waitUntil(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(() => (platform.simulation?.weighingsSent() ?? 0) >= 3, { timeout: 60_000, interval: 250 });
     await vi.waitUntil(() => (platform.alertsByRule()['overload'] ?? 0) >= 1, { timeout: 60_000, interval: 250 });
     const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM wim_measurements');
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3);
@@ -113,7 +178,7 @@ describe('standalone platform (the embedded default)', () => {
             ])
           ).rows[0]?.n,
         ) >= Number(first.stored),
-      { timeout: 30_000, interval: 250 },
+      { timeout: 60_000, interval: 250 },
     );
     expect(Number(first.stored)).toBeGreaterThanOrEqual(9);
   });

@@ -1,4 +1,4 @@
-import type { CompanyDto, SourceSiteDto, VehicleDto, WimStationDto } from '@roadwatch/contracts';
+import type { CompanyDto, DriverDto, SourceSiteDto, VehicleDto, WimStationDto } from '@roadwatch/contracts';
 import type { AuditContext } from '@roadwatch/storage';
 
 /**
@@ -11,6 +11,8 @@ export interface SeedRegistryCommand {
   companies?: readonly CompanyDto[];
   /** A vehicle's `terminalId` binds its terminal. */
   vehicles?: readonly VehicleDto[];
+  /** The companies' drivers (an IC card's 从业资格证 number names one). */
+  drivers?: readonly DriverDto[];
   wimStations?: readonly WimStationDto[];
   sourceSites?: readonly SourceSiteDto[];
 }

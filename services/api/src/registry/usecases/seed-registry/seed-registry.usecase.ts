@@ -1,4 +1,4 @@
-import { companyDto, sourceSiteDto, vehicleDto, wimStationDto } from '@roadwatch/contracts';
+import { companyDto, driverDto, sourceSiteDto, vehicleDto, wimStationDto } from '@roadwatch/contracts';
 import type { z } from 'zod';
 import { badField } from '../../registry-command.error';
 import type { RegistryUnitOfWork } from '../../registry-unit-of-work';
@@ -19,6 +19,7 @@ export class SeedRegistryUseCase {
     const batches: Array<{ key: keyof SeedRegistryCommand; resource: string; schema: z.ZodType<Record<string, unknown>>; records: readonly unknown[] }> = [
       { key: 'companies', resource: 'companies', schema: companyDto, records: command.companies ?? [] },
       { key: 'vehicles', resource: 'vehicles', schema: vehicleDto, records: command.vehicles ?? [] },
+      { key: 'drivers', resource: 'drivers', schema: driverDto, records: command.drivers ?? [] },
       { key: 'wimStations', resource: 'wim-stations', schema: wimStationDto as z.ZodType<Record<string, unknown>>, records: command.wimStations ?? [] },
       { key: 'sourceSites', resource: 'source-sites', schema: sourceSiteDto as z.ZodType<Record<string, unknown>>, records: command.sourceSites ?? [] },
     ];
