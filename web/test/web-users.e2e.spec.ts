@@ -1,16 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
+import { builtWebApp, launchChromium, pageErrorsOf, signIn } from './support/browser-harness';
 
 /**
  * 用户管理 end to end: vite builds the app, the real API serves it over real PostgreSQL, and
@@ -19,31 +16,13 @@ import { startApi, type RunningApi } from '@roadwatch/api';
  * the map; the admin disables the user and the user's open page is sent back to sign-in within
  * the session bound; the admin reads the user's sign-ins and the audit log and exports it.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger('web-users-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const BOUND_MS = 2_000;
-
-const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-};
 
 const mapLoaded = (page: Page): Promise<unknown> => page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
 describe('web: 用户管理 and the change-password page in real Chromium against the real API', () => {
   const schema = uniqueName('web_users');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-users-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-users-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -51,7 +30,7 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
@@ -68,7 +47,7 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
       sessionBoundMs: BOUND_MS,
       seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -77,13 +56,12 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    pageErrorsOf(page, pageErrors);
     return page;
   };
 
