@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
-import { builtWebApp, launchChromium, pageErrorsOf, signIn } from './support/browser-harness';
+import { launchChromium, pageErrorsOf, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
  * 用户管理 end to end: vite builds the app, the real API serves it over real PostgreSQL, and
@@ -16,46 +11,34 @@ import { builtWebApp, launchChromium, pageErrorsOf, signIn } from './support/bro
  * the map; the admin disables the user and the user's open page is sent back to sign-in within
  * the session bound; the admin reads the user's sign-ins and the audit log and exports it.
  */
-const logger = createLogger('web-users-e2e', process.env['LOG_LEVEL'] ?? 'warn');
 const BOUND_MS = 2_000;
 
 const mapLoaded = (page: Page): Promise<unknown> => page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
 describe('web: 用户管理 and the change-password page in real Chromium against the real API', () => {
-  const schema = uniqueName('web_users');
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-users-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const outDir = await builtWebApp();
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
-    await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WUC1', '一号客运', '110000')`);
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-users-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-users-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      tickMs: 250,
-      sessionBoundMs: BOUND_MS,
-      seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
+    platform = await startApiForBrowser({
+      name: 'web-users-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts],
+      seed: async ({ pool }) => {
+        await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WUC1', '一号客运', '110000')`);
+      },
+      api: {
+        tickMs: 250,
+        sessionBoundMs: BOUND_MS,
+        seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
+      },
     });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
+    await platform?.close();
   });
 
   const newPage = async (): Promise<Page> => {
@@ -67,7 +50,7 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
 
   it('an admin creates a user, who must set a strong password before the map; disabling the user ends its open page; sign-ins and the audit log are there, exported as CSV', async () => {
     const admin = await newPage();
-    await signIn(admin, api.url, 'admin', 'admin-pass');
+    await signIn(admin, platform.api.url, 'admin', 'admin-pass');
     await mapLoaded(admin);
     expect(await admin.textContent('[data-testid=tab-users]')).toBe('用户管理');
     await admin.click('[data-testid=tab-users]');
@@ -94,7 +77,7 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
 
     // The new user: the change-password page, not the map, until a strong password is set.
     const user = await newPage();
-    await signIn(user, api.url, 'zhang', temporary);
+    await signIn(user, platform.api.url, 'zhang', temporary);
     await user.waitForSelector('[data-testid=change-password]');
     expect(await user.textContent('[data-testid=change-password] h2')).toBe('修改密码');
     await user.fill('input[name=currentPassword]', temporary);
