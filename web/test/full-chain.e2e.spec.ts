@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, type TopicName } from '@roadwatch/contracts';
 import { KafkaBus } from '@roadwatch/messaging';
@@ -10,6 +9,7 @@ import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * The whole chain, as the issue asks: a JT/T 808 terminal over TCP → gateway → real Kafka →
@@ -18,17 +18,6 @@ import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@road
  * The services are the standalone host's own composition, given the cluster's parts
  * (KafkaBus, a PostgreSQL schema) instead of the embedded ones.
  */
-const repoRoot = resolve(import.meta.dirname, '../..');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 // The simulated fleet's 4th vehicle is a six-axle heavy truck on route 3, G107 (national road, posted 80 km/h).
 const FLEET_SIZE = 4;
 const truck = createSimulatedFleet(FLEET_SIZE)[3]!;
@@ -43,7 +32,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
   const env = infraEnv();
   const prefix = `${uniqueName('chain')}.`;
   const schema = uniqueName('chain');
-  const webDist = mkdtempSync(join(tmpdir(), 'roadwatch-chain-web-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-chain-data-'));
   const logger = createLogger('full-chain', 'warn');
   const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'full-chain', topicPrefix: prefix, logger });
   const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'full-chain' });
@@ -52,17 +41,12 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
   let terminal: TestTerminal;
 
   beforeAll(async () => {
-    await build({
-      root: join(repoRoot, 'web'),
-      configFile: join(repoRoot, 'web/vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: webDist, emptyOutDir: true },
-    });
+    const webDist = await builtWebApp();
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
     await migrate(pool);
     platform = await startPlatform(
       loadStandaloneConfig({
-        ROADWATCH_DATA_DIR: join(webDist, 'unused'),
+        ROADWATCH_DATA_DIR: dataDir,
         GATEWAY_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
@@ -74,7 +58,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
       }),
       { bus, pool },
     );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
     terminal = await TestTerminal.connect({ host: '127.0.0.1', port: platform.gateway.port, phone: truck.terminalPhone });
     await terminal.registerAndAuthenticate(truck.facts.plate, truck.facts.plateColour);
   });
@@ -85,17 +69,13 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
     await platform?.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(webDist, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the operator sees the truck move and its speeding alert arrive, and the archive holds its track', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(platform.api.url);
-    await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', 'admin');
-    await page.click('button[type=submit]');
+    const pageErrors = pageErrorsOf(page);
+    await signIn(page, platform.api.url, 'admin', 'admin');
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 20_000 });
 
     // 110 km/h where G107 is posted 80: six reports 10 s apart (device time), ending now.
@@ -131,8 +111,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
     const after = await fixOnMap(page, truck.facts.vehicleId);
     expect(after).not.toEqual(before);
 
-    mkdirSync(join(repoRoot, 'artifacts'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'artifacts/full-chain.png') });
+    await screenshot(page, 'full-chain.png');
 
     // The archiver kept every acknowledged report, once, and the alert.
     const storedReports = async (): Promise<number> =>

@@ -1,10 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { InProcessBus } from '@roadwatch/messaging';
 import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -12,6 +7,7 @@ import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { runScoresJob } from '@roadwatch/supervision';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * The 考核 page end to end: two months of facts in PostgreSQL, the scores job computes them,
@@ -19,32 +15,13 @@ import { runScoresJob } from '@roadwatch/supervision';
  * and ranking charts (ECharts) of the companies of its region, each indicator with how it was
  * computed, the company below the 处理率 line; a company user sees only its own company.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-assessment-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const NOW = Date.now();
 const LAST = previousMonth(chinaMonthOf(NOW));
 const BEFORE = previousMonth(LAST);
 
-const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-};
-
 describe('web: the 考核 page with its charts in real Chromium against the real API', () => {
   const schema = uniqueName('web_assessment');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-assessment-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-assessment-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -52,7 +29,7 @@ describe('web: the 考核 page with its charts in real Chromium against the real
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await migrate(pool);
     // 北京 110101: 甲 (4 vehicles, all online) and 乙 (2, one online, its alert handled late); 天津 120101: 丙.
     await pool.query(
@@ -111,8 +88,7 @@ describe('web: the 考核 page with its charts in real Chromium against the real
         { username: 'wa2', password: 'wa2-pass', role: 'company', companyId: 'WA2' },
       ],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -121,13 +97,12 @@ describe('web: the 考核 page with its charts in real Chromium against the real
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   const openAssessment = async (username: string, password: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    pageErrorsOf(page, pageErrors);
     await signIn(page, api.url, username, password);
     await page.click('[data-testid=tab-assessment]');
     await page.waitForSelector('[data-testid=assessment-detail] [data-testid=assessment-total]');
@@ -158,7 +133,7 @@ describe('web: the 考核 page with its charts in real Chromium against the real
       return painted;
     });
     expect(drawn).toBeGreaterThan(100);
-    await page.screenshot({ path: join(artifacts, 'web-assessment-operator.png'), fullPage: true });
+    await screenshot(page, 'web-assessment-operator.png', { fullPage: true });
     // The rolling 7 days (computed daily): one period, labelled by its local days.
     await page.selectOption('[data-testid=assessment-period]', 'rolling_7d');
     await page.waitForFunction(() => /^\d\d-\d\d–\d\d-\d\d$/.test(document.querySelector('[data-testid=assessment-trend]')?.getAttribute('data-months') ?? ''));
@@ -184,7 +159,7 @@ describe('web: the 考核 page with its charts in real Chromium against the real
     expect(await page.$$eval('[data-testid=assessment-subject] option', (options) => options.map((o) => o.textContent))).toEqual(['乙危运']);
     expect(await page.getAttribute('[data-testid=assessment-ranking]', 'data-companies')).toBe('乙危运');
     expect(await page.textContent('[data-testid=assessment-detail]')).not.toContain('甲客运');
-    await page.screenshot({ path: join(artifacts, 'web-assessment-company.png'), fullPage: true });
+    await screenshot(page, 'web-assessment-company.png', { fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

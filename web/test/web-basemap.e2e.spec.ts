@@ -1,10 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS, type KeySupervisionDensityRow } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -12,6 +7,7 @@ import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { DENSITY_BUCKETS } from '../src/map/region-density';
+import { builtWebApp, launchChromium, screenshot, signIn } from './support/browser-harness';
 
 /**
  * The offline basemap in real Chromium: vite builds the app, the real API serves it, and the
@@ -19,18 +15,7 @@ import { DENSITY_BUCKETS } from '../src/map/region-density';
  * no request leaves the app's origin, no glyph server — and colours a province by 重点监管
  * density. Screenshots go to artifacts/.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-basemap-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Moves the map and resolves once it has drawn everything for the new view. */
 const jumpTo = (page: Page, center: [number, number], zoom: number): Promise<void> =>
@@ -68,14 +53,13 @@ const pixelAt = (page: Page, lonLat: [number, number]): Promise<number[]> =>
 
 describe('web: the offline China basemap in real Chromium', () => {
   const schema = uniqueName('web_basemap');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-basemap-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 2, application: 'web-basemap-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 1, logger });
   let api: RunningApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 1 })));
@@ -89,8 +73,7 @@ describe('web: the offline China basemap in real Chromium', () => {
       staticDir: outDir,
       seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -99,7 +82,6 @@ describe('web: the offline China basemap in real Chromium', () => {
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it('draws provinces and prefectures with their names offline, and colours a province by 重点监管 density', async () => {
@@ -120,10 +102,7 @@ describe('web: the offline China basemap in real Chromium', () => {
       { regionCode: '440100', level: 'prefecture', vehicles: 12, companies: 0 },
     ];
     await page.route('**/v1/key-supervision/density', (route) => route.fulfill({ json: { regions: rows, asOfMs: Date.now() } }));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', 'admin-pass');
-    await page.click('button[type=submit]');
+    await signIn(page, api.url, 'admin', 'admin-pass');
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
     // The whole country: province outlines and names.
@@ -159,7 +138,7 @@ describe('web: the offline China basemap in real Chromium', () => {
       const [r, g, b] = await pixelAt(page, inland);
       expect(b! - r!, `${inland.join(',')} rgb(${r},${g},${b}) should be land, not water`).toBeLessThan(4);
     }
-    await page.screenshot({ path: join(artifacts, 'web-basemap-china.png') });
+    await screenshot(page, 'web-basemap-china.png');
     expect(await page.textContent('[data-testid=density-legend]')).toContain('重点监管');
 
     // Closer in: prefectures and their names, the province names gone.
@@ -171,7 +150,7 @@ describe('web: the offline China basemap in real Chromium', () => {
     const [qr, qg] = await pixelAt(page, [112.9, 24.2]);
     expect(cr! - cg!, 'Guangzhou').toBeGreaterThan(40);
     expect(Math.abs(qr! - qg!), 'Qingyuan').toBeLessThan(20);
-    await page.screenshot({ path: join(artifacts, 'web-basemap-guangdong.png') });
+    await screenshot(page, 'web-basemap-guangdong.png');
 
     // Offline: every request stayed on the app's origin, the region file among them, and nothing was refused.
     const foreign = requests.filter((u) => !u.startsWith(api.url) && !u.startsWith('data:') && !u.startsWith('blob:'));

@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -15,6 +10,7 @@ import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { deliveryPart, startSupervision, type RunningSupervision } from '@roadwatch/supervision';
 import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * 报警投递 end to end (issue #14 item 1): vite builds the app, the real API and supervision's
@@ -24,22 +20,10 @@ import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
  * the attempt appears in the panel, in Chinese and in English. An unsafe URL is refused with
  * the API's reason.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-delivery-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('web: 报警投递 in real Chromium against the real API and delivery part', () => {
   const schema = uniqueName('web_delivery');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-delivery-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 6, application: 'web-delivery-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   const received: Array<{ headers: IncomingHttpHeaders; body: Buffer }> = [];
@@ -51,7 +35,7 @@ describe('web: 报警投递 in real Chromium against the real API and delivery p
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges].map((topic) => ({ topic, partitions: 2 })));
     await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WD1', '投递客运', '110105')`);
@@ -87,7 +71,7 @@ describe('web: 报警投递 in real Chromium against the real API and delivery p
       config: { DELIVERY_ALLOW_PRIVATE_TARGETS: true, DELIVERY_POLL_MS: 100 },
       parts: [deliveryPart({ groupId: `${schema}-delivery` })],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -99,16 +83,12 @@ describe('web: 报警投递 in real Chromium against the real API and delivery p
     await new Promise<void>((done) => (receiver ? receiver.close(() => done()) : done()));
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it('a company adds its webhook, keeps the secret shown once, receives a verifiable signed alert and sees the attempt (zh, then en)', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'wd1');
-    await page.fill('input[name=password]', 'wd1-pass');
-    await page.click('button[type=submit]');
+    pageErrorsOf(page, pageErrors);
+    await signIn(page, api.url, 'wd1', 'wd1-pass');
     await page.click('[data-testid=tab-delivery]', { timeout: 15_000 });
     await page.waitForSelector('[data-testid=delivery-secret-state]');
     expect(await page.inputValue('[data-testid=delivery-company]')).toBe('WD1');
@@ -159,8 +139,7 @@ describe('web: 报警投递 in real Chromium against the real API and delivery p
     await page.waitForSelector('[data-testid=delivery-attempts] tr[data-outcome=delivered]');
     expect(await page.textContent('[data-testid=delivery-attempts] tr[data-outcome=delivered]')).toContain('已送达');
     expect(await page.textContent('[data-testid=delivery-secret-state]')).toContain('已设置');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'web-delivery.png'), fullPage: true });
+    await screenshot(page, 'web-delivery.png', { fullPage: true });
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() =>
       (document.querySelector('[data-testid=delivery-attempts] tr[data-outcome=delivered]')?.textContent ?? '').includes('Delivered'),

@@ -1,17 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, HandlingRepository, migrate, RegistryRepository } from '@roadwatch/storage';
-import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
+import { HandlingRepository, RegistryRepository } from '@roadwatch/storage';
+import { anAlert } from '@roadwatch/testing';
 import { handlingPart, startSupervision, type RunningSupervision } from '@roadwatch/supervision';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
  * The handling workflow end to end (RULES §9): vite builds the app, the real API serves it
@@ -21,105 +14,71 @@ import { handlingPart, startSupervision, type RunningSupervision } from '@roadwa
  * passes another one's 30 min deadline it turns red, and an operator of the region finds it
  * on the 值班 board. Screenshots go to artifacts/.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
-const logger = createLogger('web-handling-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const MIN = 60_000;
 
-const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-};
-
 describe('web: the company’s 待处理 page and the operators’ 值班 board in real Chromium', () => {
-  const schema = uniqueName('web_handling');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-handling-'));
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-handling-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let nowMs = Date.now();
   const clock = (): number => nowMs;
-  let api: RunningApi;
-  let supervision: RunningSupervision;
+  let platform: BrowserPlatform;
+  let supervision: RunningSupervision | undefined;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.handlingChanges].map((topic) => ({ topic, partitions: 2 })));
-    const registry = new RegistryRepository(pool);
-    await registry.upsertCompany({ companyId: 'WHC1', name: '北京一号客运', regionCode: '110105' });
-    await registry.upsertCompany({ companyId: 'WHC2', name: '天津二号物流', regionCode: '120101' });
-    await registry.upsertVehicle({ vehicleId: '京A·H0001:2', plate: '京A·H0001', plateColour: 2, vehicleClass: 'long_distance_bus', companyId: 'WHC1' });
-    await registry.upsertVehicle({ vehicleId: '津B·H0002:2', plate: '津B·H0002', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WHC2' });
-    const metrics = new ServiceMetrics('web-handling-e2e', { defaultMetrics: false });
-    supervision = await startSupervision({
-      bus,
-      pool,
-      logger,
-      metrics,
-      now: clock,
-      config: { HANDLING_ESCALATION_INTERVAL_MS: 200 },
-      parts: [handlingPart({ groupId: `${schema}-handling` })],
+    platform = await startApiForBrowser({
+      name: 'web-handling-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts, TOPICS.handlingChanges],
+      seed: async ({ pool, bus, schema, logger, metrics }) => {
+        const registry = new RegistryRepository(pool);
+        await registry.upsertCompany({ companyId: 'WHC1', name: '北京一号客运', regionCode: '110105' });
+        await registry.upsertCompany({ companyId: 'WHC2', name: '天津二号物流', regionCode: '120101' });
+        await registry.upsertVehicle({ vehicleId: '京A·H0001:2', plate: '京A·H0001', plateColour: 2, vehicleClass: 'long_distance_bus', companyId: 'WHC1' });
+        await registry.upsertVehicle({ vehicleId: '津B·H0002:2', plate: '津B·H0002', plateColour: 2, vehicleClass: 'heavy_truck', companyId: 'WHC2' });
+        supervision = await startSupervision({
+          bus,
+          pool,
+          logger,
+          metrics,
+          now: clock,
+          config: { HANDLING_ESCALATION_INTERVAL_MS: 200 },
+          parts: [handlingPart({ groupId: `${schema}-handling` })],
+        });
+      },
+      api: {
+        tickMs: 250,
+        now: clock,
+        seedUsers: [
+          { username: 'whc1', password: 'whc1-pass', role: 'company', companyId: 'WHC1' },
+          { username: 'op11', password: 'op11-pass', role: 'operator', regionCode: '11' },
+        ],
+      },
     });
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-handling-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics,
-      staticDir: outDir,
-      tickMs: 250,
-      now: clock,
-      seedUsers: [
-        { username: 'whc1', password: 'whc1-pass', role: 'company', companyId: 'WHC1' },
-        { username: 'op11', password: 'op11-pass', role: 'operator', regionCode: '11' },
-      ],
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
     await supervision?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
+    await platform?.close();
   });
 
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    pageErrorsOf(page, pageErrors);
     return page;
   };
 
   it('a company sees its alert arrive, handles it; another goes overdue (red) and is on the operator’s board', async () => {
     const company = await newPage();
-    await signIn(company, api.url, 'whc1', 'whc1-pass');
+    await signIn(company, platform.api.url, 'whc1', 'whc1-pass');
     await company.waitForSelector('[data-testid=tab-handling]');
     expect(await company.textContent('[data-testid=tab-handling]')).toBe('待处理');
     await company.click('[data-testid=tab-handling]');
     await company.waitForSelector('[data-testid=handling-status]');
 
     const bus1 = '京A·H0001:2';
-    await bus.publish(TOPICS.alerts, [
+    await platform.bus.publish(TOPICS.alerts, [
       {
         key: bus1,
         value: anAlert({
@@ -142,7 +101,7 @@ describe('web: the company’s 待处理 page and the operators’ 值班 board 
     await company.waitForSelector('[data-testid=handling-row][data-alert-id=WH-B]', { timeout: 15_000 });
     const countdown = await company.textContent('[data-testid=handling-row][data-alert-id=WH-B] [data-testid=handling-deadline] strong');
     expect(countdown).toMatch(/^剩余 (29分\d+秒|30分0秒)$/);
-    await company.screenshot({ path: join(artifacts, 'web-handling-company-list.png') });
+    await screenshot(company, 'web-handling-company-list.png');
 
     await company.click('[data-testid=handling-row][data-alert-id=WH-A] [data-testid=handling-handle]');
     await company.selectOption('[data-testid=handling-measure]', 'phone_call');
@@ -151,7 +110,7 @@ describe('web: the company’s 待处理 page and the operators’ 值班 board 
     await company.waitForSelector('[data-testid=handling-row][data-alert-id=WH-A][data-state=handled]');
     expect(await company.textContent('[data-testid=handling-row][data-alert-id=WH-A] [data-testid=handling-state]')).toBe('已处理');
     expect(await company.$('[data-testid=handling-row][data-alert-id=WH-C]')).toBeNull();
-    const stored = await new HandlingRepository(pool).get('WH-A', {});
+    const stored = await new HandlingRepository(platform.pool).get('WH-A', {});
     expect(stored).toMatchObject({ state: 'handled', measure: 'phone_call', handledBy: 'whc1', handlingComment: '已电话提醒驾驶员停车休息' });
 
     // The clock passes WH-B's 30 min deadline: the job escalates it, the company's row turns red live.
@@ -160,10 +119,10 @@ describe('web: the company’s 待处理 page and the operators’ 值班 board 
     expect(await company.textContent('[data-testid=handling-row][data-alert-id=WH-B] [data-testid=handling-deadline] strong')).toMatch(/^已超时/);
     await company.waitForFunction(() => (document.querySelector('[data-testid=handling-counts]')?.textContent ?? '').includes('超时 1'));
     expect(await company.textContent('[data-testid=handling-counts]')).toBe('未处理 1 · 超时 1 · 已处理 1 · 申诉中 0');
-    await company.screenshot({ path: join(artifacts, 'web-handling-company-overdue.png') });
+    await screenshot(company, 'web-handling-company-overdue.png');
 
     const operator = await newPage();
-    await signIn(operator, api.url, 'op11', 'op11-pass');
+    await signIn(operator, platform.api.url, 'op11', 'op11-pass');
     await operator.waitForSelector('[data-testid=tab-duty]');
     await operator.click('[data-testid=tab-duty]');
     await operator.waitForSelector('[data-testid=duty-row][data-alert-id=WH-B]', { timeout: 15_000 });
@@ -172,7 +131,7 @@ describe('web: the company’s 待处理 page and the operators’ 值班 board 
     // English is one click away.
     await operator.click('[data-testid=lang-toggle]');
     expect(await operator.textContent('[data-testid=tab-duty]')).toBe('On duty');
-    await operator.screenshot({ path: join(artifacts, 'web-handling-duty-board.png') });
+    await screenshot(operator, 'web-handling-duty-board.png');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -1,16 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * 查岗 end to end (issue #14's Done-when): vite builds the app, the real API serves it over real
@@ -20,31 +16,16 @@ import { startApi, type RunningApi } from '@roadwatch/api';
  * reloading; the other company's page shows nothing. A company user signing in after a 查岗 was
  * sent gets the prompt too.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-inspection-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
-const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
+const signInToApp = async (page: Page, url: string, username: string, password: string): Promise<void> => {
+  await signIn(page, url, username, password);
   // The app is up (its header names the user); the map's tiles are not what this test is about.
   await page.waitForSelector('[data-testid=user]', { timeout: 30_000 });
 };
 
 describe('web: 查岗 sent, answered and read back in real Chromium against the real API', () => {
   const schema = uniqueName('web_inspection');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-inspection-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-inspection-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -52,7 +33,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
@@ -74,8 +55,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
         { username: 'company2', password: 'company2-pass', role: 'company', companyId: 'WIC2' },
       ],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -84,22 +64,21 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    pageErrorsOf(page, pageErrors);
     return page;
   };
 
   it('the operator sends, the company sees it live and answers, the operator sees the answer; the other company sees nothing', async () => {
     const [operator, company1, company2] = await Promise.all([newPage(), newPage(), newPage()]);
     // One after another: three maps starting at once on a loaded 2-core box starve each other.
-    await signIn(operator, api.url, 'operator', 'operator-pass');
-    await signIn(company1, api.url, 'company1', 'company1-pass');
-    await signIn(company2, api.url, 'company2', 'company2-pass');
+    await signInToApp(operator, api.url, 'operator', 'operator-pass');
+    await signInToApp(company1, api.url, 'company1', 'company1-pass');
+    await signInToApp(company2, api.url, 'company2', 'company2-pass');
     // The companies' live feeds are up before the 查岗 leaves.
     await Promise.all([company1, company2].map((p) => p.waitForSelector('.live-badge:not(.off)', { timeout: 10_000 })));
     expect(await company1.isHidden('[data-testid=inspection-prompt]')).toBe(true);
@@ -128,7 +107,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
     expect(await company1.textContent('[data-testid=inspection-prompt-question]')).toBe('请报告当前值班人员姓名及联系电话');
     const countdown = (await company1.textContent('[data-testid=inspection-countdown]'))!;
     expect(countdown).toMatch(/^0[45]:[0-5]\d$/);
-    await company1.screenshot({ path: join(artifacts, 'web-inspection-prompt.png') });
+    await screenshot(company1, 'web-inspection-prompt.png');
     // An empty answer is refused on the page; then the answer goes.
     await company1.click('[data-testid=inspection-prompt-submit]');
     expect(await company1.textContent('[data-testid=inspection-prompt-error]')).toBe('请填写应答内容');
@@ -141,7 +120,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
     expect(await operator.textContent(`${row} [data-col="inspection.status"]`)).toBe('按时应答');
     expect(await operator.textContent(`${row} [data-col="inspection.answeredBy"]`)).toBe('company1');
     expect(await operator.textContent(`${row} [data-col="inspection.answer"]`)).toBe('值班员：王五，电话 010-12345678');
-    await operator.screenshot({ path: join(artifacts, 'web-inspection-operator.png') });
+    await screenshot(operator, 'web-inspection-operator.png');
 
     // Company 2 was not asked: no prompt, nothing listed.
     expect(await company2.isHidden('[data-testid=inspection-prompt]')).toBe(true);
@@ -160,7 +139,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
 
   it('to every company of the region: a company user who signs in afterwards is asked at once', async () => {
     const operator = await newPage();
-    await signIn(operator, api.url, 'operator', 'operator-pass');
+    await signInToApp(operator, api.url, 'operator', 'operator-pass');
     await operator.click('[data-testid=tab-inspections]');
     await operator.waitForSelector('[data-testid=inspection-targets] input[data-company=WIC2]');
     await operator.fill('[data-testid=inspection-question]', '夜间值守情况？');
@@ -172,10 +151,10 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
     ).toEqual(['WIC1', 'WIC2']);
 
     const company2 = await newPage();
-    await signIn(company2, api.url, 'company2', 'company2-pass');
+    await signInToApp(company2, api.url, 'company2', 'company2-pass');
     await company2.waitForSelector('[data-testid=inspection-prompt]:not([hidden])', { timeout: 20_000 });
     expect(await company2.textContent('[data-testid=inspection-prompt-question]')).toBe('夜间值守情况？');
-    await company2.screenshot({ path: join(artifacts, 'web-inspection-offline-company.png') });
+    await screenshot(company2, 'web-inspection-offline-company.png');
     expect(pageErrors).toEqual([]);
   });
 });

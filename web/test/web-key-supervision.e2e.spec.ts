@@ -1,10 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
@@ -12,6 +7,7 @@ import { AlertRepository, createPool, dropStorageSchema, migrate, RegistryReposi
 import { anAlert, aPosition, aVehicle, infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { runKeySupervisionJob } from '@roadwatch/supervision';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * 重点监管 end to end: a fatigue violation and a 12-point speeding episode stored, the
@@ -21,25 +17,13 @@ import { runKeySupervisionJob } from '@roadwatch/supervision';
  * listed vehicle ringed on the map, releases it with a comment (none is refused), and finds it
  * in the history.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-key-supervision-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const COACH = aVehicle({ vehicleId: 'WK-V1', plate: '京A·KS001', vehicleClass: 'tour_coach', companyId: 'WKC1', regionCode: '110105' });
 const TRUCK = aVehicle({ vehicleId: 'WK-V2', plate: '京B·KS002', vehicleClass: 'heavy_truck', companyId: 'WKC2', regionCode: '110106' });
 
 describe('web: the 重点监管 page in real Chromium against the real API and the real job', () => {
   const schema = uniqueName('web_ks');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-ks-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-ks-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -48,7 +32,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
@@ -121,8 +105,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
         )
         .catch((e: Error) => logger.error(e.message));
     }, 500);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -132,17 +115,13 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
-  const signIn = async (username: string, password: string): Promise<Page> => {
+  const signedInPage = async (username: string, password: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
+    pageErrorsOf(page, pageErrors);
+    await signIn(page, api.url, username, password);
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
     return page;
   };
@@ -151,7 +130,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     page.$$eval('[data-testid=ks-table] tbody tr[data-entry]', (rows) => rows.map((r) => r.textContent ?? ''));
 
   it('the company sees its own listing with its reason and evidence, not the other company’s, and cannot release', async () => {
-    const page = await signIn('c1', 'c1-pass');
+    const page = await signedInPage('c1', 'c1-pass');
     expect(await page.textContent('[data-testid=tab-key-supervision]')).toBe('重点监管');
     await page.click('[data-testid=tab-key-supervision]');
     await page.waitForSelector('[data-testid=ks-table] tbody tr[data-entry]');
@@ -163,12 +142,12 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     await page.click('tr[data-entry] .ks-reason[data-code=fatigue] .ks-evidence');
     await page.waitForSelector('[data-testid=ks-evidence]');
     expect(await page.textContent('[data-testid=ks-evidence]')).toContain('连续驾驶4小时05分未休息');
-    await page.screenshot({ path: join(artifacts, 'web-key-supervision-company.png') });
+    await screenshot(page, 'web-key-supervision-company.png');
     await page.context().close();
   });
 
   it('an operator sees the listed vehicles ringed on the map, releases one with a comment (an empty one is refused), and finds it in the history', async () => {
-    const page = await signIn('op', 'op-pass');
+    const page = await signedInPage('op', 'op-pass');
     // The map's vehicle source marks both listed vehicles for the ring.
     const ringed = await vi.waitUntil(
       async () => {
@@ -189,7 +168,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     const speedRow = await page.waitForSelector('[data-alert-id=WK-SPEED]');
     expect(await (await speedRow.$('.sev'))!.textContent()).toBe('特别严重');
     expect(await (await speedRow.$('[data-testid=ks-badge]'))!.textContent()).toContain('重点监管车辆');
-    await page.screenshot({ path: join(artifacts, 'web-key-supervision-map.png') });
+    await screenshot(page, 'web-key-supervision-map.png');
 
     await page.click('[data-testid=tab-key-supervision]');
     const truckRow = await page.waitForSelector('[data-testid=ks-table] tbody tr:has-text("京B·KS002")');
@@ -198,7 +177,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     await page.click('[data-testid=ks-release-confirm]');
     expect(await page.textContent('[data-testid=ks-release-error]')).toBe('请填写解除意见');
     await page.fill('[data-testid=ks-release-comment]', '经核实为测速设备误差，予以解除');
-    await page.screenshot({ path: join(artifacts, 'web-key-supervision-release.png') });
+    await screenshot(page, 'web-key-supervision-release.png');
     await page.click('[data-testid=ks-release-confirm]');
     await page.waitForFunction(() => !(document.querySelector('[data-testid=ks-table]')?.textContent ?? '').includes('京B·KS002'));
     expect(await page.textContent('[data-testid=ks-status]')).toBe('已解除');
@@ -207,7 +186,7 @@ describe('web: the 重点监管 page in real Chromium against the real API and t
     const released = await page.waitForSelector('[data-testid=ks-table] tbody tr:has-text("京B·KS002")');
     expect(await released.textContent()).toContain('人工解除');
     expect(await released.textContent()).toContain('经核实为测速设备误差，予以解除');
-    await page.screenshot({ path: join(artifacts, 'web-key-supervision-history.png') });
+    await screenshot(page, 'web-key-supervision-history.png');
     // The ring goes with the listing.
     await vi.waitUntil(
       async () =>

@@ -1,10 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS, type AlertV1, type OverloadViolationV1 } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
@@ -24,6 +19,7 @@ import { anAlert, aPosition, aVehicle, infraEnv, overloadViolationOf, uniqueName
 import { startApi, type RunningApi } from '@roadwatch/api';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
+import { builtWebApp, launchChromium, screenshot, signIn } from './support/browser-harness';
 
 /**
  * The live map end to end: vite builds the app, the real API serves it (staticDir) over
@@ -34,8 +30,6 @@ import { defaultRelayRange, tonightOf } from '../src/relays/relay-form';
  * user takes one through 决定 → 抄告 → 结案. A company registers a 接驳运输 relay for its
  * long-distance bus and deletes it.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-e2e', process.env['LOG_LEVEL'] ?? 'warn');
 
 const VEHICLES = [
@@ -44,16 +38,6 @@ const VEHICLES = [
   { vehicleId: 'WEB-V3', plate: '冀C·E2E03', vehicleClass: 'heavy_truck', companyId: 'WEBC2', lon: 116.2, lat: 39.78 },
   { vehicleId: 'WEB-V4', plate: '京D·E2E04', vehicleClass: 'long_distance_bus', companyId: 'WEBC2', lon: 116.42, lat: 39.92 },
 ] as const;
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Vehicle ids in the map's GeoJSON source (the data set, before clustering). */
 const vehicleIdsOnMap = (page: Page): Promise<string[]> =>
@@ -93,10 +77,7 @@ const placesOnMap = async (
 };
 
 const logIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
+  await signIn(page, url, username, password);
   await page.waitForSelector('[data-testid=map] canvas', { timeout: 15_000 });
   await page
     .waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 })
@@ -116,7 +97,6 @@ const recordLog = (page: Page): void => {
 
 describe('web: live map in real Chromium against the real API', () => {
   const schema = uniqueName('web_e2e');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -127,7 +107,7 @@ describe('web: live map in real Chromium against the real API', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.overloadViolations, TOPICS.caseEvents].map((topic) => ({ topic, partitions: 2 })));
@@ -226,8 +206,7 @@ describe('web: live map in real Chromium against the real API', () => {
     // services/cases, as deployed: it opens a case for each violation on `violations.overload`.
     cases = await startCases({ bus, pool, logger, metrics: new ServiceMetrics('web-e2e-cases', { defaultMetrics: false }) });
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -238,7 +217,6 @@ describe('web: live map in real Chromium against the real API', () => {
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it('admin: logs in, sees every vehicle on the map, opens a card, and a severe alert reaches the feed within a second', async () => {
@@ -313,7 +291,7 @@ describe('web: live map in real Chromium against the real API', () => {
       .then((h) => h.jsonValue() as Promise<{ x: number; y: number }>);
     await page.mouse.click(point.x, point.y);
     await page.waitForSelector('[data-testid=vehicle-card]:not([hidden])', { timeout: 5_000 }).catch(async (e: Error) => {
-      await page.screenshot({ path: join(artifacts, 'web-map-card-failed.png') });
+      await screenshot(page, 'web-map-card-failed.png');
       throw new Error(`${e.message} (clicked ${JSON.stringify(point)})\n${(pageLog.get(page) ?? []).join('\n')}`);
     });
     expect(await page.textContent('[data-testid=card-plate]')).toBe('京A·E2E01');
@@ -347,7 +325,7 @@ describe('web: live map in real Chromium against the real API', () => {
     });
     expect(head?.[0]).toBeCloseTo(116.25 + 29 * 0.001, 6);
     expect(head?.[1]).toBeCloseTo(39.8 + 29 * 0.001, 6);
-    await page.screenshot({ path: join(artifacts, 'web-map-playback.png') });
+    await screenshot(page, 'web-map-playback.png');
     await page.click('[data-testid=playback] header button');
     await page.evaluate(() => window.__roadwatch!.map.map.jumpTo({ center: [116.3, 39.85], zoom: 10 }));
 
@@ -399,7 +377,7 @@ describe('web: live map in real Chromium against the real API', () => {
       { timeout: 3_000 },
     );
 
-    await page.screenshot({ path: join(artifacts, 'web-map-admin.png') });
+    await screenshot(page, 'web-map-admin.png');
     expect(foreign).toEqual([]);
 
     // The operator acknowledges it: the row says so and the truck leaves the alarm status.
@@ -491,7 +469,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.waitForSelector(`[data-alert-id="${own.alertId}"]`, { timeout: 5_000 });
     expect(await page.$(`[data-alert-id="${foreign.alertId}"]`)).toBeNull();
     expect(await page.textContent('[data-testid=user]')).toContain('WEBC1');
-    await page.screenshot({ path: join(artifacts, 'web-map-company.png') });
+    await screenshot(page, 'web-map-company.png');
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
@@ -501,10 +479,7 @@ describe('web: live map in real Chromium against the real API', () => {
     recordLog(page);
     const refused: string[] = [];
     page.on('response', (r) => r.status() >= 400 && refused.push(`${r.status()} ${r.url()}`));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'enf');
-    await page.fill('input[name=password]', 'enf-pass');
-    await page.click('button[type=submit]');
+    await signIn(page, api.url, 'enf', 'enf-pass');
     await page.waitForSelector('[data-testid=cases]:not([hidden]) [data-testid=case-list] li', { timeout: 15_000 });
     expect(await page.textContent('[data-testid=case-list]')).toBe('暂无案件');
     // Enforcement sees the WIM station on the map.
@@ -568,7 +543,7 @@ describe('web: live map in real Chromium against the real API', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=report-status]')?.textContent === '');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
     expect(download.suggestedFilename()).toBe(`company-report_${from}_${to}.csv`);
-    await page.screenshot({ path: join(artifacts, 'web-reports-company.png') });
+    await screenshot(page, 'web-reports-company.png');
     // Back to the map.
     await page.click('[data-testid=view-map]');
     expect(await page.$('[data-testid=reports]:not([hidden])')).toBeNull();
@@ -605,10 +580,7 @@ describe('web: live map in real Chromium against the real API', () => {
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     recordLog(page);
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'enf');
-    await page.fill('input[name=password]', 'enf-pass');
-    await page.click('button[type=submit]');
+    await signIn(page, api.url, 'enf', 'enf-pass');
     const row = (id: string) => `[data-testid=case-list] [data-case-id="${id}"]`;
     await page.waitForSelector(row(caseA), { timeout: 15_000 });
     const status = () => page.getAttribute('[data-testid=case-detail] [data-testid=case-status]', 'data-status');
@@ -669,7 +641,7 @@ describe('web: live map in real Chromium against the real API', () => {
     // The source unit's fine only with its conduct established, within that conduct's range (第71条: ¥10,000–30,000).
     await page.selectOption('[data-testid=case-form-decide] select[name=conduct-source_unit]', 'let_overloaded_leave');
     await page.fill('[data-testid=case-form-decide] input[name=fine-source_unit]', '12000');
-    await page.screenshot({ path: join(artifacts, 'web-case-decide.png') });
+    await screenshot(page, 'web-case-decide.png');
     await page.fill('[data-testid=case-form-decide] input[name=comment]', '现场核实');
     await page.click('[data-testid=case-form-decide] button[type=submit]');
     await page.waitForFunction(
@@ -712,7 +684,7 @@ describe('web: live map in real Chromium against the real API', () => {
     const log = await page.$$eval('[data-testid=case-events] li', (lis) => lis.map((li) => li.getAttribute('data-type')));
     expect(log.slice(-3)).toEqual(['decided', 'reported', 'closed']);
     expect(await page.textContent('[data-testid=case-events] li[data-type=closed]')).toContain('处罚已执行 · 罚款已缴');
-    await page.screenshot({ path: join(artifacts, 'web-case-closed.png') });
+    await screenshot(page, 'web-case-closed.png');
     // In English too, re-rendered in place.
     await page.click('[data-testid=lang-toggle]');
     expect(await statusText()).toBe('Closed');
@@ -840,7 +812,7 @@ describe('web: live map in real Chromium against the real API', () => {
         }
       ).items;
     expect((await listed()).map((r) => `${r.vehicleId}/${r.registeredBy}`).sort()).toEqual(['WEB-V4/admin', 'WEB-V5/c1']);
-    await page.screenshot({ path: join(artifacts, 'web-relays-company.png') });
+    await screenshot(page, 'web-relays-company.png');
 
     // Deleting asks first; cancelled, the registration stays.
     await page.click(`${row} [data-action=delete]`);

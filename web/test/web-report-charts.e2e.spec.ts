@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
@@ -13,6 +9,7 @@ import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import { AlertRepository, createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
 import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
 import { startApi, type RunningApi } from '@roadwatch/api';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
 
 /**
  * The reports page's charts end to end: vite builds the app, the real API serves it over real
@@ -20,22 +17,10 @@ import { startApi, type RunningApi } from '@roadwatch/api';
  * charts drawn on canvas from the range's figures; it downloads the table as XLSX and the
  * month's 通报. Screenshots under artifacts/.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
 const logger = createLogger('web-report-charts-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('web: the reports page draws its charts and hands out XLSX files in real Chromium', () => {
   const schema = uniqueName('web_report_charts');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-charts-'));
   const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-report-charts-e2e' });
   const bus = new InProcessBus({ defaultPartitions: 2, logger });
   let api: RunningApi;
@@ -43,7 +28,7 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const outDir = await builtWebApp();
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await migrate(pool);
     await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
@@ -89,8 +74,7 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
       tickMs: 250,
       seedUsers: [{ username: 'op', password: 'op-pass', role: 'operator', regionCode: '11', displayName: '北京调度' }],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -99,7 +83,6 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
     await bus.close();
     await dropStorageSchema(pool, schema).catch(() => undefined);
     await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   const chart = (page: Page, name: string) =>
@@ -112,11 +95,8 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
   it('an operator sees the trend, the violations by hour and the company ranking drawn, and downloads the XLSX and the 通报', async () => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'op');
-    await page.fill('input[name=password]', 'op-pass');
-    await page.click('button[type=submit]');
+    pageErrorsOf(page, pageErrors);
+    await signIn(page, api.url, 'op', 'op-pass');
     await page.click('[data-testid=tab-reports]', { timeout: 15_000 });
     await page.waitForSelector('[data-testid=report-chart-trend] canvas', { timeout: 10_000 });
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid=report-chart-ranking]')?.dataset.points) > 0, undefined, {
@@ -133,7 +113,7 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=report-chart-hours]')?.dataset.series === '1', undefined, {
       timeout: 10_000,
     });
-    await page.screenshot({ path: join(artifacts, 'web-report-charts.png') });
+    await screenshot(page, 'web-report-charts.png');
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export-xlsx]')]);
     expect(xlsx.suggestedFilename()).toMatch(/^company-report_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.xlsx$/);

@@ -1,16 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
+import { launchChromium, pageErrorsOf, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
  * 用户管理 end to end: vite builds the app, the real API serves it over real PostgreSQL, and
@@ -19,77 +11,46 @@ import { startApi, type RunningApi } from '@roadwatch/api';
  * the map; the admin disables the user and the user's open page is sent back to sign-in within
  * the session bound; the admin reads the user's sign-ins and the audit log and exports it.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const logger = createLogger('web-users-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const BOUND_MS = 2_000;
-
-const signIn = async (page: Page, url: string, username: string, password: string): Promise<void> => {
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-};
 
 const mapLoaded = (page: Page): Promise<unknown> => page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
 describe('web: 用户管理 and the change-password page in real Chromium against the real API', () => {
-  const schema = uniqueName('web_users');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-users-'));
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-users-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
-    await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WUC1', '一号客运', '110000')`);
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-users-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-users-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      tickMs: 250,
-      sessionBoundMs: BOUND_MS,
-      seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
+    platform = await startApiForBrowser({
+      name: 'web-users-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts],
+      seed: async ({ pool }) => {
+        await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WUC1', '一号客运', '110000')`);
+      },
+      api: {
+        tickMs: 250,
+        sessionBoundMs: BOUND_MS,
+        seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
+      },
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
+    await platform?.close();
   });
 
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    pageErrorsOf(page, pageErrors);
     return page;
   };
 
   it('an admin creates a user, who must set a strong password before the map; disabling the user ends its open page; sign-ins and the audit log are there, exported as CSV', async () => {
     const admin = await newPage();
-    await signIn(admin, api.url, 'admin', 'admin-pass');
+    await signIn(admin, platform.api.url, 'admin', 'admin-pass');
     await mapLoaded(admin);
     expect(await admin.textContent('[data-testid=tab-users]')).toBe('用户管理');
     await admin.click('[data-testid=tab-users]');
@@ -116,7 +77,7 @@ describe('web: 用户管理 and the change-password page in real Chromium agains
 
     // The new user: the change-password page, not the map, until a strong password is set.
     const user = await newPage();
-    await signIn(user, api.url, 'zhang', temporary);
+    await signIn(user, platform.api.url, 'zhang', temporary);
     await user.waitForSelector('[data-testid=change-password]');
     expect(await user.textContent('[data-testid=change-password] h2')).toBe('修改密码');
     await user.fill('input[name=currentPassword]', temporary);

@@ -1,5 +1,6 @@
 import type { StoragePool } from './pool';
 import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
+import { msToTs, tsToMs, undef } from './sql';
 
 /**
  * What was delivered to companies and how (RULES.md §9 "Delivery": every attempt logged and
@@ -60,12 +61,30 @@ const filters = (query: DeliveryListQuery, alias: string, timeColumn: string, pa
   if (query.companyId !== undefined) where.push(`${alias}.company_id = $${params.push(query.companyId)}`);
   if (query.alertId !== undefined) where.push(`${alias}.alert_id = $${params.push(query.alertId)}`);
   if (query.channel !== undefined) where.push(`${alias}.channel = $${params.push(query.channel)}`);
-  if (query.fromMs !== undefined) where.push(`${alias}.${timeColumn} >= to_timestamp($${params.push(query.fromMs)} / 1000.0)`);
-  if (query.toMs !== undefined) where.push(`${alias}.${timeColumn} < to_timestamp($${params.push(query.toMs)} / 1000.0)`);
+  if (query.fromMs !== undefined) where.push(`${alias}.${timeColumn} >= ${msToTs(`$${params.push(query.fromMs)}`)}`);
+  if (query.toMs !== undefined) where.push(`${alias}.${timeColumn} < ${msToTs(`$${params.push(query.toMs)}`)}`);
   return where;
 };
 
-const ms = (value: Date | null): number | undefined => (value ? value.getTime() : undefined);
+/** The columns a delivery and each of its attempts both carry: which alert, to whom, how. */
+interface DeliveryHeadRow {
+  delivery_id: string;
+  alert_id: string;
+  revision: number;
+  company_id: string;
+  channel: 'webhook' | 'sms';
+  target: string;
+}
+
+const deliveryHeadOf = (r: DeliveryHeadRow): Pick<DeliveryItem, 'deliveryId' | 'alertId' | 'revision' | 'companyId' | 'channel' | 'target'> => ({
+  deliveryId: String(r.delivery_id),
+  alertId: r.alert_id,
+  revision: r.revision,
+  companyId: r.company_id,
+  channel: r.channel,
+  target: r.target,
+});
+
 const defined = <T extends object>(item: T): T => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined && v !== null)) as T;
 
 export class DeliveryReadModel {
@@ -76,22 +95,18 @@ export class DeliveryReadModel {
     const params: unknown[] = [];
     const where = filters(query, 'a', 'at', params);
     if (query.outcome !== undefined) where.push(`a.outcome = $${params.push(query.outcome)}`);
-    const { rows } = await this.pool.query<{
-      attempt_id: string;
-      delivery_id: string;
-      alert_id: string;
-      revision: number;
-      company_id: string;
-      channel: 'webhook' | 'sms';
-      target: string;
-      attempt_no: number;
-      at: Date;
-      outcome: 'delivered' | 'failed' | 'given_up';
-      http_status: number | null;
-      error: string | null;
-      duration_ms: number;
-      next_attempt_at: Date | null;
-    }>(
+    const { rows } = await this.pool.query<
+      DeliveryHeadRow & {
+        attempt_id: string;
+        attempt_no: number;
+        at: Date;
+        outcome: 'delivered' | 'failed' | 'given_up';
+        http_status: number | null;
+        error: string | null;
+        duration_ms: number;
+        next_attempt_at: Date | null;
+      }
+    >(
       `SELECT a.* FROM delivery_attempts a LEFT JOIN companies c ON c.company_id = a.company_id WHERE ${where.join(' AND ')}
        ORDER BY a.at DESC, a.attempt_id DESC LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
       params,
@@ -99,19 +114,14 @@ export class DeliveryReadModel {
     return rows.map((r) =>
       defined({
         attemptId: String(r.attempt_id),
-        deliveryId: String(r.delivery_id),
-        alertId: r.alert_id,
-        revision: r.revision,
-        companyId: r.company_id,
-        channel: r.channel,
-        target: r.target,
+        ...deliveryHeadOf(r),
         attemptNo: r.attempt_no,
         atMs: r.at.getTime(),
         outcome: r.outcome,
-        httpStatus: r.http_status ?? undefined,
-        error: r.error ?? undefined,
+        httpStatus: undef(r.http_status),
+        error: undef(r.error),
         durationMs: r.duration_ms,
-        nextAttemptAtMs: ms(r.next_attempt_at),
+        nextAttemptAtMs: tsToMs(r.next_attempt_at),
       }),
     );
   }
@@ -121,23 +131,19 @@ export class DeliveryReadModel {
     const params: unknown[] = [];
     const where = filters(query, 'd', 'created_at', params);
     if (query.state !== undefined) where.push(`d.state = $${params.push(query.state)}`);
-    const { rows } = await this.pool.query<{
-      delivery_id: string;
-      alert_id: string;
-      revision: number;
-      company_id: string;
-      channel: 'webhook' | 'sms';
-      target: string;
-      rule: string;
-      severity: string;
-      state: 'pending' | 'delivered' | 'given_up';
-      attempts: number;
-      created_at: Date;
-      next_attempt_at: Date | null;
-      finished_at: Date | null;
-      last_http_status: number | null;
-      last_error: string | null;
-    }>(
+    const { rows } = await this.pool.query<
+      DeliveryHeadRow & {
+        rule: string;
+        severity: string;
+        state: 'pending' | 'delivered' | 'given_up';
+        attempts: number;
+        created_at: Date;
+        next_attempt_at: Date | null;
+        finished_at: Date | null;
+        last_http_status: number | null;
+        last_error: string | null;
+      }
+    >(
       `SELECT d.delivery_id, d.alert_id, d.revision, d.company_id, d.channel, d.target, d.rule, d.severity, d.state, d.attempts, d.created_at,
          d.next_attempt_at, d.finished_at, d.last_http_status, d.last_error
        FROM alert_deliveries d LEFT JOIN companies c ON c.company_id = d.company_id WHERE ${where.join(' AND ')}
@@ -146,21 +152,16 @@ export class DeliveryReadModel {
     );
     return rows.map((r) =>
       defined({
-        deliveryId: String(r.delivery_id),
-        alertId: r.alert_id,
-        revision: r.revision,
-        companyId: r.company_id,
-        channel: r.channel,
-        target: r.target,
+        ...deliveryHeadOf(r),
         rule: r.rule,
         severity: r.severity,
         state: r.state,
         attempts: r.attempts,
         createdAtMs: r.created_at.getTime(),
-        nextAttemptAtMs: ms(r.next_attempt_at),
-        finishedAtMs: ms(r.finished_at),
-        lastHttpStatus: r.last_http_status ?? undefined,
-        lastError: r.last_error ?? undefined,
+        nextAttemptAtMs: tsToMs(r.next_attempt_at),
+        finishedAtMs: tsToMs(r.finished_at),
+        lastHttpStatus: undef(r.last_http_status),
+        lastError: undef(r.last_error),
       }),
     );
   }

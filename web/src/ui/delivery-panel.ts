@@ -1,7 +1,7 @@
 import { alertRule, severity, type ApiUser, type DeliveryAttemptItemDto, type DeliveryRouteItem, type DeliverySettingsResponse } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
-import { detached, h, StatusLine } from './dom';
+import { detached, h, queryForm, StatusLine } from './dom';
 
 const timeOf = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toLocaleString(undefined, { hour12: false }));
 
@@ -41,15 +41,9 @@ export class DeliveryPanel {
     this.el = h(
       'section',
       { class: 'reports delivery', hidden: true, 'data-testid': 'delivery' },
-      h(
-        'form',
-        {
-          class: 'report-form',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            detached('delivery', this.load());
-          },
-        },
+      queryForm(
+        'delivery',
+        () => this.load(),
         h('h3', { i18n: 'delivery.title' }),
         h('label', {}, h('span', { i18n: 'delivery.company' }), this.companyInput),
         h('label', {}, h('span', { i18n: 'delivery.outcome' }), this.outcomeFilter),

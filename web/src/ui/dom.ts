@@ -31,6 +31,20 @@ export const detached = (what: string, work: Promise<unknown>): void => {
   work.catch((error: unknown) => console.error(`[${what}]`, error));
 };
 
+/** A panel's query bar: submitting it runs the panel's query in place instead of loading a page. */
+export const queryForm = (what: string, run: () => Promise<unknown>, ...children: Array<Node | string | undefined>): HTMLFormElement =>
+  h(
+    'form',
+    {
+      class: 'report-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        detached(what, run());
+      },
+    },
+    ...children,
+  );
+
 export const tr = (key: MessageKey): HTMLSpanElement => h('span', { i18n: key });
 
 export const applyI18n = (root: ParentNode): void => {

@@ -2,7 +2,7 @@ import { alertRule, handlingMeasure, handlingState, type HandlingCounts, type Ha
 import { ApiHttpError, type Api } from '../api';
 import { deadlineViewOf, mergeHandlingItem } from '../handling/handling-view';
 import { lang, onLangChange, t } from '../i18n';
-import { detached, fmtTime, h, StatusLine } from './dom';
+import { detached, fmtTime, h, queryForm, StatusLine } from './dom';
 
 const summaryOf = (item: HandlingItem): string => (lang() === 'en' ? (item.summaryEn ?? item.summary) : item.summary) ?? t(`rule.${item.rule}`);
 const stateText = (item: HandlingItem): string =>
@@ -47,15 +47,9 @@ export class HandlingPanel {
     this.el = h(
       'section',
       { class: 'reports handling', hidden: true, 'data-testid': 'handling' },
-      h(
-        'form',
-        {
-          class: 'report-form',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            detached('handling', this.load());
-          },
-        },
+      queryForm(
+        'handling',
+        () => this.load(),
         h('h3', { i18n: 'handling.title' }),
         h('label', {}, h('span', { i18n: 'handling.filterState' }), this.stateFilter),
         h('label', {}, h('span', { i18n: 'handling.filterRule' }), this.ruleFilter),

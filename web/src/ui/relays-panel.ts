@@ -11,7 +11,7 @@ import {
   type RelayField,
   type RelayForm,
 } from '../relays/relay-form';
-import { detached, h, StatusLine } from './dom';
+import { detached, h, queryForm, StatusLine } from './dom';
 
 /**
  * 接驳登记 (RULES.md §3): the relay registrations in the user's scope over a range of nights,
@@ -89,15 +89,9 @@ export class RelaysPanel {
     this.el = h(
       'section',
       { class: 'reports relays', hidden: true, 'data-testid': 'relays' },
-      h(
-        'form',
-        {
-          class: 'report-form',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            detached('relays', this.load());
-          },
-        },
+      queryForm(
+        'relays',
+        () => this.load(),
         h('h3', { i18n: 'relay.title' }),
         h('label', {}, h('span', { i18n: 'relay.from' }), this.from),
         h('label', {}, h('span', { i18n: 'relay.to' }), this.to),

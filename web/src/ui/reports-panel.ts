@@ -4,7 +4,7 @@ import { lang, onLangChange, t } from '../i18n';
 import { chinaDateOf } from '@roadwatch/domain';
 import type { ReportChartsResponse } from '@roadwatch/contracts';
 import { defaultReportDates, midnightOf, REPORT_COLUMNS, reportRangeOf, scoresZero } from '../reports/company-report';
-import { detached, h, saveBlob, StatusLine } from './dom';
+import { detached, h, queryForm, saveBlob, StatusLine } from './dom';
 import type { ReportCharts } from './report-charts';
 
 /** What the signed-in user may do on the page besides reading it. */
@@ -72,15 +72,9 @@ export class ReportsPanel {
     this.el = h(
       'section',
       { class: 'reports', hidden: true, 'data-testid': 'reports' },
-      h(
-        'form',
-        {
-          class: 'report-form',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            detached('reports', this.load());
-          },
-        },
+      queryForm(
+        'reports',
+        () => this.load(),
         h('h3', { i18n: 'report.title' }),
         h('label', {}, h('span', { i18n: 'report.from' }), this.from),
         h('label', {}, h('span', { i18n: 'report.to' }), this.to),

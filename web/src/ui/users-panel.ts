@@ -2,7 +2,7 @@ import { apiRole, auditAction, type AuditItem, type FieldIssue, type UserItem } 
 import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserField, type UserForm } from '../users/user-form';
-import { detached, fmtTime, h, saveBlob, StatusLine } from './dom';
+import { detached, fmtTime, h, queryForm, saveBlob, StatusLine } from './dom';
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -89,15 +89,9 @@ export class UsersPanel {
       from: h('input', { type: 'date', name: 'from', 'data-testid': 'audit-from' }),
       to: h('input', { type: 'date', name: 'to', 'data-testid': 'audit-to' }),
     };
-    const auditForm = h(
-      'form',
-      {
-        class: 'report-form',
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          detached('users', this.loadAudit());
-        },
-      },
+    const auditForm = queryForm(
+      'users',
+      () => this.loadAudit(),
       h('h3', { i18n: 'audit.title' }),
       h('label', {}, h('span', { i18n: 'audit.actor' }), this.filters.actor),
       h('label', {}, h('span', { i18n: 'audit.action' }), this.filters.action),
