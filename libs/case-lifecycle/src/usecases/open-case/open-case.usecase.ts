@@ -37,8 +37,10 @@ export class OpenCaseUseCase {
     private readonly sourceTrace?: SourceTraceAtOpening,
   ) {}
 
-  execute({ violation, nowMs }: OpenCaseCommand): Promise<OpenCaseResult> {
+  async execute({ violation, nowMs }: OpenCaseCommand): Promise<OpenCaseResult> {
     const caseId = caseIdOf(violation.violationId);
+    // Before the transaction: the driver's reads use their own connection (see CaseProposer.driverAt).
+    const driver = await this.proposer.driverAt(violation);
     return this.unitOfWork.run(async (tx) => {
       await tx.violations.insert(violation);
       const existing = await tx.cases.get(caseId);
@@ -49,7 +51,7 @@ export class OpenCaseUseCase {
         return { opened: false, caseId, events };
       }
       const trace = this.sourceTrace ? await this.sourceTrace.trace(violation, caseId, tx) : undefined;
-      const proposal = await this.proposer.propose(violation, nowMs, tx, trace);
+      const proposal = await this.proposer.propose(violation, nowMs, tx, trace, driver);
       for (const event of proposal.events) await tx.cases.apply(event);
       await tx.publish(proposal.events);
       return { opened: true, caseId, penalties: proposal.penalties, events: proposal.events };

@@ -62,15 +62,32 @@ export interface CaseProposal {
 export class CaseProposer {
   constructor(private readonly config: CaseProposalConfig) {}
 
-  /** `trace`: the 源头倒查 of the violation (§13); grade A names its site when no station link does. */
-  async propose(violation: OverloadViolationV1, nowMs: number, reads: CaseProposalReads, trace?: SourceTraceRecord): Promise<CaseProposal> {
+  /**
+   * Who drove at the weighing, read before the case's transaction: the resolver reads through
+   * its own connection, and on a one-connection pool (the embedded default) a read inside the
+   * transaction would wait for the connection the transaction holds.
+   */
+  driverAt(violation: OverloadViolationV1): Promise<CaseDriverFinding | undefined> {
+    return this.config.driverOf ? this.config.driverOf(violation) : Promise.resolve(undefined);
+  }
+
+  /**
+   * `trace`: the 源头倒查 of the violation (§13); grade A names its site when no station link does.
+   * `finding`: `driverAt`'s answer, found before the transaction.
+   */
+  async propose(
+    violation: OverloadViolationV1,
+    nowMs: number,
+    reads: CaseProposalReads,
+    trace?: SourceTraceRecord,
+    finding?: CaseDriverFinding,
+  ): Promise<CaseProposal> {
     const d = { ...this.config, ...reads };
     const caseId = caseIdOf(violation.violationId);
     const atMs = violation.measurement.measuredAtMs;
     const vehicle = await d.registry.vehicle(violation.vehicleId);
     const companyId = violation.companyId ?? vehicle?.companyId;
     const company = companyId ? await d.history.company(companyId) : undefined;
-    const finding = d.driverOf ? await d.driverOf(violation) : undefined;
     const driver = finding?.driverId ? { ...finding, driverId: finding.driverId } : undefined;
     const linkedSiteId = d.stationSourceSites[violation.measurement.stationId];
     const siteId = linkedSiteId ?? (trace?.grade === 'A' ? trace.sourceSiteId : undefined);
