@@ -9,20 +9,6 @@ import { msToTs } from './sql';
  * violation traces, and the targeting alerts they raise.
  */
 
-/** A source site as the trace reads it: a polygon ring of [lon, lat], else a circle around its point. */
-export interface SiteFenceRecord {
-  siteId: string;
-  name: string;
-  companyId?: string;
-  regionCode?: string;
-  latitudeDeg?: number;
-  longitudeDeg?: number;
-  geofencePolygon?: Array<[number, number]>;
-  geofenceRadiusM?: number;
-  exitStationId?: string;
-  keySite: boolean;
-}
-
 /** An exit-scale record (`wim_measurements.record_kind = 'site_exit'`). */
 export interface StoredExitRecord {
   recordId: string;
@@ -112,37 +98,6 @@ const optional = <T>(value: T | null | undefined): T | undefined => value ?? und
 
 export class SiteWeighingRepository {
   constructor(private readonly pool: StoragePool) {}
-
-  /** Every source site with its fence; the trace skips those it cannot read. */
-  async sites(): Promise<SiteFenceRecord[]> {
-    const { rows } = await this.pool.query<{
-      source_site_id: string;
-      name: string;
-      company_id: string | null;
-      region_code: string | null;
-      latitude_deg: number | null;
-      longitude_deg: number | null;
-      geofence_polygon: Array<[number, number]> | null;
-      geofence_radius_m: number | null;
-      exit_station_id: string | null;
-      key_site: boolean;
-    }>(
-      `SELECT source_site_id, name, company_id, region_code, latitude_deg, longitude_deg, geofence_polygon, geofence_radius_m, exit_station_id, key_site
-       FROM source_sites ORDER BY source_site_id`,
-    );
-    return rows.map((r) => ({
-      siteId: r.source_site_id,
-      name: r.name,
-      companyId: optional(r.company_id),
-      regionCode: optional(r.region_code),
-      latitudeDeg: optional(r.latitude_deg),
-      longitudeDeg: optional(r.longitude_deg),
-      geofencePolygon: optional(r.geofence_polygon),
-      geofenceRadiusM: optional(r.geofence_radius_m),
-      exitStationId: optional(r.exit_station_id),
-      keySite: r.key_site,
-    }));
-  }
 
   /** The region of a station (属地 of its alerts). */
   async stationRegion(stationId: string): Promise<string | undefined> {

@@ -2,10 +2,8 @@ import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import type { StoragePool } from './pool';
 import { escapeLike, msToTs, type Queryable } from './sql';
 
-/** The kinds of `targeting_alerts` (migration 0021): leads for officers, never penalties (RULES.md §13–§14). */
-export type TargetingKind =
-  'cloned_plate' | 'evasion_missed_scale' | 'evasion_detour' | 'entrance_refusal' | 'unweighed_exit' | 'heavy_body' | 'exit_over_limit';
-export type TargetingStatus = 'open' | 'referred' | 'dismissed';
+// The kinds and statuses of `targeting_alerts` (migrations 0021, 0024): the contract's, one list.
+import type { TargetingKind, TargetingStatus } from '@roadwatch/contracts';
 
 export interface TargetingRecord {
   /** Deterministic (kind + what started it), so a redelivered weighing never makes a second lead. */

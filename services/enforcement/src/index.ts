@@ -12,4 +12,4 @@ export { heavyBodyPart, type HeavyBodyPartOptions } from './wim-gps/heavy-body.p
 export { evasionPart, runEvasionJob, evasionTargetingId, EVASION_JOB, type EvasionJobSettings } from './wim-gps/evasion.part';
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
 export { siteWeighingsPart, SITE_WEIGHINGS_PART } from './site-weighings/site-weighings.part';
-export { SiteWeighings, sourceSiteOf, type SiteWeighingOutcome, type ReviewSummary } from './site-weighings/site-weighings';
+export { SiteWeighings, type SiteWeighingOutcome, type ReviewSummary } from './site-weighings/site-weighings';

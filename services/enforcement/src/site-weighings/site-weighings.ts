@@ -6,11 +6,12 @@ import {
   PositionRepository,
   RegistryRepository,
   SiteWeighingRepository,
-  type SiteFenceRecord,
   type StoragePool,
   type StoredExitRecord,
   type VehicleRecord,
+  SourceTraceRepository,
 } from '@roadwatch/storage';
+import { sourceSiteOf } from '@roadwatch/case-lifecycle';
 
 const HOUR_MS = 3_600_000;
 
@@ -40,24 +41,6 @@ export interface ReviewSummary {
 }
 
 /** A stored source site as libs/rules' trace reads it: its polygon, else a circle around its point. */
-export const sourceSiteOf = (site: SiteFenceRecord): SourceSite => {
-  const location =
-    site.latitudeDeg !== undefined && site.longitudeDeg !== undefined ? { latitudeDeg: site.latitudeDeg, longitudeDeg: site.longitudeDeg } : undefined;
-  const geofence: SourceSite['geofence'] = site.geofencePolygon
-    ? { kind: 'polygon', rings: [site.geofencePolygon] }
-    : location
-      ? { kind: 'circle', centre: location, ...(site.geofenceRadiusM !== undefined ? { radiusM: site.geofenceRadiusM } : {}) }
-      : undefined;
-  return {
-    siteId: site.siteId,
-    name: site.name,
-    ...(site.companyId !== undefined ? { companyId: site.companyId } : {}),
-    ...(geofence ? { geofence } : {}),
-    ...(location ? { location } : {}),
-    ...(site.exitStationId !== undefined ? { exitScaleStationId: site.exitStationId } : {}),
-    keySite: site.keySite,
-  };
-};
 
 const exitRecordOf = (m: WimMeasurementV1): StoredExitRecord => ({
   recordId: m.measurementId,
@@ -94,12 +77,14 @@ const traceEvidence = (traceId: string, result: SourceTraceResult) => ({
  */
 export class SiteWeighings {
   private readonly repo: SiteWeighingRepository;
+  private readonly siteReads: SourceTraceRepository;
   private readonly positions: PositionRepository;
   private readonly registry: RegistryRepository;
   private readonly config: SourceTraceConfig;
 
   constructor(private readonly options: SiteWeighingsOptions) {
     this.repo = new SiteWeighingRepository(options.pool);
+    this.siteReads = new SourceTraceRepository(options.pool);
     this.positions = new PositionRepository(options.pool);
     this.registry = new RegistryRepository(options.pool);
     this.config = options.config ?? DEFAULT_SOURCE_TRACE_CONFIG;
@@ -273,7 +258,7 @@ export class SiteWeighings {
   }
 
   private async sites(): Promise<SourceSite[]> {
-    return (await this.repo.sites()).map(sourceSiteOf);
+    return (await this.siteReads.sites()).map(sourceSiteOf);
   }
 
   /** The stored track of the trace window before t_w (with the hour before it, so a stop is measured whole) up to `toMs`. */
