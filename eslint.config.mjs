@@ -86,8 +86,9 @@ export default tseslint.config(
   },
   {
     // The web app's browser e2e specs are composition roots like the standalone host: they
-    // start the real API, storage and bus behind the page. The app's own code stays type:web.
-    files: ['web/test/**/*.e2e.spec.ts'],
+    // start the real API, storage and bus behind the page, and so is their shared harness
+    // (web/test/support). The app's own code stays type:web.
+    files: ['web/test/**/*.e2e.spec.ts', 'web/test/support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

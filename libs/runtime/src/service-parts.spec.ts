@@ -30,7 +30,9 @@ describe('startServiceParts', () => {
 
   it('a part that cannot start closes those already running, and the error goes on', async () => {
     const log: string[] = [];
-    await expect(startServiceParts('svc', [recordingPart('a', log), recordingPart('b', log, { failStart: true })], { tag: 'x' }, logger)).rejects.toThrow('b cannot start');
+    await expect(startServiceParts('svc', [recordingPart('a', log), recordingPart('b', log, { failStart: true })], { tag: 'x' }, logger)).rejects.toThrow(
+      'b cannot start',
+    );
     expect(log).toEqual(['start a x', 'close a']);
   });
 
