@@ -248,8 +248,8 @@ export const sourceSiteDto = withPlace(
     geofenceRadiusM: z.number().min(10).max(10_000).optional(),
     /** One of `source_site_kinds` (砂石料场, 矿山, …). */
     siteKind: registryId.optional(),
-    /** 重点源头 (§13); absent → false. */
-    keySite: z.boolean().optional(),
+    /** 重点源头 (§13); absent → false (so a record without it reads back as it was given). */
+    keySite: z.boolean().default(false),
     /** The station id of the site's own exit scale: a weighing there names the site without the track (§15). */
     exitStationId: registryId.optional(),
   }),

@@ -65,7 +65,13 @@ describe('migration 0014 (users, audit_log) over a database where the API alread
 
   it('applies 0014 without an error, keeps the users and audit entries, and adds what the API had not', async () => {
     const result = await migrate(pool, { partitioning: 'native' });
-    expect(result.applied).toEqual(['0014_users_audit']);
+    // 0014 first, then every later migration in order (they came after it).
+    expect(result.applied).toEqual(
+      loadMigrations()
+        .filter((m) => m.id >= '0014')
+        .map((m) => m.id),
+    );
+    expect(result.applied[0]).toBe('0014_users_audit');
     const user = await new UserRepository(pool).get('old-admin');
     expect(user).toMatchObject({
       username: 'old-admin',

@@ -1,4 +1,5 @@
-import type { CompanyDto, DriverDto, SourceSiteDto, VehicleDto, WimStationDto } from '@roadwatch/contracts';
+import type { CompanyDto, DriverDto, sourceSiteDto, VehicleDto, WimStationDto } from '@roadwatch/contracts';
+import type { z } from 'zod';
 import type { AuditContext } from '@roadwatch/storage';
 
 /**
@@ -14,5 +15,6 @@ export interface SeedRegistryCommand {
   /** The companies' drivers (an IC card's 从业资格证 number names one). */
   drivers?: readonly DriverDto[];
   wimStations?: readonly WimStationDto[];
-  sourceSites?: readonly SourceSiteDto[];
+  /** As given (before defaults: an absent `keySite` is false). */
+  sourceSites?: readonly z.input<typeof sourceSiteDto>[];
 }
