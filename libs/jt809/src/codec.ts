@@ -22,6 +22,11 @@ import { linkTestResponseCodec } from './messages/1006-link-test-response.js';
 import { mainLinkBrokenNoticeCodec, type MainLinkBrokenNotice } from './messages/1007-main-link-broken-notice.js';
 import { lowerPlatformClosingNoticeCodec, type LowerPlatformClosingNotice } from './messages/1008-lower-platform-closing-notice.js';
 import { vehicleDynamicInfoCodec, type VehicleDynamicInfo } from './messages/1200-vehicle-dynamic-info.js';
+import { platformExchangeUpCodec, type PlatformExchangeUp } from './messages/1300-platform-exchange.js';
+import { alarmExchangeUpCodec, type AlarmExchangeUp } from './messages/1400-alarm-exchange.js';
+import { staticInfoExchangeCodec, type StaticInfoExchange } from './messages/1600-static-info.js';
+import { platformExchangeDownCodec, type PlatformExchangeDown } from './messages/9300-platform-exchange-down.js';
+import { alarmExchangeDownCodec, type AlarmExchangeDown } from './messages/9400-alarm-exchange-down.js';
 import { subLinkLoginRequestCodec, type SubLinkLoginRequest } from './messages/9001-sub-link-login.js';
 import { subLinkLoginResponseCodec, type SubLinkLoginResponse } from './messages/9002-sub-link-login-response.js';
 import { subLinkLogoutRequestCodec, type SubLinkLogoutRequest } from './messages/9003-sub-link-logout.js';
@@ -42,6 +47,9 @@ export const Jt809MessageId = {
   MainLinkBrokenNotice: 0x1007,
   LowerPlatformClosingNotice: 0x1008,
   VehicleDynamicInfo: 0x1200,
+  PlatformExchangeUp: 0x1300,
+  AlarmExchangeUp: 0x1400,
+  StaticInfoExchange: 0x1600,
   SubLinkLoginRequest: 0x9001,
   SubLinkLoginResponse: 0x9002,
   SubLinkLogoutRequest: 0x9003,
@@ -50,6 +58,8 @@ export const Jt809MessageId = {
   SubLinkTestResponse: 0x9006,
   SubLinkBrokenNotice: 0x9007,
   UpperPlatformClosingNotice: 0x9008,
+  PlatformExchangeDown: 0x9300,
+  AlarmExchangeDown: 0x9400,
 } as const;
 
 /** Body type per supported MSG_ID. */
@@ -63,6 +73,9 @@ export interface Jt809BodyMap {
   0x1007: MainLinkBrokenNotice;
   0x1008: LowerPlatformClosingNotice;
   0x1200: VehicleDynamicInfo;
+  0x1300: PlatformExchangeUp;
+  0x1400: AlarmExchangeUp;
+  0x1600: StaticInfoExchange;
   0x9001: SubLinkLoginRequest;
   0x9002: SubLinkLoginResponse;
   0x9003: SubLinkLogoutRequest;
@@ -71,6 +84,8 @@ export interface Jt809BodyMap {
   0x9006: EmptyBody;
   0x9007: SubLinkBrokenNotice;
   0x9008: UpperPlatformClosingNotice;
+  0x9300: PlatformExchangeDown;
+  0x9400: AlarmExchangeDown;
 }
 
 export type Jt809SupportedMessageId = keyof Jt809BodyMap;
@@ -90,6 +105,9 @@ const CODECS: { [K in Jt809SupportedMessageId]: Jt809MessageCodec<Jt809BodyMap[K
   0x1007: mainLinkBrokenNoticeCodec,
   0x1008: lowerPlatformClosingNoticeCodec,
   0x1200: vehicleDynamicInfoCodec,
+  0x1300: platformExchangeUpCodec,
+  0x1400: alarmExchangeUpCodec,
+  0x1600: staticInfoExchangeCodec,
   0x9001: subLinkLoginRequestCodec,
   0x9002: subLinkLoginResponseCodec,
   0x9003: subLinkLogoutRequestCodec,
@@ -98,6 +116,8 @@ const CODECS: { [K in Jt809SupportedMessageId]: Jt809MessageCodec<Jt809BodyMap[K
   0x9006: subLinkTestResponseCodec,
   0x9007: subLinkBrokenNoticeCodec,
   0x9008: upperPlatformClosingNoticeCodec,
+  0x9300: platformExchangeDownCodec,
+  0x9400: alarmExchangeDownCodec,
 };
 
 export function isJt809SupportedMessageId(messageId: number): messageId is Jt809SupportedMessageId {
