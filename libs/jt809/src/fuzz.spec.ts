@@ -5,7 +5,7 @@ import { decodeJt809Frame, encodeJt809Message, type Jt809Message } from './codec
 import { Jt809Deframer } from './deframer.js';
 import { jt809Crypt } from './encryption.js';
 import { Jt809DecodeError, Jt809EncodeError } from './errors.js';
-import { crc16CcittFalse, escapeAndWrap, unescapeFrame } from './framing.js';
+import { crc16CcittFalse, escapeJt809Frame, unescapeJt809Frame } from './framing.js';
 import type { Jt809CodecOptions, Jt809Edition } from './header.js';
 import { Jt809StreamDecoder } from './stream-decoder.js';
 import { JT809_FIXTURE_DIR, parseJt809Fixture } from './testing/fixtures.js';
@@ -90,7 +90,7 @@ describe('fuzz', () => {
     fc.assert(
       fc.property(fc.nat(), mutation, fc.boolean(), (pick, change, fixLength) => {
         const fixture = fixtures[pick % fixtures.length]!;
-        const unescaped = unescapeFrame(fixture.bytes);
+        const unescaped = unescapeJt809Frame(fixture.bytes);
         const changed = mutate(unescaped.subarray(1, -3), change);
         const content = new Uint8Array(changed.length + 2);
         content.set(changed);
@@ -98,7 +98,7 @@ describe('fuzz', () => {
         const crc = crc16CcittFalse(content, 0, changed.length);
         content[changed.length] = crc >>> 8;
         content[changed.length + 1] = crc & 0xff;
-        const result = decodeOrTypedError(escapeAndWrap(content), fixture.options);
+        const result = decodeOrTypedError(escapeJt809Frame(content), fixture.options);
         if (!(result instanceof Jt809DecodeError)) {
           decoded += 1;
           checkRoundTrip(result, fixture.options);
@@ -144,9 +144,9 @@ describe('fuzz', () => {
   it('escaping round-trips any content, and the escaped frame never holds a raw flag', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (content) => {
-        const framed = escapeAndWrap(content);
+        const framed = escapeJt809Frame(content);
         expect(framed.subarray(1, -1).some((byte) => byte === 0x5b || byte === 0x5d)).toBe(false);
-        expect(unescapeFrame(framed).subarray(1, -1)).toEqual(content);
+        expect(unescapeJt809Frame(framed).subarray(1, -1)).toEqual(content);
       }),
       { numRuns: 300 },
     );

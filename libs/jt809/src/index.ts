@@ -4,12 +4,12 @@
  * `Jt809EncodeError`; the stream classes return errors as values.
  */
 export * from './errors.js';
-export { crc16CcittFalse, escapeAndWrap, unescapeFrame, HEAD_FLAG, TAIL_FLAG } from './framing.js';
+export { crc16CcittFalse, escapeJt809Frame, unescapeJt809Frame, HEAD_FLAG, TAIL_FLAG } from './framing.js';
 export { readUtcSeconds, writeUtcSeconds } from './header.js';
 export { jt809Crypt, type Jt809EncryptionKeys } from './encryption.js';
 export {
-  decodeEnvelope,
-  encodeEnvelope,
+  decodeJt809Envelope,
+  encodeJt809Envelope,
   headerLength,
   type Jt809CodecOptions,
   type Jt809Edition,
@@ -21,7 +21,7 @@ export * from './peek.js';
 export * from './deframer.js';
 export * from './stream-decoder.js';
 export * from './codec.js';
-export type { BodyContext, EmptyBody, Jt809MessageCodec } from './messages/message-codec.js';
+export type { Jt809BodyContext, Jt809EmptyBody, Jt809MessageCodec } from './messages/message-codec.js';
 export * from './messages/sub-business.js';
 export * from './messages/1001-login.js';
 export * from './messages/1002-login-response.js';

@@ -14,7 +14,7 @@ import {
   type LocationStatus,
 } from '@roadwatch/jt808';
 import { Jt809DecodeError, Jt809EncodeError } from '../errors.js';
-import type { BodyContext } from './message-codec.js';
+import type { Jt809BodyContext } from './message-codec.js';
 import type { SubBusinessCodec } from './sub-business.js';
 
 /**
@@ -264,11 +264,11 @@ export function encodeGnssData2019(writer: ByteWriter, position: GnssData2019): 
   });
 }
 
-export function decodeVehiclePosition(reader: ByteReader, { edition }: BodyContext): Jt809VehiclePosition {
+export function decodeVehiclePosition(reader: ByteReader, { edition }: Jt809BodyContext): Jt809VehiclePosition {
   return edition === '2019' ? decodeGnssData2019(reader) : decodeGnssData2011(reader);
 }
 
-export function encodeVehiclePosition(writer: ByteWriter, position: Jt809VehiclePosition, { edition }: BodyContext): void {
+export function encodeVehiclePosition(writer: ByteWriter, position: Jt809VehiclePosition, { edition }: Jt809BodyContext): void {
   if (position.edition !== edition) throw new Jt809EncodeError('bad-value', 'position.edition', `a ${position.edition} position on a ${edition} link`);
   if (position.edition === '2019') encodeGnssData2019(writer, position);
   else encodeGnssData2011(writer, position);
