@@ -19,7 +19,7 @@ export const DEFAULT_ROUTES_CONFIG: RoutesConfig = {
 };
 
 /** The defaults with a region's overrides applied. */
-export const resolveRoutesConfig = (patch?: ConfigPatch<RoutesConfig>): RoutesConfig => mergeConfigPatch(DEFAULT_ROUTES_CONFIG, patch);
+export const resolveRoutesConfig = (patch?: ConfigPatch<RoutesConfig>): RoutesConfig => mergeConfigPatch<RoutesConfig>(DEFAULT_ROUTES_CONFIG, patch);
 
 /** §11: 255 m is the widest corridor a JT/T 808 0x8606 route segment can carry (one byte). */
 export const MAX_CORRIDOR_WIDTH_M = 255;
