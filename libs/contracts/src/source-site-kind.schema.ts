@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorStatus, RouteSpec } from './api-routes';
+import { queryEpochMs } from './common.schema';
 import { safeString } from './safe-string';
 
 /** A kind's code: what `source_sites.site_kind` stores (lower-case ASCII, e.g. `sand_gravel`). */
@@ -20,10 +21,21 @@ export type SourceSiteKindRenameRequest = z.infer<typeof sourceSiteKindRenameReq
 
 export const sourceSiteKindListResponse = z.object({ items: z.array(sourceSiteKindItem) });
 
+/** The source-unit ranking as a file: the ranking's period, headers in `lang` (zh by default). */
+export const sourceUnitRankingFileQuery = z
+  .object({
+    fromMs: queryEpochMs,
+    toMs: queryEpochMs,
+    limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
+    lang: z.enum(['zh', 'en']).default('zh'),
+  })
+  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
+  .refine((q) => q.toMs - q.fromMs <= 366 * 86_400_000, { message: 'at most 366 days per request', path: ['toMs'] });
+
 const kindPath = z.object({ kindCode: safeString().min(1) });
 const adminOnly: ErrorStatus[] = [401, 403];
 
-/** The kinds of source sites (`source_site_kinds`), kept by the admin (issue #15). */
+/** The kinds of source sites (`source_site_kinds`), kept by the admin (issue #15), and the ranking's files. */
 export const sourceSiteKindRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
@@ -64,4 +76,15 @@ export const sourceSiteKindRoutes: readonly RouteSpec[] = [
     status: 204,
     errors: [401, 403, 404, 409],
   },
+  ...(['csv', 'xlsx'] as const).map((format): RouteSpec => ({
+    method: 'get',
+    path: `/v1/source-traces/ranking.${format}`,
+    summary: `The source-unit ranking (the rows of /v1/source-traces/ranking) as ${format.toUpperCase()}, headers in \`lang\` (zh by default); in scope like the ranking`,
+    security: 'bearer',
+    query: sourceUnitRankingFileQuery,
+    status: 200,
+    response: z.string(),
+    responseType: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    errors: adminOnly,
+  })),
 ];

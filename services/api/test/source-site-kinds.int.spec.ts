@@ -136,4 +136,27 @@ describe('api: the admin keeps the 货运源头单位 site kinds; the 货源地�
     expect((await get(api.url, `/v1/cases/${encodeURIComponent(caseId)}/source-trace/track`, tokens['c2'])).status).toBe(404);
     expect((await get(api.url, `/v1/cases/${encodeURIComponent('case:nope')}/source-trace/track`, tokens['enf'])).status).toBe(404);
   });
+
+  it('the ranking downloads as CSV (BOM, headers in the language asked, the quarry with its trip) and XLSX, in scope; companies 403; a bad period 400', async () => {
+    const period = `fromMs=${T_W - HOUR}&toMs=${T_W + HOUR}`;
+    const csv = await fetch(`${api.url}/v1/source-traces/ranking.csv?${period}`, { headers: { authorization: `Bearer ${tokens['enf']}` } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const raw = new Uint8Array(await csv.arrayBuffer());
+    expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, first] = new TextDecoder().decode(raw).split('\r\n');
+    expect(header).toBe('排名,源头单位编号,源头单位,经营企业,行政区划,超限车次,A级认定,已确认,最近称重');
+    expect(first).toMatch(/^1,SITE-1,甲料场,甲砂石有限公司,440106,1,1,0,/);
+    const en = await fetch(`${api.url}/v1/source-traces/ranking.csv?${period}&lang=en`, { headers: { authorization: `Bearer ${tokens['admin']}` } });
+    expect((await en.text()).split('\r\n')[0]).toMatch(/^Rank,Site id,Source site,Company/);
+    const xlsx = await fetch(`${api.url}/v1/source-traces/ranking.xlsx?${period}`, { headers: { authorization: `Bearer ${tokens['enf']}` } });
+    expect(xlsx.status).toBe(200);
+    const bytes = new Uint8Array(await xlsx.arrayBuffer());
+    expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]);
+    expect((await fetch(`${api.url}/v1/source-traces/ranking.csv?${period}`, { headers: { authorization: `Bearer ${tokens['c1']}` } })).status).toBe(403);
+    const backwards = await fetch(`${api.url}/v1/source-traces/ranking.csv?fromMs=${T_W}&toMs=${T_W - HOUR}`, {
+      headers: { authorization: `Bearer ${tokens['enf']}` },
+    });
+    expect(backwards.status).toBe(400);
+  });
 });

@@ -1,5 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
-import { sourceSiteKindCreateRequest, sourceSiteKindRenameRequest, type SourceSiteKindItem, type TrackResponse } from '@roadwatch/contracts';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
+import {
+  sourceSiteKindCreateRequest,
+  sourceSiteKindRenameRequest,
+  sourceUnitRankingFileQuery,
+  XLSX_MEDIA_TYPE,
+  type SourceSiteKindItem,
+  type TrackResponse,
+} from '@roadwatch/contracts';
+import { chinaDateOf } from '@roadwatch/domain';
+import { CSV_MEDIA_TYPE, tableCsv, tableXlsx } from '@roadwatch/runtime';
+import { rankedRows, sourceUnitRankingColumns, sourceUnitRankingSheet } from '../source-trace/source-unit-ranking-file';
 import type { AuditContext } from '@roadwatch/storage';
 import { traceTrackWindow } from '../source-trace/trace-track-window';
 import type { ApiContext } from './api-context';
@@ -14,7 +24,7 @@ import { API_CONTEXT } from './tokens';
  * 货源地倒查 map draws (read as the case is: capability `cases`, 404 outside scope).
  */
 @Controller('v1')
-export class SourceSiteKindsController {
+export class SourceTraceMapController {
   constructor(@Inject(API_CONTEXT) private readonly ctx: ApiContext) {}
 
   private async admin(auth: string | undefined, request?: ClientAddress): Promise<AuditContext> {
@@ -51,6 +61,30 @@ export class SourceSiteKindsController {
   async retire(@Param('kindCode') kindCode: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<void> {
     const by = await this.admin(auth, request);
     await this.ctx.sourceSiteKinds.retire(by, kindCode).catch(answerRefusal);
+  }
+
+  /** The source-unit ranking as CSV (UTF-8 with BOM) — capability `source_traces`, in scope like the ranking. */
+  @Get('source-traces/ranking.csv')
+  rankingCsv(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<StreamableFile> {
+    return this.rankingFile('csv', query, auth);
+  }
+
+  /** The source-unit ranking as an XLSX sheet. */
+  @Get('source-traces/ranking.xlsx')
+  rankingXlsx(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<StreamableFile> {
+    return this.rankingFile('xlsx', query, auth);
+  }
+
+  private async rankingFile(format: 'csv' | 'xlsx', query: unknown, auth: string | undefined): Promise<StreamableFile> {
+    const scope = await scopeOf(this.ctx.sessions, auth, 'source_traces');
+    const q = parseOr400(sourceUnitRankingFileQuery, query, 'query');
+    const ranking = await this.ctx.sourceTraces.ranking(scope, q);
+    const name = `source-ranking_${chinaDateOf(q.fromMs)}_${chinaDateOf(q.toMs - 1)}.${format}`;
+    const body =
+      format === 'csv'
+        ? Buffer.from(tableCsv(sourceUnitRankingColumns(q.lang), rankedRows(ranking)), 'utf8')
+        : await tableXlsx([sourceUnitRankingSheet(ranking, q.lang)], { createdAtMs: this.ctx.now() });
+    return new StreamableFile(body, { type: format === 'csv' ? CSV_MEDIA_TYPE : XLSX_MEDIA_TYPE, disposition: `attachment; filename="${name}"` });
   }
 
   @Get('cases/:caseId/source-trace/track')
