@@ -37,10 +37,10 @@ const destination = ([lon, lat]: LonLat, distanceM: number, bearingDeg: number):
   const λ1 = (lon * Math.PI) / 180;
   const φ2 = Math.asin(Math.sin(φ1) * Math.cos(δ) + Math.cos(φ1) * Math.sin(δ) * Math.cos(θ));
   const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(δ) * Math.cos(φ1), Math.cos(δ) - Math.sin(φ1) * Math.sin(φ2));
-  return [(λ2 * 180) / Math.PI, (φ2 * 180) / Math.PI];
+  return [round7((λ2 * 180) / Math.PI), round7((φ2 * 180) / Math.PI)];
 };
 
-/** A circle drawn as a closed ring of `steps` points (for the map: the registry keeps centre and radius). */
+/** A circle drawn as a closed ring of `steps` points, rounded like a drawn vertex (for the map: the registry keeps centre and radius). */
 export const circleRing = (centre: LonLat, radiusM: number, steps = 64): LonLat[] => {
   const ring = Array.from({ length: steps }, (_, i) => destination(centre, radiusM, (360 * i) / steps));
   return [...ring, ring[0]!];

@@ -198,7 +198,8 @@ export class SourceSitesPanel {
       geometry: { type: 'Polygon', coordinates: [ring] },
       properties: g.kind === 'polygon' ? { mode: 'polygon' } : { mode: 'circle', radiusKilometers: g.radiusM / 1000 },
     };
-    this.draw!.addFeatures([feature]);
+    const [result] = this.draw!.addFeatures([feature]);
+    if (result && !result.valid) console.error('[source site] geofence not loaded into the editor:', result.reason);
     this.syncRadius();
   }
 
@@ -246,6 +247,7 @@ export class SourceSitesPanel {
       this.selected = saved;
       this.status.set('sites.saved', saved.name);
       this.render();
+      this.setMode('select');
     } catch (e) {
       this.saveError.textContent = `${t('sites.saveFailed')}: ${refusalText(e)}`;
     } finally {
