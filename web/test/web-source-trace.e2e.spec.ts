@@ -116,8 +116,9 @@ describe('web: geofence editing, the trace map and confirmation, the ranking and
     });
     return ((await res.json()) as { token: string }).token;
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies
   const getJson = async (path: string, token: string): Promise<any> =>
-    (await fetch(`${platform.api.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json(); // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+    (await fetch(`${platform.api.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
 
   it('the admin draws a polygon for a site on the map and saves it (a crossing ring refused naming its edges first); read back over HTTP', async () => {
     const page = await newPage();
