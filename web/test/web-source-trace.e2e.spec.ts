@@ -120,7 +120,7 @@ describe('web: geofence editing, the trace map and confirmation, the ranking and
   const getJson = async (path: string, token: string): Promise<any> =>
     (await fetch(`${platform.api.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
 
-  it('the admin draws a polygon for a site on the map and saves it (a crossing ring refused naming its edges first); read back over HTTP', async () => {
+  it('the admin draws a polygon for a site on the map and saves it (a crossing ring refused naming its edges first), then a circle with a typed radius; read back over HTTP', async () => {
     const page = await newPage();
     await signIn(page, platform.api.url, 'admin', 'admin-pass');
     await page.click('[data-testid=tab-sites]', { timeout: 20_000 });
@@ -170,6 +170,26 @@ describe('web: geofence editing, the trace map and confirmation, the ranking and
     }
     await page.waitForFunction(() => (document.querySelector('[data-testid=site-row-SITE-E]')?.textContent ?? '').includes('多边形 · 4'));
     await screenshot(page, 'web-source-sites');
+
+    // A circle instead: placed by dragging out from its centre, its radius then typed; the polygon goes.
+    await page.click('[data-testid=draw-clear]');
+    await page.click('[data-testid=draw-circle]');
+    const centre = at(0, 0);
+    await page.mouse.move(centre.x, centre.y, { steps: 2 });
+    await page.mouse.click(centre.x, centre.y);
+    await page.mouse.move(centre.x + 60, centre.y, { steps: 5 });
+    await page.mouse.click(centre.x + 60, centre.y);
+    await page.waitForFunction(() => Number(document.querySelector<HTMLInputElement>('[data-testid=site-radius]')?.value) > 0);
+    await page.fill('[data-testid=site-radius]', '350');
+    await page.dispatchEvent('[data-testid=site-radius]', 'change');
+    await page.click('[data-testid=site-save]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=site-row-SITE-E]')?.textContent ?? '').includes('圆形 · 350 m'));
+    const circle = await getJson('/v1/admin/source-sites/SITE-E', admin);
+    expect(circle.geofencePolygon).toBeUndefined();
+    expect(circle.geofenceRadiusM).toBe(350);
+    // The centre is where the drag started: the map's centre, on the stored polygon's middle.
+    expect(Math.abs(circle.longitudeDeg - 113.2)).toBeLessThan(0.01);
+    expect(Math.abs(circle.latitudeDeg - 23.1)).toBeLessThan(0.01);
     await page.context().close();
   });
 
