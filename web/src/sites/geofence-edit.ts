@@ -4,7 +4,7 @@ import type { SourceSiteDto } from '@roadwatch/contracts';
 export type LonLat = [number, number];
 
 /** A site's boundary as the editor holds it (RULES.md §13): a polygon ring, or a circle around a centre. */
-export type Geofence = { kind: 'polygon'; ring: LonLat[] } | { kind: 'circle'; centre: LonLat; radiusM: number };
+export type DrawnGeofence = { kind: 'polygon'; ring: LonLat[] } | { kind: 'circle'; centre: LonLat; radiusM: number };
 
 /** §13's circle when a site has no polygon: 200 m around its point. */
 export const DEFAULT_SITE_RADIUS_M = 200;
@@ -50,7 +50,7 @@ export const circleRing = (centre: LonLat, radiusM: number, steps = 64): LonLat[
  * A drawn circle's centre and radius: terra-draw's circle feature is a ring with the radius in
  * its properties (kilometres); the centre is the middle of the ring's extent.
  */
-export const circleOfDrawn = (ring: ReadonlyArray<readonly number[]>, radiusKilometers: number): Geofence => {
+export const circleOfDrawn = (ring: ReadonlyArray<readonly number[]>, radiusKilometers: number): DrawnGeofence => {
   const lons = ring.map((p) => p[0]!);
   const lats = ring.map((p) => p[1]!);
   const centre: LonLat = [round7((Math.min(...lons) + Math.max(...lons)) / 2), round7((Math.min(...lats) + Math.max(...lats)) / 2)];
@@ -58,7 +58,9 @@ export const circleOfDrawn = (ring: ReadonlyArray<readonly number[]>, radiusKilo
 };
 
 /** The geofence a stored site has: its polygon, else a circle around its point (its radius or §13's 200 m), else none. */
-export const geofenceOfSite = (site: Pick<SourceSiteDto, 'geofencePolygon' | 'geofenceRadiusM' | 'latitudeDeg' | 'longitudeDeg'>): Geofence | undefined => {
+export const geofenceOfSite = (
+  site: Pick<SourceSiteDto, 'geofencePolygon' | 'geofenceRadiusM' | 'latitudeDeg' | 'longitudeDeg'>,
+): DrawnGeofence | undefined => {
   if (site.geofencePolygon && site.geofencePolygon.length >= 3) return { kind: 'polygon', ring: openRing(site.geofencePolygon) };
   if (site.latitudeDeg !== undefined && site.longitudeDeg !== undefined)
     return { kind: 'circle', centre: [site.longitudeDeg, site.latitudeDeg], radiusM: site.geofenceRadiusM ?? DEFAULT_SITE_RADIUS_M };
@@ -70,7 +72,7 @@ export const geofenceOfSite = (site: Pick<SourceSiteDto, 'geofencePolygon' | 'ge
  * site's point stays, it is where the site is listed); a circle sets the point to its centre and
  * drops any polygon. Everything else the admin did not touch is sent as it was read.
  */
-export const siteWithGeofence = (site: SourceSiteDto, geofence: Geofence): SourceSiteDto => {
+export const siteWithGeofence = (site: SourceSiteDto, geofence: DrawnGeofence): SourceSiteDto => {
   const { geofencePolygon: _polygon, geofenceRadiusM: _radius, ...rest } = site;
   if (geofence.kind === 'polygon') return { ...rest, geofencePolygon: geofence.ring };
   return { ...rest, longitudeDeg: geofence.centre[0], latitudeDeg: geofence.centre[1], geofenceRadiusM: geofence.radiusM };

@@ -5,7 +5,7 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { ApiHttpError, type Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { MiniMap } from '../map/mini-map';
-import { circleOfDrawn, circleRing, geofenceOfSite, openRing, siteWithGeofence, type Geofence } from '../sites/geofence-edit';
+import { circleOfDrawn, circleRing, geofenceOfSite, openRing, siteWithGeofence, type DrawnGeofence } from '../sites/geofence-edit';
 import { detached, h, StatusLine } from './dom';
 
 type DrawMode = 'polygon' | 'circle' | 'select';
@@ -189,7 +189,7 @@ export class SourceSitesPanel {
     this.setMode('select');
   }
 
-  private addGeofence(g: Geofence): void {
+  private addGeofence(g: DrawnGeofence): void {
     const mini = this.mini!;
     const ring = (g.kind === 'polygon' ? [...g.ring, g.ring[0]!] : circleRing(g.centre, g.radiusM)).map(([lon, lat]) => mini.toDisplay(lon, lat));
     const feature: GeoJSONStoreFeatures = {
@@ -204,7 +204,7 @@ export class SourceSitesPanel {
   }
 
   /** The geofence drawn now (WGS-84), or undefined when nothing is drawn. */
-  private drawnGeofence(): Geofence | undefined {
+  private drawnGeofence(): DrawnGeofence | undefined {
     const mini = this.mini;
     const f = this.draw?.getSnapshot().find((x) => x.geometry.type === 'Polygon') as (Feature<Polygon> & GeoJSONStoreFeatures) | undefined;
     if (!f || !mini) return undefined;
