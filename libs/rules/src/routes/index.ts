@@ -1,2 +1,5 @@
 export * from './routes.config';
 export * from './corridor';
+export * from './track';
+export * from './permit';
+export * from './area-ban';
