@@ -75,8 +75,8 @@ export const qualifyingStretches = <K extends string>(
   let current: QualifyingStretch<K> | null = null;
   let previous: { report: RouteReport; moving: boolean } | null = null;
   for (const report of track) {
-    const legM = previous ? haversineMeters(previous.report, report) : 0;
-    const moving = report.speedKmh > motion.movingSpeedKmh || (previous !== null && legM > motion.jitterM);
+    const legM: number = previous ? haversineMeters(previous.report, report) : 0;
+    const moving: boolean = report.speedKmh > motion.movingSpeedKmh || (previous !== null && legM > motion.jitterM);
     const key = keyOf(report);
     if (key === null) {
       current = null;
