@@ -97,20 +97,27 @@ export interface PermitsConfig {
 
 export const DEFAULT_PERMITS_CONFIG: PermitsConfig = { outsideHoursLimitMs: 5 * 60_000, areaBanMinMovingMs: 3 * 60_000, areaBanMinMovingM: 1_000 };
 
+/** A stretch of reports inside a permit's corridor outside its time, counted or not (the audit sheet lists them all). */
+export interface PermitHoursStretch extends PermitHoursEpisode {
+  /** Its moving time exceeded the limit (> 5 min): an episode. */
+  counted: boolean;
+}
+
 /**
  * 大件 hours and dates (§15): moving time inside a permit's corridor while none of the vehicle's
  * permits whose corridor holds the report is valid (dates and hours), summed per stretch of such
  * reports, counts when > 5 min (exactly 5 min does not). A report inside another permit's
  * corridor in that permit's hours is covered (two permits: doubt to the party). `track` holds the
  * fixed, non-drift reports (`routeReportsOf`). Outside every corridor is the off-route rule's.
+ * Every stretch, counted or not; `atMs` of one not counted is its last report.
  */
-export const permitHoursEpisodes = (input: {
+export const permitHoursStretches = (input: {
   vehicleId: string;
   permits: readonly OversizePermit[];
   track: readonly RouteReport[];
   motion: Pick<MotionConfig, 'movingSpeedKmh' | 'jitterM' | 'gapMs'>;
   config?: PermitsConfig;
-}): PermitHoursEpisode[] => {
+}): PermitHoursStretch[] => {
   const config = input.config ?? DEFAULT_PERMITS_CONFIG;
   const prepared = input.permits
     .filter((permit) => permit.vehicleIds.includes(input.vehicleId))
@@ -126,30 +133,35 @@ export const permitHoursEpisodes = (input: {
     input.motion,
     (movingMs) => movingMs > config.outsideHoursLimitMs,
   );
-  return stretches
-    .filter((s) => s.reachedAtMs !== null)
-    .map((s) => {
-      const permitIds = new Set<string>();
-      const issues = new Set<PermitTimeIssue>();
-      for (const report of s.track)
-        for (const { permit } of within(report)) {
-          permitIds.add(permit.routeId);
-          const issue = permitTimeIssue(permit, report.timeMs);
-          if (issue) issues.add(issue);
-        }
-      return {
-        vehicleId: input.vehicleId,
-        permitIds: [...permitIds].sort(),
-        issues: [...issues].sort(),
-        startMs: s.first.timeMs,
-        endMs: s.last.timeMs,
-        atMs: s.reachedAtMs!,
-        movingMs: s.movingMs,
-        movingM: Math.round(s.movingM),
-        track: s.track,
-      };
-    });
+  return stretches.map((s) => {
+    const permitIds = new Set<string>();
+    const issues = new Set<PermitTimeIssue>();
+    for (const report of s.track)
+      for (const { permit } of within(report)) {
+        permitIds.add(permit.routeId);
+        const issue = permitTimeIssue(permit, report.timeMs);
+        if (issue) issues.add(issue);
+      }
+    return {
+      vehicleId: input.vehicleId,
+      permitIds: [...permitIds].sort(),
+      issues: [...issues].sort(),
+      startMs: s.first.timeMs,
+      endMs: s.last.timeMs,
+      atMs: s.reachedAtMs ?? s.last.timeMs,
+      counted: s.reachedAtMs !== null,
+      movingMs: s.movingMs,
+      movingM: Math.round(s.movingM),
+      track: s.track,
+    };
+  });
 };
+
+/** The stretches of `permitHoursStretches` that count (> 5 min of moving time): the episodes. */
+export const permitHoursEpisodes = (input: Parameters<typeof permitHoursStretches>[0]): PermitHoursEpisode[] =>
+  permitHoursStretches(input)
+    .filter((s) => s.counted)
+    .map(({ counted: _counted, ...episode }) => episode);
 
 /** One declared figure the weighing exceeded ("大车小证"). */
 export interface PermitExcess {
