@@ -49,3 +49,4 @@ export * from './evasion.read-model';
 export * from './driver-duty.repository';
 // 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
 export * from './permit-check.repository';
+export * from './area-ban.repository';

@@ -1,6 +1,7 @@
 import type { AreaBan, OversizePermit, PermitDeclared, PermitHours, RouteLonLat } from '@roadwatch/rules';
 import type { RoadClass } from '@roadwatch/domain';
 import type { StoragePool } from './pool';
+import { ownerScopeSql, type OwnerScope } from './owner';
 import { msToTs, type Queryable } from './sql';
 
 /** A vehicle the permit and area-ban checks judge, with what its alerts carry. */
@@ -130,6 +131,21 @@ export class PermitCheckRepository {
       [vehicleId],
     );
     return rows.map(permitOf);
+  }
+
+  /**
+   * One permit (retired or not: its audit stays readable) if the scope admits it: its company, or
+   * its region (the permit's own, else its company's). Else undefined, as an id that does not exist.
+   */
+  async permitInScope(routeId: string, scope: OwnerScope): Promise<StoredPermit | undefined> {
+    const params: unknown[] = [routeId];
+    const owner = ownerScopeSql(scope, { companyId: 'r.company_id', regionCode: 'COALESCE(r.region_code, rc.region_code)' }, params);
+    const { rows } = await this.pool.query<PermitRow>(
+      `SELECT ${PERMIT_COLUMNS} FROM approved_routes r LEFT JOIN companies rc ON rc.company_id = r.company_id
+       WHERE r.route_id = $1 AND r.kind = 'oversize_permit' AND ${owner}`,
+      params,
+    );
+    return rows[0] ? permitOf(rows[0]) : undefined;
   }
 
   /** Vehicles bound to a permit that is not retired. */

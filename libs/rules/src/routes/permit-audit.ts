@@ -2,7 +2,15 @@ import { haversineMeters } from '@roadwatch/domain';
 import type { MotionConfig } from '../common/rules-config';
 import type { ScoredAssessment } from '../overload/overload-assessment.rule';
 import { prepareRoute } from './corridor';
-import { judgePermitWeighing, permitHoursStretches, permitValidOnDate, type OversizePermit, type PermitExcess, type PermitsConfig } from './permit';
+import {
+  judgePermitWeighing,
+  permitHoursStretches,
+  permitValidOnDate,
+  type OversizePermit,
+  type PermitExcess,
+  type PermitsConfig,
+  type PermitTimeIssue,
+} from './permit';
 import type { RouteReport } from './track';
 
 /** One weighing of the permit's vehicle compared with the permit's declared figures. */
@@ -25,7 +33,7 @@ export interface AuditedWeighing {
 export interface AuditedStretch {
   startMs: number;
   endMs: number;
-  issues: string[];
+  issues: PermitTimeIssue[];
   movingMs: number;
   movingM: number;
   /** Over 5 min of moving: a `permit_hours` episode. */

@@ -36,6 +36,7 @@ import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handl
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
+import type { PermitsApi } from '../permits/permits.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -84,6 +85,8 @@ export interface ApiContext {
   siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
+  /** 大件 audit sheets and area bans (issue #16). */
+  permits: PermitsApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
