@@ -20,7 +20,10 @@ const bansMap = (bans: readonly AreaBanItem[]): SVGSVGElement | undefined => {
   const xy = ([lon, lat]: readonly [number, number]): string => `${pad + (lon - minLon) * kx * scale},${H - pad - (lat - minLat) * scale}`;
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  svg.setAttribute('class', 'tg-map');
+  // A fixed size in the flow: a sketch scaled to the panel's width would cover the table below it.
+  svg.setAttribute('width', String(W));
+  svg.setAttribute('height', String(H));
+  svg.setAttribute('style', 'display: block; max-width: 100%');
   svg.setAttribute('data-testid', 'pm-bans-map');
   bans.forEach((ban, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
