@@ -190,4 +190,40 @@ describe('enforcement permit parts over real Kafka and PostgreSQL (RULES §11, �
     expect(alertsOf('area_ban')[0]!.limitPassedAtMs).toBe(LATE + 1.5 * MIN); // 1 km reached before 3 min
     expect(await runAreaBansJob({ pool, bus, logger, nowMs: LATE + 31 * MIN }, SETTINGS)).toMatchObject({ episodes: 0 });
   });
+
+  it('a ban naming road classes binds only on those roads, read from the administered speed zones', async () => {
+    const HOUR = 60 * MIN;
+    await pool.query(
+      `INSERT INTO area_bans (ban_id, name, polygon, vehicle_classes, windows, road_classes) VALUES ('B-EXP', '高速危化品禁行', $1, '{hazmat}', $2, '{expressway}')`,
+      [
+        JSON.stringify([
+          [116.3, 39.85],
+          [116.5, 39.85],
+          [116.5, 39.95],
+          [116.3, 39.95],
+        ]),
+        JSON.stringify([{ from: '01:00', to: '05:00' }]),
+      ],
+    );
+    const positions = new PositionRepository(pool);
+    const night = chinaLocalToEpochMs(2026, 12, 7, 2);
+    const expresswayEpisodes = async () =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_ban_episodes WHERE ban_id = 'B-EXP'`)).rows[0]!.n;
+    // No road known there yet: not bound (doubt to the party); B1 (22:00–06:00, every road) is.
+    await positions.insertMany(drive(HAZMAT, night, 10));
+    expect(await runAreaBansJob({ pool, bus, logger, nowMs: night + 30 * MIN }, SETTINGS)).toMatchObject({ ran: true, bans: 2 });
+    expect(await expresswayEpisodes()).toBe(0);
+    // An expressway along the track: bound.
+    await pool.query(
+      `INSERT INTO road_speed_zones (segment_id, name, road_class, posted_limit_kmh, polyline, min_lat, min_lon, max_lat, max_lon)
+       VALUES ('G-TEST', '测试高速', 'expressway', 100, '[[116.30, 39.9], [116.50, 39.9]]', 39.9, 116.3, 39.9, 116.5)`,
+    );
+    await positions.insertMany(drive(HAZMAT, night + HOUR, 10));
+    await runAreaBansJob({ pool, bus, logger, nowMs: night + HOUR + 30 * MIN }, SETTINGS);
+    expect(await expresswayEpisodes()).toBe(1);
+    await vi.waitFor(() => expect(alertsOf('area_ban').filter((a) => (a.details as { banId?: string }).banId === 'B-EXP')).toHaveLength(1), {
+      timeout: 30_000,
+      interval: 200,
+    });
+  });
 });

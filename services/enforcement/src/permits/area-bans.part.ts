@@ -2,8 +2,8 @@ import { boundingBoxOf, TOPICS } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS, type LatLon, type RoadClass } from '@roadwatch/domain';
 import type { Bus } from '@roadwatch/messaging';
 import type { Logger } from '@roadwatch/runtime';
-import { areaBanEpisodes, DEFAULT_RULES_CONFIG, routeReportsOf } from '@roadwatch/rules';
-import { PermitCheckRepository, PositionRepository, withJobLock, type StoragePool } from '@roadwatch/storage';
+import { areaBanEpisodes, buildRoadIndex, DEFAULT_RULES_CONFIG, limitsAt, routeReportsOf } from '@roadwatch/rules';
+import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock, type StoragePool } from '@roadwatch/storage';
 import type { EnforcementContext, EnforcementPart, RunningEnforcementPart } from '../enforcement.service';
 import { areaBanAlertOf } from './permit-alerts';
 import { routeCheckSettingsOf, type RouteCheckJobSettings } from './permit-hours.part';
@@ -17,7 +17,9 @@ export const areaBanEpisodeId = (banId: string, vehicleId: string, startMs: numb
  * ban in force, the vehicles of its classes that reported inside its polygon's box in the settled
  * period have their stored track judged with `areaBanEpisodes`; each stretch of ≥ 3 min or ≥ 1 km
  * is an `area_ban` episode and alert (grown, never doubled, by overlapping runs). A ban naming
- * road classes needs `roadClassesAt` (the road index); without it such a ban binds nothing.
+ * road classes reads the road index (`roadClassesAt`; by default the administered speed zones,
+ * `road_speed_zones`, loaded once per run when a ban needs them): a report binds only where
+ * every matching segment is of those classes, and where no road is known it does not.
  */
 export const runAreaBansJob = async (
   context: { pool: StoragePool; bus: Bus; logger: Logger; nowMs: number; roadClassesAt?: (p: LatLon) => readonly RoadClass[] },
@@ -32,6 +34,11 @@ export const runAreaBansJob = async (
     // A wrapping window's occurrence starts the day before.
     const bans = await checks.bansInForce(chinaDateOf(fromMs - DAY_MS), chinaDateOf(toMs));
     let episodes = 0;
+    let roadClassesAt = context.roadClassesAt;
+    if (!roadClassesAt && bans.some((ban) => (ban.roadClasses ?? []).length > 0)) {
+      const index = buildRoadIndex(await loadSpeedZoneFeatures(tx), rules.roads);
+      roadClassesAt = (p) => limitsAt(index, p.latitudeDeg, p.longitudeDeg).map((segment) => segment.roadClass);
+    }
     for (const ban of bans) {
       const box = boundingBoxOf(ban.polygon);
       if (!box) continue;
@@ -44,7 +51,7 @@ export const runAreaBansJob = async (
           bans: [ban],
           track,
           motion: rules.motion,
-          ...(context.roadClassesAt ? { roadClassesAt: context.roadClassesAt } : {}),
+          ...(roadClassesAt ? { roadClassesAt } : {}),
         });
         for (const episode of found) {
           const recorded = await checks.recordAreaBanEpisode({

@@ -13,7 +13,7 @@ export interface RouteCheckJobSettings {
   windowMs: number;
   settleMs: number;
   lookbackMs: number;
-  rules?: Pick<RulesConfig, 'motion' | 'quality'>;
+  rules?: Pick<RulesConfig, 'motion' | 'quality' | 'roads'>;
 }
 
 export const routeCheckSettingsOf = (config: EnforcementContext['config']): RouteCheckJobSettings => ({
