@@ -2,7 +2,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { polygon as turfPolygon } from '@turf/helpers';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, type LatLon, type RoadClass } from '@roadwatch/domain';
 import type { MotionConfig } from '../common/rules-config';
-import { parseTimeOfDay } from '../common/time-window';
+import { localDateOf, parseTimeOfDay } from '../common/time-window';
 import type { RouteLonLat } from './corridor';
 import { DEFAULT_PERMITS_CONFIG, type PermitsConfig } from './permit';
 import { qualifyingStretches, type RouteReport } from './track';
@@ -129,7 +129,7 @@ export const areaBanEpisodes = (input: {
     const stretches = qualifyingStretches(
       input.track,
       (report) => {
-        const date = chinaDateOf(report.timeMs);
+        const date = localDateOf(report.timeMs);
         if ((ban.validFrom && date < ban.validFrom) || (ban.validTo && date > ban.validTo)) return null;
         const occurrence = banOccurrenceAt(ban, report.timeMs);
         if (occurrence === null) return null;

@@ -1,6 +1,6 @@
-import { chinaDateOf, type LatLon } from '@roadwatch/domain';
+import type { LatLon } from '@roadwatch/domain';
 import type { MotionConfig } from '../common/rules-config';
-import { isInDailyWindow } from '../common/time-window';
+import { isInDailyWindow, localDateOf } from '../common/time-window';
 import type { ScoredAssessment } from '../overload/overload-assessment.rule';
 import { prepareRoute, type RouteDepot, type RouteLonLat } from './corridor';
 import { qualifyingStretches, type RouteReport } from './track';
@@ -46,7 +46,7 @@ export type PermitTimeIssue = 'before_valid' | 'after_valid' | 'outside_hours';
 
 /** The permit's dates and hours at an instant; null when it is valid then. */
 export const permitTimeIssue = (permit: Pick<OversizePermit, 'validFrom' | 'validTo' | 'allowedHours'>, atMs: number): PermitTimeIssue | null => {
-  const date = chinaDateOf(atMs);
+  const date = localDateOf(atMs);
   if (permit.validFrom && date < permit.validFrom) return 'before_valid';
   if (permit.validTo && date > permit.validTo) return 'after_valid';
   const hours = permit.allowedHours ?? [];
@@ -122,7 +122,16 @@ export const permitHoursStretches = (input: {
   const prepared = input.permits
     .filter((permit) => permit.vehicleIds.includes(input.vehicleId))
     .map((permit) => ({ permit, route: prepareRoute({ ...permit, depots: permit.depots ?? [] }) }));
-  const within = (p: LatLon) => prepared.filter(({ route }) => route.distanceFromLineM(p) <= route.corridorWidthM);
+  // Each report is placed once: the stretch's key and its evidence read the same answer.
+  const placed = new WeakMap<LatLon, typeof prepared>();
+  const within = (p: LatLon) => {
+    let holding = placed.get(p);
+    if (!holding) {
+      holding = prepared.filter(({ route }) => route.distanceFromLineM(p) <= route.corridorWidthM);
+      placed.set(p, holding);
+    }
+    return holding;
+  };
   const stretches = qualifyingStretches(
     input.track,
     (report) => {
