@@ -80,6 +80,7 @@ import { sourceTraceRoutes } from './source-trace-routes';
 import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
+import { permitsRoutes } from './permits-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -755,6 +756,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...rosterRoutes,
   // 货运源头单位 site kinds (issue #15)
   ...sourceSiteKindRoutes,
+  // 大件 permit audit sheets and area bans (issue #16)
+  ...permitsRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -75,6 +75,10 @@ export const apiCapability = z.enum([
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
+  // issue #16: a 大件 permit's audit sheet (admin, operators and enforcement of its region, its company); area bans read in scope, administered by admin and operators of the region
+  'permits',
+  'area_bans',
+  'area_bans.admin',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

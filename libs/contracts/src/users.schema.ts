@@ -141,6 +141,10 @@ export const auditAction = z.enum([
   'roster.shift_delete',
   // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
   'case.source_trace_decide',
+  // Area bans (issue #16): created, replaced or retired (target `area_ban/<banId>`).
+  'area_ban.create',
+  'area_ban.update',
+  'area_ban.retire',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -48,3 +48,6 @@ export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
 export * from './source-site-kind.repository';
+// 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
+export * from './permit-check.repository';
+export * from './area-ban.repository';

@@ -33,6 +33,7 @@ import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
+import { PermitsApi } from './permits/permits.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -250,6 +251,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
     keySupervision,
     targeting: createTargetingApi(pool),
+    permits: new PermitsApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,

@@ -236,6 +236,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     ...INSPECTION_CAPABILITIES.admin,
     'roster',
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
   ],
   op13: [
     'vehicles',
@@ -258,6 +261,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
   ],
   op4401: [
     'vehicles',
@@ -280,8 +286,11 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
   ],
-  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'],
+  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'],
   ca: [
     'vehicles',
     'alerts',
@@ -297,6 +306,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'permits',
+    'area_bans',
   ],
   cb: [
     'vehicles',
@@ -313,6 +324,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'permits',
+    'area_bans',
   ],
 };
 
@@ -605,6 +618,97 @@ const TARGETING_ROWS = (): RouteRow[] => {
           () => 200,
           () => 404,
           async (ctx, id) => (id === 'TG-MISSING' ? undefined : seedTargeting(ctx.pool, id)),
+        ),
+    },
+  ];
+};
+
+/**
+ * 大件 permits and area bans (issue #16). A permit is owned by its company and its region (its
+ * own, else its company's): `PM-CA` (CA, region CA's 130102), `PM-CB` (CB, 440106), `PM-NONE`
+ * (no company, 440305). Bans by region: a company reads those of no region and of a region its
+ * own lies in; operators write their region's (another's is 403 by the body's region, 404 to retire).
+ */
+const PERMITS: Record<string, { company: string | null; region: string | null; vehicle: string }> = {
+  'PM-CA': { company: 'CA', region: null, vehicle: 'VA1' },
+  'PM-CB': { company: 'CB', region: '440106', vehicle: 'VB1' },
+  'PM-NONE': { company: null, region: '440305', vehicle: 'VC1' },
+};
+const PERMIT_VISIBLE: Visible = { admin: Object.keys(PERMITS), op13: ['PM-CA'], op4401: ['PM-CB'], enf44: ['PM-CB', 'PM-NONE'], ca: ['PM-CA'], cb: ['PM-CB'] };
+const BANS: Record<string, string | null> = { 'AB-13': '130102', 'AB-4401': '440106', 'AB-NONE': null };
+const BAN_VISIBLE: Visible = {
+  admin: Object.keys(BANS),
+  op13: ['AB-13'],
+  op4401: ['AB-4401'],
+  enf44: ['AB-4401'],
+  ca: ['AB-13', 'AB-NONE'],
+  cb: ['AB-4401', 'AB-NONE'],
+};
+const BAN_WRITE_VISIBLE: Visible = { admin: Object.keys(BANS), op13: ['AB-13'], op4401: ['AB-4401'], enf44: 403, ca: 403, cb: 403 };
+const banBody = (id: string) => ({
+  banId: id,
+  name: `禁行区${id}`,
+  ...(BANS[id] ? { regionCode: BANS[id] } : {}),
+  polygon: [
+    [113.2, 23.1],
+    [113.4, 23.1],
+    [113.4, 23.2],
+  ],
+  vehicleClasses: ['hazmat'],
+  windows: [{ from: '00:00', to: '06:00' }],
+});
+const seedPermitsAndBans = async (pool: StoragePool): Promise<void> => {
+  for (const [routeId, p] of Object.entries(PERMITS)) {
+    await pool.query(
+      `INSERT INTO approved_routes (route_id, kind, name, company_id, region_code, polyline, valid_from, valid_to)
+       VALUES ($1, 'oversize_permit', $1, $2, $3, '[[113.2, 23.1], [113.4, 23.1]]', $4, $5)`,
+      [routeId, p.company, p.region, chinaDateOf(NOW - DAY_MS), chinaDateOf(NOW + DAY_MS)],
+    );
+    await pool.query(`INSERT INTO route_vehicles (route_id, vehicle_id) VALUES ($1, $2)`, [routeId, p.vehicle]);
+  }
+  for (const [banId, region] of Object.entries(BANS))
+    await pool.query(
+      `INSERT INTO area_bans (ban_id, name, region_code, polygon, vehicle_classes, windows) VALUES ($1, $1, $2, '[[113.2, 23.1], [113.4, 23.1], [113.4, 23.2]]', '{hazmat}', '[{"from": "00:00", "to": "06:00"}]')`,
+      [banId, region],
+    );
+};
+const PERMITS_ROWS = (): RouteRow[] => {
+  const permitIds = [...Object.keys(PERMITS), 'PM-MISSING'];
+  const banIds = [...Object.keys(BANS), 'AB-MISSING'];
+  return [
+    ...(['audit', 'audit.xlsx'] as const).map((kind) => ({
+      route: `GET /v1/permits/:routeId/${kind}`,
+      cells: () =>
+        byIdRow(
+          `GET /v1/permits/:routeId/${kind}`,
+          permitIds,
+          PERMIT_VISIBLE,
+          (_, id) => ({ method: 'GET' as const, path: `/v1/permits/${enc(id)}/${kind}` }),
+          () => 200,
+        ),
+    })),
+    { route: 'GET /v1/area-bans', cells: () => listRow('GET /v1/area-bans', 'all', '/v1/area-bans', BAN_VISIBLE, itemsBy('banId')) },
+    {
+      route: 'PUT /v1/area-bans/:banId',
+      cells: () =>
+        byIdRow(
+          'PUT /v1/area-bans/:banId',
+          Object.keys(BANS),
+          BAN_WRITE_VISIBLE,
+          (_, id) => ({ method: 'PUT', path: `/v1/area-bans/${enc(id)}`, body: banBody(id) }),
+          () => 200,
+          () => 403,
+        ),
+    },
+    {
+      route: 'POST /v1/area-bans/:banId/retire',
+      cells: () =>
+        byIdRow(
+          'POST /v1/area-bans/:banId/retire',
+          banIds,
+          BAN_WRITE_VISIBLE,
+          (_, id) => ({ method: 'POST', path: `/v1/area-bans/${enc(id)}/retire` }),
+          () => 200,
         ),
     },
   ];
@@ -1143,6 +1247,8 @@ const ROUTES: RouteRow[] = [
   },
   // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
   ...TARGETING_ROWS(),
+  // 大件 audit sheets and area bans (issue #16).
+  ...PERMITS_ROWS(),
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1591,6 +1697,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
     for (const id of Object.keys(TARGETING_REGIONS)) await seedTargeting(pool, id);
+    await seedPermitsAndBans(pool);
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,

@@ -10,6 +10,11 @@ export const enforcementEnvSchema = infraEnvSchema.extend({
   EVASION_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
   EVASION_WINDOW_MS: z.coerce.number().int().positive().default(3_600_000),
   EVASION_SETTLE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  /** 大件 hours and area bans (RULES.md §11, §15): how often the jobs run, the settled period each judges, how long reports settle first (back-fill), and how far before the period a stretch's start is read. */
+  ROUTE_CHECKS_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
+  ROUTE_CHECKS_WINDOW_MS: z.coerce.number().int().positive().default(3_600_000),
+  ROUTE_CHECKS_SETTLE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  ROUTE_CHECKS_LOOKBACK_MS: z.coerce.number().int().nonnegative().default(3_600_000),
 });
 
 export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;

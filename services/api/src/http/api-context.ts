@@ -37,6 +37,7 @@ import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appea
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
 import type { ManageSourceSiteKindsUseCase } from '../registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
+import type { PermitsApi } from '../permits/permits.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -85,6 +86,8 @@ export interface ApiContext {
   siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
+  /** 大件 audit sheets and area bans (issue #16). */
+  permits: PermitsApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
