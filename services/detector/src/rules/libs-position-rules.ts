@@ -4,6 +4,7 @@ import {
   buildRoadIndex,
   decodeVehicleState,
   DEFAULT_RULES_CONFIG,
+  driverTimesOf,
   processPosition,
   qualityDayOf,
   resolveRulesConfig,
@@ -64,8 +65,9 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     return ctx;
   };
   return {
-    process(facts, state, position) {
-      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctxNow());
+    process(facts, state, position, _nowMs, driverTimes) {
+      const ctx = driverTimes ? { ...ctxNow(), driverTimes } : ctxNow();
+      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctx);
       for (const notice of result.notices) options.onNotice?.(notice);
       // Stamped with the receipt of the report that closed the day, not the wall clock: replay gives the same message.
       const qualityDays = result.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, position.receivedAtMs));
@@ -80,6 +82,7 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     },
     dueMs: (facts, state) => vehicleDueMs(state as VehicleRuleState, configFor(facts)),
     decodeState: decodeVehicleState,
+    driverTimesOf: (state) => driverTimesOf(state as VehicleRuleState),
   };
 };
 
