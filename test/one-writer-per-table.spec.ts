@@ -49,6 +49,7 @@ const OWNERS: Record<string, string> = {
   assessment_recompute_requests: 'services/api',
   // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
   unweighed_exit_checks: 'services/enforcement',
+  entrance_refusals_pending: 'services/enforcement',
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',

@@ -1,3 +1,4 @@
+import type { WimMeasurementV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
 import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import { msToTs } from './sql';
@@ -233,6 +234,27 @@ export class SiteWeighingRepository {
       measurementId: optional(r.measurement_id),
       stationId: optional(r.station_id),
     }));
+  }
+
+  /** An entrance refusal held until `dueAtMs` (its settle delay); idempotent on the measurement. */
+  async holdEntranceRefusal(record: WimMeasurementV1, dueAtMs: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO entrance_refusals_pending (measurement_id, due_at, record) VALUES ($1, ${msToTs('$2::float8')}, $3) ON CONFLICT (measurement_id) DO NOTHING`,
+      [record.measurementId, dueAtMs, JSON.stringify(record)],
+    );
+  }
+
+  /** The held entrance refusals due by `nowMs`, oldest first. */
+  async dueEntranceRefusals(nowMs: number, limit = 200): Promise<WimMeasurementV1[]> {
+    const { rows } = await this.pool.query<{ record: WimMeasurementV1 }>(
+      `SELECT record FROM entrance_refusals_pending WHERE due_at <= ${msToTs('$1::float8')} ORDER BY due_at, measurement_id LIMIT $2`,
+      [nowMs, limit],
+    );
+    return rows.map((r) => r.record);
+  }
+
+  async releaseEntranceRefusal(measurementId: string): Promise<void> {
+    await this.pool.query('DELETE FROM entrance_refusals_pending WHERE measurement_id = $1', [measurementId]);
   }
 
   async markUnweighedExitJudged(traceId: string, checkedAtMs: number, unweighed: boolean): Promise<void> {

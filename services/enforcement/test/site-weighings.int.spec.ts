@@ -160,6 +160,8 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
         recordKind: 'entrance',
         entryRefused,
       });
+    // Received 3 min after t_w: past its 2 min settle delay on the part's clock, so traced on arrival.
+    nowMs = tw + 3 * MIN;
     // Same plate, same partition: in order, so once the refusal is judged the others were too.
     await bus.publish(TOPICS.wimMeasurements, [
       { key: '冀A70001:2', value: entrance('E-PASS', false) },
@@ -177,6 +179,55 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
       expect.objectContaining({ trace_id: 'entrance:EN-T1/E-REFUSED', trigger_kind: 'entrance_refusal', grade: 'A', source_site_id: 'S1' }),
     ]);
     expect(traces[0]!.weighed_at.getTime()).toBe(tw);
+    nowMs = T0;
+  });
+
+  it('an entrance refusal is traced after its settle delay: the last minutes archived late still give A (at once they read B)', async () => {
+    const vehicleId = vehicleIdOf('冀A70031', 2);
+    const track = new Track(vehicleId, T0 + 30 * 60 * MIN)
+      .report(0)
+      .stop(30 * MIN)
+      .drive(60 * MIN);
+    const tw = track.timeMs;
+    // The archiver has stored all but the last 8 minutes when the refusal arrives.
+    const late = track.positions.filter((p) => p.deviceTimeMs > tw - 8 * MIN);
+    await new PositionRepository(pool).insertMany(track.positions.filter((p) => p.deviceTimeMs <= tw - 8 * MIN));
+    const refusal = aWimRecord({
+      stationId: 'EN-T1',
+      stationRecordId: 'E-LATE',
+      measuredAtMs: tw,
+      receivedAtMs: tw + 1_000,
+      plate: '冀A70031',
+      plateColour: 2,
+      grossKg: 58_000,
+      recordKind: 'entrance',
+      entryRefused: true,
+    });
+    let clockMs = tw + 1_000;
+    const weighings = new SiteWeighings({ pool, logger, now: () => clockMs });
+    // What judging on arrival gave: the chain ends > 5 min before t_w, B.
+    const early = await new SiteWeighings({ pool, logger, now: () => clockMs, entranceSettleMs: 0 }).onMeasurement({
+      ...refusal,
+      measurementId: 'EN-T1/E-LATE-AT-ONCE',
+    });
+    expect(early.trace?.grade).toBe('B');
+
+    expect(await weighings.onMeasurement(refusal)).toEqual({ heldUntilMs: tw + 1_000 + 2 * MIN });
+    // A redelivery holds it once; before its due instant the review traces nothing.
+    expect(await weighings.onMeasurement(refusal)).toEqual({ heldUntilMs: tw + 1_000 + 2 * MIN });
+    clockMs = tw + 1_000 + 2 * MIN - 1;
+    expect((await weighings.review()).entranceRefusalsTraced).toBe(0);
+    expect((await alertsOf('entrance_refusal')).some((a) => a.targeting_id === 'entrance_refusal:EN-T1/E-LATE')).toBe(false);
+
+    await new PositionRepository(pool).insertMany(late);
+    clockMs = tw + 1_000 + 2 * MIN;
+    // A new instance (enforcement restarted meanwhile): the held refusal is in storage, not in memory.
+    expect((await new SiteWeighings({ pool, logger, now: () => clockMs }).review()).entranceRefusalsTraced).toBe(1);
+    const alert = (await alertsOf('entrance_refusal')).find((a) => a.targeting_id === 'entrance_refusal:EN-T1/E-LATE');
+    expect(alert?.evidence).toMatchObject({ traceId: 'entrance:EN-T1/E-LATE', grade: 'A', siteId: 'S1' });
+    expect((await weighings.review()).entranceRefusalsTraced).toBe(0);
+    await pool.query(`DELETE FROM targeting_alerts WHERE targeting_id LIKE 'entrance_refusal:EN-T1/E-LATE%'`);
+    await pool.query(`DELETE FROM source_traces WHERE trace_id LIKE 'entrance:EN-T1/E-LATE%'`);
   });
 
   it('an over-limit exit record, then a report 40 m outside: "departure not seen", no alert; a report 60 m outside: 第71条 evidence on exit_over_limit', async () => {
@@ -243,7 +294,8 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
       recordKind: 'entrance',
       entryRefused: true,
     });
-    expect(await new SiteWeighings({ pool, logger, now: () => nowMs }).onMeasurement(refusal)).toEqual({
+    // Received well past its settle delay: traced on arrival.
+    expect(await new SiteWeighings({ pool, logger, now: () => track.timeMs + 3 * MIN }).onMeasurement(refusal)).toEqual({
       trace: { traceId: 'entrance:EN-T1/E-9', grade: 'A', siteId: 'S1' },
       targetingId: 'entrance_refusal:EN-T1/E-9',
     });
