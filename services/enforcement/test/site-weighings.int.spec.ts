@@ -11,6 +11,7 @@ import {
   PositionRepository,
   RegistryRepository,
   SiteWeighingRepository,
+  TargetingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -354,14 +355,15 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
     expect(await weighings.review()).toMatchObject({ unweighedExitJudged: 0 });
   });
 
-  it('lists targeting alerts by kind within a region; a company scope sees none', async () => {
-    const kinds = ['entrance_refusal', 'unweighed_exit', 'exit_over_limit'];
-    const all = await repo.targetingAlerts({ kinds, limit: 50, offset: 0 });
-    expect(all.total).toBe(4);
-    expect((await repo.targetingAlerts({ kinds, scope: { regionPrefix: '130104' }, limit: 50, offset: 0 })).items.map((a) => a.kind)).toEqual([
-      'entrance_refusal',
+  it('its targeting alerts are leads like every other (one writer, TargetingRepository): by kind within a region; a company scope sees none', async () => {
+    const leads = new TargetingRepository(pool);
+    expect((await leads.list({}, {})).map((a) => a.kind).sort()).toEqual(['entrance_refusal', 'exit_over_limit', 'unweighed_exit', 'unweighed_exit']);
+    expect((await leads.list({}, { regionPrefix: '130104' })).map((a) => a.kind)).toEqual(['entrance_refusal']);
+    expect((await leads.list({ kind: 'unweighed_exit' }, {})).map((a) => a.targetingId).sort()).toEqual([
+      'unweighed_exit:trace-冀A70012',
+      'unweighed_exit:trace-冀A70014',
     ]);
-    expect((await repo.targetingAlerts({ kinds, scope: { companyId: 'S1-company' }, limit: 50, offset: 0 })).total).toBe(0);
-    expect((await repo.targetingAlerts({ kinds, scope: { regionPrefix: '13%' }, limit: 50, offset: 0 })).total).toBe(0);
+    expect(await leads.list({}, { companyId: 'S1-company' })).toEqual([]);
+    expect(await leads.list({}, { regionPrefix: '13%' })).toEqual([]);
   });
 });

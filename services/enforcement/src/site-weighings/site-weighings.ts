@@ -10,6 +10,7 @@ import {
   type StoredExitRecord,
   type VehicleRecord,
   SourceTraceRepository,
+  TargetingRepository,
 } from '@roadwatch/storage';
 import { sourceSiteOf } from '@roadwatch/case-lifecycle';
 
@@ -92,6 +93,8 @@ export class SiteWeighings {
   private readonly siteReads: SourceTraceRepository;
   private readonly positions: PositionRepository;
   private readonly registry: RegistryRepository;
+  /** The one writer of `targeting_alerts` rows, as every enforcement analysis uses it. */
+  private readonly targeting: TargetingRepository;
   private readonly config: SourceTraceConfig;
 
   constructor(private readonly options: SiteWeighingsOptions) {
@@ -99,6 +102,7 @@ export class SiteWeighings {
     this.siteReads = new SourceTraceRepository(options.pool);
     this.positions = new PositionRepository(options.pool);
     this.registry = new RegistryRepository(options.pool);
+    this.targeting = new TargetingRepository(options.pool);
     this.config = options.config ?? DEFAULT_SOURCE_TRACE_CONFIG;
   }
 
@@ -142,7 +146,7 @@ export class SiteWeighings {
       });
       const unweighed = result.grade === 'A' && result.unweighedExit !== null;
       if (unweighed && result.unweighedExit) {
-        const raised = await this.repo.raiseTargetingAlert({
+        const { created: raised } = await this.targeting.record({
           targetingId: `unweighed_exit:${trace.traceId}`,
           kind: 'unweighed_exit',
           plate: trace.plate,
@@ -152,6 +156,7 @@ export class SiteWeighings {
           ...(trace.measurementId !== undefined ? { measurementId: trace.measurementId } : {}),
           occurredAtMs: tw,
           ...(trace.regionCode !== undefined ? { regionCode: trace.regionCode } : {}),
+          priority: 'normal',
           evidence: { ...traceEvidence(trace.traceId, result), caseId: trace.caseId ?? null, unweighedExit: result.unweighedExit },
         });
         if (raised) summary.unweighedExitRaised += 1;
@@ -191,7 +196,7 @@ export class SiteWeighings {
       result,
     });
     const targetingId = `entrance_refusal:${m.measurementId}`;
-    await this.repo.raiseTargetingAlert({
+    await this.targeting.record({
       targetingId,
       kind: 'entrance_refusal',
       plate: m.plate,
@@ -201,6 +206,7 @@ export class SiteWeighings {
       measurementId: m.measurementId,
       occurredAtMs: tw,
       ...(regionCode !== undefined ? { regionCode } : {}),
+      priority: 'normal',
       evidence: { ...traceEvidence(traceId, result), grossKg: m.grossKg, axleCount: m.axleCount },
     });
     return { trace: { traceId, grade: result.grade, siteId: result.siteId }, targetingId };
@@ -256,7 +262,7 @@ export class SiteWeighings {
     });
     if (evidence.outcome !== 'departed') return { trace: { traceId, grade: result.grade, siteId: result.siteId } };
     const targetingId = `exit_over_limit:${record.recordId}`;
-    await this.repo.raiseTargetingAlert({
+    await this.targeting.record({
       targetingId,
       kind: 'exit_over_limit',
       plate: record.plate,
