@@ -10,7 +10,6 @@ import {
   migrate,
   PositionRepository,
   RegistryRepository,
-  SiteWeighingRepository,
   TargetingRepository,
   WimRepository,
   type StoragePool,
@@ -100,7 +99,6 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
   const prefix = `t-${randomUUID().slice(0, 8)}-`;
   const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'site-weighings-test', topicPrefix: prefix });
   let pool: StoragePool;
-  let repo: SiteWeighingRepository;
   let enforcement: RunningEnforcement;
   let nowMs = T0;
 
@@ -114,7 +112,6 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
   beforeAll(async () => {
     pool = createPool(env.databaseUrl, { schema, max: 4, application: 'site-weighings-test' });
     await migrate(pool);
-    repo = new SiteWeighingRepository(pool);
     await new RegistryRepository(pool).upsertSourceSite({ sourceSiteId: 'S1', name: '石家庄一号砂石料场', regionCode: '130102', ...CENTRE });
     await pool.query(`UPDATE source_sites SET geofence_radius_m = 200, exit_station_id = 'EX-T1', site_kind = 'sand_gravel' WHERE source_site_id = 'S1'`);
     await pool.query(
