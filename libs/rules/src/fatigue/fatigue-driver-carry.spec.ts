@@ -126,6 +126,35 @@ describe('fatigue per driver across vehicles (RULES.md §2, §13; §15 "Four par
     expect((v[0]!.details['carriedFrom'] as Array<{ vehicleId: string }>).map((c) => c.vehicleId)).toEqual([X.vehicleId]);
   });
 
+  it('X → Y → X within the rest threshold: back on X his time from both goes on, X never listed as carried from itself', () => {
+    const x1 = Track.at(2026, 11, 23, 8, 0, 0, { vehicleId: X.vehicleId, driverId: 'D1' })
+      .report(60)
+      .drive(90 * MIN);
+    const y = new Track(x1.timeMs + 3 * MIN, { vehicleId: Y.vehicleId, driverId: 'D1', latitudeDeg: 40.2 }).report(0).drive(90 * MIN);
+    const x2 = new Track(y.timeMs + 3 * MIN, { vehicleId: X.vehicleId, driverId: 'D1', latitudeDeg: 39.9 }).report(0).drive(70 * MIN);
+    const v = violations(runFleet([...x1.positions, ...y.positions, ...x2.positions]));
+    expect(v.map((a) => a.vehicleId)).toEqual([X.vehicleId]);
+    expect((v[0]!.details['carriedFrom'] as Array<{ vehicleId: string }>).map((c) => c.vehicleId)).toEqual([Y.vehicleId]);
+    expect(v[0]!.startedAtMs).toBe(x1.positions[0]!.deviceTimeMs);
+    // X's own 96 min without reports (he was on Y) is not driven twice: 90 + 90 + 70 min and the
+    // stationary first reports, the 3 min swaps left out — 4 h reached 4 h 06 after the start.
+    expect(v[0]!.limitPassedAtMs).toBe(x1.positions[0]!.deviceTimeMs + 6 * MIN + 4 * H);
+  });
+
+  it("X → Y (rests there 25 min) → X: the rest on Y ends his period; X's own silence meanwhile is no driving period of his", () => {
+    const x1 = Track.at(2026, 11, 23, 8, 0, 0, { vehicleId: X.vehicleId, driverId: 'D1' })
+      .report(60)
+      .drive(3 * H);
+    const y = new Track(x1.timeMs + 3 * MIN, { vehicleId: Y.vehicleId, driverId: 'D1', latitudeDeg: 40.2 })
+      .report(0)
+      .drive(2 * H)
+      .stop(25 * MIN);
+    const x2 = new Track(y.timeMs + 3 * MIN, { vehicleId: X.vehicleId, driverId: 'D1', latitudeDeg: 39.9 }).report(0).drive(2 * H);
+    const alerts = runFleet([...x1.positions, ...y.positions, ...x2.positions]);
+    // On Y: 3 h + 2 h is one period over 4 h (the violation); back on X after the rest, 2 h is a new one.
+    expect(violations(alerts).map((a) => [a.vehicleId, a.startedAtMs])).toEqual([[Y.vehicleId, x1.positions[0]!.deviceTimeMs]]);
+  });
+
   it('unknown driver: per vehicle on each, nothing carried — 3 h on X and 1 h 10 on Y raise nothing', () => {
     const { positions } = swap(2 * MIN, 8 * MIN, (y) => y.drive(70 * MIN), '');
     expect(positions.every((p) => p.driverId === undefined)).toBe(true);

@@ -146,10 +146,11 @@ const lastDrivingMs = (sub: FatigueSubjectState): number => {
  * stays a stop: with `arrivalMs − lastReportMs` left out, a later rest check adds what this
  * vehicle shows. A carried period that already reached a rest there is closed into the history.
  */
-export const carriedSubject = (carry: DriverTimeCarry, arrivalMs: number, restMs: number): FatigueSubjectState => {
+export const carriedSubject = (carry: DriverTimeCarry, arrivalMs: number, restMs: number, hereVehicleId?: string): FatigueSubjectState => {
   const sub = carry.subject;
+  // Each vehicle once, the one he drives now never (he may come back to it).
   const carriedFrom = [
-    ...(sub.carriedFrom ?? []).filter((c) => c.vehicleId !== carry.vehicleId),
+    ...(sub.carriedFrom ?? []).filter((c) => c.vehicleId !== carry.vehicleId && c.vehicleId !== hereVehicleId),
     {
       vehicleId: carry.vehicleId,
       ...(carry.plate !== undefined ? { plate: carry.plate } : {}),
@@ -198,7 +199,7 @@ const withCarriedTime = (
   const here = subjects[event.subject];
   if (here && lastDrivingMs(here) >= carry.lastReportMs) return subjects;
   if (here?.carriedFrom?.some((c) => c.vehicleId === carry.vehicleId && c.lastReportMs >= carry.lastReportMs)) return subjects;
-  return { ...subjects, [event.subject]: carriedSubject(carry, nowMs, restMs) };
+  return { ...subjects, [event.subject]: carriedSubject(carry, nowMs, restMs, facts.vehicleId) };
 };
 
 /** What an alert says of the vehicles the driver's time was carried from. */
@@ -290,9 +291,12 @@ export const evaluateFatigue = (
   // Copied on the first change only: a report that changes no subject returns the state it was given.
   let subjects = withCarriedTime(facts, state.subjects, event, restMs);
   let copied = subjects !== state.subjects;
+  // His time just came from another vehicle: this vehicle's interval up to now spans his time
+  // there (he left it and came back) — neither driving nor rest here (§15 "Four parties").
+  const acrossVehicles = copied && interval?.subject === event.subject;
 
   // 1. The driving interval that ends at this report, attributed to its subject.
-  if (interval && interval.driving && interval.subject !== null) {
+  if (interval && interval.driving && interval.subject !== null && !acrossVehicles) {
     const key = interval.subject;
     let sub = subjects[key] ?? initialSubject();
     // The trailing-24-h total is lowest just before driving resumes: re-arm there (§8: the
