@@ -97,7 +97,7 @@ export interface FatigueEvent {
   /** `driver:<id>` or `vehicle`, of this report. */
   subject: string;
   /** The driver-time store, when the detector has one: a driver's time from another vehicle. */
-  driverTimes?: DriverTimeLookup;
+  driverTimes?: DriverTimeLookup | undefined;
 }
 
 export const initialFatigueState = (): FatigueState => ({ subjects: {} });
@@ -191,7 +191,8 @@ const withCarriedTime = (
   event: FatigueEvent,
   restMs: number,
 ): Record<string, FatigueSubjectState> => {
-  const driverId = driverIdOfSubject(event.subject);
+  // The report's own driver id (the subject is `driver:<it>`): no string made per report.
+  const driverId = event.position.driverId;
   if (!driverId || !event.driverTimes) return subjects;
   const carry = event.driverTimes(driverId);
   const nowMs = event.position.deviceTimeMs;

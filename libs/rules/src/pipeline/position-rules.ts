@@ -241,7 +241,7 @@ export const fatigueRule: PositionRule<RuleStates['fatigue']> = {
     const r = evaluateFatigue(
       facts,
       state,
-      { position: report.position, interval: report.interval, subject: report.subject, ...(pipeline.driverTimes ? { driverTimes: pipeline.driverTimes } : {}) },
+      { position: report.position, interval: report.interval, subject: report.subject, driverTimes: pipeline.driverTimes },
       config,
     );
     return { state: r.state, alerts: r.outputs };
