@@ -16,6 +16,7 @@ import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
+import { SourceTraceMapController } from './source-trace-map.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -39,6 +40,7 @@ export const API_CONTROLLERS = [
   InspectionsController,
   SourceTraceController,
   TargetingController,
+  SourceTraceMapController,
 ];
 
 @Module({})
