@@ -56,6 +56,7 @@ const OWNERS: Record<string, string> = {
   area_ban_episodes: 'services/enforcement',
   // Issue #16: area bans are administered through the API's use cases (audited).
   area_bans: 'services/api',
+  entrance_refusals_pending: 'services/enforcement',
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',

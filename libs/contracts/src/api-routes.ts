@@ -78,7 +78,6 @@ import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { sourceSiteKindRoutes } from './source-site-kind.schema';
-import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
 import { permitsRoutes } from './permits-routes';
 
@@ -743,7 +742,6 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...keySupervisionRoutes,
-  ...siteWeighingRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)

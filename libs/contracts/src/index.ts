@@ -33,7 +33,6 @@ export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
-export * from './site-weighings.schema';
 // 布控线索 (issue #15): the enforcement analyses' leads and their decisions
 export * from './targeting.schema';
 export * from './targeting-routes';

@@ -21,7 +21,7 @@ import { SourceTraceApi } from './source-trace/source-trace.api';
 import { ManageSourceSiteKindsUseCase } from './registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
-import { AuditRepository, SiteWeighingRepository } from '@roadwatch/storage';
+import { AuditRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -262,7 +262,6 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
     assessment: assessmentApi(pool, audit, now),
-    siteWeighings: new SiteWeighingRepository(pool),
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.

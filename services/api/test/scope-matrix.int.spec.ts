@@ -16,7 +16,7 @@ import {
   inTransaction,
   migrate,
   OverloadViolationRepository,
-  SiteWeighingRepository,
+  TargetingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -715,12 +715,11 @@ const PERMITS_ROWS = (): RouteRow[] => {
 };
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
-/** Targeting alerts by region: one in 13 (河北), one in 4401 (广州). */
+/** The site weighings' targeting alerts by region (listed by `GET /v1/targeting` with every kind): one in 13 (河北), one in 4401 (广州). */
 const TARGETING_ALERTS = [
   ['TA-13', '130102'],
   ['TA-4401', '440106'],
 ] as const;
-const TARGETING_VISIBLE: Visible = { admin: ['TA-13', 'TA-4401'], op13: ['TA-13'], op4401: ['TA-4401'], enf44: ['TA-4401'], ca: 403, cb: 403 };
 
 const ROUTES: RouteRow[] = [
   {
@@ -1237,14 +1236,6 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
-  // Targeting alerts from exit and entrance weighings: officers by region, never a company.
-  {
-    route: 'GET /v1/targeting/site-weighings',
-    cells: () =>
-      listRow('GET /v1/targeting/site-weighings', 'all', '/v1/targeting/site-weighings', TARGETING_VISIBLE, (body) =>
-        (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
-      ),
-  },
   // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
   ...TARGETING_ROWS(),
   // 大件 audit sheets and area bans (issue #16).
@@ -1746,13 +1737,14 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       });
     await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
     for (const [targetingId, regionCode] of TARGETING_ALERTS)
-      await new SiteWeighingRepository(pool).raiseTargetingAlert({
+      await new TargetingRepository(pool).record({
         targetingId,
         kind: 'entrance_refusal',
         plate: '冀A1',
         plateColour: 2,
         occurredAtMs: NOW,
         regionCode,
+        priority: 'normal',
         evidence: {},
       });
     await bus.ensureTopics([

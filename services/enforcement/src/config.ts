@@ -6,6 +6,8 @@ export const enforcementEnvSchema = infraEnvSchema.extend({
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(4),
   /** How often the site-weighings part reviews open 第71条 departures and due 未过磅出场 judgements. */
   SITE_WEIGHINGS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** How long after its receipt an entrance refusal is traced (the archiver stores the truck's last minutes first); 0: at once. */
+  SITE_WEIGHINGS_ENTRANCE_SETTLE_MS: z.coerce.number().int().nonnegative().default(120_000),
   /** Evasion (RULES.md §14): how often the job runs, the period of passes it judges, and how long a pass settles first (late WIM records, back-filled GPS). */
   EVASION_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
   EVASION_WINDOW_MS: z.coerce.number().int().positive().default(3_600_000),

@@ -30,7 +30,6 @@ import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-del
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 import type { HandlingRepository } from '@roadwatch/storage';
-import type { SiteWeighingRepository } from '@roadwatch/storage';
 import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
 import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
@@ -82,8 +81,6 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
-  /** Targeting alerts from exit and entrance weighings (read only: services/enforcement writes them). */
-  siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
   /** 大件 audit sheets and area bans (issue #16). */

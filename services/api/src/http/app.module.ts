@@ -7,7 +7,6 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
-import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
 import { RosterController } from './roster.controller';
 import { ReportsController } from './reports.controller';
@@ -39,7 +38,6 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
-  SiteWeighingsController,
   InspectionsController,
   SourceTraceController,
   TargetingController,
