@@ -79,6 +79,7 @@ import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
+import { terminalGeofenceRoutes } from './terminal-geofence-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -752,6 +753,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
+  // Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+  ...terminalGeofenceRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

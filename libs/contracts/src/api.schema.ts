@@ -75,6 +75,9 @@ export const apiCapability = z.enum([
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
+  // Issue #16 item 6: routes and areas sent to terminals and the terminals' own area/route alarms (evidence); sending is the monitoring centre's
+  'terminal_geofences',
+  'terminal_geofences.send',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -42,3 +42,6 @@ export * from './roster.schema';
 export * from './roster-routes';
 export * from './source-trace.schema';
 export * from './source-trace-routes';
+// Routes and areas sent to terminals and their own area/route alarms (issue #16 item 6)
+export * from './terminal-geofence.schema';
+export * from './terminal-geofence-routes';

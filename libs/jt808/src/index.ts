@@ -40,3 +40,4 @@ export * from './messages/8604-set-polygon-area.js';
 export * from './messages/8605-delete-polygon-areas.js';
 export * from './messages/8606-set-route.js';
 export * from './messages/8607-delete-routes.js';
+export * from './geofence-downlink.js';

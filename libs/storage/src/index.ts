@@ -47,3 +47,6 @@ export * from './operating-vehicle.repository';
 export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
+// Routes and areas sent to terminals, and the terminals' own area/route alarms (issue #16 item 6).
+export * from './terminal-geofence.repository';
+export * from './terminal-area-alarm.repository';

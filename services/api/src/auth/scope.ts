@@ -68,6 +68,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 布控线索 / targeting alerts (套牌, evasion, 大吨小标, exit and entrance weighings; §13–§14): officers read their region's leads and refer or dismiss them.
       'targeting',
       'targeting.decide',
+      // Issue #16 item 6: sends routes and areas to the terminals of its region's vehicles; reads them and the terminals' own alarms
+      'terminal_geofences',
+      'terminal_geofences.send',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -90,6 +93,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'inspections',
       'inspections.answer',
       'roster',
+      // Issue #16 item 6: what was sent to its own vehicles' terminals and their own area/route alarms (read only)
+      'terminal_geofences',
     ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'] },
