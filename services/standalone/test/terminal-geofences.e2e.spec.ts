@@ -87,7 +87,15 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
       await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
       await migrate(pool);
       platform = await startPlatform(
-        loadStandaloneConfig({ ROADWATCH_DATA_DIR: dataDir, GATEWAY_PORT: '0', WIM_HTTP_PORT: '0', OPS_PORT: '0', API_PORT: '0', SIM_VEHICLES: '1', SIM_DRIVE: 'false' }),
+        loadStandaloneConfig({
+          ROADWATCH_DATA_DIR: dataDir,
+          GATEWAY_PORT: '0',
+          WIM_HTTP_PORT: '0',
+          OPS_PORT: '0',
+          API_PORT: '0',
+          SIM_VEHICLES: '1',
+          SIM_DRIVE: 'false',
+        }),
         { bus, pool },
       );
       const call = apiOf(platform);
@@ -107,7 +115,10 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
 
       // A company may not send; a route of one turning point too many is refused naming the limit.
       expect((await call('company1', 'POST', '/v1/terminal-geofences', { vehicleId, source: { kind: 'route', routeId: ROUTE_ID } })).status).toBe(403);
-      const tooLong = await call<{ message: string }>('operator', 'POST', '/v1/terminal-geofences', { vehicleId, source: { kind: 'route', routeId: LONG_ROUTE_ID } });
+      const tooLong = await call<{ message: string }>('operator', 'POST', '/v1/terminal-geofences', {
+        vehicleId,
+        source: { kind: 'route', routeId: LONG_ROUTE_ID },
+      });
       expect(tooLong.status).toBe(400);
       expect(JSON.stringify(tooLong.body)).toContain(`${limit + 1} turning points; one JT/T 808 0x8606 holds at most ${limit}`);
       // Outside the operator's scope or unknown: 404, as an id that does not exist.
@@ -150,7 +161,8 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
       expect(answer.messageId === 0x8001 && answer.body.result).toBe(0);
 
       const evidence = async (username: string): Promise<TerminalAreaAlarmItem[]> =>
-        (await call<{ items: TerminalAreaAlarmItem[] }>(username, 'GET', `/v1/terminal-area-alarms?vehicleId=${encodeURIComponent(vehicleId)}`)).body.items ?? [];
+        (await call<{ items: TerminalAreaAlarmItem[] }>(username, 'GET', `/v1/terminal-area-alarms?vehicleId=${encodeURIComponent(vehicleId)}`)).body.items ??
+        [];
       await vi.waitUntil(async () => (await evidence('operator')).length > 0, { timeout: 30_000, interval: 200 });
       const [alarm] = await evidence('operator');
       expect(alarm).toMatchObject({
