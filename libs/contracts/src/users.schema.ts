@@ -141,6 +141,8 @@ export const auditAction = z.enum([
   'roster.shift_delete',
   // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
   'case.source_trace_decide',
+  // Issue #16 item 6: a route or area sent to a vehicle's terminal (target `vehicle/<id>/terminal-geofence/<commandId>`)
+  'terminal_geofence.send',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

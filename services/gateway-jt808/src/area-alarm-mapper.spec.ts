@@ -14,7 +14,7 @@ describe('the terminal’s own area/route alarms from a 0x0200 (bits 20–23, it
   it('no bit 20–23, no event — even with an item 0x12 (an item without its bit is no alarm) or other alarms on', () => {
     const inOut: LocationItem = { type: 'area-in-out', id: 0x12, locationType: 4, areaId: 7, direction: 'out' };
     expect(toAreaAlarms(reportWith(0, [inOut]), vehicle, T).alarms).toEqual([]);
-    expect(toAreaAlarms(reportWith(alarmFlagsFrom({ overspeed: true, fatigue: true, antennaCut: true })), vehicle, T).alarms).toEqual([]);
+    expect(toAreaAlarms(reportWith(alarmFlagsFrom({ overspeed: true, fatigueDriving: true, gnssAntennaDisconnected: true })), vehicle, T).alarms).toEqual([]);
   });
 
   it('bit 21 with item 0x12: the route, its id and the direction', () => {

@@ -128,6 +128,10 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
       expect(sent.status).toBe(202);
       expect(sent.body).toMatchObject({ vehicleId, messageId: 0x8606, sourceKind: 'route', sourceId: ROUTE_ID, status: 'requested', requestedBy: 'operator' });
 
+      // The send is audited with its command id, in its own transaction.
+      const audit = await call<{ items: Array<{ actor: string; target: string }> }>('admin', 'GET', '/v1/admin/audit?action=terminal_geofence.send');
+      expect(audit.body.items.map((i) => [i.actor, i.target])).toEqual([['operator', `vehicle/${vehicleId}/terminal-geofence/${sent.body.commandId}`]]);
+
       await vi.waitUntil(() => routes.length > 0, { timeout: 30_000, interval: 100 });
       expect(terminal.errors).toEqual([]);
       const route = routes[0]!.body;

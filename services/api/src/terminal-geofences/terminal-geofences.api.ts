@@ -13,7 +13,7 @@ export interface TerminalGeofencesApi {
 
 export const createTerminalGeofencesApi = (pool: StoragePool, kickOutbox: () => void): TerminalGeofencesApi => {
   const downlinks = new TerminalGeofenceRepository(pool);
-  return { downlinks, alarms: new TerminalAreaAlarmReadModel(pool), send: new SendGeofenceUseCase(downlinks, kickOutbox) };
+  return { downlinks, alarms: new TerminalAreaAlarmReadModel(pool), send: new SendGeofenceUseCase(pool, kickOutbox) };
 };
 
 /** Gateway statuses a send records (`answered` belongs to location queries, never to these). */

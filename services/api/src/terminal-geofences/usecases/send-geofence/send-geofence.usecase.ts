@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SendGeofenceRequest, TerminalCommandV1, TerminalDownlinkItem } from '@roadwatch/contracts';
 import { maxPolygonVertices, maxRouteTurningPoints } from '@roadwatch/jt808';
-import type { DownlinkSend, TerminalGeofenceRepository } from '@roadwatch/storage';
+import { AuditRepository, inStorageTransaction, TerminalGeofenceRepository, type DownlinkSend, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../../../auth/scope';
 import { TerminalGeofenceCommandError } from '../../terminal-geofence-command.error';
 
@@ -28,11 +28,15 @@ type Geometry =
  * and its command commit together (the outbox), and the gateway's results move its status.
  */
 export class SendGeofenceUseCase {
+  private readonly repository: TerminalGeofenceRepository;
+
   constructor(
-    private readonly repository: TerminalGeofenceRepository,
+    private readonly pool: StoragePool,
     /** Publishes the outbox at once after the commit. */
     private readonly afterCommit: () => void,
-  ) {}
+  ) {
+    this.repository = new TerminalGeofenceRepository(pool);
+  }
 
   async execute({ scope, request, nowMs }: SendGeofenceCommand): Promise<TerminalDownlinkItem> {
     const { vehicleId, source } = request;
@@ -54,15 +58,26 @@ export class SendGeofenceUseCase {
       requestedBy: scope.principal.username,
       requestedAtMs: nowMs,
     };
-    const item = await this.repository.recordSend(send, (geofenceId) => ({
-      v: 1,
-      commandId: send.commandId,
-      terminalId: terminal.terminalId,
-      vehicleId,
-      issuedAtMs: nowMs,
-      expiresAtMs: nowMs + DELIVERY_WINDOW_MS,
-      command: { ...planned.geometry, geofenceId } as TerminalCommandV1['command'],
-    }));
+    // The send, its command on the outbox and its audit entry commit together.
+    const item = await inStorageTransaction(this.pool, async (tx) => {
+      const recorded = await new TerminalGeofenceRepository(tx).recordSend(send, (geofenceId) => ({
+        v: 1,
+        commandId: send.commandId,
+        terminalId: terminal.terminalId,
+        vehicleId,
+        issuedAtMs: nowMs,
+        expiresAtMs: nowMs + DELIVERY_WINDOW_MS,
+        command: { ...planned.geometry, geofenceId } as TerminalCommandV1['command'],
+      }));
+      await new AuditRepository(tx).record({
+        actor: scope.principal.username,
+        action: 'terminal_geofence.send',
+        target: `vehicle/${vehicleId}/terminal-geofence/${send.commandId}`,
+        outcome: 'success',
+        changes: { sent: { after: { sourceKind: source.kind, sourceId: planned.sourceId, geofenceId: recorded.geofenceId, messageId: planned.messageId } } },
+      });
+      return recorded;
+    });
     this.afterCommit();
     return item;
   }
