@@ -1,6 +1,15 @@
 import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
+// Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+import {
+  sendGeofenceRequest,
+  terminalAreaAlarmItem,
+  terminalDownlinkItem,
+  type SendGeofenceRequest,
+  type TerminalAreaAlarmItem,
+  type TerminalDownlinkItem,
+} from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -575,6 +584,24 @@ export class Api {
   /** An officer's decision on an open lead; the body is checked against the contract before it leaves. */
   decideTargeting(targetingId: string, status: 'referred' | 'dismissed', note: string): Promise<TargetingItem> {
     return this.post(targetingItem, `/v1/targeting/${encodeURIComponent(targetingId)}/decision`, targetingDecisionRequest.parse({ status, note }));
+  }
+
+  // ─── routes and areas to terminals (issue #16 item 6) ───
+
+  /** Sends a route, an area ban or a circle to the vehicle's terminal; the body is checked before it leaves. */
+  sendGeofence(body: SendGeofenceRequest): Promise<TerminalDownlinkItem> {
+    return this.post(terminalDownlinkItem, '/v1/terminal-geofences', sendGeofenceRequest.parse(body));
+  }
+
+  async terminalDownlinks(vehicleId: string, limit = 10): Promise<TerminalDownlinkItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalDownlinkItem), `/v1/terminal-geofences?${q}`)).items;
+  }
+
+  /** The terminal's own area/route alarms: evidence, never a finding by themselves. */
+  async terminalAreaAlarms(vehicleId: string, limit = 20): Promise<TerminalAreaAlarmItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalAreaAlarmItem), `/v1/terminal-area-alarms?${q}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {
