@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs } from './common.schema';
+import { epochMs, queryEpochMs } from './common.schema';
 import { safeString } from './safe-string';
 
 /**
@@ -130,8 +130,9 @@ export type TerminalAreaAlarmItem = z.infer<typeof terminalAreaAlarmItem>;
 
 export const terminalAreaAlarmListQuery = z.object({
   vehicleId: safeString().min(1).optional(),
-  fromMs: z.coerce.number().int().nonnegative().optional(),
-  toMs: z.coerce.number().int().nonnegative().optional(),
+  // Bounded epoch ms: a value PostgreSQL cannot hold as a timestamp is a 400, not a 500.
+  fromMs: queryEpochMs.optional(),
+  toMs: queryEpochMs.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

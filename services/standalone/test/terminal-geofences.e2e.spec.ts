@@ -22,6 +22,7 @@ import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../sr
 const coach = createSimulatedFleet(1)[0]!;
 const ROUTE_ID = 'BX-E2E-1';
 const LONG_ROUTE_ID = 'BX-E2E-LONG';
+const BAD_ROUTE_ID = 'BX-E2E-BAD';
 const WIDTH_M = 180;
 // A 班线 north of 房山, [lon, lat]; odd decimals on purpose (millionths survive the trip).
 const POLYLINE: Array<[number, number]> = [
@@ -36,6 +37,14 @@ const seedRoutes = async (pool: StoragePool, vehicleId: string, longPoints: numb
   for (const [routeId, polyline] of [
     [ROUTE_ID, POLYLINE],
     [LONG_ROUTE_ID, long],
+    // Stored geometry no terminal can take: a latitude of 95°.
+    [
+      BAD_ROUTE_ID,
+      [
+        [116.1, 39.9],
+        [116.2, 95],
+      ],
+    ],
   ] as const) {
     await pool.query(
       `INSERT INTO approved_routes (route_id, kind, name, reference_no, company_id, region_code, polyline, corridor_width_m)
@@ -121,6 +130,9 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
       });
       expect(tooLong.status).toBe(400);
       expect(JSON.stringify(tooLong.body)).toContain(`${limit + 1} turning points; one JT/T 808 0x8606 holds at most ${limit}`);
+      const bad = await call<unknown>('operator', 'POST', '/v1/terminal-geofences', { vehicleId, source: { kind: 'route', routeId: BAD_ROUTE_ID } });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('vertex 1 is not a WGS-84 [lon, lat] pair');
       // Outside the operator's scope or unknown: 404, as an id that does not exist.
       expect((await call('operator', 'POST', '/v1/terminal-geofences', { vehicleId, source: { kind: 'route', routeId: 'NO-SUCH' } })).status).toBe(404);
 
@@ -179,6 +191,8 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
         geofence: { sourceKind: 'route', sourceId: ROUTE_ID },
         evidenceOnly: true,
       });
+      // A time PostgreSQL cannot hold is the caller's error, named.
+      expect((await call('operator', 'GET', '/v1/terminal-area-alarms?fromMs=99999999999999999')).status).toBe(400);
       // The company reads its own vehicle's evidence too (never sends).
       expect((await evidence('company1')).map((a) => a.areaId)).toEqual([sent.body.geofenceId]);
     } finally {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SendGeofenceRequest, TerminalCommandV1, TerminalDownlinkItem } from '@roadwatch/contracts';
+import { geoPoint, type SendGeofenceRequest, type TerminalCommandV1, type TerminalDownlinkItem } from '@roadwatch/contracts';
 import { maxPolygonVertices, maxRouteTurningPoints } from '@roadwatch/jt808';
 import { AuditRepository, inStorageTransaction, TerminalGeofenceRepository, type DownlinkSend, type StoragePool } from '@roadwatch/storage';
 import type { Scope } from '../../../auth/scope';
@@ -105,6 +105,7 @@ export class SendGeofenceUseCase {
           );
         }
         const points = route.polyline.map(([lon, lat]) => ({ latitudeDeg: lat, longitudeDeg: lon }));
+        requireCoordinates(points, `route ${source.routeId}`, 'body.source.routeId');
         return { messageId: 0x8606, sourceId: route.routeId, geometry: { type: 'set_route', name, points, widthM: route.corridorWidthM } };
       }
       case 'area_ban': {
@@ -112,6 +113,7 @@ export class SendGeofenceUseCase {
         if (!ban) throw new TerminalGeofenceCommandError('not_found', `area ban ${source.banId} not found`);
         if (ban.retired) throw new TerminalGeofenceCommandError('unprocessable', `area ban ${source.banId} is retired`, 'body.source.banId');
         const ring = ban.polygon.map(([lon, lat]) => ({ latitudeDeg: lat, longitudeDeg: lon }));
+        requireCoordinates(ring, `area ban ${source.banId}`, 'body.source.banId');
         const first = ring[0];
         const last = ring[ring.length - 1];
         // The terminal closes the ring itself: a closing vertex is not sent (nor counted).
@@ -140,3 +142,13 @@ export class SendGeofenceUseCase {
     }
   }
 }
+
+/**
+ * Stored geometry the command contract would refuse (a latitude of 95°, a missing coordinate)
+ * is refused here, naming the vertex: the command would otherwise be set aside by the outbox and
+ * the send stay `requested` for ever.
+ */
+const requireCoordinates = (points: ReadonlyArray<{ latitudeDeg: unknown; longitudeDeg: unknown }>, what: string, field: string): void => {
+  const bad = points.findIndex((p) => !geoPoint.safeParse(p).success);
+  if (bad >= 0) throw new TerminalGeofenceCommandError('unprocessable', `${what}: vertex ${bad} is not a WGS-84 [lon, lat] pair`, field);
+};
