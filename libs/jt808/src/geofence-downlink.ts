@@ -1,3 +1,4 @@
+import type { LatLon } from '@roadwatch/domain';
 import { encodeGbk } from './gbk.js';
 import type { HeaderEdition } from './header.js';
 import { AREA_ATTRIBUTE_BITS, ROUTE_ATTRIBUTE_BITS } from './messages/area-common.js';
@@ -12,17 +13,12 @@ import { ROUTE_POINT_BASE_BYTES, SEGMENT_ATTRIBUTE_BITS, type SetRoute } from '.
  * speed limit: the platform judges those itself (RULES §11 — the terminal's alarms are evidence).
  */
 
-export interface GeoPoint {
-  readonly latitudeDeg: number;
-  readonly longitudeDeg: number;
-}
-
 /** The largest body one frame carries (body length bits 0–9); larger ones would need sub-packages. */
 export const MAX_BODY_BYTES = 1023;
 
 const ALARMS_TO_PLATFORM = (1 << ROUTE_ATTRIBUTE_BITS.enterAlarmToPlatform) | (1 << ROUTE_ATTRIBUTE_BITS.exitAlarmToPlatform);
 
-const hemispheres = (point: GeoPoint, southBit: number, westBit: number): number =>
+const hemispheres = (point: LatLon, southBit: number, westBit: number): number =>
   (point.latitudeDeg < 0 ? 1 << southBit : 0) | (point.longitudeDeg < 0 ? 1 << westBit : 0);
 
 const nameFor = (name: string, edition: HeaderEdition): string | null => (edition === '2019' ? name : null);
@@ -37,10 +33,7 @@ export function maxRouteTurningPoints(name: string, edition: HeaderEdition): num
 }
 
 /** A polyline as a 0x8606 route: point i is turning point i + 1 and starts segment i + 1. */
-export function setRouteFromPolyline(
-  route: { geofenceId: number; name: string; points: readonly GeoPoint[]; widthM: number },
-  edition: HeaderEdition,
-): SetRoute {
+export function setRouteFromPolyline(route: { geofenceId: number; name: string; points: readonly LatLon[]; widthM: number }, edition: HeaderEdition): SetRoute {
   return {
     routeId: route.geofenceId,
     attributes: ALARMS_TO_PLATFORM,
@@ -61,7 +54,7 @@ export function setRouteFromPolyline(
 }
 
 /** A ring as a 0x8604 polygon (a closing vertex equal to the first is dropped: the terminal closes the ring itself). */
-export function setPolygonAreaFromRing(area: { geofenceId: number; name: string; vertices: readonly GeoPoint[] }, edition: HeaderEdition): SetPolygonArea {
+export function setPolygonAreaFromRing(area: { geofenceId: number; name: string; vertices: readonly LatLon[] }, edition: HeaderEdition): SetPolygonArea {
   const first = area.vertices[0];
   const last = area.vertices[area.vertices.length - 1];
   const closed = first && last && area.vertices.length > 3 && first.latitudeDeg === last.latitudeDeg && first.longitudeDeg === last.longitudeDeg;
@@ -79,7 +72,7 @@ export function setPolygonAreaFromRing(area: { geofenceId: number; name: string;
 }
 
 /** One circle as a 0x8600 that modifies (or adds) just that area, leaving the terminal's others. */
-export function setCircleAreaFrom(area: { geofenceId: number; name: string; center: GeoPoint; radiusM: number }, edition: HeaderEdition): SetCircleAreas {
+export function setCircleAreaFrom(area: { geofenceId: number; name: string; center: LatLon; radiusM: number }, edition: HeaderEdition): SetCircleAreas {
   return {
     action: 2,
     areas: [

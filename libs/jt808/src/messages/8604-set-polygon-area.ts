@@ -1,3 +1,4 @@
+import type { LatLon } from '@roadwatch/domain';
 import {
   AREA_ATTRIBUTE_BITS,
   hasBit,
@@ -14,11 +15,6 @@ import {
 } from './area-common.js';
 import type { AreaRules } from './8600-set-circle-area.js';
 import type { MessageCodec } from './message-codec.js';
-
-export interface LatLon {
-  readonly latitudeDeg: number;
-  readonly longitudeDeg: number;
-}
 
 /**
  * 0x8604 设置多边形区域 — one polygon per message, no setting action (a polygon with the same id
