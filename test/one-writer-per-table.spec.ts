@@ -60,6 +60,10 @@ const OWNERS: Record<string, string> = {
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',
+  // Issue #16 item 6: the API's send use case and its command-result follower record sends to terminals; the archiver stores the terminals' own area/route alarms.
+  terminal_geofences: 'services/api',
+  terminal_downlinks: 'services/api',
+  terminal_area_alarms: 'services/archiver',
 };
 
 /**
