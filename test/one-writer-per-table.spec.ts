@@ -52,6 +52,10 @@ const OWNERS: Record<string, string> = {
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',
+  // Signal tampering (RULES §12, §15): the registry's blind areas are the API's use cases; the enforcement job stores episodes and its watermark.
+  blind_areas: 'services/api',
+  tampering_episodes: 'services/enforcement',
+  tampering_job_state: 'services/enforcement',
 };
 
 /**

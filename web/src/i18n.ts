@@ -71,6 +71,7 @@ const dict = {
   'rule.drift': { zh: '定位漂移', en: 'Position drift' },
   'rule.invalid_position': { zh: '无效定位', en: 'Invalid position' },
   'rule.cloned_plate_suspected': { zh: '疑似套牌', en: 'Suspected cloned plate' },
+  'rule.signal_tampering_suspected': { zh: '疑似人为干扰/屏蔽定位', en: 'Suspected GNSS tampering' },
   'alert.baiDunWang': { zh: '百吨王', en: '100-tonne truck' },
   'layers.title': { zh: '图层', en: 'Layers' },
   'layers.vehicles': { zh: '车辆', en: 'Vehicles' },

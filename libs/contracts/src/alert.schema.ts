@@ -16,6 +16,8 @@ export const alertRule = z.enum([
   'invalid_position',
   // 套牌 (RULES.md §14): the registered vehicle's company told its plate was weighed where its own GPS says it was not.
   'cloned_plate_suspected',
+  // 人为干扰/屏蔽 (RULES.md §12, §15): a suspected tampering episode, its indicators named; an on-site device check confirms.
+  'signal_tampering_suspected',
 ]);
 export type AlertRule = z.infer<typeof alertRule>;
 

@@ -47,3 +47,4 @@ export * from './operating-vehicle.repository';
 export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
+export * from './tampering.repository';

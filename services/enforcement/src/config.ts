@@ -10,6 +10,8 @@ export const enforcementEnvSchema = infraEnvSchema.extend({
   EVASION_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
   EVASION_WINDOW_MS: z.coerce.number().int().positive().default(3_600_000),
   EVASION_SETTLE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  /** Signal tampering (RULES.md §12, §15): how often the job judges the tracks that received positions since its last run. */
+  TAMPERING_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
 });
 
 export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;

@@ -13,3 +13,13 @@ export { evasionPart, runEvasionJob, evasionTargetingId, EVASION_JOB, type Evasi
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
 export { siteWeighingsPart, SITE_WEIGHINGS_PART } from './site-weighings/site-weighings.part';
 export { SiteWeighings, type SiteWeighingOutcome, type ReviewSummary } from './site-weighings/site-weighings';
+export {
+  tamperingPart,
+  runTamperingJob,
+  tamperingAlertOf,
+  tamperingAlertId,
+  tamperingEpisodeId,
+  TAMPERING_JOB,
+  DEFAULT_TAMPERING_JOB_SETTINGS,
+  type TamperingJobSettings,
+} from './tampering/tampering.part';

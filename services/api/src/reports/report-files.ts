@@ -28,6 +28,7 @@ const RULE_LABELS: Record<string, Label> = {
   drift: { zh: '定位漂移', en: 'Position drift' },
   invalid_position: { zh: '无效定位', en: 'Invalid position' },
   cloned_plate_suspected: { zh: '疑似套牌', en: 'Suspected cloned plate' },
+  signal_tampering_suspected: { zh: '疑似人为干扰/屏蔽定位', en: 'Suspected GNSS tampering' },
 };
 const ruleLabel = (rule: string, lang: FileLang): string => RULE_LABELS[rule]?.[lang] ?? rule;
 
