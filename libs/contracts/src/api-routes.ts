@@ -79,6 +79,7 @@ import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
+import { tamperingRoutes } from './tampering-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -752,6 +753,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
+  // Signal tampering (issue #16 item 5)
+  ...tamperingRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -37,6 +37,8 @@ export * from './site-weighings.schema';
 // 布控线索 (issue #15): the enforcement analyses' leads and their decisions
 export * from './targeting.schema';
 export * from './targeting-routes';
+export * from './tampering.schema';
+export * from './tampering-routes';
 export * from './driver-card.schema';
 export * from './roster.schema';
 export * from './roster-routes';

@@ -25,6 +25,7 @@ import type { SendInspectionUseCase } from '../inspection/usecases/send-inspecti
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
+import type { TamperingApi } from '../tampering/tampering.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -91,6 +92,8 @@ export interface ApiContext {
   roster: RosterApi;
   /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
   sourceTraces: SourceTraceApi;
+  /** Signal tampering (issue #16 item 5): episodes in scope, the blind-area registry. */
+  tampering: TamperingApi;
 }
 
 export interface RosterApi {
