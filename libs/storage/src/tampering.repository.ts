@@ -1,6 +1,8 @@
 import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import type { StoragePool } from './pool';
+import { positionOf, type PositionRow } from './position.repository';
 import { msToTs, type Queryable } from './sql';
+import type { PositionV1 } from '@roadwatch/contracts';
 
 /**
  * Signal tampering (RULES.md §12, §15; migration 0029): the registered blind areas, the
@@ -61,6 +63,20 @@ export class BlindAreaRepository {
   async get(blindAreaId: string): Promise<BlindAreaRecord | undefined> {
     const { rows } = await this.pool.query<BlindAreaRow>('SELECT * FROM blind_areas WHERE blind_area_id = $1', [blindAreaId]);
     return rows[0] ? blindAreaOf(rows[0]) : undefined;
+  }
+
+  /** The record as `get` would answer it once stored (absent fields dropped), to compare with a stored one. */
+  normalised(area: BlindAreaRecord): BlindAreaRecord {
+    return blindAreaOf({
+      blind_area_id: area.blindAreaId,
+      name: area.name,
+      kind: area.kind,
+      region_code: area.regionCode ?? null,
+      latitude_deg: area.latitudeDeg ?? null,
+      longitude_deg: area.longitudeDeg ?? null,
+      radius_m: area.radiusM ?? null,
+      geofence_polygon: area.geofencePolygon ?? null,
+    });
   }
 
   /** Creates or replaces one; answers whether it was new. */
@@ -305,6 +321,18 @@ export class TamperingRepository {
       episodes: Number(r.episodes),
       lastStartMs: r.last_start.getTime(),
     }));
+  }
+
+  /**
+   * A vehicle's stored reports in [fromMs, toMs], realtime and back-fill together, in device-time
+   * order — read on this repository's connection (the job's transaction: the embedded server has one).
+   */
+  async trackBetween(vehicleId: string, fromMs: number, toMs: number): Promise<PositionV1[]> {
+    const { rows } = await this.pool.query<PositionRow>(
+      `SELECT * FROM positions WHERE vehicle_id = $1 AND device_time BETWEEN ${msToTs('$2::float8')} AND ${msToTs('$3::float8')} ORDER BY device_time`,
+      [vehicleId, fromMs, toMs],
+    );
+    return rows.map(positionOf);
   }
 
   /** Where the job got to: positions received at or before it were judged. */

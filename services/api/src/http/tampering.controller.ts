@@ -49,14 +49,14 @@ export class TamperingController {
   ): Promise<BlindAreaDto> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
     const area = parseOr400(blindAreaDto, { ...(typeof body === 'object' && body !== null ? body : {}), blindAreaId }, 'body');
-    return (await this.ctx.tampering.saveBlindArea.execute(area, { scope, clientAddress: clientAddressOf(request) })) as BlindAreaDto;
+    return (await this.ctx.tampering.saveBlindArea.execute(area, { actor: scope.principal.username, clientAddress: clientAddressOf(request) })) as BlindAreaDto;
   }
 
   @Delete('blind-areas/:blindAreaId')
   @HttpCode(204)
   async deleteBlindArea(@Param('blindAreaId') blindAreaId: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<void> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'registry.admin');
-    if (!(await this.ctx.tampering.deleteBlindArea.execute(blindAreaId, { scope, clientAddress: clientAddressOf(request) })))
+    if (!(await this.ctx.tampering.deleteBlindArea.execute(blindAreaId, { actor: scope.principal.username, clientAddress: clientAddressOf(request) })))
       notFound('blind area', blindAreaId);
   }
 }

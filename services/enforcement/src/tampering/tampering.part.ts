@@ -11,7 +11,6 @@ import {
 } from '@roadwatch/rules';
 import {
   BlindAreaRepository,
-  PositionRepository,
   TamperingRepository,
   withJobLock,
   type BlindAreaRecord,
@@ -169,7 +168,8 @@ export interface TamperingRunResult {
  * `judgeTampering` against the blind areas, the stations and source sites, and every vehicle's
  * gaps (network outage). An episode is stored (`tampering_episodes`, keyed by vehicle and its
  * first start) and alerted; a stored episode the new judgement no longer finds is withdrawn
- * (its alert re-published with `withdrawn`). Alerts go out inside the run's transaction.
+ * (its alert re-published with `withdrawn`). Alerts go out inside the run's transaction, and every
+ * read is on it: the embedded server has one connection, which the lock holds.
  */
 export const runTamperingJob = async (
   context: { pool: StoragePool; bus: Bus; logger: Logger; nowMs: number },
@@ -177,7 +177,6 @@ export const runTamperingJob = async (
 ): Promise<TamperingRunResult> => {
   const config = settings.config ?? DEFAULT_TAMPERING_CONFIG;
   const { pool, bus, logger, nowMs } = context;
-  const positions = new PositionRepository(pool);
   const outcome = await withJobLock(pool, TAMPERING_JOB, async (tx) => {
     const repo = new TamperingRepository(tx);
     const fromMs = (await repo.judgedTo(TAMPERING_JOB)) ?? nowMs - settings.firstWindowMs;
@@ -191,7 +190,7 @@ export const runTamperingJob = async (
       for (const vehicle of vehicles) {
         const windowFromMs = vehicle.fromMs - settings.lookbackMs;
         const windowToMs = vehicle.toMs + settings.lookaheadMs;
-        const reports: TamperingReport[] = await positions.reportsBetween(vehicle.vehicleId, windowFromMs, windowToMs);
+        const reports: TamperingReport[] = await repo.trackBetween(vehicle.vehicleId, windowFromMs, windowToMs);
         const otherGaps = await repo.gapsBetween(windowFromMs, windowToMs, config.motion.gapMs);
         let result;
         try {

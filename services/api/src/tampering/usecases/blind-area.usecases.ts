@@ -1,9 +1,8 @@
 import type { BlindAreaDto } from '@roadwatch/contracts';
 import { AuditRepository, BlindAreaRepository, inTransaction, type BlindAreaRecord, type StoragePool } from '@roadwatch/storage';
-import type { Scope } from '../../auth/scope';
-
 export interface BlindAreaCommandContext {
-  scope: Scope;
+  /** Who writes: the signed-in user, or `system:demo-seed`. */
+  actor: string;
   clientAddress?: string | undefined;
 }
 
@@ -11,14 +10,16 @@ export interface BlindAreaCommandContext {
 export class SaveBlindAreaUseCase {
   constructor(private readonly pool: StoragePool) {}
 
-  async execute(area: BlindAreaDto, { scope, clientAddress }: BlindAreaCommandContext): Promise<BlindAreaRecord> {
+  async execute(area: BlindAreaDto, { actor, clientAddress }: BlindAreaCommandContext): Promise<BlindAreaRecord> {
     return inTransaction(this.pool, async (tx) => {
       const areas = new BlindAreaRepository(tx);
       const before = await areas.get(area.blindAreaId);
+      // A seed re-run over the same record writes nothing (and audits nothing).
+      if (before && JSON.stringify(before) === JSON.stringify(areas.normalised(area))) return before;
       const { created } = await areas.upsert(area);
       await new AuditRepository(tx).record(
         {
-          actor: scope.principal.username,
+          actor,
           clientAddress,
           action: created ? 'registry.create' : 'registry.update',
           target: `blind-areas/${area.blindAreaId}`,
@@ -36,14 +37,14 @@ export class SaveBlindAreaUseCase {
 export class DeleteBlindAreaUseCase {
   constructor(private readonly pool: StoragePool) {}
 
-  async execute(blindAreaId: string, { scope, clientAddress }: BlindAreaCommandContext): Promise<boolean> {
+  async execute(blindAreaId: string, { actor, clientAddress }: BlindAreaCommandContext): Promise<boolean> {
     return inTransaction(this.pool, async (tx) => {
       const areas = new BlindAreaRepository(tx);
       const before = await areas.get(blindAreaId);
       if (!before || !(await areas.remove(blindAreaId))) return false;
       await new AuditRepository(tx).record(
         {
-          actor: scope.principal.username,
+          actor,
           clientAddress,
           action: 'registry.delete',
           target: `blind-areas/${blindAreaId}`,
@@ -56,3 +57,9 @@ export class DeleteBlindAreaUseCase {
     });
   }
 }
+
+/** The demo seed's blind areas (the embedded default), written through the same use case: audited as `system:demo-seed`. */
+export const seedBlindAreas = async (pool: StoragePool, areas: readonly BlindAreaDto[]): Promise<void> => {
+  const save = new SaveBlindAreaUseCase(pool);
+  for (const area of areas) await save.execute(area, { actor: 'system:demo-seed' });
+};
