@@ -5,6 +5,7 @@ import { createLogger } from '@roadwatch/runtime';
 import {
   BlindAreaRepository,
   createPool,
+  KeySupervisionFactsReadModel,
   dropStorageSchema,
   migrate,
   PositionRepository,
@@ -139,6 +140,13 @@ describe('enforcement tampering job on PostgreSQL and Kafka: stored tracks judge
     });
     // Counted for the 重点监管 evidence: only what still stands.
     expect(await episodes.countsBetween(T0 - MIN, T0 + 60 * MIN)).toEqual([{ vehicleId: CUT, companyId: 'HB1', episodes: 1, lastStartMs: cutStart() }]);
+  });
+
+  it('feeds the 重点监管 list (RULES §10 "any tampering episode"): the standing episode is a fact of its vehicle, the withdrawn one none', async () => {
+    const subjects = await new KeySupervisionFactsReadModel(pool).vehicles(T0 - MIN, T0 + 60 * MIN);
+    const factsOf = (vehicleId: string) => subjects.find((s) => s.facts.vehicleId === vehicleId)?.facts.tamperingEpisodes ?? [];
+    expect(factsOf(CUT)).toEqual([{ episodeId: tamperingEpisodeId(CUT, cutStart()), startedAtMs: cutStart() }]);
+    expect(factsOf(GAP)).toEqual([]);
   });
 
   it('scopes the list: a company sees its own vehicles’ episodes, another company none', async () => {
