@@ -20,6 +20,7 @@ import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { TargetingPanel } from './ui/targeting-panel';
+import { TamperingPanel } from './ui/tampering-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -222,6 +223,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   // 布控线索 (issue #15): officers' leads; companies never have the capability.
   const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
+  // 疑似屏蔽 (issue #16 item 5): episodes are read as alerts are (a company its own); blind areas with the places.
+  const tampering = can('alerts') ? new TamperingPanel(api, can('sites')) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -234,6 +237,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
+    ...(tampering ? [{ panel: tampering, i18n: 'tab.tampering', testid: 'tab-tampering' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -298,6 +302,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         keySupervision?.el,
         inspections?.el,
         targeting?.el,
+        tampering?.el,
       ),
     ),
   );
