@@ -24,6 +24,8 @@ import { TamperingPanel } from './ui/tampering-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
+import { SourceSitesPanel } from './ui/source-sites-panel';
+import { SourceRankingPanel } from './ui/source-ranking-panel';
 
 /**
  * Roles whose work is the 一超四罚 cases (a UI choice: operators and companies may read
@@ -225,6 +227,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
   // 疑似屏蔽 (issue #16 item 5): episodes are read as alerts are (a company its own); blind areas with the places.
   const tampering = can('alerts') ? new TamperingPanel(api, can('sites')) : undefined;
+  // 源头倒查's map side (issue #15): the admin's geofences and site kinds; officers' source-unit ranking with the grade-C layer.
+  const sourceSites = can('registry.admin') ? new SourceSitesPanel(api) : undefined;
+  const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -238,6 +243,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
     ...(tampering ? [{ panel: tampering, i18n: 'tab.tampering', testid: 'tab-tampering' } as const] : []),
+    ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
+    ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -303,6 +310,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         inspections?.el,
         targeting?.el,
         tampering?.el,
+        sourceRanking?.el,
+        sourceSites?.el,
       ),
     ),
   );

@@ -44,3 +44,4 @@ export * from './roster.schema';
 export * from './roster-routes';
 export * from './source-trace.schema';
 export * from './source-trace-routes';
+export * from './source-site-kind.schema';

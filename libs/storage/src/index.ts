@@ -48,3 +48,4 @@ export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
 export * from './tampering.repository';
+export * from './source-site-kind.repository';

@@ -37,6 +37,7 @@ import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handl
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
+import type { ManageSourceSiteKindsUseCase } from '../registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -94,6 +95,8 @@ export interface ApiContext {
   sourceTraces: SourceTraceApi;
   /** Signal tampering (issue #16 item 5): episodes in scope, the blind-area registry. */
   tampering: TamperingApi;
+  /** 货运源头单位 site kinds (issue #15): the admin's list, each write a use case, audited. */
+  sourceSiteKinds: ManageSourceSiteKindsUseCase;
 }
 
 export interface RosterApi {

@@ -18,6 +18,7 @@ import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
 import { TamperingController } from './tampering.controller';
+import { SourceTraceMapController } from './source-trace-map.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -43,6 +44,7 @@ export const API_CONTROLLERS = [
   SourceTraceController,
   TargetingController,
   TamperingController,
+  SourceTraceMapController,
 ];
 
 @Module({})
