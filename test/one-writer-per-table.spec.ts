@@ -64,6 +64,10 @@ const OWNERS: Record<string, string> = {
   terminal_geofences: 'services/api',
   terminal_downlinks: 'services/api',
   terminal_area_alarms: 'services/archiver',
+  // Signal tampering (RULES §12, §15): the registry's blind areas are the API's use cases; the enforcement job stores episodes and its watermark.
+  blind_areas: 'services/api',
+  tampering_episodes: 'services/enforcement',
+  tampering_job_state: 'services/enforcement',
 };
 
 /**

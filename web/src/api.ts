@@ -11,6 +11,7 @@ import {
   type TerminalAreaAlarmItem,
   type TerminalDownlinkItem,
 } from '@roadwatch/contracts';
+import { blindAreaItem, tamperingEpisodeItem, type BlindAreaDto, type TamperingEpisodeItem } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -600,6 +601,20 @@ export class Api {
   /** An officer's decision on an open lead; the body is checked against the contract before it leaves. */
   decideTargeting(targetingId: string, status: 'referred' | 'dismissed', note: string): Promise<TargetingItem> {
     return this.post(targetingItem, `/v1/targeting/${encodeURIComponent(targetingId)}/decision`, targetingDecisionRequest.parse({ status, note }));
+  }
+
+  // ─── signal tampering (issue #16 item 5) ───
+
+  /** Suspected tampering episodes in scope, newest first. */
+  async tamperingEpisodes(query: { vehicleId?: string; limit?: number } = {}): Promise<TamperingEpisodeItem[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 500) });
+    if (query.vehicleId) q.set('vehicleId', query.vehicleId);
+    return (await this.get(page(tamperingEpisodeItem), `/v1/tampering-episodes?${q}`)).items;
+  }
+
+  /** The registered blind areas in scope (tunnels, car parks). */
+  async blindAreas(): Promise<BlindAreaDto[]> {
+    return (await this.get(z.object({ items: z.array(blindAreaItem) }), '/v1/blind-areas')).items;
   }
 
   // ─── 源头倒查 map side (issue #15): site geofences and kinds (admin), the trace's track, the ranking and the grade-C layer ───

@@ -22,6 +22,7 @@ import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { TargetingPanel } from './ui/targeting-panel';
 import { PermitsPanel } from './ui/permits-panel';
+import { TamperingPanel } from './ui/tampering-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -228,6 +229,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   // 布控线索 (issue #15): officers' leads; companies never have the capability.
   const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
+  // 疑似屏蔽 (issue #16 item 5): episodes are read as alerts are (a company its own); blind areas with the places.
+  const tampering = can('alerts') ? new TamperingPanel(api, can('sites')) : undefined;
   // 源头倒查's map side (issue #15): the admin's geofences and site kinds; officers' source-unit ranking with the grade-C layer.
   const sourceSites = can('registry.admin') ? new SourceSitesPanel(api) : undefined;
   const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
@@ -245,6 +248,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
+    ...(tampering ? [{ panel: tampering, i18n: 'tab.tampering', testid: 'tab-tampering' } as const] : []),
     ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
     ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
     ...(permits ? [{ panel: permits, i18n: 'tab.permits', testid: 'tab-permits' } as const] : []),
@@ -312,6 +316,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         keySupervision?.el,
         inspections?.el,
         targeting?.el,
+        tampering?.el,
         sourceRanking?.el,
         sourceSites?.el,
         permits?.el,

@@ -23,6 +23,8 @@ export const alertRule = z.enum([
   'permit_exceeded',
   'oversize_without_permit',
   'area_ban',
+  // 人为干扰/屏蔽 (RULES.md §12, §15): a suspected tampering episode, its indicators named; an on-site device check confirms.
+  'signal_tampering_suspected',
 ]);
 export type AlertRule = z.infer<typeof alertRule>;
 

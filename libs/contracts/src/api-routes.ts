@@ -81,6 +81,7 @@ import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { targetingRoutes } from './targeting-routes';
 import { permitsRoutes } from './permits-routes';
 import { terminalGeofenceRoutes } from './terminal-geofence-routes';
+import { tamperingRoutes } from './tampering-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -753,6 +754,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
+  // Signal tampering (issue #16 item 5)
+  ...tamperingRoutes,
   // 货运源头单位 site kinds (issue #15)
   ...sourceSiteKindRoutes,
   // 大件 permit audit sheets and area bans (issue #16)

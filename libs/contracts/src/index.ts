@@ -39,6 +39,8 @@ export * from './targeting-routes';
 // 大件 permit audit sheets and area bans (issue #16)
 export * from './permits.schema';
 export * from './permits-routes';
+export * from './tampering.schema';
+export * from './tampering-routes';
 export * from './driver-card.schema';
 export * from './roster.schema';
 export * from './roster-routes';

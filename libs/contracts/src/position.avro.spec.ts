@@ -27,6 +27,7 @@ const valid = (): PositionV1 => ({
   recorderSpeedKmh: 61,
   satellites: 12,
   source: 'blind-area',
+  signalStrength: 31,
 });
 
 describe('positionV1Avro — the binary form of positionV1', () => {

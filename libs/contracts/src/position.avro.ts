@@ -13,35 +13,47 @@ import { escapeUnsafeCharacters, unsafeCharacterIn } from './safe-string';
  * every value JSON carried before comes back bit for bit. `source` is a string: Avro enum
  * symbols cannot spell `blind-area`.
  */
+const POSITION_V1_FIRST_FIELDS = [
+  { name: 'v', type: 'int' },
+  { name: 'vehicleId', type: 'string' },
+  { name: 'terminalId', type: 'string' },
+  { name: 'plate', type: ['null', 'string'], default: null },
+  { name: 'plateColour', type: ['null', 'int'], default: null },
+  { name: 'registered', type: 'boolean' },
+  { name: 'driverId', type: ['null', 'string'], default: null },
+  { name: 'deviceTimeMs', type: 'long' },
+  { name: 'receivedAtMs', type: 'long' },
+  { name: 'latitudeDeg', type: 'double' },
+  { name: 'longitudeDeg', type: 'double' },
+  { name: 'altitudeM', type: 'double' },
+  { name: 'speedKmh', type: 'double' },
+  { name: 'headingDeg', type: 'double' },
+  { name: 'alarmFlags', type: 'long' },
+  { name: 'statusFlags', type: 'long' },
+  { name: 'accOn', type: 'boolean' },
+  { name: 'gnssFixed', type: 'boolean' },
+  { name: 'mileageKm', type: ['null', 'double'], default: null },
+  { name: 'recorderSpeedKmh', type: ['null', 'double'], default: null },
+  { name: 'satellites', type: ['null', 'long'], default: null },
+  { name: 'source', type: 'string' },
+] as const;
+
+/**
+ * Fields appended since the first release, each optional with a null default, in the zod
+ * schema's order. A record written before a field existed ends early; `positionV1AvroFirst`
+ * reads it (the codec resolves it to the current type, the new fields absent).
+ */
+const POSITION_V1_APPENDED_FIELDS = [{ name: 'signalStrength', type: ['null', 'long'], default: null }] as const;
+
 export const positionV1Avro = {
   type: 'record',
   name: 'PositionV1',
   namespace: 'roadwatch.telemetry',
-  fields: [
-    { name: 'v', type: 'int' },
-    { name: 'vehicleId', type: 'string' },
-    { name: 'terminalId', type: 'string' },
-    { name: 'plate', type: ['null', 'string'], default: null },
-    { name: 'plateColour', type: ['null', 'int'], default: null },
-    { name: 'registered', type: 'boolean' },
-    { name: 'driverId', type: ['null', 'string'], default: null },
-    { name: 'deviceTimeMs', type: 'long' },
-    { name: 'receivedAtMs', type: 'long' },
-    { name: 'latitudeDeg', type: 'double' },
-    { name: 'longitudeDeg', type: 'double' },
-    { name: 'altitudeM', type: 'double' },
-    { name: 'speedKmh', type: 'double' },
-    { name: 'headingDeg', type: 'double' },
-    { name: 'alarmFlags', type: 'long' },
-    { name: 'statusFlags', type: 'long' },
-    { name: 'accOn', type: 'boolean' },
-    { name: 'gnssFixed', type: 'boolean' },
-    { name: 'mileageKm', type: ['null', 'double'], default: null },
-    { name: 'recorderSpeedKmh', type: ['null', 'double'], default: null },
-    { name: 'satellites', type: ['null', 'long'], default: null },
-    { name: 'source', type: 'string' },
-  ],
+  fields: [...POSITION_V1_FIRST_FIELDS, ...POSITION_V1_APPENDED_FIELDS],
 } as const;
+
+/** `positionV1Avro` as first released (before any appended field): the writer schema of older records. */
+export const positionV1AvroFirst = { ...positionV1Avro, fields: POSITION_V1_FIRST_FIELDS } as const;
 
 /**
  * The wire version byte of a binary position (after `BINARY_RECORD_MARKER`): 1 = `positionV1Avro`.
@@ -56,7 +68,7 @@ export const POSITION_WIRE_VERSION = 1;
  */
 export const BINARY_RECORD_MARKER = 0xff;
 
-const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites'] as const;
+const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength'] as const;
 const SOURCES: ReadonlySet<string> = new Set(positionV1.shape.source.options);
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
@@ -95,6 +107,8 @@ export const checkDecodedPosition = (position: Record<string, unknown>): string 
   if (p.mileageKm !== undefined && !isNonNegative(p.mileageKm)) return `mileageKm: ${p.mileageKm} is not a non-negative number`;
   if (p.recorderSpeedKmh !== undefined && !isNonNegative(p.recorderSpeedKmh)) return `recorderSpeedKmh: ${p.recorderSpeedKmh} is not a non-negative number`;
   if (p.satellites !== undefined && !isCount(p.satellites)) return `satellites: ${p.satellites} is not a non-negative integer`;
+  if (p.signalStrength !== undefined && !(isCount(p.signalStrength) && p.signalStrength <= 255))
+    return `signalStrength: ${p.signalStrength} is not within 0…255`;
   if (!SOURCES.has(p.source)) return `source: "${escapeUnsafeCharacters(p.source)}" is not one of ${[...SOURCES].join(', ')}`;
   return unsafeIn('vehicleId', p.vehicleId) ?? unsafeIn('terminalId', p.terminalId) ?? unsafeIn('plate', p.plate) ?? unsafeIn('driverId', p.driverId);
 };

@@ -29,5 +29,8 @@ export const positionV1 = z.object({
   satellites: z.number().int().nonnegative().optional(),
   /** realtime 0x0200, or 0x0704 batch (0 normal / 1 blind-area back-fill). */
   source: z.enum(['realtime', 'batch', 'blind-area']),
+  // Appended fields (binary form: appended to `positionV1Avro` in the same order, optional, so older records still read).
+  /** Wireless signal strength (item 0x30, 0–31; 99 = unknown): tampering I3 (RULES §15) reads it. */
+  signalStrength: z.number().int().min(0).max(255).optional(),
 });
 export type PositionV1 = z.infer<typeof positionV1>;

@@ -1,5 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BINARY_RECORD_MARKER, POSITION_WIRE_VERSION, TOPICS, deadLetterV1, positionV1, unsafeCharacterIn, type PositionV1 } from '@roadwatch/contracts';
+import avro from 'avsc';
+import {
+  BINARY_RECORD_MARKER,
+  POSITION_WIRE_VERSION,
+  TOPICS,
+  deadLetterV1,
+  positionV1,
+  positionV1AvroFirst,
+  unsafeCharacterIn,
+  type PositionV1,
+} from '@roadwatch/contracts';
 import { deadLetterOf, decodeValue, encodeAll, isBinaryRecord, payloadBytesOf, schemaFor, TopicNamer } from './codec';
 import { InvalidMessageError } from './bus';
 import { RepeatSuppressor } from './logger';
@@ -126,6 +136,7 @@ const everyField = (): PositionV1 => ({
   recorderSpeedKmh: 1e-9,
   satellites: 0,
   source: 'blind-area',
+  signalStrength: 99,
 });
 
 const binaryOf = (value: unknown): Buffer => encodeAll(TOPICS.positions, [{ key: 'V1', value: value as PositionV1 }], { validated: true })[0]!.value as Buffer;
@@ -139,7 +150,7 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     if (!decoded.ok) throw new Error(decoded.reason);
     for (const [field, value] of Object.entries(full)) expect(Object.is((decoded.value as Record<string, unknown>)[field], value), field).toBe(true);
     const bare: Record<string, unknown> = { ...full };
-    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites']) delete bare[field];
+    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength']) delete bare[field];
     const back = decodeValue(TOPICS.positions, binaryOf(bare));
     expect(back).toEqual({ ok: true, value: bare });
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
@@ -161,6 +172,15 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(typeof encodeAll(TOPICS.alerts, [sampleMessages[TOPICS.alerts](1)])[0]!.value).toBe('string');
   });
 
+  it('still reads a binary position written before signalStrength was appended (the first schema), the new field absent', () => {
+    const { signalStrength: _new, ...older } = everyField();
+    const first = avro.Type.forSchema(positionV1AvroFirst as unknown as avro.Schema);
+    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), first.toBuffer(older)]);
+    expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
+    // The same record from today's writer carries the field.
+    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, signalStrength: 17 }))).toEqual({ ok: true, value: { ...older, signalStrength: 17 } });
+  });
+
   it('still reads a JSON position (written before the upgrade) on the same topic, with the zod schema', () => {
     const json = Buffer.from(JSON.stringify(everyField()));
     expect(isBinaryRecord(json)).toBe(false);
@@ -177,7 +197,8 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     };
     expect(reasonOf(Buffer.from([BINARY_RECORD_MARKER]))).toMatch(/unknown version none/);
     expect(reasonOf(Buffer.from([BINARY_RECORD_MARKER, 9, ...good.subarray(2)]))).toMatch(/unknown version 9 .*reads version 1/);
-    expect(reasonOf(good.subarray(0, good.length - 3))).toMatch(/^malformed binary record: truncated/);
+    // Cut inside `source` (a first-schema field): a cut exactly before the appended fields reads as an older record.
+    expect(reasonOf(good.subarray(0, good.length - 5))).toMatch(/^malformed binary record: truncated/);
     expect(reasonOf(Buffer.concat([good, Buffer.from([0])]))).toMatch(/^malformed binary record: 1 trailing bytes/);
     expect(reasonOf(Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f]))).toMatch(/^malformed binary record/);
     expect(reasonOf(good, TOPICS.alerts)).toMatch(/has no binary form/);

@@ -5,6 +5,7 @@ import {
   checkDecodedPosition,
   POSITION_WIRE_VERSION,
   positionV1Avro,
+  positionV1AvroFirst,
   TOPIC_SCHEMAS,
   TOPICS,
   deadLetterTopicOf,
@@ -55,12 +56,23 @@ export interface EncodedMessage {
 interface BinaryForm {
   version: number;
   type: avro.Type;
+  /** Reads a record written before fields were appended (it ends early) into `type`. */
+  older?: avro.Resolver;
   /** The checks left after Avro's own (ranges, safe strings): a reason, or undefined. Normalises in place. */
   check(value: Record<string, unknown>): string | undefined;
 }
 
+const positionType = avro.Type.forSchema(positionV1Avro as unknown as avro.Schema);
 const BINARY_FORMS: ReadonlyMap<string, BinaryForm> = new Map([
-  [TOPICS.positions, { version: POSITION_WIRE_VERSION, type: avro.Type.forSchema(positionV1Avro as unknown as avro.Schema), check: checkDecodedPosition }],
+  [
+    TOPICS.positions,
+    {
+      version: POSITION_WIRE_VERSION,
+      type: positionType,
+      older: positionType.createResolver(avro.Type.forSchema(positionV1AvroFirst as unknown as avro.Schema)),
+      check: checkDecodedPosition,
+    },
+  ],
 ]);
 
 /** Grows when a record does not fit; encoded records are copied out of it, so one is enough. */
@@ -130,7 +142,9 @@ const decodeBinary = (topic: string, value: Buffer): Decoded => {
   }
   let decoded: Record<string, unknown>;
   try {
-    const { value: record, offset } = form.type.decode(value, 2);
+    let { value: record, offset } = form.type.decode(value, 2);
+    // Truncated for the current fields: a record written before the appended ones, read with the first schema.
+    if (offset < 0 && form.older) ({ value: record, offset } = form.type.decode(value, 2, form.older));
     // avsc answers a negative offset for a truncated record, and reads less than all for trailing bytes.
     if (offset !== value.length)
       return { ok: false, reason: `malformed binary record: ${offset < 0 ? 'truncated' : `${value.length - offset} trailing bytes`}` };

@@ -40,3 +40,4 @@ export * from './supervision/assessment-period';
 export * from './supervision/handling-rate';
 export * from './supervision/fatigue-over-limit';
 export * from './supervision/assessment-ranking';
+export * from './tampering';

@@ -47,6 +47,7 @@ export * from './operating-vehicle.repository';
 export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
+export * from './tampering.repository';
 export * from './source-site-kind.repository';
 // 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
 export * from './permit-check.repository';

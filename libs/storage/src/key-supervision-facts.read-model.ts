@@ -1,5 +1,12 @@
 import { DAY_MS, chinaDateOf, chinaMidnightMs } from '@roadwatch/domain';
-import type { CompanyMonthScoreFact, FatigueViolationFact, SpeedingEpisodeFact, VehicleDayFact, VehicleKeySupervisionFacts } from '@roadwatch/rules';
+import type {
+  CompanyMonthScoreFact,
+  FatigueViolationFact,
+  SpeedingEpisodeFact,
+  TamperingEpisodeFact,
+  VehicleDayFact,
+  VehicleKeySupervisionFacts,
+} from '@roadwatch/rules';
 import { msToTs, type Queryable } from './sql';
 
 /** A vehicle's facts for the 重点监管 triggers, with its owner now (the entry's company and region). */
@@ -33,7 +40,8 @@ const wholeDaysIn = (fromMs: number, toMs: number): string[] => {
  * `vehicle_quality_daily`, and "operating" from `operating_vehicles` (the list of the day's month,
  * else the latest earlier list; 报停 rows are not operating) with a terminal bound now in
  * `terminals`; companies' registered vehicles and their last computed month in
- * `assessment_scores`. Tampering episodes (§12) have no store yet: none are read.
+ * `assessment_scores`; suspected tampering episodes (§12) from `tampering_episodes`, dated by their
+ * start (a withdrawn one counts nowhere, §15).
  */
 export class KeySupervisionFactsReadModel {
   constructor(private readonly db: Queryable) {}
@@ -78,6 +86,14 @@ export class KeySupervisionFactsReadModel {
         (facts.fatigueViolations as FatigueViolationFact[]).push({ alertId: row.alert_id, atMs: row.at.getTime(), withdrawn: row.withdrawn });
       }
     }
+
+    const tampering = await this.db.query<{ episode_id: string; vehicle_id: string; started_at: Date }>(
+      `SELECT episode_id, vehicle_id, started_at FROM tampering_episodes
+        WHERE status = 'suspected' AND started_at > ${msToTs('$1')} AND started_at <= ${msToTs('$2')}`,
+      [fromMs, toMs],
+    );
+    for (const row of tampering.rows)
+      (factsOf(row.vehicle_id).tamperingEpisodes as TamperingEpisodeFact[]).push({ episodeId: row.episode_id, startedAtMs: row.started_at.getTime() });
 
     const days = wholeDaysIn(fromMs, toMs);
     if (days.length > 0) {

@@ -80,6 +80,7 @@ const COLUMNS = [
   'satellites',
   'source',
   'received_at',
+  'signal_strength',
 ] as const;
 
 /** Array types of the unnest parameters, in COLUMNS order; times travel as epoch ms. */
@@ -105,6 +106,7 @@ const PARAM_TYPES = [
   'int2',
   'text',
   'float8',
+  'int2',
 ] as const;
 
 const TIME_COLUMNS = new Set(['device_time', 'received_at']);
@@ -138,6 +140,7 @@ const rowOf = (p: PositionV1): unknown[] => [
   p.satellites ?? null,
   p.source,
   p.receivedAtMs,
+  p.signalStrength ?? null,
 ];
 
 const UNNEST_NAMES = COLUMNS.map((_, i) => `c${i}`);
@@ -194,6 +197,8 @@ export interface PositionRow {
   satellites: number | null;
   source: PositionV1['source'];
   received_at: Date;
+  /** Migration 0029; null before it and when the terminal sent no 0x30. */
+  signal_strength: number | null;
 }
 
 export const positionOf = (r: PositionRow): PositionV1 => {
@@ -221,6 +226,7 @@ export const positionOf = (r: PositionRow): PositionV1 => {
   if (r.mileage_km !== null) p.mileageKm = r.mileage_km;
   if (r.recorder_speed_kmh !== null) p.recorderSpeedKmh = r.recorder_speed_kmh;
   if (r.satellites !== null) p.satellites = r.satellites;
+  if (r.signal_strength !== null && r.signal_strength !== undefined) p.signalStrength = r.signal_strength;
   return p;
 };
 

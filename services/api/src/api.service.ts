@@ -35,6 +35,7 @@ import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
 import { PermitsApi } from './permits/permits.api';
 import { createTerminalGeofencesApi, followDownlinkResults } from './terminal-geofences/terminal-geofences.api';
+import { createTamperingApi } from './tampering/tampering.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -256,6 +257,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     targeting: createTargetingApi(pool),
     permits: new PermitsApi(pool),
     terminalGeofences,
+    tampering: createTamperingApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,

@@ -6,5 +6,6 @@ export type { NewUser } from './auth/users.repository';
 export type { LatestPositionsPort, LatestLike } from './repositories/vehicles.repository';
 export { RedisLatestPositionsReader } from './redis-latest-positions';
 export { seedRegistry } from './registry/seed-registry';
+export { seedBlindAreas } from './tampering/usecases/blind-area.usecases';
 export { seedOperatingVehicles } from './assessment/seed-operating-vehicles';
 export type { SeedRegistryCommand } from './registry/usecases/seed-registry/seed-registry.command';

@@ -721,6 +721,61 @@ const PERMITS_ROWS = (): RouteRow[] => {
     },
   ];
 };
+// Signal tampering (issue #16 item 5): episodes (TE-<vehicle>) owned as the alerts of the same vehicle; blind areas as places (no company's).
+const TAMPERING_EPISODES = Object.fromEntries(Object.entries(FACTS.alerts).map(([alertId, vehicleId]) => [`TE-${alertId.slice(3)}`, vehicleId]));
+const TAMPERING_VISIBLE: Visible = Object.fromEntries(
+  ROLES.map((r) => [r, VISIBLE.alerts![r] === 403 ? 403 : (VISIBLE.alerts![r] as string[]).map((id) => `TE-${id.slice(3)}`)]),
+) as Visible;
+const BLIND_AREA_REGIONS: Record<string, string | null> = { 'BA-13': '130102', 'BA-4401': '440106', 'BA-0': null };
+const BLIND_AREAS_VISIBLE: Visible = { admin: ['BA-0', 'BA-13', 'BA-4401'], op13: ['BA-13'], op4401: ['BA-4401'], enf44: ['BA-4401'], ca: [], cb: [] };
+const seedTampering = async (pool: StoragePool): Promise<void> => {
+  for (const [episodeId, vehicleId] of Object.entries(TAMPERING_EPISODES)) {
+    const copy = alertCopyOf(vehicleId);
+    await pool.query(
+      `INSERT INTO tampering_episodes (episode_id, vehicle_id, company_id, region_code, started_at, ended_at, indicators, score, context_i7, status, alert_id, judged_at)
+       VALUES ($1, $2, $3, $4, now() - interval '1 hour', now() - interval '50 minutes', '{I2}', 1, false, 'suspected', $1, now())`,
+      [episodeId, vehicleId, copy.companyId, copy.regionCode],
+    );
+  }
+  for (const [id, region] of Object.entries(BLIND_AREA_REGIONS))
+    await pool.query(
+      `INSERT INTO blind_areas (blind_area_id, name, kind, region_code, latitude_deg, longitude_deg, radius_m) VALUES ($1, $1, 'tunnel', $2, 38, 114.5, 300)`,
+      [id, region],
+    );
+};
+const TAMPERING_ROWS = (): RouteRow[] => [
+  {
+    route: 'GET /v1/tampering-episodes',
+    cells: () => listRow('GET /v1/tampering-episodes', 'all', '/v1/tampering-episodes', TAMPERING_VISIBLE, itemsBy('episodeId')),
+  },
+  {
+    route: 'GET /v1/tampering-episodes/:episodeId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/tampering-episodes/:episodeId',
+        [...Object.keys(TAMPERING_EPISODES), 'TE-NONE'],
+        TAMPERING_VISIBLE,
+        (_, id) => ({ method: 'GET', path: `/v1/tampering-episodes/${id}` }),
+        () => 200,
+      ),
+  },
+  { route: 'GET /v1/blind-areas', cells: () => listRow('GET /v1/blind-areas', 'all', '/v1/blind-areas', BLIND_AREAS_VISIBLE, itemsBy('blindAreaId')) },
+  {
+    route: 'PUT /v1/blind-areas/:blindAreaId',
+    cells: () =>
+      adminWrite(
+        'PUT /v1/blind-areas/:blindAreaId',
+        'PUT',
+        '/v1/blind-areas/BA-NEW',
+        { name: '新隧道', kind: 'tunnel', latitudeDeg: 38, longitudeDeg: 114.6, radiusM: 200 },
+        200,
+      ),
+  },
+  {
+    route: 'DELETE /v1/blind-areas/:blindAreaId',
+    cells: () => adminWrite('DELETE /v1/blind-areas/:blindAreaId', 'DELETE', '/v1/blind-areas/BA-NEW', undefined, 204),
+  },
+];
 
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
 /** The site weighings' targeting alerts by region (listed by `GET /v1/targeting` with every kind): one in 13 (河北), one in 4401 (广州). */
@@ -1288,6 +1343,8 @@ const ROUTES: RouteRow[] = [
         () => 400,
       ),
   },
+  // Signal tampering (issue #16 item 5)
+  ...TAMPERING_ROWS(),
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1744,6 +1801,7 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
         [vehicleId, NOW, vehicleId !== 'TERM-UNBOUND'],
       );
     }
+    await seedTampering(pool);
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,

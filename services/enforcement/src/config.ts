@@ -17,6 +17,8 @@ export const enforcementEnvSchema = infraEnvSchema.extend({
   ROUTE_CHECKS_WINDOW_MS: z.coerce.number().int().positive().default(3_600_000),
   ROUTE_CHECKS_SETTLE_MS: z.coerce.number().int().nonnegative().default(600_000),
   ROUTE_CHECKS_LOOKBACK_MS: z.coerce.number().int().nonnegative().default(3_600_000),
+  /** Signal tampering (RULES.md §12, §15): how often the job judges the tracks that received positions since its last run. */
+  TAMPERING_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
 });
 
 export type EnforcementConfig = z.infer<typeof enforcementEnvSchema>;

@@ -9,6 +9,7 @@ import { evasionPart } from './wim-gps/evasion.part';
 import { permitWeighingsPart } from './permits/permit-weighings.part';
 import { permitHoursPart } from './permits/permit-hours.part';
 import { areaBansPart } from './permits/area-bans.part';
+import { tamperingPart } from './tampering/tampering.part';
 
 /** What every part of the enforcement service is given. */
 export interface EnforcementContext {
@@ -54,6 +55,8 @@ export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [
   permitWeighingsPart(),
   permitHoursPart(),
   areaBansPart(),
+  // Suspected signal tampering (RULES.md §12, §15; issue #16).
+  tamperingPart(),
 ];
 
 /**

@@ -16,3 +16,13 @@ export { SiteWeighings, type SiteWeighingOutcome, type ReviewSummary } from './s
 export { permitWeighingsPart, permitWeighingEpisodeId, type PermitWeighingsPartOptions } from './permits/permit-weighings.part';
 export { permitHoursPart, runPermitHoursJob, permitHoursEpisodeId, PERMIT_HOURS_JOB, type RouteCheckJobSettings } from './permits/permit-hours.part';
 export { areaBansPart, runAreaBansJob, areaBanEpisodeId, AREA_BANS_JOB } from './permits/area-bans.part';
+export {
+  tamperingPart,
+  runTamperingJob,
+  tamperingAlertOf,
+  tamperingAlertId,
+  tamperingEpisodeId,
+  TAMPERING_JOB,
+  DEFAULT_TAMPERING_JOB_SETTINGS,
+  type TamperingJobSettings,
+} from './tampering/tampering.part';

@@ -28,6 +28,7 @@ export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, so
   const mileage = findLocationItem(report.items, 'mileage');
   const recorderSpeed = findLocationItem(report.items, 'recorder-speed');
   const satellites = findLocationItem(report.items, 'satellites');
+  const signal = findLocationItem(report.items, 'signal-strength');
   // Optional fields set only when present (positionV1 refuses an explicit undefined), without a spread object each.
   const candidate: Partial<PositionV1> = {
     v: 1,
@@ -56,6 +57,7 @@ export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, so
   if (mileage) candidate.mileageKm = mileage.mileageKm;
   if (recorderSpeed) candidate.recorderSpeedKmh = recorderSpeed.recorderSpeedKmh;
   if (satellites) candidate.satellites = satellites.satellites;
+  if (signal) candidate.signalStrength = signal.signalStrength;
   const parsed = positionV1.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
   return { ok: true, position: parsed.data };

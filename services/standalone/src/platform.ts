@@ -14,15 +14,16 @@ import {
   DEMO_SOURCE_SITES,
   DEMO_WIM_STATION,
   FOUR_PARTIES_VEHICLES,
+  DEMO_BLIND_AREAS,
   simulatedCompanyName,
   type SimulatedVehicle,
 } from '@roadwatch/simulator';
-import { seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
+import { seedBlindAreas, seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
 import { startSupervision, type SupervisionConfig } from '@roadwatch/supervision';
-import { startEnforcement } from '@roadwatch/enforcement';
+import { startEnforcement, type EnforcementConfig } from '@roadwatch/enforcement';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
 import { parseStationKinds, startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
@@ -85,6 +86,8 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
     sourceSites: DEMO_SOURCE_SITES,
   });
   logger.info(counts, 'demo registry seeded');
+  // Signal tampering (issue #16 item 5): a registered tunnel, so the blind-area exclusion has something to exclude.
+  if (fleet.length > 0) await seedBlindAreas(pool, DEMO_BLIND_AREAS);
 };
 
 /** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */
@@ -124,6 +127,8 @@ export interface PlatformParts {
   now?: () => number;
   /** Supervision settings over the embedded defaults (job intervals, deadline windows). */
   supervision?: Partial<SupervisionConfig>;
+  /** Enforcement settings over the embedded defaults (job intervals: the tampering job's). */
+  enforcement?: Partial<EnforcementConfig>;
 }
 
 export const startPlatform = async (config: StandaloneConfig, parts: PlatformParts = {}): Promise<RunningPlatform> => {
@@ -238,7 +243,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     });
     closers.push(() => supervision.close());
     // Enforcement analyses (RULES §13–§14): 套牌, evasion, 大吨小标, traces a weighing starts.
-    const enforcement = await startEnforcement({ bus, pool, logger: createLogger('enforcement'), metrics, now });
+    const enforcement = await startEnforcement({ bus, pool, logger: createLogger('enforcement'), metrics, now, config: { ...parts.enforcement } });
     closers.push(() => enforcement.close());
 
     const webDist = resolve(config.WEB_DIST_DIR);

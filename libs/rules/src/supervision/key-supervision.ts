@@ -90,10 +90,7 @@ export interface FatigueViolationFact {
   withdrawn?: boolean | undefined;
 }
 
-/**
- * A suspected tampering episode (§12). The §12 detector is not built yet: nothing feeds this
- * input today; the list takes them once it is.
- */
+/** A suspected tampering episode (§12; services/enforcement's tampering job stores them), dated by its start. */
 export interface TamperingEpisodeFact {
   episodeId: string;
   startedAtMs: number;

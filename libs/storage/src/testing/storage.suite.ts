@@ -215,6 +215,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           mileageKm: 1.7976931348623157e308,
           recorderSpeedKmh: 61.5,
           satellites: 32_767,
+          signalStrength: 255,
           plateColour: 255,
           accOn: false,
           gnssFixed: false,
@@ -251,18 +252,28 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           mileage_km: number | null;
           rec: number | null;
           satellites: number | null;
+          signal_strength: number | null;
           plate_colour: number | null;
           acc_on: boolean;
           registered: boolean;
           source: string;
         }>(
           `SELECT (extract(epoch FROM device_time) * 1000)::float8 AS device_ms, plate, terminal_id, driver_id, alarm_flags, status_flags,
-                  latitude_deg AS lat, altitude_m AS alt, mileage_km, recorder_speed_kmh AS rec, satellites, plate_colour, acc_on, registered, source
+                  latitude_deg AS lat, altitude_m AS alt, mileage_km, recorder_speed_kmh AS rec, satellites, signal_strength, plate_colour, acc_on, registered, source
            FROM positions WHERE vehicle_id = $1 ORDER BY device_time`,
           [vid],
         );
         expect(rows.map((r) => r.device_ms)).toEqual([base, base + 1, base + 2]);
-        expect(rows[0]).toMatchObject({ plate: null, driver_id: null, mileage_km: null, rec: null, satellites: null, plate_colour: null, acc_on: true });
+        expect(rows[0]).toMatchObject({
+          plate: null,
+          driver_id: null,
+          mileage_km: null,
+          rec: null,
+          satellites: null,
+          signal_strength: null,
+          plate_colour: null,
+          acc_on: true,
+        });
         expect(rows[1]).toMatchObject({ plate: '', terminal_id: 'x'.repeat(5_000) });
         expect(rows[2]).toMatchObject({
           plate: '京A·12345😀',
@@ -272,6 +283,7 @@ export function describeStorageSuite(name: string, open: () => Promise<StorageHa
           status_flags: String(2 ** 53 - 1),
           mileage_km: 1.7976931348623157e308,
           satellites: 32_767,
+          signal_strength: 255,
           plate_colour: 255,
           acc_on: false,
           registered: false,

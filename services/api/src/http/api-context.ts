@@ -26,6 +26,7 @@ import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
 import type { TerminalGeofencesApi } from '../terminal-geofences/terminal-geofences.api';
+import type { TamperingApi } from '../tampering/tampering.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -95,6 +96,8 @@ export interface ApiContext {
   roster: RosterApi;
   /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
   sourceTraces: SourceTraceApi;
+  /** Signal tampering (issue #16 item 5): episodes in scope, the blind-area registry. */
+  tampering: TamperingApi;
   /** 货运源头单位 site kinds (issue #15): the admin's list, each write a use case, audited. */
   sourceSiteKinds: ManageSourceSiteKindsUseCase;
 }

@@ -16,6 +16,7 @@ import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
+import { TamperingController } from './tampering.controller';
 import { SourceTraceMapController } from './source-trace-map.controller';
 import { PermitsController } from './permits.controller';
 import { TerminalGeofencesController } from './terminal-geofences.controller';
@@ -42,6 +43,7 @@ export const API_CONTROLLERS = [
   InspectionsController,
   SourceTraceController,
   TargetingController,
+  TamperingController,
   SourceTraceMapController,
   PermitsController,
   TerminalGeofencesController,

@@ -32,6 +32,7 @@ const RULE_LABELS: Record<string, Label> = {
   permit_exceeded: { zh: '大车小证', en: 'Oversize permit: weighed above the declared figures' },
   oversize_without_permit: { zh: '无许可超限运输', en: 'Overload without an oversize permit' },
   area_ban: { zh: '区域限行', en: 'Area ban' },
+  signal_tampering_suspected: { zh: '疑似人为干扰/屏蔽定位', en: 'Suspected GNSS tampering' },
 };
 const ruleLabel = (rule: string, lang: FileLang): string => RULE_LABELS[rule]?.[lang] ?? rule;
 

@@ -1,0 +1,3 @@
+export * from './tampering.config';
+export * from './tampering.rule';
+export * from './tampering-texts';
