@@ -47,3 +47,5 @@ export * from './operating-vehicle.repository';
 export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
+// Routes and areas (issue #16): approved routes, bound vehicles, detours; off-route episodes.
+export * from './route.repository';
