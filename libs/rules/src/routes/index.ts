@@ -1,2 +1,4 @@
 export * from './routes.config';
 export * from './corridor';
+export * from './route-watch';
+export * from './route-watch.alerts';
