@@ -5,6 +5,7 @@ import type { MotionInterval } from '../motion/motion-model';
 import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
 import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
+import type { RouteLookup } from '../routes/route-watch.rule';
 import type { AcceptedPoint, RuleStates, VehicleIdentity } from './vehicle-state';
 
 export interface PipelineContext {
@@ -12,6 +13,8 @@ export interface PipelineContext {
   nowMs?: number;
   roads?: RoadIndex;
   relays?: RelayLookup;
+  /** Each vehicle's approved routes (RULES.md §11); none: no vehicle is judged against a route. */
+  routes?: RouteLookup;
 }
 
 /**

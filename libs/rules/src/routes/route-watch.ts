@@ -139,9 +139,16 @@ export interface RouteWatchState {
   /** Whether the previous report was outside (an interval counts only between two outside reports). */
   previousOutside: boolean;
   episode: OffRouteEpisode | null;
-  /** Per `routeId#stopIndex`: the side (−1 before, +1 beyond, along the line) and time of the last in-corridor report outside the stop's radius. */
-  stopSides: Record<string, { side: -1 | 1; atMs: number }>;
+  /** Per 班线 stop: the side (−1 before, +1 beyond, along the line) and time of the last in-corridor report outside its radius. */
+  stopSides: StopSide[];
   dwell: UnapprovedDwell | null;
+}
+
+export interface StopSide {
+  routeId: string;
+  stopIndex: number;
+  side: -1 | 1;
+  atMs: number;
 }
 
 export type RouteWatchEvent =
@@ -156,7 +163,7 @@ export const initialRouteWatchState = (): RouteWatchState => ({
   motion: initialMotionState(),
   previousOutside: false,
   episode: null,
-  stopSides: {},
+  stopSides: [],
   dwell: null,
 });
 
@@ -230,24 +237,23 @@ const stepOffRoute = (
 };
 
 const stepStops = (
-  sides: RouteWatchState['stopSides'],
+  sides: readonly StopSide[],
   report: RouteReport,
   point: LatLon,
   activeLines: readonly { line: PreparedLine; route: PreparedRoute }[],
   config: RoutesConfig,
-): { sides: RouteWatchState['stopSides']; events: RouteWatchEvent[] } => {
-  const next: RouteWatchState['stopSides'] = {};
+): { sides: StopSide[]; events: RouteWatchEvent[] } => {
+  const next: StopSide[] = [];
   const events: RouteWatchEvent[] = [];
   for (const { line, route } of activeLines) {
     // Only inside the corridor (§15); outside it the line's sides are forgotten.
     if (line.stops.length < 3 || route.distanceFromLineM(point) > route.corridorWidthM) continue;
     const alongM = line.alongM(point);
     for (const stop of line.stops.slice(1, -1)) {
-      const key = `${line.routeId}#${stop.index}`;
-      const previous = sides[key];
+      const previous = sides.find((s) => s.routeId === line.routeId && s.stopIndex === stop.index);
       if (haversineMeters(point, stop.centre) <= stop.radiusM) {
         // Inside the radius: the bracket stays open.
-        if (previous) next[key] = previous;
+        if (previous) next.push(previous);
         continue;
       }
       const side: -1 | 1 = alongM < stop.alongM ? -1 : 1;
@@ -264,7 +270,7 @@ const stepStops = (
             atMs: report.atMs,
           });
       }
-      next[key] = { side, atMs: report.atMs };
+      next.push({ routeId: line.routeId, stopIndex: stop.index, side, atMs: report.atMs });
     }
   }
   return { sides: next, events };
