@@ -52,6 +52,8 @@ const OWNERS: Record<string, string> = {
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',
+  // Issue #16: the archiver stores the off-route episodes and 班线 stop findings with their alerts.
+  route_episodes: 'services/archiver',
 };
 
 /**

@@ -49,3 +49,4 @@ export * from './evasion.read-model';
 export * from './driver-duty.repository';
 // Routes and areas (issue #16): approved routes, bound vehicles, detours; off-route episodes.
 export * from './route.repository';
+export * from './route-episode.repository';

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs } from '@roadwatch/domain';
+import { anAlert } from '@roadwatch/testing';
 import { dropStorageSchema, migrate } from './migrate';
 import { createPool, type StoragePool } from './pool';
 import { RegistryRepository } from './registry.repository';
 import { RouteRepository, type RouteRecord } from './route.repository';
+import { RouteEpisodeRepository } from './route-episode.repository';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://roadwatch:roadwatch@127.0.0.1:5432/roadwatch';
 
@@ -165,5 +168,79 @@ describe('RouteRepository on PostgreSQL (approved routes, bound vehicles, detour
     // A rewrite of a retired route keeps it retired.
     await routes.upsert(line({ name: '改名' }));
     expect((await routes.get('L1'))?.retiredAtMs).toBe(at);
+  });
+});
+
+describe('RouteEpisodeRepository on PostgreSQL (the route rules’ alerts as episodes)', () => {
+  const schema = `rw_episodes_${randomBytes(4).toString('hex')}`;
+  let pool: StoragePool;
+  let episodes: RouteEpisodeRepository;
+  const T = chinaLocalToEpochMs(2026, 12, 6, 12);
+  const offRoute = (revision: number, over: Partial<AlertV1> = {}): AlertV1 =>
+    anAlert({
+      alertId: `off_route|violation|v:V1|${T}`,
+      revision,
+      vehicleId: 'V1',
+      rule: 'off_route',
+      startedAtMs: T,
+      raisedAtMs: T + 40_000 + revision,
+      limitPassedAtMs: T + 40_000,
+      details: { routeId: 'L1', maxOffsetM: 300.5, offRouteKm: 1.004, closed: false, offsetsM: [300, 301] },
+      evidence: {
+        positions: [
+          { deviceTimeMs: T, latitudeDeg: 39.905, longitudeDeg: 116.33, speedKmh: 60 },
+          { deviceTimeMs: T + 10_000, latitudeDeg: 39.905, longitudeDeg: 116.333, speedKmh: 61 },
+        ],
+      },
+      ...over,
+    });
+
+  beforeAll(async () => {
+    pool = createPool(DATABASE_URL, { schema, max: 2 });
+    await migrate(pool, { partitioning: 'native' });
+    const registry = new RegistryRepository(pool);
+    await registry.upsertCompany({ companyId: 'C1', name: '北京客运', regionCode: '110105' });
+    await registry.upsertVehicle({ vehicleId: 'V1', plate: '京A00001', plateColour: 2, vehicleClass: 'long_distance_bus', companyId: 'C1' });
+    await new RouteRepository(pool).upsert(line());
+    episodes = new RouteEpisodeRepository(pool);
+  });
+
+  afterAll(async () => {
+    await dropStorageSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('stores an episode alert with its stretch, keeps the highest revision, ignores other rules and an unknown route id', async () => {
+    expect(await episodes.upsertFromAlerts([offRoute(0), anAlert({ alertId: 'speeding|x', vehicleId: 'V1', rule: 'speeding' })])).toBe(1);
+    expect(
+      await episodes.upsertFromAlerts([
+        offRoute(2, { endedAtMs: T + 10_000, details: { routeId: 'L1', maxOffsetM: 420, offRouteKm: 2.5, closed: true, offsetsM: [300, 420] } }),
+      ]),
+    ).toBe(1);
+    // A redelivered older revision changes nothing.
+    expect(await episodes.upsertFromAlerts([offRoute(1)])).toBe(0);
+    const [stored] = await episodes.list({ vehicleId: 'V1' });
+    expect(stored).toMatchObject({
+      kind: 'off_route',
+      routeId: 'L1',
+      revision: 2,
+      endedAtMs: T + 10_000,
+      countedAtMs: T + 40_000,
+      maxOffsetM: 420,
+      offRouteM: 2_500,
+    });
+    expect(stored?.stretch).toEqual([
+      [116.33, 39.905, T, 300],
+      [116.333, 39.905, T + 10_000, 420],
+    ]);
+    expect(stored?.details).not.toHaveProperty('offsetsM');
+    await episodes.upsertFromAlerts([offRoute(0, { alertId: 'other', details: { routeId: 'GONE' } })]);
+    expect((await episodes.list({ vehicleId: 'V1' })).find((e) => e.episodeId === 'other')?.routeId).toBeUndefined();
+  });
+
+  it('reads in scope: the vehicle’s company, not another', async () => {
+    expect((await episodes.list({}, { companyId: 'C1' })).length).toBe(2);
+    expect(await episodes.list({}, { companyId: 'C2' })).toEqual([]);
+    expect((await episodes.list({ routeId: 'L1' }, { regionPrefix: '11' })).map((e) => e.episodeId)).toEqual([`off_route|violation|v:V1|${T}`]);
   });
 });

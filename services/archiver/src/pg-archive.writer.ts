@@ -4,6 +4,7 @@ import {
   DriverCardEventRepository,
   pingDatabase,
   PositionRepository,
+  RouteEpisodeRepository,
   VehicleQualityRepository,
   WimRepository,
   type StoragePool,
@@ -21,6 +22,7 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly alerts: AlertRepository;
   private readonly quality: VehicleQualityRepository;
   private readonly driverCards: DriverCardEventRepository;
+  private readonly routeEpisodes: RouteEpisodeRepository;
 
   constructor(private readonly pool: StoragePool) {
     this.positions = new PositionRepository(pool);
@@ -28,6 +30,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     this.alerts = new AlertRepository(pool);
     this.quality = new VehicleQualityRepository(pool);
     this.driverCards = new DriverCardEventRepository(pool);
+    this.routeEpisodes = new RouteEpisodeRepository(pool);
   }
 
   writePositions(positions: readonly PositionV1[]): Promise<number> {
@@ -38,8 +41,11 @@ export class PgArchiveWriter implements ArchiveWriter {
     return this.wim.insertMany(measurements);
   }
 
-  upsertAlerts(alerts: readonly AlertV1[]): Promise<number> {
-    return this.alerts.upsertMany(alerts);
+  async upsertAlerts(alerts: readonly AlertV1[]): Promise<number> {
+    const changed = await this.alerts.upsertMany(alerts);
+    // Off-route episodes and 班线 stop findings (issue #16) for the map and the API: idempotent by alert id and revision.
+    await this.routeEpisodes.upsertFromAlerts(alerts);
+    return changed;
   }
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {
