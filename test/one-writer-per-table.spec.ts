@@ -54,6 +54,10 @@ const OWNERS: Record<string, string> = {
   driver_shifts: 'services/api',
   // Issue #16: the archiver stores the off-route episodes and 班线 stop findings with their alerts.
   route_episodes: 'services/archiver',
+  // Issue #16: approved routes, their vehicles and detours — the API's audited use cases.
+  approved_routes: 'services/api',
+  route_vehicles: 'services/api',
+  route_detours: 'services/api',
 };
 
 /**

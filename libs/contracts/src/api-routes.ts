@@ -79,6 +79,7 @@ import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
+import { approvedRouteRoutes } from './approved-routes-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -752,6 +753,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
+  // Approved routes and their episodes (issue #16)
+  ...approvedRouteRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

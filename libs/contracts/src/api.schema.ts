@@ -75,6 +75,9 @@ export const apiCapability = z.enum([
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
+  // approved routes (issue #16): reading them and their episodes (a company its own); administering them (admin, operators of the region)
+  'routes',
+  'routes.admin',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

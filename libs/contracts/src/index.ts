@@ -42,3 +42,6 @@ export * from './roster.schema';
 export * from './roster-routes';
 export * from './source-trace.schema';
 export * from './source-trace-routes';
+// Approved routes and their episodes (issue #16)
+export * from './approved-routes.schema';
+export * from './approved-routes-routes';

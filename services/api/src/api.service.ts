@@ -32,6 +32,7 @@ import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
+import { createRoutesApi } from './routes/routes.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -248,6 +249,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
     keySupervision,
     targeting: createTargetingApi(pool),
+    routes: createRoutesApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,

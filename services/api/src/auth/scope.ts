@@ -68,6 +68,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 布控线索 / targeting alerts (套牌, evasion, 大吨小标, exit and entrance weighings; §13–§14): officers read their region's leads and refer or dismiss them.
       'targeting',
       'targeting.decide',
+      // Approved routes (issue #16): the region's routes, detours and episodes.
+      'routes',
+      'routes.admin',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -90,6 +93,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'inspections',
       'inspections.answer',
       'roster',
+      // Its own approved routes and its vehicles' episodes (issue #16), read only.
+      'routes',
     ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'] },

@@ -25,6 +25,7 @@ import type { SendInspectionUseCase } from '../inspection/usecases/send-inspecti
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
+import type { RoutesApi } from '../routes/routes.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -84,6 +85,8 @@ export interface ApiContext {
   siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
+  /** Approved routes (issue #16): reads in scope, episodes, the administration's use cases. */
+  routes: RoutesApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;

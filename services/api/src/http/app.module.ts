@@ -17,6 +17,7 @@ import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
+import { RoutesController } from './routes.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -41,6 +42,8 @@ export const API_CONTROLLERS = [
   InspectionsController,
   SourceTraceController,
   TargetingController,
+  // Approved routes and their episodes (issue #16)
+  RoutesController,
 ];
 
 @Module({})
