@@ -24,6 +24,8 @@ const OWNERS: Record<string, string> = {
   road_speed_zones: 'services/api',
   wim_stations: 'services/api',
   source_sites: 'services/api',
+  // Issue #15: the admin's list of site kinds (seeded by migration 0021).
+  source_site_kinds: 'services/api',
   relay_registrations: 'services/api',
   users: 'services/api',
   audit_log: 'services/api',

@@ -95,6 +95,21 @@ import {
   type KeySupervisionEvidenceResponse,
 } from '@roadwatch/contracts';
 
+import {
+  possibleLoadingPointsResponse,
+  sourceSiteDto,
+  sourceSiteKindCreateRequest,
+  sourceSiteKindItem,
+  sourceSiteKindListResponse,
+  sourceSiteKindRenameRequest,
+  sourceUnitRankingResponse,
+  type PossibleLoadingPointsResponse,
+  type SourceSiteDto,
+  type SourceSiteKindCreateRequest,
+  type SourceSiteKindItem,
+  type SourceSiteKindRenameRequest,
+  type SourceUnitRankingResponse,
+} from '@roadwatch/contracts';
 /**
  * REST client for services/api. Same origin, relative URLs (`/v1/...`): the API serves
  * this app from its staticDir. Every response is validated with the contract's schema.
@@ -575,6 +590,68 @@ export class Api {
   /** An officer's decision on an open lead; the body is checked against the contract before it leaves. */
   decideTargeting(targetingId: string, status: 'referred' | 'dismissed', note: string): Promise<TargetingItem> {
     return this.post(targetingItem, `/v1/targeting/${encodeURIComponent(targetingId)}/decision`, targetingDecisionRequest.parse({ status, note }));
+  }
+
+  // ─── 源头倒查 map side (issue #15): site geofences and kinds (admin), the trace's track, the ranking and the grade-C layer ───
+
+  /** A write of the map-side routes; 401 signs out like every other call. */
+  private async sendJson<T>(schema: z.ZodType<T>, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    try {
+      return await request(schema, path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  /** Every source site with its geofence, kind, key-site flag and exit scale (admin). */
+  async adminSourceSites(): Promise<SourceSiteDto[]> {
+    return (await this.get(page(sourceSiteDto), '/v1/admin/source-sites?limit=1000')).items;
+  }
+
+  /** Replace a source site (admin); the record is checked against the contract before it leaves (a crossing ring is refused naming its edges). */
+  saveSourceSite(site: SourceSiteDto): Promise<SourceSiteDto> {
+    return this.sendJson(sourceSiteDto, 'PUT', `/v1/admin/source-sites/${encodeURIComponent(site.sourceSiteId)}`, sourceSiteDto.parse(site));
+  }
+
+  async sourceSiteKinds(): Promise<SourceSiteKindItem[]> {
+    return (await this.get(sourceSiteKindListResponse, '/v1/source-site-kinds')).items;
+  }
+
+  addSourceSiteKind(body: SourceSiteKindCreateRequest): Promise<SourceSiteKindItem> {
+    return this.sendJson(sourceSiteKindItem, 'POST', '/v1/source-site-kinds', sourceSiteKindCreateRequest.parse(body));
+  }
+
+  renameSourceSiteKind(kindCode: string, body: SourceSiteKindRenameRequest): Promise<SourceSiteKindItem> {
+    return this.sendJson(sourceSiteKindItem, 'PUT', `/v1/source-site-kinds/${encodeURIComponent(kindCode)}`, sourceSiteKindRenameRequest.parse(body));
+  }
+
+  async retireSourceSiteKind(kindCode: string): Promise<void> {
+    await this.sendJson(z.undefined(), 'DELETE', `/v1/source-site-kinds/${encodeURIComponent(kindCode)}`);
+  }
+
+  /** The traced vehicle's positions from the loading stop to the weighing (the 货源地倒查 map). */
+  sourceTraceTrack(caseId: string): Promise<TrackResponse> {
+    return this.get(trackResponse, `/v1/cases/${encodeURIComponent(caseId)}/source-trace/track`);
+  }
+
+  sourceUnitRanking(fromMs: number, toMs: number, limit = 100): Promise<SourceUnitRankingResponse> {
+    return this.get(
+      sourceUnitRankingResponse,
+      `/v1/source-traces/ranking?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), limit: String(limit) })}`,
+    );
+  }
+
+  /** The ranking as the API's CSV or XLSX file, headers in the given language. */
+  sourceUnitRankingFile(format: 'csv' | 'xlsx', fromMs: number, toMs: number, language: 'zh' | 'en'): Promise<Blob> {
+    return this.file(`/v1/source-traces/ranking.${format}?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), lang: language })}`);
+  }
+
+  possibleLoadingPoints(fromMs: number, toMs: number, limit = 1000): Promise<PossibleLoadingPointsResponse> {
+    return this.get(
+      possibleLoadingPointsResponse,
+      `/v1/source-traces/possible-loading-points?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), limit: String(limit) })}`,
+    );
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -23,6 +23,8 @@ import { TargetingPanel } from './ui/targeting-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
+import { SourceSitesPanel } from './ui/source-sites-panel';
+import { SourceRankingPanel } from './ui/source-ranking-panel';
 
 /**
  * Roles whose work is the 一超四罚 cases (a UI choice: operators and companies may read
@@ -222,6 +224,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   // 布控线索 (issue #15): officers' leads; companies never have the capability.
   const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
+  // 源头倒查's map side (issue #15): the admin's geofences and site kinds; officers' source-unit ranking with the grade-C layer.
+  const sourceSites = can('registry.admin') ? new SourceSitesPanel(api) : undefined;
+  const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -234,6 +239,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
+    ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
+    ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -298,6 +305,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         keySupervision?.el,
         inspections?.el,
         targeting?.el,
+        sourceRanking?.el,
+        sourceSites?.el,
       ),
     ),
   );

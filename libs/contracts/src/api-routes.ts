@@ -77,6 +77,7 @@ import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
+import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
 import { approvedRouteRoutes } from './approved-routes-routes';
@@ -755,6 +756,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...rosterRoutes,
   // Approved routes and their episodes (issue #16)
   ...approvedRouteRoutes,
+  // 货运源头单位 site kinds (issue #15)
+  ...sourceSiteKindRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -45,3 +45,4 @@ export * from './source-trace-routes';
 // Approved routes and their episodes (issue #16)
 export * from './approved-routes.schema';
 export * from './approved-routes-routes';
+export * from './source-site-kind.schema';

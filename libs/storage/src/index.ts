@@ -50,3 +50,4 @@ export * from './driver-duty.repository';
 // Routes and areas (issue #16): approved routes, bound vehicles, detours; off-route episodes.
 export * from './route.repository';
 export * from './route-episode.repository';
+export * from './source-site-kind.repository';

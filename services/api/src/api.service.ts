@@ -18,6 +18,7 @@ import {
 } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { SourceTraceApi } from './source-trace/source-trace.api';
+import { ManageSourceSiteKindsUseCase } from './registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
 import { AuditRepository, SiteWeighingRepository } from '@roadwatch/storage';
@@ -235,6 +236,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       close: new CloseCaseUseCase(caseWrites),
     },
     sourceTraces: new SourceTraceApi(pool, caseWrites, audit),
+    sourceSiteKinds: new ManageSourceSiteKindsUseCase(pool),
     acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.feed?.broadcastAck(event, owner)),
     now,
     registryAdmin: new RegistryAdminRepository(pool),

@@ -1096,6 +1096,59 @@ const ROUTES: RouteRow[] = [
         (body) => [...(body?.rows ?? []), ...(body?.items ?? [])].map((r: { traceId?: string; sourceSiteId?: string }) => r.traceId ?? r.sourceSiteId ?? ''),
       ),
   })),
+  // 源头倒查's map side (issue #15): the trace's track reads as the case (no trace seeded: an empty track); the ranking's
+  // files as the ranking (never a company's); the site kinds are the admin's alone, in the order a kind's life runs.
+  {
+    route: 'GET /v1/cases/:caseId/source-trace/track',
+    cells: () =>
+      byIdRow(
+        'GET /v1/cases/:caseId/source-trace/track',
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/source-trace/track` }),
+        () => 200,
+      ),
+  },
+  ...(['csv', 'xlsx'] as const).map((format) => ({
+    route: `GET /v1/source-traces/ranking.${format}`,
+    cells: () =>
+      ROLES.map((role): Cell => ({
+        route: `GET /v1/source-traces/ranking.${format}`,
+        label: 'period',
+        role,
+        expected: USERS[role].role === 'company' ? 403 : 200,
+        run: async (ctx) => ({
+          status: (
+            await fetch(`${ctx.url}/v1/source-traces/ranking.${format}?fromMs=${Date.UTC(2025, 0, 1)}&toMs=${Date.UTC(2025, 0, 31)}`, {
+              headers: { authorization: `Bearer ${ctx.tokens[role]}` },
+            })
+          ).status,
+        }),
+      })),
+  })),
+  {
+    route: 'GET /v1/source-site-kinds',
+    cells: () =>
+      listRow(
+        'GET /v1/source-site-kinds',
+        'seeded',
+        '/v1/source-site-kinds',
+        adminOnly(['cement_concrete', 'logistics_park', 'mine', 'port_freight', 'sand_gravel']),
+        itemsBy('kindCode'),
+      ),
+  },
+  {
+    route: 'POST /v1/source-site-kinds',
+    cells: () => adminWrite('POST /v1/source-site-kinds', 'POST', '/v1/source-site-kinds', { kindCode: 'm_kiln', nameZh: '砖窑', nameEn: 'Kiln' }, 201),
+  },
+  {
+    route: 'PUT /v1/source-site-kinds/:kindCode',
+    cells: () => adminWrite('PUT /v1/source-site-kinds/:kindCode', 'PUT', '/v1/source-site-kinds/m_kiln', { nameZh: '砖瓦窑', nameEn: 'Brick kiln' }, 200),
+  },
+  {
+    route: 'DELETE /v1/source-site-kinds/:kindCode',
+    cells: () => adminWrite('DELETE /v1/source-site-kinds/:kindCode', 'DELETE', '/v1/source-site-kinds/m_kiln', undefined, 204),
+  },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───

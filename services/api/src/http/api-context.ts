@@ -37,6 +37,7 @@ import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handl
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
+import type { ManageSourceSiteKindsUseCase } from '../registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -94,6 +95,8 @@ export interface ApiContext {
   roster: RosterApi;
   /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
   sourceTraces: SourceTraceApi;
+  /** 货运源头单位 site kinds (issue #15): the admin's list, each write a use case, audited. */
+  sourceSiteKinds: ManageSourceSiteKindsUseCase;
 }
 
 export interface RosterApi {

@@ -18,6 +18,7 @@ import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
 import { RoutesController } from './routes.controller';
+import { SourceTraceMapController } from './source-trace-map.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -44,6 +45,7 @@ export const API_CONTROLLERS = [
   TargetingController,
   // Approved routes and their episodes (issue #16)
   RoutesController,
+  SourceTraceMapController,
 ];
 
 @Module({})
