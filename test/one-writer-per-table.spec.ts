@@ -51,6 +51,12 @@ const OWNERS: Record<string, string> = {
   assessment_recompute_requests: 'services/api',
   // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
   unweighed_exit_checks: 'services/enforcement',
+  // Issue #16: 大件 permit checks and area-ban episodes (services/enforcement's permit parts).
+  permit_episodes: 'services/enforcement',
+  area_ban_episodes: 'services/enforcement',
+  // Issue #16: area bans are administered through the API's use cases (audited).
+  area_bans: 'services/api',
+  entrance_refusals_pending: 'services/enforcement',
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',

@@ -1,6 +1,7 @@
 import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
+import { areaBanItem, areaBanRequest, permitAuditResponse, type AreaBanItem, type AreaBanRequest, type PermitAuditResponse } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -652,6 +653,35 @@ export class Api {
       possibleLoadingPointsResponse,
       `/v1/source-traces/possible-loading-points?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), limit: String(limit) })}`,
     );
+  }
+
+  // ─── 大件 audit sheets and area bans (issue #16) ───
+
+  /** Area bans in scope (a company: those that bind it); retired ones on request. */
+  async areaBans(includeRetired = false): Promise<AreaBanItem[]> {
+    return (await this.get(page(areaBanItem), `/v1/area-bans?limit=1000&includeRetired=${String(includeRetired)}`)).items;
+  }
+
+  /** Creates or replaces a ban; the body is checked against the contract before it leaves. */
+  saveAreaBan(body: AreaBanRequest): Promise<AreaBanItem> {
+    const parsed = areaBanRequest.parse(body);
+    return this.sendJson(areaBanItem, 'PUT', `/v1/area-bans/${encodeURIComponent(parsed.banId)}`, parsed);
+  }
+
+  retireAreaBan(banId: string): Promise<AreaBanItem> {
+    return this.post(areaBanItem, `/v1/area-bans/${encodeURIComponent(banId)}/retire`, {});
+  }
+
+  /** 倒查: a permit's audit sheet over its validity (or the period given). */
+  permitAudit(routeId: string, period: { fromMs?: number; toMs?: number } = {}): Promise<PermitAuditResponse> {
+    const q = new URLSearchParams();
+    if (period.fromMs !== undefined) q.set('fromMs', String(period.fromMs));
+    if (period.toMs !== undefined) q.set('toMs', String(period.toMs));
+    return this.get(permitAuditResponse, `/v1/permits/${encodeURIComponent(routeId)}/audit?${q}`);
+  }
+
+  permitAuditXlsx(routeId: string): Promise<Blob> {
+    return this.file(`/v1/permits/${encodeURIComponent(routeId)}/audit.xlsx`);
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

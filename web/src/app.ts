@@ -20,6 +20,7 @@ import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { TargetingPanel } from './ui/targeting-panel';
+import { PermitsPanel } from './ui/permits-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
@@ -227,6 +228,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   // 源头倒查's map side (issue #15): the admin's geofences and site kinds; officers' source-unit ranking with the grade-C layer.
   const sourceSites = can('registry.admin') ? new SourceSitesPanel(api) : undefined;
   const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
+  // 大件与限行 (issue #16): area bans (read in scope, written by admin and the region's operators) and the 大件 audit sheet.
+  const permits = can('area_bans') ? new PermitsPanel(api, can('area_bans.admin'), can('permits')) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -241,6 +244,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
     ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
     ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
+    ...(permits ? [{ panel: permits, i18n: 'tab.permits', testid: 'tab-permits' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -307,6 +311,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         targeting?.el,
         sourceRanking?.el,
         sourceSites?.el,
+        permits?.el,
       ),
     ),
   );

@@ -78,9 +78,9 @@ import { rosterRoutes } from './roster-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { sourceSiteKindRoutes } from './source-site-kind.schema';
-import { siteWeighingRoutes } from './site-weighings.schema';
 import { targetingRoutes } from './targeting-routes';
 import { approvedRouteRoutes } from './approved-routes-routes';
+import { permitsRoutes } from './permits-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -743,7 +743,6 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...keySupervisionRoutes,
-  ...siteWeighingRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)
@@ -758,6 +757,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...approvedRouteRoutes,
   // 货运源头单位 site kinds (issue #15)
   ...sourceSiteKindRoutes,
+  // 大件 permit audit sheets and area bans (issue #16)
+  ...permitsRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -78,6 +78,10 @@ export const apiCapability = z.enum([
   // approved routes (issue #16): reading them and their episodes (a company its own); administering them (admin, operators of the region)
   'routes',
   'routes.admin',
+  // issue #16: a 大件 permit's audit sheet (admin, operators and enforcement of its region, its company); area bans read in scope, administered by admin and operators of the region
+  'permits',
+  'area_bans',
+  'area_bans.admin',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

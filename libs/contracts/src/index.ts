@@ -33,10 +33,12 @@ export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
-export * from './site-weighings.schema';
 // 布控线索 (issue #15): the enforcement analyses' leads and their decisions
 export * from './targeting.schema';
 export * from './targeting-routes';
+// 大件 permit audit sheets and area bans (issue #16)
+export * from './permits.schema';
+export * from './permits-routes';
 export * from './driver-card.schema';
 export * from './roster.schema';
 export * from './roster-routes';

@@ -147,6 +147,10 @@ export const auditAction = z.enum([
   'routes.retire',
   'routes.bind',
   'routes.detour',
+  // Area bans (issue #16): created, replaced or retired (target `area_ban/<banId>`).
+  'area_ban.create',
+  'area_ban.update',
+  'area_ban.retire',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -51,3 +51,6 @@ export * from './driver-duty.repository';
 export * from './route.repository';
 export * from './route-episode.repository';
 export * from './source-site-kind.repository';
+// 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
+export * from './permit-check.repository';
+export * from './area-ban.repository';

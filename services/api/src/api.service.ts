@@ -21,7 +21,7 @@ import { SourceTraceApi } from './source-trace/source-trace.api';
 import { ManageSourceSiteKindsUseCase } from './registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
-import { AuditRepository, SiteWeighingRepository } from '@roadwatch/storage';
+import { AuditRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -34,6 +34,7 @@ import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
 import { createRoutesApi } from './routes/routes.api';
+import { PermitsApi } from './permits/permits.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -252,6 +253,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     keySupervision,
     targeting: createTargetingApi(pool),
     routes: createRoutesApi(pool),
+    permits: new PermitsApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,
@@ -262,7 +264,6 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
     assessment: assessmentApi(pool, audit, now),
-    siteWeighings: new SiteWeighingRepository(pool),
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.

@@ -508,7 +508,8 @@ export class TerminalSession {
       return this.answer(header, GeneralResult.BadMessage);
     }
     const driverId = body.signedOn ? body.card?.qualificationCode || body.card?.driverIdNumber || undefined : undefined;
-    this.vehicle = { ...vehicle, driverId };
+    const { driverId: _previous, driverSignedInAtMs: _previousAt, ...rest } = vehicle;
+    this.vehicle = driverId ? { ...rest, driverId, driverSignedInAtMs: mapped.event.reportedAtMs } : rest;
     this.ctx.logger.info({ ...this.logFields, driverId, signedOn: body.signedOn }, 'driver identity');
     this.ctx.publishDriverCard(mapped.event).then(
       () => this.answer(header, GeneralResult.Ok),

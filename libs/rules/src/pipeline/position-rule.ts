@@ -3,6 +3,7 @@ import type { RoadClass, RoadSegmentLimit, VehicleFacts } from '@roadwatch/domai
 import type { RulesConfig } from '../common/rules-config';
 import type { MotionInterval } from '../motion/motion-model';
 import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
+import type { DriverTimeLookup } from '../fatigue/fatigue.rule';
 import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
 import type { RouteLookup } from '../routes/route-watch.rule';
@@ -15,6 +16,8 @@ export interface PipelineContext {
   relays?: RelayLookup;
   /** Each vehicle's approved routes (RULES.md §11); none: no vehicle is judged against a route. */
   routes?: RouteLookup;
+  /** A driver's fatigue time from another vehicle (the detector's driver-time store): fatigue per driver across vehicles. */
+  driverTimes?: DriverTimeLookup;
 }
 
 /**

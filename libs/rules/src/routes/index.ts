@@ -3,3 +3,7 @@ export * from './corridor';
 export * from './route-watch';
 export * from './route-watch.alerts';
 export * from './route-watch.rule';
+export * from './track';
+export * from './permit';
+export * from './area-ban';
+export * from './permit-audit';

@@ -33,7 +33,7 @@ export const routeWatchRule: PositionRule<RouteWatchState | null> = {
     const p = report.position;
     const step = stepRouteWatch(
       current ?? initialRouteWatchState(),
-      { atMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh },
+      { timeMs: p.deviceTimeMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh: p.speedKmh },
       { routes: set.routes, detours: set.detours, lines: set.lines, vehicleId: facts.vehicleId, config: set.config, motion: config.motion },
     );
     return { state: step.state, alerts: routeWatchAlerts(facts, step.events, set.labelOf) };

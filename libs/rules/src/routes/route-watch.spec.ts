@@ -5,16 +5,9 @@ import { aVehicle } from '@roadwatch/testing';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { prepareDetour, prepareRoute, type RouteGeometry } from './corridor';
 import { DEFAULT_ROUTES_CONFIG } from './routes.config';
-import {
-  initialRouteWatchState,
-  prepareLine,
-  stepRouteWatch,
-  type LineStop,
-  type RouteReport,
-  type RouteWatchContext,
-  type RouteWatchEvent,
-} from './route-watch';
+import { initialRouteWatchState, prepareLine, stepRouteWatch, type LineStop, type RouteWatchContext, type RouteWatchEvent } from './route-watch';
 import { routeWatchAlerts } from './route-watch.alerts';
+import type { RouteReport } from './track';
 
 // An east–west line of about 10 km along latitude 39.9, corridor ± 200 m, default depots (500 m at each end).
 const WEST: [number, number] = [116.3, 39.9];
@@ -33,7 +26,7 @@ const move = (from: LatLon, metres: number, bearingDeg: number): LatLon => {
 const north = (from: LatLon, m: number) => move(from, m, 0);
 const east = (from: LatLon, m: number) => move(from, m, 90);
 
-const report = (atMs: number, p: LatLon, speedKmh = 60): RouteReport => ({ atMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh });
+const report = (atMs: number, p: LatLon, speedKmh = 60): RouteReport => ({ timeMs: atMs, latitudeDeg: p.latitudeDeg, longitudeDeg: p.longitudeDeg, speedKmh });
 
 /** Reports every `everyMs` from `startMs` at `from`, each `stepM` further east. */
 const eastward = (startMs: number, from: LatLon, count: number, stepM: number, everyMs = 10_000, speedKmh = 60): RouteReport[] =>

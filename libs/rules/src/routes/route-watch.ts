@@ -6,6 +6,7 @@ import { initialMotionState, stepMotion, type MotionState } from '../motion/moti
 import type { PreparedGeofence } from '../source-trace/geofence';
 import { judgeAgainstCorridors, routeGeometryIssue, type CorridorJudgement, type PreparedDetour, type PreparedRoute, type RouteGeometry } from './corridor';
 import { DEFAULT_ROUTES_CONFIG, type RoutesConfig } from './routes.config';
+import type { RouteReport } from './track';
 
 /**
  * Off-route episodes and 班线 stop checks (RULES.md §11, read as §15 "Routes and areas"), one
@@ -27,14 +28,6 @@ import { DEFAULT_ROUTES_CONFIG, type RoutesConfig } from './routes.config';
  * bracket of ≥ 60 s allows a dwell: served). An *unapproved dwell* (疑似站外上下客) is
  * consecutive still reports outside every stop, service area and depot spanning ≥ 120 s.
  */
-
-/** A fixed, non-drift report (device time). */
-export interface RouteReport {
-  atMs: number;
-  latitudeDeg: number;
-  longitudeDeg: number;
-  speedKmh: number;
-}
 
 /** A 班线 stop as `approved_routes.stops` holds it; `radiusM` absent = `stopRadiusM`. */
 export interface LineStop {
@@ -181,14 +174,14 @@ const stepOffRoute = (
   const outside = judgement.judged && !judgement.inside;
   if (!outside) {
     if (!episode) return { episode, events: [] };
-    const interludeStartMs = episode.interludeStartMs ?? report.atMs;
-    if (report.atMs - interludeStartMs < config.offRouteBackInsideMs) return { episode: { ...episode, interludeStartMs }, events: [] };
+    const interludeStartMs = episode.interludeStartMs ?? report.timeMs;
+    if (report.timeMs - interludeStartMs < config.offRouteBackInsideMs) return { episode: { ...episode, interludeStartMs }, events: [] };
     // Back inside for long enough: the episode ends at its last outside report.
     const ended = { ...episode, interludeStartMs, revision: episode.revision + 1 };
-    return { episode: null, events: episode.countedAtMs !== null ? [{ kind: 'off_route', phase: 'ended', episode: ended, atMs: report.atMs }] : [] };
+    return { episode: null, events: episode.countedAtMs !== null ? [{ kind: 'off_route', phase: 'ended', episode: ended, atMs: report.timeMs }] : [] };
   }
   const point: OffRoutePoint = {
-    atMs: report.atMs,
+    atMs: report.timeMs,
     latitudeDeg: report.latitudeDeg,
     longitudeDeg: report.longitudeDeg,
     speedKmh: report.speedKmh,
@@ -197,8 +190,8 @@ const stepOffRoute = (
   if (!episode) {
     return {
       episode: {
-        startMs: report.atMs,
-        lastOutsideMs: report.atMs,
+        startMs: report.timeMs,
+        lastOutsideMs: report.timeMs,
         countedAtMs: null,
         movingMs: 0,
         distanceM: 0,
@@ -207,7 +200,7 @@ const stepOffRoute = (
         stretch: [point],
         interludeStartMs: null,
         revision: -1,
-        revisedAtMs: report.atMs,
+        revisedAtMs: report.timeMs,
         revisedDistanceM: 0,
       },
       events: [],
@@ -217,7 +210,7 @@ const stepOffRoute = (
   const adds = previousOutside && episode.interludeStartMs === null && movingInterval !== null;
   const grown: OffRouteEpisode = {
     ...episode,
-    lastOutsideMs: report.atMs,
+    lastOutsideMs: report.timeMs,
     movingMs: episode.movingMs + (adds ? movingInterval.ms : 0),
     distanceM: episode.distanceM + (adds ? movingInterval.distanceM : 0),
     maxOffsetM: Math.max(episode.maxOffsetM, judgement.offsetM),
@@ -227,13 +220,13 @@ const stepOffRoute = (
   };
   if (grown.countedAtMs === null) {
     if (grown.movingMs < config.offRouteMinMovingMs && grown.distanceM < config.offRouteMinDistanceM) return { episode: grown, events: [] };
-    const counted = { ...grown, countedAtMs: report.atMs, revision: 0, revisedAtMs: report.atMs, revisedDistanceM: grown.distanceM };
-    return { episode: counted, events: [{ kind: 'off_route', phase: 'counted', episode: counted, atMs: report.atMs }] };
+    const counted = { ...grown, countedAtMs: report.timeMs, revision: 0, revisedAtMs: report.timeMs, revisedDistanceM: grown.distanceM };
+    return { episode: counted, events: [{ kind: 'off_route', phase: 'counted', episode: counted, atMs: report.timeMs }] };
   }
-  if (grown.distanceM - grown.revisedDistanceM < config.offRouteRevisionStepM && report.atMs - grown.revisedAtMs < config.offRouteRevisionIntervalMs)
+  if (grown.distanceM - grown.revisedDistanceM < config.offRouteRevisionStepM && report.timeMs - grown.revisedAtMs < config.offRouteRevisionIntervalMs)
     return { episode: grown, events: [] };
-  const revised = { ...grown, revision: grown.revision + 1, revisedAtMs: report.atMs, revisedDistanceM: grown.distanceM };
-  return { episode: revised, events: [{ kind: 'off_route', phase: 'grew', episode: revised, atMs: report.atMs }] };
+  const revised = { ...grown, revision: grown.revision + 1, revisedAtMs: report.timeMs, revisedDistanceM: grown.distanceM };
+  return { episode: revised, events: [{ kind: 'off_route', phase: 'grew', episode: revised, atMs: report.timeMs }] };
 };
 
 const stepStops = (
@@ -258,19 +251,19 @@ const stepStops = (
       }
       const side: -1 | 1 = alongM < stop.alongM ? -1 : 1;
       if (previous && previous.side !== side) {
-        const bracketMs = report.atMs - previous.atMs;
+        const bracketMs = report.timeMs - previous.atMs;
         if (bracketMs < config.stopMinDwellMs)
           events.push({
             kind: 'stop_passed',
             routeId: line.routeId,
             stop,
             lastBeforeMs: previous.atMs,
-            firstBeyondMs: report.atMs,
+            firstBeyondMs: report.timeMs,
             bracketMs,
-            atMs: report.atMs,
+            atMs: report.timeMs,
           });
       }
-      next.push({ routeId: line.routeId, stopIndex: stop.index, side, atMs: report.atMs });
+      next.push({ routeId: line.routeId, stopIndex: stop.index, side, atMs: report.timeMs });
     }
   }
   return { sides: next, events };
@@ -290,22 +283,22 @@ const stepDwell = (
     activeLines.some(({ line, route }) => route.inDepot(point) || line.stops.some((s) => haversineMeters(point, s.centre) <= s.radiusM)) ||
     (ctx.serviceAreas ?? []).some((area) => area.place(point).inside);
   if (moving || approvedPlace) {
-    const ended = dwell && dwell.countedAtMs !== null ? [{ kind: 'unapproved_dwell' as const, phase: 'ended' as const, dwell, atMs: report.atMs }] : [];
+    const ended = dwell && dwell.countedAtMs !== null ? [{ kind: 'unapproved_dwell' as const, phase: 'ended' as const, dwell, atMs: report.timeMs }] : [];
     return { dwell: null, events: ended };
   }
   const held: UnapprovedDwell = dwell
-    ? { ...dwell, lastMs: report.atMs }
+    ? { ...dwell, lastMs: report.timeMs }
     : {
-        startMs: report.atMs,
-        lastMs: report.atMs,
+        startMs: report.timeMs,
+        lastMs: report.timeMs,
         latitudeDeg: report.latitudeDeg,
         longitudeDeg: report.longitudeDeg,
         routeId: first.line.routeId,
         countedAtMs: null,
       };
   if (held.countedAtMs !== null || held.lastMs - held.startMs < ctx.config.unapprovedDwellMs) return { dwell: held, events: [] };
-  const counted = { ...held, countedAtMs: report.atMs };
-  return { dwell: counted, events: [{ kind: 'unapproved_dwell', phase: 'counted', dwell: counted, atMs: report.atMs }] };
+  const counted = { ...held, countedAtMs: report.timeMs };
+  return { dwell: counted, events: [{ kind: 'unapproved_dwell', phase: 'counted', dwell: counted, atMs: report.timeMs }] };
 };
 
 /** One fixed, non-drift report of the vehicle, in device-time order. */
@@ -313,18 +306,18 @@ export const stepRouteWatch = (state: RouteWatchState, report: RouteReport, ctx:
   const point: LatLon = { latitudeDeg: report.latitudeDeg, longitudeDeg: report.longitudeDeg };
   const motion = stepMotion(
     state.motion,
-    { timeMs: report.atMs, latitudeDeg: report.latitudeDeg, longitudeDeg: report.longitudeDeg, speedKmh: report.speedKmh, subject: 'vehicle' },
+    { timeMs: report.timeMs, latitudeDeg: report.latitudeDeg, longitudeDeg: report.longitudeDeg, speedKmh: report.speedKmh, subject: 'vehicle' },
     ctx.motion,
   );
   const judgement = judgeAgainstCorridors(ctx.routes, ctx.detours, {
     position: point,
-    atMs: report.atMs,
+    atMs: report.timeMs,
     ...(ctx.vehicleId !== undefined ? { vehicleId: ctx.vehicleId } : {}),
   });
   const movingInterval =
     motion.interval?.kind === 'moving' ? { ms: motion.interval.endMs - motion.interval.startMs, distanceM: motion.interval.distanceM } : null;
   const offRoute = stepOffRoute(state.episode, state.previousOutside, report, judgement, movingInterval, ctx.config);
-  const localDate = chinaDateOf(report.atMs);
+  const localDate = chinaDateOf(report.timeMs);
   const activeLines = ctx.lines.flatMap((line) => {
     const route = ctx.routes.find((r) => r.routeId === line.routeId);
     return route && route.activeOn(localDate) ? [{ line, route }] : [];

@@ -71,6 +71,10 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // Approved routes (issue #16): the region's routes, detours and episodes.
       'routes',
       'routes.admin',
+      // issue #16: 大件 audit sheets of the region; area bans of the region, administered
+      'permits',
+      'area_bans',
+      'area_bans.admin',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -95,9 +99,12 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'roster',
       // Its own approved routes and its vehicles' episodes (issue #16), read only.
       'routes',
+      // issue #16: its own permits' audit sheets; the area bans that bind it (read only)
+      'permits',
+      'area_bans',
     ],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

@@ -31,13 +31,13 @@ import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-del
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 import type { HandlingRepository } from '@roadwatch/storage';
-import type { SiteWeighingRepository } from '@roadwatch/storage';
 import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
 import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
 import type { ManageSourceSiteKindsUseCase } from '../registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
+import type { PermitsApi } from '../permits/permits.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -82,12 +82,12 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
-  /** Targeting alerts from exit and entrance weighings (read only: services/enforcement writes them). */
-  siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
   /** Approved routes (issue #16): reads in scope, episodes, the administration's use cases. */
   routes: RoutesApi;
+  /** 大件 audit sheets and area bans (issue #16). */
+  permits: PermitsApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;

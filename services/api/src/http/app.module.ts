@@ -7,7 +7,6 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
-import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
 import { RosterController } from './roster.controller';
 import { ReportsController } from './reports.controller';
@@ -19,6 +18,7 @@ import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
 import { RoutesController } from './routes.controller';
 import { SourceTraceMapController } from './source-trace-map.controller';
+import { PermitsController } from './permits.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -39,13 +39,13 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
-  SiteWeighingsController,
   InspectionsController,
   SourceTraceController,
   TargetingController,
   // Approved routes and their episodes (issue #16)
   RoutesController,
   SourceTraceMapController,
+  PermitsController,
 ];
 
 @Module({})
