@@ -765,7 +765,7 @@ const seedRouteEpisode = async (pool: StoragePool, vehicleId: string): Promise<v
   await pool.query(`INSERT INTO route_episodes (episode_id, kind, vehicle_id, started_at) VALUES ($1, 'off_route', $2, now())`, [`E-${vehicleId}`, vehicleId]);
 };
 const APPROVED_ROUTE_ROWS = (): RouteRow[] => [
-  { route: 'GET /v1/routes', cells: () => listRow('GET /v1/routes', 'all', '/v1/routes', ROUTES_VISIBLE, itemsBy('routeId')) },
+  { route: 'GET /v1/routes', cells: () => listRow('GET /v1/routes', 'charter', '/v1/routes?kind=charter', ROUTES_VISIBLE, itemsBy('routeId')) },
   {
     route: 'GET /v1/routes/:routeId',
     cells: () =>
