@@ -66,6 +66,10 @@ const OWNERS: Record<string, string> = {
   approved_routes: 'services/api',
   route_vehicles: 'services/api',
   route_detours: 'services/api',
+  // Issue #16 item 6: the API's send use case and its command-result follower record sends to terminals; the archiver stores the terminals' own area/route alarms.
+  terminal_geofences: 'services/api',
+  terminal_downlinks: 'services/api',
+  terminal_area_alarms: 'services/archiver',
 };
 
 /**

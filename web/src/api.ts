@@ -2,6 +2,15 @@ import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverS
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
 import { areaBanItem, areaBanRequest, permitAuditResponse, type AreaBanItem, type AreaBanRequest, type PermitAuditResponse } from '@roadwatch/contracts';
+// Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+import {
+  sendGeofenceRequest,
+  terminalAreaAlarmItem,
+  terminalDownlinkItem,
+  type SendGeofenceRequest,
+  type TerminalAreaAlarmItem,
+  type TerminalDownlinkItem,
+} from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -682,6 +691,24 @@ export class Api {
 
   permitAuditXlsx(routeId: string): Promise<Blob> {
     return this.file(`/v1/permits/${encodeURIComponent(routeId)}/audit.xlsx`);
+  }
+
+  // ─── routes and areas to terminals (issue #16 item 6) ───
+
+  /** Sends a route, an area ban or a circle to the vehicle's terminal; the body is checked before it leaves. */
+  sendGeofence(body: SendGeofenceRequest): Promise<TerminalDownlinkItem> {
+    return this.post(terminalDownlinkItem, '/v1/terminal-geofences', sendGeofenceRequest.parse(body));
+  }
+
+  async terminalDownlinks(vehicleId: string, limit = 10): Promise<TerminalDownlinkItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalDownlinkItem), `/v1/terminal-geofences?${q}`)).items;
+  }
+
+  /** The terminal's own area/route alarms: evidence, never a finding by themselves. */
+  async terminalAreaAlarms(vehicleId: string, limit = 20): Promise<TerminalAreaAlarmItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalAreaAlarmItem), `/v1/terminal-area-alarms?${q}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -10,6 +10,7 @@ import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
+import { TerminalGeofenceControl } from './ui/terminal-geofence-control';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { RosterPanel } from './ui/roster-panel';
@@ -118,6 +119,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     alarmIds,
     openAlertsFromFeed: (id) => feed.feed.openFor(id),
     onPlayback: (id) => playback.open(id, store.byId.get(id)?.plate ?? id),
+    // Issue #16 item 6: what was sent to the terminal and its own alarms; the monitoring centre sends.
+    ...(can('terminal_geofences') ? { geofences: new TerminalGeofenceControl(api, can('terminal_geofences.send')) } : {}),
   });
 
   // Layers and legend. WIM stations and source sites come from the registry over REST;

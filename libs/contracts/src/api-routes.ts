@@ -81,6 +81,7 @@ import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { targetingRoutes } from './targeting-routes';
 import { approvedRouteRoutes } from './approved-routes-routes';
 import { permitsRoutes } from './permits-routes';
+import { terminalGeofenceRoutes } from './terminal-geofence-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -759,6 +760,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...sourceSiteKindRoutes,
   // 大件 permit audit sheets and area bans (issue #16)
   ...permitsRoutes,
+  // Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+  ...terminalGeofenceRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

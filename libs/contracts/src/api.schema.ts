@@ -82,6 +82,9 @@ export const apiCapability = z.enum([
   'permits',
   'area_bans',
   'area_bans.admin',
+  // Issue #16 item 6: routes and areas sent to terminals and the terminals' own area/route alarms (evidence); sending is the monitoring centre's
+  'terminal_geofences',
+  'terminal_geofences.send',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -48,3 +48,6 @@ export * from './source-trace-routes';
 export * from './approved-routes.schema';
 export * from './approved-routes-routes';
 export * from './source-site-kind.schema';
+// Routes and areas sent to terminals and their own area/route alarms (issue #16 item 6)
+export * from './terminal-geofence.schema';
+export * from './terminal-geofence-routes';

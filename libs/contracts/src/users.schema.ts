@@ -151,6 +151,8 @@ export const auditAction = z.enum([
   'area_ban.create',
   'area_ban.update',
   'area_ban.retire',
+  // Issue #16 item 6: a route or area sent to a vehicle's terminal (target `vehicle/<id>/terminal-geofence/<commandId>`)
+  'terminal_geofence.send',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -54,3 +54,6 @@ export * from './source-site-kind.repository';
 // 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
 export * from './permit-check.repository';
 export * from './area-ban.repository';
+// Routes and areas sent to terminals, and the terminals' own area/route alarms (issue #16 item 6).
+export * from './terminal-geofence.repository';
+export * from './terminal-area-alarm.repository';

@@ -35,6 +35,7 @@ import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
 import { createRoutesApi } from './routes/routes.api';
 import { PermitsApi } from './permits/permits.api';
+import { createTerminalGeofencesApi, followDownlinkResults } from './terminal-geofences/terminal-geofences.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -218,6 +219,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const handling = new HandlingRepository(pool);
   const handlingBroadcast: HandlingBroadcast = (event, owner) => liveRef.feed?.broadcastHandling(event, owner);
   const inspections = new InspectionRepository(pool);
+  // Sends to terminals commit with their terminal.commands outbox row; the relay publishes it at once.
+  const terminalGeofences = createTerminalGeofencesApi(pool, () => outbox.kickSoon());
   const ctx: ApiContext = {
     tokens,
     sessions,
@@ -254,6 +257,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     targeting: createTargetingApi(pool),
     routes: createRoutesApi(pool),
     permits: new PermitsApi(pool),
+    terminalGeofences,
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,
@@ -342,6 +346,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       }
     },
   });
+  // The outcome of sends to terminals: one group for every instance, so each result is recorded once.
+  const downlinkResults = await followDownlinkResults(options.bus, terminalGeofences.downlinks, `${options.liveGroupPrefix ?? 'api'}-terminal-downlinks`);
   refreshOwners();
   const refreshTimer = setInterval(refreshOwners, options.registryRefreshMs ?? 30_000);
   refreshTimer.unref();
@@ -358,6 +364,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await keySupervision.listedVehicles.close();
       await outbox.close();
       await registryChanges.close();
+      await downlinkResults.close();
       await subscription.close();
       gateway.close();
       // socket.io's promise settles before the HTTP server has closed; its callback waits for that.

@@ -241,6 +241,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'permits',
     'area_bans',
     'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
   op13: [
     'vehicles',
@@ -268,6 +270,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'permits',
     'area_bans',
     'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
   op4401: [
     'vehicles',
@@ -295,6 +299,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'permits',
     'area_bans',
     'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
   enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'],
   ca: [
@@ -315,6 +321,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'routes',
     'permits',
     'area_bans',
+    'terminal_geofences',
   ],
   cb: [
     'vehicles',
@@ -334,6 +341,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'routes',
     'permits',
     'area_bans',
+    'terminal_geofences',
   ],
 };
 
@@ -1363,6 +1371,46 @@ const ROUTES: RouteRow[] = [
   ...APPROVED_ROUTE_ROWS(),
   // 大件 audit sheets and area bans (issue #16).
   ...PERMITS_ROWS(),
+  // Issue #16 item 6: the terminals' own area/route alarms (one seeded per vehicle, and one of an unbound terminal: the admin's only) by the vehicle's owner.
+  {
+    route: 'GET /v1/terminal-area-alarms',
+    cells: () =>
+      listRow(
+        'GET /v1/terminal-area-alarms',
+        'all',
+        '/v1/terminal-area-alarms',
+        { ...VISIBLE.vehicles!, admin: [...ALL_VEHICLES, 'TERM-UNBOUND'] },
+        itemsBy('vehicleId'),
+      ),
+  },
+  // Nothing is sent in this matrix (no vehicle here has a terminal): each role lists none, or 403.
+  {
+    route: 'GET /v1/terminal-geofences',
+    cells: () =>
+      listRow(
+        'GET /v1/terminal-geofences',
+        'all',
+        '/v1/terminal-geofences',
+        narrowed(VISIBLE.vehicles!, () => false),
+        itemsBy('commandId'),
+      ),
+  },
+  {
+    // The monitoring centre sends to the vehicles of its scope: in scope a vehicle without a terminal is 400 naming it, out of scope 404; companies and enforcement 403.
+    route: 'POST /v1/terminal-geofences',
+    cells: () =>
+      byIdRow(
+        'POST /v1/terminal-geofences',
+        [...VEHICLE_IDS, 'VX'],
+        { ...VISIBLE.vehicles!, ca: 403, cb: 403 },
+        (_, id) => ({
+          method: 'POST',
+          path: '/v1/terminal-geofences',
+          body: { vehicleId: id, source: { kind: 'circle', name: '站场', center: { latitudeDeg: 39.9, longitudeDeg: 116.4 }, radiusM: 300 } },
+        }),
+        () => 400,
+      ),
+  },
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1814,6 +1862,13 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     for (const id of Object.keys(APPROVED_ROUTES)) await seedApprovedRoute(pool, id);
     for (const vehicleId of VEHICLE_IDS) await seedRouteEpisode(pool, vehicleId);
     await seedPermitsAndBans(pool);
+    for (const vehicleId of [...VEHICLE_IDS, 'TERM-UNBOUND']) {
+      await pool.query(
+        `INSERT INTO terminal_area_alarms (vehicle_id, device_time, kind, terminal_id, registered, received_at, alarm_flags, latitude_deg, longitude_deg, speed_kmh)
+         VALUES ($1, to_timestamp($2 / 1000.0), 'route_in_out', $1, $3, to_timestamp($2 / 1000.0), 2097152, 39.9, 116.4, 40)`,
+        [vehicleId, NOW, vehicleId !== 'TERM-UNBOUND'],
+      );
+    }
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,

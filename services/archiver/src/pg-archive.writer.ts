@@ -1,10 +1,11 @@
-import type { AlertV1, DriverCardEventV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { AlertV1, DriverCardEventV1, PositionV1, TerminalAreaAlarmV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
 import {
   AlertRepository,
   DriverCardEventRepository,
   pingDatabase,
   PositionRepository,
   RouteEpisodeRepository,
+  TerminalAreaAlarmWriter,
   VehicleQualityRepository,
   WimRepository,
   type StoragePool,
@@ -23,6 +24,7 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly quality: VehicleQualityRepository;
   private readonly driverCards: DriverCardEventRepository;
   private readonly routeEpisodes: RouteEpisodeRepository;
+  private readonly areaAlarms: TerminalAreaAlarmWriter;
 
   constructor(private readonly pool: StoragePool) {
     this.positions = new PositionRepository(pool);
@@ -31,6 +33,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     this.quality = new VehicleQualityRepository(pool);
     this.driverCards = new DriverCardEventRepository(pool);
     this.routeEpisodes = new RouteEpisodeRepository(pool);
+    this.areaAlarms = new TerminalAreaAlarmWriter(pool);
   }
 
   writePositions(positions: readonly PositionV1[]): Promise<number> {
@@ -50,6 +53,10 @@ export class PgArchiveWriter implements ArchiveWriter {
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {
     return this.quality.upsertMany(days);
+  }
+
+  writeTerminalAreaAlarms(alarms: readonly TerminalAreaAlarmV1[]): Promise<number> {
+    return this.areaAlarms.insertMany(alarms);
   }
 
   writeDriverCardEvents(events: readonly DriverCardEventV1[]): Promise<number> {

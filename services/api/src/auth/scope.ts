@@ -75,6 +75,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'permits',
       'area_bans',
       'area_bans.admin',
+      // Issue #16 item 6: sends routes and areas to the terminals of its region's vehicles; reads them and the terminals' own alarms
+      'terminal_geofences',
+      'terminal_geofences.send',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -102,6 +105,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // issue #16: its own permits' audit sheets; the area bans that bind it (read only)
       'permits',
       'area_bans',
+      // Issue #16 item 6: what was sent to its own vehicles' terminals and their own area/route alarms (read only)
+      'terminal_geofences',
     ],
   },
   enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'] },

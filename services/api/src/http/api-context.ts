@@ -26,6 +26,7 @@ import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
 import type { RoutesApi } from '../routes/routes.api';
+import type { TerminalGeofencesApi } from '../terminal-geofences/terminal-geofences.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
@@ -88,6 +89,8 @@ export interface ApiContext {
   routes: RoutesApi;
   /** 大件 audit sheets and area bans (issue #16). */
   permits: PermitsApi;
+  /** Routes and areas sent to terminals and the terminals' own area/route alarms (issue #16 item 6). */
+  terminalGeofences: TerminalGeofencesApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;

@@ -19,6 +19,7 @@ import { TargetingController } from './targeting.controller';
 import { RoutesController } from './routes.controller';
 import { SourceTraceMapController } from './source-trace-map.controller';
 import { PermitsController } from './permits.controller';
+import { TerminalGeofencesController } from './terminal-geofences.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -46,6 +47,7 @@ export const API_CONTROLLERS = [
   RoutesController,
   SourceTraceMapController,
   PermitsController,
+  TerminalGeofencesController,
 ];
 
 @Module({})
