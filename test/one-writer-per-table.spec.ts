@@ -60,6 +60,12 @@ const OWNERS: Record<string, string> = {
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',
+  // Issue #16: the archiver stores the off-route episodes and 班线 stop findings with their alerts.
+  route_episodes: 'services/archiver',
+  // Issue #16: approved routes, their vehicles and detours — the API's audited use cases.
+  approved_routes: 'services/api',
+  route_vehicles: 'services/api',
+  route_detours: 'services/api',
   // Issue #16 item 6: the API's send use case and its command-result follower record sends to terminals; the archiver stores the terminals' own area/route alarms.
   terminal_geofences: 'services/api',
   terminal_downlinks: 'services/api',

@@ -79,6 +79,7 @@ import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { targetingRoutes } from './targeting-routes';
+import { approvedRouteRoutes } from './approved-routes-routes';
 import { permitsRoutes } from './permits-routes';
 import { terminalGeofenceRoutes } from './terminal-geofence-routes';
 import { tamperingRoutes } from './tampering-routes';
@@ -756,6 +757,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...rosterRoutes,
   // Signal tampering (issue #16 item 5)
   ...tamperingRoutes,
+  // Approved routes and their episodes (issue #16)
+  ...approvedRouteRoutes,
   // 货运源头单位 site kinds (issue #15)
   ...sourceSiteKindRoutes,
   // 大件 permit audit sheets and area bans (issue #16)

@@ -75,6 +75,9 @@ export const apiCapability = z.enum([
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
+  // approved routes (issue #16): reading them and their episodes (a company its own); administering them (admin, operators of the region)
+  'routes',
+  'routes.admin',
   // issue #16: a 大件 permit's audit sheet (admin, operators and enforcement of its region, its company); area bans read in scope, administered by admin and operators of the region
   'permits',
   'area_bans',

@@ -46,6 +46,9 @@ export * from './roster.schema';
 export * from './roster-routes';
 export * from './source-trace.schema';
 export * from './source-trace-routes';
+// Approved routes and their episodes (issue #16)
+export * from './approved-routes.schema';
+export * from './approved-routes-routes';
 export * from './source-site-kind.schema';
 // Routes and areas sent to terminals and their own area/route alarms (issue #16 item 6)
 export * from './terminal-geofence.schema';

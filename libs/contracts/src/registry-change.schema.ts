@@ -3,7 +3,7 @@ import { epochMs } from './common.schema';
 import { safeString } from './safe-string';
 
 /** What a registry change is about: the admin resources, and 接驳运输 relay registrations. */
-export const registryEntity = z.enum(['company', 'vehicle', 'terminal', 'driver', 'speed_zone', 'wim_station', 'source_site', 'relay']);
+export const registryEntity = z.enum(['company', 'vehicle', 'terminal', 'driver', 'speed_zone', 'wim_station', 'source_site', 'relay', 'route']);
 export type RegistryEntity = z.infer<typeof registryEntity>;
 
 /**

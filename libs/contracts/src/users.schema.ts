@@ -141,6 +141,12 @@ export const auditAction = z.enum([
   'roster.shift_delete',
   // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
   'case.source_trace_decide',
+  // Approved routes (issue #16): created, rewritten, retired, vehicles bound, a detour approved (target `routes/<routeId>`)
+  'routes.create',
+  'routes.update',
+  'routes.retire',
+  'routes.bind',
+  'routes.detour',
   // Area bans (issue #16): created, replaced or retired (target `area_ban/<banId>`).
   'area_ban.create',
   'area_ban.update',

@@ -48,6 +48,9 @@ export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
 export * from './tampering.repository';
+// Routes and areas (issue #16): approved routes, bound vehicles, detours; off-route episodes.
+export * from './route.repository';
+export * from './route-episode.repository';
 export * from './source-site-kind.repository';
 // 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
 export * from './permit-check.repository';

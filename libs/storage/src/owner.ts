@@ -15,6 +15,7 @@ import { escapeLike } from './sql';
  * | `weighing` (WIM records, the 一超四罚 case opened from one) | the vehicle's (as `vehicleRecord`) | the region of the station that weighed it (属地: its 公路管理机构 decides the case, 超限规定 第44条), else the vehicle's |
  * | `place` (WIM stations, source sites) | the company running it (a source site's; a station has none) | the place's own `region_code` |
  * | `targeting` (布控线索, enforcement's leads) | none: a lead is never a company's, even the victim's | the lead's `region_code` (where it was weighed or seen) |
+ * | `route` (approved routes, issue #16) | the route's company | the route's own `region_code`, else its company's |
  *
  * A row whose owner has no region is admitted by no region scope; one without a company by
  * no company scope.
@@ -66,6 +67,8 @@ export const OWNER_OF = {
   }),
   /** `t`: targeting_alerts. No company owns a lead: a company scope admits none. */
   targeting: (t: string): OwnerColumns => ({ companyId: 'NULL::text', regionCode: `${t}.region_code` }),
+  /** `r`: approved_routes; `rc`: companies joined ON rc.company_id = r.company_id. */
+  route: (r: string, rc: string): OwnerColumns => ({ companyId: `${r}.company_id`, regionCode: coalesce(`${r}.region_code`, `${rc}.region_code`) }),
 } as const;
 
 /** `OWNER_OF.vehicleRecord` in memory: the registry's owner field by field, else the record's copy. */

@@ -33,6 +33,7 @@ import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
+import { createRoutesApi } from './routes/routes.api';
 import { PermitsApi } from './permits/permits.api';
 import { createTerminalGeofencesApi, followDownlinkResults } from './terminal-geofences/terminal-geofences.api';
 import { createTamperingApi } from './tampering/tampering.api';
@@ -255,6 +256,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
     keySupervision,
     targeting: createTargetingApi(pool),
+    routes: createRoutesApi(pool),
     permits: new PermitsApi(pool),
     terminalGeofences,
     tampering: createTamperingApi(pool),

@@ -236,6 +236,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     ...INSPECTION_CAPABILITIES.admin,
     'roster',
     'source_traces',
+    'routes',
+    'routes.admin',
     'permits',
     'area_bans',
     'area_bans.admin',
@@ -263,6 +265,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'routes',
+    'routes.admin',
     'permits',
     'area_bans',
     'area_bans.admin',
@@ -290,6 +294,8 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'routes',
+    'routes.admin',
     'permits',
     'area_bans',
     'area_bans.admin',
@@ -312,6 +318,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'routes',
     'permits',
     'area_bans',
     'terminal_geofences',
@@ -331,6 +338,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'routes',
     'permits',
     'area_bans',
     'terminal_geofences',
@@ -783,6 +791,119 @@ const TARGETING_ALERTS = [
   ['TA-13', '130102'],
   ['TA-4401', '440106'],
 ] as const;
+
+/**
+ * Approved routes (issue #16): R-CA (company CA, 130102), R-CB (CB, 440106), R-44 (no company,
+ * region 440305). Reads: admin all, operators their region, a company its own; enforcement none.
+ * Writes: admin and operators of the region (another's route is 404); companies read only.
+ * Episodes (E-<vehicle>, one per vehicle) are owned as the vehicle's alerts.
+ */
+const APPROVED_ROUTES: Record<string, { company: string | null; region: string | null }> = {
+  'R-CA': { company: 'CA', region: null },
+  'R-CB': { company: 'CB', region: null },
+  'R-44': { company: null, region: '440305' },
+};
+const ROUTE_IDS = [...Object.keys(APPROVED_ROUTES), 'R-MISSING'];
+const ROUTES_VISIBLE: Visible = { admin: Object.keys(APPROVED_ROUTES), op13: ['R-CA'], op4401: ['R-CB'], enf44: 403, ca: ['R-CA'], cb: ['R-CB'] };
+const ROUTES_ADMIN_VISIBLE: Visible = { ...ROUTES_VISIBLE, ca: 403, cb: 403 };
+const routeBody = (id: string) => ({
+  kind: 'charter',
+  name: `包车${id}`,
+  ...(APPROVED_ROUTES[id]?.company ? { companyId: APPROVED_ROUTES[id]?.company } : {}),
+  ...(APPROVED_ROUTES[id]?.region ? { regionCode: APPROVED_ROUTES[id]?.region } : {}),
+  polyline: [
+    [114.5, 38.0],
+    [114.6, 38.0],
+  ],
+});
+const seedApprovedRoute = async (pool: StoragePool, id: string): Promise<void> => {
+  const r = APPROVED_ROUTES[id]!;
+  await pool.query(
+    `INSERT INTO approved_routes (route_id, kind, name, company_id, region_code, polyline) VALUES ($1, 'charter', $1, $2, $3, '[[114.5, 38.0], [114.6, 38.0]]')
+     ON CONFLICT (route_id) DO UPDATE SET retired_at = NULL, company_id = EXCLUDED.company_id, region_code = EXCLUDED.region_code`,
+    [id, r.company, r.region],
+  );
+};
+const seedRouteEpisode = async (pool: StoragePool, vehicleId: string): Promise<void> => {
+  await pool.query(`INSERT INTO route_episodes (episode_id, kind, vehicle_id, started_at) VALUES ($1, 'off_route', $2, now())`, [`E-${vehicleId}`, vehicleId]);
+};
+const APPROVED_ROUTE_ROWS = (): RouteRow[] => [
+  { route: 'GET /v1/routes', cells: () => listRow('GET /v1/routes', 'charter', '/v1/routes?kind=charter', ROUTES_VISIBLE, itemsBy('routeId')) },
+  {
+    route: 'GET /v1/routes/:routeId',
+    cells: () =>
+      byIdRow(
+        'GET /v1/routes/:routeId',
+        ROUTE_IDS,
+        ROUTES_VISIBLE,
+        (_, id) => ({ method: 'GET', path: `/v1/routes/${enc(id)}` }),
+        () => 200,
+      ),
+  },
+  {
+    route: 'PUT /v1/routes/:routeId',
+    cells: () =>
+      byIdRow(
+        'PUT /v1/routes/:routeId',
+        Object.keys(APPROVED_ROUTES),
+        ROUTES_ADMIN_VISIBLE,
+        (_, id) => ({ method: 'PUT', path: `/v1/routes/${enc(id)}`, body: routeBody(id) }),
+        () => 200,
+      ),
+  },
+  {
+    route: 'POST /v1/routes/:routeId/retire',
+    cells: () =>
+      byIdRow(
+        'POST /v1/routes/:routeId/retire',
+        ROUTE_IDS,
+        ROUTES_ADMIN_VISIBLE,
+        (_, id) => ({ method: 'POST', path: `/v1/routes/${enc(id)}/retire` }),
+        () => 200,
+        () => 404,
+        (ctx, id) => (id in APPROVED_ROUTES ? seedApprovedRoute(ctx.pool, id) : Promise.resolve()),
+      ),
+  },
+  {
+    route: 'PUT /v1/routes/:routeId/vehicles',
+    cells: () =>
+      byIdRow(
+        'PUT /v1/routes/:routeId/vehicles',
+        ROUTE_IDS,
+        ROUTES_ADMIN_VISIBLE,
+        (_, id) => ({ method: 'PUT', path: `/v1/routes/${enc(id)}/vehicles`, body: { vehicleIds: [] } }),
+        () => 200,
+      ),
+  },
+  {
+    route: 'POST /v1/routes/:routeId/detours',
+    cells: () =>
+      byIdRow(
+        'POST /v1/routes/:routeId/detours',
+        ROUTE_IDS,
+        ROUTES_ADMIN_VISIBLE,
+        (_, id) => ({ method: 'POST', path: `/v1/routes/${enc(id)}/detours`, body: { fromMs: NOW, toMs: NOW + 3_600_000, comment: '修路绕行' } }),
+        () => 201,
+        () => 404,
+        (ctx, id) => (id in APPROVED_ROUTES ? seedApprovedRoute(ctx.pool, id) : Promise.resolve()),
+      ),
+  },
+  {
+    route: 'GET /v1/route-episodes',
+    cells: () =>
+      listRow(
+        'GET /v1/route-episodes',
+        'all',
+        '/v1/route-episodes',
+        {
+          ...VISIBLE.vehicles!,
+          enf44: 403,
+          ...Object.fromEntries(ROLES.filter((r) => VISIBLE.vehicles![r] !== 403).map((r) => [r, (VISIBLE.vehicles![r] as string[]).map((v) => `E-${v}`)])),
+        } as Visible,
+        itemsBy('episodeId'),
+      ),
+  },
+];
 
 const ROUTES: RouteRow[] = [
   {
@@ -1301,6 +1422,8 @@ const ROUTES: RouteRow[] = [
   ...KEY_SUPERVISION_ROWS(),
   // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
   ...TARGETING_ROWS(),
+  // Approved routes (issue #16): owned by their company, their region their own else the company's.
+  ...APPROVED_ROUTE_ROWS(),
   // 大件 audit sheets and area bans (issue #16).
   ...PERMITS_ROWS(),
   // Issue #16 item 6: the terminals' own area/route alarms (one seeded per vehicle, and one of an unbound terminal: the admin's only) by the vehicle's owner.
@@ -1793,6 +1916,8 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
     for (const id of Object.keys(TARGETING_REGIONS)) await seedTargeting(pool, id);
+    for (const id of Object.keys(APPROVED_ROUTES)) await seedApprovedRoute(pool, id);
+    for (const vehicleId of VEHICLE_IDS) await seedRouteEpisode(pool, vehicleId);
     await seedPermitsAndBans(pool);
     for (const vehicleId of [...VEHICLE_IDS, 'TERM-UNBOUND']) {
       await pool.query(

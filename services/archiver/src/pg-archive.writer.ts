@@ -4,6 +4,7 @@ import {
   DriverCardEventRepository,
   pingDatabase,
   PositionRepository,
+  RouteEpisodeRepository,
   TerminalAreaAlarmWriter,
   VehicleQualityRepository,
   WimRepository,
@@ -22,6 +23,7 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly alerts: AlertRepository;
   private readonly quality: VehicleQualityRepository;
   private readonly driverCards: DriverCardEventRepository;
+  private readonly routeEpisodes: RouteEpisodeRepository;
   private readonly areaAlarms: TerminalAreaAlarmWriter;
 
   constructor(private readonly pool: StoragePool) {
@@ -30,6 +32,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     this.alerts = new AlertRepository(pool);
     this.quality = new VehicleQualityRepository(pool);
     this.driverCards = new DriverCardEventRepository(pool);
+    this.routeEpisodes = new RouteEpisodeRepository(pool);
     this.areaAlarms = new TerminalAreaAlarmWriter(pool);
   }
 
@@ -41,8 +44,11 @@ export class PgArchiveWriter implements ArchiveWriter {
     return this.wim.insertMany(measurements);
   }
 
-  upsertAlerts(alerts: readonly AlertV1[]): Promise<number> {
-    return this.alerts.upsertMany(alerts);
+  async upsertAlerts(alerts: readonly AlertV1[]): Promise<number> {
+    const changed = await this.alerts.upsertMany(alerts);
+    // Off-route episodes and 班线 stop findings (issue #16) for the map and the API: idempotent by alert id and revision.
+    await this.routeEpisodes.upsertFromAlerts(alerts);
+    return changed;
   }
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {

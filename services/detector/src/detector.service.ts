@@ -1,5 +1,13 @@
 import type { Bus, BusTopic, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG, type ConfigPatch, type OverloadConfig, type RelayLookup, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
+import {
+  DEFAULT_OVERLOAD_CONFIG,
+  type ConfigPatch,
+  type OverloadConfig,
+  type RelayLookup,
+  type RoadIndex,
+  type RouteLookup,
+  type RulesConfig,
+} from '@roadwatch/rules';
 import { createLogger, ServiceMetrics, type Logger, type ReadinessCheck } from '@roadwatch/runtime';
 import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { DetectorMetrics } from './detector-metrics';
@@ -26,6 +34,8 @@ export interface DetectorOptions {
   roads?: RoadIndex | (() => RoadIndex | undefined);
   /** The 接驳运输 registrations for the default rules' 02:00–05:00 rule (`startDatabaseRegistry`'s `relays`); none: no vehicle is exempt. */
   relays?: RelayLookup;
+  /** Each vehicle's approved routes for the default rules' off-route and 班线 checks (`startDatabaseRegistry`'s `routes`); none: no route is judged. */
+  routes?: () => RouteLookup | undefined;
   /** The default rules' thresholds (RULES.md's unless given) and per-region overrides (`rulesFromConfig`). */
   rulesConfig?: RulesConfig;
   overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
@@ -87,6 +97,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
       libsPositionRules({
         ...(options.roads ? { roads: options.roads } : {}),
         ...(options.relays ? { relays: options.relays } : {}),
+        ...(options.routes ? { routes: options.routes } : {}),
         ...(options.rulesConfig ? { config: options.rulesConfig } : {}),
         ...(options.overridesByRegion ? { overridesByRegion: options.overridesByRegion } : {}),
         onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),

@@ -49,6 +49,8 @@ const registry = pool
       speedZones: config.SPEED_ZONES_SOURCE === 'database',
       // 接驳运输 registrations are made for the registry's vehicles: read with them, from the same database.
       relays: config.VEHICLE_REGISTRY_SOURCE === 'database',
+      // Approved routes bind the registry's vehicles: read with them.
+      routes: config.VEHICLE_REGISTRY_SOURCE === 'database',
       roadsFile: config.ROADS_GEOJSON_FILE,
       // The road defaults (buffer, unmapped road) from the rules file too, as the pipeline reads them.
       rulesConfig: rules.config,
@@ -76,6 +78,7 @@ const detector = await startDetector({
   vehicles: directory,
   ...(roads ? { roads } : {}),
   ...(registry?.relays ? { relays: registry.relays } : {}),
+  ...(registry?.routes ? { routes: registry.routes } : {}),
   wimStationClasses,
   groupId: config.DETECTOR_GROUP_ID,
   timersIntervalMs: config.TIMERS_INTERVAL_MS,

@@ -186,6 +186,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       speedZones: true,
       // 接驳运输 registrations (POST /v1/relays) exempt a bus from the 02:00–05:00 rule that night.
       relays: true,
+      // Approved routes (issue #16): off-route episodes and 班线 stops.
+      routes: true,
       roadsFile: config.ROADS_GEOJSON_FILE,
       // Every registry write through the API (admin resources, relays) publishes on registry.changes: the
       // detector and gateway reload at once, as in cluster mode; the period stays as a safety net.
@@ -202,6 +204,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       stateStore: new MemoryStateStore(),
       ...(registry.roads ? { roads: registry.roads } : {}),
       ...(registry.relays ? { relays: registry.relays } : {}),
+      ...(registry.routes ? { routes: registry.routes } : {}),
       ...(registry.wimStationClasses ? { wimStationClasses: registry.wimStationClasses } : {}),
       vehicles: directory,
       logger: createLogger('detector'),

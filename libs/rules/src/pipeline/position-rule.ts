@@ -6,6 +6,7 @@ import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
 import type { DriverTimeLookup } from '../fatigue/fatigue.rule';
 import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
+import type { RouteLookup } from '../routes/route-watch.rule';
 import type { AcceptedPoint, RuleStates, VehicleIdentity } from './vehicle-state';
 
 export interface PipelineContext {
@@ -13,6 +14,8 @@ export interface PipelineContext {
   nowMs?: number;
   roads?: RoadIndex;
   relays?: RelayLookup;
+  /** Each vehicle's approved routes (RULES.md §11); none: no vehicle is judged against a route. */
+  routes?: RouteLookup;
   /** A driver's fatigue time from another vehicle (the detector's driver-time store): fatigue per driver across vehicles. */
   driverTimes?: DriverTimeLookup;
 }

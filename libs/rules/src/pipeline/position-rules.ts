@@ -7,6 +7,7 @@ import { evaluateFatigue, initialFatigueState } from '../fatigue/fatigue.rule';
 import { evaluateNightBan, initialNightBanState } from '../night-ban/night-ban.rule';
 import { addTrack, emptyCounters, reportsCounted, type QualityCounters } from '../quality/data-quality.rule';
 import { evaluateSpeeding, initialSpeedingState } from '../speeding/speeding.rule';
+import { routeWatchRule } from '../routes/route-watch.rule';
 import { mixString } from './ordering';
 import type { PositionRule, RuleStep } from './position-rule';
 import { NONE, type MovedGap, type OfflineRuleState, type QualityRuleState, type RuleStates } from './vehicle-state';
@@ -321,4 +322,5 @@ export const POSITION_RULES: readonly NamedRule[] = [
   { name: 'fatigue', rule: fatigueRule },
   { name: 'nightBan', rule: nightBanRule },
   { name: 'offline', rule: offlineRule },
+  { name: 'routes', rule: routeWatchRule },
 ];

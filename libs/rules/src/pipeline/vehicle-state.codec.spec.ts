@@ -110,6 +110,8 @@ describe('vehicle state codec — checkpoints written before the versioned state
       fatigue: withAll.fatigue,
       nightBan: withAll.nightBan,
       offline: { sinceMs: withAll.offlineSinceMs },
+      // Routes came after v1: a v1 vehicle has none.
+      routes: null,
     });
     const bare = structuredClone(recorded[0]!.checkpoints[0]!.state) as VehicleRuleStateV1;
     for (const key of ['held', 'lateHeld', 'movedGaps', 'holes', 'qualitySnapshot'] as const) delete bare[key];

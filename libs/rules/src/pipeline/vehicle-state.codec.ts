@@ -112,6 +112,7 @@ const MIGRATIONS: readonly Migration[] = [
           fatigue: v1.fatigue,
           nightBan: v1.nightBan,
           offline: { sinceMs: v1.offlineSinceMs },
+          routes: null,
         },
       };
       return v2 as unknown as Json;

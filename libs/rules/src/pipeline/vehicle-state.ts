@@ -5,6 +5,7 @@ import { initialMotionState, type MotionState } from '../motion/motion-model';
 import type { NightBanState } from '../night-ban/night-ban.rule';
 import type { DriftState, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { SpeedingState } from '../speeding/speeding.rule';
+import type { RouteWatchState } from '../routes/route-watch';
 
 /**
  * The per-vehicle state of the pipeline: one plain-JSON object, checkpointed atomically, in
@@ -111,6 +112,8 @@ export interface RuleStates {
   fatigue: FatigueState;
   nightBan: NightBanState;
   offline: OfflineRuleState;
+  /** Off-route episodes and 班线 stops (RULES §11, §15); null for a vehicle without routes (and in checkpoints older than the rule). */
+  routes: RouteWatchState | null;
 }
 
 export interface VehicleRuleState {

@@ -68,6 +68,9 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 布控线索 / targeting alerts (套牌, evasion, 大吨小标, exit and entrance weighings; §13–§14): officers read their region's leads and refer or dismiss them.
       'targeting',
       'targeting.decide',
+      // Approved routes (issue #16): the region's routes, detours and episodes.
+      'routes',
+      'routes.admin',
       // issue #16: 大件 audit sheets of the region; area bans of the region, administered
       'permits',
       'area_bans',
@@ -97,6 +100,8 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'inspections',
       'inspections.answer',
       'roster',
+      // Its own approved routes and its vehicles' episodes (issue #16), read only.
+      'routes',
       // issue #16: its own permits' audit sheets; the area bans that bind it (read only)
       'permits',
       'area_bans',

@@ -25,6 +25,7 @@ import type { SendInspectionUseCase } from '../inspection/usecases/send-inspecti
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
+import type { RoutesApi } from '../routes/routes.api';
 import type { TerminalGeofencesApi } from '../terminal-geofences/terminal-geofences.api';
 import type { TamperingApi } from '../tampering/tampering.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
@@ -85,6 +86,8 @@ export interface ApiContext {
   handlingCommands: HandlingCommands;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
+  /** Approved routes (issue #16): reads in scope, episodes, the administration's use cases. */
+  routes: RoutesApi;
   /** 大件 audit sheets and area bans (issue #16). */
   permits: PermitsApi;
   /** Routes and areas sent to terminals and the terminals' own area/route alarms (issue #16 item 6). */

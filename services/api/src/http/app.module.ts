@@ -17,6 +17,7 @@ import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
 import { TamperingController } from './tampering.controller';
+import { RoutesController } from './routes.controller';
 import { SourceTraceMapController } from './source-trace-map.controller';
 import { PermitsController } from './permits.controller';
 import { TerminalGeofencesController } from './terminal-geofences.controller';
@@ -44,6 +45,8 @@ export const API_CONTROLLERS = [
   SourceTraceController,
   TargetingController,
   TamperingController,
+  // Approved routes and their episodes (issue #16)
+  RoutesController,
   SourceTraceMapController,
   PermitsController,
   TerminalGeofencesController,

@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { chinaDateOf, DAY_MS, type VehicleRegistry } from '@roadwatch/domain';
-import { buildRoadIndex, DEFAULT_RULES_CONFIG, type RelayLookup, type RelayRegistration, type RoadIndex, type RulesConfig } from '@roadwatch/rules';
+import {
+  buildRoadIndex,
+  DEFAULT_RULES_CONFIG,
+  type RelayLookup,
+  type RelayRegistration,
+  type RoadIndex,
+  type RouteLookup,
+  type RulesConfig,
+} from '@roadwatch/rules';
 import type { RegistryEntity } from '@roadwatch/contracts';
 import { followRegistryChanges, type Bus, type Subscription } from '@roadwatch/messaging';
 import { Reloader, type Logger } from '@roadwatch/runtime';
 import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimStationClasses, type Queryable, type RelayRecord } from '@roadwatch/storage';
 import { warnSkippedRoads } from '../rules/libs-position-rules';
 import type { VehicleFactsLookup } from './vehicle-facts-lookup';
+import { databaseRoutesLoader } from './database-routes';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
 export const reloadingDirectory = (source: { readonly current: VehicleFactsLookup }): VehicleFactsLookup => ({
@@ -81,6 +90,8 @@ export interface DatabaseRegistry {
   wimStationClasses?: () => Readonly<Record<string, number>>;
   /** The 接驳运输 registrations loaded now; undefined when not read from the database. */
   relays?: RelayLookup;
+  /** Each vehicle's approved routes loaded now (RULES §11); undefined when not read from the database. */
+  routes?: () => RouteLookup;
   /** Reload now (a change made outside the API, which publishes none): everything read from the database. */
   reload(): Promise<void>;
   /** Reload the relay registrations alone. */
@@ -102,6 +113,8 @@ export const startDatabaseRegistry = async (options: {
   vehicles: boolean;
   speedZones: boolean;
   relays?: boolean;
+  /** Approved routes (issue #16), reloaded with the registry and on their `route` changes. */
+  routes?: boolean;
   roadsFile?: string | undefined;
   rulesConfig?: RulesConfig;
   /** The clock that says which nights are yesterday's and later (tests). */
@@ -138,16 +151,26 @@ export const startDatabaseRegistry = async (options: {
   const relays = options.relays
     ? await Reloader.start<RelayLookup>({ name: 'relay registrations', load: databaseRelaysLoader(db, options.now), intervalMs, logger })
     : undefined;
+  const routes = options.routes
+    ? await Reloader.start<RouteLookup>({
+        name: 'approved routes',
+        load: databaseRoutesLoader(db, { ...(options.now ? { now: options.now } : {}), logger }),
+        intervalMs,
+        logger,
+      })
+    : undefined;
   // Which reloads an entity's change calls for: a company's region and a terminal's vehicle are read with the vehicles.
   const reloadersOf: Record<RegistryEntity, ReadonlyArray<{ reload(): Promise<boolean> } | undefined>> = {
     company: [vehicles],
-    vehicle: [vehicles],
+    vehicle: [vehicles, routes],
     terminal: [vehicles],
     driver: [],
     source_site: [],
     wim_station: [stations],
     speed_zone: [roads],
     relay: [relays],
+    // A vehicle's routes name it: a vehicle's change (deleted, re-bound) reloads them too.
+    route: [routes],
   };
   const reloadFor = async (entities: Iterable<RegistryEntity>): Promise<void> => {
     const due = new Set([...entities].flatMap((entity) => reloadersOf[entity] ?? []));
@@ -160,15 +183,16 @@ export const startDatabaseRegistry = async (options: {
       apply: (changes) => reloadFor(changes.map((change) => change.entity)),
     });
     // A change committed between the first load and the group's start is in neither: read once more.
-    await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload()]);
+    await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload()]);
   }
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
     ...(stations ? { wimStationClasses: () => stations.current } : {}),
     ...(roads ? { roads: () => roads.current } : {}),
     ...(relays ? { relays: (vehicleId: string, nightDate: string) => relays.current(vehicleId, nightDate) } : {}),
+    ...(routes ? { routes: () => routes.current } : {}),
     reload: async () => {
-      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload()]);
+      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload()]);
     },
     reloadRelays: async () => {
       await relays?.reload();
@@ -176,7 +200,7 @@ export const startDatabaseRegistry = async (options: {
     reloadFor,
     close: async () => {
       await subscription?.close();
-      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close()]);
+      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close(), routes?.close()]);
     },
   };
 };

@@ -16,6 +16,7 @@ import {
   type RegistryNotice,
   type RelayLookup,
   type RoadIndex,
+  type RouteLookup,
   type RulesConfig,
   type VehicleRuleState,
 } from '@roadwatch/rules';
@@ -33,6 +34,8 @@ export interface LibsPositionRulesOptions {
   roads?: RoadIndex | (() => RoadIndex | undefined);
   /** The 接驳运输 relay registry for the 02:00–05:00 rule. */
   relays?: RelayLookup;
+  /** Each vehicle's approved routes (RULES §11), the lookup a reloader holds now; none: no route is judged. */
+  routes?: () => RouteLookup | undefined;
   /** A registry fact a rule needed and did not find (e.g. a long-distance bus without route_km). */
   onNotice?: (notice: RegistryNotice) => void;
 }
@@ -54,14 +57,18 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
   };
   const relays = options.relays ? { relays: options.relays } : {};
   const roadsNow = typeof options.roads === 'function' ? options.roads : () => options.roads as RoadIndex | undefined;
-  // One context per road index (a reload brings a new one), not one object per position.
+  const routesNow = options.routes ?? (() => undefined);
+  // One context per road index and route lookup (a reload brings a new one), not one object per position.
   let ctxRoads: RoadIndex | undefined;
+  let ctxRoutes: RouteLookup | undefined;
   let ctx: PipelineContext = relays;
   const ctxNow = (): PipelineContext => {
     const roads = roadsNow();
-    if (roads !== ctxRoads) {
+    const routes = routesNow();
+    if (roads !== ctxRoads || routes !== ctxRoutes) {
       ctxRoads = roads;
-      ctx = roads ? { roads, ...relays } : relays;
+      ctxRoutes = routes;
+      ctx = { ...relays, ...(roads ? { roads } : {}), ...(routes ? { routes } : {}) };
     }
     return ctx;
   };
