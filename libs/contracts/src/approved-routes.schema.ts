@@ -34,8 +34,8 @@ const clock = safeString().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:M
 
 /**
  * A route as its administrator gives it. The geometry is `polyline` (and `stops`), or a
- * GeoJSON document in `geojson` (LineString / MultiLineString → the polyline, Points → the stops
- * in document order) — one of the two.
+ * GeoJSON document in `geojson` or a KML document in `kml` (LineString / MultiLineString → the
+ * polyline, Points → the stops in document order; KML as UTF-8 text) — one of the three.
  */
 export const routeRequest = z
   .object({
@@ -46,6 +46,7 @@ export const routeRequest = z
     regionCode: divisionCode.optional(),
     polyline: z.array(lonLat).min(2).max(20_000).optional(),
     geojson: z.string().max(5_000_000).optional(),
+    kml: z.string().max(5_000_000).optional(),
     corridorWidthM: z.number().int().min(1).max(255).default(200),
     depots: z.array(routeDepot).max(50).default([]),
     stops: z.array(routeStop).max(200).default([]),
@@ -65,7 +66,9 @@ export const routeRequest = z
       })
       .optional(),
   })
-  .refine((r) => (r.polyline === undefined) !== (r.geojson === undefined), { message: 'give the geometry as polyline or as geojson, one of the two' })
+  .refine((r) => [r.polyline, r.geojson, r.kml].filter((g) => g !== undefined).length === 1, {
+    message: 'give the geometry as polyline, geojson or kml, one of the three',
+  })
   .refine((r) => !r.validFrom || !r.validTo || r.validTo >= r.validFrom, { message: 'validTo is before validFrom' });
 export type RouteRequest = z.infer<typeof routeRequest>;
 

@@ -10,7 +10,7 @@ import { clientAddressOf, type ClientAddress } from './sign-in';
 import { API_CONTEXT } from './tokens';
 
 const answerRefusal = (error: unknown): never => {
-  if (error instanceof RouteImportError) return fail(400, error.message, [{ field: 'body.geojson', message: error.message }]);
+  if (error instanceof RouteImportError) return fail(400, error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof RouteCommandError) return fail({ not_found: 404, conflict: 409, forbidden: 403, invalid: 400 }[error.kind], error.message);
   throw error;
 };

@@ -1,7 +1,17 @@
+import { kml as kmlToGeoJson } from '@tmcw/togeojson';
+import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import type { LonLat, RouteStop } from '@roadwatch/storage';
 
 /** A route file the administrator uploaded that cannot be read: the message names what is wrong. */
-export class RouteImportError extends Error {}
+export class RouteImportError extends Error {
+  constructor(
+    message: string,
+    /** The request field the bad file came in. */
+    readonly field: 'body.geojson' | 'body.kml' = 'body.geojson',
+  ) {
+    super(message);
+  }
+}
 
 const lonLatOf = (value: unknown, where: string): LonLat => {
   if (
@@ -37,6 +47,14 @@ export const routeFromGeoJson = (text: string): { polyline: LonLat[]; stops: Rou
   } catch (error) {
     throw new RouteImportError(`the GeoJSON is not JSON: ${(error as Error).message}`);
   }
+  return routeFromGeoJsonValue(doc, 'GeoJSON', (i) => `feature ${i}`);
+};
+
+const routeFromGeoJsonValue = (
+  doc: unknown,
+  format: 'GeoJSON' | 'KML',
+  featureLabel: (index: number, properties: Record<string, unknown>) => string,
+): { polyline: LonLat[]; stops: RouteStop[] } => {
   const polyline: LonLat[] = [];
   const stops: RouteStop[] = [];
   const visit = (geometry: Geometry | null | undefined, properties: Record<string, unknown>, where: string): void => {
@@ -73,10 +91,63 @@ export const routeFromGeoJson = (text: string): { polyline: LonLat[]; stops: Rou
     if (!Array.isArray(d.features)) throw new RouteImportError('the FeatureCollection has no features array');
     d.features.forEach((f, i) => {
       const feature = f as { geometry?: Geometry; properties?: Record<string, unknown> | null };
-      visit(feature?.geometry, feature?.properties ?? {}, `feature ${i}`);
+      const properties = feature?.properties ?? {};
+      visit(feature?.geometry, properties, featureLabel(i, properties));
     });
   } else if (d?.type === 'Feature') visit(d.geometry as Geometry, (d.properties as Record<string, unknown> | null) ?? {}, 'the feature');
   else visit(d as Geometry, {}, 'the geometry');
-  if (polyline.length < 2) throw new RouteImportError('the GeoJSON holds no LineString or MultiLineString of at least 2 positions');
+  if (polyline.length < 2) throw new RouteImportError(`the ${format} holds no LineString or MultiLineString of at least 2 positions`);
   return { polyline, stops };
+};
+
+/** The DOM document @tmcw/togeojson reads (xmldom's is the same shape; the API has no DOM lib). */
+type KmlDocument = Parameters<typeof kmlToGeoJson>[0];
+
+/** The encoding an XML declaration names, if any (`<?xml version="1.0" encoding="GBK"?>`). */
+const declaredXmlEncoding = (text: string): string | undefined => /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']+)["']/i.exec(text)?.[1];
+
+/**
+ * The polyline and stops of a KML file (Google Earth and friends), read by @tmcw/togeojson over
+ * @xmldom/xmldom: every Placemark in document order, through Folders; LineStrings (also inside a
+ * MultiGeometry) are the polyline, Points the stops, named by the Placemark's `<name>` (CDATA
+ * too) with an optional `radiusM` from its ExtendedData. The text must be UTF-8 as uploaded: a
+ * leading BOM is dropped, but a file declaring another encoding (GBK, GB2312…) or holding bytes
+ * that did not decode (U+FFFD) is refused, since its names would be garbled — re-save it as UTF-8.
+ */
+export const routeFromKml = (text: string): { polyline: LonLat[]; stops: RouteStop[] } => {
+  try {
+    return readKml(text);
+  } catch (error) {
+    if (error instanceof RouteImportError) throw new RouteImportError(error.message, 'body.kml');
+    throw error;
+  }
+};
+
+const readKml = (text: string): { polyline: LonLat[]; stops: RouteStop[] } => {
+  const withoutBom = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const encoding = declaredXmlEncoding(withoutBom);
+  if (encoding !== undefined && !/^utf-?8$/i.test(encoding))
+    throw new RouteImportError(`the KML declares encoding ${JSON.stringify(encoding)}; only UTF-8 is read — save the file as UTF-8 and upload it again`);
+  const garbled = withoutBom.indexOf('\uFFFD');
+  if (garbled >= 0)
+    throw new RouteImportError(`the KML is not valid UTF-8 (an undecodable byte near character ${garbled}); save the file as UTF-8 and upload it again`);
+  let xml: KmlDocument;
+  try {
+    xml = new DOMParser({ onError: onErrorStopParsing }).parseFromString(withoutBom, 'text/xml') as unknown as KmlDocument;
+  } catch (error) {
+    throw new RouteImportError(`the KML is not well-formed XML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const root = xml.documentElement;
+  if (!root || root.localName !== 'kml') throw new RouteImportError(`the file is not KML: its root element is <${root?.nodeName ?? 'none'}>, not <kml>`);
+  const collection = kmlToGeoJson(xml);
+  for (const feature of collection.features) {
+    const properties = (feature.properties ?? {}) as Record<string, unknown>;
+    // ExtendedData values arrive as text; a numeric radius is taken as metres.
+    const radius = properties['radiusM'];
+    if (typeof radius === 'string' && radius.trim() !== '' && Number.isFinite(Number(radius))) properties['radiusM'] = Number(radius);
+    feature.properties = properties;
+  }
+  return routeFromGeoJsonValue(collection, 'KML', (i, properties) =>
+    typeof properties['name'] === 'string' ? `placemark ${i} (${JSON.stringify(properties['name'])})` : `placemark ${i}`,
+  );
 };

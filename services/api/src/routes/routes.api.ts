@@ -15,7 +15,7 @@ import {
   type StoredRoute,
 } from '@roadwatch/storage';
 import type { Scope } from '../auth/scope';
-import { routeFromGeoJson } from './route-geometry-import';
+import { routeFromGeoJson, routeFromKml } from './route-geometry-import';
 
 /** A refusal of a route command: `not_found` 404, `conflict` 409, `forbidden` 403, `invalid` 400 (the message names what is wrong). */
 export class RouteCommandError extends Error {
@@ -43,8 +43,14 @@ export class RouteCommands {
   constructor(private readonly pool: StoragePool) {}
 
   async upsert(routeId: string, request: RouteRequest, actor: Actor): Promise<StoredRoute> {
-    const geometry = request.geojson !== undefined ? routeFromGeoJson(request.geojson) : { polyline: request.polyline ?? [], stops: request.stops };
-    const stops = request.geojson !== undefined && request.stops.length === 0 ? geometry.stops : request.stops;
+    const source = request.geojson !== undefined ? 'geojson' : request.kml !== undefined ? 'kml' : 'manual';
+    const geometry =
+      request.geojson !== undefined
+        ? routeFromGeoJson(request.geojson)
+        : request.kml !== undefined
+          ? routeFromKml(request.kml)
+          : { polyline: request.polyline ?? [], stops: request.stops };
+    const stops = source !== 'manual' && request.stops.length === 0 ? geometry.stops : request.stops;
     const issue = routeGeometryIssue({ polyline: geometry.polyline, corridorWidthM: request.corridorWidthM });
     if (issue) throw new RouteCommandError('invalid', issue);
     return inTransaction(this.pool, async (tx) => {
@@ -68,7 +74,7 @@ export class RouteCommands {
         validTo: request.validTo,
         allowedHours: request.allowedHours,
         declared: request.declared,
-        source: request.geojson !== undefined ? 'geojson' : 'manual',
+        source,
         createdBy: actor.scope.principal.username,
       });
       const after = await routes.get(routeId, actor.scope.filter);
