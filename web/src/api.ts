@@ -11,6 +11,19 @@ import {
   type TerminalAreaAlarmItem,
   type TerminalDownlinkItem,
 } from '@roadwatch/contracts';
+// Approved routes: the 路线管理 page and the live map's off-route layer (issue #16)
+import {
+  routeDetourItem,
+  routeDetourRequest,
+  routeEpisodeItem,
+  routeItem,
+  routeRequest,
+  type RouteDetourItem,
+  type RouteDetourRequest,
+  type RouteEpisodeItem,
+  type RouteItem,
+  type RouteRequestInput,
+} from '@roadwatch/contracts';
 import { blindAreaItem, tamperingEpisodeItem, type BlindAreaDto, type TamperingEpisodeItem } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
@@ -724,6 +737,43 @@ export class Api {
   async terminalAreaAlarms(vehicleId: string, limit = 20): Promise<TerminalAreaAlarmItem[]> {
     const q = new URLSearchParams({ vehicleId, limit: String(limit) });
     return (await this.get(page(terminalAreaAlarmItem), `/v1/terminal-area-alarms?${q}`)).items;
+  }
+
+  // ─── approved routes: 路线管理 and the live map's off-route layer (issue #16) ───
+
+  /** Approved routes in scope (a company its own); retired ones on request. */
+  async routes(includeRetired = false): Promise<RouteItem[]> {
+    return (await this.get(page(routeItem), `/v1/routes?limit=500&includeRetired=${String(includeRetired)}`)).items;
+  }
+
+  route(routeId: string): Promise<RouteItem> {
+    return this.get(routeItem, `/v1/routes/${encodeURIComponent(routeId)}`);
+  }
+
+  /** Creates or rewrites a route (polyline, GeoJSON or KML); the body is checked against the contract before it leaves. */
+  saveRoute(routeId: string, body: RouteRequestInput): Promise<RouteItem> {
+    return this.sendJson(routeItem, 'PUT', `/v1/routes/${encodeURIComponent(routeId)}`, routeRequest.parse(body));
+  }
+
+  retireRoute(routeId: string): Promise<RouteItem> {
+    return this.post(routeItem, `/v1/routes/${encodeURIComponent(routeId)}/retire`, {});
+  }
+
+  bindRouteVehicles(routeId: string, vehicleIds: string[]): Promise<RouteItem> {
+    return this.sendJson(routeItem, 'PUT', `/v1/routes/${encodeURIComponent(routeId)}/vehicles`, { vehicleIds });
+  }
+
+  approveDetour(routeId: string, body: RouteDetourRequest): Promise<RouteDetourItem> {
+    return this.post(routeDetourItem, `/v1/routes/${encodeURIComponent(routeId)}/detours`, routeDetourRequest.parse(body));
+  }
+
+  /** Route episodes in scope, newest first (the off-route stretches with their positions). */
+  async routeEpisodes(query: { vehicleId?: string; kind?: RouteEpisodeItem['kind']; fromMs?: number; limit?: number } = {}): Promise<RouteEpisodeItem[]> {
+    const q = new URLSearchParams({ limit: String(query.limit ?? 100) });
+    if (query.vehicleId) q.set('vehicleId', query.vehicleId);
+    if (query.kind) q.set('kind', query.kind);
+    if (query.fromMs !== undefined) q.set('fromMs', String(query.fromMs));
+    return (await this.get(z.object({ items: z.array(routeEpisodeItem) }), `/v1/route-episodes?${q}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

@@ -3,6 +3,7 @@ import { Api, clearSession } from './api';
 import { configuredBasemap } from './config/basemap';
 import { t } from './i18n';
 import { LiveFeed } from './live';
+import { OffRouteLayer } from './routes/off-route-layer';
 import { MapView } from './map/map-view';
 import { loadRegionDensity, regionDensityLegend } from './ui/region-density';
 import { VehicleStore } from './map/vehicle-store';
@@ -80,7 +81,10 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
           map.moved(moved, now);
           countEl.textContent = String(store.byId.size);
         },
-        alert: (a) => feed.push(a),
+        alert: (a) => {
+          feed.push(a);
+          offRoute?.alertArrived(a);
+        },
         alertAck: (event) => feed.applyAck(event),
         handling: (event) => {
           handling?.applyLive(event);
@@ -112,6 +116,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     onVehicleClick: (id) => detached('vehicle card', card.open(id)),
     onViewportChange: subscribe,
   });
+
+  // 偏离路线 (issue #16): open off-route stretches in red beside their route's corridor in green.
+  const offRoute = monitors && can('routes') ? new OffRouteLayer(map.map, api) : undefined;
 
   const playback = new Playback(api, map);
   const card = new VehicleCard({
@@ -164,6 +171,19 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     layerToggle('vehicles', 'layers.vehicles'),
     seesWim ? layerToggle('wim-stations', 'layers.wim') : undefined,
     layerToggle('source-sites', 'layers.sources'),
+    offRoute
+      ? h(
+          'label',
+          { class: 'layer-toggle' },
+          h('input', {
+            type: 'checkbox',
+            checked: true,
+            'data-testid': 'layer-off-route',
+            onchange: (e: Event) => offRoute.setVisible((e.target as HTMLInputElement).checked),
+          }),
+          tr('layers.offRoute'),
+        )
+      : undefined,
     legend,
     density?.el,
   );
@@ -385,6 +405,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
       clearInterval(keyListing);
       inspectionPrompt?.destroy();
       live?.close();
+      offRoute?.destroy();
       map.destroy();
     },
   };

@@ -40,7 +40,8 @@ export const approvedRouteRoutes: readonly RouteSpec[] = [
   {
     method: 'put',
     path: '/v1/routes/:routeId',
-    summary: 'Creates or rewrites an approved route (geometry as a polyline or a GeoJSON document), audited; 400 naming what is wrong, nothing saved',
+    summary:
+      'Creates or rewrites an approved route (geometry as a polyline, a GeoJSON or a UTF-8 KML document), audited; 400 naming what is wrong, nothing saved',
     security: 'bearer',
     params: routePath,
     body: routeRequest,

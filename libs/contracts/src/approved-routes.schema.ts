@@ -71,6 +71,8 @@ export const routeRequest = z
   })
   .refine((r) => !r.validFrom || !r.validTo || r.validTo >= r.validFrom, { message: 'validTo is before validFrom' });
 export type RouteRequest = z.infer<typeof routeRequest>;
+/** A route as a client writes it (defaults may be left out). */
+export type RouteRequestInput = z.input<typeof routeRequest>;
 
 export const routeItem = z.object({
   routeId: safeString(),
@@ -116,6 +118,7 @@ export const routeDetourRequest = z
     comment: freeText().min(1).max(500),
   })
   .refine((d) => d.toMs > d.fromMs, { message: 'toMs must be after fromMs' });
+export type RouteDetourRequest = z.input<typeof routeDetourRequest>;
 
 export const routeDetourItem = z.object({
   detourId: safeString(),
@@ -128,6 +131,7 @@ export const routeDetourItem = z.object({
   approvedBy: z.string(),
   createdAtMs: epochMs,
 });
+export type RouteDetourItem = z.infer<typeof routeDetourItem>;
 
 export const routeEpisodeKind = z.enum(['off_route', 'stop_passed', 'unapproved_dwell']);
 
@@ -156,3 +160,4 @@ export const routeEpisodeItem = z.object({
   details: safeJsonObject(),
   revision: z.number().int(),
 });
+export type RouteEpisodeItem = z.infer<typeof routeEpisodeItem>;
