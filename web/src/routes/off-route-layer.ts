@@ -4,7 +4,7 @@ import type { AlertItem, RouteEpisodeItem, RouteItem } from '@roadwatch/contract
 import { basemapCrs, configuredBasemap } from '../config/basemap';
 import { displayTransform } from '../geo/gcj02';
 import { detached } from '../ui/dom';
-import { corridorPolygon, OFF_ROUTE_SHOWN_MS, OffRouteEpisodes, stretchLine } from './off-route';
+import { corridorPolygon, OffRouteEpisodes, stretchLine } from './off-route';
 
 /** The map's source and layer ids of the off-route layer: the corridors in green, the stretches in red. */
 export const OFF_ROUTE_LAYERS = {
@@ -22,6 +22,9 @@ export interface OffRouteSource {
   routeEpisodes(query: { vehicleId?: string; kind?: 'off_route'; fromMs?: number; limit?: number }): Promise<RouteEpisodeItem[]>;
   route(routeId: string): Promise<RouteItem>;
 }
+
+/** Episodes that started this long ago are listed (a long one may still be open); `shown` keeps the recent ones. */
+const EPISODES_LISTED_SINCE_MS = 24 * 3_600_000;
 
 /** Tries after an alert for its episode to be stored by the archiver (it lands beside the live alert, not before it). */
 const EPISODE_FETCH_DELAYS_MS = [300, 1_000, 2_000, 4_000];
@@ -48,11 +51,19 @@ export class OffRouteLayer {
   ) {
     if (map.isStyleLoaded()) this.addLayers();
     else map.once('load', () => this.addLayers());
+    this.reload();
+    // Ageing clears old stretches; listing again catches an episode whose live alert this screen missed (reconnecting, out of view).
+    this.ageing = setInterval(() => this.reload(), 30_000);
+  }
+
+  private reload(): void {
     detached(
       'off-route episodes',
-      api.routeEpisodes({ kind: 'off_route', fromMs: now() - OFF_ROUTE_SHOWN_MS, limit: 500 }).then((items) => this.take(items)),
+      this.api
+        .routeEpisodes({ kind: 'off_route', fromMs: this.now() - EPISODES_LISTED_SINCE_MS, limit: 500 })
+        .then((items) => this.take(items))
+        .then(() => this.redraw()),
     );
-    this.ageing = setInterval(() => detached('off-route redraw', this.redraw()), 30_000);
   }
 
   /** An alert arrived on the live feed: an `off_route` one brings its episode's newest revision. */

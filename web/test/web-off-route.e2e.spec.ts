@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { destination } from '@turf/destination';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS, type TopicName } from '@roadwatch/contracts';
+import { KafkaBus } from '@roadwatch/messaging';
+import { createLogger } from '@roadwatch/runtime';
+import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
+import { createSimulatedFleet, infraEnv, TestTerminal, uniqueName } from '@roadwatch/testing';
+import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
+import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+
+// The simulated fleet's 2nd vehicle is a long-distance bus (班线客车) of region 11.
+const coach = createSimulatedFleet(2)[1]!;
+const ROUTE_ID = 'BX-OFF-ROUTE-E2E';
+// A 班线 due east from 房山 for 20 km, [lon, lat].
+const LINE_START: [number, number] = [116.2, 39.7];
+const LINE_END = destination(LINE_START, 20, 90).geometry.coordinates as [number, number];
+const STEP_KM = 0.2; // 72 km/h for 10 s between reports: far from the drift bound
+
+/**
+ * Issue #16's Done-when, end to end: an operator creates a 班线 over HTTP bound to a coach; the
+ * coach's terminal reports over TCP along the line, then leaves it gradually (30° off, 72 km/h)
+ * and drives 5 km outside the corridor; through the gateway, Kafka, the detector, the archiver
+ * and the API, the operator's live map in Chromium shows the off-route stretch in red beside the
+ * route's corridor in green, within seconds of the alert.
+ */
+describe('web: the off-route stretch in red beside the green corridor (issue #16 Done-when)', () => {
+  const env = infraEnv();
+  const prefix = `${uniqueName('offroute')}.`;
+  const schema = uniqueName('offroute');
+  const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-offroute-'));
+  const logger = createLogger('web-off-route', 'warn');
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'web-off-route', topicPrefix: prefix, logger });
+  const pool = createPool(env.databaseUrl, { schema, max: 6, application: 'web-off-route' });
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let terminal: TestTerminal;
+
+  const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${platform.api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    const webDist = await builtWebApp();
+    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
+    await migrate(pool);
+    platform = await startPlatform(
+      loadStandaloneConfig({
+        ROADWATCH_DATA_DIR: dataDir,
+        GATEWAY_PORT: '0',
+        WIM_HTTP_PORT: '0',
+        OPS_PORT: '0',
+        API_PORT: '0',
+        WEB_DIST_DIR: webDist,
+        SIM_VEHICLES: '2',
+        SIM_DRIVE: 'false',
+      }),
+      { bus, pool },
+    );
+    browser = await launchChromium();
+    terminal = await TestTerminal.connect({ host: '127.0.0.1', port: platform.gateway.port, phone: coach.terminalPhone });
+    await terminal.registerAndAuthenticate(coach.facts.plate, coach.facts.plateColour);
+  }, 120_000);
+
+  afterAll(async () => {
+    await terminal?.close();
+    await browser?.close();
+    await platform?.close();
+    await dropStorageSchema(pool, schema).catch(() => undefined);
+    await pool.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the operator’s map draws the stretch in red, outside the green corridor, and the layer toggles', async () => {
+    const login = await fetch(`${platform.api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'operator' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const created = await call(token, 'PUT', `/v1/routes/${ROUTE_ID}`, {
+      kind: 'scheduled_line',
+      name: '房山—大兴班线',
+      companyId: coach.facts.companyId,
+      regionCode: '110000',
+      polyline: [LINE_START, LINE_END],
+      corridorWidthM: 200,
+    });
+    expect(created.status).toBe(200);
+    expect((await call(token, 'PUT', `/v1/routes/${ROUTE_ID}/vehicles`, { vehicleIds: [coach.facts.vehicleId] })).status).toBe(200);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors = pageErrorsOf(page);
+    await signIn(page, platform.api.url, 'operator', 'operator');
+    await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 20_000 });
+    await page.evaluate(([lon, lat]) => window.__roadwatch!.map.map.jumpTo({ center: [lon!, lat!], zoom: 11 }), [LINE_START[0] + 0.1, LINE_START[1] + 0.02]);
+
+    // 6 reports on the line (1 km), then 30° off it northwards: the corridor's 200 m edge is left after ~2 steps,
+    // and 26 steps more are 5.2 km driven outside it, over 4 min (§11: ≥ 1 km and ≥ 3 min). Device time ends now.
+    const positions: Array<[number, number]> = [];
+    let here = LINE_START;
+    for (let i = 0; i < 34; i++) {
+      positions.push(here);
+      here = destination(here, STEP_KM, i < 5 ? 90 : 60).geometry.coordinates as [number, number];
+    }
+    const startMs = Math.floor((Date.now() - (positions.length - 1) * 10_000) / 1000) * 1000;
+    for (const [i, [lon, lat]] of positions.entries())
+      await terminal.waitForAnswer(
+        terminal.sendLocation({ latitudeDeg: lat, longitudeDeg: lon, speedKmh: 72, headingDeg: i < 5 ? 90 : 60, deviceTimeMs: startMs + i * 10_000 }),
+      );
+    const sentAtMs = Date.now();
+
+    const drawn = await page.waitForFunction(
+      (vehicleId) => {
+        const map = window.__roadwatch!.map.map;
+        const stretches = (map.getSource('off-route-stretches')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
+        const corridors = (map.getSource('off-route-corridors')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
+        const stretch = stretches?.features.find((f) => f.properties?.['vehicleId'] === vehicleId);
+        if (!stretch || !corridors || corridors.features.length === 0) return undefined;
+        return {
+          stretch: (stretch.geometry as GeoJSON.LineString).coordinates,
+          corridors: corridors.features,
+          stretchColour: map.getPaintProperty('off-route-stretch', 'line-color'),
+          corridorColour: map.getPaintProperty('off-route-corridor-fill', 'fill-color'),
+        };
+      },
+      coach.facts.vehicleId,
+      { timeout: 30_000, polling: 200 },
+    );
+    const seenWithinMs = Date.now() - sentAtMs;
+    const { stretch, corridors, stretchColour, corridorColour } = (await drawn.jsonValue())!;
+    expect(stretchColour).toBe('#e53935');
+    expect(corridorColour).toBe('#2e7d32');
+    const corridor = corridors[0] as Feature<Polygon | MultiPolygon>;
+    expect(corridor.properties).toMatchObject({ routeId: ROUTE_ID });
+    // The corridor holds the line's points; the stretch lies beside it, outside, and ends where the coach last reported.
+    expect(booleanPointInPolygon(LINE_START, corridor)).toBe(true);
+    expect(stretch.length).toBeGreaterThanOrEqual(10);
+    for (const point of stretch) expect(booleanPointInPolygon(point as [number, number], corridor)).toBe(false);
+    expect(stretch.at(-1)![0]).toBeCloseTo(positions.at(-1)![0], 4);
+    expect(seenWithinMs).toBeLessThan(20_000);
+    await screenshot(page, 'web-off-route.png');
+
+    // The operator hides the layer and shows it again.
+    await page.uncheck('[data-testid=layer-off-route]');
+    expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('off-route-stretch', 'visibility'))).toBe('none');
+    await page.check('[data-testid=layer-off-route]');
+    expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('off-route-corridor-fill', 'visibility'))).toBe('visible');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
