@@ -191,13 +191,14 @@ export const CLONED_PLATE_VICTIM = demoTruck('冀F66002', '013966000002', 2);
 /** The demo's scripted trucks, registered beside the generated fleet. */
 export const FOUR_PARTIES_VEHICLES: readonly SimulatedVehicle[] = [QUARRY_TRUCK, CLONED_PLATE_VICTIM];
 
-type Leg = { kind: 'drive'; to: LatLon; durationMs: number } | { kind: 'dwell'; durationMs: number };
+/** A leg of a scripted run: a straight drive or a dwell. */
+export type Leg = { kind: 'drive'; to: LatLon; durationMs: number } | { kind: 'dwell'; durationMs: number };
 
 /**
  * Reports every `intervalMs` along straight legs (speed = the leg's length over its duration)
  * and dwells (speed 0, ACC off, the same place); the run ends with a report at its last instant.
  */
-const legReports = (vehicle: SimulatedVehicle, from: LatLon, legs: readonly Leg[], startMs: number, intervalMs: number): SimulatedReport[] => {
+export const legReports = (vehicle: SimulatedVehicle, from: LatLon, legs: readonly Leg[], startMs: number, intervalMs: number): SimulatedReport[] => {
   const reports: SimulatedReport[] = [];
   let at = from;
   let legStartMs = startMs;

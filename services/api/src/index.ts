@@ -7,5 +7,6 @@ export type { LatestPositionsPort, LatestLike } from './repositories/vehicles.re
 export { RedisLatestPositionsReader } from './redis-latest-positions';
 export { seedRegistry } from './registry/seed-registry';
 export { seedBlindAreas } from './tampering/usecases/blind-area.usecases';
+export { seedRoutes, type SeedRoute } from './routes/seed-routes';
 export { seedOperatingVehicles } from './assessment/seed-operating-vehicles';
 export type { SeedRegistryCommand } from './registry/usecases/seed-registry/seed-registry.command';

@@ -37,6 +37,12 @@ export const standaloneEnvSchema = z.object({
     .int()
     .min(60_000)
     .default(30 * 60_000),
+  /** How often the demo 班线 coach leaves its corridor for 5 km (issue #16: an off_route alert); once at start too. */
+  SIM_OFF_ROUTE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(30 * 60_000),
   /** Stop by itself after this long (0 = run until interrupted); used by the smoke test. */
   RUN_FOR_MS: z.coerce.number().int().min(0).default(0),
   /** The first is the WIM station the simulated fleet posts as; the demo's quarry exit scale and G4 entrance scale follow (issue #15). */

@@ -14,6 +14,7 @@ import {
   DEMO_SOURCE_SITES,
   DEMO_WIM_STATION,
   FOUR_PARTIES_VEHICLES,
+  DEMO_LINE_COACH,
   DEMO_BLIND_AREAS,
   simulatedCompanyName,
   type SimulatedVehicle,
@@ -31,6 +32,7 @@ import type { StandaloneConfig } from './config';
 import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
 import { startFourPartiesSimulation, type FourPartiesSimulation } from './four-parties-simulation';
+import { seedDemoLine, startScheduledLineSimulation, type ScheduledLineSimulation } from './scheduled-line-simulation';
 
 export interface RunningPlatform {
   logger: Logger;
@@ -43,6 +45,8 @@ export interface RunningPlatform {
   simulation: RunningSimulation | undefined;
   /** Issue #15's scripted runs (the quarry truck, the cloned plate) beside the simulated fleet. */
   fourParties: FourPartiesSimulation | undefined;
+  /** The demo 班线 coach leaving its corridor now and then (issue #16). */
+  scheduledLine: ScheduledLineSimulation | undefined;
   /** `/health`, `/ready`, `/metrics`. */
   ops: OpsServer;
   pool: StoragePool;
@@ -71,7 +75,7 @@ export const STANDALONE_USERS: readonly NewUser[] = [
  * writes nothing.
  */
 const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle[], logger: Logger, wimStationId?: string): Promise<void> => {
-  const vehicles = fleet.length > 0 ? [...fleet, ...FOUR_PARTIES_VEHICLES] : [];
+  const vehicles = fleet.length > 0 ? [...fleet, ...FOUR_PARTIES_VEHICLES, DEMO_LINE_COACH] : [];
   const companies = new Map(vehicles.map((vehicle) => [vehicle.companyId, vehicle.facts.regionCode ?? '110000']));
   const stations = wimStationId ? [{ stationId: wimStationId, ...DEMO_WIM_STATION }, ...DEMO_EXTRA_STATIONS] : [];
   const counts = await seedRegistry(pool, {
@@ -88,6 +92,8 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
   logger.info(counts, 'demo registry seeded');
   // Signal tampering (issue #16 item 5): a registered tunnel, so the blind-area exclusion has something to exclude.
   if (fleet.length > 0) await seedBlindAreas(pool, DEMO_BLIND_AREAS);
+  // Approved routes (issue #16): a 班线 bound to its coach, which leaves it now and then.
+  if (fleet.length > 0) await seedDemoLine(pool);
 };
 
 /** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */
@@ -321,6 +327,11 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
           })
         : undefined;
     if (fourParties) closers.push(() => fourParties.stop());
+    // Issue #16 on the map within minutes: the 班线 coach leaves its corridor (an off_route alert, the red stretch).
+    const scheduledLine = simulation
+      ? await startScheduledLineSimulation({ gatewayPort: gateway.port, intervalMs: config.SIM_OFF_ROUTE_INTERVAL_MS, logger })
+      : undefined;
+    if (scheduledLine) closers.push(() => scheduledLine.stop());
 
     logger.info(
       {
@@ -343,6 +354,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       api,
       simulation,
       fourParties,
+      scheduledLine,
       ops,
       pool,
       registry,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '@roadwatch/contracts';
-import { FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
+import { DEMO_LINE, DEMO_LINE_COACH, FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 // What `npm start` runs: every service in one process, the embedded TimescaleDB, the
@@ -70,8 +70,8 @@ describe('standalone platform (the embedded default)', () => {
       const body = (await response.json()) as { items: Array<{ vehicleId: string; companyId?: string }> };
       return body.items;
     };
-    // The generated fleet and issue #15's two scripted trucks.
-    expect(await vehiclesSeenBy('admin')).toHaveLength(25 + FOUR_PARTIES_VEHICLES.length);
+    // The generated fleet, issue #15's two scripted trucks and issue #16's 班线 coach.
+    expect(await vehiclesSeenBy('admin')).toHaveLength(25 + FOUR_PARTIES_VEHICLES.length + 1);
     const own = await vehiclesSeenBy('company1');
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((vehicle) => vehicle.companyId === 'company-1')).toBe(true);
@@ -148,6 +148,26 @@ describe('standalone platform (the embedded default)', () => {
         )
       ).rows;
     await vi.waitUntil(async () => (await tracks()).filter((t) => Number(t.n) >= 20).length === 2, { timeout: 60_000, interval: 250 });
+  });
+
+  it('the demo 班线 coach leaves its corridor at start: an off_route alert and its stretch, listed for the operator', async () => {
+    await vi.waitUntil(() => (platform.alertsByRule()['off_route'] ?? 0) >= 1, { timeout: 60_000, interval: 250 });
+    const login = await fetch(`${platform.api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'operator' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const listed = async () =>
+      (
+        (await (
+          await fetch(`${platform.api.url}/v1/route-episodes?kind=off_route&vehicleId=${encodeURIComponent(DEMO_LINE_COACH.facts.vehicleId)}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json()) as { items: Array<{ routeId?: string; stretch: unknown[] }> }
+      ).items;
+    await vi.waitUntil(async () => (await listed()).some((e) => e.routeId === DEMO_LINE.routeId && e.stretch.length >= 5), { timeout: 30_000, interval: 250 });
+    expect(platform.scheduledLine).toBeDefined();
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {

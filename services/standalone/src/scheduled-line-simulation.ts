@@ -1,0 +1,70 @@
+import type { Logger } from '@roadwatch/runtime';
+import { DEMO_LINE, DEMO_LINE_COACH, offRouteRun, TestTerminal } from '@roadwatch/simulator';
+import { seedRoutes } from '@roadwatch/api';
+import type { StoragePool } from '@roadwatch/storage';
+
+export interface ScheduledLineSimulation {
+  /** Off-route runs played. */
+  runsPlayed(): number;
+  stop(): Promise<void>;
+}
+
+/** The demo 班线 (RULES.md §11) in the registry, bound to its coach: the detector judges the coach against it. */
+export const seedDemoLine = (pool: StoragePool): Promise<void> => {
+  const { routeId, polyline, stops, ...line } = DEMO_LINE;
+  return seedRoutes(pool, [
+    {
+      routeId,
+      route: {
+        ...line,
+        kind: 'scheduled_line',
+        polyline: polyline.map(([lon, lat]) => [lon, lat]),
+        stops: stops.map((stop) => ({ ...stop })),
+        depots: [],
+      },
+      vehicleIds: [DEMO_LINE_COACH.facts.vehicleId],
+    },
+  ]);
+};
+
+/**
+ * Issue #16 in the embedded demo: every `intervalMs` (and once at start) the 班线 coach leaves
+ * its line's corridor — a run ending now, reported over TCP like a live terminal, one report
+ * answered before the next — so a new user sees an off_route alert and the red stretch beside the
+ * green corridor within minutes of `npm start`.
+ */
+export const startScheduledLineSimulation = async (options: {
+  gatewayPort: number;
+  intervalMs: number;
+  logger: Logger;
+  now?: () => number;
+}): Promise<ScheduledLineSimulation> => {
+  const now = options.now ?? Date.now;
+  const terminal = await TestTerminal.connect({ host: '127.0.0.1', port: options.gatewayPort, phone: DEMO_LINE_COACH.terminalPhone });
+  await terminal.registerAndAuthenticate(DEMO_LINE_COACH.facts.plate, DEMO_LINE_COACH.facts.plateColour);
+  let played = 0;
+  let stopped = false;
+
+  const playOnce = async (): Promise<void> => {
+    // Whole seconds: the terminal's BCD clock has no milliseconds.
+    for (const report of offRouteRun({ endAtMs: Math.floor(now() / 1000) * 1000 })) {
+      if (stopped) return;
+      await terminal.waitForAnswer(terminal.sendLocation(report));
+    }
+    played += 1;
+  };
+  const play = (): void => {
+    if (stopped) return;
+    playOnce().catch((error: unknown) => options.logger.warn({ err: error }, 'off-route run failed'));
+  };
+  play();
+  const timer = setInterval(play, options.intervalMs);
+  return {
+    runsPlayed: () => played,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await terminal.close();
+    },
+  };
+};
