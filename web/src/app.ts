@@ -23,6 +23,7 @@ import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { TargetingPanel } from './ui/targeting-panel';
 import { PermitsPanel } from './ui/permits-panel';
+import { RoutesPanel } from './ui/routes-panel';
 import { TamperingPanel } from './ui/tampering-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
@@ -256,6 +257,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
   // 大件与限行 (issue #16): area bans (read in scope, written by admin and the region's operators) and the 大件 audit sheet.
   const permits = can('area_bans') ? new PermitsPanel(api, can('area_bans.admin'), can('permits')) : undefined;
+  // 路线管理 (issue #16): approved routes in scope, written by admin and the region's operators.
+  const routesPanel = can('routes') ? new RoutesPanel(api, can('routes.admin')) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -272,6 +275,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
     ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
     ...(permits ? [{ panel: permits, i18n: 'tab.permits', testid: 'tab-permits' } as const] : []),
+    ...(routesPanel ? [{ panel: routesPanel, i18n: 'tab.routes', testid: 'tab-routes' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -340,6 +344,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         sourceRanking?.el,
         sourceSites?.el,
         permits?.el,
+        routesPanel?.el,
       ),
     ),
   );

@@ -158,4 +158,63 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
     expect(await page.evaluate(() => window.__roadwatch!.map.map.getLayoutProperty('off-route-corridor-fill', 'visibility'))).toBe('visible');
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('路线管理: the operator sees the line with its corridor, uploads a KML 班线 and binds it; a GBK file is refused clearly (zh, then en)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors = pageErrorsOf(page);
+    await signIn(page, platform.api.url, 'operator', 'operator');
+    await page.click('[data-testid=tab-routes]');
+    expect(await page.textContent('[data-testid=tab-routes]')).toBe('路线管理');
+    await page.waitForSelector(`[data-testid=routes-row][data-route="${ROUTE_ID}"]`);
+    expect(await page.textContent(`[data-testid=routes-row][data-route="${ROUTE_ID}"] [data-testid=routes-row-vehicles]`)).toBe(coach.facts.vehicleId);
+    await page.click(`[data-testid=routes-row][data-route="${ROUTE_ID}"]`);
+    // The selected route's corridor on the panel's map.
+    await page.waitForFunction(
+      (routeId) => {
+        const canvas = document.querySelector('[data-testid=routes-map] canvas');
+        return canvas !== null && document.querySelector('[data-testid=routes-detail] h4')?.textContent?.includes(routeId as string) === true;
+      },
+      ROUTE_ID,
+      { timeout: 15_000 },
+    );
+
+    const kml = `\uFEFF<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder>
+      <Placemark><name><![CDATA[良乡站]]></name><Point><coordinates>116.15,39.73,0</coordinates></Point></Placemark>
+      <Placemark><name>主线</name><LineString><coordinates>116.15,39.73,0 116.25,39.76,0</coordinates></LineString></Placemark>
+    </Folder></Document></kml>`;
+    await page.fill('[data-testid=routes-f-id]', 'BX-KML-E2E');
+    await page.fill('[data-testid=routes-f-name]', '良乡班线');
+    await page.fill('[data-testid=routes-f-company]', coach.facts.companyId ?? 'company-1');
+    await page.setInputFiles('[data-testid=routes-f-file]', {
+      name: '良乡班线.kml',
+      mimeType: 'application/vnd.google-earth.kml+xml',
+      buffer: Buffer.from(kml),
+    });
+    await page.click('[data-testid=routes-upload-save]');
+    await page.waitForSelector('[data-testid=routes-row][data-route="BX-KML-E2E"]');
+    expect(await page.textContent('[data-testid=routes-row][data-route="BX-KML-E2E"]')).toContain('良乡站');
+    await screenshot(page, 'web-routes-panel.png');
+    // The new line is selected: the coach is bound to it too.
+    await page.fill('[data-testid=routes-bind-input]', coach.facts.vehicleId);
+    await page.click('[data-testid=routes-bind-save]');
+    await page.waitForFunction(
+      (vehicleId) => document.querySelector('[data-testid=routes-row][data-route="BX-KML-E2E"] [data-testid=routes-row-vehicles]')?.textContent === vehicleId,
+      coach.facts.vehicleId,
+    );
+
+    // 北京 in GBK bytes: refused in the browser before anything is sent.
+    await page.fill('[data-testid=routes-f-id]', 'BX-GBK-E2E');
+    await page.setInputFiles('[data-testid=routes-f-file]', {
+      name: 'gbk.kml',
+      mimeType: 'application/xml',
+      buffer: Buffer.from([0x3c, 0x6b, 0x6d, 0x6c, 0x3e, 0xb1, 0xb1, 0xbe, 0xa9]),
+    });
+    await page.click('[data-testid=routes-upload-save]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=routes-status]')?.textContent?.includes('UTF-8'));
+    expect(await page.textContent('[data-testid=routes-status]')).toContain('不是 UTF-8');
+    expect(await page.$('[data-testid=routes-row][data-route="BX-GBK-E2E"]')).toBeNull();
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=tab-routes]')?.textContent === 'Routes');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });
