@@ -40,8 +40,18 @@ export const positionV1Avro = {
     { name: 'recorderSpeedKmh', type: ['null', 'double'], default: null },
     { name: 'satellites', type: ['null', 'long'], default: null },
     { name: 'source', type: 'string' },
+    // Appended optional fields (with null defaults, so older records still decode) — keep new ones below.
+    { name: 'sourcePlatform', type: ['null', 'string'], default: null },
   ],
 } as const;
+
+/**
+ * How many of `positionV1Avro`'s fields the first version-1 writers wrote (through `source`). The
+ * fields after them were appended later, optional with null defaults: a record an older producer
+ * wrote ends after fewer fields, and a consumer reads it with that writer's field list (the
+ * absent fields null), so appending an optional field needs no new `POSITION_WIRE_VERSION`.
+ */
+export const POSITION_V1_FIRST_FIELD_COUNT = 22;
 
 /**
  * The wire version byte of a binary position (after `BINARY_RECORD_MARKER`): 1 = `positionV1Avro`.
@@ -56,7 +66,7 @@ export const POSITION_WIRE_VERSION = 1;
  */
 export const BINARY_RECORD_MARKER = 0xff;
 
-const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites'] as const;
+const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'sourcePlatform'] as const;
 const SOURCES: ReadonlySet<string> = new Set(positionV1.shape.source.options);
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
@@ -96,5 +106,12 @@ export const checkDecodedPosition = (position: Record<string, unknown>): string 
   if (p.recorderSpeedKmh !== undefined && !isNonNegative(p.recorderSpeedKmh)) return `recorderSpeedKmh: ${p.recorderSpeedKmh} is not a non-negative number`;
   if (p.satellites !== undefined && !isCount(p.satellites)) return `satellites: ${p.satellites} is not a non-negative integer`;
   if (!SOURCES.has(p.source)) return `source: "${escapeUnsafeCharacters(p.source)}" is not one of ${[...SOURCES].join(', ')}`;
-  return unsafeIn('vehicleId', p.vehicleId) ?? unsafeIn('terminalId', p.terminalId) ?? unsafeIn('plate', p.plate) ?? unsafeIn('driverId', p.driverId);
+  if (p.sourcePlatform !== undefined && p.sourcePlatform.length === 0) return 'sourcePlatform: must not be empty';
+  return (
+    unsafeIn('vehicleId', p.vehicleId) ??
+    unsafeIn('terminalId', p.terminalId) ??
+    unsafeIn('plate', p.plate) ??
+    unsafeIn('driverId', p.driverId) ??
+    unsafeIn('sourcePlatform', p.sourcePlatform)
+  );
 };

@@ -29,5 +29,11 @@ export const positionV1 = z.object({
   satellites: z.number().int().nonnegative().optional(),
   /** realtime 0x0200, or 0x0704 batch (0 normal / 1 blind-area back-fill). */
   source: z.enum(['realtime', 'batch', 'blind-area']),
+  // Appended optional fields (Avro: appended at the end, with defaults) — keep new ones below.
+  /**
+   * The lower platform (JT/T 809 access code, MSG_GNSSCENTERID, in decimal) that forwarded this
+   * position; absent when the terminal reported to us directly over JT/T 808.
+   */
+  sourcePlatform: safeString().min(1).optional(),
 });
 export type PositionV1 = z.infer<typeof positionV1>;

@@ -1,5 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BINARY_RECORD_MARKER, POSITION_WIRE_VERSION, TOPICS, deadLetterV1, positionV1, unsafeCharacterIn, type PositionV1 } from '@roadwatch/contracts';
+import avro from 'avsc';
+import {
+  BINARY_RECORD_MARKER,
+  POSITION_V1_FIRST_FIELD_COUNT,
+  POSITION_WIRE_VERSION,
+  positionV1Avro,
+  TOPICS,
+  deadLetterV1,
+  positionV1,
+  unsafeCharacterIn,
+  type PositionV1,
+} from '@roadwatch/contracts';
 import { deadLetterOf, decodeValue, encodeAll, isBinaryRecord, payloadBytesOf, schemaFor, TopicNamer } from './codec';
 import { InvalidMessageError } from './bus';
 import { RepeatSuppressor } from './logger';
@@ -126,6 +137,7 @@ const everyField = (): PositionV1 => ({
   recorderSpeedKmh: 1e-9,
   satellites: 0,
   source: 'blind-area',
+  sourcePlatform: '20190001',
 });
 
 const binaryOf = (value: unknown): Buffer => encodeAll(TOPICS.positions, [{ key: 'V1', value: value as PositionV1 }], { validated: true })[0]!.value as Buffer;
@@ -139,10 +151,22 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     if (!decoded.ok) throw new Error(decoded.reason);
     for (const [field, value] of Object.entries(full)) expect(Object.is((decoded.value as Record<string, unknown>)[field], value), field).toBe(true);
     const bare: Record<string, unknown> = { ...full };
-    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites']) delete bare[field];
+    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'sourcePlatform']) delete bare[field];
     const back = decodeValue(TOPICS.positions, binaryOf(bare));
     expect(back).toEqual({ ok: true, value: bare });
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
+  });
+
+  it('reads a record an older producer wrote before sourcePlatform was appended (its fields only, the new one absent)', () => {
+    const { sourcePlatform: _appended, ...older } = everyField();
+    const olderSchema = { ...positionV1Avro, fields: positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT) };
+    expect(olderSchema.fields.at(-1)?.name).toBe('source');
+    const body = avro.Type.forSchema(olderSchema as unknown as avro.Schema).toBuffer(older);
+    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), body]);
+    // The current reader alone finds it truncated; the older writer's reader reads it whole.
+    expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
+    // One byte short of the older record is still refused as truncated, not read as something shorter.
+    expect(decodeValue(TOPICS.positions, bytes.subarray(0, bytes.length - 1))).toMatchObject({ ok: false, reason: expect.stringMatching(/truncated/) });
   });
 
   it('encodes a position larger than its scratch buffer whole, and the next small one unharmed', () => {
