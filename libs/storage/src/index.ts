@@ -47,3 +47,5 @@ export * from './operating-vehicle.repository';
 export * from './targeting.repository';
 export * from './evasion.read-model';
 export * from './driver-duty.repository';
+// JT/T 809 lower platforms (issue #17): the registry (the API), what the gateway learns over their links.
+export * from './lower-platform.repository';
