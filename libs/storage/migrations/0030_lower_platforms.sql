@@ -73,6 +73,8 @@ CREATE TABLE lower_platform_requests (
   inspection_id   text,
   alert_id        text,
   question        text NOT NULL,
+  -- 督办: what 0x9401 carries besides (the alert's vehicle, warn source/type/time, level, supervisor and contact)
+  detail          jsonb,
   created_at      timestamptz NOT NULL,
   deadline_at     timestamptz NOT NULL,
   sent_at         timestamptz,

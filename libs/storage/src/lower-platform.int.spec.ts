@@ -123,11 +123,13 @@ describe('LowerPlatformRepository on PostgreSQL (migration 0030)', () => {
       kind: 'supervision',
       accessCode: 100,
       alertId: 'A1',
+      detail: { warnType: 1, vehicle: { plate: '京A12345', plateColour: 2 } },
       question: '督办',
       createdAtMs: T0 + 1,
       deadlineAtMs: T0 + 1_800_000,
     });
     expect([r1.infoId, r2.infoId]).toEqual([1, 2]);
+    expect([r1.detail, r2.detail]).toEqual([undefined, { warnType: 1, vehicle: { plate: '京A12345', plateColour: 2 } }]);
     expect((await link.unsentRequests([100, 5])).map((r) => r.requestId)).toEqual(['R1', 'R2']);
     await link.markSent('R1', T0 + 50);
     expect((await link.unsentRequests([100])).map((r) => r.requestId)).toEqual(['R2']);

@@ -113,6 +113,8 @@ export interface LowerPlatformRequest {
   inspectionId?: string | undefined;
   alertId?: string | undefined;
   question: string;
+  /** 督办: what 0x9401 carries besides (vehicle, warn source/type/time, level, supervisor, contact). */
+  detail?: Record<string, unknown> | undefined;
   createdAtMs: number;
   deadlineAtMs: number;
   sentAtMs?: number | undefined;
@@ -128,6 +130,7 @@ interface RequestRow {
   inspection_id: string | null;
   alert_id: string | null;
   question: string;
+  detail: Record<string, unknown> | null;
   created_at: Date;
   deadline_at: Date;
   sent_at: Date | null;
@@ -143,6 +146,7 @@ const requestOf = (r: RequestRow): LowerPlatformRequest => ({
   inspectionId: undef(r.inspection_id),
   alertId: undef(r.alert_id),
   question: r.question,
+  detail: undef(r.detail),
   createdAtMs: r.created_at.getTime(),
   deadlineAtMs: r.deadline_at.getTime(),
   sentAtMs: tsToMs(r.sent_at),
@@ -284,9 +288,9 @@ export class LowerPlatformRepository {
     db: Queryable = this.pool,
   ): Promise<LowerPlatformRequest> {
     const { rows } = await db.query<RequestRow>(
-      `INSERT INTO lower_platform_requests (request_id, kind, access_code, info_id, inspection_id, alert_id, question, created_at, deadline_at)
+      `INSERT INTO lower_platform_requests (request_id, kind, access_code, info_id, inspection_id, alert_id, question, detail, created_at, deadline_at)
        SELECT $1, $2, $3, COALESCE((SELECT max(info_id) + 1 FROM lower_platform_requests WHERE access_code = $3), 1) % 4294967296,
-         $4, $5, $6, ${msToTs('$7::float8')}, ${msToTs('$8::float8')}
+         $4, $5, $6, $9::jsonb, ${msToTs('$7::float8')}, ${msToTs('$8::float8')}
        RETURNING *`,
       [
         request.requestId,
@@ -297,6 +301,7 @@ export class LowerPlatformRepository {
         request.question,
         request.createdAtMs,
         request.deadlineAtMs,
+        request.detail === undefined ? null : JSON.stringify(request.detail),
       ],
     );
     return requestOf(rows[0]!);
