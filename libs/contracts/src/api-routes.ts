@@ -75,6 +75,7 @@ import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { rosterRoutes } from './roster-routes';
+import { lowerPlatformRoutes } from './lower-platform-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { siteWeighingRoutes } from './site-weighings.schema';
@@ -752,6 +753,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...targetingRoutes,
   // The shift roster (issue #15)
   ...rosterRoutes,
+  // JT/T 809 lower platforms (issue #17)
+  ...lowerPlatformRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

@@ -75,6 +75,8 @@ export const apiCapability = z.enum([
   'roster',
   // 源头倒查 (issue #15): the ranking of source units and the grade-C stops layer (admin, operators, enforcement; never a company's)
   'source_traces',
+  // JT/T 809 lower platforms (issue #17): the registry of lower platforms, what they told us (admin)
+  'lower_platforms',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -42,3 +42,6 @@ export * from './roster.schema';
 export * from './roster-routes';
 export * from './source-trace.schema';
 export * from './source-trace-routes';
+// JT/T 809 lower platforms (issue #17)
+export * from './lower-platform.schema';
+export * from './lower-platform-routes';

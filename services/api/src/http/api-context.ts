@@ -2,6 +2,7 @@ import type { DriverShiftRepository } from '@roadwatch/storage';
 import type { SaveDriverShiftUseCase } from '../roster/usecases/save-driver-shift/save-driver-shift.usecase';
 import type { DeleteDriverShiftUseCase } from '../roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 import type { Scope } from '../auth/scope';
+import type { LowerPlatformsApi } from '../lower-platforms/lower-platforms-api';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { AuditRepository } from '@roadwatch/storage';
 import type { Sessions } from '../auth/sessions';
@@ -91,6 +92,8 @@ export interface ApiContext {
   roster: RosterApi;
   /** 源头倒查 (issue #15): a case's trace, the officer's decision, the ranking, the grade-C layer. */
   sourceTraces: SourceTraceApi;
+  /** JT/T 809 lower platforms (issue #17): the registry, what they told us, 查岗 and 督办 over their link. */
+  lowerPlatforms: LowerPlatformsApi;
 }
 
 export interface RosterApi {

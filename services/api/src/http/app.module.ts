@@ -10,6 +10,7 @@ import { KeySupervisionController } from './key-supervision.controller';
 import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
 import { RosterController } from './roster.controller';
+import { LowerPlatformsController } from './lower-platforms.controller';
 import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
@@ -34,6 +35,7 @@ export const API_CONTROLLERS = [
   RelaysController,
   DeliveryController,
   RosterController,
+  LowerPlatformsController,
   HandlingController,
   ReportsController,
   KeySupervisionController,
