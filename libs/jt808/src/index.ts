@@ -8,6 +8,8 @@ export * from './anomalies.js';
 export { ByteReader, ByteWriter, bytesToHex, hexToBytes } from './bytes.js';
 export { readBcdTime, writeBcdTime, readBcdDate, writeBcdDate, readBcdDigits, writeBcdDigits } from './bcd.js';
 export { decodeGbk, encodeGbk } from './gbk.js';
+// GBK string fields with the control-character check; libs/jt809 reads its fields with them too.
+export { textOf, readFixedString, writeFixedString, readRestString } from './messages/strings.js';
 export { escapeAndWrap, unescapeFrame, unescapeFrameLeniently, xorChecksum, FLAG, ESCAPE } from './framing.js';
 export { Jt808Deframer, DEFAULT_MAX_FRAME_BYTES, type DeframerEvent, type DeframerOptions } from './deframer.js';
 export * from './header.js';

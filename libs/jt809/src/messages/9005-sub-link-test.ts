@@ -1,0 +1,4 @@
+import { emptyBodyCodec } from './message-codec.js';
+
+/** 0x9005 从链路连接保持请求: no body. */
+export const subLinkTestCodec = emptyBodyCodec(0x9005, 'sub link keep-alive');

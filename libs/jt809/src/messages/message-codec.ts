@@ -1,0 +1,35 @@
+import type { ByteReader, ByteWriter } from '@roadwatch/jt808';
+import type { Jt809Edition } from '../header.js';
+
+/** What a body codec may depend on besides its bytes. */
+export interface BodyContext {
+  readonly edition: Jt809Edition;
+}
+
+/**
+ * One message's body codec over jt808's bounded big-endian reader and writer (their errors
+ * are turned into this codec's at its boundary).
+ */
+export interface Jt809MessageCodec<TBody> {
+  readonly messageId: number;
+  readonly name: string;
+  decode(reader: ByteReader, context: BodyContext): TBody;
+  encode(writer: ByteWriter, body: TBody, context: BodyContext): void;
+}
+
+/** Bodies of messages that carry none (link tests, logout responses). */
+export type EmptyBody = Record<string, never>;
+
+export function emptyBodyCodec(messageId: number, name: string): Jt809MessageCodec<EmptyBody> {
+  return { messageId, name, decode: () => ({}), encode: () => undefined };
+}
+
+/** A body of one BYTE code (results, reasons). */
+export function byteCodeCodec<K extends string>(messageId: number, name: string, field: K): Jt809MessageCodec<{ readonly [P in K]: number }> {
+  return {
+    messageId,
+    name,
+    decode: (reader) => ({ [field]: reader.u8(field) }) as { readonly [P in K]: number },
+    encode: (writer, body) => writer.u8(body[field], field),
+  };
+}
