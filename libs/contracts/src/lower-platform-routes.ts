@@ -39,7 +39,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     body: lowerPlatformRequest,
     status: 200,
     response: lowerPlatformItem,
-    errors: [400, 401, 403, 404],
+    errors: [401, 403, 404],
   },
   {
     method: 'delete',
@@ -58,7 +58,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     query: lowerPlatformListQuery,
     status: 200,
     response: listOf(discoveredVehicleItem),
-    errors: [400, 401, 403],
+    errors: [401, 403],
   },
   {
     method: 'post',
@@ -67,7 +67,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     security: 'bearer',
     body: reviewDiscoveredVehicleRequest,
     status: 204,
-    errors: [400, 401, 403, 404],
+    errors: [401, 403, 404],
   },
   {
     method: 'get',
@@ -77,7 +77,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     query: lowerPlatformListQuery,
     status: 200,
     response: listOf(lowerPlatformAlarmItem),
-    errors: [400, 401, 403],
+    errors: [401, 403],
   },
   {
     method: 'get',
@@ -87,7 +87,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     query: lowerPlatformListQuery,
     status: 200,
     response: listOf(lowerPlatformRequestItem),
-    errors: [400, 401, 403],
+    errors: [401, 403],
   },
   {
     method: 'post',
@@ -98,7 +98,7 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     body: lowerPlatformInspectionRequest,
     status: 201,
     response: lowerPlatformRequestItem,
-    errors: [400, 401, 403, 404],
+    errors: [401, 403, 404],
   },
   {
     method: 'post',
@@ -109,6 +109,6 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     body: lowerPlatformSupervisionRequest,
     status: 201,
     response: lowerPlatformRequestItem,
-    errors: [400, 401, 403, 404],
+    errors: [401, 403, 404],
   },
 ];

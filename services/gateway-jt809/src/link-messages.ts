@@ -30,7 +30,8 @@ export interface LinkGnssFix {
 }
 
 export type InboundMessage =
-  | { kind: 'login'; userId: number; password: string; downLinkIp: string; downLinkPort: number }
+  /** 0x1001; a 2019 body repeats the access code (`bodyAccessCode`), which must be the header's. */
+  | { kind: 'login'; userId: number; password: string; downLinkIp: string; downLinkPort: number; bodyAccessCode?: number }
   | { kind: 'logout'; userId: number; password: string }
   | { kind: 'link-test' }
   /** 0x1007 main link broken notice / 0x1008 lower platform closing: the platform says it goes. */
@@ -65,7 +66,7 @@ export type OutboundMessage =
   /** 0x9001 on the sub-link. */
   | { kind: 'sub-link-login'; verifyCode: number }
   | { kind: 'sub-link-test' }
-  | { kind: 'sub-link-logout'; reasonCode: number }
+  | { kind: 'sub-link-logout'; verifyCode: number }
   /** 0x9301 查岗请求. */
   | { kind: 'inspection-request'; objectType: number; objectId: string; infoId: number; question: string }
   /** 0x9401 督办请求. */

@@ -300,6 +300,7 @@ export class PlatformLink {
     const platform = await this.deps.platforms.byAccessCode(accessCode);
     const verdict = await checkLogin({
       platform,
+      bodyAccessCode: message.bodyAccessCode,
       userId: message.userId,
       password: message.password,
       remoteAddress: this.connection.remoteAddress,
