@@ -2,3 +2,4 @@ export * from './fleet-simulator';
 export * from './jt808-terminal';
 export * from './fleet-limits';
 export * from './four-parties';
+export * from './jt809-lower-platform';
