@@ -31,7 +31,7 @@ export const lowerPlatformAccessCodeParam = z.object({ accessCode: z.coerce.numb
  * the protocol has no other way), so only its scrypt hash is kept; left out on a replace, the
  * stored one stays. M1/IA1/IC1 and the initial key are the simple encryption's (symmetric: kept as given).
  */
-export const lowerPlatformRequest = z.object({
+export const saveLowerPlatformRequest = z.object({
   name: freeText().trim().min(1).max(200),
   companyId: safeString().trim().min(1).max(64).optional(),
   providerName: freeText().trim().min(1).max(200).optional(),
@@ -46,7 +46,7 @@ export const lowerPlatformRequest = z.object({
   protocolVersion: z.enum(['2011', '2019']),
   enabled: z.boolean().default(true),
 });
-export type LowerPlatformRequest = z.infer<typeof lowerPlatformRequest>;
+export type SaveLowerPlatformRequest = z.infer<typeof saveLowerPlatformRequest>;
 
 /** A platform as listed: never its password (hash) nor its keys. */
 export const lowerPlatformItem = z.object({

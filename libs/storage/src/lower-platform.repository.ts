@@ -105,7 +105,7 @@ export interface LowerPlatformAlarm {
 
 export type LowerPlatformRequestKind = 'inspection' | 'supervision';
 
-export interface LowerPlatformRequest {
+export interface PlatformLinkRequest {
   requestId: string;
   kind: LowerPlatformRequestKind;
   accessCode: number;
@@ -138,7 +138,7 @@ interface RequestRow {
   answer: Record<string, unknown> | null;
 }
 
-const requestOf = (r: RequestRow): LowerPlatformRequest => ({
+const requestOf = (r: RequestRow): PlatformLinkRequest => ({
   requestId: r.request_id,
   kind: r.kind,
   accessCode: Number(r.access_code),
@@ -284,9 +284,9 @@ export class LowerPlatformRepository {
    * next free one of the platform (the answer echoes it).
    */
   async createRequest(
-    request: Omit<LowerPlatformRequest, 'infoId' | 'sentAtMs' | 'answeredAtMs' | 'answer'>,
+    request: Omit<PlatformLinkRequest, 'infoId' | 'sentAtMs' | 'answeredAtMs' | 'answer'>,
     db: Queryable = this.pool,
-  ): Promise<LowerPlatformRequest> {
+  ): Promise<PlatformLinkRequest> {
     const { rows } = await db.query<RequestRow>(
       `INSERT INTO lower_platform_requests (request_id, kind, access_code, info_id, inspection_id, alert_id, question, detail, created_at, deadline_at)
        SELECT $1, $2, $3, COALESCE((SELECT max(info_id) + 1 FROM lower_platform_requests WHERE access_code = $3), 1) % 4294967296,
@@ -307,7 +307,7 @@ export class LowerPlatformRepository {
     return requestOf(rows[0]!);
   }
 
-  async requests(query: { accessCode?: number; inspectionId?: string; alertId?: string; limit?: number } = {}): Promise<LowerPlatformRequest[]> {
+  async requests(query: { accessCode?: number; inspectionId?: string; alertId?: string; limit?: number } = {}): Promise<PlatformLinkRequest[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (query.accessCode !== undefined) where.push(`access_code = $${params.push(query.accessCode)}`);
@@ -370,7 +370,7 @@ export class LowerPlatformLinkRepository {
   }
 
   /** The requests not yet sent to these platforms, oldest first. */
-  async unsentRequests(accessCodes: readonly number[]): Promise<LowerPlatformRequest[]> {
+  async unsentRequests(accessCodes: readonly number[]): Promise<PlatformLinkRequest[]> {
     if (accessCodes.length === 0) return [];
     const { rows } = await this.pool.query<RequestRow>(
       `SELECT * FROM lower_platform_requests WHERE sent_at IS NULL AND access_code = ANY($1::bigint[]) ORDER BY created_at, request_id LIMIT 500`,
@@ -398,7 +398,7 @@ export class LowerPlatformLinkRepository {
     answeredAtMs: number;
     answer: Record<string, unknown>;
     answerText: string;
-  }): Promise<LowerPlatformRequest | undefined> {
+  }): Promise<PlatformLinkRequest | undefined> {
     const { rows } = await this.pool.query<RequestRow>(
       `UPDATE lower_platform_requests SET answered_at = ${msToTs('$4::float8')}, answer = $5::jsonb
        WHERE access_code = $1 AND kind = $2 AND info_id = $3 AND answered_at IS NULL RETURNING *`,

@@ -2,7 +2,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import type { Bus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, verifyPassword as verifyScrypt, type Logger } from '@roadwatch/runtime';
-import type { LowerPlatformRequest } from '@roadwatch/storage';
+import type { PlatformLinkRequest } from '@roadwatch/storage';
 import type { OutboundMessage } from './link-messages';
 import { Jt809Metrics } from './metrics';
 import { PlatformLink, type LinkStore, type LowerPlatformDirectory } from './platform-link';
@@ -12,7 +12,7 @@ import { isWireError, type Jt809Wire } from './wire';
 
 /** Requests (查岗, 督办) the API created and a link must carry (libs/storage's `LowerPlatformLinkRepository`). */
 export interface RequestOutbox {
-  unsentRequests(accessCodes: readonly number[]): Promise<LowerPlatformRequest[]>;
+  unsentRequests(accessCodes: readonly number[]): Promise<PlatformLinkRequest[]>;
   markSent(requestId: string, sentAtMs: number): Promise<void>;
 }
 
@@ -233,7 +233,7 @@ export const startJt809Gateway = async (options: Jt809GatewayOptions): Promise<R
 };
 
 /** 查岗: OBJECT_TYPE 0x01, the platform itself (JT/T 809-2011 §4.5.4.2.1), OBJECT_ID its access code. */
-const outboundOf = (request: LowerPlatformRequest): OutboundMessage => {
+const outboundOf = (request: PlatformLinkRequest): OutboundMessage => {
   if (request.kind === 'inspection')
     return { kind: 'inspection-request', objectType: 0x01, objectId: String(request.accessCode), infoId: request.infoId, question: request.question };
   const detail = (request.detail ?? {}) as Partial<{

@@ -48,17 +48,6 @@ export type InboundMessage =
   /** A message the gateway understands the frame of but does not act on. */
   | { kind: 'other'; messageId: number; dataType?: number };
 
-/** 0x1002 RESULT (JT/T 809-2011 表 6). */
-export const LOGIN_RESULT = {
-  success: 0x00,
-  wrongAddress: 0x01,
-  wrongAccessCode: 0x02,
-  userNotRegistered: 0x03,
-  wrongPassword: 0x04,
-  resourcesBusy: 0x05,
-  other: 0x06,
-} as const;
-
 export type OutboundMessage =
   | { kind: 'login-response'; result: number; verifyCode: number }
   | { kind: 'logout-response' }

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { LowerPlatformRecord } from '@roadwatch/storage';
-import { LOGIN_RESULT } from './link-messages';
+import { LOGIN_RESULT } from '@roadwatch/jt809';
 
 export type LoginRefusal = 'unknown-access-code' | 'access-code-mismatch' | 'not-enabled' | 'wrong-address' | 'unknown-user' | 'wrong-password';
 

@@ -11,7 +11,7 @@ export interface PlateVehicleLookup {
 const ACC_ON = 0x1;
 const POSITIONED = 0x2;
 
-export type MappedPosition = { ok: true; position: PositionV1 } | { ok: false; reason: string };
+export type ForwardedPosition = { ok: true; position: PositionV1 } | { ok: false; reason: string };
 
 /** The terminal id a forwarded position carries: 809 does not name the terminal, only the platform and the plate. */
 export const forwardedTerminalIdOf = (accessCode: number, vehicle: LinkVehicle): string =>
@@ -31,7 +31,7 @@ export const toForwardedPosition = (input: {
   source: 'realtime' | 'blind-area';
   receivedAtMs: number;
   vehicles: PlateVehicleLookup;
-}): MappedPosition => {
+}): ForwardedPosition => {
   const { vehicle, fix } = input;
   const plate = vehicle.plate.trim();
   if (plate.length === 0) return { ok: false, reason: 'VEHICLE_NO: empty plate' };

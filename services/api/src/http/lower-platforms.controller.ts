@@ -3,7 +3,7 @@ import {
   lowerPlatformAccessCodeParam,
   lowerPlatformInspectionRequest,
   lowerPlatformListQuery,
-  lowerPlatformRequest,
+  saveLowerPlatformRequest,
   lowerPlatformSupervisionRequest,
   reviewDiscoveredVehicleRequest,
   type DiscoveredVehicleItem,
@@ -92,7 +92,7 @@ export class LowerPlatformsController {
   ): Promise<LowerPlatformItem> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'lower_platforms');
     const { accessCode } = parseOr400(lowerPlatformAccessCodeParam, params, 'path');
-    const platform = parseOr400(lowerPlatformRequest, body, 'body');
+    const platform = parseOr400(saveLowerPlatformRequest, body, 'body');
     return this.ctx.lowerPlatforms.save
       .execute({ scope, clientAddress: clientAddressOf(request), accessCode, request: platform })
       .catch(answerLowerPlatformRefusal);

@@ -1,5 +1,5 @@
 import type { LowerPlatformItem, LowerPlatformRequestItem } from '@roadwatch/contracts';
-import type { LowerPlatformRecord, LowerPlatformRequest } from '@roadwatch/storage';
+import type { LowerPlatformRecord, PlatformLinkRequest } from '@roadwatch/storage';
 
 /** A platform as the API lists it: never its password hash nor its keys. */
 export const lowerPlatformItemOf = (p: LowerPlatformRecord, online?: boolean): LowerPlatformItem => ({
@@ -17,7 +17,7 @@ export const lowerPlatformItemOf = (p: LowerPlatformRecord, online?: boolean): L
   updatedAtMs: p.updatedAtMs,
 });
 
-export const lowerPlatformRequestItemOf = (r: LowerPlatformRequest): LowerPlatformRequestItem => {
+export const lowerPlatformRequestItemOf = (r: PlatformLinkRequest): LowerPlatformRequestItem => {
   const item: LowerPlatformRequestItem = {
     requestId: r.requestId,
     kind: r.kind,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type {
   lowerPlatformInspectionRequest,
-  lowerPlatformRequest,
+  saveLowerPlatformRequest,
   lowerPlatformSupervisionRequest,
   LowerPlatformItem,
   LowerPlatformRequestItem,
@@ -36,7 +36,7 @@ export class SaveLowerPlatformUseCase {
     clientAddress,
     accessCode,
     request,
-  }: Actor & { accessCode: number; request: z.infer<typeof lowerPlatformRequest> }): Promise<LowerPlatformItem> {
+  }: Actor & { accessCode: number; request: z.infer<typeof saveLowerPlatformRequest> }): Promise<LowerPlatformItem> {
     const before = await this.platforms.byAccessCode(accessCode);
     if (request.companyId !== undefined && !(await this.registry.company(request.companyId)))
       throw new LowerPlatformCommandError('not_found', `companyId: company ${request.companyId} not found`, {
