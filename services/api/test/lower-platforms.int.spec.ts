@@ -109,7 +109,7 @@ describe('lower platforms REST (/v1/lower-platforms) on real PostgreSQL', () => 
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ kind: 'supervision', alertId: 'A-809', infoId: 2 });
     const queued = (await new LowerPlatformLinkRepository(pool).unsentRequests([8_001])).find((r) => r.kind === 'supervision');
-    expect(queued?.detail).toMatchObject({ plate: '粤A10001', level: 0, supervisor: '张三', warnAtMs: NOW - 60_000 });
+    expect(queued?.detail).toMatchObject({ plate: '粤A10001', plateColour: 2, level: 0, supervisor: '张三', warnAtMs: NOW - 60_000 });
     expect((await post(url, '/v1/lower-platforms/8001/supervisions', { alertId: 'A-OUT' }, t['op-gz'])).status).toBe(404);
   });
 

@@ -173,6 +173,7 @@ export class SendLowerPlatformSupervisionUseCase {
   constructor(
     private readonly platforms: LowerPlatformRepository,
     private readonly alerts: AlertRepository,
+    private readonly registry: RegistryRepository,
   ) {}
 
   async execute({
@@ -189,16 +190,18 @@ export class SendLowerPlatformSupervisionUseCase {
         field: 'body.alertId',
         message: 'no such alert in your scope',
       });
+    // 0x9401 names the vehicle by plate and colour: the registry's, else what the alert carries.
+    const vehicle = await this.registry.vehicle(alert.vehicleId);
     const created = await this.platforms.createRequest({
       requestId: randomUUID(),
       kind: 'supervision',
       accessCode,
       alertId: alert.alertId,
-      question: `督办 ${alert.plate ?? alert.vehicleId} ${alert.rule}`,
+      question: `督办 ${vehicle?.plate ?? alert.plate ?? alert.vehicleId} ${alert.rule}`,
       detail: {
-        plate: alert.plate ?? '',
-        // A vehicle id is `plate:colour` (vehicleIdOf); an alert carries no colour of its own.
-        plateColour: Number(/:(\d{1,3})$/.exec(alert.vehicleId)?.[1] ?? 0),
+        plate: vehicle?.plate ?? alert.plate ?? '',
+        // An unregistered vehicle's id is `plate:colour` (vehicleIdOf); an alert carries no colour of its own.
+        plateColour: vehicle?.plateColour ?? Number(/:(\d{1,3})$/.exec(alert.vehicleId)?.[1] ?? 0),
         // WARN_SRC 3: raised by a government platform (ours)
         warnSrc: 3,
         warnType: 0,

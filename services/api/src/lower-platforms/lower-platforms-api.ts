@@ -33,7 +33,7 @@ export const lowerPlatformsApiOf = (
     delete: new DeleteLowerPlatformUseCase(platforms, audit),
     review: new ReviewDiscoveredVehicleUseCase(platforms, audit),
     inspect: new SendLowerPlatformInspectionUseCase(platforms, sendInspection),
-    supervise: new SendLowerPlatformSupervisionUseCase(platforms, new AlertRepository(pool)),
+    supervise: new SendLowerPlatformSupervisionUseCase(platforms, new AlertRepository(pool), new RegistryRepository(pool)),
     online,
   };
 };
