@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJt809Frame, encodeJt809Frame } from './codec.js';
 import { jt809Crypt } from './encryption.js';
 import { Jt809DecodeError, Jt809EncodeError } from './errors.js';
-import { crc16CcittFalse, escapeAndWrap, unescapeFrame } from './framing.js';
+import { crc16CcittFalse, escapeJt809Frame, unescapeJt809Frame } from './framing.js';
 import { peekJt809Header } from './peek.js';
 
 const keys = { m1: 30000000, ia1: 20000000, ic1: 20000000 };
@@ -11,14 +11,14 @@ const keys = { m1: 30000000, ia1: 20000000, ic1: 20000000 };
 describe('framing', () => {
   it('escapes all four special bytes and restores them', () => {
     const content = Uint8Array.from([0x01, 0x5b, 0x5a, 0x5d, 0x5e, 0x02]);
-    const framed = escapeAndWrap(content);
+    const framed = escapeJt809Frame(content);
     expect(bytesToHex(framed)).toBe('5b015a015a025e015e02025d');
-    expect(bytesToHex(unescapeFrame(framed))).toBe('5b015b5a5d5e025d');
+    expect(bytesToHex(unescapeJt809Frame(framed))).toBe('5b015b5a5d5e025d');
   });
 
   it('a 0x5a or 0x5e as the last byte before the tail is a bad escape', () => {
-    expect(() => unescapeFrame(hexToBytes('5b01025a5d'))).toThrow(expect.objectContaining({ kind: 'bad-escape', offset: 3 }));
-    expect(() => unescapeFrame(hexToBytes('5b5e5d'))).toThrow(Jt809DecodeError);
+    expect(() => unescapeJt809Frame(hexToBytes('5b01025a5d'))).toThrow(expect.objectContaining({ kind: 'bad-escape', offset: 3 }));
+    expect(() => unescapeJt809Frame(hexToBytes('5b5e5d'))).toThrow(Jt809DecodeError);
   });
 
   it('CRC-16/CCITT-FALSE check value ("123456789" → 0x29b1)', () => {

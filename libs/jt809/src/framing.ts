@@ -10,7 +10,7 @@ const ESCAPE_5E = 0x5e;
  * Escapes the content between the flags and wraps it: 0x5b → 0x5a 0x01, 0x5a → 0x5a 0x02,
  * 0x5d → 0x5e 0x01, 0x5e → 0x5e 0x02.
  */
-export function escapeAndWrap(content: Uint8Array): Uint8Array {
+export function escapeJt809Frame(content: Uint8Array): Uint8Array {
   let extra = 0;
   for (const byte of content) if (byte === HEAD_FLAG || byte === ESCAPE_5A || byte === TAIL_FLAG || byte === ESCAPE_5E) extra += 1;
   const out = new Uint8Array(content.length + extra + 2);
@@ -41,7 +41,7 @@ export function escapeAndWrap(content: Uint8Array): Uint8Array {
  * A received frame (0x5b … 0x5d, escaped) → the unescaped frame, flags included, so that
  * offsets into it match MSG_LENGTH (which counts both flags). Throws only `Jt809DecodeError`.
  */
-export function unescapeFrame(frame: Uint8Array): Uint8Array {
+export function unescapeJt809Frame(frame: Uint8Array): Uint8Array {
   if (frame.length < 2 || frame[0] !== HEAD_FLAG || frame[frame.length - 1] !== TAIL_FLAG) {
     throw new Jt809DecodeError('missing-flag', 0, 'a frame starts with 0x5b and ends with 0x5d');
   }

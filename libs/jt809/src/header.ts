@@ -1,7 +1,7 @@
 import { ByteReader, ByteWriter, Jt808DecodeError, Jt808EncodeError } from '@roadwatch/jt808';
 import { Jt809DecodeError, Jt809EncodeError, type Jt809DecodeErrorKind, type Jt809ErrorHeaderHint } from './errors.js';
 import { jt809Crypt, type Jt809EncryptionKeys } from './encryption.js';
-import { crc16CcittFalse, escapeAndWrap, HEAD_FLAG, unescapeFrame } from './framing.js';
+import { crc16CcittFalse, escapeJt809Frame, HEAD_FLAG, unescapeJt809Frame } from './framing.js';
 
 /**
  * Which standard a link speaks. Nothing in a frame says so reliably (real 2019 platforms
@@ -118,8 +118,8 @@ function versionBytes(version: string): [number, number, number] {
  * Escaped frame → checked envelope: flags, escapes, MSG_LENGTH, CRC, header, decryption.
  * Throws only `Jt809DecodeError`.
  */
-export function decodeEnvelope(frame: Uint8Array, options: Jt809CodecOptions): Jt809Envelope {
-  const unescaped = unescapeFrame(frame);
+export function decodeJt809Envelope(frame: Uint8Array, options: Jt809CodecOptions): Jt809Envelope {
+  const unescaped = unescapeJt809Frame(frame);
   const { edition } = options;
   if (unescaped.length < overhead(edition)) {
     throw new Jt809DecodeError('truncated', 0, `${unescaped.length} bytes unescaped, a ${edition} frame has at least ${overhead(edition)}`);
@@ -166,7 +166,7 @@ export function decodeEnvelope(frame: Uint8Array, options: Jt809CodecOptions): J
  * Header + body bytes → escaped frame with MSG_LENGTH and CRC. Encrypts the body when
  * `header.encrypted` (keys required). Throws only `Jt809EncodeError`.
  */
-export function encodeEnvelope(header: Jt809HeaderInput, body: Uint8Array, keys?: Jt809EncryptionKeys): Uint8Array {
+export function encodeJt809Envelope(header: Jt809HeaderInput, body: Uint8Array, keys?: Jt809EncryptionKeys): Uint8Array {
   try {
     const { edition } = header;
     const writer = new ByteWriter(overhead(edition) + body.length);
@@ -193,7 +193,7 @@ export function encodeEnvelope(header: Jt809HeaderInput, body: Uint8Array, keys?
     framed.set(content);
     framed[content.length] = crc >>> 8;
     framed[content.length + 1] = crc & 0xff;
-    return escapeAndWrap(framed.subarray(1));
+    return escapeJt809Frame(framed.subarray(1));
   } catch (error) {
     throw asJt809EncodeError(error);
   }

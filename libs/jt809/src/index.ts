@@ -4,11 +4,12 @@
  * `Jt809EncodeError`; the stream classes return errors as values.
  */
 export * from './errors.js';
-export { crc16CcittFalse, escapeAndWrap, unescapeFrame, HEAD_FLAG, TAIL_FLAG } from './framing.js';
+export { crc16CcittFalse, escapeJt809Frame, unescapeJt809Frame, HEAD_FLAG, TAIL_FLAG } from './framing.js';
+export { readUtcSeconds, writeUtcSeconds } from './header.js';
 export { jt809Crypt, type Jt809EncryptionKeys } from './encryption.js';
 export {
-  decodeEnvelope,
-  encodeEnvelope,
+  decodeJt809Envelope,
+  encodeJt809Envelope,
   headerLength,
   type Jt809CodecOptions,
   type Jt809Edition,
@@ -20,7 +21,7 @@ export * from './peek.js';
 export * from './deframer.js';
 export * from './stream-decoder.js';
 export * from './codec.js';
-export type { BodyContext, EmptyBody, Jt809MessageCodec } from './messages/message-codec.js';
+export type { Jt809BodyContext, Jt809EmptyBody, Jt809MessageCodec } from './messages/message-codec.js';
 export * from './messages/sub-business.js';
 export * from './messages/1001-login.js';
 export * from './messages/1002-login-response.js';
@@ -34,6 +35,13 @@ export * from './messages/1200-vehicle-dynamic-info.js';
 export * from './messages/1201-vehicle-registration.js';
 export * from './messages/1202-real-time-position.js';
 export * from './messages/1203-position-backfill.js';
+export * from './messages/1300-platform-exchange.js';
+export * from './messages/1301-inspection-answer.js';
+export * from './messages/1400-alarm-exchange.js';
+export * from './messages/1401-supervision-answer.js';
+export * from './messages/1402-alarm-report.js';
+export * from './messages/1600-static-info.js';
+export * from './messages/1601-vehicle-static-info.js';
 export * from './messages/9001-sub-link-login.js';
 export * from './messages/9002-sub-link-login-response.js';
 export * from './messages/9003-sub-link-logout.js';
@@ -42,3 +50,7 @@ export * from './messages/9005-sub-link-test.js';
 export * from './messages/9006-sub-link-test-response.js';
 export * from './messages/9007-sub-link-broken-notice.js';
 export * from './messages/9008-upper-platform-closing-notice.js';
+export * from './messages/9300-platform-exchange-down.js';
+export * from './messages/9301-inspection-request.js';
+export * from './messages/9400-alarm-exchange-down.js';
+export * from './messages/9401-supervision-request.js';

@@ -36,7 +36,7 @@ describe('decoded fields match the sources', () => {
     const { position } = message.body.data;
     expect(position.edition).toBe('2011');
     // lai323 wrote 2021-12-20 12:49:09 as the local (GMT+8) wall time.
-    expect(new Date(positionFix(position).deviceTimeMs!).toISOString()).toBe('2021-12-20T04:49:09.000Z');
+    expect(new Date(positionFix(position)!.deviceTimeMs!).toISOString()).toBe('2021-12-20T04:49:09.000Z');
     expect(positionFix(position)).toMatchObject({
       latitudeDeg: 0.000123,
       longitudeDeg: 0.000123,
@@ -69,7 +69,7 @@ describe('decoded fields match the sources', () => {
     const { position } = message.body.data;
     expect(position.edition === '2019' && position.gnss.format).toBe('gnss-2011');
     expect(message.body.vehicle?.plate).toBe('测试报警');
-    const fix = positionFix(position);
+    const fix = positionFix(position)!;
     expect(new Date(fix.deviceTimeMs!).toISOString()).toBe('2025-09-29T09:54:43.000Z');
     expect(fix.longitudeDeg).toBeCloseTo(112.414833, 6);
     expect(fix.latitudeDeg).toBeCloseTo(34.674454, 6);

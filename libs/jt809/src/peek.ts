@@ -1,6 +1,6 @@
 import { ByteReader } from '@roadwatch/jt808';
 import { asJt809DecodeError } from './header.js';
-import { unescapeFrame } from './framing.js';
+import { unescapeJt809Frame } from './framing.js';
 
 /** The header fields that sit at the same place in 2011 and 2019 frames. */
 export interface Jt809HeaderPeek {
@@ -17,7 +17,7 @@ export interface Jt809HeaderPeek {
  */
 export function peekJt809Header(frame: Uint8Array): Jt809HeaderPeek {
   try {
-    const unescaped = unescapeFrame(frame);
+    const unescaped = unescapeJt809Frame(frame);
     const reader = new ByteReader(unescaped, 1, unescaped.length);
     return { length: reader.u32('MSG_LENGTH'), serial: reader.u32('MSG_SN'), messageId: reader.u16('MSG_ID'), accessCode: reader.u32('MSG_GNSSCENTERID') };
   } catch (error) {

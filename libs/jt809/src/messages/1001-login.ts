@@ -2,7 +2,7 @@ import { readFixedString, writeFixedString } from '@roadwatch/jt808';
 import type { Jt809MessageCodec } from './message-codec.js';
 
 /** 0x1001 主链路登录请求: the lower platform logs in on the main link. */
-export interface LoginRequest {
+export interface Jt809LoginRequest {
   readonly userId: number;
   /** PASSWORD, 8 bytes, sent in clear (the protocol leaves no other way to check it). */
   readonly password: string;
@@ -13,7 +13,7 @@ export interface LoginRequest {
   readonly downLinkPort: number;
 }
 
-export const loginRequestCodec: Jt809MessageCodec<LoginRequest> = {
+export const loginRequestCodec: Jt809MessageCodec<Jt809LoginRequest> = {
   messageId: 0x1001,
   name: 'main link login request',
   decode: (reader, { edition }) => ({

@@ -12,13 +12,13 @@ export const LOGIN_RESULT = {
 } as const;
 
 /** 0x1002 主链路登录应答. */
-export interface LoginResponse {
+export interface Jt809LoginResponse {
   readonly result: number;
   /** VERIFY_CODE: the lower platform presents it on the sub-link (0x9001). */
   readonly verifyCode: number;
 }
 
-export const loginResponseCodec: Jt809MessageCodec<LoginResponse> = {
+export const loginResponseCodec: Jt809MessageCodec<Jt809LoginResponse> = {
   messageId: 0x1002,
   name: 'main link login response',
   decode: (reader) => ({ result: reader.u8('RESULT'), verifyCode: reader.u32('VERIFY_CODE') }),

@@ -1,4 +1,4 @@
-import { emptyBodyCodec } from './message-codec.js';
+import { jt809EmptyBodyCodec } from './message-codec.js';
 
 /** 0x1004 主链路注销应答: no body. */
-export const logoutResponseCodec = emptyBodyCodec(0x1004, 'main link logout response');
+export const logoutResponseCodec = jt809EmptyBodyCodec(0x1004, 'main link logout response');

@@ -7,7 +7,7 @@ import type { SubBusinessCodec } from './sub-business.js';
  * platforms following the 2013 amendment — told apart by DATA_LENGTH 49 / 61), TERMINAL_ID 7,
  * TERMINAL_SIMCODE 12. 2019: 11, 11, model 30, IMEI_ID 15, TERMINAL_ID 30, SIMCODE 13.
  */
-export interface VehicleRegistration {
+export interface Jt809VehicleRegistration {
   readonly kind: 'registration';
   readonly platformId: string;
   readonly producerId: string;
@@ -20,7 +20,7 @@ export interface VehicleRegistration {
   readonly terminalModelWidth: number;
 }
 
-export const vehicleRegistrationCodec: SubBusinessCodec<VehicleRegistration> = {
+export const vehicleRegistrationCodec: SubBusinessCodec<Jt809VehicleRegistration> = {
   dataType: 0x1201,
   kind: 'registration',
   name: 'vehicle registration',

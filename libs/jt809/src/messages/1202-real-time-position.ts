@@ -14,7 +14,7 @@ import {
   type LocationStatus,
 } from '@roadwatch/jt808';
 import { Jt809DecodeError, Jt809EncodeError } from '../errors.js';
-import type { BodyContext } from './message-codec.js';
+import type { Jt809BodyContext } from './message-codec.js';
 import type { SubBusinessCodec } from './sub-business.js';
 
 /**
@@ -56,6 +56,8 @@ export interface SupervisingPlatformAlarm {
  */
 export type Gnss2019Data =
   | { readonly format: 'jt808-0x0200'; readonly location: LocationReport }
+  /** DATA_LENGTH 0: the platform sent only the supervising platforms' alarms (SmallChi writes such). */
+  | { readonly format: 'none' }
   | { readonly format: 'gnss-2011'; readonly fix: Omit<GnssData2011, 'edition' | 'encrypted'> };
 
 /**
@@ -78,6 +80,7 @@ export interface RealTimePosition {
 }
 
 /** The fix of a position whatever its edition: what the gateway puts on telemetry.positions. */
+/** Null for a 2019 position without GNSS data. */
 export interface Jt809PositionFix {
   readonly deviceTimeMs: number | null;
   readonly latitudeDeg: number;
@@ -90,11 +93,12 @@ export interface Jt809PositionFix {
   readonly statusFlags: number;
 }
 
-export function positionFix(position: Jt809VehiclePosition): Jt809PositionFix {
+export function positionFix(position: Jt809VehiclePosition): Jt809PositionFix | null {
   if (position.edition === '2011') {
     const { deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh, directionDeg, altitudeM, mileageKm, alarmFlags, statusFlags } = position;
     return { deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh, directionDeg, altitudeM, mileageKm, alarmFlags, statusFlags };
   }
+  if (position.gnss.format === 'none') return null;
   if (position.gnss.format === 'gnss-2011') {
     const { deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh, directionDeg, altitudeM, mileageKm, alarmFlags, statusFlags } = position.gnss.fix;
     return { deviceTimeMs, latitudeDeg, longitudeDeg, speedKmh, directionDeg, altitudeM, mileageKm, alarmFlags, statusFlags };
@@ -231,16 +235,18 @@ export function decodeGnssData2019(reader: ByteReader): GnssData2019 {
   const length = reader.u32('DATA_LENGTH');
   const bytes = reader.peekRest().subarray(0, length);
   let gnss: Gnss2019Data;
-  try {
-    gnss = { format: 'jt808-0x0200', location: decodeLocation(reader.sub(length, 'GNSS_DATA')) };
-  } catch (error) {
-    if (length !== GNSS_FIELDS_2011_BYTES || bytes.length !== length) throw error;
+  if (length === 0) gnss = { format: 'none' };
+  else
     try {
-      gnss = { format: 'gnss-2011', fix: decodeGnssFields2011(new ByteReader(bytes, 0, length)) };
-    } catch {
-      throw error;
+      gnss = { format: 'jt808-0x0200', location: decodeLocation(reader.sub(length, 'GNSS_DATA')) };
+    } catch (error) {
+      if (length !== GNSS_FIELDS_2011_BYTES || bytes.length !== length) throw error;
+      try {
+        gnss = { format: 'gnss-2011', fix: decodeGnssFields2011(new ByteReader(bytes, 0, length)) };
+      } catch {
+        throw error;
+      }
     }
-  }
   return { edition: '2019', encrypted, gnss, platforms: [readPlatform(reader, 1), readPlatform(reader, 2), readPlatform(reader, 3)] };
 }
 
@@ -249,7 +255,7 @@ export function encodeGnssData2019(writer: ByteWriter, position: GnssData2019): 
   // DATA_LENGTH comes first: write the 0x0200 body aside to measure it.
   const gnss = new ByteWriter(64);
   if (position.gnss.format === 'jt808-0x0200') encodeLocation(gnss, position.gnss.location);
-  else encodeGnssFields2011(gnss, position.gnss.fix);
+  else if (position.gnss.format === 'gnss-2011') encodeGnssFields2011(gnss, position.gnss.fix);
   writer.u32(gnss.length, 'DATA_LENGTH');
   writer.bytes(gnss.toBytes());
   position.platforms.forEach((platform, i) => {
@@ -258,11 +264,11 @@ export function encodeGnssData2019(writer: ByteWriter, position: GnssData2019): 
   });
 }
 
-export function decodeVehiclePosition(reader: ByteReader, { edition }: BodyContext): Jt809VehiclePosition {
+export function decodeVehiclePosition(reader: ByteReader, { edition }: Jt809BodyContext): Jt809VehiclePosition {
   return edition === '2019' ? decodeGnssData2019(reader) : decodeGnssData2011(reader);
 }
 
-export function encodeVehiclePosition(writer: ByteWriter, position: Jt809VehiclePosition, { edition }: BodyContext): void {
+export function encodeVehiclePosition(writer: ByteWriter, position: Jt809VehiclePosition, { edition }: Jt809BodyContext): void {
   if (position.edition !== edition) throw new Jt809EncodeError('bad-value', 'position.edition', `a ${position.edition} position on a ${edition} link`);
   if (position.edition === '2019') encodeGnssData2019(writer, position);
   else encodeGnssData2011(writer, position);

@@ -2,7 +2,7 @@ import type { ByteReader, ByteWriter } from '@roadwatch/jt808';
 import type { Jt809Edition } from '../header.js';
 
 /** What a body codec may depend on besides its bytes. */
-export interface BodyContext {
+export interface Jt809BodyContext {
   readonly edition: Jt809Edition;
 }
 
@@ -13,14 +13,14 @@ export interface BodyContext {
 export interface Jt809MessageCodec<TBody> {
   readonly messageId: number;
   readonly name: string;
-  decode(reader: ByteReader, context: BodyContext): TBody;
-  encode(writer: ByteWriter, body: TBody, context: BodyContext): void;
+  decode(reader: ByteReader, context: Jt809BodyContext): TBody;
+  encode(writer: ByteWriter, body: TBody, context: Jt809BodyContext): void;
 }
 
 /** Bodies of messages that carry none (link tests, logout responses). */
-export type EmptyBody = Record<string, never>;
+export type Jt809EmptyBody = Record<string, never>;
 
-export function emptyBodyCodec(messageId: number, name: string): Jt809MessageCodec<EmptyBody> {
+export function jt809EmptyBodyCodec(messageId: number, name: string): Jt809MessageCodec<Jt809EmptyBody> {
   return { messageId, name, decode: () => ({}), encode: () => undefined };
 }
 

@@ -1,7 +1,7 @@
 import { ByteWriter, readFixedString, writeFixedString, type ByteReader } from '@roadwatch/jt808';
 import { Jt809DecodeError, Jt809EncodeError } from '../errors.js';
 import type { Jt809Edition } from '../header.js';
-import type { BodyContext, Jt809MessageCodec } from './message-codec.js';
+import type { Jt809BodyContext, Jt809MessageCodec } from './message-codec.js';
 
 /**
  * The business messages (0x1200, 0x1300, 0x1400, 0x1600 and their 0x9xxx counterparts)
@@ -34,8 +34,8 @@ export interface SubBusinessCodec<TData extends { readonly kind: string }> {
   readonly dataType: number;
   readonly kind: TData['kind'];
   readonly name: string;
-  decode(reader: ByteReader, context: BodyContext): TData;
-  encode(writer: ByteWriter, data: TData, context: BodyContext): void;
+  decode(reader: ByteReader, context: Jt809BodyContext): TData;
+  encode(writer: ByteWriter, data: TData, context: Jt809BodyContext): void;
 }
 
 export function readVehicle(reader: ByteReader): Jt809Vehicle {
