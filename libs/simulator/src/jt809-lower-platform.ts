@@ -212,6 +212,68 @@ export class Jt809LowerPlatform {
     );
   }
 
+  /** 0x1300/0x1301: answers a 查岗 (0x9300/0x9301) the upper platform sent — by INFO_ID (2011) or by its frame's serial (2019). */
+  answerInspection(request: Jt809Message, answer: string): void {
+    if (request.messageId !== 0x9300 || request.body.data.kind !== 'inspection-request') throw new Error('not a 查岗 request');
+    const { data } = request.body;
+    const edition = this.options.edition;
+    this.write(
+      this.frame(0x1300, {
+        vehicle: null,
+        dataType: 0x1301,
+        data: {
+          kind: 'inspection-answer',
+          objectType: data.objectType ?? 0x01,
+          objectId: data.objectId ?? String(this.options.accessCode),
+          infoId: edition === '2011' ? data.infoId : null,
+          responder: edition === '2019' ? '值班员' : null,
+          responderPhone: edition === '2019' ? '010-12345678' : null,
+          sourceDataType: edition === '2019' ? 0x9301 : null,
+          sourceSerial: edition === '2019' ? request.header.serial : null,
+          answer,
+        },
+      }),
+    );
+  }
+
+  /** 0x1400/0x1401: answers a 督办 (0x9400/0x9401); result 0 handled, 1 not yet. */
+  answerSupervision(request: Jt809Message, result: number): void {
+    if (request.messageId !== 0x9400 || request.body.data.kind !== 'supervision-request') throw new Error('not a 督办 request');
+    this.write(
+      this.frame(0x1400, {
+        vehicle: request.body.vehicle,
+        dataType: 0x1401,
+        data: { kind: 'supervision-answer', supervisionId: request.body.data.supervisionId, result },
+      }),
+    );
+  }
+
+  /** 0x1400/0x1402: an alarm the platform's terminal raised (WARN_TYPE 0x0001 speeding, …). */
+  sendAlarm(vehicle: { plate: string; plateColour: number }, alarm: { warnType: number; warnTimeMs: number; infoId: number; content: string }): void {
+    const edition = this.options.edition;
+    const plated = { plate: vehicle.plate, plateColor: vehicle.plateColour };
+    this.write(
+      this.frame(0x1400, {
+        vehicle: edition === '2011' ? plated : null,
+        dataType: 0x1402,
+        data: {
+          kind: 'alarm-report',
+          warnType: alarm.warnType,
+          warnTimeMs: alarm.warnTimeMs,
+          content: alarm.content,
+          warnSource: edition === '2011' ? 0x01 : null,
+          infoId: edition === '2011' ? alarm.infoId : null,
+          sourcePlatformId: null,
+          startTimeMs: null,
+          endTimeMs: null,
+          vehicle: edition === '2019' ? plated : null,
+          destinationPlatformId: null,
+          lineId: null,
+        },
+      }),
+    );
+  }
+
   get closed(): boolean {
     return this.socket.destroyed || this.socket.readyState === 'closed';
   }

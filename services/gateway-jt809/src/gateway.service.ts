@@ -124,6 +124,7 @@ export const startJt809Gateway = async (options: Jt809GatewayOptions): Promise<R
               host: login.downLinkIp,
               port: login.downLinkPort,
               verifyCode: login.verifyCode,
+              nextSerial: () => loggedIn.nextSerial(),
               nowMs: now,
               logger,
               retryDelayMs: options.subLinkRetryMs ?? 5_000,
@@ -199,7 +200,8 @@ export const startJt809Gateway = async (options: Jt809GatewayOptions): Promise<R
         const link = byAccessCode.get(request.accessCode);
         if (!link) continue;
         const message = outboundOf(request);
-        if (!subLinks.get(link)?.send(message)) link.send(message);
+        const serial = subLinks.get(link)?.send(message) ?? link.send(message);
+        if (serial !== undefined && request.kind === 'inspection') link.sentInspection(serial, request.infoId);
         await options.store.markSent(request.requestId, now());
         logger.info({ accessCode: request.accessCode, requestId: request.requestId, kind: request.kind, infoId: request.infoId }, 'jt809: request sent');
       }
@@ -235,7 +237,14 @@ export const startJt809Gateway = async (options: Jt809GatewayOptions): Promise<R
 /** 查岗: OBJECT_TYPE 0x01, the platform itself (JT/T 809-2011 §4.5.4.2.1), OBJECT_ID its access code. */
 const outboundOf = (request: PlatformLinkRequest): OutboundMessage => {
   if (request.kind === 'inspection')
-    return { kind: 'inspection-request', objectType: 0x01, objectId: String(request.accessCode), infoId: request.infoId, question: request.question };
+    return {
+      kind: 'inspection-request',
+      objectType: 0x01,
+      objectId: String(request.accessCode),
+      infoId: request.infoId,
+      question: request.question,
+      answerTimeMin: Math.max(1, Math.round((request.deadlineAtMs - request.createdAtMs) / 60_000)),
+    };
   const detail = (request.detail ?? {}) as Partial<{
     plate: string;
     plateColour: number;

@@ -3,6 +3,7 @@ import {
   encodeJt809Frame,
   Jt809DecodeError,
   Jt809Deframer,
+  parseCarInfo,
   peekJt809Header,
   positionFix,
   type Jt809BodyMap,
@@ -30,8 +31,9 @@ const vehicleOf = (vehicle: { plate: string; plateColor: number } | null): LinkV
   vehicle ? { plate: vehicle.plate, plateColour: vehicle.plateColor } : undefined;
 
 /** A fix without a device time (DATE and TIME all zeros: no GNSS time yet) gets the receive time, as 808's gateway does. */
-const fixOf = (position: Jt809VehiclePosition, receivedAtMs: number): LinkGnssFix => {
+const fixOf = (position: Jt809VehiclePosition, receivedAtMs: number): LinkGnssFix | undefined => {
   const fix = positionFix(position);
+  if (!fix) return undefined;
   const recorderSpeedKmh =
     position.edition === '2011' ? position.recorderSpeedKmh : position.gnss.format === 'gnss-2011' ? position.gnss.fix.recorderSpeedKmh : fix.speedKmh;
   return {
@@ -71,8 +73,12 @@ const inboundOf = (message: Jt809Message, nowMs: number): InboundMessage => {
       const vehicle = vehicleOf(message.body.vehicle);
       const { data } = message.body;
       if (!vehicle) return { kind: 'other', messageId: 0x1200, dataType: message.body.dataType };
-      if (data.kind === 'position') return { kind: 'position', vehicle, fix: fixOf(data.position, nowMs) };
-      if (data.kind === 'backfill') return { kind: 'back-fill', vehicle, fixes: data.positions.map((p) => fixOf(p, nowMs)) };
+      if (data.kind === 'position') {
+        const fix = fixOf(data.position, nowMs);
+        return fix ? { kind: 'position', vehicle, fix } : { kind: 'other', messageId: 0x1200, dataType: 0x1202 };
+      }
+      if (data.kind === 'backfill')
+        return { kind: 'back-fill', vehicle, fixes: data.positions.map((p) => fixOf(p, nowMs)).filter((fix): fix is LinkGnssFix => fix !== undefined) };
       if (data.kind === 'registration')
         return {
           kind: 'vehicle-registration',
@@ -88,13 +94,54 @@ const inboundOf = (message: Jt809Message, nowMs: number): InboundMessage => {
         };
       return { kind: 'other', messageId: 0x1200, dataType: message.body.dataType };
     }
+    case 0x1300: {
+      const { data } = message.body;
+      if (data.kind !== 'inspection-answer') return { kind: 'other', messageId: 0x1300, dataType: message.body.dataType };
+      // 2019 names no INFO_ID: it refers to the serial (MSG_SN) of the request's frame, which the link maps back.
+      return {
+        kind: 'inspection-answer',
+        objectType: data.objectType ?? 0,
+        objectId: data.objectId ?? '',
+        infoId: data.infoId ?? -1,
+        infoContent: data.answer,
+        ...(data.sourceSerial === null ? {} : { sourceSerial: data.sourceSerial }),
+      };
+    }
+    case 0x1400: {
+      const { data } = message.body;
+      if (data.kind === 'supervision-answer')
+        return { kind: 'supervision-answer', vehicle: vehicleOf(message.body.vehicle) ?? null, supervisionId: data.supervisionId, result: data.result };
+      if (data.kind === 'alarm-report') {
+        const vehicle = vehicleOf(message.body.vehicle) ?? vehicleOf(data.vehicle);
+        if (!vehicle) return { kind: 'other', messageId: 0x1400, dataType: message.body.dataType };
+        return {
+          kind: 'alarm',
+          vehicle,
+          warnSrc: data.warnSource ?? 0,
+          warnType: data.warnType,
+          warnAtMs: data.warnTimeMs,
+          infoId: data.infoId ?? 0,
+          infoContent: data.content,
+        };
+      }
+      return { kind: 'other', messageId: 0x1400, dataType: message.body.dataType };
+    }
+    case 0x1600: {
+      const vehicle = vehicleOf(message.body.vehicle);
+      const { data } = message.body;
+      if (!vehicle || data.kind !== 'vehicle-static-info') return { kind: 'other', messageId: 0x1600, dataType: message.body.dataType };
+      return { kind: 'static-info', vehicle, staticInfo: Object.fromEntries(parseCarInfo(data.carInfo)) };
+    }
     default:
       return { kind: 'other', messageId: message.messageId };
   }
 };
 
 /** The MSG_ID and body of an outbound message, or undefined when the codec has no layout for it yet. */
-const outboundOf = (message: OutboundMessage): { messageId: Jt809SupportedMessageId; body: Jt809BodyMap[Jt809SupportedMessageId] } | undefined => {
+const outboundOf = (
+  message: OutboundMessage,
+  edition: LinkParams['edition'],
+): { messageId: Jt809SupportedMessageId; body: Jt809BodyMap[Jt809SupportedMessageId] } | undefined => {
   switch (message.kind) {
     case 'login-response':
       return { messageId: 0x1002, body: { result: message.result, verifyCode: message.verifyCode } };
@@ -108,6 +155,42 @@ const outboundOf = (message: OutboundMessage): { messageId: Jt809SupportedMessag
       return { messageId: 0x9005, body: {} };
     case 'sub-link-logout':
       return { messageId: 0x9003, body: { verifyCode: message.verifyCode } };
+    case 'inspection-request':
+      return {
+        messageId: 0x9300,
+        body: {
+          vehicle: null,
+          dataType: 0x9301,
+          data: {
+            kind: 'inspection-request',
+            objectType: message.objectType,
+            objectId: message.objectId,
+            answerTimeMin: edition === '2019' ? message.answerTimeMin : null,
+            infoId: message.infoId,
+            question: message.question,
+          },
+        },
+      };
+    case 'supervision-request':
+      return {
+        messageId: 0x9400,
+        body: {
+          vehicle: edition === '2011' ? { plate: message.vehicle.plate, plateColor: message.vehicle.plateColour } : null,
+          dataType: 0x9401,
+          data: {
+            kind: 'supervision-request',
+            warnSource: message.warnSrc,
+            warnType: message.warnType,
+            warnTimeMs: message.warnAtMs,
+            supervisionId: message.supervisionId,
+            deadlineMs: message.deadlineAtMs,
+            level: message.level,
+            supervisor: message.supervisor,
+            supervisorPhone: message.phone,
+            supervisorEmail: message.email,
+          },
+        },
+      };
     default:
       return undefined;
   }
@@ -134,7 +217,7 @@ const decode = <M>(frame: Uint8Array, params: LinkParams, read: (message: Jt809M
 const unsupported = (messageId: number): Jt809Message => ({ messageId, header: undefined, body: undefined }) as unknown as Jt809Message;
 
 const encode = (message: OutboundMessage, params: LinkParams, serial: number, nowMs: number): Uint8Array => {
-  const out = outboundOf(message);
+  const out = outboundOf(message, params.edition);
   if (!out) throw new Error(`jt809: no codec layout for ${message.kind} yet`);
   const keys = keysOf(params);
   return encodeJt809Frame(

@@ -42,7 +42,8 @@ export type InboundMessage =
   | { kind: 'static-info'; vehicle: LinkVehicle; staticInfo: Record<string, string> }
   | { kind: 'alarm'; vehicle: LinkVehicle; warnSrc: number; warnType: number; warnAtMs: number; infoId: number; infoContent: string }
   /** 0x1301 查岗应答. */
-  | { kind: 'inspection-answer'; objectType: number; objectId: string; infoId: number; infoContent: string }
+  /** `sourceSerial`: the 2019 form names the request by the serial (MSG_SN) of its frame, not its INFO_ID (then -1). */
+  | { kind: 'inspection-answer'; objectType: number; objectId: string; infoId: number; infoContent: string; sourceSerial?: number }
   /** 0x1401 督办应答. */
   | { kind: 'supervision-answer'; vehicle: LinkVehicle | null; supervisionId: number; result: number }
   /** A message the gateway understands the frame of but does not act on. */
@@ -57,7 +58,7 @@ export type OutboundMessage =
   | { kind: 'sub-link-test' }
   | { kind: 'sub-link-logout'; verifyCode: number }
   /** 0x9301 查岗请求. */
-  | { kind: 'inspection-request'; objectType: number; objectId: string; infoId: number; question: string }
+  | { kind: 'inspection-request'; objectType: number; objectId: string; infoId: number; question: string; answerTimeMin: number }
   /** 0x9401 督办请求. */
   | {
       kind: 'supervision-request';

@@ -132,13 +132,29 @@ export class PlatformLink {
     if (!this.draining) this.drain().catch((error: unknown) => this.deps.logger.error({ err: error, accessCode: this.accessCode }, 'jt809: link drain failed'));
   }
 
-  /** Writes a message on the main link (a 查岗 or 督办 when the sub-link is down). */
-  send(message: OutboundMessage): void {
-    if (this.closed || !this.params) return;
+  /** The next MSG_SN of this platform's links (main and sub-link count together, so a serial names one frame). */
+  nextSerial(): number {
     this.serial = (this.serial + 1) % 0x1_0000_0000;
-    this.connection.write(this.deps.wire.encodeMain(message, this.params, this.serial, this.deps.nowMs()));
-    this.deps.metrics.sent(message.kind);
+    return this.serial;
   }
+
+  /** Writes a message on the main link (a 查岗 or 督办 when the sub-link is down); its serial. */
+  send(message: OutboundMessage): number | undefined {
+    if (this.closed || !this.params) return undefined;
+    const serial = this.nextSerial();
+    this.connection.write(this.deps.wire.encodeMain(message, this.params, serial, this.deps.nowMs()));
+    this.deps.metrics.sent(message.kind);
+    return serial;
+  }
+
+  /** A 查岗 went out in the frame of this serial: a 2019 answer names it by that serial. */
+  sentInspection(serial: number, infoId: number): void {
+    this.inspectionSerials.set(serial, infoId);
+    // Bounded: the oldest forgotten first (an answer that late is recorded as to no request).
+    if (this.inspectionSerials.size > 1_000) this.inspectionSerials.delete(this.inspectionSerials.keys().next().value!);
+  }
+
+  private readonly inspectionSerials = new Map<number, number>();
 
   close(reason: string): void {
     if (this.closed) return;
@@ -259,15 +275,16 @@ export class PlatformLink {
         });
         return;
       case 'inspection-answer': {
+        const infoId = message.infoId >= 0 ? message.infoId : (this.inspectionSerials.get(message.sourceSerial ?? -1) ?? -1);
         const answered = await this.deps.store.recordAnswer({
           accessCode,
           kind: 'inspection',
-          infoId: message.infoId,
+          infoId,
           answeredAtMs: receivedAtMs,
           answer: { objectType: message.objectType, objectId: message.objectId, infoContent: message.infoContent },
           answerText: message.infoContent,
         });
-        this.countAnswer('inspection', answered, message.infoId);
+        this.countAnswer('inspection', answered, infoId);
         return;
       }
       case 'supervision-answer': {

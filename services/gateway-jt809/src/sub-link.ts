@@ -9,6 +9,8 @@ export interface SubLinkOptions {
   host: string;
   port: number;
   verifyCode: number;
+  /** The platform's MSG_SN counter, shared with its main link. */
+  nextSerial: () => number;
   nowMs: () => number;
   logger: Logger;
   /** Between attempts to (re)open it while the main link lives; doubles up to 8 times this. */
@@ -28,7 +30,6 @@ export class SubLink {
   private socket: net.Socket | undefined;
   private up = false;
   private closed = false;
-  private serial = 0;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private testTimer: NodeJS.Timeout | undefined;
@@ -41,11 +42,10 @@ export class SubLink {
     return this.up;
   }
 
-  /** Writes on the sub-link; false when it is not up (the caller uses the main link). */
-  send(message: OutboundMessage): boolean {
-    if (!this.up || !this.socket) return false;
-    this.write(message);
-    return true;
+  /** Writes on the sub-link, answering the frame's serial; undefined when it is not up (the caller uses the main link). */
+  send(message: OutboundMessage): number | undefined {
+    if (!this.up || !this.socket) return undefined;
+    return this.write(message);
   }
 
   close(): void {
@@ -59,9 +59,10 @@ export class SubLink {
     this.socket?.destroy();
   }
 
-  private write(message: OutboundMessage): void {
-    this.serial = (this.serial + 1) % 0x1_0000_0000;
-    this.socket?.write(this.options.wire.encodeSub(message, this.options.params, this.serial, this.options.nowMs()));
+  private write(message: OutboundMessage): number {
+    const serial = this.options.nextSerial();
+    this.socket?.write(this.options.wire.encodeSub(message, this.options.params, serial, this.options.nowMs()));
+    return serial;
   }
 
   private setUp(up: boolean): void {

@@ -207,4 +207,69 @@ describe('gateway-jt809 over real TCP, Kafka and PostgreSQL', () => {
     expect(counted).toMatch(/kind="bad-crc",service="gateway-jt809"} 1/);
     expect(counted).toMatch(/kind="garbage",service="gateway-jt809"} 1/);
   });
+
+  it('sends a queued 查岗 and 督办 over the 2019 platform’s sub-link; its 0x1301 (by serial) and 0x1401 answers are recorded, its 0x1402 alarm kept', async () => {
+    const platform = platforms[0]!;
+    await pool.query(
+      `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ('I809', '请报告在岗人员', 'operator', now(), 600, 'companies')`,
+    );
+    await pool.query(
+      `INSERT INTO inspection_recipients (inspection_id, company_id, sent_at, window_ends_at) VALUES ('I809', 'C809', now(), now() + interval '10 minutes')`,
+    );
+    const registry = new LowerPlatformRepository(pool);
+    const nowMs = Date.now();
+    await registry.createRequest({
+      requestId: 'Q1',
+      kind: 'inspection',
+      accessCode: COMPANY_PLATFORM,
+      inspectionId: 'I809',
+      question: '请报告在岗人员',
+      createdAtMs: nowMs,
+      deadlineAtMs: nowMs + 600_000,
+    });
+    await registry.createRequest({
+      requestId: 'S1',
+      kind: 'supervision',
+      accessCode: COMPANY_PLATFORM,
+      alertId: 'A1',
+      question: '督办',
+      detail: { plate: BUS.plate, plateColour: 2, warnSrc: 3, warnType: 1, warnAtMs: T0, level: 0, supervisor: '张三', phone: '010', email: 'a@b.cn' },
+      createdAtMs: nowMs,
+      deadlineAtMs: nowMs + 1_800_000,
+    });
+    await vi.waitUntil(() => platform.subLinkReceived.some((m) => m.messageId === 0x9300) && platform.subLinkReceived.some((m) => m.messageId === 0x9400), {
+      timeout: 15_000,
+      message: '查岗 and 督办 on the sub-link',
+    });
+    const inspection = platform.subLinkReceived.find((m) => m.messageId === 0x9300)!;
+    expect(inspection.messageId === 0x9300 && inspection.body.data).toMatchObject({
+      kind: 'inspection-request',
+      infoId: 1,
+      question: '请报告在岗人员',
+      answerTimeMin: 10,
+    });
+    const supervision = platform.subLinkReceived.find((m) => m.messageId === 0x9400)!;
+    expect(supervision.messageId === 0x9400 && supervision.body.data).toMatchObject({
+      kind: 'supervision-request',
+      supervisionId: 2,
+      level: 0,
+      supervisor: '张三',
+    });
+    platform.answerInspection(inspection, '在岗3人');
+    platform.answerSupervision(supervision, 0);
+    platform.sendAlarm(BUS, { warnType: 0x0001, warnTimeMs: T0, infoId: 7, content: '超速报警' });
+    await vi.waitUntil(async () => (await registry.requests({ accessCode: COMPANY_PLATFORM })).every((r) => r.answeredAtMs !== undefined), {
+      timeout: 15_000,
+      message: 'both answered',
+    });
+    const [answer] = (await pool.query(`SELECT answered_by, answer FROM inspection_recipients WHERE inspection_id = 'I809'`)).rows;
+    expect(answer).toEqual({ answered_by: `jt809:${COMPANY_PLATFORM}`, answer: '在岗3人' });
+    await vi.waitUntil(async () => (await registry.alarms({ accessCode: COMPANY_PLATFORM })).length === 1, { timeout: 10_000, message: 'the alarm kept' });
+    expect((await registry.alarms({ accessCode: COMPANY_PLATFORM }))[0]).toMatchObject({
+      plate: BUS.plate,
+      warnType: 1,
+      warnAtMs: T0,
+      infoContent: '超速报警',
+    });
+  });
 });
