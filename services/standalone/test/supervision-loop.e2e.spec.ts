@@ -216,7 +216,9 @@ const runScenario = async (start: (parts: PlatformParts) => Promise<RunningPlatf
       const deliveries = await call<unknown>('company1', 'GET', '/v1/delivery/deliveries').catch((e: unknown) => String(e));
       const attempts = await call<unknown>('company1', 'GET', '/v1/delivery/attempts').catch((e: unknown) => String(e));
       const bodies = receiver.requests.map((r) => r.rawBody.toString('utf8').slice(0, 200));
-      throw new Error(`${label}: no signed fatigue violation at the webhook: ${String(error)}\nreceived: ${JSON.stringify(bodies)}\ndeliveries: ${JSON.stringify(deliveries).slice(0, 4000)}\nattempts: ${JSON.stringify(attempts).slice(0, 4000)}`);
+      throw new Error(
+        `${label}: no signed fatigue violation at the webhook: ${String(error)}\nreceived: ${JSON.stringify(bodies)}\ndeliveries: ${JSON.stringify(deliveries).slice(0, 4000)}\nattempts: ${JSON.stringify(attempts).slice(0, 4000)}`,
+      );
     });
     const hook = fatigueHook()!;
     const hookBody = JSON.parse(hook.rawBody.toString('utf8')) as { kind: string; alertId: string; revision: number; companyId: string; vehicleId: string };
