@@ -107,7 +107,7 @@ export default tseslint.config(
   {
     // Nx's bannedExternalImports only sees npm packages; Node's own I/O modules are
     // kept out of the pure libraries by the core rule.
-    files: ['libs/domain/**/*.ts', 'libs/rules/**/*.ts', 'libs/jt808/**/*.ts', 'libs/contracts/**/*.ts'],
+    files: ['libs/domain/**/*.ts', 'libs/rules/**/*.ts', 'libs/jt808/**/*.ts', 'libs/jt809/**/*.ts', 'libs/contracts/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.bench.ts'],
     rules: {
       'no-restricted-imports': [
@@ -140,7 +140,7 @@ export default tseslint.config(
     // services' and the web app's code no comment can switch it, or any other rule, off: rows are
     // typed, and an exception would have to be argued here, in the open. (contracts keeps one
     // no-control-regex exception; some API test helpers still read JSON bodies as any.)
-    files: ['libs/{domain,rules,jt808,messaging,storage,runtime,simulator,testing}/**/*.ts', 'services/*/src/**/*.ts', 'web/src/**/*.ts'],
+    files: ['libs/{domain,rules,jt808,jt809,messaging,storage,runtime,simulator,testing}/**/*.ts', 'services/*/src/**/*.ts', 'web/src/**/*.ts'],
     ignores: ['services/*/src/**/*.spec.ts'],
     linterOptions: { noInlineConfig: true },
     rules: { '@typescript-eslint/no-explicit-any': 'error' },

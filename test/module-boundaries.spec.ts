@@ -42,6 +42,21 @@ describe('module boundaries (@nx/enforce-module-boundaries, no-restricted-import
     expect(errors.join('\n')).toMatch(new RegExp(`not allowed to import "${moduleName}"|'${moduleName}' import is restricted`));
   });
 
+  it.each([
+    ['kafkajs', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n"],
+    ['node:net', "import { createServer } from 'node:net';\nexport const c = createServer;\n"],
+    ['node:fs', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
+  ])('libs/jt809 (a pure codec like libs/jt808) importing %s fails lint', async (moduleName, source) => {
+    const errors = await boundaryErrors('libs/jt809/src/planted.ts', source);
+    expect(errors.join('\n')).toMatch(new RegExp(`not allowed to import "${moduleName}"|'${moduleName}' import is restricted`));
+  });
+
+  it('libs/jt809 may build on libs/jt808 and libs/domain', async () => {
+    const source =
+      "import { ByteReader } from '@roadwatch/jt808';\nimport { CHINA_UTC_OFFSET_MS } from '@roadwatch/domain';\nexport const x = [ByteReader, CHINA_UTC_OFFSET_MS];\n";
+    expect(await boundaryErrors('libs/jt809/src/planted.ts', source)).toEqual([]);
+  });
+
   it('libs/domain may not depend on an adapter library', async () => {
     const errors = await boundaryErrors('libs/domain/src/planted.ts', "import * as m from '@roadwatch/messaging';\nexport const x = m;\n");
     expect(errors.length).toBeGreaterThan(0);

@@ -201,3 +201,55 @@ describe('business envelopes', () => {
     );
   });
 });
+
+describe('the 2019 position’s two GNSS forms', () => {
+  it('a 2011-fields position encoded on a 2019 link decodes back to the same fix (not a 0x0200 reading off the globe)', () => {
+    const fix = {
+      deviceTimeMs: Date.UTC(2025, 8, 29, 9, 54, 43),
+      latitudeDeg: 34.674454,
+      longitudeDeg: 112.414833,
+      speedKmh: 88,
+      recorderSpeedKmh: 87,
+      // Mileage's low byte, heading and altitude zero: the bytes a 0x0200 reading takes for its BCD time are then all zeros (a valid "no time").
+      mileageKm: 0x6e00,
+      directionDeg: 0,
+      altitudeM: 0,
+      statusFlags: 3,
+      status: {} as never,
+      alarmFlags: 0,
+      alarms: {} as never,
+    };
+    const frame = encodeJt809Frame(
+      { messageId: 0x1200, serial: 1, accessCode: 9, edition: '2019', timeMs: 1_759_139_683_000 },
+      {
+        vehicle: { plate: '豫A12345', plateColor: 2 },
+        dataType: 0x1202,
+        data: {
+          kind: 'position',
+          position: {
+            edition: '2019',
+            encrypted: false,
+            gnss: { format: 'gnss-2011', fix },
+            platforms: [
+              { platformId: '', alarmFlags: 0 },
+              { platformId: '', alarmFlags: 0 },
+              { platformId: '', alarmFlags: 0 },
+            ],
+          },
+        },
+      },
+    );
+    const message = decodeJt809Frame(frame, { edition: '2019' });
+    if (message.messageId !== 0x1200 || message.body.data.kind !== 'position') throw new Error('not a position');
+    const { position } = message.body.data;
+    expect(position.edition === '2019' && position.gnss.format).toBe('gnss-2011');
+    expect(positionFix(position)).toMatchObject({
+      deviceTimeMs: fix.deviceTimeMs,
+      latitudeDeg: fix.latitudeDeg,
+      longitudeDeg: fix.longitudeDeg,
+      speedKmh: 88,
+      mileageKm: 0x6e00,
+      directionDeg: 0,
+    });
+  });
+});

@@ -24,6 +24,7 @@ export * from './supervision/inspection-response-rate';
 // Issue #15: 源头倒查 (RULES §13) and WIM × GPS (§14).
 export * from './source-trace';
 export * from './wim-gps';
+export * from './routes';
 // Supervision (RULES §9–§10, §15): delivery to companies.
 export * from './supervision/delivery-backoff';
 export * from './supervision/delivery-routing';

@@ -45,6 +45,30 @@ export const queryForm = (what: string, run: () => Promise<unknown>, ...children
     ...children,
   );
 
+/**
+ * A strip of tabs (the first one active): clicking one marks it active and runs the panel's
+ * `select` for it in place. The panel keeps the mode it was told.
+ */
+export const tabStrip = <Id extends string>(
+  what: string,
+  tabs: ReadonlyArray<{ id: Id; i18n: MessageKey; testId: string }>,
+  select: (id: Id) => Promise<unknown>,
+): HTMLElement => {
+  const buttons = tabs.map(({ id, i18n, testId }, index) =>
+    h('button', {
+      type: 'button',
+      class: index === 0 ? 'tab active' : 'tab',
+      i18n,
+      'data-testid': testId,
+      onclick: () => {
+        for (const [other, button] of buttons.entries()) button.classList.toggle('active', other === index);
+        detached(what, select(id));
+      },
+    }),
+  );
+  return h('nav', { class: 'tabs' }, ...buttons);
+};
+
 export const tr = (key: MessageKey): HTMLSpanElement => h('span', { i18n: key });
 
 export const applyI18n = (root: ParentNode): void => {

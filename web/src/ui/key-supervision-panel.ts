@@ -2,7 +2,7 @@ import { keySupervisionReleaseRequest, type KeySupervisionEntryItem, type KeySup
 import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { evidenceLabel, reasonText } from '../key-supervision/reasons';
-import { detached, fmtTime, h } from './dom';
+import { detached, fmtTime, h, tabStrip } from './dom';
 
 /**
  * 重点监管 (RULES.md §10): the current list and the history in the user's scope, each entry
@@ -19,7 +19,6 @@ export class KeySupervisionPanel {
   private releasing: string | undefined;
   private readonly table = h('table', { class: 'report-table ks-table', 'data-testid': 'ks-table' });
   private readonly status = h('p', { class: 'muted', 'data-testid': 'ks-status' });
-  private readonly tabs: Record<'current' | 'history', HTMLButtonElement>;
 
   constructor(
     private readonly api: Api,
@@ -27,19 +26,6 @@ export class KeySupervisionPanel {
     /** Told after a release (the map's ring, the alerts' raised severity). */
     private readonly onChanged: () => void = () => undefined,
   ) {
-    const tab = (state: 'current' | 'history') =>
-      h('button', {
-        type: 'button',
-        class: state === 'current' ? 'tab active' : 'tab',
-        i18n: `ks.${state}`,
-        'data-testid': `ks-${state}`,
-        onclick: () => {
-          this.state = state;
-          for (const [s, b] of Object.entries(this.tabs)) b.classList.toggle('active', s === state);
-          detached('key supervision', this.load());
-        },
-      });
-    this.tabs = { current: tab('current'), history: tab('history') };
     this.el = h(
       'section',
       { class: 'reports key-supervision', hidden: true, 'data-testid': 'key-supervision' },
@@ -47,7 +33,17 @@ export class KeySupervisionPanel {
         'div',
         { class: 'report-form' },
         h('h3', { i18n: 'ks.title' }),
-        h('nav', { class: 'tabs' }, this.tabs.current, this.tabs.history),
+        tabStrip(
+          'key supervision',
+          [
+            { id: 'current', i18n: 'ks.current', testId: 'ks-current' },
+            { id: 'history', i18n: 'ks.history', testId: 'ks-history' },
+          ],
+          (state) => {
+            this.state = state;
+            return this.load();
+          },
+        ),
         h('button', { type: 'button', class: 'primary', i18n: 'ks.refresh', onclick: () => detached('key supervision', this.load()) }),
       ),
       h('p', { class: 'report-note', i18n: 'ks.note' }),

@@ -1,7 +1,7 @@
 import { targetingDecisionRequest, targetingKind, targetingStatus, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
-import { detached, fmtTime, h } from './dom';
+import { detached, fmtTime, h, tabStrip } from './dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
 type LonLat = [number, number];
@@ -92,25 +92,11 @@ export class TargetingPanel {
   private readonly kind = h('select', { 'data-testid': 'tg-kind' });
   private readonly state = h('select', { 'data-testid': 'tg-state' });
   private readonly plate = h('input', { type: 'search', 'data-testid': 'tg-plate', maxlength: 16 });
-  private readonly tabs: Record<'leads' | 'heavyBody', HTMLButtonElement>;
 
   constructor(
     private readonly api: Api,
     private readonly canDecide: boolean,
   ) {
-    const tab = (mode: 'leads' | 'heavyBody') =>
-      h('button', {
-        type: 'button',
-        class: mode === 'leads' ? 'tab active' : 'tab',
-        i18n: `tg.${mode}`,
-        'data-testid': `tg-${mode}`,
-        onclick: () => {
-          this.mode = mode;
-          for (const [m, b] of Object.entries(this.tabs)) b.classList.toggle('active', m === mode);
-          detached('targeting', this.load());
-        },
-      });
-    this.tabs = { leads: tab('leads'), heavyBody: tab('heavyBody') };
     this.fillFilters();
     this.plate.placeholder = t('tg.plate');
     this.el = h(
@@ -120,7 +106,17 @@ export class TargetingPanel {
         'div',
         { class: 'report-form' },
         h('h3', { i18n: 'tg.title' }),
-        h('nav', { class: 'tabs' }, this.tabs.leads, this.tabs.heavyBody),
+        tabStrip(
+          'targeting',
+          [
+            { id: 'leads', i18n: 'tg.leads', testId: 'tg-leads' },
+            { id: 'heavyBody', i18n: 'tg.heavyBody', testId: 'tg-heavyBody' },
+          ],
+          (mode) => {
+            this.mode = mode;
+            return this.load();
+          },
+        ),
         this.kind,
         this.state,
         this.plate,

@@ -233,20 +233,35 @@ function readPlatform(reader: ByteReader, index: number): SupervisingPlatformAla
 export function decodeGnssData2019(reader: ByteReader): GnssData2019 {
   const encrypted = readEncryptFlag(reader);
   const length = reader.u32('DATA_LENGTH');
-  const bytes = reader.peekRest().subarray(0, length);
+  const gnssReader = reader.sub(length, 'GNSS_DATA');
+  const bytes = gnssReader.peekRest();
   let gnss: Gnss2019Data;
-  if (length === 0) gnss = { format: 'none' };
-  else
+  if (length === 0) {
+    gnss = { format: 'none' };
+  } else {
+    let location: LocationReport | undefined;
+    let failure: unknown;
     try {
-      gnss = { format: 'jt808-0x0200', location: decodeLocation(reader.sub(length, 'GNSS_DATA')) };
+      location = decodeLocation(gnssReader);
     } catch (error) {
-      if (length !== GNSS_FIELDS_2011_BYTES || bytes.length !== length) throw error;
+      failure = error;
+    }
+    // 35 bytes may be either form; the 2011 fields read as a 0x0200 body put the coordinates
+    // off the globe (the year and time land in the latitude), so a 0x0200 reading wins only
+    // when it is a place on earth.
+    const onEarth = location !== undefined && Math.abs(location.latitudeDeg) <= 90 && Math.abs(location.longitudeDeg) <= 180;
+    let fields2011: Omit<GnssData2011, 'edition' | 'encrypted'> | undefined;
+    if (!onEarth && length === GNSS_FIELDS_2011_BYTES) {
       try {
-        gnss = { format: 'gnss-2011', fix: decodeGnssFields2011(new ByteReader(bytes, 0, length)) };
+        fields2011 = decodeGnssFields2011(new ByteReader(bytes, 0, length));
       } catch {
-        throw error;
+        fields2011 = undefined;
       }
     }
+    if (fields2011) gnss = { format: 'gnss-2011', fix: fields2011 };
+    else if (location) gnss = { format: 'jt808-0x0200', location };
+    else throw failure;
+  }
   return { edition: '2019', encrypted, gnss, platforms: [readPlatform(reader, 1), readPlatform(reader, 2), readPlatform(reader, 3)] };
 }
 

@@ -1,0 +1,2 @@
+export * from './routes.config';
+export * from './corridor';
