@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochMs, plateColour } from './common.schema';
-import { freeText, safeString } from './safe-string';
+import { freeText, safeJsonObject, safeString } from './safe-string';
 
 /**
  * JT/T 809 lower platforms (下级平台, issue #17): the company or service-provider platforms that
@@ -70,8 +70,8 @@ export const discoveredVehicleItem = z.object({
   accessCode: uint32,
   plate: safeString(),
   plateColour,
-  registration: z.record(z.string(), z.unknown()).optional(),
-  staticInfo: z.record(z.string(), z.unknown()).optional(),
+  registration: safeJsonObject().optional(),
+  staticInfo: safeJsonObject().optional(),
   reviewStatus: z.enum(['pending', 'accepted', 'rejected']),
   firstSeenAtMs: epochMs,
   lastSeenAtMs: epochMs,
@@ -142,6 +142,6 @@ export const lowerPlatformRequestItem = z.object({
   deadlineAtMs: epochMs,
   sentAtMs: epochMs.optional(),
   answeredAtMs: epochMs.optional(),
-  answer: z.record(z.string(), z.unknown()).optional(),
+  answer: safeJsonObject().optional(),
 });
 export type LowerPlatformRequestItem = z.infer<typeof lowerPlatformRequestItem>;

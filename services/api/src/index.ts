@@ -8,3 +8,4 @@ export { RedisLatestPositionsReader } from './redis-latest-positions';
 export { seedRegistry } from './registry/seed-registry';
 export { seedOperatingVehicles } from './assessment/seed-operating-vehicles';
 export type { SeedRegistryCommand } from './registry/usecases/seed-registry/seed-registry.command';
+export { seedLowerPlatform } from './lower-platforms/seed-lower-platform';

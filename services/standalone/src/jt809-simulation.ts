@@ -1,6 +1,7 @@
-import { hashPassword, type Logger } from '@roadwatch/runtime';
+import { seedLowerPlatform } from '@roadwatch/api';
+import type { Logger } from '@roadwatch/runtime';
 import { Jt809LowerPlatform, LiveFleet, type SimulatedVehicle } from '@roadwatch/simulator';
-import { LowerPlatformRepository, type StoragePool } from '@roadwatch/storage';
+import type { StoragePool } from '@roadwatch/storage';
 
 /** The demo's company platform (a service provider's, 2019 edition), as the registry has it. */
 export const DEMO_LOWER_PLATFORM = {
@@ -34,14 +35,14 @@ export const startJt809Simulation = async (options: {
   logger: Logger;
 }): Promise<Jt809Simulation> => {
   const { logger } = options;
-  const registry = new LowerPlatformRepository(options.pool);
-  if (!(await registry.byAccessCode(DEMO_LOWER_PLATFORM.accessCode)))
-    await registry.upsert({
+  await seedLowerPlatform(
+    options.pool,
+    {
       accessCode: DEMO_LOWER_PLATFORM.accessCode,
       name: DEMO_LOWER_PLATFORM.name,
       providerName: DEMO_LOWER_PLATFORM.providerName,
       userId: DEMO_LOWER_PLATFORM.userId,
-      passwordHash: await hashPassword(DEMO_LOWER_PLATFORM.password),
+      password: DEMO_LOWER_PLATFORM.password,
       allowedSources: ['127.0.0.1', '::1'],
       encrypt: false,
       encryptKey: 0,
@@ -50,7 +51,9 @@ export const startJt809Simulation = async (options: {
       ic1: 0,
       protocolVersion: '2019',
       enabled: true,
-    });
+    },
+    { actor: 'system:demo-seed' },
+  );
   let platform: Jt809LowerPlatform | undefined;
   let connecting = false;
   let positions = 0;
