@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectionRepository } from './inspection.repository';
-import { LowerPlatformLinkRepository, LowerPlatformRepository, type LowerPlatformInput } from './lower-platform.repository';
+import { LowerPlatformLinkRepository, LowerPlatformRepository, qualityBySource, type LowerPlatformInput } from './lower-platform.repository';
 import { dropStorageSchema, migrate } from './migrate';
 import { createPool } from './pool';
 
@@ -158,5 +158,29 @@ describe('LowerPlatformRepository on PostgreSQL (migration 0030)', () => {
     const byCompany = Object.fromEntries(inspection!.recipients.map((r) => [r.companyId, r]));
     expect(byCompany['C1']).toMatchObject({ answeredAtMs: T0 + 120_000, answeredBy: 'jt809:100', answer: '在岗' });
     expect(byCompany['C2']?.answeredAtMs).toBeUndefined();
+  });
+
+  it('splits 上线率, 轨迹完整率 and 数据合格率 by source: a platform’s forwarded vehicles (registered or not), the rest as jt808', async () => {
+    await pool.query(
+      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ('V1', '京A12345', 2, 'long_distance_bus', 'C1'), ('V2', '京B00002', 2, 'heavy_truck', 'C1'), ('V3', '京B00003', 2, 'heavy_truck', 'C2')`,
+    );
+    // 京A12345:2 was discovered from platform 100 (above): it is V1. An unregistered one forwarded too.
+    await link.discoverVehicle({ accessCode: 100, plate: '冀C99999', plateColour: 1, seenAtMs: T0 });
+    const day = (vehicleId: string, date: string, received: number, valid: number, trackM: number, completeTrackM: number) =>
+      pool.query(
+        `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
+         VALUES ($1, $2::date, $3::int, $4::int, $3::int - $4::int, 0, 0, 0, $5, $6, 0, 0, true, now())`,
+        [vehicleId, date, received, valid, trackM, completeTrackM],
+      );
+    await day('V1', '2026-12-05', 100, 99, 10_000, 9_000);
+    await day('冀C99999:1', '2026-12-05', 50, 40, 1_000, 1_000);
+    await day('V2', '2026-12-05', 200, 200, 5_000, 5_000);
+    // Outside the range: not counted.
+    await day('V3', '2026-11-30', 10, 10, 100, 100);
+    const rows = await qualityBySource(pool, '2026-12-01', '2026-12-06');
+    expect(rows).toEqual([
+      { source: 'jt808', platformName: undefined, vehicles: 2, onlineVehicles: 1, received: 200, valid: 200, trackM: 5_000, completeTrackM: 5_000 },
+      { source: '100', platformName: '甲运输监控平台', vehicles: 2, onlineVehicles: 2, received: 150, valid: 139, trackM: 11_000, completeTrackM: 10_000 },
+    ]);
   });
 });

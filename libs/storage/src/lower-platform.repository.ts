@@ -416,3 +416,71 @@ export class LowerPlatformLinkRepository {
     return request;
   }
 }
+
+/** Data quality of one source of positions over a range of days (RULES §6), for the reports' per-source split. */
+export interface SourceQualityRow {
+  /** `jt808` (terminals reporting to us directly) or a lower platform's access code. */
+  source: string;
+  platformName?: string | undefined;
+  /** Vehicles of the source: the discovered ones of a platform; the registry's others for `jt808`. */
+  vehicles: number;
+  /** Of them, vehicles with at least one report in the range (上线率's numerator). */
+  onlineVehicles: number;
+  received: number;
+  valid: number;
+  trackM: number;
+  completeTrackM: number;
+}
+
+/**
+ * 上线率, 轨迹完整率 and 数据合格率 by source (issue #17 item 4) from the daily quality counters:
+ * a vehicle a lower platform forwards (its discovered list, matched to the registry by plate and
+ * colour, or by the plate's id when unregistered) counts for that platform, every other vehicle of
+ * the registry for `jt808`. Dates are local (YYYY-MM-DD), inclusive.
+ */
+export const qualityBySource = async (db: Queryable, fromDate: string, toDate: string): Promise<SourceQualityRow[]> => {
+  const { rows } = await db.query<{
+    source: string;
+    platform_name: string | null;
+    vehicles: string;
+    online_vehicles: string;
+    received: string;
+    valid: string;
+    track_m: number;
+    complete_track_m: number;
+  }>(
+    `WITH forwarded AS (
+       SELECT DISTINCT ON (vehicle_id) vehicle_id, access_code::text AS source FROM (
+         SELECT COALESCE(v.vehicle_id, upper(trim(lv.plate)) || ':' || lv.plate_colour) AS vehicle_id, lv.access_code, lv.last_seen_at
+         FROM lower_platform_vehicles lv
+         LEFT JOIN vehicles v ON v.plate = lv.plate AND v.plate_colour = lv.plate_colour
+       ) f ORDER BY vehicle_id, last_seen_at DESC),
+     sources AS (
+       SELECT vehicle_id, source FROM forwarded
+       UNION ALL
+       SELECT v.vehicle_id, 'jt808' FROM vehicles v WHERE NOT EXISTS (SELECT 1 FROM forwarded f WHERE f.vehicle_id = v.vehicle_id)),
+     days AS (
+       SELECT vehicle_id, sum(received) AS received, sum(valid) AS valid, sum(track_m) AS track_m, sum(complete_track_m) AS complete_track_m
+       FROM vehicle_quality_daily WHERE day BETWEEN $1::date AND $2::date GROUP BY vehicle_id)
+     SELECT s.source, p.name AS platform_name, count(*)::text AS vehicles,
+       count(*) FILTER (WHERE COALESCE(d.received, 0) > 0)::text AS online_vehicles,
+       COALESCE(sum(d.received), 0)::text AS received, COALESCE(sum(d.valid), 0)::text AS valid,
+       COALESCE(sum(d.track_m), 0)::float8 AS track_m, COALESCE(sum(d.complete_track_m), 0)::float8 AS complete_track_m
+     FROM sources s
+     LEFT JOIN days d ON d.vehicle_id = s.vehicle_id
+     LEFT JOIN lower_platforms p ON p.access_code::text = s.source
+     GROUP BY s.source, p.name
+     ORDER BY s.source = 'jt808' DESC, s.source`,
+    [fromDate, toDate],
+  );
+  return rows.map((r) => ({
+    source: r.source,
+    platformName: undef(r.platform_name),
+    vehicles: Number(r.vehicles),
+    onlineVehicles: Number(r.online_vehicles),
+    received: Number(r.received),
+    valid: Number(r.valid),
+    trackM: r.track_m,
+    completeTrackM: r.complete_track_m,
+  }));
+};
