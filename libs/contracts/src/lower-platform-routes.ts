@@ -11,6 +11,8 @@ import {
   lowerPlatformRequestItem,
   lowerPlatformSupervisionRequest,
   reviewDiscoveredVehicleRequest,
+  sourceQualityItem,
+  sourceQualityQuery,
 } from './lower-platform.schema';
 
 const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
@@ -77,6 +79,16 @@ export const lowerPlatformRoutes: readonly RouteSpec[] = [
     query: lowerPlatformListQuery,
     status: 200,
     response: listOf(lowerPlatformAlarmItem),
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/v1/lower-platforms/quality',
+    summary: '上线率, 轨迹完整率 and 数据合格率 by source — each lower platform’s forwarded vehicles and the JT/T 808 rest (RULES §6), over ≤ 31 local days',
+    security: 'bearer',
+    query: sourceQualityQuery,
+    status: 200,
+    response: listOf(sourceQualityItem),
     errors: [401, 403],
   },
   {

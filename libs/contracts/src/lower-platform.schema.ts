@@ -145,3 +145,27 @@ export const lowerPlatformRequestItem = z.object({
   answer: safeJsonObject().optional(),
 });
 export type LowerPlatformRequestItem = z.infer<typeof lowerPlatformRequestItem>;
+
+/** Days (local, inclusive) of the per-source data quality; at most 31. */
+export const sourceQualityQuery = z
+  .object({
+    fromDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+    toDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  })
+  .refine((q) => q.fromDate <= q.toDate && Date.parse(q.toDate) - Date.parse(q.fromDate) <= 30 * 86_400_000, {
+    message: 'fromDate ≤ toDate, at most 31 days',
+    path: ['toDate'],
+  });
+
+/** 上线率, 轨迹完整率, 数据合格率 of one source (RULES §6): `jt808` or a lower platform's access code; rates absent when undefined (nothing to divide). */
+export const sourceQualityItem = z.object({
+  source: safeString(),
+  platformName: freeText().optional(),
+  vehicles: z.number().int().nonnegative(),
+  onlineVehicles: z.number().int().nonnegative(),
+  onlineRate: z.number().min(0).max(1).optional(),
+  trackCompletenessRate: z.number().min(0).max(1).optional(),
+  validRate: z.number().min(0).max(1).optional(),
+  received: z.number().int().nonnegative(),
+});
+export type SourceQualityItem = z.infer<typeof sourceQualityItem>;

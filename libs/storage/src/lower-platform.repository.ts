@@ -161,6 +161,11 @@ const PLATFORM_COLUMNS = `access_code, name, company_id, provider_name, user_id,
 export class LowerPlatformRepository {
   constructor(private readonly pool: StoragePool) {}
 
+  /** The reports' per-source data quality (`qualityBySource`). */
+  qualityBySource(fromDate: string, toDate: string): Promise<SourceQualityRow[]> {
+    return qualityBySource(this.pool, fromDate, toDate);
+  }
+
   async list(): Promise<LowerPlatformRecord[]> {
     const { rows } = await this.pool.query<PlatformRow>(`SELECT ${PLATFORM_COLUMNS} FROM lower_platforms ORDER BY access_code`);
     return rows.map(platformOf);

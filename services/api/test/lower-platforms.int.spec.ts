@@ -142,6 +142,32 @@ describe('lower platforms REST (/v1/lower-platforms) on real PostgreSQL', () => 
     ]);
   });
 
+  it('splits the data quality by source for the admin: the platform’s forwarded vehicle apart from the 808 rest; a bad range is 400, others 403', async () => {
+    // 粤A80901 (discovered above) is no registry vehicle: counted under the platform by its plate's id.
+    await pool.query(
+      `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
+       VALUES ('粤A80901:2', '2026-12-05', 100, 90, 10, 0, 0, 0, 1000, 800, 1, 0, true, now()), ('V1', '2026-12-05', 10, 10, 0, 0, 0, 0, 500, 500, 0, 0, true, now())`,
+    );
+    const quality = await get(url, '/v1/lower-platforms/quality?fromDate=2026-12-01&toDate=2026-12-06', t['admin']);
+    expect(quality.status).toBe(200);
+    expect(quality.body.items).toEqual([
+      { source: 'jt808', vehicles: 3, onlineVehicles: 1, onlineRate: 1 / 3, trackCompletenessRate: 1, validRate: 1, received: 10 },
+      {
+        source: '8001',
+        platformName: '公司C1监控平台',
+        vehicles: 1,
+        onlineVehicles: 1,
+        onlineRate: 1,
+        trackCompletenessRate: 0.8,
+        validRate: 0.9,
+        received: 100,
+      },
+    ]);
+    expect((await get(url, '/v1/lower-platforms/quality?fromDate=2026-12-06&toDate=2026-11-01', t['admin'])).status).toBe(400);
+    expect((await get(url, '/v1/lower-platforms/quality?fromDate=2026-10-01&toDate=2026-12-06', t['admin'])).status).toBe(400);
+    expect((await get(url, '/v1/lower-platforms/quality?fromDate=2026-12-01&toDate=2026-12-06', t['op-gz'])).status).toBe(403);
+  });
+
   it('removing a platform removes its requests and vehicles with it', async () => {
     expect((await send(url, 'DELETE', '/v1/lower-platforms/8001', undefined, t['admin'])).status).toBe(204);
     expect((await send(url, 'DELETE', '/v1/lower-platforms/8001', undefined, t['admin'])).status).toBe(404);

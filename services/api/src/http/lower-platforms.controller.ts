@@ -6,7 +6,9 @@ import {
   saveLowerPlatformRequest,
   lowerPlatformSupervisionRequest,
   reviewDiscoveredVehicleRequest,
+  sourceQualityQuery,
   type DiscoveredVehicleItem,
+  type SourceQualityItem,
   type LowerPlatformItem,
   type LowerPlatformRequestItem,
 } from '@roadwatch/contracts';
@@ -73,6 +75,31 @@ export class LowerPlatformsController {
     await scopeOf(this.ctx.sessions, auth, 'lower_platforms');
     const q = parseOr400(lowerPlatformListQuery, query, 'query');
     return { items: await this.ctx.lowerPlatforms.platforms.alarms({ ...(q.accessCode === undefined ? {} : { accessCode: q.accessCode }), limit: q.limit }) };
+  }
+
+  /**
+   * The per-source split of the reports' data quality. Admin only (`lower_platforms`): the
+   * figures span every region, and a platform forwards vehicles of any region.
+   */
+  @Get('quality')
+  async quality(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<{ items: SourceQualityItem[] }> {
+    await scopeOf(this.ctx.sessions, auth, 'lower_platforms');
+    const q = parseOr400(sourceQualityQuery, query, 'query');
+    const rate = (part: number, whole: number): number | undefined => (whole > 0 ? part / whole : undefined);
+    const rows = await this.ctx.lowerPlatforms.platforms.qualityBySource(q.fromDate, q.toDate);
+    return {
+      items: rows.map((r) => {
+        const item: SourceQualityItem = { source: r.source, vehicles: r.vehicles, onlineVehicles: r.onlineVehicles, received: r.received };
+        if (r.platformName !== undefined) item.platformName = r.platformName;
+        const online = rate(r.onlineVehicles, r.vehicles);
+        const track = rate(r.completeTrackM, r.trackM);
+        const valid = rate(r.valid, r.received);
+        if (online !== undefined) item.onlineRate = online;
+        if (track !== undefined) item.trackCompletenessRate = track;
+        if (valid !== undefined) item.validRate = valid;
+        return item;
+      }),
+    };
   }
 
   @Get('requests')
