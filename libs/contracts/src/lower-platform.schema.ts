@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs, plateColour } from './common.schema';
+import { epochMs, plateColour, requestDate } from './common.schema';
 import { freeText, safeJsonObject, safeString } from './safe-string';
 
 /**
@@ -149,8 +149,8 @@ export type LowerPlatformRequestItem = z.infer<typeof lowerPlatformRequestItem>;
 /** Days (local, inclusive) of the per-source data quality; at most 31. */
 export const sourceQualityQuery = z
   .object({
-    fromDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
-    toDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+    fromDate: requestDate,
+    toDate: requestDate,
   })
   .refine((q) => q.fromDate <= q.toDate && Date.parse(q.toDate) - Date.parse(q.fromDate) <= 30 * 86_400_000, {
     message: 'fromDate ≤ toDate, at most 31 days',
