@@ -1,5 +1,13 @@
 import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
+import {
+  discoveredVehicleItem,
+  lowerPlatformItem,
+  sourceQualityItem,
+  type DiscoveredVehicleItem,
+  type LowerPlatformItem,
+  type SourceQualityItem,
+} from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
@@ -575,6 +583,21 @@ export class Api {
   /** An officer's decision on an open lead; the body is checked against the contract before it leaves. */
   decideTargeting(targetingId: string, status: 'referred' | 'dismissed', note: string): Promise<TargetingItem> {
     return this.post(targetingItem, `/v1/targeting/${encodeURIComponent(targetingId)}/decision`, targetingDecisionRequest.parse({ status, note }));
+  }
+
+  // ─── 下级平台 (issue #17): JT/T 809 lower platforms, admin ───
+
+  async lowerPlatforms(): Promise<LowerPlatformItem[]> {
+    return (await this.get(z.object({ items: z.array(lowerPlatformItem) }), '/v1/lower-platforms')).items;
+  }
+
+  async lowerPlatformQuality(fromDate: string, toDate: string): Promise<SourceQualityItem[]> {
+    const q = new URLSearchParams({ fromDate, toDate });
+    return (await this.get(z.object({ items: z.array(sourceQualityItem) }), `/v1/lower-platforms/quality?${q}`)).items;
+  }
+
+  async discoveredVehicles(): Promise<DiscoveredVehicleItem[]> {
+    return (await this.get(z.object({ items: z.array(discoveredVehicleItem) }), '/v1/lower-platforms/vehicles?limit=500')).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

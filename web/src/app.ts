@@ -13,6 +13,7 @@ import { VehicleCard } from './ui/vehicle-card';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { RosterPanel } from './ui/roster-panel';
+import { LowerPlatformsPanel } from './ui/lower-platforms-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
@@ -193,6 +194,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const roster = can('roster') ? new RosterPanel(api) : undefined;
+  const lowerPlatforms = can('lower_platforms') ? new LowerPlatformsPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
@@ -234,6 +236,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
+    ...(lowerPlatforms ? [{ panel: lowerPlatforms, i18n: 'tab.lowerPlatforms', testid: 'tab-lower-platforms' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -298,6 +301,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         keySupervision?.el,
         inspections?.el,
         targeting?.el,
+        lowerPlatforms?.el,
       ),
     ),
   );
