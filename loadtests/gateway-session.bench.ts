@@ -59,6 +59,7 @@ const ctx: SessionContext = {
   frames: new FrameAnomalies('lenient', metrics, registrations, logger),
   shedCause: () => null,
   publishDriverCard: async () => {},
+  publishAreaAlarms: async () => {},
 };
 
 let written = 0;

@@ -24,6 +24,8 @@ const OWNERS: Record<string, string> = {
   road_speed_zones: 'services/api',
   wim_stations: 'services/api',
   source_sites: 'services/api',
+  // Issue #15: the admin's list of site kinds (seeded by migration 0021).
+  source_site_kinds: 'services/api',
   relay_registrations: 'services/api',
   users: 'services/api',
   audit_log: 'services/api',
@@ -48,12 +50,22 @@ const OWNERS: Record<string, string> = {
   assessment_recompute_requests: 'services/api',
   // Issue #15: exit and entrance weighings (services/enforcement's site-weighings part).
   unweighed_exit_checks: 'services/enforcement',
+  // Issue #16: 大件 permit checks and area-ban episodes (services/enforcement's permit parts).
+  permit_episodes: 'services/enforcement',
+  area_ban_episodes: 'services/enforcement',
+  // Issue #16: area bans are administered through the API's use cases (audited).
+  area_bans: 'services/api',
+  entrance_refusals_pending: 'services/enforcement',
   // Issue #15, the driver: the archiver stores the 0x0702 card reports; the roster is the API's use cases.
   driver_card_events: 'services/archiver',
   driver_shifts: 'services/api',
   // Issue #17, JT/T 809: the API administers the lower platforms; the gateway keeps the alarms they forward.
   lower_platforms: 'services/api',
   lower_platform_alarms: 'services/gateway-jt809',
+  // Issue #16 item 6: the API's send use case and its command-result follower record sends to terminals; the archiver stores the terminals' own area/route alarms.
+  terminal_geofences: 'services/api',
+  terminal_downlinks: 'services/api',
+  terminal_area_alarms: 'services/archiver',
 };
 
 /**

@@ -9,6 +9,16 @@ import {
   type SourceQualityItem,
 } from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
+import { areaBanItem, areaBanRequest, permitAuditResponse, type AreaBanItem, type AreaBanRequest, type PermitAuditResponse } from '@roadwatch/contracts';
+// Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+import {
+  sendGeofenceRequest,
+  terminalAreaAlarmItem,
+  terminalDownlinkItem,
+  type SendGeofenceRequest,
+  type TerminalAreaAlarmItem,
+  type TerminalDownlinkItem,
+} from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -103,6 +113,21 @@ import {
   type KeySupervisionEvidenceResponse,
 } from '@roadwatch/contracts';
 
+import {
+  possibleLoadingPointsResponse,
+  sourceSiteDto,
+  sourceSiteKindCreateRequest,
+  sourceSiteKindItem,
+  sourceSiteKindListResponse,
+  sourceSiteKindRenameRequest,
+  sourceUnitRankingResponse,
+  type PossibleLoadingPointsResponse,
+  type SourceSiteDto,
+  type SourceSiteKindCreateRequest,
+  type SourceSiteKindItem,
+  type SourceSiteKindRenameRequest,
+  type SourceUnitRankingResponse,
+} from '@roadwatch/contracts';
 /**
  * REST client for services/api. Same origin, relative URLs (`/v1/...`): the API serves
  * this app from its staticDir. Every response is validated with the contract's schema.
@@ -598,6 +623,115 @@ export class Api {
 
   async discoveredVehicles(): Promise<DiscoveredVehicleItem[]> {
     return (await this.get(z.object({ items: z.array(discoveredVehicleItem) }), '/v1/lower-platforms/vehicles?limit=500')).items;
+  }
+
+  // ─── 源头倒查 map side (issue #15): site geofences and kinds (admin), the trace's track, the ranking and the grade-C layer ───
+
+  /** A write of the map-side routes; 401 signs out like every other call. */
+  private async sendJson<T>(schema: z.ZodType<T>, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    try {
+      return await request(schema, path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, this.token);
+    } catch (e) {
+      if (e instanceof ApiHttpError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+
+  /** Every source site with its geofence, kind, key-site flag and exit scale (admin). */
+  async adminSourceSites(): Promise<SourceSiteDto[]> {
+    return (await this.get(page(sourceSiteDto), '/v1/admin/source-sites?limit=1000')).items;
+  }
+
+  /** Replace a source site (admin); the record is checked against the contract before it leaves (a crossing ring is refused naming its edges). */
+  saveSourceSite(site: SourceSiteDto): Promise<SourceSiteDto> {
+    return this.sendJson(sourceSiteDto, 'PUT', `/v1/admin/source-sites/${encodeURIComponent(site.sourceSiteId)}`, sourceSiteDto.parse(site));
+  }
+
+  async sourceSiteKinds(): Promise<SourceSiteKindItem[]> {
+    return (await this.get(sourceSiteKindListResponse, '/v1/source-site-kinds')).items;
+  }
+
+  addSourceSiteKind(body: SourceSiteKindCreateRequest): Promise<SourceSiteKindItem> {
+    return this.sendJson(sourceSiteKindItem, 'POST', '/v1/source-site-kinds', sourceSiteKindCreateRequest.parse(body));
+  }
+
+  renameSourceSiteKind(kindCode: string, body: SourceSiteKindRenameRequest): Promise<SourceSiteKindItem> {
+    return this.sendJson(sourceSiteKindItem, 'PUT', `/v1/source-site-kinds/${encodeURIComponent(kindCode)}`, sourceSiteKindRenameRequest.parse(body));
+  }
+
+  async retireSourceSiteKind(kindCode: string): Promise<void> {
+    await this.sendJson(z.undefined(), 'DELETE', `/v1/source-site-kinds/${encodeURIComponent(kindCode)}`);
+  }
+
+  /** The traced vehicle's positions from the loading stop to the weighing (the 货源地倒查 map). */
+  sourceTraceTrack(caseId: string): Promise<TrackResponse> {
+    return this.get(trackResponse, `/v1/cases/${encodeURIComponent(caseId)}/source-trace/track`);
+  }
+
+  sourceUnitRanking(fromMs: number, toMs: number, limit = 100): Promise<SourceUnitRankingResponse> {
+    return this.get(
+      sourceUnitRankingResponse,
+      `/v1/source-traces/ranking?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), limit: String(limit) })}`,
+    );
+  }
+
+  /** The ranking as the API's CSV or XLSX file, headers in the given language. */
+  sourceUnitRankingFile(format: 'csv' | 'xlsx', fromMs: number, toMs: number, language: 'zh' | 'en'): Promise<Blob> {
+    return this.file(`/v1/source-traces/ranking.${format}?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), lang: language })}`);
+  }
+
+  possibleLoadingPoints(fromMs: number, toMs: number, limit = 1000): Promise<PossibleLoadingPointsResponse> {
+    return this.get(
+      possibleLoadingPointsResponse,
+      `/v1/source-traces/possible-loading-points?${new URLSearchParams({ fromMs: String(fromMs), toMs: String(toMs), limit: String(limit) })}`,
+    );
+  }
+
+  // ─── 大件 audit sheets and area bans (issue #16) ───
+
+  /** Area bans in scope (a company: those that bind it); retired ones on request. */
+  async areaBans(includeRetired = false): Promise<AreaBanItem[]> {
+    return (await this.get(page(areaBanItem), `/v1/area-bans?limit=1000&includeRetired=${String(includeRetired)}`)).items;
+  }
+
+  /** Creates or replaces a ban; the body is checked against the contract before it leaves. */
+  saveAreaBan(body: AreaBanRequest): Promise<AreaBanItem> {
+    const parsed = areaBanRequest.parse(body);
+    return this.sendJson(areaBanItem, 'PUT', `/v1/area-bans/${encodeURIComponent(parsed.banId)}`, parsed);
+  }
+
+  retireAreaBan(banId: string): Promise<AreaBanItem> {
+    return this.post(areaBanItem, `/v1/area-bans/${encodeURIComponent(banId)}/retire`, {});
+  }
+
+  /** 倒查: a permit's audit sheet over its validity (or the period given). */
+  permitAudit(routeId: string, period: { fromMs?: number; toMs?: number } = {}): Promise<PermitAuditResponse> {
+    const q = new URLSearchParams();
+    if (period.fromMs !== undefined) q.set('fromMs', String(period.fromMs));
+    if (period.toMs !== undefined) q.set('toMs', String(period.toMs));
+    return this.get(permitAuditResponse, `/v1/permits/${encodeURIComponent(routeId)}/audit?${q}`);
+  }
+
+  permitAuditXlsx(routeId: string): Promise<Blob> {
+    return this.file(`/v1/permits/${encodeURIComponent(routeId)}/audit.xlsx`);
+  }
+
+  // ─── routes and areas to terminals (issue #16 item 6) ───
+
+  /** Sends a route, an area ban or a circle to the vehicle's terminal; the body is checked before it leaves. */
+  sendGeofence(body: SendGeofenceRequest): Promise<TerminalDownlinkItem> {
+    return this.post(terminalDownlinkItem, '/v1/terminal-geofences', sendGeofenceRequest.parse(body));
+  }
+
+  async terminalDownlinks(vehicleId: string, limit = 10): Promise<TerminalDownlinkItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalDownlinkItem), `/v1/terminal-geofences?${q}`)).items;
+  }
+
+  /** The terminal's own area/route alarms: evidence, never a finding by themselves. */
+  async terminalAreaAlarms(vehicleId: string, limit = 20): Promise<TerminalAreaAlarmItem[]> {
+    const q = new URLSearchParams({ vehicleId, limit: String(limit) });
+    return (await this.get(page(terminalAreaAlarmItem), `/v1/terminal-area-alarms?${q}`)).items;
   }
 
   track(vehicleId: string, fromMs: number, toMs: number, maxPoints = 5000): Promise<TrackResponse> {

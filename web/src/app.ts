@@ -10,6 +10,7 @@ import { detached, h, tr } from './ui/dom';
 import { FeedPanel } from './ui/feed-panel';
 import { Playback } from './ui/playback';
 import { VehicleCard } from './ui/vehicle-card';
+import { TerminalGeofenceControl } from './ui/terminal-geofence-control';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { RosterPanel } from './ui/roster-panel';
@@ -21,9 +22,12 @@ import { DutyBoardPanel, HandlingPanel } from './ui/handling-panel';
 import { AssessmentPanel } from './ui/assessment-panel';
 import { KeySupervisionPanel } from './ui/key-supervision-panel';
 import { TargetingPanel } from './ui/targeting-panel';
+import { PermitsPanel } from './ui/permits-panel';
 import { InspectionsPanel } from './ui/inspections-panel';
 import { InspectionPrompt } from './ui/inspection-prompt';
 import { CLASS_COLOURS } from './map/map-view';
+import { SourceSitesPanel } from './ui/source-sites-panel';
+import { SourceRankingPanel } from './ui/source-ranking-panel';
 
 /**
  * Roles whose work is the 一超四罚 cases (a UI choice: operators and companies may read
@@ -116,6 +120,8 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     alarmIds,
     openAlertsFromFeed: (id) => feed.feed.openFor(id),
     onPlayback: (id) => playback.open(id, store.byId.get(id)?.plate ?? id),
+    // Issue #16 item 6: what was sent to the terminal and its own alarms; the monitoring centre sends.
+    ...(can('terminal_geofences') ? { geofences: new TerminalGeofenceControl(api, can('terminal_geofences.send')) } : {}),
   });
 
   // Layers and legend. WIM stations and source sites come from the registry over REST;
@@ -224,6 +230,11 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
   const inspections = inspectionMode ? new InspectionsPanel(api, inspectionMode, (item) => inspectionPrompt?.answered(item)) : undefined;
   // 布控线索 (issue #15): officers' leads; companies never have the capability.
   const targeting = can('targeting') ? new TargetingPanel(api, can('targeting.decide')) : undefined;
+  // 源头倒查's map side (issue #15): the admin's geofences and site kinds; officers' source-unit ranking with the grade-C layer.
+  const sourceSites = can('registry.admin') ? new SourceSitesPanel(api) : undefined;
+  const sourceRanking = can('source_traces') ? new SourceRankingPanel(api, Date.now) : undefined;
+  // 大件与限行 (issue #16): area bans (read in scope, written by admin and the region's operators) and the 大件 audit sheet.
+  const permits = can('area_bans') ? new PermitsPanel(api, can('area_bans.admin'), can('permits')) : undefined;
   const panels = [
     ...(handling ? [{ panel: handling, i18n: 'tab.handling', testid: 'tab-handling' } as const] : []),
     ...(duty ? [{ panel: duty, i18n: 'tab.duty', testid: 'tab-duty' } as const] : []),
@@ -236,6 +247,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(keySupervision ? [{ panel: keySupervision, i18n: 'tab.keySupervision', testid: 'tab-key-supervision' } as const] : []),
     ...(inspections ? [{ panel: inspections, i18n: 'tab.inspections', testid: 'tab-inspections' } as const] : []),
     ...(targeting ? [{ panel: targeting, i18n: 'tab.targeting', testid: 'tab-targeting' } as const] : []),
+    ...(sourceRanking ? [{ panel: sourceRanking, i18n: 'tab.sourceRanking', testid: 'tab-source-ranking' } as const] : []),
+    ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
+    ...(permits ? [{ panel: permits, i18n: 'tab.permits', testid: 'tab-permits' } as const] : []),
     ...(lowerPlatforms ? [{ panel: lowerPlatforms, i18n: 'tab.lowerPlatforms', testid: 'tab-lower-platforms' } as const] : []),
   ];
   const views =
@@ -301,6 +315,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         keySupervision?.el,
         inspections?.el,
         targeting?.el,
+        sourceRanking?.el,
+        sourceSites?.el,
+        permits?.el,
         lowerPlatforms?.el,
       ),
     ),

@@ -16,6 +16,13 @@ export const alertRule = z.enum([
   'invalid_position',
   // 套牌 (RULES.md §14): the registered vehicle's company told its plate was weighed where its own GPS says it was not.
   'cloned_plate_suspected',
+  // 大件运输 and area bans (RULES.md §11, §15; services/enforcement's permit parts): moving inside a permit's corridor
+  // outside its dates or hours; a roadside weighing above the permit's declared figures (大车小证); an §4 overload
+  // with no permit valid that day; moving inside an area ban in its window.
+  'permit_hours',
+  'permit_exceeded',
+  'oversize_without_permit',
+  'area_ban',
 ]);
 export type AlertRule = z.infer<typeof alertRule>;
 

@@ -78,8 +78,10 @@ import { rosterRoutes } from './roster-routes';
 import { lowerPlatformRoutes } from './lower-platform-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
-import { siteWeighingRoutes } from './site-weighings.schema';
+import { sourceSiteKindRoutes } from './source-site-kind.schema';
 import { targetingRoutes } from './targeting-routes';
+import { permitsRoutes } from './permits-routes';
+import { terminalGeofenceRoutes } from './terminal-geofence-routes';
 
 /**
  * The route tables of the HTTP services: one row per route, naming the zod schemas its
@@ -742,7 +744,6 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...adminRoutes,
   ...userRoutes(),
   ...keySupervisionRoutes,
-  ...siteWeighingRoutes,
   ...deliveryRoutes(),
   ...handlingRoutes,
   // 考核 (issue #14)
@@ -755,6 +756,12 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...rosterRoutes,
   // JT/T 809 lower platforms (issue #17)
   ...lowerPlatformRoutes,
+  // 货运源头单位 site kinds (issue #15)
+  ...sourceSiteKindRoutes,
+  // 大件 permit audit sheets and area bans (issue #16)
+  ...permitsRoutes,
+  // Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
+  ...terminalGeofenceRoutes,
 ];
 
 /** Delivery to companies (issue #14 item 1), capability `delivery`: the admin every company's, a company user its own (another's is 404). */

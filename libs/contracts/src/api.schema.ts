@@ -77,6 +77,13 @@ export const apiCapability = z.enum([
   'source_traces',
   // JT/T 809 lower platforms (issue #17): the registry of lower platforms, what they told us (admin)
   'lower_platforms',
+  // issue #16: a 大件 permit's audit sheet (admin, operators and enforcement of its region, its company); area bans read in scope, administered by admin and operators of the region
+  'permits',
+  'area_bans',
+  'area_bans.admin',
+  // Issue #16 item 6: routes and areas sent to terminals and the terminals' own area/route alarms (evidence); sending is the monitoring centre's
+  'terminal_geofences',
+  'terminal_geofences.send',
 ]);
 export type ApiCapability = z.infer<typeof apiCapability>;
 

@@ -33,10 +33,12 @@ export * from './handling.schema';
 export * from './handling-routes';
 export * from './report-charts.schema';
 export * from './assessment.schema';
-export * from './site-weighings.schema';
 // 布控线索 (issue #15): the enforcement analyses' leads and their decisions
 export * from './targeting.schema';
 export * from './targeting-routes';
+// 大件 permit audit sheets and area bans (issue #16)
+export * from './permits.schema';
+export * from './permits-routes';
 export * from './driver-card.schema';
 export * from './roster.schema';
 export * from './roster-routes';
@@ -45,3 +47,7 @@ export * from './source-trace-routes';
 // JT/T 809 lower platforms (issue #17)
 export * from './lower-platform.schema';
 export * from './lower-platform-routes';
+export * from './source-site-kind.schema';
+// Routes and areas sent to terminals and their own area/route alarms (issue #16 item 6)
+export * from './terminal-geofence.schema';
+export * from './terminal-geofence-routes';

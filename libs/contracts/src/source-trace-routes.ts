@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorStatus, RouteSpec } from './api-routes';
 import { safeString } from './safe-string';
+import { trackResponse } from './api.schema';
 import {
   caseSourceTraceResponse,
   possibleLoadingPointsResponse,
@@ -22,6 +23,17 @@ export const sourceTraceRoutes: readonly RouteSpec[] = [
     params: casePath,
     status: 200,
     response: caseSourceTraceResponse,
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/v1/cases/:caseId/source-trace/track',
+    summary:
+      "The traced vehicle's stored positions from the trace's first stop to the weighing (at most 24 h, downsampled to 2,000 points), for the 货源地倒查 panel's map; read as the case is (capability `cases`, 404 outside scope); an empty track when there is no trace or no vehicle",
+    security: 'bearer',
+    params: casePath,
+    status: 200,
+    response: trackResponse,
     errors: [401, 403, 404],
   },
   {

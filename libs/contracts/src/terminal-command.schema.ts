@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { freeText, safeJsonObject, safeString } from './safe-string';
 import { epochMs } from './common.schema';
+import { geofenceCommands } from './terminal-geofence.schema';
 
 /** A downlink for one terminal, on `terminal.commands` (key = terminalId). */
 export const terminalCommandV1 = z.object({
@@ -24,6 +25,8 @@ export const terminalCommandV1 = z.object({
       type: z.literal('set_params'),
       params: z.array(z.object({ id: z.number().int().nonnegative(), value: z.union([z.number(), safeString()]) })).min(1),
     }),
+    // Routes and areas for the terminal's own judgement (0x8606 / 0x8604 / 0x8600).
+    ...geofenceCommands,
   ]),
 });
 export type TerminalCommandV1 = z.infer<typeof terminalCommandV1>;

@@ -12,6 +12,7 @@ import { vehicleQualityDayV1 } from './quality.schema';
 import { registryChangeV1 } from './registry-change.schema';
 import { handlingChangeV1 } from './handling.schema';
 import { driverCardEventV1 } from './driver-card.schema';
+import { terminalAreaAlarmV1 } from './terminal-geofence.schema';
 
 /** The schema every message on a topic must satisfy; consumers validate against it at runtime. */
 export const TOPIC_SCHEMAS = {
@@ -27,6 +28,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.registryChanges]: registryChangeV1,
   [TOPICS.handlingChanges]: handlingChangeV1,
   [TOPICS.driverCardEvents]: driverCardEventV1,
+  [TOPICS.terminalAreaAlarms]: terminalAreaAlarmV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type MessageOf<T extends TopicName> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;

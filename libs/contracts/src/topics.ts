@@ -24,6 +24,8 @@ export const TOPICS = {
   handlingChanges: 'supervision.handling',
   /** A 0x0702 driver identity report (IC card sign-in / sign-out); key = vehicleId (terminalId when unbound) */
   driverCardEvents: 'drivers.card-events',
+  /** A terminal's own area/route alarm (0x0200 bits 20–23, items 0x11–0x13), evidence only; key = vehicleId */
+  terminalAreaAlarms: 'terminal.area-alarms',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

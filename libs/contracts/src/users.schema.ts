@@ -141,6 +141,12 @@ export const auditAction = z.enum([
   'roster.shift_delete',
   // 源头倒查 (issue #15): an officer confirms or rejects a case's trace (target `case/<caseId>/source-trace`), the comment as the reason
   'case.source_trace_decide',
+  // Area bans (issue #16): created, replaced or retired (target `area_ban/<banId>`).
+  'area_ban.create',
+  'area_ban.update',
+  'area_ban.retire',
+  // Issue #16 item 6: a route or area sent to a vehicle's terminal (target `vehicle/<id>/terminal-geofence/<commandId>`)
+  'terminal_geofence.send',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

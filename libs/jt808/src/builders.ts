@@ -4,6 +4,9 @@ import { GeneralResult } from './messages/0001-terminal-general-response.js';
 import { RegisterResult } from './messages/8100-register-response.js';
 import type { TerminalParameter } from './messages/8103-set-parameters.js';
 import { textFlagsFrom } from './messages/8300-text-message.js';
+import type { SetCircleAreas } from './messages/8600-set-circle-area.js';
+import type { SetPolygonArea } from './messages/8604-set-polygon-area.js';
+import type { SetRoute } from './messages/8606-set-route.js';
 
 /**
  * Builders for the platform's downlink. Each answers or addresses the terminal named by a
@@ -63,4 +66,24 @@ export function buildLocationQuery(to: Addressee, serial: number): Uint8Array {
 /** 0x8103 setting parameters, e.g. `[parameter('defaultReportIntervalS', 10)]`. */
 export function buildSetParameters(to: Addressee, serial: number, parameters: readonly TerminalParameter[]): Uint8Array {
   return encodeFrame(downlinkHeader(to, 0x8103, serial), { parameters });
+}
+
+/** 0x8606 setting one route (answered by 0x0001). */
+export function buildSetRoute(to: Addressee, serial: number, route: SetRoute): Uint8Array {
+  return encodeFrame(downlinkHeader(to, 0x8606, serial), route);
+}
+
+/** 0x8604 setting one polygon area (answered by 0x0001). */
+export function buildSetPolygonArea(to: Addressee, serial: number, area: SetPolygonArea): Uint8Array {
+  return encodeFrame(downlinkHeader(to, 0x8604, serial), area);
+}
+
+/** 0x8600 setting circle areas (answered by 0x0001). */
+export function buildSetCircleAreas(to: Addressee, serial: number, body: SetCircleAreas): Uint8Array {
+  return encodeFrame(downlinkHeader(to, 0x8600, serial), body);
+}
+
+/** 0x8601 / 0x8603 / 0x8605 / 0x8607 deleting areas or routes by id (none = all of that kind). */
+export function buildDeleteAreas(to: Addressee, serial: number, messageId: 0x8601 | 0x8603 | 0x8605 | 0x8607, ids: readonly number[]): Uint8Array {
+  return encodeFrame(downlinkHeader(to, messageId, serial), { ids });
 }

@@ -25,6 +25,15 @@ import { registerResponseCodec, type RegisterResponse } from './messages/8100-re
 import { setParametersCodec, type SetParameters } from './messages/8103-set-parameters.js';
 import { locationQueryCodec } from './messages/8201-location-query.js';
 import { textMessageCodec, type TextMessage } from './messages/8300-text-message.js';
+import { setCircleAreasCodec, type SetCircleAreas } from './messages/8600-set-circle-area.js';
+import { deleteCircleAreasCodec } from './messages/8601-delete-circle-areas.js';
+import { setRectangleAreasCodec, type SetRectangleAreas } from './messages/8602-set-rectangle-area.js';
+import { deleteRectangleAreasCodec } from './messages/8603-delete-rectangle-areas.js';
+import { setPolygonAreaCodec, type SetPolygonArea } from './messages/8604-set-polygon-area.js';
+import { deletePolygonAreasCodec } from './messages/8605-delete-polygon-areas.js';
+import { setRouteCodec, type SetRoute } from './messages/8606-set-route.js';
+import { deleteRoutesCodec } from './messages/8607-delete-routes.js';
+import type { DeleteAreas } from './messages/area-common.js';
 import type { EmptyBody, MessageCodec } from './messages/message-codec.js';
 
 export const MessageId = {
@@ -43,6 +52,14 @@ export const MessageId = {
   SetParameters: 0x8103,
   LocationQuery: 0x8201,
   TextMessage: 0x8300,
+  SetCircleAreas: 0x8600,
+  DeleteCircleAreas: 0x8601,
+  SetRectangleAreas: 0x8602,
+  DeleteRectangleAreas: 0x8603,
+  SetPolygonArea: 0x8604,
+  DeletePolygonAreas: 0x8605,
+  SetRoute: 0x8606,
+  DeleteRoutes: 0x8607,
 } as const;
 
 /** Body type per supported message id. */
@@ -62,6 +79,14 @@ export interface Jt808BodyMap {
   0x8103: SetParameters;
   0x8201: EmptyBody;
   0x8300: TextMessage;
+  0x8600: SetCircleAreas;
+  0x8601: DeleteAreas;
+  0x8602: SetRectangleAreas;
+  0x8603: DeleteAreas;
+  0x8604: SetPolygonArea;
+  0x8605: DeleteAreas;
+  0x8606: SetRoute;
+  0x8607: DeleteAreas;
 }
 
 export type SupportedMessageId = keyof Jt808BodyMap;
@@ -95,6 +120,14 @@ const CODECS: { [K in SupportedMessageId]: MessageCodec<Jt808BodyMap[K]> } = {
   0x8103: setParametersCodec,
   0x8201: locationQueryCodec,
   0x8300: textMessageCodec,
+  0x8600: setCircleAreasCodec,
+  0x8601: deleteCircleAreasCodec,
+  0x8602: setRectangleAreasCodec,
+  0x8603: deleteRectangleAreasCodec,
+  0x8604: setPolygonAreaCodec,
+  0x8605: deletePolygonAreasCodec,
+  0x8606: setRouteCodec,
+  0x8607: deleteRoutesCodec,
 };
 
 export function isSupportedMessageId(messageId: number): messageId is SupportedMessageId {

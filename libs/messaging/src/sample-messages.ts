@@ -188,4 +188,23 @@ export const sampleMessages: { [T in TopicName]: (n: number) => { key: string; v
       qualificationNo: `Q${n}`,
     },
   }),
+  [TOPICS.terminalAreaAlarms]: (n) => ({
+    key: '冀A12345:2',
+    value: {
+      v: 1,
+      vehicleId: '冀A12345:2',
+      terminalId: '013912345678',
+      registered: true,
+      deviceTimeMs: 1_764_000_000_000 + n,
+      receivedAtMs: 1_764_000_000_500 + n,
+      kind: 'route_in_out',
+      alarmFlags: 1 << 21,
+      latitudeDeg: 39.9,
+      longitudeDeg: 116.4,
+      speedKmh: 40,
+      areaType: 'route',
+      areaId: 7,
+      direction: 'out',
+    },
+  }),
 };

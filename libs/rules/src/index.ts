@@ -12,6 +12,7 @@ export * from './speeding/speeding.rule';
 export * from './night-ban/night-ban.rule';
 export * from './quality/data-quality.rule';
 export * from './pipeline/vehicle-pipeline';
+export * from './pipeline/driver-times';
 export * from './pipeline/vehicle-state';
 export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';

@@ -49,3 +49,10 @@ export * from './evasion.read-model';
 export * from './driver-duty.repository';
 // JT/T 809 lower platforms (issue #17): the registry (the API), what the gateway learns over their links.
 export * from './lower-platform.repository';
+export * from './source-site-kind.repository';
+// 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
+export * from './permit-check.repository';
+export * from './area-ban.repository';
+// Routes and areas sent to terminals, and the terminals' own area/route alarms (issue #16 item 6).
+export * from './terminal-geofence.repository';
+export * from './terminal-area-alarm.repository';

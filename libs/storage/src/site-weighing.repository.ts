@@ -1,12 +1,12 @@
+import type { WimMeasurementV1 } from '@roadwatch/contracts';
 import type { StoragePool } from './pool';
-import { OWNER_OF, ownerScopeSql, type OwnerScope } from './owner';
 import { msToTs } from './sql';
 
 /**
  * What services/enforcement's site-weighings part reads and writes (RULES §13, §15): source
  * sites with their geofences and exit scales, the exit records of a plate, the traces an
  * entrance refusal or an over-limit exit record starts, the 未过磅出场 judgement of grade-A
- * violation traces, and the targeting alerts they raise.
+ * violation traces. The targeting alerts they raise are `TargetingRepository`'s (one writer of the rows).
  */
 
 /** An exit-scale record (`wim_measurements.record_kind = 'site_exit'`). */
@@ -64,34 +64,6 @@ export interface ViolationTraceToJudge {
   /** The station of the violation's weighing, when the weighing is stored. */
   stationId?: string;
   measurementId?: string;
-}
-
-export type SiteTargetingKind = 'entrance_refusal' | 'unweighed_exit' | 'exit_over_limit';
-
-export interface TargetingAlertRecord {
-  targetingId: string;
-  kind: string;
-  plate: string;
-  plateColour: number;
-  vehicleId?: string;
-  stationId?: string;
-  measurementId?: string;
-  occurredAtMs: number;
-  regionCode?: string;
-  priority: 'normal' | 'high';
-  evidence: unknown;
-  status: 'open' | 'referred' | 'dismissed';
-  createdAtMs: number;
-}
-
-export interface TargetingAlertQuery {
-  kinds: readonly string[];
-  /** The caller's scope: a region prefix admits the alerts of its region; a company scope admits none (leads are for officers). */
-  scope?: OwnerScope;
-  fromMs?: number;
-  toMs?: number;
-  limit: number;
-  offset: number;
 }
 
 const optional = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -235,81 +207,31 @@ export class SiteWeighingRepository {
     }));
   }
 
+  /** An entrance refusal held until `dueAtMs` (its settle delay); idempotent on the measurement. */
+  async holdEntranceRefusal(record: WimMeasurementV1, dueAtMs: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO entrance_refusals_pending (measurement_id, due_at, record) VALUES ($1, ${msToTs('$2::float8')}, $3) ON CONFLICT (measurement_id) DO NOTHING`,
+      [record.measurementId, dueAtMs, JSON.stringify(record)],
+    );
+  }
+
+  /** The held entrance refusals due by `nowMs`, oldest first. */
+  async dueEntranceRefusals(nowMs: number, limit = 200): Promise<WimMeasurementV1[]> {
+    const { rows } = await this.pool.query<{ record: WimMeasurementV1 }>(
+      `SELECT record FROM entrance_refusals_pending WHERE due_at <= ${msToTs('$1::float8')} ORDER BY due_at, measurement_id LIMIT $2`,
+      [nowMs, limit],
+    );
+    return rows.map((r) => r.record);
+  }
+
+  async releaseEntranceRefusal(measurementId: string): Promise<void> {
+    await this.pool.query('DELETE FROM entrance_refusals_pending WHERE measurement_id = $1', [measurementId]);
+  }
+
   async markUnweighedExitJudged(traceId: string, checkedAtMs: number, unweighed: boolean): Promise<void> {
     await this.pool.query(
       `INSERT INTO unweighed_exit_checks (trace_id, checked_at, unweighed) VALUES ($1, ${msToTs('$2::float8')}, $3) ON CONFLICT (trace_id) DO NOTHING`,
       [traceId, checkedAtMs, unweighed],
     );
-  }
-
-  /** Idempotent on targeting_id; true when the alert is new. */
-  async raiseTargetingAlert(alert: Omit<TargetingAlertRecord, 'status' | 'createdAtMs' | 'priority'> & { priority?: 'normal' | 'high' }): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO targeting_alerts (targeting_id, kind, plate, plate_colour, vehicle_id, station_id, measurement_id, occurred_at, region_code, priority, evidence)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, ${msToTs('$8::float8')}, $9, $10, $11)
-       ON CONFLICT (targeting_id) DO NOTHING`,
-      [
-        alert.targetingId,
-        alert.kind,
-        alert.plate,
-        alert.plateColour,
-        alert.vehicleId ?? null,
-        alert.stationId ?? null,
-        alert.measurementId ?? null,
-        alert.occurredAtMs,
-        alert.regionCode ?? null,
-        alert.priority ?? 'normal',
-        JSON.stringify(alert.evidence),
-      ],
-    );
-    return (rowCount ?? 0) > 0;
-  }
-
-  /** Targeting alerts of the given kinds, newest first, within a region prefix. */
-  async targetingAlerts(query: TargetingAlertQuery): Promise<{ total: number; items: TargetingAlertRecord[] }> {
-    const params: unknown[] = [query.kinds];
-    const where = ['a.kind = ANY($1::text[])'];
-    where.push(ownerScopeSql(query.scope, OWNER_OF.place('a'), params));
-    if (query.fromMs !== undefined) where.push(`a.occurred_at >= ${msToTs(`$${params.push(query.fromMs)}::float8`)}`);
-    if (query.toMs !== undefined) where.push(`a.occurred_at < ${msToTs(`$${params.push(query.toMs)}::float8`)}`);
-    const filter = where.join(' AND ');
-    const total = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM targeting_alerts a WHERE ${filter}`, params);
-    const { rows } = await this.pool.query<{
-      targeting_id: string;
-      kind: string;
-      plate: string;
-      plate_colour: number;
-      vehicle_id: string | null;
-      station_id: string | null;
-      measurement_id: string | null;
-      occurred_at: Date;
-      region_code: string | null;
-      priority: 'normal' | 'high';
-      evidence: unknown;
-      status: 'open' | 'referred' | 'dismissed';
-      created_at: Date;
-    }>(
-      `SELECT * FROM targeting_alerts a WHERE ${filter} ORDER BY a.occurred_at DESC, a.targeting_id
-       LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
-      params,
-    );
-    return {
-      total: Number(total.rows[0]?.n ?? 0),
-      items: rows.map((r) => ({
-        targetingId: r.targeting_id,
-        kind: r.kind,
-        plate: r.plate,
-        plateColour: r.plate_colour,
-        vehicleId: optional(r.vehicle_id),
-        stationId: optional(r.station_id),
-        measurementId: optional(r.measurement_id),
-        occurredAtMs: r.occurred_at.getTime(),
-        regionCode: optional(r.region_code),
-        priority: r.priority,
-        evidence: r.evidence,
-        status: r.status,
-        createdAtMs: r.created_at.getTime(),
-      })),
-    };
   }
 }

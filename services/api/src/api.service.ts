@@ -18,9 +18,10 @@ import {
 } from '@roadwatch/storage';
 import { DEFAULT_PENALTY_CONFIG, type PenaltyConfig } from '@roadwatch/rules';
 import { SourceTraceApi } from './source-trace/source-trace.api';
+import { ManageSourceSiteKindsUseCase } from './registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
 import { CaseUnitOfWork, CloseCaseUseCase, DecideCaseUseCase, ReportCaseUseCase } from '@roadwatch/case-lifecycle';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from './auth/sign-in-throttle';
-import { AuditRepository, SiteWeighingRepository } from '@roadwatch/storage';
+import { AuditRepository } from '@roadwatch/storage';
 import { DEFAULT_SESSION_BOUND_MS, Sessions } from './auth/sessions';
 import { TokenService } from './auth/tokens';
 import { UsersRepository, type NewUser } from './auth/users.repository';
@@ -32,6 +33,8 @@ import { liveParser } from './live/live-parser';
 import { VehicleOwnerCache } from './live/vehicle-owner-cache';
 import { createKeySupervisionApi } from './key-supervision/key-supervision.api';
 import { createTargetingApi } from './targeting/targeting.api';
+import { PermitsApi } from './permits/permits.api';
+import { createTerminalGeofencesApi, followDownlinkResults } from './terminal-geofences/terminal-geofences.api';
 import { AcknowledgeAlertUseCase } from './alerts/usecases/acknowledge-alert/acknowledge-alert.usecase';
 import { ViewHandlingItemUseCase } from './handling/usecases/view-handling-item/view-handling-item.usecase';
 import { HandleAlertUseCase } from './handling/usecases/handle-alert/handle-alert.usecase';
@@ -222,6 +225,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const sendInspection = new SendInspectionUseCase(inspections, (companyId, record) =>
     liveRef.feed?.broadcastInspection(companyId, inspectionItemOf(record, now())),
   );
+  // Sends to terminals commit with their terminal.commands outbox row; the relay publishes it at once.
+  const terminalGeofences = createTerminalGeofencesApi(pool, () => outbox.kickSoon());
   const ctx: ApiContext = {
     tokens,
     sessions,
@@ -241,6 +246,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       close: new CloseCaseUseCase(caseWrites),
     },
     sourceTraces: new SourceTraceApi(pool, caseWrites, audit),
+    sourceSiteKinds: new ManageSourceSiteKindsUseCase(pool),
     acknowledgeAlert: new AcknowledgeAlertUseCase(new AlertRepository(pool), alerts, (event, owner) => liveRef.feed?.broadcastAck(event, owner)),
     now,
     registryAdmin: new RegistryAdminRepository(pool),
@@ -255,6 +261,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     openApi: openApiDocument,
     keySupervision,
     targeting: createTargetingApi(pool),
+    permits: new PermitsApi(pool),
+    terminalGeofences,
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
     roster: rosterApiOf(pool, audit),
     handling,
@@ -265,7 +273,6 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       decide: new DecideAppealUseCase(handling, handlingBroadcast),
     },
     assessment: assessmentApi(pool, audit, now),
-    siteWeighings: new SiteWeighingRepository(pool),
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.
@@ -345,6 +352,8 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       }
     },
   });
+  // The outcome of sends to terminals: one group for every instance, so each result is recorded once.
+  const downlinkResults = await followDownlinkResults(options.bus, terminalGeofences.downlinks, `${options.liveGroupPrefix ?? 'api'}-terminal-downlinks`);
   refreshOwners();
   const refreshTimer = setInterval(refreshOwners, options.registryRefreshMs ?? 30_000);
   refreshTimer.unref();
@@ -361,6 +370,7 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
       await keySupervision.listedVehicles.close();
       await outbox.close();
       await registryChanges.close();
+      await downlinkResults.close();
       await subscription.close();
       gateway.close();
       // socket.io's promise settles before the HTTP server has closed; its callback waits for that.

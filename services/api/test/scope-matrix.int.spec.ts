@@ -16,7 +16,7 @@ import {
   inTransaction,
   migrate,
   OverloadViolationRepository,
-  SiteWeighingRepository,
+  TargetingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -236,6 +236,11 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     ...INSPECTION_CAPABILITIES.admin,
     'roster',
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
   op13: [
     'vehicles',
@@ -258,6 +263,11 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
   op4401: [
     'vehicles',
@@ -280,8 +290,13 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'targeting.decide',
     ...INSPECTION_CAPABILITIES.operator,
     'source_traces',
+    'permits',
+    'area_bans',
+    'area_bans.admin',
+    'terminal_geofences',
+    'terminal_geofences.send',
   ],
-  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'],
+  enf44: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'],
   ca: [
     'vehicles',
     'alerts',
@@ -297,6 +312,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'permits',
+    'area_bans',
+    'terminal_geofences',
   ],
   cb: [
     'vehicles',
@@ -313,6 +331,9 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'key_supervision',
     ...INSPECTION_CAPABILITIES.company,
     'roster',
+    'permits',
+    'area_bans',
+    'terminal_geofences',
   ],
 };
 
@@ -610,13 +631,103 @@ const TARGETING_ROWS = (): RouteRow[] => {
   ];
 };
 
+/**
+ * 大件 permits and area bans (issue #16). A permit is owned by its company and its region (its
+ * own, else its company's): `PM-CA` (CA, region CA's 130102), `PM-CB` (CB, 440106), `PM-NONE`
+ * (no company, 440305). Bans by region: a company reads those of no region and of a region its
+ * own lies in; operators write their region's (another's is 403 by the body's region, 404 to retire).
+ */
+const PERMITS: Record<string, { company: string | null; region: string | null; vehicle: string }> = {
+  'PM-CA': { company: 'CA', region: null, vehicle: 'VA1' },
+  'PM-CB': { company: 'CB', region: '440106', vehicle: 'VB1' },
+  'PM-NONE': { company: null, region: '440305', vehicle: 'VC1' },
+};
+const PERMIT_VISIBLE: Visible = { admin: Object.keys(PERMITS), op13: ['PM-CA'], op4401: ['PM-CB'], enf44: ['PM-CB', 'PM-NONE'], ca: ['PM-CA'], cb: ['PM-CB'] };
+const BANS: Record<string, string | null> = { 'AB-13': '130102', 'AB-4401': '440106', 'AB-NONE': null };
+const BAN_VISIBLE: Visible = {
+  admin: Object.keys(BANS),
+  op13: ['AB-13'],
+  op4401: ['AB-4401'],
+  enf44: ['AB-4401'],
+  ca: ['AB-13', 'AB-NONE'],
+  cb: ['AB-4401', 'AB-NONE'],
+};
+const BAN_WRITE_VISIBLE: Visible = { admin: Object.keys(BANS), op13: ['AB-13'], op4401: ['AB-4401'], enf44: 403, ca: 403, cb: 403 };
+const banBody = (id: string) => ({
+  banId: id,
+  name: `禁行区${id}`,
+  ...(BANS[id] ? { regionCode: BANS[id] } : {}),
+  polygon: [
+    [113.2, 23.1],
+    [113.4, 23.1],
+    [113.4, 23.2],
+  ],
+  vehicleClasses: ['hazmat'],
+  windows: [{ from: '00:00', to: '06:00' }],
+});
+const seedPermitsAndBans = async (pool: StoragePool): Promise<void> => {
+  for (const [routeId, p] of Object.entries(PERMITS)) {
+    await pool.query(
+      `INSERT INTO approved_routes (route_id, kind, name, company_id, region_code, polyline, valid_from, valid_to)
+       VALUES ($1, 'oversize_permit', $1, $2, $3, '[[113.2, 23.1], [113.4, 23.1]]', $4, $5)`,
+      [routeId, p.company, p.region, chinaDateOf(NOW - DAY_MS), chinaDateOf(NOW + DAY_MS)],
+    );
+    await pool.query(`INSERT INTO route_vehicles (route_id, vehicle_id) VALUES ($1, $2)`, [routeId, p.vehicle]);
+  }
+  for (const [banId, region] of Object.entries(BANS))
+    await pool.query(
+      `INSERT INTO area_bans (ban_id, name, region_code, polygon, vehicle_classes, windows) VALUES ($1, $1, $2, '[[113.2, 23.1], [113.4, 23.1], [113.4, 23.2]]', '{hazmat}', '[{"from": "00:00", "to": "06:00"}]')`,
+      [banId, region],
+    );
+};
+const PERMITS_ROWS = (): RouteRow[] => {
+  const permitIds = [...Object.keys(PERMITS), 'PM-MISSING'];
+  const banIds = [...Object.keys(BANS), 'AB-MISSING'];
+  return [
+    ...(['audit', 'audit.xlsx'] as const).map((kind) => ({
+      route: `GET /v1/permits/:routeId/${kind}`,
+      cells: () =>
+        byIdRow(
+          `GET /v1/permits/:routeId/${kind}`,
+          permitIds,
+          PERMIT_VISIBLE,
+          (_, id) => ({ method: 'GET' as const, path: `/v1/permits/${enc(id)}/${kind}` }),
+          () => 200,
+        ),
+    })),
+    { route: 'GET /v1/area-bans', cells: () => listRow('GET /v1/area-bans', 'all', '/v1/area-bans', BAN_VISIBLE, itemsBy('banId')) },
+    {
+      route: 'PUT /v1/area-bans/:banId',
+      cells: () =>
+        byIdRow(
+          'PUT /v1/area-bans/:banId',
+          Object.keys(BANS),
+          BAN_WRITE_VISIBLE,
+          (_, id) => ({ method: 'PUT', path: `/v1/area-bans/${enc(id)}`, body: banBody(id) }),
+          () => 200,
+          () => 403,
+        ),
+    },
+    {
+      route: 'POST /v1/area-bans/:banId/retire',
+      cells: () =>
+        byIdRow(
+          'POST /v1/area-bans/:banId/retire',
+          banIds,
+          BAN_WRITE_VISIBLE,
+          (_, id) => ({ method: 'POST', path: `/v1/area-bans/${enc(id)}/retire` }),
+          () => 200,
+        ),
+    },
+  ];
+};
+
 /** Run in this order: reads, then the live feed, then writes (which change what later reads would see). */
-/** Targeting alerts by region: one in 13 (河北), one in 4401 (广州). */
+/** The site weighings' targeting alerts by region (listed by `GET /v1/targeting` with every kind): one in 13 (河北), one in 4401 (广州). */
 const TARGETING_ALERTS = [
   ['TA-13', '130102'],
   ['TA-4401', '440106'],
 ] as const;
-const TARGETING_VISIBLE: Visible = { admin: ['TA-13', 'TA-4401'], op13: ['TA-13'], op4401: ['TA-4401'], enf44: ['TA-4401'], ca: 403, cb: 403 };
 
 const ROUTES: RouteRow[] = [
   {
@@ -975,6 +1086,59 @@ const ROUTES: RouteRow[] = [
         (body) => [...(body?.rows ?? []), ...(body?.items ?? [])].map((r: { traceId?: string; sourceSiteId?: string }) => r.traceId ?? r.sourceSiteId ?? ''),
       ),
   })),
+  // 源头倒查's map side (issue #15): the trace's track reads as the case (no trace seeded: an empty track); the ranking's
+  // files as the ranking (never a company's); the site kinds are the admin's alone, in the order a kind's life runs.
+  {
+    route: 'GET /v1/cases/:caseId/source-trace/track',
+    cells: () =>
+      byIdRow(
+        'GET /v1/cases/:caseId/source-trace/track',
+        [...VEHICLE_IDS, 'NONE'],
+        VISIBLE.cases!,
+        (ctx, id) => ({ method: 'GET', path: `/v1/cases/${enc(ctx.caseOf[id] ?? 'case:none')}/source-trace/track` }),
+        () => 200,
+      ),
+  },
+  ...(['csv', 'xlsx'] as const).map((format) => ({
+    route: `GET /v1/source-traces/ranking.${format}`,
+    cells: () =>
+      ROLES.map((role): Cell => ({
+        route: `GET /v1/source-traces/ranking.${format}`,
+        label: 'period',
+        role,
+        expected: USERS[role].role === 'company' ? 403 : 200,
+        run: async (ctx) => ({
+          status: (
+            await fetch(`${ctx.url}/v1/source-traces/ranking.${format}?fromMs=${Date.UTC(2025, 0, 1)}&toMs=${Date.UTC(2025, 0, 31)}`, {
+              headers: { authorization: `Bearer ${ctx.tokens[role]}` },
+            })
+          ).status,
+        }),
+      })),
+  })),
+  {
+    route: 'GET /v1/source-site-kinds',
+    cells: () =>
+      listRow(
+        'GET /v1/source-site-kinds',
+        'seeded',
+        '/v1/source-site-kinds',
+        adminOnly(['cement_concrete', 'logistics_park', 'mine', 'port_freight', 'sand_gravel']),
+        itemsBy('kindCode'),
+      ),
+  },
+  {
+    route: 'POST /v1/source-site-kinds',
+    cells: () => adminWrite('POST /v1/source-site-kinds', 'POST', '/v1/source-site-kinds', { kindCode: 'm_kiln', nameZh: '砖窑', nameEn: 'Kiln' }, 201),
+  },
+  {
+    route: 'PUT /v1/source-site-kinds/:kindCode',
+    cells: () => adminWrite('PUT /v1/source-site-kinds/:kindCode', 'PUT', '/v1/source-site-kinds/m_kiln', { nameZh: '砖瓦窑', nameEn: 'Brick kiln' }, 200),
+  },
+  {
+    route: 'DELETE /v1/source-site-kinds/:kindCode',
+    cells: () => adminWrite('DELETE /v1/source-site-kinds/:kindCode', 'DELETE', '/v1/source-site-kinds/m_kiln', undefined, 204),
+  },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },
   // ─── writes ───
@@ -1080,16 +1244,50 @@ const ROUTES: RouteRow[] = [
   },
   // 重点监管 (issue #14): one open entry per vehicle (`KS-<vehicle>`), owned as the vehicle; companies read, officers release.
   ...KEY_SUPERVISION_ROWS(),
-  // Targeting alerts from exit and entrance weighings: officers by region, never a company.
-  {
-    route: 'GET /v1/targeting/site-weighings',
-    cells: () =>
-      listRow('GET /v1/targeting/site-weighings', 'all', '/v1/targeting/site-weighings', TARGETING_VISIBLE, (body) =>
-        (body?.items ?? []).map((a: { targetingId: string }) => a.targetingId),
-      ),
-  },
   // 布控线索 (issue #15): leads owned by their region; officers read and decide, companies never.
   ...TARGETING_ROWS(),
+  // 大件 audit sheets and area bans (issue #16).
+  ...PERMITS_ROWS(),
+  // Issue #16 item 6: the terminals' own area/route alarms (one seeded per vehicle, and one of an unbound terminal: the admin's only) by the vehicle's owner.
+  {
+    route: 'GET /v1/terminal-area-alarms',
+    cells: () =>
+      listRow(
+        'GET /v1/terminal-area-alarms',
+        'all',
+        '/v1/terminal-area-alarms',
+        { ...VISIBLE.vehicles!, admin: [...ALL_VEHICLES, 'TERM-UNBOUND'] },
+        itemsBy('vehicleId'),
+      ),
+  },
+  // Nothing is sent in this matrix (no vehicle here has a terminal): each role lists none, or 403.
+  {
+    route: 'GET /v1/terminal-geofences',
+    cells: () =>
+      listRow(
+        'GET /v1/terminal-geofences',
+        'all',
+        '/v1/terminal-geofences',
+        narrowed(VISIBLE.vehicles!, () => false),
+        itemsBy('commandId'),
+      ),
+  },
+  {
+    // The monitoring centre sends to the vehicles of its scope: in scope a vehicle without a terminal is 400 naming it, out of scope 404; companies and enforcement 403.
+    route: 'POST /v1/terminal-geofences',
+    cells: () =>
+      byIdRow(
+        'POST /v1/terminal-geofences',
+        [...VEHICLE_IDS, 'VX'],
+        { ...VISIBLE.vehicles!, ca: 403, cb: 403 },
+        (_, id) => ({
+          method: 'POST',
+          path: '/v1/terminal-geofences',
+          body: { vehicleId: id, source: { kind: 'circle', name: '站场', center: { latitudeDeg: 39.9, longitudeDeg: 116.4 }, radiusM: 300 } },
+        }),
+        () => 400,
+      ),
+  },
   {
     route: 'POST /v1/inspections',
     // A company outside the sender's scope is 404, as one that does not exist.
@@ -1538,6 +1736,14 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
     for (const relayId of Object.keys(FACTS.relays)) await seedRelay(pool, relayId);
     for (const vehicleId of VEHICLE_IDS) await seedKeySupervisionEntry(pool, vehicleId);
     for (const id of Object.keys(TARGETING_REGIONS)) await seedTargeting(pool, id);
+    await seedPermitsAndBans(pool);
+    for (const vehicleId of [...VEHICLE_IDS, 'TERM-UNBOUND']) {
+      await pool.query(
+        `INSERT INTO terminal_area_alarms (vehicle_id, device_time, kind, terminal_id, registered, received_at, alarm_flags, latitude_deg, longitude_deg, speed_kmh)
+         VALUES ($1, to_timestamp($2 / 1000.0), 'route_in_out', $1, $3, to_timestamp($2 / 1000.0), 2097152, 39.9, 116.4, 40)`,
+        [vehicleId, NOW, vehicleId !== 'TERM-UNBOUND'],
+      );
+    }
     for (const [inspectionId, companyId] of Object.entries(FACTS.inspections)) {
       await pool.query(
         `INSERT INTO inspections (inspection_id, question, sent_by, sent_at, window_seconds, addressing) VALUES ($1, '值班?', 'seed', to_timestamp($2 / 1000.0), 600, 'companies')`,
@@ -1586,13 +1792,14 @@ describe('scope matrix: every role × every endpoint over real HTTP, socket.io a
       });
     await inTransaction(pool, (tx) => handling.escalateOverdue(tx, NOW));
     for (const [targetingId, regionCode] of TARGETING_ALERTS)
-      await new SiteWeighingRepository(pool).raiseTargetingAlert({
+      await new TargetingRepository(pool).record({
         targetingId,
         kind: 'entrance_refusal',
         plate: '冀A1',
         plateColour: 2,
         occurredAtMs: NOW,
         regionCode,
+        priority: 'normal',
         evidence: {},
       });
     await bus.ensureTopics([

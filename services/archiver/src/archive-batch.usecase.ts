@@ -1,4 +1,12 @@
-import { TOPICS, type AlertV1, type DriverCardEventV1, type PositionV1, type VehicleQualityDayV1, type WimMeasurementV1 } from '@roadwatch/contracts';
+import {
+  TOPICS,
+  type AlertV1,
+  type DriverCardEventV1,
+  type PositionV1,
+  type TerminalAreaAlarmV1,
+  type VehicleQualityDayV1,
+  type WimMeasurementV1,
+} from '@roadwatch/contracts';
 import type { Batch } from '@roadwatch/messaging';
 import type { ArchiveWriter } from './archive-writer';
 import type { LatestPositionStore } from './latest/latest-position-store';
@@ -6,10 +14,17 @@ import { PositionWriteJoiner } from './position-writes';
 
 // Not `violations.overload`: the case lifecycle (@roadwatch/case-lifecycle) is the one writer of
 // overload_violations, in the transaction that opens the violation's case.
-export const ARCHIVED_TOPICS = [TOPICS.positions, TOPICS.wimMeasurements, TOPICS.alerts, TOPICS.qualityDaily, TOPICS.driverCardEvents] as const;
+export const ARCHIVED_TOPICS = [
+  TOPICS.positions,
+  TOPICS.wimMeasurements,
+  TOPICS.alerts,
+  TOPICS.qualityDaily,
+  TOPICS.driverCardEvents,
+  TOPICS.terminalAreaAlarms,
+] as const;
 export type ArchivedTopic = (typeof ARCHIVED_TOPICS)[number];
 
-export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'vehicle_quality_daily' | 'driver_card_events';
+export type ArchivedTable = 'positions' | 'wim_measurements' | 'alerts' | 'vehicle_quality_daily' | 'driver_card_events' | 'terminal_area_alarms';
 
 export interface BatchOutcome {
   topic: ArchivedTopic;
@@ -87,6 +102,11 @@ export class ArchiveBatch {
       case TOPICS.driverCardEvents: {
         const events: DriverCardEventV1[] = batch.messages.map((m) => m.value);
         return outcome('driver_card_events', await this.deps.writer.writeDriverCardEvents(events));
+      }
+      case TOPICS.terminalAreaAlarms: {
+        // The terminal's own judgement, kept as evidence (RULES §11): never an alert by itself.
+        const alarms: TerminalAreaAlarmV1[] = batch.messages.map((m) => m.value);
+        return outcome('terminal_area_alarms', await this.deps.writer.writeTerminalAreaAlarms(alarms));
       }
     }
   }

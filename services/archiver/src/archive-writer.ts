@@ -1,4 +1,4 @@
-import type { AlertV1, DriverCardEventV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { AlertV1, DriverCardEventV1, PositionV1, TerminalAreaAlarmV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
 
 /**
  * Where the archiver writes. Every call is idempotent on the natural key and resolves after
@@ -18,6 +18,8 @@ export interface ArchiveWriter {
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number>;
   /** Key (terminal, reported instant, event); a repeat is ignored. The driver is resolved by qualification number within the vehicle's company. */
   writeDriverCardEvents(events: readonly DriverCardEventV1[]): Promise<number>;
+  /** Key (vehicle, device time, kind); a repeat is ignored. A terminal's own area/route alarms, evidence only. */
+  writeTerminalAreaAlarms(alarms: readonly TerminalAreaAlarmV1[]): Promise<number>;
   /** Answers when the database is usable (readiness). */
   ping(): Promise<boolean>;
 }

@@ -1,9 +1,10 @@
-import type { AlertV1, DriverCardEventV1, PositionV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import type { AlertV1, DriverCardEventV1, PositionV1, TerminalAreaAlarmV1, VehicleQualityDayV1, WimMeasurementV1 } from '@roadwatch/contracts';
 import {
   AlertRepository,
   DriverCardEventRepository,
   pingDatabase,
   PositionRepository,
+  TerminalAreaAlarmWriter,
   VehicleQualityRepository,
   WimRepository,
   type StoragePool,
@@ -21,6 +22,7 @@ export class PgArchiveWriter implements ArchiveWriter {
   private readonly alerts: AlertRepository;
   private readonly quality: VehicleQualityRepository;
   private readonly driverCards: DriverCardEventRepository;
+  private readonly areaAlarms: TerminalAreaAlarmWriter;
 
   constructor(private readonly pool: StoragePool) {
     this.positions = new PositionRepository(pool);
@@ -28,6 +30,7 @@ export class PgArchiveWriter implements ArchiveWriter {
     this.alerts = new AlertRepository(pool);
     this.quality = new VehicleQualityRepository(pool);
     this.driverCards = new DriverCardEventRepository(pool);
+    this.areaAlarms = new TerminalAreaAlarmWriter(pool);
   }
 
   writePositions(positions: readonly PositionV1[]): Promise<number> {
@@ -44,6 +47,10 @@ export class PgArchiveWriter implements ArchiveWriter {
 
   upsertQualityDays(days: readonly VehicleQualityDayV1[]): Promise<number> {
     return this.quality.upsertMany(days);
+  }
+
+  writeTerminalAreaAlarms(alarms: readonly TerminalAreaAlarmV1[]): Promise<number> {
+    return this.areaAlarms.insertMany(alarms);
   }
 
   writeDriverCardEvents(events: readonly DriverCardEventV1[]): Promise<number> {

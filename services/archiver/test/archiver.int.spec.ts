@@ -60,6 +60,7 @@ describe('archiver on real Kafka, real PostgreSQL and real Redis', () => {
       return rows;
     },
     writeDriverCardEvents: (e) => real.writeDriverCardEvents(e),
+    writeTerminalAreaAlarms: (a) => real.writeTerminalAreaAlarms(a),
     ping: () => real.ping(),
   };
 

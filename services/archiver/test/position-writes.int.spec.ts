@@ -40,6 +40,7 @@ describe('position batches handled at once are joined into one write', () => {
       upsertAlerts: (a) => real.upsertAlerts(a),
       upsertQualityDays: (d) => real.upsertQualityDays(d),
       writeDriverCardEvents: (e) => real.writeDriverCardEvents(e),
+      writeTerminalAreaAlarms: (a) => real.writeTerminalAreaAlarms(a),
       ping: () => real.ping(),
     };
   });

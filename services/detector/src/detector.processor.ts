@@ -16,12 +16,14 @@ import {
   toOverloadAlertV1,
   toOverloadViolationV1,
   withStationAccuracyClasses,
+  type DriverTimeCarry,
   type OverloadConfig,
 } from '@roadwatch/rules';
 import type { Logger } from '@roadwatch/runtime';
 import type { VehicleFactsLookup } from './directory/vehicle-facts-lookup';
 import { unknownVehicleFacts } from './directory/vehicle-facts-lookup';
 import type { DetectorMetrics } from './detector-metrics';
+import { newerCarry, type DriverTimeStore } from './driver-times/driver-time-store';
 import { fatigueReminderOf, type FatigueReminderConfig } from './reminders/fatigue-reminder';
 import type { PositionRules } from './rules/position-rules.port';
 import { partitionKeyOf, type PartitionRef, type StateStore } from './state/state-store';
@@ -85,6 +87,8 @@ export interface DetectorProcessorDeps {
   now: () => number;
   /** Default: after every batch. */
   checkpoint?: CheckpointCadence;
+  /** Fatigue per driver across vehicles (RULES.md §2, §13); none: a driver's time stays on each vehicle. */
+  driverTimes?: DriverTimeStore;
   /** A checkpoint outside a batch (cadence, timers, revoke) made the partition durable through `offset`: the bus may commit it. */
   onDurable?: (ref: PartitionRef, offset: string) => void;
 }
@@ -238,10 +242,63 @@ export class DetectorProcessor {
   /** Resolves once the batch's outputs are published, with how far the partition is checkpointed (what the bus may commit). */
   handlePositions(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.positions, partition });
-    return context.exclusive(() =>
-      this.handleBatch(context, messages, (outputs, touched, message) => this.onPosition(context, outputs, touched, message.value), true),
-    );
+    return context.exclusive(async () => {
+      await this.loadDriverTimes(messages);
+      const progress = await this.handleBatch(
+        context,
+        messages,
+        (outputs, touched, message) => this.onPosition(context, outputs, touched, message.value),
+        true,
+      );
+      await this.saveDriverTimes(context, messages);
+      return progress;
+    });
   }
+
+  /**
+   * The drivers' time as other members (other partitions) left it, for the drivers this batch
+   * names: before the rules run, as they are synchronous. Kept, the newer winning, so a
+   * failed batch's rebuild reads what the batch read.
+   */
+  private async loadDriverTimes(messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
+    const store = this.deps.driverTimes;
+    if (!store) return;
+    const driverIds = new Set<string>();
+    for (const m of messages) if (m.value.driverId) driverIds.add(m.value.driverId);
+    if (driverIds.size === 0) return;
+    for (const carry of (await store.get([...driverIds])).values()) this.keepDriverTime(carry);
+  }
+
+  /**
+   * After the batch's outputs went out: the time of the drivers of the vehicles it touched, for
+   * their next vehicle. Written before the checkpoint, so it may run ahead of it — a replay
+   * after a crash writes older times, which the store refuses, and never takes a vehicle's
+   * own time back from it.
+   */
+  private async saveDriverTimes(context: PartitionContext, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
+    const store = this.deps.driverTimes;
+    if (!store) return;
+    const changed: DriverTimeCarry[] = [];
+    for (const vehicleId of new Set(messages.map((m) => m.value.vehicleId))) {
+      const slot = context.states.get(vehicleId);
+      if (!slot) continue;
+      for (const carry of this.deps.positionRules.driverTimesOf(slot.rules)) {
+        const known = this.driverTimes.get(carry.driverId);
+        if (known && known.vehicleId === carry.vehicleId && known.lastReportMs === carry.lastReportMs) continue;
+        if (this.keepDriverTime(carry)) changed.push(carry);
+      }
+    }
+    await store.put(changed);
+  }
+
+  private keepDriverTime(carry: DriverTimeCarry): boolean {
+    if (!newerCarry(this.driverTimes.get(carry.driverId), carry)) return false;
+    this.driverTimes.set(carry.driverId, carry);
+    return true;
+  }
+
+  private readonly driverTimes = new Map<string, DriverTimeCarry>();
+  private readonly driverTimeOf = (driverId: string): DriverTimeCarry | undefined => this.driverTimes.get(driverId);
 
   handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.wim, partition });
@@ -540,7 +597,7 @@ export class DetectorProcessor {
     const facts = known ?? unknownVehicleFacts(vehicleId, position.plate, position.plateColour);
     const previous = context.states.get(vehicleId);
     const nowMs = this.deps.now();
-    const result = this.deps.positionRules.process(facts, previous?.rules, position, nowMs);
+    const result = this.deps.positionRules.process(facts, previous?.rules, position, nowMs, this.deps.driverTimes ? this.driverTimeOf : undefined);
     // In place: the slot is the partition's own (a failed batch drops and rebuilds them all), so no copy per position.
     let slot = previous;
     if (slot) {

@@ -8,10 +8,17 @@ import { DEFAULT_FATIGUE_REMINDER_CONFIG, type FatigueReminderConfig } from './r
 import type { PositionRules } from './rules/position-rules.port';
 import { libsPositionRules } from './rules/libs-position-rules';
 import type { StateStore } from './state/state-store';
+import { MemoryDriverTimeStore, type DriverTimeStore } from './driver-times/driver-time-store';
 
 export interface DetectorOptions {
   bus: Bus;
   stateStore: StateStore;
+  /**
+   * Where a driver's fatigue time waits for his next vehicle (RULES.md §2, §13), shared by every
+   * member: `RedisDriverTimeStore` in cluster mode. Default: one in memory (the embedded
+   * default's one process holds every partition).
+   */
+  driverTimes?: DriverTimeStore;
   vehicles: VehicleFactsLookup;
   /** Defaults to the pipeline of libs/rules with its default config and `roads`. */
   positionRules?: PositionRules;
@@ -73,6 +80,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const processor = new DetectorProcessor({
     publisher: options.bus,
     stateStore: options.stateStore,
+    driverTimes: options.driverTimes ?? new MemoryDriverTimeStore(),
     vehicles: options.vehicles,
     positionRules:
       options.positionRules ??

@@ -6,6 +6,7 @@ import { startDatabaseRegistry } from './directory/database-registry';
 import { startDetector } from './detector.service';
 import { loadRoadIndex } from './rules/libs-position-rules';
 import { RedisStateStore } from './state/redis-state-store';
+import { RedisDriverTimeStore } from './driver-times/redis-driver-time-store';
 
 // Cluster mode: one detector member against real Kafka and Redis (and PostgreSQL when the
 // registry or the speed zones come from it). Scale by starting more.
@@ -65,9 +66,13 @@ if (directory.size === 0)
 const roads = registry?.roads ?? (config.ROADS_GEOJSON_FILE ? loadRoadIndex(config.ROADS_GEOJSON_FILE, rules.config, logger) : undefined);
 if (!roads) logger.warn('no road data (SPEED_ZONES_SOURCE=database, ROADS_GEOJSON_FILE): speeding reads every position as an unmapped road');
 const stateStore = RedisStateStore.connect(config.REDIS_URL, redisKey(DETECTOR_STATE_KEY_PART));
+// A driver's time matters for the trailing 24 h (RULES.md §2): kept a day and a rest longer.
+const { dailyWindowMs } = rules.config.fatigue;
+const driverTimes = RedisDriverTimeStore.connect(config.REDIS_URL, redisKey(DETECTOR_STATE_KEY_PART), dailyWindowMs + rules.config.motion.restMs);
 const detector = await startDetector({
   bus,
   stateStore,
+  driverTimes,
   vehicles: directory,
   ...(roads ? { roads } : {}),
   ...(registry?.relays ? { relays: registry.relays } : {}),
@@ -81,4 +86,7 @@ const detector = await startDetector({
   logger,
   metrics,
 });
-await serve({ readiness: detector.readiness, closers: [async () => registry?.close(), () => stateStore.close(), () => detector.close()] });
+await serve({
+  readiness: detector.readiness,
+  closers: [async () => registry?.close(), () => stateStore.close(), () => driverTimes.close(), () => detector.close()],
+});

@@ -6,6 +6,9 @@ import { siteWeighingsPart } from './site-weighings/site-weighings.part';
 import { clonedPlatePart } from './wim-gps/cloned-plate.part';
 import { heavyBodyPart } from './wim-gps/heavy-body.part';
 import { evasionPart } from './wim-gps/evasion.part';
+import { permitWeighingsPart } from './permits/permit-weighings.part';
+import { permitHoursPart } from './permits/permit-hours.part';
+import { areaBansPart } from './permits/area-bans.part';
 
 /** What every part of the enforcement service is given. */
 export interface EnforcementContext {
@@ -42,7 +45,16 @@ export interface RunningEnforcement {
  * The parts of enforcement, in start order. Each analysis (套牌, evasion, 大吨小标, entrance
  * refusals and exit records) adds its part here and keeps its code in a folder of its own under src/.
  */
-export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [siteWeighingsPart(), clonedPlatePart(), heavyBodyPart(), evasionPart()];
+export const ENFORCEMENT_PARTS: readonly EnforcementPart[] = [
+  siteWeighingsPart(),
+  clonedPlatePart(),
+  heavyBodyPart(),
+  evasionPart(),
+  // 大件 permits and area bans (RULES.md §11, §15; issue #16).
+  permitWeighingsPart(),
+  permitHoursPart(),
+  areaBansPart(),
+];
 
 /**
  * services/enforcement: the analyses that read a vehicle's recent track from storage when a

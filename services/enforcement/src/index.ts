@@ -13,3 +13,6 @@ export { evasionPart, runEvasionJob, evasionTargetingId, EVASION_JOB, type Evasi
 export { enforcementEnvSchema, loadEnforcementConfig, type EnforcementConfig } from './config';
 export { siteWeighingsPart, SITE_WEIGHINGS_PART } from './site-weighings/site-weighings.part';
 export { SiteWeighings, type SiteWeighingOutcome, type ReviewSummary } from './site-weighings/site-weighings';
+export { permitWeighingsPart, permitWeighingEpisodeId, type PermitWeighingsPartOptions } from './permits/permit-weighings.part';
+export { permitHoursPart, runPermitHoursJob, permitHoursEpisodeId, PERMIT_HOURS_JOB, type RouteCheckJobSettings } from './permits/permit-hours.part';
+export { areaBansPart, runAreaBansJob, areaBanEpisodeId, AREA_BANS_JOB } from './permits/area-bans.part';

@@ -10,7 +10,7 @@ import {
   migrate,
   PositionRepository,
   RegistryRepository,
-  SiteWeighingRepository,
+  TargetingRepository,
   WimRepository,
   type StoragePool,
 } from '@roadwatch/storage';
@@ -99,7 +99,6 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
   const prefix = `t-${randomUUID().slice(0, 8)}-`;
   const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'site-weighings-test', topicPrefix: prefix });
   let pool: StoragePool;
-  let repo: SiteWeighingRepository;
   let enforcement: RunningEnforcement;
   let nowMs = T0;
 
@@ -113,7 +112,6 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
   beforeAll(async () => {
     pool = createPool(env.databaseUrl, { schema, max: 4, application: 'site-weighings-test' });
     await migrate(pool);
-    repo = new SiteWeighingRepository(pool);
     await new RegistryRepository(pool).upsertSourceSite({ sourceSiteId: 'S1', name: '石家庄一号砂石料场', regionCode: '130102', ...CENTRE });
     await pool.query(`UPDATE source_sites SET geofence_radius_m = 200, exit_station_id = 'EX-T1', site_kind = 'sand_gravel' WHERE source_site_id = 'S1'`);
     await pool.query(
@@ -160,6 +158,8 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
         recordKind: 'entrance',
         entryRefused,
       });
+    // Received 3 min after t_w: past its 2 min settle delay on the part's clock, so traced on arrival.
+    nowMs = tw + 3 * MIN;
     // Same plate, same partition: in order, so once the refusal is judged the others were too.
     await bus.publish(TOPICS.wimMeasurements, [
       { key: '冀A70001:2', value: entrance('E-PASS', false) },
@@ -177,6 +177,55 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
       expect.objectContaining({ trace_id: 'entrance:EN-T1/E-REFUSED', trigger_kind: 'entrance_refusal', grade: 'A', source_site_id: 'S1' }),
     ]);
     expect(traces[0]!.weighed_at.getTime()).toBe(tw);
+    nowMs = T0;
+  });
+
+  it('an entrance refusal is traced after its settle delay: the last minutes archived late still give A (at once they read B)', async () => {
+    const vehicleId = vehicleIdOf('冀A70031', 2);
+    const track = new Track(vehicleId, T0 + 30 * 60 * MIN)
+      .report(0)
+      .stop(30 * MIN)
+      .drive(60 * MIN);
+    const tw = track.timeMs;
+    // The archiver has stored all but the last 8 minutes when the refusal arrives.
+    const late = track.positions.filter((p) => p.deviceTimeMs > tw - 8 * MIN);
+    await new PositionRepository(pool).insertMany(track.positions.filter((p) => p.deviceTimeMs <= tw - 8 * MIN));
+    const refusal = aWimRecord({
+      stationId: 'EN-T1',
+      stationRecordId: 'E-LATE',
+      measuredAtMs: tw,
+      receivedAtMs: tw + 1_000,
+      plate: '冀A70031',
+      plateColour: 2,
+      grossKg: 58_000,
+      recordKind: 'entrance',
+      entryRefused: true,
+    });
+    let clockMs = tw + 1_000;
+    const weighings = new SiteWeighings({ pool, logger, now: () => clockMs });
+    // What judging on arrival gave: the chain ends > 5 min before t_w, B.
+    const early = await new SiteWeighings({ pool, logger, now: () => clockMs, entranceSettleMs: 0 }).onMeasurement({
+      ...refusal,
+      measurementId: 'EN-T1/E-LATE-AT-ONCE',
+    });
+    expect(early.trace?.grade).toBe('B');
+
+    expect(await weighings.onMeasurement(refusal)).toEqual({ heldUntilMs: tw + 1_000 + 2 * MIN });
+    // A redelivery holds it once; before its due instant the review traces nothing.
+    expect(await weighings.onMeasurement(refusal)).toEqual({ heldUntilMs: tw + 1_000 + 2 * MIN });
+    clockMs = tw + 1_000 + 2 * MIN - 1;
+    expect((await weighings.review()).entranceRefusalsTraced).toBe(0);
+    expect((await alertsOf('entrance_refusal')).some((a) => a.targeting_id === 'entrance_refusal:EN-T1/E-LATE')).toBe(false);
+
+    await new PositionRepository(pool).insertMany(late);
+    clockMs = tw + 1_000 + 2 * MIN;
+    // A new instance (enforcement restarted meanwhile): the held refusal is in storage, not in memory.
+    expect((await new SiteWeighings({ pool, logger, now: () => clockMs }).review()).entranceRefusalsTraced).toBe(1);
+    const alert = (await alertsOf('entrance_refusal')).find((a) => a.targeting_id === 'entrance_refusal:EN-T1/E-LATE');
+    expect(alert?.evidence).toMatchObject({ traceId: 'entrance:EN-T1/E-LATE', grade: 'A', siteId: 'S1' });
+    expect((await weighings.review()).entranceRefusalsTraced).toBe(0);
+    await pool.query(`DELETE FROM targeting_alerts WHERE targeting_id LIKE 'entrance_refusal:EN-T1/E-LATE%'`);
+    await pool.query(`DELETE FROM source_traces WHERE trace_id LIKE 'entrance:EN-T1/E-LATE%'`);
   });
 
   it('an over-limit exit record, then a report 40 m outside: "departure not seen", no alert; a report 60 m outside: 第71条 evidence on exit_over_limit', async () => {
@@ -243,7 +292,8 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
       recordKind: 'entrance',
       entryRefused: true,
     });
-    expect(await new SiteWeighings({ pool, logger, now: () => nowMs }).onMeasurement(refusal)).toEqual({
+    // Received well past its settle delay: traced on arrival.
+    expect(await new SiteWeighings({ pool, logger, now: () => track.timeMs + 3 * MIN }).onMeasurement(refusal)).toEqual({
       trace: { traceId: 'entrance:EN-T1/E-9', grade: 'A', siteId: 'S1' },
       targetingId: 'entrance_refusal:EN-T1/E-9',
     });
@@ -302,14 +352,15 @@ describe('enforcement part site-weighings over real Kafka and PostgreSQL (RULES 
     expect(await weighings.review()).toMatchObject({ unweighedExitJudged: 0 });
   });
 
-  it('lists targeting alerts by kind within a region; a company scope sees none', async () => {
-    const kinds = ['entrance_refusal', 'unweighed_exit', 'exit_over_limit'];
-    const all = await repo.targetingAlerts({ kinds, limit: 50, offset: 0 });
-    expect(all.total).toBe(4);
-    expect((await repo.targetingAlerts({ kinds, scope: { regionPrefix: '130104' }, limit: 50, offset: 0 })).items.map((a) => a.kind)).toEqual([
-      'entrance_refusal',
+  it('its targeting alerts are leads like every other (one writer, TargetingRepository): by kind within a region; a company scope sees none', async () => {
+    const leads = new TargetingRepository(pool);
+    expect((await leads.list({}, {})).map((a) => a.kind).sort()).toEqual(['entrance_refusal', 'exit_over_limit', 'unweighed_exit', 'unweighed_exit']);
+    expect((await leads.list({}, { regionPrefix: '130104' })).map((a) => a.kind)).toEqual(['entrance_refusal']);
+    expect((await leads.list({ kind: 'unweighed_exit' }, {})).map((a) => a.targetingId).sort()).toEqual([
+      'unweighed_exit:trace-冀A70012',
+      'unweighed_exit:trace-冀A70014',
     ]);
-    expect((await repo.targetingAlerts({ kinds, scope: { companyId: 'S1-company' }, limit: 50, offset: 0 })).total).toBe(0);
-    expect((await repo.targetingAlerts({ kinds, scope: { regionPrefix: '13%' }, limit: 50, offset: 0 })).total).toBe(0);
+    expect(await leads.list({}, { companyId: 'S1-company' })).toEqual([]);
+    expect(await leads.list({}, { regionPrefix: '13%' })).toEqual([]);
   });
 });

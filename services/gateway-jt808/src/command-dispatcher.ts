@@ -1,8 +1,14 @@
 import { TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import {
   buildLocationQuery,
+  buildSetCircleAreas,
   buildSetParameters,
+  buildSetPolygonArea,
+  buildSetRoute,
   buildTextMessage,
+  setCircleAreaFrom,
+  setPolygonAreaFromRing,
+  setRouteFromPolyline,
   GeneralResult,
   Jt808EncodeError,
   TERMINAL_PARAMETERS,
@@ -21,7 +27,7 @@ interface PendingCommand {
   commandId: string;
   terminalId: string;
   session: TerminalSession;
-  /** The message id the terminal's answer refers to (0x8300, 0x8103 → 0x0001; 0x8201 → 0x0201). */
+  /** The message id the terminal's answer refers to (0x8300, 0x8103, 0x8600/0x8604/0x8606 → 0x0001; 0x8201 → 0x0201). */
   sentMessageId: number;
   timer: NodeJS.Timeout;
 }
@@ -114,6 +120,19 @@ export class CommandDispatcher implements CommandCorrelator {
         case 'set_params':
           frame = buildSetParameters(to, serial, command.command.params.map(toTerminalParameter));
           sentMessageId = 0x8103;
+          break;
+        // Routes and areas in the terminal's own edition (2019 adds names); answered by 0x0001.
+        case 'set_route':
+          frame = buildSetRoute(to, serial, setRouteFromPolyline(command.command, to.edition));
+          sentMessageId = 0x8606;
+          break;
+        case 'set_polygon_area':
+          frame = buildSetPolygonArea(to, serial, setPolygonAreaFromRing(command.command, to.edition));
+          sentMessageId = 0x8604;
+          break;
+        case 'set_circle_area':
+          frame = buildSetCircleAreas(to, serial, setCircleAreaFrom(command.command, to.edition));
+          sentMessageId = 0x8600;
           break;
       }
     } catch (error) {

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { TOPICS, type DriverCardEventV1 } from '@roadwatch/contracts';
+import { TOPICS, type DriverCardEventV1, type TerminalAreaAlarmV1 } from '@roadwatch/contracts';
 import type { Bus, Subscription } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { CommandDispatcher } from './command-dispatcher';
@@ -226,6 +226,12 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     shedCause,
     publishDriverCard: async (event: DriverCardEventV1) => {
       await options.bus.publish(TOPICS.driverCardEvents, [{ key: event.vehicleId, value: event }]);
+    },
+    publishAreaAlarms: async (alarms: readonly TerminalAreaAlarmV1[]) => {
+      await options.bus.publish(
+        TOPICS.terminalAreaAlarms,
+        alarms.map((alarm) => ({ key: alarm.vehicleId, value: alarm })),
+      );
     },
   };
   const sessions = new Set<TerminalSession>();

@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { positionV1, TOPICS, type CommandResultV1, type PositionV1, type TerminalCommandV1 } from '@roadwatch/contracts';
+import { positionV1, TOPICS, type CommandResultV1, type PositionV1, type TerminalAreaAlarmV1, type TerminalCommandV1 } from '@roadwatch/contracts';
 import { VehicleRegistry, vehicleIdOf } from '@roadwatch/domain';
 import { ALARM_BITS, encodeFrames, GeneralResult, type Jt808Message } from '@roadwatch/jt808';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** Reads a topic of the bus from the beginning into an array. */
-const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPICS.commandResults): Promise<T[]> => {
+const collect = async <T>(bus: Bus, topic: typeof TOPICS.positions | typeof TOPICS.commandResults | typeof TOPICS.terminalAreaAlarms): Promise<T[]> => {
   const seen: T[] = [];
   const subscription = await bus.subscribe({
     groupId: `reader-${Math.random()}`,
@@ -631,6 +631,63 @@ describe('gateway-jt808 downlink (in-process bus)', () => {
     const text = t.received.find((m) => m.messageId === 0x8300);
     expect(text?.messageId === 0x8300 && text.body.text).toBe('前方拥堵，请减速慢行');
     expect(results.filter((r) => r.status === 'sent')).toHaveLength(3);
+  });
+
+  it('sends routes and areas in the terminal’s edition (2019 with names), and records an unsupported answer as such', async () => {
+    const { gateway, bus } = await start();
+    const results = await collect<CommandResultV1>(bus, TOPICS.commandResults);
+    const t = await terminal(gateway, KNOWN_PHONE, '2019');
+    await t.registerAndAuthenticate();
+    // This terminal takes areas and refuses routes (0x0001 result 3, 不支持), as some do.
+    t.onMessage((message: Jt808Message) => {
+      if (message.messageId === 0x8600 || message.messageId === 0x8604 || message.messageId === 0x8606) {
+        t.send(0x0001, { answerSerial: message.header.serial, answerMessageId: message.messageId, result: message.messageId === 0x8606 ? 3 : 0 });
+      }
+    });
+    const vertices = [
+      { latitudeDeg: 39.9, longitudeDeg: 116.3 },
+      { latitudeDeg: 39.95, longitudeDeg: 116.3 },
+      { latitudeDeg: 39.95, longitudeDeg: 116.4 },
+    ];
+    await bus.publish(TOPICS.terminalCommands, [
+      { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'set_route', geofenceId: 11, name: '班线一', points: vertices, widthM: 200 }, 'c-route') },
+      { key: KNOWN_PHONE, value: command(KNOWN_PHONE, { type: 'set_polygon_area', geofenceId: 12, name: '危化品禁行区', vertices }, 'c-polygon') },
+      {
+        key: KNOWN_PHONE,
+        value: command(KNOWN_PHONE, { type: 'set_circle_area', geofenceId: 13, name: '站场', center: vertices[0]!, radiusM: 500 }, 'c-circle'),
+      },
+    ]);
+    await vi.waitUntil(() => results.filter((r) => r.status !== 'sent').length === 3, { timeout: 3_000, interval: 5 });
+    const final = Object.fromEntries(results.filter((r) => r.status !== 'sent').map((r) => [r.commandId, r.status]));
+    expect(final).toEqual({ 'c-route': 'unsupported', 'c-polygon': 'acknowledged', 'c-circle': 'acknowledged' });
+    const polygon = t.received.find((m) => m.messageId === 0x8604);
+    expect(polygon?.messageId === 0x8604 && [polygon.body.areaId, polygon.body.name, polygon.body.vertices]).toEqual([12, '危化品禁行区', vertices]);
+    const route = t.received.find((m) => m.messageId === 0x8606);
+    expect(route?.messageId === 0x8606 && [route.body.routeId, route.body.name, route.body.points.map((p) => p.segmentWidthM)]).toEqual([
+      11,
+      '班线一',
+      [200, 200, 200],
+    ]);
+    const circle = t.received.find((m) => m.messageId === 0x8600);
+    expect(circle?.messageId === 0x8600 && circle.body.areas.map((a) => [a.areaId, a.radiusM, a.name])).toEqual([[13, 500, '站场']]);
+    expect(t.errors).toEqual([]);
+  });
+
+  it('publishes the terminal’s own area/route alarms with the position, and answers 0x8001 only after both', async () => {
+    const { gateway, bus } = await start();
+    const alarms = await collect<TerminalAreaAlarmV1>(bus, TOPICS.terminalAreaAlarms);
+    const positions = await collect<PositionV1>(bus, TOPICS.positions);
+    const t = await terminal(gateway, KNOWN_PHONE);
+    await t.registerAndAuthenticate();
+    const report = locationReport({ ...at(1), alarmFlags: 1 << ALARM_BITS.routeInOut });
+    const answer = await t.sendAndWait(0x0200, { ...report, items: [{ type: 'area-in-out', id: 0x12, locationType: 4, areaId: 11, direction: 'out' }] });
+    expect(answer.messageId === 0x8001 && answer.body.result).toBe(GeneralResult.Ok);
+    await vi.waitUntil(() => alarms.length === 1 && positions.length === 1, { timeout: 3_000, interval: 5 });
+    expect(alarms[0]).toMatchObject({ kind: 'route_in_out', areaType: 'route', areaId: 11, direction: 'out', deviceTimeMs: positions[0]!.deviceTimeMs });
+    // A report without bits 20–23 publishes no alarm.
+    await t.sendAndWait(0x0200, locationReport({ ...at(2), alarmFlags: 1 << ALARM_BITS.overspeed }));
+    await vi.waitUntil(() => positions.length === 2, { timeout: 3_000, interval: 5 });
+    expect(alarms).toHaveLength(1);
   });
 
   it('reports undeliverable for a terminal no instance holds, once, and leaves a terminal held by another instance to it', async () => {

@@ -42,7 +42,7 @@ async function runGateway(): Promise<void> {
     database: { max: 4, when: (config) => config.VEHICLE_REGISTRY_SOURCE === 'database' || config.TERMINAL_REGISTRATIONS === 'postgres' },
     kafka: {
       clientId: (config) => `gateway-jt808-${instanceIdOf(config)}`,
-      topics: [TOPICS.positions, TOPICS.terminalCommands, TOPICS.commandResults, TOPICS.registryChanges, TOPICS.driverCardEvents],
+      topics: [TOPICS.positions, TOPICS.terminalCommands, TOPICS.commandResults, TOPICS.registryChanges, TOPICS.driverCardEvents, TOPICS.terminalAreaAlarms],
     },
   });
   const instanceId = instanceIdOf(config);

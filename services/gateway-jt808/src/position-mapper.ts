@@ -1,5 +1,6 @@
 import { positionV1, type PositionV1 } from '@roadwatch/contracts';
 import { findLocationItem, type LocationReport } from '@roadwatch/jt808';
+import { DEFAULT_SIGN_IN_MAX_MS } from '@roadwatch/rules';
 
 /** Who sent a report, as the session knows it after authentication. */
 export interface ReportingVehicle {
@@ -9,6 +10,8 @@ export interface ReportingVehicle {
   plate?: string;
   plateColour?: number;
   driverId?: string;
+  /** When the driver's card was last read (0x0702's time): his id goes on reports for `DEFAULT_SIGN_IN_MAX_MS` after it. */
+  driverSignedInAtMs?: number;
 }
 
 export type PositionSource = PositionV1['source'];
@@ -46,7 +49,10 @@ export const toPosition = (report: LocationReport, vehicle: ReportingVehicle, so
   };
   if (vehicle.plate !== undefined) candidate.plate = vehicle.plate;
   if (vehicle.plateColour !== undefined) candidate.plateColour = vehicle.plateColour;
-  if (vehicle.driverId !== undefined) candidate.driverId = vehicle.driverId;
+  // A sign-in counts 24 h after the card was last read (the rules' reading, `cardIntervalsOf`): a
+  // forgotten sign-out must not put the driver on every later report, nor count his fatigue.
+  const signInExpired = vehicle.driverSignedInAtMs !== undefined && (candidate.deviceTimeMs as number) >= vehicle.driverSignedInAtMs + DEFAULT_SIGN_IN_MAX_MS;
+  if (vehicle.driverId !== undefined && !signInExpired) candidate.driverId = vehicle.driverId;
   if (mileage) candidate.mileageKm = mileage.mileageKm;
   if (recorderSpeed) candidate.recorderSpeedKmh = recorderSpeed.recorderSpeedKmh;
   if (satellites) candidate.satellites = satellites.satellites;

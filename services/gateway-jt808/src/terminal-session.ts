@@ -11,11 +11,12 @@ import {
   type LocationReport,
 } from '@roadwatch/jt808';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
-import type { DriverCardEventV1, PositionV1 } from '@roadwatch/contracts';
+import type { DriverCardEventV1, PositionV1, TerminalAreaAlarmV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
 import type { FrameAnomalies } from './frame-anomalies';
 import type { GatewayMetrics } from './metrics';
 import { toPosition, type PositionSource, type ReportingVehicle } from './position-mapper';
+import { toAreaAlarms } from './area-alarm-mapper';
 import { toDriverCardEvent } from './driver-card-mapper';
 import { AckTimeoutError, type PositionBatcher } from './position-batcher';
 import type { TerminalRegistrations } from './terminal-registrations';
@@ -100,6 +101,8 @@ export interface SessionContext {
   shedCause(): ShedCause | null;
   /** Publishes a 0x0702 report on `drivers.card-events`; resolves when Kafka acknowledged it. */
   publishDriverCard(event: DriverCardEventV1): Promise<void>;
+  /** The terminal's own area/route alarms (bits 20–23) of the reports being published, on `terminal.area-alarms`. */
+  publishAreaAlarms(alarms: readonly TerminalAreaAlarmV1[]): Promise<void>;
 }
 
 /** Kafka is behind (too many positions unacknowledged, or for too long), or this process is (its event loop runs late). */
@@ -462,8 +465,12 @@ export class TerminalSession {
     // The platform's clock at receipt: what a future-dated or late report is measured against.
     const receivedAtMs = this.ctx.now();
     const messages = [];
+    const areaAlarms = [];
     for (const report of reports) {
       const mapped = toPosition(report, vehicle, source, receivedAtMs);
+      const evidence = toAreaAlarms(report, vehicle, receivedAtMs);
+      areaAlarms.push(...evidence.alarms);
+      for (const reason of evidence.invalid) this.ctx.logger.warn({ ...this.logFields, reason }, 'area alarm fails terminalAreaAlarmV1; not published');
       if (mapped.ok) messages.push({ key: vehicle.vehicleId, value: mapped.position });
       else {
         this.ctx.metrics.rejectedMessage('invalid-position');
@@ -477,7 +484,8 @@ export class TerminalSession {
       this.ctx.metrics.shed(shedCause, messages.length);
       return this.answer(header, GeneralResult.Failed);
     }
-    this.ctx.batcher.submit(messages).then(
+    // The terminal's own alarms go with their positions: 0x8001 only after Kafka holds both.
+    Promise.all([this.ctx.batcher.submit(messages), areaAlarms.length > 0 ? this.ctx.publishAreaAlarms(areaAlarms) : undefined]).then(
       () => {
         this.ctx.metrics.position(source, vehicle.registered, messages.length);
         this.answer(header, GeneralResult.Ok);
@@ -508,7 +516,8 @@ export class TerminalSession {
       return this.answer(header, GeneralResult.BadMessage);
     }
     const driverId = body.signedOn ? body.card?.qualificationCode || body.card?.driverIdNumber || undefined : undefined;
-    this.vehicle = { ...vehicle, driverId };
+    const { driverId: _previous, driverSignedInAtMs: _previousAt, ...rest } = vehicle;
+    this.vehicle = driverId ? { ...rest, driverId, driverSignedInAtMs: mapped.event.reportedAtMs } : rest;
     this.ctx.logger.info({ ...this.logFields, driverId, signedOn: body.signedOn }, 'driver identity');
     this.ctx.publishDriverCard(mapped.event).then(
       () => this.answer(header, GeneralResult.Ok),

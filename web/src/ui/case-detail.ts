@@ -62,6 +62,7 @@ export class CaseDetailView {
     this.form = undefined;
     this.el.replaceChildren(h('p', { class: 'feed-empty', i18n: 'case.loading' }));
     // 货源地倒查: its own panel, reloading the case once the officer decided it (the source-unit party changed).
+    this.sourceTrace?.destroy();
     this.sourceTrace = new SourceTracePanel(this.api, this.role, caseId, () => detached('case', this.open(caseId)));
     detached('source trace', this.sourceTrace.load());
     try {

@@ -1,6 +1,10 @@
 import type { ApiRole, CaseSourceTraceResponse, SourceTraceItem } from '@roadwatch/contracts';
+import type { TrackResponse } from '@roadwatch/contracts';
+import type { Feature } from 'geojson';
 import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
+import { MiniMap } from '../map/mini-map';
+import { circleRing, geofenceOfSite } from '../sites/geofence-edit';
 import { detached, fmtTime, h } from './dom';
 
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
@@ -15,6 +19,10 @@ export class SourceTracePanel {
   private view: CaseSourceTraceResponse | undefined;
   private error: string | undefined;
   private busy = false;
+  /** The trace's map: the track from the loading stop to the weighing, the sites' geofences, the stops. */
+  private readonly mapEl = h('div', { class: 'trace-map', 'data-testid': 'trace-map' });
+  private mini: MiniMap | undefined;
+  private track: TrackResponse | undefined;
 
   constructor(
     private readonly api: Api,
@@ -33,6 +41,85 @@ export class SourceTracePanel {
       this.error = e instanceof Error ? e.message : String(e);
     }
     this.render();
+    if (!this.view?.trace) return;
+    try {
+      this.track = await this.api.sourceTraceTrack(this.caseId);
+    } catch (e) {
+      // The panel stands without its track: the grade, reasons and timeline are the evidence.
+      console.error('[source trace track]', e);
+    }
+    this.drawMap();
+  }
+
+  destroy(): void {
+    this.mini?.destroy();
+    this.mini = undefined;
+  }
+
+  /** Track (blue), the named sites' geofences (brown), the stops (dots: the candidate amber), the weighing (red). */
+  private drawMap(): void {
+    const tr = this.view?.trace;
+    if (!tr) return;
+    this.mini ??= new MiniMap(this.mapEl);
+    const mini = this.mini;
+    const points = (this.track?.points ?? []).map((p) => [p.longitudeDeg, p.latitudeDeg] as [number, number]);
+    const fences = (this.view?.sites ?? []).flatMap((site): Feature[] => {
+      const g = geofenceOfSite(site);
+      if (!g) return [];
+      const ring = g.kind === 'polygon' ? [...g.ring, g.ring[0]!] : circleRing(g.centre, g.radiusM);
+      return [{ type: 'Feature', properties: { id: site.sourceSiteId, name: site.name }, geometry: { type: 'Polygon', coordinates: [ring] } }];
+    });
+    const stops = [...tr.stops, ...tr.possibleLoadingPoints].flatMap((s): Feature[] =>
+      s.longitudeDeg !== undefined && s.latitudeDeg !== undefined
+        ? [
+            {
+              type: 'Feature',
+              properties: { candidate: tr.candidateStop?.spanStartMs === s.spanStartMs ? 1 : 0 },
+              geometry: { type: 'Point', coordinates: [s.longitudeDeg, s.latitudeDeg] },
+            },
+          ]
+        : [],
+    );
+    const weighing = points.at(-1);
+    this.mapEl.dataset.trackPoints = String(points.length);
+    this.mapEl.dataset.fences = String(fences.length);
+    this.mapEl.dataset.stops = String(stops.length);
+    mini.whenLoaded(() => {
+      mini.setFeatures('trace-fences', fences);
+      mini.setFeatures('trace-track', points.length > 1 ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: points } }] : []);
+      mini.setFeatures('trace-stops', stops);
+      mini.setFeatures('trace-weighing', weighing ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: weighing } }] : []);
+      if (!mini.map.getLayer('trace-fences')) {
+        mini.map.addLayer({ id: 'trace-fences', type: 'fill', source: 'trace-fences', paint: { 'fill-color': '#8d6e63', 'fill-opacity': 0.25 } });
+        mini.map.addLayer({ id: 'trace-fences-line', type: 'line', source: 'trace-fences', paint: { 'line-color': '#5d4037', 'line-width': 2 } });
+        mini.map.addLayer({
+          id: 'trace-track',
+          type: 'line',
+          source: 'trace-track',
+          paint: { 'line-color': '#1565c0', 'line-width': 3, 'line-opacity': 0.85 },
+        });
+        mini.map.addLayer({
+          id: 'trace-stops',
+          type: 'circle',
+          source: 'trace-stops',
+          paint: {
+            'circle-radius': 6,
+            'circle-color': ['case', ['==', ['get', 'candidate'], 1], '#ffb300', '#ffffff'],
+            'circle-stroke-color': '#37474f',
+            'circle-stroke-width': 2,
+          },
+        });
+        mini.map.addLayer({
+          id: 'trace-weighing',
+          type: 'circle',
+          source: 'trace-weighing',
+          paint: { 'circle-radius': 7, 'circle-color': '#e53935', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+        });
+      }
+      const framed = [...points, ...fences.flatMap((f) => (f.geometry.type === 'Polygon' ? (f.geometry.coordinates[0] as Array<[number, number]>) : []))];
+      mini.fit(framed, 16);
+      this.mapEl.dataset.drawn = 'true';
+    });
   }
 
   private siteName(siteId: string): string {
@@ -55,7 +142,18 @@ export class SourceTracePanel {
       ),
       h('ul', { class: 'trace-reasons' }, ...tr.reasons.map((r) => h('li', {}, lang() === 'en' ? r.en : r.zh))),
       tr.candidateSiteIds.length > 1 ? h('div', {}, `${t('trace.candidates')}: ${tr.candidateSiteIds.map((id) => this.siteName(id)).join('、')}`) : '',
-      this.timeline(tr),
+      h(
+        'div',
+        { class: 'trace-map-row' },
+        h(
+          'div',
+          { class: 'trace-map-box' },
+          h('p', { class: 'muted', i18n: 'trace.map' }),
+          this.mapEl,
+          h('p', { class: 'muted small', i18n: 'trace.mapLegend' }),
+        ),
+        this.timeline(tr),
+      ),
       tr.decidedBy ? h('div', { class: 'muted' }, `${t('trace.decidedBy')} ${tr.decidedBy} · ${tr.decisionComment ?? ''}`) : '',
       this.form(tr),
     );

@@ -10,6 +10,8 @@ export interface CardDeps {
   alarmIds: () => ReadonlySet<string>;
   openAlertsFromFeed: (id: string) => AlertItem[];
   onPlayback: (id: string) => void;
+  /** Routes and areas sent to the terminal and its own alarms (issue #16 item 6), for the roles that may read them. */
+  geofences?: { el: HTMLElement; open(vehicleId: string): void };
 }
 
 /**
@@ -43,6 +45,7 @@ export class VehicleCard {
     clearInterval(this.timer);
     // Refresh the values in place each second; the card's structure (and its buttons) stays.
     this.timer = setInterval(() => this.update(), 1000);
+    this.deps.geofences?.open(vehicleId);
     void this.deps.api
       .vehicle(vehicleId)
       .then((details) => {
@@ -93,6 +96,7 @@ export class VehicleCard {
         ...['card.class', 'card.status', 'card.company', 'card.driver', 'card.speed', 'card.drivingToday', 'card.lastReport', 'card.openAlerts'].map(row),
       ),
       h('button', { type: 'button', class: 'primary', onclick: () => this.vehicleId && this.deps.onPlayback(this.vehicleId) }, t('card.playback')),
+      ...(this.deps.geofences ? [this.deps.geofences.el] : []),
     );
     this.update();
   }

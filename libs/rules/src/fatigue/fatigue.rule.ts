@@ -40,8 +40,8 @@ export interface TerminalAlarmEvidence {
 export interface FatigueSubjectState {
   period: DrivingPeriodState;
   periodStart: EvidencePosition | null;
-  /** Closed periods still inside the trailing window, as [startMs, endMs]. */
-  history: Array<[number, number]>;
+  /** Closed periods still inside the trailing window, as [startMs, endMs] or [startMs, endMs, excludedMs] (a vehicle change inside, not driving). */
+  history: Array<[number, number] | [number, number, number]>;
   continuousPrewarned: boolean;
   continuousViolated: boolean;
   nightPrewarned: boolean;
@@ -54,7 +54,37 @@ export interface FatigueSubjectState {
   nightRaisedAtMs?: number | null;
   dailyPhase: 'below' | 'prewarned' | 'violated';
   terminalAlarms: TerminalAlarmEvidence;
+  /**
+   * The vehicles the driver drove in the open period and the trailing window before this one
+   * (his time carried across a vehicle change, RULES.md §2, §13), oldest first. Absent when
+   * all of it was on this vehicle.
+   */
+  carriedFrom?: CarriedVehicle[];
 }
+
+export interface CarriedVehicle {
+  vehicleId: string;
+  plate?: string;
+  /** The driver's last report on it. */
+  lastReportMs: number;
+}
+
+/**
+ * A driver's fatigue time as it stood at his last report on a vehicle (RULES.md §2, §13: a
+ * driver who changes vehicles carries his time). Written by the detector to a store keyed by
+ * driver, read when the driver's reports start on another vehicle.
+ */
+export interface DriverTimeCarry {
+  driverId: string;
+  vehicleId: string;
+  plate?: string;
+  /** The driver's last report on that vehicle (device time). */
+  lastReportMs: number;
+  subject: FatigueSubjectState;
+}
+
+/** The carried time of a driver, if any is known (the detector's driver-time store). */
+export type DriverTimeLookup = (driverId: string) => DriverTimeCarry | undefined;
 
 export interface FatigueState {
   subjects: Record<string, FatigueSubjectState>;
@@ -66,6 +96,8 @@ export interface FatigueEvent {
   interval: MotionInterval | null;
   /** `driver:<id>` or `vehicle`, of this report. */
   subject: string;
+  /** The driver-time store, when the detector has one: a driver's time from another vehicle. */
+  driverTimes?: DriverTimeLookup | undefined;
 }
 
 export const initialFatigueState = (): FatigueState => ({ subjects: {} });
@@ -84,14 +116,102 @@ const initialSubject = (): FatigueSubjectState => ({
 
 const overlap = (s: number, e: number, from: number, to: number): number => Math.max(0, Math.min(e, to) - Math.max(s, from));
 
+/**
+ * A period's driving inside [from, to]: its overlap less the neutral time inside it (a vehicle
+ * change), wherever that lay — the doubt goes to the driver.
+ */
+const drivingOverlap = (s: number, e: number, excludedMs: number, from: number, to: number): number => Math.max(0, overlap(s, e, from, to) - excludedMs);
+
 /** Driving time (periods, short stops included) inside [nowMs − window, nowMs]. */
 export const trailingDrivingMs = (subject: FatigueSubjectState, nowMs: number, windowMs: number): number => {
   const from = nowMs - windowMs;
   let total = 0;
-  for (const [s, e] of subject.history) total += overlap(s, e, from, nowMs);
+  for (const [s, e, excludedMs] of subject.history) total += drivingOverlap(s, e, excludedMs ?? 0, from, nowMs);
   const { periodStartMs, lastDrivingEndMs } = subject.period;
-  if (periodStartMs !== null && lastDrivingEndMs !== null) total += overlap(periodStartMs, lastDrivingEndMs, from, nowMs);
+  if (periodStartMs !== null && lastDrivingEndMs !== null)
+    total += drivingOverlap(periodStartMs, lastDrivingEndMs, subject.period.excludedMs ?? 0, from, nowMs);
   return total;
+};
+
+/** The last instant a subject's state shows the driver at the wheel (its period's or history's last driving). */
+const lastDrivingMs = (sub: FatigueSubjectState): number => {
+  const lastHistory = sub.history.at(-1);
+  return Math.max(sub.period.lastDrivingEndMs ?? 0, lastHistory ? lastHistory[1] : 0);
+};
+
+/**
+ * The driver's subject on the vehicle he now drives, from his time carried from another one
+ * (RULES.md §2, §13; §15 "Four parties": the time between one vehicle's last report and the
+ * next vehicle's first is neither driving nor rest). The stop he made on the other vehicle
+ * stays a stop: with `arrivalMs − lastReportMs` left out, a later rest check adds what this
+ * vehicle shows. A carried period that already reached a rest there is closed into the history.
+ */
+export const carriedSubject = (carry: DriverTimeCarry, arrivalMs: number, restMs: number, hereVehicleId?: string): FatigueSubjectState => {
+  const sub = carry.subject;
+  // Each vehicle once, the one he drives now never (he may come back to it).
+  const carriedFrom = [
+    ...(sub.carriedFrom ?? []).filter((c) => c.vehicleId !== carry.vehicleId && c.vehicleId !== hereVehicleId),
+    {
+      vehicleId: carry.vehicleId,
+      ...(carry.plate !== undefined ? { plate: carry.plate } : {}),
+      lastReportMs: carry.lastReportMs,
+    },
+  ];
+  const rested = closePeriodIfRested(sub.period, carry.lastReportMs, restMs);
+  if (rested.closed) {
+    const { startMs, endMs, excludedMs } = rested.closed;
+    return {
+      ...sub,
+      period: rested.state,
+      periodStart: null,
+      history: [...sub.history, excludedMs ? [startMs, endMs, excludedMs] : [startMs, endMs]],
+      continuousPrewarned: false,
+      continuousViolated: false,
+      nightPrewarned: false,
+      nightViolated: false,
+      continuousRaisedAtMs: null,
+      nightRaisedAtMs: null,
+      terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
+      carriedFrom,
+    };
+  }
+  if (sub.period.periodStartMs === null) return { ...sub, carriedFrom };
+  const neutralMs = (sub.period.neutralMs ?? 0) + Math.max(0, arrivalMs - carry.lastReportMs);
+  return { ...sub, period: { ...sub.period, neutralMs }, carriedFrom };
+};
+
+/**
+ * Takes the driver's carried time on his first report here when it is newer than what this
+ * vehicle knows of him (he drove another vehicle since). Never his time from this vehicle
+ * (this vehicle's own state has it), nor one from after this report.
+ */
+const withCarriedTime = (
+  facts: VehicleFacts,
+  subjects: Record<string, FatigueSubjectState>,
+  event: FatigueEvent,
+  restMs: number,
+): Record<string, FatigueSubjectState> => {
+  // The report's own driver id (the subject is `driver:<it>`): no string made per report.
+  const driverId = event.position.driverId;
+  if (!driverId || !event.driverTimes) return subjects;
+  const carry = event.driverTimes(driverId);
+  const nowMs = event.position.deviceTimeMs;
+  if (!carry || carry.vehicleId === facts.vehicleId || carry.lastReportMs > nowMs) return subjects;
+  const here = subjects[event.subject];
+  if (here && lastDrivingMs(here) >= carry.lastReportMs) return subjects;
+  if (here?.carriedFrom?.some((c) => c.vehicleId === carry.vehicleId && c.lastReportMs >= carry.lastReportMs)) return subjects;
+  return { ...subjects, [event.subject]: carriedSubject(carry, nowMs, restMs, facts.vehicleId) };
+};
+
+/** What an alert says of the vehicles the driver's time was carried from. */
+const carriedDetails = (sub: FatigueSubjectState): Record<string, unknown> =>
+  sub.carriedFrom && sub.carriedFrom.length > 0 ? { carriedFrom: sub.carriedFrom } : {};
+
+const carriedText = (sub: FatigueSubjectState): { zh: string; en: string } => {
+  const names = (sub.carriedFrom ?? []).map((c) => c.plate ?? c.vehicleId);
+  return names.length === 0
+    ? { zh: '', en: '' }
+    : { zh: `（含驾驶员此前在${names.join('、')}上的驾驶时间）`, en: ` (including the driver's time on ${names.join(', ')})` };
 };
 
 const minutesText = (ms: number): string => {
@@ -110,7 +230,7 @@ const onClosed = (
   closed: DrivingPeriod,
 ): FatigueSubjectState => {
   const cfg = config.fatigue;
-  const drivingMs = closed.endMs - closed.startMs;
+  const drivingMs = closed.endMs - closed.startMs - (closed.excludedMs ?? 0);
   const common = { subject: key, windowKey: closed.startMs, revision: 1, startedAtMs: closed.startMs, endedAtMs: closed.endMs, raisedAtMs: nowMs };
   if (sub.continuousViolated) {
     outputs.push(
@@ -119,10 +239,10 @@ const onClosed = (
         ...continuousPenalty(facts, config),
         rule: 'fatigue_continuous',
         level: 'violation',
-        limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config),
+        limitPassedAtMs: continuousLimitPassedAtMs(closed.startMs, config, closed.excludedMs ?? 0),
         ...(sub.continuousRaisedAtMs != null ? { firstRaisedAtMs: sub.continuousRaisedAtMs } : {}),
-        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true),
-        details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, true, carriedText(sub)),
+        details: { drivingMs, limitMs: cfg.continuousLimitMs, closed: true, terminalAlarms: sub.terminalAlarms, ...carriedDetails(sub) },
         evidence: sub.periodStart ? [sub.periodStart] : [],
       }),
     );
@@ -146,7 +266,7 @@ const onClosed = (
   }
   return {
     ...sub,
-    history: [...sub.history, [closed.startMs, closed.endMs]],
+    history: [...sub.history, closed.excludedMs ? [closed.startMs, closed.endMs, closed.excludedMs] : [closed.startMs, closed.endMs]],
     periodStart: null,
     continuousPrewarned: false,
     continuousViolated: false,
@@ -170,11 +290,14 @@ export const evaluateFatigue = (
   const nowMs = position.deviceTimeMs;
   const outputs: AlertV1[] = [];
   // Copied on the first change only: a report that changes no subject returns the state it was given.
-  let subjects = state.subjects;
-  let copied = false;
+  let subjects = withCarriedTime(facts, state.subjects, event, restMs);
+  let copied = subjects !== state.subjects;
+  // His time just came from another vehicle: this vehicle's interval up to now spans his time
+  // there (he left it and came back) — neither driving nor rest here (§15 "Four parties").
+  const acrossVehicles = copied && interval?.subject === event.subject;
 
   // 1. The driving interval that ends at this report, attributed to its subject.
-  if (interval && interval.driving && interval.subject !== null) {
+  if (interval && interval.driving && interval.subject !== null && !acrossVehicles) {
     const key = interval.subject;
     let sub = subjects[key] ?? initialSubject();
     // The trailing-24-h total is lowest just before driving resumes: re-arm there (§8: the
@@ -260,7 +383,8 @@ const continuousPenalty = (facts: VehicleFacts, config: RulesConfig): { severity
 };
 
 /** A driving period counts all of its time as driving: 4 h of it are reached 4 h after its start. */
-const continuousLimitPassedAtMs = (periodStartMs: number, config: RulesConfig): number => periodStartMs + config.fatigue.continuousLimitMs;
+const continuousLimitPassedAtMs = (periodStartMs: number, config: RulesConfig, excludedMs = 0): number =>
+  periodStartMs + excludedMs + config.fatigue.continuousLimitMs;
 
 /** The instant the night part of the period [startMs, endMs] reached the night limit. */
 const nightLimitPassedAtMs = (periodStartMs: number, endMs: number, config: RulesConfig): number | undefined =>
@@ -334,9 +458,9 @@ const measure = (
         level: 'violation',
         windowKey: periodStartMs,
         endedAtMs: nowMs,
-        limitPassedAtMs: continuousLimitPassedAtMs(periodStartMs, config),
-        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false),
-        details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms },
+        limitPassedAtMs: continuousLimitPassedAtMs(periodStartMs, config, sub.period.excludedMs ?? 0),
+        ...continuousViolationText(drivingMs, cfg.continuousLimitMs, false, carriedText(sub)),
+        details: { drivingMs, limitMs: cfg.continuousLimitMs, restMs: config.motion.restMs, terminalAlarms: sub.terminalAlarms, ...carriedDetails(sub) },
       }),
     );
   } else if (drivingMs >= continuousPre && !sub.continuousPrewarned) {
@@ -428,9 +552,15 @@ const measure = (
         level: 'violation',
         severity: 'major',
         limitPassedAtMs: dailyLimitPassedAtMs(sub, drivingSinceMs, nowMs, cfg),
-        summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）`,
-        summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})`,
-        details: { drivingInWindowMs: dailyMs, limitMs: cfg.dailyLimitMs, windowMs: cfg.dailyWindowMs, terminalAlarms: sub.terminalAlarms },
+        summary: `疲劳驾驶：24小时内累计驾驶${formatDurationZh(dailyMs)}（上限${formatDurationZh(cfg.dailyLimitMs)}）${carriedText(sub).zh}`,
+        summaryEn: `Driving ${formatDuration(dailyMs)} in the last 24 h (limit ${formatDuration(cfg.dailyLimitMs)})${carriedText(sub).en}`,
+        details: {
+          drivingInWindowMs: dailyMs,
+          limitMs: cfg.dailyLimitMs,
+          windowMs: cfg.dailyWindowMs,
+          terminalAlarms: sub.terminalAlarms,
+          ...carriedDetails(sub),
+        },
       }),
     );
   } else if (dailyMs >= cfg.dailyLimitMs - cfg.prewarningLeadMs && sub.dailyPhase === 'below') {
@@ -458,9 +588,14 @@ const measure = (
 };
 
 /** Continuous-driving violation (>4 h without a 20 min rest): raised while driving, re-emitted when the period ends. */
-const continuousViolationText = (drivingMs: number, limitMs: number, ended: boolean): { summary: string; summaryEn: string } => ({
-  summary: `疲劳驾驶：连续驾驶${formatDurationZh(drivingMs)}未停车休息20分钟以上（上限${formatDurationZh(limitMs)}）${ended ? '，驾驶时段已结束' : ''}`,
-  summaryEn: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(limitMs)})${ended ? '; period ended' : ''}`,
+const continuousViolationText = (
+  drivingMs: number,
+  limitMs: number,
+  ended: boolean,
+  carried: { zh: string; en: string },
+): { summary: string; summaryEn: string } => ({
+  summary: `疲劳驾驶：连续驾驶${formatDurationZh(drivingMs)}未停车休息20分钟以上（上限${formatDurationZh(limitMs)}）${carried.zh}${ended ? '，驾驶时段已结束' : ''}`,
+  summaryEn: `Continuous driving ${formatDuration(drivingMs)} without a 20 min rest (limit ${formatDuration(limitMs)})${carried.en}${ended ? '; period ended' : ''}`,
 });
 
 /** Night-driving violation (passenger classes, the night window — 22时至6时 by default — inside one period): raised while driving, re-emitted when it ends. */

@@ -111,27 +111,37 @@ export const stepMotion = (
 export interface DrivingPeriodState {
   periodStartMs: number | null;
   lastDrivingEndMs: number | null;
+  /**
+   * Time since `lastDrivingEndMs` that is neither driving nor rest (RULES.md §15 "Four
+   * parties": between one vehicle's last report of a driver and the next vehicle's first) —
+   * left out of the stop it falls in. Absent (0) on one vehicle.
+   */
+  neutralMs?: number;
+  /** Neutral time inside the open period (a vehicle change it carried across): not driving. */
+  excludedMs?: number;
 }
 
 export interface DrivingPeriod {
   startMs: number;
   endMs: number;
+  /** Neutral time inside it (a vehicle change): not driving. */
+  excludedMs?: number;
 }
 
 export const initialDrivingPeriodState = (): DrivingPeriodState => ({ periodStartMs: null, lastDrivingEndMs: null });
 
 /** Length of the open period so far (start to the end of its last driving interval). */
 export const drivingPeriodMs = (state: DrivingPeriodState): number =>
-  state.periodStartMs === null || state.lastDrivingEndMs === null ? 0 : state.lastDrivingEndMs - state.periodStartMs;
+  state.periodStartMs === null || state.lastDrivingEndMs === null ? 0 : state.lastDrivingEndMs - state.periodStartMs - (state.excludedMs ?? 0);
 
 /** Closes the open period once `nowMs` shows a stop of ≥ restMs since the last driving. */
 export const closePeriodIfRested = (state: DrivingPeriodState, nowMs: number, restMs: number): { state: DrivingPeriodState; closed: DrivingPeriod | null } => {
-  if (state.periodStartMs === null || state.lastDrivingEndMs === null || nowMs - state.lastDrivingEndMs < restMs) {
+  if (state.periodStartMs === null || state.lastDrivingEndMs === null || nowMs - state.lastDrivingEndMs - (state.neutralMs ?? 0) < restMs) {
     return { state, closed: null };
   }
   return {
     state: { periodStartMs: null, lastDrivingEndMs: state.lastDrivingEndMs },
-    closed: { startMs: state.periodStartMs, endMs: state.lastDrivingEndMs },
+    closed: { startMs: state.periodStartMs, endMs: state.lastDrivingEndMs, ...(state.excludedMs ? { excludedMs: state.excludedMs } : {}) },
   };
 };
 
@@ -144,8 +154,14 @@ export const addDrivingInterval = (
 ): { state: DrivingPeriodState; closed: DrivingPeriod | null; started: boolean } => {
   const { state: afterRest, closed } = closePeriodIfRested(state, startMs, restMs);
   const started = afterRest.periodStartMs === null;
+  // A neutral stretch the period continued across stays out of its driving time.
+  const excludedMs = started ? 0 : (afterRest.excludedMs ?? 0) + (afterRest.neutralMs ?? 0);
   return {
-    state: { periodStartMs: started ? startMs : afterRest.periodStartMs, lastDrivingEndMs: Math.max(endMs, afterRest.lastDrivingEndMs ?? endMs) },
+    state: {
+      periodStartMs: started ? startMs : afterRest.periodStartMs,
+      lastDrivingEndMs: Math.max(endMs, afterRest.lastDrivingEndMs ?? endMs),
+      ...(excludedMs > 0 ? { excludedMs } : {}),
+    },
     closed,
     started,
   };

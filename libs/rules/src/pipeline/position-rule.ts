@@ -3,6 +3,7 @@ import type { RoadClass, RoadSegmentLimit, VehicleFacts } from '@roadwatch/domai
 import type { RulesConfig } from '../common/rules-config';
 import type { MotionInterval } from '../motion/motion-model';
 import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
+import type { DriverTimeLookup } from '../fatigue/fatigue.rule';
 import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
 import type { AcceptedPoint, RuleStates, VehicleIdentity } from './vehicle-state';
@@ -12,6 +13,8 @@ export interface PipelineContext {
   nowMs?: number;
   roads?: RoadIndex;
   relays?: RelayLookup;
+  /** A driver's fatigue time from another vehicle (the detector's driver-time store): fatigue per driver across vehicles. */
+  driverTimes?: DriverTimeLookup;
 }
 
 /**

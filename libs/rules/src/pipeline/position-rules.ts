@@ -236,9 +236,14 @@ export const speedingRule: PositionRule<RuleStates['speeding']> = {
 /** Fatigue driving (RULES.md §2, §8): driving periods from the motion model's intervals. */
 export const fatigueRule: PositionRule<RuleStates['fatigue']> = {
   initial: initialFatigueState,
-  onReport(state, report, { facts, config }) {
+  onReport(state, report, { facts, config, pipeline }) {
     if (report.kind !== 'accepted') return { state, alerts: [] };
-    const r = evaluateFatigue(facts, state, { position: report.position, interval: report.interval, subject: report.subject }, config);
+    const r = evaluateFatigue(
+      facts,
+      state,
+      { position: report.position, interval: report.interval, subject: report.subject, driverTimes: pipeline.driverTimes },
+      config,
+    );
     return { state: r.state, alerts: r.outputs };
   },
 };

@@ -17,7 +17,8 @@ const NOON = chinaLocalToEpochMs(2026, 12, 6, 12);
 
 describe('the corridor judgement (RULES.md §11, §15 "Routes and areas")', () => {
   const route = prepareRoute(line);
-  const judge = (position: LatLon, atMs = NOON, detours = [] as ReturnType<typeof prepareDetour>[]) => judgeAgainstCorridors([route], detours, { position, atMs, vehicleId: 'V' });
+  const judge = (position: LatLon, atMs = NOON, detours = [] as ReturnType<typeof prepareDetour>[]) =>
+    judgeAgainstCorridors([route], detours, { position, atMs, vehicleId: 'V' });
 
   it('is inside within the width, outside just beyond it, and measures the offset from the edge', () => {
     // The polyline's segment is a great circle (it bows ~1.6 m north of the parallel here): take the distances as measured.
@@ -84,7 +85,15 @@ describe('the corridor judgement (RULES.md §11, §15 "Routes and areas")', () =
   });
 
   it('is inside when within any active corridor, naming the nearest', () => {
-    const second = prepareRoute({ routeId: 'L2', polyline: [[116.36, 39.85], [116.36, 39.95]], corridorWidthM: 50, depots: [] });
+    const second = prepareRoute({
+      routeId: 'L2',
+      polyline: [
+        [116.36, 39.85],
+        [116.36, 39.95],
+      ],
+      corridorWidthM: 50,
+      depots: [],
+    });
     const p = north(midpoint, 1_000);
     expect(judgeAgainstCorridors([route, second], [], { position: p, atMs: NOON })).toMatchObject({ inside: true, nearestRouteId: 'L2' });
   });

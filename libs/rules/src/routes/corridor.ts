@@ -78,7 +78,11 @@ export const prepareRoute = (route: RouteGeometry, config: RoutesConfig = DEFAUL
   const depotShapes: Geofence[] =
     route.depots.length > 0
       ? route.depots.map(geofenceOfDepot)
-      : [route.polyline[0]!, route.polyline[route.polyline.length - 1]!].map((end) => ({ kind: 'circle', centre: latLonOf(end), radiusM: config.depotRadiusM }));
+      : [route.polyline[0]!, route.polyline[route.polyline.length - 1]!].map((end) => ({
+          kind: 'circle',
+          centre: latLonOf(end),
+          radiusM: config.depotRadiusM,
+        }));
   const depots: PreparedGeofence[] = depotShapes.map((shape) => prepareGeofence(shape, config.depotRadiusM, 0));
   return {
     routeId: route.routeId,
@@ -140,9 +144,7 @@ export const judgeAgainstCorridors = (
   const activeIds = new Set(active.map((route) => route.routeId));
   const detoured = detours.some(
     (detour) =>
-      activeIds.has(detour.routeId) &&
-      (detour.vehicleId === null || detour.vehicleId === report.vehicleId) &&
-      detour.covers(report.position, report.atMs),
+      activeIds.has(detour.routeId) && (detour.vehicleId === null || detour.vehicleId === report.vehicleId) && detour.covers(report.position, report.atMs),
   );
   if (detoured) return { judged: true, inside: true, insideBy: 'detour', offsetM, nearestRouteId };
   return { judged: true, inside: false, insideBy: null, offsetM, nearestRouteId };

@@ -9,6 +9,11 @@ export interface CardInterval {
   driverId: string;
   signInMs: number;
   signOutMs?: number | null;
+  /**
+   * When a sign-in without its sign-out stops counting (`cardIntervalsOf`: 24 h after the card
+   * was last read, by default): a forgotten sign-out does not cover every later instant.
+   */
+  expiresAtMs?: number | null;
 }
 
 /** A shift of the company's roster, [fromMs, toMs). */
@@ -31,7 +36,11 @@ const distinct = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 export const driverOnDuty = (input: { cardIntervals: readonly CardInterval[]; roster: readonly RosterShift[]; at: number }): DriverOnDuty => {
   const { at } = input;
   const cards = distinct(
-    input.cardIntervals.filter((c) => c.signInMs <= at && (c.signOutMs === undefined || c.signOutMs === null || at < c.signOutMs)).map((c) => c.driverId),
+    input.cardIntervals
+      .filter(
+        (c) => c.signInMs <= at && (c.signOutMs === undefined || c.signOutMs === null || at < c.signOutMs) && (c.expiresAtMs == null || at < c.expiresAtMs),
+      )
+      .map((c) => c.driverId),
   );
   if (cards.length > 0) return { driverId: cards.length === 1 ? (cards[0] as string) : null, evidence: 'ic_card', candidates: cards };
   const shifts = distinct(input.roster.filter((s) => s.fromMs <= at && at < s.toMs).map((s) => s.driverId));

@@ -68,6 +68,13 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       // 布控线索 / targeting alerts (套牌, evasion, 大吨小标, exit and entrance weighings; §13–§14): officers read their region's leads and refer or dismiss them.
       'targeting',
       'targeting.decide',
+      // issue #16: 大件 audit sheets of the region; area bans of the region, administered
+      'permits',
+      'area_bans',
+      'area_bans.admin',
+      // Issue #16 item 6: sends routes and areas to the terminals of its region's vehicles; reads them and the terminals' own alarms
+      'terminal_geofences',
+      'terminal_geofences.send',
     ],
   },
   // A company reads its own 重点监管 entries (and its vehicles'), never releases one.
@@ -90,9 +97,14 @@ export const ROLE_SCOPES: Record<ApiRole, { scope: 'all' | 'regionClaim' | 'comp
       'inspections',
       'inspections.answer',
       'roster',
+      // issue #16: its own permits' audit sheets; the area bans that bind it (read only)
+      'permits',
+      'area_bans',
+      // Issue #16 item 6: what was sent to its own vehicles' terminals and their own area/route alarms (read only)
+      'terminal_geofences',
     ],
   },
-  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces'] },
+  enforcement: { scope: 'regionClaim', capabilities: ['wim', 'sites', 'cases', 'targeting', 'targeting.decide', 'source_traces', 'permits', 'area_bans'] },
 };
 
 /** Administrative-division codes are digits; anything else could smuggle LIKE wildcards. */

@@ -26,17 +26,19 @@ import type { SendInspectionUseCase } from '../inspection/usecases/send-inspecti
 import type { AssessmentApi } from '../assessment/assessment-api';
 import type { KeySupervisionApi } from '../key-supervision/key-supervision.api';
 import type { TargetingApi } from '../targeting/targeting.api';
+import type { TerminalGeofencesApi } from '../terminal-geofences/terminal-geofences.api';
 import type { DeliveryReadModel, DeliverySettingsRepository } from '@roadwatch/storage';
 import type { DeleteDeliveryRouteUseCase } from '../delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import type { RotateDeliverySecretUseCase } from '../delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import type { SaveDeliveryRouteUseCase } from '../delivery/usecases/save-delivery-route/save-delivery-route.usecase';
 import type { HandlingRepository } from '@roadwatch/storage';
-import type { SiteWeighingRepository } from '@roadwatch/storage';
 import type { ViewHandlingItemUseCase } from '../handling/usecases/view-handling-item/view-handling-item.usecase';
 import type { HandleAlertUseCase } from '../handling/usecases/handle-alert/handle-alert.usecase';
 import type { AppealAlertUseCase } from '../handling/usecases/appeal-alert/appeal-alert.usecase';
 import type { DecideAppealUseCase } from '../handling/usecases/decide-appeal/decide-appeal.usecase';
 import type { SourceTraceApi } from '../source-trace/source-trace.api';
+import type { ManageSourceSiteKindsUseCase } from '../registry/usecases/manage-source-site-kinds/manage-source-site-kinds.usecase';
+import type { PermitsApi } from '../permits/permits.api';
 
 /** Everything the controllers use, built once by startApi. */
 export interface ApiContext {
@@ -81,10 +83,12 @@ export interface ApiContext {
   /** The handling workflow (RULES §9): its records (reads) and its steps, each a use case. */
   handling: HandlingRepository;
   handlingCommands: HandlingCommands;
-  /** Targeting alerts from exit and entrance weighings (read only: services/enforcement writes them). */
-  siteWeighings: SiteWeighingRepository;
   /** 布控线索 (issue #15): the enforcement analyses' leads in scope and an officer's decision. */
   targeting: TargetingApi;
+  /** 大件 audit sheets and area bans (issue #16). */
+  permits: PermitsApi;
+  /** Routes and areas sent to terminals and the terminals' own area/route alarms (issue #16 item 6). */
+  terminalGeofences: TerminalGeofencesApi;
   /** 查岗 (libs/storage's, read with the caller's `scope.filter`) and its use cases. */
   inspections: InspectionRepository;
   inspectionCommands: InspectionCommands;
@@ -94,6 +98,8 @@ export interface ApiContext {
   sourceTraces: SourceTraceApi;
   /** JT/T 809 lower platforms (issue #17): the registry, what they told us, 查岗 and 督办 over their link. */
   lowerPlatforms: LowerPlatformsApi;
+  /** 货运源头单位 site kinds (issue #15): the admin's list, each write a use case, audited. */
+  sourceSiteKinds: ManageSourceSiteKindsUseCase;
 }
 
 export interface RosterApi {

@@ -7,7 +7,6 @@ import { AdminController } from './admin.controller';
 import { ApiController } from './api.controller';
 import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
-import { SiteWeighingsController } from './site-weighings.controller';
 import { DeliveryController } from './delivery.controller';
 import { RosterController } from './roster.controller';
 import { LowerPlatformsController } from './lower-platforms.controller';
@@ -18,6 +17,9 @@ import { UsersController } from './users.controller';
 import { HandlingController } from './handling.controller';
 import { SourceTraceController } from './source-trace.controller';
 import { TargetingController } from './targeting.controller';
+import { SourceTraceMapController } from './source-trace-map.controller';
+import { PermitsController } from './permits.controller';
+import { TerminalGeofencesController } from './terminal-geofences.controller';
 import { API_CONTEXT } from './tokens';
 import { AssessmentController } from '../assessment/assessment.controller';
 import { XLSX_MEDIA_TYPE } from '@roadwatch/contracts';
@@ -39,10 +41,12 @@ export const API_CONTROLLERS = [
   HandlingController,
   ReportsController,
   KeySupervisionController,
-  SiteWeighingsController,
   InspectionsController,
   SourceTraceController,
   TargetingController,
+  SourceTraceMapController,
+  PermitsController,
+  TerminalGeofencesController,
 ];
 
 @Module({})

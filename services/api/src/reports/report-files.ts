@@ -28,6 +28,10 @@ const RULE_LABELS: Record<string, Label> = {
   drift: { zh: '定位漂移', en: 'Position drift' },
   invalid_position: { zh: '无效定位', en: 'Invalid position' },
   cloned_plate_suspected: { zh: '疑似套牌', en: 'Suspected cloned plate' },
+  permit_hours: { zh: '大件超许可时段通行', en: 'Oversize permit: outside its dates or hours' },
+  permit_exceeded: { zh: '大车小证', en: 'Oversize permit: weighed above the declared figures' },
+  oversize_without_permit: { zh: '无许可超限运输', en: 'Overload without an oversize permit' },
+  area_ban: { zh: '区域限行', en: 'Area ban' },
 };
 const ruleLabel = (rule: string, lang: FileLang): string => RULE_LABELS[rule]?.[lang] ?? rule;
 

@@ -4,12 +4,14 @@ import {
   buildRoadIndex,
   decodeVehicleState,
   DEFAULT_RULES_CONFIG,
+  driverTimesOf,
   processPosition,
   qualityDayOf,
   resolveRulesConfig,
   tickVehicle,
   vehicleDueMs,
   type ConfigPatch,
+  type DriverTimeLookup,
   type PipelineContext,
   type RegistryNotice,
   type RelayLookup,
@@ -63,9 +65,22 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     }
     return ctx;
   };
+  // One context per (road index, driver-time lookup) pair, not one object per position.
+  let driverCtxBase: PipelineContext | undefined;
+  let driverCtxLookup: DriverTimeLookup | undefined;
+  let driverCtx: PipelineContext = {};
+  const withDriverTimes = (base: PipelineContext, driverTimes: DriverTimeLookup): PipelineContext => {
+    if (base !== driverCtxBase || driverTimes !== driverCtxLookup) {
+      driverCtxBase = base;
+      driverCtxLookup = driverTimes;
+      driverCtx = { ...base, driverTimes };
+    }
+    return driverCtx;
+  };
   return {
-    process(facts, state, position) {
-      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctxNow());
+    process(facts, state, position, _nowMs, driverTimes) {
+      const ctx = driverTimes ? withDriverTimes(ctxNow(), driverTimes) : ctxNow();
+      const result = processPosition(facts, state as VehicleRuleState | undefined, position, configFor(facts), ctx);
       for (const notice of result.notices) options.onNotice?.(notice);
       // Stamped with the receipt of the report that closed the day, not the wall clock: replay gives the same message.
       const qualityDays = result.closedDays.map((counters) => qualityDayOf(facts.vehicleId, counters, true, position.receivedAtMs));
@@ -80,6 +95,7 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     },
     dueMs: (facts, state) => vehicleDueMs(state as VehicleRuleState, configFor(facts)),
     decodeState: decodeVehicleState,
+    driverTimesOf: (state) => driverTimesOf(state as VehicleRuleState),
   };
 };
 

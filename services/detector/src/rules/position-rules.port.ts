@@ -1,5 +1,6 @@
 import type { AlertV1, PositionV1, VehicleQualityDayV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
+import type { DriverTimeCarry, DriverTimeLookup } from '@roadwatch/rules';
 
 /**
  * What the detector needs from the position rules (libs/rules): a per-vehicle pipeline over
@@ -25,7 +26,9 @@ export interface PositionRuleResult {
 
 export interface PositionRules {
   /** One position for one vehicle; `state` is undefined for a vehicle seen for the first time. */
-  process(facts: VehicleFacts, state: unknown, position: PositionV1, nowMs: number): PositionRuleResult;
+  process(facts: VehicleFacts, state: unknown, position: PositionV1, nowMs: number, driverTimes?: DriverTimeLookup): PositionRuleResult;
+  /** The time of every driver the vehicle's state holds, for the driver-time store (fatigue per driver across vehicles). */
+  driverTimesOf(state: unknown): DriverTimeCarry[];
   /**
    * The timer, given the wall clock: whatever is due for the vehicle — held positions whose
    * lateness window passed, the offline alert, a snapshot of the open day's quality counters,

@@ -19,6 +19,7 @@ export interface ToyState {
 }
 
 export const toyPositionRules = (): PositionRules => ({
+  driverTimesOf: () => [],
   process(facts, raw, position) {
     const state: ToyState = raw
       ? { ...(raw as ToyState) }

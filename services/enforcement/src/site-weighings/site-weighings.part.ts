@@ -14,7 +14,8 @@ export const siteWeighingsPart = (options: { groupId?: string } = {}): Enforceme
   name: SITE_WEIGHINGS_PART,
   async start(context: EnforcementContext): Promise<RunningEnforcementPart> {
     const { bus, logger, metrics } = context;
-    const weighings = new SiteWeighings({ pool: context.pool, logger, now: context.now });
+    const settleMs = context.config.SITE_WEIGHINGS_ENTRANCE_SETTLE_MS;
+    const weighings = new SiteWeighings({ pool: context.pool, logger, now: context.now, ...(settleMs !== undefined ? { entranceSettleMs: settleMs } : {}) });
     const outcomes = metrics.counter('enforcement_site_weighings_total', 'Exit/entrance records that started a trace or a targeting alert, by what', ['what']);
     const subscription = await bus.subscribe({
       groupId: options.groupId ?? 'enforcement-site-weighings',
@@ -35,7 +36,8 @@ export const siteWeighingsPart = (options: { groupId?: string } = {}): Enforceme
         .then(async () => {
           const summary = await weighings.review();
           lastError = undefined;
-          if (summary.article71Raised + summary.unweighedExitRaised > 0) logger.info(summary, 'site weighings: targeting alerts raised');
+          if (summary.article71Raised + summary.unweighedExitRaised + summary.entranceRefusalsTraced > 0)
+            logger.info(summary, 'site weighings: judgements made');
         })
         .catch((error: unknown) => {
           lastError = error;

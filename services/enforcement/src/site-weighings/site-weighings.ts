@@ -10,6 +10,7 @@ import {
   type StoredExitRecord,
   type VehicleRecord,
   SourceTraceRepository,
+  TargetingRepository,
 } from '@roadwatch/storage';
 import { sourceSiteOf } from '@roadwatch/case-lifecycle';
 
@@ -27,17 +28,29 @@ export interface SiteWeighingsOptions {
   unweighedExitSettleMs?: number;
   /** An over-limit exit record waits this long for the truck to be seen leaving; then "departure not seen" stands. */
   departureWatchMs?: number;
+  /**
+   * An entrance refusal is traced this long after its receipt (default 2 min, on `now`): the
+   * archiver may not yet have stored the truck's last minutes, and a chain read too early ends
+   * "last report > 5 min before t_w" (B where the track gives A). Held in storage meanwhile.
+   */
+  entranceSettleMs?: number;
 }
+
+/** Default settle delay of an entrance refusal: the archiver's batches land within seconds; 2 min leaves room for a loaded one. */
+export const DEFAULT_ENTRANCE_SETTLE_MS = 2 * 60_000;
 
 export interface SiteWeighingOutcome {
   trace?: { traceId: string; grade: SourceTraceResult['grade']; siteId: string | null };
   targetingId?: string;
+  /** An entrance refusal held for its settle delay, traced by `review` from then on. */
+  heldUntilMs?: number;
 }
 
 export interface ReviewSummary {
   article71Raised: number;
   unweighedExitJudged: number;
   unweighedExitRaised: number;
+  entranceRefusalsTraced: number;
 }
 
 /** A stored source site as libs/rules' trace reads it: its polygon, else a circle around its point. */
@@ -80,6 +93,8 @@ export class SiteWeighings {
   private readonly siteReads: SourceTraceRepository;
   private readonly positions: PositionRepository;
   private readonly registry: RegistryRepository;
+  /** The one writer of `targeting_alerts` rows, as every enforcement analysis uses it. */
+  private readonly targeting: TargetingRepository;
   private readonly config: SourceTraceConfig;
 
   constructor(private readonly options: SiteWeighingsOptions) {
@@ -87,12 +102,19 @@ export class SiteWeighings {
     this.siteReads = new SourceTraceRepository(options.pool);
     this.positions = new PositionRepository(options.pool);
     this.registry = new RegistryRepository(options.pool);
+    this.targeting = new TargetingRepository(options.pool);
     this.config = options.config ?? DEFAULT_SOURCE_TRACE_CONFIG;
   }
 
   async onMeasurement(measurement: WimMeasurementV1): Promise<SiteWeighingOutcome> {
     const kind = recordKindOf(measurement);
-    if (kind === 'entrance' && measurement.entryRefused === true) return this.onEntranceRefusal(measurement);
+    if (kind === 'entrance' && measurement.entryRefused === true) {
+      const dueAtMs = Math.max(measurement.measuredAtMs, measurement.receivedAtMs) + (this.options.entranceSettleMs ?? DEFAULT_ENTRANCE_SETTLE_MS);
+      // Settled already (a late record, a replay): traced at once; else held, and `review` traces it when due.
+      if (this.options.now() >= dueAtMs) return this.onEntranceRefusal(measurement);
+      await this.repo.holdEntranceRefusal(measurement, dueAtMs);
+      return { heldUntilMs: dueAtMs };
+    }
     if (kind === 'site_exit') return this.judgeExit(exitRecordOf(measurement));
     return {};
   }
@@ -100,7 +122,12 @@ export class SiteWeighings {
   /** The open judgements at the clock's time: 第71条 departures now seen, 未过磅出场 now due. */
   async review(): Promise<ReviewSummary> {
     const nowMs = this.options.now();
-    const summary: ReviewSummary = { article71Raised: 0, unweighedExitJudged: 0, unweighedExitRaised: 0 };
+    const summary: ReviewSummary = { article71Raised: 0, unweighedExitJudged: 0, unweighedExitRaised: 0, entranceRefusalsTraced: 0 };
+    for (const refusal of await this.repo.dueEntranceRefusals(nowMs)) {
+      await this.onEntranceRefusal(refusal);
+      await this.repo.releaseEntranceRefusal(refusal.measurementId);
+      summary.entranceRefusalsTraced += 1;
+    }
     for (const open of await this.repo.openExitTraces(nowMs - (this.options.departureWatchMs ?? this.config.windowMs))) {
       const [record] = (await this.repo.exitRecords(open.plate, open.plateColour, open.weighedAtMs, open.weighedAtMs)).filter(
         (r) => r.recordId === open.measurementId,
@@ -119,7 +146,7 @@ export class SiteWeighings {
       });
       const unweighed = result.grade === 'A' && result.unweighedExit !== null;
       if (unweighed && result.unweighedExit) {
-        const raised = await this.repo.raiseTargetingAlert({
+        const { created: raised } = await this.targeting.record({
           targetingId: `unweighed_exit:${trace.traceId}`,
           kind: 'unweighed_exit',
           plate: trace.plate,
@@ -129,6 +156,7 @@ export class SiteWeighings {
           ...(trace.measurementId !== undefined ? { measurementId: trace.measurementId } : {}),
           occurredAtMs: tw,
           ...(trace.regionCode !== undefined ? { regionCode: trace.regionCode } : {}),
+          priority: 'normal',
           evidence: { ...traceEvidence(trace.traceId, result), caseId: trace.caseId ?? null, unweighedExit: result.unweighedExit },
         });
         if (raised) summary.unweighedExitRaised += 1;
@@ -168,7 +196,7 @@ export class SiteWeighings {
       result,
     });
     const targetingId = `entrance_refusal:${m.measurementId}`;
-    await this.repo.raiseTargetingAlert({
+    await this.targeting.record({
       targetingId,
       kind: 'entrance_refusal',
       plate: m.plate,
@@ -178,6 +206,7 @@ export class SiteWeighings {
       measurementId: m.measurementId,
       occurredAtMs: tw,
       ...(regionCode !== undefined ? { regionCode } : {}),
+      priority: 'normal',
       evidence: { ...traceEvidence(traceId, result), grossKg: m.grossKg, axleCount: m.axleCount },
     });
     return { trace: { traceId, grade: result.grade, siteId: result.siteId }, targetingId };
@@ -233,7 +262,7 @@ export class SiteWeighings {
     });
     if (evidence.outcome !== 'departed') return { trace: { traceId, grade: result.grade, siteId: result.siteId } };
     const targetingId = `exit_over_limit:${record.recordId}`;
-    await this.repo.raiseTargetingAlert({
+    await this.targeting.record({
       targetingId,
       kind: 'exit_over_limit',
       plate: record.plate,

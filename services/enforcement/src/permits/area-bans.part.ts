@@ -1,0 +1,103 @@
+import { boundingBoxOf, TOPICS } from '@roadwatch/contracts';
+import { chinaDateOf, DAY_MS, type LatLon, type RoadClass } from '@roadwatch/domain';
+import type { Bus } from '@roadwatch/messaging';
+import type { Logger } from '@roadwatch/runtime';
+import { areaBanEpisodes, buildRoadIndex, DEFAULT_RULES_CONFIG, limitsAt, routeReportsOf } from '@roadwatch/rules';
+import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock, type StoragePool } from '@roadwatch/storage';
+import type { EnforcementContext, EnforcementPart, RunningEnforcementPart } from '../enforcement.service';
+import { areaBanAlertOf } from './permit-alerts';
+import { routeCheckSettingsOf, type RouteCheckJobSettings } from './permit-hours.part';
+
+export const AREA_BANS_JOB = 'enforcement-area-bans';
+
+export const areaBanEpisodeId = (banId: string, vehicleId: string, startMs: number): string => `area_ban:${banId}:${vehicleId}:${startMs}`;
+
+/**
+ * One run of the area-ban job (RULES.md §11, §15), once per cluster (`withJobLock`): for each
+ * ban in force, the vehicles of its classes that reported inside its polygon's box in the settled
+ * period have their stored track judged with `areaBanEpisodes`; each stretch of ≥ 3 min or ≥ 1 km
+ * is an `area_ban` episode and alert (grown, never doubled, by overlapping runs). A ban naming
+ * road classes reads the road index (`roadClassesAt`; by default the administered speed zones,
+ * `road_speed_zones`, loaded once per run when a ban needs them): a report binds only where
+ * every matching segment is of those classes, and where no road is known it does not.
+ */
+export const runAreaBansJob = async (
+  context: { pool: StoragePool; bus: Bus; logger: Logger; nowMs: number; roadClassesAt?: (p: LatLon) => readonly RoadClass[] },
+  settings: RouteCheckJobSettings,
+): Promise<{ ran: boolean; bans: number; episodes: number }> => {
+  const rules = settings.rules ?? DEFAULT_RULES_CONFIG;
+  const toMs = context.nowMs - settings.settleMs;
+  const fromMs = toMs - settings.windowMs - settings.lookbackMs;
+  const positions = new PositionRepository(context.pool);
+  const outcome = await withJobLock(context.pool, AREA_BANS_JOB, async (tx) => {
+    const checks = new PermitCheckRepository(tx);
+    // A wrapping window's occurrence starts the day before.
+    const bans = await checks.bansInForce(chinaDateOf(fromMs - DAY_MS), chinaDateOf(toMs));
+    let episodes = 0;
+    let roadClassesAt = context.roadClassesAt;
+    if (!roadClassesAt && bans.some((ban) => (ban.roadClasses ?? []).length > 0)) {
+      const index = buildRoadIndex(await loadSpeedZoneFeatures(tx), rules.roads);
+      roadClassesAt = (p) => limitsAt(index, p.latitudeDeg, p.longitudeDeg).map((segment) => segment.roadClass);
+    }
+    for (const ban of bans) {
+      const box = boundingBoxOf(ban.polygon);
+      if (!box) continue;
+      const vehicles = await checks.vehiclesIn(ban.vehicleClasses, box, fromMs, toMs);
+      for (const vehicle of vehicles) {
+        const track = routeReportsOf(await positions.reportsBetween(vehicle.vehicleId, fromMs, toMs), rules.quality.driftSpeedKmh);
+        const found = areaBanEpisodes({
+          vehicleId: vehicle.vehicleId,
+          vehicleClass: vehicle.vehicleClass,
+          bans: [ban],
+          track,
+          motion: rules.motion,
+          ...(roadClassesAt ? { roadClassesAt } : {}),
+        });
+        for (const episode of found) {
+          const recorded = await checks.recordAreaBanEpisode({
+            episodeId: areaBanEpisodeId(ban.banId, vehicle.vehicleId, episode.startMs),
+            banId: ban.banId,
+            vehicleId: vehicle.vehicleId,
+            occurrence: episode.occurrence,
+            startedAtMs: episode.startMs,
+            endedAtMs: episode.endMs,
+            countedAtMs: episode.atMs,
+            movingMs: episode.movingMs,
+            movingM: episode.movingM,
+            evidence: { track: episode.track },
+          });
+          if (!recorded.changed) continue;
+          episodes += 1;
+          await context.bus.publish(TOPICS.alerts, [
+            { key: vehicle.vehicleId, value: areaBanAlertOf(recorded.episodeId, recorded.revision, episode, ban, vehicle) },
+          ]);
+        }
+      }
+    }
+    return { bans: bans.length, episodes };
+  });
+  return outcome.ran ? { ran: true, ...outcome.result } : { ran: false, bans: 0, episodes: 0 };
+};
+
+/** The area-ban job on the service's clock, every `ROUTE_CHECKS_INTERVAL_MS` (5 min). */
+export const areaBansPart = (): EnforcementPart => ({
+  name: 'area-bans',
+  start: async (context: EnforcementContext): Promise<RunningEnforcementPart> => {
+    const { pool, bus, logger, now, config } = context;
+    const settings = routeCheckSettingsOf(config);
+    const found = context.metrics.counter('enforcement_area_ban_episodes_total', 'Area-ban episodes (new or grown)');
+    let running: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      running = runAreaBansJob({ pool, bus, logger, nowMs: now() }, settings)
+        .then((r) => found.inc(r.episodes))
+        .catch((error: unknown) => logger.error({ err: error }, 'the area-ban job failed; the next run tries again'));
+    }, config.ROUTE_CHECKS_INTERVAL_MS ?? 300_000);
+    timer.unref();
+    return {
+      close: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  },
+});

@@ -1,0 +1,166 @@
+import type { AlertV1, WimMeasurementV1 } from '@roadwatch/contracts';
+import { chinaLocalIso } from '@roadwatch/domain';
+import type { AreaBan, AreaBanEpisode, PermitExcess, PermitHoursEpisode, RouteReport, ScoredAssessment } from '@roadwatch/rules';
+import type { CheckedVehicle, StoredPermit } from '@roadwatch/storage';
+
+/** What an alert says of a vehicle: its plate, company and region when registered. */
+const owner = (vehicle: Pick<CheckedVehicle, 'plate' | 'companyId' | 'regionCode'> | undefined) => ({
+  ...(vehicle?.plate !== undefined ? { plate: vehicle.plate } : {}),
+  ...(vehicle?.companyId !== undefined ? { companyId: vehicle.companyId } : {}),
+  ...(vehicle?.regionCode !== undefined ? { regionCode: vehicle.regionCode } : {}),
+});
+
+const minutes = (ms: number): string => (ms / 60_000).toFixed(1);
+const km = (m: number): string => (m / 1000).toFixed(2);
+/** At most this many reports go into an alert's evidence (the episode row keeps them all). */
+const EVIDENCE_REPORTS = 200;
+const evidencePositions = (track: readonly RouteReport[]) =>
+  track.slice(0, EVIDENCE_REPORTS).map((r) => ({ deviceTimeMs: r.timeMs, latitudeDeg: r.latitudeDeg, longitudeDeg: r.longitudeDeg, speedKmh: r.speedKmh }));
+
+export const permitOfEvidence = (permit: StoredPermit) => ({
+  routeId: permit.routeId,
+  name: permit.name,
+  referenceNo: permit.referenceNo ?? null,
+  validFrom: permit.validFrom ?? null,
+  validTo: permit.validTo ?? null,
+  allowedHours: permit.allowedHours ?? null,
+  declared: permit.declared ?? null,
+});
+
+const issueZh = { before_valid: '许可生效前', after_valid: '许可过期后', outside_hours: '许可时段外' } as const;
+const issueEn = { before_valid: 'before the permit is valid', after_valid: 'after the permit expired', outside_hours: 'outside the permitted hours' } as const;
+
+/** 大件 moving inside a permit's corridor outside its dates or hours (§15: a stretch over 5 min). */
+export const permitHoursAlertOf = (
+  episodeId: string,
+  revision: number,
+  episode: PermitHoursEpisode,
+  vehicle: CheckedVehicle,
+  permits: readonly StoredPermit[],
+): AlertV1 => {
+  const named = permits.filter((p) => episode.permitIds.includes(p.routeId));
+  const refs = named.map((p) => p.referenceNo ?? p.name).join('、');
+  const last = episode.track[episode.track.length - 1];
+  return {
+    v: 1,
+    alertId: episodeId,
+    revision,
+    vehicleId: vehicle.vehicleId,
+    ...owner(vehicle),
+    rule: 'permit_hours',
+    level: 'violation',
+    severity: 'major',
+    startedAtMs: episode.startMs,
+    endedAtMs: episode.endMs,
+    raisedAtMs: episode.atMs,
+    firstRaisedAtMs: episode.atMs,
+    limitPassedAtMs: episode.atMs,
+    summary: `大件运输${episode.issues.map((i) => issueZh[i]).join('、')}在许可线路上行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里；许可证${refs}）`,
+    summaryEn: `Oversize transport moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) on the permitted route ${episode.issues.map((i) => issueEn[i]).join(', ')} (permit ${refs})`,
+    details: {
+      permitIds: episode.permitIds,
+      issues: episode.issues,
+      movingMs: episode.movingMs,
+      movingM: episode.movingM,
+      startLocal: chinaLocalIso(episode.startMs),
+      endLocal: chinaLocalIso(episode.endMs),
+      permits: named.map(permitOfEvidence),
+    },
+    evidence: { positions: evidencePositions(episode.track) },
+    ...(last ? { latitudeDeg: last.latitudeDeg, longitudeDeg: last.longitudeDeg } : {}),
+  };
+};
+
+const figureZh: Record<PermitExcess['figure'], string> = { grossKg: '总质量', lengthMm: '长度', widthMm: '宽度', heightMm: '高度' };
+const unit = (figure: PermitExcess['figure']): string => (figure === 'grossKg' ? 'kg' : 'mm');
+
+/** A roadside weighing against the permits: 大车小证 or an overload without a permit. */
+export const permitWeighingAlertOf = (
+  episodeId: string,
+  record: WimMeasurementV1,
+  assessment: ScoredAssessment,
+  vehicle: CheckedVehicle | undefined,
+  station: { name: string; latitudeDeg?: number; longitudeDeg?: number } | undefined,
+  verdict: { outcome: 'permit_exceeded'; permit: StoredPermit; excesses: PermitExcess[] } | { outcome: 'oversize_without_permit' },
+): AlertV1 => {
+  const where = station?.name ?? record.stationId;
+  const weighing = {
+    measurementId: record.measurementId,
+    stationId: record.stationId,
+    measuredAtMs: record.measuredAtMs,
+    axleCount: record.axleCount,
+    measuredGrossKg: assessment.measuredGrossKg,
+    confirmedGrossKg: assessment.confirmedGrossKg,
+    limitKg: assessment.limit.limitKg,
+    dimensionsM: assessment.dimensionsM,
+  };
+  const base = {
+    v: 1 as const,
+    alertId: episodeId,
+    revision: 0,
+    vehicleId: assessment.vehicleId,
+    ...owner(vehicle ?? { plate: record.plate }),
+    level: 'violation' as const,
+    startedAtMs: record.measuredAtMs,
+    raisedAtMs: record.measuredAtMs,
+    firstRaisedAtMs: record.measuredAtMs,
+    evidence: { wimMeasurementId: record.measurementId },
+    ...(station?.latitudeDeg !== undefined && station.longitudeDeg !== undefined
+      ? { latitudeDeg: station.latitudeDeg, longitudeDeg: station.longitudeDeg }
+      : {}),
+  };
+  if (verdict.outcome === 'permit_exceeded') {
+    const ref = verdict.permit.referenceNo ?? verdict.permit.name;
+    return {
+      ...base,
+      rule: 'permit_exceeded',
+      severity: 'serious',
+      summary: `大车小证：${where}称重${verdict.excesses.map((e) => `${figureZh[e.figure]}${e.weighed}${unit(e.figure)}超过许可${e.declared}${unit(e.figure)}`).join('，')}（许可证${ref}）`,
+      summaryEn: `Weighed above the permit at ${where}: ${verdict.excesses.map((e) => `${e.figure} ${e.weighed} over the declared ${e.declared}`).join(', ')} (permit ${ref})`,
+      details: { weighing, permit: permitOfEvidence(verdict.permit), excesses: verdict.excesses },
+    };
+  }
+  return {
+    ...base,
+    rule: 'oversize_without_permit',
+    severity: 'serious',
+    summary: `无大件运输许可超限：${where}称重${assessment.summary}，当日无有效许可`,
+    summaryEn: `Overload without a valid oversize permit that day at ${where}: ${assessment.summaryEn}`,
+    details: { weighing, overDimensions: assessment.overDimensions, excessKg: assessment.excessKg },
+  };
+};
+
+/** Moving inside an area ban in its window (§15: ≥ 3 min or ≥ 1 km). */
+export const areaBanAlertOf = (episodeId: string, revision: number, episode: AreaBanEpisode, ban: AreaBan, vehicle: CheckedVehicle): AlertV1 => {
+  const windowIndex = Number(episode.occurrence.split('@')[0]);
+  const window = ban.windows[windowIndex];
+  const span = window ? `${window.from}–${window.to}` : '';
+  const last = episode.track[episode.track.length - 1];
+  return {
+    v: 1,
+    alertId: episodeId,
+    revision,
+    vehicleId: vehicle.vehicleId,
+    ...owner(vehicle),
+    rule: 'area_ban',
+    level: 'violation',
+    severity: 'major',
+    startedAtMs: episode.startMs,
+    endedAtMs: episode.endMs,
+    raisedAtMs: episode.atMs,
+    firstRaisedAtMs: episode.atMs,
+    limitPassedAtMs: episode.atMs,
+    summary: `区域限行：${span}在「${ban.name}」内行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里）`,
+    summaryEn: `Area ban: moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) inside "${ban.name}" during ${span}`,
+    details: {
+      banId: ban.banId,
+      banName: ban.name,
+      occurrence: episode.occurrence,
+      window: window ?? null,
+      movingMs: episode.movingMs,
+      movingM: episode.movingM,
+    },
+    evidence: { positions: evidencePositions(episode.track) },
+    ...(last ? { latitudeDeg: last.latitudeDeg, longitudeDeg: last.longitudeDeg } : {}),
+  };
+};

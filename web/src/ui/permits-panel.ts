@@ -1,0 +1,285 @@
+import type { AreaBanItem, PermitAuditResponse } from '@roadwatch/contracts';
+import type { Api } from '../api';
+import { lang, onLangChange, t, type MessageKey } from '../i18n';
+import { parsePolygonText, parseWindowsText, windowsLabel } from '../permits/area-ban-form';
+import { detached, fmtTime, h } from './dom';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const COLOURS = ['#c92a2a', '#1c7ed6', '#2b8a3e', '#e67700', '#862e9c'];
+
+/** Every ban's polygon on one small equirectangular sketch (no tiles: works offline), each in its colour with its id. */
+const bansMap = (bans: readonly AreaBanItem[]): SVGSVGElement | undefined => {
+  const all = bans.flatMap((b) => b.polygon);
+  if (all.length < 3) return undefined;
+  const [W, H, pad] = [480, 300, 16];
+  const lons = all.map((p) => p[0]);
+  const lats = all.map((p) => p[1]);
+  const [minLon, maxLon, minLat, maxLat] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  const scale = Math.min((W - 2 * pad) / Math.max((maxLon - minLon) * kx, 1e-6), (H - 2 * pad) / Math.max(maxLat - minLat, 1e-6));
+  const xy = ([lon, lat]: readonly [number, number]): string => `${pad + (lon - minLon) * kx * scale},${H - pad - (lat - minLat) * scale}`;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  // A fixed size in the flow: a sketch scaled to the panel's width would cover the table below it.
+  svg.setAttribute('width', String(W));
+  svg.setAttribute('height', String(H));
+  svg.setAttribute('style', 'display: block; max-width: 100%');
+  svg.setAttribute('data-testid', 'pm-bans-map');
+  bans.forEach((ban, i) => {
+    const colour = COLOURS[i % COLOURS.length]!;
+    const polygon = document.createElementNS(SVG, 'polygon');
+    polygon.setAttribute('points', ban.polygon.map(xy).join(' '));
+    polygon.setAttribute('fill', colour);
+    polygon.setAttribute('fill-opacity', ban.retiredAtMs ? '0.05' : '0.25');
+    polygon.setAttribute('stroke', colour);
+    polygon.setAttribute('class', 'pm-ban');
+    polygon.setAttribute('data-ban', ban.banId);
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = `${ban.name} ${windowsLabel(ban, lang())}`;
+    polygon.append(title);
+    svg.append(polygon);
+  });
+  return svg;
+};
+
+/**
+ * 大件与限行 (issue #16): the area bans in scope — drawn on a sketch with their windows, written
+ * by admin and the region's operators — and the audit sheet of a 大件 permit (倒查) with its XLSX.
+ */
+export class PermitsPanel {
+  readonly el: HTMLElement;
+  private bans: AreaBanItem[] = [];
+  private audit: PermitAuditResponse | undefined;
+  private readonly status = h('p', { class: 'muted', 'data-testid': 'pm-status' });
+  private readonly bansTable = h('table', { class: 'report-table', 'data-testid': 'pm-bans' });
+  private readonly mapBox = h('div', { 'data-testid': 'pm-map-box' });
+  private readonly auditBox = h('div', { 'data-testid': 'pm-audit' });
+  private readonly permitId = h('input', { type: 'search', maxlength: 64, 'data-testid': 'pm-permit-id' });
+  private readonly form = {
+    banId: h('input', { maxlength: 64, 'data-testid': 'pm-f-id' }),
+    name: h('input', { maxlength: 200, 'data-testid': 'pm-f-name' }),
+    region: h('input', { maxlength: 12, 'data-testid': 'pm-f-region' }),
+    classes: h('input', { value: 'hazmat', 'data-testid': 'pm-f-classes' }),
+    windows: h('input', { value: '22:00-06:00', 'data-testid': 'pm-f-windows' }),
+    polygon: h('textarea', { rows: 2, 'data-testid': 'pm-f-polygon' }),
+  };
+
+  constructor(
+    private readonly api: Api,
+    private readonly canAdmin: boolean,
+    private readonly canAudit: boolean,
+  ) {
+    this.permitId.placeholder = t('pm.permitId');
+    const field = (key: MessageKey, input: HTMLElement) => h('label', {}, h('span', { i18n: key }), ' ', input);
+    this.el = h(
+      'section',
+      { class: 'reports permits', hidden: true, 'data-testid': 'permits' },
+      h('h3', { i18n: 'pm.bans' }),
+      h('p', { class: 'report-note', i18n: 'pm.bansNote' }),
+      this.status,
+      this.mapBox,
+      h('div', { class: 'report-scroll' }, this.bansTable),
+      this.canAdmin
+        ? h(
+            'form',
+            {
+              class: 'report-form',
+              'data-testid': 'pm-form',
+              onsubmit: (e: Event) => {
+                e.preventDefault();
+                detached('area ban', this.save());
+              },
+            },
+            field('pm.banId', this.form.banId),
+            field('pm.name', this.form.name),
+            field('pm.region', this.form.region),
+            field('pm.classes', this.form.classes),
+            field('pm.windows', this.form.windows),
+            field('pm.polygon', this.form.polygon),
+            h('button', { type: 'submit', class: 'primary', i18n: 'pm.save', 'data-testid': 'pm-save' }),
+          )
+        : undefined,
+      this.canAudit ? h('h3', { i18n: 'pm.audit' }) : undefined,
+      this.canAudit ? h('p', { class: 'report-note', i18n: 'pm.auditNote' }) : undefined,
+      this.canAudit
+        ? h(
+            'form',
+            {
+              class: 'report-form',
+              onsubmit: (e: Event) => {
+                e.preventDefault();
+                detached('permit audit', this.loadAudit());
+              },
+            },
+            this.permitId,
+            h('button', { type: 'submit', class: 'primary', i18n: 'pm.load', 'data-testid': 'pm-audit-load' }),
+            h('button', { type: 'button', i18n: 'pm.xlsx', 'data-testid': 'pm-audit-xlsx', onclick: () => detached('permit audit xlsx', this.download()) }),
+          )
+        : undefined,
+      this.auditBox,
+    );
+    onLangChange(() => {
+      this.permitId.placeholder = t('pm.permitId');
+      this.render();
+    });
+  }
+
+  async show(): Promise<void> {
+    this.el.hidden = false;
+    await this.load();
+  }
+
+  hide(): void {
+    this.el.hidden = true;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.bans = await this.api.areaBans(true);
+      this.status.textContent = '';
+    } catch (e) {
+      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.render();
+  }
+
+  private async save(): Promise<void> {
+    const polygon = parsePolygonText(this.form.polygon.value);
+    const windows = parseWindowsText(this.form.windows.value);
+    try {
+      if (!polygon) throw new Error(t('pm.polygon'));
+      if (!windows) throw new Error(t('pm.windows'));
+      const region = this.form.region.value.trim();
+      await this.api.saveAreaBan({
+        banId: this.form.banId.value.trim(),
+        name: this.form.name.value.trim(),
+        ...(region ? { regionCode: region } : {}),
+        polygon,
+        vehicleClasses: this.form.classes.value.split(/[,，\s]+/).filter((c) => c.length > 0) as AreaBanItem['vehicleClasses'],
+        windows,
+      });
+      await this.load();
+    } catch (e) {
+      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  private async retire(banId: string): Promise<void> {
+    try {
+      await this.api.retireAreaBan(banId);
+      await this.load();
+    } catch (e) {
+      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  private async loadAudit(): Promise<void> {
+    const routeId = this.permitId.value.trim();
+    if (!routeId) return;
+    try {
+      this.audit = await this.api.permitAudit(routeId);
+      this.status.textContent = '';
+    } catch (e) {
+      this.audit = undefined;
+      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.render();
+  }
+
+  private async download(): Promise<void> {
+    const routeId = this.permitId.value.trim();
+    if (!routeId) return;
+    try {
+      const url = URL.createObjectURL(await this.api.permitAuditXlsx(routeId));
+      const a = h('a', { href: url, download: `permit-audit_${routeId}.xlsx` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    } catch (e) {
+      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  private render(): void {
+    const language = lang();
+    this.mapBox.replaceChildren(...[bansMap(this.bans.filter((b) => !b.retiredAtMs))].filter((x): x is SVGSVGElement => x !== undefined));
+    const head = h(
+      'tr',
+      {},
+      ...(['pm.banId', 'pm.name', 'pm.region', 'pm.classes', 'pm.windows', 'pm.validity'] as const).map((k) => h('th', {}, t(k))),
+      this.canAdmin ? h('th', {}) : undefined,
+    );
+    const rows = this.bans.map((ban) =>
+      h(
+        'tr',
+        { 'data-testid': 'pm-ban-row', 'data-ban': ban.banId, class: ban.retiredAtMs ? 'muted' : undefined },
+        h('td', {}, ban.banId),
+        h('td', {}, ban.name),
+        h('td', {}, ban.regionCode ?? '—'),
+        h('td', {}, ban.vehicleClasses.map((c) => t(`class.${c}` as MessageKey)).join('、')),
+        h('td', { 'data-testid': 'pm-ban-windows' }, windowsLabel(ban, language)),
+        h('td', {}, `${ban.validFrom ?? '—'} ~ ${ban.validTo ?? '—'}`),
+        this.canAdmin
+          ? h(
+              'td',
+              {},
+              ban.retiredAtMs
+                ? fmtTime(ban.retiredAtMs)
+                : h('button', { type: 'button', i18n: 'pm.retire', 'data-testid': 'pm-retire', onclick: () => detached('area ban', this.retire(ban.banId)) }),
+            )
+          : undefined,
+      ),
+    );
+    this.bansTable.replaceChildren(h('thead', {}, head), h('tbody', {}, ...rows));
+    const a = this.audit;
+    if (!a) {
+      this.auditBox.replaceChildren();
+      return;
+    }
+    const share = a.shareOnRoute === null ? '—' : `${(a.shareOnRoute * 100).toFixed(2)}%`;
+    this.auditBox.replaceChildren(
+      h(
+        'p',
+        { 'data-testid': 'pm-audit-summary' },
+        `${a.permit.referenceNo ?? a.permit.routeId} · ${a.plate ?? a.vehicleId} · ${t('pm.share')} ${share} · ${t('pm.km')} ${(a.totalM / 1000).toFixed(2)} · ${t('pm.outside')} ${(a.outsideMovingMs / 60_000).toFixed(1)}`,
+      ),
+      h(
+        'table',
+        { class: 'report-table', 'data-testid': 'pm-audit-stretches' },
+        h(
+          'tbody',
+          {},
+          ...a.stretches.map((s) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, `${fmtTime(s.startMs)} – ${fmtTime(s.endMs)}`),
+              h('td', {}, (s.movingMs / 60_000).toFixed(1)),
+              h('td', {}, s.counted ? '✕' : ''),
+            ),
+          ),
+        ),
+      ),
+      h('h4', { i18n: 'pm.weighings' }),
+      h(
+        'table',
+        { class: 'report-table', 'data-testid': 'pm-audit-weighings' },
+        h(
+          'tbody',
+          {},
+          ...a.weighings.map((w) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, fmtTime(w.measuredAtMs)),
+              h('td', {}, w.stationId),
+              h('td', {}, `${Math.round(w.confirmedGrossKg)} kg`),
+              h('td', {}, t(`pm.verdict.${w.verdict}` as MessageKey)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+}
