@@ -3,3 +3,4 @@ export * from './jt808-terminal';
 export * from './fleet-limits';
 export * from './four-parties';
 export * from './demo-blind-areas';
+export * from './jt809-lower-platform';
