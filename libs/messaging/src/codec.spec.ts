@@ -152,7 +152,8 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     if (!decoded.ok) throw new Error(decoded.reason);
     for (const [field, value] of Object.entries(full)) expect(Object.is((decoded.value as Record<string, unknown>)[field], value), field).toBe(true);
     const bare: Record<string, unknown> = { ...full };
-    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength', 'sourcePlatform']) delete bare[field];
+    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength', 'sourcePlatform'])
+      delete bare[field];
     const back = decodeValue(TOPICS.positions, binaryOf(bare));
     expect(back).toEqual({ ok: true, value: bare });
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
