@@ -159,8 +159,8 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
   });
 
-  it('reads a record an older producer wrote before sourcePlatform was appended (its fields only, the new one absent)', () => {
-    const { sourcePlatform: _appended, ...older } = everyField();
+  it('reads a record an older producer wrote before any field was appended (its fields only, the appended ones absent)', () => {
+    const { sourcePlatform: _platform, signalStrength: _signal, ...older } = everyField();
     const olderSchema = { ...positionV1Avro, fields: positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT) };
     expect(olderSchema.fields.at(-1)?.name).toBe('source');
     const body = avro.Type.forSchema(olderSchema as unknown as avro.Schema).toBuffer(older);
@@ -187,13 +187,16 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(typeof encodeAll(TOPICS.alerts, [sampleMessages[TOPICS.alerts](1)])[0]!.value).toBe('string');
   });
 
-  it('still reads a binary position written before signalStrength was appended (the first schema), the new field absent', () => {
-    const { signalStrength: _new, ...older } = everyField();
-    const first = avro.Type.forSchema({ ...positionV1Avro, fields: positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT) } as unknown as avro.Schema);
-    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), first.toBuffer(older)]);
+  it('reads a record written after signalStrength was appended and before sourcePlatform (every shorter writer is tried)', () => {
+    const { sourcePlatform: _new, ...older } = everyField();
+    expect(older.signalStrength).toBeDefined();
+    const fields = positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT + 1);
+    expect(fields.at(-1)?.name).toBe('signalStrength');
+    const writer = avro.Type.forSchema({ ...positionV1Avro, fields } as unknown as avro.Schema);
+    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), writer.toBuffer(older)]);
     expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
     // The same record from today's writer carries the field.
-    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, signalStrength: 17 }))).toEqual({ ok: true, value: { ...older, signalStrength: 17 } });
+    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, sourcePlatform: '20190002' }))).toEqual({ ok: true, value: { ...older, sourcePlatform: '20190002' } });
   });
 
   it('still reads a JSON position (written before the upgrade) on the same topic, with the zod schema', () => {
