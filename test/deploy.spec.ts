@@ -11,6 +11,7 @@ import { supervisionEnvSchema } from '../services/supervision/src/config';
 import { enforcementEnvSchema } from '../services/enforcement/src/config';
 import { detectorEnvSchema } from '../services/detector/src/config';
 import { gatewayEnvSchema } from '../services/gateway-jt808/src/config';
+import { jt809GatewayEnvSchema } from '../services/gateway-jt809/src/config';
 import { ingestWimEnvSchema } from '../services/ingest-wim/src/config';
 
 // The images and manifests under deploy/ cannot be built or applied on the development
@@ -26,6 +27,7 @@ type EnvSchema = z.ZodObject;
 
 const SCHEMAS: Record<string, { schema: EnvSchema; where: string }> = {
   'gateway-jt808': { schema: gatewayEnvSchema, where: 'gatewayEnvSchema (services/gateway-jt808/src/config.ts)' },
+  'gateway-jt809': { schema: jt809GatewayEnvSchema, where: 'jt809GatewayEnvSchema (services/gateway-jt809/src/config.ts)' },
   'ingest-wim': { schema: ingestWimEnvSchema, where: 'ingestWimEnvSchema (services/ingest-wim/src/config.ts)' },
   detector: { schema: detectorEnvSchema, where: 'detectorEnvSchema (services/detector/src/config.ts)' },
   archiver: { schema: archiverEnvSchema, where: 'archiverEnvSchema (services/archiver/src/config.ts)' },

@@ -32,7 +32,6 @@ const OWNERS: Record<string, string> = {
   alert_acks: 'services/api',
   // 查岗 (RULES §9): the API's send and answer use cases.
   inspections: 'services/api',
-  inspection_recipients: 'services/api',
   // What the platform observed: the archiver stores it.
   positions: 'services/archiver',
   alerts: 'services/archiver',
@@ -66,6 +65,9 @@ const OWNERS: Record<string, string> = {
   approved_routes: 'services/api',
   route_vehicles: 'services/api',
   route_detours: 'services/api',
+  // Issue #17, JT/T 809: the API administers the lower platforms; the gateway keeps the alarms they forward.
+  lower_platforms: 'services/api',
+  lower_platform_alarms: 'services/gateway-jt809',
   // Issue #16 item 6: the API's send use case and its command-result follower record sends to terminals; the archiver stores the terminals' own area/route alarms.
   terminal_geofences: 'services/api',
   terminal_downlinks: 'services/api',
@@ -108,6 +110,19 @@ const SHARED: Record<string, { writers: string[]; why: string }> = {
   source_traces: {
     writers: ['libs/case-lifecycle', 'services/enforcement'],
     why: "one trace per trigger (RULES.md §13): a confirmed violation's is written at its case opening and decided by the officer through the case lifecycle (it names the case's source unit); an entrance refusal's or an over-limit exit record's by services/enforcement's site-weighings part — disjoint rows by trigger_kind",
+  },
+  // Issue #17, JT/T 809 lower platforms.
+  inspection_recipients: {
+    writers: ['services/api', 'services/gateway-jt809'],
+    why: "the API's 查岗 send writes a company's row and a company user's answer answers it; a lower platform's 0x1301 answer (the gateway) answers its company's row the same way, first answer only — so 查岗响应率 counts answers given over JT/T 809",
+  },
+  lower_platform_vehicles: {
+    writers: ['services/api', 'services/gateway-jt809'],
+    why: 'the gateway adds the vehicles a lower platform tells of (0x1201, 0x1600, positions) as pending; an officer’s review (the API) sets their review status — disjoint facts of one row',
+  },
+  lower_platform_requests: {
+    writers: ['services/api', 'services/gateway-jt809'],
+    why: "the API queues 查岗 and 督办 for a lower platform; the gateway holding its link marks them sent and records the platform's answer (0x1301, 0x1401)",
   },
   schema_migrations: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },
   storage_meta: { writers: [], why: 'the migrator (libs/storage migrate), which every service runs at start' },

@@ -10,6 +10,7 @@ import { supervisionEnvSchema } from '../services/supervision/src/config';
 import { enforcementEnvSchema } from '../services/enforcement/src/config';
 import { detectorEnvSchema, loadDetectorConfig } from '../services/detector/src/config';
 import { gatewayEnvSchema } from '../services/gateway-jt808/src/config';
+import { jt809GatewayEnvSchema } from '../services/gateway-jt809/src/config';
 import { ingestWimEnvSchema } from '../services/ingest-wim/src/config';
 import { loadStandaloneConfig, standaloneEnvSchema } from '../services/standalone/src/config';
 
@@ -23,6 +24,7 @@ const CLUSTER_SCHEMAS: Record<string, z.ZodObject> = {
   enforcement: enforcementEnvSchema,
   detector: detectorEnvSchema,
   'gateway-jt808': gatewayEnvSchema,
+  'gateway-jt809': jt809GatewayEnvSchema,
   'ingest-wim': ingestWimEnvSchema,
 };
 const ALL_SCHEMAS: Record<string, z.ZodObject> = { ...CLUSTER_SCHEMAS, standalone: standaloneEnvSchema };

@@ -1,5 +1,13 @@
 import { driverShiftItem, driverShiftRequest, type DriverShiftItem, type DriverShiftRequest } from '@roadwatch/contracts';
 import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRankingResponse, type AssessmentScoreItem } from '@roadwatch/contracts';
+import {
+  discoveredVehicleItem,
+  lowerPlatformItem,
+  sourceQualityItem,
+  type DiscoveredVehicleItem,
+  type LowerPlatformItem,
+  type SourceQualityItem,
+} from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
 import { areaBanItem, areaBanRequest, permitAuditResponse, type AreaBanItem, type AreaBanRequest, type PermitAuditResponse } from '@roadwatch/contracts';
 // Routes and areas sent to terminals, the terminals' own alarms (issue #16 item 6)
@@ -628,6 +636,21 @@ export class Api {
   /** The registered blind areas in scope (tunnels, car parks). */
   async blindAreas(): Promise<BlindAreaDto[]> {
     return (await this.get(z.object({ items: z.array(blindAreaItem) }), '/v1/blind-areas')).items;
+  }
+
+  // ─── 下级平台 (issue #17): JT/T 809 lower platforms, admin ───
+
+  async lowerPlatforms(): Promise<LowerPlatformItem[]> {
+    return (await this.get(z.object({ items: z.array(lowerPlatformItem) }), '/v1/lower-platforms')).items;
+  }
+
+  async lowerPlatformQuality(fromDate: string, toDate: string): Promise<SourceQualityItem[]> {
+    const q = new URLSearchParams({ fromDate, toDate });
+    return (await this.get(z.object({ items: z.array(sourceQualityItem) }), `/v1/lower-platforms/quality?${q}`)).items;
+  }
+
+  async discoveredVehicles(): Promise<DiscoveredVehicleItem[]> {
+    return (await this.get(z.object({ items: z.array(discoveredVehicleItem) }), '/v1/lower-platforms/vehicles?limit=500')).items;
   }
 
   // ─── 源头倒查 map side (issue #15): site geofences and kinds (admin), the trace's track, the ranking and the grade-C layer ───

@@ -15,6 +15,7 @@ import { TerminalGeofenceControl } from './ui/terminal-geofence-control';
 import { CasesPanel } from './ui/cases-panel';
 import { RelaysPanel } from './ui/relays-panel';
 import { RosterPanel } from './ui/roster-panel';
+import { LowerPlatformsPanel } from './ui/lower-platforms-panel';
 import { ReportsPanel } from './ui/reports-panel';
 import { UsersPanel } from './ui/users-panel';
 import { DeliveryPanel } from './ui/delivery-panel';
@@ -221,6 +222,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const roster = can('roster') ? new RosterPanel(api) : undefined;
+  const lowerPlatforms = can('lower_platforms') ? new LowerPlatformsPanel(api) : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 待处理 for company users, 值班 for the monitoring centre (RULES §9).
@@ -276,6 +278,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     ...(sourceSites ? [{ panel: sourceSites, i18n: 'tab.sites', testid: 'tab-sites' } as const] : []),
     ...(permits ? [{ panel: permits, i18n: 'tab.permits', testid: 'tab-permits' } as const] : []),
     ...(routesPanel ? [{ panel: routesPanel, i18n: 'tab.routes', testid: 'tab-routes' } as const] : []),
+    ...(lowerPlatforms ? [{ panel: lowerPlatforms, i18n: 'tab.lowerPlatforms', testid: 'tab-lower-platforms' } as const] : []),
   ];
   const views =
     panels.length === 0
@@ -345,6 +348,7 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
         sourceSites?.el,
         permits?.el,
         routesPanel?.el,
+        lowerPlatforms?.el,
       ),
     ),
   );

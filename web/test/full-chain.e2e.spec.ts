@@ -48,6 +48,7 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
         GATEWAY_PORT: '0',
+        JT809_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
         API_PORT: '0',

@@ -75,6 +75,7 @@ import { stationRecordV1 } from './wim-station-record.schema';
 import { handlingRoutes } from './handling-routes';
 import { ASSESSMENT_ROUTES } from './assessment.schema';
 import { rosterRoutes } from './roster-routes';
+import { lowerPlatformRoutes } from './lower-platform-routes';
 import { keySupervisionRoutes } from './key-supervision-routes';
 import { sourceTraceRoutes } from './source-trace-routes';
 import { sourceSiteKindRoutes } from './source-site-kind.schema';
@@ -759,6 +760,8 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...tamperingRoutes,
   // Approved routes and their episodes (issue #16)
   ...approvedRouteRoutes,
+  // JT/T 809 lower platforms (issue #17)
+  ...lowerPlatformRoutes,
   // 货运源头单位 site kinds (issue #15)
   ...sourceSiteKindRoutes,
   // 大件 permit audit sheets and area bans (issue #16)

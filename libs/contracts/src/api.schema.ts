@@ -78,6 +78,8 @@ export const apiCapability = z.enum([
   // approved routes (issue #16): reading them and their episodes (a company its own); administering them (admin, operators of the region)
   'routes',
   'routes.admin',
+  // JT/T 809 lower platforms (issue #17): the registry of lower platforms, what they told us (admin)
+  'lower_platforms',
   // issue #16: a 大件 permit's audit sheet (admin, operators and enforcement of its region, its company); area bans read in scope, administered by admin and operators of the region
   'permits',
   'area_bans',

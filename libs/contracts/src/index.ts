@@ -49,6 +49,9 @@ export * from './source-trace-routes';
 // Approved routes and their episodes (issue #16)
 export * from './approved-routes.schema';
 export * from './approved-routes-routes';
+// JT/T 809 lower platforms (issue #17)
+export * from './lower-platform.schema';
+export * from './lower-platform-routes';
 export * from './source-site-kind.schema';
 // Routes and areas sent to terminals and their own area/route alarms (issue #16 item 6)
 export * from './terminal-geofence.schema';

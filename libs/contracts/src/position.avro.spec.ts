@@ -28,6 +28,7 @@ const valid = (): PositionV1 => ({
   satellites: 12,
   source: 'blind-area',
   signalStrength: 31,
+  sourcePlatform: '20190001',
 });
 
 describe('positionV1Avro — the binary form of positionV1', () => {
@@ -68,10 +69,12 @@ describe('checkDecodedPosition — the checks left after Avro decoded a position
       mileageKm: null,
       recorderSpeedKmh: null,
       satellites: null,
+      sourcePlatform: null,
     };
     expect(checkDecodedPosition(decoded)).toBeUndefined();
     expect(decoded['plate']).toBeUndefined();
     expect(decoded['satellites']).toBeUndefined();
+    expect(decoded['sourcePlatform']).toBeUndefined();
     expect(positionV1.safeParse(decoded).success).toBe(true);
   });
 
@@ -103,6 +106,8 @@ describe('checkDecodedPosition — the checks left after Avro decoded a position
     ['satellites', -2],
     ['source', 'blind_area'],
     ['source', 'x\u0000'],
+    ['sourcePlatform', ''],
+    ['sourcePlatform', '2019\u0000'],
   ];
   it.each(refused)('refuses %s = %j as positionV1 does, naming the field', (field, value) => {
     const position = { ...valid(), [field]: value };

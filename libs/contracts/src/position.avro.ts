@@ -40,10 +40,14 @@ const POSITION_V1_FIRST_FIELDS = [
 
 /**
  * Fields appended since the first release, each optional with a null default, in the zod
- * schema's order. A record written before a field existed ends early; `positionV1AvroFirst`
- * reads it (the codec resolves it to the current type, the new fields absent).
+ * schema's order. A record written before a field existed ends early; the codec reads it with
+ * that writer's shorter field list (every prefix from `POSITION_V1_FIRST_FIELD_COUNT` on), the
+ * fields it lacks absent — so appending an optional field needs no new `POSITION_WIRE_VERSION`.
  */
-const POSITION_V1_APPENDED_FIELDS = [{ name: 'signalStrength', type: ['null', 'long'], default: null }] as const;
+const POSITION_V1_APPENDED_FIELDS = [
+  { name: 'signalStrength', type: ['null', 'long'], default: null },
+  { name: 'sourcePlatform', type: ['null', 'string'], default: null },
+] as const;
 
 export const positionV1Avro = {
   type: 'record',
@@ -52,8 +56,8 @@ export const positionV1Avro = {
   fields: [...POSITION_V1_FIRST_FIELDS, ...POSITION_V1_APPENDED_FIELDS],
 } as const;
 
-/** `positionV1Avro` as first released (before any appended field): the writer schema of older records. */
-export const positionV1AvroFirst = { ...positionV1Avro, fields: POSITION_V1_FIRST_FIELDS } as const;
+/** How many of `positionV1Avro`'s fields the first version-1 writers wrote (through `source`). */
+export const POSITION_V1_FIRST_FIELD_COUNT = POSITION_V1_FIRST_FIELDS.length;
 
 /**
  * The wire version byte of a binary position (after `BINARY_RECORD_MARKER`): 1 = `positionV1Avro`.
@@ -68,7 +72,7 @@ export const POSITION_WIRE_VERSION = 1;
  */
 export const BINARY_RECORD_MARKER = 0xff;
 
-const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength'] as const;
+const OPTIONAL_FIELDS = ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength', 'sourcePlatform'] as const;
 const SOURCES: ReadonlySet<string> = new Set(positionV1.shape.source.options);
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
@@ -110,5 +114,12 @@ export const checkDecodedPosition = (position: Record<string, unknown>): string 
   if (p.signalStrength !== undefined && !(isCount(p.signalStrength) && p.signalStrength <= 255))
     return `signalStrength: ${p.signalStrength} is not within 0…255`;
   if (!SOURCES.has(p.source)) return `source: "${escapeUnsafeCharacters(p.source)}" is not one of ${[...SOURCES].join(', ')}`;
-  return unsafeIn('vehicleId', p.vehicleId) ?? unsafeIn('terminalId', p.terminalId) ?? unsafeIn('plate', p.plate) ?? unsafeIn('driverId', p.driverId);
+  if (p.sourcePlatform !== undefined && p.sourcePlatform.length === 0) return 'sourcePlatform: must not be empty';
+  return (
+    unsafeIn('vehicleId', p.vehicleId) ??
+    unsafeIn('terminalId', p.terminalId) ??
+    unsafeIn('plate', p.plate) ??
+    unsafeIn('driverId', p.driverId) ??
+    unsafeIn('sourcePlatform', p.sourcePlatform)
+  );
 };

@@ -32,5 +32,11 @@ export const positionV1 = z.object({
   // Appended fields (binary form: appended to `positionV1Avro` in the same order, optional, so older records still read).
   /** Wireless signal strength (item 0x30, 0–31; 99 = unknown): tampering I3 (RULES §15) reads it. */
   signalStrength: z.number().int().min(0).max(255).optional(),
+  // Appended optional fields (Avro: appended at the end, with defaults) — keep new ones below.
+  /**
+   * The lower platform (JT/T 809 access code, MSG_GNSSCENTERID, in decimal) that forwarded this
+   * position; absent when the terminal reported to us directly over JT/T 808.
+   */
+  sourcePlatform: safeString().min(1).optional(),
 });
 export type PositionV1 = z.infer<typeof positionV1>;

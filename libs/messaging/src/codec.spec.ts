@@ -2,11 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import avro from 'avsc';
 import {
   BINARY_RECORD_MARKER,
+  POSITION_V1_FIRST_FIELD_COUNT,
   POSITION_WIRE_VERSION,
+  positionV1Avro,
   TOPICS,
   deadLetterV1,
   positionV1,
-  positionV1AvroFirst,
   unsafeCharacterIn,
   type PositionV1,
 } from '@roadwatch/contracts';
@@ -137,6 +138,7 @@ const everyField = (): PositionV1 => ({
   satellites: 0,
   source: 'blind-area',
   signalStrength: 99,
+  sourcePlatform: '20190001',
 });
 
 const binaryOf = (value: unknown): Buffer => encodeAll(TOPICS.positions, [{ key: 'V1', value: value as PositionV1 }], { validated: true })[0]!.value as Buffer;
@@ -150,10 +152,23 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     if (!decoded.ok) throw new Error(decoded.reason);
     for (const [field, value] of Object.entries(full)) expect(Object.is((decoded.value as Record<string, unknown>)[field], value), field).toBe(true);
     const bare: Record<string, unknown> = { ...full };
-    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength']) delete bare[field];
+    for (const field of ['plate', 'plateColour', 'driverId', 'mileageKm', 'recorderSpeedKmh', 'satellites', 'signalStrength', 'sourcePlatform'])
+      delete bare[field];
     const back = decodeValue(TOPICS.positions, binaryOf(bare));
     expect(back).toEqual({ ok: true, value: bare });
     expect(back.ok && positionV1.parse(back.value)).toEqual(bare);
+  });
+
+  it('reads a record an older producer wrote before any field was appended (its fields only, the appended ones absent)', () => {
+    const { sourcePlatform: _platform, signalStrength: _signal, ...older } = everyField();
+    const olderSchema = { ...positionV1Avro, fields: positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT) };
+    expect(olderSchema.fields.at(-1)?.name).toBe('source');
+    const body = avro.Type.forSchema(olderSchema as unknown as avro.Schema).toBuffer(older);
+    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), body]);
+    // The current reader alone finds it truncated; the older writer's reader reads it whole.
+    expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
+    // One byte short of the older record is still refused as truncated, not read as something shorter.
+    expect(decodeValue(TOPICS.positions, bytes.subarray(0, bytes.length - 1))).toMatchObject({ ok: false, reason: expect.stringMatching(/truncated/) });
   });
 
   it('encodes a position larger than its scratch buffer whole, and the next small one unharmed', () => {
@@ -172,13 +187,16 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     expect(typeof encodeAll(TOPICS.alerts, [sampleMessages[TOPICS.alerts](1)])[0]!.value).toBe('string');
   });
 
-  it('still reads a binary position written before signalStrength was appended (the first schema), the new field absent', () => {
-    const { signalStrength: _new, ...older } = everyField();
-    const first = avro.Type.forSchema(positionV1AvroFirst as unknown as avro.Schema);
-    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), first.toBuffer(older)]);
+  it('reads a record written after signalStrength was appended and before sourcePlatform (every shorter writer is tried)', () => {
+    const { sourcePlatform: _new, ...older } = everyField();
+    expect(older.signalStrength).toBeDefined();
+    const fields = positionV1Avro.fields.slice(0, POSITION_V1_FIRST_FIELD_COUNT + 1);
+    expect(fields.at(-1)?.name).toBe('signalStrength');
+    const writer = avro.Type.forSchema({ ...positionV1Avro, fields } as unknown as avro.Schema);
+    const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), writer.toBuffer(older)]);
     expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
     // The same record from today's writer carries the field.
-    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, signalStrength: 17 }))).toEqual({ ok: true, value: { ...older, signalStrength: 17 } });
+    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, sourcePlatform: '20190002' }))).toEqual({ ok: true, value: { ...older, sourcePlatform: '20190002' } });
   });
 
   it('still reads a JSON position (written before the upgrade) on the same topic, with the zod schema', () => {

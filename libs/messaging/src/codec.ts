@@ -5,7 +5,7 @@ import {
   checkDecodedPosition,
   POSITION_WIRE_VERSION,
   positionV1Avro,
-  positionV1AvroFirst,
+  POSITION_V1_FIRST_FIELD_COUNT,
   TOPIC_SCHEMAS,
   TOPICS,
   deadLetterTopicOf,
@@ -56,24 +56,42 @@ export interface EncodedMessage {
 interface BinaryForm {
   version: number;
   type: avro.Type;
-  /** Reads a record written before fields were appended (it ends early) into `type`. */
-  older?: avro.Resolver;
+  /**
+   * Readers of records older producers wrote with fewer (appended, optional) fields, longest
+   * first: tried only when `type` finds the record truncated.
+   */
+  olderWriters: readonly avro.Resolver[];
   /** The checks left after Avro's own (ranges, safe strings): a reason, or undefined. Normalises in place. */
   check(value: Record<string, unknown>): string | undefined;
 }
 
-const positionType = avro.Type.forSchema(positionV1Avro as unknown as avro.Schema);
+/** The form of an Avro record schema whose fields after the first `firstFieldCount` were appended later (optional, null default). */
+const appendableForm = (schema: { readonly fields: readonly unknown[] }, firstFieldCount: number, version: number, check: BinaryForm['check']): BinaryForm => {
+  const type = avro.Type.forSchema(schema as unknown as avro.Schema);
+  const olderWriters: avro.Resolver[] = [];
+  for (let count = schema.fields.length - 1; count >= firstFieldCount; count -= 1) {
+    const writer = avro.Type.forSchema({ ...schema, fields: schema.fields.slice(0, count) } as unknown as avro.Schema);
+    olderWriters.push(type.createResolver(writer));
+  }
+  return { version, type, olderWriters, check };
+};
+
 const BINARY_FORMS: ReadonlyMap<string, BinaryForm> = new Map([
-  [
-    TOPICS.positions,
-    {
-      version: POSITION_WIRE_VERSION,
-      type: positionType,
-      older: positionType.createResolver(avro.Type.forSchema(positionV1AvroFirst as unknown as avro.Schema)),
-      check: checkDecodedPosition,
-    },
-  ],
+  [TOPICS.positions, appendableForm(positionV1Avro, POSITION_V1_FIRST_FIELD_COUNT, POSITION_WIRE_VERSION, checkDecodedPosition)],
 ]);
+
+/** A record an older producer wrote, without the fields appended since: the first older writer that reads it exactly. */
+const decodeOlder = (form: BinaryForm, value: Buffer): Record<string, unknown> | undefined => {
+  for (const resolver of form.olderWriters) {
+    try {
+      const { value: record, offset } = form.type.decode(value, 2, resolver);
+      if (offset === value.length) return record as Record<string, unknown>;
+    } catch {
+      // Not this writer's record; try the next (shorter) one.
+    }
+  }
+  return undefined;
+};
 
 /** Grows when a record does not fit; encoded records are copied out of it, so one is enough. */
 let scratch = Buffer.allocUnsafe(4096);
@@ -142,13 +160,13 @@ const decodeBinary = (topic: string, value: Buffer): Decoded => {
   }
   let decoded: Record<string, unknown>;
   try {
-    let { value: record, offset } = form.type.decode(value, 2);
-    // Truncated for the current fields: a record written before the appended ones, read with the first schema.
-    if (offset < 0 && form.older) ({ value: record, offset } = form.type.decode(value, 2, form.older));
+    const { value: record, offset } = form.type.decode(value, 2);
+    const older = offset < 0 ? decodeOlder(form, value) : undefined;
     // avsc answers a negative offset for a truncated record, and reads less than all for trailing bytes.
-    if (offset !== value.length)
+    if (older) decoded = older;
+    else if (offset !== value.length)
       return { ok: false, reason: `malformed binary record: ${offset < 0 ? 'truncated' : `${value.length - offset} trailing bytes`}` };
-    decoded = record as Record<string, unknown>;
+    else decoded = record as Record<string, unknown>;
   } catch (error) {
     return { ok: false, reason: `malformed binary record: ${escapeUnsafeCharacters((error as Error).message)}` };
   }

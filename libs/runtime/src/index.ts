@@ -13,3 +13,6 @@ export * from './http-exceptions';
 export * from './webhook-target';
 export * from './table-export';
 export * from './service-parts';
+// Password hashing (scrypt) behind one bounded gate: the API's users and the JT/T 809 gateway's lower platforms.
+export * from './passwords';
+export * from './password-work';

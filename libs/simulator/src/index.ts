@@ -4,3 +4,4 @@ export * from './fleet-limits';
 export * from './four-parties';
 export * from './demo-blind-areas';
 export * from './scheduled-line';
+export * from './jt809-lower-platform';

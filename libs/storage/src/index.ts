@@ -51,6 +51,8 @@ export * from './tampering.repository';
 // Routes and areas (issue #16): approved routes, bound vehicles, detours; off-route episodes.
 export * from './route.repository';
 export * from './route-episode.repository';
+// JT/T 809 lower platforms (issue #17): the registry (the API), what the gateway learns over their links.
+export * from './lower-platform.repository';
 export * from './source-site-kind.repository';
 // 大件 permit checks and area-ban episodes (issue #16): what services/enforcement's permit parts read and write.
 export * from './permit-check.repository';

@@ -229,6 +229,22 @@ export class RouteRepository {
   }
 
   /** One route if the scope admits it (else undefined, as an id that does not exist); retired ones too. */
+  /** Whether a company is registered (a route may only name one that is). */
+  async companyExists(companyId: string): Promise<boolean> {
+    return ((await this.pool.query('SELECT 1 FROM companies WHERE company_id = $1', [companyId])).rowCount ?? 0) > 0;
+  }
+
+  /** Of `vehicleIds`, those registered and inside `scope` (a route binds only vehicles its administrator sees). */
+  async visibleVehicleIds(vehicleIds: readonly string[], scope: OwnerScope): Promise<Set<string>> {
+    const params: unknown[] = [vehicleIds];
+    const { rows } = await this.pool.query<{ vehicle_id: string }>(
+      `SELECT v.vehicle_id FROM vehicles v LEFT JOIN companies vc ON vc.company_id = v.company_id
+       WHERE v.vehicle_id = ANY($1::text[]) AND ${ownerScopeSql(scope, OWNER_OF.vehicle('v', 'vc'), params)}`,
+      params,
+    );
+    return new Set(rows.map((r) => r.vehicle_id));
+  }
+
   async get(routeId: string, scope: OwnerScope = {}): Promise<StoredRoute | undefined> {
     const params: unknown[] = [routeId];
     const { rows } = await this.pool.query<RouteRow>(

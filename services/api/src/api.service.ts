@@ -63,6 +63,7 @@ import { DriverShiftRepository, RegistryRepository } from '@roadwatch/storage';
 import { DeleteDeliveryRouteUseCase } from './delivery/usecases/delete-delivery-route/delete-delivery-route.usecase';
 import { RotateDeliverySecretUseCase } from './delivery/usecases/rotate-delivery-secret/rotate-delivery-secret.usecase';
 import { SaveDeliveryRouteUseCase } from './delivery/usecases/save-delivery-route/save-delivery-route.usecase';
+import { lowerPlatformsApiOf } from './lower-platforms/lower-platforms-api';
 import { SaveDriverShiftUseCase } from './roster/usecases/save-driver-shift/save-driver-shift.usecase';
 import { DeleteDriverShiftUseCase } from './roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 
@@ -129,6 +130,8 @@ export interface ApiOptions {
   deliveryAllowPrivateTargets?: boolean;
   /** A position dated more than this after its receipt is future-dated: never a vehicle's latest (default 10 min, DEFAULT_CLOCK_SKEW_MS). */
   clockSkewMs?: number;
+  /** The JT/T 809 lower platforms logged in now, when the gateway runs in this process (the embedded default). */
+  lowerPlatformsOnline?: () => number[];
 }
 
 const deliveryApiOf = (pool: StoragePool, audit: AuditRepository, targets: { allowPrivateTargets: boolean }): ApiContext['delivery'] => {
@@ -220,6 +223,10 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
   const handling = new HandlingRepository(pool);
   const handlingBroadcast: HandlingBroadcast = (event, owner) => liveRef.feed?.broadcastHandling(event, owner);
   const inspections = new InspectionRepository(pool);
+  // Live at once: the company's sockets hear the 查岗 as it is sent (a lower platform's 查岗 too, through the same use case).
+  const sendInspection = new SendInspectionUseCase(inspections, (companyId, record) =>
+    liveRef.feed?.broadcastInspection(companyId, inspectionItemOf(record, now())),
+  );
   // Sends to terminals commit with their terminal.commands outbox row; the relay publishes it at once.
   const terminalGeofences = createTerminalGeofencesApi(pool, () => outbox.kickSoon());
   const ctx: ApiContext = {
@@ -273,13 +280,14 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     inspections,
     inspectionCommands: {
       // Live at once: the company's sockets hear the 查岗 as it is sent; the answer reaches whoever may see the company.
-      send: new SendInspectionUseCase(inspections, (companyId, record) => liveRef.feed?.broadcastInspection(companyId, inspectionItemOf(record, now()))),
+      send: sendInspection,
       answer: new AnswerInspectionUseCase(inspections, (record) => {
         const [recipient] = record.recipients;
         if (recipient)
           liveRef.feed?.broadcastInspectionAnswered(inspectionItemOf(record, now()), { companyId: recipient.companyId, regionCode: recipient.regionCode });
       }),
     },
+    lowerPlatforms: lowerPlatformsApiOf(pool, audit, sendInspection, options.lowerPlatformsOnline),
   };
 
   const allowedOrigins = options.allowedOrigins ?? [];

@@ -1,7 +1,7 @@
 export { startApi, type ApiOptions, type RunningApi } from './api.service';
 export { Scope, type Principal, type Capability } from './auth/scope';
 export { TokenService } from './auth/tokens';
-export { hashPassword, verifyPassword } from './auth/passwords';
+export { hashPassword, verifyPassword } from '@roadwatch/runtime';
 export type { NewUser } from './auth/users.repository';
 export type { LatestPositionsPort, LatestLike } from './repositories/vehicles.repository';
 export { RedisLatestPositionsReader } from './redis-latest-positions';
@@ -10,3 +10,4 @@ export { seedBlindAreas } from './tampering/usecases/blind-area.usecases';
 export { seedRoutes, type SeedRoute } from './routes/seed-routes';
 export { seedOperatingVehicles } from './assessment/seed-operating-vehicles';
 export type { SeedRegistryCommand } from './registry/usecases/seed-registry/seed-registry.command';
+export { seedLowerPlatform } from './lower-platforms/seed-lower-platform';

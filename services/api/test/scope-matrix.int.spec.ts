@@ -243,6 +243,7 @@ const CAPABILITIES: Record<Role, readonly string[]> = {
     'area_bans.admin',
     'terminal_geofences',
     'terminal_geofences.send',
+    'lower_platforms',
   ],
   op13: [
     'vehicles',
@@ -1314,6 +1315,73 @@ const ROUTES: RouteRow[] = [
   {
     route: 'DELETE /v1/source-site-kinds/:kindCode',
     cells: () => adminWrite('DELETE /v1/source-site-kinds/:kindCode', 'DELETE', '/v1/source-site-kinds/m_kiln', undefined, 204),
+  },
+  // JT/T 809 lower platforms (issue #17): the registry and what the platforms told us are the admin's; 查岗 of a company's
+  // platform goes as that company's 查岗 (operators of its region, the admin); 督办 of an alert in scope.
+  { route: 'GET /v1/lower-platforms', cells: () => adminWrite('GET /v1/lower-platforms', 'GET', '/v1/lower-platforms', undefined, 200) },
+  {
+    route: 'PUT /v1/lower-platforms/:accessCode',
+    cells: () =>
+      adminWrite(
+        'PUT /v1/lower-platforms/:accessCode',
+        'PUT',
+        '/v1/lower-platforms/8101',
+        {
+          name: '公司CB监控平台',
+          companyId: 'CB',
+          userId: 8_101,
+          password: 'pw809',
+          allowedSources: ['127.0.0.1'],
+          protocolVersion: '2019',
+        },
+        200,
+      ),
+  },
+  ...(['vehicles', 'alarms', 'quality?fromDate=2026-12-01&toDate=2026-12-06', 'requests'] as const).map((sub) => ({
+    route: `GET /v1/lower-platforms/${sub.split('?')[0]}`,
+    cells: () => adminWrite(`GET /v1/lower-platforms/${sub.split('?')[0]}`, 'GET', `/v1/lower-platforms/${sub}`, undefined, 200),
+  })),
+  {
+    route: 'POST /v1/lower-platforms/vehicles/review',
+    cells: () =>
+      adminWrite(
+        'POST /v1/lower-platforms/vehicles/review',
+        'POST',
+        '/v1/lower-platforms/vehicles/review',
+        { accessCode: 8_101, plate: '粤Z0', plateColour: 2, decision: 'accepted' },
+        404,
+      ),
+  },
+  {
+    route: 'POST /v1/lower-platforms/:accessCode/inspections',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/lower-platforms/:accessCode/inspections',
+        label: '8101 (CB, region 4401)',
+        role,
+        expected: ({ admin: 201, op13: 404, op4401: 201, enf44: 403, ca: 403, cb: 403 } as const)[role],
+        run: async (ctx: Ctx) => ({
+          status: (await send(ctx.url, 'POST', '/v1/lower-platforms/8101/inspections', { question: '请报告在岗人员', windowMinutes: 10 }, ctx.tokens[role]))
+            .status,
+        }),
+      })),
+  },
+  {
+    route: 'POST /v1/lower-platforms/:accessCode/supervisions',
+    cells: () =>
+      ROLES.map((role) => ({
+        route: 'POST /v1/lower-platforms/:accessCode/supervisions',
+        label: 'an alert nobody has',
+        role,
+        expected: ({ admin: 404, op13: 404, op4401: 404, enf44: 403, ca: 403, cb: 403 } as const)[role],
+        run: async (ctx: Ctx) => ({
+          status: (await send(ctx.url, 'POST', '/v1/lower-platforms/8101/supervisions', { alertId: 'AL-NONE' }, ctx.tokens[role])).status,
+        }),
+      })),
+  },
+  {
+    route: 'DELETE /v1/lower-platforms/:accessCode',
+    cells: () => adminWrite('DELETE /v1/lower-platforms/:accessCode', 'DELETE', '/v1/lower-platforms/8101', undefined, 204),
   },
   // socket.io: what each role receives of the positions and alerts the bus carries.
   { route: 'SOCKET /live', cells: () => [] },

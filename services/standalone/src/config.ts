@@ -7,6 +7,10 @@ const port = z.coerce.number().int().min(0).max(65_535);
 export const standaloneEnvSchema = z.object({
   ROADWATCH_DATA_DIR: z.string().default('.data'),
   GATEWAY_PORT: port.default(7808),
+  /** The JT/T 809 gateway's main link, where company platforms log in (issue #17). */
+  JT809_PORT: port.default(7809),
+  /** Vehicles of the simulated fleet forwarded by a simulated company platform over JT/T 809 instead of their own 808 terminal. */
+  SIM_JT809_VEHICLES: z.coerce.number().int().min(0).max(1_000).default(20),
   WIM_HTTP_PORT: port.default(8081),
   OPS_PORT: port.default(9400),
   /** REST, socket.io live feed and the live map, on one origin. */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { TOPICS, type AlertV1, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, type Bus } from '@roadwatch/messaging';
 import { createLogger, MemorySeenSet, ServiceMetrics, startOpsServer, type Logger, type OpsServer } from '@roadwatch/runtime';
-import { createPool, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
+import { createPool, LowerPlatformLinkRepository, migrate, startEmbeddedTimescale, type EmbeddedTimescale, type StoragePool } from '@roadwatch/storage';
 import {
   createSimulatedFleet,
   DEMO_DRIVERS,
@@ -27,16 +27,22 @@ import { startSupervision, type SupervisionConfig } from '@roadwatch/supervision
 import { startEnforcement, type EnforcementConfig } from '@roadwatch/enforcement';
 import { MemoryStateStore, startDatabaseRegistry, startDetector, type DatabaseRegistry, type RunningDetector } from '@roadwatch/detector';
 import { startGateway, type RunningGateway } from '@roadwatch/gateway-jt808';
+import { jt809Wire, startJt809Gateway, type RunningJt809Gateway } from '@roadwatch/gateway-jt809';
 import { parseStationKinds, startIngestWim, StationKeys, type RunningIngestWim } from '@roadwatch/ingest-wim';
 import type { StandaloneConfig } from './config';
 import { simulatedFleetSize } from './open-files';
 import { startSimulation, type RunningSimulation } from './simulation';
 import { startFourPartiesSimulation, type FourPartiesSimulation } from './four-parties-simulation';
 import { seedDemoLine, startScheduledLineSimulation, type ScheduledLineSimulation } from './scheduled-line-simulation';
+import { startJt809Simulation, type Jt809Simulation } from './jt809-simulation';
 
 export interface RunningPlatform {
   logger: Logger;
   gateway: RunningGateway;
+  /** The JT/T 809 upper-platform gateway (issue #17). */
+  jt809Gateway: RunningJt809Gateway;
+  /** The simulated company platform forwarding part of the fleet over JT/T 809. */
+  jt809Simulation: Jt809Simulation | undefined;
   detector: RunningDetector;
   archiver: RunningArchiver;
   cases: RunningCases;
@@ -226,6 +232,20 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
     });
     closers.push(() => gateway.close());
+    // JT/T 809: company platforms log in and forward their vehicles (issue #17), judged like the 808 terminals' positions.
+    const jt809Store = new LowerPlatformLinkRepository(pool);
+    const jt809Gateway = await startJt809Gateway({
+      bus,
+      wire: jt809Wire,
+      platforms: jt809Store,
+      store: jt809Store,
+      vehicles: { byPlate: (plate, colour) => vehicles.current.byPlate(plate, colour) },
+      port: config.JT809_PORT,
+      host: '127.0.0.1',
+      logger: createLogger('gateway-jt809'),
+      metrics,
+    });
+    closers.push(() => jt809Gateway.close());
     const stationKeys = StationKeys.parse(config.WIM_STATION_KEYS);
     const ingestWim = await startIngestWim({
       bus,
@@ -266,6 +286,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
       seedUsers: STANDALONE_USERS,
       deliveryAllowPrivateTargets: true,
+      lowerPlatformsOnline: () => jt809Gateway.loggedIn(),
       now,
       ...(existsSync(join(webDist, 'index.html')) ? { staticDir: webDist } : {}),
     });
@@ -293,6 +314,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       metrics,
       readiness: [
         { name: 'gateway', check: () => gateway.readiness().listening },
+        { name: 'gateway-jt809', check: () => jt809Gateway.readiness().listening },
         ...archiver.readiness,
         // Every consumer of the process (detector, cases, API feeds too): none stuck with lag.
         { name: 'consumers', check: () => bus.stalledConsumers().length === 0 },
@@ -301,10 +323,12 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     closers.push(() => ops.close());
 
     const [stationId, apiKey] = (config.WIM_STATION_KEYS.split(',')[0] ?? '').split('=');
+    // The last SIM_JT809_VEHICLES of the fleet reach us through a simulated company platform over JT/T 809, the rest as 808 terminals.
+    const forwardedCount = config.SIM_DRIVE ? Math.min(config.SIM_JT809_VEHICLES, Math.floor(fleet.length / 2)) : 0;
     const simulation =
       fleet.length > 0 && config.SIM_DRIVE && stationId && apiKey
         ? await startSimulation({
-            fleet,
+            fleet: fleet.slice(0, fleet.length - forwardedCount),
             gatewayPort: gateway.port,
             wimUrl: ingestWim.url,
             wimStation: { stationId, apiKey },
@@ -314,6 +338,17 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
           })
         : undefined;
     if (simulation) closers.push(() => simulation.stop());
+    const jt809Simulation =
+      simulation && forwardedCount > 0
+        ? await startJt809Simulation({
+            pool,
+            fleet: fleet.slice(fleet.length - forwardedCount),
+            gatewayPort: jt809Gateway.port,
+            reportIntervalMs: config.SIM_REPORT_INTERVAL_MS,
+            logger,
+          })
+        : undefined;
+    if (jt809Simulation) closers.push(() => jt809Simulation.stop());
     // Issue #15 on the map within minutes: the quarry truck's run and the cloned plate, beside the fleet.
     const fourParties =
       simulation && stationId
@@ -338,6 +373,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
         map: api.url,
         signIn: STANDALONE_USERS.map((user) => `${user.username}/${user.password} (${user.role})`),
         gateway: `tcp://127.0.0.1:${gateway.port}`,
+        jt809: `tcp://127.0.0.1:${jt809Gateway.port}`,
         wim: ingestWim.url,
         ops: `http://127.0.0.1:${ops.port}`,
         simulatedVehicles: fleet.length,
@@ -347,6 +383,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
     return {
       logger,
       gateway,
+      jt809Gateway,
+      jt809Simulation,
       detector,
       archiver,
       cases,

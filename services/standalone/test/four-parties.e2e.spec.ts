@@ -25,6 +25,7 @@ describe('naming all four parties, end to end (issue #15)', () => {
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
         GATEWAY_PORT: '0',
+        JT809_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
         API_PORT: '0',

@@ -38,6 +38,7 @@ describe('registry changes through the admin REST reach the detector and the gat
     platform = await startPlatform(
       loadStandaloneConfig({
         GATEWAY_PORT: '0',
+        JT809_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
         API_PORT: '0',

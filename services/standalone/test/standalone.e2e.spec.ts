@@ -17,6 +17,7 @@ describe('standalone platform (the embedded default)', () => {
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
         GATEWAY_PORT: '0',
+        JT809_PORT: '0',
         WIM_HTTP_PORT: '0',
         OPS_PORT: '0',
         API_PORT: '0',
@@ -33,11 +34,17 @@ describe('standalone platform (the embedded default)', () => {
   });
 
   it('simulated terminals report through the gateway and every position is archived in TimescaleDB', async () => {
-    await vi.waitUntil(() => (platform.simulation?.connectedTerminals() ?? 0) === 25, { timeout: 30_000, interval: 250 });
+    // 13 vehicles as JT/T 808 terminals, the other 12 (SIM_JT809_VEHICLES, at most half) forwarded by the simulated company platform over JT/T 809.
+    await vi.waitUntil(() => (platform.simulation?.connectedTerminals() ?? 0) === 13, { timeout: 30_000, interval: 250 });
+    await vi.waitUntil(() => (platform.jt809Simulation?.positionsSent() ?? 0) >= 12, { timeout: 30_000, interval: 250 });
+    expect(platform.jt809Gateway.loggedIn()).toHaveLength(1);
     await vi.waitUntil(
       async () => {
         const { rows } = await platform.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions');
-        return Number(rows[0]?.n) >= 75;
+        const { rows: forwarded } = await platform.pool.query<{ n: string }>(
+          `SELECT count(DISTINCT vehicle_id)::text AS n FROM positions WHERE received_at > now() - interval '1 hour' AND vehicle_id IN (SELECT vehicle_id FROM lower_platform_vehicles lv JOIN vehicles v ON v.plate = lv.plate AND v.plate_colour = lv.plate_colour)`,
+        );
+        return Number(rows[0]?.n) >= 75 && Number(forwarded[0]?.n) === 12;
       },
       { timeout: 60_000, interval: 250 },
     );

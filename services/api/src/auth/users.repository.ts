@@ -10,7 +10,7 @@ import {
   type UserRow,
   type UserWrite,
 } from '@roadwatch/storage';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword } from '@roadwatch/runtime';
 import type { Principal } from './scope';
 
 export interface NewUser {

@@ -2,6 +2,7 @@ import type { DriverShiftRepository } from '@roadwatch/storage';
 import type { SaveDriverShiftUseCase } from '../roster/usecases/save-driver-shift/save-driver-shift.usecase';
 import type { DeleteDriverShiftUseCase } from '../roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
 import type { Scope } from '../auth/scope';
+import type { LowerPlatformsApi } from '../lower-platforms/lower-platforms-api';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
 import type { AuditRepository } from '@roadwatch/storage';
 import type { Sessions } from '../auth/sessions';
@@ -101,6 +102,8 @@ export interface ApiContext {
   sourceTraces: SourceTraceApi;
   /** Signal tampering (issue #16 item 5): episodes in scope, the blind-area registry. */
   tampering: TamperingApi;
+  /** JT/T 809 lower platforms (issue #17): the registry, what they told us, 查岗 and 督办 over their link. */
+  lowerPlatforms: LowerPlatformsApi;
   /** 货运源头单位 site kinds (issue #15): the admin's list, each write a use case, audited. */
   sourceSiteKinds: ManageSourceSiteKindsUseCase;
 }

@@ -18,8 +18,7 @@ import {
   wimListQuery,
 } from '@roadwatch/contracts';
 import { canonicalTerminalId, unregisteredVehicleIdOf } from '@roadwatch/domain';
-import { retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
-import { PasswordWorkBusyError } from '../auth/password-work';
+import { PasswordWorkBusyError, retryAfterSeconds, type ResponseHeaders } from '@roadwatch/runtime';
 import { Scope } from '../auth/scope';
 import type { ApiContext } from './api-context';
 import { scopeOf, sessionOf } from './auth';

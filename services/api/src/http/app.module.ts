@@ -9,6 +9,7 @@ import { RelaysController } from './relays.controller';
 import { KeySupervisionController } from './key-supervision.controller';
 import { DeliveryController } from './delivery.controller';
 import { RosterController } from './roster.controller';
+import { LowerPlatformsController } from './lower-platforms.controller';
 import { ReportsController } from './reports.controller';
 import { InspectionsController } from './inspections.controller';
 import { SafePathParamsPipe } from './safe-path-params.pipe';
@@ -38,6 +39,7 @@ export const API_CONTROLLERS = [
   RelaysController,
   DeliveryController,
   RosterController,
+  LowerPlatformsController,
   HandlingController,
   ReportsController,
   KeySupervisionController,

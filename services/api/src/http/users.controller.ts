@@ -13,9 +13,17 @@ import {
   type PasswordIssued,
   type UserItem,
 } from '@roadwatch/contracts';
-import { CSV_MEDIA_TYPE, exportSheet, retryAfterSeconds, tableCsv, tableXlsx, type ExportColumn, type ResponseHeaders } from '@roadwatch/runtime';
+import {
+  CSV_MEDIA_TYPE,
+  exportSheet,
+  PasswordWorkBusyError,
+  retryAfterSeconds,
+  tableCsv,
+  tableXlsx,
+  type ExportColumn,
+  type ResponseHeaders,
+} from '@roadwatch/runtime';
 import { AUDIT_EXPORT_MAX_ROWS, type AuditContext } from '@roadwatch/storage';
-import { PasswordWorkBusyError } from '../auth/password-work';
 import { passwordWeakness } from '../auth/password-strength';
 import type { ApiContext } from './api-context';
 import { scopeOf, sessionOf } from './auth';

@@ -5,8 +5,6 @@ import {
   appendRegistryChange,
   AuditRepository,
   inTransaction,
-  ownerScopeSql,
-  OWNER_OF,
   RouteEpisodeRepository,
   RouteRepository,
   type Queryable,
@@ -57,7 +55,7 @@ export class RouteCommands {
       const routes = new RouteRepository(tx);
       const before = await routes.get(routeId);
       if (before && !(await routes.get(routeId, actor.scope.filter))) throw new RouteCommandError('not_found', `route ${routeId} not found`);
-      if (request.companyId !== undefined && !(await exists(tx, 'SELECT 1 FROM companies WHERE company_id = $1', [request.companyId])))
+      if (request.companyId !== undefined && !(await routes.companyExists(request.companyId)))
         throw new RouteCommandError('invalid', `company ${request.companyId} is not registered`);
       await routes.upsert({
         routeId,
@@ -102,13 +100,7 @@ export class RouteCommands {
       const route = await routes.get(routeId, actor.scope.filter);
       if (!route) throw new RouteCommandError('not_found', `route ${routeId} not found`);
       const wanted = [...new Set(vehicleIds)];
-      const params: unknown[] = [wanted];
-      const { rows } = await tx.query<{ vehicle_id: string }>(
-        `SELECT v.vehicle_id FROM vehicles v LEFT JOIN companies vc ON vc.company_id = v.company_id
-         WHERE v.vehicle_id = ANY($1::text[]) AND ${ownerScopeSql(actor.scope.filter, OWNER_OF.vehicle('v', 'vc'), params)}`,
-        params,
-      );
-      const visible = new Set(rows.map((r) => r.vehicle_id));
+      const visible = await routes.visibleVehicleIds(wanted, actor.scope.filter);
       const missing = wanted.filter((id) => !visible.has(id));
       if (missing.length > 0) throw new RouteCommandError('invalid', `vehicle ${missing.join(', ')} not found`);
       await routes.bindVehicles(routeId, wanted);
@@ -152,8 +144,6 @@ export class RouteCommands {
     await appendRegistryChange(tx, { entity: 'route', id: routeId, change: 'upsert', changedAtMs: actor.nowMs });
   }
 }
-
-const exists = async (db: Queryable, sql: string, params: unknown[]): Promise<boolean> => ((await db.query(sql, params)).rowCount ?? 0) > 0;
 
 /** What the routes controller uses, built once by startApi. */
 export interface RoutesApi {
