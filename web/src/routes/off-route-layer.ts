@@ -119,10 +119,7 @@ export class OffRouteLayer {
     const shown = this.episodes.shown(this.now());
     const routeIds = [...new Set(shown.flatMap((e) => (e.routeId ? [e.routeId] : [])))];
     const routes = (await Promise.all(routeIds.map((id) => this.routeOf(id)))).filter((r): r is RouteItem => r !== undefined);
-    const corridors = routes.flatMap((r) => {
-      const polygon = corridorPolygon(r);
-      return polygon ? [this.displayed(polygon)] : [];
-    });
+    const corridors = (await Promise.all(routes.map((r) => corridorPolygon(r)))).flatMap((polygon) => (polygon ? [this.displayed(polygon)] : []));
     this.setData(OFF_ROUTE_LAYERS.corridorSource, { type: 'FeatureCollection', features: corridors });
     this.setData(OFF_ROUTE_LAYERS.stretchSource, { type: 'FeatureCollection', features: shown.map((e) => this.displayed(stretchLine(e))) });
   }

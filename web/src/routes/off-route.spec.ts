@@ -47,8 +47,8 @@ describe('the off-route episodes the live map draws', () => {
     expect(episodes.revisionOf('E4')).toBeUndefined();
   });
 
-  it('draws the corridor as the line buffered by its half width, and a one-position stretch as a line', () => {
-    const corridor = corridorPolygon({
+  it('draws the corridor as the line buffered by its half width, and a one-position stretch as a line', async () => {
+    const corridor = (await corridorPolygon({
       routeId: 'R1',
       name: '京承班线',
       corridorWidthM: 200,
@@ -56,14 +56,14 @@ describe('the off-route episodes the live map draws', () => {
         [116.3, 39.9],
         [116.4, 39.9],
       ],
-    })!;
+    }))!;
     expect(corridor.properties).toEqual({ routeId: 'R1', name: '京承班线' });
     // 150 m north of the line is inside, 250 m north outside (1° of latitude ≈ 111.2 km).
     expect(booleanPointInPolygon([116.35, 39.9 + 150 / 111_200], corridor)).toBe(true);
     expect(booleanPointInPolygon([116.35, 39.9 + 250 / 111_200], corridor)).toBe(false);
     // Round ends: 150 m beyond the end on the line's axis is inside.
     expect(booleanPointInPolygon([116.4 + 150 / 85_300, 39.9], corridor)).toBe(true);
-    expect(corridorPolygon({ routeId: 'R', name: 'x', corridorWidthM: 200, polyline: [[116.3, 39.9]] })).toBeUndefined();
+    expect(await corridorPolygon({ routeId: 'R', name: 'x', corridorWidthM: 200, polyline: [[116.3, 39.9]] })).toBeUndefined();
     expect(stretchLine(episode({ stretch: [[116.4, 39.95, T0, 300]] })).geometry.coordinates).toEqual([
       [116.4, 39.95],
       [116.4, 39.95],

@@ -1,4 +1,3 @@
-import buffer from '@turf/buffer';
 import { lineString } from '@turf/helpers';
 import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { RouteEpisodeItem, RouteItem } from '@roadwatch/contracts';
@@ -48,9 +47,16 @@ export class OffRouteEpisodes {
   }
 }
 
-/** The route's corridor as a polygon: the polyline buffered by its half width (§11: the route ± corridorWidthM). */
-export const corridorPolygon = (route: Pick<RouteItem, 'routeId' | 'name' | 'polyline' | 'corridorWidthM'>): Feature<Polygon | MultiPolygon> | undefined => {
+/**
+ * The route's corridor as a polygon: the polyline buffered by its half width (§11: the route ±
+ * corridorWidthM). @turf/buffer (with JSTS, ~280 kB) is loaded on first use: only a screen that
+ * draws a corridor pays for it.
+ */
+export const corridorPolygon = async (
+  route: Pick<RouteItem, 'routeId' | 'name' | 'polyline' | 'corridorWidthM'>,
+): Promise<Feature<Polygon | MultiPolygon> | undefined> => {
   if (route.polyline.length < 2) return undefined;
+  const { default: buffer } = await import('@turf/buffer');
   const buffered = buffer(lineString(route.polyline.map(([lon, lat]) => [lon, lat])), route.corridorWidthM / 1000, { units: 'kilometers', steps: 8 });
   return buffered ? { ...buffered, properties: { routeId: route.routeId, name: route.name } } : undefined;
 };

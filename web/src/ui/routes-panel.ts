@@ -168,8 +168,13 @@ export class RoutesPanel {
     const mini = this.mini;
     if (!mini || !mini.map.getLayer('route-line')) return;
     const r = this.selected;
-    const corridor = r ? corridorPolygon(r) : undefined;
-    mini.setFeatures('route-corridor', corridor ? [corridor] : []);
+    // The corridor follows once computed; a newer selection by then wins.
+    detached(
+      'route corridor',
+      (r ? corridorPolygon(r) : Promise.resolve(undefined)).then((corridor) => {
+        if (this.selected === r) mini.setFeatures('route-corridor', corridor ? [corridor] : []);
+      }),
+    );
     mini.setFeatures(
       'route-line',
       r ? [{ type: 'Feature', properties: { routeId: r.routeId }, geometry: { type: 'LineString', coordinates: r.polyline } } as Feature] : [],
