@@ -106,7 +106,7 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
     await page.evaluate(([lon, lat]) => window.__roadwatch!.map.map.jumpTo({ center: [lon!, lat!], zoom: 11 }), [LINE_START[0] + 0.1, LINE_START[1] + 0.02]);
 
     // 6 reports on the line (1 km), then 30° off it northwards: the corridor's 200 m edge is left after ~2 steps,
-    // and 26 steps more are 5.2 km driven outside it, over 4 min (§11: ≥ 1 km and ≥ 3 min). Device time ends now.
+    // and 26 steps more are 5.2 km driven outside it, over 4 min (§11: ≥ 1 km or ≥ 3 min; both here). Device time ends now.
     const positions: Array<[number, number]> = [];
     let here = LINE_START;
     for (let i = 0; i < 34; i++) {
