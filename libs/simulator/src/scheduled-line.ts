@@ -52,7 +52,7 @@ export const DEMO_LINE = {
  * kept), 1 km along its line at 72 km/h, then
  * leaving it gradually (30° off the line, the same speed — never a jump the drift rule would
  * discard) for 5 km outside the corridor, so the detector opens an off_route episode (§11: ≥ 1 km
- * and ≥ 3 min outside). The next run starts on the line again, which ends the episode.
+ * or ≥ 3 min outside; this run gives both). The next run starts on the line again, which ends the episode.
  */
 export const offRouteRun = (input: { endAtMs: number; intervalMs?: number }): SimulatedReport[] => {
   const intervalMs = input.intervalMs ?? 10_000;
