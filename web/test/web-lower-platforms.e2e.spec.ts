@@ -48,6 +48,18 @@ describe('web: 下级平台 in real Chromium against the real API', () => {
           protocolVersion: '2019',
         });
         await new LowerPlatformLinkRepository(pool).discoverVehicle({ accessCode: 20_190_001, plate: '京A80901', plateColour: 2, seenAtMs: Date.now() });
+        // A forwarded 0x1402 超速 alarm at 03:04:05 UTC — 11:04:05 in China, whatever the browser's zone.
+        await new LowerPlatformLinkRepository(pool).recordAlarm({
+          accessCode: 20_190_001,
+          plate: '京A80901',
+          plateColour: 2,
+          warnSrc: 1,
+          warnType: 0x0001,
+          warnAtMs: Date.UTC(2026, 0, 2, 3, 4, 5),
+          infoId: 7,
+          infoContent: '超速报警 95km/h',
+          receivedAtMs: Date.now(),
+        });
         await pool.query(
           `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
            VALUES ('京A80901:2', $1::date, 200, 199, 1, 0, 0, 0, 1000, 950, 1, 0, false, now())`,
@@ -79,6 +91,11 @@ describe('web: 下级平台 in real Chromium against the real API', () => {
     expect(forwarded).toContain('99.5%');
     expect(await page.textContent('[data-testid=quality-jt808]')).toContain('0.0%');
     expect(await page.textContent('[data-testid=lower-platforms-vehicles]')).toContain('待审核');
+    const alarm = await page.textContent('[data-testid=lower-platforms-alarms] tbody tr');
+    expect(alarm).toContain('京A80901');
+    expect(alarm).toContain('0x0001');
+    expect(alarm).toContain('01-02 11:04:05');
+    expect(alarm).toContain('超速报警 95km/h');
     await screenshot(page, 'web-lower-platforms', { fullPage: true });
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=lower-platforms] h3')?.textContent === 'Lower platforms (JT/T 809)');
@@ -170,6 +187,10 @@ describe('web: 下级平台 in real Chromium against the real API', () => {
 
     // 查岗 the online platform: unanswered until its 0x1301 is recorded, then the answer's text.
     await page.selectOption('[data-testid=lp-inspect-platform]', '20190001');
+    // An empty question is refused before it leaves, naming the field; nothing is queued.
+    await page.click('[data-testid=lp-inspect-send]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=lp-request-status]')?.textContent ?? '').includes('question'));
+    expect(await platforms.requests({ accessCode: 20_190_001, limit: 10 })).toEqual([]);
     await page.fill('[data-testid=lp-inspect-question]', '请报告值班人员姓名');
     await page.click('[data-testid=lp-inspect-send]');
     await page.waitForFunction(() => document.querySelector('[data-testid=lower-platforms-requests] tbody tr')?.textContent?.includes('请报告值班人员姓名'));
