@@ -8,7 +8,7 @@ import type {
 } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
 import type { Api } from '../api';
-import { onLangChange, t } from '../i18n';
+import { onLangChange, t, type MessageKey } from '../i18n';
 import { accessCodeOf, EMPTY_PLATFORM_FORM, formOfPlatform, saveBodyOf, type PlatformFormFields } from '../lower-platforms/platform-form';
 import { detached, fmtTime, h, StatusLine } from './dom';
 import { refusalText } from './source-sites-panel';
@@ -80,8 +80,16 @@ export class LowerPlatformsPanel {
     private readonly api: Api,
     private readonly can: LowerPlatformsAbilities = { inspect: false, supervise: false },
   ) {
-    const field = (labelKey: string, input: HTMLElement, hint?: string) =>
-      h('label', { class: 'lp-field' }, h('span', { i18n: labelKey }), ' ', input, hint ? h('small', { class: 'muted', i18n: hint }) : undefined);
+    // The standard's own names (M1, IA1, IC1) are labels in every language: `{ text }` instead of a key.
+    const field = (label: MessageKey | { text: string }, input: HTMLElement, hint?: MessageKey) =>
+      h(
+        'label',
+        { class: 'lp-field' },
+        typeof label === 'string' ? h('span', { i18n: label }) : h('span', {}, label.text),
+        ' ',
+        input,
+        hint ? h('small', { class: 'muted', i18n: hint }) : undefined,
+      );
     this.form = h(
       'form',
       {
@@ -103,9 +111,9 @@ export class LowerPlatformsPanel {
       field('lowerPlatforms.edition', this.fields.protocolVersion),
       field('lowerPlatforms.encrypt', this.fields.encrypt),
       field('lowerPlatforms.encryptKey', this.fields.encryptKey, 'lowerPlatforms.passwordUnchanged'),
-      field('M1', this.fields.m1),
-      field('IA1', this.fields.ia1),
-      field('IC1', this.fields.ic1),
+      field({ text: 'M1' }, this.fields.m1),
+      field({ text: 'IA1' }, this.fields.ia1),
+      field({ text: 'IC1' }, this.fields.ic1),
       field('lowerPlatforms.enabled', this.fields.enabled),
       h('button', { type: 'submit', i18n: 'lowerPlatforms.save', 'data-testid': 'lp-save' }),
       ' ',
