@@ -196,7 +196,10 @@ describe('telemetry.positions in its binary form (Avro, positionV1Avro)', () => 
     const bytes = Buffer.concat([Buffer.from([BINARY_RECORD_MARKER, POSITION_WIRE_VERSION]), writer.toBuffer(older)]);
     expect(decodeValue(TOPICS.positions, bytes)).toEqual({ ok: true, value: older });
     // The same record from today's writer carries the field.
-    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, sourcePlatform: '20190002' }))).toEqual({ ok: true, value: { ...older, sourcePlatform: '20190002' } });
+    expect(decodeValue(TOPICS.positions, binaryOf({ ...older, sourcePlatform: '20190002' }))).toEqual({
+      ok: true,
+      value: { ...older, sourcePlatform: '20190002' },
+    });
   });
 
   it('still reads a JSON position (written before the upgrade) on the same topic, with the zod schema', () => {

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { destination } from '@turf/destination';
-import { chinaLocalToEpochMs, type LatLon } from '@roadwatch/domain';
-import { aVehicle } from '@roadwatch/testing';
+import { chinaLocalToEpochMs, type LatLon, type VehicleFacts } from '@roadwatch/domain';
 import { DEFAULT_RULES_CONFIG } from '../common/rules-config';
 import { prepareDetour, prepareRoute, type RouteGeometry } from './corridor';
 import { DEFAULT_ROUTES_CONFIG } from './routes.config';
 import { initialRouteWatchState, prepareLine, stepRouteWatch, type LineStop, type RouteWatchContext, type RouteWatchEvent } from './route-watch';
 import { routeWatchAlerts } from './route-watch.alerts';
 import type { RouteReport } from './track';
+
+/** A registered vehicle of company C1 (libs/rules cannot import libs/testing: it depends on rules). */
+const aVehicle = (overrides: Partial<VehicleFacts> = {}): VehicleFacts => ({
+  vehicleId: '京A12345:2',
+  plate: '京A12345',
+  plateColour: 2,
+  vehicleClass: 'long_distance_bus',
+  companyId: 'C1',
+  regionCode: '110000',
+  ...overrides,
+});
 
 // An east–west line of about 10 km along latitude 39.9, corridor ± 200 m, default depots (500 m at each end).
 const WEST: [number, number] = [116.3, 39.9];
