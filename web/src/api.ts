@@ -3,9 +3,16 @@ import { assessmentRankingResponse, assessmentScoresResponse, type AssessmentRan
 import {
   discoveredVehicleItem,
   lowerPlatformItem,
+  lowerPlatformAlarmItem,
+  lowerPlatformInspectionRequest,
+  lowerPlatformRequestItem,
+  lowerPlatformSupervisionRequest,
+  reviewDiscoveredVehicleRequest,
   sourceQualityItem,
   type DiscoveredVehicleItem,
   type LowerPlatformItem,
+  type LowerPlatformAlarmItem,
+  type LowerPlatformRequestItem,
   type SourceQualityItem,
 } from '@roadwatch/contracts';
 import { targetingDecisionRequest, targetingItem, type TargetingItem, type TargetingKind, type TargetingStatus } from '@roadwatch/contracts';
@@ -33,6 +40,7 @@ import {
   type RouteRequestInput,
 } from '@roadwatch/contracts';
 import { blindAreaItem, tamperingEpisodeItem, type BlindAreaDto, type TamperingEpisodeItem } from '@roadwatch/contracts';
+import { companyDto, type CompanyDto, type SaveLowerPlatformInput } from '@roadwatch/contracts';
 import { z } from 'zod';
 import {
   alertItem,
@@ -651,6 +659,58 @@ export class Api {
 
   async discoveredVehicles(): Promise<DiscoveredVehicleItem[]> {
     return (await this.get(z.object({ items: z.array(discoveredVehicleItem) }), '/v1/lower-platforms/vehicles?limit=500')).items;
+  }
+
+  /** Create or replace a platform (admin); the API judges the body (a bad CIDR is refused naming its line), a blank password or key keeps the stored one. */
+  saveLowerPlatform(accessCode: number, body: SaveLowerPlatformInput): Promise<LowerPlatformItem> {
+    return this.sendJson(lowerPlatformItem, 'PUT', `/v1/lower-platforms/${accessCode}`, body);
+  }
+
+  async deleteLowerPlatform(accessCode: number): Promise<void> {
+    await this.sendJson(z.undefined(), 'DELETE', `/v1/lower-platforms/${accessCode}`);
+  }
+
+  /** Accept or reject a vehicle a platform reported; checked against the contract before it leaves. */
+  async reviewDiscoveredVehicle(
+    vehicle: Pick<DiscoveredVehicleItem, 'accessCode' | 'plate' | 'plateColour'>,
+    decision: 'accepted' | 'rejected',
+  ): Promise<void> {
+    const body = reviewDiscoveredVehicleRequest.parse({ accessCode: vehicle.accessCode, plate: vehicle.plate, plateColour: vehicle.plateColour, decision });
+    await this.sendJson(z.undefined(), 'POST', '/v1/lower-platforms/vehicles/review', body);
+  }
+
+  async lowerPlatformAlarms(): Promise<LowerPlatformAlarmItem[]> {
+    return (await this.get(z.object({ items: z.array(lowerPlatformAlarmItem) }), '/v1/lower-platforms/alarms?limit=200')).items;
+  }
+
+  /** 查岗 and 督办 sent to the platforms with their answers, newest first. */
+  async lowerPlatformRequests(): Promise<LowerPlatformRequestItem[]> {
+    return (await this.get(z.object({ items: z.array(lowerPlatformRequestItem) }), '/v1/lower-platforms/requests?limit=200')).items;
+  }
+
+  /** 查岗 of a platform (0x9301 over its link); checked against the contract before it leaves. */
+  inspectLowerPlatform(accessCode: number, question: string, windowMinutes: number): Promise<LowerPlatformRequestItem> {
+    return this.sendJson(
+      lowerPlatformRequestItem,
+      'POST',
+      `/v1/lower-platforms/${accessCode}/inspections`,
+      lowerPlatformInspectionRequest.parse({ question, windowMinutes }),
+    );
+  }
+
+  /** 督办 of an alert with the platform (0x9401); checked against the contract before it leaves. */
+  superviseLowerPlatform(accessCode: number, alertId: string, windowMinutes: number): Promise<LowerPlatformRequestItem> {
+    return this.sendJson(
+      lowerPlatformRequestItem,
+      'POST',
+      `/v1/lower-platforms/${accessCode}/supervisions`,
+      lowerPlatformSupervisionRequest.parse({ alertId, windowMinutes }),
+    );
+  }
+
+  /** The registry's companies (admin), for the platform form's company choice. */
+  async registryCompanies(): Promise<CompanyDto[]> {
+    return (await this.get(z.object({ items: z.array(companyDto) }), '/v1/admin/companies')).items;
   }
 
   // ─── 源头倒查 map side (issue #15): site geofences and kinds (admin), the trace's track, the ranking and the grade-C layer ───

@@ -222,7 +222,9 @@ export const startApp = (root: HTMLElement, session: LoginResponse, langToggle: 
     : undefined;
   const relays = can('relays') ? new RelaysPanel(api) : undefined;
   const roster = can('roster') ? new RosterPanel(api) : undefined;
-  const lowerPlatforms = can('lower_platforms') ? new LowerPlatformsPanel(api) : undefined;
+  const lowerPlatforms = can('lower_platforms')
+    ? new LowerPlatformsPanel(api, { inspect: can('inspections.send'), supervise: can('handling.duty') })
+    : undefined;
   const users = can('users.admin') ? new UsersPanel(api, session.user.username) : undefined;
   const delivery = can('delivery') ? new DeliveryPanel(api, session.user) : undefined;
   // 待处理 for company users, 值班 for the monitoring centre (RULES §9).

@@ -29,7 +29,8 @@ export const lowerPlatformAccessCodeParam = z.object({ accessCode: z.coerce.numb
 /**
  * Create or replace a platform. The password is what 0x1001 sends (8 bytes of text, in clear —
  * the protocol has no other way), so only its scrypt hash is kept; left out on a replace, the
- * stored one stays. M1/IA1/IC1 and the initial key are the simple encryption's (symmetric: kept as given).
+ * stored one stays. M1/IA1/IC1 and the initial key are the simple encryption's (symmetric: kept as given,
+ * never listed; left out on a replace, the stored ones stay — an edit form cannot show them).
  */
 export const saveLowerPlatformRequest = z.object({
   name: freeText().trim().min(1).max(200),
@@ -39,14 +40,17 @@ export const saveLowerPlatformRequest = z.object({
   password: safeString().min(1).max(8).optional(),
   allowedSources: z.array(sourceAddress).max(64).default([]),
   encrypt: z.boolean().default(false),
-  encryptKey: uint32.default(0),
-  m1: uint32.default(0),
-  ia1: uint32.default(0),
-  ic1: uint32.default(0),
+  /** Write-only like the password: left out on a replace, the stored key stays (0 for a new platform). */
+  encryptKey: uint32.optional(),
+  m1: uint32.optional(),
+  ia1: uint32.optional(),
+  ic1: uint32.optional(),
   protocolVersion: z.enum(['2011', '2019']),
   enabled: z.boolean().default(true),
 });
 export type SaveLowerPlatformRequest = z.infer<typeof saveLowerPlatformRequest>;
+/** The body as a client sends it (defaults not yet applied). */
+export type SaveLowerPlatformInput = z.input<typeof saveLowerPlatformRequest>;
 
 /** A platform as listed: never its password (hash) nor its keys. */
 export const lowerPlatformItem = z.object({
@@ -96,6 +100,7 @@ export const lowerPlatformAlarmItem = z.object({
   infoContent: freeText(),
   receivedAtMs: epochMs,
 });
+export type LowerPlatformAlarmItem = z.infer<typeof lowerPlatformAlarmItem>;
 
 export const lowerPlatformListQuery = z.object({
   accessCode: z.coerce.number().pipe(uint32).optional(),

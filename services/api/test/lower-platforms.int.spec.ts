@@ -56,6 +56,23 @@ describe('lower platforms REST (/v1/lower-platforms) on real PostgreSQL', () => 
     await send(url, 'PUT', '/v1/lower-platforms/8001', platformBody({ password: undefined }), t['admin']);
   });
 
+  it('a replace without M1/IA1/IC1 or the initial key keeps the stored ones (never listed, so an edit form cannot send them back)', async () => {
+    const keys = { encryptKey: 0x1234_5678, m1: 10_000_000, ia1: 20_000_000, ic1: 30_000_000 };
+    expect((await send(url, 'PUT', '/v1/lower-platforms/8004', platformBody({ ...keys, encrypt: true }), t['admin'])).status).toBe(200);
+    const platforms = new LowerPlatformRepository(pool);
+    expect(await platforms.byAccessCode(8_004)).toMatchObject(keys);
+    const edited = await send(url, 'PUT', '/v1/lower-platforms/8004', platformBody({ password: undefined, encrypt: true, name: '改名' }), t['admin']);
+    expect(edited.status).toBe(200);
+    expect(await platforms.byAccessCode(8_004)).toMatchObject({ ...keys, encrypt: true, name: '改名' });
+    // One key given: that one changes, the others stay.
+    await send(url, 'PUT', '/v1/lower-platforms/8004', platformBody({ password: undefined, encrypt: true, m1: 7 }), t['admin']);
+    expect(await platforms.byAccessCode(8_004)).toMatchObject({ ...keys, m1: 7 });
+    // A new platform without keys: 0, as before.
+    await send(url, 'PUT', '/v1/lower-platforms/8005', platformBody(), t['admin']);
+    expect(await platforms.byAccessCode(8_005)).toMatchObject({ encryptKey: 0, m1: 0, ia1: 0, ic1: 0 });
+    for (const code of [8_004, 8_005]) expect((await send(url, 'DELETE', `/v1/lower-platforms/${code}`, undefined, t['admin'])).status).toBe(204);
+  });
+
   it('refuses bad input naming the field and writes nothing: an address that is none, a code beyond UINT32, a new platform without password, an unknown company', async () => {
     const badAddress = await send(url, 'PUT', '/v1/lower-platforms/8002', platformBody({ allowedSources: ['10.0.0.0/33'] }), t['admin']);
     expect(badAddress.status).toBe(400);

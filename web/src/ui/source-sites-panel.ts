@@ -11,7 +11,7 @@ import { detached, h, StatusLine } from './dom';
 type DrawMode = 'polygon' | 'circle' | 'select';
 
 /** What a refused save says: the API's message and each field it named (a crossing ring names its edges). */
-const refusalText = (e: unknown): string => {
+export const refusalText = (e: unknown): string => {
   if (e instanceof ApiHttpError) return [e.message, ...e.issues.map((i) => `${i.field}: ${i.message}`)].filter((x, i, all) => all.indexOf(x) === i).join('；');
   return e instanceof Error ? e.message : String(e);
 };

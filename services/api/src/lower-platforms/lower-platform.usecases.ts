@@ -58,10 +58,11 @@ export class SaveLowerPlatformUseCase {
       passwordHash,
       allowedSources: request.allowedSources,
       encrypt: request.encrypt,
-      encryptKey: request.encryptKey,
-      m1: request.m1,
-      ia1: request.ia1,
-      ic1: request.ic1,
+      // Never listed, so an edit leaves them out: the stored keys stay.
+      encryptKey: request.encryptKey ?? before?.encryptKey ?? 0,
+      m1: request.m1 ?? before?.m1 ?? 0,
+      ia1: request.ia1 ?? before?.ia1 ?? 0,
+      ic1: request.ic1 ?? before?.ic1 ?? 0,
       protocolVersion: request.protocolVersion,
       enabled: request.enabled,
     });
@@ -69,6 +70,7 @@ export class SaveLowerPlatformUseCase {
     for (const field of ['name', 'companyId', 'providerName', 'userId', 'allowedSources', 'encrypt', 'protocolVersion', 'enabled'] as const)
       if (JSON.stringify(before?.[field]) !== JSON.stringify(saved[field])) changes[field] = { before: before?.[field], after: saved[field] };
     if (request.password !== undefined) changes['password'] = { after: 'changed' };
+    if ([request.encryptKey, request.m1, request.ia1, request.ic1].some((key) => key !== undefined)) changes['keys'] = { after: 'changed' };
     await this.audit.record({
       actor: scope.principal.username,
       clientAddress,
