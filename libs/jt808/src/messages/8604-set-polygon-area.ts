@@ -12,8 +12,8 @@ import {
   writeNightSpeed,
   writeSpeedLimit,
   writeTimeWindow,
+  type AreaRules,
 } from './area-common.js';
-import type { AreaRules } from './8600-set-circle-area.js';
 import type { MessageCodec } from './message-codec.js';
 
 /**

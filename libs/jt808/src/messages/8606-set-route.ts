@@ -2,14 +2,12 @@ import { Jt808EncodeError } from '../errors.js';
 import {
   readMicroDegrees,
   readName,
-  readNightSpeed,
-  readSpeedLimit,
+  readSpeedLimits,
   readTimeWindow,
   hasBit,
   writeMicroDegrees,
   writeName,
-  writeNightSpeed,
-  writeSpeedLimit,
+  writeSpeedLimits,
   writeTimeWindow,
   type SpeedLimit,
   type TimeWindow,
@@ -87,10 +85,8 @@ export const setRouteCodec: MessageCodec<SetRoute> = {
       const drivingTime = hasBit(segmentAttributes, SEGMENT_ATTRIBUTE_BITS.drivingTime)
         ? { tooLongS: reader.u16('segment too-long threshold'), tooShortS: reader.u16('segment too-short threshold') }
         : null;
-      const limited = hasBit(segmentAttributes, SEGMENT_ATTRIBUTE_BITS.speedLimit);
-      const speedLimit = readSpeedLimit(reader, limited);
-      const nightMaxSpeedKmh = readNightSpeed(reader, limited, context);
-      points.push({ pointId, segmentId, latitudeDeg, longitudeDeg, segmentWidthM, segmentAttributes, drivingTime, speedLimit, nightMaxSpeedKmh });
+      const limits = readSpeedLimits(reader, hasBit(segmentAttributes, SEGMENT_ATTRIBUTE_BITS.speedLimit), context);
+      points.push({ pointId, segmentId, latitudeDeg, longitudeDeg, segmentWidthM, segmentAttributes, drivingTime, ...limits });
     }
     return { routeId, attributes, window, points, name: readName(reader, context) };
   },
@@ -115,9 +111,7 @@ export const setRouteCodec: MessageCodec<SetRoute> = {
         writer.u16(point.drivingTime.tooLongS, `${field}.drivingTime.tooLongS`);
         writer.u16(point.drivingTime.tooShortS, `${field}.drivingTime.tooShortS`);
       }
-      const limited = hasBit(point.segmentAttributes, SEGMENT_ATTRIBUTE_BITS.speedLimit);
-      writeSpeedLimit(writer, limited, point.speedLimit, `${field}.speedLimit`);
-      writeNightSpeed(writer, limited, point.nightMaxSpeedKmh, context, `${field}.nightMaxSpeedKmh`);
+      writeSpeedLimits(writer, hasBit(point.segmentAttributes, SEGMENT_ATTRIBUTE_BITS.speedLimit), point, context, field);
     });
     writeName(writer, body.name, context, 'name');
   },

@@ -121,6 +121,77 @@ export function writeName(writer: ByteWriter, name: string | null, context: Body
   writer.bytes(bytes);
 }
 
+/** The optional parts an area item carries after its geometry (0x8600 / 0x8602 / 0x8604). */
+export interface AreaRules {
+  /** Area attribute WORD as sent (AREA_ATTRIBUTE_BITS); the source of truth when encoding. */
+  readonly attributes: number;
+  /** Present exactly when attribute bit 0 is set. */
+  readonly window: TimeWindow | null;
+  /** Present exactly when attribute bit 1 is set. */
+  readonly speedLimit: SpeedLimit | null;
+  /** 2019, with the speed limit; null otherwise. */
+  readonly nightMaxSpeedKmh: number | null;
+  /** 2019 only; null before. */
+  readonly name: string | null;
+}
+
+/** The speed limit and, 2019, the night maximum — back to back in 0x8600 / 0x8602 items and 0x8606 points. */
+export type SpeedLimits = Pick<AreaRules, 'speedLimit' | 'nightMaxSpeedKmh'>;
+
+export function readSpeedLimits(reader: ByteReader, on: boolean, context: BodyContext): SpeedLimits {
+  const speedLimit = readSpeedLimit(reader, on);
+  return { speedLimit, nightMaxSpeedKmh: readNightSpeed(reader, on, context) };
+}
+
+export function writeSpeedLimits(writer: ByteWriter, on: boolean, limits: SpeedLimits, context: BodyContext, field: string): void {
+  writeSpeedLimit(writer, on, limits.speedLimit, `${field}.speedLimit`);
+  writeNightSpeed(writer, on, limits.nightMaxSpeedKmh, context, `${field}.nightMaxSpeedKmh`);
+}
+
+/** What follows a circle's or rectangle's geometry: time window, speed limits, name (0x8604 splits them round its vertices). */
+export function readAreaRules(reader: ByteReader, attributes: number, context: BodyContext): AreaRules {
+  const window = readTimeWindow(reader, attributes);
+  const limits = readSpeedLimits(reader, hasBit(attributes, AREA_ATTRIBUTE_BITS.speedLimit), context);
+  return { attributes, window, ...limits, name: readName(reader, context) };
+}
+
+/** `field` is the item's path ("areas[0]"); the parts are named below it as the decoder names them. */
+export function writeAreaRules(writer: ByteWriter, rules: AreaRules, context: BodyContext, field: string): void {
+  writeTimeWindow(writer, rules.attributes, rules.window, `${field}.window`);
+  writeSpeedLimits(writer, hasBit(rules.attributes, AREA_ATTRIBUTE_BITS.speedLimit), rules, context, field);
+  writeName(writer, rules.name, context, `${field}.name`);
+}
+
+/** 0x8600 / 0x8602: setting action BYTE (AreaSettingAction), count BYTE, then the items. */
+export interface SetAreas<Area> {
+  /** AreaSettingAction: 0 replace every area of this shape, 1 append, 2 modify. */
+  readonly action: number;
+  readonly areas: readonly Area[];
+}
+
+export function readSetAreas<Area>(reader: ByteReader, readArea: () => Area): SetAreas<Area> {
+  const action = reader.u8('setting action');
+  const count = reader.u8('area count');
+  const areas: Area[] = [];
+  for (let i = 0; i < count; i += 1) areas.push(readArea());
+  return { action, areas };
+}
+
+/** `shapes` and `message` only word the error: "300 circles; one 0x8600 holds at most 255". */
+export function writeSetAreas<Area>(
+  writer: ByteWriter,
+  body: SetAreas<Area>,
+  label: { readonly shapes: string; readonly message: string },
+  writeArea: (area: Area, field: string) => void,
+): void {
+  writer.u8(body.action, 'action');
+  if (body.areas.length > 0xff) {
+    throw new Jt808EncodeError('value-out-of-range', 'areas', `${body.areas.length} ${label.shapes}; one ${label.message} holds at most 255`);
+  }
+  writer.u8(body.areas.length, 'areaCount');
+  body.areas.forEach((area, i) => writeArea(area, `areas[${i}]`));
+}
+
 /** Unsigned degrees ↔ DWORD millionths (hemispheres are attribute bits, not signs). */
 export function readMicroDegrees(reader: ByteReader, what: string): number {
   return reader.u32(what) / 1e6;
