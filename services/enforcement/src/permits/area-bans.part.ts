@@ -1,12 +1,10 @@
 import { boundingBoxOf, TOPICS } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS, type LatLon, type RoadClass } from '@roadwatch/domain';
-import type { Bus } from '@roadwatch/messaging';
-import type { Logger } from '@roadwatch/runtime';
 import { areaBanEpisodes, buildRoadIndex, DEFAULT_RULES_CONFIG, limitsAt, routeReportsOf } from '@roadwatch/rules';
-import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock, type StoragePool } from '@roadwatch/storage';
-import type { EnforcementContext, EnforcementPart, RunningEnforcementPart } from '../enforcement.service';
+import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock } from '@roadwatch/storage';
+import type { EnforcementPart } from '../enforcement.service';
 import { areaBanAlertOf } from './permit-alerts';
-import { routeCheckSettingsOf, type RouteCheckJobSettings } from './permit-hours.part';
+import { routeCheckJobPart, routeCheckPeriodOf, type RouteCheckJobContext, type RouteCheckJobSettings } from './route-check-job';
 
 export const AREA_BANS_JOB = 'enforcement-area-bans';
 
@@ -22,12 +20,11 @@ export const areaBanEpisodeId = (banId: string, vehicleId: string, startMs: numb
  * every matching segment is of those classes, and where no road is known it does not.
  */
 export const runAreaBansJob = async (
-  context: { pool: StoragePool; bus: Bus; logger: Logger; nowMs: number; roadClassesAt?: (p: LatLon) => readonly RoadClass[] },
+  context: RouteCheckJobContext & { roadClassesAt?: (p: LatLon) => readonly RoadClass[] },
   settings: RouteCheckJobSettings,
 ): Promise<{ ran: boolean; bans: number; episodes: number }> => {
   const rules = settings.rules ?? DEFAULT_RULES_CONFIG;
-  const toMs = context.nowMs - settings.settleMs;
-  const fromMs = toMs - settings.windowMs - settings.lookbackMs;
+  const { fromMs, toMs } = routeCheckPeriodOf(context.nowMs, settings);
   const positions = new PositionRepository(context.pool);
   const outcome = await withJobLock(context.pool, AREA_BANS_JOB, async (tx) => {
     const checks = new PermitCheckRepository(tx);
@@ -80,24 +77,10 @@ export const runAreaBansJob = async (
 };
 
 /** The area-ban job on the service's clock, every `ROUTE_CHECKS_INTERVAL_MS` (5 min). */
-export const areaBansPart = (): EnforcementPart => ({
-  name: 'area-bans',
-  start: async (context: EnforcementContext): Promise<RunningEnforcementPart> => {
-    const { pool, bus, logger, now, config } = context;
-    const settings = routeCheckSettingsOf(config);
-    const found = context.metrics.counter('enforcement_area_ban_episodes_total', 'Area-ban episodes (new or grown)');
-    let running: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      running = runAreaBansJob({ pool, bus, logger, nowMs: now() }, settings)
-        .then((r) => found.inc(r.episodes))
-        .catch((error: unknown) => logger.error({ err: error }, 'the area-ban job failed; the next run tries again'));
-    }, config.ROUTE_CHECKS_INTERVAL_MS ?? 300_000);
-    timer.unref();
-    return {
-      close: async () => {
-        clearInterval(timer);
-        await running;
-      },
-    };
-  },
-});
+export const areaBansPart = (): EnforcementPart =>
+  routeCheckJobPart({
+    name: 'area-bans',
+    counter: { name: 'enforcement_area_ban_episodes_total', help: 'Area-ban episodes (new or grown)' },
+    failure: 'the area-ban job failed; the next run tries again',
+    run: runAreaBansJob,
+  });

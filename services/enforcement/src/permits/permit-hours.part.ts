@@ -1,26 +1,13 @@
 import { TOPICS } from '@roadwatch/contracts';
-import type { Bus } from '@roadwatch/messaging';
-import type { Logger } from '@roadwatch/runtime';
-import { DEFAULT_RULES_CONFIG, permitHoursEpisodes, routeReportsOf, type RulesConfig } from '@roadwatch/rules';
-import { PermitCheckRepository, PositionRepository, withJobLock, type StoragePool } from '@roadwatch/storage';
-import type { EnforcementContext, EnforcementPart, RunningEnforcementPart } from '../enforcement.service';
+import { DEFAULT_RULES_CONFIG, permitHoursEpisodes, routeReportsOf } from '@roadwatch/rules';
+import { PermitCheckRepository, PositionRepository, withJobLock } from '@roadwatch/storage';
+import type { EnforcementPart } from '../enforcement.service';
 import { permitHoursAlertOf } from './permit-alerts';
+import { routeCheckJobPart, routeCheckPeriodOf, type RouteCheckJobContext, type RouteCheckJobSettings } from './route-check-job';
 
 export const PERMIT_HOURS_JOB = 'enforcement-permit-hours';
 
-/** The period a run judges: [now − settle − window, now − settle], the track read from `lookbackMs` earlier so a stretch begun before is read whole. */
-export interface RouteCheckJobSettings {
-  windowMs: number;
-  settleMs: number;
-  lookbackMs: number;
-  rules?: Pick<RulesConfig, 'motion' | 'quality' | 'roads'>;
-}
-
-export const routeCheckSettingsOf = (config: EnforcementContext['config']): RouteCheckJobSettings => ({
-  windowMs: config.ROUTE_CHECKS_WINDOW_MS ?? 3_600_000,
-  settleMs: config.ROUTE_CHECKS_SETTLE_MS ?? 600_000,
-  lookbackMs: config.ROUTE_CHECKS_LOOKBACK_MS ?? 3_600_000,
-});
+export type { RouteCheckJobSettings } from './route-check-job';
 
 export const permitHoursEpisodeId = (vehicleId: string, startMs: number): string => `permit_hours:${vehicleId}:${startMs}`;
 
@@ -34,12 +21,11 @@ export const permitHoursEpisodeId = (vehicleId: string, startMs: number): string
  * from the database, not the detector's hot state.
  */
 export const runPermitHoursJob = async (
-  context: { pool: StoragePool; bus: Bus; logger: Logger; nowMs: number },
+  context: RouteCheckJobContext,
   settings: RouteCheckJobSettings,
 ): Promise<{ ran: boolean; vehicles: number; episodes: number }> => {
   const rules = settings.rules ?? DEFAULT_RULES_CONFIG;
-  const toMs = context.nowMs - settings.settleMs;
-  const fromMs = toMs - settings.windowMs - settings.lookbackMs;
+  const { fromMs, toMs } = routeCheckPeriodOf(context.nowMs, settings);
   const positions = new PositionRepository(context.pool);
   const outcome = await withJobLock(context.pool, PERMIT_HOURS_JOB, async (tx) => {
     const checks = new PermitCheckRepository(tx);
@@ -82,24 +68,10 @@ export const runPermitHoursJob = async (
 };
 
 /** The 大件 hours job on the service's clock, every `ROUTE_CHECKS_INTERVAL_MS` (5 min). */
-export const permitHoursPart = (): EnforcementPart => ({
-  name: 'permit-hours',
-  start: async (context: EnforcementContext): Promise<RunningEnforcementPart> => {
-    const { pool, bus, logger, now, config } = context;
-    const settings = routeCheckSettingsOf(config);
-    const found = context.metrics.counter('enforcement_permit_hours_episodes_total', '大件 stretches outside the permit’s dates or hours (new or grown)');
-    let running: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      running = runPermitHoursJob({ pool, bus, logger, nowMs: now() }, settings)
-        .then((r) => found.inc(r.episodes))
-        .catch((error: unknown) => logger.error({ err: error }, 'the 大件 hours job failed; the next run tries again'));
-    }, config.ROUTE_CHECKS_INTERVAL_MS ?? 300_000);
-    timer.unref();
-    return {
-      close: async () => {
-        clearInterval(timer);
-        await running;
-      },
-    };
-  },
-});
+export const permitHoursPart = (): EnforcementPart =>
+  routeCheckJobPart({
+    name: 'permit-hours',
+    counter: { name: 'enforcement_permit_hours_episodes_total', help: '大件 stretches outside the permit’s dates or hours (new or grown)' },
+    failure: 'the 大件 hours job failed; the next run tries again',
+    run: runPermitHoursJob,
+  });
