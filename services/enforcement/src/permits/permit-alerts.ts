@@ -17,6 +17,32 @@ const EVIDENCE_REPORTS = 200;
 const evidencePositions = (track: readonly RouteReport[]) =>
   track.slice(0, EVIDENCE_REPORTS).map((r) => ({ deviceTimeMs: r.timeMs, latitudeDeg: r.latitudeDeg, longitudeDeg: r.longitudeDeg, speedKmh: r.speedKmh }));
 
+/** What a track episode's alert (permit_hours, area_ban) says beside its rule, summary and details: a major violation over the episode, at its last report. */
+const trackEpisodeAlertBase = (
+  episodeId: string,
+  revision: number,
+  episode: { startMs: number; endMs: number; atMs: number; track: readonly RouteReport[] },
+  vehicle: CheckedVehicle,
+) => {
+  const last = episode.track[episode.track.length - 1];
+  return {
+    v: 1 as const,
+    alertId: episodeId,
+    revision,
+    vehicleId: vehicle.vehicleId,
+    ...owner(vehicle),
+    level: 'violation' as const,
+    severity: 'major' as const,
+    startedAtMs: episode.startMs,
+    endedAtMs: episode.endMs,
+    raisedAtMs: episode.atMs,
+    firstRaisedAtMs: episode.atMs,
+    limitPassedAtMs: episode.atMs,
+    evidence: { positions: evidencePositions(episode.track) },
+    ...(last ? { latitudeDeg: last.latitudeDeg, longitudeDeg: last.longitudeDeg } : {}),
+  };
+};
+
 export const permitOfEvidence = (permit: StoredPermit) => ({
   routeId: permit.routeId,
   name: permit.name,
@@ -40,21 +66,9 @@ export const permitHoursAlertOf = (
 ): AlertV1 => {
   const named = permits.filter((p) => episode.permitIds.includes(p.routeId));
   const refs = named.map((p) => p.referenceNo ?? p.name).join('、');
-  const last = episode.track[episode.track.length - 1];
   return {
-    v: 1,
-    alertId: episodeId,
-    revision,
-    vehicleId: vehicle.vehicleId,
-    ...owner(vehicle),
+    ...trackEpisodeAlertBase(episodeId, revision, episode, vehicle),
     rule: 'permit_hours',
-    level: 'violation',
-    severity: 'major',
-    startedAtMs: episode.startMs,
-    endedAtMs: episode.endMs,
-    raisedAtMs: episode.atMs,
-    firstRaisedAtMs: episode.atMs,
-    limitPassedAtMs: episode.atMs,
     summary: `大件运输${episode.issues.map((i) => issueZh[i]).join('、')}在许可线路上行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里；许可证${refs}）`,
     summaryEn: `Oversize transport moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) on the permitted route ${episode.issues.map((i) => issueEn[i]).join(', ')} (permit ${refs})`,
     details: {
@@ -66,8 +80,6 @@ export const permitHoursAlertOf = (
       endLocal: chinaLocalIso(episode.endMs),
       permits: named.map(permitOfEvidence),
     },
-    evidence: { positions: evidencePositions(episode.track) },
-    ...(last ? { latitudeDeg: last.latitudeDeg, longitudeDeg: last.longitudeDeg } : {}),
   };
 };
 
@@ -135,21 +147,9 @@ export const areaBanAlertOf = (episodeId: string, revision: number, episode: Are
   const windowIndex = Number(episode.occurrence.split('@')[0]);
   const window = ban.windows[windowIndex];
   const span = window ? `${window.from}–${window.to}` : '';
-  const last = episode.track[episode.track.length - 1];
   return {
-    v: 1,
-    alertId: episodeId,
-    revision,
-    vehicleId: vehicle.vehicleId,
-    ...owner(vehicle),
+    ...trackEpisodeAlertBase(episodeId, revision, episode, vehicle),
     rule: 'area_ban',
-    level: 'violation',
-    severity: 'major',
-    startedAtMs: episode.startMs,
-    endedAtMs: episode.endMs,
-    raisedAtMs: episode.atMs,
-    firstRaisedAtMs: episode.atMs,
-    limitPassedAtMs: episode.atMs,
     summary: `区域限行：${span}在「${ban.name}」内行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里）`,
     summaryEn: `Area ban: moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) inside "${ban.name}" during ${span}`,
     details: {
@@ -160,7 +160,5 @@ export const areaBanAlertOf = (episodeId: string, revision: number, episode: Are
       movingMs: episode.movingMs,
       movingM: episode.movingM,
     },
-    evidence: { positions: evidencePositions(episode.track) },
-    ...(last ? { latitudeDeg: last.latitudeDeg, longitudeDeg: last.longitudeDeg } : {}),
   };
 };
