@@ -25,6 +25,7 @@ import { scopeOf, sessionOf } from './auth';
 import { clientAddressOf, loginResponseOf, type ClientAddress } from './sign-in';
 import { answerRefusal, fail, notFound, parseOr400 } from './http-errors';
 import { API_CONTEXT } from './tokens';
+import { trackResponseOf } from './track-response';
 
 /**
  * Thin HTTP face: parse (400 naming fields), derive the Scope from the token, call a
@@ -114,23 +115,8 @@ export class ApiController {
     return this.trackOf(unregisteredVehicleIdOf(canonicalTerminalId(id)), q);
   }
 
-  private async trackOf(vehicleId: string, q: { fromMs: number; toMs: number; maxPoints?: number | undefined }): Promise<TrackResponse> {
-    // libs/storage's playback (one downsampling rule: each bucket's fastest report); maxPoints bounds it.
-    const track = await this.ctx.positions.track(vehicleId, q.fromMs, q.toMs, { maxPoints: q.maxPoints ?? this.ctx.maxTrackPoints });
-    return {
-      vehicleId,
-      fromMs: q.fromMs,
-      toMs: q.toMs,
-      downsampled: track.bucketMs > 0,
-      bucketMs: track.bucketMs,
-      points: track.points.map((p) => ({
-        tMs: p.deviceTimeMs,
-        latitudeDeg: p.latitudeDeg,
-        longitudeDeg: p.longitudeDeg,
-        speedKmh: p.speedKmh,
-        headingDeg: p.headingDeg,
-      })),
-    };
+  private trackOf(vehicleId: string, q: { fromMs: number; toMs: number; maxPoints?: number | undefined }): Promise<TrackResponse> {
+    return trackResponseOf(this.ctx, vehicleId, q, q.maxPoints ?? this.ctx.maxTrackPoints);
   }
 
   @Get('v1/alerts')

@@ -17,6 +17,7 @@ import { scopeOf } from './auth';
 import { answerRefusal, notFound, parseOr400 } from './http-errors';
 import { clientAddressOf, type ClientAddress } from './sign-in';
 import { API_CONTEXT } from './tokens';
+import { trackResponseOf } from './track-response';
 
 /**
  * Issue #15's map side: the admin's list of 货运源头单位 site kinds (capability `registry.admin`:
@@ -95,19 +96,6 @@ export class SourceTraceMapController {
     const vehicleId = trace?.vehicleId ?? '';
     const window = trace ? traceTrackWindow(trace) : { fromMs: 0, toMs: 1 };
     if (!trace || !vehicleId) return { vehicleId, ...window, downsampled: false, bucketMs: 0, points: [] };
-    const track = await this.ctx.positions.track(vehicleId, window.fromMs, window.toMs, { maxPoints: this.ctx.maxTrackPoints });
-    return {
-      vehicleId,
-      ...window,
-      downsampled: track.bucketMs > 0,
-      bucketMs: track.bucketMs,
-      points: track.points.map((p) => ({
-        tMs: p.deviceTimeMs,
-        latitudeDeg: p.latitudeDeg,
-        longitudeDeg: p.longitudeDeg,
-        speedKmh: p.speedKmh,
-        headingDeg: p.headingDeg,
-      })),
-    };
+    return trackResponseOf(this.ctx, vehicleId, window, this.ctx.maxTrackPoints);
   }
 }
