@@ -327,6 +327,26 @@ export class LowerPlatformRepository {
   }
 }
 
+/** A vehicle a lower platform told of (0x1201, 0x1600, or a position). */
+export interface DiscoveredLowerPlatformVehicle {
+  accessCode: number;
+  plate: string;
+  plateColour: number;
+  seenAtMs: number;
+  registration?: Record<string, unknown>;
+  staticInfo?: Record<string, unknown>;
+}
+
+/** A lower platform's answer to a request the gateway sent it, matched by kind and info id. */
+export interface LowerPlatformAnswer {
+  accessCode: number;
+  kind: LowerPlatformRequestKind;
+  infoId: number;
+  answeredAtMs: number;
+  answer: Record<string, unknown>;
+  answerText: string;
+}
+
 /**
  * The gateway's side of the lower platforms' tables: what the platforms told us (vehicles,
  * alarms), the requests it sent over a link and the answers that came back.
@@ -339,14 +359,7 @@ export class LowerPlatformLinkRepository {
   }
 
   /** A vehicle the platform told of (0x1201, 0x1600, or a position): added as pending review, its declarations merged in. */
-  async discoverVehicle(vehicle: {
-    accessCode: number;
-    plate: string;
-    plateColour: number;
-    seenAtMs: number;
-    registration?: Record<string, unknown>;
-    staticInfo?: Record<string, unknown>;
-  }): Promise<void> {
+  async discoverVehicle(vehicle: DiscoveredLowerPlatformVehicle): Promise<void> {
     await this.pool.query(
       `INSERT INTO lower_platform_vehicles (access_code, plate, plate_colour, registration, static_info, first_seen_at, last_seen_at)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, ${msToTs('$6::float8')}, ${msToTs('$6::float8')})
@@ -396,14 +409,7 @@ export class LowerPlatformLinkRepository {
    * counts; a 查岗's answer also answers the inspection's row of the platform's company, so
    * 查岗响应率 counts it like an answer given in the web page. Undefined when no request matches.
    */
-  async recordAnswer(answer: {
-    accessCode: number;
-    kind: LowerPlatformRequestKind;
-    infoId: number;
-    answeredAtMs: number;
-    answer: Record<string, unknown>;
-    answerText: string;
-  }): Promise<PlatformLinkRequest | undefined> {
+  async recordAnswer(answer: LowerPlatformAnswer): Promise<PlatformLinkRequest | undefined> {
     const { rows } = await this.pool.query<RequestRow>(
       `UPDATE lower_platform_requests SET answered_at = ${msToTs('$4::float8')}, answer = $5::jsonb
        WHERE access_code = $1 AND kind = $2 AND info_id = $3 AND answered_at IS NULL RETURNING *`,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
-import type { LowerPlatformAlarm, LowerPlatformRecord, LowerPlatformRequestKind } from '@roadwatch/storage';
+import type { DiscoveredLowerPlatformVehicle, LowerPlatformAlarm, LowerPlatformAnswer, LowerPlatformRecord, LowerPlatformRequestKind } from '@roadwatch/storage';
 import type { InboundMessage, LinkVehicle, OutboundMessage } from './link-messages';
 import { checkLogin } from './login-check';
 import type { Jt809Metrics } from './metrics';
@@ -15,23 +15,9 @@ export interface LowerPlatformDirectory {
 
 /** What the gateway keeps of what platforms tell it (libs/storage's `LowerPlatformLinkRepository`). */
 export interface LinkStore {
-  discoverVehicle(vehicle: {
-    accessCode: number;
-    plate: string;
-    plateColour: number;
-    seenAtMs: number;
-    registration?: Record<string, unknown>;
-    staticInfo?: Record<string, unknown>;
-  }): Promise<void>;
+  discoverVehicle(vehicle: DiscoveredLowerPlatformVehicle): Promise<void>;
   recordAlarm(alarm: LowerPlatformAlarm): Promise<void>;
-  recordAnswer(answer: {
-    accessCode: number;
-    kind: LowerPlatformRequestKind;
-    infoId: number;
-    answeredAtMs: number;
-    answer: Record<string, unknown>;
-    answerText: string;
-  }): Promise<{ requestId: string } | undefined>;
+  recordAnswer(answer: LowerPlatformAnswer): Promise<{ requestId: string } | undefined>;
 }
 
 /** The socket under a link, as the link needs it (a fake one in unit tests). */
