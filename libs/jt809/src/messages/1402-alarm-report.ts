@@ -31,6 +31,10 @@ export interface AlarmReport {
   readonly lineId: number | null;
 }
 
+/** What one edition's report does not carry: null, so both editions decode to one shape. */
+const NO_2011_FIELDS = { warnSource: null, infoId: null } as const;
+const NO_2019_FIELDS = { sourcePlatformId: null, startTimeMs: null, endTimeMs: null, vehicle: null, destinationPlatformId: null, lineId: null } as const;
+
 export const alarmReportCodec: SubBusinessCodec<AlarmReport> = {
   dataType: 0x1402,
   kind: 'alarm-report',
@@ -49,12 +53,7 @@ export const alarmReportCodec: SubBusinessCodec<AlarmReport> = {
         content,
         warnSource,
         infoId,
-        sourcePlatformId: null,
-        startTimeMs: null,
-        endTimeMs: null,
-        vehicle: null,
-        destinationPlatformId: null,
-        lineId: null,
+        ...NO_2019_FIELDS,
       };
     }
     const sourcePlatformId = readFixedString(reader, 11, 'SOURCE_PLATFORM_ID');
@@ -71,8 +70,7 @@ export const alarmReportCodec: SubBusinessCodec<AlarmReport> = {
       warnType,
       warnTimeMs,
       content,
-      warnSource: null,
-      infoId: null,
+      ...NO_2011_FIELDS,
       sourcePlatformId,
       startTimeMs,
       endTimeMs,
