@@ -5,7 +5,7 @@ import type { MotionConfig } from '../common/rules-config';
 import { localDateOf, parseTimeOfDay } from '../common/time-window';
 import type { RouteLonLat } from './corridor';
 import { DEFAULT_PERMITS_CONFIG, type PermitsConfig } from './permit';
-import { qualifyingStretches, type RouteReport } from './track';
+import { qualifyingStretches, type RouteReport, type TrackEpisode } from './track';
 
 /** A time window of an area ban: local [from, to), `to` < `from` wraps midnight; `days` = ISO weekdays (1 = Monday) on which an occurrence starts. */
 export interface AreaBanWindow {
@@ -77,18 +77,12 @@ export const banOccurrenceAt = (ban: Pick<AreaBan, 'windows'>, atMs: number): st
   return null;
 };
 
-export interface AreaBanEpisode {
+/** `atMs`: the report at which it first counted (≥ 3 min or ≥ 1 km). */
+export interface AreaBanEpisode extends TrackEpisode {
   banId: string;
   vehicleId: string;
   /** `windowIndex@local start date` of the window occurrence it happened in. */
   occurrence: string;
-  startMs: number;
-  endMs: number;
-  /** The report at which it first counted (≥ 3 min or ≥ 1 km). */
-  atMs: number;
-  movingMs: number;
-  movingM: number;
-  track: RouteReport[];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { MotionConfig } from '../common/rules-config';
 import { isInDailyWindow, localDateOf } from '../common/time-window';
 import type { ScoredAssessment } from '../overload/overload-assessment.rule';
 import { prepareRoute, type RouteDepot, type RouteLonLat } from './corridor';
-import { qualifyingStretches, type RouteReport } from './track';
+import { qualifyingStretches, type RouteReport, type TrackEpisode } from './track';
 
 /**
  * 大件运输 permits (RULES.md §11, §15 "Routes and areas"): a permit is an approved route of kind
@@ -72,18 +72,12 @@ export const permitIssue = (permit: Pick<OversizePermit, 'allowedHours' | 'decla
   return undefined;
 };
 
-export interface PermitHoursEpisode {
+/** `atMs`: the report at which the moving time first exceeded the limit. */
+export interface PermitHoursEpisode extends TrackEpisode {
   vehicleId: string;
   /** The permits in whose corridor the stretch ran (none of them valid at its reports). */
   permitIds: string[];
   issues: PermitTimeIssue[];
-  startMs: number;
-  endMs: number;
-  /** The report at which the moving time first exceeded the limit. */
-  atMs: number;
-  movingMs: number;
-  movingM: number;
-  track: RouteReport[];
 }
 
 export interface PermitsConfig {

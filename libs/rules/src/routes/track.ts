@@ -58,6 +58,17 @@ export interface QualifyingStretch<K extends string> {
   track: RouteReport[];
 }
 
+/** A stretch that counted as a §15 episode (大件 hours, area ban): its span, measures and reports. */
+export interface TrackEpisode {
+  startMs: number;
+  endMs: number;
+  /** The report at which the stretch first counted (its limit passed). */
+  atMs: number;
+  movingMs: number;
+  movingM: number;
+  track: RouteReport[];
+}
+
 /**
  * Splits a track into stretches of consecutive reports `keyOf` gives the same key, measuring
  * only moving time and distance between consecutive moving reports (§8 "Time from reports":

@@ -1,6 +1,6 @@
 import type { AlertV1, WimMeasurementV1 } from '@roadwatch/contracts';
 import { chinaLocalIso } from '@roadwatch/domain';
-import type { AreaBan, AreaBanEpisode, PermitExcess, PermitHoursEpisode, RouteReport, ScoredAssessment } from '@roadwatch/rules';
+import type { AreaBan, AreaBanEpisode, PermitExcess, PermitHoursEpisode, RouteReport, ScoredAssessment, TrackEpisode } from '@roadwatch/rules';
 import type { CheckedVehicle, StoredPermit } from '@roadwatch/storage';
 
 /** What an alert says of a vehicle: its plate, company and region when registered. */
@@ -21,7 +21,7 @@ const evidencePositions = (track: readonly RouteReport[]) =>
 const trackEpisodeAlertBase = (
   episodeId: string,
   revision: number,
-  episode: { startMs: number; endMs: number; atMs: number; track: readonly RouteReport[] },
+  episode: TrackEpisode,
   vehicle: CheckedVehicle,
 ) => {
   const last = episode.track[episode.track.length - 1];
