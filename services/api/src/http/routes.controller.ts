@@ -6,7 +6,7 @@ import { RouteCommandError } from '../routes/routes.api';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
 import { fail, notFound, parseOr400 } from './http-errors';
-import { clientAddressOf, type ClientAddress } from './sign-in';
+import { type ClientAddress, commandContextOf } from './sign-in';
 import { API_CONTEXT } from './tokens';
 
 const answerRefusal = (error: unknown): never => {
@@ -46,14 +46,14 @@ export class RoutesController {
   ): Promise<StoredRoute> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes.admin');
     const route = parseOr400(routeRequest, body, 'body');
-    return this.ctx.routes.commands.upsert(routeId, route, { scope, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) }).catch(answerRefusal);
+    return this.ctx.routes.commands.upsert(routeId, route, commandContextOf(this.ctx, scope, request)).catch(answerRefusal);
   }
 
   @Post('routes/:routeId/retire')
   @HttpCode(200)
   async retire(@Param('routeId') routeId: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<StoredRoute> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes.admin');
-    return this.ctx.routes.commands.retire(routeId, { scope, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) }).catch(answerRefusal);
+    return this.ctx.routes.commands.retire(routeId, commandContextOf(this.ctx, scope, request)).catch(answerRefusal);
   }
 
   @Put('routes/:routeId/vehicles')
@@ -65,7 +65,7 @@ export class RoutesController {
   ): Promise<StoredRoute> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes.admin');
     const { vehicleIds } = parseOr400(routeVehiclesRequest, body, 'body');
-    return this.ctx.routes.commands.bind(routeId, vehicleIds, { scope, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) }).catch(answerRefusal);
+    return this.ctx.routes.commands.bind(routeId, vehicleIds, commandContextOf(this.ctx, scope, request)).catch(answerRefusal);
   }
 
   @Post('routes/:routeId/detours')
@@ -79,7 +79,7 @@ export class RoutesController {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes.admin');
     const detour = parseOr400(routeDetourRequest, body, 'body');
     return this.ctx.routes.commands
-      .approveDetour(routeId, detour, { scope, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) })
+      .approveDetour(routeId, detour, commandContextOf(this.ctx, scope, request))
       .catch(answerRefusal);
   }
 

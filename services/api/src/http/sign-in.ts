@@ -10,6 +10,13 @@ export interface ClientAddress {
 
 export const clientAddressOf = (request: ClientAddress): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
 
+/** What an audited command is told of its caller: the scope it acts in, the API's clock, and the client's address. */
+export const commandContextOf = <S>(ctx: Pick<ApiContext, 'now'>, scope: S, request: ClientAddress): { scope: S; nowMs: number; clientAddress: string } => ({
+  scope,
+  nowMs: ctx.now(),
+  clientAddress: clientAddressOf(request),
+});
+
 /** A fresh token and the user it names, after a sign-in or the user's own password change. */
 export const loginResponseOf = async (
   ctx: Pick<ApiContext, 'tokens'>,
