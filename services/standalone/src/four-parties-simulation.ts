@@ -13,6 +13,7 @@ import {
   type SimulatedVehicle,
 } from '@roadwatch/simulator';
 import { IcCardReadResult, IcCardStatus, STATUS_BITS } from '@roadwatch/jt808';
+import { startReplayLoop } from './replay-loop';
 
 export interface FourPartiesSimulation {
   /** Quarry runs played (each ends in a 101 t weighing) and cloned-plate weighings posted. */
@@ -66,8 +67,6 @@ export const startFourPartiesSimulation = async (options: {
   const now = options.now ?? Date.now;
   const quarryTerminal = await connect(QUARRY_TRUCK, options.gatewayPort);
   const victimTerminal = await connect(CLONED_PLATE_VICTIM, options.gatewayPort);
-  let played = 0;
-  let stopped = false;
 
   const post = async (stationId: string, record: Record<string, unknown>): Promise<void> => {
     const apiKey = options.stationKeys.get(stationId);
@@ -80,7 +79,7 @@ export const startFourPartiesSimulation = async (options: {
     if (!response.ok) logger.warn({ stationId, status: response.status, body: await response.text() }, 'simulated weighing refused');
   };
 
-  const playOnce = async (): Promise<void> => {
+  const playOnce = async (): Promise<boolean> => {
     // Whole seconds: the terminal's BCD clock has no milliseconds, and the weighing matches the last report.
     const weighedAtMs = Math.floor(now() / 1000) * 1000;
     const run = quarryRun({ weighedAtMs, stationId: options.wimStationId });
@@ -136,22 +135,14 @@ export const startFourPartiesSimulation = async (options: {
       clone.registered.filter((r) => r.deviceTimeMs <= weighedAtMs),
     );
     await post(options.wimStationId, clone.weighing);
-    played += 1;
+    return true;
   };
 
-  const play = (): void => {
-    if (stopped) return;
-    playOnce().catch((error: unknown) => logger.warn({ err: error }, 'four-parties run failed'));
-  };
-  play();
-  const timer = setInterval(play, options.intervalMs);
-
-  return {
-    runsPlayed: () => played,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await Promise.all([quarryTerminal.close(), victimTerminal.close()]);
-    },
-  };
+  return startReplayLoop({
+    intervalMs: options.intervalMs,
+    logger,
+    what: 'four-parties',
+    playOnce,
+    close: () => Promise.all([quarryTerminal.close(), victimTerminal.close()]),
+  });
 };

@@ -2,12 +2,10 @@ import type { Logger } from '@roadwatch/runtime';
 import { DEMO_LINE, DEMO_LINE_COACH, offRouteRun, TestTerminal } from '@roadwatch/simulator';
 import { seedRoutes } from '@roadwatch/api';
 import type { StoragePool } from '@roadwatch/storage';
+import { startReplayLoop, type ReplayLoop } from './replay-loop';
 
-export interface ScheduledLineSimulation {
-  /** Off-route runs played. */
-  runsPlayed(): number;
-  stop(): Promise<void>;
-}
+/** `runsPlayed`: off-route runs played. */
+export type ScheduledLineSimulation = ReplayLoop;
 
 /** The demo 班线 (RULES.md §11) in the registry, bound to its coach: the detector judges the coach against it. */
 export const seedDemoLine = (pool: StoragePool): Promise<void> => {
@@ -42,29 +40,18 @@ export const startScheduledLineSimulation = async (options: {
   const now = options.now ?? Date.now;
   const terminal = await TestTerminal.connect({ host: '127.0.0.1', port: options.gatewayPort, phone: DEMO_LINE_COACH.terminalPhone });
   await terminal.registerAndAuthenticate(DEMO_LINE_COACH.facts.plate, DEMO_LINE_COACH.facts.plateColour);
-  let played = 0;
-  let stopped = false;
-
-  const playOnce = async (): Promise<void> => {
-    // Whole seconds: the terminal's BCD clock has no milliseconds.
-    for (const report of offRouteRun({ endAtMs: Math.floor(now() / 1000) * 1000 })) {
-      if (stopped) return;
-      await terminal.waitForAnswer(terminal.sendLocation(report));
-    }
-    played += 1;
-  };
-  const play = (): void => {
-    if (stopped) return;
-    playOnce().catch((error: unknown) => options.logger.warn({ err: error }, 'off-route run failed'));
-  };
-  play();
-  const timer = setInterval(play, options.intervalMs);
-  return {
-    runsPlayed: () => played,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await terminal.close();
+  return startReplayLoop({
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    what: 'off-route',
+    playOnce: async (isStopped) => {
+      // Whole seconds: the terminal's BCD clock has no milliseconds.
+      for (const report of offRouteRun({ endAtMs: Math.floor(now() / 1000) * 1000 })) {
+        if (isStopped()) return false;
+        await terminal.waitForAnswer(terminal.sendLocation(report));
+      }
+      return true;
     },
-  };
+    close: () => terminal.close(),
+  });
 };
