@@ -15,7 +15,7 @@ ROOT="$(pwd)"
 
 SCHEMATHESIS_VERSION=4.32.5
 MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-25}
-BUDGET_S=${FUZZ_BUDGET_S:-90}
+BUDGET_S=${FUZZ_BUDGET_S:-60}
 ROLES=${FUZZ_ROLES:-admin,operator,company1,enforcement}
 while (($#)); do
   case $1 in

@@ -6,12 +6,12 @@ const script = fileURLToPath(new URL('./run-schemathesis.sh', import.meta.url));
 
 // Issue #11 item 7: schemathesis (PyPI, pinned) generates requests from the served OpenAPI
 // documents of the embedded default, per role and for ingest-wim, and checks every answer
-// against them. Bounded: FUZZ_BUDGET_S (default 90 s) of fuzzing in all.
+// against them. Bounded: FUZZ_BUDGET_S (default 60 s) of fuzzing in all.
 describe('API fuzzing with schemathesis against the embedded default', () => {
   it('finds no server error and no answer that differs from the OpenAPI document', () => {
     const run = spawnSync('bash', [script], {
       encoding: 'utf8',
-      env: { ...process.env, FUZZ_BUDGET_S: process.env['FUZZ_BUDGET_S'] ?? '90' },
+      env: { ...process.env, FUZZ_BUDGET_S: process.env['FUZZ_BUDGET_S'] ?? '60' },
       maxBuffer: 64 * 1024 * 1024,
     });
     const output = `${run.stdout}\n${run.stderr}`;
