@@ -1,7 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { PositionV1 } from '@roadwatch/contracts';
 import type { Logger } from '@roadwatch/runtime';
-import type { DiscoveredLowerPlatformVehicle, LowerPlatformAlarm, LowerPlatformAnswer, LowerPlatformRecord, LowerPlatformRequestKind } from '@roadwatch/storage';
+import type {
+  DiscoveredLowerPlatformVehicle,
+  LowerPlatformAlarm,
+  LowerPlatformAnswer,
+  LowerPlatformRecord,
+  LowerPlatformRequestKind,
+} from '@roadwatch/storage';
 import type { InboundMessage, LinkVehicle, OutboundMessage } from './link-messages';
 import { checkLogin } from './login-check';
 import type { Jt809Metrics } from './metrics';

@@ -48,7 +48,9 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
   beforeAll(async () => {
     await migrate(pool);
     await new RegistryRepository(pool).upsertCompany({ companyId: 'HB1', name: '河北某运输有限公司', regionCode: '130102' });
-    await apiBus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges, TOPICS.handlingChanges, TOPICS.commandResults].map((topic) => ({ topic, partitions: 3 })));
+    await apiBus.ensureTopics(
+      [TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges, TOPICS.handlingChanges, TOPICS.commandResults].map((topic) => ({ topic, partitions: 3 })),
+    );
     api = await startApi({
       bus: apiBus,
       pool,

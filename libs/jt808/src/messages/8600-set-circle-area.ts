@@ -1,4 +1,13 @@
-import { readAreaRules, readMicroDegrees, readSetAreas, writeAreaRules, writeMicroDegrees, writeSetAreas, type AreaRules, type SetAreas } from './area-common.js';
+import {
+  readAreaRules,
+  readMicroDegrees,
+  readSetAreas,
+  writeAreaRules,
+  writeMicroDegrees,
+  writeSetAreas,
+  type AreaRules,
+  type SetAreas,
+} from './area-common.js';
 import type { MessageCodec } from './message-codec.js';
 
 export interface CircleArea extends AreaRules {

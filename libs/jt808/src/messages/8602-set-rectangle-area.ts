@@ -1,4 +1,13 @@
-import { readAreaRules, readMicroDegrees, readSetAreas, writeAreaRules, writeMicroDegrees, writeSetAreas, type AreaRules, type SetAreas } from './area-common.js';
+import {
+  readAreaRules,
+  readMicroDegrees,
+  readSetAreas,
+  writeAreaRules,
+  writeMicroDegrees,
+  writeSetAreas,
+  type AreaRules,
+  type SetAreas,
+} from './area-common.js';
 import type { MessageCodec } from './message-codec.js';
 
 export interface RectangleArea extends AreaRules {
@@ -23,7 +32,14 @@ export const setRectangleAreasCodec: MessageCodec<SetRectangleAreas> = {
       const topLeftLongitudeDeg = readMicroDegrees(reader, 'top-left longitude');
       const bottomRightLatitudeDeg = readMicroDegrees(reader, 'bottom-right latitude');
       const bottomRightLongitudeDeg = readMicroDegrees(reader, 'bottom-right longitude');
-      return { areaId, topLeftLatitudeDeg, topLeftLongitudeDeg, bottomRightLatitudeDeg, bottomRightLongitudeDeg, ...readAreaRules(reader, attributes, context) };
+      return {
+        areaId,
+        topLeftLatitudeDeg,
+        topLeftLongitudeDeg,
+        bottomRightLatitudeDeg,
+        bottomRightLongitudeDeg,
+        ...readAreaRules(reader, attributes, context),
+      };
     });
   },
   encode(writer, body, context) {

@@ -78,9 +78,7 @@ export class RoutesController {
   ): Promise<StoredDetour> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes.admin');
     const detour = parseOr400(routeDetourRequest, body, 'body');
-    return this.ctx.routes.commands
-      .approveDetour(routeId, detour, commandContextOf(this.ctx, scope, request))
-      .catch(answerRefusal);
+    return this.ctx.routes.commands.approveDetour(routeId, detour, commandContextOf(this.ctx, scope, request)).catch(answerRefusal);
   }
 
   @Get('route-episodes')

@@ -18,12 +18,7 @@ const evidencePositions = (track: readonly RouteReport[]) =>
   track.slice(0, EVIDENCE_REPORTS).map((r) => ({ deviceTimeMs: r.timeMs, latitudeDeg: r.latitudeDeg, longitudeDeg: r.longitudeDeg, speedKmh: r.speedKmh }));
 
 /** What a track episode's alert (permit_hours, area_ban) says beside its rule, summary and details: a major violation over the episode, at its last report. */
-const trackEpisodeAlertBase = (
-  episodeId: string,
-  revision: number,
-  episode: TrackEpisode,
-  vehicle: CheckedVehicle,
-) => {
+const trackEpisodeAlertBase = (episodeId: string, revision: number, episode: TrackEpisode, vehicle: CheckedVehicle) => {
   const last = episode.track[episode.track.length - 1];
   return {
     v: 1 as const,
