@@ -91,6 +91,8 @@ export const routeItem = z.object({
   declared: safeJsonObject().optional(),
   source: safeString(),
   vehicleIds: z.array(safeString()),
+  /** The user who saved it first (the audit log has every change). */
+  createdBy: safeString().optional(),
   createdAtMs: epochMs,
   updatedAtMs: epochMs,
   retiredAtMs: epochMs.optional(),

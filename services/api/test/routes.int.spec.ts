@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeItem } from '@roadwatch/contracts';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
@@ -62,6 +63,11 @@ describe('approved routes REST (/v1/routes) on real PostgreSQL', () => {
       ],
     });
     expect(created.body.stops.map((s: { name: string }) => s.name)).toEqual(['起点', '中途', '终点']);
+    // Every field the API answers is in the contract (the OpenAPI document forbids others): created, listed, read.
+    expect(routeItem.strict().parse(created.body)).toMatchObject({ routeId: 'GZ-1', createdBy: 'op-gz' });
+    const listed = await get(url, '/v1/routes', t['op-gz']);
+    for (const item of listed.body.items) routeItem.strict().parse(item);
+    routeItem.strict().parse((await get(url, '/v1/routes/GZ-1', t['op-gz'])).body);
     expect((await send(url, 'PUT', '/v1/routes/GZ-1/vehicles', { vehicleIds: ['V1'] }, t['op-gz'])).body.vehicleIds).toEqual(['V1']);
     const detour = await post(url, '/v1/routes/GZ-1/detours', { vehicleId: 'V1', fromMs: NOW, toMs: NOW + 3_600_000, comment: '修路绕行' }, t['op-gz']);
     expect(detour.status).toBe(201);
