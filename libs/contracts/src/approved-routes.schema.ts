@@ -161,5 +161,7 @@ export const routeEpisodeItem = z.object({
   stretch: z.array(z.tuple([z.number(), z.number(), z.number(), z.number()])),
   details: safeJsonObject(),
   revision: z.number().int(),
+  /** When the detector last revised it (the live map ages a stretch out by it). */
+  updatedAtMs: epochMs,
 });
 export type RouteEpisodeItem = z.infer<typeof routeEpisodeItem>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TOPICS } from '@roadwatch/contracts';
+import { routeEpisodeItem, TOPICS } from '@roadwatch/contracts';
 import { DEMO_LINE, DEMO_LINE_COACH, FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
@@ -174,6 +174,8 @@ describe('standalone platform (the embedded default)', () => {
         ).json()) as { items: Array<{ routeId?: string; stretch: unknown[] }> }
       ).items;
     await vi.waitUntil(async () => (await listed()).some((e) => e.routeId === DEMO_LINE.routeId && e.stretch.length >= 5), { timeout: 30_000, interval: 250 });
+    // Every field answered is in the contract (the OpenAPI document forbids others).
+    for (const item of await listed()) routeEpisodeItem.strict().parse(item);
     expect(platform.scheduledLine).toBeDefined();
   });
 

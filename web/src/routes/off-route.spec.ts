@@ -17,6 +17,7 @@ const episode = (over: Partial<RouteEpisodeItem> = {}): RouteEpisodeItem => ({
   ],
   details: {},
   revision: 1,
+  updatedAtMs: T0 + 60_000,
   ...over,
 });
 
