@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { CaseDetailView } from './case-detail';
 import { detached, fmtTime, h } from './dom';
+import { errorText } from './panel';
 
 /**
  * 一超四罚 cases: the list, loaded when the tab is first shown and on refresh; a click
@@ -55,7 +56,7 @@ export class CasesPanel {
       this.items = await this.api.cases();
       this.error = undefined;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
     this.render();
   }
