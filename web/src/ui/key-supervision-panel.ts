@@ -3,7 +3,7 @@ import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { evidenceLabel, reasonText } from '../key-supervision/reasons';
 import { detached, fmtTime, h, tabStrip } from './dom';
-import { errorText, Panel } from './panel';
+import { errorText, failureOf, Panel } from './panel';
 
 /**
  * 重点监管 (RULES.md §10): the current list and the history in the user's scope, each entry
@@ -56,12 +56,9 @@ export class KeySupervisionPanel extends Panel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.items = await this.api.keySupervisionEntries(this.state);
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorText(e);
-    }
+    });
     this.render();
   }
 

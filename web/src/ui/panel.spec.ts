@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, Panel } from './panel';
+import { errorText, failureOf, Panel } from './panel';
 
 /** A panel over a stand-in section: records what each load saw, so the order of show's steps is visible. */
 class CountingPanel extends Panel {
@@ -77,5 +77,38 @@ describe('errorText: what a failed request says', () => {
     expect(errorText(undefined)).toBe('undefined');
     expect(errorText(null)).toBe('null');
     expect(errorText({ message: 'not an Error' })).toBe('[object Object]');
+  });
+});
+
+describe('failureOf: a panel’s requests and what it shows when one fails', () => {
+  it('undefined when every request went through, after all of them ran', async () => {
+    const done: string[] = [];
+    await expect(
+      failureOf(async () => {
+        done.push(await Promise.resolve('entries'));
+        done.push(await Promise.resolve('areas'));
+      }),
+    ).resolves.toBeUndefined();
+    expect(done).toEqual(['entries', 'areas']);
+  });
+
+  it('the first failure’s text; the requests after it do not run', async () => {
+    const done: string[] = [];
+    const failure = await failureOf(async () => {
+      done.push('entries');
+      await Promise.reject(new Error('503 服务不可用'));
+      done.push('areas');
+    });
+    expect(failure).toBe('503 服务不可用');
+    expect(done).toEqual(['entries']);
+  });
+
+  it('a thrown non-Error and a synchronous throw are texts too, never a rejection', async () => {
+    await expect(failureOf(() => Promise.reject('aborted'))).resolves.toBe('aborted');
+    await expect(
+      failureOf(() => {
+        throw new TypeError('Failed to fetch');
+      }),
+    ).resolves.toBe('Failed to fetch');
   });
 });

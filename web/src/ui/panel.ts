@@ -25,3 +25,13 @@ export abstract class Panel {
     this.el.hidden = true;
   }
 }
+
+/** Runs a panel's requests: the error text when one fails, undefined when all went through (what a panel keeps in its `error`). */
+export const failureOf = async (requests: () => Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await requests();
+    return undefined;
+  } catch (error) {
+    return errorText(error);
+  }
+};

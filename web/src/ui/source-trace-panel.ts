@@ -6,7 +6,7 @@ import { lang, onLangChange, t } from '../i18n';
 import { MiniMap } from '../map/mini-map';
 import { circleRing, geofenceOfSite } from '../sites/geofence-edit';
 import { detached, fmtTime, h } from './dom';
-import { errorText } from './panel';
+import { errorText, failureOf } from './panel';
 
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
 
@@ -35,12 +35,9 @@ export class SourceTracePanel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.view = await this.api.caseSourceTrace(this.caseId);
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorText(e);
-    }
+    });
     this.render();
     if (!this.view?.trace) return;
     try {

@@ -2,7 +2,7 @@ import type { BlindAreaDto, TamperingEpisodeItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { fmtTime, h } from './dom';
-import { errorText, Panel } from './panel';
+import { failureOf, Panel } from './panel';
 
 /** An indicator's code with its name in the UI language (I7 is the context). */
 const indicatorName = (code: string): string => `${code} ${t(`tp.ind.${code}` as MessageKey)}`;
@@ -40,13 +40,10 @@ export class TamperingPanel extends Panel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.episodes = await this.api.tamperingEpisodes();
       this.blindAreas = this.canReadPlaces ? await this.api.blindAreas() : [];
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorText(e);
-    }
+    });
     this.render();
   }
 

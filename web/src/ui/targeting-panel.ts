@@ -2,7 +2,7 @@ import { targetingDecisionRequest, targetingKind, targetingStatus, type Targetin
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { detached, fmtTime, h, tabStrip } from './dom';
-import { errorText, Panel } from './panel';
+import { errorText, failureOf, Panel } from './panel';
 
 const SVG = 'http://www.w3.org/2000/svg';
 type LonLat = [number, number];
@@ -151,17 +151,14 @@ export class TargetingPanel extends Panel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       const plate = this.plate.value.trim();
       this.items = await this.api.targetingLeads({
         ...(this.mode === 'heavyBody' ? { kind: 'heavy_body' as const } : this.kind.value ? { kind: this.kind.value as TargetingKind } : {}),
         ...(this.state.value ? { status: this.state.value as TargetingStatus } : {}),
         ...(plate ? { plate } : {}),
       });
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorText(e);
-    }
+    });
     this.render();
   }
 
