@@ -1,11 +1,5 @@
-import {
-  startPartsService,
-  type PartsContext,
-  type PartsServiceOptions,
-  type RunningPartsService,
-  type RunningServicePart,
-  type ServicePart,
-} from '@roadwatch/runtime';
+import { startPartsService, type PartsContext, type PartsServiceOptions } from '@roadwatch/runtime';
+import type { RunningPartsService, RunningServicePart, ServicePart } from '@roadwatch/runtime';
 import type { EnforcementConfig } from './config';
 import { siteWeighingsPart } from './site-weighings/site-weighings.part';
 import { clonedPlatePart } from './wim-gps/cloned-plate.part';

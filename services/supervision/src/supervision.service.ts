@@ -1,11 +1,5 @@
-import {
-  startPartsService,
-  type PartsContext,
-  type PartsServiceOptions,
-  type RunningPartsService,
-  type RunningServicePart,
-  type ServicePart,
-} from '@roadwatch/runtime';
+import { startPartsService, type PartsContext, type PartsServiceOptions } from '@roadwatch/runtime';
+import type { RunningPartsService, RunningServicePart, ServicePart } from '@roadwatch/runtime';
 import type { SupervisionConfig } from './config';
 import { keySupervisionPart } from './key-supervision/key-supervision.part';
 import { deliveryPart } from './delivery/delivery.part';

@@ -1,4 +1,4 @@
-import type { SourceTraceResult } from '@roadwatch/rules';
+import { traceSource, type SourceTraceResult } from '@roadwatch/rules';
 import { describe, expect, it } from 'vitest';
 import { siteTraceRecordOf, type SiteTraceSubject } from './site-weighings';
 
@@ -13,24 +13,20 @@ const subject: SiteTraceSubject = {
   weighedAtMs: Date.UTC(2026, 5, 1, 2, 0, 0),
 };
 
+/** A grade-A answer naming site-7 and its company: the rule's own answer over an empty track, the findings set over it. */
 const result = (over: Partial<SourceTraceResult> = {}): SourceTraceResult => ({
+  ...traceSource({
+    track: [],
+    weighing: { stationId: 'wim-1', measuredAtMs: subject.weighedAtMs, plate: subject.plate, plateColour: subject.plateColour },
+    sites: [],
+  }),
   grade: 'A',
-  method: 'track',
   siteId: 'site-7',
   proposedCompanyId: 'co-9',
   candidateSites: [
     { siteId: 'site-7', relation: 'at' },
     { siteId: 'site-3', relation: 'near' },
   ],
-  candidateStop: null,
-  stops: [],
-  chainBreaks: [],
-  possibleLoadingPoints: [],
-  unweighedExit: null,
-  article71: [],
-  reasons: [],
-  skippedSites: [],
-  ignoredReports: 0,
   ...over,
 });
 
@@ -38,14 +34,7 @@ describe('siteTraceRecordOf: the source_traces row of a site weighing', () => {
   it('takes who and what from the weighing and grade, site, company and candidates (in order) from the rule', () => {
     const answer = result();
     expect(siteTraceRecordOf(subject, answer)).toEqual({
-      traceId: 'entrance:m-1',
-      triggerKind: 'entrance_refusal',
-      measurementId: 'm-1',
-      vehicleId: 'v-冀B12345',
-      plate: '冀B12345',
-      plateColour: 2,
-      regionCode: '130100',
-      weighedAtMs: Date.UTC(2026, 5, 1, 2, 0, 0),
+      ...subject,
       grade: 'A',
       sourceSiteId: 'site-7',
       sourceCompanyId: 'co-9',
