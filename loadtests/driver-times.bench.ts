@@ -2,7 +2,8 @@
  * The detector's fatigue per driver (RULES.md §2, §8, §15): what the driver-time store costs the
  * positions path, printed (not a test). Run: `npx tsx loadtests/driver-times.bench.ts`
  * Env: BENCH_VEHICLES (20000), BENCH_REPORTS (positions per vehicle, 20), BENCH_PASSES (2),
- * BENCH_SKIP_REDIS=1 to leave out the cluster-mode store.
+ * BENCH_SKIP_REDIS=1 to leave out the cluster-mode store, BENCH_ONLY=<text> to run only the ways
+ * whose name holds it.
  *
  * Every position through DetectorProcessor in process (the libs rules, the memory state store,
  * a checkpoint after every batch of 500, a no-op publisher), five ways: no driver on the
@@ -52,6 +53,9 @@ const ways: Way[] = [
         },
       ]),
 ];
+
+const only = process.env['BENCH_ONLY'];
+if (only) ways.splice(0, ways.length, ...ways.filter((way) => way.name.includes(only)));
 
 const run = async (
   fleet: SimulatedVehicle[],
@@ -117,7 +121,9 @@ for (let pass = 0; pass < PASSES; pass++) {
 const best = (name: string): number => Math.min(...(results.get(name) ?? [NaN]));
 for (const way of ways) {
   if (way.name.startsWith('no driver-time store')) continue;
-  const base = best(ways.find((w) => w.drivers === way.drivers && w.name.startsWith('no driver-time store'))!.name);
+  const baseWay = ways.find((w) => w.drivers === way.drivers && w.name.startsWith('no driver-time store'));
+  if (!baseWay) continue;
+  const base = best(baseWay.name);
   console.log(
     `best of ${PASSES}: ${way.name}: ${best(way.name).toFixed(1)} CPU-µs/position, ${(((best(way.name) - base) / base) * 100).toFixed(0)} % over no store`,
   );
