@@ -22,14 +22,19 @@ describe('API fuzzing with schemathesis against the embedded default', () => {
     const output = `${run.stdout}\n${run.stderr}`;
     const counts = output.split('\n').filter((line) => line.startsWith('fuzz'));
     console.log(counts.join('\n'));
-    const summary = /fuzz summary: runs=(\d+) operations=(\d+) cases=(\d+) failures=(\d+)/.exec(output);
+    const summary = /fuzz summary: runs=(\d+) operations=(\d+) cases=(\d+) failures=(\d+) untested_operations=(\d+)/.exec(output);
     if (!summary || run.status !== 0) console.log(output.slice(-20_000));
     expect(summary, 'the script printed its summary').not.toBeNull();
-    const [, runs, operations, cases, failures] = summary!.map(Number);
+    const [, runs, operations, cases, failures, untested] = summary!.map(Number);
     expect(runs).toBe(5);
     expect(operations).toBeGreaterThan(0);
     expect(cases).toBeGreaterThan(0);
     expect(failures).toBe(0);
+    // However short the budget, every operation of every run's document got cases (the smoke is broad, the full run deep).
+    const perRun = counts.map((line) => /documented=(\d+) tested=(\d+)/.exec(line)).filter((match) => match !== null);
+    expect(perRun).toHaveLength(5);
+    for (const [, documented] of perRun) expect(Number(documented)).toBeGreaterThan(0);
+    expect(untested).toBe(0);
     expect(run.status).toBe(0);
   }, 600_000);
 });
