@@ -126,8 +126,8 @@ describe('builtWebApp: the web app built once and shared by every browser test',
 
 /**
  * A browser test that builds the app with vite or launches Chromium itself pays a whole build
- * (tens of seconds of CPU) and its own flags in every run; the harness builds once per source
- * state for all of them.
+ * and its own flags in every run; the harness builds once per source state for all of them, and
+ * starts the whole chain (Kafka topics, schema, standalone platform, terminals) in one way.
  */
 describe('every browser test starts through the shared harness', () => {
   const browserTests = (): string[] =>
@@ -139,13 +139,17 @@ describe('every browser test starts through the shared harness', () => {
   const bypassesOf = (source: string): string[] => [
     ...(/from\s+'vite'/.test(source) ? ['imports vite (builds the app itself)'] : []),
     ...(/\bchromium\.launch\s*\(/.test(source) ? ['launches Chromium itself'] : []),
+    ...(/\bstartPlatform\s*\(/.test(source) ? ['starts the standalone platform itself (startChainForBrowser does)'] : []),
     ...(/from\s+'\.\/support\/browser-harness'/.test(source) ? [] : ['does not use ./support/browser-harness']),
   ];
 
   it('tells a bypass from the harness', () => {
-    expect(bypassesOf("import { build } from 'vite';\nbrowser = await chromium.launch({ executablePath });")).toEqual([
+    expect(
+      bypassesOf("import { build } from 'vite';\nbrowser = await chromium.launch({ executablePath });\nplatform = await startPlatform(config, { bus, pool });"),
+    ).toEqual([
       'imports vite (builds the app itself)',
       'launches Chromium itself',
+      'starts the standalone platform itself (startChainForBrowser does)',
       'does not use ./support/browser-harness',
     ]);
     expect(bypassesOf("import type { Browser } from 'playwright-core';\nimport { launchChromium } from './support/browser-harness';")).toEqual([]);
