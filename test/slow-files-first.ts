@@ -12,6 +12,7 @@ export const SLOW_FILES = [
   'test/fuzz/schemathesis.int.spec.ts',
   'web/test/web-map.e2e.spec.ts',
   'services/detector/test/scale-out.e2e.spec.ts',
+  'services/gateway-jt808/test/kafka-outage.e2e.spec.ts',
   'libs/messaging/src/kafka.int.spec.ts',
   'services/gateway-jt808/test/workers.e2e.spec.ts',
   'services/api/test/scope-matrix.int.spec.ts',
