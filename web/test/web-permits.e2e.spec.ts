@@ -29,7 +29,7 @@ describe('web: 区域限行 in real Chromium against the real API', () => {
     await platform?.close();
   });
 
-  it('an operator draws a ban with its windows, is refused another region’s, and retires it (zh, then en)', async () => {
+  it('an operator draws a ban with its windows, is refused another region’s, writes a region-wide ban by road class, and retires one (zh, then en)', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     pageErrorsOf(page, pageErrors);
     await signIn(page, platform.api.url, 'op-sjz', 'op-sjz-pass');
@@ -67,12 +67,30 @@ describe('web: 区域限行 in real Chromium against the real API', () => {
     await fill('GZ-HAZ', '440106');
     await page.waitForFunction(() => (document.querySelector('[data-testid=pm-status]')?.textContent ?? '').includes('1301'));
     expect((await platform.pool.query(`SELECT count(*)::int AS n FROM area_bans`)).rows[0].n).toBe(1);
+
+    // A region-wide ban (the provincial hazmat night ban on expressways the configuration once held): no polygon.
+    await page.fill('[data-testid=pm-f-id]', 'SJZ-HAZ-EXP');
+    await page.fill('[data-testid=pm-f-name]', '石家庄危化品车辆高速夜间禁行');
+    await page.fill('[data-testid=pm-f-region]', '130102');
+    await page.fill('[data-testid=pm-f-windows]', '00:00-06:00');
+    await page.fill('[data-testid=pm-f-polygon]', '');
+    await page.check('[data-testid=pm-f-region-wide]');
+    await page.check('[data-testid=pm-f-road-classes] input[data-road-class=expressway]');
+    await page.fill('[data-testid=pm-f-valid-from]', '2026-12-01');
+    await page.click('[data-testid=pm-save]');
+    await page.waitForSelector('[data-testid=pm-ban-row][data-ban=SJZ-HAZ-EXP]');
+    expect(await page.textContent('[data-testid=pm-ban-row][data-ban=SJZ-HAZ-EXP] [data-testid=pm-ban-scope]')).toBe('全区域：登记于 130102；高速公路');
+    expect(await page.locator('[data-testid=pm-bans-map] polygon[data-ban=SJZ-HAZ-EXP]').count()).toBe(0);
+    expect(
+      (await platform.pool.query(`SELECT polygon, road_classes, to_char(valid_from, 'YYYY-MM-DD') AS valid_from FROM area_bans WHERE ban_id = 'SJZ-HAZ-EXP'`))
+        .rows,
+    ).toEqual([{ polygon: null, road_classes: ['expressway'], valid_from: '2026-12-01' }]);
     await screenshot(page, 'web-permits', { fullPage: true });
 
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=permits] h3')?.textContent === 'Area bans');
-    await page.click('[data-testid=pm-retire]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=pm-retire]').length === 0);
+    await page.click('[data-testid=pm-ban-row][data-ban=SJZ-HAZ] [data-testid=pm-retire]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=pm-ban-row][data-ban=SJZ-HAZ] [data-testid=pm-retire]').length === 0);
     expect((await platform.pool.query(`SELECT retired_at IS NOT NULL AS retired FROM area_bans WHERE ban_id = 'SJZ-HAZ'`)).rows).toEqual([{ retired: true }]);
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -8,6 +8,8 @@ export const alertRule = z.enum([
   'fatigue_night',
   'fatigue_daily',
   'night_ban_2_5',
+  // No longer raised: the configured time-window bans became administered area bans (`area_ban`,
+  // region-wide without a polygon; issue #16). Kept so alerts stored and delivered before stay readable.
   'time_window_ban',
   'overload',
   'data_gap_moved',
@@ -22,7 +24,8 @@ export const alertRule = z.enum([
   'unapproved_dwell',
   // 大件运输 and area bans (RULES.md §11, §15; services/enforcement's permit parts): moving inside a permit's corridor
   // outside its dates or hours; a roadside weighing above the permit's declared figures (大车小证); an §4 overload
-  // with no permit valid that day; moving inside an area ban in its window.
+  // with no permit valid that day; moving inside an area ban in its window (or anywhere, for a vehicle registered in the
+  // region of a region-wide ban).
   'permit_hours',
   'permit_exceeded',
   'oversize_without_permit',

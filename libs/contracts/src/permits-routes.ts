@@ -47,7 +47,7 @@ export const permitsRoutes: readonly RouteSpec[] = [
     method: 'put',
     path: '/v1/area-bans/:banId',
     summary:
-      'Creates or replaces an area ban (admin; operators in their region): polygon, vehicle classes, windows [from, to) local, dates, road classes; audited',
+      'Creates or replaces an area ban (admin; operators in their region): a polygon, or none to bind the vehicles registered in regionCode (region-wide); vehicle classes, windows [from, to) local, dates, road classes; audited',
     security: 'bearer',
     params: banPath,
     body: areaBanRequest,

@@ -89,9 +89,14 @@ export const areaBanWindow = z.object({ from: clock, to: clock, days: z.array(z.
 export const areaBanRequest = z.object({
   banId: safeString().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1–64)'),
   name: freeText().pipe(z.string().trim().min(1).max(200)),
+  /** The region whose operators administer it; a ban without a polygon binds the vehicles registered in it. */
   regionCode: divisionCode.optional(),
-  /** One ring [[lon, lat], …], at least 3 distinct points; the edge is outside. */
-  polygon: z.array(lonLat).min(3).max(5_000),
+  /**
+   * One ring [[lon, lat], …], at least 3 distinct points; the edge is outside. Absent: a
+   * region-wide ban — it binds the vehicles registered in `regionCode` (required then) wherever
+   * they drive, as the configured time-window bans of RULES.md §3 did.
+   */
+  polygon: z.array(lonLat).min(3).max(5_000).optional(),
   vehicleClasses: z.array(vehicleClass).min(1),
   windows: z.array(areaBanWindow).min(1).max(24),
   validFrom: localDate.optional(),

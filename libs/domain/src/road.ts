@@ -10,3 +10,14 @@ export interface RoadSegmentLimit {
   postedLimitKmh: number;
   name?: string;
 }
+
+/** Road classes as notices and alerts name them. */
+export const ROAD_CLASS_ZH: Record<RoadClass, string> = {
+  expressway: '高速公路',
+  urban_expressway: '城市快速路',
+  national: '国道',
+  provincial: '省道',
+  county: '县道',
+  urban: '城市道路',
+  other: '其他道路',
+};

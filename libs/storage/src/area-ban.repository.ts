@@ -7,7 +7,8 @@ export interface StoredAreaBan {
   banId: string;
   name: string;
   regionCode?: string;
-  polygon: Array<[number, number]>;
+  /** Absent: region-wide — binds the vehicles registered in `regionCode` (migration 0034). */
+  polygon?: Array<[number, number]>;
   vehicleClasses: string[];
   windows: Array<{ from: string; to: string; days?: number[] }>;
   validFrom?: string;
@@ -25,7 +26,7 @@ interface AreaBanRow {
   ban_id: string;
   name: string;
   region_code: string | null;
-  polygon: Array<[number, number]>;
+  polygon: Array<[number, number]> | null;
   vehicle_classes: string[];
   windows: StoredAreaBan['windows'];
   valid_from: string | null;
@@ -41,7 +42,7 @@ const banOf = (r: AreaBanRow): StoredAreaBan => ({
   banId: r.ban_id,
   name: r.name,
   ...(r.region_code !== null ? { regionCode: r.region_code } : {}),
-  polygon: r.polygon,
+  ...(r.polygon !== null ? { polygon: r.polygon } : {}),
   vehicleClasses: r.vehicle_classes,
   windows: r.windows,
   ...(r.valid_from !== null ? { validFrom: r.valid_from } : {}),
@@ -111,7 +112,7 @@ export class AreaBanRepository {
         ban.banId,
         ban.name,
         ban.regionCode ?? null,
-        JSON.stringify(ban.polygon),
+        ban.polygon ? JSON.stringify(ban.polygon) : null,
         ban.vehicleClasses,
         JSON.stringify(ban.windows),
         ban.validFrom ?? null,

@@ -2,7 +2,7 @@ import type { AreaBan, OversizePermit, PermitDeclared, PermitHours, RouteLonLat 
 import type { RoadClass } from '@roadwatch/domain';
 import type { StoragePool } from './pool';
 import { ownerScopeSql, type OwnerScope } from './owner';
-import { msToTs, type Queryable } from './sql';
+import { escapeLike, msToTs, type Queryable } from './sql';
 
 /** A vehicle the permit and area-ban checks judge, with what its alerts carry. */
 export interface CheckedVehicle {
@@ -164,14 +164,15 @@ export class PermitCheckRepository {
     const { rows } = await this.pool.query<{
       ban_id: string;
       name: string;
-      polygon: RouteLonLat[];
+      region_code: string | null;
+      polygon: RouteLonLat[] | null;
       vehicle_classes: string[];
       windows: AreaBan['windows'];
       valid_from: string | null;
       valid_to: string | null;
       road_classes: RoadClass[] | null;
     }>(
-      `SELECT ban_id, name, polygon, vehicle_classes, windows, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
+      `SELECT ban_id, name, region_code, polygon, vehicle_classes, windows, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
               to_char(valid_to, 'YYYY-MM-DD') AS valid_to, road_classes
        FROM area_bans WHERE retired_at IS NULL AND (valid_from IS NULL OR valid_from <= $2::date) AND (valid_to IS NULL OR valid_to >= $1::date)
        ORDER BY ban_id`,
@@ -180,6 +181,7 @@ export class PermitCheckRepository {
     return rows.map((r) => ({
       banId: r.ban_id,
       name: r.name,
+      regionCode: r.region_code,
       polygon: r.polygon,
       vehicleClasses: r.vehicle_classes,
       windows: r.windows,
@@ -204,6 +206,22 @@ export class PermitCheckRepository {
            AND p.latitude_deg BETWEEN $4 AND $5 AND p.longitude_deg BETWEEN $6 AND $7)
        ORDER BY v.vehicle_id`,
       [classes, fromMs, toMs, box.minLatitudeDeg, box.maxLatitudeDeg, box.minLongitudeDeg, box.maxLongitudeDeg],
+    );
+    return rows.map(vehicleOf);
+  }
+
+  /**
+   * Registered vehicles of the classes whose region (their own, else their company's) lies
+   * under `regionPrefix`, with a report in [fromMs, toMs]: what a region-wide ban binds.
+   */
+  async vehiclesOfRegion(classes: readonly string[], regionPrefix: string, fromMs: number, toMs: number): Promise<CheckedVehicle[]> {
+    const { rows } = await this.pool.query<VehicleRow>(
+      `SELECT ${VEHICLE_COLUMNS} FROM vehicles v LEFT JOIN companies c ON c.company_id = v.company_id
+       WHERE v.vehicle_class = ANY($1::text[]) AND COALESCE(v.region_code, c.region_code) LIKE $2
+         AND EXISTS (SELECT 1 FROM positions p WHERE p.vehicle_id = v.vehicle_id
+                       AND p.device_time BETWEEN ${msToTs('$3::float8')} AND ${msToTs('$4::float8')})
+       ORDER BY v.vehicle_id`,
+      [classes, `${escapeLike(regionPrefix)}%`, fromMs, toMs],
     );
     return rows.map(vehicleOf);
   }

@@ -34,8 +34,8 @@ export interface RouteForTerminal {
 export interface AreaBanForTerminal {
   banId: string;
   name: string;
-  /** [[lon, lat], …] */
-  polygon: Array<[number, number]>;
+  /** [[lon, lat], …]; null for a region-wide ban (no area to send). */
+  polygon: Array<[number, number]> | null;
   retired: boolean;
 }
 
@@ -142,7 +142,7 @@ export class TerminalGeofenceRepository {
   /** An area ban in scope (its region). */
   async areaBan(banId: string, scope: OwnerScope): Promise<AreaBanForTerminal | undefined> {
     const params: unknown[] = [banId];
-    const { rows } = await this.pool.query<{ ban_id: string; name: string; polygon: Array<[number, number]>; retired: boolean }>(
+    const { rows } = await this.pool.query<{ ban_id: string; name: string; polygon: Array<[number, number]> | null; retired: boolean }>(
       `SELECT b.ban_id, b.name, b.polygon, b.retired_at IS NOT NULL AS retired FROM area_bans b
        WHERE b.ban_id = $1 AND ${ownerScopeSql(scope, OWNER_OF.place('b'), params)}`,
       params,

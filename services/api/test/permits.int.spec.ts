@@ -161,4 +161,35 @@ describe('api: /v1/permits/:routeId/audit and /v1/area-bans', () => {
       { action: 'area_ban.retire', actor: 'op-gz' },
     ]);
   });
+
+  it('a region-wide ban (no polygon) binds the vehicles registered in its region: admin-made, refused without a region, read by the companies it binds, never sent to a terminal', async () => {
+    const ban = {
+      banId: 'AB-GD-NIGHT',
+      name: '广东省危化品车辆高速公路夜间禁行',
+      regionCode: '44',
+      vehicleClasses: ['hazmat'],
+      windows: [{ from: '00:00', to: '06:00' }],
+      roadClasses: ['expressway'],
+    };
+    const saved = await send(api.url, 'PUT', '/v1/area-bans/AB-GD-NIGHT', ban, tokens['admin']);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ banId: 'AB-GD-NIGHT', regionCode: '44', roadClasses: ['expressway'] });
+    expect(saved.body).not.toHaveProperty('polygon');
+    // Neither a polygon nor a region: nothing it could bind — 400 saying so, nothing saved.
+    const { regionCode: _, ...nowhere } = ban;
+    const refused = await send(api.url, 'PUT', '/v1/area-bans/AB-NOWHERE', { ...nowhere, banId: 'AB-NOWHERE' }, tokens['admin']);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('a polygon, or a regionCode');
+    expect((await get(api.url, '/v1/area-bans', tokens['admin'])).body.items.map((b: { banId: string }) => b.banId)).not.toContain('AB-NOWHERE');
+    // A city operator cannot make a province-wide ban, nor change it (another region's ban is not found).
+    expect((await send(api.url, 'PUT', '/v1/area-bans/AB-GD-2', { ...ban, banId: 'AB-GD-2' }, tokens['op-gz'])).status).toBe(403);
+    // Both Guangdong companies are bound and read it.
+    for (const company of ['c1', 'c2'])
+      expect((await get(api.url, '/v1/area-bans', tokens[company])).body.items.map((b: { banId: string }) => b.banId)).toContain('AB-GD-NIGHT');
+    // A region-wide ban has no area: sending it to a terminal as 0x8604 is refused, naming why.
+    await pool.query(`INSERT INTO terminals (terminal_id, vehicle_id) VALUES ('013800440001', 'V1') ON CONFLICT DO NOTHING`);
+    const sent = await post(api.url, '/v1/terminal-geofences', { vehicleId: 'V1', source: { kind: 'area_ban', banId: 'AB-GD-NIGHT' } }, tokens['admin']);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(400);
+    expect(JSON.stringify(sent.body)).toContain('region-wide');
+  });
 });

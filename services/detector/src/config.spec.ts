@@ -78,6 +78,40 @@ describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
     expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ regions: { hebei: {} } }) })).toThrow(/regions\.hebei.*行政区划代码/);
     expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ region: {} }) })).toThrow(/RULES_CONFIG_FILE/);
   });
+
+  it('refuses the configured time-window bans, which are administered area bans now, with the request that creates each', () => {
+    const file = rulesFile({
+      regions: {
+        '13': {
+          nightBan: {
+            timeWindowBans: [
+              { id: 'hebei-hazmat-night', description: '河北危化品夜间禁行', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 300_000 },
+            ],
+          },
+        },
+      },
+    });
+    const error = (() => {
+      try {
+        rulesFromConfig({ RULES_CONFIG_FILE: file });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toMatch(/regions\.13\.nightBan\.timeWindowBans: time-window bans are administered as area bans now/);
+    const body = JSON.parse(/PUT \/v1\/area-bans\/hebei-hazmat-night (\{.*\})$/.exec(error)![1]!);
+    expect(body).toEqual({
+      banId: 'hebei-hazmat-night',
+      name: '河北危化品夜间禁行',
+      regionCode: '13',
+      vehicleClasses: ['hazmat'],
+      windows: [{ from: '00:00', to: '06:00' }],
+      roadClasses: ['expressway'],
+    });
+    // In the base (every region), the request asks for the region it belongs to.
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { timeWindowBans: [] } } }) })).toThrow(/base\.nightBan\.timeWindowBans.*\(none listed\)/);
+  });
 });
 
 describe('detector config: checkpoint cadence', () => {

@@ -122,6 +122,33 @@ export interface RulesFromConfig {
   overridesByRegion: Record<string, ConfigPatch<RulesConfig>>;
 }
 
+/**
+ * The configured time-window bans (`nightBan.timeWindowBans`) became administered area bans
+ * (issue #16): a file still holding them is refused — silently dropping a provincial ban would
+ * stop enforcing it — with the request that creates each as a region-wide area ban.
+ */
+const movedTimeWindowBans = (patch: Record<string, unknown>, where: string, regionCode: string | undefined): string | undefined => {
+  const nightBan = patch['nightBan'];
+  if (typeof nightBan !== 'object' || nightBan === null || !('timeWindowBans' in nightBan)) return undefined;
+  const bans = (nightBan as { timeWindowBans: unknown }).timeWindowBans;
+  const requests = (Array.isArray(bans) ? bans : []).map((ban: Record<string, unknown>) => {
+    const banId = String(ban['id'] ?? 'ban');
+    const body = {
+      banId,
+      name: ban['description'] ?? banId,
+      regionCode: regionCode ?? '<the province or city whose ban it is>',
+      vehicleClasses: ban['vehicleClasses'],
+      windows: [{ from: ban['start'], to: ban['end'] }],
+      ...(Array.isArray(ban['roadClasses']) ? { roadClasses: ban['roadClasses'] } : {}),
+    };
+    return `PUT /v1/area-bans/${banId} ${JSON.stringify(body)}`;
+  });
+  return (
+    `${where}.nightBan.timeWindowBans: time-window bans are administered as area bans now (no polygon = region-wide: the vehicles registered in regionCode); ` +
+    `they count at ≥ 3 min or ≥ 1 km moving (RULES.md §15), not a tolerance. Remove the setting and create ${requests.length === 1 ? 'it' : 'them'}: ${requests.join(' ; ') || '(none listed)'}`
+  );
+};
+
 /** The rules' configuration: RULES.md's defaults with the file's patches, each checked (a misspelt key stops the start). */
 export const rulesFromConfig = (config: Pick<DetectorConfig, 'RULES_CONFIG_FILE'>): RulesFromConfig => {
   if (!config.RULES_CONFIG_FILE) return { config: DEFAULT_RULES_CONFIG, overridesByRegion: {} };
@@ -129,6 +156,8 @@ export const rulesFromConfig = (config: Pick<DetectorConfig, 'RULES_CONFIG_FILE'
   const parsed = rulesFileSchema.safeParse(JSON.parse(readFileSync(config.RULES_CONFIG_FILE, 'utf8')));
   if (!parsed.success) throw new Error(`${where}: ${describeZodError(parsed.error)}`);
   const { base = {}, regions = {} } = parsed.data;
+  const moved = [movedTimeWindowBans(base, 'base', undefined), ...Object.entries(regions).map(([code, patch]) => movedTimeWindowBans(patch, `regions.${code}`, code))];
+  if (moved.some((m) => m !== undefined)) throw new Error(`${where}: ${moved.filter((m) => m !== undefined).join('; ')}`);
   const issues = [
     ...Object.keys(regions)
       .filter((code) => !/^\d{2,12}$/.test(code))

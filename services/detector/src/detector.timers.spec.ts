@@ -1,7 +1,7 @@
 import { TOPICS, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwatch/domain';
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
-import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_RULES_CONFIG, type VehicleRuleState } from '@roadwatch/rules';
+import { DEFAULT_OVERLOAD_CONFIG, DEFAULT_RULES_CONFIG, VEHICLE_STATE_VERSION, type VehicleRuleState } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -189,7 +189,7 @@ describe('detector timers — by due time, not a scan of every vehicle', () => {
       expect(publisher.alerts().map(({ firstRaisedAtMs: _first, limitPassedAtMs: _limit, ...alert }) => alert)).toEqual(expected);
       expect(expected.length).toBeGreaterThan(5);
       const migrated = (await store.load(P0)).states.get(facts.vehicleId) as { rules: VehicleRuleState };
-      expect(migrated.rules.version).toBe(2);
+      expect(migrated.rules.version).toBe(VEHICLE_STATE_VERSION);
     },
   );
 });

@@ -19,8 +19,8 @@ const NOON = chinaLocalToEpochMs(2026, 12, 6, 12);
 const LATE = chinaLocalToEpochMs(2026, 12, 6, 23);
 const SETTINGS: RouteCheckJobSettings = { windowMs: 60 * MIN, settleMs: 10 * MIN, lookbackMs: 60 * MIN };
 
-/** Reports every 30 s, 500 m east of each other (60 km/h) along latitude 39.9 from longitude 116.35. */
-const drive = (vehicleId: string, startMs: number, count: number): PositionV1[] =>
+/** Reports every 30 s, 500 m east of each other (60 km/h) along latitude 39.9 from longitude 116.35 (or along `latitudeDeg` from `fromLongitudeDeg`). */
+const drive = (vehicleId: string, startMs: number, count: number, latitudeDeg = 39.9, fromLongitudeDeg = 116.35): PositionV1[] =>
   Array.from({ length: count }, (_, i) =>
     aPosition({
       vehicleId,
@@ -28,8 +28,8 @@ const drive = (vehicleId: string, startMs: number, count: number): PositionV1[] 
       plateColour: 2,
       deviceTimeMs: startMs + i * 30_000,
       receivedAtMs: startMs + i * 30_000 + 1_000,
-      latitudeDeg: 39.9,
-      longitudeDeg: 116.35 + i * 0.00585,
+      latitudeDeg,
+      longitudeDeg: fromLongitudeDeg + i * 0.00585,
       speedKmh: 60,
       gnssFixed: true,
     }),
@@ -225,5 +225,34 @@ describe('enforcement permit parts over real Kafka and PostgreSQL (RULES §11, �
       timeout: 30_000,
       interval: 200,
     });
+  });
+
+  it('a region-wide ban (no polygon) binds the hazmat trucks registered in its region wherever they drive, not another region\'s', async () => {
+    const registry = new RegistryRepository(pool);
+    const BEIJING_HAZMAT = vehicleIdOf('京A60004', 2);
+    await registry.upsertCompany({ companyId: 'BJ1', name: '北京某危化品运输公司', regionCode: '110105' });
+    await registry.upsertVehicle({ vehicleId: BEIJING_HAZMAT, plate: '京A60004', plateColour: 2, vehicleClass: 'hazmat', companyId: 'BJ1', axleCount: 5 });
+    await pool.query(
+      `INSERT INTO area_bans (ban_id, name, region_code, polygon, vehicle_classes, windows) VALUES ('B-HB', '河北省危化品车辆夜间禁行', '13', NULL, '{hazmat}', $1)`,
+      [JSON.stringify([{ from: '00:00', to: '06:00' }])],
+    );
+    // Polygon or region, never neither (migration 0034).
+    await expect(
+      pool.query(`INSERT INTO area_bans (ban_id, name, polygon, vehicle_classes, windows) VALUES ('B-NONE', 'x', NULL, '{hazmat}', '[]')`),
+    ).rejects.toThrow(/area_bans_polygon_or_region/);
+    // 01:00 on 8 December, in Henan (far from every polygon above): the 冀 truck is bound by its registration, the 京 one is not.
+    const night = chinaLocalToEpochMs(2026, 12, 8, 1);
+    const positions = new PositionRepository(pool);
+    await positions.insertMany(drive(HAZMAT, night, 10, 34.7, 113.6));
+    await positions.insertMany(drive(BEIJING_HAZMAT, night, 10, 34.7, 113.6));
+    expect(await runAreaBansJob({ pool, bus, logger, nowMs: night + 30 * MIN }, SETTINGS)).toMatchObject({ ran: true, episodes: 1 });
+    const regionWide = () => alertsOf('area_ban').filter((a) => (a.details as { banId?: string }).banId === 'B-HB');
+    await vi.waitFor(() => expect(regionWide()).toHaveLength(1), { timeout: 30_000, interval: 200 });
+    expect(regionWide()[0]).toMatchObject({
+      vehicleId: HAZMAT,
+      startedAtMs: night,
+      details: { banId: 'B-HB', regionWide: true, regionCode: '13', occurrence: '0@2026-12-08' },
+    });
+    expect(regionWide()[0]!.summary).toContain('辖区13登记车辆');
   });
 });

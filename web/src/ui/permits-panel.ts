@@ -1,5 +1,6 @@
 import type { AreaBanItem, PermitAuditResponse } from '@roadwatch/contracts';
 import type { Api } from '../api';
+import { ROAD_CLASSES } from '@roadwatch/domain';
 import { lang, onLangChange, t, type MessageKey } from '../i18n';
 import { parsePolygonText, parseWindowsText, windowsLabel } from '../permits/area-ban-form';
 import { detached, fmtTime, h } from './dom';
@@ -7,9 +8,16 @@ import { detached, fmtTime, h } from './dom';
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#c92a2a', '#1c7ed6', '#2b8a3e', '#e67700', '#862e9c'];
 
+/** Whom and where a ban binds: its polygon, or (region-wide) the vehicles registered in its region; and its road classes when named. */
+const scopeLabel = (ban: AreaBanItem): string => {
+  const where = ban.polygon ? t('pm.scopePolygon') : `${t('pm.scopeRegion')} ${ban.regionCode ?? ''}`;
+  const roads = (ban.roadClasses ?? []).map((c) => t(`roadClass.${c}` as MessageKey)).join('、');
+  return roads ? `${where}；${roads}` : where;
+};
+
 /** Every ban's polygon on one small equirectangular sketch (no tiles: works offline), each in its colour with its id. */
 const bansMap = (bans: readonly AreaBanItem[]): SVGSVGElement | undefined => {
-  const all = bans.flatMap((b) => b.polygon);
+  const all = bans.flatMap((b) => b.polygon ?? []);
   if (all.length < 3) return undefined;
   const [W, H, pad] = [480, 300, 16];
   const lons = all.map((p) => p[0]);
@@ -28,7 +36,7 @@ const bansMap = (bans: readonly AreaBanItem[]): SVGSVGElement | undefined => {
   bans.forEach((ban, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
     const polygon = document.createElementNS(SVG, 'polygon');
-    polygon.setAttribute('points', ban.polygon.map(xy).join(' '));
+    polygon.setAttribute('points', (ban.polygon ?? []).map(xy).join(' '));
     polygon.setAttribute('fill', colour);
     polygon.setAttribute('fill-opacity', ban.retiredAtMs ? '0.05' : '0.25');
     polygon.setAttribute('stroke', colour);
@@ -62,6 +70,10 @@ export class PermitsPanel {
     classes: h('input', { value: 'hazmat', 'data-testid': 'pm-f-classes' }),
     windows: h('input', { value: '22:00-06:00', 'data-testid': 'pm-f-windows' }),
     polygon: h('textarea', { rows: 2, 'data-testid': 'pm-f-polygon' }),
+    regionWide: h('input', { type: 'checkbox', 'data-testid': 'pm-f-region-wide' }),
+    roadClasses: ROAD_CLASSES.map((c) => h('input', { type: 'checkbox', value: c, 'data-road-class': c })),
+    validFrom: h('input', { type: 'date', 'data-testid': 'pm-f-valid-from' }),
+    validTo: h('input', { type: 'date', 'data-testid': 'pm-f-valid-to' }),
   };
 
   constructor(
@@ -70,6 +82,10 @@ export class PermitsPanel {
     private readonly canAudit: boolean,
   ) {
     this.permitId.placeholder = t('pm.permitId');
+    // A region-wide ban has no polygon to type.
+    this.form.regionWide.addEventListener('change', () => {
+      this.form.polygon.disabled = this.form.regionWide.checked;
+    });
     const field = (key: MessageKey, input: HTMLElement) => h('label', {}, h('span', { i18n: key }), ' ', input);
     this.el = h(
       'section',
@@ -95,7 +111,16 @@ export class PermitsPanel {
             field('pm.region', this.form.region),
             field('pm.classes', this.form.classes),
             field('pm.windows', this.form.windows),
+            h('label', { class: 'check' }, this.form.regionWide, ' ', h('span', { i18n: 'pm.regionWide' })),
             field('pm.polygon', this.form.polygon),
+            h(
+              'fieldset',
+              { class: 'inline', 'data-testid': 'pm-f-road-classes' },
+              h('legend', { i18n: 'pm.roadClasses' }),
+              ...this.form.roadClasses.map((box) => h('label', {}, box, ' ', h('span', { i18n: `roadClass.${box.value}` as MessageKey }))),
+            ),
+            field('pm.validFrom', this.form.validFrom),
+            field('pm.validTo', this.form.validTo),
             h('button', { type: 'submit', class: 'primary', i18n: 'pm.save', 'data-testid': 'pm-save' }),
           )
         : undefined,
@@ -144,19 +169,25 @@ export class PermitsPanel {
   }
 
   private async save(): Promise<void> {
-    const polygon = parsePolygonText(this.form.polygon.value);
+    const regionWide = this.form.regionWide.checked;
+    // A region-wide ban has no polygon: it binds the vehicles registered in the region, wherever they drive.
+    const polygon = regionWide ? undefined : parsePolygonText(this.form.polygon.value);
     const windows = parseWindowsText(this.form.windows.value);
     try {
-      if (!polygon) throw new Error(t('pm.polygon'));
+      if (!regionWide && !polygon) throw new Error(t('pm.polygon'));
       if (!windows) throw new Error(t('pm.windows'));
       const region = this.form.region.value.trim();
+      const roadClasses = this.form.roadClasses.filter((box) => box.checked).map((box) => box.value) as NonNullable<AreaBanItem['roadClasses']>;
       await this.api.saveAreaBan({
         banId: this.form.banId.value.trim(),
         name: this.form.name.value.trim(),
         ...(region ? { regionCode: region } : {}),
-        polygon,
+        ...(polygon ? { polygon } : {}),
         vehicleClasses: this.form.classes.value.split(/[,，\s]+/).filter((c) => c.length > 0) as AreaBanItem['vehicleClasses'],
         windows,
+        ...(roadClasses.length > 0 ? { roadClasses } : {}),
+        ...(this.form.validFrom.value ? { validFrom: this.form.validFrom.value } : {}),
+        ...(this.form.validTo.value ? { validTo: this.form.validTo.value } : {}),
       });
       await this.load();
     } catch (e) {
@@ -203,11 +234,12 @@ export class PermitsPanel {
 
   private render(): void {
     const language = lang();
-    this.mapBox.replaceChildren(...[bansMap(this.bans.filter((b) => !b.retiredAtMs))].filter((x): x is SVGSVGElement => x !== undefined));
+    // Region-wide bans have no area to draw: the table says whom they bind.
+    this.mapBox.replaceChildren(...[bansMap(this.bans.filter((b) => !b.retiredAtMs && b.polygon))].filter((x): x is SVGSVGElement => x !== undefined));
     const head = h(
       'tr',
       {},
-      ...(['pm.banId', 'pm.name', 'pm.region', 'pm.classes', 'pm.windows', 'pm.validity'] as const).map((k) => h('th', {}, t(k))),
+      ...(['pm.banId', 'pm.name', 'pm.region', 'pm.scope', 'pm.classes', 'pm.windows', 'pm.validity'] as const).map((k) => h('th', {}, t(k))),
       this.canAdmin ? h('th', {}) : undefined,
     );
     const rows = this.bans.map((ban) =>
@@ -217,6 +249,7 @@ export class PermitsPanel {
         h('td', {}, ban.banId),
         h('td', {}, ban.name),
         h('td', {}, ban.regionCode ?? '—'),
+        h('td', { 'data-testid': 'pm-ban-scope' }, scopeLabel(ban)),
         h('td', {}, ban.vehicleClasses.map((c) => t(`class.${c}` as MessageKey)).join('、')),
         h('td', { 'data-testid': 'pm-ban-windows' }, windowsLabel(ban, language)),
         h('td', {}, `${ban.validFrom ?? '—'} ~ ${ban.validTo ?? '—'}`),

@@ -67,18 +67,6 @@ export interface FatigueConfig {
   continuousPoints: Partial<Record<VehicleClass, FatiguePointsConfig>>;
 }
 
-export interface TimeWindowBan {
-  /** Stable id, part of the alert id. */
-  id: string;
-  description?: string;
-  vehicleClasses: VehicleClass[];
-  roadClasses: RoadClass[];
-  start: string;
-  end: string;
-  /** Moving time inside the window (on those roads) tolerated before it is a violation. */
-  toleranceMs: number;
-}
-
 export interface NightBanConfig {
   windowStart: string;
   windowEnd: string;
@@ -87,7 +75,6 @@ export interface NightBanConfig {
   minDistanceKm: number;
   busClasses: VehicleClass[];
   tripClasses: VehicleClass[];
-  timeWindowBans: TimeWindowBan[];
 }
 
 export interface QualityConfig {
@@ -244,9 +231,8 @@ export const DEFAULT_RULES_CONFIG: RulesConfig = {
     minDistanceKm: 200,
     busClasses: ['long_distance_bus'],
     tripClasses: ['tour_coach'],
-    // §3: hazmat night bans are provincial — none by default; e.g.
-    // { id: 'hazmat-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 min }.
-    timeWindowBans: [],
+    // §3's provincial hazmat night bans (per class and road class) are administered area bans
+    // (`/v1/area-bans`, region-wide without a polygon), not configuration.
   },
   quality: {
     // §6: time ≤ now + small clock skew (not given in RULES.md: 10 min, issue #10 — the

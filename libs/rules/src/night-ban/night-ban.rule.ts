@@ -1,7 +1,7 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
-import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
+import type { VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, formatClockRangeZh, formatDuration, formatDurationZh } from '../common/alerts';
-import type { RulesConfig, TimeWindowBan } from '../common/rules-config';
+import type { RulesConfig } from '../common/rules-config';
 import { windowOccurrences } from '../common/time-window';
 import type { MotionInterval } from '../motion/motion-model';
 
@@ -10,8 +10,9 @@ import type { MotionInterval } from '../motion/motion-model';
  * local, summed over the night (moved-through gaps included), > 5 min is one violation per
  * night — for long-distance buses on routes > 200 km and tour coaches on trips known to be
  * > 200 km, unless a relay (接驳运输) is registered for the vehicle that night.
- * Plus the configurable time-window bans per class and road class (e.g. provincial hazmat
- * bans 00:00–06:00 on expressways).
+ * The provincial time-window bans per class and road class (§3, e.g. hazmat 00:00–06:00 on
+ * expressways) are administered area bans (`../routes/area-ban.ts`, region-wide when they have no
+ * polygon), judged by services/enforcement over the stored tracks — no longer configured here.
  */
 
 export interface RelayRegistration {
@@ -73,19 +74,15 @@ export interface NightBanState {
   night: WindowTally | null;
   /** Night date of the last missing-field notice. */
   noticeDate: string | null;
-  bans: Record<string, WindowTally>;
 }
 
 export interface NightBanEvent {
   position: PositionV1;
   interval: MotionInterval | null;
-  /** Road classes matched at the interval's start and end reports (for the time-window bans). */
-  roadClassesAtStart: readonly RoadClass[];
-  roadClassesAtEnd: readonly RoadClass[];
   relays?: RelayLookup;
 }
 
-export const initialNightBanState = (): NightBanState => ({ night: null, noticeDate: null, bans: {} });
+export const initialNightBanState = (): NightBanState => ({ night: null, noticeDate: null });
 
 /** Adds the interval's overlap with each occurrence of the window; returns the crossing, if any. */
 const tally = (
@@ -114,13 +111,6 @@ const evidenceOf = (interval: MotionInterval, position: PositionV1): AlertV1['ev
   { deviceTimeMs: interval.from.timeMs, latitudeDeg: interval.from.latitudeDeg, longitudeDeg: interval.from.longitudeDeg, speedKmh: interval.from.speedKmh },
   { deviceTimeMs: position.deviceTimeMs, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg, speedKmh: position.speedKmh },
 ];
-
-/** Every matching segment is of a banned class (the driver's reading). */
-const onBannedRoad = (classes: readonly RoadClass[], ban: TimeWindowBan): boolean => {
-  if (classes.length === 0) return false;
-  for (const c of classes) if (!ban.roadClasses.includes(c)) return false;
-  return true;
-};
 
 export const evaluateNightBan = (
   facts: VehicleFacts,
@@ -195,64 +185,5 @@ export const evaluateNightBan = (
     }
   }
 
-  for (const ban of cfg.timeWindowBans) {
-    if (!ban.vehicleClasses.includes(facts.vehicleClass)) continue;
-    // The road must be a banned class at both ends, by every matching segment: the driver's reading.
-    if (!onBannedRoad(event.roadClassesAtStart, ban) || !onBannedRoad(event.roadClassesAtEnd, ban)) continue;
-    const r = tally(next.bans[ban.id] ?? null, interval, ban.start, ban.end, ban.toleranceMs);
-    let t = r.tally;
-    if (r.crossed && t) {
-      t = { ...t, decided: true };
-      outputs.push(banAlert(facts, ban, t, r.crossed.crossingMs, position, evidenceOf(interval, position)));
-    }
-    if (t) next = { ...next, bans: { ...next.bans, [ban.id]: t } };
-  }
   return { state: next, outputs, notices };
-};
-
-const banAlert = (
-  facts: VehicleFacts,
-  ban: TimeWindowBan,
-  t: WindowTally,
-  crossingMs: number,
-  position: PositionV1,
-  evidence: AlertV1['evidence']['positions'],
-): AlertV1 =>
-  buildAlert(facts, {
-    rule: 'time_window_ban',
-    level: 'violation',
-    severity: 'major',
-    subject: 'vehicle',
-    windowKey: `${ban.id}:${t.date}`,
-    startedAtMs: t.firstMovingMs,
-    endedAtMs: position.deviceTimeMs,
-    raisedAtMs: position.deviceTimeMs,
-    limitPassedAtMs: crossingMs,
-    ...(position.driverId ? { driverId: position.driverId } : {}),
-    summary: `限时禁行：${formatClockRangeZh(ban.start, ban.end)}内在${ban.roadClasses.map((c) => roadClassZh[c]).join('、')}上行驶${formatDurationZh(t.movingMs)}${ban.description ? `（${ban.description}）` : ''}`,
-    summaryEn: `Moving ${formatDuration(t.movingMs)} on ${ban.roadClasses.join('/')} during the ban ${ban.start}–${ban.end}${ban.description ? ` (${ban.description})` : ''}`,
-    details: {
-      banId: ban.id,
-      windowDate: t.date,
-      start: ban.start,
-      end: ban.end,
-      roadClasses: ban.roadClasses,
-      movingInWindowMs: t.movingMs,
-      toleranceMs: ban.toleranceMs,
-      exceededAtMs: Math.round(crossingMs),
-    },
-    evidence: evidence ?? [],
-    latitudeDeg: position.latitudeDeg,
-    longitudeDeg: position.longitudeDeg,
-  });
-
-/** Road classes as the ban notices name them. */
-const roadClassZh: Record<RoadClass, string> = {
-  expressway: '高速公路',
-  urban_expressway: '城市快速路',
-  national: '国道',
-  provincial: '省道',
-  county: '县道',
-  urban: '城市道路',
-  other: '其他道路',
 };

@@ -1,8 +1,7 @@
 import { alertV1, type AlertV1, type PositionV1 } from '@roadwatch/contracts';
-import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
+import type { VehicleFacts } from '@roadwatch/domain';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../common/rules-config';
-import { mergeConfigPatch } from '../common/config-patch';
 import { initialMotionState, stepMotion } from '../motion/motion-model';
 import { factsOf, Track } from '../testing/track';
 import { evaluateNightBan, initialNightBanState, type RegistryNotice, type RelayLookup } from './night-ban.rule';
@@ -11,13 +10,12 @@ const MIN = 60_000;
 const H = 3_600_000;
 const S = 1_000;
 
-const run = (facts: VehicleFacts, positions: readonly PositionV1[], options: { config?: RulesConfig; relays?: RelayLookup; roadClass?: RoadClass } = {}) => {
+const run = (facts: VehicleFacts, positions: readonly PositionV1[], options: { config?: RulesConfig; relays?: RelayLookup } = {}) => {
   const config = options.config ?? DEFAULT_RULES_CONFIG;
   let motion = initialMotionState();
   let state = initialNightBanState();
   const alerts: AlertV1[] = [];
   const notices: RegistryNotice[] = [];
-  const roads = [options.roadClass ?? 'expressway'];
   for (const p of positions) {
     const m = stepMotion(
       motion,
@@ -28,7 +26,7 @@ const run = (facts: VehicleFacts, positions: readonly PositionV1[], options: { c
     const r = evaluateNightBan(
       facts,
       state,
-      { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads, ...(options.relays ? { relays: options.relays } : {}) },
+      { position: p, interval: m.interval, ...(options.relays ? { relays: options.relays } : {}) },
       config,
     );
     state = JSON.parse(JSON.stringify(r.state));
@@ -195,60 +193,6 @@ describe('凌晨2–5时 (RULES.md §3, §8 "02:00–05:00")', () => {
   });
 });
 
-describe('time-window bans per class and road class (RULES.md §3: provincial hazmat bans)', () => {
-  const config = mergeConfigPatch(DEFAULT_RULES_CONFIG, {
-    nightBan: {
-      timeWindowBans: [
-        { id: 'hz-expressway-night', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 5 * MIN },
-      ],
-    },
-  });
-  const hazmat = factsOf('hazmat');
-
-  it('hazmat moving 10 min at 00:30 on an expressway is one violation', () => {
-    const { alerts } = run(
-      hazmat,
-      night(0, 30)
-        .report(60)
-        .drive(1 * H).positions,
-      { config },
-    );
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ rule: 'time_window_ban' });
-    expect(alerts[0]?.details).toMatchObject({ banId: 'hz-expressway-night', windowDate: '2026-11-24' });
-  });
-
-  it('not on a national road, not for a heavy truck, not at 06:00 and after', () => {
-    expect(
-      run(
-        hazmat,
-        night(0, 30)
-          .report(60)
-          .drive(1 * H).positions,
-        { config, roadClass: 'national' },
-      ).alerts,
-    ).toHaveLength(0);
-    expect(
-      run(
-        factsOf('heavy_truck'),
-        night(0, 30)
-          .report(60)
-          .drive(1 * H).positions,
-        { config },
-      ).alerts,
-    ).toHaveLength(0);
-    expect(
-      run(
-        hazmat,
-        night(6)
-          .report(60)
-          .drive(1 * H).positions,
-        { config },
-      ).alerts,
-    ).toHaveLength(0);
-  });
-});
-
 describe('02:00–05:00 — state unchanged outside the window (no copy per report)', () => {
   it('a long-distance bus driving by day gets back the very state it gave; inside the window the state moves on', () => {
     const config = DEFAULT_RULES_CONFIG;
@@ -257,7 +201,6 @@ describe('02:00–05:00 — state unchanged outside the window (no copy per repo
       .drive(20 * MIN);
     let motion = initialMotionState();
     let state = initialNightBanState();
-    const roads: RoadClass[] = ['expressway'];
     const sameByDay: boolean[] = [];
     for (const p of t.positions) {
       const m = stepMotion(
@@ -266,7 +209,7 @@ describe('02:00–05:00 — state unchanged outside the window (no copy per repo
         config.motion,
       );
       motion = m.state;
-      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads }, config);
+      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval }, config);
       sameByDay.push(r.state === state);
       state = r.state;
     }
@@ -286,7 +229,7 @@ describe('02:00–05:00 — state unchanged outside the window (no copy per repo
         config.motion,
       );
       motion = m.state;
-      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval, roadClassesAtStart: roads, roadClassesAtEnd: roads }, config);
+      const r = evaluateNightBan(bus, state, { position: p, interval: m.interval }, config);
       if (r.state !== state) changed++;
       state = r.state;
     }

@@ -1,5 +1,5 @@
 import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
-import type { RoadClass, RoadSegmentLimit, VehicleFacts } from '@roadwatch/domain';
+import type { RoadSegmentLimit, VehicleFacts } from '@roadwatch/domain';
 import type { RulesConfig } from '../common/rules-config';
 import type { MotionInterval } from '../motion/motion-model';
 import type { RegistryNotice, RelayLookup } from '../night-ban/night-ban.rule';
@@ -34,7 +34,6 @@ export type TrackedReport =
       /** The accepted report before this one (null for the first). */
       previous: AcceptedPoint | null;
       roads: RoadSegmentLimit[];
-      roadClasses: RoadClass[];
       /** The time since the previous accepted report, classified (null for the first). */
       interval: MotionInterval | null;
       subject: string;

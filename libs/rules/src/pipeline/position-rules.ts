@@ -249,7 +249,7 @@ export const fatigueRule: PositionRule<RuleStates['fatigue']> = {
   },
 };
 
-/** 02:00–05:00 and time-window bans (RULES.md §3, §8), with the 接驳运输 relays. */
+/** 02:00–05:00 (RULES.md §3, §8), with the 接驳运输 relays. */
 export const nightBanRule: PositionRule<RuleStates['nightBan']> = {
   initial: initialNightBanState,
   onReport(state, report, { facts, config, pipeline }) {
@@ -260,8 +260,6 @@ export const nightBanRule: PositionRule<RuleStates['nightBan']> = {
       {
         position: report.position,
         interval: report.interval,
-        roadClassesAtStart: report.previous?.roadClasses ?? report.roadClasses,
-        roadClassesAtEnd: report.roadClasses,
         ...(pipeline.relays ? { relays: pipeline.relays } : {}),
       },
       config,

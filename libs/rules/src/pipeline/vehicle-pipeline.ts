@@ -213,7 +213,6 @@ class RuleRun implements OrderedReportSink {
     const roads: RoadSegmentLimit[] = pipeline.roads
       ? limitsAt(pipeline.roads, position.latitudeDeg, position.longitudeDeg)
       : [{ segmentId: 'unmatched', roadClass: config.roads.unmatchedRoadClass, postedLimitKmh: config.roads.unmatchedPostedLimitKmh }];
-    const roadClasses = roads.map((r) => r.roadClass);
     const subject = subjectOf(position.driverId);
     const motion = stepMotion(
       track.motion,
@@ -221,8 +220,8 @@ class RuleRun implements OrderedReportSink {
       config.motion,
     );
     track.motion = motion.state;
-    track.lastAccepted = { ...point, roadClasses };
-    return { kind: 'accepted', position, point, previous, roads, roadClasses, interval: motion.interval, subject };
+    track.lastAccepted = point;
+    return { kind: 'accepted', position, point, previous, roads, interval: motion.interval, subject };
   }
 }
 

@@ -6,7 +6,7 @@ import type { QualityCounters } from '../quality/data-quality.rule';
 import { factsOf, Track } from '../testing/track';
 import v1Checkpoints from './fixtures/v1-checkpoints.json';
 import { processPosition, tickVehicle } from './vehicle-pipeline';
-import type { VehicleRuleState } from './vehicle-state';
+import { VEHICLE_STATE_VERSION, type VehicleRuleState } from './vehicle-state';
 import { decodeVehicleState, encodeVehicleState, VehicleStateDecodeError, type VehicleRuleStateV1 } from './vehicle-state.codec';
 
 /**
@@ -85,7 +85,7 @@ describe('vehicle state codec — checkpoints written before the versioned state
     for (const vehicle of recorded) {
       for (const { afterEvent, state } of vehicle.checkpoints) {
         const decoded = decodeVehicleState(structuredClone(state));
-        expect(decoded.version).toBe(2);
+        expect(decoded.version).toBe(VEHICLE_STATE_VERSION);
         expect(runFrom(vehicle.facts, vehicle.events, afterEvent + 1, decoded)).toEqual(vehicle.outputs.slice(afterEvent + 1));
         resumed++;
       }
@@ -103,12 +103,14 @@ describe('vehicle state codec — checkpoints written before the versioned state
       holes: withAll.holes,
       lateHeld: withAll.lateHeld,
     });
-    expect(s.track).toEqual({ lastAccepted: withAll.lastAccepted, drift: withAll.drift, motion: withAll.motion });
+    // v2 → v3 drops what only the configured time-window bans read: the road classes at the last report, the per-ban tallies.
+    const { roadClasses: _roadClasses, ...lastAccepted } = withAll.lastAccepted!;
+    expect(s.track).toEqual({ lastAccepted, drift: withAll.drift, motion: withAll.motion });
     expect(s.rules).toEqual({
       quality: { counters: withAll.quality, invalidRunStartMs: withAll.invalidRunStartMs, movedGaps: withAll.movedGaps, snapshot: withAll.qualitySnapshot },
       speeding: withAll.speeding,
       fatigue: withAll.fatigue,
-      nightBan: withAll.nightBan,
+      nightBan: { night: withAll.nightBan.night, noticeDate: withAll.nightBan.noticeDate },
       offline: { sinceMs: withAll.offlineSinceMs },
       // Routes came after v1: a v1 vehicle has none.
       routes: null,
@@ -150,6 +152,31 @@ describe("vehicle state codec — today's version", () => {
     expect(rest(decoded)).toEqual(rest(state!));
   });
 
+  it('a v2 checkpoint (road classes at the last report, per-ban tallies) decodes without them and the vehicle goes on the same', () => {
+    const t = Track.at(2026, 11, 24, 1).report(60).drive(40 * 60_000, 70);
+    let state: VehicleRuleState | undefined;
+    const half = Math.floor(t.positions.length / 2);
+    for (const p of t.positions.slice(0, half)) state = processPosition(truck, state, p).state;
+    const today = JSON.parse(JSON.stringify(state)) as VehicleRuleState;
+    const v2 = {
+      ...today,
+      version: 2,
+      track: { ...today.track, lastAccepted: { ...today.track.lastAccepted, roadClasses: ['expressway'] } },
+      rules: { ...today.rules, nightBan: { ...today.rules.nightBan, bans: { 'hz-night': { date: '2026-11-23', movingMs: 60_000, firstMovingMs: 0, decided: false } } } },
+    };
+    const decoded = decodeVehicleState(v2);
+    expect(decoded).toEqual(state);
+    expect(decoded.track.lastAccepted).not.toHaveProperty('roadClasses');
+    expect(decoded.rules.nightBan).not.toHaveProperty('bans');
+    const rest = (from: VehicleRuleState) =>
+      t.positions.slice(half).flatMap((p) => {
+        const r = processPosition(truck, from, p);
+        from = r.state;
+        return r.alerts;
+      });
+    expect(rest(decoded)).toEqual(rest(state!));
+  });
+
   it('refuses what is not a vehicle state, or a newer one, with an error naming the problem', () => {
     const good = processPosition(truck, undefined, Track.at(2026, 11, 23, 8).report(60).positions[0]!).state;
     const bad = (raw: unknown, message: RegExp) => {
@@ -160,9 +187,10 @@ describe("vehicle state codec — today's version", () => {
     bad([good], /is an array/);
     bad('{"version":2}', /is string/);
     bad({ ...good, version: undefined }, /no version/);
-    bad({ ...good, version: 3 }, /version 3 was written by a newer release/);
+    bad({ ...good, version: VEHICLE_STATE_VERSION + 1 }, new RegExp(`version ${VEHICLE_STATE_VERSION + 1} was written by a newer release`));
     bad({ ...good, version: 1.5 }, /positive integer/);
     bad({ ...good, version: '2' }, /positive integer/);
+    bad({ ...good, version: 2, rules: { ...good.rules, nightBan: undefined } }, /vehicle state v2 \.rules: nightBan should be object, is absent/);
     bad({ ...good, ordering: { ...good.ordering, held: null } }, /\.ordering: held should be array, is null/);
     bad({ ...good, lastReceivedAtMs: Number.NaN }, /lastReceivedAtMs should be number\|null/);
     bad({ ...good, rules: { ...good.rules, offline: undefined } }, /\.rules: offline should be object, is absent/);

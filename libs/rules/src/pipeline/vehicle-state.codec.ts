@@ -28,14 +28,14 @@ export interface VehicleRuleStateV1 {
   watermarkMs: number | null;
   recent: number[];
   lastReceivedAtMs: number | null;
-  lastAccepted: AcceptedPoint | null;
+  lastAccepted: AcceptedPointV2 | null;
   drift: DriftState;
   invalidRunStartMs: number | null;
   offlineSinceMs: number | null;
   motion: MotionState;
   speeding: SpeedingState;
   fatigue: FatigueState;
-  nightBan: NightBanState;
+  nightBan: NightBanStateV2;
   quality: QualityCounters;
   held?: HeldPosition[];
   qualitySnapshot?: QualitySnapshotMark;
@@ -43,6 +43,11 @@ export interface VehicleRuleStateV1 {
   holes?: Array<[number, number]>;
   lateHeld?: HeldPosition[];
 }
+
+/** Up to version 2 the last accepted report kept the road classes matched there, for the configured time-window bans. */
+type AcceptedPointV2 = AcceptedPoint & { roadClasses?: string[] };
+/** Up to version 2 the night rule kept a tally per configured time-window ban. */
+type NightBanStateV2 = NightBanState & { bans?: Record<string, unknown> };
 
 export class VehicleStateDecodeError extends Error {
   override readonly name = 'VehicleStateDecodeError';
@@ -100,7 +105,7 @@ const MIGRATIONS: readonly Migration[] = [
         quality: 'object',
       });
       const v1 = raw as unknown as VehicleRuleStateV1;
-      const v2: VehicleRuleState = {
+      const v2 = {
         version: 2,
         identity: v1.identity,
         lastReceivedAtMs: v1.lastReceivedAtMs,
@@ -116,6 +121,27 @@ const MIGRATIONS: readonly Migration[] = [
         },
       };
       return v2 as unknown as Json;
+    },
+  },
+  {
+    // v2 → v3: the configured time-window bans left the detector (they are administered area
+    // bans, judged by services/enforcement): the road classes kept on the last accepted report
+    // and the night rule's per-ban tallies go; nothing else changes.
+    from: 2,
+    migrate(raw) {
+      require(raw, ' v2', { track: 'object', rules: 'object' });
+      const track = raw['track'] as Json;
+      const rules = raw['rules'] as Json;
+      require(rules, ' v2 .rules', { nightBan: 'object' });
+      const lastAccepted = track['lastAccepted'];
+      const { roadClasses: _roadClasses, ...point } = (isObject(lastAccepted) ? lastAccepted : {}) as Json;
+      const { bans: _bans, ...nightBan } = rules['nightBan'] as Json;
+      return {
+        ...raw,
+        version: 3,
+        track: { ...track, lastAccepted: isObject(lastAccepted) ? point : (lastAccepted ?? null) },
+        rules: { ...rules, nightBan },
+      };
     },
   },
 ];

@@ -1,5 +1,5 @@
 import type { PositionV1 } from '@roadwatch/contracts';
-import type { RoadClass, VehicleFacts } from '@roadwatch/domain';
+import type { VehicleFacts } from '@roadwatch/domain';
 import type { FatigueState } from '../fatigue/fatigue.rule';
 import { initialMotionState, type MotionState } from '../motion/motion-model';
 import type { NightBanState } from '../night-ban/night-ban.rule';
@@ -14,7 +14,7 @@ import type { RouteWatchState } from '../routes/route-watch';
  * always present; a checkpoint of an older shape is brought to this one by
  * `decodeVehicleState`'s migrations, never read with optional fields.
  */
-export const VEHICLE_STATE_VERSION = 2;
+export const VEHICLE_STATE_VERSION = 3;
 
 export interface VehicleIdentity {
   vehicleId: string;
@@ -24,9 +24,8 @@ export interface VehicleIdentity {
   regionCode?: string;
 }
 
-export interface AcceptedPoint extends TimedFix {
-  roadClasses: RoadClass[];
-}
+/** The last accepted report, as the next one's rules read it. */
+export type AcceptedPoint = TimedFix;
 
 export interface HeldPosition {
   position: PositionV1;

@@ -92,10 +92,57 @@ describe('area bans (RULES.md §11, §15 "Routes and areas")', () => {
 
   it('refuses bans it cannot read', () => {
     expect(areaBanIssue(ban)).toBeUndefined();
-    expect(areaBanIssue({ ...ban, polygon: ban.polygon.slice(0, 2) })).toMatch(/3 points/);
+    expect(areaBanIssue({ ...ban, polygon: ban.polygon!.slice(0, 2) })).toMatch(/3 points/);
     expect(areaBanIssue({ ...ban, vehicleClasses: [] })).toMatch(/vehicle class/);
     expect(areaBanIssue({ ...ban, windows: [{ from: '25:00', to: '06:00' }] })).toMatch(/HH:MM/);
     expect(areaBanIssue({ ...ban, windows: [{ from: '22:00', to: '06:00', days: [0] }] })).toMatch(/weekdays/);
     expect(areaBanIssue({ ...ban, validFrom: '2026-12-07', validTo: '2026-12-06' })).toMatch(/before/);
+  });
+
+  describe('region-wide (no polygon): the vehicles registered in the region, wherever they drive', () => {
+    // Hebei's hazmat expressway night ban as the configured windows of RULES.md §3 read it.
+    const hebei: AreaBan = {
+      banId: 'HB-NIGHT',
+      name: '河北省危化品车辆高速公路夜间禁行',
+      regionCode: '13',
+      vehicleClasses: ['hazmat'],
+      windows: [{ from: '00:00', to: '06:00' }],
+      roadClasses: ['expressway'],
+    };
+    const expressway = () => ['expressway'] as RoadClass[];
+    // Far outside any polygon above: a Shijiazhuang hazmat truck on an expressway in Henan.
+    const away = (startMs: number, count: number) => along(34.7, startMs, count, 0.001, 113.6);
+
+    it('binds a vehicle of the region or any region under it, by its registered region, not by where it is', () => {
+      expect(episodes(away(at(7, 1), 10), [hebei], { vehicleRegionCode: '130102', roadClassesAt: expressway })).toHaveLength(1);
+      expect(episodes(away(at(7, 1), 10), [hebei], { vehicleRegionCode: '13', roadClassesAt: expressway })).toHaveLength(1);
+      expect(episodes(away(at(7, 1), 10), [hebei], { vehicleRegionCode: '410102', roadClassesAt: expressway })).toEqual([]);
+      // Prefix, not digits in common: Shanghai (31) is not Hebei (13).
+      expect(episodes(away(at(7, 1), 10), [hebei], { vehicleRegionCode: '310101', roadClassesAt: expressway })).toEqual([]);
+      // A vehicle of no known region is not bound (the registry is asked for it, not guessed).
+      expect(episodes(away(at(7, 1), 10), [hebei], { roadClassesAt: expressway })).toEqual([]);
+    });
+
+    it('reads the same thresholds, window, road classes and dates as a polygon ban', () => {
+      const hebeiTruck = { vehicleRegionCode: '1301', roadClassesAt: expressway };
+      expect(episodes(away(at(7, 1), 6), [hebei], hebeiTruck)).toEqual([]); // 2.5 min
+      expect(episodes(away(at(7, 1), 7), [hebei], hebeiTruck)[0]).toMatchObject({ banId: 'HB-NIGHT', occurrence: '0@2026-12-07', atMs: at(7, 1, 3) });
+      expect(episodes(away(at(7, 6), 10), [hebei], hebeiTruck)).toEqual([]); // 06:00:00 is out
+      expect(episodes(away(at(7, 1), 10), [hebei], { ...hebeiTruck, roadClassesAt: () => ['national'] })).toEqual([]);
+      expect(episodes(away(at(7, 1), 10), [hebei], { ...hebeiTruck, vehicleClass: 'heavy_truck' })).toEqual([]);
+      expect(episodes(away(at(7, 1), 10), [{ ...hebei, validFrom: '2026-12-08' }], hebeiTruck)).toEqual([]);
+    });
+
+    it('a polygon ban of a region still binds every vehicle of its classes inside the polygon, whatever its registration', () => {
+      expect(episodes(along(39.9, at(6, 23), 10), [{ ...ban, regionCode: '11' }], { vehicleRegionCode: '440301' })).toHaveLength(1);
+    });
+
+    it('needs a region code when it has no polygon', () => {
+      expect(areaBanIssue(hebei)).toBeUndefined();
+      const { regionCode: _, ...noRegion } = hebei;
+      expect(areaBanIssue(noRegion)).toMatch(/polygon, or a regionCode/);
+      expect(areaBanIssue({ ...hebei, regionCode: 'HB' })).toMatch(/regionCode/);
+      expect(areaBanIssue({ ...hebei, polygon: null })).toBeUndefined();
+    });
   });
 });

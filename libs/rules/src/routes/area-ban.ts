@@ -14,12 +14,20 @@ export interface AreaBanWindow {
   days?: readonly number[];
 }
 
-/** An area ban (RULES.md §11): a polygon, the classes it binds, its windows, dates and (optionally) road classes. */
+/**
+ * An area ban (RULES.md §11): a polygon, the classes it binds, its windows, dates and
+ * (optionally) road classes. A ban without a polygon is region-wide: it binds the vehicles
+ * registered in its region (`regionCode`, a 行政区划代码 prefix: a province's ban binds its
+ * cities' vehicles) wherever they drive — how the configured time-window bans of RULES.md §3
+ * read, per region, before they were administered here (the platform has no region boundaries).
+ */
 export interface AreaBan {
   banId: string;
   name: string;
-  /** One ring [[lon, lat], …]; the edge is outside (§15). */
-  polygon: readonly RouteLonLat[];
+  /** One ring [[lon, lat], …]; the edge is outside (§15). Absent = region-wide. */
+  polygon?: readonly RouteLonLat[] | null;
+  /** The region whose operators administer it; for a region-wide ban, the vehicles it binds. */
+  regionCode?: string | null;
   vehicleClasses: readonly string[];
   windows: readonly AreaBanWindow[];
   /** Local dates, inclusive; absent = open-ended. */
@@ -30,16 +38,27 @@ export interface AreaBan {
 }
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** 行政区划代码 or a prefix of one (省 2 digits … 县 6, 乡 9, 村 12). */
+const REGION_CODE = /^\d{2,12}$/;
+
+/** Whether a ban binds a vehicle registered in `vehicleRegionCode` by where it is registered: polygon bans bind everyone of their classes. */
+export const areaBanBindsRegion = (ban: Pick<AreaBan, 'polygon' | 'regionCode'>, vehicleRegionCode: string | undefined): boolean =>
+  (ban.polygon !== undefined && ban.polygon !== null) || (!!ban.regionCode && !!vehicleRegionCode && vehicleRegionCode.startsWith(ban.regionCode));
 
 /** Why a ban cannot be used; undefined when it can (the API says this to the admin). */
-export const areaBanIssue = (ban: Pick<AreaBan, 'polygon' | 'vehicleClasses' | 'windows' | 'validFrom' | 'validTo'>): string | undefined => {
-  if (!Array.isArray(ban.polygon) || ban.polygon.length < 3) return 'a ban needs a polygon of at least 3 points';
-  for (const [index, point] of ban.polygon.entries()) {
-    const [lon, lat] = point ?? [];
-    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon!) > 180 || Math.abs(lat!) > 90)
-      return `polygon point ${index} is not a [longitude, latitude] pair in degrees`;
+export const areaBanIssue = (ban: Pick<AreaBan, 'polygon' | 'regionCode' | 'vehicleClasses' | 'windows' | 'validFrom' | 'validTo'>): string | undefined => {
+  if (ban.polygon === undefined || ban.polygon === null) {
+    if (!ban.regionCode || !REGION_CODE.test(ban.regionCode))
+      return 'a ban needs a polygon, or a regionCode (行政区划代码 prefix) to bind the vehicles registered in that region';
+  } else {
+    if (!Array.isArray(ban.polygon) || ban.polygon.length < 3) return 'a ban needs a polygon of at least 3 points';
+    for (const [index, point] of ban.polygon.entries()) {
+      const [lon, lat] = point ?? [];
+      if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon!) > 180 || Math.abs(lat!) > 90)
+        return `polygon point ${index} is not a [longitude, latitude] pair in degrees`;
+    }
+    if (new Set(ban.polygon.map(([lon, lat]) => `${lon},${lat}`)).size < 3) return 'a ban needs at least 3 distinct polygon points';
   }
-  if (new Set(ban.polygon.map(([lon, lat]) => `${lon},${lat}`)).size < 3) return 'a ban needs at least 3 distinct polygon points';
   if (ban.vehicleClasses.length === 0) return 'a ban binds at least one vehicle class';
   if (ban.windows.length === 0) return 'a ban needs at least one time window';
   for (const [index, w] of ban.windows.entries()) {
@@ -77,6 +96,17 @@ export const banOccurrenceAt = (ban: Pick<AreaBan, 'windows'>, atMs: number): st
   return null;
 };
 
+/** The inside test of a ban's polygon (the edge is outside, §15); every point is inside a region-wide ban. */
+const insideTest = (polygon: AreaBan['polygon']): ((p: LatLon) => boolean) => {
+  if (polygon === undefined || polygon === null) return () => true;
+  const ring = polygon.map(([lon, lat]) => [lon, lat]);
+  const [firstLon, firstLat] = ring[0]!;
+  const [lastLon, lastLat] = ring[ring.length - 1]!;
+  if (firstLon !== lastLon || firstLat !== lastLat) ring.push([firstLon!, firstLat!]);
+  const shape = turfPolygon([ring]);
+  return (p) => booleanPointInPolygon([p.longitudeDeg, p.latitudeDeg], shape, { ignoreBoundary: true });
+};
+
 /** `atMs`: the report at which it first counted (≥ 3 min or ≥ 1 km). */
 export interface AreaBanEpisode extends TrackEpisode {
   banId: string;
@@ -87,7 +117,8 @@ export interface AreaBanEpisode extends TrackEpisode {
 
 /**
  * Area bans (§11, §15): a report counts against a ban binding the vehicle's class when it lies
- * inside the polygon (the edge is outside), on a local date within the ban's dates, in an
+ * inside the polygon (the edge is outside) — anywhere, for a region-wide ban binding the vehicle's
+ * registered region (`vehicleRegionCode`; a vehicle of no known region is not bound) — on a local date within the ban's dates, in an
  * occurrence of one of its windows [from, to) (a wrapping window belongs to the date it starts,
  * and `days` reads that date), and — when the ban names road classes — on a road every matching
  * segment of which is of those classes (`roadClassesAt`, the driver's reading as for the
@@ -98,6 +129,8 @@ export interface AreaBanEpisode extends TrackEpisode {
 export const areaBanEpisodes = (input: {
   vehicleId: string;
   vehicleClass: string;
+  /** The vehicle's registered region (its own, else its company's): what a region-wide ban binds. */
+  vehicleRegionCode?: string;
   bans: readonly AreaBan[];
   track: readonly RouteReport[];
   motion: Pick<MotionConfig, 'movingSpeedKmh' | 'jitterM' | 'gapMs'>;
@@ -109,11 +142,8 @@ export const areaBanEpisodes = (input: {
   for (const ban of input.bans) {
     if (!ban.vehicleClasses.includes(input.vehicleClass)) continue;
     if (areaBanIssue(ban)) continue;
-    const ring = [...ban.polygon.map(([lon, lat]) => [lon, lat])];
-    const [firstLon, firstLat] = ring[0]!;
-    const [lastLon, lastLat] = ring[ring.length - 1]!;
-    if (firstLon !== lastLon || firstLat !== lastLat) ring.push([firstLon!, firstLat!]);
-    const shape = turfPolygon([ring]);
+    if (!areaBanBindsRegion(ban, input.vehicleRegionCode)) continue;
+    const inside = insideTest(ban.polygon);
     const roadClasses = ban.roadClasses ?? [];
     const onBannedRoad = (p: LatLon): boolean => {
       if (roadClasses.length === 0) return true;
@@ -127,7 +157,7 @@ export const areaBanEpisodes = (input: {
         if ((ban.validFrom && date < ban.validFrom) || (ban.validTo && date > ban.validTo)) return null;
         const occurrence = banOccurrenceAt(ban, report.timeMs);
         if (occurrence === null) return null;
-        if (!booleanPointInPolygon([report.longitudeDeg, report.latitudeDeg], shape, { ignoreBoundary: true })) return null;
+        if (!inside(report)) return null;
         return onBannedRoad(report) ? occurrence : null;
       },
       input.motion,

@@ -124,7 +124,7 @@ export class PermitsApi {
           banId,
           name: request.name,
           ...(request.regionCode !== undefined ? { regionCode: request.regionCode } : {}),
-          polygon: request.polygon,
+          ...(request.polygon !== undefined ? { polygon: request.polygon } : {}),
           vehicleClasses: request.vehicleClasses,
           windows: request.windows,
           ...(request.validFrom !== undefined ? { validFrom: request.validFrom } : {}),

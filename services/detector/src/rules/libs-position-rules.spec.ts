@@ -9,7 +9,6 @@ import { limitAt } from '@roadwatch/rules';
 import { positionOf, straightReports } from '../../test/support/positions';
 import { libsPositionRules, loadRoadIndex } from './libs-position-rules';
 
-const MIN = 60_000;
 const hazmatIn = (regionCode: string, n: number): VehicleFacts => ({
   vehicleId: `冀E1000${n}:2`,
   plate: `冀E1000${n}`,
@@ -22,21 +21,8 @@ const hazmatIn = (regionCode: string, n: number): VehicleFacts => ({
 const drive = (facts: VehicleFacts): AlertV1[] => {
   const rules = libsPositionRules({
     overridesByRegion: {
-      // 河北 bans hazmat on every road from midnight to 06:00 (a provincial rule, RULES.md §3).
-      '13': {
-        nightBan: {
-          timeWindowBans: [
-            {
-              id: 'hebei-hazmat-night',
-              vehicleClasses: ['hazmat'],
-              roadClasses: ['expressway', 'national', 'provincial', 'county', 'urban', 'urban_expressway', 'other'],
-              start: '00:00',
-              end: '06:00',
-              toleranceMs: 5 * MIN,
-            },
-          ],
-        },
-      },
+      // 河北 holds hazmat vehicles to 40 km/h off the expressways (a provincial override of RULES.md §1's cap).
+      '13': { speeding: { hazmatOtherRoadCapKmh: 40 } },
     },
   });
   let state: unknown;
@@ -50,9 +36,9 @@ const drive = (facts: VehicleFacts): AlertV1[] => {
 };
 
 describe("the detector's rules apply per-region overrides by the vehicle's 行政区划代码", () => {
-  it("a hazmat vehicle registered in a 河北 county is held to the province's night ban; one in 北京 is not", () => {
-    expect(drive(hazmatIn('130102', 1)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(1);
-    expect(drive(hazmatIn('110105', 2)).filter((a) => a.rule === 'time_window_ban')).toHaveLength(0);
+  it("a hazmat vehicle registered in a 河北 county is held to the province's cap; one in 北京 is not", () => {
+    expect(drive(hazmatIn('130102', 1)).filter((a) => a.rule === 'speeding')).not.toHaveLength(0);
+    expect(drive(hazmatIn('110105', 2)).filter((a) => a.rule === 'speeding')).toHaveLength(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { boundingBoxOf, TOPICS } from '@roadwatch/contracts';
 import { chinaDateOf, DAY_MS, type LatLon, type RoadClass } from '@roadwatch/domain';
-import { areaBanEpisodes, buildRoadIndex, DEFAULT_RULES_CONFIG, limitsAt, routeReportsOf } from '@roadwatch/rules';
-import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock } from '@roadwatch/storage';
+import { areaBanEpisodes, buildRoadIndex, DEFAULT_RULES_CONFIG, limitsAt, routeReportsOf, type AreaBan } from '@roadwatch/rules';
+import { loadSpeedZoneFeatures, PermitCheckRepository, PositionRepository, withJobLock, type CheckedVehicle } from '@roadwatch/storage';
 import type { EnforcementPart } from '../enforcement.service';
 import { areaBanAlertOf } from './permit-alerts';
 import { routeCheckJobPart, routeCheckPeriodOf, type RouteCheckJobContext, type RouteCheckJobSettings } from './route-check-job';
@@ -10,10 +10,17 @@ export const AREA_BANS_JOB = 'enforcement-area-bans';
 
 export const areaBanEpisodeId = (banId: string, vehicleId: string, startMs: number): string => `area_ban:${banId}:${vehicleId}:${startMs}`;
 
+/** The vehicles a ban may bind in the period: those of its classes seen inside its polygon's box, or registered in its region when it is region-wide. */
+const vehiclesBoundBy = async (checks: PermitCheckRepository, ban: AreaBan, fromMs: number, toMs: number): Promise<CheckedVehicle[]> => {
+  if (!ban.polygon) return ban.regionCode ? checks.vehiclesOfRegion(ban.vehicleClasses, ban.regionCode, fromMs, toMs) : [];
+  const box = boundingBoxOf(ban.polygon);
+  return box ? checks.vehiclesIn(ban.vehicleClasses, box, fromMs, toMs) : [];
+};
+
 /**
  * One run of the area-ban job (RULES.md §11, §15), once per cluster (`withJobLock`): for each
  * ban in force, the vehicles of its classes that reported inside its polygon's box in the settled
- * period have their stored track judged with `areaBanEpisodes`; each stretch of ≥ 3 min or ≥ 1 km
+ * period (a region-wide ban: those registered in its region that reported at all) have their stored track judged with `areaBanEpisodes`; each stretch of ≥ 3 min or ≥ 1 km
  * is an `area_ban` episode and alert (grown, never doubled, by overlapping runs). A ban naming
  * road classes reads the road index (`roadClassesAt`; by default the administered speed zones,
  * `road_speed_zones`, loaded once per run when a ban needs them): a report binds only where
@@ -37,14 +44,13 @@ export const runAreaBansJob = async (
       roadClassesAt = (p) => limitsAt(index, p.latitudeDeg, p.longitudeDeg).map((segment) => segment.roadClass);
     }
     for (const ban of bans) {
-      const box = boundingBoxOf(ban.polygon);
-      if (!box) continue;
-      const vehicles = await checks.vehiclesIn(ban.vehicleClasses, box, fromMs, toMs);
+      const vehicles = await vehiclesBoundBy(checks, ban, fromMs, toMs);
       for (const vehicle of vehicles) {
         const track = routeReportsOf(await positions.reportsBetween(vehicle.vehicleId, fromMs, toMs), rules.quality.driftSpeedKmh);
         const found = areaBanEpisodes({
           vehicleId: vehicle.vehicleId,
           vehicleClass: vehicle.vehicleClass,
+          ...(vehicle.regionCode !== undefined ? { vehicleRegionCode: vehicle.regionCode } : {}),
           bans: [ban],
           track,
           motion: rules.motion,

@@ -1,5 +1,5 @@
 import type { AlertV1, WimMeasurementV1 } from '@roadwatch/contracts';
-import { chinaLocalIso } from '@roadwatch/domain';
+import { chinaLocalIso, ROAD_CLASS_ZH } from '@roadwatch/domain';
 import type { AreaBan, AreaBanEpisode, PermitExcess, PermitHoursEpisode, RouteReport, ScoredAssessment, TrackEpisode } from '@roadwatch/rules';
 import type { CheckedVehicle, StoredPermit } from '@roadwatch/storage';
 
@@ -138,6 +138,9 @@ export const permitWeighingAlertOf = (
 };
 
 /** Moving inside an area ban in its window (§15: ≥ 3 min or ≥ 1 km). */
+const roadsZh = (ban: AreaBan): string => ((ban.roadClasses ?? []).length > 0 ? `，${(ban.roadClasses ?? []).map((c) => ROAD_CLASS_ZH[c]).join('、')}` : '');
+const roadsEn = (ban: AreaBan): string => ((ban.roadClasses ?? []).length > 0 ? `, on ${(ban.roadClasses ?? []).join('/')}` : '');
+
 export const areaBanAlertOf = (episodeId: string, revision: number, episode: AreaBanEpisode, ban: AreaBan, vehicle: CheckedVehicle): AlertV1 => {
   const windowIndex = Number(episode.occurrence.split('@')[0]);
   const window = ban.windows[windowIndex];
@@ -145,11 +148,17 @@ export const areaBanAlertOf = (episodeId: string, revision: number, episode: Are
   return {
     ...trackEpisodeAlertBase(episodeId, revision, episode, vehicle),
     rule: 'area_ban',
-    summary: `区域限行：${span}在「${ban.name}」内行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里）`,
-    summaryEn: `Area ban: moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) inside "${ban.name}" during ${span}`,
+    // A region-wide ban binds the region's registered vehicles wherever they drive: it names the ban, not an "inside".
+    summary: ban.polygon
+      ? `区域限行：${span}在「${ban.name}」内行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里）`
+      : `区域限行：${span}违反「${ban.name}」（辖区${ban.regionCode ?? ''}登记车辆${roadsZh(ban)}）行驶${minutes(episode.movingMs)}分钟（${km(episode.movingM)}公里）`,
+    summaryEn: ban.polygon
+      ? `Area ban: moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) inside "${ban.name}" during ${span}`
+      : `Area ban: moving ${minutes(episode.movingMs)} min (${km(episode.movingM)} km) during ${span} against "${ban.name}" (vehicles registered in region ${ban.regionCode ?? ''}${roadsEn(ban)})`,
     details: {
       banId: ban.banId,
       banName: ban.name,
+      ...(ban.polygon ? {} : { regionWide: true, regionCode: ban.regionCode ?? null, roadClasses: ban.roadClasses ?? [] }),
       occurrence: episode.occurrence,
       window: window ?? null,
       movingMs: episode.movingMs,

@@ -112,6 +112,12 @@ export class SendGeofenceUseCase {
         const ban = await this.repository.areaBan(source.banId, scope.filter);
         if (!ban) throw new TerminalGeofenceCommandError('not_found', `area ban ${source.banId} not found`);
         if (ban.retired) throw new TerminalGeofenceCommandError('unprocessable', `area ban ${source.banId} is retired`, 'body.source.banId');
+        if (!ban.polygon)
+          throw new TerminalGeofenceCommandError(
+            'unprocessable',
+            `area ban ${source.banId} is region-wide (it binds the vehicles registered in its region, wherever they drive): it has no area to send as 0x8604`,
+            'body.source.banId',
+          );
         const ring = ban.polygon.map(([lon, lat]) => ({ latitudeDeg: lat, longitudeDeg: lon }));
         requireCoordinates(ring, `area ban ${source.banId}`, 'body.source.banId');
         const first = ring[0];
