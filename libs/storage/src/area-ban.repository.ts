@@ -59,11 +59,17 @@ const COLUMNS = `b.ban_id, b.name, b.region_code, b.polygon, b.vehicle_classes, 
 
 /**
  * Who sees a ban: a region scope the bans of its region (the ban's region code under the
- * prefix); a company the bans that bind it — of no region, or of a region its own lies in.
+ * prefix) and, to read, those of the regions above it, which bind its vehicles too (a city's
+ * operator reads the province's ban; only the province's changes it); a company the bans that
+ * bind it — of no region, or of a region its own lies in.
  */
-const banScopeSql = (scope: OwnerScope, params: unknown[]): string => {
+const banScopeSql = (scope: OwnerScope, params: unknown[], access: 'read' | 'write'): string => {
   const where: string[] = [];
-  if (scope.regionPrefix !== undefined) where.push(`b.region_code LIKE $${params.push(`${escapeLike(scope.regionPrefix)}%`)}`);
+  if (scope.regionPrefix !== undefined) {
+    const prefix = scope.regionPrefix;
+    const own = `b.region_code LIKE $${params.push(`${escapeLike(prefix)}%`)}`;
+    where.push(access === 'write' ? own : `(${own} OR $${params.push(prefix)}::text LIKE b.region_code || '%')`);
+  }
   if (scope.companyId !== undefined)
     where.push(
       `(b.region_code IS NULL OR EXISTS (SELECT 1 FROM companies c WHERE c.company_id = $${params.push(scope.companyId)} AND c.region_code LIKE b.region_code || '%'))`,
@@ -77,7 +83,7 @@ export class AreaBanRepository {
 
   async list(scope: OwnerScope, filter: { includeRetired: boolean; limit: number; offset: number }): Promise<StoredAreaBan[]> {
     const params: unknown[] = [];
-    const where = [banScopeSql(scope, params)];
+    const where = [banScopeSql(scope, params, 'read')];
     if (!filter.includeRetired) where.push('b.retired_at IS NULL');
     const { rows } = await this.pool.query<AreaBanRow>(
       `SELECT ${COLUMNS} FROM area_bans b WHERE ${where.join(' AND ')} ORDER BY b.created_at DESC, b.ban_id
@@ -87,10 +93,13 @@ export class AreaBanRepository {
     return rows.map(banOf);
   }
 
-  /** One ban if the scope admits it (else undefined, as an id that does not exist). */
-  async getInScope(banId: string, scope: OwnerScope): Promise<StoredAreaBan | undefined> {
+  /** One ban if the scope may read it — or, `access: 'write'`, change it (else undefined, as an id that does not exist). */
+  async getInScope(banId: string, scope: OwnerScope, access: 'read' | 'write' = 'read'): Promise<StoredAreaBan | undefined> {
     const params: unknown[] = [banId];
-    const { rows } = await this.pool.query<AreaBanRow>(`SELECT ${COLUMNS} FROM area_bans b WHERE b.ban_id = $1 AND ${banScopeSql(scope, params)}`, params);
+    const { rows } = await this.pool.query<AreaBanRow>(
+      `SELECT ${COLUMNS} FROM area_bans b WHERE b.ban_id = $1 AND ${banScopeSql(scope, params, access)}`,
+      params,
+    );
     return rows[0] ? banOf(rows[0]) : undefined;
   }
 

@@ -8,6 +8,7 @@ export { RedisLatestPositionsReader } from './redis-latest-positions';
 export { seedRegistry } from './registry/seed-registry';
 export { seedBlindAreas } from './tampering/usecases/blind-area.usecases';
 export { seedRoutes, type SeedRoute } from './routes/seed-routes';
+export { seedAreaBans } from './permits/seed-area-bans';
 export { seedOperatingVehicles } from './assessment/seed-operating-vehicles';
 export type { SeedRegistryCommand } from './registry/usecases/seed-registry/seed-registry.command';
 export { seedLowerPlatform } from './lower-platforms/seed-lower-platform';

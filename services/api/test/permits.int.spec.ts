@@ -183,6 +183,15 @@ describe('api: /v1/permits/:routeId/audit and /v1/area-bans', () => {
     expect((await get(api.url, '/v1/area-bans', tokens['admin'])).body.items.map((b: { banId: string }) => b.banId)).not.toContain('AB-NOWHERE');
     // A city operator cannot make a province-wide ban, nor change it (another region's ban is not found).
     expect((await send(api.url, 'PUT', '/v1/area-bans/AB-GD-2', { ...ban, banId: 'AB-GD-2' }, tokens['op-gz'])).status).toBe(403);
+    // The Guangzhou operator reads the province's ban (it binds his region's vehicles) but neither changes nor retires it.
+    expect((await get(api.url, '/v1/area-bans', tokens['op-gz'])).body.items.map((b: { banId: string }) => b.banId)).toContain('AB-GD-NIGHT');
+    const overwrite = await send(api.url, 'PUT', '/v1/area-bans/AB-GD-NIGHT', { ...ban, regionCode: '440106' }, tokens['op-gz']);
+    expect(overwrite.status).toBe(403);
+    expect(JSON.stringify(overwrite.body)).toContain('belongs to region 44');
+    expect((await post(api.url, '/v1/area-bans/AB-GD-NIGHT/retire', {}, tokens['op-gz'])).status).toBe(403);
+    expect((await pool.query(`SELECT region_code, retired_at FROM area_bans WHERE ban_id = 'AB-GD-NIGHT'`)).rows).toEqual([
+      { region_code: '44', retired_at: null },
+    ]);
     // Both Guangdong companies are bound and read it.
     for (const company of ['c1', 'c2'])
       expect((await get(api.url, '/v1/area-bans', tokens[company])).body.items.map((b: { banId: string }) => b.banId)).toContain('AB-GD-NIGHT');

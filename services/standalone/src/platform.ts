@@ -15,11 +15,12 @@ import {
   DEMO_WIM_STATION,
   FOUR_PARTIES_VEHICLES,
   DEMO_LINE_COACH,
+  DEMO_AREA_BANS,
   DEMO_BLIND_AREAS,
   simulatedCompanyName,
   type SimulatedVehicle,
 } from '@roadwatch/simulator';
-import { seedBlindAreas, seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
+import { seedAreaBans, seedBlindAreas, seedOperatingVehicles, seedRegistry, startApi, type NewUser, type RunningApi } from '@roadwatch/api';
 import { chinaMonthOf, previousMonth } from '@roadwatch/rules';
 import { MemoryLatestPositionStore, startArchiver, type RunningArchiver } from '@roadwatch/archiver';
 import { startCases, type RunningCases } from '@roadwatch/cases';
@@ -100,6 +101,8 @@ const registerFleet = async (pool: StoragePool, fleet: readonly SimulatedVehicle
   if (fleet.length > 0) await seedBlindAreas(pool, DEMO_BLIND_AREAS);
   // Approved routes (issue #16): a 班线 bound to its coach, which leaves it now and then.
   if (fleet.length > 0) await seedDemoLine(pool);
+  // Area bans (issue #16): a drawn one and a region-wide one, binding the demo's 北京 hazmat trucks by day and by night.
+  if (fleet.length > 0) await seedAreaBans(pool, DEMO_AREA_BANS);
 };
 
 /** The embedded TimescaleDB under the data folder, migrated; closed with the platform. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routeEpisodeItem, TOPICS } from '@roadwatch/contracts';
-import { DEMO_LINE, DEMO_LINE_COACH, FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
+import { seedAreaBans } from '@roadwatch/api';
+import { DEMO_AREA_BANS, DEMO_LINE, DEMO_LINE_COACH, FOUR_PARTIES_VEHICLES } from '@roadwatch/simulator';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 // What `npm start` runs: every service in one process, the embedded TimescaleDB, the
@@ -177,6 +178,27 @@ describe('standalone platform (the embedded default)', () => {
     // Every field answered is in the contract (the OpenAPI document forbids others).
     for (const item of await listed()) routeEpisodeItem.strict().parse(item);
     expect(platform.scheduledLine).toBeDefined();
+  });
+
+  it('the demo seeds a drawn and a region-wide area ban, both read by the operator; seeding again writes nothing over them', async () => {
+    const login = await fetch(`${platform.api.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'operator' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const bans = (
+      (await (await fetch(`${platform.api.url}/v1/area-bans`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        items: Array<{ banId: string; polygon?: unknown[]; regionCode?: string }>;
+      }
+    ).items;
+    const seeded = new Map(bans.map((b) => [b.banId, b]));
+    for (const ban of DEMO_AREA_BANS) expect(seeded.has(ban.banId)).toBe(true);
+    expect(seeded.get('AB-DEMO-BJ-RING5')?.polygon).toHaveLength(4);
+    expect(seeded.get('AB-DEMO-BJ-NIGHT')).toMatchObject({ regionCode: '11' });
+    expect(seeded.get('AB-DEMO-BJ-NIGHT')).not.toHaveProperty('polygon');
+    // Seeding again (a restart) writes nothing over what is there.
+    expect(await seedAreaBans(platform.pool, DEMO_AREA_BANS)).toBe(0);
   });
 
   it('weighings posted by the simulated station become overload alerts', async () => {

@@ -50,6 +50,23 @@ const itemOf = (ban: StoredAreaBan): AreaBanItem => ban as AreaBanItem;
  * by the caller (another's permit or ban is not found, as an id that does not exist), writes
  * audited in the same transaction.
  */
+/**
+ * The ban the caller may change, if any. A ban of a region above the operator's binds its
+ * vehicles and is read, but only that region changes it: 403 naming whose it is (a ban the
+ * caller cannot read at all stays not found).
+ */
+const banToChange = async (bans: AreaBanRepository, banId: string, scope: Scope): Promise<StoredAreaBan | undefined> => {
+  const writable = await bans.getInScope(banId, scope.filter, 'write');
+  if (writable) return writable;
+  const readable = await bans.getInScope(banId, scope.filter, 'read');
+  if (readable)
+    throw new PermitsRequestError(
+      'forbidden',
+      `area ban ${banId} belongs to region ${readable.regionCode ?? '(none)'}: it binds region ${scope.value}'s vehicles, and only its own region's operators change it`,
+    );
+  return undefined;
+};
+
 export class PermitsApi {
   constructor(private readonly pool: StoragePool) {}
 
@@ -117,7 +134,7 @@ export class PermitsApi {
       throw new PermitsRequestError('forbidden', `an operator administers bans of region ${scope.value} only: give a regionCode under it`);
     return inTransaction(this.pool, async (tx) => {
       const bans = new AreaBanRepository(tx);
-      const before = await bans.getInScope(banId, scope.filter);
+      const before = await banToChange(bans, banId, scope);
       if (!before && (await bans.exists(banId))) throw new PermitsRequestError('not_found', `area ban ${banId} not found`);
       await bans.save(
         {
@@ -153,7 +170,7 @@ export class PermitsApi {
   async retireBan(scope: Scope, banId: string, nowMs: number, clientAddress: string | undefined): Promise<AreaBanItem> {
     return inTransaction(this.pool, async (tx) => {
       const bans = new AreaBanRepository(tx);
-      const before = await bans.getInScope(banId, scope.filter);
+      const before = await banToChange(bans, banId, scope);
       if (!before) throw new PermitsRequestError('not_found', `area ban ${banId} not found`);
       await bans.retire(banId, nowMs);
       const after = (await bans.getInScope(banId, {}))!;
