@@ -85,13 +85,17 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
       );
     const sentAtMs = Date.now();
 
+    // The episode's alert grows by revisions while the reports are judged: wait for the stretch that reaches the last
+    // report (an earlier revision's shorter stretch may be drawn first on a loaded box), within the same 30 s.
     const drawn = await page.waitForFunction(
-      (vehicleId) => {
+      ([vehicleId, lastLon]) => {
         const map = window.__roadwatch!.map.map;
         const stretches = (map.getSource('off-route-stretches')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
         const corridors = (map.getSource('off-route-corridors')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
         const stretch = stretches?.features.find((f) => f.properties?.['vehicleId'] === vehicleId);
         if (!stretch || !corridors || corridors.features.length === 0) return undefined;
+        const endLon = (stretch.geometry as GeoJSON.LineString).coordinates.at(-1)?.[0];
+        if (endLon === undefined || Math.abs(endLon - lastLon) >= 0.00005) return undefined;
         return {
           stretch: (stretch.geometry as GeoJSON.LineString).coordinates,
           corridors: corridors.features,
@@ -99,7 +103,7 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
           corridorColour: map.getPaintProperty('off-route-corridor-fill', 'fill-color'),
         };
       },
-      coach.facts.vehicleId,
+      [coach.facts.vehicleId, positions.at(-1)![0]] as const,
       { timeout: 30_000, polling: 200 },
     );
     const seenWithinMs = Date.now() - sentAtMs;
