@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtWebApp, webSourcesHash } from '../web/test/support/browser-harness';
+import { builtWebApp, REPO_ROOT, WEB_DIR, webSourcesHash } from '../web/test/support/browser-harness';
 
 /**
  * The browser tests share one build of the web app per state of its sources: these pin the
@@ -121,5 +121,44 @@ describe('builtWebApp: the web app built once and shared by every browser test',
     expect(third).not.toBe(second);
     writeFileSync(join(repo, 'web/src/new-page.ts'), '');
     expect(webSourcesHash(repo)).not.toBe(third);
+  });
+});
+
+/**
+ * A browser test that builds the app with vite or launches Chromium itself pays a whole build
+ * and its own flags in every run; the harness builds once per source state for all of them, and
+ * starts the whole chain (Kafka topics, schema, standalone platform, terminals) in one way.
+ */
+describe('every browser test starts through the shared harness', () => {
+  const browserTests = (): string[] =>
+    readdirSync(join(WEB_DIR, 'test'))
+      .filter((name) => name.endsWith('.e2e.spec.ts'))
+      .map((name) => join(WEB_DIR, 'test', name));
+
+  /** What in a browser test's source bypasses the harness: its own vite build or its own Chromium launch. */
+  const bypassesOf = (source: string): string[] => [
+    ...(/from\s+'vite'/.test(source) ? ['imports vite (builds the app itself)'] : []),
+    ...(/\bchromium\.launch\s*\(/.test(source) ? ['launches Chromium itself'] : []),
+    ...(/\bstartPlatform\s*\(/.test(source) ? ['starts the standalone platform itself (startChainForBrowser does)'] : []),
+    ...(/from\s+'\.\/support\/browser-harness'/.test(source) ? [] : ['does not use ./support/browser-harness']),
+  ];
+
+  it('tells a bypass from the harness', () => {
+    expect(
+      bypassesOf("import { build } from 'vite';\nbrowser = await chromium.launch({ executablePath });\nplatform = await startPlatform(config, { bus, pool });"),
+    ).toEqual([
+      'imports vite (builds the app itself)',
+      'launches Chromium itself',
+      'starts the standalone platform itself (startChainForBrowser does)',
+      'does not use ./support/browser-harness',
+    ]);
+    expect(bypassesOf("import type { Browser } from 'playwright-core';\nimport { launchChromium } from './support/browser-harness';")).toEqual([]);
+  });
+
+  it('no browser test builds the web app or launches Chromium on its own', () => {
+    const files = browserTests();
+    expect(files.length).toBeGreaterThan(10);
+    const offences = files.flatMap((file) => bypassesOf(readFileSync(file, 'utf8')).map((bypass) => `${relative(REPO_ROOT, file)}: ${bypass}`));
+    expect(offences).toEqual([]);
   });
 });

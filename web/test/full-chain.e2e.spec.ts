@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TOPICS, type TopicName } from '@roadwatch/contracts';
-import { KafkaBus } from '@roadwatch/messaging';
-import { createLogger } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName } from '@roadwatch/testing';
-import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
-import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+import { createSimulatedFleet, pointAlongRoute, type TestTerminal } from '@roadwatch/testing';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startChainForBrowser, type ChainPlatform } from './support/browser-harness';
 
 /**
  * The whole chain, as the issue asks: a JT/T 808 terminal over TCP → gateway → real Kafka →
@@ -29,54 +21,25 @@ const fixOnMap = (page: Page, vehicleId: string): Promise<{ lon: number; lat: nu
   }, vehicleId);
 
 describe('full chain: terminal → gateway → Kafka → detector → archiver/API → socket.io → browser', () => {
-  const env = infraEnv();
-  const prefix = `${uniqueName('chain')}.`;
-  const schema = uniqueName('chain');
-  const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-chain-data-'));
-  const logger = createLogger('full-chain', 'warn');
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'full-chain', topicPrefix: prefix, logger });
-  const pool = createPool(env.databaseUrl, { schema, max: 4, application: 'full-chain' });
-  let platform: RunningPlatform;
+  let chain: ChainPlatform;
   let browser: Browser;
   let terminal: TestTerminal;
 
   beforeAll(async () => {
-    const webDist = await builtWebApp();
-    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
-    await migrate(pool);
-    platform = await startPlatform(
-      loadStandaloneConfig({
-        ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        JT809_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
-        WEB_DIST_DIR: webDist,
-        // The registry holds the fleet; the test drives the truck's terminal itself.
-        SIM_VEHICLES: String(FLEET_SIZE),
-        SIM_DRIVE: 'false',
-      }),
-      { bus, pool },
-    );
+    chain = await startChainForBrowser({ name: 'full-chain', simVehicles: FLEET_SIZE });
     browser = await launchChromium();
-    terminal = await TestTerminal.connect({ host: '127.0.0.1', port: platform.gateway.port, phone: truck.terminalPhone });
-    await terminal.registerAndAuthenticate(truck.facts.plate, truck.facts.plateColour);
+    terminal = await chain.connectTerminal(truck);
   });
 
   afterAll(async () => {
-    await terminal?.close();
     await browser?.close();
-    await platform?.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    await chain?.close();
   });
 
   it('the operator sees the truck move and its speeding alert arrive, and the archive holds its track', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const pageErrors = pageErrorsOf(page);
-    await signIn(page, platform.api.url, 'admin', 'admin');
+    await signIn(page, chain.platform.api.url, 'admin', 'admin');
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 20_000 });
 
     // 110 km/h where G107 is posted 80: six reports 10 s apart (device time), ending now.
@@ -116,10 +79,10 @@ describe('full chain: terminal → gateway → Kafka → detector → archiver/A
 
     // The archiver kept every acknowledged report, once, and the alert.
     const storedReports = async (): Promise<number> =>
-      Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions WHERE vehicle_id = $1', [truck.facts.vehicleId])).rows[0]?.n);
+      Number((await chain.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM positions WHERE vehicle_id = $1', [truck.facts.vehicleId])).rows[0]?.n);
     await vi.waitUntil(async () => (await storedReports()) >= 9, { timeout: 30_000, interval: 250, message: 'nine stored reports' });
     expect(await storedReports()).toBe(9);
-    const alerts = await pool.query<{ rule: string }>('SELECT rule FROM alerts WHERE vehicle_id = $1', [truck.facts.vehicleId]);
+    const alerts = await chain.pool.query<{ rule: string }>('SELECT rule FROM alerts WHERE vehicle_id = $1', [truck.facts.vehicleId]);
     expect(alerts.rows.map((r) => r.rule)).toContain('speeding');
     expect(pageErrors).toEqual([]);
   }, 180_000);

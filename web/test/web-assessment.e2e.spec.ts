@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { InProcessBus } from '@roadwatch/messaging';
 import { chinaMonthOf, monthPeriod, previousMonth } from '@roadwatch/rules';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
 import { runScoresJob } from '@roadwatch/supervision';
-import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
  * The 考核 page end to end: two months of facts in PostgreSQL, the scores job computes them,
@@ -15,95 +10,87 @@ import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from '.
  * and ranking charts (ECharts) of the companies of its region, each indicator with how it was
  * computed, the company below the 处理率 line; a company user sees only its own company.
  */
-const logger = createLogger('web-assessment-e2e', process.env['LOG_LEVEL'] ?? 'warn');
 const NOW = Date.now();
 const LAST = previousMonth(chinaMonthOf(NOW));
 const BEFORE = previousMonth(LAST);
 
 describe('web: the 考核 page with its charts in real Chromium against the real API', () => {
-  const schema = uniqueName('web_assessment');
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-assessment-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const outDir = await builtWebApp();
-    await migrate(pool);
-    // 北京 110101: 甲 (4 vehicles, all online) and 乙 (2, one online, its alert handled late); 天津 120101: 丙.
-    await pool.query(
-      `INSERT INTO companies (company_id, name, region_code) VALUES ('WA1', '甲客运', '110101'), ('WA2', '乙危运', '110101'), ('WB', '丙物流', '120101')`,
-    );
-    const fleet: [string, string, string][] = [
-      ['WA1', '京A00001', '110101'],
-      ['WA1', '京A00002', '110101'],
-      ['WA1', '京A00003', '110101'],
-      ['WA1', '京A00004', '110101'],
-      ['WA2', '京B00001', '110101'],
-      ['WA2', '京B00002', '110101'],
-      ['WB', '津C00001', '120101'],
-    ];
-    for (const [companyId, plate, region] of fleet) {
-      await pool.query(
-        `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code) VALUES ($1 || ':2', $1, 2, 'hazmat', $2, $3)`,
-        [plate, companyId, region],
-      );
-      await pool.query(`INSERT INTO terminals (terminal_id, vehicle_id) VALUES ($1, $2 || ':2')`, [`1380000${fleet.findIndex((f) => f[1] === plate)}`, plate]);
-      for (const month of [BEFORE, LAST]) {
-        await pool.query(`INSERT INTO operating_vehicles (list_month, plate, plate_colour, company_id, region_code) VALUES ($1::date, $2, 2, $3, $4)`, [
-          `${month}-01`,
-          plate,
-          companyId,
-          region,
-        ]);
-        if (plate === '京B00002') continue;
-        const valid = month === LAST ? 99 : 90;
+    platform = await startApiForBrowser({
+      name: 'web-assessment-e2e',
+      seed: async ({ pool, logger }) => {
+        // 北京 110101: 甲 (4 vehicles, all online) and 乙 (2, one online, its alert handled late); 天津 120101: 丙.
         await pool.query(
-          `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
-           VALUES ($1 || ':2', $2::date, 100, $3::int, 100 - $3::int, 0, 0, 0, 10000, 9500, 0, 0, true, now())`,
-          [plate, `${month}-10`, valid],
+          `INSERT INTO companies (company_id, name, region_code) VALUES ('WA1', '甲客运', '110101'), ('WA2', '乙危运', '110101'), ('WB', '丙物流', '120101')`,
         );
-      }
-    }
-    const deadline = monthPeriod(LAST).startMs + 5 * 86_400_000;
-    await pool.query(
-      `INSERT INTO alert_handling (alert_id, vehicle_id, company_id, rule, severity, due, state, alert_started_at, first_notified_at, deadline_at, handled_at)
-       VALUES ('wa2-late', '京B00001:2', 'WA2', 'speeding', 'major', true, 'handled', to_timestamp($1 / 1000.0) - interval '1 day',
-               to_timestamp($1 / 1000.0) - interval '1 day', to_timestamp($1 / 1000.0), to_timestamp($1 / 1000.0) + interval '1 hour')`,
-      [deadline],
-    );
-    const run = await runScoresJob({ pool, logger }, NOW);
-    expect(run.months).toEqual(expect.arrayContaining([LAST, BEFORE]));
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-assessment-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-assessment-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      seedUsers: [
-        { username: 'op11', password: 'op11-pass', role: 'operator', regionCode: '11' },
-        { username: 'wa2', password: 'wa2-pass', role: 'company', companyId: 'WA2' },
-      ],
+        const fleet: [string, string, string][] = [
+          ['WA1', '京A00001', '110101'],
+          ['WA1', '京A00002', '110101'],
+          ['WA1', '京A00003', '110101'],
+          ['WA1', '京A00004', '110101'],
+          ['WA2', '京B00001', '110101'],
+          ['WA2', '京B00002', '110101'],
+          ['WB', '津C00001', '120101'],
+        ];
+        for (const [companyId, plate, region] of fleet) {
+          await pool.query(
+            `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id, region_code) VALUES ($1 || ':2', $1, 2, 'hazmat', $2, $3)`,
+            [plate, companyId, region],
+          );
+          await pool.query(`INSERT INTO terminals (terminal_id, vehicle_id) VALUES ($1, $2 || ':2')`, [
+            `1380000${fleet.findIndex((f) => f[1] === plate)}`,
+            plate,
+          ]);
+          for (const month of [BEFORE, LAST]) {
+            await pool.query(`INSERT INTO operating_vehicles (list_month, plate, plate_colour, company_id, region_code) VALUES ($1::date, $2, 2, $3, $4)`, [
+              `${month}-01`,
+              plate,
+              companyId,
+              region,
+            ]);
+            if (plate === '京B00002') continue;
+            const valid = month === LAST ? 99 : 90;
+            await pool.query(
+              `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
+               VALUES ($1 || ':2', $2::date, 100, $3::int, 100 - $3::int, 0, 0, 0, 10000, 9500, 0, 0, true, now())`,
+              [plate, `${month}-10`, valid],
+            );
+          }
+        }
+        const deadline = monthPeriod(LAST).startMs + 5 * 86_400_000;
+        await pool.query(
+          `INSERT INTO alert_handling (alert_id, vehicle_id, company_id, rule, severity, due, state, alert_started_at, first_notified_at, deadline_at, handled_at)
+           VALUES ('wa2-late', '京B00001:2', 'WA2', 'speeding', 'major', true, 'handled', to_timestamp($1 / 1000.0) - interval '1 day',
+                   to_timestamp($1 / 1000.0) - interval '1 day', to_timestamp($1 / 1000.0), to_timestamp($1 / 1000.0) + interval '1 hour')`,
+          [deadline],
+        );
+        const run = await runScoresJob({ pool, logger }, NOW);
+        expect(run.months).toEqual(expect.arrayContaining([LAST, BEFORE]));
+      },
+      api: {
+        seedUsers: [
+          { username: 'op11', password: 'op11-pass', role: 'operator', regionCode: '11' },
+          { username: 'wa2', password: 'wa2-pass', role: 'company', companyId: 'WA2' },
+        ],
+      },
     });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
+    await platform?.close();
   });
 
   const openAssessment = async (username: string, password: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const page = await context.newPage();
     pageErrorsOf(page, pageErrors);
-    await signIn(page, api.url, username, password);
+    await signIn(page, platform.api.url, username, password);
     await page.click('[data-testid=tab-assessment]');
     await page.waitForSelector('[data-testid=assessment-detail] [data-testid=assessment-total]');
     await page.waitForSelector('[data-testid=assessment-trend] canvas');

@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TOPICS, type KeySupervisionDensityRow } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
 import { DENSITY_BUCKETS } from '../src/map/region-density';
-import { builtWebApp, launchChromium, screenshot, signIn } from './support/browser-harness';
+import { launchChromium, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
- * The offline basemap in real Chromium: vite builds the app, the real API serves it, and the
+ * The offline basemap in real Chromium: the real API serves the shared build of the app, and the
  * map draws China's provinces and prefectures with their names from the app's own asset —
  * no request leaves the app's origin, no glyph server — and colours a province by 重点监管
  * density. Screenshots go to artifacts/.
  */
-const logger = createLogger('web-basemap-e2e', process.env['LOG_LEVEL'] ?? 'warn');
 
 /** Moves the map and resolves once it has drawn everything for the new view. */
 const jumpTo = (page: Page, center: [number, number], zoom: number): Promise<void> =>
@@ -52,36 +46,23 @@ const pixelAt = (page: Page, lonLat: [number, number]): Promise<number[]> =>
   }, lonLat);
 
 describe('web: the offline China basemap in real Chromium', () => {
-  const schema = uniqueName('web_basemap');
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 2, application: 'web-basemap-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 1, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
 
   beforeAll(async () => {
-    const outDir = await builtWebApp();
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 1 })));
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-basemap-secret-web-basemap-secret-0123',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-basemap-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }],
+    platform = await startApiForBrowser({
+      name: 'web-basemap-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts],
+      poolMax: 2,
+      partitions: 1,
+      api: { seedUsers: [{ username: 'admin', password: 'admin-pass', role: 'admin', displayName: '管理员' }] },
     });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
+    await platform?.close();
   });
 
   it('draws provinces and prefectures with their names offline, and colours a province by 重点监管 density', async () => {
@@ -102,7 +83,7 @@ describe('web: the offline China basemap in real Chromium', () => {
       { regionCode: '440100', level: 'prefecture', vehicles: 12, companies: 0 },
     ];
     await page.route('**/v1/key-supervision/density', (route) => route.fulfill({ json: { regions: rows, asOfMs: Date.now() } }));
-    await signIn(page, api.url, 'admin', 'admin-pass');
+    await signIn(page, platform.api.url, 'admin', 'admin-pass');
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 15_000 });
 
     // The whole country: province outlines and names.
@@ -153,7 +134,7 @@ describe('web: the offline China basemap in real Chromium', () => {
     await screenshot(page, 'web-basemap-guangdong.png');
 
     // Offline: every request stayed on the app's origin, the region file among them, and nothing was refused.
-    const foreign = requests.filter((u) => !u.startsWith(api.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    const foreign = requests.filter((u) => !u.startsWith(platform.api.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(foreign).toEqual([]);
     expect(requests.some((u) => u.endsWith('/basemap/china-regions.geojson'))).toBe(true);
     expect(refused).toEqual([]);

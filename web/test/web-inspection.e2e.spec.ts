@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
-import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
- * 查岗 end to end (issue #14's Done-when): vite builds the app, the real API serves it over real
+ * 查岗 end to end (issue #14's Done-when): the real API serves the shared build of the app over real
  * PostgreSQL, and headless Chromium drives three screens — the Beijing operator sends a 查岗 to
  * one company; that company's open page shows the prompt at once (live) with the question and a
  * countdown, and answers it; the operator's page shows who answered, when and what, without
  * reloading; the other company's page shows nothing. A company user signing in after a 查岗 was
  * sent gets the prompt too.
  */
-const logger = createLogger('web-inspection-e2e', process.env['LOG_LEVEL'] ?? 'warn');
 
 const signInToApp = async (page: Page, url: string, username: string, password: string): Promise<void> => {
   await signIn(page, url, username, password);
@@ -25,45 +19,34 @@ const signInToApp = async (page: Page, url: string, username: string, password: 
 };
 
 describe('web: 查岗 sent, answered and read back in real Chromium against the real API', () => {
-  const schema = uniqueName('web_inspection');
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-inspection-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const outDir = await builtWebApp();
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
-    await pool.query(
-      `INSERT INTO companies (company_id, name, region_code) VALUES ('WIC1', '京一客运', '110105'), ('WIC2', '京二危运', '110108'), ('WIC3', '冀三货运', '130102')`,
-    );
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-inspection-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-inspection-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      tickMs: 250,
-      seedUsers: [
-        { username: 'operator', password: 'operator-pass', role: 'operator', regionCode: '11', displayName: '北京监控' },
-        { username: 'company1', password: 'company1-pass', role: 'company', companyId: 'WIC1' },
-        { username: 'company2', password: 'company2-pass', role: 'company', companyId: 'WIC2' },
-      ],
+    platform = await startApiForBrowser({
+      name: 'web-inspection-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts],
+      seed: async ({ pool }) => {
+        await pool.query(
+          `INSERT INTO companies (company_id, name, region_code) VALUES ('WIC1', '京一客运', '110105'), ('WIC2', '京二危运', '110108'), ('WIC3', '冀三货运', '130102')`,
+        );
+      },
+      api: {
+        tickMs: 250,
+        seedUsers: [
+          { username: 'operator', password: 'operator-pass', role: 'operator', regionCode: '11', displayName: '北京监控' },
+          { username: 'company1', password: 'company1-pass', role: 'company', companyId: 'WIC1' },
+          { username: 'company2', password: 'company2-pass', role: 'company', companyId: 'WIC2' },
+        ],
+      },
     });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
+    await platform?.close();
   });
 
   const newPage = async (): Promise<Page> => {
@@ -76,9 +59,9 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
   it('the operator sends, the company sees it live and answers, the operator sees the answer; the other company sees nothing', async () => {
     const [operator, company1, company2] = await Promise.all([newPage(), newPage(), newPage()]);
     // One after another: three maps starting at once on a loaded 2-core box starve each other.
-    await signInToApp(operator, api.url, 'operator', 'operator-pass');
-    await signInToApp(company1, api.url, 'company1', 'company1-pass');
-    await signInToApp(company2, api.url, 'company2', 'company2-pass');
+    await signInToApp(operator, platform.api.url, 'operator', 'operator-pass');
+    await signInToApp(company1, platform.api.url, 'company1', 'company1-pass');
+    await signInToApp(company2, platform.api.url, 'company2', 'company2-pass');
     // The companies' live feeds are up before the 查岗 leaves.
     await Promise.all([company1, company2].map((p) => p.waitForSelector('.live-badge:not(.off)', { timeout: 10_000 })));
     expect(await company1.isHidden('[data-testid=inspection-prompt]')).toBe(true);
@@ -139,7 +122,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
 
   it('to every company of the region: a company user who signs in afterwards is asked at once', async () => {
     const operator = await newPage();
-    await signInToApp(operator, api.url, 'operator', 'operator-pass');
+    await signInToApp(operator, platform.api.url, 'operator', 'operator-pass');
     await operator.click('[data-testid=tab-inspections]');
     await operator.waitForSelector('[data-testid=inspection-targets] input[data-company=WIC2]');
     await operator.fill('[data-testid=inspection-question]', '夜间值守情况？');
@@ -151,7 +134,7 @@ describe('web: 查岗 sent, answered and read back in real Chromium against the 
     ).toEqual(['WIC1', 'WIC2']);
 
     const company2 = await newPage();
-    await signInToApp(company2, api.url, 'company2', 'company2-pass');
+    await signInToApp(company2, platform.api.url, 'company2', 'company2-pass');
     await company2.waitForSelector('[data-testid=inspection-prompt]:not([hidden])', { timeout: 20_000 });
     expect(await company2.textContent('[data-testid=inspection-prompt-question]')).toBe('夜间值守情况？');
     await screenshot(company2, 'web-inspection-offline-company.png');

@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { destination } from '@turf/destination';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS, type TopicName } from '@roadwatch/contracts';
-import { KafkaBus } from '@roadwatch/messaging';
-import { createLogger } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { createSimulatedFleet, infraEnv, TestTerminal, uniqueName } from '@roadwatch/testing';
-import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
-import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+import { createSimulatedFleet, type TestTerminal } from '@roadwatch/testing';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startChainForBrowser, type ChainPlatform } from './support/browser-harness';
 
 // The simulated fleet's 2nd vehicle is a long-distance bus (班线客车) of region 11.
 const coach = createSimulatedFleet(2)[1]!;
@@ -30,19 +22,12 @@ const STEP_KM = 0.2; // 72 km/h for 10 s between reports: far from the drift bou
  * route's corridor in green, within seconds of the alert.
  */
 describe('web: the off-route stretch in red beside the green corridor (issue #16 Done-when)', () => {
-  const env = infraEnv();
-  const prefix = `${uniqueName('offroute')}.`;
-  const schema = uniqueName('offroute');
-  const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-offroute-'));
-  const logger = createLogger('web-off-route', 'warn');
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'web-off-route', topicPrefix: prefix, logger });
-  const pool = createPool(env.databaseUrl, { schema, max: 6, application: 'web-off-route' });
-  let platform: RunningPlatform;
+  let chain: ChainPlatform;
   let browser: Browser;
   let terminal: TestTerminal;
 
   const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const response = await fetch(`${platform.api.url}${path}`, {
+    const response = await fetch(`${chain.platform.api.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -51,38 +36,18 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
   };
 
   beforeAll(async () => {
-    const webDist = await builtWebApp();
-    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
-    await migrate(pool);
-    platform = await startPlatform(
-      loadStandaloneConfig({
-        ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
-        WEB_DIST_DIR: webDist,
-        SIM_VEHICLES: '2',
-        SIM_DRIVE: 'false',
-      }),
-      { bus, pool },
-    );
+    chain = await startChainForBrowser({ name: 'web-off-route', simVehicles: 2, poolMax: 6 });
     browser = await launchChromium();
-    terminal = await TestTerminal.connect({ host: '127.0.0.1', port: platform.gateway.port, phone: coach.terminalPhone });
-    await terminal.registerAndAuthenticate(coach.facts.plate, coach.facts.plateColour);
+    terminal = await chain.connectTerminal(coach);
   }, 120_000);
 
   afterAll(async () => {
-    await terminal?.close();
     await browser?.close();
-    await platform?.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    await chain?.close();
   });
 
   it('the operator’s map draws the stretch in red, outside the green corridor, and the layer toggles', async () => {
-    const login = await fetch(`${platform.api.url}/v1/auth/login`, {
+    const login = await fetch(`${chain.platform.api.url}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'operator', password: 'operator' }),
@@ -101,7 +66,7 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors = pageErrorsOf(page);
-    await signIn(page, platform.api.url, 'operator', 'operator');
+    await signIn(page, chain.platform.api.url, 'operator', 'operator');
     await page.waitForFunction(() => window.__roadwatch?.map.isLoaded === true, undefined, { timeout: 20_000 });
     await page.evaluate(([lon, lat]) => window.__roadwatch!.map.map.jumpTo({ center: [lon!, lat!], zoom: 11 }), [LINE_START[0] + 0.1, LINE_START[1] + 0.02]);
 
@@ -120,13 +85,17 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
       );
     const sentAtMs = Date.now();
 
+    // The episode's alert grows by revisions while the reports are judged: wait for the stretch that reaches the last
+    // report (an earlier revision's shorter stretch may be drawn first on a loaded box), within the same 30 s.
     const drawn = await page.waitForFunction(
-      (vehicleId) => {
+      ([vehicleId, lastLon]) => {
         const map = window.__roadwatch!.map.map;
         const stretches = (map.getSource('off-route-stretches')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
         const corridors = (map.getSource('off-route-corridors')?.serialize() as { data?: GeoJSON.FeatureCollection } | undefined)?.data;
         const stretch = stretches?.features.find((f) => f.properties?.['vehicleId'] === vehicleId);
         if (!stretch || !corridors || corridors.features.length === 0) return undefined;
+        const endLon = (stretch.geometry as GeoJSON.LineString).coordinates.at(-1)?.[0];
+        if (endLon === undefined || Math.abs(endLon - lastLon) >= 0.00005) return undefined;
         return {
           stretch: (stretch.geometry as GeoJSON.LineString).coordinates,
           corridors: corridors.features,
@@ -134,7 +103,7 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
           corridorColour: map.getPaintProperty('off-route-corridor-fill', 'fill-color'),
         };
       },
-      coach.facts.vehicleId,
+      [coach.facts.vehicleId, positions.at(-1)![0]] as const,
       { timeout: 30_000, polling: 200 },
     );
     const seenWithinMs = Date.now() - sentAtMs;
@@ -162,7 +131,7 @@ describe('web: the off-route stretch in red beside the green corridor (issue #16
   it('路线管理: the operator sees the line with its corridor, uploads a KML 班线 and binds it; a GBK file is refused clearly (zh, then en)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors = pageErrorsOf(page);
-    await signIn(page, platform.api.url, 'operator', 'operator');
+    await signIn(page, chain.platform.api.url, 'operator', 'operator');
     await page.click('[data-testid=tab-routes]');
     expect(await page.textContent('[data-testid=tab-routes]')).toBe('路线管理');
     await page.waitForSelector(`[data-testid=routes-row][data-route="${ROUTE_ID}"]`);

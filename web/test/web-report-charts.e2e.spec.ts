@@ -4,85 +4,69 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { AlertRepository, createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { anAlert, infraEnv, uniqueName } from '@roadwatch/testing';
-import { startApi, type RunningApi } from '@roadwatch/api';
-import { builtWebApp, launchChromium, pageErrorsOf, screenshot, signIn } from './support/browser-harness';
+import { AlertRepository } from '@roadwatch/storage';
+import { anAlert } from '@roadwatch/testing';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
- * The reports page's charts end to end: vite builds the app, the real API serves it over real
- * PostgreSQL, and headless Chromium signs in as an operator, opens 报表 and sees the three
+ * The reports page's charts end to end: the real API serves the shared build of the app over
+ * real PostgreSQL, and headless Chromium signs in as an operator, opens 报表 and sees the three
  * charts drawn on canvas from the range's figures; it downloads the table as XLSX and the
  * month's 通报. Screenshots under artifacts/.
  */
-const logger = createLogger('web-report-charts-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-
 describe('web: the reports page draws its charts and hands out XLSX files in real Chromium', () => {
-  const schema = uniqueName('web_report_charts');
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 4, application: 'web-report-charts-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const outDir = await builtWebApp();
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts].map((topic) => ({ topic, partitions: 2 })));
-    await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('RC1', '一号客运', '110101'), ('RC2', '二号物流', '110102')`);
-    await pool.query(
-      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES
-         ('RV1', '京A·RC001', 2, 'tour_coach', 'RC1'), ('RV2', '京B·RC002', 2, 'heavy_truck', 'RC2'), ('RV3', '京C·RC003', 2, 'heavy_truck', 'RC2')`,
-    );
-    // Three local days of the detector's quality counters, and violations at several hours.
-    const today = chinaMidnightMs(Date.now());
-    for (let d = 0; d < 3; d += 1) {
-      for (const [vehicle, received, invalid, drift, trackM, completeM] of [
-        ['RV1', 1000, 5 * d, 0, 100_000, 99_000 - d * 10_000],
-        ['RV2', 800, 40, d, 80_000, 60_000],
-      ] as const) {
+    platform = await startApiForBrowser({
+      name: 'web-report-charts-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts],
+      seed: async ({ pool }) => {
+        await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('RC1', '一号客运', '110101'), ('RC2', '二号物流', '110102')`);
         await pool.query(
-          `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
-           VALUES ($1, $2::date, $3::int, $3::int - $4::int, $4::int, $5::int, 0, 0, $6::float8, $7::float8, 0, 0, true, now())`,
-          [vehicle, chinaDateOf(today - d * DAY_MS), received, invalid, drift, trackM, completeM],
+          `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES
+           ('RV1', '京A·RC001', 2, 'tour_coach', 'RC1'), ('RV2', '京B·RC002', 2, 'heavy_truck', 'RC2'), ('RV3', '京C·RC003', 2, 'heavy_truck', 'RC2')`,
         );
-      }
-    }
-    const alerts = new AlertRepository(pool);
-    for (const [i, [vehicleId, companyId, rule, hoursAgo]] of (
-      [
-        ['RV1', 'RC1', 'speeding', 30],
-        ['RV2', 'RC2', 'speeding', 26],
-        ['RV2', 'RC2', 'fatigue_continuous', 20],
-        ['RV3', 'RC2', 'speeding', 3],
-      ] as const
-    ).entries()) {
-      const at = Date.now() - hoursAgo * HOUR_MS;
-      await alerts.upsertMany([anAlert({ alertId: `RA${i}`, vehicleId, companyId, rule, level: 'violation', startedAtMs: at, raisedAtMs: at })]);
-    }
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-report-charts-e2e-secret-0123456789',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-report-charts-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      tickMs: 250,
-      seedUsers: [{ username: 'op', password: 'op-pass', role: 'operator', regionCode: '11', displayName: '北京调度' }],
+        // Three local days of the detector's quality counters, and violations at several hours.
+        const today = chinaMidnightMs(Date.now());
+        for (let d = 0; d < 3; d += 1) {
+          for (const [vehicle, received, invalid, drift, trackM, completeM] of [
+            ['RV1', 1000, 5 * d, 0, 100_000, 99_000 - d * 10_000],
+            ['RV2', 800, 40, d, 80_000, 60_000],
+          ] as const) {
+            await pool.query(
+              `INSERT INTO vehicle_quality_daily (vehicle_id, day, received, valid, invalid, drift, duplicate, late, track_m, complete_track_m, incomplete_gaps, moved_through_gaps, final, computed_at)
+             VALUES ($1, $2::date, $3::int, $3::int - $4::int, $4::int, $5::int, 0, 0, $6::float8, $7::float8, 0, 0, true, now())`,
+              [vehicle, chinaDateOf(today - d * DAY_MS), received, invalid, drift, trackM, completeM],
+            );
+          }
+        }
+        const alerts = new AlertRepository(pool);
+        for (const [i, [vehicleId, companyId, rule, hoursAgo]] of (
+          [
+            ['RV1', 'RC1', 'speeding', 30],
+            ['RV2', 'RC2', 'speeding', 26],
+            ['RV2', 'RC2', 'fatigue_continuous', 20],
+            ['RV3', 'RC2', 'speeding', 3],
+          ] as const
+        ).entries()) {
+          const at = Date.now() - hoursAgo * HOUR_MS;
+          await alerts.upsertMany([anAlert({ alertId: `RA${i}`, vehicleId, companyId, rule, level: 'violation', startedAtMs: at, raisedAtMs: at })]);
+        }
+      },
+      api: {
+        tickMs: 250,
+        seedUsers: [{ username: 'op', password: 'op-pass', role: 'operator', regionCode: '11', displayName: '北京调度' }],
+      },
     });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
+    await platform?.close();
   });
 
   const chart = (page: Page, name: string) =>
@@ -96,7 +80,7 @@ describe('web: the reports page draws its charts and hands out XLSX files in rea
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     pageErrorsOf(page, pageErrors);
-    await signIn(page, api.url, 'op', 'op-pass');
+    await signIn(page, platform.api.url, 'op', 'op-pass');
     await page.click('[data-testid=tab-reports]', { timeout: 15_000 });
     await page.waitForSelector('[data-testid=report-chart-trend] canvas', { timeout: 10_000 });
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid=report-chart-ranking]')?.dataset.points) > 0, undefined, {

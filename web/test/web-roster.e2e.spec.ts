@@ -1,85 +1,47 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser } from 'playwright-core';
 import { TOPICS } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
-import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
-import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { startApi, type RunningApi } from '@roadwatch/api';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { launchChromium, pageErrorsOf, screenshot, signIn, startApiForBrowser, type BrowserPlatform } from './support/browser-harness';
 
 /**
- * 排班 end to end (issue #15): vite builds the app, the real API runs over real PostgreSQL and
- * headless Chromium drives it. A company user adds a shift of its driver on its truck (China
- * time), is refused an overlapping one with the API's reason, edits the shift and deletes it;
- * the page is Chinese first and English on the toggle.
+ * 排班 end to end (issue #15): the real API over real PostgreSQL serves the shared build of the
+ * app and headless Chromium drives it. A company user adds a shift of its driver on its truck
+ * (China time), is refused an overlapping one with the API's reason, edits the shift and deletes
+ * it; the page is Chinese first and English on the toggle.
  */
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const artifacts = resolve(webDir, '../artifacts');
-const logger = createLogger('web-roster-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 describe('web: 排班 in real Chromium against the real API', () => {
-  const schema = uniqueName('web_roster');
-  const outDir = mkdtempSync(join(tmpdir(), 'roadwatch-web-roster-'));
-  const pool = createPool(infraEnv().databaseUrl, { schema, max: 6, application: 'web-roster-e2e' });
-  const bus = new InProcessBus({ defaultPartitions: 2, logger });
-  let api: RunningApi;
+  let platform: BrowserPlatform;
   let browser: Browser;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    await migrate(pool);
-    await bus.ensureTopics([TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges].map((topic) => ({ topic, partitions: 2 })));
-    await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WR1', '排班运输', '130102')`);
-    await pool.query(
-      `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ('冀A66666:2', '冀A66666', 2, 'heavy_truck', 'WR1')`,
-    );
-    await pool.query(
-      `INSERT INTO drivers (driver_id, name, company_id, qualification_no) VALUES ('WR-D1', '张三', 'WR1', 'Q-WR-D1'), ('WR-D2', '李四', 'WR1', 'Q-WR-D2')`,
-    );
-    api = await startApi({
-      bus,
-      pool,
-      jwtSecret: 'web-roster-e2e-secret-0123456789abcdef',
-      port: 0,
-      logger,
-      metrics: new ServiceMetrics('web-roster-e2e', { defaultMetrics: false }),
-      staticDir: outDir,
-      seedUsers: [{ username: 'wr1', password: 'wr1-pass', role: 'company', companyId: 'WR1', displayName: '排班运输' }],
+    platform = await startApiForBrowser({
+      name: 'web-roster-e2e',
+      topics: [TOPICS.positions, TOPICS.alerts, TOPICS.registryChanges],
+      poolMax: 6,
+      seed: async ({ pool }) => {
+        await pool.query(`INSERT INTO companies (company_id, name, region_code) VALUES ('WR1', '排班运输', '130102')`);
+        await pool.query(
+          `INSERT INTO vehicles (vehicle_id, plate, plate_colour, vehicle_class, company_id) VALUES ('冀A66666:2', '冀A66666', 2, 'heavy_truck', 'WR1')`,
+        );
+        await pool.query(
+          `INSERT INTO drivers (driver_id, name, company_id, qualification_no) VALUES ('WR-D1', '张三', 'WR1', 'Q-WR-D1'), ('WR-D2', '李四', 'WR1', 'Q-WR-D2')`,
+        );
+      },
+      api: { seedUsers: [{ username: 'wr1', password: 'wr1-pass', role: 'company', companyId: 'WR1', displayName: '排班运输' }] },
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await bus.close();
-    await dropStorageSchema(pool, schema).catch(() => undefined);
-    await pool.end();
-    rmSync(outDir, { recursive: true, force: true });
+    await platform?.close();
   });
 
   it('a company adds, is refused an overlap, edits and deletes a shift (zh, then en)', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(api.url);
-    await page.fill('input[name=username]', 'wr1');
-    await page.fill('input[name=password]', 'wr1-pass');
-    await page.click('button[type=submit]');
+    pageErrorsOf(page, pageErrors);
+    await signIn(page, platform.api.url, 'wr1', 'wr1-pass');
     await page.click('[data-testid=tab-roster]', { timeout: 15_000 });
     await page.waitForSelector('[data-testid=roster-vehicle] option[value="冀A66666:2"]', { state: 'attached' });
     expect(await page.textContent('[data-testid=roster] h3')).toBe('驾驶员排班');
@@ -95,7 +57,7 @@ describe('web: 排班 in real Chromium against the real API', () => {
     await page.waitForSelector('[data-testid=roster-table] tbody tr');
     expect(await page.textContent('[data-testid=roster-table] tbody')).toContain('2026-12-06 07:30');
     // Stored as China time: 07:30 +08:00 is 23:30 UTC the day before.
-    const stored = await pool.query(`SELECT driver_id, starts_at FROM driver_shifts`);
+    const stored = await platform.pool.query(`SELECT driver_id, starts_at FROM driver_shifts`);
     expect(stored.rows.map((r) => [r.driver_id, (r.starts_at as Date).toISOString()])).toEqual([['WR-D1', '2026-12-05T23:30:00.000Z']]);
 
     // Overlapping the first: the API's 409 reason under the form, nothing saved.
@@ -112,15 +74,14 @@ describe('web: 排班 in real Chromium against the real API', () => {
     await page.fill('[data-testid=roster-driver]', 'WR-D2');
     await page.click('[data-testid=roster-submit]');
     await page.waitForFunction(() => (document.querySelector('[data-testid=roster-table] tbody')?.textContent ?? '').includes('WR-D2'));
-    expect((await pool.query(`SELECT driver_id FROM driver_shifts`)).rows).toEqual([{ driver_id: 'WR-D2' }]);
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'web-roster.png'), fullPage: true });
+    expect((await platform.pool.query(`SELECT driver_id FROM driver_shifts`)).rows).toEqual([{ driver_id: 'WR-D2' }]);
+    await screenshot(page, 'web-roster', { fullPage: true });
 
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('[data-testid=roster] h3')?.textContent === 'Driver shift roster');
     await page.click('[data-testid=roster-delete]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=roster-table] tbody tr').length === 0);
-    expect((await pool.query(`SELECT count(*)::int AS n FROM driver_shifts`)).rows[0].n).toBe(0);
+    expect((await platform.pool.query(`SELECT count(*)::int AS n FROM driver_shifts`)).rows[0].n).toBe(0);
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -6,14 +6,18 @@ import { KafkaBus, type Bus, type KafkaBusOptions } from '@roadwatch/messaging';
 export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const quiet = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
-/** A Kafka bus whose topics carry a prefix no other test uses (of `Bus`, a KafkaBus subclass, when given). */
+/**
+ * A Kafka bus whose topics carry a prefix no other test uses (of `Bus`, a KafkaBus subclass, when
+ * given), on the shared broker unless `onBrokers` names another (a test's private broker).
+ */
 export const isolatedKafkaBus = <B extends KafkaBus = KafkaBus>(
   name: string,
   Bus: new (options: KafkaBusOptions) => B = KafkaBus as never,
+  onBrokers: readonly string[] = brokers,
 ): { bus: B; prefix: string } => {
   const prefix = `t${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.${name}.`;
   const bus = new Bus({
-    brokers,
+    brokers: [...onBrokers],
     clientId: `gateway-e2e-${name}`,
     topicPrefix: prefix,
     logger: quiet,

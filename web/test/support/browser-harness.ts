@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { globSync } from 'tinyglobby';
 import { build } from 'vite';
-import type { TopicName } from '@roadwatch/contracts';
-import { InProcessBus } from '@roadwatch/messaging';
+import { TOPICS, type TopicName } from '@roadwatch/contracts';
+import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, uniqueName } from '@roadwatch/testing';
+import { infraEnv, TestTerminal, uniqueName } from '@roadwatch/testing';
 import { startApi, type ApiOptions, type RunningApi } from '@roadwatch/api';
+import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
 
 /**
  * What every browser test shares: headless Chromium with the same flags, the web app built
@@ -203,4 +204,82 @@ export const startApiForBrowser = async (options: BrowserPlatformOptions): Promi
     await close();
     throw error;
   }
+};
+
+export interface ChainPlatformOptions {
+  /** Names the topic prefix, the schema, the pool's application, the logger and the Kafka client. */
+  name: string;
+  /** The simulated fleet in the registry; none of it drives (the test drives its own terminal). */
+  simVehicles: number;
+  poolMax?: number;
+}
+
+export interface ChainPlatform {
+  /** The standalone host's own composition over real Kafka (a topic prefix of its own) and a PostgreSQL schema of its own. */
+  platform: RunningPlatform;
+  bus: KafkaBus;
+  pool: StoragePool;
+  /** A simulated vehicle's JT/T 808 terminal over TCP to the platform's gateway, registered and authenticated; closed by close(). */
+  connectTerminal(vehicle: { terminalPhone: string; facts: { plate: string; plateColour: number } }): Promise<TestTerminal>;
+  /** Closes the terminals, the platform, the schema and the pool; safe when the start failed half-way. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole chain for a browser test: every topic on real Kafka under a prefix of its own, the
+ * migrations in a schema of its own, and the standalone platform's services (gateway, detector,
+ * archiver, API serving the shared build of the app) on free ports over them.
+ */
+export const startChainForBrowser = async (options: ChainPlatformOptions): Promise<ChainPlatform> => {
+  const { name } = options;
+  const env = infraEnv();
+  const id = uniqueName(name.replace(/[^a-z0-9]+/gi, '_'));
+  const dataDir = mkdtempSync(join(tmpdir(), `roadwatch-${name}-`));
+  const logger = createLogger(name, process.env['LOG_LEVEL'] ?? 'warn');
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: name, topicPrefix: `${id}.`, logger });
+  const pool = createPool(env.databaseUrl, { schema: id, max: options.poolMax ?? 4, application: name });
+  const terminals: TestTerminal[] = [];
+  let platform: RunningPlatform | undefined;
+  const close = async (): Promise<void> => {
+    for (const terminal of terminals) await terminal.close();
+    await platform?.close();
+    await dropStorageSchema(pool, id).catch(() => undefined);
+    await pool.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const webDist = await builtWebApp();
+    await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
+    await migrate(pool);
+    platform = await startPlatform(
+      loadStandaloneConfig({
+        ROADWATCH_DATA_DIR: dataDir,
+        GATEWAY_PORT: '0',
+        JT809_PORT: '0',
+        WIM_HTTP_PORT: '0',
+        OPS_PORT: '0',
+        API_PORT: '0',
+        WEB_DIST_DIR: webDist,
+        SIM_VEHICLES: String(options.simVehicles),
+        SIM_DRIVE: 'false',
+      }),
+      { bus, pool },
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const running = platform;
+  return {
+    platform: running,
+    bus,
+    pool,
+    connectTerminal: async (vehicle) => {
+      const terminal = await TestTerminal.connect({ host: '127.0.0.1', port: running.gateway.port, phone: vehicle.terminalPhone });
+      terminals.push(terminal);
+      await terminal.registerAndAuthenticate(vehicle.facts.plate, vehicle.facts.plateColour);
+      return terminal;
+    },
+    close,
+  };
 };

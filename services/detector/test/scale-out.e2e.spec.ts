@@ -28,9 +28,10 @@ import { failoverFleet } from './support/scenario';
  * (the pure rules on the in-process bus), and the alerts table must hold each alert once at
  * its last revision.
  *
- * Runs in the `failure` project (serially, after everything else): it kills processes and
- * waits out a real session timeout. It never touches the shared servers, only its own
- * processes, topics (own prefix), groups, schema and Redis prefix.
+ * Runs in the `integration` project beside the other files: it kills only its own processes
+ * and waits out their session timeout, never the shared servers — only its own processes,
+ * topics (own prefix), groups, schema and Redis prefix. (The `failure` project is for specs
+ * that kill the shared broker.)
  */
 const env = infraEnv();
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
