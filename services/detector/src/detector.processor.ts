@@ -263,8 +263,13 @@ export class DetectorProcessor {
   private async loadDriverTimes(messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
     const store = this.deps.driverTimes;
     if (!store) return;
+    // The card's driver, else the roster's: whom the rules will count each position for.
+    const driverOf = this.deps.positionRules.driverOf?.bind(this.deps.positionRules) ?? ((p: PositionV1) => p.driverId);
     const driverIds = new Set<string>();
-    for (const m of messages) if (m.value.driverId) driverIds.add(m.value.driverId);
+    for (const m of messages) {
+      const driverId = driverOf(m.value);
+      if (driverId) driverIds.add(driverId);
+    }
     if (driverIds.size === 0) return;
     for (const carry of (await store.get([...driverIds])).values()) this.keepDriverTime(carry);
   }
