@@ -22,10 +22,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TOPICS, type PositionV1 } from '@roadwatch/contracts';
 import { VehicleRegistry } from '@roadwatch/domain';
-import { KafkaBus, type ReceivedMessage } from '@roadwatch/messaging';
+import { KafkaBus } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
-import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName, type SimulatedVehicle } from '@roadwatch/testing';
+import { createSimulatedFleet, infraEnv, uniqueName, type SimulatedVehicle } from '@roadwatch/testing';
 import {
   DEFAULT_DETECTOR_TOPICS,
   DetectorProcessor,
@@ -38,6 +38,7 @@ import {
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { PartitionStateCodec } from '../services/detector/src/state/checkpoint-codec';
 import { toyPositionRules } from '../services/detector/test/support/toy-position-rules';
+import { asBatch, BENCH_START_MS, positionAt } from './detector-positions';
 import { recordOutput } from './perf-doc';
 
 // `--record`: what this bench prints becomes its section of docs/performance.md.
@@ -60,7 +61,7 @@ const cpuMicros = (since: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(since);
   return used.user + used.system;
 };
-const START_MS = Date.UTC(2025, 2, 14, 1, 0);
+const START_MS = BENCH_START_MS;
 
 const rules = (): PositionRules => {
   if (RULES_NAME === 'toy') return toyPositionRules();
@@ -70,31 +71,6 @@ const rules = (): PositionRules => {
     console.warn(`libs/rules position pipeline unavailable (${(error as Error).message}); using the toy rules`);
     return toyPositionRules();
   }
-};
-
-const positionAt = (vehicle: SimulatedVehicle, index: number): PositionV1 => {
-  const speedKmh = vehicle.cruiseSpeedKmh + ((index * 7) % 20);
-  const { position, headingDeg } = pointAlongRoute(vehicle.routeIndex, index * 30 * (speedKmh / 3.6));
-  const deviceTimeMs = START_MS + index * 30_000;
-  return {
-    v: 1,
-    vehicleId: vehicle.facts.vehicleId,
-    terminalId: vehicle.terminalPhone,
-    plate: vehicle.facts.plate,
-    plateColour: vehicle.facts.plateColour,
-    registered: true,
-    deviceTimeMs,
-    receivedAtMs: deviceTimeMs + 800,
-    ...position,
-    altitudeM: 45,
-    speedKmh,
-    headingDeg,
-    alarmFlags: 0,
-    statusFlags: 1,
-    accOn: true,
-    gnssFixed: true,
-    source: 'realtime',
-  };
 };
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -139,18 +115,7 @@ const inProcess = async (fleet: SimulatedVehicle[], positionRules: PositionRules
     for (let partition = 0; partition < partitions; partition++) {
       const list = byPartition[partition]!;
       for (let start = 0; start < list.length; start += 500) {
-        const batch = list.slice(start, start + 500).map(
-          (value) =>
-            ({
-              topic: TOPICS.positions,
-              partition,
-              offset: String(offsets[partition]!++),
-              key: value.vehicleId,
-              value,
-              timestampMs: 0,
-              headers: {},
-            }) as ReceivedMessage<typeof TOPICS.positions>,
-        );
+        const batch = asBatch(partition, list.slice(start, start + 500), offsets);
         await processor.handlePositions(partition, batch);
         handled += batch.length;
       }

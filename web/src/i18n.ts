@@ -910,7 +910,10 @@ const dict = {
   'pm.windows': { zh: '禁行时段', en: 'Windows' },
   'pm.validity': { zh: '有效期', en: 'Valid' },
   'pm.polygon': { zh: '多边形（经度,纬度;…）', en: 'Polygon (lon,lat;…)' },
-  'pm.regionWide': { zh: '全区域：约束本行政区划登记的车辆（不限位置，无需多边形）', en: 'Region-wide: binds the vehicles registered in the region, wherever they drive (no polygon)' },
+  'pm.regionWide': {
+    zh: '全区域：约束本行政区划登记的车辆（不限位置，无需多边形）',
+    en: 'Region-wide: binds the vehicles registered in the region, wherever they drive (no polygon)',
+  },
   'pm.roadClasses': { zh: '限行道路等级（不选=所有道路）', en: 'Road classes (none = every road)' },
   'pm.validFrom': { zh: '生效日期', en: 'Valid from' },
   'pm.validTo': { zh: '截止日期', en: 'Valid to' },

@@ -121,9 +121,9 @@ describe('web: 区域限行 in real Chromium against the real API', () => {
     await page.waitForSelector('[data-testid=pm-ban-row][data-ban=SJZ-HAZ-EXP]');
     expect(await page.textContent('[data-testid=pm-ban-row][data-ban=SJZ-HAZ-EXP] [data-testid=pm-ban-scope]')).toBe('全区域：登记于 130102；高速公路');
     expect(await page.locator('[data-testid=pm-bans-map] polygon[data-ban=SJZ-HAZ-EXP]').count()).toBe(0);
-    expect((await pool.query(`SELECT polygon, road_classes, to_char(valid_from, 'YYYY-MM-DD') AS valid_from FROM area_bans WHERE ban_id = 'SJZ-HAZ-EXP'`)).rows).toEqual([
-      { polygon: null, road_classes: ['expressway'], valid_from: '2026-12-01' },
-    ]);
+    expect(
+      (await pool.query(`SELECT polygon, road_classes, to_char(valid_from, 'YYYY-MM-DD') AS valid_from FROM area_bans WHERE ban_id = 'SJZ-HAZ-EXP'`)).rows,
+    ).toEqual([{ polygon: null, road_classes: ['expressway'], valid_from: '2026-12-01' }]);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'web-permits.png'), fullPage: true });
 

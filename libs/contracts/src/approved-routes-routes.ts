@@ -84,7 +84,8 @@ export const approvedRouteRoutes: readonly RouteSpec[] = [
   {
     method: 'get',
     path: '/v1/route-episodes',
-    summary: 'Off-route episodes and 班线 stop findings in scope (a company its own vehicles’), with the off-route stretch; newest first',
+    summary:
+      'Off-route episodes and 班线 stop findings in scope (a company its own vehicles’), with the off-route stretch; those meeting [fromMs, toMs) (begun before toMs, not ended before fromMs; an open one lasts up to now); newest first',
     security: 'bearer',
     query: routeEpisodeQuery,
     status: 200,

@@ -96,7 +96,10 @@ export class AreaBanRepository {
   /** One ban if the scope may read it — or, `access: 'write'`, change it (else undefined, as an id that does not exist). */
   async getInScope(banId: string, scope: OwnerScope, access: 'read' | 'write' = 'read'): Promise<StoredAreaBan | undefined> {
     const params: unknown[] = [banId];
-    const { rows } = await this.pool.query<AreaBanRow>(`SELECT ${COLUMNS} FROM area_bans b WHERE b.ban_id = $1 AND ${banScopeSql(scope, params, access)}`, params);
+    const { rows } = await this.pool.query<AreaBanRow>(
+      `SELECT ${COLUMNS} FROM area_bans b WHERE b.ban_id = $1 AND ${banScopeSql(scope, params, access)}`,
+      params,
+    );
     return rows[0] ? banOf(rows[0]) : undefined;
   }
 

@@ -1,7 +1,8 @@
-import type { AreaBan, OversizePermit, PermitDeclared, PermitHours, RouteLonLat } from '@roadwatch/rules';
+import type { AreaBan, RouteLonLat } from '@roadwatch/rules';
 import type { RoadClass } from '@roadwatch/domain';
 import type { StoragePool } from './pool';
 import { ownerScopeSql, type OwnerScope } from './owner';
+import { ROUTE_COLUMNS, ROUTE_FROM, routeOf, type RouteRow, type StoredRoute } from './route.repository';
 import { escapeLike, msToTs, type Queryable } from './sql';
 
 /** A vehicle the permit and area-ban checks judge, with what its alerts carry. */
@@ -14,11 +15,11 @@ export interface CheckedVehicle {
   regionCode?: string;
 }
 
-export interface StoredPermit extends OversizePermit {
-  name: string;
-  companyId?: string;
-  regionCode?: string;
-}
+/**
+ * A 大件 permit: an approved route of kind `oversize_permit` (RULES.md §11), read and mapped by
+ * `RouteRepository`'s one reader of a route row — what the checks judge is what was administered.
+ */
+export type StoredPermit = StoredRoute;
 
 /** One episode as the enforcement parts record it (migration 0028). */
 export interface PermitEpisodeInput {
@@ -57,40 +58,6 @@ export interface RecordedEpisode {
   changed: boolean;
 }
 
-interface PermitRow {
-  route_id: string;
-  name: string;
-  reference_no: string | null;
-  company_id: string | null;
-  region_code: string | null;
-  polyline: RouteLonLat[];
-  corridor_width_m: number;
-  valid_from: string | null;
-  valid_to: string | null;
-  allowed_hours: PermitHours[] | null;
-  declared: PermitDeclared | null;
-  vehicle_ids: string[];
-}
-
-const PERMIT_COLUMNS = `r.route_id, r.name, r.reference_no, r.company_id, r.region_code, r.polyline, r.corridor_width_m,
-  to_char(r.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(r.valid_to, 'YYYY-MM-DD') AS valid_to, r.allowed_hours, r.declared,
-  COALESCE((SELECT array_agg(rv.vehicle_id ORDER BY rv.vehicle_id) FROM route_vehicles rv WHERE rv.route_id = r.route_id), '{}') AS vehicle_ids`;
-
-const permitOf = (r: PermitRow): StoredPermit => ({
-  routeId: r.route_id,
-  name: r.name,
-  referenceNo: r.reference_no,
-  vehicleIds: r.vehicle_ids,
-  polyline: r.polyline,
-  corridorWidthM: r.corridor_width_m,
-  validFrom: r.valid_from,
-  validTo: r.valid_to,
-  allowedHours: r.allowed_hours,
-  declared: r.declared,
-  ...(r.company_id !== null ? { companyId: r.company_id } : {}),
-  ...(r.region_code !== null ? { regionCode: r.region_code } : {}),
-});
-
 interface VehicleRow {
   vehicle_id: string;
   plate: string;
@@ -123,14 +90,14 @@ export class PermitCheckRepository {
 
   /** The vehicle's permits, retired ones left out. */
   async permitsOf(vehicleId: string): Promise<StoredPermit[]> {
-    const { rows } = await this.pool.query<PermitRow>(
-      `SELECT ${PERMIT_COLUMNS} FROM approved_routes r
+    const { rows } = await this.pool.query<RouteRow>(
+      `SELECT ${ROUTE_COLUMNS} FROM ${ROUTE_FROM}
        WHERE r.kind = 'oversize_permit' AND r.retired_at IS NULL
          AND EXISTS (SELECT 1 FROM route_vehicles rv WHERE rv.route_id = r.route_id AND rv.vehicle_id = $1)
        ORDER BY r.route_id`,
       [vehicleId],
     );
-    return rows.map(permitOf);
+    return rows.map(routeOf);
   }
 
   /**
@@ -140,12 +107,12 @@ export class PermitCheckRepository {
   async permitInScope(routeId: string, scope: OwnerScope): Promise<StoredPermit | undefined> {
     const params: unknown[] = [routeId];
     const owner = ownerScopeSql(scope, { companyId: 'r.company_id', regionCode: 'COALESCE(r.region_code, rc.region_code)' }, params);
-    const { rows } = await this.pool.query<PermitRow>(
-      `SELECT ${PERMIT_COLUMNS} FROM approved_routes r LEFT JOIN companies rc ON rc.company_id = r.company_id
+    const { rows } = await this.pool.query<RouteRow>(
+      `SELECT ${ROUTE_COLUMNS} FROM ${ROUTE_FROM}
        WHERE r.route_id = $1 AND r.kind = 'oversize_permit' AND ${owner}`,
       params,
     );
-    return rows[0] ? permitOf(rows[0]) : undefined;
+    return rows[0] ? routeOf(rows[0]) : undefined;
   }
 
   /** Vehicles bound to a permit that is not retired. */

@@ -125,7 +125,11 @@ export class RouteEpisodeRepository {
     return written;
   }
 
-  /** Episodes in scope, newest first: of one vehicle or route, started in [fromMs, toMs). */
+  /**
+   * Episodes in scope, newest first: of one vehicle or route, meeting [fromMs, toMs) — begun
+   * before `toMs` and not ended before `fromMs`; an open one lasts up to `nowMs` (the caller's
+   * clock; default the database's).
+   */
   async list(
     filter: {
       vehicleId?: string | undefined;
@@ -133,6 +137,7 @@ export class RouteEpisodeRepository {
       kind?: RouteEpisodeKind | undefined;
       fromMs?: number | undefined;
       toMs?: number | undefined;
+      nowMs?: number | undefined;
       limit?: number;
     },
     scope: OwnerScope = {},
@@ -144,7 +149,11 @@ export class RouteEpisodeRepository {
     if (filter.vehicleId !== undefined) where.push(`e.vehicle_id = $${params.push(filter.vehicleId)}`);
     if (filter.routeId !== undefined) where.push(`e.route_id = $${params.push(filter.routeId)}`);
     if (filter.kind !== undefined) where.push(`e.kind = $${params.push(filter.kind)}`);
-    if (filter.fromMs !== undefined) where.push(`e.started_at >= ${msToTs(`$${params.push(filter.fromMs)}::float8`)}`);
+    // Overlap: the episode's [start, end] meets [fromMs, toMs); an open one lasts up to now.
+    if (filter.fromMs !== undefined) {
+      const end = filter.nowMs === undefined ? 'now()' : msToTs(`$${params.push(filter.nowMs)}::float8`);
+      where.push(`COALESCE(e.ended_at, ${end}) >= ${msToTs(`$${params.push(filter.fromMs)}::float8`)}`);
+    }
     if (filter.toMs !== undefined) where.push(`e.started_at < ${msToTs(`$${params.push(filter.toMs)}::float8`)}`);
     const { rows } = await this.pool.query<EpisodeRow>(
       `SELECT e.* FROM route_episodes e

@@ -101,7 +101,8 @@ export interface RouteFilter {
 /** A route's stored depots: `{ lon, lat, radiusM }` or `{ polygon }` (migration 0026). */
 type DepotJson = { lon: number; lat: number; radiusM: number } | { polygon: LonLat[] };
 
-interface RouteRow {
+/** A row of `approved_routes` as `ROUTE_COLUMNS` select it: read by `routeOf` alone (the permit checks too). */
+export interface RouteRow {
   route_id: string;
   kind: RouteKind;
   name: string;
@@ -142,7 +143,7 @@ const depotOfJson = (d: DepotJson): StoredRouteDepot =>
 const jsonOfDepot = (d: StoredRouteDepot): DepotJson =>
   d.kind === 'polygon' ? { polygon: d.ring } : { lon: d.centre.longitudeDeg, lat: d.centre.latitudeDeg, radiusM: d.radiusM };
 
-const routeOf = (r: RouteRow): StoredRoute => ({
+export const routeOf = (r: RouteRow): StoredRoute => ({
   routeId: r.route_id,
   kind: r.kind,
   name: r.name,
@@ -178,12 +179,12 @@ const detourOf = (r: DetourRow): StoredDetour => ({
 });
 
 /** Dates as `YYYY-MM-DD` text, whatever the pool's date parser does. */
-const ROUTE_COLUMNS = `r.route_id, r.kind, r.name, r.reference_no, r.company_id, r.region_code, r.polyline, r.corridor_width_m, r.depots, r.stops,
+export const ROUTE_COLUMNS = `r.route_id, r.kind, r.name, r.reference_no, r.company_id, r.region_code, r.polyline, r.corridor_width_m, r.depots, r.stops,
   to_char(r.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(r.valid_to, 'YYYY-MM-DD') AS valid_to, r.allowed_hours, r.declared, r.source,
   r.created_by, r.created_at, r.updated_at, r.retired_at,
   (SELECT array_agg(rv.vehicle_id ORDER BY rv.vehicle_id) FROM route_vehicles rv WHERE rv.route_id = r.route_id) AS vehicle_ids`;
 
-const ROUTE_FROM = 'approved_routes r LEFT JOIN companies rc ON rc.company_id = r.company_id';
+export const ROUTE_FROM = 'approved_routes r LEFT JOIN companies rc ON rc.company_id = r.company_id';
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 

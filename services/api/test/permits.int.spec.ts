@@ -189,7 +189,9 @@ describe('api: /v1/permits/:routeId/audit and /v1/area-bans', () => {
     expect(overwrite.status).toBe(403);
     expect(JSON.stringify(overwrite.body)).toContain('belongs to region 44');
     expect((await post(api.url, '/v1/area-bans/AB-GD-NIGHT/retire', {}, tokens['op-gz'])).status).toBe(403);
-    expect((await pool.query(`SELECT region_code, retired_at FROM area_bans WHERE ban_id = 'AB-GD-NIGHT'`)).rows).toEqual([{ region_code: '44', retired_at: null }]);
+    expect((await pool.query(`SELECT region_code, retired_at FROM area_bans WHERE ban_id = 'AB-GD-NIGHT'`)).rows).toEqual([
+      { region_code: '44', retired_at: null },
+    ]);
     // Both Guangdong companies are bound and read it.
     for (const company of ['c1', 'c2'])
       expect((await get(api.url, '/v1/area-bans', tokens[company])).body.items.map((b: { banId: string }) => b.banId)).toContain('AB-GD-NIGHT');

@@ -85,7 +85,15 @@ describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
         '13': {
           nightBan: {
             timeWindowBans: [
-              { id: 'hebei-hazmat-night', description: '河北危化品夜间禁行', vehicleClasses: ['hazmat'], roadClasses: ['expressway'], start: '00:00', end: '06:00', toleranceMs: 300_000 },
+              {
+                id: 'hebei-hazmat-night',
+                description: '河北危化品夜间禁行',
+                vehicleClasses: ['hazmat'],
+                roadClasses: ['expressway'],
+                start: '00:00',
+                end: '06:00',
+                toleranceMs: 300_000,
+              },
             ],
           },
         },
@@ -110,7 +118,9 @@ describe('detector config: the rules file (RULES_CONFIG_FILE)', () => {
       roadClasses: ['expressway'],
     });
     // In the base (every region), the request asks for the region it belongs to.
-    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { timeWindowBans: [] } } }) })).toThrow(/base\.nightBan\.timeWindowBans.*\(none listed\)/);
+    expect(() => rulesFromConfig({ RULES_CONFIG_FILE: rulesFile({ base: { nightBan: { timeWindowBans: [] } } }) })).toThrow(
+      /base\.nightBan\.timeWindowBans.*\(none listed\)/,
+    );
   });
 });
 

@@ -156,7 +156,10 @@ export const rulesFromConfig = (config: Pick<DetectorConfig, 'RULES_CONFIG_FILE'
   const parsed = rulesFileSchema.safeParse(JSON.parse(readFileSync(config.RULES_CONFIG_FILE, 'utf8')));
   if (!parsed.success) throw new Error(`${where}: ${describeZodError(parsed.error)}`);
   const { base = {}, regions = {} } = parsed.data;
-  const moved = [movedTimeWindowBans(base, 'base', undefined), ...Object.entries(regions).map(([code, patch]) => movedTimeWindowBans(patch, `regions.${code}`, code))];
+  const moved = [
+    movedTimeWindowBans(base, 'base', undefined),
+    ...Object.entries(regions).map(([code, patch]) => movedTimeWindowBans(patch, `regions.${code}`, code)),
+  ];
   if (moved.some((m) => m !== undefined)) throw new Error(`${where}: ${moved.filter((m) => m !== undefined).join('; ')}`);
   const issues = [
     ...Object.keys(regions)

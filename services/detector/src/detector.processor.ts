@@ -12,6 +12,7 @@ import type { VehicleFacts } from '@roadwatch/domain';
 import type { DurableProgress, Bus, BusTopic, OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import {
   assessOverload,
+  DEFAULT_RULES_CONFIG,
   isOverloadViolation,
   toOverloadAlertV1,
   toOverloadViolationV1,
@@ -89,6 +90,12 @@ export interface DetectorProcessorDeps {
   checkpoint?: CheckpointCadence;
   /** Fatigue per driver across vehicles (RULES.md §2, §13); none: a driver's time stays on each vehicle. */
   driverTimes?: DriverTimeStore;
+  /**
+   * A driver no batch named for this long (by `now`) leaves the in-memory copy of the drivers'
+   * times; his time stays in `driverTimes`, read again when a batch names him. Default: the idle
+   * state TTL the rules drop a vehicle after (`retention.idleStateTtlMs`).
+   */
+  driverTimeTtlMs?: number;
   /** A checkpoint outside a batch (cadence, timers, revoke) made the partition durable through `offset`: the bus may commit it. */
   onDurable?: (ref: PartitionRef, offset: string) => void;
 }
@@ -251,6 +258,7 @@ export class DetectorProcessor {
         true,
       );
       await this.saveDriverTimes(context, messages);
+      if (this.deps.driverTimes) this.pruneDriverTimes(this.deps.now());
       return progress;
     });
   }
@@ -258,52 +266,91 @@ export class DetectorProcessor {
   /**
    * The drivers' time as other members (other partitions) left it, for the drivers this batch
    * names: before the rules run, as they are synchronous. Kept, the newer winning, so a
-   * failed batch's rebuild reads what the batch read.
+   * failed batch's rebuild reads what the batch read. A batch naming no driver reads nothing;
+   * the store hands back only times newer than the ones held (an unchanged driver is not
+   * decoded again).
    */
   private async loadDriverTimes(messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
     const store = this.deps.driverTimes;
     if (!store) return;
-    // The card's driver, else the roster's: whom the rules will count each position for.
-    const driverOf = this.deps.positionRules.driverOf?.bind(this.deps.positionRules) ?? ((p: PositionV1) => p.driverId);
     const driverIds = new Set<string>();
     for (const m of messages) {
-      const driverId = driverOf(m.value);
+      const driverId = this.driverOf(m.value);
       if (driverId) driverIds.add(driverId);
     }
     if (driverIds.size === 0) return;
-    for (const carry of (await store.get([...driverIds])).values()) this.keepDriverTime(carry);
+    const seenAtMs = this.deps.now();
+    for (const driverId of driverIds) {
+      const held = this.driverTimes.get(driverId);
+      if (held) held.seenAtMs = seenAtMs;
+    }
+    const newer = await store.get([...driverIds], (driverId) => this.driverTimes.get(driverId)?.carry.lastReportMs);
+    for (const carry of newer.values()) this.keepDriverTime(carry, seenAtMs);
   }
 
   /**
-   * After the batch's outputs went out: the time of the drivers of the vehicles it touched, for
-   * their next vehicle. Written before the checkpoint, so it may run ahead of it — a replay
-   * after a crash writes older times, which the store refuses, and never takes a vehicle's
-   * own time back from it.
+   * After the batch's outputs went out: the time of the drivers the batch named, for their next
+   * vehicle. Only vehicles with a report naming a driver (its card's or the roster's): a report
+   * without one is the vehicle's own subject, which moves no driver's last report on. Written before the checkpoint, so it
+   * may run ahead of it — a replay after a crash writes older times, which the store refuses,
+   * and never takes a vehicle's own time back from it.
    */
   private async saveDriverTimes(context: PartitionContext, messages: readonly ReceivedMessage<typeof TOPICS.positions>[]): Promise<void> {
     const store = this.deps.driverTimes;
     if (!store) return;
+    let withDriver: Set<string> | undefined;
+    for (const m of messages) if (this.driverOf(m.value)) (withDriver ??= new Set()).add(m.value.vehicleId);
+    if (!withDriver) return;
+    const seenAtMs = this.deps.now();
     const changed: DriverTimeCarry[] = [];
-    for (const vehicleId of new Set(messages.map((m) => m.value.vehicleId))) {
+    for (const vehicleId of withDriver) {
       const slot = context.states.get(vehicleId);
       if (!slot) continue;
       for (const carry of this.deps.positionRules.driverTimesOf(slot.rules)) {
-        const known = this.driverTimes.get(carry.driverId);
-        if (known && known.vehicleId === carry.vehicleId && known.lastReportMs === carry.lastReportMs) continue;
-        if (this.keepDriverTime(carry)) changed.push(carry);
+        const held = this.driverTimes.get(carry.driverId)?.carry;
+        if (held && held.vehicleId === carry.vehicleId && held.lastReportMs === carry.lastReportMs) continue;
+        if (this.keepDriverTime(carry, seenAtMs)) changed.push(carry);
       }
     }
     await store.put(changed);
   }
 
-  private keepDriverTime(carry: DriverTimeCarry): boolean {
-    if (!newerCarry(this.driverTimes.get(carry.driverId), carry)) return false;
-    this.driverTimes.set(carry.driverId, carry);
+  /** Whom the rules count a position for: its IC card's driver, else the roster's (RULES.md §13); none: the vehicle. */
+  private driverOf(position: PositionV1): string | undefined {
+    return this.deps.positionRules.driverOf ? this.deps.positionRules.driverOf(position) : position.driverId;
+  }
+
+  private keepDriverTime(carry: DriverTimeCarry, seenAtMs: number): boolean {
+    const held = this.driverTimes.get(carry.driverId);
+    if (!newerCarry(held?.carry, carry)) return false;
+    if (held) {
+      held.carry = carry;
+      held.seenAtMs = seenAtMs;
+    } else this.driverTimes.set(carry.driverId, { carry, seenAtMs });
     return true;
   }
 
-  private readonly driverTimes = new Map<string, DriverTimeCarry>();
-  private readonly driverTimeOf = (driverId: string): DriverTimeCarry | undefined => this.driverTimes.get(driverId);
+  /**
+   * Drops the drivers no batch named for `driverTimeTtlMs`: the copy is what the rules look up
+   * synchronously, the store keeps the time (a batch naming the driver again reads it back).
+   * A sweep of the copy at most once a tenth of the TTL.
+   */
+  private pruneDriverTimes(nowMs: number): void {
+    const ttlMs = this.deps.driverTimeTtlMs ?? DEFAULT_RULES_CONFIG.retention.idleStateTtlMs;
+    if (nowMs - this.driverTimesPrunedAtMs < ttlMs / 10) return;
+    this.driverTimesPrunedAtMs = nowMs;
+    for (const [driverId, held] of this.driverTimes) if (nowMs - held.seenAtMs > ttlMs) this.driverTimes.delete(driverId);
+  }
+
+  /** Drivers whose time is held in memory (the copy of the store the rules look up). */
+  get driversHeld(): number {
+    return this.driverTimes.size;
+  }
+
+  /** The drivers' times the batches read or wrote, with when a batch last named each (by `now`). */
+  private readonly driverTimes = new Map<string, { carry: DriverTimeCarry; seenAtMs: number }>();
+  private driverTimesPrunedAtMs = -Infinity;
+  private readonly driverTimeOf = (driverId: string): DriverTimeCarry | undefined => this.driverTimes.get(driverId)?.carry;
 
   handleWim(partition: number, messages: readonly ReceivedMessage<typeof TOPICS.wimMeasurements>[]): Promise<DurableProgress> {
     const context = this.contextOf({ topic: this.deps.topics.wim, partition });
@@ -319,6 +366,7 @@ export class DetectorProcessor {
    * the rules' limit is dropped from the state (its open day published first).
    */
   async runTimers(): Promise<void> {
+    if (this.deps.driverTimes) this.pruneDriverTimes(this.deps.now());
     const contexts = [...this.partitions.values()].filter((context) => context.ref.topic === this.deps.topics.positions);
     await Promise.all(
       contexts.map((context) =>

@@ -1,6 +1,7 @@
 import type { Bus, BusTopic, FailurePolicyOptions, Subscription } from '@roadwatch/messaging';
 import {
   DEFAULT_OVERLOAD_CONFIG,
+  DEFAULT_RULES_CONFIG,
   type ConfigPatch,
   type OverloadConfig,
   type RelayLookup,
@@ -90,10 +91,14 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
   const metrics = new DetectorMetrics(options.metrics ?? new ServiceMetrics('detector', { defaultMetrics: false }));
   const topics: DetectorTopics = { ...DEFAULT_DETECTOR_TOPICS, ...options.topics };
   const cadence = options.checkpoint ?? DEFAULT_CHECKPOINT_CADENCE;
+  const now = options.now ?? Date.now;
+  const rulesConfig = options.rulesConfig ?? DEFAULT_RULES_CONFIG;
   const processor = new DetectorProcessor({
     publisher: options.bus,
     stateStore: options.stateStore,
-    driverTimes: options.driverTimes ?? new MemoryDriverTimeStore(),
+    // As Redis keeps them in cluster mode (main.ts): a driver's time matters for the trailing 24 h and a rest.
+    driverTimes: options.driverTimes ?? new MemoryDriverTimeStore(rulesConfig.fatigue.dailyWindowMs + rulesConfig.motion.restMs, now),
+    driverTimeTtlMs: rulesConfig.retention.idleStateTtlMs,
     vehicles: options.vehicles,
     positionRules:
       options.positionRules ??
@@ -112,7 +117,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
     topics,
     logger,
     metrics,
-    now: options.now ?? Date.now,
+    now,
     checkpoint: cadence,
     // A checkpoint outside a batch (the cadence's clock, a timer tick): the bus may commit that far now.
     // Only the flusher and the timers call it, both started once subscribed.

@@ -227,7 +227,7 @@ describe('enforcement permit parts over real Kafka and PostgreSQL (RULES §11, �
     });
   });
 
-  it('a region-wide ban (no polygon) binds the hazmat trucks registered in its region wherever they drive, not another region\'s', async () => {
+  it("a region-wide ban (no polygon) binds the hazmat trucks registered in its region wherever they drive, not another region's", async () => {
     const registry = new RegistryRepository(pool);
     const BEIJING_HAZMAT = vehicleIdOf('京A60004', 2);
     await registry.upsertCompany({ companyId: 'BJ1', name: '北京某危化品运输公司', regionCode: '110105' });

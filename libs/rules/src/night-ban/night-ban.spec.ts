@@ -23,12 +23,7 @@ const run = (facts: VehicleFacts, positions: readonly PositionV1[], options: { c
       config.motion,
     );
     motion = m.state;
-    const r = evaluateNightBan(
-      facts,
-      state,
-      { position: p, interval: m.interval, ...(options.relays ? { relays: options.relays } : {}) },
-      config,
-    );
+    const r = evaluateNightBan(facts, state, { position: p, interval: m.interval, ...(options.relays ? { relays: options.relays } : {}) }, config);
     state = JSON.parse(JSON.stringify(r.state));
     alerts.push(...r.outputs.map((a) => alertV1.parse(a)));
     notices.push(...r.notices);

@@ -155,7 +155,9 @@ describe("vehicle state codec — today's version", () => {
   });
 
   it('a v2 checkpoint (road classes at the last report, per-ban tallies) decodes without them and the vehicle goes on the same', () => {
-    const t = Track.at(2026, 11, 24, 1).report(60).drive(40 * 60_000, 70);
+    const t = Track.at(2026, 11, 24, 1)
+      .report(60)
+      .drive(40 * 60_000, 70);
     let state: VehicleRuleState | undefined;
     const half = Math.floor(t.positions.length / 2);
     for (const p of t.positions.slice(0, half)) state = processPosition(truck, state, p).state;

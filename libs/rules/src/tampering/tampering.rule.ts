@@ -449,3 +449,13 @@ const lastIndexAtOrBefore = (track: readonly TamperingReport[], timeMs: number, 
   for (let i = track.length - 1; i >= 0; i -= 1) if (accepted[i] && track[i]!.deviceTimeMs <= timeMs) return i;
   return -1;
 };
+
+/**
+ * Whether other vehicles' gaps could change this judgement: only an I2 stretch no other
+ * exclusion removed goes to the network-outage check, and such a stretch is in an episode (I2 is
+ * a core indicator). So when a judgement made without `otherGaps` holds no I2, judging again with
+ * them gives the same result — the caller need not read every vehicle's gaps (a costly look at
+ * the whole fleet's positions) for this vehicle.
+ */
+export const outageCheckNeeded = (judgedWithoutOtherGaps: TamperingResult): boolean =>
+  judgedWithoutOtherGaps.episodes.some((episode) => episode.stretches.some((s) => s.indicator === 'I2'));

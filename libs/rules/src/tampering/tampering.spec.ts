@@ -5,6 +5,7 @@ import {
   ALARM_ANTENNA_SHORT_BIT,
   ALARM_POWER_LOSS_BIT,
   judgeTampering,
+  outageCheckNeeded,
   type OtherVehicleGap,
   type TamperingReport,
 } from './tampering.rule';
@@ -140,6 +141,24 @@ describe('tampering I2 (a gap moved through)', () => {
       expect(judge(gapTrack(10, 12_000), { otherGaps: late }).episodes[0]!.indicators).toEqual(['I2']);
       const one = others(4).map((g) => ({ ...g, vehicleId: 'O1' }));
       expect(judge(gapTrack(10, 12_000), { otherGaps: one }).episodes[0]!.indicators).toEqual(['I2']);
+    });
+
+    it('others’ gaps matter only when a judgement without them holds an I2 (the caller then reads them); otherwise the result is the same', () => {
+      const gap = gapTrack(10, 12_000);
+      expect(outageCheckNeeded(judge(gap))).toBe(true);
+      // An antenna cut whose track also gaps: the I2 beside the I1 needs the check.
+      const cut = [...driving(0, 2), report(3, 3_000, { alarmFlags: ALARM_ANTENNA_CUT_BIT, gnssFixed: false }), report(12, 15_000), report(13, 16_000)];
+      expect(outageCheckNeeded(judge(cut))).toBe(true);
+      const cutNoGap = antennaCut(1_500);
+      const plain = driving(0, 20);
+      // ACC off before the gap: excluded before the outage check, so no I2 reaches it.
+      const accOff = gapTrack(10, 12_000);
+      accOff[2] = { ...accOff[2]!, accOn: false };
+      for (const track of [cutNoGap, plain, accOff, []]) {
+        const without = judge(track);
+        expect(outageCheckNeeded(without)).toBe(false);
+        expect(judge(track, { otherGaps: others(4) })).toEqual(without);
+      }
     });
 
     it('does not exclude I1 in the same outage', () => {

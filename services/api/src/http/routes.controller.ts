@@ -85,6 +85,6 @@ export class RoutesController {
   async episodes(@Query() query: unknown, @Headers('authorization') auth?: string): Promise<{ items: StoredRouteEpisode[] }> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'routes');
     const q = parseOr400(routeEpisodeQuery, query, 'query');
-    return { items: await this.ctx.routes.episodes.list(q, scope.filter) };
+    return { items: await this.ctx.routes.episodes.list({ ...q, nowMs: this.ctx.now() }, scope.filter) };
   }
 }

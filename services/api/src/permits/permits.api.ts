@@ -60,7 +60,10 @@ const banToChange = async (bans: AreaBanRepository, banId: string, scope: Scope)
   if (writable) return writable;
   const readable = await bans.getInScope(banId, scope.filter, 'read');
   if (readable)
-    throw new PermitsRequestError('forbidden', `area ban ${banId} belongs to region ${readable.regionCode ?? '(none)'}: it binds region ${scope.value}'s vehicles, and only its own region's operators change it`);
+    throw new PermitsRequestError(
+      'forbidden',
+      `area ban ${banId} belongs to region ${readable.regionCode ?? '(none)'}: it binds region ${scope.value}'s vehicles, and only its own region's operators change it`,
+    );
   return undefined;
 };
 

@@ -40,6 +40,15 @@ const contract = (name: string, make: () => DriverTimeStore) =>
       expect((await store.get(['nobody'])).size).toBe(0);
       expect((await store.get([])).size).toBe(0);
     });
+
+    it('with the times the caller holds, hands back only newer ones (equal or older are not decoded)', async () => {
+      const [a, b, c] = ['甲', '乙', '丙'].map((n) => `驾驶员${n}-${randomUUID().slice(0, 6)}`) as [string, string, string];
+      await store.put([carry(a, 'X', 5_000), carry(b, 'X', 5_000), carry(c, 'X', 5_000)]);
+      const held: Record<string, number> = { [a]: 5_000, [b]: 4_999, [c]: 6_000 };
+      const found = await store.get([a, b, c, 'nobody'], (id) => held[id]);
+      expect([...found.keys()]).toEqual([b]);
+      expect(found.get(b)).toEqual(carry(b, 'X', 5_000));
+    });
   });
 
 contract('memory', () => new MemoryDriverTimeStore());

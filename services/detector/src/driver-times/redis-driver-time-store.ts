@@ -1,6 +1,6 @@
 import type { DriverTimeCarry } from '@roadwatch/rules';
 import { Redis } from 'ioredis';
-import type { DriverTimeStore } from './driver-time-store';
+import { newerThanHeld, type DriverTimeStore } from './driver-time-store';
 
 /**
  * Cluster mode: one key per driver, `{prefix}driver-time:{driverId}`, holding
@@ -37,7 +37,7 @@ export class RedisDriverTimeStore implements DriverTimeStore {
     return `${this.prefix}driver-time:{${driverId}}`;
   }
 
-  async get(driverIds: readonly string[]): Promise<Map<string, DriverTimeCarry>> {
+  async get(driverIds: readonly string[], heldLastReportMs?: (driverId: string) => number | undefined): Promise<Map<string, DriverTimeCarry>> {
     const found = new Map<string, DriverTimeCarry>();
     if (driverIds.length === 0) return found;
     const pipeline = this.redis.pipeline();
@@ -47,7 +47,9 @@ export class RedisDriverTimeStore implements DriverTimeStore {
       if (error) throw error;
       if (typeof value !== 'string') return;
       const bar = value.indexOf('|');
-      found.set(driverIds[i] as string, JSON.parse(value.slice(bar + 1)) as DriverTimeCarry);
+      const driverId = driverIds[i] as string;
+      // The last report leads the value: a time no newer than the caller's is not decoded.
+      if (newerThanHeld(Number(value.slice(0, bar)), heldLastReportMs?.(driverId))) found.set(driverId, JSON.parse(value.slice(bar + 1)) as DriverTimeCarry);
     });
     return found;
   }

@@ -2,6 +2,8 @@ import { TOPICS, type AlertV1 } from '@roadwatch/contracts';
 import {
   DEFAULT_TAMPERING_CONFIG,
   judgeTampering,
+  outageCheckNeeded,
+  type OtherVehicleGap,
   tamperingSummary,
   type BlindArea,
   type ContextPlace,
@@ -191,15 +193,19 @@ export const runTamperingJob = async (
         const windowFromMs = vehicle.fromMs - settings.lookbackMs;
         const windowToMs = vehicle.toMs + settings.lookaheadMs;
         const reports: TamperingReport[] = await repo.trackBetween(vehicle.vehicleId, windowFromMs, windowToMs);
-        const otherGaps = await repo.gapsBetween(windowFromMs, windowToMs, config.motion.gapMs);
-        let result;
-        try {
-          result = judgeTampering({ vehicleId: vehicle.vehicleId, reports, blindAreas, places, otherGaps, config });
-        } catch (error) {
-          // A geofence the rule refuses (a bad blind area) must not stop the other vehicles' judgement.
-          logger.error({ err: error, vehicleId: vehicle.vehicleId }, 'tampering not judged for this vehicle');
-          continue;
-        }
+        const judge = (otherGaps?: OtherVehicleGap[]) => {
+          try {
+            return judgeTampering({ vehicleId: vehicle.vehicleId, reports, blindAreas, places, config, ...(otherGaps ? { otherGaps } : {}) });
+          } catch (error) {
+            // A geofence the rule refuses (a bad blind area) must not stop the other vehicles' judgement.
+            logger.error({ err: error, vehicleId: vehicle.vehicleId }, 'tampering not judged for this vehicle');
+            return undefined;
+          }
+        };
+        let result = judge();
+        // The fleet's gaps (the network-outage check: a look at every vehicle's positions) only when they can change the judgement.
+        if (result && outageCheckNeeded(result)) result = judge(await repo.gapsBetween(windowFromMs, windowToMs, config.motion.gapMs));
+        if (!result) continue;
         const stored = await repo.ofVehicleBetween(vehicle.vehicleId, windowFromMs, windowToMs);
         const matched = new Set<string>();
         for (const episode of result.episodes) {
