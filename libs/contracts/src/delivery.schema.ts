@@ -105,14 +105,19 @@ export const deliveryAttemptListQuery = z.object({ ...deliveryFilters, outcome: 
 /** `GET /v1/delivery/deliveries`: newest first. */
 export const deliveryListQuery = z.object({ ...deliveryFilters, state: deliveryState.optional() });
 
-export const deliveryAttemptItem = z.object({
-  attemptId: safeString(),
+/** What a delivery and each of its attempts both carry: which alert (and revision), to whom, how. */
+const deliveryHead = {
   deliveryId: safeString(),
   alertId: safeString(),
   revision: z.number().int(),
   companyId: safeString(),
   channel: deliveryChannel,
   target: safeString(),
+};
+
+export const deliveryAttemptItem = z.object({
+  attemptId: safeString(),
+  ...deliveryHead,
   attemptNo: z.number().int(),
   atMs: epochMs,
   outcome: deliveryAttemptOutcome,
@@ -124,12 +129,7 @@ export const deliveryAttemptItem = z.object({
 export type DeliveryAttemptItemDto = z.infer<typeof deliveryAttemptItem>;
 
 export const deliveryItem = z.object({
-  deliveryId: safeString(),
-  alertId: safeString(),
-  revision: z.number().int(),
-  companyId: safeString(),
-  channel: deliveryChannel,
-  target: safeString(),
+  ...deliveryHead,
   rule: safeString(),
   severity: safeString(),
   state: deliveryState,

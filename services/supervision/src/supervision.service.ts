@@ -1,6 +1,5 @@
-import type { Bus } from '@roadwatch/messaging';
-import { startServiceParts, type Logger, type ReadinessCheck, type RunningServicePart, type ServiceMetrics, type ServicePart } from '@roadwatch/runtime';
-import { pingDatabase, type StoragePool } from '@roadwatch/storage';
+import { startPartsService, type PartsContext, type PartsServiceOptions } from '@roadwatch/runtime';
+import type { RunningPartsService, RunningServicePart, ServicePart } from '@roadwatch/runtime';
 import type { SupervisionConfig } from './config';
 import { keySupervisionPart } from './key-supervision/key-supervision.part';
 import { deliveryPart } from './delivery/delivery.part';
@@ -8,17 +7,7 @@ import { handlingPart } from './handling/handling.part';
 import { scoresPart } from './scores/scores.part';
 
 /** What every part of the supervision service is given. */
-export interface SupervisionContext {
-  bus: Bus;
-  /** A migrated storage schema (`createPool` + `migrate` of @roadwatch/storage). */
-  pool: StoragePool;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  /** The service's environment (defaults filled); parts read their own variables from it. */
-  config: Partial<SupervisionConfig>;
-  /** The clock every part reads (a test moves it). */
-  now: () => number;
-}
+export type SupervisionContext = PartsContext<SupervisionConfig>;
 
 /** One running part: a consumer of the alerts topic, a delivery loop, a scheduled job. */
 export type RunningSupervisionPart = RunningServicePart;
@@ -26,17 +15,9 @@ export type RunningSupervisionPart = RunningServicePart;
 /** A part of the supervision module (RULES.md §9–§10): started with the service, closed with it in reverse order. */
 export type SupervisionPart = ServicePart<SupervisionContext>;
 
-export interface SupervisionOptions extends Omit<SupervisionContext, 'now' | 'config'> {
-  config?: Partial<SupervisionConfig>;
-  now?: () => number;
-  /** Default: every part of `SUPERVISION_PARTS`. */
-  parts?: readonly SupervisionPart[];
-}
+export type SupervisionOptions = PartsServiceOptions<SupervisionConfig>;
 
-export interface RunningSupervision {
-  readiness: ReadinessCheck[];
-  close(): Promise<void>;
-}
+export type RunningSupervision = RunningPartsService;
 
 /**
  * The parts of supervision, in start order. Each feature (handling workflow, delivery to
@@ -61,15 +42,4 @@ export const SUPERVISION_PARTS: readonly SupervisionPart[] = [
  * what it stores; this service does the work in the background, once per cluster (consumer
  * groups, or jobs that take a database lock).
  */
-export const startSupervision = async (options: SupervisionOptions): Promise<RunningSupervision> => {
-  const context: SupervisionContext = {
-    bus: options.bus,
-    pool: options.pool,
-    logger: options.logger,
-    metrics: options.metrics,
-    config: options.config ?? {},
-    now: options.now ?? Date.now,
-  };
-  const parts = await startServiceParts('supervision', options.parts ?? SUPERVISION_PARTS, context, options.logger);
-  return { readiness: [{ name: 'database', check: () => pingDatabase(options.pool) }, ...parts.readiness], close: parts.close };
-};
+export const startSupervision = (options: SupervisionOptions): Promise<RunningSupervision> => startPartsService('supervision', options, SUPERVISION_PARTS);

@@ -7,6 +7,7 @@ import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { latestPeriodStart, monthLabel, periodLabel, rankingBars, trendOf } from '../assessment/assessment-view';
 import { detached, h, StatusLine } from './dom';
+import { errorText } from './panel';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -93,7 +94,7 @@ export class AssessmentPanel {
     } catch (e) {
       this.items = [];
       this.rankingData = undefined;
-      this.status.set('assessment.error', e instanceof Error ? e.message : String(e));
+      this.status.set('assessment.error', errorText(e));
     }
     this.fillSubjects();
     this.render();
@@ -225,7 +226,7 @@ export class AssessmentPanel {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1_000);
     } catch (e) {
-      this.status.set('assessment.error', e instanceof Error ? e.message : String(e));
+      this.status.set('assessment.error', errorText(e));
     }
   }
 }

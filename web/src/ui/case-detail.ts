@@ -15,6 +15,7 @@ import {
 import { lang, onLangChange, t } from '../i18n';
 import { detached, fmtTime, h } from './dom';
 import { SourceTracePanel } from './source-trace-panel';
+import { errorText } from './panel';
 
 const yuan = (n: number | undefined): string => (n === undefined ? '—' : `¥${n.toLocaleString('zh-CN')}`);
 const tonnes = (kg: number | undefined): string => (kg === undefined ? '—' : `${(kg / 1000).toFixed(1)} t`);
@@ -68,7 +69,7 @@ export class CaseDetailView {
     try {
       this.detail = await this.api.caseDetail(caseId);
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
     this.render();
   }
@@ -291,7 +292,7 @@ export class CaseDetailView {
       this.form = undefined;
       this.render();
     } catch (e) {
-      error.textContent = `${t('case.failed')}: ${e instanceof Error ? e.message : String(e)}`;
+      error.textContent = `${t('case.failed')}: ${errorText(e)}`;
     } finally {
       this.busy = false;
     }

@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { CaseDetailView } from './case-detail';
 import { detached, fmtTime, h } from './dom';
+import { failureOf } from './panel';
 
 /**
  * 一超四罚 cases: the list, loaded when the tab is first shown and on refresh; a click
@@ -51,12 +52,9 @@ export class CasesPanel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.items = await this.api.cases();
-      this.error = undefined;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    });
     this.render();
   }
 

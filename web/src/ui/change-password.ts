@@ -2,6 +2,7 @@ import type { LoginResponse } from '@roadwatch/contracts';
 import { ApiHttpError, changePassword } from '../api';
 import { t } from '../i18n';
 import { detached, h, tr } from './dom';
+import { errorText } from './panel';
 
 /**
  * The change-password page: shown instead of the app to a user who must change the password
@@ -32,7 +33,7 @@ export const renderChangePassword = (
     } catch (err) {
       if (err instanceof ApiHttpError && err.status === 401) return onLogout();
       // The API's words: which field and why (too short, too easy to guess, not the current password).
-      error.textContent = `${t('pw.failed')}: ${err instanceof ApiHttpError && err.issues.length > 0 ? err.issues.map((i) => i.message).join('; ') : err instanceof Error ? err.message : String(err)}`;
+      error.textContent = `${t('pw.failed')}: ${err instanceof ApiHttpError && err.issues.length > 0 ? err.issues.map((i) => i.message).join('; ') : errorText(err)}`;
     } finally {
       submit.disabled = false;
     }

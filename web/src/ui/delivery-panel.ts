@@ -2,6 +2,7 @@ import { alertRule, severity, type ApiUser, type DeliveryAttemptItemDto, type De
 import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { detached, h, queryForm, StatusLine } from './dom';
+import { errorText, Panel } from './panel';
 
 const timeOf = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toLocaleString(undefined, { hour12: false }));
 
@@ -11,7 +12,7 @@ const timeOf = (ms: number | undefined): string => (ms === undefined ? '' : new 
  * every delivery attempt with its outcome. A company user sees its own company; the admin
  * names the company. What may be done is the API's decision: this panel only shows it.
  */
-export class DeliveryPanel {
+export class DeliveryPanel extends Panel {
   readonly el: HTMLElement;
   private readonly status = new StatusLine('delivery-status', (key) => key === 'delivery.error' || key === 'delivery.failed');
   private readonly companyInput: HTMLInputElement;
@@ -28,13 +29,13 @@ export class DeliveryPanel {
   private readonly formError = h('p', { class: 'case-error', 'data-testid': 'delivery-form-error' });
   private settings: DeliverySettingsResponse | undefined;
   private attempts: DeliveryAttemptItemDto[] = [];
-  private loaded = false;
   private busy = false;
 
   constructor(
     private readonly api: Api,
     user: Pick<ApiUser, 'role' | 'companyId'>,
   ) {
+    super('first show');
     this.companyInput = h('input', { name: 'companyId', value: user.companyId ?? '', 'data-testid': 'delivery-company' });
     // A company user's company is its own: nothing to choose.
     if (user.role === 'company') this.companyInput.readOnly = true;
@@ -89,15 +90,6 @@ export class DeliveryPanel {
     });
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    if (!this.loaded) await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   private renderOptions(): void {
     const keep = (select: HTMLSelectElement, options: HTMLOptionElement[]) => {
       const chosen = [...select.selectedOptions].map((o) => o.value);
@@ -148,7 +140,7 @@ export class DeliveryPanel {
     } catch (e) {
       this.settings = undefined;
       this.attempts = [];
-      this.status.set('delivery.error', e instanceof Error ? e.message : String(e));
+      this.status.set('delivery.error', errorText(e));
     }
     this.render();
   }
@@ -161,7 +153,7 @@ export class DeliveryPanel {
       await this.load();
       this.showSecret(issued.secret);
     } catch (e) {
-      this.status.set('delivery.failed', e instanceof Error ? e.message : String(e));
+      this.status.set('delivery.failed', errorText(e));
     } finally {
       this.busy = false;
     }
@@ -191,7 +183,7 @@ export class DeliveryPanel {
       if (saved.secretIssued) this.showSecret(saved.secretIssued.secret);
     } catch (e) {
       // The API's refusal as it said it (an unsafe URL names why).
-      this.formError.textContent = `${t('delivery.failed')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.formError.textContent = `${t('delivery.failed')}: ${errorText(e)}`;
     } finally {
       this.busy = false;
     }
@@ -204,7 +196,7 @@ export class DeliveryPanel {
       await this.api.deleteDeliveryRoute(route.companyId, route.routeId);
       await this.load();
     } catch (e) {
-      this.status.set('delivery.failed', e instanceof Error ? e.message : String(e));
+      this.status.set('delivery.failed', errorText(e));
     } finally {
       this.busy = false;
     }

@@ -3,6 +3,7 @@ import { AlertFeed, backfilledLabel, cueFor, summaryFor } from '../feed/alert-fe
 import { beep, isMuted, setMuted } from '../feed/beep';
 import { lang, onLangChange, t } from '../i18n';
 import { detached, fmtTime, h } from './dom';
+import { errorText } from './panel';
 
 /** The alert feed beside the map: newest first, severe rows flash and beep once. */
 export class FeedPanel {
@@ -96,7 +97,7 @@ export class FeedPanel {
         const updated = await ack(a.alertId, comment);
         if (updated.ack) this.applyAck({ alertId: updated.alertId, vehicleId: updated.vehicleId, ack: updated.ack });
       } catch (err) {
-        error.textContent = `${t('feed.ackFailed')}: ${err instanceof Error ? err.message : String(err)}`;
+        error.textContent = `${t('feed.ackFailed')}: ${errorText(err)}`;
       }
     };
     return h(

@@ -3,6 +3,7 @@ import { ApiHttpError, type Api } from '../api';
 import { deadlineViewOf, mergeHandlingItem } from '../handling/handling-view';
 import { lang, onLangChange, t } from '../i18n';
 import { detached, fmtTime, h, queryForm, StatusLine } from './dom';
+import { Panel } from './panel';
 
 const summaryOf = (item: HandlingItem): string => (lang() === 'en' ? (item.summaryEn ?? item.summary) : item.summary) ?? t(`rule.${item.rule}`);
 const stateText = (item: HandlingItem): string =>
@@ -25,11 +26,10 @@ const deadlineCell = (item: HandlingItem, nowMs: number): HTMLElement => {
  * handling), appeal (reason). New items arrive live; the API refuses what the workflow does
  * not allow, and the refusal is shown where the user acted.
  */
-export class HandlingPanel {
+export class HandlingPanel extends Panel {
   readonly el: HTMLElement;
   private items: HandlingItem[] = [];
   private counts: HandlingCounts | undefined;
-  private loaded = false;
   private readonly status = new StatusLine('handling-status', (key) => key === 'handling.error' || key === 'handling.failed');
   private readonly table = h('table', { class: 'report-table handling-table', 'data-testid': 'handling-table' });
   private readonly countsEl = h('p', { class: 'muted', 'data-testid': 'handling-counts' });
@@ -44,6 +44,7 @@ export class HandlingPanel {
     private readonly api: Api,
     private readonly nowMs: () => number = Date.now,
   ) {
+    super('first show');
     this.el = h(
       'section',
       { class: 'reports handling', hidden: true, 'data-testid': 'handling' },
@@ -71,15 +72,6 @@ export class HandlingPanel {
     this.ticker = setInterval(() => {
       if (!this.el.hidden) this.render();
     }, 1_000);
-  }
-
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    if (!this.loaded) await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
   }
 
   destroy(): void {
@@ -266,11 +258,10 @@ export class HandlingPanel {
  * escalated to the on-duty board in the operator's region, the longest overdue first, and the
  * appeals waiting for a decision (accept or reject, with a comment). Escalations arrive live.
  */
-export class DutyBoardPanel {
+export class DutyBoardPanel extends Panel {
   readonly el: HTMLElement;
   private overdue: HandlingItem[] = [];
   private appeals: HandlingItem[] = [];
-  private loaded = false;
   private readonly status = new StatusLine('duty-status', (key) => key === 'handling.error' || key === 'handling.failed');
   private readonly overdueTable = h('table', { class: 'report-table duty-table', 'data-testid': 'duty-overdue' });
   private readonly appealsTable = h('table', { class: 'report-table duty-table', 'data-testid': 'duty-appeals' });
@@ -279,6 +270,7 @@ export class DutyBoardPanel {
     private readonly api: Api,
     private readonly nowMs: () => number = Date.now,
   ) {
+    super('first show');
     this.el = h(
       'section',
       { class: 'reports duty', hidden: true, 'data-testid': 'duty' },
@@ -294,15 +286,6 @@ export class DutyBoardPanel {
       h('div', { class: 'report-scroll' }, this.appealsTable),
     );
     onLangChange(() => this.render());
-  }
-
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    if (!this.loaded) await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
   }
 
   applyLive(event: HandlingLiveEvent): void {

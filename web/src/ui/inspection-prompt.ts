@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { clockOffsetMsOf, countdownOf, InspectionAsks, ownRow } from '../inspection/inspection-view';
 import { detached, h } from './dom';
+import { errorText } from './panel';
 
 /**
  * The company user's 查岗 prompt (RULES §9): as soon as a 查岗 reaches the company (the live
@@ -124,7 +125,7 @@ export class InspectionPrompt {
       this.answered(answered);
       this.onAnswered(answered);
     } catch (e) {
-      this.error.textContent = `${t('inspection.answerFailed')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.error.textContent = `${t('inspection.answerFailed')}: ${errorText(e)}`;
     } finally {
       this.busy = false;
     }

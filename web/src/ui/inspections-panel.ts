@@ -3,6 +3,7 @@ import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { sendRequestOf, type ComposeField } from '../inspection/inspection-view';
 import { detached, fmtTime, h, StatusLine } from './dom';
+import { errorText } from './panel';
 
 /**
  * 查岗 (RULES §9): for the monitoring centre (`inspections.send`) the compose form — question,
@@ -134,7 +135,7 @@ export class InspectionsPanel {
       this.items = await this.api.inspections({ limit: 50 });
       this.status.set(this.items.length === 0 ? 'inspection.empty' : undefined);
     } catch (e) {
-      this.status.set('inspection.error', e instanceof Error ? e.message : String(e));
+      this.status.set('inspection.error', errorText(e));
     }
     this.render();
   }
@@ -143,7 +144,7 @@ export class InspectionsPanel {
     try {
       this.targets = await this.api.inspectionTargets();
     } catch (e) {
-      this.formError.textContent = `${t('inspection.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.formError.textContent = `${t('inspection.error')}: ${errorText(e)}`;
     }
     this.renderTargets();
   }
@@ -197,7 +198,7 @@ export class InspectionsPanel {
       this.status.set(undefined);
     } catch (e) {
       // The API's refusal as it said it (a company outside the scope names it), beside its field when it names one.
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorText(e);
       const field =
         e instanceof ApiHttpError
           ? e.issues.map((i) => i.field.replace(/^body\./, '').split('.')[0]).find((f) => this.fieldIssues.has(f as ComposeField))
@@ -220,7 +221,7 @@ export class InspectionsPanel {
       this.apply(answered);
       this.onAnswered(answered);
     } catch (e) {
-      error.textContent = `${t('inspection.answerFailed')}: ${e instanceof Error ? e.message : String(e)}`;
+      error.textContent = `${t('inspection.answerFailed')}: ${errorText(e)}`;
     }
   }
 

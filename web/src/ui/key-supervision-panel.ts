@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { lang, onLangChange, t } from '../i18n';
 import { evidenceLabel, reasonText } from '../key-supervision/reasons';
 import { detached, fmtTime, h, tabStrip } from './dom';
+import { errorText, failureOf, Panel } from './panel';
 
 /**
  * 重点监管 (RULES.md §10): the current list and the history in the user's scope, each entry
@@ -10,7 +11,7 @@ import { detached, fmtTime, h, tabStrip } from './dom';
  * counters), and for officers (`key_supervision.release`) the release dialog, whose comment is
  * required. A company user sees its own entries and its vehicles'.
  */
-export class KeySupervisionPanel {
+export class KeySupervisionPanel extends Panel {
   readonly el: HTMLElement;
   private state: 'current' | 'history' = 'current';
   private items: KeySupervisionEntryItem[] | undefined;
@@ -26,6 +27,7 @@ export class KeySupervisionPanel {
     /** Told after a release (the map's ring, the alerts' raised severity). */
     private readonly onChanged: () => void = () => undefined,
   ) {
+    super('every show');
     this.el = h(
       'section',
       { class: 'reports key-supervision', hidden: true, 'data-testid': 'key-supervision' },
@@ -53,22 +55,10 @@ export class KeySupervisionPanel {
     onLangChange(() => this.render());
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.items = await this.api.keySupervisionEntries(this.state);
-      this.error = undefined;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    });
     this.render();
   }
 
@@ -76,7 +66,7 @@ export class KeySupervisionPanel {
     try {
       this.evidence.set(entryId, await this.api.keySupervisionEvidence(entryId));
     } catch (e) {
-      this.evidence.set(entryId, e instanceof Error ? e.message : String(e));
+      this.evidence.set(entryId, errorText(e));
     }
     this.render();
   }
@@ -93,7 +83,7 @@ export class KeySupervisionPanel {
       this.onChanged();
       await this.load();
     } catch (e) {
-      errorEl.textContent = e instanceof Error ? e.message : String(e);
+      errorEl.textContent = errorText(e);
     }
   }
 

@@ -12,6 +12,7 @@ import { onLangChange, t, type MessageKey } from '../i18n';
 import { accessCodeOf, EMPTY_PLATFORM_FORM, formOfPlatform, saveBodyOf, type PlatformFormFields } from '../lower-platforms/platform-form';
 import { detached, fmtTime, h, StatusLine } from './dom';
 import { refusalText } from './source-sites-panel';
+import { errorText, Panel } from './panel';
 
 const percent = (rate: number | undefined): string => (rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
 
@@ -34,7 +35,7 @@ export interface LowerPlatformsAbilities {
  * vehicles they told of, accepted or rejected in place; the 0x1402 alarms they forwarded; 查岗 and
  * 督办 sent over their link with the answers; and the last 7 days' data quality by source.
  */
-export class LowerPlatformsPanel {
+export class LowerPlatformsPanel extends Panel {
   readonly el: HTMLElement;
   private readonly status = new StatusLine('lower-platforms-status', (key) => key === 'lowerPlatforms.error' || key === 'lowerPlatforms.refused');
   private readonly platformsTable = h('table', { class: 'report-table', 'data-testid': 'lower-platforms-table' });
@@ -80,6 +81,7 @@ export class LowerPlatformsPanel {
     private readonly api: Api,
     private readonly can: LowerPlatformsAbilities = { inspect: false, supervise: false },
   ) {
+    super('every show');
     // The standard's own names (M1, IA1, IC1) are labels in every language: `{ text }` instead of a key.
     const field = (label: MessageKey | { text: string }, input: HTMLElement, hint?: MessageKey) =>
       h(
@@ -171,15 +173,6 @@ export class LowerPlatformsPanel {
     });
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
     this.status.set('lowerPlatforms.loading');
     try {
@@ -195,7 +188,7 @@ export class LowerPlatformsPanel {
       ]);
       this.status.set(this.platforms.length === 0 ? 'lowerPlatforms.empty' : undefined);
     } catch (e) {
-      this.status.set('lowerPlatforms.error', e instanceof Error ? e.message : String(e));
+      this.status.set('lowerPlatforms.error', errorText(e));
     }
     this.render();
   }

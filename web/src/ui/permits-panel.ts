@@ -4,6 +4,7 @@ import { ROAD_CLASSES } from '@roadwatch/domain';
 import { lang, onLangChange, t, type MessageKey } from '../i18n';
 import { parsePolygonText, parseWindowsText, windowsLabel } from '../permits/area-ban-form';
 import { detached, fmtTime, h } from './dom';
+import { errorText, Panel } from './panel';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#c92a2a', '#1c7ed6', '#2b8a3e', '#e67700', '#862e9c'];
@@ -54,7 +55,7 @@ const bansMap = (bans: readonly AreaBanItem[]): SVGSVGElement | undefined => {
  * 大件与限行 (issue #16): the area bans in scope — drawn on a sketch with their windows, written
  * by admin and the region's operators — and the audit sheet of a 大件 permit (倒查) with its XLSX.
  */
-export class PermitsPanel {
+export class PermitsPanel extends Panel {
   readonly el: HTMLElement;
   private bans: AreaBanItem[] = [];
   private audit: PermitAuditResponse | undefined;
@@ -81,6 +82,7 @@ export class PermitsPanel {
     private readonly canAdmin: boolean,
     private readonly canAudit: boolean,
   ) {
+    super('every show');
     this.permitId.placeholder = t('pm.permitId');
     // A region-wide ban has no polygon to type.
     this.form.regionWide.addEventListener('change', () => {
@@ -149,21 +151,12 @@ export class PermitsPanel {
     });
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
     try {
       this.bans = await this.api.areaBans(true);
       this.status.textContent = '';
     } catch (e) {
-      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `${t('pm.error')}: ${errorText(e)}`;
     }
     this.render();
   }
@@ -191,7 +184,7 @@ export class PermitsPanel {
       });
       await this.load();
     } catch (e) {
-      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `${t('pm.error')}: ${errorText(e)}`;
     }
   }
 
@@ -200,7 +193,7 @@ export class PermitsPanel {
       await this.api.retireAreaBan(banId);
       await this.load();
     } catch (e) {
-      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `${t('pm.error')}: ${errorText(e)}`;
     }
   }
 
@@ -212,7 +205,7 @@ export class PermitsPanel {
       this.status.textContent = '';
     } catch (e) {
       this.audit = undefined;
-      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `${t('pm.error')}: ${errorText(e)}`;
     }
     this.render();
   }
@@ -228,7 +221,7 @@ export class PermitsPanel {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1_000);
     } catch (e) {
-      this.status.textContent = `${t('pm.error')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `${t('pm.error')}: ${errorText(e)}`;
     }
   }
 

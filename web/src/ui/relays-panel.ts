@@ -12,6 +12,7 @@ import {
   type RelayForm,
 } from '../relays/relay-form';
 import { detached, h, queryForm, StatusLine } from './dom';
+import { errorText } from './panel';
 
 /**
  * 接驳登记 (RULES.md §3): the relay registrations in the user's scope over a range of nights,
@@ -123,7 +124,7 @@ export class RelaysPanel {
       const lists = await Promise.all(RELAY_VEHICLE_CLASSES.map((vehicleClass) => this.api.vehicles({ vehicleClass })));
       this.vehicles = lists.flat().sort((a, b) => a.plate.localeCompare(b.plate));
     } catch (e) {
-      this.formError.textContent = `${t('relay.vehiclesError')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.formError.textContent = `${t('relay.vehiclesError')}: ${errorText(e)}`;
     }
     this.renderVehicles();
     this.render();
@@ -153,7 +154,7 @@ export class RelaysPanel {
       this.status.set(this.items.length === 0 ? 'relay.empty' : undefined);
     } catch (e) {
       this.items = undefined;
-      this.status.set('relay.error', e instanceof Error ? e.message : String(e));
+      this.status.set('relay.error', errorText(e));
     }
     this.render();
   }
@@ -209,7 +210,7 @@ export class RelaysPanel {
       await this.load();
     } catch (e) {
       // The API's refusal as it said it; beside the field it names when it names one.
-      this.formError.textContent = `${t('relay.failed')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.formError.textContent = `${t('relay.failed')}: ${errorText(e)}`;
       if (e instanceof ApiHttpError)
         this.showIssues(
           e.issues.filter((i) => relayFieldOf(i) !== undefined),
@@ -229,7 +230,7 @@ export class RelaysPanel {
       await this.load();
     } catch (e) {
       this.confirming = undefined;
-      this.status.set('relay.deleteFailed', e instanceof Error ? e.message : String(e));
+      this.status.set('relay.deleteFailed', errorText(e));
       this.render();
     } finally {
       this.busy = false;

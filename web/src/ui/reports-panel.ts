@@ -6,6 +6,7 @@ import type { ReportChartsResponse } from '@roadwatch/contracts';
 import { defaultReportDates, midnightOf, REPORT_COLUMNS, reportRangeOf, scoresZero } from '../reports/company-report';
 import { detached, h, queryForm, saveBlob, StatusLine } from './dom';
 import type { ReportCharts } from './report-charts';
+import { errorText, Panel } from './panel';
 
 /** What the signed-in user may do on the page besides reading it. */
 export interface ReportsPanelOptions {
@@ -20,7 +21,7 @@ export interface ReportsPanelOptions {
  * scopes it: a company user gets its own row only). Rates that score zero in the
  * 联网联控 assessment are marked.
  */
-export class ReportsPanel {
+export class ReportsPanel extends Panel {
   readonly el: HTMLElement;
   private readonly from: HTMLInputElement;
   private readonly to: HTMLInputElement;
@@ -35,13 +36,13 @@ export class ReportsPanel {
   private chartsView: Promise<ReportCharts> | undefined;
   private rows: CompanyReportRow[] | undefined;
   private chartData: ReportChartsResponse | undefined;
-  private loaded = false;
 
   constructor(
     private readonly api: Api,
     nowMs: () => number = Date.now,
     options: ReportsPanelOptions = {},
   ) {
+    super('first show');
     const dates = defaultReportDates(nowMs());
     this.from = h('input', { type: 'date', name: 'from', value: dates.from, 'data-testid': 'report-from' });
     this.to = h('input', { type: 'date', name: 'to', value: dates.to, 'data-testid': 'report-to' });
@@ -93,15 +94,6 @@ export class ReportsPanel {
     onLangChange(() => this.render());
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    if (!this.loaded) await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
     this.loaded = true;
     const range = reportRangeOf(this.from.value, this.to.value);
@@ -121,7 +113,7 @@ export class ReportsPanel {
     } catch (e) {
       this.rows = undefined;
       this.chartData = undefined;
-      this.status.set('report.error', e instanceof Error ? e.message : String(e));
+      this.status.set('report.error', errorText(e));
     }
     this.render();
   }
@@ -134,7 +126,7 @@ export class ReportsPanel {
       this.chartData = await this.api.reportCharts(range.fromMs, range.toMs, this.filter());
     } catch (e) {
       this.chartData = undefined;
-      this.status.set('report.error', e instanceof Error ? e.message : String(e));
+      this.status.set('report.error', errorText(e));
     }
     this.showCharts();
   }
@@ -179,7 +171,7 @@ export class ReportsPanel {
         const regionCode = region.value.trim();
         saveBlob(await this.api.monthlyNotice(month.value, regionCode || undefined), `notice_${regionCode || 'region'}_${month.value}.xlsx`);
       } catch (e) {
-        this.status.set('report.exportError', e instanceof Error ? e.message : String(e));
+        this.status.set('report.exportError', errorText(e));
       }
     };
     return h(
@@ -220,7 +212,7 @@ export class ReportsPanel {
     try {
       saveBlob(await this.api.companyReportFile(format, range.fromMs, range.toMs, lang()), `company-report_${this.from.value}_${this.to.value}.${format}`);
     } catch (e) {
-      this.status.set('report.exportError', e instanceof Error ? e.message : String(e));
+      this.status.set('report.exportError', errorText(e));
     }
   }
 }

@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { msToChinaLocal, shiftRequestOf, type ShiftForm } from '../roster/roster-form';
 import { detached, h, StatusLine } from './dom';
+import { errorText, Panel } from './panel';
 
 /**
  * 排班 (issue #15; RULES.md §15 "Four parties"): the shift roster in the user's scope — who drives
@@ -10,7 +11,7 @@ import { detached, h, StatusLine } from './dom';
  * card names one. The form is checked against the contract before it is sent; the API's refusal
  * (an overlapping shift of the vehicle, another company's driver) is shown as it said it.
  */
-export class RosterPanel {
+export class RosterPanel extends Panel {
   readonly el: HTMLElement;
   private readonly status = new StatusLine('roster-status', (key) => key === 'roster.error');
   private readonly table = h('table', { class: 'report-table roster-table', 'data-testid': 'roster-table' });
@@ -24,9 +25,9 @@ export class RosterPanel {
   private items: DriverShiftItem[] = [];
   /** The shift being edited; undefined when the form adds one. */
   private editing: string | undefined;
-  private loaded = false;
 
   constructor(private readonly api: Api) {
+    super('first show');
     const label = (key: string, control: HTMLElement) => h('label', {}, h('span', { i18n: key }), control);
     this.el = h(
       'section',
@@ -61,15 +62,6 @@ export class RosterPanel {
     onLangChange(() => this.render());
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    if (!this.loaded) await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
     this.loaded = true;
     this.status.set('roster.loading');
@@ -77,7 +69,7 @@ export class RosterPanel {
       [this.vehicles, this.items] = await Promise.all([this.api.vehicles({}), this.api.rosterShifts()]);
       this.status.set(this.items.length === 0 ? 'roster.empty' : undefined);
     } catch (e) {
-      this.status.set('roster.error', e instanceof Error ? e.message : String(e));
+      this.status.set('roster.error', errorText(e));
     }
     this.render();
   }
@@ -98,7 +90,7 @@ export class RosterPanel {
       this.editing = undefined;
       await this.load();
     } catch (e) {
-      this.formError.textContent = `${t('roster.failed')}: ${e instanceof Error ? e.message : String(e)}`;
+      this.formError.textContent = `${t('roster.failed')}: ${errorText(e)}`;
     }
   }
 
@@ -117,7 +109,7 @@ export class RosterPanel {
       if (this.editing === shiftId) this.editing = undefined;
       await this.load();
     } catch (e) {
-      this.status.set('roster.error', e instanceof Error ? e.message : String(e));
+      this.status.set('roster.error', errorText(e));
     }
   }
 

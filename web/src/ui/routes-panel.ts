@@ -7,10 +7,11 @@ import { corridorPolygon } from '../routes/off-route';
 import { CORRIDOR_GREEN } from '../routes/off-route-layer';
 import { RouteFileError, routeFileGeometry } from '../routes/route-file';
 import { detached, fmtTime, h } from './dom';
+import { errorText } from './panel';
 
 const KINDS = ['scheduled_line', 'charter', 'hazmat_waybill', 'oversize_permit'] as const;
 
-const failure = (e: unknown): string => (e instanceof RouteFileError ? t('routes.notUtf8') : e instanceof Error ? e.message : String(e));
+const failure = (e: unknown): string => (e instanceof RouteFileError ? t('routes.notUtf8') : errorText(e));
 
 /**
  * 路线管理 (issue #16): the approved routes in scope; the selected one on a map with its corridor

@@ -9,6 +9,7 @@ import { MiniMap } from '../map/mini-map';
 import { defaultReportDates, reportRangeOf } from '../reports/company-report';
 import { sourceUnitRankingOption, sourceUnitsForChart } from '../reports/source-ranking-chart';
 import { detached, fmtTime, h, queryForm, saveBlob, StatusLine } from './dom';
+import { errorText } from './panel';
 
 use([BarChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
 
@@ -109,7 +110,7 @@ export class SourceRankingPanel {
       this.points = points.items;
       this.status.set(ranking.rows.length === 0 ? 'ranking.empty' : undefined);
     } catch (e) {
-      this.status.set('ranking.error', e instanceof Error ? e.message : String(e));
+      this.status.set('ranking.error', errorText(e));
     }
     this.render();
   }
@@ -120,7 +121,7 @@ export class SourceRankingPanel {
     try {
       saveBlob(await this.api.sourceUnitRankingFile(format, r.fromMs, r.toMs, lang()), `source-ranking_${this.from.value}_${this.to.value}.${format}`);
     } catch (e) {
-      this.status.set('ranking.error', e instanceof Error ? e.message : String(e));
+      this.status.set('ranking.error', errorText(e));
     }
   }
 

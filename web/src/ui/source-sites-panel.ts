@@ -7,13 +7,14 @@ import { lang, onLangChange, t } from '../i18n';
 import { MiniMap } from '../map/mini-map';
 import { circleOfDrawn, circleRing, geofenceOfSite, openRing, siteWithGeofence, type DrawnGeofence } from '../sites/geofence-edit';
 import { detached, h, StatusLine } from './dom';
+import { errorText } from './panel';
 
 type DrawMode = 'polygon' | 'circle' | 'select';
 
 /** What a refused save says: the API's message and each field it named (a crossing ring names its edges). */
 export const refusalText = (e: unknown): string => {
   if (e instanceof ApiHttpError) return [e.message, ...e.issues.map((i) => `${i.field}: ${i.message}`)].filter((x, i, all) => all.indexOf(x) === i).join('；');
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 };
 
 /**

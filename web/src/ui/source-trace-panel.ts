@@ -6,6 +6,7 @@ import { lang, onLangChange, t } from '../i18n';
 import { MiniMap } from '../map/mini-map';
 import { circleRing, geofenceOfSite } from '../sites/geofence-edit';
 import { detached, fmtTime, h } from './dom';
+import { errorText, failureOf } from './panel';
 
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
 
@@ -34,12 +35,9 @@ export class SourceTracePanel {
   }
 
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.view = await this.api.caseSourceTrace(this.caseId);
-      this.error = undefined;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    });
     this.render();
     if (!this.view?.trace) return;
     try {
@@ -198,7 +196,7 @@ export class SourceTracePanel {
         this.render();
         this.onDecided();
       } catch (e) {
-        error.textContent = `${t('case.failed')}: ${e instanceof Error ? e.message : String(e)}`;
+        error.textContent = `${t('case.failed')}: ${errorText(e)}`;
       } finally {
         this.busy = false;
       }

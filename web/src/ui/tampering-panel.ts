@@ -2,6 +2,7 @@ import type { BlindAreaDto, TamperingEpisodeItem } from '@roadwatch/contracts';
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { fmtTime, h } from './dom';
+import { failureOf, Panel } from './panel';
 
 /** An indicator's code with its name in the UI language (I7 is the context). */
 const indicatorName = (code: string): string => `${code} ${t(`tp.ind.${code}` as MessageKey)}`;
@@ -12,7 +13,7 @@ const indicatorName = (code: string): string => `${code} ${t(`tp.ind.${code}` as
  * station or source site, or at night) and its status (a back-fill withdraws one); below, the
  * registered blind areas (tunnels, car parks) that exclude a stretch, for those who read places.
  */
-export class TamperingPanel {
+export class TamperingPanel extends Panel {
   readonly el: HTMLElement;
   private episodes: TamperingEpisodeItem[] | undefined;
   private blindAreas: BlindAreaDto[] | undefined;
@@ -25,6 +26,7 @@ export class TamperingPanel {
     private readonly api: Api,
     private readonly canReadPlaces: boolean,
   ) {
+    super('every show');
     this.el = h(
       'section',
       { class: 'reports tampering', hidden: true, 'data-testid': 'tampering' },
@@ -37,23 +39,11 @@ export class TamperingPanel {
     onLangChange(() => this.render());
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       this.episodes = await this.api.tamperingEpisodes();
       this.blindAreas = this.canReadPlaces ? await this.api.blindAreas() : [];
-      this.error = undefined;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    });
     this.render();
   }
 

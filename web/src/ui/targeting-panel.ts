@@ -2,6 +2,7 @@ import { targetingDecisionRequest, targetingKind, targetingStatus, type Targetin
 import type { Api } from '../api';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { detached, fmtTime, h, tabStrip } from './dom';
+import { errorText, failureOf, Panel } from './panel';
 
 const SVG = 'http://www.w3.org/2000/svg';
 type LonLat = [number, number];
@@ -81,7 +82,7 @@ const evidenceMap = (shapes: EvidenceShapes): SVGSVGElement | undefined => {
  * the officer's decision (refer to 公安/工信 with a note, or dismiss with a reason), and the
  * 大吨小标 referral list with the weighings behind each suspicion.
  */
-export class TargetingPanel {
+export class TargetingPanel extends Panel {
   readonly el: HTMLElement;
   private mode: 'leads' | 'heavyBody' = 'leads';
   private items: TargetingItem[] | undefined;
@@ -97,6 +98,7 @@ export class TargetingPanel {
     private readonly api: Api,
     private readonly canDecide: boolean,
   ) {
+    super('every show');
     this.fillFilters();
     this.plate.placeholder = t('tg.plate');
     this.el = h(
@@ -148,27 +150,15 @@ export class TargetingPanel {
     this.state.value = state;
   }
 
-  async show(): Promise<void> {
-    this.el.hidden = false;
-    await this.load();
-  }
-
-  hide(): void {
-    this.el.hidden = true;
-  }
-
   async load(): Promise<void> {
-    try {
+    this.error = await failureOf(async () => {
       const plate = this.plate.value.trim();
       this.items = await this.api.targetingLeads({
         ...(this.mode === 'heavyBody' ? { kind: 'heavy_body' as const } : this.kind.value ? { kind: this.kind.value as TargetingKind } : {}),
         ...(this.state.value ? { status: this.state.value as TargetingStatus } : {}),
         ...(plate ? { plate } : {}),
       });
-      this.error = undefined;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    });
     this.render();
   }
 
@@ -182,7 +172,7 @@ export class TargetingPanel {
       this.status.textContent = t('tg.decided');
       await this.load();
     } catch (e) {
-      errorEl.textContent = e instanceof Error ? e.message : String(e);
+      errorEl.textContent = errorText(e);
     }
   }
 

@@ -3,8 +3,7 @@ import { ApiHttpError, type Api } from '../api';
 import { onLangChange, t } from '../i18n';
 import { auditQueryOf, createRequestOf, updateRequestOf, userFieldOf, type UserField, type UserForm } from '../users/user-form';
 import { detached, fmtTime, h, queryForm, saveBlob, StatusLine } from './dom';
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+import { errorText } from './panel';
 
 /**
  * 用户管理 (admin): the users with their role, company, region and state; a form that creates

@@ -408,6 +408,32 @@ const MICRODEGREES = 1_000_000;
 const SOUTH = 1 << STATUS_BITS.southLatitude;
 const WEST = 1 << STATUS_BITS.westLongitude;
 
+export interface SignedCoordinates {
+  readonly latitudeDeg: number;
+  readonly longitudeDeg: number;
+}
+
+/**
+ * Signed degrees from the unsigned DWORD millionths and the status word's south / west bits
+ * (JT/T 809 positions carry the same status word). A zero coordinate is 0 whatever its bit.
+ */
+export function coordinatesFromStatus(latitudeRaw: number, longitudeRaw: number, statusFlags: number): SignedCoordinates {
+  return {
+    latitudeDeg: latitudeRaw === 0 ? 0 : ((statusFlags & SOUTH) !== 0 ? -latitudeRaw : latitudeRaw) / MICRODEGREES,
+    longitudeDeg: longitudeRaw === 0 ? 0 : ((statusFlags & WEST) !== 0 ? -longitudeRaw : longitudeRaw) / MICRODEGREES,
+  };
+}
+
+/** The status word (unsigned) with its south / west bits from the coordinates' signs; a zero coordinate keeps whatever bit was sent. */
+export function statusWithHemispheres(statusFlags: number, coordinates: SignedCoordinates): number {
+  let flags = statusFlags >>> 0;
+  if (coordinates.latitudeDeg < 0) flags |= SOUTH;
+  else if (coordinates.latitudeDeg > 0) flags &= ~SOUTH;
+  if (coordinates.longitudeDeg < 0) flags |= WEST;
+  else if (coordinates.longitudeDeg > 0) flags &= ~WEST;
+  return flags >>> 0;
+}
+
 /** The 28-byte base + items; shared by 0x0200, 0x0201 and each 0x0704 entry. */
 export function decodeLocation(reader: ByteReader): LocationReport {
   const alarmFlags = reader.u32('alarm flags');
@@ -424,8 +450,7 @@ export function decodeLocation(reader: ByteReader): LocationReport {
     alarms: decodeAlarmFlags(alarmFlags),
     statusFlags,
     status: decodeStatusFlags(statusFlags),
-    latitudeDeg: latitudeRaw === 0 ? 0 : ((statusFlags & SOUTH) !== 0 ? -latitudeRaw : latitudeRaw) / MICRODEGREES,
-    longitudeDeg: longitudeRaw === 0 ? 0 : ((statusFlags & WEST) !== 0 ? -longitudeRaw : longitudeRaw) / MICRODEGREES,
+    ...coordinatesFromStatus(latitudeRaw, longitudeRaw, statusFlags),
     altitudeM,
     speedKmh: speedTenths / 10,
     directionDeg,
@@ -456,12 +481,8 @@ function microdegrees(value: number, field: string): number {
 }
 
 export function encodeLocation(writer: ByteWriter, report: LocationReport): void {
-  let statusFlags = report.statusFlags >>> 0;
-  // The sign of a coordinate is the truth; a zero coordinate keeps whatever bit was sent.
-  if (report.latitudeDeg < 0) statusFlags |= SOUTH;
-  else if (report.latitudeDeg > 0) statusFlags &= ~SOUTH;
-  if (report.longitudeDeg < 0) statusFlags |= WEST;
-  else if (report.longitudeDeg > 0) statusFlags &= ~WEST;
+  // The sign of a coordinate is the truth over the bits sent.
+  const statusFlags = statusWithHemispheres(report.statusFlags, report);
   writer.u32(report.alarmFlags >>> 0, 'alarmFlags');
   writer.u32(statusFlags >>> 0, 'statusFlags');
   writer.u32(microdegrees(report.latitudeDeg, 'latitudeDeg'), 'latitudeDeg');

@@ -2,7 +2,7 @@ import { ByteReader, ByteWriter } from '../bytes.js';
 import { readBcdDigits, writeBcdDigits } from '../bcd.js';
 import { Jt808EncodeError } from '../errors.js';
 import { encodeGbk } from '../gbk.js';
-import type { BodyContext } from './message-codec.js';
+import type { BodyContext, MessageCodec } from './message-codec.js';
 import { textOf } from './strings.js';
 
 /**
@@ -169,27 +169,53 @@ export interface SetAreas<Area> {
   readonly areas: readonly Area[];
 }
 
-export function readSetAreas<Area>(reader: ByteReader, readArea: () => Area): SetAreas<Area> {
-  const action = reader.u8('setting action');
-  const count = reader.u8('area count');
-  const areas: Area[] = [];
-  for (let i = 0; i < count; i += 1) areas.push(readArea());
-  return { action, areas };
+/** An item of 0x8600 / 0x8602: id DWORD, attributes WORD, the shape's geometry, then its rules. */
+export type AreaItem<Geometry> = { readonly areaId: number } & Geometry & AreaRules;
+
+/** What tells 0x8600 (circles) from 0x8602 (rectangles): only the geometry between attributes and rules. */
+export interface AreaListShape<Geometry> {
+  readonly messageId: number;
+  readonly name: string;
+  /** Plural noun for the too-many error: "300 circles; one 0x8600 holds at most 255". */
+  readonly shapes: string;
+  readGeometry(reader: ByteReader): Geometry;
+  /** `field` is the item's path ("areas[0]"). */
+  writeGeometry(writer: ByteWriter, geometry: Geometry, field: string): void;
 }
 
-/** `shapes` and `message` only word the error: "300 circles; one 0x8600 holds at most 255". */
-export function writeSetAreas<Area>(
-  writer: ByteWriter,
-  body: SetAreas<Area>,
-  label: { readonly shapes: string; readonly message: string },
-  writeArea: (area: Area, field: string) => void,
-): void {
-  writer.u8(body.action, 'action');
-  if (body.areas.length > 0xff) {
-    throw new Jt808EncodeError('value-out-of-range', 'areas', `${body.areas.length} ${label.shapes}; one ${label.message} holds at most 255`);
-  }
-  writer.u8(body.areas.length, 'areaCount');
-  body.areas.forEach((area, i) => writeArea(area, `areas[${i}]`));
+/** The codec of a list-of-areas message (0x8600 / 0x8602) from the geometry of its shape. */
+export function setAreasCodec<Geometry>(shape: AreaListShape<Geometry>): MessageCodec<SetAreas<AreaItem<Geometry>>> {
+  const message = `0x${shape.messageId.toString(16)}`;
+  return {
+    messageId: shape.messageId,
+    name: shape.name,
+    decode(reader, context) {
+      const action = reader.u8('setting action');
+      const count = reader.u8('area count');
+      const areas: AreaItem<Geometry>[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const areaId = reader.u32('area id');
+        const attributes = reader.u16('area attributes');
+        const geometry = shape.readGeometry(reader);
+        areas.push({ areaId, ...geometry, ...readAreaRules(reader, attributes, context) });
+      }
+      return { action, areas };
+    },
+    encode(writer, body, context) {
+      writer.u8(body.action, 'action');
+      if (body.areas.length > 0xff) {
+        throw new Jt808EncodeError('value-out-of-range', 'areas', `${body.areas.length} ${shape.shapes}; one ${message} holds at most 255`);
+      }
+      writer.u8(body.areas.length, 'areaCount');
+      body.areas.forEach((area, i) => {
+        const field = `areas[${i}]`;
+        writer.u32(area.areaId, `${field}.areaId`);
+        writer.u16(area.attributes, `${field}.attributes`);
+        shape.writeGeometry(writer, area, field);
+        writeAreaRules(writer, area, context, field);
+      });
+    },
+  };
 }
 
 /** Unsigned degrees ↔ DWORD millionths (hemispheres are attribute bits, not signs). */

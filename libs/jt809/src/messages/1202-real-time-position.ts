@@ -1,11 +1,12 @@
 import { CHINA_UTC_OFFSET_MS } from '@roadwatch/domain';
 import {
+  coordinatesFromStatus,
   decodeAlarmFlags,
   decodeLocation,
   decodeStatusFlags,
   encodeLocation,
   readFixedString,
-  STATUS_BITS,
+  statusWithHemispheres,
   writeFixedString,
   ByteReader,
   ByteWriter,
@@ -119,8 +120,6 @@ export function positionFix(position: Jt809VehiclePosition): Jt809PositionFix | 
 }
 
 const MICRODEGREES = 1_000_000;
-const SOUTH = 1 << STATUS_BITS.southLatitude;
-const WEST = 1 << STATUS_BITS.westLongitude;
 export const GNSS_DATA_2011_BYTES = 36;
 
 function readDateTime2011(reader: ByteReader): number | null {
@@ -188,8 +187,7 @@ function decodeGnssFields2011(reader: ByteReader): Omit<GnssData2011, 'edition' 
   const alarmFlags = reader.u32('ALARM');
   return {
     deviceTimeMs,
-    latitudeDeg: latitudeRaw === 0 ? 0 : ((statusFlags & SOUTH) !== 0 ? -latitudeRaw : latitudeRaw) / MICRODEGREES,
-    longitudeDeg: longitudeRaw === 0 ? 0 : ((statusFlags & WEST) !== 0 ? -longitudeRaw : longitudeRaw) / MICRODEGREES,
+    ...coordinatesFromStatus(latitudeRaw, longitudeRaw, statusFlags),
     speedKmh,
     recorderSpeedKmh,
     mileageKm,
@@ -208,12 +206,8 @@ export function encodeGnssData2011(writer: ByteWriter, position: GnssData2011): 
 }
 
 function encodeGnssFields2011(writer: ByteWriter, position: Omit<GnssData2011, 'edition' | 'encrypted'>): void {
-  let statusFlags = position.statusFlags >>> 0;
-  // The sign of a coordinate is the truth; a zero coordinate keeps whatever bit was sent.
-  if (position.latitudeDeg < 0) statusFlags |= SOUTH;
-  else if (position.latitudeDeg > 0) statusFlags &= ~SOUTH;
-  if (position.longitudeDeg < 0) statusFlags |= WEST;
-  else if (position.longitudeDeg > 0) statusFlags &= ~WEST;
+  // The sign of a coordinate is the truth over the bits sent.
+  const statusFlags = statusWithHemispheres(position.statusFlags, position);
   writeDateTime2011(writer, position.deviceTimeMs);
   writer.u32(microdegrees(position.longitudeDeg, 'longitudeDeg'), 'longitudeDeg');
   writer.u32(microdegrees(position.latitudeDeg, 'latitudeDeg'), 'latitudeDeg');

@@ -1,13 +1,6 @@
-import type { Jt809MessageCodec } from './message-codec.js';
+import { verifyCodeCodec, type Jt809MessageCodec, type VerifyCodeBody } from './message-codec.js';
 
-/** 0x9003 从链路注销请求. */
-export interface SubLinkLogoutRequest {
-  readonly verifyCode: number;
-}
+/** 0x9003 从链路注销请求: the upper platform closes the sub-link with the 0x1002 VERIFY_CODE. */
+export type SubLinkLogoutRequest = VerifyCodeBody;
 
-export const subLinkLogoutRequestCodec: Jt809MessageCodec<SubLinkLogoutRequest> = {
-  messageId: 0x9003,
-  name: 'sub link logout request',
-  decode: (reader) => ({ verifyCode: reader.u32('VERIFY_CODE') }),
-  encode: (writer, body) => writer.u32(body.verifyCode, 'verifyCode'),
-};
+export const subLinkLogoutRequestCodec: Jt809MessageCodec<SubLinkLogoutRequest> = verifyCodeCodec(0x9003, 'sub link logout request');

@@ -33,3 +33,17 @@ export function byteCodeCodec<K extends string>(messageId: number, name: string,
     encode: (writer, body) => writer.u8(body[field], field),
   };
 }
+
+/** A sub-link request body: the 0x1002 VERIFY_CODE DWORD alone (0x9001 login, 0x9003 logout). */
+export interface VerifyCodeBody {
+  readonly verifyCode: number;
+}
+
+export function verifyCodeCodec(messageId: number, name: string): Jt809MessageCodec<VerifyCodeBody> {
+  return {
+    messageId,
+    name,
+    decode: (reader) => ({ verifyCode: reader.u32('VERIFY_CODE') }),
+    encode: (writer, body) => writer.u32(body.verifyCode, 'verifyCode'),
+  };
+}

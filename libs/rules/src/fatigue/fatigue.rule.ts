@@ -124,6 +124,24 @@ const initialSubject = (): FatigueSubjectState => ({
   terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
 });
 
+/**
+ * The subject once its open period closed (a rest, or a rest found on a vehicle change): the
+ * period goes into the trailing history with its excluded time, and what was said about it is
+ * reset for the next period.
+ */
+const afterPeriodClosed = (sub: FatigueSubjectState, closed: DrivingPeriod): FatigueSubjectState => ({
+  ...sub,
+  periodStart: null,
+  history: [...sub.history, closed.excludedMs ? [closed.startMs, closed.endMs, closed.excludedMs] : [closed.startMs, closed.endMs]],
+  continuousPrewarned: false,
+  continuousViolated: false,
+  nightPrewarned: false,
+  nightViolated: false,
+  continuousRaisedAtMs: null,
+  nightRaisedAtMs: null,
+  terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
+});
+
 const overlap = (s: number, e: number, from: number, to: number): number => Math.max(0, Math.min(e, to) - Math.max(s, from));
 
 /**
@@ -168,23 +186,7 @@ export const carriedSubject = (carry: DriverTimeCarry, arrivalMs: number, restMs
     },
   ];
   const rested = closePeriodIfRested(sub.period, carry.lastReportMs, restMs);
-  if (rested.closed) {
-    const { startMs, endMs, excludedMs } = rested.closed;
-    return {
-      ...sub,
-      period: rested.state,
-      periodStart: null,
-      history: [...sub.history, excludedMs ? [startMs, endMs, excludedMs] : [startMs, endMs]],
-      continuousPrewarned: false,
-      continuousViolated: false,
-      nightPrewarned: false,
-      nightViolated: false,
-      continuousRaisedAtMs: null,
-      nightRaisedAtMs: null,
-      terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
-      carriedFrom,
-    };
-  }
+  if (rested.closed) return { ...afterPeriodClosed(sub, rested.closed), period: rested.state, carriedFrom };
   if (sub.period.periodStartMs === null) return { ...sub, carriedFrom };
   const neutralMs = (sub.period.neutralMs ?? 0) + Math.max(0, arrivalMs - carry.lastReportMs);
   return { ...sub, period: { ...sub.period, neutralMs }, carriedFrom };
@@ -279,18 +281,7 @@ const onClosed = (
       }),
     );
   }
-  return {
-    ...sub,
-    history: [...sub.history, closed.excludedMs ? [closed.startMs, closed.endMs, closed.excludedMs] : [closed.startMs, closed.endMs]],
-    periodStart: null,
-    continuousPrewarned: false,
-    continuousViolated: false,
-    nightPrewarned: false,
-    nightViolated: false,
-    continuousRaisedAtMs: null,
-    nightRaisedAtMs: null,
-    terminalAlarms: { fatigueAtMs: null, prewarningAtMs: null, dailyExceededAtMs: null },
-  };
+  return afterPeriodClosed(sub, closed);
 };
 
 export const evaluateFatigue = (

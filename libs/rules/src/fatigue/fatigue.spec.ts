@@ -103,6 +103,24 @@ describe('fatigue — continuous driving > 4 h (RULES.md §2, §8)', () => {
     expect(of(run(truck, t.positions), 'fatigue_continuous', 'violation')).toHaveLength(0);
   });
 
+  it('each period over 4 h has its own pre-warning, violation and closing revision: the rest that closes one resets what was said', () => {
+    const t = Track.at(2026, 11, 23, 6)
+      .report(60)
+      .drive(4 * H + 10 * MIN)
+      .stopFor(25 * MIN)
+      .drive(4 * H + 10 * MIN)
+      .stop(25 * MIN);
+    const continuous = run(truck, t.positions).filter((a) => a.rule === 'fatigue_continuous');
+    const violations = continuous.filter((a) => a.level === 'violation');
+    expect(continuous.filter((a) => a.level === 'prewarning' && a.revision === 0)).toHaveLength(2);
+    expect(violations.map((a) => a.revision)).toEqual([0, 1, 0, 1]);
+    expect(new Set(violations.map((a) => a.alertId)).size).toBe(2);
+    const firstStartMs = t.positions[0]!.deviceTimeMs;
+    expect(violations.slice(0, 2).map((a) => a.startedAtMs)).toEqual([firstStartMs, firstStartMs]);
+    expect(violations[2]!.startedAtMs).toBeGreaterThan(firstStartMs + 4 * H + 10 * MIN);
+    expect(violations[3]!.details).toMatchObject({ drivingMs: 4 * H + 10 * MIN, closed: true });
+  });
+
   it('a 20 min stop with ACC on (idling for heating) is still a rest', () => {
     const t = Track.at(2026, 11, 23, 8)
       .report(60)

@@ -1,13 +1,4 @@
-/**
- * Why a delivery command was refused — what the client can fix; nothing was written. The
- * delivery controller answers it as HTTP (404, 409, 400 naming the field).
- */
-export class DeliveryCommandError extends Error {
-  constructor(
-    readonly kind: 'not_found' | 'conflict' | 'invalid_field',
-    message: string,
-    readonly issue?: { field: string; message: string },
-  ) {
-    super(message);
-  }
-}
+import { FieldCommandError } from '../field-command.error';
+
+/** Why a delivery command was refused (`FieldCommandError`). */
+export class DeliveryCommandError extends FieldCommandError {}

@@ -7,23 +7,13 @@ import {
   type DeliverySecretIssued,
   type DeliverySettingsResponse,
 } from '@roadwatch/contracts';
-import { DeliveryCommandError } from '../delivery/delivery-command.error';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
-import { answerRefusal, fail, notFound, parseOr400 } from './http-errors';
+import { answerRefusal, notFound, parseOr400 } from './http-errors';
 import { clientAddressOf, type ClientAddress } from './sign-in';
 import { API_CONTEXT } from './tokens';
 
 /** A delivery command's refusal as HTTP; anything else as every other refusal. */
-const answerDeliveryRefusal = (error: unknown): never => {
-  if (error instanceof DeliveryCommandError) {
-    if (error.kind === 'not_found') return fail(404, error.message);
-    if (error.kind === 'conflict') return fail(409, error.message);
-    return fail(400, error.message, error.issue ? [error.issue] : undefined);
-  }
-  return answerRefusal(error);
-};
-
 /**
  * Delivery to companies (RULES.md §9 "Delivery", issue #14 item 1), capability `delivery`: a
  * company's routing (webhook and SMS channels with rule and severity filters), its webhook
@@ -60,7 +50,7 @@ export class DeliveryController {
     const route = parseOr400(deliveryRouteRequest, body, 'body');
     return this.ctx.delivery.saveRoute
       .execute({ scope, companyId, request: route, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) })
-      .catch(answerDeliveryRefusal);
+      .catch(answerRefusal);
   }
 
   @Put('companies/:companyId/routes/:routeId')
@@ -75,7 +65,7 @@ export class DeliveryController {
     const route = parseOr400(deliveryRouteRequest, body, 'body');
     return this.ctx.delivery.saveRoute
       .execute({ scope, companyId, routeId, request: route, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) })
-      .catch(answerDeliveryRefusal);
+      .catch(answerRefusal);
   }
 
   @Delete('companies/:companyId/routes/:routeId')
@@ -87,7 +77,7 @@ export class DeliveryController {
     @Headers('authorization') auth?: string,
   ): Promise<void> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'delivery');
-    await this.ctx.delivery.deleteRoute.execute({ scope, companyId, routeId, clientAddress: clientAddressOf(request) }).catch(answerDeliveryRefusal);
+    await this.ctx.delivery.deleteRoute.execute({ scope, companyId, routeId, clientAddress: clientAddressOf(request) }).catch(answerRefusal);
   }
 
   @Post('companies/:companyId/secret')
@@ -98,9 +88,7 @@ export class DeliveryController {
     @Headers('authorization') auth?: string,
   ): Promise<DeliverySecretIssued> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'delivery');
-    return this.ctx.delivery.rotateSecret
-      .execute({ scope, companyId, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) })
-      .catch(answerDeliveryRefusal);
+    return this.ctx.delivery.rotateSecret.execute({ scope, companyId, nowMs: this.ctx.now(), clientAddress: clientAddressOf(request) }).catch(answerRefusal);
   }
 
   @Get('attempts')

@@ -4,7 +4,7 @@ import { CaseCommandError } from '@roadwatch/case-lifecycle';
 import { AlertCommandError } from '../alerts/alert-command.error';
 import { HandlingCommandError } from '../handling/handling-command.error';
 import { InspectionCommandError } from '../inspection/inspection-command.error';
-import { RegistryCommandError } from '../registry/registry-command.error';
+import { FieldCommandError } from '../field-command.error';
 import { apiErrorOf, describeIssues, fieldIssuesOf, type FieldIssue } from '@roadwatch/contracts';
 
 export const fail = (statusCode: number, message: string, issues?: FieldIssue[]): never => {
@@ -27,7 +27,7 @@ export const notFound = (what: string, id: string): never => fail(404, `${what} 
  * anything else rethrown.
  */
 export const answerRefusal = (error: unknown): never => {
-  if (error instanceof RegistryCommandError) {
+  if (error instanceof FieldCommandError) {
     if (error.kind === 'conflict') return fail(409, error.message);
     if (error.kind === 'not_found') return fail(404, error.message);
     return fail(400, error.message, error.issue ? [error.issue] : undefined);

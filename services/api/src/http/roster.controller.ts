@@ -1,22 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { driverShiftListQuery, driverShiftRequest, type DriverShiftItem } from '@roadwatch/contracts';
-import { RosterCommandError } from '../roster/roster-command.error';
 import type { ApiContext } from './api-context';
 import { scopeOf } from './auth';
-import { answerRefusal, fail, parseOr400 } from './http-errors';
+import { answerRefusal, parseOr400 } from './http-errors';
 import { clientAddressOf, type ClientAddress } from './sign-in';
 import { API_CONTEXT } from './tokens';
 
 /** A roster command's refusal as HTTP; anything else as every other refusal. */
-const answerRosterRefusal = (error: unknown): never => {
-  if (error instanceof RosterCommandError) {
-    if (error.kind === 'not_found') return fail(404, error.message);
-    if (error.kind === 'conflict') return fail(409, error.message);
-    return fail(400, error.message, error.issue ? [error.issue] : undefined);
-  }
-  return answerRefusal(error);
-};
-
 /**
  * The shift roster (issue #15; RULES.md §15 "Four parties": the roster names the driver when no
  * IC card does), capability `roster`: the admin every company's shifts, a company user its own
@@ -43,7 +33,7 @@ export class RosterController {
   async create(@Body() body: unknown, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<DriverShiftItem> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'roster');
     const shift = parseOr400(driverShiftRequest, body, 'body');
-    return this.ctx.roster.save.execute({ scope, request: shift, clientAddress: clientAddressOf(request) }).catch(answerRosterRefusal);
+    return this.ctx.roster.save.execute({ scope, request: shift, clientAddress: clientAddressOf(request) }).catch(answerRefusal);
   }
 
   @Put('shifts/:shiftId')
@@ -55,13 +45,13 @@ export class RosterController {
   ): Promise<DriverShiftItem> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'roster');
     const shift = parseOr400(driverShiftRequest, body, 'body');
-    return this.ctx.roster.save.execute({ scope, shiftId, request: shift, clientAddress: clientAddressOf(request) }).catch(answerRosterRefusal);
+    return this.ctx.roster.save.execute({ scope, shiftId, request: shift, clientAddress: clientAddressOf(request) }).catch(answerRefusal);
   }
 
   @Delete('shifts/:shiftId')
   @HttpCode(204)
   async remove(@Param('shiftId') shiftId: string, @Req() request: ClientAddress, @Headers('authorization') auth?: string): Promise<void> {
     const scope = await scopeOf(this.ctx.sessions, auth, 'roster');
-    await this.ctx.roster.delete.execute({ scope, shiftId, clientAddress: clientAddressOf(request) }).catch(answerRosterRefusal);
+    await this.ctx.roster.delete.execute({ scope, shiftId, clientAddress: clientAddressOf(request) }).catch(answerRefusal);
   }
 }

@@ -1,17 +1,7 @@
-/**
- * Why a registry command was refused — what the client can fix. The controllers answer it
- * as HTTP (409, 404, 400 naming the field); nothing was written.
- */
-export class RegistryCommandError extends Error {
-  constructor(
-    readonly kind: 'conflict' | 'not_found' | 'invalid_field',
-    message: string,
-    /** For `invalid_field`: the field (`body.companyId`) and what is wrong with it. */
-    readonly issue?: { field: string; message: string },
-  ) {
-    super(message);
-  }
-}
+import { FieldCommandError } from '../field-command.error';
+
+/** Why a registry command was refused (`FieldCommandError`). */
+export class RegistryCommandError extends FieldCommandError {}
 
 export const conflict = (message: string): never => {
   throw new RegistryCommandError('conflict', message);

@@ -7,6 +7,7 @@ import {
   RegistryRepository,
   SiteWeighingRepository,
   type StoragePool,
+  type SiteTraceRecord,
   type StoredExitRecord,
   type VehicleRecord,
   SourceTraceRepository,
@@ -65,6 +66,26 @@ const exitRecordOf = (m: WimMeasurementV1): StoredExitRecord => ({
   axleCount: m.axleCount,
   ...(m.accuracyClassPct !== undefined ? { accuracyClassPct: m.accuracyClassPct } : {}),
 });
+
+/** Who and what a site weighing's trace is about; the rule's answer fills in the rest of the row. */
+export type SiteTraceSubject = Pick<SiteTraceRecord, 'traceId' | 'triggerKind' | 'measurementId' | 'vehicleId' | 'plate' | 'plateColour' | 'weighedAtMs'> & {
+  /** The station's region; none → the row has no region. */
+  regionCode: string | undefined;
+};
+
+/** The `source_traces` row of a site weighing: the rule's grade, site, proposed company and candidates; `stored` is the result as kept. */
+export const siteTraceRecordOf = (subject: SiteTraceSubject, result: SourceTraceResult, stored: unknown = result): SiteTraceRecord => {
+  const { regionCode, ...given } = subject;
+  return {
+    ...given,
+    ...(regionCode !== undefined ? { regionCode } : {}),
+    grade: result.grade,
+    ...(result.siteId !== null ? { sourceSiteId: result.siteId } : {}),
+    ...(result.proposedCompanyId !== null ? { sourceCompanyId: result.proposedCompanyId } : {}),
+    candidateSiteIds: result.candidateSites.map((site) => site.siteId),
+    result: stored,
+  };
+};
 
 /** What a trace keeps as evidence on a targeting alert: the grade, the site, the reasons. */
 const traceEvidence = (traceId: string, result: SourceTraceResult) => ({
@@ -180,21 +201,21 @@ export class SiteWeighings {
     });
     const regionCode = await this.repo.stationRegion(m.stationId);
     const traceId = `entrance:${m.measurementId}`;
-    await this.repo.saveTrace({
-      traceId,
-      triggerKind: 'entrance_refusal',
-      measurementId: m.measurementId,
-      vehicleId,
-      plate: m.plate,
-      plateColour: m.plateColour,
-      ...(regionCode !== undefined ? { regionCode } : {}),
-      weighedAtMs: tw,
-      grade: result.grade,
-      ...(result.siteId !== null ? { sourceSiteId: result.siteId } : {}),
-      ...(result.proposedCompanyId !== null ? { sourceCompanyId: result.proposedCompanyId } : {}),
-      candidateSiteIds: result.candidateSites.map((s) => s.siteId),
-      result,
-    });
+    await this.repo.saveTrace(
+      siteTraceRecordOf(
+        {
+          traceId,
+          triggerKind: 'entrance_refusal',
+          measurementId: m.measurementId,
+          vehicleId,
+          plate: m.plate,
+          plateColour: m.plateColour,
+          regionCode,
+          weighedAtMs: tw,
+        },
+        result,
+      ),
+    );
     const targetingId = `entrance_refusal:${m.measurementId}`;
     await this.targeting.record({
       targetingId,
@@ -245,21 +266,22 @@ export class SiteWeighings {
     if (!evidence) return {};
     const regionCode = (await this.repo.stationRegion(record.stationId)) ?? undefined;
     const traceId = `exit:${record.recordId}`;
-    await this.repo.saveTrace({
-      traceId,
-      triggerKind: 'exit_over_limit',
-      measurementId: record.recordId,
-      vehicleId,
-      plate: record.plate,
-      plateColour: record.plateColour,
-      ...(regionCode !== undefined ? { regionCode } : {}),
-      weighedAtMs: tw,
-      grade: result.grade,
-      ...(result.siteId !== null ? { sourceSiteId: result.siteId } : {}),
-      ...(result.proposedCompanyId !== null ? { sourceCompanyId: result.proposedCompanyId } : {}),
-      candidateSiteIds: result.candidateSites.map((s) => s.siteId),
-      result: { ...result, article71Outcome: evidence.outcome },
-    });
+    await this.repo.saveTrace(
+      siteTraceRecordOf(
+        {
+          traceId,
+          triggerKind: 'exit_over_limit',
+          measurementId: record.recordId,
+          vehicleId,
+          plate: record.plate,
+          plateColour: record.plateColour,
+          regionCode,
+          weighedAtMs: tw,
+        },
+        result,
+        { ...result, article71Outcome: evidence.outcome },
+      ),
+    );
     if (evidence.outcome !== 'departed') return { trace: { traceId, grade: result.grade, siteId: result.siteId } };
     const targetingId = `exit_over_limit:${record.recordId}`;
     await this.targeting.record({

@@ -2,7 +2,7 @@ import type { CaseEventV1 } from '@roadwatch/contracts';
 import type { SourceTraceRecord } from '@roadwatch/storage';
 import { caseNotFound, invalidCommand, wrongState } from '../../case-command.error';
 import type { CaseUnitOfWork } from '../../case-unit-of-work';
-import { caseEventIdOf, UNIDENTIFIED } from '../open-case/propose-case';
+import { caseEventIdOf, sourceSitePartyOf, UNIDENTIFIED } from '../open-case/propose-case';
 import type { DecideSourceTraceCommand } from './decide-source-trace.command';
 
 export interface DecideSourceTraceResult {
@@ -76,13 +76,7 @@ export class DecideSourceTraceUseCase {
         occurredAtMs: c.nowMs,
         details: site
           ? {
-              identified: true,
-              partyRef: site.sourceSiteId,
-              name: site.companyName ?? site.name,
-              site: site.name,
-              ...(site.companyId ? { companyId: site.companyId } : {}),
-              ...(site.licenceNo ? { licenceNo: site.licenceNo } : {}),
-              ...(site.address ? { address: site.address } : {}),
+              ...sourceSitePartyOf(site),
               via: `源头倒查 grade ${trace.grade}, confirmed by ${c.actor}`,
               ...decision,
             }

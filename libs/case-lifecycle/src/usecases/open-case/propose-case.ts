@@ -14,6 +14,21 @@ import type { CaseCompany, CaseHistoryRepository, CaseSourceSite, RegistryReposi
 
 type Party = NonNullable<CaseEventV1['party']>;
 
+/**
+ * The 货运源头单位 a case names from its loading site (RULES.md §13): the site's company, else
+ * the site itself, with the licence and address the registry holds — the same at opening and
+ * when an officer confirms a trace.
+ */
+export const sourceSitePartyOf = (site: CaseSourceSite) => ({
+  identified: true as const,
+  partyRef: site.sourceSiteId,
+  name: site.companyName ?? site.name,
+  site: site.name,
+  ...(site.companyId ? { companyId: site.companyId } : {}),
+  ...(site.licenceNo ? { licenceNo: site.licenceNo } : {}),
+  ...(site.address ? { address: site.address } : {}),
+});
+
 /** One case per violation, whatever the delivery count: the id is the violation's. */
 export const caseIdOf = (violationId: string): string => `case:${violationId}`;
 /** Event ids are natural keys: a re-run of the same case writes nothing new. */
@@ -271,13 +286,7 @@ const partyEvents = (
     'source_unit',
     site
       ? {
-          identified: true,
-          partyRef: site.sourceSiteId,
-          name: site.companyName ?? site.name,
-          site: site.name,
-          ...(site.companyId ? { companyId: site.companyId } : {}),
-          ...(site.licenceNo ? { licenceNo: site.licenceNo } : {}),
-          ...(site.address ? { address: site.address } : {}),
+          ...sourceSitePartyOf(site),
           via: trace ? `源头倒查 grade A (${trace.traceId})` : `WIM station ${v.measurement.stationId}`,
           ...(trace ? traceDetails(trace, candidates) : {}),
         }
