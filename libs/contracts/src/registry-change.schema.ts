@@ -2,8 +2,19 @@ import { z } from 'zod';
 import { epochMs } from './common.schema';
 import { safeString } from './safe-string';
 
-/** What a registry change is about: the admin resources, and 接驳运输 relay registrations. */
-export const registryEntity = z.enum(['company', 'vehicle', 'terminal', 'driver', 'speed_zone', 'wim_station', 'source_site', 'relay', 'route']);
+/** What a registry change is about: the admin resources, 接驳运输 relay registrations, approved routes and the drivers' shift roster (排班). */
+export const registryEntity = z.enum([
+  'company',
+  'vehicle',
+  'terminal',
+  'driver',
+  'speed_zone',
+  'wim_station',
+  'source_site',
+  'relay',
+  'route',
+  'driver_shift',
+]);
 export type RegistryEntity = z.infer<typeof registryEntity>;
 
 /**

@@ -13,6 +13,7 @@ export * from './night-ban/night-ban.rule';
 export * from './quality/data-quality.rule';
 export * from './pipeline/vehicle-pipeline';
 export * from './pipeline/driver-times';
+export * from './pipeline/roster-drivers';
 export * from './pipeline/vehicle-state';
 export * from './pipeline/vehicle-state.codec';
 export * from './pipeline/ordering';

@@ -1,6 +1,6 @@
 import type { CardEvent, RosterShift } from '@roadwatch/rules';
 import type { StoragePool } from './pool';
-import { inTransaction, msToTs } from './sql';
+import { inTransaction, msToTs, type Queryable } from './sql';
 
 /** One 0x0702 report as the archiver stores it (`driver_card_events`). */
 export interface DriverCardEventRecord {
@@ -99,8 +99,14 @@ const shiftOf = (r: ShiftRow): DriverShiftRecord => ({
 export class DriverShiftRepository {
   constructor(private readonly pool: StoragePool) {}
 
-  /** Inserts or replaces the shift; returns the overlapping shift instead when there is one (nothing written). */
-  async save(shift: DriverShiftRecord): Promise<{ saved: true } | { saved: false; overlapping: DriverShiftRecord }> {
+  /**
+   * Inserts or replaces the shift; returns the overlapping shift instead when there is one (nothing written).
+   * `announce` runs in the same transaction after the write (the `registry.changes` outbox row: the detector reloads the roster).
+   */
+  async save(
+    shift: DriverShiftRecord,
+    announce?: (tx: Queryable) => Promise<unknown>,
+  ): Promise<{ saved: true } | { saved: false; overlapping: DriverShiftRecord }> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`roadwatch:driver_shifts:${shift.vehicleId}`]);
       const { rows } = await client.query<ShiftRow>(
@@ -117,12 +123,18 @@ export class DriverShiftRepository {
            starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()`,
         [shift.shiftId, shift.companyId, shift.driverId, shift.vehicleId, shift.startsAtMs, shift.endsAtMs],
       );
+      await announce?.(client);
       return { saved: true as const };
     });
   }
 
-  async delete(shiftId: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM driver_shifts WHERE shift_id = $1', [shiftId])).rowCount ?? 0) > 0;
+  /** Whether a shift was deleted; `announce` runs in the same transaction when one was. */
+  async delete(shiftId: string, announce?: (tx: Queryable) => Promise<unknown>): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const deleted = ((await client.query('DELETE FROM driver_shifts WHERE shift_id = $1', [shiftId])).rowCount ?? 0) > 0;
+      if (deleted) await announce?.(client);
+      return deleted;
+    });
   }
 
   async shift(shiftId: string): Promise<DriverShiftRecord | undefined> {

@@ -60,3 +60,5 @@ export * from './area-ban.repository';
 // Routes and areas sent to terminals, and the terminals' own area/route alarms (issue #16 item 6).
 export * from './terminal-geofence.repository';
 export * from './terminal-area-alarm.repository';
+// Fatigue per driver from the shift roster (RULES.md §13): the detector's read of the roster.
+export * from './roster-drivers.read-model';

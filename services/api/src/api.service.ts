@@ -66,6 +66,7 @@ import { SaveDeliveryRouteUseCase } from './delivery/usecases/save-delivery-rout
 import { lowerPlatformsApiOf } from './lower-platforms/lower-platforms-api';
 import { SaveDriverShiftUseCase } from './roster/usecases/save-driver-shift/save-driver-shift.usecase';
 import { DeleteDriverShiftUseCase } from './roster/usecases/delete-driver-shift/delete-driver-shift.usecase';
+import { rosterChangesOf, type RosterChanges } from './roster/roster-changes';
 
 export interface ApiOptions {
   bus: Bus;
@@ -145,12 +146,12 @@ const deliveryApiOf = (pool: StoragePool, audit: AuditRepository, targets: { all
   };
 };
 
-const rosterApiOf = (pool: StoragePool, audit: AuditRepository): ApiContext['roster'] => {
+const rosterApiOf = (pool: StoragePool, audit: AuditRepository, changes: RosterChanges): ApiContext['roster'] => {
   const shifts = new DriverShiftRepository(pool);
   return {
     shifts,
-    save: new SaveDriverShiftUseCase(shifts, new RegistryRepository(pool), audit),
-    delete: new DeleteDriverShiftUseCase(shifts, audit),
+    save: new SaveDriverShiftUseCase(shifts, new RegistryRepository(pool), audit, changes),
+    delete: new DeleteDriverShiftUseCase(shifts, audit, changes),
   };
 };
 
@@ -268,7 +269,12 @@ export const startApi = async (options: ApiOptions): Promise<RunningApi> => {
     terminalGeofences,
     tampering: createTamperingApi(pool),
     delivery: deliveryApiOf(pool, audit, { allowPrivateTargets: options.deliveryAllowPrivateTargets ?? false }),
-    roster: rosterApiOf(pool, audit),
+    // A roster write is announced on registry.changes: the detectors reload the roster fatigue reads (RULES.md §13).
+    roster: rosterApiOf(
+      pool,
+      audit,
+      rosterChangesOf(now, () => outbox.kickSoon()),
+    ),
     handling,
     handlingCommands: {
       view: new ViewHandlingItemUseCase(handling, handlingBroadcast),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '@roadwatch/messaging';
 import type { StoragePool } from '@roadwatch/storage';
 import { uniqueName } from '@roadwatch/testing';
-import { get, logger, NOW, post, seededPool, send, startTestApi, type TestApi } from './support';
+import { get, logger, NOW, post, registryChanges, seededPool, send, startTestApi, type TestApi } from './support';
 
 const H = 3_600_000;
 
@@ -100,5 +100,24 @@ describe('roster REST (/v1/roster/shifts) on real PostgreSQL, scoped', () => {
     expect((await send(url, 'DELETE', path, undefined, t['c1'])).status).toBe(404);
     const { rows } = await pool.query(`SELECT action FROM audit_log WHERE target = $1 ORDER BY audit_id`, [`roster/shift/${created.body.shiftId}`]);
     expect(rows.map((r) => r.action)).toEqual(['roster.shift_save', 'roster.shift_save', 'roster.shift_delete']);
+  });
+
+  it('announces every roster write on registry.changes with the write (the detectors reload the roster fatigue reads); a refused one announces nothing', async () => {
+    const created = await post(url, '/v1/roster/shifts', shift('D1', 'V1', 50, 52), t['c1']);
+    expect(created.status).toBe(201);
+    const path = `/v1/roster/shifts/${created.body.shiftId}`;
+    expect((await send(url, 'PUT', path, shift('D1', 'V1', 50, 53), t['c1'])).status).toBe(200);
+    expect((await post(url, '/v1/roster/shifts', shift('D2', 'V1', 51, 52), t['c1'])).status).toBe(409);
+    expect((await send(url, 'DELETE', path, undefined, t['c1'])).status).toBe(204);
+    expect((await send(url, 'DELETE', path, undefined, t['c1'])).status).toBe(404);
+    const announced = (await registryChanges(pool)).filter((c) => c.entity === 'driver_shift' && c.id === created.body.shiftId);
+    expect(announced.map((c) => ({ change: c.change, changedAtMs: c.changedAtMs }))).toEqual([
+      { change: 'upsert', changedAtMs: NOW },
+      { change: 'upsert', changedAtMs: NOW },
+      { change: 'delete', changedAtMs: NOW },
+    ]);
+    // Every shift written in this file was announced, none more: a refused write leaves no row.
+    const shiftIds = new Set((await pool.query<{ shift_id: string }>('SELECT shift_id FROM driver_shifts')).rows.map((r) => r.shift_id));
+    for (const id of shiftIds) expect((await registryChanges(pool)).some((c) => c.entity === 'driver_shift' && c.id === id)).toBe(true);
   });
 });

@@ -274,7 +274,10 @@ export class DetectorProcessor {
     const store = this.deps.driverTimes;
     if (!store) return;
     const driverIds = new Set<string>();
-    for (const m of messages) if (m.value.driverId) driverIds.add(m.value.driverId);
+    for (const m of messages) {
+      const driverId = this.driverOf(m.value);
+      if (driverId) driverIds.add(driverId);
+    }
     if (driverIds.size === 0) return;
     const seenAtMs = this.deps.now();
     for (const driverId of driverIds) {
@@ -287,8 +290,8 @@ export class DetectorProcessor {
 
   /**
    * After the batch's outputs went out: the time of the drivers the batch named, for their next
-   * vehicle. Only vehicles with a report naming a driver: a report without one is the vehicle's
-   * own subject, which moves no driver's last report on. Written before the checkpoint, so it
+   * vehicle. Only vehicles with a report naming a driver (its card's or the roster's): a report
+   * without one is the vehicle's own subject, which moves no driver's last report on. Written before the checkpoint, so it
    * may run ahead of it — a replay after a crash writes older times, which the store refuses,
    * and never takes a vehicle's own time back from it.
    */
@@ -296,7 +299,7 @@ export class DetectorProcessor {
     const store = this.deps.driverTimes;
     if (!store) return;
     let withDriver: Set<string> | undefined;
-    for (const m of messages) if (m.value.driverId) (withDriver ??= new Set()).add(m.value.vehicleId);
+    for (const m of messages) if (this.driverOf(m.value)) (withDriver ??= new Set()).add(m.value.vehicleId);
     if (!withDriver) return;
     const seenAtMs = this.deps.now();
     const changed: DriverTimeCarry[] = [];
@@ -310,6 +313,11 @@ export class DetectorProcessor {
       }
     }
     await store.put(changed);
+  }
+
+  /** Whom the rules count a position for: its IC card's driver, else the roster's (RULES.md §13); none: the vehicle. */
+  private driverOf(position: PositionV1): string | undefined {
+    return this.deps.positionRules.driverOf ? this.deps.positionRules.driverOf(position) : position.driverId;
   }
 
   private keepDriverTime(carry: DriverTimeCarry, seenAtMs: number): boolean {

@@ -6,6 +6,7 @@ import {
   type OverloadConfig,
   type RelayLookup,
   type RoadIndex,
+  type RosterDriverLookup,
   type RouteLookup,
   type RulesConfig,
 } from '@roadwatch/rules';
@@ -37,6 +38,8 @@ export interface DetectorOptions {
   relays?: RelayLookup;
   /** Each vehicle's approved routes for the default rules' off-route and 班线 checks (`startDatabaseRegistry`'s `routes`); none: no route is judged. */
   routes?: () => RouteLookup | undefined;
+  /** The drivers' shift roster for the default rules' fatigue per driver without an IC card (`startDatabaseRegistry`'s `roster`, RULES §13); none: such reports count per vehicle. */
+  roster?: () => RosterDriverLookup | undefined;
   /** The default rules' thresholds (RULES.md's unless given) and per-region overrides (`rulesFromConfig`). */
   rulesConfig?: RulesConfig;
   overridesByRegion?: Readonly<Record<string, ConfigPatch<RulesConfig>>>;
@@ -103,6 +106,7 @@ export const startDetector = async (options: DetectorOptions): Promise<RunningDe
         ...(options.roads ? { roads: options.roads } : {}),
         ...(options.relays ? { relays: options.relays } : {}),
         ...(options.routes ? { routes: options.routes } : {}),
+        ...(options.roster ? { roster: options.roster } : {}),
         ...(options.rulesConfig ? { config: options.rulesConfig } : {}),
         ...(options.overridesByRegion ? { overridesByRegion: options.overridesByRegion } : {}),
         onNotice: (notice) => logger.warn({ vehicleId: notice.vehicleId, notice }, 'registry is missing a field a rule needs'),

@@ -51,6 +51,8 @@ const registry = pool
       relays: config.VEHICLE_REGISTRY_SOURCE === 'database',
       // Approved routes bind the registry's vehicles: read with them.
       routes: config.VEHICLE_REGISTRY_SOURCE === 'database',
+      // The drivers' shift roster names the registry's drivers on its vehicles: read with them (fatigue per driver, RULES §13).
+      roster: config.VEHICLE_REGISTRY_SOURCE === 'database',
       roadsFile: config.ROADS_GEOJSON_FILE,
       // The road defaults (buffer, unmapped road) from the rules file too, as the pipeline reads them.
       rulesConfig: rules.config,
@@ -79,6 +81,7 @@ const detector = await startDetector({
   ...(roads ? { roads } : {}),
   ...(registry?.relays ? { relays: registry.relays } : {}),
   ...(registry?.routes ? { routes: registry.routes } : {}),
+  ...(registry?.roster ? { roster: registry.roster } : {}),
   wimStationClasses,
   groupId: config.DETECTOR_GROUP_ID,
   timersIntervalMs: config.TIMERS_INTERVAL_MS,

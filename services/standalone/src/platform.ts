@@ -203,6 +203,8 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       relays: true,
       // Approved routes (issue #16): off-route episodes and 班线 stops.
       routes: true,
+      // The drivers' shift roster (排班): fatigue per rostered driver when no IC card is read (RULES.md §13).
+      roster: true,
       roadsFile: config.ROADS_GEOJSON_FILE,
       // Every registry write through the API (admin resources, relays) publishes on registry.changes: the
       // detector and gateway reload at once, as in cluster mode; the period stays as a safety net.
@@ -220,6 +222,7 @@ export const startPlatform = async (config: StandaloneConfig, parts: PlatformPar
       ...(registry.roads ? { roads: registry.roads } : {}),
       ...(registry.relays ? { relays: registry.relays } : {}),
       ...(registry.routes ? { routes: registry.routes } : {}),
+      ...(registry.roster ? { roster: registry.roster } : {}),
       ...(registry.wimStationClasses ? { wimStationClasses: registry.wimStationClasses } : {}),
       vehicles: directory,
       logger: createLogger('detector'),

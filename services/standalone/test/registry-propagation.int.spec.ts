@@ -210,6 +210,53 @@ describe('registry changes through the admin REST reach the detector and the gat
     expect(of(buses[0]!.vehicleId, 'night_ban_2_5')).toEqual([]);
   });
 
+  it('a shift saved on the roster through the API makes its driver the subject of fatigue without an IC card (RULES.md §13): the violation names him by his 从业资格证 number', async () => {
+    const rostered = '津C88888:2';
+    const qualificationNo = `QTJ${Date.now()}`;
+    expect(
+      await admin('POST', '/v1/admin/vehicles', {
+        vehicleId: rostered,
+        plate: '津C88888',
+        plateColour: 2,
+        vehicleClass: 'heavy_truck',
+        companyId: 'company-1',
+      }),
+    ).toBe(201);
+    expect(await admin('POST', '/v1/admin/drivers', { driverId: 'TJ-D1', name: '王五', companyId: 'company-1', qualificationNo })).toBe(201);
+    await vi.waitUntil(() => platform.registry.directory?.byVehicleId(rostered) !== undefined, { timeout: 15_000, message: 'the vehicle in the registry' });
+    const start = Date.now() - 6 * HOUR_MS;
+    expect(
+      await admin('POST', '/v1/roster/shifts', { driverId: 'TJ-D1', vehicleId: rostered, startsAtMs: start - HOUR_MS, endsAtMs: start + 8 * HOUR_MS }),
+    ).toBe(201);
+    // Only the shift's registry.changes event can make it known: the poll is an hour.
+    await vi.waitUntil(() => platform.registry.roster?.()(rostered, start) === qualificationNo, {
+      timeout: 15_000,
+      message: "the shift in the detector's roster",
+    });
+    // 4 h 00 30 at 60 km/h north, a report every 30 s, no driver on any report.
+    const positions = Array.from({ length: 482 }, (_, i) =>
+      aPosition({
+        vehicleId: rostered,
+        deviceTimeMs: start + i * 30_000,
+        receivedAtMs: start + i * 30_000 + 1_000,
+        terminalId: '13900000888',
+        plate: '津C88888',
+        plateColour: 2,
+        latitudeDeg: 38 + (i * 500) / 111_195,
+        longitudeDeg: 117.5,
+        speedKmh: 60,
+      }),
+    );
+    await bus.publish(
+      TOPICS.positions,
+      positions.map((value) => ({ key: rostered, value })),
+    );
+    const violation = () => alerts.find((a) => a.vehicleId === rostered && a.rule === 'fatigue_continuous' && a.level === 'violation');
+    await vi.waitUntil(violation, { timeout: 30_000, message: 'the continuous violation' });
+    expect(violation()).toMatchObject({ driverId: qualificationNo, startedAtMs: start });
+    expect(violation()!.details['driverSource']).toBe('roster');
+  });
+
   it('a failed reload keeps the last registry and road index; the next good one takes the changes', async () => {
     const registry = platform.registry;
     const vehiclesBefore = registry.vehicles!.current;

@@ -2,6 +2,7 @@ import type { AlertV1, PositionV1 } from '@roadwatch/contracts';
 import type { VehicleFacts } from '@roadwatch/domain';
 import { buildAlert, driverIdOfSubject, formatDuration, formatDurationZh, type EvidencePosition } from '../common/alerts';
 import type { RulesConfig } from '../common/rules-config';
+import type { DriverSource } from '../pipeline/roster-drivers';
 import { dailyWindowOverlapMs, instantWindowTimeReaches } from '../common/time-window';
 import {
   addDrivingInterval,
@@ -60,6 +61,12 @@ export interface FatigueSubjectState {
    * all of it was on this vehicle.
    */
   carriedFrom?: CarriedVehicle[];
+  /**
+   * Where the driver of this subject was known from at its last driving: his IC card or the
+   * company's roster (RULES.md §13). Absent for the vehicle's own subject, and in checkpoints
+   * written before it was kept.
+   */
+  driverSource?: DriverSource;
 }
 
 export interface CarriedVehicle {
@@ -96,6 +103,9 @@ export interface FatigueEvent {
   interval: MotionInterval | null;
   /** `driver:<id>` or `vehicle`, of this report. */
   subject: string;
+  /** This report's driver (the subject is `driver:<it>`) and where he came from (RULES.md §13: the IC card, else the roster); absent for `vehicle`. */
+  driverId?: string | undefined;
+  driverSource?: DriverSource | undefined;
   /** The driver-time store, when the detector has one: a driver's time from another vehicle. */
   driverTimes?: DriverTimeLookup | undefined;
 }
@@ -193,8 +203,8 @@ const withCarriedTime = (
   event: FatigueEvent,
   restMs: number,
 ): Record<string, FatigueSubjectState> => {
-  // The report's own driver id (the subject is `driver:<it>`): no string made per report.
-  const driverId = event.position.driverId;
+  // The report's driver (its IC card's, else the roster's; the subject is `driver:<it>`): no string made per report.
+  const driverId = event.driverId;
   if (!driverId || !event.driverTimes) return subjects;
   const carry = event.driverTimes(driverId);
   const nowMs = event.position.deviceTimeMs;
@@ -205,9 +215,14 @@ const withCarriedTime = (
   return { ...subjects, [event.subject]: carriedSubject(carry, nowMs, restMs, facts.vehicleId) };
 };
 
-/** What an alert says of the vehicles the driver's time was carried from. */
-const carriedDetails = (sub: FatigueSubjectState): Record<string, unknown> =>
-  sub.carriedFrom && sub.carriedFrom.length > 0 ? { carriedFrom: sub.carriedFrom } : {};
+/** Where an alert's driver was known from (his IC card or the roster, RULES.md §13); nothing for the vehicle's own subject. */
+const sourceDetails = (sub: FatigueSubjectState): Record<string, unknown> => (sub.driverSource ? { driverSource: sub.driverSource } : {});
+
+/** What an alert says of the vehicles the driver's time was carried from, and where the driver was known from. */
+const carriedDetails = (sub: FatigueSubjectState): Record<string, unknown> => ({
+  ...sourceDetails(sub),
+  ...(sub.carriedFrom && sub.carriedFrom.length > 0 ? { carriedFrom: sub.carriedFrom } : {}),
+});
 
 const carriedText = (sub: FatigueSubjectState): { zh: string; en: string } => {
   const names = (sub.carriedFrom ?? []).map((c) => c.plate ?? c.vehicleId);
@@ -261,7 +276,7 @@ const onClosed = (
         ...(limitPassedAtMs !== undefined ? { limitPassedAtMs } : {}),
         ...(sub.nightRaisedAtMs != null ? { firstRaisedAtMs: sub.nightRaisedAtMs } : {}),
         ...nightViolationText(nightMs, cfg.nightLimitMs, true),
-        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms },
+        details: { nightDrivingMs: nightMs, drivingMs, limitMs: cfg.nightLimitMs, closed: true, terminalAlarms: sub.terminalAlarms, ...sourceDetails(sub) },
         evidence: sub.periodStart ? [sub.periodStart] : [],
       }),
     );
@@ -304,6 +319,7 @@ export const evaluateFatigue = (
         longitudeDeg: interval.from.longitudeDeg,
         speedKmh: interval.from.speedKmh,
       };
+    if (event.driverSource && sub.driverSource !== event.driverSource) sub.driverSource = event.driverSource;
     sub = recordAlarmBits(sub, position);
     // `sub` is a copy of this call's own (made with the new period above): measured in place.
     sub = measure(facts, key, sub, interval.startMs, position, config, outputs);
@@ -471,6 +487,7 @@ const measure = (
           remainingMs: cfg.continuousLimitMs - drivingMs,
           terminalAlarms: sub.terminalAlarms,
           ...(driverIdOfSubject(key) ? { driverId: driverIdOfSubject(key) } : {}),
+          ...sourceDetails(sub),
           ttsText: `您已连续驾驶${minutesText(drivingMs)}，请在${Math.ceil((cfg.continuousLimitMs - drivingMs) / 60_000)}分钟内停车休息20分钟以上`,
         },
       }),
@@ -502,6 +519,7 @@ const measure = (
             nightStart: cfg.nightStart,
             nightEnd: cfg.nightEnd,
             terminalAlarms: sub.terminalAlarms,
+            ...sourceDetails(sub),
           },
         }),
       );
@@ -521,6 +539,7 @@ const measure = (
             drivingMs,
             limitMs: cfg.nightLimitMs,
             remainingMs: cfg.nightLimitMs - nightMs,
+            ...sourceDetails(sub),
             ttsText: `您夜间已连续驾驶${minutesText(nightMs)}，请在${Math.ceil((cfg.nightLimitMs - nightMs) / 60_000)}分钟内停车休息`,
           },
         }),
@@ -570,6 +589,7 @@ const measure = (
           drivingInWindowMs: dailyMs,
           limitMs: cfg.dailyLimitMs,
           remainingMs: cfg.dailyLimitMs - dailyMs,
+          ...sourceDetails(sub),
           ttsText: `您24小时内已累计驾驶${minutesText(dailyMs)}，请合理安排休息`,
         },
       }),

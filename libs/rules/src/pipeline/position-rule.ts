@@ -7,6 +7,7 @@ import type { DriverTimeLookup } from '../fatigue/fatigue.rule';
 import type { InvalidReason, QualityCounters, TimedFix } from '../quality/data-quality.rule';
 import type { RoadIndex } from '../roads/road-index';
 import type { RouteLookup } from '../routes/route-watch.rule';
+import type { DriverSource, RosterDriverLookup } from './roster-drivers';
 import type { AcceptedPoint, RuleStates, VehicleIdentity } from './vehicle-state';
 
 export interface PipelineContext {
@@ -18,6 +19,11 @@ export interface PipelineContext {
   routes?: RouteLookup;
   /** A driver's fatigue time from another vehicle (the detector's driver-time store): fatigue per driver across vehicles. */
   driverTimes?: DriverTimeLookup;
+  /**
+   * The company's shift roster (RULES.md §13): the driver of a report that carries no IC-card
+   * driver, by vehicle and device time; none: such a report is counted per vehicle.
+   */
+  roster?: RosterDriverLookup;
 }
 
 /**
@@ -36,7 +42,11 @@ export type TrackedReport =
       roads: RoadSegmentLimit[];
       /** The time since the previous accepted report, classified (null for the first). */
       interval: MotionInterval | null;
+      /** `driver:<id>` (the IC card's, else the roster's) or `vehicle`. */
       subject: string;
+      /** The subject's driver and where he came from; absent for `vehicle`. */
+      driverId?: string;
+      driverSource?: DriverSource;
     };
 
 export interface RuleContext {

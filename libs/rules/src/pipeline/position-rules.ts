@@ -242,7 +242,14 @@ export const fatigueRule: PositionRule<RuleStates['fatigue']> = {
     const r = evaluateFatigue(
       facts,
       state,
-      { position: report.position, interval: report.interval, subject: report.subject, driverTimes: pipeline.driverTimes },
+      {
+        position: report.position,
+        interval: report.interval,
+        subject: report.subject,
+        driverId: report.driverId,
+        driverSource: report.driverSource,
+        driverTimes: pipeline.driverTimes,
+      },
       config,
     );
     return { state: r.state, alerts: r.outputs };

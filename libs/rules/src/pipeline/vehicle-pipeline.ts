@@ -18,6 +18,7 @@ import {
 } from './ordering';
 import type { PipelineContext, PositionRule, RuleContext, RuleStep, TickContext, TrackedReport, UnfedReport } from './position-rule';
 import { offlineRule, openDayOf, POSITION_RULES, qualityRule } from './position-rules';
+import { driverIdOfReport, driverSourceOf } from './roster-drivers';
 import {
   identityOf,
   initialOrderingState,
@@ -213,7 +214,9 @@ class RuleRun implements OrderedReportSink {
     const roads: RoadSegmentLimit[] = pipeline.roads
       ? limitsAt(pipeline.roads, position.latitudeDeg, position.longitudeDeg)
       : [{ segmentId: 'unmatched', roadClass: config.roads.unmatchedRoadClass, postedLimitKmh: config.roads.unmatchedPostedLimitKmh }];
-    const subject = subjectOf(position.driverId);
+    // The IC card's driver, else the roster's (RULES.md §13, §15); else the vehicle.
+    const driverId = driverIdOfReport(position, pipeline.roster);
+    const subject = subjectOf(driverId);
     const motion = stepMotion(
       track.motion,
       { timeMs: t, latitudeDeg: position.latitudeDeg, longitudeDeg: position.longitudeDeg, speedKmh: position.speedKmh, subject },
@@ -221,7 +224,9 @@ class RuleRun implements OrderedReportSink {
     );
     track.motion = motion.state;
     track.lastAccepted = point;
-    return { kind: 'accepted', position, point, previous, roads, interval: motion.interval, subject };
+    return driverId
+      ? { kind: 'accepted', position, point, previous, roads, interval: motion.interval, subject, driverId, driverSource: driverSourceOf(position) }
+      : { kind: 'accepted', position, point, previous, roads, interval: motion.interval, subject };
   }
 }
 

@@ -54,12 +54,14 @@ const runFrom = (facts: VehicleFacts, events: Event[], from: number, state: Vehi
 };
 
 /**
- * The alert-history fields came after the capture (main's 076beda): the recorded alerts cannot
- * have them. Everything else must be as recorded.
+ * The alert-history fields came after the capture (main's 076beda), and fatigue's
+ * `details.driverSource` (IC card or roster) later still: the recorded alerts cannot have
+ * them. Everything else must be as recorded.
  */
 const withoutFieldsAddedSince = (alert: AlertV1): AlertV1 => {
   delete alert.firstRaisedAtMs;
   delete alert.limitPassedAtMs;
+  delete alert.details['driverSource'];
   return alert;
 };
 

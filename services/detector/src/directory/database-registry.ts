@@ -6,6 +6,7 @@ import {
   type RelayLookup,
   type RelayRegistration,
   type RoadIndex,
+  type RosterDriverLookup,
   type RouteLookup,
   type RulesConfig,
 } from '@roadwatch/rules';
@@ -16,6 +17,7 @@ import { loadRelayNights, loadSpeedZoneFeatures, loadVehicleRegistry, loadWimSta
 import { warnSkippedRoads } from '../rules/libs-position-rules';
 import type { VehicleFactsLookup } from './vehicle-facts-lookup';
 import { databaseRoutesLoader } from './database-routes';
+import { databaseRosterLoader } from './database-roster';
 
 /** A directory that answers from whatever registry the source holds now (a `Reloader`). */
 export const reloadingDirectory = (source: { readonly current: VehicleFactsLookup }): VehicleFactsLookup => ({
@@ -92,6 +94,8 @@ export interface DatabaseRegistry {
   relays?: RelayLookup;
   /** Each vehicle's approved routes loaded now (RULES §11); undefined when not read from the database. */
   routes?: () => RouteLookup;
+  /** The drivers' shift roster loaded now, for fatigue per driver without an IC card (RULES §13); undefined when not read from the database. */
+  roster?: () => RosterDriverLookup;
   /** Reload now (a change made outside the API, which publishes none): everything read from the database. */
   reload(): Promise<void>;
   /** Reload the relay registrations alone. */
@@ -115,6 +119,8 @@ export const startDatabaseRegistry = async (options: {
   relays?: boolean;
   /** Approved routes (issue #16), reloaded with the registry and on their `route` changes. */
   routes?: boolean;
+  /** The drivers' shift roster (排班, RULES.md §13), reloaded with the registry and on its `driver_shift` and `driver` changes. */
+  roster?: boolean;
   roadsFile?: string | undefined;
   rulesConfig?: RulesConfig;
   /** The clock that says which nights are yesterday's and later (tests). */
@@ -159,18 +165,23 @@ export const startDatabaseRegistry = async (options: {
         logger,
       })
     : undefined;
+  const roster = options.roster
+    ? await Reloader.start<RosterDriverLookup>({ name: 'drivers roster', load: databaseRosterLoader(db, options.now), intervalMs, logger })
+    : undefined;
   // Which reloads an entity's change calls for: a company's region and a terminal's vehicle are read with the vehicles.
   const reloadersOf: Record<RegistryEntity, ReadonlyArray<{ reload(): Promise<boolean> } | undefined>> = {
     company: [vehicles],
     vehicle: [vehicles, routes],
     terminal: [vehicles],
-    driver: [],
+    // A driver's 从业资格证 number is the key the roster names him by.
+    driver: [roster],
     source_site: [],
     wim_station: [stations],
     speed_zone: [roads],
     relay: [relays],
     // A vehicle's routes name it: a vehicle's change (deleted, re-bound) reloads them too.
     route: [routes],
+    driver_shift: [roster],
   };
   const reloadFor = async (entities: Iterable<RegistryEntity>): Promise<void> => {
     const due = new Set([...entities].flatMap((entity) => reloadersOf[entity] ?? []));
@@ -183,7 +194,7 @@ export const startDatabaseRegistry = async (options: {
       apply: (changes) => reloadFor(changes.map((change) => change.entity)),
     });
     // A change committed between the first load and the group's start is in neither: read once more.
-    await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload()]);
+    await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload(), roster?.reload()]);
   }
   return {
     ...(vehicles ? { directory: reloadingDirectory(vehicles), vehicles } : {}),
@@ -191,8 +202,9 @@ export const startDatabaseRegistry = async (options: {
     ...(roads ? { roads: () => roads.current } : {}),
     ...(relays ? { relays: (vehicleId: string, nightDate: string) => relays.current(vehicleId, nightDate) } : {}),
     ...(routes ? { routes: () => routes.current } : {}),
+    ...(roster ? { roster: () => roster.current } : {}),
     reload: async () => {
-      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload()]);
+      await Promise.all([vehicles?.reload(), stations?.reload(), roads?.reload(), relays?.reload(), routes?.reload(), roster?.reload()]);
     },
     reloadRelays: async () => {
       await relays?.reload();
@@ -200,7 +212,7 @@ export const startDatabaseRegistry = async (options: {
     reloadFor,
     close: async () => {
       await subscription?.close();
-      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close(), routes?.close()]);
+      await Promise.all([vehicles?.close(), stations?.close(), roads?.close(), relays?.close(), routes?.close(), roster?.close()]);
     },
   };
 };

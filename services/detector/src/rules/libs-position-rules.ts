@@ -4,6 +4,7 @@ import {
   buildRoadIndex,
   decodeVehicleState,
   DEFAULT_RULES_CONFIG,
+  driverIdOfReport,
   driverTimesOf,
   processPosition,
   qualityDayOf,
@@ -16,6 +17,7 @@ import {
   type RegistryNotice,
   type RelayLookup,
   type RoadIndex,
+  type RosterDriverLookup,
   type RouteLookup,
   type RulesConfig,
   type VehicleRuleState,
@@ -36,6 +38,8 @@ export interface LibsPositionRulesOptions {
   relays?: RelayLookup;
   /** Each vehicle's approved routes (RULES §11), the lookup a reloader holds now; none: no route is judged. */
   routes?: () => RouteLookup | undefined;
+  /** The drivers' shift roster (RULES §13), the lookup a reloader holds now: the driver of a report without an IC card; none: such reports count per vehicle. */
+  roster?: () => RosterDriverLookup | undefined;
   /** A registry fact a rule needed and did not find (e.g. a long-distance bus without route_km). */
   onNotice?: (notice: RegistryNotice) => void;
 }
@@ -58,17 +62,21 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
   const relays = options.relays ? { relays: options.relays } : {};
   const roadsNow = typeof options.roads === 'function' ? options.roads : () => options.roads as RoadIndex | undefined;
   const routesNow = options.routes ?? (() => undefined);
-  // One context per road index and route lookup (a reload brings a new one), not one object per position.
+  const rosterNow = options.roster ?? (() => undefined);
+  // One context per road index, route and roster lookup (a reload brings a new one), not one object per position.
   let ctxRoads: RoadIndex | undefined;
   let ctxRoutes: RouteLookup | undefined;
+  let ctxRoster: RosterDriverLookup | undefined;
   let ctx: PipelineContext = relays;
   const ctxNow = (): PipelineContext => {
     const roads = roadsNow();
     const routes = routesNow();
-    if (roads !== ctxRoads || routes !== ctxRoutes) {
+    const roster = rosterNow();
+    if (roads !== ctxRoads || routes !== ctxRoutes || roster !== ctxRoster) {
       ctxRoads = roads;
       ctxRoutes = routes;
-      ctx = { ...relays, ...(roads ? { roads } : {}), ...(routes ? { routes } : {}) };
+      ctxRoster = roster;
+      ctx = { ...relays, ...(roads ? { roads } : {}), ...(routes ? { routes } : {}), ...(roster ? { roster } : {}) };
     }
     return ctx;
   };
@@ -103,6 +111,7 @@ export const libsPositionRules = (options: LibsPositionRulesOptions = {}): Posit
     dueMs: (facts, state) => vehicleDueMs(state as VehicleRuleState, configFor(facts)),
     decodeState: decodeVehicleState,
     driverTimesOf: (state) => driverTimesOf(state as VehicleRuleState),
+    driverOf: (position) => driverIdOfReport(position, rosterNow()),
   };
 };
 

@@ -30,6 +30,12 @@ export interface PositionRules {
   /** The time of every driver the vehicle's state holds, for the driver-time store (fatigue per driver across vehicles). */
   driverTimesOf(state: unknown): DriverTimeCarry[];
   /**
+   * The driver the rules will count a position for, as the driver-time store keys him — its IC
+   * card's, else the roster's (RULES §13) — so his carried time is read before the batch.
+   * Absent: the position's own `driverId`.
+   */
+  driverOf?(position: PositionV1): string | undefined;
+  /**
    * The timer, given the wall clock: whatever is due for the vehicle — held positions whose
    * lateness window passed, the offline alert, a snapshot of the open day's quality counters,
    * the idle limit (state null: drop it). Returns the given state when nothing changed.

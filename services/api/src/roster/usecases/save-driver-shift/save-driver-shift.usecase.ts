@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DriverShiftItem } from '@roadwatch/contracts';
 import type { AuditRepository, DriverShiftRepository, RegistryRepository } from '@roadwatch/storage';
 import { RosterCommandError } from '../../roster-command.error';
+import type { RosterChanges } from '../../roster-changes';
 import type { SaveDriverShiftCommand } from './save-driver-shift.command';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -18,13 +19,15 @@ const changesOf = (before: DriverShiftItem | undefined, after: DriverShiftItem):
  * Saves a shift: the vehicle must be in the caller's scope and the driver of the vehicle's
  * company (a company user: its own; another's is 404, as one that does not exist — ids cannot
  * be probed); a replaced shift must be in scope too. A shift overlapping another of the
- * vehicle is refused (409, naming it). Audited.
+ * vehicle is refused (409, naming it). Audited, and announced on `registry.changes` with the
+ * write (the detectors reload the roster their fatigue rule reads).
  */
 export class SaveDriverShiftUseCase {
   constructor(
     private readonly shifts: DriverShiftRepository,
     private readonly registry: Pick<RegistryRepository, 'vehicle' | 'driver'>,
     private readonly audit: AuditRepository,
+    private readonly changes: RosterChanges,
   ) {}
 
   async execute({ scope, shiftId, request, clientAddress }: SaveDriverShiftCommand): Promise<DriverShiftItem> {
@@ -41,7 +44,7 @@ export class SaveDriverShiftUseCase {
       throw new RosterCommandError('invalid_field', message, { field: 'body.driverId', message });
     }
     const shift = { shiftId: shiftId ?? randomUUID(), companyId: vehicle.companyId, ...request };
-    const saved = await this.shifts.save(shift);
+    const saved = await this.shifts.save(shift, this.changes.announce(shift.shiftId, 'upsert'));
     if (!saved.saved) {
       const o = saved.overlapping;
       throw new RosterCommandError(
@@ -49,6 +52,7 @@ export class SaveDriverShiftUseCase {
         `vehicle ${request.vehicleId} already has shift ${o.shiftId} (driver ${o.driverId}, ${iso(o.startsAtMs)}–${iso(o.endsAtMs)}) overlapping this one`,
       );
     }
+    this.changes.committed();
     await this.audit.record({
       actor: scope.principal.username,
       clientAddress,
