@@ -24,6 +24,10 @@ import { RedisDriverTimeStore } from '../services/detector/src/driver-times/redi
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../services/detector/src/reminders/fatigue-reminder';
 import { cpuMicros, cpuOfProcessesNamed } from './cpu';
 import { asBatch, BENCH_START_MS, positionAt } from './detector-positions';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('driver-times');
 
 const VEHICLES = Number(process.env['BENCH_VEHICLES'] ?? 20_000);
 const REPORTS = Number(process.env['BENCH_REPORTS'] ?? 20);

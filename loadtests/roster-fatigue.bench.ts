@@ -17,6 +17,10 @@ import type { PositionV1 } from '@roadwatch/contracts';
 import { DAY_MS, HOUR_MS, type VehicleFacts } from '@roadwatch/domain';
 import { rosterLookupOf, type RosterDriverLookup, type VehicleShift } from '@roadwatch/rules';
 import { libsPositionRules } from '../services/detector/src/rules/libs-position-rules';
+import { recordOutput } from './perf-doc';
+
+// `--record`: what this bench prints becomes its section of docs/performance.md.
+recordOutput('roster-fatigue');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
