@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TOPICS, type AlertV1, type OverloadViolationV1 } from '@roadwatch/contracts';
-import { chinaDateOf, DAY_MS } from '@roadwatch/domain';
+import { chinaDateOf, chinaMidnightMs, DAY_MS } from '@roadwatch/domain';
 import { InProcessBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics } from '@roadwatch/runtime';
 import {
@@ -162,16 +162,23 @@ describe('web: live map in real Chromium against the real API', () => {
     await registry.upsertSourceSite({ sourceSiteId: 'WEB-SS1', name: '石料厂', regionCode: '110111', latitudeDeg: 39.66, longitudeDeg: 116.05 });
     await new Promise((r) => setTimeout(r, 800)); // the live directory refreshes after registry changes
 
-    // An hour of archived history for the tour coach (the archiver's job in production): track playback reads it.
-    const hourAgo = Date.now() - 3_600_000;
+    // Half an hour of archived history for the tour coach (the archiver's job in production): track playback reads
+    // it, and the card's "today's driving" reads it from vehicle_daily — so it must lie in today (China time): just
+    // after midnight the 30 reports are squeezed into what of today has passed (at the same speed), and in the
+    // first two minutes of a day the test waits for them.
+    const sinceMidnightMs = Date.now() - chinaMidnightMs(Date.now());
+    if (sinceMidnightMs < 120_000) await new Promise((r) => setTimeout(r, 120_000 - sinceMidnightMs));
+    const historyFrom = Math.max(Date.now() - 1_800_000, chinaMidnightMs(Date.now()) + 1_000);
+    const stepMs = Math.min(60_000, Math.floor((Date.now() - 5_000 - historyFrom) / 29));
     await new PositionRepository(pool).insertMany(
       Array.from({ length: 30 }, (_, i) => ({
         ...aPosition({ vehicleId: VEHICLES[0].vehicleId, plate: VEHICLES[0].plate, plateColour: undefined, headingDeg: 45, statusFlags: 0 }),
         driverId: 'DRV-E2E',
-        deviceTimeMs: hourAgo + i * 60_000,
-        receivedAtMs: hourAgo + i * 60_000,
-        latitudeDeg: 39.8 + i * 0.001,
-        longitudeDeg: 116.25 + i * 0.001,
+        deviceTimeMs: historyFrom + i * stepMs,
+        receivedAtMs: historyFrom + i * stepMs,
+        // ~140 m a minute (8 km/h), whatever the spacing.
+        latitudeDeg: 39.8 + (i * 0.001 * stepMs) / 60_000,
+        longitudeDeg: 116.25 + (i * 0.001 * stepMs) / 60_000,
       })),
     );
     // Its driver (IC card) in the registry, and the daily aggregate refreshed as the archiver's upkeep would.
