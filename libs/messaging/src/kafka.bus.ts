@@ -27,6 +27,14 @@ export interface KafkaBusOptions {
   clientId: string;
   /** Physical topic = prefix + logical topic (tests use a unique prefix each). */
   topicPrefix?: string;
+  /**
+   * Physical consumer group = prefix + group id. None in a deployment (its groups are named by
+   * their own variables, docs/configuration.md). A test that runs a whole platform on the shared
+   * broker gives one, so two platforms running at once never share a group: kafkajs's round-robin
+   * assigner hands a member partitions of topics it did not subscribe to, and one platform's
+   * detector sat idle while the other was assigned its positions.
+   */
+  groupPrefix?: string;
   logger?: Logger;
   /** Replication factor for topics created by `ensureTopics`; -1 = the broker's default. */
   replicationFactor?: number;
@@ -324,7 +332,7 @@ export class KafkaBus implements Bus, RawPublisher {
     const physical = this.namer.physical(topic);
     return this.withAdmin(async (admin) => {
       const ends = await admin.fetchTopicOffsets(physical);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [physical] });
+      const [committed] = await admin.fetchOffsets({ groupId: `${this.options.groupPrefix ?? ''}${groupId}`, topics: [physical] });
       const committedOf = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
       let lag = 0n;
       for (const end of ends) {
@@ -537,7 +545,7 @@ class KafkaSubscription implements Subscription {
   private createConsumer(): Consumer {
     const settings = this.bus.options.consumer ?? {};
     const consumer = this.bus.kafka.consumer({
-      groupId: this.groupId,
+      groupId: `${this.bus.options.groupPrefix ?? ''}${this.groupId}`,
       sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: settings.rebalanceTimeoutMs ?? 60_000,

@@ -142,7 +142,13 @@ describe('issue #17: a lower platform over JT/T 809, end to end', () => {
     const env = infraEnv();
     const prefix = `${uniqueName('jt809loop')}.`;
     const schema = uniqueName('jt809loop');
-    const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'jt809-loop', topicPrefix: prefix, logger: createLogger('jt809-loop', 'warn') });
+    const bus = new KafkaBus({
+      brokers: env.kafkaBrokers.split(','),
+      clientId: 'jt809-loop',
+      topicPrefix: prefix,
+      groupPrefix: prefix,
+      logger: createLogger('jt809-loop', 'warn'),
+    });
     const pool = createPool(env.databaseUrl, { schema, max: 6, application: 'jt809-loop' });
     const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-jt809-'));
     try {

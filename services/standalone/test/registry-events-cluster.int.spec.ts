@@ -26,7 +26,7 @@ describe('registry changes reach a detector and a gateway in cluster mode (real 
   const schema = name.replace(/[^a-z0-9_]/g, '_');
   const consumer = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 200 };
   const kafka = (clientId: string) =>
-    new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: `${name}-${clientId}`, topicPrefix: `${name}.`, logger, consumer });
+    new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: `${name}-${clientId}`, topicPrefix: `${name}.`, groupPrefix: `${name}.`, logger, consumer });
   const apiBus = kafka('api');
   const detectorBus = kafka('detector');
   const gatewayBus = kafka('gateway');

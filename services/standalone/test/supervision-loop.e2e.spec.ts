@@ -402,7 +402,7 @@ describe('the supervision loop of issue #14, end to end', () => {
     const prefix = `${uniqueName('loop')}.`;
     const schema = uniqueName('loop');
     const logger = createLogger('supervision-loop', 'warn');
-    const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'supervision-loop', topicPrefix: prefix, logger });
+    const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: 'supervision-loop', topicPrefix: prefix, groupPrefix: prefix, logger });
     const pool = createPool(env.databaseUrl, { schema, max: 6, application: 'supervision-loop' });
     const dataDir = mkdtempSync(join(tmpdir(), 'roadwatch-loop-'));
     try {

@@ -236,7 +236,7 @@ export const startChainForBrowser = async (options: ChainPlatformOptions): Promi
   const id = uniqueName(name.replace(/[^a-z0-9]+/gi, '_'));
   const dataDir = mkdtempSync(join(tmpdir(), `roadwatch-${name}-`));
   const logger = createLogger(name, process.env['LOG_LEVEL'] ?? 'warn');
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: name, topicPrefix: `${id}.`, logger });
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), clientId: name, topicPrefix: `${id}.`, groupPrefix: `${id}.`, logger });
   const pool = createPool(env.databaseUrl, { schema: id, max: options.poolMax ?? 4, application: name });
   const terminals: TestTerminal[] = [];
   let platform: RunningPlatform | undefined;
