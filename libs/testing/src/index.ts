@@ -6,3 +6,4 @@ export * from './factories/index';
 export * from './overload-violation';
 export * from './wait-quiet';
 export * from './key-supervision-fleet';
+export * from './platform-ports';

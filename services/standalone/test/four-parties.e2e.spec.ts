@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IcCardReadResult, IcCardStatus } from '@roadwatch/jt808';
@@ -24,11 +25,7 @@ describe('naming all four parties, end to end (issue #15)', () => {
     platform = await startPlatform(
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        JT809_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
+        ...FREE_PLATFORM_PORTS,
         // The demo registry (sites, drivers, the quarry truck), no generated traffic: the test drives its own terminal.
         SIM_VEHICLES: '5',
         SIM_DRIVE: 'false',

@@ -8,7 +8,7 @@ import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { Jt809LowerPlatform } from '@roadwatch/simulator';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName } from '@roadwatch/testing';
+import { createSimulatedFleet, infraEnv, pointAlongRoute, uniqueName, FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type PlatformParts, type RunningPlatform } from '../src/index';
 
 /**
@@ -24,11 +24,7 @@ const ACCESS_CODE = 11_000_017;
 const standaloneConfig = (dataDir: string) =>
   loadStandaloneConfig({
     ROADWATCH_DATA_DIR: dataDir,
-    GATEWAY_PORT: '0',
-    JT809_PORT: '0',
-    WIM_HTTP_PORT: '0',
-    OPS_PORT: '0',
-    API_PORT: '0',
+    ...FREE_PLATFORM_PORTS,
     // The registry holds the fleet of one; the test plays the lower platform itself.
     SIM_VEHICLES: '1',
     SIM_DRIVE: 'false',

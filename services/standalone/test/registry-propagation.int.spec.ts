@@ -5,7 +5,7 @@ import { createLogger } from '@roadwatch/runtime';
 import { limitAt } from '@roadwatch/rules';
 import { chinaDateOf, chinaMidnightMs, DAY_MS, HOUR_MS } from '@roadwatch/domain';
 import { createPool, dropStorageSchema, migrate, RegistryRepository } from '@roadwatch/storage';
-import { infraEnv, aPosition, uniqueName } from '@roadwatch/testing';
+import { infraEnv, aPosition, uniqueName, FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 /**
@@ -37,11 +37,7 @@ describe('registry changes through the admin REST reach the detector and the gat
     await bus.ensureTopics(Object.values(TOPICS).map((topic: TopicName) => ({ topic, partitions: 2 })));
     platform = await startPlatform(
       loadStandaloneConfig({
-        GATEWAY_PORT: '0',
-        JT809_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
+        ...FREE_PLATFORM_PORTS,
         SIM_VEHICLES: '2',
         SIM_DRIVE: 'false',
         REGISTRY_REFRESH_MS: '3600000',

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routeEpisodeItem, TOPICS } from '@roadwatch/contracts';
@@ -17,11 +18,7 @@ describe('standalone platform (the embedded default)', () => {
     platform = await startPlatform(
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        JT809_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
+        ...FREE_PLATFORM_PORTS,
         SIM_VEHICLES: '25',
         SIM_REPORT_INTERVAL_MS: '1000',
         SIM_WIM_INTERVAL_MS: '1000',

@@ -11,7 +11,7 @@ import { KafkaBus } from '@roadwatch/messaging';
 import { chinaMonthOf, monthPeriod } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate } from '@roadwatch/storage';
-import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName } from '@roadwatch/testing';
+import { createSimulatedFleet, infraEnv, pointAlongRoute, TestTerminal, uniqueName, FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type PlatformParts, type RunningPlatform } from '../src/index';
 
 /**
@@ -377,11 +377,7 @@ const runScenario = async (start: (parts: PlatformParts) => Promise<RunningPlatf
 const standaloneConfig = (dataDir: string) =>
   loadStandaloneConfig({
     ROADWATCH_DATA_DIR: dataDir,
-    GATEWAY_PORT: '0',
-    JT809_PORT: '0',
-    WIM_HTTP_PORT: '0',
-    OPS_PORT: '0',
-    API_PORT: '0',
+    ...FREE_PLATFORM_PORTS,
     // The registry holds the fleet of one; the test drives its terminal itself.
     SIM_VEHICLES: '1',
     SIM_DRIVE: 'false',

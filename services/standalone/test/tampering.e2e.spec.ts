@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALARM_BITS, STATUS_BITS } from '@roadwatch/jt808';
@@ -27,10 +28,7 @@ describe('signal tampering, end to end (issue #16 item 5)', () => {
     platform = await startPlatform(
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
+        ...FREE_PLATFORM_PORTS,
         SIM_VEHICLES: '5',
         SIM_DRIVE: 'false',
       }),

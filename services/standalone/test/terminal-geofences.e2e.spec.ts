@@ -7,7 +7,7 @@ import { alarmFlagsFrom, maxRouteTurningPoints, type Jt808Message } from '@roadw
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
-import { createSimulatedFleet, infraEnv, locationReport, TestTerminal, uniqueName } from '@roadwatch/testing';
+import { createSimulatedFleet, infraEnv, locationReport, TestTerminal, uniqueName, FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '../src/index';
 
 /**
@@ -98,10 +98,7 @@ describe('routes and areas to the terminal, and its own alarms as evidence (issu
       platform = await startPlatform(
         loadStandaloneConfig({
           ROADWATCH_DATA_DIR: dataDir,
-          GATEWAY_PORT: '0',
-          WIM_HTTP_PORT: '0',
-          OPS_PORT: '0',
-          API_PORT: '0',
+          ...FREE_PLATFORM_PORTS,
           SIM_VEHICLES: '1',
           SIM_DRIVE: 'false',
         }),

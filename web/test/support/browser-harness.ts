@@ -10,7 +10,7 @@ import { TOPICS, type TopicName } from '@roadwatch/contracts';
 import { InProcessBus, KafkaBus } from '@roadwatch/messaging';
 import { createLogger, ServiceMetrics, type Logger } from '@roadwatch/runtime';
 import { createPool, dropStorageSchema, migrate, type StoragePool } from '@roadwatch/storage';
-import { infraEnv, TestTerminal, uniqueName } from '@roadwatch/testing';
+import { infraEnv, TestTerminal, uniqueName, FREE_PLATFORM_PORTS } from '@roadwatch/testing';
 import { startApi, type ApiOptions, type RunningApi } from '@roadwatch/api';
 import { loadStandaloneConfig, startPlatform, type RunningPlatform } from '@roadwatch/standalone';
 
@@ -254,11 +254,7 @@ export const startChainForBrowser = async (options: ChainPlatformOptions): Promi
     platform = await startPlatform(
       loadStandaloneConfig({
         ROADWATCH_DATA_DIR: dataDir,
-        GATEWAY_PORT: '0',
-        JT809_PORT: '0',
-        WIM_HTTP_PORT: '0',
-        OPS_PORT: '0',
-        API_PORT: '0',
+        ...FREE_PLATFORM_PORTS,
         WEB_DIST_DIR: webDist,
         SIM_VEHICLES: String(options.simVehicles),
         SIM_DRIVE: 'false',
