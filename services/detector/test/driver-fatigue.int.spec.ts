@@ -2,13 +2,13 @@ import type { PositionV1 } from '@roadwatch/contracts';
 import { chinaLocalToEpochMs, HOUR_MS, MINUTE_MS, VehicleRegistry, type VehicleFacts } from '@roadwatch/domain';
 import { KafkaBus } from '@roadwatch/messaging';
 import { createLogger } from '@roadwatch/runtime';
-import { aPosition } from '@roadwatch/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { startDetector } from '../src/detector.service';
 import { RedisDriverTimeStore } from '../src/driver-times/redis-driver-time-store';
 import { RedisStateStore } from '../src/state/redis-state-store';
 import { OutputCollector } from './support/collector';
+import { drivingReports } from './support/positions';
 import { detectorTopicSpecs, KAFKA_BROKERS, publishPositions, REDIS_URL, uniqueName } from './support/harness';
 
 /**
@@ -28,7 +28,7 @@ const truck = (vehicleId: string): VehicleFacts => {
 const X = truck('冀F31001:2');
 const Y = truck('冀F31002:2');
 
-/** Reports every 30 s: standing at 0 km/h, else driving north at 60 km/h. */
+/** Reports every 30 s with the IC-card driver on them: standing at 0 km/h, else driving north at 60 km/h. */
 const reports = (
   facts: VehicleFacts,
   terminalId: string,
@@ -37,28 +37,7 @@ const reports = (
   driverId: string,
   latitudeDeg: number,
   moving = true,
-): PositionV1[] => {
-  const out: PositionV1[] = [];
-  for (let t = 0; t <= durationMs; t += 30_000) {
-    out.push(
-      aPosition({
-        vehicleId: facts.vehicleId,
-        terminalId,
-        plate: facts.plate,
-        plateColour: 2,
-        registered: true,
-        deviceTimeMs: startMs + t,
-        receivedAtMs: startMs + t + 1_000,
-        latitudeDeg: moving ? latitudeDeg + ((t / 1000) * (60 / 3.6)) / 111_195 : latitudeDeg,
-        longitudeDeg: 115.5,
-        speedKmh: moving ? 60 : 0,
-        accOn: true,
-        driverId,
-      }),
-    );
-  }
-  return out;
-};
+): PositionV1[] => drivingReports({ vehicleId: facts.vehicleId, plate: facts.plate, terminalId, startMs, durationMs, latitudeDeg, moving, driverId });
 
 const startMember = async (prefix: string, groupId: string, statePrefix: string) => {
   const bus = new KafkaBus({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('driver-detector'), topicPrefix: prefix, logger, consumer });

@@ -13,7 +13,7 @@ import {
   type DriverShiftRecord,
   type StoragePool,
 } from '@roadwatch/storage';
-import { aPosition, infraEnv } from '@roadwatch/testing';
+import { infraEnv } from '@roadwatch/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDatabaseRegistry, type DatabaseRegistry } from '../src/directory/database-registry';
@@ -21,6 +21,7 @@ import { startDetector } from '../src/detector.service';
 import { RedisDriverTimeStore } from '../src/driver-times/redis-driver-time-store';
 import { RedisStateStore } from '../src/state/redis-state-store';
 import { OutputCollector } from './support/collector';
+import { drivingReports } from './support/positions';
 import { detectorTopicSpecs, KAFKA_BROKERS, publishPositions, REDIS_URL, uniqueName } from './support/harness';
 
 /**
@@ -44,27 +45,8 @@ const Y = truck('冀F41002:2');
 const Z = truck('冀F41003:2');
 
 /** Reports every 30 s without a driver on them: standing at 0 km/h, else driving north at 60 km/h. */
-const reports = (facts: VehicleFacts, terminalId: string, startMs: number, durationMs: number, latitudeDeg: number, moving = true): PositionV1[] => {
-  const out: PositionV1[] = [];
-  for (let t = 0; t <= durationMs; t += 30_000) {
-    out.push(
-      aPosition({
-        vehicleId: facts.vehicleId,
-        terminalId,
-        plate: facts.plate,
-        plateColour: 2,
-        registered: true,
-        deviceTimeMs: startMs + t,
-        receivedAtMs: startMs + t + 1_000,
-        latitudeDeg: moving ? latitudeDeg + ((t / 1000) * (60 / 3.6)) / 111_195 : latitudeDeg,
-        longitudeDeg: 115.5,
-        speedKmh: moving ? 60 : 0,
-        accOn: true,
-      }),
-    );
-  }
-  return out;
-};
+const reports = (facts: VehicleFacts, terminalId: string, startMs: number, durationMs: number, latitudeDeg: number, moving = true): PositionV1[] =>
+  drivingReports({ vehicleId: facts.vehicleId, plate: facts.plate, terminalId, startMs, durationMs, latitudeDeg, moving });
 
 describe('detector: fatigue per rostered driver across vehicles on real Kafka, Redis and PostgreSQL', () => {
   const env = infraEnv();

@@ -83,3 +83,40 @@ export const meridianReports = (
   });
   return [at(0), ...stepsM.map((m, i) => ((latitudeDeg += m * DEG_LAT_PER_M), at(i + 1)))];
 };
+
+/**
+ * Reports every 30 s of a registered truck, ACC on: standing at 0 km/h, else driving north at
+ * 60 km/h from `latitudeDeg` — with the IC-card driver on them when given (the fatigue tests).
+ */
+export const drivingReports = (options: {
+  vehicleId: string;
+  plate: string;
+  terminalId: string;
+  startMs: number;
+  durationMs: number;
+  latitudeDeg: number;
+  moving?: boolean;
+  driverId?: string;
+}): PositionV1[] => {
+  const moving = options.moving ?? true;
+  const out: PositionV1[] = [];
+  for (let t = 0; t <= options.durationMs; t += 30_000) {
+    out.push(
+      aPosition({
+        vehicleId: options.vehicleId,
+        terminalId: options.terminalId,
+        plate: options.plate,
+        plateColour: 2,
+        registered: true,
+        deviceTimeMs: options.startMs + t,
+        receivedAtMs: options.startMs + t + 1_000,
+        latitudeDeg: moving ? options.latitudeDeg + ((t / 1000) * (60 / 3.6)) / 111_195 : options.latitudeDeg,
+        longitudeDeg: 115.5,
+        speedKmh: moving ? 60 : 0,
+        accOn: true,
+        ...(options.driverId !== undefined ? { driverId: options.driverId } : {}),
+      }),
+    );
+  }
+  return out;
+};
