@@ -4,11 +4,11 @@ import { chinaLocalToEpochMs, VehicleRegistry, type VehicleFacts } from '@roadwa
 import type { OutgoingMessage, ReceivedMessage } from '@roadwatch/messaging';
 import { DEFAULT_OVERLOAD_CONFIG } from '@roadwatch/rules';
 import { createLogger } from '@roadwatch/runtime';
-import { aPosition } from '@roadwatch/testing';
 import { DEFAULT_DETECTOR_TOPICS, DetectorProcessor } from '../detector.processor';
 import { DEFAULT_FATIGUE_REMINDER_CONFIG } from '../reminders/fatigue-reminder';
 import { libsPositionRules } from '../rules/libs-position-rules';
 import { MemoryStateStore } from '../state/memory-state-store';
+import { drivingReports } from '../../test/support/positions';
 import { MemoryDriverTimeStore } from './driver-time-store';
 
 const MINUTE = 60_000;
@@ -23,27 +23,8 @@ const Z = truck('冀F41003:2');
 const START = chinaLocalToEpochMs(2026, 11, 23, 8, 0, 0);
 
 /** Reports every 30 s driving north at 60 km/h, from `startMs` for `durationMs`, naming `driverId`. */
-const driving = (facts: VehicleFacts, startMs: number, durationMs: number, driverId: string, latitudeDeg: number): PositionV1[] => {
-  const out: PositionV1[] = [];
-  for (let t = 0; t <= durationMs; t += 30_000)
-    out.push(
-      aPosition({
-        vehicleId: facts.vehicleId,
-        terminalId: `0139${facts.plate.slice(-5)}`,
-        plate: facts.plate,
-        plateColour: 2,
-        registered: true,
-        deviceTimeMs: startMs + t,
-        receivedAtMs: startMs + t + 1_000,
-        latitudeDeg: latitudeDeg + ((t / 1000) * (60 / 3.6)) / 111_195,
-        longitudeDeg: 115.5,
-        speedKmh: 60,
-        accOn: true,
-        driverId,
-      }),
-    );
-  return out;
-};
+const driving = (facts: VehicleFacts, startMs: number, durationMs: number, driverId: string, latitudeDeg: number): PositionV1[] =>
+  drivingReports({ vehicleId: facts.vehicleId, plate: facts.plate, terminalId: `0139${facts.plate.slice(-5)}`, startMs, durationMs, latitudeDeg, driverId });
 
 /**
  * The detector's in-memory copy of the drivers' times (RULES.md §2, §8, §15: fatigue per
