@@ -152,7 +152,9 @@ describe('detector: fatigue per rostered driver across vehicles on real Kafka, R
     let lastNudgeMs = Date.now();
     await vi.waitUntil(
       async () => {
-        if (registry.roster!()(Y.vehicleId, arrivalMs) !== undefined) return true;
+        // All three: a reload on the first change may read the roster before the last shift was committed.
+        const lookup = registry.roster!();
+        if ([lookup(X.vehicleId, startMs), lookup(Y.vehicleId, arrivalMs), lookup(Z.vehicleId, startMs)].every((driver) => driver !== undefined)) return true;
         if (Date.now() - lastNudgeMs > 2_000) {
           lastNudgeMs = Date.now();
           await saveShift(shifts[2]!);
