@@ -33,4 +33,30 @@ describe('withJobLock: a scheduled job runs once per cluster', () => {
     await expect(withJobLock(pool, jobName, () => Promise.reject(new Error('job failed')))).rejects.toThrow('job failed');
     await expect(withJobLock(pool, jobName, () => Promise.resolve(1))).resolves.toEqual({ ran: true, result: 1 });
   });
+
+  it('the same job in another schema of the database (another deployment, another test) is not blocked', async () => {
+    const jobName = `test-schemas-${process.pid}-${Date.now()}`;
+    const schema = `joblock_${process.pid}`;
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const other = createPool(DATABASE_URL, { max: 1, schema });
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const begun = new Promise<void>((resolve) => (started = resolve));
+    const first = withJobLock(pool, jobName, async () => {
+      started();
+      await holding;
+    });
+    try {
+      await begun;
+      await expect(withJobLock(other, jobName, () => Promise.resolve('elsewhere'))).resolves.toEqual({ ran: true, result: 'elsewhere' });
+      // In the same schema it is still held.
+      await expect(withJobLock(pool, jobName, () => Promise.resolve('here'))).resolves.toEqual({ ran: false });
+    } finally {
+      release();
+      await first;
+      await other.end();
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
+  });
 });

@@ -95,8 +95,12 @@ interface OutboxRow {
   payload: unknown;
 }
 
-/** One relay at a time per database drains the outbox, so rows go out in id order even with several API instances. */
-const OUTBOX_LOCK_KEY = 7_370_281_809;
+/**
+ * One relay at a time per schema drains its outbox, so rows go out in id order even with several
+ * API instances. Advisory locks are database-wide: keyed by the schema, a deployment (or a test)
+ * in another schema of the same database — with an outbox of its own — never skips a round for it.
+ */
+const OUTBOX_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':roadwatch:outbox')) AS locked";
 
 /**
  * Publishes the outbox's pending rows in id order and marks them sent, in one transaction
@@ -192,7 +196,7 @@ export class OutboxRelay {
   /** One batch in one transaction: the rows read, and those published and marked sent (not the refused). */
   private publishBatch(batchSize: number): Promise<{ read: number; sent: number }> {
     return inTransaction(this.options.pool, async (client) => {
-      const { rows: locked } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [OUTBOX_LOCK_KEY]);
+      const { rows: locked } = await client.query<{ locked: boolean }>(OUTBOX_LOCK_SQL);
       if (!locked[0]?.locked) return { read: 0, sent: 0 };
       const { rows } = await client.query<OutboxRow>(
         'SELECT id, topic, message_key, payload FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1',
